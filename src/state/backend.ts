@@ -1,0 +1,91 @@
+/**
+ * The keyed state backend contract. The runtime sets the current key before it hands a record
+ * or a timer to a keyed operator; every state access then reads and writes that key's entry,
+ * in the state's current namespace (the window, for window operators; a fixed void namespace
+ * otherwise). All access is synchronous and happens on the task's thread, never re-entrantly.
+ */
+import type {
+  AggregatingState,
+  ListState,
+  MapState,
+  ReducingState,
+  State,
+  StateDescriptor,
+  ValueState,
+} from '../types/state.js';
+import type { KeyGroupRange } from './key-groups.js';
+
+/**
+ * A state namespace: a string or number, or an object with a `namespaceKey` (windows). Two
+ * namespaces are the same when their keys are equal.
+ */
+export type Namespace = string | number | { readonly namespaceKey: string };
+
+/** The namespace of state that is not scoped to a window. */
+export const VOID_NAMESPACE = '';
+
+/** The key of a namespace in a state table. */
+export function namespaceKeyOf(namespace: Namespace): string | number {
+  return typeof namespace === 'object' ? namespace.namespaceKey : namespace;
+}
+
+/** State whose namespace the operator switches, e.g. per window. */
+export interface InternalKvState {
+  setCurrentNamespace(namespace: Namespace): void;
+}
+
+/** State that can merge namespaces into one (list, reducing and aggregating): session windows. */
+export interface InternalMergingState extends InternalKvState {
+  /** Merges the entries of `sources` into `target` for the current key, and removes the sources. */
+  mergeNamespaces(target: Namespace, sources: readonly Namespace[]): void;
+}
+
+/** Internal views of the five state kinds. */
+export type InternalValueState<T> = ValueState<T> & InternalKvState;
+export type InternalListState<T> = ListState<T> & InternalMergingState;
+export type InternalMapState<UK, UV> = MapState<UK, UV> & InternalKvState;
+export type InternalReducingState<T> = ReducingState<T> & InternalMergingState;
+export type InternalAggregatingState<IN, OUT> = AggregatingState<IN, OUT> & InternalMergingState;
+
+/** The internal view matching a descriptor's user-facing state type. */
+export type InternalStateOf<S extends State> = S & InternalKvState;
+
+/**
+ * Keyed state of one operator on one subtask. It owns the key groups in `keyGroupRange` only.
+ */
+export interface KeyedStateBackend {
+  readonly maxParallelism: number;
+  readonly keyGroupRange: KeyGroupRange;
+
+  /** Makes `key` current; throws a user error for undefined or unhashable keys. */
+  setCurrentKey(key: unknown): void;
+  /** The current key as the key selector returned it. */
+  getCurrentKey(): unknown;
+  getCurrentKeyGroup(): number;
+
+  /**
+   * The state for a descriptor, created on first use. The same name always returns the same
+   * object; its namespace starts as {@link VOID_NAMESPACE}. Throws if the name was registered
+   * with a different kind of state.
+   */
+  getOrCreateState<S extends State>(descriptor: StateDescriptor<S, any>): InternalStateOf<S>;
+
+  /** Number of (key, namespace) entries across all states; for tests and metrics. */
+  numEntries(): number;
+
+  /** Releases everything. */
+  dispose(): void;
+}
+
+/** Creates a backend for one operator subtask. */
+export interface KeyedStateBackendFactory {
+  create(options: KeyedStateBackendOptions): KeyedStateBackend;
+}
+
+/** What a backend needs to know. */
+export interface KeyedStateBackendOptions {
+  readonly maxParallelism: number;
+  readonly keyGroupRange: KeyGroupRange;
+  /** Processing time, for state TTL. */
+  readonly now: () => number;
+}

@@ -1,0 +1,63 @@
+/**
+ * The timer service contract. Timers are scoped by key and namespace and deduplicated: at most
+ * one timer per (key, namespace, timestamp) and domain. Event-time timers fire when the
+ * watermark passes them (timestamp <= watermark); processing-time timers when the clock does.
+ * Firing makes the timer's key current in the backend first. Timers fire between records,
+ * never inside the processing of one.
+ */
+import type { KeyedStateBackend, Namespace } from './backend.js';
+
+/** A registered timer. */
+export interface InternalTimer<N extends Namespace> {
+  readonly key: unknown;
+  readonly namespace: N;
+  readonly timestamp: number;
+}
+
+/** Receives fired timers. */
+export interface Triggerable<N extends Namespace> {
+  onEventTime(timer: InternalTimer<N>): void;
+  onProcessingTime(timer: InternalTimer<N>): void;
+}
+
+/** Timers of one kind of use (e.g. 'window-timers') in one operator, for the current key. */
+export interface InternalTimerService<N extends Namespace> {
+  currentProcessingTime(): number;
+  currentWatermark(): number;
+  registerEventTimeTimer(namespace: N, time: number): void;
+  deleteEventTimeTimer(namespace: N, time: number): void;
+  registerProcessingTimeTimer(namespace: N, time: number): void;
+  deleteProcessingTimeTimer(namespace: N, time: number): void;
+  /** Number of registered event-time timers; for tests. */
+  numEventTimeTimers(): number;
+  numProcessingTimeTimers(): number;
+}
+
+/**
+ * Wakes the timer services when processing time reaches `time`. The runtime implements it with
+ * a real timer that posts into the task's mailbox; test harnesses with a manual clock.
+ */
+export interface ProcessingTimeScheduler {
+  now(): number;
+  /** Asks for one call of `onProcessingTime` at or after `time`. Earlier requests may be superseded. */
+  requestWakeUp(time: number): void;
+}
+
+/** All timer services of one keyed operator. */
+export interface TimeServiceManager {
+  getInternalTimerService<N extends Namespace>(
+    name: string,
+    triggerable: Triggerable<N>,
+  ): InternalTimerService<N>;
+  /** Fires all event-time timers with timestamp <= watermark, in timestamp order, across services. */
+  advanceWatermark(watermark: number): void;
+  /** Fires all processing-time timers with timestamp <= time. */
+  onProcessingTime(time: number): void;
+  currentWatermark(): number;
+}
+
+/** Builds a {@link TimeServiceManager} bound to a backend and a scheduler. */
+export type TimeServiceManagerFactory = (
+  backend: KeyedStateBackend,
+  scheduler: ProcessingTimeScheduler,
+) => TimeServiceManager;

@@ -1,0 +1,53 @@
+/**
+ * The closed set of errors Weir raises. Each has a stable code, a domain saying whose fault it
+ * is, and whether retrying can help. A user error's message names the problem and the fix in
+ * one line, because it is printed as is by the CLI.
+ */
+
+/** Who has to act: the user (fix the job), an external system, or Weir itself (a bug). */
+export type ErrorDomain = 'user' | 'external' | 'internal';
+
+/** Stable error codes. Add new ones at the end; never reuse a code for a different meaning. */
+export const ErrorCodes = {
+  INVALID_ARGUMENT: 'INVALID_ARGUMENT',
+  INVALID_KEY: 'INVALID_KEY',
+  MALFORMED_RECORD: 'MALFORMED_RECORD',
+  JOB_FILE: 'JOB_FILE',
+  STATE_ACCESS: 'STATE_ACCESS',
+  INVALID_GRAPH: 'INVALID_GRAPH',
+  MISSING_TIMESTAMP: 'MISSING_TIMESTAMP',
+  USER_FUNCTION: 'USER_FUNCTION',
+  IO: 'IO',
+  CANCELLED: 'CANCELLED',
+  INTERNAL: 'INTERNAL',
+} as const;
+
+/** One of {@link ErrorCodes}. */
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+/** Options for {@link WeirError}. */
+export interface WeirErrorOptions {
+  domain?: ErrorDomain;
+  retriable?: boolean;
+  cause?: unknown;
+}
+
+/** The base of every error Weir throws on purpose. */
+export class WeirError extends Error {
+  readonly code: ErrorCode;
+  readonly domain: ErrorDomain;
+  readonly retriable: boolean;
+
+  constructor(code: ErrorCode, message: string, options: WeirErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'WeirError';
+    this.code = code;
+    this.domain = options.domain ?? 'user';
+    this.retriable = options.retriable ?? false;
+  }
+}
+
+/** Shorthand for a user error with a one-line message naming the problem and the fix. */
+export function userError(code: ErrorCode, message: string, cause?: unknown): WeirError {
+  return new WeirError(code, message, { domain: 'user', cause });
+}

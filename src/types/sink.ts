@@ -1,0 +1,64 @@
+/**
+ * The sink contract, after Flink's Sink V2: a writer per parallel subtask, and for
+ * transactional sinks a committer. The writer turns records into committables when asked to
+ * prepare a commit (on a checkpoint barrier, or at end of input); the committer makes them
+ * visible once the checkpoint is complete. A commit must be safe to repeat, because after a
+ * crash the last committables are committed again.
+ */
+
+/** What a writer knows about a record. */
+export interface SinkWriterContext {
+  /** The record's timestamp, or undefined. */
+  timestamp(): number | undefined;
+  currentWatermark(): number;
+}
+
+/** What a writer knows about where it runs. */
+export interface SinkInitContext {
+  readonly subtaskIndex: number;
+  readonly parallelism: number;
+  /** 0 on the first run, incremented on each restart. */
+  readonly attemptNumber: number;
+  currentProcessingTime(): number;
+  /** The job's id; file names and transaction ids use it to stay unique across jobs. */
+  readonly jobId: string;
+}
+
+/** Writes records. Called from the task loop, never concurrently. */
+export interface SinkWriter<T> {
+  write(value: T, context: SinkWriterContext): void;
+  /** Pushes buffered data out; `endOfInput` is true for the last call. */
+  flush(endOfInput: boolean): void | Promise<void>;
+  writeWatermark?(watermark: number): void;
+  close(): void | Promise<void>;
+}
+
+/** A writer that produces committables for a two-phase commit. */
+export interface CommittingSinkWriter<T, C> extends SinkWriter<T> {
+  /** Called after `flush`, on a barrier or at end of input: what the committer should commit. */
+  prepareCommit(): C[] | Promise<C[]>;
+  /** The writer's own state (e.g. in-progress files) for a checkpoint. */
+  snapshotState?(checkpointId: number): unknown[];
+}
+
+/** Makes committables visible. `commit` must be idempotent. */
+export interface Committer<C> {
+  commit(committables: C[]): void | Promise<void>;
+  close(): void | Promise<void>;
+}
+
+/** Where records leave the job. */
+export interface Sink<T> {
+  createWriter(context: SinkInitContext, restoredState?: unknown[]): SinkWriter<T>;
+}
+
+/** A sink with a two-phase commit. */
+export interface TwoPhaseCommittingSink<T, C> extends Sink<T> {
+  createWriter(context: SinkInitContext, restoredState?: unknown[]): CommittingSinkWriter<T, C>;
+  createCommitter(): Committer<C>;
+}
+
+/** Whether a sink commits in two phases. */
+export function isTwoPhaseCommittingSink<T>(sink: Sink<T>): sink is TwoPhaseCommittingSink<T, unknown> {
+  return typeof (sink as Partial<TwoPhaseCommittingSink<T, unknown>>).createCommitter === 'function';
+}
