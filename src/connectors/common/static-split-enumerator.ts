@@ -38,7 +38,7 @@ export class StaticSplitEnumerator<S extends SourceSplit>
 
   addReader(): void {}
 
-  snapshotState(): StaticEnumeratorState<S> {
+  snapshotState(_checkpointId: number): StaticEnumeratorState<S> {
     return { pending: this.pending.map((s) => ({ ...s })) };
   }
 
