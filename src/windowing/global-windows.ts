@@ -2,7 +2,7 @@
  * The global window assigner: every element of a key goes to the single {@link GlobalWindow}.
  * Nothing fires until a custom trigger says so, and nothing is cleaned up by time.
  */
-import { WindowAssigner } from './assigner.js';
+import { type WindowAssignerContext, WindowAssigner } from './assigner.js';
 import { NeverTrigger } from './time-triggers.js';
 import type { Trigger } from './trigger.js';
 import { GlobalWindow } from './windows.js';
@@ -28,7 +28,7 @@ export class GlobalWindows extends WindowAssigner<unknown, GlobalWindow> {
     return GlobalWindows.INSTANCE;
   }
 
-  assignWindows(): GlobalWindow[] {
+  assignWindows(_element?: unknown, _timestamp?: number, _context?: WindowAssignerContext): GlobalWindow[] {
     // The operator only reads the array, so one frozen array serves every record.
     return GlobalWindows.WINDOWS as GlobalWindow[];
   }

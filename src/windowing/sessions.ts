@@ -80,7 +80,7 @@ export class EventTimeSessionWindows<T = unknown> extends MergingWindowAssigner<
     return new EventTimeSessionWindows<T>(0, extractor);
   }
 
-  assignWindows(element: T, timestamp: number): TimeWindow[] {
+  assignWindows(element: T, timestamp: number, _context?: WindowAssignerContext): TimeWindow[] {
     requireTimestamp(timestamp, 'EventTimeSessionWindows');
     const gap = this.extractor === undefined ? this.gap : extractGap(this.extractor, element);
     return [new TimeWindow(timestamp, timestamp + gap)];

@@ -53,7 +53,7 @@ export class SlidingEventTimeWindows extends WindowAssigner<unknown, TimeWindow>
     return new SlidingEventTimeWindows(size, slide, offset);
   }
 
-  assignWindows(_element: unknown, timestamp: number): TimeWindow[] {
+  assignWindows(_element: unknown, timestamp: number, _context?: WindowAssignerContext): TimeWindow[] {
     requireTimestamp(timestamp, 'SlidingEventTimeWindows');
     return slidingWindows(timestamp, this.size, this.slide, this.offset);
   }

@@ -42,7 +42,7 @@ export class TumblingEventTimeWindows extends WindowAssigner<unknown, TimeWindow
     return new TumblingEventTimeWindows(size, offset);
   }
 
-  assignWindows(_element: unknown, timestamp: number): TimeWindow[] {
+  assignWindows(_element: unknown, timestamp: number, _context?: WindowAssignerContext): TimeWindow[] {
     requireTimestamp(timestamp, 'TumblingEventTimeWindows');
     const start = TimeWindow.getWindowStartWithOffset(timestamp, this.offset, this.size);
     return [new TimeWindow(start, start + this.size)];
