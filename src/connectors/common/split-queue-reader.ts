@@ -81,6 +81,7 @@ export abstract class SplitQueueReader<T, S extends SourceSplit> implements Sour
   }
 
   snapshotState(_checkpointId: number): S[] {
+    if (this.current !== undefined) this.beforeSnapshot(this.current);
     const splits = this.current === undefined ? [] : [{ ...this.current }];
     for (const split of this.queue) splits.push({ ...split });
     return splits;
@@ -97,6 +98,9 @@ export abstract class SplitQueueReader<T, S extends SourceSplit> implements Sour
   protected splitAvailable(_split: S): Promise<void> {
     return AVAILABLE;
   }
+
+  /** Lets a subclass store more of the current split's position (kept out of the per-record path). */
+  protected beforeSnapshot(_split: S): void {}
 
   /** Called before the first `pollSplit` of a split. */
   protected splitStarted(_split: S): void {}
