@@ -146,9 +146,11 @@ function apply(op: Op, s: any, m: Model): void {
       return;
     }
     case 'write':
-      return write(op, s, m);
+      write(op, s, m);
+      return;
     case 'read':
-      return read(op, s, m);
+      read(op, s, m);
+      return;
   }
 }
 

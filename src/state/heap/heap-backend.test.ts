@@ -7,7 +7,12 @@ import {
   ReducingStateDescriptor,
   ValueStateDescriptor,
 } from '../../types/state.js';
-import { VOID_NAMESPACE } from '../backend.js';
+import {
+  type InternalAggregatingState,
+  type InternalListState,
+  type InternalReducingState,
+  VOID_NAMESPACE,
+} from '../backend.js';
 import { assignToKeyGroup } from '../key-groups.js';
 import { heapStateBackendFactory } from './heap-backend.js';
 import { newBackend } from './test-helpers.js';
@@ -114,7 +119,7 @@ describe('HeapKeyedStateBackend: list state', () => {
 
   it('merges namespaces: target first, then sources in order; sources removed', () => {
     const backend = newBackend();
-    const list = backend.getOrCreateState(new ListStateDescriptor<string>('l'));
+    const list = backend.getOrCreateState(new ListStateDescriptor<string>('l')) as InternalListState<string>;
     backend.setCurrentKey('k');
     for (const [ns, v] of [
       ['t', 't1'],
@@ -134,7 +139,7 @@ describe('HeapKeyedStateBackend: list state', () => {
 
   it('merges into an empty target', () => {
     const backend = newBackend();
-    const list = backend.getOrCreateState(new ListStateDescriptor<string>('l'));
+    const list = backend.getOrCreateState(new ListStateDescriptor<string>('l')) as InternalListState<string>;
     backend.setCurrentKey('k');
     list.setCurrentNamespace('s');
     list.add('x');
@@ -200,7 +205,9 @@ describe('HeapKeyedStateBackend: map state', () => {
 describe('HeapKeyedStateBackend: reducing and aggregating state', () => {
   it('reduces added values and merges namespaces', () => {
     const backend = newBackend();
-    const r = backend.getOrCreateState(new ReducingStateDescriptor<number>('r', sum));
+    const r = backend.getOrCreateState(
+      new ReducingStateDescriptor<number>('r', sum),
+    ) as InternalReducingState<number>;
     backend.setCurrentKey('k');
     expect(r.get()).toBeUndefined();
     r.add(1);
@@ -219,7 +226,9 @@ describe('HeapKeyedStateBackend: reducing and aggregating state', () => {
 
   it('aggregates with an accumulator and merges accumulators', () => {
     const backend = newBackend();
-    const a = backend.getOrCreateState(new AggregatingStateDescriptor('avg', average));
+    const a = backend.getOrCreateState(
+      new AggregatingStateDescriptor('avg', average),
+    ) as InternalAggregatingState<number, number>;
     backend.setCurrentKey('k');
     expect(a.get()).toBeUndefined();
     a.add(2);
@@ -240,7 +249,9 @@ describe('HeapKeyedStateBackend: reducing and aggregating state', () => {
 
   it('treats window-like namespaces by their namespaceKey', () => {
     const backend = newBackend();
-    const r = backend.getOrCreateState(new ReducingStateDescriptor<number>('r', sum));
+    const r = backend.getOrCreateState(
+      new ReducingStateDescriptor<number>('r', sum),
+    ) as InternalReducingState<number>;
     backend.setCurrentKey('k');
     r.setCurrentNamespace({ namespaceKey: '0-10' });
     r.add(1);

@@ -9,6 +9,7 @@ import {
   type TtlUpdateType,
   ValueStateDescriptor,
 } from '../../types/state.js';
+import type { InternalReducingState } from '../backend.js';
 import { FakeClock, newBackend } from './test-helpers.js';
 
 const TTL = 100;
@@ -273,7 +274,7 @@ describe('state TTL: reducing and aggregating state', () => {
       new ReducingStateDescriptor<number>('r', sum).enableTimeToLive(
         ttl('OnCreateAndWrite', 'NeverReturnExpired'),
       ),
-    );
+    ) as InternalReducingState<number>;
     r.setCurrentNamespace('old');
     r.add(1000);
     clock.advance(100);
