@@ -57,10 +57,10 @@ export interface StreamOperator<OUT> {
   processWatermarkStatus(idle: boolean, input: number): void;
   /** Input `input` has ended; for single-input operators it is 1. */
   endInput(input: number): void;
-  /** All inputs ended: emit what is buffered. Called once, after `endInput`. */
-  finish(): void;
+  /** All inputs ended: emit what is buffered. Called once, after `endInput`; may be async (sinks). */
+  finish(): void | Promise<void>;
   /** Release resources; called after `finish`, or on failure or cancellation. */
-  close(): void;
+  close(): void | Promise<void>;
 }
 
 /** An operator with one input. */
@@ -172,6 +172,6 @@ export abstract class AbstractStreamOperator<OUT> implements StreamOperator<OUT>
   }
 
   endInput(_input: number): void {}
-  finish(): void {}
-  close(): void {}
+  finish(): void | Promise<void> {}
+  close(): void | Promise<void> {}
 }

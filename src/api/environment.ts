@@ -1,0 +1,305 @@
+/**
+ * `StreamExecutionEnvironment`: where a job is built and run. It records transformations as
+ * the DataStream API is called, and `execute()` turns them into a job graph and runs it.
+ *
+ * @example
+ * const env = StreamExecutionEnvironment.getExecutionEnvironment();
+ * env.fromElements(1, 2, 3).map((x) => x * 2).print();
+ * await env.execute('doubling');
+ */
+import { randomUUID } from 'node:crypto';
+import { CollectionSource } from '../connectors/collection/index.js';
+import { buildJobGraph } from '../graph/job-graph-builder.js';
+import { Transformation, type TransformationDetails, type TransformationKind } from '../graph/transformation.js';
+import type { JobClient, JobExecutionResult } from '../runtime/job-client.js';
+import { DEFAULT_JOB_CONFIG } from '../runtime/job-graph.js';
+import { executeLocally } from '../runtime/local-executor.js';
+import type { RuntimeMode } from '../runtime/operator.js';
+import { checkMaxParallelism } from '../state/key-groups.js';
+import { type Clock, systemClock } from '../time/clock.js';
+import { WatermarkStrategy } from '../time/watermarks.js';
+import { ErrorCodes, userError, WeirError } from '../types/errors.js';
+import type { KeySelector } from '../types/functions.js';
+import type { Source, SourceSplit } from '../types/source.js';
+import { CollectSink } from './collect-sink.js';
+import { CheckpointConfig, type CheckpointingMode, ExecutionConfig, type RestartStrategy, RestartStrategies } from './config.js';
+import { ConnectedStreams } from './connected-streams.js';
+import { getEnvironmentDefaults, type JobListener } from './context.js';
+import { DataStream } from './data-stream.js';
+import { KeyedStream } from './keyed-stream.js';
+
+/** State backends by name. */
+export type StateBackendName = 'heap' | 'disk';
+
+const STATE_BACKENDS: readonly string[] = ['heap', 'disk'];
+
+/** Builds and runs jobs. */
+export class StreamExecutionEnvironment {
+  private parallelism = 1;
+  private maxParallelism = 128;
+  private runtimeMode: RuntimeMode = 'streaming';
+  private stateBackend: StateBackendName = 'heap';
+  private restartStrategy: RestartStrategy = RestartStrategies.noRestart();
+  private bufferTimeout = DEFAULT_JOB_CONFIG.bufferTimeout;
+  private chainingEnabled = true;
+  private readonly executionConfig = new ExecutionConfig();
+  private readonly checkpointConfig = new CheckpointConfig();
+  private readonly listeners: JobListener[] = [];
+  private sinks: Transformation[] = [];
+  private nextId = 1;
+  private clock: Clock = systemClock;
+  /** @internal id of the next job; part files and the REST API use it. */
+  jobId = newJobId();
+
+  /** An environment configured by `weir run` when run from the CLI, or a local one. */
+  static getExecutionEnvironment(): StreamExecutionEnvironment {
+    const env = new StreamExecutionEnvironment();
+    const defaults = getEnvironmentDefaults();
+    if (defaults !== undefined) {
+      if (defaults.parallelism !== undefined) env.setParallelism(defaults.parallelism);
+      if (defaults.maxParallelism !== undefined) env.setMaxParallelism(defaults.maxParallelism);
+      if (defaults.stateBackend !== undefined) env.setStateBackend(defaults.stateBackend as StateBackendName);
+      if (defaults.checkpointInterval !== undefined) env.enableCheckpointing(defaults.checkpointInterval);
+      if (defaults.checkpointDir !== undefined) env.getCheckpointConfig().setCheckpointStorage(defaults.checkpointDir);
+      for (const listener of defaults.jobListeners ?? []) env.registerJobListener(listener);
+    }
+    return env;
+  }
+
+  /** A local environment with the given default parallelism. */
+  static createLocalEnvironment(parallelism = 1): StreamExecutionEnvironment {
+    return new StreamExecutionEnvironment().setParallelism(parallelism);
+  }
+
+  /** Default parallelism of operators that do not set their own. */
+  setParallelism(parallelism: number): this {
+    if (!Number.isInteger(parallelism) || parallelism < 1) {
+      throw userError(ErrorCodes.INVALID_ARGUMENT, `parallelism must be an integer >= 1, got ${parallelism}`);
+    }
+    this.parallelism = parallelism;
+    return this;
+  }
+
+  getParallelism(): number {
+    return this.parallelism;
+  }
+
+  /** Number of key groups: the upper limit for rescaling keyed state. Default 128. */
+  setMaxParallelism(maxParallelism: number): this {
+    this.maxParallelism = checkMaxParallelism(maxParallelism);
+    return this;
+  }
+
+  getMaxParallelism(): number {
+    return this.maxParallelism;
+  }
+
+  /** 'streaming' (default) or 'batch' (bounded inputs only; watermarks only at the end). */
+  setRuntimeMode(mode: RuntimeMode): this {
+    if (mode !== 'streaming' && mode !== 'batch') {
+      throw userError(ErrorCodes.INVALID_ARGUMENT, `runtime mode must be 'streaming' or 'batch', got '${String(mode)}'`);
+    }
+    this.runtimeMode = mode;
+    return this;
+  }
+
+  getRuntimeMode(): RuntimeMode {
+    return this.runtimeMode;
+  }
+
+  /** Takes a checkpoint every `intervalMs`. */
+  enableCheckpointing(intervalMs: number, mode: CheckpointingMode = 'exactly-once'): this {
+    if (!(intervalMs > 0)) {
+      throw userError(ErrorCodes.INVALID_ARGUMENT, `checkpoint interval must be > 0 ms, got ${intervalMs}`);
+    }
+    if (mode !== 'exactly-once' && mode !== 'at-least-once') {
+      throw userError(ErrorCodes.INVALID_ARGUMENT, `checkpointing mode must be 'exactly-once' or 'at-least-once'`);
+    }
+    this.checkpointConfig.interval = intervalMs;
+    this.checkpointConfig.mode = mode;
+    return this;
+  }
+
+  getCheckpointConfig(): CheckpointConfig {
+    return this.checkpointConfig;
+  }
+
+  setRestartStrategy(strategy: RestartStrategy): this {
+    this.restartStrategy = strategy;
+    return this;
+  }
+
+  getRestartStrategy(): RestartStrategy {
+    return this.restartStrategy;
+  }
+
+  /** Where keyed state lives: 'heap' (default) or 'disk'. */
+  setStateBackend(name: StateBackendName): this {
+    if (!STATE_BACKENDS.includes(name)) {
+      throw userError(ErrorCodes.INVALID_ARGUMENT, `unknown state backend '${name}'; use 'heap' or 'disk'`);
+    }
+    this.stateBackend = name;
+    return this;
+  }
+
+  getConfig(): ExecutionConfig {
+    return this.executionConfig;
+  }
+
+  /** Longest time a record waits in a partially filled batch before it is sent, ms. */
+  setBufferTimeout(ms: number): this {
+    if (!(ms >= 0)) throw userError(ErrorCodes.INVALID_ARGUMENT, `buffer timeout must be >= 0 ms, got ${ms}`);
+    this.bufferTimeout = ms;
+    return this;
+  }
+
+  /** Runs every operator as its own task (for debugging and measurements). */
+  disableOperatorChaining(): this {
+    this.chainingEnabled = false;
+    return this;
+  }
+
+  registerJobListener(listener: JobListener): this {
+    this.listeners.push(listener);
+    return this;
+  }
+
+  /** @internal processing-time clock for tests */
+  setClock(clock: Clock): this {
+    this.clock = clock;
+    return this;
+  }
+
+  /** A bounded stream of the given elements (parallelism 1). */
+  fromElements<T>(...items: T[]): DataStream<T> {
+    return this.fromCollection(items, 'Elements');
+  }
+
+  /** A bounded stream of a collection's elements (parallelism 1). */
+  fromCollection<T>(items: Iterable<T>, name = 'Collection'): DataStream<T> {
+    if (items === null || items === undefined || typeof (items as Iterable<T>)[Symbol.iterator] !== 'function') {
+      throw userError(ErrorCodes.INVALID_ARGUMENT, 'fromCollection needs an iterable such as an array');
+    }
+    return this.fromSource(new CollectionSource<T>(items), WatermarkStrategy.noWatermarks<T>(), name);
+  }
+
+  /** A stream read from a source, with timestamps and watermarks from `strategy`. */
+  fromSource<T>(source: Source<T, any, any>, strategy: WatermarkStrategy<T>, name = 'Source'): DataStream<T> {
+    if (source === null || typeof source !== 'object' || typeof source.createReader !== 'function') {
+      throw userError(ErrorCodes.INVALID_ARGUMENT, 'fromSource needs a Source, e.g. new DataGeneratorSource(...)');
+    }
+    if (!(strategy instanceof WatermarkStrategy)) {
+      throw userError(
+        ErrorCodes.INVALID_ARGUMENT,
+        'fromSource needs a WatermarkStrategy as second argument, e.g. WatermarkStrategy.noWatermarks()',
+      );
+    }
+    const t = this.newTransformation('source', `Source: ${name}`, [], {
+      source: source as Source<unknown, SourceSplit, unknown>,
+      watermarkStrategy: strategy as WatermarkStrategy<unknown>,
+    });
+    return new DataStream<T>(this, t);
+  }
+
+  /** Runs the job built so far and waits for it to finish (bounded jobs) or fail. */
+  async execute(jobName = 'Weir Streaming Job'): Promise<JobExecutionResult> {
+    const client = this.executeAsync(jobName);
+    let result: JobExecutionResult | undefined;
+    try {
+      result = await client.result;
+      return result;
+    } finally {
+      for (const listener of this.listeners) listener.onJobExecuted?.(result, result === undefined ? 'failed' : undefined);
+    }
+  }
+
+  /** Starts the job built so far and returns its client at once. */
+  executeAsync(jobName = 'Weir Streaming Job'): JobClient {
+    const graph = buildJobGraph(this.sinks, {
+      jobId: this.jobId,
+      jobName,
+      defaultParallelism: this.parallelism,
+      defaultMaxParallelism: this.maxParallelism,
+      chainingEnabled: this.chainingEnabled,
+      config: {
+        ...DEFAULT_JOB_CONFIG,
+        runtimeMode: this.runtimeMode,
+        autoWatermarkInterval: this.executionConfig.getAutoWatermarkInterval(),
+        bufferTimeout: this.bufferTimeout,
+      },
+    });
+    this.validate(graph.vertices.flatMap((v) => v.operators.map((op) => op.source?.source)));
+    this.sinks = [];
+    this.jobId = newJobId();
+    const client = executeLocally(graph, { clock: this.clock });
+    for (const listener of this.listeners) listener.onJobSubmitted(client);
+    return client;
+  }
+
+  private validate(sources: readonly (Source<unknown, SourceSplit, unknown> | undefined)[]): void {
+    if (this.stateBackend === 'disk') {
+      throw new WeirError(
+        ErrorCodes.INVALID_ARGUMENT,
+        "the 'disk' state backend is not available in this version yet; use setStateBackend('heap') or --state-backend heap",
+      );
+    }
+    if (this.runtimeMode === 'batch' && sources.some((s) => s !== undefined && s.getBoundedness() === 'unbounded')) {
+      throw userError(
+        ErrorCodes.INVALID_GRAPH,
+        "batch runtime mode needs bounded sources, but the job reads an unbounded one; use setRuntimeMode('streaming') or bound the source",
+      );
+    }
+    if (this.checkpointConfig.isCheckpointingEnabled()) {
+      process.emitWarning('checkpointing is configured, but this version of Weir does not take checkpoints yet', {
+        code: 'WEIR_CHECKPOINTS_UNAVAILABLE',
+      });
+    }
+  }
+
+  /** @internal runs the job and gathers `stream`'s records */
+  async executeAndCollect<T>(stream: DataStream<T>, limit: number): Promise<T[]> {
+    if (!(limit >= 0)) throw userError(ErrorCodes.INVALID_ARGUMENT, `executeAndCollect limit must be >= 0, got ${limit}`);
+    let client: JobClient | undefined;
+    const sink = new CollectSink<T>(limit, () => client?.cancel());
+    stream.sinkTo(sink, 'Collect').setParallelism(1);
+    client = this.executeAsync('Collect');
+    try {
+      await client.result;
+    } catch (error) {
+      if (!(sink.stoppedByLimit && error instanceof WeirError && error.code === ErrorCodes.CANCELLED)) throw error;
+    }
+    return sink.results;
+  }
+
+  /** @internal */
+  newTransformation(
+    kind: TransformationKind,
+    name: string,
+    inputs: readonly Transformation[],
+    details?: TransformationDetails,
+  ): Transformation {
+    return new Transformation(this.nextId++, kind, name, inputs, details);
+  }
+
+  /** @internal */
+  addSink(t: Transformation): void {
+    this.sinks.push(t);
+  }
+
+  /** @internal */
+  createKeyedStream<T, K>(input: DataStream<T>, keySelector: KeySelector<T, K>): KeyedStream<T, K> {
+    const t = this.newTransformation('partition', 'HASH', [input.transformation], {
+      partitioner: { kind: 'hash', keySelector: keySelector as KeySelector<any, unknown> },
+    });
+    return new KeyedStream<T, K>(this, t, keySelector);
+  }
+
+  /** @internal */
+  createConnectedStreams<A, B>(first: DataStream<A>, second: DataStream<B>): ConnectedStreams<A, B> {
+    return new ConnectedStreams(first, second);
+  }
+}
+
+function newJobId(): string {
+  return randomUUID().replaceAll('-', '');
+}

@@ -1,0 +1,63 @@
+/**
+ * An input gate merges the channels of one logical input (input 1 or 2 of the head operator)
+ * into a single sequence of events, taking channels round-robin so none starves. It owns the
+ * input's watermark valve and knows when every channel has ended.
+ */
+import type { ChannelReader } from '../exchange/channel.js';
+import type { StreamEvent } from '../types/elements.js';
+import { StatusWatermarkValve, type ValveOutput } from './watermark-valve.js';
+
+/** The channels of one input. */
+export class InputGate {
+  readonly valve: StatusWatermarkValve;
+  private readonly ended: boolean[];
+  private endedCount = 0;
+  private next = 0;
+  /** Channel index of the event last returned by {@link pollNext}. */
+  lastChannel = -1;
+
+  constructor(
+    /** 1 or 2. */
+    readonly inputIndex: number,
+    readonly channels: readonly ChannelReader[],
+    valveOutput: ValveOutput,
+  ) {
+    this.valve = new StatusWatermarkValve(channels.length, valveOutput);
+    this.ended = new Array(channels.length).fill(false);
+  }
+
+  /** The next event from any channel, or undefined when all are empty. */
+  pollNext(): StreamEvent | undefined {
+    const n = this.channels.length;
+    for (let i = 0; i < n; i++) {
+      const c = this.next;
+      this.next = c + 1 === n ? 0 : c + 1;
+      if (this.ended[c]) continue;
+      const event = this.channels[c]!.poll();
+      if (event !== undefined) {
+        this.lastChannel = c;
+        return event;
+      }
+    }
+    return undefined;
+  }
+
+  /** Records that channel `channel` sent its end-of-partition event. */
+  channelEnded(channel: number): void {
+    if (this.ended[channel]) return;
+    this.ended[channel] = true;
+    this.endedCount++;
+  }
+
+  /** True once every channel has ended. */
+  isFinished(): boolean {
+    return this.endedCount === this.channels.length;
+  }
+
+  /** Events waiting in the gate's channels. */
+  queued(): number {
+    let total = 0;
+    for (const channel of this.channels) total += channel.queued();
+    return total;
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Runs a sink's writer. For a two-phase-commit sink, end of input flushes the writer, takes
+ * its committables and commits them, so a bounded job's output is complete when it finishes.
+ */
+import { NO_TIMESTAMP } from '../../types/elements.js';
+import { type Committer, isTwoPhaseCommittingSink, type Sink, type SinkWriter, type SinkWriterContext } from '../../types/sink.js';
+import { AbstractStreamOperator, type OneInputStreamOperator } from '../operator.js';
+
+/** Writes records to a sink. */
+export class SinkOperator<T> extends AbstractStreamOperator<never> implements OneInputStreamOperator<T, never> {
+  private writer!: SinkWriter<T>;
+  private committer: Committer<unknown> | undefined;
+  private recordTimestamp = NO_TIMESTAMP;
+  private readonly context: SinkWriterContext = {
+    timestamp: () => (this.recordTimestamp === NO_TIMESTAMP ? undefined : this.recordTimestamp),
+    currentWatermark: () => this.currentWatermark,
+  };
+
+  constructor(
+    private readonly sink: Sink<T>,
+    private readonly jobId: string,
+  ) {
+    super();
+  }
+
+  override open(): void {
+    const { subtaskIndex, parallelism, attemptNumber, processingTime } = this.setupInfo;
+    this.writer = this.sink.createWriter({
+      subtaskIndex,
+      parallelism,
+      attemptNumber,
+      jobId: this.jobId,
+      currentProcessingTime: () => processingTime.now(),
+    });
+    if (isTwoPhaseCommittingSink(this.sink)) this.committer = this.sink.createCommitter();
+  }
+
+  processElement(value: T, timestamp: number): void {
+    this.recordTimestamp = timestamp;
+    this.writer.write(value, this.context);
+  }
+
+  protected override advanceWatermark(watermark: number): void {
+    if (watermark <= this.currentWatermark) return;
+    this.currentWatermark = watermark;
+    this.writer.writeWatermark?.(watermark);
+  }
+
+  override async finish(): Promise<void> {
+    await this.writer.flush(true);
+    if (this.committer !== undefined && isTwoPhaseCommittingSink(this.sink)) {
+      const committables = await (this.writer as ReturnType<typeof this.sink.createWriter>).prepareCommit();
+      if (committables.length > 0) await this.committer.commit(committables);
+    }
+  }
+
+  override async close(): Promise<void> {
+    await this.writer?.close();
+    await this.committer?.close();
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The head of a source chain: drives a source reader from the task loop. The reader gets splits
+ * from the enumerator through the task's mailbox; `emitNext` reads what is ready without
+ * blocking. At end of input the maximum watermark is emitted so every event-time window and
+ * timer downstream fires.
+ */
+import type { Clock } from '../../time/clock.js';
+import type { WatermarkStrategy } from '../../time/watermarks.js';
+import { MAX_WATERMARK } from '../../types/elements.js';
+import type { InputStatus, Source, SourceReader, SourceSplit } from '../../types/source.js';
+import { AbstractStreamOperator } from '../operator.js';
+import { SourceReaderOutput } from './reader-output.js';
+
+/** How a source subtask talks to its enumerator. */
+export interface SplitRequestGateway {
+  requestSplit(subtask: number): void;
+  registerReader(subtask: number): void;
+}
+
+/** Runs one source reader. */
+export class SourceOperator<T> extends AbstractStreamOperator<T> {
+  private reader!: SourceReader<T, SourceSplit>;
+  private readerOutput!: SourceReaderOutput<T>;
+  private cancelPeriodic: (() => void) | undefined;
+
+  constructor(
+    private readonly source: Source<T, SourceSplit, unknown>,
+    private readonly strategy: WatermarkStrategy<T>,
+    private readonly gateway: SplitRequestGateway,
+    private readonly clock: Clock,
+  ) {
+    super();
+  }
+
+  override open(): void {
+    const { subtaskIndex, parallelism, runtimeMode, autoWatermarkInterval } = this.setupInfo;
+    const watermarks = runtimeMode === 'streaming';
+    this.readerOutput = new SourceReaderOutput(this.output, this.strategy, this.clock, watermarks);
+    this.reader = this.source.createReader({
+      subtaskIndex,
+      parallelism,
+      sendSplitRequest: () => this.gateway.requestSplit(subtaskIndex),
+      currentProcessingTime: () => this.clock.now(),
+    });
+    this.reader.start();
+    this.gateway.registerReader(subtaskIndex);
+    if (watermarks && autoWatermarkInterval > 0) this.schedulePeriodicWatermark(autoWatermarkInterval);
+  }
+
+  private schedulePeriodicWatermark(interval: number): void {
+    const service = this.setupInfo.processingTime;
+    const tick = (time: number): void => {
+      this.readerOutput.emitPeriodicWatermark();
+      this.cancelPeriodic = service.schedule(time + interval, tick);
+    };
+    this.cancelPeriodic = service.schedule(service.now() + interval, tick);
+  }
+
+  /** Emits what the reader has ready. */
+  emitNext(): InputStatus {
+    return this.reader.pollNext(this.readerOutput);
+  }
+
+  /** Resolves when the reader may have more. */
+  isAvailable(): Promise<void> {
+    return this.reader.isAvailable();
+  }
+
+  addSplits(splits: SourceSplit[]): void {
+    this.reader.addSplits(splits);
+  }
+
+  noMoreSplits(): void {
+    this.reader.notifyNoMoreSplits();
+  }
+
+  /** Records emitted so far. */
+  get recordsOut(): number {
+    return this.readerOutput?.recordsOut ?? 0;
+  }
+
+  /** Called by the task when the reader reported end of input. */
+  endOfSource(): void {
+    this.cancelPeriodic?.();
+    this.cancelPeriodic = undefined;
+    this.output.emitWatermark(MAX_WATERMARK);
+  }
+
+  processElement(): void {
+    throw new Error('a source operator has no input');
+  }
+
+  override async close(): Promise<void> {
+    this.cancelPeriodic?.();
+    if (this.reader !== undefined) await this.reader.close();
+  }
+}

@@ -1,0 +1,415 @@
+/**
+ * A task runs one parallel subtask of a job vertex: its chain of operators, fed by input gates
+ * or a source reader, writing to record writers. Everything happens in one loop (the mailbox
+ * loop): run queued actions, then take one input step (a batch of records or one control
+ * event) if every output has credit, else sleep until woken by input, credit or a new action.
+ * The loop yields to the event loop every few milliseconds so that timers and I/O of other
+ * tasks on the same thread proceed.
+ */
+import type { ChannelReader, ChannelWriter } from '../exchange/channel.js';
+import { createChannelSelector } from '../exchange/partitioner.js';
+import { RecordWriter } from '../exchange/record-writer.js';
+import type { KeyedStateBackend, KeyedStateBackendFactory } from '../state/backend.js';
+import { keyGroupRangeForSubtask } from '../state/key-groups.js';
+import type { TimeServiceManager, TimeServiceManagerFactory } from '../state/timers.js';
+import type { Clock } from '../time/clock.js';
+import { ErrorCodes, WeirError } from '../types/errors.js';
+import type { KeySelector } from '../types/functions.js';
+import type { SourceSplit } from '../types/source.js';
+import { InputGate } from './input-gate.js';
+import type { JobEdge, JobGraph, JobVertex } from './job-graph.js';
+import { Mailbox } from './mailbox.js';
+import {
+  type AnyStreamOperator,
+  isTwoInput,
+  type OneInputStreamOperator,
+  type Output,
+  type ProcessingTimeService,
+  type TwoInputStreamOperator,
+} from './operator.js';
+import { ChainingOutput, combineOutputs, NetworkOutput } from './outputs.js';
+import { SourceOperator, type SplitRequestGateway } from './source/source-operator.js';
+
+/** How long the loop may run before yielding to the event loop, ms. */
+const YIELD_AFTER_MS = 4;
+
+/** Everything a task needs from the executor. */
+export interface TaskDeployment {
+  readonly job: JobGraph;
+  readonly vertex: JobVertex;
+  readonly subtaskIndex: number;
+  readonly attemptNumber: number;
+  /** Channel readers per input: index 0 is input 1. */
+  readonly inputs: readonly (readonly ChannelReader[])[];
+  /** Channel writers per outgoing edge id, ordered by downstream subtask. */
+  readonly outputs: ReadonlyMap<number, readonly ChannelWriter[]>;
+  readonly clock: Clock;
+  readonly stateBackend: KeyedStateBackendFactory;
+  readonly timeServices: TimeServiceManagerFactory;
+  readonly splitGateway: SplitRequestGateway | undefined;
+}
+
+/** Counters a task keeps for progress reports and the REST API. */
+export interface TaskMetrics {
+  recordsIn: number;
+  recordsOut: number;
+  /** The head operator's input watermark (for sources, the emitted watermark). */
+  watermark: number;
+  /** Time spent asleep because an output had no credit, ms. */
+  backpressuredMs: number;
+}
+
+type StepResult = 'more' | 'nothing' | 'end';
+
+/** One subtask of a vertex. */
+export class Task {
+  readonly name: string;
+  readonly mailbox = new Mailbox();
+  readonly metrics: TaskMetrics = {
+    recordsIn: 0,
+    recordsOut: 0,
+    watermark: Number.NEGATIVE_INFINITY,
+    backpressuredMs: 0,
+  };
+  private readonly operators: AnyStreamOperator[] = [];
+  private readonly writers: RecordWriter[] = [];
+  private readonly gates: InputGate[] = [];
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private readonly processingTime: ProcessingTimeService;
+  private sourceOperator: SourceOperator<unknown> | undefined;
+  private backend: KeyedStateBackend | undefined;
+  private timeServiceManager: TimeServiceManager | undefined;
+  private recordProcessors: ((values: unknown[], timestamps: number[]) => void)[] = [];
+  private cancelled: Error | undefined;
+  private nextGate = 0;
+
+  constructor(private readonly deployment: TaskDeployment) {
+    const { vertex, subtaskIndex } = deployment;
+    this.name = `${vertex.name} (${subtaskIndex + 1}/${vertex.parallelism})`;
+    this.processingTime = {
+      now: () => deployment.clock.now(),
+      schedule: (time, callback) => this.schedule(time, callback),
+    };
+  }
+
+  /** Runs the task to completion; rejects if it fails or is cancelled. */
+  async run(): Promise<void> {
+    try {
+      this.build();
+      for (let i = this.operators.length - 1; i >= 0; i--) this.operators[i]!.open();
+      await this.loop();
+    } finally {
+      await this.shutdown();
+    }
+  }
+
+  /** Stops the task at its next step with `reason`. */
+  cancel(reason: Error): void {
+    if (this.cancelled === undefined) this.cancelled = reason;
+    this.mailbox.wake();
+  }
+
+  /** Delivers splits from the enumerator (through the mailbox). */
+  assignSplits(splits: SourceSplit[]): void {
+    this.mailbox.post(() => this.sourceOperator?.addSplits(splits));
+  }
+
+  /** Tells the reader no more splits will come (through the mailbox). */
+  signalNoMoreSplits(): void {
+    this.mailbox.post(() => this.sourceOperator?.noMoreSplits());
+  }
+
+  private build(): void {
+    const { job, vertex, subtaskIndex } = this.deployment;
+    const specs = vertex.operators;
+    const head = specs[0]!;
+    const keySelectors = head.keySelectors;
+    if (keySelectors.some((k) => k !== undefined)) {
+      const keyGroupRange = keyGroupRangeForSubtask(vertex.maxParallelism, vertex.parallelism, subtaskIndex);
+      this.backend = this.deployment.stateBackend.create({
+        maxParallelism: vertex.maxParallelism,
+        keyGroupRange,
+        now: () => this.deployment.clock.now(),
+      });
+      const manager = this.deployment.timeServices(this.backend, {
+        now: () => this.deployment.clock.now(),
+        requestWakeUp: (time) => this.requestTimerWakeUp(time),
+      });
+      this.timeServiceManager = manager;
+    }
+    for (const spec of specs) {
+      if (spec.source !== undefined) {
+        const gateway = this.deployment.splitGateway;
+        if (gateway === undefined) throw new WeirError(ErrorCodes.INTERNAL, 'source task without split gateway');
+        this.sourceOperator = new SourceOperator(
+          spec.source.source,
+          spec.source.watermarkStrategy,
+          gateway,
+          this.deployment.clock,
+        );
+        this.operators.push(this.sourceOperator as unknown as AnyStreamOperator);
+      } else {
+        this.operators.push(spec.createOperator!());
+      }
+    }
+    const writersByEdge = new Map<number, RecordWriter>();
+    for (const edge of job.edges) {
+      if (edge.source !== vertex.id) continue;
+      const writer = this.createWriter(edge);
+      writersByEdge.set(edge.id, writer);
+      this.writers.push(writer);
+    }
+    for (let i = specs.length - 1; i >= 0; i--) {
+      const spec = specs[i]!;
+      const outputs: Output<unknown>[] = spec.outputs.map((out) =>
+        out.kind === 'chained'
+          ? new ChainingOutput(this.operators[out.target] as OneInputStreamOperator<unknown, unknown>, out.tag)
+          : new NetworkOutput(writersByEdge.get(out.edge)!, out.tag),
+      );
+      this.operators[i]!.setup({
+        name: spec.name,
+        uid: spec.uid,
+        subtaskIndex,
+        parallelism: vertex.parallelism,
+        maxParallelism: vertex.maxParallelism,
+        attemptNumber: this.deployment.attemptNumber,
+        output: combineOutputs(outputs),
+        keyedBackend: i === 0 ? this.backend : undefined,
+        timeServiceManager: i === 0 ? this.timeServiceManager : undefined,
+        processingTime: this.processingTime,
+        runtimeMode: job.config.runtimeMode,
+        autoWatermarkInterval: job.config.autoWatermarkInterval,
+      });
+    }
+    if (this.sourceOperator === undefined) this.buildInputs(this.operators[0]!, keySelectors);
+  }
+
+  private createWriter(edge: JobEdge): RecordWriter {
+    const { job, subtaskIndex } = this.deployment;
+    const channels = this.deployment.outputs.get(edge.id) ?? [];
+    const target = job.vertices.find((v) => v.id === edge.target)!;
+    const selector = createChannelSelector(edge.partitioner, channels.length, subtaskIndex, target.maxParallelism);
+    const writer = new RecordWriter(channels, selector, job.config.batchSize);
+    for (const channel of channels) channel.setCreditListener(() => this.mailbox.wake());
+    return writer;
+  }
+
+  private buildInputs(head: AnyStreamOperator, keySelectors: readonly (KeySelector<any, unknown> | undefined)[]): void {
+    const wake = () => this.mailbox.wake();
+    this.deployment.inputs.forEach((channels, i) => {
+      const inputIndex = i + 1;
+      for (const channel of channels) channel.setDataListener(wake);
+      const gate = new InputGate(inputIndex, channels, {
+        emitWatermark: (watermark) => {
+          head.processWatermark(watermark, inputIndex);
+          this.metrics.watermark = this.headWatermark();
+        },
+        emitWatermarkStatus: (idle) => head.processWatermarkStatus(idle, inputIndex),
+      });
+      this.gates.push(gate);
+      this.recordProcessors.push(this.recordProcessor(head, inputIndex, keySelectors[i]));
+    });
+  }
+
+  private headWatermark(): number {
+    let min = Number.POSITIVE_INFINITY;
+    for (const gate of this.gates) min = Math.min(min, gate.valve.currentWatermark());
+    return min;
+  }
+
+  /** One specialised loop per input, chosen once, so the per-record path has no branches. */
+  private recordProcessor(
+    head: AnyStreamOperator,
+    inputIndex: number,
+    keySelector: KeySelector<any, unknown> | undefined,
+  ): (values: unknown[], timestamps: number[]) => void {
+    const backend = this.backend;
+    if (isTwoInput(head)) {
+      const op = head as TwoInputStreamOperator<unknown, unknown, unknown>;
+      const process = inputIndex === 1 ? op.processElement1.bind(op) : op.processElement2.bind(op);
+      if (keySelector !== undefined && backend !== undefined) {
+        return (values, timestamps) => {
+          for (let i = 0; i < values.length; i++) {
+            backend.setCurrentKey(keySelector(values[i]));
+            process(values[i], timestamps[i]!);
+          }
+        };
+      }
+      return (values, timestamps) => {
+        for (let i = 0; i < values.length; i++) process(values[i], timestamps[i]!);
+      };
+    }
+    const op = head as OneInputStreamOperator<unknown, unknown>;
+    if (keySelector !== undefined && backend !== undefined) {
+      return (values, timestamps) => {
+        for (let i = 0; i < values.length; i++) {
+          backend.setCurrentKey(keySelector(values[i]));
+          op.processElement(values[i], timestamps[i]!);
+        }
+      };
+    }
+    return (values, timestamps) => {
+      for (let i = 0; i < values.length; i++) op.processElement(values[i], timestamps[i]!);
+    };
+  }
+
+  private async loop(): Promise<void> {
+    const bufferTimeout = this.deployment.job.config.bufferTimeout;
+    let sliceStart = performance.now();
+    for (;;) {
+      if (this.cancelled !== undefined) throw this.cancelled;
+      this.mailbox.clearWake();
+      this.mailbox.drain();
+      if (!this.outputsHaveCredit()) {
+        this.flushWriters();
+        const blockedAt = performance.now();
+        await this.mailbox.sleep();
+        this.metrics.backpressuredMs += performance.now() - blockedAt;
+        sliceStart = performance.now();
+        continue;
+      }
+      const step = this.step();
+      if (step === 'end') {
+        await this.endOfInput();
+        return;
+      }
+      if (step === 'nothing') {
+        this.flushWriters();
+        if (this.sourceOperator !== undefined) {
+          this.sourceOperator.isAvailable().then(
+            () => this.mailbox.wake(),
+            (error: unknown) => this.cancel(error instanceof Error ? error : new Error(String(error))),
+          );
+        }
+        await this.mailbox.sleep();
+        sliceStart = performance.now();
+        continue;
+      }
+      const now = performance.now();
+      if (now - sliceStart >= YIELD_AFTER_MS) {
+        for (const writer of this.writers) writer.flushIfOlderThan(bufferTimeout, now);
+        await yieldToEventLoop();
+        sliceStart = performance.now();
+      }
+    }
+  }
+
+  private step(): StepResult {
+    if (this.sourceOperator !== undefined) {
+      const before = this.sourceOperator.recordsOut;
+      const status = this.sourceOperator.emitNext();
+      const emitted = this.sourceOperator.recordsOut - before;
+      this.metrics.recordsIn += emitted;
+      this.metrics.recordsOut += emitted;
+      if (status === 'end-of-input') {
+        this.sourceOperator.endOfSource();
+        this.metrics.watermark = Number.POSITIVE_INFINITY;
+        return 'end';
+      }
+      return status === 'more-available' ? 'more' : 'nothing';
+    }
+    const gates = this.gates;
+    for (let attempt = 0; attempt < gates.length; attempt++) {
+      const g = this.nextGate;
+      this.nextGate = g + 1 === gates.length ? 0 : g + 1;
+      const gate = gates[g]!;
+      if (gate.isFinished()) continue;
+      const event = gate.pollNext();
+      if (event === undefined) continue;
+      switch (event.kind) {
+        case 'records':
+          this.metrics.recordsIn += event.values.length;
+          this.recordProcessors[g]!(event.values, event.timestamps);
+          break;
+        case 'watermark':
+          gate.valve.inputWatermark(event.timestamp, gate.lastChannel);
+          break;
+        case 'status':
+          gate.valve.inputWatermarkStatus(event.idle, gate.lastChannel);
+          break;
+        case 'barrier':
+          throw new WeirError(ErrorCodes.INTERNAL, 'checkpoint barriers are not handled by this runtime version');
+        case 'end':
+          gate.channelEnded(gate.lastChannel);
+          if (gate.isFinished()) this.operators[0]!.endInput(gate.inputIndex);
+          break;
+      }
+      return 'more';
+    }
+    return gates.every((gate) => gate.isFinished()) ? 'end' : 'nothing';
+  }
+
+  private outputsHaveCredit(): boolean {
+    for (const writer of this.writers) if (!writer.hasCredit()) return false;
+    return true;
+  }
+
+  private flushWriters(): void {
+    let out = 0;
+    for (const writer of this.writers) {
+      writer.flushAll();
+      out += writer.recordsOut;
+    }
+    if (this.sourceOperator === undefined && this.writers.length > 0) this.metrics.recordsOut = out;
+  }
+
+  /** Finishes the chain in order (each operator's input ends after its producer finished). */
+  private async endOfInput(): Promise<void> {
+    for (let i = 0; i < this.operators.length; i++) {
+      const op = this.operators[i]!;
+      if (i > 0) op.endInput(1);
+      this.mailbox.drain();
+      await op.finish();
+    }
+    this.flushWriters();
+    for (const writer of this.writers) writer.broadcastEvent({ kind: 'end' });
+  }
+
+  private async shutdown(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    let firstError: unknown;
+    for (const op of this.operators) {
+      try {
+        await op.close();
+      } catch (error) {
+        firstError ??= error;
+      }
+    }
+    this.backend?.dispose();
+    if (firstError !== undefined && this.cancelled === undefined) throw firstError;
+  }
+
+  private schedule(time: number, callback: (time: number) => void): () => void {
+    let active = true;
+    const delay = Math.max(0, time - this.deployment.clock.now());
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.mailbox.post(() => {
+        if (active) callback(time);
+      });
+    }, delay);
+    this.timers.add(timer);
+    return () => {
+      active = false;
+      clearTimeout(timer);
+      this.timers.delete(timer);
+    };
+  }
+
+  private pendingWakeUp = Number.POSITIVE_INFINITY;
+
+  private requestTimerWakeUp(time: number): void {
+    if (time >= this.pendingWakeUp) return;
+    this.pendingWakeUp = time;
+    this.schedule(time, () => {
+      this.pendingWakeUp = Number.POSITIVE_INFINITY;
+      // A timer may fire a millisecond early by the clock; it is due all the same.
+      this.timeServiceManager?.onProcessingTime(Math.max(time, this.deployment.clock.now()));
+    });
+  }
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
