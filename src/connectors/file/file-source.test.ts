@@ -74,7 +74,7 @@ describe('FileSource', () => {
     expect(() => FileSource.forRecordFormat(new TextLineFormat(), dir).monitorContinuously(0)).toThrow(/> 0/);
   });
 
-  it.each([
+  it.each<[string, () => RecordFormat<unknown>, string]>([
     ['text', () => new TextLineFormat(), 'l1\nl2 é\r\n\nl4 😀\n'.repeat(30)],
     [
       'csv with header and multi-line fields',
