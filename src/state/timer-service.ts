@@ -1,0 +1,205 @@
+/**
+ * The heap timer service: named {@link InternalTimerService}s of one keyed operator share two
+ * queues (event time and processing time), so timers of all services fire in one global order
+ * of (timestamp, registration). Each service deduplicates its own timers by (key, namespace,
+ * timestamp). Firing makes the timer's key current in the backend and leaves it current.
+ *
+ * Like Flink, a timer is removed before it fires, so a callback may register new timers; those
+ * at or before the current watermark (or processing time) fire within the same call. A callback
+ * that always re-registers its own timestamp therefore loops forever, as it would in Flink.
+ */
+import { ErrorCodes, userError } from '../types/errors.js';
+import { type KeyedStateBackend, type Namespace, namespaceKeyOf } from './backend.js';
+import { type CanonicalKey, canonicalKey } from './key-groups.js';
+import { Timer, TimerIndex } from './timer-index.js';
+import { TimerQueue } from './timer-queue.js';
+import type {
+  InternalTimerService,
+  ProcessingTimeScheduler,
+  TimeServiceManager,
+  TimeServiceManagerFactory,
+  Triggerable,
+} from './timers.js';
+
+/** A backend that can hand out the canonical current key it already computed. */
+interface CanonicalKeySource {
+  getCurrentCanonicalKey(): CanonicalKey | undefined;
+}
+
+function noCurrentKey(): never {
+  throw userError(
+    ErrorCodes.STATE_ACCESS,
+    'a timer was registered or deleted with no current key; timers are available only in keyed operators (after keyBy)',
+  );
+}
+
+function checkTime(time: number): void {
+  if (typeof time !== 'number' || Number.isNaN(time)) {
+    throw userError(ErrorCodes.INVALID_ARGUMENT, `a timer timestamp must be a number, got ${String(time)}`);
+  }
+}
+
+/** One named timer service; see {@link InternalTimerService}. */
+class HeapTimerService<N extends Namespace> implements InternalTimerService<N> {
+  readonly eventIndex = new TimerIndex();
+  readonly processingIndex = new TimerIndex();
+
+  constructor(
+    private readonly manager: HeapTimeServiceManager,
+    public triggerable: Triggerable<N>,
+  ) {}
+
+  currentProcessingTime(): number {
+    return this.manager.scheduler.now();
+  }
+
+  currentWatermark(): number {
+    return this.manager.currentWatermark();
+  }
+
+  registerEventTimeTimer(namespace: N, time: number): void {
+    this.register(this.eventIndex, this.manager.eventQueue, namespace, time);
+  }
+
+  deleteEventTimeTimer(namespace: N, time: number): void {
+    this.delete(this.eventIndex, this.manager.eventQueue, namespace, time);
+  }
+
+  registerProcessingTimeTimer(namespace: N, time: number): void {
+    const queue = this.manager.processingQueue;
+    const head = queue.peek();
+    if (this.register(this.processingIndex, queue, namespace, time)) {
+      if (head === undefined || time < head.timestamp) this.manager.wakeUpAt(time);
+    }
+  }
+
+  /** Does not cancel a requested wake-up: an early wake-up just finds nothing to fire. */
+  deleteProcessingTimeTimer(namespace: N, time: number): void {
+    this.delete(this.processingIndex, this.manager.processingQueue, namespace, time);
+  }
+
+  numEventTimeTimers(): number {
+    return this.eventIndex.size;
+  }
+
+  numProcessingTimeTimers(): number {
+    return this.processingIndex.size;
+  }
+
+  /** Adds the timer unless it exists; returns whether it was added. */
+  private register(index: TimerIndex, queue: TimerQueue, namespace: N, time: number): boolean {
+    checkTime(time);
+    const canonical = this.manager.currentCanonicalKey();
+    const nsKey = namespaceKeyOf(namespace);
+    if (index.get(canonical, nsKey, time) !== undefined) return false;
+    const key = this.manager.backend.getCurrentKey();
+    const timer = new Timer(key, canonical, namespace, nsKey, time, this.manager.nextSeq++, this);
+    index.add(timer);
+    queue.push(timer);
+    return true;
+  }
+
+  private delete(index: TimerIndex, queue: TimerQueue, namespace: N, time: number): void {
+    const timer = index.remove(this.manager.currentCanonicalKey(), namespaceKeyOf(namespace), time);
+    if (timer === undefined) return;
+    timer.dead = true;
+    queue.markedDead();
+  }
+}
+
+/** The {@link TimeServiceManager} of one keyed operator subtask. */
+class HeapTimeServiceManager implements TimeServiceManager {
+  readonly eventQueue = new TimerQueue();
+  readonly processingQueue = new TimerQueue();
+  nextSeq = 0;
+  private readonly services = new Map<string, HeapTimerService<any>>();
+  private watermark = Number.NEGATIVE_INFINITY;
+  private firingProcessing = false;
+  private readonly canonicalSource: CanonicalKeySource | undefined;
+
+  constructor(
+    readonly backend: KeyedStateBackend,
+    readonly scheduler: ProcessingTimeScheduler,
+  ) {
+    const source = backend as Partial<CanonicalKeySource>;
+    this.canonicalSource =
+      typeof source.getCurrentCanonicalKey === 'function'
+        ? (backend as unknown as CanonicalKeySource)
+        : undefined;
+  }
+
+  getInternalTimerService<N extends Namespace>(
+    name: string,
+    triggerable: Triggerable<N>,
+  ): InternalTimerService<N> {
+    let service = this.services.get(name);
+    if (service === undefined) {
+      service = new HeapTimerService<N>(this, triggerable);
+      this.services.set(name, service);
+    } else {
+      service.triggerable = triggerable;
+    }
+    return service;
+  }
+
+  advanceWatermark(watermark: number): void {
+    // Set first: timers read currentWatermark() while firing, as in Flink.
+    this.watermark = watermark;
+    const queue = this.eventQueue;
+    for (
+      let timer = queue.peek();
+      timer !== undefined && timer.timestamp <= watermark;
+      timer = queue.peek()
+    ) {
+      queue.popPeeked();
+      const service = timer.owner as HeapTimerService<any>;
+      service.eventIndex.remove(timer.canonical, timer.nsKey, timer.timestamp);
+      this.backend.setCurrentKey(timer.key);
+      service.triggerable.onEventTime(timer);
+    }
+  }
+
+  onProcessingTime(time: number): void {
+    const queue = this.processingQueue;
+    // Wake-ups requested by callbacks would be superseded below; ask once at the end instead.
+    this.firingProcessing = true;
+    try {
+      for (let timer = queue.peek(); timer !== undefined && timer.timestamp <= time; timer = queue.peek()) {
+        queue.popPeeked();
+        const service = timer.owner as HeapTimerService<any>;
+        service.processingIndex.remove(timer.canonical, timer.nsKey, timer.timestamp);
+        this.backend.setCurrentKey(timer.key);
+        service.triggerable.onProcessingTime(timer);
+      }
+    } finally {
+      this.firingProcessing = false;
+    }
+    const next = queue.peek();
+    if (next !== undefined) this.scheduler.requestWakeUp(next.timestamp);
+  }
+
+  currentWatermark(): number {
+    return this.watermark;
+  }
+
+  /** Asks the scheduler for a wake-up, unless {@link onProcessingTime} will ask when it ends. */
+  wakeUpAt(time: number): void {
+    if (!this.firingProcessing) this.scheduler.requestWakeUp(time);
+  }
+
+  currentCanonicalKey(): CanonicalKey {
+    if (this.canonicalSource !== undefined) {
+      const canonical = this.canonicalSource.getCurrentCanonicalKey();
+      return canonical === undefined ? noCurrentKey() : canonical;
+    }
+    const key = this.backend.getCurrentKey();
+    return key === undefined ? noCurrentKey() : canonicalKey(key);
+  }
+}
+
+/**
+ * Creates the timer services of one keyed operator, bound to its backend (for the current key)
+ * and to a scheduler (for processing-time wake-ups). The watermark starts at -Infinity.
+ */
+export const createTimeServiceManager: TimeServiceManagerFactory = (backend, scheduler) =>
+  new HeapTimeServiceManager(backend, scheduler);
