@@ -1,4 +1,4 @@
-/** File connectors: `FileSource` with text, NDJSON and CSV formats. */
+/** File connectors: `FileSource` with text, NDJSON and CSV formats, and the exactly-once `FileSink`. */
 export { CsvFormat, type CsvColumnType, type CsvFormatOptions } from './csv-format.js';
 export { CsvRecordParser, formatCsvRecord } from './csv-parser.js';
 export { FileEnumerator } from './file-enumerator.js';
@@ -17,3 +17,21 @@ export {
   SKIP,
 } from './record-format.js';
 export { TextLineFormat } from './text-line-format.js';
+export type { FileSinkCommittable } from './file-committable.js';
+export { FileCommitter } from './file-committer.js';
+export { FileSink, FileSinkBuilder, type RowEncoder } from './file-sink.js';
+export {
+  type BucketAssigner,
+  FileSinkWriter,
+  type FileSinkWriterOptions,
+  type FileSinkWriterState,
+} from './file-sink-writer.js';
+export { type OutputFileConfig, type PartPaths, partPaths } from './output-file-config.js';
+export { PartFile } from './part-file.js';
+export {
+  DefaultRollingPolicy,
+  DefaultRollingPolicyBuilder,
+  OnCheckpointRollingPolicy,
+  type PartFileInfo,
+  type RollingPolicy,
+} from './rolling-policy.js';

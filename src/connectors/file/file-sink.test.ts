@@ -1,0 +1,173 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SinkInitContext, SinkWriterContext } from '../../types/sink.js';
+import { readAll } from '../common/testing.js';
+import { FileSink } from './file-sink.js';
+import type { FileSinkWriterState } from './file-sink-writer.js';
+import { FileSource } from './file-source.js';
+import { NdjsonFormat } from './ndjson-format.js';
+import { DefaultRollingPolicy } from './rolling-policy.js';
+
+let dir: string;
+let now = 0;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'weir-filesink-'));
+  now = 0;
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const init = (subtaskIndex = 0, parallelism = 1): SinkInitContext => ({
+  subtaskIndex,
+  parallelism,
+  attemptNumber: 0,
+  jobId: 'job1',
+  currentProcessingTime: () => now,
+});
+const record: SinkWriterContext = { timestamp: () => undefined, currentWatermark: () => 0 };
+const list = (d = dir) => readdirSync(d).sort();
+
+describe('FileSink', () => {
+  it('writes hidden in-progress files and renames them on commit', async () => {
+    const sink = FileSink.forRowFormat<{ id: number }>(dir).build();
+    const writer = sink.createWriter(init(2, 3));
+    for (let id = 0; id < 3; id++) writer.write({ id }, record);
+    writer.flush(false);
+    expect(list()).toEqual(['.part-job1-2-0.inprogress']);
+    writer.flush(true);
+    const committables = await writer.prepareCommit();
+    expect(committables).toEqual([
+      {
+        bucketId: '',
+        pendingPath: join(dir, '.part-job1-2-0.inprogress'),
+        finalPath: join(dir, 'part-job1-2-0'),
+      },
+    ]);
+    expect(list()).toEqual(['.part-job1-2-0.inprogress']);
+    const committer = sink.createCommitter();
+    committer.commit(committables);
+    expect(list()).toEqual(['part-job1-2-0']);
+    expect(readFileSync(join(dir, 'part-job1-2-0'), 'utf8')).toBe('{"id":0}\n{"id":1}\n{"id":2}\n');
+    // A repeated commit (recovery) changes nothing.
+    committer.commit(committables);
+    expect(list()).toEqual(['part-job1-2-0']);
+    expect(readFileSync(join(dir, 'part-job1-2-0'), 'utf8')).toBe('{"id":0}\n{"id":1}\n{"id":2}\n');
+  });
+
+  it('fails a commit whose pending and final files are both gone', () => {
+    const committer = FileSink.forRowFormat(dir).build().createCommitter();
+    expect(() =>
+      committer.commit([
+        { bucketId: '', pendingPath: join(dir, '.x.inprogress'), finalPath: join(dir, 'x') },
+      ]),
+    ).toThrow(/cannot commit .*x: neither it nor its pending file/);
+  });
+
+  it('rolls by size, so every committed part but the last holds at least maxPartSize bytes', async () => {
+    const policy = DefaultRollingPolicy.builder().withMaxPartSize(100).build();
+    const sink = FileSink.forRowFormat<string>(dir, (s) => s)
+      .withRollingPolicy(policy)
+      .build();
+    const writer = sink.createWriter(init());
+    const rows = Array.from({ length: 50 }, (_, i) => `row-${i}-${'é'.repeat(i % 7)}`);
+    for (const row of rows) writer.write(row, record);
+    writer.flush(true);
+    sink.createCommitter().commit(await writer.prepareCommit());
+    const files = list();
+    expect(files.length).toBeGreaterThan(3);
+    expect(files.every((f) => !f.startsWith('.'))).toBe(true);
+    const ordered = files.sort((a, b) => Number(a.split('-').pop()) - Number(b.split('-').pop()));
+    const sizes = ordered.map((f) => readFileSync(join(dir, f)).length);
+    for (const size of sizes.slice(0, -1)) expect(size).toBeGreaterThanOrEqual(100);
+    const text = ordered.map((f) => readFileSync(join(dir, f), 'utf8')).join('');
+    expect(text).toBe(rows.map((r) => r + '\n').join(''));
+  });
+
+  it('keeps a part open across a checkpoint unless the policy rolls it', async () => {
+    const policy = DefaultRollingPolicy.builder().withMaxPartSize(1000).withInactivityInterval(50).build();
+    const writer = FileSink.forRowFormat<number>(dir).withRollingPolicy(policy).build().createWriter(init());
+    writer.write(1, record);
+    writer.flush(false);
+    expect(await writer.prepareCommit()).toEqual([]);
+    const state = writer.snapshotState(1) as FileSinkWriterState[];
+    expect(state).toEqual([
+      { kind: 'counter', subtask: 0, nextCounter: 1 },
+      {
+        kind: 'in-progress',
+        bucketId: '',
+        inProgressPath: join(dir, '.part-job1-0-0.inprogress'),
+        finalPath: join(dir, 'part-job1-0-0'),
+        size: 2,
+      },
+    ]);
+    expect(readFileSync(join(dir, '.part-job1-0-0.inprogress'), 'utf8')).toBe('1\n');
+    now = 60;
+    expect((await writer.prepareCommit()).map((c) => c.finalPath)).toEqual([join(dir, 'part-job1-0-0')]);
+  });
+
+  it('never reuses the name of an existing part, and restores the counter from state', async () => {
+    const sink = FileSink.forRowFormat<number>(dir)
+      .withOutputFileConfig({ partPrefix: 'out', partSuffix: '.ndjson' })
+      .build();
+    const first = sink.createWriter(init());
+    first.write(1, record);
+    first.flush(true);
+    sink.createCommitter().commit(await first.prepareCommit());
+    const second = sink.createWriter(init());
+    second.write(2, record);
+    second.flush(true);
+    sink.createCommitter().commit(await second.prepareCommit());
+    expect(list()).toEqual(['out-job1-0-0.ndjson', 'out-job1-0-1.ndjson']);
+    const third = sink.createWriter(init(), [{ kind: 'counter', subtask: 0, nextCounter: 7 }]);
+    third.write(3, record);
+    third.flush(true);
+    expect((await third.prepareCommit())[0].finalPath).toBe(join(dir, 'out-job1-0-7.ndjson'));
+  });
+
+  it('writes buckets as sub-directories and rejects buckets outside the directory', async () => {
+    const sink = FileSink.forRowFormat<{ k: string }>(dir, { encode: (v) => v.k })
+      .withBucketAssigner((v) => `k=${v.k}`)
+      .build();
+    const writer = sink.createWriter(init());
+    writer.write({ k: 'a' }, record);
+    writer.write({ k: 'b' }, record);
+    writer.write({ k: 'a' }, record);
+    writer.flush(true);
+    sink.createCommitter().commit(await writer.prepareCommit());
+    expect(list()).toEqual(['k=a', 'k=b']);
+    expect(readFileSync(join(dir, 'k=a', 'part-job1-0-0'), 'utf8')).toBe('a\na\n');
+    const escaping = FileSink.forRowFormat<number>(dir)
+      .withBucketAssigner(() => '../x')
+      .build()
+      .createWriter(init());
+    expect(() => escaping.write(1, record)).toThrow(/bucket assigner returned "..\/x"; return a relative/);
+    expect(existsSync(join(dir, '..', 'x'))).toBe(false);
+  });
+
+  it('writes NDJSON that FileSource reads back, across many buffer flushes', async () => {
+    const sink = FileSink.forRowFormat<{ i: number; s: string }>(dir).build();
+    const writer = sink.createWriter(init());
+    const values = Array.from({ length: 20_000 }, (_, i) => ({ i, s: `v${i}-€` }));
+    for (const v of values) writer.write(v, record);
+    writer.flush(true);
+    sink.createCommitter().commit(await writer.prepareCommit());
+    const back = await readAll(FileSource.forRecordFormat(new NdjsonFormat(), dir).build());
+    expect(back.records).toEqual(values);
+  });
+
+  it('rejects bad arguments with one-line errors', () => {
+    expect(() => FileSink.forRowFormat('')).toThrow(/give the output directory/);
+    expect(() => FileSink.forRowFormat(dir, 42 as unknown as (v: unknown) => string)).toThrow(
+      /encoder must be/,
+    );
+    expect(() => FileSink.forRowFormat(dir).withOutputFileConfig({ partPrefix: '.p' })).toThrow(
+      /partPrefix must/,
+    );
+    expect(() => DefaultRollingPolicy.builder().withMaxPartSize(0)).toThrow(
+      /withMaxPartSize needs bytes > 0/,
+    );
+    const writer = FileSink.forRowFormat(dir).build().createWriter(init());
+    expect(() => writer.write(undefined, record)).toThrow(/default JSON encoder cannot encode undefined/);
+  });
+});
