@@ -18,7 +18,7 @@ import type { NamespaceKey, Row, StateTable } from './state-table.js';
  * timestamp is refreshed in place rather than by allocating a new wrapper.
  */
 export interface TtlValue<T> {
-  readonly v: T;
+  v: T;
   ts: number;
 }
 

@@ -60,7 +60,17 @@ export class TtlValueState<T> extends TtlHeapState<TtlValue<T>> implements Inter
 
   update(value: T | undefined): void {
     this.access();
-    if (value === undefined) this.table.remove(this.ns);
-    else this.table.put(this.ns, { v: value, ts: this.policy.now() });
+    if (value === undefined) {
+      this.table.remove(this.ns);
+      return;
+    }
+    const now = this.policy.now();
+    // The wrapper never escapes, so reuse it instead of allocating one per write.
+    const stored = this.table.get(this.ns);
+    if (stored === undefined) this.table.put(this.ns, { v: value, ts: now });
+    else {
+      stored.v = value;
+      stored.ts = now;
+    }
   }
 }
