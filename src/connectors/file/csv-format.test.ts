@@ -90,3 +90,17 @@ describe('CsvFormat', () => {
     );
   });
 });
+
+describe('CsvFormat errors', () => {
+  it('names the first line of a multi-line record with the wrong column count', async () => {
+    await expect(readCsv('a,b\n1,"x\ny",3\n')).rejects.toThrow(
+      /in\d+\.csv:2: malformed CSV record: expected 2 columns but found 3;/,
+    );
+  });
+
+  it('rejects a value that is not a number in a number column', async () => {
+    await expect(readCsv('a\n1\nzz\n', { types: { a: 'number' } })).rejects.toThrow(
+      /:3: .*column a: "zz" is not a number/,
+    );
+  });
+});

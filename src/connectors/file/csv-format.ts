@@ -114,6 +114,8 @@ export class CsvFormat<T = Record<string, unknown>> extends BaseFormat<T> {
           setNames(undefined, fields.length);
         }
         const width = convert.length;
+        // Errors name the record's first line, which is where a multi-line record starts.
+        lineNumber = parser.startLine;
         if (fields.length !== width) {
           throw new MalformedLineError(`expected ${width} columns but found ${fields.length}`, lineNumber);
         }

@@ -23,6 +23,11 @@ export class CsvRecordParser {
 
   constructor(private readonly delimiter: string) {}
 
+  /** The line where the last record pushed (or the open one) starts. */
+  get startLine(): number {
+    return this.recordLine;
+  }
+
   /** True while a quoted field is open, i.e. the record continues on the next line. */
   get open(): boolean {
     return this.inQuotes;
@@ -36,8 +41,8 @@ export class CsvRecordParser {
   push(line: string, terminator: string, lineNumber: number): string[] | undefined {
     const d = this.delimiter;
     if (!this.inQuotes) {
-      if (line.indexOf(QUOTE) === -1) return line.split(d); // the common case
       this.recordLine = lineNumber;
+      if (line.indexOf(QUOTE) === -1) return line.split(d); // the common case
     }
     let i = 0;
     const n = line.length;
