@@ -61,7 +61,9 @@ describe('tumbling event-time windows', () => {
               describeWindow,
             ),
           );
-          times.forEach((t, i) => h.processElement(['k', i], t));
+          times.forEach((t, i) => {
+            h.processElement(['k', i], t);
+          });
           h.processWatermark(MAX_WATERMARK);
           const seen = new Map<number, string[]>();
           for (const line of h.extractOutputValues()) {
