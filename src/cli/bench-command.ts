@@ -1,0 +1,45 @@
+/**
+ * `weir bench <name>`: runs a benchmark from the repository's `bench/` folder. Benchmarks are
+ * ordinary programs written against the public API; each exports
+ * `main(argv: string[]): Promise<number>` returning its exit code. They are not part of the
+ * published package, so a missing folder gets a clear message instead of a stack trace.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Terminal } from './terminal.js';
+import { BENCH_HELP, ExitCodes, UsageError } from './usage.js';
+
+/** Benchmarks `weir bench` knows, by name; the first is the default. */
+export const BENCHMARKS = ['window-count'] as const;
+
+/** Benchmarks named in the design that this version does not have yet. */
+const PLANNED = ['nexmark'];
+
+/** Runs `weir bench <argv…>` and returns the exit code. */
+export async function benchCommand(argv: readonly string[], terminal: Terminal): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === '--help' || first === '-h' || first === 'help') {
+    terminal.out(`${BENCH_HELP}\nBenchmarks: ${BENCHMARKS.join(', ')}`);
+    return ExitCodes.OK;
+  }
+  const named = first !== undefined && !first.startsWith('-');
+  const name = named ? first : BENCHMARKS[0];
+  const args = named ? rest : [...argv];
+  if (PLANNED.includes(name)) {
+    throw new UsageError(
+      `weir bench ${name} is not available in this version; try weir bench ${BENCHMARKS[0]}`,
+    );
+  }
+  if (!(BENCHMARKS as readonly string[]).includes(name)) {
+    throw new UsageError(`unknown benchmark '${name}'; available: ${BENCHMARKS.join(', ')}`);
+  }
+  const file = fileURLToPath(new URL(`../../bench/${name}.ts`, import.meta.url));
+  if (!existsSync(file)) {
+    throw new UsageError(`benchmark file ${file} is missing; benchmarks run from a clone of the repository`);
+  }
+  const module = (await import(pathToFileURL(file).href)) as { main?: (argv: string[]) => Promise<number> };
+  if (typeof module.main !== 'function') {
+    throw new UsageError(`${file} does not export main(argv); it cannot be run by weir bench`);
+  }
+  return module.main([...args]);
+}

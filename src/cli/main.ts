@@ -1,0 +1,22 @@
+/**
+ * Entry point of the `weir` command (imported by `bin/weir.js`). Runs the CLI, then ends the
+ * process with its exit code once output has drained.
+ *
+ * Node's warnings are reprinted as one `weir: warning:` line each, so that, for instance, the
+ * note that checkpoints are not taken yet reads like the CLI's other messages.
+ */
+import { runCli } from './cli.js';
+import { processTerminal } from './terminal.js';
+
+/** Grace period for open handles a finished job left behind (e.g. a user's timer), ms. */
+const EXIT_GRACE_MS = 1000;
+
+process.removeAllListeners('warning');
+process.on('warning', (warning) => {
+  process.stderr.write(`weir: warning: ${warning.message.split('\n', 1)[0]}\n`);
+});
+
+const code = await runCli(process.argv.slice(2), processTerminal);
+process.exitCode = code;
+// Let stdout and stderr drain, then exit even if the job left something scheduled.
+setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();

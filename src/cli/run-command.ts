@@ -1,0 +1,117 @@
+/**
+ * `weir run`: installs the command line's settings as environment defaults, loads the job
+ * file, runs its job (or jobs) and waits for them, with progress lines on stderr.
+ *
+ * The defaults are installed before the job file is imported, because a job file that runs at
+ * the top level creates its environment while it is being imported.
+ */
+import { setEnvironmentDefaults } from '../api/context.js';
+import { StreamExecutionEnvironment } from '../api/environment.js';
+import type { JobClient } from '../runtime/job-client.js';
+import { WeirError } from '../types/errors.js';
+import {
+  COMMONJS_HINT,
+  importJobFile,
+  isCommonJsMixUp,
+  isLoadError,
+  jobNameOf,
+  resolveJobFile,
+} from './job-file.js';
+import { ProgressReporter } from './progress.js';
+import { parseRunOptions, type RunOptions } from './run-options.js';
+import { formatFailure, type Terminal } from './terminal.js';
+import { ExitCodes, RUN_HELP, UsageError } from './usage.js';
+
+/** Runs `weir run <argv…>` and returns the exit code. */
+export async function runCommand(argv: readonly string[], terminal: Terminal): Promise<number> {
+  const options = parseRunOptions(argv);
+  if (options.help) {
+    terminal.out(RUN_HELP);
+    return ExitCodes.OK;
+  }
+  checkRestore(options, terminal);
+  const path = resolveJobFile(options.jobFile);
+  const submitted: JobClient[] = [];
+  const progress = options.quiet
+    ? undefined
+    : new ProgressReporter({ write: (text) => terminal.errRaw(text) });
+  setEnvironmentDefaults({
+    parallelism: options.parallelism,
+    stateBackend: options.stateBackend,
+    checkpointDir: options.checkpointDir,
+    checkpointInterval: options.checkpointInterval,
+    restorePath: options.restore,
+    jobListeners: [
+      {
+        onJobSubmitted(client) {
+          submitted.push(client);
+          progress?.add(client);
+        },
+      },
+    ],
+  });
+  // A job that runs at the top level reads its arguments from process.argv, as any script does.
+  process.argv = [process.argv[0]!, path, ...options.jobArgs];
+  try {
+    const main = await loadAndStart(path, options, submitted);
+    if (main === 'nothing') {
+      throw new UsageError(
+        `${options.jobFile} defines no job: export a default function (env, args) => … or call env.execute()`,
+      );
+    }
+    // Jobs started without awaiting them (executeAsync) still count: wait for every one.
+    for (const client of submitted) await client.result;
+    return ExitCodes.OK;
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    if (submitted.length === 0 && isLoadError(error)) {
+      const reason = isCommonJsMixUp(error) ? COMMONJS_HINT : formatFailure(error, options.verbose);
+      terminal.err(`weir: cannot load ${options.jobFile}: ${reason}`);
+      return ExitCodes.USAGE;
+    }
+    if (submitted.length === 0 && error instanceof WeirError && error.domain === 'user') {
+      // The graph was rejected before it ran: the job file needs a fix.
+      terminal.err(`weir: ${formatFailure(error, options.verbose)}`);
+      return ExitCodes.USAGE;
+    }
+    terminal.err(`weir: job failed: ${formatFailure(error, options.verbose)}`);
+    return ExitCodes.JOB_FAILED;
+  } finally {
+    progress?.stop();
+    setEnvironmentDefaults(undefined);
+  }
+}
+
+/** Imports the job file and starts its job; 'nothing' if it neither ran nor exported one. */
+async function loadAndStart(
+  path: string,
+  options: RunOptions,
+  submitted: JobClient[],
+): Promise<'started' | 'nothing'> {
+  const main = await importJobFile(path);
+  if (main === undefined) return submitted.length > 0 ? 'started' : 'nothing';
+  const env = StreamExecutionEnvironment.getExecutionEnvironment();
+  const before = submitted.length;
+  await main(env, [...options.jobArgs]);
+  if (submitted.length === before) await env.execute(jobNameOf(path));
+  return 'started';
+}
+
+/**
+ * This version takes no checkpoints, so there is nothing to restore: `latest` honestly starts
+ * fresh (as it does when no checkpoint exists), and an explicit path is refused.
+ */
+function checkRestore(options: RunOptions, terminal: Terminal): void {
+  if (options.restore === undefined) return;
+  if (options.restore !== 'latest') {
+    throw new UsageError(
+      `--restore ${options.restore}: restoring from a checkpoint or savepoint path is not available in this version; run without --restore`,
+    );
+  }
+  if (options.checkpointDir === undefined) {
+    throw new UsageError('--restore latest needs --checkpoint-dir DIR to look for checkpoints in');
+  }
+  terminal.err(
+    `weir: no completed checkpoint under ${options.checkpointDir} (this version takes none yet); starting fresh`,
+  );
+}

@@ -1,0 +1,102 @@
+/**
+ * Parses the arguments of `weir run` with node's `util.parseArgs`. Everything after the first
+ * `--` belongs to the job and is passed through untouched, so a job may take options of its
+ * own (`weir run job.ts -- --count 10`) without weir rejecting them.
+ */
+import { parseArgs } from 'node:util';
+import { UsageError } from './usage.js';
+
+/** What `weir run` was asked to do. */
+export interface RunOptions {
+  readonly jobFile: string;
+  readonly jobArgs: readonly string[];
+  readonly parallelism?: number;
+  readonly checkpointDir?: string;
+  readonly checkpointInterval?: number;
+  readonly restore?: string;
+  readonly stateBackend?: 'heap' | 'disk';
+  readonly verbose: boolean;
+  readonly quiet: boolean;
+  readonly help: boolean;
+}
+
+const OPTIONS = {
+  parallelism: { type: 'string', short: 'p' },
+  'checkpoint-dir': { type: 'string' },
+  'checkpoint-interval': { type: 'string' },
+  restore: { type: 'string' },
+  'state-backend': { type: 'string' },
+  verbose: { type: 'boolean', short: 'v' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Parses `argv` (the words after `run`); throws {@link UsageError} on anything invalid. */
+export function parseRunOptions(argv: readonly string[]): RunOptions {
+  const split = argv.indexOf('--');
+  const own = split === -1 ? argv : argv.slice(0, split);
+  const passed = split === -1 ? [] : argv.slice(split + 1);
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
+  try {
+    parsed = parseArgs({ args: [...own], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(`${describeParseError(error)}; see weir run --help`);
+  }
+  const { values, positionals } = parsed;
+  const help = values.help === true;
+  const [jobFile, ...extra] = positionals;
+  if (jobFile === undefined && !help) {
+    throw new UsageError('weir run needs a job file, e.g. weir run examples/fraud-detection.ts');
+  }
+  const backend = values['state-backend'];
+  if (backend !== undefined && backend !== 'heap' && backend !== 'disk') {
+    throw new UsageError(`--state-backend must be 'heap' or 'disk', got '${backend}'`);
+  }
+  if (values.restore !== undefined && values.restore.length === 0) {
+    throw new UsageError("--restore needs 'latest' or a checkpoint path");
+  }
+  if (values['checkpoint-dir'] !== undefined && values['checkpoint-dir'].length === 0) {
+    throw new UsageError('--checkpoint-dir needs a directory');
+  }
+  return {
+    jobFile: jobFile ?? '',
+    jobArgs: [...extra, ...passed],
+    parallelism: positiveInteger('--parallelism', values.parallelism),
+    checkpointDir: values['checkpoint-dir'],
+    checkpointInterval: positiveInteger('--checkpoint-interval', values['checkpoint-interval']),
+    restore: values.restore,
+    stateBackend: backend,
+    verbose: values.verbose === true,
+    quiet: values.quiet === true,
+    help,
+  };
+}
+
+/** Reads an option that must be a whole number >= 1. */
+export function positiveInteger(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value < 1) {
+    throw new UsageError(`${name} must be a whole number >= 1, got '${text}'`);
+  }
+  return value;
+}
+
+/** parseArgs' complaint in the CLI's words, e.g. "unknown option '--bogus'". */
+function describeParseError(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  const option = /'([^']+)'/.exec(firstLine(error))?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option !== undefined) {
+    return `unknown option '${option}' (options for the job go after --)`;
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option !== undefined) {
+    return `option ${option.replace(' <value>', '')} needs a value`;
+  }
+  return firstLine(error);
+}
+
+/** The first line of an error's message. */
+export function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n', 1)[0]!.trim();
+}

@@ -1,0 +1,55 @@
+/**
+ * The CLI's help text and its usage error. A usage error is the user's to fix on the command
+ * line, so it prints as one line and exits with code 2, never with a stack trace.
+ */
+
+/** Exit codes of the `weir` command (a contract, see the CLI section of the API). */
+export const ExitCodes = {
+  OK: 0,
+  JOB_FAILED: 1,
+  USAGE: 2,
+} as const;
+
+/** A mistake on the command line or in the job file: printed as one line, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Top-level help, printed by `weir --help` and `weir help`. */
+export const HELP = `Usage: weir <command> [options]
+
+Commands:
+  run <job.ts|job.js> [options] [-- job args…]   run a job in this process
+  bench [window-count] [--events N] [--keys K] [--json]
+                                                 run a benchmark
+  help                                           show this help
+  --version                                      print the version
+
+Options of run:
+  -p, --parallelism N           default parallelism of the job's operators
+  --checkpoint-dir DIR          where checkpoints go
+  --checkpoint-interval MS      take a checkpoint every MS milliseconds
+  --restore latest|PATH         resume from a checkpoint or savepoint
+  --state-backend heap|disk     where keyed state lives (default heap)
+  -q, --quiet                   no progress lines on stderr
+  -v, --verbose                 full stack traces on failure
+
+A job file either calls env.execute() itself or exports a default function
+(env, args) => void | Promise<void> that builds the graph; weir run executes it.
+Arguments after -- are passed to the job (as args, and as process.argv.slice(2)).
+
+Not available in this version: savepoint, stop, list, cancel, sql; checkpoints are
+configured but not taken yet.
+
+Exit codes: 0 success, 1 job failed, 2 bad usage or bad job file.`;
+
+/** Help of `weir run`. */
+export const RUN_HELP = `Usage: weir run <job.ts|job.js> [--parallelism N] [--checkpoint-dir DIR]
+                [--checkpoint-interval MS] [--restore latest|PATH]
+                [--state-backend heap|disk] [--quiet] [--verbose] [-- job args…]`;
+
+/** Help of `weir bench`. */
+export const BENCH_HELP = `Usage: weir bench [window-count] [--events N] [--keys K] [--json]`;
