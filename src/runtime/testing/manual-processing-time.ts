@@ -14,7 +14,7 @@ interface Scheduled {
 }
 
 /**
- * A manual clock with scheduled callbacks; `advanceTo(t)` fires, in time order, the callbacks
+ * A manual clock with scheduled callbacks; `advanceTo(t)` fires, in time order, the callbacks (each called with its scheduled time)
  * and processing-time timers due at or before `t`.
  */
 export class ManualProcessingTime implements ProcessingTimeService, ProcessingTimeScheduler {
@@ -53,7 +53,7 @@ export class ManualProcessingTime implements ProcessingTimeService, ProcessingTi
       if (next === undefined) break;
       // Timers due before this callback fire first, keeping time order across both kinds.
       for (const m of this.managers) m.onProcessingTime(next.time);
-      next.callback(time);
+      next.callback(next.time);
     }
     for (const m of this.managers) m.onProcessingTime(time);
   }
