@@ -6,7 +6,6 @@
 import { IntervalJoinOperator } from '../runtime/operators/interval-join-operator.js';
 import { ErrorCodes, userError } from '../types/errors.js';
 import type { ProcessJoinFunction } from '../types/functions.js';
-import { ConnectedStreams } from './connected-streams.js';
 import type { DataStream } from './data-stream.js';
 import type { KeyedStream } from './keyed-stream.js';
 
@@ -59,7 +58,7 @@ export class IntervalJoined<L, R, K> {
     if (lower > upper) {
       throw userError(ErrorCodes.INVALID_ARGUMENT, 'intervalJoin: exclusive bounds leave an empty interval; widen between(...)');
     }
-    return new ConnectedStreams<L, R>(this.left, this.right).transform(
+    return this.left.environment.createConnectedStreams<L, R>(this.left, this.right).transform(
       'IntervalJoin',
       () => new IntervalJoinOperator<L, R, OUT>(joinFn, lower, upper),
     );

@@ -1,0 +1,157 @@
+/**
+ * Weir's public API. Everything a job needs is exported from here (`import { … } from 'weir'`);
+ * other modules are internal and may change.
+ */
+
+// Environment and streams
+export { StreamExecutionEnvironment, type StateBackendName } from './api/environment.js';
+export { DataStream, DataStreamSink, type ProcessLike } from './api/data-stream.js';
+export { KeyedStream, type KeyedProcessLike } from './api/keyed-stream.js';
+export { ConnectedStreams, type CoMapFunction, type CoFlatMapFunction } from './api/connected-streams.js';
+export { WindowedStream } from './api/windowed-stream.js';
+export { IntervalJoin, IntervalJoined } from './api/interval-join.js';
+export {
+  CheckpointConfig,
+  type CheckpointingMode,
+  ExecutionConfig,
+  RestartStrategies,
+  type RestartStrategy,
+} from './api/config.js';
+export type { JobListener } from './api/context.js';
+export { JobExecutionResult, type JobClient, type JobStatus, type TaskSnapshot } from './runtime/job-client.js';
+export type { RuntimeMode } from './runtime/operator.js';
+
+// Functions
+export {
+  AbstractRichFunction,
+  type AggregateFunction,
+  type Collector,
+  CoProcessFunction,
+  type CoProcessContext,
+  type FilterFunction,
+  type FlatMapFunction,
+  KeyedCoProcessFunction,
+  type KeyedProcessContext,
+  KeyedProcessFunction,
+  type KeySelector,
+  type MapFunction,
+  type OnTimerContext,
+  OutputTag,
+  type ProcessContext,
+  ProcessFunction,
+  type ProcessJoinContext,
+  ProcessJoinFunction,
+  type ProcessWindowContext,
+  ProcessWindowFunction,
+  type ReduceFunction,
+  type RichFunction,
+  type RuntimeContext,
+  type TimeDomain,
+  type TimerService,
+  type Window,
+  type WindowFunction,
+} from './types/functions.js';
+
+// State
+export {
+  type AggregatingState,
+  AggregatingStateDescriptor,
+  type KeyedStateStore,
+  type ListState,
+  ListStateDescriptor,
+  type MapState,
+  MapStateDescriptor,
+  type ReducingState,
+  ReducingStateDescriptor,
+  type State,
+  StateDescriptor,
+  StateTtlConfig,
+  StateTtlConfigBuilder,
+  type TtlStateVisibility,
+  type TtlUpdateType,
+  type ValueState,
+  ValueStateDescriptor,
+} from './types/state.js';
+
+// Time
+export {
+  BoundedOutOfOrdernessWatermarks,
+  NoWatermarksGenerator,
+  type TimestampAssigner,
+  type WatermarkGenerator,
+  type WatermarkGeneratorContext,
+  type WatermarkOutput,
+  WatermarkStrategy,
+} from './time/watermarks.js';
+export { type Clock, ManualClock } from './time/clock.js';
+export { MAX_WATERMARK, MIN_WATERMARK, NO_TIMESTAMP } from './types/elements.js';
+
+// Windows
+export { GlobalWindow, TimeWindow } from './windowing/windows.js';
+export { type WindowAssignerContext, WindowAssigner, MergingWindowAssigner } from './windowing/assigner.js';
+export { TumblingEventTimeWindows, TumblingProcessingTimeWindows } from './windowing/tumbling.js';
+export { SlidingEventTimeWindows, SlidingProcessingTimeWindows } from './windowing/sliding.js';
+export {
+  EventTimeSessionWindows,
+  ProcessingTimeSessionWindows,
+  type SessionWindowTimeGapExtractor,
+} from './windowing/sessions.js';
+export { GlobalWindows } from './windowing/global-windows.js';
+export { type OnMergeContext, Trigger, type TriggerContext, TriggerResult } from './windowing/trigger.js';
+export { EventTimeTrigger, NeverTrigger, ProcessingTimeTrigger } from './windowing/time-triggers.js';
+export { CountTrigger, PurgingTrigger } from './windowing/count-triggers.js';
+export { ContinuousEventTimeTrigger, ContinuousProcessingTimeTrigger } from './windowing/continuous-triggers.js';
+export { type Evictor, type EvictorContext, type TimestampedValue } from './windowing/evictor.js';
+export { CountEvictor, DeltaEvictor, type DeltaFunction, TimeEvictor } from './windowing/evictors.js';
+
+// Sources and sinks
+export type {
+  Boundedness,
+  InputStatus,
+  ReaderOutput,
+  Source,
+  SourceOutput,
+  SourceReader,
+  SourceReaderContext,
+  SourceSplit,
+  SplitEnumerator,
+  SplitEnumeratorContext,
+} from './types/source.js';
+export type {
+  CommittingSinkWriter,
+  Committer,
+  Sink,
+  SinkInitContext,
+  SinkWriter,
+  SinkWriterContext,
+  TwoPhaseCommittingSink,
+} from './types/sink.js';
+export { CollectionSource } from './connectors/collection/index.js';
+export { DataGeneratorSource } from './connectors/datagen/index.js';
+export {
+  type BucketAssigner,
+  type CsvColumnType,
+  CsvFormat,
+  type CsvFormatOptions,
+  DefaultRollingPolicy,
+  DefaultRollingPolicyBuilder,
+  type FileSinkCommittable,
+  FileSink,
+  FileSinkBuilder,
+  FileSource,
+  FileSourceBuilder,
+  type FormatOptions,
+  type MalformedPolicy,
+  NdjsonFormat,
+  OnCheckpointRollingPolicy,
+  type OutputFileConfig,
+  type PartFileInfo,
+  type RecordFormat,
+  type RollingPolicy,
+  type RowEncoder,
+  TextLineFormat,
+} from './connectors/file/index.js';
+export { PrintSink } from './connectors/print/index.js';
+
+// Errors
+export { type ErrorCode, ErrorCodes, type ErrorDomain, WeirError } from './types/errors.js';
