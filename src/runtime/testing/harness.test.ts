@@ -125,3 +125,21 @@ describe('non-keyed and two-input harnesses', () => {
     expect(events).toEqual(['finish']);
   });
 });
+
+describe('harness key groups', () => {
+  it('a number as third argument is maxParallelism, and the harness owns every key group', () => {
+    class Noop extends AbstractStreamOperator<string> implements OneInputStreamOperator<string, string> {
+      processElement(): void {}
+    }
+    const h = new KeyedOneInputStreamOperatorTestHarness(new Noop(), (v: string) => v, 4);
+    expect(h.keyedBackend?.maxParallelism).toBe(4);
+    expect(h.keyedBackend?.keyGroupRange).toEqual({ start: 0, end: 3 });
+    for (const k of ['a', 'b', 'c', 'd', 'e']) h.processElement(k);
+    const sub = new KeyedOneInputStreamOperatorTestHarness(new Noop(), (v: string) => v, {
+      maxParallelism: 4,
+      parallelism: 2,
+      subtaskIndex: 1,
+    });
+    expect(sub.keyedBackend?.keyGroupRange).toEqual({ start: 2, end: 3 });
+  });
+});

@@ -28,7 +28,7 @@ import type {
 import { CollectingOutput, type OutputElement, type StreamRecordOutput } from './output-collector.js';
 import { ManualProcessingTime } from './manual-processing-time.js';
 
-/** Options of every harness. */
+/** Options of every harness; a plain number is taken as `maxParallelism`. */
 export interface HarnessOptions {
   /** Defaults to 128; the harness owns the key groups of `subtaskIndex` out of `parallelism`. */
   readonly maxParallelism?: number;
@@ -56,8 +56,12 @@ export abstract class AbstractOperatorTestHarness<OUT> {
   protected constructor(
     protected readonly op: StreamOperator<OUT>,
     keyed: boolean,
-    options: HarnessOptions,
+    optionsOrMaxParallelism: HarnessOptions | number,
   ) {
+    const options: HarnessOptions =
+      typeof optionsOrMaxParallelism === 'number'
+        ? { maxParallelism: optionsOrMaxParallelism }
+        : optionsOrMaxParallelism;
     const maxParallelism = options.maxParallelism ?? 128;
     const parallelism = options.parallelism ?? 1;
     const subtaskIndex = options.subtaskIndex ?? 0;
@@ -196,9 +200,9 @@ function withKey<T>(
 /** Drives a one-input operator; keyed when a key selector is given. */
 export class OneInputStreamOperatorTestHarness<IN, OUT> extends AbstractOperatorTestHarness<OUT> {
   constructor(
-    protected readonly operator: OneInputStreamOperator<IN, OUT>,
+    readonly operator: OneInputStreamOperator<IN, OUT>,
     private readonly keySelector?: KeySelector<IN, unknown>,
-    options: HarnessOptions = {},
+    options: HarnessOptions | number = {},
   ) {
     super(operator, keySelector !== undefined, options);
   }
@@ -238,7 +242,7 @@ export class KeyedOneInputStreamOperatorTestHarness<IN, OUT, K> extends OneInput
   constructor(
     operator: OneInputStreamOperator<IN, OUT>,
     keySelector: KeySelector<IN, K>,
-    options: HarnessOptions = {},
+    options: HarnessOptions | number = {},
   ) {
     super(operator, keySelector, options);
   }
@@ -247,10 +251,10 @@ export class KeyedOneInputStreamOperatorTestHarness<IN, OUT, K> extends OneInput
 /** Drives a two-input operator; keyed when both key selectors are given. */
 export class TwoInputOperatorTestHarness<IN1, IN2, OUT> extends AbstractOperatorTestHarness<OUT> {
   constructor(
-    protected readonly operator: TwoInputStreamOperator<IN1, IN2, OUT>,
+    readonly operator: TwoInputStreamOperator<IN1, IN2, OUT>,
     private readonly keySelector1?: KeySelector<IN1, unknown>,
     private readonly keySelector2?: KeySelector<IN2, unknown>,
-    options: HarnessOptions = {},
+    options: HarnessOptions | number = {},
   ) {
     super(operator, keySelector1 !== undefined && keySelector2 !== undefined, options);
   }
