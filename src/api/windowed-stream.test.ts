@@ -30,7 +30,7 @@ describe('WindowedStream', () => {
     const out = await keyed(env)
       .window(TumblingEventTimeWindows.of(10))
       .reduce(
-        (a, b) => ({ ...a, n: a.n + b.n }),
+        (a, b) => ({ user: a.user, ts: a.ts, n: a.n + b.n }),
         (user: string, w, sums, c) => c.collect(`${user}[${w.start},${w.end})=${[...sums][0]!.n}`),
       )
       .executeAndCollect();
@@ -41,7 +41,7 @@ describe('WindowedStream', () => {
     const env = StreamExecutionEnvironment.getExecutionEnvironment();
     const tumbling = await keyed(env)
       .countWindow(2)
-      .reduce((a, b) => ({ ...a, n: a.n + b.n }))
+      .reduce((a, b) => ({ user: a.user, ts: a.ts, n: a.n + b.n }))
       .executeAndCollect();
     expect(tumbling.map((e) => e.n)).toEqual([3]);
     const env2 = StreamExecutionEnvironment.getExecutionEnvironment();
