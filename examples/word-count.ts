@@ -34,12 +34,15 @@ export default function wordCount(env: StreamExecutionEnvironment, args: string[
       WatermarkStrategy.noWatermarks<string>(),
       'lines',
     )
-    .flatMap((line: string, out: Collector<WordCount>) => {
-      for (const word of line.toLowerCase().split(/[^\p{L}\p{N}']+/u)) {
-        if (word.length > 0) out.collect({ word, count: 1 });
-      }
-    })
+    .flatMap(splitWords)
     .keyBy((wc) => wc.word)
     .reduce((a, b) => ({ word: a.word, count: a.count + b.count }))
     .print('count');
+}
+
+/** Emits each word of a line, lowercased, with a count of 1. */
+function splitWords(line: string, out: Collector<WordCount>): void {
+  for (const word of line.toLowerCase().split(/[^\p{L}\p{N}']+/u)) {
+    if (word.length > 0) out.collect({ word, count: 1 });
+  }
 }
