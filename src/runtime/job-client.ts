@@ -31,6 +31,8 @@ export interface TaskSnapshot extends TaskMetrics {
   readonly vertexId: number;
   readonly vertexName: string;
   readonly subtaskIndex: number;
+  /** Events waiting in the subtask's input channels: a sign of backpressure from it. */
+  readonly inputQueueLength: number;
 }
 
 /** A handle on a submitted job. */

@@ -68,7 +68,9 @@ export function executeLocally(job: JobGraph, options: LocalExecutionOptions = {
   for (const vertex of job.vertices) {
     const head = vertex.operators[0]!;
     const coordinator =
-      head.source === undefined ? undefined : new SourceCoordinator(head.source.source, vertex.parallelism, fail);
+      head.source === undefined
+        ? undefined
+        : new SourceCoordinator(head.source.source, vertex.parallelism, fail);
     if (coordinator !== undefined) coordinators.push(coordinator);
     const tasks: Task[] = [];
     for (let s = 0; s < vertex.parallelism; s++) {
@@ -123,12 +125,19 @@ export function executeLocally(job: JobGraph, options: LocalExecutionOptions = {
       const snapshots: TaskSnapshot[] = [];
       for (const vertex of job.vertices) {
         tasksByVertex.get(vertex.id)!.forEach((task, subtaskIndex) =>
-          snapshots.push({ vertexId: vertex.id, vertexName: vertex.name, subtaskIndex, ...task.metrics }),
+          snapshots.push({
+            vertexId: vertex.id,
+            vertexName: vertex.name,
+            subtaskIndex,
+            inputQueueLength: task.queuedInputEvents(),
+            ...task.metrics,
+          }),
         );
       }
       return snapshots;
     },
-    cancel: () => fail(new WeirError(ErrorCodes.CANCELLED, `job ${job.jobName} (${job.jobId}) was cancelled`)),
+    cancel: () =>
+      fail(new WeirError(ErrorCodes.CANCELLED, `job ${job.jobName} (${job.jobId}) was cancelled`)),
     result,
   };
 }

@@ -103,6 +103,13 @@ export class Task {
     }
   }
 
+  /** Events waiting in this task's input channels. */
+  queuedInputEvents(): number {
+    let total = 0;
+    for (const gate of this.gates) total += gate.queued();
+    return total;
+  }
+
   /** Stops the task at its next step with `reason`. */
   cancel(reason: Error): void {
     if (this.cancelled === undefined) this.cancelled = reason;
@@ -140,7 +147,8 @@ export class Task {
     for (const spec of specs) {
       if (spec.source !== undefined) {
         const gateway = this.deployment.splitGateway;
-        if (gateway === undefined) throw new WeirError(ErrorCodes.INTERNAL, 'source task without split gateway');
+        if (gateway === undefined)
+          throw new WeirError(ErrorCodes.INTERNAL, 'source task without split gateway');
         this.sourceOperator = new SourceOperator(
           spec.source.source,
           spec.source.watermarkStrategy,
@@ -163,7 +171,10 @@ export class Task {
       const spec = specs[i]!;
       const outputs: Output<unknown>[] = spec.outputs.map((out) =>
         out.kind === 'chained'
-          ? new ChainingOutput(this.operators[out.target] as OneInputStreamOperator<unknown, unknown>, out.tag)
+          ? new ChainingOutput(
+              this.operators[out.target] as OneInputStreamOperator<unknown, unknown>,
+              out.tag,
+            )
           : new NetworkOutput(writersByEdge.get(out.edge)!, out.tag),
       );
       this.operators[i]!.setup({
@@ -188,13 +199,21 @@ export class Task {
     const { job, subtaskIndex } = this.deployment;
     const channels = this.deployment.outputs.get(edge.id) ?? [];
     const target = job.vertices.find((v) => v.id === edge.target)!;
-    const selector = createChannelSelector(edge.partitioner, channels.length, subtaskIndex, target.maxParallelism);
+    const selector = createChannelSelector(
+      edge.partitioner,
+      channels.length,
+      subtaskIndex,
+      target.maxParallelism,
+    );
     const writer = new RecordWriter(channels, selector, job.config.batchSize);
     for (const channel of channels) channel.setCreditListener(() => this.mailbox.wake());
     return writer;
   }
 
-  private buildInputs(head: AnyStreamOperator, keySelectors: readonly (KeySelector<any, unknown> | undefined)[]): void {
+  private buildInputs(
+    head: AnyStreamOperator,
+    keySelectors: readonly (KeySelector<any, unknown> | undefined)[],
+  ): void {
     const wake = () => this.mailbox.wake();
     this.deployment.inputs.forEach((channels, i) => {
       const inputIndex = i + 1;
@@ -328,7 +347,10 @@ export class Task {
           gate.valve.inputWatermarkStatus(event.idle, gate.lastChannel);
           break;
         case 'barrier':
-          throw new WeirError(ErrorCodes.INTERNAL, 'checkpoint barriers are not handled by this runtime version');
+          throw new WeirError(
+            ErrorCodes.INTERNAL,
+            'checkpoint barriers are not handled by this runtime version',
+          );
         case 'end':
           gate.channelEnded(gate.lastChannel);
           if (gate.isFinished()) this.operators[0]!.endInput(gate.inputIndex);
