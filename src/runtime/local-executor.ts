@@ -124,15 +124,15 @@ export function executeLocally(job: JobGraph, options: LocalExecutionOptions = {
     tasks: () => {
       const snapshots: TaskSnapshot[] = [];
       for (const vertex of job.vertices) {
-        tasksByVertex.get(vertex.id)!.forEach((task, subtaskIndex) =>
+        tasksByVertex.get(vertex.id)!.forEach((task, subtaskIndex) => {
           snapshots.push({
             vertexId: vertex.id,
             vertexName: vertex.name,
             subtaskIndex,
             inputQueueLength: task.queuedInputEvents(),
             ...task.metrics,
-          }),
-        );
+          });
+        });
       }
       return snapshots;
     },
