@@ -84,7 +84,11 @@ export function createChannelSelector(
  * following Flink: with fewer senders each covers a range of receivers, with more each
  * receiver takes a range of senders.
  */
-export function pointwiseTargets(upstreamParallelism: number, downstreamParallelism: number, subtask: number): number[] {
+export function pointwiseTargets(
+  upstreamParallelism: number,
+  downstreamParallelism: number,
+  subtask: number,
+): number[] {
   if (upstreamParallelism === downstreamParallelism) return [subtask];
   if (upstreamParallelism < downstreamParallelism) {
     const start = Math.floor((subtask * downstreamParallelism) / upstreamParallelism);

@@ -115,7 +115,8 @@ export function buildJobGraph(sinks: readonly Transformation[], options: JobGrap
     const visit = (n: Transformation): void => {
       chain.push(n);
       vertexOf.set(n, chains.length);
-      for (const edge of outEdges.get(n)!) if (edge.chained && !chain.includes(edge.target)) visit(edge.target);
+      for (const edge of outEdges.get(n)!)
+        if (edge.chained && !chain.includes(edge.target)) visit(edge.target);
     };
     visit(node);
     chains.push(chain);
@@ -139,15 +140,19 @@ export function buildJobGraph(sinks: readonly Transformation[], options: JobGrap
       uid: n.uid ?? `${n.kind}-${n.id}`,
       name: n.name,
       source:
-        n.kind === 'source' ? { source: n.details.source!, watermarkStrategy: n.details.watermarkStrategy! } : undefined,
+        n.kind === 'source'
+          ? { source: n.details.source!, watermarkStrategy: n.details.watermarkStrategy! }
+          : undefined,
       createOperator: n.details.createOperator,
       keySelectors: n.details.keySelectors ?? [],
-      outputs: outEdges.get(n)!.map(
-        (edge): OperatorOutputSpec =>
-          edge.chained
-            ? { kind: 'chained', target: chain.indexOf(edge.target), tag: edge.tag }
-            : { kind: 'network', edge: edge.jobEdge, tag: edge.tag },
-      ),
+      outputs: outEdges
+        .get(n)!
+        .map(
+          (edge): OperatorOutputSpec =>
+            edge.chained
+              ? { kind: 'chained', target: chain.indexOf(edge.target), tag: edge.tag }
+              : { kind: 'network', edge: edge.jobEdge, tag: edge.tag },
+        ),
     }));
     const head = chain[0]!;
     vertices.push({
@@ -158,7 +163,13 @@ export function buildJobGraph(sinks: readonly Transformation[], options: JobGrap
       operators,
     });
   });
-  return { jobId: options.jobId, jobName: options.jobName, vertices, edges: jobEdges, config: options.config };
+  return {
+    jobId: options.jobId,
+    jobName: options.jobName,
+    vertices,
+    edges: jobEdges,
+    config: options.config,
+  };
 }
 
 /** Physical nodes reachable from the sinks, producers before consumers. */
@@ -175,7 +186,11 @@ function topologicalNodes(sinks: readonly Transformation[]): Transformation[] {
   return order;
 }
 
-function resolveInput(t: Transformation, partitioner: PartitionerSpec | undefined, tag: string | undefined): ResolvedInput[] {
+function resolveInput(
+  t: Transformation,
+  partitioner: PartitionerSpec | undefined,
+  tag: string | undefined,
+): ResolvedInput[] {
   switch (t.kind) {
     case 'partition':
       return resolveInput(t.inputs[0]!, partitioner ?? t.details.partitioner, tag);
@@ -208,7 +223,9 @@ function choosePartitioner(
 function resolveParallelism(node: Transformation, options: JobGraphOptions): number {
   const sourceMax = node.kind === 'source' ? node.details.source?.maxParallelism : undefined;
   let p = node.parallelism;
-  if (p === undefined) p = sourceMax === undefined ? options.defaultParallelism : Math.min(sourceMax, options.defaultParallelism);
+  if (p === undefined)
+    p =
+      sourceMax === undefined ? options.defaultParallelism : Math.min(sourceMax, options.defaultParallelism);
   if (sourceMax !== undefined && p > sourceMax) {
     throw userError(
       ErrorCodes.INVALID_ARGUMENT,

@@ -11,7 +11,14 @@ import type { KeySelector } from '../types/functions.js';
 import type { Source, SourceSplit } from '../types/source.js';
 
 /** The kinds of transformation; the first four are physical. */
-export type TransformationKind = 'source' | 'one-input' | 'two-input' | 'sink' | 'partition' | 'union' | 'side-output';
+export type TransformationKind =
+  | 'source'
+  | 'one-input'
+  | 'two-input'
+  | 'sink'
+  | 'partition'
+  | 'union'
+  | 'side-output';
 
 /** How an operator may be chained to its neighbours. */
 export type ChainingStrategy = 'always' | 'head' | 'never';
@@ -45,7 +52,9 @@ export class Transformation {
 
   /** True for transformations that become operators. */
   get physical(): boolean {
-    return this.kind === 'source' || this.kind === 'one-input' || this.kind === 'two-input' || this.kind === 'sink';
+    return (
+      this.kind === 'source' || this.kind === 'one-input' || this.kind === 'two-input' || this.kind === 'sink'
+    );
   }
 
   /** The physical transformation whose parallelism a stream has (through virtual nodes). */
