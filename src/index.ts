@@ -18,7 +18,12 @@ export {
   type RestartStrategy,
 } from './api/config.js';
 export type { JobListener } from './api/context.js';
-export { JobExecutionResult, type JobClient, type JobStatus, type TaskSnapshot } from './runtime/job-client.js';
+export {
+  JobExecutionResult,
+  type JobClient,
+  type JobStatus,
+  type TaskSnapshot,
+} from './runtime/job-client.js';
 export type { RuntimeMode } from './runtime/operator.js';
 
 // Functions
@@ -100,8 +105,11 @@ export { GlobalWindows } from './windowing/global-windows.js';
 export { type OnMergeContext, Trigger, type TriggerContext, TriggerResult } from './windowing/trigger.js';
 export { EventTimeTrigger, NeverTrigger, ProcessingTimeTrigger } from './windowing/time-triggers.js';
 export { CountTrigger, PurgingTrigger } from './windowing/count-triggers.js';
-export { ContinuousEventTimeTrigger, ContinuousProcessingTimeTrigger } from './windowing/continuous-triggers.js';
-export { type Evictor, type EvictorContext, type TimestampedValue } from './windowing/evictor.js';
+export {
+  ContinuousEventTimeTrigger,
+  ContinuousProcessingTimeTrigger,
+} from './windowing/continuous-triggers.js';
+export type { Evictor, EvictorContext, TimestampedValue } from './windowing/evictor.js';
 export { CountEvictor, DeltaEvictor, type DeltaFunction, TimeEvictor } from './windowing/evictors.js';
 
 // Sources and sinks

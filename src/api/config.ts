@@ -10,7 +10,8 @@ export class ExecutionConfig {
 
   /** How often generators are asked for a watermark, ms; 0 disables periodic watermarks. */
   setAutoWatermarkInterval(ms: number): this {
-    if (!(ms >= 0)) throw userError(ErrorCodes.INVALID_ARGUMENT, `autoWatermarkInterval must be >= 0 ms, got ${ms}`);
+    if (!(ms >= 0))
+      throw userError(ErrorCodes.INVALID_ARGUMENT, `autoWatermarkInterval must be >= 0 ms, got ${ms}`);
     this.autoWatermarkInterval = ms;
     return this;
   }
@@ -59,7 +60,10 @@ export class CheckpointConfig {
 
   setMaxRetainedCheckpoints(n: number): this {
     if (!Number.isInteger(n) || n < 1) {
-      throw userError(ErrorCodes.INVALID_ARGUMENT, `maxRetainedCheckpoints must be an integer >= 1, got ${n}`);
+      throw userError(
+        ErrorCodes.INVALID_ARGUMENT,
+        `maxRetainedCheckpoints must be an integer >= 1, got ${n}`,
+      );
     }
     this.maxRetainedCheckpoints = n;
     return this;
@@ -96,14 +100,22 @@ export type RestartStrategy =
       readonly maxDelayMs: number;
       readonly multiplier: number;
     }
-  | { readonly kind: 'failure-rate'; readonly maxFailures: number; readonly intervalMs: number; readonly delayMs: number };
+  | {
+      readonly kind: 'failure-rate';
+      readonly maxFailures: number;
+      readonly intervalMs: number;
+      readonly delayMs: number;
+    };
 
 /** Factories for {@link RestartStrategy}. */
 export const RestartStrategies = {
   noRestart: (): RestartStrategy => ({ kind: 'none' }),
   fixedDelay: (attempts: number, delayMs: number): RestartStrategy => {
     if (!Number.isInteger(attempts) || attempts < 0) {
-      throw userError(ErrorCodes.INVALID_ARGUMENT, `fixedDelay attempts must be an integer >= 0, got ${attempts}`);
+      throw userError(
+        ErrorCodes.INVALID_ARGUMENT,
+        `fixedDelay attempts must be an integer >= 0, got ${attempts}`,
+      );
     }
     return { kind: 'fixed-delay', attempts, delayMs: nonNegative('delayMs', delayMs) };
   },

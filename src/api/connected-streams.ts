@@ -4,7 +4,12 @@
  */
 import type { TwoInputStreamOperator } from '../runtime/operator.js';
 import { CoProcessOperator } from '../runtime/operators/process-operators.js';
-import type { Collector, CoProcessFunction, KeyedCoProcessFunction, KeySelector } from '../types/functions.js';
+import type {
+  Collector,
+  CoProcessFunction,
+  KeyedCoProcessFunction,
+  KeySelector,
+} from '../types/functions.js';
 import { DataStream } from './data-stream.js';
 import { KeyedStream } from './keyed-stream.js';
 
@@ -60,15 +65,20 @@ export class ConnectedStreams<IN1, IN2> {
   transform<OUT>(name: string, factory: () => TwoInputStreamOperator<IN1, IN2, OUT>): DataStream<OUT> {
     const keyed = this.isKeyed();
     const env = this.first.environment;
-    const t = env.newTransformation('two-input', name, [this.first.transformation, this.second.transformation], {
-      createOperator: factory,
-      keySelectors: keyed
-        ? [
-            (this.first as KeyedStream<IN1, unknown>).keySelector as KeySelector<any, unknown>,
-            (this.second as KeyedStream<IN2, unknown>).keySelector as KeySelector<any, unknown>,
-          ]
-        : undefined,
-    });
+    const t = env.newTransformation(
+      'two-input',
+      name,
+      [this.first.transformation, this.second.transformation],
+      {
+        createOperator: factory,
+        keySelectors: keyed
+          ? [
+              (this.first as KeyedStream<IN1, unknown>).keySelector as KeySelector<any, unknown>,
+              (this.second as KeyedStream<IN2, unknown>).keySelector as KeySelector<any, unknown>,
+            ]
+          : undefined,
+      },
+    );
     return new DataStream<OUT>(env, t);
   }
 

@@ -7,13 +7,26 @@
 import type { Transformation, TransformationDetails } from '../graph/transformation.js';
 import type { PartitionerSpec } from '../exchange/partitioner.js';
 import type { AnyStreamOperator, OneInputStreamOperator } from '../runtime/operator.js';
-import { type FilterLike, type FlatMapLike, type MapLike, StreamFilter, StreamFlatMap, StreamMap } from '../runtime/operators/basic-operators.js';
+import {
+  type FilterLike,
+  type FlatMapLike,
+  type MapLike,
+  StreamFilter,
+  StreamFlatMap,
+  StreamMap,
+} from '../runtime/operators/basic-operators.js';
 import { ProcessOperator } from '../runtime/operators/process-operators.js';
 import { SinkOperator } from '../runtime/operators/sink-operator.js';
 import { TimestampsAndWatermarksOperator } from '../runtime/operators/timestamps-and-watermarks.js';
 import type { WatermarkStrategy } from '../time/watermarks.js';
 import { ErrorCodes, userError } from '../types/errors.js';
-import type { Collector, KeySelector, OutputTag, ProcessContext, ProcessFunction } from '../types/functions.js';
+import type {
+  Collector,
+  KeySelector,
+  OutputTag,
+  ProcessContext,
+  ProcessFunction,
+} from '../types/functions.js';
 import type { Sink } from '../types/sink.js';
 import { PrintSink } from '../connectors/print/index.js';
 import type { ConnectedStreams } from './connected-streams.js';
@@ -58,7 +71,10 @@ export class DataStream<T> {
   /** Partitions by key; keys compare by value. Keyed state and timers then work per key. */
   keyBy<K>(keySelector: KeySelector<T, K>): KeyedStream<T, K> {
     if (typeof keySelector !== 'function') {
-      throw userError(ErrorCodes.INVALID_ARGUMENT, 'keyBy needs a function that returns the key, e.g. keyBy((e) => e.userId)');
+      throw userError(
+        ErrorCodes.INVALID_ARGUMENT,
+        'keyBy needs a function that returns the key, e.g. keyBy((e) => e.userId)',
+      );
     }
     return this.environment.createKeyedStream(this, keySelector);
   }
@@ -117,16 +133,24 @@ export class DataStream<T> {
 
   /** The records the producing operator emitted to `tag`. */
   getSideOutput<X>(tag: OutputTag<X>): DataStream<X> {
-    const t = this.environment.newTransformation('side-output', `SideOutput(${tag.id})`, [this.transformation], {
-      tag: tag.id,
-    });
+    const t = this.environment.newTransformation(
+      'side-output',
+      `SideOutput(${tag.id})`,
+      [this.transformation],
+      {
+        tag: tag.id,
+      },
+    );
     return new DataStream<X>(this.environment, t);
   }
 
   /** Writes the stream to a sink. */
   sinkTo(sink: Sink<T>, name = 'Sink'): DataStreamSink<T> {
     if (sink === null || typeof sink !== 'object' || typeof sink.createWriter !== 'function') {
-      throw userError(ErrorCodes.INVALID_ARGUMENT, 'sinkTo needs a Sink (an object with createWriter), e.g. new PrintSink()');
+      throw userError(
+        ErrorCodes.INVALID_ARGUMENT,
+        'sinkTo needs a Sink (an object with createWriter), e.g. new PrintSink()',
+      );
     }
     const jobId = this.environment.jobId;
     const t = this.environment.newTransformation('sink', name, [this.transformation], {
@@ -175,7 +199,9 @@ export class DataStream<T> {
   }
 
   private partition(partitioner: PartitionerSpec, name: string): DataStream<T> {
-    return this.derive(this.environment.newTransformation('partition', name, [this.transformation], { partitioner }));
+    return this.derive(
+      this.environment.newTransformation('partition', name, [this.transformation], { partitioner }),
+    );
   }
 
   /** Sets the stable id that maps this operator's state across restarts and savepoints. */

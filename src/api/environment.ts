@@ -10,7 +10,11 @@
 import { randomUUID } from 'node:crypto';
 import { CollectionSource } from '../connectors/collection/index.js';
 import { buildJobGraph } from '../graph/job-graph-builder.js';
-import { Transformation, type TransformationDetails, type TransformationKind } from '../graph/transformation.js';
+import {
+  Transformation,
+  type TransformationDetails,
+  type TransformationKind,
+} from '../graph/transformation.js';
 import type { JobClient, JobExecutionResult } from '../runtime/job-client.js';
 import { DEFAULT_JOB_CONFIG } from '../runtime/job-graph.js';
 import { executeLocally } from '../runtime/local-executor.js';
@@ -22,7 +26,13 @@ import { ErrorCodes, userError, WeirError } from '../types/errors.js';
 import type { KeySelector } from '../types/functions.js';
 import type { Source, SourceSplit } from '../types/source.js';
 import { CollectSink } from './collect-sink.js';
-import { CheckpointConfig, type CheckpointingMode, ExecutionConfig, type RestartStrategy, RestartStrategies } from './config.js';
+import {
+  CheckpointConfig,
+  type CheckpointingMode,
+  ExecutionConfig,
+  type RestartStrategy,
+  RestartStrategies,
+} from './config.js';
 import { ConnectedStreams } from './connected-streams.js';
 import { getEnvironmentDefaults, type JobListener } from './context.js';
 import { DataStream } from './data-stream.js';
@@ -60,7 +70,8 @@ export class StreamExecutionEnvironment {
       if (defaults.maxParallelism !== undefined) env.setMaxParallelism(defaults.maxParallelism);
       if (defaults.stateBackend !== undefined) env.setStateBackend(defaults.stateBackend as StateBackendName);
       if (defaults.checkpointInterval !== undefined) env.enableCheckpointing(defaults.checkpointInterval);
-      if (defaults.checkpointDir !== undefined) env.getCheckpointConfig().setCheckpointStorage(defaults.checkpointDir);
+      if (defaults.checkpointDir !== undefined)
+        env.getCheckpointConfig().setCheckpointStorage(defaults.checkpointDir);
       for (const listener of defaults.jobListeners ?? []) env.registerJobListener(listener);
     }
     return env;
@@ -97,7 +108,10 @@ export class StreamExecutionEnvironment {
   /** 'streaming' (default) or 'batch' (bounded inputs only; watermarks only at the end). */
   setRuntimeMode(mode: RuntimeMode): this {
     if (mode !== 'streaming' && mode !== 'batch') {
-      throw userError(ErrorCodes.INVALID_ARGUMENT, `runtime mode must be 'streaming' or 'batch', got '${String(mode)}'`);
+      throw userError(
+        ErrorCodes.INVALID_ARGUMENT,
+        `runtime mode must be 'streaming' or 'batch', got '${String(mode)}'`,
+      );
     }
     this.runtimeMode = mode;
     return this;
@@ -113,7 +127,10 @@ export class StreamExecutionEnvironment {
       throw userError(ErrorCodes.INVALID_ARGUMENT, `checkpoint interval must be > 0 ms, got ${intervalMs}`);
     }
     if (mode !== 'exactly-once' && mode !== 'at-least-once') {
-      throw userError(ErrorCodes.INVALID_ARGUMENT, `checkpointing mode must be 'exactly-once' or 'at-least-once'`);
+      throw userError(
+        ErrorCodes.INVALID_ARGUMENT,
+        `checkpointing mode must be 'exactly-once' or 'at-least-once'`,
+      );
     }
     this.checkpointConfig.interval = intervalMs;
     this.checkpointConfig.mode = mode;
@@ -177,7 +194,11 @@ export class StreamExecutionEnvironment {
 
   /** A bounded stream of a collection's elements (parallelism 1). */
   fromCollection<T>(items: Iterable<T>, name = 'Collection'): DataStream<T> {
-    if (items === null || items === undefined || typeof (items as Iterable<T>)[Symbol.iterator] !== 'function') {
+    if (
+      items === null ||
+      items === undefined ||
+      typeof (items as Iterable<T>)[Symbol.iterator] !== 'function'
+    ) {
       throw userError(ErrorCodes.INVALID_ARGUMENT, 'fromCollection needs an iterable such as an array');
     }
     return this.fromSource(new CollectionSource<T>(items), WatermarkStrategy.noWatermarks<T>(), name);
@@ -186,7 +207,10 @@ export class StreamExecutionEnvironment {
   /** A stream read from a source, with timestamps and watermarks from `strategy`. */
   fromSource<T>(source: Source<T, any, any>, strategy: WatermarkStrategy<T>, name = 'Source'): DataStream<T> {
     if (source === null || typeof source !== 'object' || typeof source.createReader !== 'function') {
-      throw userError(ErrorCodes.INVALID_ARGUMENT, 'fromSource needs a Source, e.g. new DataGeneratorSource(...)');
+      throw userError(
+        ErrorCodes.INVALID_ARGUMENT,
+        'fromSource needs a Source, e.g. new DataGeneratorSource(...)',
+      );
     }
     if (!(strategy instanceof WatermarkStrategy)) {
       throw userError(
@@ -209,7 +233,8 @@ export class StreamExecutionEnvironment {
       result = await client.result;
       return result;
     } finally {
-      for (const listener of this.listeners) listener.onJobExecuted?.(result, result === undefined ? 'failed' : undefined);
+      for (const listener of this.listeners)
+        listener.onJobExecuted?.(result, result === undefined ? 'failed' : undefined);
     }
   }
 
@@ -243,22 +268,29 @@ export class StreamExecutionEnvironment {
         "the 'disk' state backend is not available in this version yet; use setStateBackend('heap') or --state-backend heap",
       );
     }
-    if (this.runtimeMode === 'batch' && sources.some((s) => s !== undefined && s.getBoundedness() === 'unbounded')) {
+    if (
+      this.runtimeMode === 'batch' &&
+      sources.some((s) => s !== undefined && s.getBoundedness() === 'unbounded')
+    ) {
       throw userError(
         ErrorCodes.INVALID_GRAPH,
         "batch runtime mode needs bounded sources, but the job reads an unbounded one; use setRuntimeMode('streaming') or bound the source",
       );
     }
     if (this.checkpointConfig.isCheckpointingEnabled()) {
-      process.emitWarning('checkpointing is configured, but this version of Weir does not take checkpoints yet', {
-        code: 'WEIR_CHECKPOINTS_UNAVAILABLE',
-      });
+      process.emitWarning(
+        'checkpointing is configured, but this version of Weir does not take checkpoints yet',
+        {
+          code: 'WEIR_CHECKPOINTS_UNAVAILABLE',
+        },
+      );
     }
   }
 
   /** @internal runs the job and gathers `stream`'s records */
   async executeAndCollect<T>(stream: DataStream<T>, limit: number): Promise<T[]> {
-    if (!(limit >= 0)) throw userError(ErrorCodes.INVALID_ARGUMENT, `executeAndCollect limit must be >= 0, got ${limit}`);
+    if (!(limit >= 0))
+      throw userError(ErrorCodes.INVALID_ARGUMENT, `executeAndCollect limit must be >= 0, got ${limit}`);
     let client: JobClient | undefined;
     const sink = new CollectSink<T>(limit, () => client?.cancel());
     stream.sinkTo(sink, 'Collect').setParallelism(1);
@@ -266,7 +298,8 @@ export class StreamExecutionEnvironment {
     try {
       await client.result;
     } catch (error) {
-      if (!(sink.stoppedByLimit && error instanceof WeirError && error.code === ErrorCodes.CANCELLED)) throw error;
+      if (!(sink.stoppedByLimit && error instanceof WeirError && error.code === ErrorCodes.CANCELLED))
+        throw error;
     }
     return sink.results;
   }

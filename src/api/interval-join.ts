@@ -51,16 +51,20 @@ export class IntervalJoined<L, R, K> {
   }
 
   /** Calls `fn` for every matching pair. */
-  process<OUT>(fn: ProcessJoinFunction<L, R, OUT> | ProcessJoinFunction<L, R, OUT>['processElement']): DataStream<OUT> {
+  process<OUT>(
+    fn: ProcessJoinFunction<L, R, OUT> | ProcessJoinFunction<L, R, OUT>['processElement'],
+  ): DataStream<OUT> {
     const joinFn = (typeof fn === 'function' ? { processElement: fn } : fn) as ProcessJoinFunction<L, R, OUT>;
     const lower = this.lowerExclusive ? this.lower + 1 : this.lower;
     const upper = this.upperExclusive ? this.upper - 1 : this.upper;
     if (lower > upper) {
-      throw userError(ErrorCodes.INVALID_ARGUMENT, 'intervalJoin: exclusive bounds leave an empty interval; widen between(...)');
+      throw userError(
+        ErrorCodes.INVALID_ARGUMENT,
+        'intervalJoin: exclusive bounds leave an empty interval; widen between(...)',
+      );
     }
-    return this.left.environment.createConnectedStreams<L, R>(this.left, this.right).transform(
-      'IntervalJoin',
-      () => new IntervalJoinOperator<L, R, OUT>(joinFn, lower, upper),
-    );
+    return this.left.environment
+      .createConnectedStreams<L, R>(this.left, this.right)
+      .transform('IntervalJoin', () => new IntervalJoinOperator<L, R, OUT>(joinFn, lower, upper));
   }
 }

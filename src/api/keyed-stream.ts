@@ -45,7 +45,10 @@ export class KeyedStream<T, K> extends DataStream<T> {
   /** A rolling reduce per key: emits each updated value (in batch mode, the final one per key). */
   reduce(fn: ReduceLike<T>): DataStream<T> {
     if (typeof fn !== 'function' && typeof (fn as { reduce?: unknown })?.reduce !== 'function') {
-      throw userError(ErrorCodes.INVALID_ARGUMENT, 'reduce needs a function (a, b) => c or an object with reduce(a, b)');
+      throw userError(
+        ErrorCodes.INVALID_ARGUMENT,
+        'reduce needs a function (a, b) => c or an object with reduce(a, b)',
+      );
     }
     return this.transform('Keyed Reduce', () => new StreamReduce(fn));
   }

@@ -17,7 +17,10 @@ export type FlatMapLike<IN, OUT> =
 export type FilterLike<T> = FilterFunction<T> | ((value: T) => boolean);
 
 /** Applies a map function. */
-export class StreamMap<IN, OUT> extends UserFunctionOperator<MapLike<IN, OUT>, OUT> implements OneInputStreamOperator<IN, OUT> {
+export class StreamMap<IN, OUT>
+  extends UserFunctionOperator<MapLike<IN, OUT>, OUT>
+  implements OneInputStreamOperator<IN, OUT>
+{
   private readonly fn: (value: IN) => OUT;
 
   constructor(fn: MapLike<IN, OUT>) {
@@ -32,7 +35,10 @@ export class StreamMap<IN, OUT> extends UserFunctionOperator<MapLike<IN, OUT>, O
 }
 
 /** Applies a filter function. */
-export class StreamFilter<T> extends UserFunctionOperator<FilterLike<T>, T> implements OneInputStreamOperator<T, T> {
+export class StreamFilter<T>
+  extends UserFunctionOperator<FilterLike<T>, T>
+  implements OneInputStreamOperator<T, T>
+{
   private readonly fn: (value: T) => boolean;
 
   constructor(fn: FilterLike<T>) {

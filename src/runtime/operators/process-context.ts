@@ -85,7 +85,10 @@ export class MutableProcessContext<K, OUT> implements OnTimerContext<K, OUT> {
   }
   output<X>(tag: OutputTag<X>, value: X): void {
     if (tag === undefined || tag === null) {
-      throw userError(ErrorCodes.INVALID_ARGUMENT, 'ctx.output needs an OutputTag: ctx.output(new OutputTag("late"), value)');
+      throw userError(
+        ErrorCodes.INVALID_ARGUMENT,
+        'ctx.output needs an OutputTag: ctx.output(new OutputTag("late"), value)',
+      );
     }
     this.out.collectSide(tag as OutputTag<unknown>, value, this.currentTimestamp);
   }

@@ -88,7 +88,10 @@ export class ProcessOperator<IN, OUT>
 
 /** Runs a {@link CoProcessFunction} or a {@link KeyedCoProcessFunction} over two inputs. */
 export class CoProcessOperator<IN1, IN2, OUT>
-  extends ProcessOperatorBase<CoProcessFunction<IN1, IN2, OUT> | KeyedCoProcessFunction<any, IN1, IN2, OUT>, OUT>
+  extends ProcessOperatorBase<
+    CoProcessFunction<IN1, IN2, OUT> | KeyedCoProcessFunction<any, IN1, IN2, OUT>,
+    OUT
+  >
   implements TwoInputStreamOperator<IN1, IN2, OUT>
 {
   protected override get inputCount(): number {
