@@ -3,11 +3,20 @@
  * its committables and commits them, so a bounded job's output is complete when it finishes.
  */
 import { NO_TIMESTAMP } from '../../types/elements.js';
-import { type Committer, isTwoPhaseCommittingSink, type Sink, type SinkWriter, type SinkWriterContext } from '../../types/sink.js';
+import {
+  type Committer,
+  isTwoPhaseCommittingSink,
+  type Sink,
+  type SinkWriter,
+  type SinkWriterContext,
+} from '../../types/sink.js';
 import { AbstractStreamOperator, type OneInputStreamOperator } from '../operator.js';
 
 /** Writes records to a sink. */
-export class SinkOperator<T> extends AbstractStreamOperator<never> implements OneInputStreamOperator<T, never> {
+export class SinkOperator<T>
+  extends AbstractStreamOperator<never>
+  implements OneInputStreamOperator<T, never>
+{
   private writer!: SinkWriter<T>;
   private committer: Committer<unknown> | undefined;
   private recordTimestamp = NO_TIMESTAMP;

@@ -13,7 +13,10 @@ import { UserFunctionOperator } from './user-function-operator.js';
 export type ReduceLike<T> = ReduceFunction<T> | ((a: T, b: T) => T);
 
 /** Keyed rolling reduce. */
-export class StreamReduce<T> extends UserFunctionOperator<ReduceLike<T>, T> implements OneInputStreamOperator<T, T> {
+export class StreamReduce<T>
+  extends UserFunctionOperator<ReduceLike<T>, T>
+  implements OneInputStreamOperator<T, T>
+{
   private readonly reduce: (a: T, b: T) => T;
   private state!: ValueState<T>;
   private batch = false;

@@ -5,7 +5,12 @@
  * jobs fire every window. Idleness is generated here too.
  */
 import type { Clock } from '../../time/clock.js';
-import type { TimestampAssigner, WatermarkGenerator, WatermarkOutput, WatermarkStrategy } from '../../time/watermarks.js';
+import type {
+  TimestampAssigner,
+  WatermarkGenerator,
+  WatermarkOutput,
+  WatermarkStrategy,
+} from '../../time/watermarks.js';
 import { MAX_WATERMARK } from '../../types/elements.js';
 import { AbstractStreamOperator, type OneInputStreamOperator } from '../operator.js';
 
