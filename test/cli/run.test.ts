@@ -1,0 +1,174 @@
+/**
+ * `weir run` end to end: each test starts the real CLI as a child process on a small job file
+ * and checks its output and exit code.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { fixture, lines, ROOT, runWeir } from './run-cli.js';
+
+const PROGRESS = /^weir: \[[^\]]+\] /;
+
+/** Lines on stderr that are not progress lines. */
+function messages(stderr: string): string[] {
+  return lines(stderr).filter((line) => !PROGRESS.test(line));
+}
+
+describe('weir run', () => {
+  it('runs a job file that exports a default function, and exits 0', async () => {
+    const run = await runWeir(['run', fixture('default-job.ts')]);
+    expect(run.code).toBe(0);
+    expect(
+      lines(run.stdout)
+        .filter((l) => l.startsWith('x> '))
+        .sort(),
+    ).toEqual(['x> 10', 'x> 20', 'x> 30']);
+    expect(run.stdout).toContain('info> parallelism=1');
+    expect(messages(run.stderr)).toEqual([]);
+  });
+
+  it('runs a job file that calls env.execute() itself, once', async () => {
+    const run = await runWeir(['run', fixture('self-executing-job.ts')]);
+    expect(run.code).toBe(0);
+    expect(lines(run.stdout)).toEqual(['self> a', 'self> b']);
+    expect(run.stderr).toMatch(/^weir: \[self-run\] finished {2}in 2 {2}out 2 {2}watermark end/m);
+  });
+
+  it('waits for a job the default function started without awaiting it', async () => {
+    const run = await runWeir(['run', fixture('async-job.ts')]);
+    expect(run.code).toBe(0);
+    expect(lines(run.stdout)).toEqual(['async> late', 'async> but', 'async> complete']);
+  });
+
+  it('passes the words after -- to the job, as args and as process.argv', async () => {
+    const byArgs = await runWeir(['run', fixture('default-job.ts'), '--', '--count', '5', '--parallelism']);
+    expect(byArgs.code).toBe(0);
+    expect(lines(byArgs.stdout).filter((l) => l.startsWith('info> arg='))).toEqual([
+      'info> arg=--count',
+      'info> arg=5',
+      'info> arg=--parallelism',
+    ]);
+    const byArgv = await runWeir(['run', fixture('self-executing-job.ts'), '--', 'x', 'y']);
+    expect(lines(byArgv.stdout)).toEqual(['self> a', 'self> b', 'self> argv=x', 'self> argv=y']);
+  });
+
+  it('hands --parallelism to the environment', async () => {
+    const run = await runWeir(['run', fixture('default-job.ts'), '--parallelism', '3']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^info(:\d)?> parallelism=3$/m);
+    // The map runs with 3 subtasks, so print shows subtask prefixes.
+    const prefixes = new Set(
+      lines(run.stdout)
+        .filter((l) => l.startsWith('x:'))
+        .map((l) => l.split('>')[0]),
+    );
+    expect(prefixes.size).toBeGreaterThan(1);
+    const short = await runWeir(['run', '-p', '2', fixture('default-job.ts')]);
+    expect(short.stdout).toMatch(/parallelism=2$/m);
+  });
+
+  it('reports a missing job file in one line naming it, with exit code 2', async () => {
+    const run = await runWeir(['run', 'no/such/job.ts']);
+    expect(run.code).toBe(2);
+    expect(lines(run.stderr)).toEqual([expect.stringContaining('no/such/job.ts')]);
+    expect(run.stderr).toMatch(/^weir: job file not found/);
+  });
+
+  it('refuses a file that exports nothing runnable, with exit code 2', async () => {
+    const run = await runWeir(['run', fixture('nothing-job.ts')]);
+    expect(run.code).toBe(2);
+    expect(lines(run.stderr)).toEqual([
+      `weir: ${fixture('nothing-job.ts')} defines no job: export a default function (env, args) => … or call env.execute()`,
+    ]);
+  });
+
+  it('reports a failing job in one line without a stack trace, with exit code 1', async () => {
+    const run = await runWeir(['run', '--quiet', fixture('failing-job.ts')]);
+    expect(run.code).toBe(1);
+    expect(lines(run.stderr)).toEqual(['weir: job failed: boom at element 2']);
+  });
+
+  it('prints the stack trace of a failing job with --verbose', async () => {
+    const run = await runWeir(['run', '--verbose', '--quiet', fixture('failing-job.ts')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^weir: job failed: boom at element 2$/m);
+    expect(run.stderr).toMatch(/^\s+at .*failing-job\.ts/m);
+  });
+
+  it.each([
+    [['run', fixture('default-job.ts'), '--bogus'], /unknown option '--bogus'/],
+    [
+      ['run', fixture('default-job.ts'), '--parallelism', '0'],
+      /--parallelism must be a whole number >= 1, got '0'/,
+    ],
+    [['run', fixture('default-job.ts'), '--parallelism', 'two'], /--parallelism must be a whole number/],
+    [
+      ['run', fixture('default-job.ts'), '--state-backend', 'rocks'],
+      /--state-backend must be 'heap' or 'disk'/,
+    ],
+    [['run', fixture('default-job.ts'), '--restore', '/tmp/chk-1'], /not available in this version/],
+    [['run'], /needs a job file/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+    [['savepoint', 'abc'], /weir savepoint is not available in this version/],
+    [['sql'], /weir sql is not available in this version/],
+  ])('rejects %j in one line with exit code 2', async (args, message) => {
+    const run = await runWeir(args);
+    expect(run.code).toBe(2);
+    expect(lines(run.stderr)).toHaveLength(1);
+    expect(run.stderr).toMatch(message);
+    expect(run.stdout).toBe('');
+  });
+
+  it('refuses the disk state backend of this version as a job file problem, exit code 2', async () => {
+    const run = await runWeir(['run', '-q', fixture('default-job.ts'), '--state-backend', 'disk']);
+    expect(run.code).toBe(2);
+    expect(lines(run.stderr)).toEqual([expect.stringMatching(/'disk' state backend is not available/)]);
+  });
+
+  it('passes checkpoint options on, and says that checkpoints are not taken yet', async () => {
+    const run = await runWeir([
+      'run',
+      fixture('default-job.ts'),
+      '--checkpoint-dir',
+      '/tmp/weir-cli-test-checkpoints',
+      '--checkpoint-interval',
+      '1000',
+    ]);
+    expect(run.code).toBe(0);
+    expect(messages(run.stderr)).toEqual([
+      expect.stringMatching(/^weir: warning: .*does not take checkpoints yet/),
+    ]);
+  });
+
+  it('prints progress lines unless --quiet', async () => {
+    const loud = await runWeir(['run', fixture('default-job.ts')]);
+    expect(lines(loud.stderr).filter((l) => PROGRESS.test(l))).toEqual([
+      expect.stringMatching(
+        /^weir: \[default-job\] finished {2}in 4 {2}out 4 {2}watermark end {2}\d+ rec\/s$/,
+      ),
+    ]);
+    const quiet = await runWeir(['run', '--quiet', fixture('default-job.ts')]);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe('');
+  });
+
+  it('prints a progress line every 2 s while a job runs, with the watermark as ISO time', async () => {
+    const run = await runWeir(['run', fixture('slow-job.ts')]);
+    expect(run.code).toBe(0);
+    const progress = lines(run.stderr).filter((l) => PROGRESS.test(l));
+    expect(progress.length).toBeGreaterThanOrEqual(2);
+    expect(progress[0]).toMatch(
+      /^weir: \[slow-job\] running {2}in \d+ {2}out \d+ {2}watermark (-|2024-01-01T00:00:\d\d\.\d{3}Z) {2}\d+ rec\/s$/,
+    );
+    expect(progress.at(-1)).toMatch(/^weir: \[slow-job\] finished {2}in 25 {2}out 25 {2}watermark end/);
+  });
+
+  it('prints help and the version', async () => {
+    const help = await runWeir(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: weir <command>/);
+    expect((await runWeir(['help'])).stdout).toBe(help.stdout);
+    const version = await runWeir(['--version']);
+    const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { version: string };
+    expect(version.stdout.trim()).toBe(pkg.version);
+  });
+});
