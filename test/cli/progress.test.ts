@@ -3,8 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { formatProgressLine, formatWatermark, sampleProgress } from '../../src/cli/progress.js';
 import type { TaskSnapshot } from '../../src/runtime/job-client.js';
 
-function task(vertexId: number, vertexName: string, m: Partial<TaskSnapshot>): TaskSnapshot {
+type Counters = Partial<Pick<TaskSnapshot, 'recordsIn' | 'recordsOut' | 'watermark'>>;
+
+function task(vertexId: number, vertexName: string, m: Counters): TaskSnapshot {
+  // Built loosely on purpose: the snapshot may gain metrics these tests do not use.
   return {
+    inputQueueLength: 0,
     vertexId,
     vertexName,
     subtaskIndex: 0,
@@ -13,7 +17,7 @@ function task(vertexId: number, vertexName: string, m: Partial<TaskSnapshot>): T
     watermark: Number.NEGATIVE_INFINITY,
     backpressuredMs: 0,
     ...m,
-  };
+  } as TaskSnapshot;
 }
 
 describe('progress', () => {
