@@ -33,6 +33,12 @@ describe('weir run', () => {
     expect(run.stderr).toMatch(/^weir: \[self-run\] finished {2}in 2 {2}out 2 {2}watermark end/m);
   });
 
+  it('runs a plain JavaScript job file', async () => {
+    const run = await runWeir(['run', fixture('plain-job.js'), '--', 'ok']);
+    expect(run.code).toBe(0);
+    expect(lines(run.stdout)).toEqual(['plain> js', 'plain> ok']);
+  });
+
   it('waits for a job the default function started without awaiting it', async () => {
     const run = await runWeir(['run', fixture('async-job.ts')]);
     expect(run.code).toBe(0);
