@@ -403,7 +403,7 @@ describe('timers and context', () => {
   it('ctx.timestamp() is the record timestamp, undefined without one; currentWatermark() is -Infinity before any', async () => {
     const env = StreamExecutionEnvironment.getExecutionEnvironment();
     const withTs = await timed(env, [{ key: 'a', ts: 42, v: 0 }])
-      .process((e: Ev, ctx: ProcessContext<string>, out: Collector<string>) =>
+      .process((_e: Ev, ctx: ProcessContext<string>, out: Collector<string>) =>
         out.collect(`${ctx.timestamp()}|${ctx.timerService().currentWatermark()}`),
       )
       .executeAndCollect();
@@ -470,7 +470,7 @@ describe('state TTL', () => {
         const ttl = StateTtlConfig.newBuilder(100).build();
         this.count = ctx.getState(new ValueStateDescriptor<number>('count').enableTimeToLive(ttl));
       }
-      processElement(v: string, ctx: KeyedProcessContext<string, string>, out: Collector<string>): void {
+      processElement(_v: string, ctx: KeyedProcessContext<string, string>, out: Collector<string>): void {
         const next = (this.count.value() ?? 0) + 1;
         this.count.update(next);
         out.collect(`${ctx.getCurrentKey()}=${next}`);

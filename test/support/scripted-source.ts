@@ -68,9 +68,11 @@ class ScriptedReader<T> implements SourceReader<T, ScriptSplit> {
   pollNext(output: ReaderOutput<T>): InputStatus {
     let emitted = false;
     for (const split of this.splits) {
+      // Every assigned split gets its output (and watermark generator) at once, as in Flink, so
+      // a split that has not produced anything yet holds the watermark back.
+      const splitOutput = output.createOutputForSplit(split.id);
       const queue = this.script.queues.get(split.id)!;
       if (queue.length === 0) continue;
-      const splitOutput = output.createOutputForSplit(split.id);
       for (const value of queue.splice(0, queue.length)) splitOutput.collect(value);
       emitted = true;
     }
