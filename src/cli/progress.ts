@@ -1,7 +1,7 @@
 /**
  * Progress lines for running jobs: every few seconds (and once when a job ends) one line per
- * job on stderr with the records read from sources, the records that reached the job's last
- * tasks, the lowest watermark, and the throughput since the previous line.
+ * job on stderr with the records read from sources, the records written by sinks, the lowest
+ * watermark, and the throughput since the previous line.
  *
  * The numbers come from each subtask's counters ({@link JobClient.tasks}), which the tasks
  * update as they run; reading them never blocks a task.
@@ -17,29 +17,22 @@ export interface ProgressTarget {
 export interface ProgressSample {
   /** Records emitted by the source tasks. */
   readonly recordsIn: number;
-  /** Records that entered the job's terminal tasks (those that send nothing downstream). */
+  /** Records written by the job's sinks. */
   readonly recordsOut: number;
-  /** Lowest watermark over the tasks that track one; -Infinity before any. */
+  /** Lowest watermark over all tasks; -Infinity before any. */
   readonly watermark: number;
 }
 
 /** Sums a job's task counters into one {@link ProgressSample}. */
 export function sampleProgress(tasks: readonly TaskSnapshot[]): ProgressSample {
-  const sources = tasks.filter((t) => t.vertexName.startsWith('Source:'));
-  const others = tasks.filter((t) => !t.vertexName.startsWith('Source:'));
-  const recordsIn = sum(sources, (t) => t.recordsOut);
-  // A vertex is terminal when none of its subtasks has sent a record downstream. Until a
-  // window fires, its vertex looks terminal too; the figure is a progress hint, not an audit.
-  const sentByVertex = new Map<number, number>();
-  for (const t of others) sentByVertex.set(t.vertexId, (sentByVertex.get(t.vertexId) ?? 0) + t.recordsOut);
-  const terminal = others.filter((t) => sentByVertex.get(t.vertexId) === 0);
-  // A job that is one chain from source to sink has no other task: its sink sees what it reads.
-  const recordsOut = others.length === 0 ? recordsIn : sum(terminal, (t) => t.recordsIn);
-  // Source tasks report a watermark only at the end; the tasks they feed track it live.
-  const tracked = others.length === 0 ? tasks : others;
-  let watermark = Number.POSITIVE_INFINITY;
-  for (const t of tracked) watermark = Math.min(watermark, t.watermark);
-  if (tracked.length === 0) watermark = Number.NEGATIVE_INFINITY;
+  let recordsIn = 0;
+  let recordsOut = 0;
+  let watermark = tasks.length === 0 ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  for (const t of tasks) {
+    if (t.isSource) recordsIn += t.recordsOut;
+    recordsOut += t.sinkRecordsIn;
+    watermark = Math.min(watermark, t.watermark);
+  }
   return { recordsIn, recordsOut, watermark };
 }
 
@@ -117,10 +110,4 @@ export function formatProgressLine(
     `weir: [${jobName}] ${status}  in ${sample.recordsIn}  out ${sample.recordsOut}` +
     `  watermark ${formatWatermark(sample.watermark)}  ${Math.round(rate)} rec/s`
   );
-}
-
-function sum<T>(items: readonly T[], f: (item: T) => number): number {
-  let total = 0;
-  for (const item of items) total += f(item);
-  return total;
 }

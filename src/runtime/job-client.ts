@@ -31,6 +31,8 @@ export interface TaskSnapshot extends TaskMetrics {
   readonly vertexId: number;
   readonly vertexName: string;
   readonly subtaskIndex: number;
+  /** True when the subtask's chain starts with a source. */
+  readonly isSource: boolean;
   /** Events waiting in the subtask's input channels: a sign of backpressure from it. */
   readonly inputQueueLength: number;
 }

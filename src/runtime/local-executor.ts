@@ -129,8 +129,9 @@ export function executeLocally(job: JobGraph, options: LocalExecutionOptions = {
             vertexId: vertex.id,
             vertexName: vertex.name,
             subtaskIndex,
+            isSource: task.isSource,
             inputQueueLength: task.queuedInputEvents(),
-            ...task.metrics,
+            ...task.currentMetrics(),
           });
         });
       }

@@ -28,6 +28,7 @@ import {
   type TwoInputStreamOperator,
 } from './operator.js';
 import { ChainingOutput, combineOutputs, NetworkOutput } from './outputs.js';
+import { SinkOperator } from './operators/sink-operator.js';
 import { SourceOperator, type SplitRequestGateway } from './source/source-operator.js';
 
 /** How long the loop may run before yielding to the event loop, ms. */
@@ -57,6 +58,8 @@ export interface TaskMetrics {
   watermark: number;
   /** Time spent asleep because an output had no credit, ms. */
   backpressuredMs: number;
+  /** Records written by the sinks in this task's chain. */
+  sinkRecordsIn: number;
 }
 
 type StepResult = 'more' | 'nothing' | 'end';
@@ -70,7 +73,9 @@ export class Task {
     recordsOut: 0,
     watermark: Number.NEGATIVE_INFINITY,
     backpressuredMs: 0,
+    sinkRecordsIn: 0,
   };
+  private readonly sinks: SinkOperator<unknown>[] = [];
   private readonly operators: AnyStreamOperator[] = [];
   private readonly writers: RecordWriter[] = [];
   private readonly gates: InputGate[] = [];
@@ -101,6 +106,19 @@ export class Task {
     } finally {
       await this.shutdown();
     }
+  }
+
+  /** True for tasks whose chain starts with a source. */
+  get isSource(): boolean {
+    return this.deployment.vertex.operators[0]!.source !== undefined;
+  }
+
+  /** The metrics, with the sink counters brought up to date. */
+  currentMetrics(): TaskMetrics {
+    let written = 0;
+    for (const sink of this.sinks) written += sink.recordsWritten;
+    this.metrics.sinkRecordsIn = written;
+    return this.metrics;
   }
 
   /** Events waiting in this task's input channels. */
@@ -157,7 +175,9 @@ export class Task {
         );
         this.operators.push(this.sourceOperator as unknown as AnyStreamOperator);
       } else {
-        this.operators.push(spec.createOperator!());
+        const op = spec.createOperator!();
+        if (op instanceof SinkOperator) this.sinks.push(op);
+        this.operators.push(op);
       }
     }
     const writersByEdge = new Map<number, RecordWriter>();
@@ -320,6 +340,7 @@ export class Task {
       const emitted = this.sourceOperator.recordsOut - before;
       this.metrics.recordsIn += emitted;
       this.metrics.recordsOut += emitted;
+      this.metrics.watermark = this.sourceOperator.outputWatermark;
       if (status === 'end-of-input') {
         this.sourceOperator.endOfSource();
         this.metrics.watermark = Number.POSITIVE_INFINITY;

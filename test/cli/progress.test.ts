@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { formatProgressLine, formatWatermark, sampleProgress } from '../../src/cli/progress.js';
 import type { TaskSnapshot } from '../../src/runtime/job-client.js';
 
-type Counters = Partial<Pick<TaskSnapshot, 'recordsIn' | 'recordsOut' | 'watermark'>>;
+type Counters = Partial<Pick<TaskSnapshot, 'recordsIn' | 'recordsOut' | 'watermark' | 'sinkRecordsIn'>>;
 
 function task(vertexId: number, vertexName: string, m: Counters): TaskSnapshot {
   // Built loosely on purpose: the snapshot may gain metrics these tests do not use.
@@ -11,7 +11,9 @@ function task(vertexId: number, vertexName: string, m: Counters): TaskSnapshot {
     inputQueueLength: 0,
     vertexId,
     vertexName,
+    isSource: vertexName.startsWith('Source:'),
     subtaskIndex: 0,
+    sinkRecordsIn: 0,
     recordsIn: 0,
     recordsOut: 0,
     watermark: Number.NEGATIVE_INFINITY,
@@ -21,22 +23,22 @@ function task(vertexId: number, vertexName: string, m: Counters): TaskSnapshot {
 }
 
 describe('progress', () => {
-  it('counts source output as records in, terminal input as records out, and takes the lowest watermark', () => {
+  it('counts source output as records in, sink writes as records out, and takes the lowest watermark', () => {
     const sample = sampleProgress([
-      task(1, 'Source: a', { recordsIn: 70, recordsOut: 70 }),
-      task(1, 'Source: a', { recordsIn: 30, recordsOut: 30 }),
+      task(1, 'Source: a', { recordsIn: 70, recordsOut: 70, watermark: 6_000 }),
+      task(1, 'Source: a', { recordsIn: 30, recordsOut: 30, watermark: 7_000 }),
       task(2, 'Map -> KeyBy', { recordsIn: 100, recordsOut: 90, watermark: 5_000 }),
-      task(3, 'Window -> Sink', { recordsIn: 40, watermark: 3_000 }),
-      task(3, 'Window -> Sink', { recordsIn: 50, watermark: 4_000 }),
+      task(3, 'Window -> Sink', { recordsIn: 40, watermark: 3_000, sinkRecordsIn: 4 }),
+      task(3, 'Window -> Sink', { recordsIn: 50, watermark: 4_000, sinkRecordsIn: 5 }),
     ]);
-    expect(sample).toEqual({ recordsIn: 100, recordsOut: 90, watermark: 3_000 });
+    expect(sample).toEqual({ recordsIn: 100, recordsOut: 9, watermark: 3_000 });
   });
 
-  it('treats a single source-to-sink chain as delivering what it reads', () => {
+  it('counts a single source-to-sink chain by what its sink wrote', () => {
     const sample = sampleProgress([
-      task(1, 'Source: a -> Sink', { recordsIn: 8, recordsOut: 8, watermark: 1 }),
+      task(1, 'Source: a -> Filter -> Sink', { recordsIn: 8, recordsOut: 8, watermark: 1, sinkRecordsIn: 3 }),
     ]);
-    expect(sample).toEqual({ recordsIn: 8, recordsOut: 8, watermark: 1 });
+    expect(sample).toEqual({ recordsIn: 8, recordsOut: 3, watermark: 1 });
   });
 
   it('shows watermarks as ISO time, - before any and end after the last', () => {

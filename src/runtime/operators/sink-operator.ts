@@ -20,6 +20,8 @@ export class SinkOperator<T>
   private writer!: SinkWriter<T>;
   private committer: Committer<unknown> | undefined;
   private recordTimestamp = NO_TIMESTAMP;
+  /** Records handed to the writer so far. */
+  recordsWritten = 0;
   private readonly context: SinkWriterContext = {
     timestamp: () => (this.recordTimestamp === NO_TIMESTAMP ? undefined : this.recordTimestamp),
     currentWatermark: () => this.currentWatermark,
@@ -46,6 +48,7 @@ export class SinkOperator<T>
 
   processElement(value: T, timestamp: number): void {
     this.recordTimestamp = timestamp;
+    this.recordsWritten++;
     this.writer.write(value, this.context);
   }
 

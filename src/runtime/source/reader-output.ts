@@ -69,6 +69,11 @@ export class SourceReaderOutput<T> implements ReaderOutput<T> {
     this.main = new SplitOutput(this, strategy.createWatermarkGenerator({ clock }));
   }
 
+  /** The last watermark emitted. */
+  get currentWatermark(): number {
+    return this.emittedWatermark;
+  }
+
   /** @internal */
   assignTimestamp(value: T, recordTimestamp: number): number {
     this.recordsOut++;

@@ -74,6 +74,11 @@ export class SourceOperator<T> extends AbstractStreamOperator<T> {
     this.reader.notifyNoMoreSplits();
   }
 
+  /** The last watermark this source emitted. */
+  get outputWatermark(): number {
+    return this.readerOutput?.currentWatermark ?? Number.NEGATIVE_INFINITY;
+  }
+
   /** Records emitted so far. */
   get recordsOut(): number {
     return this.readerOutput?.recordsOut ?? 0;
