@@ -31,6 +31,12 @@ import { ChainingOutput, combineOutputs, NetworkOutput } from './outputs.js';
 import { SinkOperator } from './operators/sink-operator.js';
 import { SourceOperator, type SplitRequestGateway } from './source/source-operator.js';
 
+/**
+ * Processing time at the end of a batch job. Finite, so that a timer set relative to it
+ * (`now + interval`) lies beyond it and does not fire again.
+ */
+const END_OF_TIME = Number.MAX_SAFE_INTEGER;
+
 /** How long the loop may run before yielding to the event loop, ms. */
 const YIELD_AFTER_MS = 4;
 
@@ -86,6 +92,8 @@ export class Task {
   private timeServiceManager: TimeServiceManager | undefined;
   private recordProcessors: ((values: unknown[], timestamps: number[]) => void)[] = [];
   private cancelled: Error | undefined;
+  /** Batch mode, after the input ended: processing time stands at {@link END_OF_TIME}. */
+  private endOfTime = false;
   private nextGate = 0;
 
   constructor(private readonly deployment: TaskDeployment) {
@@ -157,7 +165,7 @@ export class Task {
         now: () => this.deployment.clock.now(),
       });
       const manager = this.deployment.timeServices(this.backend, {
-        now: () => this.deployment.clock.now(),
+        now: () => (this.endOfTime ? END_OF_TIME : this.deployment.clock.now()),
         requestWakeUp: (time) => this.requestTimerWakeUp(time),
       });
       this.timeServiceManager = manager;
@@ -396,8 +404,16 @@ export class Task {
     if (this.sourceOperator === undefined && this.writers.length > 0) this.metrics.recordsOut = out;
   }
 
-  /** Finishes the chain in order (each operator's input ends after its producer finished). */
+  /**
+   * Finishes the chain in order (each operator's input ends after its producer finished). In
+   * batch mode processing time then jumps to the end, so processing-time timers (and windows)
+   * fire once with everything the input held, as in Flink's batch execution.
+   */
   private async endOfInput(): Promise<void> {
+    if (this.deployment.job.config.runtimeMode === 'batch' && this.timeServiceManager !== undefined) {
+      this.endOfTime = true;
+      this.timeServiceManager.onProcessingTime(END_OF_TIME);
+    }
     for (let i = 0; i < this.operators.length; i++) {
       const op = this.operators[i]!;
       if (i > 0) op.endInput(1);
