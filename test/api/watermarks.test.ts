@@ -151,7 +151,7 @@ describe('watermark propagation', () => {
       new ScriptedSource(a),
       WatermarkStrategy.forMonotonousTimestamps<Ev>()
         .withTimestampAssigner((x) => x.ts)
-        .withIdleness(300),
+        .withIdleness(500),
       'A',
     );
     const right = e.fromSource(new ScriptedSource(b), punctuated(), 'B');

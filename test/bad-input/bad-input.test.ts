@@ -61,7 +61,7 @@ describe('keys', () => {
         this.count = ctx.getState(new ValueStateDescriptor<number>('count', 0));
       }
       processElement(
-        r: { k: object; n: number },
+        _r: { k: object; n: number },
         ctx: KeyedProcessContext<object, string>,
         out: Collector<string>,
       ) {
