@@ -153,7 +153,7 @@ class HeapTimeServiceManager implements TimeServiceManager {
     ) {
       queue.popPeeked();
       const service = timer.owner as HeapTimerService<any>;
-      service.eventIndex.remove(timer.canonical, timer.nsKey, timer.timestamp);
+      service.eventIndex.removeLive(timer);
       this.backend.setCurrentKey(timer.key);
       service.triggerable.onEventTime(timer);
     }
@@ -167,7 +167,7 @@ class HeapTimeServiceManager implements TimeServiceManager {
       for (let timer = queue.peek(); timer !== undefined && timer.timestamp <= time; timer = queue.peek()) {
         queue.popPeeked();
         const service = timer.owner as HeapTimerService<any>;
-        service.processingIndex.remove(timer.canonical, timer.nsKey, timer.timestamp);
+        service.processingIndex.removeLive(timer);
         this.backend.setCurrentKey(timer.key);
         service.triggerable.onProcessingTime(timer);
       }
