@@ -1,6 +1,9 @@
 /**
- * A state table holds one state's entries as nested maps: canonical key -> namespace key ->
- * stored value. The row of the current key is cached between accesses (see {@link KeyContext}).
+ * A state table holds one state's entries by canonical key, then namespace key. Most keys hold
+ * one namespace at a time (the void namespace of plain keyed state, or the one open window of
+ * a key), so a {@link Row} stores its first namespace inline and only a key with several
+ * namespaces at once gets a map. The row of the current key is cached between accesses (see
+ * {@link KeyContext}).
  * Gotcha: an entry whose value becomes empty must be removed with {@link StateTable.remove}, and
  * a row with no namespaces left is dropped, so `size` is exact and nothing leaks.
  */
@@ -10,8 +13,72 @@ import type { KeyContext } from './key-context.js';
 /** A namespace's key inside a row, as `namespaceKeyOf` returns it. */
 export type NamespaceKey = string | number;
 
-/** A row: the namespaces (and their values) of one key. */
-export type Row<V> = Map<NamespaceKey, V>;
+/**
+ * The namespaces (and their values) of one key. Either inline (`map` undefined: at most the one
+ * entry `ns`/`value`, `value` undefined when empty) or, once a second namespace arrived, a map
+ * holding every entry. A row never goes back to inline: a key that had two windows open at once
+ * will likely again, and re-creating the map each time would cost more than keeping it.
+ */
+export class Row<V> {
+  ns: NamespaceKey;
+  value: V | undefined;
+  map: Map<NamespaceKey, V> | undefined = undefined;
+
+  constructor(ns: NamespaceKey, value: V) {
+    this.ns = ns;
+    this.value = value;
+  }
+
+  /** Number of entries. */
+  get size(): number {
+    return this.map !== undefined ? this.map.size : this.value === undefined ? 0 : 1;
+  }
+
+  get(ns: NamespaceKey): V | undefined {
+    if (this.map !== undefined) return this.map.get(ns);
+    return this.ns === ns ? this.value : undefined;
+  }
+
+  /** Stores a value (never undefined); returns true if the entry is new. */
+  set(ns: NamespaceKey, value: V): boolean {
+    const map = this.map;
+    if (map !== undefined) {
+      const before = map.size;
+      map.set(ns, value);
+      return map.size !== before;
+    }
+    if (this.value === undefined || this.ns === ns) {
+      const added = this.value === undefined;
+      this.ns = ns;
+      this.value = value;
+      return added;
+    }
+    const promoted = new Map<NamespaceKey, V>();
+    promoted.set(this.ns, this.value);
+    promoted.set(ns, value);
+    this.map = promoted;
+    this.value = undefined;
+    return true;
+  }
+
+  /** Removes an entry; returns true if there was one. */
+  delete(ns: NamespaceKey): boolean {
+    if (this.map !== undefined) return this.map.delete(ns);
+    if (this.value === undefined || this.ns !== ns) return false;
+    this.value = undefined;
+    return true;
+  }
+
+  /**
+   * The entries, in insertion order. A map row's iterator is live (it sees later changes, as
+   * map iterators do); an inline row's is a snapshot of its one entry.
+   */
+  entries(): Iterator<[NamespaceKey, V]> {
+    if (this.map !== undefined) return this.map.entries();
+    const entries: [NamespaceKey, V][] = this.value === undefined ? [] : [[this.ns, this.value]];
+    return entries.values();
+  }
+}
 
 /** Entries of one state, with the current key's row cached. */
 export class StateTable<V> {
@@ -42,15 +109,15 @@ export class StateTable<V> {
 
   /** Stores a value for the current key in `ns`; the value must not be undefined. */
   put(ns: NamespaceKey, value: V): void {
-    let row = this.currentRow();
+    const row = this.currentRow();
     if (row === undefined) {
-      row = new Map();
-      this.rows.set(this.ctx.canonical, row);
-      this.row = row;
+      const created = new Row(ns, value);
+      this.rows.set(this.ctx.canonical, created);
+      this.row = created;
+      this.size++;
+    } else if (row.set(ns, value)) {
+      this.size++;
     }
-    const before = row.size;
-    row.set(ns, value);
-    if (row.size !== before) this.size++;
   }
 
   /** Removes the current key's entry in `ns`; returns the removed value. */
