@@ -14,6 +14,28 @@ import { ProcessingTimeTrigger, EventTimeTrigger } from './time-triggers.js';
 import type { Trigger } from './trigger.js';
 import { TimeWindow } from './windows.js';
 
+/**
+ * The last window an assigner handed out. Consecutive records usually fall into the same
+ * window, and reusing the (immutable) TimeWindow spares an allocation and, more importantly, a
+ * fresh `namespaceKey` string per record: state and timer maps then find the key by identity
+ * with its hash already computed.
+ */
+class LastWindow {
+  private start = Number.NaN;
+  private window: TimeWindow | undefined = undefined;
+
+  /** The window `[start, start + size)`, reused when it is the same as last time. */
+  get(start: number, size: number): TimeWindow {
+    let window = this.window;
+    if (start !== this.start || window === undefined) {
+      window = new TimeWindow(start, start + size);
+      this.window = window;
+      this.start = start;
+    }
+    return window;
+  }
+}
+
 function checkTumbling(where: string, size: number, offset: number): void {
   requirePositive(size, where, 'size', 'pass a positive window size in milliseconds');
   requireOffset(offset, size, where, 'size');
@@ -29,6 +51,8 @@ function checkTumbling(where: string, size: number, offset: number): void {
  * Gotcha: records must carry timestamps (assignTimestampsAndWatermarks or a WatermarkStrategy).
  */
 export class TumblingEventTimeWindows extends WindowAssigner<unknown, TimeWindow> {
+  private readonly last = new LastWindow();
+
   private constructor(
     readonly size: number,
     readonly offset: number,
@@ -45,7 +69,7 @@ export class TumblingEventTimeWindows extends WindowAssigner<unknown, TimeWindow
   assignWindows(_element: unknown, timestamp: number, _context?: WindowAssignerContext): TimeWindow[] {
     requireTimestamp(timestamp, 'TumblingEventTimeWindows');
     const start = TimeWindow.getWindowStartWithOffset(timestamp, this.offset, this.size);
-    return [new TimeWindow(start, start + this.size)];
+    return [this.last.get(start, this.size)];
   }
 
   getDefaultTrigger(): Trigger<unknown, TimeWindow> {
@@ -69,6 +93,8 @@ export class TumblingEventTimeWindows extends WindowAssigner<unknown, TimeWindow
  * keyed.window(TumblingProcessingTimeWindows.of(10_000)).reduce((a, b) => a + b);
  */
 export class TumblingProcessingTimeWindows extends WindowAssigner<unknown, TimeWindow> {
+  private readonly last = new LastWindow();
+
   private constructor(
     readonly size: number,
     readonly offset: number,
@@ -85,7 +111,7 @@ export class TumblingProcessingTimeWindows extends WindowAssigner<unknown, TimeW
   assignWindows(_element: unknown, _timestamp: number, context: WindowAssignerContext): TimeWindow[] {
     const now = context.getCurrentProcessingTime();
     const start = TimeWindow.getWindowStartWithOffset(now, this.offset, this.size);
-    return [new TimeWindow(start, start + this.size)];
+    return [this.last.get(start, this.size)];
   }
 
   getDefaultTrigger(): Trigger<unknown, TimeWindow> {
