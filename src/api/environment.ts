@@ -46,7 +46,7 @@ const STATE_BACKENDS: readonly string[] = ['heap', 'disk'];
 /** Builds and runs jobs. */
 export class StreamExecutionEnvironment {
   private parallelism = 1;
-  private maxParallelism = 128;
+  private maxParallelism: number | undefined;
   private runtimeMode: RuntimeMode = 'streaming';
   private stateBackend: StateBackendName = 'heap';
   private restartStrategy: RestartStrategy = RestartStrategies.noRestart();
@@ -101,8 +101,9 @@ export class StreamExecutionEnvironment {
     return this;
   }
 
+  /** The maxParallelism set on the environment, or the default 128. */
   getMaxParallelism(): number {
-    return this.maxParallelism;
+    return this.maxParallelism ?? 128;
   }
 
   /** 'streaming' (default) or 'batch' (bounded inputs only; watermarks only at the end). */

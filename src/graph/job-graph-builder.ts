@@ -26,7 +26,8 @@ export interface JobGraphOptions {
   readonly jobId: string;
   readonly jobName: string;
   readonly defaultParallelism: number;
-  readonly defaultMaxParallelism: number;
+  /** The environment's maxParallelism if it was set; else 128, or more for large parallelism. */
+  readonly defaultMaxParallelism: number | undefined;
   readonly chainingEnabled: boolean;
   readonly config: JobConfig;
 }
@@ -61,7 +62,9 @@ export function buildJobGraph(sinks: readonly Transformation[], options: JobGrap
   for (const node of nodes) {
     const p = resolveParallelism(node, options);
     parallelism.set(node, p);
-    const maxP = checkMaxParallelism(node.maxParallelism ?? Math.max(options.defaultMaxParallelism, p));
+    const maxP = checkMaxParallelism(
+      node.maxParallelism ?? options.defaultMaxParallelism ?? Math.max(128, p),
+    );
     if (maxP < p) {
       throw userError(
         ErrorCodes.INVALID_ARGUMENT,

@@ -270,11 +270,11 @@ describe('record before its punctuated watermark (Flink emits the record, then c
       .executeAndCollect();
   }
 
-  it.fails('in a source reader', async () => {
+  it('in a source reader', async () => {
     expect(await windows('source')).toEqual(['[0)=3,9', '[10)=15']);
   });
 
-  it.fails('in assignTimestampsAndWatermarks', async () => {
+  it('in assignTimestampsAndWatermarks', async () => {
     expect(await windows('operator')).toEqual(['[0)=3,9', '[10)=15']);
   });
 });

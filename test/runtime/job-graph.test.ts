@@ -105,3 +105,34 @@ describe('job graph', () => {
     expect(() => graphOf(env)).toThrow(/parallelism 8 above its maxParallelism 4/);
   });
 });
+
+describe('maxParallelism from the environment', () => {
+  it('rejects an operator parallelism above the environment maxParallelism', async () => {
+    const env = StreamExecutionEnvironment.createLocalEnvironment(4).setMaxParallelism(2);
+    env
+      .fromElements(1)
+      .map((x) => x)
+      .setParallelism(4)
+      .print();
+    await expect(env.execute()).rejects.toThrow(/parallelism 4 above its maxParallelism 2/);
+  });
+
+  it('defaults to 128 key groups, more when the parallelism is larger', () => {
+    const env = StreamExecutionEnvironment.createLocalEnvironment(1);
+    env
+      .fromElements(1)
+      .keyBy((x) => x)
+      .map((x) => x)
+      .setParallelism(200)
+      .print();
+    const g = buildJobGraph((env as unknown as { sinks: never[] }).sinks, {
+      jobId: 'j',
+      jobName: 't',
+      defaultParallelism: 1,
+      defaultMaxParallelism: undefined,
+      chainingEnabled: true,
+      config: DEFAULT_JOB_CONFIG,
+    });
+    expect(g.vertices.map((v) => v.maxParallelism)).toEqual([128, 200, 128]);
+  });
+});

@@ -48,8 +48,9 @@ export class TimestampsAndWatermarksOperator<T>
 
   processElement(value: T, timestamp: number): void {
     const ts = this.assigner(value, timestamp);
-    this.generator.onEvent(value, ts, this);
+    // The record goes first: a punctuated watermark for it must not make it late.
     this.output.collect(value, ts);
+    this.generator.onEvent(value, ts, this);
   }
 
   override processWatermark(watermark: number): void {

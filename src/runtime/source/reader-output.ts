@@ -27,8 +27,9 @@ class SplitOutput<T> implements SourceOutput<T>, WatermarkOutput {
 
   collect(value: T, timestamp?: number): void {
     const ts = this.parent.assignTimestamp(value, timestamp === undefined ? NO_TIMESTAMP : timestamp);
-    this.generator.onEvent(value, ts, this);
+    // The record goes first: a punctuated watermark for it must not make it late.
     this.parent.output.collect(value, ts);
+    this.generator.onEvent(value, ts, this);
   }
 
   emitWatermark(timestamp: number): void {
