@@ -72,6 +72,12 @@ export class TimerIndex {
    * lateness), so the second lookup is a few comparisons instead of map probes.
    */
   private last: Timer | undefined = undefined;
+  /**
+   * The timer last removed, until the next {@link add}: only an add can make its triple live
+   * again. A window firing removes its timer and then the trigger's `clear` deletes the same
+   * triple, which this answers without probing.
+   */
+  private gone: Timer | undefined = undefined;
 
   get(key: CanonicalKey, ns: string | number, timestamp: number): Timer | undefined {
     const last = this.last;
@@ -100,6 +106,7 @@ export class TimerIndex {
   add(timer: Timer): void {
     const key = timer.canonical;
     this.last = timer;
+    this.gone = undefined;
     const slot = this.byKey.get(key);
     if (slot === undefined) this.byKey.set(key, timer);
     else if (slot instanceof Timer) this.byKey.set(key, [slot, timer]);
@@ -116,6 +123,8 @@ export class TimerIndex {
 
   /** Removes and returns the live timer for the triple, dropping the key when it has no more. */
   remove(key: CanonicalKey, ns: string | number, timestamp: number): Timer | undefined {
+    const gone = this.gone;
+    if (gone !== undefined && gone.canonical === key && matches(gone, ns, timestamp)) return undefined;
     const slot = this.byKey.get(key);
     if (slot === undefined) return undefined;
     let timer: Timer | undefined;
@@ -147,6 +156,7 @@ export class TimerIndex {
       }
     }
     if (timer === this.last) this.last = undefined;
+    this.gone = timer;
     this.size--;
     return timer;
   }
@@ -160,6 +170,7 @@ export class TimerIndex {
     if (this.byKey.get(key) === timer) {
       this.byKey.delete(key);
       if (timer === this.last) this.last = undefined;
+      this.gone = timer;
       this.size--;
     } else {
       this.remove(key, timer.nsKey, timer.timestamp);
