@@ -1,7 +1,8 @@
 /**
  * Early firings at a fixed interval before a window ends. The next firing time is kept in
  * reducing state (min) per key and window, so it merges sensibly for session windows: the
- * earliest pending firing wins.
+ * earliest pending firing wins. The event-time and processing-time forms differ only in the
+ * clock they align to and the timers they set.
  */
 import type { Window } from '../types/functions.js';
 import { ReducingStateDescriptor } from '../types/state.js';
@@ -10,6 +11,59 @@ import type { OnMergeContext, TriggerContext, TriggerResult } from './trigger.js
 import { Trigger } from './trigger.js';
 
 const min = { reduce: (a: number, b: number) => Math.min(a, b) };
+
+/** What both continuous triggers share: the aligned next firing time and its timer. */
+abstract class ContinuousTrigger<W extends Window> extends Trigger<unknown, W> {
+  protected readonly stateDesc = new ReducingStateDescriptor<number>('fire-time', min);
+
+  protected constructor(readonly interval: number) {
+    super();
+  }
+
+  protected abstract registerTimer(ctx: TriggerContext, time: number): void;
+  protected abstract deleteTimer(ctx: TriggerContext, time: number): void;
+
+  /** Starts the interval sequence at the multiple of the interval at or before `time`. */
+  protected startFiring(time: number, window: W, ctx: TriggerContext): void {
+    if (ctx.getPartitionedState(this.stateDesc).get() === undefined) {
+      this.registerNext(time - (time % this.interval), window, ctx);
+    }
+  }
+
+  /** FIRE when `time` is the pending firing time, and schedule the next one. */
+  protected fireIfDue(time: number, window: W, ctx: TriggerContext): TriggerResult {
+    const fireTime = ctx.getPartitionedState(this.stateDesc);
+    if (fireTime.get() !== time) return 'CONTINUE';
+    fireTime.clear();
+    this.registerNext(time, window, ctx);
+    return 'FIRE';
+  }
+
+  clear(_window: W, ctx: TriggerContext): void {
+    const fireTime = ctx.getPartitionedState(this.stateDesc);
+    const next = fireTime.get();
+    if (next !== undefined) {
+      this.deleteTimer(ctx, next);
+      fireTime.clear();
+    }
+  }
+
+  override canMerge(): boolean {
+    return true;
+  }
+
+  override onMerge(_window: W, ctx: OnMergeContext): void {
+    ctx.mergePartitionedState(this.stateDesc);
+    const next = ctx.getPartitionedState(this.stateDesc).get();
+    if (next !== undefined) this.registerTimer(ctx, next);
+  }
+
+  private registerNext(time: number, window: W, ctx: TriggerContext): void {
+    const next = Math.min(time + this.interval, window.maxTimestamp());
+    ctx.getPartitionedState(this.stateDesc).add(next);
+    this.registerTimer(ctx, next);
+  }
+}
 
 /**
  * Fires every `interval` ms of event time, aligned to multiples of the interval, and at the
@@ -21,13 +75,7 @@ const min = { reduce: (a: number, b: number) => Math.min(a, b) };
  *
  * Gotcha: it never purges; each firing sees all elements so far. Wrap it in PurgingTrigger for deltas.
  */
-export class ContinuousEventTimeTrigger<W extends Window = Window> extends Trigger<unknown, W> {
-  private readonly stateDesc = new ReducingStateDescriptor<number>('fire-time', min);
-
-  private constructor(readonly interval: number) {
-    super();
-  }
-
+export class ContinuousEventTimeTrigger<W extends Window = Window> extends ContinuousTrigger<W> {
   /** Fires every `interval` ms (> 0) of event time. */
   static of<W extends Window = Window>(interval: number): ContinuousEventTimeTrigger<W> {
     requirePositive(
@@ -42,51 +90,25 @@ export class ContinuousEventTimeTrigger<W extends Window = Window> extends Trigg
   onElement(_element: unknown, timestamp: number, window: W, ctx: TriggerContext): TriggerResult {
     if (window.maxTimestamp() <= ctx.getCurrentWatermark()) return 'FIRE';
     ctx.registerEventTimeTimer(window.maxTimestamp());
-    const fireTime = ctx.getPartitionedState(this.stateDesc);
-    if (fireTime.get() === undefined) {
-      this.registerNext(timestamp - (timestamp % this.interval), window, ctx);
-    }
+    this.startFiring(timestamp, window, ctx);
     return 'CONTINUE';
   }
 
   onEventTime(time: number, window: W, ctx: TriggerContext): TriggerResult {
     if (time === window.maxTimestamp()) return 'FIRE';
-    const fireTime = ctx.getPartitionedState(this.stateDesc);
-    if (fireTime.get() === time) {
-      fireTime.clear();
-      this.registerNext(time, window, ctx);
-      return 'FIRE';
-    }
-    return 'CONTINUE';
+    return this.fireIfDue(time, window, ctx);
   }
 
   onProcessingTime(): TriggerResult {
     return 'CONTINUE';
   }
 
-  clear(_window: W, ctx: TriggerContext): void {
-    const fireTime = ctx.getPartitionedState(this.stateDesc);
-    const next = fireTime.get();
-    if (next !== undefined) {
-      ctx.deleteEventTimeTimer(next);
-      fireTime.clear();
-    }
+  protected registerTimer(ctx: TriggerContext, time: number): void {
+    ctx.registerEventTimeTimer(time);
   }
 
-  override canMerge(): boolean {
-    return true;
-  }
-
-  override onMerge(_window: W, ctx: OnMergeContext): void {
-    ctx.mergePartitionedState(this.stateDesc);
-    const next = ctx.getPartitionedState(this.stateDesc).get();
-    if (next !== undefined) ctx.registerEventTimeTimer(next);
-  }
-
-  private registerNext(time: number, window: W, ctx: TriggerContext): void {
-    const next = Math.min(time + this.interval, window.maxTimestamp());
-    ctx.getPartitionedState(this.stateDesc).add(next);
-    ctx.registerEventTimeTimer(next);
+  protected deleteTimer(ctx: TriggerContext, time: number): void {
+    ctx.deleteEventTimeTimer(time);
   }
 
   override toString(): string {
@@ -101,13 +123,7 @@ export class ContinuousEventTimeTrigger<W extends Window = Window> extends Trigg
  * @example
  * keyed.window(TumblingProcessingTimeWindows.of(60_000)).trigger(ContinuousProcessingTimeTrigger.of(5_000));
  */
-export class ContinuousProcessingTimeTrigger<W extends Window = Window> extends Trigger<unknown, W> {
-  private readonly stateDesc = new ReducingStateDescriptor<number>('fire-time', min);
-
-  private constructor(readonly interval: number) {
-    super();
-  }
-
+export class ContinuousProcessingTimeTrigger<W extends Window = Window> extends ContinuousTrigger<W> {
   /** Fires every `interval` ms (> 0) of processing time. */
   static of<W extends Window = Window>(interval: number): ContinuousProcessingTimeTrigger<W> {
     requirePositive(
@@ -120,11 +136,7 @@ export class ContinuousProcessingTimeTrigger<W extends Window = Window> extends 
   }
 
   onElement(_element: unknown, _timestamp: number, window: W, ctx: TriggerContext): TriggerResult {
-    const fireTime = ctx.getPartitionedState(this.stateDesc);
-    if (fireTime.get() === undefined) {
-      const now = ctx.getCurrentProcessingTime();
-      this.registerNext(now - (now % this.interval), window, ctx);
-    }
+    this.startFiring(ctx.getCurrentProcessingTime(), window, ctx);
     return 'CONTINUE';
   }
 
@@ -133,38 +145,15 @@ export class ContinuousProcessingTimeTrigger<W extends Window = Window> extends 
   }
 
   onProcessingTime(time: number, window: W, ctx: TriggerContext): TriggerResult {
-    const fireTime = ctx.getPartitionedState(this.stateDesc);
-    if (fireTime.get() === time) {
-      fireTime.clear();
-      this.registerNext(time, window, ctx);
-      return 'FIRE';
-    }
-    return 'CONTINUE';
+    return this.fireIfDue(time, window, ctx);
   }
 
-  clear(_window: W, ctx: TriggerContext): void {
-    const fireTime = ctx.getPartitionedState(this.stateDesc);
-    const next = fireTime.get();
-    if (next !== undefined) {
-      ctx.deleteProcessingTimeTimer(next);
-      fireTime.clear();
-    }
+  protected registerTimer(ctx: TriggerContext, time: number): void {
+    ctx.registerProcessingTimeTimer(time);
   }
 
-  override canMerge(): boolean {
-    return true;
-  }
-
-  override onMerge(_window: W, ctx: OnMergeContext): void {
-    ctx.mergePartitionedState(this.stateDesc);
-    const next = ctx.getPartitionedState(this.stateDesc).get();
-    if (next !== undefined) ctx.registerProcessingTimeTimer(next);
-  }
-
-  private registerNext(time: number, window: W, ctx: TriggerContext): void {
-    const next = Math.min(time + this.interval, window.maxTimestamp());
-    ctx.getPartitionedState(this.stateDesc).add(next);
-    ctx.registerProcessingTimeTimer(next);
+  protected deleteTimer(ctx: TriggerContext, time: number): void {
+    ctx.deleteProcessingTimeTimer(time);
   }
 
   override toString(): string {
