@@ -305,7 +305,28 @@ describe('windows under disorder (property)', () => {
             runsWithLateFirings++;
         },
       ),
-      { numRuns: 60 },
+      {
+        numRuns: 60,
+        // One input that surely takes both paths: 7 arrives after the window [0, 10) fired but
+        // within its lateness (a late firing); 3 arrives after its cleanup (the side output).
+        examples: [
+          [
+            {
+              events: [
+                { key: 'a', ts: 5, id: 0 },
+                { key: 'a', ts: 12, id: 1 },
+                { key: 'a', ts: 7, id: 2 },
+                { key: 'a', ts: 40, id: 3 },
+                { key: 'a', ts: 3, id: 4 },
+              ],
+              delay: 0,
+              lateness: 10,
+              spec: { kind: 'tumbling', size: 10, offset: 0 },
+              parallelism: 2,
+            },
+          ],
+        ],
+      },
     );
     // The inputs do exercise both paths (dropped late elements and late firings).
     expect(runsWithLateElements).toBeGreaterThan(0);
