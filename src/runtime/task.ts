@@ -439,16 +439,31 @@ export class Task {
     if (firstError !== undefined && this.cancelled === undefined) throw firstError;
   }
 
+  /**
+   * Runs `callback` in the mailbox once the clock has reached `time`. A timeout can fire a
+   * millisecond before the clock agrees, so an early wake-up waits for the rest.
+   */
   private schedule(time: number, callback: (time: number) => void): () => void {
     let active = true;
-    const delay = Math.max(0, time - this.deployment.clock.now());
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.mailbox.post(() => {
-        if (active) callback(time);
-      });
-    }, delay);
-    this.timers.add(timer);
+    let timer: ReturnType<typeof setTimeout>;
+    const arm = (): void => {
+      timer = setTimeout(
+        () => {
+          this.timers.delete(timer);
+          if (!active) return;
+          if (this.deployment.clock.now() < time) {
+            arm();
+            return;
+          }
+          this.mailbox.post(() => {
+            if (active) callback(time);
+          });
+        },
+        Math.max(0, time - this.deployment.clock.now()),
+      );
+      this.timers.add(timer);
+    };
+    arm();
     return () => {
       active = false;
       clearTimeout(timer);
@@ -463,8 +478,7 @@ export class Task {
     this.pendingWakeUp = time;
     this.schedule(time, () => {
       this.pendingWakeUp = Number.POSITIVE_INFINITY;
-      // A timer may fire a millisecond early by the clock; it is due all the same.
-      this.timeServiceManager?.onProcessingTime(Math.max(time, this.deployment.clock.now()));
+      this.timeServiceManager?.onProcessingTime(this.deployment.clock.now());
     });
   }
 }
