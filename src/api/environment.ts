@@ -229,13 +229,13 @@ export class StreamExecutionEnvironment {
   /** Runs the job built so far and waits for it to finish (bounded jobs) or fail. */
   async execute(jobName = 'Weir Streaming Job'): Promise<JobExecutionResult> {
     const client = this.executeAsync(jobName);
-    let result: JobExecutionResult | undefined;
     try {
-      result = await client.result;
+      const result = await client.result;
+      for (const listener of this.listeners) listener.onJobExecuted?.(result, undefined);
       return result;
-    } finally {
-      for (const listener of this.listeners)
-        listener.onJobExecuted?.(result, result === undefined ? 'failed' : undefined);
+    } catch (error) {
+      for (const listener of this.listeners) listener.onJobExecuted?.(undefined, error);
+      throw error;
     }
   }
 

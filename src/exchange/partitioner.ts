@@ -3,7 +3,7 @@
  * plain specs; the exchange turns a spec into a selector for one upstream subtask.
  */
 import { canonicalKey, keyGroupOfCanonical, operatorIndexForKeyGroup } from '../state/key-groups.js';
-import { ErrorCodes, userError } from '../types/errors.js';
+import { ErrorCodes, WeirError } from '../types/errors.js';
 import type { KeySelector } from '../types/functions.js';
 
 /** How records of an edge are distributed. */
@@ -100,7 +100,9 @@ export function pointwiseTargets(
     const end = Math.floor(((target + 1) * upstreamParallelism) / downstreamParallelism);
     if (subtask >= start && subtask < end) return [target];
   }
-  throw userError(ErrorCodes.INTERNAL, `no pointwise target for subtask ${subtask}`);
+  throw new WeirError(ErrorCodes.INTERNAL, `no pointwise target for subtask ${subtask}`, {
+    domain: 'internal',
+  });
 }
 
 function range(start: number, end: number): number[] {

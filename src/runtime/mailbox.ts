@@ -25,10 +25,6 @@ export class Mailbox {
     }
   }
 
-  hasActions(): boolean {
-    return this.actions.length > 0;
-  }
-
   /** Wakes the task if it sleeps, or makes its next sleep return at once. */
   wake(): void {
     this.woken = true;

@@ -4,7 +4,7 @@
  * asked periodically (every `autoWatermarkInterval`, 200 ms by default) for a watermark. The
  * formulas follow Flink: bounded out-of-orderness emits `maxTimestamp - maxDelay - 1`.
  */
-import { MIN_WATERMARK, NO_TIMESTAMP } from '../types/elements.js';
+import { MIN_WATERMARK } from '../types/elements.js';
 import type { Clock } from './clock.js';
 
 /** Where a generator emits watermarks and idleness. */
@@ -171,18 +171,8 @@ export class WatermarkStrategy<T> {
   createTimestampAssigner(): TimestampAssigner<T> {
     return this.assigner ?? recordTimestampAssigner;
   }
-
-  /** @internal whether this strategy ever emits a watermark before end of input */
-  hasTimestampAssigner(): boolean {
-    return this.assigner !== undefined;
-  }
 }
 
 function recordTimestampAssigner(_event: unknown, recordTimestamp: number): number {
   return recordTimestamp;
-}
-
-/** True when a value can serve as an event timestamp. */
-export function isValidTimestamp(ts: number): boolean {
-  return ts !== NO_TIMESTAMP && Number.isFinite(ts);
 }

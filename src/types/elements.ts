@@ -52,9 +52,3 @@ export type StreamEvent =
   | WatermarkStatusEvent
   | BarrierEvent
   | EndOfPartitionEvent;
-
-/** The kind tags of {@link StreamEvent}, for exhaustive handling. */
-export type StreamEventKind = StreamEvent['kind'];
-
-/** Shared end-of-partition event; it carries no data, so one instance serves every channel. */
-export const END_OF_PARTITION: EndOfPartitionEvent = Object.freeze({ kind: 'end' });

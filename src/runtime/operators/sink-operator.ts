@@ -5,6 +5,7 @@
 import { NO_TIMESTAMP } from '../../types/elements.js';
 import {
   type Committer,
+  type CommittingSinkWriter,
   isTwoPhaseCommittingSink,
   type Sink,
   type SinkWriter,
@@ -18,7 +19,8 @@ export class SinkOperator<T>
   implements OneInputStreamOperator<T, never>
 {
   private writer!: SinkWriter<T>;
-  private committer: Committer<unknown> | undefined;
+  /** Set for two-phase-commit sinks: the writer's committables go to this committer. */
+  private commit: { writer: CommittingSinkWriter<T, unknown>; committer: Committer<unknown> } | undefined;
   private recordTimestamp = NO_TIMESTAMP;
   /** Records handed to the writer so far. */
   recordsWritten = 0;
@@ -43,7 +45,12 @@ export class SinkOperator<T>
       jobId: this.jobId,
       currentProcessingTime: () => processingTime.now(),
     });
-    if (isTwoPhaseCommittingSink(this.sink)) this.committer = this.sink.createCommitter();
+    if (isTwoPhaseCommittingSink(this.sink)) {
+      this.commit = {
+        writer: this.writer as CommittingSinkWriter<T, unknown>,
+        committer: this.sink.createCommitter(),
+      };
+    }
   }
 
   processElement(value: T, timestamp: number): void {
@@ -60,14 +67,14 @@ export class SinkOperator<T>
 
   override async finish(): Promise<void> {
     await this.writer.flush(true);
-    if (this.committer !== undefined && isTwoPhaseCommittingSink(this.sink)) {
-      const committables = await (this.writer as ReturnType<typeof this.sink.createWriter>).prepareCommit();
-      if (committables.length > 0) await this.committer.commit(committables);
+    if (this.commit !== undefined) {
+      const committables = await this.commit.writer.prepareCommit();
+      if (committables.length > 0) await this.commit.committer.commit(committables);
     }
   }
 
   override async close(): Promise<void> {
     await this.writer?.close();
-    await this.committer?.close();
+    await this.commit?.committer.close();
   }
 }

@@ -18,7 +18,7 @@ export abstract class UserFunctionOperator<F, OUT> extends AbstractStreamOperato
   }
 
   override open(): void {
-    this.runtimeContext = createRuntimeContext(this.setupInfo as never);
+    this.runtimeContext = createRuntimeContext(this.setupInfo);
     openUserFunction(this.userFunction, this.runtimeContext);
   }
 
