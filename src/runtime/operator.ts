@@ -10,6 +10,7 @@
 import type { Namespace, KeyedStateBackend } from '../state/backend.js';
 import type { InternalTimerService, TimeServiceManager, Triggerable } from '../state/timers.js';
 import type { OutputTag } from '../types/functions.js';
+import type { OperatorStateSnapshot, RestoredOperatorState } from './snapshot.js';
 
 /** Where an operator emits. Records carry a timestamp, which may be NO_TIMESTAMP. */
 export interface Output<T> {
@@ -61,6 +62,22 @@ export interface StreamOperator<OUT> {
   finish(): void | Promise<void>;
   /** Release resources; called after `finish`, or on failure or cancellation. */
   close(): void | Promise<void>;
+  /**
+   * Restores non-keyed state: what this subtask was given of the operator's checkpointed list
+   * states (an empty map on a fresh start). Called after `setup` and before `open`; keyed
+   * state is already restored into the backend by then.
+   */
+  initializeState?(restored: RestoredOperatorState): void | Promise<void>;
+  /**
+   * The operator's non-keyed state for checkpoint `checkpointId`, taken when the barrier
+   * reaches it: it reflects exactly the records before the barrier. Keyed state and timers are
+   * snapshotted by the task. Returning a promise delays the barrier until it settles.
+   */
+  snapshotState?(
+    checkpointId: number,
+  ): OperatorStateSnapshot | undefined | Promise<OperatorStateSnapshot | undefined>;
+  /** Checkpoint `checkpointId` is complete (durable everywhere): commit what it covers. */
+  notifyCheckpointComplete?(checkpointId: number): void | Promise<void>;
 }
 
 /** An operator with one input. */

@@ -1,0 +1,46 @@
+/**
+ * The binary codec for state, checkpoints and (later) records crossing threads: MessagePack
+ * (msgpackr) with structured cloning, so plain objects, arrays, Maps, Sets, Dates, typed
+ * arrays, bigints and shared references survive a round trip. Plain objects are written as
+ * msgpackr records and MessagePack maps are read back as `Map`s, so both kinds keep their type.
+ *
+ * Instances of user classes come back as plain objects unless the class is registered with
+ * {@link registerCodecClass}; the engine registers its own (e.g. windows).
+ */
+import { addExtension, Packr } from 'msgpackr';
+
+const packr = new Packr({ structuredClone: true, mapsAsObjects: false, useRecords: true });
+
+/** Encodes a value to bytes. */
+export function encode(value: unknown): Uint8Array {
+  return packr.pack(value);
+}
+
+/** Decodes bytes written by {@link encode}. */
+export function decode<T = unknown>(bytes: Uint8Array): T {
+  return packr.unpack(bytes) as T;
+}
+
+/** How a class is written and read back. */
+export interface CodecClass<T> {
+  /** Extension type code, 1..100, unique per class. */
+  readonly type: number;
+  readonly Class: abstract new (...args: any[]) => T;
+  /** Plain data that represents the instance. */
+  write(instance: T): unknown;
+  read(data: any): T;
+}
+
+const registeredTypes = new Map<number, unknown>();
+
+/**
+ * Makes instances of a class survive encoding with their class. Registering the same class
+ * again is a no-op; another class under a taken type code is an error.
+ */
+export function registerCodecClass<T>(spec: CodecClass<T>): void {
+  const existing = registeredTypes.get(spec.type);
+  if (existing === spec.Class) return;
+  if (existing !== undefined) throw new Error(`codec type ${spec.type} is already registered for another class`);
+  registeredTypes.set(spec.type, spec.Class);
+  addExtension({ Class: spec.Class as any, type: spec.type, write: spec.write, read: spec.read });
+}
