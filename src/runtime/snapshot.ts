@@ -30,7 +30,12 @@ export type OperatorStateSnapshot = Readonly<
   Record<string, { readonly mode: OperatorStateMode; readonly entries: readonly unknown[] }>
 >;
 
-/** An operator's non-keyed state as restored into one subtask (after redistribution, decoded). */
+/**
+ * An operator's non-keyed state as restored into one subtask (after redistribution, decoded).
+ * Besides its share of split state `name`, every subtask also finds all of that state's entries
+ * under {@link allEntriesName}(name), for work one subtask does for all of them, such as removing
+ * files no checkpoint references.
+ */
 export type RestoredOperatorState = ReadonlyMap<string, readonly unknown[]>;
 
 /** What a task reports once it has taken its part of a checkpoint. */
@@ -60,4 +65,9 @@ export function subtaskStateSize(state: OperatorSubtaskState): number {
     for (const entry of state.operatorState[name]!.entries) size += entry.byteLength;
   }
   return size;
+}
+
+/** The name under which restored operator state holds every entry of split state `name`. */
+export function allEntriesName(name: string): string {
+  return `${name}@all`;
 }

@@ -22,6 +22,14 @@ export interface SinkInitContext {
   currentProcessingTime(): number;
   /** The job's id; file names and transaction ids use it to stay unique across jobs. */
   readonly jobId: string;
+  /**
+   * Unique for this run of the job: a new value for every attempt and every process start.
+   * Names of files or transactions a writer creates should contain it, so that recovery can
+   * tell what an earlier attempt left behind from what this attempt is writing.
+   */
+  readonly attemptId: string;
+  /** The checkpoint this attempt was restored from, or undefined on a fresh start. */
+  readonly restoredCheckpointId: number | undefined;
 }
 
 /** Writes records. Called from the task loop, never concurrently. */
@@ -56,6 +64,17 @@ export interface Sink<T> {
 export interface TwoPhaseCommittingSink<T, C> extends Sink<T> {
   createWriter(context: SinkInitContext, restoredState?: unknown[]): CommittingSinkWriter<T, C>;
   createCommitter(): Committer<C>;
+  /**
+   * Removes what earlier attempts left behind that the restored checkpoint does not reference
+   * (e.g. in-progress files written after it). Called once per restored attempt, by subtask 0,
+   * with the writer state and committables of every subtask of the checkpoint, before subtask 0
+   * writes. Anything named with `currentAttemptId` belongs to the running attempt and must stay.
+   */
+  cleanupAfterRestore?(
+    writerState: readonly unknown[],
+    committables: readonly C[],
+    currentAttemptId: string,
+  ): void | Promise<void>;
 }
 
 /** Whether a sink commits in two phases. */
