@@ -20,6 +20,10 @@ export const ErrorCodes = {
   IO: 'IO',
   CANCELLED: 'CANCELLED',
   INTERNAL: 'INTERNAL',
+  /** A checkpoint or savepoint is missing, corrupt, or in a format this version cannot read. */
+  CHECKPOINT_UNUSABLE: 'CHECKPOINT_UNUSABLE',
+  /** Restored state does not fit the job: an operator's state has no home, or maxParallelism changed. */
+  STATE_MISMATCH: 'STATE_MISMATCH',
 } as const;
 
 /** One of {@link ErrorCodes}. */
