@@ -2,8 +2,10 @@
  * The two kinds of window Weir ships: {@link TimeWindow}, a half-open interval of time
  * `[start, end)`, and {@link GlobalWindow}, the single window that holds everything of a key.
  * Windows are used as state and timer namespaces, so equal windows must have equal
- * `namespaceKey`s; the key is derived from the bounds alone.
+ * `namespaceKey`s; the key is derived from the bounds alone. Both are registered with the codec,
+ * so windows in checkpointed state and timers come back as the same classes.
  */
+import { registerCodecClass } from '../types/codec.js';
 import { MAX_WATERMARK } from '../types/elements.js';
 import type { Window } from '../types/functions.js';
 
@@ -136,3 +138,18 @@ export class GlobalWindow implements Window {
     return 'GlobalWindow';
   }
 }
+
+// Type codes are part of the checkpoint format: never change or reuse them.
+registerCodecClass<TimeWindow>({
+  type: 1,
+  Class: TimeWindow,
+  write: (window) => [window.start, window.end],
+  read: (data: [number, number]) => new TimeWindow(data[0], data[1]),
+});
+registerCodecClass<GlobalWindow>({
+  type: 2,
+  // The constructor is private; the codec only needs the class for `instanceof`.
+  Class: GlobalWindow as unknown as abstract new () => GlobalWindow,
+  write: () => 0,
+  read: () => GlobalWindow.get(),
+});
