@@ -24,6 +24,8 @@ export const ErrorCodes = {
   CHECKPOINT_UNUSABLE: 'CHECKPOINT_UNUSABLE',
   /** Restored state does not fit the job: an operator's state has no home, or maxParallelism changed. */
   STATE_MISMATCH: 'STATE_MISMATCH',
+  /** Checkpoints kept failing beyond the tolerable number, or a savepoint could not be taken. */
+  CHECKPOINT_FAILED: 'CHECKPOINT_FAILED',
 } as const;
 
 /** One of {@link ErrorCodes}. */
