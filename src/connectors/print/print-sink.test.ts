@@ -4,7 +4,15 @@ import { formatPrintValue } from './print-format.js';
 import { PrintSink } from './print-sink.js';
 
 function context(subtaskIndex: number, parallelism: number): SinkInitContext {
-  return { subtaskIndex, parallelism, attemptNumber: 0, jobId: 'job', currentProcessingTime: () => 0 };
+  return {
+    subtaskIndex,
+    parallelism,
+    attemptNumber: 0,
+    jobId: 'job',
+    attemptId: 'attempt',
+    restoredCheckpointId: undefined,
+    currentProcessingTime: () => 0,
+  };
 }
 
 function print<T>(values: T[], prefix: string | undefined, subtask: number, parallelism: number): string[] {
