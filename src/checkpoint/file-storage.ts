@@ -34,13 +34,13 @@ const MAX_NAME_LENGTH = 80;
 /**
  * The directory name for a job: its name with anything but letters, digits, `.`, `_` and `-`
  * replaced by `_`. When anything had to change, a short hash of the original name is appended,
- * so `a b` and `a_b` do not share checkpoints.
+ * so `a b` and `a_b` do not share checkpoints. Names never start with a dot or a dash.
  */
 export function jobDirectoryName(jobName: string): string {
   const safe = jobName.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, MAX_NAME_LENGTH);
-  if (safe === jobName && safe !== '' && !safe.startsWith('.')) return safe;
+  if (safe === jobName && /^[A-Za-z0-9_]/.test(safe)) return safe;
   const hash = createHash('sha256').update(jobName, 'utf8').digest('hex').slice(0, 8);
-  return `${safe.replace(/^\.+/, '_')}-${hash}`;
+  return `${safe.replace(/^[.-]+/, '_') || 'job'}-${hash}`;
 }
 
 /**
