@@ -1,11 +1,20 @@
 /**
  * The sink behind `executeAndCollect`: gathers records into an array in this process. With a
  * limit, it asks the job to stop once enough records arrived.
+ *
+ * It takes part in checkpoints so that restarts do not duplicate results: its state is the
+ * number of results at the checkpoint, and a restored writer drops what was collected after it
+ * (a restart without a checkpoint drops everything), because the source replays those records.
  */
-import type { Sink, SinkWriter } from '../types/sink.js';
+import type {
+  Committer,
+  CommittingSinkWriter,
+  SinkInitContext,
+  TwoPhaseCommittingSink,
+} from '../types/sink.js';
 
 /** Collects into `results`; calls `onLimit` once when `limit` records are in. */
-export class CollectSink<T> implements Sink<T> {
+export class CollectSink<T> implements TwoPhaseCommittingSink<T, never> {
   readonly results: T[] = [];
   private limitReached = false;
 
@@ -19,7 +28,11 @@ export class CollectSink<T> implements Sink<T> {
     return this.limitReached;
   }
 
-  createWriter(): SinkWriter<T> {
+  createWriter(context: SinkInitContext, restoredState: unknown[] = []): CommittingSinkWriter<T, never> {
+    if (context.attemptNumber > 0 || context.restoredCheckpointId !== undefined) {
+      const kept = restoredState.length === 0 ? 0 : Math.max(...(restoredState as number[]));
+      this.results.length = Math.min(this.results.length, kept);
+    }
     return {
       write: (value) => {
         if (this.results.length >= this.limit) return;
@@ -30,7 +43,13 @@ export class CollectSink<T> implements Sink<T> {
         }
       },
       flush: () => {},
+      prepareCommit: () => [],
+      snapshotState: () => [this.results.length],
       close: () => {},
     };
+  }
+
+  createCommitter(): Committer<never> {
+    return { commit: () => {}, close: () => {} };
   }
 }

@@ -18,7 +18,10 @@ export interface EnvironmentDefaults {
   readonly stateBackend?: string;
   readonly checkpointDir?: string;
   readonly checkpointInterval?: number;
+  /** `latest` or a checkpoint or savepoint path. */
   readonly restorePath?: string;
+  /** Skip checkpointed state of operators that are gone instead of failing the restore. */
+  readonly allowNonRestoredState?: boolean;
   readonly jobListeners?: readonly JobListener[];
 }
 

@@ -9,6 +9,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CollectionSource } from '../connectors/collection/index.js';
+import { FileCheckpointStorage } from '../checkpoint/file-storage.js';
+import { type RunOptions, runJob } from '../checkpoint/job-runner.js';
+import { MemoryCheckpointStorage } from '../checkpoint/memory-storage.js';
 import { buildJobGraph } from '../graph/job-graph-builder.js';
 import {
   Transformation,
@@ -17,7 +20,6 @@ import {
 } from '../graph/transformation.js';
 import type { JobClient, JobExecutionResult } from '../runtime/job-client.js';
 import { DEFAULT_JOB_CONFIG } from '../runtime/job-graph.js';
-import { executeLocally } from '../runtime/local-executor.js';
 import type { RuntimeMode } from '../runtime/operator.js';
 import { checkMaxParallelism } from '../state/key-groups.js';
 import { type Clock, systemClock } from '../time/clock.js';
@@ -49,7 +51,7 @@ export class StreamExecutionEnvironment {
   private maxParallelism: number | undefined;
   private runtimeMode: RuntimeMode = 'streaming';
   private stateBackend: StateBackendName = 'heap';
-  private restartStrategy: RestartStrategy = RestartStrategies.noRestart();
+  private restartStrategy: RestartStrategy | undefined;
   private bufferTimeout = DEFAULT_JOB_CONFIG.bufferTimeout;
   private chainingEnabled = true;
   private readonly executionConfig = new ExecutionConfig();
@@ -147,8 +149,15 @@ export class StreamExecutionEnvironment {
     return this;
   }
 
+  /**
+   * The strategy set, or the default: with checkpointing, restart without limit every second
+   * (as Flink does); without, do not restart.
+   */
   getRestartStrategy(): RestartStrategy {
-    return this.restartStrategy;
+    if (this.restartStrategy !== undefined) return this.restartStrategy;
+    return this.checkpointConfig.isCheckpointingEnabled()
+      ? RestartStrategies.fixedDelay(Number.MAX_SAFE_INTEGER, 1000)
+      : RestartStrategies.noRestart();
   }
 
   /** Where keyed state lives: 'heap' (default) or 'disk'. */
@@ -257,7 +266,7 @@ export class StreamExecutionEnvironment {
     this.validate(graph.vertices.flatMap((v) => v.operators.map((op) => op.source?.source)));
     this.sinks = [];
     this.jobId = newJobId();
-    const client = executeLocally(graph, { clock: this.clock });
+    const client = runJob(graph, this.runOptions());
     for (const listener of this.listeners) listener.onJobSubmitted(client);
     return client;
   }
@@ -278,14 +287,51 @@ export class StreamExecutionEnvironment {
         "batch runtime mode needs bounded sources, but the job reads an unbounded one; use setRuntimeMode('streaming') or bound the source",
       );
     }
-    if (this.checkpointConfig.isCheckpointingEnabled()) {
-      process.emitWarning(
-        'checkpointing is configured, but this version of Weir does not take checkpoints yet',
-        {
-          code: 'WEIR_CHECKPOINTS_UNAVAILABLE',
-        },
+  }
+
+  /**
+   * How the job runs: checkpoints go to the configured directory, or stay in memory (enough to
+   * recover from task failures) when none is set. A checkpoint directory alone, without an
+   * interval, still allows savepoints and makes the end of a job a checkpoint.
+   */
+  private runOptions(): RunOptions {
+    const config = this.checkpointConfig;
+    const dir = config.storage;
+    const defaults = getEnvironmentDefaults();
+    const enabled = config.isCheckpointingEnabled() || dir !== undefined;
+    const fileStorage = dir === undefined ? undefined : new FileCheckpointStorage(dir);
+    const restorePath = defaults?.restorePath;
+    if (restorePath === 'latest' && fileStorage === undefined) {
+      throw userError(
+        ErrorCodes.INVALID_ARGUMENT,
+        '--restore latest needs a checkpoint directory to look in; pass --checkpoint-dir DIR',
       );
     }
+    return {
+      clock: this.clock,
+      restartStrategy: this.getRestartStrategy(),
+      checkpointing: enabled
+        ? {
+            interval: config.isCheckpointingEnabled() ? config.interval : 0,
+            mode: config.mode,
+            minPause: config.minPauseBetweenCheckpoints,
+            timeout: config.checkpointTimeout,
+            tolerableFailures: config.tolerableFailures,
+            maxConcurrent: config.maxConcurrentCheckpoints,
+            maxRetained: config.maxRetainedCheckpoints,
+            storage: fileStorage ?? new MemoryCheckpointStorage(),
+            savepointDir: dir === undefined ? undefined : `${dir.replace(/\/+$/, '')}/savepoints`,
+          }
+        : undefined,
+      restore:
+        restorePath === undefined
+          ? undefined
+          : {
+              from: restorePath,
+              allowNonRestoredState: defaults?.allowNonRestoredState ?? false,
+              storage: fileStorage ?? new FileCheckpointStorage('/'),
+            },
+    };
   }
 
   /** @internal runs the job and gathers `stream`'s records */

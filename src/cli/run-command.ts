@@ -1,6 +1,8 @@
 /**
  * `weir run`: installs the command line's settings as environment defaults, loads the job
- * file, runs its job (or jobs) and waits for them, with progress lines on stderr.
+ * file, runs its job (or jobs) and waits for them, with progress lines on stderr. While it
+ * runs it serves the REST API on localhost, which `weir list`, `savepoint`, `stop` and
+ * `cancel` talk to.
  *
  * The defaults are installed before the job file is imported, because a job file that runs at
  * the top level creates its environment while it is being imported.
@@ -8,7 +10,8 @@
 import { setEnvironmentDefaults } from '../api/context.js';
 import { StreamExecutionEnvironment } from '../api/environment.js';
 import type { JobClient } from '../runtime/job-client.js';
-import { WeirError } from '../types/errors.js';
+import { ErrorCodes, WeirError } from '../types/errors.js';
+import { JobRegistry, type RestServer, startRestServer } from '../web/index.js';
 import {
   COMMONJS_HINT,
   importJobFile,
@@ -29,8 +32,9 @@ export async function runCommand(argv: readonly string[], terminal: Terminal): P
     terminal.out(RUN_HELP);
     return ExitCodes.OK;
   }
-  checkRestore(options, terminal);
   const path = resolveJobFile(options.jobFile);
+  const registry = new JobRegistry();
+  const server = await startServer(options, registry, terminal);
   const submitted: JobClient[] = [];
   const progress = options.quiet
     ? undefined
@@ -41,10 +45,14 @@ export async function runCommand(argv: readonly string[], terminal: Terminal): P
     checkpointDir: options.checkpointDir,
     checkpointInterval: options.checkpointInterval,
     restorePath: options.restore,
+    allowNonRestoredState: options.allowNonRestoredState,
     jobListeners: [
       {
         onJobSubmitted(client) {
           submitted.push(client);
+          registry.add(client);
+          if (server !== undefined)
+            terminal.err(`weir: job ${client.jobId} (${client.jobName}) running; REST API at ${server.url}`);
           progress?.add(client);
         },
       },
@@ -74,11 +82,16 @@ export async function runCommand(argv: readonly string[], terminal: Terminal): P
       terminal.err(`weir: ${formatFailure(error, options.verbose)}`);
       return ExitCodes.USAGE;
     }
+    if (error instanceof WeirError && error.code === ErrorCodes.CANCELLED) {
+      terminal.err(`weir: ${error.message}`);
+      return ExitCodes.JOB_FAILED;
+    }
     terminal.err(`weir: job failed: ${formatFailure(error, options.verbose)}`);
     return ExitCodes.JOB_FAILED;
   } finally {
     progress?.stop();
     setEnvironmentDefaults(undefined);
+    await server?.close();
   }
 }
 
@@ -98,20 +111,18 @@ async function loadAndStart(
 }
 
 /**
- * This version takes no checkpoints, so there is nothing to restore: `latest` honestly starts
- * fresh (as it does when no checkpoint exists), and an explicit path is refused.
+ * Starts the REST API. A port already in use does not stop the job: it runs without the API,
+ * and the warning says how to get it.
  */
-function checkRestore(options: RunOptions, terminal: Terminal): void {
-  if (options.restore === undefined) return;
-  if (options.restore !== 'latest') {
-    throw new UsageError(
-      `--restore ${options.restore}: restoring from a checkpoint or savepoint path is not available in this version; run without --restore`,
-    );
+async function startServer(
+  options: RunOptions,
+  registry: JobRegistry,
+  terminal: Terminal,
+): Promise<RestServer | undefined> {
+  try {
+    return await startRestServer({ port: options.port, registry });
+  } catch (error) {
+    terminal.err(`weir: REST API not started: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
   }
-  if (options.checkpointDir === undefined) {
-    throw new UsageError('--restore latest needs --checkpoint-dir DIR to look for checkpoints in');
-  }
-  terminal.err(
-    `weir: no completed checkpoint under ${options.checkpointDir} (this version takes none yet); starting fresh`,
-  );
 }

@@ -3,6 +3,7 @@
  * `--` belongs to the job and is passed through untouched, so a job may take options of its
  * own (`weir run job.ts -- --count 10`) without weir rejecting them.
  */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from './usage.js';
 
@@ -15,6 +16,9 @@ export interface RunOptions {
   readonly checkpointInterval?: number;
   readonly restore?: string;
   readonly stateBackend?: 'heap' | 'disk';
+  readonly allowNonRestoredState: boolean;
+  /** Port of the REST API; 0 picks a free one. */
+  readonly port: number;
   readonly verbose: boolean;
   readonly quiet: boolean;
   readonly help: boolean;
@@ -26,6 +30,8 @@ const OPTIONS = {
   'checkpoint-interval': { type: 'string' },
   restore: { type: 'string' },
   'state-backend': { type: 'string' },
+  'allow-non-restored-state': { type: 'boolean' },
+  port: { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
@@ -58,14 +64,20 @@ export function parseRunOptions(argv: readonly string[]): RunOptions {
   if (values['checkpoint-dir'] !== undefined && values['checkpoint-dir'].length === 0) {
     throw new UsageError('--checkpoint-dir needs a directory');
   }
+  if (values.restore === 'latest' && values['checkpoint-dir'] === undefined && !help) {
+    throw new UsageError('--restore latest needs --checkpoint-dir DIR to look for checkpoints in');
+  }
   return {
     jobFile: jobFile ?? '',
     jobArgs: [...extra, ...passed],
     parallelism: positiveInteger('--parallelism', values.parallelism),
-    checkpointDir: values['checkpoint-dir'],
+    checkpointDir: values['checkpoint-dir'] === undefined ? undefined : resolve(values['checkpoint-dir']),
     checkpointInterval: positiveInteger('--checkpoint-interval', values['checkpoint-interval']),
-    restore: values.restore,
+    restore:
+      values.restore === undefined || values.restore === 'latest' ? values.restore : resolve(values.restore),
     stateBackend: backend,
+    allowNonRestoredState: values['allow-non-restored-state'] === true,
+    port: portNumber(values.port),
     verbose: values.verbose === true,
     quiet: values.quiet === true,
     help,
@@ -81,6 +93,19 @@ export function positiveInteger(name: string, text: string | undefined): number 
   }
   return value;
 }
+
+/** Reads `--port`: 0..65535, default 8081 (Flink's). */
+function portNumber(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_PORT;
+  const value = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isInteger(value) || value > 65535) {
+    throw new UsageError(`--port must be a port number 0..65535 (0 picks a free one), got '${text}'`);
+  }
+  return value;
+}
+
+/** The REST API's default port. */
+export const DEFAULT_PORT = 8081;
 
 /** parseArgs' complaint in the CLI's words, e.g. "unknown option '--bogus'". */
 function describeParseError(error: unknown): string {

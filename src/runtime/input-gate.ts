@@ -1,7 +1,9 @@
 /**
  * An input gate merges the channels of one logical input (input 1 or 2 of the head operator)
  * into a single sequence of events, taking channels round-robin so none starves. It owns the
- * input's watermark valve and knows when every channel has ended.
+ * input's watermark valve and knows when every channel has ended. A channel can be blocked
+ * (while exactly-once barrier alignment waits for the other channels); its events then stay
+ * queued in the channel, which in turn backpressures its sender.
  */
 import type { ChannelReader } from '../exchange/channel.js';
 import type { StreamEvent } from '../types/elements.js';
@@ -11,6 +13,8 @@ import { StatusWatermarkValve, type ValveOutput } from './watermark-valve.js';
 export class InputGate {
   readonly valve: StatusWatermarkValve;
   private readonly ended: boolean[];
+  private readonly blocked: boolean[];
+  private blockedCount = 0;
   private endedCount = 0;
   private next = 0;
   /** Channel index of the event last returned by {@link pollNext}. */
@@ -24,6 +28,7 @@ export class InputGate {
   ) {
     this.valve = new StatusWatermarkValve(channels.length, valveOutput);
     this.ended = new Array(channels.length).fill(false);
+    this.blocked = new Array(channels.length).fill(false);
   }
 
   /** The next event from any channel, or undefined when all are empty. */
@@ -32,7 +37,7 @@ export class InputGate {
     for (let i = 0; i < n; i++) {
       const c = this.next;
       this.next = c + 1 === n ? 0 : c + 1;
-      if (this.ended[c]) continue;
+      if (this.ended[c] || this.blocked[c]) continue;
       const event = this.channels[c]!.poll();
       if (event !== undefined) {
         this.lastChannel = c;
@@ -47,6 +52,25 @@ export class InputGate {
     if (this.ended[channel]) return;
     this.ended[channel] = true;
     this.endedCount++;
+  }
+
+  /** Stops taking events from `channel` until {@link unblockAll}. */
+  block(channel: number): void {
+    if (this.blocked[channel]) return;
+    this.blocked[channel] = true;
+    this.blockedCount++;
+  }
+
+  /** Takes events from every channel again. */
+  unblockAll(): void {
+    if (this.blockedCount === 0) return;
+    this.blocked.fill(false);
+    this.blockedCount = 0;
+  }
+
+  /** Channels that have not ended. */
+  openChannels(): number {
+    return this.channels.length - this.endedCount;
   }
 
   /** True once every channel has ended. */

@@ -38,6 +38,10 @@ export interface OperatorSetup<OUT> {
   readonly parallelism: number;
   readonly maxParallelism: number;
   readonly attemptNumber: number;
+  /** Unique for this run of the job (every attempt, every process start). */
+  readonly attemptId: string;
+  /** The checkpoint this attempt was restored from, or undefined on a fresh start. */
+  readonly restoredCheckpointId: number | undefined;
   readonly output: Output<OUT>;
   /** Present when the operator's input is keyed. */
   readonly keyedBackend: KeyedStateBackend | undefined;

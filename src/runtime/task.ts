@@ -5,17 +5,29 @@
  * event) if every output has credit, else sleep until woken by input, credit or a new action.
  * The loop yields to the event loop every few milliseconds so that timers and I/O of other
  * tasks on the same thread proceed.
+ *
+ * Checkpoints: a source task takes its snapshot when the coordinator triggers it (through the
+ * mailbox); other tasks when the barrier has arrived on all their channels (see
+ * {@link BarrierAligner}). The snapshot is taken and encoded before the next record, then the
+ * barrier goes downstream and the task acknowledges. With checkpointing on, a source that has
+ * read everything does not end at once: it waits, still taking part in checkpoints, until the
+ * coordinator has completed a final checkpoint and calls {@link Task.finishSource}, so that the
+ * sinks commit everything before the job ends.
  */
 import type { ChannelReader, ChannelWriter } from '../exchange/channel.js';
 import { createChannelSelector } from '../exchange/partitioner.js';
 import { RecordWriter } from '../exchange/record-writer.js';
 import type { KeyedStateBackend, KeyedStateBackendFactory } from '../state/backend.js';
 import { keyGroupRangeForSubtask } from '../state/key-groups.js';
+import { restoreKeyedState, snapshotKeyedState } from '../state/keyed-snapshot.js';
 import type { TimeServiceManager, TimeServiceManagerFactory } from '../state/timers.js';
 import type { Clock } from '../time/clock.js';
+import { decode, encode } from '../types/codec.js';
+import type { BarrierEvent } from '../types/elements.js';
 import { ErrorCodes, WeirError } from '../types/errors.js';
 import type { KeySelector } from '../types/functions.js';
 import type { SourceSplit } from '../types/source.js';
+import { type AlignedBarrier, BarrierAligner, type CheckpointingMode } from './barrier-aligner.js';
 import { InputGate } from './input-gate.js';
 import type { JobEdge, JobGraph, JobVertex } from './job-graph.js';
 import { Mailbox } from './mailbox.js';
@@ -29,6 +41,12 @@ import {
 } from './operator.js';
 import { ChainingOutput, combineOutputs, NetworkOutput } from './outputs.js';
 import { SinkOperator } from './operators/sink-operator.js';
+import type {
+  OperatorStateEntries,
+  OperatorSubtaskState,
+  TaskCheckpointAck,
+  TaskRestoreState,
+} from './snapshot.js';
 import { SourceOperator, type SplitRequestGateway } from './source/source-operator.js';
 
 /**
@@ -54,6 +72,21 @@ export interface TaskDeployment {
   readonly stateBackend: KeyedStateBackendFactory;
   readonly timeServices: TimeServiceManagerFactory;
   readonly splitGateway: SplitRequestGateway | undefined;
+  /** Unique for this run of the job. */
+  readonly attemptId: string;
+  /** Set when the job takes checkpoints. */
+  readonly checkpointing: TaskCheckpointing | undefined;
+  /** The state to start from, when restoring. */
+  readonly restore: TaskRestoreState | undefined;
+}
+
+/** How a task takes part in checkpoints. */
+export interface TaskCheckpointing {
+  readonly mode: CheckpointingMode;
+  /** The task finished its part of a checkpoint. Called from the task loop. */
+  acknowledge(ack: TaskCheckpointAck): void;
+  /** A source task read all its input and waits for the final checkpoint. */
+  sourceDrained(task: Task): void;
 }
 
 /** Counters a task keeps for progress reports and the REST API. */
@@ -92,6 +125,18 @@ export class Task {
   private timeServiceManager: TimeServiceManager | undefined;
   private recordProcessors: ((values: unknown[], timestamps: number[]) => void)[] = [];
   private cancelled: Error | undefined;
+  private aligner: BarrierAligner | undefined;
+  /** Barriers the coordinator injected at this source task, not yet taken. */
+  private readonly triggers: BarrierEvent[] = [];
+  /** Work started by notifications (sink commits) that must finish before the task does. */
+  private readonly inFlight = new Set<Promise<void>>();
+  /** A source that read everything and waits for the final checkpoint. */
+  private drained = false;
+  private finishRequested = false;
+  /** Set once the loop has stopped: mailbox actions no longer run. */
+  private stopped = false;
+  /** Notifications posted but not yet run; released when the task stops. */
+  private readonly waitingNotifications = new Set<() => void>();
   /** Batch mode, after the input ended: processing time stands at {@link END_OF_TIME}. */
   private endOfTime = false;
   private nextGate = 0;
@@ -109,6 +154,7 @@ export class Task {
   async run(): Promise<void> {
     try {
       this.build();
+      await this.restoreState();
       for (let i = this.operators.length - 1; i >= 0; i--) this.operators[i]!.open();
       await this.loop();
     } finally {
@@ -150,6 +196,49 @@ export class Task {
   /** Tells the reader no more splits will come (through the mailbox). */
   signalNoMoreSplits(): void {
     this.mailbox.post(() => this.sourceOperator?.noMoreSplits());
+  }
+
+  /** Injects a checkpoint barrier at this source task (through the mailbox). */
+  triggerCheckpoint(barrier: BarrierEvent): void {
+    this.mailbox.post(() => this.triggers.push(barrier));
+  }
+
+  /**
+   * Tells every operator that checkpoint `checkpointId` is complete; resolves once they have
+   * acted on it (sinks have committed).
+   */
+  notifyCheckpointComplete(checkpointId: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.waitingNotifications.add(resolve);
+      this.mailbox.post(() => {
+        this.waitingNotifications.delete(resolve);
+        const work = (async () => {
+          for (const op of this.operators) await op.notifyCheckpointComplete?.(checkpointId);
+        })();
+        this.track(work);
+        work.then(resolve, reject);
+      });
+    });
+  }
+
+  /** Lets a drained source task end, after the final checkpoint completed. */
+  finishSource(): void {
+    this.mailbox.post(() => {
+      this.finishRequested = true;
+    });
+  }
+
+  /** Keeps `work` until it settles; a failure fails the task. */
+  private track(work: Promise<void>): void {
+    this.inFlight.add(work);
+    work.then(
+      () => this.inFlight.delete(work),
+      (error: unknown) => {
+        this.inFlight.delete(work);
+        this.cancel(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
   }
 
   private build(): void {
@@ -212,6 +301,8 @@ export class Task {
         parallelism: vertex.parallelism,
         maxParallelism: vertex.maxParallelism,
         attemptNumber: this.deployment.attemptNumber,
+        attemptId: this.deployment.attemptId,
+        restoredCheckpointId: this.deployment.restore?.checkpointId,
         output: combineOutputs(outputs),
         keyedBackend: i === 0 ? this.backend : undefined,
         timeServiceManager: i === 0 ? this.timeServiceManager : undefined,
@@ -221,6 +312,49 @@ export class Task {
       });
     }
     if (this.sourceOperator === undefined) this.buildInputs(this.operators[0]!, keySelectors);
+    const checkpointing = this.deployment.checkpointing;
+    if (checkpointing !== undefined && this.sourceOperator === undefined) {
+      const gates = this.gates;
+      this.aligner = new BarrierAligner(checkpointing.mode, {
+        block: (gate, channel) => gates[gate]!.block(channel),
+        unblockAll: () => {
+          for (const gate of gates) gate.unblockAll();
+        },
+        openChannels: () => {
+          let open = 0;
+          for (const gate of gates) open += gate.openChannels();
+          return open;
+        },
+      });
+    }
+  }
+
+  /** Loads restored keyed state, then gives every operator its operator state (empty on a fresh start). */
+  private async restoreState(): Promise<void> {
+    const restore = this.deployment.restore;
+    const specs = this.deployment.vertex.operators;
+    for (let i = 0; i < this.operators.length; i++) {
+      const state = restore?.operators.get(specs[i]!.uid);
+      if (i === 0 && state !== undefined && state.keyGroups.length > 0) {
+        if (this.backend === undefined) {
+          throw new WeirError(
+            ErrorCodes.INVALID_GRAPH,
+            `operator ${specs[0]!.name} (uid ${specs[0]!.uid}) has keyed state in the checkpoint but is not keyed in this job; keep the keyBy before it or give the new operator another uid`,
+          );
+        }
+        restoreKeyedState(this.backend, this.timeServiceManager, state.keyGroups);
+      }
+      const restored = new Map<string, unknown[]>();
+      if (state !== undefined) {
+        for (const name in state.operatorState) {
+          restored.set(
+            name,
+            state.operatorState[name]!.entries.map((bytes) => decode(bytes)),
+          );
+        }
+      }
+      await this.operators[i]!.initializeState?.(restored);
+    }
   }
 
   private createWriter(edge: JobEdge): RecordWriter {
@@ -307,6 +441,10 @@ export class Task {
       if (this.cancelled !== undefined) throw this.cancelled;
       this.mailbox.clearWake();
       this.mailbox.drain();
+      if (this.triggers.length > 0) {
+        await this.checkpoint(this.triggers.shift()!, 0);
+        continue;
+      }
       if (!this.outputsHaveCredit()) {
         this.flushWriters();
         const blockedAt = performance.now();
@@ -315,14 +453,15 @@ export class Task {
         sliceStart = performance.now();
         continue;
       }
-      const step = this.step();
+      let step = this.step();
+      if (step instanceof Promise) step = await step;
       if (step === 'end') {
         await this.endOfInput();
         return;
       }
       if (step === 'nothing') {
         this.flushWriters();
-        if (this.sourceOperator !== undefined) {
+        if (this.sourceOperator !== undefined && !this.drained) {
           this.sourceOperator.isAvailable().then(
             () => this.mailbox.wake(),
             (error: unknown) => this.cancel(error instanceof Error ? error : new Error(String(error))),
@@ -341,8 +480,9 @@ export class Task {
     }
   }
 
-  private step(): StepResult {
+  private step(): StepResult | Promise<StepResult> {
     if (this.sourceOperator !== undefined) {
+      if (this.drained) return this.finishRequested ? 'end' : 'nothing';
       const before = this.sourceOperator.recordsOut;
       const status = this.sourceOperator.emitNext();
       const emitted = this.sourceOperator.recordsOut - before;
@@ -352,7 +492,11 @@ export class Task {
       if (status === 'end-of-input') {
         this.sourceOperator.endOfSource();
         this.metrics.watermark = Number.POSITIVE_INFINITY;
-        return 'end';
+        const checkpointing = this.deployment.checkpointing;
+        if (checkpointing === undefined) return 'end';
+        this.drained = true;
+        checkpointing.sourceDrained(this);
+        return 'nothing';
       }
       return status === 'more-available' ? 'more' : 'nothing';
     }
@@ -375,19 +519,74 @@ export class Task {
         case 'status':
           gate.valve.inputWatermarkStatus(event.idle, gate.lastChannel);
           break;
-        case 'barrier':
-          throw new WeirError(
-            ErrorCodes.INTERNAL,
-            'checkpoint barriers are not handled by this runtime version',
-          );
-        case 'end':
+        case 'barrier': {
+          if (this.aligner === undefined) {
+            throw new WeirError(
+              ErrorCodes.INTERNAL,
+              'a checkpoint barrier reached a task without checkpointing',
+            );
+          }
+          const aligned = this.aligner.onBarrier(event, g, gate.lastChannel);
+          if (aligned !== undefined) return this.checkpointAligned(aligned);
+          break;
+        }
+        case 'end': {
           gate.channelEnded(gate.lastChannel);
           if (gate.isFinished()) this.operators[0]!.endInput(gate.inputIndex);
+          const aligned = this.aligner?.onChannelEnded(g, gate.lastChannel);
+          if (aligned !== undefined) return this.checkpointAligned(aligned);
           break;
+        }
       }
       return 'more';
     }
     return gates.every((gate) => gate.isFinished()) ? 'end' : 'nothing';
+  }
+
+  private async checkpointAligned(aligned: AlignedBarrier): Promise<StepResult> {
+    await this.checkpoint(aligned.barrier, aligned.alignmentDurationMs);
+    return 'more';
+  }
+
+  /**
+   * Takes this task's part of a checkpoint: keyed state and timers of the head, then every
+   * operator's own state, all encoded at once so later records cannot change them; then the
+   * barrier goes downstream and the coordinator is told.
+   */
+  private async checkpoint(barrier: BarrierEvent, alignmentDurationMs: number): Promise<void> {
+    const checkpointing = this.deployment.checkpointing!;
+    const started = performance.now();
+    const { checkpointId } = barrier;
+    const specs = this.deployment.vertex.operators;
+    const states = new Map<string, OperatorSubtaskState>();
+    for (let i = 0; i < this.operators.length; i++) {
+      const keyGroups =
+        i === 0 && this.backend !== undefined
+          ? snapshotKeyedState(this.backend, this.timeServiceManager)
+          : [];
+      const snapshot = await this.operators[i]!.snapshotState?.(checkpointId);
+      const operatorState: Record<string, OperatorStateEntries> = {};
+      let entries = 0;
+      if (snapshot !== undefined) {
+        for (const name in snapshot) {
+          const { mode, entries: values } = snapshot[name]!;
+          operatorState[name] = { mode, entries: values.map((value) => encode(value)) };
+          entries += values.length;
+        }
+      }
+      if (keyGroups.length > 0 || entries > 0) states.set(specs[i]!.uid, { keyGroups, operatorState });
+    }
+    const syncDurationMs = performance.now() - started;
+    this.flushWriters();
+    for (const writer of this.writers) writer.broadcastEvent(barrier);
+    checkpointing.acknowledge({
+      checkpointId,
+      vertexId: this.deployment.vertex.id,
+      subtaskIndex: this.deployment.subtaskIndex,
+      operators: states,
+      syncDurationMs,
+      alignmentDurationMs,
+    });
   }
 
   private outputsHaveCredit(): boolean {
@@ -420,11 +619,16 @@ export class Task {
       this.mailbox.drain();
       await op.finish();
     }
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+    if (this.cancelled !== undefined) throw this.cancelled;
     this.flushWriters();
     for (const writer of this.writers) writer.broadcastEvent({ kind: 'end' });
   }
 
   private async shutdown(): Promise<void> {
+    this.stopped = true;
+    for (const release of this.waitingNotifications) release();
+    this.waitingNotifications.clear();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     let firstError: unknown;

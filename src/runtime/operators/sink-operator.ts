@@ -1,6 +1,11 @@
 /**
- * Runs a sink's writer. For a two-phase-commit sink, end of input flushes the writer, takes
- * its committables and commits them, so a bounded job's output is complete when it finishes.
+ * Runs a sink's writer. For a two-phase-commit sink the operator drives the commit protocol:
+ * on each checkpoint barrier the writer flushes and turns what it wrote into committables
+ * (pre-commit), which go into the checkpoint; when the checkpoint completes they are
+ * committed. A restored operator commits the committables of its checkpoint again (commits are
+ * idempotent), because the crash may have come between completion and commit. Without
+ * checkpoints, end of input flushes, prepares and commits at once, so a bounded job's output is
+ * complete when it finishes.
  */
 import { NO_TIMESTAMP } from '../../types/elements.js';
 import {
@@ -10,8 +15,19 @@ import {
   type Sink,
   type SinkWriter,
   type SinkWriterContext,
+  type TwoPhaseCommittingSink,
 } from '../../types/sink.js';
 import { AbstractStreamOperator, type OneInputStreamOperator } from '../operator.js';
+import { allEntriesName, type OperatorStateSnapshot, type RestoredOperatorState } from '../snapshot.js';
+
+const WRITER_STATE = 'writer';
+const COMMITTABLES_STATE = 'committables';
+
+/** Committables waiting for their checkpoint to complete. */
+interface PendingCommittable {
+  readonly checkpointId: number;
+  readonly committable: unknown;
+}
 
 /** Writes records to a sink. */
 export class SinkOperator<T>
@@ -20,7 +36,15 @@ export class SinkOperator<T>
 {
   private writer!: SinkWriter<T>;
   /** Set for two-phase-commit sinks: the writer's committables go to this committer. */
-  private commit: { writer: CommittingSinkWriter<T, unknown>; committer: Committer<unknown> } | undefined;
+  private commit:
+    | {
+        sink: TwoPhaseCommittingSink<T, unknown>;
+        writer: CommittingSinkWriter<T, unknown>;
+        committer: Committer<unknown>;
+      }
+    | undefined;
+  private pending: PendingCommittable[] = [];
+  private restored: RestoredOperatorState = new Map();
   private recordTimestamp = NO_TIMESTAMP;
   /** Records handed to the writer so far. */
   recordsWritten = 0;
@@ -36,17 +60,52 @@ export class SinkOperator<T>
     super();
   }
 
+  /**
+   * Commits the restored committables of this subtask again, and on subtask 0 lets the sink
+   * clean up what earlier attempts left behind.
+   */
+  async initializeState(restored: RestoredOperatorState): Promise<void> {
+    this.restored = restored;
+    if (!isTwoPhaseCommittingSink(this.sink)) return;
+    const { restoredCheckpointId, subtaskIndex, attemptId } = this.setupInfo;
+    if (restoredCheckpointId === undefined) return;
+    const mine = (restored.get(COMMITTABLES_STATE) ?? []) as PendingCommittable[];
+    const committer = this.sink.createCommitter();
+    try {
+      if (mine.length > 0) await committer.commit(mine.map((p) => p.committable));
+      if (subtaskIndex === 0 && this.sink.cleanupAfterRestore !== undefined) {
+        const all = (restored.get(allEntriesName(COMMITTABLES_STATE)) ?? []) as PendingCommittable[];
+        await this.sink.cleanupAfterRestore(
+          restored.get(allEntriesName(WRITER_STATE)) ?? [],
+          all.map((p) => p.committable),
+          attemptId,
+        );
+      }
+    } finally {
+      await committer.close();
+    }
+  }
+
   override open(): void {
-    const { subtaskIndex, parallelism, attemptNumber, processingTime } = this.setupInfo;
-    this.writer = this.sink.createWriter({
-      subtaskIndex,
-      parallelism,
-      attemptNumber,
-      jobId: this.jobId,
-      currentProcessingTime: () => processingTime.now(),
-    });
+    const { subtaskIndex, parallelism, attemptNumber, processingTime, attemptId, restoredCheckpointId } =
+      this.setupInfo;
+    const restoredWriterState = [...(this.restored.get(WRITER_STATE) ?? [])];
+    this.restored = new Map();
+    this.writer = this.sink.createWriter(
+      {
+        subtaskIndex,
+        parallelism,
+        attemptNumber,
+        attemptId,
+        restoredCheckpointId,
+        jobId: this.jobId,
+        currentProcessingTime: () => processingTime.now(),
+      },
+      restoredWriterState,
+    );
     if (isTwoPhaseCommittingSink(this.sink)) {
       this.commit = {
+        sink: this.sink,
         writer: this.writer as CommittingSinkWriter<T, unknown>,
         committer: this.sink.createCommitter(),
       };
@@ -63,6 +122,28 @@ export class SinkOperator<T>
     if (watermark <= this.currentWatermark) return;
     this.currentWatermark = watermark;
     this.writer.writeWatermark?.(watermark);
+  }
+
+  /** Pre-commits: what the writer wrote up to the barrier becomes committables of this checkpoint. */
+  async snapshotState(checkpointId: number): Promise<OperatorStateSnapshot | undefined> {
+    await this.writer.flush(false);
+    if (this.commit === undefined) return undefined;
+    const committables = await this.commit.writer.prepareCommit();
+    for (const committable of committables) this.pending.push({ checkpointId, committable });
+    const writerState = this.commit.writer.snapshotState?.(checkpointId) ?? [];
+    return {
+      [WRITER_STATE]: { mode: 'split', entries: writerState },
+      [COMMITTABLES_STATE]: { mode: 'split', entries: this.pending },
+    };
+  }
+
+  /** Commits everything pre-committed up to checkpoint `checkpointId`. */
+  async notifyCheckpointComplete(checkpointId: number): Promise<void> {
+    if (this.commit === undefined) return;
+    const due = this.pending.filter((p) => p.checkpointId <= checkpointId);
+    if (due.length === 0) return;
+    this.pending = this.pending.filter((p) => p.checkpointId > checkpointId);
+    await this.commit.committer.commit(due.map((p) => p.committable));
   }
 
   override async finish(): Promise<void> {

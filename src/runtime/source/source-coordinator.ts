@@ -1,8 +1,11 @@
 /**
  * Runs a source's split enumerator for the job and relays between it and the readers. Calls
  * into the enumerator are deferred to a microtask, as if they crossed a process boundary, so a
- * reader asking for a split while it starts never re-enters itself.
+ * reader asking for a split while it starts never re-enters itself. The enumerator's state
+ * (the splits not yet assigned) is part of every checkpoint; a restored coordinator starts
+ * from it.
  */
+import { encode } from '../../types/codec.js';
 import type { Source, SourceSplit, SplitEnumerator, SplitEnumeratorContext } from '../../types/source.js';
 import type { SplitRequestGateway } from './source-operator.js';
 
@@ -24,6 +27,8 @@ export class SourceCoordinator implements SplitRequestGateway {
     private readonly source: Source<unknown, SourceSplit, unknown>,
     private readonly parallelism: number,
     private readonly onError: (error: unknown) => void,
+    /** The enumerator's checkpointed state, decoded, when restoring. */
+    private readonly restored: { readonly state: unknown } | undefined = undefined,
   ) {}
 
   /** Creates and starts the enumerator; readers are given later with {@link connect}. */
@@ -35,8 +40,17 @@ export class SourceCoordinator implements SplitRequestGateway {
       signalNoMoreSplits: (subtask) => this.receivers[subtask]?.signalNoMoreSplits(),
       callAsync: (discover, handle, periodMs) => this.callAsync(discover, handle, periodMs),
     };
-    this.enumerator = this.source.createEnumerator(context);
+    this.enumerator =
+      this.restored === undefined
+        ? this.source.createEnumerator(context)
+        : this.source.restoreEnumerator(context, this.restored.state);
     this.enumerator.start();
+  }
+
+  /** The enumerator's state for checkpoint `checkpointId`, encoded. */
+  snapshotState(checkpointId: number): Uint8Array {
+    if (this.enumerator === undefined) throw new Error('the split enumerator has not started');
+    return encode(this.enumerator.snapshotState(checkpointId));
   }
 
   /** The reader tasks, indexed by subtask. */

@@ -2,14 +2,19 @@
  * The head of a source chain: drives a source reader from the task loop. The reader gets splits
  * from the enumerator through the task's mailbox; `emitNext` reads what is ready without
  * blocking. At end of input the maximum watermark is emitted so every event-time window and
- * timer downstream fires.
+ * timer downstream fires. The reader's unfinished splits, with their positions, are the
+ * operator's state: a restored reader starts with them.
  */
 import type { Clock } from '../../time/clock.js';
 import type { WatermarkStrategy } from '../../time/watermarks.js';
 import { MAX_WATERMARK } from '../../types/elements.js';
 import type { InputStatus, Source, SourceReader, SourceSplit } from '../../types/source.js';
 import { AbstractStreamOperator } from '../operator.js';
+import type { OperatorStateSnapshot, RestoredOperatorState } from '../snapshot.js';
 import { SourceReaderOutput } from './reader-output.js';
+
+/** The operator state holding the reader's unfinished splits. */
+const SPLITS_STATE = 'splits';
 
 /** How a source subtask talks to its enumerator. */
 export interface SplitRequestGateway {
@@ -22,6 +27,7 @@ export class SourceOperator<T> extends AbstractStreamOperator<T> {
   private reader!: SourceReader<T, SourceSplit>;
   private readerOutput!: SourceReaderOutput<T>;
   private cancelPeriodic: (() => void) | undefined;
+  private restoredSplits: SourceSplit[] = [];
 
   constructor(
     private readonly source: Source<T, SourceSplit, unknown>,
@@ -30,6 +36,18 @@ export class SourceOperator<T> extends AbstractStreamOperator<T> {
     private readonly clock: Clock,
   ) {
     super();
+  }
+
+  initializeState(restored: RestoredOperatorState): void {
+    this.restoredSplits = [...((restored.get(SPLITS_STATE) ?? []) as SourceSplit[])];
+  }
+
+  snapshotState(checkpointId: number): OperatorStateSnapshot {
+    return { [SPLITS_STATE]: { mode: 'split', entries: this.reader.snapshotState(checkpointId) } };
+  }
+
+  notifyCheckpointComplete(checkpointId: number): void {
+    this.reader.notifyCheckpointComplete?.(checkpointId);
   }
 
   override open(): void {
@@ -42,6 +60,8 @@ export class SourceOperator<T> extends AbstractStreamOperator<T> {
       sendSplitRequest: () => this.gateway.requestSplit(subtaskIndex),
       currentProcessingTime: () => this.clock.now(),
     });
+    if (this.restoredSplits.length > 0) this.reader.addSplits(this.restoredSplits);
+    this.restoredSplits = [];
     this.reader.start();
     this.gateway.registerReader(subtaskIndex);
     if (watermarks && autoWatermarkInterval > 0) this.schedulePeriodicWatermark(autoWatermarkInterval);

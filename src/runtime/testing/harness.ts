@@ -83,6 +83,8 @@ export abstract class AbstractOperatorTestHarness<OUT> {
       parallelism,
       maxParallelism,
       attemptNumber: 0,
+      attemptId: 'test-attempt',
+      restoredCheckpointId: undefined,
       output: this.output,
       keyedBackend: this.keyedBackend,
       timeServiceManager: this.timeServiceManager,

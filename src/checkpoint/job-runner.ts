@@ -1,0 +1,261 @@
+/**
+ * Runs a job to its end across failures: each attempt runs the job graph from the latest
+ * completed checkpoint (or the checkpoint or savepoint it was asked to restore), and after a
+ * failure the restart strategy decides whether and when the next attempt starts. The job's
+ * client stays the same across attempts.
+ */
+import { randomUUID } from 'node:crypto';
+import type { RestartStrategy } from '../api/config.js';
+import type { CheckpointingMode } from '../runtime/barrier-aligner.js';
+import {
+  type CheckpointStats,
+  type JobClient,
+  JobExecutionResult,
+  type JobStatus,
+  type TaskSnapshot,
+} from '../runtime/job-client.js';
+import type { JobGraph } from '../runtime/job-graph.js';
+import {
+  type AttemptRestore,
+  type ExecutionAttempt,
+  startAttempt,
+  taskKey,
+} from '../runtime/local-executor.js';
+import type { TaskRestoreState } from '../runtime/snapshot.js';
+import type { KeyedStateBackendFactory } from '../state/backend.js';
+import type { Clock } from '../time/clock.js';
+import { ErrorCodes, WeirError } from '../types/errors.js';
+import type { CheckpointData, CheckpointStorage } from './checkpoint-data.js';
+import { CheckpointCoordinator } from './coordinator.js';
+import { createRestartBackoff } from './restart-strategy.js';
+import { assignState } from './state-assignment.js';
+
+/** Checkpoint settings of a run. */
+export interface RunCheckpointing {
+  /** Periodic interval, ms; 0 takes only savepoints and the final checkpoint. */
+  readonly interval: number;
+  readonly mode: CheckpointingMode;
+  readonly minPause: number;
+  readonly timeout: number;
+  readonly tolerableFailures: number;
+  readonly maxConcurrent: number;
+  readonly maxRetained: number;
+  readonly storage: CheckpointStorage;
+  readonly savepointDir: string | undefined;
+}
+
+/** Where a run starts from. */
+export interface RunRestore {
+  /** `latest` (newest complete checkpoint of the job in storage, or fresh) or a path. */
+  readonly from: string;
+  readonly allowNonRestoredState: boolean;
+  /** Reads checkpoints and savepoints by path (needed when checkpointing is off). */
+  readonly storage: CheckpointStorage;
+}
+
+/** Options of {@link runJob}. */
+export interface RunOptions {
+  readonly clock?: Clock;
+  readonly stateBackend?: KeyedStateBackendFactory;
+  readonly restartStrategy: RestartStrategy;
+  readonly checkpointing?: RunCheckpointing;
+  readonly restore?: RunRestore;
+  /** One-line notices (restarts, restores); defaults to stderr. */
+  readonly log?: (message: string) => void;
+}
+
+const NO_CHECKPOINTS: CheckpointStats = {
+  completed: 0,
+  failed: 0,
+  inProgress: 0,
+  latestCompleted: undefined,
+  history: [],
+  restored: undefined,
+};
+
+/** Starts a job and returns its client at once. */
+export function runJob(job: JobGraph, options: RunOptions): JobClient {
+  const log = options.log ?? ((message: string) => process.stderr.write(`weir: ${message}\n`));
+  const startTime = Date.now();
+  let status: JobStatus = 'running';
+  let attempt: ExecutionAttempt | undefined;
+  let lastTasks: TaskSnapshot[] = [];
+  let restarts = 0;
+  let cancelled: WeirError | undefined;
+  let stopping = false;
+  let wakeFromBackoff: (() => void) | undefined;
+  let coordinator: CheckpointCoordinator | undefined;
+  const backoff = createRestartBackoff(options.restartStrategy, () => Date.now());
+
+  const initialRestore = async (): Promise<
+    { data: CheckpointData; path: string | undefined } | undefined
+  > => {
+    const restore = options.restore;
+    if (restore === undefined) return undefined;
+    if (restore.from === 'latest') {
+      const data = await restore.storage.readLatest(job.jobName);
+      if (data === undefined) {
+        log(`no completed checkpoint of job '${job.jobName}' found; starting fresh`);
+        return undefined;
+      }
+      log(`restoring job '${job.jobName}' from checkpoint ${data.checkpointId}`);
+      return { data, path: undefined };
+    }
+    const data = await restore.storage.read(restore.from);
+    log(
+      `restoring job '${job.jobName}' from ${data.savepoint ? 'savepoint' : 'checkpoint'} ${data.checkpointId} at ${restore.from}`,
+    );
+    return { data, path: restore.from };
+  };
+
+  const toAttemptRestore = (data: CheckpointData): AttemptRestore => {
+    const assignment = assignState(data, job, {
+      allowNonRestoredState: options.restore?.allowNonRestoredState ?? false,
+    });
+    if (assignment.nonRestoredUids.length > 0) {
+      log(
+        `skipping checkpointed state of operators no longer in the job: ${assignment.nonRestoredUids.join(', ')}`,
+      );
+    }
+    const tasks = new Map<string, TaskRestoreState>();
+    for (const [vertexId, states] of assignment.tasks) {
+      states.forEach((state, subtask) => {
+        tasks.set(taskKey(vertexId, subtask), state);
+      });
+    }
+    return { tasks, coordinators: assignment.coordinatorStates };
+  };
+
+  const result = (async (): Promise<JobExecutionResult> => {
+    let restoreFrom = await initialRestore();
+    const checkpointing = options.checkpointing;
+    if (checkpointing !== undefined) {
+      coordinator = new CheckpointCoordinator({
+        job,
+        storage: checkpointing.storage,
+        interval: checkpointing.interval,
+        mode: checkpointing.mode,
+        minPause: checkpointing.minPause,
+        timeout: checkpointing.timeout,
+        tolerableFailures: checkpointing.tolerableFailures,
+        maxConcurrent: checkpointing.maxConcurrent,
+        maxRetained: checkpointing.maxRetained,
+        savepointDir: checkpointing.savepointDir,
+        restoredCheckpointId: restoreFrom?.data.checkpointId ?? 0,
+        onFatal: (error) => attempt?.cancel(error),
+      });
+      if (restoreFrom !== undefined)
+        coordinator.setRestoredFrom(restoreFrom.data.checkpointId, restoreFrom.path);
+    }
+    for (let attemptNumber = 0; ; attemptNumber++) {
+      const restore = restoreFrom === undefined ? undefined : toAttemptRestore(restoreFrom.data);
+      const current = startAttempt(job, {
+        clock: options.clock,
+        stateBackend: options.stateBackend,
+        attemptNumber,
+        attemptId: randomUUID(),
+        restore,
+        checkpointing: coordinator?.listenerFor(() => current),
+      });
+      attempt = current;
+      if (cancelled !== undefined) current.cancel(cancelled);
+      coordinator?.attach(current);
+      try {
+        await current.result;
+        lastTasks = current.tasks();
+        coordinator?.shutdown();
+        status = 'finished';
+        return new JobExecutionResult(job.jobId, job.jobName, Date.now() - startTime);
+      } catch (error) {
+        lastTasks = current.tasks();
+        coordinator?.detach(error instanceof Error ? error.message : String(error));
+        if (stopping && error instanceof WeirError && error.code === ErrorCodes.CANCELLED) {
+          coordinator?.shutdown();
+          status = 'finished';
+          return new JobExecutionResult(job.jobId, job.jobName, Date.now() - startTime);
+        }
+        if (cancelled !== undefined) {
+          coordinator?.shutdown();
+          status = 'cancelled';
+          throw cancelled;
+        }
+        const decision = isRestartable(error) ? backoff.onFailure() : { restart: false as const, reason: '' };
+        if (!decision.restart) {
+          coordinator?.shutdown();
+          status = 'failed';
+          throw error;
+        }
+        restarts++;
+        status = 'restarting';
+        const latest = coordinator?.latestCompleted;
+        log(
+          `job '${job.jobName}' failed: ${error instanceof Error ? error.message : String(error)}; restarting in ${decision.delayMs} ms from ${latest === undefined ? (restoreFrom === undefined ? 'the beginning' : `checkpoint ${restoreFrom.data.checkpointId}`) : `checkpoint ${latest.checkpointId}`} (restart ${restarts})`,
+        );
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, decision.delayMs);
+          wakeFromBackoff = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wakeFromBackoff = undefined;
+        if (cancelled !== undefined) {
+          coordinator?.shutdown();
+          status = 'cancelled';
+          throw cancelled;
+        }
+        if (latest !== undefined) restoreFrom = { data: latest, path: undefined };
+        status = 'running';
+      }
+    }
+  })();
+  result.catch(() => {
+    if (status === 'running' || status === 'restarting') status = 'failed';
+  });
+
+  const requireCoordinator = (): CheckpointCoordinator => {
+    if (coordinator === undefined) {
+      throw new WeirError(
+        ErrorCodes.INVALID_ARGUMENT,
+        'savepoints need checkpointing; run the job with --checkpoint-dir DIR (or enableCheckpointing and setCheckpointStorage)',
+      );
+    }
+    return coordinator;
+  };
+
+  return {
+    jobId: job.jobId,
+    jobName: job.jobName,
+    startTime,
+    status: () => status,
+    tasks: () => (attempt !== undefined && status === 'running' ? attempt.tasks() : lastTasks),
+    cancel: () => {
+      if (cancelled !== undefined || status === 'finished' || status === 'failed') return;
+      cancelled = new WeirError(ErrorCodes.CANCELLED, `job ${job.jobName} (${job.jobId}) was cancelled`);
+      attempt?.cancel(cancelled);
+      wakeFromBackoff?.();
+    },
+    restarts: () => restarts,
+    checkpoints: () => coordinator?.stats() ?? NO_CHECKPOINTS,
+    triggerSavepoint: async (dir) => {
+      const stored = await requireCoordinator().triggerSavepoint(dir);
+      return stored.path;
+    },
+    stopWithSavepoint: async (dir) => {
+      const c = requireCoordinator();
+      c.stopPeriodic();
+      const stored = await c.triggerSavepoint(dir);
+      stopping = true;
+      attempt?.cancel(
+        new WeirError(ErrorCodes.CANCELLED, `job ${job.jobName} stopped with savepoint ${stored.path}`),
+      );
+      return stored.path;
+    },
+    result,
+  };
+}
+
+/** User errors in restoring (state that does not fit the job) are not fixed by a restart. */
+function isRestartable(error: unknown): boolean {
+  return !(error instanceof WeirError && error.code === ErrorCodes.STATE_MISMATCH);
+}
