@@ -5,6 +5,6 @@ export interface FileSinkCommittable {
   readonly bucketId: string;
   /** The hidden, closed and fsynced part file. */
   readonly pendingPath: string;
-  /** Its name once committed. */
+  /** Its name once committed; unique to the attempt that wrote the part. */
   readonly finalPath: string;
 }

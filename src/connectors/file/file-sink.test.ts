@@ -18,11 +18,13 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const init = (subtaskIndex = 0, parallelism = 1): SinkInitContext => ({
+const init = (subtaskIndex = 0, parallelism = 1, attemptId = 'a1'): SinkInitContext => ({
   subtaskIndex,
   parallelism,
   attemptNumber: 0,
   jobId: 'job1',
+  attemptId,
+  restoredCheckpointId: undefined,
   currentProcessingTime: () => now,
 });
 const record: SinkWriterContext = { timestamp: () => undefined, currentWatermark: () => 0 };
@@ -34,25 +36,25 @@ describe('FileSink', () => {
     const writer = sink.createWriter(init(2, 3));
     for (let id = 0; id < 3; id++) writer.write({ id }, record);
     writer.flush(false);
-    expect(list()).toEqual(['.part-job1-2-0.inprogress']);
+    expect(list()).toEqual(['.part-job1-2-0-a1.inprogress']);
     writer.flush(true);
     const committables = await writer.prepareCommit();
     expect(committables).toEqual([
       {
         bucketId: '',
-        pendingPath: join(dir, '.part-job1-2-0.inprogress'),
-        finalPath: join(dir, 'part-job1-2-0'),
+        pendingPath: join(dir, '.part-job1-2-0-a1.inprogress'),
+        finalPath: join(dir, 'part-job1-2-0-a1'),
       },
     ]);
-    expect(list()).toEqual(['.part-job1-2-0.inprogress']);
+    expect(list()).toEqual(['.part-job1-2-0-a1.inprogress']);
     const committer = sink.createCommitter();
     committer.commit(committables);
-    expect(list()).toEqual(['part-job1-2-0']);
-    expect(readFileSync(join(dir, 'part-job1-2-0'), 'utf8')).toBe('{"id":0}\n{"id":1}\n{"id":2}\n');
+    expect(list()).toEqual(['part-job1-2-0-a1']);
+    expect(readFileSync(join(dir, 'part-job1-2-0-a1'), 'utf8')).toBe('{"id":0}\n{"id":1}\n{"id":2}\n');
     // A repeated commit (recovery) changes nothing.
     committer.commit(committables);
-    expect(list()).toEqual(['part-job1-2-0']);
-    expect(readFileSync(join(dir, 'part-job1-2-0'), 'utf8')).toBe('{"id":0}\n{"id":1}\n{"id":2}\n');
+    expect(list()).toEqual(['part-job1-2-0-a1']);
+    expect(readFileSync(join(dir, 'part-job1-2-0-a1'), 'utf8')).toBe('{"id":0}\n{"id":1}\n{"id":2}\n');
   });
 
   it('fails a commit whose pending and final files are both gone', () => {
@@ -77,7 +79,8 @@ describe('FileSink', () => {
     const files = list();
     expect(files.length).toBeGreaterThan(3);
     expect(files.every((f) => !f.startsWith('.'))).toBe(true);
-    const ordered = files.sort((a, b) => Number(a.split('-').pop()) - Number(b.split('-').pop()));
+    const counter = (name: string) => Number(name.split('-')[3]);
+    const ordered = files.sort((a, b) => counter(a) - counter(b));
     const sizes = ordered.map((f) => readFileSync(join(dir, f)).length);
     for (const size of sizes.slice(0, -1)) expect(size).toBeGreaterThanOrEqual(100);
     const text = ordered.map((f) => readFileSync(join(dir, f), 'utf8')).join('');
@@ -96,33 +99,46 @@ describe('FileSink', () => {
       {
         kind: 'in-progress',
         bucketId: '',
-        inProgressPath: join(dir, '.part-job1-0-0.inprogress'),
-        finalPath: join(dir, 'part-job1-0-0'),
+        inProgressPath: join(dir, '.part-job1-0-0-a1.inprogress'),
+        finalPath: join(dir, 'part-job1-0-0-a1'),
         size: 2,
       },
     ]);
-    expect(readFileSync(join(dir, '.part-job1-0-0.inprogress'), 'utf8')).toBe('1\n');
+    expect(readFileSync(join(dir, '.part-job1-0-0-a1.inprogress'), 'utf8')).toBe('1\n');
     now = 60;
-    expect((await writer.prepareCommit()).map((c) => c.finalPath)).toEqual([join(dir, 'part-job1-0-0')]);
+    expect((await writer.prepareCommit()).map((c) => c.finalPath)).toEqual([join(dir, 'part-job1-0-0-a1')]);
   });
 
-  it('never reuses the name of an existing part, and restores the counter from state', async () => {
+  it('names parts by attempt, never reuses an existing name, and restores the counter from state', async () => {
     const sink = FileSink.forRowFormat<number>(dir)
       .withOutputFileConfig({ partPrefix: 'out', partSuffix: '.ndjson' })
       .build();
-    const first = sink.createWriter(init());
+    const first = sink.createWriter(init(0, 1, 'a1'));
     first.write(1, record);
     first.flush(true);
     sink.createCommitter().commit(await first.prepareCommit());
-    const second = sink.createWriter(init());
+    // Two attempts restored from the same counter must not produce the same committed name.
+    const second = sink.createWriter(init(0, 1, '7e57-a2/..'));
     second.write(2, record);
     second.flush(true);
     sink.createCommitter().commit(await second.prepareCommit());
-    expect(list()).toEqual(['out-job1-0-0.ndjson', 'out-job1-0-1.ndjson']);
-    const third = sink.createWriter(init(), [{ kind: 'counter', subtask: 0, nextCounter: 7 }]);
+    // A reused attempt id skips the names taken already.
+    const third = sink.createWriter(init(0, 1, 'a1'));
     third.write(3, record);
     third.flush(true);
-    expect((await third.prepareCommit())[0].finalPath).toBe(join(dir, 'out-job1-0-7.ndjson'));
+    sink.createCommitter().commit(await third.prepareCommit());
+    expect(list()).toEqual([
+      'out-job1-0-0-7e57_a2___.ndjson',
+      'out-job1-0-0-a1.ndjson',
+      'out-job1-0-1-a1.ndjson',
+    ]);
+    const fourth = sink.createWriter(init(), [
+      { kind: 'counter', subtask: 0, nextCounter: 7 },
+      { kind: 'counter', subtask: 1, nextCounter: 4 },
+    ]);
+    fourth.write(4, record);
+    fourth.flush(true);
+    expect((await fourth.prepareCommit())[0].finalPath).toBe(join(dir, 'out-job1-0-7-a1.ndjson'));
   });
 
   it('writes buckets as sub-directories and rejects buckets outside the directory', async () => {
@@ -136,7 +152,7 @@ describe('FileSink', () => {
     writer.flush(true);
     sink.createCommitter().commit(await writer.prepareCommit());
     expect(list()).toEqual(['k=a', 'k=b']);
-    expect(readFileSync(join(dir, 'k=a', 'part-job1-0-0'), 'utf8')).toBe('a\na\n');
+    expect(readFileSync(join(dir, 'k=a', 'part-job1-0-0-a1'), 'utf8')).toBe('a\na\n');
     const escaping = FileSink.forRowFormat<number>(dir)
       .withBucketAssigner(() => '../x')
       .build()

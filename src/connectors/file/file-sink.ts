@@ -1,15 +1,19 @@
 /**
  * A sink writing rows to part files in a directory, with exactly-once commits: records go to
  * hidden in-progress files, which become pending when they roll and visible (renamed) when
- * the checkpoint that covers them completes, or at the end of input.
+ * the checkpoint that covers them completes, or at the end of input. After a crash, the job
+ * restores the last completed checkpoint: its pending parts are committed (again), its
+ * in-progress parts are cut back to their checkpointed length, and every other hidden part is
+ * deleted, because it holds only records that the source replays.
  */
 import { resolve } from 'node:path';
 import { ErrorCodes, userError } from '../../types/errors.js';
 import type { SinkInitContext, TwoPhaseCommittingSink } from '../../types/sink.js';
 import type { FileSinkCommittable } from './file-committable.js';
 import { FileCommitter } from './file-committer.js';
-import { type BucketAssigner, FileSinkWriter } from './file-sink-writer.js';
+import { type BucketAssigner, FileSinkWriter, type FileSinkWriterState } from './file-sink-writer.js';
 import { type OutputFileConfig, validateOutputFileConfig } from './output-file-config.js';
+import { deleteUnreferencedParts } from './part-recovery.js';
 import { OnCheckpointRollingPolicy, type RollingPolicy } from './rolling-policy.js';
 
 /** Turns a record into its row text (a newline is added unless it ends with one). */
@@ -43,7 +47,10 @@ function jsonLine(value: unknown): string {
  *
  * Gotchas: files whose names start with '.' are in progress or pending; every other file is
  * committed and never changes. With checkpointing off, output becomes visible only at the
- * end of input. Recovery of in-progress files after a crash is not implemented yet.
+ * end of input. A restore deletes hidden part files (with this sink's prefix and suffix) that
+ * the restored checkpoint does not reference, so give each job its own directory or prefix.
+ * A part that was in progress when a checkpoint was taken is committed, cut back to that
+ * checkpoint, at the first checkpoint after a restore, so restores add small parts.
  */
 export class FileSink<T> implements TwoPhaseCommittingSink<T, FileSinkCommittable> {
   /** Use {@link FileSink.forRowFormat}. */
@@ -80,6 +87,25 @@ export class FileSink<T> implements TwoPhaseCommittingSink<T, FileSinkCommittabl
 
   createCommitter(): FileCommitter {
     return new FileCommitter();
+  }
+
+  /**
+   * Deletes the hidden part files under the sink directory that no restored writer state or
+   * committable references and that the running attempt did not write: parts of crashed
+   * attempts after the checkpoint, and parts of checkpoints that never completed.
+   */
+  cleanupAfterRestore(
+    writerState: readonly unknown[],
+    committables: readonly FileSinkCommittable[],
+    currentAttemptId: string,
+  ): void {
+    const referenced = new Set<string>();
+    for (const c of committables) referenced.add(resolve(c.pendingPath));
+    for (const entry of writerState as FileSinkWriterState[]) {
+      if (entry?.kind === 'in-progress') referenced.add(resolve(entry.inProgressPath));
+      else if (entry?.kind === 'pending') referenced.add(resolve(entry.committable.pendingPath));
+    }
+    deleteUnreferencedParts(this.dir, this.outputFileConfig, referenced, currentAttemptId);
   }
 }
 

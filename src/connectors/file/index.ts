@@ -26,7 +26,14 @@ export {
   type FileSinkWriterOptions,
   type FileSinkWriterState,
 } from './file-sink-writer.js';
-export { type OutputFileConfig, type PartPaths, partPaths } from './output-file-config.js';
+export {
+  type HiddenPartName,
+  nameToken,
+  type OutputFileConfig,
+  type PartPaths,
+  parseHiddenPartName,
+  partPaths,
+} from './output-file-config.js';
 export { PartFile } from './part-file.js';
 export {
   DefaultRollingPolicy,
