@@ -5,12 +5,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { benchCommand } from './bench-command.js';
+import { cancelCommand } from './cancel-command.js';
+import { listCommand } from './list-command.js';
 import { runCommand } from './run-command.js';
+import { savepointCommand } from './savepoint-command.js';
+import { stopCommand } from './stop-command.js';
 import { formatFailure, type Terminal } from './terminal.js';
 import { ExitCodes, HELP, UsageError } from './usage.js';
 
 /** Subcommands from the design that this version does not have yet. */
-const UNAVAILABLE = ['savepoint', 'stop', 'list', 'cancel', 'sql'];
+const UNAVAILABLE = ['sql'];
 
 /** Runs the CLI with `argv` (the words after `weir`) and returns the exit code. */
 export async function runCli(argv: readonly string[], terminal: Terminal): Promise<number> {
@@ -47,6 +51,14 @@ async function dispatch(argv: readonly string[], terminal: Terminal): Promise<nu
       return runCommand(rest, terminal);
     case 'bench':
       return benchCommand(rest, terminal);
+    case 'list':
+      return listCommand(rest, terminal);
+    case 'savepoint':
+      return savepointCommand(rest, terminal);
+    case 'stop':
+      return stopCommand(rest, terminal);
+    case 'cancel':
+      return cancelCommand(rest, terminal);
     default:
       if (UNAVAILABLE.includes(command)) {
         throw new UsageError(`weir ${command} is not available in this version; see weir --help`);

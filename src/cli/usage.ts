@@ -23,6 +23,10 @@ export const HELP = `Usage: weir <command> [options]
 
 Commands:
   run <job.ts|job.js> [options] [-- job args…]   run a job in this process
+  list [--port N]                                list the jobs of a running weir run
+  savepoint <job-id> [DIR] [--port N]            take a savepoint of a running job
+  stop <job-id> --savepoint [DIR] [--port N]     take a savepoint, then stop the job
+  cancel <job-id> [--port N]                     stop a job at once, without a savepoint
   bench [window-count] [--events N] [--keys K] [--json]
                                                  run a benchmark
   help                                           show this help
@@ -41,10 +45,13 @@ A job file either calls env.execute() itself or exports a default function
 (env, args) => void | Promise<void> that builds the graph; weir run executes it.
 Arguments after -- are passed to the job (as args, and as process.argv.slice(2)).
 
-Not available in this version: savepoint, stop, list, cancel, sql; checkpoints are
-configured but not taken yet.
+list, savepoint, stop and cancel talk to the REST API of a weir run on this machine,
+at http://127.0.0.1:8081 unless --port says otherwise.
 
-Exit codes: 0 success, 1 job failed, 2 bad usage or bad job file.`;
+Not available in this version: sql; checkpoints are configured but not taken yet.
+
+Exit codes: 0 success, 1 job failed (or the job refused or missed a list, savepoint,
+stop or cancel request), 2 bad usage or bad job file.`;
 
 /** Help of `weir run`. */
 export const RUN_HELP = `Usage: weir run <job.ts|job.js> [--parallelism N] [--checkpoint-dir DIR]
@@ -53,3 +60,21 @@ export const RUN_HELP = `Usage: weir run <job.ts|job.js> [--parallelism N] [--ch
 
 /** Help of `weir bench`. */
 export const BENCH_HELP = `Usage: weir bench [window-count] [--events N] [--keys K] [--json]`;
+
+/** Help of `weir list`. */
+export const LIST_HELP = `Usage: weir list [--port N]
+Lists the jobs of the weir run serving its REST API on port N (default 8081): id, status, name.`;
+
+/** Help of `weir savepoint`. */
+export const SAVEPOINT_HELP = `Usage: weir savepoint <job-id> [DIR] [--port N]
+Takes a savepoint of a running job into DIR (default: the job's configured directory) and
+prints its path. A relative DIR is taken from the current directory.`;
+
+/** Help of `weir stop`. */
+export const STOP_HELP = `Usage: weir stop <job-id> --savepoint [DIR] [--port N]
+Takes a savepoint into DIR (default: the job's configured directory), commits the sinks'
+output up to it, stops the job and prints the savepoint's path for weir run --restore.`;
+
+/** Help of `weir cancel`. */
+export const CANCEL_HELP = `Usage: weir cancel <job-id> [--port N]
+Stops a job at once, without a savepoint; weir stop <job-id> --savepoint is the graceful way.`;
