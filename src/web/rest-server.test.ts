@@ -80,8 +80,10 @@ describe('startRestServer', () => {
   it('rejects with a one-line message naming --port when the port is taken', async () => {
     const error = await startRestServer({ port: server.port, registry }).then(
       () => undefined,
-      (e: unknown) => e as Error,
+      (e: unknown) => e as WeirError,
     );
+    expect(error).toBeInstanceOf(WeirError);
+    expect(error?.domain).toBe('user');
     expect(error?.message).toBe(
       `port ${server.port} on 127.0.0.1 is already in use; pass --port N to use another port, or --port 0 for any free one`,
     );

@@ -6,6 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Server } from 'node:http';
+import { ErrorCodes, userError, WeirError } from '../types/errors.js';
 import type { JobLookup } from './job-registry.js';
 import { createRestApp } from './rest-routes.js';
 
@@ -38,7 +39,8 @@ export interface RestServer {
 const CLOSE_GRACE_MS = 2000;
 
 /**
- * Starts the REST server. Rejects with a one-line message when the port cannot be had.
+ * Starts the REST server. Rejects with a {@link WeirError} whose one-line message names the fix
+ * when the port cannot be had; a taken or privileged port is a user error (domain `user`).
  *
  * ```ts
  * const registry = new JobRegistry();
@@ -67,7 +69,7 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       server.off('listening', onListening);
-      reject(new Error(listenFailure(error, port, host), { cause: error }));
+      reject(listenFailure(error, port, host));
     };
     const onListening = () => {
       server.off('error', onError);
@@ -79,17 +81,31 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
-/** The one-line reason a port could not be had, with the fix. */
-function listenFailure(error: NodeJS.ErrnoException, port: number, host: string): string {
+/**
+ * Why a port could not be had, in one line with the fix. The port and address are the user's
+ * choice, so these are user errors; anything unforeseen is blamed on the system.
+ */
+function listenFailure(error: NodeJS.ErrnoException, port: number, host: string): WeirError {
+  const user = (message: string) => userError(ErrorCodes.INVALID_ARGUMENT, message, error);
   switch (error.code) {
     case 'EADDRINUSE':
-      return `port ${port} on ${host} is already in use; pass --port N to use another port, or --port 0 for any free one`;
+      return user(
+        `port ${port} on ${host} is already in use; pass --port N to use another port, or --port 0 for any free one`,
+      );
     case 'EACCES':
-      return `port ${port} needs privileges to bind; pass --port N with N above 1023, or --port 0 for any free one`;
+      return user(
+        `port ${port} needs privileges to bind; pass --port N with N above 1023, or --port 0 for any free one`,
+      );
     case 'EADDRNOTAVAIL':
-      return `address ${host} is not on this machine; bind the REST server to 127.0.0.1 or another local address`;
+      return user(
+        `address ${host} is not on this machine; bind the REST server to 127.0.0.1 or another local address`,
+      );
     default:
-      return `cannot serve the REST API on ${host}:${port} (${error.code ?? error.message}); pass --port 0 for any free port`;
+      return new WeirError(
+        ErrorCodes.IO,
+        `cannot serve the REST API on ${host}:${port} (${error.code ?? error.message}); pass --port 0 for any free port`,
+        { domain: 'external', cause: error },
+      );
   }
 }
 
