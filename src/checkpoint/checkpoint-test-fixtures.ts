@@ -1,7 +1,9 @@
 /**
  * Fixtures for checkpoint tests: a checkpoint that exercises every part of the format (keyed
- * state, split and union operator state, subtasks without state, enumerator state).
+ * state, split and union operator state, subtasks without state, enumerator state), and job
+ * graphs of operators that exist only to be matched by uid.
  */
+import { DEFAULT_JOB_CONFIG, type JobGraph } from '../runtime/job-graph.js';
 import { encode } from '../types/codec.js';
 import type { CheckpointData } from './checkpoint-data.js';
 
@@ -59,5 +61,37 @@ export function sampleCheckpoint(checkpointId: number, jobName = 'orders job'): 
         subtasks: [{ keyGroups: [], operatorState: {} }],
       },
     ],
+  };
+}
+
+/** A vertex of {@link jobGraph}: its operators are given by uid. */
+export interface VertexShape {
+  readonly id: number;
+  readonly parallelism: number;
+  readonly maxParallelism?: number;
+  readonly uids: readonly string[];
+}
+
+/** A job graph with the given vertices; operators are named after their uids. */
+export function jobGraph(vertices: readonly VertexShape[]): JobGraph {
+  return {
+    jobId: 'job',
+    jobName: 'job',
+    edges: [],
+    config: DEFAULT_JOB_CONFIG,
+    vertices: vertices.map((v) => ({
+      id: v.id,
+      name: `vertex ${v.id}`,
+      parallelism: v.parallelism,
+      maxParallelism: v.maxParallelism ?? 128,
+      operators: v.uids.map((uid) => ({
+        uid,
+        name: `op ${uid}`,
+        source: undefined,
+        createOperator: undefined,
+        keySelectors: [],
+        outputs: [],
+      })),
+    })),
   };
 }

@@ -171,16 +171,19 @@ function redistributeOperatorState(
     }
     // Round-robin would reshuffle entries even at unchanged parallelism (subtask 0's second entry
     // would move to subtask 1), so then each subtask keeps exactly what it had.
-    const dealt: Uint8Array[][] =
-      op.parallelism === q
-        ? perOldSubtask.map((entries) => [...entries])
-        : Array.from({ length: q }, () => []);
-    if (op.parallelism !== q) for (let i = 0; i < all.length; i++) dealt[i % q]!.push(all[i]!);
+    const dealt = op.parallelism === q ? perOldSubtask : roundRobin(all, q);
     for (let j = 0; j < q; j++) {
       shares[j]![name] = { mode, entries: dealt[j]! };
       shares[j]![allEntriesName(name)] = { mode: 'union', entries: all };
     }
   }
+  return shares;
+}
+
+/** Entry i of `entries` goes to share i % q. */
+function roundRobin(entries: readonly Uint8Array[], q: number): Uint8Array[][] {
+  const shares: Uint8Array[][] = Array.from({ length: q }, () => []);
+  for (let i = 0; i < entries.length; i++) shares[i % q]!.push(entries[i]!);
   return shares;
 }
 
