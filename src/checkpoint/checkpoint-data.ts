@@ -43,7 +43,10 @@ export interface StoredCheckpoint {
 
 /** Where checkpoints are written and found again. */
 export interface CheckpointStorage {
-  /** Writes a checkpoint of the job; resolves once it is durable (metadata written last). */
+  /**
+   * Writes a checkpoint of the job; resolves once it is durable (metadata written last).
+   * Checkpoint ids of a job must keep increasing across restarts, since the newest id wins.
+   */
   writeCheckpoint(data: CheckpointData): Promise<StoredCheckpoint>;
   /** Writes a self-contained savepoint into `dir` (or the default savepoint dir). */
   writeSavepoint(data: CheckpointData, dir?: string): Promise<StoredCheckpoint>;
@@ -54,6 +57,9 @@ export interface CheckpointStorage {
   readLatest(jobName: string): Promise<CheckpointData | undefined>;
   /** Reads the checkpoint or savepoint at `path`; rejects with a clear error if it is unusable. */
   read(path: string): Promise<CheckpointData>;
-  /** Deletes all but the newest `retain` checkpoints of the job. */
+  /**
+   * Deletes all but the newest `retain` complete checkpoints of the job, and incomplete ones
+   * older than the newest complete one. Never deletes savepoints.
+   */
   prune(jobName: string, retain: number): Promise<void>;
 }

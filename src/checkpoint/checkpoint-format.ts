@@ -61,7 +61,7 @@ interface Metadata {
 
 /** The outcome of reading a checkpoint directory: its data, or why it cannot be used. */
 export type CheckpointReadResult =
-  | { readonly ok: true; readonly data: CheckpointData; readonly sizeBytes: number }
+  | { readonly ok: true; readonly data: CheckpointData }
   | { readonly ok: false; readonly reason: string };
 
 /**
@@ -70,10 +70,14 @@ export type CheckpointReadResult =
  * Returns the bytes written. `dir` should not hold another checkpoint: files it has are replaced.
  */
 export async function writeCheckpointDirectory(dir: string, data: CheckpointData): Promise<number> {
-  await mkdir(dir, { recursive: true });
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    throw ioError(`cannot create ${dir}`, error);
+  }
   // The new directory's own entry must survive a crash too, or a durable _metadata could vanish.
   await syncDirectory(dirname(dir));
-  const jobs: { file: string; bytes: Uint8Array }[] = [];
+  const files: { file: string; bytes: Uint8Array }[] = [];
   const operators = data.operators.map((op, index): OperatorMetadata => {
     if (op.subtasks.length !== op.parallelism) {
       throw new WeirError(
@@ -85,12 +89,12 @@ export async function writeCheckpointDirectory(dir: string, data: CheckpointData
     const prefix = `${index}-${fileSegment(op.uid)}`;
     const subtasks = op.subtasks.map((state, subtask) => {
       if (isEmpty(state)) return null;
-      return addFile(jobs, `${prefix}-${subtask}.state`, encode(state));
+      return addFile(files, `${prefix}-${subtask}.state`, encode(state));
     });
     const coordinator =
       op.coordinatorState === undefined
         ? null
-        : addFile(jobs, `${prefix}-coordinator.state`, op.coordinatorState);
+        : addFile(files, `${prefix}-coordinator.state`, op.coordinatorState);
     return {
       uid: op.uid,
       name: op.name,
@@ -100,7 +104,7 @@ export async function writeCheckpointDirectory(dir: string, data: CheckpointData
       coordinator,
     };
   });
-  await forEachLimited(jobs, (job) => writeFileDurably(dir, job.file, job.bytes));
+  await forEachLimited(files, (f) => writeFileDurably(dir, f.file, f.bytes));
   // State files must be durable under their final names before _metadata can point at them.
   await syncDirectory(dir);
   const metadata: Metadata = {
@@ -116,7 +120,7 @@ export async function writeCheckpointDirectory(dir: string, data: CheckpointData
   await writeFileDurably(dir, METADATA_FILE, metadataBytes);
   await syncDirectory(dir);
   let size = metadataBytes.byteLength;
-  for (const job of jobs) size += job.bytes.byteLength;
+  for (const f of files) size += f.bytes.byteLength;
   return size;
 }
 
@@ -155,7 +159,6 @@ export async function readCheckpointDirectory(dir: string): Promise<CheckpointRe
   const problem = problems.find((p) => p !== undefined);
   if (problem !== undefined) return { ok: false, reason: problem };
   const operators: OperatorCheckpointState[] = [];
-  let size = raw.byteLength;
   for (const op of parsed.operators) {
     const subtasks: OperatorSubtaskState[] = [];
     for (const ref of op.subtasks) {
@@ -163,14 +166,12 @@ export async function readCheckpointDirectory(dir: string): Promise<CheckpointRe
         subtasks.push({ keyGroups: [], operatorState: {} });
         continue;
       }
-      size += ref.length;
       try {
         subtasks.push(decode<OperatorSubtaskState>(contents.get(ref.file)!));
       } catch {
         return { ok: false, reason: `state file ${ref.file} cannot be decoded` };
       }
     }
-    if (op.coordinator !== null) size += op.coordinator.length;
     operators.push({
       uid: op.uid,
       name: op.name,
@@ -188,7 +189,7 @@ export async function readCheckpointDirectory(dir: string): Promise<CheckpointRe
     savepoint: parsed.savepoint,
     operators,
   };
-  return { ok: true, data, sizeBytes: size };
+  return { ok: true, data };
 }
 
 /**
@@ -206,8 +207,8 @@ function isEmpty(state: OperatorSubtaskState): boolean {
   return true;
 }
 
-function addFile(jobs: { file: string; bytes: Uint8Array }[], file: string, bytes: Uint8Array): FileRef {
-  jobs.push({ file, bytes });
+function addFile(files: { file: string; bytes: Uint8Array }[], file: string, bytes: Uint8Array): FileRef {
+  files.push({ file, bytes });
   return { file, length: bytes.byteLength, sha256: sha256(bytes) };
 }
 
