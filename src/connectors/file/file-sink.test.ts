@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -29,6 +29,7 @@ const init = (subtaskIndex = 0, parallelism = 1, attemptId = 'a1'): SinkInitCont
 });
 const record: SinkWriterContext = { timestamp: () => undefined, currentWatermark: () => 0 };
 const list = (d = dir) => readdirSync(d).sort();
+const sink0 = () => FileSink.forRowFormat(dir).build();
 
 describe('FileSink', () => {
   it('writes hidden in-progress files and renames them on commit', async () => {
@@ -64,6 +65,54 @@ describe('FileSink', () => {
         { bucketId: '', pendingPath: join(dir, '.x.inprogress'), finalPath: join(dir, 'x') },
       ]),
     ).toThrow(/cannot commit .*x: neither it nor its pending file/);
+  });
+
+  it('never replaces a committed file, and accepts a repeated commit of a file it committed and that was moved', () => {
+    const committer = FileSink.forRowFormat(dir).build().createCommitter();
+    const pending = join(dir, '.p.inprogress');
+    const final = join(dir, 'p');
+    writeFileSync(pending, 'new\n');
+    writeFileSync(final, 'committed\n');
+    const c = { bucketId: '', pendingPath: pending, finalPath: final };
+    expect(() => committer.commit([c])).toThrow(/p already exists and committed files are never replaced/);
+    expect(readFileSync(final, 'utf8')).toBe('committed\n');
+    rmSync(final);
+    committer.commit([c]);
+    expect(readFileSync(final, 'utf8')).toBe('new\n');
+    rmSync(final);
+    committer.commit([c]);
+    expect(() => FileSink.forRowFormat(dir).build().createCommitter().commit([c])).toThrow(
+      /records are lost/,
+    );
+  });
+
+  it('rolls by rollover interval before a write and at a checkpoint, by inactivity at a checkpoint', async () => {
+    const policy = DefaultRollingPolicy.builder()
+      .withRolloverInterval(100)
+      .withInactivityInterval(30)
+      .build();
+    const writer = FileSink.forRowFormat<number>(dir).withRollingPolicy(policy).build().createWriter(init());
+    writer.write(1, record);
+    now = 20;
+    writer.write(2, record);
+    now = 40;
+    writer.write(3, record);
+    now = 60;
+    expect(await writer.prepareCommit()).toEqual([]);
+    now = 100;
+    writer.write(4, record);
+    now = 110;
+    const first = await writer.prepareCommit();
+    expect(first.map((c) => c.finalPath)).toEqual([join(dir, 'part-job1-0-0-a1')]);
+    now = 129;
+    expect(await writer.prepareCommit()).toEqual([]);
+    now = 130;
+    const second = await writer.prepareCommit();
+    sink0()
+      .createCommitter()
+      .commit([...first, ...second]);
+    expect(readFileSync(join(dir, 'part-job1-0-0-a1'), 'utf8')).toBe('1\n2\n3\n');
+    expect(readFileSync(join(dir, 'part-job1-0-1-a1'), 'utf8')).toBe('4\n');
   });
 
   it('rolls by size, so every committed part but the last holds at least maxPartSize bytes', async () => {
