@@ -25,7 +25,8 @@ export interface SinkInitContext {
   /**
    * Unique for this run of the job: a new value for every attempt and every process start.
    * Names of files or transactions a writer creates should contain it, so that recovery can
-   * tell what an earlier attempt left behind from what this attempt is writing.
+   * tell what an earlier attempt left behind from what this attempt is writing. Never reuse
+   * one; a short file-name-safe string such as a UUID is best.
    */
   readonly attemptId: string;
   /** The checkpoint this attempt was restored from, or undefined on a fresh start. */
@@ -41,11 +42,21 @@ export interface SinkWriter<T> {
   close(): void | Promise<void>;
 }
 
-/** A writer that produces committables for a two-phase commit. */
+/**
+ * A writer that produces committables for a two-phase commit. On a barrier the runtime calls
+ * `flush(false)`, `prepareCommit()` and `snapshotState(id)`, in that order and with no write in
+ * between. Checkpoint `id` stores the writer state and, per subtask, every committable not yet
+ * committed: the new ones and those of earlier checkpoints that did not complete or whose
+ * commit has not run, because completing `id` must commit them all.
+ */
 export interface CommittingSinkWriter<T, C> extends SinkWriter<T> {
   /** Called after `flush`, on a barrier or at end of input: what the committer should commit. */
   prepareCommit(): C[] | Promise<C[]>;
-  /** The writer's own state (e.g. in-progress files) for a checkpoint. */
+  /**
+   * The writer's own state (e.g. in-progress files) for a checkpoint, called after
+   * `prepareCommit`: what that returned is in the committables, not in this state. Each entry is
+   * restored into exactly one subtask (redistributed like split operator state, never as union).
+   */
   snapshotState?(checkpointId: number): unknown[];
 }
 
@@ -69,6 +80,8 @@ export interface TwoPhaseCommittingSink<T, C> extends Sink<T> {
    * (e.g. in-progress files written after it). Called once per restored attempt, by subtask 0,
    * with the writer state and committables of every subtask of the checkpoint, before subtask 0
    * writes. Anything named with `currentAttemptId` belongs to the running attempt and must stay.
+   * After a failure before any checkpoint completed, call it with empty lists, so that what the
+   * failed attempt wrote goes too.
    */
   cleanupAfterRestore?(
     writerState: readonly unknown[],
