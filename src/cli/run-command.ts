@@ -7,6 +7,7 @@
  * The defaults are installed before the job file is imported, because a job file that runs at
  * the top level creates its environment while it is being imported.
  */
+import { existsSync } from 'node:fs';
 import { setEnvironmentDefaults } from '../api/context.js';
 import { StreamExecutionEnvironment } from '../api/environment.js';
 import type { JobClient } from '../runtime/job-client.js';
@@ -32,6 +33,11 @@ export async function runCommand(argv: readonly string[], terminal: Terminal): P
     terminal.out(RUN_HELP);
     return ExitCodes.OK;
   }
+  if (options.restore !== undefined && options.restore !== 'latest' && !existsSync(options.restore)) {
+    throw new UsageError(
+      `--restore ${options.restore}: no such checkpoint or savepoint; pass the directory printed when it was taken, or 'latest' with --checkpoint-dir`,
+    );
+  }
   const path = resolveJobFile(options.jobFile);
   const registry = new JobRegistry();
   const server = await startServer(options, registry, terminal);
@@ -51,8 +57,11 @@ export async function runCommand(argv: readonly string[], terminal: Terminal): P
         onJobSubmitted(client) {
           submitted.push(client);
           registry.add(client);
-          if (server !== undefined)
-            terminal.err(`weir: job ${client.jobId} (${client.jobName}) running; REST API at ${server.url}`);
+          if (server !== undefined && !options.quiet) {
+            terminal.err(
+              `weir: [${client.jobName}] submitted as job ${client.jobId}; REST API at ${server.url}`,
+            );
+          }
           progress?.add(client);
         },
       },
@@ -82,6 +91,10 @@ export async function runCommand(argv: readonly string[], terminal: Terminal): P
       terminal.err(`weir: ${formatFailure(error, options.verbose)}`);
       return ExitCodes.USAGE;
     }
+    if (isUnusableRestore(error)) {
+      terminal.err(`weir: ${formatFailure(error, options.verbose)}`);
+      return ExitCodes.USAGE;
+    }
     if (error instanceof WeirError && error.code === ErrorCodes.CANCELLED) {
       terminal.err(`weir: ${error.message}`);
       return ExitCodes.JOB_FAILED;
@@ -108,6 +121,14 @@ async function loadAndStart(
   await main(env, [...options.jobArgs]);
   if (submitted.length === before) await env.execute(jobNameOf(path));
   return 'started';
+}
+
+/** A checkpoint or savepoint that cannot be restored is a problem with the command line. */
+function isUnusableRestore(error: unknown): boolean {
+  return (
+    error instanceof WeirError &&
+    (error.code === ErrorCodes.CHECKPOINT_UNUSABLE || error.code === ErrorCodes.STATE_MISMATCH)
+  );
 }
 
 /**

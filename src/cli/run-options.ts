@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_REST_PORT, parsePort } from './control-options.js';
 import { UsageError } from './usage.js';
 
 /** What `weir run` was asked to do. */
@@ -77,7 +78,7 @@ export function parseRunOptions(argv: readonly string[]): RunOptions {
       values.restore === undefined || values.restore === 'latest' ? values.restore : resolve(values.restore),
     stateBackend: backend,
     allowNonRestoredState: values['allow-non-restored-state'] === true,
-    port: portNumber(values.port),
+    port: values.port === undefined ? DEFAULT_REST_PORT : parsePort('--port', values.port, true),
     verbose: values.verbose === true,
     quiet: values.quiet === true,
     help,
@@ -93,19 +94,6 @@ export function positiveInteger(name: string, text: string | undefined): number 
   }
   return value;
 }
-
-/** Reads `--port`: 0..65535, default 8081 (Flink's). */
-function portNumber(text: string | undefined): number {
-  if (text === undefined) return DEFAULT_PORT;
-  const value = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || !Number.isInteger(value) || value > 65535) {
-    throw new UsageError(`--port must be a port number 0..65535 (0 picks a free one), got '${text}'`);
-  }
-  return value;
-}
-
-/** The REST API's default port. */
-export const DEFAULT_PORT = 8081;
 
 /** parseArgs' complaint in the CLI's words, e.g. "unknown option '--bogus'". */
 function describeParseError(error: unknown): string {

@@ -37,7 +37,9 @@ Options of run:
   --checkpoint-dir DIR          where checkpoints go
   --checkpoint-interval MS      take a checkpoint every MS milliseconds
   --restore latest|PATH         resume from a checkpoint or savepoint
+  --allow-non-restored-state    skip restored state of operators the job no longer has
   --state-backend heap|disk     where keyed state lives (default heap)
+  --port N                      REST API port (default 8081; 0 picks a free one)
   -q, --quiet                   no progress lines on stderr
   -v, --verbose                 full stack traces on failure
 
@@ -48,15 +50,15 @@ Arguments after -- are passed to the job (as args, and as process.argv.slice(2))
 list, savepoint, stop and cancel talk to the REST API of a weir run on this machine,
 at http://127.0.0.1:8081 unless --port says otherwise.
 
-Not available in this version: sql; checkpoints are configured but not taken yet.
+Not available in this version: sql.
 
 Exit codes: 0 success, 1 job failed (or the job refused or missed a list, savepoint,
 stop or cancel request), 2 bad usage or bad job file.`;
 
 /** Help of `weir run`. */
 export const RUN_HELP = `Usage: weir run <job.ts|job.js> [--parallelism N] [--checkpoint-dir DIR]
-                [--checkpoint-interval MS] [--restore latest|PATH]
-                [--state-backend heap|disk] [--quiet] [--verbose] [-- job args…]`;
+                [--checkpoint-interval MS] [--restore latest|PATH] [--allow-non-restored-state]
+                [--state-backend heap|disk] [--port N] [--quiet] [--verbose] [-- job args…]`;
 
 /** Help of `weir bench`. */
 export const BENCH_HELP = `Usage: weir bench [window-count] [--events N] [--keys K] [--json]`;

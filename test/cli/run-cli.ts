@@ -15,7 +15,10 @@ export interface CliRun {
 /** Runs the CLI with `args` from the repository root. */
 export function runWeir(args: readonly string[], timeoutMs = 30_000): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/weir.js', ...args], {
+    // Tests run in parallel: each `weir run` serves its REST API on a free port, not on 8081.
+    const own =
+      args[0] === 'run' && !args.includes('--port') ? ['run', '--port', '0', ...args.slice(1)] : args;
+    const child = spawn(process.execPath, ['bin/weir.js', ...own], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -2,11 +2,14 @@
  * `weir run` end to end: each test starts the real CLI as a child process on a small job file
  * and checks its output and exit code.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixture, lines, ROOT, runWeir } from './run-cli.js';
 
 const PROGRESS = /^weir: \[[^\]]+\] /;
+const SUBMITTED = /^weir: \[[^\]]+\] submitted as job [0-9a-f]+; REST API at http:\/\/127\.0\.0\.1:\d+$/;
 
 /** Lines on stderr that are not progress lines. */
 function messages(stderr: string): string[] {
@@ -111,10 +114,11 @@ describe('weir run', () => {
       ['run', fixture('default-job.ts'), '--state-backend', 'rocks'],
       /--state-backend must be 'heap' or 'disk'/,
     ],
-    [['run', fixture('default-job.ts'), '--restore', '/tmp/chk-1'], /not available in this version/],
+    [['run', fixture('default-job.ts'), '--restore', '/tmp/weir-no-such-chk-1'], /weir-no-such-chk-1: no such checkpoint/],
+    [['savepoint'], /weir savepoint needs a job id/],
+    [['run', fixture('default-job.ts'), '--restore', 'latest'], /--restore latest needs --checkpoint-dir/],
     [['run'], /needs a job file/],
     [['frobnicate'], /unknown command 'frobnicate'/],
-    [['savepoint', 'abc'], /weir savepoint is not available in this version/],
     [['sql'], /weir sql is not available in this version/],
   ])('rejects %j in one line with exit code 2', async (args, message) => {
     const run = await runWeir(args);
@@ -130,24 +134,30 @@ describe('weir run', () => {
     expect(lines(run.stderr)).toEqual([expect.stringMatching(/'disk' state backend is not available/)]);
   });
 
-  it('passes checkpoint options on, and says that checkpoints are not taken yet', async () => {
-    const run = await runWeir([
-      'run',
-      fixture('default-job.ts'),
-      '--checkpoint-dir',
-      '/tmp/weir-cli-test-checkpoints',
-      '--checkpoint-interval',
-      '1000',
-    ]);
-    expect(run.code).toBe(0);
-    expect(messages(run.stderr)).toEqual([
-      expect.stringMatching(/^weir: warning: .*does not take checkpoints yet/),
-    ]);
+  it('takes checkpoints into --checkpoint-dir, in a directory named after the job', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weir-cli-checkpoints-'));
+    try {
+      const run = await runWeir([
+        'run',
+        fixture('default-job.ts'),
+        '--checkpoint-dir',
+        dir,
+        '--checkpoint-interval',
+        '1000',
+      ]);
+      expect(run.code).toBe(0);
+      expect(messages(run.stderr)).toEqual([]);
+      // The end of the job is a checkpoint, so even a short job leaves one behind.
+      expect(readdirSync(join(dir, 'default-job')).filter((name) => name.startsWith('chk-'))).not.toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('prints progress lines unless --quiet', async () => {
     const loud = await runWeir(['run', fixture('default-job.ts')]);
-    expect(lines(loud.stderr).filter((l) => PROGRESS.test(l))).toEqual([
+    expect(lines(loud.stderr).filter((l) => SUBMITTED.test(l))).toHaveLength(1);
+    expect(lines(loud.stderr).filter((l) => PROGRESS.test(l) && !SUBMITTED.test(l))).toEqual([
       expect.stringMatching(
         /^weir: \[default-job\] finished {2}in 4 {2}out 4 {2}watermark end {2}\d+ rec\/s$/,
       ),
@@ -160,7 +170,7 @@ describe('weir run', () => {
   it('prints a progress line every 2 s while a job runs, with the watermark as ISO time', async () => {
     const run = await runWeir(['run', fixture('slow-job.ts')]);
     expect(run.code).toBe(0);
-    const progress = lines(run.stderr).filter((l) => PROGRESS.test(l));
+    const progress = lines(run.stderr).filter((l) => PROGRESS.test(l) && !SUBMITTED.test(l));
     expect(progress.length).toBeGreaterThanOrEqual(2);
     expect(progress[0]).toMatch(
       /^weir: \[slow-job\] running {2}in \d+ {2}out \d+ {2}watermark (-|2024-01-01T00:00:\d\d\.\d{3}Z) {2}\d+ rec\/s$/,
