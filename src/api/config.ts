@@ -2,6 +2,7 @@
  * Configuration objects of the environment: execution settings, checkpoint settings and
  * restart strategies. Checkpoint and restart settings are recorded with the job.
  */
+import type { RestartStrategySpec } from '../checkpoint/restart-strategy.js';
 import { ErrorCodes, userError } from '../types/errors.js';
 
 /** Settings of how records flow. */
@@ -91,21 +92,7 @@ function nonNegative(name: string, value: number): number {
 }
 
 /** How a failed job is restarted. */
-export type RestartStrategy =
-  | { readonly kind: 'none' }
-  | { readonly kind: 'fixed-delay'; readonly attempts: number; readonly delayMs: number }
-  | {
-      readonly kind: 'exponential-delay';
-      readonly initialDelayMs: number;
-      readonly maxDelayMs: number;
-      readonly multiplier: number;
-    }
-  | {
-      readonly kind: 'failure-rate';
-      readonly maxFailures: number;
-      readonly intervalMs: number;
-      readonly delayMs: number;
-    };
+export type RestartStrategy = RestartStrategySpec;
 
 /** Factories for {@link RestartStrategy}. */
 export const RestartStrategies = {

@@ -58,6 +58,11 @@ export interface CheckpointStorage {
   /** Reads the checkpoint or savepoint at `path`; rejects with a clear error if it is unusable. */
   read(path: string): Promise<CheckpointData>;
   /**
+   * The largest checkpoint id the job has in storage, complete or not (0 if none): new
+   * checkpoints must take larger ids, so they never replace or sort below older ones.
+   */
+  highestCheckpointId(jobName: string): Promise<number>;
+  /**
    * Deletes all but the newest `retain` complete checkpoints of the job, and incomplete ones
    * older than the newest complete one. Never deletes savepoints.
    */

@@ -52,6 +52,15 @@ describe.each(implementations)('%s', (_name, create) => {
     expect(await storage.readLatest('unknown job')).toBeUndefined();
   });
 
+  it('knows the highest checkpoint id of a job, so new ids can continue after it', async () => {
+    const storage = await create();
+    expect(await storage.highestCheckpointId('orders job')).toBe(0);
+    await storage.writeCheckpoint(sampleCheckpoint(4));
+    await storage.writeCheckpoint(sampleCheckpoint(2));
+    await storage.writeCheckpoint(sampleCheckpoint(7, 'other job'));
+    expect(await storage.highestCheckpointId('orders job')).toBe(4);
+  });
+
   it('prune keeps the newest N checkpoints', async () => {
     const storage = await create();
     const stored = [];

@@ -35,8 +35,8 @@ export interface CoordinatorOptions {
   readonly maxRetained: number;
   /** Where savepoints go when no directory is given. */
   readonly savepointDir: string | undefined;
-  /** The id of the checkpoint the job was restored from (0 when fresh); new ids continue after it. */
-  readonly restoredCheckpointId: number;
+  /** New checkpoint ids start after this one: the restored id or the highest in storage. */
+  readonly lastCheckpointId: number;
   /** Called when checkpoints failed more often than tolerated; the job must fail. */
   readonly onFatal: (error: Error) => void;
 }
@@ -75,7 +75,7 @@ export class CheckpointCoordinator {
   private restoredFrom: { id: number; path: string | undefined } | undefined;
 
   constructor(private readonly options: CoordinatorOptions) {
-    this.nextId = options.restoredCheckpointId + 1;
+    this.nextId = options.lastCheckpointId + 1;
   }
 
   /** The newest completed checkpoint or savepoint, to restore the next attempt from. */

@@ -152,6 +152,10 @@ export class FileCheckpointStorage implements CheckpointStorage {
     return undefined;
   }
 
+  async highestCheckpointId(jobName: string): Promise<number> {
+    return (await this.checkpointDirs(jobName))[0]?.id ?? 0;
+  }
+
   /** Reads a checkpoint or savepoint directory, or its `_metadata` file. */
   read(path: string): Promise<CheckpointData> {
     return readCheckpointPath(path);

@@ -5,7 +5,6 @@
  * client stays the same across attempts.
  */
 import { randomUUID } from 'node:crypto';
-import type { RestartStrategy } from '../api/config.js';
 import type { CheckpointingMode } from '../runtime/barrier-aligner.js';
 import {
   type CheckpointStats,
@@ -27,7 +26,7 @@ import type { Clock } from '../time/clock.js';
 import { ErrorCodes, WeirError } from '../types/errors.js';
 import type { CheckpointData, CheckpointStorage } from './checkpoint-data.js';
 import { CheckpointCoordinator } from './coordinator.js';
-import { createRestartBackoff } from './restart-strategy.js';
+import { createRestartBackoff, type RestartStrategySpec } from './restart-strategy.js';
 import { assignState } from './state-assignment.js';
 
 /** Checkpoint settings of a run. */
@@ -57,7 +56,7 @@ export interface RunRestore {
 export interface RunOptions {
   readonly clock?: Clock;
   readonly stateBackend?: KeyedStateBackendFactory;
-  readonly restartStrategy: RestartStrategy;
+  readonly restartStrategy: RestartStrategySpec;
   readonly checkpointing?: RunCheckpointing;
   readonly restore?: RunRestore;
   /** One-line notices (restarts, restores); defaults to stderr. */
@@ -141,7 +140,10 @@ export function runJob(job: JobGraph, options: RunOptions): JobClient {
         maxConcurrent: checkpointing.maxConcurrent,
         maxRetained: checkpointing.maxRetained,
         savepointDir: checkpointing.savepointDir,
-        restoredCheckpointId: restoreFrom?.data.checkpointId ?? 0,
+        lastCheckpointId: Math.max(
+          restoreFrom?.data.checkpointId ?? 0,
+          await checkpointing.storage.highestCheckpointId(job.jobName),
+        ),
         onFatal: (error) => attempt?.cancel(error),
       });
       if (restoreFrom !== undefined)

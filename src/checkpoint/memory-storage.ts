@@ -42,6 +42,10 @@ export class MemoryCheckpointStorage implements CheckpointStorage {
     return this.checkpoints.get(jobName)?.at(-1);
   }
 
+  async highestCheckpointId(jobName: string): Promise<number> {
+    return this.checkpoints.get(jobName)?.at(-1)?.checkpointId ?? 0;
+  }
+
   /** Reads a `memory://` checkpoint of this storage, or a checkpoint or savepoint directory. */
   async read(path: string): Promise<CheckpointData> {
     if (!path.startsWith(SCHEME)) return readCheckpointPath(path);
