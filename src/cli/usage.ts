@@ -27,8 +27,8 @@ Commands:
   savepoint <job-id> [DIR] [--port N]            take a savepoint of a running job
   stop <job-id> --savepoint [DIR] [--port N]     take a savepoint, then stop the job
   cancel <job-id> [--port N]                     stop a job at once, without a savepoint
-  bench [window-count] [--events N] [--keys K] [--json]
-                                                 run a benchmark
+  bench [window-count|checkpoint] [--events N] [--keys K] [--json]
+                                                 run a benchmark (checkpoint: also --interval MS)
   help                                           show this help
   --version                                      print the version
 
@@ -61,7 +61,7 @@ export const RUN_HELP = `Usage: weir run <job.ts|job.js> [--parallelism N] [--ch
                 [--state-backend heap|disk] [--port N] [--quiet] [--verbose] [-- job args…]`;
 
 /** Help of `weir bench`. */
-export const BENCH_HELP = `Usage: weir bench [window-count] [--events N] [--keys K] [--json]`;
+export const BENCH_HELP = `Usage: weir bench [window-count|checkpoint] [--events N] [--keys K] [--interval MS] [--json]`;
 
 /** Help of `weir list`. */
 export const LIST_HELP = `Usage: weir list [--port N]

@@ -1,0 +1,543 @@
+/**
+ * Benchmark: what checkpoints cost. Three measurements (the "Speed" targets of issue 3):
+ *
+ * 1. Throughput of a keyed tumbling event-time window count with checkpoints every `interval`
+ *    ms against checkpoints off, on the same events, with a hand-written loop for scale. Event
+ *    `i` has timestamp `i` and one of `keys` keys (mixing hash); a window spans `2 × keys`
+ *    events, so it holds about 86% of the keys before it fires and the state reaches ~1M keys
+ *    (plus one timer each) at the default `--keys`. Checkpoints go to a temporary directory.
+ *    Both runs and the loop must agree on windows, total count and checksum.
+ * 2. Checkpoint duration (trigger to durable) and size, from `client.checkpoints()`, polled so
+ *    that no checkpoint drops out of its short history. The synchronous part, during which the
+ *    single-threaded task loop processes nothing, is not in those statistics; the longest
+ *    event-loop stall of the run with checkpoints, against the one without, stands for it.
+ * 3. Recovery: `weir run bench/checkpoint-recovery-job.ts` (about 100 bytes of state per key) in
+ *    a child process group, `kill -9` once a checkpoint of the full state completed, then
+ *    `weir run … --restore latest`; the time from the kill until the restored job prints that
+ *    it processes a record whose key's state was restored.
+ *
+ * Run: `npx weir bench checkpoint [--events N] [--keys K] [--interval MS] [--json] [--no-save]`.
+ * Results go to bench/results/checkpoint-<date>.json.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, type as osType, release, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import {
+  type CheckpointSummary,
+  type Collector,
+  DataGeneratorSource,
+  type Sink,
+  type SinkWriter,
+  StreamExecutionEnvironment,
+  type TimeWindow,
+  TumblingEventTimeWindows,
+  WatermarkStrategy,
+} from '../src/index.js';
+
+/** One generated event. */
+interface Event {
+  readonly key: number;
+  readonly ts: number;
+}
+
+/** One fired window. */
+interface WindowCount {
+  readonly key: number;
+  readonly end: number;
+  readonly count: number;
+}
+
+/** What every implementation must agree on. */
+interface Totals {
+  windows: number;
+  count: number;
+  checksum: number;
+}
+
+/** One run of the window job. */
+interface EngineRun {
+  readonly totals: Totals;
+  readonly seconds: number;
+  /** Completed checkpoints, oldest first. */
+  readonly checkpoints: CheckpointSummary[];
+  readonly failedCheckpoints: number;
+  /** Longest time the event loop did not turn, ms. */
+  readonly maxStallMs: number;
+}
+
+const DEFAULT_EVENTS = 10_000_000;
+const DEFAULT_KEYS = 1_000_000;
+const DEFAULT_INTERVAL = 1000;
+const WARMUP_EVENTS = 200_000;
+const RECOVERY_TIMEOUT_MS = 600_000;
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
+const RECOVERY_JOB = fileURLToPath(new URL('./checkpoint-recovery-job.ts', import.meta.url));
+
+/** Event `i` among `keys` keys; the same mixing hash as bench/window-count.ts. */
+function eventGenerator(keys: number): (i: number) => Event {
+  return (i) => {
+    let h = Math.imul(i ^ (i >>> 16), 0x7feb352d);
+    h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
+    return { key: ((h ^ (h >>> 16)) >>> 0) % keys, ts: i };
+  };
+}
+
+/** Window length in ms of event time (= events): twice the keys, at least 1 s. */
+function windowLength(keys: number): number {
+  return Math.max(1000, 2 * keys);
+}
+
+/** Adds one window to `totals`; the checksum is a sum of hashes, so window order does not matter. */
+function addWindow(totals: Totals, windowMs: number, key: number, end: number, count: number): void {
+  let h =
+    Math.imul(key ^ 0x85ebca6b, 0xcc9e2d51) ^
+    Math.imul(end / windowMs, 0x1b873593) ^
+    Math.imul(count, 0xe6546b64);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  totals.windows++;
+  totals.count += count;
+  totals.checksum = (totals.checksum + ((h ^ (h >>> 13)) >>> 0)) % 2 ** 32;
+}
+
+/** A sink that only accumulates {@link Totals}. */
+class CountingSink implements Sink<WindowCount> {
+  readonly totals: Totals = { windows: 0, count: 0, checksum: 0 };
+
+  constructor(private readonly windowMs: number) {}
+
+  createWriter(): SinkWriter<WindowCount> {
+    const { totals, windowMs } = this;
+    return {
+      write: (w) => addWindow(totals, windowMs, w.key, w.end, w.count),
+      flush: () => {},
+      close: () => {},
+    };
+  }
+}
+
+/** Runs the window job, with checkpoints into `checkpointDir` every `interval` ms if given. */
+async function runEngine(
+  events: number,
+  keys: number,
+  checkpoints?: { dir: string; interval: number },
+): Promise<EngineRun> {
+  const windowMs = windowLength(keys);
+  const env = StreamExecutionEnvironment.createLocalEnvironment(1);
+  if (checkpoints !== undefined) {
+    env.enableCheckpointing(checkpoints.interval);
+    env.getCheckpointConfig().setCheckpointStorage(checkpoints.dir);
+  }
+  const sink = new CountingSink(windowMs);
+  env
+    .fromSource(
+      new DataGeneratorSource(eventGenerator(keys), events),
+      WatermarkStrategy.forMonotonousTimestamps<Event>().withTimestampAssigner((e) => e.ts),
+      'events',
+    )
+    .keyBy((e) => e.key)
+    .window(TumblingEventTimeWindows.of(windowMs))
+    .aggregate(
+      {
+        createAccumulator: () => 0,
+        add: (_e: Event, n: number) => n + 1,
+        getResult: (n) => n,
+        merge: (a, b) => a + b,
+      },
+      (key: number, window: TimeWindow, counts: Iterable<number>, out: Collector<WindowCount>) => {
+        for (const count of counts) out.collect({ key, end: window.end, count });
+      },
+    )
+    .sinkTo(sink, 'count');
+  const stalls = monitorEventLoopDelay({ resolution: 10 });
+  const seen = new Map<number, CheckpointSummary>();
+  let failedCheckpoints = 0;
+  const start = performance.now();
+  stalls.enable();
+  const client = env.executeAsync('checkpoint-bench');
+  const collect = () => {
+    const stats = client.checkpoints();
+    failedCheckpoints = stats.failed;
+    for (const c of stats.history) if (c.status === 'completed' && !c.savepoint) seen.set(c.id, c);
+  };
+  const poll = setInterval(collect, 100);
+  try {
+    await client.result;
+  } finally {
+    clearInterval(poll);
+    stalls.disable();
+  }
+  const seconds = (performance.now() - start) / 1000;
+  collect();
+  return {
+    totals: sink.totals,
+    seconds,
+    checkpoints: [...seen.values()].sort((a, b) => a.id - b.id),
+    failedCheckpoints,
+    maxStallMs: stalls.max / 1e6,
+  };
+}
+
+/** The same computation by hand: one Map of counts for the current window. */
+function runLoop(events: number, keys: number): { totals: Totals; seconds: number } {
+  const windowMs = windowLength(keys);
+  const generate = eventGenerator(keys);
+  const totals: Totals = { windows: 0, count: 0, checksum: 0 };
+  const start = performance.now();
+  let counts = new Map<number, number>();
+  let windowEnd = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < events; i++) {
+    const e = generate(i);
+    const end = e.ts - (e.ts % windowMs) + windowMs;
+    if (end !== windowEnd) {
+      for (const [key, count] of counts) addWindow(totals, windowMs, key, windowEnd, count);
+      counts = new Map();
+      windowEnd = end;
+    }
+    counts.set(e.key, (counts.get(e.key) ?? 0) + 1);
+  }
+  for (const [key, count] of counts) addWindow(totals, windowMs, key, windowEnd, count);
+  return { totals, seconds: (performance.now() - start) / 1000 };
+}
+
+/** What the recovery measurement found. */
+interface Recovery {
+  /** Keys of the recovery job, ~100 bytes of state each. */
+  readonly keys: number;
+  /** Bytes of the checkpoint restored (its directory on disk). */
+  readonly checkpointBytes: number;
+  /** `kill -9` to the restored job processing a record with restored state, ms. */
+  readonly killToProcessingMs: number;
+  /** Kill to the job file being imported in the new process (node, tsx and imports), ms. */
+  readonly killToJobLoadedMs: number;
+  /** Job file imported to the first record (reading, decoding and loading the state), ms. */
+  readonly loadedToProcessingMs: number;
+}
+
+/** A `weir run` child process whose `weir-bench:` lines can be awaited. */
+class Child {
+  private readonly proc;
+  private readonly waiters: { prefix: string; resolve(line: string): void }[] = [];
+  private readonly lines: string[] = [];
+  private stderr = '';
+  private exited: string | undefined;
+
+  constructor(args: string[]) {
+    this.proc = spawn(process.execPath, [join(ROOT, 'bin/weir.js'), 'run', ...args], {
+      cwd: ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    createInterface({ input: this.proc.stdout! }).on('line', (line) => {
+      if (!line.startsWith('weir-bench: ')) return;
+      const text = line.slice('weir-bench: '.length);
+      const i = this.waiters.findIndex((w) => text.startsWith(w.prefix));
+      if (i >= 0) this.waiters.splice(i, 1)[0]!.resolve(text);
+      else this.lines.push(text);
+    });
+    this.proc.stderr!.on('data', (chunk: Buffer) => {
+      this.stderr = (this.stderr + chunk.toString()).slice(-4000);
+    });
+    this.proc.on('exit', (code, signal) => {
+      this.exited = `exited with ${signal ?? code}`;
+    });
+  }
+
+  /** Resolves with the next line starting with `prefix`, and the time it arrived. */
+  async line(prefix: string, deadline: number): Promise<{ text: string; at: number }> {
+    const i = this.lines.findIndex((l) => l.startsWith(prefix));
+    if (i >= 0) return { text: this.lines.splice(i, 1)[0]!, at: Date.now() };
+    return new Promise((resolve, reject) => {
+      const check = setInterval(() => {
+        if (this.exited === undefined && Date.now() < deadline) return;
+        clearInterval(check);
+        reject(new Error(`weir run ${this.exited ?? 'timed out'} before '${prefix}': ${this.stderr.trim()}`));
+      }, 50);
+      this.waiters.push({
+        prefix,
+        resolve: (text) => {
+          clearInterval(check);
+          resolve({ text, at: Date.now() });
+        },
+      });
+    });
+  }
+
+  /** `kill -9` of the whole process group; resolves once the process is gone. */
+  async kill(): Promise<void> {
+    if (this.exited !== undefined) return;
+    const gone = new Promise<void>((resolve) => this.proc.once('exit', () => resolve()));
+    try {
+      process.kill(-this.proc.pid!, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+    await gone;
+  }
+}
+
+/** The newest complete checkpoint under `dir` (one with `_metadata`), with its size and time. */
+function newestCheckpoint(dir: string): { path: string; bytes: number; completedAt: number } | undefined {
+  let best: { id: number; path: string } | undefined;
+  for (const job of safeReaddir(dir)) {
+    for (const name of safeReaddir(join(dir, job))) {
+      const match = /^chk-(\d+)$/.exec(name);
+      const path = join(dir, job, name);
+      if (match === null || !existsSync(join(path, '_metadata'))) continue;
+      if (best === undefined || Number(match[1]) > best.id) best = { id: Number(match[1]), path };
+    }
+  }
+  if (best === undefined) return undefined;
+  try {
+    let bytes = 0;
+    for (const file of readdirSync(best.path)) bytes += statSync(join(best.path, file)).size;
+    return { path: best.path, bytes, completedAt: statSync(join(best.path, '_metadata')).mtimeMs };
+  } catch {
+    return undefined; // pruned while we looked
+  }
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** Fills the recovery job's state, kills it after a checkpoint of it, and times the restore. */
+async function measureRecovery(
+  keys: number,
+  interval: number,
+  log: (line: string) => void,
+): Promise<Recovery> {
+  const dir = mkdtempSync(join(tmpdir(), 'weir-bench-recovery-'));
+  const args = [
+    RECOVERY_JOB,
+    '--checkpoint-dir',
+    dir,
+    '--checkpoint-interval',
+    String(interval),
+    '-q',
+    '--port',
+    '0',
+  ];
+  const jobArgs = ['--', '--keys', String(keys)];
+  try {
+    const deadline = Date.now() + RECOVERY_TIMEOUT_MS;
+    const first = new Child([...args, ...jobArgs]);
+    let checkpoint: ReturnType<typeof newestCheckpoint>;
+    try {
+      const filled = Number((await first.line('filled', deadline)).text.split(' ')[1]);
+      // A checkpoint that completed after the state was full holds all of it.
+      for (;;) {
+        checkpoint = newestCheckpoint(dir);
+        if (checkpoint !== undefined && checkpoint.completedAt > filled) break;
+        if (Date.now() > deadline) throw new Error('no checkpoint of the full state completed in time');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      log(`  recovery: checkpoint of ${mb(checkpoint.bytes)} MB completed; kill -9`);
+    } finally {
+      await first.kill();
+    }
+    const killedAt = Date.now();
+    const second = new Child([...args, '--restore', 'latest', ...jobArgs]);
+    try {
+      const loaded = await second.line('loaded', deadline);
+      const processing = await second.line('processing', deadline);
+      if (!processing.text.startsWith('processing restored=true')) {
+        throw new Error(`the restored job's first record had no state: ${processing.text}`);
+      }
+      return {
+        keys,
+        checkpointBytes: checkpoint.bytes,
+        killToProcessingMs: processing.at - killedAt,
+        killToJobLoadedMs: loaded.at - killedAt,
+        loadedToProcessingMs: processing.at - loaded.at,
+      };
+    } finally {
+      await second.kill();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs the benchmark; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let options: ReturnType<typeof parseOptions>;
+  try {
+    options = parseOptions(argv);
+  } catch (error) {
+    console.error(`weir: bench checkpoint: ${(error as Error).message.split('\n', 1)[0]}`);
+    return 2;
+  }
+  const { values, events, keys, interval } = options;
+  const log = (line: string) => {
+    if (!values.json) console.log(line);
+  };
+  const windowMs = windowLength(keys);
+  log(
+    `checkpoint: ${events.toLocaleString('en')} events, ${keys.toLocaleString('en')} keys, windows of ${windowMs.toLocaleString('en')} events, checkpoints every ${interval} ms`,
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'weir-bench-checkpoint-'));
+  let engineOff: EngineRun;
+  let engineOn: EngineRun;
+  let loop: ReturnType<typeof runLoop>;
+  try {
+    // Warm up every path so that no measurement includes compiling the hot code.
+    await runEngine(Math.min(events, WARMUP_EVENTS), keys);
+    await runEngine(Math.min(events, WARMUP_EVENTS), keys, { dir: join(dir, 'warmup'), interval });
+    runLoop(Math.min(events, WARMUP_EVENTS), keys);
+
+    engineOff = await runEngine(events, keys);
+    log(`  off:   ${rate(events, engineOff.seconds)} events/s (${round(engineOff.seconds, 3)} s)`);
+    engineOn = await runEngine(events, keys, { dir: join(dir, 'on'), interval });
+    log(`  on:    ${rate(events, engineOn.seconds)} events/s (${round(engineOn.seconds, 3)} s)`);
+    loop = runLoop(events, keys);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  for (const [name, run] of [
+    ['checkpoints off', engineOff],
+    ['checkpoints on', engineOn],
+  ] as const) {
+    const t = run.totals;
+    if (t.windows !== loop.totals.windows || t.count !== events || t.checksum !== loop.totals.checksum) {
+      console.error(
+        `checkpoint: results differ: ${name} ${JSON.stringify(t)}, loop ${JSON.stringify(loop.totals)}, events ${events}`,
+      );
+      return 1;
+    }
+  }
+
+  log('  recovery: filling the state of bench/checkpoint-recovery-job.ts');
+  let recovery: Recovery;
+  try {
+    recovery = await measureRecovery(keys, interval, log);
+  } catch (error) {
+    console.error(`checkpoint: recovery measurement failed: ${(error as Error).message}`);
+    return 1;
+  }
+
+  const durations = engineOn.checkpoints.map((c) => c.durationMs ?? 0).sort((a, b) => a - b);
+  const sizes = engineOn.checkpoints.map((c) => c.sizeBytes).sort((a, b) => a - b);
+  const result = {
+    query: 'checkpoint',
+    events,
+    keys,
+    windowMs,
+    intervalMs: interval,
+    parallelism: 1,
+    off: { seconds: round(engineOff.seconds, 3), eventsPerSecond: rate(events, engineOff.seconds) },
+    on: { seconds: round(engineOn.seconds, 3), eventsPerSecond: rate(events, engineOn.seconds) },
+    /** Throughput lost to checkpointing, % of the throughput without. */
+    overheadPercent: round((1 - engineOff.seconds / engineOn.seconds) * 100, 1),
+    loop: { seconds: round(loop.seconds, 3), eventsPerSecond: rate(events, loop.seconds) },
+    checkpoints: {
+      completed: engineOn.checkpoints.length,
+      failed: engineOn.failedCheckpoints,
+      durationMs: { p50: quantile(durations, 0.5), max: durations.at(-1) ?? 0 },
+      sizeBytes: { p50: quantile(sizes, 0.5), max: sizes.at(-1) ?? 0 },
+      /** Longest event-loop stall: the synchronous snapshot blocks the one task thread. */
+      maxStallMs: round(engineOn.maxStallMs, 1),
+      maxStallWithoutCheckpointsMs: round(engineOff.maxStallMs, 1),
+    },
+    recovery,
+    windows: loop.totals.windows,
+    totalCount: loop.totals.count,
+    checksum: loop.totals.checksum,
+    machine: machine(),
+    node: process.version,
+    commit: gitCommit(),
+    date: new Date().toISOString().slice(0, 10),
+  };
+  log(`  loop:  ${result.loop.eventsPerSecond.toLocaleString('en')} events/s`);
+  log(`  overhead of checkpoints: ${result.overheadPercent}% (target <= 10%)`);
+  log(
+    `  checkpoints: ${result.checkpoints.completed} completed, duration p50 ${result.checkpoints.durationMs.p50} ms, max ${result.checkpoints.durationMs.max} ms; size p50 ${mb(result.checkpoints.sizeBytes.p50)} MB, max ${mb(result.checkpoints.sizeBytes.max)} MB; longest stall ${result.checkpoints.maxStallMs} ms (${result.checkpoints.maxStallWithoutCheckpointsMs} ms without)`,
+  );
+  log(
+    `  recovery of ${mb(recovery.checkpointBytes)} MB: ${recovery.killToProcessingMs} ms from kill -9 to processing (${recovery.killToJobLoadedMs} ms to load the job, ${recovery.loadedToProcessingMs} ms to restore; target < 2000 ms)`,
+  );
+  if (!values['no-save']) {
+    mkdirSync(RESULTS, { recursive: true });
+    const file = `${RESULTS}checkpoint-${result.date}.json`;
+    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    log(`  saved ${file}`);
+  }
+  if (values.json) console.log(JSON.stringify(result));
+  return 0;
+}
+
+function parseOptions(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      events: { type: 'string' },
+      keys: { type: 'string' },
+      interval: { type: 'string' },
+      json: { type: 'boolean' },
+      'no-save': { type: 'boolean' },
+    },
+  });
+  return {
+    values,
+    events: wholeNumber('--events', values.events, DEFAULT_EVENTS),
+    keys: wholeNumber('--keys', values.keys, DEFAULT_KEYS),
+    interval: wholeNumber('--interval', values.interval, DEFAULT_INTERVAL),
+  };
+}
+
+function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+function rate(events: number, seconds: number): number {
+  return Math.round(events / seconds);
+}
+
+function mb(bytes: number): number {
+  return round(bytes / 1e6, 1);
+}
+
+function machine() {
+  const cpu = cpus();
+  return {
+    cpu: cpu[0]?.model.trim() ?? 'unknown',
+    cores: cpu.length,
+    memoryGb: round(totalmem() / 2 ** 30, 1),
+    os: `${osType()} ${release()}`,
+  };
+}
+
+function gitCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+function wholeNumber(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text.replaceAll('_', ''));
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new Error(`${name} must be a whole number >= 1, got '${text}'`);
+  return value;
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
