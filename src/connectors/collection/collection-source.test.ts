@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   drain,
@@ -5,6 +6,7 @@ import {
   FakeReaderContext,
   FakeReaderOutput,
   readAll,
+  replayAcrossSnapshot,
 } from '../common/testing.js';
 import { CollectionSource } from './collection-source.js';
 import type { CollectionSplit } from './collection-split.js';
@@ -65,6 +67,55 @@ describe('CollectionSource', () => {
     second.notifyNoMoreSplits();
     const rest = await drain(second);
     expect([...output.records, ...rest.records]).toEqual(range(3000));
+  });
+
+  it('resumes exactly once after a snapshot at any point, at any restored parallelism', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 4000 }),
+        fc.boolean(),
+        fc.array(fc.nat(3), { maxLength: 6 }),
+        fc.array(fc.nat(3), { maxLength: 3 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.array(fc.nat(3), { maxLength: 2 }),
+        async (n, asArray, before, after, restoredParallelism, deal) => {
+          const items = range(n).map((i) => `e${i}`);
+          const iterable: Iterable<string> = asArray ? items : { [Symbol.iterator]: () => items.values() };
+          const result = await replayAcrossSnapshot(() => new CollectionSource(iterable), {
+            parallelism: 1,
+            before,
+            after,
+            restoredParallelism,
+            deal,
+          });
+          expect(result.actual).toEqual(result.expected);
+          expect(result.expected.get('collection-0') ?? []).toEqual(items);
+          expect(result.snapshotChanged).toBe(false);
+          expect(result.unattributed).toBe(0);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('restores an enumerator that hands out only the split it had not assigned', () => {
+    const source = new CollectionSource([1, 2]);
+    const before = source.createEnumerator(new FakeEnumeratorContext<CollectionSplit>(1));
+    const unassigned = before.snapshotState(1);
+    before.handleSplitRequest(0);
+    const assigned = before.snapshotState(2);
+    for (const [state, splits] of [
+      [unassigned, [{ id: 'collection-0', offset: 0 }]],
+      [assigned, []],
+    ] as const) {
+      const context = new FakeEnumeratorContext<CollectionSplit>(1);
+      const restored = source.restoreEnumerator(context, state);
+      restored.start();
+      restored.handleSplitRequest(0);
+      restored.handleSplitRequest(0);
+      expect(context.assignments.map((a) => a.split)).toEqual(splits);
+      expect([...context.noMoreSplits]).toEqual([0]);
+    }
   });
 
   it('emits through a per-split output and releases it at the end', async () => {

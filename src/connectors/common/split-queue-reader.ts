@@ -6,7 +6,9 @@
  *
  * Subclasses implement only how to read a bounded amount from the current split
  * (`pollSplit`). The base keeps the current split as a private mutable copy whose position
- * fields the subclass advances, so `snapshotState` is just a copy of it and the queue.
+ * fields the subclass advances, so `snapshotState` is just a copy of it and the queue. The
+ * copies are deep (splits are plain data), so neither a caller's split nor a snapshot shares
+ * anything, such as a format's state object, that later reading could change.
  */
 import type {
   InputStatus,
@@ -69,7 +71,7 @@ export abstract class SplitQueueReader<T, S extends SourceSplit> implements Sour
 
   addSplits(splits: S[]): void {
     // Copies, because the reader advances positions in place and the caller's objects are checkpoint data.
-    for (const split of splits) this.queue.push({ ...split });
+    for (const split of splits) this.queue.push(structuredClone(split));
     this.requestPending = false;
     this.splitsChanged.signal();
   }
@@ -80,10 +82,11 @@ export abstract class SplitQueueReader<T, S extends SourceSplit> implements Sour
     this.splitsChanged.signal();
   }
 
+  /** The current split at its position (the next record to emit), then the queued ones. */
   snapshotState(_checkpointId: number): S[] {
     if (this.current !== undefined) this.beforeSnapshot(this.current);
-    const splits = this.current === undefined ? [] : [{ ...this.current }];
-    for (const split of this.queue) splits.push({ ...split });
+    const splits = this.current === undefined ? [] : [structuredClone(this.current)];
+    for (const split of this.queue) splits.push(structuredClone(split));
     return splits;
   }
 

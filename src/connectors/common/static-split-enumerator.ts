@@ -21,7 +21,7 @@ export class StaticSplitEnumerator<S extends SourceSplit>
     private readonly context: SplitEnumeratorContext<S>,
     splits: readonly S[],
   ) {
-    this.pending = splits.map((s) => ({ ...s }));
+    this.pending = splits.map((s) => structuredClone(s));
   }
 
   start(): void {}
@@ -33,13 +33,13 @@ export class StaticSplitEnumerator<S extends SourceSplit>
   }
 
   addSplitsBack(splits: S[]): void {
-    this.pending.unshift(...splits.map((s) => ({ ...s })));
+    this.pending.unshift(...splits.map((s) => structuredClone(s)));
   }
 
   addReader(): void {}
 
   snapshotState(_checkpointId: number): StaticEnumeratorState<S> {
-    return { pending: this.pending.map((s) => ({ ...s })) };
+    return { pending: this.pending.map((s) => structuredClone(s)) };
   }
 
   close(): void {}

@@ -6,6 +6,7 @@ import {
   FakeReaderContext,
   FakeReaderOutput,
   readAll,
+  replayAcrossSnapshot,
 } from '../common/testing.js';
 import { DataGeneratorSource } from './datagen-source.js';
 import { createGeneratorSplits, type DataGeneratorSplit } from './datagen-split.js';
@@ -94,6 +95,53 @@ describe('DataGeneratorSource', () => {
     expect(snapshot.map((s) => s.id)).toEqual(['datagen-0', 'datagen-1']);
     const tail = await drain(readerWith(source, snapshot));
     expect([...head.records, ...tail.records]).toEqual(Array.from({ length: 5000 }, (_, i) => gen(i)));
+  });
+
+  it('resumes exactly once after a snapshot at any point, at another parallelism too', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 3000 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.nat(7), { maxLength: 10 }),
+        fc.array(fc.nat(7), { maxLength: 4 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.nat(7), { maxLength: 4 }),
+        async (count, parallelism, before, after, restoredParallelism, deal) => {
+          const result = await replayAcrossSnapshot(() => new DataGeneratorSource(gen, count), {
+            parallelism,
+            before,
+            after,
+            restoredParallelism,
+            deal,
+          });
+          expect(result.actual).toEqual(result.expected);
+          const all = [...result.expected.values()].flat().map((r) => r.id);
+          expect(all.sort((a, b) => a - b)).toEqual(Array.from({ length: count }, (_, i) => i));
+          expect(result.snapshotChanged).toBe(false);
+          expect(result.unattributed).toBe(0);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('restores an enumerator that hands out only the splits it had not assigned', () => {
+    const source = new DataGeneratorSource(gen, 90);
+    const context = new FakeEnumeratorContext<DataGeneratorSplit>(3);
+    const enumerator = source.createEnumerator(context);
+    enumerator.handleSplitRequest(2);
+    const state = enumerator.snapshotState(1);
+    // Handing out more afterwards must not change the state already taken.
+    enumerator.handleSplitRequest(0);
+    const restoredContext = new FakeEnumeratorContext<DataGeneratorSplit>(2);
+    const restored = source.restoreEnumerator(restoredContext, state);
+    restored.start();
+    for (const subtask of [1, 0, 1]) restored.handleSplitRequest(subtask);
+    expect(restoredContext.assignments.map((a) => [a.split.id, a.subtask])).toEqual([
+      ['datagen-1', 1],
+      ['datagen-2', 0],
+    ]);
+    expect([...restoredContext.noMoreSplits]).toEqual([1]);
   });
 
   it('holds each reader to its share of the rate without blocking', () => {

@@ -21,7 +21,7 @@ export class FileEnumerator implements SplitEnumerator<FileSplit, FileEnumerator
     private readonly monitorIntervalMs: number | undefined,
     restored?: FileEnumeratorState,
   ) {
-    this.pending = restored ? restored.pending.map((s) => ({ ...s })) : [];
+    this.pending = restored ? restored.pending.map((s) => structuredClone(s)) : [];
     this.seen = new Set(restored?.seen ?? []);
     if (restored === undefined) this.addFiles(listFilesSync(paths));
   }
@@ -43,14 +43,14 @@ export class FileEnumerator implements SplitEnumerator<FileSplit, FileEnumerator
   }
 
   addSplitsBack(splits: FileSplit[]): void {
-    this.pending.unshift(...splits.map((s) => ({ ...s })));
+    this.pending.unshift(...splits.map((s) => structuredClone(s)));
     this.serveWaiting();
   }
 
   addReader(): void {}
 
   snapshotState(_checkpointId: number): FileEnumeratorState {
-    return { pending: this.pending.map((s) => ({ ...s })), seen: [...this.seen] };
+    return { pending: this.pending.map((s) => structuredClone(s)), seen: [...this.seen] };
   }
 
   close(): void {}

@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,12 +10,14 @@ import {
   FakeReaderContext,
   FakeReaderOutput,
   readAll,
+  replayAcrossSnapshot,
 } from '../common/testing.js';
 import { CsvFormat } from './csv-format.js';
+import { formatCsvRecord } from './csv-parser.js';
 import type { FileSplit } from './file-split.js';
 import { FileSource } from './file-source.js';
 import { NdjsonFormat } from './ndjson-format.js';
-import type { RecordFormat } from './record-format.js';
+import { BaseFormat, type LineDecoder, type RecordFormat } from './record-format.js';
 import { TextLineFormat } from './text-line-format.js';
 
 let dir: string;
@@ -96,6 +99,113 @@ describe('FileSource', () => {
       const tail = (await drain(reader(makeFormat(), [snapshot], 5))).records;
       expect([...head.records, ...tail]).toEqual(full);
     }
+  });
+
+  it('resumes exactly once after a snapshot at any point, at another parallelism too', async () => {
+    const unit = fc.constantFrom('a', 'b', ' ', 'é', '€', '😀', ',', '"');
+    const text = fc.record({
+      kind: fc.constant('text' as const),
+      lines: fc.array(fc.string({ unit, maxLength: 12 }), { maxLength: 40 }),
+      crlf: fc.boolean(),
+      finalNewline: fc.boolean(),
+    });
+    const csv = fc.record({
+      kind: fc.constant('csv' as const),
+      rows: fc.array(
+        fc.tuple(
+          fc.string({ unit, maxLength: 6 }),
+          fc.string({ unit: fc.constantFrom('x', '\n', '"', ','), maxLength: 4 }),
+        ),
+        {
+          maxLength: 30,
+        },
+      ),
+    });
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(text, csv),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.array(fc.nat(5), { maxLength: 30 }),
+        fc.array(fc.nat(5), { maxLength: 5 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.array(fc.nat(5), { maxLength: 4 }),
+        async (content, files, chunkSize, parallelism, before, after, restoredParallelism, deal) => {
+          const runDir = join(dir, `run-${run++}`);
+          mkdirSync(runDir);
+          const expected: unknown[][] = [];
+          for (let f = 0; f < files; f++) {
+            let body: string;
+            if (content.kind === 'text') {
+              // Each file gets a different share of the lines, so files differ in length.
+              const lines = content.lines.slice(f);
+              body = lines.join(content.crlf ? '\r\n' : '\n');
+              if (content.finalNewline && lines.length > 0) body += '\n';
+              // Without a final line break, a last empty line leaves no trace in the file.
+              const ambiguous = !content.finalNewline && lines[lines.length - 1] === '';
+              expected.push(ambiguous ? lines.slice(0, -1) : lines);
+            } else {
+              const rows = content.rows.slice(f);
+              body = ['h1,h2', ...rows.map((r) => formatCsvRecord(r))].join('\n') + '\n';
+              expected.push(rows.map(([h1, h2]) => ({ h1, h2 })));
+            }
+            writeFileSync(join(runDir, `f${f}`), body);
+          }
+          const makeFormat = (): RecordFormat<unknown> =>
+            content.kind === 'text' ? new TextLineFormat() : new CsvFormat();
+          const result = await replayAcrossSnapshot(
+            () => FileSource.forRecordFormat(makeFormat(), runDir).withChunkSize(chunkSize).build(),
+            { parallelism, before, after, restoredParallelism, deal },
+          );
+          expect(result.actual).toEqual(result.expected);
+          for (let f = 0; f < files; f++) {
+            expect(result.expected.get(join(runDir, `f${f}`)) ?? []).toEqual(expected[f]);
+          }
+          expect(result.snapshotChanged).toBe(false);
+          expect(result.unattributed).toBe(0);
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
+  it('snapshots a copy of the format state that later reading does not change', async () => {
+    // A format that numbers lines in a state object it keeps mutating, and hands out as its snapshot.
+    class NumberedLines extends BaseFormat<string> {
+      readonly name = 'numbered';
+      constructor() {
+        super('NumberedLines');
+      }
+      createDecoder(_path: string, restored: unknown): LineDecoder<string> {
+        const state = (restored as { count: number } | undefined) ?? { count: 0 };
+        return {
+          decode: (line) => `${++state.count}:${line}`,
+          finish() {},
+          reset() {},
+          snapshot: () => state,
+        };
+      }
+    }
+    const path = write('n.txt', Array.from({ length: 3000 }, (_, i) => `l${i}`).join('\n'));
+    const first = reader(new NumberedLines(), [split(path)], 64);
+    const head = new FakeReaderOutput<string>();
+    while (head.records.length === 0) {
+      if (first.pollNext(head) === 'nothing-available') await first.isAvailable();
+    }
+    const snapshot = first.snapshotState(1);
+    const emitted = [...head.records];
+    const copy = structuredClone(snapshot);
+    // Reading on (lost in a crash) advances the format's live state.
+    for (let i = 0; i < 5; i++) {
+      if (first.pollNext(head) === 'nothing-available') await first.isAvailable();
+    }
+    expect(head.records.length).toBeGreaterThan(emitted.length);
+    expect(snapshot).toEqual(copy);
+    await first.close();
+    const tail = (await drain(reader(new NumberedLines(), snapshot))).records;
+    expect([...emitted, ...tail]).toEqual(Array.from({ length: 3000 }, (_, i) => `${i + 1}:l${i}`));
   });
 
   it('fails on a malformed line with file, line number and the fix, by default', async () => {
@@ -185,5 +295,35 @@ describe('FileEnumerator', () => {
     await restoredContext.runAsyncCalls();
     restored.handleSplitRequest(0);
     expect(restoredContext.assignments.map((x) => x.split.path)).toEqual([c]);
+  });
+
+  it('when monitoring, restores pending files and never rediscovers the files it had seen', async () => {
+    const a = write('a', '1\n');
+    const b = write('b', '2\n');
+    const source = FileSource.forRecordFormat(new TextLineFormat(), dir).monitorContinuously(50).build();
+    const enumerator = source.createEnumerator(new FakeEnumeratorContext<FileSplit>(2));
+    enumerator.start();
+    enumerator.handleSplitRequest(0);
+    const c = write('c', '3\n');
+    const state = enumerator.snapshotState(1);
+    expect(state).toEqual({ pending: [split(b)], seen: [a, b] });
+    // Discovery after the snapshot belongs to the lost attempt; the restored one finds c again.
+    await (enumerator as unknown as { context: FakeEnumeratorContext<FileSplit> }).context.runAsyncCalls();
+    expect(state.seen).toEqual([a, b]);
+
+    const context = new FakeEnumeratorContext<FileSplit>(2);
+    const restored = source.restoreEnumerator(context, state);
+    restored.start();
+    restored.handleSplitRequest(1);
+    restored.handleSplitRequest(0);
+    expect(context.assignments).toEqual([{ split: split(b), subtask: 1 }]);
+    await context.runAsyncCalls();
+    await context.runAsyncCalls();
+    expect(context.assignments.map((x) => [x.split.path, x.subtask])).toEqual([
+      [b, 1],
+      [c, 0],
+    ]);
+    expect(restored.snapshotState(2)).toEqual({ pending: [], seen: [a, b, c] });
+    expect(context.noMoreSplits.size).toBe(0);
   });
 });
