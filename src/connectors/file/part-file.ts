@@ -72,7 +72,10 @@ export class PartFile implements PartFileInfo {
     };
   }
 
-  /** Closes without committing; the hidden file stays behind for recovery to deal with. */
+  /**
+   * Closes without committing and without writing what is buffered; the hidden file stays
+   * behind for recovery or clean-up. Only `flush`, `sync` and `closeForCommit` write.
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;

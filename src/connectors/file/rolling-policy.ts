@@ -19,7 +19,9 @@ export interface PartFileInfo {
 /**
  * Decides when to roll. The sink asks `shouldRollOnEvent` and `shouldRollOnProcessingTime`
  * before writing each record, and `shouldRollOnCheckpoint` and `shouldRollOnProcessingTime` when a
- * checkpoint prepares its commit.
+ * checkpoint prepares its commit. There is no timer besides: a part that times out between two
+ * records rolls at the next record or checkpoint, which changes nothing about when it becomes
+ * visible, because only a checkpoint (or the end of input) commits.
  */
 export interface RollingPolicy {
   shouldRollOnCheckpoint(part: PartFileInfo): boolean;
