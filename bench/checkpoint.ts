@@ -281,8 +281,20 @@ class Child {
   }
 }
 
-/** The newest complete checkpoint under `dir` (one with `_metadata`), with its size and time. */
-function newestCheckpoint(dir: string): { path: string; bytes: number; completedAt: number } | undefined {
+/** The highest `chk-<n>` id under `dir`, complete or not; 0 if there is none. */
+function highestCheckpointId(dir: string): number {
+  let id = 0;
+  for (const job of safeReaddir(dir)) {
+    for (const name of safeReaddir(join(dir, job))) {
+      const match = /^chk-(\d+)$/.exec(name);
+      if (match !== null) id = Math.max(id, Number(match[1]));
+    }
+  }
+  return id;
+}
+
+/** The newest complete checkpoint under `dir` (one with `_metadata`), with its id and size. */
+function newestCheckpoint(dir: string): { id: number; path: string; bytes: number } | undefined {
   let best: { id: number; path: string } | undefined;
   for (const job of safeReaddir(dir)) {
     for (const name of safeReaddir(join(dir, job))) {
@@ -296,7 +308,7 @@ function newestCheckpoint(dir: string): { path: string; bytes: number; completed
   try {
     let bytes = 0;
     for (const file of readdirSync(best.path)) bytes += statSync(join(best.path, file)).size;
-    return { path: best.path, bytes, completedAt: statSync(join(best.path, '_metadata')).mtimeMs };
+    return { ...best, bytes };
   } catch {
     return undefined; // pruned while we looked
   }
@@ -333,11 +345,13 @@ async function measureRecovery(
     const first = new Child([...args, ...jobArgs]);
     let checkpoint: ReturnType<typeof newestCheckpoint>;
     try {
-      const filled = Number((await first.line('filled', deadline)).text.split(' ')[1]);
-      // A checkpoint that completed after the state was full holds all of it.
+      await first.line('filled', deadline);
+      // The checkpoint in flight when the state filled up may have been snapshot before; the
+      // one after it (at most one runs at a time) was triggered later and holds all the state.
+      const after = highestCheckpointId(dir) + 2;
       for (;;) {
         checkpoint = newestCheckpoint(dir);
-        if (checkpoint !== undefined && checkpoint.completedAt > filled) break;
+        if (checkpoint !== undefined && checkpoint.id >= after) break;
         if (Date.now() > deadline) throw new Error('no checkpoint of the full state completed in time');
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
