@@ -19,6 +19,8 @@ export {
 } from './api/config.js';
 export type { JobListener } from './api/context.js';
 export {
+  type CheckpointStats,
+  type CheckpointSummary,
   JobExecutionResult,
   type JobClient,
   type JobStatus,

@@ -38,7 +38,6 @@ export class SinkOperator<T>
   /** Set for two-phase-commit sinks: the writer's committables go to this committer. */
   private commit:
     | {
-        sink: TwoPhaseCommittingSink<T, unknown>;
         writer: CommittingSinkWriter<T, unknown>;
         committer: Committer<unknown>;
       }
@@ -62,13 +61,14 @@ export class SinkOperator<T>
 
   /**
    * Commits the restored committables of this subtask again, and on subtask 0 lets the sink
-   * clean up what earlier attempts left behind.
+   * clean up what earlier attempts left behind (also after a restart that had no checkpoint
+   * to restore, whose predecessor may have left files too).
    */
   async initializeState(restored: RestoredOperatorState): Promise<void> {
     this.restored = restored;
     if (!isTwoPhaseCommittingSink(this.sink)) return;
-    const { restoredCheckpointId, subtaskIndex, attemptId } = this.setupInfo;
-    if (restoredCheckpointId === undefined) return;
+    const { restoredCheckpointId, subtaskIndex, attemptId, attemptNumber } = this.setupInfo;
+    if (restoredCheckpointId === undefined && attemptNumber === 0) return;
     const mine = (restored.get(COMMITTABLES_STATE) ?? []) as PendingCommittable[];
     const committer = this.sink.createCommitter();
     try {
@@ -105,7 +105,6 @@ export class SinkOperator<T>
     );
     if (isTwoPhaseCommittingSink(this.sink)) {
       this.commit = {
-        sink: this.sink,
         writer: this.writer as CommittingSinkWriter<T, unknown>,
         committer: this.sink.createCommitter(),
       };
@@ -146,10 +145,19 @@ export class SinkOperator<T>
     await this.commit.committer.commit(due.map((p) => p.committable));
   }
 
+  /**
+   * Commits what is left. With checkpoints, the final checkpoint has committed everything the
+   * sources produced before the job gets here; only what operators emitted while finishing
+   * remains. Without checkpoints, this is the one commit of the job.
+   */
   override async finish(): Promise<void> {
     await this.writer.flush(true);
     if (this.commit !== undefined) {
-      const committables = await this.commit.writer.prepareCommit();
+      const committables = [
+        ...this.pending.map((p) => p.committable),
+        ...(await this.commit.writer.prepareCommit()),
+      ];
+      this.pending = [];
       if (committables.length > 0) await this.commit.committer.commit(committables);
     }
   }
