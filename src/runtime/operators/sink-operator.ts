@@ -15,7 +15,6 @@ import {
   type Sink,
   type SinkWriter,
   type SinkWriterContext,
-  type TwoPhaseCommittingSink,
 } from '../../types/sink.js';
 import { AbstractStreamOperator, type OneInputStreamOperator } from '../operator.js';
 import { allEntriesName, type OperatorStateSnapshot, type RestoredOperatorState } from '../snapshot.js';
