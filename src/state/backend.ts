@@ -73,6 +73,23 @@ export interface KeyedStateBackend {
   /** Number of (key, namespace) entries across all states; for tests and metrics. */
   numEntries(): number;
 
+  /**
+   * The entries of every state, restored ones not yet registered included, by key group, as
+   * plain data that {@link restoreKeyGroup} of the same kind of backend accepts. Key groups
+   * without entries are left out. Called between records, synchronously.
+   * Gotcha: the data shares objects with the live state; encode it before state is used again.
+   */
+  snapshotKeyGroups(): Map<number, unknown>;
+
+  /**
+   * Loads one key group written by {@link snapshotKeyGroups}, merged with what is there. States
+   * are registered lazily, after a restore, so entries of a state not yet registered wait for
+   * {@link getOrCreateState}, which fails with a user error if the restored kind differs. The
+   * backend owns `data` afterwards. Throws an internal error for a key group outside
+   * {@link keyGroupRange} or data that does not belong to the group.
+   */
+  restoreKeyGroup(keyGroup: number, data: unknown): void;
+
   /** Releases everything. */
   dispose(): void;
 }

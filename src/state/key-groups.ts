@@ -88,6 +88,35 @@ function stableStringify(value: unknown): string {
   return out + '}';
 }
 
+/**
+ * A key whose canonical form is `canonical`, for snapshots: state tables store canonical keys
+ * only, which keeps object keys from being retained once per state. Primitives are their own
+ * canonical form; an object key is parsed back from its canonical JSON, as plain arrays and
+ * objects with sorted properties. That is the original key (up to property order) exactly when
+ * {@link isCanonicalKeyExact} holds; callers keep the original key themselves otherwise.
+ */
+export function keyFromCanonical(canonical: CanonicalKey): unknown {
+  return typeof canonical === 'string' && canonical.startsWith(OBJECT_KEY_PREFIX)
+    ? JSON.parse(canonical.slice(OBJECT_KEY_PREFIX.length))
+    : canonical;
+}
+
+/**
+ * Whether {@link keyFromCanonical} gives `key` back from its canonical form (up to property
+ * order, and nested class instances becoming plain objects). It does not for keys holding
+ * values canonicalized as tagged strings (Dates, bigints, undefined, non-finite numbers: the
+ * tag cannot be told from a string starting with '#'), class instances, and strings that look
+ * like an object's canonical form. Cheap for primitive keys; O(length) for object keys.
+ */
+export function isCanonicalKeyExact(key: unknown, canonical: CanonicalKey): boolean {
+  if (typeof canonical !== 'string' || !canonical.startsWith(OBJECT_KEY_PREFIX)) return true;
+  if (typeof key !== 'object') return false;
+  if (key === null) return true;
+  const proto = Object.getPrototypeOf(key);
+  if (!Array.isArray(key) && proto !== Object.prototype && proto !== null) return false;
+  return !canonical.includes('"#');
+}
+
 /** MurmurHash3's 32-bit finalizer over a 32-bit integer. */
 function mix32(h: number): number {
   h ^= h >>> 16;

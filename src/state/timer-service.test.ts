@@ -136,6 +136,8 @@ describe('timer service: event time', () => {
       getCurrentKeyGroup: () => inner.getCurrentKeyGroup(),
       getOrCreateState: (d) => inner.getOrCreateState(d),
       numEntries: () => inner.numEntries(),
+      snapshotKeyGroups: () => inner.snapshotKeyGroups(),
+      restoreKeyGroup: (g, d) => inner.restoreKeyGroup(g, d),
       dispose: () => inner.dispose(),
     };
     const { manager, log } = setup(plain);

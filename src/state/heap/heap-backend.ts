@@ -26,24 +26,50 @@ import {
 } from '../key-groups.js';
 import { createHeapState } from './create-state.js';
 import { KeyContext } from './key-context.js';
+import {
+  corruptSnapshot,
+  type HeapKeyGroupSnapshot,
+  moveRows,
+  readKeyGroupSnapshot,
+  restoreRows,
+  snapshotTable,
+  ttlConversion,
+} from './snapshot.js';
 import type { HeapState } from './state-base.js';
+import { StateTable } from './state-table.js';
 import type { IncrementalCleanup } from './ttl.js';
 
 interface Registered {
   readonly kind: StateKind;
+  /** Whether the descriptor has a TTL config, i.e. values are stored wrapped with a timestamp. */
+  readonly ttl: boolean;
   readonly state: HeapState<any>;
+}
+
+/** Entries restored for a state that no descriptor has registered yet. */
+interface Restored {
+  readonly kind: StateKind;
+  readonly ttl: boolean;
+  readonly table: StateTable<unknown>;
 }
 
 /**
  * {@link KeyedStateBackend} on the JavaScript heap. Not thread-safe and never re-entrant: one
  * task thread drives it. Besides the contract it exposes {@link getCurrentCanonicalKey} so the
- * timer service does not canonicalize the key a second time.
+ * timer service does not canonicalize the key a second time. Snapshots use the format of
+ * `snapshot.ts`.
  */
 export class HeapKeyedStateBackend implements KeyedStateBackend {
   readonly maxParallelism: number;
   readonly keyGroupRange: KeyGroupRange;
   private readonly ctx: KeyContext;
   private readonly states = new Map<string, Registered>();
+  /**
+   * Restored entries waiting for their state's registration: operators register states in
+   * `open()`, after the restore. They are part of snapshots meanwhile, so a state the job does
+   * not use for a while is not lost.
+   */
+  private readonly restored = new Map<string, Restored>();
   /** Incremental cleanups configured with `runForEveryRecord`, run on each key change. */
   private perRecordCleanups: IncrementalCleanup<any>[] = [];
 
@@ -104,18 +130,27 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
   }
 
   getOrCreateState<S extends State>(descriptor: StateDescriptor<S, any>): InternalStateOf<S> {
-    const existing = this.states.get(descriptor.name);
+    const name = descriptor.name;
+    const existing = this.states.get(name);
     if (existing !== undefined) {
       if (existing.kind !== descriptor.kind) {
         throw userError(
           ErrorCodes.STATE_ACCESS,
-          `state "${descriptor.name}" is already registered as ${existing.kind} state and cannot be reused as ${descriptor.kind} state; give each state descriptor a unique name`,
+          `state "${name}" is already registered as ${existing.kind} state and cannot be reused as ${descriptor.kind} state; give each state descriptor a unique name`,
         );
       }
       return existing.state as unknown as InternalStateOf<S>;
     }
+    const restored = this.restored.get(name);
+    if (restored !== undefined) requireRestoredKind(name, restored.kind, descriptor.kind);
     const created = createHeapState(descriptor, this.ctx);
-    this.states.set(descriptor.name, { kind: descriptor.kind, state: created.state });
+    const ttl = descriptor.ttlConfig !== undefined;
+    this.states.set(name, { kind: descriptor.kind, ttl, state: created.state });
+    if (restored !== undefined) {
+      this.restored.delete(name);
+      const convert = ttlConversion(restored.kind, restored.ttl, ttl, this.ctx.now());
+      moveRows(restored.table, created.state.table, convert);
+    }
     if (created.perRecordCleanup !== undefined) this.perRecordCleanups.push(created.perRecordCleanup);
     return created.state as unknown as InternalStateOf<S>;
   }
@@ -123,18 +158,71 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
   numEntries(): number {
     let total = 0;
     for (const { state } of this.states.values()) total += state.table.size;
+    for (const { table } of this.restored.values()) total += table.size;
     return total;
+  }
+
+  snapshotKeyGroups(): Map<number, HeapKeyGroupSnapshot> {
+    const groups = new Map<number, HeapKeyGroupSnapshot>();
+    const maxParallelism = this.maxParallelism;
+    for (const [name, { kind, ttl, state }] of this.states) {
+      snapshotTable(groups, name, kind, ttl, state.table, maxParallelism);
+    }
+    for (const [name, { kind, ttl, table }] of this.restored) {
+      snapshotTable(groups, name, kind, ttl, table, maxParallelism);
+    }
+    return groups;
+  }
+
+  restoreKeyGroup(keyGroup: number, data: unknown): void {
+    const { start, end } = this.keyGroupRange;
+    if (!Number.isInteger(keyGroup) || keyGroup < start || keyGroup > end) {
+      throw corruptSnapshot(
+        `key group ${keyGroup} was assigned to a subtask with key group range ${start}..${end}`,
+      );
+    }
+    const now = this.ctx.now();
+    for (const snapshot of readKeyGroupSnapshot(data)) {
+      const { name, kind } = snapshot;
+      const registered = this.states.get(name);
+      if (registered !== undefined) {
+        requireRestoredKind(name, kind, registered.kind);
+        const convert = ttlConversion(kind, snapshot.ttl, registered.ttl, now);
+        restoreRows(registered.state.table, snapshot.rows, keyGroup, this.maxParallelism, convert);
+        continue;
+      }
+      let restored = this.restored.get(name);
+      if (restored === undefined) {
+        restored = { kind, ttl: snapshot.ttl, table: new StateTable<unknown>(this.ctx) };
+        this.restored.set(name, restored);
+      } else if (restored.kind !== kind) {
+        throw corruptSnapshot(`state "${name}" was restored both as ${restored.kind} and as ${kind} state`);
+      }
+      const convert = ttlConversion(kind, snapshot.ttl, restored.ttl, now);
+      restoreRows(restored.table, snapshot.rows, keyGroup, this.maxParallelism, convert);
+    }
   }
 
   dispose(): void {
     for (const { state } of this.states.values()) state.table.clearAll();
     this.states.clear();
+    this.restored.clear();
     this.perRecordCleanups = [];
     const ctx = this.ctx;
     ctx.hasKey = false;
     ctx.key = undefined;
     ctx.keyGroup = -1;
     ctx.epoch++;
+  }
+}
+
+/** Rejects registering restored state as another kind: its stored values would not fit. */
+function requireRestoredKind(name: string, restored: StateKind, registered: StateKind): void {
+  if (restored !== registered) {
+    throw userError(
+      ErrorCodes.STATE_ACCESS,
+      `state "${name}" was restored as ${restored} state but is registered as ${registered} state; keep the kind of a state when changing a job, or give the new state a new name`,
+    );
   }
 }
 

@@ -7,7 +7,7 @@
  * Gotcha: an entry whose value becomes empty must be removed with {@link StateTable.remove}, and
  * a row with no namespaces left is dropped, so `size` is exact and nothing leaks.
  */
-import type { CanonicalKey } from '../key-groups.js';
+import { type CanonicalKey, isCanonicalKeyExact, keyFromCanonical } from '../key-groups.js';
 import type { KeyContext } from './key-context.js';
 
 /** A namespace's key inside a row, as `namespaceKeyOf` returns it. */
@@ -80,13 +80,22 @@ export class Row<V> {
   }
 }
 
-/** Entries of one state, with the current key's row cached. */
+/**
+ * Entries of one state, with the current key's row cached.
+ *
+ * Rows are stored by canonical key, but a snapshot needs the key the selector returned, so that
+ * restored timers and `getCurrentKey()` see it, not a canonical string. Most keys can be parsed
+ * back from their canonical form (`keyFromCanonical`); only the others are kept, in
+ * `originals`, so plain keys cost no memory beyond their row.
+ */
 export class StateTable<V> {
   readonly rows = new Map<CanonicalKey, Row<V>>();
   /** Number of (key, namespace) entries. */
   size = 0;
   private row: Row<V> | undefined = undefined;
   private rowEpoch = -1;
+  /** Keys that `keyFromCanonical` would not give back exactly, by canonical key. */
+  private originals: Map<CanonicalKey, unknown> | undefined = undefined;
 
   constructor(private readonly ctx: KeyContext) {}
 
@@ -111,8 +120,10 @@ export class StateTable<V> {
   put(ns: NamespaceKey, value: V): void {
     const row = this.currentRow();
     if (row === undefined) {
+      const ctx = this.ctx;
       const created = new Row(ns, value);
-      this.rows.set(this.ctx.canonical, created);
+      this.rows.set(ctx.canonical, created);
+      if (!isCanonicalKeyExact(ctx.key, ctx.canonical)) this.keepOriginal(ctx.canonical, ctx.key);
       this.row = created;
       this.size++;
     } else if (row.set(ns, value)) {
@@ -129,6 +140,7 @@ export class StateTable<V> {
       this.size--;
       if (row.size === 0) {
         this.rows.delete(this.ctx.canonical);
+        this.originals?.delete(this.ctx.canonical);
         this.row = undefined;
       }
     }
@@ -144,13 +156,42 @@ export class StateTable<V> {
     this.size--;
     if (row.size === 0 && this.rows.get(key) === row) {
       this.rows.delete(key);
+      this.originals?.delete(key);
       this.rowEpoch = -1;
     }
+  }
+
+  /**
+   * Stores an entry of any key, as a restore does; an entry already there is replaced. Forgets
+   * the cached row, because the current key's row may have just been created.
+   */
+  restore(canonical: CanonicalKey, key: unknown, ns: NamespaceKey, value: V): void {
+    const row = this.rows.get(canonical);
+    if (row === undefined) {
+      this.rows.set(canonical, new Row(ns, value));
+      if (!isCanonicalKeyExact(key, canonical)) this.keepOriginal(canonical, key);
+      this.size++;
+    } else if (row.set(ns, value)) {
+      this.size++;
+    }
+    this.rowEpoch = -1;
+  }
+
+  /** The key of a row as the key selector returned it (up to property order). */
+  originalKey(canonical: CanonicalKey): unknown {
+    const original = this.originals?.get(canonical);
+    return original !== undefined ? original : keyFromCanonical(canonical);
+  }
+
+  private keepOriginal(canonical: CanonicalKey, key: unknown): void {
+    if (this.originals === undefined) this.originals = new Map();
+    this.originals.set(canonical, key);
   }
 
   /** Drops every entry. */
   clearAll(): void {
     this.rows.clear();
+    this.originals = undefined;
     this.size = 0;
     this.row = undefined;
     this.rowEpoch = -1;

@@ -1,0 +1,166 @@
+/**
+ * The snapshot format of the heap backend. A key group's data lists every state with entries
+ * in that group: its name, its kind, whether its values carry TTL timestamps, and its rows.
+ * Values are written as the states hold them (TTL wrappers included, so expiry survives a
+ * restore; map state as its slot map), which the codec encodes without help. Each row holds
+ * the key the selector returned (see `StateTable.originalKey`), not the canonical string of an
+ * object key, so keys come back as they went in.
+ */
+import { ErrorCodes, WeirError } from '../../types/errors.js';
+import type { StateKind } from '../../types/state.js';
+import { type CanonicalKey, canonicalKey, keyGroupOfCanonical } from '../key-groups.js';
+import type { NamespaceKey, Row, StateTable } from './state-table.js';
+import type { TtlValue } from './ttl.js';
+
+/** One state's entries in one key group. */
+export interface StateGroupSnapshot {
+  readonly name: string;
+  readonly kind: StateKind;
+  /** Whether values are TTL-wrapped (`{ v, ts }`, per element for lists, per slot for maps). */
+  readonly ttl: boolean;
+  /** Per key: the original key, then namespace key and value per entry: `[key, ns0, v0, ns1, v1, …]`. */
+  readonly rows: unknown[][];
+}
+
+/** What the heap backend writes for one key group. */
+export type HeapKeyGroupSnapshot = StateGroupSnapshot[];
+
+/** Turns a stored value of a TTL state into one of a state without TTL, or the reverse. */
+type Convert = (value: any) => unknown;
+
+/** The error for snapshot data that cannot have been written by this backend. */
+export function corruptSnapshot(message: string): WeirError {
+  return new WeirError(ErrorCodes.INTERNAL, `keyed state snapshot: ${message}`, { domain: 'internal' });
+}
+
+/** Adds one state's rows to `groups`, split by key group. */
+export function snapshotTable(
+  groups: Map<number, HeapKeyGroupSnapshot>,
+  name: string,
+  kind: StateKind,
+  ttl: boolean,
+  table: StateTable<unknown>,
+  maxParallelism: number,
+): void {
+  const byGroup = new Map<number, unknown[][]>();
+  for (const [canonical, row] of table.rows) {
+    const keyGroup = keyGroupOfCanonical(canonical, maxParallelism);
+    let rows = byGroup.get(keyGroup);
+    if (rows === undefined) {
+      rows = [];
+      byGroup.set(keyGroup, rows);
+    }
+    rows.push(rowData(table.originalKey(canonical), row));
+  }
+  for (const [keyGroup, rows] of byGroup) {
+    let states = groups.get(keyGroup);
+    if (states === undefined) {
+      states = [];
+      groups.set(keyGroup, states);
+    }
+    states.push({ name, kind, ttl, rows });
+  }
+}
+
+function rowData(key: unknown, row: Row<unknown>): unknown[] {
+  const out: unknown[] = [key];
+  if (row.map === undefined) out.push(row.ns, row.value);
+  else for (const [ns, value] of row.map) out.push(ns, value);
+  return out;
+}
+
+/** Checks the shape of one key group's data, so corrupt input fails here and not mid-restore. */
+export function readKeyGroupSnapshot(data: unknown): HeapKeyGroupSnapshot {
+  if (!Array.isArray(data)) throw corruptSnapshot('key group data is not a list of states');
+  for (const state of data as Partial<StateGroupSnapshot>[]) {
+    if (
+      typeof state !== 'object' ||
+      state === null ||
+      typeof state.name !== 'string' ||
+      typeof state.kind !== 'string' ||
+      !Array.isArray(state.rows)
+    ) {
+      throw corruptSnapshot('a state entry lacks its name, kind or rows');
+    }
+  }
+  return data as HeapKeyGroupSnapshot;
+}
+
+/**
+ * Stores restored rows of `keyGroup` into `table`, converting values when the state gained or
+ * lost its TTL. Every key must hash to `keyGroup`: anything else means the snapshot was given
+ * to the wrong subtask or `maxParallelism` changed.
+ */
+export function restoreRows(
+  table: StateTable<unknown>,
+  rows: readonly unknown[][],
+  keyGroup: number,
+  maxParallelism: number,
+  convert: Convert | undefined,
+): void {
+  for (const row of rows) {
+    if (!Array.isArray(row) || row.length < 3 || row.length % 2 === 0) {
+      throw corruptSnapshot(`a row of key group ${keyGroup} is not [key, ns, value, …]`);
+    }
+    const key = row[0];
+    const canonical: CanonicalKey = canonicalKey(key);
+    const actual = keyGroupOfCanonical(canonical, maxParallelism);
+    if (actual !== keyGroup) {
+      throw corruptSnapshot(
+        `a key of key group ${actual} was restored as part of key group ${keyGroup} (maxParallelism ${maxParallelism}); the snapshot was taken with another maxParallelism or assigned to the wrong subtask`,
+      );
+    }
+    for (let i = 1; i < row.length; i += 2) {
+      const value = row[i + 1];
+      table.restore(canonical, key, row[i] as NamespaceKey, convert === undefined ? value : convert(value));
+    }
+  }
+}
+
+/** Moves every entry of `from` into `to` (a registered state's table), converting values. */
+export function moveRows(
+  from: StateTable<unknown>,
+  to: StateTable<unknown>,
+  convert: Convert | undefined,
+): void {
+  for (const [canonical, row] of from.rows) {
+    const key = from.originalKey(canonical);
+    if (row.map === undefined) {
+      to.restore(canonical, key, row.ns, convert === undefined ? row.value : convert(row.value));
+    } else {
+      for (const [ns, value] of row.map) {
+        to.restore(canonical, key, ns, convert === undefined ? value : convert(value));
+      }
+    }
+  }
+  from.clearAll();
+}
+
+/**
+ * How to convert a stored value when a state is restored with TTL but registered without, or
+ * the reverse; undefined when nothing changes. Values gaining a TTL count as written at `now`,
+ * as Flink does when TTL is switched on for existing state.
+ */
+export function ttlConversion(
+  kind: StateKind,
+  fromTtl: boolean,
+  toTtl: boolean,
+  now: number,
+): Convert | undefined {
+  if (fromTtl === toTtl) return undefined;
+  switch (kind) {
+    case 'map':
+      // Map slots carry a timestamp either way; only a slot gaining a TTL needs a fresh one.
+      if (!toTtl) return undefined;
+      return (slots: Map<CanonicalKey, { ts: number }>) => {
+        for (const slot of slots.values()) slot.ts = now;
+        return slots;
+      };
+    case 'list':
+      return toTtl
+        ? (list: unknown[]) => list.map((v) => ({ v, ts: now }))
+        : (list: TtlValue<unknown>[]) => list.map((element) => element.v);
+    default:
+      return toTtl ? (v: unknown) => ({ v, ts: now }) : (stored: TtlValue<unknown>) => stored.v;
+  }
+}
