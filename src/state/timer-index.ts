@@ -176,6 +176,20 @@ export class TimerIndex {
       this.remove(key, timer.nsKey, timer.timestamp);
     }
   }
+
+  /** Every live timer, in no particular order; for snapshots. */
+  *values(): IterableIterator<Timer> {
+    for (const slot of this.byKey.values()) {
+      if (slot instanceof Timer) yield slot;
+      else if (Array.isArray(slot)) yield* slot;
+      else {
+        for (const inNs of slot.values()) {
+          if (inNs instanceof Timer) yield inNs;
+          else yield* inNs;
+        }
+      }
+    }
+  }
 }
 
 function addToMap(map: TimerMap, timer: Timer): void {

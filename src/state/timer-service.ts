@@ -7,12 +7,24 @@
  * Like Flink, a timer is removed before it fires, so a callback may register new timers; those
  * at or before the current watermark (or processing time) fire within the same call. A callback
  * that always re-registers its own timestamp therefore loops forever, as it would in Flink.
+ *
+ * Snapshots hold every live timer by key group (format in `timer-snapshot.ts`). A restore puts
+ * timers straight into the shared queues with their old registration order, so the global
+ * firing order survives; a service restored before any operator asked for it is a placeholder
+ * whose timers wait in the queues until `getInternalTimerService` hands it its triggerable.
  */
 import { ErrorCodes, userError } from '../types/errors.js';
 import { type KeyedStateBackend, type Namespace, namespaceKeyOf } from './backend.js';
-import { type CanonicalKey, canonicalKey } from './key-groups.js';
+import { type CanonicalKey, canonicalKey, keyGroupOfCanonical } from './key-groups.js';
 import { Timer, TimerIndex } from './timer-index.js';
 import { TimerQueue } from './timer-queue.js';
+import {
+  corruptTimers,
+  readTimerSnapshot,
+  type TimerData,
+  type TimerKeyGroupSnapshot,
+  timersByKeyGroup,
+} from './timer-snapshot.js';
 import type {
   InternalTimerService,
   ProcessingTimeScheduler,
@@ -39,10 +51,27 @@ function checkTime(time: number): void {
   }
 }
 
+/**
+ * The triggerable of a service restored from a snapshot but not yet requested. Its timers fire
+ * only if the operator never asks for the service, e.g. after a timer service was renamed;
+ * failing then beats silently dropping them.
+ */
+function unrequested(name: string): Triggerable<any> {
+  const fail = (): never => {
+    throw userError(
+      ErrorCodes.STATE_ACCESS,
+      `timers of timer service "${name}" were restored, but the operator never asked for that service; keep the timer service names of an operator when changing a job`,
+    );
+  };
+  return { onEventTime: fail, onProcessingTime: fail };
+}
+
 /** One named timer service; see {@link InternalTimerService}. */
 class HeapTimerService<N extends Namespace> implements InternalTimerService<N> {
   readonly eventIndex = new TimerIndex();
   readonly processingIndex = new TimerIndex();
+  /** False for a placeholder a restore created; `getInternalTimerService` makes it true. */
+  requested = true;
 
   constructor(
     private readonly manager: HeapTimeServiceManager,
@@ -138,8 +167,81 @@ class HeapTimeServiceManager implements TimeServiceManager {
       this.services.set(name, service);
     } else {
       service.triggerable = triggerable;
+      if (!service.requested) {
+        service.requested = true;
+        // Nothing asked the scheduler for the restored processing-time timers yet.
+        if (service.processingIndex.size > 0) this.wakeUpAtHead();
+      }
     }
     return service;
+  }
+
+  snapshotKeyGroups(): Map<number, TimerKeyGroupSnapshot> {
+    const groups = new Map<number, TimerKeyGroupSnapshot>();
+    const maxParallelism = this.backend.maxParallelism;
+    for (const [name, service] of this.services) {
+      const event = timersByKeyGroup(service.eventIndex, maxParallelism);
+      const processing = timersByKeyGroup(service.processingIndex, maxParallelism);
+      for (const keyGroup of new Set([...event.keys(), ...processing.keys()])) {
+        let services = groups.get(keyGroup);
+        if (services === undefined) {
+          services = [];
+          groups.set(keyGroup, services);
+        }
+        services.push([name, event.get(keyGroup) ?? [], processing.get(keyGroup) ?? []]);
+      }
+    }
+    return groups;
+  }
+
+  restoreKeyGroup(keyGroup: number, data: unknown): void {
+    const { start, end } = this.backend.keyGroupRange;
+    if (!Number.isInteger(keyGroup) || keyGroup < start || keyGroup > end) {
+      throw corruptTimers(
+        `key group ${keyGroup} was assigned to a subtask with key group range ${start}..${end}`,
+      );
+    }
+    for (const [name, event, processing] of readTimerSnapshot(data)) {
+      let service = this.services.get(name);
+      if (service === undefined) {
+        service = new HeapTimerService(this, unrequested(name));
+        service.requested = false;
+        this.services.set(name, service);
+      }
+      this.restoreTimers(service, service.eventIndex, this.eventQueue, event, keyGroup);
+      this.restoreTimers(service, service.processingIndex, this.processingQueue, processing, keyGroup);
+      if (service.requested && processing.length > 0) this.wakeUpAtHead();
+    }
+  }
+
+  private restoreTimers(
+    service: HeapTimerService<any>,
+    index: TimerIndex,
+    queue: TimerQueue,
+    timers: readonly TimerData[],
+    keyGroup: number,
+  ): void {
+    const maxParallelism = this.backend.maxParallelism;
+    for (const [key, namespace, timestamp, seq] of timers) {
+      const canonical = canonicalKey(key);
+      const actual = keyGroupOfCanonical(canonical, maxParallelism);
+      if (actual !== keyGroup) {
+        throw corruptTimers(
+          `a timer of key group ${actual} was restored as part of key group ${keyGroup} (maxParallelism ${maxParallelism})`,
+        );
+      }
+      const nsKey = namespaceKeyOf(namespace);
+      if (index.get(canonical, nsKey, timestamp) !== undefined) continue;
+      const timer = new Timer(key, canonical, namespace, nsKey, timestamp, seq, service);
+      index.add(timer);
+      queue.push(timer);
+      if (seq >= this.nextSeq) this.nextSeq = seq + 1;
+    }
+  }
+
+  private wakeUpAtHead(): void {
+    const head = this.processingQueue.peek();
+    if (head !== undefined) this.wakeUpAt(head.timestamp);
   }
 
   advanceWatermark(watermark: number): void {

@@ -54,6 +54,24 @@ export interface TimeServiceManager {
   /** Fires all processing-time timers with timestamp <= time. */
   onProcessingTime(time: number): void;
   currentWatermark(): number;
+
+  /**
+   * The live timers of every service, by key group, as plain data that
+   * {@link restoreKeyGroup} accepts; key groups without timers are left out. Optional so that
+   * wrappers (e.g. test harnesses) need not forward it, but a manager that keeps timers must
+   * implement both methods: `snapshotKeyedState` refuses a manager without them rather than
+   * checkpoint without its timers.
+   * Gotcha: the data shares keys and namespaces with live timers; encode it right away.
+   */
+  snapshotKeyGroups?(): Map<number, unknown>;
+
+  /**
+   * Loads one key group's timers written by {@link snapshotKeyGroups}. Services are created
+   * lazily, after a restore: timers of a service not yet requested wait for
+   * {@link getInternalTimerService}, which then also asks the scheduler to wake up for restored
+   * processing-time timers. Throws an internal error for data that does not belong to the group.
+   */
+  restoreKeyGroup?(keyGroup: number, data: unknown): void;
 }
 
 /** Builds a {@link TimeServiceManager} bound to a backend and a scheduler. */
