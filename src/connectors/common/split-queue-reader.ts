@@ -5,7 +5,10 @@
  * reader asks the enumerator for another split whenever it runs out.
  *
  * Subclasses implement only how to read a bounded amount from the current split
- * (`pollSplit`). The base keeps the current split as a private mutable copy whose position
+ * (`pollSplit`). An endless split would starve the splits queued behind it (a reader holds
+ * several after scaling in), so such a split answers `yield` and takes turns with them. Every
+ * split the reader holds gets its split output as soon as it is seen, so that a queued split
+ * holds the watermark back until it is read: otherwise its records would arrive late. The base keeps the current split as a private mutable copy whose position
  * fields the subclass advances, so `snapshotState` is just a copy of it and the queue. The
  * copies are deep (splits are plain data), so neither a caller's split nor a snapshot shares
  * anything, such as a format's state object, that later reading could change.
@@ -20,14 +23,20 @@ import type {
 } from '../../types/source.js';
 import { AVAILABLE, AvailabilitySignal } from './availability.js';
 
-/** What one `pollSplit` call achieved: read something and can go on, must wait, or finished the split. */
-export type SplitStatus = 'more' | 'waiting' | 'finished';
+/**
+ * What one `pollSplit` call achieved: read something and can go on, must wait, or finished the
+ * split; `yield` is `more` but lets the other splits of the reader have a turn first.
+ */
+export type SplitStatus = 'more' | 'yield' | 'waiting' | 'finished';
 
 /** Base class for readers that read their splits one after the other; see the module comment. */
 export abstract class SplitQueueReader<T, S extends SourceSplit> implements SourceReader<T, S> {
   private readonly queue: S[] = [];
   private current: S | undefined;
   private currentOutput: SourceOutput<T> | undefined;
+  /** Ids of the splits held whose output exists and whose `splitStarted` ran, if it has. */
+  private readonly withOutput = new Set<string>();
+  private readonly started = new Set<string>();
   private noMoreSplits = false;
   private requestPending = false;
   private readonly splitsChanged = new AvailabilitySignal();
@@ -48,14 +57,32 @@ export abstract class SplitQueueReader<T, S extends SourceSplit> implements Sour
       }
       this.current = next;
       this.currentOutput = output.createOutputForSplit(next.id);
-      this.splitStarted(next);
+      if (!this.started.has(next.id)) {
+        this.started.add(next.id);
+        this.splitStarted(next);
+      }
+    }
+    for (const split of this.queue) {
+      if (this.withOutput.has(split.id)) continue;
+      this.withOutput.add(split.id);
+      output.createOutputForSplit(split.id);
     }
     const status = this.pollSplit(this.current, this.currentOutput!);
     if (status === 'more') return 'more-available';
+    if (status === 'yield') {
+      if (this.queue.length > 0) {
+        this.queue.push(this.current);
+        this.current = undefined;
+        this.currentOutput = undefined;
+      }
+      return 'more-available';
+    }
     if (status === 'waiting') return 'nothing-available';
     const finished = this.current;
     this.current = undefined;
     this.currentOutput = undefined;
+    this.withOutput.delete(finished.id);
+    this.started.delete(finished.id);
     output.releaseOutputForSplit(finished.id);
     this.splitFinished(finished);
     if (this.queue.length === 0 && !this.noMoreSplits) this.requestSplit();

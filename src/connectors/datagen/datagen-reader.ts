@@ -50,7 +50,9 @@ export class DataGeneratorReader<T> extends SplitQueueReader<T, DataGeneratorSpl
       // Advanced per record so that a throwing generator leaves an exact position behind.
       split.next = index;
     }
-    return split.next >= end ? 'finished' : 'more';
+    if (split.next >= end) return 'finished';
+    // An endless split never finishes: it must take turns with the reader's other splits.
+    return split.end === null ? 'yield' : 'more';
   }
 
   protected override splitAvailable(): Promise<void> {
