@@ -8,8 +8,10 @@
  * (`pollSplit`). An endless split would starve the splits queued behind it (a reader holds
  * several after scaling in), so such a split answers `yield` and takes turns with them. Every
  * split the reader holds gets its split output as soon as it is seen, so that a queued split
- * holds the watermark back until it is read: otherwise its records would arrive late. The base keeps the current split as a private mutable copy whose position
- * fields the subclass advances, so `snapshotState` is just a copy of it and the queue. The
+ * holds the watermark back until it is read: otherwise its records would arrive late.
+ *
+ * The base keeps the current split as a private mutable copy whose position fields the subclass
+ * advances, so `snapshotState` is just a copy of it and the queue. The
  * copies are deep (splits are plain data), so neither a caller's split nor a snapshot shares
  * anything, such as a format's state object, that later reading could change.
  */
@@ -34,8 +36,9 @@ export abstract class SplitQueueReader<T, S extends SourceSplit> implements Sour
   private readonly queue: S[] = [];
   private current: S | undefined;
   private currentOutput: SourceOutput<T> | undefined;
-  /** Ids of the splits held whose output exists and whose `splitStarted` ran, if it has. */
+  /** Ids of the held splits whose split output was created. */
   private readonly withOutput = new Set<string>();
+  /** Ids of the held splits whose `splitStarted` ran (once, however often they take turns). */
   private readonly started = new Set<string>();
   private noMoreSplits = false;
   private requestPending = false;
