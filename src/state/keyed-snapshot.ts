@@ -26,21 +26,14 @@ function internal(message: string, cause?: unknown): WeirError {
 /**
  * Keyed state and timers of one subtask, one encoded blob per non-empty key group, sorted by
  * key group. Call it between records; the result does not change when state changes later.
- * Throws a user error when a state value cannot be encoded, and an internal error for a timer
- * service manager that cannot snapshot its timers.
+ * Throws a user error when a state value cannot be encoded.
  */
 export function snapshotKeyedState(
   backend: KeyedStateBackend,
   timers: TimeServiceManager | undefined,
 ): Array<[number, Uint8Array]> {
   const state = backend.snapshotKeyGroups();
-  let timerGroups: Map<number, unknown> | undefined;
-  if (timers !== undefined) {
-    if (timers.snapshotKeyGroups === undefined || timers.restoreKeyGroup === undefined) {
-      throw internal('the timer service manager cannot snapshot its timers; a checkpoint would lose them');
-    }
-    timerGroups = timers.snapshotKeyGroups();
-  }
+  const timerGroups = timers?.snapshotKeyGroups();
   const keyGroups = new Set(state.keys());
   if (timerGroups !== undefined) for (const keyGroup of timerGroups.keys()) keyGroups.add(keyGroup);
   const out: Array<[number, Uint8Array]> = [];
@@ -89,7 +82,7 @@ export function restoreKeyedState(
     blobs.push([keyGroup, decodeGroup(keyGroup, bytes)]);
   }
   for (const [keyGroup, blob] of blobs) {
-    if (blob.timers !== null && timers?.restoreKeyGroup === undefined) {
+    if (blob.timers !== null && timers === undefined) {
       throw internal(
         `key group ${keyGroup} holds timers but there is no timer service manager to restore them into`,
       );
@@ -97,7 +90,7 @@ export function restoreKeyedState(
   }
   for (const [keyGroup, blob] of blobs) {
     if (blob.state !== null) backend.restoreKeyGroup(keyGroup, blob.state);
-    if (blob.timers !== null) timers!.restoreKeyGroup!(keyGroup, blob.timers);
+    if (blob.timers !== null) timers!.restoreKeyGroup(keyGroup, blob.timers);
   }
 }
 

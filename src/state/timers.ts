@@ -57,13 +57,10 @@ export interface TimeServiceManager {
 
   /**
    * The live timers of every service, by key group, as plain data that
-   * {@link restoreKeyGroup} accepts; key groups without timers are left out. Optional so that
-   * wrappers (e.g. test harnesses) need not forward it, but a manager that keeps timers must
-   * implement both methods: `snapshotKeyedState` refuses a manager without them rather than
-   * checkpoint without its timers.
+   * {@link restoreKeyGroup} accepts; key groups without timers are left out.
    * Gotcha: the data shares keys and namespaces with live timers; encode it right away.
    */
-  snapshotKeyGroups?(): Map<number, unknown>;
+  snapshotKeyGroups(): Map<number, unknown>;
 
   /**
    * Loads one key group's timers written by {@link snapshotKeyGroups}. Services are created
@@ -71,7 +68,7 @@ export interface TimeServiceManager {
    * {@link getInternalTimerService}, which then also asks the scheduler to wake up for restored
    * processing-time timers. Throws an internal error for data that does not belong to the group.
    */
-  restoreKeyGroup?(keyGroup: number, data: unknown): void;
+  restoreKeyGroup(keyGroup: number, data: unknown): void;
 }
 
 /** Builds a {@link TimeServiceManager} bound to a backend and a scheduler. */

@@ -1,15 +1,18 @@
 /**
  * The binary codec for state, checkpoints and (later) records crossing threads: MessagePack
- * (msgpackr) with structured cloning, so plain objects, arrays, Maps, Sets, Dates, typed
- * arrays, bigints and shared references survive a round trip. Plain objects are written as
- * msgpackr records and MessagePack maps are read back as `Map`s, so both kinds keep their type.
+ * (msgpackr) with its extra types, so plain objects, arrays, Maps, Sets, Dates, typed arrays,
+ * errors and bigints survive a round trip. Plain objects are written as msgpackr records and
+ * MessagePack maps are read back as `Map`s, so both kinds keep their type. Shared references
+ * are not preserved (an object reachable twice comes back as two copies) and cycles cannot be
+ * encoded: structured cloning would keep them but makes encoding four times slower, and state
+ * values are trees in practice.
  *
  * Instances of user classes come back as plain objects unless the class is registered with
  * {@link registerCodecClass}; the engine registers its own (e.g. windows).
  */
 import { addExtension, Packr } from 'msgpackr';
 
-const packr = new Packr({ structuredClone: true, mapsAsObjects: false, useRecords: true });
+const packr = new Packr({ moreTypes: true, mapsAsObjects: false, useRecords: true });
 
 /** Encodes a value to bytes. */
 export function encode(value: unknown): Uint8Array {
@@ -40,7 +43,8 @@ const registeredTypes = new Map<number, unknown>();
 export function registerCodecClass<T>(spec: CodecClass<T>): void {
   const existing = registeredTypes.get(spec.type);
   if (existing === spec.Class) return;
-  if (existing !== undefined) throw new Error(`codec type ${spec.type} is already registered for another class`);
+  if (existing !== undefined)
+    throw new Error(`codec type ${spec.type} is already registered for another class`);
   registeredTypes.set(spec.type, spec.Class);
   addExtension({ Class: spec.Class as any, type: spec.type, write: spec.write, read: spec.read });
 }

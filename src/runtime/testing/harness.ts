@@ -107,6 +107,8 @@ export abstract class AbstractOperatorTestHarness<OUT> {
       advanceWatermark: (w) => inner.advanceWatermark(w),
       onProcessingTime: (t) => inner.onProcessingTime(t),
       currentWatermark: () => inner.currentWatermark(),
+      snapshotKeyGroups: () => inner.snapshotKeyGroups(),
+      restoreKeyGroup: (keyGroup, data) => inner.restoreKeyGroup(keyGroup, data),
     };
   }
 
