@@ -114,7 +114,10 @@ describe('weir run', () => {
       ['run', fixture('default-job.ts'), '--state-backend', 'rocks'],
       /--state-backend must be 'heap' or 'disk'/,
     ],
-    [['run', fixture('default-job.ts'), '--restore', '/tmp/weir-no-such-chk-1'], /weir-no-such-chk-1: no such checkpoint/],
+    [
+      ['run', fixture('default-job.ts'), '--restore', '/tmp/weir-no-such-chk-1'],
+      /weir-no-such-chk-1: no such checkpoint/,
+    ],
     [['savepoint'], /weir savepoint needs a job id/],
     [['run', fixture('default-job.ts'), '--restore', 'latest'], /--restore latest needs --checkpoint-dir/],
     [['run'], /needs a job file/],
