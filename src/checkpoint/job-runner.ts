@@ -84,6 +84,13 @@ export function runJob(job: JobGraph, options: RunOptions): JobClient {
   let stopping = false;
   let wakeFromBackoff: (() => void) | undefined;
   let coordinator: CheckpointCoordinator | undefined;
+  // The coordinator is created only after the restore point and the highest stored checkpoint id
+  // are read, asynchronously; a savepoint asked for before then (`weir savepoint` right after
+  // the job was submitted) waits for it instead of failing as if checkpointing were off.
+  let coordinatorCreated!: (created: CheckpointCoordinator | undefined) => void;
+  const coordinatorReady = new Promise<CheckpointCoordinator | undefined>((resolve) => {
+    coordinatorCreated = resolve;
+  });
   const backoff = createRestartBackoff(options.restartStrategy, () => Date.now());
 
   const initialRestore = async (): Promise<
@@ -149,6 +156,7 @@ export function runJob(job: JobGraph, options: RunOptions): JobClient {
       if (restoreFrom !== undefined)
         coordinator.setRestoredFrom(restoreFrom.data.checkpointId, restoreFrom.path);
     }
+    coordinatorCreated(coordinator);
     for (let attemptNumber = 0; ; attemptNumber++) {
       const restore = restoreFrom === undefined ? undefined : toAttemptRestore(restoreFrom.data);
       const current = startAttempt(job, {
@@ -212,17 +220,25 @@ export function runJob(job: JobGraph, options: RunOptions): JobClient {
     }
   })();
   result.catch(() => {
+    coordinatorCreated(undefined);
     if (status === 'running' || status === 'restarting') status = 'failed';
   });
 
-  const requireCoordinator = (): CheckpointCoordinator => {
-    if (coordinator === undefined) {
+  const requireCoordinator = async (): Promise<CheckpointCoordinator> => {
+    if (options.checkpointing === undefined) {
       throw new WeirError(
         ErrorCodes.INVALID_ARGUMENT,
         'savepoints need checkpointing; run the job with --checkpoint-dir DIR (or enableCheckpointing and setCheckpointStorage)',
       );
     }
-    return coordinator;
+    const created = coordinator ?? (await coordinatorReady);
+    if (created === undefined) {
+      throw new WeirError(
+        ErrorCodes.CHECKPOINT_FAILED,
+        'the job is not running, so no savepoint can be taken; retry once it runs',
+      );
+    }
+    return created;
   };
 
   return {
@@ -240,11 +256,11 @@ export function runJob(job: JobGraph, options: RunOptions): JobClient {
     restarts: () => restarts,
     checkpoints: () => coordinator?.stats() ?? NO_CHECKPOINTS,
     triggerSavepoint: async (dir) => {
-      const stored = await requireCoordinator().triggerSavepoint(dir);
+      const stored = await (await requireCoordinator()).triggerSavepoint(dir);
       return stored.path;
     },
     stopWithSavepoint: async (dir) => {
-      const c = requireCoordinator();
+      const c = await requireCoordinator();
       c.stopPeriodic();
       const stored = await c.triggerSavepoint(dir);
       stopping = true;
