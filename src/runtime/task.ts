@@ -128,6 +128,13 @@ export class Task {
   private aligner: BarrierAligner | undefined;
   /** Barriers the coordinator injected at this source task, not yet taken. */
   private readonly triggers: BarrierEvent[] = [];
+  /**
+   * Split events that arrived after `triggers[k]` was injected, run once it is taken. The
+   * enumerator's state for a checkpoint is snapshotted when the barrier is injected, so a split
+   * it assigns later belongs to the reader only after the barrier; added before it, the split
+   * would be in both snapshots and read twice after a restore.
+   */
+  private readonly afterTriggers: (() => void)[][] = [];
   /** Work started by notifications (sink commits) that must finish before the task does. */
   private readonly inFlight = new Set<Promise<void>>();
   /** A source that read everything and waits for the final checkpoint. */
@@ -190,17 +197,26 @@ export class Task {
 
   /** Delivers splits from the enumerator (through the mailbox). */
   assignSplits(splits: SourceSplit[]): void {
-    this.mailbox.post(() => this.sourceOperator?.addSplits(splits));
+    this.mailbox.post(() => this.afterPendingBarriers(() => this.sourceOperator?.addSplits(splits)));
   }
 
   /** Tells the reader no more splits will come (through the mailbox). */
   signalNoMoreSplits(): void {
-    this.mailbox.post(() => this.sourceOperator?.noMoreSplits());
+    this.mailbox.post(() => this.afterPendingBarriers(() => this.sourceOperator?.noMoreSplits()));
+  }
+
+  /** Runs a split event now, or after the last barrier injected before it is taken. */
+  private afterPendingBarriers(event: () => void): void {
+    if (this.triggers.length === 0) event();
+    else this.afterTriggers[this.triggers.length - 1]!.push(event);
   }
 
   /** Injects a checkpoint barrier at this source task (through the mailbox). */
   triggerCheckpoint(barrier: BarrierEvent): void {
-    this.mailbox.post(() => this.triggers.push(barrier));
+    this.mailbox.post(() => {
+      this.triggers.push(barrier);
+      this.afterTriggers.push([]);
+    });
   }
 
   /**
@@ -443,6 +459,7 @@ export class Task {
       this.mailbox.drain();
       if (this.triggers.length > 0) {
         await this.checkpoint(this.triggers.shift()!, 0);
+        for (const event of this.afterTriggers.shift()!) event();
         continue;
       }
       if (!this.outputsHaveCredit()) {
