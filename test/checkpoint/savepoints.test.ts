@@ -340,3 +340,31 @@ describe('rescaling an unbounded job', () => {
     }
   }, 60_000);
 });
+
+describe('savepoints right after submission', () => {
+  it('a stop right after submission restores without reading any split twice', async () => {
+    const expected = await reference(2);
+    const out = tempDir();
+    const client = start({ out, parallelism: 2, checkpointDir: tempDir() });
+    // The barrier is injected while the readers' first split requests are still in flight.
+    const savepoint = await client.stopWithSavepoint(tempDir());
+    await client.result;
+    const { output: result } = await restoreInto(out, savepoint, { parallelism: 3 });
+    expectExact(result, expected);
+  });
+
+  it('wait for the job to start instead of failing as if checkpointing were off, and restore exactly', async () => {
+    const expected = await reference(2);
+    const out = tempDir();
+    const client = start({ out, parallelism: 2, checkpointDir: tempDir() });
+    // No await in between: the job is still reading its storage for the highest checkpoint id,
+    // and its sources have yet to ask for their splits (assignments race with the barrier).
+    const first = await client.triggerSavepoint(tempDir());
+    expect(readdirSync(first)).toContain('_metadata');
+    const savepoint = await client.stopWithSavepoint(tempDir());
+    await client.result;
+    expect(client.status()).toBe('finished');
+    const { output: result } = await restoreInto(out, savepoint, { parallelism: 3 });
+    expectExact(result, expected);
+  });
+});
