@@ -55,6 +55,9 @@ import { SourceOperator, type SplitRequestGateway } from './source/source-operat
  */
 const END_OF_TIME = Number.MAX_SAFE_INTEGER;
 
+/** The longest delay `setTimeout` takes; a longer one fires at once, so it is re-armed in steps. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 /** How long the loop may run before yielding to the event loop, ms. */
 const YIELD_AFTER_MS = 4;
 
@@ -680,7 +683,7 @@ export class Task {
             if (active) callback(time);
           });
         },
-        Math.max(0, time - this.deployment.clock.now()),
+        Math.min(MAX_TIMEOUT_MS, Math.max(0, time - this.deployment.clock.now())),
       );
       this.timers.add(timer);
     };
