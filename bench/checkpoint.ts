@@ -19,9 +19,9 @@
  * Run: `npx weir bench checkpoint [--events N] [--keys K] [--interval MS] [--json] [--no-save]`.
  * Results go to bench/results/checkpoint-<date>.json.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, type as osType, release, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
@@ -31,33 +31,23 @@ import {
   type CheckpointSummary,
   type Collector,
   DataGeneratorSource,
-  type Sink,
-  type SinkWriter,
   StreamExecutionEnvironment,
   type TimeWindow,
   TumblingEventTimeWindows,
   WatermarkStrategy,
 } from '../src/index.js';
-
-/** One generated event. */
-interface Event {
-  readonly key: number;
-  readonly ts: number;
-}
-
-/** One fired window. */
-interface WindowCount {
-  readonly key: number;
-  readonly end: number;
-  readonly count: number;
-}
-
-/** What every implementation must agree on. */
-interface Totals {
-  windows: number;
-  count: number;
-  checksum: number;
-}
+import {
+  CountingSink,
+  type Event,
+  eventGenerator,
+  gitCommit,
+  machine,
+  round,
+  runLoop,
+  type Totals,
+  wholeNumber,
+  type WindowCount,
+} from './window-events.js';
 
 /** One run of the window job. */
 interface EngineRun {
@@ -79,46 +69,9 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 const RECOVERY_JOB = fileURLToPath(new URL('./checkpoint-recovery-job.ts', import.meta.url));
 
-/** Event `i` among `keys` keys; the same mixing hash as bench/window-count.ts. */
-function eventGenerator(keys: number): (i: number) => Event {
-  return (i) => {
-    let h = Math.imul(i ^ (i >>> 16), 0x7feb352d);
-    h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
-    return { key: ((h ^ (h >>> 16)) >>> 0) % keys, ts: i };
-  };
-}
-
 /** Window length in ms of event time (= events): twice the keys, at least 1 s. */
 function windowLength(keys: number): number {
   return Math.max(1000, 2 * keys);
-}
-
-/** Adds one window to `totals`; the checksum is a sum of hashes, so window order does not matter. */
-function addWindow(totals: Totals, windowMs: number, key: number, end: number, count: number): void {
-  let h =
-    Math.imul(key ^ 0x85ebca6b, 0xcc9e2d51) ^
-    Math.imul(end / windowMs, 0x1b873593) ^
-    Math.imul(count, 0xe6546b64);
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  totals.windows++;
-  totals.count += count;
-  totals.checksum = (totals.checksum + ((h ^ (h >>> 13)) >>> 0)) % 2 ** 32;
-}
-
-/** A sink that only accumulates {@link Totals}. */
-class CountingSink implements Sink<WindowCount> {
-  readonly totals: Totals = { windows: 0, count: 0, checksum: 0 };
-
-  constructor(private readonly windowMs: number) {}
-
-  createWriter(): SinkWriter<WindowCount> {
-    const { totals, windowMs } = this;
-    return {
-      write: (w) => addWindow(totals, windowMs, w.key, w.end, w.count),
-      flush: () => {},
-      close: () => {},
-    };
-  }
 }
 
 /** Runs the window job, with checkpoints into `checkpointDir` every `interval` ms if given. */
@@ -181,28 +134,6 @@ async function runEngine(
     failedCheckpoints,
     maxStallMs: stalls.max / 1e6,
   };
-}
-
-/** The same computation by hand: one Map of counts for the current window. */
-function runLoop(events: number, keys: number): { totals: Totals; seconds: number } {
-  const windowMs = windowLength(keys);
-  const generate = eventGenerator(keys);
-  const totals: Totals = { windows: 0, count: 0, checksum: 0 };
-  const start = performance.now();
-  let counts = new Map<number, number>();
-  let windowEnd = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < events; i++) {
-    const e = generate(i);
-    const end = e.ts - (e.ts % windowMs) + windowMs;
-    if (end !== windowEnd) {
-      for (const [key, count] of counts) addWindow(totals, windowMs, key, windowEnd, count);
-      counts = new Map();
-      windowEnd = end;
-    }
-    counts.set(e.key, (counts.get(e.key) ?? 0) + 1);
-  }
-  for (const [key, count] of counts) addWindow(totals, windowMs, key, windowEnd, count);
-  return { totals, seconds: (performance.now() - start) / 1000 };
 }
 
 /** What the recovery measurement found. */
@@ -407,13 +338,13 @@ export async function main(argv: string[]): Promise<number> {
     // Warm up every path so that no measurement includes compiling the hot code.
     await runEngine(Math.min(events, WARMUP_EVENTS), keys);
     await runEngine(Math.min(events, WARMUP_EVENTS), keys, { dir: join(dir, 'warmup'), interval });
-    runLoop(Math.min(events, WARMUP_EVENTS), keys);
+    runLoop(Math.min(events, WARMUP_EVENTS), keys, windowLength(keys));
 
     engineOff = await runEngine(events, keys);
     log(`  off:   ${rate(events, engineOff.seconds)} events/s (${round(engineOff.seconds, 3)} s)`);
     engineOn = await runEngine(events, keys, { dir: join(dir, 'on'), interval });
     log(`  on:    ${rate(events, engineOn.seconds)} events/s (${round(engineOn.seconds, 3)} s)`);
-    loop = runLoop(events, keys);
+    loop = runLoop(events, keys, windowLength(keys));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -519,39 +450,4 @@ function rate(events: number, seconds: number): number {
 
 function mb(bytes: number): number {
   return round(bytes / 1e6, 1);
-}
-
-function machine() {
-  const cpu = cpus();
-  return {
-    cpu: cpu[0]?.model.trim() ?? 'unknown',
-    cores: cpu.length,
-    memoryGb: round(totalmem() / 2 ** 30, 1),
-    os: `${osType()} ${release()}`,
-  };
-}
-
-function gitCommit(): string {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-  } catch {
-    return 'unknown';
-  }
-}
-
-function wholeNumber(name: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text.replaceAll('_', ''));
-  if (!Number.isSafeInteger(value) || value < 1)
-    throw new Error(`${name} must be a whole number >= 1, got '${text}'`);
-  return value;
-}
-
-function round(value: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
 }

@@ -21,9 +21,8 @@ import type {
   StoredCheckpoint,
 } from './checkpoint-data.js';
 
-/** Settings of a coordinator. */
-export interface CoordinatorOptions {
-  readonly job: JobGraph;
+/** How a job takes checkpoints. */
+export interface CheckpointSettings {
   readonly storage: CheckpointStorage;
   /** Periodic checkpoint interval, ms; 0 or less takes only final checkpoints and savepoints. */
   readonly interval: number;
@@ -35,6 +34,11 @@ export interface CoordinatorOptions {
   readonly maxRetained: number;
   /** Where savepoints go when no directory is given. */
   readonly savepointDir: string | undefined;
+}
+
+/** Settings of a coordinator. */
+export interface CoordinatorOptions extends CheckpointSettings {
+  readonly job: JobGraph;
   /** New checkpoint ids start after this one: the restored id or the highest in storage. */
   readonly lastCheckpointId: number;
   /** Called when checkpoints failed more often than tolerated; the job must fail. */

@@ -5,11 +5,10 @@
  * client stays the same across attempts.
  */
 import { randomUUID } from 'node:crypto';
-import type { CheckpointingMode } from '../runtime/barrier-aligner.js';
 import {
-  type CheckpointStats,
   type JobClient,
   JobExecutionResult,
+  NO_CHECKPOINTS,
   type JobStatus,
   type TaskSnapshot,
 } from '../runtime/job-client.js';
@@ -25,23 +24,9 @@ import type { KeyedStateBackendFactory } from '../state/backend.js';
 import type { Clock } from '../time/clock.js';
 import { ErrorCodes, WeirError } from '../types/errors.js';
 import type { CheckpointData, CheckpointStorage } from './checkpoint-data.js';
-import { CheckpointCoordinator } from './coordinator.js';
+import { CheckpointCoordinator, type CheckpointSettings } from './coordinator.js';
 import { createRestartBackoff, type RestartStrategySpec } from './restart-strategy.js';
 import { assignState } from './state-assignment.js';
-
-/** Checkpoint settings of a run. */
-export interface RunCheckpointing {
-  /** Periodic interval, ms; 0 takes only savepoints and the final checkpoint. */
-  readonly interval: number;
-  readonly mode: CheckpointingMode;
-  readonly minPause: number;
-  readonly timeout: number;
-  readonly tolerableFailures: number;
-  readonly maxConcurrent: number;
-  readonly maxRetained: number;
-  readonly storage: CheckpointStorage;
-  readonly savepointDir: string | undefined;
-}
 
 /** Where a run starts from. */
 export interface RunRestore {
@@ -57,20 +42,11 @@ export interface RunOptions {
   readonly clock?: Clock;
   readonly stateBackend?: KeyedStateBackendFactory;
   readonly restartStrategy: RestartStrategySpec;
-  readonly checkpointing?: RunCheckpointing;
+  readonly checkpointing?: CheckpointSettings;
   readonly restore?: RunRestore;
   /** One-line notices (restarts, restores); defaults to stderr. */
   readonly log?: (message: string) => void;
 }
-
-const NO_CHECKPOINTS: CheckpointStats = {
-  completed: 0,
-  failed: 0,
-  inProgress: 0,
-  latestCompleted: undefined,
-  history: [],
-  restored: undefined,
-};
 
 /** Starts a job and returns its client at once. */
 export function runJob(job: JobGraph, options: RunOptions): JobClient {
@@ -137,16 +113,8 @@ export function runJob(job: JobGraph, options: RunOptions): JobClient {
     const checkpointing = options.checkpointing;
     if (checkpointing !== undefined) {
       coordinator = new CheckpointCoordinator({
+        ...checkpointing,
         job,
-        storage: checkpointing.storage,
-        interval: checkpointing.interval,
-        mode: checkpointing.mode,
-        minPause: checkpointing.minPause,
-        timeout: checkpointing.timeout,
-        tolerableFailures: checkpointing.tolerableFailures,
-        maxConcurrent: checkpointing.maxConcurrent,
-        maxRetained: checkpointing.maxRetained,
-        savepointDir: checkpointing.savepointDir,
         lastCheckpointId: Math.max(
           restoreFrom?.data.checkpointId ?? 0,
           await checkpointing.storage.highestCheckpointId(job.jobName),

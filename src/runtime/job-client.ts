@@ -55,6 +55,16 @@ export interface CheckpointStats {
   readonly restored: { readonly id: number; readonly path: string | undefined } | undefined;
 }
 
+/** Checkpoint statistics of a job that has taken none. */
+export const NO_CHECKPOINTS: CheckpointStats = {
+  completed: 0,
+  failed: 0,
+  inProgress: 0,
+  latestCompleted: undefined,
+  history: [],
+  restored: undefined,
+};
+
 /** Metrics of one subtask, by vertex. */
 export interface TaskSnapshot extends TaskMetrics {
   readonly vertexId: number;

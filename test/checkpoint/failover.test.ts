@@ -42,6 +42,15 @@ function committed(dir: string): Counted[] {
   return readCommitted(dir).map((line) => JSON.parse(line) as Counted);
 }
 
+/** Every key's sequence numbers were committed exactly once and in order. */
+function expectExactlyOnce(sinkDir: string): void {
+  expect(checkSequences(committed(sinkDir), KEYS, EVENTS / KEYS)).toMatchObject({
+    lost: 0,
+    duplicates: 0,
+    reordered: 0,
+  });
+}
+
 /** A map that throws once, when the n-th record passes it on the first attempt. */
 function failOnce(n: number): MapFunction<unknown, unknown> {
   return {
@@ -111,11 +120,7 @@ describe('recovery inside a running job', () => {
     await client.result;
     expect(snapshots).toBe(3);
     expect(client.restarts()).toBe(1);
-    expect(checkSequences(committed(sinkDir), KEYS, EVENTS / KEYS)).toMatchObject({
-      lost: 0,
-      duplicates: 0,
-      reordered: 0,
-    });
+    expectExactlyOnce(sinkDir);
   });
 
   it('a failure during recovery itself leads to another restart from the same checkpoint', async () => {
@@ -142,11 +147,7 @@ describe('recovery inside a running job', () => {
     const client = env.executeAsync('recovery-failure');
     await client.result;
     expect(client.restarts()).toBe(2);
-    expect(checkSequences(committed(sinkDir), KEYS, EVENTS / KEYS)).toMatchObject({
-      lost: 0,
-      duplicates: 0,
-      reordered: 0,
-    });
+    expectExactlyOnce(sinkDir);
   });
 
   it('at-least-once mode loses nothing across a failure', async () => {

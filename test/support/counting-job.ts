@@ -39,7 +39,7 @@ export interface CountingJobOptions {
 }
 
 /** Numbers each key's records with value state: emits `{ key, seq }`. */
-class SequenceNumbers extends KeyedProcessFunction<number, Event, { key: number; seq: number }> {
+export class SequenceNumbers extends KeyedProcessFunction<number, Event, { key: number; seq: number }> {
   private count!: ValueState<number>;
 
   override open(): void {

@@ -8,18 +8,11 @@ import {
   JobExecutionResult,
   type JobClient,
   type JobStatus,
+  NO_CHECKPOINTS,
   type TaskSnapshot,
 } from '../../runtime/job-client.js';
 
-/** Checkpoint statistics of a job that has taken none. */
-export const NO_CHECKPOINTS: CheckpointStats = {
-  completed: 0,
-  failed: 0,
-  inProgress: 0,
-  latestCompleted: undefined,
-  history: [],
-  restored: undefined,
-};
+export { NO_CHECKPOINTS };
 
 /** What a fake job starts as; everything is optional. */
 export interface FakeJobOptions {
