@@ -455,6 +455,10 @@ export class Task {
 
   private async loop(): Promise<void> {
     const bufferTimeout = this.deployment.job.config.bufferTimeout;
+    // Time since the loop last gave the event loop a turn. A sleep does not count as one: tasks
+    // on one thread wake each other through promises, so a producer and a consumer that take
+    // turns on credit never leave the microtask queue, and timers and I/O (the checkpoint
+    // coordinator, storage) would starve.
     let sliceStart = performance.now();
     for (;;) {
       if (this.cancelled !== undefined) throw this.cancelled;
@@ -470,7 +474,6 @@ export class Task {
         const blockedAt = performance.now();
         await this.mailbox.sleep();
         this.metrics.backpressuredMs += performance.now() - blockedAt;
-        sliceStart = performance.now();
         continue;
       }
       let step = this.step();
@@ -488,7 +491,6 @@ export class Task {
           );
         }
         await this.mailbox.sleep();
-        sliceStart = performance.now();
         continue;
       }
       const now = performance.now();
