@@ -4,49 +4,76 @@
  * emitted; functions must not mutate their inputs.
  */
 import type { StreamEvent } from '../types/elements.js';
+import { ErrorCodes, WeirError } from '../types/errors.js';
 import type { Channel, ChannelReader, ChannelWriter } from './channel.js';
 
 const noop = (): void => {};
 
 /** A same-thread channel with credit-based flow control. */
-export class LocalChannel implements Channel, ChannelWriter, ChannelReader {
+export class LocalChannel implements Channel {
+  /** The sending end. */
+  readonly writer: ChannelWriter;
+  /** The receiving end. */
+  readonly reader: ChannelReader;
   private buffer: (StreamEvent | undefined)[];
   private head = 0;
   private size = 0;
   private dataListener: () => void = noop;
   private creditListener: () => void = noop;
+  private endSent = false;
+  private writerClosed = false;
+  private readerClosed = false;
 
   /** @param capacity number of events the reader grants credit for */
   constructor(readonly capacity: number) {
     if (!(capacity >= 1)) throw new RangeError(`channel capacity must be >= 1, got ${capacity}`);
     this.buffer = new Array(nextPowerOfTwo(capacity * 2));
+    this.writer = {
+      send: (event) => this.send(event),
+      hasCredit: () => this.hasCredit(),
+      setCreditListener: (listener) => {
+        this.creditListener = listener;
+      },
+      close: () => this.closeWriter(),
+    };
+    this.reader = {
+      capacity,
+      poll: () => this.poll(),
+      queued: () => this.size,
+      setDataListener: (listener) => {
+        this.dataListener = listener;
+      },
+      close: () => this.closeReader(),
+    };
   }
 
-  get writer(): ChannelWriter {
-    return this;
-  }
-
-  get reader(): ChannelReader {
-    return this;
-  }
-
-  send(event: StreamEvent): void {
+  private send(event: StreamEvent): void {
+    if (this.readerClosed || this.writerClosed) return;
+    if (event.kind === 'end') this.endSent = true;
     if (this.size === this.buffer.length) this.grow();
     this.buffer[(this.head + this.size) & (this.buffer.length - 1)] = event;
     this.size++;
     this.dataListener();
   }
 
-  hasCredit(): boolean {
+  private hasCredit(): boolean {
     return this.size < this.capacity;
   }
 
-  setCreditListener(listener: () => void): void {
-    this.creditListener = listener;
-  }
-
-  poll(): StreamEvent | undefined {
-    if (this.size === 0) return undefined;
+  private poll(): StreamEvent | undefined {
+    if (this.size === 0) {
+      if (this.writerClosed && !this.endSent && !this.readerClosed) {
+        throw new WeirError(
+          ErrorCodes.CHANNEL_FAILED,
+          'the sending task stopped before the end of its output',
+          {
+            domain: 'internal',
+            retriable: true,
+          },
+        );
+      }
+      return undefined;
+    }
     const event = this.buffer[this.head];
     this.buffer[this.head] = undefined;
     this.head = (this.head + 1) & (this.buffer.length - 1);
@@ -55,12 +82,19 @@ export class LocalChannel implements Channel, ChannelWriter, ChannelReader {
     return event;
   }
 
-  queued(): number {
-    return this.size;
+  /** The writer's task stopped; before `end` was sent, that breaks the channel. */
+  private closeWriter(): void {
+    if (this.writerClosed) return;
+    this.writerClosed = true;
+    if (!this.endSent) this.dataListener();
   }
 
-  setDataListener(listener: () => void): void {
-    this.dataListener = listener;
+  /** The reader's task stopped: what is queued will never be read. */
+  private closeReader(): void {
+    this.readerClosed = true;
+    this.buffer.fill(undefined);
+    this.head = 0;
+    this.size = 0;
   }
 
   /** Overshoot beyond capacity (one input step's output) is rare; grow rather than drop. */

@@ -26,6 +26,12 @@ export const ErrorCodes = {
   STATE_MISMATCH: 'STATE_MISMATCH',
   /** Checkpoints kept failing beyond the tolerable number, or a savepoint could not be taken. */
   CHECKPOINT_FAILED: 'CHECKPOINT_FAILED',
+  /** A channel between tasks broke: its other end closed before end of input, or its thread died. */
+  CHANNEL_FAILED: 'CHANNEL_FAILED',
+  /** A record could not be serialized to cross a thread or process boundary. */
+  SERIALIZATION: 'SERIALIZATION',
+  /** A worker thread running tasks crashed or exited unexpectedly. */
+  WORKER_FAILED: 'WORKER_FAILED',
 } as const;
 
 /** One of {@link ErrorCodes}. */
