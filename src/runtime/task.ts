@@ -29,6 +29,7 @@ import type { KeySelector } from '../types/functions.js';
 import type { SourceSplit } from '../types/source.js';
 import { type AlignedBarrier, BarrierAligner, type CheckpointingMode } from './barrier-aligner.js';
 import { InputGate } from './input-gate.js';
+import type { TaskSnapshot } from './job-client.js';
 import type { JobEdge, JobGraph, JobVertex } from './job-graph.js';
 import { Mailbox } from './mailbox.js';
 import {
@@ -57,6 +58,9 @@ const END_OF_TIME = Number.MAX_SAFE_INTEGER;
 
 /** The longest delay `setTimeout` takes; a longer one fires at once, so it is re-armed in steps. */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** The backpressure ratio is measured over windows at least this long, ms. */
+const RATIO_WINDOW_MS = 1000;
 
 /** How long the loop may run before yielding to the event loop, ms. */
 const YIELD_AFTER_MS = 4;
@@ -100,6 +104,10 @@ export interface TaskMetrics {
   watermark: number;
   /** Time spent asleep because an output had no credit, ms. */
   backpressuredMs: number;
+  /** Share of the last second or so spent blocked on outputs without credit, 0..1. */
+  backpressureRatio: number;
+  /** Queued input events over the credit granted for them, 0..1 (may briefly exceed 1). */
+  inputBufferUsage: number;
   /** Records written by the sinks in this task's chain. */
   sinkRecordsIn: number;
 }
@@ -115,8 +123,14 @@ export class Task {
     recordsOut: 0,
     watermark: Number.NEGATIVE_INFINITY,
     backpressuredMs: 0,
+    backpressureRatio: 0,
+    inputBufferUsage: 0,
     sinkRecordsIn: 0,
   };
+  /** When the current wait for credit started, or -1. */
+  private blockedSince = -1;
+  /** Start of the window the backpressure ratio is measured over: time and blocked ms then. */
+  private ratioWindow = { at: performance.now(), blockedMs: 0 };
   private readonly sinks: SinkOperator<unknown>[] = [];
   private readonly operators: AnyStreamOperator[] = [];
   private readonly writers: RecordWriter[] = [];
@@ -177,12 +191,36 @@ export class Task {
     return this.deployment.vertex.operators[0]!.source !== undefined;
   }
 
-  /** The metrics, with the sink counters brought up to date. */
+  /** The metrics, with the sink counters, backpressure and buffer usage brought up to date. */
   currentMetrics(): TaskMetrics {
     let written = 0;
     for (const sink of this.sinks) written += sink.recordsWritten;
     this.metrics.sinkRecordsIn = written;
+    const now = performance.now();
+    const blockedMs = this.metrics.backpressuredMs + (this.blockedSince < 0 ? 0 : now - this.blockedSince);
+    const window = this.ratioWindow;
+    if (now - window.at >= RATIO_WINDOW_MS) {
+      this.metrics.backpressureRatio = Math.min(1, (blockedMs - window.blockedMs) / (now - window.at));
+      this.ratioWindow = { at: now, blockedMs };
+    }
+    let granted = 0;
+    for (const channels of this.deployment.inputs)
+      for (const channel of channels) granted += channel.capacity;
+    this.metrics.inputBufferUsage = granted === 0 ? 0 : this.queuedInputEvents() / granted;
     return this.metrics;
+  }
+
+  /** The metrics with the subtask's identity, as reports and the REST API show them. */
+  snapshot(): TaskSnapshot {
+    const { vertex, subtaskIndex } = this.deployment;
+    return {
+      vertexId: vertex.id,
+      vertexName: vertex.name,
+      subtaskIndex,
+      isSource: this.isSource,
+      inputQueueLength: this.queuedInputEvents(),
+      ...this.currentMetrics(),
+    };
   }
 
   /** Events waiting in this task's input channels. */
@@ -471,9 +509,10 @@ export class Task {
       }
       if (!this.outputsHaveCredit()) {
         this.flushWriters();
-        const blockedAt = performance.now();
+        this.blockedSince = performance.now();
         await this.mailbox.sleep();
-        this.metrics.backpressuredMs += performance.now() - blockedAt;
+        this.metrics.backpressuredMs += performance.now() - this.blockedSince;
+        this.blockedSince = -1;
         continue;
       }
       let step = this.step();
@@ -653,6 +692,10 @@ export class Task {
     this.waitingNotifications.clear();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    // After a normal end the `end` events went out, so closing is clean; after a failure it
+    // tells readers on other threads that nothing more will come.
+    for (const writer of this.writers) for (const channel of writer.channels) channel.close();
+    for (const channels of this.deployment.inputs) for (const channel of channels) channel.close();
     let firstError: unknown;
     for (const op of this.operators) {
       try {

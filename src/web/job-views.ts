@@ -31,9 +31,12 @@ export interface CountsJson {
 export interface SubtaskJson extends CountsJson {
   readonly subtask: number;
   readonly watermark: WatermarkJson;
+  /** Total time blocked on outputs without credit, ms. */
   readonly backpressuredMs: number;
-  /** Share of the job's run time this subtask spent blocked on its outputs, 0..1. */
+  /** Share of the last second or so this subtask spent blocked on its outputs, 0..1. */
   readonly backpressureRatio: number;
+  /** Queued input over the credit granted for it, 0..1: a full buffer means a slow subtask. */
+  readonly inputBufferUsage: number;
 }
 
 /** One vertex (a chain of operators) with its subtasks. */
@@ -92,9 +95,8 @@ export function jobSummary(client: JobClient): JobSummaryJson {
 }
 
 /**
- * A job with per-subtask metrics as of `now`. The backpressure ratio is averaged over the time
- * since the job started, because task metrics are cumulative counters; after a restart the new
- * attempt's counters start from zero, so the ratio then understates the current pressure.
+ * A job with per-subtask metrics as of `now`. Each subtask measures its own backpressure ratio
+ * over the last second or so, so it shows the current pressure, also after a restart.
  */
 export function jobDetails(client: JobClient, now: number, endTime: number | undefined): JobDetailsJson {
   const status = client.status();
@@ -109,7 +111,7 @@ export function jobDetails(client: JobClient, now: number, endTime: number | und
   }
   const vertices = [...byVertex.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([id, tasks]) => vertexView(id, tasks, elapsed));
+    .map(([id, tasks]) => vertexView(id, tasks));
   return {
     id: client.jobId,
     name: client.jobName,
@@ -141,7 +143,7 @@ export function watermarkJson(watermark: number): WatermarkJson {
   return Number.isFinite(watermark) ? watermark : null;
 }
 
-function vertexView(id: number, tasks: TaskSnapshot[], elapsed: number): VertexJson {
+function vertexView(id: number, tasks: TaskSnapshot[]): VertexJson {
   const subtasks = tasks
     .sort((a, b) => a.subtaskIndex - b.subtaskIndex)
     .map(
@@ -153,7 +155,8 @@ function vertexView(id: number, tasks: TaskSnapshot[], elapsed: number): VertexJ
         inputQueueLength: task.inputQueueLength,
         watermark: watermarkJson(task.watermark),
         backpressuredMs: task.backpressuredMs,
-        backpressureRatio: ratio(task.backpressuredMs, elapsed),
+        backpressureRatio: round3(task.backpressureRatio),
+        inputBufferUsage: round3(task.inputBufferUsage),
       }),
     );
   const first = tasks[0]!;
@@ -169,10 +172,9 @@ function vertexView(id: number, tasks: TaskSnapshot[], elapsed: number): VertexJ
   };
 }
 
-/** `part / whole` in 0..1, rounded to 3 places; 0 when no time has passed. */
-function ratio(part: number, whole: number): number {
-  if (whole <= 0) return 0;
-  return Math.round(Math.min(1, Math.max(0, part / whole)) * 1000) / 1000;
+/** A ratio clamped to 0..1 and rounded to 3 places. */
+function round3(value: number): number {
+  return Math.round(Math.min(1, Math.max(0, value)) * 1000) / 1000;
 }
 
 function sumCounts(items: readonly CountsJson[]): CountsJson {

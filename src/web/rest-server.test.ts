@@ -38,6 +38,7 @@ beforeEach(async () => {
         recordsOut: 100,
         watermark: 5000,
         backpressuredMs: 2500,
+        backpressureRatio: 0.25,
       }),
       taskSnapshot({
         vertexId: 2,
@@ -47,6 +48,7 @@ beforeEach(async () => {
         sinkRecordsIn: 70,
         watermark: 4000,
         inputQueueLength: 12,
+        inputBufferUsage: 0.75,
       }),
     ],
   });
@@ -122,8 +124,8 @@ describe('GET', () => {
     expect(json).toMatchObject({ id: 'a1', name: 'fraud-detection', status: 'running', duration: 10_000 });
     const [source, sink] = json.vertices as Record<string, any>[];
     expect(source).toMatchObject({ id: 1, name: 'Source: txns', parallelism: 1, isSource: true });
-    // 2500 ms blocked out of 10 s since the start.
     expect(source!.subtasks[0]).toMatchObject({ subtask: 0, backpressuredMs: 2500, backpressureRatio: 0.25 });
+    expect(sink!.subtasks[0]).toMatchObject({ subtask: 0, inputBufferUsage: 0.75 });
     expect(source!.watermark).toBe(5000);
     expect(sink).toMatchObject({ id: 2, parallelism: 2, watermark: 4000, backpressureRatio: 0 });
     // The vertex's watermark is the lowest of its subtasks'.

@@ -127,6 +127,8 @@ export function taskSnapshot(overrides: Partial<TaskSnapshot> = {}): TaskSnapsho
     recordsOut: 0,
     watermark: Number.NEGATIVE_INFINITY,
     backpressuredMs: 0,
+    backpressureRatio: 0,
+    inputBufferUsage: 0,
     sinkRecordsIn: 0,
     inputQueueLength: 0,
     ...overrides,
