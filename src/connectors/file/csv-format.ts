@@ -44,10 +44,14 @@ interface CsvDecoderState {
  *
  * Gotchas: every record must have as many fields as there are columns; a record that does not,
  * or a quote that is never closed, fails the job unless `onMalformed: 'skip'` is set. Empty
- * lines are skipped. A byte-order mark at the start of the file is ignored.
+ * lines are skipped. A byte-order mark at the start of the file is ignored. Each file is read
+ * whole by one reader (not splittable): a quoted field may hold a line break, so a reader starting
+ * at a line in the middle of a file could not tell whether it starts a record.
  */
 export class CsvFormat<T = Record<string, unknown>> extends BaseFormat<T> {
   readonly name = 'CSV';
+  /** Not splittable; see the class comment. */
+  readonly splittable = false;
   private readonly header: boolean;
   private readonly columns: readonly string[] | undefined;
   private readonly delimiter: string;

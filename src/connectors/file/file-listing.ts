@@ -2,6 +2,8 @@
  * Turns the paths given to a file source into the files to read: a file stands for itself, a
  * directory for its regular files (not recursive). Names starting with '.' or '_' inside a
  * directory are skipped, because writers (FileSink included) use them for files in progress.
+ * Sizes are looked up separately, and only for files not seen before, because only new files are
+ * split and a monitored directory is listed again and again.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
@@ -55,6 +57,36 @@ export async function listFiles(paths: readonly string[]): Promise<string[]> {
     }
   }
   return [...new Set(files)].sort();
+}
+
+/** A file to read and its size in bytes when it was listed. */
+export interface SizedFile {
+  readonly path: string;
+  readonly size: number;
+}
+
+/** The sizes of `files` now, failing like {@link listFilesSync} for a file that is gone. */
+export function withSizesSync(files: readonly string[]): SizedFile[] {
+  return files.map((path) => {
+    try {
+      return { path, size: statSync(path).size };
+    } catch (e) {
+      throw missing(path, e);
+    }
+  });
+}
+
+/** The sizes of `files`, for monitoring; a file deleted since it was listed is left out. */
+export async function withSizes(files: readonly string[]): Promise<SizedFile[]> {
+  const sized: SizedFile[] = [];
+  for (const path of files) {
+    try {
+      sized.push({ path, size: (await stat(path)).size });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  }
+  return sized;
 }
 
 function missing(path: string, cause: unknown) {

@@ -14,7 +14,7 @@ import {
 } from '../common/testing.js';
 import { CsvFormat } from './csv-format.js';
 import { formatCsvRecord } from './csv-parser.js';
-import type { FileSplit } from './file-split.js';
+import { type FileSplit, fileSplitId, newFileSplit } from './file-split.js';
 import { FileSource } from './file-source.js';
 import { NdjsonFormat } from './ndjson-format.js';
 import { BaseFormat, type LineDecoder, type RecordFormat } from './record-format.js';
@@ -42,7 +42,7 @@ function reader<T>(format: RecordFormat<T>, splits: FileSplit[], chunkSize = 16)
   return r;
 }
 
-const split = (path: string): FileSplit => ({ id: path, path, offset: 0, lineNumber: 1 });
+const split = (path: string): FileSplit => newFileSplit(path);
 
 describe('FileSource', () => {
   it('reads text lines from the files of a directory, skipping hidden ones, in name order', async () => {
@@ -161,7 +161,7 @@ describe('FileSource', () => {
           );
           expect(result.actual).toEqual(result.expected);
           for (let f = 0; f < files; f++) {
-            expect(result.expected.get(join(runDir, `f${f}`)) ?? []).toEqual(expected[f]);
+            expect(result.expected.get(fileSplitId(join(runDir, `f${f}`), 0)) ?? []).toEqual(expected[f]);
           }
           expect(result.snapshotChanged).toBe(false);
           expect(result.unattributed).toBe(0);
@@ -261,8 +261,8 @@ describe('FileEnumerator', () => {
     enumerator.handleSplitRequest(0);
     enumerator.handleSplitRequest(1);
     expect(context.assignments).toEqual([
-      { split: { id: a, path: a, offset: 0, lineNumber: 1 }, subtask: 1 },
-      { split: { id: b, path: b, offset: 0, lineNumber: 1 }, subtask: 0 },
+      { split: { id: `${a}#0`, path: a, start: 0, offset: 0, lineNumber: 1 }, subtask: 1 },
+      { split: { id: `${b}#0`, path: b, start: 0, offset: 0, lineNumber: 1 }, subtask: 0 },
     ]);
     expect([...context.noMoreSplits]).toEqual([1]);
     expect(context.asyncCalls).toEqual([]);

@@ -1,8 +1,8 @@
 /** File connectors: `FileSource` with text, NDJSON and CSV formats, and the exactly-once `FileSink`. */
 export { CsvFormat, type CsvColumnType, type CsvFormatOptions } from './csv-format.js';
 export { CsvRecordParser, formatCsvRecord } from './csv-parser.js';
-export { FileEnumerator } from './file-enumerator.js';
-export type { FileEnumeratorState, FileSplit } from './file-split.js';
+export { FileEnumerator, type FileEnumeratorOptions } from './file-enumerator.js';
+export { DEFAULT_SPLIT_SIZE, type FileEnumeratorState, type FileSplit } from './file-split.js';
 export { FileSource, FileSourceBuilder } from './file-source.js';
 export { FileSourceReader } from './file-source-reader.js';
 export { NdjsonFormat } from './ndjson-format.js';

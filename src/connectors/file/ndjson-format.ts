@@ -9,15 +9,20 @@ import {
 
 /**
  * One `JSON.parse`d value per line. Lines that are empty or only whitespace are skipped.
+ * Splittable: a large file is read in parallel, in byte ranges (see `FileSourceBuilder.withSplitSize`).
  *
  * @example
  * FileSource.forRecordFormat(new NdjsonFormat<Bid>({ onMalformed: 'skip' }), '/data/bids').build();
  *
  * Gotchas: the value is not validated against `T`; validate in a map if the input is untrusted.
- * A line that is not valid JSON fails the job unless `onMalformed: 'skip'` is set.
+ * A line that is not valid JSON fails the job unless `onMalformed: 'skip'` is set; the message
+ * names the line number, or the byte offset for a line in a split that starts mid-file, whose
+ * line number is not known.
  */
 export class NdjsonFormat<T = unknown> extends BaseFormat<T> {
   readonly name = 'NDJSON';
+  /** A JSON document holds no raw line break, so every line starts a record. */
+  readonly splittable = true;
 
   constructor(options: FormatOptions = {}) {
     super('NdjsonFormat', options);

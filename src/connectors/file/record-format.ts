@@ -5,6 +5,9 @@
  * `SKIP` for a line that holds none (an empty NDJSON line, a CSV header), or `PENDING` while a
  * record continues on the next line. Bad input throws {@link MalformedLineError}; the reader
  * then fails the job or skips the record, as the format's `onMalformed` says.
+ *
+ * A format that declares itself `splittable` lets the source cut a large file into byte ranges
+ * read in parallel; its decoders then start at any line of a file, without line numbers.
  */
 import { ErrorCodes, userError } from '../../types/errors.js';
 
@@ -30,7 +33,10 @@ export class MalformedLineError extends Error {
 
 /** Decodes the lines of one file, in order. Used by one reader only. */
 export interface LineDecoder<T> {
-  /** `lineNumber` is 1-based; `terminator` is '\n', '\r\n' or '' for a last line without one. */
+  /**
+   * `lineNumber` is 1-based, or 0 when unknown (a split of a splittable format that starts
+   * mid-file); `terminator` is '\n', '\r\n' or '' for a last line without one.
+   */
   decode(line: string, terminator: string, lineNumber: number): T | typeof SKIP | typeof PENDING;
   /** The file ended: throws if a record is still open (e.g. an unterminated CSV quote). */
   finish(): void;
@@ -47,8 +53,15 @@ export interface RecordFormat<T> {
   readonly onMalformed: MalformedPolicy;
   /** Malformed records skipped so far by readers in this process (with `onMalformed: 'skip'`). */
   skippedCount: number;
-  /** Where the one warning line per file with skipped records goes. */
+  /** Where the one warning line per split with skipped records goes (a split is a whole file unless split). */
   warn(message: string): void;
+  /**
+   * Whether a large file may be cut into byte ranges read in parallel. Only true if a decoder
+   * can start at any line: no record spans a line break (a reader starting inside one would
+   * decode its tail as a record), and no record depends on earlier lines, such as a CSV header.
+   * Absent means false, so formats written before splitting existed keep reading whole files.
+   */
+  readonly splittable?: boolean;
   /** A decoder for `path`; `restored` is what its `snapshot()` returned, when a split resumes. */
   createDecoder(path: string, restored: unknown): LineDecoder<T>;
 }
