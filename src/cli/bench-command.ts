@@ -10,7 +10,7 @@ import type { Terminal } from './terminal.js';
 import { BENCH_HELP, ExitCodes, UsageError } from './usage.js';
 
 /** Benchmarks `weir bench` knows, by name; the first is the default. */
-export const BENCHMARKS = ['window-count', 'checkpoint'] as const;
+export const BENCHMARKS = ['window-count', 'checkpoint', 'file-window'] as const;
 
 /** Benchmarks named in the design that this version does not have yet. */
 const PLANNED = ['nexmark'];
