@@ -165,3 +165,4 @@ export { PrintSink } from './connectors/print/index.js';
 
 // Errors
 export { type ErrorCode, ErrorCodes, type ErrorDomain, WeirError } from './types/errors.js';
+export { registerTypeSerializer, type TypeSerializer } from './exchange/event-serializer.js';
