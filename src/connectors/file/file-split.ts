@@ -38,7 +38,8 @@ export interface FileSplit extends SourceSplit {
   readonly end?: number;
   /**
    * Byte offset of the first line of the next record to emit. While it equals a non-zero
-   * `start`, the partial line that the range starts in has not been skipped yet.
+   * `start`, a reader first drops the partial line the range starts in; doing that again after
+   * a restore is harmless, since the offset only stays at `start` if no such line was there.
    */
   offset: number;
   /**
