@@ -24,6 +24,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 
 /** One line of the input file. */
 export interface ClickEvent {
@@ -120,15 +121,23 @@ export function fileBytes(path: string): number {
   return statSync(path).size;
 }
 
+/** A byte range of the file: the lines that start in `[start, end)`, as FileSource splits it. */
+export interface ByteRange {
+  readonly start: number;
+  readonly end: number;
+}
+
 /**
  * The job by hand, on one thread: read the file in large chunks, cut lines, `JSON.parse`,
  * and count and sum per key in one-second windows, firing a window once the largest timestamp
- * seen, less the allowed disorder, has passed its end (as the job's watermark does).
+ * seen, less the allowed disorder, has passed its end (as the job's watermark does). With a
+ * `range`, only the lines that start in it are read, so that two loops can share the file.
  */
 export function runLoop(
   path: string,
   windowMs: number,
   disorderMs: number,
+  range?: ByteRange,
 ): { windows: KeyWindow[]; seconds: number } {
   const start = performance.now();
   const windows: KeyWindow[] = [];
@@ -138,22 +147,41 @@ export function runLoop(
   const fire = (watermark: number) => {
     for (const [windowStart, byKey] of open) {
       if (windowStart + windowMs - 1 > watermark) continue;
-      for (const [key, acc] of byKey)
+      for (const [key, acc] of byKey) {
         windows.push({ key, start: windowStart, count: acc.count, revenue: acc.revenue });
+      }
       open.delete(windowStart);
     }
   };
   const fd = openSync(path, 'r');
   try {
     const buffer = Buffer.allocUnsafe(4 * 1024 * 1024);
+    // A range that starts mid-file starts one byte early and drops everything up to the first
+    // newline: the tail of a line that the range before owns, or just the newline ending it.
+    let position = range === undefined || range.start === 0 ? 0 : range.start - 1;
+    let skipFirst = position > 0;
+    const end = range?.end ?? Number.POSITIVE_INFINITY;
+    /** File offset of `text[0]`. */
+    let textOffset = position;
     let tail = '';
-    for (;;) {
-      const n = readSync(fd, buffer, 0, buffer.length, null);
-      if (n === 0) break;
-      // Lines are ASCII, so a chunk boundary never splits a character.
+    let eof = false;
+    reading: for (;;) {
+      const n = readSync(fd, buffer, 0, buffer.length, position);
+      if (n === 0) {
+        eof = true;
+        break;
+      }
+      position += n;
+      // Lines are ASCII, so a chunk boundary never splits a character and offsets are bytes.
       const text = tail + buffer.toString('latin1', 0, n);
       let from = 0;
       for (let nl = text.indexOf('\n', from); nl >= 0; nl = text.indexOf('\n', from)) {
+        if (skipFirst) {
+          skipFirst = false;
+          from = nl + 1;
+          continue;
+        }
+        if (textOffset + from >= end) break reading;
         const e = JSON.parse(text.slice(from, nl)) as ClickEvent;
         from = nl + 1;
         const windowStart = e.ts - (e.ts % windowMs);
@@ -179,12 +207,103 @@ export function runLoop(
           }
         }
       }
+      textOffset += from;
       tail = text.slice(from);
     }
-    if (tail.length > 0) throw new Error(`${path} does not end with a newline`);
+    if (eof && tail.length > 0) throw new Error(`${path} does not end with a newline`);
   } finally {
     closeSync(fd);
   }
   fire(Number.POSITIVE_INFINITY);
   return { windows, seconds: (performance.now() - start) / 1000 };
+}
+
+/** What {@link runParallelLoop} measured. */
+export interface ParallelLoop {
+  readonly windows: KeyWindow[];
+  /** Start of the first thread to the merged result. */
+  readonly seconds: number;
+  /** Each thread's own loop time: the machine's scaling with no engine in the way. */
+  readonly threadSeconds: number[];
+  /** Merging the threads' partial windows. */
+  readonly mergeSeconds: number;
+}
+
+/**
+ * The loop on `threads` worker threads, each over an equal byte range of the file, with the
+ * partial windows merged at the end (a window of a key whose events fall in two ranges is
+ * counted in both). No exchange between threads: what it shows is how much faster this machine
+ * parses and aggregates on several cores, the bound for any engine.
+ */
+export async function runParallelLoop(
+  path: string,
+  windowMs: number,
+  disorderMs: number,
+  threads: number,
+): Promise<ParallelLoop> {
+  const size = statSync(path).size;
+  const start = performance.now();
+  const parts = await Promise.all(
+    Array.from({ length: threads }, (_, i) => {
+      const range = {
+        start: Math.floor((size * i) / threads),
+        end: i === threads - 1 ? size : Math.floor((size * (i + 1)) / threads),
+      };
+      return loopOnThread({ path, windowMs, disorderMs, range });
+    }),
+  );
+  const mergeStart = performance.now();
+  const merged = new Map<string, { key: string; start: number; count: number; revenue: number }>();
+  for (const part of parts) {
+    for (const w of part.windows) {
+      const id = `${w.key}\t${w.start}`;
+      const seen = merged.get(id);
+      if (seen === undefined) merged.set(id, { ...w });
+      else {
+        seen.count += w.count;
+        seen.revenue += w.revenue;
+      }
+    }
+  }
+  const end = performance.now();
+  return {
+    windows: [...merged.values()],
+    seconds: (end - start) / 1000,
+    threadSeconds: parts.map((p) => p.seconds),
+    mergeSeconds: (end - mergeStart) / 1000,
+  };
+}
+
+/** The arguments of one loop thread (see file-window-loop-worker.ts). */
+export interface LoopTask {
+  readonly path: string;
+  readonly windowMs: number;
+  readonly disorderMs: number;
+  readonly range: ByteRange;
+}
+
+/**
+ * Runs {@link runLoop} on a new worker thread. Loader hooks do not reach workers, so the worker
+ * registers the TypeScript loader before it imports the loop, as the engine's workers do.
+ */
+function loopOnThread(task: LoopTask): Promise<{ windows: KeyWindow[]; seconds: number }> {
+  const bootstrap = `
+    const { workerData } = require('node:worker_threads');
+    import(workerData.tsx)
+      .then((tsx) => { tsx.register(); return import(workerData.module); })
+      .then((m) => m.runLoopTask());
+  `;
+  const worker = new Worker(bootstrap, {
+    eval: true,
+    workerData: {
+      tsx: import.meta.resolve('tsx/esm/api'),
+      module: new URL('./file-window-loop-worker.ts', import.meta.url).href,
+      task,
+    },
+  });
+  return new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`loop thread exited with ${code} before its result`)));
+  });
 }

@@ -13,7 +13,8 @@
  *
  * - `submitted <epoch ms>` when the job starts;
  * - `finished <json>` when it has finished: `netRuntimeMs` (submission to end, as the engine
- *   measures it), `at` (epoch ms) and the last metrics of every subtask.
+ *   measures it), `cpuMs` (CPU time of the whole process, every thread, over the same span),
+ *   `at` (epoch ms) and the last metrics of every subtask.
  */
 import { parseArgs } from 'node:util';
 import { isMainThread } from 'node:worker_threads';
@@ -96,11 +97,18 @@ export default function fileWindowJob(env: StreamExecutionEnvironment, args: str
     env.registerJobListener({
       onJobSubmitted(client) {
         process.stdout.write(`weir-bench: submitted ${Date.now()}\n`);
+        const cpu = process.cpuUsage();
         // Read when the job ends, not when `execute` returns, so that the report does not wait
         // for anything that `weir run` does afterwards.
         client.result.then(
           (result) => {
-            const report = { netRuntimeMs: result.netRuntime, at: Date.now(), tasks: client.tasks() };
+            const used = process.cpuUsage(cpu);
+            const report = {
+              netRuntimeMs: result.netRuntime,
+              cpuMs: Math.round((used.user + used.system) / 1000),
+              at: Date.now(),
+              tasks: client.tasks(),
+            };
             process.stdout.write(`weir-bench: finished ${JSON.stringify(report)}\n`);
           },
           () => {},

@@ -15,6 +15,11 @@
  * a hand-written single-threaded loop (read, split lines, `JSON.parse`, aggregate), which is also
  * timed as the practical limit of one core.
  *
+ * The same loop on two threads, each over half of the file with the partial windows merged at the
+ * end, shows what a second core gives on this machine without any engine in the way: it bounds
+ * the speed-up the engine can reach. The load average before and after is recorded, since other
+ * work on the machine skews a scaling measurement more than any other.
+ *
  * The input file is generated once per `--lines` and `--keys` and cached under bench/.data/.
  *
  * Run: `npx weir bench file-window [--lines N] [--keys K] [--runs R] [--split-size BYTES]
@@ -23,7 +28,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +40,7 @@ import {
   type KeyWindow,
   MAX_DISORDER_MS,
   runLoop,
+  runParallelLoop,
 } from './file-window-data.js';
 import { gitCommit, machine, round, wholeNumber } from './window-events.js';
 
@@ -49,6 +55,7 @@ const JOB = fileURLToPath(new URL('./file-window-job.ts', import.meta.url));
 /** What the job's listener reports when the job has finished (see file-window-job.ts). */
 interface FinishedReport {
   readonly netRuntimeMs: number;
+  readonly cpuMs: number;
   readonly tasks: readonly {
     readonly vertexName: string;
     readonly subtaskIndex: number;
@@ -74,6 +81,8 @@ interface EngineRun {
   readonly jobSeconds: number;
   /** Spawn to exit of the child process. */
   readonly processSeconds: number;
+  /** CPU time of all the child's threads during the job. */
+  readonly cpuSeconds: number;
   readonly digest: Digest;
   /** Per subtask: records in and out and time spent waiting for credit. */
   readonly tasks: FinishedReport['tasks'];
@@ -131,6 +140,7 @@ async function runEngine(
       parallelism,
       jobSeconds: report.netRuntimeMs / 1000,
       processSeconds,
+      cpuSeconds: report.cpuMs / 1000,
       digest: digestOf(readCommitted(output)),
       tasks: report.tasks.map((t) => ({
         vertexName: t.vertexName,
@@ -211,6 +221,8 @@ export async function main(argv: string[]): Promise<number> {
       : `  reusing ${data.path}`,
   );
   if (cpuProfDir !== undefined) mkdirSync(cpuProfDir, { recursive: true });
+  // Other work on the machine skews a scaling measurement most: record how busy it was.
+  const loadBefore = round(loadavg()[0]!, 2);
 
   const engineRuns: EngineRun[] = [];
   try {
@@ -220,7 +232,7 @@ export async function main(argv: string[]): Promise<number> {
         engineRuns.push(run);
         log(
           `  p=${p}: ${rate(lines, run.jobSeconds).toLocaleString('en')} events/s ` +
-            `(job ${round(run.jobSeconds, 2)} s, process ${round(run.processSeconds, 2)} s)`,
+            `(job ${round(run.jobSeconds, 2)} s, process ${round(run.processSeconds, 2)} s, CPU ${round(run.cpuSeconds, 2)} s)`,
         );
       }
     }
@@ -231,9 +243,17 @@ export async function main(argv: string[]): Promise<number> {
   const loop = runLoop(data.path, WINDOW_MS, MAX_DISORDER_MS);
   const expected = digestOf(loop.windows);
   log(`  loop: ${rate(lines, loop.seconds).toLocaleString('en')} events/s (${round(loop.seconds, 2)} s)`);
+  const loop2 = await runParallelLoop(data.path, WINDOW_MS, MAX_DISORDER_MS, 2);
+  const loop2Seconds = Math.max(...loop2.threadSeconds);
+  log(
+    `  loop on 2 threads: ${rate(lines, loop2Seconds).toLocaleString('en')} events/s ` +
+      `(threads ${loop2.threadSeconds.map((t) => round(t, 2)).join(' and ')} s, merge ${round(loop2.mergeSeconds, 2)} s)`,
+  );
+  const loadAfter = round(loadavg()[0]!, 2);
 
+  const loop2Matches = sameDigest(digestOf(loop2.windows), expected);
   const mismatched = engineRuns.filter((run) => !sameDigest(run.digest, expected));
-  const outputsMatch = mismatched.length === 0 && expected.events === lines;
+  const outputsMatch = mismatched.length === 0 && expected.events === lines && loop2Matches;
 
   const summary = (p: number) => {
     const run = medianRun(engineRuns.filter((x) => x.parallelism === p));
@@ -242,6 +262,9 @@ export async function main(argv: string[]): Promise<number> {
       parallelism: p,
       jobSeconds: round(run.jobSeconds, 3),
       processSeconds: round(run.processSeconds, 3),
+      cpuSeconds: round(run.cpuSeconds, 3),
+      /** Share of the job's cores kept busy: CPU time over job time times parallelism. */
+      coreUtilization: round(run.cpuSeconds / (run.jobSeconds * p), 3),
       eventsPerSecond,
       /** Each parallel subtask has a thread, hence a core, of its own. */
       eventsPerSecondPerCore: Math.round(eventsPerSecond / p),
@@ -268,6 +291,18 @@ export async function main(argv: string[]): Promise<number> {
     /** The same from the processes' wall times, start-up included. */
     processSpeedup: round(p1.processSeconds / p2.processSeconds, 3),
     loop: { seconds: round(loop.seconds, 3), eventsPerSecond: rate(lines, loop.seconds) },
+    /**
+     * The loop on two threads over half the file each, without the engine: its speed-up over
+     * the loop on one thread is what this machine gives a second core.
+     */
+    loop2: {
+      seconds: round(loop2Seconds, 3),
+      threadSeconds: loop2.threadSeconds.map((t) => round(t, 3)),
+      mergeSeconds: round(loop2.mergeSeconds, 3),
+      eventsPerSecond: rate(lines, loop2Seconds),
+      speedup: round(loop.seconds / loop2Seconds, 3),
+    },
+    loadAverage: { before: loadBefore, after: loadAfter },
     outputsMatch,
     windows: expected.windows,
     totalCount: expected.events,
@@ -284,9 +319,13 @@ export async function main(argv: string[]): Promise<number> {
       `per core: p1 ${p1.eventsPerSecondPerCore.toLocaleString('en')}, p2 ${p2.eventsPerSecondPerCore.toLocaleString('en')} events/s`,
   );
   log(
+    `  the loop's speed-up on 2 threads: ${result.loop2.speedup}; load average ${loadBefore} before, ${loadAfter} after`,
+  );
+  log(
     outputsMatch
-      ? `  outputs identical: ${result.windows.toLocaleString('en')} windows in every run and in the loop`
-      : `  outputs DIFFER: ${mismatched.map((m) => `p=${m.parallelism} ${JSON.stringify(m.digest)}`).join('; ')}; loop ${JSON.stringify(expected)}`,
+      ? `  outputs identical: ${result.windows.toLocaleString('en')} windows in every run and in both loops`
+      : `  outputs DIFFER: ${mismatched.map((m) => `p=${m.parallelism} ${JSON.stringify(m.digest)}`).join('; ')}; ` +
+          `loop ${JSON.stringify(expected)}; loop on 2 threads ${loop2Matches ? 'same' : 'differs'}`,
   );
   if (!values['no-save']) {
     mkdirSync(RESULTS, { recursive: true });

@@ -1,7 +1,7 @@
 /**
  * `weir bench file-window`: a tiny run (two child `weir run`s over a generated NDJSON file, cut
  * into several splits) ends with one JSON object holding every figure, and both parallelisms
- * committed the same windows as the hand-written loop. Timings are checked for sanity only.
+ * committed the same windows as the hand-written loop, on one thread and on two. Timings are checked for sanity only.
  */
 import { describe, expect, it } from 'vitest';
 import { lines, runWeir } from './run-cli.js';
@@ -47,6 +47,8 @@ describe('weir bench file-window', () => {
     for (const part of [result.p1, result.p2]) {
       expect(part.jobSeconds).toBeGreaterThan(0);
       expect(part.processSeconds).toBeGreaterThan(part.jobSeconds);
+      expect(part.cpuSeconds).toBeGreaterThan(0);
+      expect(part.coreUtilization).toBeGreaterThan(0);
       expect(part.eventsPerSecond).toBeGreaterThan(0);
       expect(part.eventsPerSecondPerCore).toBe(Math.round(part.eventsPerSecond / part.parallelism));
       expect(part.allJobSeconds).toEqual([part.jobSeconds]);
@@ -57,6 +59,10 @@ describe('weir bench file-window', () => {
     expect(sources.reduce((sum: number, t: { recordsIn: number }) => sum + t.recordsIn, 0)).toBe(30000);
     expect(result.speedup).toBeCloseTo(result.p1.jobSeconds / result.p2.jobSeconds, 2);
     expect(result.loop.eventsPerSecond).toBeGreaterThan(0);
+    expect(result.loop2.threadSeconds).toHaveLength(2);
+    expect(result.loop2.seconds).toBe(Math.max(...result.loop2.threadSeconds));
+    expect(result.loop2.speedup).toBeGreaterThan(0);
+    expect(typeof result.loadAverage.before).toBe('number');
     expect(result.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(result.machine.cores).toBeGreaterThan(0);
     expect(typeof result.commit).toBe('string');
