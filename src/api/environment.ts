@@ -8,6 +8,7 @@
  * await env.execute('doubling');
  */
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { CollectionSource } from '../connectors/collection/index.js';
 import { FileCheckpointStorage } from '../checkpoint/file-storage.js';
 import { type RunOptions, runJob } from '../checkpoint/job-runner.js';
@@ -19,7 +20,8 @@ import {
   type TransformationKind,
 } from '../graph/transformation.js';
 import type { JobClient, JobExecutionResult } from '../runtime/job-client.js';
-import { DEFAULT_JOB_CONFIG } from '../runtime/job-graph.js';
+import type { ThreadedExecution } from '../runtime/attempt.js';
+import { DEFAULT_JOB_CONFIG, type JobGraph } from '../runtime/job-graph.js';
 import type { RuntimeMode } from '../runtime/operator.js';
 import { checkMaxParallelism } from '../state/key-groups.js';
 import { type Clock, systemClock } from '../time/clock.js';
@@ -36,9 +38,11 @@ import {
   RestartStrategies,
 } from './config.js';
 import { ConnectedStreams } from './connected-streams.js';
-import { getEnvironmentDefaults, type JobListener } from './context.js';
+import { getEnvironmentDefaults, type JobListener, nextSubmissionIndex } from './context.js';
 import { DataStream } from './data-stream.js';
+import type { JobModuleGraphArgs } from './job-module.js';
 import { KeyedStream } from './keyed-stream.js';
+import { JOB_MODULE_PROVIDER } from './worker-threads.js';
 
 /** State backends by name. */
 export type StateBackendName = 'heap' | 'disk';
@@ -250,6 +254,14 @@ export class StreamExecutionEnvironment {
 
   /** Starts the job built so far and returns its client at once. */
   executeAsync(jobName = 'Weir Streaming Job'): JobClient {
+    return this.submit(jobName, 'threads-if-possible');
+  }
+
+  /**
+   * Builds and starts the job. `this-thread` is for jobs whose results must land in this
+   * thread's memory (`executeAndCollect`).
+   */
+  private submit(jobName: string, placement: 'threads-if-possible' | 'this-thread'): JobClient {
     const graph = buildJobGraph(this.sinks, {
       jobId: this.jobId,
       jobName,
@@ -266,7 +278,11 @@ export class StreamExecutionEnvironment {
     this.validate(graph.vertices.flatMap((v) => v.operators.map((op) => op.source?.source)));
     this.sinks = [];
     this.jobId = newJobId();
-    const client = runJob(graph, this.runOptions());
+    const index = nextSubmissionIndex();
+    const capture = getEnvironmentDefaults()?.graphCapture;
+    if (capture !== undefined) return capture.submit(graph, index);
+    const threads = placement === 'this-thread' ? undefined : this.threadedExecution(graph, index);
+    const client = runJob(graph, { ...this.runOptions(), threads });
     for (const listener of this.listeners) listener.onJobSubmitted(client);
     return client;
   }
@@ -334,6 +350,34 @@ export class StreamExecutionEnvironment {
     };
   }
 
+  /**
+   * Worker threads for the tasks when the job comes from a job file (the workers load it again to
+   * rebuild the graph) and runs on the system clock; otherwise tasks run on this thread.
+   */
+  private threadedExecution(graph: JobGraph, jobIndex: number): ThreadedExecution | undefined {
+    const defaults = getEnvironmentDefaults();
+    const module = defaults?.jobModule;
+    if (module === undefined || this.clock !== systemClock) return undefined;
+    const args: JobModuleGraphArgs = {
+      path: module.path,
+      args: [...module.args],
+      jobIndex,
+      jobId: graph.jobId,
+      defaultJobName: graph.jobName,
+      defaults: {
+        parallelism: defaults?.parallelism,
+        maxParallelism: defaults?.maxParallelism,
+        stateBackend: defaults?.stateBackend,
+        checkpointDir: defaults?.checkpointDir,
+        checkpointInterval: defaults?.checkpointInterval,
+      },
+    };
+    return {
+      provider: { module: JOB_MODULE_PROVIDER, args },
+      slots: defaults?.slots ?? availableParallelism(),
+    };
+  }
+
   /** @internal runs the job and gathers `stream`'s records */
   async executeAndCollect<T>(stream: DataStream<T>, limit: number): Promise<T[]> {
     if (!(limit >= 0))
@@ -341,7 +385,7 @@ export class StreamExecutionEnvironment {
     let client: JobClient | undefined;
     const sink = new CollectSink<T>(limit, () => client?.cancel());
     stream.sinkTo(sink, 'Collect').setParallelism(1);
-    client = this.executeAsync('Collect');
+    client = this.submit('Collect', 'this-thread');
     try {
       await client.result;
     } catch (error) {
@@ -380,6 +424,7 @@ export class StreamExecutionEnvironment {
   }
 }
 
+/** A fresh job id; on a worker thread rebuilding a graph, the submitted job's id. */
 function newJobId(): string {
-  return randomUUID().replaceAll('-', '');
+  return getEnvironmentDefaults()?.graphCapture?.jobId ?? randomUUID().replaceAll('-', '');
 }

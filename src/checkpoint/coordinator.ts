@@ -8,7 +8,7 @@
  * When every source has read all its input, a final checkpoint is taken at once; after it
  * completes the sources may end, so everything the job produced is committed before it ends.
  */
-import type { ExecutionAttempt, AttemptCheckpointListener } from '../runtime/local-executor.js';
+import type { ExecutionAttempt, AttemptCheckpointListener } from '../runtime/attempt.js';
 import type { CheckpointStats, CheckpointSummary } from '../runtime/job-client.js';
 import type { JobGraph } from '../runtime/job-graph.js';
 import type { CheckpointingMode } from '../runtime/barrier-aligner.js';

@@ -17,9 +17,12 @@ import {
   type AttemptRestore,
   type ExecutionAttempt,
   startAttempt,
+  type ThreadedExecution,
   taskKey,
-} from '../runtime/local-executor.js';
+} from '../runtime/attempt.js';
 import type { TaskRestoreState } from '../runtime/snapshot.js';
+import { threadCount } from '../runtime/threads/threaded-attempt.js';
+import { prewarmWorkers } from '../runtime/threads/worker-pool.js';
 import type { KeyedStateBackendFactory } from '../state/backend.js';
 import type { Clock } from '../time/clock.js';
 import { ErrorCodes, WeirError } from '../types/errors.js';
@@ -46,6 +49,8 @@ export interface RunOptions {
   readonly restore?: RunRestore;
   /** One-line notices (restarts, restores); defaults to stderr. */
   readonly log?: (message: string) => void;
+  /** Set to run every attempt's tasks on worker threads. */
+  readonly threads?: ThreadedExecution;
 }
 
 /** Starts a job and returns its client at once. */
@@ -134,6 +139,7 @@ export function runJob(job: JobGraph, options: RunOptions): JobClient {
         attemptId: randomUUID(),
         restore,
         checkpointing: coordinator?.listenerFor(() => current),
+        threads: options.threads,
       });
       attempt = current;
       if (cancelled !== undefined) current.cancel(cancelled);
@@ -165,6 +171,9 @@ export function runJob(job: JobGraph, options: RunOptions): JobClient {
         }
         restarts++;
         status = 'restarting';
+        // The next attempt's threads load the engine during the restart delay.
+        if (options.threads !== undefined)
+          prewarmWorkers(threadCount(job, options.threads.slots), options.threads.provider.module);
         const latest = coordinator?.latestCompleted;
         log(
           `job '${job.jobName}' failed: ${error instanceof Error ? error.message : String(error)}; restarting in ${decision.delayMs} ms from ${latest === undefined ? (restoreFrom === undefined ? 'the beginning' : `checkpoint ${restoreFrom.data.checkpointId}`) : `checkpoint ${latest.checkpointId}`} (restart ${restarts})`,

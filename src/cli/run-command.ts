@@ -8,8 +8,10 @@
  * the top level creates its environment while it is being imported.
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { setEnvironmentDefaults } from '../api/context.js';
 import { StreamExecutionEnvironment } from '../api/environment.js';
+import { prewarmWorkerThreads, releaseIdleWorkerThreads } from '../api/worker-threads.js';
 import type { JobClient } from '../runtime/job-client.js';
 import { ErrorCodes, WeirError } from '../types/errors.js';
 import { JobRegistry, type RestServer, startRestServer } from '../web/index.js';
@@ -46,6 +48,8 @@ export async function runCommand(argv: readonly string[], terminal: Terminal): P
     ? undefined
     : new ProgressReporter({ write: (text) => terminal.errRaw(text) });
   setEnvironmentDefaults({
+    jobModule: { path, args: [...options.jobArgs] },
+    slots: options.slots,
     parallelism: options.parallelism,
     stateBackend: options.stateBackend,
     checkpointDir: options.checkpointDir,
@@ -67,6 +71,10 @@ export async function runCommand(argv: readonly string[], terminal: Terminal): P
       },
     ],
   });
+  // Worker threads load the engine while this thread loads the job file.
+  prewarmWorkerThreads(
+    Math.min(options.slots ?? availableParallelism(), options.parallelism ?? Number.POSITIVE_INFINITY),
+  );
   // A job that runs at the top level reads its arguments from process.argv, as any script does.
   process.argv = [process.argv[0]!, path, ...options.jobArgs];
   try {
@@ -104,6 +112,7 @@ export async function runCommand(argv: readonly string[], terminal: Terminal): P
   } finally {
     progress?.stop();
     setEnvironmentDefaults(undefined);
+    await releaseIdleWorkerThreads();
     await server?.close();
   }
 }

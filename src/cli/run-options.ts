@@ -13,6 +13,8 @@ export interface RunOptions {
   readonly jobFile: string;
   readonly jobArgs: readonly string[];
   readonly parallelism?: number;
+  /** Worker threads (task slots); default one per core. */
+  readonly slots?: number;
   readonly checkpointDir?: string;
   readonly checkpointInterval?: number;
   readonly restore?: string;
@@ -27,6 +29,7 @@ export interface RunOptions {
 
 const OPTIONS = {
   parallelism: { type: 'string', short: 'p' },
+  slots: { type: 'string' },
   'checkpoint-dir': { type: 'string' },
   'checkpoint-interval': { type: 'string' },
   restore: { type: 'string' },
@@ -72,6 +75,7 @@ export function parseRunOptions(argv: readonly string[]): RunOptions {
     jobFile: jobFile ?? '',
     jobArgs: [...extra, ...passed],
     parallelism: positiveInteger('--parallelism', values.parallelism),
+    slots: positiveInteger('--slots', values.slots),
     checkpointDir: values['checkpoint-dir'] === undefined ? undefined : resolve(values['checkpoint-dir']),
     checkpointInterval: positiveInteger('--checkpoint-interval', values['checkpoint-interval']),
     restore:
