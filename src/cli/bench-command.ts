@@ -14,7 +14,10 @@ export const BENCHMARKS = ['window-count', 'checkpoint', 'file-window', 'exchang
 
 /** Options of benchmarks that BENCH_HELP does not show. */
 const MORE_HELP = `weir bench exchange [--records N] [--rate R] [--json] [--no-save]
-  records/s, bytes per record and latency at R records/s between two worker threads`;
+  records/s, bytes per record and latency at R records/s between two worker threads
+weir bench file-window [--lines N] [--keys K] [--runs R] [--split-size BYTES] [--cpu-prof DIR]
+                       [--json] [--no-save]
+  a keyed window job over one NDJSON file at parallelism 1 and 2: speed-up, identical outputs`;
 
 /** Benchmarks named in the design that this version does not have yet. */
 const PLANNED = ['nexmark'];

@@ -29,6 +29,8 @@ Commands:
   cancel <job-id> [--port N]                     stop a job at once, without a savepoint
   bench [window-count|checkpoint] [--events N] [--keys K] [--json]
                                                  run a benchmark (checkpoint: also --interval MS)
+  bench file-window [--lines N] [--keys K] [--json]
+                                                 parallelism 2 against 1 over one NDJSON file
   help                                           show this help
   --version                                      print the version
 
