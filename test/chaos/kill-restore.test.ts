@@ -92,6 +92,10 @@ function start(s: Scenario, restore = 'latest', interval = INTERVAL_MS): WeirPro
     String(interval),
     '--restore',
     restore,
+    // One worker thread per subtask, whatever the machine's cores: at parallelism 2 the keyed
+    // exchange, barriers and commits cross threads.
+    '--slots',
+    String(s.parallelism),
     '--port',
     '0',
     '-q',
