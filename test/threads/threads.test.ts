@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { liveWorkerThreads } from '../../src/runtime/threads/worker-pool.js';
 import { checkSequences, type Counted, readCommitted } from '../support/exactly-once.js';
 import type { WindowResult } from './fixtures/threaded-job.js';
 import { startJobModule, threadFixture } from './support.js';
@@ -22,6 +23,8 @@ function tempDir(): string {
 
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  // However a job ended, its attempt settled only after every worker thread had exited.
+  expect(liveWorkerThreads()).toBe(0);
 });
 
 /** The windows a correct run must produce: per key and 100 ms window, count and sum of `i`. */
@@ -110,4 +113,23 @@ describe('tasks on worker threads', () => {
     const report = checkSequences(records, keys, events / keys);
     expect(report).toEqual({ total: events, lost: 0, duplicates: 0, reordered: 0 });
   });
+
+  it("fails the job with the task's error and leaves no thread behind", async () => {
+    const client = await startJobModule(JOB, ['fail', '2'], { slots: 2 });
+    await expect(client.result).rejects.toThrow('injected failure at record 5000');
+    expect(client.status()).toBe('failed');
+  });
+
+  it('terminates a worker thread that does not stop when the job is cancelled', async () => {
+    const client = await startJobModule(JOB, ['hang', '2'], { slots: 2 });
+    await waitUntil(() => client.tasks().some((t) => t.isSource && t.recordsOut > 5000));
+    expect(liveWorkerThreads()).toBe(2);
+    client.cancel();
+    await expect(client.result).rejects.toThrow(/cancel/i);
+  });
 });
+
+async function waitUntil(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 300 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(condition()).toBe(true);
+}

@@ -18,10 +18,20 @@ export interface WorkerWarmUp {
   readonly warmModule: string;
 }
 
-const idle: { worker: Worker; warmModule: string }[] = [];
+const idle: { worker: Worker; warmModule: string; onExit: () => void }[] = [];
+/** Every worker started here whose thread has not exited yet. */
+const live = new Set<Worker>();
 
 function spawn(warmModule: string): Worker {
-  return new Worker(WORKER_BOOTSTRAP, { workerData: { warmModule } satisfies WorkerWarmUp });
+  const worker = new Worker(WORKER_BOOTSTRAP, { workerData: { warmModule } satisfies WorkerWarmUp });
+  live.add(worker);
+  worker.once('exit', () => live.delete(worker));
+  return worker;
+}
+
+/** Worker threads started and not yet exited, idle ones included: after every job ended, 0. */
+export function liveWorkerThreads(): number {
+  return live.size;
 }
 
 /** Makes sure `count` idle workers that load `warmModule` are starting or ready. */
@@ -29,13 +39,17 @@ export function prewarmWorkers(count: number, warmModule: string): void {
   let have = idle.filter((entry) => entry.warmModule === warmModule).length;
   for (; have < count; have++) {
     const worker = spawn(warmModule);
-    const entry = { worker, warmModule };
-    worker.unref();
     // A worker that dies while idle (it cannot load its module, say) is simply not handed out.
-    worker.once('exit', () => {
-      const index = idle.indexOf(entry);
-      if (index >= 0) idle.splice(index, 1);
-    });
+    const entry = {
+      worker,
+      warmModule,
+      onExit: (): void => {
+        const index = idle.indexOf(entry);
+        if (index >= 0) idle.splice(index, 1);
+      },
+    };
+    worker.unref();
+    worker.once('exit', entry.onExit);
     worker.on('error', () => {});
     idle.push(entry);
   }
@@ -45,8 +59,9 @@ export function prewarmWorkers(count: number, warmModule: string): void {
 export function takeWorker(warmModule: string): Worker {
   const index = idle.findIndex((entry) => entry.warmModule === warmModule);
   if (index < 0) return spawn(warmModule);
-  const { worker } = idle.splice(index, 1)[0]!;
-  worker.removeAllListeners('exit');
+  const entry = idle.splice(index, 1)[0]!;
+  const { worker } = entry;
+  worker.removeListener('exit', entry.onExit);
   worker.removeAllListeners('error');
   worker.ref();
   return worker;
