@@ -110,6 +110,7 @@ describe('weir run', () => {
       /--parallelism must be a whole number >= 1, got '0'/,
     ],
     [['run', fixture('default-job.ts'), '--parallelism', 'two'], /--parallelism must be a whole number/],
+    [['run', fixture('default-job.ts'), '--slots', '0'], /--slots must be a whole number >= 1, got '0'/],
     [
       ['run', fixture('default-job.ts'), '--state-backend', 'rocks'],
       /--state-backend must be 'heap' or 'disk'/,
