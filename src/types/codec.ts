@@ -26,7 +26,10 @@ export function decode<T = unknown>(bytes: Uint8Array): T {
 
 /** How a class is written and read back. */
 export interface CodecClass<T> {
-  /** Extension type code, 1..100, unique per class. */
+  /**
+   * Extension type code, unique per class: 1..15 for the engine's own classes, 16..63 for
+   * users' (through `registerTypeSerializer`). msgpackr takes codes above that for its own types.
+   */
   readonly type: number;
   readonly Class: abstract new (...args: any[]) => T;
   /** Plain data that represents the instance. */
@@ -41,6 +44,8 @@ const registeredTypes = new Map<number, unknown>();
  * again is a no-op; another class under a taken type code is an error.
  */
 export function registerCodecClass<T>(spec: CodecClass<T>): void {
+  if (!Number.isInteger(spec.type) || spec.type < 1 || spec.type > 63)
+    throw new Error(`codec type codes are 1..63 (msgpackr uses the others), got ${spec.type}`);
   const existing = registeredTypes.get(spec.type);
   if (existing === spec.Class) return;
   if (existing !== undefined)
