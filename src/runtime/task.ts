@@ -112,13 +112,9 @@ export interface TaskMetrics {
   sinkRecordsIn: number;
 }
 
-type StepResult = 'more' | 'nothing' | 'end';
-
-/** One subtask of a vertex. */
-export class Task {
-  readonly name: string;
-  readonly mailbox = new Mailbox();
-  readonly metrics: TaskMetrics = {
+/** The metrics of a task that has not done anything yet. */
+export function initialTaskMetrics(): TaskMetrics {
+  return {
     recordsIn: 0,
     recordsOut: 0,
     watermark: Number.NEGATIVE_INFINITY,
@@ -127,6 +123,15 @@ export class Task {
     inputBufferUsage: 0,
     sinkRecordsIn: 0,
   };
+}
+
+type StepResult = 'more' | 'nothing' | 'end';
+
+/** One subtask of a vertex. */
+export class Task {
+  readonly name: string;
+  readonly mailbox = new Mailbox();
+  readonly metrics: TaskMetrics = initialTaskMetrics();
   /** When the current wait for credit started, or -1. */
   private blockedSince = -1;
   /** Start of the window the backpressure ratio is measured over: time and blocked ms then. */

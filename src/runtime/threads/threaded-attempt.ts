@@ -19,6 +19,7 @@ import { planChannels, taskKey } from '../channel-plan.js';
 import type { TaskSnapshot } from '../job-client.js';
 import type { JobGraph } from '../job-graph.js';
 import { SourceCoordinator } from '../source/source-coordinator.js';
+import { initialTaskMetrics } from '../task.js';
 import { graphFingerprint } from './graph-fingerprint.js';
 import { compactRestore } from './state-transfer.js';
 import type {
@@ -273,13 +274,7 @@ export function startThreadedAttempt(
               subtaskIndex: s,
               isSource: vertex.operators[0]!.source !== undefined,
               inputQueueLength: 0,
-              recordsIn: 0,
-              recordsOut: 0,
-              watermark: Number.NEGATIVE_INFINITY,
-              backpressuredMs: 0,
-              backpressureRatio: 0,
-              inputBufferUsage: 0,
-              sinkRecordsIn: 0,
+              ...initialTaskMetrics(),
             },
           );
         }
