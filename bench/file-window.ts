@@ -8,10 +8,13 @@
  * is a real `weir run … -p P` in a child process, so it gets fresh worker threads and a fresh
  * heap, and reads the file as the CLI does: cut into byte-range splits handed to P readers.
  *
- * Two times are taken per run: the job's own run time (submission to finish, reported by the
- * job's listener from the engine's `netRuntime`), which the speed-up is computed from, and the
- * wall time of the whole process, which adds starting node, loading the TypeScript sources and
- * closing down. The committed output of every run must equal, as a set of window results, that of
+ * With `--runs R` each parallelism runs R times, alternating, and the median job time counts:
+ * run times vary by ±8% even on a quiet machine. Two times are taken per run: the job's own run
+ * time (submission to finish, reported by the job's listener from the engine's `netRuntime`),
+ * which the speed-up is computed from, and the wall time of the whole process, which adds
+ * starting node, loading the TypeScript sources and closing down. The CPU time of all the
+ * process's threads during the job tells extra work (CPU grows with parallelism) from waiting
+ * (CPU stays, cores idle). The committed output of every run must equal, as a set of window results, that of
  * a hand-written single-threaded loop (read, split lines, `JSON.parse`, aggregate), which is also
  * timed as the practical limit of one core.
  *
@@ -24,6 +27,8 @@
  *
  * Run: `npx weir bench file-window [--lines N] [--keys K] [--runs R] [--split-size BYTES]
  * [--cpu-prof DIR] [--json] [--no-save]`. Results go to bench/results/file-window-<date>.json.
+ * `--cpu-prof DIR` runs each `weir run` under `node --cpu-prof`, which profiles the worker
+ * threads too: one `.cpuprofile` per thread (the loader threads of tsx included) lands in DIR.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
