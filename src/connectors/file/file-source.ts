@@ -114,7 +114,7 @@ export class FileSourceBuilder<T> {
   }
 
   /**
-   * Bytes per split of a large file (default 16 MiB), for formats that are splittable (text
+   * Bytes per split of a large file (default 1 MiB), for formats that are splittable (text
    * lines, NDJSON; not CSV). A file no larger than 1.1 times this is read whole by one reader;
    * a larger one is cut into ranges of this size, read in parallel. Smaller splits spread a file
    * over more readers and balance better, at the cost of a file open and a partial line per split.
