@@ -20,7 +20,7 @@
  * Results go to bench/results/checkpoint-<date>.json.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -48,6 +48,7 @@ import {
   wholeNumber,
   type WindowCount,
 } from './window-events.js';
+import { reportResult } from './report.js';
 
 /** One run of the window job. */
 interface EngineRun {
@@ -66,7 +67,6 @@ const DEFAULT_INTERVAL = 1000;
 const WARMUP_EVENTS = 200_000;
 const RECOVERY_TIMEOUT_MS = 600_000;
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 const RECOVERY_JOB = fileURLToPath(new URL('./checkpoint-recovery-job.ts', import.meta.url));
 
 /** Window length in ms of event time (= events): twice the keys, at least 1 s. */
@@ -410,13 +410,7 @@ export async function main(argv: string[]): Promise<number> {
   log(
     `  recovery of ${mb(recovery.checkpointBytes)} MB: ${recovery.killToProcessingMs} ms from kill -9 to processing (${recovery.killToJobLoadedMs} ms to load the job, ${recovery.loadedToProcessingMs} ms to restore; target < 2000 ms)`,
   );
-  if (!values['no-save']) {
-    mkdirSync(RESULTS, { recursive: true });
-    const file = `${RESULTS}checkpoint-${result.date}.json`;
-    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-    log(`  saved ${file}`);
-  }
-  if (values.json) console.log(JSON.stringify(result));
+  reportResult('checkpoint', result, values, log);
   return 0;
 }
 

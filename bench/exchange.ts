@@ -1,27 +1,9 @@
-/**
- * `weir bench exchange`: what it costs to move records between tasks on two worker threads
- * through a PortChannel, with the engine's defaults of 512 records per batch and a channel
- * capacity of 16 batches. Two measurements, each on a fresh channel between the same two
- * threads (bench/exchange-thread.ts), after a warm-up:
- *
- * - throughput: the writer sends `--records` bids as fast as credit allows; records per second
- *   from the first record created to `end` received, and bytes per record on the wire;
- * - latency: the writer creates bids at `--rate` per second and flushes a partial batch once
- *   its oldest record waited 1 ms; percentiles of the time from a record's creation to its
- *   receipt by the reader (at most 5 seconds' worth of records).
- *
- * The reader checks every record against the one expected at its position, so a run with a
- * lost, reordered or corrupted record fails.
- *
- * Run: `npx weir bench exchange [--records N] [--rate R] [--json] [--no-save]`.
- */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { EventEncoder } from '../src/exchange/event-serializer.js';
 import { bid } from './exchange-records.js';
 import type { ReaderResult, Run, WriterResult } from './exchange-thread.js';
+import { reportResult } from './report.js';
 import { gitCommit, machine, round, wholeNumber } from './window-events.js';
 
 const DEFAULT_RECORDS = 5_000_000;
@@ -31,7 +13,6 @@ const CAPACITY = 16;
 const BUFFER_TIMEOUT_MS = 1;
 const WARMUP_RECORDS = 300_000;
 const LATENCY_SECONDS = 5;
-const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 
 /** A worker thread running bench/exchange-thread.ts. */
 class BenchThread {
@@ -189,13 +170,7 @@ export async function main(argv: string[]): Promise<number> {
     `  latency at ${l.achievedRate.toLocaleString('en')} records/s: p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms, ` +
       `p99.9 ${l.p999Ms} ms, max ${l.maxMs} ms (${l.batches.toLocaleString('en')} batches)`,
   );
-  if (!values['no-save']) {
-    mkdirSync(RESULTS, { recursive: true });
-    const file = `${RESULTS}exchange-${result.date}.json`;
-    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-    log(`  saved ${file}`);
-  }
-  if (values.json) console.log(JSON.stringify(result));
+  reportResult('exchange', result, values, log);
   return 0;
 }
 

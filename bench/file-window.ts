@@ -32,7 +32,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -47,6 +47,7 @@ import {
   runLoop,
   runParallelLoop,
 } from './file-window-data.js';
+import { reportResult } from './report.js';
 import { gitCommit, machine, round, wholeNumber } from './window-events.js';
 
 const DEFAULT_LINES = 10_000_000;
@@ -54,7 +55,6 @@ const DEFAULT_KEYS = 10_000;
 const WINDOW_MS = 1000;
 const PARALLELISMS = [1, 2] as const;
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 const JOB = fileURLToPath(new URL('./file-window-job.ts', import.meta.url));
 
 /** What the job's listener reports when the job has finished (see file-window-job.ts). */
@@ -332,13 +332,7 @@ export async function main(argv: string[]): Promise<number> {
       : `  outputs DIFFER: ${mismatched.map((m) => `p=${m.parallelism} ${JSON.stringify(m.digest)}`).join('; ')}; ` +
           `loop ${JSON.stringify(expected)}; loop on 2 threads ${loop2Matches ? 'same' : 'differs'}`,
   );
-  if (!values['no-save']) {
-    mkdirSync(RESULTS, { recursive: true });
-    const file = `${RESULTS}file-window-${result.date}.json`;
-    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-    log(`  saved ${file}`);
-  }
-  if (values.json) console.log(JSON.stringify(result));
+  reportResult('file-window', result, values, log);
   return outputsMatch ? 0 : 1;
 }
 

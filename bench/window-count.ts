@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   type Collector,
@@ -9,6 +9,7 @@ import {
   TumblingEventTimeWindows,
   WatermarkStrategy,
 } from '../src/index.js';
+import { RESULTS_DIR, saveResult } from './report.js';
 import {
   CountingSink,
   type Event,
@@ -26,7 +27,6 @@ const WINDOW_MS = 1000;
 const DEFAULT_EVENTS = 5_000_000;
 const DEFAULT_KEYS = 10_000;
 const WARMUP_EVENTS = 200_000;
-const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 
 /** Runs the Weir job over `events` events; returns totals and wall-clock seconds. */
 async function runEngine(events: number, keys: number): Promise<{ totals: Totals; seconds: number }> {
@@ -156,10 +156,9 @@ type Result = Record<string, unknown> & {
 
 /** Writes the JSON file of the day and updates that day's row in results/README.md. */
 function save(result: Result): string {
-  mkdirSync(RESULTS, { recursive: true });
-  const name = `window-count-${result.date}.json`;
-  writeFileSync(`${RESULTS}${name}`, `${JSON.stringify(result, null, 2)}\n`);
-  const readme = `${RESULTS}README.md`;
+  const file = saveResult('window-count', result);
+  const name = basename(file);
+  const readme = `${RESULTS_DIR}README.md`;
   const header = [
     '# Benchmark results',
     '',
@@ -179,5 +178,5 @@ function save(result: Result): string {
   while (lines.length > 0 && lines.at(-1)!.trim() === '') lines.pop();
   lines.push(row);
   writeFileSync(readme, `${lines.join('\n')}\n`);
-  return `${RESULTS}${name}`;
+  return file;
 }
