@@ -1,0 +1,379 @@
+/**
+ * The on-disk keyed state backend: all state of one operator subtask lives in an lmdb store of
+ * its own (see `store.ts`), laid out by key group, key, state, namespace and map key (see
+ * `key-layout.ts`), so state may be many times the JavaScript heap. Access stays synchronous:
+ * lmdb reads from a memory map, and writes collect in a write-back cache.
+ *
+ * Snapshots are the heap backend's format (`../heap/snapshot.ts`), value for value, so a
+ * snapshot of either backend restores into the other: that data is the canonical savepoint
+ * format. TTL follows the heap backend (expired entries are invisible and removed when read);
+ * `cleanupIncrementally` is not run by this backend yet.
+ *
+ * @example
+ * const backend = diskStateBackendFactory().create({ maxParallelism: 128, keyGroupRange: { start: 0, end: 127 }, now: Date.now });
+ * const count = backend.getOrCreateState(new ValueStateDescriptor<number>('count', 0));
+ * backend.setCurrentKey('alice');
+ * count.update((count.value() ?? 0) + 1);
+ * backend.dispose(); // deletes the store
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ErrorCodes, userError } from '../../types/errors.js';
+import type {
+  AggregatingStateDescriptor,
+  ReducingStateDescriptor,
+  State,
+  StateDescriptor,
+  StateKind,
+} from '../../types/state.js';
+import type {
+  InternalStateOf,
+  KeyedStateBackend,
+  KeyedStateBackendFactory,
+  KeyedStateBackendOptions,
+} from '../backend.js';
+import {
+  corruptSnapshot,
+  type HeapKeyGroupSnapshot,
+  readKeyGroupSnapshot,
+  ttlConversion,
+} from '../heap/snapshot.js';
+import { TtlPolicy } from '../heap/ttl.js';
+import {
+  type CanonicalKey,
+  canonicalKey,
+  checkMaxParallelism,
+  isCanonicalKeyExact,
+  type KeyGroupRange,
+  keyFromCanonical,
+  keyGroupOfCanonical,
+} from '../key-groups.js';
+import { DiskListState, DiskMapState } from './collection-states.js';
+import { DiskKeyContext } from './disk-context.js';
+import { encodePart, keyPrefix, type NamespaceKey, parseStoreKey, storeKey } from './key-layout.js';
+import { DiskAggregatingState, DiskReducingState, DiskValueState } from './single-value-states.js';
+import { DiskStore } from './store.js';
+
+/** What the backend knows of a state with entries in the store. */
+interface Catalogued {
+  readonly kind: StateKind;
+  /** Whether stored values carry TTL timestamps. */
+  readonly ttl: boolean;
+}
+
+interface Registered extends Catalogued {
+  readonly state: unknown;
+}
+
+const EVERYTHING = Buffer.alloc(0);
+
+/**
+ * {@link KeyedStateBackend} on disk. Not thread-safe and never re-entrant: one task thread
+ * drives it. `numEntries` and snapshots scan the whole store.
+ */
+export class DiskKeyedStateBackend implements KeyedStateBackend {
+  readonly maxParallelism: number;
+  readonly keyGroupRange: KeyGroupRange;
+  private readonly ctx: DiskKeyContext;
+  private readonly store: DiskStore;
+  private readonly states = new Map<string, Registered>();
+  /**
+   * Restored states no descriptor has registered yet: their entries sit in the store as the
+   * snapshot had them, and are converted if the descriptor's TTL differs when it registers.
+   */
+  private readonly restored = new Map<string, Catalogued>();
+
+  constructor(options: KeyedStateBackendOptions, directory: string) {
+    this.maxParallelism = checkMaxParallelism(options.maxParallelism);
+    const range = options.keyGroupRange;
+    if (
+      !(
+        Number.isInteger(range.start) &&
+        Number.isInteger(range.end) &&
+        range.start >= 0 &&
+        range.start <= range.end &&
+        range.end < this.maxParallelism
+      )
+    ) {
+      throw userError(
+        ErrorCodes.INVALID_ARGUMENT,
+        `key group range ${range.start}..${range.end} must be integers with 0 <= start <= end < maxParallelism (${this.maxParallelism})`,
+      );
+    }
+    this.keyGroupRange = { start: range.start, end: range.end };
+    this.ctx = new DiskKeyContext(options.now);
+    this.store = new DiskStore(directory);
+  }
+
+  setCurrentKey(key: unknown): void {
+    const ctx = this.ctx;
+    const canonical = canonicalKey(key);
+    if (!ctx.hasKey || canonical !== ctx.canonical) {
+      const keyGroup = keyGroupOfCanonical(canonical, this.maxParallelism);
+      const { start, end } = this.keyGroupRange;
+      if (keyGroup < start || keyGroup > end) {
+        throw userError(
+          ErrorCodes.INVALID_KEY,
+          `key ${describeKey(key)} is in key group ${keyGroup}, outside this subtask's key group range ${start}..${end}; the key selector must be deterministic (return the same key for the same record, also after keyBy)`,
+        );
+      }
+      ctx.canonical = canonical;
+      ctx.keyGroup = keyGroup;
+      ctx.prefix = keyPrefix(keyGroup, canonical);
+      ctx.hasKey = true;
+    }
+    ctx.key = key;
+    ctx.original = isCanonicalKeyExact(key, canonical) ? undefined : key;
+  }
+
+  getCurrentKey(): unknown {
+    return this.ctx.key;
+  }
+
+  getCurrentKeyGroup(): number {
+    return this.ctx.keyGroup;
+  }
+
+  getOrCreateState<S extends State>(descriptor: StateDescriptor<S, any>): InternalStateOf<S> {
+    const name = descriptor.name;
+    const existing = this.states.get(name);
+    if (existing !== undefined) {
+      if (existing.kind !== descriptor.kind) {
+        throw userError(
+          ErrorCodes.STATE_ACCESS,
+          `state "${name}" is already registered as ${existing.kind} state and cannot be reused as ${descriptor.kind} state; give each state descriptor a unique name`,
+        );
+      }
+      return existing.state as InternalStateOf<S>;
+    }
+    const ttl = descriptor.ttlConfig !== undefined;
+    const restored = this.restored.get(name);
+    if (restored !== undefined) {
+      requireRestoredKind(name, restored.kind, descriptor.kind);
+      this.restored.delete(name);
+      if (restored.ttl !== ttl) this.convertState(name, restored.kind, restored.ttl, ttl);
+    }
+    const state = this.createState(descriptor);
+    this.states.set(name, { kind: descriptor.kind, ttl, state });
+    return state as InternalStateOf<S>;
+  }
+
+  numEntries(): number {
+    let total = 0;
+    let previous: Buffer | undefined;
+    for (const { key } of this.store.range(EVERYTHING)) {
+      // Map slots of one (key, state, namespace) are adjacent and count as one entry.
+      const entry = key.subarray(0, parseStoreKey(key).entryLength);
+      if (previous === undefined || !previous.equals(entry)) total++;
+      previous = entry;
+    }
+    return total;
+  }
+
+  snapshotKeyGroups(): Map<number, HeapKeyGroupSnapshot> {
+    /** Per key group, per state name, per key (by its store prefix): the row being built. */
+    const groups = new Map<number, Map<string, Map<string, unknown[]>>>();
+    for (const { key, value, original } of this.store.range(EVERYTHING)) {
+      const parsed = parseStoreKey(key);
+      let states = groups.get(parsed.keyGroup);
+      if (states === undefined) {
+        states = new Map();
+        groups.set(parsed.keyGroup, states);
+      }
+      let rows = states.get(parsed.state);
+      if (rows === undefined) {
+        rows = new Map();
+        states.set(parsed.state, rows);
+      }
+      const rowId = `${typeof parsed.key}:${String(parsed.key)}`;
+      let row = rows.get(rowId);
+      if (row === undefined) {
+        row = [original === undefined ? keyFromCanonical(parsed.key) : original];
+        rows.set(rowId, row);
+      }
+      if (parsed.userKey === undefined) {
+        row.push(parsed.ns, value);
+        continue;
+      }
+      // Map slots of one namespace are adjacent: extend the slot map of the row's last namespace.
+      const last = row.length - 2;
+      let slots =
+        last >= 1 && row[last] === parsed.ns ? (row[last + 1] as Map<CanonicalKey, unknown>) : undefined;
+      if (slots === undefined) {
+        slots = new Map();
+        row.push(parsed.ns, slots);
+      }
+      slots.set(parsed.userKey, value);
+    }
+    const out = new Map<number, HeapKeyGroupSnapshot>();
+    for (const [keyGroup, states] of groups) {
+      const snapshot: HeapKeyGroupSnapshot = [];
+      for (const [name, rows] of states) {
+        const { kind, ttl } = this.catalogued(name);
+        snapshot.push({ name, kind, ttl, rows: [...rows.values()] });
+      }
+      out.set(keyGroup, snapshot);
+    }
+    return out;
+  }
+
+  restoreKeyGroup(keyGroup: number, data: unknown): void {
+    const { start, end } = this.keyGroupRange;
+    if (!Number.isInteger(keyGroup) || keyGroup < start || keyGroup > end) {
+      throw corruptSnapshot(
+        `key group ${keyGroup} was assigned to a subtask with key group range ${start}..${end}`,
+      );
+    }
+    const now = this.ctx.now();
+    for (const snapshot of readKeyGroupSnapshot(data)) {
+      const { name, kind } = snapshot;
+      const registered = this.states.get(name);
+      let target: Catalogued;
+      if (registered !== undefined) {
+        requireRestoredKind(name, kind, registered.kind);
+        target = registered;
+      } else {
+        const restored = this.restored.get(name);
+        if (restored !== undefined && restored.kind !== kind) {
+          throw corruptSnapshot(`state "${name}" was restored both as ${restored.kind} and as ${kind} state`);
+        }
+        target = restored ?? { kind, ttl: snapshot.ttl };
+        this.restored.set(name, target);
+      }
+      const convert = ttlConversion(kind, snapshot.ttl, target.ttl, now);
+      this.restoreRows(name, kind, snapshot.rows, keyGroup, convert);
+    }
+  }
+
+  dispose(): void {
+    this.states.clear();
+    this.restored.clear();
+    this.store.close();
+    const ctx = this.ctx;
+    ctx.hasKey = false;
+    ctx.key = undefined;
+    ctx.keyGroup = -1;
+  }
+
+  private catalogued(name: string): Catalogued {
+    const known = this.states.get(name) ?? this.restored.get(name);
+    if (known === undefined) throw corruptSnapshot(`the store holds entries of unknown state "${name}"`);
+    return known;
+  }
+
+  private createState(descriptor: StateDescriptor<any, any>): unknown {
+    const { name, ttlConfig } = descriptor;
+    const ctx = this.ctx;
+    const store = this.store;
+    const policy = ttlConfig === undefined ? undefined : new TtlPolicy(ttlConfig, ctx.now);
+    switch (descriptor.kind) {
+      case 'value':
+        return new DiskValueState(name, ctx, store, policy, descriptor.defaultValue);
+      case 'list':
+        return new DiskListState(name, ctx, store, policy);
+      case 'map':
+        return new DiskMapState(name, ctx, store, policy);
+      case 'reducing':
+        return new DiskReducingState(
+          name,
+          ctx,
+          store,
+          policy,
+          (descriptor as ReducingStateDescriptor<any>).reduceFunction,
+        );
+      case 'aggregating':
+        return new DiskAggregatingState(
+          name,
+          ctx,
+          store,
+          policy,
+          (descriptor as AggregatingStateDescriptor<any, any, any>).aggregateFunction,
+        );
+    }
+  }
+
+  /** Rewrites a restored state's values when it is registered with TTL switched on or off. */
+  private convertState(name: string, kind: StateKind, fromTtl: boolean, toTtl: boolean): void {
+    const convert = ttlConversion(kind, fromTtl, toTtl, this.ctx.now());
+    if (convert === undefined && kind !== 'map') return;
+    const now = this.ctx.now();
+    const rewrites: Array<[Buffer, unknown, unknown]> = [];
+    for (const { key, value, original } of this.store.range(EVERYTHING)) {
+      if (parseStoreKey(key).state !== name) continue;
+      if (kind === 'map') {
+        if (toTtl) (value as { ts: number }).ts = now;
+        rewrites.push([key, value, original]);
+      } else rewrites.push([key, convert!(value), original]);
+    }
+    for (const [key, value, original] of rewrites) this.store.put(key, value, original);
+  }
+
+  private restoreRows(
+    name: string,
+    kind: StateKind,
+    rows: readonly unknown[][],
+    keyGroup: number,
+    convert: ((value: any) => unknown) | undefined,
+  ): void {
+    const statePart = encodePart(name);
+    const store = this.store;
+    for (const row of rows) {
+      if (!Array.isArray(row) || row.length < 3 || row.length % 2 === 0) {
+        throw corruptSnapshot(`a row of key group ${keyGroup} is not [key, ns, value, …]`);
+      }
+      const key = row[0];
+      const canonical = canonicalKey(key);
+      const actual = keyGroupOfCanonical(canonical, this.maxParallelism);
+      if (actual !== keyGroup) {
+        throw corruptSnapshot(
+          `a key of key group ${actual} was restored as part of key group ${keyGroup} (maxParallelism ${this.maxParallelism}); the snapshot was taken with another maxParallelism or assigned to the wrong subtask`,
+        );
+      }
+      const original = isCanonicalKeyExact(key, canonical) ? undefined : key;
+      const prefix = keyPrefix(keyGroup, canonical);
+      for (let i = 1; i < row.length; i += 2) {
+        const entryKey = storeKey([prefix, statePart, encodePart(row[i] as NamespaceKey)]);
+        const value = convert === undefined ? row[i + 1] : convert(row[i + 1]);
+        if (kind !== 'map') {
+          store.put(entryKey, value, original);
+          continue;
+        }
+        if (!(value instanceof Map))
+          throw corruptSnapshot(`a map state entry of key group ${keyGroup} is not a Map`);
+        // A restored entry replaces what is there, as on the heap: the whole map of that namespace.
+        store.removeRange(entryKey);
+        for (const [ck, slot] of value as Map<CanonicalKey, unknown>) {
+          store.put(storeKey([entryKey, encodePart(ck)]), slot, original);
+        }
+      }
+    }
+  }
+}
+
+/** Rejects registering restored state as another kind: its stored values would not fit. */
+function requireRestoredKind(name: string, restored: StateKind, registered: StateKind): void {
+  if (restored !== registered) {
+    throw userError(
+      ErrorCodes.STATE_ACCESS,
+      `state "${name}" was restored as ${restored} state but is registered as ${registered} state; keep the kind of a state when changing a job, or give the new state a new name`,
+    );
+  }
+}
+
+function describeKey(key: unknown): string {
+  const text = typeof key === 'string' || typeof key === 'object' ? JSON.stringify(key) : String(key);
+  return text.length > 80 ? text.slice(0, 77) + '...' : text;
+}
+
+/**
+ * A factory of disk backends, each in a fresh temporary directory under `directory` (default:
+ * the OS temp directory) that its `dispose()` deletes. The directory is working space only:
+ * what survives a failure is the checkpoint, not the store.
+ */
+export function diskStateBackendFactory(directory?: string): KeyedStateBackendFactory {
+  return {
+    create: (options) =>
+      new DiskKeyedStateBackend(options, mkdtempSync(join(directory ?? tmpdir(), 'weir-state-'))),
+  };
+}
