@@ -273,6 +273,7 @@ export class StreamExecutionEnvironment {
         runtimeMode: this.runtimeMode,
         autoWatermarkInterval: this.executionConfig.getAutoWatermarkInterval(),
         bufferTimeout: this.bufferTimeout,
+        stateBackend: this.stateBackend,
       },
     });
     this.validate(graph.vertices.flatMap((v) => v.operators.map((op) => op.source?.source)));
@@ -288,12 +289,6 @@ export class StreamExecutionEnvironment {
   }
 
   private validate(sources: readonly (Source<unknown, SourceSplit, unknown> | undefined)[]): void {
-    if (this.stateBackend === 'disk') {
-      throw new WeirError(
-        ErrorCodes.INVALID_ARGUMENT,
-        "the 'disk' state backend is not available in this version yet; use setStateBackend('heap') or --state-backend heap",
-      );
-    }
     if (
       this.runtimeMode === 'batch' &&
       sources.some((s) => s !== undefined && s.getBoundedness() === 'unbounded')

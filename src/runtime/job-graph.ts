@@ -5,6 +5,7 @@
  * subtask, so every subtask has its own operator and function instances.
  */
 import type { PartitionerSpec } from '../exchange/partitioner.js';
+import type { StateBackendName } from '../state/backends.js';
 import type { WatermarkStrategy } from '../time/watermarks.js';
 import type { KeySelector } from '../types/functions.js';
 import type { Source, SourceSplit } from '../types/source.js';
@@ -65,6 +66,8 @@ export interface JobConfig {
   readonly batchSize: number;
   /** Events a channel holds before its sender is backpressured. */
   readonly channelCapacity: number;
+  /** Where keyed state lives: on the JS heap, or in an embedded store on local disk. */
+  readonly stateBackend: StateBackendName;
 }
 
 /** A job ready to run. */
@@ -84,4 +87,5 @@ export const DEFAULT_JOB_CONFIG: JobConfig = {
   bufferTimeout: 5,
   batchSize: 512,
   channelCapacity: 16,
+  stateBackend: 'heap',
 };

@@ -5,7 +5,7 @@
  * checkpoint layer, which starts a new attempt after a failure.
  */
 import { LocalChannel } from '../exchange/local-channel.js';
-import { heapStateBackendFactory } from '../state/heap/heap-backend.js';
+import { stateBackendFactory } from '../state/backends.js';
 import { createTimeServiceManager } from '../state/timer-service.js';
 import { systemClock } from '../time/clock.js';
 import { decode } from '../types/codec.js';
@@ -33,6 +33,7 @@ export function startLocalAttempt(job: JobGraph, options: AttemptOptions = {}): 
     for (const task of allTasks) task.cancel(reason);
   };
 
+  const stateBackend = options.stateBackend ?? stateBackendFactory(job.config.stateBackend);
   const plan = planChannels(job);
   const channels = plan.channels.map(() => new LocalChannel(job.config.channelCapacity));
 
@@ -79,7 +80,7 @@ export function startLocalAttempt(job: JobGraph, options: AttemptOptions = {}): 
             [...ids.outputs].map(([edge, out]) => [edge, out.map((id) => channels[id]!.writer)]),
           ),
           clock,
-          stateBackend: options.stateBackend ?? heapStateBackendFactory,
+          stateBackend,
           timeServices: createTimeServiceManager,
           splitGateway: coordinator,
           checkpointing,

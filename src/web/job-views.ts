@@ -102,7 +102,6 @@ export function jobDetails(client: JobClient, now: number, endTime: number | und
   const status = client.status();
   const live = status === 'running' || status === 'restarting';
   const end = live ? now : endTime;
-  const elapsed = Math.max(0, (end ?? now) - client.startTime);
   const byVertex = new Map<number, TaskSnapshot[]>();
   for (const task of client.tasks()) {
     const group = byVertex.get(task.vertexId);

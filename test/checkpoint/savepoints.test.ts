@@ -51,6 +51,7 @@ interface RunSettings {
   readonly restorePath?: string;
   readonly allowNonRestoredState?: boolean;
   readonly events?: number;
+  readonly stateBackend?: 'heap' | 'disk';
 }
 
 /** Starts the savepoint job as `weir run` would, with the restore settings as CLI defaults. */
@@ -60,6 +61,7 @@ function start(settings: RunSettings): JobClient {
     checkpointDir: settings.checkpointDir,
     restorePath: settings.restorePath,
     allowNonRestoredState: settings.allowNonRestoredState,
+    stateBackend: settings.stateBackend,
   });
   try {
     const env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -144,6 +146,23 @@ describe('rescaling a savepoint', () => {
     expect(before.seq.length).toBeLessThan(EVENTS);
     for (const parallelism of [1, 3]) {
       const { output: result } = await restoreInto(out, savepoint, { parallelism });
+      expectExact(result, expected);
+    }
+  });
+
+  it('a savepoint taken on the heap backend restores on the disk backend, and one taken on disk restores on heap', async () => {
+    const expected = await reference(2);
+    for (const [from, to] of [
+      ['heap', 'disk'],
+      ['disk', 'heap'],
+    ] as const) {
+      const out = tempDir();
+      const savepoint = await stopMidStream(
+        { out, parallelism: 2, checkpointDir: tempDir(), stateBackend: from },
+        tempDir(),
+      );
+      expect(output(out).seq.length).toBeLessThan(EVENTS);
+      const { output: result } = await restoreInto(out, savepoint, { parallelism: 3, stateBackend: to });
       expectExact(result, expected);
     }
   });

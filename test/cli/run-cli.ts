@@ -12,14 +12,19 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs the CLI with `args` from the repository root. */
-export function runWeir(args: readonly string[], timeoutMs = 30_000): Promise<CliRun> {
+/** Runs the CLI with `args` from the repository root, with `env` added to the environment. */
+export function runWeir(
+  args: readonly string[],
+  timeoutMs = 30_000,
+  env: Readonly<Record<string, string>> = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     // Tests run in parallel: each `weir run` serves its REST API on a free port, not on 8081.
     const own =
       args[0] === 'run' && !args.includes('--port') ? ['run', '--port', '0', ...args.slice(1)] : args;
     const child = spawn(process.execPath, ['bin/weir.js', ...own], {
       cwd: ROOT,
+      env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

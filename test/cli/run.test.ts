@@ -2,7 +2,8 @@
  * `weir run` end to end: each test starts the real CLI as a child process on a small job file
  * and checks its output and exit code.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readCommitted } from '../support/exactly-once.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -132,10 +133,46 @@ describe('weir run', () => {
     expect(run.stdout).toBe('');
   });
 
-  it('refuses the disk state backend of this version as a job file problem, exit code 2', async () => {
-    const run = await runWeir(['run', '-q', fixture('default-job.ts'), '--state-backend', 'disk']);
-    expect(run.code).toBe(2);
-    expect(lines(run.stderr)).toEqual([expect.stringMatching(/'disk' state backend is not available/)]);
+  it('runs keyed state on the disk backend on worker threads with the same output as on heap', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weir-cli-disk-'));
+    const scratch = join(dir, 'tmp');
+    mkdirSync(scratch);
+    try {
+      const outputs: string[][] = [];
+      for (const backend of ['heap', 'disk']) {
+        const out = join(dir, backend);
+        const run = await runWeir(
+          [
+            'run',
+            '-q',
+            'test/chaos/fixtures/chaos-job.ts',
+            '--state-backend',
+            backend,
+            '--slots',
+            '2',
+            '--',
+            'sequence',
+            '4000',
+            '7',
+            'Infinity',
+            out,
+            '2',
+          ],
+          30_000,
+          // Task state stores go under TMPDIR, so this run's are told apart from other tests'.
+          { TMPDIR: scratch },
+        );
+        expect(run.stderr).toBe('');
+        expect(run.code).toBe(0);
+        outputs.push(readCommitted(out).sort());
+      }
+      expect(outputs[0]).toHaveLength(4000);
+      expect(outputs[1]).toEqual(outputs[0]);
+      // Every task's working store was deleted when it ended.
+      expect(readdirSync(scratch).filter((name) => name.startsWith('weir-state-'))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('takes checkpoints into --checkpoint-dir, in a directory named after the job', async () => {

@@ -11,6 +11,7 @@ import type { ErrorCode, ErrorDomain } from '../../types/errors.js';
 import type { CheckpointingMode } from '../barrier-aligner.js';
 import type { GraphProvider } from '../attempt.js';
 import type { TaskSnapshot } from '../job-client.js';
+import type { JobConfig } from '../job-graph.js';
 import type { TaskCheckpointAck, TaskRestoreState } from '../snapshot.js';
 
 /** What a worker learns first: which job it serves. */
@@ -18,9 +19,10 @@ export interface WorkerStart {
   readonly provider: GraphProvider;
   /** The fingerprint of the submitted graph; the rebuilt one must match it. */
   readonly fingerprint: string;
-  /** The submitted graph's id and name, which the rebuilt graph takes over. */
+  /** The submitted graph's id, name and settings, which the rebuilt graph takes over. */
   readonly jobId: string;
   readonly jobName: string;
+  readonly config: JobConfig;
   readonly threadIndex: number;
 }
 

@@ -206,6 +206,7 @@ export function startThreadedAttempt(
     fingerprint: graphFingerprint(job),
     jobId: job.jobId,
     jobName: job.jobName,
+    config: job.config,
   };
   const attemptNumber = options.attemptNumber ?? 0;
   const deploymentBase: Omit<WorkerDeployment, 'tasks'> = {

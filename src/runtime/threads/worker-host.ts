@@ -9,7 +9,7 @@
 import type { ChannelReader, ChannelWriter } from '../../exchange/channel.js';
 import { LocalChannel } from '../../exchange/local-channel.js';
 import { PortChannelReader, PortChannelWriter } from '../../exchange/port-channel.js';
-import { heapStateBackendFactory } from '../../state/heap/heap-backend.js';
+import { stateBackendFactory } from '../../state/backends.js';
 import { createTimeServiceManager } from '../../state/timer-service.js';
 import { systemClock } from '../../time/clock.js';
 import { decode } from '../../types/codec.js';
@@ -85,6 +85,7 @@ export class WorkerHost {
   private deploy(deployment: WorkerDeployment): void {
     const vertexById = new Map(this.job.vertices.map((v) => [v.id, v]));
     const capacity = this.job.config.channelCapacity;
+    const stateBackend = stateBackendFactory(this.job.config.stateBackend);
     const reader = (end: ChannelEndpoint): ChannelReader =>
       end.kind === 'local' ? this.localChannel(end.id).reader : new PortChannelReader(end.port, capacity);
     const writer = (end: ChannelEndpoint): ChannelWriter =>
@@ -104,7 +105,7 @@ export class WorkerHost {
         inputs: assignment.inputs.map((input) => input.map(reader)),
         outputs: new Map(assignment.outputs.map(([edge, ends]) => [edge, ends.map(writer)])),
         clock: systemClock,
-        stateBackend: heapStateBackendFactory,
+        stateBackend,
         timeServices: createTimeServiceManager,
         splitGateway: isSource
           ? {

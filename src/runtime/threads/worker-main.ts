@@ -52,7 +52,8 @@ async function load(start: WorkerStart): Promise<void> {
     );
   }
   if (stopped) return;
-  host = new WorkerHost({ ...rebuilt, jobId: start.jobId, jobName: start.jobName }, post, () => port.close());
+  const job = { ...rebuilt, jobId: start.jobId, jobName: start.jobName, config: start.config };
+  host = new WorkerHost(job, post, () => port.close());
   for (const message of early.splice(0)) host.handle(message);
 }
 
