@@ -37,6 +37,7 @@ export class DiskListState<T> extends DiskState<any[]> implements InternalListSt
   }
 
   get(): Iterable<T> {
+    this.access();
     const list = this.read();
     if (list === undefined) return EMPTY;
     const policy = this.policy;
@@ -59,7 +60,7 @@ export class DiskListState<T> extends DiskState<any[]> implements InternalListSt
       out.push(element.v);
       list[kept++] = element;
     }
-    if (kept === 0) this.clear();
+    if (kept === 0) this.removeCurrent();
     else if (changed) {
       list.length = kept;
       this.write(list);
@@ -69,22 +70,26 @@ export class DiskListState<T> extends DiskState<any[]> implements InternalListSt
 
   add(value: T): void {
     requireDefined(value, LIST);
+    this.access();
     this.append([this.wrap(value)]);
   }
 
   addAll(values: Iterable<T>): void {
     const added = checkedCopy(values);
+    this.access();
     if (added.length > 0) this.append(added.map((v) => this.wrap(v)));
   }
 
   update(values: Iterable<T>): void {
     const list = checkedCopy(values);
-    if (list.length === 0) this.clear();
+    this.access();
+    if (list.length === 0) this.removeCurrent();
     else this.write(list.map((v) => this.wrap(v)));
   }
 
   /** Appends the sources, in order, after the target's elements (which keep their timestamps). */
   mergeNamespaces(target: Namespace, sources: readonly Namespace[]): void {
+    this.access();
     const targetKey = namespaceKeyOf(target);
     let merged = this.read(targetKey);
     for (const key of sourceKeys(targetKey, sources)) {
@@ -139,50 +144,60 @@ export class DiskMapState<UK, UV> extends DiskState<Slot<UK, UV>> implements Int
   }
 
   override clear(): void {
+    this.access();
     this.store.removeRange(this.entryKey());
   }
 
   get(key: UK): UV | undefined {
+    this.access();
     const slot = this.lookup(key);
     return slot === undefined ? undefined : slot.v;
   }
 
   contains(key: UK): boolean {
+    this.access();
     return this.lookup(key) !== undefined;
   }
 
   put(key: UK, value: UV): void {
+    this.access();
     this.putSlot(key, value, this.policy === undefined ? 0 : this.policy.now());
   }
 
   putAll(entries: Iterable<readonly [UK, UV]> | Map<UK, UV>): void {
+    this.access();
     const ts = this.policy === undefined ? 0 : this.policy.now();
     for (const [key, value] of entries) this.putSlot(key, value, ts);
   }
 
   remove(key: UK): void {
+    this.access();
     this.store.remove(this.slotKey(mapKey(key)));
   }
 
   entries(): Iterable<[UK, UV]> {
+    this.access();
     const out: [UK, UV][] = [];
     this.scan((slot) => out.push([slot.k, slot.v]));
     return out;
   }
 
   keys(): Iterable<UK> {
+    this.access();
     const out: UK[] = [];
     this.scan((slot) => out.push(slot.k));
     return out;
   }
 
   values(): Iterable<UV> {
+    this.access();
     const out: UV[] = [];
     this.scan((slot) => out.push(slot.v));
     return out;
   }
 
   isEmpty(): boolean {
+    this.access();
     let empty = true;
     this.scan(() => {
       empty = false;

@@ -6,8 +6,12 @@
  *
  * Snapshots are the heap backend's format (`../heap/snapshot.ts`), value for value, so a
  * snapshot of either backend restores into the other: that data is the canonical savepoint
- * format. TTL follows the heap backend (expired entries are invisible and removed when read);
- * `cleanupIncrementally` is not run by this backend yet.
+ * format. TTL follows the heap backend (expired entries are invisible and removed when read,
+ * and `cleanupIncrementally` scans that state's entries on each access, and on each record if
+ * asked). Besides, expired entries of every TTL state are removed by a scan of the store that
+ * needs no configuration, like Flink's RocksDB compaction filter: it reads a few entries every so
+ * many key changes (see {@link DiskBackendOptions}), and {@link DiskKeyedStateBackend.cleanupExpired}
+ * runs it on demand. See `ttl-cleanup.ts`.
  *
  * @example
  * const backend = diskStateBackendFactory().create({ maxParallelism: 128, keyGroupRange: { start: 0, end: 127 }, now: Date.now });
@@ -50,10 +54,19 @@ import {
   keyGroupOfCanonical,
 } from '../key-groups.js';
 import { DiskListState, DiskMapState } from './collection-states.js';
-import { DiskKeyContext } from './disk-context.js';
-import { encodePart, keyPrefix, type NamespaceKey, parseStoreKey, storeKey } from './key-layout.js';
+import { DiskKeyContext, type DiskState } from './disk-context.js';
+import {
+  encodePart,
+  isKeyOfState,
+  keyPrefix,
+  type NamespaceKey,
+  parseStoreKey,
+  stateNameOf,
+  storeKey,
+} from './key-layout.js';
 import { DiskAggregatingState, DiskReducingState, DiskValueState } from './single-value-states.js';
 import { DiskStore } from './store.js';
+import { type DiskTtlCleaner, diskTtlCleaner, ExpiredEntryScan } from './ttl-cleanup.js';
 
 /** What the backend knows of a state with entries in the store. */
 interface Catalogued {
@@ -67,6 +80,20 @@ interface Registered extends Catalogued {
 }
 
 const EVERYTHING = Buffer.alloc(0);
+
+/** Tuning of the disk backend beyond {@link KeyedStateBackendOptions}. */
+export interface DiskBackendOptions {
+  /**
+   * Key changes between two runs of the TTL scan over all states (0 turns it off; default 256).
+   * With {@link ttlScanBudget}, the scan reads about one store entry per record by default.
+   */
+  readonly ttlScanInterval?: number;
+  /** Store entries one run of the TTL scan reads (default 256). */
+  readonly ttlScanBudget?: number;
+}
+
+const DEFAULT_TTL_SCAN_INTERVAL = 256;
+const DEFAULT_TTL_SCAN_BUDGET = 256;
 
 /**
  * {@link KeyedStateBackend} on disk. Not thread-safe and never re-entrant: one task thread
@@ -83,8 +110,17 @@ export class DiskKeyedStateBackend implements KeyedStateBackend {
    * snapshot had them, and are converted if the descriptor's TTL differs when it registers.
    */
   private readonly restored = new Map<string, Catalogued>();
+  /** The cleaner of each registered TTL state, by name, for the scan over all states. */
+  private readonly ttlCleaners = new Map<string, DiskTtlCleaner>();
+  private readonly ttlScan: ExpiredEntryScan;
+  private readonly ttlScanInterval: number;
+  private readonly ttlScanBudget: number;
+  /** Key changes left until the next run of {@link ttlScan}. */
+  private untilTtlScan: number;
+  /** Incremental cleanups configured with `runForEveryRecord`, run on each key change. */
+  private perRecordCleanups: DiskState<any>[] = [];
 
-  constructor(options: KeyedStateBackendOptions, directory: string) {
+  constructor(options: KeyedStateBackendOptions, directory: string, tuning: DiskBackendOptions = {}) {
     this.maxParallelism = checkMaxParallelism(options.maxParallelism);
     const range = options.keyGroupRange;
     if (
@@ -104,6 +140,27 @@ export class DiskKeyedStateBackend implements KeyedStateBackend {
     this.keyGroupRange = { start: range.start, end: range.end };
     this.ctx = new DiskKeyContext(options.now);
     this.store = new DiskStore(directory);
+    const cleaners = this.ttlCleaners;
+    this.ttlScan = new ExpiredEntryScan(
+      this.store,
+      (key) => (cleaners.size === 0 ? undefined : cleaners.get(stateNameOf(key))),
+      options.now,
+    );
+    this.ttlScanInterval = tuning.ttlScanInterval ?? DEFAULT_TTL_SCAN_INTERVAL;
+    this.ttlScanBudget = tuning.ttlScanBudget ?? DEFAULT_TTL_SCAN_BUDGET;
+    this.untilTtlScan = this.ttlScanInterval;
+  }
+
+  /**
+   * Reads up to `maxEntries` store entries (all of them by default) from where the previous run
+   * stopped, removing expired entries of every registered TTL state whether or not their keys are
+   * ever read again; returns how many store entries were removed. A run ends at the end of a pass
+   * over the store. Call it between records, e.g. when the task is idle; the backend also runs it
+   * by itself every few key changes. Entries of restored states not registered yet are left
+   * alone: their TTL is not known until their descriptor is.
+   */
+  cleanupExpired(maxEntries = Number.POSITIVE_INFINITY): number {
+    return this.ttlScan.run(maxEntries);
   }
 
   setCurrentKey(key: unknown): void {
@@ -125,6 +182,15 @@ export class DiskKeyedStateBackend implements KeyedStateBackend {
     }
     ctx.key = key;
     ctx.original = isCanonicalKeyExact(key, canonical) ? undefined : key;
+    const cleanups = this.perRecordCleanups;
+    for (let i = 0; i < cleanups.length; i++) {
+      const incremental = cleanups[i]!.incremental!;
+      incremental.scan.run(incremental.cleanupSize);
+    }
+    if (--this.untilTtlScan === 0) {
+      this.untilTtlScan = this.ttlScanInterval;
+      if (this.ttlCleaners.size > 0) this.ttlScan.run(this.ttlScanBudget);
+    }
   }
 
   getCurrentKey(): unknown {
@@ -156,6 +222,23 @@ export class DiskKeyedStateBackend implements KeyedStateBackend {
     }
     const state = this.createState(descriptor);
     this.states.set(name, { kind: descriptor.kind, ttl, state });
+    const config = descriptor.ttlConfig;
+    if (config !== undefined) {
+      const cleaner = diskTtlCleaner(descriptor.kind, new TtlPolicy(config, this.ctx.now));
+      this.ttlCleaners.set(name, cleaner);
+      const incremental = config.cleanupIncrementally;
+      if (incremental !== undefined) {
+        const disk = state as DiskState<any>;
+        const statePart = disk.statePart;
+        const scan = new ExpiredEntryScan(
+          this.store,
+          (key) => (isKeyOfState(key, statePart) ? cleaner : undefined),
+          this.ctx.now,
+        );
+        disk.incremental = { scan, cleanupSize: incremental.cleanupSize };
+        if (incremental.runForEveryRecord) this.perRecordCleanups.push(disk);
+      }
+    }
     return state as InternalStateOf<S>;
   }
 
@@ -249,6 +332,8 @@ export class DiskKeyedStateBackend implements KeyedStateBackend {
   dispose(): void {
     this.states.clear();
     this.restored.clear();
+    this.ttlCleaners.clear();
+    this.perRecordCleanups = [];
     this.store.close();
     const ctx = this.ctx;
     ctx.hasKey = false;
@@ -371,9 +456,12 @@ function describeKey(key: unknown): string {
  * the OS temp directory) that its `dispose()` deletes. The directory is working space only:
  * what survives a failure is the checkpoint, not the store.
  */
-export function diskStateBackendFactory(directory?: string): KeyedStateBackendFactory {
+export function diskStateBackendFactory(
+  directory?: string,
+  tuning?: DiskBackendOptions,
+): KeyedStateBackendFactory {
   return {
     create: (options) =>
-      new DiskKeyedStateBackend(options, mkdtempSync(join(directory ?? tmpdir(), 'weir-state-'))),
+      new DiskKeyedStateBackend(options, mkdtempSync(join(directory ?? tmpdir(), 'weir-state-')), tuning),
   };
 }

@@ -8,6 +8,13 @@ import { type Namespace, namespaceKeyOf, VOID_NAMESPACE } from '../backend.js';
 import type { CanonicalKey } from '../key-groups.js';
 import { encodePart, type NamespaceKey, storeKey } from './key-layout.js';
 import type { DiskStore, StoredEntry } from './store.js';
+import type { ExpiredEntryScan } from './ttl-cleanup.js';
+
+/** A state's incremental TTL cleanup: the scan over its entries and how far one run reads. */
+export interface IncrementalDiskCleanup {
+  readonly scan: ExpiredEntryScan;
+  readonly cleanupSize: number;
+}
 
 /** Mutable current-key state of a disk backend; owned by `DiskKeyedStateBackend`. */
 export class DiskKeyContext {
@@ -37,7 +44,10 @@ export class DiskKeyContext {
 export abstract class DiskState<V> {
   protected ns: NamespaceKey = VOID_NAMESPACE;
   private nsPart: Buffer = encodePart(VOID_NAMESPACE);
-  private readonly statePart: Buffer;
+  /** The state's name as a store key part. */
+  readonly statePart: Buffer;
+  /** Set by the backend when the descriptor asks for incremental cleanup. */
+  incremental: IncrementalDiskCleanup | undefined = undefined;
 
   constructor(
     readonly name: string,
@@ -55,7 +65,22 @@ export abstract class DiskState<V> {
   }
 
   clear(): void {
+    this.access();
+    this.removeCurrent();
+  }
+
+  /** Removes the current entry without counting as an access of its own. */
+  protected removeCurrent(): void {
     this.store.remove(this.entryKey());
+  }
+
+  /**
+   * Runs at the start of every public read or write, as Flink's TTL wrappers do: the incremental
+   * cleanup, if any. Never in the middle of one, so a state never sees its entry change under it.
+   */
+  protected access(): void {
+    const incremental = this.incremental;
+    if (incremental !== undefined) incremental.scan.run(incremental.cleanupSize);
   }
 
   /** The store key of the current key's entry in the current namespace (or `ns`). */

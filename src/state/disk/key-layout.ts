@@ -141,3 +141,23 @@ export function parseStoreKey(bytes: Uint8Array): ParsedKey {
   const userKey = offset < buf.length ? read() : undefined;
   return { keyGroup, key, state, ns, userKey, entryLength };
 }
+
+/** Offset of the state name part in a store key: after the key group and the key's part. */
+export function statePartOffset(key: Buffer): number {
+  return 7 + key.readUInt32BE(3);
+}
+
+/** Whether the store key `key` belongs to the state whose encoded name is `statePart`. */
+export function isKeyOfState(key: Buffer, statePart: Buffer): boolean {
+  const start = statePartOffset(key);
+  return (
+    key.length >= start + statePart.length &&
+    key.compare(statePart, 0, statePart.length, start, start + statePart.length) === 0
+  );
+}
+
+/** The state name of a store key, read without parsing the rest. */
+export function stateNameOf(key: Buffer): string {
+  const start = statePartOffset(key);
+  return key.toString('utf8', start + 5, start + 5 + key.readUInt32BE(start + 1));
+}

@@ -121,13 +121,17 @@ export class DiskValueState<T> extends SingleValueState implements InternalValue
   }
 
   value(): T | undefined {
+    this.access();
     const { found, value } = this.visible();
     return found ? (value as T) : this.defaultValue;
   }
 
   update(value: T | undefined): void {
     if (value === undefined) this.clear();
-    else this.store1(value);
+    else {
+      this.access();
+      this.store1(value);
+    }
   }
 }
 
@@ -144,18 +148,21 @@ export class DiskReducingState<T> extends SingleValueState implements InternalRe
   }
 
   get(): T | undefined {
+    this.access();
     return this.visible().value as T | undefined;
   }
 
   add(value: T): void {
     requireDefined(value, 'reducing state', true);
+    this.access();
     const previous = this.usable();
     const next = previous.found ? this.fn.reduce(previous.value as T, value) : value;
-    if (next === undefined) this.clear();
+    if (next === undefined) this.removeCurrent();
     else this.store1(next);
   }
 
   mergeNamespaces(target: Namespace, sources: readonly Namespace[]): void {
+    this.access();
     this.mergeInto(target, sources, (a, b) => this.fn.reduce(a, b));
   }
 }
@@ -176,17 +183,20 @@ export class DiskAggregatingState<IN, ACC, OUT>
   }
 
   get(): OUT | undefined {
+    this.access();
     const { found, value } = this.visible();
     return found ? this.fn.getResult(value as ACC) : undefined;
   }
 
   add(value: IN): void {
+    this.access();
     const previous = this.usable();
     const acc = previous.found ? (previous.value as ACC) : this.fn.createAccumulator();
     this.store1(this.fn.add(value, acc));
   }
 
   mergeNamespaces(target: Namespace, sources: readonly Namespace[]): void {
+    this.access();
     this.mergeInto(target, sources, (a, b) => this.fn.merge(a, b));
   }
 }

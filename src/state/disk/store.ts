@@ -114,6 +114,59 @@ export class DiskStore {
     }
   }
 
+  /**
+   * Up to `limit` entries of lmdb after `after` (from the start when undefined), in key order,
+   * each as the cache sees it: a cached value wins and a pending delete is left out. Unlike
+   * {@link range} it does not write the cache back, so a background scan costs no write
+   * transaction; entries only in the cache are for {@link dirtyEntries}. Keys `wanted` rejects
+   * are not decoded. `read` counts the keys read, `last` is the last of them (the cursor to resume
+   * after), and `end` is true when lmdb has nothing more.
+   */
+  scan(
+    after: Buffer | undefined,
+    limit: number,
+    wanted: (key: Buffer) => boolean,
+  ): { entries: StoredEntry[]; read: number; last: Buffer | undefined; end: boolean } {
+    const entries: StoredEntry[] = [];
+    let last: Buffer | undefined;
+    let read = 0;
+    // The range is read to completion before anything is written: lmdb must not commit a write
+    // transaction (a cache write-back) while this thread's read iterator is open.
+    const options = after === undefined ? { limit: limit + 1 } : { start: after, limit: limit + 1 };
+    const rows: Array<{ key: Buffer; value: Uint8Array }> = [];
+    for (const row of this.db.getRange(options)) rows.push(row);
+    for (const { key: rawKey, value } of rows) {
+      const key = Buffer.from(rawKey);
+      if (after !== undefined && read === 0 && key.equals(after)) continue;
+      if (read === limit) break;
+      read++;
+      last = key;
+      if (!wanted(key)) continue;
+      const cached = this.cache.get(key.toString('latin1'));
+      if (cached !== undefined) {
+        if (cached.value !== undefined) entries.push(cached);
+        continue;
+      }
+      const [decoded, original] = decodeValue(value);
+      entries.push({ key, value: decoded, original });
+    }
+    return { entries, read, last, end: read < limit };
+  }
+
+  /**
+   * The cached entries with a pending write, in the order they were cached: what a background
+   * scan of lmdb cannot see yet. The iterator ends early if the cache is written back and emptied
+   * meanwhile, which is harmless: those entries are then in lmdb.
+   */
+  *dirtyEntries(): Generator<StoredEntry> {
+    // At most the entries cached now: a cache that keeps filling must not make the walk endless.
+    let left = this.cache.size;
+    for (const entry of this.cache.values()) {
+      if (left-- === 0) return;
+      if (entry.dirty && entry.value !== undefined) yield entry;
+    }
+  }
+
   /** Removes every entry whose key starts with `prefix`. */
   removeRange(prefix: Buffer): void {
     const keys: Buffer[] = [];
