@@ -152,14 +152,16 @@ export class DiskKeyedStateBackend implements KeyedStateBackend {
   }
 
   /**
-   * Reads up to `maxEntries` store entries (all of them by default) from where the previous run
-   * stopped, removing expired entries of every registered TTL state whether or not their keys are
+   * Reads up to `maxEntries` store entries from where the previous run stopped (by default, all
+   * of them from the start of the store), removing expired entries of every registered TTL state whether or not their keys are
    * ever read again; returns how many store entries were removed. A run ends at the end of a pass
    * over the store. Call it between records, e.g. when the task is idle; the backend also runs it
    * by itself every few key changes. Entries of restored states not registered yet are left
    * alone: their TTL is not known until their descriptor is.
    */
   cleanupExpired(maxEntries = Number.POSITIVE_INFINITY): number {
+    // Without a limit, a whole pass: the current one may have started in the middle of the store.
+    if (maxEntries === Number.POSITIVE_INFINITY) this.ttlScan.restart();
     return this.ttlScan.run(maxEntries);
   }
 

@@ -94,6 +94,12 @@ export class ExpiredEntryScan {
     return removed;
   }
 
+  /** Starts the next run at the beginning of a pass, e.g. for a run over the whole store. */
+  restart(): void {
+    this.cursor = undefined;
+    this.pending = undefined;
+  }
+
   private clean(entry: StoredEntry, cleaner: DiskTtlCleaner, now: number): number {
     switch (cleaner(entry.value, now)) {
       case 'keep':
