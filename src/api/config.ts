@@ -35,10 +35,22 @@ export class CheckpointConfig {
   checkpointTimeout = 600_000;
   tolerableFailures = 0;
   maxConcurrentCheckpoints = 1;
+  /** Unset: incremental with the disk state backend, full with heap. */
+  incremental: boolean | undefined;
 
   /** True once `enableCheckpointing` was called with a positive interval. */
   isCheckpointingEnabled(): boolean {
     return this.interval > 0;
+  }
+
+  /**
+   * Incremental checkpoints write only the key groups whose state changed since the last
+   * completed checkpoint; unchanged ones stay shared with earlier checkpoints. On by default
+   * with the disk state backend. Savepoints are always full.
+   */
+  enableIncrementalCheckpointing(enabled = true): this {
+    this.incremental = enabled;
+    return this;
   }
 
   /** Where checkpoints are written: `file:///abs/dir` or `/abs/dir`. */

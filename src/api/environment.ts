@@ -274,6 +274,7 @@ export class StreamExecutionEnvironment {
         autoWatermarkInterval: this.executionConfig.getAutoWatermarkInterval(),
         bufferTimeout: this.bufferTimeout,
         stateBackend: this.stateBackend,
+        incrementalCheckpoints: this.checkpointConfig.incremental ?? this.stateBackend === 'disk',
       },
     });
     this.validate(graph.vertices.flatMap((v) => v.operators.map((op) => op.source?.source)));

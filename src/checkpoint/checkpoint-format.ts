@@ -10,11 +10,20 @@
  * relative to the directory, with its length and SHA-256, so a directory can be copied or moved
  * and still be read, and a truncated or flipped file anywhere is detected rather than restored.
  * Subtasks without state have no file (`null` in the metadata).
+ *
+ * Checkpoints of jobs with incremental checkpoints keep key-group blobs apart, in the job's
+ *
+ *     <dir>/../shared/<sha256>              one key group's state, named by its own hash
+ *
+ * where every checkpoint that holds that exact state refers to the one file. The subtask file
+ * then names the blob instead of holding it, `_metadata` lists every blob the checkpoint refers
+ * to (`shared`), and reading checks each blob against its name. Such a checkpoint directory is
+ * therefore not relocatable on its own; savepoints never use shared blobs.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat, utimes } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { OperatorSubtaskState } from '../runtime/snapshot.js';
+import { keyGroupBytes, type OperatorSubtaskState } from '../runtime/snapshot.js';
 import { decode, encode } from '../types/codec.js';
 import { ErrorCodes, userError, WeirError } from '../types/errors.js';
 import {
@@ -50,6 +59,8 @@ interface OperatorMetadata {
 }
 
 interface Metadata {
+  /** Shared blobs this checkpoint refers to, by SHA-256 (absent when none). */
+  readonly shared?: readonly string[];
   readonly formatVersion: number;
   readonly jobName: string;
   readonly jobId: string;
@@ -69,7 +80,12 @@ export type CheckpointReadResult =
  * last, so a crash at any point leaves either a complete directory or one without `_metadata`.
  * Returns the bytes written. `dir` should not hold another checkpoint: files it has are replaced.
  */
-export async function writeCheckpointDirectory(dir: string, data: CheckpointData): Promise<number> {
+export async function writeCheckpointDirectory(
+  dir: string,
+  data: CheckpointData,
+  /** Where shared blobs go; without it (savepoints) every key group is written inline. */
+  sharedDir?: string,
+): Promise<number> {
   try {
     await mkdir(dir, { recursive: true });
   } catch (error) {
@@ -78,6 +94,7 @@ export async function writeCheckpointDirectory(dir: string, data: CheckpointData
   // The new directory's own entry must survive a crash too, or a durable _metadata could vanish.
   await syncDirectory(dirname(dir));
   const files: { file: string; bytes: Uint8Array }[] = [];
+  const shared = new Map<string, Uint8Array>();
   const operators = data.operators.map((op, index): OperatorMetadata => {
     if (op.subtasks.length !== op.parallelism) {
       throw new WeirError(
@@ -89,7 +106,7 @@ export async function writeCheckpointDirectory(dir: string, data: CheckpointData
     const prefix = `${index}-${fileSegment(op.uid)}`;
     const subtasks = op.subtasks.map((state, subtask) => {
       if (isEmpty(state)) return null;
-      return addFile(files, `${prefix}-${subtask}.state`, encode(state));
+      return addFile(files, `${prefix}-${subtask}.state`, encode(separateShared(state, shared, sharedDir)));
     });
     const coordinator =
       op.coordinatorState === undefined
@@ -104,6 +121,10 @@ export async function writeCheckpointDirectory(dir: string, data: CheckpointData
       coordinator,
     };
   });
+  let sharedWritten = 0;
+  if (sharedDir !== undefined && shared.size > 0) {
+    sharedWritten = await writeSharedBlobs(sharedDir, shared);
+  }
   await forEachLimited(files, (f) => writeFileDurably(dir, f.file, f.bytes));
   // State files must be durable under their final names before _metadata can point at them.
   await syncDirectory(dir);
@@ -115,13 +136,118 @@ export async function writeCheckpointDirectory(dir: string, data: CheckpointData
     timestamp: data.timestamp,
     savepoint: data.savepoint,
     operators,
+    ...(shared.size === 0 ? {} : { shared: [...shared.keys()].sort() }),
   };
   const metadataBytes = encodeMetadata(metadata);
   await writeFileDurably(dir, METADATA_FILE, metadataBytes);
   await syncDirectory(dir);
-  let size = metadataBytes.byteLength;
+  let size = metadataBytes.byteLength + sharedWritten;
   for (const f of files) size += f.bytes.byteLength;
   return size;
+}
+
+/** The directory of shared blobs beside the checkpoint directory `dir`. */
+export function sharedDirectoryOf(dir: string): string {
+  return join(dirname(dir), SHARED_DIR);
+}
+
+/** The name of the directory of shared blobs in a job's checkpoint directory. */
+export const SHARED_DIR = 'shared';
+
+/**
+ * The subtask state as its file holds it: with a shared-blob directory, shared key groups become
+ * names (their bytes collected into `shared`); without one, they are written inline.
+ */
+function separateShared(
+  state: OperatorSubtaskState,
+  shared: Map<string, Uint8Array>,
+  sharedDir: string | undefined,
+): OperatorSubtaskState {
+  if (!state.keyGroups.some(([, part]) => !(part instanceof Uint8Array))) return state;
+  return {
+    ...state,
+    keyGroups: state.keyGroups.map(([group, part]) => {
+      if (part instanceof Uint8Array) return [group, part] as const;
+      const bytes = keyGroupBytes(group, part);
+      if (sharedDir === undefined) return [group, bytes] as const;
+      shared.set(part.sha256, bytes);
+      return [group, { sha256: part.sha256, length: part.length }] as const;
+    }),
+  };
+}
+
+/**
+ * Writes the blobs `sharedDir` lacks and returns the bytes written. A blob already there gets a
+ * fresh modification time, which keeps a concurrent prune from collecting it before this
+ * checkpoint's `_metadata` refers to it.
+ */
+async function writeSharedBlobs(sharedDir: string, blobs: Map<string, Uint8Array>): Promise<number> {
+  try {
+    await mkdir(sharedDir, { recursive: true });
+  } catch (error) {
+    throw ioError(`cannot create ${sharedDir}`, error);
+  }
+  let written = 0;
+  const now = new Date();
+  await forEachLimited([...blobs], async ([name, bytes]) => {
+    try {
+      const existing = await stat(join(sharedDir, name));
+      if (existing.size === bytes.byteLength) {
+        await utimes(join(sharedDir, name), now, now);
+        return;
+      }
+    } catch (error) {
+      if (errorCode(error) !== 'ENOENT') throw ioError(`cannot read ${join(sharedDir, name)}`, error);
+    }
+    await writeFileDurably(sharedDir, name, bytes);
+    written += bytes.byteLength;
+  });
+  await syncDirectory(sharedDir);
+  return written;
+}
+
+/** Fills in the bytes of shared key groups from the blobs beside `dir`; returns a problem, if any. */
+async function resolveSharedBlobs(
+  dir: string,
+  subtasks: OperatorSubtaskState[],
+): Promise<string | undefined> {
+  const sharedDir = sharedDirectoryOf(dir);
+  const wanted = new Set<string>();
+  for (const state of subtasks) {
+    for (const [, part] of state.keyGroups) if (!(part instanceof Uint8Array)) wanted.add(part.sha256);
+  }
+  const blobs = new Map<string, Uint8Array>();
+  const problems: string[] = [];
+  await forEachLimited([...wanted], async (name) => {
+    if (!/^[0-9a-f]{64}$/.test(name)) {
+      problems.push(`shared state name ${name} is not a SHA-256`);
+      return;
+    }
+    const bytes = await readIfExists(join(sharedDir, name));
+    if (bytes === undefined) problems.push(`shared state file ${SHARED_DIR}/${name} is missing`);
+    else if (sha256(bytes) !== name) problems.push(`shared state file ${SHARED_DIR}/${name} is corrupt`);
+    else blobs.set(name, bytes);
+  });
+  if (problems.length > 0) return problems.sort()[0];
+  for (let i = 0; i < subtasks.length; i++) {
+    const state = subtasks[i]!;
+    if (!state.keyGroups.some(([, part]) => !(part instanceof Uint8Array))) continue;
+    subtasks[i] = {
+      ...state,
+      keyGroups: state.keyGroups.map(([group, part]) =>
+        part instanceof Uint8Array ? ([group, part] as const) : ([group, blobs.get(part.sha256)!] as const),
+      ),
+    };
+  }
+  return undefined;
+}
+
+/** The shared blobs the complete checkpoint in `dir` refers to; empty if it has no valid metadata. */
+export async function sharedBlobsOf(dir: string): Promise<readonly string[]> {
+  const raw = await readIfExists(join(dir, METADATA_FILE));
+  if (raw === undefined) return [];
+  const parsed = parseMetadata(raw);
+  return typeof parsed === 'string' ? [] : (parsed.shared ?? []);
 }
 
 /**
@@ -172,6 +298,8 @@ export async function readCheckpointDirectory(dir: string): Promise<CheckpointRe
         return { ok: false, reason: `state file ${ref.file} cannot be decoded` };
       }
     }
+    const problem = await resolveSharedBlobs(dir, subtasks);
+    if (problem !== undefined) return { ok: false, reason: problem };
     operators.push({
       uid: op.uid,
       name: op.name,

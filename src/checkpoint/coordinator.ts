@@ -73,6 +73,12 @@ export class CheckpointCoordinator {
   private consecutiveFailures = 0;
   private finalRequested = false;
   private latest: CheckpointData | undefined;
+  /**
+   * The shared key-group blobs of the newest completed checkpoints, newest first (two, since a
+   * task may not have heard of the newest yet when it snapshots): tasks send a blob's bytes
+   * only once, and later checkpoints that refer to it get the bytes from here.
+   */
+  private sharedBlobs: Map<string, Uint8Array>[] = [];
   private readonly history: CheckpointSummary[] = [];
   private completedCount = 0;
   private failedCount = 0;
@@ -262,7 +268,16 @@ export class CheckpointCoordinator {
 
   private async complete(pending: Pending): Promise<void> {
     pending.writing = true;
-    const data = this.assemble(pending);
+    let data: CheckpointData;
+    let blobs: Map<string, Uint8Array>;
+    try {
+      ({ data, blobs } = this.resolveShared(this.assemble(pending)));
+    } catch (error) {
+      // A task referred to a blob of a checkpoint older than the two kept here: it had not heard
+      // of the newer ones yet. The next checkpoint refers to newer blobs; nothing is lost.
+      this.abort(pending, message(error), false);
+      return;
+    }
     let stored: StoredCheckpoint;
     try {
       stored = pending.savepoint
@@ -275,6 +290,7 @@ export class CheckpointCoordinator {
     if (this.pending.get(pending.id) !== pending) return;
     clearTimeout(pending.timer);
     this.latest = data;
+    if (!pending.savepoint) this.sharedBlobs = [blobs, ...this.sharedBlobs.slice(0, 1)];
     try {
       await pending.attempt.notifyCheckpointComplete(pending.id);
     } catch {
@@ -327,6 +343,40 @@ export class CheckpointCoordinator {
       return;
     }
     this.schedulePeriodic();
+  }
+
+  /**
+   * Fills in the bytes of shared key-group blobs that tasks sent by name only, from the newest
+   * completed checkpoints, so what is stored and restored always has them. Returns the data
+   * and every shared blob it holds.
+   */
+  private resolveShared(data: CheckpointData): { data: CheckpointData; blobs: Map<string, Uint8Array> } {
+    const blobs = new Map<string, Uint8Array>();
+    const lookup = (sha256: string): Uint8Array | undefined => {
+      for (const generation of this.sharedBlobs) {
+        const bytes = generation.get(sha256);
+        if (bytes !== undefined) return bytes;
+      }
+      return undefined;
+    };
+    const operators = data.operators.map((op) => ({
+      ...op,
+      subtasks: op.subtasks.map((state) => ({
+        ...state,
+        keyGroups: state.keyGroups.map(([group, part]) => {
+          if (part instanceof Uint8Array) return [group, part] as const;
+          const bytes = part.bytes ?? lookup(part.sha256);
+          if (bytes === undefined) {
+            throw new Error(
+              `key group ${group} of '${op.name}' refers to state ${part.sha256.slice(0, 12)} that no recent checkpoint holds`,
+            );
+          }
+          blobs.set(part.sha256, bytes);
+          return [group, { sha256: part.sha256, length: part.length, bytes }] as const;
+        }),
+      })),
+    }));
+    return { data: { ...data, operators }, blobs };
   }
 
   /** Gathers the acknowledged states into the stored form, by operator uid. */

@@ -17,6 +17,9 @@ import {
   hasIntactMetadata,
   METADATA_FILE,
   readCheckpointDirectory,
+  SHARED_DIR,
+  sharedBlobsOf,
+  sharedDirectoryOf,
   writeCheckpointDirectory,
 } from './checkpoint-format.js';
 
@@ -122,7 +125,7 @@ export class FileCheckpointStorage implements CheckpointStorage {
   async writeCheckpoint(data: CheckpointData): Promise<StoredCheckpoint> {
     const path = join(this.jobDir(data.jobName), `chk-${data.checkpointId}`);
     await rm(path, { recursive: true, force: true });
-    const sizeBytes = await writeCheckpointDirectory(path, data);
+    const sizeBytes = await writeCheckpointDirectory(path, data, sharedDirectoryOf(path));
     return { checkpointId: data.checkpointId, path, sizeBytes, savepoint: false };
   }
 
@@ -185,6 +188,40 @@ export class FileCheckpointStorage implements CheckpointStorage {
         ? keptComplete++ >= retain
         : newestComplete !== undefined && id < newestComplete;
       if (remove) await rm(path, { recursive: true, force: true });
+    }
+    await this.collectSharedBlobs(jobName);
+  }
+
+  /**
+   * Deletes shared blobs no remaining complete checkpoint refers to: the reference count of a
+   * blob is the number of `_metadata` files that list it. A blob newer than the newest complete
+   * checkpoint may belong to one being written (which refreshes the time of blobs it reuses),
+   * so only older ones go.
+   */
+  private async collectSharedBlobs(jobName: string): Promise<void> {
+    const sharedDir = join(this.jobDir(jobName), SHARED_DIR);
+    let names: string[];
+    try {
+      names = await readdir(sharedDir);
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return;
+      throw error;
+    }
+    const referenced = new Set<string>();
+    let newestComplete = 0;
+    for (const { path } of await this.checkpointDirs(jobName)) {
+      if (!(await hasIntactMetadata(path))) continue;
+      for (const name of await sharedBlobsOf(path)) referenced.add(name);
+      newestComplete = Math.max(newestComplete, (await stat(join(path, METADATA_FILE))).mtimeMs);
+    }
+    for (const name of names) {
+      if (referenced.has(name)) continue;
+      const path = join(sharedDir, name);
+      try {
+        if ((await stat(path)).mtimeMs < newestComplete) await rm(path, { force: true });
+      } catch (error) {
+        if (errorCode(error) !== 'ENOENT') throw error;
+      }
     }
   }
 

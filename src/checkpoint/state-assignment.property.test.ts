@@ -86,7 +86,7 @@ describe('state assignment', () => {
           const { start, end } = keyGroupRangeForSubtask(c.maxParallelism, c.q, j);
           for (const [g, blob] of share.keyGroups) {
             expect(g >= start && g <= end).toBe(true);
-            expect(blob[0]).toBe(g);
+            expect((blob as Uint8Array)[0]).toBe(g);
             groups.push(g);
           }
         });

@@ -75,7 +75,7 @@ describe('keyed state', () => {
         for (const [group, blob] of task.operators.get('win')!.keyGroups) {
           expect(group).toBeGreaterThanOrEqual(start);
           expect(group).toBeLessThanOrEqual(end);
-          expect([...blob]).toEqual([group & 0xff, group >> 8]);
+          expect([...(blob as Uint8Array)]).toEqual([group & 0xff, group >> 8]);
           seen.push(group);
         }
       });

@@ -14,6 +14,7 @@
 import type { JobGraph, JobVertex } from '../runtime/job-graph.js';
 import {
   allEntriesName,
+  type KeyGroupState,
   type OperatorStateEntries,
   type OperatorStateMode,
   type OperatorSubtaskState,
@@ -131,8 +132,8 @@ function redistribute(op: OperatorCheckpointState, vertex: JobVertex): OperatorS
 function redistributeKeyGroups(
   op: OperatorCheckpointState,
   vertex: JobVertex,
-): (readonly [number, Uint8Array])[][] {
-  const shares: (readonly [number, Uint8Array])[][] = Array.from({ length: vertex.parallelism }, () => []);
+): (readonly [number, KeyGroupState])[][] {
+  const shares: (readonly [number, KeyGroupState])[][] = Array.from({ length: vertex.parallelism }, () => []);
   const hasKeyedState = op.subtasks.some((s) => s.keyGroups.length > 0);
   if (!hasKeyedState) return shares;
   if (vertex.maxParallelism !== op.maxParallelism) {

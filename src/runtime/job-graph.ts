@@ -68,6 +68,8 @@ export interface JobConfig {
   readonly channelCapacity: number;
   /** Where keyed state lives: on the JS heap, or in an embedded store on local disk. */
   readonly stateBackend: StateBackendName;
+  /** Checkpoints carry only the key groups that changed since the last completed one. */
+  readonly incrementalCheckpoints: boolean;
 }
 
 /** A job ready to run. */
@@ -88,4 +90,5 @@ export const DEFAULT_JOB_CONFIG: JobConfig = {
   batchSize: 512,
   channelCapacity: 16,
   stateBackend: 'heap',
+  incrementalCheckpoints: false,
 };

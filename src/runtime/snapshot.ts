@@ -7,6 +7,8 @@
  *   to every subtask ('union').
  */
 
+import { ErrorCodes, WeirError } from '../types/errors.js';
+
 /** How operator list state is redistributed when parallelism changes. */
 export type OperatorStateMode = 'split' | 'union';
 
@@ -17,10 +19,26 @@ export interface OperatorStateEntries {
   readonly entries: readonly Uint8Array[];
 }
 
+/**
+ * A key group's bytes under their SHA-256, for incremental checkpoints: checkpoint storage
+ * keeps each such blob once, in a file named after its hash, and a later checkpoint whose key
+ * group did not change refers to it instead of writing it again. A task leaves `bytes` out for
+ * a blob the last completed checkpoint already holds; the coordinator fills them back in from
+ * that checkpoint, so what storage and restores see always has them.
+ */
+export interface SharedKeyGroupState {
+  readonly sha256: string;
+  readonly length: number;
+  readonly bytes?: Uint8Array;
+}
+
+/** A key group's state: its bytes inline (savepoints, full checkpoints) or a shared blob. */
+export type KeyGroupState = Uint8Array | SharedKeyGroupState;
+
 /** The state of one operator on one subtask. */
 export interface OperatorSubtaskState {
-  /** Keyed state and timers per key group, `[keyGroup, bytes]`; only for the chain's keyed head. */
-  readonly keyGroups: readonly (readonly [number, Uint8Array])[];
+  /** Keyed state and timers per key group, `[keyGroup, state]`; only for the chain's keyed head. */
+  readonly keyGroups: readonly (readonly [number, KeyGroupState])[];
   /** Operator (non-keyed) list states by name. */
   readonly operatorState: Readonly<Record<string, OperatorStateEntries>>;
 }
@@ -57,10 +75,26 @@ export interface TaskRestoreState {
   readonly operators: ReadonlyMap<string, OperatorSubtaskState>;
 }
 
-/** Total bytes of a subtask state, for statistics. */
+/** The bytes of a key group's state; throws if a shared blob was never filled back in. */
+export function keyGroupBytes(keyGroup: number, state: KeyGroupState): Uint8Array {
+  if (state instanceof Uint8Array) return state;
+  if (state.bytes === undefined) {
+    throw new WeirError(
+      ErrorCodes.INTERNAL,
+      `key group ${keyGroup} refers to shared state ${state.sha256} whose bytes were not resolved`,
+      { domain: 'internal' },
+    );
+  }
+  return state.bytes;
+}
+
+/** Bytes a subtask state carries (a shared blob counts only where its bytes travel with it). */
 export function subtaskStateSize(state: OperatorSubtaskState): number {
   let size = 0;
-  for (const [, bytes] of state.keyGroups) size += bytes.byteLength;
+  for (const [, part] of state.keyGroups) {
+    if (part instanceof Uint8Array) size += part.byteLength;
+    else if (part.bytes !== undefined) size += part.bytes.byteLength;
+  }
   for (const name in state.operatorState) {
     for (const entry of state.operatorState[name]!.entries) size += entry.byteLength;
   }

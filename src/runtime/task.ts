@@ -28,6 +28,7 @@ import { ErrorCodes, WeirError } from '../types/errors.js';
 import type { KeySelector } from '../types/functions.js';
 import type { SourceSplit } from '../types/source.js';
 import { type AlignedBarrier, BarrierAligner, type CheckpointingMode } from './barrier-aligner.js';
+import { IncrementalKeyGroups } from './incremental-key-groups.js';
 import { InputGate } from './input-gate.js';
 import type { TaskSnapshot } from './job-client.js';
 import type { JobEdge, JobGraph, JobVertex } from './job-graph.js';
@@ -42,11 +43,12 @@ import {
 } from './operator.js';
 import { ChainingOutput, combineOutputs, NetworkOutput } from './outputs.js';
 import { SinkOperator } from './operators/sink-operator.js';
-import type {
-  OperatorStateEntries,
-  OperatorSubtaskState,
-  TaskCheckpointAck,
-  TaskRestoreState,
+import {
+  keyGroupBytes,
+  type OperatorStateEntries,
+  type OperatorSubtaskState,
+  type TaskCheckpointAck,
+  type TaskRestoreState,
 } from './snapshot.js';
 import { SourceOperator, type SplitRequestGateway } from './source/source-operator.js';
 
@@ -148,6 +150,8 @@ export class Task {
   private recordProcessors: ((values: unknown[], timestamps: number[]) => void)[] = [];
   private cancelled: Error | undefined;
   private aligner: BarrierAligner | undefined;
+  /** Set for a keyed task of a job with incremental checkpoints. */
+  private incremental: IncrementalKeyGroups | undefined;
   /** Barriers the coordinator injected at this source task, not yet taken. */
   private readonly triggers: BarrierEvent[] = [];
   /**
@@ -275,6 +279,7 @@ export class Task {
       this.waitingNotifications.add(resolve);
       this.mailbox.post(() => {
         this.waitingNotifications.delete(resolve);
+        this.incremental?.completed(checkpointId);
         const work = (async () => {
           for (const op of this.operators) await op.notifyCheckpointComplete?.(checkpointId);
         })();
@@ -320,6 +325,7 @@ export class Task {
         requestWakeUp: (time) => this.requestTimerWakeUp(time),
       });
       this.timeServiceManager = manager;
+      if (job.config.incrementalCheckpoints) this.incremental = new IncrementalKeyGroups();
     }
     for (const spec of specs) {
       if (spec.source !== undefined) {
@@ -404,7 +410,11 @@ export class Task {
             `operator ${specs[0]!.name} (uid ${specs[0]!.uid}) has keyed state in the checkpoint but is not keyed in this job; keep the keyBy before it or give the new operator another uid`,
           );
         }
-        restoreKeyedState(this.backend, this.timeServiceManager, state.keyGroups);
+        restoreKeyedState(
+          this.backend,
+          this.timeServiceManager,
+          state.keyGroups.map(([group, part]) => [group, keyGroupBytes(group, part)] as const),
+        );
       }
       const restored = new Map<string, unknown[]>();
       if (state !== undefined) {
@@ -626,10 +636,15 @@ export class Task {
     const specs = this.deployment.vertex.operators;
     const states = new Map<string, OperatorSubtaskState>();
     for (let i = 0; i < this.operators.length; i++) {
-      const keyGroups =
+      const full =
         i === 0 && this.backend !== undefined
           ? snapshotKeyedState(this.backend, this.timeServiceManager)
           : [];
+      // Savepoints stay full and self-contained.
+      const keyGroups =
+        this.incremental === undefined || barrier.savepoint
+          ? full
+          : this.incremental.share(checkpointId, full);
       const snapshot = await this.operators[i]!.snapshotState?.(checkpointId);
       const operatorState: Record<string, OperatorStateEntries> = {};
       let entries = 0;

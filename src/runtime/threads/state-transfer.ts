@@ -17,7 +17,17 @@ export function compactStates(
       operatorState[name] = { mode, entries: entries.map(ownBuffer) };
     }
     compacted.set(uid, {
-      keyGroups: state.keyGroups.map(([group, bytes]) => [group, ownBuffer(bytes)] as const),
+      keyGroups: state.keyGroups.map(
+        ([group, part]) =>
+          [
+            group,
+            part instanceof Uint8Array
+              ? ownBuffer(part)
+              : part.bytes === undefined
+                ? part
+                : { ...part, bytes: ownBuffer(part.bytes) },
+          ] as const,
+      ),
       operatorState,
     });
   }
