@@ -45,9 +45,13 @@ afterAll(() => {
 });
 
 /** One chaos scenario's directories and settings. */
+type Backend = 'heap' | 'disk';
+
 interface Scenario {
   readonly kind: JobKind;
   readonly parallelism: number;
+  /** The disk backend takes incremental checkpoints, so restores go through shared blobs. */
+  readonly backend: Backend;
   readonly checkpointDir: string;
   readonly sinkDir: string;
   readonly random: SeededRandom;
@@ -58,11 +62,18 @@ interface Scenario {
 }
 
 /** A scenario in a fresh directory, removed with its runs when the test `t` finishes. */
-function scenario(t: TestContext, kind: JobKind, parallelism: number, seed: number): Scenario {
+function scenario(
+  t: TestContext,
+  kind: JobKind,
+  parallelism: number,
+  seed: number,
+  backend: Backend = 'heap',
+): Scenario {
   const dir = mkdtempSync(join(tmpdir(), 'weir-chaos-'));
   const s: Scenario = {
     kind,
     parallelism,
+    backend,
     checkpointDir: join(dir, 'checkpoints'),
     sinkDir: join(dir, 'out'),
     random: new SeededRandom(seed),
@@ -96,6 +107,8 @@ function start(s: Scenario, restore = 'latest', interval = INTERVAL_MS): WeirPro
     // exchange, barriers and commits cross threads.
     '--slots',
     String(s.parallelism),
+    '--state-backend',
+    s.backend,
     '--port',
     '0',
     '-q',
@@ -221,19 +234,21 @@ function expectExactOutput(s: Scenario, referenceLines: readonly string[], conte
 }
 
 describe.concurrent('kill -9 of the whole weir run process group, resumed with --restore latest', () => {
-  const jobs: [JobKind, number][] = [
-    ['sequence', 1],
-    ['sequence', 2],
-    ['window', 1],
-    ['window', 2],
+  const jobs: [JobKind, number, Backend][] = [
+    ['sequence', 1, 'heap'],
+    ['sequence', 2, 'heap'],
+    ['window', 1, 'heap'],
+    ['window', 2, 'heap'],
+    ['sequence', 2, 'disk'],
   ];
   it.for(jobs)(
-    '%s job at parallelism %i: the committed output equals a failure-free run',
-    { timeout: 60_000 },
-    async ([kind, parallelism], t) => {
+    '%s job at parallelism %i on the %s backend: the committed output equals a failure-free run',
+    // Seven runs per scenario, all scenarios at once, on two cores beside the other test files.
+    { timeout: 120_000 },
+    async ([kind, parallelism, backend], t) => {
       const seed = chaosSeed();
-      const context = `${kind} p=${parallelism} CHAOS_SEED=${seed}`;
-      const s = scenario(t, kind, parallelism, seed);
+      const context = `${kind} p=${parallelism} ${backend} CHAOS_SEED=${seed}`;
+      const s = scenario(t, kind, parallelism, seed, backend);
       const expected = await reference(kind, parallelism);
       const moments: string[] = [];
       let midStream = 0;
