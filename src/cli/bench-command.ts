@@ -10,14 +10,18 @@ import type { Terminal } from './terminal.js';
 import { BENCH_HELP, ExitCodes, UsageError } from './usage.js';
 
 /** Benchmarks `weir bench` knows, by name; the first is the default. */
-export const BENCHMARKS = ['window-count', 'checkpoint', 'file-window', 'exchange'] as const;
+export const BENCHMARKS = ['window-count', 'checkpoint', 'file-window', 'exchange', 'state-backend'] as const;
 
 /** Options of benchmarks that BENCH_HELP does not show. */
 const MORE_HELP = `weir bench exchange [--records N] [--rate R] [--json] [--no-save]
   records/s, bytes per record and latency at R records/s between two worker threads
 weir bench file-window [--lines N] [--keys K] [--runs R] [--split-size BYTES] [--cpu-prof DIR]
                        [--json] [--no-save]
-  a keyed window job over one NDJSON file at parallelism 1 and 2: speed-up, identical outputs`;
+  a keyed window job over one NDJSON file at parallelism 1 and 2: speed-up, identical outputs
+weir bench state-backend [--keys N] [--events N] [--ops-keys N] [--checkpoint-keys N] [--hot-keys N]
+                         [--interval MS] [--json] [--no-save]
+  heap against disk state backend: state reads and writes/s, a window job with N keys,
+  checkpoint duration and size, restore time`;
 
 /** Benchmarks named in the design that this version does not have yet. */
 const PLANNED = ['nexmark'];

@@ -31,6 +31,7 @@ Commands:
                                                  run a benchmark (checkpoint: also --interval MS)
   bench file-window [--lines N] [--keys K] [--json]
                                                  parallelism 2 against 1 over one NDJSON file
+  bench state-backend [--keys N] [--json]        heap against disk state backend
   help                                           show this help
   --version                                      print the version
 
