@@ -6,7 +6,7 @@
  * come from the REST API of the child.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,9 +31,14 @@ class Child {
   /** Highest resident set size seen, bytes (sampled every 200 ms from /proc). */
   peakRssBytes = 0;
 
-  constructor(args: string[]) {
+  /**
+   * `scratch` becomes the child's TMPDIR: the disk backend's stores go there, and a child killed
+   * with `kill -9` cannot delete its own, so the caller removes the directory.
+   */
+  constructor(args: string[], scratch: string) {
     this.proc = spawn(process.execPath, [join(ROOT, 'bin/weir.js'), 'run', ...args], {
       cwd: ROOT,
+      env: { ...process.env, TMPDIR: scratch },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -127,7 +132,8 @@ export async function runWindowJob(
   keys: number,
 ): Promise<WindowRun> {
   const args = [WINDOW_JOB, '-p', '1', '-q', '--port', '0', '--state-backend', backend];
-  const child = new Child([...args, '--', '--events', String(events), '--keys', String(keys)]);
+  const scratch = mkdtempSync(join(tmpdir(), 'weir-bench-scratch-'));
+  const child = new Child([...args, '--', '--events', String(events), '--keys', String(keys)], scratch);
   try {
     const totals = JSON.parse((await child.line('totals')).text.slice('totals '.length)) as Totals;
     const finished = JSON.parse((await child.line('finished')).text.slice('finished '.length)) as {
@@ -145,6 +151,7 @@ export async function runWindowJob(
     };
   } finally {
     await child.kill();
+    rmSync(scratch, { recursive: true, force: true });
   }
 }
 
@@ -191,11 +198,13 @@ export async function measureRecovery(
   mode: RecoveryMode,
 ): Promise<RecoveryRun> {
   const dir = mkdtempSync(join(tmpdir(), 'weir-bench-state-backend-'));
+  const scratch = join(dir, 'scratch');
+  mkdirSync(scratch);
   const port = await freePort();
   const args = [
     RECOVERY_JOB,
     '--checkpoint-dir',
-    dir,
+    join(dir, 'checkpoints'),
     '--checkpoint-interval',
     String(interval),
     '--state-backend',
@@ -212,7 +221,7 @@ export async function measureRecovery(
     String(mode.incremental),
   ];
   try {
-    const first = new Child([...args, '--port', String(port), ...jobArgs]);
+    const first = new Child([...args, '--port', String(port), ...jobArgs], scratch);
     let checkpoints: CheckpointFigure[];
     try {
       await first.line('filled');
@@ -231,9 +240,9 @@ export async function measureRecovery(
       await first.kill();
     }
     // Asked after the kill, so that no checkpoint completes after it: this is the one restored.
-    const restoredBytes = newestCheckpointBytes(dir);
+    const restoredBytes = newestCheckpointBytes(join(dir, 'checkpoints'));
     const killedAt = Date.now();
-    const second = new Child([...args, '--port', '0', '--restore', 'latest', ...jobArgs]);
+    const second = new Child([...args, '--port', '0', '--restore', 'latest', ...jobArgs], scratch);
     try {
       const loaded = await second.line('loaded');
       const processing = await second.line('processing');
