@@ -197,3 +197,25 @@ export function checkMaxParallelism(maxParallelism: number): number {
   }
   return maxParallelism;
 }
+
+/**
+ * A copy of `range` once checked to be whole key groups within 0..maxParallelism-1, start first;
+ * a user error naming the bounds otherwise. Every backend checks the range it is given this way.
+ */
+export function checkKeyGroupRange(range: KeyGroupRange, maxParallelism: number): KeyGroupRange {
+  if (
+    !(
+      Number.isInteger(range.start) &&
+      Number.isInteger(range.end) &&
+      range.start >= 0 &&
+      range.start <= range.end &&
+      range.end < maxParallelism
+    )
+  ) {
+    throw userError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `key group range ${range.start}..${range.end} must be integers with 0 <= start <= end < maxParallelism (${maxParallelism})`,
+    );
+  }
+  return { start: range.start, end: range.end };
+}

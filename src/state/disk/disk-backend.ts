@@ -47,6 +47,7 @@ import { TtlPolicy } from '../heap/ttl.js';
 import {
   type CanonicalKey,
   canonicalKey,
+  checkKeyGroupRange,
   checkMaxParallelism,
   isCanonicalKeyExact,
   type KeyGroupRange,
@@ -122,22 +123,7 @@ export class DiskKeyedStateBackend implements KeyedStateBackend {
 
   constructor(options: KeyedStateBackendOptions, directory: string, tuning: DiskBackendOptions = {}) {
     this.maxParallelism = checkMaxParallelism(options.maxParallelism);
-    const range = options.keyGroupRange;
-    if (
-      !(
-        Number.isInteger(range.start) &&
-        Number.isInteger(range.end) &&
-        range.start >= 0 &&
-        range.start <= range.end &&
-        range.end < this.maxParallelism
-      )
-    ) {
-      throw userError(
-        ErrorCodes.INVALID_ARGUMENT,
-        `key group range ${range.start}..${range.end} must be integers with 0 <= start <= end < maxParallelism (${this.maxParallelism})`,
-      );
-    }
-    this.keyGroupRange = { start: range.start, end: range.end };
+    this.keyGroupRange = checkKeyGroupRange(options.keyGroupRange, this.maxParallelism);
     this.ctx = new DiskKeyContext(options.now);
     this.store = new DiskStore(directory);
     const cleaners = this.ttlCleaners;

@@ -20,6 +20,7 @@ import type {
 import {
   type CanonicalKey,
   canonicalKey,
+  checkKeyGroupRange,
   checkMaxParallelism,
   type KeyGroupRange,
   keyGroupOfCanonical,
@@ -75,22 +76,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
 
   constructor(options: KeyedStateBackendOptions) {
     this.maxParallelism = checkMaxParallelism(options.maxParallelism);
-    const range = options.keyGroupRange;
-    if (
-      !(
-        Number.isInteger(range.start) &&
-        Number.isInteger(range.end) &&
-        range.start >= 0 &&
-        range.start <= range.end &&
-        range.end < this.maxParallelism
-      )
-    ) {
-      throw userError(
-        ErrorCodes.INVALID_ARGUMENT,
-        `key group range ${range.start}..${range.end} must be integers with 0 <= start <= end < maxParallelism (${this.maxParallelism})`,
-      );
-    }
-    this.keyGroupRange = { start: range.start, end: range.end };
+    this.keyGroupRange = checkKeyGroupRange(options.keyGroupRange, this.maxParallelism);
     this.ctx = new KeyContext(options.now);
   }
 
