@@ -1,10 +1,15 @@
 /**
- * The job `weir bench checkpoint` kills and restores to time recovery (see bench/checkpoint.ts).
- * Run by `weir run bench/checkpoint-recovery-job.ts --checkpoint-dir DIR -- --keys K`.
+ * The job `weir bench checkpoint` and `weir bench state-backend` checkpoint, kill and restore
+ * (see bench/checkpoint.ts and bench/state-backend-runs.ts). Run by `weir run
+ * bench/checkpoint-recovery-job.ts --checkpoint-dir DIR [--state-backend heap|disk] -- --keys K
+ * [--hot-keys H] [--incremental true|false]`.
  *
- * An endless generator cycles through `keys` keys in order; a keyed process function keeps a
- * 100-byte string per key, so K keys hold about K × 100 bytes of state (1M keys ≈ 100 MB as
- * written). It talks to the benchmark through stdout lines starting with `weir-bench:`:
+ * An endless generator first gives each of the K keys a 100-byte string (about K × 100 bytes of
+ * state), then keeps updating only keys 0..H-1 (default H = K: every key). Incremental
+ * checkpoints skip key groups without changes, and keys hash over all key groups, so with H = K
+ * every key group changes between checkpoints; a small H leaves most of them unchanged.
+ * `--incremental` sets `enableIncrementalCheckpointing` (default: the engine's choice for the
+ * backend). Lines on stdout starting with `weir-bench:`:
  *
  * - `loaded <ms>` when the job file is imported (`Date.now()`), before the job starts;
  * - `filled <ms>` once every key has its state;
@@ -23,6 +28,7 @@ import {
   ValueStateDescriptor,
   WatermarkStrategy,
 } from '../src/index.js';
+import { wholeNumber } from './window-events.js';
 
 process.stdout.write(`weir-bench: loaded ${Date.now()}\n`);
 
@@ -59,15 +65,25 @@ class Payload extends KeyedProcessFunction<number, Item, number> {
   }
 }
 
-/** Builds the job; `args`: `--keys K` (default 1,000,000). */
+/** Builds the job; see the module comment for `args`. */
 export default function checkpointRecoveryJob(env: StreamExecutionEnvironment, args: string[]): void {
-  const { values } = parseArgs({ args, options: { keys: { type: 'string' } } });
-  const keys = Number(values.keys ?? 1_000_000);
-  if (!Number.isSafeInteger(keys) || keys < 1)
-    throw new Error(`--keys must be a whole number >= 1, got ${values.keys}`);
+  const { values } = parseArgs({
+    args,
+    options: { keys: { type: 'string' }, 'hot-keys': { type: 'string' }, incremental: { type: 'string' } },
+  });
+  const keys = wholeNumber('--keys', values.keys, 1_000_000);
+  const hot = Math.min(keys, wholeNumber('--hot-keys', values['hot-keys'], keys));
+  if (values.incremental !== undefined) {
+    env.getCheckpointConfig().enableIncrementalCheckpointing(values.incremental === 'true');
+  }
   env
     .fromSource(
-      new DataGeneratorSource((i): Item => ({ i, key: i % keys }), Number.MAX_SAFE_INTEGER),
+      // Every key once, in order, then only the hot ones. The generator resumes from its
+      // checkpointed index after a restore, so the first record's key had state then.
+      new DataGeneratorSource(
+        (i): Item => ({ i, key: i < keys ? i : (i - keys) % hot }),
+        Number.MAX_SAFE_INTEGER,
+      ),
       WatermarkStrategy.noWatermarks<Item>(),
       'items',
     )

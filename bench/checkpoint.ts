@@ -19,12 +19,10 @@
  * Run: `npx weir bench checkpoint [--events N] [--keys K] [--interval MS] [--json] [--no-save]`.
  * Results go to bench/results/checkpoint-<date>.json.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
@@ -49,6 +47,7 @@ import {
   type WindowCount,
 } from './window-events.js';
 import { reportResult } from './report.js';
+import { highestCheckpointId, newestCheckpoint, WeirChild } from './weir-child.js';
 
 /** One run of the window job. */
 interface EngineRun {
@@ -66,7 +65,6 @@ const DEFAULT_KEYS = 1_000_000;
 const DEFAULT_INTERVAL = 1000;
 const WARMUP_EVENTS = 200_000;
 const RECOVERY_TIMEOUT_MS = 600_000;
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const RECOVERY_JOB = fileURLToPath(new URL('./checkpoint-recovery-job.ts', import.meta.url));
 
 /** Window length in ms of event time (= events): twice the keys, at least 1 s. */
@@ -150,109 +148,6 @@ interface Recovery {
   readonly loadedToProcessingMs: number;
 }
 
-/** A `weir run` child process whose `weir-bench:` lines can be awaited. */
-class Child {
-  private readonly proc;
-  private readonly waiters: { prefix: string; resolve(line: string): void }[] = [];
-  private readonly lines: string[] = [];
-  private stderr = '';
-  private exited: string | undefined;
-
-  constructor(args: string[]) {
-    this.proc = spawn(process.execPath, [join(ROOT, 'bin/weir.js'), 'run', ...args], {
-      cwd: ROOT,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    createInterface({ input: this.proc.stdout! }).on('line', (line) => {
-      if (!line.startsWith('weir-bench: ')) return;
-      const text = line.slice('weir-bench: '.length);
-      const i = this.waiters.findIndex((w) => text.startsWith(w.prefix));
-      if (i >= 0) this.waiters.splice(i, 1)[0]!.resolve(text);
-      else this.lines.push(text);
-    });
-    this.proc.stderr!.on('data', (chunk: Buffer) => {
-      this.stderr = (this.stderr + chunk.toString()).slice(-4000);
-    });
-    this.proc.on('exit', (code, signal) => {
-      this.exited = `exited with ${signal ?? code}`;
-    });
-  }
-
-  /** Resolves with the next line starting with `prefix`, and the time it arrived. */
-  async line(prefix: string, deadline: number): Promise<{ text: string; at: number }> {
-    const i = this.lines.findIndex((l) => l.startsWith(prefix));
-    if (i >= 0) return { text: this.lines.splice(i, 1)[0]!, at: Date.now() };
-    return new Promise((resolve, reject) => {
-      const check = setInterval(() => {
-        if (this.exited === undefined && Date.now() < deadline) return;
-        clearInterval(check);
-        reject(new Error(`weir run ${this.exited ?? 'timed out'} before '${prefix}': ${this.stderr.trim()}`));
-      }, 50);
-      this.waiters.push({
-        prefix,
-        resolve: (text) => {
-          clearInterval(check);
-          resolve({ text, at: Date.now() });
-        },
-      });
-    });
-  }
-
-  /** `kill -9` of the whole process group; resolves once the process is gone. */
-  async kill(): Promise<void> {
-    if (this.exited !== undefined) return;
-    const gone = new Promise<void>((resolve) => this.proc.once('exit', () => resolve()));
-    try {
-      process.kill(-this.proc.pid!, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-    await gone;
-  }
-}
-
-/** The highest `chk-<n>` id under `dir`, complete or not; 0 if there is none. */
-function highestCheckpointId(dir: string): number {
-  let id = 0;
-  for (const job of safeReaddir(dir)) {
-    for (const name of safeReaddir(join(dir, job))) {
-      const match = /^chk-(\d+)$/.exec(name);
-      if (match !== null) id = Math.max(id, Number(match[1]));
-    }
-  }
-  return id;
-}
-
-/** The newest complete checkpoint under `dir` (one with `_metadata`), with its id and size. */
-function newestCheckpoint(dir: string): { id: number; path: string; bytes: number } | undefined {
-  let best: { id: number; path: string } | undefined;
-  for (const job of safeReaddir(dir)) {
-    for (const name of safeReaddir(join(dir, job))) {
-      const match = /^chk-(\d+)$/.exec(name);
-      const path = join(dir, job, name);
-      if (match === null || !existsSync(join(path, '_metadata'))) continue;
-      if (best === undefined || Number(match[1]) > best.id) best = { id: Number(match[1]), path };
-    }
-  }
-  if (best === undefined) return undefined;
-  try {
-    let bytes = 0;
-    for (const file of readdirSync(best.path)) bytes += statSync(join(best.path, file)).size;
-    return { ...best, bytes };
-  } catch {
-    return undefined; // pruned while we looked
-  }
-}
-
-function safeReaddir(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
-
 /** Fills the recovery job's state, kills it after a checkpoint of it, and times the restore. */
 async function measureRecovery(
   keys: number,
@@ -273,7 +168,7 @@ async function measureRecovery(
   const jobArgs = ['--', '--keys', String(keys)];
   try {
     const deadline = Date.now() + RECOVERY_TIMEOUT_MS;
-    const first = new Child([...args, ...jobArgs]);
+    const first = new WeirChild([...args, ...jobArgs]);
     let checkpoint: ReturnType<typeof newestCheckpoint>;
     try {
       await first.line('filled', deadline);
@@ -291,7 +186,7 @@ async function measureRecovery(
       await first.kill();
     }
     const killedAt = Date.now();
-    const second = new Child([...args, '--restore', 'latest', ...jobArgs]);
+    const second = new WeirChild([...args, '--restore', 'latest', ...jobArgs]);
     try {
       const loaded = await second.line('loaded', deadline);
       const processing = await second.line('processing', deadline);

@@ -1,3 +1,20 @@
+/**
+ * `weir bench exchange`: what it costs to move records between tasks on two worker threads
+ * through a PortChannel, with the engine's defaults of 512 records per batch and a channel
+ * capacity of 16 batches. Two measurements, each on a fresh channel between the same two
+ * threads (bench/exchange-thread.ts), after a warm-up:
+ *
+ * - throughput: the writer sends `--records` bids as fast as credit allows; records per second
+ *   from the first record created to `end` received, and bytes per record on the wire;
+ * - latency: the writer creates bids at `--rate` per second and flushes a partial batch once
+ *   its oldest record waited 1 ms; percentiles of the time from a record's creation to its
+ *   receipt by the reader (at most 5 seconds' worth of records).
+ *
+ * The reader checks every record against the one expected at its position, so a run with a
+ * lost, reordered or corrupted record fails.
+ *
+ * Run: `npx weir bench exchange [--records N] [--rate R] [--json] [--no-save]`.
+ */
 import { parseArgs } from 'node:util';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { EventEncoder } from '../src/exchange/event-serializer.js';

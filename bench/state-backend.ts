@@ -9,7 +9,7 @@
  *    as a child `weir run -p 1 --state-backend …`, so on a worker thread; both backends must
  *    produce the same windows, total count and checksum.
  * 3. Checkpoint duration and size with about 100 bytes of state per key for `--checkpoint-keys`
- *    keys (`bench/state-backend-recovery-job.ts`), from the child's REST API, in three modes:
+ *    keys (`bench/checkpoint-recovery-job.ts`), from the child's REST API, in three modes:
  *    `full`; `incremental` with every key still updated (so every key group changes between
  *    checkpoints); `incrementalFewKeys` with only `--hot-keys` keys updated after the fill, so
  *    that most key groups stay unchanged.
