@@ -23,7 +23,6 @@ import {
 import type { TaskRestoreState } from '../runtime/snapshot.js';
 import { threadCount } from '../runtime/threads/threaded-attempt.js';
 import { prewarmWorkers } from '../runtime/threads/worker-pool.js';
-import type { KeyedStateBackendFactory } from '../state/backend.js';
 import type { Clock } from '../time/clock.js';
 import { ErrorCodes, WeirError } from '../types/errors.js';
 import type { CheckpointData, CheckpointStorage } from './checkpoint-data.js';
@@ -43,7 +42,6 @@ export interface RunRestore {
 /** Options of {@link runJob}. */
 export interface RunOptions {
   readonly clock?: Clock;
-  readonly stateBackend?: KeyedStateBackendFactory;
   readonly restartStrategy: RestartStrategySpec;
   readonly checkpointing?: CheckpointSettings;
   readonly restore?: RunRestore;
@@ -134,7 +132,6 @@ export function runJob(job: JobGraph, options: RunOptions): JobClient {
       const restore = restoreFrom === undefined ? undefined : toAttemptRestore(restoreFrom.data);
       const current = startAttempt(job, {
         clock: options.clock,
-        stateBackend: options.stateBackend,
         attemptNumber,
         attemptId: randomUUID(),
         restore,

@@ -4,7 +4,6 @@
  * starts a new attempt after a failure. An attempt runs its tasks either on this thread or on
  * worker threads (see {@link ThreadedExecution}); both give the same handle.
  */
-import type { KeyedStateBackendFactory } from '../state/backend.js';
 import type { Clock } from '../time/clock.js';
 import type { BarrierEvent } from '../types/elements.js';
 import type { CheckpointingMode } from './barrier-aligner.js';
@@ -52,7 +51,6 @@ export interface ThreadedExecution {
 /** Options of {@link startAttempt}. */
 export interface AttemptOptions {
   readonly clock?: Clock;
-  readonly stateBackend?: KeyedStateBackendFactory;
   /** 0 for the first attempt, then counts restarts. */
   readonly attemptNumber?: number;
   /** Unique for this attempt. */

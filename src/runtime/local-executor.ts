@@ -33,7 +33,7 @@ export function startLocalAttempt(job: JobGraph, options: AttemptOptions = {}): 
     for (const task of allTasks) task.cancel(reason);
   };
 
-  const stateBackend = options.stateBackend ?? stateBackendFactory(job.config.stateBackend);
+  const stateBackend = stateBackendFactory(job.config.stateBackend);
   const plan = planChannels(job);
   const channels = plan.channels.map(() => new LocalChannel(job.config.channelCapacity));
 
