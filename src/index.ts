@@ -139,6 +139,15 @@ export type {
 export { CollectionSource } from './connectors/collection/index.js';
 export { DataGeneratorSource } from './connectors/datagen/index.js';
 export {
+  type Auction,
+  type Bid,
+  type NexmarkEvent,
+  NexmarkEventType,
+  type NexmarkEventTypeCode,
+  nexmarkEventTime,
+  type Person,
+} from './connectors/nexmark/model.js';
+export {
   type BucketAssigner,
   type CsvColumnType,
   CsvFormat,

@@ -1,0 +1,35 @@
+/**
+ * What every Nexmark query file in this folder exports as `query`: the query written with the
+ * DataStream API, and a hand-written loop computing the same result on the same events without
+ * the engine. `weir bench nexmark` runs both on the same generated events; the correctness tests
+ * compare both with an independent DuckDB computation.
+ */
+import type { DataStream, NexmarkEvent, StreamExecutionEnvironment } from '../../src/index.js';
+
+/** A Nexmark query and its baselines. `Out` is the type of one result row. */
+export interface NexmarkQuery<Out = unknown> {
+  /** `q0` … `q22`. */
+  readonly name: string;
+  /** One line: what the query computes, in the words of the reference definition. */
+  readonly description: string;
+  /**
+   * Builds the query on `events`, the stream of a `NexmarkSource` whose records carry their
+   * event time and whose watermarks trail by 4 s, as in the reference `nexmark` table. Returns
+   * the result stream; the caller attaches the sink.
+   */
+  build(events: DataStream<NexmarkEvent>, env: StreamExecutionEnvironment): DataStream<Out>;
+  /**
+   * The hand-written single-threaded loop: consumes the same events in the same order and
+   * passes each result row to `emit`, then `finish()` flushes what end of input releases
+   * (windows the final watermark closes). Results must equal the engine's as a multiset.
+   */
+  loop(emit: (row: Out) => void): { onEvent(event: NexmarkEvent): void; finish(): void };
+  /**
+   * The query in DuckDB's SQL over tables `person`, `auction` and `bid` (columns named as in
+   * the model, times as `TIMESTAMP`), giving the same rows on bounded input; used by the
+   * correctness tests. Omitted only where DuckDB cannot express it, with the reason in `notes`.
+   */
+  readonly duckdb?: string;
+  /** Deliberate differences from the reference SQL, if any. */
+  readonly notes?: string;
+}
