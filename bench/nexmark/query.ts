@@ -30,6 +30,19 @@ export interface NexmarkQuery<Out = unknown> {
    * correctness tests. Omitted only where DuckDB cannot express it, with the reason in `notes`.
    */
   readonly duckdb?: string;
+  /**
+   * For a query whose result updates (a `GROUP BY` without windows, Top-N, a regular join with
+   * later matches): the row's key. Rows are then upserts, and the engine, the loop and DuckDB
+   * are compared on the last row per key; without it rows are inserts compared as a multiset.
+   */
+  upsertKey?(row: Out): string;
+  /**
+   * The event time at which `row` became computable, for latency: the triggering event's
+   * `dateTime`, or for a window result its `end - 1` plus the 4 s watermark delay. Latency is
+   * the wall-clock time at the sink minus this, when the source's event time follows the wall
+   * clock. Omitted where rows carry no time.
+   */
+  latencyTime?(row: Out): number;
   /** Deliberate differences from the reference SQL, if any. */
   readonly notes?: string;
 }
