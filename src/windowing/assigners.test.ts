@@ -95,6 +95,26 @@ describe('sliding windows', () => {
     );
   });
 
+  it('one assigner asked about a sequence of timestamps answers each as a fresh one would', () => {
+    // The assigner hands out its last answer again when it still applies; near and repeated
+    // timestamps exercise that, including slides that do not divide the size.
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -60, max: 60 }), { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 1, max: 20 }),
+        (times, size, slide) => {
+          const reused = SlidingEventTimeWindows.of(size, slide);
+          for (const t of times) {
+            const fresh = SlidingEventTimeWindows.of(size, slide).assignWindows(null, t, noClock);
+            const got = reused.assignWindows(null, t, noClock);
+            expect(got.map((w) => w.namespaceKey)).toEqual(fresh.map((w) => w.namespaceKey));
+          }
+        },
+      ),
+    );
+  });
+
   it('overlapping windows: size 10 slide 5 gives two windows', () => {
     const got = SlidingEventTimeWindows.of(10, 5).assignWindows(null, 7, noClock);
     expect(got.map((w) => [w.start, w.end])).toEqual([

@@ -21,13 +21,39 @@ function checkSliding(where: string, size: number, slide: number, offset: number
   requireOffset(offset, slide, where, 'slide');
 }
 
-function slidingWindows(timestamp: number, size: number, slide: number, offset: number): TimeWindow[] {
-  const windows: TimeWindow[] = [];
-  const lastStart = TimeWindow.getWindowStartWithOffset(timestamp, offset, slide);
-  for (let start = lastStart; start > timestamp - size; start -= slide) {
-    windows.push(new TimeWindow(start, start + size));
+/**
+ * The windows of one timestamp. Consecutive records mostly get the same windows, so the last
+ * answer is kept and handed out again: the (immutable) TimeWindows keep their `namespaceKey`
+ * strings, whose hashes state and timer maps have already computed, and nothing is allocated.
+ * Callers must not modify the returned array.
+ */
+class SlidingWindowCache {
+  private lastStart = Number.NaN;
+  private windows: TimeWindow[] = [];
+
+  constructor(
+    private readonly size: number,
+    private readonly slide: number,
+    private readonly offset: number,
+  ) {}
+
+  windowsOf(timestamp: number): TimeWindow[] {
+    const { size, slide } = this;
+    const lastStart = TimeWindow.getWindowStartWithOffset(timestamp, this.offset, slide);
+    // When the slide does not divide the size, timestamps of one slide may differ in their
+    // oldest window, so the count is part of what must match.
+    let count = 0;
+    for (let start = lastStart; start > timestamp - size; start -= slide) count++;
+    if (lastStart === this.lastStart && count === this.windows.length) return this.windows;
+    const windows: TimeWindow[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      const start = lastStart - i * slide;
+      windows[i] = new TimeWindow(start, start + size);
+    }
+    this.lastStart = lastStart;
+    this.windows = windows;
+    return windows;
   }
-  return windows;
 }
 
 /**
@@ -39,12 +65,15 @@ function slidingWindows(timestamp: number, size: number, slide: number, offset: 
  * Gotcha: a slide larger than the size leaves gaps: elements between windows are in none.
  */
 export class SlidingEventTimeWindows extends WindowAssigner<unknown, TimeWindow> {
+  private readonly cache: SlidingWindowCache;
+
   private constructor(
     readonly size: number,
     readonly slide: number,
     readonly offset: number,
   ) {
     super();
+    this.cache = new SlidingWindowCache(size, slide, offset);
   }
 
   /** Windows of `size` ms every `slide` ms, shifted by `offset` (|offset| < slide). */
@@ -55,7 +84,7 @@ export class SlidingEventTimeWindows extends WindowAssigner<unknown, TimeWindow>
 
   assignWindows(_element: unknown, timestamp: number, _context?: WindowAssignerContext): TimeWindow[] {
     requireTimestamp(timestamp, 'SlidingEventTimeWindows');
-    return slidingWindows(timestamp, this.size, this.slide, this.offset);
+    return this.cache.windowsOf(timestamp);
   }
 
   getDefaultTrigger(): Trigger<unknown, TimeWindow> {
@@ -78,12 +107,15 @@ export class SlidingEventTimeWindows extends WindowAssigner<unknown, TimeWindow>
  * SlidingProcessingTimeWindows.of(60_000, 10_000);
  */
 export class SlidingProcessingTimeWindows extends WindowAssigner<unknown, TimeWindow> {
+  private readonly cache: SlidingWindowCache;
+
   private constructor(
     readonly size: number,
     readonly slide: number,
     readonly offset: number,
   ) {
     super();
+    this.cache = new SlidingWindowCache(size, slide, offset);
   }
 
   /** Windows of `size` ms every `slide` ms, shifted by `offset` (|offset| < slide). */
@@ -93,7 +125,7 @@ export class SlidingProcessingTimeWindows extends WindowAssigner<unknown, TimeWi
   }
 
   assignWindows(_element: unknown, _timestamp: number, context: WindowAssignerContext): TimeWindow[] {
-    return slidingWindows(context.getCurrentProcessingTime(), this.size, this.slide, this.offset);
+    return this.cache.windowsOf(context.getCurrentProcessingTime());
   }
 
   getDefaultTrigger(): Trigger<unknown, TimeWindow> {
