@@ -32,6 +32,12 @@ export const ErrorCodes = {
   SERIALIZATION: 'SERIALIZATION',
   /** A worker thread running tasks crashed or exited unexpectedly. */
   WORKER_FAILED: 'WORKER_FAILED',
+  /** A SQL statement is not valid syntax; the message gives its line and column. */
+  SQL_PARSE: 'SQL_PARSE',
+  /** A SQL statement names an unknown object, mistypes an expression or sets a bad option. */
+  SQL_VALIDATION: 'SQL_VALIDATION',
+  /** A SQL statement uses syntax or a feature Weir does not support yet; the message names it. */
+  SQL_UNSUPPORTED: 'SQL_UNSUPPORTED',
 } as const;
 
 /** One of {@link ErrorCodes}. */
