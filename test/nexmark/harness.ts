@@ -10,19 +10,19 @@
  * `upsertKey` is compared on the last row per key; otherwise rows are a multiset.
  *
  * @example
- * const events = await generateEvents(20_000);
+ * const events = generateEvents(20_000, { firstEventRate: 500 });
  * const { engine, loop, duckdb } = await runAllThree(query, events, { parallelism: 2 });
  * expect(engine).toEqual(loop);
  * expect(engine).toEqual(duckdb);
  */
 import { DuckDBInstance, DuckDBTimestampValue, type DuckDBConnection } from '@duckdb/node-api';
 import type { NexmarkQuery } from '../../bench/nexmark/query.js';
-import * as weir from '../../src/index.js';
 import {
   CollectionSource,
   type NexmarkEvent,
-  NexmarkEventType,
+  type NexmarkConfig,
   nexmarkEventTime,
+  NexmarkGenerator,
   StreamExecutionEnvironment,
   WatermarkStrategy,
 } from '../../src/index.js';
@@ -135,138 +135,16 @@ export function canonical(value: unknown): string {
 }
 
 /**
- * `count` Nexmark events from the project's `NexmarkGenerator` (with `config`), or, until that
- * generator exists, from a small deterministic stand-in with the same proportions and id
- * patterns (see {@link standInEvents}).
+ * The first `count` events of a `NexmarkGenerator` with `config`. Its default event-time rate
+ * is 10 million events per second, so a few thousand events span a millisecond: pass e.g.
+ * `{ firstEventRate: 500 }` for input that spans many 10 s windows, and `outOfOrderGroupSize`
+ * (at most 4 s worth of events, so none is late) for out-of-order input.
  */
-export async function generateEvents(
-  count: number,
-  config: Record<string, unknown> = {},
-): Promise<NexmarkEvent[]> {
-  const Generator = (weir as Record<string, unknown>).NexmarkGenerator as
-    | (new (
-        config: Record<string, unknown>,
-      ) => { event(index: number): NexmarkEvent })
-    | undefined;
-  if (Generator === undefined) return standInEvents(count, config);
-  const generator = new Generator(config);
+export function generateEvents(count: number, config: NexmarkConfig = {}): NexmarkEvent[] {
+  const generator = new NexmarkGenerator({ ...config, events: count });
   const events: NexmarkEvent[] = new Array(count);
   for (let i = 0; i < count; i++) events[i] = generator.event(i);
   return events;
-}
-
-/**
- * Reorders `events` within consecutive groups of `groupSize` (a deterministic shuffle), as the
- * generator's `outOfOrderGroupSize` does. Keep a group's time span under the 4 s watermark delay
- * so that no event is late.
- */
-export function shuffleInGroups(
-  events: readonly NexmarkEvent[],
-  groupSize: number,
-  seed = 1,
-): NexmarkEvent[] {
-  const out = events.slice();
-  const random = mulberry32(seed);
-  for (let start = 0; start < out.length; start += groupSize) {
-    const end = Math.min(start + groupSize, out.length);
-    for (let i = end - 1; i > start; i--) {
-      const j = start + Math.floor(random() * (i - start + 1));
-      const t = out[i];
-      out[i] = out[j];
-      out[j] = t;
-    }
-  }
-  return out;
-}
-
-const STATES = ['AZ', 'CA', 'ID', 'OR', 'WA', 'WY'];
-const CITIES = ['Phoenix', 'Los Angeles', 'San Francisco', 'Boise', 'Portland', 'Bend', 'Redmond', 'Seattle'];
-const CHANNELS = ['Google', 'Facebook', 'Baidu', 'Apple'];
-
-/**
- * A deterministic stand-in for the Nexmark generator: of each 50 events, 1 person, 3 auctions
- * and 46 bids; sellers and bidders among the 100 newest people, bids on the 100 newest
- * auctions, and like the reference a few ids up to 10 ahead of those that exist yet. Event `i`
- * happens at `firstEventTime + i * interEventMs` (defaults 1.7e12 and 2 ms).
- */
-export function standInEvents(count: number, config: Record<string, unknown> = {}): NexmarkEvent[] {
-  const first = (config.firstEventTime as number | undefined) ?? 1_700_000_000_000;
-  const gap = (config.interEventMs as number | undefined) ?? 2;
-  const random = mulberry32((config.seed as number | undefined) ?? 7);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
-  const below = (n: number): number => Math.floor(random() * n);
-  const recent = (next: number): number => Math.max(0, next - 100) + below(Math.min(next, 100) + 10);
-  const events: NexmarkEvent[] = [];
-  let people = 0;
-  let auctions = 0;
-  for (let i = 0; i < count; i++) {
-    const dateTime = first + i * gap;
-    const slot = i % 50;
-    if (slot === 0) {
-      const id = 1000 + people++;
-      events.push({
-        type: NexmarkEventType.PERSON,
-        person: {
-          id,
-          name: `person ${id}`,
-          emailAddress: `p${id}@example.com`,
-          creditCard: String(1000_0000_0000_0000 + id),
-          city: pick(CITIES),
-          state: pick(STATES),
-          dateTime,
-          extra: '',
-        },
-        auction: null,
-        bid: null,
-      });
-    } else if (slot <= 3) {
-      const id = 1000 + auctions++;
-      events.push({
-        type: NexmarkEventType.AUCTION,
-        person: null,
-        auction: {
-          id,
-          itemName: `item ${id}`,
-          description: '',
-          initialBid: 100 + below(100),
-          reserve: 200 + below(100),
-          dateTime,
-          expires: dateTime + 2000 + below(40_000),
-          seller: 1000 + recent(people),
-          category: 10 + below(5),
-          extra: '',
-        },
-        bid: null,
-      });
-    } else {
-      events.push({
-        type: NexmarkEventType.BID,
-        person: null,
-        auction: null,
-        bid: {
-          auction: 1000 + recent(auctions),
-          bidder: 1000 + recent(people),
-          price: 100 + below(2000),
-          channel: pick(CHANNELS),
-          url: 'https://example.com/item',
-          dateTime,
-          extra: '',
-        },
-      });
-    }
-  }
-  return events;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // One DuckDB database per input array: several queries in a test file share the loaded tables.
