@@ -150,6 +150,22 @@ describe('rescaling a savepoint', () => {
     }
   });
 
+  it('sliding windows, whose state is kept per slice, restore at 1 and at 3 with exact results', async () => {
+    const expected = await reference(2, 'sliding');
+    // Each event is in two or three windows of 100 ms every 40 ms.
+    expect(expected.windows.length).toBeGreaterThan((EVENTS / 40) * KEYS - KEYS * 3);
+    const out = tempDir();
+    const savepoint = await stopMidStream(
+      { out, parallelism: 2, checkpointDir: tempDir(), variant: 'sliding' },
+      tempDir(),
+    );
+    expect(output(out).windows.length).toBeLessThan(expected.windows.length);
+    for (const parallelism of [1, 3]) {
+      const { output: result } = await restoreInto(out, savepoint, { parallelism, variant: 'sliding' });
+      expectExact(result, expected);
+    }
+  });
+
   it('a savepoint taken on the heap backend restores on the disk backend, and one taken on disk restores on heap', async () => {
     const expected = await reference(2);
     for (const [from, to] of [

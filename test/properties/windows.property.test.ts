@@ -334,6 +334,108 @@ describe('windows under disorder (property)', () => {
   });
 });
 
+/**
+ * An aggregate that keeps its elements, so its results can be compared with the oracle's, and
+ * whose merge builds a new list: sliding windows with it share per-slice accumulators.
+ */
+const collectElements = {
+  createAccumulator: (): Ev[] => [],
+  add: (e: Ev, acc: Ev[]) => {
+    acc.push(e);
+    return acc;
+  },
+  getResult: (acc: Ev[]) => acc,
+  merge: (a: Ev[], b: Ev[]) => a.concat(b),
+};
+
+function collectAggregated(
+  key: string,
+  w: TimeWindow,
+  results: Iterable<Ev[]>,
+  out: Collector<string>,
+): void {
+  for (const members of results) out.collect(describeFiring(key, { start: w.start, end: w.end }, members));
+}
+
+/** Overlapping sliding windows, the slide not always dividing the size. */
+const overlappingSlidingArb = fc
+  .record({ slide: fc.integer({ min: 2, max: 20 }), extra: fc.integer({ min: 1, max: 45 }) })
+  .map(({ slide, extra }) => ({ kind: 'sliding' as const, size: slide + extra, slide }));
+
+describe('sliding windows aggregated per slice (property)', () => {
+  it('without late data, results equal the batch oracle at any parallelism', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 40 }).chain((disorder) =>
+          fc.record({
+            disorder: fc.constant(disorder),
+            events: eventsArb(disorder),
+            spec: overlappingSlidingArb,
+            parallelism: fc.integer({ min: 1, max: 4 }),
+          }),
+        ),
+        async ({ disorder, events, spec, parallelism }) => {
+          const env = StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(parallelism);
+          env.getConfig().setAutoWatermarkInterval(0);
+          const out = await env
+            .fromCollection(events)
+            .assignTimestampsAndWatermarks(punctuated(disorder).withTimestampAssigner((e) => e.ts))
+            .setParallelism(1)
+            .keyBy((e) => e.key)
+            .window(assignerFor(spec))
+            .aggregate(collectElements, collectAggregated)
+            .executeAndCollect();
+          expect(out.sort()).toEqual(batchOracle(events, spec));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('elements whose windows all fired go to the late side output, the others still count', async () => {
+    let runsWithLateElements = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          events: eventsArb(100),
+          delay: fc.integer({ min: 0, max: 10 }),
+          spec: overlappingSlidingArb,
+        }),
+        async ({ events, delay, spec }) => {
+          const env = StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(2);
+          env.getConfig().setAutoWatermarkInterval(0);
+          const lateTag = new OutputTag<Ev>('late');
+          const windowed = env
+            .fromCollection(events)
+            .assignTimestampsAndWatermarks(punctuated(delay).withTimestampAssigner((e) => e.ts))
+            .setParallelism(1)
+            .keyBy((e) => e.key)
+            .window(assignerFor(spec))
+            .sideOutputLateData(lateTag)
+            .aggregate(collectElements, collectAggregated);
+          const main = new RecordingSink<string>();
+          const side = new RecordingSink<Ev>();
+          windowed.sinkTo(main);
+          windowed.getSideOutput(lateTag).sinkTo(side);
+          await env.execute();
+
+          let max = Number.NEGATIVE_INFINITY;
+          const watermarkAfter = events.map((e) => {
+            max = Math.max(max, e.ts);
+            return max - delay - 1;
+          });
+          const expected = latenessOracle(events, watermarkAfter, spec, 0);
+          expect(main.values.sort()).toEqual(expected.main);
+          expect(side.values.map((e) => e.id).sort((a, b) => a - b)).toEqual(expected.late);
+          if (expected.late.length > 0) runsWithLateElements++;
+        },
+      ),
+      { numRuns: 60 },
+    );
+    expect(runsWithLateElements).toBeGreaterThan(0);
+  });
+});
+
 /** A watermark with every event: the largest timestamp seen - delay - 1. */
 function punctuated(delay: number): WatermarkStrategy<Ev> {
   return WatermarkStrategy.forGenerator<Ev>(() => {

@@ -32,6 +32,9 @@ import {
   type UserWindowFunction,
 } from './window-functions.js';
 import { WindowOperator } from './window-operator.js';
+import { canMergeSlices, SlicingWindowOperator } from './slicing-window-operator.js';
+import { SlidingEventTimeWindows } from '../../windowing/sliding.js';
+import type { TimeWindow } from '../../windowing/windows.js';
 
 /** The window configuration shared by reduce, aggregate and process. */
 export interface WindowSpec<T, W extends Window> {
@@ -141,6 +144,17 @@ export function createAggregateWindowOperator<T, ACC, R, OUT = R, K = unknown, W
       new AggregateIterableWindowFunction(agg, single([])),
     );
   }
+  if (sliceable(spec, agg)) {
+    const { size, slide, offset } = spec.assigner;
+    return new SlicingWindowOperator<T, ACC, R, OUT, K>({
+      size,
+      slide,
+      offset,
+      aggregate: agg,
+      windowFunction: single([agg]) as unknown as InternalWindowFunction<R, OUT, K, TimeWindow>,
+      lateDataOutputTag: spec.lateDataOutputTag,
+    });
+  }
   return build(spec, new AggregatingStateDescriptor<T, ACC, R>(CONTENTS, agg), single([agg]));
 }
 
@@ -152,6 +166,26 @@ export function createProcessWindowOperator<T, OUT, K = unknown, W extends Windo
   checkWindowFunction(windowFn);
   const fn = new IterableWindowFunction<T, OUT, K, W>(cloneUserFunction(windowFn));
   return build(spec, new ListStateDescriptor(CONTENTS), fn);
+}
+
+/**
+ * True if overlapping sliding event-time windows can share per-slice accumulators: the default
+ * trigger, no evictor and no allowed lateness, so that each window fires exactly once, at its
+ * end, as with the plain window operator.
+ */
+function sliceable<T, W extends Window>(
+  spec: WindowSpec<T, W>,
+  aggregate: AggregateFunction<any, any, any>,
+): spec is WindowSpec<T, W> & { assigner: SlidingEventTimeWindows } {
+  const assigner = spec.assigner as unknown;
+  return (
+    assigner instanceof SlidingEventTimeWindows &&
+    assigner.slide < assigner.size &&
+    spec.trigger === undefined &&
+    spec.evictor === undefined &&
+    (spec.allowedLateness ?? 0) === 0 &&
+    canMergeSlices(aggregate)
+  );
 }
 
 function checkAggregate(fn: unknown): void {

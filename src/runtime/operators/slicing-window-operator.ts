@@ -1,0 +1,209 @@
+/**
+ * Sliding event-time windows aggregated per slice instead of per window. Windows of `size`
+ * every `slide` ms overlap, so an element belongs to `size / slide` of them; the plain window
+ * operator updates every one of those windows' accumulators and registers a timer for each.
+ * Here time is cut into slices of `gcd(size, slide)` ms, every window boundary is a slice
+ * boundary, and an element updates the one accumulator of its slice. A window's result is the
+ * merge of its slices' accumulators, computed when it fires. This is how Flink's SQL runtime
+ * shares window state between overlapping windows (slice sharing).
+ *
+ * The results are those of {@link WindowOperator} with the same assigner, the default
+ * event-time trigger and no allowed lateness: each window fires once when the watermark passes
+ * its end, and an element is late only if all its windows have fired. Per key, slices live in
+ * one map state (slice start → accumulator) and a single timer chain walks the window ends.
+ */
+import { VOID_NAMESPACE } from '../../state/backend.js';
+import { ErrorCodes, userError } from '../../types/errors.js';
+import type { InternalKvState, KeyedStateBackend } from '../../state/backend.js';
+import type { InternalTimer, InternalTimerService, Triggerable } from '../../state/timers.js';
+import type { AggregateFunction, OutputTag } from '../../types/functions.js';
+import { type MapState, MapStateDescriptor } from '../../types/state.js';
+import { requireTimestamp } from '../../windowing/assigner.js';
+import { TimeWindow } from '../../windowing/windows.js';
+import { AbstractStreamOperator, type OneInputStreamOperator } from '../operator.js';
+import { createRuntimeContext } from './runtime-context.js';
+import { TimestampedCollector, WindowProcessContext } from './window-contexts.js';
+import type { InternalWindowFunction } from './window-functions.js';
+
+/** What a slicing window operator is built from. */
+export interface SlicingWindowConfig<IN, ACC, R, OUT, K> {
+  readonly size: number;
+  readonly slide: number;
+  readonly offset: number;
+  readonly aggregate: AggregateFunction<IN, ACC, R>;
+  /** Gets the window's aggregate result, as with `WindowedStream.aggregate(fn, windowFn)`. */
+  readonly windowFunction: InternalWindowFunction<R, OUT, K, TimeWindow>;
+  readonly lateDataOutputTag?: OutputTag<IN> | undefined;
+}
+
+/**
+ * True if `aggregate` can be merged across slices: its `merge(a, b)` must not hand back `b`,
+ * because `b` is a slice's stored accumulator, still needed by later windows. Probed with two
+ * fresh accumulators, which catches a merge that returns `b` when `a` is empty.
+ */
+export function canMergeSlices(aggregate: AggregateFunction<unknown, unknown, unknown>): boolean {
+  const a = aggregate.createAccumulator();
+  const b = aggregate.createAccumulator();
+  return !(typeof b === 'object' && b !== null && aggregate.merge(a, b) === b);
+}
+
+function mergeReusedSlice(): Error {
+  return userError(
+    ErrorCodes.USER_FUNCTION,
+    'AggregateFunction.merge(a, b) returned b in a sliding window, whose accumulators are shared between windows; merge b into a and return a',
+  );
+}
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
+}
+
+/** `value` rounded down to `offset + k * unit`. */
+function alignDown(value: number, offset: number, unit: number): number {
+  return TimeWindow.getWindowStartWithOffset(value, offset, unit);
+}
+
+/**
+ * A keyed operator for `window(SlidingEventTimeWindows…).aggregate(…)` with the default
+ * trigger, no evictor and no allowed lateness; `window-operator-builder.ts` picks it.
+ */
+export class SlicingWindowOperator<IN, ACC, R, OUT, K>
+  extends AbstractStreamOperator<OUT>
+  implements OneInputStreamOperator<IN, OUT>, Triggerable<typeof VOID_NAMESPACE>
+{
+  /** Elements dropped as late because no late side output was set. */
+  numLateRecordsDropped = 0;
+
+  private readonly size: number;
+  private readonly slide: number;
+  private readonly offset: number;
+  private readonly sliceSize: number;
+  private readonly aggregate: AggregateFunction<IN, ACC, R>;
+  private readonly windowFunction: InternalWindowFunction<R, OUT, K, TimeWindow>;
+  private timers!: InternalTimerService<typeof VOID_NAMESPACE>;
+  private slices!: MapState<number, ACC> & InternalKvState;
+  private backend!: KeyedStateBackend;
+  private processContext!: WindowProcessContext<TimeWindow>;
+  private collector!: TimestampedCollector<OUT>;
+  /** Reused per firing: the starts of the slices of the window being fired. */
+  private readonly starts: number[] = [];
+
+  constructor(private readonly config: SlicingWindowConfig<IN, ACC, R, OUT, K>) {
+    super();
+    this.size = config.size;
+    this.slide = config.slide;
+    this.offset = config.offset;
+    this.sliceSize = gcd(config.size, config.slide);
+    this.aggregate = config.aggregate;
+    this.windowFunction = config.windowFunction;
+  }
+
+  override open(): void {
+    super.open();
+    this.backend = this.keyedBackend;
+    this.timers = this.getTimerService<typeof VOID_NAMESPACE>('window-timers', this);
+    this.slices = this.backend.getOrCreateState(
+      new MapStateDescriptor<number, ACC>('window-slices'),
+    ) as MapState<number, ACC> & InternalKvState;
+    this.slices.setCurrentNamespace(VOID_NAMESPACE);
+    this.processContext = new WindowProcessContext<TimeWindow>(
+      this.backend,
+      this.timers as unknown as InternalTimerService<TimeWindow>,
+      this.output,
+      false,
+    );
+    this.collector = new TimestampedCollector<OUT>(this.output);
+    this.windowFunction.open(createRuntimeContext(this.setupInfo as never));
+  }
+
+  override close(): void | Promise<void> {
+    this.windowFunction.close();
+    return super.close();
+  }
+
+  processElement(value: IN, timestamp: number): void {
+    requireTimestamp(timestamp, 'SlidingEventTimeWindows');
+    const watermark = this.timers.currentWatermark();
+    const sliceStart = alignDown(timestamp, this.offset, this.sliceSize);
+    // Windows start on slide boundaries; the last window holding the element starts at the
+    // last one at or before it.
+    const lastEnd = alignDown(timestamp, this.offset, this.slide) + this.size;
+    if (lastEnd - 1 <= watermark) {
+      this.dropLate(value, timestamp);
+      return;
+    }
+    const slices = this.slices;
+    const acc = slices.get(sliceStart);
+    slices.put(
+      sliceStart,
+      this.aggregate.add(value, acc === undefined ? this.aggregate.createAccumulator() : acc),
+    );
+    // The first window holding the slice that has not fired yet (end - 1 > watermark) fires
+    // next for this key.
+    const firstEnd = this.firstEndAtOrAfter(Math.max(sliceStart + this.sliceSize, watermark + 2));
+    this.timers.registerEventTimeTimer(VOID_NAMESPACE, firstEnd - 1);
+  }
+
+  onEventTime(timer: InternalTimer<typeof VOID_NAMESPACE>): void {
+    const end = timer.timestamp + 1;
+    const start = end - this.size;
+    const slices = this.slices;
+    const starts = this.starts;
+    starts.length = 0;
+    let nextWindowHasSlices = false;
+    const nextEnd = end + this.slide;
+    for (const s of slices.keys()) {
+      if (s >= start && s < end) starts.push(s);
+      if (s >= nextEnd - this.size && s < nextEnd) nextWindowHasSlices = true;
+    }
+    if (starts.length > 0) this.fire(timer.key as K, new TimeWindow(start, end), starts);
+    // Slices that no later window holds are done.
+    const firstKept = nextEnd - this.size;
+    let left = 0;
+    for (const s of [...slices.keys()]) {
+      if (s < firstKept) slices.remove(s);
+      else left++;
+    }
+    if (left === 0) slices.clear();
+    // Slices further ahead registered their own first window's timer when they were created.
+    if (nextWindowHasSlices) this.timers.registerEventTimeTimer(VOID_NAMESPACE, nextEnd - 1);
+  }
+
+  onProcessingTime(): void {}
+
+  /** The first window end at or after `time`: ends lie at `offset + size` modulo the slide. */
+  private firstEndAtOrAfter(time: number): number {
+    const end = alignDown(time, this.offset + this.size, this.slide);
+    return end < time ? end + this.slide : end;
+  }
+
+  private fire(key: K, window: TimeWindow, starts: number[]): void {
+    // Merge in time order, so a merge that is not commutative still sees the elements' order.
+    if (starts.length > 1) starts.sort((a, b) => a - b);
+    const aggregate = this.aggregate;
+    let merged = aggregate.createAccumulator();
+    for (let i = 0; i < starts.length; i++) {
+      const slice = this.slices.get(starts[i]!) as ACC;
+      merged = aggregate.merge(merged, slice);
+      if (merged === slice && typeof slice === 'object' && slice !== null) throw mergeReusedSlice();
+    }
+    this.collector.timestamp = window.maxTimestamp();
+    this.processContext.currentWindow = window;
+    this.windowFunction.process(
+      key,
+      window,
+      this.processContext,
+      aggregate.getResult(merged),
+      this.collector,
+    );
+    // The window is gone once fired (no allowed lateness): clear its per-window user state.
+    this.windowFunction.clear(window, this.processContext);
+  }
+
+  private dropLate(value: IN, timestamp: number): void {
+    const tag = this.config.lateDataOutputTag;
+    if (tag !== undefined) this.output.collectSide(tag as OutputTag<unknown>, value, timestamp);
+    else this.numLateRecordsDropped++;
+  }
+}
