@@ -1,0 +1,30 @@
+/**
+ * How the SQL layer reports mistakes: every error is a one-line user error that starts with
+ * where the problem is (`line L, column C`) and names the construct, so the SQL client and
+ * `executeSql` can print it as is.
+ */
+import { type ErrorCode, ErrorCodes, userError, type WeirError } from '../types/errors.js';
+import type { SourcePos } from './parser/ast.js';
+
+/** A syntax error: `SQL parse error at line 2, column 8: expected ')' after the column list`. */
+export function parseError(pos: SourcePos, message: string): WeirError {
+  return userError(
+    ErrorCodes.SQL_PARSE,
+    `SQL parse error at line ${pos.line}, column ${pos.column}: ${message}`,
+  );
+}
+
+/** A statement that parses but is wrong: unknown names, type mismatches, bad options. */
+export function validationError(pos: SourcePos | undefined, message: string): WeirError {
+  return sqlError(ErrorCodes.SQL_VALIDATION, pos, message);
+}
+
+/** Syntax or a feature not supported (yet): `MATCH_RECOGNIZE is not supported`. */
+export function unsupported(pos: SourcePos | undefined, construct: string, hint?: string): WeirError {
+  return sqlError(ErrorCodes.SQL_UNSUPPORTED, pos, `${construct} is not supported${hint ? `; ${hint}` : ''}`);
+}
+
+function sqlError(code: ErrorCode, pos: SourcePos | undefined, message: string): WeirError {
+  const where = pos === undefined ? '' : ` at line ${pos.line}, column ${pos.column}`;
+  return userError(code, `SQL error${where}: ${message}`);
+}

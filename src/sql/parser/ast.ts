@@ -1,0 +1,401 @@
+/**
+ * The syntax tree of Weir's SQL dialect: immutable plain objects (frozen as they are built),
+ * each with a `kind` tag and the `pos` (1-based line and column) of its first token, so that
+ * every later stage (catalog, planner, typer) can point at the source in its errors.
+ */
+
+/** Where a node starts in the statement text; both 1-based. */
+export interface SourcePos {
+  readonly line: number;
+  readonly column: number;
+}
+
+interface Node<K extends string> {
+  readonly kind: K;
+  readonly pos: SourcePos;
+}
+
+/** Time units of interval literals, `EXTRACT` and `FLOOR … TO`. */
+export type TimeUnit =
+  | 'YEAR'
+  | 'QUARTER'
+  | 'MONTH'
+  | 'WEEK'
+  | 'DAY'
+  | 'HOUR'
+  | 'MINUTE'
+  | 'SECOND'
+  | 'MILLISECOND';
+
+// ---------------------------------------------------------------------------------------------
+// Types as written
+
+/** A data type as written: `DECIMAL(10, 2)`, `ROW<a INT>`, `TIMESTAMP(3) WITH LOCAL TIME ZONE`. */
+export interface TypeSyntax extends Node<'type'> {
+  /** Upper-case name, e.g. `VARCHAR`. */
+  readonly name: string;
+  /** Numeric parameters: length, precision, scale. */
+  readonly params: readonly number[];
+  /** Element types (`ARRAY<T>`, `MAP<K, V>`) or named fields (`ROW<a T>`). */
+  readonly args: readonly { readonly name?: string; readonly type: TypeSyntax }[];
+  readonly nullable: boolean;
+  readonly withLocalTimeZone: boolean;
+  /** For `INTERVAL DAY TO SECOND` column types. */
+  readonly intervalUnit?: TimeUnit;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expressions
+
+export interface Literal extends Node<'literal'> {
+  readonly type: 'number' | 'string' | 'boolean' | 'null' | 'binary';
+  /** The number, string (unescaped), boolean or null. Binary literals keep their hex text. */
+  readonly value: number | string | boolean | null;
+  /** The literal as written: decides whether a number is exact (INT, DECIMAL) or approximate. */
+  readonly text: string;
+}
+/** `INTERVAL '10' SECOND`, `INTERVAL '1:30' HOUR TO MINUTE`. */
+export interface IntervalLiteral extends Node<'interval'> {
+  readonly negative: boolean;
+  readonly text: string;
+  readonly unit: TimeUnit;
+  readonly toUnit?: TimeUnit;
+}
+/** `DATE '2024-01-01'`, `TIME '10:00:00'`, `TIMESTAMP '2024-01-01 10:00:00'`. */
+export interface TypedLiteral extends Node<'typedLiteral'> {
+  readonly type: 'DATE' | 'TIME' | 'TIMESTAMP';
+  readonly text: string;
+}
+/** A column, possibly qualified: `price`, `B.price`, `person.name` (a ROW field). */
+export interface ColumnRef extends Node<'column'> {
+  readonly path: readonly string[];
+}
+/** `*` or `t.*` in a select list or `COUNT(*)`. */
+export interface Star extends Node<'star'> {
+  readonly qualifier: readonly string[];
+}
+/** A bare keyword argument: the unit of `EXTRACT(HOUR FROM ts)`, the mode of `TRIM(BOTH …)`. */
+export interface SymbolArg extends Node<'symbol'> {
+  readonly name: string;
+}
+export interface Unary extends Node<'unary'> {
+  readonly op: '-' | '+' | 'NOT';
+  readonly operand: Expr;
+}
+/** Binary operators, with SQL spelling (`<>` for both `<>` and `!=`). */
+export type BinaryOp =
+  | '+'
+  | '-'
+  | '*'
+  | '/'
+  | '%'
+  | '||'
+  | '='
+  | '<>'
+  | '<'
+  | '<='
+  | '>'
+  | '>='
+  | 'AND'
+  | 'OR';
+export interface Binary extends Node<'binary'> {
+  readonly op: BinaryOp;
+  readonly left: Expr;
+  readonly right: Expr;
+}
+/** `x IS [NOT] NULL | TRUE | FALSE | UNKNOWN`. */
+export interface IsTest extends Node<'is'> {
+  readonly test: 'NULL' | 'TRUE' | 'FALSE' | 'UNKNOWN';
+  readonly negated: boolean;
+  readonly operand: Expr;
+}
+/** `a IS [NOT] DISTINCT FROM b`. */
+export interface IsDistinctFrom extends Node<'isDistinctFrom'> {
+  readonly negated: boolean;
+  readonly left: Expr;
+  readonly right: Expr;
+}
+export interface Between extends Node<'between'> {
+  readonly negated: boolean;
+  readonly operand: Expr;
+  readonly low: Expr;
+  readonly high: Expr;
+}
+export interface Like extends Node<'like'> {
+  readonly negated: boolean;
+  readonly similar: boolean;
+  readonly operand: Expr;
+  readonly pattern: Expr;
+  readonly escape?: Expr;
+}
+export interface InList extends Node<'inList'> {
+  readonly negated: boolean;
+  readonly operand: Expr;
+  readonly list: readonly Expr[];
+}
+export interface InQuery extends Node<'inQuery'> {
+  readonly negated: boolean;
+  readonly operand: Expr;
+  readonly query: Query;
+}
+export interface Exists extends Node<'exists'> {
+  readonly query: Query;
+}
+/** A scalar subquery `(SELECT …)` in an expression. */
+export interface ScalarSubquery extends Node<'subquery'> {
+  readonly query: Query;
+}
+export interface Case extends Node<'case'> {
+  readonly operand?: Expr;
+  readonly whens: readonly { readonly when: Expr; readonly then: Expr }[];
+  readonly otherwise?: Expr;
+}
+export interface Cast extends Node<'cast'> {
+  readonly operand: Expr;
+  readonly type: TypeSyntax;
+  /** `TRY_CAST`: null instead of an error when the value does not convert. */
+  readonly safe: boolean;
+}
+/** A window in `OVER (…)` or a `WINDOW w AS (…)` clause. */
+export interface WindowSpec extends Node<'windowSpec'> {
+  /** `OVER w` or `(w ORDER BY …)`: the named window this one extends. */
+  readonly base?: string;
+  readonly partitionBy: readonly Expr[];
+  readonly orderBy: readonly OrderItem[];
+  readonly frame?: WindowFrame;
+}
+export interface WindowFrame {
+  readonly unit: 'ROWS' | 'RANGE';
+  readonly start: FrameBound;
+  readonly end: FrameBound;
+}
+export type FrameBound =
+  | { readonly kind: 'unboundedPreceding' | 'currentRow' | 'unboundedFollowing' }
+  | { readonly kind: 'preceding' | 'following'; readonly offset: Expr };
+/** A function call; also the special forms `EXTRACT`, `SUBSTRING`, `TRIM`, `POSITION`, `FLOOR … TO`. */
+export interface Call extends Node<'call'> {
+  /** Upper-case name (`COUNT`, `TO_TIMESTAMP_LTZ`). */
+  readonly name: string;
+  readonly args: readonly Expr[];
+  readonly distinct: boolean;
+  /** `COUNT(*) FILTER (WHERE …)`. */
+  readonly filter?: Expr;
+  readonly over?: WindowSpec;
+}
+/** `(a, b)` in an expression: a row, or a single parenthesised expression when it has one item. */
+export interface RowExpr extends Node<'row'> {
+  readonly items: readonly Expr[];
+}
+
+export type Expr =
+  | Literal
+  | IntervalLiteral
+  | TypedLiteral
+  | ColumnRef
+  | Star
+  | SymbolArg
+  | Unary
+  | Binary
+  | IsTest
+  | IsDistinctFrom
+  | Between
+  | Like
+  | InList
+  | InQuery
+  | Exists
+  | ScalarSubquery
+  | Case
+  | Cast
+  | Call
+  | RowExpr;
+
+// ---------------------------------------------------------------------------------------------
+// Queries
+
+export interface SelectItem extends Node<'selectItem'> {
+  readonly expr: Expr;
+  readonly alias?: string;
+}
+export interface OrderItem extends Node<'orderItem'> {
+  readonly expr: Expr;
+  readonly descending: boolean;
+  readonly nullsFirst?: boolean;
+}
+export interface Select extends Node<'select'> {
+  readonly distinct: boolean;
+  readonly items: readonly SelectItem[];
+  readonly from?: FromItem;
+  readonly where?: Expr;
+  readonly groupBy: readonly Expr[];
+  readonly having?: Expr;
+  readonly windows: readonly { readonly name: string; readonly spec: WindowSpec }[];
+}
+export interface SetOperation extends Node<'setOp'> {
+  readonly op: 'UNION' | 'INTERSECT' | 'EXCEPT';
+  readonly all: boolean;
+  readonly left: QueryBody;
+  readonly right: QueryBody;
+}
+export interface Values extends Node<'values'> {
+  readonly rows: readonly (readonly Expr[])[];
+}
+export type QueryBody = Select | SetOperation | Values | Query;
+/** A full query: optional `WITH`, a body, optional `ORDER BY` and `LIMIT`. */
+export interface Query extends Node<'query'> {
+  readonly with: readonly {
+    readonly name: string;
+    readonly columns: readonly string[];
+    readonly query: Query;
+  }[];
+  readonly body: QueryBody;
+  readonly orderBy: readonly OrderItem[];
+  readonly limit?: Expr;
+  readonly offset?: Expr;
+}
+
+/** A table, view or CTE by name; `FOR SYSTEM_TIME AS OF` makes it the build side of a temporal join. */
+export interface TableRef extends Node<'tableRef'> {
+  readonly name: readonly string[];
+  readonly alias?: string;
+  readonly columnAliases: readonly string[];
+  readonly systemTimeAsOf?: Expr;
+}
+export interface SubqueryRef extends Node<'subqueryRef'> {
+  readonly query: Query;
+  readonly alias?: string;
+  readonly columnAliases: readonly string[];
+}
+/** An argument of a table-valued function: `TABLE t [PARTITION BY …]`, `DESCRIPTOR(c)`, or a value. */
+export type TvfArgValue =
+  | {
+      readonly kind: 'tableArg';
+      readonly pos: SourcePos;
+      readonly name: readonly string[];
+      readonly partitionBy: readonly string[];
+    }
+  | { readonly kind: 'descriptor'; readonly pos: SourcePos; readonly columns: readonly string[] }
+  | Expr;
+/** `TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '10' SECOND))`. */
+export interface TvfRef extends Node<'tvf'> {
+  readonly name: string;
+  readonly args: readonly { readonly name?: string; readonly value: TvfArgValue }[];
+  readonly alias?: string;
+  readonly columnAliases: readonly string[];
+}
+export interface Join extends Node<'join'> {
+  /** `comma` is `FROM a, b`: a cross join whose condition sits in `WHERE`. */
+  readonly joinType: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL' | 'CROSS' | 'comma';
+  readonly left: FromItem;
+  readonly right: FromItem;
+  readonly on?: Expr;
+  readonly using: readonly string[];
+}
+export type FromItem = TableRef | SubqueryRef | TvfRef | Join;
+
+// ---------------------------------------------------------------------------------------------
+// Statements
+
+export interface ColumnDef extends Node<'physicalColumn'> {
+  readonly name: string;
+  readonly type: TypeSyntax;
+  readonly comment?: string;
+}
+export interface ComputedColumnDef extends Node<'computedColumn'> {
+  readonly name: string;
+  readonly expr: Expr;
+  readonly comment?: string;
+}
+export interface WatermarkDef extends Node<'watermark'> {
+  readonly column: string;
+  readonly expr: Expr;
+}
+export interface PrimaryKeyDef extends Node<'primaryKey'> {
+  readonly name?: string;
+  readonly columns: readonly string[];
+  readonly enforced: boolean;
+}
+export interface CreateTable extends Node<'createTable'> {
+  readonly name: readonly string[];
+  readonly temporary: boolean;
+  readonly ifNotExists: boolean;
+  readonly columns: readonly (ColumnDef | ComputedColumnDef)[];
+  readonly watermark?: WatermarkDef;
+  readonly primaryKey?: PrimaryKeyDef;
+  readonly comment?: string;
+  readonly partitionedBy: readonly string[];
+  /** `WITH ('k' = 'v', …)`, keys in the order written. */
+  readonly options: readonly { readonly key: string; readonly value: string; readonly pos: SourcePos }[];
+}
+export interface CreateView extends Node<'createView'> {
+  readonly name: readonly string[];
+  readonly temporary: boolean;
+  readonly ifNotExists: boolean;
+  readonly columns: readonly string[];
+  readonly query: Query;
+}
+export interface CreateFunction extends Node<'createFunction'> {
+  readonly name: readonly string[];
+  readonly temporary: boolean;
+  readonly ifNotExists: boolean;
+  readonly className: string;
+}
+export interface Drop extends Node<'drop'> {
+  readonly object: 'TABLE' | 'VIEW' | 'FUNCTION';
+  readonly name: readonly string[];
+  readonly temporary: boolean;
+  readonly ifExists: boolean;
+}
+export interface Show extends Node<'show'> {
+  readonly object: 'TABLES' | 'VIEWS' | 'FUNCTIONS' | 'CATALOGS' | 'DATABASES';
+}
+export interface Describe extends Node<'describe'> {
+  readonly name: readonly string[];
+}
+/** `SET 'k' = 'v'`, or `SET` alone to list the session's options. */
+export interface SetOption extends Node<'set'> {
+  readonly key?: string;
+  readonly value?: string;
+}
+export interface ResetOption extends Node<'reset'> {
+  readonly key?: string;
+}
+export interface Use extends Node<'use'> {
+  readonly catalog: boolean;
+  readonly name: readonly string[];
+}
+export interface Insert extends Node<'insert'> {
+  readonly table: readonly string[];
+  readonly overwrite: boolean;
+  readonly columns: readonly string[];
+  readonly query: Query;
+}
+export interface StatementSet extends Node<'statementSet'> {
+  readonly inserts: readonly Insert[];
+}
+export interface Explain extends Node<'explain'> {
+  readonly statement: Query | Insert | StatementSet;
+}
+export interface QueryStatement extends Node<'queryStatement'> {
+  readonly query: Query;
+}
+
+export type Statement =
+  | CreateTable
+  | CreateView
+  | CreateFunction
+  | Drop
+  | Show
+  | Describe
+  | SetOption
+  | ResetOption
+  | Use
+  | Insert
+  | StatementSet
+  | Explain
+  | QueryStatement;
+
+/** Freezes a node and the arrays it holds; the only way nodes are made. */
+export function node<T extends { kind: string }>(value: T): T {
+  for (const v of Object.values(value)) if (Array.isArray(v)) Object.freeze(v);
+  return Object.freeze(value);
+}

@@ -1,0 +1,291 @@
+/**
+ * The lexer of Weir's Flink SQL dialect. Keywords are case-insensitive. Reserved keywords can
+ * only be used as names when quoted with backticks (`value`, `from`), as in Flink; the
+ * non-reserved ones (units, `KEY`, `TABLES`, type names…) also work as plain identifiers,
+ * which the grammar allows through the `NonReserved` token category.
+ */
+import { createToken, Lexer, type TokenType } from 'chevrotain';
+
+/** Any plain identifier: letters, digits, `_` and `$`, not starting with a digit. */
+export const Identifier = createToken({
+  name: 'Identifier',
+  pattern: /[A-Za-z_][A-Za-z0-9_$]*/,
+  label: 'identifier',
+});
+/** Category of keywords that may also serve as identifiers. */
+export const NonReserved = createToken({ name: 'NonReserved', pattern: Lexer.NA });
+/** Category of every keyword, for error messages and type names. */
+export const Keyword = createToken({ name: 'Keyword', pattern: Lexer.NA });
+
+/** Every keyword token by its upper-case word. */
+export const keywords: Record<string, TokenType> = {};
+
+function keyword(word: string, reserved: boolean): TokenType {
+  const token = createToken({
+    name: word,
+    pattern: new RegExp(word, 'i'),
+    label: word,
+    longer_alt: Identifier,
+    categories: reserved ? [Keyword] : [Keyword, NonReserved],
+  });
+  keywords[word] = token;
+  return token;
+}
+
+const RESERVED = [
+  'SELECT',
+  'FROM',
+  'WHERE',
+  'GROUP',
+  'BY',
+  'HAVING',
+  'ORDER',
+  'LIMIT',
+  'OFFSET',
+  'FETCH',
+  'UNION',
+  'INTERSECT',
+  'EXCEPT',
+  'ALL',
+  'DISTINCT',
+  'AS',
+  'ON',
+  'USING',
+  'JOIN',
+  'INNER',
+  'LEFT',
+  'RIGHT',
+  'FULL',
+  'OUTER',
+  'CROSS',
+  'NATURAL',
+  'AND',
+  'OR',
+  'NOT',
+  'IN',
+  'EXISTS',
+  'BETWEEN',
+  'LIKE',
+  'SIMILAR',
+  'ESCAPE',
+  'IS',
+  'NULL',
+  'TRUE',
+  'FALSE',
+  'UNKNOWN',
+  'CASE',
+  'WHEN',
+  'THEN',
+  'ELSE',
+  'END',
+  'CAST',
+  'TRY_CAST',
+  'INTERVAL',
+  'TABLE',
+  'CREATE',
+  'DROP',
+  'INSERT',
+  'INTO',
+  'OVERWRITE',
+  'VALUES',
+  'WITH',
+  'OVER',
+  'PARTITION',
+  'WINDOW',
+  'SET',
+  'RESET',
+  'FOR',
+  'OF',
+  'TO',
+  'LATERAL',
+  'UNNEST',
+  'MATCH_RECOGNIZE',
+  'EXTRACT',
+  'SUBSTRING',
+  'TRIM',
+  'POSITION',
+  'FLOOR',
+  'CEIL',
+  'CEILING',
+  'DATE',
+  'TIME',
+  'TIMESTAMP',
+  'ALTER',
+  'DELETE',
+  'UPDATE',
+  'MERGE',
+  'PIVOT',
+  'ARRAY',
+  'MAP',
+  'MULTISET',
+  'DESCRIBE',
+  'EXPLAIN',
+  'EXECUTE',
+  'USE',
+  'SHOW',
+  'BEGIN',
+  'SYSTEM_TIME',
+  'BOTH',
+  'LEADING',
+  'TRAILING',
+  'ASYMMETRIC',
+  'SYMMETRIC',
+  'PRECISION',
+  'VARYING',
+];
+const NON_RESERVED = [
+  'TEMPORARY',
+  'SYSTEM',
+  'IF',
+  'VIEW',
+  'VIEWS',
+  'TABLES',
+  'FUNCTION',
+  'FUNCTIONS',
+  'CATALOG',
+  'CATALOGS',
+  'DATABASE',
+  'DATABASES',
+  'WATERMARK',
+  'PRIMARY',
+  'KEY',
+  'ENFORCED',
+  'CONSTRAINT',
+  'COMMENT',
+  'METADATA',
+  'VIRTUAL',
+  'DESC',
+  'ASC',
+  'PLAN',
+  'STATEMENT',
+  'DESCRIPTOR',
+  'ROWS',
+  'RANGE',
+  'PRECEDING',
+  'FOLLOWING',
+  'CURRENT',
+  'ROW',
+  'UNBOUNDED',
+  'FILTER',
+  'FIRST',
+  'LAST',
+  'NULLS',
+  'LANGUAGE',
+  'PARTITIONED',
+  'LOCAL',
+  'ZONE',
+  'TIMESTAMP_LTZ',
+  'YEAR',
+  'YEARS',
+  'MONTH',
+  'MONTHS',
+  'DAY',
+  'DAYS',
+  'HOUR',
+  'HOURS',
+  'MINUTE',
+  'MINUTES',
+  'SECOND',
+  'SECONDS',
+  'MILLISECOND',
+  'MILLISECONDS',
+  'WEEK',
+  'QUARTER',
+];
+
+for (const word of RESERVED) keyword(word, true);
+for (const word of NON_RESERVED) keyword(word, false);
+
+/** Shorthand for a keyword token, e.g. `K.SELECT`. */
+export const K = keywords;
+
+const punct = (name: string, pattern: RegExp, label: string): TokenType =>
+  createToken({ name, pattern, label });
+
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /\s+/, group: Lexer.SKIPPED });
+export const LineComment = createToken({ name: 'LineComment', pattern: /--[^\n\r]*/, group: Lexer.SKIPPED });
+export const BlockComment = createToken({
+  name: 'BlockComment',
+  pattern: /\/\*[\s\S]*?\*\//,
+  group: Lexer.SKIPPED,
+});
+export const StringLiteral = createToken({
+  name: 'StringLiteral',
+  pattern: /'(?:[^']|'')*'/,
+  label: 'a string',
+});
+export const BinaryLiteral = createToken({
+  name: 'BinaryLiteral',
+  pattern: /[xX]'[0-9A-Fa-f]*'/,
+  label: 'a binary string',
+});
+export const NumberLiteral = createToken({
+  name: 'NumberLiteral',
+  pattern: /(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/,
+  label: 'a number',
+});
+export const QuotedIdentifier = createToken({
+  name: 'QuotedIdentifier',
+  pattern: /`(?:[^`]|``)+`/,
+  label: 'identifier',
+});
+export const LParen = punct('LParen', /\(/, "'('");
+export const RParen = punct('RParen', /\)/, "')'");
+export const LBracket = punct('LBracket', /\[/, "'['");
+export const RBracket = punct('RBracket', /]/, "']'");
+export const Comma = punct('Comma', /,/, "','");
+export const Dot = punct('Dot', /\./, "'.'");
+export const Semicolon = punct('Semicolon', /;/, "';'");
+export const Arrow = punct('Arrow', /=>/, "'=>'");
+export const NotEquals = punct('NotEquals', /<>|!=/, "'<>'");
+export const LessEquals = punct('LessEquals', /<=/, "'<='");
+export const GreaterEquals = punct('GreaterEquals', />=/, "'>='");
+export const Less = punct('Less', /</, "'<'");
+export const Greater = punct('Greater', />/, "'>'");
+export const Equals = punct('Equals', /=/, "'='");
+export const Concat = punct('Concat', /\|\|/, "'||'");
+export const Plus = punct('Plus', /\+/, "'+'");
+export const Minus = punct('Minus', /-/, "'-'");
+export const Star = punct('Star', /\*/, "'*'");
+export const Slash = punct('Slash', /\//, "'/'");
+export const Percent = punct('Percent', /%/, "'%'");
+
+/** All tokens in matching order: comments before operators, keywords before identifiers. */
+export const allTokens: TokenType[] = [
+  WhiteSpace,
+  LineComment,
+  BlockComment,
+  BinaryLiteral,
+  StringLiteral,
+  NumberLiteral,
+  QuotedIdentifier,
+  Arrow,
+  NotEquals,
+  LessEquals,
+  GreaterEquals,
+  Less,
+  Greater,
+  Equals,
+  Concat,
+  Plus,
+  Minus,
+  Star,
+  Slash,
+  Percent,
+  LParen,
+  RParen,
+  LBracket,
+  RBracket,
+  Comma,
+  Dot,
+  Semicolon,
+  NonReserved,
+  Keyword,
+  // Longest first, so INTERVAL is tried before IN; a longer identifier (DATE_FORMAT) still wins
+  // over a keyword that is its prefix through `longer_alt`.
+  ...Object.values(keywords).sort((a, b) => b.name.length - a.name.length),
+  Identifier,
+];
+
+/** The lexer, with line and column on every token. */
+export const sqlLexer = new Lexer(allTokens, { positionTracking: 'full' });

@@ -1,0 +1,1 @@
+SELECT `dateTime`, `value`, `key`, `order`.`from` FROM `my-table` AS `order`

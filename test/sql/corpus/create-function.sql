@@ -1,0 +1,1 @@
+CREATE TEMPORARY FUNCTION count_char AS 'com.example.CountChar'

@@ -1,0 +1,22 @@
+CREATE TABLE IF NOT EXISTS all_types (
+  b BOOLEAN,
+  t TINYINT,
+  s SMALLINT,
+  i INTEGER,
+  l BIGINT NOT NULL,
+  f FLOAT,
+  d DOUBLE,
+  dec DECIMAL(38, 18),
+  str STRING,
+  vc VARCHAR(20),
+  c CHAR(3),
+  dt DATE,
+  tm TIME,
+  ts TIMESTAMP(3),
+  ltz TIMESTAMP_LTZ(3),
+  tags ARRAY<STRING>,
+  attrs MAP<STRING, INT>,
+  addr ROW<street STRING, zip INT>,
+  `dateTime` TIMESTAMP(3),
+  CONSTRAINT pk PRIMARY KEY (l) NOT ENFORCED
+) COMMENT 'every type' WITH ('connector' = 'blackhole')

@@ -1,0 +1,1 @@
+CREATE TEMPORARY VIEW IF NOT EXISTS recent (id, amount) AS SELECT order_id, total FROM orders

@@ -1,0 +1,2 @@
+-- error at 2:26
+SELECT ts + INTERVAL '5' FORTNIGHT FROM t

@@ -1,0 +1,2 @@
+-- error at 2:19
+CREATE TABLE t (a INTEGR) WITH ('connector' = 'datagen')

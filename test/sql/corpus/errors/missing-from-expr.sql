@@ -1,0 +1,3 @@
+-- error at 3:1
+SELECT a, b FROM
+WHERE a > 1

@@ -1,0 +1,2 @@
+-- error at 2:24
+SELECT * FROM a JOIN b WHERE a.id = b.id

@@ -1,0 +1,2 @@
+-- error at 2:24
+SELECT CASE WHEN a > 1 'x' END FROM t

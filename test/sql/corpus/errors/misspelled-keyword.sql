@@ -1,0 +1,2 @@
+-- error at 2:15
+SELECT a FORM t

@@ -1,0 +1,2 @@
+-- error at 2:14
+SELECT a, b, FROM t

@@ -1,0 +1,2 @@
+-- error at 2:27
+SELECT a FROM t WHERE b = 'abc

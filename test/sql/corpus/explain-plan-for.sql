@@ -1,0 +1,1 @@
+EXPLAIN PLAN FOR INSERT INTO sink_print SELECT order_id, CAST(price AS STRING) FROM orders

@@ -1,0 +1,1 @@
+EXPLAIN SELECT order_id FROM orders WHERE quantity > 2

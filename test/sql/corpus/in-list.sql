@@ -1,0 +1,1 @@
+SELECT * FROM orders WHERE quantity IN (1, 2, 3) AND product NOT IN ('a', 'b')

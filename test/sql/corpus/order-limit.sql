@@ -1,0 +1,1 @@
+SELECT * FROM orders ORDER BY ts DESC, order_id LIMIT 10

@@ -1,0 +1,3 @@
+SELECT order_id, price,
+  SUM(price) OVER (PARTITION BY product ORDER BY ts RANGE BETWEEN INTERVAL '1' HOUR PRECEDING AND CURRENT ROW) AS one_hour_sum
+FROM orders
