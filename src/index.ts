@@ -148,6 +148,11 @@ export {
   type Person,
 } from './connectors/nexmark/model.js';
 export {
+  DEFAULT_BASE_TIME,
+  type NexmarkConfig,
+  NexmarkGenerator,
+} from './connectors/nexmark/index.js';
+export {
   type BucketAssigner,
   type CsvColumnType,
   CsvFormat,
