@@ -66,15 +66,20 @@ export const query: NexmarkQuery<Q18Row> = {
   },
 
   loop(emit) {
-    const last = new Map<string, Bid>();
+    // Bidder, then auction: no key string to build per bid.
+    const last = new Map<number, Map<number, Bid>>();
     return {
       onEvent(e) {
         if (e.type !== NexmarkEventType.BID) return;
         const bid = e.bid as Bid;
-        const key = upsertKey(bid);
-        const held = last.get(key);
+        let byAuction = last.get(bid.bidder);
+        if (byAuction === undefined) {
+          byAuction = new Map();
+          last.set(bid.bidder, byAuction);
+        }
+        const held = byAuction.get(bid.auction);
         if (held !== undefined && !isLater(bid, held)) return;
-        last.set(key, bid);
+        byAuction.set(bid.auction, bid);
         emit(bid);
       },
       finish() {},

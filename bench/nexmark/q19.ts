@@ -119,10 +119,11 @@ export const query: NexmarkQuery<Q19Row> = {
     WHERE rank_number <= ${TOP_N}`,
 
   upsertKey: (row) => `${row.auction}/${row.rank_number}`,
-  latencyTime: (row) => row.dateTime,
 
   notes:
     'Equal prices, which the reference ranks by arrival, rank the earlier bid first, then the lower ' +
     'bidder, then the smaller extra, so the ranking does not depend on arrival order. A bid moving down ' +
-    'a rank is an upsert of the lower rank; the reference would retract and re-insert.',
+    'a rank is an upsert of the lower rank; the reference would retract and re-insert. No latencyTime: ' +
+    'the rows of the bids a new bid moves down carry their own, older dateTime, not that of the new bid ' +
+    'that made them, so latency would be overstated.',
 };
