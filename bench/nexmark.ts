@@ -1,0 +1,296 @@
+/**
+ * Benchmark: the Nexmark queries of bench/nexmark/ on the engine, against a hand-written loop
+ * and RxJS on the same events.
+ *
+ * Each engine run is `weir run bench/nexmark/job.ts -p P` in a child process (worker threads for
+ * parallelism above 1, a fresh heap per run), with exactly-once checkpoints every 10 s on the heap
+ * backend by default, a bounded `NexmarkSource` of `--events` events and a blackhole sink that
+ * counts rows. Time is the engine's own job time (submission to finish), so process start-up is
+ * left out. The baselines run afterwards in this process on the same events: the generator alone,
+ * the query's `loop` (generation included) and, for q0–q2, RxJS.
+ *
+ * Latency needs `--rate R`: the source then emits R events/s with event times on the wall clock
+ * (`wallClockBaseTime`), and the sink records wall time minus `query.latencyTime(row)`. Without a
+ * rate the source runs ahead of the wall clock, and latency is reported as null.
+ *
+ * Run: `npx weir bench nexmark --query qN --events N [--parallelism P] [--checkpoint-interval MS]
+ * [--rate R] [--buffer-timeout MS] [--state-backend heap|disk] [--runs R] [--cpu-prof DIR]
+ * [--json] [--no-save]`, or `--all` instead of `--query` for every query file present, at the
+ * given parallelism or at 1 and 2, followed by a latency run of each at p=1 and half its p=1
+ * rate for `--latency-seconds` (default 10; 0 skips it). A single query's result goes to
+ * bench/results/nexmark-<query>-<date>.json; `--all` writes bench/results/nexmark-<date>.json and
+ * a markdown table nexmark-<date>.md.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type SuiteInfo, markdownSummary, nexmarkMachine } from './nexmark/report-markdown.js';
+import { type Baselines, LATENCY_TARGET, type QueryResult, queryResult } from './nexmark/report-result.js';
+import { runGeneration, runLoop, runRxjs } from './nexmark/run-baselines.js';
+import { type EngineOptions, type EngineRun, runEngine } from './nexmark/run-engine.js';
+import { availableQueries, loadQuery, queryExists } from './nexmark/run-query-files.js';
+import { RESULTS_DIR, reportResult, saveResult } from './report.js';
+import { gitCommit, machine, round, wholeNumber } from './window-events.js';
+
+const DEFAULT_CHECKPOINT_INTERVAL_MS = 10_000;
+const DEFAULT_LATENCY_SECONDS = 10;
+
+type Options = ReturnType<typeof parseOptions>;
+
+/** Runs the benchmark; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let options: Options;
+  try {
+    options = parseOptions(argv);
+  } catch (error) {
+    console.error(`weir: bench nexmark: ${(error as Error).message.split('\n', 1)[0]}`);
+    return 2;
+  }
+  const log = (line: string) => {
+    if (!options.json) console.log(line);
+  };
+  if (options.cpuProfDir !== undefined) mkdirSync(options.cpuProfDir, { recursive: true });
+  try {
+    return options.all ? await runAll(options, log) : await runOne(options, log);
+  } catch (error) {
+    console.error(`nexmark: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+/** `--query qN`: one query at one parallelism. */
+async function runOne(options: Options, log: (line: string) => void): Promise<number> {
+  const query = options.queries[0]!;
+  const parallelism = options.parallelisms[0]!;
+  const result = await measure(options, query, parallelism, await baselines(options, query, log), log);
+  const full = { ...result, ...context(), cores: availableParallelism() };
+  if (!options.noSave) log(`  saved ${saveResult(`nexmark-${query}`, full)}`);
+  if (options.json) console.log(JSON.stringify(full));
+  return result.rowsMatch === false ? 1 : 0;
+}
+
+/** `--all`: every query file, at each parallelism, then the latency runs; writes JSON and markdown. */
+async function runAll(options: Options, log: (line: string) => void): Promise<number> {
+  const loadBefore = round(loadavg()[0]!, 2);
+  const results: QueryResult[] = [];
+  const latency: QueryResult[] = [];
+  for (const query of options.queries) {
+    const base = await baselines(options, query, log);
+    for (const p of options.parallelisms) results.push(await measure(options, query, p, base, log));
+  }
+  if (options.latencySeconds > 0) {
+    for (const query of options.queries) {
+      const p1 = results.find((r) => r.query === query && r.parallelism === 1);
+      if (p1 === undefined || p1.rate !== null) continue;
+      const rate = Math.max(1, Math.round(p1.eventsPerSecond / 2));
+      const events = Math.min(options.events, rate * options.latencySeconds);
+      latency.push(
+        await measure(
+          { ...options, events, rate, bufferTimeoutMs: LATENCY_TARGET.bufferTimeoutMs },
+          query,
+          1,
+          undefined,
+          log,
+        ),
+      );
+    }
+  }
+  const info: SuiteInfo = {
+    ...context(),
+    events: options.events,
+    checkpointIntervalMs: options.checkpointIntervalMs,
+    stateBackend: options.stateBackend,
+    runs: options.runs,
+    loadAverage: { before: loadBefore, after: round(loadavg()[0]!, 2) },
+  };
+  const suite = {
+    query: 'all',
+    parallelism: options.parallelisms,
+    seconds: round(
+      results.reduce((sum, r) => sum + r.seconds, 0),
+      3,
+    ),
+    eventsPerSecond: null,
+    p99LatencyMs: latency.find((r) => r.query === LATENCY_TARGET.query)?.p99LatencyMs ?? null,
+    ...info,
+    results,
+    latency,
+  };
+  const markdown = markdownSummary(info, results, latency);
+  log('');
+  log(markdown);
+  if (!options.noSave) {
+    const json = saveResult('nexmark', suite);
+    const md = `${RESULTS_DIR}nexmark-${info.date}.md`;
+    writeFileSync(md, markdown);
+    log(`  saved ${json} and ${md}`);
+  }
+  reportResult('nexmark', suite, { json: options.json, 'no-save': true }, log);
+  return results.some((r) => r.rowsMatch === false) ? 1 : 0;
+}
+
+/** Runs the engine `options.runs` times for `query` at `parallelism` and shapes the result. */
+async function measure(
+  options: Options,
+  query: string,
+  parallelism: number,
+  base: Baselines | undefined,
+  log: (line: string) => void,
+): Promise<QueryResult> {
+  const definition = await loadQuery(query);
+  const engine: EngineOptions = {
+    query,
+    events: options.events,
+    parallelism,
+    checkpointIntervalMs: options.checkpointIntervalMs,
+    stateBackend: options.stateBackend,
+    rate: options.rate,
+    bufferTimeoutMs: options.bufferTimeoutMs,
+    cpuProfDir: options.cpuProfDir,
+  };
+  const runs: EngineRun[] = [];
+  for (let r = 0; r < options.runs; r++) runs.push(await runEngine(engine));
+  const result = queryResult(
+    {
+      query,
+      description: definition.description,
+      events: options.events,
+      parallelism,
+      checkpointIntervalMs: options.checkpointIntervalMs,
+      stateBackend: options.stateBackend,
+      rate: options.rate,
+      bufferTimeoutMs: options.bufferTimeoutMs,
+      upserts: definition.upsertKey !== undefined,
+      hasLatencyTime: definition.latencyTime !== undefined,
+      cores: availableParallelism(),
+    },
+    runs,
+    base,
+  );
+  const latency =
+    result.p99LatencyMs === null
+      ? 'latency n/a'
+      : `latency p50 ${result.p50LatencyMs} ms, p99 ${result.p99LatencyMs} ms at ${result.rate} events/s`;
+  log(
+    `  ${query} p=${parallelism}: ${result.eventsPerSecond.toLocaleString('en')} events/s ` +
+      `(${result.eventsPerSecondPerCore.toLocaleString('en')}/core; job ${result.seconds} s, CPU ${result.cpuSeconds} s), ` +
+      `${latency}, ${result.checkpoints.completed} checkpoints, peak RSS ${result.peakRssMb} MB, ` +
+      `${result.outputRows.toLocaleString('en')} rows` +
+      (result.engineOverLoop === null ? '' : `, engine/loop ${result.engineOverLoop}`) +
+      (result.rowsMatch === false ? ` — ROWS DIFFER from the loop's ${result.loop!.rows}` : ''),
+  );
+  if (result.latencyNote !== null && options.rate === undefined && !options.all)
+    log(`  (${result.latencyNote})`);
+  return result;
+}
+
+/** The baselines of `query` on `options.events` events: the median of `options.runs` by loop time. */
+async function baselines(options: Options, query: string, log: (line: string) => void): Promise<Baselines> {
+  const definition = await loadQuery(query);
+  const all: Baselines[] = [];
+  for (let r = 0; r < options.runs; r++) {
+    all.push({
+      generation: runGeneration(options.events),
+      loop: runLoop(definition, options.events),
+      rxjs: await runRxjs(query, options.events),
+    });
+  }
+  const base = all.sort((a, b) => a.loop.seconds - b.loop.seconds)[Math.floor((all.length - 1) / 2)]!;
+  const perSecond = (seconds: number) => Math.round(options.events / seconds).toLocaleString('en');
+  log(
+    `${query}: ${definition.description}\n  baselines: generation ${perSecond(base.generation.seconds)} events/s, ` +
+      `loop ${perSecond(base.loop.seconds)} events/s (${base.loop.rows.toLocaleString('en')} rows)` +
+      (base.rxjs === undefined ? '' : `, RxJS ${perSecond(base.rxjs.seconds)} events/s`),
+  );
+  return base;
+}
+
+/** Where and when: machine, commit, date. */
+function context() {
+  return {
+    machine: nexmarkMachine(machine()),
+    node: process.version,
+    commit: gitCommit(),
+    date: new Date().toISOString().slice(0, 10),
+  };
+}
+
+function parseOptions(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      query: { type: 'string' },
+      all: { type: 'boolean' },
+      events: { type: 'string' },
+      parallelism: { type: 'string', short: 'p' },
+      'checkpoint-interval': { type: 'string' },
+      rate: { type: 'string' },
+      'buffer-timeout': { type: 'string' },
+      'state-backend': { type: 'string' },
+      runs: { type: 'string' },
+      'latency-seconds': { type: 'string' },
+      'cpu-prof': { type: 'string' },
+      json: { type: 'boolean' },
+      'no-save': { type: 'boolean' },
+    },
+  });
+  const available = availableQueries();
+  let queries: string[];
+  if (values.all) {
+    if (values.query !== undefined) throw new Error('pass either --query qN or --all, not both');
+    if (available.length === 0)
+      throw new Error('no query files bench/nexmark/qN.ts yet; add one to run --all');
+    queries = available;
+  } else if (values.query === undefined) {
+    throw new Error(
+      `missing --query; pass --query qN (one of ${available.join(', ') || 'none yet'}) or --all`,
+    );
+  } else if (!queryExists(values.query)) {
+    throw new Error(
+      `unknown query '${values.query}'; pass --query with one of ${available.join(', ') || 'none yet'} (files bench/nexmark/qN.ts)`,
+    );
+  } else {
+    queries = [values.query];
+  }
+  if (values.events === undefined)
+    throw new Error('missing --events; pass --events N, e.g. --events 10000000');
+  const backend = values['state-backend'] ?? 'heap';
+  if (backend !== 'heap' && backend !== 'disk') {
+    throw new Error(`unknown state backend '${backend}'; pass --state-backend heap or disk`);
+  }
+  const parallelism =
+    values.parallelism === undefined ? undefined : wholeNumber('--parallelism', values.parallelism, 1);
+  return {
+    all: values.all === true,
+    queries,
+    events: wholeNumber('--events', values.events, 0),
+    parallelisms: parallelism !== undefined ? [parallelism] : values.all ? [1, 2] : [1],
+    checkpointIntervalMs: wholeOrZero(
+      '--checkpoint-interval',
+      values['checkpoint-interval'],
+      DEFAULT_CHECKPOINT_INTERVAL_MS,
+    ),
+    rate: values.rate === undefined ? undefined : wholeNumber('--rate', values.rate, 0),
+    bufferTimeoutMs:
+      values['buffer-timeout'] === undefined
+        ? undefined
+        : wholeOrZero('--buffer-timeout', values['buffer-timeout'], 0),
+    stateBackend: backend as 'heap' | 'disk',
+    runs: wholeNumber('--runs', values.runs, 1),
+    latencySeconds: wholeOrZero('--latency-seconds', values['latency-seconds'], DEFAULT_LATENCY_SECONDS),
+    cpuProfDir: values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']),
+    json: values.json === true,
+    noSave: values['no-save'] === true,
+  };
+}
+
+/** Reads an option that must be a whole number >= 0 (0 turns the feature off). */
+function wholeOrZero(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text.replaceAll('_', ''));
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new Error(`${name} must be a whole number >= 0, got '${text}'`);
+  }
+  return value;
+}

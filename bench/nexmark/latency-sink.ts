@@ -1,0 +1,102 @@
+/**
+ * The sink of `weir bench nexmark`'s job: a blackhole that counts rows and, when the source's
+ * event time follows the wall clock (`--rate`), records each row's latency (wall clock at the
+ * sink minus the event time at which the row became computable, `query.latencyTime(row)`) in an
+ * HdrHistogram.
+ *
+ * Each parallel writer runs on its own worker thread, so nothing is shared in memory: on close,
+ * writer `i` writes `sink-<i>.json` (its row count and its histogram, compressed and base64
+ * encoded) into the report directory, and the benchmark merges the files after the child exits.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as hdr from 'hdr-histogram-js';
+import type { Sink, SinkInitContext, SinkWriter } from '../../src/index.js';
+
+/** Latencies are recorded in microseconds, from 1 µs up to one hour. */
+const HISTOGRAM = {
+  lowestDiscernibleValue: 1,
+  highestTrackableValue: 3_600_000_000,
+  numberOfSignificantValueDigits: 3,
+} as const;
+
+const MAX_MICROS = HISTOGRAM.highestTrackableValue;
+
+/** What each writer leaves in the report directory. */
+export interface SinkReport {
+  readonly subtaskIndex: number;
+  readonly rows: number;
+  /** Rows whose latency was recorded (0 without latency). */
+  readonly latencyRows: number;
+  /** The latency histogram in microseconds, `hdr.encodeIntoCompressedBase64`; '' without latency. */
+  readonly histogram: string;
+}
+
+/** A new, empty latency histogram (microseconds). */
+export function newHistogram(): hdr.Histogram {
+  return hdr.build(HISTOGRAM);
+}
+
+/** The sum of the encoded histograms of `reports`, or undefined when none recorded latency. */
+export function mergeHistograms(reports: readonly SinkReport[]): hdr.Histogram | undefined {
+  let merged: hdr.Histogram | undefined;
+  for (const report of reports) {
+    if (report.histogram === '') continue;
+    merged ??= newHistogram();
+    merged.add(hdr.decodeFromCompressedBase64(report.histogram));
+  }
+  return merged;
+}
+
+/** Counts rows, and with `latencyTime` records latencies; see the module comment. */
+export class LatencySink<T> implements Sink<T> {
+  /**
+   * @param reportDir where each writer writes `sink-<subtask>.json` on close
+   * @param latencyTime the event time a row became computable; undefined records no latency
+   *   (no `--rate`: event times are not wall-clock times then, or the query's rows carry none)
+   */
+  constructor(
+    private readonly reportDir: string,
+    private readonly latencyTime: ((row: T) => number) | undefined,
+  ) {}
+
+  createWriter(context: SinkInitContext): SinkWriter<T> {
+    const latencyTime = this.latencyTime;
+    const file = join(this.reportDir, `sink-${context.subtaskIndex}.json`);
+    let rows = 0;
+    let closed = false;
+    const histogram = latencyTime === undefined ? undefined : newHistogram();
+    // Wall clock with sub-millisecond resolution; event times are whole epoch milliseconds.
+    const origin = performance.timeOrigin;
+    const report = (): void => {
+      if (closed) return;
+      closed = true;
+      const result: SinkReport = {
+        subtaskIndex: context.subtaskIndex,
+        rows,
+        latencyRows: histogram?.totalCount ?? 0,
+        histogram: histogram === undefined ? '' : hdr.encodeIntoCompressedBase64(histogram),
+      };
+      writeFileSync(file, JSON.stringify(result));
+    };
+    if (latencyTime === undefined || histogram === undefined) {
+      return {
+        write: () => {
+          rows++;
+        },
+        flush: () => {},
+        close: report,
+      };
+    }
+    return {
+      write: (row) => {
+        rows++;
+        const micros = Math.round((origin + performance.now() - latencyTime(row)) * 1000);
+        // A row can reach the sink within the millisecond its event time names.
+        histogram.recordValue(Math.min(Math.max(micros, 1), MAX_MICROS));
+      },
+      flush: () => {},
+      close: report,
+    };
+  }
+}
