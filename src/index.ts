@@ -151,6 +151,8 @@ export {
   DEFAULT_BASE_TIME,
   type NexmarkConfig,
   NexmarkGenerator,
+  NexmarkSource,
+  type NexmarkSplit,
 } from './connectors/nexmark/index.js';
 export {
   type BucketAssigner,

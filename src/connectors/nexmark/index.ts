@@ -8,3 +8,6 @@ export {
   NexmarkGenerator,
   NUM_CATEGORIES,
 } from './nexmark-generator.js';
+export { NexmarkReader } from './nexmark-reader.js';
+export { NexmarkSource } from './nexmark-source.js';
+export { createNexmarkSplits, type NexmarkSplit } from './nexmark-split.js';

@@ -1,0 +1,114 @@
+/**
+ * Reads {@link NexmarkSplit}s: makes each index's event with the generator and emits it with its
+ * event time as the record timestamp. Two ways of holding back: with `wallClockBaseTime` an event
+ * is emitted once the wall clock reaches its `dateTime` (its scheduled time, so latency can be
+ * measured from it), otherwise `ratePerSecond` is a token bucket shared out over the readers.
+ * When held back, `pollNext` returns `nothing-available` and `isAvailable()` resolves on a timer.
+ */
+import type { SourceOutput, SourceReaderContext } from '../../types/source.js';
+import { AVAILABLE } from '../common/availability.js';
+import { SplitQueueReader, type SplitStatus } from '../common/split-queue-reader.js';
+import { RateLimiter } from '../datagen/rate-limiter.js';
+import { type NexmarkEvent, nexmarkEventTime } from './model.js';
+import type { NexmarkConfig, ResolvedNexmarkConfig } from './nexmark-config.js';
+import { NexmarkGenerator } from './nexmark-generator.js';
+import type { NexmarkSplit } from './nexmark-split.js';
+
+/** Upper bound of events per `pollNext`, so the task loop stays responsive. */
+const MAX_EVENTS_PER_POLL = 1024;
+
+/** The reader of a {@link NexmarkSource}. */
+export class NexmarkReader extends SplitQueueReader<NexmarkEvent, NexmarkSplit> {
+  private readonly limiter: RateLimiter | undefined;
+  private readonly scheduled: boolean;
+  /** One generator per base time; a reader normally sees just one. */
+  private readonly generators = new Map<number, NexmarkGenerator>();
+  private timer:
+    | { promise: Promise<void>; handle: ReturnType<typeof setTimeout>; wake: () => void }
+    | undefined;
+
+  constructor(
+    context: SourceReaderContext,
+    private readonly userConfig: NexmarkConfig,
+    config: ResolvedNexmarkConfig,
+  ) {
+    super(context);
+    this.scheduled = config.wallClockBaseTime;
+    if (!this.scheduled && config.ratePerSecond !== Number.POSITIVE_INFINITY) {
+      const share = config.ratePerSecond / Math.max(1, context.parallelism);
+      this.limiter = new RateLimiter(share, () => context.currentProcessingTime());
+    }
+  }
+
+  protected pollSplit(split: NexmarkSplit, output: SourceOutput<NexmarkEvent>): SplitStatus {
+    const end = split.end ?? Number.POSITIVE_INFINITY;
+    const stride = split.stride;
+    const left = Math.ceil((end - split.next) / stride);
+    if (left <= 0) return 'finished';
+    let budget = Math.min(MAX_EVENTS_PER_POLL, left);
+    if (this.limiter !== undefined) {
+      budget = this.limiter.acquire(budget);
+      if (budget === 0) return 'waiting';
+    }
+    const gen = this.generatorFor(split.baseTime);
+    let index = split.next;
+    if (this.scheduled) {
+      const now = this.context.currentProcessingTime();
+      let due = 0;
+      while (due < budget && gen.timestamp(index + due * stride) <= now) due++;
+      if (due === 0) return 'waiting';
+      budget = due;
+    }
+    for (let n = 0; n < budget; n++) {
+      const event = gen.event(index);
+      output.collect(event, nexmarkEventTime(event));
+      index += stride;
+      // Advanced per event so that a throwing downstream leaves an exact position behind.
+      split.next = index;
+    }
+    if (index >= end) return 'finished';
+    // An endless split never finishes: it must take turns with the reader's other splits.
+    return split.end === null ? 'yield' : 'more';
+  }
+
+  protected override splitAvailable(split: NexmarkSplit): Promise<void> {
+    let delay = 0;
+    if (this.limiter !== undefined) delay = this.limiter.delayMs();
+    else if (this.scheduled) {
+      delay = this.generatorFor(split.baseTime).timestamp(split.next) - this.context.currentProcessingTime();
+    }
+    if (delay <= 0) return AVAILABLE;
+    if (this.timer === undefined) {
+      let handle!: ReturnType<typeof setTimeout>;
+      let wake!: () => void;
+      const promise = new Promise<void>((resolve) => {
+        wake = resolve;
+        handle = setTimeout(() => {
+          this.timer = undefined;
+          resolve();
+        }, delay);
+      });
+      this.timer = { promise, handle, wake };
+    }
+    return this.timer.promise;
+  }
+
+  override close(): void {
+    // Wake a task that is still waiting, so that closing never leaves it hanging.
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer.handle);
+      this.timer.wake();
+    }
+    this.timer = undefined;
+    super.close();
+  }
+
+  private generatorFor(baseTime: number): NexmarkGenerator {
+    let gen = this.generators.get(baseTime);
+    if (gen === undefined) {
+      gen = new NexmarkGenerator({ ...this.userConfig, baseTime });
+      this.generators.set(baseTime, gen);
+    }
+    return gen;
+  }
+}
