@@ -23,6 +23,7 @@ import {
   type NexmarkConfig,
   nexmarkEventTime,
   NexmarkGenerator,
+  NexmarkSource,
   StreamExecutionEnvironment,
   WatermarkStrategy,
 } from '../../src/index.js';
@@ -31,6 +32,12 @@ import {
 export interface RunOptions {
   /** Parallelism of the engine's job (default 1). All subtasks run on this thread. */
   readonly parallelism?: number;
+  /**
+   * The config the events came from (`generateEvents(events.length, config)`). The engine then
+   * reads a `NexmarkSource` with it, whose readers run at the job's parallelism and interleave,
+   * instead of reading the array in order from one reader.
+   */
+  readonly generatedWith?: NexmarkConfig;
 }
 
 /** The three normalised results of one query on one input. */
@@ -65,13 +72,20 @@ export async function runEngine<Out>(
   const env = StreamExecutionEnvironment.createLocalEnvironment(options.parallelism ?? 1);
   // Frequent watermarks, so windows and timers also fire while input flows, not only at the end.
   env.getConfig().setAutoWatermarkInterval(1);
-  const input = env.fromSource(
-    new CollectionSource<NexmarkEvent>(events),
-    WatermarkStrategy.forBoundedOutOfOrderness<NexmarkEvent>(4000).withTimestampAssigner((e) =>
-      nexmarkEventTime(e),
-    ),
-    'nexmark',
-  );
+  const input =
+    options.generatedWith === undefined
+      ? env.fromSource(
+          new CollectionSource<NexmarkEvent>(events),
+          WatermarkStrategy.forBoundedOutOfOrderness<NexmarkEvent>(4000).withTimestampAssigner((e) =>
+            nexmarkEventTime(e),
+          ),
+          'nexmark',
+        )
+      : env.fromSource(
+          new NexmarkSource({ ...options.generatedWith, events: events.length }),
+          WatermarkStrategy.forBoundedOutOfOrderness<NexmarkEvent>(4000),
+          'nexmark',
+        );
   const rows = await query.build(input, env).executeAndCollect();
   return normalise(rows, query.upsertKey);
 }
