@@ -35,6 +35,12 @@ import { loadQuery } from './run-query-files.js';
 /** Watermarks trail the largest event time seen by this much, as in the reference table. */
 export const WATERMARK_DELAY_MS = 4000;
 
+/**
+ * Rows with an event time less than this after a sink writer's first row are not in the latency
+ * histogram: the start-up backlog of a wall-clock source (see latency-sink.ts).
+ */
+export const LATENCY_WARMUP_MS = 2000;
+
 /** What the main thread reports in its `weir-bench: finished` line. */
 export interface FinishedReport {
   /** Submission to finish, as the engine measures it. */
@@ -44,7 +50,11 @@ export interface FinishedReport {
   /** Peak resident set size of the process, bytes (`getrusage`'s maxrss). */
   readonly maxRssBytes: number;
   /** Completed checkpoints (not savepoints), oldest first: id, trigger to durable ms, bytes. */
-  readonly checkpoints: readonly { readonly id: number; readonly durationMs: number; readonly sizeBytes: number }[];
+  readonly checkpoints: readonly {
+    readonly id: number;
+    readonly durationMs: number;
+    readonly sizeBytes: number;
+  }[];
   readonly failedCheckpoints: number;
   /** Per subtask: records in and out and time spent waiting for credit. */
   readonly tasks: readonly {
@@ -82,12 +92,16 @@ export default async function nexmarkJob(env: StreamExecutionEnvironment, args: 
     rate === undefined ? { events } : { events, ratePerSecond: rate, wallClockBaseTime: true },
   );
   const stream = env
-    .fromSource(source, WatermarkStrategy.forBoundedOutOfOrderness<NexmarkEvent>(WATERMARK_DELAY_MS), 'nexmark')
+    .fromSource(
+      source,
+      WatermarkStrategy.forBoundedOutOfOrderness<NexmarkEvent>(WATERMARK_DELAY_MS),
+      'nexmark',
+    )
     .uid('nexmark');
   const latencyTime = rate === undefined ? undefined : query.latencyTime?.bind(query);
   query
     .build(stream, env)
-    .sinkTo(new LatencySink(values['report-dir'], latencyTime), 'blackhole')
+    .sinkTo(new LatencySink(values['report-dir'], latencyTime, LATENCY_WARMUP_MS), 'blackhole')
     .uid('blackhole');
 
   if (isMainThread) env.registerJobListener({ onJobSubmitted: reportWhenFinished });

@@ -4,6 +4,12 @@
  * sink minus the event time at which the row became computable, `query.latencyTime(row)`) in an
  * HdrHistogram.
  *
+ * Latency is steady-state latency: rows whose event time is earlier than the writer's first row
+ * plus a warm-up are counted but not recorded. The source fixes its wall-clock base time when
+ * the job starts, before the worker threads have loaded the job and opened the readers, so the
+ * first events are already late when they are emitted; that start-up backlog (and the time it
+ * takes to drain) says nothing about the engine's latency once it runs.
+ *
  * Each parallel writer runs on its own worker thread, so nothing is shared in memory: on close,
  * writer `i` writes `sink-<i>.json` (its row count and its histogram, compressed and base64
  * encoded) into the report directory, and the benchmark merges the files after the child exits.
@@ -28,6 +34,8 @@ export interface SinkReport {
   readonly rows: number;
   /** Rows whose latency was recorded (0 without latency). */
   readonly latencyRows: number;
+  /** Rows left out of the histogram as part of the warm-up. */
+  readonly warmupRows: number;
   /** The latency histogram in microseconds, `hdr.encodeIntoCompressedBase64`; '' without latency. */
   readonly histogram: string;
 }
@@ -54,16 +62,21 @@ export class LatencySink<T> implements Sink<T> {
    * @param reportDir where each writer writes `sink-<subtask>.json` on close
    * @param latencyTime the event time a row became computable; undefined records no latency
    *   (no `--rate`: event times are not wall-clock times then, or the query's rows carry none)
+   * @param warmupMs rows whose event time is less than this after the wall-clock time of the
+   *   writer's first row are not recorded (see the module comment)
    */
   constructor(
     private readonly reportDir: string,
     private readonly latencyTime: ((row: T) => number) | undefined,
+    private readonly warmupMs = 0,
   ) {}
 
   createWriter(context: SinkInitContext): SinkWriter<T> {
-    const latencyTime = this.latencyTime;
+    const { latencyTime, warmupMs } = this;
     const file = join(this.reportDir, `sink-${context.subtaskIndex}.json`);
     let rows = 0;
+    let warmupRows = 0;
+    let recordFrom = Number.NaN;
     let closed = false;
     const histogram = latencyTime === undefined ? undefined : newHistogram();
     // Wall clock with sub-millisecond resolution; event times are whole epoch milliseconds.
@@ -75,6 +88,7 @@ export class LatencySink<T> implements Sink<T> {
         subtaskIndex: context.subtaskIndex,
         rows,
         latencyRows: histogram?.totalCount ?? 0,
+        warmupRows,
         histogram: histogram === undefined ? '' : hdr.encodeIntoCompressedBase64(histogram),
       };
       writeFileSync(file, JSON.stringify(result));
@@ -91,7 +105,14 @@ export class LatencySink<T> implements Sink<T> {
     return {
       write: (row) => {
         rows++;
-        const micros = Math.round((origin + performance.now() - latencyTime(row)) * 1000);
+        const now = origin + performance.now();
+        if (Number.isNaN(recordFrom)) recordFrom = now + warmupMs;
+        const time = latencyTime(row);
+        if (time < recordFrom) {
+          warmupRows++;
+          return;
+        }
+        const micros = Math.round((now - time) * 1000);
         // A row can reach the sink within the millisecond its event time names.
         histogram.recordValue(Math.min(Math.max(micros, 1), MAX_MICROS));
       },

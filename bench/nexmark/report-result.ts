@@ -64,7 +64,9 @@ export function queryResult(
   if (settings.rate === undefined) latencyNote = NO_LATENCY_NOTE;
   else if (!settings.hasLatencyTime)
     latencyNote = `latency not measured: ${settings.query} has no latencyTime`;
-  else if (run.latency === undefined) latencyNote = 'latency not measured: no rows reached the sink';
+  else if (run.latency === undefined) {
+    latencyNote = 'latency not measured: no rows reached the sink after the warm-up; run longer';
+  }
   // Windowed results depend on event times, which follow the wall clock with --rate.
   const comparable = baselines !== undefined && !settings.upserts && settings.rate === undefined;
   const target = THROUGHPUT_TARGETS[settings.query];
@@ -88,6 +90,9 @@ export function queryResult(
     p50LatencyMs: run.latency === undefined ? null : round(run.latency.p50, 3),
     p99LatencyMs: run.latency === undefined ? null : round(run.latency.p99, 3),
     maxLatencyMs: run.latency === undefined ? null : round(run.latency.max, 3),
+    /** Rows in the latency histogram, and rows before them left out as start-up (see latency-sink.ts). */
+    latencyRows: run.latency?.rows ?? null,
+    latencyWarmupRows: run.latency?.warmupRows ?? null,
     latencyNote,
     peakRssBytes: run.peakRssBytes,
     peakRssMb: round(run.peakRssBytes / 2 ** 20, 1),

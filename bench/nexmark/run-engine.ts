@@ -43,9 +43,18 @@ export interface EngineRun {
   readonly peakRssBytes: number;
   /** Rows the sink received, all subtasks. */
   readonly outputRows: number;
-  /** Latency percentiles in ms; undefined without `rate` or without `latencyTime`. */
+  /**
+   * Latency percentiles in ms over `rows` rows, after `warmupRows` rows of warm-up (see
+   * latency-sink.ts); undefined without `rate`, without `latencyTime` or when every row was warm-up.
+   */
   readonly latency:
-    | { readonly rows: number; readonly p50: number; readonly p99: number; readonly max: number }
+    | {
+        readonly rows: number;
+        readonly warmupRows: number;
+        readonly p50: number;
+        readonly p99: number;
+        readonly max: number;
+      }
     | undefined;
   readonly checkpoints: FinishedReport['checkpoints'];
   readonly failedCheckpoints: number;
@@ -114,6 +123,7 @@ export async function runEngine(options: EngineOptions): Promise<EngineRun> {
           ? undefined
           : {
               rows: histogram.totalCount,
+              warmupRows: sinks.reduce((sum, s) => sum + s.warmupRows, 0),
               p50: histogram.getValueAtPercentile(50) / 1000,
               p99: histogram.getValueAtPercentile(99) / 1000,
               max: histogram.maxValue / 1000,
