@@ -72,7 +72,10 @@ export const CARD_GROUPS: readonly string[] = Array.from({ length: 10_000 }, (_,
   String(i).padStart(4, '0'),
 );
 
-const codes: number[] = [];
+/** Scratch space for one word; words are at most 99 characters. */
+const codes = new Uint8Array(128);
+/** One-character strings by code, to build words without an intermediate array. */
+const CHARS: readonly string[] = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c));
 
 /**
  * The reference's random word: 3 to `maxLength - 1` characters, each `special` with chance 1/13
@@ -80,16 +83,15 @@ const codes: number[] = [];
  */
 export function nextString(random: JavaRandom, maxLength: number, special = CODE_SPACE): string {
   const len = MIN_STRING_LENGTH + random.nextInt(maxLength - MIN_STRING_LENGTH);
-  codes.length = len;
-  for (let i = 0; i < len; i++) {
-    codes[i] = random.nextInt(13) === 0 ? special : CODE_A + random.nextInt(26);
-  }
+  random.nextWordCodes(codes, len, special);
   let start = 0;
   let end = len;
   // Java's trim() drops characters <= ' '; the only such character here is the space.
   while (start < end && codes[start] === CODE_SPACE) start++;
   while (end > start && codes[end - 1] === CODE_SPACE) end--;
-  return String.fromCharCode.apply(null, codes.slice(start, end));
+  let s = '';
+  for (let i = start; i < end; i++) s += CHARS[codes[i]!];
+  return s;
 }
 
 let extraSource: string | undefined;
