@@ -71,6 +71,21 @@ describe('JavaRandom', () => {
     );
   });
 
+  it('draws word characters exactly as the nextInt calls they stand for', () => {
+    fc.assert(
+      fc.property(fc.nat(), fc.integer({ min: 0, max: 128 }), (seed, length) => {
+        const fast = new JavaRandom(seed);
+        const slow = new JavaRandom(seed);
+        const out = new Uint8Array(128);
+        fast.nextWordCodes(out, length, 95);
+        const expected = Array.from({ length }, () => (slow.nextInt(13) === 0 ? 95 : 97 + slow.nextInt(26)));
+        expect([...out.subarray(0, length)]).toEqual(expected);
+        expect(fast.nextInt32()).toBe(slow.nextInt32());
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('reseeds in place to the same sequence as a new generator', () => {
     const r = new JavaRandom(5);
     r.nextDouble();

@@ -257,7 +257,7 @@ export class EventTimeModel {
         this.delaysUs.push(1_000_000 / rate);
       }
     }
-    const steps = this.delaysUs.length === 1 ? 1 : this.delaysUs.length;
+    const steps = this.delaysUs.length;
     const stepLengthSec = Math.ceil(config.ratePeriodSec / (config.rateShape === 'sine' ? SINE_STEPS : 2));
     this.eventsPerStep = this.delaysUs.map((d) => Math.max(1, Math.floor((stepLengthSec * 1_000_000) / d)));
     this.eventsPerEpoch = steps === 1 ? 0 : this.eventsPerStep.reduce((a, b) => a + b, 0);
