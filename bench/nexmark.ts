@@ -80,6 +80,10 @@ async function runAll(options: Options, log: (line: string) => void): Promise<nu
     for (const p of options.parallelisms) results.push(await measure(options, query, p, base, log));
   }
   if (options.latencySeconds > 0) {
+    log(
+      `latency runs: p=1, the source at half the p=1 rate, buffer timeout ${LATENCY_TARGET.bufferTimeoutMs} ms, ` +
+        `${options.latencySeconds} s of events`,
+    );
     for (const query of options.queries) {
       const p1 = results.find((r) => r.query === query && r.parallelism === 1);
       if (p1 === undefined || p1.rate !== null) continue;
@@ -174,7 +178,7 @@ async function measure(
       : `latency p50 ${result.p50LatencyMs} ms, p99 ${result.p99LatencyMs} ms at ${result.rate} events/s`;
   log(
     `  ${query} p=${parallelism}: ${result.eventsPerSecond.toLocaleString('en')} events/s ` +
-      `(${result.eventsPerSecondPerCore.toLocaleString('en')}/core; job ${result.seconds} s, CPU ${result.cpuSeconds} s), ` +
+      `(${result.eventsPerSecondPerCore.toLocaleString('en')}/core; job ${result.seconds} s of which deploy ${result.deploySeconds} s, CPU ${result.cpuSeconds} s), ` +
       `${latency}, ${result.checkpoints.completed} checkpoints, peak RSS ${result.peakRssMb} MB, ` +
       `${result.outputRows.toLocaleString('en')} rows` +
       (result.engineOverLoop === null ? '' : `, engine/loop ${result.engineOverLoop}`) +

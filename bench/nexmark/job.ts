@@ -43,6 +43,8 @@ export const LATENCY_WARMUP_MS = 2000;
 
 /** What the main thread reports in its `weir-bench: finished` line. */
 export interface FinishedReport {
+  /** Epoch ms when the job was submitted. */
+  readonly submittedAt: number;
   /** Submission to finish, as the engine measures it. */
   readonly netRuntimeMs: number;
   /** CPU time of the whole process (every thread) over the same span. */
@@ -109,7 +111,8 @@ export default async function nexmarkJob(env: StreamExecutionEnvironment, args: 
 
 /** Prints `submitted` now and `finished` when the job ends, with its checkpoints polled meanwhile. */
 function reportWhenFinished(client: JobClient): void {
-  process.stdout.write(`weir-bench: submitted ${Date.now()}\n`);
+  const submittedAt = Date.now();
+  process.stdout.write(`weir-bench: submitted ${submittedAt}\n`);
   const cpu = process.cpuUsage();
   const seen = new Map<number, CheckpointSummary>();
   let failed = 0;
@@ -128,6 +131,7 @@ function reportWhenFinished(client: JobClient): void {
       collect();
       const used = process.cpuUsage(cpu);
       const report: FinishedReport = {
+        submittedAt,
         netRuntimeMs: result.netRuntime,
         cpuMs: Math.round((used.user + used.system) / 1000),
         maxRssBytes: process.resourceUsage().maxRSS * 1024,

@@ -36,6 +36,10 @@ export interface SinkReport {
   readonly latencyRows: number;
   /** Rows left out of the histogram as part of the warm-up. */
   readonly warmupRows: number;
+  /** Rows left out because they arrived before their event time (released by end of input). */
+  readonly earlyRows: number;
+  /** Epoch ms when the writer was created: its worker thread had loaded the job by then. */
+  readonly openedAt: number;
   /** The latency histogram in microseconds, `hdr.encodeIntoCompressedBase64`; '' without latency. */
   readonly histogram: string;
 }
@@ -56,6 +60,18 @@ export function mergeHistograms(reports: readonly SinkReport[]): hdr.Histogram |
   return merged;
 }
 
+/**
+ * `performance.now()` plus this is the wall clock (`Date.now()`) with sub-millisecond resolution.
+ * Event times come from `Date.now()`, and `performance.timeOrigin` in a worker thread can be
+ * several ms away from it, so the offset is taken where `Date.now()` ticks to the next ms.
+ */
+function wallClockOrigin(): number {
+  const start = Date.now();
+  let now = start;
+  while (now === start) now = Date.now();
+  return now - performance.now();
+}
+
 /** Counts rows, and with `latencyTime` records latencies; see the module comment. */
 export class LatencySink<T> implements Sink<T> {
   /**
@@ -74,13 +90,14 @@ export class LatencySink<T> implements Sink<T> {
   createWriter(context: SinkInitContext): SinkWriter<T> {
     const { latencyTime, warmupMs } = this;
     const file = join(this.reportDir, `sink-${context.subtaskIndex}.json`);
+    const openedAt = Date.now();
     let rows = 0;
     let warmupRows = 0;
+    let earlyRows = 0;
     let recordFrom = Number.NaN;
     let closed = false;
     const histogram = latencyTime === undefined ? undefined : newHistogram();
-    // Wall clock with sub-millisecond resolution; event times are whole epoch milliseconds.
-    const origin = performance.timeOrigin;
+    let origin = wallClockOrigin();
     const report = (): void => {
       if (closed) return;
       closed = true;
@@ -89,6 +106,8 @@ export class LatencySink<T> implements Sink<T> {
         rows,
         latencyRows: histogram?.totalCount ?? 0,
         warmupRows,
+        earlyRows,
+        openedAt,
         histogram: histogram === undefined ? '' : hdr.encodeIntoCompressedBase64(histogram),
       };
       writeFileSync(file, JSON.stringify(result));
@@ -105,16 +124,26 @@ export class LatencySink<T> implements Sink<T> {
     return {
       write: (row) => {
         rows++;
-        const now = origin + performance.now();
+        let now = origin + performance.now();
+        // The offset taken at open may be short (the thread was preempted between the two
+        // clock reads) or drift: never let the fine clock fall behind the wall clock.
+        const wall = Date.now();
+        if (now < wall) {
+          origin += wall - now;
+          now = wall;
+        }
         if (Number.isNaN(recordFrom)) recordFrom = now + warmupMs;
         const time = latencyTime(row);
         if (time < recordFrom) {
           warmupRows++;
           return;
         }
-        const micros = Math.round((now - time) * 1000);
-        // A row can reach the sink within the millisecond its event time names.
-        histogram.recordValue(Math.min(Math.max(micros, 1), MAX_MICROS));
+        if (now < time) {
+          earlyRows++;
+          return;
+        }
+        // A row can reach the sink within the microsecond its event time names.
+        histogram.recordValue(Math.min(Math.max(Math.round((now - time) * 1000), 1), MAX_MICROS));
       },
       flush: () => {},
       close: report,

@@ -79,6 +79,8 @@ export function queryResult(
     /** Job submission to finish, without process start-up (median of `allSeconds`). */
     seconds: round(run.seconds, 3),
     allSeconds: runs.map((r) => round(r.seconds, 3)),
+    /** Of `seconds`, submission until every sink writer was open (worker threads loading the job). */
+    deploySeconds: round(run.deploySeconds, 3),
     processSeconds: round(run.processSeconds, 3),
     cpuSeconds: round(run.cpuSeconds, 3),
     eventsPerSecond,
@@ -90,9 +92,13 @@ export function queryResult(
     p50LatencyMs: run.latency === undefined ? null : round(run.latency.p50, 3),
     p99LatencyMs: run.latency === undefined ? null : round(run.latency.p99, 3),
     maxLatencyMs: run.latency === undefined ? null : round(run.latency.max, 3),
-    /** Rows in the latency histogram, and rows before them left out as start-up (see latency-sink.ts). */
+    /**
+     * Rows in the latency histogram; rows left out as start-up, and as released early by the end
+     * of input (see latency-sink.ts).
+     */
     latencyRows: run.latency?.rows ?? null,
     latencyWarmupRows: run.latency?.warmupRows ?? null,
+    latencyEarlyRows: run.latency?.earlyRows ?? null,
     latencyNote,
     peakRssBytes: run.peakRssBytes,
     peakRssMb: round(run.peakRssBytes / 2 ** 20, 1),

@@ -36,6 +36,11 @@ export interface EngineOptions {
 export interface EngineRun {
   /** Submission to finish, as the engine measures it (no process start-up). */
   readonly seconds: number;
+  /**
+   * Submission to the last sink writer being created: starting the worker threads and loading
+   * the job file in each, part of `seconds`.
+   */
+  readonly deploySeconds: number;
   /** Spawn to exit of the child. */
   readonly processSeconds: number;
   /** CPU time of all the child's threads during the job. */
@@ -44,13 +49,14 @@ export interface EngineRun {
   /** Rows the sink received, all subtasks. */
   readonly outputRows: number;
   /**
-   * Latency percentiles in ms over `rows` rows, after `warmupRows` rows of warm-up (see
-   * latency-sink.ts); undefined without `rate`, without `latencyTime` or when every row was warm-up.
+   * Latency percentiles in ms over `rows` rows, after `warmupRows` rows of warm-up and without
+   * `earlyRows` released by end of input (see latency-sink.ts); undefined without `rate`, without `latencyTime` or when every row was warm-up.
    */
   readonly latency:
     | {
         readonly rows: number;
         readonly warmupRows: number;
+        readonly earlyRows: number;
         readonly p50: number;
         readonly p99: number;
         readonly max: number;
@@ -114,6 +120,7 @@ export async function runEngine(options: EngineOptions): Promise<EngineRun> {
     const histogram = mergeHistograms(sinks);
     return {
       seconds: report.netRuntimeMs / 1000,
+      deploySeconds: Math.max(0, Math.max(...sinks.map((s) => s.openedAt)) - report.submittedAt) / 1000,
       processSeconds,
       cpuSeconds: report.cpuMs / 1000,
       peakRssBytes: report.maxRssBytes,
@@ -124,6 +131,7 @@ export async function runEngine(options: EngineOptions): Promise<EngineRun> {
           : {
               rows: histogram.totalCount,
               warmupRows: sinks.reduce((sum, s) => sum + s.warmupRows, 0),
+              earlyRows: sinks.reduce((sum, s) => sum + s.earlyRows, 0),
               p50: histogram.getValueAtPercentile(50) / 1000,
               p99: histogram.getValueAtPercentile(99) / 1000,
               max: histogram.maxValue / 1000,
