@@ -23,20 +23,25 @@ export interface Q22Row {
   readonly dir3: string | null;
 }
 
-/**
- * The reference's `SPLIT_INDEX(s, '/', index)`: part `index` (from 0) of `s` split at every `/`,
- * empty parts included, or null if there are fewer parts. Scans instead of `split` so that no
- * array of all the parts is built for three of them.
+/*
+ * The reference's `SPLIT_INDEX(s, '/', index)` is part `index` (from 0) of `s` split at every
+ * `/`, empty parts included, or null if there are fewer parts. Rather than `split`, which builds
+ * every part, a row walks the URL once: parts 3, 4 and 5 start after the third, fourth and
+ * fifth slash.
  */
-function splitIndex(s: string, index: number): string | null {
-  let start = 0;
-  for (let i = 0; i < index; i++) {
-    const slash = s.indexOf('/', start);
-    if (slash < 0) return null;
-    start = slash + 1;
-  }
-  const end = s.indexOf('/', start);
-  return s.substring(start, end < 0 ? s.length : end);
+
+/** Where the part after the one starting at `start` starts; -1 if there is none (or no `start`). */
+function nextPart(s: string, start: number): number {
+  if (start < 0) return -1;
+  const slash = s.indexOf('/', start);
+  return slash < 0 ? -1 : slash + 1;
+}
+
+/** The part starting at `start`, up to the next `/`; null for no part (`start` -1). */
+function partAt(s: string, start: number): string | null {
+  if (start < 0) return null;
+  const slash = s.indexOf('/', start);
+  return s.substring(start, slash < 0 ? s.length : slash);
 }
 
 function isBid(e: NexmarkEvent): boolean {
@@ -45,14 +50,16 @@ function isBid(e: NexmarkEvent): boolean {
 
 function toRow(bid: Bid): Q22Row {
   const url = bid.url;
+  const at3 = nextPart(url, nextPart(url, nextPart(url, 0)));
+  const at4 = nextPart(url, at3);
   return {
     auction: bid.auction,
     bidder: bid.bidder,
     price: bid.price,
     channel: bid.channel,
-    dir1: splitIndex(url, 3),
-    dir2: splitIndex(url, 4),
-    dir3: splitIndex(url, 5),
+    dir1: partAt(url, at3),
+    dir2: partAt(url, at4),
+    dir3: partAt(url, nextPart(url, at4)),
   };
 }
 
