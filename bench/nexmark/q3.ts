@@ -38,24 +38,35 @@ const isLocalPerson = (e: NexmarkEvent): boolean =>
 const isCategoryAuction = (e: NexmarkEvent): boolean =>
   e.type === NexmarkEventType.AUCTION && (e.auction as Auction).category === CATEGORY;
 
-const personOf = (e: NexmarkEvent): Person => e.person as Person;
+/** What the join keeps of a `Person`: the columns of the result, not the other strings. */
+interface Seller {
+  readonly id: number;
+  readonly name: string;
+  readonly city: string;
+  readonly state: string;
+}
+
+function sellerOf(e: NexmarkEvent): Seller {
+  const p = e.person as Person;
+  return { id: p.id, name: p.name, city: p.city, state: p.state };
+}
 const auctionOf = (e: NexmarkEvent): Auction => e.auction as Auction;
 
-function toRow(p: Person, auctionId: number): Q3Row {
+function toRow(p: Seller, auctionId: number): Q3Row {
   return { name: p.name, city: p.city, state: p.state, id: auctionId };
 }
 
 /** Keyed by person id = seller: the person once seen, and the auctions that came before them. */
-class LocalSellerJoin extends KeyedCoProcessFunction<number, Person, Auction, Q3Row> {
-  private person!: ValueState<Person>;
+class LocalSellerJoin extends KeyedCoProcessFunction<number, Seller, Auction, Q3Row> {
+  private person!: ValueState<Seller>;
   private waiting!: ListState<number>;
 
   override open(ctx: RuntimeContext): void {
-    this.person = ctx.getState(new ValueStateDescriptor<Person>('person'));
+    this.person = ctx.getState(new ValueStateDescriptor<Seller>('person'));
     this.waiting = ctx.getListState(new ListStateDescriptor<number>('auctions-before-seller'));
   }
 
-  processElement1(p: Person, _ctx: KeyedProcessContext<number, Q3Row>, out: Collector<Q3Row>): void {
+  processElement1(p: Seller, _ctx: KeyedProcessContext<number, Q3Row>, out: Collector<Q3Row>): void {
     this.person.update(p);
     for (const auctionId of this.waiting.get()) out.collect(toRow(p, auctionId));
     this.waiting.clear();
@@ -74,7 +85,7 @@ export const query: NexmarkQuery<Q3Row> = {
   description:
     'Local item suggestion: people in OR, ID or CA joined with the auctions they sell in category 10',
   build(events) {
-    const people = events.filter(isLocalPerson).map(personOf);
+    const people = events.filter(isLocalPerson).map(sellerOf);
     const auctions = events.filter(isCategoryAuction).map(auctionOf);
     return people
       .connect(auctions)
@@ -85,13 +96,13 @@ export const query: NexmarkQuery<Q3Row> = {
       .process(new LocalSellerJoin());
   },
   loop(emit) {
-    const people = new Map<number, Person>();
+    const people = new Map<number, Seller>();
     const waiting = new Map<number, number[]>();
     return {
       onEvent(e) {
         if (e.type === NexmarkEventType.PERSON) {
-          const p = e.person as Person;
-          if (!isLocalState(p.state)) return;
+          if (!isLocalState((e.person as Person).state)) return;
+          const p = sellerOf(e);
           people.set(p.id, p);
           const before = waiting.get(p.id);
           if (before !== undefined) {

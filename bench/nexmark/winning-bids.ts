@@ -38,6 +38,22 @@ export interface WinningBid {
   readonly expires: number;
 }
 
+/**
+ * What an open auction keeps of its `Auction`: not the strings, which would otherwise stay in
+ * memory for as long as the auction is open (the 4 s watermark delay at least).
+ */
+interface OpenAuction {
+  readonly id: number;
+  readonly seller: number;
+  readonly category: number;
+  readonly dateTime: number;
+  readonly expires: number;
+}
+
+function openAuction(a: Auction): OpenAuction {
+  return { id: a.id, seller: a.seller, category: a.category, dateTime: a.dateTime, expires: a.expires };
+}
+
 /** The price and time of a bid; the best so far of an auction or one waiting for its auction. */
 interface PricedAt {
   readonly price: number;
@@ -49,11 +65,11 @@ function beats(b: PricedAt, best: PricedAt | undefined): boolean {
   return best === undefined || b.price > best.price || (b.price === best.price && b.dateTime < best.dateTime);
 }
 
-function qualifies(b: PricedAt, a: Auction): boolean {
+function qualifies(b: PricedAt, a: OpenAuction): boolean {
   return b.dateTime >= a.dateTime && b.dateTime <= a.expires;
 }
 
-function winner(a: Auction, best: PricedAt): WinningBid {
+function winner(a: OpenAuction, best: PricedAt): WinningBid {
   return {
     auction: a.id,
     seller: a.seller,
@@ -66,22 +82,22 @@ function winner(a: Auction, best: PricedAt): WinningBid {
 
 const isAuction = (e: NexmarkEvent): boolean => e.type === NexmarkEventType.AUCTION;
 const isBid = (e: NexmarkEvent): boolean => e.type === NexmarkEventType.BID;
-const auctionOf = (e: NexmarkEvent): Auction => e.auction as Auction;
+const auctionOf = (e: NexmarkEvent): OpenAuction => openAuction(e.auction as Auction);
 const bidOf = (e: NexmarkEvent): Bid => e.bid as Bid;
 
 /** Keyed by auction id: the auction, its best qualifying bid, and bids that came before it. */
-class WinningBidFunction extends KeyedCoProcessFunction<number, Auction, Bid, WinningBid> {
-  private auction!: ValueState<Auction>;
+class WinningBidFunction extends KeyedCoProcessFunction<number, OpenAuction, Bid, WinningBid> {
+  private auction!: ValueState<OpenAuction>;
   private best!: ValueState<PricedAt>;
   private early!: ListState<PricedAt>;
 
   override open(ctx: RuntimeContext): void {
-    this.auction = ctx.getState(new ValueStateDescriptor<Auction>('auction'));
+    this.auction = ctx.getState(new ValueStateDescriptor<OpenAuction>('auction'));
     this.best = ctx.getState(new ValueStateDescriptor<PricedAt>('best-bid'));
     this.early = ctx.getListState(new ListStateDescriptor<PricedAt>('bids-before-auction'));
   }
 
-  processElement1(a: Auction, ctx: KeyedProcessContext<number, WinningBid>): void {
+  processElement1(a: OpenAuction, ctx: KeyedProcessContext<number, WinningBid>): void {
     this.auction.update(a);
     let best: PricedAt | undefined;
     for (const b of this.early.get()) if (qualifies(b, a) && beats(b, best)) best = b;
@@ -132,7 +148,7 @@ export function winningBids(events: DataStream<NexmarkEvent>): DataStream<Winnin
 
 /** An open auction in {@link winningBidsLoop}. */
 interface Open {
-  readonly auction: Auction;
+  readonly auction: OpenAuction;
   best: PricedAt | undefined;
 }
 
@@ -159,7 +175,9 @@ export function winningBidsLoop(emit: (w: WinningBid) => void): {
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (!before(closing[i], closing[parent])) break;
-      [closing[i], closing[parent]] = [closing[parent], closing[i]];
+      const t = closing[i];
+      closing[i] = closing[parent];
+      closing[parent] = t;
       i = parent;
     }
   }
@@ -176,7 +194,9 @@ export function winningBidsLoop(emit: (w: WinningBid) => void): {
         if (l < closing.length && before(closing[l], closing[m])) m = l;
         if (r < closing.length && before(closing[r], closing[m])) m = r;
         if (m === i) break;
-        [closing[i], closing[m]] = [closing[m], closing[i]];
+        const t = closing[i];
+        closing[i] = closing[m];
+        closing[m] = t;
         i = m;
       }
     }
@@ -217,7 +237,7 @@ export function winningBidsLoop(emit: (w: WinningBid) => void): {
           advance(maxTime - 4001);
         }
       } else if (e.type === NexmarkEventType.AUCTION) {
-        const a = e.auction as Auction;
+        const a = openAuction(e.auction as Auction);
         const o: Open = { auction: a, best: undefined };
         const waiting = early.get(a.id);
         if (waiting !== undefined) {
