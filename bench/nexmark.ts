@@ -15,13 +15,13 @@
  *
  * Run: `npx weir bench nexmark --query qN --events N [--parallelism P] [--checkpoint-interval MS]
  * [--rate R] [--buffer-timeout MS] [--state-backend heap|disk] [--runs R] [--cpu-prof DIR]
- * [--json] [--no-save]`, or `--all` instead of `--query` for every query file present, at the
- * given parallelism or at 1 and 2, followed by a latency run of each at p=1 and half its p=1
- * rate for `--latency-seconds` (default 10; 0 skips it). A single query's result goes to
- * bench/results/nexmark-<query>-<date>.json; `--all` writes bench/results/nexmark-<date>.json and
- * a markdown table nexmark-<date>.md.
+ * [--json] [--no-save]`. `--all` instead of `--query` runs every query file present, and
+ * `--query q0,q1,q2` a list of them: each at the given parallelism or at 1 and 2, followed by a
+ * latency run at p=1 and half its p=1 rate for `--latency-seconds` (default 10; 0 skips it).
+ * A single query's result goes to bench/results/nexmark-<query>-<date>.json; a suite updates
+ * bench/results/nexmark-<date>.json and the markdown table nexmark-<date>.md after each query.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -52,7 +52,7 @@ export async function main(argv: string[]): Promise<number> {
   };
   if (options.cpuProfDir !== undefined) mkdirSync(options.cpuProfDir, { recursive: true });
   try {
-    return options.all ? await runAll(options, log) : await runOne(options, log);
+    return options.suite ? await runSuite(options, log) : await runOne(options, log);
   } catch (error) {
     console.error(`nexmark: ${(error as Error).message}`);
     return 1;
@@ -70,46 +70,70 @@ async function runOne(options: Options, log: (line: string) => void): Promise<nu
   return result.rowsMatch === false ? 1 : 0;
 }
 
-/** `--all`: every query file, at each parallelism, then the latency runs; writes JSON and markdown. */
-async function runAll(options: Options, log: (line: string) => void): Promise<number> {
+/**
+ * `--all` or a list of queries: each query at each parallelism, then its latency run. The day's
+ * JSON and markdown files are rewritten after every query, merged with what an earlier run of
+ * the same day left in them (a later result for the same query and parallelism replaces it), so
+ * that a long suite can be run in parts and an interrupted one keeps what it measured.
+ */
+async function runSuite(options: Options, log: (line: string) => void): Promise<number> {
   const loadBefore = round(loadavg()[0]!, 2);
-  const results: QueryResult[] = [];
-  const latency: QueryResult[] = [];
+  const date = new Date().toISOString().slice(0, 10);
+  const jsonFile = `${RESULTS_DIR}nexmark-${date}.json`;
+  const earlier = options.noSave ? undefined : readSuite(jsonFile);
+  let results: QueryResult[] = earlier?.results ?? [];
+  let latency: QueryResult[] = earlier?.latency ?? [];
+  let suite: ReturnType<typeof suiteOf> | undefined;
   for (const query of options.queries) {
     const base = await baselines(options, query, log);
-    for (const p of options.parallelisms) results.push(await measure(options, query, p, base, log));
-  }
-  if (options.latencySeconds > 0) {
-    log(
-      `latency runs: p=1, the source at half the p=1 rate, buffer timeout ${LATENCY_TARGET.bufferTimeoutMs} ms, ` +
-        `${options.latencySeconds} s of events`,
-    );
-    for (const query of options.queries) {
-      const p1 = results.find((r) => r.query === query && r.parallelism === 1);
-      if (p1 === undefined || p1.rate !== null) continue;
+    const mine: QueryResult[] = [];
+    for (const p of options.parallelisms) mine.push(await measure(options, query, p, base, log));
+    results = [
+      ...results.filter((r) => r.query !== query || !options.parallelisms.includes(r.parallelism)),
+      ...mine,
+    ];
+    const p1 = mine.find((r) => r.parallelism === 1);
+    if (options.latencySeconds > 0 && p1 !== undefined && options.rate === undefined) {
       const rate = Math.max(1, Math.round(p1.eventsPerSecond / 2));
       const events = Math.min(options.events, rate * options.latencySeconds);
-      latency.push(
-        await measure(
-          { ...options, events, rate, bufferTimeoutMs: LATENCY_TARGET.bufferTimeoutMs },
-          query,
-          1,
-          undefined,
-          log,
-        ),
+      log(
+        `  latency run: p=1 at ${rate.toLocaleString('en')} events/s, buffer timeout ${LATENCY_TARGET.bufferTimeoutMs} ms`,
       );
+      const run = { ...options, events, rate, bufferTimeoutMs: LATENCY_TARGET.bufferTimeoutMs };
+      latency = [...latency.filter((r) => r.query !== query), await measure(run, query, 1, undefined, log)];
+    }
+    results.sort(byQuery);
+    latency.sort(byQuery);
+    suite = suiteOf(options, results, latency, { before: loadBefore, after: round(loadavg()[0]!, 2) });
+    if (!options.noSave) {
+      saveResult('nexmark', suite);
+      writeFileSync(`${RESULTS_DIR}nexmark-${suite.date}.md`, markdownSummary(suite, results, latency));
     }
   }
+  log('');
+  log(markdownSummary(suite!, results, latency));
+  if (!options.noSave) log(`  saved ${jsonFile} and ${RESULTS_DIR}nexmark-${date}.md`);
+  reportResult('nexmark', suite!, { json: options.json, 'no-save': true }, log);
+  return results.some((r) => r.rowsMatch === false) ? 1 : 0;
+}
+
+/** The suite's JSON: what `--json` promises on top, then the machine, every result and latency run. */
+function suiteOf(
+  options: Options,
+  results: QueryResult[],
+  latency: QueryResult[],
+  loadAverage: SuiteInfo['loadAverage'],
+) {
   const info: SuiteInfo = {
     ...context(),
-    events: options.events,
     checkpointIntervalMs: options.checkpointIntervalMs,
     stateBackend: options.stateBackend,
     runs: options.runs,
-    loadAverage: { before: loadBefore, after: round(loadavg()[0]!, 2) },
+    loadAverage,
   };
-  const suite = {
-    query: 'all',
+  return {
+    query: options.all ? 'all' : options.queries.join(','),
+    events: options.events,
     parallelism: options.parallelisms,
     seconds: round(
       results.reduce((sum, r) => sum + r.seconds, 0),
@@ -121,17 +145,25 @@ async function runAll(options: Options, log: (line: string) => void): Promise<nu
     results,
     latency,
   };
-  const markdown = markdownSummary(info, results, latency);
-  log('');
-  log(markdown);
-  if (!options.noSave) {
-    const json = saveResult('nexmark', suite);
-    const md = `${RESULTS_DIR}nexmark-${info.date}.md`;
-    writeFileSync(md, markdown);
-    log(`  saved ${json} and ${md}`);
+}
+
+/** The results of an earlier suite run of the day, if its file is there and readable. */
+function readSuite(file: string): { results: QueryResult[]; latency: QueryResult[] } | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    const suite = JSON.parse(readFileSync(file, 'utf8')) as {
+      results?: QueryResult[];
+      latency?: QueryResult[];
+    };
+    return { results: suite.results ?? [], latency: suite.latency ?? [] };
+  } catch {
+    return undefined;
   }
-  reportResult('nexmark', suite, { json: options.json, 'no-save': true }, log);
-  return results.some((r) => r.rowsMatch === false) ? 1 : 0;
+}
+
+/** Orders results by query number, then parallelism. */
+function byQuery(a: QueryResult, b: QueryResult): number {
+  return Number(a.query.slice(1)) - Number(b.query.slice(1)) || a.parallelism - b.parallelism;
 }
 
 /** Runs the engine `options.runs` times for `query` at `parallelism` and shapes the result. */
@@ -184,7 +216,7 @@ async function measure(
       (result.engineOverLoop === null ? '' : `, engine/loop ${result.engineOverLoop}`) +
       (result.rowsMatch === false ? ` — ROWS DIFFER from the loop's ${result.loop!.rows}` : ''),
   );
-  if (result.latencyNote !== null && options.rate === undefined && !options.all)
+  if (result.latencyNote !== null && options.rate === undefined && !options.suite)
     log(`  (${result.latencyNote})`);
   return result;
 }
@@ -250,12 +282,14 @@ function parseOptions(argv: string[]) {
     throw new Error(
       `missing --query; pass --query qN (one of ${available.join(', ') || 'none yet'}) or --all`,
     );
-  } else if (!queryExists(values.query)) {
-    throw new Error(
-      `unknown query '${values.query}'; pass --query with one of ${available.join(', ') || 'none yet'} (files bench/nexmark/qN.ts)`,
-    );
   } else {
-    queries = [values.query];
+    queries = values.query.split(',');
+    const unknown = queries.find((q) => !queryExists(q));
+    if (unknown !== undefined) {
+      throw new Error(
+        `unknown query '${unknown}'; pass --query with one of ${available.join(', ') || 'none yet'} (files bench/nexmark/qN.ts)`,
+      );
+    }
   }
   if (values.events === undefined)
     throw new Error('missing --events; pass --events N, e.g. --events 10000000');
@@ -269,7 +303,9 @@ function parseOptions(argv: string[]) {
     all: values.all === true,
     queries,
     events: wholeNumber('--events', values.events, 0),
-    parallelisms: parallelism !== undefined ? [parallelism] : values.all ? [1, 2] : [1],
+    /** Several queries: each is saved into the day's suite files as it finishes. */
+    suite: queries.length > 1 || values.all === true,
+    parallelisms: parallelism !== undefined ? [parallelism] : queries.length > 1 || values.all ? [1, 2] : [1],
     checkpointIntervalMs: wholeOrZero(
       '--checkpoint-interval',
       values['checkpoint-interval'],
