@@ -61,6 +61,16 @@ describe.each(cases.map(([q, n, t]) => [q.name, q, n, t] as const))(
       expect(await runEngine(query, events, { parallelism: 2, generatedWith: RATE })).toEqual(duckdb);
     });
 
+    it.runIf(stateful && (query.latencyTime !== undefined || query.upsertKey !== undefined))(
+      'the loop emits as event time advances, not only at the end of input',
+      () => {
+        let rows = 0;
+        const loop = query.loop(() => rows++);
+        for (const e of events) loop.onEvent(e);
+        expect(rows).toBeGreaterThan(0);
+      },
+    );
+
     it.runIf(stateful)('gives the in-order result on out-of-order input', async () => {
       expect(shuffled).not.toEqual(events);
       const inOrder = await runDuckdb(query, events);
