@@ -13,6 +13,7 @@ const INV_TWO_24 = 1 / TWO_24;
 const MUL_HI = 0x5de;
 const MUL_LO = 0xece66d;
 const ADDEND = 0xb;
+const MASK_24 = 0xffffff;
 
 /**
  * A seedable generator with `java.util.Random`'s sequence. Reseed it with {@link setSeed} rather
@@ -35,25 +36,33 @@ export class JavaRandom {
    * integer (negative ones are taken as Java's two's-complement longs).
    */
   setSeed(seed: number): void {
-    // Low 48 bits of the seed as a two's-complement 64-bit value.
-    const low48 = ((seed % 2 ** 48) + 2 ** 48) % 2 ** 48;
+    // Low 48 bits of the seed as a two's-complement 64-bit value; event ids need no reduction,
+    // and skipping the floating-point remainder halves the cost of a reseed.
+    const low48 = seed >= 0 && seed < 2 ** 48 ? seed : ((seed % 2 ** 48) + 2 ** 48) % 2 ** 48;
     const hi = Math.floor(low48 * INV_TWO_24);
     const lo = low48 - hi * TWO_24;
     this.hi = (hi ^ MUL_HI) | 0;
     this.lo = lo ^ MUL_LO;
   }
 
+  /**
+   * One LCG step from low half `lo`; stores the new state and returns its high half. Only the
+   * low-half product needs all its 48 bits (for the carry); the rest is wanted modulo 2^24, so
+   * 32-bit multiplications do.
+   */
+  private advance(lo: number): number {
+    const carry = Math.floor((lo * MUL_LO + ADDEND) * INV_TWO_24);
+    const hi = (Math.imul(this.hi, MUL_LO) + Math.imul(lo, MUL_HI) + carry) & MASK_24;
+    this.hi = hi;
+    this.lo = (Math.imul(lo, MUL_LO) + ADDEND) & MASK_24;
+    return hi;
+  }
+
   /** One LCG step; returns the top `bits` (1..32) of the new state as Java's `next(bits)`, unsigned. */
   private step(bits: number): number {
     const lo = this.lo;
-    const hi = this.hi;
-    const p = lo * MUL_LO + ADDEND; // < 2^48
-    const carry = Math.floor(p * INV_TWO_24);
-    const newLo = p - carry * TWO_24;
-    const h = hi * MUL_LO + lo * MUL_HI + carry; // < 2^49
-    const newHi = h - Math.floor(h * INV_TWO_24) * TWO_24;
-    this.lo = newLo | 0;
-    this.hi = newHi | 0;
+    const newHi = this.advance(lo);
+    const newLo = this.lo;
     // The state's top `bits` bits: hi holds bits 24..47, lo bits 0..23.
     const shift = 48 - bits;
     if (shift >= 24) return newHi >>> (shift - 24);
@@ -62,15 +71,8 @@ export class JavaRandom {
 
   /** `Random.next(31)`: a uniform integer in [0, 2^31). */
   next31(): number {
-    const lo = this.lo;
-    const p = lo * MUL_LO + ADDEND;
-    const carry = Math.floor(p * INV_TWO_24);
-    const newLo = p - carry * TWO_24;
-    const h = this.hi * MUL_LO + lo * MUL_HI + carry;
-    const newHi = h - Math.floor(h * INV_TWO_24) * TWO_24;
-    this.lo = newLo | 0;
-    this.hi = newHi | 0;
-    return newHi * 128 + (newLo >>> 17);
+    const newHi = this.advance(this.lo);
+    return newHi * 128 + (this.lo >>> 17);
   }
 
   /**
@@ -85,11 +87,9 @@ export class JavaRandom {
       let u: number;
       let r: number;
       do {
-        const p = lo * MUL_LO + ADDEND;
-        const carry = Math.floor(p * INV_TWO_24);
-        const h = hi * MUL_LO + lo * MUL_HI + carry;
-        lo = (p - carry * TWO_24) | 0;
-        hi = (h - Math.floor(h * INV_TWO_24) * TWO_24) | 0;
+        const carry = Math.floor((lo * MUL_LO + ADDEND) * INV_TWO_24);
+        hi = (Math.imul(hi, MUL_LO) + Math.imul(lo, MUL_HI) + carry) & MASK_24;
+        lo = (Math.imul(lo, MUL_LO) + ADDEND) & MASK_24;
         u = hi * 128 + (lo >>> 17);
         r = u - ((u / 13) >>> 0) * 13;
       } while (u - r + 12 > 2_147_483_647);
@@ -98,11 +98,9 @@ export class JavaRandom {
         continue;
       }
       do {
-        const p = lo * MUL_LO + ADDEND;
-        const carry = Math.floor(p * INV_TWO_24);
-        const h = hi * MUL_LO + lo * MUL_HI + carry;
-        lo = (p - carry * TWO_24) | 0;
-        hi = (h - Math.floor(h * INV_TWO_24) * TWO_24) | 0;
+        const carry = Math.floor((lo * MUL_LO + ADDEND) * INV_TWO_24);
+        hi = (Math.imul(hi, MUL_LO) + Math.imul(lo, MUL_HI) + carry) & MASK_24;
+        lo = (Math.imul(lo, MUL_LO) + ADDEND) & MASK_24;
         u = hi * 128 + (lo >>> 17);
         r = u - ((u / 26) >>> 0) * 26;
       } while (u - r + 25 > 2_147_483_647);
@@ -138,8 +136,19 @@ export class JavaRandom {
 
   /** `Random.nextDouble()`: 53 random bits in [0, 1). */
   nextDouble(): number {
-    const a = this.step(26);
-    const b = this.step(27);
+    // Two steps in locals: the top 26 bits of the first state, then the top 27 of the second.
+    let lo = this.lo;
+    let hi = this.hi;
+    let carry = Math.floor((lo * MUL_LO + ADDEND) * INV_TWO_24);
+    hi = (Math.imul(hi, MUL_LO) + Math.imul(lo, MUL_HI) + carry) & MASK_24;
+    lo = (Math.imul(lo, MUL_LO) + ADDEND) & MASK_24;
+    const a = hi * 4 + (lo >>> 22);
+    carry = Math.floor((lo * MUL_LO + ADDEND) * INV_TWO_24);
+    hi = (Math.imul(hi, MUL_LO) + Math.imul(lo, MUL_HI) + carry) & MASK_24;
+    lo = (Math.imul(lo, MUL_LO) + ADDEND) & MASK_24;
+    const b = hi * 8 + (lo >>> 21);
+    this.lo = lo;
+    this.hi = hi;
     return (a * 134_217_728 + b) * 2 ** -53;
   }
 
