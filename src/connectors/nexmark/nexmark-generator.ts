@@ -18,7 +18,13 @@
  * - The `extra` source string and the channel URLs come from fixed seeds instead of the clock.
  * - Parallel readers share one timeline (event `i` has the same time at any parallelism) instead
  *   of one timeline per reader with the delay multiplied by the parallelism.
- * - A rate shape with two rates uses fractional-microsecond delays (see `EventTimeModel`).
+ * - The reference's Flink version keeps one rate and ignores `nextEventRate` and `rateShape`;
+ *   here they shape the rate as in the original Beam generator, with fractional-microsecond
+ *   delays (see `EventTimeModel`). With the two rates equal (the default) times are exact.
+ * - Prices use `exp` instead of `pow` (see `nextPrice`): equal in every event checked so far.
+ *
+ * As in the reference, `extra` is a slice of one pre-built random string of 1 MiB at a random
+ * offset, with a length uniform within ±20% of what pads the event to its average size.
  */
 import type { Auction, Bid, NexmarkEvent, Person } from './model.js';
 import { NexmarkEventType } from './model.js';
