@@ -22,7 +22,7 @@ import {
   type ValueState,
   ValueStateDescriptor,
 } from '../../src/index.js';
-import { DAY_MS, formatDay } from './q10.js';
+import { DAY_MS, formatDay, minuteOfDay } from './q10.js';
 import type { NexmarkQuery } from './query.js';
 
 /** Bids, distinct bidders and distinct auctions, in total and per price rank. */
@@ -54,13 +54,28 @@ export function priceRank(price: number): number {
 
 /**
  * Where each count sits in a counts array: bids at 0 (total) and 1–3 (per rank), distinct
- * bidders at 4–7 and distinct auctions at 8–11 in the same way (the order of {@link RankedCounts}).
+ * bidders at 4–7 and distinct auctions at 8–11 in the same way (the order of {@link RankedCounts}),
+ * then the latest minute of the day among the bids (q16's `minute`).
  */
 const BIDS = 0;
 const BIDDERS = 4;
 const AUCTIONS = 8;
-/** Length of a counts array. */
-const COUNTS = 12;
+/** Index of the latest minute of the (UTC) day, as {@link minuteOfDay} gives it, in a counts array. */
+export const LATEST_MINUTE = 12;
+
+function newCounts(): number[] {
+  return [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1];
+}
+
+/** Counts `bid` in the bid counts and the latest minute of `counts`; returns its price rank. */
+function countBid(counts: number[], bid: Bid): number {
+  const rank = priceRank(bid.price);
+  counts[BIDS]++;
+  counts[BIDS + rank]++;
+  const minute = minuteOfDay(bid.dateTime);
+  if (minute > counts[LATEST_MINUTE]!) counts[LATEST_MINUTE] = minute;
+  return rank;
+}
 
 /**
  * Counts a bid of rank `rank` by an id (bidder or auction) whose earlier bids had the ranks in
@@ -102,8 +117,8 @@ function toRow(day: string, c: readonly number[]): Q15Row {
 }
 
 /**
- * The ranked counts of the current key in keyed state: the counts, and per bidder and per
- * auction the ranks it has bid in. Create it in `open`.
+ * The ranked counts of the current key in keyed state: the counts (and latest minute), and per
+ * bidder and per auction the ranks it has bid in. Create it in `open`.
  */
 export class RankedCountsState {
   private readonly counts: ValueState<number[]>;
@@ -118,10 +133,8 @@ export class RankedCountsState {
 
   /** Counts `bid` for the current key; returns the key's counts (read them before the next add). */
   add(bid: Bid): readonly number[] {
-    const counts = this.counts.value() ?? new Array<number>(COUNTS).fill(0);
-    const rank = priceRank(bid.price);
-    counts[BIDS]++;
-    counts[BIDS + rank]++;
+    const counts = this.counts.value() ?? newCounts();
+    const rank = countBid(counts, bid);
     const bidder = this.bidders.get(bid.bidder);
     const bidderNow = countDistinct(counts, BIDDERS, bidder, rank);
     if (bidderNow !== bidder) this.bidders.put(bid.bidder, bidderNow);
@@ -135,16 +148,14 @@ export class RankedCountsState {
 
 /** The same counts in plain maps, for the hand-written loops. */
 export class RankedCountsTally {
-  readonly counts: number[] = new Array<number>(COUNTS).fill(0);
+  readonly counts: number[] = newCounts();
   private readonly bidders = new Map<number, number>();
   private readonly auctions = new Map<number, number>();
 
   /** Counts `bid`. */
   add(bid: Bid): void {
     const counts = this.counts;
-    const rank = priceRank(bid.price);
-    counts[BIDS]++;
-    counts[BIDS + rank]++;
+    const rank = countBid(counts, bid);
     const bidder = this.bidders.get(bid.bidder);
     const bidderNow = countDistinct(counts, BIDDERS, bidder, rank);
     if (bidderNow !== bidder) this.bidders.set(bid.bidder, bidderNow);

@@ -14,11 +14,9 @@ import {
   NexmarkEventType,
   type RuntimeContext,
   type StreamExecutionEnvironment,
-  type ValueState,
-  ValueStateDescriptor,
 } from '../../src/index.js';
-import { DAY_MS, formatDay, formatMinuteOfDay, minuteOfDay } from './q10.js';
-import { type RankedCounts, RankedCountsState, RankedCountsTally } from './q15.js';
+import { DAY_MS, formatDay, formatMinuteOfDay } from './q10.js';
+import { LATEST_MINUTE, type RankedCounts, RankedCountsState, RankedCountsTally } from './q15.js';
 import type { NexmarkQuery } from './query.js';
 
 /** One channel's statistics for one day. */
@@ -30,11 +28,11 @@ export interface Q16Row extends RankedCounts {
   readonly minute: string;
 }
 
-function toRow(bid: Bid, day: string, minute: number, c: readonly number[]): Q16Row {
+function toRow(bid: Bid, day: string, c: readonly number[]): Q16Row {
   return {
     channel: bid.channel,
     day,
-    minute: formatMinuteOfDay(minute),
+    minute: formatMinuteOfDay(c[LATEST_MINUTE]!),
     total_bids: c[0]!,
     rank1_bids: c[1]!,
     rank2_bids: c[2]!,
@@ -65,20 +63,14 @@ function dayAndChannel(bid: Bid): string {
  */
 class ChannelDailyStats extends KeyedProcessFunction<string, NexmarkEvent, Q16Row> {
   private stats!: RankedCountsState;
-  private latestMinute!: ValueState<number>;
 
   override open(ctx: RuntimeContext): void {
     this.stats = new RankedCountsState(ctx);
-    this.latestMinute = ctx.getState(new ValueStateDescriptor<number>('latest-minute'));
   }
 
   processElement(e: NexmarkEvent, _ctx: KeyedProcessContext<string, Q16Row>, out: Collector<Q16Row>): void {
     const bid = e.bid!;
-    const counts = this.stats.add(bid);
-    const minute = minuteOfDay(bid.dateTime);
-    let latest = this.latestMinute.value();
-    if (latest === undefined || minute > latest) this.latestMinute.update((latest = minute));
-    out.collect(toRow(bid, formatDay(bid.dateTime), latest, counts));
+    out.collect(toRow(bid, formatDay(bid.dateTime), this.stats.add(bid)));
   }
 }
 
@@ -98,7 +90,7 @@ export const query: NexmarkQuery<Q16Row> = {
   loop(emit) {
     // Day, then channel: channel names come from the generator's table, so their hashes are
     // cached, where a concatenated key would be hashed anew for every bid.
-    const days = new Map<number, Map<string, { tally: RankedCountsTally; latestMinute: number }>>();
+    const days = new Map<number, Map<string, RankedCountsTally>>();
     return {
       onEvent(e) {
         if (e.type !== NexmarkEventType.BID) return;
@@ -106,13 +98,10 @@ export const query: NexmarkQuery<Q16Row> = {
         const day = Math.floor(bid.dateTime / DAY_MS);
         let channels = days.get(day);
         if (channels === undefined) days.set(day, (channels = new Map()));
-        const minute = minuteOfDay(bid.dateTime);
-        let group = channels.get(bid.channel);
-        if (group === undefined) {
-          channels.set(bid.channel, (group = { tally: new RankedCountsTally(), latestMinute: minute }));
-        } else if (minute > group.latestMinute) group.latestMinute = minute;
-        group.tally.add(bid);
-        emit(toRow(bid, formatDay(bid.dateTime), group.latestMinute, group.tally.counts));
+        let tally = channels.get(bid.channel);
+        if (tally === undefined) channels.set(bid.channel, (tally = new RankedCountsTally()));
+        tally.add(bid);
+        emit(toRow(bid, formatDay(bid.dateTime), tally.counts));
       },
       finish() {},
     };
