@@ -82,8 +82,11 @@ export function queryResult(
     /** Of `seconds`, submission until every sink writer was open (worker threads loading the job). */
     deploySeconds: round(run.deploySeconds, 3),
     processSeconds: round(run.processSeconds, 3),
+    /** CPU time of the child, every thread, over the job (start-up of the worker threads included). */
     cpuSeconds: round(run.cpuSeconds, 3),
     eventsPerSecond,
+    /** Events over CPU seconds: what a busy machine distorts least. */
+    eventsPerCpuSecond: rate(events, run.cpuSeconds),
     /** Events/s over min(parallelism, cores): each subtask has at most one core. */
     eventsPerSecondPerCore: perCore,
     targetEventsPerSecondPerCore: target ?? null,
@@ -117,7 +120,9 @@ export function queryResult(
         ? null
         : {
             seconds: round(baselines.loop.seconds, 3),
+            cpuSeconds: round(baselines.loop.cpuSeconds, 3),
             eventsPerSecond: rate(events, baselines.loop.seconds),
+            eventsPerCpuSecond: rate(events, baselines.loop.cpuSeconds),
             rows: baselines.loop.rows,
           },
     /** Generation alone: the part of the loop's time (and a like part of the engine's) that is the generator. */
@@ -126,20 +131,26 @@ export function queryResult(
         ? null
         : {
             seconds: round(baselines.generation.seconds, 3),
+            cpuSeconds: round(baselines.generation.cpuSeconds, 3),
             eventsPerSecond: rate(events, baselines.generation.seconds),
-            shareOfLoop: round(baselines.generation.seconds / baselines.loop.seconds, 3),
-            shareOfEngineCpu: round(baselines.generation.seconds / run.cpuSeconds, 3),
+            /** Generation CPU over loop CPU: the generator's part of the loop. */
+            shareOfLoop: round(baselines.generation.cpuSeconds / baselines.loop.cpuSeconds, 3),
+            /** Generation CPU over the engine's CPU: about the generator's part of the engine's work. */
+            shareOfEngineCpu: round(baselines.generation.cpuSeconds / run.cpuSeconds, 3),
           },
     rxjs:
       baselines?.rxjs === undefined
         ? null
         : {
             seconds: round(baselines.rxjs.seconds, 3),
+            cpuSeconds: round(baselines.rxjs.cpuSeconds, 3),
             eventsPerSecond: rate(events, baselines.rxjs.seconds),
             rows: baselines.rxjs.rows,
           },
     /** Engine time over loop time: how many times longer the engine takes than the hand-written loop. */
     engineOverLoop: baselines === undefined ? null : round(run.seconds / baselines.loop.seconds, 2),
+    /** The same in CPU time (the engine's on every thread, start-up of its workers included). */
+    engineOverLoopCpu: baselines === undefined ? null : round(run.cpuSeconds / baselines.loop.cpuSeconds, 2),
     /** Engine rows equal loop rows; null when not comparable (upserts, or event times on the wall clock). */
     rowsMatch: comparable ? run.outputRows === baselines.loop.rows : null,
     tasks: run.tasks,
