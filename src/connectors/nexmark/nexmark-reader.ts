@@ -67,8 +67,10 @@ export class NexmarkReader extends SplitQueueReader<NexmarkEvent, NexmarkSplit> 
       split.next = index;
     }
     if (index >= end) return 'finished';
-    // An endless split never finishes: it must take turns with the reader's other splits.
-    return split.end === null ? 'yield' : 'more';
+    // Take turns with the reader's other splits (it holds several after a restore at a lower
+    // parallelism): an endless split would starve them, and a bounded one read to its end
+    // first would run far ahead in event time while theirs held the watermark back.
+    return 'yield';
   }
 
   protected override splitAvailable(split: NexmarkSplit): Promise<void> {

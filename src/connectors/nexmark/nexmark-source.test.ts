@@ -99,6 +99,15 @@ describe('NexmarkSource', () => {
     );
   });
 
+  it('interleaves the splits a reader holds, so they advance together in event time', () => {
+    const source = new NexmarkSource({ events: 10_000 });
+    const reader = readerWith(source, createNexmarkSplits(10_000, 3, source.config.baseTime));
+    const output = new FakeReaderOutput<NexmarkEvent>();
+    for (let i = 0; i < 3; i++) reader.pollNext(output);
+    // One poll per split: each split's first 1024 indexes, not split 0 to its end.
+    expect([...output.bySplit.values()].map((records) => records.length)).toEqual([1024, 1024, 1024]);
+  });
+
   it('takes the wall clock as base time once, at the start, and keeps it across a restore', async () => {
     const before = Date.now();
     const source = new NexmarkSource({ events: 100, ratePerSecond: 1000, wallClockBaseTime: true });
