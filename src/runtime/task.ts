@@ -636,15 +636,13 @@ export class Task {
     const specs = this.deployment.vertex.operators;
     const states = new Map<string, OperatorSubtaskState>();
     for (let i = 0; i < this.operators.length; i++) {
-      const full =
-        i === 0 && this.backend !== undefined
-          ? snapshotKeyedState(this.backend, this.timeServiceManager)
-          : [];
       // Savepoints stay full and self-contained.
       const keyGroups =
-        this.incremental === undefined || barrier.savepoint
-          ? full
-          : this.incremental.share(checkpointId, full);
+        i !== 0 || this.backend === undefined
+          ? []
+          : this.incremental === undefined || barrier.savepoint
+            ? snapshotKeyedState(this.backend, this.timeServiceManager)
+            : this.incremental.snapshot(checkpointId, this.backend, this.timeServiceManager);
       const snapshot = await this.operators[i]!.snapshotState?.(checkpointId);
       const operatorState: Record<string, OperatorStateEntries> = {};
       let entries = 0;

@@ -78,8 +78,17 @@ export interface KeyedStateBackend {
    * plain data that {@link restoreKeyGroup} of the same kind of backend accepts. Key groups
    * without entries are left out. Called between records, synchronously.
    * Gotcha: the data shares objects with the live state; encode it before state is used again.
+   * With `keyGroups`, only those key groups (the changed ones of an incremental snapshot).
    */
-  snapshotKeyGroups(): Map<number, unknown>;
+  snapshotKeyGroups(keyGroups?: ReadonlySet<number>): Map<number, unknown>;
+
+  /**
+   * The key groups whose entries may have changed since the previous call (undefined: any of
+   * them), for incremental snapshots; starts tracking afresh. Marks are conservative: a group
+   * may be reported without having changed, never left out when it did. Optional: without it
+   * every snapshot is a full one.
+   */
+  takeChangedKeyGroups?(): ReadonlySet<number> | undefined;
 
   /**
    * Loads one key group written by {@link snapshotKeyGroups}, merged with what is there. States

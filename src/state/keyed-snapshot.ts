@@ -25,19 +25,20 @@ function internal(message: string, cause?: unknown): WeirError {
 
 /**
  * Keyed state and timers of one subtask, one encoded blob per non-empty key group, sorted by
- * key group. Call it between records; the result does not change when state changes later.
- * Throws a user error when a state value cannot be encoded.
+ * key group; with `keyGroups`, only those of them. Call it between records; the result does not
+ * change when state changes later. Throws a user error when a state value cannot be encoded.
  */
 export function snapshotKeyedState(
   backend: KeyedStateBackend,
   timers: TimeServiceManager | undefined,
+  keyGroups?: ReadonlySet<number>,
 ): Array<[number, Uint8Array]> {
-  const state = backend.snapshotKeyGroups();
-  const timerGroups = timers?.snapshotKeyGroups();
-  const keyGroups = new Set(state.keys());
-  if (timerGroups !== undefined) for (const keyGroup of timerGroups.keys()) keyGroups.add(keyGroup);
+  const state = backend.snapshotKeyGroups(keyGroups);
+  const timerGroups = timers?.snapshotKeyGroups(keyGroups);
+  const nonEmpty = new Set(state.keys());
+  if (timerGroups !== undefined) for (const keyGroup of timerGroups.keys()) nonEmpty.add(keyGroup);
   const out: Array<[number, Uint8Array]> = [];
-  for (const keyGroup of [...keyGroups].sort((a, b) => a - b)) {
+  for (const keyGroup of [...nonEmpty].sort((a, b) => a - b)) {
     const blob: KeyGroupBlob = {
       state: state.get(keyGroup) ?? null,
       timers: timerGroups?.get(keyGroup) ?? null,

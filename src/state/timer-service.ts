@@ -15,6 +15,7 @@
  */
 import { ErrorCodes, userError } from '../types/errors.js';
 import { type KeyedStateBackend, type Namespace, namespaceKeyOf } from './backend.js';
+import { ChangedKeyGroups } from './changed-key-groups.js';
 import { type CanonicalKey, canonicalKey, keyGroupOfCanonical } from './key-groups.js';
 import { Timer, TimerIndex } from './timer-index.js';
 import { TimerQueue } from './timer-queue.js';
@@ -125,6 +126,7 @@ class HeapTimerService<N extends Namespace> implements InternalTimerService<N> {
     const timer = new Timer(key, canonical, namespace, nsKey, time, this.manager.nextSeq++, this);
     index.add(timer);
     queue.push(timer);
+    this.manager.changes.mark(this.manager.backend.getCurrentKeyGroup());
     return true;
   }
 
@@ -133,6 +135,7 @@ class HeapTimerService<N extends Namespace> implements InternalTimerService<N> {
     if (timer === undefined) return;
     timer.dead = true;
     queue.markedDead();
+    this.manager.changes.mark(this.manager.backend.getCurrentKeyGroup());
   }
 }
 
@@ -141,6 +144,8 @@ class HeapTimeServiceManager implements TimeServiceManager {
   readonly eventQueue = new TimerQueue();
   readonly processingQueue = new TimerQueue();
   nextSeq = 0;
+  /** Key groups whose timers changed since the last incremental snapshot. */
+  readonly changes: ChangedKeyGroups;
   private readonly services = new Map<string, HeapTimerService<any>>();
   private watermark = Number.NEGATIVE_INFINITY;
   private firingProcessing = false;
@@ -150,6 +155,7 @@ class HeapTimeServiceManager implements TimeServiceManager {
     readonly backend: KeyedStateBackend,
     readonly scheduler: ProcessingTimeScheduler,
   ) {
+    this.changes = new ChangedKeyGroups(backend.keyGroupRange, backend.maxParallelism);
     const source = backend as Partial<CanonicalKeySource>;
     this.canonicalSource =
       typeof source.getCurrentCanonicalKey === 'function'
@@ -176,12 +182,16 @@ class HeapTimeServiceManager implements TimeServiceManager {
     return service;
   }
 
-  snapshotKeyGroups(): Map<number, TimerKeyGroupSnapshot> {
+  takeChangedKeyGroups(): ReadonlySet<number> | undefined {
+    return this.changes.take();
+  }
+
+  snapshotKeyGroups(keyGroups?: ReadonlySet<number>): Map<number, TimerKeyGroupSnapshot> {
     const groups = new Map<number, TimerKeyGroupSnapshot>();
     const maxParallelism = this.backend.maxParallelism;
     for (const [name, service] of this.services) {
-      const event = timersByKeyGroup(service.eventIndex, maxParallelism);
-      const processing = timersByKeyGroup(service.processingIndex, maxParallelism);
+      const event = timersByKeyGroup(service.eventIndex, maxParallelism, keyGroups);
+      const processing = timersByKeyGroup(service.processingIndex, maxParallelism, keyGroups);
       for (const keyGroup of new Set([...event.keys(), ...processing.keys()])) {
         let services = groups.get(keyGroup);
         if (services === undefined) {
@@ -201,6 +211,7 @@ class HeapTimeServiceManager implements TimeServiceManager {
         `key group ${keyGroup} was assigned to a subtask with key group range ${start}..${end}`,
       );
     }
+    this.changes.mark(keyGroup);
     for (const [name, event, processing] of readTimerSnapshot(data)) {
       let service = this.services.get(name);
       if (service === undefined) {
@@ -257,6 +268,7 @@ class HeapTimeServiceManager implements TimeServiceManager {
       const service = timer.owner as HeapTimerService<any>;
       service.eventIndex.removeLive(timer);
       this.backend.setCurrentKey(timer.key);
+      this.changes.mark(this.backend.getCurrentKeyGroup());
       service.triggerable.onEventTime(timer);
     }
   }
@@ -271,6 +283,7 @@ class HeapTimeServiceManager implements TimeServiceManager {
         const service = timer.owner as HeapTimerService<any>;
         service.processingIndex.removeLive(timer);
         this.backend.setCurrentKey(timer.key);
+        this.changes.mark(this.backend.getCurrentKeyGroup());
         service.triggerable.onProcessingTime(timer);
       }
     } finally {

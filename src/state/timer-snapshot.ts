@@ -25,11 +25,19 @@ export function corruptTimers(message: string): WeirError {
   return new WeirError(ErrorCodes.INTERNAL, `timer snapshot: ${message}`, { domain: 'internal' });
 }
 
-/** The live timers of one index split by key group, each group in firing order. */
-export function timersByKeyGroup(index: TimerIndex, maxParallelism: number): Map<number, TimerData[]> {
+/**
+ * The live timers of one index split by key group, each group in firing order; with `only`,
+ * just the timers of those key groups.
+ */
+export function timersByKeyGroup(
+  index: TimerIndex,
+  maxParallelism: number,
+  only?: ReadonlySet<number>,
+): Map<number, TimerData[]> {
   const byGroup = new Map<number, Timer[]>();
   for (const timer of index.values()) {
     const keyGroup = keyGroupOfCanonical(timer.canonical, maxParallelism);
+    if (only !== undefined && !only.has(keyGroup)) continue;
     let timers = byGroup.get(keyGroup);
     if (timers === undefined) {
       timers = [];

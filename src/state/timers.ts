@@ -59,8 +59,16 @@ export interface TimeServiceManager {
    * The live timers of every service, by key group, as plain data that
    * {@link restoreKeyGroup} accepts; key groups without timers are left out.
    * Gotcha: the data shares keys and namespaces with live timers; encode it right away.
+   * With `keyGroups`, only those key groups (the changed ones of an incremental snapshot).
    */
-  snapshotKeyGroups(): Map<number, unknown>;
+  snapshotKeyGroups(keyGroups?: ReadonlySet<number>): Map<number, unknown>;
+
+  /**
+   * The key groups whose timers changed (registered, deleted, fired or restored) since the
+   * previous call (undefined: any of them); starts tracking afresh. Optional, as on
+   * `KeyedStateBackend`.
+   */
+  takeChangedKeyGroups?(): ReadonlySet<number> | undefined;
 
   /**
    * Loads one key group's timers written by {@link snapshotKeyGroups}. Services are created

@@ -54,11 +54,13 @@ import {
   keyFromCanonical,
   keyGroupOfCanonical,
 } from '../key-groups.js';
+import { ChangedKeyGroups } from '../changed-key-groups.js';
 import { DiskListState, DiskMapState } from './collection-states.js';
 import { DiskKeyContext, type DiskState } from './disk-context.js';
 import {
   encodePart,
   isKeyOfState,
+  keyGroupPrefix,
   keyPrefix,
   type NamespaceKey,
   parseStoreKey,
@@ -105,6 +107,8 @@ export class DiskKeyedStateBackend implements KeyedStateBackend {
   readonly keyGroupRange: KeyGroupRange;
   private readonly ctx: DiskKeyContext;
   private readonly store: DiskStore;
+  /** Marked by every store write (see `DiskStore`), so exact: reads mark nothing. */
+  private readonly changes: ChangedKeyGroups;
   private readonly states = new Map<string, Registered>();
   /**
    * Restored states no descriptor has registered yet: their entries sit in the store as the
@@ -125,7 +129,8 @@ export class DiskKeyedStateBackend implements KeyedStateBackend {
     this.maxParallelism = checkMaxParallelism(options.maxParallelism);
     this.keyGroupRange = checkKeyGroupRange(options.keyGroupRange, this.maxParallelism);
     this.ctx = new DiskKeyContext(options.now);
-    this.store = new DiskStore(directory);
+    this.changes = new ChangedKeyGroups(this.keyGroupRange, this.maxParallelism);
+    this.store = new DiskStore(directory, undefined, this.changes);
     const cleaners = this.ttlCleaners;
     this.ttlScan = new ExpiredEntryScan(
       this.store,
@@ -242,10 +247,26 @@ export class DiskKeyedStateBackend implements KeyedStateBackend {
     return total;
   }
 
-  snapshotKeyGroups(): Map<number, HeapKeyGroupSnapshot> {
+  takeChangedKeyGroups(): ReadonlySet<number> | undefined {
+    return this.changes.take();
+  }
+
+  snapshotKeyGroups(keyGroups?: ReadonlySet<number>): Map<number, HeapKeyGroupSnapshot> {
+    if (keyGroups === undefined) return this.snapshotRange(EVERYTHING);
+    const out = new Map<number, HeapKeyGroupSnapshot>();
+    // Entries are sorted by key group first: each group is one range of the store.
+    for (const keyGroup of [...keyGroups].sort((a, b) => a - b)) {
+      const snapshot = this.snapshotRange(keyGroupPrefix(keyGroup)).get(keyGroup);
+      if (snapshot !== undefined) out.set(keyGroup, snapshot);
+    }
+    return out;
+  }
+
+  /** The snapshot of the entries whose store keys start with `prefix`, by key group. */
+  private snapshotRange(prefix: Buffer): Map<number, HeapKeyGroupSnapshot> {
     /** Per key group, per state name, per key (by its store prefix): the row being built. */
     const groups = new Map<number, Map<string, Map<string, unknown[]>>>();
-    for (const { key, value, original } of this.store.range(EVERYTHING)) {
+    for (const { key, value, original } of this.store.range(prefix)) {
       const parsed = parseStoreKey(key);
       let states = groups.get(parsed.keyGroup);
       if (states === undefined) {

@@ -13,6 +13,7 @@
 import { rmSync } from 'node:fs';
 import { open, type RootDatabase } from 'lmdb';
 import { decode, encode } from '../../types/codec.js';
+import type { ChangedKeyGroups } from '../changed-key-groups.js';
 import { ErrorCodes, userError } from '../../types/errors.js';
 import { prefixEnd } from './key-layout.js';
 
@@ -46,6 +47,8 @@ export class DiskStore {
   constructor(
     readonly directory: string,
     private readonly cacheEntries = DEFAULT_CACHE_ENTRIES,
+    /** Where every write marks its key group (a store key's first two bytes). */
+    private readonly changes?: ChangedKeyGroups,
   ) {
     this.db = open<Buffer, Buffer>({
       path: directory,
@@ -72,6 +75,7 @@ export class DiskStore {
 
   /** Stores `value` (never undefined) at `key`; `original` as in {@link StoredEntry}. */
   put(key: Buffer, value: unknown, original: unknown): void {
+    this.changes?.mark(key.readUInt16BE(0));
     const id = key.toString('latin1');
     const entry = this.cache.get(id);
     if (entry === undefined) {
@@ -89,6 +93,7 @@ export class DiskStore {
 
   /** Removes the entry at `key`, if any. */
   remove(key: Buffer): void {
+    this.changes?.mark(key.readUInt16BE(0));
     const id = key.toString('latin1');
     const entry = this.cache.get(id);
     if (entry === undefined) {

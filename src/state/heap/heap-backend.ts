@@ -25,6 +25,7 @@ import {
   type KeyGroupRange,
   keyGroupOfCanonical,
 } from '../key-groups.js';
+import { ChangedKeyGroups } from '../changed-key-groups.js';
 import { createHeapState } from './create-state.js';
 import { KeyContext } from './key-context.js';
 import {
@@ -78,6 +79,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     this.maxParallelism = checkMaxParallelism(options.maxParallelism);
     this.keyGroupRange = checkKeyGroupRange(options.keyGroupRange, this.maxParallelism);
     this.ctx = new KeyContext(options.now);
+    this.ctx.changes = new ChangedKeyGroups(this.keyGroupRange, this.maxParallelism);
   }
 
   setCurrentKey(key: unknown): void {
@@ -134,6 +136,8 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     this.states.set(name, { kind: descriptor.kind, ttl, state: created.state });
     if (restored !== undefined) {
       this.restored.delete(name);
+      // The state's entries may change form (TTL on or off) in every key group.
+      if (restored.ttl !== ttl) this.ctx.changes!.markAll();
       const convert = ttlConversion(restored.kind, restored.ttl, ttl, this.ctx.now());
       moveRows(restored.table, created.state.table, convert);
     }
@@ -148,14 +152,25 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     return total;
   }
 
-  snapshotKeyGroups(): Map<number, HeapKeyGroupSnapshot> {
+  /**
+   * Marks the key group of every key whose state was accessed, reads included: states change
+   * values in place, so an access is as close as the tables can tell.
+   */
+  takeChangedKeyGroups(): ReadonlySet<number> | undefined {
+    // Each state table marks a key's group when it first looks the key's row up: a new epoch
+    // makes the current key's next access look it up (and mark it) again.
+    this.ctx.epoch++;
+    return this.ctx.changes!.take();
+  }
+
+  snapshotKeyGroups(keyGroups?: ReadonlySet<number>): Map<number, HeapKeyGroupSnapshot> {
     const groups = new Map<number, HeapKeyGroupSnapshot>();
     const maxParallelism = this.maxParallelism;
     for (const [name, { kind, ttl, state }] of this.states) {
-      snapshotTable(groups, name, kind, ttl, state.table, maxParallelism);
+      snapshotTable(groups, name, kind, ttl, state.table, maxParallelism, keyGroups);
     }
     for (const [name, { kind, ttl, table }] of this.restored) {
-      snapshotTable(groups, name, kind, ttl, table, maxParallelism);
+      snapshotTable(groups, name, kind, ttl, table, maxParallelism, keyGroups);
     }
     return groups;
   }
@@ -167,6 +182,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
         `key group ${keyGroup} was assigned to a subtask with key group range ${start}..${end}`,
       );
     }
+    this.ctx.changes!.mark(keyGroup);
     const now = this.ctx.now();
     for (const snapshot of readKeyGroupSnapshot(data)) {
       const { name, kind } = snapshot;

@@ -5,6 +5,7 @@
  * of a map lookup per access.
  */
 import { ErrorCodes, userError } from '../../types/errors.js';
+import type { ChangedKeyGroups } from '../changed-key-groups.js';
 import type { CanonicalKey } from '../key-groups.js';
 
 /** Mutable current-key state of a heap backend; owned by {@link HeapKeyedStateBackend}. */
@@ -15,8 +16,13 @@ export class KeyContext {
   canonical: CanonicalKey = '';
   keyGroup = -1;
   hasKey = false;
-  /** Bumped on every key change and on dispose; 0 means "no key yet". */
+  /**
+   * Bumped on every key change, on dispose and when the changed key groups are taken (so the
+   * next access of each state marks its group again); 0 means "no key yet".
+   */
   epoch = 0;
+  /** Where the states mark the key groups they change; set by the backend. */
+  changes: ChangedKeyGroups | undefined = undefined;
 
   constructor(readonly now: () => number) {}
 

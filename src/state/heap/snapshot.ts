@@ -33,7 +33,7 @@ export function corruptSnapshot(message: string): WeirError {
   return new WeirError(ErrorCodes.INTERNAL, `keyed state snapshot: ${message}`, { domain: 'internal' });
 }
 
-/** Adds one state's rows to `groups`, split by key group. */
+/** Adds one state's rows to `groups`, split by key group; with `only`, just those key groups. */
 export function snapshotTable(
   groups: Map<number, HeapKeyGroupSnapshot>,
   name: string,
@@ -41,10 +41,12 @@ export function snapshotTable(
   ttl: boolean,
   table: StateTable<unknown>,
   maxParallelism: number,
+  only?: ReadonlySet<number>,
 ): void {
   const byGroup = new Map<number, unknown[][]>();
   for (const [canonical, row] of table.rows) {
     const keyGroup = keyGroupOfCanonical(canonical, maxParallelism);
+    if (only !== undefined && !only.has(keyGroup)) continue;
     let rows = byGroup.get(keyGroup);
     if (rows === undefined) {
       rows = [];

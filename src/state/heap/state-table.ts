@@ -106,6 +106,9 @@ export class StateTable<V> {
       ctx.requireKey();
       this.row = this.rows.get(ctx.canonical);
       this.rowEpoch = ctx.epoch;
+      // States change values in place (list appends, TTL timestamps) out of the table's sight,
+      // so any access of a key's row counts as a change of its key group.
+      ctx.changes?.mark(ctx.keyGroup);
     }
     return this.row;
   }
@@ -153,6 +156,7 @@ export class StateTable<V> {
    */
   removeAt(key: CanonicalKey, row: Row<V>, ns: NamespaceKey): void {
     if (!row.delete(ns)) return;
+    this.changedAt(key);
     this.size--;
     if (row.size === 0 && this.rows.get(key) === row) {
       this.rows.delete(key);
@@ -175,6 +179,11 @@ export class StateTable<V> {
       this.size++;
     }
     this.rowEpoch = -1;
+  }
+
+  /** Records a change to an entry of any key (incremental cleanup) for incremental snapshots. */
+  changedAt(key: CanonicalKey): void {
+    this.ctx.changes?.markKey(key);
   }
 
   /** The key of a row as the key selector returned it (up to property order). */

@@ -104,9 +104,21 @@ export class IncrementalCleanup<V> {
         continue;
       }
       visited++;
-      const cleaned = this.clean(entry.value[1], now);
+      const value = entry.value[1];
+      // Cleaners of lists and maps compact in place: a changed size is a change too.
+      const size = sizeOf(value);
+      const cleaned = this.clean(value, now);
       if (cleaned === undefined) table.removeAt(this.rowKey, this.row!, entry.value[0]);
-      else if (cleaned !== entry.value[1]) this.row!.set(entry.value[0], cleaned);
+      else if (cleaned !== value) {
+        this.row!.set(entry.value[0], cleaned);
+        table.changedAt(this.rowKey);
+      } else if (sizeOf(cleaned) !== size) table.changedAt(this.rowKey);
     }
   }
+}
+
+/** Elements of a list or entries of a map value; -1 for other values. */
+function sizeOf(value: unknown): number {
+  if (Array.isArray(value)) return value.length;
+  return value instanceof Map ? value.size : -1;
 }
