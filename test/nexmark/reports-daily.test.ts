@@ -47,7 +47,7 @@ describe('what the varied events cover', () => {
     const rows = await agreeOn(q16, varied);
     // Google has a bid every 90 s or so: its latest on the first day is in the last minutes.
     const google = rows.find((r) => r.channel === 'Google' && r.day === '2024-01-01')!;
-    expect(google.minute >= '23:50').toBe(true);
+    expect((google.minute as string) >= '23:50').toBe(true);
     expect(new Set(rows.map((r) => r.channel)).size).toBe(4 + 4 + 40);
   });
 
