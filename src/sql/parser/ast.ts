@@ -303,11 +303,15 @@ export interface ColumnDef extends Node<'physicalColumn'> {
 export interface ComputedColumnDef extends Node<'computedColumn'> {
   readonly name: string;
   readonly expr: Expr;
+  /** The expression as written, for DESCRIBE. */
+  readonly text: string;
   readonly comment?: string;
 }
 export interface WatermarkDef extends Node<'watermark'> {
   readonly column: string;
   readonly expr: Expr;
+  /** The expression as written, for DESCRIBE. */
+  readonly text: string;
 }
 export interface PrimaryKeyDef extends Node<'primaryKey'> {
   readonly name?: string;

@@ -77,6 +77,9 @@ const TIME_UNITS = [
 
 /** The parser. One instance is reused: set `input`, call a rule, read `errors`. */
 export class SqlGrammar extends EmbeddedActionsParser {
+  /** The text being parsed, for constructs that keep their source (computed columns, watermarks). */
+  source = '';
+
   constructor() {
     super(T.allTokens, { maxLookahead: 3, recoveryEnabled: false, errorMessageProvider: sqlErrorMessages });
     this.performSelfAnalysis();
@@ -134,8 +137,8 @@ export class SqlGrammar extends EmbeddedActionsParser {
 
   // ----------------------------------------------------------------------------------- types
 
-  /** Any data type; the name is checked later, so a misspelt type gets a catalog error. */
-  private dataType = this.RULE('dataType', (): TypeSyntax => {
+  /** Any data type; names are checked where a type is used (columns, CAST). */
+  dataType = this.RULE('dataType', (): TypeSyntax => {
     let intervalUnit: TimeUnit | undefined;
     let nameToken!: IToken;
     const params: number[] = [];
@@ -1217,6 +1220,11 @@ export class SqlGrammar extends EmbeddedActionsParser {
     });
   });
 
+  /** The source from `first` to the last consumed token. */
+  private textFrom(first: IToken): string {
+    return this.source.slice(first.startOffset, (this.LA(0).endOffset ?? first.startOffset) + 1);
+  }
+
   /** Where the next token starts, or just past the last one at the end of input. */
   private nextPos(): SourcePos {
     const next = this.LA(1);
@@ -1502,13 +1510,15 @@ export class SqlGrammar extends EmbeddedActionsParser {
         {
           ALT: () => {
             this.CONSUME(K.AS);
+            const first = this.LA(1);
             const expr = this.SUBRULE(this.expression);
+            const text = this.ACTION(() => this.textFrom(first));
             const comment = this.OPTION(() => {
               this.CONSUME(K.COMMENT);
               return this.SUBRULE(this.string);
             });
             column = this.ACTION(() =>
-              node({ kind: 'computedColumn', pos: posOf(start), name, expr, comment }),
+              node({ kind: 'computedColumn', pos: posOf(start), name, expr, text, comment }),
             );
           },
         },
@@ -1547,8 +1557,11 @@ export class SqlGrammar extends EmbeddedActionsParser {
     this.CONSUME(K.FOR);
     const column = this.SUBRULE(this.name);
     this.CONSUME(K.AS);
+    const first = this.LA(1);
     const expr = this.SUBRULE(this.expression);
-    return this.ACTION(() => node({ kind: 'watermark', pos: posOf(start), column, expr }));
+    return this.ACTION(() =>
+      node({ kind: 'watermark', pos: posOf(start), column, expr, text: this.textFrom(first) }),
+    );
   });
 
   private primaryKeyDefinition = this.RULE('primaryKeyDefinition', (): PrimaryKeyDef => {

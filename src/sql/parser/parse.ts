@@ -7,7 +7,7 @@ import type { ILexingError, IRecognitionException, IToken } from 'chevrotain';
 import { EOF } from 'chevrotain';
 import type { WeirError } from '../../types/errors.js';
 import { parseError } from '../errors.js';
-import type { Expr, SourcePos, Statement } from './ast.js';
+import type { Expr, SourcePos, Statement, TypeSyntax } from './ast.js';
 import { SqlGrammar } from './grammar.js';
 import { sqlLexer } from './tokens.js';
 
@@ -34,10 +34,16 @@ export function parseExpression(sql: string): Expr {
   return run(sql, (p) => p.expression());
 }
 
+/** Parses a data type such as `BIGINT NOT NULL` or `ROW<a INT, b STRING>`, e.g. for a Table API schema. */
+export function parseDataType(sql: string): TypeSyntax {
+  return run(sql, (p) => p.dataType());
+}
+
 function run<T>(sql: string, rule: (p: SqlGrammar) => T): T {
   const lexed = sqlLexer.tokenize(sql);
   if (lexed.errors.length > 0) throw lexingError(sql, lexed.errors[0]!);
   const p = parser();
+  p.source = sql;
   p.input = lexed.tokens;
   const result = rule(p);
   const error = p.errors[0];

@@ -1,0 +1,116 @@
+/**
+ * Turns CREATE TABLE and CREATE VIEW statements into catalog objects, checking them the way
+ * Flink does: column names unique, computed columns typed over the physical ones, the
+ * watermark on a TIMESTAMP(3) or TIMESTAMP_LTZ(3) column with an expression of the same type,
+ * a NOT ENFORCED primary key over existing columns (which become NOT NULL), and the `WITH`
+ * options accepted by the connector.
+ */
+import type { CreateTable, CreateView, SourcePos } from '../parser/ast.js';
+import { unsupported, validationError } from '../errors.js';
+import { typeExpression } from '../expressions/typer.js';
+import type { ConnectorRegistry } from '../connectors/registry.js';
+import { PlanBuilder } from '../planner/builder.js';
+import { ColumnScope, scopeOf } from '../planner/scope.js';
+import { Catalog, type CatalogColumn, type CatalogTable, type CatalogView } from './catalog.js';
+import { formatType, isTimestamp, resolveType, withNullability } from './types.js';
+
+/** The catalog table a CREATE TABLE statement defines; throws on the first problem. */
+export function tableFromDdl(ddl: CreateTable, registry: ConnectorRegistry): CatalogTable {
+  const name = Catalog.objectName(ddl.name, ddl.pos);
+  if (ddl.partitionedBy.length > 0) throw unsupported(ddl.pos, 'PARTITIONED BY');
+  const seen = new Set<string>();
+  for (const c of ddl.columns) {
+    if (seen.has(c.name))
+      throw validationError(c.pos, `column '${c.name}' is defined twice in table '${name}'`);
+    seen.add(c.name);
+  }
+  const key = ddl.primaryKey;
+  if (key !== undefined) {
+    if (key.enforced)
+      throw validationError(
+        key.pos,
+        'PRIMARY KEY must be declared NOT ENFORCED: Weir, like Flink, does not check keys, it relies on them',
+      );
+    for (const column of key.columns)
+      if (!ddl.columns.some((c) => c.name === column && c.kind === 'physicalColumn'))
+        throw validationError(
+          key.pos,
+          `PRIMARY KEY column '${column}' is not a physical column of '${name}'`,
+        );
+  }
+  const keyColumns = new Set(key?.columns ?? []);
+  const physical: CatalogColumn[] = [];
+  for (const c of ddl.columns) {
+    if (c.kind !== 'physicalColumn') continue;
+    const type = resolveType(c.type);
+    physical.push({
+      name: c.name,
+      type: keyColumns.has(c.name) ? withNullability(type, false) : type,
+      comment: c.comment,
+    });
+  }
+  const physicalScope = new ColumnScope(scopeOf(physical));
+  const columns: CatalogColumn[] = ddl.columns.map((c) => {
+    if (c.kind === 'physicalColumn') return physical.find((p) => p.name === c.name)!;
+    const rex = typeExpression(c.expr, physicalScope);
+    return { name: c.name, type: rex.type, computed: { rex, text: c.text }, comment: c.comment };
+  });
+  let watermark: CatalogTable['watermark'];
+  if (ddl.watermark !== undefined) {
+    const w = ddl.watermark;
+    const index = columns.findIndex((c) => c.name === w.column);
+    if (index < 0)
+      throw validationError(
+        w.pos,
+        `WATERMARK FOR names column '${w.column}', which '${name}' does not have; columns: ${columns.map((c) => c.name).join(', ')}`,
+      );
+    const rowtime = columns[index]!;
+    if (!isTimestamp(rowtime.type) || (rowtime.type.precision ?? 3) > 3)
+      throw validationError(
+        w.pos,
+        `the watermark column '${w.column}' must be TIMESTAMP(3) or TIMESTAMP_LTZ(3), not ${formatType(rowtime.type)}`,
+      );
+    const rex = typeExpression(w.expr, new ColumnScope(scopeOf(columns)));
+    if (rex.type.root !== rowtime.type.root)
+      throw validationError(
+        w.expr.pos,
+        `the watermark expression must be ${rowtime.type.root} like '${w.column}', not ${formatType(rex.type)}`,
+      );
+    watermark = { column: w.column, rex, text: w.text };
+    columns[index] = { ...rowtime, type: Object.freeze({ ...rowtime.type, rowtime: true }) };
+  }
+  const options: Record<string, string> = {};
+  const positions = new Map<string, SourcePos>();
+  for (const option of ddl.options) {
+    if (option.key in options) throw validationError(option.pos, `option '${option.key}' is given twice`);
+    options[option.key] = option.value;
+    positions.set(option.key, option.pos);
+  }
+  const table: CatalogTable = Object.freeze({
+    kind: 'table',
+    name,
+    columns: Object.freeze(columns),
+    watermark,
+    primaryKey:
+      key === undefined
+        ? undefined
+        : { name: key.name ?? `PK_${key.columns.join('_')}`, columns: key.columns },
+    options: Object.freeze(options),
+    comment: ddl.comment,
+  });
+  registry.validate(table, physical, (k) => positions.get(k), ddl.pos);
+  return table;
+}
+
+/** The catalog view a CREATE VIEW statement defines, with its columns typed now. */
+export function viewFromDdl(ddl: CreateView, catalog: Catalog): CatalogView {
+  const name = Catalog.objectName(ddl.name, ddl.pos);
+  const plan = new PlanBuilder(catalog).query(ddl.query);
+  if (ddl.columns.length > 0 && ddl.columns.length !== plan.columns.length)
+    throw validationError(
+      ddl.pos,
+      `view '${name}' lists ${ddl.columns.length} column names but its query has ${plan.columns.length} columns`,
+    );
+  const columns = plan.columns.map((c, i) => ({ name: ddl.columns[i] ?? c.name, type: c.type }));
+  return Object.freeze({ kind: 'view', name, query: ddl.query, columnNames: ddl.columns, columns });
+}

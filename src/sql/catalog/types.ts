@@ -1,0 +1,275 @@
+/**
+ * SQL data types, as Flink has them, and how values of each type are held in a row at run time:
+ *
+ * | SQL type                         | JavaScript value                                   |
+ * |----------------------------------|----------------------------------------------------|
+ * | BOOLEAN                          | boolean                                            |
+ * | TINYINT … BIGINT, FLOAT, DOUBLE  | number (BIGINT beyond 2^53 loses precision)        |
+ * | DECIMAL(p, s)                    | number, rounded to `s` digits where it is produced |
+ * | CHAR, VARCHAR, STRING            | string                                             |
+ * | BINARY, VARBINARY, BYTES         | Uint8Array                                         |
+ * | TIMESTAMP(p), TIMESTAMP_LTZ(p)   | number: epoch milliseconds (TIMESTAMP is UTC wall-clock time) |
+ * | DATE                             | number: days since 1970-01-01                      |
+ * | TIME                             | number: milliseconds of the day                    |
+ * | INTERVAL DAY TO SECOND           | number: milliseconds                               |
+ * | INTERVAL YEAR TO MONTH           | number: months                                     |
+ * | ARRAY, MAP, ROW                  | array, Map, plain object keyed by field name       |
+ *
+ * NULL is `null` for every type. Types are immutable plain objects.
+ */
+import type { SourcePos, TypeSyntax } from '../parser/ast.js';
+import { validationError } from '../errors.js';
+
+/** The type families. */
+export type TypeRoot =
+  | 'BOOLEAN'
+  | 'TINYINT'
+  | 'SMALLINT'
+  | 'INT'
+  | 'BIGINT'
+  | 'FLOAT'
+  | 'DOUBLE'
+  | 'DECIMAL'
+  | 'CHAR'
+  | 'VARCHAR'
+  | 'BINARY'
+  | 'VARBINARY'
+  | 'DATE'
+  | 'TIME'
+  | 'TIMESTAMP'
+  | 'TIMESTAMP_LTZ'
+  | 'INTERVAL_DAY_TIME'
+  | 'INTERVAL_YEAR_MONTH'
+  | 'ARRAY'
+  | 'MAP'
+  | 'ROW'
+  | 'NULL'
+  | 'RAW';
+
+/** A resolved SQL type. `length` for strings and binaries, `precision`/`scale` for numbers and times. */
+export interface SqlType {
+  readonly root: TypeRoot;
+  readonly nullable: boolean;
+  readonly length?: number;
+  readonly precision?: number;
+  readonly scale?: number;
+  readonly element?: SqlType;
+  readonly key?: SqlType;
+  readonly value?: SqlType;
+  readonly fields?: readonly { readonly name: string; readonly type: SqlType }[];
+  /** Marks the event-time attribute of a table (Flink's `*ROWTIME*`). */
+  readonly rowtime?: boolean;
+  /** Marks a processing-time attribute from `PROCTIME()` (Flink's `*PROCTIME*`). */
+  readonly proctime?: boolean;
+}
+
+/** VARCHAR(2147483647), which Flink prints as STRING. */
+export const MAX_LENGTH = 2147483647;
+
+const t = (root: TypeRoot, rest: Partial<SqlType> = {}): SqlType =>
+  Object.freeze({ root, nullable: true, ...rest });
+
+/** Commonly used types, all nullable. */
+export const Types = {
+  BOOLEAN: t('BOOLEAN'),
+  INT: t('INT'),
+  BIGINT: t('BIGINT'),
+  DOUBLE: t('DOUBLE'),
+  STRING: t('VARCHAR', { length: MAX_LENGTH }),
+  DATE: t('DATE'),
+  TIME: t('TIME', { precision: 0 }),
+  NULL: t('NULL'),
+  RAW: t('RAW'),
+  INTERVAL_DAY_TIME: t('INTERVAL_DAY_TIME'),
+  INTERVAL_YEAR_MONTH: t('INTERVAL_YEAR_MONTH'),
+  timestamp: (precision = 3) => t('TIMESTAMP', { precision }),
+  timestampLtz: (precision = 3) => t('TIMESTAMP_LTZ', { precision }),
+  decimal: (precision: number, scale: number) => t('DECIMAL', { precision, scale }),
+  varchar: (length: number) => t('VARCHAR', { length }),
+} as const;
+
+export function withNullability(type: SqlType, nullable: boolean): SqlType {
+  return type.nullable === nullable ? type : Object.freeze({ ...type, nullable });
+}
+
+const INTEGERS: readonly TypeRoot[] = ['TINYINT', 'SMALLINT', 'INT', 'BIGINT'];
+export const isInteger = (type: SqlType) => INTEGERS.includes(type.root);
+export const isNumeric = (type: SqlType) =>
+  isInteger(type) || type.root === 'FLOAT' || type.root === 'DOUBLE' || type.root === 'DECIMAL';
+export const isString = (type: SqlType) => type.root === 'CHAR' || type.root === 'VARCHAR';
+export const isTimestamp = (type: SqlType) => type.root === 'TIMESTAMP' || type.root === 'TIMESTAMP_LTZ';
+export const isInterval = (type: SqlType) =>
+  type.root === 'INTERVAL_DAY_TIME' || type.root === 'INTERVAL_YEAR_MONTH';
+
+/** The type as Flink prints it: `BIGINT NOT NULL`, `STRING`, `DECIMAL(10, 2)`, `ROW<`a` INT>`. */
+export function formatType(type: SqlType): string {
+  return formatBare(type) + (type.nullable ? '' : ' NOT NULL');
+}
+
+function formatBare(type: SqlType): string {
+  switch (type.root) {
+    case 'VARCHAR':
+      return type.length === MAX_LENGTH ? 'STRING' : `VARCHAR(${type.length})`;
+    case 'CHAR':
+      return `CHAR(${type.length})`;
+    case 'BINARY':
+      return `BINARY(${type.length})`;
+    case 'VARBINARY':
+      return type.length === MAX_LENGTH ? 'BYTES' : `VARBINARY(${type.length})`;
+    case 'DECIMAL':
+      return `DECIMAL(${type.precision}, ${type.scale})`;
+    case 'TIMESTAMP':
+      return `TIMESTAMP(${type.precision})${type.rowtime ? ' *ROWTIME*' : ''}`;
+    case 'TIMESTAMP_LTZ':
+      return `TIMESTAMP_LTZ(${type.precision})${type.rowtime ? ' *ROWTIME*' : type.proctime ? ' *PROCTIME*' : ''}`;
+    case 'TIME':
+      return `TIME(${type.precision ?? 0})`;
+    case 'INTERVAL_DAY_TIME':
+      return 'INTERVAL SECOND(3)';
+    case 'INTERVAL_YEAR_MONTH':
+      return 'INTERVAL MONTH';
+    case 'ARRAY':
+      return `ARRAY<${formatType(type.element!)}>`;
+    case 'MAP':
+      return `MAP<${formatType(type.key!)}, ${formatType(type.value!)}>`;
+    case 'ROW':
+      return `ROW<${type.fields!.map((f) => `\`${f.name}\` ${formatType(f.type)}`).join(', ')}>`;
+    default:
+      return type.root;
+  }
+}
+
+/** Turns a type as written into a type, checking its parameters. */
+export function resolveType(syntax: TypeSyntax): SqlType {
+  const base = resolveBare(syntax);
+  return syntax.nullable ? base : withNullability(base, false);
+}
+
+function resolveBare(s: TypeSyntax): SqlType {
+  const [p0, p1] = s.params;
+  const bad = (what: string) => validationError(s.pos, `${what} in type ${s.name}`);
+  const precision = (min: number, max: number, fallback: number) => {
+    const p = p0 ?? fallback;
+    if (!Number.isInteger(p) || p < min || p > max)
+      throw bad(`precision must be between ${min} and ${max}, got ${p}`);
+    return p;
+  };
+  const length = (fallback: number) => {
+    const n = p0 ?? fallback;
+    if (!Number.isInteger(n) || n < 1) throw bad(`length must be at least 1, got ${n}`);
+    return n;
+  };
+  switch (s.name) {
+    case 'BOOLEAN':
+    case 'TINYINT':
+    case 'SMALLINT':
+    case 'BIGINT':
+    case 'FLOAT':
+    case 'DOUBLE':
+    case 'DATE':
+      return t(s.name);
+    case 'INT':
+    case 'INTEGER':
+      return t('INT');
+    case 'REAL':
+      return t('FLOAT');
+    case 'DECIMAL':
+    case 'DEC':
+    case 'NUMERIC': {
+      const p = precision(1, 38, 10);
+      const scale = p1 ?? 0;
+      if (!Number.isInteger(scale) || scale < 0 || scale > p)
+        throw bad(`scale must be between 0 and ${p}, got ${scale}`);
+      return t('DECIMAL', { precision: p, scale });
+    }
+    case 'STRING':
+      return Types.STRING;
+    case 'VARCHAR':
+      return t('VARCHAR', { length: length(1) });
+    case 'CHAR':
+    case 'CHARACTER':
+      return t('CHAR', { length: length(1) });
+    case 'BYTES':
+      return t('VARBINARY', { length: MAX_LENGTH });
+    case 'BINARY':
+      return t('BINARY', { length: length(1) });
+    case 'VARBINARY':
+      return t('VARBINARY', { length: length(1) });
+    case 'TIME':
+      return t('TIME', { precision: precision(0, 9, 0) });
+    case 'TIMESTAMP':
+      return t(s.withLocalTimeZone ? 'TIMESTAMP_LTZ' : 'TIMESTAMP', { precision: precision(0, 9, 6) });
+    case 'TIMESTAMP_LTZ':
+      return t('TIMESTAMP_LTZ', { precision: precision(0, 9, 6) });
+    case 'INTERVAL':
+      return s.intervalUnit === 'YEAR' || s.intervalUnit === 'MONTH'
+        ? Types.INTERVAL_YEAR_MONTH
+        : Types.INTERVAL_DAY_TIME;
+    case 'ARRAY':
+    case 'MULTISET':
+      if (s.args.length !== 1) throw bad('expected one element type, e.g. ARRAY<STRING>,');
+      return t('ARRAY', { element: resolveType(s.args[0]!.type) });
+    case 'MAP':
+      if (s.args.length !== 2) throw bad('expected a key and a value type, e.g. MAP<STRING, INT>,');
+      return t('MAP', { key: resolveType(s.args[0]!.type), value: resolveType(s.args[1]!.type) });
+    case 'ROW': {
+      const fields = s.args.map((a, i) => ({ name: a.name ?? `f${i}`, type: resolveType(a.type) }));
+      return t('ROW', { fields: Object.freeze(fields) });
+    }
+    case 'RAW':
+      return Types.RAW;
+    case 'NULL':
+      return Types.NULL;
+    default:
+      throw validationError(s.pos, `unknown type '${s.name}'`);
+  }
+}
+
+/** Whether a value of `from` can be stored in a column of `to` without a CAST (implicit widening). */
+export function isAssignable(from: SqlType, to: SqlType): boolean {
+  if (from.root === 'NULL') return true;
+  if (from.root === to.root) return true;
+  if (isNumeric(from) && isNumeric(to)) return numericRank(from) <= numericRank(to) || to.root === 'DECIMAL';
+  if (isString(from) && isString(to)) return true;
+  if (isTimestamp(from) && isTimestamp(to)) return true;
+  if (from.root === 'BINARY' && to.root === 'VARBINARY') return true;
+  return false;
+}
+
+/** Widening order of numeric types. */
+export function numericRank(type: SqlType): number {
+  return ['TINYINT', 'SMALLINT', 'INT', 'BIGINT', 'DECIMAL', 'FLOAT', 'DOUBLE'].indexOf(type.root);
+}
+
+/** The type both operands widen to in arithmetic and comparisons, or undefined if none. */
+export function commonType(a: SqlType, b: SqlType): SqlType | undefined {
+  const nullable = a.nullable || b.nullable;
+  if (a.root === 'NULL') return withNullability(b, true);
+  if (b.root === 'NULL') return withNullability(a, true);
+  if (isNumeric(a) && isNumeric(b)) {
+    if (a.root === 'DECIMAL' && b.root === 'DECIMAL') {
+      const scale = Math.max(a.scale!, b.scale!);
+      const digits = Math.max(a.precision! - a.scale!, b.precision! - b.scale!);
+      return t('DECIMAL', { precision: Math.min(38, digits + scale), scale, nullable });
+    }
+    if (a.root === 'DECIMAL' && isInteger(b)) return withNullability(a, nullable);
+    if (b.root === 'DECIMAL' && isInteger(a)) return withNullability(b, nullable);
+    return withNullability(numericRank(a) >= numericRank(b) ? a : b, nullable);
+  }
+  if (isString(a) && isString(b)) {
+    const length = Math.max(a.length ?? MAX_LENGTH, b.length ?? MAX_LENGTH);
+    return t('VARCHAR', { length, nullable });
+  }
+  if (isTimestamp(a) && isTimestamp(b))
+    return t(a.root, { precision: Math.max(a.precision ?? 3, b.precision ?? 3), nullable });
+  if (a.root === b.root) return withNullability({ ...a, rowtime: undefined, proctime: undefined }, nullable);
+  return undefined;
+}
+
+/** Types as strings in error messages. */
+export function typeForMessage(type: SqlType): string {
+  return formatType(type);
+}
+
+/** For errors that need a position but concern a whole statement. */
+export const NO_POS: SourcePos | undefined = undefined;

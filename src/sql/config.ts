@@ -1,0 +1,114 @@
+/**
+ * Session options set with `SET 'key' = 'value'`: the known keys (Flink's names), each with a
+ * validator that turns the text into a value or rejects it with the accepted form. An unknown
+ * key is an error listing the known ones, so a typo never silently does nothing.
+ */
+import type { SourcePos } from './parser/ast.js';
+import { validationError } from './errors.js';
+
+type Parser = (text: string) => unknown;
+
+const DURATION_UNITS: Record<string, number> = {
+  ms: 1,
+  milli: 1,
+  millis: 1,
+  millisecond: 1,
+  milliseconds: 1,
+  s: 1000,
+  sec: 1000,
+  secs: 1000,
+  second: 1000,
+  seconds: 1000,
+  min: 60_000,
+  mins: 60_000,
+  minute: 60_000,
+  minutes: 60_000,
+  h: 3_600_000,
+  hour: 3_600_000,
+  hours: 3_600_000,
+  d: 86_400_000,
+  day: 86_400_000,
+  days: 86_400_000,
+};
+
+/** `'10 s'`, `'1min'`, `'500 ms'`, `'1 h'`, or plain milliseconds, as Flink writes durations. */
+export function parseDuration(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  if (m === null) return undefined;
+  const unit = m[2]!.toLowerCase();
+  const factor = unit === '' ? 1 : DURATION_UNITS[unit];
+  return factor === undefined ? undefined : Math.round(Number(m[1]) * factor);
+}
+
+const duration: Parser = (text) =>
+  parseDuration(text) ?? fail("a duration such as '10 s', '1 min' or '500 ms'");
+const positiveInt: Parser = (text) =>
+  /^\s*\d+\s*$/.test(text) && Number(text) >= 1 ? Number(text) : fail('a whole number >= 1');
+const boolean: Parser = (text) =>
+  text.toLowerCase() === 'true' ? true : text.toLowerCase() === 'false' ? false : fail("'true' or 'false'");
+const oneOf =
+  (...values: string[]): Parser =>
+  (text) =>
+    values.includes(text.toLowerCase()) ? text.toLowerCase() : fail(values.map((v) => `'${v}'`).join(' or '));
+const anyText: Parser = (text) => text;
+
+class BadValue extends Error {}
+function fail(expected: string): never {
+  throw new BadValue(expected);
+}
+
+/** The keys `SET` accepts, with how each value is read. */
+export const CONFIG_OPTIONS: Readonly<Record<string, Parser>> = {
+  'parallelism.default': positiveInt,
+  'pipeline.max-parallelism': positiveInt,
+  'pipeline.name': anyText,
+  'execution.runtime-mode': oneOf('streaming', 'batch'),
+  'execution.checkpointing.interval': duration,
+  'execution.checkpointing.mode': oneOf('exactly_once', 'at_least_once'),
+  'state.backend.type': oneOf('heap', 'disk', 'hashmap', 'rocksdb'),
+  'table.exec.state.ttl': duration,
+  'table.exec.source.idle-timeout': duration,
+  'table.exec.mini-batch.enabled': boolean,
+  'table.local-time-zone': oneOf('utc'),
+  'table.dml-sync': boolean,
+  'sql-client.execution.result-mode': oneOf('table', 'changelog', 'tableau'),
+};
+
+/** The session's options: text as set, plus the parsed value for the planner and environment. */
+export class TableConfig {
+  private readonly values = new Map<string, { text: string; value: unknown }>();
+
+  /** Validates and stores an option; throws a one-line error for unknown keys and bad values. */
+  set(key: string, text: string, pos?: SourcePos): void {
+    const parse = CONFIG_OPTIONS[key];
+    if (parse === undefined)
+      throw validationError(
+        pos,
+        `unknown option '${key}'; known options: ${Object.keys(CONFIG_OPTIONS).join(', ')}`,
+      );
+    try {
+      this.values.set(key, { text, value: parse(text) });
+    } catch (error) {
+      if (!(error instanceof BadValue)) throw error;
+      throw validationError(pos, `invalid value '${text}' for '${key}'; expected ${error.message}`);
+    }
+  }
+
+  /** Forgets one option, or all of them. */
+  reset(key?: string, pos?: SourcePos): void {
+    if (key === undefined) this.values.clear();
+    else if (CONFIG_OPTIONS[key] === undefined) throw validationError(pos, `unknown option '${key}'`);
+    else this.values.delete(key);
+  }
+
+  get<T>(key: string): T | undefined {
+    return this.values.get(key)?.value as T | undefined;
+  }
+
+  /** The options set, as (key, value text) rows sorted by key. */
+  entries(): [string, string][] {
+    return [...this.values.entries()]
+      .map(([k, v]) => [k, v.text] as [string, string])
+      .sort(([a], [b]) => a.localeCompare(b));
+  }
+}

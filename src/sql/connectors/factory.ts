@@ -1,0 +1,68 @@
+/**
+ * The contract between SQL tables and connectors: a factory per `'connector' = '…'` value that
+ * declares its options (so `WITH (…)` is validated at CREATE TABLE, naming the bad option and
+ * the allowed ones) and turns a table into a DataStream source or a sink. Option keys may hold
+ * `#` for a column name, as in datagen's `fields.#.kind`.
+ */
+import type { DataStream, DataStreamSink } from '../../api/data-stream.js';
+import type { StreamExecutionEnvironment } from '../../api/environment.js';
+import type { SourcePos } from '../parser/ast.js';
+import type { CatalogColumn, CatalogTable } from '../catalog/catalog.js';
+import type { Row } from '../expressions/compiler.js';
+import type { ChangelogMode } from '../planner/changelog.js';
+
+/** One option a connector accepts. */
+export interface ConnectorOption {
+  /** The key; `#` stands for a physical column's name. */
+  readonly key: string;
+  readonly required?: boolean;
+  /** Checks a value; returns what is expected when it is wrong. */
+  readonly check?: (value: string) => string | undefined;
+}
+
+/** What a factory gets to build a source. */
+export interface SourceContext {
+  readonly env: StreamExecutionEnvironment;
+  readonly table: CatalogTable;
+  /** The columns the connector produces (the physical ones), in order. */
+  readonly columns: readonly CatalogColumn[];
+}
+
+/** What a factory gets to build a sink. */
+export interface SinkContext {
+  readonly table: CatalogTable;
+  readonly columns: readonly CatalogColumn[];
+  /** Where print-like sinks write; standard output when absent. */
+  readonly printTarget?: { write(text: string): unknown };
+}
+
+/** A connector usable from SQL. */
+export interface DynamicTableFactory {
+  /** The value of the `connector` option. */
+  readonly identifier: string;
+  readonly options: readonly ConnectorOption[];
+  /** Checks across options and the schema, after each option passed its own check. */
+  validate?(
+    table: CatalogTable,
+    columns: readonly CatalogColumn[],
+    optionPos: (key: string) => SourcePos | undefined,
+  ): void;
+  /** Reads the table as a stream of rows (plain objects keyed by column name). */
+  createSource?(context: SourceContext): DataStream<Row>;
+  /** Writes a stream of rows; rows of changelog streams arrive as {@link ChangelogRow}s. */
+  createSink?(context: SinkContext): (stream: DataStream<unknown>) => DataStreamSink<unknown>;
+  /** The changes the sink can take: insert-only sinks reject updating queries at planning time. */
+  readonly sinkChangelogMode?: ChangelogMode;
+}
+
+export const isPositiveInteger = (v: string) =>
+  /^\d+$/.test(v.trim()) && Number(v) >= 1 ? undefined : 'a whole number >= 1';
+export const isNonNegativeNumber = (v: string) =>
+  /^\d+(\.\d+)?$/.test(v.trim()) ? undefined : 'a number >= 0';
+export const isNumber = (v: string) =>
+  v.trim() !== '' && Number.isFinite(Number(v)) ? undefined : 'a number';
+export const isBoolean = (v: string) => (v === 'true' || v === 'false' ? undefined : "'true' or 'false'");
+export const isOneOf =
+  (...values: string[]) =>
+  (v: string) =>
+    values.includes(v) ? undefined : values.map((x) => `'${x}'`).join(' or ');

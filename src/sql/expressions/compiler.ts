@@ -1,0 +1,252 @@
+/**
+ * The expression compiler: typed expressions become one JavaScript function per operator,
+ * built once with `new Function` when the job is built, so rows are never interpreted. The
+ * generated code reads columns from the row object, keeps every intermediate value in a local
+ * variable (so `a + b` with a null `a` costs one comparison), and short-circuits AND, OR,
+ * CASE and COALESCE with SQL's three-valued logic: FALSE AND NULL is FALSE, TRUE OR NULL is
+ * TRUE, and anything else involving NULL is NULL.
+ */
+import { formatType, isString, type SqlType } from '../catalog/types.js';
+import { FUNCTIONS } from './functions.js';
+import type { Rex } from './rex.js';
+import { type Runtime, runtime } from './runtime.js';
+
+/** A row: a plain object keyed by column name. */
+export type Row = Record<string, unknown>;
+
+/** Computes one value from a row. */
+export type RowFunction = (row: Row) => unknown;
+
+/** A fused filter and projection: the output row, or undefined when the condition is not TRUE. */
+export type CalcFunction = (row: Row) => Row | undefined;
+
+/** Code generation state for one function. */
+class CodeBuilder {
+  private nextVar = 0;
+  readonly lines: string[] = [];
+  readonly constants: unknown[] = [];
+
+  fresh(): string {
+    return `v${this.nextVar++}`;
+  }
+
+  declarations(): string {
+    const names = Array.from({ length: this.nextVar }, (_, i) => `v${i}`);
+    return names.length === 0 ? '' : `let ${names.join(', ')};`;
+  }
+
+  /** A constant the code refers to by index, for values without a source form (regexes, buffers). */
+  constant(value: unknown): string {
+    this.constants.push(value);
+    return `c[${this.constants.length - 1}]`;
+  }
+
+  emit(line: string): void {
+    this.lines.push(line);
+  }
+
+  /** Compiles `rex` and returns the variable (or literal text) that holds its value. */
+  compile(rex: Rex): string {
+    switch (rex.kind) {
+      case 'field': {
+        const v = this.fresh();
+        this.emit(`${v} = row[${JSON.stringify(rex.name)}] ?? null;`);
+        return v;
+      }
+      case 'literal':
+        return this.literal(rex.value);
+      case 'call':
+        return this.call(rex);
+    }
+  }
+
+  private literal(value: unknown): string {
+    if (value === null || value === undefined) return 'null';
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+    if (typeof value === 'string') return JSON.stringify(value);
+    return this.constant(value);
+  }
+
+  private call(rex: Extract<Rex, { kind: 'call' }>): string {
+    const out = this.fresh();
+    switch (rex.op) {
+      case 'AND':
+      case 'OR': {
+        const [shortValue, other] = rex.op === 'AND' ? ['false', 'true'] : ['true', 'false'];
+        const left = this.compile(rex.args[0]!);
+        this.emit(`if (${left} === ${shortValue}) ${out} = ${shortValue}; else {`);
+        const right = this.compile(rex.args[1]!);
+        this.emit(
+          `${out} = ${right} === ${shortValue} ? ${shortValue} : (${left} === null || ${right} === null ? null : ${other}); }`,
+        );
+        return out;
+      }
+      case 'NOT': {
+        const a = this.compile(rex.args[0]!);
+        this.emit(`${out} = ${a} === null ? null : !${a};`);
+        return out;
+      }
+      case 'IS NULL':
+      case 'IS NOT NULL': {
+        const a = this.compile(rex.args[0]!);
+        this.emit(`${out} = ${a} ${rex.op === 'IS NULL' ? '===' : '!=='} null;`);
+        return out;
+      }
+      case 'IS TRUE':
+      case 'IS FALSE':
+      case 'IS NOT TRUE':
+      case 'IS NOT FALSE': {
+        const a = this.compile(rex.args[0]!);
+        const target = rex.op.endsWith('TRUE') ? 'true' : 'false';
+        this.emit(`${out} = ${a} ${rex.op.includes('NOT') ? '!==' : '==='} ${target};`);
+        return out;
+      }
+      case 'IS UNKNOWN':
+      case 'IS NOT UNKNOWN': {
+        const a = this.compile(rex.args[0]!);
+        this.emit(`${out} = ${a} ${rex.op === 'IS UNKNOWN' ? '===' : '!=='} null;`);
+        return out;
+      }
+      case 'IS DISTINCT FROM':
+      case 'IS NOT DISTINCT FROM': {
+        const a = this.compile(rex.args[0]!);
+        const b = this.compile(rex.args[1]!);
+        this.emit(`${out} = ${rex.op === 'IS DISTINCT FROM' ? '' : '!'}(${a} !== ${b});`);
+        return out;
+      }
+      case 'CASE': {
+        // args: cond1, value1, cond2, value2, …, else
+        const n = (rex.args.length - 1) / 2;
+        for (let i = 0; i < n; i++) {
+          const cond = this.compile(rex.args[2 * i]!);
+          this.emit(`if (${cond} === true) {`);
+          this.emit(`${out} = ${this.compile(rex.args[2 * i + 1]!)};`);
+          this.emit('} else {');
+        }
+        this.emit(`${out} = ${this.compile(rex.args[rex.args.length - 1]!)};`);
+        this.emit('}'.repeat(n));
+        return out;
+      }
+      case 'COALESCE': {
+        this.emit(`${out} = null;`);
+        for (const arg of rex.args) {
+          this.emit(`if (${out} === null) {`);
+          this.emit(`${out} = ${this.compile(arg)};`);
+          this.emit('}');
+        }
+        return out;
+      }
+      case 'IN': {
+        // NULL when the operand is NULL, or when nothing matched and the list holds a NULL.
+        const operand = this.compile(rex.args[0]!);
+        this.emit(`if (${operand} === null) ${out} = null; else { ${out} = false;`);
+        for (const item of rex.args.slice(1)) {
+          const v = this.compile(item);
+          this.emit(
+            `if (${out} !== true) { if (${v} === null) ${out} = null; else if (${v} === ${operand}) ${out} = true; }`,
+          );
+        }
+        this.emit('}');
+        return out;
+      }
+      case 'LIKE': {
+        const [value, pattern, escapeChar] = rex.args;
+        const v = this.compile(value!);
+        if (pattern!.kind === 'literal' && (escapeChar === undefined || escapeChar.kind === 'literal')) {
+          if (pattern!.value === null) return 'null';
+          const regex = this.constant(
+            runtime.likeRegex(pattern!.value as string, escapeChar?.value as string | undefined),
+          );
+          this.emit(`${out} = ${v} === null ? null : ${regex}.test(${v});`);
+          return out;
+        }
+        const p = this.compile(pattern!);
+        const e = escapeChar === undefined ? 'undefined' : this.compile(escapeChar);
+        this.emit(`${out} = ${v} === null || ${p} === null ? null : rt.like(${v}, ${p}, ${e});`);
+        return out;
+      }
+      case 'CAST':
+      case 'TRY_CAST': {
+        const [operand] = rex.args;
+        const a = this.compile(operand!);
+        const expr = castExpression(a, operand!.type, rex.type, rex.op === 'TRY_CAST', this);
+        this.emit(`${out} = ${a} === null ? null : ${expr};`);
+        return out;
+      }
+      case 'FIELD': {
+        const value = this.compile(rex.args[0]!);
+        const name = JSON.stringify((rex.args[1] as { value: string }).value);
+        this.emit(`${out} = ${value} === null ? null : (${value}[${name}] ?? null);`);
+        return out;
+      }
+      case 'CURRENT_TIMESTAMP':
+        this.emit(`${out} = Date.now();`);
+        return out;
+      default: {
+        const fn = FUNCTIONS[rex.op];
+        if (fn === undefined) throw new Error(`no code generator for ${rex.op}`);
+        const args = rex.args.map((a) => this.compile(a));
+        const strict = fn.strict !== false;
+        const body = fn.emit(args, rex);
+        const nullCheck = args.filter((a) => a !== 'null' && /^v\d+$/.test(a)).map((a) => `${a} === null`);
+        if (strict && args.includes('null')) this.emit(`${out} = null;`);
+        else if (strict && nullCheck.length > 0)
+          this.emit(`${out} = ${nullCheck.join(' || ')} ? null : ${body};`);
+        else this.emit(`${out} = ${body};`);
+        return out;
+      }
+    }
+  }
+}
+
+/** Inline code for the cheap casts; the rest go through `rt.cast`. */
+function castExpression(value: string, from: SqlType, to: SqlType, safe: boolean, code: CodeBuilder): string {
+  if (from.root === to.root && to.root !== 'DECIMAL' && to.root !== 'CHAR' && to.root !== 'VARCHAR')
+    return value;
+  if (isString(from) && isString(to) && (to.length === undefined || to.length >= (from.length ?? 0)))
+    return value;
+  if (
+    (from.root === 'INT' || from.root === 'BIGINT' || from.root === 'SMALLINT' || from.root === 'TINYINT') &&
+    (to.root === 'BIGINT' || to.root === 'INT' || to.root === 'DOUBLE' || to.root === 'FLOAT')
+  )
+    return value;
+  return `rt.cast(${value}, ${code.constant(from)}, ${code.constant(to)}, ${safe})`;
+}
+
+function build<F>(code: CodeBuilder, body: string): F {
+  const source = `"use strict"; return function compiled(row) { ${code.declarations()} ${code.lines.join('\n')} ${body} };`;
+  // Built once per operator when the job is built; `rt` and `c` are the only free variables.
+  const factory = new Function('rt', 'c', source) as (rt: Runtime, c: unknown[]) => F;
+  return factory(runtime, code.constants);
+}
+
+/** Compiles one expression into a function of the row. */
+export function compileExpression(rex: Rex): RowFunction {
+  const code = new CodeBuilder();
+  const result = code.compile(rex);
+  return build<RowFunction>(code, `return ${result};`);
+}
+
+/**
+ * Compiles a filter and a projection into one function: undefined unless the condition is
+ * TRUE, otherwise a new row with the projected columns.
+ */
+export function compileCalc(
+  projection: readonly { name: string; rex: Rex }[],
+  condition?: Rex,
+): CalcFunction {
+  const code = new CodeBuilder();
+  if (condition !== undefined) {
+    const cond = code.compile(condition);
+    code.emit(`if (${cond} !== true) return undefined;`);
+  }
+  const fields = projection.map(({ name, rex }) => `${JSON.stringify(name)}: ${code.compile(rex)}`);
+  return build<CalcFunction>(code, `return { ${fields.join(', ')} };`);
+}
+
+/** The source of a compiled expression, for tests and debugging. */
+export function expressionSource(rex: Rex): string {
+  const code = new CodeBuilder();
+  const result = code.compile(rex);
+  return `${code.declarations()}\n${code.lines.join('\n')}\nreturn ${result}; // ${formatType(rex.type)}`;
+}

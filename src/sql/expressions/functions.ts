@@ -1,0 +1,320 @@
+/**
+ * The built-in scalar functions and operators: for each, how to type a call (checking its
+ * arguments) and the JavaScript that computes it. Strict functions (the default) are null when
+ * any argument is null; the compiler checks that once, so `emit` sees non-null values only.
+ * Logic, CASE, COALESCE and the IS tests are not strict and live in the compiler.
+ */
+import type { SourcePos } from '../parser/ast.js';
+import { validationError } from '../errors.js';
+import {
+  commonType,
+  formatType,
+  isInteger,
+  isInterval,
+  isNumeric,
+  isString,
+  isTimestamp,
+  type SqlType,
+  Types,
+  withNullability,
+} from '../catalog/types.js';
+import type { CallRex, Rex } from './rex.js';
+
+/** One built-in function. */
+export interface ScalarFunctionDef {
+  /** Result type for these arguments; throws a validation error naming the function otherwise. */
+  type(args: readonly Rex[], pos: SourcePos | undefined): SqlType;
+  /** JavaScript for the result, given the arguments' JavaScript (non-null for strict functions). */
+  emit(args: readonly string[], call: CallRex): string;
+  /** Null if any argument is null. Default true. */
+  strict?: boolean;
+}
+
+const nullableIfAny = (type: SqlType, args: readonly Rex[]) =>
+  withNullability(type, type.nullable || args.some((a) => a.type.nullable));
+
+function mismatch(name: string, args: readonly Rex[], pos: SourcePos | undefined, expected: string): Error {
+  return validationError(
+    pos,
+    `cannot apply ${name} to (${args.map((a) => formatType(a.type)).join(', ')}); expected ${expected}`,
+  );
+}
+
+function arity(name: string, args: readonly Rex[], pos: SourcePos | undefined, min: number, max = min): void {
+  if (args.length < min || args.length > max) {
+    const expected = min === max ? `${min}` : `${min} to ${max}`;
+    throw validationError(pos, `${name} takes ${expected} arguments, got ${args.length}`);
+  }
+}
+
+const INTEGER_DECIMAL_PRECISION: Record<string, number> = { TINYINT: 3, SMALLINT: 5, INT: 10, BIGINT: 19 };
+
+/** An exact numeric type as DECIMAL(p, s), for the DECIMAL result rules. */
+function asDecimal(type: SqlType): { p: number; s: number } {
+  if (type.root === 'DECIMAL') return { p: type.precision!, s: type.scale! };
+  return { p: INTEGER_DECIMAL_PRECISION[type.root] ?? 19, s: 0 };
+}
+
+/** The result type of `+ - * / %` on two numbers, following Flink's DECIMAL rules. */
+export function arithmeticType(op: string, a: SqlType, b: SqlType): SqlType | undefined {
+  if (!isNumeric(a) || !isNumeric(b)) return undefined;
+  const nullable = a.nullable || b.nullable;
+  if (a.root === 'DOUBLE' || b.root === 'DOUBLE' || a.root === 'FLOAT' || b.root === 'FLOAT')
+    return withNullability(a.root === 'FLOAT' && b.root === 'FLOAT' ? a : Types.DOUBLE, nullable);
+  if (a.root === 'DECIMAL' || b.root === 'DECIMAL') {
+    const x = asDecimal(a);
+    const y = asDecimal(b);
+    let p: number;
+    let s: number;
+    if (op === '*') {
+      p = x.p + y.p;
+      s = x.s + y.s;
+    } else if (op === '/') {
+      s = Math.max(6, x.s + y.p + 1);
+      p = x.p - x.s + y.s + s;
+    } else if (op === '%') {
+      s = Math.max(x.s, y.s);
+      p = Math.min(x.p - x.s, y.p - y.s) + s;
+    } else {
+      s = Math.max(x.s, y.s);
+      p = Math.max(x.p - x.s, y.p - y.s) + s + 1;
+    }
+    if (p > 38) {
+      s = Math.max(Math.min(s, 6), s - (p - 38));
+      p = 38;
+    }
+    return withNullability(Types.decimal(p, s), nullable);
+  }
+  return commonType(a, b);
+}
+
+function arithmetic(op: '+' | '-' | '*' | '/' | '%'): ScalarFunctionDef {
+  return {
+    type(args, pos) {
+      const [a, b] = args as [Rex, Rex];
+      if (op === '+' || op === '-') {
+        if (isTimestamp(a.type) && isInterval(b.type)) return nullableIfAny(a.type, args);
+        if (op === '+' && isInterval(a.type) && isTimestamp(b.type)) return nullableIfAny(b.type, args);
+        if (isInterval(a.type) && a.type.root === b.type.root) return nullableIfAny(a.type, args);
+      }
+      const result = arithmeticType(op, a.type, b.type);
+      if (result === undefined)
+        throw mismatch(`'${op}'`, args, pos, 'numbers, or a timestamp and an interval');
+      return result;
+    },
+    emit([a, b], c) {
+      const [x, y] = c.args as [Rex, Rex];
+      if (isTimestamp(x.type) || isTimestamp(y.type)) {
+        const [ts, iv, ivType] = isTimestamp(x.type) ? [a, b, y.type] : [b, a, x.type];
+        const sign = op === '-' ? '-' : '';
+        return ivType.root === 'INTERVAL_YEAR_MONTH'
+          ? `rt.addMonths(${ts}, ${sign}${iv})`
+          : `(${ts} ${op} ${iv})`;
+      }
+      if (op === '/' && isInteger(c.type)) return `rt.idiv(${a}, ${b})`;
+      if (op === '%') return `rt.mod(${a}, ${b})`;
+      const raw = `(${a} ${op} ${b})`;
+      return c.type.root === 'DECIMAL' ? `rt.round(${raw}, ${c.type.scale})` : raw;
+    },
+  };
+}
+
+function comparable(a: SqlType, b: SqlType): boolean {
+  if (a.root === 'NULL' || b.root === 'NULL') return true;
+  if (isNumeric(a) && isNumeric(b)) return true;
+  if (isString(a) && isString(b)) return true;
+  if (isTimestamp(a) && isTimestamp(b)) return true;
+  return a.root === b.root;
+}
+
+function comparison(op: string, js: string): ScalarFunctionDef {
+  return {
+    type(args, pos) {
+      const [a, b] = args as [Rex, Rex];
+      if (!comparable(a.type, b.type)) throw mismatch(`'${op}'`, args, pos, 'two values of comparable types');
+      return nullableIfAny(Types.BOOLEAN, args);
+    },
+    emit: ([a, b]) => `(${a} ${js} ${b})`,
+  };
+}
+
+function stringFn(
+  name: string,
+  min: number,
+  max: number,
+  result: SqlType,
+  emit: ScalarFunctionDef['emit'],
+  argCheck: (i: number, t: SqlType) => boolean = (_i, t) => isString(t),
+): ScalarFunctionDef {
+  return {
+    type(args, pos) {
+      arity(name, args, pos, min, max);
+      args.forEach((a, i) => {
+        if (a.type.root !== 'NULL' && !argCheck(i, a.type))
+          throw mismatch(name, args, pos, 'string arguments');
+      });
+      return nullableIfAny(result, args);
+    },
+    emit,
+  };
+}
+
+const stringThenInts = (i: number, t: SqlType) => (i === 0 ? isString(t) : isInteger(t));
+
+/** Built-in functions by upper-case name. */
+export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
+  '+': arithmetic('+'),
+  '-': arithmetic('-'),
+  '*': arithmetic('*'),
+  '/': arithmetic('/'),
+  '%': arithmetic('%'),
+  MOD: {
+    type(args, pos) {
+      arity('MOD', args, pos, 2);
+      if (!args.every((a) => isNumeric(a.type) || a.type.root === 'NULL'))
+        throw mismatch('MOD', args, pos, 'numbers');
+      return arithmeticType('%', args[0]!.type, args[1]!.type) ?? Types.INT;
+    },
+    emit: ([a, b]) => `rt.mod(${a}, ${b})`,
+  },
+  NEGATE: {
+    type(args, pos) {
+      const t = args[0]!.type;
+      if (!isNumeric(t) && !isInterval(t)) throw mismatch("unary '-'", args, pos, 'a number or an interval');
+      return t;
+    },
+    emit: ([a]) => `(-${a})`,
+  },
+  '=': comparison('=', '==='),
+  '<>': comparison('<>', '!=='),
+  '<': comparison('<', '<'),
+  '<=': comparison('<=', '<='),
+  '>': comparison('>', '>'),
+  '>=': comparison('>=', '>='),
+  '||': stringFn('||', 2, 2, Types.STRING, ([a, b]) => `(${a} + ${b})`),
+  CONCAT: stringFn(
+    'CONCAT',
+    1,
+    254,
+    Types.STRING,
+    (args) => `(${args.join(' + ')})`,
+    () => true,
+  ),
+  UPPER: stringFn('UPPER', 1, 1, Types.STRING, ([a]) => `${a}.toUpperCase()`),
+  LOWER: stringFn('LOWER', 1, 1, Types.STRING, ([a]) => `${a}.toLowerCase()`),
+  CHAR_LENGTH: stringFn('CHAR_LENGTH', 1, 1, Types.INT, ([a]) => `${a}.length`),
+  CHARACTER_LENGTH: stringFn('CHARACTER_LENGTH', 1, 1, Types.INT, ([a]) => `${a}.length`),
+  SUBSTRING: stringFn(
+    'SUBSTRING',
+    2,
+    3,
+    Types.STRING,
+    (args) => `rt.substring(${args.join(', ')})`,
+    stringThenInts,
+  ),
+  SUBSTR: stringFn(
+    'SUBSTR',
+    2,
+    3,
+    Types.STRING,
+    (args) => `rt.substring(${args.join(', ')})`,
+    stringThenInts,
+  ),
+  TRIM: stringFn('TRIM', 3, 3, Types.STRING, ([m, c, s]) => `rt.trim(${m}, ${c}, ${s})`),
+  POSITION: stringFn('POSITION', 2, 2, Types.INT, ([a, b]) => `rt.position(${a}, ${b})`),
+  SPLIT_INDEX: stringFn(
+    'SPLIT_INDEX',
+    3,
+    3,
+    withNullability(Types.STRING, true),
+    (args) => `rt.splitIndex(${args.join(', ')})`,
+    (i, t) => (i < 2 ? isString(t) : isInteger(t)),
+  ),
+  REGEXP_EXTRACT: stringFn(
+    'REGEXP_EXTRACT',
+    2,
+    3,
+    withNullability(Types.STRING, true),
+    (args) => `rt.regexpExtract(${args.join(', ')})`,
+    (i, t) => (i < 2 ? isString(t) : isInteger(t)),
+  ),
+  ABS: {
+    type(args, pos) {
+      arity('ABS', args, pos, 1);
+      if (!isNumeric(args[0]!.type)) throw mismatch('ABS', args, pos, 'a number');
+      return args[0]!.type;
+    },
+    emit: ([a]) => `Math.abs(${a})`,
+  },
+  FLOOR: {
+    type(args, pos) {
+      arity('FLOOR', args, pos, 1, 2);
+      const t = args[0]!.type;
+      if (args.length === 2 ? !isTimestamp(t) : !isNumeric(t))
+        throw mismatch('FLOOR', args, pos, 'a number, or a timestamp TO a unit');
+      return args.length === 2 || !(t.root === 'DECIMAL') ? t : Types.decimal(t.precision!, 0);
+    },
+    emit: (args, c) =>
+      args.length === 2
+        ? `rt.floorTime(${args[0]}, ${args[1]})`
+        : `Math.floor(${args[0]})` + (c.type.root === 'DECIMAL' ? '' : ''),
+  },
+  CEIL: {
+    type(args, pos) {
+      arity('CEIL', args, pos, 1);
+      if (!isNumeric(args[0]!.type)) throw mismatch('CEIL', args, pos, 'a number');
+      return args[0]!.type;
+    },
+    emit: ([a]) => `Math.ceil(${a})`,
+  },
+  TO_TIMESTAMP_LTZ: {
+    type(args, pos) {
+      arity('TO_TIMESTAMP_LTZ', args, pos, 1, 2);
+      if (!isNumeric(args[0]!.type) || (args[1] !== undefined && !isInteger(args[1].type)))
+        throw mismatch('TO_TIMESTAMP_LTZ', args, pos, '(epoch number, precision 0 or 3)');
+      const precision = args[1]?.kind === 'literal' ? Number(args[1].value) : 3;
+      if (precision !== 0 && precision !== 3)
+        throw validationError(
+          pos,
+          `TO_TIMESTAMP_LTZ precision must be 0 (seconds) or 3 (milliseconds), got ${precision}`,
+        );
+      return nullableIfAny(Types.timestampLtz(3), args);
+    },
+    emit: (args, c) => {
+      const precision = c.args[1]?.kind === 'literal' ? Number(c.args[1].value) : 3;
+      return precision === 0 ? `(${args[0]} * 1000)` : `${args[0]}`;
+    },
+  },
+  DATE_FORMAT: {
+    type(args, pos) {
+      arity('DATE_FORMAT', args, pos, 2);
+      const t = args[0]!.type;
+      if (!(isTimestamp(t) || isString(t)) || !isString(args[1]!.type))
+        throw mismatch('DATE_FORMAT', args, pos, '(TIMESTAMP or STRING, format STRING)');
+      return nullableIfAny(isString(t) ? withNullability(Types.STRING, true) : Types.STRING, args);
+    },
+    emit: ([a, f], c) =>
+      isString(c.args[0]!.type) ? `rt.dateFormatString(${a}, ${f})` : `rt.dateFormat(${a}, ${f})`,
+  },
+  EXTRACT: {
+    type(args, pos) {
+      const t = args[1]?.type;
+      if (t === undefined || !(isTimestamp(t) || t.root === 'DATE'))
+        throw mismatch('EXTRACT', args, pos, '(unit FROM a timestamp)');
+      return nullableIfAny(Types.BIGINT, args);
+    },
+    emit: ([u, v], c) => `rt.extract(${u}, ${c.args[1]!.type.root === 'DATE' ? `${v} * 86400000` : v})`,
+  },
+};
+
+for (const unit of ['YEAR', 'QUARTER', 'MONTH', 'WEEK', 'HOUR', 'MINUTE', 'SECOND']) {
+  FUNCTIONS[unit] = {
+    type(args, pos) {
+      arity(unit, args, pos, 1);
+      if (!isTimestamp(args[0]!.type) && args[0]!.type.root !== 'DATE')
+        throw mismatch(unit, args, pos, 'a timestamp');
+      return nullableIfAny(Types.BIGINT, args);
+    },
+    emit: ([v], c) => `rt.extract('${unit}', ${c.args[0]!.type.root === 'DATE' ? `${v} * 86400000` : v})`,
+  };
+}

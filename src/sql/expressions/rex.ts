@@ -1,0 +1,93 @@
+/**
+ * Typed expressions: what the typer makes of the syntax tree and what the compiler turns into
+ * JavaScript. Every node carries its SQL type; column references are by the name of the column
+ * in the input row, because rows are plain objects keyed by column name.
+ */
+import type { SourcePos } from '../parser/ast.js';
+import type { SqlType } from '../catalog/types.js';
+
+/** A column of the input row. */
+export interface FieldRex {
+  readonly kind: 'field';
+  readonly name: string;
+  readonly type: SqlType;
+}
+/** A constant, already in its run-time representation (see `catalog/types.ts`). */
+export interface LiteralRex {
+  readonly kind: 'literal';
+  readonly value: unknown;
+  readonly type: SqlType;
+}
+/**
+ * An operator or function application. `op` is the upper-case SQL name (`+`, `AND`, `CASE`,
+ * `CAST`, `UPPER`…); the function registry knows how to type and compile each.
+ */
+export interface CallRex {
+  readonly kind: 'call';
+  readonly op: string;
+  readonly args: readonly Rex[];
+  readonly type: SqlType;
+  readonly pos?: SourcePos;
+}
+
+export type Rex = FieldRex | LiteralRex | CallRex;
+
+export const field = (name: string, type: SqlType): FieldRex => Object.freeze({ kind: 'field', name, type });
+export const literal = (value: unknown, type: SqlType): LiteralRex =>
+  Object.freeze({ kind: 'literal', value, type });
+export const call = (op: string, args: readonly Rex[], type: SqlType, pos?: SourcePos): CallRex =>
+  Object.freeze({ kind: 'call', op, args: Object.freeze([...args]), type, pos });
+
+/** The names of the input columns an expression reads. */
+export function fieldsOf(rex: Rex, into = new Set<string>()): Set<string> {
+  if (rex.kind === 'field') into.add(rex.name);
+  else if (rex.kind === 'call') for (const a of rex.args) fieldsOf(a, into);
+  return into;
+}
+
+/** Replaces column references, e.g. to inline one projection into another. */
+export function substitute(rex: Rex, replace: (f: FieldRex) => Rex): Rex {
+  if (rex.kind === 'field') return replace(rex);
+  if (rex.kind === 'literal') return rex;
+  return call(
+    rex.op,
+    rex.args.map((a) => substitute(a, replace)),
+    rex.type,
+    rex.pos,
+  );
+}
+
+/** SQL-like text of an expression, for EXPLAIN: `+(price, 1)` style as Flink prints. */
+export function formatRex(rex: Rex): string {
+  switch (rex.kind) {
+    case 'field':
+      return rex.name;
+    case 'literal':
+      return formatLiteral(rex);
+    case 'call':
+      if (rex.op === 'CAST') return `CAST(${formatRex(rex.args[0]!)} AS ${formatTypeShort(rex.type)})`;
+      return `${rex.op}(${rex.args.map(formatRex).join(', ')})`;
+  }
+}
+
+function formatLiteral(rex: LiteralRex): string {
+  if (rex.value === null) return 'null';
+  if (typeof rex.value === 'string') return `'${rex.value.replaceAll("'", "''")}'`;
+  if (rex.type.root === 'INTERVAL_DAY_TIME') return `${rex.value}:INTERVAL SECOND`;
+  if (rex.type.root === 'INTERVAL_YEAR_MONTH') return `${rex.value}:INTERVAL MONTH`;
+  return String(rex.value);
+}
+
+function formatTypeShort(type: SqlType): string {
+  switch (type.root) {
+    case 'VARCHAR':
+      return type.length === 2147483647 ? 'STRING' : `VARCHAR(${type.length})`;
+    case 'DECIMAL':
+      return `DECIMAL(${type.precision}, ${type.scale})`;
+    case 'TIMESTAMP':
+    case 'TIMESTAMP_LTZ':
+      return `${type.root}(${type.precision})`;
+    default:
+      return type.root;
+  }
+}

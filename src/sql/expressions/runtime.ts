@@ -1,0 +1,288 @@
+/**
+ * Helpers that compiled expressions call for what is too long to inline: casts, LIKE,
+ * date formatting, string functions with SQL's 1-based positions. Compiled code receives this
+ * object once, when the function is built; each helper takes non-null arguments (the
+ * compiled code checks for null first), except where it says otherwise.
+ */
+import { ErrorCodes, userError } from '../../types/errors.js';
+import { MAX_LENGTH, type SqlType } from '../catalog/types.js';
+
+const DAY_MS = 86_400_000;
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, '0');
+}
+
+/** `2024-01-02 03:04:05.678` for epoch millis, with `precision` fraction digits (0–3 kept). */
+export function formatTimestamp(ms: number, precision = 3): string {
+  const d = new Date(ms);
+  const base = `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+  if (precision <= 0) return base;
+  return `${base}.${pad(d.getUTCMilliseconds(), 3).padEnd(precision, '0').slice(0, precision)}`;
+}
+
+export function formatDate(days: number): string {
+  return formatTimestamp(days * DAY_MS).slice(0, 10);
+}
+
+export function formatTime(ms: number): string {
+  return formatTimestamp(ms, 0).slice(11);
+}
+
+/** Parses `YYYY-MM-DD[ HH:mm:ss[.fff]]` (also with `T`) as UTC epoch millis, or null. */
+export function parseTimestamp(text: string): number | null {
+  const m =
+    /^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,9}))?)?)?\s*$/.exec(
+      text,
+    );
+  if (m === null) return null;
+  const millis = m[7] === undefined ? 0 : Number(m[7].padEnd(3, '0').slice(0, 3));
+  return Date.UTC(
+    Number(m[1]),
+    Number(m[2]) - 1,
+    Number(m[3]),
+    Number(m[4] ?? 0),
+    Number(m[5] ?? 0),
+    Number(m[6] ?? 0),
+    millis,
+  );
+}
+
+/** A value as Flink prints it in results and `CAST(… AS STRING)`. */
+export function formatValue(value: unknown, type: SqlType): string {
+  if (value === null || value === undefined) return 'NULL';
+  switch (type.root) {
+    case 'BOOLEAN':
+      return value ? 'TRUE' : 'FALSE';
+    case 'TIMESTAMP':
+    case 'TIMESTAMP_LTZ':
+      return formatTimestamp(value as number, type.precision ?? 3);
+    case 'DATE':
+      return formatDate(value as number);
+    case 'TIME':
+      return formatTime(value as number);
+    case 'DECIMAL':
+      return (value as number).toFixed(type.scale ?? 0);
+    case 'FLOAT':
+    case 'DOUBLE': {
+      const n = value as number;
+      return Number.isInteger(n) && Math.abs(n) < 1e15 ? n.toFixed(1) : String(n);
+    }
+    case 'ARRAY':
+      return `[${(value as unknown[]).map((v) => formatValue(v, type.element!)).join(', ')}]`;
+    case 'ROW':
+      return `(${type.fields!.map((f) => formatValue((value as Record<string, unknown>)[f.name], f.type)).join(', ')})`;
+    default:
+      return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  }
+}
+
+function castFailed(value: unknown, type: string): never {
+  throw userError(
+    ErrorCodes.MALFORMED_RECORD,
+    `CAST of '${String(value)}' to ${type} failed; use TRY_CAST to get NULL for values that do not convert`,
+  );
+}
+
+/** The helper object compiled expressions receive as `rt`. */
+export const runtime = {
+  formatValue,
+  /** Rounds to `scale` decimal digits, half away from zero as DECIMAL does. */
+  round(value: number, scale: number): number {
+    const f = 10 ** scale;
+    return (Math.sign(value) * Math.round(Math.abs(value) * f + Number.EPSILON)) / f;
+  },
+  /** Integer division truncating toward zero, as for INT / INT. Division by zero fails. */
+  idiv(a: number, b: number): number {
+    if (b === 0)
+      throw userError(
+        ErrorCodes.USER_FUNCTION,
+        'division by zero in an integer division; guard it with CASE or NULLIF',
+      );
+    return Math.trunc(a / b);
+  },
+  mod(a: number, b: number): number {
+    if (b === 0) throw userError(ErrorCodes.USER_FUNCTION, 'MOD by zero; guard it with CASE or NULLIF');
+    return a % b;
+  },
+  /** SQL LIKE with `%` and `_`; the compiled code caches the regex for a constant pattern. */
+  likeRegex(pattern: string, escapeChar?: string): RegExp {
+    let source = '';
+    for (let i = 0; i < pattern.length; i++) {
+      const c = pattern[i]!;
+      if (escapeChar !== undefined && c === escapeChar && i + 1 < pattern.length) {
+        source += pattern[++i]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      } else if (c === '%') source += '[\\s\\S]*';
+      else if (c === '_') source += '[\\s\\S]';
+      else source += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    }
+    return new RegExp(`^${source}$`);
+  },
+  like(value: string, pattern: string, escapeChar?: string): boolean {
+    return runtime.likeRegex(pattern, escapeChar).test(value);
+  },
+  /** SUBSTRING(s FROM start [FOR length]) with 1-based start, as in SQL. */
+  substring(s: string, start: number, length?: number): string {
+    const from = start > 0 ? start - 1 : 0;
+    const end = length === undefined ? s.length : start - 1 + length;
+    return end <= from ? '' : s.slice(from, Math.max(from, end));
+  },
+  trim(mode: string, chars: string, s: string): string {
+    const set = new Set(chars);
+    let start = 0;
+    let end = s.length;
+    if (mode !== 'TRAILING') while (start < end && set.has(s[start]!)) start++;
+    if (mode !== 'LEADING') while (end > start && set.has(s[end - 1]!)) end--;
+    return s.slice(start, end);
+  },
+  /** SPLIT_INDEX(s, delimiter, index): the 0-based piece, or null past the end. */
+  splitIndex(s: string, delimiter: string, index: number): string | null {
+    if (index < 0) return null;
+    const parts = s.split(delimiter);
+    return index < parts.length ? parts[index]! : null;
+  },
+  /** REGEXP_EXTRACT(s, regex, group): the group of the first match, or null. */
+  regexpExtract(s: string, regex: string, group = 0): string | null {
+    let compiled = regexCache.get(regex);
+    if (compiled === undefined) {
+      compiled = new RegExp(regex);
+      regexCache.set(regex, compiled);
+    }
+    const m = compiled.exec(s);
+    return m === null ? null : (m[group] ?? null);
+  },
+  position(needle: string, haystack: string): number {
+    return haystack.indexOf(needle) + 1;
+  },
+  /** DATE_FORMAT with Java pattern letters: yyyy MM dd HH mm ss SSS. */
+  dateFormat(ms: number, pattern: string): string {
+    const d = new Date(ms);
+    return pattern.replace(/yyyy|yy|MM|dd|HH|mm|ss|SSS/g, (token) => {
+      switch (token) {
+        case 'yyyy':
+          return pad(d.getUTCFullYear(), 4);
+        case 'yy':
+          return pad(d.getUTCFullYear() % 100);
+        case 'MM':
+          return pad(d.getUTCMonth() + 1);
+        case 'dd':
+          return pad(d.getUTCDate());
+        case 'HH':
+          return pad(d.getUTCHours());
+        case 'mm':
+          return pad(d.getUTCMinutes());
+        case 'ss':
+          return pad(d.getUTCSeconds());
+        default:
+          return pad(d.getUTCMilliseconds(), 3);
+      }
+    });
+  },
+  /** DATE_FORMAT on a string timestamp. */
+  dateFormatString(s: string, pattern: string): string | null {
+    const ms = parseTimestamp(s);
+    return ms === null ? null : runtime.dateFormat(ms, pattern);
+  },
+  addMonths(ms: number, months: number): number {
+    const d = new Date(ms);
+    const target = new Date(ms);
+    target.setUTCDate(1);
+    target.setUTCMonth(d.getUTCMonth() + months);
+    const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+    target.setUTCDate(Math.min(d.getUTCDate(), lastDay));
+    return target.getTime();
+  },
+  extract(unit: string, ms: number): number {
+    const d = new Date(ms);
+    switch (unit) {
+      case 'YEAR':
+        return d.getUTCFullYear();
+      case 'QUARTER':
+        return Math.floor(d.getUTCMonth() / 3) + 1;
+      case 'MONTH':
+        return d.getUTCMonth() + 1;
+      case 'DAY':
+        return d.getUTCDate();
+      case 'HOUR':
+        return d.getUTCHours();
+      case 'MINUTE':
+        return d.getUTCMinutes();
+      case 'SECOND':
+        return d.getUTCSeconds();
+      case 'MILLISECOND':
+        return d.getUTCMilliseconds();
+      default: {
+        const start = Date.UTC(d.getUTCFullYear(), 0, 1);
+        return Math.floor((ms - start) / (7 * DAY_MS)) + 1;
+      }
+    }
+  },
+  floorTime(ms: number, unit: string): number {
+    const d = new Date(ms);
+    switch (unit) {
+      case 'YEAR':
+        return Date.UTC(d.getUTCFullYear(), 0, 1);
+      case 'MONTH':
+        return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+      default: {
+        const size =
+          { DAY: DAY_MS, HOUR: 3_600_000, MINUTE: 60_000, SECOND: 1000, MILLISECOND: 1 }[unit] ?? 1;
+        return Math.floor(ms / size) * size;
+      }
+    }
+  },
+  /** CAST between types; `safe` (TRY_CAST) gives null where CAST fails. */
+  cast(value: unknown, from: SqlType, to: SqlType, safe: boolean): unknown {
+    const fail = () => (safe ? null : castFailed(value, to.root));
+    switch (to.root) {
+      case 'VARCHAR':
+      case 'CHAR': {
+        const text = typeof value === 'string' ? value : formatValue(value, from);
+        return to.length !== undefined && to.length !== MAX_LENGTH ? text.slice(0, to.length) : text;
+      }
+      case 'BOOLEAN':
+        if (typeof value === 'boolean') return value;
+        if (typeof value === 'number') return value !== 0;
+        if (typeof value === 'string') {
+          const v = value.trim().toLowerCase();
+          if (v === 'true') return true;
+          if (v === 'false') return false;
+        }
+        return fail();
+      case 'TINYINT':
+      case 'SMALLINT':
+      case 'INT':
+      case 'BIGINT': {
+        const n = typeof value === 'string' ? Number(value.trim()) : Number(value);
+        if (!Number.isFinite(n) || (typeof value === 'string' && value.trim() === '')) return fail();
+        return Math.trunc(n);
+      }
+      case 'FLOAT':
+      case 'DOUBLE':
+      case 'DECIMAL': {
+        const n = typeof value === 'string' ? Number(value.trim()) : Number(value);
+        if (Number.isNaN(n) || (typeof value === 'string' && value.trim() === '')) return fail();
+        return to.root === 'DECIMAL' ? runtime.round(n, to.scale ?? 0) : n;
+      }
+      case 'TIMESTAMP':
+      case 'TIMESTAMP_LTZ':
+        if (typeof value === 'number') return from.root === 'DATE' ? value * DAY_MS : value;
+        if (typeof value === 'string') return parseTimestamp(value) ?? fail();
+        return fail();
+      case 'DATE':
+        if (typeof value === 'number') return from.root === 'DATE' ? value : Math.floor(value / DAY_MS);
+        if (typeof value === 'string') {
+          const ms = parseTimestamp(value);
+          return ms === null ? fail() : Math.floor(ms / DAY_MS);
+        }
+        return fail();
+      default:
+        return value;
+    }
+  },
+};
+
+const regexCache = new Map<string, RegExp>();
+
+/** The type of {@link runtime}. */
+export type Runtime = typeof runtime;

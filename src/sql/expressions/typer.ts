@@ -1,0 +1,409 @@
+/**
+ * The expression typer: resolves the names in a syntax-tree expression against the columns in
+ * scope, checks operand types, and produces a typed expression ({@link Rex}). Type errors point
+ * at the expression: `SQL error at line 1, column 8: cannot apply '+' to (STRING, INT) …`.
+ */
+import type { Expr, IntervalLiteral, SourcePos, TypedLiteral } from '../parser/ast.js';
+import { unsupported, validationError } from '../errors.js';
+import {
+  commonType,
+  formatType,
+  isNumeric,
+  isString,
+  MAX_LENGTH,
+  resolveType,
+  type SqlType,
+  Types,
+  withNullability,
+} from '../catalog/types.js';
+import { parseTimestamp } from './runtime.js';
+import { FUNCTIONS } from './functions.js';
+import { call, literal, type Rex } from './rex.js';
+
+/** What names mean where an expression is typed. */
+export interface Scope {
+  /** The column (or ROW field) a possibly qualified name refers to; throws naming the candidates. */
+  resolve(path: readonly string[], pos: SourcePos): Rex;
+}
+
+/** Aggregate function names: typed by the planner's aggregate support, not here. */
+export const AGGREGATES = new Set([
+  'COUNT',
+  'SUM',
+  'MIN',
+  'MAX',
+  'AVG',
+  'FIRST_VALUE',
+  'LAST_VALUE',
+  'LISTAGG',
+  'COLLECT',
+]);
+
+/** Types an expression in a scope. */
+export function typeExpression(expr: Expr, scope: Scope): Rex {
+  return new Typer(scope).type(expr);
+}
+
+/** Checks that an expression is a condition (BOOLEAN), as WHERE and ON need. */
+export function typeCondition(expr: Expr, scope: Scope, clause: string): Rex {
+  const rex = typeExpression(expr, scope);
+  if (rex.type.root !== 'BOOLEAN' && rex.type.root !== 'NULL')
+    throw validationError(expr.pos, `${clause} needs a BOOLEAN condition, got ${formatType(rex.type)}`);
+  return rex;
+}
+
+const BOOL_NOT_NULL = withNullability(Types.BOOLEAN, false);
+
+class Typer {
+  constructor(private readonly scope: Scope) {}
+
+  type(e: Expr): Rex {
+    switch (e.kind) {
+      case 'literal':
+        return this.literal(e.type, e.value, e.text);
+      case 'interval':
+        return intervalLiteral(e);
+      case 'typedLiteral':
+        return typedLiteral(e);
+      case 'column':
+        return this.scope.resolve(e.path, e.pos);
+      case 'star':
+        throw validationError(e.pos, "'*' is only allowed in the select list and in COUNT(*)");
+      case 'symbol':
+        return literal(e.name, withNullability(Types.STRING, false));
+      case 'unary': {
+        const operand = this.type(e.operand);
+        if (e.op === '+') return operand;
+        if (e.op === 'NOT') return call('NOT', [this.boolean(operand, e.pos, 'NOT')], operand.type, e.pos);
+        return this.apply('NEGATE', [operand], e.pos);
+      }
+      case 'binary': {
+        const left = this.type(e.left);
+        const right = this.type(e.right);
+        if (e.op === 'AND' || e.op === 'OR') {
+          const args = [this.boolean(left, e.left.pos, e.op), this.boolean(right, e.right.pos, e.op)];
+          return call(
+            e.op,
+            args,
+            withNullability(Types.BOOLEAN, left.type.nullable || right.type.nullable),
+            e.pos,
+          );
+        }
+        return this.apply(e.op, [left, right], e.pos);
+      }
+      case 'is': {
+        const operand = this.type(e.operand);
+        if (e.test !== 'NULL') this.boolean(operand, e.pos, `IS ${e.test}`);
+        return call(`IS ${e.negated ? 'NOT ' : ''}${e.test}`, [operand], BOOL_NOT_NULL, e.pos);
+      }
+      case 'isDistinctFrom': {
+        const args = [this.type(e.left), this.type(e.right)];
+        this.apply('=', args, e.pos);
+        return call(e.negated ? 'IS NOT DISTINCT FROM' : 'IS DISTINCT FROM', args, BOOL_NOT_NULL, e.pos);
+      }
+      case 'between': {
+        const operand = this.type(e.operand);
+        const low = this.type(e.low);
+        const high = this.type(e.high);
+        if (e.negated) {
+          const below = this.apply('<', [operand, low], e.pos);
+          const above = this.apply('>', [operand, high], e.pos);
+          return call(
+            'OR',
+            [below, above],
+            withNullability(Types.BOOLEAN, below.type.nullable || above.type.nullable),
+            e.pos,
+          );
+        }
+        const ge = this.apply('>=', [operand, low], e.pos);
+        const le = this.apply('<=', [operand, high], e.pos);
+        return call(
+          'AND',
+          [ge, le],
+          withNullability(Types.BOOLEAN, ge.type.nullable || le.type.nullable),
+          e.pos,
+        );
+      }
+      case 'like': {
+        if (e.similar) throw unsupported(e.pos, 'SIMILAR TO', 'use LIKE or REGEXP');
+        const args = [this.type(e.operand), this.type(e.pattern)];
+        if (e.escape !== undefined) args.push(this.type(e.escape));
+        for (const a of args)
+          if (!isString(a.type) && a.type.root !== 'NULL')
+            throw validationError(e.pos, `LIKE needs strings, got ${formatType(a.type)}`);
+        const like = call(
+          'LIKE',
+          args,
+          withNullability(
+            Types.BOOLEAN,
+            args.some((a) => a.type.nullable),
+          ),
+          e.pos,
+        );
+        return e.negated ? call('NOT', [like], like.type, e.pos) : like;
+      }
+      case 'inList': {
+        const operand = this.type(e.operand);
+        const list = e.list.map((item) => this.type(item));
+        for (const item of list) this.apply('=', [operand, item], item.type === undefined ? e.pos : e.pos);
+        const nullable = operand.type.nullable || list.some((i) => i.type.nullable);
+        const test = call('IN', [operand, ...list], withNullability(Types.BOOLEAN, nullable), e.pos);
+        return e.negated ? call('NOT', [test], test.type, e.pos) : test;
+      }
+      case 'inQuery':
+        throw unsupported(e.pos, 'IN (subquery)', 'this version plans projections and filters only');
+      case 'exists':
+        throw unsupported(e.pos, 'EXISTS', 'this version plans projections and filters only');
+      case 'subquery':
+        throw unsupported(e.pos, 'a scalar subquery', 'this version plans projections and filters only');
+      case 'row':
+        throw unsupported(e.pos, 'a ROW constructor');
+      case 'case':
+        return this.caseExpression(e);
+      case 'cast': {
+        const operand = this.type(e.operand);
+        const target = resolveType(e.type);
+        if (!castable(operand.type, target))
+          throw validationError(e.pos, `cannot CAST ${formatType(operand.type)} to ${formatType(target)}`);
+        const nullable = operand.type.nullable || e.safe;
+        return call(e.safe ? 'TRY_CAST' : 'CAST', [operand], withNullability(target, nullable), e.pos);
+      }
+      case 'call':
+        return this.call(e);
+    }
+  }
+
+  private literal(type: string, value: unknown, text: string): Rex {
+    switch (type) {
+      case 'number': {
+        if (/[eE]/.test(text)) return literal(value, withNullability(Types.DOUBLE, false));
+        if (text.includes('.')) {
+          const [whole = '', fraction = ''] = text.split('.');
+          const digits = whole.replace(/^0+/, '').length + fraction.length;
+          return literal(value, withNullability(Types.decimal(Math.max(digits, 1), fraction.length), false));
+        }
+        const n = value as number;
+        const root =
+          n <= 2147483647
+            ? Types.INT
+            : n <= Number.MAX_SAFE_INTEGER
+              ? Types.BIGINT
+              : Types.decimal(text.length, 0);
+        return literal(value, withNullability(root, false));
+      }
+      case 'string': {
+        const s = value as string;
+        return literal(
+          s,
+          Object.freeze({ root: 'CHAR', nullable: false, length: Math.max(1, s.length) }) as SqlType,
+        );
+      }
+      case 'boolean':
+        return literal(value, BOOL_NOT_NULL);
+      case 'binary':
+        return literal(
+          Buffer.from(String(value), 'hex'),
+          withNullability({ root: 'VARBINARY', nullable: false, length: MAX_LENGTH }, false),
+        );
+      default:
+        return literal(null, Types.NULL);
+    }
+  }
+
+  private boolean(rex: Rex, pos: SourcePos, op: string): Rex {
+    if (rex.type.root !== 'BOOLEAN' && rex.type.root !== 'NULL')
+      throw validationError(pos, `${op} needs BOOLEAN operands, got ${formatType(rex.type)}`);
+    return rex;
+  }
+
+  private apply(name: string, args: Rex[], pos: SourcePos | undefined): Rex {
+    const fn = FUNCTIONS[name]!;
+    return call(name, args, fn.type(args, pos), pos);
+  }
+
+  private caseExpression(e: Extract<Expr, { kind: 'case' }>): Rex {
+    const operand = e.operand === undefined ? undefined : this.type(e.operand);
+    const args: Rex[] = [];
+    const results: Rex[] = [];
+    for (const { when, then } of e.whens) {
+      const w = this.type(when);
+      args.push(
+        operand === undefined ? this.boolean(w, when.pos, 'WHEN') : this.apply('=', [operand, w], when.pos),
+      );
+      const t = this.type(then);
+      results.push(t);
+      args.push(t);
+    }
+    const otherwise = e.otherwise === undefined ? literal(null, Types.NULL) : this.type(e.otherwise);
+    results.push(otherwise);
+    args.push(otherwise);
+    return call('CASE', args, this.common(results, e.pos, 'CASE branches'), e.pos);
+  }
+
+  private common(items: readonly Rex[], pos: SourcePos, what: string): SqlType {
+    let type: SqlType = items[0]!.type;
+    for (const item of items.slice(1)) {
+      const next = commonType(type, item.type);
+      if (next === undefined)
+        throw validationError(
+          pos,
+          `${what} have incompatible types ${formatType(type)} and ${formatType(item.type)}`,
+        );
+      type = next;
+    }
+    if (type.root === 'CHAR') type = Object.freeze({ ...type, root: 'VARCHAR' }) as SqlType;
+    return type;
+  }
+
+  private call(e: Extract<Expr, { kind: 'call' }>): Rex {
+    const name = e.name;
+    if (e.over !== undefined)
+      throw unsupported(
+        e.pos,
+        `${name}(…) OVER`,
+        'OVER aggregations and ROW_NUMBER are planned in a later version',
+      );
+    if (AGGREGATES.has(name))
+      throw unsupported(
+        e.pos,
+        `aggregate function ${name} here`,
+        'GROUP BY aggregation is planned in a later version',
+      );
+    if (e.distinct || e.filter !== undefined)
+      throw validationError(e.pos, `DISTINCT and FILTER apply only to aggregate functions, not ${name}`);
+    if (
+      name === 'TUMBLE' ||
+      name === 'HOP' ||
+      name === 'SESSION' ||
+      name.endsWith('_START') ||
+      name.endsWith('_END')
+    )
+      throw unsupported(
+        e.pos,
+        `group window function ${name}`,
+        "use windowing table functions: FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '10' SECOND))",
+      );
+    const args = e.args.map((a) => this.type(a));
+    switch (name) {
+      case 'COALESCE': {
+        if (args.length === 0) throw validationError(e.pos, 'COALESCE needs at least one argument');
+        const type = this.common(args, e.pos, 'COALESCE arguments');
+        return call(
+          'COALESCE',
+          args,
+          withNullability(
+            type,
+            args.every((a) => a.type.nullable),
+          ),
+          e.pos,
+        );
+      }
+      case 'IF': {
+        if (args.length !== 3)
+          throw validationError(e.pos, `IF takes 3 arguments (condition, then, else), got ${args.length}`);
+        this.boolean(args[0]!, e.pos, 'IF');
+        return call('CASE', args, this.common(args.slice(1), e.pos, 'IF branches'), e.pos);
+      }
+      case 'NULLIF': {
+        if (args.length !== 2) throw validationError(e.pos, `NULLIF takes 2 arguments, got ${args.length}`);
+        const eq = this.apply('=', args, e.pos);
+        return call(
+          'CASE',
+          [eq, literal(null, Types.NULL), args[0]!],
+          withNullability(args[0]!.type, true),
+          e.pos,
+        );
+      }
+      case 'CURRENT_TIMESTAMP':
+      case 'LOCALTIMESTAMP':
+      case 'NOW':
+        return call('CURRENT_TIMESTAMP', [], withNullability(Types.timestampLtz(3), false), e.pos);
+      case 'PROCTIME':
+        return call(
+          'CURRENT_TIMESTAMP',
+          [],
+          Object.freeze({ ...Types.timestampLtz(3), nullable: false, proctime: true }),
+          e.pos,
+        );
+    }
+    const fn = FUNCTIONS[name];
+    if (fn === undefined)
+      throw validationError(
+        e.pos,
+        `unknown function ${name}; built-in functions are listed by SHOW FUNCTIONS`,
+      );
+    return call(name, args, fn.type(args, e.pos), e.pos);
+  }
+}
+
+function castable(from: SqlType, to: SqlType): boolean {
+  if (from.root === 'NULL' || from.root === to.root) return true;
+  const scalar = (t: SqlType) => isNumeric(t) || isString(t) || t.root === 'BOOLEAN';
+  const temporal = (t: SqlType) =>
+    t.root === 'TIMESTAMP' || t.root === 'TIMESTAMP_LTZ' || t.root === 'DATE' || t.root === 'TIME';
+  if (isString(to)) return from.root !== 'RAW';
+  if (scalar(from) && scalar(to)) return true;
+  if (temporal(to)) return temporal(from) || isString(from) || (isNumeric(from) && to.root !== 'DATE');
+  if (isNumeric(to) && temporal(from)) return true;
+  return false;
+}
+
+const DAY_TIME_MS: Record<string, number> = {
+  DAY: 86_400_000,
+  HOUR: 3_600_000,
+  MINUTE: 60_000,
+  SECOND: 1000,
+  MILLISECOND: 1,
+  WEEK: 7 * 86_400_000,
+};
+
+/** `INTERVAL '1:30' HOUR TO MINUTE` → 5 400 000 ms; `INTERVAL '1-2' YEAR TO MONTH` → 14 months. */
+export function intervalLiteral(e: IntervalLiteral): Rex {
+  const sign = e.negative ? -1 : 1;
+  const text = e.text.trim();
+  const bad = () =>
+    validationError(e.pos, `invalid interval '${e.text}' for ${e.unit}${e.toUnit ? ` TO ${e.toUnit}` : ''}`);
+  if (e.unit === 'YEAR' || e.unit === 'MONTH' || e.unit === 'QUARTER') {
+    let months: number;
+    if (e.toUnit === 'MONTH') {
+      const m = /^(-?\d+)-(\d+)$/.exec(text);
+      if (m === null) throw bad();
+      months = Number(m[1]) * 12 + Math.sign(Number(m[1]) || 1) * Number(m[2]);
+    } else {
+      if (!/^-?\d+$/.test(text)) throw bad();
+      months = Number(text) * (e.unit === 'YEAR' ? 12 : e.unit === 'QUARTER' ? 3 : 1);
+    }
+    return literal(sign * months, withNullability(Types.INTERVAL_YEAR_MONTH, false));
+  }
+  let ms: number;
+  if (e.toUnit === undefined) {
+    if (!/^-?\d+(\.\d+)?$/.test(text)) throw bad();
+    ms = Number(text) * DAY_TIME_MS[e.unit]!;
+  } else {
+    // Fields from unit down to toUnit, e.g. DAY TO SECOND: 'd hh:mm:ss[.fff]'.
+    const parts = text.split(/[ :]/).map(Number);
+    const units = ['DAY', 'HOUR', 'MINUTE', 'SECOND'];
+    const from = units.indexOf(e.unit);
+    const to = units.indexOf(e.toUnit);
+    if (from < 0 || to < from || parts.length !== to - from + 1 || parts.some((p) => Number.isNaN(p)))
+      throw bad();
+    ms = parts.reduce((sum, p, i) => sum + p * DAY_TIME_MS[units[from + i]!]!, 0);
+  }
+  return literal(sign * Math.round(ms), withNullability(Types.INTERVAL_DAY_TIME, false));
+}
+
+function typedLiteral(e: TypedLiteral): Rex {
+  const bad = () => validationError(e.pos, `invalid ${e.type} literal '${e.text}'`);
+  if (e.type === 'TIME') {
+    const m = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$/.exec(e.text.trim());
+    if (m === null) throw bad();
+    const ms =
+      ((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3] ?? 0)) * 1000 +
+      Number((m[4] ?? '0').padEnd(3, '0'));
+    return literal(ms, withNullability(Types.TIME, false));
+  }
+  const ms = parseTimestamp(e.text);
+  if (ms === null || (e.type === 'DATE' && !/^\s*\d{4}-\d{1,2}-\d{1,2}\s*$/.test(e.text))) throw bad();
+  if (e.type === 'DATE') return literal(Math.floor(ms / 86_400_000), withNullability(Types.DATE, false));
+  return literal(ms, withNullability(Types.timestamp(3), false));
+}

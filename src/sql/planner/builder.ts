@@ -1,0 +1,250 @@
+/**
+ * Builds the logical plan of a query from its syntax tree: resolves tables, views and CTEs,
+ * expands a table's computed columns and watermark above its scan, and types every
+ * expression. This version plans projections and filters; every other construct is rejected
+ * here by name (`GROUP BY is not supported yet`), which is where later operators plug in.
+ */
+import type { Expr, FromItem, Query, QueryBody, Select, SourcePos } from '../parser/ast.js';
+import { unsupported, validationError } from '../errors.js';
+import type { Catalog, CatalogTable } from '../catalog/catalog.js';
+import { commonType, formatType, withNullability } from '../catalog/types.js';
+import { compileExpression } from '../expressions/compiler.js';
+import { field, fieldsOf, type Rex } from '../expressions/rex.js';
+import { AGGREGATES, typeCondition, typeExpression } from '../expressions/typer.js';
+import {
+  filter,
+  type LogicalNode,
+  type PlanColumn,
+  project,
+  scan,
+  values,
+  watermarkAssigner,
+} from './logical.js';
+import { ColumnScope, type ScopeColumn, scopeOf } from './scope.js';
+
+const LATER = 'this version plans projections and filters; it comes with the streaming operators';
+
+/** A plan and the columns it exposes to the enclosing query, with their qualifiers. */
+interface Relation {
+  readonly plan: LogicalNode;
+  readonly scope: ScopeColumn[];
+}
+
+/** Builds logical plans against a catalog. */
+export class PlanBuilder {
+  constructor(
+    private readonly catalog: Catalog,
+    /** Common table expressions in scope, innermost last. */
+    private readonly ctes: ReadonlyMap<string, Query> = new Map(),
+  ) {}
+
+  /** The plan of a query. */
+  query(q: Query): LogicalNode {
+    let builder: PlanBuilder = this;
+    if (q.with.length > 0) {
+      const ctes = new Map(this.ctes);
+      for (const cte of q.with) {
+        if (cte.columns.length > 0)
+          throw unsupported(q.pos, 'column lists on WITH queries', 'alias the columns in the query');
+        ctes.set(cte.name, cte.query);
+      }
+      builder = new PlanBuilder(this.catalog, ctes);
+    }
+    if (q.orderBy.length > 0) throw unsupported(q.orderBy[0]!.pos, 'ORDER BY', LATER);
+    if (q.limit !== undefined || q.offset !== undefined)
+      throw unsupported((q.limit ?? q.offset)!.pos, 'LIMIT and OFFSET', LATER);
+    return builder.body(q.body);
+  }
+
+  private body(body: QueryBody): LogicalNode {
+    switch (body.kind) {
+      case 'query':
+        return this.query(body);
+      case 'select':
+        return this.select(body);
+      case 'values':
+        return this.values(body.rows, body.pos);
+      case 'setOp':
+        throw unsupported(body.pos, `${body.op}${body.all ? ' ALL' : ''}`, LATER);
+    }
+  }
+
+  private values(rows: readonly (readonly Expr[])[], pos: SourcePos): LogicalNode {
+    const empty = new ColumnScope([]);
+    const typed = rows.map((row) => row.map((e) => typeExpression(e, empty)));
+    const width = typed[0]!.length;
+    const columns: PlanColumn[] = [];
+    for (let i = 0; i < width; i++) {
+      let type = typed[0]![i]!.type;
+      for (const row of typed) {
+        if (row.length !== width)
+          throw validationError(pos, `VALUES rows have different lengths (${width} and ${row.length})`);
+        const next = commonType(type, row[i]!.type);
+        if (next === undefined)
+          throw validationError(
+            pos,
+            `VALUES column ${i + 1} mixes ${formatType(type)} and ${formatType(row[i]!.type)}`,
+          );
+        type = next;
+      }
+      if (type.root === 'CHAR') type = Object.freeze({ ...type, root: 'VARCHAR' });
+      columns.push({ name: `EXPR$${i}`, type });
+    }
+    // Constant expressions (CAST(NULL AS STRING), -1, 'a' || 'b') are folded now.
+    const constant = (rex: Rex, at: SourcePos) => {
+      if (rex.kind === 'literal') return rex.value;
+      if (fieldsOf(rex).size > 0) throw unsupported(at, 'column references in VALUES');
+      return compileExpression(rex)({});
+    };
+    return values(
+      typed.map((row) => row.map((r) => constant(r, pos))),
+      columns,
+    );
+  }
+
+  private select(s: Select): LogicalNode {
+    if (s.distinct) throw unsupported(s.pos, 'SELECT DISTINCT', LATER);
+    if (s.groupBy.length > 0) throw unsupported(s.groupBy[0]!.pos, 'GROUP BY', LATER);
+    if (s.having !== undefined) throw unsupported(s.having.pos, 'HAVING', LATER);
+    if (s.windows.length > 0) throw unsupported(s.pos, 'the WINDOW clause', LATER);
+    const input: Relation = s.from === undefined ? { plan: values([[]], []), scope: [] } : this.from(s.from);
+    const scope = new ColumnScope(input.scope);
+    let plan = input.plan;
+    if (s.where !== undefined) {
+      checkNoAggregate(s.where, 'WHERE');
+      plan = filter(plan, typeCondition(s.where, scope, 'WHERE'));
+    }
+    const projections: { name: string; rex: Rex }[] = [];
+    const used = new Set<string>();
+    const add = (name: string, rex: Rex) => {
+      let unique = name;
+      for (let i = 0; used.has(unique); i++) unique = `${name}${i}`;
+      used.add(unique);
+      projections.push({ name: unique, rex });
+    };
+    s.items.forEach((item, index) => {
+      if (item.expr.kind === 'star') {
+        const qualifier = item.expr.qualifier;
+        const columns = input.scope.filter(
+          (c) => qualifier.length === 0 || c.qualifier === qualifier.join('.'),
+        );
+        if (columns.length === 0)
+          throw validationError(item.pos, `'${qualifier.join('.')}.*' matches no table in FROM`);
+        for (const c of columns) add(c.name, field(c.internal, c.type));
+        return;
+      }
+      checkNoAggregate(item.expr, 'the select list');
+      const rex = typeExpression(item.expr, scope);
+      add(item.alias ?? defaultName(item.expr, index), rex);
+    });
+    return project(plan, projections);
+  }
+
+  private from(item: FromItem): Relation {
+    switch (item.kind) {
+      case 'tableRef': {
+        if (item.systemTimeAsOf !== undefined)
+          throw unsupported(item.pos, 'FOR SYSTEM_TIME AS OF (temporal join)', LATER);
+        const qualifier = item.alias ?? item.name[item.name.length - 1]!;
+        const plan = this.named(item.name, item.pos);
+        return { plan, scope: renamed(scopeOf(plan.columns, qualifier), item.columnAliases, item.pos) };
+      }
+      case 'subqueryRef': {
+        const plan = this.query(item.query);
+        return { plan, scope: renamed(scopeOf(plan.columns, item.alias), item.columnAliases, item.pos) };
+      }
+      case 'tvf':
+        throw unsupported(item.pos, `the windowing table function ${item.name}`, LATER);
+      case 'join':
+        throw unsupported(
+          item.pos,
+          item.joinType === 'comma' ? 'a join (FROM a, b)' : `${item.joinType} JOIN`,
+          LATER,
+        );
+    }
+  }
+
+  /** A table, view or CTE by name. */
+  private named(path: readonly string[], pos: SourcePos): LogicalNode {
+    if (path.length === 1 && this.ctes.has(path[0]!))
+      return new PlanBuilder(this.catalog, new Map()).query(this.ctes.get(path[0]!)!);
+    const object = this.catalog.lookup(path, pos);
+    if (object.kind === 'view') {
+      if (object.plan !== undefined) return object.plan as LogicalNode;
+      const plan = new PlanBuilder(this.catalog).query(object.query);
+      if (object.columnNames.length === 0) return plan;
+      return project(
+        plan,
+        plan.columns.map((c, i) => ({ name: object.columnNames[i]!, rex: field(c.name, c.type) })),
+      );
+    }
+    return tablePlan(object);
+  }
+}
+
+/** Scan, then computed columns, then the watermark: how a table enters a plan. */
+export function tablePlan(table: CatalogTable): LogicalNode {
+  const physical = table.columns.filter((c) => c.computed === undefined);
+  let plan: LogicalNode = scan(
+    table,
+    physical.map((c) => ({ name: c.name, type: withoutTimeAttribute(c.type) })),
+  );
+  if (physical.length !== table.columns.length) {
+    plan = project(
+      plan,
+      table.columns.map((c) => ({
+        name: c.name,
+        rex: c.computed?.rex ?? field(c.name, withoutTimeAttribute(c.type)),
+      })),
+    );
+  }
+  if (table.watermark !== undefined) {
+    plan = watermarkAssigner(plan, table.watermark.column, table.watermark.rex);
+    // The rowtime column carries the *ROWTIME* marker from here on.
+    plan = Object.freeze({ ...plan, columns: table.columns.map((c) => ({ name: c.name, type: c.type })) });
+  }
+  return plan;
+}
+
+function withoutTimeAttribute(type: PlanColumn['type']): PlanColumn['type'] {
+  return type.rowtime || type.proctime
+    ? withNullability({ ...type, rowtime: undefined, proctime: undefined }, type.nullable)
+    : type;
+}
+
+function renamed(scope: ScopeColumn[], aliases: readonly string[], pos: SourcePos): ScopeColumn[] {
+  if (aliases.length === 0) return scope;
+  if (aliases.length !== scope.length)
+    throw validationError(pos, `${aliases.length} column aliases given for ${scope.length} columns`);
+  return scope.map((c, i) => ({ ...c, name: aliases[i]! }));
+}
+
+/** Calcite's names for unnamed select items: the column's name, or EXPR$n. */
+function defaultName(expr: Expr, index: number): string {
+  if (expr.kind === 'column') return expr.path[expr.path.length - 1]!;
+  return `EXPR$${index}`;
+}
+
+function checkNoAggregate(expr: Expr, clause: string): void {
+  const visit = (e: unknown): void => {
+    if (e === null || typeof e !== 'object') return;
+    const node = e as { kind?: string; name?: string; over?: unknown; pos?: SourcePos };
+    if (node.kind === 'call' && node.over !== undefined)
+      throw unsupported(node.pos, `${node.name}(…) OVER`, LATER);
+    if (node.kind === 'call' && AGGREGATES.has(node.name!)) {
+      if (clause === 'WHERE')
+        throw validationError(
+          node.pos,
+          `aggregate function ${node.name} is not allowed in WHERE; use HAVING`,
+        );
+      throw unsupported(node.pos, `aggregate function ${node.name}`, LATER);
+    }
+    for (const value of Object.values(node)) if (typeof value === 'object') visit(value);
+  };
+  visit(expr);
+}
+
+/** The output columns of a query, for CREATE VIEW and DESCRIBE. */
+export function columnsOf(plan: LogicalNode): readonly PlanColumn[] {
+  return plan.columns;
+}

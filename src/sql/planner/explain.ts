@@ -1,0 +1,83 @@
+/**
+ * EXPLAIN output in Flink's layout: the logical plan as built from the statement, the plan
+ * after the rewrite rules, and the physical plan with each node's changelog mode, as indented
+ * trees (`+- ` before each child). Expressions print as `op(args)` with column names.
+ */
+import { DEFAULT_CATALOG, DEFAULT_DATABASE } from '../catalog/catalog.js';
+import { formatRex } from '../expressions/rex.js';
+import { formatChangelogMode } from './changelog.js';
+import { inputsOf, type LogicalNode, type LogicalVisitor, visitLogical } from './logical.js';
+import type { PhysicalNode } from './physical.js';
+
+const tableName = (name: string) => `[[${DEFAULT_CATALOG}, ${DEFAULT_DATABASE}, ${name}]]`;
+
+const projection = (p: { name: string; rex: Parameters<typeof formatRex>[0] }) => {
+  const text = formatRex(p.rex);
+  return text === p.name ? text : `${text} AS ${p.name}`;
+};
+
+const LOGICAL_LINE: LogicalVisitor<string> = {
+  scan: (n) =>
+    `LogicalTableScan(table=${tableName(n.table.name)}, fields=[${n.columns.map((c) => c.name).join(', ')}])`,
+  values: (n) =>
+    `LogicalValues(tuples=[${n.rows.map((r) => `{ ${r.map((v) => JSON.stringify(v)).join(', ')} }`).join(', ')}])`,
+  project: (n) => `LogicalProject(${n.projections.map((p) => `${p.name}=[${formatRex(p.rex)}]`).join(', ')})`,
+  filter: (n) => `LogicalFilter(condition=[${formatRex(n.condition)}])`,
+  watermarkAssigner: (n) =>
+    `LogicalWatermarkAssigner(rowtime=[${n.rowtime}], watermark=[${formatRex(n.rex)}])`,
+  sink: (n) =>
+    `LogicalSink(table=[${DEFAULT_CATALOG}.${DEFAULT_DATABASE}.${n.table.name}], fields=[${n.columns.map((c) => c.name).join(', ')}])`,
+};
+
+function tree<N>(
+  node: N,
+  line: (n: N) => string,
+  children: (n: N) => readonly N[],
+  prefix = '',
+  out: string[] = [],
+): string[] {
+  out.push(`${prefix}${line(node)}`);
+  const childPrefix = prefix === '' ? '+- ' : `   ${prefix}`;
+  for (const child of children(node)) tree(child, line, children, childPrefix, out);
+  return out;
+}
+
+/** The logical plan as an indented tree. */
+export function explainLogical(plan: LogicalNode): string {
+  return tree(plan, (n) => visitLogical(n, LOGICAL_LINE), inputsOf).join('\n');
+}
+
+function physicalLine(n: PhysicalNode): string {
+  const mode = `changelogMode=[${formatChangelogMode(n.changelogMode)}]`;
+  switch (n.kind) {
+    case 'sourceScan':
+      return `TableSourceScan(table=${tableName(n.table.name)}, fields=[${n.columns.map((c) => c.name).join(', ')}], ${mode})`;
+    case 'values':
+      return `Values(tuples=[${n.rows.map((r) => `{ ${r.map((v) => JSON.stringify(v)).join(', ')} }`).join(', ')}], ${mode})`;
+    case 'calc':
+      return `Calc(select=[${n.projections.map(projection).join(', ')}]${n.condition === undefined ? '' : `, where=[${formatRex(n.condition)}]`}, ${mode})`;
+    case 'watermarkAssigner':
+      return `WatermarkAssigner(rowtime=[${n.rowtime}], watermark=[${formatRex(n.rex)}], ${mode})`;
+    case 'sink':
+      return `Sink(table=[${DEFAULT_CATALOG}.${DEFAULT_DATABASE}.${n.table.name}], fields=[${n.columns.map((c) => c.name).join(', ')}], ${mode})`;
+  }
+}
+
+/** The physical plan as an indented tree, with changelog modes. */
+export function explainPhysical(plan: PhysicalNode): string {
+  return tree(plan, physicalLine, (n) => ('input' in n ? [n.input] : [])).join('\n');
+}
+
+/** The three sections of EXPLAIN. */
+export function explainAll(ast: LogicalNode, optimized: LogicalNode, physical: PhysicalNode): string {
+  return [
+    '== Abstract Syntax Tree ==',
+    explainLogical(ast),
+    '',
+    '== Optimized Logical Plan ==',
+    explainLogical(optimized),
+    '',
+    '== Physical Plan ==',
+    explainPhysical(physical),
+  ].join('\n');
+}

@@ -1,0 +1,110 @@
+/**
+ * The logical plan: immutable trees of relational operators with a `kind`, built from the
+ * syntax tree by `builder.ts`, rewritten by `rules.ts`, and turned into a physical plan by
+ * `physical.ts`. Every node lists its output columns; column names are unique within a node,
+ * because rows are plain objects keyed by column name. Later operators (aggregate, join,
+ * window, rank) add kinds here, and the `Record<kind, …>` visitors make each missing case a
+ * compile error.
+ */
+import type { CatalogTable } from '../catalog/catalog.js';
+import type { SqlType } from '../catalog/types.js';
+import type { Rex } from '../expressions/rex.js';
+
+/** A column of a plan node's output. */
+export interface PlanColumn {
+  readonly name: string;
+  readonly type: SqlType;
+}
+
+/** Reads a table's physical columns from its connector (or DataStream). */
+export interface LogicalScan {
+  readonly kind: 'scan';
+  readonly table: CatalogTable;
+  readonly columns: readonly PlanColumn[];
+}
+/** Constant rows: `VALUES …`, and the single empty row under `SELECT` without `FROM`. */
+export interface LogicalValues {
+  readonly kind: 'values';
+  readonly rows: readonly (readonly unknown[])[];
+  readonly columns: readonly PlanColumn[];
+}
+/** Computes each output column from the input row. */
+export interface LogicalProject {
+  readonly kind: 'project';
+  readonly input: LogicalNode;
+  readonly projections: readonly { readonly name: string; readonly rex: Rex }[];
+  readonly columns: readonly PlanColumn[];
+}
+/** Keeps rows whose condition is TRUE. */
+export interface LogicalFilter {
+  readonly kind: 'filter';
+  readonly input: LogicalNode;
+  readonly condition: Rex;
+  readonly columns: readonly PlanColumn[];
+}
+/** Sets each row's event time from `rowtime` and emits watermarks from `rex` (`WATERMARK FOR`). */
+export interface LogicalWatermarkAssigner {
+  readonly kind: 'watermarkAssigner';
+  readonly input: LogicalNode;
+  readonly rowtime: string;
+  readonly rex: Rex;
+  readonly columns: readonly PlanColumn[];
+}
+/** Writes rows into a table (`INSERT INTO`). */
+export interface LogicalSink {
+  readonly kind: 'sink';
+  readonly input: LogicalNode;
+  readonly table: CatalogTable;
+  readonly columns: readonly PlanColumn[];
+}
+
+export type LogicalNode =
+  | LogicalScan
+  | LogicalValues
+  | LogicalProject
+  | LogicalFilter
+  | LogicalWatermarkAssigner
+  | LogicalSink;
+
+/** A function per node kind; a missing kind is a compile error. */
+export type LogicalVisitor<R> = {
+  [K in LogicalNode['kind']]: (node: Extract<LogicalNode, { kind: K }>) => R;
+};
+
+export function visitLogical<R>(node: LogicalNode, visitor: LogicalVisitor<R>): R {
+  return (visitor[node.kind] as (n: LogicalNode) => R)(node);
+}
+
+/** The node's inputs, for generic walks. */
+export function inputsOf(node: LogicalNode): readonly LogicalNode[] {
+  return 'input' in node ? [node.input] : [];
+}
+
+/** A copy of the node with new inputs (same order as {@link inputsOf}). */
+export function withInputs(node: LogicalNode, inputs: readonly LogicalNode[]): LogicalNode {
+  if (!('input' in node)) return node;
+  return inputs[0] === node.input ? node : Object.freeze({ ...node, input: inputs[0]! });
+}
+
+export const scan = (table: CatalogTable, columns: readonly PlanColumn[]): LogicalScan =>
+  Object.freeze({ kind: 'scan', table, columns });
+export const values = (
+  rows: readonly (readonly unknown[])[],
+  columns: readonly PlanColumn[],
+): LogicalValues => Object.freeze({ kind: 'values', rows, columns });
+export const project = (
+  input: LogicalNode,
+  projections: readonly { name: string; rex: Rex }[],
+): LogicalProject =>
+  Object.freeze({
+    kind: 'project',
+    input,
+    projections: Object.freeze(projections.map((p) => Object.freeze({ ...p }))),
+    columns: Object.freeze(projections.map((p) => Object.freeze({ name: p.name, type: p.rex.type }))),
+  });
+export const filter = (input: LogicalNode, condition: Rex): LogicalFilter =>
+  Object.freeze({ kind: 'filter', input, condition, columns: input.columns });
+export const watermarkAssigner = (input: LogicalNode, rowtime: string, rex: Rex): LogicalWatermarkAssigner =>
+  Object.freeze({ kind: 'watermarkAssigner', input, rowtime, rex, columns: input.columns });
+export const sink = (input: LogicalNode, table: CatalogTable): LogicalSink =>
+  Object.freeze({ kind: 'sink', input, table, columns: input.columns });

@@ -1,0 +1,126 @@
+/**
+ * The physical plan: what runs, one node per runtime operator or operator chain. A Calc fuses
+ * a filter and a projection into one compiled function. Every node declares its changelog
+ * mode, and a sink checks that it can consume its input's mode, rejecting at planning time a
+ * query whose updates the sink cannot take.
+ */
+import { validationError } from '../errors.js';
+import type { CatalogTable } from '../catalog/catalog.js';
+import { field, type Rex } from '../expressions/rex.js';
+import type { ConnectorRegistry } from '../connectors/registry.js';
+import { canConsume, type ChangelogMode } from './changelog.js';
+import type { LogicalNode, PlanColumn } from './logical.js';
+
+interface Base {
+  readonly columns: readonly PlanColumn[];
+  readonly changelogMode: ChangelogMode;
+}
+export interface PhysicalSourceScan extends Base {
+  readonly kind: 'sourceScan';
+  readonly table: CatalogTable;
+}
+export interface PhysicalValues extends Base {
+  readonly kind: 'values';
+  readonly rows: readonly (readonly unknown[])[];
+}
+/** A fused filter and projection. */
+export interface PhysicalCalc extends Base {
+  readonly kind: 'calc';
+  readonly input: PhysicalNode;
+  readonly projections: readonly { readonly name: string; readonly rex: Rex }[];
+  readonly condition?: Rex;
+}
+export interface PhysicalWatermarkAssigner extends Base {
+  readonly kind: 'watermarkAssigner';
+  readonly input: PhysicalNode;
+  readonly rowtime: string;
+  readonly rex: Rex;
+}
+export interface PhysicalSink extends Base {
+  readonly kind: 'sink';
+  readonly input: PhysicalNode;
+  readonly table: CatalogTable;
+}
+
+export type PhysicalNode =
+  | PhysicalSourceScan
+  | PhysicalValues
+  | PhysicalCalc
+  | PhysicalWatermarkAssigner
+  | PhysicalSink;
+
+/** Builds the physical plan of a rewritten logical plan. */
+export function toPhysical(node: LogicalNode, registry: ConnectorRegistry): PhysicalNode {
+  const frozen = <T extends PhysicalNode>(n: T): T => Object.freeze(n);
+  switch (node.kind) {
+    case 'scan':
+      return frozen({
+        kind: 'sourceScan',
+        table: node.table,
+        columns: node.columns,
+        changelogMode: 'insert-only',
+      });
+    case 'values':
+      return frozen({ kind: 'values', rows: node.rows, columns: node.columns, changelogMode: 'insert-only' });
+    case 'filter': {
+      const input = toPhysical(node.input, registry);
+      const identity = node.columns.map((c) => ({ name: c.name, rex: field(c.name, c.type) }));
+      return frozen({
+        kind: 'calc',
+        input,
+        projections: identity,
+        condition: node.condition,
+        columns: node.columns,
+        changelogMode: input.changelogMode,
+      });
+    }
+    case 'project': {
+      if (node.input.kind === 'filter') {
+        const input = toPhysical(node.input.input, registry);
+        return frozen({
+          kind: 'calc',
+          input,
+          projections: node.projections,
+          condition: node.input.condition,
+          columns: node.columns,
+          changelogMode: input.changelogMode,
+        });
+      }
+      const input = toPhysical(node.input, registry);
+      return frozen({
+        kind: 'calc',
+        input,
+        projections: node.projections,
+        columns: node.columns,
+        changelogMode: input.changelogMode,
+      });
+    }
+    case 'watermarkAssigner': {
+      const input = toPhysical(node.input, registry);
+      return frozen({
+        kind: 'watermarkAssigner',
+        input,
+        rowtime: node.rowtime,
+        rex: node.rex,
+        columns: node.columns,
+        changelogMode: input.changelogMode,
+      });
+    }
+    case 'sink': {
+      const input = toPhysical(node.input, registry);
+      const accepted = registry.factoryFor(node.table).sinkChangelogMode ?? 'insert-only';
+      if (!canConsume(accepted, input.changelogMode))
+        throw validationError(
+          undefined,
+          `table sink '${node.table.name}' takes ${accepted} rows, but the query produces ${input.changelogMode} changes; use a connector that accepts updates`,
+        );
+      return frozen({
+        kind: 'sink',
+        input,
+        table: node.table,
+        columns: node.columns,
+        changelogMode: input.changelogMode,
+      });
+    }
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Name resolution for expressions: the columns an expression may use, each with the qualifier
+ * it can be written with (`B.price`, where B is a table alias). Unqualified names must be
+ * unambiguous; a ROW column's fields are reached with dots (`person.id`).
+ */
+import type { SourcePos } from '../parser/ast.js';
+import { validationError } from '../errors.js';
+import { formatType, withNullability } from '../catalog/types.js';
+import { call, field, literal, type Rex } from '../expressions/rex.js';
+import type { Scope } from '../expressions/typer.js';
+import { Types } from '../catalog/types.js';
+import type { PlanColumn } from './logical.js';
+
+/** A column in scope. `internal` is its name in the input row. */
+export interface ScopeColumn {
+  readonly qualifier?: string;
+  readonly name: string;
+  readonly internal: string;
+  readonly type: PlanColumn['type'];
+}
+
+/** The columns of a plan node's output, under one qualifier. */
+export function scopeOf(columns: readonly PlanColumn[], qualifier?: string): ScopeColumn[] {
+  return columns.map((c) => ({ qualifier, name: c.name, internal: c.name, type: c.type }));
+}
+
+/** A {@link Scope} over a list of columns. */
+export class ColumnScope implements Scope {
+  constructor(readonly columns: readonly ScopeColumn[]) {}
+
+  resolve(path: readonly string[], pos: SourcePos): Rex {
+    const [first, second] = path;
+    if (path.length >= 2) {
+      const qualified = this.columns.filter((c) => c.qualifier === first && c.name === second);
+      if (qualified.length === 1)
+        return this.fields(field(qualified[0]!.internal, qualified[0]!.type), path.slice(2), pos);
+    }
+    const matches = this.columns.filter((c) => c.name === first);
+    if (matches.length > 1)
+      throw validationError(
+        pos,
+        `column '${first}' is ambiguous; qualify it with one of ${matches.map((m) => m.qualifier).join(', ')}`,
+      );
+    if (matches.length === 1)
+      return this.fields(field(matches[0]!.internal, matches[0]!.type), path.slice(1), pos);
+    if (path.length >= 2 && this.columns.some((c) => c.qualifier === first))
+      throw validationError(
+        pos,
+        `column '${second}' not found in ${first}; its columns are ${this.names(first).join(', ')}`,
+      );
+    const nearMiss = this.columns.find((c) => c.name.toLowerCase() === (first ?? '').toLowerCase());
+    const hint =
+      nearMiss !== undefined
+        ? `; names are case-sensitive, did you mean ${nearMiss.name}?`
+        : `; available columns: ${this.names().join(', ')}`;
+    throw validationError(pos, `column '${path.join('.')}' not found${hint}`);
+  }
+
+  private names(qualifier?: string): string[] {
+    return this.columns
+      .filter((c) => qualifier === undefined || c.qualifier === qualifier)
+      .map((c) => c.name);
+  }
+
+  private fields(base: Rex, rest: readonly string[], pos: SourcePos): Rex {
+    let rex = base;
+    for (const name of rest) {
+      const fieldType = rex.type.fields?.find((f) => f.name === name)?.type;
+      if (fieldType === undefined) {
+        const what =
+          rex.type.root === 'ROW'
+            ? `has no field '${name}'`
+            : `is ${formatType(rex.type)}, not a ROW with field '${name}'`;
+        throw validationError(pos, `'${formatPath(rex)}' ${what}`);
+      }
+      rex = call(
+        'FIELD',
+        [rex, literal(name, withNullability(Types.STRING, false))],
+        withNullability(fieldType, fieldType.nullable || rex.type.nullable),
+        pos,
+      );
+    }
+    return rex;
+  }
+}
+
+function formatPath(rex: Rex): string {
+  if (rex.kind === 'field') return rex.name;
+  if (rex.kind === 'call' && rex.op === 'FIELD')
+    return `${formatPath(rex.args[0]!)}.${String((rex.args[1] as { value: string }).value)}`;
+  return 'expression';
+}

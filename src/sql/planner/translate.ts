@@ -1,0 +1,105 @@
+/**
+ * Runs a physical plan: each node becomes DataStream calls on the environment, so SQL jobs use
+ * the same operators, checkpoints and workers as DataStream jobs. Expressions are compiled here,
+ * once per operator. The watermark expression of a table is evaluated on every row and the
+ * largest value so far is emitted as the watermark, as Flink's SQL watermark assigner does.
+ */
+import type { DataStream, DataStreamSink } from '../../api/data-stream.js';
+import type { StreamExecutionEnvironment } from '../../api/environment.js';
+import { MIN_WATERMARK } from '../../types/elements.js';
+import type { FlatMapFunction } from '../../types/functions.js';
+import { WatermarkStrategy, type WatermarkGenerator } from '../../time/watermarks.js';
+import { compileCalc, compileExpression, type Row } from '../expressions/compiler.js';
+import type { ConnectorRegistry } from '../connectors/registry.js';
+import type { PhysicalNode } from './physical.js';
+
+/** What translation needs besides the plan. */
+export interface TranslateContext {
+  readonly env: StreamExecutionEnvironment;
+  readonly registry: ConnectorRegistry;
+  readonly printTarget?: { write(text: string): unknown };
+}
+
+/** A table over a DataStream, as `fromDataStream` registers it. */
+export interface DataStreamTableSource {
+  readonly stream: DataStream<unknown>;
+  /** Turns a stream element into a row; the identity for elements that are already rows. */
+  readonly toRow: (element: unknown) => Row;
+}
+
+/** The stream of rows a non-sink plan produces. */
+export function translateQuery(node: PhysicalNode, ctx: TranslateContext): DataStream<Row> {
+  switch (node.kind) {
+    case 'sourceScan': {
+      const source = node.table.dataStream as DataStreamTableSource | undefined;
+      if (source !== undefined) return source.stream.map(source.toRow).name(`Scan: ${node.table.name}`);
+      const factory = ctx.registry.factoryFor(node.table);
+      if (factory.createSource === undefined)
+        throw new Error(`connector '${factory.identifier}' of table '${node.table.name}' cannot be read`);
+      return factory.createSource({
+        env: ctx.env,
+        table: node.table,
+        columns: node.table.columns.filter((c) => c.computed === undefined),
+      });
+    }
+    case 'values': {
+      const names = node.columns.map((c) => c.name);
+      const rows = node.rows.map((values) => Object.fromEntries(names.map((n, i) => [n, values[i]])) as Row);
+      return ctx.env.fromCollection(rows, 'Values');
+    }
+    case 'calc': {
+      const input = translateQuery(node.input, ctx);
+      const calc = compileCalc(node.projections, node.condition);
+      if (node.condition === undefined) return input.map((row: Row) => calc(row) as Row).name('Calc');
+      const calcFunction: FlatMapFunction<Row, Row> = {
+        flatMap(row, out) {
+          const result = calc(row);
+          if (result !== undefined) out.collect(result);
+        },
+      };
+      return input.flatMap(calcFunction).name('Calc');
+    }
+    case 'watermarkAssigner': {
+      const input = translateQuery(node.input, ctx);
+      const watermarkOf = compileExpression(node.rex);
+      const rowtime = node.rowtime;
+      const strategy = WatermarkStrategy.forGenerator<Row>(
+        () => new ExpressionWatermarks(watermarkOf),
+      ).withTimestampAssigner((row) => row[rowtime] as number);
+      return input.assignTimestampsAndWatermarks(strategy).name('WatermarkAssigner');
+    }
+    case 'sink':
+      throw new Error('a sink has no output stream; use translateSink');
+  }
+}
+
+/** Adds a sink plan's job to the environment. */
+export function translateSink(
+  node: Extract<PhysicalNode, { kind: 'sink' }>,
+  ctx: TranslateContext,
+): DataStreamSink<unknown> {
+  const input = translateQuery(node.input, ctx);
+  const factory = ctx.registry.factoryFor(node.table);
+  if (factory.createSink === undefined)
+    throw new Error(`connector '${factory.identifier}' of table '${node.table.name}' cannot be written`);
+  const sinkColumns = node.table.columns.filter((c) => c.computed === undefined);
+  return factory.createSink({ table: node.table, columns: sinkColumns, printTarget: ctx.printTarget })(
+    input as DataStream<unknown>,
+  );
+}
+
+/** Emits the largest watermark expression value seen so far. */
+class ExpressionWatermarks implements WatermarkGenerator<Row> {
+  private current = MIN_WATERMARK;
+
+  constructor(private readonly watermarkOf: (row: Row) => unknown) {}
+
+  onEvent(row: Row): void {
+    const value = this.watermarkOf(row);
+    if (typeof value === 'number' && value > this.current) this.current = value;
+  }
+
+  onPeriodicEmit(output: { emitWatermark(timestamp: number): void }): void {
+    if (this.current !== MIN_WATERMARK) output.emitWatermark(this.current);
+  }
+}

@@ -1,0 +1,443 @@
+/**
+ * `TableEnvironment`: Weir's entry point for SQL and the Table API, on top of a
+ * StreamExecutionEnvironment. It holds the catalog, the session options and the connector
+ * registry; `executeSql` runs one statement of Flink's SQL dialect, `sqlQuery` plans a query
+ * as a `Table`, and `fromDataStream` / `toDataStream` cross between SQL and DataStream.
+ *
+ * Rows are plain objects keyed by column name (`{ id: 1, name: 'a' }`); see
+ * `catalog/types.ts` for how each SQL type is held.
+ *
+ * @example
+ * const tEnv = TableEnvironment.create();
+ * tEnv.executeSql(`CREATE TABLE t (id BIGINT, name STRING) WITH ('connector' = 'datagen', 'number-of-rows' = '10')`);
+ * const rows = await tEnv.executeSql('SELECT id, UPPER(name) AS name FROM t WHERE id > 0').collect();
+ */
+import type { DataStream } from '../api/data-stream.js';
+import { StreamExecutionEnvironment } from '../api/environment.js';
+import { Catalog, type CatalogTable, type CatalogView } from './catalog/catalog.js';
+import { tableFromDdl, viewFromDdl } from './catalog/ddl.js';
+import {
+  formatType,
+  isAssignable,
+  resolveType,
+  type SqlType,
+  Types,
+  withNullability,
+} from './catalog/types.js';
+import { TableConfig } from './config.js';
+import type { DynamicTableFactory } from './connectors/factory.js';
+import { ConnectorRegistry } from './connectors/registry.js';
+import { unsupported, validationError } from './errors.js';
+import type { Row } from './expressions/compiler.js';
+import { FUNCTIONS } from './expressions/functions.js';
+import { call, field } from './expressions/rex.js';
+import type { Describe, Insert, Query, Statement } from './parser/ast.js';
+import { parseDataType, parseStatement } from './parser/parse.js';
+import { PlanBuilder, tablePlan } from './planner/builder.js';
+import { type LogicalNode, type PlanColumn, project, sink } from './planner/logical.js';
+import { explainPlan, planLogical } from './planner/planner.js';
+import type { PhysicalNode } from './planner/physical.js';
+import { translateQuery, translateSink } from './planner/translate.js';
+import { Table, type TableOwner } from './table.js';
+import { TableResult } from './table-result.js';
+
+const STRING_NOT_NULL = withNullability(Types.STRING, false);
+const stringColumns = (...names: string[]): PlanColumn[] =>
+  names.map((name) => ({ name, type: STRING_NOT_NULL }));
+
+/** A schema for `fromDataStream`: column name to SQL type, e.g. `{ id: 'BIGINT', name: 'STRING' }`. */
+export type DataStreamSchema = Readonly<Record<string, string>>;
+
+/** Options of {@link TableEnvironment.create}. */
+export interface TableEnvironmentOptions {
+  /** Where the `print` connector writes; standard output by default. */
+  readonly printTarget?: { write(text: string): unknown };
+}
+
+/** The SQL and Table API entry point. */
+export class TableEnvironment implements TableOwner {
+  private readonly catalog = new Catalog();
+  private readonly config = new TableConfig();
+  private readonly registry = new ConnectorRegistry();
+  private anonymous = 0;
+
+  private constructor(
+    private readonly env: StreamExecutionEnvironment,
+    private readonly options: TableEnvironmentOptions,
+  ) {}
+
+  /** A table environment on `env`, or on `StreamExecutionEnvironment.getExecutionEnvironment()`. */
+  static create(env?: StreamExecutionEnvironment, options: TableEnvironmentOptions = {}): TableEnvironment {
+    return new TableEnvironment(env ?? StreamExecutionEnvironment.getExecutionEnvironment(), options);
+  }
+
+  /** The environment jobs run on. */
+  getExecutionEnvironment(): StreamExecutionEnvironment {
+    return this.env;
+  }
+
+  /** The session options `SET` changes. */
+  getConfig(): TableConfig {
+    return this.config;
+  }
+
+  /** Makes a connector available to `CREATE TABLE … WITH ('connector' = '<identifier>')`. */
+  registerConnector(factory: DynamicTableFactory): void {
+    this.registry.register(factory);
+  }
+
+  /** Names of the tables and views, sorted. */
+  listTables(): string[] {
+    return this.catalog.names();
+  }
+
+  /**
+   * Runs one statement: DDL, SHOW, DESCRIBE, SET, RESET, EXPLAIN, a query, INSERT or a
+   * statement set. Errors are one-line user errors with the line and column.
+   */
+  executeSql(sql: string): TableResult {
+    return this.execute(parseStatement(sql));
+  }
+
+  /** Plans a query (SELECT, VALUES, WITH) as a Table. */
+  sqlQuery(sql: string): Table {
+    const statement = parseStatement(sql);
+    if (statement.kind !== 'queryStatement')
+      throw validationError(
+        statement.pos,
+        `sqlQuery takes a query (SELECT …); run ${statement.kind === 'insert' ? 'INSERT' : 'other statements'} with executeSql`,
+      );
+    return new Table(this, new PlanBuilder(this.catalog).query(statement.query));
+  }
+
+  /** The EXPLAIN text of a query or INSERT. */
+  explainSql(sql: string): string {
+    const statement = parseStatement(sql);
+    const target = statement.kind === 'explain' ? statement.statement : statement;
+    return this.explainStatement(target as Query | Insert | Statement);
+  }
+
+  /**
+   * A table over a DataStream whose elements are rows (objects keyed by column name). With
+   * `schema`, the columns and their SQL types; without, one column `f0` holding each element.
+   */
+  fromDataStream<T>(stream: DataStream<T>, schema?: DataStreamSchema): Table {
+    const name = `DataStreamTable_${this.anonymous++}`;
+    let columns: { name: string; type: SqlType }[];
+    let toRow: (element: unknown) => Row;
+    if (schema === undefined) {
+      columns = [{ name: 'f0', type: Types.RAW }];
+      toRow = (element) => ({ f0: element });
+    } else {
+      columns = Object.entries(schema).map(([column, type]) => ({
+        name: column,
+        type: resolveType(parseDataType(type)),
+      }));
+      toRow = (element) => element as Row;
+    }
+    const table: CatalogTable = Object.freeze({
+      kind: 'table',
+      name,
+      columns,
+      options: {},
+      dataStream: { stream: stream as DataStream<unknown>, toRow },
+    });
+    return new Table(this, tablePlan(table));
+  }
+
+  /** The rows of an insert-only table as a DataStream of plain objects keyed by column name. */
+  toDataStream(table: Table): DataStream<Row> {
+    const planned = planLogical(table.plan, this.registry);
+    if (planned.physical.changelogMode !== 'insert-only')
+      throw validationError(
+        undefined,
+        `toDataStream needs an insert-only table, but this one produces ${planned.physical.changelogMode} changes; use toChangelogStream`,
+      );
+    return translateQuery(planned.physical, this.translateContext());
+  }
+
+  /** Registers a Table or DataStream under a name for SQL, for this session. */
+  createTemporaryView(name: string, source: Table | DataStream<unknown>, schema?: DataStreamSchema): void {
+    const table = source instanceof Table ? source : this.fromDataStream(source, schema);
+    const view: CatalogView = Object.freeze({
+      kind: 'view',
+      name,
+      query: undefined as unknown as Query,
+      columnNames: [],
+      columns: table.plan.columns,
+      plan: table.plan,
+    });
+    this.catalog.create(view, true, false, undefined);
+  }
+
+  /** @internal */
+  explainTable(plan: LogicalNode): string {
+    return explainPlan(planLogical(plan, this.registry));
+  }
+
+  /** @internal */
+  executeTable(plan: LogicalNode): TableResult {
+    const planned = planLogical(plan, this.registry);
+    return new TableResult('SUCCESS_WITH_CONTENT', plan.columns, (limit) =>
+      this.collect(planned.physical, limit),
+    );
+  }
+
+  private execute(statement: Statement): TableResult {
+    switch (statement.kind) {
+      case 'createTable':
+        this.catalog.create(
+          tableFromDdl(statement, this.registry),
+          statement.temporary,
+          statement.ifNotExists,
+          statement.pos,
+        );
+        return TableResult.ok();
+      case 'createView':
+        this.catalog.create(
+          viewFromDdl(statement, this.catalog),
+          statement.temporary,
+          statement.ifNotExists,
+          statement.pos,
+        );
+        return TableResult.ok();
+      case 'createFunction':
+        throw unsupported(
+          statement.pos,
+          `CREATE FUNCTION with a class name ('${statement.className}')`,
+          'user-defined functions will be written in TypeScript and registered through the Table API',
+        );
+      case 'drop': {
+        if (statement.object === 'FUNCTION')
+          throw validationError(statement.pos, `function '${statement.name.join('.')}' does not exist`);
+        const name = Catalog.objectName(statement.name, statement.pos);
+        this.catalog.drop(
+          statement.object === 'TABLE' ? 'table' : 'view',
+          name,
+          statement.temporary,
+          statement.ifExists,
+          statement.pos,
+        );
+        return TableResult.ok();
+      }
+      case 'show':
+        return this.show(statement.object);
+      case 'describe':
+        return this.describe(statement);
+      case 'set':
+        if (statement.key === undefined) {
+          const rows = this.config.entries().map(([key, value]) => ({ key, value }));
+          return rowsResult(stringColumns('key', 'value'), rows);
+        }
+        this.config.set(statement.key, statement.value!, statement.pos);
+        return TableResult.ok();
+      case 'reset':
+        this.config.reset(statement.key, statement.pos);
+        return TableResult.ok();
+      case 'use': {
+        const name = statement.name.join('.');
+        const known = statement.catalog
+          ? ['default_catalog']
+          : ['default_database', 'default_catalog.default_database'];
+        if (!known.includes(name))
+          throw validationError(
+            statement.pos,
+            `${statement.catalog ? 'catalog' : 'database'} '${name}' does not exist; Weir has only default_catalog.default_database`,
+          );
+        return TableResult.ok();
+      }
+      case 'explain': {
+        const text = this.explainStatement(statement.statement);
+        return rowsResult(stringColumns('result'), [{ result: text }]);
+      }
+      case 'insert':
+        return this.runInserts([statement]);
+      case 'statementSet':
+        return this.runInserts(statement.inserts);
+      case 'queryStatement':
+        return this.executeTable(new PlanBuilder(this.catalog).query(statement.query));
+    }
+  }
+
+  private explainStatement(statement: Query | Insert | Statement): string {
+    if (statement.kind === 'query')
+      return explainPlan(planLogical(new PlanBuilder(this.catalog).query(statement), this.registry));
+    if (statement.kind === 'queryStatement')
+      return explainPlan(planLogical(new PlanBuilder(this.catalog).query(statement.query), this.registry));
+    if (statement.kind === 'insert')
+      return explainPlan(planLogical(this.insertPlan(statement), this.registry));
+    if (statement.kind === 'statementSet')
+      return statement.inserts
+        .map((insert) => explainPlan(planLogical(this.insertPlan(insert), this.registry)))
+        .join('\n\n');
+    throw unsupported(statement.pos, `EXPLAIN of ${statement.kind}`);
+  }
+
+  private show(object: Extract<Statement, { kind: 'show' }>['object']): TableResult {
+    switch (object) {
+      case 'TABLES':
+        return rowsResult(
+          stringColumns('table name'),
+          this.catalog.names().map((n) => ({ 'table name': n })),
+        );
+      case 'VIEWS':
+        return rowsResult(
+          stringColumns('view name'),
+          this.catalog.names('view').map((n) => ({ 'view name': n })),
+        );
+      case 'FUNCTIONS': {
+        const names = [
+          ...new Set([
+            ...Object.keys(FUNCTIONS).filter((n) => /^[A-Z_]+$/.test(n)),
+            'CAST',
+            'COALESCE',
+            'IF',
+            'NULLIF',
+            'CURRENT_TIMESTAMP',
+            'PROCTIME',
+          ]),
+        ].sort();
+        return rowsResult(
+          stringColumns('function name'),
+          names.map((n) => ({ 'function name': n })),
+        );
+      }
+      case 'CATALOGS':
+        return rowsResult(stringColumns('catalog name'), [{ 'catalog name': 'default_catalog' }]);
+      case 'DATABASES':
+        return rowsResult(stringColumns('database name'), [{ 'database name': 'default_database' }]);
+    }
+  }
+
+  /** Rows like Flink's DESCRIBE: name, type, null, key, extras, watermark. */
+  private describe(statement: Describe): TableResult {
+    const object = this.catalog.lookup(statement.name, statement.pos);
+    const columns = stringColumns('name', 'type', 'null', 'key', 'extras', 'watermark');
+    if (object.kind === 'view') {
+      const rows = object.columns.map((c) => ({
+        name: c.name,
+        type: formatType(withNullability(c.type, true)),
+        null: c.type.nullable ? 'TRUE' : 'FALSE',
+        key: '',
+        extras: '',
+        watermark: '',
+      }));
+      return rowsResult(columns, rows);
+    }
+    const key = object.primaryKey;
+    const rows = object.columns.map((c) => ({
+      name: c.name,
+      type: formatType(withNullability(c.type, true)),
+      null: c.type.nullable ? 'TRUE' : 'FALSE',
+      key: key?.columns.includes(c.name) ? `PRI(${key.columns.join(', ')})` : '',
+      extras: c.computed === undefined ? '' : `AS ${c.computed.text}`,
+      watermark: object.watermark?.column === c.name ? object.watermark.text : '',
+    }));
+    return rowsResult(columns, rows);
+  }
+
+  /** The plan of INSERT INTO: the query, its columns matched to the sink's by position. */
+  private insertPlan(insert: Insert): LogicalNode {
+    const object = this.catalog.lookup(insert.table, insert.pos);
+    if (object.kind !== 'table')
+      throw validationError(insert.pos, `cannot INSERT INTO view '${object.name}'; insert into a table`);
+    if (insert.overwrite) throw unsupported(insert.pos, 'INSERT OVERWRITE', 'use INSERT INTO');
+    const query = new PlanBuilder(this.catalog).query(insert.query);
+    const sinkColumns = object.columns.filter((c) => c.computed === undefined);
+    const targets =
+      insert.columns.length === 0
+        ? sinkColumns
+        : insert.columns.map((n) => {
+            const column = sinkColumns.find((c) => c.name === n);
+            if (column === undefined)
+              throw validationError(
+                insert.pos,
+                `column '${n}' is not a physical column of '${object.name}'; its columns are ${sinkColumns.map((c) => c.name).join(', ')}`,
+              );
+            return column;
+          });
+    if (query.columns.length !== targets.length)
+      throw validationError(
+        insert.query.pos,
+        `the query has ${query.columns.length} columns but '${object.name}' expects ${targets.length} (${targets.map((c) => c.name).join(', ')})`,
+      );
+    const projections = sinkColumns.map((target) => {
+      const index = targets.indexOf(target);
+      if (index < 0)
+        return {
+          name: target.name,
+          rex: { kind: 'literal' as const, value: null, type: withNullability(target.type, true) },
+        };
+      const source = query.columns[index]!;
+      if (!isAssignable(source.type, target.type))
+        throw validationError(
+          insert.query.pos,
+          `column '${target.name}' of '${object.name}' is ${formatType(target.type)}, but the query gives ${formatType(source.type)}; add a CAST`,
+        );
+      const rex = field(source.name, source.type);
+      const same = source.type.root === target.type.root && source.type.scale === target.type.scale;
+      return {
+        name: target.name,
+        rex: same ? rex : call('CAST', [rex], withNullability(target.type, source.type.nullable)),
+      };
+    });
+    return sink(project(query, projections), object);
+  }
+
+  private runInserts(inserts: readonly Insert[]): TableResult {
+    const sinks = inserts.map((insert) => ({
+      insert,
+      planned: planLogical(this.insertPlan(insert), this.registry),
+    }));
+    this.applyConfig();
+    for (const { planned } of sinks)
+      translateSink(planned.physical as Extract<PhysicalNode, { kind: 'sink' }>, this.translateContext());
+    const name =
+      this.config.get<string>('pipeline.name') ??
+      `insert-into_${sinks.map((s) => s.insert.table.join('.')).join(',')}`;
+    const client = this.env.executeAsync(name);
+    const columns = sinks.map((s) => ({
+      name: `default_catalog.default_database.${s.insert.table[s.insert.table.length - 1]}`,
+      type: Types.BIGINT,
+    }));
+    const row = Object.fromEntries(columns.map((c) => [c.name, -1]));
+    return new TableResult('SUCCESS_WITH_CONTENT', columns, async () => [row], client);
+  }
+
+  private async collect(physical: PhysicalNode, limit?: number): Promise<Row[]> {
+    this.applyConfig();
+    const stream = translateQuery(physical, this.translateContext());
+    return stream.executeAndCollect(limit);
+  }
+
+  private translateContext() {
+    return { env: this.env, registry: this.registry, printTarget: this.options.printTarget };
+  }
+
+  /** Session options that configure the job, applied to the environment before each job. */
+  private applyConfig(): void {
+    const parallelism = this.config.get<number>('parallelism.default');
+    if (parallelism !== undefined) this.env.setParallelism(parallelism);
+    const maxParallelism = this.config.get<number>('pipeline.max-parallelism');
+    if (maxParallelism !== undefined) this.env.setMaxParallelism(maxParallelism);
+    const mode = this.config.get<'streaming' | 'batch'>('execution.runtime-mode');
+    if (mode !== undefined) this.env.setRuntimeMode(mode);
+    const interval = this.config.get<number>('execution.checkpointing.interval');
+    if (interval !== undefined) {
+      const ckMode =
+        this.config.get<string>('execution.checkpointing.mode') === 'at_least_once'
+          ? 'at-least-once'
+          : 'exactly-once';
+      this.env.enableCheckpointing(interval, ckMode);
+    }
+    const backend = this.config.get<string>('state.backend.type');
+    if (backend !== undefined)
+      this.env.setStateBackend(backend === 'disk' || backend === 'rocksdb' ? 'disk' : 'heap');
+  }
+}
+
+function rowsResult(columns: PlanColumn[], rows: Row[]): TableResult {
+  return new TableResult('SUCCESS_WITH_CONTENT', columns, async (limit) =>
+    limit === undefined ? rows : rows.slice(0, limit),
+  );
+}
