@@ -45,6 +45,11 @@ export class TableResult {
     return this.columns.map((c) => ({ name: c.name, type: formatType(c.type) }));
   }
 
+  /** @internal the result's columns with their types, for formatting values */
+  columnTypes(): readonly PlanColumn[] {
+    return this.columns;
+  }
+
   /** The job an INSERT started, if any. */
   getJobClient(): JobClient | undefined {
     return this.jobClient;

@@ -1,0 +1,63 @@
+/**
+ * The sqllogictest-style format of `test/sql/*.slt` files. Records are separated by blank
+ * lines; `#` starts a comment line. Each record starts with a header line:
+ *
+ *   statement ok            the SQL runs without error (an INSERT also waits for its job);
+ *                           an optional `----` section lists the lines the print connector wrote
+ *   statement error         the SQL fails; the `----` section is the exact one-line message
+ *   query [rowsort]         the SQL's rows, one per line, values joined by ` | ` (NULL for null)
+ *   explain                 the EXPLAIN text of the SQL after `----`
+ *
+ * The SQL follows the header, up to `----` or the end of the record.
+ */
+
+/** One record of an .slt file. */
+export interface SltRecord {
+  readonly kind: 'statement ok' | 'statement error' | 'query' | 'explain';
+  readonly rowsort: boolean;
+  readonly sql: string;
+  /** Lines after `----`, or undefined when there is no such section. */
+  readonly expected?: readonly string[];
+  /** 1-based line of the header, for test names and failures. */
+  readonly line: number;
+}
+
+/** Parses an .slt file; throws with the line number on a malformed record. */
+export function parseSlt(text: string): SltRecord[] {
+  const lines = text.split('\n');
+  const records: SltRecord[] = [];
+  let i = 0;
+  while (i < lines.length) {
+    const line = lines[i]!;
+    if (line.trim() === '' || line.startsWith('#')) {
+      i++;
+      continue;
+    }
+    const header = line.trim();
+    const start = i + 1;
+    const match = /^(statement ok|statement error|query|explain)(\s+rowsort)?$/.exec(header);
+    if (match === null) throw new Error(`line ${start}: unknown record header '${header}'`);
+    i++;
+    const sql: string[] = [];
+    while (i < lines.length && lines[i]!.trim() !== '' && lines[i]!.trim() !== '----') sql.push(lines[i++]!);
+    let expected: string[] | undefined;
+    if (i < lines.length && lines[i]!.trim() === '----') {
+      i++;
+      expected = [];
+      // Expected output ends at a blank line, except in explain output, which has blank lines
+      // between its sections and ends at two blank lines or the next header.
+      while (i < lines.length) {
+        const l = lines[i]!;
+        if (l.trim() === '') {
+          const next = lines[i + 1];
+          if (match[1] !== 'explain' || next === undefined || next.trim() === '' || /^(statement|query|explain|#)/.test(next)) break;
+        }
+        expected.push(l);
+        i++;
+      }
+    }
+    if (sql.length === 0) throw new Error(`line ${start}: record without SQL`);
+    records.push({ kind: match[1] as SltRecord['kind'], rowsort: match[2] !== undefined, sql: sql.join('\n'), expected, line: start });
+  }
+  return records;
+}

@@ -1,0 +1,71 @@
+/**
+ * Runs every `test/sql/*.slt` file (format in `slt-format.ts`): each file gets a fresh
+ * TableEnvironment on a local environment of parallelism 1, and its records run in order as
+ * one test each, named by file and line.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { StreamExecutionEnvironment } from '../../src/api/environment.js';
+import { formatValue } from '../../src/sql/expressions/runtime.js';
+import { TableEnvironment } from '../../src/sql/table-environment.js';
+import { parseSlt, type SltRecord } from './slt-format.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const files = readdirSync(here).filter((f) => f.endsWith('.slt')).sort();
+
+async function run(tEnv: TableEnvironment, printed: string[], record: SltRecord): Promise<void> {
+  switch (record.kind) {
+    case 'statement ok': {
+      printed.length = 0;
+      const result = tEnv.executeSql(record.sql);
+      await result.await();
+      if (record.expected !== undefined) {
+        const lines = printed.join('').split('\n').filter((l) => l !== '');
+        expect(lines.sort()).toEqual([...record.expected].sort());
+      }
+      return;
+    }
+    case 'statement error': {
+      let message: string | undefined;
+      try {
+        await tEnv.executeSql(record.sql).collect();
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message, 'the statement should fail').toBeDefined();
+      expect(message).toBe(record.expected?.join('\n'));
+      expect(message).not.toContain('\n');
+      return;
+    }
+    case 'query': {
+      const result = tEnv.executeSql(record.sql);
+      const columns = result.columnTypes();
+      const rows = await result.collect();
+      let lines = rows.map((row) => columns.map((c) => formatValue(row[c.name], c.type)).join(' | '));
+      let expected = [...(record.expected ?? [])];
+      if (record.rowsort) {
+        lines = lines.sort();
+        expected = expected.sort();
+      }
+      expect(lines).toEqual(expected);
+      return;
+    }
+    case 'explain':
+      expect(tEnv.explainSql(record.sql).split('\n')).toEqual(record.expected);
+      return;
+  }
+}
+
+for (const file of files) {
+  describe(file, () => {
+    const printed: string[] = [];
+    const tEnv = TableEnvironment.create(StreamExecutionEnvironment.createLocalEnvironment(1), {
+      printTarget: { write: (text: string) => printed.push(text) },
+    });
+    for (const record of parseSlt(readFileSync(join(here, file), 'utf8'))) {
+      test(`${file}:${record.line} ${record.kind}`, () => run(tEnv, printed, record));
+    }
+  });
+}
