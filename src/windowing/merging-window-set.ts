@@ -42,7 +42,8 @@ interface Entry<W> {
  */
 export class MergingWindowSet<W extends Window> {
   private readonly mapping = new Map<string, Entry<W>>();
-  private readonly initialKey: string;
+  /** Whether the mapping differs from what `state` holds; only then does `persist` write. */
+  private changed = false;
 
   /**
    * @param revive rebuilds a window from its stored form (after a restore the stored windows may
@@ -57,7 +58,6 @@ export class MergingWindowSet<W extends Window> {
       const window = revive(w);
       this.mapping.set(window.namespaceKey, { window, stateWindow: revive(s) });
     }
-    this.initialKey = this.fingerprint();
   }
 
   /** The state window of an in-flight window, or undefined if the window is not in flight. */
@@ -70,6 +70,7 @@ export class MergingWindowSet<W extends Window> {
     if (!this.mapping.delete(window.namespaceKey)) {
       throw new Error(`window ${String(window)} is not in the in-flight window set`);
     }
+    this.changed = true;
   }
 
   /** Number of in-flight windows. */
@@ -123,7 +124,10 @@ export class MergingWindowSet<W extends Window> {
       // An existing window that only absorbed the new window (without growing) is no merge.
       const onlyItself =
         mergedWindows.length === 1 && mergedWindows[0]!.namespaceKey === mergeResult.namespaceKey;
-      if (!onlyItself) mergeFunction(mergeResult, mergedWindows, target, mergedStateWindows);
+      if (!onlyItself) {
+        this.changed = true;
+        mergeFunction(mergeResult, mergedWindows, target, mergedStateWindows);
+      }
     }
 
     // A self-contained new window: it is its own state window. (An identical in-flight window
@@ -131,6 +135,7 @@ export class MergingWindowSet<W extends Window> {
     if (merges.length === 0 || (resultWindow === newWindow && !mergedNewWindow)) {
       if (!this.mapping.has(resultWindow.namespaceKey)) {
         this.mapping.set(resultWindow.namespaceKey, { window: resultWindow, stateWindow: resultWindow });
+        this.changed = true;
       }
     }
     return resultWindow;
@@ -138,16 +143,11 @@ export class MergingWindowSet<W extends Window> {
 
   /** Writes the mapping back to state if it changed since the set was loaded. */
   persist(): void {
-    if (this.fingerprint() === this.initialKey) return;
+    if (!this.changed) return;
+    this.changed = false;
     const pairs: Array<[W, W]> = [];
     for (const e of this.mapping.values()) pairs.push([e.window, e.stateWindow]);
     if (pairs.length === 0) this.state.clear();
     else this.state.update(pairs);
-  }
-
-  private fingerprint(): string {
-    let s = '';
-    for (const [k, e] of this.mapping) s += `${k}>${e.stateWindow.namespaceKey};`;
-    return s;
   }
 }

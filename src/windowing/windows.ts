@@ -19,13 +19,24 @@ import type { Window } from '../types/functions.js';
  * Gotcha: `end` is exclusive, so an element at exactly `end` belongs to the next window.
  */
 export class TimeWindow implements Window {
-  readonly namespaceKey: string;
+  /**
+   * Built on first use: session merging creates many windows (assigned, covered, merged away)
+   * whose keys are never looked up, and a key is a string allocation.
+   */
+  private key: string | undefined = undefined;
 
   constructor(
     readonly start: number,
     readonly end: number,
-  ) {
-    this.namespaceKey = `${start}:${end}`;
+  ) {}
+
+  get namespaceKey(): string {
+    let key = this.key;
+    if (key === undefined) {
+      key = `${this.start}:${this.end}`;
+      this.key = key;
+    }
+    return key;
   }
 
   /** The largest timestamp inside the window, `end - 1`. */
