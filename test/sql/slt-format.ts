@@ -8,6 +8,8 @@
  *   query [rowsort]         the SQL's rows, one per line, values joined by ` | ` (NULL for null)
  *   explain                 the EXPLAIN text of the SQL after `----`
  *
+ * Expected output ends at a blank line that is followed by a header, a comment, another blank
+ * line or the end of the file, so multi-line values (EXPLAIN text) may hold single blank lines.
  * The SQL follows the header, up to `----` or the end of the record.
  */
 
@@ -44,20 +46,26 @@ export function parseSlt(text: string): SltRecord[] {
     if (i < lines.length && lines[i]!.trim() === '----') {
       i++;
       expected = [];
-      // Expected output ends at a blank line, except in explain output, which has blank lines
-      // between its sections and ends at two blank lines or the next header.
+      // Expected output ends at a blank line followed by a record header, a comment, another
+      // blank line or the end: EXPLAIN output has single blank lines between its sections.
       while (i < lines.length) {
         const l = lines[i]!;
         if (l.trim() === '') {
           const next = lines[i + 1];
-          if (match[1] !== 'explain' || next === undefined || next.trim() === '' || /^(statement|query|explain|#)/.test(next)) break;
+          if (next === undefined || next.trim() === '' || /^(statement|query|explain|#)/.test(next)) break;
         }
         expected.push(l);
         i++;
       }
     }
     if (sql.length === 0) throw new Error(`line ${start}: record without SQL`);
-    records.push({ kind: match[1] as SltRecord['kind'], rowsort: match[2] !== undefined, sql: sql.join('\n'), expected, line: start });
+    records.push({
+      kind: match[1] as SltRecord['kind'],
+      rowsort: match[2] !== undefined,
+      sql: sql.join('\n'),
+      expected,
+      line: start,
+    });
   }
   return records;
 }

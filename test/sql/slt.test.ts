@@ -13,7 +13,9 @@ import { TableEnvironment } from '../../src/sql/table-environment.js';
 import { parseSlt, type SltRecord } from './slt-format.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const files = readdirSync(here).filter((f) => f.endsWith('.slt')).sort();
+const files = readdirSync(here)
+  .filter((f) => f.endsWith('.slt'))
+  .sort();
 
 async function run(tEnv: TableEnvironment, printed: string[], record: SltRecord): Promise<void> {
   switch (record.kind) {
@@ -22,7 +24,10 @@ async function run(tEnv: TableEnvironment, printed: string[], record: SltRecord)
       const result = tEnv.executeSql(record.sql);
       await result.await();
       if (record.expected !== undefined) {
-        const lines = printed.join('').split('\n').filter((l) => l !== '');
+        const lines = printed
+          .join('')
+          .split('\n')
+          .filter((l) => l !== '');
         expect(lines.sort()).toEqual([...record.expected].sort());
       }
       return;
@@ -43,7 +48,13 @@ async function run(tEnv: TableEnvironment, printed: string[], record: SltRecord)
       const result = tEnv.executeSql(record.sql);
       const columns = result.columnTypes();
       const rows = await result.collect();
-      let lines = rows.map((row) => columns.map((c) => formatValue(row[c.name], c.type)).join(' | '));
+      // A multi-line value (EXPLAIN text) spans several expected lines.
+      let lines = rows.flatMap((row) =>
+        columns
+          .map((c) => formatValue(row[c.name], c.type))
+          .join(' | ')
+          .split('\n'),
+      );
       let expected = [...(record.expected ?? [])];
       if (record.rowsort) {
         lines = lines.sort();

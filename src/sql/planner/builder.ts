@@ -156,6 +156,8 @@ export class PlanBuilder {
       case 'tvf':
         throw unsupported(item.pos, `the windowing table function ${item.name}`, LATER);
       case 'join':
+        if (item.right.kind === 'tableRef' && item.right.systemTimeAsOf !== undefined)
+          throw unsupported(item.right.pos, 'FOR SYSTEM_TIME AS OF (temporal join)', LATER);
         throw unsupported(
           item.pos,
           item.joinType === 'comma' ? 'a join (FROM a, b)' : `${item.joinType} JOIN`,
@@ -178,16 +180,17 @@ export class PlanBuilder {
         plan.columns.map((c, i) => ({ name: object.columnNames[i]!, rex: field(c.name, c.type) })),
       );
     }
-    return tablePlan(object);
+    return tablePlan(object, pos);
   }
 }
 
 /** Scan, then computed columns, then the watermark: how a table enters a plan. */
-export function tablePlan(table: CatalogTable): LogicalNode {
+export function tablePlan(table: CatalogTable, pos?: SourcePos): LogicalNode {
   const physical = table.columns.filter((c) => c.computed === undefined);
   let plan: LogicalNode = scan(
     table,
     physical.map((c) => ({ name: c.name, type: withoutTimeAttribute(c.type) })),
+    pos,
   );
   if (physical.length !== table.columns.length) {
     plan = project(

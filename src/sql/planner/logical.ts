@@ -7,6 +7,7 @@
  * compile error.
  */
 import type { CatalogTable } from '../catalog/catalog.js';
+import type { SourcePos } from '../parser/ast.js';
 import type { SqlType } from '../catalog/types.js';
 import type { Rex } from '../expressions/rex.js';
 
@@ -21,6 +22,8 @@ export interface LogicalScan {
   readonly kind: 'scan';
   readonly table: CatalogTable;
   readonly columns: readonly PlanColumn[];
+  /** Where the query names the table, for errors found later (e.g. a sink-only connector). */
+  readonly pos?: SourcePos;
 }
 /** Constant rows: `VALUES …`, and the single empty row under `SELECT` without `FROM`. */
 export interface LogicalValues {
@@ -86,8 +89,8 @@ export function withInputs(node: LogicalNode, inputs: readonly LogicalNode[]): L
   return inputs[0] === node.input ? node : Object.freeze({ ...node, input: inputs[0]! });
 }
 
-export const scan = (table: CatalogTable, columns: readonly PlanColumn[]): LogicalScan =>
-  Object.freeze({ kind: 'scan', table, columns });
+export const scan = (table: CatalogTable, columns: readonly PlanColumn[], pos?: SourcePos): LogicalScan =>
+  Object.freeze({ kind: 'scan', table, columns, pos });
 export const values = (
   rows: readonly (readonly unknown[])[],
   columns: readonly PlanColumn[],

@@ -54,6 +54,14 @@ export function toPhysical(node: LogicalNode, registry: ConnectorRegistry): Phys
   const frozen = <T extends PhysicalNode>(n: T): T => Object.freeze(n);
   switch (node.kind) {
     case 'scan':
+      if (node.table.dataStream === undefined) {
+        const factory = registry.factoryFor(node.table, node.pos);
+        if (factory.createSource === undefined)
+          throw validationError(
+            node.pos,
+            `table '${node.table.name}' uses connector '${factory.identifier}', which can only be written, not read`,
+          );
+      }
       return frozen({
         kind: 'sourceScan',
         table: node.table,
@@ -108,7 +116,13 @@ export function toPhysical(node: LogicalNode, registry: ConnectorRegistry): Phys
     }
     case 'sink': {
       const input = toPhysical(node.input, registry);
-      const accepted = registry.factoryFor(node.table).sinkChangelogMode ?? 'insert-only';
+      const factory = registry.factoryFor(node.table);
+      if (factory.createSink === undefined)
+        throw validationError(
+          undefined,
+          `table '${node.table.name}' uses connector '${factory.identifier}', which can only be read, not written`,
+        );
+      const accepted = factory.sinkChangelogMode ?? 'insert-only';
       if (!canConsume(accepted, input.changelogMode))
         throw validationError(
           undefined,
