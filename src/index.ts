@@ -182,3 +182,23 @@ export { PrintSink } from './connectors/print/index.js';
 // Errors
 export { type ErrorCode, ErrorCodes, type ErrorDomain, WeirError } from './types/errors.js';
 export { registerTypeSerializer, type TypeSerializer } from './exchange/event-serializer.js';
+
+// SQL and Table API
+export {
+  type DataStreamSchema,
+  TableEnvironment,
+  type TableEnvironmentOptions,
+} from './sql/table-environment.js';
+export { Table } from './sql/table.js';
+export { type ResultColumn, type ResultKind, TableResult } from './sql/table-result.js';
+export { TableConfig } from './sql/config.js';
+export type { Row } from './sql/expressions/compiler.js';
+export type { ChangelogMode, ChangelogRow, RowKind } from './sql/planner/changelog.js';
+export type { SqlType, TypeRoot } from './sql/catalog/types.js';
+export type { CatalogColumn, CatalogTable } from './sql/catalog/catalog.js';
+export type {
+  ConnectorOption,
+  DynamicTableFactory,
+  SinkContext,
+  SourceContext,
+} from './sql/connectors/factory.js';
