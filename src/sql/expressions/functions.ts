@@ -113,6 +113,8 @@ function arithmetic(op: '+' | '-' | '*' | '/' | '%'): ScalarFunctionDef {
       }
       if (op === '/' && isInteger(c.type)) return `rt.idiv(${a}, ${b})`;
       if (op === '%') return `rt.mod(${a}, ${b})`;
+      // `+ 0` turns JavaScript's -0 (from 0 * -5) into the 0 SQL integers have.
+      if (op === '*' && isInteger(c.type)) return `(${a} * ${b} + 0)`;
       const raw = `(${a} ${op} ${b})`;
       return c.type.root === 'DECIMAL' ? `rt.round(${raw}, ${c.type.scale})` : raw;
     },
@@ -183,7 +185,8 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
       if (!isNumeric(t) && !isInterval(t)) throw mismatch("unary '-'", args, pos, 'a number or an interval');
       return t;
     },
-    emit: ([a]) => `(-${a})`,
+    // 0 - x rather than -x: SQL has no negative zero.
+    emit: ([a]) => `(0 - ${a})`,
   },
   '=': comparison('=', '==='),
   '<>': comparison('<>', '!=='),
