@@ -157,7 +157,7 @@ export class TableEnvironment implements TableOwner {
   }
 
   /** Registers a Table or DataStream under a name for SQL, for this session. */
-  createTemporaryView(name: string, source: Table | DataStream<unknown>, schema?: DataStreamSchema): void {
+  createTemporaryView<T>(name: string, source: Table | DataStream<T>, schema?: DataStreamSchema): void {
     const table = source instanceof Table ? source : this.fromDataStream(source, schema);
     const view: CatalogView = Object.freeze({
       kind: 'view',

@@ -90,7 +90,8 @@ export const runtime = {
   /** Rounds to `scale` decimal digits, half away from zero as DECIMAL does. */
   round(value: number, scale: number): number {
     const f = 10 ** scale;
-    return (Math.sign(value) * Math.round(Math.abs(value) * f + Number.EPSILON)) / f;
+    const rounded = (Math.sign(value) * Math.round(Math.abs(value) * f + Number.EPSILON)) / f;
+    return rounded === 0 ? 0 : rounded; // no negative zero
   },
   /** Integer division truncating toward zero, as for INT / INT. Division by zero fails. */
   idiv(a: number, b: number): number {
