@@ -210,7 +210,7 @@ async function measure(
       : `latency p50 ${result.p50LatencyMs} ms, p99 ${result.p99LatencyMs} ms at ${result.rate} events/s`;
   log(
     `  ${query} p=${parallelism}: ${result.eventsPerSecond.toLocaleString('en')} events/s ` +
-      `(${result.eventsPerSecondPerCore.toLocaleString('en')}/core; job ${result.seconds} s of which deploy ${result.deploySeconds} s, CPU ${result.cpuSeconds} s), ` +
+      `(${result.eventsPerSecondPerCore.toLocaleString('en')}/core; job ${result.seconds} s of which deploy ${result.deploySeconds} s, CPU ${result.cpuSeconds} s = ${result.eventsPerCpuSecond.toLocaleString('en')} events/CPU-s), ` +
       `${latency}, ${result.checkpoints.completed} checkpoints, peak RSS ${result.peakRssMb} MB, ` +
       `${result.outputRows.toLocaleString('en')} rows` +
       (result.engineOverLoop === null ? '' : `, engine/loop ${result.engineOverLoop}`) +

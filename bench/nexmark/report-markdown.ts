@@ -47,6 +47,7 @@ export function markdownSummary(
     'events',
     'events/s/core p1',
     ...others.map((p) => `events/s/core p${p}`),
+    'events/CPU-s p1',
     'target',
     'loop events/s',
     'engine/loop (time, CPU)',
@@ -68,7 +69,8 @@ export function markdownSummary(
       `${info.checkpointIntervalMs / 1000} s (exactly-once, ${info.stateBackend} backend), blackhole sink; ` +
       `median of ${info.runs} run(s). Engine/loop is the engine's time over the hand-written loop's at p=1, ` +
       'wall-clock and CPU (both include generating the events; on a busy machine the CPU ratio is the ' +
-      'steadier one). p99 latency is from a separate run at p=1 with the source ' +
+      'steadier one), and so is events per CPU second (the CPU time of the whole `weir run` process, ' +
+      'every thread, start-up of the worker threads included). p99 latency is from a separate run at p=1 with the source ' +
       `at half the query's p=1 rate and a ${LATENCY_TARGET.bufferTimeoutMs} ms buffer timeout ` +
       `(target for ${LATENCY_TARGET.query}: p99 < ${LATENCY_TARGET.p99Ms} ms).`,
     '',
@@ -87,6 +89,7 @@ export function markdownSummary(
         const r = at(p);
         return r === undefined ? '—' : num(r.eventsPerSecondPerCore);
       }),
+      at(1) === undefined ? '—' : num(p1.eventsPerCpuSecond),
       p1.targetEventsPerSecondPerCore === null ? '—' : `≥ ${num(p1.targetEventsPerSecondPerCore)}`,
       p1.loop === null ? '—' : num(p1.loop.eventsPerSecond),
       p1.engineOverLoop === null ? '—' : `${p1.engineOverLoop}×, ${p1.engineOverLoopCpu}×`,
