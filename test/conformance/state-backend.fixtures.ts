@@ -54,4 +54,6 @@ function underTest(name: string, factory: KeyedStateBackendFactory): BackendUnde
 export const BACKENDS: readonly BackendUnderTest[] = [
   underTest('heap', heapStateBackendFactory),
   underTest('disk', diskStateBackendFactory()),
+  // A cache this small evicts and writes back on nearly every access.
+  underTest('disk, 4-entry cache', diskStateBackendFactory(undefined, { cacheEntries: 4 })),
 ];

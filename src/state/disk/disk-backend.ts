@@ -93,6 +93,8 @@ export interface DiskBackendOptions {
   readonly ttlScanInterval?: number;
   /** Store entries one run of the TTL scan reads (default 256). */
   readonly ttlScanBudget?: number;
+  /** Entries the store's write-back cache holds (default 16,384; see `store.ts`). */
+  readonly cacheEntries?: number;
 }
 
 const DEFAULT_TTL_SCAN_INTERVAL = 256;
@@ -130,7 +132,7 @@ export class DiskKeyedStateBackend implements KeyedStateBackend {
     this.keyGroupRange = checkKeyGroupRange(options.keyGroupRange, this.maxParallelism);
     this.ctx = new DiskKeyContext(options.now);
     this.changes = new ChangedKeyGroups(this.keyGroupRange, this.maxParallelism);
-    this.store = new DiskStore(directory, undefined, this.changes);
+    this.store = new DiskStore(directory, tuning.cacheEntries, this.changes);
     const cleaners = this.ttlCleaners;
     this.ttlScan = new ExpiredEntryScan(
       this.store,

@@ -3,7 +3,15 @@
  * write-back cache of decoded entries. lmdb reads synchronously from a memory map (about 0.8
  * million point reads a second in bench/state-store.ts) but commits a write transaction at
  * about 50 thousand a second, so writes collect in the cache and reach lmdb in one transaction
- * when the cache fills up, before a range scan, and before a snapshot.
+ * when the cache fills up, before a range scan, and before a snapshot. The cache also remembers
+ * keys lmdb does not hold, so reading one again costs no lmdb read, removing it writes nothing,
+ * and an entry read as absent, then created and removed between two write-backs (a short
+ * window), never reaches lmdb.
+ *
+ * When the cache is full it is written back and emptied whole. Evicting only the least recently
+ * used part measured slower (bench/README.md): lmdb's cost is per transaction and per page as
+ * much as per write, so one large write-back beats several small ones, and with keys spread
+ * evenly few entries are used again before they would be evicted anyway.
  *
  * Values are stored as `[stored]`, or `[stored, originalKey]` when the key the selector
  * returned cannot be parsed back from its canonical form (see `isCanonicalKeyExact`), encoded
@@ -32,6 +40,11 @@ interface CacheEntry {
   value: unknown;
   original: unknown;
   dirty: boolean;
+  /**
+   * Whether lmdb may hold the key. False when it is known not to (a read missed, or a delete
+   * was written back): removing such an entry needs no lmdb write.
+   */
+  stored: boolean;
 }
 
 /** Cached entries at which the cache is written back and emptied. */
@@ -65,9 +78,13 @@ export class DiskStore {
     let entry = this.cache.get(id);
     if (entry === undefined) {
       const bytes = this.db.getBinaryFast(key);
-      if (bytes === undefined) return undefined;
-      const [value, original] = decodeValue(bytes);
-      entry = { key, value, original, dirty: false };
+      if (bytes === undefined) {
+        // Remembered as absent: reading it again, or removing it, needs no lmdb access.
+        entry = { key, value: undefined, original: undefined, dirty: false, stored: false };
+      } else {
+        const [value, original] = decodeValue(bytes);
+        entry = { key, value, original, dirty: false, stored: true };
+      }
       this.remember(id, entry);
     }
     return entry.value === undefined ? undefined : entry;
@@ -79,7 +96,7 @@ export class DiskStore {
     const id = key.toString('latin1');
     const entry = this.cache.get(id);
     if (entry === undefined) {
-      this.remember(id, { key, value, original, dirty: true });
+      this.remember(id, { key, value, original, dirty: true, stored: true });
       this.dirty++;
       return;
     }
@@ -97,14 +114,21 @@ export class DiskStore {
     const id = key.toString('latin1');
     const entry = this.cache.get(id);
     if (entry === undefined) {
-      this.remember(id, { key, value: undefined, original: undefined, dirty: true });
+      this.remember(id, { key, value: undefined, original: undefined, dirty: true, stored: true });
       this.dirty++;
-    } else if (entry.value !== undefined || !entry.dirty) {
-      entry.value = undefined;
-      if (!entry.dirty) {
-        entry.dirty = true;
-        this.dirty++;
+      return;
+    }
+    entry.value = undefined;
+    entry.original = undefined;
+    if (!entry.stored) {
+      // Created and removed between two write-backs: lmdb never sees it.
+      if (entry.dirty) {
+        entry.dirty = false;
+        this.dirty--;
       }
+    } else if (!entry.dirty) {
+      entry.dirty = true;
+      this.dirty++;
     }
   }
 
@@ -186,8 +210,13 @@ export class DiskStore {
       db.transactionSync(() => {
         for (const entry of this.cache.values()) {
           if (!entry.dirty) continue;
-          if (entry.value === undefined) db.removeSync(entry.key);
-          else db.putSync(entry.key, encodeValue(entry.value, entry.original));
+          if (entry.value === undefined) {
+            db.removeSync(entry.key);
+            entry.stored = false;
+          } else {
+            db.putSync(entry.key, encodeValue(entry.value, entry.original));
+            entry.stored = true;
+          }
           entry.dirty = false;
         }
       });
