@@ -20,9 +20,7 @@
  * count.update((count.value() ?? 0) + 1);
  * backend.dispose(); // deletes the store
  */
-import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ErrorCodes, userError } from '../../types/errors.js';
 import type {
   AggregatingStateDescriptor,
@@ -68,6 +66,7 @@ import {
   storeKey,
 } from './key-layout.js';
 import { DiskAggregatingState, DiskReducingState, DiskValueState } from './single-value-states.js';
+import { createStoreDirectory } from './stale-stores.js';
 import { DiskStore } from './store.js';
 import { type DiskTtlCleaner, diskTtlCleaner, ExpiredEntryScan } from './ttl-cleanup.js';
 
@@ -465,7 +464,9 @@ function describeKey(key: unknown): string {
 /**
  * A factory of disk backends, each in a fresh temporary directory under `directory` (default:
  * the OS temp directory) that its `dispose()` deletes. The directory is working space only:
- * what survives a failure is the checkpoint, not the store.
+ * what survives a failure is the checkpoint, not the store. Its name carries the process id, so
+ * that the first backend a process creates removes the directories of processes that died
+ * without deleting theirs (see `stale-stores.ts`).
  */
 export function diskStateBackendFactory(
   directory?: string,
@@ -473,6 +474,6 @@ export function diskStateBackendFactory(
 ): KeyedStateBackendFactory {
   return {
     create: (options) =>
-      new DiskKeyedStateBackend(options, mkdtempSync(join(directory ?? tmpdir(), 'weir-state-')), tuning),
+      new DiskKeyedStateBackend(options, createStoreDirectory(directory ?? tmpdir()), tuning),
   };
 }
