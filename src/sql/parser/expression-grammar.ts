@@ -1,0 +1,773 @@
+/**
+ * Expressions, with SQL precedence: OR < AND < NOT < comparison and predicates (`IS`, `IN`,
+ * `BETWEEN`, `LIKE`) < `+ - ||` < `* / %` < unary sign < primary (literals, CASE, CAST,
+ * calls with `FILTER` and `OVER`, columns, subqueries). Subqueries need the query rules,
+ * which the subclass defines.
+ */
+import type { IToken } from 'chevrotain';
+import { unsupported } from '../errors.js';
+import {
+  type Binary,
+  type BinaryOp,
+  type Expr,
+  type FrameBound,
+  node,
+  type OrderItem,
+  type Query,
+  type WindowSpec,
+} from './ast.js';
+import {
+  checkType,
+  GrammarBase,
+  identifierValue,
+  posOf,
+  stringValue,
+  TIME_UNITS,
+  unitOf,
+} from './grammar-base.js';
+import * as T from './tokens.js';
+
+const { K } = T;
+
+/** The expression rules. */
+export class ExpressionGrammar extends GrammarBase {
+  /** A full query, for subqueries; defined by the query grammar. */
+  declare query: (...args: never[]) => Query;
+
+  // ----------------------------------------------------------------------------- expressions
+
+  expression = this.RULE('expression', (): Expr => {
+    let left = this.SUBRULE(this.andExpression);
+    this.MANY(() => {
+      const op = this.CONSUME(K.OR);
+      const right = this.SUBRULE2(this.andExpression);
+      left = this.ACTION(() => binary('OR', left, right, op));
+    });
+    return left;
+  });
+
+  protected andExpression = this.RULE('andExpression', (): Expr => {
+    let left = this.SUBRULE(this.notExpression);
+    this.MANY(() => {
+      const op = this.CONSUME(K.AND);
+      const right = this.SUBRULE2(this.notExpression);
+      left = this.ACTION(() => binary('AND', left, right, op));
+    });
+    return left;
+  });
+
+  protected notExpression = this.RULE(
+    'notExpression',
+    (): Expr =>
+      this.OR([
+        {
+          ALT: () => {
+            const not = this.CONSUME(K.NOT);
+            const operand = this.SUBRULE(this.notExpression);
+            return this.ACTION(() => node({ kind: 'unary', pos: posOf(not), op: 'NOT', operand }) as Expr);
+          },
+        },
+        { ALT: () => this.SUBRULE(this.predicate) },
+      ]),
+  );
+
+  /** Comparison and the predicates `IS`, `IN`, `BETWEEN`, `LIKE` on an additive operand. */
+  protected predicate = this.RULE('predicate', (): Expr => {
+    const left = this.SUBRULE(this.additive);
+    let result: Expr = left;
+    this.OPTION(() => {
+      this.OR([
+        {
+          ALT: () => {
+            const op = this.OR2([
+              { ALT: () => this.CONSUME(T.Equals) },
+              { ALT: () => this.CONSUME(T.NotEquals) },
+              { ALT: () => this.CONSUME(T.Less) },
+              { ALT: () => this.CONSUME(T.LessEquals) },
+              { ALT: () => this.CONSUME(T.Greater) },
+              { ALT: () => this.CONSUME(T.GreaterEquals) },
+            ]);
+            const right = this.SUBRULE2(this.additive);
+            result = this.ACTION(() =>
+              binary(op.image === '!=' ? '<>' : (op.image as BinaryOp), left, right, op),
+            );
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(K.IS);
+            const negated = this.OPTION2(() => this.CONSUME(K.NOT)) !== undefined;
+            this.OR3([
+              {
+                ALT: () => {
+                  const test = this.OR4([
+                    { ALT: () => this.CONSUME(K.NULL) },
+                    { ALT: () => this.CONSUME(K.TRUE) },
+                    { ALT: () => this.CONSUME(K.FALSE) },
+                    { ALT: () => this.CONSUME(K.UNKNOWN) },
+                  ]);
+                  result = this.ACTION(() =>
+                    node({
+                      kind: 'is',
+                      pos: left.pos,
+                      test: test.image.toUpperCase() as 'NULL',
+                      negated,
+                      operand: left,
+                    }),
+                  );
+                },
+              },
+              {
+                ALT: () => {
+                  this.CONSUME(K.DISTINCT);
+                  this.CONSUME(K.FROM);
+                  const right = this.SUBRULE3(this.additive);
+                  result = this.ACTION(() =>
+                    node({ kind: 'isDistinctFrom', pos: left.pos, negated, left, right }),
+                  );
+                },
+              },
+            ]);
+          },
+        },
+        {
+          ALT: () => {
+            const negated = this.OPTION3(() => this.CONSUME2(K.NOT)) !== undefined;
+            this.OR5([
+              {
+                ALT: () => {
+                  this.CONSUME(K.IN);
+                  this.CONSUME(T.LParen);
+                  this.OR6([
+                    {
+                      GATE: () => this.queryAhead(),
+                      ALT: () => {
+                        const query = this.SUBRULE(this.query);
+                        result = this.ACTION(() =>
+                          node({ kind: 'inQuery', pos: left.pos, negated, operand: left, query }),
+                        );
+                      },
+                    },
+                    {
+                      ALT: () => {
+                        const list: Expr[] = [];
+                        this.AT_LEAST_ONE_SEP({
+                          SEP: T.Comma,
+                          DEF: () => list.push(this.SUBRULE(this.expression)),
+                        });
+                        result = this.ACTION(() =>
+                          node({ kind: 'inList', pos: left.pos, negated, operand: left, list }),
+                        );
+                      },
+                    },
+                  ]);
+                  this.CONSUME(T.RParen);
+                },
+              },
+              {
+                ALT: () => {
+                  this.CONSUME(K.BETWEEN);
+                  this.OPTION4(() =>
+                    this.OR7([
+                      { ALT: () => this.CONSUME(K.ASYMMETRIC) },
+                      { ALT: () => this.CONSUME(K.SYMMETRIC) },
+                    ]),
+                  );
+                  const low = this.SUBRULE4(this.additive);
+                  this.CONSUME2(K.AND);
+                  const high = this.SUBRULE5(this.additive);
+                  result = this.ACTION(() =>
+                    node({ kind: 'between', pos: left.pos, negated, operand: left, low, high }),
+                  );
+                },
+              },
+              {
+                ALT: () => {
+                  const similar =
+                    this.OR8([
+                      { ALT: () => this.CONSUME(K.LIKE) },
+                      {
+                        ALT: () => {
+                          this.CONSUME(K.SIMILAR);
+                          return this.CONSUME(K.TO);
+                        },
+                      },
+                    ]).tokenType === K.TO;
+                  const pattern = this.SUBRULE6(this.additive);
+                  const escapeChar = this.OPTION5(() => {
+                    this.CONSUME(K.ESCAPE);
+                    return this.SUBRULE7(this.additive);
+                  });
+                  result = this.ACTION(() =>
+                    node({
+                      kind: 'like',
+                      pos: left.pos,
+                      negated,
+                      similar,
+                      operand: left,
+                      pattern,
+                      escape: escapeChar,
+                    }),
+                  );
+                },
+              },
+            ]);
+          },
+        },
+      ]);
+    });
+    return result;
+  });
+
+  protected additive = this.RULE('additive', (): Expr => {
+    let left = this.SUBRULE(this.multiplicative);
+    this.MANY(() => {
+      const op = this.OR([
+        { ALT: () => this.CONSUME(T.Plus) },
+        { ALT: () => this.CONSUME(T.Minus) },
+        { ALT: () => this.CONSUME(T.Concat) },
+      ]);
+      const right = this.SUBRULE2(this.multiplicative);
+      left = this.ACTION(() => binary(op.image as BinaryOp, left, right, op));
+    });
+    return left;
+  });
+
+  protected multiplicative = this.RULE('multiplicative', (): Expr => {
+    let left = this.SUBRULE(this.unary);
+    this.MANY(() => {
+      const op = this.OR([
+        { ALT: () => this.CONSUME(T.Star) },
+        { ALT: () => this.CONSUME(T.Slash) },
+        { ALT: () => this.CONSUME(T.Percent) },
+      ]);
+      const right = this.SUBRULE2(this.unary);
+      left = this.ACTION(() => binary(op.image as BinaryOp, left, right, op));
+    });
+    return left;
+  });
+
+  protected unary = this.RULE(
+    'unary',
+    (): Expr =>
+      this.OR([
+        {
+          ALT: () => {
+            const sign = this.OR2([
+              { ALT: () => this.CONSUME(T.Minus) },
+              { ALT: () => this.CONSUME(T.Plus) },
+            ]);
+            const operand = this.SUBRULE(this.unary);
+            return this.ACTION(
+              () => node({ kind: 'unary', pos: posOf(sign), op: sign.image as '-', operand }) as Expr,
+            );
+          },
+        },
+        { ALT: () => this.SUBRULE(this.postfix) },
+      ]),
+  );
+
+  /** A primary with `[index]` element access. */
+  protected postfix = this.RULE('postfix', (): Expr => {
+    let value = this.SUBRULE(this.primary);
+    this.MANY(() => {
+      const open = this.CONSUME(T.LBracket);
+      const index = this.SUBRULE(this.expression);
+      this.CONSUME(T.RBracket);
+      value = this.ACTION(() =>
+        node({ kind: 'call', pos: posOf(open), name: 'ITEM', args: [value, index], distinct: false }),
+      );
+    });
+    return value;
+  });
+
+  protected primary = this.RULE(
+    'primary',
+    (): Expr =>
+      this.OR([
+        { ALT: () => this.SUBRULE(this.literal) },
+        { ALT: () => this.SUBRULE(this.intervalLiteral) },
+        { ALT: () => this.SUBRULE(this.typedLiteral) },
+        { ALT: () => this.SUBRULE(this.caseExpression) },
+        { ALT: () => this.SUBRULE(this.castExpression) },
+        { ALT: () => this.SUBRULE(this.specialCall) },
+        { ALT: () => this.SUBRULE(this.existsExpression) },
+        { ALT: () => this.SUBRULE(this.parenthesized) },
+        { ALT: () => this.SUBRULE(this.callOrColumn) },
+        { ALT: () => this.SUBRULE(this.starExpression) },
+        {
+          ALT: () => {
+            const token = this.CONSUME(K.MATCH_RECOGNIZE);
+            return this.ACTION(() => {
+              throw unsupported(posOf(token), 'MATCH_RECOGNIZE');
+            });
+          },
+        },
+      ]),
+  );
+
+  protected literal = this.RULE('literal', (): Expr => {
+    const token = this.OR([
+      { ALT: () => this.CONSUME(T.NumberLiteral) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      { ALT: () => this.CONSUME(T.BinaryLiteral) },
+      { ALT: () => this.CONSUME(K.TRUE) },
+      { ALT: () => this.CONSUME(K.FALSE) },
+      { ALT: () => this.CONSUME(K.NULL) },
+    ]);
+    return this.ACTION(() => {
+      const pos = posOf(token);
+      const text = token.image;
+      switch (token.tokenType) {
+        case T.NumberLiteral:
+          return node({ kind: 'literal', pos, type: 'number', value: Number(text), text });
+        case T.StringLiteral:
+          return node({ kind: 'literal', pos, type: 'string', value: stringValue(token), text });
+        case T.BinaryLiteral:
+          return node({ kind: 'literal', pos, type: 'binary', value: text.slice(2, -1), text });
+        case K.NULL:
+          return node({ kind: 'literal', pos, type: 'null', value: null, text });
+        default:
+          return node({ kind: 'literal', pos, type: 'boolean', value: token.tokenType === K.TRUE, text });
+      }
+    });
+  });
+
+  protected intervalLiteral = this.RULE('intervalLiteral', (): Expr => {
+    const start = this.CONSUME(K.INTERVAL);
+    const sign = this.OPTION(() =>
+      this.OR([{ ALT: () => this.CONSUME(T.Minus) }, { ALT: () => this.CONSUME(T.Plus) }]),
+    );
+    const text = this.OR2([
+      { ALT: () => this.SUBRULE(this.string) },
+      { ALT: () => String(this.SUBRULE(this.integer)) },
+    ]);
+    const unit = this.SUBRULE(this.timeUnit);
+    this.OPTION2(() => {
+      this.CONSUME(T.LParen);
+      this.SUBRULE2(this.integer);
+      this.CONSUME(T.RParen);
+    });
+    const toUnit = this.OPTION3(() => {
+      this.CONSUME(K.TO);
+      const u = this.SUBRULE2(this.timeUnit);
+      this.OPTION4(() => {
+        this.CONSUME2(T.LParen);
+        this.SUBRULE3(this.integer);
+        this.CONSUME2(T.RParen);
+      });
+      return u;
+    });
+    return this.ACTION(() =>
+      node({ kind: 'interval', pos: posOf(start), negative: sign?.image === '-', text, unit, toUnit }),
+    );
+  });
+
+  protected typedLiteral = this.RULE('typedLiteral', (): Expr => {
+    const type = this.OR([
+      { ALT: () => this.CONSUME(K.DATE) },
+      { ALT: () => this.CONSUME(K.TIME) },
+      { ALT: () => this.CONSUME(K.TIMESTAMP) },
+    ]);
+    const text = this.SUBRULE(this.string);
+    return this.ACTION(() =>
+      node({ kind: 'typedLiteral', pos: posOf(type), type: type.image.toUpperCase() as 'DATE', text }),
+    );
+  });
+
+  protected caseExpression = this.RULE('caseExpression', (): Expr => {
+    const start = this.CONSUME(K.CASE);
+    const operand = this.OPTION(() => this.SUBRULE(this.expression));
+    const whens: { when: Expr; then: Expr }[] = [];
+    this.AT_LEAST_ONE(() => {
+      this.CONSUME(K.WHEN);
+      const when = this.SUBRULE2(this.expression);
+      this.CONSUME(K.THEN);
+      const then = this.SUBRULE3(this.expression);
+      whens.push({ when, then });
+    });
+    const otherwise = this.OPTION2(() => {
+      this.CONSUME(K.ELSE);
+      return this.SUBRULE4(this.expression);
+    });
+    this.CONSUME(K.END);
+    return this.ACTION(() => node({ kind: 'case', pos: posOf(start), operand, whens, otherwise }));
+  });
+
+  protected castExpression = this.RULE('castExpression', (): Expr => {
+    const start = this.OR([{ ALT: () => this.CONSUME(K.CAST) }, { ALT: () => this.CONSUME(K.TRY_CAST) }]);
+    this.CONSUME(T.LParen);
+    const operand = this.SUBRULE(this.expression);
+    this.CONSUME(K.AS);
+    const type = this.SUBRULE(this.dataType);
+    this.CONSUME(T.RParen);
+    return this.ACTION(() => {
+      checkType(type);
+      return node({ kind: 'cast', pos: posOf(start), operand, type, safe: start.tokenType === K.TRY_CAST });
+    });
+  });
+
+  /** The calls with keywords inside their parentheses: EXTRACT, SUBSTRING, TRIM, POSITION, FLOOR, CEIL. */
+  protected specialCall = this.RULE('specialCall', (): Expr => {
+    let start!: IToken;
+    const args: Expr[] = [];
+    const symbol = (token: IToken, name = token.image.toUpperCase()): Expr =>
+      node({ kind: 'symbol', pos: posOf(token), name: unitOf({ ...token, image: name }) });
+    this.OR([
+      {
+        ALT: () => {
+          start = this.CONSUME(K.EXTRACT);
+          this.CONSUME(T.LParen);
+          const unit = this.OR2(TIME_UNITS.map((u) => ({ ALT: () => this.CONSUME(u) })));
+          this.CONSUME(K.FROM);
+          const value = this.SUBRULE(this.expression);
+          this.CONSUME(T.RParen);
+          this.ACTION(() => args.push(symbol(unit), value));
+        },
+      },
+      {
+        ALT: () => {
+          start = this.CONSUME(K.SUBSTRING);
+          this.CONSUME2(T.LParen);
+          args.push(this.SUBRULE2(this.expression));
+          this.OR3([
+            {
+              ALT: () => {
+                this.CONSUME2(K.FROM);
+                args.push(this.SUBRULE3(this.expression));
+                this.OPTION(() => {
+                  this.CONSUME(K.FOR);
+                  args.push(this.SUBRULE4(this.expression));
+                });
+              },
+            },
+            {
+              ALT: () => {
+                this.CONSUME(T.Comma);
+                args.push(this.SUBRULE5(this.expression));
+                this.OPTION2(() => {
+                  this.CONSUME2(T.Comma);
+                  args.push(this.SUBRULE6(this.expression));
+                });
+              },
+            },
+          ]);
+          this.CONSUME2(T.RParen);
+        },
+      },
+      {
+        ALT: () => {
+          // TRIM([BOTH|LEADING|TRAILING] [chars] FROM s) or TRIM(s): args are mode, chars, s.
+          start = this.CONSUME(K.TRIM);
+          this.CONSUME3(T.LParen);
+          const mode = this.OPTION3(() =>
+            this.OR4([
+              { ALT: () => this.CONSUME(K.BOTH) },
+              { ALT: () => this.CONSUME(K.LEADING) },
+              { ALT: () => this.CONSUME(K.TRAILING) },
+            ]),
+          );
+          const first = this.OPTION4(() => this.SUBRULE7(this.expression));
+          const source = this.OPTION5(() => {
+            this.CONSUME3(K.FROM);
+            return this.SUBRULE8(this.expression);
+          });
+          this.CONSUME3(T.RParen);
+          this.ACTION(() => {
+            const pos = posOf(start);
+            const modeName = mode?.image.toUpperCase() ?? 'BOTH';
+            const space: Expr = node({ kind: 'literal', pos, type: 'string', value: ' ', text: "' '" });
+            args.push(node({ kind: 'symbol', pos, name: modeName }));
+            if (source === undefined) args.push(space, first ?? space);
+            else args.push(first ?? space, source);
+          });
+        },
+      },
+      {
+        ALT: () => {
+          start = this.CONSUME(K.POSITION);
+          this.CONSUME4(T.LParen);
+          args.push(this.SUBRULE(this.additive));
+          this.CONSUME(K.IN);
+          args.push(this.SUBRULE9(this.expression));
+          this.CONSUME4(T.RParen);
+        },
+      },
+      {
+        ALT: () => {
+          start = this.OR5([
+            { ALT: () => this.CONSUME(K.FLOOR) },
+            { ALT: () => this.CONSUME(K.CEIL) },
+            { ALT: () => this.CONSUME(K.CEILING) },
+          ]);
+          this.CONSUME5(T.LParen);
+          args.push(this.SUBRULE1(this.expression));
+          this.OPTION6(() => {
+            this.CONSUME(K.TO);
+            const unit = this.OR6(TIME_UNITS.map((u) => ({ ALT: () => this.CONSUME2(u) })));
+            this.ACTION(() => args.push(symbol(unit)));
+          });
+          this.CONSUME5(T.RParen);
+        },
+      },
+    ]);
+    return this.ACTION(() => {
+      const name = start.image.toUpperCase();
+      return node({
+        kind: 'call',
+        pos: posOf(start),
+        name: name === 'CEILING' ? 'CEIL' : name,
+        args,
+        distinct: false,
+      });
+    });
+  });
+
+  protected existsExpression = this.RULE('existsExpression', (): Expr => {
+    const start = this.CONSUME(K.EXISTS);
+    this.CONSUME(T.LParen);
+    const query = this.SUBRULE(this.query);
+    this.CONSUME(T.RParen);
+    return this.ACTION(() => node({ kind: 'exists', pos: posOf(start), query }));
+  });
+
+  /** `(expr)`, a row `(a, b)`, or a scalar subquery `(SELECT …)`. */
+  protected parenthesized = this.RULE('parenthesized', (): Expr => {
+    const open = this.CONSUME(T.LParen);
+    const result = this.OR([
+      {
+        GATE: () => this.queryAhead(),
+        ALT: () => {
+          const query = this.SUBRULE(this.query);
+          return this.ACTION(() => node({ kind: 'subquery', pos: posOf(open), query }) as Expr);
+        },
+      },
+      {
+        ALT: () => {
+          const items: Expr[] = [];
+          this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => items.push(this.SUBRULE(this.expression)) });
+          return this.ACTION(
+            (): Expr => (items.length === 1 ? items[0]! : node({ kind: 'row', pos: posOf(open), items })),
+          );
+        },
+      },
+    ]);
+    this.CONSUME(T.RParen);
+    return result;
+  });
+
+  /** Whether a query starts here, past any number of `(`: decides `((SELECT …))` from `((a + b))`. */
+  protected queryAhead(): boolean {
+    let i = 1;
+    while (this.LA(i).tokenType === T.LParen) i++;
+    const type = this.LA(i).tokenType;
+    return type === K.SELECT || type === K.WITH || type === K.VALUES;
+  }
+
+  protected starExpression = this.RULE('starExpression', (): Expr => {
+    const star = this.CONSUME(T.Star);
+    return this.ACTION(() => node({ kind: 'star', pos: posOf(star), qualifier: [] }));
+  });
+
+  /** A column `a.b.c`, a qualified star `t.*`, or a call `f(…) [FILTER (…)] [OVER …]`. */
+  protected callOrColumn = this.RULE('callOrColumn', (): Expr => {
+    const first = this.OR([
+      { ALT: () => this.SUBRULE(this.identifier) },
+      { ALT: () => this.CONSUME(K.LEFT) },
+      { ALT: () => this.CONSUME(K.RIGHT) },
+      { ALT: () => this.CONSUME(K.MAP) },
+      { ALT: () => this.CONSUME(K.ARRAY) },
+    ]);
+    const path: string[] = [this.ACTION(() => identifierValue(first))];
+    let star = false;
+    this.MANY(() => {
+      this.CONSUME(T.Dot);
+      this.OR2([
+        { ALT: () => path.push(this.SUBRULE(this.name)) },
+        {
+          ALT: () => {
+            this.CONSUME(T.Star);
+            star = true;
+          },
+        },
+      ]);
+    });
+    const call = this.OPTION(() => this.SUBRULE(this.callArguments));
+    const filter = this.OPTION2(() => {
+      this.CONSUME(K.FILTER);
+      this.CONSUME(T.LParen);
+      this.CONSUME(K.WHERE);
+      const condition = this.SUBRULE(this.expression);
+      this.CONSUME(T.RParen);
+      return condition;
+    });
+    const over = this.OPTION3(() => {
+      const token = this.CONSUME(K.OVER);
+      return this.OR3([
+        { ALT: () => this.SUBRULE(this.windowSpec) },
+        {
+          ALT: () => {
+            const base = this.SUBRULE2(this.name);
+            return this.ACTION(
+              () =>
+                node({
+                  kind: 'windowSpec',
+                  pos: posOf(token),
+                  base,
+                  partitionBy: [],
+                  orderBy: [],
+                }) as WindowSpec,
+            );
+          },
+        },
+      ]);
+    });
+    return this.ACTION(() => {
+      const pos = posOf(first);
+      if (star) return node({ kind: 'star', pos, qualifier: path });
+      if (call === undefined) return node({ kind: 'column', pos, path });
+      return node({
+        kind: 'call',
+        pos,
+        name: path.join('.').toUpperCase(),
+        args: call.args,
+        distinct: call.distinct,
+        filter,
+        over,
+      });
+    });
+  });
+
+  protected callArguments = this.RULE('callArguments', (): { args: Expr[]; distinct: boolean } => {
+    const args: Expr[] = [];
+    let distinct = false;
+    this.CONSUME(T.LParen);
+    this.OPTION(() => {
+      this.OPTION2(() =>
+        this.OR([
+          {
+            ALT: () => {
+              this.CONSUME(K.DISTINCT);
+              distinct = true;
+            },
+          },
+          { ALT: () => this.CONSUME(K.ALL) },
+        ]),
+      );
+      this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => args.push(this.SUBRULE(this.expression)) });
+    });
+    this.CONSUME(T.RParen);
+    return { args, distinct };
+  });
+
+  protected windowSpec = this.RULE('windowSpec', (): WindowSpec => {
+    const open = this.CONSUME(T.LParen);
+    const base = this.OPTION(() => this.SUBRULE(this.name));
+    const partitionBy: Expr[] = [];
+    this.OPTION2(() => {
+      this.CONSUME(K.PARTITION);
+      this.CONSUME(K.BY);
+      this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => partitionBy.push(this.SUBRULE(this.expression)) });
+    });
+    const orderBy = this.OPTION3(() => this.SUBRULE(this.orderByClause)) ?? [];
+    const frame = this.OPTION4(() => {
+      const unit = this.OR([{ ALT: () => this.CONSUME(K.ROWS) }, { ALT: () => this.CONSUME(K.RANGE) }]);
+      let start!: FrameBound;
+      let end: FrameBound = { kind: 'currentRow' };
+      this.OR2([
+        {
+          ALT: () => {
+            this.CONSUME(K.BETWEEN);
+            start = this.SUBRULE(this.frameBound);
+            this.CONSUME(K.AND);
+            end = this.SUBRULE2(this.frameBound);
+          },
+        },
+        { ALT: () => (start = this.SUBRULE3(this.frameBound)) },
+      ]);
+      return this.ACTION(() => ({ unit: unit.image.toUpperCase() as 'ROWS', start, end }));
+    });
+    this.CONSUME(T.RParen);
+    return this.ACTION(() =>
+      node({ kind: 'windowSpec', pos: posOf(open), base, partitionBy, orderBy, frame }),
+    );
+  });
+
+  protected frameBound = this.RULE(
+    'frameBound',
+    (): FrameBound =>
+      this.OR([
+        {
+          IGNORE_AMBIGUITIES: true,
+          ALT: () => {
+            this.CONSUME(K.UNBOUNDED);
+            const dir = this.OR2([
+              { ALT: () => this.CONSUME(K.PRECEDING) },
+              { ALT: () => this.CONSUME(K.FOLLOWING) },
+            ]);
+            return this.ACTION(() =>
+              dir.tokenType === K.PRECEDING
+                ? { kind: 'unboundedPreceding' as const }
+                : { kind: 'unboundedFollowing' as const },
+            );
+          },
+        },
+        {
+          IGNORE_AMBIGUITIES: true,
+          ALT: () => {
+            this.CONSUME(K.CURRENT);
+            this.CONSUME(K.ROW);
+            return { kind: 'currentRow' as const };
+          },
+        },
+        {
+          ALT: () => {
+            const offset = this.SUBRULE(this.additive);
+            const dir = this.OR3([
+              { ALT: () => this.CONSUME2(K.PRECEDING) },
+              { ALT: () => this.CONSUME2(K.FOLLOWING) },
+            ]);
+            return this.ACTION(() => ({
+              kind: dir.tokenType === K.PRECEDING ? ('preceding' as const) : ('following' as const),
+              offset,
+            }));
+          },
+        },
+      ]),
+  );
+
+  protected orderByClause = this.RULE('orderByClause', (): OrderItem[] => {
+    const items: OrderItem[] = [];
+    this.CONSUME(K.ORDER);
+    this.CONSUME(K.BY);
+    this.AT_LEAST_ONE_SEP({
+      SEP: T.Comma,
+      DEF: () => {
+        const expr = this.SUBRULE(this.expression);
+        const dir = this.OPTION(() =>
+          this.OR([{ ALT: () => this.CONSUME(K.ASC) }, { ALT: () => this.CONSUME(K.DESC) }]),
+        );
+        const nulls = this.OPTION2(() => {
+          this.CONSUME(K.NULLS);
+          return this.OR2([{ ALT: () => this.CONSUME(K.FIRST) }, { ALT: () => this.CONSUME(K.LAST) }]);
+        });
+        this.ACTION(() =>
+          items.push(
+            node({
+              kind: 'orderItem',
+              pos: expr.pos,
+              expr,
+              descending: dir?.tokenType === K.DESC,
+              nullsFirst: nulls === undefined ? undefined : nulls.tokenType === K.FIRST,
+            }),
+          ),
+        );
+      },
+    });
+    return items;
+  });
+}
+
+function binary(op: BinaryOp, left: Expr, right: Expr, _token: IToken): Binary {
+  return node({ kind: 'binary', pos: left.pos, op, left, right });
+}

@@ -1,0 +1,393 @@
+/**
+ * Queries: `WITH`, set operations, `SELECT … FROM … WHERE … GROUP BY … HAVING … WINDOW`,
+ * `VALUES`, `ORDER BY`, `LIMIT`, and the FROM clause with joins, subqueries, temporal joins
+ * (`FOR SYSTEM_TIME AS OF`) and windowing table functions (`TABLE(TUMBLE(TABLE t, …))`).
+ */
+import { parseError, unsupported } from '../errors.js';
+import {
+  type Expr,
+  type FromItem,
+  node,
+  type Query,
+  type QueryBody,
+  type SelectItem,
+  type TvfArgValue,
+  type WindowSpec,
+} from './ast.js';
+import { ExpressionGrammar } from './expression-grammar.js';
+import { posOf } from './grammar-base.js';
+import * as T from './tokens.js';
+
+const { K } = T;
+
+/** The query rules. */
+export class QueryGrammar extends ExpressionGrammar {
+  // --------------------------------------------------------------------------------- queries
+
+  override query = this.RULE('query', (): Query => {
+    const start = this.LA(1);
+    const ctes: { name: string; columns: string[]; query: Query }[] = [];
+    this.OPTION(() => {
+      this.CONSUME(K.WITH);
+      this.AT_LEAST_ONE_SEP({
+        SEP: T.Comma,
+        DEF: () => {
+          const name = this.SUBRULE(this.name);
+          const columns = this.OPTION2(() => this.SUBRULE(this.nameList)) ?? [];
+          this.CONSUME(K.AS);
+          this.CONSUME(T.LParen);
+          const query = this.SUBRULE(this.query);
+          this.CONSUME(T.RParen);
+          ctes.push({ name, columns, query });
+        },
+      });
+    });
+    const body = this.SUBRULE(this.queryExpression);
+    const orderBy = this.OPTION3(() => this.SUBRULE(this.orderByClause)) ?? [];
+    const limit = this.OPTION4(() => {
+      this.CONSUME(K.LIMIT);
+      return this.SUBRULE(this.expression);
+    });
+    const offset = this.OPTION5(() => {
+      this.CONSUME(K.OFFSET);
+      const value = this.SUBRULE2(this.expression);
+      this.OPTION6(() => this.OR([{ ALT: () => this.CONSUME(K.ROW) }, { ALT: () => this.CONSUME(K.ROWS) }]));
+      return value;
+    });
+    return this.ACTION(() => {
+      if (
+        ctes.length === 0 &&
+        orderBy.length === 0 &&
+        limit === undefined &&
+        offset === undefined &&
+        body.kind === 'query'
+      )
+        return body;
+      return node({ kind: 'query', pos: posOf(start), with: ctes, body, orderBy, limit, offset });
+    });
+  });
+
+  protected queryExpression = this.RULE('queryExpression', (): QueryBody => {
+    let left = this.SUBRULE(this.queryTerm);
+    this.MANY(() => {
+      const op = this.OR([
+        { ALT: () => this.CONSUME(K.UNION) },
+        { ALT: () => this.CONSUME(K.INTERSECT) },
+        { ALT: () => this.CONSUME(K.EXCEPT) },
+      ]);
+      const quantifier = this.OPTION(() =>
+        this.OR2([{ ALT: () => this.CONSUME(K.ALL) }, { ALT: () => this.CONSUME(K.DISTINCT) }]),
+      );
+      const right = this.SUBRULE2(this.queryTerm);
+      left = this.ACTION(() =>
+        node({
+          kind: 'setOp',
+          pos: posOf(op),
+          op: op.image.toUpperCase() as 'UNION',
+          all: quantifier?.tokenType === K.ALL,
+          left,
+          right,
+        }),
+      );
+    });
+    return left;
+  });
+
+  protected queryTerm = this.RULE(
+    'queryTerm',
+    (): QueryBody =>
+      this.OR([
+        { ALT: () => this.SUBRULE(this.select) },
+        { ALT: () => this.SUBRULE(this.values) },
+        {
+          ALT: () => {
+            this.CONSUME(T.LParen);
+            const inner = this.SUBRULE(this.query);
+            this.CONSUME(T.RParen);
+            return inner;
+          },
+        },
+      ]),
+  );
+
+  protected values = this.RULE('values', (): QueryBody => {
+    const start = this.CONSUME(K.VALUES);
+    const rows: Expr[][] = [];
+    this.AT_LEAST_ONE_SEP({
+      SEP: T.Comma,
+      DEF: () => {
+        const row: Expr[] = [];
+        this.CONSUME(T.LParen);
+        this.AT_LEAST_ONE_SEP2({ SEP: T.Comma, DEF: () => row.push(this.SUBRULE(this.expression)) });
+        this.CONSUME(T.RParen);
+        rows.push(row);
+      },
+    });
+    return this.ACTION(() =>
+      node({ kind: 'values', pos: posOf(start), rows: rows.map((r) => Object.freeze(r)) }),
+    );
+  });
+
+  protected select = this.RULE('select', (): QueryBody => {
+    const start = this.CONSUME(K.SELECT);
+    const quantifier = this.OPTION(() =>
+      this.OR([{ ALT: () => this.CONSUME(K.ALL) }, { ALT: () => this.CONSUME(K.DISTINCT) }]),
+    );
+    const items: SelectItem[] = [];
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => items.push(this.SUBRULE(this.selectItem)) });
+    const from = this.OPTION2(() => {
+      this.CONSUME(K.FROM);
+      return this.SUBRULE(this.fromClause);
+    });
+    const where = this.OPTION3(() => {
+      this.CONSUME(K.WHERE);
+      return this.SUBRULE(this.expression);
+    });
+    const groupBy: Expr[] = [];
+    this.OPTION4(() => {
+      this.CONSUME(K.GROUP);
+      this.CONSUME(K.BY);
+      this.AT_LEAST_ONE_SEP2({ SEP: T.Comma, DEF: () => groupBy.push(this.SUBRULE2(this.expression)) });
+    });
+    const having = this.OPTION5(() => {
+      this.CONSUME(K.HAVING);
+      return this.SUBRULE3(this.expression);
+    });
+    const windows: { name: string; spec: WindowSpec }[] = [];
+    this.OPTION6(() => {
+      this.CONSUME(K.WINDOW);
+      this.AT_LEAST_ONE_SEP3({
+        SEP: T.Comma,
+        DEF: () => {
+          const name = this.SUBRULE(this.name);
+          this.CONSUME(K.AS);
+          windows.push({ name, spec: this.SUBRULE(this.windowSpec) });
+        },
+      });
+    });
+    return this.ACTION(() =>
+      node({
+        kind: 'select',
+        pos: posOf(start),
+        distinct: quantifier?.tokenType === K.DISTINCT,
+        items,
+        from,
+        where,
+        groupBy,
+        having,
+        windows,
+      }),
+    );
+  });
+
+  protected selectItem = this.RULE('selectItem', (): SelectItem => {
+    const expr = this.SUBRULE(this.expression);
+    const alias = this.OPTION(() => this.SUBRULE(this.alias));
+    return this.ACTION(() => node({ kind: 'selectItem', pos: expr.pos, expr, alias }));
+  });
+
+  protected alias = this.RULE('alias', (): string => {
+    this.OPTION(() => this.CONSUME(K.AS));
+    return this.SUBRULE(this.name);
+  });
+
+  protected fromClause = this.RULE('fromClause', (): FromItem => {
+    let left = this.SUBRULE(this.tableReference);
+    this.MANY(() => {
+      this.OR([
+        {
+          ALT: () => {
+            const comma = this.CONSUME(T.Comma);
+            const right = this.SUBRULE2(this.tableReference);
+            left = this.ACTION(() =>
+              node({ kind: 'join', pos: posOf(comma), joinType: 'comma', left, right, using: [] }),
+            );
+          },
+        },
+        { ALT: () => (left = this.SUBRULE(this.joinClause, { ARGS: [left] })) },
+      ]);
+    });
+    return left;
+  });
+
+  protected joinClause = this.RULE('joinClause', (left: FromItem): FromItem => {
+    const typeToken = this.OPTION(() =>
+      this.OR([
+        { ALT: () => this.CONSUME(K.INNER) },
+        { ALT: () => this.CONSUME(K.CROSS) },
+        {
+          ALT: () => {
+            const side = this.OR2([
+              { ALT: () => this.CONSUME(K.LEFT) },
+              { ALT: () => this.CONSUME(K.RIGHT) },
+              { ALT: () => this.CONSUME(K.FULL) },
+            ]);
+            this.OPTION2(() => this.CONSUME(K.OUTER));
+            return side;
+          },
+        },
+        {
+          ALT: () => {
+            const token = this.CONSUME(K.NATURAL);
+            return this.ACTION(() => {
+              throw unsupported(posOf(token), 'NATURAL JOIN', 'write the join condition with ON');
+            });
+          },
+        },
+      ]),
+    );
+    const join = this.CONSUME(K.JOIN);
+    const right = this.SUBRULE(this.tableReference);
+    let on: Expr | undefined;
+    let using: string[] = [];
+    this.OPTION3(() =>
+      this.OR3([
+        {
+          ALT: () => {
+            this.CONSUME(K.ON);
+            on = this.SUBRULE(this.expression);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(K.USING);
+            using = this.SUBRULE(this.nameList);
+          },
+        },
+      ]),
+    );
+    return this.ACTION(() => {
+      const joinType = (typeToken?.image.toUpperCase() ?? 'INNER') as 'INNER' | 'CROSS';
+      const pos = posOf(typeToken ?? join);
+      if (joinType !== 'CROSS' && on === undefined && using.length === 0)
+        throw parseError(
+          this.nextPos(),
+          `expected ON or USING after ${joinType} JOIN ${describeFrom(right)}`,
+        );
+      return node({ kind: 'join', pos, joinType, left, right, on, using });
+    });
+  });
+
+  protected tableReference = this.RULE('tableReference', (): FromItem => {
+    const item = this.OR([
+      { ALT: () => this.SUBRULE(this.namedTable) },
+      { ALT: () => this.SUBRULE(this.tableFunction) },
+      {
+        ALT: () => {
+          const open = this.CONSUME(T.LParen);
+          const query = this.SUBRULE(this.query);
+          this.CONSUME(T.RParen);
+          return this.ACTION(
+            () => node({ kind: 'subqueryRef', pos: posOf(open), query, columnAliases: [] }) as FromItem,
+          );
+        },
+      },
+      {
+        ALT: () => {
+          const token = this.OR2([
+            { ALT: () => this.CONSUME(K.LATERAL) },
+            { ALT: () => this.CONSUME(K.UNNEST) },
+          ]);
+          return this.ACTION(() => {
+            throw unsupported(posOf(token), `${token.image.toUpperCase()} in FROM`);
+          });
+        },
+      },
+    ]);
+    this.OPTION(() => {
+      const token = this.CONSUME(K.MATCH_RECOGNIZE);
+      this.ACTION(() => {
+        throw unsupported(posOf(token), 'MATCH_RECOGNIZE');
+      });
+    });
+    const alias = this.OPTION2(() => this.SUBRULE(this.alias));
+    const columnAliases = this.OPTION3(() => this.SUBRULE(this.nameList)) ?? [];
+    return this.ACTION(() => (alias === undefined ? item : node({ ...item, alias, columnAliases })));
+  });
+
+  protected namedTable = this.RULE('namedTable', (): FromItem => {
+    const start = this.LA(1);
+    const name = this.SUBRULE(this.compoundName);
+    const asOf = this.OPTION(() => {
+      this.CONSUME(K.FOR);
+      this.CONSUME(K.SYSTEM_TIME);
+      this.CONSUME(K.AS);
+      this.CONSUME(K.OF);
+      return this.SUBRULE(this.additive);
+    });
+    return this.ACTION(() =>
+      node({ kind: 'tableRef', pos: posOf(start), name, columnAliases: [], systemTimeAsOf: asOf }),
+    );
+  });
+
+  /** `TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '10' SECOND))`, with optional `name =>` arguments. */
+  protected tableFunction = this.RULE('tableFunction', (): FromItem => {
+    const start = this.CONSUME(K.TABLE);
+    this.CONSUME(T.LParen);
+    const fn = this.SUBRULE(this.identifier);
+    this.CONSUME2(T.LParen);
+    const args: { name?: string; value: TvfArgValue }[] = [];
+    this.AT_LEAST_ONE_SEP({
+      SEP: T.Comma,
+      DEF: () => {
+        const name = this.OPTION(() => {
+          const n = this.SUBRULE(this.name);
+          this.CONSUME(T.Arrow);
+          return n;
+        });
+        const value = this.SUBRULE(this.tvfArgument);
+        args.push({ name, value });
+      },
+    });
+    this.CONSUME(T.RParen);
+    this.CONSUME2(T.RParen);
+    return this.ACTION(() =>
+      node({ kind: 'tvf', pos: posOf(start), name: fn.image.toUpperCase(), args, columnAliases: [] }),
+    );
+  });
+
+  protected tvfArgument = this.RULE(
+    'tvfArgument',
+    (): TvfArgValue =>
+      this.OR([
+        {
+          ALT: () => {
+            const start = this.CONSUME(K.TABLE);
+            const name = this.SUBRULE(this.compoundName);
+            const partitionBy: string[] = [];
+            this.OPTION(() => {
+              this.CONSUME(K.PARTITION);
+              this.CONSUME(K.BY);
+              this.OR2([
+                {
+                  ALT: () => {
+                    const names = this.SUBRULE(this.nameList);
+                    this.ACTION(() => partitionBy.push(...names));
+                  },
+                },
+                { ALT: () => partitionBy.push(this.SUBRULE(this.name)) },
+              ]);
+            });
+            return this.ACTION(() =>
+              Object.freeze({ kind: 'tableArg' as const, pos: posOf(start), name, partitionBy }),
+            );
+          },
+        },
+        {
+          IGNORE_AMBIGUITIES: true,
+          ALT: () => {
+            const start = this.CONSUME(K.DESCRIPTOR);
+            const columns = this.SUBRULE2(this.nameList);
+            return this.ACTION(() =>
+              Object.freeze({ kind: 'descriptor' as const, pos: posOf(start), columns }),
+            );
+          },
+        },
+        { ALT: () => this.SUBRULE(this.expression) },
+      ]),
+  );
+}
+
+function describeFrom(item: FromItem): string {
+  return item.kind === 'tableRef' ? item.name.join('.') : item.kind === 'tvf' ? item.name : 'subquery';
+}
