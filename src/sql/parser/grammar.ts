@@ -4,7 +4,7 @@
  * the query, expression and base grammars. This class is the parser: it runs chevrotain's
  * grammar analysis once, when constructed.
  */
-import { unsupported } from '../errors.js';
+import { parseError, unsupported } from '../errors.js';
 import {
   type ColumnDef,
   type ComputedColumnDef,
@@ -19,7 +19,6 @@ import {
 import { sqlErrorMessages } from './error-messages.js';
 import { checkType, posOf, stringValue } from './grammar-base.js';
 import { QueryGrammar } from './query-grammar.js';
-import { parseError } from '../errors.js';
 import * as T from './tokens.js';
 
 const { K } = T;

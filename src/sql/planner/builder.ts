@@ -9,7 +9,7 @@ import { unsupported, validationError } from '../errors.js';
 import type { Catalog, CatalogTable } from '../catalog/catalog.js';
 import { commonType, formatType, withNullability } from '../catalog/types.js';
 import { compileExpression } from '../expressions/compiler.js';
-import { field, fieldsOf, type Rex } from '../expressions/rex.js';
+import { call, field, fieldsOf, type Rex } from '../expressions/rex.js';
 import { AGGREGATES, typeCondition, typeExpression } from '../expressions/typer.js';
 import {
   filter,
@@ -17,6 +17,7 @@ import {
   type PlanColumn,
   project,
   scan,
+  union,
   values,
   watermarkAssigner,
 } from './logical.js';
@@ -65,8 +66,56 @@ export class PlanBuilder {
       case 'values':
         return this.values(body.rows, body.pos);
       case 'setOp':
-        throw unsupported(body.pos, `${body.op}${body.all ? ' ALL' : ''}`, LATER);
+        if (body.op !== 'UNION' || !body.all)
+          throw unsupported(body.pos, `${body.op}${body.all ? ' ALL' : ''}`, LATER);
+        return this.unionAll(this.body(body.left), this.body(body.right), body.pos);
     }
+  }
+
+  /**
+   * Both inputs' rows under the left input's column names, each column widened to the type
+   * both sides share: rows are keyed by name, so the right side is renamed where it differs.
+   */
+  private unionAll(left: LogicalNode, right: LogicalNode, pos: SourcePos): LogicalNode {
+    if (left.columns.length !== right.columns.length)
+      throw validationError(
+        pos,
+        `UNION ALL inputs have ${left.columns.length} and ${right.columns.length} columns; they need the same number`,
+      );
+    const columns = left.columns.map((l, i) => {
+      const r = right.columns[i]!;
+      const type = commonType(l.type, r.type);
+      if (type === undefined)
+        throw validationError(
+          pos,
+          `UNION ALL column ${i + 1} ('${l.name}') is ${formatType(l.type)} on the left and ${formatType(r.type)} on the right`,
+        );
+      return {
+        name: l.name,
+        type: type.root === 'CHAR' ? Object.freeze({ ...type, root: 'VARCHAR' as const }) : type,
+      };
+    });
+    const conform = (input: LogicalNode): LogicalNode => {
+      const same = input.columns.every(
+        (c, i) => c.name === columns[i]!.name && c.type.root === columns[i]!.type.root,
+      );
+      if (same) return input;
+      return project(
+        input,
+        input.columns.map((c, i) => {
+          const target = columns[i]!;
+          const rex = field(c.name, c.type);
+          return {
+            name: target.name,
+            rex: c.type.root === target.type.root ? rex : call('CAST', [rex], target.type),
+          };
+        }),
+      );
+    };
+    const inputs = [left, right]
+      .flatMap((input) => (input.kind === 'union' ? input.inputs : [input]))
+      .map(conform);
+    return union(inputs, columns);
   }
 
   private values(rows: readonly (readonly Expr[])[], pos: SourcePos): LogicalNode {

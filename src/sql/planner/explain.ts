@@ -7,7 +7,7 @@ import { DEFAULT_CATALOG, DEFAULT_DATABASE } from '../catalog/catalog.js';
 import { formatRex } from '../expressions/rex.js';
 import { formatChangelogMode } from './changelog.js';
 import { inputsOf, type LogicalNode, type LogicalVisitor, visitLogical } from './logical.js';
-import type { PhysicalNode } from './physical.js';
+import { type PhysicalNode, physicalInputs } from './physical.js';
 
 const tableName = (name: string) => `[[${DEFAULT_CATALOG}, ${DEFAULT_DATABASE}, ${name}]]`;
 
@@ -25,20 +25,26 @@ const LOGICAL_LINE: LogicalVisitor<string> = {
   filter: (n) => `LogicalFilter(condition=[${formatRex(n.condition)}])`,
   watermarkAssigner: (n) =>
     `LogicalWatermarkAssigner(rowtime=[${n.rowtime}], watermark=[${formatRex(n.rex)}])`,
+  union: (n) => `LogicalUnion(all=[true], inputs=[${n.inputs.length}])`,
   sink: (n) =>
     `LogicalSink(table=[${DEFAULT_CATALOG}.${DEFAULT_DATABASE}.${n.table.name}], fields=[${n.columns.map((c) => c.name).join(', ')}])`,
 };
 
+/** Flink's tree layout: `:- ` before a child with siblings after it, `+- ` before the last. */
 function tree<N>(
   node: N,
   line: (n: N) => string,
   children: (n: N) => readonly N[],
-  prefix = '',
+  indent = '',
+  marker = '',
   out: string[] = [],
 ): string[] {
-  out.push(`${prefix}${line(node)}`);
-  const childPrefix = prefix === '' ? '+- ' : `   ${prefix}`;
-  for (const child of children(node)) tree(child, line, children, childPrefix, out);
+  out.push(`${indent}${marker}${line(node)}`);
+  const kids = children(node);
+  const childIndent = marker === '' ? indent : `${indent}${marker === ':- ' ? ':  ' : '   '}`;
+  kids.forEach((kid, i) =>
+    tree(kid, line, children, childIndent, i === kids.length - 1 ? '+- ' : ':- ', out),
+  );
   return out;
 }
 
@@ -58,6 +64,8 @@ function physicalLine(n: PhysicalNode): string {
       return `Calc(select=[${n.projections.map(projection).join(', ')}]${n.condition === undefined ? '' : `, where=[${formatRex(n.condition)}]`}, ${mode})`;
     case 'watermarkAssigner':
       return `WatermarkAssigner(rowtime=[${n.rowtime}], watermark=[${formatRex(n.rex)}], ${mode})`;
+    case 'union':
+      return `Union(all=[true], union=[${n.columns.map((c) => c.name).join(', ')}], ${mode})`;
     case 'sink':
       return `Sink(table=[${DEFAULT_CATALOG}.${DEFAULT_DATABASE}.${n.table.name}], fields=[${n.columns.map((c) => c.name).join(', ')}], ${mode})`;
   }
@@ -65,7 +73,7 @@ function physicalLine(n: PhysicalNode): string {
 
 /** The physical plan as an indented tree, with changelog modes. */
 export function explainPhysical(plan: PhysicalNode): string {
-  return tree(plan, physicalLine, (n) => ('input' in n ? [n.input] : [])).join('\n');
+  return tree(plan, physicalLine, physicalInputs).join('\n');
 }
 
 /** The three sections of EXPLAIN. */

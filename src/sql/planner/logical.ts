@@ -61,13 +61,21 @@ export interface LogicalSink {
   readonly columns: readonly PlanColumn[];
 }
 
+/** `UNION ALL`: the rows of all inputs, which have the same column names and types. */
+export interface LogicalUnion {
+  readonly kind: 'union';
+  readonly inputs: readonly LogicalNode[];
+  readonly columns: readonly PlanColumn[];
+}
+
 export type LogicalNode =
   | LogicalScan
   | LogicalValues
   | LogicalProject
   | LogicalFilter
   | LogicalWatermarkAssigner
-  | LogicalSink;
+  | LogicalSink
+  | LogicalUnion;
 
 /** A function per node kind; a missing kind is a compile error. */
 export type LogicalVisitor<R> = {
@@ -80,11 +88,16 @@ export function visitLogical<R>(node: LogicalNode, visitor: LogicalVisitor<R>): 
 
 /** The node's inputs, for generic walks. */
 export function inputsOf(node: LogicalNode): readonly LogicalNode[] {
+  if ('inputs' in node) return node.inputs;
   return 'input' in node ? [node.input] : [];
 }
 
-/** A copy of the node with new inputs (same order as {@link inputsOf}). */
+/** A copy of the node with new inputs (same order as {@link inputsOf}); the node itself if unchanged. */
 export function withInputs(node: LogicalNode, inputs: readonly LogicalNode[]): LogicalNode {
+  if ('inputs' in node)
+    return inputs.every((input, i) => input === node.inputs[i])
+      ? node
+      : Object.freeze({ ...node, inputs: Object.freeze([...inputs]) });
   if (!('input' in node)) return node;
   return inputs[0] === node.input ? node : Object.freeze({ ...node, input: inputs[0]! });
 }
@@ -111,3 +124,5 @@ export const watermarkAssigner = (input: LogicalNode, rowtime: string, rex: Rex)
   Object.freeze({ kind: 'watermarkAssigner', input, rowtime, rex, columns: input.columns });
 export const sink = (input: LogicalNode, table: CatalogTable): LogicalSink =>
   Object.freeze({ kind: 'sink', input, table, columns: input.columns });
+export const union = (inputs: readonly LogicalNode[], columns: readonly PlanColumn[]): LogicalUnion =>
+  Object.freeze({ kind: 'union', inputs: Object.freeze([...inputs]), columns });

@@ -42,12 +42,31 @@ export interface PhysicalSink extends Base {
   readonly table: CatalogTable;
 }
 
+/** The rows of all inputs, interleaved as they arrive. */
+export interface PhysicalUnion extends Base {
+  readonly kind: 'union';
+  readonly inputs: readonly PhysicalNode[];
+}
+
 export type PhysicalNode =
   | PhysicalSourceScan
   | PhysicalValues
   | PhysicalCalc
   | PhysicalWatermarkAssigner
-  | PhysicalSink;
+  | PhysicalSink
+  | PhysicalUnion;
+
+/** The inputs of a physical node. */
+export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
+  if ('inputs' in node) return node.inputs;
+  return 'input' in node ? [node.input] : [];
+}
+
+/** The mode of a node that passes its inputs' changes through: the widest of them. */
+function widest(modes: readonly ChangelogMode[]): ChangelogMode {
+  if (modes.includes('retract')) return 'retract';
+  return modes.includes('upsert') ? 'upsert' : 'insert-only';
+}
 
 /** Builds the physical plan of a rewritten logical plan. */
 export function toPhysical(node: LogicalNode, registry: ConnectorRegistry): PhysicalNode {
@@ -112,6 +131,15 @@ export function toPhysical(node: LogicalNode, registry: ConnectorRegistry): Phys
         rex: node.rex,
         columns: node.columns,
         changelogMode: input.changelogMode,
+      });
+    }
+    case 'union': {
+      const inputs = node.inputs.map((input) => toPhysical(input, registry));
+      return frozen({
+        kind: 'union',
+        inputs,
+        columns: node.columns,
+        changelogMode: widest(inputs.map((i) => i.changelogMode)),
       });
     }
     case 'sink': {

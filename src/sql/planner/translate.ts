@@ -68,6 +68,10 @@ export function translateQuery(node: PhysicalNode, ctx: TranslateContext): DataS
       ).withTimestampAssigner((row) => row[rowtime] as number);
       return input.assignTimestampsAndWatermarks(strategy).name('WatermarkAssigner');
     }
+    case 'union': {
+      const [first, ...rest] = node.inputs.map((input) => translateQuery(input, ctx));
+      return first!.union(...rest!);
+    }
     case 'sink':
       throw new Error('a sink has no output stream; use translateSink');
   }
