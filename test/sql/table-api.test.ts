@@ -31,6 +31,18 @@ describe('TableEnvironment with DataStreams', () => {
     ]);
   });
 
+  test('ROW columns: fields are read with dots, and a NULL row gives NULL fields', async () => {
+    const e = env();
+    const tEnv = TableEnvironment.create(e);
+    const events = e.fromElements({ kind: 0, person: { id: 7, name: 'ann' } }, { kind: 1, person: null });
+    tEnv.createTemporaryView('events', events, { kind: 'INT', person: 'ROW<id BIGINT, name STRING>' });
+    const rows = await tEnv.executeSql('SELECT person.id, UPPER(person.name) AS name FROM events').collect();
+    expect(rows).toEqual([
+      { id: 7, name: 'ANN' },
+      { id: null, name: null },
+    ]);
+  });
+
   test('the result of toDataStream continues as an ordinary DataStream', async () => {
     const e = env();
     const tEnv = TableEnvironment.create(e);

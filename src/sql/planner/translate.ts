@@ -11,7 +11,7 @@ import type { FlatMapFunction } from '../../types/functions.js';
 import { WatermarkStrategy, type WatermarkGenerator } from '../../time/watermarks.js';
 import { compileCalc, compileExpression, type Row } from '../expressions/compiler.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
-import type { PhysicalNode } from './physical.js';
+import { type PhysicalNode, physicalInputs } from './physical.js';
 
 /** What translation needs besides the plan. */
 export interface TranslateContext {
@@ -49,6 +49,17 @@ export function translateQuery(node: PhysicalNode, ctx: TranslateContext): DataS
     }
     case 'calc': {
       const input = translateQuery(node.input, ctx);
+      const inputColumns = physicalInputs(node)[0]!.columns;
+      const identity =
+        node.projections.length === inputColumns.length &&
+        node.projections.every(
+          (p, i) => p.rex.kind === 'field' && p.rex.name === p.name && p.name === inputColumns[i]!.name,
+        );
+      if (identity && node.condition !== undefined) {
+        // A pure filter keeps the input row object: no copy per row.
+        const condition = compileExpression(node.condition);
+        return input.filter((row: Row) => condition(row) === true).name('Calc');
+      }
       const calc = compileCalc(node.projections, node.condition);
       if (node.condition === undefined) return input.map((row: Row) => calc(row) as Row).name('Calc');
       const calcFunction: FlatMapFunction<Row, Row> = {
