@@ -258,6 +258,26 @@ describe('incremental snapshots of changed key groups', () => {
     });
   }
 
+  it('after a snapshot that failed, the next one encodes every key group again', () => {
+    const t = new Subtask('heap');
+    const incremental = new IncrementalKeyGroups();
+    for (let k = 0; k < 40; k++) apply(t, { op: 'value', key: k, n: k });
+    const first = new Map(incremental.snapshot(1, t.backend, t.timers).map(([, p]) => [p.sha256, p.bytes!]));
+    incremental.completed(1);
+    apply(t, { op: 'value', key: 3, n: 1000 });
+    // The same backend, failing to snapshot once the changed key groups were taken.
+    const failing: KeyedStateBackend = Object.create(t.backend);
+    failing.snapshotKeyGroups = () => {
+      throw new Error('a state value cannot be encoded');
+    };
+    expect(() => incremental.snapshot(2, failing, t.timers)).toThrow(/cannot be encoded/);
+    // Key 3's change was taken by the failed snapshot: the next one must still carry it.
+    const third = incremental.snapshot(3, t.backend, t.timers);
+    const resolved = normalizedAll(third.map(([g, p]) => [g, p.bytes ?? first.get(p.sha256)!] as const));
+    expect(resolved).toEqual(normalizedAll(snapshotKeyedState(t.backend, t.timers)));
+    t.backend.dispose();
+  });
+
   it('refers to unchanged key groups by name once a checkpoint holding them completed', () => {
     const t = new Subtask('heap');
     const incremental = new IncrementalKeyGroups();

@@ -36,6 +36,8 @@ export class IncrementalKeyGroups {
   private readonly pending = new Map<number, Set<string>>();
   /** Each non-empty key group's blob as of the previous {@link snapshot}. */
   private readonly blobs = new Map<number, Blob>();
+  /** A snapshot failed after taking the changed key groups: the next one encodes everything. */
+  private failed = false;
 
   /**
    * The keyed state and timers of checkpoint `checkpointId` as shared blobs, sorted by key
@@ -49,6 +51,7 @@ export class IncrementalKeyGroups {
   ): Array<readonly [number, SharedKeyGroupState]> {
     const blobs = this.blobs;
     let changed = changedKeyGroups(backend, timers);
+    if (this.failed) changed = undefined;
     if (changed !== undefined) {
       // A blob without bytes that storage may not hold is encoded again (see `completed`: it
       // does not happen, but costs nothing to rule out).
@@ -58,12 +61,16 @@ export class IncrementalKeyGroups {
         }
       }
     }
+    // Until this snapshot is through, the marks it took exist nowhere else.
+    this.failed = true;
+    const encoded = snapshotKeyedState(backend, timers, changed);
     if (changed === undefined) blobs.clear();
     else for (const keyGroup of changed) blobs.delete(keyGroup);
-    for (const [keyGroup, bytes] of snapshotKeyedState(backend, timers, changed)) {
+    for (const [keyGroup, bytes] of encoded) {
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       blobs.set(keyGroup, { sha256, length: bytes.byteLength, since: checkpointId, bytes });
     }
+    this.failed = false;
     const names = new Set<string>();
     const out: Array<readonly [number, SharedKeyGroupState]> = [];
     for (const keyGroup of [...blobs.keys()].sort((a, b) => a - b)) {
