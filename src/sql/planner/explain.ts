@@ -42,9 +42,9 @@ function tree<N>(
   out.push(`${indent}${marker}${line(node)}`);
   const kids = children(node);
   const childIndent = marker === '' ? indent : `${indent}${marker === ':- ' ? ':  ' : '   '}`;
-  kids.forEach((kid, i) =>
-    tree(kid, line, children, childIndent, i === kids.length - 1 ? '+- ' : ':- ', out),
-  );
+  kids.forEach((kid, i) => {
+    tree(kid, line, children, childIndent, i === kids.length - 1 ? '+- ' : ':- ', out);
+  });
   return out;
 }
 
