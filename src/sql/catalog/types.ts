@@ -185,7 +185,9 @@ function resolveBare(s: TypeSyntax): SqlType {
     case 'STRING':
       return Types.STRING;
     case 'VARCHAR':
-      return t('VARCHAR', { length: length(1) });
+      // Without a length VARCHAR is STRING, as in Flink's SQL (its type system defaults
+      // VARCHAR to the maximum length); CHAR defaults to 1.
+      return t('VARCHAR', { length: length(MAX_LENGTH) });
     case 'CHAR':
     case 'CHARACTER':
       return t('CHAR', { length: length(1) });
