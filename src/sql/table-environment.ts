@@ -34,6 +34,7 @@ import { call, field } from './expressions/rex.js';
 import type { Describe, Insert, Query, Statement } from './parser/ast.js';
 import { parseDataType, parseStatement } from './parser/parse.js';
 import { PlanBuilder, tablePlan } from './planner/builder.js';
+import type { ChangelogRow } from './planner/changelog.js';
 import { type LogicalNode, type PlanColumn, project, sink } from './planner/logical.js';
 import { explainPlan, planLogical } from './planner/planner.js';
 import type { PhysicalNode } from './planner/physical.js';
@@ -154,6 +155,18 @@ export class TableEnvironment implements TableOwner {
         `toDataStream needs an insert-only table, but this one produces ${planned.physical.changelogMode} changes; use toChangelogStream`,
       );
     return translateQuery(planned.physical, this.translateContext());
+  }
+
+  /**
+   * Every change of a table as a {@link ChangelogRow} (`{ kind: '+I', row }`), for tables whose
+   * rows may be updated or deleted; an insert-only table gives only `+I` changes.
+   */
+  toChangelogStream(table: Table): DataStream<ChangelogRow> {
+    const planned = planLogical(table.plan, this.registry);
+    const stream = translateQuery(planned.physical, this.translateContext());
+    if (planned.physical.changelogMode !== 'insert-only')
+      return stream as unknown as DataStream<ChangelogRow>;
+    return stream.map((row: Row): ChangelogRow => ({ kind: '+I', row })).name('ToChangelog');
   }
 
   /** Registers a Table or DataStream under a name for SQL, for this session. */

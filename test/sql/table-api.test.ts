@@ -53,6 +53,25 @@ describe('TableEnvironment with DataStreams', () => {
     expect(out).toEqual(['sq=1', 'sq=9']);
   });
 
+  test('toChangelogStream marks the rows of an insert-only table as +I', async () => {
+    const e = env();
+    const tEnv = TableEnvironment.create(e);
+    const table = tEnv.sqlQuery("SELECT * FROM (VALUES (1, 'a'), (2, 'b')) AS t(id, name)");
+    expect(await tEnv.toChangelogStream(table).executeAndCollect()).toEqual([
+      { kind: '+I', row: { id: 1, name: 'a' } },
+      { kind: '+I', row: { id: 2, name: 'b' } },
+    ]);
+  });
+
+  test('collect(limit) on an unbounded query stops its job after the limit', async () => {
+    const tEnv = TableEnvironment.create(env());
+    tEnv.executeSql(
+      "CREATE TABLE endless (n BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '1000')",
+    );
+    const rows = await tEnv.executeSql('SELECT n FROM endless').collect(5);
+    expect(rows).toHaveLength(5);
+  });
+
   test('without a schema a stream is one column f0 holding each element', async () => {
     const e = env();
     const tEnv = TableEnvironment.create(e);
