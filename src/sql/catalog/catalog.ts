@@ -9,7 +9,9 @@ import { validationError } from '../errors.js';
 import type { Rex } from '../expressions/rex.js';
 import type { SqlType } from './types.js';
 
+/** The one catalog's name. */
 export const DEFAULT_CATALOG = 'default_catalog';
+/** The one database's name. */
 export const DEFAULT_DATABASE = 'default_database';
 
 /** A column of a table: physical (read from the connector) or computed from other columns. */
@@ -54,6 +56,7 @@ export interface CatalogView {
   readonly plan?: unknown;
 }
 
+/** A table or a view. */
 export type CatalogObject = CatalogTable | CatalogView;
 
 /** Tables and views in the one database. */

@@ -88,16 +88,22 @@ export const Types = {
   varchar: (length: number) => t('VARCHAR', { length }),
 } as const;
 
+/** The same type, nullable or NOT NULL. */
 export function withNullability(type: SqlType, nullable: boolean): SqlType {
   return type.nullable === nullable ? type : Object.freeze({ ...type, nullable });
 }
 
 const INTEGERS: readonly TypeRoot[] = ['TINYINT', 'SMALLINT', 'INT', 'BIGINT'];
+/** Type family tests. */
 export const isInteger = (type: SqlType) => INTEGERS.includes(type.root);
+/** Whether a type is of this family. */
 export const isNumeric = (type: SqlType) =>
   isInteger(type) || type.root === 'FLOAT' || type.root === 'DOUBLE' || type.root === 'DECIMAL';
+/** Whether a type is of this family. */
 export const isString = (type: SqlType) => type.root === 'CHAR' || type.root === 'VARCHAR';
+/** Whether a type is of this family. */
 export const isTimestamp = (type: SqlType) => type.root === 'TIMESTAMP' || type.root === 'TIMESTAMP_LTZ';
+/** Whether a type is of this family. */
 export const isInterval = (type: SqlType) =>
   type.root === 'INTERVAL_DAY_TIME' || type.root === 'INTERVAL_YEAR_MONTH';
 

@@ -55,6 +55,7 @@ export interface DynamicTableFactory {
   readonly sinkChangelogMode?: ChangelogMode;
 }
 
+/** Option value checks for factories: each returns what was expected, or undefined when the value is fine. */
 export const isPositiveInteger = (v: string) =>
   /^\d+$/.test(v.trim()) && Number(v) >= 1 ? undefined : 'a whole number >= 1';
 export const isNonNegativeNumber = (v: string) =>

@@ -30,11 +30,15 @@ export interface CallRex {
   readonly pos?: SourcePos;
 }
 
+/** Any typed expression. */
 export type Rex = FieldRex | LiteralRex | CallRex;
 
+/** A column reference. */
 export const field = (name: string, type: SqlType): FieldRex => Object.freeze({ kind: 'field', name, type });
+/** A constant. */
 export const literal = (value: unknown, type: SqlType): LiteralRex =>
   Object.freeze({ kind: 'literal', value, type });
+/** An operator or function call. */
 export const call = (op: string, args: readonly Rex[], type: SqlType, pos?: SourcePos): CallRex =>
   Object.freeze({ kind: 'call', op, args: Object.freeze([...args]), type, pos });
 

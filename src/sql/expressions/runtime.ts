@@ -21,10 +21,12 @@ export function formatTimestamp(ms: number, precision = 3): string {
   return `${base}.${pad(d.getUTCMilliseconds(), 3).padEnd(precision, '0').slice(0, precision)}`;
 }
 
+/** `2024-01-02` for days since the epoch. */
 export function formatDate(days: number): string {
   return formatTimestamp(days * DAY_MS).slice(0, 10);
 }
 
+/** `10:20:30` for milliseconds of the day. */
 export function formatTime(ms: number): string {
   return formatTimestamp(ms, 0).slice(11);
 }

@@ -78,6 +78,7 @@ export interface Star extends Node<'star'> {
 export interface SymbolArg extends Node<'symbol'> {
   readonly name: string;
 }
+/** Unary minus or plus, and NOT. */
 export interface Unary extends Node<'unary'> {
   readonly op: '-' | '+' | 'NOT';
   readonly operand: Expr;
@@ -98,6 +99,7 @@ export type BinaryOp =
   | '>='
   | 'AND'
   | 'OR';
+/** Arithmetic, comparison, concatenation, AND and OR. */
 export interface Binary extends Node<'binary'> {
   readonly op: BinaryOp;
   readonly left: Expr;
@@ -115,12 +117,14 @@ export interface IsDistinctFrom extends Node<'isDistinctFrom'> {
   readonly left: Expr;
   readonly right: Expr;
 }
+/** `x [NOT] BETWEEN low AND high`. */
 export interface Between extends Node<'between'> {
   readonly negated: boolean;
   readonly operand: Expr;
   readonly low: Expr;
   readonly high: Expr;
 }
+/** `x [NOT] LIKE pattern [ESCAPE c]`, and `SIMILAR TO`. */
 export interface Like extends Node<'like'> {
   readonly negated: boolean;
   readonly similar: boolean;
@@ -128,16 +132,19 @@ export interface Like extends Node<'like'> {
   readonly pattern: Expr;
   readonly escape?: Expr;
 }
+/** `x [NOT] IN (a, b, …)`. */
 export interface InList extends Node<'inList'> {
   readonly negated: boolean;
   readonly operand: Expr;
   readonly list: readonly Expr[];
 }
+/** `x [NOT] IN (SELECT …)`. */
 export interface InQuery extends Node<'inQuery'> {
   readonly negated: boolean;
   readonly operand: Expr;
   readonly query: Query;
 }
+/** `EXISTS (SELECT …)`. */
 export interface Exists extends Node<'exists'> {
   readonly query: Query;
 }
@@ -145,11 +152,13 @@ export interface Exists extends Node<'exists'> {
 export interface ScalarSubquery extends Node<'subquery'> {
   readonly query: Query;
 }
+/** `CASE [x] WHEN … THEN … [ELSE …] END`. */
 export interface Case extends Node<'case'> {
   readonly operand?: Expr;
   readonly whens: readonly { readonly when: Expr; readonly then: Expr }[];
   readonly otherwise?: Expr;
 }
+/** `CAST(x AS type)` and `TRY_CAST`. */
 export interface Cast extends Node<'cast'> {
   readonly operand: Expr;
   readonly type: TypeSyntax;
@@ -164,11 +173,13 @@ export interface WindowSpec extends Node<'windowSpec'> {
   readonly orderBy: readonly OrderItem[];
   readonly frame?: WindowFrame;
 }
+/** `ROWS | RANGE BETWEEN start AND end` of an OVER window. */
 export interface WindowFrame {
   readonly unit: 'ROWS' | 'RANGE';
   readonly start: FrameBound;
   readonly end: FrameBound;
 }
+/** One end of a window frame. */
 export type FrameBound =
   | { readonly kind: 'unboundedPreceding' | 'currentRow' | 'unboundedFollowing' }
   | { readonly kind: 'preceding' | 'following'; readonly offset: Expr };
@@ -187,6 +198,7 @@ export interface RowExpr extends Node<'row'> {
   readonly items: readonly Expr[];
 }
 
+/** Any expression. */
 export type Expr =
   | Literal
   | IntervalLiteral
@@ -216,11 +228,13 @@ export interface SelectItem extends Node<'selectItem'> {
   readonly expr: Expr;
   readonly alias?: string;
 }
+/** One key of ORDER BY: expression, direction and null order. */
 export interface OrderItem extends Node<'orderItem'> {
   readonly expr: Expr;
   readonly descending: boolean;
   readonly nullsFirst?: boolean;
 }
+/** `SELECT … FROM … WHERE … GROUP BY … HAVING … WINDOW …`. */
 export interface Select extends Node<'select'> {
   readonly distinct: boolean;
   readonly items: readonly SelectItem[];
@@ -230,15 +244,18 @@ export interface Select extends Node<'select'> {
   readonly having?: Expr;
   readonly windows: readonly { readonly name: string; readonly spec: WindowSpec }[];
 }
+/** `UNION`, `INTERSECT`, `EXCEPT`, with or without ALL. */
 export interface SetOperation extends Node<'setOp'> {
   readonly op: 'UNION' | 'INTERSECT' | 'EXCEPT';
   readonly all: boolean;
   readonly left: QueryBody;
   readonly right: QueryBody;
 }
+/** `VALUES (…), (…)`. */
 export interface Values extends Node<'values'> {
   readonly rows: readonly (readonly Expr[])[];
 }
+/** What a query computes before its ORDER BY and LIMIT. */
 export type QueryBody = Select | SetOperation | Values | Query;
 /** A full query: optional `WITH`, a body, optional `ORDER BY` and `LIMIT`. */
 export interface Query extends Node<'query'> {
@@ -260,6 +277,7 @@ export interface TableRef extends Node<'tableRef'> {
   readonly columnAliases: readonly string[];
   readonly systemTimeAsOf?: Expr;
 }
+/** `(SELECT …) [AS alias]` in FROM. */
 export interface SubqueryRef extends Node<'subqueryRef'> {
   readonly query: Query;
   readonly alias?: string;
@@ -282,6 +300,7 @@ export interface TvfRef extends Node<'tvf'> {
   readonly alias?: string;
   readonly columnAliases: readonly string[];
 }
+/** A join of two FROM items. */
 export interface Join extends Node<'join'> {
   /** `comma` is `FROM a, b`: a cross join whose condition sits in `WHERE`. */
   readonly joinType: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL' | 'CROSS' | 'comma';
@@ -290,6 +309,7 @@ export interface Join extends Node<'join'> {
   readonly on?: Expr;
   readonly using: readonly string[];
 }
+/** Anything in a FROM clause. */
 export type FromItem = TableRef | SubqueryRef | TvfRef | Join;
 
 // ---------------------------------------------------------------------------------------------
@@ -300,6 +320,7 @@ export interface ColumnDef extends Node<'physicalColumn'> {
   readonly type: TypeSyntax;
   readonly comment?: string;
 }
+/** `name AS expression` in CREATE TABLE. */
 export interface ComputedColumnDef extends Node<'computedColumn'> {
   readonly name: string;
   readonly expr: Expr;
@@ -307,17 +328,20 @@ export interface ComputedColumnDef extends Node<'computedColumn'> {
   readonly text: string;
   readonly comment?: string;
 }
+/** `WATERMARK FOR column AS expression`. */
 export interface WatermarkDef extends Node<'watermark'> {
   readonly column: string;
   readonly expr: Expr;
   /** The expression as written, for DESCRIBE. */
   readonly text: string;
 }
+/** `[CONSTRAINT name] PRIMARY KEY (columns) NOT ENFORCED`. */
 export interface PrimaryKeyDef extends Node<'primaryKey'> {
   readonly name?: string;
   readonly columns: readonly string[];
   readonly enforced: boolean;
 }
+/** `CREATE [TEMPORARY] TABLE [IF NOT EXISTS] name (…) [COMMENT …] WITH (…)`. */
 export interface CreateTable extends Node<'createTable'> {
   readonly name: readonly string[];
   readonly temporary: boolean;
@@ -330,6 +354,7 @@ export interface CreateTable extends Node<'createTable'> {
   /** `WITH ('k' = 'v', …)`, keys in the order written. */
   readonly options: readonly { readonly key: string; readonly value: string; readonly pos: SourcePos }[];
 }
+/** `CREATE [TEMPORARY] VIEW [IF NOT EXISTS] name [(columns)] AS query`. */
 export interface CreateView extends Node<'createView'> {
   readonly name: readonly string[];
   readonly temporary: boolean;
@@ -337,21 +362,25 @@ export interface CreateView extends Node<'createView'> {
   readonly columns: readonly string[];
   readonly query: Query;
 }
+/** `CREATE [TEMPORARY [SYSTEM]] FUNCTION name AS 'class'`. */
 export interface CreateFunction extends Node<'createFunction'> {
   readonly name: readonly string[];
   readonly temporary: boolean;
   readonly ifNotExists: boolean;
   readonly className: string;
 }
+/** `DROP [TEMPORARY] TABLE | VIEW | FUNCTION [IF EXISTS] name`. */
 export interface Drop extends Node<'drop'> {
   readonly object: 'TABLE' | 'VIEW' | 'FUNCTION';
   readonly name: readonly string[];
   readonly temporary: boolean;
   readonly ifExists: boolean;
 }
+/** `SHOW TABLES | VIEWS | FUNCTIONS | CATALOGS | DATABASES`. */
 export interface Show extends Node<'show'> {
   readonly object: 'TABLES' | 'VIEWS' | 'FUNCTIONS' | 'CATALOGS' | 'DATABASES';
 }
+/** `DESCRIBE name` or `DESC name`. */
 export interface Describe extends Node<'describe'> {
   readonly name: readonly string[];
 }
@@ -360,29 +389,36 @@ export interface SetOption extends Node<'set'> {
   readonly key?: string;
   readonly value?: string;
 }
+/** `RESET 'key'`, or `RESET` alone to forget all options. */
 export interface ResetOption extends Node<'reset'> {
   readonly key?: string;
 }
+/** `USE [CATALOG] name`. */
 export interface Use extends Node<'use'> {
   readonly catalog: boolean;
   readonly name: readonly string[];
 }
+/** `INSERT INTO table [(columns)] query`. */
 export interface Insert extends Node<'insert'> {
   readonly table: readonly string[];
   readonly overwrite: boolean;
   readonly columns: readonly string[];
   readonly query: Query;
 }
+/** `EXECUTE STATEMENT SET BEGIN insert; … END`: inserts that run as one job. */
 export interface StatementSet extends Node<'statementSet'> {
   readonly inserts: readonly Insert[];
 }
+/** `EXPLAIN [PLAN FOR] query | insert | statement set`. */
 export interface Explain extends Node<'explain'> {
   readonly statement: Query | Insert | StatementSet;
 }
+/** A query run as a statement. */
 export interface QueryStatement extends Node<'queryStatement'> {
   readonly query: Query;
 }
 
+/** Any statement. */
 export type Statement =
   | CreateTable
   | CreateView

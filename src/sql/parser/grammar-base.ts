@@ -18,6 +18,7 @@ export function unitOf(token: IToken): TimeUnit {
   return (word.endsWith('S') && word !== 'S' ? word.slice(0, -1) : word) as TimeUnit;
 }
 
+/** A token's 1-based line and column. */
 export function posOf(token: IToken): SourcePos {
   return { line: token.startLine ?? 1, column: token.startColumn ?? 1 };
 }
@@ -27,12 +28,14 @@ export function stringValue(token: IToken): string {
   return token.image.slice(1, -1).replaceAll("''", "'");
 }
 
+/** An identifier's name: backticks removed and doubled backticks unescaped. */
 export function identifierValue(token: IToken): string {
   return token.tokenType === T.QuotedIdentifier
     ? token.image.slice(1, -1).replaceAll('``', '`')
     : token.image;
 }
 
+/** The tokens of time units, singular and plural. */
 export const TIME_UNITS = [
   K.YEAR,
   K.YEARS,

@@ -202,52 +202,79 @@ export const K = keywords;
 const punct = (name: string, pattern: RegExp, label: string): TokenType =>
   createToken({ name, pattern, label });
 
+/** Skipped: blanks and line breaks. */
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /\s+/, group: Lexer.SKIPPED });
+/** Skipped: `-- …` to the end of the line. */
 export const LineComment = createToken({ name: 'LineComment', pattern: /--[^\n\r]*/, group: Lexer.SKIPPED });
+/** Skipped: block comments, from slash-star to star-slash. */
 export const BlockComment = createToken({
   name: 'BlockComment',
   pattern: /\/\*[\s\S]*?\*\//,
   group: Lexer.SKIPPED,
 });
+/** `'text'`, with `''` for a quote. */
 export const StringLiteral = createToken({
   name: 'StringLiteral',
   pattern: /'(?:[^']|'')*'/,
   label: 'a string',
 });
+/** `x'0F'`. */
 export const BinaryLiteral = createToken({
   name: 'BinaryLiteral',
   pattern: /[xX]'[0-9A-Fa-f]*'/,
   label: 'a binary string',
 });
+/** `1`, `1.5`, `.5`, `1e3`. */
 export const NumberLiteral = createToken({
   name: 'NumberLiteral',
   pattern: /(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/,
   label: 'a number',
 });
+/** `` `name` ``, with doubled backticks for a backtick. */
 export const QuotedIdentifier = createToken({
   name: 'QuotedIdentifier',
   pattern: /`(?:[^`]|``)+`/,
   label: 'identifier',
 });
+/** The `(` token. */
 export const LParen = punct('LParen', /\(/, "'('");
+/** The `)` token. */
 export const RParen = punct('RParen', /\)/, "')'");
+/** The `[` token. */
 export const LBracket = punct('LBracket', /\[/, "'['");
+/** The `]` token. */
 export const RBracket = punct('RBracket', /]/, "']'");
+/** The `,` token. */
 export const Comma = punct('Comma', /,/, "','");
+/** The `.` token. */
 export const Dot = punct('Dot', /\./, "'.'");
+/** The `;` token. */
 export const Semicolon = punct('Semicolon', /;/, "';'");
+/** The `=>` token. */
 export const Arrow = punct('Arrow', /=>/, "'=>'");
+/** The `<>` token. */
 export const NotEquals = punct('NotEquals', /<>|!=/, "'<>'");
+/** The `<=` token. */
 export const LessEquals = punct('LessEquals', /<=/, "'<='");
+/** The `>=` token. */
 export const GreaterEquals = punct('GreaterEquals', />=/, "'>='");
+/** The `<` token. */
 export const Less = punct('Less', /</, "'<'");
+/** The `>` token. */
 export const Greater = punct('Greater', />/, "'>'");
+/** The `=` token. */
 export const Equals = punct('Equals', /=/, "'='");
+/** The `||` token. */
 export const Concat = punct('Concat', /\|\|/, "'||'");
+/** The `+` token. */
 export const Plus = punct('Plus', /\+/, "'+'");
+/** The `-` token. */
 export const Minus = punct('Minus', /-/, "'-'");
+/** The `*` token. */
 export const Star = punct('Star', /\*/, "'*'");
+/** The `/` token. */
 export const Slash = punct('Slash', /\//, "'/'");
+/** The `%` token. */
 export const Percent = punct('Percent', /%/, "'%'");
 
 /** All tokens in matching order: comments before operators, keywords before identifiers. */

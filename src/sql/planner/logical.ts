@@ -68,6 +68,7 @@ export interface LogicalUnion {
   readonly columns: readonly PlanColumn[];
 }
 
+/** Any logical plan node. */
 export type LogicalNode =
   | LogicalScan
   | LogicalValues
@@ -82,6 +83,7 @@ export type LogicalVisitor<R> = {
   [K in LogicalNode['kind']]: (node: Extract<LogicalNode, { kind: K }>) => R;
 };
 
+/** Calls the visitor's function for the node's kind. */
 export function visitLogical<R>(node: LogicalNode, visitor: LogicalVisitor<R>): R {
   return (visitor[node.kind] as (n: LogicalNode) => R)(node);
 }
@@ -102,12 +104,15 @@ export function withInputs(node: LogicalNode, inputs: readonly LogicalNode[]): L
   return inputs[0] === node.input ? node : Object.freeze({ ...node, input: inputs[0]! });
 }
 
+/** Node constructors: each freezes the node it makes. */
 export const scan = (table: CatalogTable, columns: readonly PlanColumn[], pos?: SourcePos): LogicalScan =>
   Object.freeze({ kind: 'scan', table, columns, pos });
+/** Makes a frozen node of this kind. */
 export const values = (
   rows: readonly (readonly unknown[])[],
   columns: readonly PlanColumn[],
 ): LogicalValues => Object.freeze({ kind: 'values', rows, columns });
+/** Makes a frozen node of this kind. */
 export const project = (
   input: LogicalNode,
   projections: readonly { name: string; rex: Rex }[],
@@ -118,11 +123,15 @@ export const project = (
     projections: Object.freeze(projections.map((p) => Object.freeze({ ...p }))),
     columns: Object.freeze(projections.map((p) => Object.freeze({ name: p.name, type: p.rex.type }))),
   });
+/** Makes a frozen node of this kind. */
 export const filter = (input: LogicalNode, condition: Rex): LogicalFilter =>
   Object.freeze({ kind: 'filter', input, condition, columns: input.columns });
+/** Makes a frozen node of this kind. */
 export const watermarkAssigner = (input: LogicalNode, rowtime: string, rex: Rex): LogicalWatermarkAssigner =>
   Object.freeze({ kind: 'watermarkAssigner', input, rowtime, rex, columns: input.columns });
+/** Makes a frozen node of this kind. */
 export const sink = (input: LogicalNode, table: CatalogTable): LogicalSink =>
   Object.freeze({ kind: 'sink', input, table, columns: input.columns });
+/** Makes a frozen node of this kind. */
 export const union = (inputs: readonly LogicalNode[], columns: readonly PlanColumn[]): LogicalUnion =>
   Object.freeze({ kind: 'union', inputs: Object.freeze([...inputs]), columns });

@@ -15,10 +15,12 @@ interface Base {
   readonly columns: readonly PlanColumn[];
   readonly changelogMode: ChangelogMode;
 }
+/** Reads a table from its connector or DataStream. */
 export interface PhysicalSourceScan extends Base {
   readonly kind: 'sourceScan';
   readonly table: CatalogTable;
 }
+/** Emits constant rows. */
 export interface PhysicalValues extends Base {
   readonly kind: 'values';
   readonly rows: readonly (readonly unknown[])[];
@@ -30,12 +32,14 @@ export interface PhysicalCalc extends Base {
   readonly projections: readonly { readonly name: string; readonly rex: Rex }[];
   readonly condition?: Rex;
 }
+/** Sets event time and emits watermarks from the table's WATERMARK expression. */
 export interface PhysicalWatermarkAssigner extends Base {
   readonly kind: 'watermarkAssigner';
   readonly input: PhysicalNode;
   readonly rowtime: string;
   readonly rex: Rex;
 }
+/** Writes rows to a table's connector. */
 export interface PhysicalSink extends Base {
   readonly kind: 'sink';
   readonly input: PhysicalNode;
@@ -48,6 +52,7 @@ export interface PhysicalUnion extends Base {
   readonly inputs: readonly PhysicalNode[];
 }
 
+/** Any physical plan node. */
 export type PhysicalNode =
   | PhysicalSourceScan
   | PhysicalValues
