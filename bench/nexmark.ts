@@ -84,24 +84,8 @@ async function runSuite(options: Options, log: (line: string) => void): Promise<
   let results: QueryResult[] = earlier?.results ?? [];
   let latency: QueryResult[] = earlier?.latency ?? [];
   let suite: ReturnType<typeof suiteOf> | undefined;
-  for (const query of options.queries) {
-    const base = await baselines(options, query, log);
-    const mine: QueryResult[] = [];
-    for (const p of options.parallelisms) mine.push(await measure(options, query, p, base, log));
-    results = [
-      ...results.filter((r) => r.query !== query || !options.parallelisms.includes(r.parallelism)),
-      ...mine,
-    ];
-    const p1 = mine.find((r) => r.parallelism === 1);
-    if (options.latencySeconds > 0 && p1 !== undefined && options.rate === undefined) {
-      const rate = Math.max(1, Math.round(p1.eventsPerSecond / 2));
-      const events = Math.min(options.events, rate * options.latencySeconds);
-      log(
-        `  latency run: p=1 at ${rate.toLocaleString('en')} events/s, buffer timeout ${LATENCY_TARGET.bufferTimeoutMs} ms`,
-      );
-      const run = { ...options, events, rate, bufferTimeoutMs: LATENCY_TARGET.bufferTimeoutMs };
-      latency = [...latency.filter((r) => r.query !== query), await measure(run, query, 1, undefined, log)];
-    }
+  const failures: { query: string; error: string }[] = [];
+  const save = () => {
     results.sort(byQuery);
     latency.sort(byQuery);
     suite = suiteOf(options, results, latency, { before: loadBefore, after: round(loadavg()[0]!, 2) });
@@ -109,12 +93,44 @@ async function runSuite(options: Options, log: (line: string) => void): Promise<
       saveResult('nexmark', suite);
       writeFileSync(`${RESULTS_DIR}nexmark-${suite.date}.md`, markdownSummary(suite, results, latency));
     }
+  };
+  for (const query of options.queries) {
+    // One query failing (a query file being edited, say) must not cost the others' results.
+    try {
+      const base = await baselines(options, query, log);
+      const mine: QueryResult[] = [];
+      for (const p of options.parallelisms) mine.push(await measure(options, query, p, base, log));
+      results = [
+        ...results.filter((r) => r.query !== query || !options.parallelisms.includes(r.parallelism)),
+        ...mine,
+      ];
+      save();
+      const p1 = mine.find((r) => r.parallelism === 1);
+      if (options.latencySeconds > 0 && p1 !== undefined && options.rate === undefined) {
+        const rate = Math.max(1, Math.round(p1.eventsPerSecond / 2));
+        const events = Math.min(options.events, rate * options.latencySeconds);
+        log(
+          `  latency run: p=1 at ${rate.toLocaleString('en')} events/s, buffer timeout ${LATENCY_TARGET.bufferTimeoutMs} ms`,
+        );
+        const run = { ...options, events, rate, bufferTimeoutMs: LATENCY_TARGET.bufferTimeoutMs };
+        latency = [...latency.filter((r) => r.query !== query), await measure(run, query, 1, undefined, log)];
+        save();
+      }
+    } catch (error) {
+      const message = (error as Error).message.split('\n', 1)[0]!;
+      failures.push({ query, error: message });
+      log(`  ${query} FAILED: ${message}`);
+    }
   }
+  save();
   log('');
   log(markdownSummary(suite!, results, latency));
   if (!options.noSave) log(`  saved ${jsonFile} and ${RESULTS_DIR}nexmark-${date}.md`);
-  reportResult('nexmark', suite!, { json: options.json, 'no-save': true }, log);
-  return results.some((r) => r.rowsMatch === false) ? 1 : 0;
+  const printed = { ...suite!, failures };
+  reportResult('nexmark', printed, { json: options.json, 'no-save': true }, log);
+  if (failures.length > 0)
+    console.error(`nexmark: ${failures.map((f) => f.query).join(', ')} failed; see above`);
+  return failures.length > 0 || results.some((r) => r.rowsMatch === false) ? 1 : 0;
 }
 
 /** The suite's JSON: what `--json` promises on top, then the machine, every result and latency run. */

@@ -85,6 +85,8 @@ export function queryResult(
     /** CPU time of the child, every thread, over the job (start-up of the worker threads included). */
     cpuSeconds: round(run.cpuSeconds, 3),
     eventsPerSecond,
+    /** Events over the job's time after deploying: the rate once every worker thread runs. */
+    eventsPerSecondAfterDeploy: rate(events, Math.max(run.seconds - run.deploySeconds, 1e-3)),
     /** Events over CPU seconds: what a busy machine distorts least. */
     eventsPerCpuSecond: rate(events, run.cpuSeconds),
     /** Events/s over min(parallelism, cores): each subtask has at most one core. */

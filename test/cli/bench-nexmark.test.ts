@@ -57,6 +57,12 @@ describe('weir bench nexmark', () => {
         Math.round(result.eventsPerSecond / Math.min(parallelism, result.machine.cores)),
       );
       expect(result.engineOverLoop).toBeGreaterThan(0);
+      expect(result.engineOverLoopCpu).toBeGreaterThan(0);
+      expect(result.eventsPerCpuSecond).toBe(Math.round(EVENTS / result.cpuSeconds));
+      // Deploying to the worker threads is part of the job's time.
+      expect(result.deploySeconds).toBeGreaterThanOrEqual(0);
+      expect(result.deploySeconds).toBeLessThan(result.seconds);
+      expect(result.loop.cpuSeconds).toBeGreaterThan(0);
       expect(result.generation.eventsPerSecond).toBeGreaterThan(0);
       expect(result.peakRssBytes).toBeGreaterThan(10 * 2 ** 20);
       // The final checkpoint at end of input completes at least.
