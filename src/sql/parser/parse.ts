@@ -9,7 +9,7 @@ import type { WeirError } from '../../types/errors.js';
 import { parseError } from '../errors.js';
 import type { Expr, SourcePos, Statement, TypeSyntax } from './ast.js';
 import { SqlGrammar } from './grammar.js';
-import { sqlLexer } from './tokens.js';
+import { Semicolon, sqlLexer } from './tokens.js';
 
 let grammar: SqlGrammar | undefined;
 
@@ -73,5 +73,11 @@ function recognitionError(error: IRecognitionException, tokens: IToken[]): WeirE
     const last = tokens[tokens.length - 1];
     pos = last === undefined ? { line: 1, column: 1 } : { line: last.endLine!, column: last.endColumn! + 1 };
   }
+  const before = tokens[tokens.indexOf(token) - 1];
+  if (error.name === 'NotAllInputParsedException' && before?.tokenType === Semicolon)
+    return parseError(
+      pos,
+      'only one statement can run here and another one starts; run them one by one or as a script',
+    );
   return parseError(pos, error.message);
 }
