@@ -125,7 +125,7 @@ export class TableEnvironment implements TableOwner {
   fromDataStream<T>(stream: DataStream<T>, schema?: DataStreamSchema): Table {
     const name = `DataStreamTable_${this.anonymous++}`;
     let columns: { name: string; type: SqlType }[];
-    let toRow: (element: unknown) => Row;
+    let toRow: ((element: unknown) => Row) | undefined;
     if (schema === undefined) {
       columns = [{ name: 'f0', type: Types.RAW }];
       toRow = (element) => ({ f0: element });
@@ -134,7 +134,7 @@ export class TableEnvironment implements TableOwner {
         name: column,
         type: resolveType(parseDataType(type)),
       }));
-      toRow = (element) => element as Row;
+      toRow = undefined; // the elements are rows already
     }
     const table: CatalogTable = Object.freeze({
       kind: 'table',

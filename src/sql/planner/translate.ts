@@ -23,8 +23,8 @@ export interface TranslateContext {
 /** A table over a DataStream, as `fromDataStream` registers it. */
 export interface DataStreamTableSource {
   readonly stream: DataStream<unknown>;
-  /** Turns a stream element into a row; the identity for elements that are already rows. */
-  readonly toRow: (element: unknown) => Row;
+  /** Turns a stream element into a row; absent when the elements are rows already. */
+  readonly toRow?: (element: unknown) => Row;
 }
 
 /** The stream of rows a non-sink plan produces. */
@@ -32,7 +32,10 @@ export function translateQuery(node: PhysicalNode, ctx: TranslateContext): DataS
   switch (node.kind) {
     case 'sourceScan': {
       const source = node.table.dataStream as DataStreamTableSource | undefined;
-      if (source !== undefined) return source.stream.map(source.toRow).name(`Scan: ${node.table.name}`);
+      if (source !== undefined)
+        return source.toRow === undefined
+          ? (source.stream as DataStream<Row>)
+          : source.stream.map(source.toRow).name(`Scan: ${node.table.name}`);
       const factory = ctx.registry.factoryFor(node.table);
       if (factory.createSource === undefined)
         throw new Error(`connector '${factory.identifier}' of table '${node.table.name}' cannot be read`);
