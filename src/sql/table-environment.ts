@@ -146,6 +146,26 @@ export class TableEnvironment implements TableOwner {
     return new Table(this, tablePlan(table));
   }
 
+  /**
+   * A table over a stream of changes (`{ kind: '+I' | '-U' | '+U' | '-D', row }`), such as
+   * `toChangelogStream` gives; the schema names the row's columns and their SQL types.
+   */
+  fromChangelogStream(stream: DataStream<ChangelogRow>, schema: DataStreamSchema): Table {
+    const name = `ChangelogStreamTable_${this.anonymous++}`;
+    const columns = Object.entries(schema).map(([column, type]) => ({
+      name: column,
+      type: resolveType(parseDataType(type)),
+    }));
+    const table: CatalogTable = Object.freeze({
+      kind: 'table',
+      name,
+      columns,
+      options: {},
+      dataStream: { stream: stream as DataStream<unknown>, changelogMode: 'retract' },
+    });
+    return new Table(this, tablePlan(table));
+  }
+
   /** The rows of an insert-only table as a DataStream of plain objects keyed by column name. */
   toDataStream(table: Table): DataStream<Row> {
     const planned = planLogical(table.plan, this.registry);

@@ -90,7 +90,9 @@ export function toPhysical(node: LogicalNode, registry: ConnectorRegistry): Phys
         kind: 'sourceScan',
         table: node.table,
         columns: node.columns,
-        changelogMode: 'insert-only',
+        changelogMode:
+          (node.table.dataStream as { changelogMode?: ChangelogMode } | undefined)?.changelogMode ??
+          'insert-only',
       });
     case 'values':
       return frozen({ kind: 'values', rows: node.rows, columns: node.columns, changelogMode: 'insert-only' });

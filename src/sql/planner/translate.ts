@@ -11,6 +11,7 @@ import type { FlatMapFunction } from '../../types/functions.js';
 import { WatermarkStrategy, type WatermarkGenerator } from '../../time/watermarks.js';
 import { compileCalc, compileExpression, type Row } from '../expressions/compiler.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
+import type { ChangelogMode, ChangelogRow } from './changelog.js';
 import { type PhysicalNode, physicalInputs } from './physical.js';
 
 /** What translation needs besides the plan. */
@@ -25,9 +26,14 @@ export interface DataStreamTableSource {
   readonly stream: DataStream<unknown>;
   /** Turns a stream element into a row; absent when the elements are rows already. */
   readonly toRow?: (element: unknown) => Row;
+  /** `retract` for `fromChangelogStream`: the elements are {@link ChangelogRow}s. */
+  readonly changelogMode?: ChangelogMode;
 }
 
-/** The stream of rows a non-sink plan produces. */
+/**
+ * The stream a non-sink plan produces: rows on insert-only edges, {@link ChangelogRow}
+ * envelopes on the others (typed as rows here; the node's changelog mode says which).
+ */
 export function translateQuery(node: PhysicalNode, ctx: TranslateContext): DataStream<Row> {
   switch (node.kind) {
     case 'sourceScan': {
@@ -52,6 +58,8 @@ export function translateQuery(node: PhysicalNode, ctx: TranslateContext): DataS
     }
     case 'calc': {
       const input = translateQuery(node.input, ctx);
+      if (node.changelogMode !== 'insert-only')
+        return changelogCalc(input as unknown as DataStream<ChangelogRow>, node);
       const inputColumns = physicalInputs(node)[0]!.columns;
       const identity =
         node.projections.length === inputColumns.length &&
@@ -75,20 +83,46 @@ export function translateQuery(node: PhysicalNode, ctx: TranslateContext): DataS
     }
     case 'watermarkAssigner': {
       const input = translateQuery(node.input, ctx);
-      const watermarkOf = compileExpression(node.rex);
+      const expression = compileExpression(node.rex);
       const rowtime = node.rowtime;
+      // On changelog edges the row sits in its envelope.
+      const rowOf: (element: Row) => Row =
+        node.changelogMode === 'insert-only'
+          ? (row) => row
+          : (element) => (element as unknown as ChangelogRow).row;
+      const watermarkOf = (element: Row) => expression(rowOf(element));
       const strategy = WatermarkStrategy.forGenerator<Row>(
         () => new ExpressionWatermarks(watermarkOf),
       ).withTimestampAssigner((row) => row[rowtime] as number);
       return input.assignTimestampsAndWatermarks(strategy).name('WatermarkAssigner');
     }
     case 'union': {
-      const [first, ...rest] = node.inputs.map((input) => translateQuery(input, ctx));
+      // When any input carries changes, all elements travel as envelopes: inserts become +I.
+      const [first, ...rest] = node.inputs.map((input) => {
+        const stream = translateQuery(input, ctx);
+        if (node.changelogMode === 'insert-only' || input.changelogMode !== 'insert-only') return stream;
+        return stream.map((row: Row) => ({ kind: '+I', row }) as unknown as Row).name('ToChangelog');
+      });
       return first!.union(...rest!);
     }
     case 'sink':
       throw new Error('a sink has no output stream; use translateSink');
   }
+}
+
+/** A Calc on a changelog edge: each change keeps its kind, its row is filtered and projected. */
+function changelogCalc(
+  input: DataStream<ChangelogRow>,
+  node: Extract<PhysicalNode, { kind: 'calc' }>,
+): DataStream<Row> {
+  const calc = compileCalc(node.projections, node.condition);
+  const calcFunction: FlatMapFunction<ChangelogRow, ChangelogRow> = {
+    flatMap(change, out) {
+      const row = calc(change.row);
+      if (row !== undefined) out.collect({ kind: change.kind, row });
+    },
+  };
+  return input.flatMap(calcFunction).name('Calc') as unknown as DataStream<Row>;
 }
 
 /** Adds a sink plan's job to the environment. */
