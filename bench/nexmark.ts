@@ -14,8 +14,8 @@
  * rate the source runs ahead of the wall clock, and latency is reported as null.
  *
  * Run: `npx weir bench nexmark --query qN --events N [--parallelism P] [--checkpoint-interval MS]
- * [--rate R] [--buffer-timeout MS] [--state-backend heap|disk] [--runs R] [--cpu-prof DIR]
- * [--json] [--no-save]`. `--all` instead of `--query` runs every query file present, and
+ * [--rate R] [--buffer-timeout MS] [--latency-warmup MS] [--state-backend heap|disk] [--runs R]
+ * [--cpu-prof DIR] [--json] [--no-save]`. `--all` instead of `--query` runs every query file present, and
  * `--query q0,q1,q2` a list of them: each at the given parallelism or at 1 and 2, followed by a
  * latency run at p=1 and half its p=1 rate for `--latency-seconds` (default 10; 0 skips it).
  * A single query's result goes to bench/results/nexmark-<query>-<date>.json; a suite updates
@@ -199,6 +199,7 @@ async function measure(
     stateBackend: options.stateBackend,
     rate: options.rate,
     bufferTimeoutMs: options.bufferTimeoutMs,
+    latencyWarmupMs: options.latencyWarmupMs,
     cpuProfDir: options.cpuProfDir,
   };
   const runs: EngineRun[] = [];
@@ -282,6 +283,7 @@ function parseOptions(argv: string[]) {
       'state-backend': { type: 'string' },
       runs: { type: 'string' },
       'latency-seconds': { type: 'string' },
+      'latency-warmup': { type: 'string' },
       'cpu-prof': { type: 'string' },
       json: { type: 'boolean' },
       'no-save': { type: 'boolean' },
@@ -334,6 +336,10 @@ function parseOptions(argv: string[]) {
         : wholeOrZero('--buffer-timeout', values['buffer-timeout'], 0),
     stateBackend: backend as 'heap' | 'disk',
     runs: wholeNumber('--runs', values.runs, 1),
+    latencyWarmupMs:
+      values['latency-warmup'] === undefined
+        ? undefined
+        : wholeOrZero('--latency-warmup', values['latency-warmup'], 0),
     latencySeconds: wholeOrZero('--latency-seconds', values['latency-seconds'], DEFAULT_LATENCY_SECONDS),
     cpuProfDir: values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']),
     json: values.json === true,

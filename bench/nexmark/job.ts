@@ -5,6 +5,7 @@
  *
  *     weir run bench/nexmark/job.ts -p 2 --checkpoint-dir DIR --checkpoint-interval 10000 --
  *         --query q1 --events 10000000 --report-dir DIR [--rate R] [--buffer-timeout MS]
+ *         [--latency-warmup MS]
  *
  * With `--rate R` the source emits R events/s and its event time follows the wall clock from
  * the job's start (`wallClockBaseTime`), which is what makes latency meaningful; without it
@@ -37,7 +38,7 @@ export const WATERMARK_DELAY_MS = 4000;
 
 /**
  * Rows with an event time less than this after a sink writer's first row are not in the latency
- * histogram: the start-up backlog of a wall-clock source (see latency-sink.ts).
+ * histogram by default: the start-up backlog of a wall-clock source (see latency-sink.ts).
  */
 export const LATENCY_WARMUP_MS = 2000;
 
@@ -78,6 +79,7 @@ export default async function nexmarkJob(env: StreamExecutionEnvironment, args: 
       rate: { type: 'string' },
       'buffer-timeout': { type: 'string' },
       'report-dir': { type: 'string' },
+      'latency-warmup': { type: 'string' },
     },
   });
   if (values.query === undefined || values.events === undefined || values['report-dir'] === undefined) {
@@ -101,9 +103,11 @@ export default async function nexmarkJob(env: StreamExecutionEnvironment, args: 
     )
     .uid('nexmark');
   const latencyTime = rate === undefined ? undefined : query.latencyTime?.bind(query);
+  const warmupMs =
+    values['latency-warmup'] === undefined ? LATENCY_WARMUP_MS : Number(values['latency-warmup']);
   query
     .build(stream, env)
-    .sinkTo(new LatencySink(values['report-dir'], latencyTime, LATENCY_WARMUP_MS), 'blackhole')
+    .sinkTo(new LatencySink(values['report-dir'], latencyTime, warmupMs), 'blackhole')
     .uid('blackhole');
 
   if (isMainThread) env.registerJobListener({ onJobSubmitted: reportWhenFinished });

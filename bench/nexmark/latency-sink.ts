@@ -79,7 +79,7 @@ export class LatencySink<T> implements Sink<T> {
    * @param latencyTime the event time a row became computable; undefined records no latency
    *   (no `--rate`: event times are not wall-clock times then, or the query's rows carry none)
    * @param warmupMs rows whose event time is less than this after the wall-clock time of the
-   *   writer's first row are not recorded (see the module comment)
+   *   writer's first row are not recorded (see the module comment); 0 records every row
    */
   constructor(
     private readonly reportDir: string,
@@ -132,7 +132,7 @@ export class LatencySink<T> implements Sink<T> {
           origin += wall - now;
           now = wall;
         }
-        if (Number.isNaN(recordFrom)) recordFrom = now + warmupMs;
+        if (Number.isNaN(recordFrom)) recordFrom = warmupMs > 0 ? now + warmupMs : Number.NEGATIVE_INFINITY;
         const time = latencyTime(row);
         if (time < recordFrom) {
           warmupRows++;

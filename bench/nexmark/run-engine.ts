@@ -28,6 +28,8 @@ export interface EngineOptions {
   /** Events/s on the wall clock; undefined runs as fast as the job goes (no latency then). */
   readonly rate: number | undefined;
   readonly bufferTimeoutMs: number | undefined;
+  /** Warm-up left out of the latency histogram, ms (see latency-sink.ts); undefined: the job's default. */
+  readonly latencyWarmupMs: number | undefined;
   /** Runs the child under `node --cpu-prof` with the profiles written here. */
   readonly cpuProfDir: string | undefined;
 }
@@ -89,6 +91,8 @@ export async function runEngine(options: EngineOptions): Promise<EngineRun> {
     if (options.rate !== undefined) jobArgs.push('--rate', String(options.rate));
     if (options.bufferTimeoutMs !== undefined)
       jobArgs.push('--buffer-timeout', String(options.bufferTimeoutMs));
+    if (options.latencyWarmupMs !== undefined)
+      jobArgs.push('--latency-warmup', String(options.latencyWarmupMs));
     mkdirSync(reportDir);
     const started = performance.now();
     const child = spawn(process.execPath, [...node, join(ROOT, 'bin/weir.js'), ...run, '--', ...jobArgs], {

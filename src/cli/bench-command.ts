@@ -30,8 +30,8 @@ weir bench state-backend [--keys N] [--events N] [--ops-keys N] [--checkpoint-ke
   heap against disk state backend: state reads and writes/s, a window job with N keys,
   checkpoint duration and size, restore time
 weir bench nexmark (--query qN | --all) --events N [--parallelism P] [--checkpoint-interval MS]
-                   [--rate R] [--buffer-timeout MS] [--state-backend heap|disk] [--runs R]
-                   [--latency-seconds S] [--cpu-prof DIR] [--json] [--no-save]
+                   [--rate R] [--buffer-timeout MS] [--latency-warmup MS] [--state-backend heap|disk]
+                   [--runs R] [--latency-seconds S] [--cpu-prof DIR] [--json] [--no-save]
   a Nexmark query (bench/nexmark/qN.ts) on the engine against its hand-written loop and RxJS:
   events/s per core, latency with --rate, checkpoints, peak RSS; --all runs every query file`;
 
