@@ -93,6 +93,13 @@ export function withNullability(type: SqlType, nullable: boolean): SqlType {
   return type.nullable === nullable ? type : Object.freeze({ ...type, nullable });
 }
 
+/** The type without the rowtime or proctime marker: what an expression over a time attribute gives. */
+export function withoutTimeAttribute(type: SqlType): SqlType {
+  if (!type.rowtime && !type.proctime) return type;
+  const { rowtime: _r, proctime: _p, ...rest } = type;
+  return Object.freeze(rest);
+}
+
 const INTEGERS: readonly TypeRoot[] = ['TINYINT', 'SMALLINT', 'INT', 'BIGINT'];
 /** Type family tests. */
 export const isInteger = (type: SqlType) => INTEGERS.includes(type.root);

@@ -17,6 +17,7 @@ import {
   type SqlType,
   Types,
   withNullability,
+  withoutTimeAttribute,
 } from '../catalog/types.js';
 import type { CallRex, Rex } from './rex.js';
 
@@ -93,8 +94,11 @@ function arithmetic(op: '+' | '-' | '*' | '/' | '%'): ScalarFunctionDef {
     type(args, pos) {
       const [a, b] = args as [Rex, Rex];
       if (op === '+' || op === '-') {
-        if (isTimestamp(a.type) && isInterval(b.type)) return nullableIfAny(a.type, args);
-        if (op === '+' && isInterval(a.type) && isTimestamp(b.type)) return nullableIfAny(b.type, args);
+        // ts ± interval is a plain timestamp: no longer the table's time attribute.
+        if (isTimestamp(a.type) && isInterval(b.type))
+          return nullableIfAny(withoutTimeAttribute(a.type), args);
+        if (op === '+' && isInterval(a.type) && isTimestamp(b.type))
+          return nullableIfAny(withoutTimeAttribute(b.type), args);
         if (isInterval(a.type) && a.type.root === b.type.root) return nullableIfAny(a.type, args);
       }
       const result = arithmeticType(op, a.type, b.type);

@@ -7,7 +7,7 @@
 import type { Expr, FromItem, Query, QueryBody, Select, SourcePos } from '../parser/ast.js';
 import { unsupported, validationError } from '../errors.js';
 import type { Catalog, CatalogTable } from '../catalog/catalog.js';
-import { commonType, formatType, withNullability } from '../catalog/types.js';
+import { commonType, formatType, withoutTimeAttribute } from '../catalog/types.js';
 import { compileExpression } from '../expressions/compiler.js';
 import { call, field, fieldsOf, type Rex } from '../expressions/rex.js';
 import { AGGREGATES, typeCondition, typeExpression } from '../expressions/typer.js';
@@ -256,12 +256,6 @@ export function tablePlan(table: CatalogTable, pos?: SourcePos): LogicalNode {
     plan = Object.freeze({ ...plan, columns: table.columns.map((c) => ({ name: c.name, type: c.type })) });
   }
   return plan;
-}
-
-function withoutTimeAttribute(type: PlanColumn['type']): PlanColumn['type'] {
-  return type.rowtime || type.proctime
-    ? withNullability({ ...type, rowtime: undefined, proctime: undefined }, type.nullable)
-    : type;
 }
 
 function renamed(scope: ScopeColumn[], aliases: readonly string[], pos: SourcePos): ScopeColumn[] {
