@@ -3,7 +3,7 @@
  * value checks, as a later connector (filesystem, nexmark) declares them.
  */
 import { describe, expect, test } from 'vitest';
-import { type DynamicTableFactory, StreamExecutionEnvironment, TableEnvironment } from '../../src/index.js';
+import { type DynamicTableFactory, type Row, StreamExecutionEnvironment, TableEnvironment } from '../../src/index.js';
 
 const files: DynamicTableFactory = {
   identifier: 'files',
@@ -16,7 +16,7 @@ const files: DynamicTableFactory = {
     },
     { key: 'source.monitor-interval' },
   ],
-  createSource: ({ env }) => env.fromCollection([]),
+  createSource: ({ env }) => env.fromCollection<Row>([]),
 };
 
 function tEnv(): TableEnvironment {
