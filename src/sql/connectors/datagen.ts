@@ -147,6 +147,17 @@ export const datagenFactory: DynamicTableFactory = {
         if (Number(options[key('end')]) < Number(options[key('start')]))
           throw validationError(optionPos(key('end')), `'${key('end')}' must not be below '${key('start')}'`);
       }
+      for (const bound of ['min', 'max'])
+        if (options[key(bound)] !== undefined && !isNumeric(type))
+          throw validationError(
+            optionPos(key(bound)),
+            `'${key(bound)}' applies to numeric columns; '${column.name}' is ${formatType(type)}`,
+          );
+      if (options[key('length')] !== undefined && !isString(type))
+        throw validationError(
+          optionPos(key('length')),
+          `'${key('length')}' applies to string columns; '${column.name}' is ${formatType(type)}`,
+        );
       const supported =
         isNumeric(type) ||
         isString(type) ||
