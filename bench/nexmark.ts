@@ -148,7 +148,8 @@ function suiteOf(
     loadAverage,
   };
   return {
-    query: options.all ? 'all' : options.queries.join(','),
+    // The day's file also holds the queries of earlier suites: name them all.
+    query: options.all ? 'all' : [...new Set(results.map((r) => r.query))].join(','),
     events: options.events,
     parallelism: options.parallelisms,
     seconds: round(
