@@ -3,7 +3,8 @@
  * in which construct, and what was found (`expected THEN in CASE, found 'x'`). Chevrotain calls
  * these builders; `parse.ts` adds the line and column.
  */
-import { EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import type { IParserErrorMessageProvider, IToken, TokenType } from 'chevrotain';
+import { EOF } from './chevrotain.js';
 
 /** Where in a statement each grammar rule is, for "in …" in messages. */
 const RULE_CONTEXT: Record<string, string> = {

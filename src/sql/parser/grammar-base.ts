@@ -5,7 +5,8 @@
  * runs the grammar analysis. Rules build AST nodes in `ACTION` blocks because chevrotain first
  * runs each rule without input to record the grammar.
  */
-import { EmbeddedActionsParser, EOF, type IParserConfig, type IToken, type TokenType } from 'chevrotain';
+import type { IParserConfig, IToken, TokenType } from 'chevrotain';
+import { EmbeddedActionsParser, EOF } from './chevrotain.js';
 import { parseError } from '../errors.js';
 import { node, type SourcePos, type TimeUnit, type TypeSyntax } from './ast.js';
 import * as T from './tokens.js';

@@ -4,7 +4,7 @@
  * statement is short and a second guess at what was meant only adds noise.
  */
 import type { ILexingError, IRecognitionException, IToken } from 'chevrotain';
-import { EOF } from 'chevrotain';
+import { EOF } from './chevrotain.js';
 import type { WeirError } from '../../types/errors.js';
 import { parseError } from '../errors.js';
 import type { Expr, SourcePos, Statement, TypeSyntax } from './ast.js';
@@ -40,7 +40,7 @@ export function parseDataType(sql: string): TypeSyntax {
 }
 
 function run<T>(sql: string, rule: (p: SqlGrammar) => T): T {
-  const lexed = sqlLexer.tokenize(sql);
+  const lexed = sqlLexer().tokenize(sql);
   if (lexed.errors.length > 0) throw lexingError(sql, lexed.errors[0]!);
   const p = parser();
   p.source = sql;

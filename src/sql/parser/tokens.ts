@@ -4,7 +4,8 @@
  * non-reserved ones (units, `KEY`, `TABLES`, type names…) also work as plain identifiers,
  * which the grammar allows through the `NonReserved` token category.
  */
-import { createToken, Lexer, type TokenType } from 'chevrotain';
+import type { TokenType } from 'chevrotain';
+import { createToken, Lexer } from './chevrotain.js';
 
 /** Any plain identifier: letters, digits, `_` and `$`, not starting with a digit. */
 export const Identifier = createToken({
@@ -314,5 +315,10 @@ export const allTokens: TokenType[] = [
   Identifier,
 ];
 
-/** The lexer, with line and column on every token. */
-export const sqlLexer = new Lexer(allTokens, { positionTracking: 'full' });
+let lexer: InstanceType<typeof Lexer> | undefined;
+
+/** The lexer, with line and column on every token; built on first use (it takes ~20 ms). */
+export function sqlLexer(): InstanceType<typeof Lexer> {
+  lexer ??= new Lexer(allTokens, { positionTracking: 'full' });
+  return lexer;
+}
