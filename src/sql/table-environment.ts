@@ -242,14 +242,14 @@ export class TableEnvironment implements TableOwner {
         );
       case 'drop': {
         if (statement.object === 'FUNCTION')
-          throw validationError(statement.pos, `function '${statement.name.join('.')}' does not exist`);
-        const name = Catalog.objectName(statement.name, statement.pos);
+          throw validationError(statement.namePos, `function '${statement.name.join('.')}' does not exist`);
+        const name = Catalog.objectName(statement.name, statement.namePos);
         this.catalog.drop(
           statement.object === 'TABLE' ? 'table' : 'view',
           name,
           statement.temporary,
           statement.ifExists,
-          statement.pos,
+          statement.namePos,
         );
         return TableResult.ok();
       }
@@ -344,7 +344,7 @@ export class TableEnvironment implements TableOwner {
 
   /** Rows like Flink's DESCRIBE: name, type, null, key, extras, watermark. */
   private describe(statement: Describe): TableResult {
-    const object = this.catalog.lookup(statement.name, statement.pos);
+    const object = this.catalog.lookup(statement.name, statement.namePos);
     const columns = stringColumns('name', 'type', 'null', 'key', 'extras', 'watermark');
     if (object.kind === 'view') {
       const rows = object.columns.map((c) => ({

@@ -3,7 +3,12 @@
  * value checks, as a later connector (filesystem, nexmark) declares them.
  */
 import { describe, expect, test } from 'vitest';
-import { type DynamicTableFactory, type Row, StreamExecutionEnvironment, TableEnvironment } from '../../src/index.js';
+import {
+  type DynamicTableFactory,
+  type Row,
+  StreamExecutionEnvironment,
+  TableEnvironment,
+} from '../../src/index.js';
 
 const files: DynamicTableFactory = {
   identifier: 'files',

@@ -373,6 +373,8 @@ export interface CreateFunction extends Node<'createFunction'> {
 export interface Drop extends Node<'drop'> {
   readonly object: 'TABLE' | 'VIEW' | 'FUNCTION';
   readonly name: readonly string[];
+  /** Where the name starts, for "does not exist" errors. */
+  readonly namePos: SourcePos;
   readonly temporary: boolean;
   readonly ifExists: boolean;
 }
@@ -383,6 +385,8 @@ export interface Show extends Node<'show'> {
 /** `DESCRIBE name` or `DESC name`. */
 export interface Describe extends Node<'describe'> {
   readonly name: readonly string[];
+  /** Where the name starts, for "not found" errors. */
+  readonly namePos: SourcePos;
 }
 /** `SET 'k' = 'v'`, or `SET` alone to list the session's options. */
 export interface SetOption extends Node<'set'> {

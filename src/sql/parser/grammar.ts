@@ -336,6 +336,7 @@ export class SqlGrammar extends QueryGrammar {
         this.CONSUME(K.EXISTS);
         return true;
       }) ?? false;
+    const nameStart = this.LA(1);
     const name = this.SUBRULE(this.compoundName);
     return this.ACTION(() =>
       node({
@@ -343,6 +344,7 @@ export class SqlGrammar extends QueryGrammar {
         pos: posOf(start),
         object: object.image.toUpperCase() as 'TABLE',
         name,
+        namePos: posOf(nameStart),
         temporary,
         ifExists,
       }),
@@ -365,8 +367,9 @@ export class SqlGrammar extends QueryGrammar {
 
   private describeStatement = this.RULE('describeStatement', (): Statement => {
     const start = this.OR([{ ALT: () => this.CONSUME(K.DESCRIBE) }, { ALT: () => this.CONSUME(K.DESC) }]);
+    const nameStart = this.LA(1);
     const name = this.SUBRULE(this.compoundName);
-    return this.ACTION(() => node({ kind: 'describe', pos: posOf(start), name }));
+    return this.ACTION(() => node({ kind: 'describe', pos: posOf(start), name, namePos: posOf(nameStart) }));
   });
 
   private setStatement = this.RULE('setStatement', (): Statement => {
