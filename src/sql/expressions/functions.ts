@@ -261,10 +261,7 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
         throw mismatch('FLOOR', args, pos, 'a number, or a timestamp TO a unit');
       return args.length === 2 || !(t.root === 'DECIMAL') ? t : Types.decimal(t.precision!, 0);
     },
-    emit: (args, c) =>
-      args.length === 2
-        ? `rt.floorTime(${args[0]}, ${args[1]})`
-        : `Math.floor(${args[0]})` + (c.type.root === 'DECIMAL' ? '' : ''),
+    emit: (args) => (args.length === 2 ? `rt.floorTime(${args[0]}, ${args[1]})` : `Math.floor(${args[0]})`),
   },
   CEIL: {
     type(args, pos) {

@@ -145,7 +145,8 @@ class Typer {
       case 'inList': {
         const operand = this.type(e.operand);
         const list = e.list.map((item) => this.type(item));
-        for (const item of list) this.apply('=', [operand, item], item.type === undefined ? e.pos : e.pos);
+        // Each item must be comparable with the operand; the comparison's type check says so.
+        for (const item of list) this.apply('=', [operand, item], e.pos);
         const nullable = operand.type.nullable || list.some((i) => i.type.nullable);
         const test = call('IN', [operand, ...list], withNullability(Types.BOOLEAN, nullable), e.pos);
         return e.negated ? call('NOT', [test], test.type, e.pos) : test;
