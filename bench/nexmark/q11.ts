@@ -34,7 +34,7 @@ export const GAP = 10_000;
 const WATERMARK_DELAY = 4_000;
 
 /** Counts a window's bids. */
-const count: AggregateFunction<Bid, number, number> = {
+const count: AggregateFunction<number, number, number> = {
   createAccumulator: () => 0,
   add: (_bid, n) => n + 1,
   getResult: (n) => n,
@@ -115,12 +115,15 @@ export const query: NexmarkQuery<Q11Row> = {
   description: 'User sessions: bids per bidder in each event-time session with a 10 s gap',
 
   build(events: DataStream<NexmarkEvent>): DataStream<Q11Row> {
-    return events
-      .filter((e) => e.type === NexmarkEventType.BID)
-      .map((e) => e.bid as Bid)
-      .keyBy((bid) => bid.bidder)
-      .window(EventTimeSessionWindows.withGap(GAP))
-      .aggregate(count, sessionRow);
+    return (
+      events
+        .filter((e) => e.type === NexmarkEventType.BID)
+        // Only the bidder crosses to the thread that owns it, not the bid's strings.
+        .map((e) => (e.bid as Bid).bidder)
+        .keyBy((bidder) => bidder)
+        .window(EventTimeSessionWindows.withGap(GAP))
+        .aggregate(count, sessionRow)
+    );
   },
 
   loop(emit) {

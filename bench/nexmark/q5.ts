@@ -32,9 +32,9 @@ const SIZE = 10_000;
 const SLIDE = 2_000;
 
 const isBid = (e: NexmarkEvent): boolean => e.type === NexmarkEventType.BID;
-const bidOf = (e: NexmarkEvent): Bid => e.bid as Bid;
+const auctionOfBid = (e: NexmarkEvent): number => (e.bid as Bid).auction;
 
-const countBids: AggregateFunction<Bid, number, number> = {
+const countBids: AggregateFunction<number, number, number> = {
   createAccumulator: () => 0,
   add: (_bid, count) => count + 1,
   getResult: (count) => count,
@@ -96,8 +96,9 @@ export const query: NexmarkQuery<Q5Row> = {
   build: (events) =>
     events
       .filter(isBid)
-      .map(bidOf)
-      .keyBy((b) => b.auction)
+      // Only the auction id crosses to the thread that owns it, not the bid's strings.
+      .map(auctionOfBid)
+      .keyBy((auction) => auction)
       .window(SlidingEventTimeWindows.of(SIZE, SLIDE))
       .aggregate(countBids, toAuctionCount)
       .keyBy((c) => c.windowEnd)
