@@ -32,3 +32,42 @@ export class AvailabilitySignal {
     waiting?.resolve();
   }
 }
+
+/**
+ * A signal that fires after a delay, for readers held back by a rate or a schedule. While one
+ * wake-up is pending, later `after` calls share it; `cancel()` clears the timer and wakes the
+ * waiter at once, so closing a reader never leaves its task hanging.
+ */
+export class WakeUpTimer {
+  private pending:
+    | { promise: Promise<void>; handle: ReturnType<typeof setTimeout>; wake: () => void }
+    | undefined;
+
+  /** A promise resolved `delayMs` from now (at once if the delay is not positive). */
+  after(delayMs: number): Promise<void> {
+    if (delayMs <= 0) return AVAILABLE;
+    if (this.pending === undefined) {
+      let handle!: ReturnType<typeof setTimeout>;
+      let wake!: () => void;
+      const promise = new Promise<void>((resolve) => {
+        wake = resolve;
+        handle = setTimeout(() => {
+          this.pending = undefined;
+          resolve();
+        }, delayMs);
+      });
+      this.pending = { promise, handle, wake };
+    }
+    return this.pending.promise;
+  }
+
+  /** Clears a pending wake-up and resolves its promise now. */
+  cancel(): void {
+    const pending = this.pending;
+    this.pending = undefined;
+    if (pending !== undefined) {
+      clearTimeout(pending.handle);
+      pending.wake();
+    }
+  }
+}

@@ -4,7 +4,7 @@
  * `isAvailable()` resolves on a timer once the next record is allowed.
  */
 import type { SourceOutput, SourceReaderContext } from '../../types/source.js';
-import { AVAILABLE } from '../common/availability.js';
+import { AVAILABLE, WakeUpTimer } from '../common/availability.js';
 import { SplitQueueReader, type SplitStatus } from '../common/split-queue-reader.js';
 import type { DataGeneratorSplit } from './datagen-split.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -15,9 +15,7 @@ const MAX_RECORDS_PER_POLL = 1024;
 /** The reader of a {@link DataGeneratorSource}. */
 export class DataGeneratorReader<T> extends SplitQueueReader<T, DataGeneratorSplit> {
   private readonly limiter: RateLimiter | undefined;
-  private timer:
-    | { promise: Promise<void>; handle: ReturnType<typeof setTimeout>; wake: () => void }
-    | undefined;
+  private readonly wakeUp = new WakeUpTimer();
 
   /** `ratePerSecond` is the whole source's rate; this reader takes its share of it. */
   constructor(
@@ -58,29 +56,11 @@ export class DataGeneratorReader<T> extends SplitQueueReader<T, DataGeneratorSpl
   protected override splitAvailable(): Promise<void> {
     if (this.limiter === undefined) return AVAILABLE;
     const delay = this.limiter.delayMs();
-    if (delay === 0) return AVAILABLE;
-    if (this.timer === undefined) {
-      let handle!: ReturnType<typeof setTimeout>;
-      let wake!: () => void;
-      const promise = new Promise<void>((resolve) => {
-        wake = resolve;
-        handle = setTimeout(() => {
-          this.timer = undefined;
-          resolve();
-        }, delay);
-      });
-      this.timer = { promise, handle, wake };
-    }
-    return this.timer.promise;
+    return this.wakeUp.after(delay);
   }
 
   override close(): void {
-    // Wake a task that is still waiting, so that closing never leaves it hanging.
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer.handle);
-      this.timer.wake();
-    }
-    this.timer = undefined;
+    this.wakeUp.cancel();
     super.close();
   }
 }

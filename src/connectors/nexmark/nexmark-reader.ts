@@ -6,7 +6,7 @@
  * When held back, `pollNext` returns `nothing-available` and `isAvailable()` resolves on a timer.
  */
 import type { SourceOutput, SourceReaderContext } from '../../types/source.js';
-import { AVAILABLE } from '../common/availability.js';
+import { WakeUpTimer } from '../common/availability.js';
 import { SplitQueueReader, type SplitStatus } from '../common/split-queue-reader.js';
 import { RateLimiter } from '../datagen/rate-limiter.js';
 import { type NexmarkEvent, nexmarkEventTime } from './model.js';
@@ -23,9 +23,7 @@ export class NexmarkReader extends SplitQueueReader<NexmarkEvent, NexmarkSplit> 
   private readonly scheduled: boolean;
   /** One generator per base time; a reader normally sees just one. */
   private readonly generators = new Map<number, NexmarkGenerator>();
-  private timer:
-    | { promise: Promise<void>; handle: ReturnType<typeof setTimeout>; wake: () => void }
-    | undefined;
+  private readonly wakeUp = new WakeUpTimer();
 
   constructor(
     context: SourceReaderContext,
@@ -79,29 +77,11 @@ export class NexmarkReader extends SplitQueueReader<NexmarkEvent, NexmarkSplit> 
     else if (this.scheduled) {
       delay = this.generatorFor(split.baseTime).timestamp(split.next) - this.context.currentProcessingTime();
     }
-    if (delay <= 0) return AVAILABLE;
-    if (this.timer === undefined) {
-      let handle!: ReturnType<typeof setTimeout>;
-      let wake!: () => void;
-      const promise = new Promise<void>((resolve) => {
-        wake = resolve;
-        handle = setTimeout(() => {
-          this.timer = undefined;
-          resolve();
-        }, delay);
-      });
-      this.timer = { promise, handle, wake };
-    }
-    return this.timer.promise;
+    return this.wakeUp.after(delay);
   }
 
   override close(): void {
-    // Wake a task that is still waiting, so that closing never leaves it hanging.
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer.handle);
-      this.timer.wake();
-    }
-    this.timer = undefined;
+    this.wakeUp.cancel();
     super.close();
   }
 
