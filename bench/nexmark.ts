@@ -215,7 +215,7 @@ async function measure(
       stateBackend: options.stateBackend,
       rate: options.rate,
       bufferTimeoutMs: options.bufferTimeoutMs,
-      upserts: definition.upsertKey !== undefined,
+      upserts: definition.upsertKey !== undefined || definition.processingTime === true,
       hasLatencyTime: definition.latencyTime !== undefined,
       cores: availableParallelism(),
     },

@@ -121,6 +121,7 @@ export const query: NexmarkQuery<Q12Row> = {
     };
   },
 
+  processingTime: true,
   notes:
     'Not deterministic (windows of processing time), so there is no DuckDB SQL: the tests check that ' +
     "each bidder's counts sum to its bids and that windows are aligned 10 s intervals. Windows also " +

@@ -43,6 +43,11 @@ export interface NexmarkQuery<Out = unknown> {
    * clock. Omitted where rows carry no time.
    */
   latencyTime?(row: Out): number;
+  /**
+   * True when results depend on the wall clock (processing-time windows): row counts of the
+   * engine and the loop are then not compared.
+   */
+  readonly processingTime?: boolean;
   /** Deliberate differences from the reference SQL, if any. */
   readonly notes?: string;
 }

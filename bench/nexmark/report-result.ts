@@ -43,7 +43,10 @@ export interface RunSettings {
   readonly stateBackend: string;
   readonly rate: number | undefined;
   readonly bufferTimeoutMs: number | undefined;
-  /** Whether rows are upserts (the query has `upsertKey`): then row counts need not match. */
+  /**
+   * Whether row counts need not match the loop's: the rows are upserts (the query has
+   * `upsertKey`), or they depend on the wall clock (`processingTime`).
+   */
   readonly upserts: boolean;
   /** Whether the query gives rows an event time (`latencyTime`). */
   readonly hasLatencyTime: boolean;
