@@ -9,15 +9,16 @@
  *
  * The results are those of {@link WindowOperator} with the same assigner, the default
  * event-time trigger and no allowed lateness: each window fires once when the watermark passes
- * its end, and an element is late only if all its windows have fired. Per key, slices live in
- * one map state (slice start → accumulator) and a single timer chain walks the window ends.
+ * its end, and an element is late only if all its windows have fired. A slice's accumulator is
+ * value state under the slice's start as namespace, and per key a single timer chain walks the
+ * window ends.
  */
 import { VOID_NAMESPACE } from '../../state/backend.js';
 import { ErrorCodes, userError } from '../../types/errors.js';
 import type { InternalKvState, KeyedStateBackend } from '../../state/backend.js';
 import type { InternalTimer, InternalTimerService, Triggerable } from '../../state/timers.js';
 import type { AggregateFunction, OutputTag } from '../../types/functions.js';
-import { type MapState, MapStateDescriptor } from '../../types/state.js';
+import { type ValueState, ValueStateDescriptor } from '../../types/state.js';
 import { requireTimestamp } from '../../windowing/assigner.js';
 import { TimeWindow } from '../../windowing/windows.js';
 import { AbstractStreamOperator, type OneInputStreamOperator } from '../operator.js';
@@ -82,12 +83,13 @@ export class SlicingWindowOperator<IN, ACC, R, OUT, K>
   private readonly aggregate: AggregateFunction<IN, ACC, R>;
   private readonly windowFunction: InternalWindowFunction<R, OUT, K, TimeWindow>;
   private timers!: InternalTimerService<typeof VOID_NAMESPACE>;
-  private slices!: MapState<number, ACC> & InternalKvState;
+  /** A slice's accumulator, under the slice's start as namespace. */
+  private slices!: ValueState<ACC> & InternalKvState;
   private backend!: KeyedStateBackend;
   private processContext!: WindowProcessContext<TimeWindow>;
   private collector!: TimestampedCollector<OUT>;
-  /** Reused per firing: the starts of the slices of the window being fired. */
-  private readonly starts: number[] = [];
+  /** Reused per firing: the accumulators of the window's slices, in time order. */
+  private readonly accumulators: ACC[] = [];
 
   constructor(private readonly config: SlicingWindowConfig<IN, ACC, R, OUT, K>) {
     super();
@@ -104,9 +106,8 @@ export class SlicingWindowOperator<IN, ACC, R, OUT, K>
     this.backend = this.keyedBackend;
     this.timers = this.getTimerService<typeof VOID_NAMESPACE>('window-timers', this);
     this.slices = this.backend.getOrCreateState(
-      new MapStateDescriptor<number, ACC>('window-slices'),
-    ) as MapState<number, ACC> & InternalKvState;
-    this.slices.setCurrentNamespace(VOID_NAMESPACE);
+      new ValueStateDescriptor<ACC>('window-slice'),
+    ) as ValueState<ACC> & InternalKvState;
     this.processContext = new WindowProcessContext<TimeWindow>(
       this.backend,
       this.timers as unknown as InternalTimerService<TimeWindow>,
@@ -134,11 +135,9 @@ export class SlicingWindowOperator<IN, ACC, R, OUT, K>
       return;
     }
     const slices = this.slices;
-    const acc = slices.get(sliceStart);
-    slices.put(
-      sliceStart,
-      this.aggregate.add(value, acc === undefined ? this.aggregate.createAccumulator() : acc),
-    );
+    slices.setCurrentNamespace(sliceStart);
+    const acc = slices.value();
+    slices.update(this.aggregate.add(value, acc === undefined ? this.aggregate.createAccumulator() : acc));
     // The first window holding the slice that has not fired yet (end - 1 > watermark) fires
     // next for this key.
     const firstEnd = this.firstEndAtOrAfter(Math.max(sliceStart + this.sliceSize, watermark + 2));
@@ -148,24 +147,29 @@ export class SlicingWindowOperator<IN, ACC, R, OUT, K>
   onEventTime(timer: InternalTimer<typeof VOID_NAMESPACE>): void {
     const end = timer.timestamp + 1;
     const start = end - this.size;
-    const slices = this.slices;
-    const starts = this.starts;
-    starts.length = 0;
-    let nextWindowHasSlices = false;
     const nextEnd = end + this.slide;
-    for (const s of slices.keys()) {
-      if (s >= start && s < end) starts.push(s);
-      if (s >= nextEnd - this.size && s < nextEnd) nextWindowHasSlices = true;
-    }
-    if (starts.length > 0) this.fire(timer.key as K, new TimeWindow(start, end), starts);
-    // Slices that no later window holds are done.
     const firstKept = nextEnd - this.size;
-    let left = 0;
-    for (const s of [...slices.keys()]) {
-      if (s < firstKept) slices.remove(s);
-      else left++;
+    const q = this.sliceSize;
+    const slices = this.slices;
+    const accumulators = this.accumulators;
+    accumulators.length = 0;
+    // Slices are found by their starts, a slice's length apart: a key holds at most the slices
+    // of one window and a slide, so probing them costs no more than keeping a list would.
+    let nextWindowHasSlices = false;
+    for (let s = start; s < end; s += q) {
+      slices.setCurrentNamespace(s);
+      const acc = slices.value();
+      if (acc === undefined) continue;
+      accumulators.push(acc);
+      // Slices that no later window holds are done.
+      if (s < firstKept) slices.clear();
+      else nextWindowHasSlices = true;
     }
-    if (left === 0) slices.clear();
+    if (accumulators.length > 0) this.fire(timer.key as K, new TimeWindow(start, end), accumulators);
+    for (let s = end; s < nextEnd && !nextWindowHasSlices; s += q) {
+      slices.setCurrentNamespace(s);
+      nextWindowHasSlices = slices.value() !== undefined;
+    }
     // Slices further ahead registered their own first window's timer when they were created.
     if (nextWindowHasSlices) this.timers.registerEventTimeTimer(VOID_NAMESPACE, nextEnd - 1);
   }
@@ -178,13 +182,12 @@ export class SlicingWindowOperator<IN, ACC, R, OUT, K>
     return end < time ? end + this.slide : end;
   }
 
-  private fire(key: K, window: TimeWindow, starts: number[]): void {
-    // Merge in time order, so a merge that is not commutative still sees the elements' order.
-    if (starts.length > 1) starts.sort((a, b) => a - b);
+  private fire(key: K, window: TimeWindow, accumulators: ACC[]): void {
+    // Merged in time order, so a merge that is not commutative still sees the elements' order.
     const aggregate = this.aggregate;
     let merged = aggregate.createAccumulator();
-    for (let i = 0; i < starts.length; i++) {
-      const slice = this.slices.get(starts[i]!) as ACC;
+    for (let i = 0; i < accumulators.length; i++) {
+      const slice = accumulators[i]!;
       merged = aggregate.merge(merged, slice);
       if (merged === slice && typeof slice === 'object' && slice !== null) throw mergeReusedSlice();
     }
