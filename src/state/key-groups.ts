@@ -219,3 +219,30 @@ export function checkKeyGroupRange(range: KeyGroupRange, maxParallelism: number)
   }
   return { start: range.start, end: range.end };
 }
+
+/**
+ * The key group of `key` (whose canonical form is `canonical`), which must lie in `range`; a
+ * key outside it means a key selector that gave another key for the same record than the
+ * partitioner saw, and gets a one-line user error saying so. Every backend looks keys up this way.
+ */
+export function keyGroupInRange(
+  key: unknown,
+  canonical: CanonicalKey,
+  maxParallelism: number,
+  range: KeyGroupRange,
+): number {
+  const keyGroup = keyGroupOfCanonical(canonical, maxParallelism);
+  if (keyGroup < range.start || keyGroup > range.end) {
+    throw userError(
+      ErrorCodes.INVALID_KEY,
+      `key ${describeKey(key)} is in key group ${keyGroup}, outside this subtask's key group range ${range.start}..${range.end}; the key selector must be deterministic (return the same key for the same record, also after keyBy)`,
+    );
+  }
+  return keyGroup;
+}
+
+/** A short rendering of a key for error messages. */
+function describeKey(key: unknown): string {
+  const text = typeof key === 'string' || typeof key === 'object' ? JSON.stringify(key) : String(key);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

@@ -50,6 +50,7 @@ import {
   isCanonicalKeyExact,
   type KeyGroupRange,
   keyFromCanonical,
+  keyGroupInRange,
   keyGroupOfCanonical,
 } from '../key-groups.js';
 import { ChangedKeyGroups } from '../changed-key-groups.js';
@@ -161,14 +162,7 @@ export class DiskKeyedStateBackend implements KeyedStateBackend {
     const ctx = this.ctx;
     const canonical = canonicalKey(key);
     if (!ctx.hasKey || canonical !== ctx.canonical) {
-      const keyGroup = keyGroupOfCanonical(canonical, this.maxParallelism);
-      const { start, end } = this.keyGroupRange;
-      if (keyGroup < start || keyGroup > end) {
-        throw userError(
-          ErrorCodes.INVALID_KEY,
-          `key ${describeKey(key)} is in key group ${keyGroup}, outside this subtask's key group range ${start}..${end}; the key selector must be deterministic (return the same key for the same record, also after keyBy)`,
-        );
-      }
+      const keyGroup = keyGroupInRange(key, canonical, this.maxParallelism, this.keyGroupRange);
       ctx.canonical = canonical;
       ctx.keyGroup = keyGroup;
       ctx.prefix = keyPrefix(keyGroup, canonical);
@@ -454,11 +448,6 @@ function requireRestoredKind(name: string, restored: StateKind, registered: Stat
       `state "${name}" was restored as ${restored} state but is registered as ${registered} state; keep the kind of a state when changing a job, or give the new state a new name`,
     );
   }
-}
-
-function describeKey(key: unknown): string {
-  const text = typeof key === 'string' || typeof key === 'object' ? JSON.stringify(key) : String(key);
-  return text.length > 80 ? text.slice(0, 77) + '...' : text;
 }
 
 /**

@@ -23,7 +23,7 @@ import {
   checkKeyGroupRange,
   checkMaxParallelism,
   type KeyGroupRange,
-  keyGroupOfCanonical,
+  keyGroupInRange,
 } from '../key-groups.js';
 import { ChangedKeyGroups } from '../changed-key-groups.js';
 import { createHeapState } from './create-state.js';
@@ -86,14 +86,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     const ctx = this.ctx;
     const canonical = canonicalKey(key);
     if (!ctx.hasKey || canonical !== ctx.canonical) {
-      const keyGroup = keyGroupOfCanonical(canonical, this.maxParallelism);
-      const { start, end } = this.keyGroupRange;
-      if (keyGroup < start || keyGroup > end) {
-        throw userError(
-          ErrorCodes.INVALID_KEY,
-          `key ${describeKey(key)} is in key group ${keyGroup}, outside this subtask's key group range ${start}..${end}; the key selector must be deterministic (return the same key for the same record, also after keyBy)`,
-        );
-      }
+      const keyGroup = keyGroupInRange(key, canonical, this.maxParallelism, this.keyGroupRange);
       ctx.canonical = canonical;
       ctx.keyGroup = keyGroup;
       ctx.hasKey = true;
@@ -226,17 +219,6 @@ function requireRestoredKind(name: string, restored: StateKind, registered: Stat
       `state "${name}" was restored as ${restored} state but is registered as ${registered} state; keep the kind of a state when changing a job, or give the new state a new name`,
     );
   }
-}
-
-/** A short rendering of a key for error messages. */
-function describeKey(key: unknown): string {
-  const text =
-    typeof key === 'string'
-      ? JSON.stringify(key)
-      : typeof key === 'object'
-        ? JSON.stringify(key)
-        : String(key);
-  return text.length > 80 ? text.slice(0, 77) + '...' : text;
 }
 
 /** The default backend factory: state on the JavaScript heap. */
