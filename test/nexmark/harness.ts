@@ -16,6 +16,7 @@
  * expect(engine).toEqual(duckdb);
  */
 import { DuckDBInstance, DuckDBTimestampValue, type DuckDBConnection } from '@duckdb/node-api';
+import { expect } from 'vitest';
 import type { NexmarkQuery } from '../../bench/nexmark/query.js';
 import {
   CollectionSource,
@@ -58,6 +59,22 @@ export async function runAllThree<Out>(
   const loop = runLoop(query, events);
   const duckdb = await runDuckdb(query, events);
   return { engine, loop, duckdb };
+}
+
+/**
+ * Asserts that the engine at parallelism 1 and 2, the loop and DuckDB give the same non-empty
+ * rows for `query` on `events`; returns them, normalised.
+ */
+export async function expectAllAgree<Out>(
+  query: NexmarkQuery<Out>,
+  events: readonly NexmarkEvent[],
+): Promise<string[]> {
+  const { engine, loop, duckdb } = await runAllThree(query, events, { parallelism: 1 });
+  expect(engine.length).toBeGreaterThan(0);
+  expect(loop).toEqual(engine);
+  expect(duckdb).toEqual(engine);
+  expect(await runEngine(query, events, { parallelism: 2 })).toEqual(engine);
+  return engine;
 }
 
 /**

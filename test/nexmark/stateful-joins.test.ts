@@ -8,8 +8,7 @@ import { query as q9 } from '../../bench/nexmark/q9.js';
 import { query as q13, SIDE_INPUT, SIDE_INPUT_ROWS } from '../../bench/nexmark/q13.js';
 import { query as q20 } from '../../bench/nexmark/q20.js';
 import type { NexmarkQuery } from '../../bench/nexmark/query.js';
-import type { NexmarkEvent } from '../../src/index.js';
-import { generateEvents, runAllThree, runEngine } from './harness.js';
+import { expectAllAgree, generateEvents, runEngine } from './harness.js';
 
 const EVENTS = 20_000;
 /** 1000 events per second of event time: 20 s of auctions and bids. */
@@ -17,18 +16,6 @@ const RATE = 1000;
 const inOrder = generateEvents(EVENTS, { firstEventRate: RATE });
 /** The same events shuffled within groups spanning 2 s, less than the watermark delay. */
 const outOfOrder = generateEvents(EVENTS, { firstEventRate: RATE, outOfOrderGroupSize: 2 * RATE });
-
-async function expectAllAgree<Out>(
-  query: NexmarkQuery<Out>,
-  events: readonly NexmarkEvent[],
-): Promise<string[]> {
-  const { engine, loop, duckdb } = await runAllThree(query, events, { parallelism: 1 });
-  expect(engine.length).toBeGreaterThan(0);
-  expect(loop).toEqual(engine);
-  expect(duckdb).toEqual(engine);
-  expect(await runEngine(query, events, { parallelism: 2 })).toEqual(engine);
-  return engine;
-}
 
 describe.each([q9, q13, q20] as NexmarkQuery<unknown>[])('$name', (query) => {
   it('engine, loop and DuckDB agree at parallelism 1 and 2', async () => {

@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { query as q18 } from '../../bench/nexmark/q18.js';
 import { insertBid, type Q19Row, query as q19, ranksBefore, TOP_N } from '../../bench/nexmark/q19.js';
 import type { NexmarkQuery } from '../../bench/nexmark/query.js';
-import type { Bid, NexmarkEvent } from '../../src/index.js';
-import { generateEvents, runAllThree, runEngine } from './harness.js';
+import type { Bid } from '../../src/index.js';
+import { expectAllAgree, generateEvents, runEngine } from './harness.js';
 
 const EVENTS = 20_000;
 /** 1000 events per second of event time: 20 s of auctions and bids. */
@@ -18,18 +18,6 @@ const RATE = 1000;
 const inOrder = generateEvents(EVENTS, { firstEventRate: RATE });
 /** The same events shuffled within groups spanning 2 s, less than the watermark delay. */
 const outOfOrder = generateEvents(EVENTS, { firstEventRate: RATE, outOfOrderGroupSize: 2 * RATE });
-
-async function expectAllAgree<Out>(
-  query: NexmarkQuery<Out>,
-  events: readonly NexmarkEvent[],
-): Promise<string[]> {
-  const { engine, loop, duckdb } = await runAllThree(query, events, { parallelism: 1 });
-  expect(engine.length).toBeGreaterThan(0);
-  expect(loop).toEqual(engine);
-  expect(duckdb).toEqual(engine);
-  expect(await runEngine(query, events, { parallelism: 2 })).toEqual(engine);
-  return engine;
-}
 
 describe.each([q18, q19] as NexmarkQuery<unknown>[])('$name', (query) => {
   it('engine, loop and DuckDB agree at parallelism 1 and 2', async () => {
