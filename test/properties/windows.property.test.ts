@@ -14,7 +14,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type Collector,
+  type DataStream,
   EventTimeSessionWindows,
+  type KeyedStream,
   OutputTag,
   SlidingEventTimeWindows,
   StreamExecutionEnvironment,
@@ -274,32 +276,16 @@ describe('windows under disorder (property)', () => {
           parallelism: fc.integer({ min: 1, max: 4 }),
         }),
         async ({ events, delay, lateness, spec, parallelism }) => {
-          const env = StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(parallelism);
-          env.getConfig().setAutoWatermarkInterval(0);
-          const lateTag = new OutputTag<Ev>('late');
-          const windowed = env
-            .fromCollection(events)
-            .assignTimestampsAndWatermarks(punctuated(delay).withTimestampAssigner((e) => e.ts))
-            .setParallelism(1)
-            .keyBy((e) => e.key)
-            .window(assignerFor(spec))
-            .allowedLateness(lateness)
-            .sideOutputLateData(lateTag)
-            .process(collectWindow);
-          const main = new RecordingSink<string>();
-          const side = new RecordingSink<Ev>();
-          windowed.sinkTo(main);
-          windowed.getSideOutput(lateTag).sinkTo(side);
-          await env.execute();
-
-          let max = Number.NEGATIVE_INFINITY;
-          const watermarkAfter = events.map((e) => {
-            max = Math.max(max, e.ts);
-            return max - delay - 1;
-          });
-          const expected = latenessOracle(events, watermarkAfter, spec, lateness);
-          expect(main.values.sort()).toEqual(expected.main);
-          expect(side.values.map((e) => e.id).sort((a, b) => a - b)).toEqual(expected.late);
+          const result = await runWithLateSide(events, delay, parallelism, (keyed, lateTag) =>
+            keyed
+              .window(assignerFor(spec))
+              .allowedLateness(lateness)
+              .sideOutputLateData(lateTag)
+              .process(collectWindow),
+          );
+          const expected = latenessOracle(events, watermarksAfter(events, delay), spec, lateness);
+          expect(result.main).toEqual(expected.main);
+          expect(result.late).toEqual(expected.late);
           if (expected.late.length > 0) runsWithLateElements++;
           if (new Set(expected.main.map((f) => f.split(':')[0])).size < expected.main.length)
             runsWithLateFirings++;
@@ -402,31 +388,15 @@ describe('sliding windows aggregated per slice (property)', () => {
           spec: overlappingSlidingArb,
         }),
         async ({ events, delay, spec }) => {
-          const env = StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(2);
-          env.getConfig().setAutoWatermarkInterval(0);
-          const lateTag = new OutputTag<Ev>('late');
-          const windowed = env
-            .fromCollection(events)
-            .assignTimestampsAndWatermarks(punctuated(delay).withTimestampAssigner((e) => e.ts))
-            .setParallelism(1)
-            .keyBy((e) => e.key)
-            .window(assignerFor(spec))
-            .sideOutputLateData(lateTag)
-            .aggregate(collectElements, collectAggregated);
-          const main = new RecordingSink<string>();
-          const side = new RecordingSink<Ev>();
-          windowed.sinkTo(main);
-          windowed.getSideOutput(lateTag).sinkTo(side);
-          await env.execute();
-
-          let max = Number.NEGATIVE_INFINITY;
-          const watermarkAfter = events.map((e) => {
-            max = Math.max(max, e.ts);
-            return max - delay - 1;
-          });
-          const expected = latenessOracle(events, watermarkAfter, spec, 0);
-          expect(main.values.sort()).toEqual(expected.main);
-          expect(side.values.map((e) => e.id).sort((a, b) => a - b)).toEqual(expected.late);
+          const result = await runWithLateSide(events, delay, 2, (keyed, lateTag) =>
+            keyed
+              .window(assignerFor(spec))
+              .sideOutputLateData(lateTag)
+              .aggregate(collectElements, collectAggregated),
+          );
+          const expected = latenessOracle(events, watermarksAfter(events, delay), spec, 0);
+          expect(result.main).toEqual(expected.main);
+          expect(result.late).toEqual(expected.late);
           if (expected.late.length > 0) runsWithLateElements++;
         },
       ),
@@ -435,6 +405,43 @@ describe('sliding windows aggregated per slice (property)', () => {
     expect(runsWithLateElements).toBeGreaterThan(0);
   });
 });
+
+/**
+ * Runs `events` through the windows `windowed` builds on the keyed stream, with a watermark after
+ * every event (`punctuated(delay)`) and late elements sent to `lateTag`; returns the firings,
+ * sorted, and the ids of the late elements, in order.
+ */
+async function runWithLateSide(
+  events: Ev[],
+  delay: number,
+  parallelism: number,
+  windowed: (keyed: KeyedStream<Ev, string>, lateTag: OutputTag<Ev>) => DataStream<string>,
+): Promise<{ main: string[]; late: number[] }> {
+  const env = StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(parallelism);
+  env.getConfig().setAutoWatermarkInterval(0);
+  const lateTag = new OutputTag<Ev>('late');
+  const keyed = env
+    .fromCollection(events)
+    .assignTimestampsAndWatermarks(punctuated(delay).withTimestampAssigner((e) => e.ts))
+    .setParallelism(1)
+    .keyBy((e) => e.key);
+  const firings = windowed(keyed, lateTag);
+  const main = new RecordingSink<string>();
+  const side = new RecordingSink<Ev>();
+  firings.sinkTo(main);
+  firings.getSideOutput(lateTag).sinkTo(side);
+  await env.execute();
+  return { main: main.values.sort(), late: side.values.map((e) => e.id).sort((a, b) => a - b) };
+}
+
+/** The watermark `punctuated(delay)` emits after each of `events`. */
+function watermarksAfter(events: readonly Ev[], delay: number): number[] {
+  let max = Number.NEGATIVE_INFINITY;
+  return events.map((e) => {
+    max = Math.max(max, e.ts);
+    return max - delay - 1;
+  });
+}
 
 /** A watermark with every event: the largest timestamp seen - delay - 1. */
 function punctuated(delay: number): WatermarkStrategy<Ev> {
