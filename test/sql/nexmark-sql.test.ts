@@ -163,15 +163,4 @@ describe('Nexmark SQL on projections and filters', () => {
       '246 | 3 | 5 | other | y | null | null',
     ]);
   });
-
-  test('the queries that need later operators say which construct is missing', () => {
-    const tEnv = nexmarkEnvironment();
-    expect(() => tEnv.sqlQuery(selectOf(sql('q3-2.sql')))).toThrow('INNER JOIN is not supported');
-    expect(() => tEnv.sqlQuery(selectOf(sql('q5-2.sql')))).toThrow(
-      'SQL error at line 12, column 2: INNER JOIN is not supported',
-    );
-    expect(() => tEnv.sqlQuery(selectOf(sql('q15-2.sql')))).toThrow('GROUP BY is not supported');
-    expect(() => tEnv.sqlQuery(selectOf(sql('q14-3.sql')))).toThrow('unknown function COUNT_CHAR');
-    expect(() => tEnv.sqlQuery(selectOf(sql('q19-2.sql')))).toThrow('ROW_NUMBER(…) OVER is not supported');
-  });
 });

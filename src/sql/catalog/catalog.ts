@@ -7,6 +7,7 @@
 import type { Query, SourcePos } from '../parser/ast.js';
 import { validationError } from '../errors.js';
 import type { Rex } from '../expressions/rex.js';
+import { FunctionCatalog } from './function-catalog.js';
 import type { SqlType } from './types.js';
 
 /** The one catalog's name. */
@@ -61,6 +62,8 @@ export type CatalogObject = CatalogTable | CatalogView;
 
 /** Tables and views in the one database. */
 export class Catalog {
+  /** User-defined functions, which queries resolve next to the built-in ones. */
+  readonly functions = new FunctionCatalog();
   private readonly permanent = new Map<string, CatalogObject>();
   private readonly temporary = new Map<string, CatalogObject>();
 

@@ -309,8 +309,17 @@ export interface Join extends Node<'join'> {
   readonly on?: Expr;
   readonly using: readonly string[];
 }
+/**
+ * `LATERAL TABLE(f(args)) [AS] alias(col, …)`: a table function called once per row of the
+ * FROM items to its left, so it appears as the right side of a join.
+ */
+export interface LateralTableRef extends Node<'lateral'> {
+  readonly call: Call;
+  readonly alias?: string;
+  readonly columnAliases: readonly string[];
+}
 /** Anything in a FROM clause. */
-export type FromItem = TableRef | SubqueryRef | TvfRef | Join;
+export type FromItem = TableRef | SubqueryRef | TvfRef | Join | LateralTableRef;
 
 // ---------------------------------------------------------------------------------------------
 // Statements

@@ -1,10 +1,11 @@
 /**
  * Builds the logical plan of a query from its syntax tree: resolves tables, views and CTEs,
  * expands a table's computed columns and watermark above its scan, and types every
- * expression. This version plans projections and filters; every other construct is rejected
- * here by name (`GROUP BY is not supported yet`), which is where later operators plug in.
+ * expression. Projections, filters, VALUES and UNION ALL are planned here; each streaming
+ * operator family plans its own constructs from its folder (`buildAggregateSelect`,
+ * `buildOverSelect`, `buildWindowTvf`, `buildJoin`, `buildSubqueryFilter`).
  */
-import type { Expr, FromItem, Query, QueryBody, Select, SourcePos } from '../parser/ast.js';
+import type { Expr, FromItem, Query, QueryBody, Select, SelectItem, SourcePos } from '../parser/ast.js';
 import { unsupported, validationError } from '../errors.js';
 import type { Catalog, CatalogTable } from '../catalog/catalog.js';
 import { commonType, formatType, withoutTimeAttribute } from '../catalog/types.js';
@@ -22,11 +23,17 @@ import {
   watermarkAssigner,
 } from './logical.js';
 import { ColumnScope, type ScopeColumn, scopeOf } from './scope.js';
+import { buildAggregateSelect } from './aggregate/build-aggregate.js';
+import { buildJoin } from './join/build-join.js';
+import { buildSubqueryFilter } from './join/build-subquery.js';
+import { buildOverSelect } from './over/build-over.js';
+import { containsAggregate, containsOver, containsSubquery } from './syntax-search.js';
+import { buildWindowTvf } from './window/build-window-tvf.js';
 
-const LATER = 'this version plans projections and filters; it comes with the streaming operators';
+const LATER = 'Weir plans streaming queries without it';
 
 /** A plan and the columns it exposes to the enclosing query, with their qualifiers. */
-interface Relation {
+export interface Relation {
   readonly plan: LogicalNode;
   readonly scope: ScopeColumn[];
 }
@@ -34,7 +41,7 @@ interface Relation {
 /** Builds logical plans against a catalog. */
 export class PlanBuilder {
   constructor(
-    private readonly catalog: Catalog,
+    readonly catalog: Catalog,
     /** Common table expressions in scope, innermost last. */
     private readonly ctes: ReadonlyMap<string, Query> = new Map(),
   ) {}
@@ -151,49 +158,41 @@ export class PlanBuilder {
     );
   }
 
-  private select(s: Select): LogicalNode {
-    if (s.distinct) throw unsupported(s.pos, 'SELECT DISTINCT', LATER);
-    if (s.groupBy.length > 0) throw unsupported(s.groupBy[0]!.pos, 'GROUP BY', LATER);
-    if (s.having !== undefined) throw unsupported(s.having.pos, 'HAVING', LATER);
-    if (s.windows.length > 0) throw unsupported(s.pos, 'the WINDOW clause', LATER);
-    const input: Relation = s.from === undefined ? { plan: values([[]], []), scope: [] } : this.from(s.from);
-    const scope = new ColumnScope(input.scope);
-    let plan = input.plan;
-    if (s.where !== undefined) {
-      checkNoAggregate(s.where, 'WHERE');
-      plan = filter(plan, typeCondition(s.where, scope, 'WHERE'));
-    }
-    const projections: { name: string; rex: Rex }[] = [];
-    const used = new Set<string>();
-    const add = (name: string, rex: Rex) => {
-      let unique = name;
-      for (let i = 0; used.has(unique); i++) unique = `${name}${i}`;
-      used.add(unique);
-      projections.push({ name: unique, rex });
-    };
-    s.items.forEach((item, index) => {
-      if (item.expr.kind === 'star') {
-        const qualifier = item.expr.qualifier;
-        const columns = input.scope.filter(
-          (c) => qualifier.length === 0 || c.qualifier === qualifier.join('.'),
-        );
-        if (columns.length === 0)
-          throw validationError(item.pos, `'${qualifier.join('.')}.*' matches no table in FROM`);
-        for (const c of columns) add(c.name, field(c.internal, c.type));
-        return;
-      }
-      checkNoAggregate(item.expr, 'the select list');
-      const rex = typeExpression(item.expr, scope);
-      add(item.alias ?? defaultName(item.expr, index), rex);
-    });
-    return project(plan, projections);
+  /** Whether a function name is an aggregate: built-in or user-defined. */
+  isAggregate(name: string): boolean {
+    return AGGREGATES.has(name) || this.catalog.functions.aggregate(name) !== undefined;
   }
 
-  private from(item: FromItem): Relation {
+  private select(s: Select): LogicalNode {
+    const from: Relation = s.from === undefined ? { plan: values([[]], []), scope: [] } : this.from(s.from);
+    let input = from;
+    if (s.where !== undefined) {
+      checkNoAggregate(s.where, 'WHERE');
+      const plan = containsSubquery(s.where)
+        ? buildSubqueryFilter(s.where, from, this)
+        : filter(from.plan, typeCondition(s.where, new ColumnScope(from.scope), 'WHERE'));
+      input = { plan, scope: from.scope };
+    }
+    const aggregating =
+      s.distinct ||
+      s.groupBy.length > 0 ||
+      s.having !== undefined ||
+      s.items.some((item) => containsAggregate(item.expr, (name) => this.isAggregate(name)));
+    if (aggregating) return buildAggregateSelect(s, input, this);
+    if (s.windows.length > 0 || s.items.some((item) => containsOver(item.expr)))
+      return buildOverSelect(s, input, this);
+    return projectItems(s.items, input);
+  }
+
+  /** A FROM item's relation: table, view, CTE, subquery, windowing table function or join. */
+  from(item: FromItem): Relation {
     switch (item.kind) {
       case 'tableRef': {
         if (item.systemTimeAsOf !== undefined)
-          throw unsupported(item.pos, 'FOR SYSTEM_TIME AS OF (temporal join)', LATER);
+          throw validationError(
+            item.pos,
+            'FOR SYSTEM_TIME AS OF applies to the right side of a join: … JOIN r FOR SYSTEM_TIME AS OF l.ts ON …',
+          );
         const qualifier = item.alias ?? item.name[item.name.length - 1]!;
         const plan = this.named(item.name, item.pos);
         return { plan, scope: renamed(scopeOf(plan.columns, qualifier), item.columnAliases, item.pos) };
@@ -203,20 +202,19 @@ export class PlanBuilder {
         return { plan, scope: renamed(scopeOf(plan.columns, item.alias), item.columnAliases, item.pos) };
       }
       case 'tvf':
-        throw unsupported(item.pos, `the windowing table function ${item.name}`, LATER);
+        return buildWindowTvf(item, this);
       case 'join':
-        if (item.right.kind === 'tableRef' && item.right.systemTimeAsOf !== undefined)
-          throw unsupported(item.right.pos, 'FOR SYSTEM_TIME AS OF (temporal join)', LATER);
-        throw unsupported(
+        return buildJoin(item, this);
+      case 'lateral':
+        throw validationError(
           item.pos,
-          item.joinType === 'comma' ? 'a join (FROM a, b)' : `${item.joinType} JOIN`,
-          LATER,
+          'LATERAL TABLE needs rows to its left: FROM t, LATERAL TABLE(f(t.x)) AS r(y)',
         );
     }
   }
 
   /** A table, view or CTE by name. */
-  private named(path: readonly string[], pos: SourcePos): LogicalNode {
+  named(path: readonly string[], pos: SourcePos): LogicalNode {
     if (path.length === 1 && this.ctes.has(path[0]!))
       return new PlanBuilder(this.catalog, new Map()).query(this.ctes.get(path[0]!)!);
     const object = this.catalog.lookup(path, pos);
@@ -231,6 +229,39 @@ export class PlanBuilder {
     }
     return tablePlan(object, pos);
   }
+}
+
+/**
+ * The projection of a select list over a relation: `*` and `t.*` expand to the relation's
+ * columns, each item is typed in its scope, and output names are made unique (`a`, `a0`).
+ */
+export function projectItems(items: readonly SelectItem[], input: Relation): LogicalNode {
+  const scope = new ColumnScope(input.scope);
+  const plan = input.plan;
+  const projections: { name: string; rex: Rex }[] = [];
+  const used = new Set<string>();
+  const add = (name: string, rex: Rex) => {
+    let unique = name;
+    for (let i = 0; used.has(unique); i++) unique = `${name}${i}`;
+    used.add(unique);
+    projections.push({ name: unique, rex });
+  };
+  items.forEach((item, index) => {
+    if (item.expr.kind === 'star') {
+      const qualifier = item.expr.qualifier;
+      const columns = input.scope.filter(
+        (c) => qualifier.length === 0 || c.qualifier === qualifier.join('.'),
+      );
+      if (columns.length === 0)
+        throw validationError(item.pos, `'${qualifier.join('.')}.*' matches no table in FROM`);
+      for (const c of columns) add(c.name, field(c.internal, c.type));
+      return;
+    }
+    checkNoAggregate(item.expr, 'the select list');
+    const rex = typeExpression(item.expr, scope);
+    add(item.alias ?? defaultName(item.expr, index), rex);
+  });
+  return project(plan, projections);
 }
 
 /** Scan, then computed columns, then the watermark: how a table enters a plan. */
@@ -276,15 +307,17 @@ function checkNoAggregate(expr: Expr, clause: string): void {
     if (e === null || typeof e !== 'object') return;
     const node = e as { kind?: string; name?: string; over?: unknown; pos?: SourcePos };
     if (node.kind === 'call' && node.over !== undefined)
-      throw unsupported(node.pos, `${node.name}(…) OVER`, LATER);
-    if (node.kind === 'call' && AGGREGATES.has(node.name!)) {
-      if (clause === 'WHERE')
-        throw validationError(
-          node.pos,
-          `aggregate function ${node.name} is not allowed in WHERE; use HAVING`,
-        );
-      throw unsupported(node.pos, `aggregate function ${node.name}`, LATER);
-    }
+      throw validationError(
+        node.pos,
+        `${node.name}(…) OVER is not allowed in ${clause}; compute it in a subquery and filter its result`,
+      );
+    if (node.kind === 'call' && AGGREGATES.has(node.name!))
+      throw validationError(
+        node.pos,
+        clause === 'WHERE'
+          ? `aggregate function ${node.name} is not allowed in WHERE; use HAVING`
+          : `aggregate function ${node.name} is not allowed in ${clause}`,
+      );
     for (const value of Object.values(node)) if (typeof value === 'object') visit(value);
   };
   visit(expr);

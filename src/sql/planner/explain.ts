@@ -8,6 +8,14 @@ import { formatRex } from '../expressions/rex.js';
 import { formatChangelogMode } from './changelog.js';
 import { inputsOf, type LogicalNode, type LogicalVisitor, visitLogical } from './logical.js';
 import { type PhysicalNode, physicalInputs } from './physical.js';
+import { explainAggregateLogical, explainAggregatePhysical } from './aggregate/aggregate-planning.js';
+import { explainCorrelateLogical, explainCorrelatePhysical } from './correlate/correlate-planning.js';
+import { explainIntervalJoinLogical, explainIntervalJoinPhysical } from './join/interval-join-planning.js';
+import { explainJoinLogical, explainJoinPhysical } from './join/join-planning.js';
+import { explainTemporalJoinLogical, explainTemporalJoinPhysical } from './join/temporal-join-planning.js';
+import { explainWindowJoinLogical, explainWindowJoinPhysical } from './join/window-join-planning.js';
+import { explainOverLogical, explainOverPhysical } from './over/over-planning.js';
+import { explainWindowLogical, explainWindowPhysical } from './window/window-planning.js';
 
 const tableName = (name: string) => `[[${DEFAULT_CATALOG}, ${DEFAULT_DATABASE}, ${name}]]`;
 
@@ -26,6 +34,18 @@ const LOGICAL_LINE: LogicalVisitor<string> = {
   watermarkAssigner: (n) =>
     `LogicalWatermarkAssigner(rowtime=[${n.rowtime}], watermark=[${formatRex(n.rex)}])`,
   union: (n) => `LogicalUnion(all=[true], inputs=[${n.inputs.length}])`,
+  aggregate: explainAggregateLogical,
+  windowTableFunction: explainWindowLogical,
+  windowAggregate: explainWindowLogical,
+  join: explainJoinLogical,
+  intervalJoin: explainIntervalJoinLogical,
+  temporalJoin: explainTemporalJoinLogical,
+  windowJoin: explainWindowJoinLogical,
+  over: explainOverLogical,
+  rank: explainOverLogical,
+  deduplicate: explainOverLogical,
+  windowRank: explainOverLogical,
+  correlate: explainCorrelateLogical,
   sink: (n) =>
     `LogicalSink(table=[${DEFAULT_CATALOG}.${DEFAULT_DATABASE}.${n.table.name}], fields=[${n.columns.map((c) => c.name).join(', ')}])`,
 };
@@ -56,6 +76,26 @@ export function explainLogical(plan: LogicalNode): string {
 function physicalLine(n: PhysicalNode): string {
   const mode = `changelogMode=[${formatChangelogMode(n.changelogMode)}]`;
   switch (n.kind) {
+    case 'groupAggregate':
+      return explainAggregatePhysical(n, mode);
+    case 'windowTableFunction':
+    case 'windowAggregate':
+      return explainWindowPhysical(n, mode);
+    case 'join':
+      return explainJoinPhysical(n, mode);
+    case 'intervalJoin':
+      return explainIntervalJoinPhysical(n, mode);
+    case 'temporalJoin':
+      return explainTemporalJoinPhysical(n, mode);
+    case 'windowJoin':
+      return explainWindowJoinPhysical(n, mode);
+    case 'overAggregate':
+    case 'rank':
+    case 'deduplicate':
+    case 'windowRank':
+      return explainOverPhysical(n, mode);
+    case 'correlate':
+      return explainCorrelatePhysical(n, mode);
     case 'sourceScan':
       return `TableSourceScan(table=${tableName(n.table.name)}, fields=[${n.columns.map((c) => c.name).join(', ')}], ${mode})`;
     case 'values':

@@ -2,14 +2,23 @@
  * The logical plan: immutable trees of relational operators with a `kind`, built from the
  * syntax tree by `builder.ts`, rewritten by `rules.ts`, and turned into a physical plan by
  * `physical.ts`. Every node lists its output columns; column names are unique within a node,
- * because rows are plain objects keyed by column name. Later operators (aggregate, join,
- * window, rank) add kinds here, and the `Record<kind, …>` visitors make each missing case a
- * compile error.
+ * because rows are plain objects keyed by column name. The core kinds are defined here; each
+ * streaming operator family defines its own in its folder (`aggregate/`, `window/`, `join/`,
+ * `over/`, `correlate/`), and the `Record<kind, …>` visitors make each missing case a compile
+ * error.
  */
 import type { CatalogTable } from '../catalog/catalog.js';
 import type { SourcePos } from '../parser/ast.js';
 import type { SqlType } from '../catalog/types.js';
 import type { Rex } from '../expressions/rex.js';
+import type { AggregateLogicalNode } from './aggregate/aggregate-nodes.js';
+import type { LogicalCorrelate } from './correlate/correlate-nodes.js';
+import type { LogicalIntervalJoin } from './join/interval-join-nodes.js';
+import type { LogicalJoin } from './join/join-nodes.js';
+import type { LogicalTemporalJoin } from './join/temporal-join-nodes.js';
+import type { LogicalWindowJoin } from './join/window-join-nodes.js';
+import type { OverLogicalNode } from './over/over-nodes.js';
+import type { WindowLogicalNode } from './window/window-nodes.js';
 
 /** A column of a plan node's output. */
 export interface PlanColumn {
@@ -76,7 +85,15 @@ export type LogicalNode =
   | LogicalFilter
   | LogicalWatermarkAssigner
   | LogicalSink
-  | LogicalUnion;
+  | LogicalUnion
+  | AggregateLogicalNode
+  | WindowLogicalNode
+  | LogicalJoin
+  | LogicalIntervalJoin
+  | LogicalTemporalJoin
+  | LogicalWindowJoin
+  | OverLogicalNode
+  | LogicalCorrelate;
 
 /** A function per node kind; a missing kind is a compile error. */
 export type LogicalVisitor<R> = {
@@ -88,9 +105,10 @@ export function visitLogical<R>(node: LogicalNode, visitor: LogicalVisitor<R>): 
   return (visitor[node.kind] as (n: LogicalNode) => R)(node);
 }
 
-/** The node's inputs, for generic walks. */
+/** The node's inputs, for generic walks; a two-input node's are `[left, right]`. */
 export function inputsOf(node: LogicalNode): readonly LogicalNode[] {
   if ('inputs' in node) return node.inputs;
+  if ('left' in node) return [node.left, node.right];
   return 'input' in node ? [node.input] : [];
 }
 
@@ -100,6 +118,10 @@ export function withInputs(node: LogicalNode, inputs: readonly LogicalNode[]): L
     return inputs.every((input, i) => input === node.inputs[i])
       ? node
       : Object.freeze({ ...node, inputs: Object.freeze([...inputs]) });
+  if ('left' in node)
+    return inputs[0] === node.left && inputs[1] === node.right
+      ? node
+      : Object.freeze({ ...node, left: inputs[0]!, right: inputs[1]! });
   if (!('input' in node)) return node;
   return inputs[0] === node.input ? node : Object.freeze({ ...node, input: inputs[0]! });
 }

@@ -10,11 +10,32 @@ import { field, type Rex } from '../expressions/rex.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import { canConsume, type ChangelogMode } from './changelog.js';
 import type { LogicalNode, PlanColumn } from './logical.js';
+import type { AggregatePhysicalNode } from './aggregate/aggregate-nodes.js';
+import { toPhysicalAggregate } from './aggregate/aggregate-planning.js';
+import type { PhysicalCorrelate } from './correlate/correlate-nodes.js';
+import { toPhysicalCorrelate } from './correlate/correlate-planning.js';
+import type { PhysicalIntervalJoin } from './join/interval-join-nodes.js';
+import { toPhysicalIntervalJoin } from './join/interval-join-planning.js';
+import type { PhysicalJoin } from './join/join-nodes.js';
+import { toPhysicalJoin } from './join/join-planning.js';
+import type { PhysicalTemporalJoin } from './join/temporal-join-nodes.js';
+import { toPhysicalTemporalJoin } from './join/temporal-join-planning.js';
+import type { PhysicalWindowJoin } from './join/window-join-nodes.js';
+import { toPhysicalWindowJoin } from './join/window-join-planning.js';
+import type { OverPhysicalNode } from './over/over-nodes.js';
+import { toPhysicalOver } from './over/over-planning.js';
+import type { WindowPhysicalNode } from './window/window-nodes.js';
+import { toPhysicalWindow } from './window/window-planning.js';
 
-interface Base {
+/** What every physical node has: its output columns and the changes it emits. */
+export interface PhysicalBase {
   readonly columns: readonly PlanColumn[];
   readonly changelogMode: ChangelogMode;
 }
+type Base = PhysicalBase;
+
+/** Plans a logical subtree: what an operator family's planning calls for its inputs. */
+export type PhysicalPlanner = (node: LogicalNode) => PhysicalNode;
 /** Reads a table from its connector or DataStream. */
 export interface PhysicalSourceScan extends Base {
   readonly kind: 'sourceScan';
@@ -59,11 +80,20 @@ export type PhysicalNode =
   | PhysicalCalc
   | PhysicalWatermarkAssigner
   | PhysicalSink
-  | PhysicalUnion;
+  | PhysicalUnion
+  | AggregatePhysicalNode
+  | WindowPhysicalNode
+  | PhysicalJoin
+  | PhysicalIntervalJoin
+  | PhysicalTemporalJoin
+  | PhysicalWindowJoin
+  | OverPhysicalNode
+  | PhysicalCorrelate;
 
-/** The inputs of a physical node. */
+/** The inputs of a physical node; a two-input node's are `[left, right]`. */
 export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
   if ('inputs' in node) return node.inputs;
+  if ('left' in node) return [node.left, node.right];
   return 'input' in node ? [node.input] : [];
 }
 
@@ -76,7 +106,28 @@ function widest(modes: readonly ChangelogMode[]): ChangelogMode {
 /** Builds the physical plan of a rewritten logical plan. */
 export function toPhysical(node: LogicalNode, registry: ConnectorRegistry): PhysicalNode {
   const frozen = <T extends PhysicalNode>(n: T): T => Object.freeze(n);
+  const recurse: PhysicalPlanner = (input) => toPhysical(input, registry);
   switch (node.kind) {
+    case 'aggregate':
+      return toPhysicalAggregate(node, recurse);
+    case 'windowTableFunction':
+    case 'windowAggregate':
+      return toPhysicalWindow(node, recurse);
+    case 'join':
+      return toPhysicalJoin(node, recurse);
+    case 'intervalJoin':
+      return toPhysicalIntervalJoin(node, recurse);
+    case 'temporalJoin':
+      return toPhysicalTemporalJoin(node, recurse);
+    case 'windowJoin':
+      return toPhysicalWindowJoin(node, recurse);
+    case 'over':
+    case 'rank':
+    case 'deduplicate':
+    case 'windowRank':
+      return toPhysicalOver(node, recurse);
+    case 'correlate':
+      return toPhysicalCorrelate(node, recurse);
     case 'scan':
       if (node.table.dataStream === undefined) {
         const factory = registry.factoryFor(node.table, node.pos);

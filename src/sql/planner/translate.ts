@@ -13,6 +13,17 @@ import { compileCalc, compileExpression, type Row } from '../expressions/compile
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import type { ChangelogMode, ChangelogRow } from './changelog.js';
 import { type PhysicalNode, physicalInputs } from './physical.js';
+import { translateAggregate } from './aggregate/aggregate-planning.js';
+import { translateCorrelate } from './correlate/correlate-planning.js';
+import { translateIntervalJoin } from './join/interval-join-planning.js';
+import { translateJoin } from './join/join-planning.js';
+import { translateTemporalJoin } from './join/temporal-join-planning.js';
+import { translateWindowJoin } from './join/window-join-planning.js';
+import { translateOver } from './over/over-planning.js';
+import { translateWindow } from './window/window-planning.js';
+
+/** Translates a physical subtree: what an operator family's translation calls for its inputs. */
+export type QueryTranslator = (node: PhysicalNode) => DataStream<Row>;
 
 /** What translation needs besides the plan. */
 export interface TranslateContext {
@@ -35,7 +46,28 @@ export interface DataStreamTableSource {
  * envelopes on the others (typed as rows here; the node's changelog mode says which).
  */
 export function translateQuery(node: PhysicalNode, ctx: TranslateContext): DataStream<Row> {
+  const recurse: QueryTranslator = (input) => translateQuery(input, ctx);
   switch (node.kind) {
+    case 'groupAggregate':
+      return translateAggregate(node, ctx, recurse);
+    case 'windowTableFunction':
+    case 'windowAggregate':
+      return translateWindow(node, ctx, recurse);
+    case 'join':
+      return translateJoin(node, ctx, recurse);
+    case 'intervalJoin':
+      return translateIntervalJoin(node, ctx, recurse);
+    case 'temporalJoin':
+      return translateTemporalJoin(node, ctx, recurse);
+    case 'windowJoin':
+      return translateWindowJoin(node, ctx, recurse);
+    case 'overAggregate':
+    case 'rank':
+    case 'deduplicate':
+    case 'windowRank':
+      return translateOver(node, ctx, recurse);
+    case 'correlate':
+      return translateCorrelate(node, ctx, recurse);
     case 'sourceScan': {
       const source = node.table.dataStream as DataStreamTableSource | undefined;
       if (source !== undefined)

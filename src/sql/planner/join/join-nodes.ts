@@ -1,0 +1,72 @@
+/**
+ * Joins in the plan. The builder makes a {@link LogicalJoin} for every `JOIN`, comma join and
+ * `IN`/`EXISTS` subquery (semi and anti joins); rules then recognise the special forms: an
+ * interval join when the condition bounds one side's rowtime by the other's, a window join when
+ * both sides are windowing table functions joined on their window bounds, and a temporal join
+ * for `FOR SYSTEM_TIME AS OF`.
+ *
+ * Rows are plain objects keyed by column name, so the builder renames right-side columns whose
+ * names the left side already uses (projecting `auction` to `auction0` below the join): a join's
+ * columns are the left columns followed by the right columns, all distinct, and its output row
+ * is both rows' fields side by side. Semi and anti joins output only the left columns.
+ */
+import type { Rex } from '../../expressions/rex.js';
+import type { LogicalNode, PlanColumn } from '../logical.js';
+import type { PhysicalBase, PhysicalNode } from '../physical.js';
+
+/** SQL join types, plus semi (`IN`, `EXISTS`) and anti (`NOT IN`, `NOT EXISTS`). */
+export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'semi' | 'anti';
+
+/** A join of two inputs on a condition over both sides' columns (TRUE for a cross join). */
+export interface LogicalJoin {
+  readonly kind: 'join';
+  readonly left: LogicalNode;
+  readonly right: LogicalNode;
+  readonly joinType: JoinType;
+  readonly condition: Rex;
+  /**
+   * `FOR SYSTEM_TIME AS OF left.col` on the right table: the right side is a versioned table
+   * (primary key and watermark) or a lookup table, joined as of the left row's time.
+   */
+  readonly temporal?: { readonly leftTime: string };
+  readonly columns: readonly PlanColumn[];
+}
+
+/** Makes a frozen join node: left columns, then right columns (none for semi and anti joins). */
+export function join(
+  left: LogicalNode,
+  right: LogicalNode,
+  joinType: JoinType,
+  condition: Rex,
+  temporal?: { leftTime: string },
+): LogicalJoin {
+  const nullable = (columns: readonly PlanColumn[], yes: boolean) =>
+    yes
+      ? columns.map((c) => ({ name: c.name, type: Object.freeze({ ...c.type, nullable: true }) }))
+      : columns;
+  const columns =
+    joinType === 'semi' || joinType === 'anti'
+      ? left.columns
+      : [
+          ...nullable(left.columns, joinType === 'right' || joinType === 'full'),
+          ...nullable(right.columns, joinType === 'left' || joinType === 'full'),
+        ];
+  return Object.freeze({
+    kind: 'join',
+    left,
+    right,
+    joinType,
+    condition,
+    temporal,
+    columns: Object.freeze(columns),
+  });
+}
+
+/** A regular join: both sides kept in keyed state, results retracted as either side changes. */
+export interface PhysicalJoin extends PhysicalBase {
+  readonly kind: 'join';
+  readonly left: PhysicalNode;
+  readonly right: PhysicalNode;
+  readonly joinType: JoinType;
+  readonly condition: Rex;
+}

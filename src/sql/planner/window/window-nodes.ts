@@ -1,0 +1,107 @@
+/**
+ * Windowing table functions in the plan. `TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), size))` and
+ * its siblings add `window_start`, `window_end` and `window_time` to every row; a GROUP BY on
+ * `window_start, window_end` over such a function becomes a window aggregate (the
+ * WindowAggregateRule), which emits each window once, when the watermark passes its end. Window
+ * Top-N, window deduplication and window joins recognise these nodes too, so the shapes here
+ * are shared by those operators.
+ */
+import type { BoundAggregateCall } from '../../aggregates/aggregate-function.js';
+import type { LogicalNode, PlanColumn } from '../logical.js';
+import type { PhysicalBase, PhysicalNode } from '../physical.js';
+
+/** The window of a windowing table function; sizes are milliseconds. */
+export type WindowSpec =
+  | { readonly kind: 'TUMBLE'; readonly timeColumn: string; readonly size: number; readonly offset: number }
+  | {
+      readonly kind: 'HOP';
+      readonly timeColumn: string;
+      readonly slide: number;
+      readonly size: number;
+      readonly offset: number;
+    }
+  | {
+      readonly kind: 'CUMULATE';
+      readonly timeColumn: string;
+      readonly step: number;
+      readonly size: number;
+      readonly offset: number;
+    }
+  | {
+      readonly kind: 'SESSION';
+      readonly timeColumn: string;
+      readonly gap: number;
+      /** `TABLE t PARTITION BY k`: sessions are per partition key. */
+      readonly partitionKeys: readonly string[];
+    };
+
+/** The names of the three window columns a windowing table function adds. */
+export const WINDOW_START = 'window_start';
+/** See {@link WINDOW_START}. */
+export const WINDOW_END = 'window_end';
+/** See {@link WINDOW_START}; it is a rowtime attribute (window_end - 1 ms). */
+export const WINDOW_TIME = 'window_time';
+
+/**
+ * `TUMBLE(…)`, `HOP(…)`, `CUMULATE(…)` or `SESSION(…)` over its input: the input's columns
+ * followed by `window_start`, `window_end` and `window_time`. Under a window aggregate, Top-N,
+ * deduplication or join it is absorbed into that operator; on its own it assigns each row to
+ * its windows (a HOP row appears once per window).
+ */
+export interface LogicalWindowTableFunction {
+  readonly kind: 'windowTableFunction';
+  readonly input: LogicalNode;
+  readonly window: WindowSpec;
+  readonly columns: readonly PlanColumn[];
+}
+
+/**
+ * Which output columns of a window operator hold the window's bounds, under the names the
+ * query gave them (`window_end AS endtime`); absent when the query does not select them.
+ * Operators above (window Top-N, window join) use this to recognise windowed input.
+ */
+export interface WindowColumns {
+  readonly start?: string;
+  readonly end?: string;
+  readonly time?: string;
+}
+
+/**
+ * A GROUP BY over a windowing table function that groups by `window_start, window_end`: one
+ * result row per window and group key, emitted once when the window closes; insert-only.
+ * `input` is the table function's input (the TVF is absorbed).
+ */
+export interface LogicalWindowAggregate {
+  readonly kind: 'windowAggregate';
+  readonly input: LogicalNode;
+  readonly window: WindowSpec;
+  /** Grouping columns of the input besides the window bounds. */
+  readonly groupKeys: readonly string[];
+  readonly calls: readonly BoundAggregateCall[];
+  readonly windowColumns: WindowColumns;
+  /** Group keys, then aggregate results, then the window columns the query selects. */
+  readonly columns: readonly PlanColumn[];
+}
+
+/** Logical nodes of this feature. */
+export type WindowLogicalNode = LogicalWindowTableFunction | LogicalWindowAggregate;
+
+/** Physical form of a windowing table function on its own. */
+export interface PhysicalWindowTableFunction extends PhysicalBase {
+  readonly kind: 'windowTableFunction';
+  readonly input: PhysicalNode;
+  readonly window: WindowSpec;
+}
+
+/** Physical window aggregate. */
+export interface PhysicalWindowAggregate extends PhysicalBase {
+  readonly kind: 'windowAggregate';
+  readonly input: PhysicalNode;
+  readonly window: WindowSpec;
+  readonly groupKeys: readonly string[];
+  readonly calls: readonly BoundAggregateCall[];
+  readonly windowColumns: WindowColumns;
+}
+
+/** Physical nodes of this feature. */
+export type WindowPhysicalNode = PhysicalWindowTableFunction | PhysicalWindowAggregate;
