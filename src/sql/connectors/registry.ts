@@ -9,13 +9,21 @@ import type { CatalogColumn, CatalogTable } from '../catalog/catalog.js';
 import { blackholeFactory } from './blackhole.js';
 import { datagenFactory } from './datagen.js';
 import type { ConnectorOption, DynamicTableFactory } from './factory.js';
+import { nexmarkFactory } from './nexmark.js';
 import { printFactory } from './print.js';
 
 /** Factories by identifier; later connectors (filesystem, nexmark) register here. */
 export class ConnectorRegistry {
   private readonly factories = new Map<string, DynamicTableFactory>();
 
-  constructor(factories: readonly DynamicTableFactory[] = [datagenFactory, printFactory, blackholeFactory]) {
+  constructor(
+    factories: readonly DynamicTableFactory[] = [
+      datagenFactory,
+      printFactory,
+      blackholeFactory,
+      nexmarkFactory,
+    ],
+  ) {
     for (const f of factories) this.register(f);
   }
 
