@@ -15,6 +15,16 @@ export interface LogicalTemporalJoin {
   readonly joinType: JoinType;
   readonly condition: Rex;
   readonly leftTime: string;
+  /** `event` when `leftTime` is a rowtime, `processing` when it is a `PROCTIME()` column. */
+  readonly timeKind: 'event' | 'processing';
+  /** Left columns equated with the right side's primary key, in key order. */
+  readonly leftKeys: readonly string[];
+  /** The right side's primary-key columns. */
+  readonly rightKeys: readonly string[];
+  /** The rest of the condition, checked on each joined row; undefined when there is none. */
+  readonly residual: Rex | undefined;
+  /** The right side's rowtime: where each version's validity starts (event time only). */
+  readonly rightTime: string | undefined;
   readonly columns: readonly PlanColumn[];
 }
 
@@ -26,4 +36,14 @@ export interface PhysicalTemporalJoin extends PhysicalBase {
   readonly joinType: JoinType;
   readonly condition: Rex;
   readonly leftTime: string;
+  /** `event` when `leftTime` is a rowtime, `processing` when it is a `PROCTIME()` column. */
+  readonly timeKind: 'event' | 'processing';
+  /** Left columns equated with the right side's primary key, in key order. */
+  readonly leftKeys: readonly string[];
+  /** The right side's primary-key columns. */
+  readonly rightKeys: readonly string[];
+  /** The rest of the condition, checked on each joined row; undefined when there is none. */
+  readonly residual: Rex | undefined;
+  /** The right side's rowtime: where each version's validity starts (event time only). */
+  readonly rightTime: string | undefined;
 }

@@ -1,0 +1,170 @@
+/**
+ * The runtime of temporal joins, keyed by the right side's primary key.
+ *
+ * Event time ({@link EventTimeTemporalJoin}), as Flink's rowtime temporal join: the right side
+ * is a versioned table, each right row a version of its key valid from its rowtime until the
+ * next version (a delete ends it). Left rows wait in state until the watermark passes their
+ * time, so every version that could apply has arrived (both inputs' watermarks, since the
+ * operator's watermark is their minimum); then each joins the latest version at or before its
+ * time. Versions older than the one valid at the watermark can never be chosen again and are
+ * dropped, so state stays bounded by the key count plus what is in flight. Output is
+ * insert-only: a left row is emitted once, with the version it found.
+ *
+ * Processing time ({@link ProcessingTimeTemporalJoin}): each left row joins, as it arrives, the
+ * latest version seen so far.
+ *
+ * Both keep all state in keyed state, so checkpoints and rescaling cover it.
+ */
+import type { Row } from '../../expressions/compiler.js';
+import type { ChangelogRow } from '../../planner/changelog.js';
+import {
+  type Collector,
+  KeyedCoProcessFunction,
+  type KeyedProcessContext,
+  type OnTimerContext,
+} from '../../../types/functions.js';
+import {
+  type MapState,
+  MapStateDescriptor,
+  type ValueState,
+  ValueStateDescriptor,
+} from '../../../types/state.js';
+import type { RuntimeContext } from '../../../types/functions.js';
+
+/** What both temporal join functions are configured with. */
+export interface TemporalJoinSpec {
+  /** `left` pads unmatched left rows with nulls; `inner` drops them. */
+  readonly joinType: 'inner' | 'left';
+  /** The left row's time column (event time only). */
+  readonly leftTime: string;
+  /** The right row's rowtime column, where its version starts (event time only). */
+  readonly rightTime: string;
+  /** The right columns, for the null padding of a left join. */
+  readonly rightColumns: readonly string[];
+  /** Whether right elements are {@link ChangelogRow} envelopes rather than rows. */
+  readonly rightIsChangelog: boolean;
+  /** The rest of the join condition on the joined row; TRUE when absent. */
+  readonly residual?: (row: Row) => unknown;
+}
+
+/** A stored version: the row, or null when the key was deleted from that time on. */
+interface Version {
+  readonly row: Row | null;
+}
+
+/** The right row of an element and whether it ends the key's version (a delete). */
+function rightChange(element: Row, changelog: boolean): { row: Row; delete: boolean } | undefined {
+  if (!changelog) return { row: element, delete: false };
+  const change = element as unknown as ChangelogRow;
+  // -U is always followed by its +U, which supersedes it at the same key: nothing to record.
+  if (change.kind === '-U') return undefined;
+  return { row: change.row, delete: change.kind === '-D' };
+}
+
+/** Joins a left row with a version (or none); emits nothing when an inner join finds none. */
+function emitJoined(
+  spec: TemporalJoinSpec,
+  nulls: Row,
+  left: Row,
+  right: Row | null,
+  out: Collector<Row>,
+): void {
+  if (right !== null) {
+    const joined = Object.assign({}, left, right);
+    if (spec.residual === undefined || spec.residual(joined) === true) {
+      out.collect(joined);
+      return;
+    }
+  }
+  if (spec.joinType === 'left') out.collect(Object.assign({}, left, nulls));
+}
+
+/** The index of the last element of sorted `times` that is <= t, or -1. */
+function lastAtOrBefore(times: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = times.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (times[mid]! <= t) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+/** Event-time temporal join; input 1 is the left (probe) side, input 2 the versioned table. */
+export class EventTimeTemporalJoin extends KeyedCoProcessFunction<unknown, Row, Row, Row> {
+  private left!: MapState<number, Row[]>;
+  private versions!: MapState<number, Version>;
+  private readonly nulls: Row;
+
+  constructor(private readonly spec: TemporalJoinSpec) {
+    super();
+    this.nulls = Object.fromEntries(spec.rightColumns.map((c) => [c, null]));
+  }
+
+  override open(ctx: RuntimeContext): void {
+    this.left = ctx.getMapState(new MapStateDescriptor<number, Row[]>('temporal-left'));
+    this.versions = ctx.getMapState(new MapStateDescriptor<number, Version>('temporal-versions'));
+  }
+
+  processElement1(row: Row, ctx: KeyedProcessContext<unknown, Row>): void {
+    const time = row[this.spec.leftTime] as number;
+    const waiting = this.left.get(time);
+    this.left.put(time, waiting === undefined ? [row] : [...waiting, row]);
+    ctx.timerService().registerEventTimeTimer(time);
+  }
+
+  processElement2(element: Row, ctx: KeyedProcessContext<unknown, Row>): void {
+    const change = rightChange(element, this.spec.rightIsChangelog);
+    if (change === undefined) return;
+    const time = change.row[this.spec.rightTime] as number;
+    this.versions.put(time, { row: change.delete ? null : change.row });
+    // A timer at the version's time lets the cleanup below run for keys without left rows.
+    ctx.timerService().registerEventTimeTimer(time);
+  }
+
+  override onTimer(_timestamp: number, ctx: OnTimerContext<unknown, Row>, out: Collector<Row>): void {
+    const watermark = ctx.timerService().currentWatermark();
+    const times = [...this.versions.keys()].sort((a, b) => a - b);
+    const ready = [...this.left.keys()].filter((t) => t <= watermark).sort((a, b) => a - b);
+    for (const t of ready) {
+      const i = lastAtOrBefore(times, t);
+      const version = i < 0 ? null : this.versions.get(times[i]!)!.row;
+      for (const row of this.left.get(t)!) emitJoined(this.spec, this.nulls, row, version, out);
+      this.left.remove(t);
+    }
+    // Only the version valid at the watermark, and later ones, can still be chosen.
+    const current = lastAtOrBefore(times, watermark);
+    for (let i = 0; i < current; i++) this.versions.remove(times[i]!);
+    if (current >= 0 && this.versions.get(times[current]!)!.row === null)
+      this.versions.remove(times[current]!);
+  }
+}
+
+/** Processing-time temporal join: left rows join the latest version at once. */
+export class ProcessingTimeTemporalJoin extends KeyedCoProcessFunction<unknown, Row, Row, Row> {
+  private latest!: ValueState<Row>;
+  private readonly nulls: Row;
+
+  constructor(private readonly spec: TemporalJoinSpec) {
+    super();
+    this.nulls = Object.fromEntries(spec.rightColumns.map((c) => [c, null]));
+  }
+
+  override open(ctx: RuntimeContext): void {
+    this.latest = ctx.getState(new ValueStateDescriptor<Row>('temporal-latest'));
+  }
+
+  processElement1(row: Row, _ctx: KeyedProcessContext<unknown, Row>, out: Collector<Row>): void {
+    emitJoined(this.spec, this.nulls, row, this.latest.value() ?? null, out);
+  }
+
+  processElement2(element: Row): void {
+    const change = rightChange(element, this.spec.rightIsChangelog);
+    if (change === undefined) return;
+    this.latest.update(change.delete ? undefined : change.row);
+  }
+}
