@@ -5,10 +5,17 @@
  * variable (so `a + b` with a null `a` costs one comparison), and short-circuits AND, OR,
  * CASE and COALESCE with SQL's three-valued logic: FALSE AND NULL is FALSE, TRUE OR NULL is
  * TRUE, and anything else involving NULL is NULL.
+ *
+ * A user-defined scalar function is called through a constant of the generated code
+ * (`c[2].eval(v0, v1)`): no lookup per row. Its object is copied for each instance of the
+ * compiled function ({@link CompiledProgram.instantiate}), so operators that run several
+ * instances give each its own copy to `open`, use and `close`.
  */
 import { formatType, isString, type SqlType } from '../catalog/types.js';
+import { instantiate, type ScalarUdf } from '../functions/definitions.js';
+import type { FunctionContext, ScalarFunctionSpec } from '../functions/user-functions.js';
 import { FUNCTIONS } from './functions.js';
-import type { Rex } from './rex.js';
+import type { CallRex, Rex } from './rex.js';
 import { type Runtime, runtime } from './runtime.js';
 
 /** A row: a plain object keyed by column name. */
@@ -25,6 +32,8 @@ class CodeBuilder {
   private nextVar = 0;
   readonly lines: string[] = [];
   readonly constants: unknown[] = [];
+  /** The constants that hold user-defined functions, filled per instance. */
+  readonly userFunctions: { slot: number; udf: ScalarUdf }[] = [];
 
   fresh(): string {
     return `v${this.nextVar++}`;
@@ -67,7 +76,22 @@ class CodeBuilder {
     return this.constant(value);
   }
 
+  /** A user function call: not strict, since Flink passes NULL arguments to eval. */
+  private userFunctionCall(rex: CallRex, udf: ScalarUdf): string {
+    let entry = this.userFunctions.find((f) => f.udf === udf);
+    if (entry === undefined) {
+      entry = { slot: this.constants.length, udf };
+      this.constants.push(undefined);
+      this.userFunctions.push(entry);
+    }
+    const args = rex.args.map((a) => this.compile(a));
+    const out = this.fresh();
+    this.emit(`${out} = c[${entry.slot}].eval(${args.join(', ')}) ?? null;`);
+    return out;
+  }
+
   private call(rex: Extract<Rex, { kind: 'call' }>): string {
+    if (rex.udf !== undefined) return this.userFunctionCall(rex, rex.udf);
     const out = this.fresh();
     switch (rex.op) {
       case 'AND':
@@ -213,18 +237,55 @@ function castExpression(value: string, from: SqlType, to: SqlType, safe: boolean
   return `rt.cast(${value}, ${code.constant(from)}, ${code.constant(to)}, ${safe})`;
 }
 
-function build<F>(code: CodeBuilder, body: string): F {
+/**
+ * A compiled function before its user-defined functions are bound: `instantiate` gives a
+ * function with its own copies of them, which the caller opens and closes.
+ */
+export interface CompiledProgram<F> {
+  /** The user-defined functions the code calls; empty for most expressions. */
+  readonly userFunctions: readonly ScalarUdf[];
+  /** A function with fresh copies of the user functions (`instances`, in `userFunctions` order). */
+  instantiate(): { readonly fn: F; readonly instances: readonly ScalarFunctionSpec[] };
+}
+
+function program<F>(code: CodeBuilder, body: string): CompiledProgram<F> {
   const source = `"use strict"; return function compiled(row) { ${code.declarations()} ${code.lines.join('\n')} ${body} };`;
   // Built once per operator when the job is built; `rt` and `c` are the only free variables.
   const factory = new Function('rt', 'c', source) as (rt: Runtime, c: unknown[]) => F;
-  return factory(runtime, code.constants);
+  const slots = code.userFunctions;
+  return {
+    userFunctions: slots.map((s) => s.udf),
+    instantiate() {
+      if (slots.length === 0) return { fn: factory(runtime, code.constants), instances: [] };
+      const constants = [...code.constants];
+      const instances = slots.map(({ slot, udf }) => {
+        const instance = instantiate(udf.fn);
+        constants[slot] = instance;
+        return instance;
+      });
+      return { fn: factory(runtime, constants), instances };
+    },
+  };
+}
+
+/**
+ * Where no operator manages the user functions' lifecycle (a join condition, say), the one
+ * instance is opened when the job is built and not closed.
+ */
+const BUILD_TIME_CONTEXT: FunctionContext = Object.freeze({
+  subtaskIndex: undefined,
+  parallelism: undefined,
+});
+
+function openedAtBuild<F>(compiled: CompiledProgram<F>): F {
+  const { fn, instances } = compiled.instantiate();
+  for (const instance of instances) instance.open?.(BUILD_TIME_CONTEXT);
+  return fn;
 }
 
 /** Compiles one expression into a function of the row. */
 export function compileExpression(rex: Rex): RowFunction {
-  const code = new CodeBuilder();
-  const result = code.compile(rex);
-  return build<RowFunction>(code, `return ${result};`);
+  return openedAtBuild(compileExpressionProgram(rex));
 }
 
 /**
@@ -235,13 +296,35 @@ export function compileCalc(
   projection: readonly { name: string; rex: Rex }[],
   condition?: Rex,
 ): CalcFunction {
+  return openedAtBuild(compileCalcProgram(projection, condition));
+}
+
+/** {@link compileExpression} with the user functions' instances left to the caller. */
+export function compileExpressionProgram(rex: Rex): CompiledProgram<RowFunction> {
+  const code = new CodeBuilder();
+  const result = code.compile(rex);
+  return program<RowFunction>(code, `return ${result};`);
+}
+
+/** {@link compileCalc} with the user functions' instances left to the caller (`open`, `close`). */
+export function compileCalcProgram(
+  projection: readonly { name: string; rex: Rex }[],
+  condition?: Rex,
+): CompiledProgram<CalcFunction> {
   const code = new CodeBuilder();
   if (condition !== undefined) {
     const cond = code.compile(condition);
     code.emit(`if (${cond} !== true) return undefined;`);
   }
   const fields = projection.map(({ name, rex }) => `${JSON.stringify(name)}: ${code.compile(rex)}`);
-  return build<CalcFunction>(code, `return { ${fields.join(', ')} };`);
+  return program<CalcFunction>(code, `return { ${fields.join(', ')} };`);
+}
+
+/** Whether any of the expressions calls a user-defined function. */
+export function callsUserFunction(rexes: readonly (Rex | undefined)[]): boolean {
+  const visit = (rex: Rex | undefined): boolean =>
+    rex !== undefined && rex.kind === 'call' && (rex.udf !== undefined || rex.args.some(visit));
+  return rexes.some(visit);
 }
 
 /** The source of a compiled expression, for tests and debugging. */

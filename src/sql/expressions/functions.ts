@@ -322,3 +322,14 @@ for (const unit of ['YEAR', 'QUARTER', 'MONTH', 'WEEK', 'HOUR', 'MINUTE', 'SECON
     emit: ([v], c) => `rt.extract('${unit}', ${c.args[0]!.type.root === 'DATE' ? `${v} * 86400000` : v})`,
   };
 }
+
+/**
+ * Whether an expression gives the same value for the same row: not when it reads the clock or
+ * calls a user-defined function declared `deterministic: false`. Rewrite rules do not move or
+ * duplicate non-deterministic expressions.
+ */
+export function isDeterministic(rex: Rex): boolean {
+  if (rex.kind !== 'call') return true;
+  if (rex.op === 'CURRENT_TIMESTAMP' || rex.udf?.deterministic === false) return false;
+  return rex.args.every(isDeterministic);
+}

@@ -5,6 +5,7 @@
  */
 import type { SourcePos } from '../parser/ast.js';
 import type { SqlType } from '../catalog/types.js';
+import type { ScalarUdf } from '../functions/definitions.js';
 
 /** A column of the input row. */
 export interface FieldRex {
@@ -28,6 +29,8 @@ export interface CallRex {
   readonly args: readonly Rex[];
   readonly type: SqlType;
   readonly pos?: SourcePos;
+  /** The user-defined scalar function a call of one invokes (`op` is then its name as registered). */
+  readonly udf?: ScalarUdf;
 }
 
 /** Any typed expression. */
@@ -39,8 +42,18 @@ export const field = (name: string, type: SqlType): FieldRex => Object.freeze({ 
 export const literal = (value: unknown, type: SqlType): LiteralRex =>
   Object.freeze({ kind: 'literal', value, type });
 /** An operator or function call. */
-export const call = (op: string, args: readonly Rex[], type: SqlType, pos?: SourcePos): CallRex =>
-  Object.freeze({ kind: 'call', op, args: Object.freeze([...args]), type, pos });
+export const call = (
+  op: string,
+  args: readonly Rex[],
+  type: SqlType,
+  pos?: SourcePos,
+  udf?: ScalarUdf,
+): CallRex =>
+  Object.freeze(
+    udf === undefined
+      ? { kind: 'call', op, args: Object.freeze([...args]), type, pos }
+      : { kind: 'call', op, args: Object.freeze([...args]), type, pos, udf },
+  );
 
 /** The names of the input columns an expression reads. */
 export function fieldsOf(rex: Rex, into = new Set<string>()): Set<string> {
@@ -58,6 +71,7 @@ export function substitute(rex: Rex, replace: (f: FieldRex) => Rex): Rex {
     rex.args.map((a) => substitute(a, replace)),
     rex.type,
     rex.pos,
+    rex.udf,
   );
 }
 

@@ -17,6 +17,8 @@ import {
   withNullability,
 } from '../catalog/types.js';
 import { parseTimestamp } from './runtime.js';
+import { checkArguments } from '../functions/definitions.js';
+import { plannedFunctions } from '../functions/planning-context.js';
 import { FUNCTIONS } from './functions.js';
 import { call, literal, type Rex } from './rex.js';
 
@@ -328,12 +330,43 @@ class Typer {
         );
     }
     const fn = FUNCTIONS[name];
-    if (fn === undefined)
+    if (fn === undefined) return this.userFunction(e, args);
+    return call(name, args, fn.type(args, e.pos), e.pos);
+  }
+
+  /**
+   * A call of a user-defined scalar function: arguments checked against its declaration, and
+   * the function itself kept on the call for the compiler.
+   */
+  private userFunction(e: Extract<Expr, { kind: 'call' }>, args: Rex[]): Rex {
+    const functions = plannedFunctions();
+    const udf = functions?.scalar(e.name);
+    if (udf === undefined) {
+      const kind = functions?.kindOf(e.name);
+      if (kind === 'table')
+        throw validationError(
+          e.pos,
+          `${e.name} is a table function; call it in FROM: FROM t, LATERAL TABLE(${e.name}(…)) AS r(…)`,
+        );
+      if (kind === 'aggregate')
+        throw validationError(e.pos, `aggregate function ${e.name} is not allowed here`);
+      const registered = functions?.names() ?? [];
+      const user =
+        registered.length === 0
+          ? 'no user-defined functions are registered'
+          : `user-defined functions: ${registered.join(', ')}`;
       throw validationError(
         e.pos,
-        `unknown function ${name}; built-in functions are listed by SHOW FUNCTIONS`,
+        `unknown function ${e.name}; built-in functions are listed by SHOW FUNCTIONS, ${user}`,
       );
-    return call(name, args, fn.type(args, e.pos), e.pos);
+    }
+    checkArguments(
+      udf,
+      args.map((a) => a.type),
+      e.pos,
+      e.args.map((a) => a.pos),
+    );
+    return call(udf.name, args, udf.resultType, e.pos, udf);
   }
 }
 

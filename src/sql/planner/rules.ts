@@ -4,7 +4,8 @@
  * bottom-up until none changes the plan. Later rules (window aggregate recognition,
  * interval-join recognition, projection push-down into scans) join the list.
  */
-import { call, fieldsOf, type Rex, substitute } from '../expressions/rex.js';
+import { isDeterministic } from '../expressions/functions.js';
+import { call, fieldsOf, substitute } from '../expressions/rex.js';
 import { Types, withNullability } from '../catalog/types.js';
 import { filter, inputsOf, type LogicalNode, project, withInputs } from './logical.js';
 import { TemporalJoinRule } from './join/temporal-join-rule.js';
@@ -14,9 +15,6 @@ export interface RewriteRule {
   readonly name: string;
   apply(node: LogicalNode): LogicalNode | undefined;
 }
-
-const isDeterministic = (rex: Rex): boolean =>
-  rex.kind !== 'call' || (rex.op !== 'CURRENT_TIMESTAMP' && rex.args.every(isDeterministic));
 
 /** Project(Project(x)) → Project(x), inlining the inner expressions. */
 export const ProjectMergeRule: RewriteRule = {
