@@ -105,3 +105,55 @@ export interface PhysicalWindowAggregate extends PhysicalBase {
 
 /** Physical nodes of this feature. */
 export type WindowPhysicalNode = PhysicalWindowTableFunction | PhysicalWindowAggregate;
+
+/** Makes a frozen windowing table function node. */
+export function windowTableFunction(
+  input: LogicalNode,
+  window: WindowSpec,
+  columns: readonly PlanColumn[],
+): LogicalWindowTableFunction {
+  return Object.freeze({ kind: 'windowTableFunction', input, window, columns: Object.freeze([...columns]) });
+}
+
+/** Makes a frozen window aggregate node. */
+export function windowAggregate(fields: Omit<LogicalWindowAggregate, 'kind'>): LogicalWindowAggregate {
+  return Object.freeze({ kind: 'windowAggregate', ...fields });
+}
+
+/**
+ * A duration as Flink's EXPLAIN prints it, in its largest whole unit: `10 s`, `5 min`, `1 h`,
+ * `1 d`, `1500 ms`.
+ */
+export function formatDuration(ms: number): string {
+  const units: readonly [number, string][] = [
+    [86_400_000, 'd'],
+    [3_600_000, 'h'],
+    [60_000, 'min'],
+    [1000, 's'],
+  ];
+  for (const [size, unit] of units) if (ms !== 0 && ms % size === 0) return `${ms / size} ${unit}`;
+  return `${ms} ms`;
+}
+
+/** `HOP(time_col=[ts], size=[10 s], slide=[2 s])`: a window as EXPLAIN prints it. */
+export function formatWindow(window: WindowSpec): string {
+  const parts = [`time_col=[${window.timeColumn}]`];
+  switch (window.kind) {
+    case 'TUMBLE':
+      parts.push(`size=[${formatDuration(window.size)}]`);
+      break;
+    case 'HOP':
+      parts.push(`size=[${formatDuration(window.size)}]`, `slide=[${formatDuration(window.slide)}]`);
+      break;
+    case 'CUMULATE':
+      parts.push(`max_size=[${formatDuration(window.size)}]`, `step=[${formatDuration(window.step)}]`);
+      break;
+    case 'SESSION':
+      if (window.partitionKeys.length > 0) parts.push(`partition keys=[${window.partitionKeys.join(', ')}]`);
+      parts.push(`gap=[${formatDuration(window.gap)}]`);
+      break;
+  }
+  if (window.kind !== 'SESSION' && window.offset !== 0)
+    parts.push(`offset=[${formatDuration(window.offset)}]`);
+  return `${window.kind}(${parts.join(', ')})`;
+}

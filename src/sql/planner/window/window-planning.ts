@@ -1,33 +1,144 @@
 /**
- * Windowing table functions and window aggregation: physical planning, DataStream translation and EXPLAIN lines.
+ * Windowing table functions and window aggregation: physical planning, DataStream translation
+ * and EXPLAIN lines. Both take insert-only input only (a window cannot take back a row it has
+ * emitted) and produce insert-only output. A window aggregate is keyed by its group keys and
+ * runs on the DataStream window operators (see `runtime/window/window-aggregate.ts`); a TVF on
+ * its own assigns windows row by row, or, for SESSION, holds rows until their session closes.
  */
 import type { DataStream } from '../../../api/data-stream.js';
+import { createAggregateWindowOperator } from '../../../runtime/operators/window-operator-builder.js';
+import { EventTimeSessionWindows } from '../../../windowing/sessions.js';
+import { formatAggregateCall } from '../../aggregates/aggregate-function.js';
 import type { Row } from '../../expressions/compiler.js';
 import { unsupported } from '../../errors.js';
+import {
+  rowKeySelector,
+  SqlWindowAggregateFunction,
+  windowAssigner,
+  windowResultFunction,
+} from '../../runtime/window/window-aggregate.js';
+import { alignedWindowAssignment, sessionRows } from '../../runtime/window/window-assign.js';
 import type { PhysicalNode, PhysicalPlanner } from '../physical.js';
 import type { QueryTranslator, TranslateContext } from '../translate.js';
-import type { WindowLogicalNode, WindowPhysicalNode } from './window-nodes.js';
+import {
+  formatWindow,
+  type PhysicalWindowAggregate,
+  type WindowLogicalNode,
+  type WindowPhysicalNode,
+  type WindowSpec,
+} from './window-nodes.js';
 
 /** The physical plan of a windowing table function node. */
-export function toPhysicalWindow(_node: WindowLogicalNode, _recurse: PhysicalPlanner): PhysicalNode {
-  throw unsupported(undefined, 'windowing table function');
+export function toPhysicalWindow(node: WindowLogicalNode, recurse: PhysicalPlanner): PhysicalNode {
+  const input = recurse(node.input);
+  if (input.changelogMode !== 'insert-only')
+    throw unsupported(
+      undefined,
+      `a ${node.window.kind} window over an updating input (${input.changelogMode} changes)`,
+      'window the insert-only rows before they are aggregated or joined',
+    );
+  if (node.kind === 'windowTableFunction')
+    return Object.freeze({
+      kind: 'windowTableFunction',
+      input,
+      window: node.window,
+      columns: node.columns,
+      changelogMode: 'insert-only',
+    });
+  if (node.window.kind === 'SESSION')
+    for (const call of node.calls) {
+      const fn = call.definition.create(call.argTypes);
+      if (fn.merge === undefined && !call.distinct)
+        throw unsupported(
+          call.pos,
+          `${call.fn} in a SESSION window aggregate (sessions merge, and ${call.fn} cannot merge)`,
+          'use TUMBLE or HOP windows, or an aggregate function with merge',
+        );
+    }
+  return Object.freeze({
+    kind: 'windowAggregate',
+    input,
+    window: node.window,
+    groupKeys: node.groupKeys,
+    calls: node.calls,
+    windowColumns: node.windowColumns,
+    columns: node.columns,
+    changelogMode: 'insert-only',
+  });
 }
 
 /** The DataStream operators of a physical windowing table function node. */
 export function translateWindow(
-  _node: WindowPhysicalNode,
+  node: WindowPhysicalNode,
   _ctx: TranslateContext,
-  _recurse: QueryTranslator,
+  recurse: QueryTranslator,
 ): DataStream<Row> {
-  throw unsupported(undefined, 'windowing table function');
+  const input = recurse(node.input);
+  if (node.kind === 'windowAggregate') return translateWindowAggregate(node, input);
+  const window = node.window;
+  const name = `WindowTableFunction(${formatWindow(window)})`;
+  if (window.kind !== 'SESSION') return input.flatMap(alignedWindowAssignment(window)).name(name);
+  const timeColumn = window.timeColumn;
+  // A row without a time belongs to no session.
+  const timed = input.filter((row: Row) => typeof row[timeColumn] === 'number');
+  return timed
+    .keyBy(rowKeySelector(window.partitionKeys))
+    .window(EventTimeSessionWindows.withGap<Row>(window.gap))
+    .process<Row>(sessionRows)
+    .name(name);
+}
+
+function translateWindowAggregate(node: PhysicalWindowAggregate, input: DataStream<Row>): DataStream<Row> {
+  const { window, groupKeys, calls, windowColumns } = node;
+  return input
+    .keyBy(rowKeySelector(groupKeys))
+    .transform<Row>(`WindowAggregate(${formatWindow(window)})`, () => {
+      // One function per subtask: the aggregate runner reuses its argument arrays.
+      const fn = new SqlWindowAggregateFunction(calls);
+      return createAggregateWindowOperator(
+        { assigner: windowAssigner(window) as never },
+        fn,
+        windowResultFunction(fn.aggregates, { groupKeys, windowColumns }),
+      );
+    });
+}
+
+/** `select=[auction, COUNT(*) AS num, start('w$) AS window_start, …]` as Flink writes it. */
+function selectList(node: {
+  groupKeys: readonly string[];
+  calls: readonly Parameters<typeof formatAggregateCall>[0][];
+  windowColumns: { start?: string; end?: string; time?: string };
+}): string {
+  const { start, end, time } = node.windowColumns;
+  return [
+    ...node.groupKeys,
+    ...node.calls.map(formatAggregateCall),
+    ...(start === undefined ? [] : [`start('w$) AS ${start}`]),
+    ...(end === undefined ? [] : [`end('w$) AS ${end}`]),
+    ...(time === undefined ? [] : [`rowtime('w$) AS ${time}`]),
+  ].join(', ');
+}
+
+function windowAggregateFields(node: {
+  window: WindowSpec;
+  groupKeys: readonly string[];
+  calls: readonly Parameters<typeof formatAggregateCall>[0][];
+  windowColumns: { start?: string; end?: string; time?: string };
+}): string {
+  const groupBy = node.groupKeys.length === 0 ? '' : `groupBy=[${node.groupKeys.join(', ')}], `;
+  return `${groupBy}window=[${formatWindow(node.window)}], select=[${selectList(node)}]`;
 }
 
 /** The node's line in EXPLAIN's logical plans. */
 export function explainWindowLogical(node: WindowLogicalNode): string {
-  return `LogicalWindow(${node.columns.map((c) => c.name).join(', ')})`;
+  if (node.kind === 'windowTableFunction')
+    return `LogicalWindowTableFunction(window=[${formatWindow(node.window)}])`;
+  return `LogicalWindowAggregate(${windowAggregateFields(node)})`;
 }
 
 /** The node's line in EXPLAIN's physical plan; `mode` is the changelogMode=[…] text. */
 export function explainWindowPhysical(node: WindowPhysicalNode, mode: string): string {
-  return `Window(${node.columns.map((c) => c.name).join(', ')}, ${mode})`;
+  if (node.kind === 'windowTableFunction')
+    return `WindowTableFunction(window=[${formatWindow(node.window)}], ${mode})`;
+  return `WindowAggregate(${windowAggregateFields(node)}, ${mode})`;
 }

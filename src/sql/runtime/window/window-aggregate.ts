@@ -1,0 +1,124 @@
+/**
+ * Window aggregation at run time, on the DataStream window operators: the rows are keyed by
+ * their group keys, the window assigner of the TVF puts them in windows by their event time,
+ * and {@link SqlWindowAggregateFunction} folds them into one accumulator list per window
+ * (through the shared {@link RowAggregates} runner). HOP windows whose functions can merge get
+ * the slice-sharing operator, so a row updates one slice, not size/slide windows. When the
+ * watermark passes a window's end, {@link windowResultFunction} writes one row: the group keys,
+ * the aggregate values and the window's bounds; the operator stamps it with the window's last
+ * millisecond, which is `window_time`. Rows behind the watermark when they arrive are dropped,
+ * as Flink SQL drops them (no allowed lateness).
+ */
+import type { AggregateFunction, Collector, KeySelector } from '../../../types/functions.js';
+import type { WindowAssigner } from '../../../windowing/assigner.js';
+import { EventTimeSessionWindows } from '../../../windowing/sessions.js';
+import { SlidingEventTimeWindows } from '../../../windowing/sliding.js';
+import { TumblingEventTimeWindows } from '../../../windowing/tumbling.js';
+import type { TimeWindow } from '../../../windowing/windows.js';
+import type { BoundAggregateCall } from '../../aggregates/aggregate-function.js';
+import { type AccumulatorList, RowAggregates } from '../../aggregates/row-aggregates.js';
+import type { Row } from '../../expressions/compiler.js';
+import type { WindowColumns, WindowSpec } from '../../planner/window/window-nodes.js';
+import { CumulativeEventTimeWindows } from './cumulative-windows.js';
+
+/** The event-time window assigner of a windowing table function. */
+export function windowAssigner(window: WindowSpec): WindowAssigner<unknown, TimeWindow> {
+  switch (window.kind) {
+    case 'TUMBLE':
+      return TumblingEventTimeWindows.of(window.size, window.offset % window.size);
+    case 'HOP':
+      return SlidingEventTimeWindows.of(window.size, window.slide, window.offset % window.slide);
+    case 'CUMULATE':
+      return CumulativeEventTimeWindows.of(window.size, window.step, window.offset);
+    case 'SESSION':
+      return EventTimeSessionWindows.withGap(window.gap) as WindowAssigner<unknown, TimeWindow>;
+  }
+}
+
+/**
+ * The key of a row for `keyBy`: the value itself for one column (no allocation), an array of
+ * the values for several, and a constant when there are none (a global window aggregate runs
+ * in one subtask, as in Flink).
+ */
+export function rowKeySelector(columns: readonly string[]): KeySelector<Row, unknown> {
+  if (columns.length === 0) return () => 0;
+  if (columns.length === 1) {
+    const column = columns[0]!;
+    return (row) => row[column] ?? null;
+  }
+  return (row) => columns.map((c) => row[c] ?? null);
+}
+
+/**
+ * The SQL aggregate calls of a window aggregate as a DataStream AggregateFunction whose
+ * accumulator is the calls' accumulator list. `getResult` hands the list itself to the window
+ * function, which writes the values straight into the result row. Create one per subtask: the
+ * runner reuses its argument arrays.
+ */
+export class SqlWindowAggregateFunction implements AggregateFunction<Row, AccumulatorList, AccumulatorList> {
+  readonly aggregates: RowAggregates;
+
+  constructor(calls: readonly BoundAggregateCall[]) {
+    this.aggregates = new RowAggregates(calls);
+  }
+
+  createAccumulator(): AccumulatorList {
+    return this.aggregates.createAccumulators();
+  }
+
+  add(row: Row, accs: AccumulatorList): AccumulatorList {
+    this.aggregates.accumulate(accs, row);
+    return accs;
+  }
+
+  getResult(accs: AccumulatorList): AccumulatorList {
+    return accs;
+  }
+
+  /**
+   * Merges `b` into `a`. When a call cannot merge, `b` is handed back: the window operators
+   * take that as "slices cannot be shared" and keep one accumulator per window; the planner
+   * refuses such calls under SESSION windows, the only merging windows here.
+   */
+  merge(a: AccumulatorList, b: AccumulatorList): AccumulatorList {
+    if (!this.aggregates.mergeable) return b;
+    this.aggregates.merge(a, b);
+    return a;
+  }
+}
+
+/** What the result rows of a window aggregate hold. */
+export interface WindowResultLayout {
+  /** The group key columns, in key order (as {@link rowKeySelector} builds the key). */
+  readonly groupKeys: readonly string[];
+  /** Output names of the window bounds the query selects. */
+  readonly windowColumns: WindowColumns;
+}
+
+/**
+ * The window function of a window aggregate: one row per window and key, with the group keys
+ * (taken back from the key), the aggregate values and the window columns.
+ */
+export function windowResultFunction(
+  aggregates: RowAggregates,
+  layout: WindowResultLayout,
+): (key: unknown, window: TimeWindow, results: Iterable<AccumulatorList>, out: Collector<Row>) => void {
+  const { groupKeys } = layout;
+  const { start, end, time } = layout.windowColumns;
+  const single = groupKeys.length === 1 ? groupKeys[0]! : undefined;
+  return (key, window, results, out) => {
+    for (const accs of results) {
+      const row: Row = {};
+      if (single !== undefined) row[single] = key;
+      else if (groupKeys.length > 1) {
+        const values = key as readonly unknown[];
+        for (let i = 0; i < groupKeys.length; i++) row[groupKeys[i]!] = values[i];
+      }
+      aggregates.writeValues(accs, row);
+      if (start !== undefined) row[start] = window.start;
+      if (end !== undefined) row[end] = window.end;
+      if (time !== undefined) row[time] = window.end - 1;
+      out.collect(row);
+    }
+  };
+}
