@@ -21,7 +21,11 @@ export class CsvRecordParser {
   private afterQuote = false;
   private recordLine = 0;
 
-  constructor(private readonly delimiter: string) {}
+  /** `quote` is the quote character, or null when quoting is off and every line splits at the delimiter. */
+  constructor(
+    private readonly delimiter: string,
+    private readonly quote: string | null = QUOTE,
+  ) {}
 
   /** The line where the last record pushed (or the open one) starts. */
   get startLine(): number {
@@ -40,22 +44,23 @@ export class CsvRecordParser {
    */
   push(line: string, terminator: string, lineNumber: number): string[] | undefined {
     const d = this.delimiter;
+    const quote = this.quote;
     if (!this.inQuotes) {
       this.recordLine = lineNumber;
-      if (line.indexOf(QUOTE) === -1) return line.split(d); // the common case
+      if (quote === null || line.indexOf(quote) === -1) return line.split(d); // the common case
     }
     let i = 0;
     const n = line.length;
     for (;;) {
       if (this.inQuotes) {
-        const q = line.indexOf(QUOTE, i);
+        const q = line.indexOf(quote!, i);
         if (q === -1) {
           this.field += line.slice(i) + terminator;
           return undefined;
         }
         this.field += line.slice(i, q);
-        if (line.charCodeAt(q + 1) === 34) {
-          this.field += QUOTE;
+        if (line.startsWith(quote!, q + 1)) {
+          this.field += quote;
           i = q + 2;
         } else {
           this.inQuotes = false;
@@ -77,7 +82,7 @@ export class CsvRecordParser {
         continue;
       }
       // At the start of a field.
-      if (line.startsWith(QUOTE, i)) {
+      if (line.startsWith(quote!, i)) {
         this.inQuotes = true;
         i++;
         continue;
@@ -119,14 +124,28 @@ export class CsvRecordParser {
   }
 }
 
-/** Writes one CSV record: quotes fields that need it (delimiter, quote, line break, or a lone empty field). */
-export function formatCsvRecord(fields: readonly string[], delimiter = ','): string {
+/**
+ * Writes one CSV record: quotes fields that need it (delimiter, quote, line break, or a lone
+ * empty field) with `quote`; with `quote` null, fields are written as they are.
+ */
+export function formatCsvRecord(
+  fields: readonly string[],
+  delimiter = ',',
+  quote: string | null = QUOTE,
+): string {
   let out = '';
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i];
     if (i > 0) out += delimiter;
-    const needsQuotes = f.includes(delimiter) || f.includes(QUOTE) || f.includes('\n') || f.includes('\r');
-    out += needsQuotes || (fields.length === 1 && f === '') ? QUOTE + f.replaceAll(QUOTE, '""') + QUOTE : f;
+    if (quote === null) {
+      out += f;
+      continue;
+    }
+    const needsQuotes = f.includes(delimiter) || f.includes(quote) || f.includes('\n') || f.includes('\r');
+    out +=
+      needsQuotes || (fields.length === 1 && f === '')
+        ? quote + f.replaceAll(quote, quote + quote) + quote
+        : f;
   }
   return out;
 }

@@ -9,6 +9,7 @@ import type { CatalogColumn, CatalogTable } from '../catalog/catalog.js';
 import { blackholeFactory } from './blackhole.js';
 import { datagenFactory } from './datagen.js';
 import type { ConnectorOption, DynamicTableFactory } from './factory.js';
+import { filesystemFactory } from './filesystem.js';
 import { nexmarkFactory } from './nexmark.js';
 import { printFactory } from './print.js';
 
@@ -22,6 +23,7 @@ export class ConnectorRegistry {
       printFactory,
       blackholeFactory,
       nexmarkFactory,
+      filesystemFactory,
     ],
   ) {
     for (const f of factories) this.register(f);

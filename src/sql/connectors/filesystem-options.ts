@@ -1,0 +1,160 @@
+/**
+ * The options of the `filesystem` connector and its formats, after Flink's: their checks (each
+ * bad value is named with what is expected), the checks across options and the schema (format
+ * options of the other format, columns the format cannot hold), and reading them into typed
+ * settings once per source or sink.
+ */
+import type { SourcePos } from '../parser/ast.js';
+import { validationError } from '../errors.js';
+import type { CatalogColumn, CatalogTable } from '../catalog/catalog.js';
+import { formatType } from '../catalog/types.js';
+import { parseDuration } from '../config.js';
+import { type ConnectorOption, isBoolean, isOneOf, isPositiveInteger } from './factory.js';
+import { type CsvRowOptions, csvSupports } from './formats/csv-row-format.js';
+import { type JsonRowOptions, jsonSupports } from './formats/json-row-format.js';
+
+const MEMORY_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  bytes: 1,
+  k: 1024,
+  kb: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+};
+
+/** Bytes of a memory size such as `128MB`, `64 kb` or `1024`, as Flink writes them; undefined if malformed. */
+export function parseMemorySize(text: string): number | undefined {
+  const m = /^\s*(\d+)\s*([a-z]*)\s*$/i.exec(text);
+  const factor = m === null ? undefined : MEMORY_UNITS[m[2]!.toLowerCase()];
+  return factor === undefined || Number(m![1]) <= 0 ? undefined : Number(m![1]) * factor;
+}
+
+const isDuration = (v: string) =>
+  (parseDuration(v) ?? 0) > 0 ? undefined : "a duration > 0 such as '10 s', '1 min' or '500 ms'";
+const isMemorySize = (v: string) =>
+  parseMemorySize(v) === undefined ? "a size > 0 such as '128MB', '64kb' or '1024'" : undefined;
+const isSingleCharacter = (v: string) =>
+  unescapeCharacter(v).length === 1 ? undefined : "a single character, such as ';' or '\\t'";
+
+/** `\t` and friends in option text, as Flink allows for delimiters. */
+function unescapeCharacter(text: string): string {
+  const escapes: Record<string, string> = { '\\t': '\t', '\\n': '\n', '\\r': '\r', '\\\\': '\\' };
+  return escapes[text] ?? text;
+}
+
+/** Every option the connector accepts. */
+export const FILESYSTEM_OPTIONS: readonly ConnectorOption[] = [
+  { key: 'path', required: true, check: (v) => (v.trim() === '' ? 'a file or directory path' : undefined) },
+  { key: 'format', required: true, check: isOneOf('json', 'csv') },
+  { key: 'source.monitor-interval', check: isDuration },
+  { key: 'sink.rolling-policy.file-size', check: isMemorySize },
+  { key: 'sink.rolling-policy.rollover-interval', check: isDuration },
+  { key: 'sink.rolling-policy.check-interval', check: isDuration },
+  { key: 'sink.parallelism', check: isPositiveInteger },
+  { key: 'json.ignore-parse-errors', check: isBoolean },
+  { key: 'json.fail-on-missing-field', check: isBoolean },
+  { key: 'json.timestamp-format.standard', check: isOneOf('SQL', 'ISO-8601') },
+  { key: 'csv.field-delimiter', check: isSingleCharacter },
+  { key: 'csv.ignore-parse-errors', check: isBoolean },
+  { key: 'csv.allow-comments', check: isBoolean },
+  { key: 'csv.null-literal' },
+  { key: 'csv.quote-character', check: isSingleCharacter },
+  { key: 'csv.disable-quote-character', check: isBoolean },
+  { key: 'csv.array-element-delimiter', check: (v) => (v === '' ? 'a non-empty string' : undefined) },
+];
+
+/** The connector's settings, read from a table's options (which passed validation). */
+export interface FilesystemOptions {
+  readonly path: string;
+  readonly format: 'json' | 'csv';
+  readonly monitorIntervalMs: number | undefined;
+  readonly fileSize: number;
+  readonly rolloverIntervalMs: number;
+  readonly sinkParallelism: number | undefined;
+  readonly json: JsonRowOptions;
+  readonly csv: CsvRowOptions;
+}
+
+/** Reads the settings, with Flink's defaults: 128 MB parts and a 30 min rollover interval. */
+export function readFilesystemOptions(options: Readonly<Record<string, string>>): FilesystemOptions {
+  const monitor = options['source.monitor-interval'];
+  const rollover = options['sink.rolling-policy.rollover-interval'];
+  const fileSize = options['sink.rolling-policy.file-size'];
+  const quote = options['csv.quote-character'];
+  return {
+    path: options.path!,
+    format: options.format as 'json' | 'csv',
+    monitorIntervalMs: monitor === undefined ? undefined : parseDuration(monitor),
+    fileSize: fileSize === undefined ? 128 * 1024 * 1024 : parseMemorySize(fileSize)!,
+    rolloverIntervalMs: rollover === undefined ? 30 * 60_000 : parseDuration(rollover)!,
+    sinkParallelism:
+      options['sink.parallelism'] === undefined ? undefined : Number(options['sink.parallelism']),
+    json: {
+      ignoreParseErrors: options['json.ignore-parse-errors'] === 'true',
+      failOnMissingField: options['json.fail-on-missing-field'] === 'true',
+      timestampStandard: options['json.timestamp-format.standard'] === 'ISO-8601' ? 'ISO-8601' : 'SQL',
+    },
+    csv: {
+      fieldDelimiter: unescapeCharacter(options['csv.field-delimiter'] ?? ','),
+      quote:
+        options['csv.disable-quote-character'] === 'true'
+          ? null
+          : quote === undefined
+            ? '"'
+            : unescapeCharacter(quote),
+      allowComments: options['csv.allow-comments'] === 'true',
+      ignoreParseErrors: options['csv.ignore-parse-errors'] === 'true',
+      nullLiteral: options['csv.null-literal'],
+      arrayElementDelimiter: options['csv.array-element-delimiter'] ?? ';',
+    },
+  };
+}
+
+/** Checks across options and the schema; each problem is one line at the option it concerns. */
+export function validateFilesystemTable(
+  table: CatalogTable,
+  columns: readonly CatalogColumn[],
+  optionPos: (key: string) => SourcePos | undefined,
+): void {
+  const options = table.options;
+  const format = options.format as 'json' | 'csv';
+  for (const key of Object.keys(options)) {
+    const prefix = key.split('.')[0];
+    if ((prefix === 'json' || prefix === 'csv') && prefix !== format)
+      throw validationError(
+        optionPos(key),
+        `option '${key}' applies to 'format' = '${prefix}', but table '${table.name}' has 'format' = '${format}'; remove it`,
+      );
+  }
+  if (options['json.ignore-parse-errors'] === 'true' && options['json.fail-on-missing-field'] === 'true')
+    throw validationError(
+      optionPos('json.fail-on-missing-field'),
+      "'json.fail-on-missing-field' and 'json.ignore-parse-errors' cannot both be 'true'; set one of them to 'false'",
+    );
+  if (format === 'csv') {
+    const csv = readFilesystemOptions(options).csv;
+    if (options['csv.quote-character'] !== undefined && options['csv.disable-quote-character'] === 'true')
+      throw validationError(
+        optionPos('csv.quote-character'),
+        "'csv.quote-character' has no effect with 'csv.disable-quote-character' = 'true'; remove one of them",
+      );
+    if (csv.quote !== null && csv.quote === csv.fieldDelimiter)
+      throw validationError(
+        optionPos('csv.quote-character') ?? optionPos('csv.field-delimiter'),
+        `the csv quote character and field delimiter are both '${csv.quote}'; choose different characters`,
+      );
+  }
+  const supports = format === 'json' ? jsonSupports : (type: CatalogColumn['type']) => csvSupports(type);
+  for (const column of columns)
+    if (!supports(column.type))
+      throw validationError(
+        optionPos('format'),
+        `the ${format} format cannot hold column '${column.name}' of type ${formatType(column.type)}${format === 'csv' ? "; use 'format' = 'json' for maps and nested collections" : ''}`,
+      );
+}

@@ -1,0 +1,246 @@
+/**
+ * The `csv` format of the filesystem connector: one record per row, fields in column order,
+ * no header, as Flink's csv format reads and writes them. NULL is written as an empty field, or
+ * as `csv.null-literal` when set; an empty field reads as NULL except in a string column (so
+ * give string columns a null literal when NULL and '' must differ). ARRAY and ROW values are
+ * their elements joined by `csv.array-element-delimiter` (';'); MAP and nested collections have
+ * no csv form and are refused when the table is created.
+ */
+import {
+  BaseFormat,
+  CsvRecordParser,
+  formatCsvRecord,
+  type LineDecoder,
+  MalformedLineError,
+  PENDING,
+  SKIP,
+} from '../../../connectors/file/index.js';
+import type { CatalogColumn } from '../../catalog/catalog.js';
+import { formatType, isInteger, isString, type SqlType } from '../../catalog/types.js';
+import type { Row } from '../../expressions/compiler.js';
+import { badRow } from './bad-row.js';
+import {
+  binaryText,
+  dateText,
+  decimalText,
+  FieldError,
+  parseBinaryText,
+  parseBooleanText,
+  parseDateText,
+  parseIntegerText,
+  parseNumberText,
+  parseTimestampText,
+  parseTimeText,
+  roundToScale,
+  timestampText,
+  timeText,
+} from './text-values.js';
+
+/** The csv format options of a table. */
+export interface CsvRowOptions {
+  readonly fieldDelimiter: string;
+  /** The quote character, or null with `csv.disable-quote-character`. */
+  readonly quote: string | null;
+  readonly allowComments: boolean;
+  readonly ignoreParseErrors: boolean;
+  readonly nullLiteral: string | undefined;
+  readonly arrayElementDelimiter: string;
+}
+
+type FromText = (text: string) => unknown;
+type ToText = (value: unknown) => string;
+
+/** The types the csv format reads and writes; others are refused when the table is created. */
+export function csvSupports(type: SqlType, nested = false): boolean {
+  switch (type.root) {
+    case 'ARRAY':
+      return !nested && csvSupports(type.element!, true);
+    case 'ROW':
+      return !nested && type.fields!.every((f) => csvSupports(f.type, true));
+    case 'MAP':
+    case 'NULL':
+    case 'RAW':
+    case 'INTERVAL_DAY_TIME':
+    case 'INTERVAL_YEAR_MONTH':
+      return false;
+    default:
+      return true;
+  }
+}
+
+/** Reads rows from CSV records; a file is one split (a quoted field may span lines). */
+export class CsvRowFormat extends BaseFormat<Row> {
+  readonly name = 'CSV';
+  readonly splittable = false;
+  private readonly fields: readonly { name: string; convert: FromText }[];
+
+  constructor(
+    columns: readonly CatalogColumn[],
+    private readonly options: CsvRowOptions,
+  ) {
+    super('CsvRowFormat', { onMalformed: options.ignoreParseErrors ? 'skip' : 'fail' });
+    this.fields = columns.map((c) => ({ name: c.name, convert: fromText(c.type, options) }));
+  }
+
+  createDecoder(path: string): LineDecoder<Row> {
+    const { fields, options } = this;
+    const parser = new CsvRecordParser(options.fieldDelimiter, options.quote);
+    const fail = (line: number, column: string | undefined, reason: string) =>
+      badRow('csv', options.ignoreParseErrors, path, line, column, reason);
+    const parse = (line: string, terminator: string, lineNumber: number) => {
+      try {
+        return parser.push(line, terminator, lineNumber);
+      } catch (e) {
+        if (!(e instanceof MalformedLineError)) throw e;
+        throw fail(e.lineNumber, undefined, e.reason);
+      }
+    };
+    return {
+      decode(line, terminator, lineNumber) {
+        if (!parser.open && (line.length === 0 || (options.allowComments && line.startsWith('#'))))
+          return SKIP;
+        const values = parse(line, terminator, lineNumber);
+        if (values === undefined) return PENDING;
+        const start = parser.startLine;
+        if (values.length !== fields.length)
+          throw fail(start, undefined, `expected ${fields.length} fields but found ${values.length}`);
+        const row: Row = {};
+        for (let i = 0; i < fields.length; i++) {
+          const { name, convert } = fields[i]!;
+          try {
+            row[name] = convert(values[i]!);
+          } catch (e) {
+            if (!(e instanceof FieldError)) throw e;
+            throw fail(start, name, e.message);
+          }
+        }
+        return row;
+      },
+      finish() {
+        try {
+          parser.finish();
+        } catch (e) {
+          if (!(e instanceof MalformedLineError)) throw e;
+          throw fail(e.lineNumber, undefined, e.reason);
+        }
+      },
+      reset: () => parser.reset(),
+      snapshot: () => undefined,
+    };
+  }
+}
+
+/** Encodes rows as CSV records, in column order. */
+export function csvRowEncoder(
+  columns: readonly CatalogColumn[],
+  options: CsvRowOptions,
+): (row: Row) => string {
+  const fields = columns.map((c) => ({ name: c.name, write: toText(c.type, options) }));
+  const values: string[] = new Array(fields.length);
+  return (row) => {
+    for (let i = 0; i < fields.length; i++) values[i] = fields[i]!.write(row[fields[i]!.name]);
+    return `${formatCsvRecord(values, options.fieldDelimiter, options.quote)}\n`;
+  };
+}
+
+/** How a field's text becomes a column value of `type`; throws {@link FieldError}. */
+function fromText(type: SqlType, options: CsvRowOptions): FromText {
+  const convert = nonNullFromText(type, options);
+  const { nullLiteral } = options;
+  const emptyIsNull = !isString(type);
+  return (text) => {
+    if (text === nullLiteral || (emptyIsNull && text === '')) return null;
+    return convert(text);
+  };
+}
+
+function nonNullFromText(type: SqlType, options: CsvRowOptions): FromText {
+  const name = formatType(type);
+  if (isInteger(type)) return (t) => parseIntegerText(t, name);
+  switch (type.root) {
+    case 'FLOAT':
+    case 'DOUBLE':
+      return (t) => parseNumberText(t, name);
+    case 'DECIMAL':
+      return (t) => roundToScale(parseNumberText(t, name), type.scale ?? 0);
+    case 'BOOLEAN':
+      return parseBooleanText;
+    case 'CHAR':
+    case 'VARCHAR':
+      return (t) => t;
+    case 'BINARY':
+    case 'VARBINARY':
+      return parseBinaryText;
+    case 'DATE':
+      return parseDateText;
+    case 'TIME':
+      return parseTimeText;
+    case 'TIMESTAMP':
+    case 'TIMESTAMP_LTZ':
+      return (t) => parseTimestampText(t, name);
+    case 'ARRAY': {
+      const element = fromText(type.element!, options);
+      const d = options.arrayElementDelimiter;
+      return (t) => t.split(d).map(element);
+    }
+    case 'ROW': {
+      const fields = type.fields!.map((f) => ({ name: f.name, convert: fromText(f.type, options) }));
+      const d = options.arrayElementDelimiter;
+      return (t) => {
+        const parts = t.split(d);
+        if (parts.length !== fields.length)
+          throw new FieldError(
+            `expected ${fields.length} values separated by '${d}' but found ${parts.length}`,
+          );
+        const row: Record<string, unknown> = {};
+        for (let i = 0; i < fields.length; i++) row[fields[i]!.name] = fields[i]!.convert(parts[i]!);
+        return row;
+      };
+    }
+    default:
+      return () => {
+        throw new FieldError(`the csv format cannot read ${name}`);
+      };
+  }
+}
+
+/** How a column value of `type` is written as a field's text. */
+function toText(type: SqlType, options: CsvRowOptions): ToText {
+  const write = nonNullToText(type, options);
+  const nullText = options.nullLiteral ?? '';
+  return (value) => (value === null || value === undefined ? nullText : write(value));
+}
+
+function nonNullToText(type: SqlType, options: CsvRowOptions): ToText {
+  if (isInteger(type)) return String;
+  switch (type.root) {
+    case 'DECIMAL':
+      return (v) => decimalText(v as number, type.scale);
+    case 'BOOLEAN':
+      return (v) => (v ? 'true' : 'false');
+    case 'BINARY':
+    case 'VARBINARY':
+      return (v) => binaryText(v as Uint8Array);
+    case 'DATE':
+      return (v) => dateText(v as number);
+    case 'TIME':
+      return (v) => timeText(v as number);
+    case 'TIMESTAMP':
+      return (v) => timestampText(v as number, 'SQL', false);
+    case 'TIMESTAMP_LTZ':
+      return (v) => timestampText(v as number, 'SQL', true);
+    case 'ARRAY': {
+      const element = toText(type.element!, options);
+      return (v) => (v as unknown[]).map(element).join(options.arrayElementDelimiter);
+    }
+    case 'ROW': {
+      const fields = type.fields!.map((f) => ({ name: f.name, write: toText(f.type, options) }));
+      return (v) =>
+        fields
+          .map((f) => f.write((v as Record<string, unknown>)[f.name]))
+          .join(options.arrayElementDelimiter);
+    }
+    default:
+      return String;
+  }
+}
