@@ -20,6 +20,10 @@
  * latency run at p=1 and half its p=1 rate for `--latency-seconds` (default 10; 0 skips it).
  * A single query's result goes to bench/results/nexmark-<query>-<date>.json; a suite updates
  * bench/results/nexmark-<date>.json and the markdown table nexmark-<date>.md after each query.
+ *
+ * `--sql` runs each query's reference SQL (bench/nexmark/sql/) against its DataStream version
+ * instead, at the given parallelism or at 1 and 2 for several queries, and writes
+ * bench/results/nexmark-sql-<date>.json and .md (see bench/nexmark/sql/run-sql.ts).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -30,6 +34,8 @@ import { type Baselines, LATENCY_TARGET, type QueryResult, queryResult } from '.
 import { runGeneration, runLoop, runRxjs } from './nexmark/run-baselines.js';
 import { type EngineOptions, type EngineRun, runEngine } from './nexmark/run-engine.js';
 import { availableQueries, loadQuery, queryExists } from './nexmark/run-query-files.js';
+import { runSqlBench } from './nexmark/sql/run-sql.js';
+import { sqlQueries } from './nexmark/sql/sql-files.js';
 import { RESULTS_DIR, reportResult, saveResult } from './report.js';
 import { gitCommit, machine, round, wholeNumber } from './window-events.js';
 
@@ -52,6 +58,7 @@ export async function main(argv: string[]): Promise<number> {
   };
   if (options.cpuProfDir !== undefined) mkdirSync(options.cpuProfDir, { recursive: true });
   try {
+    if (options.sql) return await runSqlBench(options, context(), log);
     return options.suite ? await runSuite(options, log) : await runOne(options, log);
   } catch (error) {
     console.error(`nexmark: ${(error as Error).message}`);
@@ -288,9 +295,15 @@ function parseOptions(argv: string[]) {
       'cpu-prof': { type: 'string' },
       json: { type: 'boolean' },
       'no-save': { type: 'boolean' },
+      sql: { type: 'boolean' },
     },
   });
-  const available = availableQueries();
+  const sql = values.sql === true;
+  if (sql && values.rate !== undefined)
+    throw new Error('--sql measures throughput only; leave out --rate (latency runs are DataStream only)');
+  const sqlFiles = sqlQueries();
+  // With --sql a query needs both its DataStream file (the comparison) and its SQL files.
+  const available = availableQueries().filter((q) => !sql || sqlFiles.includes(q));
   let queries: string[];
   if (values.all) {
     if (values.query !== undefined) throw new Error('pass either --query qN or --all, not both');
@@ -319,6 +332,7 @@ function parseOptions(argv: string[]) {
   const parallelism =
     values.parallelism === undefined ? undefined : wholeNumber('--parallelism', values.parallelism, 1);
   return {
+    sql,
     all: values.all === true,
     queries,
     events: wholeNumber('--events', values.events, 0),

@@ -114,7 +114,7 @@ export default async function nexmarkJob(env: StreamExecutionEnvironment, args: 
 }
 
 /** Prints `submitted` now and `finished` when the job ends, with its checkpoints polled meanwhile. */
-function reportWhenFinished(client: JobClient): void {
+export function reportWhenFinished(client: JobClient): void {
   const submittedAt = Date.now();
   process.stdout.write(`weir-bench: submitted ${submittedAt}\n`);
   const cpu = process.cpuUsage();

@@ -16,6 +16,7 @@ import { mergeHistograms, type SinkReport } from './latency-sink.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const JOB = fileURLToPath(new URL('./job.ts', import.meta.url));
+const SQL_JOB = fileURLToPath(new URL('./sql/sql-job.ts', import.meta.url));
 
 /** How to run the engine once. */
 export interface EngineOptions {
@@ -32,6 +33,8 @@ export interface EngineOptions {
   readonly latencyWarmupMs: number | undefined;
   /** Runs the child under `node --cpu-prof` with the profiles written here. */
   readonly cpuProfDir: string | undefined;
+  /** `sql` runs the query's reference SQL (sql/sql-job.ts) instead of its DataStream file. */
+  readonly api?: 'datastream' | 'sql';
 }
 
 /** What one engine run measured. */
@@ -77,7 +80,15 @@ export async function runEngine(options: EngineOptions): Promise<EngineRun> {
   try {
     const node =
       options.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`];
-    const run = ['run', JOB, '-p', String(options.parallelism), '-q', '--port', '0'];
+    const run = [
+      'run',
+      options.api === 'sql' ? SQL_JOB : JOB,
+      '-p',
+      String(options.parallelism),
+      '-q',
+      '--port',
+      '0',
+    ];
     run.push('--state-backend', options.stateBackend);
     if (options.checkpointIntervalMs > 0) {
       run.push(
@@ -117,7 +128,7 @@ export async function runEngine(options: EngineOptions): Promise<EngineRun> {
     const processSeconds = (performance.now() - started) / 1000;
     if (code !== 0 || report === undefined) {
       throw new Error(
-        `weir run ${options.query} -p ${options.parallelism} exited with ${code}: ${stderr.trim() || 'no report'}`,
+        `weir run ${options.api === 'sql' ? 'SQL ' : ''}${options.query} -p ${options.parallelism} exited with ${code}: ${stderr.trim() || 'no report'}`,
       );
     }
     const sinks = readSinkReports(reportDir, options.parallelism);

@@ -1,0 +1,9 @@
+CREATE TABLE nexmark_q21 (
+    auction  BIGINT,
+    bidder  BIGINT,
+    price  BIGINT,
+    channel  VARCHAR,
+    channel_id  VARCHAR
+) WITH (
+    'connector' = 'blackhole'
+)
