@@ -9,7 +9,14 @@ import type { StreamExecutionEnvironment } from '../../api/environment.js';
 import { MIN_WATERMARK } from '../../types/elements.js';
 import type { FlatMapFunction } from '../../types/functions.js';
 import { WatermarkStrategy, type WatermarkGenerator } from '../../time/watermarks.js';
-import { compileCalc, compileExpression, type Row } from '../expressions/compiler.js';
+import {
+  callsUserFunction,
+  compileCalc,
+  compileCalcProgram,
+  compileExpression,
+  type Row,
+} from '../expressions/compiler.js';
+import { UserFunctionCalc } from '../functions/calc-function.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import type { ChangelogMode, ChangelogRow } from './changelog.js';
 import { type PhysicalNode, physicalInputs } from './physical.js';
@@ -90,6 +97,12 @@ export function translateQuery(node: PhysicalNode, ctx: TranslateContext): DataS
     }
     case 'calc': {
       const input = translateQuery(node.input, ctx);
+      if (callsUserFunction([...node.projections.map((p) => p.rex), node.condition])) {
+        const program = compileCalcProgram(node.projections, node.condition);
+        return input
+          .flatMap(new UserFunctionCalc(program, node.changelogMode !== 'insert-only'))
+          .name('Calc');
+      }
       if (node.changelogMode !== 'insert-only')
         return changelogCalc(input as unknown as DataStream<ChangelogRow>, node);
       const inputColumns = physicalInputs(node)[0]!.columns;
