@@ -67,8 +67,18 @@ export interface AggregateFunctionDefinition {
   resultType(argTypes: readonly SqlType[], pos?: SourcePos): SqlType;
   /** Whether {@link SqlAggregateFunction.retract} exists, so planning can refuse retract inputs. */
   readonly retractable: boolean;
-  /** A fresh function for one call site; operators call it once per operator instance. */
-  create(argTypes: readonly SqlType[]): SqlAggregateFunction;
+  /**
+   * A fresh function for one call site; operators call it once per operator instance. With
+   * `options.retraction`, the function must implement `retract` (MIN, MAX, FIRST_VALUE then keep
+   * every value with its count); without, it may keep less (MIN keeps one value).
+   */
+  create(argTypes: readonly SqlType[], options?: AggregateCreateOptions): SqlAggregateFunction;
+}
+
+/** How an operator will drive a function: whether it retracts rows. */
+export interface AggregateCreateOptions {
+  /** The operator calls `retract` (retract input, sliding OVER frames). */
+  readonly retraction?: boolean;
 }
 
 /** An aggregate call together with its definition, as operators receive it. */

@@ -1,0 +1,391 @@
+/**
+ * The built-in aggregate functions, with Flink's result types and SQL's null rules: null
+ * arguments are skipped, and SUM, MIN, MAX, AVG, FIRST_VALUE, LAST_VALUE and LISTAGG of no
+ * (non-null) rows are NULL while COUNT is 0.
+ *
+ * Each function comes in two shapes, chosen when an operator creates it: without retraction it
+ * keeps the least state (MIN keeps one value); with retraction it keeps what it needs to undo a
+ * row (MIN keeps every value with its count, SUM counts its non-null rows so that retracting
+ * the last one gives NULL again). Accumulators are plain arrays, numbers, strings and Maps, so
+ * the state backends' serializer keeps them as they are.
+ */
+import type { SourcePos } from '../parser/ast.js';
+import { validationError } from '../errors.js';
+import {
+  formatType,
+  isInteger,
+  isInterval,
+  isNumeric,
+  isString,
+  isTimestamp,
+  type SqlType,
+  Types,
+  withNullability,
+} from '../catalog/types.js';
+import type { FunctionCatalog } from '../catalog/function-catalog.js';
+import type {
+  AggregateCreateOptions,
+  AggregateFunctionDefinition,
+  SqlAggregateFunction,
+} from './aggregate-function.js';
+
+const BIGINT_NOT_NULL = withNullability(Types.BIGINT, false);
+
+function expectArgs(name: string, argTypes: readonly SqlType[], min: number, max: number, pos?: SourcePos) {
+  if (argTypes.length < min || argTypes.length > max) {
+    const wanted = min === max ? `${min}` : `${min} to ${max}`;
+    throw validationError(
+      pos,
+      `${name} takes ${wanted} argument${max === 1 ? '' : 's'}, got ${argTypes.length}`,
+    );
+  }
+}
+
+function expectNumeric(name: string, type: SqlType, pos?: SourcePos): void {
+  if (!isNumeric(type))
+    throw validationError(
+      pos,
+      `${name} needs a numeric argument, got ${formatType(type)}; CAST it to a number`,
+    );
+}
+
+/** Whether values of the type have an order MIN and MAX can use. */
+function comparable(type: SqlType): boolean {
+  return (
+    isNumeric(type) ||
+    isString(type) ||
+    isTimestamp(type) ||
+    isInterval(type) ||
+    type.root === 'BOOLEAN' ||
+    type.root === 'DATE' ||
+    type.root === 'TIME'
+  );
+}
+
+/** SUM's type: the argument's, except DECIMAL(p, s) widens to DECIMAL(38, s), as Flink does. */
+function sumType(type: SqlType): SqlType {
+  if (type.root === 'DECIMAL') return Types.decimal(38, type.scale ?? 0);
+  return withNullability(type, true);
+}
+
+/** Rounds a DECIMAL result to its scale; other numbers pass through. */
+function rounder(type: SqlType): (n: number) => number {
+  if (type.root !== 'DECIMAL') return (n) => n;
+  const factor = 10 ** (type.scale ?? 0);
+  return (n) => Math.round(n * factor) / factor;
+}
+
+function define(
+  name: string,
+  resultType: (argTypes: readonly SqlType[], pos?: SourcePos) => SqlType,
+  create: (argTypes: readonly SqlType[], retraction: boolean) => SqlAggregateFunction,
+): AggregateFunctionDefinition {
+  return Object.freeze({
+    name,
+    resultType,
+    retractable: true,
+    create: (argTypes: readonly SqlType[], options?: AggregateCreateOptions) =>
+      create(argTypes, options?.retraction === true),
+  });
+}
+
+// COUNT: a number. COUNT(*) has no arguments; COUNT(a, b) counts rows where all are non-null.
+const COUNT = define(
+  'COUNT',
+  () => BIGINT_NOT_NULL,
+  (argTypes) => {
+    const counts =
+      argTypes.length === 0
+        ? () => true
+        : argTypes.length === 1
+          ? (args: readonly unknown[]) => args[0] !== null && args[0] !== undefined
+          : (args: readonly unknown[]) => args.every((a) => a !== null && a !== undefined);
+    return {
+      name: 'COUNT',
+      createAccumulator: () => 0,
+      accumulate: (acc: number, args) => (counts(args) ? acc + 1 : acc),
+      retract: (acc: number, args) => (counts(args) ? acc - 1 : acc),
+      merge: (acc: number, other: number) => acc + other,
+      getValue: (acc: number) => acc,
+    } as SqlAggregateFunction;
+  },
+);
+
+/** `[sum, count of non-null values]`: the count says when the sum is NULL again. */
+type SumAcc = [number, number];
+
+function sumFunction(name: string, type: SqlType, zeroWhenEmpty: boolean): SqlAggregateFunction {
+  const round = rounder(type);
+  return {
+    name,
+    createAccumulator: (): SumAcc => [0, 0],
+    accumulate(acc: SumAcc, args) {
+      const v = args[0];
+      if (v !== null && v !== undefined) {
+        acc[0] += v as number;
+        acc[1]++;
+      }
+      return acc;
+    },
+    retract(acc: SumAcc, args) {
+      const v = args[0];
+      if (v !== null && v !== undefined) {
+        acc[0] -= v as number;
+        acc[1]--;
+      }
+      return acc;
+    },
+    merge(acc: SumAcc, other: SumAcc) {
+      acc[0] += other[0];
+      acc[1] += other[1];
+      return acc;
+    },
+    getValue: (acc: SumAcc) => (acc[1] === 0 ? (zeroWhenEmpty ? 0 : null) : round(acc[0])),
+  } as SqlAggregateFunction;
+}
+
+const SUM = define(
+  'SUM',
+  (argTypes, pos) => {
+    expectArgs('SUM', argTypes, 1, 1, pos);
+    expectNumeric('SUM', argTypes[0]!, pos);
+    return sumType(argTypes[0]!);
+  },
+  (argTypes) => sumFunction('SUM', sumType(argTypes[0]!), false),
+);
+
+// $SUM0 in Calcite: SUM that is 0, not NULL, over no rows.
+const SUM0 = define(
+  'SUM0',
+  (argTypes, pos) => {
+    expectArgs('SUM0', argTypes, 1, 1, pos);
+    expectNumeric('SUM0', argTypes[0]!, pos);
+    return withNullability(sumType(argTypes[0]!), false);
+  },
+  (argTypes) => sumFunction('SUM0', sumType(argTypes[0]!), true),
+);
+
+/**
+ * AVG's type, as Flink has it: the argument's type for integers and floating point (an INT
+ * average is the truncated quotient, as Java's integer division gives), DECIMAL(38, max(s, 6))
+ * for decimals.
+ */
+function avgType(type: SqlType): SqlType {
+  if (type.root === 'DECIMAL') return Types.decimal(38, Math.max(type.scale ?? 0, 6));
+  return withNullability(type, true);
+}
+
+const AVG = define(
+  'AVG',
+  (argTypes, pos) => {
+    expectArgs('AVG', argTypes, 1, 1, pos);
+    expectNumeric('AVG', argTypes[0]!, pos);
+    return avgType(argTypes[0]!);
+  },
+  (argTypes) => {
+    const sum = sumFunction('AVG', argTypes[0]!, false);
+    const type = avgType(argTypes[0]!);
+    const round = rounder(type);
+    const quotient: (s: number, n: number) => number = isInteger(type)
+      ? (s, n) => Math.trunc(s / n)
+      : (s, n) => round(s / n);
+    return {
+      ...sum,
+      getValue: (acc: SumAcc) => (acc[1] === 0 ? null : quotient(acc[0], acc[1])),
+    } as SqlAggregateFunction;
+  },
+);
+
+/**
+ * MIN or MAX. Without retraction the accumulator is the extreme value so far (null before
+ * any). With retraction it is `[extreme, Map value → count]`: retracting the extreme's last
+ * copy finds the next one by a scan of the distinct values, which only that case pays.
+ */
+function extremeFunction(name: 'MIN' | 'MAX', retraction: boolean): SqlAggregateFunction {
+  const better: (a: unknown, b: unknown) => boolean =
+    name === 'MIN' ? (a, b) => (a as number) < (b as number) : (a, b) => (a as number) > (b as number);
+  if (!retraction)
+    return {
+      name,
+      createAccumulator: () => null,
+      accumulate(acc: unknown, args) {
+        const v = args[0];
+        if (v === null || v === undefined) return acc;
+        return acc === null || better(v, acc) ? v : acc;
+      },
+      merge: (acc: unknown, other: unknown) =>
+        other === null ? acc : acc === null || better(other, acc) ? other : acc,
+      getValue: (acc: unknown) => acc,
+    };
+  type Acc = [unknown, Map<unknown, number>];
+  const rescan = (counts: Map<unknown, number>): unknown => {
+    let best: unknown = null;
+    for (const v of counts.keys()) if (best === null || better(v, best)) best = v;
+    return best;
+  };
+  return {
+    name,
+    createAccumulator: (): Acc => [null, new Map()],
+    accumulate(acc: Acc, args) {
+      const v = args[0];
+      if (v === null || v === undefined) return acc;
+      acc[1].set(v, (acc[1].get(v) ?? 0) + 1);
+      if (acc[0] === null || better(v, acc[0])) acc[0] = v;
+      return acc;
+    },
+    retract(acc: Acc, args) {
+      const v = args[0];
+      if (v === null || v === undefined) return acc;
+      const n = acc[1].get(v);
+      if (n === undefined) return acc;
+      if (n > 1) acc[1].set(v, n - 1);
+      else {
+        acc[1].delete(v);
+        if (v === acc[0]) acc[0] = rescan(acc[1]);
+      }
+      return acc;
+    },
+    merge(acc: Acc, other: Acc) {
+      for (const [v, n] of other[1]) acc[1].set(v, (acc[1].get(v) ?? 0) + n);
+      if (other[0] !== null && (acc[0] === null || better(other[0], acc[0]))) acc[0] = other[0];
+      return acc;
+    },
+    getValue: (acc: Acc) => acc[0],
+  } as SqlAggregateFunction;
+}
+
+function extremeDefinition(name: 'MIN' | 'MAX'): AggregateFunctionDefinition {
+  return define(
+    name,
+    (argTypes, pos) => {
+      expectArgs(name, argTypes, 1, 1, pos);
+      if (!comparable(argTypes[0]!))
+        throw validationError(pos, `${name} cannot order values of type ${formatType(argTypes[0]!)}`);
+      return withNullability(argTypes[0]!, true);
+    },
+    (_argTypes, retraction) => extremeFunction(name, retraction),
+  );
+}
+
+/** Removes the earliest copy of `value` from `list`: a retracted row is taken to be the oldest such one. */
+function removeFirst(list: unknown[], value: unknown): void {
+  const i = list.indexOf(value);
+  if (i >= 0) list.splice(i, 1);
+}
+
+/**
+ * FIRST_VALUE or LAST_VALUE of the non-null values in arrival order. Without retraction the
+ * accumulator is one value; with retraction it is the list of values still in, since any of
+ * them may become the first or last.
+ */
+function endValueFunction(name: 'FIRST_VALUE' | 'LAST_VALUE', retraction: boolean): SqlAggregateFunction {
+  const first = name === 'FIRST_VALUE';
+  if (!retraction)
+    return {
+      name,
+      createAccumulator: () => null,
+      accumulate(acc: unknown, args) {
+        const v = args[0];
+        if (v === null || v === undefined) return acc;
+        return first && acc !== null ? acc : v;
+      },
+      // `other` holds rows that arrived after `acc`'s (later slices, later sessions).
+      merge: (acc: unknown, other: unknown) => (first ? (acc ?? other) : (other ?? acc)),
+      getValue: (acc: unknown) => acc,
+    };
+  return {
+    name,
+    createAccumulator: (): unknown[] => [],
+    accumulate(acc: unknown[], args) {
+      const v = args[0];
+      if (v !== null && v !== undefined) acc.push(v);
+      return acc;
+    },
+    retract(acc: unknown[], args) {
+      const v = args[0];
+      if (v !== null && v !== undefined) removeFirst(acc, v);
+      return acc;
+    },
+    merge(acc: unknown[], other: unknown[]) {
+      for (const v of other) acc.push(v);
+      return acc;
+    },
+    getValue: (acc: unknown[]) => (acc.length === 0 ? null : first ? acc[0] : acc[acc.length - 1]),
+  } as SqlAggregateFunction;
+}
+
+function endValueDefinition(name: 'FIRST_VALUE' | 'LAST_VALUE'): AggregateFunctionDefinition {
+  return define(
+    name,
+    (argTypes, pos) => {
+      expectArgs(name, argTypes, 1, 1, pos);
+      return withNullability(argTypes[0]!, true);
+    },
+    (_argTypes, retraction) => endValueFunction(name, retraction),
+  );
+}
+
+/**
+ * LISTAGG(value [, separator]): the non-null values in arrival order joined by the separator
+ * (',' by default). The accumulator is `[values, separator]`, the separator being the last
+ * one seen; Flink needs it constant.
+ */
+type ListAcc = [string[], string];
+const LISTAGG = define(
+  'LISTAGG',
+  (argTypes, pos) => {
+    expectArgs('LISTAGG', argTypes, 1, 2, pos);
+    for (const t of argTypes)
+      if (!isString(t) && t.root !== 'NULL')
+        throw validationError(pos, `LISTAGG needs STRING arguments, got ${formatType(t)}; CAST it to STRING`);
+    return Types.STRING;
+  },
+  () =>
+    ({
+      name: 'LISTAGG',
+      createAccumulator: (): ListAcc => [[], ','],
+      accumulate(acc: ListAcc, args) {
+        const v = args[0];
+        if (v === null || v === undefined) return acc;
+        acc[0].push(v as string);
+        if (args.length > 1 && args[1] !== null && args[1] !== undefined) acc[1] = args[1] as string;
+        return acc;
+      },
+      retract(acc: ListAcc, args) {
+        const v = args[0];
+        if (v !== null && v !== undefined) removeFirst(acc[0], v);
+        return acc;
+      },
+      merge(acc: ListAcc, other: ListAcc) {
+        for (const v of other[0]) acc[0].push(v);
+        return acc;
+      },
+      getValue: (acc: ListAcc) => (acc[0].length === 0 ? null : acc[0].join(acc[1])),
+    }) as SqlAggregateFunction,
+);
+
+/** The built-in aggregate functions by upper-case name. */
+export const BUILTIN_AGGREGATES: ReadonlyMap<string, AggregateFunctionDefinition> = new Map(
+  [
+    COUNT,
+    SUM,
+    SUM0,
+    AVG,
+    extremeDefinition('MIN'),
+    extremeDefinition('MAX'),
+    endValueDefinition('FIRST_VALUE'),
+    endValueDefinition('LAST_VALUE'),
+    LISTAGG,
+  ].map((d) => [d.name, d]),
+);
+
+/**
+ * The aggregate function of this name: a built-in (any case), else a user-defined one from the
+ * session's function catalog; undefined when there is neither.
+ */
+export function lookupAggregate(
+  name: string,
+  functions: FunctionCatalog | undefined,
+): AggregateFunctionDefinition | undefined {
+  return BUILTIN_AGGREGATES.get(name.toUpperCase()) ?? functions?.aggregate(name);
+}
