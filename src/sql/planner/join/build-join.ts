@@ -2,12 +2,219 @@
  * Plans a join in FROM: `JOIN … ON`, `USING`, comma and cross joins, outer joins, and the
  * temporal form `JOIN r FOR SYSTEM_TIME AS OF l.ts`. Right-side columns whose names the left
  * side uses are renamed below the join; the scope keeps the names the query writes.
+ *
+ * A comma join is a cross join here; the FilterIntoJoinRule moves the WHERE clause's
+ * conditions over both sides into it afterwards, so `FROM a, b WHERE a.k = b.k` is keyed.
  */
-import type { Join } from '../../parser/ast.js';
-import { unsupported } from '../../errors.js';
+import type { FromItem, Join, SourcePos } from '../../parser/ast.js';
+import { unsupported, validationError } from '../../errors.js';
+import { formatType, Types, withNullability, withoutTimeAttribute } from '../../catalog/types.js';
+import { call, field, literal, type Rex } from '../../expressions/rex.js';
+import { typeCondition, typeExpression } from '../../expressions/typer.js';
 import type { PlanBuilder, Relation } from '../builder.js';
+import { buildCorrelate } from '../correlate/build-correlate.js';
+import { type LogicalNode, project } from '../logical.js';
+import { ColumnScope, type ScopeColumn, scopeOf } from '../scope.js';
+import { type JoinType, join } from './join-nodes.js';
+
+const TRUE = literal(true, withNullability(Types.BOOLEAN, false));
+
+const JOIN_TYPES: Record<Join['joinType'], JoinType> = {
+  INNER: 'inner',
+  LEFT: 'left',
+  RIGHT: 'right',
+  FULL: 'full',
+  CROSS: 'inner',
+  comma: 'inner',
+};
 
 /** The relation of a join. */
-export function buildJoin(item: Join, _builder: PlanBuilder): Relation {
-  throw unsupported(item.pos, item.joinType === 'comma' ? 'a join (FROM a, b)' : `${item.joinType} JOIN`);
+export function buildJoin(item: Join, builder: PlanBuilder): Relation {
+  const left = builder.from(item.left);
+  if (item.right.kind === 'lateral') {
+    if (item.joinType === 'RIGHT' || item.joinType === 'FULL')
+      throw unsupported(item.pos, `${item.joinType} JOIN LATERAL TABLE`, 'use JOIN or LEFT JOIN … ON TRUE');
+    if (item.using.length > 0) throw unsupported(item.pos, 'USING with LATERAL TABLE', 'use ON TRUE');
+    return buildCorrelate(left, item.right, item.joinType, item.on, builder);
+  }
+  const { relation: rightRelation, asOf } = rightSide(item.right, builder);
+  const right = renameClashes(left, rightRelation);
+  const joinType = JOIN_TYPES[item.joinType];
+  const scope = [...left.scope, ...right.scope];
+
+  let temporal: { leftTime: string } | undefined;
+  if (asOf !== undefined) {
+    if (joinType !== 'inner' && joinType !== 'left')
+      throw unsupported(item.pos, `${item.joinType} JOIN … FOR SYSTEM_TIME AS OF`, 'use JOIN or LEFT JOIN');
+    const time = typeExpression(asOf.expr, new ColumnScope(left.scope));
+    if (time.kind !== 'field')
+      throw validationError(
+        asOf.pos,
+        'FOR SYSTEM_TIME AS OF needs a time column of the left side, e.g. FOR SYSTEM_TIME AS OF o.order_time',
+      );
+    temporal = { leftTime: time.name };
+  }
+
+  if (item.using.length > 0) return usingJoin(item, left, right, joinType, temporal);
+
+  let condition: Rex = TRUE;
+  if (item.on !== undefined) condition = typeCondition(item.on, new ColumnScope(scope), 'ON');
+  else if (item.joinType !== 'CROSS' && item.joinType !== 'comma')
+    throw validationError(item.pos, `${item.joinType} JOIN needs ON <condition> or USING (<columns>)`);
+  const plan = join(left.plan, right.plan, joinType, condition, temporal);
+  return { plan, scope: adjustScope(scope, left.scope.length, joinType) };
+}
+
+/** The right side's relation, and its `FOR SYSTEM_TIME AS OF` expression if it has one. */
+function rightSide(
+  item: FromItem,
+  builder: PlanBuilder,
+): {
+  relation: Relation;
+  asOf?: { expr: NonNullable<Extract<FromItem, { kind: 'tableRef' }>['systemTimeAsOf']>; pos: SourcePos };
+} {
+  if (item.kind !== 'tableRef' || item.systemTimeAsOf === undefined) return { relation: builder.from(item) };
+  const qualifier = item.alias ?? item.name[item.name.length - 1]!;
+  const plan = builder.named(item.name, item.pos);
+  let scope = scopeOf(plan.columns, qualifier);
+  if (item.columnAliases.length > 0) {
+    if (item.columnAliases.length !== scope.length)
+      throw validationError(
+        item.pos,
+        `${item.columnAliases.length} column aliases given for ${scope.length} columns`,
+      );
+    scope = scope.map((c, i) => ({ ...c, name: item.columnAliases[i]! }));
+  }
+  return { relation: { plan, scope }, asOf: { expr: item.systemTimeAsOf, pos: item.systemTimeAsOf.pos } };
+}
+
+/**
+ * The right relation with each column whose name the left side's plan already uses projected
+ * to a fresh name (`auction` → `auction0`), so the join's row can hold both.
+ */
+function renameClashes(left: Relation, right: Relation): Relation {
+  const used = new Set(left.plan.columns.map((c) => c.name));
+  const rightNames = right.plan.columns.map((c) => c.name);
+  if (!rightNames.some((n) => used.has(n))) return right;
+  for (const n of rightNames) used.add(n);
+  const renames = new Map<string, string>();
+  for (const name of rightNames) {
+    if (!left.plan.columns.some((c) => c.name === name)) continue;
+    let fresh = name;
+    for (let i = 0; used.has(fresh); i++) fresh = `${name}${i}`;
+    used.add(fresh);
+    renames.set(name, fresh);
+  }
+  const plan = project(
+    right.plan,
+    right.plan.columns.map((c) => ({ name: renames.get(c.name) ?? c.name, rex: keepType(c) })),
+  );
+  return {
+    plan,
+    scope: right.scope.map((c) => ({ ...c, internal: renames.get(c.internal) ?? c.internal })),
+  };
+}
+
+/** A pass-through field that keeps its time attribute, so a renamed rowtime stays one. */
+function keepType(c: { name: string; type: LogicalNode['columns'][number]['type'] }): Rex {
+  return field(c.name, c.type);
+}
+
+/** Scope types after an outer join: the padded side's columns become nullable plain values. */
+function adjustScope(scope: ScopeColumn[], leftCount: number, joinType: JoinType): ScopeColumn[] {
+  const padLeft = joinType === 'right' || joinType === 'full';
+  const padRight = joinType === 'left' || joinType === 'full';
+  return scope.map((c, i) => {
+    const padded = i < leftCount ? padLeft : padRight;
+    return padded ? { ...c, type: withNullability(withoutTimeAttribute(c.type), true) } : c;
+  });
+}
+
+/**
+ * `JOIN … USING (k)`: an equi-join on each named column, then one output column per name
+ * (the left value, the right one for RIGHT JOIN, their COALESCE for FULL JOIN) followed by the
+ * other left and right columns, as standard SQL orders them.
+ */
+function usingJoin(
+  item: Join,
+  left: Relation,
+  right: Relation,
+  joinType: JoinType,
+  temporal: { leftTime: string } | undefined,
+): Relation {
+  const find = (side: Relation, name: string, what: string): ScopeColumn => {
+    const matches = side.scope.filter((c) => c.name === name);
+    if (matches.length !== 1)
+      throw validationError(
+        item.pos,
+        matches.length === 0
+          ? `USING column '${name}' is not a column of the ${what} side`
+          : `USING column '${name}' is ambiguous on the ${what} side`,
+      );
+    return matches[0]!;
+  };
+  const pairs = item.using.map((name) => ({
+    name,
+    l: find(left, name, 'left'),
+    r: find(right, name, 'right'),
+  }));
+  const conjuncts = pairs.map(({ name, l, r }) => {
+    const eq = typeExpression(
+      {
+        kind: 'binary',
+        op: '=',
+        pos: item.pos,
+        left: { kind: 'column', path: ['$l', name], pos: item.pos },
+        right: { kind: 'column', path: ['$r', name], pos: item.pos },
+      } as never,
+      new ColumnScope([
+        { ...l, qualifier: '$l' },
+        { ...r, qualifier: '$r' },
+      ]),
+    );
+    if (eq.type.root !== 'BOOLEAN')
+      throw validationError(
+        item.pos,
+        `USING column '${name}' has types ${formatType(l.type)} and ${formatType(r.type)}`,
+      );
+    return eq;
+  });
+  const condition = conjuncts.reduce((a, b) =>
+    call('AND', [a, b], withNullability(Types.BOOLEAN, a.type.nullable || b.type.nullable)),
+  );
+  const joined = join(left.plan, right.plan, joinType, condition, temporal);
+  const types = new Map(joined.columns.map((c) => [c.name, c.type]));
+  const usingInternals = new Set(pairs.flatMap((p) => [p.l.internal, p.r.internal]));
+  const projections: { name: string; rex: Rex }[] = [];
+  const scope: ScopeColumn[] = [];
+  const used = new Set<string>();
+  const add = (name: string, rex: Rex, qualifier?: string, scopeName = name) => {
+    let unique = name;
+    for (let i = 0; used.has(unique); i++) unique = `${name}${i}`;
+    used.add(unique);
+    projections.push({ name: unique, rex });
+    scope.push({ qualifier, name: scopeName, internal: unique, type: rex.type });
+  };
+  const leftQualifier = left.scope[0]?.qualifier;
+  for (const { name, l, r } of pairs) {
+    const lf = field(l.internal, types.get(l.internal)!);
+    const rf = field(r.internal, types.get(r.internal)!);
+    const rex =
+      joinType === 'right'
+        ? rf
+        : joinType === 'full'
+          ? call(
+              'COALESCE',
+              [lf, rf],
+              withNullability(withoutTimeAttribute(lf.type), lf.type.nullable && rf.type.nullable),
+            )
+          : lf;
+    add(name, rex, joinType === 'right' ? right.scope[0]?.qualifier : leftQualifier);
+  }
+  const joinedScope = adjustScope([...left.scope, ...right.scope], left.scope.length, joinType);
+  for (const c of joinedScope) {
+    if (usingInternals.has(c.internal)) continue;
+    add(c.internal, field(c.internal, types.get(c.internal)!), c.qualifier, c.name);
+  }
+  return { plan: project(joined, projections), scope };
 }

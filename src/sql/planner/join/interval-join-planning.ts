@@ -1,33 +1,101 @@
 /**
- * Interval joins: physical planning, DataStream translation and EXPLAIN lines.
+ * Interval joins: physical planning, DataStream translation and EXPLAIN lines. The join runs on
+ * the DataStream interval join (both inputs keyed by the equi-join keys, each side's rows kept
+ * until the watermark passes the other side's bound), so its output is insert-only and each
+ * result carries the larger of the two rows' event times. Inputs that carry updates cannot be
+ * buffered by time alone: such a join is planned as a regular join instead.
  */
 import type { DataStream } from '../../../api/data-stream.js';
-import type { Row } from '../../expressions/compiler.js';
-import { unsupported } from '../../errors.js';
+import { compileExpression, type Row } from '../../expressions/compiler.js';
+import { formatRex, type Rex } from '../../expressions/rex.js';
 import type { PhysicalNode, PhysicalPlanner } from '../physical.js';
 import type { QueryTranslator, TranslateContext } from '../translate.js';
+import { joinKeys } from './join-conditions.js';
+import { intervalBounds } from './interval-join-rule.js';
 import type { LogicalIntervalJoin, PhysicalIntervalJoin } from './interval-join-nodes.js';
+import { checkJoinInput, joinOutputMode, joinTypeName } from './join-planning.js';
 
 /** The physical plan of a interval join node. */
-export function toPhysicalIntervalJoin(_node: LogicalIntervalJoin, _recurse: PhysicalPlanner): PhysicalNode {
-  throw unsupported(undefined, 'interval join');
+export function toPhysicalIntervalJoin(node: LogicalIntervalJoin, recurse: PhysicalPlanner): PhysicalNode {
+  const left = recurse(node.left);
+  const right = recurse(node.right);
+  checkJoinInput(left, 'an interval JOIN');
+  checkJoinInput(right, 'an interval JOIN');
+  if (left.changelogMode !== 'insert-only' || right.changelogMode !== 'insert-only')
+    return Object.freeze({
+      kind: 'join',
+      left,
+      right,
+      joinType: node.joinType,
+      condition: node.condition,
+      columns: node.columns,
+      changelogMode: joinOutputMode(node.joinType, left.changelogMode, right.changelogMode),
+    });
+  return Object.freeze({
+    kind: 'intervalJoin',
+    left,
+    right,
+    joinType: node.joinType,
+    condition: node.condition,
+    columns: node.columns,
+    changelogMode: 'insert-only',
+  });
+}
+
+function keyOf(keys: readonly Rex[]): { key: (row: Row) => unknown; hasNull: (row: Row) => boolean } {
+  const fns = keys.map((k) => compileExpression(k));
+  if (fns.length === 0) return { key: () => 0, hasNull: () => false };
+  if (fns.length === 1) {
+    const f = fns[0]!;
+    return { key: (row) => f(row) ?? null, hasNull: (row) => f(row) == null };
+  }
+  return {
+    key: (row) => fns.map((f) => f(row) ?? null),
+    hasNull: (row) => fns.some((f) => f(row) == null),
+  };
 }
 
 /** The DataStream operators of a physical interval join node. */
 export function translateIntervalJoin(
-  _node: PhysicalIntervalJoin,
+  node: PhysicalIntervalJoin,
   _ctx: TranslateContext,
-  _recurse: QueryTranslator,
+  recurse: QueryTranslator,
 ): DataStream<Row> {
-  throw unsupported(undefined, 'interval join');
+  const bounds = intervalBounds(node.condition, node.left.columns, node.right.columns)!;
+  const keys = joinKeys(node.condition, node.left.columns, node.right.columns);
+  // The time bounds are enforced by the operator; the rest of the condition is checked per pair.
+  const remainingRex =
+    bounds.remaining === undefined
+      ? undefined
+      : joinKeys(bounds.remaining, node.left.columns, node.right.columns).remaining;
+  const remaining = remainingRex === undefined ? undefined : compileExpression(remainingRex);
+  const left = keyOf(keys.leftKeys);
+  const right = keyOf(keys.rightKeys);
+  // A NULL key matches nothing, so such rows never enter the join's state.
+  const leftStream = recurse(node.left).filter((row: Row) => !left.hasNull(row));
+  const rightStream = recurse(node.right).filter((row: Row) => !right.hasNull(row));
+  return leftStream
+    .keyBy(left.key)
+    .intervalJoin(rightStream.keyBy(right.key))
+    .between(bounds.lower, bounds.upper)
+    .process<Row>((l: Row, r: Row, _ctx, out) => {
+      const merged = { ...l, ...r };
+      if (remaining === undefined || remaining(merged) === true) out.collect(merged);
+    })
+    .name('IntervalJoin');
 }
 
 /** The node's line in EXPLAIN's logical plans. */
 export function explainIntervalJoinLogical(node: LogicalIntervalJoin): string {
-  return `LogicalIntervalJoin(${node.columns.map((c) => c.name).join(', ')})`;
+  return `LogicalJoin(condition=[${formatRex(node.condition)}], joinType=[${node.joinType}])`;
 }
 
 /** The node's line in EXPLAIN's physical plan; `mode` is the changelogMode=[…] text. */
 export function explainIntervalJoinPhysical(node: PhysicalIntervalJoin, mode: string): string {
-  return `IntervalJoin(${node.columns.map((c) => c.name).join(', ')}, ${mode})`;
+  const b = intervalBounds(node.condition, node.left.columns, node.right.columns)!;
+  return (
+    `IntervalJoin(joinType=[${joinTypeName(node.joinType)}], windowBounds=[isRowTime=true, ` +
+    `leftLowerBound=${-b.upper}, leftUpperBound=${-b.lower}, leftTimeIndex=${b.leftTime}, rightTimeIndex=${b.rightTime}], ` +
+    `where=[${formatRex(node.condition)}], select=[${node.columns.map((c) => c.name).join(', ')}], ${mode})`
+  );
 }

@@ -10,6 +10,7 @@
  * columns are the left columns followed by the right columns, all distinct, and its output row
  * is both rows' fields side by side. Semi and anti joins output only the left columns.
  */
+import { withNullability, withoutTimeAttribute } from '../../catalog/types.js';
 import type { Rex } from '../../expressions/rex.js';
 import type { LogicalNode, PlanColumn } from '../logical.js';
 import type { PhysicalBase, PhysicalNode } from '../physical.js';
@@ -32,7 +33,11 @@ export interface LogicalJoin {
   readonly columns: readonly PlanColumn[];
 }
 
-/** Makes a frozen join node: left columns, then right columns (none for semi and anti joins). */
+/**
+ * Makes a frozen join node: left columns, then right columns (none for semi and anti joins).
+ * An outer join's padded side becomes nullable and loses its time attributes, as in Flink:
+ * a null-padded row has no event time.
+ */
 export function join(
   left: LogicalNode,
   right: LogicalNode,
@@ -42,7 +47,7 @@ export function join(
 ): LogicalJoin {
   const nullable = (columns: readonly PlanColumn[], yes: boolean) =>
     yes
-      ? columns.map((c) => ({ name: c.name, type: Object.freeze({ ...c.type, nullable: true }) }))
+      ? columns.map((c) => ({ name: c.name, type: withNullability(withoutTimeAttribute(c.type), true) }))
       : columns;
   const columns =
     joinType === 'semi' || joinType === 'anti'

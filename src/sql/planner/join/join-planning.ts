@@ -1,33 +1,142 @@
 /**
- * Regular joins: physical planning, DataStream translation and EXPLAIN lines.
+ * Regular joins: physical planning, DataStream translation and EXPLAIN lines. Both inputs are
+ * keyed by the equi-join keys and joined by {@link RegularJoinFunction}; a join without equi
+ * keys (a cross join, or a non-equi condition) keys every row by one constant, so it runs on a
+ * single subtask and keeps both inputs whole: it is planned, but it is the costly shape.
  */
 import type { DataStream } from '../../../api/data-stream.js';
-import type { Row } from '../../expressions/compiler.js';
+import { compileExpression, type Row, type RowFunction } from '../../expressions/compiler.js';
+import { formatRex, type Rex } from '../../expressions/rex.js';
 import { unsupported } from '../../errors.js';
+import type { ChangelogMode, ChangelogRow } from '../changelog.js';
 import type { PhysicalNode, PhysicalPlanner } from '../physical.js';
 import type { QueryTranslator, TranslateContext } from '../translate.js';
-import type { LogicalJoin, PhysicalJoin } from './join-nodes.js';
+import { joinKeys } from './join-conditions.js';
+import { RegularJoinFunction } from './join-function.js';
+import type { JoinType, LogicalJoin, PhysicalJoin } from './join-nodes.js';
+
+/**
+ * The changelog mode of a join's output: insert-only only when both inputs are and no result
+ * is ever withdrawn (inner and semi joins); outer and anti joins retract what they emitted.
+ */
+export function joinOutputMode(joinType: JoinType, left: ChangelogMode, right: ChangelogMode): ChangelogMode {
+  if (left === 'insert-only' && right === 'insert-only' && (joinType === 'inner' || joinType === 'semi'))
+    return 'insert-only';
+  return 'retract';
+}
+
+/** Refuses an upsert input: the join needs every update's old row to retract its results. */
+export function checkJoinInput(input: PhysicalNode, construct: string): void {
+  if (input.changelogMode === 'upsert')
+    throw unsupported(
+      undefined,
+      `${construct} over an upsert stream (no -U rows)`,
+      'join the retracting changelog (e.g. a GROUP BY result) instead of an upsert source',
+    );
+}
 
 /** The physical plan of a JOIN node. */
-export function toPhysicalJoin(_node: LogicalJoin, _recurse: PhysicalPlanner): PhysicalNode {
-  throw unsupported(undefined, 'JOIN');
+export function toPhysicalJoin(node: LogicalJoin, recurse: PhysicalPlanner): PhysicalNode {
+  if (node.temporal !== undefined)
+    throw unsupported(
+      undefined,
+      'FOR SYSTEM_TIME AS OF on this join',
+      'the right side must be a versioned table (PRIMARY KEY and WATERMARK) joined on its key',
+    );
+  const left = recurse(node.left);
+  const right = recurse(node.right);
+  checkJoinInput(left, 'a JOIN');
+  checkJoinInput(right, 'a JOIN');
+  return Object.freeze({
+    kind: 'join',
+    left,
+    right,
+    joinType: node.joinType,
+    condition: node.condition,
+    columns: node.columns,
+    changelogMode: joinOutputMode(node.joinType, left.changelogMode, right.changelogMode),
+  });
+}
+
+/** A key selector over rows (or envelopes): one value, an array for several keys, 0 for none. */
+function keySelector(keys: readonly Rex[], changelog: boolean): (element: Row) => unknown {
+  const fns = keys.map((k) => compileExpression(k));
+  const rowOf = changelog ? (e: Row) => (e as unknown as ChangelogRow).row : (e: Row) => e;
+  if (fns.length === 0) return () => 0;
+  if (fns.length === 1) {
+    const f = fns[0]!;
+    return (e) => f(rowOf(e)) ?? null;
+  }
+  return (e) => {
+    const row = rowOf(e);
+    return fns.map((f) => f(row) ?? null);
+  };
+}
+
+function nullKeyTest(keys: readonly Rex[]): (row: Row) => boolean {
+  const fns = keys.filter((k) => k.type.nullable).map((k) => compileExpression(k));
+  if (fns.length === 0) return () => false;
+  return (row) => {
+    for (const f of fns) if (f(row) == null) return true;
+    return false;
+  };
 }
 
 /** The DataStream operators of a physical JOIN node. */
 export function translateJoin(
-  _node: PhysicalJoin,
+  node: PhysicalJoin,
   _ctx: TranslateContext,
-  _recurse: QueryTranslator,
+  recurse: QueryTranslator,
 ): DataStream<Row> {
-  throw unsupported(undefined, 'JOIN');
+  const keys = joinKeys(node.condition, node.left.columns, node.right.columns);
+  const leftChangelog = node.left.changelogMode !== 'insert-only';
+  const rightChangelog = node.right.changelogMode !== 'insert-only';
+  const remaining: RowFunction | undefined =
+    keys.remaining === undefined ? undefined : compileExpression(keys.remaining);
+  const fn = new RegularJoinFunction({
+    joinType: node.joinType,
+    leftColumns: node.left.columns.map((c) => c.name),
+    rightColumns: node.right.columns.map((c) => c.name),
+    leftHasNullKey: nullKeyTest(keys.leftKeys),
+    rightHasNullKey: nullKeyTest(keys.rightKeys),
+    remaining,
+    leftChangelog,
+    rightChangelog,
+    insertOnlyOutput: node.changelogMode === 'insert-only',
+  });
+  return recurse(node.left)
+    .connect(recurse(node.right))
+    .keyBy(keySelector(keys.leftKeys, leftChangelog), keySelector(keys.rightKeys, rightChangelog))
+    .process(fn)
+    .name(`Join(${JOIN_TYPE_NAMES[node.joinType]})`);
+}
+
+const JOIN_TYPE_NAMES: Record<JoinType, string> = {
+  inner: 'InnerJoin',
+  left: 'LeftOuterJoin',
+  right: 'RightOuterJoin',
+  full: 'FullOuterJoin',
+  semi: 'LeftSemiJoin',
+  anti: 'LeftAntiJoin',
+};
+
+/** Flink's name for a join type in EXPLAIN: `InnerJoin`, `LeftOuterJoin`, `LeftSemiJoin`… */
+export function joinTypeName(joinType: JoinType): string {
+  return JOIN_TYPE_NAMES[joinType];
 }
 
 /** The node's line in EXPLAIN's logical plans. */
 export function explainJoinLogical(node: LogicalJoin): string {
-  return `LogicalJoin(${node.columns.map((c) => c.name).join(', ')})`;
+  const temporal = node.temporal === undefined ? '' : `, asOf=[${node.temporal.leftTime}]`;
+  return `LogicalJoin(condition=[${formatRex(node.condition)}], joinType=[${node.joinType}]${temporal})`;
 }
 
 /** The node's line in EXPLAIN's physical plan; `mode` is the changelogMode=[…] text. */
 export function explainJoinPhysical(node: PhysicalJoin, mode: string): string {
-  return `Join(${node.columns.map((c) => c.name).join(', ')}, ${mode})`;
+  // Weir does not track unique keys yet, so both inputs are stored as plain multisets.
+  const spec = 'NoUniqueKey';
+  return (
+    `Join(joinType=[${joinTypeName(node.joinType)}], where=[${formatRex(node.condition)}], ` +
+    `select=[${node.columns.map((c) => c.name).join(', ')}], leftInputSpec=[${spec}], rightInputSpec=[${spec}], ${mode})`
+  );
 }
