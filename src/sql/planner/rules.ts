@@ -9,6 +9,8 @@ import { call, fieldsOf, substitute } from '../expressions/rex.js';
 import { Types, withNullability } from '../catalog/types.js';
 import { filter, inputsOf, type LogicalNode, project, withInputs } from './logical.js';
 import { TemporalJoinRule } from './join/temporal-join-rule.js';
+import { IntervalJoinRule } from './join/interval-join-rule.js';
+import { FilterIntoJoinRule } from './join/join-rules.js';
 import { WindowAggregateRule } from './window/window-aggregate-rule.js';
 
 /** One named rewrite. */
@@ -93,6 +95,8 @@ export const DEFAULT_RULES: readonly RewriteRule[] = [
   ProjectRemoveRule,
   TemporalJoinRule,
   WindowAggregateRule,
+  FilterIntoJoinRule,
+  IntervalJoinRule,
 ];
 
 /** The rewritten plan and the names of the rules that fired, in order. */
