@@ -29,7 +29,7 @@ function table(env: StreamExecutionEnvironment, ddl: string, rows: Row[]): Catal
   return Object.freeze({ ...t, options: {}, dataStream: { stream: env.fromCollection(rows) } });
 }
 
-const eq = (plan: LogicalNode, a: string, b: string): Rex => {
+const eq = (plan: Pick<LogicalNode, 'columns'>, a: string, b: string): Rex => {
   const type = (n: string) => plan.columns.find((c) => c.name === n)!.type;
   return call('=', [field(a, type(a)), field(b, type(b))], Types.BOOLEAN);
 };
@@ -63,7 +63,7 @@ function setup(joinType: JoinType = 'inner', options: { rates?: string; conditio
   const tEnv = TableEnvironment.create(env);
   const left = tablePlan(table(env, ORDERS, ORDER_ROWS));
   const right = tablePlan(table(env, options.rates ?? RATES, RATE_ROWS));
-  const both = { columns: [...left.columns, ...right.columns] } as LogicalNode;
+  const both = { columns: [...left.columns, ...right.columns] };
   const [a, b] = options.condition ?? ['cur', 'r_cur'];
   const plan = join(left, right, joinType, eq(both, a!, b!), { leftTime: 'o_ts' });
   return { tEnv, plan };
@@ -126,7 +126,7 @@ describe('temporal join checks', () => {
     const tEnv = TableEnvironment.create(env);
     const left = tablePlan(table(env, ORDERS, ORDER_ROWS));
     const right = tablePlan(table(env, RATES, RATE_ROWS));
-    const both = { columns: [...left.columns, ...right.columns] } as LogicalNode;
+    const both = { columns: [...left.columns, ...right.columns] };
     const plan = join(left, right, 'inner', eq(both, 'cur', 'r_cur'), { leftTime: 'amount' });
     expect(() => tEnv.explainTable(plan)).toThrow(/'amount' is not one; use its rowtime column/);
   });
@@ -154,7 +154,7 @@ describe('processing-time temporal join', () => {
       columns: [...base.columns, { name: 'proc', type: procType }],
     });
     const right = tablePlan(table(env, RATES, RATE_ROWS));
-    const both = { columns: [...left.columns, ...right.columns] } as LogicalNode;
+    const both = { columns: [...left.columns, ...right.columns] };
     const plan = join(left, right, 'left', eq(both, 'cur', 'r_cur'), { leftTime: 'proc' });
     expect(tEnv.explainTable(plan)).toContain('proctime=[proc]');
   });

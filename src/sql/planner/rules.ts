@@ -9,9 +9,7 @@ import { call, fieldsOf, substitute } from '../expressions/rex.js';
 import { Types, withNullability } from '../catalog/types.js';
 import { filter, inputsOf, type LogicalNode, project, withInputs } from './logical.js';
 import { TemporalJoinRule } from './join/temporal-join-rule.js';
-import { IntervalJoinRule } from './join/interval-join-rule.js';
-import { FilterIntoJoinRule } from './join/join-rules.js';
-import { WindowAggregateRule } from './window/window-aggregate-rule.js';
+import { WindowJoinRule } from './join/window-join-rule.js';
 
 /** One named rewrite. */
 export interface RewriteRule {
@@ -94,9 +92,7 @@ export const DEFAULT_RULES: readonly RewriteRule[] = [
   ProjectMergeRule,
   ProjectRemoveRule,
   TemporalJoinRule,
-  WindowAggregateRule,
-  FilterIntoJoinRule,
-  IntervalJoinRule,
+  WindowJoinRule,
 ];
 
 /** The rewritten plan and the names of the rules that fired, in order. */

@@ -8,6 +8,12 @@ import type { LogicalNode, PlanColumn } from '../logical.js';
 import type { PhysicalBase, PhysicalNode } from '../physical.js';
 import type { JoinType } from './join-nodes.js';
 
+/** The columns of a windowed relation that hold its window's bounds. */
+export interface WindowBounds {
+  readonly start: string;
+  readonly end: string;
+}
+
 /** A join recognised as a window join by the WindowJoinRule. */
 export interface LogicalWindowJoin {
   readonly kind: 'windowJoin';
@@ -15,6 +21,14 @@ export interface LogicalWindowJoin {
   readonly right: LogicalNode;
   readonly joinType: JoinType;
   readonly condition: Rex;
+  /** Each side's columns holding its window's start and end (as named below the join). */
+  readonly leftWindow: WindowBounds;
+  readonly rightWindow: WindowBounds;
+  /** Equality columns besides the window bounds, pairwise. */
+  readonly leftKeys: readonly string[];
+  readonly rightKeys: readonly string[];
+  /** The rest of the condition, checked on each joined pair; undefined when there is none. */
+  readonly residual: Rex | undefined;
   readonly columns: readonly PlanColumn[];
 }
 
@@ -25,4 +39,12 @@ export interface PhysicalWindowJoin extends PhysicalBase {
   readonly right: PhysicalNode;
   readonly joinType: JoinType;
   readonly condition: Rex;
+  /** Each side's columns holding its window's start and end (as named below the join). */
+  readonly leftWindow: WindowBounds;
+  readonly rightWindow: WindowBounds;
+  /** Equality columns besides the window bounds, pairwise. */
+  readonly leftKeys: readonly string[];
+  readonly rightKeys: readonly string[];
+  /** The rest of the condition, checked on each joined pair; undefined when there is none. */
+  readonly residual: Rex | undefined;
 }

@@ -1,33 +1,82 @@
 /**
- * Window joins: physical planning, DataStream translation and EXPLAIN lines.
+ * Window joins: physical planning, DataStream translation and EXPLAIN lines. Both sides are
+ * keyed by their equality columns plus the window bounds and connected into the window join
+ * function of `runtime/temporal/`, which joins each window once when the watermark passes its
+ * end.
  */
 import type { DataStream } from '../../../api/data-stream.js';
-import type { Row } from '../../expressions/compiler.js';
-import { unsupported } from '../../errors.js';
+import { compileExpression, type Row } from '../../expressions/compiler.js';
+import { formatRex } from '../../expressions/rex.js';
+import { validationError } from '../../errors.js';
+import { WindowJoinFunction } from '../../runtime/temporal/window-join-function.js';
 import type { PhysicalNode, PhysicalPlanner } from '../physical.js';
 import type { QueryTranslator, TranslateContext } from '../translate.js';
+import { columnsKey } from './temporal-join-planning.js';
 import type { LogicalWindowJoin, PhysicalWindowJoin } from './window-join-nodes.js';
 
 /** The physical plan of a window join node. */
-export function toPhysicalWindowJoin(_node: LogicalWindowJoin, _recurse: PhysicalPlanner): PhysicalNode {
-  throw unsupported(undefined, 'window join');
+export function toPhysicalWindowJoin(node: LogicalWindowJoin, recurse: PhysicalPlanner): PhysicalNode {
+  const left = recurse(node.left);
+  const right = recurse(node.right);
+  for (const side of [left, right])
+    if (side.changelogMode !== 'insert-only')
+      throw validationError(
+        undefined,
+        `a window join takes insert-only inputs, but one side produces ${side.changelogMode} changes; window the rows before they are updated`,
+      );
+  return Object.freeze({
+    kind: 'windowJoin',
+    left,
+    right,
+    joinType: node.joinType,
+    condition: node.condition,
+    leftWindow: node.leftWindow,
+    rightWindow: node.rightWindow,
+    leftKeys: node.leftKeys,
+    rightKeys: node.rightKeys,
+    residual: node.residual,
+    columns: node.columns,
+    changelogMode: 'insert-only',
+  });
 }
 
 /** The DataStream operators of a physical window join node. */
 export function translateWindowJoin(
-  _node: PhysicalWindowJoin,
+  node: PhysicalWindowJoin,
   _ctx: TranslateContext,
-  _recurse: QueryTranslator,
+  recurse: QueryTranslator,
 ): DataStream<Row> {
-  throw unsupported(undefined, 'window join');
+  const left = recurse(node.left);
+  const right = recurse(node.right);
+  const fn = new WindowJoinFunction({
+    joinType: node.joinType,
+    leftWindowEnd: node.leftWindow.end,
+    rightWindowEnd: node.rightWindow.end,
+    leftKeys: node.leftKeys,
+    rightKeys: node.rightKeys,
+    leftColumns: node.left.columns.map((c) => c.name),
+    rightColumns: node.right.columns.map((c) => c.name),
+    residual: node.residual === undefined ? undefined : compileExpression(node.residual),
+  });
+  return left
+    .connect(right)
+    .keyBy(
+      columnsKey([...node.leftKeys, node.leftWindow.start, node.leftWindow.end]),
+      columnsKey([...node.rightKeys, node.rightWindow.start, node.rightWindow.end]),
+    )
+    .process(fn)
+    .name('WindowJoin');
 }
 
 /** The node's line in EXPLAIN's logical plans. */
 export function explainWindowJoinLogical(node: LogicalWindowJoin): string {
-  return `LogicalWindowJoin(${node.columns.map((c) => c.name).join(', ')})`;
+  return `LogicalWindowJoin(joinType=[${node.joinType}], condition=[${formatRex(node.condition)}])`;
 }
 
 /** The node's line in EXPLAIN's physical plan; `mode` is the changelogMode=[…] text. */
 export function explainWindowJoinPhysical(node: PhysicalWindowJoin, mode: string): string {
-  return `WindowJoin(${node.columns.map((c) => c.name).join(', ')}, ${mode})`;
+  const keys = node.leftKeys.map((k, i) => `${k}=${node.rightKeys[i]}`).join(', ');
+  const residual = node.residual === undefined ? '' : `, where=[${formatRex(node.residual)}]`;
+  const window = `leftWindow=[${node.leftWindow.start}, ${node.leftWindow.end}], rightWindow=[${node.rightWindow.start}, ${node.rightWindow.end}]`;
+  return `WindowJoin(joinType=[${node.joinType}], key=[${keys}]${residual}, ${window}, select=[${node.columns.map((c) => c.name).join(', ')}], ${mode})`;
 }

@@ -1,0 +1,105 @@
+/**
+ * The runtime of window joins. Both inputs are keyed by the join's equality columns plus the
+ * window's bounds, so one key holds one window's rows of one join key. Rows wait in list state
+ * until the watermark (the smaller of both inputs') passes the window's end; then the window is
+ * joined once and its state cleared, so the output is insert-only and state holds only windows
+ * still open. A row whose window has already closed when it arrives is late and dropped, as in
+ * Flink, since its window's result has been emitted.
+ */
+import type { Row } from '../../expressions/compiler.js';
+import {
+  type Collector,
+  KeyedCoProcessFunction,
+  type KeyedProcessContext,
+  type OnTimerContext,
+  type RuntimeContext,
+} from '../../../types/functions.js';
+import { type ListState, ListStateDescriptor } from '../../../types/state.js';
+
+/** What a window join function is configured with. */
+export interface WindowJoinSpec {
+  readonly joinType: 'inner' | 'left' | 'right' | 'full' | 'semi' | 'anti';
+  /** The column of each side's rows that holds its window's end. */
+  readonly leftWindowEnd: string;
+  readonly rightWindowEnd: string;
+  /** The equality columns of each side (without the window bounds); a null there matches nothing. */
+  readonly leftKeys: readonly string[];
+  readonly rightKeys: readonly string[];
+  readonly leftColumns: readonly string[];
+  readonly rightColumns: readonly string[];
+  /** The rest of the condition on the joined row (both sides' columns); TRUE when absent. */
+  readonly residual?: (row: Row) => unknown;
+}
+
+const hasNull = (row: Row, keys: readonly string[]) =>
+  keys.some((k) => row[k] === null || row[k] === undefined);
+
+/** Joins each window's rows when the watermark passes its end; input 1 is the left side. */
+export class WindowJoinFunction extends KeyedCoProcessFunction<unknown, Row, Row, Row> {
+  private left!: ListState<Row>;
+  private right!: ListState<Row>;
+  private readonly leftNulls: Row;
+  private readonly rightNulls: Row;
+
+  constructor(private readonly spec: WindowJoinSpec) {
+    super();
+    this.leftNulls = Object.fromEntries(spec.leftColumns.map((c) => [c, null]));
+    this.rightNulls = Object.fromEntries(spec.rightColumns.map((c) => [c, null]));
+  }
+
+  override open(ctx: RuntimeContext): void {
+    this.left = ctx.getListState(new ListStateDescriptor<Row>('window-join-left'));
+    this.right = ctx.getListState(new ListStateDescriptor<Row>('window-join-right'));
+  }
+
+  processElement1(row: Row, ctx: KeyedProcessContext<unknown, Row>): void {
+    this.buffer(row, row[this.spec.leftWindowEnd], this.left, ctx);
+  }
+
+  processElement2(row: Row, ctx: KeyedProcessContext<unknown, Row>): void {
+    this.buffer(row, row[this.spec.rightWindowEnd], this.right, ctx);
+  }
+
+  private buffer(
+    row: Row,
+    end: unknown,
+    state: ListState<Row>,
+    ctx: KeyedProcessContext<unknown, Row>,
+  ): void {
+    if (typeof end !== 'number') return;
+    const fireAt = end - 1;
+    // Late: the window's result has gone out already.
+    if (fireAt <= ctx.timerService().currentWatermark()) return;
+    state.add(row);
+    ctx.timerService().registerEventTimeTimer(fireAt);
+  }
+
+  override onTimer(_timestamp: number, _ctx: OnTimerContext<unknown, Row>, out: Collector<Row>): void {
+    const { joinType, residual, leftKeys, rightKeys } = this.spec;
+    const lefts = [...this.left.get()];
+    const rights = [...this.right.get()];
+    this.left.clear();
+    this.right.clear();
+    const rightMatched = new Array<boolean>(rights.length).fill(false);
+    for (const l of lefts) {
+      let matched = false;
+      if (!hasNull(l, leftKeys))
+        for (let i = 0; i < rights.length; i++) {
+          const r = rights[i]!;
+          if (hasNull(r, rightKeys)) continue;
+          const joined = Object.assign({}, l, r);
+          if (residual !== undefined && residual(joined) !== true) continue;
+          matched = true;
+          rightMatched[i] = true;
+          if (joinType === 'semi' || joinType === 'anti') break;
+          out.collect(joined);
+        }
+      if (joinType === 'semi' && matched) out.collect(l);
+      else if (!matched && (joinType === 'anti' || joinType === 'left' || joinType === 'full'))
+        out.collect(joinType === 'anti' ? l : Object.assign({}, l, this.rightNulls));
+    }
+    if (joinType === 'right' || joinType === 'full')
+      for (let i = 0; i < rights.length; i++)
+        if (!rightMatched[i]) out.collect(Object.assign({}, this.leftNulls, rights[i]!));
+  }
+}
