@@ -192,6 +192,16 @@ export {
 export { Table } from './sql/table.js';
 export { type ResultColumn, type ResultKind, TableResult } from './sql/table-result.js';
 export { TableConfig } from './sql/config.js';
+export {
+  type FunctionContext,
+  ScalarFunction,
+  type ScalarFunctionSpec,
+  TableFunction,
+  type TableFunctionSpec,
+  type UserDefinedAggregateFunction,
+  type UserDefinedFunction,
+  type UserFunctionLifecycle,
+} from './sql/functions/user-functions.js';
 export type { Row } from './sql/expressions/compiler.js';
 export type { ChangelogMode, ChangelogRow, RowKind } from './sql/planner/changelog.js';
 export type { SqlType, TypeRoot } from './sql/catalog/types.js';

@@ -351,13 +351,10 @@ class Typer {
       if (kind === 'aggregate')
         throw validationError(e.pos, `aggregate function ${e.name} is not allowed here`);
       const registered = functions?.names() ?? [];
-      const user =
-        registered.length === 0
-          ? 'no user-defined functions are registered'
-          : `user-defined functions: ${registered.join(', ')}`;
+      const user = registered.length === 0 ? '' : `; user-defined functions: ${registered.join(', ')}`;
       throw validationError(
         e.pos,
-        `unknown function ${e.name}; built-in functions are listed by SHOW FUNCTIONS, ${user}`,
+        `unknown function ${e.name}; built-in functions are listed by SHOW FUNCTIONS${user}`,
       );
     }
     checkArguments(
