@@ -2,8 +2,14 @@
  * `TableResult`: what `executeSql` returns. DDL gives `OK`; SHOW, DESCRIBE, SET and EXPLAIN
  * give rows at once; a query gives rows when `collect()` runs its job; INSERT starts its job
  * at once and `await()` waits for it. Rows are plain objects keyed by column name.
+ *
+ * A query whose result is updated as rows arrive (GROUP BY over a stream, a join with
+ * retractions) produces changes, not rows: `collect()` applies them and gives the table as it
+ * stands at the end, and `collectChanges()` gives the changes as they arrived.
  */
 import type { JobClient } from '../runtime/job-client.js';
+import { canonicalKey } from '../state/key-groups.js';
+import type { ChangelogMode, ChangelogRow } from './planner/changelog.js';
 import { formatValue } from './expressions/runtime.js';
 import type { Row } from './expressions/compiler.js';
 import type { PlanColumn } from './planner/logical.js';
@@ -26,6 +32,8 @@ export class TableResult {
     private readonly columns: readonly PlanColumn[],
     private readonly rows: (limit?: number) => Promise<Row[]>,
     private readonly jobClient?: JobClient,
+    /** The changes the job's elements stand for; not insert-only means they are envelopes. */
+    private readonly changelogMode: ChangelogMode = 'insert-only',
   ) {}
 
   /** @internal the `OK` result of DDL and SET. */
@@ -65,18 +73,55 @@ export class TableResult {
    * unbounded query needs a limit.
    */
   collect(limit?: number): Promise<Row[]> {
-    return this.rows(limit);
+    if (this.changelogMode === 'insert-only') return this.rows(limit);
+    return this.rows(limit).then((changes) =>
+      materialize(changes as unknown as ChangelogRow[], this.columns),
+    );
+  }
+
+  /**
+   * The changes of the result in arrival order (`{ kind: '+I' | '-U' | '+U' | '-D', row }`);
+   * an insert-only result gives one `+I` per row. `limit` counts changes.
+   */
+  async collectChanges(limit?: number): Promise<ChangelogRow[]> {
+    const elements = await this.rows(limit);
+    if (this.changelogMode !== 'insert-only') return elements as unknown as ChangelogRow[];
+    return elements.map((row) => ({ kind: '+I', row }));
+  }
+
+  /** @internal the result's changelog mode: whether `collect()` materializes changes */
+  getChangelogMode(): ChangelogMode {
+    return this.changelogMode;
   }
 
   /** The rows as a table of text, as the SQL client prints them. */
   async toText(limit?: number): Promise<string> {
-    return formatTable(this.columns, await this.rows(limit));
+    return formatTable(this.columns, await this.collect(limit));
   }
 
   /** Prints the rows as a table (to standard output unless a target is given). */
   async print(target: { write(text: string): unknown } = process.stdout, limit?: number): Promise<void> {
     target.write(`${await this.toText(limit)}\n`);
   }
+}
+
+/**
+ * The table a list of changes leaves: +I and +U add a row, -U and -D remove one row equal to
+ * theirs in every column. Rows keep the order in which they were first added; a removal of a
+ * row that is not there is ignored, as a changelog cut off by a limit may hold one.
+ */
+export function materialize(changes: readonly ChangelogRow[], columns: readonly PlanColumn[]): Row[] {
+  const rows = new Map<unknown, { row: Row; count: number }>();
+  const keyOf = (row: Row) => canonicalKey(columns.map((c) => row[c.name] ?? null));
+  for (const change of changes) {
+    const key = keyOf(change.row);
+    const entry = rows.get(key);
+    if (change.kind === '+I' || change.kind === '+U') {
+      if (entry === undefined) rows.set(key, { row: change.row, count: 1 });
+      else entry.count++;
+    } else if (entry !== undefined && --entry.count === 0) rows.delete(key);
+  }
+  return [...rows.values()].flatMap(({ row, count }) => Array.from({ length: count }, () => row));
 }
 
 /** Rows as a boxed text table with a row count, values formatted by type. */

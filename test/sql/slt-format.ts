@@ -5,7 +5,10 @@
  *   statement ok            the SQL runs without error (an INSERT also waits for its job);
  *                           an optional `----` section lists the lines the print connector wrote
  *   statement error         the SQL fails; the `----` section is the exact one-line message
- *   query [rowsort]         the SQL's rows, one per line, values joined by ` | ` (NULL for null)
+ *   query [rowsort]         the SQL's rows, one per line, values joined by ` | ` (NULL for null);
+ *                           for an updating query, the final table its changes leave
+ *   query changes [rowsort] the SQL's changes in arrival order, one per line as the print
+ *                           connector writes them: `+I[a, 1]`, `-U[a, 1]`, `+U[a, 2]`, `-D[a, 2]`
  *   explain                 the EXPLAIN text of the SQL after `----`
  *
  * Expected output ends at a blank line that is followed by a header, a comment, another blank
@@ -17,6 +20,8 @@
 export interface SltRecord {
   readonly kind: 'statement ok' | 'statement error' | 'query' | 'explain';
   readonly rowsort: boolean;
+  /** `query changes`: compare the changelog, not the final rows. */
+  readonly changes?: boolean;
   readonly sql: string;
   /** Lines after `----`, or undefined when there is no such section. */
   readonly expected?: readonly string[];
@@ -37,8 +42,9 @@ export function parseSlt(text: string): SltRecord[] {
     }
     const header = line.trim();
     const start = i + 1;
-    const match = /^(statement ok|statement error|query|explain)(\s+rowsort)?$/.exec(header);
-    if (match === null) throw new Error(`line ${start}: unknown record header '${header}'`);
+    const match = /^(statement ok|statement error|query|explain)(\s+changes)?(\s+rowsort)?$/.exec(header);
+    if (match === null || (match[2] !== undefined && match[1] !== 'query'))
+      throw new Error(`line ${start}: unknown record header '${header}'`);
     i++;
     const sql: string[] = [];
     while (i < lines.length && lines[i]!.trim() !== '' && lines[i]!.trim() !== '----') sql.push(lines[i++]!);
@@ -61,7 +67,8 @@ export function parseSlt(text: string): SltRecord[] {
     if (sql.length === 0) throw new Error(`line ${start}: record without SQL`);
     records.push({
       kind: match[1] as SltRecord['kind'],
-      rowsort: match[2] !== undefined,
+      rowsort: match[3] !== undefined,
+      changes: match[2] !== undefined,
       sql: sql.join('\n'),
       expected,
       line: start,

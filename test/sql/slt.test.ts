@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { StreamExecutionEnvironment } from '../../src/api/environment.js';
 import { formatValue } from '../../src/sql/expressions/runtime.js';
+import { formatChangelogRow } from '../../src/sql/planner/changelog.js';
 import { TableEnvironment } from '../../src/sql/table-environment.js';
 import { parseSlt, type SltRecord } from './slt-format.js';
 
@@ -47,6 +48,22 @@ async function run(tEnv: TableEnvironment, printed: string[], record: SltRecord)
     case 'query': {
       const result = tEnv.executeSql(record.sql);
       const columns = result.columnTypes();
+      if (record.changes) {
+        const changes = await result.collectChanges();
+        let lines = changes.map((c) =>
+          formatChangelogRow(
+            c.kind,
+            columns.map((col) => formatValue(c.row[col.name], col.type)),
+          ),
+        );
+        let expected = [...(record.expected ?? [])];
+        if (record.rowsort) {
+          lines = lines.sort();
+          expected = expected.sort();
+        }
+        expect(lines).toEqual(expected);
+        return;
+      }
       const rows = await result.collect();
       // A multi-line value (EXPLAIN text) spans several expected lines.
       let lines = rows.flatMap((row) =>
