@@ -8,8 +8,12 @@ import { isDeterministic } from '../expressions/functions.js';
 import { call, fieldsOf, substitute } from '../expressions/rex.js';
 import { Types, withNullability } from '../catalog/types.js';
 import { filter, inputsOf, type LogicalNode, project, withInputs } from './logical.js';
+import { IntervalJoinRule } from './join/interval-join-rule.js';
+import { FilterIntoJoinRule } from './join/join-rules.js';
+import { RANK_RULES } from './over/rank-rules.js';
 import { TemporalJoinRule } from './join/temporal-join-rule.js';
 import { WindowJoinRule } from './join/window-join-rule.js';
+import { WindowAggregateRule } from './window/window-aggregate-rule.js';
 
 /** One named rewrite. */
 export interface RewriteRule {
@@ -93,6 +97,10 @@ export const DEFAULT_RULES: readonly RewriteRule[] = [
   ProjectRemoveRule,
   TemporalJoinRule,
   WindowJoinRule,
+  WindowAggregateRule,
+  FilterIntoJoinRule,
+  IntervalJoinRule,
+  ...RANK_RULES,
 ];
 
 /** The rewritten plan and the names of the rules that fired, in order. */

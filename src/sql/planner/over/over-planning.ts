@@ -1,33 +1,233 @@
 /**
- * OVER aggregation, Top-N, deduplication and their window forms: physical planning, DataStream translation and EXPLAIN lines.
+ * OVER aggregation, Top-N, deduplication and their window forms: physical planning (changelog
+ * modes, and the refusals of inputs an operator cannot take), DataStream translation (keyBy the
+ * partition keys, then the keyed function from `src/sql/runtime/over/`) and EXPLAIN lines in
+ * Flink's wording.
  */
 import type { DataStream } from '../../../api/data-stream.js';
 import type { Row } from '../../expressions/compiler.js';
-import { unsupported } from '../../errors.js';
+import { formatAggregateCall } from '../../aggregates/aggregate-function.js';
+import { unsupported, validationError } from '../../errors.js';
+import { KeepFirstRowFunction, KeepLastRowFunction } from '../../runtime/over/deduplicate-function.js';
+import { RowTimeOverAggregate } from '../../runtime/over/over-aggregate-function.js';
+import { TopNFunction } from '../../runtime/over/rank-function.js';
+import { WindowTopNFunction } from '../../runtime/over/window-rank-function.js';
+import type { ChangelogRow } from '../changelog.js';
 import type { PhysicalNode, PhysicalPlanner } from '../physical.js';
 import type { QueryTranslator, TranslateContext } from '../translate.js';
-import type { OverLogicalNode, OverPhysicalNode } from './over-nodes.js';
+import type {
+  OverFrame,
+  OverLogicalNode,
+  OverPhysicalNode,
+  PhysicalDeduplicate,
+  PhysicalOverAggregate,
+  PhysicalRank,
+  PhysicalWindowRank,
+  RankSpec,
+  SortKey,
+} from './over-nodes.js';
 
 /** The physical plan of a OVER window node. */
-export function toPhysicalOver(_node: OverLogicalNode, _recurse: PhysicalPlanner): PhysicalNode {
-  throw unsupported(undefined, 'OVER window');
+export function toPhysicalOver(node: OverLogicalNode, recurse: PhysicalPlanner): PhysicalNode {
+  switch (node.kind) {
+    case 'over': {
+      if (node.rank !== undefined)
+        throw unsupported(
+          node.rank.pos,
+          `${node.rank.type}() without a Top-N filter on its result`,
+          `filter it in an outer query: SELECT * FROM (SELECT …, ${node.rank.type}() OVER (…) AS rn FROM t) WHERE rn <= 3`,
+        );
+      const input = recurse(node.input);
+      if (input.changelogMode !== 'insert-only')
+        throw unsupported(
+          undefined,
+          `OVER aggregation over an updating input (${input.changelogMode} changes)`,
+          'apply OVER to an insert-only table',
+        );
+      const plan: PhysicalOverAggregate = {
+        kind: 'overAggregate',
+        input,
+        partitionKeys: node.partitionKeys,
+        orderBy: node.orderBy,
+        frame: node.frame,
+        calls: node.calls,
+        columns: node.columns,
+        changelogMode: 'insert-only',
+      };
+      return Object.freeze(plan);
+    }
+    case 'rank': {
+      const input = recurse(node.input);
+      if (input.changelogMode === 'upsert')
+        throw unsupported(
+          undefined,
+          'Top-N over an upsert input (updates without their old rows)',
+          'feed it a retract or insert-only table',
+        );
+      const { kind: _k, input: _i, columns, ...spec } = node;
+      const plan: PhysicalRank = { ...spec, kind: 'rank', input, columns, changelogMode: 'retract' };
+      return Object.freeze(plan);
+    }
+    case 'deduplicate': {
+      const input = recurse(node.input);
+      if (input.changelogMode !== 'insert-only')
+        throw unsupported(
+          undefined,
+          `deduplication over an updating input (${input.changelogMode} changes)`,
+          'deduplicate an insert-only table',
+        );
+      const type = node.input.columns.find((c) => c.name === node.timeColumn)?.type;
+      if (type?.rowtime !== true)
+        throw unsupported(undefined, 'deduplication on processing time', 'order by an event-time attribute');
+      const plan: PhysicalDeduplicate = {
+        kind: 'deduplicate',
+        input,
+        keys: node.keys,
+        keepLast: node.keepLast,
+        timeColumn: node.timeColumn,
+        columns: node.columns,
+        changelogMode: node.keepLast ? 'retract' : 'insert-only',
+      };
+      return Object.freeze(plan);
+    }
+    case 'windowRank': {
+      const input = recurse(node.input);
+      if (input.changelogMode !== 'insert-only')
+        throw validationError(
+          undefined,
+          `window Top-N needs insert-only input, but its input produces ${input.changelogMode} changes`,
+        );
+      const { kind: _k, input: _i, columns, ...spec } = node;
+      const plan: PhysicalWindowRank = {
+        ...spec,
+        kind: 'windowRank',
+        input,
+        columns,
+        changelogMode: 'insert-only',
+      };
+      return Object.freeze(plan);
+    }
+  }
+}
+
+/** The key of a row for `keyBy`: the one key's value, an array of several, or 0 for none. */
+function keySelector(keys: readonly string[]): (row: Row) => unknown {
+  if (keys.length === 0) return () => 0;
+  if (keys.length === 1) {
+    const k = keys[0]!;
+    return (row) => row[k] ?? null;
+  }
+  return (row) => keys.map((k) => row[k] ?? null);
 }
 
 /** The DataStream operators of a physical OVER window node. */
 export function translateOver(
-  _node: OverPhysicalNode,
+  node: OverPhysicalNode,
   _ctx: TranslateContext,
-  _recurse: QueryTranslator,
+  recurse: QueryTranslator,
 ): DataStream<Row> {
-  throw unsupported(undefined, 'OVER window');
+  const input = recurse(node.input);
+  switch (node.kind) {
+    case 'overAggregate':
+      return input
+        .keyBy(keySelector(node.partitionKeys))
+        .process(
+          new RowTimeOverAggregate({
+            timeColumn: node.orderBy[0]!.column,
+            unit: node.frame.unit,
+            preceding: node.frame.preceding,
+            calls: node.calls,
+          }),
+        )
+        .name('OverAggregate');
+    case 'rank': {
+      const changelogInput = node.input.changelogMode !== 'insert-only';
+      const key = keySelector(node.partitionKeys);
+      const keyed = changelogInput
+        ? input.keyBy((element: Row) => key((element as unknown as ChangelogRow).row))
+        : input.keyBy(key);
+      return keyed
+        .process(
+          new TopNFunction({
+            rankType: node.rankType,
+            rankStart: node.rankStart,
+            rankEnd: node.rankEnd,
+            orderBy: node.orderBy,
+            rankColumn: node.rankColumn,
+            changelogInput,
+            inputColumns: node.input.columns.map((c) => c.name),
+          }),
+        )
+        .name('Rank') as unknown as DataStream<Row>;
+    }
+    case 'deduplicate': {
+      const keyed = input.keyBy(keySelector(node.keys));
+      if (node.keepLast)
+        return keyed
+          .process(new KeepLastRowFunction(node.timeColumn))
+          .name('Deduplicate') as unknown as DataStream<Row>;
+      return keyed.process(new KeepFirstRowFunction(node.timeColumn)).name('Deduplicate');
+    }
+    case 'windowRank':
+      return input
+        .keyBy(keySelector(node.partitionKeys))
+        .process(
+          new WindowTopNFunction({
+            rankType: node.rankType,
+            rankStart: node.rankStart,
+            rankEnd: node.rankEnd,
+            orderBy: node.orderBy,
+            rankColumn: node.rankColumn,
+            windowEnd: node.windowEnd,
+            keepLastOnTies: node.deduplicate && node.orderBy[0]!.descending,
+          }),
+        )
+        .name(node.deduplicate ? 'WindowDeduplicate' : 'WindowRank');
+  }
 }
+
+const orderText = (keys: readonly SortKey[]) =>
+  keys.map((k) => `${k.column} ${k.descending ? 'DESC' : 'ASC'}`).join(', ');
+
+const frameText = (frame: OverFrame) =>
+  `${frame.unit} BETWEEN ${frame.preceding === undefined ? 'UNBOUNDED' : frame.unit === 'RANGE' ? `${frame.preceding} ms` : frame.preceding} PRECEDING AND CURRENT ROW`;
+
+const rankText = (spec: RankSpec, select: readonly { name: string }[]) =>
+  `rankType=[${spec.rankType}], rankRange=[rankStart=${spec.rankStart}, rankEnd=${spec.rankEnd}], partitionBy=[${spec.partitionKeys.join(', ')}], orderBy=[${orderText(spec.orderBy)}], select=[${select.map((c) => c.name).join(', ')}]`;
 
 /** The node's line in EXPLAIN's logical plans. */
 export function explainOverLogical(node: OverLogicalNode): string {
-  return `LogicalOver(${node.columns.map((c) => c.name).join(', ')})`;
+  switch (node.kind) {
+    case 'over': {
+      const calls =
+        node.rank === undefined
+          ? node.calls.map(formatAggregateCall)
+          : [`${node.rank.type}() AS ${node.rank.name}`];
+      return `LogicalOver(partitionBy=[${node.partitionKeys.join(', ')}], orderBy=[${orderText(node.orderBy)}]${node.rank === undefined ? `, window=[${frameText(node.frame)}]` : ''}, calls=[${calls.join(', ')}])`;
+    }
+    case 'rank':
+      return `LogicalRank(${rankText(node, node.columns)})`;
+    case 'deduplicate':
+      return `LogicalDeduplicate(keep=[${node.keepLast ? 'LastRow' : 'FirstRow'}], key=[${node.keys.join(', ')}], order=[${node.timeColumn}])`;
+    case 'windowRank':
+      return `LogicalWindowRank(${rankText(node, node.columns)}, windowEnd=[${node.windowEnd}])`;
+  }
 }
 
 /** The node's line in EXPLAIN's physical plan; `mode` is the changelogMode=[…] text. */
 export function explainOverPhysical(node: OverPhysicalNode, mode: string): string {
-  return `Over(${node.columns.map((c) => c.name).join(', ')}, ${mode})`;
+  switch (node.kind) {
+    case 'overAggregate':
+      return `OverAggregate(partitionBy=[${node.partitionKeys.join(', ')}], orderBy=[${orderText(node.orderBy)}], window=[${frameText(node.frame)}], select=[${node.columns.map((c) => c.name).join(', ')}], calls=[${node.calls.map(formatAggregateCall).join(', ')}], ${mode})`;
+    case 'rank': {
+      const strategy = node.input.changelogMode === 'insert-only' ? 'AppendFastStrategy' : 'RetractStrategy';
+      return `Rank(strategy=[${strategy}], ${rankText(node, node.columns)}, ${mode})`;
+    }
+    case 'deduplicate':
+      return `Deduplicate(keep=[${node.keepLast ? 'LastRow' : 'FirstRow'}], key=[${node.keys.join(', ')}], order=[ROWTIME], ${mode})`;
+    case 'windowRank':
+      if (node.deduplicate)
+        return `WindowDeduplicate(window=[${node.windowStart}, ${node.windowEnd}], keep=[${node.orderBy[0]!.descending ? 'LastRow' : 'FirstRow'}], partitionKeys=[${node.partitionKeys.join(', ')}], orderKey=[${node.orderBy[0]!.column}], ${mode})`;
+      return `WindowRank(window=[${node.windowStart}, ${node.windowEnd}], ${rankText(node, node.columns)}, ${mode})`;
+  }
 }

@@ -1,0 +1,135 @@
+/**
+ * Top-N per partition key (Flink's AppendOnlyTopNFunction and RetractableTopNFunction in one):
+ * the partition's rows sorted in keyed state, and after each input change the difference
+ * between the ranked range before and after it, emitted as a retract changelog.
+ *
+ * With insert-only input a row ranked beyond the range can never come back (ranks only grow as
+ * rows arrive), so only the rows up to the range's end are kept. With retract input every row
+ * is kept, because a row leaving the range lets the next one in.
+ *
+ * Output: with the rank column, ROW_NUMBER updates by position (`-U[old row, 2]`, `+U[new row,
+ * 2]`, as Flink, so the rank is a key of the result); RANK and DENSE_RANK update each row whose
+ * rank changed. Without the rank column (Flink's "no ranking number"), only rows entering
+ * (`+I`) and leaving (`-D`) the range are emitted, so a new first row costs two changes, not N.
+ */
+import type { Row } from '../../expressions/compiler.js';
+import type { ChangelogRow } from '../../planner/changelog.js';
+import {
+  type Collector,
+  type KeyedProcessContext,
+  KeyedProcessFunction,
+  type RuntimeContext,
+} from '../../../types/functions.js';
+import { type ValueState, ValueStateDescriptor } from '../../../types/state.js';
+import { forEachRanked, insertionIndex, type RankedRow, type RankKind, rankedRange } from './ranking.js';
+import { rowComparator, type SortKeySpec, sameRow } from './sort-order.js';
+
+/** What a Top-N computes. */
+export interface TopNSpec {
+  readonly rankType: RankKind;
+  readonly rankStart: number;
+  readonly rankEnd: number;
+  readonly orderBy: readonly SortKeySpec[];
+  /** The rank column's name in the output, or undefined to leave it out. */
+  readonly rankColumn?: string;
+  /** Whether input elements are {@link ChangelogRow}s (retract or upsert input). */
+  readonly changelogInput: boolean;
+  /** The input's columns, to find a retracted row's stored copy. */
+  readonly inputColumns: readonly string[];
+}
+
+/** Top-N over one partition key's rows; emits {@link ChangelogRow}s. */
+export class TopNFunction extends KeyedProcessFunction<unknown, Row, ChangelogRow> {
+  private rows!: ValueState<Row[]>;
+  private readonly compare: (a: Row, b: Row) => number;
+
+  constructor(private readonly spec: TopNSpec) {
+    super();
+    this.compare = rowComparator(spec.orderBy);
+  }
+
+  override open(ctx: RuntimeContext): void {
+    this.rows = ctx.getState(new ValueStateDescriptor<Row[]>('top-n-rows'));
+  }
+
+  processElement(
+    element: Row,
+    _ctx: KeyedProcessContext<unknown, ChangelogRow>,
+    out: Collector<ChangelogRow>,
+  ): void {
+    const { rankType, rankStart, rankEnd, changelogInput } = this.spec;
+    const change = changelogInput ? (element as unknown as ChangelogRow) : undefined;
+    const row = change === undefined ? element : change.row;
+    const adds = change === undefined || change.kind === '+I' || change.kind === '+U';
+    const rows = this.rows.value() ?? [];
+    const compare = this.compare;
+    let index: number;
+    if (adds) {
+      index = insertionIndex(rows, row, compare);
+      // A full ROW_NUMBER range that the row would join at its end changes nothing.
+      if (!changelogInput && rankType === 'ROW_NUMBER' && index >= rankEnd) return;
+    } else {
+      index = findRow(rows, row, compare, this.spec.inputColumns);
+      if (index < 0) return; // never seen (or already pruned): nothing to retract
+    }
+    const before = rankedRange(rows, rankType, rankStart, rankEnd, compare);
+    if (adds) rows.splice(index, 0, row);
+    else rows.splice(index, 1);
+    if (!changelogInput) {
+      // Rows ranked beyond the range's end never re-enter it: drop them.
+      const beyond = forEachRanked(rows, rankType, rankEnd, compare, () => {});
+      rows.length = beyond;
+    }
+    const after = rankedRange(rows, rankType, rankStart, rankEnd, compare);
+    if (rows.length === 0) this.rows.clear();
+    else this.rows.update(rows);
+    this.emitDifference(before, after, out);
+  }
+
+  private emitDifference(before: RankedRow[], after: RankedRow[], out: Collector<ChangelogRow>): void {
+    const column = this.spec.rankColumn;
+    if (column !== undefined && this.spec.rankType === 'ROW_NUMBER') {
+      // By position: ranks are consecutive from rankStart in both lists.
+      const n = Math.max(before.length, after.length);
+      for (let i = 0; i < n; i++) {
+        const old = before[i];
+        const now = after[i];
+        if (old !== undefined && now !== undefined) {
+          if (old.row === now.row) continue;
+          out.collect({ kind: '-U', row: { ...old.row, [column]: old.rank } });
+          out.collect({ kind: '+U', row: { ...now.row, [column]: now.rank } });
+        } else if (now !== undefined) out.collect({ kind: '+I', row: { ...now.row, [column]: now.rank } });
+        else if (old !== undefined) out.collect({ kind: '-D', row: { ...old.row, [column]: old.rank } });
+      }
+      return;
+    }
+    const afterRank = new Map<Row, number>(after.map((r) => [r.row, r.rank]));
+    const beforeRank = new Map<Row, number>(before.map((r) => [r.row, r.rank]));
+    const withRank = (row: Row, rank: number): Row =>
+      column === undefined ? row : { ...row, [column]: rank };
+    for (const { row, rank } of before) {
+      const now = afterRank.get(row);
+      if (now === undefined) out.collect({ kind: '-D', row: withRank(row, rank) });
+      else if (column !== undefined && now !== rank) {
+        out.collect({ kind: '-U', row: withRank(row, rank) });
+        out.collect({ kind: '+U', row: withRank(row, now) });
+      }
+    }
+    for (const { row, rank } of after)
+      if (!beforeRank.has(row)) out.collect({ kind: '+I', row: withRank(row, rank) });
+  }
+}
+
+/** The index of a stored row equal to `row`, searched among the rows it ties with; -1 if none. */
+function findRow(
+  rows: readonly Row[],
+  row: Row,
+  compare: (a: Row, b: Row) => number,
+  columns: readonly string[],
+): number {
+  for (let i = insertionIndex(rows, row, compare, true); i < rows.length; i++) {
+    if (compare(rows[i]!, row) !== 0) return -1;
+    if (sameRow(rows[i]!, row, columns)) return i;
+  }
+  return -1;
+}

@@ -1,0 +1,69 @@
+/**
+ * Window Top-N and window deduplication (Flink's WindowRankOperator), keyed by the partition
+ * keys, which include the window's bounds: each window's rows collect in keyed state, pruned to
+ * the ranked range as they arrive, and the range is emitted once, insert-only, when the
+ * watermark passes the window's end. Rows of a window that already closed are late and dropped.
+ */
+import type { Row } from '../../expressions/compiler.js';
+import {
+  type Collector,
+  type KeyedProcessContext,
+  KeyedProcessFunction,
+  type OnTimerContext,
+  type RuntimeContext,
+} from '../../../types/functions.js';
+import { type ValueState, ValueStateDescriptor } from '../../../types/state.js';
+import { forEachRanked, insertionIndex, type RankKind } from './ranking.js';
+import { rowComparator, type SortKeySpec } from './sort-order.js';
+
+/** What a window Top-N computes. */
+export interface WindowTopNSpec {
+  readonly rankType: RankKind;
+  readonly rankStart: number;
+  readonly rankEnd: number;
+  readonly orderBy: readonly SortKeySpec[];
+  readonly rankColumn?: string;
+  /** The input column holding the window's end (exclusive, epoch milliseconds). */
+  readonly windowEnd: string;
+  /** Deduplication keeping the last row: among equal times the latest arrival wins. */
+  readonly keepLastOnTies: boolean;
+}
+
+/** Top-N of one partition's rows in one window, emitted when the window closes. */
+export class WindowTopNFunction extends KeyedProcessFunction<unknown, Row, Row> {
+  private rows!: ValueState<Row[]>;
+  private readonly compare: (a: Row, b: Row) => number;
+
+  constructor(private readonly spec: WindowTopNSpec) {
+    super();
+    this.compare = rowComparator(spec.orderBy);
+  }
+
+  override open(ctx: RuntimeContext): void {
+    this.rows = ctx.getState(new ValueStateDescriptor<Row[]>('window-top-n-rows'));
+  }
+
+  processElement(row: Row, ctx: KeyedProcessContext<unknown, Row>): void {
+    const end = row[this.spec.windowEnd];
+    const timers = ctx.timerService();
+    if (typeof end !== 'number' || end - 1 <= timers.currentWatermark()) return; // window closed
+    const rows = this.rows.value() ?? [];
+    const index = insertionIndex(rows, row, this.compare, this.spec.keepLastOnTies);
+    if (this.spec.rankType === 'ROW_NUMBER' && index >= this.spec.rankEnd) return;
+    if (rows.length === 0) timers.registerEventTimeTimer(end - 1);
+    rows.splice(index, 0, row);
+    rows.length = forEachRanked(rows, this.spec.rankType, this.spec.rankEnd, this.compare, () => {});
+    this.rows.update(rows);
+  }
+
+  override onTimer(_timestamp: number, _ctx: OnTimerContext<unknown, Row>, out: Collector<Row>): void {
+    const rows = this.rows.value();
+    if (rows === undefined) return;
+    this.rows.clear();
+    const { rankColumn, rankStart } = this.spec;
+    forEachRanked(rows, this.spec.rankType, this.spec.rankEnd, this.compare, (row, rank) => {
+      if (rank < rankStart) return;
+      out.collect(rankColumn === undefined ? row : { ...row, [rankColumn]: rank });
+    });
+  }
+}
