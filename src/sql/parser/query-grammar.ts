@@ -282,14 +282,12 @@ export class QueryGrammar extends ExpressionGrammar {
           );
         },
       },
+      { ALT: () => this.SUBRULE(this.lateralTable) },
       {
         ALT: () => {
-          const token = this.OR2([
-            { ALT: () => this.CONSUME(K.LATERAL) },
-            { ALT: () => this.CONSUME(K.UNNEST) },
-          ]);
+          const token = this.CONSUME(K.UNNEST);
           return this.ACTION(() => {
-            throw unsupported(posOf(token), `${token.image.toUpperCase()} in FROM`);
+            throw unsupported(posOf(token), 'UNNEST in FROM');
           });
         },
       },
@@ -318,6 +316,20 @@ export class QueryGrammar extends ExpressionGrammar {
     return this.ACTION(() =>
       node({ kind: 'tableRef', pos: posOf(start), name, columnAliases: [], systemTimeAsOf: asOf }),
     );
+  });
+
+  /** `LATERAL TABLE(split(t.s))`: a user-defined table function called per row on its left. */
+  protected lateralTable = this.RULE('lateralTable', (): FromItem => {
+    const start = this.CONSUME(K.LATERAL);
+    this.CONSUME(K.TABLE);
+    this.CONSUME(T.LParen);
+    const call = this.SUBRULE(this.expression);
+    this.CONSUME(T.RParen);
+    return this.ACTION(() => {
+      if (call.kind !== 'call' || call.over !== undefined)
+        throw parseError(call.pos, 'LATERAL TABLE takes a table function call: LATERAL TABLE(f(t.x))');
+      return node({ kind: 'lateral', pos: posOf(start), call, columnAliases: [] }) as FromItem;
+    });
   });
 
   /** `TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '10' SECOND))`, with optional `name =>` arguments. */
@@ -389,5 +401,6 @@ export class QueryGrammar extends ExpressionGrammar {
 }
 
 function describeFrom(item: FromItem): string {
+  if (item.kind === 'lateral') return `LATERAL TABLE(${item.call.name}(…))`;
   return item.kind === 'tableRef' ? item.name.join('.') : item.kind === 'tvf' ? item.name : 'subquery';
 }
