@@ -1,13 +1,204 @@
 /**
  * Plans a WHERE clause holding subqueries: `x IN (SELECT …)` and `EXISTS (…)` become semi joins,
- * their negations anti joins, and the remaining conjuncts a filter.
+ * their negations anti joins, and the remaining conjuncts a filter below them.
+ *
+ * `x NOT IN (SELECT y …)` is UNKNOWN, so the row is dropped, when any `y` is NULL, or when `x` is
+ * NULL and the subquery has rows: the anti join matches on `x = y OR x IS NULL OR y IS NULL`.
+ * When both sides are NOT NULL that is a plain key equality; otherwise the condition has no
+ * keys and the join runs on a single key. A correlated EXISTS is planned when its correlation
+ * is in the subquery's WHERE (`WHERE EXISTS (SELECT 1 FROM b WHERE b.k = a.k)`); those
+ * conditions become the join condition, with equalities as its keys.
  */
-import type { Expr } from '../../parser/ast.js';
-import { unsupported } from '../../errors.js';
+import type { Expr, Query } from '../../parser/ast.js';
+import { unsupported, validationError } from '../../errors.js';
+import { Types, withNullability } from '../../catalog/types.js';
+import { call, field, type Rex } from '../../expressions/rex.js';
+import { typeCondition, typeExpression } from '../../expressions/typer.js';
 import type { PlanBuilder, Relation } from '../builder.js';
-import type { LogicalNode } from '../logical.js';
+import { filter, type LogicalNode, project } from '../logical.js';
+import { ColumnScope, type ScopeColumn } from '../scope.js';
+import { containsSubquery } from '../syntax-search.js';
+import { andOf } from './join-conditions.js';
+import { join } from './join-nodes.js';
+
+const BOOL = (nullable: boolean) => withNullability(Types.BOOLEAN, nullable);
+
+function conjuncts(e: Expr): Expr[] {
+  if (e.kind === 'binary' && e.op === 'AND') return [...conjuncts(e.left), ...conjuncts(e.right)];
+  if (e.kind === 'row' && e.items.length === 1) return conjuncts(e.items[0]!);
+  return [e];
+}
 
 /** The input filtered by a condition that holds subqueries. */
-export function buildSubqueryFilter(where: Expr, _input: Relation, _builder: PlanBuilder): LogicalNode {
-  throw unsupported(where.pos, 'subqueries in WHERE');
+export function buildSubqueryFilter(where: Expr, input: Relation, builder: PlanBuilder): LogicalNode {
+  const plain: Expr[] = [];
+  const subqueries: Expr[] = [];
+  for (const c of conjuncts(where)) (containsSubquery(c) ? subqueries : plain).push(c);
+  const scope = new ColumnScope(input.scope);
+  let plan: LogicalNode = input.plan;
+  if (plain.length > 0) plan = filter(plan, andOf(plain.map((c) => typeCondition(c, scope, 'WHERE'))));
+  for (const c of subqueries) plan = semiJoin(c, plan, input.scope, builder);
+  return plan;
+}
+
+function semiJoin(
+  e: Expr,
+  left: LogicalNode,
+  leftScope: readonly ScopeColumn[],
+  builder: PlanBuilder,
+): LogicalNode {
+  let negated = false;
+  let core = e;
+  while (core.kind === 'unary' && core.op === 'NOT') {
+    negated = !negated;
+    core = core.operand;
+  }
+  while (core.kind === 'row' && core.items.length === 1) core = core.items[0]!;
+  if (core.kind === 'inQuery')
+    return inJoin(core.operand, core.query, negated !== core.negated, left, leftScope, builder);
+  if (core.kind === 'exists') return existsJoin(core.query, negated, left, leftScope, builder);
+  if (core.kind === 'subquery' || containsScalar(core))
+    throw unsupported(
+      e.pos,
+      'a scalar subquery in WHERE',
+      'join the subquery in FROM (e.g. FROM t, (SELECT MAX(x) AS m FROM u) AS s WHERE t.x = s.m)',
+    );
+  throw unsupported(
+    e.pos,
+    'IN or EXISTS inside OR, CASE or another expression',
+    'use it as a condition of its own, ANDed with the others',
+  );
+}
+
+function containsScalar(e: unknown): boolean {
+  if (e === null || typeof e !== 'object') return false;
+  const node = e as { kind?: string };
+  if (node.kind === 'subquery') return true;
+  if (node.kind === 'inQuery' || node.kind === 'exists') return false;
+  return Object.values(node).some((v) => typeof v === 'object' && containsScalar(v));
+}
+
+/** The right plan with each column whose name the left uses renamed, and the renames. */
+function renamedRight(
+  left: LogicalNode,
+  right: LogicalNode,
+): { plan: LogicalNode; renames: Map<string, string> } {
+  const used = new Set([...left.columns, ...right.columns].map((c) => c.name));
+  const renames = new Map<string, string>();
+  for (const c of right.columns) {
+    if (!left.columns.some((l) => l.name === c.name)) continue;
+    let fresh = c.name;
+    for (let i = 0; used.has(fresh); i++) fresh = `${c.name}${i}`;
+    used.add(fresh);
+    renames.set(c.name, fresh);
+  }
+  if (renames.size === 0) return { plan: right, renames };
+  return {
+    plan: project(
+      right,
+      right.columns.map((c) => ({ name: renames.get(c.name) ?? c.name, rex: field(c.name, c.type) })),
+    ),
+    renames,
+  };
+}
+
+function inJoin(
+  operand: Expr,
+  query: Query,
+  negated: boolean,
+  left: LogicalNode,
+  leftScope: readonly ScopeColumn[],
+  builder: PlanBuilder,
+): LogicalNode {
+  const x = typeExpression(operand, new ColumnScope(leftScope));
+  const sub = builder.query(query);
+  if (sub.columns.length !== 1)
+    throw validationError(
+      query.pos,
+      `the IN subquery returns ${sub.columns.length} columns; it must return one`,
+    );
+  const { plan: right } = renamedRight(left, sub);
+  const column = right.columns[0]!;
+  const y = field(column.name, column.type);
+  const eq = typeExpression(
+    {
+      kind: 'binary',
+      op: '=',
+      pos: operand.pos,
+      left: { kind: 'column', path: ['$x'], pos: operand.pos },
+      right: { kind: 'column', path: ['$y'], pos: operand.pos },
+    } as never,
+    {
+      resolve: (path) => (path[0] === '$x' ? x : y),
+    },
+  );
+  if (!negated) return join(left, right, 'semi', eq);
+  const nullable = x.type.nullable || y.type.nullable;
+  const condition: Rex = !nullable
+    ? eq
+    : call(
+        'OR',
+        [call('OR', [eq, call('IS NULL', [x], BOOL(false))], BOOL(true)), call('IS NULL', [y], BOOL(false))],
+        BOOL(true),
+      );
+  return join(left, right, 'anti', condition);
+}
+
+function existsJoin(
+  query: Query,
+  negated: boolean,
+  left: LogicalNode,
+  leftScope: readonly ScopeColumn[],
+  builder: PlanBuilder,
+): LogicalNode {
+  const body = query.body;
+  const simple =
+    query.with.length === 0 &&
+    body.kind === 'select' &&
+    body.from !== undefined &&
+    body.groupBy.length === 0 &&
+    body.having === undefined &&
+    !body.items.some((i) => builderIsAggregate(i.expr, builder));
+  if (!simple) {
+    // Uncorrelated and not a plain SELECT … FROM … WHERE: the subquery's rows decide alone.
+    const sub = builder.query(query);
+    const { plan: right } = renamedRight(left, sub);
+    return join(left, right, negated ? 'anti' : 'semi', andOf([]));
+  }
+  const inner = builder.from(body.from!);
+  const { plan: rightPlan, renames } = renamedRight(left, inner.plan);
+  const innerScope = inner.scope.map((c) => ({ ...c, internal: renames.get(c.internal) ?? c.internal }));
+  const local: Rex[] = [];
+  const correlated: Rex[] = [];
+  const innerOnly = new ColumnScope(innerScope);
+  // Inner names shadow outer ones, as SQL resolves names in the innermost scope first.
+  const shadowed = new Set(innerScope.map((c) => `${c.qualifier ?? ''}.${c.name}`));
+  const both = new ColumnScope([
+    ...innerScope,
+    ...leftScope.filter((c) => !shadowed.has(`${c.qualifier ?? ''}.${c.name}`)),
+  ]);
+  if (body.where !== undefined) {
+    for (const c of conjuncts(body.where)) {
+      if (containsSubquery(c)) throw unsupported(c.pos, 'a subquery inside an EXISTS subquery');
+      let rex: Rex;
+      try {
+        rex = typeCondition(c, innerOnly, 'WHERE');
+        local.push(rex);
+        continue;
+      } catch {
+        rex = typeCondition(c, both, 'WHERE');
+      }
+      correlated.push(rex);
+    }
+  }
+  const right = local.length === 0 ? rightPlan : filter(rightPlan, andOf(local));
+  return join(left, right, negated ? 'anti' : 'semi', andOf(correlated));
+}
+
+function builderIsAggregate(e: unknown, builder: PlanBuilder): boolean {
+  if (e === null || typeof e !== 'object') return false;
+  const node = e as { kind?: string; name?: string; over?: unknown };
+  if (node.kind === 'call' && node.over === undefined && builder.isAggregate(node.name!)) return true;
+  if (node.kind === 'subquery' || node.kind === 'exists' || node.kind === 'inQuery') return false;
+  return Object.values(node).some((v) => typeof v === 'object' && builderIsAggregate(v, builder));
 }
