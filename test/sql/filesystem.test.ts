@@ -17,7 +17,12 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { StreamExecutionEnvironment, TableEnvironment, type Row } from '../../src/index.js';
+import {
+  type ChangelogRow,
+  type Row,
+  StreamExecutionEnvironment,
+  TableEnvironment,
+} from '../../src/index.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -67,10 +72,6 @@ const SCHEMA = {
   r: 'ROW<x INT, y STRING>',
   bin: 'BYTES',
 } as const;
-
-const COLUMNS_DDL = Object.entries(SCHEMA)
-  .map(([name, type]) => `${name} ${type}`)
-  .join(', ');
 
 const FULL_ROW: Row = {
   i: -7,
@@ -225,7 +226,8 @@ describe('bounded jobs', () => {
   test('updating input is refused when the INSERT is planned', () => {
     const dir = tempDir();
     const tEnv = tableEnv();
-    const changes = tEnv.getExecutionEnvironment().fromElements({ kind: '+I' as const, row: { id: 1 } });
+    const change: ChangelogRow = { kind: '+I', row: { id: 1 } };
+    const changes = tEnv.getExecutionEnvironment().fromElements(change);
     tEnv.createTemporaryView('changes', tEnv.fromChangelogStream(changes, { id: 'BIGINT' }));
     tEnv.executeSql(
       `CREATE TABLE fs (id BIGINT) WITH ('connector' = 'filesystem', 'path' = '${dir}', 'format' = 'json')`,
