@@ -7,7 +7,8 @@
  * move below the window, and a projection on top restores the aggregate's column order.
  */
 import { validationError } from '../../errors.js';
-import { field, fieldsOf, type Rex } from '../../expressions/rex.js';
+import { Types, withNullability } from '../../catalog/types.js';
+import { call, field, fieldsOf, type Rex } from '../../expressions/rex.js';
 import { filter, type LogicalNode, type LogicalProject, type PlanColumn, project } from '../logical.js';
 import type { RewriteRule } from '../rules.js';
 import {
@@ -66,9 +67,9 @@ export const WindowAggregateRule: RewriteRule = {
     }
     if (windowColumns.start === undefined || windowColumns.end === undefined) return undefined;
     const read = new Set(groupKeys);
-    for (const call of node.calls) {
-      for (const arg of call.args) read.add(arg);
-      if (call.filter !== undefined) read.add(call.filter);
+    for (const c of node.calls) {
+      for (const arg of c.args) read.add(arg);
+      if (c.filter !== undefined) read.add(c.filter);
     }
     if ([...read].some((name) => windowColumnOf.has(name))) return undefined;
 
@@ -87,6 +88,14 @@ export const WindowAggregateRule: RewriteRule = {
 
     // The window operator keys and aggregates the TVF's input rows, projected to what it reads.
     let input: LogicalNode = tvf.input;
+    // A row without a time belongs to no window (Flink drops it); the operator only sees the
+    // row's timestamp, so such rows are filtered out here.
+    const time = tvf.input.columns.find((c) => c.name === window.timeColumn)!;
+    if (time.type.nullable)
+      input = filter(
+        input,
+        call('IS NOT NULL', [field(time.name, time.type)], withNullability(Types.BOOLEAN, false)),
+      );
     if (condition !== undefined) input = filter(input, condition);
     input = project(
       input,

@@ -6,17 +6,11 @@
  * its own assigns windows row by row, or, for SESSION, holds rows until their session closes.
  */
 import type { DataStream } from '../../../api/data-stream.js';
-import { createAggregateWindowOperator } from '../../../runtime/operators/window-operator-builder.js';
 import { EventTimeSessionWindows } from '../../../windowing/sessions.js';
 import { formatAggregateCall } from '../../aggregates/aggregate-function.js';
 import type { Row } from '../../expressions/compiler.js';
 import { unsupported } from '../../errors.js';
-import {
-  rowKeySelector,
-  SqlWindowAggregateFunction,
-  windowAssigner,
-  windowResultFunction,
-} from '../../runtime/window/window-aggregate.js';
+import { createWindowAggregateOperator, rowKeySelector } from '../../runtime/window/window-aggregate.js';
 import { alignedWindowAssignment, sessionRows } from '../../runtime/window/window-assign.js';
 import type { PhysicalNode, PhysicalPlanner } from '../physical.js';
 import type { QueryTranslator, TranslateContext } from '../translate.js';
@@ -92,15 +86,9 @@ function translateWindowAggregate(node: PhysicalWindowAggregate, input: DataStre
   const { window, groupKeys, calls, windowColumns } = node;
   return input
     .keyBy(rowKeySelector(groupKeys))
-    .transform<Row>(`WindowAggregate(${formatWindow(window)})`, () => {
-      // One function per subtask: the aggregate runner reuses its argument arrays.
-      const fn = new SqlWindowAggregateFunction(calls);
-      return createAggregateWindowOperator(
-        { assigner: windowAssigner(window) as never },
-        fn,
-        windowResultFunction(fn.aggregates, { groupKeys, windowColumns }),
-      );
-    });
+    .transform<Row>(`WindowAggregate(${formatWindow(window)})`, () =>
+      createWindowAggregateOperator(window, calls, { groupKeys, windowColumns }),
+    );
 }
 
 /** `select=[auction, COUNT(*) AS num, start('w$) AS window_start, …]` as Flink writes it. */

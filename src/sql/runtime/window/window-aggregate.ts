@@ -9,6 +9,8 @@
  * millisecond, which is `window_time`. Rows behind the watermark when they arrive are dropped,
  * as Flink SQL drops them (no allowed lateness).
  */
+import type { OneInputStreamOperator } from '../../../runtime/operator.js';
+import { createAggregateWindowOperator } from '../../../runtime/operators/window-operator-builder.js';
 import type { AggregateFunction, Collector, KeySelector } from '../../../types/functions.js';
 import type { WindowAssigner } from '../../../windowing/assigner.js';
 import { EventTimeSessionWindows } from '../../../windowing/sessions.js';
@@ -121,4 +123,22 @@ export function windowResultFunction(
       out.collect(row);
     }
   };
+}
+
+/**
+ * The keyed operator of a window aggregate, for one subtask: the DataStream window operator for
+ * the window's assigner (slice-sharing for HOP when the calls can merge) with the SQL calls as
+ * its aggregate function. Its input must be keyed by {@link rowKeySelector} of the group keys.
+ */
+export function createWindowAggregateOperator(
+  window: WindowSpec,
+  calls: readonly BoundAggregateCall[],
+  layout: WindowResultLayout,
+): OneInputStreamOperator<Row, Row> {
+  const fn = new SqlWindowAggregateFunction(calls);
+  return createAggregateWindowOperator(
+    { assigner: windowAssigner(window) as WindowAssigner<Row, TimeWindow> },
+    fn,
+    windowResultFunction(fn.aggregates, layout),
+  );
 }
