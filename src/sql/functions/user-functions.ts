@@ -79,6 +79,8 @@ export abstract class ScalarFunction implements ScalarFunctionSpec {
   abstract readonly resultType: string;
   readonly argumentTypes?: readonly string[];
   readonly deterministic?: boolean;
+  open?(context: FunctionContext): void;
+  close?(): void;
 }
 
 /**
@@ -108,6 +110,8 @@ export abstract class TableFunction implements TableFunctionSpec {
   abstract readonly resultType: string;
   readonly argumentTypes?: readonly string[];
   readonly deterministic?: boolean;
+  open?(context: FunctionContext): void;
+  close?(): void;
   private collector: ((row: unknown) => void) | undefined;
 
   /** Emits one output row of the current `eval` call. */

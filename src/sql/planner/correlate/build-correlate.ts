@@ -1,19 +1,93 @@
 /**
  * Plans `left, LATERAL TABLE(f(…)) AS t(cols)` (and `[LEFT] JOIN LATERAL TABLE(…) ON TRUE`):
  * the user-defined table function is resolved in the catalog, its arguments typed against the
- * left side, and its output columns named by the alias list.
+ * left side, and its output columns named by the alias list. An inner join's condition other
+ * than TRUE becomes a filter above the correlate; a LEFT join takes only `ON TRUE`, as in Flink.
  */
 import type { Expr, LateralTableRef } from '../../parser/ast.js';
-import { unsupported } from '../../errors.js';
+import { unsupported, validationError } from '../../errors.js';
+import { checkArguments } from '../../functions/definitions.js';
+import { typeCondition, typeExpression } from '../../expressions/typer.js';
 import type { PlanBuilder, Relation } from '../builder.js';
+import { filter, type PlanColumn } from '../logical.js';
+import { ColumnScope, type ScopeColumn } from '../scope.js';
+import { correlate } from './correlate-nodes.js';
 
 /** The relation of a table function joined to the rows on its left. */
 export function buildCorrelate(
-  _left: Relation,
+  left: Relation,
   right: LateralTableRef,
-  _joinType: 'INNER' | 'LEFT' | 'CROSS' | 'comma',
-  _on: Expr | undefined,
-  _builder: PlanBuilder,
+  joinType: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL' | 'CROSS' | 'comma',
+  on: Expr | undefined,
+  builder: PlanBuilder,
 ): Relation {
-  throw unsupported(right.pos, 'LATERAL TABLE');
+  if (joinType === 'RIGHT' || joinType === 'FULL')
+    throw unsupported(
+      right.pos,
+      `${joinType} JOIN LATERAL TABLE`,
+      'use JOIN or LEFT JOIN LATERAL TABLE(…) ON TRUE',
+    );
+  const call = right.call;
+  const functions = builder.catalog.functions;
+  const fn = functions.table(call.name);
+  if (fn === undefined) {
+    const kind = functions.kindOf(call.name);
+    if (kind !== undefined)
+      throw validationError(
+        call.pos,
+        `${call.name} is ${kind === 'aggregate' ? 'an aggregate' : 'a scalar'} function; LATERAL TABLE needs a table function`,
+      );
+    const tables = functions.names().filter((n) => functions.table(n) !== undefined);
+    throw validationError(
+      call.pos,
+      `unknown table function ${call.name}; ${tables.length === 0 ? 'no table functions are registered' : `registered table functions: ${tables.join(', ')}`}`,
+    );
+  }
+  if (call.distinct || call.filter !== undefined)
+    throw validationError(call.pos, `DISTINCT and FILTER apply only to aggregate functions, not ${fn.name}`);
+  const leftScope = new ColumnScope(left.scope);
+  const args = call.args.map((a) => typeExpression(a, leftScope));
+  checkArguments(
+    fn,
+    args.map((a) => a.type),
+    call.pos,
+    call.args.map((a) => a.pos),
+  );
+
+  const aliases = right.columnAliases;
+  if (aliases.length > 0 && aliases.length !== fn.fields.length)
+    throw validationError(
+      right.pos,
+      `${aliases.length} column aliases given for the ${fn.fields.length} columns of ${fn.name} (${fn.fields.map((f) => f.name).join(', ')})`,
+    );
+  // Rows are keyed by column name: outputs whose names the left side uses get a suffix.
+  const used = new Set(left.plan.columns.map((c) => c.name));
+  const outputs: PlanColumn[] = [];
+  const scope: ScopeColumn[] = [];
+  fn.fields.forEach((field, i) => {
+    const name = aliases[i] ?? field.name;
+    let internal = name;
+    for (let n = 0; used.has(internal); n++) internal = `${name}${n}`;
+    used.add(internal);
+    outputs.push({ name: internal, type: field.type });
+    scope.push({ qualifier: right.alias ?? fn.name, name, internal, type: field.type });
+  });
+
+  const isTrue = on === undefined || (on.kind === 'literal' && on.value === true);
+  if (joinType === 'LEFT' && !isTrue)
+    throw unsupported(
+      on!.pos,
+      'LEFT JOIN LATERAL TABLE with a condition other than ON TRUE',
+      'filter in WHERE',
+    );
+  const plan = correlate(
+    left.plan,
+    { fn, args, pos: call.pos },
+    joinType === 'LEFT' ? 'LEFT' : 'INNER',
+    outputs,
+  );
+  const relationScope = [...left.scope, ...scope];
+  if (isTrue) return { plan, scope: relationScope };
+  const condition = typeCondition(on!, new ColumnScope(relationScope), 'ON');
+  return { plan: filter(plan, condition), scope: relationScope };
 }

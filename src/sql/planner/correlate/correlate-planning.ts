@@ -1,33 +1,61 @@
 /**
- * Table function calls (LATERAL TABLE): physical planning, DataStream translation and EXPLAIN lines.
+ * Table function calls (LATERAL TABLE): physical planning, DataStream translation and EXPLAIN
+ * lines. A correlate is stateless, so it takes any input and passes its changes through, each
+ * change's row expanded; a non-deterministic function over an updating input is refused, since
+ * a retraction would not give back the rows its insertion gave.
  */
 import type { DataStream } from '../../../api/data-stream.js';
 import type { Row } from '../../expressions/compiler.js';
-import { unsupported } from '../../errors.js';
+import { validationError } from '../../errors.js';
+import { formatRex } from '../../expressions/rex.js';
+import { isDeterministic } from '../../expressions/functions.js';
 import type { PhysicalNode, PhysicalPlanner } from '../physical.js';
 import type { QueryTranslator, TranslateContext } from '../translate.js';
-import type { LogicalCorrelate, PhysicalCorrelate } from './correlate-nodes.js';
+import { CorrelateFunction } from './correlate-function.js';
+import type { CorrelateInvocation, LogicalCorrelate, PhysicalCorrelate } from './correlate-nodes.js';
 
 /** The physical plan of a LATERAL TABLE node. */
-export function toPhysicalCorrelate(_node: LogicalCorrelate, _recurse: PhysicalPlanner): PhysicalNode {
-  throw unsupported(undefined, 'LATERAL TABLE');
+export function toPhysicalCorrelate(node: LogicalCorrelate, recurse: PhysicalPlanner): PhysicalNode {
+  const input = recurse(node.input);
+  const { fn, args, pos } = node.invocation;
+  if (input.changelogMode !== 'insert-only' && (!fn.deterministic || !args.every(isDeterministic)))
+    throw validationError(
+      pos,
+      `LATERAL TABLE(${fn.name}(…)) over an updating input needs a deterministic function, so retractions give back the same rows; declare it deterministic or make the input insert-only`,
+    );
+  const physical: PhysicalCorrelate = {
+    kind: 'correlate',
+    input,
+    invocation: node.invocation,
+    joinType: node.joinType,
+    outputs: node.outputs,
+    columns: node.columns,
+    changelogMode: input.changelogMode,
+  };
+  return Object.freeze(physical);
 }
 
 /** The DataStream operators of a physical LATERAL TABLE node. */
 export function translateCorrelate(
-  _node: PhysicalCorrelate,
+  node: PhysicalCorrelate,
   _ctx: TranslateContext,
-  _recurse: QueryTranslator,
+  recurse: QueryTranslator,
 ): DataStream<Row> {
-  throw unsupported(undefined, 'LATERAL TABLE');
+  return recurse(node.input)
+    .flatMap(new CorrelateFunction(node))
+    .name(`Correlate: ${node.invocation.fn.name}`);
+}
+
+function invocation(i: CorrelateInvocation): string {
+  return `${i.fn.name}(${i.args.map(formatRex).join(', ')})`;
 }
 
 /** The node's line in EXPLAIN's logical plans. */
 export function explainCorrelateLogical(node: LogicalCorrelate): string {
-  return `LogicalCorrelate(${node.columns.map((c) => c.name).join(', ')})`;
+  return `LogicalCorrelate(invocation=[${invocation(node.invocation)}], joinType=[${node.joinType.toLowerCase()}], fields=[${node.outputs.map((c) => c.name).join(', ')}])`;
 }
 
 /** The node's line in EXPLAIN's physical plan; `mode` is the changelogMode=[…] text. */
 export function explainCorrelatePhysical(node: PhysicalCorrelate, mode: string): string {
-  return `Correlate(${node.columns.map((c) => c.name).join(', ')}, ${mode})`;
+  return `Correlate(invocation=[${invocation(node.invocation)}], select=[${node.columns.map((c) => c.name).join(', ')}], joinType=[${node.joinType}], ${mode})`;
 }
