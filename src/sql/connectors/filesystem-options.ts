@@ -155,6 +155,6 @@ export function validateFilesystemTable(
     if (!supports(column.type))
       throw validationError(
         optionPos('format'),
-        `the ${format} format cannot hold column '${column.name}' of type ${formatType(column.type)}${format === 'csv' ? "; use 'format' = 'json' for maps and nested collections" : ''}`,
+        `the ${format} format cannot hold column '${column.name}' of type ${formatType(column.type)}; ${format === 'csv' ? "use 'format' = 'json' for maps and nested collections" : 'json holds every type but INTERVAL, RAW and maps with collection keys'}`,
       );
 }
