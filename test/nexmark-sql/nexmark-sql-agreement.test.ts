@@ -17,9 +17,13 @@ const EVENTS = 10_000;
 const CONFIG = { firstEventRate: 500 };
 
 /** Queries whose rows depend on the wall clock, so no two runs agree. */
-const WALL_CLOCK: Record<string, string> = {
+const NOT_COMPARABLE: Record<string, string> = {
   q12: 'processing-time windows: rows depend on the wall clock',
+  q4: 'the DataStream q4 averages the winning bids of closed auctions; the reference SQL the highest bid of every auction so far',
 };
+
+/** Where the DataStream version names a column otherwise than the reference sink table. */
+const DATASTREAM_NAMES: Record<string, Record<string, string>> = { q8: { starttime: 'stime' } };
 
 /** Queries whose SQL operators are slow enough on the test machine to take fewer events. */
 const FEWER_EVENTS: Record<string, number> = { q9: 1500, q18: 1500, q19: 3000 };
@@ -33,7 +37,7 @@ describe('Nexmark SQL agrees with DataStream and DuckDB', () => {
     return inputs.get(count)!;
   };
   for (const name of queries) {
-    const reason = WALL_CLOCK[name] ?? sqlUnsupported(name);
+    const reason = NOT_COMPARABLE[name] ?? sqlUnsupported(name);
     const title = reason === undefined ? `${name} agrees` : `${name} (skipped: ${reason})`;
     test.skipIf(reason !== undefined)(title, async () => {
       const query: NexmarkQuery<unknown> = await loadQuery(name);
@@ -41,9 +45,10 @@ describe('Nexmark SQL agrees with DataStream and DuckDB', () => {
       const events = eventsFor(count);
       const sql = await runSql(name, count, CONFIG);
       expect(sql.rows.length).toBeGreaterThan(0);
-      expect(sql.rows).toEqual(projected(await runEngine(query, events), sql.columns));
+      const names = DATASTREAM_NAMES[name];
+      expect(sql.rows).toEqual(projected(await runEngine(query, events), sql.columns, names));
       const duckdb = await runDuckdb(query, events);
-      if (duckdb !== undefined) expect(sql.rows).toEqual(projected(duckdb, sql.columns));
+      if (duckdb !== undefined) expect(sql.rows).toEqual(projected(duckdb, sql.columns, names));
     });
   }
 });

@@ -91,12 +91,19 @@ export async function runSql(
 
 /**
  * Canonical rows (see the harness) cut down to `columns`: the DataStream version of a query may
- * keep whole events (q0 passes bids through) where the SQL's sink table takes some fields.
+ * keep whole events (q0 passes bids through) where the SQL's sink table takes some fields;
+ * `renames` maps its column names to the sink's where they differ.
  */
-export function projected(rows: readonly string[], columns: readonly string[]): string[] {
+export function projected(
+  rows: readonly string[],
+  columns: readonly string[],
+  renames: Readonly<Record<string, string>> = {},
+): string[] {
   return rows
     .map((text) => {
-      const row = JSON.parse(text) as Row;
+      const row: Row = {};
+      for (const [key, value] of Object.entries(JSON.parse(text) as Row)) row[renames[key] ?? key] = value;
+      if (Object.keys(renames).length > 0) text = canonical(row);
       const keys = Object.keys(row);
       if (keys.length <= columns.length || !columns.every((c) => c in row)) return text;
       return canonical(Object.fromEntries(columns.map((c) => [c, row[c]])));
