@@ -3,13 +3,309 @@
  * in the select list. Aggregate arguments and FILTER conditions are projected into columns
  * below the aggregate; the select list and HAVING are then typed against the aggregate's
  * output, with each aggregate call replaced by its result column.
+ *
+ * The replacement works on the syntax tree: every aggregate call, and every expression that
+ * types to the same thing as a GROUP BY key (`t.a` for `GROUP BY a`), becomes a reference to a
+ * column of the aggregate, and the rewritten expression is typed in a scope that holds only
+ * those columns. A column left over is one that is neither grouped nor aggregated, and the
+ * scope says so by name. As in standard SQL (and Flink), GROUP BY sees the FROM clause's
+ * columns, not the select list's aliases.
  */
-import type { Select } from '../../parser/ast.js';
-import { unsupported } from '../../errors.js';
+import type { Call, Expr, Select, SelectItem, SourcePos } from '../../parser/ast.js';
+import { unsupported, validationError } from '../../errors.js';
+import type { BoundAggregateCall } from '../../aggregates/aggregate-function.js';
+import { lookupAggregate } from '../../aggregates/builtins.js';
+import type { Rex } from '../../expressions/rex.js';
+import { AGGREGATES, type Scope, typeCondition, typeExpression } from '../../expressions/typer.js';
 import type { PlanBuilder, Relation } from '../builder.js';
-import type { LogicalNode } from '../logical.js';
+import { filter, type LogicalNode, project } from '../logical.js';
+import { ColumnScope, type ScopeColumn } from '../scope.js';
+import { containsAggregate, containsOver } from '../syntax-search.js';
+import { aggregate } from './aggregate-nodes.js';
+
+/** A typed expression's identity, without source positions: `t.a` and `a` may share one. */
+const rexKey = (rex: Rex) => JSON.stringify(rex, (k, v) => (k === 'pos' ? undefined : v));
 
 /** The plan of an aggregating SELECT whose FROM and WHERE are already planned as `input`. */
-export function buildAggregateSelect(select: Select, _input: Relation, _builder: PlanBuilder): LogicalNode {
-  throw unsupported(select.pos, 'GROUP BY aggregation');
+export function buildAggregateSelect(select: Select, input: Relation, builder: PlanBuilder): LogicalNode {
+  const isAggregate = (name: string) =>
+    AGGREGATES.has(name) || lookupAggregate(name, builder.catalog.functions) !== undefined;
+  const grouping =
+    select.groupBy.length > 0 ||
+    select.having !== undefined ||
+    select.items.some((item) => containsAggregate(item.expr, isAggregate));
+  const plan = grouping
+    ? new AggregateBuilder(select, input, builder, isAggregate).build()
+    : projectSelect(select.items, input.plan, input.scope, new ColumnScope(input.scope));
+  if (!select.distinct) return plan;
+  // SELECT DISTINCT: a GROUP BY of every selected column, without calls.
+  return aggregate(
+    plan,
+    plan.columns.map((c) => c.name),
+    [],
+  );
+}
+
+/** One step of planning a grouped SELECT; holds the columns made so far. */
+class AggregateBuilder {
+  private readonly inputScope: ColumnScope;
+  /** Columns of the projection below the aggregate, by name. */
+  private readonly below = new Map<string, Rex>();
+  private readonly belowByKey = new Map<string, string>();
+  private readonly keys: { name: string; key: string }[] = [];
+  private readonly calls: BoundAggregateCall[] = [];
+  private readonly callByKey = new Map<string, BoundAggregateCall>();
+  private readonly after: ScopeColumn[] = [];
+
+  constructor(
+    private readonly select: Select,
+    private readonly input: Relation,
+    private readonly builder: PlanBuilder,
+    private readonly isAggregate: (name: string) => boolean,
+  ) {
+    this.inputScope = new ColumnScope(input.scope);
+  }
+
+  build(): LogicalNode {
+    const { select } = this;
+    for (const item of select.items)
+      if (containsOver(item.expr))
+        throw unsupported(
+          item.pos,
+          'OVER in a query with GROUP BY',
+          'aggregate in a subquery and apply OVER to its result',
+        );
+    for (const expr of select.groupBy) this.addKey(expr);
+    // Aggregate calls in the order they appear: select list, then HAVING.
+    const rewrittenItems = select.items.map((item) => ({
+      item,
+      expr: item.expr.kind === 'star' ? item.expr : this.rewrite(item.expr, `the select list`, item),
+    }));
+    const having = select.having === undefined ? undefined : this.rewrite(select.having, 'HAVING');
+    const columns = [...this.below].map(([name, rex]) => ({ name, rex }));
+    const aggregated = aggregate(
+      project(this.input.plan, columns),
+      this.keys.map((k) => k.name),
+      this.calls,
+    );
+    const scope = new GroupedScope(this.after, this.inputScope);
+    let plan: LogicalNode = aggregated;
+    if (having !== undefined) plan = filter(plan, typeCondition(having, scope, 'HAVING'));
+    return projectSelect(
+      rewrittenItems.map(({ item, expr }) => ({ ...item, expr, original: item.expr })),
+      plan,
+      this.input.scope,
+      scope,
+    );
+  }
+
+  /** A column below the aggregate computing `rex`: the input column itself for a plain field. */
+  private column(rex: Rex, prefix: string): string {
+    const key = rexKey(rex);
+    const existing = this.belowByKey.get(key);
+    if (existing !== undefined) return existing;
+    let name = rex.kind === 'field' && !this.below.has(rex.name) ? rex.name : undefined;
+    for (let i = this.below.size; name === undefined || this.below.has(name); i++) name = `${prefix}${i}`;
+    this.below.set(name, rex);
+    this.belowByKey.set(key, name);
+    return name;
+  }
+
+  private addKey(expr: Expr): void {
+    if (containsAggregate(expr, this.isAggregate))
+      throw validationError(expr.pos, 'aggregate functions are not allowed in GROUP BY');
+    if (expr.kind === 'literal' && expr.type === 'number')
+      throw unsupported(expr.pos, 'GROUP BY a column position', 'name the column or repeat its expression');
+    const rex = typeExpression(expr, this.inputScope);
+    const key = rexKey(rex);
+    if (this.keys.some((k) => k.key === key)) return;
+    const name = this.column(rex, '$f');
+    this.keys.push({ name, key });
+    this.after.push({ name, internal: name, type: rex.type });
+  }
+
+  /**
+   * The expression with each aggregate call and each grouped expression replaced by a
+   * reference to the aggregate's column for it.
+   */
+  private rewrite(expr: Expr, clause: string, item?: SelectItem): Expr {
+    if (expr.kind === 'call' && expr.over === undefined && this.isAggregate(expr.name))
+      return this.reference(this.addCall(expr, item), expr.pos);
+    if (!containsAggregate(expr, this.isAggregate) && expr.kind !== 'literal') {
+      const rex = this.tryType(expr);
+      if (rex !== undefined) {
+        const key = rexKey(rex);
+        const grouped = this.keys.find((k) => k.key === key);
+        if (grouped !== undefined) return this.reference(grouped.name, expr.pos);
+      }
+      if (expr.kind === 'column') return expr;
+    }
+    return mapChildren(expr, (child) => this.rewrite(child, clause));
+  }
+
+  private tryType(expr: Expr): Rex | undefined {
+    try {
+      return typeExpression(expr, this.inputScope);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private reference(name: string, pos: SourcePos): Expr {
+    return Object.freeze({ kind: 'column', path: [name], pos }) as Expr;
+  }
+
+  /** Adds an aggregate call (or finds the same call made before); returns its column's name. */
+  private addCall(expr: Call, item: SelectItem | undefined): string {
+    const definition = lookupAggregate(expr.name, this.builder.catalog.functions);
+    if (definition === undefined)
+      throw unsupported(
+        expr.pos,
+        `aggregate function ${expr.name}`,
+        'use one of COUNT, SUM, SUM0, AVG, MIN, MAX, FIRST_VALUE, LAST_VALUE, LISTAGG',
+      );
+    for (const arg of expr.args)
+      if (containsAggregate(arg, this.isAggregate))
+        throw validationError(
+          arg.pos,
+          `aggregate function calls cannot be nested in ${expr.name}(…); aggregate in a subquery first`,
+        );
+    if (expr.filter !== undefined && containsAggregate(expr.filter, this.isAggregate))
+      throw validationError(expr.filter.pos, 'aggregate functions are not allowed in FILTER (WHERE …)');
+    const star = expr.args.length === 1 && expr.args[0]!.kind === 'star';
+    if (star && expr.name !== 'COUNT')
+      throw validationError(expr.pos, `'*' is only allowed in COUNT(*), not in ${expr.name}`);
+    const argRexes = star ? [] : expr.args.map((a) => typeExpression(a, this.inputScope));
+    const filterRex =
+      expr.filter === undefined ? undefined : typeCondition(expr.filter, this.inputScope, 'FILTER');
+    const key = [
+      definition.name,
+      expr.distinct,
+      argRexes.map(rexKey).join(','),
+      filterRex === undefined ? '' : rexKey(filterRex),
+    ].join('|');
+    const existing = this.callByKey.get(key);
+    if (existing !== undefined) return existing.name;
+    const argTypes = argRexes.map((r) => r.type);
+    const type = definition.resultType(argTypes, expr.pos);
+    const args = argRexes.map((r) => this.column(r, '$f'));
+    const filterColumn = filterRex === undefined ? undefined : this.column(filterRex, '$f');
+    // Flink names a call after its select item's alias when the item is the call itself.
+    const used = new Set([...this.keys.map((k) => k.name), ...this.calls.map((c) => c.name)]);
+    let name: string | undefined =
+      item !== undefined && item.expr === expr
+        ? (item.alias ?? `EXPR$${this.select.items.indexOf(item)}`)
+        : undefined;
+    for (let i = this.calls.length; name === undefined || used.has(name); i++) name = `$a${i}`;
+    const call: BoundAggregateCall = Object.freeze({
+      fn: definition.name,
+      args,
+      argTypes,
+      distinct: expr.distinct,
+      filter: filterColumn,
+      name,
+      type,
+      pos: expr.pos,
+      definition,
+    });
+    this.calls.push(call);
+    this.callByKey.set(key, call);
+    this.after.push({ name, internal: name, type });
+    return name;
+  }
+}
+
+/**
+ * The aggregate's output as a scope. A name it lacks that the FROM clause has is a column
+ * neither grouped nor aggregated, which the error names.
+ */
+class GroupedScope implements Scope {
+  private readonly columns: ColumnScope;
+
+  constructor(
+    columns: readonly ScopeColumn[],
+    private readonly input: ColumnScope,
+  ) {
+    this.columns = new ColumnScope(columns);
+  }
+
+  resolve(path: readonly string[], pos: SourcePos): Rex {
+    try {
+      return this.columns.resolve(path, pos);
+    } catch (error) {
+      let known = false;
+      try {
+        this.input.resolve(path, pos);
+        known = true;
+      } catch {
+        // not an input column either: the original error says so
+      }
+      if (known)
+        throw validationError(
+          pos,
+          `column '${path.join('.')}' must appear in GROUP BY or be used in an aggregate function`,
+        );
+      throw error;
+    }
+  }
+}
+
+/** A select item whose expression was rewritten; `original` names it. */
+interface RewrittenItem extends SelectItem {
+  readonly original?: Expr;
+}
+
+/**
+ * The select list over `plan`, typed in `scope`: `*` expands to the FROM clause's columns
+ * (each of which must resolve in `scope`), names default as Calcite's do, and are made unique.
+ */
+function projectSelect(
+  items: readonly RewrittenItem[],
+  plan: LogicalNode,
+  fromScope: readonly ScopeColumn[],
+  scope: Scope,
+): LogicalNode {
+  const projections: { name: string; rex: Rex }[] = [];
+  const used = new Set<string>();
+  const add = (name: string, rex: Rex) => {
+    let unique = name;
+    for (let i = 0; used.has(unique); i++) unique = `${name}${i}`;
+    used.add(unique);
+    projections.push({ name: unique, rex });
+  };
+  items.forEach((item, index) => {
+    if (item.expr.kind === 'star') {
+      const qualifier = item.expr.qualifier;
+      const columns = fromScope.filter((c) => qualifier.length === 0 || c.qualifier === qualifier.join('.'));
+      if (columns.length === 0)
+        throw validationError(item.pos, `'${qualifier.join('.')}.*' matches no table in FROM`);
+      for (const c of columns)
+        add(c.name, scope.resolve(c.qualifier === undefined ? [c.name] : [c.qualifier, c.name], item.pos));
+      return;
+    }
+    const original = item.original ?? item.expr;
+    const name =
+      item.alias ?? (original.kind === 'column' ? original.path[original.path.length - 1]! : `EXPR$${index}`);
+    add(name, typeExpression(item.expr, scope));
+  });
+  return project(plan, projections);
+}
+
+const NOT_EXPRESSIONS: ReadonlySet<string> = new Set(['query', 'type', 'windowSpec']);
+
+/** The expression with each direct child expression mapped; other fields are kept. */
+function mapChildren(expr: Expr, map: (child: Expr) => Expr): Expr {
+  const isExpr = (v: unknown): v is Expr =>
+    v !== null && typeof v === 'object' && typeof (v as { kind?: unknown }).kind === 'string' && 'pos' in v;
+  const mapValue = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(mapValue);
+    // Subqueries, types (CAST … AS t) and window specifications are not expressions to rewrite.
+    if (isExpr(v)) return NOT_EXPRESSIONS.has(v.kind) ? v : map(v);
+    if (v !== null && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mapValue(x)]));
+    return v;
+  };
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(expr)) out[k] = k === 'pos' ? v : mapValue(v);
+  return out as unknown as Expr;
 }

@@ -1,0 +1,126 @@
+/**
+ * The keyed function behind SQL's `GROUP BY` on a stream: one state entry per group holding
+ * the group's row count and its accumulators, updated by each input row, and a retract
+ * changelog out: `+I` for a group's first row, `-U old` / `+U new` when its result changes
+ * (nothing when it does not), `-D` when its last row is retracted. The row count, not the
+ * calls, says when a group is empty, so `SELECT a, MAX(b) … GROUP BY a` deletes a group even
+ * when all its `b` are NULL.
+ *
+ * Input is either insert-only (rows) or a retract changelog (`{kind, row}` envelopes: +I and
+ * +U add a row, -U and -D take one away). A retraction for a group that holds nothing is
+ * ignored, as Flink does: its row was counted before state expired or never reached us.
+ */
+import { canonicalKey } from '../../state/key-groups.js';
+import {
+  type Collector,
+  type KeyedProcessContext,
+  KeyedProcessFunction,
+  type RuntimeContext,
+} from '../../types/functions.js';
+import { type ValueState, ValueStateDescriptor } from '../../types/state.js';
+import type { Row } from '../expressions/compiler.js';
+import type { ChangelogRow } from '../planner/changelog.js';
+import type { BoundAggregateCall } from './aggregate-function.js';
+import { type AccumulatorList, RowAggregates } from './row-aggregates.js';
+
+/** What a group aggregate computes and how its input and output travel. */
+export interface GroupAggregateSpec {
+  /** Input columns the rows are grouped by; they are copied into each output row. */
+  readonly groupKeys: readonly string[];
+  readonly calls: readonly BoundAggregateCall[];
+  /** The input is a retract changelog of envelopes, not plain rows. */
+  readonly changelogInput: boolean;
+  /**
+   * Emit plain rows, each group's once (SELECT DISTINCT over an insert-only input: with no
+   * calls and no retractions, a group's row never changes).
+   */
+  readonly insertOnlyOutput: boolean;
+}
+
+/** A group's state: `[rows in the group, accumulators]`. */
+type GroupState = [number, AccumulatorList];
+
+/** Whether two results are the same SQL value, so an update that changes nothing is skipped. */
+function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
+    if (canonicalKey(x) !== canonicalKey(y)) return false;
+  }
+  return true;
+}
+
+/** One group aggregation operator instance; see the module comment for what it emits. */
+export class GroupAggregateFunction extends KeyedProcessFunction<unknown, unknown, unknown> {
+  private aggs!: RowAggregates;
+  private state!: ValueState<GroupState>;
+
+  constructor(private readonly spec: GroupAggregateSpec) {
+    super();
+  }
+
+  override open(ctx: RuntimeContext): void {
+    this.aggs = new RowAggregates(this.spec.calls, { retraction: this.spec.changelogInput });
+    this.state = ctx.getState(new ValueStateDescriptor<GroupState>('group-aggregate'));
+  }
+
+  processElement(
+    element: unknown,
+    _ctx: KeyedProcessContext<unknown, unknown>,
+    out: Collector<unknown>,
+  ): void {
+    let row: Row;
+    let add = true;
+    if (this.spec.changelogInput) {
+      const change = element as ChangelogRow;
+      row = change.row;
+      add = change.kind === '+I' || change.kind === '+U';
+    } else row = element as Row;
+
+    let state = this.state.value();
+    if (state === undefined) {
+      if (!add) return;
+      state = [0, this.aggs.createAccumulators()];
+    }
+    const aggs = this.aggs;
+    const hadRows = state[0] > 0;
+    const before = hadRows ? aggs.values(state[1]) : undefined;
+    if (add) {
+      aggs.accumulate(state[1], row);
+      state[0]++;
+    } else {
+      aggs.retract(state[1], row);
+      state[0]--;
+    }
+
+    if (state[0] <= 0) {
+      this.state.clear();
+      if (before !== undefined) out.collect({ kind: '-D', row: this.output(row, before) });
+      return;
+    }
+    this.state.update(state);
+    if (before === undefined) {
+      const values = aggs.values(state[1]);
+      out.collect(
+        this.spec.insertOnlyOutput ? this.output(row, values) : { kind: '+I', row: this.output(row, values) },
+      );
+      return;
+    }
+    if (this.spec.calls.length === 0) return;
+    const after = aggs.values(state[1]);
+    if (sameValues(before, after)) return;
+    out.collect({ kind: '-U', row: this.output(row, before) });
+    out.collect({ kind: '+U', row: this.output(row, after) });
+  }
+
+  /** The output row: the group's keys (from any of its input rows), then the calls' values. */
+  private output(input: Row, values: readonly unknown[]): Row {
+    const row: Row = {};
+    for (const key of this.spec.groupKeys) row[key] = input[key] ?? null;
+    const calls = this.spec.calls;
+    for (let i = 0; i < calls.length; i++) row[calls[i]!.name] = values[i];
+    return row;
+  }
+}
