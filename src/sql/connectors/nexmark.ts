@@ -11,6 +11,8 @@
  * Differences from the reference, each because Weir's generator already makes them:
  * - Event time starts at a fixed base time (`DEFAULT_BASE_TIME`), not the wall clock, so runs
  *   are repeatable; `'rate.limited' = 'true'` puts it on the wall clock and paces the readers.
+ * - `rows-per-second` (Weir's, as datagen's) throttles the readers on the wall clock without
+ *   touching event time, so a slowed-down table still gives the rows of a fast one.
  * - `keep-alive` and `max-emit-speed` are accepted and change nothing: a bounded table ends when
  *   its events are out, and an unlimited one emits as fast as the job takes rows.
  */
@@ -97,6 +99,7 @@ export function nexmarkConfigOf(options: Readonly<Record<string, string>>): Nexm
     hotSellersRatio: int('auction.hot-ratio.sellers', 4),
     baseTime: DEFAULT_BASE_TIME,
   };
+  if (options['rows-per-second'] !== undefined) config.ratePerSecond = Number(options['rows-per-second']);
   if (options['rate.limited'] === 'true') {
     config.ratePerSecond = firstEventRate;
     config.wallClockBaseTime = true;
@@ -199,6 +202,7 @@ export const nexmarkFactory: DynamicTableFactory = {
     { key: 'keep-alive', check: isBoolean },
     { key: 'stop-at', check: isStopAt },
     { key: 'max-emit-speed', check: isBoolean },
+    { key: 'rows-per-second', check: isPositiveInteger },
   ],
   validate(table, columns, optionPos) {
     for (const column of columns) {
