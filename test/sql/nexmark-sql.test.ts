@@ -2,14 +2,16 @@
  * Nexmark's own SQL, unchanged from the reference definitions in `corpus/nexmark/`, on the
  * foundation: the `nexmark` DDL with ROW columns and a CASE computed column, the three views,
  * and the queries that need only projections and filters (q0, q1, q2, q10, q21, q22), run over
- * a few hand-made events with hand-computed answers. The connector here is a stand-in that
- * serves those events, registered like any other factory.
+ * a few hand-made events with hand-computed answers. The connector there is a stand-in that
+ * serves those events, registered like any other factory; the real `nexmark` connector is checked
+ * against the generator it wraps, and its option and schema checks.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import {
+  NexmarkGenerator,
   StreamExecutionEnvironment,
   TableEnvironment,
   type DynamicTableFactory,
@@ -162,5 +164,44 @@ describe('Nexmark SQL on projections and filters', () => {
       '2000 | 2 | 2000000 | Apple | d?channel_id=77&y=2 | null | null',
       '246 | 3 | 5 | other | y | null | null',
     ]);
+  });
+});
+
+describe('the nexmark connector', () => {
+  const ddl = (options: string) =>
+    sql('ddl-gen-1.sql').replace(
+      /'connector' = 'nexmark',[\s\S]*\)\s*$/,
+      `'connector' = 'nexmark'${options})`,
+    );
+
+  test('serves the generator’s events as rows, bids through the reference view', async () => {
+    const tEnv = TableEnvironment.create(StreamExecutionEnvironment.createLocalEnvironment(2));
+    tEnv.executeSql(ddl(", 'events.num' = '300', 'first-event.rate' = '500'"));
+    tEnv.executeSql(sql('ddl-views-3.sql'));
+    const generator = new NexmarkGenerator({ events: 300, firstEventRate: 500 });
+    const expected: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      const b = generator.event(i).bid;
+      if (b !== null) expected.push([b.auction, b.bidder, b.price, b.dateTime, b.extra].join(' | '));
+    }
+    const got = await rows(tEnv, selectOf(sql('q0-2.sql')));
+    expect(got.sort()).toEqual(expected.sort());
+    expect(got.length).toBeGreaterThan(250);
+  });
+
+  test('checks its options and columns when the table is created', () => {
+    const tEnv = TableEnvironment.create(StreamExecutionEnvironment.createLocalEnvironment(1));
+    expect(() => tEnv.executeSql(ddl(", 'events.num' = 'many'"))).toThrow(
+      /invalid value 'many' for option 'events.num'; expected a whole number >= 0/,
+    );
+    expect(() => tEnv.executeSql(ddl(", 'bid.proportion' = '5', 'auction.proportion' = '0'"))).toThrow(
+      /bids need auctions/,
+    );
+    expect(() =>
+      tEnv.executeSql("CREATE TABLE n (event_type INT, other INT) WITH ('connector' = 'nexmark')"),
+    ).toThrow(/no column 'other'; its columns are event_type, person, auction, bid/);
+    expect(() =>
+      tEnv.executeSql("CREATE TABLE n (bid ROW<nope BIGINT>) WITH ('connector' = 'nexmark')"),
+    ).toThrow(/'bid' has no field 'nope'/);
   });
 });
