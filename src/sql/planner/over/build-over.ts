@@ -15,6 +15,7 @@ import { lookupAggregate } from '../../aggregates/builtins.js';
 import type { BoundAggregateCall } from '../../aggregates/aggregate-function.js';
 import {
   formatType,
+  isInteger,
   type SqlType,
   Types,
   withNullability,
@@ -268,11 +269,7 @@ function checkAggregateWindow(
   const frame = spec.frame;
   if (frame === undefined) return { unit: 'RANGE' };
   if (frame.end.kind !== 'currentRow')
-    throw unsupported(
-      spec.pos,
-      'OVER frames that end after or before the current row',
-      'end the frame with CURRENT ROW',
-    );
+    throw unsupported(spec.pos, 'OVER frames not ending at CURRENT ROW', 'end the frame with CURRENT ROW');
   switch (frame.start.kind) {
     case 'unboundedPreceding':
       return { unit: frame.unit };
@@ -290,7 +287,7 @@ function checkAggregateWindow(
       const rex = typeExpression(offset, new ColumnScope([]));
       const value = rex.kind === 'literal' ? rex.value : undefined;
       if (frame.unit === 'ROWS') {
-        if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+        if (!isInteger(rex.type) || typeof value !== 'number' || value < 0)
           throw validationError(offset.pos, 'ROWS BETWEEN n PRECEDING needs a non-negative integer n');
         return { unit: 'ROWS', preceding: value };
       }
