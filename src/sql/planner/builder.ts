@@ -306,6 +306,8 @@ function checkNoAggregate(expr: Expr, clause: string): void {
   const visit = (e: unknown): void => {
     if (e === null || typeof e !== 'object') return;
     const node = e as { kind?: string; name?: string; over?: unknown; pos?: SourcePos };
+    // A subquery's aggregates belong to the subquery (`x IN (SELECT k … HAVING COUNT(*) > 1)`).
+    if (node.kind === 'query') return;
     if (node.kind === 'call' && node.over !== undefined)
       throw validationError(
         node.pos,
