@@ -62,6 +62,23 @@ const QUERIES: Record<string, { sql: string; columns: string[] }> = {
     sql: 'SELECT k AS a, v AS b FROM l WHERE EXISTS (SELECT 1 FROM r WHERE r.k = l.k AND r.v > l.v)',
     columns: ['a', 'b'],
   },
+  // Joins over retracting inputs (GROUP BY results change as rows arrive).
+  aggInner: {
+    sql: 'SELECT l.k AS a, l.v AS b, c.n AS c FROM l JOIN (SELECT k, COUNT(*) AS n FROM r GROUP BY k) c ON l.k = c.k',
+    columns: ['a', 'b', 'c'],
+  },
+  aggFull: {
+    sql: 'SELECT x.k AS a, x.n AS b, y.k AS c, y.s AS d FROM (SELECT k, COUNT(*) AS n FROM l GROUP BY k) x FULL JOIN (SELECT k, SUM(v) AS s FROM r GROUP BY k) y ON x.k = y.k AND x.n <= y.s',
+    columns: ['a', 'b', 'c', 'd'],
+  },
+  aggSemi: {
+    sql: 'SELECT k AS a, v AS b FROM l WHERE k IN (SELECT k FROM r GROUP BY k HAVING COUNT(*) > 5)',
+    columns: ['a', 'b'],
+  },
+  aggAnti: {
+    sql: 'SELECT k AS a, v AS b FROM l WHERE NOT EXISTS (SELECT 1 FROM (SELECT k, COUNT(*) AS n FROM r GROUP BY k) c WHERE c.k = l.k AND c.n > 5)',
+    columns: ['a', 'b'],
+  },
   notExists: {
     sql: 'SELECT k AS a, v AS b FROM l WHERE NOT EXISTS (SELECT 1 FROM r WHERE r.k = l.k)',
     columns: ['a', 'b'],
