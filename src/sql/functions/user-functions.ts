@@ -84,11 +84,10 @@ export abstract class ScalarFunction implements ScalarFunctionSpec {
 }
 
 /**
- * A table function as a plain object. `eval` emits rows by calling `collect` (the second
- * argument of no call: it is `this.collect` on a {@link TableFunction}), or by returning an
- * iterable of rows (an array, or a generator with `*eval`). A row is an object keyed by the
- * field names of `resultType`, an array of field values in order, or, when `resultType` is not
- * a ROW, the single value itself.
+ * A table function as a plain object: `eval` returns an iterable of rows (an array, or a
+ * generator with `*eval`). A {@link TableFunction} subclass may instead call `this.collect(row)`.
+ * A row is an object keyed by the field names of `resultType`, an array of field values in
+ * order, or, when `resultType` is not a ROW, the single value itself.
  */
 export interface TableFunctionSpec extends UserFunctionLifecycle {
   /** Marks a plain object as a table function (a {@link TableFunction} subclass needs no mark). */
