@@ -8,6 +8,12 @@
  * keys and the join runs on a single key. A correlated EXISTS is planned when its correlation
  * is in the subquery's WHERE (`WHERE EXISTS (SELECT 1 FROM b WHERE b.k = a.k)`); those
  * conditions become the join condition, with equalities as its keys.
+ *
+ * An uncorrelated scalar subquery (`price > (SELECT AVG(price) FROM bids)`) is planned when it
+ * returns at most one row by construction, a global aggregate: each row is joined with that
+ * row on TRUE (a LEFT join, so no row reads as NULL), the condition is checked on the joined
+ * row and the subquery's column dropped. The aggregate's updates retract and redo the rows they
+ * decide. Other scalar subqueries are refused by name.
  */
 import type { Expr, Query } from '../../parser/ast.js';
 import { unsupported, validationError } from '../../errors.js';
@@ -37,8 +43,76 @@ export function buildSubqueryFilter(where: Expr, input: Relation, builder: PlanB
   const scope = new ColumnScope(input.scope);
   let plan: LogicalNode = input.plan;
   if (plain.length > 0) plan = filter(plan, andOf(plain.map((c) => typeCondition(c, scope, 'WHERE'))));
-  for (const c of subqueries) plan = semiJoin(c, plan, input.scope, builder);
+  for (const c of subqueries)
+    plan = isInOrExists(c)
+      ? semiJoin(c, plan, input.scope, builder)
+      : scalarFilter(c, plan, input.scope, builder);
   return plan;
+}
+
+function isInOrExists(e: Expr): boolean {
+  let core = e;
+  while ((core.kind === 'unary' && core.op === 'NOT') || (core.kind === 'row' && core.items.length === 1))
+    core = core.kind === 'unary' ? core.operand : core.items[0]!;
+  return core.kind === 'inQuery' || core.kind === 'exists' || !containsScalar(core);
+}
+
+/** Whether a plan returns at most one row: a global aggregate under projections and filters. */
+function singleRow(plan: LogicalNode): boolean {
+  if (plan.kind === 'project' || plan.kind === 'filter') return singleRow(plan.input);
+  return plan.kind === 'aggregate' && plan.groupKeys.length === 0;
+}
+
+/** A condition with uncorrelated single-row scalar subqueries, each LEFT joined on TRUE. */
+function scalarFilter(
+  e: Expr,
+  left: LogicalNode,
+  leftScope: readonly ScopeColumn[],
+  builder: PlanBuilder,
+): LogicalNode {
+  let plan = left;
+  const scope: ScopeColumn[] = [...leftScope];
+  const used = new Set(left.columns.map((c) => c.name));
+  const replace = (node: unknown): unknown => {
+    if (node === null || typeof node !== 'object') return node;
+    if (Array.isArray(node)) return node.map(replace);
+    const n = node as { kind?: string; query?: Query; pos?: Expr['pos'] };
+    if (n.kind === 'inQuery' || n.kind === 'exists')
+      throw unsupported(
+        n.pos,
+        'IN or EXISTS next to a scalar subquery in one condition',
+        'write them as separate conditions',
+      );
+    if (n.kind === 'subquery') {
+      const sub = builder.query(n.query!);
+      if (sub.columns.length !== 1)
+        throw validationError(
+          n.pos,
+          `the scalar subquery returns ${sub.columns.length} columns; it must return one`,
+        );
+      if (!singleRow(sub))
+        throw unsupported(
+          n.pos,
+          'a scalar subquery that may return several rows',
+          'Weir plans uncorrelated scalar subqueries that are a global aggregate, e.g. (SELECT MAX(x) FROM t)',
+        );
+      let name = '$scalar';
+      for (let i = 0; used.has(name); i++) name = `$scalar${i}`;
+      used.add(name);
+      const column = sub.columns[0]!;
+      const renamed = project(sub, [{ name, rex: field(column.name, column.type) }]);
+      plan = join(plan, renamed, 'left', andOf([]));
+      scope.push({ name, internal: name, type: withNullability(column.type, true) });
+      return { kind: 'column', path: [name], pos: n.pos };
+    }
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, replace(v)]));
+  };
+  const rewritten = replace(e) as Expr;
+  const condition = typeCondition(rewritten, new ColumnScope(scope), 'WHERE');
+  return project(
+    filter(plan, condition),
+    left.columns.map((c) => ({ name: c.name, rex: field(c.name, c.type) })),
+  );
 }
 
 function semiJoin(
