@@ -15,7 +15,7 @@ import type { Call, Expr, Select, SelectItem, SourcePos } from '../../parser/ast
 import { unsupported, validationError } from '../../errors.js';
 import type { BoundAggregateCall } from '../../aggregates/aggregate-function.js';
 import { lookupAggregate } from '../../aggregates/builtins.js';
-import type { Rex } from '../../expressions/rex.js';
+import { field, type Rex } from '../../expressions/rex.js';
 import { AGGREGATES, type Scope, typeCondition, typeExpression } from '../../expressions/typer.js';
 import type { PlanBuilder, Relation } from '../builder.js';
 import { filter, type LogicalNode, project } from '../logical.js';
@@ -36,7 +36,9 @@ export function buildAggregateSelect(select: Select, input: Relation, builder: P
     select.items.some((item) => containsAggregate(item.expr, isAggregate));
   const plan = grouping
     ? new AggregateBuilder(select, input, builder, isAggregate).build()
-    : projectSelect(select.items, input.plan, input.scope, new ColumnScope(input.scope));
+    : projectSelect(select.items, input.plan, input.scope, new ColumnScope(input.scope), (c) =>
+        field(c.internal, c.type),
+      );
   if (!select.distinct) return plan;
   // SELECT DISTINCT: a GROUP BY of every selected column, without calls.
   return aggregate(
@@ -91,11 +93,22 @@ class AggregateBuilder {
     const scope = new GroupedScope(this.after, this.inputScope);
     let plan: LogicalNode = aggregated;
     if (having !== undefined) plan = filter(plan, typeCondition(having, scope, 'HAVING'));
+    // A star's columns are the FROM clause's: each must be a grouped column.
+    const starColumn = (c: ScopeColumn, pos: SourcePos) => {
+      const key = this.keys.find((k) => k.key === rexKey(field(c.internal, c.type)));
+      if (key === undefined)
+        throw validationError(
+          pos,
+          `column '${c.name}' must appear in GROUP BY or be used in an aggregate function`,
+        );
+      return field(key.name, c.type);
+    };
     return projectSelect(
       rewrittenItems.map(({ item, expr }) => ({ ...item, expr, original: item.expr })),
       plan,
       this.input.scope,
       scope,
+      starColumn,
     );
   }
 
@@ -257,13 +270,14 @@ interface RewrittenItem extends SelectItem {
 
 /**
  * The select list over `plan`, typed in `scope`: `*` expands to the FROM clause's columns
- * (each of which must resolve in `scope`), names default as Calcite's do, and are made unique.
+ * (each through `starColumn`), names default as Calcite's do, and are made unique.
  */
 function projectSelect(
   items: readonly RewrittenItem[],
   plan: LogicalNode,
   fromScope: readonly ScopeColumn[],
   scope: Scope,
+  starColumn: (c: ScopeColumn, pos: SourcePos) => Rex,
 ): LogicalNode {
   const projections: { name: string; rex: Rex }[] = [];
   const used = new Set<string>();
@@ -279,8 +293,7 @@ function projectSelect(
       const columns = fromScope.filter((c) => qualifier.length === 0 || c.qualifier === qualifier.join('.'));
       if (columns.length === 0)
         throw validationError(item.pos, `'${qualifier.join('.')}.*' matches no table in FROM`);
-      for (const c of columns)
-        add(c.name, scope.resolve(c.qualifier === undefined ? [c.name] : [c.qualifier, c.name], item.pos));
+      for (const c of columns) add(c.name, starColumn(c, item.pos));
       return;
     }
     const original = item.original ?? item.expr;
