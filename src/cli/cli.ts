@@ -9,12 +9,13 @@ import { cancelCommand } from './cancel-command.js';
 import { listCommand } from './list-command.js';
 import { runCommand } from './run-command.js';
 import { savepointCommand } from './savepoint-command.js';
+import { sqlCommand } from './sql-command.js';
 import { stopCommand } from './stop-command.js';
 import { formatFailure, type Terminal } from './terminal.js';
 import { ExitCodes, HELP, UsageError } from './usage.js';
 
 /** Subcommands from the design that this version does not have yet. */
-const UNAVAILABLE = ['sql'];
+const UNAVAILABLE: readonly string[] = [];
 
 /** Runs the CLI with `argv` (the words after `weir`) and returns the exit code. */
 export async function runCli(argv: readonly string[], terminal: Terminal): Promise<number> {
@@ -59,6 +60,8 @@ async function dispatch(argv: readonly string[], terminal: Terminal): Promise<nu
       return stopCommand(rest, terminal);
     case 'cancel':
       return cancelCommand(rest, terminal);
+    case 'sql':
+      return sqlCommand(rest, terminal);
     default:
       if (UNAVAILABLE.includes(command)) {
         throw new UsageError(`weir ${command} is not available in this version; see weir --help`);

@@ -32,6 +32,7 @@ Commands:
   bench file-window [--lines N] [--keys K] [--json]
                                                  parallelism 2 against 1 over one NDJSON file
   bench state-backend [--keys N] [--json]        heap against disk state backend
+  sql [-f file.sql]                              the SQL client: interactive, or run a script
   help                                           show this help
   --version                                      print the version
 
@@ -53,8 +54,6 @@ Arguments after -- are passed to the job (as args, and as process.argv.slice(2))
 list, savepoint, stop and cancel talk to the REST API of a weir run on this machine,
 at http://127.0.0.1:8081 unless --port says otherwise.
 
-Not available in this version: sql.
-
 Exit codes: 0 success, 1 job failed (or the job refused or missed a list, savepoint,
 stop or cancel request), 2 bad usage or bad job file.`;
 
@@ -67,6 +66,16 @@ shares thread i mod slots. Each thread loads the job file again to rebuild the j
 
 /** Help of `weir bench`. */
 export const BENCH_HELP = `Usage: weir bench [window-count|checkpoint] [--events N] [--keys K] [--interval MS] [--json]`;
+
+/** Help of `weir sql`. */
+export const SQL_HELP = `Usage: weir sql [-f file.sql] [--verbose]
+Without -f, an interactive SQL client: statements end with ';' and may span lines, history is
+kept in ~/.weir_sql_history, HELP; lists the client's commands, Ctrl-C cancels a running query
+and QUIT; leaves. Queries over bounded tables print a table; over unbounded ones, each change
+as it arrives (op column +I/-U/+U/-D) until Ctrl-C.
+With -f, runs the script's statements in order (EXECUTE STATEMENT SET BEGIN … END; included),
+waits for each INSERT job, and stops at the first error, printed with its line and column in
+the script. Exit codes: 0 success, 1 a statement failed, 2 bad usage.`;
 
 /** Help of `weir list`. */
 export const LIST_HELP = `Usage: weir list [--port N]

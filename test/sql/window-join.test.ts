@@ -42,7 +42,7 @@ function tumble(input: LogicalNode, timeColumn: string): LogicalWindowTableFunct
   return Object.freeze({
     kind: 'windowTableFunction',
     input,
-    window: { kind: 'TUMBLE', timeColumn, size: 10_000, offset: 0 },
+    window: { kind: 'TUMBLE' as const, timeColumn, size: 10_000, offset: 0 },
     columns,
   });
 }

@@ -1,0 +1,190 @@
+/**
+ * The SQL client's statement runner, shared by `weir sql` interactively and with `-f`. It runs
+ * one statement at a time on a TableEnvironment and prints what it gives:
+ *
+ * - a query over bounded sources runs to its end and prints as a table (the changes applied,
+ *   so an updating query shows its final rows);
+ * - a query over an unbounded source prints each change as it arrives, with an `op` column
+ *   (`+I`, `-U`, `+U`, `-D`, as Flink's tableau mode), until it is cancelled ({@link cancel},
+ *   which Ctrl-C calls) — the client itself goes on;
+ * - INSERT and statement sets start their job; `waitForInserts` makes the runner wait for it
+ *   (scripts do), otherwise it prints the job id and returns;
+ * - HELP, QUIT and EXIT are the client's own; everything else goes to `executeSql`.
+ *
+ * Results are written in lines through `out`; the caller decides where errors go.
+ */
+import type { JobClient } from '../../runtime/job-client.js';
+import type { Transformation } from '../../graph/transformation.js';
+import type { Sink } from '../../types/sink.js';
+import { formatValue } from '../expressions/runtime.js';
+import type { Row } from '../expressions/compiler.js';
+import { parseStatement } from '../parser/parse.js';
+import type { ChangelogRow } from '../planner/changelog.js';
+import type { PlanColumn } from '../planner/logical.js';
+import type { TableEnvironment } from '../table-environment.js';
+import { formatTable } from '../table-result.js';
+
+/** The client's help text, printed by HELP. */
+export const CLIENT_HELP = `Statements end with ';' and may span lines. Besides SQL (CREATE, DROP, SHOW,
+DESCRIBE, EXPLAIN, SELECT, INSERT INTO, EXECUTE STATEMENT SET BEGIN … END) the client knows:
+  SET 'key' = 'value';   set a session option (SET; lists them)
+  RESET ['key'];         reset one option or all
+  HELP;                  show this help
+  QUIT; or EXIT;         leave the client
+A query over unbounded sources prints its changes as they arrive; Ctrl-C cancels it.`;
+
+/** What running a statement asks of the caller. */
+export type StatementOutcome = 'continue' | 'quit';
+
+/** Options of {@link SqlClient}. */
+export interface SqlClientOptions {
+  /** Writes one line of output. */
+  readonly out: (line: string) => void;
+  /** Wait for the jobs of INSERT statements to finish (scripts); otherwise print their id. */
+  readonly waitForInserts: boolean;
+}
+
+/** Runs statements for the SQL client; see the module comment. */
+export class SqlClient {
+  private running: JobClient | undefined;
+  private cancelled = false;
+
+  constructor(
+    private readonly tEnv: TableEnvironment,
+    private readonly options: SqlClientOptions,
+  ) {}
+
+  /** Whether a query or INSERT job is running now. */
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
+  /** Cancels the running query (Ctrl-C); returns false when nothing runs. */
+  cancel(): boolean {
+    if (this.running === undefined) return false;
+    this.cancelled = true;
+    this.running.cancel();
+    return true;
+  }
+
+  /** Runs one statement (without its `;`). Errors are thrown, with their one-line message. */
+  async execute(sql: string): Promise<StatementOutcome> {
+    const word = sql.trim().toUpperCase();
+    if (word === 'QUIT' || word === 'EXIT') return 'quit';
+    if (word === 'HELP') {
+      this.options.out(CLIENT_HELP);
+      return 'continue';
+    }
+    const statement = parseStatement(sql);
+    if (statement.kind === 'queryStatement') {
+      await this.query(sql);
+      return 'continue';
+    }
+    const result = this.tEnv.executeSql(sql);
+    const job = result.getJobClient();
+    if (job === undefined) {
+      this.options.out(await result.toText());
+      return 'continue';
+    }
+    if (!this.options.waitForInserts) {
+      this.options.out(`Job submitted: ${job.jobId}`);
+      return 'continue';
+    }
+    this.running = job;
+    try {
+      await result.await();
+      this.options.out(`Job ${job.jobId} finished.`);
+    } finally {
+      this.running = undefined;
+    }
+    return 'continue';
+  }
+
+  private async query(sql: string): Promise<void> {
+    const table = this.tEnv.sqlQuery(sql);
+    const columns = table.plan.columns;
+    const config = this.tEnv.getConfig();
+    const env = this.tEnv.getExecutionEnvironment();
+    const parallelism = config.get<number>('parallelism.default');
+    if (parallelism !== undefined) env.setParallelism(parallelism);
+    const mode = config.get<'streaming' | 'batch'>('execution.runtime-mode');
+    if (mode !== undefined) env.setRuntimeMode(mode);
+    const stream = this.tEnv.toChangelogStream(table);
+    const bounded = sourcesOf(stream.transformation).every(
+      (t) => t.details.source?.getBoundedness() === 'bounded',
+    );
+    const rows: Row[] = [];
+    let count = 0;
+    const widths = columns.map((c) => Math.max(c.name.length, 12));
+    const line = (op: string, values: readonly string[]) =>
+      `| ${op.padEnd(2)} | ${values.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |`;
+    const rule = `+----+-${widths.map((w) => '-'.repeat(w)).join('-+-')}-+`;
+    const onChange = bounded
+      ? (change: ChangelogRow) => applyChange(rows, change)
+      : (change: ChangelogRow) => {
+          count++;
+          this.options.out(line(change.kind, formatRow(change.row, columns)));
+        };
+    const sink: Sink<ChangelogRow> = {
+      createWriter: () => ({ write: onChange, flush() {}, close() {} }),
+    };
+    stream.sinkTo(sink, 'SqlClientResult').setParallelism(1);
+    if (!bounded) {
+      this.options.out(rule);
+      this.options.out(
+        line(
+          'op',
+          columns.map((c) => c.name),
+        ),
+      );
+      this.options.out(rule);
+    }
+    this.cancelled = false;
+    const job = env.executeAsync(`collect: ${sql.replace(/\s+/g, ' ').slice(0, 60)}`);
+    this.running = job;
+    try {
+      await job.result;
+    } catch (error) {
+      if (!this.cancelled) throw error;
+    } finally {
+      this.running = undefined;
+    }
+    if (bounded && !this.cancelled) {
+      this.options.out(formatTable(columns, rows));
+      return;
+    }
+    if (!bounded) this.options.out(rule);
+    const received = bounded ? rows.length : count;
+    const what = `${received} row${received === 1 ? '' : 's'}`;
+    this.options.out(this.cancelled ? `Query cancelled after ${what}.` : `Received a total of ${what}.`);
+  }
+}
+
+/** The source transformations a stream reads. */
+function sourcesOf(root: Transformation): Transformation[] {
+  const found: Transformation[] = [];
+  const seen = new Set<Transformation>();
+  const visit = (t: Transformation) => {
+    if (seen.has(t)) return;
+    seen.add(t);
+    if (t.kind === 'source') found.push(t);
+    for (const input of t.inputs) visit(input);
+  };
+  visit(root);
+  return found;
+}
+
+function formatRow(row: Row, columns: readonly PlanColumn[]): string[] {
+  return columns.map((c) => formatValue(row[c.name], c.type));
+}
+
+/** Applies one change to the materialized rows: inserts add, retractions remove an equal row. */
+function applyChange(rows: Row[], change: ChangelogRow): void {
+  if (change.kind === '+I' || change.kind === '+U') {
+    rows.push(change.row);
+    return;
+  }
+  const text = JSON.stringify(change.row);
+  const index = rows.findIndex((r) => JSON.stringify(r) === text);
+  if (index >= 0) rows.splice(index, 1);
+}
