@@ -105,18 +105,23 @@ export const RankDropNumberRule: RewriteRule = {
     const withoutNumber = { ...rank, rankColumn: undefined, columns };
     if (withoutNumber.kind === 'windowRank')
       return project(
-        Object.freeze({ ...withoutNumber, deduplicate: isDeduplication(withoutNumber, rank.input) }),
+        Object.freeze({ ...withoutNumber, deduplicate: isDeduplication(withoutNumber, rank.input, true) }),
         node.projections,
       );
     return project(Object.freeze(withoutNumber), node.projections);
   },
 };
 
-/** Whether a rank is Top-1 by ROW_NUMBER ordered by one time attribute, without the number. */
-function isDeduplication(spec: RankSpec, input: LogicalNode): boolean {
+/**
+ * Whether a rank is Top-1 by ROW_NUMBER ordered by one time attribute, without the number. Over
+ * windowed input the row's time column is no time attribute any more (window_time is), so
+ * there any timestamp column counts, as in Flink's window deduplication.
+ */
+function isDeduplication(spec: RankSpec, input: LogicalNode, windowed = false): boolean {
   if (spec.rankType !== 'ROW_NUMBER' || spec.rankStart !== 1 || spec.rankEnd !== 1) return false;
   if (spec.rankColumn !== undefined || spec.orderBy.length !== 1) return false;
   const type = input.columns.find((c) => c.name === spec.orderBy[0]!.column)?.type;
+  if (windowed && (type?.root === 'TIMESTAMP' || type?.root === 'TIMESTAMP_LTZ')) return true;
   return type?.rowtime === true || type?.proctime === true;
 }
 
@@ -177,7 +182,7 @@ export const RankToWindowRankRule: RewriteRule = {
       kind: 'windowRank',
       windowStart: bounds.start,
       windowEnd: bounds.end,
-      deduplicate: isDeduplication(node, node.input),
+      deduplicate: isDeduplication(node, node.input, true),
     });
     return windowRank;
   },
