@@ -1,5 +1,5 @@
 /**
- * IntervalJoinRule: an inner join whose condition bounds one input's rowtime by the other's
+ * IntervalJoinRule: an inner or outer join whose condition bounds one input's rowtime by the other's
  * (`b.ts BETWEEN a.ts - INTERVAL '10' SECOND AND a.ts`, or a pair of `>=`/`>`/`<=`/`<`
  * comparisons, each side a rowtime column plus or minus an interval) becomes an interval join.
  * Only time attributes count: a `window_end` or a plain TIMESTAMP column keeps the join regular.
@@ -100,11 +100,12 @@ export function intervalBounds(
   };
 }
 
-/** Join(inner, time-bounded condition) → IntervalJoin. */
+/** Join(inner or outer, time-bounded condition) → IntervalJoin. */
 export const IntervalJoinRule: RewriteRule = {
   name: 'IntervalJoinRule',
   apply(node) {
-    if (node.kind !== 'join' || node.joinType !== 'inner' || node.temporal !== undefined) return undefined;
+    if (node.kind !== 'join' || node.temporal !== undefined) return undefined;
+    if (node.joinType === 'semi' || node.joinType === 'anti') return undefined;
     const bounds = intervalBounds(node.condition, node.left.columns, node.right.columns);
     if (bounds === undefined || bounds.lower > bounds.upper) return undefined;
     const rewritten: LogicalIntervalJoin = {
