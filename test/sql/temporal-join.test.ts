@@ -6,7 +6,7 @@
  * Plans are built as logical nodes, as the builder makes them for FOR SYSTEM_TIME AS OF.
  */
 import { describe, expect, test } from 'vitest';
-import { StreamExecutionEnvironment, TableEnvironment } from '../../src/index.js';
+import { StreamExecutionEnvironment, Table, TableEnvironment } from '../../src/index.js';
 import type { CatalogTable } from '../../src/sql/catalog/catalog.js';
 import { tableFromDdl } from '../../src/sql/catalog/ddl.js';
 import { Types } from '../../src/sql/catalog/types.js';
@@ -210,5 +210,44 @@ describe('EventTimeTemporalJoin driven by hand', () => {
     // Everything before the watermark is gone: the left buffer is empty and the delete was the
     // last version, so no state is left for the key.
     expect(h.numKeyedStateEntries()).toBe(0);
+  });
+});
+
+describe('temporal join from SQL', () => {
+  function sqlSetup() {
+    const env = StreamExecutionEnvironment.createLocalEnvironment(1);
+    const tEnv = TableEnvironment.create(env);
+    tEnv.createTemporaryView('orders', new Table(tEnv, tablePlan(table(env, ORDERS, ORDER_ROWS))));
+    tEnv.createTemporaryView('rates', new Table(tEnv, tablePlan(table(env, RATES, RATE_ROWS))));
+    return tEnv;
+  }
+
+  test('JOIN … FOR SYSTEM_TIME AS OF gives the hand-computed rows', async () => {
+    const tEnv = sqlSetup();
+    const rows = await tEnv
+      .executeSql(
+        'SELECT o_id, cur, o_ts, rate FROM orders AS o LEFT JOIN rates FOR SYSTEM_TIME AS OF o.o_ts AS r ON o.cur = r.r_cur',
+      )
+      .collect();
+    expect(summary(rows)).toEqual(
+      [
+        '1:EUR@2000->114',
+        '2:EUR@4000->119',
+        '3:USD@1500->null',
+        '4:EUR@6000->116',
+        '5:USD@9000->102',
+        '6:EUR@500->null',
+        '7:USD@2000->100',
+      ].sort(),
+    );
+  });
+
+  test('a condition without the key is refused at its position', () => {
+    const tEnv = sqlSetup();
+    expect(() =>
+      tEnv.explainSql(
+        'SELECT * FROM orders AS o JOIN rates FOR SYSTEM_TIME AS OF o.o_ts AS r ON o.amount = r.rate',
+      ),
+    ).toThrow(/must equate the primary key of 'rates' \(r_cur\)/);
   });
 });

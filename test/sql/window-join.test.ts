@@ -6,7 +6,7 @@
  * the bounds stay regular joins. Plans are built as logical nodes, as the builder makes them.
  */
 import { describe, expect, test } from 'vitest';
-import { StreamExecutionEnvironment, TableEnvironment } from '../../src/index.js';
+import { StreamExecutionEnvironment, Table, TableEnvironment } from '../../src/index.js';
 import type { CatalogTable } from '../../src/sql/catalog/catalog.js';
 import { tableFromDdl } from '../../src/sql/catalog/ddl.js';
 import { Types } from '../../src/sql/catalog/types.js';
@@ -193,5 +193,49 @@ describe('WindowJoinFunction driven by hand', () => {
     h.processWatermark1(10);
     h.processWatermark2(10);
     expect(h.extractOutputValues().map((x) => `${x.v}/${x.v2}`)).toEqual(['1/null', 'null/2']);
+  });
+});
+
+describe('window join from SQL', () => {
+  function sqlSetup() {
+    const env = StreamExecutionEnvironment.createLocalEnvironment(1);
+    const tEnv = TableEnvironment.create(env);
+    tEnv.createTemporaryView('l', new Table(tEnv, tablePlan(table(env, LEFT, LEFT_ROWS))));
+    tEnv.createTemporaryView('r', new Table(tEnv, tablePlan(table(env, RIGHT, RIGHT_ROWS))));
+    return tEnv;
+  }
+  const windowed = (t: string, ts: string) =>
+    `(SELECT * FROM TABLE(TUMBLE(TABLE ${t}, DESCRIPTOR(${ts}), INTERVAL '10' SECOND)))`;
+
+  test('a FULL JOIN on the window bounds is a window join with the hand-computed rows', async () => {
+    const tEnv = sqlSetup();
+    const sql = `SELECT L.lv, R.rv, COALESCE(L.window_start, R.window_start) AS window_start
+      FROM ${windowed('l', 'lts')} L FULL JOIN ${windowed('r', 'rts')} R
+      ON L.lk = R.rk AND L.window_start = R.window_start AND L.window_end = R.window_end`;
+    expect(tEnv.explainSql(sql)).toContain('WindowJoin(joinType=[full]');
+    const rows = await tEnv.executeSql(sql).collect();
+    expect(pairs(rows)).toEqual(
+      [
+        '0:1/10',
+        '0:1/11',
+        '0:3/10',
+        '0:3/11',
+        '10000:2/12',
+        '10000:4/-',
+        '10000:5/-',
+        '10000:-/13',
+        '20000:-/14',
+      ].sort(),
+    );
+  });
+
+  test('EXISTS and NOT EXISTS on the window bounds are semi and anti window joins', async () => {
+    const tEnv = sqlSetup();
+    const sql = (not: string) => `SELECT lv, window_start FROM ${windowed('l', 'lts')} L
+      WHERE ${not} EXISTS (SELECT * FROM ${windowed('r', 'rts')} R
+        WHERE L.lk = R.rk AND L.window_start = R.window_start AND L.window_end = R.window_end)`;
+    expect(tEnv.explainSql(sql(''))).toContain('WindowJoin(joinType=[semi]');
+    expect(pairs(await tEnv.executeSql(sql('')).collect())).toEqual(['0:1/-', '0:3/-', '10000:2/-']);
+    expect(pairs(await tEnv.executeSql(sql('NOT')).collect())).toEqual(['10000:4/-', '10000:5/-']);
   });
 });
