@@ -17,7 +17,9 @@ import {
 } from '../../src/index.js';
 import type { BoundAggregateCall } from '../../src/sql/aggregates/aggregate-function.js';
 import { BUILTIN_AGGREGATES } from '../../src/sql/aggregates/builtins.js';
+import { field } from '../../src/sql/expressions/rex.js';
 import { aggregate } from '../../src/sql/planner/aggregate/aggregate-nodes.js';
+import { project } from '../../src/sql/planner/logical.js';
 import { Table } from '../../src/sql/table.js';
 
 const DATA = new Map<string, readonly Row[]>();
@@ -140,6 +142,58 @@ describe('window aggregation over windowing table functions', () => {
       expect(inOrder).toEqual(await duckdb(rows, DUCKDB[kind]));
     }, 30_000);
   }
+
+  for (const kind of ['HOP', 'SESSION'] as const) {
+    test(`${kind}: a second GROUP BY on the window bounds is a window aggregate over windowed rows, as DuckDB computes it`, async () => {
+      const run = async (data: readonly Row[], parallelism: number) => {
+        const tEnv = environment(data, parallelism);
+        const inner = windowAggregateTable(tEnv, TVFS[kind]).plan;
+        const counts = project(
+          inner,
+          ['ws', 'we', 'c'].map((name) => ({
+            name,
+            rex: field(name, inner.columns.find((c) => c.name === name)!.type),
+          })),
+        );
+        const outer = new Table(
+          tEnv as never,
+          aggregate(
+            counts,
+            ['ws', 'we'],
+            [{ ...call('MAX', ['c'], 'm'), argTypes: [counts.columns[2]!.type] }],
+          ),
+        );
+        expect(outer.explain().split('== Physical Plan ==')[1]).toMatch(
+          /WindowAggregate\(window=\[\w+\(win_start=\[ws\], win_end=\[we\], .*select=\[MAX\(c\) AS m, start\('w\$\) AS ws, end\('w\$\) AS we\], changelogMode=\[I\]\)/,
+        );
+        return format(await outer.execute().collect(), ['ws', 'we', 'm']);
+      };
+      const inOrder = await run(sorted(rows), 1);
+      expect(inOrder.length).toBeGreaterThan(5);
+      expect(await run(rows, 2)).toEqual(inOrder);
+      const instance = await DuckDBInstance.create(':memory:');
+      const connection = await instance.connect();
+      await connection.run('CREATE TABLE t (k INTEGER, v INTEGER, ts BIGINT)');
+      await connection.run(`INSERT INTO t VALUES ${rows.map((r) => `(${r.k}, ${r.v}, ${r.ts})`).join(', ')}`);
+      const result = await connection.runAndReadAll(
+        `SELECT ws, we, MAX(c) AS m FROM (${DUCKDB[kind]}) GROUP BY ws, we`,
+      );
+      const expected = result
+        .getRowObjectsJS()
+        .map((r) => ['ws', 'we', 'm'].map((c) => String(Number(r[c]))).join('|'));
+      connection.closeSync();
+      expect(inOrder).toEqual(expected.sort());
+    }, 30_000);
+  }
+
+  test('SESSION windows with PARTITION BY must be grouped by the partition key', () => {
+    const tEnv = environment([]);
+    const input = tEnv.sqlQuery(`SELECT v, window_start, window_end FROM TABLE(${TVFS.SESSION})`).plan;
+    const plan = aggregate(input, ['window_start', 'window_end'], [call('COUNT', [], 'c')]);
+    expect(() => new Table(tEnv as never, plan).explain()).toThrow(
+      "a SESSION window aggregate must group by the window's PARTITION BY column k; add it to GROUP BY",
+    );
+  });
 
   test('the rule turns the aggregate into a WindowAggregate, printed as Flink prints it', () => {
     const tEnv = environment([]);

@@ -79,8 +79,20 @@ export interface LogicalWindowAggregate {
   readonly groupKeys: readonly string[];
   readonly calls: readonly BoundAggregateCall[];
   readonly windowColumns: WindowColumns;
+  /**
+   * Set when the input is windowed already (a window aggregate's rows, grouped again by their
+   * window): each row belongs to the one window its bound columns name, instead of the windows
+   * of its time. `window` is then the input's window, for EXPLAIN.
+   */
+  readonly inputWindow?: InputWindow;
   /** Group keys, then aggregate results, then the window columns the query selects. */
   readonly columns: readonly PlanColumn[];
+}
+
+/** The input columns holding each row's window bounds, for a window aggregate over windowed rows. */
+export interface InputWindow {
+  readonly start: string;
+  readonly end: string;
 }
 
 /** Logical nodes of this feature. */
@@ -101,6 +113,7 @@ export interface PhysicalWindowAggregate extends PhysicalBase {
   readonly groupKeys: readonly string[];
   readonly calls: readonly BoundAggregateCall[];
   readonly windowColumns: WindowColumns;
+  readonly inputWindow?: InputWindow;
 }
 
 /** Physical nodes of this feature. */
@@ -135,9 +148,15 @@ export function formatDuration(ms: number): string {
   return `${ms} ms`;
 }
 
-/** `HOP(time_col=[ts], size=[10 s], slide=[2 s])`: a window as EXPLAIN prints it. */
-export function formatWindow(window: WindowSpec): string {
-  const parts = [`time_col=[${window.timeColumn}]`];
+/**
+ * `HOP(time_col=[ts], size=[10 s], slide=[2 s])`: a window as EXPLAIN prints it; over windowed
+ * input, `HOP(win_start=[ws], win_end=[we], …)` names the columns that carry the windows.
+ */
+export function formatWindow(window: WindowSpec, inputWindow?: InputWindow): string {
+  const parts =
+    inputWindow === undefined
+      ? [`time_col=[${window.timeColumn}]`]
+      : [`win_start=[${inputWindow.start}]`, `win_end=[${inputWindow.end}]`];
   switch (window.kind) {
     case 'TUMBLE':
       parts.push(`size=[${formatDuration(window.size)}]`);

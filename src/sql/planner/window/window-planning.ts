@@ -16,6 +16,7 @@ import type { PhysicalNode, PhysicalPlanner } from '../physical.js';
 import type { QueryTranslator, TranslateContext } from '../translate.js';
 import {
   formatWindow,
+  type InputWindow,
   type PhysicalWindowAggregate,
   type WindowLogicalNode,
   type WindowPhysicalNode,
@@ -56,6 +57,7 @@ export function toPhysicalWindow(node: WindowLogicalNode, recurse: PhysicalPlann
     groupKeys: node.groupKeys,
     calls: node.calls,
     windowColumns: node.windowColumns,
+    ...(node.inputWindow === undefined ? {} : { inputWindow: node.inputWindow }),
     columns: node.columns,
     changelogMode: 'insert-only',
   });
@@ -83,11 +85,11 @@ export function translateWindow(
 }
 
 function translateWindowAggregate(node: PhysicalWindowAggregate, input: DataStream<Row>): DataStream<Row> {
-  const { window, groupKeys, calls, windowColumns } = node;
+  const { window, groupKeys, calls, windowColumns, inputWindow } = node;
   return input
     .keyBy(rowKeySelector(groupKeys))
-    .transform<Row>(`WindowAggregate(${formatWindow(window)})`, () =>
-      createWindowAggregateOperator(window, calls, { groupKeys, windowColumns }),
+    .transform<Row>(`WindowAggregate(${formatWindow(window, inputWindow)})`, () =>
+      createWindowAggregateOperator(window, calls, { groupKeys, windowColumns }, inputWindow),
     );
 }
 
@@ -109,12 +111,13 @@ function selectList(node: {
 
 function windowAggregateFields(node: {
   window: WindowSpec;
+  inputWindow?: InputWindow;
   groupKeys: readonly string[];
   calls: readonly Parameters<typeof formatAggregateCall>[0][];
   windowColumns: { start?: string; end?: string; time?: string };
 }): string {
   const groupBy = node.groupKeys.length === 0 ? '' : `groupBy=[${node.groupKeys.join(', ')}], `;
-  return `${groupBy}window=[${formatWindow(node.window)}], select=[${selectList(node)}]`;
+  return `${groupBy}window=[${formatWindow(node.window, node.inputWindow)}], select=[${selectList(node)}]`;
 }
 
 /** The node's line in EXPLAIN's logical plans. */

@@ -20,8 +20,9 @@ import type { TimeWindow } from '../../../windowing/windows.js';
 import type { BoundAggregateCall } from '../../aggregates/aggregate-function.js';
 import { type AccumulatorList, RowAggregates } from '../../aggregates/row-aggregates.js';
 import type { Row } from '../../expressions/compiler.js';
-import type { WindowColumns, WindowSpec } from '../../planner/window/window-nodes.js';
+import type { InputWindow, WindowColumns, WindowSpec } from '../../planner/window/window-nodes.js';
 import { CumulativeEventTimeWindows } from './cumulative-windows.js';
+import { RowWindows } from './row-windows.js';
 
 /** The event-time window assigner of a windowing table function. */
 export function windowAssigner(window: WindowSpec): WindowAssigner<unknown, TimeWindow> {
@@ -128,17 +129,19 @@ export function windowResultFunction(
 /**
  * The keyed operator of a window aggregate, for one subtask: the DataStream window operator for
  * the window's assigner (slice-sharing for HOP when the calls can merge) with the SQL calls as
- * its aggregate function. Its input must be keyed by {@link rowKeySelector} of the group keys.
+ * its aggregate function; with `inputWindow`, each row's window is read from its bound columns.
+ * Its input must be keyed by {@link rowKeySelector} of the group keys.
  */
 export function createWindowAggregateOperator(
   window: WindowSpec,
   calls: readonly BoundAggregateCall[],
   layout: WindowResultLayout,
+  inputWindow?: InputWindow,
 ): OneInputStreamOperator<Row, Row> {
   const fn = new SqlWindowAggregateFunction(calls);
-  return createAggregateWindowOperator(
-    { assigner: windowAssigner(window) as WindowAssigner<Row, TimeWindow> },
-    fn,
-    windowResultFunction(fn.aggregates, layout),
-  );
+  const assigner =
+    inputWindow === undefined
+      ? (windowAssigner(window) as WindowAssigner<Row, TimeWindow>)
+      : new RowWindows(inputWindow.start, inputWindow.end);
+  return createAggregateWindowOperator({ assigner }, fn, windowResultFunction(fn.aggregates, layout));
 }
