@@ -57,9 +57,16 @@ export class Transformation {
     );
   }
 
-  /** The physical transformation whose parallelism a stream has (through virtual nodes). */
+  /**
+   * The physical transformation whose parallelism a stream has (through virtual nodes); a
+   * source without its own is capped by its source's maximum, as the job graph caps it.
+   */
   effectiveParallelism(defaultParallelism: number): number {
-    if (this.physical) return this.parallelism ?? defaultParallelism;
+    if (this.physical) {
+      if (this.parallelism !== undefined) return this.parallelism;
+      const sourceMax = this.kind === 'source' ? this.details.source?.maxParallelism : undefined;
+      return sourceMax === undefined ? defaultParallelism : Math.min(sourceMax, defaultParallelism);
+    }
     return this.inputs[0]!.effectiveParallelism(defaultParallelism);
   }
 }

@@ -167,7 +167,12 @@ function changelogCalc(
       if (row !== undefined) out.collect({ kind: change.kind, row });
     },
   };
-  return input.flatMap(calcFunction).name('Calc') as unknown as DataStream<Row>;
+  // At its input's parallelism, so the edge is forward: a rebalance would let a row's -D
+  // overtake its +I on another channel.
+  return input
+    .flatMap(calcFunction)
+    .name('Calc')
+    .setParallelism(input.getParallelism()) as unknown as DataStream<Row>;
 }
 
 /** Adds a sink plan's job to the environment. */
