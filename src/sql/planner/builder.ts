@@ -26,6 +26,7 @@ import { ColumnScope, type ScopeColumn, scopeOf } from './scope.js';
 import { buildAggregateSelect } from './aggregate/build-aggregate.js';
 import { buildJoin } from './join/build-join.js';
 import { buildSubqueryFilter } from './join/build-subquery.js';
+import { buildOrderByLimit } from './over/build-order-limit.js';
 import { buildOverSelect } from './over/build-over.js';
 import { containsAggregate, containsOver, containsSubquery } from './syntax-search.js';
 import { buildWindowTvf } from './window/build-window-tvf.js';
@@ -58,10 +59,7 @@ export class PlanBuilder {
       }
       builder = new PlanBuilder(this.catalog, ctes);
     }
-    if (q.orderBy.length > 0) throw unsupported(q.orderBy[0]!.pos, 'ORDER BY', LATER);
-    if (q.limit !== undefined || q.offset !== undefined)
-      throw unsupported((q.limit ?? q.offset)!.pos, 'LIMIT and OFFSET', LATER);
-    return builder.body(q.body);
+    return buildOrderByLimit(q, builder.body(q.body));
   }
 
   private body(body: QueryBody): LogicalNode {

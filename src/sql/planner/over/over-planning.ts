@@ -65,7 +65,16 @@ export function toPhysicalOver(node: OverLogicalNode, recurse: PhysicalPlanner):
           'feed it a retract or insert-only table',
         );
       const { kind: _k, input: _i, columns, ...spec } = node;
-      const plan: PhysicalRank = { ...spec, kind: 'rank', input, columns, changelogMode: 'retract' };
+      // Without an order (LIMIT n alone) the first rows to arrive stay: nothing is ever retracted.
+      const appendOnly =
+        node.orderBy.length === 0 && node.rankColumn === undefined && input.changelogMode === 'insert-only';
+      const plan: PhysicalRank = {
+        ...spec,
+        kind: 'rank',
+        input,
+        columns,
+        changelogMode: appendOnly ? 'insert-only' : 'retract',
+      };
       return Object.freeze(plan);
     }
     case 'deduplicate': {
@@ -146,7 +155,7 @@ export function translateOver(
       const keyed = changelogInput
         ? input.keyBy((element: Row) => key((element as unknown as ChangelogRow).row))
         : input.keyBy(key);
-      return keyed
+      const changes = keyed
         .process(
           new TopNFunction({
             rankType: node.rankType,
@@ -158,7 +167,9 @@ export function translateOver(
             inputColumns: node.input.columns.map((c) => c.name),
           }),
         )
-        .name('Rank') as unknown as DataStream<Row>;
+        .name('Rank');
+      if (node.changelogMode === 'insert-only') return changes.map((c: ChangelogRow) => c.row).name('Rows');
+      return changes as unknown as DataStream<Row>;
     }
     case 'deduplicate': {
       const keyed = input.keyBy(keySelector(node.keys));

@@ -1,0 +1,78 @@
+/**
+ * `ORDER BY … LIMIT n [OFFSET m]` on a streaming query: a global Top-N, planned as a
+ * {@link LogicalRank} without partition keys and without the rank column, so its result updates
+ * as rows enter and leave the first n (a retract changelog). `LIMIT n` alone keeps the first n
+ * rows to arrive. ORDER BY without LIMIT would have to re-sort an unbounded result and is
+ * refused, as Flink refuses it on non-time columns.
+ */
+import type { Expr, Query } from '../../parser/ast.js';
+import { isInteger } from '../../catalog/types.js';
+import { unsupported, validationError } from '../../errors.js';
+import { field, type Rex } from '../../expressions/rex.js';
+import { typeExpression } from '../../expressions/typer.js';
+import { type LogicalNode, project } from '../logical.js';
+import { ColumnScope, scopeOf } from '../scope.js';
+import type { LogicalRank, SortKey } from './over-nodes.js';
+
+/** The plan of a query's ORDER BY, LIMIT and OFFSET over its body's plan `body`. */
+export function buildOrderByLimit(q: Query, body: LogicalNode): LogicalNode {
+  if (q.orderBy.length === 0 && q.limit === undefined && q.offset === undefined) return body;
+  if (q.limit === undefined)
+    throw unsupported(
+      q.orderBy[0]?.pos ?? q.offset!.pos,
+      q.orderBy.length > 0 ? 'ORDER BY without LIMIT on a streaming query' : 'OFFSET without LIMIT',
+      'add LIMIT n to keep the first n rows in that order',
+    );
+  const limit = constant(q.limit, 'LIMIT');
+  const offset = q.offset === undefined ? 0 : constant(q.offset, 'OFFSET');
+  // Order keys that are expressions are computed into columns first, and dropped again after:
+  // over the result's columns, or over the select's input for columns it does not select.
+  const outer = new ColumnScope(scopeOf(body.columns));
+  const inner = body.kind === 'project' ? new ColumnScope(scopeOf(body.input.columns)) : undefined;
+  const above: { name: string; rex: Rex }[] = [];
+  const below: { name: string; rex: Rex }[] = [];
+  const orderBy: SortKey[] = q.orderBy.map((item, i) => {
+    const name = `$order${i}`;
+    let column = name;
+    try {
+      const rex = typeExpression(item.expr, outer);
+      if (rex.kind === 'field') column = rex.name;
+      else above.push({ name, rex });
+    } catch (error) {
+      if (inner === undefined) throw error;
+      below.push({ name, rex: typeExpression(item.expr, inner) });
+    }
+    return { column, descending: item.descending, nullsFirst: item.nullsFirst ?? !item.descending };
+  });
+  let input = body;
+  if (below.length > 0 && body.kind === 'project')
+    input = project(body.input, [...body.projections, ...below]);
+  if (above.length > 0)
+    input = project(input, [
+      ...input.columns.map((c) => ({ name: c.name, rex: field(c.name, c.type) })),
+      ...above,
+    ]);
+  const rank: LogicalRank = Object.freeze({
+    kind: 'rank',
+    input,
+    partitionKeys: [],
+    orderBy,
+    rankType: 'ROW_NUMBER',
+    rankStart: offset + 1,
+    rankEnd: offset + limit,
+    columns: input.columns,
+  });
+  if (input === body) return rank;
+  return project(
+    rank,
+    body.columns.map((c) => ({ name: c.name, rex: field(c.name, c.type) })),
+  );
+}
+
+/** The value of a LIMIT or OFFSET: a non-negative integer literal. */
+function constant(expr: Expr, clause: string): number {
+  const rex = typeExpression(expr, new ColumnScope([]));
+  if (rex.kind !== 'literal' || !isInteger(rex.type) || typeof rex.value !== 'number' || rex.value < 0)
+    throw validationError(expr.pos, `${clause} needs a non-negative integer literal`);
+  return rex.value;
+}
