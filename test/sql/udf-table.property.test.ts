@@ -51,8 +51,13 @@ test('LATERAL TABLE joins equal a loop over the rows', async () => {
           ? 'LEFT JOIN LATERAL TABLE(expand(n)) AS e ON TRUE'
           : ', LATERAL TABLE(expand(n)) AS e';
         const actual =
-          rows.length === 0 ? [] : await tEnv.executeSql(`SELECT id, tag, v FROM t ${join}`).collect();
-        const expected = rows.flatMap(({ id, n }) => {
+          rows.length === 0
+            ? []
+            : ((await tEnv.executeSql(`SELECT id, tag, v FROM t ${join}`).collect()) as Record<
+                string,
+                unknown
+              >[]);
+        const expected = rows.flatMap(({ id, n }): Record<string, unknown>[] => {
           const out = outputs(n).map(([tag, v]) => ({ id, tag, v }));
           return out.length === 0 && left ? [{ id, tag: null, v: null }] : out;
         });

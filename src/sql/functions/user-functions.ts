@@ -72,15 +72,15 @@ export interface ScalarFunctionSpec extends UserFunctionLifecycle {
   readonly deterministic?: boolean;
 }
 
-/** Base class for scalar functions, as Flink's `ScalarFunction`: subclasses define `eval` and `resultType`. */
+/**
+ * Base class for scalar functions, as Flink's `ScalarFunction`: subclasses define `eval` and
+ * `resultType`, and may add any member of {@link ScalarFunctionSpec} (`argumentTypes`,
+ * `deterministic`, `open`, `close`).
+ */
 export abstract class ScalarFunction implements ScalarFunctionSpec {
   readonly kind = 'scalar' as const;
   abstract eval(...args: never[]): unknown;
   abstract readonly resultType: string;
-  readonly argumentTypes?: readonly string[];
-  readonly deterministic?: boolean;
-  open?(context: FunctionContext): void;
-  close?(): void;
 }
 
 /**
@@ -107,10 +107,6 @@ export abstract class TableFunction implements TableFunctionSpec {
   readonly kind = 'table' as const;
   abstract eval(...args: never[]): Iterable<unknown> | undefined | void;
   abstract readonly resultType: string;
-  readonly argumentTypes?: readonly string[];
-  readonly deterministic?: boolean;
-  open?(context: FunctionContext): void;
-  close?(): void;
   private collector: ((row: unknown) => void) | undefined;
 
   /** Emits one output row of the current `eval` call. */

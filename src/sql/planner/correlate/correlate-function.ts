@@ -65,7 +65,7 @@ export class CorrelateFunction implements FlatMapFunction<Row, Row> {
     // One collector per instance, reading the call under way from fields: no closure per row.
     const collect = (value: unknown) => this.emit(value);
     if (tableFn instanceof TableFunction) tableFn.setCollector(collect);
-    this.instances = [...instances, tableFn];
+    this.instances = [...instances, tableFn as UserFunctionLifecycle];
     const context = functionContext(ctx);
     for (const instance of this.instances) instance.open?.(context);
   }
