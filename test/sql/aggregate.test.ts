@@ -246,6 +246,15 @@ describe('GROUP BY result types and refused inputs', () => {
     ]);
   });
 
+  test('a grouped or aggregated rowtime loses its time attribute', () => {
+    const tEnv = tableEnv(1);
+    tEnv.executeSql(
+      "CREATE TABLE ev (id INT, ts AS TO_TIMESTAMP_LTZ(id, 3), WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', 'number-of-rows' = '3')",
+    );
+    const schema = tEnv.executeSql('SELECT ts, MAX(ts) AS latest FROM ev GROUP BY ts').getResolvedSchema();
+    expect(schema.map((c) => c.type)).toEqual(['TIMESTAMP_LTZ(3)', 'TIMESTAMP_LTZ(3)']);
+  });
+
   const input = values([[1]], [{ name: 'a', type: Types.INT }]);
   const physicalInput = (changelogMode: PhysicalNode['changelogMode']): PhysicalNode =>
     Object.freeze({ kind: 'values', rows: [[1]], columns: input.columns, changelogMode });

@@ -21,6 +21,7 @@ import {
   type SqlType,
   Types,
   withNullability,
+  withoutTimeAttribute,
 } from '../catalog/types.js';
 import type { FunctionCatalog } from '../catalog/function-catalog.js';
 import type {
@@ -261,7 +262,7 @@ function extremeDefinition(name: 'MIN' | 'MAX'): AggregateFunctionDefinition {
       expectArgs(name, argTypes, 1, 1, pos);
       if (!comparable(argTypes[0]!))
         throw validationError(pos, `${name} cannot order values of type ${formatType(argTypes[0]!)}`);
-      return withNullability(argTypes[0]!, true);
+      return withNullability(withoutTimeAttribute(argTypes[0]!), true);
     },
     (_argTypes, retraction) => extremeFunction(name, retraction),
   );
@@ -319,7 +320,7 @@ function endValueDefinition(name: 'FIRST_VALUE' | 'LAST_VALUE'): AggregateFuncti
     name,
     (argTypes, pos) => {
       expectArgs(name, argTypes, 1, 1, pos);
-      return withNullability(argTypes[0]!, true);
+      return withNullability(withoutTimeAttribute(argTypes[0]!), true);
     },
     (_argTypes, retraction) => endValueFunction(name, retraction),
   );

@@ -4,6 +4,7 @@
  * changelog, because a group's result changes as rows arrive (and leave, on retract input).
  */
 import type { BoundAggregateCall } from '../../aggregates/aggregate-function.js';
+import { withoutTimeAttribute } from '../../catalog/types.js';
 import type { LogicalNode, PlanColumn } from '../logical.js';
 import type { PhysicalBase, PhysicalNode } from '../physical.js';
 
@@ -23,7 +24,11 @@ export function aggregate(
   groupKeys: readonly string[],
   calls: readonly BoundAggregateCall[],
 ): LogicalAggregate {
-  const keyColumns = groupKeys.map((k) => input.columns.find((c) => c.name === k)!);
+  // A grouped rowtime is a plain TIMESTAMP: the aggregate's rows are not in event-time order.
+  const keyColumns = groupKeys.map((k) => {
+    const column = input.columns.find((c) => c.name === k)!;
+    return { name: column.name, type: withoutTimeAttribute(column.type) };
+  });
   return Object.freeze({
     kind: 'aggregate',
     input,

@@ -15,6 +15,7 @@ import type { Call, Expr, Select, SelectItem, SourcePos } from '../../parser/ast
 import { unsupported, validationError } from '../../errors.js';
 import type { BoundAggregateCall } from '../../aggregates/aggregate-function.js';
 import { lookupAggregate } from '../../aggregates/builtins.js';
+import { withoutTimeAttribute } from '../../catalog/types.js';
 import { field, type Rex } from '../../expressions/rex.js';
 import { AGGREGATES, type Scope, typeCondition, typeExpression } from '../../expressions/typer.js';
 import type { PlanBuilder, Relation } from '../builder.js';
@@ -134,7 +135,7 @@ class AggregateBuilder {
     if (this.keys.some((k) => k.key === key)) return;
     const name = this.column(rex, '$f');
     this.keys.push({ name, key });
-    this.after.push({ name, internal: name, type: rex.type });
+    this.after.push({ name, internal: name, type: withoutTimeAttribute(rex.type) });
   }
 
   /**
