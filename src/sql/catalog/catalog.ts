@@ -38,6 +38,8 @@ export interface CatalogTable {
   readonly columns: readonly CatalogColumn[];
   readonly watermark?: WatermarkSpec;
   readonly primaryKey?: { readonly name: string; readonly columns: readonly string[] };
+  /** Columns of `PARTITIONED BY (…)`, for connectors that write partitions (filesystem). */
+  readonly partitionKeys?: readonly string[];
   /** Connector options from `WITH (…)`. */
   readonly options: Readonly<Record<string, string>>;
   readonly comment?: string;

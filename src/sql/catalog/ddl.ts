@@ -17,7 +17,6 @@ import { formatType, isTimestamp, resolveType, withNullability } from './types.j
 /** The catalog table a CREATE TABLE statement defines; throws on the first problem. */
 export function tableFromDdl(ddl: CreateTable, registry: ConnectorRegistry): CatalogTable {
   const name = Catalog.objectName(ddl.name, ddl.pos);
-  if (ddl.partitionedBy.length > 0) throw unsupported(ddl.pos, 'PARTITIONED BY');
   const seen = new Set<string>();
   for (const c of ddl.columns) {
     if (seen.has(c.name))
@@ -97,9 +96,41 @@ export function tableFromDdl(ddl: CreateTable, registry: ConnectorRegistry): Cat
         : { name: key.name ?? `PK_${key.columns.join('_')}`, columns: key.columns },
     options: Object.freeze(options),
     comment: ddl.comment,
+    partitionKeys: ddl.partitionedBy.length > 0 ? Object.freeze([...ddl.partitionedBy]) : undefined,
   });
+  if (ddl.partitionedBy.length > 0) checkPartitionKeys(ddl, table, physical, registry);
   registry.validate(table, physical, (k) => positions.get(k), ddl.pos);
   return table;
+}
+
+/** PARTITIONED BY names distinct physical columns, not all of them, of a connector that writes partitions. */
+function checkPartitionKeys(
+  ddl: CreateTable,
+  table: CatalogTable,
+  physical: readonly CatalogColumn[],
+  registry: ConnectorRegistry,
+): void {
+  const factory = registry.factoryFor(table, ddl.pos);
+  if (factory.supportsPartitioning !== true)
+    throw unsupported(
+      ddl.pos,
+      `PARTITIONED BY with connector '${factory.identifier}'`,
+      "use 'connector' = 'filesystem'",
+    );
+  const keys = ddl.partitionedBy;
+  for (const [i, key] of keys.entries()) {
+    if (!physical.some((c) => c.name === key))
+      throw validationError(
+        ddl.pos,
+        `PARTITIONED BY names '${key}', which is not a physical column of '${table.name}'`,
+      );
+    if (keys.indexOf(key) !== i) throw validationError(ddl.pos, `PARTITIONED BY names '${key}' twice`);
+  }
+  if (keys.length === physical.length)
+    throw validationError(
+      ddl.pos,
+      `PARTITIONED BY cannot take every column of '${table.name}'; leave at least one for the files`,
+    );
 }
 
 /** The catalog view a CREATE VIEW statement defines, with its columns typed now. */

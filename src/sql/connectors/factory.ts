@@ -51,6 +51,8 @@ export interface DynamicTableFactory {
   createSource?(context: SourceContext): DataStream<Row>;
   /** Writes a stream of rows; rows of changelog streams arrive as {@link ChangelogRow}s. */
   createSink?(context: SinkContext): (stream: DataStream<unknown>) => DataStreamSink<unknown>;
+  /** Whether tables of this connector may be `PARTITIONED BY` columns; others refuse it. */
+  readonly supportsPartitioning?: boolean;
   /** The changes the sink can take: insert-only sinks reject updating queries at planning time. */
   readonly sinkChangelogMode?: ChangelogMode;
 }

@@ -9,6 +9,7 @@ import { validationError } from '../errors.js';
 import type { CatalogColumn, CatalogTable } from '../catalog/catalog.js';
 import { formatType } from '../catalog/types.js';
 import { parseDuration } from '../config.js';
+import { DEFAULT_PARTITION_NAME } from './filesystem-partitions.js';
 import { type ConnectorOption, isBoolean, isOneOf, isPositiveInteger } from './factory.js';
 import { type CsvRowOptions, csvSupports } from './formats/csv-row-format.js';
 import { type JsonRowOptions, jsonSupports } from './formats/json-row-format.js';
@@ -57,6 +58,10 @@ export const FILESYSTEM_OPTIONS: readonly ConnectorOption[] = [
   { key: 'sink.rolling-policy.rollover-interval', check: isDuration },
   { key: 'sink.rolling-policy.check-interval', check: isDuration },
   { key: 'sink.parallelism', check: isPositiveInteger },
+  {
+    key: 'partition.default-name',
+    check: (v) => (v === '' || v.includes('/') ? 'a non-empty name without /' : undefined),
+  },
   { key: 'json.ignore-parse-errors', check: isBoolean },
   { key: 'json.fail-on-missing-field', check: isBoolean },
   { key: 'json.timestamp-format.standard', check: isOneOf('SQL', 'ISO-8601') },
@@ -77,6 +82,7 @@ export interface FilesystemOptions {
   readonly fileSize: number;
   readonly rolloverIntervalMs: number;
   readonly sinkParallelism: number | undefined;
+  readonly defaultPartitionName: string;
   readonly json: JsonRowOptions;
   readonly csv: CsvRowOptions;
 }
@@ -88,13 +94,15 @@ export function readFilesystemOptions(options: Readonly<Record<string, string>>)
   const fileSize = options['sink.rolling-policy.file-size'];
   const quote = options['csv.quote-character'];
   return {
-    path: options.path!,
+    // Flink's paths are URIs; local ones may be written file:///dir.
+    path: options.path!.startsWith('file://') ? options.path!.slice('file://'.length) : options.path!,
     format: options.format as 'json' | 'csv',
     monitorIntervalMs: monitor === undefined ? undefined : parseDuration(monitor),
     fileSize: fileSize === undefined ? 128 * 1024 * 1024 : parseMemorySize(fileSize)!,
     rolloverIntervalMs: rollover === undefined ? 30 * 60_000 : parseDuration(rollover)!,
     sinkParallelism:
       options['sink.parallelism'] === undefined ? undefined : Number(options['sink.parallelism']),
+    defaultPartitionName: options['partition.default-name'] ?? DEFAULT_PARTITION_NAME,
     json: {
       ignoreParseErrors: options['json.ignore-parse-errors'] === 'true',
       failOnMissingField: options['json.fail-on-missing-field'] === 'true',
@@ -148,6 +156,20 @@ export function validateFilesystemTable(
       throw validationError(
         optionPos('csv.quote-character') ?? optionPos('csv.field-delimiter'),
         `the csv quote character and field delimiter are both '${csv.quote}'; choose different characters`,
+      );
+  }
+  const partitionKeys = table.partitionKeys ?? [];
+  if (partitionKeys.length > 0 && options['source.monitor-interval'] !== undefined)
+    throw validationError(
+      optionPos('source.monitor-interval'),
+      `'source.monitor-interval' on a PARTITIONED BY table is not supported: partition directories created later would not be read; read '${table.name}' bounded`,
+    );
+  for (const key of partitionKeys) {
+    const type = columns.find((c) => c.name === key)!.type;
+    if (type.root === 'ARRAY' || type.root === 'MAP' || type.root === 'ROW' || !csvSupports(type))
+      throw validationError(
+        undefined,
+        `partition column '${key}' of '${table.name}' is ${formatType(type)}; partition by a column of a scalar type such as STRING, INT or DATE`,
       );
   }
   const supports = format === 'json' ? jsonSupports : (type: CatalogColumn['type']) => csvSupports(type);

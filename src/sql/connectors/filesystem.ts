@@ -9,16 +9,25 @@
  * off. Writing is the exactly-once `FileSink`: rows go to hidden part files (names starting
  * with '.') that become visible when a checkpoint completes, or at the end of a bounded job.
  * Parts also roll by `sink.rolling-policy.file-size` and `sink.rolling-policy.rollover-interval`.
- * The sink takes insert-only input; updating queries are refused when planned.
+ * The sink takes insert-only input; updating queries are refused when planned. A table
+ * `PARTITIONED BY` columns keeps them in `col=value/` directories (filesystem-partitions.ts).
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { FileSink, FileSource, type PartFileInfo, type RollingPolicy } from '../../connectors/file/index.js';
+import {
+  FileSink,
+  FileSource,
+  type PartFileInfo,
+  type RecordFormat,
+  type RollingPolicy,
+} from '../../connectors/file/index.js';
 import { WatermarkStrategy } from '../../time/watermarks.js';
 import { validationError } from '../errors.js';
+import type { CatalogColumn } from '../catalog/catalog.js';
 import type { Row } from '../expressions/compiler.js';
 import type { DynamicTableFactory } from './factory.js';
 import { FILESYSTEM_OPTIONS, readFilesystemOptions, validateFilesystemTable } from './filesystem-options.js';
+import { listPartitionDirs, PartitionedFormat, partitionPathOf } from './filesystem-partitions.js';
 import { CsvRowFormat, csvRowEncoder } from './formats/csv-row-format.js';
 import { JsonRowFormat, jsonRowEncoder } from './formats/json-row-format.js';
 
@@ -45,10 +54,23 @@ class FilesystemRollingPolicy implements RollingPolicy {
   }
 }
 
+/** The columns written into the files, and the partition columns held by directory names. */
+function splitColumns(
+  partitionKeys: readonly string[] | undefined,
+  columns: readonly CatalogColumn[],
+): { data: CatalogColumn[]; keys: CatalogColumn[] } {
+  const keys = partitionKeys ?? [];
+  return {
+    data: columns.filter((c) => !keys.includes(c.name)),
+    keys: keys.map((k) => columns.find((c) => c.name === k)!),
+  };
+}
+
 /** The filesystem factory. */
 export const filesystemFactory: DynamicTableFactory = {
   identifier: 'filesystem',
   options: FILESYSTEM_OPTIONS,
+  supportsPartitioning: true,
   validate: validateFilesystemTable,
   createSource({ env, table, columns }) {
     const options = readFilesystemOptions(table.options);
@@ -59,23 +81,33 @@ export const filesystemFactory: DynamicTableFactory = {
         undefined,
         `the 'path' of table '${table.name}' (${path}) does not exist; create it or point 'path' at an existing file or directory`,
       );
-    const format =
-      options.format === 'json'
-        ? new JsonRowFormat(columns, options.json)
-        : new CsvRowFormat(columns, options.csv);
-    const builder = FileSource.forRecordFormat<Row>(format, path);
+    const { data, keys } = splitColumns(table.partitionKeys, columns);
+    const rows =
+      options.format === 'json' ? new JsonRowFormat(data, options.json) : new CsvRowFormat(data, options.csv);
+    let format: RecordFormat<Row> = rows;
+    let paths = [path];
+    if (keys.length > 0) {
+      format = new PartitionedFormat(rows, path, keys, options.defaultPartitionName);
+      const partitions = listPartitionDirs(path, table.partitionKeys!);
+      if (partitions.length > 0) paths = partitions;
+    }
+    const builder = FileSource.forRecordFormat<Row>(format, ...paths);
     if (options.monitorIntervalMs !== undefined) builder.monitorContinuously(options.monitorIntervalMs);
     return env.fromSource(builder.build(), WatermarkStrategy.noWatermarks<Row>(), table.name);
   },
   createSink({ table, columns }) {
     const options = readFilesystemOptions(table.options);
+    const { data, keys } = splitColumns(table.partitionKeys, columns);
     const encode =
       options.format === 'json'
-        ? jsonRowEncoder(columns, options.json.timestampStandard)
-        : csvRowEncoder(columns, options.csv);
-    const sink = FileSink.forRowFormat<Row>(options.path, encode)
-      .withRollingPolicy(new FilesystemRollingPolicy(options.fileSize, options.rolloverIntervalMs))
-      .build();
+        ? jsonRowEncoder(data, options.json.timestampStandard)
+        : csvRowEncoder(data, options.csv);
+    let builder = FileSink.forRowFormat<Row>(options.path, encode).withRollingPolicy(
+      new FilesystemRollingPolicy(options.fileSize, options.rolloverIntervalMs),
+    );
+    if (keys.length > 0)
+      builder = builder.withBucketAssigner(partitionPathOf(keys, options.defaultPartitionName));
+    const sink = builder.build();
     return (stream) => {
       const written = stream.sinkTo(sink as never, `Sink: ${table.name}`);
       if (options.sinkParallelism !== undefined) written.setParallelism(options.sinkParallelism);

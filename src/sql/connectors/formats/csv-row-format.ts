@@ -143,6 +143,25 @@ export function csvRowEncoder(
   };
 }
 
+const PLAIN: CsvRowOptions = {
+  fieldDelimiter: ',',
+  quote: '"',
+  allowComments: false,
+  ignoreParseErrors: false,
+  nullLiteral: undefined,
+  arrayElementDelimiter: ';',
+};
+
+/** The value of a non-null text in the csv form, e.g. a partition directory's value. */
+export function csvFieldReader(type: SqlType): (text: string) => unknown {
+  return nonNullFromText(type, PLAIN);
+}
+
+/** The csv text of a non-null value, e.g. for a partition directory's name. */
+export function csvFieldWriter(type: SqlType): (value: unknown) => string {
+  return nonNullToText(type, PLAIN);
+}
+
 /** How a field's text becomes a column value of `type`; throws {@link FieldError}. */
 function fromText(type: SqlType, options: CsvRowOptions): FromText {
   const convert = nonNullFromText(type, options);
