@@ -251,3 +251,25 @@ describe('temporal join from SQL', () => {
     ).toThrow(/must equate the primary key of 'rates' \(r_cur\)/);
   });
 });
+
+describe('temporal join against a versioned view', () => {
+  test('a deduplicating view (last row per key) is a versioned table', async () => {
+    const env = StreamExecutionEnvironment.createLocalEnvironment(1);
+    const tEnv = TableEnvironment.create(env);
+    const noKey =
+      "CREATE TABLE rates_log (r_cur STRING, rate INT, r_ts TIMESTAMP(3), WATERMARK FOR r_ts AS r_ts - INTERVAL '10' SECOND)";
+    tEnv.createTemporaryView('orders', new Table(tEnv, tablePlan(table(env, ORDERS, ORDER_ROWS))));
+    tEnv.createTemporaryView('rates_log', new Table(tEnv, tablePlan(table(env, noKey, RATE_ROWS))));
+    tEnv.executeSql(`CREATE TEMPORARY VIEW rates AS SELECT r_cur, rate, r_ts FROM (
+      SELECT *, ROW_NUMBER() OVER (PARTITION BY r_cur ORDER BY r_ts DESC) AS rn FROM rates_log) WHERE rn = 1`);
+    const sql =
+      'SELECT o_id, cur, o_ts, rate FROM orders AS o JOIN rates FOR SYSTEM_TIME AS OF o.o_ts AS r ON o.cur = r.r_cur';
+    expect(tEnv.explainSql(sql)).toContain('TemporalJoin(joinType=[inner], key=[cur=r_cur]');
+    const rows = await tEnv.executeSql(sql).collect();
+    // Unlike the table, the view never has EUR@3000: it arrives after EUR@5000, so keeping the
+    // last row by r_ts drops it, and order 2 (at 4000) sees the version from 1000.
+    expect(summary(rows)).toEqual(
+      ['1:EUR@2000->114', '2:EUR@4000->114', '4:EUR@6000->116', '5:USD@9000->102', '7:USD@2000->100'].sort(),
+    );
+  });
+});

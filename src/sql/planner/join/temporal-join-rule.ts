@@ -9,7 +9,8 @@
  *
  * The primary key is found by walking the right plan down to its table through filters,
  * watermark assigners and projections that pass key columns through (the builder renames
- * clashing right columns in such a projection).
+ * clashing right columns in such a projection); a deduplication that keeps each key's last row
+ * (a versioned view) makes its keys the primary key.
  */
 import { validationError, unsupported } from '../../errors.js';
 import { call, type Rex } from '../../expressions/rex.js';
@@ -92,6 +93,10 @@ export function primaryKeyOf(node: LogicalNode): { columns: string[]; table: str
       }
       return { columns, table: inner.table };
     }
+    case 'deduplicate':
+      // Keeping the last row per key (ROW_NUMBER … ORDER BY rowtime DESC, rn = 1) makes the
+      // keys a primary key: Flink's versioned view.
+      return node.keepLast ? { columns: [...node.keys], table: tableNameOf(node) } : undefined;
     default:
       return undefined;
   }
