@@ -5,7 +5,7 @@
  * settings once per source or sink.
  */
 import type { SourcePos } from '../parser/ast.js';
-import { validationError } from '../errors.js';
+import { unsupported, validationError } from '../errors.js';
 import type { CatalogColumn, CatalogTable } from '../catalog/catalog.js';
 import { formatType } from '../catalog/types.js';
 import { parseDuration } from '../config.js';
@@ -49,6 +49,24 @@ function unescapeCharacter(text: string): string {
   return escapes[text] ?? text;
 }
 
+/**
+ * Flink's partition commit options: known, so that they are refused by name rather than as
+ * unknown, because Weir commits a partition's files with each checkpoint and writes no
+ * success file or metastore entry.
+ */
+const PARTITION_COMMIT_OPTIONS = [
+  'sink.partition-commit.trigger',
+  'sink.partition-commit.delay',
+  'sink.partition-commit.watermark-time-zone',
+  'sink.partition-commit.policy.kind',
+  'sink.partition-commit.policy.class',
+  'sink.partition-commit.success-file.name',
+  'partition.time-extractor.kind',
+  'partition.time-extractor.class',
+  'partition.time-extractor.timestamp-pattern',
+  'partition.time-extractor.timestamp-formatter',
+];
+
 /** Every option the connector accepts. */
 export const FILESYSTEM_OPTIONS: readonly ConnectorOption[] = [
   { key: 'path', required: true, check: (v) => (v.trim() === '' ? 'a file or directory path' : undefined) },
@@ -72,6 +90,8 @@ export const FILESYSTEM_OPTIONS: readonly ConnectorOption[] = [
   { key: 'csv.quote-character', check: isSingleCharacter },
   { key: 'csv.disable-quote-character', check: isBoolean },
   { key: 'csv.array-element-delimiter', check: (v) => (v === '' ? 'a non-empty string' : undefined) },
+  // Last, so the list of supported options leads with what works.
+  ...PARTITION_COMMIT_OPTIONS.map((key) => ({ key })),
 ];
 
 /** The connector's settings, read from a table's options (which passed validation). */
@@ -140,6 +160,13 @@ export function validateFilesystemTable(
         `option '${key}' applies to 'format' = '${prefix}', but table '${table.name}' has 'format' = '${format}'; remove it`,
       );
   }
+  for (const key of PARTITION_COMMIT_OPTIONS)
+    if (options[key] !== undefined)
+      throw unsupported(
+        optionPos(key),
+        `option '${key}'`,
+        "the filesystem sink commits every partition's files with each checkpoint and writes no success file; remove the partition commit options",
+      );
   if (options['json.ignore-parse-errors'] === 'true' && options['json.fail-on-missing-field'] === 'true')
     throw validationError(
       optionPos('json.fail-on-missing-field'),
