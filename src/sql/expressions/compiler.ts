@@ -320,6 +320,13 @@ export function compileCalcProgram(
   return program<CalcFunction>(code, `return { ${fields.join(', ')} };`);
 }
 
+/** Compiles expressions into one function giving their values as an array (a call's arguments). */
+export function compileTupleProgram(rexes: readonly Rex[]): CompiledProgram<(row: Row) => unknown[]> {
+  const code = new CodeBuilder();
+  const values = rexes.map((rex) => code.compile(rex));
+  return program<(row: Row) => unknown[]>(code, `return [${values.join(', ')}];`);
+}
+
 /** Whether any of the expressions calls a user-defined function. */
 export function callsUserFunction(rexes: readonly (Rex | undefined)[]): boolean {
   const visit = (rex: Rex | undefined): boolean =>

@@ -6,12 +6,7 @@
  * (and of any scalar functions in the arguments) with its subtask's context.
  */
 import type { Collector, FlatMapFunction, RuntimeContext } from '../../../types/functions.js';
-import {
-  type CalcFunction,
-  type CompiledProgram,
-  compileCalcProgram,
-  type Row,
-} from '../../expressions/compiler.js';
+import { type CompiledProgram, compileTupleProgram, type Row } from '../../expressions/compiler.js';
 import { functionContext } from '../../functions/calc-function.js';
 import { instantiate } from '../../functions/definitions.js';
 import {
@@ -22,19 +17,44 @@ import {
 import type { ChangelogRow, RowKind } from '../changelog.js';
 import type { PhysicalCorrelate } from './correlate-nodes.js';
 
+/** Builds an output row from the input row and one function row, in a fixed shape. */
+type Joiner = (row: Row, value: unknown) => Row;
+
+/**
+ * The joiners of a correlate, generated once per operator: each builds the output row as one
+ * object literal (a fixed shape, cheaper than adding properties one by one), from a function
+ * row given as an object, an array, a single value, or none (the NULLs of a LEFT join).
+ */
+function joiners(
+  inputNames: readonly string[],
+  outputNames: readonly string[],
+  fieldNames: readonly string[],
+) {
+  const key = (name: string) => JSON.stringify(name);
+  const make = (read: (i: number) => string): Joiner => {
+    const fields = [
+      ...inputNames.map((n) => `${key(n)}: row[${key(n)}]`),
+      ...outputNames.map((n, i) => `${key(n)}: ${read(i)}`),
+    ];
+    return new Function('row', 'value', `"use strict"; return { ${fields.join(', ')} };`) as Joiner;
+  };
+  return {
+    object: make((i) => `value[${key(fieldNames[i]!)}] ?? null`),
+    array: make((i) => `value[${i}] ?? null`),
+    single: make(() => 'value ?? null'),
+    nulls: make(() => 'null'),
+  };
+}
+
 /** The flatMap function of one physical correlate. */
 export class CorrelateFunction implements FlatMapFunction<Row, Row> {
-  private readonly argsProgram: CompiledProgram<CalcFunction>;
-  private readonly argNames: readonly string[];
-  private readonly inputNames: readonly string[];
-  /** For each output column, the function row's field it comes from. */
-  private readonly fieldNames: readonly string[];
-  private readonly outputNames: readonly string[];
+  private readonly argsProgram: CompiledProgram<(row: Row) => unknown[]>;
+  private readonly join: ReturnType<typeof joiners>;
   private readonly rowResult: boolean;
   private readonly left: boolean;
   private readonly changelog: boolean;
 
-  private computeArgs: CalcFunction | undefined;
+  private computeArgs: ((row: Row) => unknown[]) | undefined;
   private instances: UserFunctionLifecycle[] = [];
   private fn: TableFunctionSpec | undefined;
   /** The row, change kind and output of the eval call under way, for `collect`. */
@@ -47,11 +67,12 @@ export class CorrelateFunction implements FlatMapFunction<Row, Row> {
     node: PhysicalCorrelate,
     private readonly template: TableFunctionSpec = node.invocation.fn.fn,
   ) {
-    this.argNames = node.invocation.args.map((_, i) => `a${i}`);
-    this.argsProgram = compileCalcProgram(node.invocation.args.map((rex, i) => ({ name: `a${i}`, rex })));
-    this.inputNames = node.input.columns.map((c) => c.name);
-    this.fieldNames = node.invocation.fn.fields.map((f) => f.name);
-    this.outputNames = node.outputs.map((c) => c.name);
+    this.argsProgram = compileTupleProgram(node.invocation.args);
+    this.join = joiners(
+      node.input.columns.map((c) => c.name),
+      node.outputs.map((c) => c.name),
+      node.invocation.fn.fields.map((f) => f.name),
+    );
     this.rowResult = node.invocation.fn.rowResult;
     this.left = node.joinType === 'LEFT';
     this.changelog = node.changelogMode !== 'insert-only';
@@ -81,28 +102,23 @@ export class CorrelateFunction implements FlatMapFunction<Row, Row> {
     this.kind = change?.kind ?? '+I';
     this.out = out;
     this.emitted = 0;
-    const argRow = this.computeArgs!(row)!;
-    const args = this.argNames.map((n) => argRow[n]);
-    const result = this.fn!.eval(...(args as never[]));
+    const fn = this.fn!;
+    const result = fn.eval.apply(fn, this.computeArgs!(row) as never[]);
     if (result !== undefined && result !== null) for (const value of result) this.emit(value);
     if (this.emitted === 0 && this.left) this.emit(undefined);
   }
 
   /** Joins the current input row with one function row (undefined: the NULL row of a LEFT join). */
   private emit(value: unknown): void {
-    const joined: Row = {};
-    for (const name of this.inputNames) joined[name] = this.current[name];
-    const names = this.outputNames;
-    if (value === undefined) {
-      for (const name of names) joined[name] = null;
-    } else if (!this.rowResult) {
-      joined[names[0]!] = value ?? null;
-    } else if (Array.isArray(value)) {
-      for (let i = 0; i < names.length; i++) joined[names[i]!] = value[i] ?? null;
-    } else {
-      const fields = value as Row;
-      for (let i = 0; i < names.length; i++) joined[names[i]!] = fields[this.fieldNames[i]!] ?? null;
-    }
+    const row = this.current;
+    const joined =
+      value === undefined
+        ? this.join.nulls(row, value)
+        : !this.rowResult
+          ? this.join.single(row, value)
+          : Array.isArray(value)
+            ? this.join.array(row, value)
+            : this.join.object(row, value);
     this.emitted++;
     this.out!.collect(this.changelog ? ({ kind: this.kind, row: joined } as unknown as Row) : joined);
   }
