@@ -30,6 +30,10 @@ import { ConnectorRegistry } from './connectors/registry.js';
 import { unsupported, validationError } from './errors.js';
 import type { Row } from './expressions/compiler.js';
 import { FUNCTIONS } from './expressions/functions.js';
+import { AGGREGATES } from './expressions/typer.js';
+import { defineUserFunction } from './functions/definitions.js';
+import { withFunctionCatalog } from './functions/planning-context.js';
+import type { ScalarFunction, TableFunction, UserDefinedFunction } from './functions/user-functions.js';
 import { call, field } from './expressions/rex.js';
 import type { Describe, Insert, Query, Statement } from './parser/ast.js';
 import { parseDataType, parseStatement } from './parser/parse.js';
@@ -97,11 +101,15 @@ export class TableEnvironment implements TableOwner {
    * statement set. Errors are one-line user errors with the line and column.
    */
   executeSql(sql: string): TableResult {
-    return this.execute(parseStatement(sql));
+    return withFunctionCatalog(this.catalog.functions, () => this.execute(parseStatement(sql)));
   }
 
   /** Plans a query (SELECT, VALUES, WITH) as a Table. */
   sqlQuery(sql: string): Table {
+    return withFunctionCatalog(this.catalog.functions, () => this.planQuery(sql));
+  }
+
+  private planQuery(sql: string): Table {
     const statement = parseStatement(sql);
     if (statement.kind !== 'queryStatement')
       throw validationError(
@@ -115,7 +123,65 @@ export class TableEnvironment implements TableOwner {
   explainSql(sql: string): string {
     const statement = parseStatement(sql);
     const target = statement.kind === 'explain' ? statement.statement : statement;
-    return this.explainStatement(target as Query | Insert | Statement);
+    return withFunctionCatalog(this.catalog.functions, () =>
+      this.explainStatement(target as Query | Insert | Statement),
+    );
+  }
+
+  /**
+   * Registers a user-defined function for SQL, as Flink's method of this name: a scalar
+   * function (`{ eval, resultType }` or a {@link ScalarFunction}), a table function (a
+   * {@link TableFunction}, or `{ kind: 'table', eval, resultType }`) or an aggregate function
+   * (`{ createAccumulator, accumulate, getValue, resultType }`). See `functions/user-functions.ts`
+   * for types, nulls and instances. Names are case-insensitive and may not be a built-in's.
+   */
+  createTemporarySystemFunction(name: string, fn: UserDefinedFunction): void {
+    this.registerFunction(name, fn, true);
+  }
+
+  /**
+   * Registers a user-defined function in the current database, as Flink's method of this
+   * name. Weir has one namespace for functions, so this is {@link createTemporarySystemFunction}
+   * except for what SHOW FUNCTIONS and the drop methods say of it.
+   */
+  createTemporaryFunction(name: string, fn: UserDefinedFunction): void {
+    this.registerFunction(name, fn, false);
+  }
+
+  /** Removes a function registered with createTemporarySystemFunction; returns whether it existed. */
+  dropTemporarySystemFunction(name: string): boolean {
+    return this.catalog.functions.isSystem(name) && this.catalog.functions.drop(name);
+  }
+
+  /** Removes a function registered with createTemporaryFunction; returns whether it existed. */
+  dropTemporaryFunction(name: string): boolean {
+    const functions = this.catalog.functions;
+    return functions.kindOf(name) !== undefined && !functions.isSystem(name) && functions.drop(name);
+  }
+
+  /** Names of the user-defined functions, as registered, sorted. */
+  listUserDefinedFunctions(): string[] {
+    return this.catalog.functions.names();
+  }
+
+  /** Names of all functions: built-in ones (upper case) and user-defined ones, sorted. */
+  listFunctions(): string[] {
+    return [...BUILT_IN_FUNCTIONS, ...this.catalog.functions.names()].sort();
+  }
+
+  private registerFunction(name: string, fn: UserDefinedFunction, system: boolean): void {
+    const upper = name.toUpperCase();
+    if (BUILT_IN_FUNCTIONS.includes(upper))
+      throw validationError(
+        undefined,
+        `function name '${name}' is a built-in function's; choose another name`,
+      );
+    if (this.catalog.functions.kindOf(name) !== undefined)
+      throw validationError(
+        undefined,
+        `a function named '${name}' is already registered; drop it first with ${system ? 'dropTemporarySystemFunction' : 'dropTemporaryFunction'}('${name}')`,
+      );
+    this.catalog.functions.register(defineUserFunction(name, fn), system);
   }
 
   /**
@@ -242,11 +308,22 @@ export class TableEnvironment implements TableOwner {
         throw unsupported(
           statement.pos,
           `CREATE FUNCTION with a class name ('${statement.className}')`,
-          'user-defined functions will be written in TypeScript and registered through the Table API',
+          `write the function in TypeScript and register it with tEnv.createTemporarySystemFunction('${statement.name[statement.name.length - 1]}', fn)`,
         );
       case 'drop': {
-        if (statement.object === 'FUNCTION')
-          throw validationError(statement.namePos, `function '${statement.name.join('.')}' does not exist`);
+        if (statement.object === 'FUNCTION') {
+          const name = statement.name[statement.name.length - 1]!;
+          if (this.catalog.functions.drop(name) || statement.ifExists) return TableResult.ok();
+          if (BUILT_IN_FUNCTIONS.includes(name.toUpperCase()))
+            throw validationError(
+              statement.namePos,
+              `${name.toUpperCase()} is a built-in function and cannot be dropped`,
+            );
+          throw validationError(
+            statement.namePos,
+            `function '${statement.name.join('.')}' does not exist; user-defined functions: ${this.catalog.functions.names().join(', ') || 'none'}`,
+          );
+        }
         const name = Catalog.objectName(statement.name, statement.namePos);
         this.catalog.drop(
           statement.object === 'TABLE' ? 'table' : 'view',
@@ -323,17 +400,7 @@ export class TableEnvironment implements TableOwner {
           this.catalog.names('view').map((n) => ({ 'view name': n })),
         );
       case 'FUNCTIONS': {
-        const names = [
-          ...new Set([
-            ...Object.keys(FUNCTIONS).filter((n) => /^[A-Z_]+$/.test(n)),
-            'CAST',
-            'COALESCE',
-            'IF',
-            'NULLIF',
-            'CURRENT_TIMESTAMP',
-            'PROCTIME',
-          ]),
-        ].sort();
+        const names = this.listFunctions();
         return rowsResult(
           stringColumns('function name'),
           names.map((n) => ({ 'function name': n })),
@@ -472,6 +539,26 @@ export class TableEnvironment implements TableOwner {
       this.env.setStateBackend(backend === 'disk' || backend === 'rocksdb' ? 'disk' : 'heap');
   }
 }
+
+/**
+ * Built-in function names as SHOW FUNCTIONS lists them: the scalar functions, the forms the
+ * typer handles itself, and the aggregates.
+ */
+const BUILT_IN_FUNCTIONS: readonly string[] = [
+  ...new Set([
+    ...Object.keys(FUNCTIONS).filter((n) => /^[A-Z_]+$/.test(n)),
+    'CAST',
+    'TRY_CAST',
+    'COALESCE',
+    'IF',
+    'NULLIF',
+    'CURRENT_TIMESTAMP',
+    'LOCALTIMESTAMP',
+    'NOW',
+    'PROCTIME',
+    ...AGGREGATES,
+  ]),
+];
 
 function rowsResult(columns: PlanColumn[], rows: Row[]): TableResult {
   return new TableResult('SUCCESS_WITH_CONTENT', columns, async (limit) =>
