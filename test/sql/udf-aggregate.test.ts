@@ -162,6 +162,43 @@ describe('UDAFs in GROUP BY', () => {
     );
   });
 
+  test('in window aggregation and OVER: the same counts as COUNT, and bounded frames refused by name', async () => {
+    const e = StreamExecutionEnvironment.createLocalEnvironment(2);
+    const tEnv = TableEnvironment.create(e);
+    tEnv.createTemporarySystemFunction('my_count', {
+      createAccumulator: () => ({ n: 0 }),
+      accumulate(acc: { n: number }, s: string | null) {
+        if (s !== null) acc.n++;
+      },
+      merge(acc: { n: number }, other: { n: number }) {
+        acc.n += other.n;
+      },
+      getValue: (acc: { n: number }) => acc.n,
+      resultType: 'BIGINT',
+    });
+    tEnv.executeSql(`CREATE TABLE ev (ts_ms BIGINT, s STRING, ts AS TO_TIMESTAMP_LTZ(ts_ms, 3),
+      WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'datagen', 'number-of-rows' = '400',
+      'fields.ts_ms.min' = '0', 'fields.ts_ms.max' = '60000', 'fields.s.length' = '3')`);
+    const windows = await tEnv
+      .executeSql(`SELECT window_start, my_count(s) AS a, COUNT(s) AS b
+        FROM TABLE(HOP(TABLE ev, DESCRIPTOR(ts), INTERVAL '5' SECOND, INTERVAL '10' SECOND))
+        GROUP BY window_start, window_end`)
+      .collect();
+    expect(windows.length).toBeGreaterThan(2);
+    for (const w of windows) expect(w.a).toBe(w.b);
+    const running = await tEnv
+      .executeSql(`SELECT my_count(s) OVER w AS a, COUNT(s) OVER w AS b FROM ev
+        WINDOW w AS (ORDER BY ts ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`)
+      .collect();
+    expect(running.length).toBeGreaterThan(0);
+    for (const r of running) expect(r.a).toBe(r.b);
+    expect(() =>
+      tEnv.explainSql(
+        'SELECT my_count(s) OVER (ORDER BY ts ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) FROM ev',
+      ),
+    ).toThrow(/^SQL error at line 1, column 8: MY_COUNT over a bounded frame/);
+  });
+
   test('a UDAF where a scalar is expected is refused', () => {
     const e = StreamExecutionEnvironment.createLocalEnvironment(1);
     const tEnv = TableEnvironment.create(e);
