@@ -46,7 +46,7 @@ export interface TableUdf extends UdfBase {
   readonly rowResult: boolean;
 }
 
-/** Any registered function, with whether it was registered as a system function. */
+/** Any registered function: scalar, table, or aggregate (adapted to the aggregate contract). */
 export type UserFunctionDefinition =
   | ScalarUdf
   | TableUdf
