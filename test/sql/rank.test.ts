@@ -151,7 +151,6 @@ describe('Top-N over retract input', () => {
 });
 
 describe('the Top-N function against a brute-force ranking', () => {
-  type Op = { add: boolean; k: number; v: number };
   const harness = (rankType: RankKind, rankEnd: number, changelogInput: boolean, rankColumn?: string) => {
     const h = new KeyedOneInputStreamOperatorTestHarness<Row, ChangelogRow, unknown>(
       new ProcessOperator(

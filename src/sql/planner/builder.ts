@@ -156,6 +156,11 @@ export class PlanBuilder {
     );
   }
 
+  /** {@link projectItems}, for operator families' builders, which cannot import it without a cycle. */
+  projectItems(items: readonly SelectItem[], input: Relation): LogicalNode {
+    return projectItems(items, input);
+  }
+
   /** Whether a function name is an aggregate: built-in or user-defined. */
   isAggregate(name: string): boolean {
     return AGGREGATES.has(name) || this.catalog.functions.aggregate(name) !== undefined;

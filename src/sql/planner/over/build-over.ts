@@ -25,7 +25,7 @@ import { unsupported, validationError } from '../../errors.js';
 import { field, type Rex } from '../../expressions/rex.js';
 import { typeExpression } from '../../expressions/typer.js';
 import type { Select } from '../../parser/ast.js';
-import { type PlanBuilder, projectItems, type Relation } from '../builder.js';
+import type { PlanBuilder, Relation } from '../builder.js';
 import { type LogicalNode, type PlanColumn, project } from '../logical.js';
 import { ColumnScope, type ScopeColumn } from '../scope.js';
 import type { LogicalOver, OverFrame, RankType, SortKey } from './over-nodes.js';
@@ -167,7 +167,7 @@ export function buildOverSelect(select: Select, input: Relation, builder: PlanBu
       item.alias ?? (item.expr.kind === 'call' && item.expr.over !== undefined ? `EXPR$${index}` : undefined),
     expr: replaceOverCalls(item.expr, (c) => outputOf.get(c)!.name),
   }));
-  const projected = projectItems(items, { plan: over, scope: overScope });
+  const projected = builder.projectItems(items, { plan: over, scope: overScope });
   if (projected.kind !== 'project') return projected;
   // `*` means the input's columns, not the OVER results as well.
   const internal = new Set(outputs.map((o) => o.name));
