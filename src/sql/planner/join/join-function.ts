@@ -6,6 +6,10 @@
  * result must be retracted (first match arrives) or emitted again (last match leaves). Semi
  * and anti joins use the same counts to emit or retract the left row alone.
  *
+ * A side that is insert-only, not outer, and not a semi join's left side needs neither counts
+ * nor match tracking: its rows are appended to list state, which spares hashing each row as a
+ * map key and keeps snapshots small (Nexmark q20's bids).
+ *
  * Accumulating input (+I, +U) produces +I, retracting input (-U, -D) produces -D, as Flink's
  * streaming join does. Rows with a NULL key never match anything: they are not stored and
  * only an outer side's padded row is emitted (and retracted) for them.
@@ -16,7 +20,12 @@ import {
   type KeyedProcessContext,
   type RuntimeContext,
 } from '../../../types/functions.js';
-import { type MapState, MapStateDescriptor } from '../../../types/state.js';
+import {
+  type ListState,
+  ListStateDescriptor,
+  type MapState,
+  MapStateDescriptor,
+} from '../../../types/state.js';
 import type { Row, RowFunction } from '../../expressions/compiler.js';
 import type { ChangelogRow, RowKind } from '../changelog.js';
 import type { JoinType } from './join-nodes.js';
@@ -47,6 +56,9 @@ const isAccumulate = (kind: RowKind) => kind === '+I' || kind === '+U';
 export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Row, Row> {
   private leftState!: MapState<Row, Entry>;
   private rightState!: MapState<Row, Entry>;
+  /** Set instead of the map state for an append-only side (see the module comment). */
+  private leftList: ListState<Row> | undefined;
+  private rightList: ListState<Row> | undefined;
   private readonly leftOuter: boolean;
   private readonly rightOuter: boolean;
   private readonly semiOrAnti: boolean;
@@ -66,6 +78,10 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
   override open(ctx: RuntimeContext): void {
     this.leftState = ctx.getMapState(new MapStateDescriptor<Row, Entry>('join-left'));
     this.rightState = ctx.getMapState(new MapStateDescriptor<Row, Entry>('join-right'));
+    if (!this.spec.leftChangelog && !this.leftOuter && !this.semiOrAnti)
+      this.leftList = ctx.getListState(new ListStateDescriptor<Row>('join-left-rows'));
+    if (!this.spec.rightChangelog && !this.rightOuter)
+      this.rightList = ctx.getListState(new ListStateDescriptor<Row>('join-right-rows'));
   }
 
   processElement1(element: Row, _ctx: KeyedProcessContext<unknown, Row>, out: Collector<Row>): void {
@@ -105,7 +121,17 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
     const own = isLeft ? this.leftState : this.rightState;
     const other = isLeft ? this.rightState : this.leftState;
     let matched = 0;
-    for (const [otherRow, [count, otherMatches]] of other.entries()) {
+    const otherList = isLeft ? this.rightList : this.leftList;
+    if (otherList !== undefined) {
+      // An append-only other side is never outer: no padding to retract, no matches to count.
+      for (const otherRow of otherList.get()) {
+        const merged = isLeft ? { ...row, ...otherRow } : { ...otherRow, ...row };
+        if (!this.matches(merged)) continue;
+        matched++;
+        this.emit(out, accumulate ? '+I' : '-D', merged);
+      }
+    }
+    for (const [otherRow, [count, otherMatches]] of otherList === undefined ? other.entries() : []) {
       const merged = isLeft ? { ...row, ...otherRow } : { ...otherRow, ...row };
       if (!this.matches(merged)) continue;
       matched += count;
@@ -125,6 +151,11 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
       }
     }
     if (matched === 0 && thisOuter) this.emit(out, accumulate ? '+I' : '-D', pad(row));
+    const ownList = isLeft ? this.leftList : this.rightList;
+    if (ownList !== undefined) {
+      ownList.add(row);
+      return;
+    }
     const stored = own.get(row);
     if (accumulate) own.put(row, [(stored?.[0] ?? 0) + 1, matched]);
     else if (stored !== undefined) {
@@ -142,8 +173,11 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
       return;
     }
     let matched = 0;
-    for (const [rightRow, [count]] of this.rightState.entries())
-      if (this.matches({ ...row, ...rightRow })) matched += count;
+    if (this.rightList !== undefined) {
+      for (const rightRow of this.rightList.get()) if (this.matches({ ...row, ...rightRow })) matched++;
+    } else
+      for (const [rightRow, [count]] of this.rightState.entries())
+        if (this.matches({ ...row, ...rightRow })) matched += count;
     if (matched > 0 !== anti) this.emit(out, accumulate ? '+I' : '-D', row);
     const stored = this.leftState.get(row);
     if (accumulate) this.leftState.put(row, [(stored?.[0] ?? 0) + 1, matched]);
@@ -157,8 +191,9 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
   private semiRight(row: Row, accumulate: boolean, out: Collector<Row>): void {
     if (this.spec.rightHasNullKey(row)) return;
     const anti = this.spec.joinType === 'anti';
-    const stored = this.rightState.get(row);
-    if (accumulate) this.rightState.put(row, [(stored?.[0] ?? 0) + 1, 0]);
+    const stored = this.rightList === undefined ? this.rightState.get(row) : undefined;
+    if (this.rightList !== undefined) this.rightList.add(row);
+    else if (accumulate) this.rightState.put(row, [(stored?.[0] ?? 0) + 1, 0]);
     else if (stored === undefined) return;
     else if (stored[0] <= 1) this.rightState.remove(row);
     else this.rightState.put(row, [stored[0] - 1, 0]);
