@@ -4,7 +4,8 @@
  * as `csv.null-literal` when set; an empty field reads as NULL except in a string column (so
  * give string columns a null literal when NULL and '' must differ). ARRAY and ROW values are
  * their elements joined by `csv.array-element-delimiter` (';'); MAP and nested collections have
- * no csv form and are refused when the table is created.
+ * no csv form and are refused when the table is created. An empty ARRAY, and one holding only
+ * one NULL, have the text of a NULL array and read back as NULL.
  */
 import {
   BaseFormat,
