@@ -19,6 +19,7 @@ import {
 import { UserFunctionCalc } from '../functions/calc-function.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import type { ChangelogMode, ChangelogRow } from './changelog.js';
+import { explainPhysical } from './explain.js';
 import { type PhysicalNode, physicalInputs } from './physical.js';
 import { translateAggregate } from './aggregate/aggregate-planning.js';
 import { translateCorrelate } from './correlate/correlate-planning.js';
@@ -53,6 +54,22 @@ export interface DataStreamTableSource {
  * envelopes on the others (typed as rows here; the node's changelog mode says which).
  */
 export function translateQuery(node: PhysicalNode, ctx: TranslateContext): DataStream<Row> {
+  // Sub-plan reuse, as Flink's planner does: identical subtrees (a view read twice, as in
+  // Nexmark q5 and q7) become one stream with several consumers, so a source is read once.
+  let streams = translated.get(ctx);
+  if (streams === undefined) translated.set(ctx, (streams = new Map()));
+  const digest = explainPhysical(node);
+  const known = streams.get(digest);
+  if (known !== undefined) return known;
+  const stream = translateNode(node, ctx);
+  streams.set(digest, stream);
+  return stream;
+}
+
+/** The streams translated for one statement, by the EXPLAIN text of their subtree. */
+const translated = new WeakMap<TranslateContext, Map<string, DataStream<Row>>>();
+
+function translateNode(node: PhysicalNode, ctx: TranslateContext): DataStream<Row> {
   const recurse: QueryTranslator = (input) => translateQuery(input, ctx);
   switch (node.kind) {
     case 'groupAggregate':
