@@ -223,6 +223,27 @@ describe('bounded jobs', () => {
     expect(rows.filter((r) => r.big).length).toBe(250);
   });
 
+  test("'sink.rolling-policy.file-size' cuts the output into parts of about that size", async () => {
+    const dir = tempDir();
+    const tEnv = tableEnv();
+    tEnv.executeSql(
+      `CREATE TABLE gen (id BIGINT) WITH ('connector' = 'datagen', 'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '1000')`,
+    );
+    tEnv.executeSql(
+      `CREATE TABLE fs (id BIGINT) WITH ('connector' = 'filesystem', 'path' = '${dir}', 'format' = 'json', 'sink.rolling-policy.file-size' = '1kb')`,
+    );
+    await tEnv.executeSql('INSERT INTO fs SELECT id FROM gen').await();
+    const sizes = readdirSync(dir).map((name) => readFileSync(join(dir, name), 'utf8').length);
+    // About 12 bytes a row: 12 KB in parts of 1 KB and one row more, the last one smaller.
+    expect(sizes.length).toBeGreaterThanOrEqual(11);
+    expect(Math.max(...sizes)).toBeLessThan(1024 + 20);
+    expect(
+      committedText(dir)
+        .split('\n')
+        .filter((l) => l !== '').length,
+    ).toBe(1000);
+  });
+
   test('updating input is refused when the INSERT is planned', () => {
     const dir = tempDir();
     const tEnv = tableEnv();

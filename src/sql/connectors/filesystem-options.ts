@@ -74,6 +74,7 @@ export const FILESYSTEM_OPTIONS: readonly ConnectorOption[] = [
   { key: 'source.monitor-interval', check: isDuration },
   { key: 'sink.rolling-policy.file-size', check: isMemorySize },
   { key: 'sink.rolling-policy.rollover-interval', check: isDuration },
+  { key: 'sink.rolling-policy.inactivity-interval', check: isDuration },
   { key: 'sink.rolling-policy.check-interval', check: isDuration },
   { key: 'sink.parallelism', check: isPositiveInteger },
   {
@@ -101,16 +102,18 @@ export interface FilesystemOptions {
   readonly monitorIntervalMs: number | undefined;
   readonly fileSize: number;
   readonly rolloverIntervalMs: number;
+  readonly inactivityIntervalMs: number;
   readonly sinkParallelism: number | undefined;
   readonly defaultPartitionName: string;
   readonly json: JsonRowOptions;
   readonly csv: CsvRowOptions;
 }
 
-/** Reads the settings, with Flink's defaults: 128 MB parts and a 30 min rollover interval. */
+/** Reads the settings, with Flink's defaults: 128 MB parts, 30 min rollover and inactivity intervals. */
 export function readFilesystemOptions(options: Readonly<Record<string, string>>): FilesystemOptions {
   const monitor = options['source.monitor-interval'];
   const rollover = options['sink.rolling-policy.rollover-interval'];
+  const inactivity = options['sink.rolling-policy.inactivity-interval'];
   const fileSize = options['sink.rolling-policy.file-size'];
   const quote = options['csv.quote-character'];
   return {
@@ -120,6 +123,7 @@ export function readFilesystemOptions(options: Readonly<Record<string, string>>)
     monitorIntervalMs: monitor === undefined ? undefined : parseDuration(monitor),
     fileSize: fileSize === undefined ? 128 * 1024 * 1024 : parseMemorySize(fileSize)!,
     rolloverIntervalMs: rollover === undefined ? 30 * 60_000 : parseDuration(rollover)!,
+    inactivityIntervalMs: inactivity === undefined ? 30 * 60_000 : parseDuration(inactivity)!,
     sinkParallelism:
       options['sink.parallelism'] === undefined ? undefined : Number(options['sink.parallelism']),
     defaultPartitionName: options['partition.default-name'] ?? DEFAULT_PARTITION_NAME,
