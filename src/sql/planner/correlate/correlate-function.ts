@@ -33,7 +33,7 @@ function joiners(
   const key = (name: string) => JSON.stringify(name);
   const make = (read: (i: number) => string): Joiner => {
     const fields = [
-      ...inputNames.map((n) => `${key(n)}: row[${key(n)}]`),
+      ...inputNames.map((n) => `${key(n)}: row[${key(n)}] ?? null`),
       ...outputNames.map((n, i) => `${key(n)}: ${read(i)}`),
     ];
     return new Function('row', 'value', `"use strict"; return { ${fields.join(', ')} };`) as Joiner;
