@@ -163,10 +163,9 @@ function fromJson(type: SqlType, standard: TimestampStandard): FromJson {
     case 'DECIMAL': {
       const scale = type.root === 'DECIMAL' ? (type.scale ?? 0) : undefined;
       return nullable((v) => {
-        const n = typeof v === 'number' ? v : typeof v === 'string' ? parseNumberText(v, name) : Number.NaN;
-        if (typeof v !== 'number' && typeof v !== 'string')
-          throw new FieldError(`${quoted(JSON.stringify(v))} is not ${name}`);
-        return roundToScale(n, scale);
+        if (typeof v === 'number') return roundToScale(v, scale);
+        if (typeof v === 'string') return roundToScale(parseNumberText(v, name), scale);
+        throw new FieldError(`${quoted(JSON.stringify(v))} is not ${name}`);
       });
     }
     case 'BOOLEAN':
