@@ -323,19 +323,21 @@ describe('parse errors', () => {
         (e: Error) => e,
       );
     expect(error?.message).toBe(
-      `malformed JSON row in ${join(dir, 'in.json')} at line 2, column 'a': 'one' is not INT; fix the file or set 'json.ignore-parse-errors' = 'true' to skip bad rows`,
+      `malformed JSON row in ${join(dir, 'in.json')} at line 2, column 'a': 'one' is not INT; fix the file or set 'json.ignore-parse-errors' = 'true' to skip bad rows and read bad values as NULL`,
     );
   });
 
-  test("'json.ignore-parse-errors' skips bad rows; 'json.fail-on-missing-field' rejects missing ones", async () => {
+  test("'json.ignore-parse-errors' skips bad lines and nulls bad values; 'json.fail-on-missing-field' rejects missing ones", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'in.json'), badJson);
     const tEnv = tableEnv();
     tEnv.executeSql(
       `CREATE TABLE t (a INT, b STRING) WITH ('connector' = 'filesystem', 'path' = '${dir}', 'format' = 'json', 'json.ignore-parse-errors' = 'true')`,
     );
+    // As in Flink: the line that is not JSON is skipped, the value that is not an INT is NULL.
     expect(await tEnv.executeSql('SELECT * FROM t').collect()).toEqual([
       { a: 1, b: 'x' },
+      { a: null, b: 'y' },
       { a: 3, b: 'z' },
     ]);
     const missing = tempDir();
@@ -344,7 +346,7 @@ describe('parse errors', () => {
       `CREATE TABLE m (a INT, b STRING) WITH ('connector' = 'filesystem', 'path' = '${missing}', 'format' = 'json', 'json.fail-on-missing-field' = 'true')`,
     );
     await expect(tEnv.executeSql('SELECT * FROM m').collect()).rejects.toThrow(
-      `malformed JSON row in ${join(missing, 'in.json')} at line 1, column 'b': the field is missing and 'json.fail-on-missing-field' is true; fix the file or set 'json.ignore-parse-errors' = 'true' to skip bad rows`,
+      `malformed JSON row in ${join(missing, 'in.json')} at line 1, column 'b': the field is missing and 'json.fail-on-missing-field' is true; fix the file or set 'json.ignore-parse-errors' = 'true' to skip bad rows and read bad values as NULL`,
     );
   });
 
@@ -359,10 +361,12 @@ describe('parse errors', () => {
       `CREATE TABLE s (a INT, b STRING) WITH ('connector' = 'filesystem', 'path' = '${dir}', 'format' = 'csv', 'csv.ignore-parse-errors' = 'true')`,
     );
     await expect(tEnv.executeSql('SELECT * FROM t').collect()).rejects.toThrow(
-      `malformed CSV row in ${join(dir, 'in.csv')} at line 2: expected 2 fields but found 1; fix the file or set 'csv.ignore-parse-errors' = 'true' to skip bad rows`,
+      `malformed CSV row in ${join(dir, 'in.csv')} at line 2: expected 2 fields but found 1; fix the file or set 'csv.ignore-parse-errors' = 'true' to skip bad rows and read bad values as NULL`,
     );
+    // The record with one field is skipped, the value that is not an INT is NULL.
     expect(await tEnv.executeSql('SELECT * FROM s').collect()).toEqual([
       { a: 1, b: 'x' },
+      { a: null, b: 'y' },
       { a: 3, b: 'z' },
     ]);
   });

@@ -20,6 +20,6 @@ export function badRow(
   const where = `${path}${line > 0 ? ` at line ${line}` : ''}${column === undefined ? '' : `, column '${column}'`}`;
   return userError(
     ErrorCodes.MALFORMED_RECORD,
-    `malformed ${format.toUpperCase()} row in ${where}: ${oneLine}; fix the file or set '${format}.ignore-parse-errors' = 'true' to skip bad rows`,
+    `malformed ${format.toUpperCase()} row in ${where}: ${oneLine}; fix the file or set '${format}.ignore-parse-errors' = 'true' to skip bad rows and read bad values as NULL`,
   );
 }

@@ -5,7 +5,9 @@
  * give string columns a null literal when NULL and '' must differ). ARRAY and ROW values are
  * their elements joined by `csv.array-element-delimiter` (';'); MAP and nested collections have
  * no csv form and are refused when the table is created. An empty ARRAY, and one holding only
- * one NULL, have the text of a NULL array and read back as NULL.
+ * one NULL, have the text of a NULL array and read back as NULL. With `csv.ignore-parse-errors`
+ * a record that cannot be split into the table's fields is skipped and a value that does not
+ * convert is NULL, as in Flink.
  */
 import {
   BaseFormat,
@@ -168,9 +170,17 @@ function fromText(type: SqlType, options: CsvRowOptions): FromText {
   const convert = nonNullFromText(type, options);
   const { nullLiteral } = options;
   const emptyIsNull = !isString(type);
+  if (!options.ignoreParseErrors)
+    return (text) => (text === nullLiteral || (emptyIsNull && text === '') ? null : convert(text));
+  // With csv.ignore-parse-errors a value that does not convert is NULL, as in Flink.
   return (text) => {
     if (text === nullLiteral || (emptyIsNull && text === '')) return null;
-    return convert(text);
+    try {
+      return convert(text);
+    } catch (e) {
+      if (e instanceof FieldError) return null;
+      throw e;
+    }
   };
 }
 

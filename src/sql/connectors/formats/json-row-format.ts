@@ -4,6 +4,8 @@
  * are JSON numbers (numeric strings are read too), temporal values are text (see
  * text-values.ts), BYTES are base64, ARRAY/MAP/ROW are JSON arrays and objects. Fields the
  * table does not have are ignored; a missing field is NULL unless `json.fail-on-missing-field`.
+ * With `json.ignore-parse-errors`, a line that is not a JSON object is skipped and a value that
+ * does not convert is NULL, as in Flink.
  * Conversions are built once per column, not looked up per row.
  */
 import { BaseFormat, type LineDecoder, SKIP } from '../../../connectors/file/index.js';
@@ -77,7 +79,7 @@ export class JsonRowFormat extends BaseFormat<Row> {
     super('JsonRowFormat', { onMalformed: options.ignoreParseErrors ? 'skip' : 'fail' });
     this.fields = columns.map((c) => ({
       name: c.name,
-      convert: fromJson(c.type, options.timestampStandard),
+      convert: fromJson(c.type, options.ignoreParseErrors),
     }));
   }
 
@@ -138,19 +140,32 @@ export function jsonRowEncoder(
   };
 }
 
-const nullable =
-  (convert: FromJson): FromJson =>
-  (value) =>
-    value === null || value === undefined ? null : convert(value);
+/**
+ * NULL stays NULL; with `lenient` (`json.ignore-parse-errors`) a value that does not convert
+ * becomes NULL too, at the innermost level that fails, as in Flink.
+ */
+function orNull(convert: FromJson, lenient: boolean): FromJson {
+  if (!lenient) return (value) => (value === null || value === undefined ? null : convert(value));
+  return (value) => {
+    if (value === null || value === undefined) return null;
+    try {
+      return convert(value);
+    } catch (e) {
+      if (e instanceof FieldError) return null;
+      throw e;
+    }
+  };
+}
 
 function text(value: unknown, type: SqlType): string {
   if (typeof value === 'string') return value;
   throw new FieldError(`${quoted(JSON.stringify(value))} is not ${formatType(type)} text`);
 }
 
-/** How a JSON value becomes a column value of `type`; throws {@link FieldError}. */
-function fromJson(type: SqlType, standard: TimestampStandard): FromJson {
+/** How a JSON value becomes a column value of `type`; throws {@link FieldError} unless `lenient`. */
+function fromJson(type: SqlType, lenient: boolean): FromJson {
   const name = formatType(type);
+  const nullable = (convert: FromJson) => orNull(convert, lenient);
   if (isInteger(type))
     return nullable((v) => {
       if (typeof v === 'number' && Number.isInteger(v)) return v;
@@ -185,15 +200,15 @@ function fromJson(type: SqlType, standard: TimestampStandard): FromJson {
     case 'TIMESTAMP_LTZ':
       return nullable((v) => parseTimestampText(text(v, type), name));
     case 'ARRAY': {
-      const element = fromJson(type.element!, standard);
+      const element = fromJson(type.element!, lenient);
       return nullable((v) => {
         if (!Array.isArray(v)) throw new FieldError(`${quoted(JSON.stringify(v))} is not a JSON array`);
         return v.map(element);
       });
     }
     case 'MAP': {
-      const key = fromJson(type.key!, standard);
-      const value = fromJson(type.value!, standard);
+      const key = fromJson(type.key!, lenient);
+      const value = fromJson(type.value!, lenient);
       const keyFromText = keyReader(type.key!);
       return nullable((v) => {
         if (typeof v !== 'object' || Array.isArray(v))
@@ -205,7 +220,7 @@ function fromJson(type: SqlType, standard: TimestampStandard): FromJson {
       });
     }
     case 'ROW': {
-      const fields = type.fields!.map((f) => ({ name: f.name, convert: fromJson(f.type, standard) }));
+      const fields = type.fields!.map((f) => ({ name: f.name, convert: fromJson(f.type, lenient) }));
       return nullable((v) => {
         if (typeof v !== 'object' || Array.isArray(v))
           throw new FieldError(`${quoted(JSON.stringify(v))} is not a JSON object`);
