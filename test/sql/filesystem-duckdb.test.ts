@@ -76,9 +76,7 @@ describe('DuckDB reads what the filesystem connector writes, as Weir does', () =
   test('json', async () => {
     const { dir, weir } = await writeWithWeir('json', '');
     expect(weir.length).toBe(ROWS);
-    const duckdb = await readWithDuckdb(
-      `read_ndjson('${dir}/part-*', columns = ${DUCKDB_COLUMNS})`,
-    );
+    const duckdb = await readWithDuckdb(`read_ndjson('${dir}/part-*', columns = ${DUCKDB_COLUMNS})`);
     expect(duckdb).toEqual(weir);
   });
 });
