@@ -6,14 +6,14 @@
  * A comma join is a cross join here; the FilterIntoJoinRule moves the WHERE clause's
  * conditions over both sides into it afterwards, so `FROM a, b WHERE a.k = b.k` is keyed.
  */
-import type { FromItem, Join, SourcePos } from '../../parser/ast.js';
+import type { Expr, FromItem, Join, SourcePos } from '../../parser/ast.js';
 import { unsupported, validationError } from '../../errors.js';
 import { formatType, Types, withNullability, withoutTimeAttribute } from '../../catalog/types.js';
 import { call, field, literal, type Rex } from '../../expressions/rex.js';
 import { typeCondition, typeExpression } from '../../expressions/typer.js';
 import type { PlanBuilder, Relation } from '../builder.js';
 import { buildCorrelate } from '../correlate/build-correlate.js';
-import { type LogicalNode, project } from '../logical.js';
+import { project } from '../logical.js';
 import { ColumnScope, type ScopeColumn, scopeOf } from '../scope.js';
 import { type JoinType, join } from './join-nodes.js';
 
@@ -65,14 +65,14 @@ export function buildJoin(item: Join, builder: PlanBuilder): Relation {
   return { plan, scope: adjustScope(scope, left.scope.length, joinType) };
 }
 
-/** The right side's relation, and its `FOR SYSTEM_TIME AS OF` expression if it has one. */
-function rightSide(
-  item: FromItem,
-  builder: PlanBuilder,
-): {
-  relation: Relation;
-  asOf?: { expr: NonNullable<Extract<FromItem, { kind: 'tableRef' }>['systemTimeAsOf']>; pos: SourcePos };
-} {
+/** The right side of a join, with its `FOR SYSTEM_TIME AS OF` expression if it has one. */
+interface RightSide {
+  readonly relation: Relation;
+  readonly asOf?: { readonly expr: Expr; readonly pos: SourcePos };
+}
+
+/** The right side's relation; a `FOR SYSTEM_TIME AS OF` table is resolved here, not by `from`. */
+function rightSide(item: FromItem, builder: PlanBuilder): RightSide {
   if (item.kind !== 'tableRef' || item.systemTimeAsOf === undefined) return { relation: builder.from(item) };
   const qualifier = item.alias ?? item.name[item.name.length - 1]!;
   const plan = builder.named(item.name, item.pos);
@@ -107,17 +107,13 @@ function renameClashes(left: Relation, right: Relation): Relation {
   }
   const plan = project(
     right.plan,
-    right.plan.columns.map((c) => ({ name: renames.get(c.name) ?? c.name, rex: keepType(c) })),
+    // A pass-through field keeps its type, so a renamed rowtime stays a time attribute.
+    right.plan.columns.map((c) => ({ name: renames.get(c.name) ?? c.name, rex: field(c.name, c.type) })),
   );
   return {
     plan,
     scope: right.scope.map((c) => ({ ...c, internal: renames.get(c.internal) ?? c.internal })),
   };
-}
-
-/** A pass-through field that keeps its time attribute, so a renamed rowtime stays one. */
-function keepType(c: { name: string; type: LogicalNode['columns'][number]['type'] }): Rex {
-  return field(c.name, c.type);
 }
 
 /** Scope types after an outer join: the padded side's columns become nullable plain values. */
