@@ -29,6 +29,7 @@ import { buildSubqueryFilter } from './join/build-subquery.js';
 import { buildOrderByLimit } from './over/build-order-limit.js';
 import { buildOverSelect } from './over/build-over.js';
 import { containsAggregate, containsOver, containsSubquery } from './syntax-search.js';
+import { groupWindowSelect } from './window/build-group-window.js';
 import { buildWindowTvf } from './window/build-window-tvf.js';
 
 const LATER = 'Weir plans streaming queries without it';
@@ -181,7 +182,11 @@ export class PlanBuilder {
       s.groupBy.length > 0 ||
       s.having !== undefined ||
       s.items.some((item) => containsAggregate(item.expr, (name) => this.isAggregate(name)));
-    if (aggregating) return buildAggregateSelect(s, input, this);
+    if (aggregating) {
+      // GROUP BY SESSION(ts, gap) and its siblings group a windowing table function's rows.
+      const windowed = groupWindowSelect(s, input);
+      return buildAggregateSelect(windowed?.select ?? s, windowed?.input ?? input, this);
+    }
     if (s.windows.length > 0 || s.items.some((item) => containsOver(item.expr)))
       return buildOverSelect(s, input, this);
     return projectItems(s.items, input);

@@ -108,21 +108,28 @@ export function buildWindowTvf(item: TvfRef, builder: PlanBuilder): Relation {
       break;
   }
 
-  const rowtime = timeColumn.type;
+  const plan = windowTableFunction(input, Object.freeze(window), windowedColumns(input.columns, timeColumn));
+  return { plan, scope: aliased(scopeOf(plan.columns, item.alias), item.columnAliases, item.pos) };
+}
+
+/**
+ * The columns of a windowing table function over `columns`: the time column demoted to a plain
+ * timestamp, then `window_start` and `window_end` (TIMESTAMP(3), or TIMESTAMP_LTZ(3) over an LTZ
+ * time) and the rowtime `window_time`.
+ */
+export function windowedColumns(columns: readonly PlanColumn[], timeColumn: PlanColumn): PlanColumn[] {
   const bound: SqlType = withNullability(
-    Object.freeze({ root: rowtime.root, nullable: false, precision: 3 }) as SqlType,
+    Object.freeze({ root: timeColumn.type.root, nullable: false, precision: 3 }) as SqlType,
     false,
   );
-  const columns: PlanColumn[] = [
-    ...input.columns.map((c) =>
+  return [
+    ...columns.map((c) =>
       c.name === timeColumn.name ? { name: c.name, type: withoutTimeAttribute(c.type) } : c,
     ),
     { name: WINDOW_START, type: bound },
     { name: WINDOW_END, type: bound },
     { name: WINDOW_TIME, type: Object.freeze({ ...bound, rowtime: true }) },
   ];
-  const plan = windowTableFunction(input, Object.freeze(window), columns);
-  return { plan, scope: aliased(scopeOf(plan.columns, item.alias), item.columnAliases, item.pos) };
 }
 
 /** Matches positional and `NAME =>` arguments to the function's parameters. */
@@ -193,7 +200,7 @@ function timeAttribute(
 }
 
 /** A constant day-time interval argument, in milliseconds. */
-function interval(arg: TvfArgValue, kind: Kind, name: string): number {
+export function interval(arg: TvfArgValue, kind: string, name: string): number {
   if (arg.kind === 'tableArg' || arg.kind === 'descriptor')
     throw validationError(arg.pos, `${kind}'s ${name} must be an interval such as INTERVAL '10' SECOND`);
   const rex = typeExpression(arg, new ColumnScope([]));
@@ -207,7 +214,8 @@ function interval(arg: TvfArgValue, kind: Kind, name: string): number {
   return value;
 }
 
-function positiveInterval(arg: TvfArgValue, kind: Kind, name: string): number {
+/** A constant positive day-time interval argument, in milliseconds. */
+export function positiveInterval(arg: TvfArgValue, kind: string, name: string): number {
   const value = interval(arg, kind, name);
   if (value <= 0)
     throw validationError(arg.pos, `${kind}'s ${name} must be a positive interval, got ${value} ms`);
