@@ -4,6 +4,10 @@
  * as rows enter and leave the first n (a retract changelog). `LIMIT n` alone keeps the first n
  * rows to arrive. ORDER BY without LIMIT would have to re-sort an unbounded result and is
  * refused, as Flink refuses it on non-time columns.
+ *
+ * Order keys name the result's columns, or columns of the select's input that the select list
+ * leaves out; the latter resolve by the input's own column names (a table's columns), not by
+ * aliases given in FROM, which the plan no longer carries at this point.
  */
 import type { Expr, Query } from '../../parser/ast.js';
 import { isInteger } from '../../catalog/types.js';

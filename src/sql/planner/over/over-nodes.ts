@@ -102,7 +102,7 @@ export interface PhysicalOverAggregate extends PhysicalBase {
   readonly frame: OverFrame;
   readonly calls: readonly BoundAggregateCall[];
 }
-/** Physical Top-N; `keepAll` when the input retracts rows, so every row must be kept. */
+/** Physical Top-N; with retract input its function keeps every row of a partition, not only the top. */
 export interface PhysicalRank extends PhysicalBase, RankSpec {
   readonly kind: 'rank';
   readonly input: PhysicalNode;
