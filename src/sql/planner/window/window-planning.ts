@@ -40,7 +40,8 @@ export function toPhysicalWindow(node: WindowLogicalNode, recurse: PhysicalPlann
       columns: node.columns,
       changelogMode: 'insert-only',
     });
-  if (node.window.kind === 'SESSION')
+  // Over windowed rows every row has its final window: nothing merges there.
+  if (node.window.kind === 'SESSION' && node.inputWindow === undefined)
     for (const call of node.calls) {
       const fn = call.definition.create(call.argTypes);
       if (fn.merge === undefined && !call.distinct)
