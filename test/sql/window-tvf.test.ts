@@ -186,6 +186,28 @@ describe('window aggregation over windowing table functions', () => {
     }, 30_000);
   }
 
+  test('an aggregate function without merge: HOP keeps one accumulator per window, SESSION refuses it', async () => {
+    const tEnv = environment(sorted(generated(11, 120)));
+    tEnv.createTemporarySystemFunction('plain_sum', {
+      createAccumulator: () => ({ s: 0 }),
+      accumulate(acc: { s: number }, v: number | null) {
+        if (v !== null) acc.s += v;
+      },
+      getValue: (acc: { s: number }) => acc.s,
+      resultType: 'INT',
+    });
+    const query = (fn: string, tvf: string) =>
+      `SELECT k, ${fn}(v) AS s, window_start AS ws, window_end AS we FROM TABLE(${tvf}) GROUP BY k, window_start, window_end`;
+    const viaUdf = await tEnv.executeSql(query('plain_sum', TVFS.HOP)).collect();
+    expect(viaUdf.length).toBeGreaterThan(10);
+    expect(format(viaUdf, ['k', 'ws', 'we', 's'])).toEqual(
+      format(await tEnv.executeSql(query('SUM', TVFS.HOP)).collect(), ['k', 'ws', 'we', 's']),
+    );
+    expect(() => tEnv.explainSql(query('plain_sum', TVFS.SESSION))).toThrow(
+      /in a SESSION window aggregate \(sessions merge, and \w+ cannot merge\) is not supported/,
+    );
+  }, 30_000);
+
   test('SESSION windows with PARTITION BY must be grouped by the partition key', () => {
     const tEnv = environment([]);
     const input = tEnv.sqlQuery(`SELECT v, window_start, window_end FROM TABLE(${TVFS.SESSION})`).plan;
