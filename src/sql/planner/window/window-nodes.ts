@@ -2,9 +2,10 @@
  * Windowing table functions in the plan. `TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), size))` and
  * its siblings add `window_start`, `window_end` and `window_time` to every row; a GROUP BY on
  * `window_start, window_end` over such a function becomes a window aggregate (the
- * WindowAggregateRule), which emits each window once, when the watermark passes its end. Window
- * Top-N, window deduplication and window joins recognise these nodes too, so the shapes here
- * are shared by those operators.
+ * WindowAggregateRule), which emits each window once, when the watermark passes its end; a
+ * GROUP BY on a window aggregate's bounds is one too, over windowed rows (`inputWindow`).
+ * Window Top-N, window deduplication and window joins recognise these nodes too, so the shapes
+ * here are shared by those operators.
  */
 import type { BoundAggregateCall } from '../../aggregates/aggregate-function.js';
 import type { LogicalNode, PlanColumn } from '../logical.js';
