@@ -24,7 +24,7 @@ import { readCommitted } from '../support/exactly-once.js';
 import { FILESYSTEM_KILL_JOB } from './filesystem-kill-job.js';
 
 const JOB = 'test/sql/filesystem-kill-job.ts';
-const KILLS = 3;
+const KILLS = 2;
 
 interface Scenario {
   readonly checkpointDir: string;
@@ -109,16 +109,21 @@ async function killAndFinish(s: Scenario, parallelism: number, jobArgs: string[]
 
 describe.concurrent('SQL INSERT INTO a filesystem table, killed with SIGKILL and restored', () => {
   it('datagen sequence into json at parallelism 2: every row committed exactly once', {
-    timeout: 150_000,
+    timeout: 240_000,
   }, async (t) => {
     const seed = chaosSeed();
     const s = scenario(t, seed);
-    const events = 3000;
-    // 1,000 rows a second: a failure-free run takes 3 s; each run lives at most a few
-    // checkpoints of 50 ms, so three kills land mid-stream.
+    const events = 2000;
+    // 1,000 rows a second: a failure-free run takes 2 s; each run lives at most a few
+    // checkpoints of 50 ms, so both kills land mid-stream.
     const landed = await killAndFinish(s, 2, [String(events), '1000']);
     const context = `CHAOS_SEED=${seed}`;
     expect(landed, context).toBe(KILLS);
+    // Every kill came after a checkpoint of its run, so every later run restored one.
+    expect(
+      s.runs.slice(1).every((run) => /restoring job/.test(run.stderr)),
+      context,
+    ).toBe(true);
     const ids = readCommitted(s.sinkDir).map((line) => (JSON.parse(line) as { id: number }).id);
     expect(ids.length, context).toBe(events);
     expect(
@@ -130,7 +135,7 @@ describe.concurrent('SQL INSERT INTO a filesystem table, killed with SIGKILL and
   });
 
   it('json files copied into csv at parallelism 2: every input row committed exactly once', {
-    timeout: 150_000,
+    timeout: 240_000,
   }, async (t) => {
     const seed = chaosSeed();
     const s = scenario(t, seed);
