@@ -124,7 +124,8 @@ describe('weir run', () => {
     [['run', fixture('default-job.ts'), '--restore', 'latest'], /--restore latest needs --checkpoint-dir/],
     [['run'], /needs a job file/],
     [['frobnicate'], /unknown command 'frobnicate'/],
-    [['sql'], /weir sql is not available in this version/],
+    [['sql', '-f'], /-f needs a file name: weir sql -f script.sql/],
+    [['sql', '--frobnicate'], /unknown option '--frobnicate' of weir sql/],
   ])('rejects %j in one line with exit code 2', async (args, message) => {
     const run = await runWeir(args);
     expect(run.code).toBe(2);
