@@ -1,5 +1,5 @@
 /**
- * Nexmark's own SQL, unchanged from the reference definitions in `corpus/nexmark/`, on the
+ * Nexmark's own SQL, unchanged from the reference definitions in `bench/nexmark/sql/`, on the
  * foundation: the `nexmark` DDL with ROW columns and a CASE computed column, the three views,
  * and the queries that need only projections and filters (q0, q1, q2, q10, q21, q22), run over
  * a few hand-made events with hand-computed answers. The connector there is a stand-in that
@@ -18,7 +18,7 @@ import {
   type Row,
 } from '../../src/index.js';
 
-const dir = join(dirname(fileURLToPath(import.meta.url)), 'corpus', 'nexmark');
+const dir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'nexmark', 'sql');
 const sql = (file: string) => readFileSync(join(dir, file), 'utf8');
 const selectOf = (insert: string) => insert.replace(/^INSERT INTO \w+\s*/, '');
 

@@ -1,5 +1,5 @@
 /**
- * Nexmark's Top-N and deduplication queries in their reference SQL (`corpus/nexmark/`), over
+ * Nexmark's Top-N and deduplication queries in their reference SQL (`bench/nexmark/sql/`), over
  * the nexmark connector at parallelism 1 and 2, against DuckDB running the same SQL on the
  * generator's bids: q18 (the last bid per bidder and auction, a deduplication) and q19 (the
  * ten highest bids per auction, a Top-N with its rank number). Final tables are compared on
@@ -16,7 +16,7 @@ import { nexmarkConfigOf } from '../../src/sql/connectors/nexmark.js';
 import type { Row } from '../../src/sql/expressions/compiler.js';
 import { changelog, environment, materialize } from './over-helpers.js';
 
-const dir = join(dirname(fileURLToPath(import.meta.url)), 'corpus', 'nexmark');
+const dir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'nexmark', 'sql');
 const sql = (file: string) => readFileSync(join(dir, file), 'utf8');
 const selectOf = (insert: string) =>
   insert

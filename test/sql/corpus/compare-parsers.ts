@@ -49,7 +49,7 @@ const files = (dir: string) =>
     .sort()
     .map((f) => ({ name: join(dir, f), sql: readFileSync(join(here, dir, f), 'utf8') }));
 
-for (const group of ['.', 'nexmark']) {
+for (const group of ['.', '../../../bench/nexmark/sql']) {
   const corpus = files(group);
   for (const parser of parsers) {
     const failed: string[] = [];

@@ -1,1 +1,0 @@
-CREATE VIEW B AS SELECT *, PROCTIME() as p_time FROM bid

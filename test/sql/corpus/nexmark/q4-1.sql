@@ -1,6 +1,0 @@
-CREATE TABLE nexmark_q4 (
-  id BIGINT,
-  final BIGINT
-) WITH (
-  'connector' = 'blackhole'
-)
