@@ -3,8 +3,8 @@
  * table with updates and deletes, agreement with DuckDB on generated data (final tables, at
  * parallelism 1 and 2, over insert-only and retracting input), and the inputs planning refuses.
  */
-import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, test } from 'vitest';
+import { canonical, createDuckdbTable, duckdbConnection } from './duckdb-tables.js';
 import { type ChangelogRow, StreamExecutionEnvironment, TableEnvironment } from '../../src/index.js';
 import type {
   AggregateFunctionDefinition,
@@ -46,9 +46,6 @@ function generate(n: number, seed: number): T[] {
 }
 
 /** A row as text, numbers normalised (DuckDB gives bigint for COUNT and SUM). */
-const canonical = (row: Record<string, unknown>, columns: readonly string[]) =>
-  JSON.stringify(columns.map((c) => (typeof row[c] === 'bigint' ? Number(row[c]) : (row[c] ?? null))));
-
 /** Queries that both engines run; `duckdb` where the dialects differ (AVG of INT truncates in Flink). */
 const QUERIES: Record<string, { sql: string; duckdb?: string; columns: string[] }> = {
   perKey: {
@@ -89,14 +86,8 @@ const QUERIES: Record<string, { sql: string; duckdb?: string; columns: string[] 
 
 describe('GROUP BY agrees with DuckDB on generated data', async () => {
   const data = generate(400, 7);
-  const duck = await (await DuckDBInstance.create(':memory:')).connect();
-  const literal = (v: unknown, type: string) =>
-    v === null ? `NULL::${type}` : typeof v === 'string' ? `'${v}'` : String(v);
-  await duck.run(
-    `CREATE TABLE t AS SELECT * FROM (VALUES ${data
-      .map((r) => `(${literal(r.k, 'INTEGER')}, ${literal(r.x, 'INTEGER')}, ${literal(r.s, 'VARCHAR')})`)
-      .join(', ')}) v(k, x, s)`,
-  );
+  const duck = await duckdbConnection();
+  await createDuckdbTable(duck, 't', { k: 'INTEGER', x: 'INTEGER', s: 'VARCHAR' }, data);
 
   for (const [name, q] of Object.entries(QUERIES)) {
     test.each([1, 2])(`${name} at parallelism %i`, async (parallelism) => {
@@ -134,12 +125,8 @@ describe('GROUP BY agrees with DuckDB on generated data', async () => {
         live.push(row);
       }
     }
-    const liveDuck = await (await DuckDBInstance.create(':memory:')).connect();
-    await liveDuck.run(
-      `CREATE TABLE t AS SELECT * FROM (VALUES ${live
-        .map((r) => `(${literal(r.k, 'INTEGER')}, ${literal(r.x, 'INTEGER')}, ${literal(r.s, 'VARCHAR')})`)
-        .join(', ')}) v(k, x, s)`,
-    );
+    const liveDuck = await duckdbConnection();
+    await createDuckdbTable(liveDuck, 't', { k: 'INTEGER', x: 'INTEGER', s: 'VARCHAR' }, live);
     // The disk backend serializes the accumulators (distinct maps, MIN/MAX value counts).
     for (const [parallelism, backend] of [
       [1, 'heap'],

@@ -6,8 +6,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, test } from 'vitest';
+import { createDuckdbTable, duckdbConnection } from './duckdb-tables.js';
 import { StreamExecutionEnvironment } from '../../src/api/environment.js';
 import type { ChangelogRow } from '../../src/sql/planner/changelog.js';
 import { TableEnvironment } from '../../src/sql/table-environment.js';
@@ -88,11 +88,9 @@ const QUERIES: Record<string, { sql: string; columns: string[] }> = {
 describe('joins agree with DuckDB on generated data', async () => {
   const left = rows(7, 40, 9);
   const right = rows(11, 30, 6);
-  const duck = await (await DuckDBInstance.create(':memory:')).connect();
-  const valuesOf = (data: { k: number | null; v: number }[]) =>
-    data.map((r) => `(${r.k === null ? 'NULL::INTEGER' : r.k}, ${r.v})`).join(', ');
-  await duck.run(`CREATE TABLE l AS SELECT * FROM (VALUES ${valuesOf(left)}) t(k, v)`);
-  await duck.run(`CREATE TABLE r AS SELECT * FROM (VALUES ${valuesOf(right)}) t(k, v)`);
+  const duck = await duckdbConnection();
+  await createDuckdbTable(duck, 'l', { k: 'INTEGER', v: 'INTEGER' }, left);
+  await createDuckdbTable(duck, 'r', { k: 'INTEGER', v: 'INTEGER' }, right);
 
   for (const [name, q] of Object.entries(QUERIES)) {
     test.each([1, 2])(`${name} at parallelism %i`, async (parallelism) => {

@@ -5,8 +5,8 @@
  * retract against AVG, a bucketing scalar function against CASE). Updating queries are compared
  * as their final tables.
  */
-import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, test } from 'vitest';
+import { canonical, createDuckdbTable, duckdbConnection } from './duckdb-tables.js';
 import { StreamExecutionEnvironment, TableEnvironment, TableFunction } from '../../src/index.js';
 
 /** A deterministic generator, so a failure reproduces. */
@@ -83,10 +83,6 @@ function tableEnv(parallelism: number, data: readonly Row[]): TableEnvironment {
   return tEnv;
 }
 
-/** A row as text, numbers normalised (DuckDB gives bigint for COUNT). */
-const canonical = (row: Record<string, unknown>, columns: readonly string[]) =>
-  JSON.stringify(columns.map((c) => (typeof row[c] === 'bigint' ? Number(row[c]) : (row[c] ?? null))));
-
 const QUERIES: Record<string, { weir: string; duckdb: string; columns: string[] }> = {
   lateral: {
     weir: 'SELECT id, word FROM t, LATERAL TABLE(split(s)) AS w(word)',
@@ -122,17 +118,8 @@ const QUERIES: Record<string, { weir: string; duckdb: string; columns: string[] 
 
 describe('UDFs agree with DuckDB on generated data', async () => {
   const data = generate(300, 5);
-  const duck = await (await DuckDBInstance.create(':memory:')).connect();
-  const literal = (v: unknown, type: string) =>
-    v === null ? `NULL::${type}` : typeof v === 'string' ? `'${v}'` : String(v);
-  await duck.run(
-    `CREATE TABLE t AS SELECT * FROM (VALUES ${data
-      .map(
-        (r) =>
-          `(${r.id}, ${literal(r.k, 'INTEGER')}, ${literal(r.x, 'INTEGER')}, ${literal(r.s, 'VARCHAR')})`,
-      )
-      .join(', ')}) v(id, k, x, s)`,
-  );
+  const duck = await duckdbConnection();
+  await createDuckdbTable(duck, 't', { id: 'INTEGER', k: 'INTEGER', x: 'INTEGER', s: 'VARCHAR' }, data);
 
   for (const [name, q] of Object.entries(QUERIES)) {
     test.each([1, 2])(`${name} at parallelism %i`, async (parallelism) => {
