@@ -73,6 +73,13 @@ export interface StreamOperator<OUT> {
    */
   initializeState?(restored: RestoredOperatorState): void | Promise<void>;
   /**
+   * Checkpoint `checkpointId`'s barrier has arrived: emit what is buffered in memory (a
+   * mini-batch) before any state of the task is taken. Called on every operator of the chain,
+   * head first, before keyed state and {@link snapshotState}; what it emits reaches downstream
+   * ahead of the barrier, so the checkpoint covers it and a restore never replays it.
+   */
+  prepareSnapshotPreBarrier?(checkpointId: number): void;
+  /**
    * The operator's non-keyed state for checkpoint `checkpointId`, taken when the barrier
    * reaches it: it reflects exactly the records before the barrier. Keyed state and timers are
    * snapshotted by the task. Returning a promise delays the barrier until it settles.

@@ -635,6 +635,9 @@ export class Task {
     const { checkpointId } = barrier;
     const specs = this.deployment.vertex.operators;
     const states = new Map<string, OperatorSubtaskState>();
+    // Buffers are emitted first, head first, so each operator's output reaches the next one
+    // (and the writers) before any state is taken.
+    for (const op of this.operators) op.prepareSnapshotPreBarrier?.(checkpointId);
     for (let i = 0; i < this.operators.length; i++) {
       // Savepoints stay full and self-contained.
       const keyGroups =
