@@ -9,6 +9,7 @@ import type { CreateTable, CreateView, SourcePos } from '../parser/ast.js';
 import { unsupported, validationError } from '../errors.js';
 import { typeExpression } from '../expressions/typer.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
+import { fromLegacyFilesystemOptions } from '../connectors/filesystem-options.js';
 import { PlanBuilder } from '../planner/builder.js';
 import { ColumnScope, scopeOf } from '../planner/scope.js';
 import { Catalog, type CatalogColumn, type CatalogTable, type CatalogView } from './catalog.js';
@@ -84,6 +85,12 @@ export function tableFromDdl(ddl: CreateTable, registry: ConnectorRegistry): Cat
     if (option.key in options) throw validationError(option.pos, `option '${option.key}' is given twice`);
     options[option.key] = option.value;
     positions.set(option.key, option.pos);
+  }
+  const legacy = fromLegacyFilesystemOptions(options, (k) => positions.get(k));
+  if (legacy !== undefined) {
+    for (const key of Object.keys(options)) delete options[key];
+    Object.assign(options, legacy.options);
+    for (const [target, key] of legacy.legacyKeys) positions.set(target, positions.get(key)!);
   }
   const table: CatalogTable = Object.freeze({
     kind: 'table',

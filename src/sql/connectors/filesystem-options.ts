@@ -5,10 +5,11 @@
  * settings once per source or sink.
  */
 import type { SourcePos } from '../parser/ast.js';
-import { unsupported, validationError } from '../errors.js';
+import { validationError } from '../errors.js';
 import type { CatalogColumn, CatalogTable } from '../catalog/catalog.js';
 import { formatType } from '../catalog/types.js';
 import { parseDuration } from '../config.js';
+import { PARTITION_COMMIT_OPTIONS, validatePartitionCommit } from './filesystem-commit-options.js';
 import { DEFAULT_PARTITION_NAME } from './filesystem-partitions.js';
 import { type ConnectorOption, isBoolean, isOneOf, isPositiveInteger } from './factory.js';
 import { type CsvRowOptions, csvSupports } from './formats/csv-row-format.js';
@@ -49,24 +50,6 @@ function unescapeCharacter(text: string): string {
   return escapes[text] ?? text;
 }
 
-/**
- * Flink's partition commit options: known, so that they are refused by name rather than as
- * unknown, because Weir commits a partition's files with each checkpoint and writes no
- * success file or metastore entry.
- */
-const PARTITION_COMMIT_OPTIONS = [
-  'sink.partition-commit.trigger',
-  'sink.partition-commit.delay',
-  'sink.partition-commit.watermark-time-zone',
-  'sink.partition-commit.policy.kind',
-  'sink.partition-commit.policy.class',
-  'sink.partition-commit.success-file.name',
-  'partition.time-extractor.kind',
-  'partition.time-extractor.class',
-  'partition.time-extractor.timestamp-pattern',
-  'partition.time-extractor.timestamp-formatter',
-];
-
 /** Every option the connector accepts. */
 export const FILESYSTEM_OPTIONS: readonly ConnectorOption[] = [
   { key: 'path', required: true, check: (v) => (v.trim() === '' ? 'a file or directory path' : undefined) },
@@ -91,8 +74,7 @@ export const FILESYSTEM_OPTIONS: readonly ConnectorOption[] = [
   { key: 'csv.quote-character', check: isSingleCharacter },
   { key: 'csv.disable-quote-character', check: isBoolean },
   { key: 'csv.array-element-delimiter', check: (v) => (v === '' ? 'a non-empty string' : undefined) },
-  // Last, so the list of supported options leads with what works.
-  ...PARTITION_COMMIT_OPTIONS.map((key) => ({ key })),
+  ...PARTITION_COMMIT_OPTIONS,
 ];
 
 /** The connector's settings, read from a table's options (which passed validation). */
@@ -103,18 +85,34 @@ export interface FilesystemOptions {
   readonly fileSize: number;
   readonly rolloverIntervalMs: number;
   readonly inactivityIntervalMs: number;
+  readonly checkIntervalMs: number;
+  /** Partition commit, when a commit policy is set; see filesystem-sink.ts. */
+  readonly partitionCommit:
+    | {
+        readonly trigger: 'process-time' | 'partition-time';
+        readonly delayMs: number;
+        readonly successFileName: string;
+        readonly timestampPattern: string | undefined;
+        readonly timestampFormatter: string | undefined;
+      }
+    | undefined;
   readonly sinkParallelism: number | undefined;
   readonly defaultPartitionName: string;
   readonly json: JsonRowOptions;
   readonly csv: CsvRowOptions;
 }
 
-/** Reads the settings, with Flink's defaults: 128 MB parts, 30 min rollover and inactivity intervals. */
+/**
+ * Reads the settings, with Flink's defaults: 128 MB parts, 30 min rollover and inactivity
+ * intervals checked every minute; partitions committed by process time with no delay into a
+ * `_SUCCESS` file, once a commit policy is set.
+ */
 export function readFilesystemOptions(options: Readonly<Record<string, string>>): FilesystemOptions {
   const monitor = options['source.monitor-interval'];
   const rollover = options['sink.rolling-policy.rollover-interval'];
   const inactivity = options['sink.rolling-policy.inactivity-interval'];
   const fileSize = options['sink.rolling-policy.file-size'];
+  const check = options['sink.rolling-policy.check-interval'];
   const quote = options['csv.quote-character'];
   return {
     // Flink's paths are URIs; local ones may be written file:///dir.
@@ -124,6 +122,17 @@ export function readFilesystemOptions(options: Readonly<Record<string, string>>)
     fileSize: fileSize === undefined ? 128 * 1024 * 1024 : parseMemorySize(fileSize)!,
     rolloverIntervalMs: rollover === undefined ? 30 * 60_000 : parseDuration(rollover)!,
     inactivityIntervalMs: inactivity === undefined ? 30 * 60_000 : parseDuration(inactivity)!,
+    checkIntervalMs: check === undefined ? 60_000 : parseDuration(check)!,
+    partitionCommit:
+      options['sink.partition-commit.policy.kind'] === undefined
+        ? undefined
+        : {
+            trigger: options['sink.partition-commit.trigger'] === 'partition-time' ? 'partition-time' : 'process-time',
+            delayMs: parseDuration(options['sink.partition-commit.delay'] ?? '0')!,
+            successFileName: options['sink.partition-commit.success-file.name'] ?? '_SUCCESS',
+            timestampPattern: options['partition.time-extractor.timestamp-pattern'],
+            timestampFormatter: options['partition.time-extractor.timestamp-formatter'],
+          },
     sinkParallelism:
       options['sink.parallelism'] === undefined ? undefined : Number(options['sink.parallelism']),
     defaultPartitionName: options['partition.default-name'] ?? DEFAULT_PARTITION_NAME,
@@ -164,13 +173,6 @@ export function validateFilesystemTable(
         `option '${key}' applies to 'format' = '${prefix}', but table '${table.name}' has 'format' = '${format}'; remove it`,
       );
   }
-  for (const key of PARTITION_COMMIT_OPTIONS)
-    if (options[key] !== undefined)
-      throw unsupported(
-        optionPos(key),
-        `option '${key}'`,
-        "the filesystem sink commits every partition's files with each checkpoint and writes no success file; remove the partition commit options",
-      );
   if (options['json.ignore-parse-errors'] === 'true' && options['json.fail-on-missing-field'] === 'true')
     throw validationError(
       optionPos('json.fail-on-missing-field'),
@@ -195,6 +197,7 @@ export function validateFilesystemTable(
       optionPos('source.monitor-interval'),
       `'source.monitor-interval' on a PARTITIONED BY table is not supported: partition directories created later would not be read; read '${table.name}' bounded`,
     );
+  validatePartitionCommit(table, partitionKeys, optionPos);
   for (const key of partitionKeys) {
     const type = columns.find((c) => c.name === key)!.type;
     if (type.root === 'ARRAY' || type.root === 'MAP' || type.root === 'ROW' || !csvSupports(type))
@@ -210,4 +213,69 @@ export function validateFilesystemTable(
         optionPos('format'),
         `the ${format} format cannot hold column '${column.name}' of type ${formatType(column.type)}; ${format === 'csv' ? "use 'format' = 'json' for maps and nested collections" : 'json holds every type but INTERVAL, RAW and maps with collection keys'}`,
       );
+}
+
+/** Legacy `format.<x>` keys of the csv and json formats and the current suffix they stand for. */
+const LEGACY_FORMAT_KEYS = new Set([
+  'field-delimiter',
+  'ignore-parse-errors',
+  'allow-comments',
+  'null-literal',
+  'quote-character',
+  'disable-quote-character',
+  'array-element-delimiter',
+  'fail-on-missing-field',
+  'timestamp-format.standard',
+]);
+
+/**
+ * Flink's legacy descriptor keys for the filesystem connector (`'connector.type' =
+ * 'filesystem'`, `'connector.path'`, `'format.type'`, `'format.<csv or json option>'`), which
+ * Nexmark's q13 still uses, mapped once at table creation onto the current keys; the result
+ * maps each current key to the legacy key it came from, for error positions. Undefined when
+ * `options` has no legacy key. Mixing both styles, or a legacy key this connector has no
+ * current equivalent of, is a one-line error naming the key.
+ */
+export function fromLegacyFilesystemOptions(
+  options: Readonly<Record<string, string>>,
+  optionPos: (key: string) => SourcePos | undefined,
+): { options: Record<string, string>; legacyKeys: Map<string, string> } | undefined {
+  const legacy = Object.keys(options).filter((k) => k.startsWith('connector.') || k.startsWith('format.'));
+  if (legacy.length === 0) return undefined;
+  const type = options['connector.type'];
+  if (type !== 'filesystem')
+    throw validationError(
+      optionPos(legacy[0]!),
+      type === undefined
+        ? `legacy option '${legacy[0]}' needs 'connector.type' = 'filesystem'; or write current keys ('connector', 'path', 'format', …)`
+        : `legacy 'connector.type' = '${type}' is not supported; write 'connector' = '${type}' with the connector's current option keys`,
+    );
+  const current = Object.keys(options).find((k) => !legacy.includes(k));
+  if (current !== undefined)
+    throw validationError(
+      optionPos(current),
+      `option '${current}' mixes current keys with legacy ones ('${legacy[0]}'); write all options in one style, e.g. 'connector' = 'filesystem', 'path', 'format'`,
+    );
+  const format = options['format.type'];
+  const out: Record<string, string> = { connector: 'filesystem' };
+  const legacyKeys = new Map<string, string>([['connector', 'connector.type']]);
+  for (const key of legacy) {
+    const rest = key.slice(key.indexOf('.') + 1);
+    let target: string | undefined;
+    if (key === 'connector.type') continue;
+    else if (key === 'connector.property-version' || key === 'format.property-version') continue;
+    else if (key === 'format.derive-schema' && options[key] === 'true') continue;
+    else if (key === 'connector.path') target = 'path';
+    else if (key === 'format.type') target = 'format';
+    else if (key.startsWith('format.') && LEGACY_FORMAT_KEYS.has(rest) && format !== undefined)
+      target = `${format}.${rest}`;
+    if (target === undefined)
+      throw validationError(
+        optionPos(key),
+        `legacy option '${key}' has no equivalent in the filesystem connector; remove it, or write the table with current keys ('path', 'format', '<format>.…')`,
+      );
+    out[target] = options[key]!;
+    legacyKeys.set(target, key);
+  }
+  return { options: out, legacyKeys };
 }
