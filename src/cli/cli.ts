@@ -2,15 +2,12 @@
  * The `weir` command: picks the subcommand and turns every outcome into an exit code.
  * Usage errors print one line and exit 2; subcommands planned but not built yet say so
  * rather than pretend to work.
+ *
+ * Each subcommand's module is imported only when that subcommand runs: every module costs a
+ * round trip through the TypeScript loader, so `weir --version` should not load the engine,
+ * and `weir run` should not load the SQL client.
  */
 import { readFileSync } from 'node:fs';
-import { benchCommand } from './bench-command.js';
-import { cancelCommand } from './cancel-command.js';
-import { listCommand } from './list-command.js';
-import { runCommand } from './run-command.js';
-import { savepointCommand } from './savepoint-command.js';
-import { sqlCommand } from './sql-command.js';
-import { stopCommand } from './stop-command.js';
 import { formatFailure, type Terminal } from './terminal.js';
 import { ExitCodes, HELP, UsageError } from './usage.js';
 
@@ -49,19 +46,19 @@ async function dispatch(argv: readonly string[], terminal: Terminal): Promise<nu
       terminal.out(version());
       return ExitCodes.OK;
     case 'run':
-      return runCommand(rest, terminal);
+      return (await import('./run-command.js')).runCommand(rest, terminal);
     case 'bench':
-      return benchCommand(rest, terminal);
+      return (await import('./bench-command.js')).benchCommand(rest, terminal);
     case 'list':
-      return listCommand(rest, terminal);
+      return (await import('./list-command.js')).listCommand(rest, terminal);
     case 'savepoint':
-      return savepointCommand(rest, terminal);
+      return (await import('./savepoint-command.js')).savepointCommand(rest, terminal);
     case 'stop':
-      return stopCommand(rest, terminal);
+      return (await import('./stop-command.js')).stopCommand(rest, terminal);
     case 'cancel':
-      return cancelCommand(rest, terminal);
+      return (await import('./cancel-command.js')).cancelCommand(rest, terminal);
     case 'sql':
-      return sqlCommand(rest, terminal);
+      return (await import('./sql-command.js')).sqlCommand(rest, terminal);
     default:
       if (UNAVAILABLE.includes(command)) {
         throw new UsageError(`weir ${command} is not available in this version; see weir --help`);

@@ -1,0 +1,97 @@
+/**
+ * Start-up time of the `weir` command: wall time of short runs where starting dominates (a
+ * tiny `weir sql -f` script, the fraud detection example with few and with its default
+ * 200,000 transactions, the same small job on two worker threads, and `weir --version` as the
+ * floor of Node plus the TypeScript loader). The commands run interleaved, `--runs` rounds
+ * (default 5), and the median of each is reported, so a burst of load from other processes
+ * on the machine touches every command alike.
+ *
+ * Run with `npx tsx bench/startup.ts [--runs N] [--json] [--no-save]`; the result goes to
+ * `bench/results/startup-<date>.json`.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { reportResult } from './report.js';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+/** A tiny bounded SQL script: one datagen table of three rows and a SELECT over it. */
+const TINY_SQL = `CREATE TABLE src (id INT, name STRING) WITH ('connector' = 'datagen', 'number-of-rows' = '3',
+  'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '3');
+SELECT id * 10 AS ten FROM src;
+`;
+
+/** One measured command: the words after `node bin/weir.js`. */
+interface Command {
+  readonly name: string;
+  readonly args: readonly string[];
+}
+
+function commands(sqlFile: string): Command[] {
+  const fraud = ['run', '--port', '0', '-q', 'examples/fraud-detection.ts'];
+  return [
+    { name: 'weir --version', args: ['--version'] },
+    { name: 'weir sql -f tiny.sql', args: ['sql', '-f', sqlFile] },
+    {
+      name: 'weir run fraud-detection --count 1000 -p 1',
+      args: [...fraud, '-p', '1', '--', '--count', '1000'],
+    },
+    {
+      name: 'weir run fraud-detection --count 1000 -p 2 (worker threads)',
+      args: [...fraud, '-p', '2', '--', '--count', '1000'],
+    },
+    { name: 'weir run fraud-detection (200,000)', args: fraud },
+  ];
+}
+
+function timeOnce(command: Command): number {
+  const start = process.hrtime.bigint();
+  const run = spawnSync(process.execPath, ['bin/weir.js', ...command.args], { cwd: ROOT, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (run.status !== 0) throw new Error(`${command.name} exited ${run.status}: ${run.stderr.slice(0, 500)}`);
+  return ms;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+const { values: options } = parseArgs({
+  options: { runs: { type: 'string' }, json: { type: 'boolean' }, 'no-save': { type: 'boolean' } },
+});
+const runs = Number(options.runs ?? 5);
+const sqlFile = join(mkdtempSync(join(tmpdir(), 'weir-startup-')), 'tiny.sql');
+writeFileSync(sqlFile, TINY_SQL);
+const list = commands(sqlFile);
+// One untimed round fills tsx's transform cache, as any second run of the command finds it.
+for (const command of list) timeOnce(command);
+const times = new Map<string, number[]>(list.map((c) => [c.name, []]));
+const loadBefore = loadavg()[0]!;
+for (let round = 0; round < runs; round++) {
+  for (const command of list) times.get(command.name)!.push(timeOnce(command));
+}
+const results = list.map((c) => ({
+  command: c.name,
+  medianMs: Math.round(median(times.get(c.name)!)),
+  runsMs: times.get(c.name)!.map(Math.round),
+}));
+for (const r of results) console.log(`${r.command.padEnd(62)} ${String(r.medianMs).padStart(6)} ms`);
+reportResult(
+  'startup',
+  {
+    date: new Date().toISOString().slice(0, 10),
+    runs,
+    loadAverage: { before: loadBefore, after: loadavg()[0]! },
+    machine: `${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores`,
+    node: process.version,
+    results,
+  },
+  options,
+  (line) => console.log(line),
+);
