@@ -434,7 +434,9 @@ describe('unbounded jobs', () => {
       `CREATE TABLE src (n INT, s STRING) WITH ('connector' = 'filesystem', 'path' = '${input}', 'format' = 'csv', 'source.monitor-interval' = '20 ms')`,
     );
     tEnv.executeSql(
-      `CREATE TABLE dst (n INT, s STRING) WITH ('connector' = 'filesystem', 'path' = '${output}', 'format' = 'json')`,
+      // As in Flink's row formats, a part stays open across checkpoints until the rolling
+      // policy rolls it: a short rollover interval, checked often, rolls it at each checkpoint.
+      `CREATE TABLE dst (n INT, s STRING) WITH ('connector' = 'filesystem', 'path' = '${output}', 'format' = 'json', 'sink.rolling-policy.rollover-interval' = '1 ms', 'sink.rolling-policy.check-interval' = '1 ms')`,
     );
     const lines = Array.from({ length: 300 }, (_, i) => `${i},row ${i}`);
     writeFileSync(join(input, 'a.csv'), `${lines.slice(0, 150).join('\n')}\n`);

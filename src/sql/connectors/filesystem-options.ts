@@ -127,7 +127,10 @@ export function readFilesystemOptions(options: Readonly<Record<string, string>>)
       options['sink.partition-commit.policy.kind'] === undefined
         ? undefined
         : {
-            trigger: options['sink.partition-commit.trigger'] === 'partition-time' ? 'partition-time' : 'process-time',
+            trigger:
+              options['sink.partition-commit.trigger'] === 'partition-time'
+                ? 'partition-time'
+                : 'process-time',
             delayMs: parseDuration(options['sink.partition-commit.delay'] ?? '0')!,
             successFileName: options['sink.partition-commit.success-file.name'] ?? '_SUCCESS',
             timestampPattern: options['partition.time-extractor.timestamp-pattern'],

@@ -7,12 +7,10 @@
  * Reading is the DataStream `FileSource`: each file is a split handed to whichever reader asks
  * first, and reader positions are checkpointed, so a restore reads on exactly where it left
  * off. Writing is the exactly-once `FileSink`: rows go to hidden part files (names starting
- * with '.') that become visible when a checkpoint completes, or at the end of a bounded job.
- * Parts also roll by `sink.rolling-policy.file-size`, `sink.rolling-policy.rollover-interval`
- * and `sink.rolling-policy.inactivity-interval`, checked at each row and each checkpoint (so
- * `sink.rolling-policy.check-interval` is accepted but changes nothing). Unlike Flink, whose
- * row formats keep an in-progress part open across checkpoints until it rolls, every checkpoint
- * rolls the parts: a checkpoint's rows are visible as soon as it completes.
+ * with '.') that become visible when they have rolled and a checkpoint completes, or at the
+ * end of a bounded job. As in Flink's row formats, a part stays open across checkpoints until
+ * the `sink.rolling-policy.*` options roll it, and a partitioned table can commit partitions
+ * (success files) with the `sink.partition-commit.*` options: see filesystem-sink.ts.
  *
  * The sink takes insert-only input; updating queries are refused when planned. A table
  * `PARTITIONED BY` columns keeps them in `col=value/` directories (filesystem-partitions.ts).
@@ -20,49 +18,18 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import {
-  FileSink,
-  FileSource,
-  type PartFileInfo,
-  type RecordFormat,
-  type RollingPolicy,
-} from '../../connectors/file/index.js';
+import { FileSource, type RecordFormat } from '../../connectors/file/index.js';
 import { WatermarkStrategy } from '../../time/watermarks.js';
 import { validationError } from '../errors.js';
 import type { CatalogColumn } from '../catalog/catalog.js';
 import type { Row } from '../expressions/compiler.js';
 import type { DynamicTableFactory } from './factory.js';
 import { FILESYSTEM_OPTIONS, readFilesystemOptions, validateFilesystemTable } from './filesystem-options.js';
+import { partitionTimeExtractor } from './filesystem-partition-time.js';
 import { listPartitionDirs, PartitionedFormat, partitionPathOf } from './filesystem-partitions.js';
+import { FilesystemTableSink, type PartitionCommit } from './filesystem-sink.js';
 import { CsvRowFormat, csvRowEncoder } from './formats/csv-row-format.js';
 import { JsonRowFormat, jsonRowEncoder } from './formats/json-row-format.js';
-
-/**
- * Rolls a part at every checkpoint, so that what a checkpoint covers becomes visible when it
- * completes, and in between when the part reaches `fileSize` bytes, is `rolloverInterval` ms
- * old, or got no row for `inactivityInterval` ms.
- */
-class FilesystemRollingPolicy implements RollingPolicy {
-  constructor(
-    private readonly fileSize: number,
-    private readonly rolloverInterval: number,
-    private readonly inactivityInterval: number,
-  ) {}
-
-  shouldRollOnCheckpoint(): boolean {
-    return true;
-  }
-
-  shouldRollOnEvent(part: PartFileInfo): boolean {
-    return part.size >= this.fileSize;
-  }
-
-  shouldRollOnProcessingTime(part: PartFileInfo, now: number): boolean {
-    return (
-      now - part.creationTime >= this.rolloverInterval || now - part.lastUpdateTime >= this.inactivityInterval
-    );
-  }
-}
 
 /** The columns written into the files, and the partition columns held by directory names. */
 function splitColumns(
@@ -112,14 +79,40 @@ export const filesystemFactory: DynamicTableFactory = {
       options.format === 'json'
         ? jsonRowEncoder(data, options.json.timestampStandard)
         : csvRowEncoder(data, options.csv);
-    let builder = FileSink.forRowFormat<Row>(options.path, encode).withRollingPolicy(
-      new FilesystemRollingPolicy(options.fileSize, options.rolloverIntervalMs, options.inactivityIntervalMs),
-    );
-    if (keys.length > 0)
-      builder = builder.withBucketAssigner(partitionPathOf(keys, options.defaultPartitionName));
-    const sink = builder.build();
+    const partitionOf = keys.length > 0 ? partitionPathOf(keys, options.defaultPartitionName) : undefined;
+    const spec = options.partitionCommit;
+    const commit: PartitionCommit | undefined =
+      spec === undefined || partitionOf === undefined
+        ? undefined
+        : {
+            trigger: spec.trigger,
+            delayMs: spec.delayMs,
+            successFileName: spec.successFileName,
+            partitionTime: partitionTimeExtractor(
+              table.partitionKeys!,
+              spec.timestampPattern,
+              spec.timestampFormatter,
+            ),
+          };
+    const sink = new FilesystemTableSink({
+      dir: options.path,
+      encode: encode as (row: Row) => string,
+      partitionOf,
+      rolling: {
+        fileSize: options.fileSize,
+        rolloverIntervalMs: options.rolloverIntervalMs,
+        inactivityIntervalMs: options.inactivityIntervalMs,
+        checkIntervalMs: options.checkIntervalMs,
+      },
+      commit,
+    });
     return (stream) => {
-      const written = stream.sinkTo(sink as never, `Sink: ${table.name}`);
+      const parallelism = options.sinkParallelism ?? stream.getParallelism();
+      // A partition's rows must all reach one writer before it commits the partition (see
+      // filesystem-sink.ts); with one writer they do already, without a shuffle.
+      const input =
+        commit !== undefined && parallelism > 1 ? stream.keyBy((row) => partitionOf!(row as Row)) : stream;
+      const written = input.sinkTo(sink as never, `Sink: ${table.name}`);
       if (options.sinkParallelism !== undefined) written.setParallelism(options.sinkParallelism);
       return written as never;
     };
