@@ -10,12 +10,14 @@ import { formatRex } from '../../expressions/rex.js';
 import { validationError } from '../../errors.js';
 import { WindowJoinFunction } from '../../runtime/temporal/window-join-function.js';
 import type { PhysicalNode, PhysicalPlanner } from '../physical.js';
+import { refuseProcessingTimeWindows } from '../window/window-planning.js';
 import type { QueryTranslator, TranslateContext } from '../translate.js';
 import { columnsKey } from './temporal-join-planning.js';
 import type { LogicalWindowJoin, PhysicalWindowJoin } from './window-join-nodes.js';
 
 /** The physical plan of a window join node. */
 export function toPhysicalWindowJoin(node: LogicalWindowJoin, recurse: PhysicalPlanner): PhysicalNode {
+  for (const side of [node.left, node.right]) refuseProcessingTimeWindows(side, 'window join');
   const left = recurse(node.left);
   const right = recurse(node.right);
   for (const side of [left, right])

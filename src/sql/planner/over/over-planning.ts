@@ -15,6 +15,7 @@ import { WindowTopNFunction } from '../../runtime/over/window-rank-function.js';
 import type { ChangelogRow } from '../changelog.js';
 import type { PhysicalNode, PhysicalPlanner } from '../physical.js';
 import type { QueryTranslator, TranslateContext } from '../translate.js';
+import { refuseProcessingTimeWindows } from '../window/window-planning.js';
 import type {
   OverFrame,
   OverLogicalNode,
@@ -100,6 +101,7 @@ export function toPhysicalOver(node: OverLogicalNode, recurse: PhysicalPlanner):
       return Object.freeze(plan);
     }
     case 'windowRank': {
+      refuseProcessingTimeWindows(node.input, node.deduplicate ? 'window deduplication' : 'window Top-N');
       const input = recurse(node.input);
       if (input.changelogMode !== 'insert-only')
         throw validationError(

@@ -3,8 +3,9 @@
  * arguments to the function's parameters (by position, or by name as `SIZE => …`), checks
  * them (the descriptor must name a time attribute, sizes must be positive intervals) and makes
  * a windowing table function node. Its columns are the input's, with the time column demoted to
- * a plain timestamp, followed by `window_start`, `window_end` and the new rowtime
- * `window_time`, as in Flink.
+ * a plain timestamp, followed by `window_start`, `window_end` and the new time attribute
+ * `window_time` (rowtime, or proctime over a `PROCTIME()` column), as in Flink. TUMBLE, HOP and
+ * CUMULATE take either kind of time attribute; SESSION takes event time only.
  */
 import type { Expr, SourcePos, TvfArgValue, TvfRef } from '../../parser/ast.js';
 import { unsupported, validationError } from '../../errors.js';
@@ -70,11 +71,13 @@ export function buildWindowTvf(item: TvfRef, builder: PlanBuilder): Relation {
       );
 
   const duration = (name: string) => positiveInterval(args.get(name)!, kind, name);
+  // Spread into the aligned windows: the key is absent over event time, so plans print as before.
+  const proctime = timeColumn.type.proctime ? ({ proctime: true } as const) : {};
   const offset = args.has('OFFSET') ? interval(args.get('OFFSET')!, kind, 'OFFSET') : 0;
   let window: WindowSpec;
   switch (kind) {
     case 'TUMBLE':
-      window = { kind, timeColumn: timeColumn.name, size: duration('SIZE'), offset };
+      window = { kind, timeColumn: timeColumn.name, size: duration('SIZE'), offset, ...proctime };
       break;
     case 'HOP':
       // Flink's window TVF takes any slide; its slicing window aggregate needs size to be a
@@ -85,6 +88,7 @@ export function buildWindowTvf(item: TvfRef, builder: PlanBuilder): Relation {
         slide: duration('SLIDE'),
         size: duration('SIZE'),
         offset,
+        ...proctime,
       };
       break;
     case 'CUMULATE': {
@@ -95,7 +99,7 @@ export function buildWindowTvf(item: TvfRef, builder: PlanBuilder): Relation {
           (args.get('SIZE') as Expr).pos,
           `CUMULATE's SIZE (${size} ms) must be a whole multiple of its STEP (${step} ms)`,
         );
-      window = { kind, timeColumn: timeColumn.name, step, size, offset };
+      window = { kind, timeColumn: timeColumn.name, step, size, offset, ...proctime };
       break;
     }
     case 'SESSION':
@@ -115,7 +119,8 @@ export function buildWindowTvf(item: TvfRef, builder: PlanBuilder): Relation {
 /**
  * The columns of a windowing table function over `columns`: the time column demoted to a plain
  * timestamp, then `window_start` and `window_end` (TIMESTAMP(3), or TIMESTAMP_LTZ(3) over an LTZ
- * time) and the rowtime `window_time`.
+ * time) and `window_time`, a time attribute of the same kind as the time column (rowtime or
+ * proctime).
  */
 export function windowedColumns(columns: readonly PlanColumn[], timeColumn: PlanColumn): PlanColumn[] {
   const bound: SqlType = withNullability(
@@ -128,7 +133,12 @@ export function windowedColumns(columns: readonly PlanColumn[], timeColumn: Plan
     ),
     { name: WINDOW_START, type: bound },
     { name: WINDOW_END, type: bound },
-    { name: WINDOW_TIME, type: Object.freeze({ ...bound, rowtime: true }) },
+    {
+      name: WINDOW_TIME,
+      type: Object.freeze(
+        timeColumn.type.proctime ? { ...bound, proctime: true } : { ...bound, rowtime: true },
+      ),
+    },
   ];
 }
 
@@ -166,7 +176,10 @@ function bindArguments(kind: Kind, item: TvfRef): Map<string, TvfArgValue> {
   return bound;
 }
 
-/** The column a `DESCRIPTOR(ts)` argument names, which must be an event-time attribute. */
+/**
+ * The column a `DESCRIPTOR(ts)` argument names, which must be a time attribute: event time for
+ * any window, processing time for all but SESSION.
+ */
 function timeAttribute(
   arg: TvfArgValue,
   columns: readonly PlanColumn[],
@@ -185,13 +198,13 @@ function timeAttribute(
       arg.pos,
       `DESCRIPTOR(${name}) names no column of ${table}; its columns are ${columns.map((c) => c.name).join(', ')}`,
     );
-  if (column.type.proctime)
+  if (column.type.proctime && kind === 'SESSION')
     throw unsupported(
       arg.pos,
-      `processing-time ${kind} windows (DESCRIPTOR(${name}) is a PROCTIME() column)`,
-      'declare a WATERMARK and use event time',
+      `processing-time SESSION windows (DESCRIPTOR(${name}) is a PROCTIME() column)`,
+      'declare a WATERMARK and use event time, or use TUMBLE, HOP or CUMULATE on processing time',
     );
-  if (!column.type.rowtime)
+  if (!column.type.rowtime && !column.type.proctime)
     throw validationError(
       arg.pos,
       `DESCRIPTOR(${name}) must name a time attribute column of the input, but ${name} is ${formatType(column.type)}; declare WATERMARK FOR ${name} AS … on ${table}`,

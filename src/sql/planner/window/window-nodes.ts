@@ -11,15 +11,27 @@ import type { BoundAggregateCall } from '../../aggregates/aggregate-function.js'
 import type { LogicalNode, PlanColumn } from '../logical.js';
 import type { PhysicalBase, PhysicalNode } from '../physical.js';
 
-/** The window of a windowing table function; sizes are milliseconds. */
+/**
+ * The window of a windowing table function; sizes are milliseconds. `proctime` marks windows
+ * over a `PROCTIME()` column: rows go to the window of the operator's clock when they arrive
+ * (the column's value is never read), and windows fire when that clock passes their end. Only
+ * the aligned windows have it; SESSION on processing time is refused, as in Flink.
+ */
 export type WindowSpec =
-  | { readonly kind: 'TUMBLE'; readonly timeColumn: string; readonly size: number; readonly offset: number }
+  | {
+      readonly kind: 'TUMBLE';
+      readonly timeColumn: string;
+      readonly size: number;
+      readonly offset: number;
+      readonly proctime?: true;
+    }
   | {
       readonly kind: 'HOP';
       readonly timeColumn: string;
       readonly slide: number;
       readonly size: number;
       readonly offset: number;
+      readonly proctime?: true;
     }
   | {
       readonly kind: 'CUMULATE';
@@ -27,6 +39,7 @@ export type WindowSpec =
       readonly step: number;
       readonly size: number;
       readonly offset: number;
+      readonly proctime?: true;
     }
   | {
       readonly kind: 'SESSION';
@@ -40,7 +53,10 @@ export type WindowSpec =
 export const WINDOW_START = 'window_start';
 /** See {@link WINDOW_START}. */
 export const WINDOW_END = 'window_end';
-/** See {@link WINDOW_START}; it is a rowtime attribute (window_end - 1 ms). */
+/**
+ * See {@link WINDOW_START}; window_end - 1 ms, a rowtime attribute (or, over processing time, a
+ * proctime attribute).
+ */
 export const WINDOW_TIME = 'window_time';
 
 /**
@@ -176,4 +192,27 @@ export function formatWindow(window: WindowSpec, inputWindow?: InputWindow): str
   if (window.kind !== 'SESSION' && window.offset !== 0)
     parts.push(`offset=[${formatDuration(window.offset)}]`);
   return `${window.kind}(${parts.join(', ')})`;
+}
+
+/** True for windows over a `PROCTIME()` column (see {@link WindowSpec}). */
+export function isProcessingTimeWindow(window: WindowSpec): boolean {
+  return (window as { readonly proctime?: true }).proctime === true;
+}
+
+/**
+ * The processing-time window whose rows `node` produces (a windowing table function or window
+ * aggregate, under filters and projections), or undefined. Operators that Flink runs on event
+ * time only (window Top-N, deduplication and join) use it to refuse processing-time input.
+ */
+export function processingTimeWindowOf(node: LogicalNode): WindowSpec | undefined {
+  switch (node.kind) {
+    case 'windowTableFunction':
+    case 'windowAggregate':
+      return isProcessingTimeWindow(node.window) ? node.window : undefined;
+    case 'filter':
+    case 'project':
+      return processingTimeWindowOf(node.input);
+    default:
+      return undefined;
+  }
 }

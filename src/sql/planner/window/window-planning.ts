@@ -4,6 +4,8 @@
  * emitted) and produce insert-only output. A window aggregate is keyed by its group keys and
  * runs on the DataStream window operators (see `runtime/window/window-aggregate.ts`); a TVF on
  * its own assigns windows row by row, or, for SESSION, holds rows until their session closes.
+ * Processing-time windows feed only a window aggregate, as in Flink, whose window TVF, Top-N,
+ * deduplication and join run on event time only; the others are refused by name.
  */
 import type { DataStream } from '../../../api/data-stream.js';
 import { EventTimeSessionWindows } from '../../../windowing/sessions.js';
@@ -12,19 +14,53 @@ import type { Row } from '../../expressions/compiler.js';
 import { unsupported } from '../../errors.js';
 import { createWindowAggregateOperator, rowKeySelector } from '../../runtime/window/window-aggregate.js';
 import { alignedWindowAssignment, sessionRows } from '../../runtime/window/window-assign.js';
+import type { LogicalNode } from '../logical.js';
 import type { PhysicalNode, PhysicalPlanner } from '../physical.js';
 import type { QueryTranslator, TranslateContext } from '../translate.js';
 import {
   formatWindow,
   type InputWindow,
+  isProcessingTimeWindow,
   type PhysicalWindowAggregate,
+  processingTimeWindowOf,
   type WindowLogicalNode,
   type WindowPhysicalNode,
   type WindowSpec,
 } from './window-nodes.js';
 
+/**
+ * Throws the one-line error for an event-time-only window operator (`operator`: 'window Top-N',
+ * 'window deduplication', 'window join') whose input is windowed on processing time. Call it
+ * before planning the input, whose own error would name the wrong construct.
+ */
+export function refuseProcessingTimeWindows(input: LogicalNode, operator: string): void {
+  const window = processingTimeWindowOf(input);
+  if (window === undefined) return;
+  throw unsupported(
+    undefined,
+    `${operator} over processing-time ${window.kind} windows (DESCRIPTOR(${window.timeColumn}) is a PROCTIME() column)`,
+    `Flink runs ${operator} on event time only; declare a WATERMARK and window on the event-time column`,
+  );
+}
+
 /** The physical plan of a windowing table function node. */
 export function toPhysicalWindow(node: WindowLogicalNode, recurse: PhysicalPlanner): PhysicalNode {
+  if (node.kind === 'windowTableFunction' && isProcessingTimeWindow(node.window))
+    throw unsupported(
+      undefined,
+      `a processing-time ${node.window.kind} window table function whose rows are not aggregated (DESCRIPTOR(${node.window.timeColumn}) is a PROCTIME() column)`,
+      'GROUP BY window_start, window_end over it, or declare a WATERMARK and use event time',
+    );
+  if (
+    node.kind === 'windowAggregate' &&
+    node.inputWindow !== undefined &&
+    isProcessingTimeWindow(node.window)
+  )
+    throw unsupported(
+      undefined,
+      `a window aggregate over the rows of a processing-time ${node.window.kind} window aggregate`,
+      'aggregate the processing-time windows once, or declare a WATERMARK and use event time',
+    );
   const input = recurse(node.input);
   if (input.changelogMode !== 'insert-only')
     throw unsupported(
@@ -94,8 +130,12 @@ function translateWindowAggregate(node: PhysicalWindowAggregate, input: DataStre
     );
 }
 
-/** `select=[auction, COUNT(*) AS num, start('w$) AS window_start, …]` as Flink writes it. */
+/**
+ * `select=[auction, COUNT(*) AS num, start('w$) AS window_start, …]` as Flink writes it;
+ * `window_time` is `proctime('w$)` over processing time.
+ */
 function selectList(node: {
+  window: WindowSpec;
   groupKeys: readonly string[];
   calls: readonly Parameters<typeof formatAggregateCall>[0][];
   windowColumns: { start?: string; end?: string; time?: string };
@@ -106,7 +146,9 @@ function selectList(node: {
     ...node.calls.map(formatAggregateCall),
     ...(start === undefined ? [] : [`start('w$) AS ${start}`]),
     ...(end === undefined ? [] : [`end('w$) AS ${end}`]),
-    ...(time === undefined ? [] : [`rowtime('w$) AS ${time}`]),
+    ...(time === undefined
+      ? []
+      : [`${isProcessingTimeWindow(node.window) ? 'proctime' : 'rowtime'}('w$) AS ${time}`]),
   ].join(', ');
 }
 

@@ -7,25 +7,44 @@
  * watermark passes a window's end, {@link windowResultFunction} writes one row: the group keys,
  * the aggregate values and the window's bounds; the operator stamps it with the window's last
  * millisecond, which is `window_time`. Rows behind the watermark when they arrive are dropped,
- * as Flink SQL drops them (no allowed lateness).
+ * as Flink SQL drops them (no allowed lateness). Windows over a `PROCTIME()` column use the
+ * processing-time assigners instead and fire on processing-time timers (see
+ * {@link ProcessingTimeWindowAggregateOperator}).
  */
 import type { OneInputStreamOperator } from '../../../runtime/operator.js';
 import { createAggregateWindowOperator } from '../../../runtime/operators/window-operator-builder.js';
 import type { AggregateFunction, Collector, KeySelector } from '../../../types/functions.js';
 import type { WindowAssigner } from '../../../windowing/assigner.js';
 import { EventTimeSessionWindows } from '../../../windowing/sessions.js';
-import { SlidingEventTimeWindows } from '../../../windowing/sliding.js';
-import { TumblingEventTimeWindows } from '../../../windowing/tumbling.js';
+import { SlidingEventTimeWindows, SlidingProcessingTimeWindows } from '../../../windowing/sliding.js';
+import { TumblingEventTimeWindows, TumblingProcessingTimeWindows } from '../../../windowing/tumbling.js';
 import type { TimeWindow } from '../../../windowing/windows.js';
 import type { BoundAggregateCall } from '../../aggregates/aggregate-function.js';
 import { type AccumulatorList, RowAggregates } from '../../aggregates/row-aggregates.js';
 import type { Row } from '../../expressions/compiler.js';
-import type { InputWindow, WindowColumns, WindowSpec } from '../../planner/window/window-nodes.js';
-import { CumulativeEventTimeWindows } from './cumulative-windows.js';
+import {
+  type InputWindow,
+  isProcessingTimeWindow,
+  type WindowColumns,
+  type WindowSpec,
+} from '../../planner/window/window-nodes.js';
+import { CumulativeEventTimeWindows, CumulativeProcessingTimeWindows } from './cumulative-windows.js';
+import { ProcessingTimeWindowAggregateOperator } from './processing-time-window-operator.js';
 import { RowWindows } from './row-windows.js';
 
-/** The event-time window assigner of a windowing table function. */
+/** The window assigner of a windowing table function: event or processing time, as its column. */
 export function windowAssigner(window: WindowSpec): WindowAssigner<unknown, TimeWindow> {
+  if (isProcessingTimeWindow(window))
+    switch (window.kind) {
+      case 'TUMBLE':
+        return TumblingProcessingTimeWindows.of(window.size, window.offset % window.size);
+      case 'HOP':
+        return SlidingProcessingTimeWindows.of(window.size, window.slide, window.offset % window.slide);
+      case 'CUMULATE':
+        return CumulativeProcessingTimeWindows.of(window.size, window.step, window.offset);
+      case 'SESSION':
+        break; // the planner refuses processing-time sessions
+    }
   switch (window.kind) {
     case 'TUMBLE':
       return TumblingEventTimeWindows.of(window.size, window.offset % window.size);
@@ -139,6 +158,12 @@ export function createWindowAggregateOperator(
   inputWindow?: InputWindow,
 ): OneInputStreamOperator<Row, Row> {
   const fn = new SqlWindowAggregateFunction(calls);
+  if (inputWindow === undefined && isProcessingTimeWindow(window))
+    return new ProcessingTimeWindowAggregateOperator(
+      windowAssigner(window) as WindowAssigner<Row, TimeWindow>,
+      fn,
+      windowResultFunction(fn.aggregates, layout),
+    );
   const assigner =
     inputWindow === undefined
       ? (windowAssigner(window) as WindowAssigner<Row, TimeWindow>)
