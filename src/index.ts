@@ -202,6 +202,7 @@ export {
   type UserDefinedFunction,
   type UserFunctionLifecycle,
 } from './sql/functions/user-functions.js';
+export type { FunctionClassImpl } from './sql/functions/create-function.js';
 export type { Row } from './sql/expressions/compiler.js';
 export type { ChangelogMode, ChangelogRow, RowKind } from './sql/planner/changelog.js';
 export type { SqlType, TypeRoot } from './sql/catalog/types.js';

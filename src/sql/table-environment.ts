@@ -31,11 +31,12 @@ import { unsupported, validationError } from './errors.js';
 import type { Row } from './expressions/compiler.js';
 import { FUNCTIONS } from './expressions/functions.js';
 import { AGGREGATES } from './expressions/typer.js';
+import { type FunctionClassImpl, resolveCreateFunction } from './functions/create-function.js';
 import { defineUserFunction } from './functions/definitions.js';
 import { withFunctionCatalog } from './functions/planning-context.js';
 import type { ScalarFunction, TableFunction, UserDefinedFunction } from './functions/user-functions.js';
 import { call, field } from './expressions/rex.js';
-import type { Describe, Insert, Query, Statement } from './parser/ast.js';
+import type { CreateFunction, Describe, Insert, Query, Statement } from './parser/ast.js';
 import { parseDataType, parseStatement } from './parser/parse.js';
 import { PlanBuilder, tablePlan } from './planner/builder.js';
 import type { ChangelogRow } from './planner/changelog.js';
@@ -64,6 +65,7 @@ export class TableEnvironment implements TableOwner {
   private readonly catalog = new Catalog();
   private readonly config = new TableConfig();
   private readonly registry = new ConnectorRegistry();
+  private readonly functionClasses = new Map<string, FunctionClassImpl>();
   private anonymous = 0;
 
   private constructor(
@@ -167,6 +169,44 @@ export class TableEnvironment implements TableOwner {
   /** Names of all functions: built-in ones (upper case) and user-defined ones, sorted. */
   listFunctions(): string[] {
     return [...BUILT_IN_FUNCTIONS, ...this.catalog.functions.names()].sort();
+  }
+
+  /**
+   * Binds a Flink function class name to a TypeScript implementation (a function object, or a
+   * class constructed with no arguments), so that `CREATE FUNCTION f AS 'com.example.F'` (LANGUAGE
+   * JAVA or SCALA) creates it. Lets scripts written for Flink run unchanged.
+   *
+   * @example
+   * tEnv.registerFunctionClass('com.github.nexmark.flink.udf.CountChar', CountChar);
+   * tEnv.executeSql("CREATE FUNCTION count_char AS 'com.github.nexmark.flink.udf.CountChar'");
+   */
+  registerFunctionClass(className: string, impl: FunctionClassImpl): void {
+    this.functionClasses.set(className, impl);
+  }
+
+  private createFunction(statement: CreateFunction): TableResult {
+    const name = statement.name[statement.name.length - 1]!;
+    const exists = () => statement.ifNotExists && this.catalog.functions.kindOf(name) !== undefined;
+    if (exists()) return TableResult.ok();
+    // Weir has one function namespace: a catalog function is registered as createTemporaryFunction's.
+    const register = (fn: UserDefinedFunction) => {
+      if (!exists()) this.registerFunction(name, fn, false);
+    };
+    const fn = resolveCreateFunction(statement, this.functionClasses);
+    if (!(fn instanceof Promise)) {
+      register(fn);
+      return TableResult.ok();
+    }
+    const loaded = fn.then(register);
+    const ok = TableResult.ok();
+    return new TableResult(
+      'SUCCESS',
+      ok.columnTypes(),
+      (limit) => loaded.then(() => ok.collect(limit)),
+      undefined,
+      'insert-only',
+      loaded,
+    );
   }
 
   private registerFunction(name: string, fn: UserDefinedFunction, system: boolean): void {
@@ -305,11 +345,7 @@ export class TableEnvironment implements TableOwner {
         );
         return TableResult.ok();
       case 'createFunction':
-        throw unsupported(
-          statement.pos,
-          `CREATE FUNCTION with a class name ('${statement.className}')`,
-          `write the function in TypeScript and register it with tEnv.createTemporarySystemFunction('${statement.name[statement.name.length - 1]}', fn)`,
-        );
+        return this.createFunction(statement);
       case 'drop': {
         if (statement.object === 'FUNCTION') {
           const name = statement.name[statement.name.length - 1]!;

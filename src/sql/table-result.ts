@@ -34,6 +34,8 @@ export class TableResult {
     private readonly jobClient?: JobClient,
     /** The changes the job's elements stand for; not insert-only means they are envelopes. */
     private readonly changelogMode: ChangelogMode = 'insert-only',
+    /** Work the statement finishes later (a CREATE FUNCTION loading its module). */
+    private readonly pending?: Promise<void>,
   ) {}
 
   /** @internal the `OK` result of DDL and SET. */
@@ -63,8 +65,12 @@ export class TableResult {
     return this.jobClient;
   }
 
-  /** Waits for the job an INSERT started to finish; resolves at once for other statements. */
+  /**
+   * Waits for the job an INSERT started to finish, or for a CREATE FUNCTION to load its module;
+   * resolves at once for other statements.
+   */
   async await(): Promise<void> {
+    if (this.pending !== undefined) await this.pending;
     if (this.jobClient !== undefined) await this.jobClient.result;
   }
 

@@ -4,6 +4,9 @@
  * and the INSERT's query is collected as a changelog and folded into its final table (an update
  * or delete takes back an earlier row), with columns named as the sink table's. Whether a query can run at all is found by translating it, not running it.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { NexmarkConfig } from '../../src/index.js';
 import {
   type ChangelogRow,
@@ -12,7 +15,20 @@ import {
   TableEnvironment,
 } from '../../src/index.js';
 import { sqlStatements } from '../../bench/nexmark/sql/sql-files.js';
+import { writeSideInput } from '../../bench/nexmark/sql/side-input.js';
+import { registerNexmarkFunctions } from '../../bench/nexmark/sql/udfs.js';
 import { canonical } from '../nexmark/harness.js';
+
+let data: string | undefined;
+
+/** `${FLINK_HOME}` of the queries: a directory of this process's, holding q13's side input. */
+function dataDir(): string {
+  if (data === undefined) {
+    data = mkdtempSync(join(tmpdir(), 'weir-nexmark-sql-'));
+    writeSideInput(data);
+  }
+  return data;
+}
 
 /** A query's SQL made ready: the environment with every statement but the INSERT run. */
 interface PreparedSql {
@@ -27,10 +43,11 @@ function prepare(query: string, events: number, config: NexmarkConfig, paralleli
   const env = StreamExecutionEnvironment.createLocalEnvironment(parallelism);
   env.getConfig().setAutoWatermarkInterval(1);
   const tEnv = TableEnvironment.create(env);
+  registerNexmarkFunctions(tEnv);
   const statements = sqlStatements(query, {
     events,
     eventsPerSecond: config.firstEventRate,
-    dataDir: '/tmp',
+    dataDir: dataDir(),
   });
   const insert = statements.pop()!;
   for (const statement of statements) tEnv.executeSql(statement);

@@ -21,7 +21,9 @@ import {
 } from '../../../src/index.js';
 import { reportWhenFinished } from '../job.js';
 import { LatencySink } from '../latency-sink.js';
+import { writeSideInput } from './side-input.js';
 import { sqlStatements } from './sql-files.js';
+import { registerNexmarkFunctions } from './udfs.js';
 
 /** Builds and submits the job; see the module comment for `args`. */
 export default async function nexmarkSqlJob(env: StreamExecutionEnvironment, args: string[]): Promise<void> {
@@ -43,13 +45,17 @@ export default async function nexmarkSqlJob(env: StreamExecutionEnvironment, arg
   }
   if (values['buffer-timeout'] !== undefined) env.setBufferTimeout(Number(values['buffer-timeout']));
   const dataDir = join(reportDir, '..', 'data');
-  if (isMainThread) mkdirSync(dataDir, { recursive: true });
+  if (isMainThread) {
+    mkdirSync(dataDir, { recursive: true });
+    writeSideInput(dataDir);
+  }
   const tEnv = TableEnvironment.create(env);
+  registerNexmarkFunctions(tEnv);
   tEnv.registerConnector(countingBlackhole(reportDir));
   if (isMainThread) env.registerJobListener({ onJobSubmitted: reportWhenFinished });
   const statements = sqlStatements(values.query, { events: Number(values.events), dataDir });
   const insert = statements.pop()!;
-  for (const statement of statements) tEnv.executeSql(statement);
+  for (const statement of statements) await tEnv.executeSql(statement).await();
   await tEnv.executeSql(insert).await();
 }
 

@@ -371,12 +371,15 @@ export interface CreateView extends Node<'createView'> {
   readonly columns: readonly string[];
   readonly query: Query;
 }
-/** `CREATE [TEMPORARY [SYSTEM]] FUNCTION name AS 'class'`. */
+/** `CREATE [TEMPORARY [SYSTEM]] FUNCTION [IF NOT EXISTS] name AS 'identifier' [LANGUAGE l]`. */
 export interface CreateFunction extends Node<'createFunction'> {
   readonly name: readonly string[];
   readonly temporary: boolean;
   readonly ifNotExists: boolean;
+  /** A class name (JAVA, SCALA, PYTHON), or `'module#export'` (TYPESCRIPT, JAVASCRIPT). */
   readonly className: string;
+  /** The LANGUAGE clause in upper case, as written; undefined when absent (Flink's default: JAVA). */
+  readonly language: string | undefined;
 }
 /** `DROP [TEMPORARY] TABLE | VIEW | FUNCTION [IF EXISTS] name`. */
 export interface Drop extends Node<'drop'> {

@@ -310,11 +310,21 @@ export class SqlGrammar extends QueryGrammar {
     const name = this.SUBRULE(this.compoundName);
     this.CONSUME(K.AS);
     const className = this.SUBRULE(this.string);
-    this.OPTION(() => {
+    const language = this.OPTION(() => {
       this.CONSUME(K.LANGUAGE);
-      this.SUBRULE(this.identifier);
+      return this.SUBRULE(this.identifier);
     });
-    return this.ACTION(() => node({ kind: 'createFunction', pos, name, temporary, ifNotExists, className }));
+    return this.ACTION(() =>
+      node({
+        kind: 'createFunction',
+        pos,
+        name,
+        temporary,
+        ifNotExists,
+        className,
+        language: language === undefined ? undefined : language.image.toUpperCase(),
+      }),
+    );
   });
 
   private dropStatement = this.RULE('dropStatement', (): Statement => {

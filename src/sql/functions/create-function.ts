@@ -1,0 +1,102 @@
+/**
+ * `CREATE [TEMPORARY [SYSTEM]] FUNCTION name AS 'identifier' [LANGUAGE …]`: what the identifier
+ * names, by language.
+ *
+ * - JAVA and SCALA (and no LANGUAGE clause, Flink's default): a class name. There is no JVM, so
+ *   the name is looked up among the classes the program bound to TypeScript implementations
+ *   with `TableEnvironment.registerFunctionClass`; that is how scripts written for Flink (the
+ *   Nexmark queries' `count_char`) run unchanged.
+ * - TYPESCRIPT and JAVASCRIPT: `'path/to/module.ts#Export'`, a module and one of its exports
+ *   (`default` when `#Export` is left out), the path absolute or relative to the working
+ *   directory. The export is a {@link ScalarFunction}, {@link TableFunction} or aggregate
+ *   function class (instantiated with no arguments) or such an object. Modules load
+ *   asynchronously, so the function exists once the statement's `await()` resolves; a job file
+ *   that awaits it loads the module again in every worker thread, as its other registrations
+ *   happen there too.
+ * - PYTHON is refused by name.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { unsupported, validationError } from '../errors.js';
+import type { CreateFunction } from '../parser/ast.js';
+import type { UserDefinedFunction } from './user-functions.js';
+
+/**
+ * What `registerFunctionClass` binds a class name to: a function object, or a class whose
+ * instances are function objects (constructed with no arguments, once per CREATE FUNCTION).
+ */
+export type FunctionClassImpl = UserDefinedFunction | (new () => UserDefinedFunction);
+
+/** The languages CREATE FUNCTION accepts, as written after LANGUAGE. */
+const LANGUAGES = ['JAVA', 'SCALA', 'PYTHON', 'TYPESCRIPT', 'JAVASCRIPT'];
+
+/**
+ * The function a CREATE FUNCTION names: at once for a bound class name, or a promise for a
+ * TypeScript or JavaScript module's export. Throws a one-line error for PYTHON, an unknown
+ * language or an unbound class name.
+ */
+export function resolveCreateFunction(
+  statement: CreateFunction,
+  classes: ReadonlyMap<string, FunctionClassImpl>,
+): UserDefinedFunction | Promise<UserDefinedFunction> {
+  const language = statement.language ?? 'JAVA';
+  const name = statement.name[statement.name.length - 1]!;
+  if (!LANGUAGES.includes(language))
+    throw validationError(
+      statement.pos,
+      `unknown function language '${language}'; use LANGUAGE TYPESCRIPT, JAVASCRIPT, JAVA or SCALA`,
+    );
+  if (language === 'PYTHON')
+    throw unsupported(
+      statement.pos,
+      'CREATE FUNCTION … LANGUAGE PYTHON',
+      `write '${name}' in TypeScript and create it with LANGUAGE TYPESCRIPT or tEnv.createTemporarySystemFunction('${name}', fn)`,
+    );
+  if (language === 'TYPESCRIPT' || language === 'JAVASCRIPT') return loadModuleFunction(statement);
+  const impl = classes.get(statement.className);
+  if (impl === undefined)
+    throw validationError(
+      statement.pos,
+      `function class '${statement.className}' is not bound; bind a TypeScript implementation with tEnv.registerFunctionClass('${statement.className}', impl), or write CREATE FUNCTION ${name} AS 'module.ts#Export' LANGUAGE TYPESCRIPT`,
+    );
+  return instantiate(impl);
+}
+
+/** A function object from a bound or exported implementation. */
+function instantiate(impl: FunctionClassImpl): UserDefinedFunction {
+  return typeof impl === 'function' ? new impl() : impl;
+}
+
+/** Imports `'module#Export'` and makes the function of its export. */
+async function loadModuleFunction(statement: CreateFunction): Promise<UserDefinedFunction> {
+  const hash = statement.className.lastIndexOf('#');
+  const path = hash < 0 ? statement.className : statement.className.slice(0, hash);
+  const exportName = hash < 0 ? 'default' : statement.className.slice(hash + 1);
+  const absolute = isAbsolute(path) ? path : resolve(process.cwd(), path);
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw validationError(
+      statement.pos,
+      `cannot load function module '${absolute}': ${(error as Error).message.split('\n', 1)[0]}; give a path relative to the working directory or an absolute one`,
+    );
+  }
+  const impl = module[exportName];
+  if (!isFunctionImpl(impl))
+    throw validationError(
+      statement.pos,
+      `module '${path}' has no function export '${exportName}'; export a ScalarFunction, TableFunction or aggregate function class${Object.keys(module).length > 0 ? ` (exports: ${Object.keys(module).join(', ')})` : ''}`,
+    );
+  return instantiate(impl);
+}
+
+/** Whether an export can be a function: a class, or an object with `eval` or `accumulate`. */
+function isFunctionImpl(value: unknown): value is FunctionClassImpl {
+  if (typeof value === 'function') return value.prototype !== undefined;
+  if (typeof value !== 'object' || value === null) return false;
+  return (
+    typeof (value as { eval?: unknown }).eval === 'function' ||
+    typeof (value as { accumulate?: unknown }).accumulate === 'function'
+  );
+}
