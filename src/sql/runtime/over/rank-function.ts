@@ -7,6 +7,17 @@
  * rows arrive), so only the rows up to the range's end are kept. With retract input every row
  * is kept, because a row leaving the range lets the next one in.
  *
+ * The common case, ROW_NUMBER over insert-only input (Flink's AppendOnlyTopNFunction), has its
+ * own path: a row ranked beyond the range is dropped before any work; otherwise it goes into the
+ * kept array (at most rankEnd rows), the array is written back once, and only the ranks from the
+ * new row's down change. With the rank column, the kept rows at ranks in the range are the very
+ * rows last emitted for those ranks, so an update retracts the stored row without building it
+ * again. Rows with a rank are built by a generated function, the comparator is generated too
+ * (see sort-order.ts).
+ *
+ * With `ttlMs`, a partition's rows expire that long after their last write (Flink's
+ * `table.exec.state.ttl`): a partition idle for longer starts again empty.
+ *
  * Output: with the rank column, ROW_NUMBER updates by position (`-U[old row, 2]`, `+U[new row,
  * 2]`, as Flink, so the rank is a key of the result); RANK and DENSE_RANK update each row whose
  * rank changed. Without the rank column (Flink's "no ranking number"), only rows entering
@@ -22,7 +33,8 @@ import {
 } from '../../../types/functions.js';
 import { type ValueState, ValueStateDescriptor } from '../../../types/state.js';
 import { forEachRanked, insertionIndex, type RankedRow, type RankKind, rankedRange } from './ranking.js';
-import { rowComparator, type SortKeySpec, sameRow } from './sort-order.js';
+import { retainedFor } from './state-retention.js';
+import { rankedRowBuilder, rowComparator, type SortKeySpec, sameRow } from './sort-order.js';
 
 /** What a Top-N computes. */
 export interface TopNSpec {
@@ -36,20 +48,27 @@ export interface TopNSpec {
   readonly changelogInput: boolean;
   /** The input's columns, to find a retracted row's stored copy. */
   readonly inputColumns: readonly string[];
+  /** Idle state retention in milliseconds (`table.exec.state.ttl`); undefined keeps state forever. */
+  readonly ttlMs?: number;
 }
 
 /** Top-N over one partition key's rows; emits {@link ChangelogRow}s. */
 export class TopNFunction extends KeyedProcessFunction<unknown, Row, ChangelogRow> {
   private rows!: ValueState<Row[]>;
   private readonly compare: (a: Row, b: Row) => number;
+  private readonly withRank: ((row: Row, rank: number) => Row) | undefined;
+  private readonly appendRowNumber: boolean;
 
   constructor(private readonly spec: TopNSpec) {
     super();
     this.compare = rowComparator(spec.orderBy);
+    this.withRank =
+      spec.rankColumn === undefined ? undefined : rankedRowBuilder(spec.inputColumns, spec.rankColumn);
+    this.appendRowNumber = !spec.changelogInput && spec.rankType === 'ROW_NUMBER';
   }
 
   override open(ctx: RuntimeContext): void {
-    this.rows = ctx.getState(new ValueStateDescriptor<Row[]>('top-n-rows'));
+    this.rows = ctx.getState(retainedFor(new ValueStateDescriptor<Row[]>('top-n-rows'), this.spec.ttlMs));
   }
 
   processElement(
@@ -57,6 +76,54 @@ export class TopNFunction extends KeyedProcessFunction<unknown, Row, ChangelogRo
     _ctx: KeyedProcessContext<unknown, ChangelogRow>,
     out: Collector<ChangelogRow>,
   ): void {
+    if (this.appendRowNumber) this.insertNumbered(element, out);
+    else this.change(element, out);
+  }
+
+  /**
+   * ROW_NUMBER over insert-only input. The kept array holds the first rankEnd rows; at positions
+   * inside the range it holds each row as last emitted, with its rank.
+   */
+  private insertNumbered(row: Row, out: Collector<ChangelogRow>): void {
+    const { rankStart, rankEnd } = this.spec;
+    const rows = this.rows.value() ?? [];
+    const n = rows.length;
+    const index = insertionIndex(rows, row, this.compare);
+    if (index >= rankEnd) return; // below the N-th: the Top-N is unchanged
+    const first = rankStart - 1;
+    const withRank = this.withRank;
+    if (withRank === undefined) {
+      // Only the row entering the range and the one pushed out of it change.
+      rows.splice(index, 0, row);
+      const left = rows.length > rankEnd ? rows.pop() : undefined;
+      this.rows.update(rows);
+      if (left !== undefined) out.collect({ kind: '-D', row: left });
+      const entered = index >= first ? row : rows[first];
+      if (entered !== undefined) out.collect({ kind: '+I', row: entered });
+      return;
+    }
+    // Each position from the new row's down takes the row above it; the last one falls out.
+    const end = Math.min(n, rankEnd - 1);
+    let carry = row;
+    for (let p = index; p <= end; p++) {
+      const old = p < n ? rows[p] : undefined;
+      if (p >= first) {
+        const now = withRank(carry, p + 1);
+        if (old === undefined) out.collect({ kind: '+I', row: now });
+        else {
+          out.collect({ kind: '-U', row: old });
+          out.collect({ kind: '+U', row: now });
+        }
+        rows[p] = now;
+      } else rows[p] = carry;
+      if (old === undefined) break;
+      carry = old;
+    }
+    this.rows.update(rows);
+  }
+
+  /** Any other Top-N: the ranked range before and after the change, and their difference. */
+  private change(element: Row, out: Collector<ChangelogRow>): void {
     const { rankType, rankStart, rankEnd, changelogInput } = this.spec;
     const change = changelogInput ? (element as unknown as ChangelogRow) : undefined;
     const row = change === undefined ? element : change.row;
@@ -88,7 +155,8 @@ export class TopNFunction extends KeyedProcessFunction<unknown, Row, ChangelogRo
 
   private emitDifference(before: RankedRow[], after: RankedRow[], out: Collector<ChangelogRow>): void {
     const column = this.spec.rankColumn;
-    if (column !== undefined && this.spec.rankType === 'ROW_NUMBER') {
+    const build = this.withRank;
+    if (build !== undefined && this.spec.rankType === 'ROW_NUMBER') {
       // By position: ranks are consecutive from rankStart in both lists.
       const n = Math.max(before.length, after.length);
       for (let i = 0; i < n; i++) {
@@ -96,17 +164,16 @@ export class TopNFunction extends KeyedProcessFunction<unknown, Row, ChangelogRo
         const now = after[i];
         if (old !== undefined && now !== undefined) {
           if (old.row === now.row) continue;
-          out.collect({ kind: '-U', row: { ...old.row, [column]: old.rank } });
-          out.collect({ kind: '+U', row: { ...now.row, [column]: now.rank } });
-        } else if (now !== undefined) out.collect({ kind: '+I', row: { ...now.row, [column]: now.rank } });
-        else if (old !== undefined) out.collect({ kind: '-D', row: { ...old.row, [column]: old.rank } });
+          out.collect({ kind: '-U', row: build(old.row, old.rank) });
+          out.collect({ kind: '+U', row: build(now.row, now.rank) });
+        } else if (now !== undefined) out.collect({ kind: '+I', row: build(now.row, now.rank) });
+        else if (old !== undefined) out.collect({ kind: '-D', row: build(old.row, old.rank) });
       }
       return;
     }
     const afterRank = new Map<Row, number>(after.map((r) => [r.row, r.rank]));
     const beforeRank = new Map<Row, number>(before.map((r) => [r.row, r.rank]));
-    const withRank = (row: Row, rank: number): Row =>
-      column === undefined ? row : { ...row, [column]: rank };
+    const withRank = (row: Row, rank: number): Row => (build === undefined ? row : build(row, rank));
     for (const { row, rank } of before) {
       const now = afterRank.get(row);
       if (now === undefined) out.collect({ kind: '-D', row: withRank(row, rank) });

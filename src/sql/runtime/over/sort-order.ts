@@ -1,5 +1,6 @@
 /**
- * Row orderings for Top-N and OVER: a comparator compiled once per operator from the sort keys.
+ * Row orderings for Top-N and OVER: a comparator compiled once per operator from the sort keys,
+ * and the builder of Top-N's output rows with their rank.
  * NULLs sort first or last as the key says, and values compare as SQL does for their type
  * (numbers and epoch-millisecond timestamps numerically, strings by code unit, booleans with
  * FALSE first).
@@ -24,23 +25,50 @@ export function compareValues(a: unknown, b: unknown): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** A comparator of rows by the keys, in order; 0 when all keys are equal (a tie). */
+/**
+ * A comparator of rows by the keys, in order; 0 when all keys are equal (a tie). Generated once
+ * with `new Function`, one straight-line block per key, because Top-N calls it several times
+ * per row (binary search) and a loop over key objects costs more than the comparisons.
+ */
 export function rowComparator(keys: readonly SortKeySpec[]): (a: Row, b: Row) => number {
-  return (a, b) => {
-    for (const key of keys) {
-      const x = a[key.column];
-      const y = b[key.column];
-      const xNull = x === null || x === undefined;
-      const yNull = y === null || y === undefined;
-      if (xNull || yNull) {
-        if (xNull && yNull) continue;
-        return xNull === key.nullsFirst ? -1 : 1;
-      }
-      const c = compareValues(x, y);
-      if (c !== 0) return key.descending ? -c : c;
-    }
-    return 0;
-  };
+  const body = keys
+    .map((key, i) => {
+      const column = JSON.stringify(key.column);
+      const nullA = key.nullsFirst ? -1 : 1;
+      const sign = key.descending ? '-' : '';
+      return `
+  const x${i} = a[${column}], y${i} = b[${column}];
+  if (x${i} === null || x${i} === undefined || y${i} === null || y${i} === undefined) {
+    if (!(x${i} === null || x${i} === undefined)) return ${-nullA};
+    if (!(y${i} === null || y${i} === undefined)) return ${nullA};
+  } else if (x${i} !== y${i}) {
+    const c = typeof x${i} === 'number' && typeof y${i} === 'number' ? (x${i} < y${i} ? -1 : x${i} > y${i} ? 1 : 0) : compareValues(x${i}, y${i});
+    if (c !== 0) return ${sign}c;
+  }`;
+    })
+    .join('');
+  const factory = new Function(
+    'compareValues',
+    `return (a, b) => {${body}
+  return 0;
+};`,
+  ) as (cmp: typeof compareValues) => (a: Row, b: Row) => number;
+  return factory(compareValues);
+}
+
+/**
+ * A function that copies a row's `columns` into a new row with `rankColumn` set to a rank,
+ * generated once so every output row has one shape (a spread with a computed key does not).
+ */
+export function rankedRowBuilder(
+  columns: readonly string[],
+  rankColumn: string,
+): (row: Row, rank: number) => Row {
+  const fields = columns
+    .filter((c) => c !== rankColumn)
+    .map((c) => `${JSON.stringify(c)}: r[${JSON.stringify(c)}]`);
+  fields.push(`${JSON.stringify(rankColumn)}: k`);
+  return new Function('r', 'k', `return { ${fields.join(', ')} };`) as (row: Row, rank: number) => Row;
 }
 
 /** Whether two rows hold equal values in every listed column. */
