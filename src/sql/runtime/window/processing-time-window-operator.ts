@@ -1,11 +1,16 @@
 /**
  * The window operator of a processing-time window aggregate (`TUMBLE(TABLE t,
  * DESCRIPTOR(p_time), …)` over a `PROCTIME()` column, grouped by its window). It is the
- * DataStream window operator with a processing-time assigner and trigger: each row goes to the
- * window of the operator's clock when it arrives, the window's accumulators are keyed state
- * under the window as namespace, and a processing-time timer at the window's last millisecond
- * fires it. Contents and timers are in every checkpoint, so after a restore each window fires
- * when its timer says (at once if its end passed while the job was down), as in Flink.
+ * DataStream window operator with a processing-time assigner: each row goes to the window of
+ * the operator's clock when it arrives, the window's accumulators are keyed state under the
+ * window as namespace, and a processing-time timer fires it. Contents and timers are in every
+ * checkpoint, so after a restore each window fires when its timer says (at once if its end
+ * passed while the job was down), as in Flink.
+ *
+ * The timer is at the window's end, not its last millisecond as with the DataStream
+ * processing-time trigger: timers fire when the clock reaches their time, and a row arriving
+ * later in that same millisecond would belong to the window again and make it fire twice.
+ * Flink's processing-time service avoids the same race by firing each timer 1 ms late.
  *
  * End of input: a bounded input ends long before the clock reaches the end of its last windows.
  * Flink's streaming runtime quiesces processing-time timers at end of input, which drops those
@@ -19,8 +24,7 @@ import { AggregatingStateDescriptor } from '../../../types/state.js';
 import { WindowOperator } from '../../../runtime/operators/window-operator.js';
 import { SingleValueWindowFunction } from '../../../runtime/operators/window-functions.js';
 import type { WindowAssigner } from '../../../windowing/assigner.js';
-import { ProcessingTimeTrigger } from '../../../windowing/time-triggers.js';
-import type { Trigger } from '../../../windowing/trigger.js';
+import { Trigger, type TriggerContext, type TriggerResult } from '../../../windowing/trigger.js';
 import type { TimeWindow } from '../../../windowing/windows.js';
 
 /**
@@ -55,11 +59,16 @@ export class ProcessingTimeWindowAggregateOperator<IN, ACC, R, OUT, K> extends W
       );
     super({
       assigner,
-      trigger: ProcessingTimeTrigger.create() as unknown as Trigger<IN, TimeWindow>,
+      trigger: new WindowEndTrigger() as Trigger<IN, TimeWindow>,
       stateDescriptor: new AggregatingStateDescriptor<IN, ACC, R>('window-contents', aggregate),
       windowFunction: new SingleValueWindowFunction<R, OUT, K, TimeWindow>(windowFn, [aggregate]),
       allowedLateness: 0,
     });
+  }
+
+  /** A window is cleaned up when it fires, at its end (see the module comment). */
+  protected override cleanupTime(window: TimeWindow): number {
+    return window.end;
   }
 
   /**
@@ -70,5 +79,29 @@ export class ProcessingTimeWindowAggregateOperator<IN, ACC, R, OUT, K> extends W
     if (watermark === MAX_WATERMARK)
       this.setupInfo.timeServiceManager?.onProcessingTime(END_OF_PROCESSING_TIME);
     super.processWatermark(watermark, input);
+  }
+}
+
+/** Fires a window once, when processing time reaches its end (the first instant past it). */
+class WindowEndTrigger extends Trigger<unknown, TimeWindow> {
+  onElement(_element: unknown, _timestamp: number, window: TimeWindow, ctx: TriggerContext): TriggerResult {
+    ctx.registerProcessingTimeTimer(window.end);
+    return 'CONTINUE';
+  }
+
+  onEventTime(): TriggerResult {
+    return 'CONTINUE';
+  }
+
+  onProcessingTime(): TriggerResult {
+    return 'FIRE';
+  }
+
+  clear(window: TimeWindow, ctx: TriggerContext): void {
+    ctx.deleteProcessingTimeTimer(window.end);
+  }
+
+  override toString(): string {
+    return 'WindowEndTrigger()';
   }
 }
