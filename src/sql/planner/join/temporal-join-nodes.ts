@@ -1,11 +1,13 @@
 /**
  * Temporal joins (`JOIN r FOR SYSTEM_TIME AS OF l.ts ON …`): each left row joins the version
- * of the right row, by its primary key, that was valid at the left row's time.
+ * of the right row, by its primary key, that was valid at the left row's time; or, for a
+ * lookup join (`lookup` set), the rows a bounded table holds for its key.
  */
 import type { Rex } from '../../expressions/rex.js';
 import type { LogicalNode, PlanColumn } from '../logical.js';
 import type { PhysicalBase, PhysicalNode } from '../physical.js';
 import type { JoinType } from './join-nodes.js';
+import type { LookupSpec } from './lookup-join-nodes.js';
 
 /** A join recognised as temporal by the TemporalJoinRule. */
 export interface LogicalTemporalJoin {
@@ -25,6 +27,8 @@ export interface LogicalTemporalJoin {
   readonly residual: Rex | undefined;
   /** The right side's rowtime: where each version's validity starts (event time only). */
   readonly rightTime: string | undefined;
+  /** Set when the right side is a bounded table looked up rather than streamed (a lookup join). */
+  readonly lookup?: LookupSpec;
   readonly columns: readonly PlanColumn[];
 }
 
@@ -46,4 +50,6 @@ export interface PhysicalTemporalJoin extends PhysicalBase {
   readonly residual: Rex | undefined;
   /** The right side's rowtime: where each version's validity starts (event time only). */
   readonly rightTime: string | undefined;
+  /** Set when the right side is a bounded table looked up rather than streamed (a lookup join). */
+  readonly lookup?: LookupSpec;
 }

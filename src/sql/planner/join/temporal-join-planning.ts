@@ -1,7 +1,8 @@
 /**
  * Temporal joins: physical planning, DataStream translation and EXPLAIN lines. Both sides are
  * keyed by the right side's primary key (the left side by the columns equated with it) and
- * connected into one keyed co-process function from `runtime/temporal/`.
+ * connected into one keyed co-process function from `runtime/temporal/`. A lookup join (a
+ * bounded right table) goes to lookup-join-planning.ts instead.
  */
 import type { DataStream } from '../../../api/data-stream.js';
 import type { KeySelector } from '../../../types/functions.js';
@@ -16,6 +17,7 @@ import {
 import type { ChangelogRow } from '../changelog.js';
 import type { PhysicalNode, PhysicalPlanner } from '../physical.js';
 import type { QueryTranslator, TranslateContext } from '../translate.js';
+import { explainLookupJoinPhysical, translateLookupJoin } from './lookup-join-planning.js';
 import type { LogicalTemporalJoin, PhysicalTemporalJoin } from './temporal-join-nodes.js';
 
 /** The physical plan of a FOR SYSTEM_TIME AS OF (temporal join) node. */
@@ -39,6 +41,7 @@ export function toPhysicalTemporalJoin(node: LogicalTemporalJoin, recurse: Physi
     rightKeys: node.rightKeys,
     residual: node.residual,
     rightTime: node.rightTime,
+    ...(node.lookup === undefined ? {} : { lookup: node.lookup }),
     columns: node.columns,
     changelogMode: 'insert-only',
   });
@@ -63,6 +66,7 @@ export function translateTemporalJoin(
   _ctx: TranslateContext,
   recurse: QueryTranslator,
 ): DataStream<Row> {
+  if (node.lookup !== undefined) return translateLookupJoin(node, node.lookup, recurse);
   const left = recurse(node.left);
   const right = recurse(node.right);
   const rightIsChangelog = node.right.changelogMode !== 'insert-only';
@@ -90,6 +94,7 @@ export function explainTemporalJoinLogical(node: LogicalTemporalJoin): string {
 
 /** The node's line in EXPLAIN's physical plan; `mode` is the changelogMode=[…] text. */
 export function explainTemporalJoinPhysical(node: PhysicalTemporalJoin, mode: string): string {
+  if (node.lookup !== undefined) return explainLookupJoinPhysical(node, node.lookup, mode);
   const keys = node.leftKeys.map((k, i) => `${k}=${node.rightKeys[i]}`).join(', ');
   const residual = node.residual === undefined ? '' : `, where=[${formatRex(node.residual)}]`;
   const time =

@@ -11,6 +11,9 @@
  * watermark assigners and projections that pass key columns through (the builder renames
  * clashing right columns in such a projection); a deduplication that keeps each key's last row
  * (a versioned view) makes its keys the primary key.
+ *
+ * A processing-time join against a bounded table is a lookup join instead (lookup-join-rule.ts):
+ * no primary key is needed, since the table is looked up rather than versioned.
  */
 import { validationError, unsupported } from '../../errors.js';
 import { call, type Rex } from '../../expressions/rex.js';
@@ -18,6 +21,7 @@ import { Types } from '../../catalog/types.js';
 import type { LogicalNode } from '../logical.js';
 import type { RewriteRule } from '../rules.js';
 import type { LogicalJoin } from './join-nodes.js';
+import { lookupJoinOf } from './lookup-join-rule.js';
 import type { LogicalTemporalJoin } from './temporal-join-nodes.js';
 
 /** Equalities between a left and a right column, and what else the condition says. */
@@ -133,6 +137,25 @@ function temporalJoinOf(node: LogicalJoin, leftTime: string): LogicalTemporalJoi
       `${node.joinType.toUpperCase()} JOIN … FOR SYSTEM_TIME AS OF`,
       'use JOIN or LEFT JOIN',
     );
+  if (timeKind === 'processing') {
+    const lookup = lookupJoinOf(node, pos);
+    if (lookup !== undefined)
+      return Object.freeze({
+        kind: 'temporalJoin',
+        left: node.left,
+        right: node.right,
+        joinType: node.joinType,
+        condition: node.condition,
+        leftTime,
+        timeKind,
+        leftKeys: Object.freeze([]),
+        rightKeys: Object.freeze(lookup.lookup.keys.map((k) => k.right)),
+        residual: lookup.residual,
+        rightTime: undefined,
+        lookup: lookup.lookup,
+        columns: node.columns,
+      });
+  }
   const rightTable = tableNameOf(node.right);
   const key = primaryKeyOf(node.right);
   if (key === undefined)
