@@ -19,11 +19,23 @@
  * without fsync and the directory is deleted on close.
  */
 import { rmSync } from 'node:fs';
-import { open, type RootDatabase } from 'lmdb';
+import { createRequire } from 'node:module';
+import type { RootDatabase } from 'lmdb';
 import { decode, encode } from '../../types/codec.js';
 import type { ChangedKeyGroups } from '../changed-key-groups.js';
 import { ErrorCodes, userError } from '../../types/errors.js';
 import { prefixEnd } from './key-layout.js';
+
+/**
+ * lmdb, loaded when the first store opens: its native addon and modules take a few hundred
+ * milliseconds to load, and every process and worker thread imports this module whether or not
+ * its job uses the disk backend.
+ */
+let lmdb: typeof import('lmdb') | undefined;
+function loadLmdb(): typeof import('lmdb') {
+  lmdb ??= createRequire(import.meta.url)('lmdb') as typeof import('lmdb');
+  return lmdb;
+}
 
 /** One entry as the store hands it out. */
 export interface StoredEntry {
@@ -63,7 +75,7 @@ export class DiskStore {
     /** Where every write marks its key group (a store key's first two bytes). */
     private readonly changes?: ChangedKeyGroups,
   ) {
-    this.db = open<Buffer, Buffer>({
+    this.db = loadLmdb().open<Buffer, Buffer>({
       path: directory,
       keyEncoding: 'binary',
       encoding: 'binary',
