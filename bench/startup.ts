@@ -82,16 +82,12 @@ const results = list.map((c) => ({
   runsMs: times.get(c.name)!.map(Math.round),
 }));
 for (const r of results) console.log(`${r.command.padEnd(62)} ${String(r.medianMs).padStart(6)} ms`);
-reportResult(
-  'startup',
-  {
-    date: new Date().toISOString().slice(0, 10),
-    runs,
-    loadAverage: { before: loadBefore, after: loadavg()[0]! },
-    machine: `${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores`,
-    node: process.version,
-    results,
-  },
-  options,
-  (line) => console.log(line),
-);
+const result = {
+  date: new Date().toISOString().slice(0, 10),
+  runs,
+  loadAverage: { before: loadBefore, after: loadavg()[0]! },
+  machine: `${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores`,
+  node: process.version,
+  results,
+};
+reportResult('startup', result, options, (line) => console.log(line));
