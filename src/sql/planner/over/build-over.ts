@@ -257,9 +257,7 @@ function checkAggregateWindow(
   const key = orderBy[0]!;
   const keyPos = spec.orderBy[0]!.pos;
   const type = typeOf(key.column);
-  if (type.proctime)
-    throw unsupported(keyPos, 'OVER aggregates on processing time', 'order by an event-time attribute');
-  if (!type.rowtime)
+  if (!type.rowtime && !type.proctime)
     throw validationError(
       keyPos,
       `OVER aggregates must be ordered by a time attribute, but '${key.column}' is ${formatType(type)}; use the table's WATERMARK column`,

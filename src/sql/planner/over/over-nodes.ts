@@ -93,7 +93,7 @@ export interface LogicalWindowRank extends RankSpec {
 /** Logical nodes of this feature. */
 export type OverLogicalNode = LogicalOver | LogicalRank | LogicalDeduplicate | LogicalWindowRank;
 
-/** Physical OVER aggregation over an event-time attribute. */
+/** Physical OVER aggregation over an event-time or processing-time attribute. */
 export interface PhysicalOverAggregate extends PhysicalBase {
   readonly kind: 'overAggregate';
   readonly input: PhysicalNode;
@@ -101,11 +101,17 @@ export interface PhysicalOverAggregate extends PhysicalBase {
   readonly orderBy: readonly SortKey[];
   readonly frame: OverFrame;
   readonly calls: readonly BoundAggregateCall[];
+  /** Ordered by a `PROCTIME()` attribute: rows are taken in arrival order. */
+  readonly proctime: boolean;
+  /** `table.exec.state.ttl` in milliseconds, when set. */
+  readonly stateTtlMs?: number;
 }
 /** Physical Top-N; with retract input its function keeps every row of a partition, not only the top. */
 export interface PhysicalRank extends PhysicalBase, RankSpec {
   readonly kind: 'rank';
   readonly input: PhysicalNode;
+  /** `table.exec.state.ttl` in milliseconds, when set. */
+  readonly stateTtlMs?: number;
 }
 /** Physical deduplication. */
 export interface PhysicalDeduplicate extends PhysicalBase {
@@ -114,6 +120,10 @@ export interface PhysicalDeduplicate extends PhysicalBase {
   readonly keys: readonly string[];
   readonly keepLast: boolean;
   readonly timeColumn: string;
+  /** Ordered by a `PROCTIME()` attribute: arrival order decides. */
+  readonly proctime: boolean;
+  /** `table.exec.state.ttl` in milliseconds, when set. */
+  readonly stateTtlMs?: number;
 }
 /** Physical window Top-N or deduplication. */
 export interface PhysicalWindowRank extends PhysicalBase, RankSpec {

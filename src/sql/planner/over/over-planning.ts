@@ -8,8 +8,13 @@ import type { DataStream } from '../../../api/data-stream.js';
 import type { Row } from '../../expressions/compiler.js';
 import { formatAggregateCall } from '../../aggregates/aggregate-function.js';
 import { unsupported, validationError } from '../../errors.js';
-import { KeepFirstRowFunction, KeepLastRowFunction } from '../../runtime/over/deduplicate-function.js';
-import { RowTimeOverAggregate } from '../../runtime/over/over-aggregate-function.js';
+import type { TableConfig } from '../../config.js';
+import {
+  KeepFirstRowFunction,
+  KeepLastRowFunction,
+  ProcTimeKeepFirstRowFunction,
+} from '../../runtime/over/deduplicate-function.js';
+import { ProcTimeOverAggregate, RowTimeOverAggregate } from '../../runtime/over/over-aggregate-function.js';
 import { TopNFunction } from '../../runtime/over/rank-function.js';
 import { WindowTopNFunction } from '../../runtime/over/window-rank-function.js';
 import type { ChangelogRow } from '../changelog.js';
@@ -28,8 +33,19 @@ import type {
   SortKey,
 } from './over-nodes.js';
 
-/** The physical plan of a OVER window node. */
-export function toPhysicalOver(node: OverLogicalNode, recurse: PhysicalPlanner): PhysicalNode {
+/** `table.exec.state.ttl` in milliseconds when set to more than zero (Flink: 0 means never expire). */
+function stateTtl(config: TableConfig | undefined): number | undefined {
+  const ttl = config?.get<number>('table.exec.state.ttl');
+  return ttl !== undefined && ttl > 0 ? ttl : undefined;
+}
+
+/** The physical plan of a OVER window node; `config` gives the idle state retention. */
+export function toPhysicalOver(
+  node: OverLogicalNode,
+  recurse: PhysicalPlanner,
+  config?: TableConfig,
+): PhysicalNode {
+  const stateTtlMs = stateTtl(config);
   switch (node.kind) {
     case 'over': {
       if (node.rank !== undefined)
@@ -52,6 +68,8 @@ export function toPhysicalOver(node: OverLogicalNode, recurse: PhysicalPlanner):
         orderBy: node.orderBy,
         frame: node.frame,
         calls: node.calls,
+        proctime: node.input.columns.find((c) => c.name === node.orderBy[0]?.column)?.type.proctime === true,
+        stateTtlMs,
         columns: node.columns,
         changelogMode: 'insert-only',
       };
@@ -74,6 +92,7 @@ export function toPhysicalOver(node: OverLogicalNode, recurse: PhysicalPlanner):
         kind: 'rank',
         input,
         columns,
+        stateTtlMs,
         changelogMode: appendOnly ? 'insert-only' : 'retract',
       };
       return Object.freeze(plan);
@@ -87,14 +106,14 @@ export function toPhysicalOver(node: OverLogicalNode, recurse: PhysicalPlanner):
           'deduplicate an insert-only table',
         );
       const type = node.input.columns.find((c) => c.name === node.timeColumn)?.type;
-      if (type?.rowtime !== true)
-        throw unsupported(undefined, 'deduplication on processing time', 'order by an event-time attribute');
       const plan: PhysicalDeduplicate = {
         kind: 'deduplicate',
         input,
         keys: node.keys,
         keepLast: node.keepLast,
         timeColumn: node.timeColumn,
+        proctime: type?.proctime === true,
+        stateTtlMs,
         columns: node.columns,
         changelogMode: node.keepLast ? 'retract' : 'insert-only',
       };
@@ -139,18 +158,19 @@ export function translateOver(
 ): DataStream<Row> {
   const input = recurse(node.input);
   switch (node.kind) {
-    case 'overAggregate':
+    case 'overAggregate': {
+      const spec = {
+        timeColumn: node.orderBy[0]!.column,
+        unit: node.frame.unit,
+        preceding: node.frame.preceding,
+        calls: node.calls,
+        ttlMs: node.stateTtlMs,
+      };
       return input
         .keyBy(keySelector(node.partitionKeys))
-        .process(
-          new RowTimeOverAggregate({
-            timeColumn: node.orderBy[0]!.column,
-            unit: node.frame.unit,
-            preceding: node.frame.preceding,
-            calls: node.calls,
-          }),
-        )
+        .process(node.proctime ? new ProcTimeOverAggregate(spec) : new RowTimeOverAggregate(spec))
         .name('OverAggregate');
+    }
     case 'rank': {
       const changelogInput = node.input.changelogMode !== 'insert-only';
       const key = keySelector(node.partitionKeys);
@@ -167,6 +187,7 @@ export function translateOver(
             rankColumn: node.rankColumn,
             changelogInput,
             inputColumns: node.input.columns.map((c) => c.name),
+            ttlMs: node.stateTtlMs,
           }),
         )
         .name('Rank');
@@ -175,11 +196,18 @@ export function translateOver(
     }
     case 'deduplicate': {
       const keyed = input.keyBy(keySelector(node.keys));
+      const ttl = node.stateTtlMs;
       if (node.keepLast)
         return keyed
-          .process(new KeepLastRowFunction(node.timeColumn))
+          .process(new KeepLastRowFunction(node.proctime ? undefined : node.timeColumn, ttl))
           .name('Deduplicate') as unknown as DataStream<Row>;
-      return keyed.process(new KeepFirstRowFunction(node.timeColumn)).name('Deduplicate');
+      return keyed
+        .process(
+          node.proctime
+            ? new ProcTimeKeepFirstRowFunction(ttl)
+            : new KeepFirstRowFunction(node.timeColumn, ttl),
+        )
+        .name('Deduplicate');
     }
     case 'windowRank':
       return input
@@ -237,7 +265,7 @@ export function explainOverPhysical(node: OverPhysicalNode, mode: string): strin
       return `Rank(strategy=[${strategy}], ${rankText(node, node.columns)}, ${mode})`;
     }
     case 'deduplicate':
-      return `Deduplicate(keep=[${node.keepLast ? 'LastRow' : 'FirstRow'}], key=[${node.keys.join(', ')}], order=[ROWTIME], ${mode})`;
+      return `Deduplicate(keep=[${node.keepLast ? 'LastRow' : 'FirstRow'}], key=[${node.keys.join(', ')}], order=[${node.proctime ? 'PROCTIME' : 'ROWTIME'}], ${mode})`;
     case 'windowRank':
       if (node.deduplicate)
         return `WindowDeduplicate(window=[${node.windowStart}, ${node.windowEnd}], keep=[${node.orderBy[0]!.descending ? 'LastRow' : 'FirstRow'}], partitionKeys=[${node.partitionKeys.join(', ')}], orderKey=[${node.orderBy[0]!.column}], ${mode})`;

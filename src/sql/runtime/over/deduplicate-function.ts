@@ -11,6 +11,15 @@
  * in state until the watermark passes its time, so an earlier row arriving out of order still
  * wins; then it is emitted once and the key is closed. Rows at or below the watermark are late
  * and dropped. Output is insert-only.
+ *
+ * On processing time (ORDER BY a `PROCTIME()` attribute) rows are taken in arrival order, as
+ * Flink's ProcTimeDeduplicate functions do: keep last replaces the kept row with every new one
+ * ({@link KeepLastRowFunction} without a time column), keep first
+ * ({@link ProcTimeKeepFirstRowFunction}) emits a key's first row at once and drops the rest,
+ * holding only a flag per key.
+ *
+ * With `ttlMs` (`table.exec.state.ttl`) a key's state expires that long after its last write, so
+ * a key idle for longer is deduplicated afresh, as in Flink.
  */
 import type { Row } from '../../expressions/compiler.js';
 import type { ChangelogRow } from '../../planner/changelog.js';
@@ -22,17 +31,24 @@ import {
   type RuntimeContext,
 } from '../../../types/functions.js';
 import { type ValueState, ValueStateDescriptor } from '../../../types/state.js';
+import { retainedFor } from './state-retention.js';
 
-/** Keeps the newest row per key; emits {@link ChangelogRow}s. */
+/**
+ * Keeps the newest row per key; emits {@link ChangelogRow}s. Without a time column (processing
+ * time) the newest is the latest to arrive.
+ */
 export class KeepLastRowFunction extends KeyedProcessFunction<unknown, Row, ChangelogRow> {
   private last!: ValueState<Row>;
 
-  constructor(private readonly timeColumn: string) {
+  constructor(
+    private readonly timeColumn: string | undefined,
+    private readonly ttlMs?: number,
+  ) {
     super();
   }
 
   override open(ctx: RuntimeContext): void {
-    this.last = ctx.getState(new ValueStateDescriptor<Row>('dedup-last'));
+    this.last = ctx.getState(retainedFor(new ValueStateDescriptor<Row>('dedup-last'), this.ttlMs));
   }
 
   processElement(
@@ -44,7 +60,8 @@ export class KeepLastRowFunction extends KeyedProcessFunction<unknown, Row, Chan
     if (previous === undefined) {
       out.collect({ kind: '+I', row });
     } else {
-      if ((row[this.timeColumn] as number) < (previous[this.timeColumn] as number)) return;
+      const time = this.timeColumn;
+      if (time !== undefined && (row[time] as number) < (previous[time] as number)) return;
       out.collect({ kind: '-U', row: previous });
       out.collect({ kind: '+U', row });
     }
@@ -62,12 +79,17 @@ interface FirstRowState {
 export class KeepFirstRowFunction extends KeyedProcessFunction<unknown, Row, Row> {
   private first!: ValueState<FirstRowState>;
 
-  constructor(private readonly timeColumn: string) {
+  constructor(
+    private readonly timeColumn: string,
+    private readonly ttlMs?: number,
+  ) {
     super();
   }
 
   override open(ctx: RuntimeContext): void {
-    this.first = ctx.getState(new ValueStateDescriptor<FirstRowState>('dedup-first'));
+    this.first = ctx.getState(
+      retainedFor(new ValueStateDescriptor<FirstRowState>('dedup-first'), this.ttlMs),
+    );
   }
 
   processElement(row: Row, ctx: KeyedProcessContext<unknown, Row>): void {
@@ -88,5 +110,24 @@ export class KeepFirstRowFunction extends KeyedProcessFunction<unknown, Row, Row
     if ((state.row[this.timeColumn] as number) > timestamp) return;
     out.collect(state.row);
     this.first.update({ emitted: true });
+  }
+}
+
+/** Keeps the first row to arrive per key, emitted at once; insert-only. */
+export class ProcTimeKeepFirstRowFunction extends KeyedProcessFunction<unknown, Row, Row> {
+  private seen!: ValueState<boolean>;
+
+  constructor(private readonly ttlMs?: number) {
+    super();
+  }
+
+  override open(ctx: RuntimeContext): void {
+    this.seen = ctx.getState(retainedFor(new ValueStateDescriptor<boolean>('dedup-seen'), this.ttlMs));
+  }
+
+  processElement(row: Row, _ctx: KeyedProcessContext<unknown, Row>, out: Collector<Row>): void {
+    if (this.seen.value() === true) return;
+    this.seen.update(true);
+    out.collect(row);
   }
 }

@@ -12,6 +12,16 @@
  *
  * All state is keyed state (pending rows, accumulators, frame rows), so checkpoints, restore and
  * rescaling are exact.
+ *
+ * On processing time ({@link ProcTimeOverAggregate}, ORDER BY a `PROCTIME()` attribute) rows are
+ * aggregated and emitted as they arrive, in arrival order, as Flink's ProcTime*Function family
+ * does. A RANGE frame holds the rows that arrived within `preceding` milliseconds before the
+ * current row (by the clock when each arrived); unlike Flink, which delays rows to the end of
+ * their millisecond so that rows of one millisecond share a result, each row is emitted at once
+ * and sees only the rows of its millisecond that arrived before it.
+ *
+ * With `ttlMs` (`table.exec.state.ttl`) a partition's state expires that long after its last
+ * write: a partition idle for longer starts its aggregates again, as in Flink.
  */
 import type { BoundAggregateCall } from '../../aggregates/aggregate-function.js';
 import { type AccumulatorList, RowAggregates } from '../../aggregates/row-aggregates.js';
@@ -29,6 +39,7 @@ import {
   type ValueState,
   ValueStateDescriptor,
 } from '../../../types/state.js';
+import { retainedFor } from './state-retention.js';
 
 /** What an OVER aggregate computes. */
 export interface OverAggregateSpec {
@@ -38,6 +49,8 @@ export interface OverAggregateSpec {
   /** Rows (ROWS) or milliseconds (RANGE) before the current row; undefined for UNBOUNDED. */
   readonly preceding?: number;
   readonly calls: readonly BoundAggregateCall[];
+  /** Idle state retention in milliseconds; undefined keeps state forever. */
+  readonly ttlMs?: number;
 }
 
 /** Event-time OVER aggregation over one partition key's rows. */
@@ -53,9 +66,12 @@ export class RowTimeOverAggregate extends KeyedProcessFunction<unknown, Row, Row
 
   override open(ctx: RuntimeContext): void {
     this.aggs = new RowAggregates(this.spec.calls, { retraction: this.spec.preceding !== undefined });
-    this.pending = ctx.getMapState(new MapStateDescriptor<number, Row[]>('over-pending'));
-    this.accumulators = ctx.getState(new ValueStateDescriptor<AccumulatorList>('over-accumulators'));
-    this.frame = ctx.getState(new ValueStateDescriptor<Row[]>('over-frame'));
+    const ttl = this.spec.ttlMs;
+    this.pending = ctx.getMapState(retainedFor(new MapStateDescriptor<number, Row[]>('over-pending'), ttl));
+    this.accumulators = ctx.getState(
+      retainedFor(new ValueStateDescriptor<AccumulatorList>('over-accumulators'), ttl),
+    );
+    this.frame = ctx.getState(retainedFor(new ValueStateDescriptor<Row[]>('over-frame'), ttl));
   }
 
   processElement(row: Row, ctx: KeyedProcessContext<unknown, Row>): void {
@@ -114,5 +130,59 @@ export class RowTimeOverAggregate extends KeyedProcessFunction<unknown, Row, Row
     }
     this.accumulators.update(accs);
     if (frame !== undefined) this.frame.update(frame);
+  }
+}
+
+/** A row of a processing-time RANGE frame with the time it arrived. */
+type TimedRow = readonly [time: number, row: Row];
+
+/** Processing-time OVER aggregation over one partition key's rows, in arrival order. */
+export class ProcTimeOverAggregate extends KeyedProcessFunction<unknown, Row, Row> {
+  private aggs!: RowAggregates;
+  private accumulators!: ValueState<AccumulatorList>;
+  private rowsFrame!: ValueState<Row[]>;
+  private rangeFrame!: ValueState<TimedRow[]>;
+
+  constructor(private readonly spec: OverAggregateSpec) {
+    super();
+  }
+
+  override open(ctx: RuntimeContext): void {
+    const ttl = this.spec.ttlMs;
+    this.aggs = new RowAggregates(this.spec.calls, { retraction: this.spec.preceding !== undefined });
+    this.accumulators = ctx.getState(
+      retainedFor(new ValueStateDescriptor<AccumulatorList>('over-accumulators'), ttl),
+    );
+    this.rowsFrame = ctx.getState(retainedFor(new ValueStateDescriptor<Row[]>('over-frame'), ttl));
+    this.rangeFrame = ctx.getState(
+      retainedFor(new ValueStateDescriptor<TimedRow[]>('over-range-frame'), ttl),
+    );
+  }
+
+  processElement(row: Row, ctx: KeyedProcessContext<unknown, Row>, out: Collector<Row>): void {
+    const { unit, preceding } = this.spec;
+    const aggs = this.aggs;
+    const accs = this.accumulators.value() ?? aggs.createAccumulators();
+    if (preceding !== undefined && unit === 'ROWS') {
+      const frame = this.rowsFrame.value() ?? [];
+      frame.push(row);
+      if (frame.length > preceding + 1) aggs.retract(accs, frame.shift()!);
+      this.rowsFrame.update(frame);
+    } else if (preceding !== undefined) {
+      const now = ctx.timerService().currentProcessingTime();
+      const frame = this.rangeFrame.value() ?? [];
+      // Rows that arrived more than `preceding` ms ago leave; the frame is in arrival order.
+      let leaving = 0;
+      while (leaving < frame.length && frame[leaving]![0] < now - preceding)
+        aggs.retract(accs, frame[leaving++]![1]);
+      frame.splice(0, leaving);
+      frame.push([now, row]);
+      this.rangeFrame.update(frame);
+    }
+    aggs.accumulate(accs, row);
+    this.accumulators.update(accs);
+    const result = { ...row };
+    aggs.writeValues(accs, result);
+    out.collect(result);
   }
 }

@@ -8,7 +8,6 @@
 import { type StateDescriptor, StateTtlConfig } from '../../../types/state.js';
 
 /** `descriptor` with a time to live of `ttlMs` when it is positive; unchanged otherwise. */
-// biome-ignore lint/suspicious/noExplicitAny: any kind of state descriptor
 export function retainedFor<D extends StateDescriptor<any, any>>(
   descriptor: D,
   ttlMs: number | undefined,
