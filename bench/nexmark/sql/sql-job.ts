@@ -2,7 +2,7 @@
  * The job of `weir bench nexmark --sql` (see bench/nexmark.ts): a query's reference SQL (see
  * sql-files.ts) run by a TableEnvironment, its `blackhole` sink table counting rows into the
  * report directory as the DataStream job's sink does (latency-sink.ts), so both jobs are
- * measured alike.
+ * measured alike; a `filesystem` sink table (q10) writes its files and counts its rows too.
  *
  *     weir run bench/nexmark/sql/sql-job.ts -p 2 --checkpoint-dir DIR --checkpoint-interval 10000 --
  *         --query q1 --events 10000000 --report-dir DIR [--buffer-timeout MS]
@@ -19,6 +19,7 @@ import {
   type StreamExecutionEnvironment,
   TableEnvironment,
 } from '../../../src/index.js';
+import { filesystemFactory } from '../../../src/sql/connectors/filesystem.js';
 import { reportWhenFinished } from '../job.js';
 import { LatencySink } from '../latency-sink.js';
 import { writeSideInput } from './side-input.js';
@@ -52,6 +53,7 @@ export default async function nexmarkSqlJob(env: StreamExecutionEnvironment, arg
   const tEnv = TableEnvironment.create(env);
   registerNexmarkFunctions(tEnv);
   tEnv.registerConnector(countingBlackhole(reportDir));
+  tEnv.registerConnector(countingFilesystem(reportDir));
   if (isMainThread) env.registerJobListener({ onJobSubmitted: reportWhenFinished });
   const statements = sqlStatements(values.query, { events: Number(values.events), dataDir });
   const insert = statements.pop()!;
@@ -67,6 +69,23 @@ function countingBlackhole(reportDir: string): DynamicTableFactory {
     sinkChangelogMode: 'retract',
     createSink({ table }) {
       return (stream) => stream.sinkTo(new LatencySink<unknown>(reportDir, undefined), `Sink: ${table.name}`);
+    },
+  };
+}
+
+/**
+ * `filesystem` (q10 writes its bids to files) that also counts the rows it writes into the
+ * report directory, beside the real file sink, so the runner finds its per-subtask counts.
+ */
+function countingFilesystem(reportDir: string): DynamicTableFactory {
+  return {
+    ...filesystemFactory,
+    createSink(context) {
+      const write = filesystemFactory.createSink!(context);
+      return (stream) => {
+        stream.sinkTo(new LatencySink<unknown>(reportDir, undefined), `Count: ${context.table.name}`);
+        return write(stream);
+      };
     },
   };
 }
