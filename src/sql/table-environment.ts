@@ -274,7 +274,7 @@ export class TableEnvironment implements TableOwner {
 
   /** The rows of an insert-only table as a DataStream of plain objects keyed by column name. */
   toDataStream(table: Table): DataStream<Row> {
-    const planned = planLogical(table.plan, this.registry);
+    const planned = planLogical(table.plan, this.registry, this.config);
     if (planned.physical.changelogMode !== 'insert-only')
       throw validationError(
         undefined,
@@ -288,7 +288,7 @@ export class TableEnvironment implements TableOwner {
    * rows may be updated or deleted; an insert-only table gives only `+I` changes.
    */
   toChangelogStream(table: Table): DataStream<ChangelogRow> {
-    const planned = planLogical(table.plan, this.registry);
+    const planned = planLogical(table.plan, this.registry, this.config);
     const stream = translateQuery(planned.physical, this.translateContext());
     if (planned.physical.changelogMode !== 'insert-only')
       return stream as unknown as DataStream<ChangelogRow>;
@@ -311,12 +311,12 @@ export class TableEnvironment implements TableOwner {
 
   /** @internal */
   explainTable(plan: LogicalNode): string {
-    return explainPlan(planLogical(plan, this.registry));
+    return explainPlan(planLogical(plan, this.registry, this.config));
   }
 
   /** @internal */
   executeTable(plan: LogicalNode): TableResult {
-    const planned = planLogical(plan, this.registry);
+    const planned = planLogical(plan, this.registry, this.config);
     return new TableResult(
       'SUCCESS_WITH_CONTENT',
       plan.columns,
@@ -411,14 +411,18 @@ export class TableEnvironment implements TableOwner {
 
   private explainStatement(statement: Query | Insert | Statement): string {
     if (statement.kind === 'query')
-      return explainPlan(planLogical(new PlanBuilder(this.catalog).query(statement), this.registry));
+      return explainPlan(
+        planLogical(new PlanBuilder(this.catalog).query(statement), this.registry, this.config),
+      );
     if (statement.kind === 'queryStatement')
-      return explainPlan(planLogical(new PlanBuilder(this.catalog).query(statement.query), this.registry));
+      return explainPlan(
+        planLogical(new PlanBuilder(this.catalog).query(statement.query), this.registry, this.config),
+      );
     if (statement.kind === 'insert')
-      return explainPlan(planLogical(this.insertPlan(statement), this.registry));
+      return explainPlan(planLogical(this.insertPlan(statement), this.registry, this.config));
     if (statement.kind === 'statementSet')
       return statement.inserts
-        .map((insert) => explainPlan(planLogical(this.insertPlan(insert), this.registry)))
+        .map((insert) => explainPlan(planLogical(this.insertPlan(insert), this.registry, this.config)))
         .join('\n\n');
     throw unsupported(statement.pos, `EXPLAIN of ${statement.kind}`);
   }
@@ -527,7 +531,7 @@ export class TableEnvironment implements TableOwner {
   private runInserts(inserts: readonly Insert[]): TableResult {
     const sinks = inserts.map((insert) => ({
       insert,
-      planned: planLogical(this.insertPlan(insert), this.registry),
+      planned: planLogical(this.insertPlan(insert), this.registry, this.config),
     }));
     this.applyConfig();
     for (const { planned } of sinks)

@@ -17,7 +17,7 @@ import {
   KeyedProcessFunction,
   type RuntimeContext,
 } from '../../types/functions.js';
-import { type ValueState, ValueStateDescriptor } from '../../types/state.js';
+import { StateTtlConfig, type ValueState, ValueStateDescriptor } from '../../types/state.js';
 import type { Row } from '../expressions/compiler.js';
 import type { ChangelogRow } from '../planner/changelog.js';
 import type { BoundAggregateCall } from './aggregate-function.js';
@@ -35,13 +35,39 @@ export interface GroupAggregateSpec {
    * calls and no retractions, a group's row never changes).
    */
   readonly insertOnlyOutput: boolean;
+  /**
+   * `table.exec.state.ttl`: a group's state expires this many milliseconds of processing time
+   * after it was last written, as Flink's idle state retention; absent or 0 keeps it forever.
+   */
+  readonly stateTtlMs?: number;
 }
 
 /** A group's state: `[rows in the group, accumulators]`. */
-type GroupState = [number, AccumulatorList];
+export type GroupState = [number, AccumulatorList];
+
+/**
+ * The descriptor of a group's state, shared by every group aggregate operator so their state is
+ * interchangeable; with a TTL, expired groups read as absent (Flink's defaults: refreshed on
+ * write, expired values never returned).
+ */
+export function groupStateDescriptor(spec: GroupAggregateSpec): ValueStateDescriptor<GroupState> {
+  const descriptor = new ValueStateDescriptor<GroupState>('group-aggregate');
+  if (spec.stateTtlMs !== undefined && spec.stateTtlMs > 0)
+    descriptor.enableTimeToLive(StateTtlConfig.newBuilder(spec.stateTtlMs).build());
+  return descriptor;
+}
+
+/** The output row of a group: its keys (from any of its input rows), then the calls' values. */
+export function groupOutputRow(spec: GroupAggregateSpec, input: Row, values: readonly unknown[]): Row {
+  const row: Row = {};
+  for (const key of spec.groupKeys) row[key] = input[key] ?? null;
+  const calls = spec.calls;
+  for (let i = 0; i < calls.length; i++) row[calls[i]!.name] = values[i];
+  return row;
+}
 
 /** Whether two results are the same SQL value, so an update that changes nothing is skipped. */
-function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
+export function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
   for (let i = 0; i < a.length; i++) {
     const x = a[i];
     const y = b[i];
@@ -63,7 +89,7 @@ export class GroupAggregateFunction extends KeyedProcessFunction<unknown, unknow
 
   override open(ctx: RuntimeContext): void {
     this.aggs = new RowAggregates(this.spec.calls, { retraction: this.spec.changelogInput });
-    this.state = ctx.getState(new ValueStateDescriptor<GroupState>('group-aggregate'));
+    this.state = ctx.getState(groupStateDescriptor(this.spec));
   }
 
   processElement(
@@ -115,12 +141,7 @@ export class GroupAggregateFunction extends KeyedProcessFunction<unknown, unknow
     out.collect({ kind: '+U', row: this.output(row, after) });
   }
 
-  /** The output row: the group's keys (from any of its input rows), then the calls' values. */
   private output(input: Row, values: readonly unknown[]): Row {
-    const row: Row = {};
-    for (const key of this.spec.groupKeys) row[key] = input[key] ?? null;
-    const calls = this.spec.calls;
-    for (let i = 0; i < calls.length; i++) row[calls[i]!.name] = values[i];
-    return row;
+    return groupOutputRow(this.spec, input, values);
   }
 }

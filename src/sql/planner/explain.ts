@@ -77,6 +77,9 @@ function physicalLine(n: PhysicalNode): string {
   const mode = `changelogMode=[${formatChangelogMode(n.changelogMode)}]`;
   switch (n.kind) {
     case 'groupAggregate':
+    case 'miniBatchAssigner':
+    case 'localGroupAggregate':
+    case 'globalGroupAggregate':
       return explainAggregatePhysical(n, mode);
     case 'windowTableFunction':
     case 'windowAggregate':

@@ -11,7 +11,8 @@ import type { ConnectorRegistry } from '../connectors/registry.js';
 import { canConsume, type ChangelogMode } from './changelog.js';
 import type { LogicalNode, PlanColumn } from './logical.js';
 import type { AggregatePhysicalNode } from './aggregate/aggregate-nodes.js';
-import { toPhysicalAggregate } from './aggregate/aggregate-planning.js';
+import { aggregatePlanOptions, toPhysicalAggregate } from './aggregate/aggregate-planning.js';
+import type { TableConfig } from '../config.js';
 import type { PhysicalCorrelate } from './correlate/correlate-nodes.js';
 import { toPhysicalCorrelate } from './correlate/correlate-planning.js';
 import type { PhysicalIntervalJoin } from './join/interval-join-nodes.js';
@@ -104,12 +105,16 @@ function widest(modes: readonly ChangelogMode[]): ChangelogMode {
 }
 
 /** Builds the physical plan of a rewritten logical plan. */
-export function toPhysical(node: LogicalNode, registry: ConnectorRegistry): PhysicalNode {
+export function toPhysical(
+  node: LogicalNode,
+  registry: ConnectorRegistry,
+  config?: TableConfig,
+): PhysicalNode {
   const frozen = <T extends PhysicalNode>(n: T): T => Object.freeze(n);
-  const recurse: PhysicalPlanner = (input) => toPhysical(input, registry);
+  const recurse: PhysicalPlanner = (input) => toPhysical(input, registry, config);
   switch (node.kind) {
     case 'aggregate':
-      return toPhysicalAggregate(node, recurse);
+      return toPhysicalAggregate(node, recurse, aggregatePlanOptions(config, node.calls[0]?.pos));
     case 'windowTableFunction':
     case 'windowAggregate':
       return toPhysicalWindow(node, recurse);

@@ -2,6 +2,7 @@
  * The planner's stages in one place: build the logical plan, rewrite it, and make the physical
  * plan. EXPLAIN prints all three; execution translates the last one onto DataStream.
  */
+import type { TableConfig } from '../config.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import { explainAll } from './explain.js';
 import type { LogicalNode } from './logical.js';
@@ -20,9 +21,13 @@ export interface PlannedQuery {
 }
 
 /** Rewrites and physically plans a logical plan. */
-export function planLogical(logical: LogicalNode, registry: ConnectorRegistry): PlannedQuery {
+export function planLogical(
+  logical: LogicalNode,
+  registry: ConnectorRegistry,
+  config?: TableConfig,
+): PlannedQuery {
   const { plan: optimized, fired } = optimize(logical);
-  return { logical, optimized, rulesFired: fired, physical: toPhysical(optimized, registry) };
+  return { logical, optimized, rulesFired: fired, physical: toPhysical(optimized, registry, config) };
 }
 
 /** The EXPLAIN text of a plan. */

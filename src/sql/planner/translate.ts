@@ -73,6 +73,9 @@ function translateNode(node: PhysicalNode, ctx: TranslateContext): DataStream<Ro
   const recurse: QueryTranslator = (input) => translateQuery(input, ctx);
   switch (node.kind) {
     case 'groupAggregate':
+    case 'miniBatchAssigner':
+    case 'localGroupAggregate':
+    case 'globalGroupAggregate':
       return translateAggregate(node, ctx, recurse);
     case 'windowTableFunction':
     case 'windowAggregate':

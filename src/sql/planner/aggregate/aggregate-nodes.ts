@@ -41,13 +41,57 @@ export function aggregate(
 /** Logical nodes of this feature. */
 export type AggregateLogicalNode = LogicalAggregate;
 
+/** Mini-batch settings of an aggregate (`table.exec.mini-batch.*`). */
+export interface MiniBatchSpec {
+  readonly latencyMs: number;
+  readonly size: number;
+}
+
 /** A keyed operator holding one accumulator row per group, emitting -U/+U pairs on change. */
 export interface PhysicalGroupAggregate extends PhysicalBase {
   readonly kind: 'groupAggregate';
   readonly input: PhysicalNode;
   readonly groupKeys: readonly string[];
   readonly calls: readonly BoundAggregateCall[];
+  /** Present with mini-batch on: rows are buffered per group and applied once per bundle. */
+  readonly miniBatch?: MiniBatchSpec;
+  /** `table.exec.state.ttl` in milliseconds; absent keeps group state forever. */
+  readonly stateTtlMs?: number;
+}
+
+/**
+ * Where mini-batch bundles start, as Flink's `MiniBatchAssigner` node. Flink's assigner inserts
+ * bundle markers; here each mini-batch operator closes its own bundles on the same interval,
+ * so the node passes its input through unchanged and documents the plan.
+ */
+export interface PhysicalMiniBatchAssigner extends PhysicalBase {
+  readonly kind: 'miniBatchAssigner';
+  readonly input: PhysicalNode;
+  readonly intervalMs: number;
+}
+
+/** The local phase of a two-phase aggregate: pre-aggregates each bundle before the shuffle. */
+export interface PhysicalLocalGroupAggregate extends PhysicalBase {
+  readonly kind: 'localGroupAggregate';
+  readonly input: PhysicalNode;
+  readonly groupKeys: readonly string[];
+  readonly calls: readonly BoundAggregateCall[];
+  readonly miniBatch: MiniBatchSpec;
+}
+
+/** The global phase of a two-phase aggregate: merges the local phase's partials per group. */
+export interface PhysicalGlobalGroupAggregate extends PhysicalBase {
+  readonly kind: 'globalGroupAggregate';
+  readonly input: PhysicalLocalGroupAggregate;
+  readonly groupKeys: readonly string[];
+  readonly calls: readonly BoundAggregateCall[];
+  readonly miniBatch: MiniBatchSpec;
+  readonly stateTtlMs?: number;
 }
 
 /** Physical nodes of this feature. */
-export type AggregatePhysicalNode = PhysicalGroupAggregate;
+export type AggregatePhysicalNode =
+  | PhysicalGroupAggregate
+  | PhysicalMiniBatchAssigner
+  | PhysicalLocalGroupAggregate
+  | PhysicalGlobalGroupAggregate;

@@ -6,19 +6,82 @@
  * a retract changelog, except SELECT DISTINCT over an insert-only input, whose groups never
  * change once they exist and so are plain inserts. It takes insert-only and retract input; an
  * upsert input lacks the old row an update replaces, so it is refused at planning time.
+ *
+ * With `table.exec.mini-batch.enabled` the aggregate buffers rows per group and applies them
+ * once per bundle (Flink's MiniBatch aggregation). With mini-batch on, an insert-only input and
+ * every call mergeable, `table.optimizer.agg-phase-strategy` AUTO or TWO_PHASE splits it into a
+ * local phase before the shuffle and a global phase after it (Flink's Local-Global
+ * aggregation); otherwise it stays one phase, as Flink falls back. Retract input stays one
+ * phase: its local accumulators would have to merge retractions, which MIN and MAX cannot.
+ * `table.optimizer.distinct-agg.split.*` is accepted but does not change the plan: a DISTINCT
+ * call's tuple map already merges by tuple in the two-phase plan.
  */
 import type { DataStream } from '../../../api/data-stream.js';
 import { formatAggregateCall } from '../../aggregates/aggregate-function.js';
-import { GroupAggregateFunction } from '../../aggregates/group-aggregate-function.js';
+import {
+  GroupAggregateFunction,
+  type GroupAggregateSpec,
+} from '../../aggregates/group-aggregate-function.js';
+import type { TableConfig } from '../../config.js';
 import { unsupported, validationError } from '../../errors.js';
 import type { Row } from '../../expressions/compiler.js';
+import type { SourcePos } from '../../parser/ast.js';
+import {
+  GlobalGroupAggregateOperator,
+  groupKeyOf,
+  LocalGroupAggregateOperator,
+  type PartialAggregate,
+} from '../../runtime/aggregate/local-global-aggregate.js';
+import { MiniBatchGroupAggregateOperator } from '../../runtime/aggregate/mini-batch-group-aggregate.js';
 import type { ChangelogRow } from '../changelog.js';
 import type { PhysicalNode, PhysicalPlanner } from '../physical.js';
 import type { QueryTranslator, TranslateContext } from '../translate.js';
-import type { AggregateLogicalNode, AggregatePhysicalNode } from './aggregate-nodes.js';
+import type {
+  AggregateLogicalNode,
+  AggregatePhysicalNode,
+  MiniBatchSpec,
+  PhysicalGlobalGroupAggregate,
+  PhysicalGroupAggregate,
+  PhysicalLocalGroupAggregate,
+} from './aggregate-nodes.js';
+
+/** The session options group aggregation plans by, read once per statement. */
+export interface AggregatePlanOptions {
+  readonly miniBatch?: MiniBatchSpec;
+  readonly phase: 'auto' | 'one_phase' | 'two_phase';
+  readonly stateTtlMs?: number;
+}
+
+/**
+ * The aggregate options of a session; throws when mini-batch is on without a positive
+ * allow-latency and size, as Flink validates.
+ */
+export function aggregatePlanOptions(config: TableConfig | undefined, pos?: SourcePos): AggregatePlanOptions {
+  const phase = config?.get<AggregatePlanOptions['phase']>('table.optimizer.agg-phase-strategy') ?? 'auto';
+  const ttl = config?.get<number>('table.exec.state.ttl');
+  const stateTtlMs = ttl !== undefined && ttl > 0 ? ttl : undefined;
+  if (config?.get<boolean>('table.exec.mini-batch.enabled') !== true) return { phase, stateTtlMs };
+  const latencyMs = config.get<number>('table.exec.mini-batch.allow-latency') ?? 0;
+  const size = config.get<number>('table.exec.mini-batch.size');
+  if (!(latencyMs > 0) || size === undefined)
+    throw validationError(
+      pos,
+      "'table.exec.mini-batch.enabled' needs 'table.exec.mini-batch.allow-latency' > 0 and 'table.exec.mini-batch.size' set; SET both, e.g. '2 s' and '5000'",
+    );
+  return { miniBatch: { latencyMs, size }, phase, stateTtlMs };
+}
+
+/** Whether every call's accumulators can merge, so a local phase may pre-aggregate them. */
+function mergeable(node: AggregateLogicalNode): boolean {
+  return node.calls.every((c) => c.distinct || c.definition.create(c.argTypes).merge !== undefined);
+}
 
 /** The physical plan of a GROUP BY aggregation node. */
-export function toPhysicalAggregate(node: AggregateLogicalNode, recurse: PhysicalPlanner): PhysicalNode {
+export function toPhysicalAggregate(
+  node: AggregateLogicalNode,
+  recurse: PhysicalPlanner,
+  options: AggregatePlanOptions = { phase: 'auto' },
+): PhysicalNode {
   const input = recurse(node.input);
   if (input.changelogMode === 'upsert')
     throw unsupported(
@@ -35,13 +98,54 @@ export function toPhysicalAggregate(node: AggregateLogicalNode, recurse: Physica
         );
   const changelogMode =
     node.calls.length === 0 && input.changelogMode === 'insert-only' ? 'insert-only' : 'retract';
-  return Object.freeze({
-    kind: 'groupAggregate',
+  const { miniBatch, stateTtlMs } = options;
+  if (miniBatch === undefined)
+    return Object.freeze({
+      kind: 'groupAggregate',
+      input,
+      groupKeys: node.groupKeys,
+      calls: node.calls,
+      columns: node.columns,
+      changelogMode,
+      ...(stateTtlMs === undefined ? {} : { stateTtlMs }),
+    });
+  const assigner: PhysicalNode = Object.freeze({
+    kind: 'miniBatchAssigner',
     input,
+    intervalMs: miniBatch.latencyMs,
+    columns: input.columns,
+    changelogMode: input.changelogMode,
+  });
+  const twoPhase = options.phase !== 'one_phase' && input.changelogMode === 'insert-only' && mergeable(node);
+  if (!twoPhase)
+    return Object.freeze({
+      kind: 'groupAggregate',
+      input: assigner,
+      groupKeys: node.groupKeys,
+      calls: node.calls,
+      columns: node.columns,
+      changelogMode,
+      miniBatch,
+      ...(stateTtlMs === undefined ? {} : { stateTtlMs }),
+    });
+  const local: PhysicalLocalGroupAggregate = Object.freeze({
+    kind: 'localGroupAggregate',
+    input: assigner,
+    groupKeys: node.groupKeys,
+    calls: node.calls,
+    columns: node.columns,
+    changelogMode: 'insert-only',
+    miniBatch,
+  });
+  return Object.freeze({
+    kind: 'globalGroupAggregate',
+    input: local,
     groupKeys: node.groupKeys,
     calls: node.calls,
     columns: node.columns,
     changelogMode,
+    miniBatch,
+    ...(stateTtlMs === undefined ? {} : { stateTtlMs }),
   });
 }
 
@@ -59,6 +163,20 @@ function keySelector(keys: readonly string[], changelog: boolean): (element: unk
   };
 }
 
+/** What the runtime operators of a node compute. */
+function specOf(
+  node: PhysicalGroupAggregate | PhysicalGlobalGroupAggregate,
+  changelogInput: boolean,
+): GroupAggregateSpec {
+  return {
+    groupKeys: node.groupKeys,
+    calls: node.calls,
+    changelogInput,
+    insertOnlyOutput: node.changelogMode === 'insert-only',
+    ...(node.stateTtlMs === undefined ? {} : { stateTtlMs: node.stateTtlMs }),
+  };
+}
+
 /** The DataStream operators of a physical GROUP BY aggregation node. */
 export function translateAggregate(
   node: AggregatePhysicalNode,
@@ -66,24 +184,50 @@ export function translateAggregate(
   recurse: QueryTranslator,
 ): DataStream<Row> {
   void ctx;
-  const input = recurse(node.input) as unknown as DataStream<unknown>;
-  const changelogInput = node.input.changelogMode !== 'insert-only';
-  return input
-    .keyBy(keySelector(node.groupKeys, changelogInput))
-    .process(
-      new GroupAggregateFunction({
+  switch (node.kind) {
+    case 'miniBatchAssigner':
+      return recurse(node.input);
+    case 'localGroupAggregate': {
+      const spec: GroupAggregateSpec = {
         groupKeys: node.groupKeys,
         calls: node.calls,
-        changelogInput,
-        insertOnlyOutput: node.changelogMode === 'insert-only',
-      }),
-    )
-    .name('GroupAggregate') as unknown as DataStream<Row>;
+        changelogInput: false,
+        insertOnlyOutput: false,
+      };
+      const input = recurse(node.input);
+      return input
+        .transform('LocalGroupAggregate', () => new LocalGroupAggregateOperator(spec, node.miniBatch))
+        .name('LocalGroupAggregate') as unknown as DataStream<Row>;
+    }
+    case 'globalGroupAggregate': {
+      const spec = specOf(node, false);
+      const keyOf = groupKeyOf(node.groupKeys);
+      const input = recurse(node.input) as unknown as DataStream<PartialAggregate>;
+      return input
+        .keyBy((partial) => keyOf(partial.keys))
+        .transform('GlobalGroupAggregate', () => new GlobalGroupAggregateOperator(spec, node.miniBatch))
+        .name('GlobalGroupAggregate') as unknown as DataStream<Row>;
+    }
+    case 'groupAggregate': {
+      const input = recurse(node.input) as unknown as DataStream<unknown>;
+      const changelogInput = node.input.changelogMode !== 'insert-only';
+      const spec = specOf(node, changelogInput);
+      const keyed = input.keyBy(keySelector(node.groupKeys, changelogInput));
+      const miniBatch = node.miniBatch;
+      if (miniBatch !== undefined)
+        return keyed
+          .transform('GroupAggregate', () => new MiniBatchGroupAggregateOperator(spec, miniBatch))
+          .name('GroupAggregate') as unknown as DataStream<Row>;
+      return keyed
+        .process(new GroupAggregateFunction(spec))
+        .name('GroupAggregate') as unknown as DataStream<Row>;
+    }
+  }
 }
 
-const selectText = (node: AggregateLogicalNode | AggregatePhysicalNode) =>
+const selectText = (node: { groupKeys: readonly string[]; calls: AggregateLogicalNode['calls'] }) =>
   [...node.groupKeys, ...node.calls.map(formatAggregateCall)].join(', ');
-const groupText = (node: AggregateLogicalNode | AggregatePhysicalNode) =>
+const groupText = (node: { groupKeys: readonly string[] }) =>
   node.groupKeys.length === 0 ? '' : `groupBy=[${node.groupKeys.join(', ')}], `;
 
 /** The node's line in EXPLAIN's logical plans: `LogicalAggregate(group=[a], select=[a, COUNT(*) AS cnt])`. */
@@ -91,7 +235,20 @@ export function explainAggregateLogical(node: AggregateLogicalNode): string {
   return `LogicalAggregate(group=[${node.groupKeys.join(', ')}], select=[${selectText(node)}])`;
 }
 
-/** The node's line in EXPLAIN's physical plan, as Flink's `GroupAggregate(groupBy=[a], select=[…], changelogMode=[…])`. */
+/**
+ * The node's line in EXPLAIN's physical plan, as Flink's `GroupAggregate(groupBy=[a], select=[…],
+ * changelogMode=[…])`, `MiniBatchAssigner(interval=[2000ms], mode=[ProcTime])`,
+ * `LocalGroupAggregate(…)` and `GlobalGroupAggregate(…)`.
+ */
 export function explainAggregatePhysical(node: AggregatePhysicalNode, mode: string): string {
-  return `GroupAggregate(${groupText(node)}select=[${selectText(node)}], ${mode})`;
+  switch (node.kind) {
+    case 'miniBatchAssigner':
+      return `MiniBatchAssigner(interval=[${node.intervalMs}ms], mode=[ProcTime], ${mode})`;
+    case 'localGroupAggregate':
+      return `LocalGroupAggregate(${groupText(node)}select=[${selectText(node)}], ${mode})`;
+    case 'globalGroupAggregate':
+      return `GlobalGroupAggregate(${groupText(node)}select=[${selectText(node)}], ${mode})`;
+    case 'groupAggregate':
+      return `GroupAggregate(${groupText(node)}select=[${selectText(node)}], ${mode})`;
+  }
 }

@@ -1,0 +1,90 @@
+/**
+ * The bundle trigger shared by the mini-batch SQL aggregates, as Flink's MiniBatch
+ * aggregation: elements are buffered per key in memory and handed over as one bundle when
+ * `size` elements are buffered, `allow-latency` of processing time has passed since the
+ * bundle's first element, a watermark arrives, the input ends, or a checkpoint barrier
+ * arrives. The bundle is plain memory, never state: it is always empty when the task takes a
+ * checkpoint (see {@link MiniBatchOperator.prepareSnapshotPreBarrier}), so a restore neither
+ * loses nor replays a buffered element.
+ */
+import { AbstractStreamOperator, type OneInputStreamOperator } from '../../../runtime/operator.js';
+
+/** How big a bundle may grow and how long it may wait. */
+export interface MiniBatchOptions {
+  /** `table.exec.mini-batch.allow-latency` in milliseconds; > 0. */
+  readonly latencyMs: number;
+  /** `table.exec.mini-batch.size`: elements buffered before the bundle is closed; >= 1. */
+  readonly size: number;
+}
+
+/**
+ * A one-input operator that buffers its input in bundles and processes each bundle at once.
+ * Subclasses add an element to the bundle in {@link addToBundle} and process and empty it in
+ * {@link finishBundle}; this class decides when.
+ */
+export abstract class MiniBatchOperator<IN, OUT>
+  extends AbstractStreamOperator<OUT>
+  implements OneInputStreamOperator<IN, OUT>
+{
+  private buffered = 0;
+  private cancelTimer: (() => void) | undefined;
+
+  constructor(protected readonly miniBatch: MiniBatchOptions) {
+    super();
+  }
+
+  /** Adds one element to the open bundle. */
+  protected abstract addToBundle(element: IN): void;
+  /** Processes the bundle's elements and empties it; called only when it holds some. */
+  protected abstract finishBundle(): void;
+
+  processElement(value: IN, _timestamp: number): void {
+    this.addToBundle(value);
+    if (++this.buffered >= this.miniBatch.size) {
+      this.flush();
+      return;
+    }
+    if (this.cancelTimer === undefined) {
+      const time = this.setupInfo.processingTime;
+      this.cancelTimer = time.schedule(time.now() + this.miniBatch.latencyMs, () => {
+        this.cancelTimer = undefined;
+        this.flush();
+      });
+    }
+  }
+
+  /** Closes the open bundle now, if it holds anything. */
+  protected flush(): void {
+    if (this.cancelTimer !== undefined) {
+      this.cancelTimer();
+      this.cancelTimer = undefined;
+    }
+    if (this.buffered === 0) return;
+    this.buffered = 0;
+    this.finishBundle();
+  }
+
+  // Results of the rows before a watermark go out ahead of it, as without mini-batch.
+  override processWatermark(watermark: number, input: number): void {
+    this.flush();
+    super.processWatermark(watermark, input);
+  }
+
+  override endInput(input: number): void {
+    this.flush();
+    super.endInput(input);
+  }
+
+  override finish(): void {
+    this.flush();
+  }
+
+  prepareSnapshotPreBarrier(_checkpointId: number): void {
+    this.flush();
+  }
+
+  override close(): void {
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+  }
+}
