@@ -41,6 +41,8 @@ export type PhysicalPlanner = (node: LogicalNode) => PhysicalNode;
 export interface PhysicalSourceScan extends Base {
   readonly kind: 'sourceScan';
   readonly table: CatalogTable;
+  /** The physical columns the source produces when it was asked for a subset (projection push-down). */
+  readonly projection?: readonly string[];
 }
 /** Emits constant rows. */
 export interface PhysicalValues extends Base {
@@ -119,7 +121,7 @@ export function toPhysical(
     case 'windowAggregate':
       return toPhysicalWindow(node, recurse);
     case 'join':
-      return toPhysicalJoin(node, recurse);
+      return toPhysicalJoin(node, recurse, config);
     case 'intervalJoin':
       return toPhysicalIntervalJoin(node, recurse);
     case 'temporalJoin':
@@ -130,7 +132,7 @@ export function toPhysical(
     case 'rank':
     case 'deduplicate':
     case 'windowRank':
-      return toPhysicalOver(node, recurse);
+      return toPhysicalOver(node, recurse, config);
     case 'correlate':
       return toPhysicalCorrelate(node, recurse);
     case 'scan':
@@ -145,6 +147,7 @@ export function toPhysical(
       return frozen({
         kind: 'sourceScan',
         table: node.table,
+        ...(node.projection === undefined ? {} : { projection: node.projection }),
         columns: node.columns,
         changelogMode:
           (node.table.dataStream as { changelogMode?: ChangelogMode } | undefined)?.changelogMode ??

@@ -1,18 +1,21 @@
 /**
  * The regular streaming join, as a keyed co-process function over both inputs keyed by the
- * equi-join keys. Each side's rows live in map state, row → [count, matches]: `count` makes
- * duplicate rows and retractions exact, `matches` is how many rows of the other side the row
- * joins with (counted with multiplicity), which tells an outer join when a row's null-padded
- * result must be retracted (first match arrives) or emitted again (last match leaves). Semi
- * and anti joins use the same counts to emit or retract the left row alone.
- *
- * A side that is insert-only, not outer, and not a semi join's left side needs neither counts
- * nor match tracking: its rows are appended to list state, which spares hashing each row as a
- * map key and keeps snapshots small (Nexmark q20's bids).
+ * equi-join keys. Each side keeps its rows in a {@link JoinSideView} (one row per join key, one
+ * per unique key, a multiset with counts, or a plain list for an append-only side; see
+ * `join-state-views.ts`). A stored record's `count` makes duplicate rows and retractions exact,
+ * its `matches` is how many rows of the other side it joins with (counted with multiplicity),
+ * which tells an outer join when a row's null-padded result must be retracted (first match
+ * arrives) or emitted again (last match leaves). Semi and anti joins use the same counts to
+ * emit or retract the left row alone.
  *
  * Accumulating input (+I, +U) produces +I, retracting input (-U, -D) produces -D, as Flink's
- * streaming join does. Rows with a NULL key never match anything: they are not stored and
- * only an outer side's padded row is emitted (and retracted) for them.
+ * streaming join does; an insert-only result (an inner join of append-only inputs) is emitted
+ * as plain rows. Rows with a NULL key never match anything: they are not stored and only an
+ * outer side's padded row is emitted (and retracted) for them.
+ *
+ * With `stateTtlMs` (`table.exec.state.ttl`) both sides' rows expire that long after they were
+ * stored, in processing time, as Flink's idle state retention does: a row that expired no longer
+ * joins, and its retraction, if one comes, finds nothing to retract.
  */
 import {
   type Collector,
@@ -20,18 +23,12 @@ import {
   type KeyedProcessContext,
   type RuntimeContext,
 } from '../../../types/functions.js';
-import {
-  type ListState,
-  ListStateDescriptor,
-  type MapState,
-  MapStateDescriptor,
-} from '../../../types/state.js';
+import { StateTtlConfig } from '../../../types/state.js';
 import type { Row, RowFunction } from '../../expressions/compiler.js';
 import type { ChangelogRow, RowKind } from '../changelog.js';
 import type { JoinType } from './join-nodes.js';
-
-/** Per stored row: how many copies, and how many other-side rows it matches. */
-type Entry = readonly [count: number, matches: number];
+import { type RowMerger, rowMerger } from './join-rows.js';
+import { createJoinSideView, type JoinSideView, type JoinViewLayout } from './join-state-views.js';
 
 /** What the join function needs, compiled once when the job is built. */
 export interface JoinSpec {
@@ -48,22 +45,51 @@ export interface JoinSpec {
   readonly rightChangelog: boolean;
   /** Whether to emit plain rows (insert-only output) instead of envelopes. */
   readonly insertOnlyOutput: boolean;
+  /**
+   * How each side stores its rows; by default a list for a side that may use one (see
+   * {@link defaultLayout}), else a multiset of all its columns.
+   */
+  readonly leftLayout?: JoinViewLayout;
+  readonly rightLayout?: JoinViewLayout;
+  /** Idle state retention in milliseconds; undefined keeps rows forever. */
+  readonly stateTtlMs?: number;
 }
 
 const isAccumulate = (kind: RowKind) => kind === '+I' || kind === '+U';
 
+/**
+ * Whether a side may keep its rows as a plain list: append-only, and nobody needs its match
+ * counts (it is not outer and not a semi or anti join's left side).
+ */
+export function mayAppendOnly(joinType: JoinType, left: boolean, changelog: boolean): boolean {
+  if (changelog) return false;
+  if (left) return joinType === 'inner' || joinType === 'right';
+  return joinType === 'inner' || joinType === 'left' || joinType === 'semi' || joinType === 'anti';
+}
+
+/** The layout of a side when the planner knows no unique key. */
+export function defaultLayout(
+  joinType: JoinType,
+  left: boolean,
+  changelog: boolean,
+  columns: readonly string[],
+): JoinViewLayout {
+  return mayAppendOnly(joinType, left, changelog) ? { kind: 'appendOnly' } : { kind: 'multiset', columns };
+}
+
 /** The regular join of two keyed inputs. */
 export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Row, Row> {
-  private leftState!: MapState<Row, Entry>;
-  private rightState!: MapState<Row, Entry>;
-  /** Set instead of the map state for an append-only side (see the module comment). */
-  private leftList: ListState<Row> | undefined;
-  private rightList: ListState<Row> | undefined;
+  private left!: JoinSideView;
+  private right!: JoinSideView;
   private readonly leftOuter: boolean;
   private readonly rightOuter: boolean;
   private readonly semiOrAnti: boolean;
+  private readonly anti: boolean;
   private readonly leftNulls: Row;
   private readonly rightNulls: Row;
+  private readonly merge: RowMerger;
+  private readonly remaining: RowFunction | undefined;
+  private readonly insertOnlyOutput: boolean;
 
   constructor(private readonly spec: JoinSpec) {
     super();
@@ -71,138 +97,135 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
     this.leftOuter = t === 'left' || t === 'full';
     this.rightOuter = t === 'right' || t === 'full';
     this.semiOrAnti = t === 'semi' || t === 'anti';
+    this.anti = t === 'anti';
     this.leftNulls = Object.fromEntries(spec.leftColumns.map((c) => [c, null]));
     this.rightNulls = Object.fromEntries(spec.rightColumns.map((c) => [c, null]));
+    this.merge = rowMerger(spec.leftColumns, spec.rightColumns);
+    this.remaining = spec.remaining;
+    this.insertOnlyOutput = spec.insertOnlyOutput;
   }
 
   override open(ctx: RuntimeContext): void {
-    this.leftState = ctx.getMapState(new MapStateDescriptor<Row, Entry>('join-left'));
-    this.rightState = ctx.getMapState(new MapStateDescriptor<Row, Entry>('join-right'));
-    if (!this.spec.leftChangelog && !this.leftOuter && !this.semiOrAnti)
-      this.leftList = ctx.getListState(new ListStateDescriptor<Row>('join-left-rows'));
-    if (!this.spec.rightChangelog && !this.rightOuter)
-      this.rightList = ctx.getListState(new ListStateDescriptor<Row>('join-right-rows'));
+    const s = this.spec;
+    // Flink's idle state retention: written rows expire, reads do not extend them.
+    const ttl =
+      s.stateTtlMs === undefined || s.stateTtlMs <= 0
+        ? undefined
+        : StateTtlConfig.newBuilder(s.stateTtlMs).build();
+    const leftLayout = s.leftLayout ?? defaultLayout(s.joinType, true, s.leftChangelog, s.leftColumns);
+    const rightLayout = s.rightLayout ?? defaultLayout(s.joinType, false, s.rightChangelog, s.rightColumns);
+    this.left = createJoinSideView(ctx, `join-left-${leftLayout.kind}`, leftLayout, ttl);
+    this.right = createJoinSideView(ctx, `join-right-${rightLayout.kind}`, rightLayout, ttl);
   }
 
   processElement1(element: Row, _ctx: KeyedProcessContext<unknown, Row>, out: Collector<Row>): void {
-    const change = this.spec.leftChangelog ? (element as unknown as ChangelogRow) : undefined;
-    const row = change === undefined ? element : change.row;
-    const accumulate = change === undefined || isAccumulate(change.kind);
+    let row = element;
+    let accumulate = true;
+    if (this.spec.leftChangelog) {
+      const change = element as unknown as ChangelogRow;
+      row = change.row;
+      accumulate = isAccumulate(change.kind);
+    }
     if (this.semiOrAnti) this.semiLeft(row, accumulate, out);
     else this.process(row, accumulate, true, out);
   }
 
   processElement2(element: Row, _ctx: KeyedProcessContext<unknown, Row>, out: Collector<Row>): void {
-    const change = this.spec.rightChangelog ? (element as unknown as ChangelogRow) : undefined;
-    const row = change === undefined ? element : change.row;
-    const accumulate = change === undefined || isAccumulate(change.kind);
+    let row = element;
+    let accumulate = true;
+    if (this.spec.rightChangelog) {
+      const change = element as unknown as ChangelogRow;
+      row = change.row;
+      accumulate = isAccumulate(change.kind);
+    }
     if (this.semiOrAnti) this.semiRight(row, accumulate, out);
     else this.process(row, accumulate, false, out);
   }
 
-  private emit(out: Collector<Row>, kind: '+I' | '-D', row: Row, times = 1): void {
-    const element = this.spec.insertOnlyOutput ? row : ({ kind, row } as unknown as Row);
+  private emit(out: Collector<Row>, kind: '+I' | '-D', row: Row, times: number): void {
+    const element = this.insertOnlyOutput ? row : ({ kind, row } as unknown as Row);
     for (let i = 0; i < times; i++) out.collect(element);
   }
 
   private matches(merged: Row): boolean {
-    return this.spec.remaining === undefined || this.spec.remaining(merged) === true;
+    return this.remaining === undefined || this.remaining(merged) === true;
+  }
+
+  /** The left and right rows joined (either may be the other side's NULL row). */
+  private joined(row: Row, other: Row, isLeft: boolean): Row {
+    return isLeft ? this.merge(row, other) : this.merge(other, row);
   }
 
   /** An inner or outer join's input row from one side. */
   private process(row: Row, accumulate: boolean, isLeft: boolean, out: Collector<Row>): void {
     const thisOuter = isLeft ? this.leftOuter : this.rightOuter;
     const otherOuter = isLeft ? this.rightOuter : this.leftOuter;
-    const pad = (r: Row) => (isLeft ? { ...r, ...this.rightNulls } : { ...this.leftNulls, ...r });
+    const change = accumulate ? '+I' : '-D';
+    const thisNulls = isLeft ? this.leftNulls : this.rightNulls;
+    const otherNulls = isLeft ? this.rightNulls : this.leftNulls;
     if ((isLeft ? this.spec.leftHasNullKey : this.spec.rightHasNullKey)(row)) {
-      if (thisOuter) this.emit(out, accumulate ? '+I' : '-D', pad(row));
+      if (thisOuter) this.emit(out, change, this.joined(row, otherNulls, isLeft), 1);
       return;
     }
-    const own = isLeft ? this.leftState : this.rightState;
-    const other = isLeft ? this.rightState : this.leftState;
+    const own = isLeft ? this.left : this.right;
+    const other = isLeft ? this.right : this.left;
     let matched = 0;
-    const otherList = isLeft ? this.rightList : this.leftList;
-    if (otherList !== undefined) {
-      // An append-only other side is never outer: no padding to retract, no matches to count.
-      for (const otherRow of otherList.get()) {
-        const merged = isLeft ? { ...row, ...otherRow } : { ...otherRow, ...row };
-        if (!this.matches(merged)) continue;
-        matched++;
-        this.emit(out, accumulate ? '+I' : '-D', merged);
-      }
-    }
-    for (const [otherRow, [count, otherMatches]] of otherList === undefined ? other.entries() : []) {
-      const merged = isLeft ? { ...row, ...otherRow } : { ...otherRow, ...row };
+    for (const record of other.records()) {
+      const otherRow = record[0];
+      const merged = this.joined(row, otherRow, isLeft);
       if (!this.matches(merged)) continue;
+      const count = record[1];
       matched += count;
-      const otherPadded = () =>
-        isLeft ? { ...this.leftNulls, ...otherRow } : { ...otherRow, ...this.rightNulls };
+      if (!otherOuter) {
+        this.emit(out, change, merged, count);
+        continue;
+      }
+      const otherMatches = record[2];
+      const otherPadded = () => this.joined(otherRow, thisNulls, !isLeft);
       if (accumulate) {
-        if (otherOuter && otherMatches === 0) this.emit(out, '-D', otherPadded(), count);
+        if (otherMatches === 0) this.emit(out, '-D', otherPadded(), count);
         this.emit(out, '+I', merged, count);
-        if (otherOuter) other.put(otherRow, [count, otherMatches + 1]);
+        other.setMatches(record, otherMatches + 1);
       } else {
         this.emit(out, '-D', merged, count);
-        if (otherOuter) {
-          const left = Math.max(0, otherMatches - 1);
-          other.put(otherRow, [count, left]);
-          if (left === 0) this.emit(out, '+I', otherPadded(), count);
-        }
+        const left = Math.max(0, otherMatches - 1);
+        other.setMatches(record, left);
+        if (left === 0) this.emit(out, '+I', otherPadded(), count);
       }
     }
-    if (matched === 0 && thisOuter) this.emit(out, accumulate ? '+I' : '-D', pad(row));
-    const ownList = isLeft ? this.leftList : this.rightList;
-    if (ownList !== undefined) {
-      ownList.add(row);
-      return;
-    }
-    const stored = own.get(row);
-    if (accumulate) own.put(row, [(stored?.[0] ?? 0) + 1, matched]);
-    else if (stored !== undefined) {
-      if (stored[0] <= 1) own.remove(row);
-      else own.put(row, [stored[0] - 1, stored[1]]);
-    }
+    if (matched === 0 && thisOuter) this.emit(out, change, this.joined(row, otherNulls, isLeft), 1);
+    if (accumulate) own.add(row, matched);
+    else own.retract(row);
   }
 
   /** A semi or anti join's left row: emitted (semi: when it has a match; anti: when not). */
   private semiLeft(row: Row, accumulate: boolean, out: Collector<Row>): void {
-    const anti = this.spec.joinType === 'anti';
+    const change = accumulate ? '+I' : '-D';
     if (this.spec.leftHasNullKey(row)) {
       // A NULL key matches nothing: an anti join keeps the row, a semi join drops it.
-      if (anti) this.emit(out, accumulate ? '+I' : '-D', row);
+      if (this.anti) this.emit(out, change, row, 1);
       return;
     }
     let matched = 0;
-    if (this.rightList !== undefined) {
-      for (const rightRow of this.rightList.get()) if (this.matches({ ...row, ...rightRow })) matched++;
-    } else
-      for (const [rightRow, [count]] of this.rightState.entries())
-        if (this.matches({ ...row, ...rightRow })) matched += count;
-    if (matched > 0 !== anti) this.emit(out, accumulate ? '+I' : '-D', row);
-    const stored = this.leftState.get(row);
-    if (accumulate) this.leftState.put(row, [(stored?.[0] ?? 0) + 1, matched]);
-    else if (stored !== undefined) {
-      if (stored[0] <= 1) this.leftState.remove(row);
-      else this.leftState.put(row, [stored[0] - 1, stored[1]]);
-    }
+    for (const [rightRow, count] of this.right.records())
+      if (this.matches(this.merge(row, rightRow))) matched += count;
+    if (matched > 0 !== this.anti) this.emit(out, change, row, 1);
+    if (accumulate) this.left.add(row, matched);
+    else this.left.retract(row);
   }
 
   /** A semi or anti join's right row: the left rows whose match count leaves or reaches zero change. */
   private semiRight(row: Row, accumulate: boolean, out: Collector<Row>): void {
     if (this.spec.rightHasNullKey(row)) return;
-    const anti = this.spec.joinType === 'anti';
-    const stored = this.rightList === undefined ? this.rightState.get(row) : undefined;
-    if (this.rightList !== undefined) this.rightList.add(row);
-    else if (accumulate) this.rightState.put(row, [(stored?.[0] ?? 0) + 1, 0]);
-    else if (stored === undefined) return;
-    else if (stored[0] <= 1) this.rightState.remove(row);
-    else this.rightState.put(row, [stored[0] - 1, 0]);
-    for (const [leftRow, [count, matches]] of this.leftState.entries()) {
-      if (!this.matches({ ...leftRow, ...row })) continue;
+    if (accumulate) this.right.add(row, 0);
+    else if (!this.right.retract(row)) return;
+    for (const record of this.left.records()) {
+      const [leftRow, count, matches] = record;
+      if (!this.matches(this.merge(leftRow, row))) continue;
       const next = accumulate ? matches + 1 : Math.max(0, matches - 1);
-      this.leftState.put(leftRow, [count, next]);
-      if (accumulate && matches === 0) this.emit(out, anti ? '-D' : '+I', leftRow, count);
-      if (!accumulate && next === 0) this.emit(out, anti ? '+I' : '-D', leftRow, count);
+      this.left.setMatches(record, next);
+      if (accumulate && matches === 0) this.emit(out, this.anti ? '-D' : '+I', leftRow, count);
+      if (!accumulate && next === 0) this.emit(out, this.anti ? '+I' : '-D', leftRow, count);
     }
   }
 }

@@ -14,6 +14,7 @@ import { withNullability, withoutTimeAttribute } from '../../catalog/types.js';
 import type { Rex } from '../../expressions/rex.js';
 import type { LogicalNode, PlanColumn } from '../logical.js';
 import type { PhysicalBase, PhysicalNode } from '../physical.js';
+import type { JoinInputSpec } from './unique-keys.js';
 
 /** SQL join types, plus semi (`IN`, `EXISTS`) and anti (`NOT IN`, `NOT EXISTS`). */
 export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'semi' | 'anti';
@@ -74,4 +75,12 @@ export interface PhysicalJoin extends PhysicalBase {
   readonly right: PhysicalNode;
   readonly joinType: JoinType;
   readonly condition: Rex;
+  /**
+   * How each input's rows are stored, from the unique keys known for it; absent (as when an
+   * interval join over updating input falls back to a regular join): as a multiset.
+   */
+  readonly leftInputSpec?: JoinInputSpec;
+  readonly rightInputSpec?: JoinInputSpec;
+  /** `table.exec.state.ttl` in milliseconds when set above 0: how long stored rows live. */
+  readonly stateTtlMs?: number;
 }

@@ -7,13 +7,18 @@
 import type { DataStream } from '../../../api/data-stream.js';
 import { compileExpression, type Row, type RowFunction } from '../../expressions/compiler.js';
 import { formatRex, type Rex } from '../../expressions/rex.js';
+import { withoutTimeAttribute } from '../../catalog/types.js';
+import type { TableConfig } from '../../config.js';
 import { unsupported } from '../../errors.js';
 import type { ChangelogMode, ChangelogRow } from '../changelog.js';
 import type { PhysicalNode, PhysicalPlanner } from '../physical.js';
 import type { QueryTranslator, TranslateContext } from '../translate.js';
 import { joinKeys } from './join-conditions.js';
-import { RegularJoinFunction } from './join-function.js';
+import { mayAppendOnly, RegularJoinFunction } from './join-function.js';
 import type { JoinType, LogicalJoin, PhysicalJoin } from './join-nodes.js';
+import { compoundKey } from './join-rows.js';
+import type { JoinViewLayout } from './join-state-views.js';
+import { type JoinInputSpec, joinInputSpec } from './unique-keys.js';
 
 /**
  * The changelog mode of a join's output: insert-only only when both inputs are and no result
@@ -35,8 +40,23 @@ export function checkJoinInput(input: PhysicalNode, construct: string): void {
     );
 }
 
+/** `table.exec.state.ttl` in milliseconds, or undefined when unset or 0 (rows are kept forever). */
+export function stateTtlOf(config: TableConfig | undefined): number | undefined {
+  const ttl = config?.get<number>('table.exec.state.ttl');
+  return ttl !== undefined && ttl > 0 ? ttl : undefined;
+}
+
+/** The names of the key columns among a side's key expressions (computed keys are left out). */
+function keyColumns(keys: readonly Rex[]): string[] {
+  return keys.flatMap((k) => (k.kind === 'field' ? [k.name] : []));
+}
+
 /** The physical plan of a JOIN node. */
-export function toPhysicalJoin(node: LogicalJoin, recurse: PhysicalPlanner): PhysicalNode {
+export function toPhysicalJoin(
+  node: LogicalJoin,
+  recurse: PhysicalPlanner,
+  config?: TableConfig,
+): PhysicalNode {
   if (node.temporal !== undefined)
     throw unsupported(
       undefined,
@@ -47,18 +67,43 @@ export function toPhysicalJoin(node: LogicalJoin, recurse: PhysicalPlanner): Phy
   const right = recurse(node.right);
   checkJoinInput(left, 'a JOIN');
   checkJoinInput(right, 'a JOIN');
+  const keys = joinKeys(node.condition, node.left.columns, node.right.columns);
+  const stateTtlMs = stateTtlOf(config);
   return Object.freeze({
     kind: 'join',
     left,
     right,
     joinType: node.joinType,
     condition: node.condition,
-    columns: node.columns,
+    leftInputSpec: joinInputSpec(node.left, keyColumns(keys.leftKeys)),
+    rightInputSpec: joinInputSpec(node.right, keyColumns(keys.rightKeys)),
+    ...(stateTtlMs === undefined ? {} : { stateTtlMs }),
+    // A regular join's output is in no event-time order: its time attributes are plain TIMESTAMPs.
+    columns: node.columns.map((c) => ({ name: c.name, type: withoutTimeAttribute(c.type) })),
     changelogMode: joinOutputMode(node.joinType, left.changelogMode, right.changelogMode),
   });
 }
 
-/** A key selector over rows (or envelopes): one value, an array for several keys, 0 for none. */
+const NO_UNIQUE_KEY: JoinInputSpec = { kind: 'NoUniqueKey' };
+
+/** How a side stores its rows: by the unique key it has, else as a list when it may, else a multiset. */
+function layoutOf(
+  spec: JoinInputSpec = NO_UNIQUE_KEY,
+  joinType: JoinType,
+  isLeft: boolean,
+  input: PhysicalNode,
+): JoinViewLayout {
+  if (spec.kind === 'JoinKeyContainsUniqueKey') return { kind: 'joinKeyUnique' };
+  const changelog = input.changelogMode !== 'insert-only';
+  if (mayAppendOnly(joinType, isLeft, changelog)) return { kind: 'appendOnly' };
+  if (spec.kind === 'HasUniqueKey') return { kind: 'uniqueKey', columns: spec.uniqueKey };
+  return { kind: 'multiset', columns: input.columns.map((c) => c.name) };
+}
+
+/**
+ * A key selector over rows (or envelopes): one value, one string for several keys (computed once
+ * per row, where an array would be hashed field by field), 0 for none.
+ */
 function keySelector(keys: readonly Rex[], changelog: boolean): (element: Row) => unknown {
   const fns = keys.map((k) => compileExpression(k));
   const rowOf = changelog ? (e: Row) => (e as unknown as ChangelogRow).row : (e: Row) => e;
@@ -69,7 +114,7 @@ function keySelector(keys: readonly Rex[], changelog: boolean): (element: Row) =
   }
   return (e) => {
     const row = rowOf(e);
-    return fns.map((f) => f(row) ?? null);
+    return compoundKey(fns.map((f) => f(row) ?? null));
   };
 }
 
@@ -103,6 +148,9 @@ export function translateJoin(
     leftChangelog,
     rightChangelog,
     insertOnlyOutput: node.changelogMode === 'insert-only',
+    leftLayout: layoutOf(node.leftInputSpec, node.joinType, true, node.left),
+    rightLayout: layoutOf(node.rightInputSpec, node.joinType, false, node.right),
+    ...(node.stateTtlMs === undefined ? {} : { stateTtlMs: node.stateTtlMs }),
   });
   return recurse(node.left)
     .connect(recurse(node.right))
@@ -133,10 +181,9 @@ export function explainJoinLogical(node: LogicalJoin): string {
 
 /** The node's line in EXPLAIN's physical plan; `mode` is the changelogMode=[…] text. */
 export function explainJoinPhysical(node: PhysicalJoin, mode: string): string {
-  // Weir does not track unique keys yet, so both inputs are stored as plain multisets.
-  const spec = 'NoUniqueKey';
   return (
     `Join(joinType=[${joinTypeName(node.joinType)}], where=[${formatRex(node.condition)}], ` +
-    `select=[${node.columns.map((c) => c.name).join(', ')}], leftInputSpec=[${spec}], rightInputSpec=[${spec}], ${mode})`
+    `select=[${node.columns.map((c) => c.name).join(', ')}], leftInputSpec=[${(node.leftInputSpec ?? NO_UNIQUE_KEY).kind}], ` +
+    `rightInputSpec=[${(node.rightInputSpec ?? NO_UNIQUE_KEY).kind}], ${mode})`
   );
 }
