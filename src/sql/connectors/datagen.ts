@@ -171,10 +171,14 @@ export const datagenFactory: DynamicTableFactory = {
         );
     }
   },
-  createSource({ env, table, columns }) {
+  supportsProjectionPushDown: true,
+  createSource({ env, table, columns, projection }) {
     const options = table.options;
     const startTime = Date.now();
-    const generators = columns.map((c, i) => [c.name, columnGenerator(c, i, options, startTime)] as const);
+    // Each column's values depend on its position in the table, not on which columns are read.
+    const generators = columns
+      .map((c, i) => [c.name, columnGenerator(c, i, options, startTime)] as const)
+      .filter(([name]) => projection === undefined || projection.includes(name));
     let count =
       options['number-of-rows'] === undefined ? Number.POSITIVE_INFINITY : Number(options['number-of-rows']);
     for (const column of columns) {

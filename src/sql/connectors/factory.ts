@@ -24,8 +24,15 @@ export interface ConnectorOption {
 export interface SourceContext {
   readonly env: StreamExecutionEnvironment;
   readonly table: CatalogTable;
-  /** The columns the connector produces (the physical ones), in order. */
+  /** The table's physical columns, in order. */
   readonly columns: readonly CatalogColumn[];
+  /**
+   * The names of the columns to emit, a subset of `columns` in their order, when the query
+   * reads fewer than all (projection push-down); absent means all. Only set for factories
+   * that declare {@link DynamicTableFactory.supportsProjectionPushDown}: computed columns and
+   * the watermark read from the emitted columns, so a row must hold exactly these fields.
+   */
+  readonly projection?: readonly string[];
 }
 
 /** What a factory gets to build a sink. */
@@ -53,6 +60,11 @@ export interface DynamicTableFactory {
   createSink?(context: SinkContext): (stream: DataStream<unknown>) => DataStreamSink<unknown>;
   /** Whether tables of this connector may be `PARTITIONED BY` columns; others refuse it. */
   readonly supportsPartitioning?: boolean;
+  /**
+   * Whether the source honours {@link SourceContext.projection}, emitting only the columns a
+   * query reads; the planner keeps every column at the scan of other connectors.
+   */
+  readonly supportsProjectionPushDown?: boolean;
   /** The changes the sink can take: insert-only sinks reject updating queries at planning time. */
   readonly sinkChangelogMode?: ChangelogMode;
 }

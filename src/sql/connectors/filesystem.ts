@@ -28,6 +28,7 @@ import { FILESYSTEM_OPTIONS, readFilesystemOptions, validateFilesystemTable } fr
 import { partitionTimeExtractor } from './filesystem-partition-time.js';
 import { listPartitionDirs, PartitionedFormat, partitionPathOf } from './filesystem-partitions.js';
 import { FilesystemTableSink, type PartitionCommit } from './filesystem-sink.js';
+import { ProjectedFormat } from './projected-format.js';
 import { CsvRowFormat, csvRowEncoder } from './formats/csv-row-format.js';
 import { JsonRowFormat, jsonRowEncoder } from './formats/json-row-format.js';
 
@@ -49,7 +50,8 @@ export const filesystemFactory: DynamicTableFactory = {
   options: FILESYSTEM_OPTIONS,
   supportsPartitioning: true,
   validate: validateFilesystemTable,
-  createSource({ env, table, columns }) {
+  supportsProjectionPushDown: true,
+  createSource({ env, table, columns, projection }) {
     const options = readFilesystemOptions(table.options);
     const path = resolve(options.path);
     // Checked here so the message names the table's option rather than the DataStream builder.
@@ -68,6 +70,7 @@ export const filesystemFactory: DynamicTableFactory = {
       const partitions = listPartitionDirs(path, table.partitionKeys!);
       if (partitions.length > 0) paths = partitions;
     }
+    if (projection !== undefined) format = new ProjectedFormat(format, projection);
     const builder = FileSource.forRecordFormat<Row>(format, ...paths);
     if (options.monitorIntervalMs !== undefined) builder.monitorContinuously(options.monitorIntervalMs);
     return env.fromSource(builder.build(), WatermarkStrategy.noWatermarks<Row>(), table.name);

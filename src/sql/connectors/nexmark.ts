@@ -227,8 +227,11 @@ export const nexmarkFactory: DynamicTableFactory = {
       throw validationError(optionPos('person.proportion'), `invalid nexmark options: ${message}`);
     }
   },
-  createSource({ env, table, columns }) {
-    const source = new NexmarkRowSource(nexmarkConfigOf(table.options), rowMaker(columns));
+  // A row holds only the projected columns; the generator's objects are shared, never copied.
+  supportsProjectionPushDown: true,
+  createSource({ env, table, columns, projection }) {
+    const emitted = projection === undefined ? columns : columns.filter((c) => projection.includes(c.name));
+    const source = new NexmarkRowSource(nexmarkConfigOf(table.options), rowMaker(emitted));
     return env.fromSource(
       source as unknown as Source<Row, NexmarkSplit, unknown>,
       WatermarkStrategy.noWatermarks<Row>(),

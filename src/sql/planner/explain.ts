@@ -17,7 +17,9 @@ import { explainWindowJoinLogical, explainWindowJoinPhysical } from './join/wind
 import { explainOverLogical, explainOverPhysical } from './over/over-planning.js';
 import { explainWindowLogical, explainWindowPhysical } from './window/window-planning.js';
 
-const tableName = (name: string) => `[[${DEFAULT_CATALOG}, ${DEFAULT_DATABASE}, ${name}]]`;
+/** `[[catalog, database, name]]`, with `, project=[a, b]` inside when the scan was projected, as Flink prints it. */
+const tableName = (name: string, projection?: readonly string[]) =>
+  `[[${DEFAULT_CATALOG}, ${DEFAULT_DATABASE}, ${name}${projection === undefined ? '' : `, project=[${projection.join(', ')}]`}]]`;
 
 const projection = (p: { name: string; rex: Parameters<typeof formatRex>[0] }) => {
   const text = formatRex(p.rex);
@@ -26,7 +28,7 @@ const projection = (p: { name: string; rex: Parameters<typeof formatRex>[0] }) =
 
 const LOGICAL_LINE: LogicalVisitor<string> = {
   scan: (n) =>
-    `LogicalTableScan(table=${tableName(n.table.name)}, fields=[${n.columns.map((c) => c.name).join(', ')}])`,
+    `LogicalTableScan(table=${tableName(n.table.name, n.projection)}, fields=[${n.columns.map((c) => c.name).join(', ')}])`,
   values: (n) =>
     `LogicalValues(tuples=[${n.rows.map((r) => `{ ${r.map((v) => JSON.stringify(v)).join(', ')} }`).join(', ')}])`,
   project: (n) => `LogicalProject(${n.projections.map((p) => `${p.name}=[${formatRex(p.rex)}]`).join(', ')})`,
@@ -100,7 +102,7 @@ function physicalLine(n: PhysicalNode): string {
     case 'correlate':
       return explainCorrelatePhysical(n, mode);
     case 'sourceScan':
-      return `TableSourceScan(table=${tableName(n.table.name)}, fields=[${n.columns.map((c) => c.name).join(', ')}], ${mode})`;
+      return `TableSourceScan(table=${tableName(n.table.name, n.projection)}, fields=[${n.columns.map((c) => c.name).join(', ')}], ${mode})`;
     case 'values':
       return `Values(tuples=[${n.rows.map((r) => `{ ${r.map((v) => JSON.stringify(v)).join(', ')} }`).join(', ')}], ${mode})`;
     case 'calc':

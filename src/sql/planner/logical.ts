@@ -31,6 +31,11 @@ export interface LogicalScan {
   readonly kind: 'scan';
   readonly table: CatalogTable;
   readonly columns: readonly PlanColumn[];
+  /**
+   * Set by projection push-down when the source produces only these physical columns (the
+   * names of `columns`, in table order); absent when it produces all of them.
+   */
+  readonly projection?: readonly string[];
   /** Where the query names the table, for errors found later (e.g. a sink-only connector). */
   readonly pos?: SourcePos;
 }

@@ -3,10 +3,12 @@
  * plan. EXPLAIN prints all three; execution translates the last one onto DataStream.
  */
 import type { TableConfig } from '../config.js';
+import type { CatalogTable } from '../catalog/catalog.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import { explainAll } from './explain.js';
 import type { LogicalNode } from './logical.js';
 import { type PhysicalNode, toPhysical } from './physical.js';
+import { PROJECTION_PUSH_DOWN, pushDownProjections } from './projection-push-down.js';
 import { optimize } from './rules.js';
 
 /** All stages of one plan. */
@@ -26,8 +28,21 @@ export function planLogical(
   registry: ConnectorRegistry,
   config?: TableConfig,
 ): PlannedQuery {
-  const { plan: optimized, fired } = optimize(logical);
-  return { logical, optimized, rulesFired: fired, physical: toPhysical(optimized, registry, config) };
+  const { plan: rewritten, fired } = optimize(logical);
+  // A step of its own after the rules' fixed point: it only narrows, so nothing undoes it.
+  const optimized = pushDownProjections(rewritten, (table) => projectable(table, registry));
+  const rulesFired = optimized === rewritten ? fired : [...fired, PROJECTION_PUSH_DOWN];
+  return { logical, optimized, rulesFired, physical: toPhysical(optimized, registry, config) };
+}
+
+/** Whether the table's source can emit a subset of its columns; unknown connectors fail later, at physical planning. */
+function projectable(table: CatalogTable, registry: ConnectorRegistry): boolean {
+  if (table.dataStream !== undefined || table.options.connector === undefined) return false;
+  try {
+    return registry.factoryFor(table).supportsProjectionPushDown === true;
+  } catch {
+    return false;
+  }
 }
 
 /** The EXPLAIN text of a plan. */

@@ -108,6 +108,7 @@ function translateNode(node: PhysicalNode, ctx: TranslateContext): DataStream<Ro
         env: ctx.env,
         table: node.table,
         columns: node.table.columns.filter((c) => c.computed === undefined),
+        ...(node.projection === undefined ? {} : { projection: node.projection }),
       });
     }
     case 'values': {
