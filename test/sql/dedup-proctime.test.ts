@@ -71,6 +71,27 @@ describe('deduplication on processing time', () => {
   });
 });
 
+describe('composite keys', () => {
+  test('tuples whose values contain commas and quotes stay distinct keys', async () => {
+    const e = environment(2);
+    const rows: Row[] = [
+      { a: 'x,y', b: 'z', n: 1 },
+      { a: 'x', b: 'y,z', n: 2 },
+      { a: 'x","y', b: 'z', n: 3 },
+      { a: 'x', b: '","y,z', n: 4 },
+      { a: null, b: 'null', n: 5 },
+      { a: 'null', b: null, n: 6 },
+      { a: 'x,y', b: 'z', n: 7 }, // a duplicate of the first
+    ];
+    register(e, 'CREATE TABLE t (a STRING, b STRING, n INT, p AS PROCTIME())', rows);
+    const lines = await changelog(
+      e.tEnv,
+      'SELECT n FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY a, b ORDER BY p) AS rn FROM t) WHERE rn = 1',
+    );
+    expect(lines.sort()).toEqual(['+I[1]', '+I[2]', '+I[3]', '+I[4]', '+I[5]', '+I[6]']);
+  });
+});
+
 describe('deduplication state expires after table.exec.state.ttl', () => {
   const harness = <O>(fn: ConstructorParameters<typeof ProcessOperator<unknown, Row, O>>[0]) => {
     const h = new KeyedOneInputStreamOperatorTestHarness<Row, O, unknown>(
