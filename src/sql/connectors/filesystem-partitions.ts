@@ -42,14 +42,28 @@ export function unescapePartitionValue(text: string): string {
 /** The partition directory of a row: `k1=v1/k2=v2`. */
 export function partitionPathOf(keys: readonly CatalogColumn[], defaultName: string): (row: Row) => string {
   const writers = keys.map((c) => ({ name: c.name, write: csvFieldWriter(c.type) }));
-  return (row) =>
-    writers
-      .map(({ name, write }) => {
+  // Consecutive rows mostly share their partition (q10's rows go to the current minute), so the
+  // last values and their path are kept: a pure function's cache, harmless to share.
+  const last: unknown[] = writers.map(() => Symbol('none'));
+  let lastPath = '';
+  return (row) => {
+    let same = true;
+    for (let i = 0; i < writers.length; i++)
+      if (row[writers[i]!.name] !== last[i]) {
+        same = false;
+        break;
+      }
+    if (same) return lastPath;
+    lastPath = writers
+      .map(({ name, write }, i) => {
         const value = row[name];
+        last[i] = value;
         const text = value === null || value === undefined ? '' : write(value);
         return `${name}=${text === '' ? defaultName : escapePartitionValue(text)}`;
       })
       .join('/');
+    return lastPath;
+  };
 }
 
 /** The partition directories under `root` (depth = number of keys), present now; sorted. */
