@@ -6,8 +6,9 @@
  * next version (a delete ends it). Left rows wait in state until the watermark passes their
  * time, so every version that could apply has arrived (both inputs' watermarks, since the
  * operator's watermark is their minimum); then each joins the latest version at or before its
- * time. Versions older than the one valid at the watermark can never be chosen again and are
- * dropped, so state stays bounded by the key count plus what is in flight. Output is
+ * time. A timer joins only the rows of its own time (timers fire in time order, so earlier rows
+ * were joined by theirs); versions older than the one valid at the timer's time can never be
+ * chosen again and are dropped, so state stays bounded by the key count plus what is in flight. Output is
  * insert-only: a left row is emitted once, with the version it found.
  *
  * Processing time ({@link ProcessingTimeTemporalJoin}): each left row joins, as it arrives, the
@@ -79,21 +80,6 @@ function emitJoined(
   if (spec.joinType === 'left') out.collect(Object.assign({}, left, nulls));
 }
 
-/** The index of the last element of sorted `times` that is <= t, or -1. */
-function lastAtOrBefore(times: readonly number[], t: number): number {
-  let lo = 0;
-  let hi = times.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (times[mid]! <= t) {
-      found = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return found;
-}
-
 /** Event-time temporal join; input 1 is the left (probe) side, input 2 the versioned table. */
 export class EventTimeTemporalJoin extends KeyedCoProcessFunction<unknown, Row, Row, Row> {
   private left!: MapState<number, Row[]>;
@@ -126,21 +112,24 @@ export class EventTimeTemporalJoin extends KeyedCoProcessFunction<unknown, Row, 
     ctx.timerService().registerEventTimeTimer(time);
   }
 
-  override onTimer(_timestamp: number, ctx: OnTimerContext<unknown, Row>, out: Collector<Row>): void {
-    const watermark = ctx.timerService().currentWatermark();
-    const times = [...this.versions.keys()].sort((a, b) => a - b);
-    const ready = [...this.left.keys()].filter((t) => t <= watermark).sort((a, b) => a - b);
-    for (const t of ready) {
-      const i = lastAtOrBefore(times, t);
-      const version = i < 0 ? null : this.versions.get(times[i]!)!.row;
-      for (const row of this.left.get(t)!) emitJoined(this.spec, this.nulls, row, version, out);
-      this.left.remove(t);
+  override onTimer(timestamp: number, _ctx: OnTimerContext<unknown, Row>, out: Collector<Row>): void {
+    // Timers fire in time order, so the left rows of earlier times were joined by their own
+    // timers: this one joins only the rows at its time, with no pass over the others.
+    let valid = Number.NEGATIVE_INFINITY;
+    for (const t of this.versions.keys()) if (t <= timestamp && t > valid) valid = t;
+    const waiting = this.left.get(timestamp);
+    if (waiting !== undefined) {
+      const version = valid === Number.NEGATIVE_INFINITY ? null : this.versions.get(valid)!.row;
+      for (const row of waiting) emitJoined(this.spec, this.nulls, row, version, out);
+      this.left.remove(timestamp);
     }
-    // Only the version valid at the watermark, and later ones, can still be chosen.
-    const current = lastAtOrBefore(times, watermark);
-    for (let i = 0; i < current; i++) this.versions.remove(times[i]!);
-    if (current >= 0 && this.versions.get(times[current]!)!.row === null)
-      this.versions.remove(times[current]!);
+    // Only the version valid at this time, and later ones, can still be chosen: rows of earlier
+    // times are joined already (a late row finds the oldest version kept).
+    const stale: number[] = [];
+    for (const t of this.versions.keys()) if (t < valid) stale.push(t);
+    for (const t of stale) this.versions.remove(t);
+    if (valid !== Number.NEGATIVE_INFINITY && this.versions.get(valid)!.row === null)
+      this.versions.remove(valid);
   }
 }
 
