@@ -230,10 +230,10 @@ describe('function statements', () => {
     expect(tEnv.dropTemporaryFunction('tagged')).toBe(true);
   });
 
-  test('CREATE FUNCTION with a class name names the Table API method to use', () => {
+  test('CREATE FUNCTION with an unbound class name names registerFunctionClass and LANGUAGE TYPESCRIPT', () => {
     const tEnv = withRows();
     expect(() => tEnv.executeSql("CREATE TEMPORARY FUNCTION f AS 'com.example.F'")).toThrow(
-      "SQL error at line 1, column 1: CREATE FUNCTION with a class name ('com.example.F') is not supported; write the function in TypeScript and register it with tEnv.createTemporarySystemFunction('f', fn)",
+      "SQL error at line 1, column 1: function class 'com.example.F' is not bound; bind a TypeScript implementation with tEnv.registerFunctionClass('com.example.F', impl), or write CREATE FUNCTION f AS 'module.ts#Export' LANGUAGE TYPESCRIPT",
     );
   });
 });
