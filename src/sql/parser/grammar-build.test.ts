@@ -42,14 +42,17 @@ function outcome(lexer: Lexer, grammar: SqlGrammar, sql: string): unknown {
 }
 
 describe('building the SQL parser', () => {
-  const validatedLexer = buildSqlLexer(true);
-  const validatedGrammar = new SqlGrammar({ validate: true });
   const lexer = buildSqlLexer();
   const grammar = new SqlGrammar();
+  let validatedLexer = lexer;
+  let validatedGrammar = grammar;
 
   it('passes chevrotain validations of the tokens and the grammar', () => {
+    // Building with validations throws on the first definition error, naming the rule or token.
+    validatedLexer = buildSqlLexer(true);
+    validatedGrammar = new SqlGrammar({ validate: true });
     expect(validatedLexer.lexerDefinitionErrors).toEqual([]);
-    expect(validatedGrammar.definitionErrors).toEqual([]);
+    expect(validatedGrammar).not.toBe(grammar);
     expect(corpus.length).toBeGreaterThan(20);
   });
 
