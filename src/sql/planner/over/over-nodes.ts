@@ -122,6 +122,8 @@ export interface PhysicalDeduplicate extends PhysicalBase {
   readonly timeColumn: string;
   /** Ordered by a `PROCTIME()` attribute: arrival order decides. */
   readonly proctime: boolean;
+  /** `table.exec.mini-batch.*` when on and the variant has a bundled form. */
+  readonly miniBatch?: { readonly latencyMs: number; readonly size: number };
   /** `table.exec.state.ttl` in milliseconds, when set. */
   readonly stateTtlMs?: number;
 }

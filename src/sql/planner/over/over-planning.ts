@@ -8,6 +8,8 @@ import type { DataStream } from '../../../api/data-stream.js';
 import type { Row } from '../../expressions/compiler.js';
 import { formatAggregateCall } from '../../aggregates/aggregate-function.js';
 import { unsupported, validationError } from '../../errors.js';
+import { MiniBatchDeduplicateOperator } from '../../runtime/over/mini-batch-deduplicate.js';
+import { aggregatePlanOptions } from '../aggregate/aggregate-planning.js';
 import type { TableConfig } from '../../config.js';
 import {
   KeepFirstRowFunction,
@@ -114,6 +116,9 @@ export function toPhysicalOver(
         timeColumn: node.timeColumn,
         proctime: type?.proctime === true,
         stateTtlMs,
+        // Event-time keep first waits for the watermark per row: it has no bundled form.
+        miniBatch:
+          node.keepLast || type?.proctime === true ? aggregatePlanOptions(config).miniBatch : undefined,
         columns: node.columns,
         changelogMode: node.keepLast ? 'retract' : 'insert-only',
       };
@@ -229,6 +234,17 @@ export function translateOver(
     case 'deduplicate': {
       const keyed = input.keyBy(keySelector(node.keys));
       const ttl = node.stateTtlMs;
+      const miniBatch = node.miniBatch;
+      if (miniBatch !== undefined) {
+        const spec = {
+          keepLast: node.keepLast,
+          timeColumn: node.proctime ? undefined : node.timeColumn,
+          ttlMs: ttl,
+        };
+        return keyed
+          .transform('Deduplicate', () => new MiniBatchDeduplicateOperator(spec, miniBatch))
+          .name('Deduplicate') as unknown as DataStream<Row>;
+      }
       if (node.keepLast)
         return keyed
           .process(new KeepLastRowFunction(node.proctime ? undefined : node.timeColumn, ttl))
