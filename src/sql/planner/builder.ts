@@ -258,7 +258,7 @@ export function projectItems(items: readonly SelectItem[], input: Relation): Log
     if (item.expr.kind === 'star') {
       const qualifier = item.expr.qualifier;
       const columns = input.scope.filter(
-        (c) => qualifier.length === 0 || c.qualifier === qualifier.join('.'),
+        (c) => c.hidden !== true && (qualifier.length === 0 || c.qualifier === qualifier.join('.')),
       );
       if (columns.length === 0)
         throw validationError(item.pos, `'${qualifier.join('.')}.*' matches no table in FROM`);

@@ -17,6 +17,11 @@ export interface ScopeColumn {
   readonly name: string;
   readonly internal: string;
   readonly type: PlanColumn['type'];
+  /**
+   * Reached only by its qualified name, and not part of `*` (a side's own column of a
+   * `JOIN … USING`, whose merged column takes the plain name).
+   */
+  readonly hidden?: boolean;
 }
 
 /** The columns of a plan node's output, under one qualifier. */
@@ -35,7 +40,7 @@ export class ColumnScope implements Scope {
       if (qualified.length === 1)
         return this.fields(field(qualified[0]!.internal, qualified[0]!.type), path.slice(2), pos);
     }
-    const matches = this.columns.filter((c) => c.name === first);
+    const matches = this.columns.filter((c) => c.name === first && c.hidden !== true);
     if (matches.length > 1)
       throw validationError(
         pos,

@@ -15,7 +15,7 @@ import type { PlanBuilder, Relation } from '../builder.js';
 import { buildCorrelate } from '../correlate/build-correlate.js';
 import { project } from '../logical.js';
 import { ColumnScope, type ScopeColumn, scopeOf } from '../scope.js';
-import { type JoinType, join } from './join-nodes.js';
+import { type JoinType, join, type LogicalJoin } from './join-nodes.js';
 
 const TRUE = literal(true, withNullability(Types.BOOLEAN, false));
 
@@ -62,7 +62,16 @@ export function buildJoin(item: Join, builder: PlanBuilder): Relation {
   else if (item.joinType !== 'CROSS' && item.joinType !== 'comma')
     throw validationError(item.pos, `${item.joinType} JOIN needs ON <condition> or USING (<columns>)`);
   const plan = join(left.plan, right.plan, joinType, condition, temporal);
-  return { plan, scope: adjustScope(scope, left.scope.length, joinType) };
+  return { plan, scope: typesOf(plan, adjustScope(scope, left.scope.length, joinType)) };
+}
+
+/** The scope with each column's type as the join's output has it (a regular join drops time attributes). */
+function typesOf(plan: LogicalJoin, scope: ScopeColumn[]): ScopeColumn[] {
+  const types = new Map(plan.columns.map((c) => [c.name, c.type]));
+  return scope.map((c) => {
+    const type = types.get(c.internal);
+    return type === undefined || type === c.type ? c : { ...c, type };
+  });
 }
 
 /** The right side of a join, with its `FOR SYSTEM_TIME AS OF` expression if it has one. */
@@ -184,14 +193,21 @@ function usingJoin(
   const projections: { name: string; rex: Rex }[] = [];
   const scope: ScopeColumn[] = [];
   const used = new Set<string>();
-  const add = (name: string, rex: Rex, qualifier?: string, scopeName = name) => {
+  const add = (name: string, rex: Rex, qualifier?: string, scopeName = name, hidden = false) => {
     let unique = name;
     for (let i = 0; used.has(unique); i++) unique = `${name}${i}`;
     used.add(unique);
     projections.push({ name: unique, rex });
-    scope.push({ qualifier, name: scopeName, internal: unique, type: rex.type });
+    scope.push({
+      qualifier,
+      name: scopeName,
+      internal: unique,
+      type: rex.type,
+      ...(hidden ? { hidden } : {}),
+    });
   };
   const leftQualifier = left.scope[0]?.qualifier;
+  const rightQualifier = right.scope[0]?.qualifier;
   for (const { name, l, r } of pairs) {
     const lf = field(l.internal, types.get(l.internal)!);
     const rf = field(r.internal, types.get(r.internal)!);
@@ -205,12 +221,22 @@ function usingJoin(
               withNullability(withoutTimeAttribute(lf.type), lf.type.nullable && rf.type.nullable),
             )
           : lf;
-    add(name, rex, joinType === 'right' ? right.scope[0]?.qualifier : leftQualifier);
+    add(name, rex, joinType === 'full' ? undefined : joinType === 'right' ? rightQualifier : leftQualifier);
   }
   const joinedScope = adjustScope([...left.scope, ...right.scope], left.scope.length, joinType);
   for (const c of joinedScope) {
     if (usingInternals.has(c.internal)) continue;
     add(c.internal, field(c.internal, types.get(c.internal)!), c.qualifier, c.name);
   }
+  // Each side's own column stays reachable as `a.k` / `b.k` (Calcite's behaviour), outside `*`,
+  // unless the merged column answers to that qualifier with the same value already.
+  const hiddenSides: readonly ('left' | 'right')[] =
+    joinType === 'full' ? ['left', 'right'] : joinType === 'right' ? ['left'] : ['right'];
+  for (const { l, r } of pairs)
+    for (const side of hiddenSides) {
+      const c = side === 'left' ? l : r;
+      if (c.qualifier !== undefined)
+        add(c.internal, field(c.internal, types.get(c.internal)!), c.qualifier, c.name, true);
+    }
   return { plan: project(joined, projections), scope };
 }

@@ -14,7 +14,9 @@ import { withNullability, withoutTimeAttribute } from '../../catalog/types.js';
 import type { Rex } from '../../expressions/rex.js';
 import type { LogicalNode, PlanColumn } from '../logical.js';
 import type { PhysicalBase, PhysicalNode } from '../physical.js';
+import { intervalBounds } from './interval-join-rule.js';
 import type { JoinInputSpec } from './unique-keys.js';
+import { windowedColumns } from './window-join-rule.js';
 
 /** SQL join types, plus semi (`IN`, `EXISTS`) and anti (`NOT IN`, `NOT EXISTS`). */
 export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'semi' | 'anti';
@@ -35,9 +37,25 @@ export interface LogicalJoin {
 }
 
 /**
+ * Whether a join stays a regular join whatever the rules do: it is not temporal, its condition
+ * bounds no rowtime by the other side's (no interval join) and not both inputs are windowed (no
+ * window join). A comma or cross join (condition TRUE when built) is undecided until its WHERE
+ * clause moves in, so it counts as special here.
+ */
+function certainlyRegular(left: LogicalNode, right: LogicalNode, condition: Rex, temporal: unknown): boolean {
+  if (temporal !== undefined) return false;
+  if (condition.kind === 'literal' && condition.value === true) return false;
+  if (intervalBounds(condition, left.columns, right.columns) !== undefined) return false;
+  return windowedColumns(left) === undefined || windowedColumns(right) === undefined;
+}
+
+/**
  * Makes a frozen join node: left columns, then right columns (none for semi and anti joins).
  * An outer join's padded side becomes nullable and loses its time attributes, as in Flink:
- * a null-padded row has no event time.
+ * a null-padded row has no event time. A regular join's output has no time attributes at all,
+ * as Flink materialises them: its rows leave in no event-time order (a row joins whenever its
+ * match arrives), so a window or interval join over it would drop or misplace rows; its rowtime
+ * columns become plain TIMESTAMP(3) and a window over them is refused.
  */
 export function join(
   left: LogicalNode,
@@ -46,13 +64,16 @@ export function join(
   condition: Rex,
   temporal?: { leftTime: string },
 ): LogicalJoin {
+  const regular = certainlyRegular(left, right, condition, temporal);
   const nullable = (columns: readonly PlanColumn[], yes: boolean) =>
     yes
       ? columns.map((c) => ({ name: c.name, type: withNullability(withoutTimeAttribute(c.type), true) }))
-      : columns;
+      : regular
+        ? columns.map((c) => ({ name: c.name, type: withoutTimeAttribute(c.type) }))
+        : columns;
   const columns =
     joinType === 'semi' || joinType === 'anti'
-      ? left.columns
+      ? nullable(left.columns, false)
       : [
           ...nullable(left.columns, joinType === 'right' || joinType === 'full'),
           ...nullable(right.columns, joinType === 'left' || joinType === 'full'),
