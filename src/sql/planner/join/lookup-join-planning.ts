@@ -24,6 +24,7 @@ export function translateLookupJoin(
     steps: lookup.steps,
     leftKeys: lookup.keys.map((k) => compileExpression(k.left)),
     rightKeys: lookup.keys.map((k) => k.right),
+    leftColumns: node.columns.map((c) => c.name).filter((c) => !rightNames.has(c)),
     rightColumns: node.columns.map((c) => c.name).filter((c) => rightNames.has(c)),
     residual: node.residual === undefined ? undefined : compileExpression(node.residual),
   });

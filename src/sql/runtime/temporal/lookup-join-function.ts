@@ -25,32 +25,42 @@ export interface LookupJoinSpec {
   readonly leftKeys: readonly RowFunction[];
   /** The right columns the keys look up, in key order. */
   readonly rightKeys: readonly string[];
+  /** The left columns, which the output rows carry first. */
+  readonly leftColumns: readonly string[];
   /** The right columns the output rows carry (the rest are dropped when the table is loaded). */
   readonly rightColumns: readonly string[];
   /** The rest of the join condition on the joined row; TRUE when absent. */
   readonly residual?: RowFunction;
 }
 
+/**
+ * `(left, right) => joined row` as one object literal over the columns, built once: every output
+ * row then has the same shape, which `Object.assign` onto `{}` does not give V8. A null `right`
+ * pads with NULLs.
+ */
+function rowJoiner(
+  leftColumns: readonly string[],
+  rightColumns: readonly string[],
+): (l: Row, r: Row | null) => Row {
+  const fields = [
+    ...leftColumns.map((c) => `${JSON.stringify(c)}: l[${JSON.stringify(c)}]`),
+    ...rightColumns.map((c) => `${JSON.stringify(c)}: r === null ? null : r[${JSON.stringify(c)}]`),
+  ];
+  return new Function('l', 'r', `return { ${fields.join(', ')} };`) as (l: Row, r: Row | null) => Row;
+}
+
 /** Joins each probe row with the lookup table's rows for its key. */
 export class LookupJoinFunction implements FlatMapFunction<Row, Row> {
   private index = new Map<unknown, Row[]>();
-  private readonly nulls: Row;
+  private readonly join: (l: Row, r: Row | null) => Row;
 
   constructor(private readonly spec: LookupJoinSpec) {
-    this.nulls = Object.fromEntries(spec.rightColumns.map((c) => [c, null]));
+    this.join = rowJoiner(spec.leftColumns, spec.rightColumns);
   }
 
   open(): void {
-    const { table, steps, rightKeys, rightColumns } = this.spec;
-    const rows = applySteps(readTableRows(table), steps);
-    const index = indexRows(rows, rightKeys);
-    // Keep only the columns the output carries, so that a joined row is one Object.assign.
-    for (const [key, bucket] of index)
-      index.set(
-        key,
-        bucket.map((row) => Object.fromEntries(rightColumns.map((c) => [c, row[c] ?? null]))),
-      );
-    this.index = index;
+    const { table, steps, rightKeys } = this.spec;
+    this.index = indexRows(applySteps(readTableRows(table), steps), rightKeys);
   }
 
   flatMap(left: Row, out: Collector<Row>): void {
@@ -60,12 +70,12 @@ export class LookupJoinFunction implements FlatMapFunction<Row, Row> {
     const matches = key === null ? undefined : this.index.get(key);
     let found = false;
     if (matches !== undefined)
-      for (const right of matches) {
-        const joined = Object.assign({}, left, right);
+      for (let i = 0; i < matches.length; i++) {
+        const joined = this.join(left, matches[i]!);
         if (residual !== undefined && residual(joined) !== true) continue;
         found = true;
         out.collect(joined);
       }
-    if (!found && this.spec.joinType === 'left') out.collect(Object.assign({}, left, this.nulls));
+    if (!found && this.spec.joinType === 'left') out.collect(this.join(left, null));
   }
 }
