@@ -184,6 +184,14 @@ describe('mini-batch plans', () => {
     expect(physical).toMatch(/\+- MiniBatchAssigner\(interval=\[3600000ms\], mode=\[ProcTime\]/);
   });
 
+  test('an aggregate below a projection or a sink is planned with mini-batch too', () => {
+    const plan = explain(
+      'two phase',
+      'SELECT k, c + 1 AS c1 FROM (SELECT k, COUNT(*) AS c FROM t GROUP BY k) WHERE c > 1',
+    );
+    expect(plan.slice(plan.indexOf('== Physical Plan =='))).toContain('LocalGroupAggregate');
+  });
+
   test('one phase when asked, and over a retracting input', () => {
     for (const plan of [
       explain('one phase', 'SELECT k, COUNT(*) AS c FROM t GROUP BY k'),

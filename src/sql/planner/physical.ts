@@ -156,7 +156,7 @@ export function toPhysical(
     case 'values':
       return frozen({ kind: 'values', rows: node.rows, columns: node.columns, changelogMode: 'insert-only' });
     case 'filter': {
-      const input = toPhysical(node.input, registry);
+      const input = toPhysical(node.input, registry, config);
       const identity = node.columns.map((c) => ({ name: c.name, rex: field(c.name, c.type) }));
       return frozen({
         kind: 'calc',
@@ -169,7 +169,7 @@ export function toPhysical(
     }
     case 'project': {
       if (node.input.kind === 'filter') {
-        const input = toPhysical(node.input.input, registry);
+        const input = toPhysical(node.input.input, registry, config);
         return frozen({
           kind: 'calc',
           input,
@@ -179,7 +179,7 @@ export function toPhysical(
           changelogMode: input.changelogMode,
         });
       }
-      const input = toPhysical(node.input, registry);
+      const input = toPhysical(node.input, registry, config);
       return frozen({
         kind: 'calc',
         input,
@@ -189,7 +189,7 @@ export function toPhysical(
       });
     }
     case 'watermarkAssigner': {
-      const input = toPhysical(node.input, registry);
+      const input = toPhysical(node.input, registry, config);
       return frozen({
         kind: 'watermarkAssigner',
         input,
@@ -200,7 +200,7 @@ export function toPhysical(
       });
     }
     case 'union': {
-      const inputs = node.inputs.map((input) => toPhysical(input, registry));
+      const inputs = node.inputs.map((input) => toPhysical(input, registry, config));
       return frozen({
         kind: 'union',
         inputs,
@@ -209,7 +209,7 @@ export function toPhysical(
       });
     }
     case 'sink': {
-      const input = toPhysical(node.input, registry);
+      const input = toPhysical(node.input, registry, config);
       const factory = registry.factoryFor(node.table);
       if (factory.createSink === undefined)
         throw validationError(
