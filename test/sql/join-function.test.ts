@@ -12,6 +12,7 @@ import type { Row } from '../../src/sql/expressions/compiler.js';
 import type { ChangelogRow, RowKind } from '../../src/sql/planner/changelog.js';
 import { RegularJoinFunction } from '../../src/sql/planner/join/join-function.js';
 import type { JoinType } from '../../src/sql/planner/join/join-nodes.js';
+import type { JoinViewLayout } from '../../src/sql/planner/join/join-state-views.js';
 
 interface Op {
   readonly left: boolean;
@@ -89,6 +90,30 @@ function run(
   return { changes: h.extractOutputValues() as unknown as ChangelogRow[], left, right };
 }
 
+/** Rows compare by their fields in column order. */
+const normalised = (joinType: JoinType) => (s: string) => {
+  const row = JSON.parse(s) as Row;
+  return JSON.stringify(
+    joinType === 'semi' || joinType === 'anti'
+      ? { k: row.k, a: row.a }
+      : { k: row.k, a: row.a, k0: row.k0, b: row.b },
+  );
+};
+
+/** The table the changes leave, checking that each -D retracts a row that is there. */
+function replay(changes: readonly ChangelogRow[], joinType: JoinType): string[] {
+  const table = new Map<string, number>();
+  for (const c of changes) {
+    expect(['+I', '-D']).toContain(c.kind);
+    const key = JSON.stringify(c.row);
+    const n = (table.get(key) ?? 0) + (c.kind === '+I' ? 1 : -1);
+    expect(n, `retracts ${key}, which is not in the result`).toBeGreaterThanOrEqual(0);
+    table.set(key, n);
+  }
+  const result = [...table].flatMap(([key, n]) => Array<string>(n).fill(key));
+  return result.map(normalised(joinType)).sort();
+}
+
 describe('RegularJoinFunction', () => {
   for (const joinType of ['inner', 'left', 'right', 'full', 'semi', 'anti'] as const) {
     // Insert-only inputs take the append-only (list state) path for sides that allow it.
@@ -98,26 +123,8 @@ describe('RegularJoinFunction', () => {
         fc.assert(
           fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
             const { changes, left, right } = run(joinType, ops, changelog);
-            const table = new Map<string, number>();
-            for (const c of changes) {
-              expect(['+I', '-D']).toContain(c.kind);
-              const key = JSON.stringify(c.row);
-              const n = (table.get(key) ?? 0) + (c.kind === '+I' ? 1 : -1);
-              expect(n, `retracts ${key}, which is not in the result`).toBeGreaterThanOrEqual(0);
-              table.set(key, n);
-            }
-            const result = [...table].flatMap(([key, n]) => Array<string>(n).fill(key)).sort();
-            // Rows compare by their fields in column order.
-            const normalise = (s: string) => {
-              const row = JSON.parse(s) as Row;
-              return JSON.stringify(
-                joinType === 'semi' || joinType === 'anti'
-                  ? { k: row.k, a: row.a }
-                  : { k: row.k, a: row.a, k0: row.k0, b: row.b },
-              );
-            };
-            expect(result.map(normalise).sort()).toEqual(
-              expectedJoin(joinType, left, right).map(normalise).sort(),
+            expect(replay(changes, joinType)).toEqual(
+              expectedJoin(joinType, left, right).map(normalised(joinType)).sort(),
             );
           }),
           { numRuns: 150 },
@@ -125,4 +132,134 @@ describe('RegularJoinFunction', () => {
       },
     );
   }
+});
+
+/** Each side's rows as an updating table unique by `uniqueBy`, and the layout that relies on it. */
+interface UniqueSide {
+  readonly layout: JoinViewLayout;
+  readonly uniqueBy: (row: Row) => unknown;
+}
+
+/**
+ * Like {@link run}, but each side is a table with a unique key, as a GROUP BY or Top-1 result
+ * is: a row for a key that is present updates it (-U old, +U new), a delete removes it.
+ */
+function runUnique(
+  joinType: JoinType,
+  ops: readonly Op[],
+  left: UniqueSide,
+  right: UniqueSide,
+): { changes: ChangelogRow[]; left: Row[]; right: Row[] } {
+  const fn = new RegularJoinFunction({
+    joinType,
+    leftColumns: ['k', 'a'],
+    rightColumns: ['k0', 'b'],
+    leftHasNullKey: (row) => row.k == null,
+    rightHasNullKey: (row) => row.k0 == null,
+    remaining: (row) => (row.a as number) <= (row.b as number),
+    leftChangelog: true,
+    rightChangelog: true,
+    insertOnlyOutput: false,
+    leftLayout: left.layout,
+    rightLayout: right.layout,
+  });
+  const h = new TwoInputOperatorTestHarness<Row, Row, Row>(
+    new CoProcessOperator(fn, true),
+    (e) => (e as unknown as ChangelogRow).row.k ?? null,
+    (e) => (e as unknown as ChangelogRow).row.k0 ?? null,
+  );
+  h.open();
+  const tables = { left: [] as Row[], right: [] as Row[] };
+  for (const o of ops) {
+    const side = o.left ? left : right;
+    const table = o.left ? tables.left : tables.right;
+    const row: Row = o.left ? { k: o.k, a: o.v } : { k0: o.k, b: o.v };
+    const send = (kind: RowKind, r: Row) => {
+      const element = { kind, row: r } as unknown as Row;
+      if (o.left) h.processElement1(element);
+      else h.processElement2(element);
+    };
+    const at = table.findIndex((r) => side.uniqueBy(r) === side.uniqueBy(row));
+    if (at < 0) {
+      table.push(row);
+      send('+I', row);
+    } else if (o.insert) {
+      const old = table[at]!;
+      table[at] = row;
+      send('-U', old);
+      send('+U', row);
+    } else {
+      send('-D', table[at]!);
+      table.splice(at, 1);
+    }
+  }
+  return { changes: h.extractOutputValues() as unknown as ChangelogRow[], ...tables };
+}
+
+describe('RegularJoinFunction over inputs with unique keys', () => {
+  const layouts: readonly [string, UniqueSide, UniqueSide][] = [
+    [
+      'left one row per join key, right by unique key b',
+      { layout: { kind: 'joinKeyUnique' }, uniqueBy: (r) => r.k },
+      { layout: { kind: 'uniqueKey', columns: ['b'] }, uniqueBy: (r) => r.b },
+    ],
+    [
+      'left by unique key a, right one row per join key',
+      { layout: { kind: 'uniqueKey', columns: ['a'] }, uniqueBy: (r) => r.a },
+      { layout: { kind: 'joinKeyUnique' }, uniqueBy: (r) => r.k0 },
+    ],
+  ];
+  for (const joinType of ['inner', 'left', 'right', 'full', 'semi', 'anti'] as const)
+    test.each(layouts)(`${joinType}: the changes replay to the join of the final tables (%s)`, (_, l, r) => {
+      fc.assert(
+        fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
+          const { changes, left, right } = runUnique(joinType, ops, l, r);
+          expect(replay(changes, joinType)).toEqual(
+            expectedJoin(joinType, left, right).map(normalised(joinType)).sort(),
+          );
+        }),
+        { numRuns: 100 },
+      );
+    });
+});
+
+describe('RegularJoinFunction with state TTL', () => {
+  test('a row expires ttl ms of processing time after it was stored: it joins before, not after', () => {
+    const fn = new RegularJoinFunction({
+      joinType: 'inner',
+      leftColumns: ['k', 'a'],
+      rightColumns: ['k0', 'b'],
+      leftHasNullKey: () => false,
+      rightHasNullKey: () => false,
+      leftChangelog: false,
+      rightChangelog: false,
+      insertOnlyOutput: true,
+      stateTtlMs: 100,
+    });
+    const h = new TwoInputOperatorTestHarness<Row, Row, Row>(
+      new CoProcessOperator(fn, true),
+      (e) => e.k,
+      (e) => e.k0,
+    );
+    h.open();
+    h.setProcessingTime(0);
+    h.processElement1({ k: 1, a: 'early' });
+    h.setProcessingTime(50);
+    h.processElement1({ k: 1, a: 'later' });
+    h.processElement2({ k0: 1, b: 'x' });
+    expect(h.extractOutputValues()).toEqual([
+      { k: 1, a: 'early', k0: 1, b: 'x' },
+      { k: 1, a: 'later', k0: 1, b: 'x' },
+    ]);
+    h.clearOutput();
+    // 'early' (stored at 0) and 'x' (stored at 50) have expired at 150; 'later' has not.
+    h.setProcessingTime(120);
+    h.processElement2({ k0: 1, b: 'y' });
+    h.setProcessingTime(150);
+    h.processElement1({ k: 1, a: 'last' });
+    expect(h.extractOutputValues()).toEqual([
+      { k: 1, a: 'later', k0: 1, b: 'y' },
+      { k: 1, a: 'last', k0: 1, b: 'y' },
+    ]);
+  });
 });

@@ -10,6 +10,7 @@ import { describe, expect, test } from 'vitest';
 import { createDuckdbTable, duckdbConnection } from './duckdb-tables.js';
 import { StreamExecutionEnvironment } from '../../src/api/environment.js';
 import type { ChangelogRow } from '../../src/sql/planner/changelog.js';
+import { stateTtlOf } from '../../src/sql/planner/join/join-planning.js';
 import { TableEnvironment } from '../../src/sql/table-environment.js';
 
 type R = Record<string, unknown>;
@@ -198,6 +199,47 @@ describe('EXPLAIN', () => {
       'Join(joinType=[LeftOuterJoin], where=[=(k, k0)], select=[k, k0], leftInputSpec=[NoUniqueKey], rightInputSpec=[NoUniqueKey], changelogMode=[I,UB,UA,D])',
     );
     expect(tEnv.explainSql('SELECT * FROM l JOIN r USING (k)')).toContain('changelogMode=[I])');
+  });
+
+  test('each input is stored by the unique key derived for it, as Flink prints leftInputSpec/rightInputSpec', () => {
+    const tEnv = tableEnv(1);
+    const env = tEnv.getExecutionEnvironment();
+    tEnv.createTemporaryView('l', env.fromCollection([{ k: 1, v: 1 }]), { k: 'INT', v: 'INT' });
+    tEnv.createTemporaryView('r', env.fromCollection([{ k: 1, v: 1 }]), { k: 'INT', v: 'INT' });
+    const specs = (sql: string) => {
+      const line = tEnv
+        .explainSql(sql)
+        .split('\n')
+        .find((l) => l.includes('Join(joinType='))!;
+      return /leftInputSpec=\[(\w+)\], rightInputSpec=\[(\w+)\]/.exec(line)!.slice(1);
+    };
+    // A GROUP BY result is unique by its group key: joined on it, one row per join key.
+    expect(
+      specs('SELECT * FROM l JOIN (SELECT k AS g, COUNT(*) AS n FROM r GROUP BY k) c ON l.k = c.g'),
+    ).toEqual(['NoUniqueKey', 'JoinKeyContainsUniqueKey']);
+    // Joined on another column, by its group key; a projection keeps the key under its new name.
+    expect(
+      specs('SELECT * FROM (SELECT k AS kk, MAX(v) AS m FROM l GROUP BY k) a JOIN r ON a.m = r.v'),
+    ).toEqual(['HasUniqueKey', 'NoUniqueKey']);
+    // A projection that drops a key column drops the key.
+    expect(specs('SELECT * FROM (SELECT MAX(v) AS m FROM l GROUP BY k) a JOIN r ON a.m = r.v')).toEqual([
+      'NoUniqueKey',
+      'NoUniqueKey',
+    ]);
+    // A global aggregate has one row at most.
+    expect(specs('SELECT * FROM (SELECT COUNT(*) AS n FROM l) a JOIN r ON a.n = r.v')).toEqual([
+      'JoinKeyContainsUniqueKey',
+      'NoUniqueKey',
+    ]);
+  });
+
+  test('table.exec.state.ttl reaches the regular join; unset or 0 keeps rows forever', () => {
+    const tEnv = tableEnv(1);
+    expect(stateTtlOf(tEnv.getConfig())).toBeUndefined();
+    tEnv.executeSql("SET 'table.exec.state.ttl' = '1 h'");
+    expect(stateTtlOf(tEnv.getConfig())).toBe(3_600_000);
+    tEnv.executeSql("SET 'table.exec.state.ttl' = '0 ms'");
+    expect(stateTtlOf(tEnv.getConfig())).toBeUndefined();
   });
 });
 
