@@ -67,4 +67,13 @@ export interface CheckpointStorage {
    * older than the newest complete one. Never deletes savepoints.
    */
   prune(jobName: string, retain: number): Promise<void>;
+  /**
+   * Records that the job's latest run ran to the end of its input (`true`), or clears that
+   * record when a new run starts (`false`). A finished job has nothing left to resume, so
+   * restoring its 'latest' checkpoint is refused rather than replaying input it already
+   * processed; its checkpoints stay, and an explicit path still restores one.
+   */
+  setFinished(jobName: string, finished: boolean): Promise<void>;
+  /** True if the job's latest run ran to the end of its input (see {@link setFinished}). */
+  isFinished(jobName: string): Promise<boolean>;
 }

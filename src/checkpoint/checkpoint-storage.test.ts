@@ -41,6 +41,22 @@ describe.each(implementations)('%s', (_name, create) => {
     expect(await storage.read(stored.path)).toEqual(data);
   });
 
+  it('records that a job finished, per job, until a new run clears it', async () => {
+    const storage = await create();
+    expect(await storage.isFinished('orders job')).toBe(false);
+    await storage.writeCheckpoint(sampleCheckpoint(1));
+    await storage.setFinished('orders job', true);
+    expect(await storage.isFinished('orders job')).toBe(true);
+    expect(await storage.isFinished('other job')).toBe(false);
+    // The checkpoints stay: an explicit path can still restore one.
+    expect((await storage.readLatest('orders job'))?.checkpointId).toBe(1);
+    expect(await storage.highestCheckpointId('orders job')).toBe(1);
+    await storage.setFinished('orders job', false);
+    expect(await storage.isFinished('orders job')).toBe(false);
+    await storage.setFinished('never ran', false);
+    expect(await storage.isFinished('never ran')).toBe(false);
+  });
+
   it('returns the newest checkpoint of the asked-for job only', async () => {
     const storage = await create();
     await storage.writeCheckpoint(sampleCheckpoint(1));

@@ -8,7 +8,7 @@
  * corrupt.
  */
 import { randomBytes, createHash } from 'node:crypto';
-import { readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { ErrorCodes, userError } from '../types/errors.js';
 import type { CheckpointData, CheckpointStorage, StoredCheckpoint } from './checkpoint-data.js';
@@ -32,6 +32,8 @@ export interface FileCheckpointStorageOptions {
 }
 
 const CHECKPOINT_DIR = /^chk-(\d+)$/;
+/** Present in a job's directory while its latest run is one that finished (see `setFinished`). */
+const FINISHED_FILE = 'FINISHED';
 const MAX_NAME_LENGTH = 80;
 
 /**
@@ -222,6 +224,32 @@ export class FileCheckpointStorage implements CheckpointStorage {
       } catch (error) {
         if (errorCode(error) !== 'ENOENT') throw error;
       }
+    }
+  }
+
+  /**
+   * A `FINISHED` file in the job's directory, written by rename so that a crash never leaves
+   * half of one, records that the job's latest run finished.
+   */
+  async setFinished(jobName: string, finished: boolean): Promise<void> {
+    const path = join(this.jobDir(jobName), FINISHED_FILE);
+    if (!finished) {
+      await rm(path, { force: true });
+      return;
+    }
+    await mkdir(this.jobDir(jobName), { recursive: true });
+    const temporary = `${path}.${randomBytes(3).toString('hex')}.tmp`;
+    await writeFile(temporary, `${new Date().toISOString()}\n`);
+    await rename(temporary, path);
+  }
+
+  async isFinished(jobName: string): Promise<boolean> {
+    try {
+      await stat(join(this.jobDir(jobName), FINISHED_FILE));
+      return true;
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return false;
+      throw error;
     }
   }
 

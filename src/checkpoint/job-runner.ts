@@ -24,7 +24,7 @@ import type { TaskRestoreState } from '../runtime/snapshot.js';
 import { threadCount } from '../runtime/threads/threaded-attempt.js';
 import { prewarmWorkers } from '../runtime/threads/worker-pool.js';
 import type { Clock } from '../time/clock.js';
-import { ErrorCodes, WeirError } from '../types/errors.js';
+import { ErrorCodes, userError, WeirError } from '../types/errors.js';
 import type { CheckpointData, CheckpointStorage } from './checkpoint-data.js';
 import { CheckpointCoordinator, type CheckpointSettings } from './coordinator.js';
 import { createRestartBackoff, type RestartStrategySpec } from './restart-strategy.js';
@@ -78,6 +78,14 @@ export function runJob(job: JobGraph, options: RunOptions): JobClient {
     const restore = options.restore;
     if (restore === undefined) return undefined;
     if (restore.from === 'latest') {
+      // As in Flink, a job that finished is not resumed: its input is done, and its newest
+      // checkpoint predates the end, so resuming from it would emit the tail of the output again.
+      if (await restore.storage.isFinished(job.jobName)) {
+        throw userError(
+          ErrorCodes.CHECKPOINT_UNUSABLE,
+          `job '${job.jobName}' ran to the end of its input in its last run, so there is nothing to resume; run it again without --restore latest, or restore an explicit checkpoint path`,
+        );
+      }
       const data = await restore.storage.readLatest(job.jobName);
       if (data === undefined) {
         log(`no completed checkpoint of job '${job.jobName}' found; starting fresh`);
@@ -128,6 +136,8 @@ export function runJob(job: JobGraph, options: RunOptions): JobClient {
         coordinator.setRestoredFrom(restoreFrom.data.checkpointId, restoreFrom.path);
     }
     coordinatorCreated(coordinator);
+    // This run's checkpoints are resumable again until it, too, finishes.
+    await checkpointing?.storage.setFinished(job.jobName, false);
     for (let attemptNumber = 0; ; attemptNumber++) {
       const restore = restoreFrom === undefined ? undefined : toAttemptRestore(restoreFrom.data);
       const current = startAttempt(job, {
@@ -145,6 +155,7 @@ export function runJob(job: JobGraph, options: RunOptions): JobClient {
         await current.result;
         lastTasks = current.tasks();
         coordinator?.shutdown();
+        await recordFinished(checkpointing?.storage, job.jobName, log);
         status = 'finished';
         return new JobExecutionResult(job.jobId, job.jobName, Date.now() - startTime);
       } catch (error) {
@@ -250,4 +261,22 @@ export function runJob(job: JobGraph, options: RunOptions): JobClient {
 /** User errors in restoring (state that does not fit the job) are not fixed by a restart. */
 function isRestartable(error: unknown): boolean {
   return !(error instanceof WeirError && error.code === ErrorCodes.STATE_MISMATCH);
+}
+
+/**
+ * Marks in checkpoint storage that the job ran to the end of its input. Its output is complete
+ * by now, so a storage that cannot take the mark costs a warning, not the job.
+ */
+async function recordFinished(
+  storage: CheckpointStorage | undefined,
+  jobName: string,
+  log: (message: string) => void,
+): Promise<void> {
+  try {
+    await storage?.setFinished(jobName, true);
+  } catch (error) {
+    log(
+      `warning: could not record that job '${jobName}' finished (${error instanceof Error ? error.message : String(error)}); --restore latest would resume its last checkpoint`,
+    );
+  }
 }

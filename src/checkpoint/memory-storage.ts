@@ -15,6 +15,8 @@ const SCHEME = 'memory://';
 export class MemoryCheckpointStorage implements CheckpointStorage {
   /** By job name, oldest first. */
   private readonly checkpoints = new Map<string, CheckpointData[]>();
+  /** Names of jobs whose latest run finished. */
+  private readonly finished = new Set<string>();
 
   /** Keeps `data` as is: snapshots are immutable bytes, so no copy is needed. */
   async writeCheckpoint(data: CheckpointData): Promise<StoredCheckpoint> {
@@ -35,6 +37,15 @@ export class MemoryCheckpointStorage implements CheckpointStorage {
       );
     }
     return writeSavepointDirectory(dir, data);
+  }
+
+  async setFinished(jobName: string, finished: boolean): Promise<void> {
+    if (finished) this.finished.add(jobName);
+    else this.finished.delete(jobName);
+  }
+
+  async isFinished(jobName: string): Promise<boolean> {
+    return this.finished.has(jobName);
   }
 
   /** The newest checkpoint of the job, or undefined. */
