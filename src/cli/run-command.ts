@@ -6,15 +6,18 @@
  *
  * The defaults are installed before the job file is imported, because a job file that runs at
  * the top level creates its environment while it is being imported.
+ *
+ * The worker threads are started before this thread loads the engine and the REST server: each
+ * side spends most of its start-up loading modules through the TypeScript loader, so the
+ * workers should begin as early as possible and overlap with it.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { setEnvironmentDefaults } from '../api/context.js';
-import { StreamExecutionEnvironment } from '../api/environment.js';
 import { prewarmWorkerThreads, releaseIdleWorkerThreads } from '../api/worker-threads.js';
 import type { JobClient } from '../runtime/job-client.js';
 import { ErrorCodes, WeirError } from '../types/errors.js';
-import { JobRegistry, type RestServer, startRestServer } from '../web/index.js';
+import type { JobRegistry, RestServer } from '../web/index.js';
 import {
   COMMONJS_HINT,
   importJobFile,
@@ -41,8 +44,13 @@ export async function runCommand(argv: readonly string[], terminal: Terminal): P
     );
   }
   const path = resolveJobFile(options.jobFile);
-  const registry = new JobRegistry();
-  const server = await startServer(options, registry, terminal);
+  // Worker threads load the engine while this thread loads it and the job file.
+  prewarmWorkerThreads(
+    Math.min(options.slots ?? availableParallelism(), options.parallelism ?? Number.POSITIVE_INFINITY),
+  );
+  const web = await import('../web/index.js');
+  const registry = new web.JobRegistry();
+  const server = await startServer(web.startRestServer, options, registry, terminal);
   const submitted: JobClient[] = [];
   const progress = options.quiet
     ? undefined
@@ -71,10 +79,6 @@ export async function runCommand(argv: readonly string[], terminal: Terminal): P
       },
     ],
   });
-  // Worker threads load the engine while this thread loads the job file.
-  prewarmWorkerThreads(
-    Math.min(options.slots ?? availableParallelism(), options.parallelism ?? Number.POSITIVE_INFINITY),
-  );
   // A job that runs at the top level reads its arguments from process.argv, as any script does.
   process.argv = [process.argv[0]!, path, ...options.jobArgs];
   try {
@@ -125,6 +129,7 @@ async function loadAndStart(
 ): Promise<'started' | 'nothing'> {
   const main = await importJobFile(path);
   if (main === undefined) return submitted.length > 0 ? 'started' : 'nothing';
+  const { StreamExecutionEnvironment } = await import('../api/environment.js');
   const env = StreamExecutionEnvironment.getExecutionEnvironment();
   const before = submitted.length;
   await main(env, [...options.jobArgs]);
@@ -145,12 +150,13 @@ function isUnusableRestore(error: unknown): boolean {
  * and the warning says how to get it.
  */
 async function startServer(
+  start: typeof import('../web/index.js').startRestServer,
   options: RunOptions,
   registry: JobRegistry,
   terminal: Terminal,
 ): Promise<RestServer | undefined> {
   try {
-    return await startRestServer({ port: options.port, registry });
+    return await start({ port: options.port, registry });
   } catch (error) {
     terminal.err(`weir: REST API not started: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
