@@ -40,7 +40,8 @@ Options of run:
   -p, --parallelism N           default parallelism of the job's operators
   --checkpoint-dir DIR          where checkpoints go
   --checkpoint-interval MS      take a checkpoint every MS milliseconds
-  --restore latest|PATH         resume from a checkpoint or savepoint
+  --restore latest|PATH         resume from a checkpoint or savepoint (latest: not after
+                                the job finished)
   --allow-non-restored-state    skip restored state of operators the job no longer has
   --state-backend heap|disk     where keyed state lives (default heap)
   --port N                      REST API port (default 8081; 0 picks a free one)
