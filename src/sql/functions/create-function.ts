@@ -7,16 +7,18 @@
  *   with `TableEnvironment.registerFunctionClass`; that is how scripts written for Flink (the
  *   Nexmark queries' `count_char`) run unchanged.
  * - TYPESCRIPT and JAVASCRIPT: `'path/to/module.ts#Export'`, a module and one of its exports
- *   (`default` when `#Export` is left out), the path absolute or relative to the working
- *   directory. The export is a {@link ScalarFunction}, {@link TableFunction} or aggregate
+ *   (`default` when `#Export` is left out), the path absolute, or relative to the job file's
+ *   directory (`weir run job.ts`) when the module is there, else to the working directory. The export is a {@link ScalarFunction}, {@link TableFunction} or aggregate
  *   function class (instantiated with no arguments) or such an object. Modules load
  *   asynchronously, so the function exists once the statement's `await()` resolves; a job file
  *   that awaits it loads the module again in every worker thread, as its other registrations
  *   happen there too.
  * - PYTHON is refused by name.
  */
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { getEnvironmentDefaults } from '../../api/context.js';
 import { unsupported, validationError } from '../errors.js';
 import type { CreateFunction } from '../parser/ast.js';
 import type { UserDefinedFunction } from './user-functions.js';
@@ -67,12 +69,30 @@ function instantiate(impl: FunctionClassImpl): UserDefinedFunction {
   return typeof impl === 'function' ? new impl() : impl;
 }
 
+/**
+ * Where a module path points: as is when absolute; else next to the job file being run (`weir
+ * run job.ts`, and its reloads in worker threads) when the module is there, else in the working
+ * directory.
+ */
+function modulePath(path: string): string {
+  if (isAbsolute(path)) return path;
+  const defaults = getEnvironmentDefaults();
+  // A worker thread rebuilding the job's graph runs the job file with it as process.argv[1].
+  const job =
+    defaults?.jobModule?.path ?? (defaults?.graphCapture === undefined ? undefined : process.argv[1]);
+  if (job !== undefined) {
+    const besideJob = resolve(dirname(job), path);
+    if (existsSync(besideJob)) return besideJob;
+  }
+  return resolve(process.cwd(), path);
+}
+
 /** Imports `'module#Export'` and makes the function of its export. */
 async function loadModuleFunction(statement: CreateFunction): Promise<UserDefinedFunction> {
   const hash = statement.className.lastIndexOf('#');
   const path = hash < 0 ? statement.className : statement.className.slice(0, hash);
   const exportName = hash < 0 ? 'default' : statement.className.slice(hash + 1);
-  const absolute = isAbsolute(path) ? path : resolve(process.cwd(), path);
+  const absolute = modulePath(path);
   let module: Record<string, unknown>;
   try {
     module = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;

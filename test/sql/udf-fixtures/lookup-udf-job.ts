@@ -1,12 +1,11 @@
 /**
  * A SQL job file for the worker-thread test of CREATE FUNCTION … LANGUAGE TYPESCRIPT and lookup
  * joins: each worker loads this file again and awaits the CREATE FUNCTION, so the module's
- * function exists on every thread, and each join subtask loads the side table when it opens.
+ * function (a path relative to this file) exists on every thread, and each join subtask loads the side table when it opens.
  *
  *     lookup-udf-job.ts -- <rows> <parallelism> <sideCsv> <outDir>
  *         SELECT id, count_char(s, 'c'), S.v FROM t JOIN side FOR SYSTEM_TIME AS OF … ON mod(id, 3) = S.sk
  */
-import { fileURLToPath } from 'node:url';
 import {
   DataGeneratorSource,
   FileSink,
@@ -14,8 +13,6 @@ import {
   TableEnvironment,
   WatermarkStrategy,
 } from '../../../src/index.js';
-
-const MODULE = fileURLToPath(new URL('./count-udfs.ts', import.meta.url));
 
 /** The string of row `i`: `i mod 4` c's. */
 const text = (i: number) => 'c'.repeat(i % 4) + 'x';
@@ -25,7 +22,9 @@ export default async function build(env: StreamExecutionEnvironment, args: strin
   const p = Number(parallelism);
   env.setParallelism(p);
   const tEnv = TableEnvironment.create(env);
-  await tEnv.executeSql(`CREATE FUNCTION count_char AS '${MODULE}#CountChar' LANGUAGE TYPESCRIPT`).await();
+  await tEnv
+    .executeSql("CREATE FUNCTION count_char AS './count-udfs.ts#CountChar' LANGUAGE TYPESCRIPT")
+    .await();
   tEnv.executeSql(
     `CREATE TABLE side (sk BIGINT, v STRING) WITH ('connector.type' = 'filesystem', 'connector.path' = '${sideCsv}', 'format.type' = 'csv')`,
   );
