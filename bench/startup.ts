@@ -6,11 +6,16 @@
  * (default 5), and the median of each is reported, so a burst of load from other processes
  * on the machine touches every command alike.
  *
- * Run with `npx tsx bench/startup.ts [--runs N] [--json] [--no-save]`; the result goes to
- * `bench/results/startup-<date>.json`.
+ * Besides wall time it records the CPU time of each run (user + system of the child, from
+ * `/proc/self/stat` on Linux), which the load of other processes disturbs far less.
+ *
+ * Run with `npx tsx bench/startup.ts [--runs N] [--baseline DIR] [--json] [--no-save]`; with
+ * `--baseline`, a checkout of an earlier commit (with `node_modules` linked in), every command
+ * runs in both trees, interleaved, for a before/after comparison under the same load. The
+ * result goes to `bench/results/startup-<date>.json`.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,12 +53,25 @@ function commands(sqlFile: string): Command[] {
   ];
 }
 
-function timeOnce(command: Command): number {
+/** CPU time of this process's waited-for children so far, ms (Linux; 0 elsewhere). */
+function childrenCpuMs(): number {
+  try {
+    // Fields 16 and 17 (cutime, cstime) after the command name, in clock ticks of 10 ms.
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** Wall and CPU time of one run of `command` in the tree at `root`. */
+function timeOnce(command: Command, root: string): { wallMs: number; cpuMs: number } {
+  const cpu = childrenCpuMs();
   const start = process.hrtime.bigint();
-  const run = spawnSync(process.execPath, ['bin/weir.js', ...command.args], { cwd: ROOT, encoding: 'utf8' });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const run = spawnSync(process.execPath, ['bin/weir.js', ...command.args], { cwd: root, encoding: 'utf8' });
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   if (run.status !== 0) throw new Error(`${command.name} exited ${run.status}: ${run.stderr.slice(0, 500)}`);
-  return ms;
+  return { wallMs, cpuMs: childrenCpuMs() - cpu };
 }
 
 function median(values: readonly number[]): number {
@@ -63,28 +81,56 @@ function median(values: readonly number[]): number {
 }
 
 const { values: options } = parseArgs({
-  options: { runs: { type: 'string' }, json: { type: 'boolean' }, 'no-save': { type: 'boolean' } },
+  options: {
+    runs: { type: 'string' },
+    baseline: { type: 'string' },
+    json: { type: 'boolean' },
+    'no-save': { type: 'boolean' },
+  },
 });
 const runs = Number(options.runs ?? 5);
 const sqlFile = join(mkdtempSync(join(tmpdir(), 'weir-startup-')), 'tiny.sql');
 writeFileSync(sqlFile, TINY_SQL);
 const list = commands(sqlFile);
+const trees: { name: string; root: string }[] = [
+  ...(options.baseline === undefined ? [] : [{ name: 'baseline', root: options.baseline }]),
+  { name: 'current', root: ROOT },
+];
 // One untimed round fills tsx's transform cache, as any second run of the command finds it.
-for (const command of list) timeOnce(command);
-const times = new Map<string, number[]>(list.map((c) => [c.name, []]));
+for (const tree of trees) for (const command of list) timeOnce(command, tree.root);
+const key = (tree: string, command: string) => `${tree}\t${command}`;
+const times = new Map<string, { wallMs: number; cpuMs: number }[]>();
 const loadBefore = loadavg()[0]!;
 for (let round = 0; round < runs; round++) {
-  for (const command of list) times.get(command.name)!.push(timeOnce(command));
+  for (const command of list) {
+    for (const tree of trees) {
+      const k = key(tree.name, command.name);
+      times.set(k, [...(times.get(k) ?? []), timeOnce(command, tree.root)]);
+    }
+  }
 }
-const results = list.map((c) => ({
-  command: c.name,
-  medianMs: Math.round(median(times.get(c.name)!)),
-  runsMs: times.get(c.name)!.map(Math.round),
-}));
-for (const r of results) console.log(`${r.command.padEnd(62)} ${String(r.medianMs).padStart(6)} ms`);
+const results = list.flatMap((c) =>
+  trees.map((tree) => {
+    const measured = times.get(key(tree.name, c.name))!;
+    return {
+      command: c.name,
+      tree: tree.name,
+      medianWallMs: Math.round(median(measured.map((m) => m.wallMs))),
+      medianCpuMs: Math.round(median(measured.map((m) => m.cpuMs))),
+      wallMs: measured.map((m) => Math.round(m.wallMs)),
+      cpuMs: measured.map((m) => m.cpuMs),
+    };
+  }),
+);
+for (const r of results) {
+  console.log(
+    `${r.command.padEnd(60)} ${r.tree.padEnd(8)} wall ${String(r.medianWallMs).padStart(6)} ms  cpu ${String(r.medianCpuMs).padStart(6)} ms`,
+  );
+}
 const result = {
   date: new Date().toISOString().slice(0, 10),
   runs,
+  baseline: options.baseline,
   loadAverage: { before: loadBefore, after: loadavg()[0]! },
   machine: `${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores`,
   node: process.version,
