@@ -2,7 +2,9 @@
  * User-defined functions for SQL, written in TypeScript: scalar functions (one value per call),
  * table functions (any number of rows per call, used with `LATERAL TABLE`) and aggregate
  * functions (one value per group). They are registered on a TableEnvironment with
- * `createTemporarySystemFunction(name, fn)` or `createTemporaryFunction(name, fn)`, as in Flink.
+ * `createTemporarySystemFunction(name, fn)` or `createTemporaryFunction(name, fn)`, as in Flink,
+ * or created by SQL: `CREATE FUNCTION f AS 'udfs.ts#F' LANGUAGE TYPESCRIPT`, or a Java class name
+ * bound with `registerFunctionClass` (see create-function.ts).
  *
  * Types are declared as SQL type strings, since TypeScript types are gone at run time:
  * `resultType` (required) and `argumentTypes` (optional). With `argumentTypes`, each call is
