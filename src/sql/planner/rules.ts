@@ -1,8 +1,9 @@
 /**
  * Rewrite rules on the logical plan. Each rule has a name and, applied to one node, returns
  * the rewritten node or undefined when it does not apply; the optimizer applies all rules
- * bottom-up until none changes the plan. Later rules (window aggregate recognition,
- * interval-join recognition, projection push-down into scans) join the list.
+ * bottom-up until none changes the plan. Projection push-down is not among them: it runs once
+ * after this fixed point (`projection-push-down.ts`, called by the planner), since it only
+ * narrows what these rules have settled.
  */
 import { isDeterministic } from '../expressions/functions.js';
 import { call, fieldsOf, substitute } from '../expressions/rex.js';
