@@ -13,6 +13,7 @@ import {
   ProcTimeKeepFirstRowFunction,
 } from '../../src/sql/runtime/over/deduplicate-function.js';
 import { ProcessOperator } from '../../src/runtime/operators/process-operators.js';
+import type { KeyedProcessFunction } from '../../src/types/functions.js';
 import { KeyedOneInputStreamOperatorTestHarness } from '../../src/runtime/testing/harness.js';
 import { changelog, environment, materialize, register } from './over-helpers.js';
 
@@ -93,7 +94,7 @@ describe('composite keys', () => {
 });
 
 describe('deduplication state expires after table.exec.state.ttl', () => {
-  const harness = <O>(fn: ConstructorParameters<typeof ProcessOperator<unknown, Row, O>>[0]) => {
+  const harness = <O>(fn: KeyedProcessFunction<unknown, Row, O>) => {
     const h = new KeyedOneInputStreamOperatorTestHarness<Row, O, unknown>(
       new ProcessOperator(fn, true),
       (row) => row.k,
