@@ -16,6 +16,8 @@ import { BUILTIN_AGGREGATES } from '../../src/sql/aggregates/builtins.js';
 import { Types } from '../../src/sql/catalog/types.js';
 import type { Row } from '../../src/sql/expressions/compiler.js';
 import { MiniBatchGroupAggregateOperator } from '../../src/sql/runtime/aggregate/mini-batch-group-aggregate.js';
+import { bundleKey } from '../../src/sql/runtime/aggregate/mini-batch.js';
+import { canonicalKey } from '../../src/state/key-groups.js';
 
 const COLUMNS = { k: 'INT', x: 'INT', s: 'STRING' };
 
@@ -365,6 +367,29 @@ describe('the mini-batch operator', () => {
         },
       ),
       { numRuns: 100 },
+    );
+  });
+});
+
+describe('bundle keys', () => {
+  test('property: two group keys share a bundle entry exactly when their canonical keys are equal', () => {
+    const value = fc.oneof(
+      fc.string({ maxLength: 4 }),
+      fc.constantFrom('s1:a', 'n1;', 'z', 't', ''),
+      fc.integer({ min: -3, max: 3 }),
+      fc.constantFrom(0, -0, 1.5, Number.NaN),
+      fc.boolean(),
+      fc.constant(null),
+      fc.bigInt({ min: -2n, max: 2n }),
+    );
+    const key = fc.oneof(value, fc.array(value, { minLength: 2, maxLength: 3 }));
+    fc.assert(
+      fc.property(key, key, (a, b) => {
+        const same = Object.is(canonicalKey(a), canonicalKey(b)) || canonicalKey(a) === canonicalKey(b);
+        const bundled = new Map([[bundleKey(a), 1]]).has(bundleKey(b));
+        expect(bundled).toBe(same);
+      }),
+      { numRuns: 2000 },
     );
   });
 });

@@ -130,9 +130,10 @@ export class RowAggregates {
 
   /**
    * Adds `other`'s rows to `accs`, in place (`other` holds later rows, for FIRST/LAST_VALUE).
-   * A DISTINCT call merges its maps and accumulates the tuples `accs` had not seen.
+   * A DISTINCT call merges its maps and accumulates the tuples `accs` had not seen. With
+   * `consume`, the caller drops `other` afterwards, so its distinct entries are moved, not copied.
    */
-  merge(accs: AccumulatorList, other: AccumulatorList): void {
+  merge(accs: AccumulatorList, other: AccumulatorList, consume = false): void {
     this.functions.forEach((fn, i) => {
       const slot = this.distinctSlots[i]!;
       if (slot < 0) {
@@ -141,12 +142,12 @@ export class RowAggregates {
         return;
       }
       const mine = accs[slot] as DistinctMap;
-      for (const [key, [count, args]] of other[slot] as DistinctMap) {
+      for (const [key, theirs] of other[slot] as DistinctMap) {
         const entry = mine.get(key);
-        if (entry !== undefined) entry[0] += count;
+        if (entry !== undefined) entry[0] += theirs[0];
         else {
-          mine.set(key, [count, [...args]]);
-          accs[i] = fn.accumulate(accs[i], args);
+          mine.set(key, consume ? theirs : [theirs[0], [...theirs[1]]]);
+          accs[i] = fn.accumulate(accs[i], theirs[1]);
         }
       }
     });

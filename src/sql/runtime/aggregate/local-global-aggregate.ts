@@ -9,8 +9,6 @@
  * Partials travel between tasks, so they are plain data: key columns, a row count and the
  * accumulator list (DISTINCT calls carry their tuple maps, merged by tuple).
  */
-import type { CanonicalKey } from '../../../state/key-groups.js';
-import { canonicalKey } from '../../../state/key-groups.js';
 import { NO_TIMESTAMP } from '../../../types/elements.js';
 import type { ValueState } from '../../../types/state.js';
 import {
@@ -21,7 +19,7 @@ import {
 import { type AccumulatorList, RowAggregates } from '../../aggregates/row-aggregates.js';
 import type { Row } from '../../expressions/compiler.js';
 import { emitGroupChange } from './group-changes.js';
-import { MiniBatchOperator, type MiniBatchOptions } from './mini-batch.js';
+import { bundleKey, MiniBatchOperator, type MiniBatchOptions } from './mini-batch.js';
 
 /** One group's pre-aggregated rows of one local bundle. */
 export interface PartialAggregate {
@@ -48,7 +46,7 @@ type LocalGroup = { keys: Row; count: number; accs: AccumulatorList };
 export class LocalGroupAggregateOperator extends MiniBatchOperator<Row, PartialAggregate> {
   private aggs!: RowAggregates;
   private readonly keyOf: (row: Row) => unknown;
-  private readonly bundle = new Map<CanonicalKey, LocalGroup>();
+  private readonly bundle = new Map<unknown, LocalGroup>();
 
   constructor(
     private readonly spec: GroupAggregateSpec,
@@ -64,7 +62,7 @@ export class LocalGroupAggregateOperator extends MiniBatchOperator<Row, PartialA
   }
 
   protected addToBundle(row: Row): void {
-    const id = canonicalKey(this.keyOf(row));
+    const id = bundleKey(this.keyOf(row));
     let group = this.bundle.get(id);
     if (group === undefined) {
       const keys: Row = {};
@@ -88,7 +86,7 @@ type GlobalGroup = { key: unknown; keys: Row; count: number; accs: AccumulatorLi
 export class GlobalGroupAggregateOperator extends MiniBatchOperator<PartialAggregate, unknown> {
   private aggs!: RowAggregates;
   private state!: ValueState<GroupState>;
-  private readonly bundle = new Map<CanonicalKey, GlobalGroup>();
+  private readonly bundle = new Map<unknown, GlobalGroup>();
 
   constructor(
     private readonly spec: GroupAggregateSpec,
@@ -105,13 +103,13 @@ export class GlobalGroupAggregateOperator extends MiniBatchOperator<PartialAggre
 
   protected addToBundle(partial: PartialAggregate): void {
     const key = this.keyedBackend.getCurrentKey();
-    const id = canonicalKey(key);
+    const id = bundleKey(key);
     const group = this.bundle.get(id);
     // The first partial's accumulators become the bundle's: the local phase let go of them.
     if (group === undefined)
       this.bundle.set(id, { key, keys: partial.keys, count: partial.count, accs: partial.accs });
     else {
-      this.aggs.merge(group.accs, partial.accs);
+      this.aggs.merge(group.accs, partial.accs, true);
       group.count += partial.count;
     }
   }
@@ -127,7 +125,7 @@ export class GlobalGroupAggregateOperator extends MiniBatchOperator<PartialAggre
       if (stored === undefined || stored[0] <= 0) after = [group.count, group.accs];
       else {
         before = aggs.values(stored[1]);
-        aggs.merge(stored[1], group.accs);
+        aggs.merge(stored[1], group.accs, true);
         stored[0] += group.count;
         after = stored;
       }

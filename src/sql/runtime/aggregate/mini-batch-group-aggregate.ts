@@ -6,8 +6,6 @@
  * intermediate changes within a bundle are folded away, which is the point: fewer state
  * accesses and a shorter changelog downstream.
  */
-import type { CanonicalKey } from '../../../state/key-groups.js';
-import { canonicalKey } from '../../../state/key-groups.js';
 import type { ValueState } from '../../../types/state.js';
 import {
   type GroupAggregateSpec,
@@ -18,7 +16,7 @@ import { RowAggregates } from '../../aggregates/row-aggregates.js';
 import type { Row } from '../../expressions/compiler.js';
 import type { ChangelogRow } from '../../planner/changelog.js';
 import { emitGroupChange } from './group-changes.js';
-import { MiniBatchOperator, type MiniBatchOptions } from './mini-batch.js';
+import { bundleKey, MiniBatchOperator, type MiniBatchOptions } from './mini-batch.js';
 
 /** One group's buffered input: its key as the key selector gave it, then its elements. */
 type Buffered = { key: unknown; elements: unknown[] };
@@ -27,7 +25,7 @@ type Buffered = { key: unknown; elements: unknown[] };
 export class MiniBatchGroupAggregateOperator extends MiniBatchOperator<unknown, unknown> {
   private aggs!: RowAggregates;
   private state!: ValueState<GroupState>;
-  private readonly bundle = new Map<CanonicalKey, Buffered>();
+  private readonly bundle = new Map<unknown, Buffered>();
 
   constructor(
     private readonly spec: GroupAggregateSpec,
@@ -44,7 +42,7 @@ export class MiniBatchGroupAggregateOperator extends MiniBatchOperator<unknown, 
 
   protected addToBundle(element: unknown): void {
     const key = this.keyedBackend.getCurrentKey();
-    const id = canonicalKey(key);
+    const id = bundleKey(key);
     const buffered = this.bundle.get(id);
     if (buffered === undefined) this.bundle.set(id, { key, elements: [element] });
     else buffered.elements.push(element);
