@@ -5,15 +5,16 @@
  * With `-f` it runs the script's statements in order, waits for each INSERT job, and stops at
  * the first error, printing it with the line and column in the script: exit code 0 when all
  * statements ran, 1 on an error, 2 for a usage error (a missing file).
+ *
+ * The engine and the SQL layer are imported only once the arguments and the script file are
+ * found good, so a usage error answers without loading them.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { StreamExecutionEnvironment } from '../api/environment.js';
-import { SqlClient } from '../sql/client/sql-client.js';
+import type { SqlClient, SqlClientOptions } from '../sql/client/sql-client.js';
 import { positionInScript, splitStatements } from '../sql/client/statement-splitter.js';
-import { TableEnvironment } from '../sql/table-environment.js';
 import { formatFailure, type Terminal } from './terminal.js';
 import { ExitCodes, SQL_HELP, UsageError } from './usage.js';
 
@@ -42,18 +43,28 @@ export async function sqlCommand(argv: readonly string[], terminal: Terminal): P
     } else if (arg === '-v' || arg === '--verbose') verbose = true;
     else throw new UsageError(`unknown option '${arg}' of weir sql; see weir sql --help`);
   }
+  if (file !== undefined && !existsSync(file))
+    throw new UsageError(`SQL script '${file}' not found; pass an existing file to -f`);
+  const [{ StreamExecutionEnvironment }, { TableEnvironment }, client] = await Promise.all([
+    import('../api/environment.js'),
+    import('../sql/table-environment.js'),
+    import('../sql/client/sql-client.js'),
+  ]);
   const tEnv = TableEnvironment.create(StreamExecutionEnvironment.getExecutionEnvironment());
-  if (file !== undefined) return runScript(file, tEnv, terminal, verbose);
-  return runInteractive(tEnv, terminal, verbose);
+  const newClient: NewClient = (options) => new client.SqlClient(tEnv, options);
+  if (file !== undefined) return runScript(file, newClient, terminal, verbose);
+  return runInteractive(newClient, terminal, verbose);
 }
 
-async function runScript(file: string, tEnv: TableEnvironment, terminal: Terminal, verbose: boolean) {
-  if (!existsSync(file)) throw new UsageError(`SQL script '${file}' not found; pass an existing file to -f`);
+/** Makes the SQL client over the command's table environment. */
+type NewClient = (options: SqlClientOptions) => SqlClient;
+
+async function runScript(file: string, newClient: NewClient, terminal: Terminal, verbose: boolean) {
   const text = readFileSync(file, 'utf8');
   let split = splitStatements(text);
   // The last statement may lack its ';'.
   if (split.pending) split = splitStatements(`${text}\n;`);
-  const client = new SqlClient(tEnv, { out: terminal.out, waitForInserts: true });
+  const client = newClient({ out: terminal.out, waitForInserts: true });
   const onInterrupt = () => {
     if (!client.cancel()) process.exit(130);
   };
@@ -93,7 +104,7 @@ function saveHistory(path: string, entries: readonly string[]): void {
   }
 }
 
-async function runInteractive(tEnv: TableEnvironment, terminal: Terminal, verbose: boolean) {
+async function runInteractive(newClient: NewClient, terminal: Terminal, verbose: boolean) {
   const path = historyPath();
   const history = loadHistory(path);
   const rl = createInterface({
@@ -105,7 +116,7 @@ async function runInteractive(tEnv: TableEnvironment, terminal: Terminal, verbos
     historySize: HISTORY_SIZE,
     prompt: PROMPT,
   });
-  const client = new SqlClient(tEnv, { out: terminal.out, waitForInserts: false });
+  const client = newClient({ out: terminal.out, waitForInserts: false });
   // Prompts only make sense to a person at a terminal, not to piped input.
   const prompt = process.stdin.isTTY === true ? () => rl.prompt() : () => {};
   let buffer = '';
