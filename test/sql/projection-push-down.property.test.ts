@@ -12,6 +12,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, test, vi } from 'vitest';
 import * as withPass from '../../src/index.js';
+import { ConnectorRegistry } from '../../src/sql/connectors/registry.js';
+import { planLogical } from '../../src/sql/planner/planner.js';
+import { PROJECTION_PUSH_DOWN } from '../../src/sql/planner/projection-push-down.js';
 
 vi.resetModules();
 vi.doMock('../../src/sql/planner/projection-push-down.js', () => ({
@@ -130,5 +133,19 @@ describe('projection push-down keeps results', () => {
     expect(tEnv.explainSql('SELECT id, z FROM g')).toContain('project=[id, z]');
     const key = (r: withPass.Row) => `${r.id}|${r.z}`;
     expect(some.map(key).sort()).toEqual(all.map(key).sort());
+  });
+
+  test('the pass is a named step among the fired rules, and only when it changed the plan', () => {
+    const tEnv = withPass.TableEnvironment.create(
+      withPass.StreamExecutionEnvironment.createLocalEnvironment(1),
+    );
+    tEnv.executeSql(
+      `CREATE TABLE g (id INT, x DOUBLE, y STRING) WITH ('connector' = 'datagen', 'number-of-rows' = '1')`,
+    );
+    const registry = new ConnectorRegistry();
+    const narrowed = planLogical(tEnv.sqlQuery('SELECT id FROM g WHERE x > 0').plan, registry);
+    expect(narrowed.rulesFired).toContain(PROJECTION_PUSH_DOWN);
+    const whole = planLogical(tEnv.sqlQuery('SELECT id, y FROM g WHERE x > 0').plan, registry);
+    expect(whole.rulesFired).not.toContain(PROJECTION_PUSH_DOWN);
   });
 });
