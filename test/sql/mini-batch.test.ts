@@ -10,7 +10,9 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { canonical, createDuckdbTable, duckdbConnection } from './duckdb-tables.js';
 import { type ChangelogRow, StreamExecutionEnvironment, TableEnvironment } from '../../src/index.js';
+import { ProcessOperator } from '../../src/runtime/operators/process-operators.js';
 import { KeyedOneInputStreamOperatorTestHarness } from '../../src/runtime/testing/harness.js';
+import { GroupAggregateFunction } from '../../src/sql/aggregates/group-aggregate-function.js';
 import type { BoundAggregateCall } from '../../src/sql/aggregates/aggregate-function.js';
 import { BUILTIN_AGGREGATES } from '../../src/sql/aggregates/builtins.js';
 import { Types } from '../../src/sql/catalog/types.js';
@@ -329,6 +331,18 @@ describe('the mini-batch operator', () => {
       '+U[1, 2, 6]',
       '+I[1, 1, 2]',
     ]);
+  });
+
+  test('table.exec.state.ttl without mini-batch: the per-row aggregate expires idle groups too', () => {
+    const h = new KeyedOneInputStreamOperatorTestHarness<Row, ChangelogRow, unknown>(
+      new ProcessOperator(new GroupAggregateFunction(spec(1000)) as never, true),
+      (row) => row.k,
+    );
+    h.open();
+    h.processElement({ k: 1, x: 5 });
+    h.setProcessingTime(1000);
+    h.processElement({ k: 1, x: 2 });
+    expect(text(h.extractOutputValues())).toEqual(['+I[1, 1, 5]', '+I[1, 1, 2]']);
   });
 
   test('property: any bundle size gives the per-row final result of every group', () => {
