@@ -148,7 +148,7 @@ function usingJoin(
   temporal: { leftTime: string } | undefined,
 ): Relation {
   const find = (side: Relation, name: string, what: string): ScopeColumn => {
-    const matches = side.scope.filter((c) => c.name === name);
+    const matches = side.scope.filter((c) => c.name === name && c.hidden !== true);
     if (matches.length !== 1)
       throw validationError(
         item.pos,
@@ -226,7 +226,7 @@ function usingJoin(
   const joinedScope = adjustScope([...left.scope, ...right.scope], left.scope.length, joinType);
   for (const c of joinedScope) {
     if (usingInternals.has(c.internal)) continue;
-    add(c.internal, field(c.internal, types.get(c.internal)!), c.qualifier, c.name);
+    add(c.internal, field(c.internal, types.get(c.internal)!), c.qualifier, c.name, c.hidden === true);
   }
   // Each side's own column stays reachable as `a.k` / `b.k` (Calcite's behaviour), outside `*`,
   // unless the merged column answers to that qualifier with the same value already.
