@@ -124,8 +124,9 @@ describe('incremental checkpoints on the disk backend', () => {
     expect(blobs()).toBeLessThanOrEqual(128 + 2);
 
     // Restoring the last (incremental) checkpoint into a new run resumes with the same state.
+    // By its path: the job finished, so 'latest' would refuse to resume it.
     const rerunOut = tempDir();
-    const rerun = start(checkpointDir, rerunOut, 'latest');
+    const rerun = start(checkpointDir, rerunOut, join(jobDir, `chk-${Math.max(...sizes.keys())}`));
     await rerun.result;
     expect(rerun.checkpoints().restored?.id).toBe(Math.max(...sizes.keys()));
     // Everything was read before the restored checkpoint, so nothing new is counted.
