@@ -36,6 +36,11 @@ export interface GroupAggregateSpec {
    */
   readonly insertOnlyOutput: boolean;
   /**
+   * Emit an upsert changelog: a changed group's +U alone, without the -U of its old result,
+   * when no consumer needs it (the planner's update-kind inference decides). Absent: retract.
+   */
+  readonly upsertOutput?: boolean;
+  /**
    * `table.exec.state.ttl`: a group's state expires this many milliseconds of processing time
    * after it was last written, as Flink's idle state retention; absent or 0 keeps it forever.
    */
@@ -137,7 +142,7 @@ export class GroupAggregateFunction extends KeyedProcessFunction<unknown, unknow
     if (this.spec.calls.length === 0) return;
     const after = aggs.values(state[1]);
     if (sameValues(before, after)) return;
-    out.collect({ kind: '-U', row: this.output(row, before) });
+    if (this.spec.upsertOutput !== true) out.collect({ kind: '-U', row: this.output(row, before) });
     out.collect({ kind: '+U', row: this.output(row, after) });
   }
 

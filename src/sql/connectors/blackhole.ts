@@ -18,11 +18,14 @@ export class BlackholeSink implements Sink<unknown> {
   }
 }
 
-/** The blackhole factory; it has no options and takes any changelog. */
+/**
+ * The blackhole factory; it has no options and takes any changelog. It declares upsert, as
+ * Flink's does, so the planner lets updating operators skip -U rows that would only be dropped.
+ */
 export const blackholeFactory: DynamicTableFactory = {
   identifier: 'blackhole',
   options: [],
-  sinkChangelogMode: 'retract',
+  sinkChangelogMode: 'upsert',
   createSink({ table }) {
     return (stream) => stream.sinkTo(new BlackholeSink(), `Sink: ${table.name}`);
   },

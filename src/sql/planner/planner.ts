@@ -10,6 +10,7 @@ import type { LogicalNode } from './logical.js';
 import { type PhysicalNode, toPhysical } from './physical.js';
 import { PROJECTION_PUSH_DOWN, pushDownProjections } from './projection-push-down.js';
 import { optimize } from './rules.js';
+import { inferUpdateKinds } from './update-kind-inference.js';
 
 /** All stages of one plan. */
 export interface PlannedQuery {
@@ -32,7 +33,12 @@ export function planLogical(
   // A step of its own after the rules' fixed point: it only narrows, so nothing undoes it.
   const optimized = pushDownProjections(rewritten, (table) => projectable(table, registry));
   const rulesFired = optimized === rewritten ? fired : [...fired, PROJECTION_PUSH_DOWN];
-  return { logical, optimized, rulesFired, physical: toPhysical(optimized, registry, config) };
+  // Which edges must carry -U is known only from the whole plan, so it is decided after it.
+  const physical = inferUpdateKinds(
+    toPhysical(optimized, registry, config),
+    (table) => registry.factoryFor(table).sinkChangelogMode ?? 'insert-only',
+  );
+  return { logical, optimized, rulesFired, physical };
 }
 
 /** Whether the table's source can emit a subset of its columns; unknown connectors fail later, at physical planning. */

@@ -225,6 +225,7 @@ export function translateOver(
             changelogInput,
             inputColumns: node.input.columns.map((c) => c.name),
             ttlMs: node.stateTtlMs,
+            upsertOutput: node.changelogMode === 'upsert',
           }),
         )
         .name('Rank');
@@ -240,6 +241,7 @@ export function translateOver(
           keepLast: node.keepLast,
           timeColumn: node.proctime ? undefined : node.timeColumn,
           ttlMs: ttl,
+          upsertOutput: node.changelogMode === 'upsert',
         };
         return keyed
           .transform('Deduplicate', () => new MiniBatchDeduplicateOperator(spec, miniBatch))
@@ -247,7 +249,13 @@ export function translateOver(
       }
       if (node.keepLast)
         return keyed
-          .process(new KeepLastRowFunction(node.proctime ? undefined : node.timeColumn, ttl))
+          .process(
+            new KeepLastRowFunction(
+              node.proctime ? undefined : node.timeColumn,
+              ttl,
+              node.changelogMode !== 'upsert',
+            ),
+          )
           .name('Deduplicate') as unknown as DataStream<Row>;
       return keyed
         .process(

@@ -41,6 +41,7 @@ export function emitGroupChange(
     return;
   }
   if (spec.calls.length === 0 || sameValues(before, values)) return;
-  output.collect({ kind: '-U', row: groupOutputRow(spec, keyRow, before) }, NO_TIMESTAMP);
+  if (spec.upsertOutput !== true)
+    output.collect({ kind: '-U', row: groupOutputRow(spec, keyRow, before) }, NO_TIMESTAMP);
   output.collect({ kind: '+U', row: groupOutputRow(spec, keyRow, values) }, NO_TIMESTAMP);
 }

@@ -43,6 +43,8 @@ export class KeepLastRowFunction extends KeyedProcessFunction<unknown, Row, Chan
   constructor(
     private readonly timeColumn: string | undefined,
     private readonly ttlMs?: number,
+    /** Whether a replaced row is retracted (-U) before its successor's +U; false for upsert output. */
+    private readonly updateBefore = true,
   ) {
     super();
   }
@@ -62,7 +64,7 @@ export class KeepLastRowFunction extends KeyedProcessFunction<unknown, Row, Chan
     } else {
       const time = this.timeColumn;
       if (time !== undefined && (row[time] as number) < (previous[time] as number)) return;
-      out.collect({ kind: '-U', row: previous });
+      if (this.updateBefore) out.collect({ kind: '-U', row: previous });
       out.collect({ kind: '+U', row });
     }
     this.last.update(row);

@@ -25,6 +25,8 @@ export interface MiniBatchDeduplicateSpec {
   /** The rowtime column ordering the rows; undefined on processing time (arrival order). */
   readonly timeColumn?: string;
   readonly ttlMs?: number;
+  /** Keep last emits a replacing row's +U alone, without the -U of the row it replaces. */
+  readonly upsertOutput?: boolean;
 }
 
 /** One key's bundle: its key as the key selector gave it, and the row the bundle keeps. */
@@ -88,7 +90,7 @@ export class MiniBatchDeduplicateOperator extends MiniBatchOperator<Row, unknown
       if (previous === undefined) out.collect({ kind: '+I', row }, NO_TIMESTAMP);
       else {
         if (this.older(row, previous)) continue;
-        out.collect({ kind: '-U', row: previous }, NO_TIMESTAMP);
+        if (this.spec.upsertOutput !== true) out.collect({ kind: '-U', row: previous }, NO_TIMESTAMP);
         out.collect({ kind: '+U', row }, NO_TIMESTAMP);
       }
       this.kept.update(row);

@@ -50,6 +50,11 @@ export interface TopNSpec {
   readonly inputColumns: readonly string[];
   /** Idle state retention in milliseconds (`table.exec.state.ttl`); undefined keeps state forever. */
   readonly ttlMs?: number;
+  /**
+   * Emit an upsert changelog keyed by partition and rank: a rank's new row as +U alone, without
+   * the -U of the row it held. Absent: retract.
+   */
+  readonly upsertOutput?: boolean;
 }
 
 /** Top-N over one partition key's rows; emits {@link ChangelogRow}s. */
