@@ -173,6 +173,7 @@ function specOf(
     calls: node.calls,
     changelogInput,
     insertOnlyOutput: node.changelogMode === 'insert-only',
+    upsertOutput: node.changelogMode === 'upsert',
     ...(node.stateTtlMs === undefined ? {} : { stateTtlMs: node.stateTtlMs }),
   };
 }
