@@ -107,6 +107,8 @@ const MODES: Record<string, string[]> = {
     "SET 'table.exec.mini-batch.enabled' = 'true'",
     "SET 'table.exec.mini-batch.allow-latency' = '1 h'",
     "SET 'table.exec.mini-batch.size' = '7'",
+    // AUTO would keep the DISTINCT queries in one phase.
+    "SET 'table.optimizer.agg-phase-strategy' = 'TWO_PHASE'",
   ],
 };
 
