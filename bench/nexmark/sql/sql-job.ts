@@ -65,6 +65,10 @@ export default async function nexmarkSqlJob(env: StreamExecutionEnvironment, arg
   if (process.env.WEIR_BENCH_SQL_MINI_BATCH !== 'false')
     for (const [key, value] of Object.entries(NEXMARK_TABLE_OPTIONS))
       await tEnv.executeSql(`SET '${key}' = '${value}'`).await();
+  // WEIR_BENCH_SQL_AGG_PHASE=ONE_PHASE|TWO_PHASE overrides AUTO, to compare the two plans.
+  const phase = process.env.WEIR_BENCH_SQL_AGG_PHASE;
+  if (phase !== undefined && phase !== '')
+    await tEnv.executeSql(`SET 'table.optimizer.agg-phase-strategy' = '${phase}'`).await();
   tEnv.registerConnector(countingBlackhole(reportDir));
   tEnv.registerConnector(countingFilesystem(reportDir));
   if (isMainThread) env.registerJobListener({ onJobSubmitted: reportWhenFinished });
