@@ -63,6 +63,8 @@ export class TopNFunction extends KeyedProcessFunction<unknown, Row, ChangelogRo
   private readonly compare: (a: Row, b: Row) => number;
   private readonly withRank: ((row: Row, rank: number) => Row) | undefined;
   private readonly appendRowNumber: boolean;
+  /** Whether a rank's new row follows a -U of the row it held; not on upsert output. */
+  private readonly updateBefore: boolean;
 
   constructor(private readonly spec: TopNSpec) {
     super();
@@ -70,6 +72,7 @@ export class TopNFunction extends KeyedProcessFunction<unknown, Row, ChangelogRo
     this.withRank =
       spec.rankColumn === undefined ? undefined : rankedRowBuilder(spec.inputColumns, spec.rankColumn);
     this.appendRowNumber = !spec.changelogInput && spec.rankType === 'ROW_NUMBER';
+    this.updateBefore = spec.upsertOutput !== true;
   }
 
   override open(ctx: RuntimeContext): void {
@@ -116,7 +119,7 @@ export class TopNFunction extends KeyedProcessFunction<unknown, Row, ChangelogRo
         const now = withRank(carry, p + 1);
         if (old === undefined) out.collect({ kind: '+I', row: now });
         else {
-          out.collect({ kind: '-U', row: old });
+          if (this.updateBefore) out.collect({ kind: '-U', row: old });
           out.collect({ kind: '+U', row: now });
         }
         rows[p] = now;
@@ -169,7 +172,7 @@ export class TopNFunction extends KeyedProcessFunction<unknown, Row, ChangelogRo
         const now = after[i];
         if (old !== undefined && now !== undefined) {
           if (old.row === now.row) continue;
-          out.collect({ kind: '-U', row: build(old.row, old.rank) });
+          if (this.updateBefore) out.collect({ kind: '-U', row: build(old.row, old.rank) });
           out.collect({ kind: '+U', row: build(now.row, now.rank) });
         } else if (now !== undefined) out.collect({ kind: '+I', row: build(now.row, now.rank) });
         else if (old !== undefined) out.collect({ kind: '-D', row: build(old.row, old.rank) });
@@ -183,7 +186,7 @@ export class TopNFunction extends KeyedProcessFunction<unknown, Row, ChangelogRo
       const now = afterRank.get(row);
       if (now === undefined) out.collect({ kind: '-D', row: withRank(row, rank) });
       else if (column !== undefined && now !== rank) {
-        out.collect({ kind: '-U', row: withRank(row, rank) });
+        if (this.updateBefore) out.collect({ kind: '-U', row: withRank(row, rank) });
         out.collect({ kind: '+U', row: withRank(row, now) });
       }
     }
