@@ -135,9 +135,11 @@ export function runJob(job: JobGraph, options: RunOptions): JobClient {
       if (restoreFrom !== undefined)
         coordinator.setRestoredFrom(restoreFrom.data.checkpointId, restoreFrom.path);
     }
-    coordinatorCreated(coordinator);
-    // This run's checkpoints are resumable again until it, too, finishes.
+    // This run's checkpoints are resumable again until it, too, finishes. Cleared before the
+    // coordinator is published, so a savepoint asked for right after submission finds the
+    // first attempt started rather than a gap in which the job seems not to run.
     await checkpointing?.storage.setFinished(job.jobName, false);
+    coordinatorCreated(coordinator);
     for (let attemptNumber = 0; ; attemptNumber++) {
       const restore = restoreFrom === undefined ? undefined : toAttemptRestore(restoreFrom.data);
       const current = startAttempt(job, {

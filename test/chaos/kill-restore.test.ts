@@ -24,6 +24,7 @@ import {
   sleep,
   waitFor,
   WeirProcess,
+  refusedAsFinished,
 } from './chaos-run.js';
 import { CHAOS_JOB_NAME } from './fixtures/chaos-job.js';
 
@@ -212,7 +213,9 @@ async function finishKill(s: Scenario, run: WeirProcess): Promise<boolean> {
 /** Lets a run finish and returns its stderr; it must exit with 0. */
 async function runToTheEnd(s: Scenario, restore = 'latest'): Promise<string> {
   const end = await start(s, restore).ended;
-  expect(end.code, `the last run failed: ${end.stderr}`).toBe(0);
+  // The run killed near the end may have finished first: then --restore latest is refused, as
+  // for any finished job, and the output checks that follow prove it is complete.
+  expect(end.code === 0 || refusedAsFinished(end), `the last run failed: ${end.stderr}`).toBe(true);
   s.snapshots.push(committedHashes(s.sinkDir));
   return end.stderr;
 }
