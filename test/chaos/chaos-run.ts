@@ -5,7 +5,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { ROOT } from '../cli/run-cli.js';
 
@@ -165,4 +166,39 @@ export function changedCommittedFiles(snapshots: readonly Map<string, string>[])
     }
   }
   return changed;
+}
+
+/**
+ * The scratch directories and `weir run` processes of one test file: `cleanup` (for
+ * `afterAll`) kills what still runs and removes the directories, so a failed test leaves
+ * neither behind.
+ */
+export class RunTracker {
+  private readonly dirs: string[] = [];
+  private readonly runs: WeirProcess[] = [];
+
+  constructor(private readonly prefix: string) {}
+
+  /** A new temporary directory, removed by `cleanup`. */
+  readonly scratch = (): string => {
+    const dir = mkdtempSync(join(tmpdir(), this.prefix));
+    this.dirs.push(dir);
+    return dir;
+  };
+
+  /** Starts `weir run` with `args`; `cleanup` kills it if it still runs. */
+  readonly start = (args: string[]): WeirProcess => {
+    const run = new WeirProcess(args);
+    this.runs.push(run);
+    return run;
+  };
+
+  /** Kills every run still going and removes every scratch directory. */
+  readonly cleanup = async (): Promise<void> => {
+    for (const run of this.runs) {
+      run.kill();
+      await run.ended;
+    }
+    for (const dir of this.dirs) rmSync(dir, { recursive: true, force: true });
+  };
 }

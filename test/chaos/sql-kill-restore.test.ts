@@ -6,8 +6,6 @@
  * exactly what a failure-free run commits, and no committed file may change after a kill. Set
  * CHAOS_SEED to replay a failing sequence of kills; the seed is in every assertion message.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCommitted } from '../support/exactly-once.js';
@@ -17,7 +15,7 @@ import {
   committedHashes,
   SeededRandom,
   sleep,
-  WeirProcess,
+  RunTracker,
   refusedAsFinished,
 } from './chaos-run.js';
 
@@ -27,27 +25,8 @@ const EVENTS = 6000;
 const RATE = 2000;
 const KILLS = 3;
 
-const dirs: string[] = [];
-const runs: WeirProcess[] = [];
-afterAll(async () => {
-  for (const run of runs) {
-    run.kill();
-    await run.ended;
-  }
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function scratch(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'weir-sql-chaos-'));
-  dirs.push(dir);
-  return dir;
-}
-
-function start(args: string[]): WeirProcess {
-  const run = new WeirProcess(args);
-  runs.push(run);
-  return run;
-}
+const { scratch, start, cleanup } = new RunTracker('weir-sql-chaos-');
+afterAll(cleanup);
 
 describe('SQL INSERT INTO a filesystem table under kill -9', () => {
   it('commits exactly the rows of a failure-free run', async () => {

@@ -16,34 +16,10 @@ import { aggregate } from '../../src/sql/planner/aggregate/aggregate-nodes.js';
 import { toPhysicalAggregate } from '../../src/sql/planner/aggregate/aggregate-planning.js';
 import { values } from '../../src/sql/planner/logical.js';
 import type { PhysicalNode } from '../../src/sql/planner/physical.js';
+import { generateKxsRows, type KxsRow, seededRandom } from './generated-rows.js';
 
 const tableEnv = (parallelism: number) =>
   TableEnvironment.create(StreamExecutionEnvironment.createLocalEnvironment(parallelism));
-
-/** A deterministic generator, so a failure reproduces. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-interface T {
-  k: number | null;
-  x: number | null;
-  s: string | null;
-}
-
-function generate(n: number, seed: number): T[] {
-  const next = random(seed);
-  const pick = <V>(nullRate: number, make: () => V): V | null => (next() < nullRate ? null : make());
-  return Array.from({ length: n }, () => ({
-    k: pick(0.05, () => Math.floor(next() * 12)),
-    x: pick(0.15, () => Math.floor(next() * 41) - 20),
-    s: pick(0.1, () => ['ant', 'bee', 'cat', 'dog', 'eel'][Math.floor(next() * 5)]!),
-  }));
-}
 
 /** A row as text, numbers normalised (DuckDB gives bigint for COUNT and SUM). */
 /** Queries that both engines run; `duckdb` where the dialects differ (AVG of INT truncates in Flink). */
@@ -85,7 +61,7 @@ const QUERIES: Record<string, { sql: string; duckdb?: string; columns: string[] 
 };
 
 describe('GROUP BY agrees with DuckDB on generated data', async () => {
-  const data = generate(400, 7);
+  const data = generateKxsRows(400, 7);
   const duck = await duckdbConnection();
   await createDuckdbTable(duck, 't', { k: 'INTEGER', x: 'INTEGER', s: 'VARCHAR' }, data);
 
@@ -104,9 +80,9 @@ describe('GROUP BY agrees with DuckDB on generated data', async () => {
 
   test('over a changelog of inserts, updates and deletes, the final table is that of the rows left', async () => {
     // Random changes: each -D or -U/+U pair removes a row inserted before.
-    const next = random(11);
-    const fresh = generate(600, 13);
-    const live: T[] = [];
+    const next = seededRandom(11);
+    const fresh = generateKxsRows(600, 13);
+    const live: KxsRow[] = [];
     const changes: ChangelogRow[] = [];
     for (const row of fresh) {
       const r = next();

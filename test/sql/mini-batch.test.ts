@@ -20,40 +20,16 @@ import type { Row } from '../../src/sql/expressions/compiler.js';
 import { MiniBatchGroupAggregateOperator } from '../../src/sql/runtime/aggregate/mini-batch-group-aggregate.js';
 import { bundleKey } from '../../src/sql/runtime/aggregate/mini-batch.js';
 import { canonicalKey } from '../../src/state/key-groups.js';
+import { generateKxsRows, type KxsRow, seededRandom } from './generated-rows.js';
 
 const COLUMNS = { k: 'INT', x: 'INT', s: 'STRING' };
 
-/** A deterministic generator, so a failure reproduces. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-interface T {
-  k: number | null;
-  x: number | null;
-  s: string | null;
-}
-
-function generate(n: number, seed: number): T[] {
-  const next = random(seed);
-  const pick = <V>(nullRate: number, make: () => V): V | null => (next() < nullRate ? null : make());
-  return Array.from({ length: n }, () => ({
-    k: pick(0.05, () => Math.floor(next() * 12)),
-    x: pick(0.15, () => Math.floor(next() * 41) - 20),
-    s: pick(0.1, () => ['ant', 'bee', 'cat', 'dog', 'eel'][Math.floor(next() * 5)]!),
-  }));
-}
-
 /** Random changes over generated rows: each -D or -U/+U pair removes a row inserted before. */
-function changelog(n: number, seed: number): { changes: ChangelogRow[]; live: T[] } {
-  const next = random(seed);
-  const live: T[] = [];
+function changelog(n: number, seed: number): { changes: ChangelogRow[]; live: KxsRow[] } {
+  const next = seededRandom(seed);
+  const live: KxsRow[] = [];
   const changes: ChangelogRow[] = [];
-  for (const row of generate(n, seed + 1)) {
+  for (const row of generateKxsRows(n, seed + 1)) {
     const r = next();
     if (r < 0.2 && live.length > 0) {
       const [gone] = live.splice(Math.floor(next() * live.length), 1);
@@ -124,7 +100,7 @@ async function rows(tEnv: TableEnvironment, sql: string, columns: string[]): Pro
 }
 
 describe('mini-batch GROUP BY agrees with DuckDB', async () => {
-  const data = generate(400, 7);
+  const data = generateKxsRows(400, 7);
   const duck = await duckdbConnection();
   await createDuckdbTable(duck, 't', { k: 'INTEGER', x: 'INTEGER', s: 'VARCHAR' }, data);
   const { changes, live } = changelog(500, 21);
@@ -166,7 +142,7 @@ describe('mini-batch plans', () => {
   const explain = (mode: string, sql: string, retract = false) => {
     const tEnv = tableEnv(1, mode);
     const env = tEnv.getExecutionEnvironment();
-    const stream = env.fromCollection(generate(5, 1));
+    const stream = env.fromCollection(generateKxsRows(5, 1));
     tEnv.createTemporaryView(
       't',
       retract
@@ -213,7 +189,11 @@ describe('mini-batch plans', () => {
   test('without mini-batch the plan has neither assigner nor phases', () => {
     const tEnv = TableEnvironment.create(StreamExecutionEnvironment.createLocalEnvironment(1));
     tEnv.executeSql("SET 'table.optimizer.agg-phase-strategy' = 'TWO_PHASE'");
-    tEnv.createTemporaryView('t', tEnv.getExecutionEnvironment().fromCollection(generate(5, 1)), COLUMNS);
+    tEnv.createTemporaryView(
+      't',
+      tEnv.getExecutionEnvironment().fromCollection(generateKxsRows(5, 1)),
+      COLUMNS,
+    );
     const plan = tEnv.explainSql('SELECT k, COUNT(*) AS c FROM t GROUP BY k');
     expect(plan).not.toMatch(/MiniBatchAssigner|LocalGroupAggregate/);
   });
@@ -243,7 +223,11 @@ describe('mini-batch changelog', () => {
 describe('mini-batch configuration', () => {
   test('mini-batch without allow-latency or size is refused when planned, naming both keys', () => {
     const tEnv = TableEnvironment.create(StreamExecutionEnvironment.createLocalEnvironment(1));
-    tEnv.createTemporaryView('t', tEnv.getExecutionEnvironment().fromCollection(generate(5, 1)), COLUMNS);
+    tEnv.createTemporaryView(
+      't',
+      tEnv.getExecutionEnvironment().fromCollection(generateKxsRows(5, 1)),
+      COLUMNS,
+    );
     tEnv.executeSql("SET 'table.exec.mini-batch.enabled' = 'true'");
     expect(() => tEnv.explainSql('SELECT k, COUNT(*) AS c FROM t GROUP BY k')).toThrow(
       /'table.exec.mini-batch.allow-latency' > 0 and 'table.exec.mini-batch.size'/,
