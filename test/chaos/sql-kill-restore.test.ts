@@ -1,10 +1,15 @@
 /**
  * Exactly-once for SQL: a SQL INSERT INTO a `filesystem` table (its sink commits on checkpoint
- * completion) of a tumbling-window aggregate over the `nexmark` connector, run by `weir run`
- * with checkpoints, killed with SIGKILL (the whole process group) at seeded random moments and
- * resumed with `--restore latest` each time until it finishes. What it finally committed must be
- * exactly what a failure-free run commits, and no committed file may change after a kill. Set
- * CHAOS_SEED to replay a failing sequence of kills; the seed is in every assertion message.
+ * completion) over the `nexmark` connector, run by `weir run` with checkpoints, killed with
+ * SIGKILL (the whole process group) at seeded random moments and resumed with
+ * `--restore latest` each time until it finishes. What it finally committed must be exactly
+ * what a failure-free run commits, and no committed file may change after a kill.
+ *
+ * Two jobs: a tumbling-window aggregate, and a mini-batch `SELECT DISTINCT` (a local and a
+ * global phase, each with its own bundles) whose kills land after a checkpoint completed, so
+ * restores start from checkpoints whose barriers met open bundles: each bundle must be emitted
+ * and applied to state before the barrier passes. Set CHAOS_SEED to replay a failing sequence
+ * of kills; the seed is in every assertion message.
  */
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,14 +17,15 @@ import { readCommitted } from '../support/exactly-once.js';
 import {
   changedCommittedFiles,
   chaosSeed,
+  checkpoints,
   committedHashes,
-  SeededRandom,
-  sleep,
   RunTracker,
   refusedAsFinished,
+  SeededRandom,
+  sleep,
+  waitFor,
 } from './chaos-run.js';
 
-const JOB = 'test/chaos/fixtures/sql-chaos-job.ts';
 const EVENTS = 6000;
 /** Rows per second while killed: a run needs at least 3 s, so early kills land mid-stream. */
 const RATE = 2000;
@@ -28,58 +34,95 @@ const KILLS = 3;
 const { scratch, start, cleanup } = new RunTracker('weir-sql-chaos-');
 afterAll(cleanup);
 
-describe('SQL INSERT INTO a filesystem table under kill -9', () => {
-  it('commits exactly the rows of a failure-free run', async () => {
-    const seed = chaosSeed();
-    const random = new SeededRandom(seed);
-    const why = `CHAOS_SEED=${seed}`;
+interface ChaosJob {
+  readonly file: string;
+  /** Arguments after the event count, rate and sink directory. */
+  readonly extraArgs: readonly string[];
+  /** Set to kill only once a checkpoint of this job name completed in the run. */
+  readonly killAfterCheckpointOf?: string;
+  /** The range of the seeded wait, in ms, from the run's start (or that checkpoint) to the kill. */
+  readonly killWithinMs: [number, number];
+}
 
-    const referenceDir = join(scratch(), 'out');
-    const reference = start([JOB, '--port', '0', '-q', '--', String(EVENTS), 'Infinity', referenceDir]);
-    const referenceEnd = await reference.ended;
-    expect(referenceEnd.code, referenceEnd.stderr).toBe(0);
-    const expected = readCommitted(referenceDir).sort();
-    expect(expected.length).toBeGreaterThan(100);
+async function expectExactUnderKills(job: ChaosJob): Promise<void> {
+  const seed = chaosSeed();
+  const random = new SeededRandom(seed);
+  const why = `CHAOS_SEED=${seed}`;
+  const jobArgs = (rate: string, sinkDir: string) => ['--', String(EVENTS), rate, sinkDir, ...job.extraArgs];
 
-    const dir = scratch();
-    const sinkDir = join(dir, 'out');
-    const args = [
-      JOB,
-      '--checkpoint-dir',
-      join(dir, 'checkpoints'),
-      '--checkpoint-interval',
-      '100',
-      '--restore',
-      'latest',
-      '--port',
-      '0',
-      '-q',
-      '--',
-      String(EVENTS),
-      String(RATE),
-      sinkDir,
-    ];
-    const snapshots: Map<string, string>[] = [];
-    let landed = 0;
-    for (let k = 0; k < KILLS; k++) {
-      const run = start(args);
-      await run.started;
-      await sleep(random.int(150, 1200));
-      if (run.kill()) landed++;
-      const end = await run.ended;
-      expect(
-        end.code === 0 || end.signal === 'SIGKILL' || refusedAsFinished(end),
-        `${why}: ${end.stderr}`,
-      ).toBe(true);
-      snapshots.push(committedHashes(sinkDir));
+  const referenceDir = join(scratch(), 'out');
+  const reference = start([job.file, '--port', '0', '-q', ...jobArgs('Infinity', referenceDir)]);
+  const referenceEnd = await reference.ended;
+  expect(referenceEnd.code, referenceEnd.stderr).toBe(0);
+  const expected = readCommitted(referenceDir).sort();
+  expect(expected.length).toBeGreaterThan(100);
+
+  const dir = scratch();
+  const sinkDir = join(dir, 'out');
+  const checkpointDir = join(dir, 'checkpoints');
+  const args = [
+    job.file,
+    '--checkpoint-dir',
+    checkpointDir,
+    '--checkpoint-interval',
+    '100',
+    '--restore',
+    'latest',
+    '--port',
+    '0',
+    '-q',
+    ...jobArgs(String(RATE), sinkDir),
+  ];
+  const latestComplete = (name: string) =>
+    Math.max(
+      0,
+      ...checkpoints(join(checkpointDir, name))
+        .filter((c) => c.complete)
+        .map((c) => c.id),
+    );
+  const snapshots: Map<string, string>[] = [];
+  let landed = 0;
+  for (let k = 0; k < KILLS; k++) {
+    const run = start(args);
+    await run.started;
+    const name = job.killAfterCheckpointOf;
+    if (name !== undefined) {
+      const before = latestComplete(name);
+      await waitFor(() => latestComplete(name) > before, run, 20_000);
     }
-    const last = start(args);
-    const end = await last.ended;
-    expect(end.code === 0 || refusedAsFinished(end), `${why}: ${end.stderr}`).toBe(true);
+    await sleep(random.int(...job.killWithinMs));
+    if (run.kill()) landed++;
+    const end = await run.ended;
+    expect(
+      end.code === 0 || end.signal === 'SIGKILL' || refusedAsFinished(end),
+      `${why}: ${end.stderr}`,
+    ).toBe(true);
     snapshots.push(committedHashes(sinkDir));
+  }
+  const end = await start(args).ended;
+  expect(end.code === 0 || refusedAsFinished(end), `${why}: ${end.stderr}`).toBe(true);
+  snapshots.push(committedHashes(sinkDir));
 
-    expect(landed, why).toBeGreaterThan(0);
-    expect(changedCommittedFiles(snapshots), why).toEqual([]);
-    expect(readCommitted(sinkDir).sort(), why).toEqual(expected);
+  expect(landed, why).toBeGreaterThan(0);
+  expect(changedCommittedFiles(snapshots), why).toEqual([]);
+  expect(readCommitted(sinkDir).sort(), why).toEqual(expected);
+}
+
+describe('SQL INSERT INTO a filesystem table under kill -9', () => {
+  it('a window aggregate commits exactly the rows of a failure-free run', async () => {
+    await expectExactUnderKills({
+      file: 'test/chaos/fixtures/sql-chaos-job.ts',
+      extraArgs: [],
+      killWithinMs: [150, 1200],
+    });
+  }, 120_000);
+
+  it('a two-phase mini-batch aggregate commits exactly the rows of a failure-free run', async () => {
+    await expectExactUnderKills({
+      file: 'test/chaos/fixtures/sql-mini-batch-chaos-job.ts',
+      extraArgs: ['auto'],
+      killAfterCheckpointOf: 'sql-mini-batch-chaos',
+      killWithinMs: [0, 600],
+    });
   }, 120_000);
 });
