@@ -16,7 +16,7 @@ import { aggregate } from '../../src/sql/planner/aggregate/aggregate-nodes.js';
 import { toPhysicalAggregate } from '../../src/sql/planner/aggregate/aggregate-planning.js';
 import { values } from '../../src/sql/planner/logical.js';
 import type { PhysicalNode } from '../../src/sql/planner/physical.js';
-import { generateKxsRows, type KxsRow, seededRandom } from './generated-rows.js';
+import { generateKxsRows, kxsChangelog } from './generated-rows.js';
 
 const tableEnv = (parallelism: number) =>
   TableEnvironment.create(StreamExecutionEnvironment.createLocalEnvironment(parallelism));
@@ -79,28 +79,7 @@ describe('GROUP BY agrees with DuckDB on generated data', async () => {
   }
 
   test('over a changelog of inserts, updates and deletes, the final table is that of the rows left', async () => {
-    // Random changes: each -D or -U/+U pair removes a row inserted before.
-    const next = seededRandom(11);
-    const fresh = generateKxsRows(600, 13);
-    const live: KxsRow[] = [];
-    const changes: ChangelogRow[] = [];
-    for (const row of fresh) {
-      const r = next();
-      if (r < 0.2 && live.length > 0) {
-        const [gone] = live.splice(Math.floor(next() * live.length), 1);
-        changes.push({ kind: '-D', row: gone! as unknown as Row });
-      } else if (r < 0.35 && live.length > 0) {
-        const i = Math.floor(next() * live.length);
-        changes.push(
-          { kind: '-U', row: live[i]! as unknown as Row },
-          { kind: '+U', row: row as unknown as Row },
-        );
-        live[i] = row;
-      } else {
-        changes.push({ kind: '+I', row: row as unknown as Row });
-        live.push(row);
-      }
-    }
+    const { changes, live } = kxsChangelog(600, 11, 13);
     const liveDuck = await duckdbConnection();
     await createDuckdbTable(liveDuck, 't', { k: 'INTEGER', x: 'INTEGER', s: 'VARCHAR' }, live);
     // The disk backend serializes the accumulators (distinct maps, MIN/MAX value counts).

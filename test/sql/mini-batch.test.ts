@@ -20,34 +20,9 @@ import type { Row } from '../../src/sql/expressions/compiler.js';
 import { MiniBatchGroupAggregateOperator } from '../../src/sql/runtime/aggregate/mini-batch-group-aggregate.js';
 import { bundleKey } from '../../src/sql/runtime/aggregate/mini-batch.js';
 import { canonicalKey } from '../../src/state/key-groups.js';
-import { generateKxsRows, type KxsRow, seededRandom } from './generated-rows.js';
+import { generateKxsRows, kxsChangelog } from './generated-rows.js';
 
 const COLUMNS = { k: 'INT', x: 'INT', s: 'STRING' };
-
-/** Random changes over generated rows: each -D or -U/+U pair removes a row inserted before. */
-function changelog(n: number, seed: number): { changes: ChangelogRow[]; live: KxsRow[] } {
-  const next = seededRandom(seed);
-  const live: KxsRow[] = [];
-  const changes: ChangelogRow[] = [];
-  for (const row of generateKxsRows(n, seed + 1)) {
-    const r = next();
-    if (r < 0.2 && live.length > 0) {
-      const [gone] = live.splice(Math.floor(next() * live.length), 1);
-      changes.push({ kind: '-D', row: gone! as unknown as Row });
-    } else if (r < 0.35 && live.length > 0) {
-      const i = Math.floor(next() * live.length);
-      changes.push(
-        { kind: '-U', row: live[i]! as unknown as Row },
-        { kind: '+U', row: row as unknown as Row },
-      );
-      live[i] = row;
-    } else {
-      changes.push({ kind: '+I', row: row as unknown as Row });
-      live.push(row);
-    }
-  }
-  return { changes, live };
-}
 
 const QUERIES: Record<string, { sql: string; duckdb?: string; columns: string[] }> = {
   perKey: {
@@ -103,7 +78,7 @@ describe('mini-batch GROUP BY agrees with DuckDB', async () => {
   const data = generateKxsRows(400, 7);
   const duck = await duckdbConnection();
   await createDuckdbTable(duck, 't', { k: 'INTEGER', x: 'INTEGER', s: 'VARCHAR' }, data);
-  const { changes, live } = changelog(500, 21);
+  const { changes, live } = kxsChangelog(500, 21);
   const liveDuck = await duckdbConnection();
   await createDuckdbTable(liveDuck, 't', { k: 'INTEGER', x: 'INTEGER', s: 'VARCHAR' }, live);
 
