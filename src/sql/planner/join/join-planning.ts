@@ -16,7 +16,7 @@ import type { QueryTranslator, TranslateContext } from '../translate.js';
 import { joinKeys } from './join-conditions.js';
 import { mayAppendOnly, RegularJoinFunction } from './join-function.js';
 import type { JoinType, LogicalJoin, PhysicalJoin } from './join-nodes.js';
-import { compoundKey } from './join-rows.js';
+import { compoundKey } from '../../runtime/compact-keys.js';
 import type { JoinViewLayout } from './join-state-views.js';
 import { type JoinInputSpec, joinInputSpec } from './unique-keys.js';
 

@@ -1,17 +1,12 @@
 /**
- * Row helpers of the regular join, generated once per operator: the merged row of a left and a
- * right row as one object literal (a fixed shape V8 builds fast, where spreading two rows
- * builds a dictionary-mode object field by field), and the compact keys rows are stored and
- * partitioned by (a number or string for one column, one string for several, computed once per
- * row instead of hashing an array or a whole row object).
+ * The merged row of the regular join, generated once per operator: a left and a right row as
+ * one object literal (a fixed shape V8 builds fast, where spreading two rows builds a
+ * dictionary-mode object field by field).
  */
 import type { Row } from '../../expressions/compiler.js';
 
 /** Builds the joined row from a left and a right row (or a row of NULLs for a padded side). */
 export type RowMerger = (left: Row, right: Row) => Row;
-
-/** A value that stands for a combination of column values: equal inputs give equal keys. */
-export type CompactKey = string | number | boolean | bigint | null;
 
 const property = (name: string) => `[${JSON.stringify(name)}]`;
 
@@ -23,53 +18,4 @@ export function rowMerger(leftColumns: readonly string[], rightColumns: readonly
   ];
   // Built once per operator from column names (JSON-quoted), never from data.
   return new Function('l', 'r', `"use strict"; return { ${fields.join(', ')} };`) as RowMerger;
-}
-
-/**
- * One part of a compound key: strings are quoted, so `'1'` and `1` and a string holding a
- * separator stay apart; -0 is 0, as keyBy keys treat it.
- */
-function keyPart(value: unknown): string {
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value);
-    case 'number':
-      return value === 0 ? '0' : String(value);
-    case 'bigint':
-      return `${value}n`;
-    case 'undefined':
-      return 'null';
-    case 'object':
-      return value === null ? 'null' : `#${JSON.stringify(value)}`;
-    default:
-      return String(value);
-  }
-}
-
-/** A key of several values, as one string (see {@link keyPart}). */
-export function compoundKey(values: readonly unknown[]): string {
-  let key = keyPart(values[0]);
-  for (let i = 1; i < values.length; i++) key += `,${keyPart(values[i])}`;
-  return key;
-}
-
-/** The compact key of a row's values in these columns: the value itself for one column. */
-export function columnsKey(columns: readonly string[]): (row: Row) => CompactKey {
-  if (columns.length === 1) {
-    const c = columns[0]!;
-    return (row) => {
-      const v = row[c];
-      return v === undefined
-        ? null
-        : typeof v === 'object' && v !== null
-          ? compoundKey([v])
-          : (v as CompactKey);
-    };
-  }
-  if (columns.length === 0) return () => 0;
-  return (row) => {
-    let key = keyPart(row[columns[0]!]);
-    for (let i = 1; i < columns.length; i++) key += `,${keyPart(row[columns[i]!])}`;
-    return key;
-  };
 }

@@ -25,7 +25,7 @@ import {
   ValueStateDescriptor,
 } from '../../../types/state.js';
 import type { Row } from '../../expressions/compiler.js';
-import { type CompactKey, columnsKey } from './join-rows.js';
+import { type CompactKey, columnsKey } from '../../runtime/compact-keys.js';
 
 /** A stored row: the row, how many copies, how many other-side rows it matches. */
 export type StoredRecord = readonly [row: Row, count: number, matches: number];

@@ -22,6 +22,7 @@ import { WindowTopNFunction } from '../../runtime/over/window-rank-function.js';
 import type { ChangelogRow } from '../changelog.js';
 import type { PhysicalNode, PhysicalPlanner } from '../physical.js';
 import type { QueryTranslator, TranslateContext } from '../translate.js';
+import { columnsKey } from '../../runtime/compact-keys.js';
 import { refuseProcessingTimeWindows } from '../window/window-planning.js';
 import type {
   OverFrame,
@@ -145,48 +146,6 @@ export function toPhysicalOver(
   }
 }
 
-/**
- * The key of a row for `keyBy`: the one key's value, or 0 for none. Several keys become one
- * string (each value's own spelling, strings quoted, joined by commas, so distinct tuples stay
- * distinct): a string key is hashed and looked up as it is, where an array key is first
- * serialised into a canonical string on every record (Nexmark q18 keys by bidder and auction).
- * Tuples holding a structured value (ARRAY, MAP, ROW) stay arrays.
- */
-function keySelector(keys: readonly string[]): (row: Row) => unknown {
-  if (keys.length === 0) return () => 0;
-  if (keys.length === 1) {
-    const k = keys[0]!;
-    return (row) => row[k] ?? null;
-  }
-  return (row) => {
-    let text = '';
-    for (let i = 0; i < keys.length; i++) {
-      const part = keyPart(row[keys[i]!]);
-      if (part === undefined) return keys.map((k) => row[k] ?? null);
-      text = i === 0 ? part : `${text},${part}`;
-    }
-    return text;
-  };
-}
-
-/** One value of a composite key as text that no other value shares; undefined for structured values. */
-function keyPart(value: unknown): string | undefined {
-  switch (typeof value) {
-    case 'number':
-      return String(value === 0 ? 0 : value); // -0 and 0 are one key
-    case 'string':
-      return JSON.stringify(value);
-    case 'bigint':
-      return `${value}n`;
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'undefined':
-      return 'null';
-    default:
-      return value === null ? 'null' : undefined;
-  }
-}
-
 /** The DataStream operators of a physical OVER window node. */
 export function translateOver(
   node: OverPhysicalNode,
@@ -204,13 +163,13 @@ export function translateOver(
         ttlMs: node.stateTtlMs,
       };
       return input
-        .keyBy(keySelector(node.partitionKeys))
+        .keyBy(columnsKey(node.partitionKeys))
         .process(node.proctime ? new ProcTimeOverAggregate(spec) : new RowTimeOverAggregate(spec))
         .name('OverAggregate');
     }
     case 'rank': {
       const changelogInput = node.input.changelogMode !== 'insert-only';
-      const key = keySelector(node.partitionKeys);
+      const key = columnsKey(node.partitionKeys);
       const keyed = changelogInput
         ? input.keyBy((element: Row) => key((element as unknown as ChangelogRow).row))
         : input.keyBy(key);
@@ -233,7 +192,7 @@ export function translateOver(
       return changes as unknown as DataStream<Row>;
     }
     case 'deduplicate': {
-      const keyed = input.keyBy(keySelector(node.keys));
+      const keyed = input.keyBy(columnsKey(node.keys));
       const ttl = node.stateTtlMs;
       const miniBatch = node.miniBatch;
       if (miniBatch !== undefined) {
@@ -267,7 +226,7 @@ export function translateOver(
     }
     case 'windowRank':
       return input
-        .keyBy(keySelector(node.partitionKeys))
+        .keyBy(columnsKey(node.partitionKeys))
         .process(
           new WindowTopNFunction({
             rankType: node.rankType,

@@ -9,6 +9,7 @@
  */
 import { AbstractStreamOperator, type OneInputStreamOperator } from '../../../runtime/operator.js';
 import { canonicalKey } from '../../../state/key-groups.js';
+import { compoundKey } from '../compact-keys.js';
 
 /** How big a bundle may grow and how long it may wait. */
 export interface MiniBatchOptions {
@@ -20,30 +21,12 @@ export interface MiniBatchOptions {
 
 /**
  * The Map key of a group within a bundle: equal for equal group keys, as {@link canonicalKey},
- * but without serializing the usual keys (one value, or an array of strings, numbers, booleans
- * and nulls), which a bundle looks up once per row.
+ * but an array key (several group columns) becomes one {@link compoundKey} string instead of
+ * its canonical serialization, which a bundle would pay once per row.
  */
 export function bundleKey(key: unknown): unknown {
-  if (!Array.isArray(key)) return typeof key === 'object' && key !== null ? canonicalKey(key) : key;
-  let text = '';
-  for (const v of key) {
-    switch (typeof v) {
-      case 'string':
-        text += `s${v.length}:${v}`;
-        break;
-      case 'number':
-        text += `n${v === 0 ? 0 : v};`;
-        break;
-      case 'boolean':
-        text += v ? 't' : 'f';
-        break;
-      default:
-        // Keys of other types take the canonical form, which never starts as these do.
-        if (v !== null) return canonicalKey(key);
-        text += 'z';
-    }
-  }
-  return text;
+  if (Array.isArray(key)) return compoundKey(key);
+  return typeof key === 'object' && key !== null ? canonicalKey(key) : key;
 }
 
 /**
