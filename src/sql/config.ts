@@ -117,3 +117,12 @@ export class TableConfig {
       .sort(([a], [b]) => a.localeCompare(b));
   }
 }
+
+/**
+ * `table.exec.state.ttl` in milliseconds: how long SQL operators keep a key's idle state;
+ * undefined when unset or 0, which keeps state forever, as in Flink.
+ */
+export function idleStateRetentionMs(config: TableConfig | undefined): number | undefined {
+  const ttl = config?.get<number>('table.exec.state.ttl');
+  return ttl !== undefined && ttl > 0 ? ttl : undefined;
+}

@@ -10,7 +10,7 @@ import { describe, expect, test } from 'vitest';
 import { createDuckdbTable, duckdbConnection } from './duckdb-tables.js';
 import { StreamExecutionEnvironment } from '../../src/api/environment.js';
 import type { ChangelogRow } from '../../src/sql/planner/changelog.js';
-import { stateTtlOf } from '../../src/sql/planner/join/join-planning.js';
+import { idleStateRetentionMs } from '../../src/sql/config.js';
 import { TableEnvironment } from '../../src/sql/table-environment.js';
 
 type R = Record<string, unknown>;
@@ -235,11 +235,11 @@ describe('EXPLAIN', () => {
 
   test('table.exec.state.ttl reaches the regular join; unset or 0 keeps rows forever', () => {
     const tEnv = tableEnv(1);
-    expect(stateTtlOf(tEnv.getConfig())).toBeUndefined();
+    expect(idleStateRetentionMs(tEnv.getConfig())).toBeUndefined();
     tEnv.executeSql("SET 'table.exec.state.ttl' = '1 h'");
-    expect(stateTtlOf(tEnv.getConfig())).toBe(3_600_000);
+    expect(idleStateRetentionMs(tEnv.getConfig())).toBe(3_600_000);
     tEnv.executeSql("SET 'table.exec.state.ttl' = '0 ms'");
-    expect(stateTtlOf(tEnv.getConfig())).toBeUndefined();
+    expect(idleStateRetentionMs(tEnv.getConfig())).toBeUndefined();
   });
 });
 

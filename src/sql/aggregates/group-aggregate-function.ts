@@ -17,7 +17,8 @@ import {
   KeyedProcessFunction,
   type RuntimeContext,
 } from '../../types/functions.js';
-import { StateTtlConfig, type ValueState, ValueStateDescriptor } from '../../types/state.js';
+import { type ValueState, ValueStateDescriptor } from '../../types/state.js';
+import { retainedFor } from '../runtime/state-retention.js';
 import type { Row } from '../expressions/compiler.js';
 import type { ChangelogRow } from '../planner/changelog.js';
 import type { BoundAggregateCall } from './aggregate-function.js';
@@ -56,10 +57,7 @@ export type GroupState = [number, AccumulatorList];
  * write, expired values never returned).
  */
 export function groupStateDescriptor(spec: GroupAggregateSpec): ValueStateDescriptor<GroupState> {
-  const descriptor = new ValueStateDescriptor<GroupState>('group-aggregate');
-  if (spec.stateTtlMs !== undefined && spec.stateTtlMs > 0)
-    descriptor.enableTimeToLive(StateTtlConfig.newBuilder(spec.stateTtlMs).build());
-  return descriptor;
+  return retainedFor(new ValueStateDescriptor<GroupState>('group-aggregate'), spec.stateTtlMs);
 }
 
 /** The output row of a group: its keys (from any of its input rows), then the calls' values. */

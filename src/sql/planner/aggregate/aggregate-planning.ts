@@ -23,7 +23,7 @@ import {
   GroupAggregateFunction,
   type GroupAggregateSpec,
 } from '../../aggregates/group-aggregate-function.js';
-import type { TableConfig } from '../../config.js';
+import { idleStateRetentionMs, type TableConfig } from '../../config.js';
 import { unsupported, validationError } from '../../errors.js';
 import type { Row } from '../../expressions/compiler.js';
 import type { SourcePos } from '../../parser/ast.js';
@@ -59,8 +59,7 @@ export interface AggregatePlanOptions {
  */
 export function aggregatePlanOptions(config: TableConfig | undefined, pos?: SourcePos): AggregatePlanOptions {
   const phase = config?.get<AggregatePlanOptions['phase']>('table.optimizer.agg-phase-strategy') ?? 'auto';
-  const ttl = config?.get<number>('table.exec.state.ttl');
-  const stateTtlMs = ttl !== undefined && ttl > 0 ? ttl : undefined;
+  const stateTtlMs = idleStateRetentionMs(config);
   if (config?.get<boolean>('table.exec.mini-batch.enabled') !== true) return { phase, stateTtlMs };
   const latencyMs = config.get<number>('table.exec.mini-batch.allow-latency') ?? 0;
   const size = config.get<number>('table.exec.mini-batch.size');

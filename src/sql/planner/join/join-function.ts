@@ -23,7 +23,7 @@ import {
   type KeyedProcessContext,
   type RuntimeContext,
 } from '../../../types/functions.js';
-import { StateTtlConfig } from '../../../types/state.js';
+import { idleStateTtl } from '../../runtime/state-retention.js';
 import type { Row, RowFunction } from '../../expressions/compiler.js';
 import type { ChangelogRow, RowKind } from '../changelog.js';
 import type { JoinType } from './join-nodes.js';
@@ -108,10 +108,7 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
   override open(ctx: RuntimeContext): void {
     const s = this.spec;
     // Flink's idle state retention: written rows expire, reads do not extend them.
-    const ttl =
-      s.stateTtlMs === undefined || s.stateTtlMs <= 0
-        ? undefined
-        : StateTtlConfig.newBuilder(s.stateTtlMs).build();
+    const ttl = idleStateTtl(s.stateTtlMs);
     const leftLayout = s.leftLayout ?? defaultLayout(s.joinType, true, s.leftChangelog, s.leftColumns);
     const rightLayout = s.rightLayout ?? defaultLayout(s.joinType, false, s.rightChangelog, s.rightColumns);
     this.left = createJoinSideView(ctx, `join-left-${leftLayout.kind}`, leftLayout, ttl);

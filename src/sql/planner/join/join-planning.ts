@@ -8,7 +8,7 @@ import type { DataStream } from '../../../api/data-stream.js';
 import { compileExpression, type Row, type RowFunction } from '../../expressions/compiler.js';
 import { formatRex, type Rex } from '../../expressions/rex.js';
 import { withoutTimeAttribute } from '../../catalog/types.js';
-import type { TableConfig } from '../../config.js';
+import { idleStateRetentionMs, type TableConfig } from '../../config.js';
 import { unsupported } from '../../errors.js';
 import type { ChangelogMode, ChangelogRow } from '../changelog.js';
 import type { PhysicalNode, PhysicalPlanner } from '../physical.js';
@@ -40,12 +40,6 @@ export function checkJoinInput(input: PhysicalNode, construct: string): void {
     );
 }
 
-/** `table.exec.state.ttl` in milliseconds, or undefined when unset or 0 (rows are kept forever). */
-export function stateTtlOf(config: TableConfig | undefined): number | undefined {
-  const ttl = config?.get<number>('table.exec.state.ttl');
-  return ttl !== undefined && ttl > 0 ? ttl : undefined;
-}
-
 /** The names of the key columns among a side's key expressions (computed keys are left out). */
 function keyColumns(keys: readonly Rex[]): string[] {
   return keys.flatMap((k) => (k.kind === 'field' ? [k.name] : []));
@@ -68,7 +62,7 @@ export function toPhysicalJoin(
   checkJoinInput(left, 'a JOIN');
   checkJoinInput(right, 'a JOIN');
   const keys = joinKeys(node.condition, node.left.columns, node.right.columns);
-  const stateTtlMs = stateTtlOf(config);
+  const stateTtlMs = idleStateRetentionMs(config);
   return Object.freeze({
     kind: 'join',
     left,

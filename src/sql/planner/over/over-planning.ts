@@ -10,7 +10,7 @@ import { formatAggregateCall } from '../../aggregates/aggregate-function.js';
 import { unsupported, validationError } from '../../errors.js';
 import { MiniBatchDeduplicateOperator } from '../../runtime/over/mini-batch-deduplicate.js';
 import { aggregatePlanOptions } from '../aggregate/aggregate-planning.js';
-import type { TableConfig } from '../../config.js';
+import { idleStateRetentionMs, type TableConfig } from '../../config.js';
 import {
   KeepFirstRowFunction,
   KeepLastRowFunction,
@@ -36,19 +36,13 @@ import type {
   SortKey,
 } from './over-nodes.js';
 
-/** `table.exec.state.ttl` in milliseconds when set to more than zero (Flink: 0 means never expire). */
-function stateTtl(config: TableConfig | undefined): number | undefined {
-  const ttl = config?.get<number>('table.exec.state.ttl');
-  return ttl !== undefined && ttl > 0 ? ttl : undefined;
-}
-
 /** The physical plan of a OVER window node; `config` gives the idle state retention. */
 export function toPhysicalOver(
   node: OverLogicalNode,
   recurse: PhysicalPlanner,
   config?: TableConfig,
 ): PhysicalNode {
-  const stateTtlMs = stateTtl(config);
+  const stateTtlMs = idleStateRetentionMs(config);
   switch (node.kind) {
     case 'over': {
       if (node.rank !== undefined)

@@ -31,7 +31,7 @@ import {
   type RuntimeContext,
 } from '../../../types/functions.js';
 import { type ValueState, ValueStateDescriptor } from '../../../types/state.js';
-import { retainedFor } from './state-retention.js';
+import { retainedFor } from '../state-retention.js';
 
 /**
  * Keeps the newest row per key; emits {@link ChangelogRow}s. Without a time column (processing

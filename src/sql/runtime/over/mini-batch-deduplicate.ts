@@ -17,7 +17,7 @@ import { NO_TIMESTAMP } from '../../../types/elements.js';
 import { type ValueState, ValueStateDescriptor } from '../../../types/state.js';
 import type { Row } from '../../expressions/compiler.js';
 import { MiniBatchOperator, type MiniBatchOptions } from '../aggregate/mini-batch.js';
-import { retainedFor } from './state-retention.js';
+import { retainedFor } from '../state-retention.js';
 
 /** What a mini-batch deduplication keeps. */
 export interface MiniBatchDeduplicateSpec {

@@ -39,7 +39,7 @@ import {
   type ValueState,
   ValueStateDescriptor,
 } from '../../../types/state.js';
-import { retainedFor } from './state-retention.js';
+import { retainedFor } from '../state-retention.js';
 
 /** What an OVER aggregate computes. */
 export interface OverAggregateSpec {

@@ -33,7 +33,7 @@ import {
 } from '../../../types/functions.js';
 import { type ValueState, ValueStateDescriptor } from '../../../types/state.js';
 import { forEachRanked, insertionIndex, type RankedRow, type RankKind, rankedRange } from './ranking.js';
-import { retainedFor } from './state-retention.js';
+import { retainedFor } from '../state-retention.js';
 import { rankedRowBuilder, rowComparator, type SortKeySpec, sameRow } from './sort-order.js';
 
 /** What a Top-N computes. */
