@@ -11,7 +11,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { SqlClient, SqlClientOptions } from '../sql/client/sql-client.js';
 import { positionInScript, splitStatements } from '../sql/client/statement-splitter.js';
@@ -50,7 +50,11 @@ export async function sqlCommand(argv: readonly string[], terminal: Terminal): P
     import('../sql/table-environment.js'),
     import('../sql/client/sql-client.js'),
   ]);
-  const tEnv = TableEnvironment.create(StreamExecutionEnvironment.getExecutionEnvironment());
+  // A script's relative module paths name files beside it; the interactive client's, the cwd's.
+  const tEnv = TableEnvironment.create(
+    StreamExecutionEnvironment.getExecutionEnvironment(),
+    file === undefined ? {} : { moduleDirectory: dirname(resolve(file)) },
+  );
   const newClient: NewClient = (options) => new client.SqlClient(tEnv, options);
   if (file !== undefined) return runScript(file, newClient, terminal, verbose);
   return runInteractive(newClient, terminal, verbose);

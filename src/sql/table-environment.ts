@@ -58,6 +58,12 @@ export type DataStreamSchema = Readonly<Record<string, string>>;
 export interface TableEnvironmentOptions {
   /** Where the `print` connector writes; standard output by default. */
   readonly printTarget?: { write(text: string): unknown };
+  /**
+   * The directory relative `CREATE FUNCTION … LANGUAGE TYPESCRIPT 'module#Export'` paths resolve
+   * against (`weir sql -f` passes the script's); by default the job file's, else the working
+   * directory.
+   */
+  readonly moduleDirectory?: string;
 }
 
 /** The SQL and Table API entry point. */
@@ -192,7 +198,7 @@ export class TableEnvironment implements TableOwner {
     const register = (fn: UserDefinedFunction) => {
       if (!exists()) this.registerFunction(name, fn, false);
     };
-    const fn = resolveCreateFunction(statement, this.functionClasses);
+    const fn = resolveCreateFunction(statement, this.functionClasses, this.options.moduleDirectory);
     if (!(fn instanceof Promise)) {
       register(fn);
       return TableResult.ok();

@@ -5,7 +5,7 @@
  * unbounded query but not the client), and the statement splitter the client reads with.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -74,6 +74,28 @@ SELECT id * 10 AS ten FROM src`,
     expect(run.code).toBe(1);
     // FROM is 7 characters after the start of the SELECT, on the script's line 2.
     expect(run.stderr).toContain(`weir: SQL parse error at line 2, column ${select + 7}: `);
+  });
+
+  it("resolves a relative CREATE FUNCTION module path against the script's directory", {
+    timeout: 120_000,
+  }, async () => {
+    // The script and its module sit together away from the working directory (the repository).
+    const sub = join(dir, 'udfs');
+    mkdirSync(sub, { recursive: true });
+    writeFileSync(join(sub, 'package.json'), '{ "type": "module" }\n');
+    writeFileSync(
+      join(sub, 'plus.ts'),
+      `export const PlusTen = { resultType: 'INT', eval: (x: number | null) => (x === null ? null : x + 10) };\n`,
+    );
+    const path = join(sub, 'script.sql');
+    writeFileSync(
+      path,
+      `${SOURCE}\nCREATE FUNCTION plus_ten AS './plus.ts#PlusTen' LANGUAGE TYPESCRIPT;\nSELECT plus_ten(id) AS p FROM src;`,
+    );
+    const run = await runWeir(['sql', '-f', path], 60_000);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/\| p +\|\n\+-+\+\n\| 11 +\|\n\| 12 +\|\n\| 13 +\|/);
   });
 
   it('usage errors exit 2', { timeout: 120_000 }, async () => {

@@ -7,8 +7,11 @@
  *   with `TableEnvironment.registerFunctionClass`; that is how scripts written for Flink (the
  *   Nexmark queries' `count_char`) run unchanged.
  * - TYPESCRIPT and JAVASCRIPT: `'path/to/module.ts#Export'`, a module and one of its exports
- *   (`default` when `#Export` is left out), the path absolute, or relative to the job file's
- *   directory (`weir run job.ts`) when the module is there, else to the working directory. The export is a {@link ScalarFunction}, {@link TableFunction} or aggregate
+ *   (`default` when `#Export` is left out), the path absolute or relative: to the script's
+ *   directory in `weir sql -f dir/script.sql` (as an import is to its file, so a script and its
+ *   modules move together), to the job file's directory (`weir run job.ts`) when the module is
+ *   there, else to the working directory (the interactive client). The export is a
+ *   {@link ScalarFunction}, {@link TableFunction} or aggregate
  *   function class (instantiated with no arguments) or such an object. Modules load
  *   asynchronously, so the function exists once the statement's `await()` resolves; a job file
  *   that awaits it loads the module again in every worker thread, as its other registrations
@@ -34,12 +37,14 @@ const LANGUAGES = ['JAVA', 'SCALA', 'PYTHON', 'TYPESCRIPT', 'JAVASCRIPT'];
 
 /**
  * The function a CREATE FUNCTION names: at once for a bound class name, or a promise for a
- * TypeScript or JavaScript module's export. Throws a one-line error for PYTHON, an unknown
- * language or an unbound class name.
+ * TypeScript or JavaScript module's export, a relative module path resolved against
+ * `moduleDirectory` when given (a SQL script's directory). Throws a one-line error for PYTHON,
+ * an unknown language or an unbound class name.
  */
 export function resolveCreateFunction(
   statement: CreateFunction,
   classes: ReadonlyMap<string, FunctionClassImpl>,
+  moduleDirectory?: string,
 ): UserDefinedFunction | Promise<UserDefinedFunction> {
   const language = statement.language ?? 'JAVA';
   const name = statement.name[statement.name.length - 1]!;
@@ -54,7 +59,8 @@ export function resolveCreateFunction(
       'CREATE FUNCTION … LANGUAGE PYTHON',
       `write '${name}' in TypeScript and create it with LANGUAGE TYPESCRIPT or tEnv.createTemporarySystemFunction('${name}', fn)`,
     );
-  if (language === 'TYPESCRIPT' || language === 'JAVASCRIPT') return loadModuleFunction(statement);
+  if (language === 'TYPESCRIPT' || language === 'JAVASCRIPT')
+    return loadModuleFunction(statement, moduleDirectory);
   const impl = classes.get(statement.className);
   if (impl === undefined)
     throw validationError(
@@ -70,12 +76,13 @@ function instantiate(impl: FunctionClassImpl): UserDefinedFunction {
 }
 
 /**
- * Where a module path points: as is when absolute; else next to the job file being run (`weir
- * run job.ts`, and its reloads in worker threads) when the module is there, else in the working
- * directory.
+ * Where a module path points: as is when absolute; in `moduleDirectory` when given; else next to
+ * the job file being run (`weir run job.ts`, and its reloads in worker threads) when the module
+ * is there, else in the working directory.
  */
-function modulePath(path: string): string {
+function modulePath(path: string, moduleDirectory: string | undefined): string {
   if (isAbsolute(path)) return path;
+  if (moduleDirectory !== undefined) return resolve(moduleDirectory, path);
   const defaults = getEnvironmentDefaults();
   // A worker thread rebuilding the job's graph runs the job file with it as process.argv[1].
   const job =
@@ -88,18 +95,21 @@ function modulePath(path: string): string {
 }
 
 /** Imports `'module#Export'` and makes the function of its export. */
-async function loadModuleFunction(statement: CreateFunction): Promise<UserDefinedFunction> {
+async function loadModuleFunction(
+  statement: CreateFunction,
+  moduleDirectory: string | undefined,
+): Promise<UserDefinedFunction> {
   const hash = statement.className.lastIndexOf('#');
   const path = hash < 0 ? statement.className : statement.className.slice(0, hash);
   const exportName = hash < 0 ? 'default' : statement.className.slice(hash + 1);
-  const absolute = modulePath(path);
+  const absolute = modulePath(path, moduleDirectory);
   let module: Record<string, unknown>;
   try {
     module = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
   } catch (error) {
     throw validationError(
       statement.pos,
-      `cannot load function module '${absolute}': ${(error as Error).message.split('\n', 1)[0]}; give a path relative to the working directory or an absolute one`,
+      `cannot load function module '${absolute}': ${(error as Error).message.split('\n', 1)[0]}; give an absolute path or one relative to ${moduleDirectory === undefined ? 'the working directory' : `the script's directory ${moduleDirectory}`}`,
     );
   }
   const impl = module[exportName];
