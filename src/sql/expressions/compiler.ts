@@ -211,7 +211,7 @@ class CodeBuilder {
         if (fn === undefined) throw new Error(`no code generator for ${rex.op}`);
         const args = rex.args.map((a) => this.compile(a));
         const strict = fn.strict !== false;
-        const body = fn.emit(args, rex);
+        const body = fn.emit(args, rex, (value) => this.constant(value));
         const nullCheck = args.filter((a) => a !== 'null' && /^v\d+$/.test(a)).map((a) => `${a} === null`);
         if (strict && args.includes('null')) this.emit(`${out} = null;`);
         else if (strict && nullCheck.length > 0)

@@ -20,13 +20,18 @@ import {
   withoutTimeAttribute,
 } from '../catalog/types.js';
 import type { CallRex, Rex } from './rex.js';
+import { compileDateFormat } from './runtime.js';
 
 /** One built-in function. */
 export interface ScalarFunctionDef {
   /** Result type for these arguments; throws a validation error naming the function otherwise. */
   type(args: readonly Rex[], pos: SourcePos | undefined): SqlType;
-  /** JavaScript for the result, given the arguments' JavaScript (non-null for strict functions). */
-  emit(args: readonly string[], call: CallRex): string;
+  /**
+   * JavaScript for the result, given the arguments' JavaScript (non-null for strict functions);
+   * `constant` makes a value built once per compiled function (a compiled pattern, say)
+   * available to the code, and returns how the code refers to it.
+   */
+  emit(args: readonly string[], call: CallRex, constant: (value: unknown) => string): string;
   /** Null if any argument is null. Default true. */
   strict?: boolean;
 }
@@ -183,6 +188,18 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
     },
     emit: ([a, b]) => `rt.mod(${a}, ${b})`,
   },
+  // Internal (Flink's HASH_CODE): the split-distinct rewrite's bucket key. Several arguments
+  // combine as Java's Objects.hash does.
+  HASH_CODE: {
+    type(args, pos) {
+      arity('HASH_CODE', args, pos, 1, Number.MAX_SAFE_INTEGER);
+      return nullableIfAny(Types.INT, args);
+    },
+    emit: (args) =>
+      args.length === 1
+        ? `rt.hashCode(${args[0]})`
+        : args.reduce((h, a) => `((Math.imul(31, ${h}) + rt.hashCode(${a})) | 0)`, '1'),
+  },
   NEGATE: {
     type(args, pos) {
       const t = args[0]!.type;
@@ -297,8 +314,16 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
         throw mismatch('DATE_FORMAT', args, pos, '(TIMESTAMP or STRING, format STRING)');
       return nullableIfAny(isString(t) ? withNullability(Types.STRING, true) : Types.STRING, args);
     },
-    emit: ([a, f], c) =>
-      isString(c.args[0]!.type) ? `rt.dateFormatString(${a}, ${f})` : `rt.dateFormat(${a}, ${f})`,
+    emit([a, f], c, constant) {
+      const fromString = isString(c.args[0]!.type);
+      const pattern = c.args[1]!;
+      // A literal pattern is compiled once per operator, with its day/minute cache.
+      if (pattern.kind === 'literal' && typeof pattern.value === 'string') {
+        const formatter = constant(compileDateFormat(pattern.value));
+        return fromString ? `${formatter}.formatString(${a})` : `${formatter}.format(${a})`;
+      }
+      return fromString ? `rt.dateFormatString(${a}, ${f})` : `rt.dateFormat(${a}, ${f})`;
+    },
   },
   EXTRACT: {
     type(args, pos) {

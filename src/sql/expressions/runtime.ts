@@ -104,6 +104,22 @@ export const runtime = {
       );
     return Math.trunc(a / b);
   },
+  /**
+   * A 32-bit hash of a value, as Java's hashCode gives for strings, booleans and longs: the
+   * split-distinct rewrite buckets rows by `MOD(HASH_CODE(x), n)`, so equal values must agree
+   * on every subtask and across restarts (no per-process seed).
+   */
+  hashCode(value: unknown): number {
+    if (typeof value === 'number') {
+      if (Number.isInteger(value)) return (value | 0) ^ (Math.floor(value / 4294967296) | 0);
+      return runtime.hashCode(String(value));
+    }
+    if (typeof value === 'boolean') return value ? 1231 : 1237;
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    let h = 0;
+    for (let i = 0; i < text.length; i++) h = (Math.imul(31, h) + text.charCodeAt(i)) | 0;
+    return h;
+  },
   mod(a: number, b: number): number {
     if (b === 0) throw userError(ErrorCodes.USER_FUNCTION, 'MOD by zero; guard it with CASE or NULLIF');
     return a % b;
@@ -157,34 +173,13 @@ export const runtime = {
   position(needle: string, haystack: string): number {
     return haystack.indexOf(needle) + 1;
   },
-  /** DATE_FORMAT with Java pattern letters: yyyy MM dd HH mm ss SSS. */
+  /** DATE_FORMAT with a pattern known only per row; see {@link compileDateFormat}. */
   dateFormat(ms: number, pattern: string): string {
-    const d = new Date(ms);
-    return pattern.replace(/yyyy|yy|MM|dd|HH|mm|ss|SSS/g, (token) => {
-      switch (token) {
-        case 'yyyy':
-          return pad(d.getUTCFullYear(), 4);
-        case 'yy':
-          return pad(d.getUTCFullYear() % 100);
-        case 'MM':
-          return pad(d.getUTCMonth() + 1);
-        case 'dd':
-          return pad(d.getUTCDate());
-        case 'HH':
-          return pad(d.getUTCHours());
-        case 'mm':
-          return pad(d.getUTCMinutes());
-        case 'ss':
-          return pad(d.getUTCSeconds());
-        default:
-          return pad(d.getUTCMilliseconds(), 3);
-      }
-    });
+    return dateFormatterFor(pattern).format(ms);
   },
-  /** DATE_FORMAT on a string timestamp. */
+  /** DATE_FORMAT on a string timestamp, the pattern known only per row. */
   dateFormatString(s: string, pattern: string): string | null {
-    const ms = parseTimestamp(s);
-    return ms === null ? null : runtime.dateFormat(ms, pattern);
+    return dateFormatterFor(pattern).formatString(s);
   },
   addMonths(ms: number, months: number): number {
     const d = new Date(ms);
@@ -289,3 +284,132 @@ const regexCache = new Map<string, RegExp>();
 
 /** The type of {@link runtime}. */
 export type Runtime = typeof runtime;
+
+/** A DATE_FORMAT pattern compiled once; see {@link compileDateFormat}. */
+export interface DateFormatter {
+  /** The text of epoch milliseconds `ms`, in UTC. */
+  format(ms: number): string;
+  /** The text of a timestamp string (`YYYY-MM-DD HH:mm:ss[.fff]`), or null when it does not parse. */
+  formatString(text: string): string | null;
+}
+
+/** The pattern letters DATE_FORMAT knows, longest first where one is the prefix of another. */
+const DATE_TOKENS = ['yyyy', 'yy', 'MM', 'dd', 'HH', 'mm', 'ss', 'SSS'] as const;
+type DateToken = (typeof DATE_TOKENS)[number];
+
+/** The span of time over which a token's text cannot change, in ms. */
+const TOKEN_UNIT: Record<DateToken, number> = {
+  yyyy: DAY_MS,
+  yy: DAY_MS,
+  MM: DAY_MS,
+  dd: DAY_MS,
+  HH: 60_000,
+  mm: 60_000,
+  ss: 1000,
+  SSS: 1,
+};
+
+function tokenText(token: DateToken, d: Date): string {
+  switch (token) {
+    case 'yyyy':
+      return pad(d.getUTCFullYear(), 4);
+    case 'yy':
+      return pad(d.getUTCFullYear() % 100);
+    case 'MM':
+      return pad(d.getUTCMonth() + 1);
+    case 'dd':
+      return pad(d.getUTCDate());
+    case 'HH':
+      return pad(d.getUTCHours());
+    case 'mm':
+      return pad(d.getUTCMinutes());
+    case 'ss':
+      return pad(d.getUTCSeconds());
+    default:
+      return pad(d.getUTCMilliseconds(), 3);
+  }
+}
+
+/** The largest |ms| a Date holds; beyond it every field is NaN. */
+const MAX_DATE_MS = 8.64e15;
+
+/**
+ * Compiles a DATE_FORMAT pattern (Java letters yyyy yy MM dd HH mm ss SSS; anything else is
+ * literal text) into a formatter, in UTC like every timestamp here. The pattern is split into
+ * tokens once, scanning left to right and taking the first letter group that matches at each
+ * position, so `yyy` is `yy` then a literal `y`. The formatter keeps its last text with the
+ * day, minute or second it holds for (the finest unit its tokens use): consecutive rows mostly
+ * fall in the same minute, so formatting is then one division and one comparison. The cache
+ * is a pure function's, so sharing a formatter between operator instances of a thread is safe.
+ */
+export function compileDateFormat(pattern: string): DateFormatter {
+  const parts: (string | DateToken)[] = [];
+  const isToken: boolean[] = [];
+  let literal = '';
+  let unit = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < pattern.length; ) {
+    const token = DATE_TOKENS.find((t) => pattern.startsWith(t, i));
+    if (token === undefined) {
+      literal += pattern[i];
+      i++;
+      continue;
+    }
+    if (literal !== '') {
+      parts.push(literal);
+      isToken.push(false);
+      literal = '';
+    }
+    parts.push(token);
+    isToken.push(true);
+    unit = Math.min(unit, TOKEN_UNIT[token]);
+    i += token.length;
+  }
+  if (literal !== '') {
+    parts.push(literal);
+    isToken.push(false);
+  }
+  const render = (ms: number): string => {
+    const d = new Date(ms);
+    let out = '';
+    for (let i = 0; i < parts.length; i++)
+      out += isToken[i] ? tokenText(parts[i] as DateToken, d) : (parts[i] as string);
+    return out;
+  };
+  if (unit === Number.POSITIVE_INFINITY) {
+    const constant = pattern;
+    return { format: () => constant, formatString: (s) => (parseTimestamp(s) === null ? null : constant) };
+  }
+  let lastKey = Number.NaN;
+  let lastText = '';
+  const format = (ms: number): string => {
+    // Fractional or out-of-range millis are rare and have no aligned unit: no cache for them.
+    if (!Number.isInteger(ms) || ms > MAX_DATE_MS || ms < -MAX_DATE_MS) return render(ms);
+    const key = Math.floor(ms / unit);
+    if (key !== lastKey) {
+      lastText = render(ms);
+      lastKey = key;
+    }
+    return lastText;
+  };
+  return {
+    format,
+    formatString(s) {
+      const ms = parseTimestamp(s);
+      return ms === null ? null : format(ms);
+    },
+  };
+}
+
+/** Formatters for patterns that come from data, kept while there are few of them. */
+const dateFormatters = new Map<string, DateFormatter>();
+const MAX_CACHED_PATTERNS = 256;
+
+function dateFormatterFor(pattern: string): DateFormatter {
+  let formatter = dateFormatters.get(pattern);
+  if (formatter === undefined) {
+    if (dateFormatters.size >= MAX_CACHED_PATTERNS) dateFormatters.clear();
+    formatter = compileDateFormat(pattern);
+    dateFormatters.set(pattern, formatter);
+  }
+  return formatter;
+}
