@@ -5,11 +5,13 @@
 import type { TableConfig } from '../config.js';
 import type { CatalogTable } from '../catalog/catalog.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
+import type { Rex } from '../expressions/rex.js';
 import { explainAll } from './explain.js';
+import { FILTER_PUSH_DOWN_SOURCE, pushDownSourceFilters } from './filter-push-down-source.js';
 import type { LogicalNode } from './logical.js';
 import { type PhysicalNode, toPhysical } from './physical.js';
 import { PROJECTION_PUSH_DOWN, pushDownProjections } from './projection-push-down.js';
-import { optimize } from './rules.js';
+import { optimize, rulesFor } from './rules.js';
 import { inferUpdateKinds } from './update-kind-inference.js';
 
 /** All stages of one plan. */
@@ -29,10 +31,18 @@ export function planLogical(
   registry: ConnectorRegistry,
   config?: TableConfig,
 ): PlannedQuery {
-  const { plan: rewritten, fired } = optimize(logical);
-  // A step of its own after the rules' fixed point: it only narrows, so nothing undoes it.
-  const optimized = pushDownProjections(rewritten, (table) => projectable(table, registry));
-  const rulesFired = optimized === rewritten ? fired : [...fired, PROJECTION_PUSH_DOWN];
+  const { plan: rewritten, fired } = optimize(logical, rulesFor(config));
+  // Steps of their own after the rules' fixed point: they only narrow, so nothing undoes them.
+  // Filters go first: the CASE branches they decide stop reading columns projection then drops.
+  const filtered = pushDownSourceFilters(rewritten, (table, condition) =>
+    filterable(table, condition, registry),
+  );
+  const optimized = pushDownProjections(filtered, (table) => projectable(table, registry));
+  const rulesFired = [
+    ...fired,
+    ...(filtered === rewritten ? [] : [FILTER_PUSH_DOWN_SOURCE]),
+    ...(optimized === filtered ? [] : [PROJECTION_PUSH_DOWN]),
+  ];
   // Which edges must carry -U is known only from the whole plan, so it is decided after it.
   const physical = inferUpdateKinds(
     toPhysical(optimized, registry, config),
@@ -46,6 +56,18 @@ function projectable(table: CatalogTable, registry: ConnectorRegistry): boolean 
   if (table.dataStream !== undefined || table.options.connector === undefined) return false;
   try {
     return registry.factoryFor(table).supportsProjectionPushDown === true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether the table's source applies the condition itself (filter push-down). */
+function filterable(table: CatalogTable, condition: Rex, registry: ConnectorRegistry): boolean {
+  if (table.dataStream !== undefined || table.options.connector === undefined) return false;
+  try {
+    const factory = registry.factoryFor(table);
+    const columns = table.columns.filter((c) => c.computed === undefined);
+    return factory.acceptsFilter?.(condition, columns) === true;
   } catch {
     return false;
   }

@@ -15,6 +15,8 @@ import { RANK_RULES } from './over/rank-rules.js';
 import { TemporalJoinRule } from './join/temporal-join-rule.js';
 import { WindowJoinRule } from './join/window-join-rule.js';
 import { WindowAggregateRule } from './window/window-aggregate-rule.js';
+import { DEFAULT_BUCKET_NUM, splitDistinctAggregateRule } from './aggregate/split-distinct.js';
+import type { TableConfig } from '../config.js';
 
 /** One named rewrite. */
 export interface RewriteRule {
@@ -103,6 +105,17 @@ export const DEFAULT_RULES: readonly RewriteRule[] = [
   IntervalJoinRule,
   ...RANK_RULES,
 ];
+
+/**
+ * The rules for a session: {@link DEFAULT_RULES}, then the split-distinct rewrite when
+ * `table.optimizer.distinct-agg.split.enabled` is true. It comes last so that an aggregate
+ * another rule turns into a window aggregate is never split.
+ */
+export function rulesFor(config?: TableConfig): readonly RewriteRule[] {
+  if (config?.get<boolean>('table.optimizer.distinct-agg.split.enabled') !== true) return DEFAULT_RULES;
+  const buckets = config.get<number>('table.optimizer.distinct-agg.split.bucket-num') ?? DEFAULT_BUCKET_NUM;
+  return [...DEFAULT_RULES, splitDistinctAggregateRule(buckets)];
+}
 
 /** The rewritten plan and the names of the rules that fired, in order. */
 export interface OptimizeResult {

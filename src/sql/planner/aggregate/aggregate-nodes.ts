@@ -16,13 +16,22 @@ export interface LogicalAggregate {
   readonly groupKeys: readonly string[];
   readonly calls: readonly BoundAggregateCall[];
   readonly columns: readonly PlanColumn[];
+  /** Which level of a split-distinct aggregate this is (`split-distinct.ts`); absent when unsplit. */
+  readonly partialFinal?: PartialFinalType;
 }
+
+/**
+ * A level of an aggregate split by `table.optimizer.distinct-agg.split.enabled`, as Flink's
+ * `partialFinalType`: the partial level groups by the keys and buckets, the final one merges.
+ */
+export type PartialFinalType = 'PARTIAL' | 'FINAL';
 
 /** Makes a frozen aggregate node; its columns are the keys' input columns, then the calls. */
 export function aggregate(
   input: LogicalNode,
   groupKeys: readonly string[],
   calls: readonly BoundAggregateCall[],
+  partialFinal?: PartialFinalType,
 ): LogicalAggregate {
   // A grouped rowtime is a plain TIMESTAMP: the aggregate's rows are not in event-time order.
   const keyColumns = groupKeys.map((k) => {
@@ -35,6 +44,7 @@ export function aggregate(
     groupKeys: Object.freeze([...groupKeys]),
     calls: Object.freeze([...calls]),
     columns: Object.freeze([...keyColumns, ...calls.map((c) => ({ name: c.name, type: c.type }))]),
+    ...(partialFinal === undefined ? {} : { partialFinal }),
   });
 }
 
@@ -53,6 +63,8 @@ export interface PhysicalGroupAggregate extends PhysicalBase {
   readonly input: PhysicalNode;
   readonly groupKeys: readonly string[];
   readonly calls: readonly BoundAggregateCall[];
+  /** The split-distinct level, printed as Flink's `partialFinalType=[…]`. */
+  readonly partialFinal?: PartialFinalType;
   /** Present with mini-batch on: rows are buffered per group and applied once per bundle. */
   readonly miniBatch?: MiniBatchSpec;
   /** `table.exec.state.ttl` in milliseconds; absent keeps group state forever. */
@@ -76,6 +88,8 @@ export interface PhysicalLocalGroupAggregate extends PhysicalBase {
   readonly input: PhysicalNode;
   readonly groupKeys: readonly string[];
   readonly calls: readonly BoundAggregateCall[];
+  /** The split-distinct level, printed as Flink's `partialFinalType=[…]`. */
+  readonly partialFinal?: PartialFinalType;
   readonly miniBatch: MiniBatchSpec;
 }
 
@@ -85,6 +99,8 @@ export interface PhysicalGlobalGroupAggregate extends PhysicalBase {
   readonly input: PhysicalLocalGroupAggregate;
   readonly groupKeys: readonly string[];
   readonly calls: readonly BoundAggregateCall[];
+  /** The split-distinct level, printed as Flink's `partialFinalType=[…]`. */
+  readonly partialFinal?: PartialFinalType;
   readonly miniBatch: MiniBatchSpec;
   readonly stateTtlMs?: number;
 }

@@ -14,8 +14,9 @@
  * aggregation); otherwise it stays one phase, as Flink falls back. Retract input stays one
  * phase: its local accumulators would have to merge retractions, which MIN and MAX cannot.
  * AUTO also stays one phase when a call is DISTINCT (see {@link phaseCount}); TWO_PHASE still
- * splits such an aggregate. `table.optimizer.distinct-agg.split.*` is accepted but does not
- * change the plan: a DISTINCT call's tuple map already merges by tuple in the two-phase plan.
+ * splits such an aggregate. With `table.optimizer.distinct-agg.split.enabled` a DISTINCT
+ * aggregate is first rewritten into a partial and a final aggregate (`split-distinct.ts`); each
+ * level is planned here like any other and prints its `partialFinalType`.
  */
 import type { DataStream } from '../../../api/data-stream.js';
 import { formatAggregateCall } from '../../aggregates/aggregate-function.js';
@@ -116,12 +117,14 @@ export function toPhysicalAggregate(
   const changelogMode =
     node.calls.length === 0 && input.changelogMode === 'insert-only' ? 'insert-only' : 'retract';
   const { miniBatch, stateTtlMs } = options;
+  const split = node.partialFinal === undefined ? {} : { partialFinal: node.partialFinal };
   if (miniBatch === undefined)
     return Object.freeze({
       kind: 'groupAggregate',
       input,
       groupKeys: node.groupKeys,
       calls: node.calls,
+      ...split,
       columns: node.columns,
       changelogMode,
       ...(stateTtlMs === undefined ? {} : { stateTtlMs }),
@@ -139,6 +142,7 @@ export function toPhysicalAggregate(
       input: assigner,
       groupKeys: node.groupKeys,
       calls: node.calls,
+      ...split,
       columns: node.columns,
       changelogMode,
       miniBatch,
@@ -149,6 +153,7 @@ export function toPhysicalAggregate(
     input: assigner,
     groupKeys: node.groupKeys,
     calls: node.calls,
+    ...split,
     columns: node.columns,
     changelogMode: 'insert-only',
     miniBatch,
@@ -158,6 +163,7 @@ export function toPhysicalAggregate(
     input: local,
     groupKeys: node.groupKeys,
     calls: node.calls,
+    ...split,
     columns: node.columns,
     changelogMode,
     miniBatch,
@@ -165,18 +171,13 @@ export function toPhysicalAggregate(
   });
 }
 
-/** The key of a row: none (global aggregate), one column's value, or an array of them. */
+/**
+ * The key of a row (in its changelog envelope, for retract input): the group's compact key,
+ * as {@link groupKeyOf} gives it.
+ */
 function keySelector(keys: readonly string[], changelog: boolean): (element: unknown) => unknown {
-  const rowOf = changelog ? (e: unknown) => (e as ChangelogRow).row : (e: unknown) => e as Row;
-  if (keys.length === 0) return () => 0;
-  if (keys.length === 1) {
-    const key = keys[0]!;
-    return (e) => rowOf(e)[key] ?? null;
-  }
-  return (e) => {
-    const row = rowOf(e);
-    return keys.map((k) => row[k] ?? null);
-  };
+  const keyOf = groupKeyOf(keys);
+  return changelog ? (e) => keyOf((e as ChangelogRow).row) : (e) => keyOf(e as Row);
 }
 
 /** What the runtime operators of a node compute. */
@@ -244,8 +245,9 @@ export function translateAggregate(
 
 const selectText = (node: { groupKeys: readonly string[]; calls: AggregateLogicalNode['calls'] }) =>
   [...node.groupKeys, ...node.calls.map(formatAggregateCall)].join(', ');
-const groupText = (node: { groupKeys: readonly string[] }) =>
-  node.groupKeys.length === 0 ? '' : `groupBy=[${node.groupKeys.join(', ')}], `;
+const groupText = (node: { groupKeys: readonly string[]; partialFinal?: string }) =>
+  (node.groupKeys.length === 0 ? '' : `groupBy=[${node.groupKeys.join(', ')}], `) +
+  (node.partialFinal === undefined ? '' : `partialFinalType=[${node.partialFinal}], `);
 
 /** The node's line in EXPLAIN's logical plans: `LogicalAggregate(group=[a], select=[a, COUNT(*) AS cnt])`. */
 export function explainAggregateLogical(node: AggregateLogicalNode): string {
