@@ -39,10 +39,17 @@ interface PreparedSql {
   readonly sinkColumns: readonly string[];
 }
 
-function prepare(query: string, events: number, config: NexmarkConfig, parallelism: number): PreparedSql {
+function prepare(
+  query: string,
+  events: number,
+  config: NexmarkConfig,
+  parallelism: number,
+  options: Readonly<Record<string, string>> = {},
+): PreparedSql {
   const env = StreamExecutionEnvironment.createLocalEnvironment(parallelism);
   env.getConfig().setAutoWatermarkInterval(1);
   const tEnv = TableEnvironment.create(env);
+  for (const [key, value] of Object.entries(options)) tEnv.executeSql(`SET '${key}' = '${value}'`);
   registerNexmarkFunctions(tEnv);
   const statements = sqlStatements(query, {
     events,
@@ -76,15 +83,17 @@ export function sqlUnsupported(query: string): string | undefined {
 
 /**
  * The query's final table on the first `events` events of a generator with `config`, rows in
- * canonical form (see the harness), sorted, and the sink table's column names.
+ * canonical form (see the harness), sorted, and the sink table's column names. `options` are
+ * session options `SET` first (e.g. Flink's Nexmark table options).
  */
 export async function runSql(
   query: string,
   events: number,
   config: NexmarkConfig,
   parallelism = 1,
+  options: Readonly<Record<string, string>> = {},
 ): Promise<{ rows: string[]; columns: readonly string[] }> {
-  const { tEnv, select, sinkColumns } = prepare(query, events, config, parallelism);
+  const { tEnv, select, sinkColumns } = prepare(query, events, config, parallelism, options);
   const table = tEnv.sqlQuery(select);
   const columns = table.getResolvedSchema().map((c) => c.name);
   // The INSERT writes by position, but where the query's own names are the sink's (in another
