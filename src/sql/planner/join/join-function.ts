@@ -16,19 +16,31 @@
  * With `stateTtlMs` (`table.exec.state.ttl`) both sides' rows expire that long after they were
  * stored, in processing time, as Flink's idle state retention does: a row that expired no longer
  * joins, and its retraction, if one comes, finds nothing to retract.
+ *
+ * With a side's `cleanup` (an inner join of insert-only inputs whose other side is
+ * watermark-complete, see `watermark-complete.ts`) that side's rows leave state once the
+ * watermark reaches their bound, which no later row of the other side can be within; a row
+ * already past it when it arrives still joins what is stored but is not stored itself. One
+ * event-time timer per join key at a time does the cleanup: it is set when the key stores a row
+ * while none is pending, and when it fires it removes what expired and is set again for the
+ * earliest bound left, so a key costs one timer, not one per row.
  */
 import {
   type Collector,
   KeyedCoProcessFunction,
   type KeyedProcessContext,
+  type OnTimerContext,
   type RuntimeContext,
+  type TimerService,
 } from '../../../types/functions.js';
+import { type ValueState, ValueStateDescriptor } from '../../../types/state.js';
 import { idleStateTtl } from '../../runtime/state-retention.js';
 import type { Row, RowFunction } from '../../expressions/compiler.js';
 import type { ChangelogRow, RowKind } from '../changelog.js';
 import type { JoinType } from './join-nodes.js';
 import { type RowMerger, rowMerger } from './join-rows.js';
 import { createJoinSideView, type JoinSideView, type JoinViewLayout } from './join-state-views.js';
+import type { StateCleanup } from './watermark-complete.js';
 
 /** What the join function needs, compiled once when the job is built. */
 export interface JoinSpec {
@@ -53,6 +65,24 @@ export interface JoinSpec {
   readonly rightLayout?: JoinViewLayout;
   /** Idle state retention in milliseconds; undefined keeps rows forever. */
   readonly stateTtlMs?: number;
+  /**
+   * When each side's rows may leave state by the watermark (its layout must then be
+   * `appendOnly`); undefined keeps them.
+   */
+  readonly leftCleanup?: StateCleanup;
+  readonly rightCleanup?: StateCleanup;
+}
+
+/** A row's cleanup bound: its time column plus the offset; null when that column is NULL. */
+type Expiry = (row: Row) => number | null;
+
+function expiryOf(cleanup: StateCleanup | undefined): Expiry | undefined {
+  if (cleanup === undefined) return undefined;
+  const { column, offsetMs } = cleanup;
+  return (row) => {
+    const time = row[column];
+    return time == null ? null : (time as number) + offsetMs;
+  };
 }
 
 const isAccumulate = (kind: RowKind) => kind === '+I' || kind === '+U';
@@ -90,6 +120,10 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
   private readonly merge: RowMerger;
   private readonly remaining: RowFunction | undefined;
   private readonly insertOnlyOutput: boolean;
+  private readonly leftExpiry: Expiry | undefined;
+  private readonly rightExpiry: Expiry | undefined;
+  /** The pending cleanup timer of the current key, when a side has a cleanup. */
+  private cleanupTimer: ValueState<number> | undefined;
 
   constructor(private readonly spec: JoinSpec) {
     super();
@@ -103,6 +137,8 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
     this.merge = rowMerger(spec.leftColumns, spec.rightColumns);
     this.remaining = spec.remaining;
     this.insertOnlyOutput = spec.insertOnlyOutput;
+    this.leftExpiry = expiryOf(spec.leftCleanup);
+    this.rightExpiry = expiryOf(spec.rightCleanup);
   }
 
   override open(ctx: RuntimeContext): void {
@@ -113,9 +149,11 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
     const rightLayout = s.rightLayout ?? defaultLayout(s.joinType, false, s.rightChangelog, s.rightColumns);
     this.left = createJoinSideView(ctx, `join-left-${leftLayout.kind}`, leftLayout, ttl);
     this.right = createJoinSideView(ctx, `join-right-${rightLayout.kind}`, rightLayout, ttl);
+    if (this.leftExpiry !== undefined || this.rightExpiry !== undefined)
+      this.cleanupTimer = ctx.getState(new ValueStateDescriptor<number>('join-cleanup-timer'));
   }
 
-  processElement1(element: Row, _ctx: KeyedProcessContext<unknown, Row>, out: Collector<Row>): void {
+  processElement1(element: Row, ctx: KeyedProcessContext<unknown, Row>, out: Collector<Row>): void {
     let row = element;
     let accumulate = true;
     if (this.spec.leftChangelog) {
@@ -124,10 +162,10 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
       accumulate = isAccumulate(change.kind);
     }
     if (this.semiOrAnti) this.semiLeft(row, accumulate, out);
-    else this.process(row, accumulate, true, out);
+    else this.process(row, accumulate, true, out, ctx);
   }
 
-  processElement2(element: Row, _ctx: KeyedProcessContext<unknown, Row>, out: Collector<Row>): void {
+  processElement2(element: Row, ctx: KeyedProcessContext<unknown, Row>, out: Collector<Row>): void {
     let row = element;
     let accumulate = true;
     if (this.spec.rightChangelog) {
@@ -136,7 +174,7 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
       accumulate = isAccumulate(change.kind);
     }
     if (this.semiOrAnti) this.semiRight(row, accumulate, out);
-    else this.process(row, accumulate, false, out);
+    else this.process(row, accumulate, false, out, ctx);
   }
 
   private emit(out: Collector<Row>, kind: '+I' | '-D', row: Row, times: number): void {
@@ -154,7 +192,13 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
   }
 
   /** An inner or outer join's input row from one side. */
-  private process(row: Row, accumulate: boolean, isLeft: boolean, out: Collector<Row>): void {
+  private process(
+    row: Row,
+    accumulate: boolean,
+    isLeft: boolean,
+    out: Collector<Row>,
+    ctx: KeyedProcessContext<unknown, Row>,
+  ): void {
     const thisOuter = isLeft ? this.leftOuter : this.rightOuter;
     const otherOuter = isLeft ? this.rightOuter : this.leftOuter;
     const change = accumulate ? '+I' : '-D';
@@ -191,8 +235,42 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
       }
     }
     if (matched === 0 && thisOuter) this.emit(out, change, this.joined(row, otherNulls, isLeft), 1);
-    if (accumulate) own.add(row, matched);
+    const expiry = isLeft ? this.leftExpiry : this.rightExpiry;
+    if (expiry !== undefined) this.storeExpiring(row, own, expiry, ctx.timerService());
+    else if (accumulate) own.add(row, matched);
     else own.retract(row);
+  }
+
+  /** Stores a row of a cleaned side (insert-only), unless no later row of the other side can match it. */
+  private storeExpiring(row: Row, own: JoinSideView, expiry: Expiry, timers: TimerService): void {
+    const at = expiry(row);
+    // A NULL bound makes the bounding conjunct NULL for every pair: the row never matches.
+    if (at === null || at <= timers.currentWatermark()) return;
+    own.add(row, 0);
+    if (this.cleanupTimer!.value() === undefined) {
+      timers.registerEventTimeTimer(at);
+      this.cleanupTimer!.update(at);
+    }
+  }
+
+  /** The cleanup timer: removes the current key's expired rows and sets itself for the next bound. */
+  override onTimer(timestamp: number, ctx: OnTimerContext<unknown, Row>, _out: Collector<Row>): void {
+    if (this.cleanupTimer === undefined) return;
+    let next = Number.POSITIVE_INFINITY;
+    const expire = (expiry: Expiry) => (row: Row) => {
+      const at = expiry(row);
+      if (at === null || at <= timestamp) return true;
+      if (at < next) next = at;
+      return false;
+    };
+    if (this.leftExpiry !== undefined) this.left.removeIf(expire(this.leftExpiry));
+    if (this.rightExpiry !== undefined) this.right.removeIf(expire(this.rightExpiry));
+    if (next === Number.POSITIVE_INFINITY) {
+      this.cleanupTimer.clear();
+      return;
+    }
+    ctx.timerService().registerEventTimeTimer(next);
+    this.cleanupTimer.update(next);
   }
 
   /** A semi or anti join's left row: emitted (semi: when it has a match; anti: when not). */

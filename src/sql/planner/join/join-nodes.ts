@@ -16,6 +16,7 @@ import type { LogicalNode, PlanColumn } from '../logical.js';
 import type { PhysicalBase, PhysicalNode } from '../physical.js';
 import { intervalBounds } from './interval-join-rule.js';
 import type { JoinInputSpec } from './unique-keys.js';
+import type { StateCleanup } from './watermark-complete.js';
 import { windowedColumns } from './window-join-rule.js';
 
 /** SQL join types, plus semi (`IN`, `EXISTS`) and anti (`NOT IN`, `NOT EXISTS`). */
@@ -104,4 +105,10 @@ export interface PhysicalJoin extends PhysicalBase {
   readonly rightInputSpec?: JoinInputSpec;
   /** `table.exec.state.ttl` in milliseconds when set above 0: how long stored rows live. */
   readonly stateTtlMs?: number;
+  /**
+   * When a side's rows may leave state because the other side's rows are watermark-complete
+   * (see `watermark-complete.ts`); absent for a side that keeps its rows.
+   */
+  readonly leftCleanup?: StateCleanup;
+  readonly rightCleanup?: StateCleanup;
 }

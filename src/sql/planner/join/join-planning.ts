@@ -19,6 +19,7 @@ import type { JoinType, LogicalJoin, PhysicalJoin } from './join-nodes.js';
 import { compoundKey } from '../../runtime/compact-keys.js';
 import type { JoinViewLayout } from './join-state-views.js';
 import { type JoinInputSpec, joinInputSpec } from './unique-keys.js';
+import { formatStateCleanup, stateCleanups, watermarkCompleteColumns } from './watermark-complete.js';
 
 /**
  * The changelog mode of a join's output: insert-only only when both inputs are and no result
@@ -63,6 +64,17 @@ export function toPhysicalJoin(
   checkJoinInput(right, 'a JOIN');
   const keys = joinKeys(node.condition, node.left.columns, node.right.columns);
   const stateTtlMs = idleStateRetentionMs(config);
+  // Only an inner join of insert-only inputs drops rows by the watermark: see watermark-complete.ts.
+  const cleanups =
+    node.joinType === 'inner' && left.changelogMode === 'insert-only' && right.changelogMode === 'insert-only'
+      ? stateCleanups(
+          node.condition,
+          node.left.columns,
+          node.right.columns,
+          watermarkCompleteColumns(node.left),
+          watermarkCompleteColumns(node.right),
+        )
+      : {};
   return Object.freeze({
     kind: 'join',
     left,
@@ -72,6 +84,8 @@ export function toPhysicalJoin(
     leftInputSpec: joinInputSpec(node.left, keyColumns(keys.leftKeys)),
     rightInputSpec: joinInputSpec(node.right, keyColumns(keys.rightKeys)),
     ...(stateTtlMs === undefined ? {} : { stateTtlMs }),
+    ...(cleanups.left === undefined ? {} : { leftCleanup: cleanups.left }),
+    ...(cleanups.right === undefined ? {} : { rightCleanup: cleanups.right }),
     // A regular join's output is in no event-time order: its time attributes are plain TIMESTAMPs.
     columns: node.columns.map((c) => ({ name: c.name, type: withoutTimeAttribute(c.type) })),
     changelogMode: joinOutputMode(node.joinType, left.changelogMode, right.changelogMode),
@@ -80,13 +94,19 @@ export function toPhysicalJoin(
 
 const NO_UNIQUE_KEY: JoinInputSpec = { kind: 'NoUniqueKey' };
 
-/** How a side stores its rows: by the unique key it has, else as a list when it may, else a multiset. */
+/**
+ * How a side stores its rows: by the unique key it has, else as a list when it may, else a
+ * multiset. A side cleaned by the watermark is a list (it is insert-only and inner), which its
+ * timers filter.
+ */
 function layoutOf(
   spec: JoinInputSpec = NO_UNIQUE_KEY,
   joinType: JoinType,
   isLeft: boolean,
   input: PhysicalNode,
+  cleaned: boolean,
 ): JoinViewLayout {
+  if (cleaned) return { kind: 'appendOnly' };
   if (spec.kind === 'JoinKeyContainsUniqueKey') return { kind: 'joinKeyUnique' };
   const changelog = input.changelogMode !== 'insert-only';
   if (mayAppendOnly(joinType, isLeft, changelog)) return { kind: 'appendOnly' };
@@ -142,9 +162,17 @@ export function translateJoin(
     leftChangelog,
     rightChangelog,
     insertOnlyOutput: node.changelogMode === 'insert-only',
-    leftLayout: layoutOf(node.leftInputSpec, node.joinType, true, node.left),
-    rightLayout: layoutOf(node.rightInputSpec, node.joinType, false, node.right),
+    leftLayout: layoutOf(node.leftInputSpec, node.joinType, true, node.left, node.leftCleanup !== undefined),
+    rightLayout: layoutOf(
+      node.rightInputSpec,
+      node.joinType,
+      false,
+      node.right,
+      node.rightCleanup !== undefined,
+    ),
     ...(node.stateTtlMs === undefined ? {} : { stateTtlMs: node.stateTtlMs }),
+    ...(node.leftCleanup === undefined ? {} : { leftCleanup: node.leftCleanup }),
+    ...(node.rightCleanup === undefined ? {} : { rightCleanup: node.rightCleanup }),
   });
   return recurse(node.left)
     .connect(recurse(node.right))
@@ -178,6 +206,11 @@ export function explainJoinPhysical(node: PhysicalJoin, mode: string): string {
   return (
     `Join(joinType=[${joinTypeName(node.joinType)}], where=[${formatRex(node.condition)}], ` +
     `select=[${node.columns.map((c) => c.name).join(', ')}], leftInputSpec=[${(node.leftInputSpec ?? NO_UNIQUE_KEY).kind}], ` +
-    `rightInputSpec=[${(node.rightInputSpec ?? NO_UNIQUE_KEY).kind}], ${mode})`
+    `rightInputSpec=[${(node.rightInputSpec ?? NO_UNIQUE_KEY).kind}], ` +
+    (node.leftCleanup === undefined ? '' : `leftStateCleanup=[${formatStateCleanup(node.leftCleanup)}], `) +
+    (node.rightCleanup === undefined
+      ? ''
+      : `rightStateCleanup=[${formatStateCleanup(node.rightCleanup)}], `) +
+    `${mode})`
   );
 }

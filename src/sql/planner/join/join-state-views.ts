@@ -40,6 +40,8 @@ export interface JoinSideView {
   retract(row: Row): boolean;
   /** Rewrites a record's match count. */
   setMatches(record: StoredRecord, matches: number): void;
+  /** Removes every copy of each row `test` is true of (rows that can match nothing any more). */
+  removeIf(test: (row: Row) => boolean): void;
 }
 
 /** Which layout a side uses; see the module comment. */
@@ -102,6 +104,11 @@ class JoinKeyUniqueView implements JoinSideView {
   setMatches(record: StoredRecord, matches: number): void {
     this.state.update([record[0], record[1], matches]);
   }
+
+  removeIf(test: (row: Row) => boolean): void {
+    const record = this.state.value();
+    if (record !== undefined && test(record[0])) this.state.clear();
+  }
 }
 
 /**
@@ -141,6 +148,12 @@ class MapView implements JoinSideView {
   setMatches(record: StoredRecord, matches: number): void {
     this.state.put(this.keyOf(record[0]), [record[0], record[1], matches]);
   }
+
+  removeIf(test: (row: Row) => boolean): void {
+    const doomed: CompactKey[] = [];
+    for (const [key, record] of this.state.entries()) if (test(record[0])) doomed.push(key);
+    for (const key of doomed) this.state.remove(key);
+  }
 }
 
 /** Rows in arrival order; only for append-only input whose matches nobody needs. */
@@ -164,5 +177,13 @@ class AppendOnlyView implements JoinSideView {
 
   setMatches(): void {
     // Nobody reads an append-only side's matches.
+  }
+
+  removeIf(test: (row: Row) => boolean): void {
+    const rows = [...this.state.get()];
+    const kept = rows.filter((row) => !test(row));
+    if (kept.length === rows.length) return;
+    if (kept.length === 0) this.state.clear();
+    else this.state.update(kept);
   }
 }
