@@ -65,6 +65,9 @@ export default async function nexmarkSqlJob(env: StreamExecutionEnvironment, arg
   if (process.env.WEIR_BENCH_SQL_MINI_BATCH !== 'false')
     for (const [key, value] of Object.entries(NEXMARK_TABLE_OPTIONS))
       await tEnv.executeSql(`SET '${key}' = '${value}'`).await();
+  // WEIR_BENCH_SQL_SPLIT_DISTINCT=false turns the split-distinct rewrite off, to compare plans.
+  if (process.env.WEIR_BENCH_SQL_SPLIT_DISTINCT === 'false')
+    await tEnv.executeSql("SET 'table.optimizer.distinct-agg.split.enabled' = 'false'").await();
   // WEIR_BENCH_SQL_AGG_PHASE=ONE_PHASE|TWO_PHASE overrides AUTO, to compare the two plans.
   const phase = process.env.WEIR_BENCH_SQL_AGG_PHASE;
   if (phase !== undefined && phase !== '')
