@@ -12,7 +12,6 @@
 import {
   BaseFormat,
   CsvRecordParser,
-  formatCsvRecord,
   type LineDecoder,
   MalformedLineError,
   PENDING,
@@ -133,17 +132,82 @@ export class CsvRowFormat extends BaseFormat<Row> {
   }
 }
 
-/** Encodes rows as CSV records, in column order. */
+/**
+ * Encodes rows as CSV records, in column order. The encoder is generated once per schema: one
+ * string concatenation per row with each column's writer inlined, and the quoting test (the
+ * delimiter, the quote or a line break in the text) only on columns whose text can hold one of
+ * them, so a row of numbers and timestamps is never scanned. It writes what
+ * `formatCsvRecord` writes for the same field texts.
+ */
 export function csvRowEncoder(
   columns: readonly CatalogColumn[],
   options: CsvRowOptions,
 ): (row: Row) => string {
-  const fields = columns.map((c) => ({ name: c.name, write: toText(c.type, options) }));
-  const values: string[] = new Array(fields.length);
-  return (row) => {
-    for (let i = 0; i < fields.length; i++) values[i] = fields[i]!.write(row[fields[i]!.name]);
-    return `${formatCsvRecord(values, options.fieldDelimiter, options.quote)}\n`;
-  };
+  const { fieldDelimiter: delimiter, quote } = options;
+  const nullText = options.nullLiteral ?? '';
+  const writers = columns.map((c) => nonNullToText(c.type, options));
+  const mayNeedQuotes = columns.map(
+    (c) =>
+      quote !== null &&
+      (textMayHold(c.type, delimiter, quote) || textNeedsQuotes(nullText, delimiter, quote)),
+  );
+  const parts: string[] = [];
+  columns.forEach((c, i) => {
+    const value = `v${i}`;
+    const text = `(${value} === null || ${value} === undefined ? nullText : w[${i}](${value}))`;
+    // A lone empty field is quoted, or the record would be an empty line.
+    const quoted =
+      quote === null
+        ? text
+        : columns.length === 1
+          ? `quoteField(${text}, true)`
+          : mayNeedQuotes[i]
+            ? `quoteField(${text}, false)`
+            : text;
+    parts.push(
+      `const ${value} = row[${JSON.stringify(c.name)}];\nout += ${i > 0 ? 'delimiter + ' : ''}${quoted};`,
+    );
+  });
+  const quoteField = (text: string, quoteEmpty: boolean): string =>
+    textNeedsQuotes(text, delimiter, quote!) || (quoteEmpty && text === '')
+      ? quote + text.replaceAll(quote!, quote! + quote!) + quote
+      : text;
+  // Built once per table sink when the job is built; the only free variables are the arguments.
+  const factory = new Function(
+    'w',
+    'nullText',
+    'delimiter',
+    'quoteField',
+    `"use strict"; return function encode(row) { let out = '';\n${parts.join('\n')}\nreturn out + '\\n'; };`,
+  ) as (
+    w: readonly ToText[],
+    nullText: string,
+    delimiter: string,
+    quoteField: (text: string, quoteEmpty: boolean) => string,
+  ) => (row: Row) => string;
+  return factory(writers, nullText, delimiter, quoteField);
+}
+
+/** Whether a csv field's text must be quoted: it holds the delimiter, the quote or a line break. */
+function textNeedsQuotes(text: string, delimiter: string, quote: string): boolean {
+  return text.includes(delimiter) || text.includes(quote) || text.includes('\n') || text.includes('\r');
+}
+
+/** The characters the text of a value of these types is made of; others can hold anything. */
+const NUMBER_CHARS = '0123456789-';
+// 'NaN' is what a Date out of range prints.
+const TEMPORAL_CHARS = '0123456789-:. TZNa';
+
+/** Whether the text of a value of `type` could hold the delimiter, the quote or a line break. */
+function textMayHold(type: SqlType, delimiter: string, quote: string): boolean {
+  let alphabet: string | undefined;
+  if (isInteger(type)) alphabet = NUMBER_CHARS;
+  else if (type.root === 'BOOLEAN') alphabet = 'truefals';
+  else if (['DATE', 'TIME', 'TIMESTAMP', 'TIMESTAMP_LTZ'].includes(type.root)) alphabet = TEMPORAL_CHARS;
+  if (alphabet === undefined) return true;
+  const chars = alphabet;
+  const inAlphabet = (text: string) => [...text].some((ch) => chars.includes(ch));
+  return inAlphabet(delimiter) || inAlphabet(quote) || delimiter.length === 0 || quote.length === 0;
 }
 
 const PLAIN: CsvRowOptions = {
@@ -256,9 +320,9 @@ function nonNullToText(type: SqlType, options: CsvRowOptions): ToText {
     case 'TIME':
       return (v) => timeText(v as number);
     case 'TIMESTAMP':
-      return (v) => timestampText(v as number, 'SQL', false);
+      return timestampWriter(false);
     case 'TIMESTAMP_LTZ':
-      return (v) => timestampText(v as number, 'SQL', true);
+      return timestampWriter(true);
     case 'ARRAY': {
       const element = toText(type.element!, options);
       return (v) => (v as unknown[]).map(element).join(options.arrayElementDelimiter);
@@ -274,3 +338,31 @@ function nonNullToText(type: SqlType, options: CsvRowOptions): ToText {
       return String;
   }
 }
+
+/**
+ * A timestamp column's writer: `timestampText` in the SQL form, with the text of the last
+ * second kept, since consecutive rows mostly fall in the same second. Each writer has its own
+ * cache, a pure function's, so sharing it between operator instances of a thread is safe.
+ */
+function timestampWriter(ltz: boolean): ToText {
+  let lastSecond = Number.NaN;
+  let lastText = '';
+  return (v) => {
+    const ms = v as number;
+    // Fractional or out-of-range millis are rare and have no aligned second: no cache for them.
+    if (!Number.isInteger(ms) || ms > 8.64e15 || ms < -8.64e15) return timestampText(ms, 'SQL', ltz);
+    const second = Math.floor(ms / 1000);
+    const millis = ms - second * 1000;
+    if (second !== lastSecond) {
+      lastText = timestampText(second * 1000, 'SQL', false);
+      lastSecond = second;
+    }
+    if (millis === 0) return ltz ? `${lastText}Z` : lastText;
+    return `${lastText}${MILLIS_FRACTION[millis]}${ltz ? 'Z' : ''}`;
+  };
+}
+
+/** `.001` … `.999` with trailing zeros dropped, by milliseconds of the second. */
+const MILLIS_FRACTION: readonly string[] = Array.from({ length: 1000 }, (_, m) =>
+  m === 0 ? '' : `.${String(m).padStart(3, '0').replace(/0+$/, '')}`,
+);
