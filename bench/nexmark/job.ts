@@ -1,7 +1,8 @@
 /**
  * The job of `weir bench nexmark` (see bench/nexmark.ts): a bounded `NexmarkSource`, watermarks
  * trailing by 4 s as in the reference `nexmark` table, one query file's `build`, and a blackhole
- * sink that counts rows and records latencies (latency-sink.ts).
+ * sink that counts rows and records latencies (latency-sink.ts). A query whose reference writes
+ * files (q10) also writes them, into `<report-dir>/../data` as the SQL job does (`writeFiles`).
  *
  *     weir run bench/nexmark/job.ts -p 2 --checkpoint-dir DIR --checkpoint-interval 10000 --
  *         --query q1 --events 10000000 --report-dir DIR [--rate R] [--buffer-timeout MS]
@@ -20,6 +21,7 @@
  * Row counts and latency histograms come from the sink's writers through files in
  * `--report-dir` (one per subtask), not through this line: the writers run on worker threads.
  */
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isMainThread } from 'node:worker_threads';
 import {
@@ -105,10 +107,10 @@ export default async function nexmarkJob(env: StreamExecutionEnvironment, args: 
   const latencyTime = rate === undefined ? undefined : query.latencyTime?.bind(query);
   const warmupMs =
     values['latency-warmup'] === undefined ? LATENCY_WARMUP_MS : Number(values['latency-warmup']);
-  query
-    .build(stream, env)
-    .sinkTo(new LatencySink(values['report-dir'], latencyTime, warmupMs), 'blackhole')
-    .uid('blackhole');
+  const rows = query.build(stream, env);
+  rows.sinkTo(new LatencySink(values['report-dir'], latencyTime, warmupMs), 'blackhole').uid('blackhole');
+  // Beside the report directory, where the SQL job (sql/sql-job.ts) writes its files too.
+  query.writeFiles?.(rows, join(values['report-dir'], '..', 'data'));
 
   if (isMainThread) env.registerJobListener({ onJobSubmitted: reportWhenFinished });
 }

@@ -19,6 +19,13 @@ export interface NexmarkQuery<Out = unknown> {
    */
   build(events: DataStream<NexmarkEvent>, env: StreamExecutionEnvironment): DataStream<Out>;
   /**
+   * For a query whose reference writes files (q10): attaches a sink writing `rows` as the
+   * reference does under `dir`, a fresh directory of the bench run. The bench job calls it
+   * beside its counting sink, so the DataStream version does the reference's work; the tests,
+   * which compare rows, do not.
+   */
+  writeFiles?(rows: DataStream<Out>, dir: string): void;
+  /**
    * The hand-written single-threaded loop: consumes the same events in the same order and
    * passes each result row to `emit`, then `finish()` flushes what end of input releases
    * (windows the final watermark closes). Results must equal the engine's as a multiset.
