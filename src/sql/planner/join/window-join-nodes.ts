@@ -6,6 +6,7 @@
 import type { Rex } from '../../expressions/rex.js';
 import type { LogicalNode, PlanColumn } from '../logical.js';
 import type { PhysicalBase, PhysicalNode } from '../physical.js';
+import type { WindowSpec } from '../window/window-nodes.js';
 import type { JoinType } from './join-nodes.js';
 
 /** The columns of a windowed relation that hold its window's bounds. */
@@ -29,6 +30,11 @@ export interface LogicalWindowJoin {
   readonly rightKeys: readonly string[];
   /** The rest of the condition, checked on each joined pair; undefined when there is none. */
   readonly residual: Rex | undefined;
+  /**
+   * The kind of both sides' window. Outside SESSION a window's end fixes its start, so the
+   * join is keyed by the end alone.
+   */
+  readonly windowKind: WindowSpec['kind'];
   readonly columns: readonly PlanColumn[];
 }
 
@@ -47,4 +53,9 @@ export interface PhysicalWindowJoin extends PhysicalBase {
   readonly rightKeys: readonly string[];
   /** The rest of the condition, checked on each joined pair; undefined when there is none. */
   readonly residual: Rex | undefined;
+  /**
+   * The kind of both sides' window. Outside SESSION a window's end fixes its start, so the
+   * join is keyed by the end alone.
+   */
+  readonly windowKind: WindowSpec['kind'];
 }

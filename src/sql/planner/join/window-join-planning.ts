@@ -2,9 +2,11 @@
  * Window joins: physical planning, DataStream translation and EXPLAIN lines. Both sides are
  * keyed by their equality columns plus the window bounds and connected into the window join
  * function of `runtime/temporal/`, which joins each window once when the watermark passes its
- * end. The key is one compact string (`runtime/compact-keys.ts`), not an array of values: an
- * array key is serialised canonically twice per row (to pick the channel and to set the
- * operator's current key), which was a tenth of Nexmark q5's CPU time.
+ * end. The key is compact (`runtime/compact-keys.ts`), not an array of values: an array key is
+ * serialised canonically twice per row (to pick the channel and to set the operator's current
+ * key), which was a tenth of Nexmark q5's CPU time. Outside SESSION windows a window's end fixes
+ * its start, so the key holds the end alone: a join without equality columns (q5) is keyed by
+ * the end itself, a number, and one with them turns one timestamp into text per row, not two.
  */
 import type { DataStream } from '../../../api/data-stream.js';
 import { compileExpression, type Row } from '../../expressions/compiler.js';
@@ -15,7 +17,7 @@ import { WindowJoinFunction } from '../../runtime/temporal/window-join-function.
 import type { PhysicalNode, PhysicalPlanner } from '../physical.js';
 import { refuseProcessingTimeWindows } from '../window/window-planning.js';
 import type { QueryTranslator, TranslateContext } from '../translate.js';
-import type { LogicalWindowJoin, PhysicalWindowJoin } from './window-join-nodes.js';
+import type { LogicalWindowJoin, PhysicalWindowJoin, WindowBounds } from './window-join-nodes.js';
 
 /** The physical plan of a window join node. */
 export function toPhysicalWindowJoin(node: LogicalWindowJoin, recurse: PhysicalPlanner): PhysicalNode {
@@ -39,6 +41,7 @@ export function toPhysicalWindowJoin(node: LogicalWindowJoin, recurse: PhysicalP
     leftKeys: node.leftKeys,
     rightKeys: node.rightKeys,
     residual: node.residual,
+    windowKind: node.windowKind,
     columns: node.columns,
     changelogMode: 'insert-only',
   });
@@ -62,11 +65,12 @@ export function translateWindowJoin(
     rightColumns: node.right.columns.map((c) => c.name),
     residual: node.residual === undefined ? undefined : compileExpression(node.residual),
   });
+  const bounds = (w: WindowBounds) => (node.windowKind === 'SESSION' ? [w.start, w.end] : [w.end]);
   return left
     .connect(right)
     .keyBy(
-      columnsKey([...node.leftKeys, node.leftWindow.start, node.leftWindow.end]),
-      columnsKey([...node.rightKeys, node.rightWindow.start, node.rightWindow.end]),
+      columnsKey([...node.leftKeys, ...bounds(node.leftWindow)]),
+      columnsKey([...node.rightKeys, ...bounds(node.rightWindow)]),
     )
     .process(fn)
     .name('WindowJoin');

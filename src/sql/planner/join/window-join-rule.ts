@@ -86,6 +86,7 @@ export const WindowJoinRule: RewriteRule = {
       leftKeys: Object.freeze(keys.map((p) => p.left)),
       rightKeys: Object.freeze(keys.map((p) => p.right)),
       residual: andAll(split.residual === undefined ? [] : [split.residual]),
+      windowKind: left.window.kind,
       columns: node.columns,
     };
     return Object.freeze(join);
