@@ -22,9 +22,10 @@ import {
   values,
   watermarkAssigner,
 } from './logical.js';
-import { ColumnScope, type ScopeColumn, scopeOf } from './scope.js';
+import { ColumnScope, type ScopeColumn, scopeOf, starColumns } from './scope.js';
 import { buildAggregateSelect } from './aggregate/build-aggregate.js';
 import { buildJoin } from './join/build-join.js';
+import { settleCrossJoins } from './join/join-time-attributes.js';
 import { buildSubqueryFilter } from './join/build-subquery.js';
 import { buildOrderByLimit } from './over/build-order-limit.js';
 import { buildOverSelect } from './over/build-over.js';
@@ -168,15 +169,20 @@ export class PlanBuilder {
   }
 
   private select(s: Select): LogicalNode {
-    const from: Relation = s.from === undefined ? { plan: values([[]], []), scope: [] } : this.from(s.from);
-    let input = from;
+    const unsettled: Relation =
+      s.from === undefined ? { plan: values([[]], []), scope: [] } : this.from(s.from);
+    let input = unsettled;
     if (s.where !== undefined) {
       checkNoAggregate(s.where, 'WHERE');
-      const plan = containsSubquery(s.where)
-        ? buildSubqueryFilter(s.where, from, this)
-        : filter(from.plan, typeCondition(s.where, new ColumnScope(from.scope), 'WHERE'));
-      input = { plan, scope: from.scope };
-    }
+      if (containsSubquery(s.where)) {
+        input = { plan: buildSubqueryFilter(s.where, unsettled, this), scope: unsettled.scope };
+      } else {
+        const where = typeCondition(s.where, new ColumnScope(unsettled.scope), 'WHERE');
+        // A comma join's WHERE decides whether it is a regular join, without time attributes.
+        const from = settleCrossJoins(unsettled, where);
+        input = { plan: filter(from.plan, where), scope: from.scope };
+      }
+    } else input = settleCrossJoins(unsettled, undefined);
     const aggregating =
       s.distinct ||
       s.groupBy.length > 0 ||
@@ -257,9 +263,7 @@ export function projectItems(items: readonly SelectItem[], input: Relation): Log
   items.forEach((item, index) => {
     if (item.expr.kind === 'star') {
       const qualifier = item.expr.qualifier;
-      const columns = input.scope.filter(
-        (c) => c.hidden !== true && (qualifier.length === 0 || c.qualifier === qualifier.join('.')),
-      );
+      const columns = starColumns(input.scope, qualifier);
       if (columns.length === 0)
         throw validationError(item.pos, `'${qualifier.join('.')}.*' matches no table in FROM`);
       for (const c of columns) add(c.name, field(c.internal, c.type));

@@ -22,6 +22,27 @@ export interface ScopeColumn {
    * `JOIN … USING`, whose merged column takes the plain name).
    */
   readonly hidden?: boolean;
+  /**
+   * The column's position in its own table's columns, for a `JOIN … USING`'s columns: `a.*`
+   * lists table `a`'s columns in its own order, each as `a.col` reads it (its own key column
+   * too, hidden or not), as Calcite expands a qualified star; only `*` puts the merged keys first.
+   */
+  readonly ordinal?: number;
+}
+
+/**
+ * The columns `*` (no qualifier) or `q.*` stands for: every visible column in scope order, or
+ * `q`'s columns in its own order.
+ */
+export function starColumns(scope: readonly ScopeColumn[], qualifier: readonly string[]): ScopeColumn[] {
+  if (qualifier.length === 0) return scope.filter((c) => c.hidden !== true);
+  const name = qualifier.join('.');
+  const own = scope.filter((c) => c.qualifier === name && (c.hidden !== true || c.ordinal !== undefined));
+  if (!own.some((c) => c.ordinal !== undefined)) return own;
+  return own
+    .map((c, i) => ({ c, at: c.ordinal ?? i }))
+    .sort((x, y) => x.at - y.at)
+    .map((x) => x.c);
 }
 
 /** The columns of a plan node's output, under one qualifier. */

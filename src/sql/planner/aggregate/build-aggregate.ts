@@ -20,7 +20,7 @@ import { field, type Rex } from '../../expressions/rex.js';
 import { AGGREGATES, type Scope, typeCondition, typeExpression } from '../../expressions/typer.js';
 import type { PlanBuilder, Relation } from '../builder.js';
 import { filter, type LogicalNode, project } from '../logical.js';
-import { ColumnScope, type ScopeColumn } from '../scope.js';
+import { ColumnScope, type ScopeColumn, starColumns } from '../scope.js';
 import { containsAggregate, containsOver } from '../syntax-search.js';
 import { aggregate } from './aggregate-nodes.js';
 
@@ -291,7 +291,7 @@ function projectSelect(
   items.forEach((item, index) => {
     if (item.expr.kind === 'star') {
       const qualifier = item.expr.qualifier;
-      const columns = fromScope.filter((c) => qualifier.length === 0 || c.qualifier === qualifier.join('.'));
+      const columns = starColumns(fromScope, qualifier);
       if (columns.length === 0)
         throw validationError(item.pos, `'${qualifier.join('.')}.*' matches no table in FROM`);
       for (const c of columns) add(c.name, starColumn(c, item.pos));

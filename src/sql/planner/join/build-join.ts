@@ -138,7 +138,9 @@ function adjustScope(scope: ScopeColumn[], leftCount: number, joinType: JoinType
 /**
  * `JOIN … USING (k)`: an equi-join on each named column, then one output column per name
  * (the left value, the right one for RIGHT JOIN, their COALESCE for FULL JOIN) followed by the
- * other left and right columns, as standard SQL orders them.
+ * other left and right columns, as standard SQL orders them for `*`. A qualified `a.*` is
+ * Calcite's: a's own columns in a's order, its key as `a.k` reads it (a's value, NULL where a
+ * row of the other side found no match), whatever the join type.
  */
 function usingJoin(
   item: Join,
@@ -193,17 +195,24 @@ function usingJoin(
   const projections: { name: string; rex: Rex }[] = [];
   const scope: ScopeColumn[] = [];
   const used = new Set<string>();
-  const add = (name: string, rex: Rex, qualifier?: string, scopeName = name, hidden = false) => {
+  // Each column's position on its own side, so that `a.*` lists a's columns in a's order.
+  const ordinals = new Map<string, number>([
+    ...left.scope.map((c, i) => [c.internal, i] as const),
+    ...right.scope.map((c, i) => [c.internal, i] as const),
+  ]);
+  const add = (name: string, rex: Rex, qualifier?: string, scopeName = name, hidden = false, of?: string) => {
     let unique = name;
     for (let i = 0; used.has(unique); i++) unique = `${name}${i}`;
     used.add(unique);
     projections.push({ name: unique, rex });
+    const ordinal = qualifier === undefined || of === undefined ? undefined : ordinals.get(of);
     scope.push({
       qualifier,
       name: scopeName,
       internal: unique,
       type: rex.type,
       ...(hidden ? { hidden } : {}),
+      ...(ordinal === undefined ? {} : { ordinal }),
     });
   };
   const leftQualifier = left.scope[0]?.qualifier;
@@ -221,12 +230,26 @@ function usingJoin(
               withNullability(withoutTimeAttribute(lf.type), lf.type.nullable && rf.type.nullable),
             )
           : lf;
-    add(name, rex, joinType === 'full' ? undefined : joinType === 'right' ? rightQualifier : leftQualifier);
+    add(
+      name,
+      rex,
+      joinType === 'full' ? undefined : joinType === 'right' ? rightQualifier : leftQualifier,
+      name,
+      false,
+      joinType === 'right' ? r.internal : l.internal,
+    );
   }
   const joinedScope = adjustScope([...left.scope, ...right.scope], left.scope.length, joinType);
   for (const c of joinedScope) {
     if (usingInternals.has(c.internal)) continue;
-    add(c.internal, field(c.internal, types.get(c.internal)!), c.qualifier, c.name, c.hidden === true);
+    add(
+      c.internal,
+      field(c.internal, types.get(c.internal)!),
+      c.qualifier,
+      c.name,
+      c.hidden === true,
+      c.internal,
+    );
   }
   // Each side's own column stays reachable as `a.k` / `b.k` (Calcite's behaviour), outside `*`,
   // unless the merged column answers to that qualifier with the same value already.
@@ -236,7 +259,7 @@ function usingJoin(
     for (const side of hiddenSides) {
       const c = side === 'left' ? l : r;
       if (c.qualifier !== undefined)
-        add(c.internal, field(c.internal, types.get(c.internal)!), c.qualifier, c.name, true);
+        add(c.internal, field(c.internal, types.get(c.internal)!), c.qualifier, c.name, true, c.internal);
     }
   return { plan: project(joined, projections), scope };
 }

@@ -8,6 +8,7 @@ import { fieldsOf, type Rex } from '../../expressions/rex.js';
 import { filter, type LogicalNode } from '../logical.js';
 import type { RewriteRule } from '../rules.js';
 import { andOf, conjunctsOf, sidesOf } from './join-conditions.js';
+import { withoutTimeAttributes } from './join-time-attributes.js';
 import { join } from './join-nodes.js';
 
 const deterministic = (rex: Rex): boolean =>
@@ -44,6 +45,11 @@ export const FilterIntoJoinRule: RewriteRule = {
       andOf([...conjunctsOf(j.condition), ...both]),
       j.temporal,
     );
-    return above.length === 0 ? joined : filter(joined, andOf(above));
+    // With no condition over both sides it stays a cross join: regular, without time attributes.
+    const settled =
+      conjunctsOf(joined.condition).length === 0 && j.temporal === undefined
+        ? withoutTimeAttributes(joined)
+        : joined;
+    return above.length === 0 ? settled : filter(settled, andOf(above));
   },
 };

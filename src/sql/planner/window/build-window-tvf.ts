@@ -13,7 +13,8 @@ import { formatType, type SqlType, withNullability, withoutTimeAttribute } from 
 import { compileExpression } from '../../expressions/compiler.js';
 import { typeExpression } from '../../expressions/typer.js';
 import type { PlanBuilder, Relation } from '../builder.js';
-import type { PlanColumn } from '../logical.js';
+import { droppedByRegularJoin } from '../join/join-time-attributes.js';
+import type { LogicalNode, PlanColumn } from '../logical.js';
 import { ColumnScope, type ScopeColumn, scopeOf } from '../scope.js';
 import {
   WINDOW_END,
@@ -62,7 +63,7 @@ export function buildWindowTvf(item: TvfRef, builder: PlanBuilder): Relation {
         data.pos,
         `PARTITION BY ${key} names no column of ${data.name.join('.')}; its columns are ${input.columns.map((c) => c.name).join(', ')}`,
       );
-  const timeColumn = timeAttribute(args.get('TIMECOL')!, input.columns, data.name.join('.'), kind);
+  const timeColumn = timeAttribute(args.get('TIMECOL')!, input, data.name.join('.'), kind);
   for (const name of [WINDOW_START, WINDOW_END, WINDOW_TIME])
     if (input.columns.some((c) => c.name === name))
       throw validationError(
@@ -180,12 +181,8 @@ function bindArguments(kind: Kind, item: TvfRef): Map<string, TvfArgValue> {
  * The column a `DESCRIPTOR(ts)` argument names, which must be a time attribute: event time for
  * any window, processing time for all but SESSION.
  */
-function timeAttribute(
-  arg: TvfArgValue,
-  columns: readonly PlanColumn[],
-  table: string,
-  kind: Kind,
-): PlanColumn {
+function timeAttribute(arg: TvfArgValue, input: LogicalNode, table: string, kind: Kind): PlanColumn {
+  const columns = input.columns;
   if (arg.kind !== 'descriptor' || arg.columns.length !== 1)
     throw validationError(
       arg.pos,
@@ -203,6 +200,11 @@ function timeAttribute(
       arg.pos,
       `processing-time SESSION windows (DESCRIPTOR(${name}) is a PROCTIME() column)`,
       'declare a WATERMARK and use event time, or use TUMBLE, HOP or CUMULATE on processing time',
+    );
+  if (!column.type.rowtime && !column.type.proctime && droppedByRegularJoin(input, name))
+    throw validationError(
+      arg.pos,
+      `DESCRIPTOR(${name}) names no time attribute: ${table} is a regular join's output, whose rows leave in no time order and so have no time attributes; join with an interval join (a BETWEEN bound on both sides' time attributes) or a window join, or take the time attribute from a source table before the join`,
     );
   if (!column.type.rowtime && !column.type.proctime)
     throw validationError(
