@@ -9,6 +9,7 @@ import type { StreamExecutionEnvironment } from '../../api/environment.js';
 import type { SourcePos } from '../parser/ast.js';
 import type { CatalogColumn, CatalogTable } from '../catalog/catalog.js';
 import type { Row } from '../expressions/compiler.js';
+import type { Rex } from '../expressions/rex.js';
 import type { ChangelogMode } from '../planner/changelog.js';
 
 /** One option a connector accepts. */
@@ -33,6 +34,12 @@ export interface SourceContext {
    * the watermark read from the emitted columns, so a row must hold exactly these fields.
    */
   readonly projection?: readonly string[];
+  /**
+   * Conditions on physical columns the source must apply itself, all of them (filter push-down):
+   * each is one the factory accepted through {@link DynamicTableFactory.acceptsFilter}, and the
+   * planner removed it from the plan, so a row that fails one must never be emitted.
+   */
+  readonly filters?: readonly Rex[];
 }
 
 /** What a factory gets to build a sink. */
@@ -65,6 +72,12 @@ export interface DynamicTableFactory {
    * query reads; the planner keeps every column at the scan of other connectors.
    */
   readonly supportsProjectionPushDown?: boolean;
+  /**
+   * Whether the source can apply this condition (a conjunct of a WHERE over the table's
+   * physical columns) before it builds rows; accepted ones arrive in
+   * {@link SourceContext.filters}. Absent means no filter push-down.
+   */
+  acceptsFilter?(condition: Rex, columns: readonly CatalogColumn[]): boolean;
   /** The changes the sink can take: insert-only sinks reject updating queries at planning time. */
   readonly sinkChangelogMode?: ChangelogMode;
 }

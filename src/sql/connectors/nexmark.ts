@@ -28,6 +28,7 @@ import { formatType, isInteger, type SqlType } from '../catalog/types.js';
 import { parseDuration } from '../config.js';
 import { validationError } from '../errors.js';
 import type { Row } from '../expressions/compiler.js';
+import type { Rex } from '../expressions/rex.js';
 import { type DynamicTableFactory, isBoolean, isOneOf, isPositiveInteger } from './factory.js';
 
 /** The ROW fields each event column may declare: the generator's field names. */
@@ -123,9 +124,32 @@ function rowMaker(columns: readonly CatalogColumn[]): RowMaker {
   };
 }
 
+/** The event kind a pushed `event_type = N` condition is about, or undefined for another condition. */
+function eventTypeOf(condition: Rex): number | undefined {
+  if (condition.kind !== 'call' || condition.op !== '=') return undefined;
+  const [a, b] = condition.args;
+  const [column, value] = a?.kind === 'field' ? [a, b] : [b, a];
+  if (column?.kind !== 'field' || column.name !== 'event_type' || value?.kind !== 'literal') return undefined;
+  return typeof value.value === 'number' && Number.isInteger(value.value) ? value.value : undefined;
+}
+
+/**
+ * The one event kind the pushed conditions let through: undefined for all kinds, -1 for none
+ * (conditions on two different kinds).
+ */
+function wantedEventType(filters: readonly Rex[] | undefined): number | undefined {
+  let wanted: number | undefined;
+  for (const condition of filters ?? []) {
+    const type = eventTypeOf(condition)!;
+    wanted = wanted === undefined || wanted === type ? type : -1;
+  }
+  return wanted;
+}
+
 /**
  * A Nexmark reader that emits rows: it hands the generic reader an output that turns each event
- * into its row on the way through, made once per split output rather than per event.
+ * into its row on the way through, made once per split output rather than per event. With an
+ * event kind pushed down, events of other kinds are dropped before any row is built.
  */
 class NexmarkRowReader extends NexmarkReader {
   private lastOutput: SourceOutput<Row> | undefined;
@@ -136,6 +160,7 @@ class NexmarkRowReader extends NexmarkReader {
     config: NexmarkConfig,
     source: NexmarkSource,
     private readonly toRow: RowMaker,
+    private readonly wanted: number | undefined,
   ) {
     super(context, config, source.config);
   }
@@ -144,8 +169,16 @@ class NexmarkRowReader extends NexmarkReader {
     const rows = output as unknown as SourceOutput<Row>;
     if (rows !== this.lastOutput) {
       const toRow = this.toRow;
+      const wanted = this.wanted;
       this.lastOutput = rows;
-      this.lastAdapter = { collect: (event, timestamp) => rows.collect(toRow(event), timestamp) };
+      this.lastAdapter =
+        wanted === undefined
+          ? { collect: (event, timestamp) => rows.collect(toRow(event), timestamp) }
+          : {
+              collect: (event, timestamp) => {
+                if (event.type === wanted) rows.collect(toRow(event), timestamp);
+              },
+            };
     }
     return super.pollSplit(split, this.lastAdapter!);
   }
@@ -156,12 +189,13 @@ class NexmarkRowSource extends NexmarkSource {
   constructor(
     private readonly nexmarkConfig: NexmarkConfig,
     private readonly toRow: RowMaker,
+    private readonly wanted: number | undefined,
   ) {
     super(nexmarkConfig);
   }
 
   override createReader(context: SourceReaderContext): NexmarkReader {
-    return new NexmarkRowReader(context, this.nexmarkConfig, this, this.toRow);
+    return new NexmarkRowReader(context, this.nexmarkConfig, this, this.toRow, this.wanted);
   }
 }
 
@@ -229,9 +263,15 @@ export const nexmarkFactory: DynamicTableFactory = {
   },
   // A row holds only the projected columns; the generator's objects are shared, never copied.
   supportsProjectionPushDown: true,
-  createSource({ env, table, columns, projection }) {
+  // `event_type = N` (the views' WHERE): other kinds of events never become rows.
+  acceptsFilter: (condition) => eventTypeOf(condition) !== undefined,
+  createSource({ env, table, columns, projection, filters }) {
     const emitted = projection === undefined ? columns : columns.filter((c) => projection.includes(c.name));
-    const source = new NexmarkRowSource(nexmarkConfigOf(table.options), rowMaker(emitted));
+    const source = new NexmarkRowSource(
+      nexmarkConfigOf(table.options),
+      rowMaker(emitted),
+      wantedEventType(filters),
+    );
     return env.fromSource(
       source as unknown as Source<Row, NexmarkSplit, unknown>,
       WatermarkStrategy.noWatermarks<Row>(),

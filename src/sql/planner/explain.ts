@@ -17,9 +17,34 @@ import { explainWindowJoinLogical, explainWindowJoinPhysical } from './join/wind
 import { explainOverLogical, explainOverPhysical } from './over/over-planning.js';
 import { explainWindowLogical, explainWindowPhysical } from './window/window-planning.js';
 
-/** `[[catalog, database, name]]`, with `, project=[a, b]` inside when the scan was projected, as Flink prints it. */
-const tableName = (name: string, projection?: readonly string[]) =>
-  `[[${DEFAULT_CATALOG}, ${DEFAULT_DATABASE}, ${name}${projection === undefined ? '' : `, project=[${projection.join(', ')}]`}]]`;
+/**
+ * `[[catalog, database, name]]`, with `, filter=[…]` and `, project=[a, b.c]` inside when
+ * conditions or a projection were pushed into the scan, as Flink prints them; a ROW column read
+ * in part is listed as its fields.
+ */
+const tableName = (
+  name: string,
+  projection?: readonly string[],
+  scan: {
+    readonly filters?: readonly Parameters<typeof formatRex>[0][];
+    readonly nestedProjection?: Readonly<Record<string, readonly string[]>>;
+    readonly columns?: readonly { readonly name: string }[];
+  } = {},
+) => {
+  const { filters, nestedProjection } = scan;
+  let suffix = '';
+  if (filters !== undefined && filters.length > 0) {
+    const texts = filters.map(formatRex);
+    suffix += `, filter=[${texts.length === 1 ? texts[0] : `AND(${texts.join(', ')})`}]`;
+  }
+  const projected =
+    projection ?? (nestedProjection === undefined ? undefined : scan.columns?.map((c) => c.name));
+  if (projected !== undefined) {
+    const items = projected.flatMap((c) => nestedProjection?.[c]?.map((f) => `${c}.${f}`) ?? [c]);
+    suffix += `, project=[${items.join(', ')}]`;
+  }
+  return `[[${DEFAULT_CATALOG}, ${DEFAULT_DATABASE}, ${name}${suffix}]]`;
+};
 
 const projection = (p: { name: string; rex: Parameters<typeof formatRex>[0] }) => {
   const text = formatRex(p.rex);
@@ -28,7 +53,7 @@ const projection = (p: { name: string; rex: Parameters<typeof formatRex>[0] }) =
 
 const LOGICAL_LINE: LogicalVisitor<string> = {
   scan: (n) =>
-    `LogicalTableScan(table=${tableName(n.table.name, n.projection)}, fields=[${n.columns.map((c) => c.name).join(', ')}])`,
+    `LogicalTableScan(table=${tableName(n.table.name, n.projection, n)}, fields=[${n.columns.map((c) => c.name).join(', ')}])`,
   values: (n) =>
     `LogicalValues(tuples=[${n.rows.map((r) => `{ ${r.map((v) => JSON.stringify(v)).join(', ')} }`).join(', ')}])`,
   project: (n) => `LogicalProject(${n.projections.map((p) => `${p.name}=[${formatRex(p.rex)}]`).join(', ')})`,
@@ -102,7 +127,7 @@ function physicalLine(n: PhysicalNode): string {
     case 'correlate':
       return explainCorrelatePhysical(n, mode);
     case 'sourceScan':
-      return `TableSourceScan(table=${tableName(n.table.name, n.projection)}, fields=[${n.columns.map((c) => c.name).join(', ')}], ${mode})`;
+      return `TableSourceScan(table=${tableName(n.table.name, n.projection, n)}, fields=[${n.columns.map((c) => c.name).join(', ')}], ${mode})`;
     case 'values':
       return `Values(tuples=[${n.rows.map((r) => `{ ${r.map((v) => JSON.stringify(v)).join(', ')} }`).join(', ')}], ${mode})`;
     case 'calc':

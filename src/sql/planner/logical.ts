@@ -36,6 +36,16 @@ export interface LogicalScan {
    * names of `columns`, in table order); absent when it produces all of them.
    */
   readonly projection?: readonly string[];
+  /**
+   * Set by filter push-down: conditions on physical columns the source applies before it
+   * builds rows (their conjunction), gone from the filters above.
+   */
+  readonly filters?: readonly Rex[];
+  /**
+   * Set by nested projection push-down: for a ROW column read only through some of its fields,
+   * those fields (the column's type is narrowed to them); absent for columns read whole.
+   */
+  readonly nestedProjection?: Readonly<Record<string, readonly string[]>>;
   /** Where the query names the table, for errors found later (e.g. a sink-only connector). */
   readonly pos?: SourcePos;
 }

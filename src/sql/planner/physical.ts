@@ -43,6 +43,10 @@ export interface PhysicalSourceScan extends Base {
   readonly table: CatalogTable;
   /** The physical columns the source produces when it was asked for a subset (projection push-down). */
   readonly projection?: readonly string[];
+  /** The conditions the source applies itself (filter push-down). */
+  readonly filters?: readonly Rex[];
+  /** The fields read of ROW columns read only in part (nested projection push-down). */
+  readonly nestedProjection?: Readonly<Record<string, readonly string[]>>;
 }
 /** Emits constant rows. */
 export interface PhysicalValues extends Base {
@@ -148,6 +152,8 @@ export function toPhysical(
         kind: 'sourceScan',
         table: node.table,
         ...(node.projection === undefined ? {} : { projection: node.projection }),
+        ...(node.filters === undefined ? {} : { filters: node.filters }),
+        ...(node.nestedProjection === undefined ? {} : { nestedProjection: node.nestedProjection }),
         columns: node.columns,
         changelogMode:
           (node.table.dataStream as { changelogMode?: ChangelogMode } | undefined)?.changelogMode ??

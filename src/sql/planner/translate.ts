@@ -109,6 +109,7 @@ function translateNode(node: PhysicalNode, ctx: TranslateContext): DataStream<Ro
         table: node.table,
         columns: node.table.columns.filter((c) => c.computed === undefined),
         ...(node.projection === undefined ? {} : { projection: node.projection }),
+        ...(node.filters === undefined ? {} : { filters: node.filters }),
       });
     }
     case 'values': {
