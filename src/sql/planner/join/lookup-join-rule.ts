@@ -42,8 +42,9 @@ function tableOf(
 /**
  * The lookup spec and residual condition of a processing-time temporal join, or undefined when
  * its right side is not a lookup table (the streaming temporal join applies). Throws for a
- * lookup table that cannot be looked up: read continuously without a primary key, partitioned,
- * or with no equality to look up by.
+ * lookup table that cannot be looked up: read continuously without a primary key, or with no
+ * equality to look up by. A partitioned table is looked up in all its partitions (Flink's own
+ * filesystem connector has no lookup source at all; Weir's reads the table whole, as a scan).
  */
 export function lookupJoinOf(
   node: LogicalJoin,
@@ -59,11 +60,6 @@ export function lookupJoinOf(
       `lookup join needs a bounded table, but '${table.name}' is read continuously ('source.monitor-interval'); remove that option to load it whole into each join subtask, or declare PRIMARY KEY (…) NOT ENFORCED to join its versions`,
     );
   }
-  if ((table.partitionKeys ?? []).length > 0)
-    throw validationError(
-      pos,
-      `lookup join on the PARTITIONED BY table '${table.name}' is not supported; join a table without partitions`,
-    );
   const leftNames = new Set(node.left.columns.map((c) => c.name));
   const rightNames = new Set(node.right.columns.map((c) => c.name));
   const keys: LookupKey[] = [];

@@ -1,7 +1,8 @@
 /**
  * The table of a lookup join, read whole and synchronously when a join subtask opens: the
  * files of a bounded `filesystem` table decoded with the table's own format and options, then
- * the filters and projections the query put over it, then indexed by the lookup key.
+ * the filters and projections the query put over it, then indexed by the lookup key. A
+ * partitioned table's partition columns come from its directory names, as in a scan.
  *
  * Size: every join subtask holds the whole table in memory, which suits what lookup joins are
  * for (small dimension or side tables: Nexmark's q13 side input is 10,000 rows). A table's files
@@ -16,6 +17,7 @@ import { canonicalKey } from '../../../state/key-groups.js';
 import { ErrorCodes, userError } from '../../../types/errors.js';
 import type { CatalogTable } from '../../catalog/catalog.js';
 import { readFilesystemOptions } from '../../connectors/filesystem-options.js';
+import { listPartitionDirs, PartitionedFormat } from '../../connectors/filesystem-partitions.js';
 import { CsvRowFormat } from '../../connectors/formats/csv-row-format.js';
 import { JsonRowFormat } from '../../connectors/formats/json-row-format.js';
 import { compileExpression, type Row } from '../../expressions/compiler.js';
@@ -33,13 +35,20 @@ function filesOf(path: string): string[] {
     .flatMap((name) => filesOf(join(path, name)));
 }
 
-/** The rows of a bounded filesystem table, with its computed columns. */
+/**
+ * The rows of a bounded filesystem table, with its computed columns. A partitioned table's rows
+ * come from the partition directories present now, each row with the partition values its
+ * directory names (`dt=2024-01-02/`), as a scan reads them.
+ */
 export function readTableRows(table: CatalogTable): Row[] {
   const options = readFilesystemOptions(table.options);
   const path = resolve(options.path);
+  const physical = table.columns.filter((c) => c.computed === undefined);
+  const partitionKeys = table.partitionKeys ?? [];
   let files: string[];
   try {
-    files = filesOf(path);
+    const roots = partitionKeys.length === 0 ? [path] : listPartitionDirs(path, partitionKeys);
+    files = roots.flatMap(filesOf);
   } catch {
     throw userError(
       ErrorCodes.IO,
@@ -52,11 +61,19 @@ export function readTableRows(table: CatalogTable): Row[] {
       ErrorCodes.INVALID_ARGUMENT,
       `lookup table '${table.name}' has ${bytes} bytes of files, more than the ${LOOKUP_TABLE_MAX_BYTES} each join subtask may hold; join it as a stream with a PRIMARY KEY and 'source.monitor-interval' instead`,
     );
-  const physical = table.columns.filter((c) => c.computed === undefined);
-  const format: RecordFormat<Row> =
-    options.format === 'json'
-      ? new JsonRowFormat(physical, options.json)
-      : new CsvRowFormat(physical, options.csv);
+  // The files hold the data columns; the directories hold the partition columns.
+  const data = physical.filter((c) => !partitionKeys.includes(c.name));
+  const rowFormat: RecordFormat<Row> =
+    options.format === 'json' ? new JsonRowFormat(data, options.json) : new CsvRowFormat(data, options.csv);
+  const format =
+    partitionKeys.length === 0
+      ? rowFormat
+      : new PartitionedFormat(
+          rowFormat,
+          path,
+          partitionKeys.map((k) => physical.find((c) => c.name === k)!),
+          options.defaultPartitionName,
+        );
   const computed = table.columns
     .filter((c) => c.computed !== undefined)
     .map((c) => ({ name: c.name, fn: compileExpression(c.computed!.rex) }));
