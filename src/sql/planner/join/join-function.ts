@@ -33,6 +33,7 @@ import {
   type RuntimeContext,
   type TimerService,
 } from '../../../types/functions.js';
+import { MAX_WATERMARK } from '../../../types/elements.js';
 import { type ValueState, ValueStateDescriptor } from '../../../types/state.js';
 import { idleStateTtl } from '../../runtime/state-retention.js';
 import type { Row, RowFunction } from '../../expressions/compiler.js';
@@ -256,6 +257,12 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
   /** The cleanup timer: removes the current key's expired rows and sets itself for the next bound. */
   override onTimer(timestamp: number, ctx: OnTimerContext<unknown, Row>, _out: Collector<Row>): void {
     if (this.cleanupTimer === undefined) return;
+    // At the end of input nothing arrives any more: keeping the rows is as exact as dropping
+    // them, and filtering every key's rows then would only delay the end.
+    if (ctx.timerService().currentWatermark() === MAX_WATERMARK) {
+      this.cleanupTimer.clear();
+      return;
+    }
     let next = Number.POSITIVE_INFINITY;
     const expire = (expiry: Expiry) => (row: Row) => {
       const at = expiry(row);
