@@ -763,12 +763,19 @@ export class Task {
 
   private pendingWakeUp = Number.POSITIVE_INFINITY;
 
+  /**
+   * Fires the processing-time timers for `time` and before once the clock has passed `time`, one
+   * millisecond later, as Flink's processing-time service does: an element processed while the
+   * clock still reads `time` belongs to whatever a timer for `time` closes (a window whose
+   * `maxTimestamp()` it is), so that timer must not have fired yet. Firing at `time` itself let
+   * such an element reopen the fired window, which then fired a second time.
+   */
   private requestTimerWakeUp(time: number): void {
     if (time >= this.pendingWakeUp) return;
     this.pendingWakeUp = time;
-    this.schedule(time, () => {
+    this.schedule(time + 1, () => {
       this.pendingWakeUp = Number.POSITIVE_INFINITY;
-      this.timeServiceManager?.onProcessingTime(this.deployment.clock.now());
+      this.timeServiceManager?.onProcessingTime(this.deployment.clock.now() - 1);
     });
   }
 }
