@@ -151,41 +151,41 @@ export function csvRowEncoder(
       quote !== null &&
       (textMayHold(c.type, delimiter, quote) || textNeedsQuotes(nullText, delimiter, quote)),
   );
+  const d = JSON.stringify(delimiter);
+  const q = JSON.stringify(quote);
+  // The quoting test inline, with the characters as literals: the common case is no quotes.
+  const needsQuotes = (t: string) =>
+    `${t}.includes(${d}) || ${t}.includes(${q}) || ${t}.includes('\\n') || ${t}.includes('\\r')`;
   const parts: string[] = [];
   columns.forEach((c, i) => {
     const value = `v${i}`;
-    const text = `(${value} === null || ${value} === undefined ? nullText : w[${i}](${value}))`;
-    // A lone empty field is quoted, or the record would be an empty line.
-    const quoted =
-      quote === null
-        ? text
-        : columns.length === 1
-          ? `quoteField(${text}, true)`
-          : mayNeedQuotes[i]
-            ? `quoteField(${text}, false)`
-            : text;
+    const text = `t${i}`;
+    // Integers and strings need no writer call; everything else goes through its column's writer.
+    const write = isInteger(c.type)
+      ? `'' + ${value}`
+      : isString(c.type)
+        ? `(typeof ${value} === 'string' ? ${value} : w[${i}](${value}))`
+        : `w[${i}](${value})`;
     parts.push(
-      `const ${value} = row[${JSON.stringify(c.name)}];\nout += ${i > 0 ? 'delimiter + ' : ''}${quoted};`,
+      `const ${value} = row[${JSON.stringify(c.name)}];`,
+      `let ${text} = ${value} === null || ${value} === undefined ? nullText : ${write};`,
     );
+    if (quote !== null && (columns.length === 1 || mayNeedQuotes[i])) {
+      // A lone empty field is quoted, or the record would be an empty line.
+      const empty = columns.length === 1 ? ` || ${text} === ''` : '';
+      parts.push(`if (${needsQuotes(text)}${empty}) ${text} = quoteText(${text});`);
+    }
+    parts.push(`out += ${i > 0 ? `${d} + ` : ''}${text};`);
   });
-  const quoteField = (text: string, quoteEmpty: boolean): string =>
-    textNeedsQuotes(text, delimiter, quote!) || (quoteEmpty && text === '')
-      ? quote + text.replaceAll(quote!, quote! + quote!) + quote
-      : text;
+  const quoteText = (text: string): string => quote + text.replaceAll(quote!, quote! + quote!) + quote;
   // Built once per table sink when the job is built; the only free variables are the arguments.
   const factory = new Function(
     'w',
     'nullText',
-    'delimiter',
-    'quoteField',
+    'quoteText',
     `"use strict"; return function encode(row) { let out = '';\n${parts.join('\n')}\nreturn out + '\\n'; };`,
-  ) as (
-    w: readonly ToText[],
-    nullText: string,
-    delimiter: string,
-    quoteField: (text: string, quoteEmpty: boolean) => string,
-  ) => (row: Row) => string;
-  return factory(writers, nullText, delimiter, quoteField);
+  ) as (w: readonly ToText[], nullText: string, quoteText: (text: string) => string) => (row: Row) => string;
+  return factory(writers, nullText, quoteText);
 }
 
 /** Whether a csv field's text must be quoted: it holds the delimiter, the quote or a line break. */
