@@ -9,6 +9,7 @@ import type { SourcePos } from '../../parser/ast.js';
 import type { BoundAggregateCall } from '../../aggregates/aggregate-function.js';
 import type { LogicalNode, PlanColumn } from '../logical.js';
 import type { PhysicalBase, PhysicalNode } from '../physical.js';
+import type { RankStrategy } from './rank-strategy.js';
 
 /** One key of an ordering: an input column and its direction. */
 export interface SortKey {
@@ -106,10 +107,12 @@ export interface PhysicalOverAggregate extends PhysicalBase {
   /** `table.exec.state.ttl` in milliseconds, when set. */
   readonly stateTtlMs?: number;
 }
-/** Physical Top-N; with retract input its function keeps every row of a partition, not only the top. */
+/** Physical Top-N; with RetractStrategy its function keeps every row of a partition, not only the top. */
 export interface PhysicalRank extends PhysicalBase, RankSpec {
   readonly kind: 'rank';
   readonly input: PhysicalNode;
+  /** The algorithm, from the input's changelog mode and unique keys (see rank-strategy.ts). */
+  readonly strategy: RankStrategy;
   /** `table.exec.state.ttl` in milliseconds, when set. */
   readonly stateTtlMs?: number;
 }

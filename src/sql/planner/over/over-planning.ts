@@ -17,12 +17,14 @@ import {
   ProcTimeKeepFirstRowFunction,
 } from '../../runtime/over/deduplicate-function.js';
 import { ProcTimeOverAggregate, RowTimeOverAggregate } from '../../runtime/over/over-aggregate-function.js';
-import { TopNFunction } from '../../runtime/over/rank-function.js';
+import { TopNFunction, type TopNSpec } from '../../runtime/over/rank-function.js';
+import { UpdateFastTopNFunction } from '../../runtime/over/update-fast-rank.js';
 import { WindowTopNFunction } from '../../runtime/over/window-rank-function.js';
 import type { ChangelogRow } from '../changelog.js';
 import type { PhysicalNode, PhysicalPlanner } from '../physical.js';
 import type { QueryTranslator, TranslateContext } from '../translate.js';
 import { columnsKey } from '../../runtime/compact-keys.js';
+import { rankStrategy, rankStrategyText } from './rank-strategy.js';
 import { refuseProcessingTimeWindows } from '../window/window-planning.js';
 import type {
   OverFrame,
@@ -88,6 +90,7 @@ export function toPhysicalOver(
         ...spec,
         kind: 'rank',
         input,
+        strategy: rankStrategy(input, node.partitionKeys, node.orderBy),
         columns,
         stateTtlMs,
         changelogMode: appendOnly ? 'insert-only' : 'retract',
@@ -167,26 +170,33 @@ export function translateOver(
       const keyed = changelogInput
         ? input.keyBy((element: Row) => key((element as unknown as ChangelogRow).row))
         : input.keyBy(key);
+      const spec: TopNSpec = {
+        rankType: node.rankType,
+        rankStart: node.rankStart,
+        rankEnd: node.rankEnd,
+        orderBy: node.orderBy,
+        rankColumn: node.rankColumn,
+        changelogInput,
+        inputColumns: node.input.columns.map((c) => c.name),
+        ttlMs: node.stateTtlMs,
+        upsertOutput: node.changelogMode === 'upsert',
+      };
+      const strategy = node.strategy;
       const changes = keyed
         .process(
-          new TopNFunction({
-            rankType: node.rankType,
-            rankStart: node.rankStart,
-            rankEnd: node.rankEnd,
-            orderBy: node.orderBy,
-            rankColumn: node.rankColumn,
-            changelogInput,
-            inputColumns: node.input.columns.map((c) => c.name),
-            ttlMs: node.stateTtlMs,
-            upsertOutput: node.changelogMode === 'upsert',
-          }),
+          strategy.kind === 'updateFast'
+            ? new UpdateFastTopNFunction(spec, strategy.uniqueKey)
+            : new TopNFunction(spec),
         )
         .name('Rank');
       if (node.changelogMode === 'insert-only') return changes.map((c: ChangelogRow) => c.row).name('Rows');
       return changes as unknown as DataStream<Row>;
     }
     case 'deduplicate': {
-      const keyed = input.keyBy(columnsKey(node.keys));
+      // Keep last is keyed by its first key column, with a row per value of the others under it.
+      const split = node.keepLast && node.keys.length > 1;
+      const keyed = input.keyBy(columnsKey(split ? node.keys.slice(0, 1) : node.keys));
+      const restKey = split ? columnsKey(node.keys.slice(1)) : undefined;
       const ttl = node.stateTtlMs;
       const miniBatch = node.miniBatch;
       if (miniBatch !== undefined) {
@@ -195,6 +205,7 @@ export function translateOver(
           timeColumn: node.proctime ? undefined : node.timeColumn,
           ttlMs: ttl,
           upsertOutput: node.changelogMode === 'upsert',
+          restKey,
         };
         return keyed
           .transform('Deduplicate', () => new MiniBatchDeduplicateOperator(spec, miniBatch))
@@ -207,6 +218,7 @@ export function translateOver(
               node.proctime ? undefined : node.timeColumn,
               ttl,
               node.changelogMode !== 'upsert',
+              restKey,
             ),
           )
           .name('Deduplicate') as unknown as DataStream<Row>;
@@ -270,8 +282,7 @@ export function explainOverPhysical(node: OverPhysicalNode, mode: string): strin
     case 'overAggregate':
       return `OverAggregate(partitionBy=[${node.partitionKeys.join(', ')}], orderBy=[${orderText(node.orderBy)}], window=[${frameText(node.frame)}], select=[${node.columns.map((c) => c.name).join(', ')}], calls=[${node.calls.map(formatAggregateCall).join(', ')}], ${mode})`;
     case 'rank': {
-      const strategy = node.input.changelogMode === 'insert-only' ? 'AppendFastStrategy' : 'RetractStrategy';
-      return `Rank(strategy=[${strategy}], ${rankText(node, node.columns)}, ${mode})`;
+      return `Rank(strategy=[${rankStrategyText(node.strategy)}], ${rankText(node, node.columns)}, ${mode})`;
     }
     case 'deduplicate':
       return `Deduplicate(keep=[${node.keepLast ? 'LastRow' : 'FirstRow'}], key=[${node.keys.join(', ')}], order=[${node.proctime ? 'PROCTIME' : 'ROWTIME'}], ${mode})`;

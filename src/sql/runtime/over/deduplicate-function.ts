@@ -5,7 +5,8 @@
  * Keep last ({@link KeepLastRowFunction}, `ORDER BY ts DESC`): a row replaces the kept one when
  * its time is at least the kept row's, so the newest row wins and, on equal times, the latest
  * arrival (as Flink). Output is a retract changelog: `+I` for a key's first row, `-U`/`+U` when
- * it is replaced.
+ * it is replaced; a row that loses emits nothing. With several key columns the stream is keyed
+ * by the first and a map state holds a row per combination of the others ({@link RestKey}).
  *
  * Keep first ({@link KeepFirstRowFunction}, `ORDER BY ts ASC`): the earliest row so far waits
  * in state until the watermark passes its time, so an earlier row arriving out of order still
@@ -30,27 +31,88 @@ import {
   type OnTimerContext,
   type RuntimeContext,
 } from '../../../types/functions.js';
-import { type ValueState, ValueStateDescriptor } from '../../../types/state.js';
+import {
+  type MapState,
+  MapStateDescriptor,
+  type ValueState,
+  ValueStateDescriptor,
+} from '../../../types/state.js';
+import type { CompactKey } from '../compact-keys.js';
 import { retainedFor } from '../state-retention.js';
+import { layoutStateName, refuseOldLayout, type StateGetters } from './state-layout.js';
+
+/**
+ * Which rows of a keyed deduplication share a state entry. The stream is keyed by the first key
+ * column alone; with more key columns, `restKey` gives the compact key of the others, under
+ * which a map state holds each combination's row (as a hand-written job keys by one id and maps
+ * the other): a number key hashes and groups faster than a string built from all the columns,
+ * and partitions rows alike. Undefined with one key column: a value state per key.
+ */
+export type RestKey = ((row: Row) => CompactKey) | undefined;
+
+/** The keep-last states of every layout, for {@link refuseOldLayout}. */
+const OLD_KEEP_LAST = ['dedup-last'];
+
+/**
+ * The kept rows of keep last, per key (and per {@link RestKey} under it). Shared by the per-row
+ * and the mini-batch functions, so a job may switch mini-batch on or off across a restore.
+ */
+export class KeptRows {
+  private readonly single: ValueState<Row> | undefined;
+  private readonly byRest: MapState<CompactKey, Row> | undefined;
+
+  constructor(store: StateGetters, restKey: RestKey, ttlMs: number | undefined) {
+    refuseOldLayout(store, 'deduplication', OLD_KEEP_LAST);
+    if (restKey === undefined)
+      this.single = store.getState(
+        retainedFor(new ValueStateDescriptor<Row>(layoutStateName('dedup-last')), ttlMs),
+      );
+    else
+      this.byRest = store.getMapState(
+        retainedFor(new MapStateDescriptor<CompactKey, Row>(layoutStateName('dedup-last-by-rest')), ttlMs),
+      );
+  }
+
+  /** The current key's row under `rest` (ignored with one key column). */
+  get(rest: CompactKey): Row | undefined {
+    return this.single === undefined ? this.byRest!.get(rest) : this.single.value();
+  }
+
+  /** Keeps `row` for the current key under `rest`. */
+  put(rest: CompactKey, row: Row): void {
+    if (this.single === undefined) this.byRest!.put(rest, row);
+    else this.single.update(row);
+  }
+}
+
+/**
+ * Whether `row` loses to the kept `previous` under keep last: an earlier rowtime. Equal times go
+ * to the later arrival (as Flink's keep last), so a tie wins.
+ */
+export function losesToKept(row: Row, previous: Row, timeColumn: string | undefined): boolean {
+  return timeColumn !== undefined && (row[timeColumn] as number) < (previous[timeColumn] as number);
+}
 
 /**
  * Keeps the newest row per key; emits {@link ChangelogRow}s. Without a time column (processing
- * time) the newest is the latest to arrive.
+ * time) the newest is the latest to arrive. A row that loses to the kept one emits nothing.
  */
 export class KeepLastRowFunction extends KeyedProcessFunction<unknown, Row, ChangelogRow> {
-  private last!: ValueState<Row>;
+  private kept!: KeptRows;
 
   constructor(
     private readonly timeColumn: string | undefined,
     private readonly ttlMs?: number,
     /** Whether a replaced row is retracted (-U) before its successor's +U; false for upsert output. */
     private readonly updateBefore = true,
+    /** See {@link RestKey}; undefined when the stream is keyed by all key columns. */
+    private readonly restKey?: RestKey,
   ) {
     super();
   }
 
   override open(ctx: RuntimeContext): void {
-    this.last = ctx.getState(retainedFor(new ValueStateDescriptor<Row>('dedup-last'), this.ttlMs));
+    this.kept = new KeptRows(ctx, this.restKey, this.ttlMs);
   }
 
   processElement(
@@ -58,16 +120,15 @@ export class KeepLastRowFunction extends KeyedProcessFunction<unknown, Row, Chan
     _ctx: KeyedProcessContext<unknown, ChangelogRow>,
     out: Collector<ChangelogRow>,
   ): void {
-    const previous = this.last.value();
-    if (previous === undefined) {
-      out.collect({ kind: '+I', row });
-    } else {
-      const time = this.timeColumn;
-      if (time !== undefined && (row[time] as number) < (previous[time] as number)) return;
+    const rest = this.restKey === undefined ? null : this.restKey(row);
+    const previous = this.kept.get(rest);
+    if (previous === undefined) out.collect({ kind: '+I', row });
+    else {
+      if (losesToKept(row, previous, this.timeColumn)) return;
       if (this.updateBefore) out.collect({ kind: '-U', row: previous });
       out.collect({ kind: '+U', row });
     }
-    this.last.update(row);
+    this.kept.put(rest, row);
   }
 }
 

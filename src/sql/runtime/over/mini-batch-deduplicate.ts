@@ -8,6 +8,9 @@
  * key's first row once. Final results equal the per-row functions'; the replacements within a
  * bundle are folded away, which shortens the changelog downstream.
  *
+ * With several key columns keep last is keyed by the first, and the bundle and the state hold a
+ * row per combination of the others (see {@link RestKey}).
+ *
  * Event-time keep first waits for the watermark per row anyway, so it keeps its per-row
  * function ({@link KeepFirstRowFunction}).
  */
@@ -17,7 +20,10 @@ import { NO_TIMESTAMP } from '../../../types/elements.js';
 import { type ValueState, ValueStateDescriptor } from '../../../types/state.js';
 import type { Row } from '../../expressions/compiler.js';
 import { MiniBatchOperator, type MiniBatchOptions } from '../aggregate/mini-batch.js';
+import type { CompactKey } from '../compact-keys.js';
 import { retainedFor } from '../state-retention.js';
+import { KeptRows, losesToKept, type RestKey } from './deduplicate-function.js';
+import { stateGettersOf } from './state-layout.js';
 
 /** What a mini-batch deduplication keeps. */
 export interface MiniBatchDeduplicateSpec {
@@ -27,14 +33,16 @@ export interface MiniBatchDeduplicateSpec {
   readonly ttlMs?: number;
   /** Keep last emits a replacing row's +U alone, without the -U of the row it replaces. */
   readonly upsertOutput?: boolean;
+  /** Keep last only: the key of the key columns after the first, as {@link KeepLastRowFunction}'s. */
+  readonly restKey?: RestKey;
 }
 
-/** One key's bundle: its key as the key selector gave it, and the row the bundle keeps. */
-type Kept = { key: unknown; row: Row };
+/** One key's bundle: its key as the key selector gave it, and the rows the bundle keeps. */
+type Kept = { key: unknown; row: Row; rows: Map<CompactKey, Row> | undefined };
 
 /** The keyed mini-batch deduplication operator; see the module comment. */
 export class MiniBatchDeduplicateOperator extends MiniBatchOperator<Row, unknown> {
-  private kept!: ValueState<Row>;
+  private kept!: KeptRows;
   private seen!: ValueState<boolean>;
   private readonly bundle = new Map<CanonicalKey, Kept>();
 
@@ -45,16 +53,16 @@ export class MiniBatchDeduplicateOperator extends MiniBatchOperator<Row, unknown
     super(miniBatch);
     if (!spec.keepLast && spec.timeColumn !== undefined)
       throw new Error('mini-batch keep-first deduplication runs on processing time only');
+    if (!spec.keepLast && spec.restKey !== undefined)
+      throw new Error('mini-batch keep-first deduplication is keyed by all its key columns');
   }
 
   override open(): void {
     super.open();
     const backend = this.keyedBackend;
-    // The per-row functions' state names, so a job may switch mini-batch on or off across a restore.
+    // The per-row functions' states, so a job may switch mini-batch on or off across a restore.
     if (this.spec.keepLast)
-      this.kept = backend.getOrCreateState(
-        retainedFor(new ValueStateDescriptor<Row>('dedup-last'), this.spec.ttlMs),
-      );
+      this.kept = new KeptRows(stateGettersOf(backend), this.spec.restKey, this.spec.ttlMs);
     else
       this.seen = backend.getOrCreateState(
         retainedFor(new ValueStateDescriptor<boolean>('dedup-seen'), this.spec.ttlMs),
@@ -65,36 +73,44 @@ export class MiniBatchDeduplicateOperator extends MiniBatchOperator<Row, unknown
     const key = this.keyedBackend.getCurrentKey();
     const id = canonicalKey(key);
     const held = this.bundle.get(id);
-    if (held === undefined) this.bundle.set(id, { key, row });
-    else if (this.spec.keepLast && !this.older(row, held.row)) held.row = row;
-  }
-
-  /** Whether `row` loses to `than` under keep last: an earlier rowtime (ties go to the later arrival). */
-  private older(row: Row, than: Row): boolean {
-    const time = this.spec.timeColumn;
-    return time !== undefined && (row[time] as number) < (than[time] as number);
+    const restKey = this.spec.restKey;
+    if (held === undefined) {
+      const rows = restKey === undefined ? undefined : new Map([[restKey(row), row]]);
+      this.bundle.set(id, { key, row, rows });
+    } else if (!this.spec.keepLast) return;
+    else if (restKey === undefined) {
+      if (!losesToKept(row, held.row, this.spec.timeColumn)) held.row = row;
+    } else {
+      const rest = restKey(row);
+      const other = held.rows!.get(rest);
+      if (other === undefined || !losesToKept(row, other, this.spec.timeColumn)) held.rows!.set(rest, row);
+    }
   }
 
   protected finishBundle(): void {
     const backend = this.keyedBackend;
-    const out = this.output;
-    for (const { key, row } of this.bundle.values()) {
+    for (const { key, row, rows } of this.bundle.values()) {
       backend.setCurrentKey(key);
       if (!this.spec.keepLast) {
         if (this.seen.value() === true) continue;
         this.seen.update(true);
-        out.collect(row, NO_TIMESTAMP);
-        continue;
-      }
-      const previous = this.kept.value();
-      if (previous === undefined) out.collect({ kind: '+I', row }, NO_TIMESTAMP);
-      else {
-        if (this.older(row, previous)) continue;
-        if (this.spec.upsertOutput !== true) out.collect({ kind: '-U', row: previous }, NO_TIMESTAMP);
-        out.collect({ kind: '+U', row }, NO_TIMESTAMP);
-      }
-      this.kept.update(row);
+        this.output.collect(row, NO_TIMESTAMP);
+      } else if (rows === undefined) this.replace(null, row);
+      else for (const [rest, kept] of rows) this.replace(rest, kept);
     }
     this.bundle.clear();
+  }
+
+  /** Keep last: `row` replaces the current key's row under `rest` unless it loses to it. */
+  private replace(rest: CompactKey, row: Row): void {
+    const out = this.output;
+    const previous = this.kept.get(rest);
+    if (previous === undefined) out.collect({ kind: '+I', row }, NO_TIMESTAMP);
+    else {
+      if (losesToKept(row, previous, this.spec.timeColumn)) return;
+      if (this.spec.upsertOutput !== true) out.collect({ kind: '-U', row: previous }, NO_TIMESTAMP);
+      out.collect({ kind: '+U', row }, NO_TIMESTAMP);
+    }
+    this.kept.put(rest, row);
   }
 }

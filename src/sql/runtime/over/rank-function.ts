@@ -21,7 +21,13 @@
  * Output: with the rank column, ROW_NUMBER updates by position (`-U[old row, 2]`, `+U[new row,
  * 2]`, as Flink, so the rank is a key of the result); RANK and DENSE_RANK update each row whose
  * rank changed. Without the rank column (Flink's "no ranking number"), only rows entering
- * (`+I`) and leaving (`-D`) the range are emitted, so a new first row costs two changes, not N.
+ * (`+I`) and leaving (`-D`) the range are emitted, so a new first row costs two changes, not N;
+ * on upsert output a Top-1 emits a new first row as one +U, its partition key being the result's
+ * key. A rank whose row is replaced by an equal row emits nothing.
+ *
+ * This is the AppendFast and Retract strategies; UpdateFast is update-fast-rank.ts. The state's
+ * name carries its layout version (see state-layout.ts): a checkpoint of an older layout fails
+ * the job on open instead of being read as this one.
  */
 import type { Row } from '../../expressions/compiler.js';
 import type { ChangelogRow } from '../../planner/changelog.js';
@@ -34,6 +40,7 @@ import {
 import { type ValueState, ValueStateDescriptor } from '../../../types/state.js';
 import { forEachRanked, insertionIndex, type RankedRow, type RankKind, rankedRange } from './ranking.js';
 import { retainedFor } from '../state-retention.js';
+import { layoutStateName, refuseOldLayout } from './state-layout.js';
 import { rankedRowBuilder, rowComparator, type SortKeySpec, sameRow } from './sort-order.js';
 
 /** What a Top-N computes. */
@@ -59,24 +66,37 @@ export interface TopNSpec {
 
 /** Top-N over one partition key's rows; emits {@link ChangelogRow}s. */
 export class TopNFunction extends KeyedProcessFunction<unknown, Row, ChangelogRow> {
-  private rows!: ValueState<Row[]>;
-  private readonly compare: (a: Row, b: Row) => number;
+  protected rows!: ValueState<Row[]>;
+  protected readonly compare: (a: Row, b: Row) => number;
   private readonly withRank: ((row: Row, rank: number) => Row) | undefined;
   private readonly appendRowNumber: boolean;
   /** Whether a rank's new row follows a -U of the row it held; not on upsert output. */
   private readonly updateBefore: boolean;
+  /**
+   * Top-1 without the rank column on upsert output: the partition key is the result's key, so a
+   * new first row is one +U, not a -D of the old row and a +I of the new.
+   */
+  private readonly top1Upsert: boolean;
 
-  constructor(private readonly spec: TopNSpec) {
+  constructor(protected readonly spec: TopNSpec) {
     super();
     this.compare = rowComparator(spec.orderBy);
     this.withRank =
       spec.rankColumn === undefined ? undefined : rankedRowBuilder(spec.inputColumns, spec.rankColumn);
     this.appendRowNumber = !spec.changelogInput && spec.rankType === 'ROW_NUMBER';
     this.updateBefore = spec.upsertOutput !== true;
+    this.top1Upsert =
+      spec.upsertOutput === true &&
+      spec.rankColumn === undefined &&
+      spec.rankStart === 1 &&
+      spec.rankEnd === 1;
   }
 
   override open(ctx: RuntimeContext): void {
-    this.rows = ctx.getState(retainedFor(new ValueStateDescriptor<Row[]>('top-n-rows'), this.spec.ttlMs));
+    refuseOldLayout(ctx, 'Top-N', ['top-n-rows']);
+    this.rows = ctx.getState(
+      retainedFor(new ValueStateDescriptor<Row[]>(layoutStateName('top-n-rows')), this.spec.ttlMs),
+    );
   }
 
   processElement(
@@ -105,8 +125,13 @@ export class TopNFunction extends KeyedProcessFunction<unknown, Row, ChangelogRo
       rows.splice(index, 0, row);
       const left = rows.length > rankEnd ? rows.pop() : undefined;
       this.rows.update(rows);
-      if (left !== undefined) out.collect({ kind: '-D', row: left });
       const entered = index >= first ? row : rows[first];
+      if (left !== undefined && this.top1Upsert) {
+        // The partition key is the result's key: the new first row replaces the old one.
+        out.collect({ kind: '+U', row });
+        return;
+      }
+      if (left !== undefined) out.collect({ kind: '-D', row: left });
       if (entered !== undefined) out.collect({ kind: '+I', row: entered });
       return;
     }
@@ -116,6 +141,15 @@ export class TopNFunction extends KeyedProcessFunction<unknown, Row, ChangelogRo
     for (let p = index; p <= end; p++) {
       const old = p < n ? rows[p] : undefined;
       if (p >= first) {
+        if (
+          old !== undefined &&
+          this.compare(carry, old) === 0 &&
+          sameRow(carry, old, this.spec.inputColumns)
+        ) {
+          // An equal row took the place of its twin: the rank's row is unchanged, say nothing.
+          carry = old;
+          continue;
+        }
         const now = withRank(carry, p + 1);
         if (old === undefined) out.collect({ kind: '+I', row: now });
         else {
@@ -161,7 +195,11 @@ export class TopNFunction extends KeyedProcessFunction<unknown, Row, ChangelogRo
     this.emitDifference(before, after, out);
   }
 
-  private emitDifference(before: RankedRow[], after: RankedRow[], out: Collector<ChangelogRow>): void {
+  /**
+   * Emits the change from ranked range `before` to `after`: by position with the ROW_NUMBER
+   * column, else per row entering, leaving or changing rank.
+   */
+  protected emitDifference(before: RankedRow[], after: RankedRow[], out: Collector<ChangelogRow>): void {
     const column = this.spec.rankColumn;
     const build = this.withRank;
     if (build !== undefined && this.spec.rankType === 'ROW_NUMBER') {
@@ -177,6 +215,10 @@ export class TopNFunction extends KeyedProcessFunction<unknown, Row, ChangelogRo
         } else if (now !== undefined) out.collect({ kind: '+I', row: build(now.row, now.rank) });
         else if (old !== undefined) out.collect({ kind: '-D', row: build(old.row, old.rank) });
       }
+      return;
+    }
+    if (this.top1Upsert && before.length === 1 && after.length === 1) {
+      if (before[0]!.row !== after[0]!.row) out.collect({ kind: '+U', row: after[0]!.row });
       return;
     }
     const afterRank = new Map<Row, number>(after.map((r) => [r.row, r.rank]));
