@@ -21,6 +21,7 @@ import {
   type WindowSpec,
   windowTableFunction,
 } from './window-nodes.js';
+import { droppedByRegularJoin } from '../join/join-time-attributes.js';
 
 const GROUP_WINDOWS = new Set(['TUMBLE', 'HOP', 'SESSION']);
 const AUXILIARY: Readonly<Record<string, string>> = {
@@ -56,6 +57,15 @@ export function groupWindowSelect(
   const timeArg = call.args[0]!;
   const time = typeExpression(timeArg, new ColumnScope(input.scope));
   const timeColumn = time.kind === 'field' ? input.plan.columns.find((c) => c.name === time.name) : undefined;
+  if (
+    timeColumn !== undefined &&
+    !timeColumn.type.rowtime &&
+    droppedByRegularJoin(input.plan, timeColumn.name)
+  )
+    throw validationError(
+      timeArg.pos,
+      `${kind}(…) must group by a time attribute, but ${timeColumn.name} comes from a regular join's output, whose rows leave in no time order and so have no time attributes; join with an interval join (a BETWEEN bound on both sides' time attributes) or a window join, or take the time attribute from a source table before the join`,
+    );
   if (timeColumn === undefined || !timeColumn.type.rowtime)
     throw validationError(
       timeArg.pos,
