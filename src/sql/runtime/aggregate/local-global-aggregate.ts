@@ -9,6 +9,7 @@
  * Partials travel between tasks, so they are plain data: key columns, a row count and the
  * accumulator list (DISTINCT calls carry their tuple maps, merged by tuple).
  */
+import { canonicalKey } from '../../../state/key-groups.js';
 import { NO_TIMESTAMP } from '../../../types/elements.js';
 import type { ValueState } from '../../../types/state.js';
 import {
@@ -18,6 +19,7 @@ import {
 } from '../../aggregates/group-aggregate-function.js';
 import { type AccumulatorList, RowAggregates } from '../../aggregates/row-aggregates.js';
 import type { Row } from '../../expressions/compiler.js';
+import { type CompactKey, columnsKey } from '../compact-keys.js';
 import { emitGroupChange } from './group-changes.js';
 import { bundleKey, MiniBatchOperator, type MiniBatchOptions } from './mini-batch.js';
 
@@ -30,30 +32,92 @@ export interface PartialAggregate {
   readonly accs: AccumulatorList;
 }
 
-/** The group keys of a row as a key selector returns them: none, one value, or an array. */
-export function groupKeyOf(groupKeys: readonly string[]): (row: Row) => unknown {
-  if (groupKeys.length === 0) return () => 0;
-  if (groupKeys.length === 1) {
-    const key = groupKeys[0]!;
-    return (row) => row[key] ?? null;
-  }
-  return (row) => groupKeys.map((k) => row[k] ?? null);
+/**
+ * The key of a row's group as the key selector returns it: a {@link columnsKey} (0 for no
+ * group keys, the value for one, one compound string for several), so keyBy hashes a string
+ * or number instead of serialising an array of values per record.
+ */
+export function groupKeyOf(groupKeys: readonly string[]): (row: Row) => CompactKey {
+  return columnsKey(groupKeys);
 }
 
 type LocalGroup = { keys: Row; count: number; accs: AccumulatorList };
 
+/** One key column's value as a Map key: null for NULL, an object (ROW, ARRAY…) canonically. */
+function levelKey(v: unknown): unknown {
+  if (v === undefined) return null;
+  return typeof v === 'object' && v !== null ? canonicalKey(v) : v;
+}
+
+/**
+ * A bundle's groups in nested Maps, one level per key column, so finding a row's group hashes
+ * its column values as they are instead of building a compound key string per row (Maps take
+ * -0 as 0 and NaN as NaN, as keyBy does). Groups are listed in order of their first row.
+ */
+class LocalGroups {
+  private readonly root = new Map<unknown, unknown>();
+  private single: LocalGroup | undefined;
+  /** The groups, in order of their first row. */
+  readonly list: LocalGroup[] = [];
+
+  constructor(
+    private readonly columns: readonly string[],
+    private readonly create: (row: Row) => LocalGroup,
+  ) {}
+
+  /** The row's group, created at its first row. */
+  groupOf(row: Row): LocalGroup {
+    const { columns } = this;
+    const last = columns.length - 1;
+    if (last < 0) {
+      if (this.single === undefined) {
+        this.single = this.create(row);
+        this.list.push(this.single);
+      }
+      return this.single;
+    }
+    let level = this.root;
+    for (let i = 0; i < last; i++) {
+      const k = levelKey(row[columns[i]!]);
+      let next = level.get(k) as Map<unknown, unknown> | undefined;
+      if (next === undefined) {
+        next = new Map();
+        level.set(k, next);
+      }
+      level = next;
+    }
+    const k = levelKey(row[columns[last]!]);
+    let group = level.get(k) as LocalGroup | undefined;
+    if (group === undefined) {
+      group = this.create(row);
+      level.set(k, group);
+      this.list.push(group);
+    }
+    return group;
+  }
+
+  clear(): void {
+    this.root.clear();
+    this.single = undefined;
+    this.list.length = 0;
+  }
+}
+
 /** The local phase: unkeyed, insert-only rows in, one {@link PartialAggregate} per group and bundle out. */
 export class LocalGroupAggregateOperator extends MiniBatchOperator<Row, PartialAggregate> {
   private aggs!: RowAggregates;
-  private readonly keyOf: (row: Row) => unknown;
-  private readonly bundle = new Map<unknown, LocalGroup>();
+  private readonly bundle: LocalGroups;
 
   constructor(
     private readonly spec: GroupAggregateSpec,
     miniBatch: MiniBatchOptions,
   ) {
     super(miniBatch);
-    this.keyOf = groupKeyOf(spec.groupKeys);
+    this.bundle = new LocalGroups(spec.groupKeys, (row) => {
+      const keys: Row = {};
+      for (const k of spec.groupKeys) keys[k] = row[k] ?? null;
+      return { keys, count: 0, accs: this.aggs.createAccumulators() };
+    });
   }
 
   override open(): void {
@@ -62,20 +126,13 @@ export class LocalGroupAggregateOperator extends MiniBatchOperator<Row, PartialA
   }
 
   protected addToBundle(row: Row): void {
-    const id = bundleKey(this.keyOf(row));
-    let group = this.bundle.get(id);
-    if (group === undefined) {
-      const keys: Row = {};
-      for (const k of this.spec.groupKeys) keys[k] = row[k] ?? null;
-      group = { keys, count: 0, accs: this.aggs.createAccumulators() };
-      this.bundle.set(id, group);
-    }
+    const group = this.bundle.groupOf(row);
     this.aggs.accumulate(group.accs, row);
     group.count++;
   }
 
   protected finishBundle(): void {
-    for (const group of this.bundle.values()) this.output.collect(group, NO_TIMESTAMP);
+    for (const group of this.bundle.list) this.output.collect(group, NO_TIMESTAMP);
     this.bundle.clear();
   }
 }

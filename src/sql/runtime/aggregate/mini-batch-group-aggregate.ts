@@ -1,10 +1,10 @@
 /**
  * The one-phase mini-batch group aggregate (`table.exec.mini-batch.enabled` without a local
- * phase): a keyed operator that buffers each group's input rows for a bundle, then per group
- * reads its state once, applies the rows in arrival order, writes once and emits at most one
- * change (`+I`, `-U`/`+U` or `-D`). Results equal the per-row aggregate's final results; the
- * intermediate changes within a bundle are folded away, which is the point: fewer state
- * accesses and a shorter changelog downstream.
+ * phase): a keyed operator that, per group and bundle, reads its state once (at the group's
+ * first row), applies the group's rows in arrival order as they come, then writes once and
+ * emits at most one change (`+I`, `-U`/`+U` or `-D`) when the bundle closes. Results equal the
+ * per-row aggregate's final results; the intermediate changes within a bundle are folded away,
+ * which is the point: fewer state accesses and a shorter changelog downstream.
  */
 import type { ValueState } from '../../../types/state.js';
 import {
@@ -18,8 +18,17 @@ import type { ChangelogRow } from '../../planner/changelog.js';
 import { emitGroupChange } from './group-changes.js';
 import { bundleKey, MiniBatchOperator, type MiniBatchOptions } from './mini-batch.js';
 
-/** One group's buffered input: its key as the key selector gave it, then its elements. */
-type Buffered = { key: unknown; elements: unknown[] };
+/**
+ * One group's part of the open bundle: its key as the key selector gave it, its state as read
+ * at the group's first row in the bundle (the rows since applied to it), its result before the
+ * bundle, and a row holding its key columns.
+ */
+type Buffered = {
+  key: unknown;
+  state: GroupState | undefined;
+  before: unknown[] | undefined;
+  keyRow: Row;
+};
 
 /** The keyed one-phase mini-batch group aggregate; see the module comment. */
 export class MiniBatchGroupAggregateOperator extends MiniBatchOperator<unknown, unknown> {
@@ -40,47 +49,52 @@ export class MiniBatchGroupAggregateOperator extends MiniBatchOperator<unknown, 
     this.state = this.keyedBackend.getOrCreateState(groupStateDescriptor(this.spec));
   }
 
+  // Rows are applied as they arrive, to the state read at the group's first row of the bundle,
+  // instead of being buffered and replayed: the same arrival order, no per-row buffer. The state
+  // is written back (and the change emitted) once, when the bundle closes, which always happens
+  // before a checkpoint, so the snapshot never sees a half-applied bundle.
   protected addToBundle(element: unknown): void {
+    const { aggs, spec } = this;
+    let row: Row;
+    let add = true;
+    if (spec.changelogInput) {
+      const change = element as ChangelogRow;
+      row = change.row;
+      add = change.kind === '+I' || change.kind === '+U';
+    } else row = element as Row;
     const key = this.keyedBackend.getCurrentKey();
     const id = bundleKey(key);
-    const buffered = this.bundle.get(id);
-    if (buffered === undefined) this.bundle.set(id, { key, elements: [element] });
-    else buffered.elements.push(element);
+    let group = this.bundle.get(id);
+    if (group === undefined) {
+      const state = this.state.value();
+      const before = state !== undefined && state[0] > 0 ? aggs.values(state[1]) : undefined;
+      group = { key, state, before, keyRow: row };
+      this.bundle.set(id, group);
+    }
+    let state = group.state;
+    if (state === undefined || state[0] <= 0) {
+      // As per row: a retraction for a group that holds nothing is ignored.
+      if (!add) return;
+      state = [0, aggs.createAccumulators()];
+      group.state = state;
+    }
+    if (add) {
+      aggs.accumulate(state[1], row);
+      state[0]++;
+    } else {
+      aggs.retract(state[1], row);
+      state[0]--;
+    }
   }
 
   protected finishBundle(): void {
-    const { aggs, spec } = this;
+    const { spec, aggs } = this;
     const backend = this.keyedBackend;
-    for (const { key, elements } of this.bundle.values()) {
+    for (const { key, state, before, keyRow } of this.bundle.values()) {
       backend.setCurrentKey(key);
-      let state = this.state.value();
-      const before = state !== undefined && state[0] > 0 ? aggs.values(state[1]) : undefined;
-      let keyRow: Row | undefined;
-      for (const element of elements) {
-        let row: Row;
-        let add = true;
-        if (spec.changelogInput) {
-          const change = element as ChangelogRow;
-          row = change.row;
-          add = change.kind === '+I' || change.kind === '+U';
-        } else row = element as Row;
-        keyRow ??= row;
-        if (state === undefined || state[0] <= 0) {
-          // As per row: a retraction for a group that holds nothing is ignored.
-          if (!add) continue;
-          state = [0, aggs.createAccumulators()];
-        }
-        if (add) {
-          aggs.accumulate(state[1], row);
-          state[0]++;
-        } else {
-          aggs.retract(state[1], row);
-          state[0]--;
-        }
-      }
       if (state === undefined || state[0] <= 0) this.state.clear();
       else this.state.update(state);
-      emitGroupChange(spec, aggs, this.output, keyRow!, before, state);
+      emitGroupChange(spec, aggs, this.output, keyRow, before, state);
     }
     this.bundle.clear();
   }
