@@ -39,30 +39,64 @@ export function unescapePartitionValue(text: string): string {
   );
 }
 
-/** The partition directory of a row: `k1=v1/k2=v2`. */
+/** How many distinct partitions {@link partitionPathOf} keeps the paths of before starting afresh. */
+const MAX_CACHED_PARTITIONS = 10_000;
+
+/**
+ * The partition directory of a row: `k1=v1/k2=v2`. Each distinct partition's path is built once
+ * and then found by its values (a map per key column); the last row's path is checked first,
+ * since consecutive rows mostly share their partition (q10's go to the current minute). The
+ * caches are a pure function's, harmless to share between operator instances of a thread.
+ */
 export function partitionPathOf(keys: readonly CatalogColumn[], defaultName: string): (row: Row) => string {
   const writers = keys.map((c) => ({ name: c.name, write: csvFieldWriter(c.type) }));
-  // Consecutive rows mostly share their partition (q10's rows go to the current minute), so the
-  // last values and their path are kept: a pure function's cache, harmless to share.
+  const n = writers.length;
   const last: unknown[] = writers.map(() => Symbol('none'));
+  const values: unknown[] = new Array(n);
   let lastPath = '';
-  return (row) => {
-    let same = true;
-    for (let i = 0; i < writers.length; i++)
-      if (row[writers[i]!.name] !== last[i]) {
-        same = false;
-        break;
-      }
-    if (same) return lastPath;
-    lastPath = writers
+  let paths = new Map<unknown, unknown>();
+  let cached = 0;
+  const build = () =>
+    writers
       .map(({ name, write }, i) => {
-        const value = row[name];
-        last[i] = value;
+        const value = values[i];
         const text = value === null || value === undefined ? '' : write(value);
         return `${name}=${text === '' ? defaultName : escapePartitionValue(text)}`;
       })
       .join('/');
-    return lastPath;
+  return (row) => {
+    let same = true;
+    for (let i = 0; i < n; i++) {
+      const value = row[writers[i]!.name];
+      values[i] = value;
+      if (value !== last[i]) same = false;
+    }
+    if (same) return lastPath;
+    if (cached >= MAX_CACHED_PARTITIONS) {
+      paths = new Map();
+      cached = 0;
+    }
+    // undefined and null name the same partition, so they share an entry.
+    let node = paths;
+    for (let i = 0; i < n - 1; i++) {
+      const key = values[i] ?? null;
+      let next = node.get(key) as Map<unknown, unknown> | undefined;
+      if (next === undefined) {
+        next = new Map();
+        node.set(key, next);
+      }
+      node = next;
+    }
+    const leaf = values[n - 1] ?? null;
+    let path = node.get(leaf) as string | undefined;
+    if (path === undefined) {
+      path = build();
+      node.set(leaf, path);
+      cached++;
+    }
+    for (let i = 0; i < n; i++) last[i] = values[i];
+    lastPath = path;
+    return path;
   };
 }
 

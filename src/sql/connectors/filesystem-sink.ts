@@ -130,6 +130,8 @@ export class FilesystemSinkWriter implements CommittingSinkWriter<TableRow, File
   private readonly policy: FilesystemRollingPolicy;
   private readonly partitions = new Map<string, { creationTime: number; time: number }>();
   private lastBucket = '';
+  /** The last bucket known to be in `partitions` (or not committed at all); undefined after a commit. */
+  private lastRemembered: string | undefined;
   private watermark = Number.NEGATIVE_INFINITY;
   private endOfInput = false;
 
@@ -167,8 +169,11 @@ export class FilesystemSinkWriter implements CommittingSinkWriter<TableRow, File
 
   write(row: TableRow, context: SinkWriterContext): void {
     this.files.write(row, context);
+    // The path is the same string while rows stay in one partition: one comparison per row.
+    if (this.lastBucket === this.lastRemembered) return;
     if (this.options.commit !== undefined && !this.partitions.has(this.lastBucket))
       this.remember(this.lastBucket, this.context.currentProcessingTime());
+    this.lastRemembered = this.lastBucket;
   }
 
   writeWatermark(watermark: number): void {
@@ -192,6 +197,8 @@ export class FilesystemSinkWriter implements CommittingSinkWriter<TableRow, File
     const commit = this.options.commit;
     if (commit === undefined) return files;
     for (const partition of due) this.partitions.delete(partition);
+    // A row of a partition just committed must remember it again.
+    this.lastRemembered = undefined;
     return [
       ...files,
       ...due.map(
