@@ -259,7 +259,20 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
     2,
     3,
     withNullability(Types.STRING, true),
-    (args) => `rt.regexpExtract(${args.join(', ')})`,
+    (args, c, constant) => {
+      // A literal pattern is compiled once per operator, not looked up per row.
+      const pattern = c.args[1]!;
+      if (pattern.kind !== 'literal' || typeof pattern.value !== 'string')
+        return `rt.regexpExtract(${args.join(', ')})`;
+      let compiled: RegExp;
+      try {
+        compiled = new RegExp(pattern.value);
+      } catch {
+        return `rt.regexpExtract(${args.join(', ')})`;
+      }
+      const rest = args.length > 2 ? `, ${args[2]}` : '';
+      return `rt.regexpExtractWith(${args[0]}, ${constant(compiled)}${rest})`;
+    },
     (i, t) => (i < 2 ? isString(t) : isInteger(t)),
   ),
   ABS: {

@@ -157,8 +157,16 @@ export const runtime = {
   /** SPLIT_INDEX(s, delimiter, index): the 0-based piece, or null past the end. */
   splitIndex(s: string, delimiter: string, index: number): string | null {
     if (index < 0) return null;
-    const parts = s.split(delimiter);
-    return index < parts.length ? parts[index]! : null;
+    if (delimiter === '') return index < s.length ? s[index]! : null;
+    // Walks to the piece instead of splitting: no array of all the pieces per row.
+    let start = 0;
+    for (let i = 0; i < index; i++) {
+      const at = s.indexOf(delimiter, start);
+      if (at < 0) return null;
+      start = at + delimiter.length;
+    }
+    const end = s.indexOf(delimiter, start);
+    return end < 0 ? s.slice(start) : s.slice(start, end);
   },
   /** REGEXP_EXTRACT(s, regex, group): the group of the first match, or null. */
   regexpExtract(s: string, regex: string, group = 0): string | null {
@@ -167,6 +175,10 @@ export const runtime = {
       compiled = new RegExp(regex);
       regexCache.set(regex, compiled);
     }
+    return runtime.regexpExtractWith(s, compiled, group);
+  },
+  /** REGEXP_EXTRACT with the pattern compiled once per operator (a literal pattern). */
+  regexpExtractWith(s: string, compiled: RegExp, group = 0): string | null {
     const m = compiled.exec(s);
     return m === null ? null : (m[group] ?? null);
   },

@@ -6,7 +6,7 @@
  * narrows what these rules have settled.
  */
 import { isDeterministic } from '../expressions/functions.js';
-import { call, fieldsOf, substitute } from '../expressions/rex.js';
+import { call, fieldsOf, type Rex, substitute } from '../expressions/rex.js';
 import { Types, withNullability } from '../catalog/types.js';
 import { filter, inputsOf, type LogicalNode, project, withInputs } from './logical.js';
 import { IntervalJoinRule } from './join/interval-join-rule.js';
@@ -24,6 +24,10 @@ export interface RewriteRule {
   apply(node: LogicalNode): LogicalNode | undefined;
 }
 
+/** A column or a ROW field of one (`bid.price`): as cheap to read twice as to pass on. */
+const isFieldAccess = (rex: Rex): boolean =>
+  rex.kind === 'field' || (rex.kind === 'call' && rex.op === 'FIELD' && isFieldAccess(rex.args[0]!));
+
 /** Project(Project(x)) → Project(x), inlining the inner expressions. */
 export const ProjectMergeRule: RewriteRule = {
   name: 'ProjectMergeRule',
@@ -35,7 +39,7 @@ export const ProjectMergeRule: RewriteRule = {
     for (const p of node.projections) for (const f of fieldsOf(p.rex)) uses.set(f, (uses.get(f) ?? 0) + 1);
     for (const [name, count] of uses) {
       const rex = inner.get(name)!;
-      if (count > 1 && rex.kind === 'call') return undefined;
+      if (count > 1 && rex.kind === 'call' && !isFieldAccess(rex)) return undefined;
       if (!isDeterministic(rex) && count > 1) return undefined;
     }
     return project(
