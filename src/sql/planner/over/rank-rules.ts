@@ -5,7 +5,8 @@
  * - a filter bounding a ranking column (`rn <= N`, `rn < N`, `rn = N`, `rn BETWEEN a AND b`)
  *   over a ranking OVER node becomes a {@link LogicalRank};
  * - a projection that does not use the rank column drops it from the rank ("no ranking
- *   number"), so updates need not renumber rows that did not change;
+ *   number"), so updates need not renumber rows that did not change; one that only renames it
+ *   renames it in the rank, which then needs no Calc after it;
  * - Top-1 by ROW_NUMBER ordered by a time attribute, without the rank column, becomes a
  *   {@link LogicalDeduplicate} that keeps one row per key;
  * - a rank whose partition keys hold the window bounds of a windowing table function or window
@@ -113,6 +114,33 @@ export const RankDropNumberRule: RewriteRule = {
 };
 
 /**
+ * Project(Rank) that passes the rank's columns through in order, renaming at most the rank
+ * column → the rank with its rank column under the new name. The rank then builds each output
+ * row once, where a Calc after it would copy every row it emits (Nexmark q19's `AS rank_number`).
+ */
+export const RankRenameNumberRule: RewriteRule = {
+  name: 'RankRenameNumberRule',
+  apply(node) {
+    if (node.kind !== 'project' || node.input.kind !== 'rank') return undefined;
+    const rank = node.input;
+    const number = rank.rankColumn;
+    if (number === undefined || node.projections.length !== rank.columns.length) return undefined;
+    let renamed: string | undefined;
+    for (let i = 0; i < rank.columns.length; i++) {
+      const p = node.projections[i]!;
+      const column = rank.columns[i]!.name;
+      if (p.rex.kind !== 'field' || p.rex.name !== column) return undefined;
+      if (p.name === column) continue;
+      if (column !== number) return undefined;
+      renamed = p.name;
+    }
+    if (renamed === undefined) return undefined;
+    const columns = rank.columns.map((c) => (c.name === number ? { ...c, name: renamed } : c));
+    return Object.freeze({ ...rank, rankColumn: renamed, columns });
+  },
+};
+
+/**
  * Whether a rank is Top-1 by ROW_NUMBER ordered by one time attribute, without the number. Over
  * windowed input the row's time column is no time attribute any more (window_time is), so
  * there any timestamp column counts, as in Flink's window deduplication.
@@ -193,5 +221,6 @@ export const RANK_RULES: readonly RewriteRule[] = [
   OverToRankRule,
   RankToWindowRankRule,
   RankDropNumberRule,
+  RankRenameNumberRule,
   RankToDeduplicateRule,
 ];
