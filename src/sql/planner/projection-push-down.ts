@@ -18,6 +18,7 @@
 import type { CatalogTable } from '../catalog/catalog.js';
 import { field, fieldsOf, type Rex } from '../expressions/rex.js';
 import { filter, type LogicalNode, type PlanColumn, project, union } from './logical.js';
+import { pushDownNestedProjections } from './nested-projection.js';
 import type { BoundAggregateCall } from '../aggregates/aggregate-function.js';
 
 /** The name the step has among the fired rules. */
@@ -38,7 +39,9 @@ export function pushDownProjections(
   plan: LogicalNode,
   canProjectScan: ScanProjectable = (table) => table.dataStream === undefined,
 ): LogicalNode {
-  return new Pruner(canProjectScan).prune(plan, new Set(plan.columns.map((c) => c.name)));
+  const pruned = new Pruner(canProjectScan).prune(plan, new Set(plan.columns.map((c) => c.name)));
+  // ROW columns read in part are narrowed last, once the chains above the scans are final.
+  return pushDownNestedProjections(pruned, canProjectScan);
 }
 
 const namesOf = (columns: readonly PlanColumn[]) => new Set(columns.map((c) => c.name));
