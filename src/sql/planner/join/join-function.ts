@@ -23,7 +23,8 @@
  * already past it when it arrives still joins what is stored but is not stored itself. One
  * event-time timer per join key at a time does the cleanup: it is set when the key stores a row
  * while none is pending, and when it fires it removes what expired and is set again for the
- * earliest bound left, so a key costs one timer, not one per row.
+ * earliest bound left (a second later at least), so a key costs one timer, not one per row, and
+ * its rows are filtered at most once a second of event time.
  */
 import {
   type Collector,
@@ -73,6 +74,9 @@ export interface JoinSpec {
   readonly leftCleanup?: StateCleanup;
   readonly rightCleanup?: StateCleanup;
 }
+
+/** The least time between two cleanups of one key (see `onTimer`). */
+const CLEANUP_STEP_MS = 1000;
 
 /** A row's cleanup bound: its time column plus the offset; null when that column is NULL. */
 type Expiry = (row: Row) => number | null;
@@ -276,8 +280,11 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
       this.cleanupTimer.clear();
       return;
     }
-    ctx.timerService().registerEventTimeTimer(next);
-    this.cleanupTimer.update(next);
+    // A second later at least: a key whose rows expire one by one is filtered once per second,
+    // not once per row (rows leave later than they might, which is as exact).
+    const at = Math.max(next, timestamp + CLEANUP_STEP_MS);
+    ctx.timerService().registerEventTimeTimer(at);
+    this.cleanupTimer.update(at);
   }
 
   /** A semi or anti join's left row: emitted (semi: when it has a match; anti: when not). */
