@@ -97,8 +97,8 @@ function apply(
       }
       continue;
     }
-    if (c.upsert && !c.withRank && c.rankStart === 1 && c.rankEnd === 1) {
-      // Top-1: keyed by the partition.
+    if (c.upsert && !c.withRank) {
+      // Top-1 by ROW_NUMBER: keyed by the partition.
       const key = String(change.row.k);
       if (change.kind === '-D') byRank.delete(key);
       else byRank.set(key, row);
@@ -138,7 +138,8 @@ describe('Top-N with UpdateFastStrategy', () => {
       fc.property(cases, arrivals, (raw, input) => {
         const c: Case = { ...raw, rankEnd: raw.rankStart + raw.span };
         // Upsert output without the rank column is planned only for Top-1 (its key is the partition).
-        if (c.upsert && !c.withRank && !(c.rankStart === 1 && c.rankEnd === 1)) return;
+        if (c.upsert && !c.withRank && !(c.rankType === 'ROW_NUMBER' && c.rankStart === 1 && c.rankEnd === 1))
+          return;
         if (c.upsert && c.withRank && c.rankType !== 'ROW_NUMBER') return;
         const h = harness(c);
         const groups = new Map<string, Row>();

@@ -73,8 +73,9 @@ export class TopNFunction extends KeyedProcessFunction<unknown, Row, ChangelogRo
   /** Whether a rank's new row follows a -U of the row it held; not on upsert output. */
   private readonly updateBefore: boolean;
   /**
-   * Top-1 without the rank column on upsert output: the partition key is the result's key, so a
-   * new first row is one +U, not a -D of the old row and a +I of the new.
+   * Top-1 by ROW_NUMBER without the rank column on upsert output: the partition key is the
+   * result's key, so a new first row is one +U, not a -D of the old row and a +I of the new
+   * (RANK and DENSE_RANK may rank several tied rows first).
    */
   private readonly top1Upsert: boolean;
 
@@ -87,6 +88,7 @@ export class TopNFunction extends KeyedProcessFunction<unknown, Row, ChangelogRo
     this.updateBefore = spec.upsertOutput !== true;
     this.top1Upsert =
       spec.upsertOutput === true &&
+      spec.rankType === 'ROW_NUMBER' &&
       spec.rankColumn === undefined &&
       spec.rankStart === 1 &&
       spec.rankEnd === 1;
