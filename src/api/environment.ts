@@ -42,6 +42,7 @@ import { getEnvironmentDefaults, type JobListener, nextSubmissionIndex } from '.
 import { DataStream } from './data-stream.js';
 import type { JobModuleGraphArgs } from './job-module.js';
 import { KeyedStream } from './keyed-stream.js';
+import { rebuildMemo } from './rebuild-memo.js';
 import { JOB_MODULE_PROVIDER } from './worker-threads.js';
 
 /** State backends by name. */
@@ -367,6 +368,7 @@ export class StreamExecutionEnvironment {
         checkpointDir: defaults?.checkpointDir,
         checkpointInterval: defaults?.checkpointInterval,
       },
+      memo: rebuildMemo(),
     };
     return {
       provider: { module: JOB_MODULE_PROVIDER, args },

@@ -16,6 +16,7 @@ import type { JobGraph } from '../runtime/job-graph.js';
 import { ErrorCodes, WeirError } from '../types/errors.js';
 import { type EnvironmentDefaults, setEnvironmentDefaults } from './context.js';
 import { StreamExecutionEnvironment } from './environment.js';
+import { installRebuildMemo, type RebuildMemo } from './rebuild-memo.js';
 
 /** What a worker needs to rebuild one job's graph; structured-cloneable. */
 export interface JobModuleGraphArgs {
@@ -32,6 +33,8 @@ export interface JobModuleGraphArgs {
     EnvironmentDefaults,
     'parallelism' | 'maxParallelism' | 'stateBackend' | 'checkpointDir' | 'checkpointInterval'
   >;
+  /** What the submitting thread computed that the job file's code may recall (see `rebuild-memo.ts`). */
+  readonly memo?: RebuildMemo;
 }
 
 /** Loads the job file and resolves with the graph of its `jobIndex`-th submission. */
@@ -54,6 +57,7 @@ export function loadJobGraph(spec: JobModuleGraphArgs): Promise<JobGraph> {
     });
     // A job that runs at the top level reads its arguments from process.argv, as under `weir run`.
     process.argv = [process.argv[0]!, spec.path, ...spec.args];
+    installRebuildMemo(spec.memo);
     const load = async (): Promise<void> => {
       const module = (await import(pathToFileURL(spec.path).href)) as { default?: unknown };
       if (captured || typeof module.default !== 'function') return;

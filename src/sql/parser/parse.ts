@@ -2,8 +2,13 @@
  * Entry points of the SQL parser: text in, immutable AST out, or one user error with the line
  * and column of the first mistake. Parsing stops at the first error (no recovery), because a
  * statement is short and a second guess at what was meant only adds noise.
+ *
+ * A worker thread rebuilding a SQL job runs the job file's `executeSql` calls again; the trees
+ * the submitting thread parsed travel with the job (`rebuild-memo.ts`), so the worker takes
+ * them instead of building the lexer and the parser, which would cost it most of a second.
  */
 import type { ILexingError, IRecognitionException, IToken } from 'chevrotain';
+import { recallFromSubmitter, rememberForRebuild } from '../../api/rebuild-memo.js';
 import { EOF } from './chevrotain.js';
 import type { WeirError } from '../../types/errors.js';
 import { parseError } from '../errors.js';
@@ -21,25 +26,33 @@ function parser(): SqlGrammar {
 
 /** Parses one statement; a trailing `;` is allowed. */
 export function parseStatement(sql: string): Statement {
-  return run(sql, (p) => p.statement());
+  return run('statement', sql, (p) => p.statement());
 }
 
 /** Parses a script of statements separated by `;` (as `weir sql -f` reads). */
 export function parseScript(sql: string): Statement[] {
-  return run(sql, (p) => p.script());
+  return run('script', sql, (p) => p.script());
 }
 
 /** Parses a standalone expression, e.g. for the Table API's string expressions. */
 export function parseExpression(sql: string): Expr {
-  return run(sql, (p) => p.expression());
+  return run('expression', sql, (p) => p.expression());
 }
 
 /** Parses a data type such as `BIGINT NOT NULL` or `ROW<a INT, b STRING>`, e.g. for a Table API schema. */
 export function parseDataType(sql: string): TypeSyntax {
-  return run(sql, (p) => p.dataType());
+  return run('dataType', sql, (p) => p.dataType());
 }
 
-function run<T>(sql: string, rule: (p: SqlGrammar) => T): T {
+/** The rebuild-memo namespace of parsed trees, keyed by rule and text. */
+const MEMO = 'sql.parse';
+
+function run<T>(ruleName: string, sql: string, rule: (p: SqlGrammar) => T): T {
+  // Parsing is a pure function of the text, so the submitting thread's tree is the one this
+  // worker would build. It arrives unfrozen, which only lets through what frozen nodes refuse.
+  const key = `${ruleName}:${sql}`;
+  const recalled = recallFromSubmitter(MEMO, key);
+  if (recalled !== undefined) return recalled as T;
   const lexed = sqlLexer().tokenize(sql);
   if (lexed.errors.length > 0) throw lexingError(sql, lexed.errors[0]!);
   const p = parser();
@@ -48,6 +61,7 @@ function run<T>(sql: string, rule: (p: SqlGrammar) => T): T {
   const result = rule(p);
   const error = p.errors[0];
   if (error !== undefined) throw recognitionError(error, lexed.tokens);
+  rememberForRebuild(MEMO, key, result);
   return result;
 }
 
