@@ -55,11 +55,11 @@ function derive(node: LogicalNode): readonly UniqueKey[] {
       return [node.keys];
     case 'rank':
     case 'windowRank':
+      // RANK and DENSE_RANK give tied rows the same number, so only ROW_NUMBER's is unique.
+      if (node.rankType !== 'ROW_NUMBER') return [];
       if (node.rankStart === 1 && node.rankEnd === 1 && node.rankColumn === undefined)
         return [node.partitionKeys];
-      return node.rankColumn !== undefined && node.rankType === 'ROW_NUMBER'
-        ? [[...node.partitionKeys, node.rankColumn]]
-        : [];
+      return node.rankColumn !== undefined ? [[...node.partitionKeys, node.rankColumn]] : [];
     case 'join': {
       if (node.joinType === 'semi' || node.joinType === 'anti') return uniqueKeys(node.left);
       if (node.joinType !== 'inner') return [];
