@@ -18,29 +18,22 @@ function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0');
 }
 
+/** Each pattern letter run's text for a date, as DATE_FORMAT computed it per row before. */
+const FIELD_TEXT: Record<string, (d: Date) => string> = {
+  yyyy: (d) => pad(d.getUTCFullYear(), 4),
+  yy: (d) => pad(d.getUTCFullYear() % 100),
+  MM: (d) => pad(d.getUTCMonth() + 1),
+  dd: (d) => pad(d.getUTCDate()),
+  HH: (d) => pad(d.getUTCHours()),
+  mm: (d) => pad(d.getUTCMinutes()),
+  ss: (d) => pad(d.getUTCSeconds()),
+  SSS: (d) => pad(d.getUTCMilliseconds(), 3),
+};
+
 /** DATE_FORMAT as it was computed per row before patterns were compiled. */
 function previousDateFormat(ms: number, pattern: string): string {
   const d = new Date(ms);
-  return pattern.replace(/yyyy|yy|MM|dd|HH|mm|ss|SSS/g, (token) => {
-    switch (token) {
-      case 'yyyy':
-        return pad(d.getUTCFullYear(), 4);
-      case 'yy':
-        return pad(d.getUTCFullYear() % 100);
-      case 'MM':
-        return pad(d.getUTCMonth() + 1);
-      case 'dd':
-        return pad(d.getUTCDate());
-      case 'HH':
-        return pad(d.getUTCHours());
-      case 'mm':
-        return pad(d.getUTCMinutes());
-      case 'ss':
-        return pad(d.getUTCSeconds());
-      default:
-        return pad(d.getUTCMilliseconds(), 3);
-    }
-  });
+  return pattern.replace(/yyyy|yy|MM|dd|HH|mm|ss|SSS/g, (token) => FIELD_TEXT[token]!(d));
 }
 
 /** Patterns from pattern letters (whole, partial and repeated) and literal text. */
