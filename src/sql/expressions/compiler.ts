@@ -6,6 +6,13 @@
  * CASE and COALESCE with SQL's three-valued logic: FALSE AND NULL is FALSE, TRUE OR NULL is
  * TRUE, and anything else involving NULL is NULL.
  *
+ * A sub-expression that occurs more than once in one function (see `common-subexpressions.ts`)
+ * is evaluated once per row into a slot variable `sN`: where its first evaluation runs on every
+ * path it is computed there, otherwise lazily at whichever use comes first (`if (sN ===
+ * undefined)`), so a call under a CASE branch, the right side of AND/OR or a later COALESCE
+ * argument still runs only when the original code would run it, and errors stay the same.
+ * A Calc's condition and projections share slots: what the filter computed, the projection reads.
+ *
  * A user-defined scalar function is called through a constant of the generated code
  * (`c[2].eval(v0, v1)`): no lookup per row. Its object is copied for each instance of the
  * compiled function ({@link CompiledProgram.instantiate}), so operators that run several
@@ -14,6 +21,7 @@
 import { formatType, isString, type SqlType } from '../catalog/types.js';
 import { instantiate, type ScalarUdf } from '../functions/definitions.js';
 import type { FunctionContext, ScalarFunctionSpec } from '../functions/user-functions.js';
+import { commonSubexpressions, ExpressionKeys } from './common-subexpressions.js';
 import { FUNCTIONS } from './functions.js';
 import type { CallRex, Rex } from './rex.js';
 import { type Runtime, runtime } from './runtime.js';
@@ -27,9 +35,35 @@ export type RowFunction = (row: Row) => unknown;
 /** A fused filter and projection: the output row, or undefined when the condition is not TRUE. */
 export type CalcFunction = (row: Row) => Row | undefined;
 
+/** A common sub-expression's slot variable. */
+interface Slot {
+  readonly name: string;
+  /** Whether code emitted from here on may read the slot without a check. */
+  computed: boolean;
+  /** Whether some code already computes it (under a condition, if not `computed`). */
+  emitted: boolean;
+}
+
+/** Options of the compile functions. */
+export interface CompileOptions {
+  /**
+   * Evaluate sub-expressions that occur more than once (deterministic ones only) once per
+   * row. Default true; false compiles every occurrence separately, as a reference for tests.
+   */
+  readonly shareCommonSubexpressions?: boolean;
+}
+
 /** Code generation state for one function. */
 class CodeBuilder {
   private nextVar = 0;
+  private readonly keys = new ExpressionKeys();
+  /** Slots of the shared sub-expressions, by key; empty when nothing is shared. */
+  private readonly slots = new Map<string, Slot>();
+  /**
+   * How many conditionally executed blocks enclose the code being emitted. At depth 0 code
+   * runs on every path that reaches it (the function's only early exit is the Calc's filter).
+   */
+  private depth = 0;
   readonly lines: string[] = [];
   readonly constants: unknown[] = [];
   /** The constants that hold user-defined functions, filled per instance. */
@@ -39,9 +73,27 @@ class CodeBuilder {
     return `v${this.nextVar++}`;
   }
 
+  /** Gives the calls that `roots` (compiled in this order) repeat a slot each. */
+  share(roots: readonly Rex[], options: CompileOptions | undefined): void {
+    if (options?.shareCommonSubexpressions === false) return;
+    for (const key of commonSubexpressions(roots, this.keys))
+      this.slots.set(key, { name: `s${this.slots.size}`, computed: false, emitted: false });
+  }
+
   declarations(): string {
     const names = Array.from({ length: this.nextVar }, (_, i) => `v${i}`);
+    for (const slot of this.slots.values()) names.push(slot.name);
     return names.length === 0 ? '' : `let ${names.join(', ')};`;
+  }
+
+  /** Emits `body` as code that runs only under a condition (`if (…) {` already emitted). */
+  private conditional<T>(body: () => T): T {
+    this.depth++;
+    try {
+      return body();
+    } finally {
+      this.depth--;
+    }
   }
 
   /** A constant the code refers to by index, for values without a source form (regexes, buffers). */
@@ -56,6 +108,34 @@ class CodeBuilder {
 
   /** Compiles `rex` and returns the variable (or literal text) that holds its value. */
   compile(rex: Rex): string {
+    if (rex.kind === 'call' && this.slots.size > 0) {
+      const slot = this.slots.get(this.keys.key(rex));
+      if (slot !== undefined) return this.shared(rex, slot);
+    }
+    return this.compileOnce(rex);
+  }
+
+  /**
+   * A shared sub-expression: computed here when this is its first evaluation and it runs on
+   * every path from now on; otherwise computed here only if no earlier use computed it.
+   * Slots start undefined each row, so undefined means "not yet" (a function whose value is
+   * undefined is merely run again).
+   */
+  private shared(rex: CallRex, slot: Slot): string {
+    if (slot.computed) return slot.name;
+    if (this.depth === 0 && !slot.emitted) {
+      this.emit(`${slot.name} = ${this.compileOnce(rex)};`);
+    } else {
+      this.emit(`if (${slot.name} === undefined) {`);
+      const value = this.conditional(() => this.compileOnce(rex));
+      this.emit(`${slot.name} = ${value}; }`);
+    }
+    slot.emitted = true;
+    if (this.depth === 0) slot.computed = true;
+    return slot.name;
+  }
+
+  private compileOnce(rex: Rex): string {
     switch (rex.kind) {
       case 'field': {
         const v = this.fresh();
@@ -99,7 +179,7 @@ class CodeBuilder {
         const [shortValue, other] = rex.op === 'AND' ? ['false', 'true'] : ['true', 'false'];
         const left = this.compile(rex.args[0]!);
         this.emit(`if (${left} === ${shortValue}) ${out} = ${shortValue}; else {`);
-        const right = this.compile(rex.args[1]!);
+        const right = this.conditional(() => this.compile(rex.args[1]!));
         this.emit(
           `${out} = ${right} === ${shortValue} ? ${shortValue} : (${left} === null || ${right} === null ? null : ${other}); }`,
         );
@@ -140,22 +220,26 @@ class CodeBuilder {
       }
       case 'CASE': {
         // args: cond1, value1, cond2, value2, …, else
+        // Only the first condition runs on every path.
         const n = (rex.args.length - 1) / 2;
+        const branch = (arg: Rex) => this.conditional(() => this.compile(arg));
         for (let i = 0; i < n; i++) {
-          const cond = this.compile(rex.args[2 * i]!);
+          const cond = i === 0 ? this.compile(rex.args[0]!) : branch(rex.args[2 * i]!);
           this.emit(`if (${cond} === true) {`);
-          this.emit(`${out} = ${this.compile(rex.args[2 * i + 1]!)};`);
+          this.emit(`${out} = ${branch(rex.args[2 * i + 1]!)};`);
           this.emit('} else {');
         }
-        this.emit(`${out} = ${this.compile(rex.args[rex.args.length - 1]!)};`);
+        this.emit(`${out} = ${branch(rex.args[rex.args.length - 1]!)};`);
         this.emit('}'.repeat(n));
         return out;
       }
       case 'COALESCE': {
-        this.emit(`${out} = null;`);
-        for (const arg of rex.args) {
+        // The first argument runs on every path, the others only while the value is NULL.
+        const [first, ...rest] = rex.args;
+        this.emit(`${out} = ${this.compile(first!)};`);
+        for (const arg of rest) {
           this.emit(`if (${out} === null) {`);
-          this.emit(`${out} = ${this.compile(arg)};`);
+          this.emit(`${out} = ${this.conditional(() => this.compile(arg))};`);
           this.emit('}');
         }
         return out;
@@ -164,12 +248,14 @@ class CodeBuilder {
         // NULL when the operand is NULL, or when nothing matched and the list holds a NULL.
         const operand = this.compile(rex.args[0]!);
         this.emit(`if (${operand} === null) ${out} = null; else { ${out} = false;`);
-        for (const item of rex.args.slice(1)) {
-          const v = this.compile(item);
-          this.emit(
-            `if (${out} !== true) { if (${v} === null) ${out} = null; else if (${v} === ${operand}) ${out} = true; }`,
-          );
-        }
+        this.conditional(() => {
+          for (const item of rex.args.slice(1)) {
+            const v = this.compile(item);
+            this.emit(
+              `if (${out} !== true) { if (${v} === null) ${out} = null; else if (${v} === ${operand}) ${out} = true; }`,
+            );
+          }
+        });
         this.emit('}');
         return out;
       }
@@ -212,7 +298,7 @@ class CodeBuilder {
         const args = rex.args.map((a) => this.compile(a));
         const strict = fn.strict !== false;
         const body = fn.emit(args, rex, (value) => this.constant(value));
-        const nullCheck = args.filter((a) => a !== 'null' && /^v\d+$/.test(a)).map((a) => `${a} === null`);
+        const nullCheck = args.filter((a) => a !== 'null' && /^[vs]\d+$/.test(a)).map((a) => `${a} === null`);
         if (strict && args.includes('null')) this.emit(`${out} = null;`);
         else if (strict && nullCheck.length > 0)
           this.emit(`${out} = ${nullCheck.join(' || ')} ? null : ${body};`);
@@ -284,8 +370,8 @@ function openedAtBuild<F>(compiled: CompiledProgram<F>): F {
 }
 
 /** Compiles one expression into a function of the row. */
-export function compileExpression(rex: Rex): RowFunction {
-  return openedAtBuild(compileExpressionProgram(rex));
+export function compileExpression(rex: Rex, options?: CompileOptions): RowFunction {
+  return openedAtBuild(compileExpressionProgram(rex, options));
 }
 
 /**
@@ -295,13 +381,15 @@ export function compileExpression(rex: Rex): RowFunction {
 export function compileCalc(
   projection: readonly { name: string; rex: Rex }[],
   condition?: Rex,
+  options?: CompileOptions,
 ): CalcFunction {
-  return openedAtBuild(compileCalcProgram(projection, condition));
+  return openedAtBuild(compileCalcProgram(projection, condition, options));
 }
 
 /** {@link compileExpression} with the user functions' instances left to the caller. */
-export function compileExpressionProgram(rex: Rex): CompiledProgram<RowFunction> {
+export function compileExpressionProgram(rex: Rex, options?: CompileOptions): CompiledProgram<RowFunction> {
   const code = new CodeBuilder();
+  code.share([rex], options);
   const result = code.compile(rex);
   return program<RowFunction>(code, `return ${result};`);
 }
@@ -310,8 +398,11 @@ export function compileExpressionProgram(rex: Rex): CompiledProgram<RowFunction>
 export function compileCalcProgram(
   projection: readonly { name: string; rex: Rex }[],
   condition?: Rex,
+  options?: CompileOptions,
 ): CompiledProgram<CalcFunction> {
   const code = new CodeBuilder();
+  // The condition first: it is compiled first, so what it computes the projections reuse.
+  code.share([...(condition === undefined ? [] : [condition]), ...projection.map((p) => p.rex)], options);
   if (condition !== undefined) {
     const cond = code.compile(condition);
     code.emit(`if (${cond} !== true) return undefined;`);
@@ -321,8 +412,12 @@ export function compileCalcProgram(
 }
 
 /** Compiles expressions into one function giving their values as an array (a call's arguments). */
-export function compileTupleProgram(rexes: readonly Rex[]): CompiledProgram<(row: Row) => unknown[]> {
+export function compileTupleProgram(
+  rexes: readonly Rex[],
+  options?: CompileOptions,
+): CompiledProgram<(row: Row) => unknown[]> {
   const code = new CodeBuilder();
+  code.share(rexes, options);
   const values = rexes.map((rex) => code.compile(rex));
   return program<(row: Row) => unknown[]>(code, `return [${values.join(', ')}];`);
 }
@@ -335,8 +430,9 @@ export function callsUserFunction(rexes: readonly (Rex | undefined)[]): boolean 
 }
 
 /** The source of a compiled expression, for tests and debugging. */
-export function expressionSource(rex: Rex): string {
+export function expressionSource(rex: Rex, options?: CompileOptions): string {
   const code = new CodeBuilder();
+  code.share([rex], options);
   const result = code.compile(rex);
   return `${code.declarations()}\n${code.lines.join('\n')}\nreturn ${result}; // ${formatType(rex.type)}`;
 }
