@@ -22,4 +22,4 @@ async function load(): Promise<Chevrotain> {
 
 const chevrotain = await load();
 
-export const { createToken, EmbeddedActionsParser, EOF, Lexer } = chevrotain;
+export const { createToken, EmbeddedActionsParser, EOF, Lexer, LLkLookaheadStrategy } = chevrotain;

@@ -4,6 +4,7 @@
  * the query, expression and base grammars. This class is the parser: it runs chevrotain's
  * grammar analysis once, when constructed.
  */
+import type { ILookaheadStrategy, OptionalProductionType, Rule } from 'chevrotain';
 import { parseError, unsupported } from '../errors.js';
 import {
   type ColumnDef,
@@ -16,6 +17,7 @@ import {
   type Statement,
   type WatermarkDef,
 } from './ast.js';
+import { LLkLookaheadStrategy } from './chevrotain.js';
 import { sqlErrorMessages } from './error-messages.js';
 import { checkType, posOf, stringValue } from './grammar-base.js';
 import { QueryGrammar } from './query-grammar.js';
@@ -34,14 +36,58 @@ export interface SqlGrammarOptions {
   readonly validate?: boolean;
 }
 
+/** Longest token sequence the grammar looks ahead to choose a way. */
+const MAX_LOOKAHEAD = 3;
+
+type LookaheadFunction = (this: unknown, ...args: unknown[]) => unknown;
+type AlternationOptions = Parameters<ILookaheadStrategy['buildLookaheadForAlternation']>[0];
+type AlternationLookahead = ReturnType<ILookaheadStrategy['buildLookaheadForAlternation']>;
+type OptionalOptions = {
+  prodOccurrence: number;
+  prodType: OptionalProductionType;
+  rule: Rule;
+  maxLookahead: number;
+  dynamicTokensEnabled: boolean;
+};
+
+/**
+ * Chevrotain's LL(k) lookahead, each function built on its first call rather than all of them
+ * when the parser is built. The function built is the one chevrotain would have built up
+ * front, from the same grammar, so parses and error messages do not change.
+ */
+class LazyLookahead extends LLkLookaheadStrategy {
+  override buildLookaheadForAlternation(options: AlternationOptions): AlternationLookahead {
+    return lazily(() => super.buildLookaheadForAlternation(options)) as AlternationLookahead;
+  }
+
+  override buildLookaheadForOptional(options: OptionalOptions): () => boolean {
+    return lazily(() => super.buildLookaheadForOptional(options)) as () => boolean;
+  }
+}
+
+/** A function that builds the real one on its first call; chevrotain calls it on the parser. */
+function lazily(build: () => (...args: never[]) => unknown): LookaheadFunction {
+  let built: LookaheadFunction | undefined;
+  return function (this: unknown, ...args: unknown[]): unknown {
+    built ??= build() as LookaheadFunction;
+    return built.apply(this, args);
+  };
+}
+
 /** The parser. One instance is reused: set `input`, call a rule, read `errors`. */
 export class SqlGrammar extends QueryGrammar {
   constructor(options: SqlGrammarOptions = {}) {
     super({
-      maxLookahead: 3,
+      maxLookahead: MAX_LOOKAHEAD,
       recoveryEnabled: false,
       errorMessageProvider: sqlErrorMessages,
       skipValidations: options.validate !== true,
+      // The validated build computes every lookahead up front, as chevrotain does by default,
+      // which the grammar's test compares the lazy one against. (Chevrotain checks whether the
+      // key is present, so it is left out rather than undefined.)
+      ...(options.validate === true
+        ? {}
+        : { lookaheadStrategy: new LazyLookahead({ maxLookahead: MAX_LOOKAHEAD }) }),
     });
     this.performSelfAnalysis();
   }
