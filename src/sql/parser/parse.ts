@@ -17,6 +17,7 @@ import { SqlGrammar } from './grammar.js';
 import { Semicolon, sqlLexer } from './tokens.js';
 
 let grammar: SqlGrammar | undefined;
+let lexed = false;
 
 /** The parser is built once (grammar analysis takes a few milliseconds) and reused. */
 function parser(): SqlGrammar {
@@ -53,16 +54,22 @@ function run<T>(ruleName: string, sql: string, rule: (p: SqlGrammar) => T): T {
   const key = `${ruleName}:${sql}`;
   const recalled = recallFromSubmitter(MEMO, key);
   if (recalled !== undefined) return recalled as T;
-  const lexed = sqlLexer().tokenize(sql);
-  if (lexed.errors.length > 0) throw lexingError(sql, lexed.errors[0]!);
+  lexed = true;
+  const tokens = sqlLexer().tokenize(sql);
+  if (tokens.errors.length > 0) throw lexingError(sql, tokens.errors[0]!);
   const p = parser();
   p.source = sql;
-  p.input = lexed.tokens;
+  p.input = tokens.tokens;
   const result = rule(p);
   const error = p.errors[0];
-  if (error !== undefined) throw recognitionError(error, lexed.tokens);
+  if (error !== undefined) throw recognitionError(error, tokens.tokens);
   rememberForRebuild(MEMO, key, result);
   return result;
+}
+
+/** @internal Whether this thread has lexed SQL text (and so built the lexer) since it started. */
+export function sqlTextLexed(): boolean {
+  return lexed;
 }
 
 function lexingError(sql: string, error: ILexingError): WeirError {

@@ -1,0 +1,57 @@
+/**
+ * Worker threads rebuilding a SQL job from its job file take the statements the submitting
+ * thread parsed instead of parsing them again (so they never build the SQL lexer or parser),
+ * and the job's rows are those of a loop over the same input.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, expect, test } from 'vitest';
+import { setEnvironmentDefaults } from '../../src/api/context.js';
+import { StreamExecutionEnvironment } from '../../src/index.js';
+import { liveWorkerThreads } from '../../src/runtime/threads/worker-pool.js';
+import { sqlTextLexed } from '../../src/sql/parser/parse.js';
+import { readCommitted } from '../support/exactly-once.js';
+
+const JOB = fileURLToPath(new URL('./worker-fixtures/parsed-statements-job.ts', import.meta.url));
+const dirs: string[] = [];
+
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  expect(liveWorkerThreads()).toBe(0);
+});
+
+test('worker threads rebuild a SQL job from the submitting thread’s parsed statements', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'weir-worker-parse-'));
+  dirs.push(dir);
+  const markers = join(dir, 'markers');
+  mkdirSync(markers);
+  const rows = 300;
+  const args = [String(rows), join(dir, 'out'), markers];
+  setEnvironmentDefaults({ jobModule: { path: JOB, args }, slots: 2 });
+  let result: Promise<unknown>;
+  try {
+    const module = (await import(JOB)) as {
+      default: (env: StreamExecutionEnvironment, args: string[]) => Promise<void>;
+    };
+    const env = StreamExecutionEnvironment.getExecutionEnvironment();
+    await module.default(env, args);
+    result = (await env.executeAsync('worker-parse')).result;
+  } finally {
+    setEnvironmentDefaults(undefined);
+  }
+  await result;
+
+  // This thread parsed the statements; each of the two workers rebuilt the job without lexing.
+  expect(sqlTextLexed()).toBe(true);
+  const reports = readdirSync(markers).map((file) => JSON.parse(readFileSync(join(markers, file), 'utf8')));
+  expect(reports).toEqual([{ lexed: false }, { lexed: false }]);
+
+  const out = readCommitted(join(dir, 'out')).map(
+    (line) => JSON.parse(line) as { id: number; twice: number },
+  );
+  const expected: string[] = [];
+  for (let i = 0; i < rows; i++) if (i % 3 !== 1) expected.push(`${i}:${2 * i}`);
+  expect(out.map((r) => `${r.id}:${r.twice}`).sort()).toEqual(expected.sort());
+});
