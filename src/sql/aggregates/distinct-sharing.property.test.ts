@@ -166,10 +166,12 @@ describe('shared distinct maps with FILTER bitmasks', () => {
   it('one distinct map per argument list, so a tuple is looked up once per row', () => {
     const aggs = new RowAggregates(CALLS);
     const accs = aggs.createAccumulators();
-    const maps = accs.slice(CALLS.length);
-    expect(maps).toHaveLength(3);
+    // The maps are created at their first tuple.
+    expect(accs.slice(CALLS.length)).toEqual([null, null, null]);
     aggs.accumulate(accs, { x: 1, s: 'a', f: true, g: false });
     aggs.accumulate(accs, { x: 1, s: 'b', f: false, g: true });
+    const maps = accs.slice(CALLS.length);
+    expect(maps).toHaveLength(3);
     // x = 1 was seen by the unfiltered call (bit 0), the f calls (bits 1, 3), the g calls (2, 4).
     expect((maps[0] as Map<unknown, unknown>).get(1)).toBe(0b11111);
   });

@@ -24,8 +24,8 @@ import type { BoundAggregateCall, SqlAggregateFunction } from './aggregate-funct
 import { BUILTIN_AGGREGATES } from './builtins.js';
 
 /**
- * The accumulators of one group: one per call, then one distinct map per group of DISTINCT
- * calls sharing their argument columns. A plain array, so it can be held in value state as it is.
+ * The accumulators of one group: one per call, then one distinct map (null before its first
+ * tuple) per group of DISTINCT calls sharing their argument columns. A plain array, so it can be held in value state as it is.
  */
 export type AccumulatorList = unknown[];
 
@@ -140,10 +140,14 @@ export class RowAggregates {
     this.retractStep = retraction ? this.generate('retract') : undefined;
   }
 
-  /** A fresh accumulator list: each function's empty accumulator, then empty distinct maps. */
+  /**
+   * A fresh accumulator list: each function's empty accumulator, then a null per distinct map.
+   * A map is created at its first tuple: a split-distinct partial group feeds only one of its
+   * distinct sets, and there are many such groups, each held in state and checkpointed.
+   */
   createAccumulators(): AccumulatorList {
     const accs: AccumulatorList = this.functions.map((fn) => fn.createAccumulator());
-    for (const g of this.groups) accs[g.slot] = new Map();
+    for (const g of this.groups) accs[g.slot] = null;
     return accs;
   }
 
@@ -171,7 +175,7 @@ export class RowAggregates {
       if (fn.merge === undefined) throw new Error(`aggregate function ${fn.name} cannot merge`);
       accs[i] = fn.merge(accs[i], other[i]);
     }
-    for (const g of this.groups) this.mergeGroup(g, accs, other[g.slot] as DistinctMap, consume);
+    for (const g of this.groups) this.mergeGroup(g, accs, other[g.slot] as DistinctMap | null, consume);
   }
 
   /** Writes each call's value into `out` under the call's output column name. */
@@ -189,8 +193,18 @@ export class RowAggregates {
   }
 
   /** Merges one distinct map of `other` into `accs`'s, calling each function on tuples new to it. */
-  private mergeGroup(g: DistinctGroup, accs: AccumulatorList, theirs: DistinctMap, consume: boolean): void {
-    const mine = accs[g.slot] as DistinctMap;
+  private mergeGroup(
+    g: DistinctGroup,
+    accs: AccumulatorList,
+    theirs: DistinctMap | null,
+    consume: boolean,
+  ): void {
+    if (theirs === null || theirs === undefined || theirs.size === 0) return;
+    let mine = accs[g.slot] as DistinctMap | null;
+    if (mine === null || mine === undefined) {
+      mine = new Map();
+      accs[g.slot] = mine;
+    }
     const { functions } = this;
     for (const [key, entry] of theirs) {
       const theirSeen = (g.scalar ? entry : (entry as [Seen, unknown[]])[0]) as Seen;
@@ -291,7 +305,10 @@ export class RowAggregates {
           : `if (row[${JSON.stringify(filter)}] === true) m |= ${1 << j};`,
       );
     });
-    out.push('if (m !== 0) {', `const map = accs[${g.slot}];`);
+    // The map is null until the group's first tuple: accumulate creates it, retract skips.
+    out.push('if (m !== 0) {', `let map = accs[${g.slot}];`);
+    if (kind === 'accumulate') out.push(`if (map === null) { map = new Map(); accs[${g.slot}] = map; }`);
+    else out.push('if (map !== null) {');
     const key = g.scalar
       ? v[0]!
       : g.args.length === 1
@@ -340,6 +357,7 @@ export class RowAggregates {
       );
       out.push(`if (${g.calls.map((_, j) => `n[${j}] === 0`).join(' && ')}) map.delete(k);`, '}');
     }
+    if (kind === 'retract') out.push('}');
     out.push('}', '}');
     return out;
   }
