@@ -5,6 +5,8 @@
  * submission is the one wanted (a file may run several jobs one after another); submissions
  * before it return at once as if finished, and the wanted one never returns, since the worker
  * only needs its graph. The worker then checks that the graph matches the submitted one.
+ * Results the submitting thread remembered while building (`rebuild-memo.ts`; parsed SQL,
+ * say) come along, so the file's code need not compute them again.
  *
  * Loading a job file on every worker runs its top-level code there too: code with side effects
  * outside building the graph (deleting an output directory, say) should only run where
