@@ -60,13 +60,39 @@ export function groupStateDescriptor(spec: GroupAggregateSpec): ValueStateDescri
   return retainedFor(new ValueStateDescriptor<GroupState>('group-aggregate'), spec.stateTtlMs);
 }
 
+type OutputRowBuilder = (input: Row, values: readonly unknown[]) => Row;
+
+/** Each spec's compiled {@link groupOutputRow}, built at its first row. */
+const outputRowBuilders = new WeakMap<GroupAggregateSpec, OutputRowBuilder>();
+
+/**
+ * A function building a spec's output rows as one object literal, so every row gets the same
+ * shape at once instead of growing property by property (two rows per changed group and bundle).
+ */
+function compileOutputRow(spec: GroupAggregateSpec): OutputRowBuilder {
+  // A literal `"__proto__": v` would set the prototype; such a column takes the loop.
+  if ([...spec.groupKeys, ...spec.calls.map((c) => c.name)].includes('__proto__'))
+    return (input, values) => {
+      const row: Row = {};
+      for (const key of spec.groupKeys) row[key] = input[key] ?? null;
+      for (let i = 0; i < spec.calls.length; i++) row[spec.calls[i]!.name] = values[i];
+      return row;
+    };
+  const fields = [
+    ...spec.groupKeys.map((k) => `${JSON.stringify(k)}: input[${JSON.stringify(k)}] ?? null`),
+    ...spec.calls.map((c, i) => `${JSON.stringify(c.name)}: values[${i}]`),
+  ];
+  return new Function('input', 'values', `return {${fields.join(', ')}};`) as OutputRowBuilder;
+}
+
 /** The output row of a group: its keys (from any of its input rows), then the calls' values. */
 export function groupOutputRow(spec: GroupAggregateSpec, input: Row, values: readonly unknown[]): Row {
-  const row: Row = {};
-  for (const key of spec.groupKeys) row[key] = input[key] ?? null;
-  const calls = spec.calls;
-  for (let i = 0; i < calls.length; i++) row[calls[i]!.name] = values[i];
-  return row;
+  let build = outputRowBuilders.get(spec);
+  if (build === undefined) {
+    build = compileOutputRow(spec);
+    outputRowBuilders.set(spec, build);
+  }
+  return build(input, values);
 }
 
 /** Whether two results are the same SQL value, so an update that changes nothing is skipped. */
