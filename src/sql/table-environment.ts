@@ -41,7 +41,7 @@ import { parseDataType, parseStatement } from './parser/parse.js';
 import { PlanBuilder, tablePlan } from './planner/builder.js';
 import type { ChangelogRow } from './planner/changelog.js';
 import { type LogicalNode, type PlanColumn, project, sink } from './planner/logical.js';
-import { explainPlan, planLogical } from './planner/planner.js';
+import { explainPlan, planLogical, planLogicalSet } from './planner/planner.js';
 import type { PhysicalNode } from './planner/physical.js';
 import { translateQuery, translateSink } from './planner/translate.js';
 import { Table, type TableOwner } from './table.js';
@@ -427,9 +427,13 @@ export class TableEnvironment implements TableOwner {
     if (statement.kind === 'insert')
       return explainPlan(planLogical(this.insertPlan(statement), this.registry, this.config));
     if (statement.kind === 'statementSet')
-      return statement.inserts
-        .map((insert) => explainPlan(planLogical(this.insertPlan(insert), this.registry, this.config)))
-        .join('\n\n');
+      return explainPlan(
+        planLogicalSet(
+          statement.inserts.map((insert) => this.insertPlan(insert)),
+          this.registry,
+          this.config,
+        ),
+      );
     throw unsupported(statement.pos, `EXPLAIN of ${statement.kind}`);
   }
 
@@ -535,13 +539,17 @@ export class TableEnvironment implements TableOwner {
   }
 
   private runInserts(inserts: readonly Insert[]): TableResult {
-    const sinks = inserts.map((insert) => ({
-      insert,
-      planned: planLogical(this.insertPlan(insert), this.registry, this.config),
-    }));
+    // Planned and translated together, so a table the INSERTs read is read once (scan sharing).
+    const planned = planLogicalSet(
+      inserts.map((insert) => this.insertPlan(insert)),
+      this.registry,
+      this.config,
+    );
+    const sinks = inserts.map((insert, i) => ({ insert, planned: planned[i]! }));
     this.applyConfig();
+    const context = this.translateContext();
     for (const { planned } of sinks)
-      translateSink(planned.physical as Extract<PhysicalNode, { kind: 'sink' }>, this.translateContext());
+      translateSink(planned.physical as Extract<PhysicalNode, { kind: 'sink' }>, context);
     const name =
       this.config.get<string>('pipeline.name') ??
       `insert-into_${sinks.map((s) => s.insert.table.join('.')).join(',')}`;

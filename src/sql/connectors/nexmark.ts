@@ -124,24 +124,40 @@ function rowMaker(columns: readonly CatalogColumn[]): RowMaker {
   };
 }
 
-/** The event kind a pushed `event_type = N` condition is about, or undefined for another condition. */
-function eventTypeOf(condition: Rex): number | undefined {
+/**
+ * The event kinds a pushed condition lets through, as a bit mask (bit N for kind N): `event_type
+ * = N`, or an OR of such (one scan shared by views of different kinds); undefined for another
+ * condition.
+ */
+function eventTypesOf(condition: Rex): number | undefined {
+  if (condition.kind === 'call' && condition.op === 'OR') {
+    let mask = 0;
+    for (const arg of condition.args) {
+      const kinds = eventTypesOf(arg);
+      if (kinds === undefined) return undefined;
+      mask |= kinds;
+    }
+    return mask;
+  }
   if (condition.kind !== 'call' || condition.op !== '=') return undefined;
   const [a, b] = condition.args;
   const [column, value] = a?.kind === 'field' ? [a, b] : [b, a];
   if (column?.kind !== 'field' || column.name !== 'event_type' || value?.kind !== 'literal') return undefined;
-  return typeof value.value === 'number' && Number.isInteger(value.value) ? value.value : undefined;
+  const type = value.value;
+  // Kinds are 0, 1 and 2; another integer matches no event.
+  return typeof type === 'number' && Number.isInteger(type)
+    ? type >= 0 && type < 30
+      ? 1 << type
+      : 0
+    : undefined;
 }
 
-/**
- * The one event kind the pushed conditions let through: undefined for all kinds, -1 for none
- * (conditions on two different kinds).
- */
-function wantedEventType(filters: readonly Rex[] | undefined): number | undefined {
+/** The event kinds the pushed conditions let through, as a bit mask: undefined for all kinds. */
+function wantedEventTypes(filters: readonly Rex[] | undefined): number | undefined {
   let wanted: number | undefined;
   for (const condition of filters ?? []) {
-    const type = eventTypeOf(condition)!;
-    wanted = wanted === undefined || wanted === type ? type : -1;
+    const kinds = eventTypesOf(condition)!;
+    wanted = wanted === undefined ? kinds : wanted & kinds;
   }
   return wanted;
 }
@@ -176,7 +192,7 @@ class NexmarkRowReader extends NexmarkReader {
           ? { collect: (event, timestamp) => rows.collect(toRow(event), timestamp) }
           : {
               collect: (event, timestamp) => {
-                if (event.type === wanted) rows.collect(toRow(event), timestamp);
+                if (((wanted >> event.type) & 1) === 1) rows.collect(toRow(event), timestamp);
               },
             };
     }
@@ -264,13 +280,13 @@ export const nexmarkFactory: DynamicTableFactory = {
   // A row holds only the projected columns; the generator's objects are shared, never copied.
   supportsProjectionPushDown: true,
   // `event_type = N` (the views' WHERE): other kinds of events never become rows.
-  acceptsFilter: (condition) => eventTypeOf(condition) !== undefined,
+  acceptsFilter: (condition) => eventTypesOf(condition) !== undefined,
   createSource({ env, table, columns, projection, filters }) {
     const emitted = projection === undefined ? columns : columns.filter((c) => projection.includes(c.name));
     const source = new NexmarkRowSource(
       nexmarkConfigOf(table.options),
       rowMaker(emitted),
-      wantedEventType(filters),
+      wantedEventTypes(filters),
     );
     return env.fromSource(
       source as unknown as Source<Row, NexmarkSplit, unknown>,

@@ -146,16 +146,61 @@ export function explainPhysical(plan: PhysicalNode): string {
   return tree(plan, physicalLine, physicalInputs).join('\n');
 }
 
-/** The three sections of EXPLAIN. */
-export function explainAll(ast: LogicalNode, optimized: LogicalNode, physical: PhysicalNode): string {
+/**
+ * The physical plans of one job as trees, as Flink prints sub-plan reuse: a subtree that occurs
+ * more than once (translation makes it one stream, see `translate.ts`) is printed in full where
+ * it first occurs, with `reuse_id=[N]`, and as `Reused(reference_id=[N])` everywhere else.
+ */
+export function explainPhysicalReused(plans: readonly PhysicalNode[]): string {
+  const digests = new Map<PhysicalNode, string>();
+  const digestOf = (n: PhysicalNode): string => {
+    let digest = digests.get(n);
+    if (digest === undefined) digests.set(n, (digest = explainPhysical(n)));
+    return digest;
+  };
+  const seen = new Set<string>();
+  const reused = new Set<string>();
+  const find = (n: PhysicalNode): void => {
+    const digest = digestOf(n);
+    if (seen.has(digest)) reused.add(digest);
+    else {
+      seen.add(digest);
+      physicalInputs(n).forEach(find);
+    }
+  };
+  plans.forEach(find);
+  const ids = new Map<string, number>();
+  // `tree` asks for a node's children right after its line: the line decides whether it has any.
+  let reference = false;
+  const line = (n: PhysicalNode): string => {
+    const digest = digestOf(n);
+    const id = ids.get(digest);
+    reference = id !== undefined;
+    if (id !== undefined) return `Reused(reference_id=[${id}])`;
+    const text = physicalLine(n);
+    if (!reused.has(digest)) return text;
+    ids.set(digest, ids.size + 1);
+    return `${text.slice(0, -1)}, reuse_id=[${ids.size}])`;
+  };
+  const children = (n: PhysicalNode) => (reference ? [] : physicalInputs(n));
+  return plans.map((plan) => tree(plan, line, children).join('\n')).join('\n\n');
+}
+
+/** The three sections of EXPLAIN; for a statement set, each lists all its INSERTs' plans. */
+export function explainAll(
+  ast: LogicalNode | readonly LogicalNode[],
+  optimized: LogicalNode | readonly LogicalNode[],
+  physical: PhysicalNode | readonly PhysicalNode[],
+): string {
+  const list = <T>(x: T | readonly T[]): readonly T[] => (Array.isArray(x) ? x : [x as T]);
   return [
     '== Abstract Syntax Tree ==',
-    explainLogical(ast),
+    list(ast).map(explainLogical).join('\n\n'),
     '',
     '== Optimized Logical Plan ==',
-    explainLogical(optimized),
+    list(optimized).map(explainLogical).join('\n\n'),
     '',
     '== Physical Plan ==',
-    explainPhysical(physical),
+    explainPhysicalReused(list(physical)),
   ].join('\n');
 }

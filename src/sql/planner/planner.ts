@@ -12,6 +12,7 @@ import type { LogicalNode } from './logical.js';
 import { type PhysicalNode, toPhysical } from './physical.js';
 import { PROJECTION_PUSH_DOWN, pushDownProjections } from './projection-push-down.js';
 import { optimize, rulesFor } from './rules.js';
+import { SCAN_SHARING, shareScans } from './scan-sharing.js';
 import { inferUpdateKinds } from './update-kind-inference.js';
 
 /** All stages of one plan. */
@@ -31,24 +32,52 @@ export function planLogical(
   registry: ConnectorRegistry,
   config?: TableConfig,
 ): PlannedQuery {
-  const { plan: rewritten, fired } = optimize(logical, rulesFor(config));
-  // Steps of their own after the rules' fixed point: they only narrow, so nothing undoes them.
-  // Filters go first: the CASE branches they decide stop reading columns projection then drops.
-  const filtered = pushDownSourceFilters(rewritten, (table, condition) =>
-    filterable(table, condition, registry),
+  return planLogicalSet([logical], registry, config)[0]!;
+}
+
+/**
+ * Rewrites and physically plans the plans of one job (the INSERTs of a statement set): as
+ * {@link planLogical} each, except that a table scanned in several ways across them is read by
+ * one shared scan (`scan-sharing.ts`).
+ */
+export function planLogicalSet(
+  logicals: readonly LogicalNode[],
+  registry: ConnectorRegistry,
+  config?: TableConfig,
+): PlannedQuery[] {
+  const accepts = (table: CatalogTable, condition: Rex) => filterable(table, condition, registry);
+  const narrowed = logicals.map((logical) => {
+    const { plan: rewritten, fired } = optimize(logical, rulesFor(config));
+    // Steps of their own after the rules' fixed point: they only narrow, so nothing undoes them.
+    // Filters go first: the CASE branches they decide stop reading columns projection then drops.
+    const filtered = pushDownSourceFilters(rewritten, accepts);
+    const projected = pushDownProjections(filtered, (table) => projectable(table, registry));
+    const rulesFired = [
+      ...fired,
+      ...(filtered === rewritten ? [] : [FILTER_PUSH_DOWN_SOURCE]),
+      ...(projected === filtered ? [] : [PROJECTION_PUSH_DOWN]),
+    ];
+    return { logical, projected, rulesFired };
+  });
+  // Only once every scan is as narrow as it gets is it known which reads of a table differ.
+  const shared = shareScans(
+    narrowed.map((n) => n.projected),
+    accepts,
   );
-  const optimized = pushDownProjections(filtered, (table) => projectable(table, registry));
-  const rulesFired = [
-    ...fired,
-    ...(filtered === rewritten ? [] : [FILTER_PUSH_DOWN_SOURCE]),
-    ...(optimized === filtered ? [] : [PROJECTION_PUSH_DOWN]),
-  ];
-  // Which edges must carry -U is known only from the whole plan, so it is decided after it.
-  const physical = inferUpdateKinds(
-    toPhysical(optimized, registry, config),
-    (table) => registry.factoryFor(table).sinkChangelogMode ?? 'insert-only',
-  );
-  return { logical, optimized, rulesFired, physical };
+  return narrowed.map(({ logical, projected, rulesFired }, i) => {
+    const optimized = shared[i]!;
+    // Which edges must carry -U is known only from the whole plan, so it is decided after it.
+    const physical = inferUpdateKinds(
+      toPhysical(optimized, registry, config),
+      (table) => registry.factoryFor(table).sinkChangelogMode ?? 'insert-only',
+    );
+    return {
+      logical,
+      optimized,
+      rulesFired: optimized === projected ? rulesFired : [...rulesFired, SCAN_SHARING],
+      physical,
+    };
+  });
 }
 
 /** Whether the table's source can emit a subset of its columns; unknown connectors fail later, at physical planning. */
@@ -73,7 +102,12 @@ function filterable(table: CatalogTable, condition: Rex, registry: ConnectorRegi
   }
 }
 
-/** The EXPLAIN text of a plan. */
-export function explainPlan(planned: PlannedQuery): string {
-  return explainAll(planned.logical, planned.optimized, planned.physical);
+/** The EXPLAIN text of a plan, or of the plans of one job (a statement set) together. */
+export function explainPlan(planned: PlannedQuery | readonly PlannedQuery[]): string {
+  const all: readonly PlannedQuery[] = Array.isArray(planned) ? planned : [planned as PlannedQuery];
+  return explainAll(
+    all.map((p) => p.logical),
+    all.map((p) => p.optimized),
+    all.map((p) => p.physical),
+  );
 }
