@@ -12,7 +12,11 @@ import { EventTimeSessionWindows } from '../../../windowing/sessions.js';
 import { formatAggregateCall } from '../../aggregates/aggregate-function.js';
 import type { Row } from '../../expressions/compiler.js';
 import { unsupported } from '../../errors.js';
-import { createWindowAggregateOperator, rowKeySelector } from '../../runtime/window/window-aggregate.js';
+import {
+  createWindowAggregateOperator,
+  rowKeySelector,
+  windowAggregateKeySelector,
+} from '../../runtime/window/window-aggregate.js';
 import { alignedWindowAssignment, sessionRows } from '../../runtime/window/window-assign.js';
 import type { LogicalNode } from '../logical.js';
 import type { PhysicalNode, PhysicalPlanner } from '../physical.js';
@@ -124,7 +128,7 @@ export function translateWindow(
 function translateWindowAggregate(node: PhysicalWindowAggregate, input: DataStream<Row>): DataStream<Row> {
   const { window, groupKeys, calls, windowColumns, inputWindow } = node;
   return input
-    .keyBy(rowKeySelector(groupKeys))
+    .keyBy(windowAggregateKeySelector(groupKeys))
     .transform<Row>(`WindowAggregate(${formatWindow(window, inputWindow)})`, () =>
       createWindowAggregateOperator(window, calls, { groupKeys, windowColumns }, inputWindow),
     );

@@ -17,6 +17,7 @@ import {
   createWindowAggregateOperator,
   rowKeySelector,
   SqlWindowAggregateFunction,
+  windowAggregateKeySelector,
 } from './window-aggregate.js';
 
 const INT = { root: 'INT' as const, nullable: true };
@@ -107,6 +108,57 @@ describe('window aggregate operator', () => {
     h.processElement({ k: 'a', v: 1 }, 3);
     h.processWatermark(100);
     expect(results(h)).toEqual(['a@-7-3 1/1/1 @2', 'a@3-13 1/1/1 @12']);
+  });
+});
+
+describe('window aggregate keyed by several columns', () => {
+  const value = fc.constantFrom<unknown>(1, '1', 2, 's2:x', 'a,b', null, 0, true);
+  const windows: WindowSpec[] = [
+    { kind: 'TUMBLE', timeColumn: 'ts', size: 10, offset: 0 },
+    { kind: 'HOP', timeColumn: 'ts', size: 10, slide: 5, offset: 0 },
+    { kind: 'SESSION', timeColumn: 'ts', gap: 4, partitionKeys: [] },
+  ];
+
+  it("keys rows by one string and writes back each group's own values, types kept", () => {
+    expect(typeof windowAggregateKeySelector(['a', 'b'])({ a: 1, b: 'x' })).toBe('string');
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...windows),
+        fc.array(fc.tuple(value, value, fc.integer({ min: 0, max: 30 })), { maxLength: 25 }),
+        (window, input) => {
+          const calls = [call('COUNT', [], 'c')];
+          const run = (keySelector: (row: Row) => unknown) => {
+            const h = new OneInputStreamOperatorTestHarness<Row, Row>(
+              createWindowAggregateOperator(window, calls, {
+                groupKeys: ['a', 'b'],
+                windowColumns: { start: 'ws', end: 'we' },
+              }),
+              keySelector,
+            );
+            h.open();
+            for (const [a, b, ts] of input) h.processElement({ a, b, ts }, ts);
+            h.processWatermark(1000);
+            return h
+              .extractOutputValues()
+              .map((r) => JSON.stringify([typeof r.a, r.a, typeof r.b, r.b, r.ws, r.we, r.c]))
+              .sort();
+          };
+          // Array keys, the form before compact keys, give the same rows.
+          expect(run(windowAggregateKeySelector(['a', 'b']))).toEqual(run(rowKeySelector(['a', 'b'])));
+          // Each (a, b) group's rows are counted once per window they fall in.
+          if (window.kind === 'TUMBLE') {
+            const expected = new Map<string, number>();
+            for (const [a, b, ts] of input) {
+              const ws = ts - (ts % 10);
+              const k = JSON.stringify([typeof a, a, typeof b, b, ws, ws + 10]);
+              expected.set(k, (expected.get(k) ?? 0) + 1);
+            }
+            const want = [...expected].map(([k, c]) => `${k.slice(0, -1)},${c}]`).sort();
+            expect(run(windowAggregateKeySelector(['a', 'b']))).toEqual(want);
+          }
+        },
+      ),
+    );
   });
 });
 

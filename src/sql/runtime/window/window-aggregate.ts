@@ -22,6 +22,7 @@ import type { TimeWindow } from '../../../windowing/windows.js';
 import type { BoundAggregateCall } from '../../aggregates/aggregate-function.js';
 import { type AccumulatorList, RowAggregates } from '../../aggregates/row-aggregates.js';
 import type { Row } from '../../expressions/compiler.js';
+import { columnsKey } from '../compact-keys.js';
 import {
   type InputWindow,
   isProcessingTimeWindow,
@@ -72,24 +73,46 @@ export function rowKeySelector(columns: readonly string[]): KeySelector<Row, unk
 }
 
 /**
+ * The key of a window aggregate's rows for `keyBy`: as {@link rowKeySelector} for up to one
+ * column, and one compact string for several (`runtime/compact-keys.ts`), which keyBy hashes as
+ * it is where an array key is serialised canonically twice per row. The result row's group
+ * values then come from the accumulator list, which carries them (see
+ * {@link SqlWindowAggregateFunction}), since a compact key cannot be read back.
+ */
+export function windowAggregateKeySelector(columns: readonly string[]): KeySelector<Row, unknown> {
+  return columns.length < 2 ? rowKeySelector(columns) : columnsKey(columns);
+}
+
+/**
  * The SQL aggregate calls of a window aggregate as a DataStream AggregateFunction whose
  * accumulator is the calls' accumulator list. `getResult` hands the list itself to the window
- * function, which writes the values straight into the result row. Create one per subtask: the
- * runner reuses its argument arrays.
+ * function, which writes the values straight into the result row. With two or more group
+ * columns, the list ends with one more slot, {@link keySlot}: the group values of the first row
+ * added, an array taken once per key and slice, so the result row need not read them from the
+ * key. Create one per subtask: the runner reuses its argument arrays.
  */
 export class SqlWindowAggregateFunction implements AggregateFunction<Row, AccumulatorList, AccumulatorList> {
   readonly aggregates: RowAggregates;
+  /** The slot of the group values in each accumulator list; -1 for fewer than two group columns. */
+  readonly keySlot: number;
+  private readonly keyColumns: readonly string[];
 
-  constructor(calls: readonly BoundAggregateCall[]) {
+  constructor(calls: readonly BoundAggregateCall[], groupKeys: readonly string[] = []) {
     this.aggregates = new RowAggregates(calls);
+    this.keyColumns = groupKeys;
+    this.keySlot = groupKeys.length < 2 ? -1 : this.aggregates.createAccumulators().length;
   }
 
   createAccumulator(): AccumulatorList {
-    return this.aggregates.createAccumulators();
+    const accs = this.aggregates.createAccumulators();
+    if (this.keySlot >= 0) accs[this.keySlot] = null;
+    return accs;
   }
 
   add(row: Row, accs: AccumulatorList): AccumulatorList {
     this.aggregates.accumulate(accs, row);
+    const slot = this.keySlot;
+    if (slot >= 0 && accs[slot] === null) accs[slot] = this.keyColumns.map((c) => row[c] ?? null);
     return accs;
   }
 
@@ -105,6 +128,8 @@ export class SqlWindowAggregateFunction implements AggregateFunction<Row, Accumu
   merge(a: AccumulatorList, b: AccumulatorList): AccumulatorList {
     if (!this.aggregates.mergeable) return b;
     this.aggregates.merge(a, b);
+    const slot = this.keySlot;
+    if (slot >= 0 && a[slot] === null) a[slot] = b[slot];
     return a;
   }
 }
@@ -119,11 +144,13 @@ export interface WindowResultLayout {
 
 /**
  * The window function of a window aggregate: one row per window and key, with the group keys
- * (taken back from the key), the aggregate values and the window columns.
+ * (taken back from the key, or with several, from slot `keySlot` of the accumulator list when
+ * it is not -1), the aggregate values and the window columns.
  */
 export function windowResultFunction(
   aggregates: RowAggregates,
   layout: WindowResultLayout,
+  keySlot = -1,
 ): (key: unknown, window: TimeWindow, results: Iterable<AccumulatorList>, out: Collector<Row>) => void {
   const { groupKeys } = layout;
   const { start, end, time } = layout.windowColumns;
@@ -133,7 +160,7 @@ export function windowResultFunction(
       const row: Row = {};
       if (single !== undefined) row[single] = key;
       else if (groupKeys.length > 1) {
-        const values = key as readonly unknown[];
+        const values = (keySlot >= 0 ? accs[keySlot] : key) as readonly unknown[];
         for (let i = 0; i < groupKeys.length; i++) row[groupKeys[i]!] = values[i];
       }
       aggregates.writeValues(accs, row);
@@ -149,7 +176,7 @@ export function windowResultFunction(
  * The keyed operator of a window aggregate, for one subtask: the DataStream window operator for
  * the window's assigner (slice-sharing for HOP when the calls can merge) with the SQL calls as
  * its aggregate function; with `inputWindow`, each row's window is read from its bound columns.
- * Its input must be keyed by {@link rowKeySelector} of the group keys.
+ * Its input must be keyed by {@link windowAggregateKeySelector} of the group keys.
  */
 export function createWindowAggregateOperator(
   window: WindowSpec,
@@ -157,16 +184,20 @@ export function createWindowAggregateOperator(
   layout: WindowResultLayout,
   inputWindow?: InputWindow,
 ): OneInputStreamOperator<Row, Row> {
-  const fn = new SqlWindowAggregateFunction(calls);
+  const fn = new SqlWindowAggregateFunction(calls, layout.groupKeys);
   if (inputWindow === undefined && isProcessingTimeWindow(window))
     return new ProcessingTimeWindowAggregateOperator(
       windowAssigner(window) as WindowAssigner<Row, TimeWindow>,
       fn,
-      windowResultFunction(fn.aggregates, layout),
+      windowResultFunction(fn.aggregates, layout, fn.keySlot),
     );
   const assigner =
     inputWindow === undefined
       ? (windowAssigner(window) as WindowAssigner<Row, TimeWindow>)
       : new RowWindows(inputWindow.start, inputWindow.end);
-  return createAggregateWindowOperator({ assigner }, fn, windowResultFunction(fn.aggregates, layout));
+  return createAggregateWindowOperator(
+    { assigner },
+    fn,
+    windowResultFunction(fn.aggregates, layout, fn.keySlot),
+  );
 }
