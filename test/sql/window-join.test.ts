@@ -5,6 +5,7 @@
  * computed by hand; late rows dropped, driven by hand with watermarks; joins that do not equate
  * the bounds stay regular joins. Plans are built as logical nodes, as the builder makes them.
  */
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { StreamExecutionEnvironment, Table, TableEnvironment } from '../../src/index.js';
 import type { CatalogTable } from '../../src/sql/catalog/catalog.js';
@@ -184,6 +185,62 @@ describe('WindowJoinFunction driven by hand', () => {
     h.processWatermark2(40);
     expect(h.extractOutputValues()).toHaveLength(1);
     expect(h.numKeyedStateEntries()).toBe(0);
+  });
+
+  test('with compact keys, rows of a key after its first share its one timer; every window still joins', () => {
+    // Each op: a left or right row (key, window start) or a watermark step on both inputs.
+    const op = fc.oneof(
+      fc.tuple(fc.constantFrom('L', 'R'), fc.constantFrom('a', 'b'), fc.constantFrom(0, 10, 20)),
+      fc.tuple(fc.constant('W'), fc.constant(''), fc.integer({ min: 0, max: 12 })),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
+        const h = new TwoInputOperatorTestHarness<Row, Row, Row>(
+          new CoProcessOperator(
+            new WindowJoinFunction({
+              joinType: 'inner',
+              leftWindowEnd: 'we',
+              rightWindowEnd: 'we2',
+              leftKeys: ['k'],
+              rightKeys: ['k2'],
+              leftColumns: ['k', 'v', 'ws', 'we'],
+              rightColumns: ['k2', 'v2', 'ws2', 'we2'],
+            }),
+            true,
+          ),
+          (x) => `${x.k}|${x.we}`,
+          (x) => `${x.k2}|${x.we2}`,
+        );
+        h.open();
+        let watermark = Number.NEGATIVE_INFINITY;
+        const kept: { side: string; k: string; ws: number; v: number }[] = [];
+        ops.forEach(([kind, k, n], v) => {
+          if (kind === 'W') {
+            watermark = Math.max(watermark, 0) + n;
+            h.processWatermark1(watermark);
+            h.processWatermark2(watermark);
+            return;
+          }
+          if (n + 9 > watermark) kept.push({ side: kind, k, ws: n, v });
+          if (kind === 'L') h.processElement1(l(k, v, n), n);
+          else h.processElement2(r(k, v, n), n);
+        });
+        // One timer per key and window still open.
+        const open = new Set(kept.filter((x) => x.ws + 9 > watermark).map((x) => `${x.k}|${x.ws}`));
+        expect(h.numEventTimeTimers()).toBe(open.size);
+        h.processWatermark1(100);
+        h.processWatermark2(100);
+        const expected = kept
+          .filter((x) => x.side === 'L')
+          .flatMap((x) =>
+            kept.filter((y) => y.side === 'R' && y.k === x.k && y.ws === x.ws).map((y) => `${x.v}/${y.v}`),
+          );
+        const got = h.extractOutputValues().map((x) => `${x.v}/${x.v2}`);
+        expect(got.sort()).toEqual(expected.sort());
+        expect(h.numKeyedStateEntries()).toBe(0);
+        expect(h.numEventTimeTimers()).toBe(0);
+      }),
+    );
   });
 
   test('null keys match nothing, and a full join emits them padded', () => {

@@ -50,6 +50,15 @@ export class WindowJoinFunction extends KeyedCoProcessFunction<unknown, Row, Row
   /** Copies a pair into {@link scratch}, overwriting every column. */
   private readonly fill: (scratch: Row, left: Row, right: Row) => void;
   private readonly scratch: Row;
+  /**
+   * The key and firing time of the last timer registered. The key holds the window's end, so
+   * its one timer is registered by its first row; later rows of that key (in q5, every row of a
+   * window) skip the timer index's lookup. Not state: forgetting it (a restore) only registers
+   * an existing timer again, which is a no-op, and a key's timer cannot have fired while its
+   * rows still arrive, since they would be late.
+   */
+  private timerKey: unknown = undefined;
+  private timerAt = Number.NaN;
 
   constructor(private readonly spec: WindowJoinSpec) {
     super();
@@ -84,7 +93,11 @@ export class WindowJoinFunction extends KeyedCoProcessFunction<unknown, Row, Row
     // Late: the window's result has gone out already.
     if (fireAt <= ctx.timerService().currentWatermark()) return;
     state.add(row);
+    const key = ctx.getCurrentKey();
+    if (key === this.timerKey && fireAt === this.timerAt) return;
     ctx.timerService().registerEventTimeTimer(fireAt);
+    this.timerKey = key;
+    this.timerAt = fireAt;
   }
 
   override onTimer(_timestamp: number, _ctx: OnTimerContext<unknown, Row>, out: Collector<Row>): void {
