@@ -17,7 +17,6 @@ import {
   type Row,
 } from '../expressions/compiler.js';
 import { UserFunctionCalc } from '../functions/calc-function.js';
-import { CalcWatermarkAssigner } from '../runtime/calc-watermark-assigner.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import type { ChangelogMode, ChangelogRow } from './changelog.js';
 import { explainPhysical } from './explain.js';
@@ -150,8 +149,7 @@ function translateNode(node: PhysicalNode, ctx: TranslateContext): DataStream<Ro
       return input.flatMap(calcFunction).name('Calc');
     }
     case 'watermarkAssigner': {
-      const fused = fusableCalc(node);
-      const input = translateQuery(fused === undefined ? node.input : fused.input, ctx);
+      const input = translateQuery(node.input, ctx);
       const expression = compileExpression(node.rex);
       const rowtime = node.rowtime;
       // On changelog edges the row sits in its envelope.
@@ -163,15 +161,6 @@ function translateNode(node: PhysicalNode, ctx: TranslateContext): DataStream<Ro
       const strategy = WatermarkStrategy.forGenerator<Row>(
         () => new ExpressionWatermarks(watermarkOf),
       ).withTimestampAssigner((row) => row[rowtime] as number);
-      if (fused !== undefined) {
-        const calc = compileCalc(fused.projections, undefined);
-        return input
-          .transform(
-            'WatermarkAssigner',
-            () => new CalcWatermarkAssigner(strategy, (row) => calc(row) as Row),
-          )
-          .name('WatermarkAssigner');
-      }
       return input.assignTimestampsAndWatermarks(strategy).name('WatermarkAssigner');
     }
     case 'union': {
@@ -186,20 +175,6 @@ function translateNode(node: PhysicalNode, ctx: TranslateContext): DataStream<Ro
     case 'sink':
       throw new Error('a sink has no output stream; use translateSink');
   }
-}
-
-/**
- * The Calc under an insert-only watermark assigner when it only projects (no condition, no user
- * function, whose calls must stay in their own operator): it then runs inside the assigner's
- * operator (see {@link CalcWatermarkAssigner}), which saves an operator hop per row.
- */
-function fusableCalc(
-  node: Extract<PhysicalNode, { kind: 'watermarkAssigner' }>,
-): Extract<PhysicalNode, { kind: 'calc' }> | undefined {
-  const calc = node.input;
-  if (node.changelogMode !== 'insert-only' || calc.kind !== 'calc') return undefined;
-  if (calc.changelogMode !== 'insert-only' || calc.condition !== undefined) return undefined;
-  return callsUserFunction(calc.projections.map((p) => p.rex)) ? undefined : calc;
 }
 
 /** A Calc on a changelog edge: each change keeps its kind, its row is filtered and projected. */
