@@ -9,10 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, expect, test } from 'vitest';
-import { setEnvironmentDefaults } from '../../src/api/context.js';
-import { StreamExecutionEnvironment } from '../../src/index.js';
 import { liveWorkerThreads } from '../../src/runtime/threads/worker-pool.js';
 import { readCommitted } from '../support/exactly-once.js';
+import { runJobFileOnWorkers } from './job-file-on-workers.js';
 
 const JOB = fileURLToPath(new URL('./udf-fixtures/lookup-udf-job.ts', import.meta.url));
 const dirs: string[] = [];
@@ -30,19 +29,7 @@ test('a TypeScript CREATE FUNCTION and a lookup join run on two worker threads',
   writeFileSync(side, '0,zero\n1,one\n');
   const rows = 2000;
   const args = [String(rows), '2', side, join(dir, 'out')];
-  setEnvironmentDefaults({ jobModule: { path: JOB, args }, slots: 2 });
-  let result: Promise<unknown>;
-  try {
-    const module = (await import(JOB)) as {
-      default: (env: StreamExecutionEnvironment, args: string[]) => Promise<void>;
-    };
-    const env = StreamExecutionEnvironment.getExecutionEnvironment();
-    await module.default(env, args);
-    result = (await env.executeAsync('lookup-udf')).result;
-  } finally {
-    setEnvironmentDefaults(undefined);
-  }
-  await result;
+  await runJobFileOnWorkers(JOB, args, 'lookup-udf');
 
   const out = readCommitted(join(dir, 'out')).map(
     (line) => JSON.parse(line) as { id: number; c: number; v: string },

@@ -8,11 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, expect, test } from 'vitest';
-import { setEnvironmentDefaults } from '../../src/api/context.js';
-import { StreamExecutionEnvironment } from '../../src/index.js';
 import { liveWorkerThreads } from '../../src/runtime/threads/worker-pool.js';
 import { sqlTextLexed } from '../../src/sql/parser/parse.js';
 import { readCommitted } from '../support/exactly-once.js';
+import { runJobFileOnWorkers } from './job-file-on-workers.js';
 
 const JOB = fileURLToPath(new URL('./worker-fixtures/parsed-statements-job.ts', import.meta.url));
 const dirs: string[] = [];
@@ -29,19 +28,7 @@ test('worker threads rebuild a SQL job from the submitting thread’s parsed sta
   mkdirSync(markers);
   const rows = 300;
   const args = [String(rows), join(dir, 'out'), markers];
-  setEnvironmentDefaults({ jobModule: { path: JOB, args }, slots: 2 });
-  let result: Promise<unknown>;
-  try {
-    const module = (await import(JOB)) as {
-      default: (env: StreamExecutionEnvironment, args: string[]) => Promise<void>;
-    };
-    const env = StreamExecutionEnvironment.getExecutionEnvironment();
-    await module.default(env, args);
-    result = (await env.executeAsync('worker-parse')).result;
-  } finally {
-    setEnvironmentDefaults(undefined);
-  }
-  await result;
+  await runJobFileOnWorkers(JOB, args, 'worker-parse');
 
   // This thread parsed the statements; each of the two workers rebuilt the job without lexing.
   expect(sqlTextLexed()).toBe(true);
