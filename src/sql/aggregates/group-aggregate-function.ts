@@ -95,6 +95,17 @@ export function groupOutputRow(spec: GroupAggregateSpec, input: Row, values: rea
   return build(input, values);
 }
 
+/** Adds a row to a group's state, or retracts it, keeping the state's row count. */
+export function applyRow(aggs: RowAggregates, state: GroupState, row: Row, add: boolean): void {
+  if (add) {
+    aggs.accumulate(state[1], row);
+    state[0]++;
+  } else {
+    aggs.retract(state[1], row);
+    state[0]--;
+  }
+}
+
 /** Whether two results are the same SQL value, so an update that changes nothing is skipped. */
 export function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
   for (let i = 0; i < a.length; i++) {
@@ -142,13 +153,7 @@ export class GroupAggregateFunction extends KeyedProcessFunction<unknown, unknow
     const aggs = this.aggs;
     const hadRows = state[0] > 0;
     const before = hadRows ? aggs.values(state[1]) : undefined;
-    if (add) {
-      aggs.accumulate(state[1], row);
-      state[0]++;
-    } else {
-      aggs.retract(state[1], row);
-      state[0]--;
-    }
+    applyRow(aggs, state, row, add);
 
     if (state[0] <= 0) {
       this.state.clear();

@@ -8,6 +8,7 @@
  */
 import type { ValueState } from '../../../types/state.js';
 import {
+  applyRow,
   type GroupAggregateSpec,
   type GroupState,
   groupStateDescriptor,
@@ -78,13 +79,7 @@ export class MiniBatchGroupAggregateOperator extends MiniBatchOperator<unknown, 
       state = [0, aggs.createAccumulators()];
       group.state = state;
     }
-    if (add) {
-      aggs.accumulate(state[1], row);
-      state[0]++;
-    } else {
-      aggs.retract(state[1], row);
-      state[0]--;
-    }
+    applyRow(aggs, state, row, add);
   }
 
   protected finishBundle(): void {
