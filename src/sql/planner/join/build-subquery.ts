@@ -176,6 +176,20 @@ function renamedRight(
   };
 }
 
+/** `l = r` typed as SQL types it, with the implicit casts of a comparison. */
+function equality(l: Rex, r: Rex, pos: Expr['pos']): Rex {
+  return typeExpression(
+    {
+      kind: 'binary',
+      op: '=',
+      pos,
+      left: { kind: 'column', path: ['$l'], pos },
+      right: { kind: 'column', path: ['$r'], pos },
+    } as never,
+    { resolve: (path) => (path[0] === '$l' ? l : r) },
+  );
+}
+
 function inJoin(
   operand: Expr,
   query: Query,
@@ -185,37 +199,35 @@ function inJoin(
   builder: PlanBuilder,
 ): LogicalNode {
   const x = typeExpression(operand, new ColumnScope(leftScope));
-  const sub = builder.query(query);
-  if (sub.columns.length !== 1)
-    throw validationError(
-      query.pos,
-      `the IN subquery returns ${sub.columns.length} columns; it must return one`,
-    );
-  const { plan: right } = renamedRight(left, sub);
-  const column = right.columns[0]!;
-  const y = field(column.name, column.type);
-  const eq = typeExpression(
-    {
-      kind: 'binary',
-      op: '=',
-      pos: operand.pos,
-      left: { kind: 'column', path: ['$x'], pos: operand.pos },
-      right: { kind: 'column', path: ['$y'], pos: operand.pos },
-    } as never,
-    {
-      resolve: (path) => (path[0] === '$x' ? x : y),
-    },
-  );
-  if (!negated) return join(left, right, 'semi', eq);
+  const sub = correlatedRight(query, left, leftScope, builder, true);
+  let right: LogicalNode;
+  let y: Rex;
+  if (sub !== undefined) {
+    right = sub.plan;
+    y = sub.value!;
+  } else {
+    const plain = builder.query(query);
+    if (plain.columns.length !== 1)
+      throw validationError(
+        query.pos,
+        `the IN subquery returns ${plain.columns.length} columns; it must return one`,
+      );
+    right = renamedRight(left, plain).plan;
+    const column = right.columns[0]!;
+    y = field(column.name, column.type);
+  }
+  const correlation = sub?.conditions ?? [];
+  const eq = equality(x, y, operand.pos);
+  if (!negated) return join(left, right, 'semi', andOf([...correlation, eq]));
   const nullable = x.type.nullable || y.type.nullable;
-  const condition: Rex = !nullable
+  const match: Rex = !nullable
     ? eq
     : call(
         'OR',
         [call('OR', [eq, call('IS NULL', [x], BOOL(false))], BOOL(true)), call('IS NULL', [y], BOOL(false))],
         BOOL(true),
       );
-  return join(left, right, 'anti', condition);
+  return join(left, right, 'anti', andOf([...correlation, match]));
 }
 
 function existsJoin(
@@ -225,48 +237,193 @@ function existsJoin(
   leftScope: readonly ScopeColumn[],
   builder: PlanBuilder,
 ): LogicalNode {
+  const sub = correlatedRight(query, left, leftScope, builder, false);
+  if (sub !== undefined) return join(left, sub.plan, negated ? 'anti' : 'semi', andOf(sub.conditions));
+  // Uncorrelated: the subquery's rows decide alone.
+  const { plan: right } = renamedRight(left, builder.query(query));
+  return join(left, right, negated ? 'anti' : 'semi', andOf([]));
+}
+
+/** A correlated subquery as a relation to join: its rows, the join conditions, the IN value. */
+interface Decorrelated {
+  readonly plan: LogicalNode;
+  /** Conditions over the outer row's columns and `plan`'s, which decide the rows that match. */
+  readonly conditions: readonly Rex[];
+  /** The first SELECT item over `plan`'s columns (IN only). */
+  readonly value?: Rex;
+}
+
+/**
+ * The subquery decorrelated, or undefined when it refers to no outer column in its WHERE (it is
+ * then planned on its own). Correlation is supported in the WHERE of a single SELECT … FROM:
+ * the correlated conjuncts become join conditions. When the subquery aggregates (GROUP BY,
+ * HAVING, DISTINCT), each correlated conjunct must be `inner = outer`: the inner side joins the
+ * GROUP BY and the select list, so the aggregate runs once per correlation value rather than
+ * once per outer row, and the join matches on that value, as Calcite's decorrelator does.
+ */
+function correlatedRight(
+  query: Query,
+  left: LogicalNode,
+  leftScope: readonly ScopeColumn[],
+  builder: PlanBuilder,
+  wantValue: boolean,
+): Decorrelated | undefined {
   const body = query.body;
-  const simple =
-    query.with.length === 0 &&
-    body.kind === 'select' &&
-    body.from !== undefined &&
-    body.groupBy.length === 0 &&
-    body.having === undefined &&
-    !body.items.some((i) => builderIsAggregate(i.expr, builder));
-  if (!simple) {
-    // Uncorrelated and not a plain SELECT … FROM … WHERE: the subquery's rows decide alone.
-    const sub = builder.query(query);
-    const { plan: right } = renamedRight(left, sub);
-    return join(left, right, negated ? 'anti' : 'semi', andOf([]));
-  }
-  const inner = builder.from(body.from!);
-  const { plan: rightPlan, renames } = renamedRight(left, inner.plan);
-  const innerScope = inner.scope.map((c) => ({ ...c, internal: renames.get(c.internal) ?? c.internal }));
-  const local: Rex[] = [];
-  const correlated: Rex[] = [];
-  const innerOnly = new ColumnScope(innerScope);
+  if (query.with.length > 0 || body.kind !== 'select' || body.from === undefined || body.where === undefined)
+    return undefined;
+  const inner = builder.from(body.from);
+  const innerOnly = new ColumnScope(inner.scope);
   // Inner names shadow outer ones, as SQL resolves names in the innermost scope first.
-  const shadowed = new Set(innerScope.map((c) => `${c.qualifier ?? ''}.${c.name}`));
-  const both = new ColumnScope([
-    ...innerScope,
-    ...leftScope.filter((c) => !shadowed.has(`${c.qualifier ?? ''}.${c.name}`)),
-  ]);
-  if (body.where !== undefined) {
-    for (const c of conjuncts(body.where)) {
-      if (containsSubquery(c)) throw unsupported(c.pos, 'a subquery inside an EXISTS subquery');
-      let rex: Rex;
-      try {
-        rex = typeCondition(c, innerOnly, 'WHERE');
-        local.push(rex);
-        continue;
-      } catch {
-        rex = typeCondition(c, both, 'WHERE');
-      }
-      correlated.push(rex);
-    }
+  const shadowed = new Set(inner.scope.map((c) => `${c.qualifier ?? ''}.${c.name}`));
+  const outerVisible = leftScope.filter((c) => !shadowed.has(`${c.qualifier ?? ''}.${c.name}`));
+  const local: Expr[] = [];
+  const correlated: Expr[] = [];
+  for (const c of conjuncts(body.where)) {
+    if (containsSubquery(c)) throw unsupported(c.pos, 'a subquery inside a subquery of WHERE');
+    (types(c, innerOnly) ? local : correlated).push(c);
   }
-  const right = local.length === 0 ? rightPlan : filter(rightPlan, andOf(local));
-  return join(left, right, negated ? 'anti' : 'semi', andOf(correlated));
+  if (correlated.length === 0) return undefined;
+  if (query.limit !== undefined || query.offset !== undefined)
+    throw unsupported(query.pos, 'LIMIT or OFFSET in a correlated subquery');
+  const aggregating =
+    body.distinct ||
+    body.groupBy.length > 0 ||
+    body.having !== undefined ||
+    body.items.some((i) => builderIsAggregate(i.expr, builder));
+  if (aggregating)
+    return aggregatedRight(query, body, local, correlated, left, innerOnly, outerVisible, builder, wantValue);
+  const { plan: renamedPlan, renames } = renamedRight(left, inner.plan);
+  const innerScope = inner.scope.map((c) => ({ ...c, internal: renames.get(c.internal) ?? c.internal }));
+  const both = new ColumnScope([...innerScope, ...outerVisible]);
+  const renamedInner = new ColumnScope(innerScope);
+  let plan =
+    local.length === 0
+      ? renamedPlan
+      : filter(renamedPlan, andOf(local.map((c) => typeCondition(c, renamedInner, 'WHERE'))));
+  const conditions = correlated.map((c) => typeCondition(c, both, 'WHERE'));
+  if (!wantValue) return { plan, conditions };
+  const items = body.items;
+  if (items.length !== 1 || items[0]!.expr.kind === 'star')
+    throw validationError(query.pos, `the IN subquery returns ${items.length} columns; it must return one`);
+  const value = typeInner(
+    items[0]!.expr,
+    renamedInner,
+    'an outer column in the select list of a correlated IN subquery',
+  );
+  const used = new Set([...left.columns, ...plan.columns].map((c) => c.name));
+  let name = '$in';
+  for (let i = 0; used.has(name); i++) name = `$in${i}`;
+  plan = project(plan, [
+    ...plan.columns.map((c) => ({ name: c.name, rex: field(c.name, c.type) })),
+    { name, rex: value },
+  ]);
+  return { plan, conditions, value: field(name, value.type) };
+}
+
+/** A correlated aggregating subquery grouped by its correlation values as well. */
+function aggregatedRight(
+  query: Query,
+  body: Extract<Query['body'], { kind: 'select' }>,
+  local: readonly Expr[],
+  correlated: readonly Expr[],
+  left: LogicalNode,
+  innerOnly: ColumnScope,
+  outerVisible: readonly ScopeColumn[],
+  builder: PlanBuilder,
+  wantValue: boolean,
+): Decorrelated {
+  if (body.groupBy.length === 0)
+    throw unsupported(
+      query.pos,
+      'a correlated subquery that aggregates without GROUP BY',
+      'it returns a row even when nothing matches; add GROUP BY or correlate outside the aggregate',
+    );
+  const outerScope = new ColumnScope(outerVisible);
+  const pairs: { inner: Expr; outer: Rex; pos: Expr['pos'] }[] = [];
+  for (const c of correlated) {
+    const eq = c.kind === 'binary' && c.op === '=' ? c : undefined;
+    const sides =
+      eq === undefined
+        ? undefined
+        : types(eq.left, innerOnly) && !types(eq.right, innerOnly) && types(eq.right, outerScope)
+          ? { inner: eq.left, outer: eq.right }
+          : types(eq.right, innerOnly) && !types(eq.left, innerOnly) && types(eq.left, outerScope)
+            ? { inner: eq.right, outer: eq.left }
+            : undefined;
+    if (sides === undefined)
+      throw unsupported(
+        c.pos,
+        'a correlated condition other than inner = outer in a subquery with GROUP BY or HAVING',
+        'correlate with equalities such as b.k = a.k',
+      );
+    pairs.push({ inner: sides.inner, outer: typeExpression(sides.outer, outerScope), pos: c.pos });
+  }
+  const used = new Set(left.columns.map((c) => c.name));
+  const fresh = (base: string): string => {
+    let name = base;
+    for (let i = 0; used.has(name); i++) name = `${base}${i}`;
+    used.add(name);
+    return name;
+  };
+  const keyNames = pairs.map(() => fresh('$corr'));
+  const valueName = wantValue ? fresh('$in') : undefined;
+  if (wantValue && (body.items.length !== 1 || body.items[0]!.expr.kind === 'star'))
+    throw validationError(
+      query.pos,
+      `the IN subquery returns ${body.items.length} columns; it must return one`,
+    );
+  const pos = body.pos;
+  const rewritten: Query = {
+    ...query,
+    orderBy: [],
+    body: {
+      ...body,
+      where:
+        local.length === 0
+          ? undefined
+          : local.reduce((a, b) => ({ kind: 'binary', op: 'AND', left: a, right: b, pos: a.pos }) as Expr),
+      groupBy: [...body.groupBy, ...pairs.map((p) => p.inner)],
+      items: [
+        ...(valueName === undefined ? [] : [{ ...body.items[0]!, alias: valueName }]),
+        ...pairs.map((p, i) => ({ kind: 'selectItem' as const, expr: p.inner, alias: keyNames[i], pos })),
+      ],
+    },
+  };
+  let plan: LogicalNode;
+  try {
+    plan = builder.query(rewritten);
+  } catch (error) {
+    // The only names the rewrite leaves unresolved are outer columns outside the WHERE.
+    if (/column '[^']*' not found/.test((error as Error).message))
+      throw unsupported(
+        query.pos,
+        'an outer column outside the WHERE of a correlated subquery with GROUP BY or HAVING',
+        'refer to outer columns only in WHERE equalities such as b.k = a.k',
+      );
+    throw error;
+  }
+  const column = (name: string) => {
+    const c = plan.columns.find((col) => col.name === name)!;
+    return field(c.name, c.type);
+  };
+  const conditions = pairs.map((p, i) => equality(column(keyNames[i]!), p.outer, p.pos));
+  return { plan, conditions, value: valueName === undefined ? undefined : column(valueName) };
+}
+
+/** Whether an expression's names all resolve in a scope. */
+function types(e: Expr, scope: ColumnScope): boolean {
+  try {
+    typeExpression(e, scope);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An expression over the inner columns only; an outer column in it is refused as `construct`. */
+function typeInner(e: Expr, scope: ColumnScope, construct: string): Rex {
+  if (!types(e, scope)) throw unsupported(e.pos, construct, 'refer to outer columns only in WHERE');
+  return typeExpression(e, scope);
 }
 
 function builderIsAggregate(e: unknown, builder: PlanBuilder): boolean {
