@@ -332,7 +332,10 @@ function aggregatedRight(
   builder: PlanBuilder,
   wantValue: boolean,
 ): Decorrelated {
-  if (body.groupBy.length === 0)
+  if (
+    body.groupBy.length === 0 &&
+    (body.having !== undefined || body.items.some((i) => builderIsAggregate(i.expr, builder)))
+  )
     throw unsupported(
       query.pos,
       'a correlated subquery that aggregates without GROUP BY',
@@ -382,7 +385,8 @@ function aggregatedRight(
         local.length === 0
           ? undefined
           : local.reduce((a, b) => ({ kind: 'binary', op: 'AND', left: a, right: b, pos: a.pos }) as Expr),
-      groupBy: [...body.groupBy, ...pairs.map((p) => p.inner)],
+      // SELECT DISTINCT without GROUP BY: the correlation values join the distinct columns.
+      groupBy: body.groupBy.length === 0 ? [] : [...body.groupBy, ...pairs.map((p) => p.inner)],
       items: [
         ...(valueName === undefined ? [] : [{ ...body.items[0]!, alias: valueName }]),
         ...pairs.map((p, i) => ({ kind: 'selectItem' as const, expr: p.inner, alias: keyNames[i], pos })),
