@@ -17,8 +17,8 @@ import {
   KeyedProcessFunction,
   type RuntimeContext,
 } from '../../types/functions.js';
-import { type ValueState, ValueStateDescriptor } from '../../types/state.js';
-import { retainedFor } from '../runtime/state-retention.js';
+import type { ValueState } from '../../types/state.js';
+import { openGroupState } from '../runtime/aggregate/group-state.js';
 import type { Row } from '../expressions/compiler.js';
 import type { ChangelogRow } from '../planner/changelog.js';
 import type { BoundAggregateCall } from './aggregate-function.js';
@@ -50,15 +50,6 @@ export interface GroupAggregateSpec {
 
 /** A group's state: `[rows in the group, accumulators]`. */
 export type GroupState = [number, AccumulatorList];
-
-/**
- * The descriptor of a group's state, shared by every group aggregate operator so their state is
- * interchangeable; with a TTL, expired groups read as absent (Flink's defaults: refreshed on
- * write, expired values never returned).
- */
-export function groupStateDescriptor(spec: GroupAggregateSpec): ValueStateDescriptor<GroupState> {
-  return retainedFor(new ValueStateDescriptor<GroupState>('group-aggregate'), spec.stateTtlMs);
-}
 
 type OutputRowBuilder = (input: Row, values: readonly unknown[]) => Row;
 
@@ -129,7 +120,7 @@ export class GroupAggregateFunction extends KeyedProcessFunction<unknown, unknow
 
   override open(ctx: RuntimeContext): void {
     this.aggs = new RowAggregates(this.spec.calls, { retraction: this.spec.changelogInput });
-    this.state = ctx.getState(groupStateDescriptor(this.spec));
+    this.state = openGroupState(ctx, this.spec);
   }
 
   processElement(

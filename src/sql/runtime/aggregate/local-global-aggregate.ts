@@ -12,15 +12,13 @@
 import { canonicalKey } from '../../../state/key-groups.js';
 import { NO_TIMESTAMP } from '../../../types/elements.js';
 import type { ValueState } from '../../../types/state.js';
-import {
-  type GroupAggregateSpec,
-  type GroupState,
-  groupStateDescriptor,
-} from '../../aggregates/group-aggregate-function.js';
+import type { GroupAggregateSpec, GroupState } from '../../aggregates/group-aggregate-function.js';
 import { type AccumulatorList, RowAggregates } from '../../aggregates/row-aggregates.js';
 import type { Row } from '../../expressions/compiler.js';
 import { type CompactKey, columnsKey } from '../compact-keys.js';
+import { stateGettersOf } from '../state-layout.js';
 import { emitGroupChange } from './group-changes.js';
+import { openGroupState } from './group-state.js';
 import { bundleKey, MiniBatchOperator, type MiniBatchOptions } from './mini-batch.js';
 
 /** One group's pre-aggregated rows of one local bundle. */
@@ -155,7 +153,7 @@ export class GlobalGroupAggregateOperator extends MiniBatchOperator<PartialAggre
   override open(): void {
     super.open();
     this.aggs = new RowAggregates(this.spec.calls);
-    this.state = this.keyedBackend.getOrCreateState(groupStateDescriptor(this.spec));
+    this.state = openGroupState(stateGettersOf(this.keyedBackend), this.spec);
   }
 
   protected addToBundle(partial: PartialAggregate): void {

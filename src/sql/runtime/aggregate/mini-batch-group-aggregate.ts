@@ -11,8 +11,9 @@ import {
   applyRow,
   type GroupAggregateSpec,
   type GroupState,
-  groupStateDescriptor,
 } from '../../aggregates/group-aggregate-function.js';
+import { openGroupState } from './group-state.js';
+import { stateGettersOf } from '../state-layout.js';
 import { RowAggregates } from '../../aggregates/row-aggregates.js';
 import type { Row } from '../../expressions/compiler.js';
 import type { ChangelogRow } from '../../planner/changelog.js';
@@ -47,7 +48,7 @@ export class MiniBatchGroupAggregateOperator extends MiniBatchOperator<unknown, 
   override open(): void {
     super.open();
     this.aggs = new RowAggregates(this.spec.calls, { retraction: this.spec.changelogInput });
-    this.state = this.keyedBackend.getOrCreateState(groupStateDescriptor(this.spec));
+    this.state = openGroupState(stateGettersOf(this.keyedBackend), this.spec);
   }
 
   // Rows are applied as they arrive, to the state read at the group's first row of the bundle,

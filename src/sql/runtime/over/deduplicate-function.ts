@@ -39,7 +39,7 @@ import {
 } from '../../../types/state.js';
 import type { CompactKey } from '../compact-keys.js';
 import { retainedFor } from '../state-retention.js';
-import { layoutStateName, refuseOldLayout, type StateGetters } from './state-layout.js';
+import { StateLayout, type StateGetters } from '../state-layout.js';
 
 /**
  * Which rows of a keyed deduplication share a state entry. The stream is keyed by the first key
@@ -50,7 +50,10 @@ import { layoutStateName, refuseOldLayout, type StateGetters } from './state-lay
  */
 export type RestKey = ((row: Row) => CompactKey) | undefined;
 
-/** The keep-last states of every layout, for {@link refuseOldLayout}. */
+/** The layout of the keep-last states, part of their names. */
+export const DEDUP_LAYOUT = new StateLayout('deduplication', 2);
+
+/** The keep-last states of earlier layouts, for {@link StateLayout.refuseOthers}. */
 const OLD_KEEP_LAST = ['dedup-last'];
 
 /**
@@ -62,14 +65,17 @@ export class KeptRows {
   private readonly byRest: MapState<CompactKey, Row> | undefined;
 
   constructor(store: StateGetters, restKey: RestKey, ttlMs: number | undefined) {
-    refuseOldLayout(store, 'deduplication', OLD_KEEP_LAST);
+    DEDUP_LAYOUT.refuseOthers(store, OLD_KEEP_LAST);
     if (restKey === undefined)
       this.single = store.getState(
-        retainedFor(new ValueStateDescriptor<Row>(layoutStateName('dedup-last')), ttlMs),
+        retainedFor(new ValueStateDescriptor<Row>(DEDUP_LAYOUT.stateName('dedup-last')), ttlMs),
       );
     else
       this.byRest = store.getMapState(
-        retainedFor(new MapStateDescriptor<CompactKey, Row>(layoutStateName('dedup-last-by-rest')), ttlMs),
+        retainedFor(
+          new MapStateDescriptor<CompactKey, Row>(DEDUP_LAYOUT.stateName('dedup-last-by-rest')),
+          ttlMs,
+        ),
       );
   }
 

@@ -23,7 +23,7 @@ import { MiniBatchOperator, type MiniBatchOptions } from '../aggregate/mini-batc
 import type { CompactKey } from '../compact-keys.js';
 import { retainedFor } from '../state-retention.js';
 import { KeptRows, losesToKept, type RestKey } from './deduplicate-function.js';
-import { stateGettersOf } from './state-layout.js';
+import { stateGettersOf } from '../state-layout.js';
 
 /** What a mini-batch deduplication keeps. */
 export interface MiniBatchDeduplicateSpec {

@@ -11,7 +11,9 @@
  * each input row once, with the aggregate values appended.
  *
  * All state is keyed state (pending rows, accumulators, frame rows), so checkpoints, restore and
- * rescaling are exact.
+ * rescaling are exact. The states' names carry their layout version ({@link OVER_AGGREGATE_LAYOUT}):
+ * the accumulators are the group aggregates' and change with them, and a checkpoint of an
+ * earlier layout fails the job on open instead of being read as this one.
  *
  * On processing time ({@link ProcTimeOverAggregate}, ORDER BY a `PROCTIME()` attribute) rows are
  * aggregated and emitted as they arrive, in arrival order, as Flink's ProcTime*Function family
@@ -39,7 +41,17 @@ import {
   type ValueState,
   ValueStateDescriptor,
 } from '../../../types/state.js';
+import { StateLayout } from '../state-layout.js';
 import { retainedFor } from '../state-retention.js';
+
+/** The layout of the OVER aggregation states, part of their names. */
+export const OVER_AGGREGATE_LAYOUT = new StateLayout('OVER aggregate', 2);
+
+/** The OVER aggregation states' names without their layout version. */
+const OVER_STATES = ['over-pending', 'over-accumulators', 'over-frame', 'over-range-frame'];
+
+/** The current name of OVER aggregation state `name`. */
+const named = (name: string): string => OVER_AGGREGATE_LAYOUT.stateName(name);
 
 /** What an OVER aggregate computes. */
 export interface OverAggregateSpec {
@@ -67,11 +79,14 @@ export class RowTimeOverAggregate extends KeyedProcessFunction<unknown, Row, Row
   override open(ctx: RuntimeContext): void {
     this.aggs = new RowAggregates(this.spec.calls, { retraction: this.spec.preceding !== undefined });
     const ttl = this.spec.ttlMs;
-    this.pending = ctx.getMapState(retainedFor(new MapStateDescriptor<number, Row[]>('over-pending'), ttl));
-    this.accumulators = ctx.getState(
-      retainedFor(new ValueStateDescriptor<AccumulatorList>('over-accumulators'), ttl),
+    OVER_AGGREGATE_LAYOUT.refuseOthers(ctx, OVER_STATES);
+    this.pending = ctx.getMapState(
+      retainedFor(new MapStateDescriptor<number, Row[]>(named('over-pending')), ttl),
     );
-    this.frame = ctx.getState(retainedFor(new ValueStateDescriptor<Row[]>('over-frame'), ttl));
+    this.accumulators = ctx.getState(
+      retainedFor(new ValueStateDescriptor<AccumulatorList>(named('over-accumulators')), ttl),
+    );
+    this.frame = ctx.getState(retainedFor(new ValueStateDescriptor<Row[]>(named('over-frame')), ttl));
   }
 
   processElement(row: Row, ctx: KeyedProcessContext<unknown, Row>): void {
@@ -149,13 +164,14 @@ export class ProcTimeOverAggregate extends KeyedProcessFunction<unknown, Row, Ro
 
   override open(ctx: RuntimeContext): void {
     const ttl = this.spec.ttlMs;
+    OVER_AGGREGATE_LAYOUT.refuseOthers(ctx, OVER_STATES);
     this.aggs = new RowAggregates(this.spec.calls, { retraction: this.spec.preceding !== undefined });
     this.accumulators = ctx.getState(
-      retainedFor(new ValueStateDescriptor<AccumulatorList>('over-accumulators'), ttl),
+      retainedFor(new ValueStateDescriptor<AccumulatorList>(named('over-accumulators')), ttl),
     );
-    this.rowsFrame = ctx.getState(retainedFor(new ValueStateDescriptor<Row[]>('over-frame'), ttl));
+    this.rowsFrame = ctx.getState(retainedFor(new ValueStateDescriptor<Row[]>(named('over-frame')), ttl));
     this.rangeFrame = ctx.getState(
-      retainedFor(new ValueStateDescriptor<TimedRow[]>('over-range-frame'), ttl),
+      retainedFor(new ValueStateDescriptor<TimedRow[]>(named('over-range-frame')), ttl),
     );
   }
 

@@ -26,7 +26,7 @@
  * key. A rank whose row is replaced by an equal row emits nothing.
  *
  * This is the AppendFast and Retract strategies; UpdateFast is update-fast-rank.ts. The state's
- * name carries its layout version (see state-layout.ts): a checkpoint of an older layout fails
+ * name carries its layout version (see ../state-layout.ts): a checkpoint of an older layout fails
  * the job on open instead of being read as this one.
  */
 import type { Row } from '../../expressions/compiler.js';
@@ -40,8 +40,11 @@ import {
 import { type ValueState, ValueStateDescriptor } from '../../../types/state.js';
 import { forEachRanked, insertionIndex, type RankedRow, type RankKind, rankedRange } from './ranking.js';
 import { retainedFor } from '../state-retention.js';
-import { layoutStateName, refuseOldLayout } from './state-layout.js';
+import { StateLayout } from '../state-layout.js';
 import { rankedRowBuilder, rowComparator, type SortKeySpec, sameRow } from './sort-order.js';
+
+/** The layout of the Top-N states (the retracting and the update-fast ones), part of their names. */
+export const TOP_N_LAYOUT = new StateLayout('Top-N', 2);
 
 /** What a Top-N computes. */
 export interface TopNSpec {
@@ -95,9 +98,9 @@ export class TopNFunction extends KeyedProcessFunction<unknown, Row, ChangelogRo
   }
 
   override open(ctx: RuntimeContext): void {
-    refuseOldLayout(ctx, 'Top-N', ['top-n-rows']);
+    TOP_N_LAYOUT.refuseOthers(ctx, ['top-n-rows']);
     this.rows = ctx.getState(
-      retainedFor(new ValueStateDescriptor<Row[]>(layoutStateName('top-n-rows')), this.spec.ttlMs),
+      retainedFor(new ValueStateDescriptor<Row[]>(TOP_N_LAYOUT.stateName('top-n-rows')), this.spec.ttlMs),
     );
   }
 

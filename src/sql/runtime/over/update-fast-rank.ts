@@ -18,9 +18,8 @@ import { ErrorCodes, WeirError } from '../../../types/errors.js';
 import { ValueStateDescriptor } from '../../../types/state.js';
 import { type CompactKey, columnsKey } from '../compact-keys.js';
 import { retainedFor } from '../state-retention.js';
-import { TopNFunction, type TopNSpec } from './rank-function.js';
+import { TOP_N_LAYOUT, TopNFunction, type TopNSpec } from './rank-function.js';
 import { forEachRanked, insertionIndex, rankedRange } from './ranking.js';
-import { layoutStateName } from './state-layout.js';
 
 /** Top-N keeping only the top rows of input whose rows only rise; emits {@link ChangelogRow}s. */
 export class UpdateFastTopNFunction extends TopNFunction {
@@ -34,7 +33,10 @@ export class UpdateFastTopNFunction extends TopNFunction {
 
   override open(ctx: RuntimeContext): void {
     this.rows = ctx.getState(
-      retainedFor(new ValueStateDescriptor<Row[]>(layoutStateName('top-n-update-fast')), this.spec.ttlMs),
+      retainedFor(
+        new ValueStateDescriptor<Row[]>(TOP_N_LAYOUT.stateName('top-n-update-fast')),
+        this.spec.ttlMs,
+      ),
     );
   }
 

@@ -9,7 +9,9 @@
  * millisecond, which is `window_time`. Rows behind the watermark when they arrive are dropped,
  * as Flink SQL drops them (no allowed lateness). Windows over a `PROCTIME()` column use the
  * processing-time assigners instead and fire on processing-time timers (see
- * {@link ProcessingTimeWindowAggregateOperator}).
+ * {@link ProcessingTimeWindowAggregateOperator}). The operators' checkpoints carry the layout of
+ * their state ({@link WINDOW_AGGREGATE_LAYOUT}, see `runtime/state-layout.ts`), so a checkpoint of
+ * an earlier layout fails the job on restore instead of being read as this one.
  */
 import type { OneInputStreamOperator } from '../../../runtime/operator.js';
 import { createAggregateWindowOperator } from '../../../runtime/operators/window-operator-builder.js';
@@ -23,6 +25,7 @@ import type { BoundAggregateCall } from '../../aggregates/aggregate-function.js'
 import { type AccumulatorList, RowAggregates } from '../../aggregates/row-aggregates.js';
 import type { Row } from '../../expressions/compiler.js';
 import { columnsKey } from '../compact-keys.js';
+import { markLayout, StateLayout } from '../state-layout.js';
 import {
   type InputWindow,
   isProcessingTimeWindow,
@@ -32,6 +35,14 @@ import {
 import { CumulativeEventTimeWindows, CumulativeProcessingTimeWindows } from './cumulative-windows.js';
 import { ProcessingTimeWindowAggregateOperator } from './processing-time-window-operator.js';
 import { RowWindows } from './row-windows.js';
+
+/**
+ * The layout of the window aggregates' state. Layout 2 keys rows of two or more group columns by
+ * a compact string and keeps their group values in the accumulator list, whose accumulators are
+ * the group aggregates' (one distinct map shared by the DISTINCT calls); layout 1, written
+ * without a marker, keyed them by an array of the values.
+ */
+export const WINDOW_AGGREGATE_LAYOUT = new StateLayout('window aggregate', 2);
 
 /** The window assigner of a windowing table function: event or processing time, as its column. */
 export function windowAssigner(window: WindowSpec): WindowAssigner<unknown, TimeWindow> {
@@ -176,7 +187,8 @@ export function windowResultFunction(
  * The keyed operator of a window aggregate, for one subtask: the DataStream window operator for
  * the window's assigner (slice-sharing for HOP when the calls can merge) with the SQL calls as
  * its aggregate function; with `inputWindow`, each row's window is read from its bound columns.
- * Its input must be keyed by {@link windowAggregateKeySelector} of the group keys.
+ * Its input must be keyed by {@link windowAggregateKeySelector} of the group keys. Its
+ * checkpoints carry {@link WINDOW_AGGREGATE_LAYOUT} ({@link markLayout}).
  */
 export function createWindowAggregateOperator(
   window: WindowSpec,
@@ -186,18 +198,20 @@ export function createWindowAggregateOperator(
 ): OneInputStreamOperator<Row, Row> {
   const fn = new SqlWindowAggregateFunction(calls, layout.groupKeys);
   if (inputWindow === undefined && isProcessingTimeWindow(window))
-    return new ProcessingTimeWindowAggregateOperator(
-      windowAssigner(window) as WindowAssigner<Row, TimeWindow>,
-      fn,
-      windowResultFunction(fn.aggregates, layout, fn.keySlot),
+    return markLayout(
+      new ProcessingTimeWindowAggregateOperator(
+        windowAssigner(window) as WindowAssigner<Row, TimeWindow>,
+        fn,
+        windowResultFunction(fn.aggregates, layout, fn.keySlot),
+      ),
+      WINDOW_AGGREGATE_LAYOUT,
     );
   const assigner =
     inputWindow === undefined
       ? (windowAssigner(window) as WindowAssigner<Row, TimeWindow>)
       : new RowWindows(inputWindow.start, inputWindow.end);
-  return createAggregateWindowOperator(
-    { assigner },
-    fn,
-    windowResultFunction(fn.aggregates, layout, fn.keySlot),
+  return markLayout(
+    createAggregateWindowOperator({ assigner }, fn, windowResultFunction(fn.aggregates, layout, fn.keySlot)),
+    WINDOW_AGGREGATE_LAYOUT,
   );
 }
