@@ -5,7 +5,7 @@
  * Logic, CASE, COALESCE and the IS tests are not strict and live in the compiler.
  */
 import type { SourcePos } from '../parser/ast.js';
-import { validationError } from '../errors.js';
+import { unsupported, validationError } from '../errors.js';
 import {
   commonType,
   formatType,
@@ -20,7 +20,9 @@ import {
   withoutTimeAttribute,
 } from '../catalog/types.js';
 import type { CallRex, Rex } from './rex.js';
+import { MATH_TIME_FUNCTIONS, NON_DETERMINISTIC_FUNCTIONS } from './math-time-functions.js';
 import { compileDateFormat } from './runtime.js';
+import { STRING_FUNCTIONS } from './string-functions.js';
 
 /** One built-in function. */
 export interface ScalarFunctionDef {
@@ -295,9 +297,13 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
   },
   CEIL: {
     type(args, pos) {
+      if (args.length === 2)
+        throw unsupported(pos, 'CEIL(timestamp TO unit)', 'use FLOOR(timestamp TO unit) + INTERVAL');
       arity('CEIL', args, pos, 1);
-      if (!isNumeric(args[0]!.type)) throw mismatch('CEIL', args, pos, 'a number');
-      return args[0]!.type;
+      const t = args[0]!.type;
+      if (!isNumeric(t)) throw mismatch('CEIL', args, pos, 'a number');
+      // As FLOOR: a DECIMAL loses its fraction digits (CEIL(2.1) is 3, not 3.0).
+      return t.root === 'DECIMAL' ? withNullability(Types.decimal(t.precision!, 0), t.nullable) : t;
     },
     emit: ([a]) => `Math.ceil(${a})`,
   },
@@ -349,6 +355,8 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
   },
 };
 
+Object.assign(FUNCTIONS, STRING_FUNCTIONS, MATH_TIME_FUNCTIONS);
+
 for (const unit of ['YEAR', 'QUARTER', 'MONTH', 'WEEK', 'HOUR', 'MINUTE', 'SECOND']) {
   FUNCTIONS[unit] = {
     type(args, pos) {
@@ -369,5 +377,7 @@ for (const unit of ['YEAR', 'QUARTER', 'MONTH', 'WEEK', 'HOUR', 'MINUTE', 'SECON
 export function isDeterministic(rex: Rex): boolean {
   if (rex.kind !== 'call') return true;
   if (rex.op === 'CURRENT_TIMESTAMP' || rex.udf?.deterministic === false) return false;
+  if (NON_DETERMINISTIC_FUNCTIONS.has(rex.op) || (rex.op === 'UNIX_TIMESTAMP' && rex.args.length === 0))
+    return false;
   return rex.args.every(isDeterministic);
 }

@@ -1,0 +1,311 @@
+/**
+ * Flink's built-in math, comparison and date-time functions beyond the core set in
+ * `functions.ts`: ROUND/TRUNCATE with Flink's DECIMAL result types, the DOUBLE functions
+ * (POWER, SQRT, LN, trigonometry…), GREATEST/LEAST/IFNULL, and the string/epoch conversions
+ * (TO_TIMESTAMP, TO_DATE, UNIX_TIMESTAMP, FROM_UNIXTIME, DAYOFWEEK…). TIMESTAMP values are
+ * epoch milliseconds read as UTC wall-clock time and DATE values epoch days, as everywhere in
+ * the SQL layer.
+ */
+import type { SourcePos } from '../parser/ast.js';
+import { validationError } from '../errors.js';
+import {
+  commonType,
+  formatType,
+  isInteger,
+  isNumeric,
+  isString,
+  isTimestamp,
+  type SqlType,
+  Types,
+  withNullability,
+} from '../catalog/types.js';
+import type { ScalarFunctionDef } from './functions.js';
+import type { Rex } from './rex.js';
+import { compileDateFormat, parseTimestamp } from './runtime.js';
+
+const DAY_MS = 86_400_000;
+
+function arity(name: string, args: readonly Rex[], pos: SourcePos | undefined, min: number, max = min): void {
+  if (args.length < min || args.length > max) {
+    const expected = min === max ? `${min}` : `${min} to ${max}`;
+    throw validationError(pos, `${name} takes ${expected} arguments, got ${args.length}`);
+  }
+}
+
+function mismatch(name: string, args: readonly Rex[], pos: SourcePos | undefined, expected: string): Error {
+  return validationError(
+    pos,
+    `cannot apply ${name} to (${args.map((a) => formatType(a.type)).join(', ')}); expected ${expected}`,
+  );
+}
+
+const nullableIf = (type: SqlType, args: readonly Rex[]) =>
+  withNullability(type, type.nullable || args.some((a) => a.type.nullable));
+
+const numericOrNull = (a: Rex) => isNumeric(a.type) || a.type.root === 'NULL';
+
+/** A DOUBLE function of `n` numbers computed by a JavaScript expression. */
+function doubleFn(name: string, n: number, js: (args: readonly string[]) => string): ScalarFunctionDef {
+  return {
+    type(args, pos) {
+      arity(name, args, pos, n);
+      if (!args.every(numericOrNull)) throw mismatch(name, args, pos, 'numbers');
+      return nullableIf(Types.DOUBLE, args);
+    },
+    emit: (args) => js(args),
+  };
+}
+
+/**
+ * ROUND and TRUNCATE keep an integer or floating type; on DECIMAL(p, s) to `r` places they give
+ * DECIMAL(1 + p - s + r, r) when r < s (one more digit, as rounding can carry), as Flink does.
+ */
+function roundType(name: string, args: readonly Rex[], pos: SourcePos | undefined): SqlType {
+  arity(name, args, pos, 1, 2);
+  const [x, digits] = args as [Rex, Rex | undefined];
+  if (!numericOrNull(x) || (digits !== undefined && !isInteger(digits.type)))
+    throw mismatch(name, args, pos, '(a number, integer places)');
+  if (x.type.root !== 'DECIMAL') return nullableIf(x.type, args);
+  const r = digits === undefined ? 0 : literalInteger(digits);
+  if (r === undefined) throw validationError(pos, `${name} of a DECIMAL needs a literal number of places`);
+  const p = x.type.precision!;
+  const s = x.type.scale!;
+  if (r >= s) return nullableIf(x.type, args);
+  if (r < 0) return nullableIf(Types.decimal(Math.min(38, 1 + p - s), 0), args);
+  return nullableIf(Types.decimal(1 + p - s + r, r), args);
+}
+
+/** The value of an integer literal, also a negated one (`-2` types as NEGATE(2)). */
+function literalInteger(rex: Rex): number | undefined {
+  if (rex.kind === 'literal') return Number(rex.value);
+  if (rex.kind === 'call' && rex.op === 'NEGATE' && rex.args[0]?.kind === 'literal')
+    return -Number(rex.args[0].value);
+  return undefined;
+}
+
+/** Half-up rounding (away from zero on a tie), with the float noise of `x * 10^d` removed first. */
+function roundHalfUp(x: number, digits = 0): number {
+  const f = 10 ** digits;
+  const scaled = Number((Math.abs(x) * f).toPrecision(15));
+  const r = (Math.sign(x) * Math.round(scaled)) / f;
+  return r === 0 ? 0 : r;
+}
+
+function truncate(x: number, digits = 0): number {
+  const f = 10 ** digits;
+  const r = Math.trunc(Number((x * f).toPrecision(15))) / f;
+  return r === 0 ? 0 : r;
+}
+
+/** GREATEST and LEAST: NULL when any argument is NULL, as Flink documents. */
+function extreme(name: string, pick: 'max' | 'min'): ScalarFunctionDef {
+  return {
+    type(args, pos) {
+      if (args.length < 1) throw validationError(pos, `${name} needs at least one argument`);
+      let type: SqlType | undefined = args[0]!.type;
+      for (const a of args.slice(1)) type = type === undefined ? undefined : commonType(type, a.type);
+      if (type === undefined) throw mismatch(name, args, pos, 'values of one comparable type');
+      return nullableIf(type, args);
+    },
+    emit: (args) =>
+      args
+        .slice(1)
+        .reduce((acc, a) => `(${a} ${pick === 'max' ? '>' : '<'} ${acc} ? ${a} : ${acc})`, args[0]!),
+  };
+}
+
+/**
+ * A Java date pattern (`yyyy-MM-dd HH:mm:ss.SSS` and the like) as a parser to UTC epoch
+ * millis, or null when the text does not match.
+ */
+function compileDateParser(pattern: string): (text: string) => number | null {
+  const fields: string[] = [];
+  let source = '';
+  const re = /(y+|M+|d+|H+|m+|s+|S+)|'([^']*)'|(.)/g;
+  for (let m = re.exec(pattern); m !== null; m = re.exec(pattern)) {
+    if (m[1] !== undefined) {
+      fields.push(m[1][0]!);
+      source += m[1][0] === 'S' ? '(\\d{1,9})' : `(\\d{1,${Math.max(m[1].length, m[1][0] === 'y' ? 4 : 2)}})`;
+    } else source += (m[2] ?? m[3]!).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  const matcher = new RegExp(`^${source}$`);
+  return (text) => {
+    const m = matcher.exec(text.trim());
+    if (m === null) return null;
+    const v: Record<string, number> = { y: 1970, M: 1, d: 1, H: 0, m: 0, s: 0, S: 0 };
+    fields.forEach((f, i) => {
+      const digits = m[i + 1]!;
+      v[f] = f === 'S' ? Number(digits.padEnd(3, '0').slice(0, 3)) : Number(digits);
+    });
+    return Date.UTC(v.y!, v.M! - 1, v.d!, v.H!, v.m!, v.s!, v.S!);
+  };
+}
+
+const parsers = new Map<string, (text: string) => number | null>();
+
+/** Text to epoch millis by a Java pattern, or by Flink's default `yyyy-MM-dd HH:mm:ss[.SSS]`. */
+function parseWith(text: string, pattern?: string): number | null {
+  if (pattern === undefined) return parseTimestamp(text);
+  let parser = parsers.get(pattern);
+  if (parser === undefined) {
+    parser = compileDateParser(pattern);
+    if (parsers.size < 100) parsers.set(pattern, parser);
+  }
+  return parser(text);
+}
+
+/** A function of (STRING[, format STRING]) parsing a date-time. */
+function parseFn(name: string, result: SqlType, convert: (ms: number) => number): ScalarFunctionDef {
+  return {
+    type(args, pos) {
+      arity(name, args, pos, 1, 2);
+      if (!args.every((a) => isString(a.type) || a.type.root === 'NULL'))
+        throw mismatch(name, args, pos, '(STRING[, format STRING])');
+      return withNullability(result, true);
+    },
+    emit: (args, _c, constant) => {
+      const parse = constant((text: string, pattern?: string) => {
+        const ms = parseWith(text, pattern);
+        return ms === null ? null : convert(ms);
+      });
+      return `${parse}(${args.join(', ')})`;
+    },
+  };
+}
+
+/** A calendar field of a DATE or TIMESTAMP as BIGINT. */
+function dateField(name: string, field: (d: Date) => number): ScalarFunctionDef {
+  return {
+    type(args, pos) {
+      arity(name, args, pos, 1);
+      const t = args[0]!.type;
+      if (!isTimestamp(t) && t.root !== 'DATE') throw mismatch(name, args, pos, 'a DATE or TIMESTAMP');
+      return nullableIf(Types.BIGINT, args);
+    },
+    emit: ([v], c, constant) => {
+      const ms = c.args[0]!.type.root === 'DATE' ? `${v} * ${DAY_MS}` : v;
+      return `${constant((x: number) => field(new Date(x)))}(${ms})`;
+    },
+  };
+}
+
+/** Math, comparison and date-time functions by upper-case name, merged into `FUNCTIONS`. */
+export const MATH_TIME_FUNCTIONS: Record<string, ScalarFunctionDef> = {
+  ROUND: {
+    type: (args, pos) => roundType('ROUND', args, pos),
+    emit: (args, _c, constant) => `${constant(roundHalfUp)}(${args.join(', ')})`,
+  },
+  TRUNCATE: {
+    type: (args, pos) => roundType('TRUNCATE', args, pos),
+    emit: (args, _c, constant) => `${constant(truncate)}(${args.join(', ')})`,
+  },
+  SIGN: {
+    type(args, pos) {
+      arity('SIGN', args, pos, 1);
+      if (!numericOrNull(args[0]!)) throw mismatch('SIGN', args, pos, 'a number');
+      return args[0]!.type;
+    },
+    emit: ([a]) => `(Math.sign(${a}) + 0)`,
+  },
+  POWER: doubleFn('POWER', 2, ([a, b]) => `Math.pow(${a}, ${b})`),
+  SQRT: doubleFn('SQRT', 1, ([a]) => `Math.sqrt(${a})`),
+  EXP: doubleFn('EXP', 1, ([a]) => `Math.exp(${a})`),
+  LN: doubleFn('LN', 1, ([a]) => `Math.log(${a})`),
+  LOG10: doubleFn('LOG10', 1, ([a]) => `Math.log10(${a})`),
+  LOG2: doubleFn('LOG2', 1, ([a]) => `Math.log2(${a})`),
+  // LOG(x) is the natural logarithm; LOG(base, x) the logarithm to that base.
+  LOG: {
+    type(args, pos) {
+      arity('LOG', args, pos, 1, 2);
+      if (!args.every(numericOrNull)) throw mismatch('LOG', args, pos, 'numbers');
+      return nullableIf(Types.DOUBLE, args);
+    },
+    emit: (args) =>
+      args.length === 1 ? `Math.log(${args[0]})` : `(Math.log(${args[1]}) / Math.log(${args[0]}))`,
+  },
+  SIN: doubleFn('SIN', 1, ([a]) => `Math.sin(${a})`),
+  COS: doubleFn('COS', 1, ([a]) => `Math.cos(${a})`),
+  TAN: doubleFn('TAN', 1, ([a]) => `Math.tan(${a})`),
+  COT: doubleFn('COT', 1, ([a]) => `(1 / Math.tan(${a}))`),
+  ASIN: doubleFn('ASIN', 1, ([a]) => `Math.asin(${a})`),
+  ACOS: doubleFn('ACOS', 1, ([a]) => `Math.acos(${a})`),
+  ATAN: doubleFn('ATAN', 1, ([a]) => `Math.atan(${a})`),
+  ATAN2: doubleFn('ATAN2', 2, ([a, b]) => `Math.atan2(${a}, ${b})`),
+  DEGREES: doubleFn('DEGREES', 1, ([a]) => `(${a} * 180 / Math.PI)`),
+  RADIANS: doubleFn('RADIANS', 1, ([a]) => `(${a} * Math.PI / 180)`),
+  PI: doubleFn('PI', 0, () => 'Math.PI'),
+  E: doubleFn('E', 0, () => 'Math.E'),
+  RAND: {
+    type(args, pos) {
+      arity('RAND', args, pos, 0);
+      return withNullability(Types.DOUBLE, false);
+    },
+    emit: () => 'Math.random()',
+  },
+  RAND_INTEGER: {
+    type(args, pos) {
+      arity('RAND_INTEGER', args, pos, 1);
+      if (!isInteger(args[0]!.type)) throw mismatch('RAND_INTEGER', args, pos, 'an integer bound');
+      return nullableIf(Types.INT, args);
+    },
+    emit: ([n]) => `Math.floor(Math.random() * ${n})`,
+  },
+  GREATEST: extreme('GREATEST', 'max'),
+  LEAST: extreme('LEAST', 'min'),
+  IFNULL: {
+    type(args, pos) {
+      arity('IFNULL', args, pos, 2);
+      const type = commonType(args[0]!.type, args[1]!.type);
+      if (type === undefined) throw mismatch('IFNULL', args, pos, 'two values of one type');
+      return withNullability(type, args[0]!.type.nullable && args[1]!.type.nullable);
+    },
+    emit: ([a, b]) => `(${a} ?? ${b})`,
+    strict: false,
+  },
+  TO_TIMESTAMP: parseFn('TO_TIMESTAMP', Types.timestamp(3), (ms) => ms),
+  TO_DATE: parseFn('TO_DATE', Types.DATE, (ms) => Math.floor(ms / DAY_MS)),
+  // UNIX_TIMESTAMP() is the current second; with a string, that time's epoch second.
+  UNIX_TIMESTAMP: {
+    type(args, pos) {
+      arity('UNIX_TIMESTAMP', args, pos, 0, 2);
+      if (!args.every((a) => isString(a.type) || a.type.root === 'NULL'))
+        throw mismatch('UNIX_TIMESTAMP', args, pos, '([STRING[, format STRING]])');
+      return withNullability(Types.BIGINT, args.length > 0);
+    },
+    emit(args, _c, constant) {
+      if (args.length === 0) return 'Math.floor(Date.now() / 1000)';
+      const parse = constant((text: string, pattern?: string) => {
+        const ms = parseWith(text, pattern);
+        return ms === null ? null : Math.floor(ms / 1000);
+      });
+      return `${parse}(${args.join(', ')})`;
+    },
+  },
+  FROM_UNIXTIME: {
+    type(args, pos) {
+      arity('FROM_UNIXTIME', args, pos, 1, 2);
+      if (!isNumeric(args[0]!.type) || (args[1] !== undefined && !isString(args[1].type)))
+        throw mismatch('FROM_UNIXTIME', args, pos, '(epoch seconds[, format STRING])');
+      return nullableIf(Types.STRING, args);
+    },
+    emit(args, c, constant) {
+      const pattern = c.args[1];
+      const format = (p: string) => compileDateFormat(p);
+      if (pattern === undefined || (pattern.kind === 'literal' && typeof pattern.value === 'string')) {
+        const f = constant(format((pattern?.value as string | undefined) ?? 'yyyy-MM-dd HH:mm:ss'));
+        return `${f}.format(${args[0]} * 1000)`;
+      }
+      return `${constant(format)}(${args[1]}).format(${args[0]} * 1000)`;
+    },
+  },
+  DAYOFMONTH: dateField('DAYOFMONTH', (d) => d.getUTCDate()),
+  DAYOFYEAR: dateField(
+    'DAYOFYEAR',
+    (d) => Math.floor((d.getTime() - Date.UTC(d.getUTCFullYear(), 0, 1)) / DAY_MS) + 1,
+  ),
+  // 1 is Sunday, 7 Saturday, as in Flink.
+  DAYOFWEEK: dateField('DAYOFWEEK', (d) => d.getUTCDay() + 1),
+};
+
+/** Functions whose value changes between calls with the same arguments: rewrites must not move them. */
+export const NON_DETERMINISTIC_FUNCTIONS: ReadonlySet<string> = new Set(['RAND', 'RAND_INTEGER', 'UUID']);

@@ -1,0 +1,206 @@
+/**
+ * Flink's built-in string functions beyond the core set in `functions.ts`: padding, trimming
+ * one side, replacing, regular expressions, hashing, base64 and JSON_VALUE. Each helper runs
+ * per row through a constant bound once per compiled function (`constant(helper)`), so the
+ * generated code stays a direct call. Semantics follow Flink's documentation: out-of-range
+ * lengths give NULL or the empty string as Flink does, never an exception.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { SourcePos } from '../parser/ast.js';
+import { validationError } from '../errors.js';
+import { formatType, isInteger, isString, type SqlType, Types, withNullability } from '../catalog/types.js';
+import type { ScalarFunctionDef } from './functions.js';
+import type { Rex } from './rex.js';
+
+/** An argument check: a string, or an integer. */
+type Kind = 's' | 'i';
+
+function check(
+  name: string,
+  args: readonly Rex[],
+  pos: SourcePos | undefined,
+  kinds: readonly Kind[],
+  min: number,
+): void {
+  if (args.length < min || args.length > kinds.length) {
+    const expected = min === kinds.length ? `${min}` : `${min} to ${kinds.length}`;
+    throw validationError(pos, `${name} takes ${expected} arguments, got ${args.length}`);
+  }
+  args.forEach((a, i) => {
+    const ok = a.type.root === 'NULL' || (kinds[i] === 's' ? isString(a.type) : isInteger(a.type));
+    if (!ok) {
+      const expected = kinds.map((k) => (k === 's' ? 'STRING' : 'INT')).join(', ');
+      throw validationError(
+        pos,
+        `cannot apply ${name} to (${args.map((x) => formatType(x.type)).join(', ')}); expected (${expected})`,
+      );
+    }
+  });
+}
+
+/** A strict function of fixed argument kinds whose result is computed by `helper`. */
+function helperFn(
+  name: string,
+  kinds: readonly Kind[],
+  result: SqlType,
+  helper: (...args: never[]) => unknown,
+  min = kinds.length,
+): ScalarFunctionDef {
+  return {
+    type(args, pos) {
+      check(name, args, pos, kinds, min);
+      return withNullability(result, result.nullable || args.some((a) => a.type.nullable));
+    },
+    emit: (args, _call, constant) => `${constant(helper)}(${args.join(', ')})`,
+  };
+}
+
+const NULLABLE_STRING = withNullability(Types.STRING, true);
+
+function pad(s: string, len: number, fill: string, left: boolean): string | null {
+  if (len < 0 || fill === '') return null;
+  if (len <= s.length) return s.slice(0, len);
+  const padding = fill.repeat(Math.ceil((len - s.length) / fill.length)).slice(0, len - s.length);
+  return left ? padding + s : s + padding;
+}
+
+/** Java's regex dialect is close enough to JavaScript's for the patterns users write; a bad one gives NULL. */
+function regex(pattern: string, flags = ''): RegExp | null {
+  try {
+    return new RegExp(pattern, flags);
+  } catch {
+    return null;
+  }
+}
+
+function hash(algorithm: string): (s: string) => string {
+  return (s) => createHash(algorithm).update(s, 'utf8').digest('hex');
+}
+
+/**
+ * The scalar value at a JSON path (`$`, `.key`, `['key']`, `[n]`), as a string; NULL when the
+ * path is missing, the value is not a scalar or the text is not JSON (Flink's default
+ * `NULL ON EMPTY` and `NULL ON ERROR`).
+ */
+function jsonValue(text: string, path: string): string | null {
+  const steps = parseJsonPath(path);
+  if (steps === null) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  for (const step of steps) {
+    if (value === null || typeof value !== 'object') return null;
+    value = (value as Record<string | number, unknown>)[step];
+    if (value === undefined) return null;
+  }
+  if (value === null || typeof value === 'object') return null;
+  return String(value);
+}
+
+const pathCache = new Map<string, (string | number)[] | null>();
+
+/** A JSON path's steps, or null when it is outside the supported subset. */
+function parseJsonPath(path: string): (string | number)[] | null {
+  const cached = pathCache.get(path);
+  if (cached !== undefined || pathCache.has(path)) return cached ?? null;
+  const steps: (string | number)[] = [];
+  const re = /\.([A-Za-z_$][\w$]*)|\[(\d+)\]|\['([^']*)'\]|\["([^"]*)"\]/y;
+  let ok = path.trimStart().startsWith('$');
+  re.lastIndex = path.indexOf('$') + 1;
+  const body = path.trimEnd();
+  while (ok && re.lastIndex < body.length) {
+    const m = re.exec(body);
+    if (m === null) ok = false;
+    else steps.push(m[2] !== undefined ? Number(m[2]) : (m[1] ?? m[3] ?? m[4])!);
+  }
+  const result = ok ? steps : null;
+  if (pathCache.size < 1000) pathCache.set(path, result);
+  return result;
+}
+
+/** String functions by upper-case name, merged into `FUNCTIONS`. */
+export const STRING_FUNCTIONS: Record<string, ScalarFunctionDef> = {
+  // CONCAT_WS skips NULL strings and is NULL only when the separator is.
+  CONCAT_WS: {
+    type(args, pos) {
+      if (args.length < 2)
+        throw validationError(
+          pos,
+          `CONCAT_WS takes a separator and at least one string, got ${args.length} arguments`,
+        );
+      check(
+        'CONCAT_WS',
+        args,
+        pos,
+        args.map(() => 's'),
+        args.length,
+      );
+      return withNullability(Types.STRING, args[0]!.type.nullable);
+    },
+    emit: ([sep, ...rest]) =>
+      `(${sep} === null ? null : [${rest.join(', ')}].filter((x) => x !== null).join(${sep}))`,
+    strict: false,
+  },
+  REPLACE: helperFn('REPLACE', ['s', 's', 's'], Types.STRING, (s: string, a: string, b: string) =>
+    s.replaceAll(a, b),
+  ),
+  LPAD: helperFn('LPAD', ['s', 'i', 's'], NULLABLE_STRING, (s: string, n: number, f: string) =>
+    pad(s, n, f, true),
+  ),
+  RPAD: helperFn('RPAD', ['s', 'i', 's'], NULLABLE_STRING, (s: string, n: number, f: string) =>
+    pad(s, n, f, false),
+  ),
+  LTRIM: helperFn('LTRIM', ['s'], Types.STRING, (s: string) => s.replace(/^ +/, '')),
+  RTRIM: helperFn('RTRIM', ['s'], Types.STRING, (s: string) => s.replace(/ +$/, '')),
+  REPEAT: helperFn('REPEAT', ['s', 'i'], Types.STRING, (s: string, n: number) => (n > 0 ? s.repeat(n) : '')),
+  REVERSE: helperFn('REVERSE', ['s'], Types.STRING, (s: string) => [...s].reverse().join('')),
+  LEFT: helperFn('LEFT', ['s', 'i'], Types.STRING, (s: string, n: number) => (n > 0 ? s.slice(0, n) : '')),
+  RIGHT: helperFn('RIGHT', ['s', 'i'], Types.STRING, (s: string, n: number) => (n > 0 ? s.slice(-n) : '')),
+  // A word is a run of letters and digits: its first character upper-case, the rest lower.
+  INITCAP: helperFn('INITCAP', ['s'], Types.STRING, (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/(^|[^\p{L}\p{N}])([\p{L}\p{N}])/gu, (_m, b: string, c: string) => b + c.toUpperCase()),
+  ),
+  // LOCATE(needle, haystack[, from]): 1-based position at or after `from`, 0 when absent.
+  LOCATE: helperFn(
+    'LOCATE',
+    ['s', 's', 'i'],
+    Types.INT,
+    (needle: string, s: string, from?: number) => {
+      const start = from === undefined ? 0 : from - 1;
+      return start < 0 ? 0 : s.indexOf(needle, start) + 1;
+    },
+    2,
+  ),
+  INSTR: helperFn('INSTR', ['s', 's'], Types.INT, (s: string, needle: string) => s.indexOf(needle) + 1),
+  ASCII: helperFn('ASCII', ['s'], Types.INT, (s: string) => (s.length === 0 ? 0 : s.charCodeAt(0))),
+  REGEXP: helperFn('REGEXP', ['s', 's'], withNullability(Types.BOOLEAN, true), (s: string, p: string) => {
+    const re = regex(p);
+    return re === null ? null : re.test(s);
+  }),
+  REGEXP_REPLACE: helperFn(
+    'REGEXP_REPLACE',
+    ['s', 's', 's'],
+    NULLABLE_STRING,
+    (s: string, p: string, r: string) => {
+      const re = regex(p, 'g');
+      return re === null ? null : s.replace(re, r);
+    },
+  ),
+  MD5: helperFn('MD5', ['s'], Types.STRING, hash('md5')),
+  SHA1: helperFn('SHA1', ['s'], Types.STRING, hash('sha1')),
+  SHA256: helperFn('SHA256', ['s'], Types.STRING, hash('sha256')),
+  SHA512: helperFn('SHA512', ['s'], Types.STRING, hash('sha512')),
+  TO_BASE64: helperFn('TO_BASE64', ['s'], Types.STRING, (s: string) =>
+    Buffer.from(s, 'utf8').toString('base64'),
+  ),
+  FROM_BASE64: helperFn('FROM_BASE64', ['s'], Types.STRING, (s: string) =>
+    Buffer.from(s, 'base64').toString('utf8'),
+  ),
+  UUID: helperFn('UUID', [], Types.STRING, () => randomUUID()),
+  JSON_VALUE: helperFn('JSON_VALUE', ['s', 's'], NULLABLE_STRING, jsonValue),
+};
