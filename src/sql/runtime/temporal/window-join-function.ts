@@ -37,8 +37,13 @@ export interface WindowJoinSpec {
   readonly residual?: (row: Row) => unknown;
 }
 
-const hasNull = (row: Row, keys: readonly string[]) =>
-  keys.some((k) => row[k] === null || row[k] === undefined);
+function hasNull(row: Row, keys: readonly string[]): boolean {
+  for (let i = 0; i < keys.length; i++) {
+    const value = row[keys[i]!];
+    if (value === null || value === undefined) return true;
+  }
+  return false;
+}
 
 /** Joins each window's rows when the watermark passes its end; input 1 is the left side. */
 export class WindowJoinFunction extends KeyedCoProcessFunction<unknown, Row, Row, Row> {
@@ -102,12 +107,16 @@ export class WindowJoinFunction extends KeyedCoProcessFunction<unknown, Row, Row
 
   override onTimer(_timestamp: number, _ctx: OnTimerContext<unknown, Row>, out: Collector<Row>): void {
     const { joinType, residual, leftKeys, rightKeys } = this.spec;
-    const lefts = [...this.left.get()];
-    const rights = [...this.right.get()];
+    // `get()` already hands out a copy of the list, so the lists can be cleared and then read.
+    const lefts = asArray(this.left.get());
+    const rights = asArray(this.right.get());
     this.left.clear();
     this.right.clear();
-    const rightMatched = new Array<boolean>(rights.length).fill(false);
-    for (const l of lefts) {
+    // Only outer joins on the right side look back at which right rows found a partner.
+    const rightMatched =
+      joinType === 'right' || joinType === 'full' ? new Array<boolean>(rights.length).fill(false) : undefined;
+    for (let li = 0; li < lefts.length; li++) {
+      const l = lefts[li]!;
       let matched = false;
       if (!hasNull(l, leftKeys))
         for (let i = 0; i < rights.length; i++) {
@@ -118,7 +127,7 @@ export class WindowJoinFunction extends KeyedCoProcessFunction<unknown, Row, Row
             if (residual(this.scratch) !== true) continue;
           }
           matched = true;
-          rightMatched[i] = true;
+          if (rightMatched !== undefined) rightMatched[i] = true;
           if (joinType === 'semi' || joinType === 'anti') break;
           out.collect(this.merge(l, r));
         }
@@ -126,11 +135,15 @@ export class WindowJoinFunction extends KeyedCoProcessFunction<unknown, Row, Row
       else if (!matched && (joinType === 'anti' || joinType === 'left' || joinType === 'full'))
         out.collect(joinType === 'anti' ? l : this.merge(l, this.rightNulls));
     }
-    if (joinType === 'right' || joinType === 'full')
+    if (rightMatched !== undefined)
       for (let i = 0; i < rights.length; i++)
         if (!rightMatched[i]) out.collect(this.merge(this.leftNulls, rights[i]!));
   }
 }
+
+/** The list state's elements as an array, copied only when the backend did not hand one out. */
+const asArray = (elements: Iterable<Row>): readonly Row[] =>
+  Array.isArray(elements) ? (elements as Row[]) : [...elements];
 
 const property = (name: string) => `[${JSON.stringify(name)}]`;
 
