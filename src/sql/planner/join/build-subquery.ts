@@ -284,7 +284,7 @@ function correlatedRight(
   }
   if (correlated.length === 0) return undefined;
   if (query.limit !== undefined || query.offset !== undefined)
-    throw unsupported(query.pos, 'LIMIT or OFFSET in a correlated subquery');
+    throw unsupported(query.pos, 'LIMIT or OFFSET in a correlated subquery', 'drop it or join instead');
   const aggregating =
     body.distinct ||
     body.groupBy.length > 0 ||
@@ -339,7 +339,7 @@ function aggregatedRight(
     throw unsupported(
       query.pos,
       'a correlated subquery that aggregates without GROUP BY',
-      'it returns a row even when nothing matches; add GROUP BY or correlate outside the aggregate',
+      'add a GROUP BY: without one the aggregate returns a row even where nothing matches',
     );
   const outerScope = new ColumnScope(outerVisible);
   const pairs: { inner: Expr; outer: Rex; pos: Expr['pos'] }[] = [];
