@@ -5,9 +5,13 @@
  * `x NOT IN (SELECT y …)` is UNKNOWN, so the row is dropped, when any `y` is NULL, or when `x` is
  * NULL and the subquery has rows: the anti join matches on `x = y OR x IS NULL OR y IS NULL`.
  * When both sides are NOT NULL that is a plain key equality; otherwise the condition has no
- * keys and the join runs on a single key. A correlated EXISTS is planned when its correlation
- * is in the subquery's WHERE (`WHERE EXISTS (SELECT 1 FROM b WHERE b.k = a.k)`); those
- * conditions become the join condition, with equalities as its keys.
+ * keys and the join runs on a single key. A correlated IN or EXISTS is planned when its
+ * correlation is in the subquery's WHERE (`WHERE EXISTS (SELECT 1 FROM b WHERE b.k = a.k)`);
+ * those conditions become the join condition, with equalities as its keys. When the subquery
+ * aggregates (GROUP BY, HAVING, DISTINCT), its correlation must be `inner = outer` equalities:
+ * the inner sides join its GROUP BY, so it is planned once, uncorrelated, and the semi or anti
+ * join matches on them (Calcite's decorrelation). An aggregate without GROUP BY is refused: it
+ * would return a row (COUNT 0) for outer rows that match nothing, which the join cannot give.
  *
  * An uncorrelated scalar subquery (`price > (SELECT AVG(price) FROM bids)`) is planned when it
  * returns at most one row by construction, a global aggregate: each row is joined with that
