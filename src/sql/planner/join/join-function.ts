@@ -21,10 +21,15 @@
  * watermark-complete, see `watermark-complete.ts`) that side's rows leave state once the
  * watermark reaches their bound, which no later row of the other side can be within; a row
  * already past it when it arrives still joins what is stored but is not stored itself. One
- * event-time timer per join key at a time does the cleanup: it is set when the key stores a row
- * while none is pending, and when it fires it removes what expired and is set again for the
- * earliest bound left (a second later at least), so a key costs one timer, not one per row, and
- * its rows are filtered at most once a second of event time.
+ * event-time timer per join key and side at a time does the cleanup: it is set when the key
+ * stores a row while it has none, and when it fires it removes what expired and is set again for
+ * the earliest bound left (a second later at least), so a key costs one timer, not one per row,
+ * and its rows are filtered at most once a second of event time. The bound on state this gives:
+ * a row leaves by the time the watermark passes its own bound, the bound of the row that set the
+ * key's pending timer, and one second, whichever is latest. Cleanup timing changes only how long
+ * rows stay, never the output: a row leaves only once no later row can match it. Such a side
+ * keeps its rows and its pending timer in one value (`ExpiringView`); with `stateTtlMs` too, it
+ * is a list (TTL per row) and the pending timer a value state of its own.
  */
 import {
   type Collector,
@@ -32,7 +37,6 @@ import {
   type KeyedProcessContext,
   type OnTimerContext,
   type RuntimeContext,
-  type TimerService,
 } from '../../../types/functions.js';
 import { MAX_WATERMARK } from '../../../types/elements.js';
 import { type ValueState, ValueStateDescriptor } from '../../../types/state.js';
@@ -41,7 +45,15 @@ import type { Row, RowFunction } from '../../expressions/compiler.js';
 import type { ChangelogRow, RowKind } from '../changelog.js';
 import type { JoinType } from './join-nodes.js';
 import { type RowMerger, rowMerger } from './join-rows.js';
-import { createJoinSideView, type JoinSideView, type JoinViewLayout } from './join-state-views.js';
+import {
+  createJoinSideView,
+  type Expiry,
+  ExpiringView,
+  JOIN_LAYOUT,
+  type JoinSideView,
+  type JoinViewLayout,
+  REPLACED_JOIN_STATES,
+} from './join-state-views.js';
 import type { StateCleanup } from './watermark-complete.js';
 
 /** What the join function needs, compiled once when the job is built. */
@@ -77,9 +89,6 @@ export interface JoinSpec {
 
 /** The least time between two cleanups of one key (see `onTimer`). */
 const CLEANUP_STEP_MS = 1000;
-
-/** A row's cleanup bound: its time column plus the offset; null when that column is NULL. */
-type Expiry = (row: Row) => number | null;
 
 function expiryOf(cleanup: StateCleanup | undefined): Expiry | undefined {
   if (cleanup === undefined) return undefined;
@@ -127,8 +136,11 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
   private readonly insertOnlyOutput: boolean;
   private readonly leftExpiry: Expiry | undefined;
   private readonly rightExpiry: Expiry | undefined;
-  /** The pending cleanup timer of the current key, when a side has a cleanup. */
+  /** The pending cleanup timer of the current key, for a cleaned side kept as a list (with TTL). */
   private cleanupTimer: ValueState<number> | undefined;
+  /** Each side's view when it is cleaned and keeps its timer itself (no TTL). */
+  private leftExpiring: ExpiringView | undefined;
+  private rightExpiring: ExpiringView | undefined;
 
   constructor(private readonly spec: JoinSpec) {
     super();
@@ -154,8 +166,15 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
     const rightLayout = s.rightLayout ?? defaultLayout(s.joinType, false, s.rightChangelog, s.rightColumns);
     this.left = createJoinSideView(ctx, `join-left-${leftLayout.kind}`, leftLayout, ttl);
     this.right = createJoinSideView(ctx, `join-right-${rightLayout.kind}`, rightLayout, ttl);
-    if (this.leftExpiry !== undefined || this.rightExpiry !== undefined)
-      this.cleanupTimer = ctx.getState(new ValueStateDescriptor<number>('join-cleanup-timer'));
+    if (this.left instanceof ExpiringView && this.leftExpiry !== undefined) this.leftExpiring = this.left;
+    if (this.right instanceof ExpiringView && this.rightExpiry !== undefined) this.rightExpiring = this.right;
+    const listCleaned =
+      (this.leftExpiry !== undefined && this.leftExpiring === undefined) ||
+      (this.rightExpiry !== undefined && this.rightExpiring === undefined);
+    // A checkpoint of layout 1 kept a cleaned side's timer apart; its rows cannot be read as this one's.
+    if (!listCleaned && (this.leftExpiring !== undefined || this.rightExpiring !== undefined))
+      JOIN_LAYOUT.refuseOthers(ctx, REPLACED_JOIN_STATES);
+    if (listCleaned) this.cleanupTimer = ctx.getState(new ValueStateDescriptor<number>('join-cleanup-timer'));
   }
 
   processElement1(element: Row, ctx: KeyedProcessContext<unknown, Row>, out: Collector<Row>): void {
@@ -205,16 +224,47 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
     ctx: KeyedProcessContext<unknown, Row>,
   ): void {
     const thisOuter = isLeft ? this.leftOuter : this.rightOuter;
-    const otherOuter = isLeft ? this.rightOuter : this.leftOuter;
     const change = accumulate ? '+I' : '-D';
-    const thisNulls = isLeft ? this.leftNulls : this.rightNulls;
-    const otherNulls = isLeft ? this.rightNulls : this.leftNulls;
     if ((isLeft ? this.spec.leftHasNullKey : this.spec.rightHasNullKey)(row)) {
-      if (thisOuter) this.emit(out, change, this.joined(row, otherNulls, isLeft), 1);
+      if (thisOuter)
+        this.emit(out, change, this.joined(row, isLeft ? this.rightNulls : this.leftNulls, isLeft), 1);
       return;
     }
     const own = isLeft ? this.left : this.right;
     const other = isLeft ? this.right : this.left;
+    let matched = 0;
+    if (other.plain) {
+      // Every copy counts once and the other side is not outer: no record per row, no matches.
+      const merge = this.merge;
+      const remaining = this.remaining;
+      for (const otherRow of other.rows()) {
+        const merged = isLeft ? merge(row, otherRow) : merge(otherRow, row);
+        if (remaining !== undefined && remaining(merged) !== true) continue;
+        matched++;
+        out.collect(this.insertOnlyOutput ? merged : ({ kind: change, row: merged } as unknown as Row));
+      }
+      if (matched === 0 && thisOuter)
+        this.emit(out, change, this.joined(row, isLeft ? this.rightNulls : this.leftNulls, isLeft), 1);
+    } else matched = this.processRecords(row, accumulate, isLeft, other, out);
+    this.store(row, accumulate, isLeft, own, matched, ctx);
+  }
+
+  /**
+   * The matches of a row among the other side's records (counts and matches kept); emits the
+   * row's padded result when it is outer and matched nothing. Returns how many it matched.
+   */
+  private processRecords(
+    row: Row,
+    accumulate: boolean,
+    isLeft: boolean,
+    other: JoinSideView,
+    out: Collector<Row>,
+  ): number {
+    const thisOuter = isLeft ? this.leftOuter : this.rightOuter;
+    const otherOuter = isLeft ? this.rightOuter : this.leftOuter;
+    const change = accumulate ? '+I' : '-D';
+    const thisNulls = isLeft ? this.leftNulls : this.rightNulls;
+    const otherNulls = isLeft ? this.rightNulls : this.leftNulls;
     let matched = 0;
     for (const record of other.records()) {
       const otherRow = record[0];
@@ -240,17 +290,34 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
       }
     }
     if (matched === 0 && thisOuter) this.emit(out, change, this.joined(row, otherNulls, isLeft), 1);
-    const expiry = isLeft ? this.leftExpiry : this.rightExpiry;
-    if (expiry !== undefined) this.storeExpiring(row, own, expiry, ctx.timerService());
-    else if (accumulate) own.add(row, matched);
-    else own.retract(row);
+    return matched;
   }
 
-  /** Stores a row of a cleaned side (insert-only), unless no later row of the other side can match it. */
-  private storeExpiring(row: Row, own: JoinSideView, expiry: Expiry, timers: TimerService): void {
+  /** Stores (or retracts) a row in its own side, which matched `matched` rows of the other. */
+  private store(
+    row: Row,
+    accumulate: boolean,
+    isLeft: boolean,
+    own: JoinSideView,
+    matched: number,
+    ctx: KeyedProcessContext<unknown, Row>,
+  ): void {
+    const expiry = isLeft ? this.leftExpiry : this.rightExpiry;
+    if (expiry === undefined) {
+      if (accumulate) own.add(row, matched);
+      else own.retract(row);
+      return;
+    }
+    const timers = ctx.timerService();
     const at = expiry(row);
     // A NULL bound makes the bounding conjunct NULL for every pair: the row never matches.
     if (at === null || at <= timers.currentWatermark()) return;
+    const expiring = isLeft ? this.leftExpiring : this.rightExpiring;
+    if (expiring !== undefined) {
+      const timer = expiring.store(row, at);
+      if (timer !== undefined) timers.registerEventTimeTimer(timer);
+      return;
+    }
     own.add(row, 0);
     if (this.cleanupTimer!.value() === undefined) {
       timers.registerEventTimeTimer(at);
@@ -260,13 +327,22 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
 
   /** The cleanup timer: removes the current key's expired rows and sets itself for the next bound. */
   override onTimer(timestamp: number, ctx: OnTimerContext<unknown, Row>, _out: Collector<Row>): void {
-    if (this.cleanupTimer === undefined) return;
+    const timers = ctx.timerService();
     // At the end of input nothing arrives any more: keeping the rows is as exact as dropping
     // them, and filtering every key's rows then would only delay the end.
-    if (ctx.timerService().currentWatermark() === MAX_WATERMARK) {
-      this.cleanupTimer.clear();
+    if (timers.currentWatermark() === MAX_WATERMARK) {
+      this.cleanupTimer?.clear();
       return;
     }
+    let leftNext: number | undefined;
+    if (this.leftExpiring !== undefined)
+      leftNext = this.leftExpiring.expire(timestamp, this.leftExpiry!, CLEANUP_STEP_MS);
+    if (leftNext !== undefined) timers.registerEventTimeTimer(leftNext);
+    if (this.rightExpiring !== undefined) {
+      const next = this.rightExpiring.expire(timestamp, this.rightExpiry!, CLEANUP_STEP_MS);
+      if (next !== undefined && next !== leftNext) timers.registerEventTimeTimer(next);
+    }
+    if (this.cleanupTimer === undefined) return;
     let next = Number.POSITIVE_INFINITY;
     const expire = (expiry: Expiry) => (row: Row) => {
       const at = expiry(row);

@@ -96,8 +96,8 @@ const NO_UNIQUE_KEY: JoinInputSpec = { kind: 'NoUniqueKey' };
 
 /**
  * How a side stores its rows: by the unique key it has, else as a list when it may, else a
- * multiset. A side cleaned by the watermark is a list (it is insert-only and inner), which its
- * timers filter.
+ * multiset. A side cleaned by the watermark (insert-only and inner) keeps its rows with its
+ * cleanup timer in one value, or as a list when rows expire by TTL too (each on its own).
  */
 function layoutOf(
   spec: JoinInputSpec = NO_UNIQUE_KEY,
@@ -105,8 +105,9 @@ function layoutOf(
   isLeft: boolean,
   input: PhysicalNode,
   cleaned: boolean,
+  ttl: boolean,
 ): JoinViewLayout {
-  if (cleaned) return { kind: 'appendOnly' };
+  if (cleaned) return ttl ? { kind: 'appendOnly' } : { kind: 'expiring' };
   if (spec.kind === 'JoinKeyContainsUniqueKey') return { kind: 'joinKeyUnique' };
   const changelog = input.changelogMode !== 'insert-only';
   if (mayAppendOnly(joinType, isLeft, changelog)) return { kind: 'appendOnly' };
@@ -162,13 +163,21 @@ export function translateJoin(
     leftChangelog,
     rightChangelog,
     insertOnlyOutput: node.changelogMode === 'insert-only',
-    leftLayout: layoutOf(node.leftInputSpec, node.joinType, true, node.left, node.leftCleanup !== undefined),
+    leftLayout: layoutOf(
+      node.leftInputSpec,
+      node.joinType,
+      true,
+      node.left,
+      node.leftCleanup !== undefined,
+      node.stateTtlMs !== undefined,
+    ),
     rightLayout: layoutOf(
       node.rightInputSpec,
       node.joinType,
       false,
       node.right,
       node.rightCleanup !== undefined,
+      node.stateTtlMs !== undefined,
     ),
     ...(node.stateTtlMs === undefined ? {} : { stateTtlMs: node.stateTtlMs }),
     ...(node.leftCleanup === undefined ? {} : { leftCleanup: node.leftCleanup }),

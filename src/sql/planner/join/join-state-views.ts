@@ -7,7 +7,13 @@
  * - `NoUniqueKey`: map state from the row's values (one compact string) to the row and its
  *   count, so duplicates and retractions are exact;
  * - an append-only side that is neither outer nor a semi join's left side: list state, with no
- *   counts and no match tracking (Nexmark's bids), which spares a key per row.
+ *   counts and no match tracking (Nexmark's bids), which spares a key per row;
+ * - such a side whose rows leave state by the watermark (see `watermark-complete.ts`): one value
+ *   per join key holding the rows and the time of the key's pending cleanup timer, so storing a
+ *   row reads and writes one state, not a list and a timer state.
+ *
+ * A *plain* view (the last two) has no counts and no matches: the join walks its rows with
+ * {@link JoinSideView.rows} and builds no record per row.
  *
  * Every stored record carries `matches`, how many rows of the other side it joins with, which
  * an outer or semi/anti side needs to know when its padded row (or itself) must be emitted or
@@ -26,12 +32,21 @@ import {
 } from '../../../types/state.js';
 import type { Row } from '../../expressions/compiler.js';
 import { type CompactKey, columnsKey } from '../../runtime/compact-keys.js';
+import { StateLayout } from '../../runtime/state-layout.js';
+import { ErrorCodes, WeirError } from '../../../types/errors.js';
 
 /** A stored row: the row, how many copies, how many other-side rows it matches. */
 export type StoredRecord = readonly [row: Row, count: number, matches: number];
 
 /** One side's rows for the current join key. */
 export interface JoinSideView {
+  /** Whether every stored copy counts once and nobody reads matches (an append-only side). */
+  readonly plain: boolean;
+  /**
+   * The stored rows, one per copy, for a plain view (for others: one per record, counts
+   * ignored). Walk them before changing this view: the result may be the stored array.
+   */
+  rows(): Iterable<Row>;
   /** The stored records (a fresh array: the caller may change the view while walking it). */
   records(): readonly StoredRecord[];
   /** Stores one more copy of `row`, which matches `matches` rows of the other side. */
@@ -49,9 +64,21 @@ export type JoinViewLayout =
   | { readonly kind: 'joinKeyUnique' }
   | { readonly kind: 'uniqueKey'; readonly columns: readonly string[] }
   | { readonly kind: 'multiset'; readonly columns: readonly string[] }
-  | { readonly kind: 'appendOnly' };
+  | { readonly kind: 'appendOnly' }
+  | { readonly kind: 'expiring' };
+
+/**
+ * The layout of the join's keyed states. Version 2 keeps a side cleaned by the watermark as one
+ * {@link ExpiringRows} value per key, where version 1 kept a list plus a `join-cleanup-timer`
+ * value state.
+ */
+export const JOIN_LAYOUT = new StateLayout('regular join', 2);
+
+/** The states of version 1 that version 2 replaced, for {@link StateLayout.refuseOthers}. */
+export const REPLACED_JOIN_STATES: readonly string[] = ['join-cleanup-timer'];
 
 const EMPTY: readonly StoredRecord[] = Object.freeze([]);
+const NO_ROWS: readonly Row[] = Object.freeze([]);
 
 /** Makes a side's view over keyed state named after `name`, with state TTL when given. */
 export function createJoinSideView(
@@ -79,12 +106,25 @@ export function createJoinSideView(
       );
     case 'appendOnly':
       return new AppendOnlyView(ctx.getListState(withTtl(new ListStateDescriptor<Row>(name))));
+    case 'expiring':
+      // Never with TTL: one value for all of a key's rows would expire them together, where
+      // Flink expires each row on its own (the planner keeps a list then).
+      return new ExpiringView(
+        ctx.getState(new ValueStateDescriptor<ExpiringRows>(JOIN_LAYOUT.stateName(name))),
+      );
   }
 }
 
 /** At most one row per join key. */
 class JoinKeyUniqueView implements JoinSideView {
+  readonly plain = false;
+
   constructor(private readonly state: ValueState<StoredRecord>) {}
+
+  rows(): Iterable<Row> {
+    const record = this.state.value();
+    return record === undefined ? NO_ROWS : [record[0]];
+  }
 
   records(): readonly StoredRecord[] {
     const record = this.state.value();
@@ -116,6 +156,8 @@ class JoinKeyUniqueView implements JoinSideView {
  * row replaces the old), or all columns (a multiset with counts).
  */
 class MapView implements JoinSideView {
+  readonly plain = false;
+
   constructor(
     private readonly state: MapState<CompactKey, StoredRecord>,
     private readonly keyOf: (row: Row) => CompactKey,
@@ -124,6 +166,10 @@ class MapView implements JoinSideView {
 
   records(): readonly StoredRecord[] {
     return [...this.state.values()];
+  }
+
+  rows(): Iterable<Row> {
+    return this.records().map((record) => record[0]);
   }
 
   add(row: Row, matches: number): void {
@@ -158,7 +204,13 @@ class MapView implements JoinSideView {
 
 /** Rows in arrival order; only for append-only input whose matches nobody needs. */
 class AppendOnlyView implements JoinSideView {
+  readonly plain = true;
+
   constructor(private readonly state: ListState<Row>) {}
+
+  rows(): Iterable<Row> {
+    return this.state.get();
+  }
 
   records(): readonly StoredRecord[] {
     const out: StoredRecord[] = [];
@@ -185,5 +237,107 @@ class AppendOnlyView implements JoinSideView {
     if (kept.length === rows.length) return;
     if (kept.length === 0) this.state.clear();
     else this.state.update(kept);
+  }
+}
+
+/** What a side cleaned by the watermark keeps per join key (plain data, as checkpoints need). */
+export interface ExpiringRows {
+  /** The rows, in arrival order. */
+  readonly rows: Row[];
+  /** The time of the key's pending cleanup timer for this side. */
+  readonly timer: number;
+}
+
+/** A row's cleanup bound (its time plus an offset); null when it can never match. */
+export type Expiry = (row: Row) => number | null;
+
+/**
+ * The rows of an append-only side that leave state by the watermark, with the key's pending
+ * cleanup timer in the same value: a row is stored with one read and one write, and a key
+ * registers a timer only when it had no rows. Rows are appended in place and the value written
+ * back, which the heap backend takes as it is and an on-disk backend re-encodes (a key's rows
+ * are bounded by the cleanup, so that stays small).
+ */
+export class ExpiringView implements JoinSideView {
+  readonly plain = true;
+
+  constructor(private readonly state: ValueState<ExpiringRows>) {}
+
+  rows(): Iterable<Row> {
+    return this.state.value()?.rows ?? NO_ROWS;
+  }
+
+  records(): readonly StoredRecord[] {
+    return (this.state.value()?.rows ?? NO_ROWS).map((row): StoredRecord => [row, 1, 0]);
+  }
+
+  /**
+   * Stores a row whose cleanup bound is `at`. Returns the time of the timer the caller must
+   * register (the key had no rows), or undefined when the key's pending timer will see the row:
+   * a row may then stay past its bound until that timer, which drops nothing too early.
+   */
+  store(row: Row, at: number): number | undefined {
+    const stored = this.state.value();
+    if (stored === undefined) {
+      this.state.update({ rows: [row], timer: at });
+      return at;
+    }
+    stored.rows.push(row);
+    // Written back so that a backend that copies values (on disk) sees the row.
+    this.state.update(stored);
+    return undefined;
+  }
+
+  /**
+   * The cleanup timer at `timestamp`: drops the rows whose bound it reached, when this side's
+   * timer is due. Returns when the next timer must fire (the earliest bound left, `minStepMs`
+   * later at least), or undefined when none is needed (no rows left, or not this side's timer).
+   */
+  expire(timestamp: number, expiry: Expiry, minStepMs: number): number | undefined {
+    const stored = this.state.value();
+    if (stored === undefined || stored.timer > timestamp) return undefined;
+    const kept: Row[] = [];
+    let next = Number.POSITIVE_INFINITY;
+    for (const row of stored.rows) {
+      const at = expiry(row);
+      if (at === null || at <= timestamp) continue;
+      kept.push(row);
+      if (at < next) next = at;
+    }
+    if (kept.length === 0) {
+      this.state.clear();
+      return undefined;
+    }
+    const timer = Math.max(next, timestamp + minStepMs);
+    this.state.update({ rows: kept, timer });
+    return timer;
+  }
+
+  add(): void {
+    throw new WeirError(
+      ErrorCodes.INTERNAL,
+      'a join side cleaned by the watermark stores rows with store(row, bound)',
+      {
+        domain: 'internal',
+      },
+    );
+  }
+
+  retract(): boolean {
+    // Only insert-only sides are cleaned.
+    return false;
+  }
+
+  setMatches(): void {
+    // Nobody reads a cleaned (inner, insert-only) side's matches.
+  }
+
+  removeIf(test: (row: Row) => boolean): void {
+    const stored = this.state.value();
+    if (stored === undefined) return;
+    const kept = stored.rows.filter((row) => !test(row));
+    if (kept.length === stored.rows.length) return;
+    if (kept.length === 0) this.state.clear();
+    else this.state.update({ rows: kept, timer: stored.timer });
   }
 }

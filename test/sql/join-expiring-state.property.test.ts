@@ -1,0 +1,202 @@
+/**
+ * The regular join's `expiring` layout (a side cleaned by the watermark keeps its rows and its
+ * pending cleanup timer in one value per join key), as properties over random interleavings of
+ * out-of-order and late rows on both sides and watermarks on both inputs (q7's condition, both
+ * sides complete, so both sides are cleaned):
+ * - it emits exactly what the join that keeps everything emits;
+ * - snapshotting its keyed state and timers at any point and going on from a restore gives the
+ *   output of the run that was never interrupted;
+ * - once the watermark has passed everything it holds no rows and no timers.
+ * And a checkpoint of the earlier layout (rows in a list, the timer in `join-cleanup-timer`)
+ * fails to open with one line that names the fix.
+ */
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { CoProcessOperator } from '../../src/runtime/operators/process-operators.js';
+import { TwoInputOperatorTestHarness } from '../../src/runtime/testing/harness.js';
+import type { Row } from '../../src/sql/expressions/compiler.js';
+import { type JoinSpec, RegularJoinFunction } from '../../src/sql/planner/join/join-function.js';
+import type { StateCleanup } from '../../src/sql/planner/join/watermark-complete.js';
+import { restoreKeyedState, snapshotKeyedState } from '../../src/state/keyed-snapshot.js';
+import { ErrorCodes, WeirError } from '../../src/types/errors.js';
+
+type Step =
+  | { kind: 'left'; k: number; dt: number; isNull: boolean; v: number }
+  | { kind: 'right'; k: number; dt: number; v: number }
+  | { kind: 'watermark1'; dt: number }
+  | { kind: 'watermark2'; dt: number };
+
+const key = fc.integer({ min: 0, max: 2 });
+const step: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({
+    kind: fc.constant('left' as const),
+    k: key,
+    dt: fc.integer({ min: -12, max: 12 }),
+    isNull: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
+    v: fc.nat(3),
+  }),
+  fc.record({
+    kind: fc.constant('right' as const),
+    k: key,
+    dt: fc.integer({ min: 1, max: 14 }),
+    v: fc.nat(3),
+  }),
+  fc.record({ kind: fc.constant('watermark1' as const), dt: fc.integer({ min: 0, max: 4 }) }),
+  fc.record({ kind: fc.constant('watermark2' as const), dt: fc.integer({ min: 0, max: 4 }) }),
+);
+
+/**
+ * Left rows {k, t, v} whose `t` is complete, right rows {k0, c, w} whose `c` is: k = k0 AND
+ * t >= c - 10 AND t <= c. The first conjunct bounds the right rows by `t`, the second the left
+ * rows by `c`, so each side leaves state by the other's completeness.
+ */
+const remaining = (row: Row) =>
+  row.t != null &&
+  row.c != null &&
+  (row.t as number) >= (row.c as number) - 10 &&
+  (row.t as number) <= (row.c as number);
+
+/** c <= t + 10 with t complete: a right row leaves once the watermark reaches c - 10... */
+const RIGHT_CLEANUP: StateCleanup = { column: 'c', offsetMs: 0, completeColumn: 't' };
+/** ...and c - 10 <= t with c complete: a left row once it reaches t + 10. */
+const LEFT_CLEANUP: StateCleanup = { column: 't', offsetMs: 10, completeColumn: 'c' };
+
+function spec(cleaned: boolean, ttl = false): JoinSpec {
+  const layout = cleaned && !ttl ? ({ kind: 'expiring' } as const) : ({ kind: 'appendOnly' } as const);
+  return {
+    joinType: 'inner',
+    leftColumns: ['k', 't', 'v'],
+    rightColumns: ['k0', 'c', 'w'],
+    leftHasNullKey: () => false,
+    rightHasNullKey: () => false,
+    remaining,
+    leftChangelog: false,
+    rightChangelog: false,
+    insertOnlyOutput: true,
+    leftLayout: layout,
+    rightLayout: layout,
+    ...(cleaned ? { leftCleanup: LEFT_CLEANUP, rightCleanup: RIGHT_CLEANUP } : {}),
+    ...(ttl ? { stateTtlMs: 1_000_000 } : {}),
+  };
+}
+
+const harness = (s: JoinSpec) =>
+  new TwoInputOperatorTestHarness<Row, Row, Row>(
+    new CoProcessOperator(new RegularJoinFunction(s), true),
+    (l) => l.k,
+    (r) => r.k0,
+  );
+
+type Harness = ReturnType<typeof harness>;
+
+/** Feeds steps; the watermarks carry on from `w`, which is updated. Both sides' times stay complete. */
+function feed(h: Harness, steps: readonly Step[], w: { w1: number; w2: number }): void {
+  for (const s of steps) {
+    if (s.kind === 'left') {
+      // Left rows keep within the right watermark too, so neither side's bound is broken.
+      const t = s.isNull ? null : Math.max(w.w2 + 1, w.w1 + s.dt);
+      h.processElement1({ k: s.k, t, v: s.v }, t ?? w.w1);
+    } else if (s.kind === 'right') {
+      const c = Math.max(w.w1 + 1, w.w2 + s.dt);
+      h.processElement2({ k0: s.k, c, w: s.v }, c);
+    } else if (s.kind === 'watermark1') {
+      w.w1 += s.dt;
+      h.processWatermark1(w.w1);
+    } else {
+      w.w2 += s.dt;
+      h.processWatermark2(w.w2);
+    }
+  }
+}
+
+const END = 1_000_000;
+const rowsOf = (h: Harness) =>
+  h.extractOutputValues().map((r) => JSON.stringify([r.k, r.t, r.v, r.k0, r.c, r.w]));
+
+function run(steps: readonly Step[], s: JoinSpec, end: boolean) {
+  const h = harness(s);
+  h.open();
+  feed(h, steps, { w1: 0, w2: 0 });
+  if (end) {
+    h.processWatermark1(END);
+    h.processWatermark2(END);
+  }
+  return { out: rowsOf(h).sort(), entries: h.numKeyedStateEntries(), timers: h.numEventTimeTimers() };
+}
+
+/** The run cut at `cut`: the state and timers snapshotted, restored into a new operator, then the rest. */
+function runRestored(steps: readonly Step[], cut: number, end: boolean) {
+  const w = { w1: 0, w2: 0 };
+  const first = harness(spec(true));
+  first.open();
+  feed(first, steps.slice(0, cut), w);
+  const snapshot = snapshotKeyedState(first.keyedBackend!, first.timeServiceManager);
+  const second = harness(spec(true));
+  restoreKeyedState(second.keyedBackend!, second.timeServiceManager, snapshot);
+  second.open();
+  // The restored operator learns the watermarks again, as after a restart.
+  if (w.w1 > 0) second.processWatermark1(w.w1);
+  if (w.w2 > 0) second.processWatermark2(w.w2);
+  feed(second, steps.slice(cut), w);
+  if (end) {
+    second.processWatermark1(END);
+    second.processWatermark2(END);
+  }
+  return { out: [...rowsOf(first), ...rowsOf(second)].sort(), entries: second.numKeyedStateEntries() };
+}
+
+describe('the regular join keeps a cleaned side in one value per key', () => {
+  test('it emits what the join that keeps everything emits, and ends with nothing stored', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 80 }), fc.boolean(), (steps, end) => {
+        const kept = run(steps, spec(false), end);
+        const cleaned = run(steps, spec(true), end);
+        const listed = run(steps, spec(true, true), end);
+        expect(cleaned.out).toEqual(kept.out);
+        expect(listed.out).toEqual(kept.out);
+        // One value per key and side, where keeping everything needs at least one list.
+        expect(cleaned.entries).toBeLessThanOrEqual(kept.entries);
+        if (end) {
+          expect(cleaned.entries).toBe(0);
+          expect(cleaned.timers).toBe(0);
+        }
+      }),
+      { numRuns: 800 },
+    );
+  });
+
+  test('a snapshot at any point restores to the same output', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 60 }), fc.nat(60), fc.boolean(), (steps, at, end) => {
+        const cut = Math.min(at, steps.length);
+        const whole = run(steps, spec(true), end);
+        const restored = runRestored(steps, cut, end);
+        expect(restored.out).toEqual(whole.out);
+        if (end) expect(restored.entries).toBe(0);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  test('a checkpoint of the list-and-timer layout fails to open with one line naming the fix', () => {
+    // The layout-1 shape: a cleaned side as a list, its pending timer in `join-cleanup-timer`.
+    const old = harness(spec(true, true));
+    old.open();
+    old.processElement1({ k: 1, t: 5, v: 0 }, 5);
+    const snapshot = snapshotKeyedState(old.keyedBackend!, old.timeServiceManager);
+    const current = harness(spec(true));
+    restoreKeyedState(current.keyedBackend!, current.timeServiceManager, snapshot);
+    let error: unknown;
+    try {
+      current.open();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(WeirError);
+    expect((error as WeirError).code).toBe(ErrorCodes.STATE_MISMATCH);
+    const message = (error as WeirError).message;
+    expect(message).toContain('regular join');
+    expect(message).toContain('without --restore');
+    expect(message).not.toContain('\n');
+  });
+});
