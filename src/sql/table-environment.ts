@@ -535,7 +535,7 @@ export class TableEnvironment implements TableOwner {
         rex: same ? rex : call('CAST', [rex], withNullability(target.type, source.type.nullable)),
       };
     });
-    return sink(project(query, projections), object);
+    return sink(project(query, projections), object, insert.pos);
   }
 
   private runInserts(inserts: readonly Insert[]): TableResult {

@@ -254,7 +254,7 @@ describe('bounded jobs', () => {
       `CREATE TABLE fs (id BIGINT) WITH ('connector' = 'filesystem', 'path' = '${dir}', 'format' = 'json')`,
     );
     expect(() => tEnv.executeSql('INSERT INTO fs SELECT id FROM changes')).toThrow(
-      "SQL error: table sink 'fs' takes insert-only rows, but the query produces retract changes; use a connector that accepts updates",
+      "SQL error at line 1, column 1: table sink 'fs' takes insert-only rows, but the query produces retract changes; use a connector that accepts updates",
     );
   });
 

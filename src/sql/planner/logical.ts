@@ -83,6 +83,8 @@ export interface LogicalSink {
   readonly input: LogicalNode;
   readonly table: CatalogTable;
   readonly columns: readonly PlanColumn[];
+  /** The INSERT statement's position, for errors found when the sink is planned. */
+  readonly pos?: SourcePos;
 }
 
 /** `UNION ALL`: the rows of all inputs, which have the same column names and types. */
@@ -167,8 +169,8 @@ export const filter = (input: LogicalNode, condition: Rex): LogicalFilter =>
 export const watermarkAssigner = (input: LogicalNode, rowtime: string, rex: Rex): LogicalWatermarkAssigner =>
   Object.freeze({ kind: 'watermarkAssigner', input, rowtime, rex, columns: input.columns });
 /** Makes a frozen node of this kind. */
-export const sink = (input: LogicalNode, table: CatalogTable): LogicalSink =>
-  Object.freeze({ kind: 'sink', input, table, columns: input.columns });
+export const sink = (input: LogicalNode, table: CatalogTable, pos?: SourcePos): LogicalSink =>
+  Object.freeze({ kind: 'sink', input, table, columns: input.columns, pos });
 /** Makes a frozen node of this kind. */
 export const union = (inputs: readonly LogicalNode[], columns: readonly PlanColumn[]): LogicalUnion =>
   Object.freeze({ kind: 'union', inputs: Object.freeze([...inputs]), columns });

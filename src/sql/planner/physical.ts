@@ -219,13 +219,13 @@ export function toPhysical(
       const factory = registry.factoryFor(node.table);
       if (factory.createSink === undefined)
         throw validationError(
-          undefined,
+          node.pos,
           `table '${node.table.name}' uses connector '${factory.identifier}', which can only be read, not written`,
         );
       const accepted = factory.sinkChangelogMode ?? 'insert-only';
       if (!canConsume(accepted, input.changelogMode))
         throw validationError(
-          undefined,
+          node.pos,
           `table sink '${node.table.name}' takes ${accepted} rows, but the query produces ${input.changelogMode} changes; use a connector that accepts updates`,
         );
       return frozen({
