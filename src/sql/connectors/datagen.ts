@@ -1,8 +1,8 @@
 /**
  * The `datagen` connector, with Flink's options: `rows-per-second` (default 10000),
  * `number-of-rows` (unbounded when absent), and per column `fields.<f>.kind` = `random`
- * (default) or `sequence`, with `min`/`max` for random numbers, `length` for random strings,
- * `start`/`end` for sequences (a table with sequences is bounded by the shortest one) and
+ * (default) or `sequence`, with `min`/`max` for random numbers, `length` (and `var-len`) for
+ * random strings, `start`/`end` for sequences (a table with sequences is bounded by the shortest one) and
  * `null-rate`. Values depend only on the row's index, so a replay after a failure produces the
  * same rows; random timestamps lie up to `max-past` (default 0) before the job's start.
  */
@@ -84,8 +84,11 @@ function randomGenerator(
     };
   }
   if (isString(type)) {
-    const length = Number(opt('length') ?? Math.min(type.length ?? 100, 100));
+    const maxLength = Number(opt('length') ?? Math.min(type.length ?? 100, 100));
+    // var-len: each string has 1 to `length` characters instead of exactly `length`.
+    const varLen = opt('var-len') === 'true';
     return (i) => {
+      const length = varLen ? 1 + Math.floor(random(i * 131 - 1, position) * maxLength) : maxLength;
       let s = '';
       for (let k = 0; k < length; k++)
         s += ALPHABET[Math.floor(random(i * 131 + k, position) * ALPHABET.length)];
@@ -120,6 +123,7 @@ export const datagenFactory: DynamicTableFactory = {
       check: (v) => (parseDuration(v) === undefined ? "a duration such as '10 s'" : undefined),
     },
     { key: 'fields.#.length', check: isPositiveInteger },
+    { key: 'fields.#.var-len', check: isOneOf('true', 'false') },
     { key: 'fields.#.start', check: isNumber },
     { key: 'fields.#.end', check: isNumber },
     {
@@ -153,11 +157,12 @@ export const datagenFactory: DynamicTableFactory = {
             optionPos(key(bound)),
             `'${key(bound)}' applies to numeric columns; '${column.name}' is ${formatType(type)}`,
           );
-      if (options[key('length')] !== undefined && !isString(type))
-        throw validationError(
-          optionPos(key('length')),
-          `'${key('length')}' applies to string columns; '${column.name}' is ${formatType(type)}`,
-        );
+      for (const stringOption of ['length', 'var-len'])
+        if (options[key(stringOption)] !== undefined && !isString(type))
+          throw validationError(
+            optionPos(key(stringOption)),
+            `'${key(stringOption)}' applies to string columns; '${column.name}' is ${formatType(type)}`,
+          );
       const supported =
         isNumeric(type) ||
         isString(type) ||

@@ -189,6 +189,17 @@ function dateField(name: string, field: (d: Date) => number): ScalarFunctionDef 
   };
 }
 
+/** A function of no arguments reading the clock. */
+function clockFn(name: string, type: SqlType, js: string): ScalarFunctionDef {
+  return {
+    type(args, pos) {
+      arity(name, args, pos, 0);
+      return withNullability(type, false);
+    },
+    emit: () => js,
+  };
+}
+
 /** Math, comparison and date-time functions by upper-case name, merged into `FUNCTIONS`. */
 export const MATH_TIME_FUNCTIONS: Record<string, ScalarFunctionDef> = {
   ROUND: {
@@ -298,6 +309,11 @@ export const MATH_TIME_FUNCTIONS: Record<string, ScalarFunctionDef> = {
       return `${constant(format)}(${args[1]}).format(${args[0]} * 1000)`;
     },
   },
+  // The clock read per row, as Flink's streaming mode does (not once per query).
+  CURRENT_DATE: clockFn('CURRENT_DATE', Types.DATE, `Math.floor(Date.now() / ${DAY_MS})`),
+  CURRENT_TIME: clockFn('CURRENT_TIME', Types.TIME, `(Date.now() % ${DAY_MS})`),
+  LOCALTIME: clockFn('LOCALTIME', Types.TIME, `(Date.now() % ${DAY_MS})`),
+  CURRENT_ROW_TIMESTAMP: clockFn('CURRENT_ROW_TIMESTAMP', Types.timestampLtz(3), 'Date.now()'),
   DAYOFMONTH: dateField('DAYOFMONTH', (d) => d.getUTCDate()),
   DAYOFYEAR: dateField(
     'DAYOFYEAR',
@@ -308,4 +324,12 @@ export const MATH_TIME_FUNCTIONS: Record<string, ScalarFunctionDef> = {
 };
 
 /** Functions whose value changes between calls with the same arguments: rewrites must not move them. */
-export const NON_DETERMINISTIC_FUNCTIONS: ReadonlySet<string> = new Set(['RAND', 'RAND_INTEGER', 'UUID']);
+export const NON_DETERMINISTIC_FUNCTIONS: ReadonlySet<string> = new Set([
+  'RAND',
+  'RAND_INTEGER',
+  'UUID',
+  'CURRENT_DATE',
+  'CURRENT_TIME',
+  'LOCALTIME',
+  'CURRENT_ROW_TIMESTAMP',
+]);

@@ -29,6 +29,15 @@ import * as T from './tokens.js';
 
 const { K } = T;
 
+/** Functions Flink calls without parentheses: `SELECT CURRENT_TIMESTAMP`. */
+const NILADIC_FUNCTIONS: ReadonlySet<string> = new Set([
+  'CURRENT_TIMESTAMP',
+  'LOCALTIMESTAMP',
+  'CURRENT_DATE',
+  'CURRENT_TIME',
+  'LOCALTIME',
+]);
+
 /** The expression rules. */
 export class ExpressionGrammar extends GrammarBase {
   /** A full query, for subqueries; defined by the query grammar. */
@@ -625,7 +634,14 @@ export class ExpressionGrammar extends GrammarBase {
     return this.ACTION(() => {
       const pos = posOf(first);
       if (star) return node({ kind: 'star', pos, qualifier: path });
-      if (call === undefined) return node({ kind: 'column', pos, path });
+      if (call === undefined) {
+        // CURRENT_TIMESTAMP, CURRENT_DATE… are calls without parentheses in Flink (unless quoted).
+        const niladic = path.length === 1 && first.tokenType !== T.QuotedIdentifier;
+        const upper = path[0]!.toUpperCase();
+        if (niladic && NILADIC_FUNCTIONS.has(upper))
+          return node({ kind: 'call', pos, name: upper, args: [], distinct: false });
+        return node({ kind: 'column', pos, path });
+      }
       return node({
         kind: 'call',
         pos,
