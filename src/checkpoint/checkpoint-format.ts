@@ -1,7 +1,7 @@
 /**
  * The on-disk format of one checkpoint or savepoint directory:
  *
- *     <dir>/<op>-<uid>-<subtask>.state     one operator subtask's state (msgpack)
+ *     <dir>/<op>-<uid>-<subtask>.state     one operator subtask's state (see `state-file.ts`)
  *     <dir>/<op>-<uid>-coordinator.state   a source enumerator's state (its own bytes)
  *     <dir>/_metadata                      written last; the directory is complete once it exists
  *
@@ -24,13 +24,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, stat, utimes } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { keyGroupBytes, type OperatorSubtaskState } from '../runtime/snapshot.js';
-import { decode, encode } from '../types/codec.js';
 import { ErrorCodes, userError, WeirError } from '../types/errors.js';
 import {
   CHECKPOINT_FORMAT_VERSION,
   type CheckpointData,
   type OperatorCheckpointState,
 } from './checkpoint-data.js';
+import { decodeStateFile, encodeStateFile } from './state-file.js';
 
 /** The name of the file that makes a checkpoint directory complete. */
 export const METADATA_FILE = '_metadata';
@@ -42,6 +42,12 @@ const MAX_HEADER_BYTES = 160;
 const IO_CONCURRENCY = 16;
 /** State file names the metadata may mention: no separators, no leading dot, so never outside the dir. */
 const SAFE_FILE = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
+
+/** A file to write: its bytes are the concatenation of `parts` (big blobs stay uncopied). */
+interface PendingFile {
+  readonly file: string;
+  readonly parts: readonly Uint8Array[];
+}
 
 interface FileRef {
   readonly file: string;
@@ -93,7 +99,7 @@ export async function writeCheckpointDirectory(
   }
   // The new directory's own entry must survive a crash too, or a durable _metadata could vanish.
   await syncDirectory(dirname(dir));
-  const files: { file: string; bytes: Uint8Array }[] = [];
+  const files: PendingFile[] = [];
   const shared = new Map<string, Uint8Array>();
   const operators = data.operators.map((op, index): OperatorMetadata => {
     if (op.subtasks.length !== op.parallelism) {
@@ -106,12 +112,16 @@ export async function writeCheckpointDirectory(
     const prefix = `${index}-${fileSegment(op.uid)}`;
     const subtasks = op.subtasks.map((state, subtask) => {
       if (isEmpty(state)) return null;
-      return addFile(files, `${prefix}-${subtask}.state`, encode(separateShared(state, shared, sharedDir)));
+      return addFile(
+        files,
+        `${prefix}-${subtask}.state`,
+        encodeStateFile(separateShared(state, shared, sharedDir)),
+      );
     });
     const coordinator =
       op.coordinatorState === undefined
         ? null
-        : addFile(files, `${prefix}-coordinator.state`, op.coordinatorState);
+        : addFile(files, `${prefix}-coordinator.state`, [op.coordinatorState]);
     return {
       uid: op.uid,
       name: op.name,
@@ -125,7 +135,7 @@ export async function writeCheckpointDirectory(
   if (sharedDir !== undefined && shared.size > 0) {
     sharedWritten = await writeSharedBlobs(sharedDir, shared);
   }
-  await forEachLimited(files, (f) => writeFileDurably(dir, f.file, f.bytes));
+  await forEachLimited(files, (f) => writeFileDurably(dir, f.file, f.parts));
   // State files must be durable under their final names before _metadata can point at them.
   await syncDirectory(dir);
   const metadata: Metadata = {
@@ -139,10 +149,10 @@ export async function writeCheckpointDirectory(
     ...(shared.size === 0 ? {} : { shared: [...shared.keys()].sort() }),
   };
   const metadataBytes = encodeMetadata(metadata);
-  await writeFileDurably(dir, METADATA_FILE, metadataBytes);
+  await writeFileDurably(dir, METADATA_FILE, [metadataBytes]);
   await syncDirectory(dir);
   let size = metadataBytes.byteLength + sharedWritten;
-  for (const f of files) size += f.bytes.byteLength;
+  for (const f of files) size += byteLength(f.parts);
   return size;
 }
 
@@ -199,7 +209,7 @@ async function writeSharedBlobs(sharedDir: string, blobs: Map<string, Uint8Array
     } catch (error) {
       if (errorCode(error) !== 'ENOENT') throw ioError(`cannot read ${join(sharedDir, name)}`, error);
     }
-    await writeFileDurably(sharedDir, name, bytes);
+    await writeFileDurably(sharedDir, name, [bytes]);
     written += bytes.byteLength;
   });
   await syncDirectory(sharedDir);
@@ -293,7 +303,7 @@ export async function readCheckpointDirectory(dir: string): Promise<CheckpointRe
         continue;
       }
       try {
-        subtasks.push(decode<OperatorSubtaskState>(contents.get(ref.file)!));
+        subtasks.push(decodeStateFile(contents.get(ref.file)!));
       } catch {
         return { ok: false, reason: `state file ${ref.file} cannot be decoded` };
       }
@@ -335,9 +345,17 @@ function isEmpty(state: OperatorSubtaskState): boolean {
   return true;
 }
 
-function addFile(files: { file: string; bytes: Uint8Array }[], file: string, bytes: Uint8Array): FileRef {
-  files.push({ file, bytes });
-  return { file, length: bytes.byteLength, sha256: sha256(bytes) };
+function addFile(files: PendingFile[], file: string, parts: readonly Uint8Array[]): FileRef {
+  files.push({ file, parts });
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  return { file, length: byteLength(parts), sha256: hash.digest('hex') };
+}
+
+function byteLength(parts: readonly Uint8Array[]): number {
+  let length = 0;
+  for (const part of parts) length += part.byteLength;
+  return length;
 }
 
 /** A readable piece of a uid for a file name; uniqueness comes from the operator index before it. */
@@ -436,13 +454,21 @@ async function readIfExists(path: string): Promise<Uint8Array | undefined> {
   }
 }
 
-/** Write to a temporary name, fsync, then rename: the final name never holds a partial file. */
-async function writeFileDurably(dir: string, name: string, bytes: Uint8Array): Promise<void> {
+/**
+ * Write the concatenation of `parts` to a temporary name, fsync, then rename: the final name
+ * never holds a partial file.
+ */
+async function writeFileDurably(dir: string, name: string, parts: readonly Uint8Array[]): Promise<void> {
   const temp = join(dir, `.${name}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     const handle = await open(temp, 'w');
     try {
-      await handle.writeFile(bytes);
+      for (const chunk of coalesce(parts)) {
+        // A write may take less than asked for; the rest goes after it (position: current).
+        for (let written = 0; written < chunk.byteLength; ) {
+          written += (await handle.write(chunk, written, chunk.byteLength - written)).bytesWritten;
+        }
+      }
       await handle.sync();
     } finally {
       await handle.close();
@@ -451,6 +477,34 @@ async function writeFileDurably(dir: string, name: string, bytes: Uint8Array): P
   } catch (error) {
     throw ioError(`cannot write ${join(dir, name)}`, error);
   }
+}
+
+/** Below this size a part is merged with its neighbours, so small blobs do not cost a write each. */
+const SMALL_PART_BYTES = 64 * 1024;
+
+/** `parts` with runs of small ones concatenated; big parts pass through uncopied. */
+function coalesce(parts: readonly Uint8Array[]): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let run: Uint8Array[] = [];
+  let runBytes = 0;
+  const flush = () => {
+    if (run.length === 1) out.push(run[0]!);
+    else if (run.length > 1) out.push(Buffer.concat(run, runBytes));
+    run = [];
+    runBytes = 0;
+  };
+  for (const part of parts) {
+    if (part.byteLength >= SMALL_PART_BYTES) {
+      flush();
+      out.push(part);
+    } else {
+      run.push(part);
+      runBytes += part.byteLength;
+      if (runBytes >= SMALL_PART_BYTES) flush();
+    }
+  }
+  flush();
+  return out;
 }
 
 /** Makes renames and new entries in `dir` durable. */
