@@ -13,7 +13,7 @@ import { type PhysicalNode, toPhysical } from './physical.js';
 import { PROJECTION_PUSH_DOWN, pushDownProjections } from './projection-push-down.js';
 import { optimize, rulesFor } from './rules.js';
 import { SCAN_SHARING, shareScans } from './scan-sharing.js';
-import { inferUpdateKinds } from './update-kind-inference.js';
+import { inferUpdateKindsOfSet } from './update-kind-inference.js';
 
 /** All stages of one plan. */
 export interface PlannedQuery {
@@ -64,18 +64,19 @@ export function planLogicalSet(
     narrowed.map((n) => n.projected),
     accepts,
   );
+  // Which edges must carry -U is known only from the whole job: a subtree the INSERTs share is
+  // translated once, so it serves the needs of all its consumers.
+  const physicals = inferUpdateKindsOfSet(
+    shared.map((optimized) => toPhysical(optimized, registry, config)),
+    (table) => registry.factoryFor(table).sinkChangelogMode ?? 'insert-only',
+  );
   return narrowed.map(({ logical, projected, rulesFired }, i) => {
     const optimized = shared[i]!;
-    // Which edges must carry -U is known only from the whole plan, so it is decided after it.
-    const physical = inferUpdateKinds(
-      toPhysical(optimized, registry, config),
-      (table) => registry.factoryFor(table).sinkChangelogMode ?? 'insert-only',
-    );
     return {
       logical,
       optimized,
       rulesFired: optimized === projected ? rulesFired : [...rulesFired, SCAN_SHARING],
-      physical,
+      physical: physicals[i]!,
     };
   });
 }

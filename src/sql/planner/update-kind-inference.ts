@@ -62,13 +62,26 @@ export type SinkModeOf = (table: CatalogTable) => ChangelogMode;
  * Nodes whose outputs do not change are returned as they were.
  */
 export function inferUpdateKinds(root: PhysicalNode, sinkModeOf: SinkModeOf): PhysicalNode {
+  return inferUpdateKindsOfSet([root], sinkModeOf)[0]!;
+}
+
+/**
+ * {@link inferUpdateKinds} over the plans of one job (a statement set's INSERTs) in one pass: a
+ * subtree they share (a view, a shared scan) is translated once, so it must carry -U when a
+ * consumer in any of the plans needs it. Deciding per plan would give the shared subtree one
+ * form per plan, and the job would run it twice.
+ */
+export function inferUpdateKindsOfSet(
+  roots: readonly PhysicalNode[],
+  sinkModeOf: SinkModeOf,
+): PhysicalNode[] {
   const digests = new Map<PhysicalNode, string>();
   const digestOf = (node: PhysicalNode): string => {
     let digest = digests.get(node);
     if (digest === undefined) digests.set(node, (digest = explainPhysical(node)));
     return digest;
   };
-  const needs = gatherRequirements(root, digestOf, sinkModeOf);
+  const needs = gatherRequirements(roots, digestOf, sinkModeOf);
   const rewritten = new Map<PhysicalNode, PhysicalNode>();
   const rewrite = (node: PhysicalNode): PhysicalNode => {
     const done = rewritten.get(node);
@@ -77,7 +90,7 @@ export function inferUpdateKinds(root: PhysicalNode, sinkModeOf: SinkModeOf): Ph
     rewritten.set(node, result);
     return result;
   };
-  return rewrite(root);
+  return roots.map(rewrite);
 }
 
 /**
@@ -85,7 +98,7 @@ export function inferUpdateKinds(root: PhysicalNode, sinkModeOf: SinkModeOf): Ph
  * needs it. Requirements only grow, so each subtree is walked at most twice.
  */
 function gatherRequirements(
-  root: PhysicalNode,
+  roots: readonly PhysicalNode[],
   digestOf: (node: PhysicalNode) => string,
   sinkModeOf: SinkModeOf,
 ): Map<string, boolean> {
@@ -98,7 +111,7 @@ function gatherRequirements(
     const fromInputs = inputRequirement(node, needsBefore, sinkModeOf);
     for (const input of physicalInputs(node)) walk(input, fromInputs);
   };
-  walk(root, true);
+  for (const root of roots) walk(root, true);
   return needs;
 }
 
