@@ -68,6 +68,21 @@ describe('lookup join', () => {
     expect(await rows(tEnv, sql)).toEqual(['10:one', '20:two']);
   });
 
+  test('a projection above the join that renames and reorders columns gives the rows an unprojected join would', async () => {
+    // Picked and renamed columns are written by the join itself; `+ 0` keeps a computing Calc.
+    const from = `FROM (SELECT *, PROCTIME() AS pt FROM probe) P LEFT JOIN side FOR SYSTEM_TIME AS OF P.pt AS S ON P.k = S.sk`;
+    const picked = (await tableEnv()
+      .executeSql(`SELECT S.v AS val, P.id AS pid, S.sk AS key ${from}`)
+      .collect()) as Row[];
+    const computed = (await tableEnv()
+      .executeSql(`SELECT S.v AS val, P.id + 0 AS pid, S.sk AS key ${from}`)
+      .collect()) as Row[];
+    const text = (rs: Row[]) => rs.map((r) => JSON.stringify(r)).sort();
+    expect(text(picked)).toEqual(text(computed));
+    expect(Object.keys(picked[0]!)).toEqual(['val', 'pid', 'key']);
+    expect(text(picked)).toContain('{"val":null,"pid":30,"key":null}');
+  });
+
   test("EXPLAIN shows Flink's LookupJoin with the probe expression as a $f field", () => {
     const plan = tableEnv().explainSql(joined('JOIN', 'mod(P.k, 3) = S.sk'));
     expect(plan).toContain(

@@ -25,6 +25,7 @@ import { translateAggregate } from './aggregate/aggregate-planning.js';
 import { translateCorrelate } from './correlate/correlate-planning.js';
 import { translateIntervalJoin } from './join/interval-join-planning.js';
 import { translateJoin } from './join/join-planning.js';
+import { translateProjectedLookupJoin } from './join/lookup-join-planning.js';
 import { translateTemporalJoin } from './join/temporal-join-planning.js';
 import { translateWindowJoin } from './join/window-join-planning.js';
 import { translateOver } from './over/over-planning.js';
@@ -118,6 +119,8 @@ function translateNode(node: PhysicalNode, ctx: TranslateContext): DataStream<Ro
       return ctx.env.fromCollection(rows, 'Values');
     }
     case 'calc': {
+      const projectedJoin = translateProjectedLookupJoin(node, recurse);
+      if (projectedJoin !== undefined) return projectedJoin;
       const input = translateQuery(node.input, ctx);
       if (callsUserFunction([...node.projections.map((p) => p.rex), node.condition])) {
         const program = compileCalcProgram(node.projections, node.condition);

@@ -2,11 +2,13 @@
  * Lookup joins: DataStream translation and EXPLAIN line. The probe side flat-maps through a
  * {@link LookupJoinFunction}, chained to it with no shuffle, since every subtask holds the whole
  * table; the right side's plan is never translated into a source (the function reads the table).
+ * A Calc above the join that only picks columns is done by the same function.
  */
 import type { DataStream } from '../../../api/data-stream.js';
 import { compileExpression, type Row } from '../../expressions/compiler.js';
 import { formatRex } from '../../expressions/rex.js';
-import { LookupJoinFunction } from '../../runtime/temporal/lookup-join-function.js';
+import { type LookupOutputColumn, LookupJoinFunction } from '../../runtime/temporal/lookup-join-function.js';
+import type { PhysicalCalc } from '../physical.js';
 import type { QueryTranslator } from '../translate.js';
 import type { LookupSpec } from './lookup-join-nodes.js';
 import type { PhysicalTemporalJoin } from './temporal-join-nodes.js';
@@ -16,9 +18,11 @@ export function translateLookupJoin(
   node: PhysicalTemporalJoin,
   lookup: LookupSpec,
   recurse: QueryTranslator,
+  output?: readonly LookupOutputColumn[],
 ): DataStream<Row> {
   const rightNames = new Set(node.right.columns.map((c) => c.name));
   const fn = new LookupJoinFunction({
+    ...(output === undefined ? {} : { output }),
     joinType: node.joinType === 'left' ? 'left' : 'inner',
     table: lookup.table,
     steps: lookup.steps,
@@ -29,6 +33,31 @@ export function translateLookupJoin(
     residual: node.residual === undefined ? undefined : compileExpression(node.residual),
   });
   return recurse(node.left).flatMap(fn).name('LookupJoin');
+}
+
+/**
+ * A Calc that only picks and renames columns of a lookup join (Nexmark q13 drops the proctime
+ * and the key), done by the join itself: each output row is built once with the Calc's columns,
+ * instead of a joined row that the Calc then copies. Undefined when the Calc filters, computes,
+ * or sits on another node, or when the join has a residual condition (tested on the whole
+ * joined row).
+ */
+export function translateProjectedLookupJoin(
+  calc: PhysicalCalc,
+  recurse: QueryTranslator,
+): DataStream<Row> | undefined {
+  const join = calc.input;
+  if (join.kind !== 'temporalJoin' || join.lookup === undefined || join.residual !== undefined)
+    return undefined;
+  if (calc.condition !== undefined || calc.changelogMode !== 'insert-only') return undefined;
+  const rightNames = new Set(join.right.columns.map((c) => c.name));
+  const joined = new Set(join.columns.map((c) => c.name));
+  const output: LookupOutputColumn[] = [];
+  for (const { name, rex } of calc.projections) {
+    if (rex.kind !== 'field' || !joined.has(rex.name)) return undefined;
+    output.push({ name, column: rex.name, right: rightNames.has(rex.name) });
+  }
+  return translateLookupJoin(join, join.lookup, recurse, output);
 }
 
 /**

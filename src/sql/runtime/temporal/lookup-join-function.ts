@@ -31,21 +31,33 @@ export interface LookupJoinSpec {
   readonly rightColumns: readonly string[];
   /** The rest of the join condition on the joined row; TRUE when absent. */
   readonly residual?: RowFunction;
+  /**
+   * The columns of the output rows when a projection above the join is done here, each taken
+   * from a left or a right column (without `residual` only, which needs the whole joined row);
+   * absent for the left columns and then the right ones, under their own names.
+   */
+  readonly output?: readonly LookupOutputColumn[];
+}
+
+/** One column of a lookup join's output row: its name and the joined column it copies. */
+export interface LookupOutputColumn {
+  readonly name: string;
+  readonly column: string;
+  /** Whether `column` is a right (table) column; those are NULL in a LEFT join's padded rows. */
+  readonly right: boolean;
 }
 
 /**
- * `(left, right) => joined row` as one object literal over the columns, built once: every output
- * row then has the same shape, which `Object.assign` onto `{}` does not give V8. A null `right`
- * pads with NULLs.
+ * `(left, right) => joined row` as one object literal over the output columns, built once: every
+ * output row then has the same shape, which `Object.assign` onto `{}` does not give V8. A null
+ * `right` pads with NULLs.
  */
-function rowJoiner(
-  leftColumns: readonly string[],
-  rightColumns: readonly string[],
-): (l: Row, r: Row | null) => Row {
-  const fields = [
-    ...leftColumns.map((c) => `${JSON.stringify(c)}: l[${JSON.stringify(c)}]`),
-    ...rightColumns.map((c) => `${JSON.stringify(c)}: r === null ? null : r[${JSON.stringify(c)}]`),
-  ];
+function rowJoiner(output: readonly LookupOutputColumn[]): (l: Row, r: Row | null) => Row {
+  const fields = output.map(({ name, column, right }) => {
+    const read = `[${JSON.stringify(column)}]`;
+    return `${JSON.stringify(name)}: ${right ? `r === null ? null : r${read}` : `l${read}`}`;
+  });
+  // Built once per operator from column names (JSON-quoted), never from data.
   return new Function('l', 'r', `return { ${fields.join(', ')} };`) as (l: Row, r: Row | null) => Row;
 }
 
@@ -53,9 +65,22 @@ function rowJoiner(
 export class LookupJoinFunction implements FlatMapFunction<Row, Row> {
   private index = new Map<unknown, Row[]>();
   private readonly join: (l: Row, r: Row | null) => Row;
+  /** The probe row's lookup key; null matches nothing. */
+  private readonly keyOf: (left: Row) => unknown;
 
   constructor(private readonly spec: LookupJoinSpec) {
-    this.join = rowJoiner(spec.leftColumns, spec.rightColumns);
+    const { leftKeys } = spec;
+    const single = leftKeys.length === 1 ? leftKeys[0]! : undefined;
+    this.keyOf =
+      single !== undefined
+        ? (left) => single(left) ?? null
+        : (left) => lookupKeyOf(leftKeys.map((k) => k(left)));
+    this.join = rowJoiner(
+      spec.output ?? [
+        ...spec.leftColumns.map((c) => ({ name: c, column: c, right: false })),
+        ...spec.rightColumns.map((c) => ({ name: c, column: c, right: true })),
+      ],
+    );
   }
 
   open(): void {
@@ -64,9 +89,8 @@ export class LookupJoinFunction implements FlatMapFunction<Row, Row> {
   }
 
   flatMap(left: Row, out: Collector<Row>): void {
-    const { leftKeys, residual } = this.spec;
-    const key =
-      leftKeys.length === 1 ? (leftKeys[0]!(left) ?? null) : lookupKeyOf(leftKeys.map((k) => k(left)));
+    const residual = this.spec.residual;
+    const key = this.keyOf(left);
     const matches = key === null ? undefined : this.index.get(key);
     let found = false;
     if (matches !== undefined)
