@@ -107,6 +107,9 @@ function arithmetic(op: '+' | '-' | '*' | '/' | '%'): ScalarFunctionDef {
         if (op === '+' && isInterval(a.type) && isTimestamp(b.type))
           return nullableIfAny(withoutTimeAttribute(b.type), args);
         if (isInterval(a.type) && a.type.root === b.type.root) return nullableIfAny(a.type, args);
+        // date ± interval is a DATE, as in Flink: whole days of a day-time interval count.
+        if (a.type.root === 'DATE' && isInterval(b.type)) return nullableIfAny(a.type, args);
+        if (op === '+' && isInterval(a.type) && b.type.root === 'DATE') return nullableIfAny(b.type, args);
       }
       const result = arithmeticType(op, a.type, b.type);
       if (result === undefined)
@@ -115,6 +118,14 @@ function arithmetic(op: '+' | '-' | '*' | '/' | '%'): ScalarFunctionDef {
     },
     emit([a, b], c) {
       const [x, y] = c.args as [Rex, Rex];
+      if (c.type.root === 'DATE') {
+        // DATE values are epoch days; a month step moves through the day's midnight.
+        const [date, iv, ivType] = x.type.root === 'DATE' ? [a, b, y.type] : [b, a, x.type];
+        const sign = op === '-' ? '-' : '';
+        return ivType.root === 'INTERVAL_YEAR_MONTH'
+          ? `(rt.addMonths(${date} * 86400000, ${sign}${iv}) / 86400000)`
+          : `(${date} ${op} Math.trunc(${iv} / 86400000))`;
+      }
       if (isTimestamp(x.type) || isTimestamp(y.type)) {
         const [ts, iv, ivType] = isTimestamp(x.type) ? [a, b, y.type] : [b, a, x.type];
         const sign = op === '-' ? '-' : '';
