@@ -88,12 +88,20 @@ describe('state file', () => {
     ).toBe(0);
   });
 
-  it('decodes blobs into their own memory, not views of the file', () => {
-    const state: OperatorSubtaskState = { keyGroups: [[1, new Uint8Array(1000).fill(5)]], operatorState: {} };
+  it('decodes blobs as views into the file, of the type they were written as', () => {
+    const state: OperatorSubtaskState = {
+      keyGroups: [
+        [1, new Uint8Array(1000).fill(5)],
+        [2, Buffer.alloc(10, 6)],
+      ],
+      operatorState: {},
+    };
     const file = concat(encodeStateFile(state));
-    const part = decodeStateFile(file).keyGroups[0]![1] as Uint8Array;
-    expect(part.buffer).not.toBe(file.buffer);
-    expect(part.byteLength).toBe(1000);
+    const [[, first], [, second]] = decodeStateFile(file).keyGroups as [number, Uint8Array][];
+    expect(first!.buffer).toBe(file.buffer);
+    expect([Buffer.isBuffer(first), Buffer.isBuffer(second)]).toEqual([false, true]);
+    expect([...first!.subarray(998)]).toEqual([5, 5]);
+    expect([...second!]).toEqual(new Array(10).fill(6));
   });
 
   it('reads files of the single-MessagePack layout', () => {

@@ -72,9 +72,10 @@ export function encodeStateFile(state: OperatorSubtaskState): Uint8Array[] {
 }
 
 /**
- * The state a `.state` file holds, in either layout. Blobs are copied out of `bytes`, so they
- * do not pin the whole file's memory (nor drag it along when posted to another thread). Throws
- * for bytes that are neither layout or whose lengths do not add up.
+ * The state a `.state` file holds, in either layout. Blobs of the framed layout are views into
+ * `bytes`, not copies: together they cover nearly all of it, so copying would only double the
+ * memory for a while, and state bound for another thread gets buffers of its own before it
+ * goes (`compactStates`). Throws for bytes that are neither layout or whose lengths do not add up.
  */
 export function decodeStateFile(bytes: Uint8Array): OperatorSubtaskState {
   if (bytes[0] !== MAGIC[0]) return decode<OperatorSubtaskState>(bytes);
@@ -99,11 +100,11 @@ export function decodeStateFile(bytes: Uint8Array): OperatorSubtaskState {
     ) {
       throw new Error('state file blob lengths do not match the file');
     }
-    // A copy in its own ArrayBuffer, a plain Uint8Array as the older layout decoded to.
     const start = bytes.byteOffset + offset;
-    const copy = bytes.buffer.slice(start, start + (length as number));
     offset += length as number;
-    return buffers.has(index++) ? Buffer.from(copy) : new Uint8Array(copy);
+    return buffers.has(index++)
+      ? Buffer.from(bytes.buffer, start, length as number)
+      : new Uint8Array(bytes.buffer, start, length as number);
   };
   if (typeof header !== 'object' || header === null || !Array.isArray(header.keyGroups)) {
     throw new Error('state file header lacks its key groups');
