@@ -5,6 +5,7 @@
  * one fails when the operator opens (or, for window aggregates, when its state is initialized)
  * with one user error line that names the operator and the fix.
  */
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { BoundAggregateCall } from '../../src/sql/aggregates/aggregate-function.js';
 import { BUILTIN_AGGREGATES } from '../../src/sql/aggregates/builtins.js';
@@ -183,6 +184,27 @@ describe('a layout of another version', () => {
       expectLayoutError(error, `test operator state "${name}"`);
       expect((error as Error).message).toContain(found);
     }
+  });
+
+  test('property: a layout refuses a restored state exactly when it is of an earlier version', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 6 }), fc.integer({ min: 1, max: 6 }), (version, found) => {
+        fc.pre(found <= version);
+        const name = found === 1 ? 's' : `s@${found}`;
+        const old = snapshotAfter(new ProcessOperator(new OldLayout(name), true), ROWS);
+        const h = harness(new ProcessOperator(new OldLayout('unused'), true));
+        restoreKeyedState(h.keyedBackend!, h.timeServiceManager, old);
+        let error: unknown;
+        try {
+          new StateLayout('p', version).refuseOthers(stateGettersOf(h.keyedBackend!), ['s']);
+        } catch (e) {
+          error = e;
+        }
+        if (found === version) expect(error).toBeUndefined();
+        else expectLayoutError(error, `p state "${name}"`);
+      }),
+      { numRuns: 40 },
+    );
   });
 
   test('states of the current version pass', () => {
