@@ -25,6 +25,7 @@ const RULE_CONTEXT: Record<string, string> = {
   setStatement: "SET 'key' = 'value'",
   resetStatement: "RESET 'key'",
   statementSet: 'EXECUTE STATEMENT SET BEGIN … END',
+  statementSetBody: 'EXECUTE STATEMENT SET BEGIN … END',
   insertStatement: 'INSERT INTO',
   select: 'SELECT',
   caseExpression: 'CASE',

@@ -281,6 +281,17 @@ export class ExpressionGrammar extends GrammarBase {
     let value = this.SUBRULE(this.primary);
     this.MANY(() => {
       const open = this.CONSUME(T.LBracket);
+      this.ACTION(() => {
+        // `ARRAY[1, 2]` and `MAP['k', v]` would otherwise fail on the comma as an element access.
+        const constructor =
+          value.kind === 'column' && value.path.length === 1 ? value.path[0]!.toUpperCase() : '';
+        if (constructor === 'ARRAY' || constructor === 'MAP')
+          throw unsupported(
+            value.pos,
+            `${constructor}[…] value constructor`,
+            `read ${constructor} values from a table column`,
+          );
+      });
       const index = this.SUBRULE(this.expression);
       this.CONSUME(T.RBracket);
       value = this.ACTION(() =>

@@ -4,7 +4,7 @@
  * the query, expression and base grammars. This class is the parser: it runs chevrotain's
  * grammar analysis once, when constructed.
  */
-import type { ILookaheadStrategy, OptionalProductionType, Rule } from 'chevrotain';
+import type { ILookaheadStrategy, IToken, OptionalProductionType, Rule } from 'chevrotain';
 import { parseError, unsupported } from '../errors.js';
 import {
   type ColumnDef,
@@ -181,24 +181,43 @@ export class SqlGrammar extends QueryGrammar {
     const columns: (ColumnDef | ComputedColumnDef)[] = [];
     let watermark: WatermarkDef | undefined;
     let primaryKey: PrimaryKeyDef | undefined;
-    this.CONSUME(T.LParen);
-    this.AT_LEAST_ONE_SEP({
-      SEP: T.Comma,
-      DEF: () =>
-        this.OR([
-          { ALT: () => (watermark = this.SUBRULE(this.watermarkDefinition)) },
-          // A column named PRIMARY or CONSTRAINT must be quoted, as in Flink.
-          { IGNORE_AMBIGUITIES: true, ALT: () => (primaryKey = this.SUBRULE(this.primaryKeyDefinition)) },
-          {
-            ALT: () => {
-              const column = this.SUBRULE(this.columnDefinition);
-              columns.push(column.column);
-              if (column.primaryKey !== undefined) primaryKey = column.primaryKey;
-            },
-          },
-        ]),
+    // Optional only so that `CREATE TABLE t WITH (…) LIKE s` and `… AS SELECT` reach their errors.
+    const afterName = this.LA(1);
+    const columnList = this.OPTION6(() => {
+      this.CONSUME(T.LParen);
+      this.AT_LEAST_ONE_SEP({
+        SEP: T.Comma,
+        DEF: () =>
+          // One token of lookahead, and gates that read the next two: at the grammar's three,
+          // chevrotain keys the `name type …` paths by every pair of non-reserved keywords (tens of
+          // thousands of keys each), which made the first CREATE TABLE cost over 100 ms. The gates
+          // pick the same way the three-token paths did.
+          this.OR({
+            MAX_LOOKAHEAD: 1,
+            IGNORE_AMBIGUITIES: true,
+            DEF: [
+              {
+                GATE: () => this.LA(2).tokenType === K.FOR,
+                ALT: () => (watermark = this.SUBRULE(this.watermarkDefinition)),
+              },
+              // A column named PRIMARY or CONSTRAINT must be quoted, as in Flink.
+              {
+                GATE: () => this.primaryKeyAhead(),
+                ALT: () => (primaryKey = this.SUBRULE(this.primaryKeyDefinition)),
+              },
+              {
+                ALT: () => {
+                  const column = this.SUBRULE(this.columnDefinition);
+                  columns.push(column.column);
+                  if (column.primaryKey !== undefined) primaryKey = column.primaryKey;
+                },
+              },
+            ],
+          }),
+      });
+      this.CONSUME(T.RParen);
+      return true;
     });
-    this.CONSUME(T.RParen);
     const comment = this.OPTION(() => {
       this.CONSUME(K.COMMENT);
       return this.SUBRULE(this.string);
@@ -222,6 +241,13 @@ export class SqlGrammar extends QueryGrammar {
         throw unsupported(posOf(token), 'CREATE TABLE … AS SELECT', 'create the table, then INSERT INTO it');
       });
     });
+    this.ACTION(() => {
+      if (columnList === undefined)
+        throw parseError(
+          posOf(afterName),
+          `expected '(' and the column list after CREATE TABLE ${name.join('.')}, found '${afterName.image}'`,
+        );
+    });
     return this.ACTION(() =>
       node({
         kind: 'createTable',
@@ -238,6 +264,20 @@ export class SqlGrammar extends QueryGrammar {
       }),
     );
   });
+
+  /**
+   * Whether a table element is a table-level primary key: `PRIMARY KEY …`, or `CONSTRAINT name
+   * PRIMARY …` (a quoted constraint name is enough, as no column type is quoted).
+   */
+  private primaryKeyAhead(): boolean {
+    const first = this.LA(1).tokenType;
+    const second = this.LA(2).tokenType;
+    if (first === K.PRIMARY) return second === K.KEY;
+    if (first !== K.CONSTRAINT) return false;
+    if (second === T.QuotedIdentifier) return true;
+    const named = second === T.Identifier || (second.CATEGORIES ?? []).includes(T.NonReserved);
+    return named && this.LA(3).tokenType === K.PRIMARY;
+  }
 
   private columnDefinition = this.RULE(
     'columnDefinition',
@@ -470,13 +510,32 @@ export class SqlGrammar extends QueryGrammar {
 
   private explainStatement = this.RULE('explainStatement', (): Statement => {
     const start = this.CONSUME(K.EXPLAIN);
-    this.OPTION(() => {
-      this.CONSUME(K.PLAN);
-      this.CONSUME(K.FOR);
-    });
+    this.OPTION(() =>
+      this.OR2([
+        {
+          ALT: () => {
+            this.CONSUME(K.PLAN);
+            this.CONSUME(K.FOR);
+          },
+        },
+        // Flink's explain details: the plans always show changelog modes; the others are named.
+        {
+          ALT: () =>
+            this.AT_LEAST_ONE_SEP({
+              SEP: T.Comma,
+              DEF: () => {
+                const detail = this.CONSUME(T.Identifier);
+                this.ACTION(() => checkExplainDetail(detail));
+              },
+            }),
+        },
+      ]),
+    );
     const statement = this.OR([
       { ALT: () => this.SUBRULE(this.insertStatement) },
       { ALT: () => this.SUBRULE(this.statementSet) },
+      // EXPLAIN STATEMENT SET BEGIN … END, without EXECUTE.
+      { ALT: () => this.SUBRULE(this.statementSetBody, { ARGS: [posOf(start)] }) },
       { ALT: () => this.SUBRULE(this.query) },
     ]);
     return this.ACTION(() => node({ kind: 'explain', pos: posOf(start), statement: statement as Query }));
@@ -484,6 +543,11 @@ export class SqlGrammar extends QueryGrammar {
 
   private statementSet = this.RULE('statementSet', (): Statement => {
     const start = this.CONSUME(K.EXECUTE);
+    return this.SUBRULE(this.statementSetBody, { ARGS: [posOf(start)] });
+  });
+
+  /** `STATEMENT SET BEGIN INSERT …; … END`, after EXECUTE or EXPLAIN. */
+  private statementSetBody = this.RULE('statementSetBody', (pos: SourcePos): Statement => {
     this.CONSUME(K.STATEMENT);
     this.CONSUME(K.SET);
     this.CONSUME(K.BEGIN);
@@ -493,7 +557,7 @@ export class SqlGrammar extends QueryGrammar {
       this.CONSUME(T.Semicolon);
     });
     this.CONSUME(K.END);
-    return this.ACTION(() => node({ kind: 'statementSet', pos: posOf(start), inserts }));
+    return this.ACTION(() => node({ kind: 'statementSet', pos, inserts }));
   });
 
   private insertStatement = this.RULE('insertStatement', (): Statement => {
@@ -513,4 +577,20 @@ export class SqlGrammar extends QueryGrammar {
     const query = this.SUBRULE(this.query);
     return this.ACTION(() => node({ kind: 'insert', pos: posOf(start), table, overwrite, columns, query }));
   });
+}
+
+/** Accepts Flink's CHANGELOG_MODE explain detail (always shown); names the details Weir does not print. */
+function checkExplainDetail(detail: IToken): void {
+  const name = detail.image.toUpperCase();
+  if (name === 'CHANGELOG_MODE') return;
+  if (name === 'ESTIMATED_COST' || name === 'JSON_EXECUTION_PLAN' || name === 'PLAN_ADVICE')
+    throw unsupported(
+      posOf(detail),
+      `EXPLAIN ${name}`,
+      'EXPLAIN prints the logical and physical plans with changelog modes',
+    );
+  throw parseError(
+    posOf(detail),
+    `unknown EXPLAIN detail '${detail.image}'; expected ESTIMATED_COST, CHANGELOG_MODE, JSON_EXECUTION_PLAN or PLAN_ADVICE`,
+  );
 }

@@ -3,6 +3,7 @@
  * `VALUES`, `ORDER BY`, `LIMIT`, and the FROM clause with joins, subqueries, temporal joins
  * (`FOR SYSTEM_TIME AS OF`) and windowing table functions (`TABLE(TUMBLE(TABLE t, …))`).
  */
+import type { IToken } from 'chevrotain';
 import { parseError, unsupported } from '../errors.js';
 import {
   type Expr,
@@ -147,7 +148,14 @@ export class QueryGrammar extends ExpressionGrammar {
     this.OPTION4(() => {
       this.CONSUME(K.GROUP);
       this.CONSUME(K.BY);
-      this.AT_LEAST_ONE_SEP2({ SEP: T.Comma, DEF: () => groupBy.push(this.SUBRULE2(this.expression)) });
+      this.AT_LEAST_ONE_SEP2({
+        SEP: T.Comma,
+        DEF: () => {
+          const key = this.SUBRULE2(this.expression);
+          this.ACTION(() => rejectGroupingSets(key, this.LA(1)));
+          groupBy.push(key);
+        },
+      });
     });
     const having = this.OPTION5(() => {
       this.CONSUME(K.HAVING);
@@ -403,4 +411,21 @@ export class QueryGrammar extends ExpressionGrammar {
 function describeFrom(item: FromItem): string {
   if (item.kind === 'lateral') return `LATERAL TABLE(${item.call.name}(…))`;
   return item.kind === 'tableRef' ? item.name.join('.') : item.kind === 'tvf' ? item.name : 'subquery';
+}
+
+/**
+ * GROUPING SETS, ROLLUP and CUBE are not planned: named here rather than failing as an unknown
+ * function ROLLUP or on the word SETS. `next` is the token after the GROUP BY key.
+ */
+function rejectGroupingSets(key: Expr, next: IToken): void {
+  const hint = 'write one GROUP BY query per grouping set and combine them with UNION ALL';
+  if (key.kind === 'call' && (key.name === 'ROLLUP' || key.name === 'CUBE'))
+    throw unsupported(key.pos, `GROUP BY ${key.name}(…)`, hint);
+  if (
+    key.kind === 'column' &&
+    key.path.length === 1 &&
+    key.path[0]!.toUpperCase() === 'GROUPING' &&
+    next.image.toUpperCase() === 'SETS'
+  )
+    throw unsupported(key.pos, 'GROUP BY GROUPING SETS', hint);
 }
