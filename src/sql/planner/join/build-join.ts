@@ -52,6 +52,12 @@ export function buildJoin(item: Join, builder: PlanBuilder): Relation {
         asOf.pos,
         'FOR SYSTEM_TIME AS OF needs a time column of the left side, e.g. FOR SYSTEM_TIME AS OF o.order_time',
       );
+    // Checked here, where the AS OF expression's position is known, rather than in the rule.
+    if (!time.type.rowtime && !time.type.proctime)
+      throw validationError(
+        asOf.pos,
+        `FOR SYSTEM_TIME AS OF needs a time attribute of the left table, but '${time.name}' is not one; use its rowtime column (WATERMARK FOR) or a PROCTIME() column`,
+      );
     temporal = { leftTime: time.name };
   }
 
