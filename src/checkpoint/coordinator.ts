@@ -5,8 +5,12 @@
  * notifies the tasks, whose sinks then commit. A checkpoint that times out or cannot be written
  * fails; more consecutive failures than tolerated fail the job.
  *
- * When every source has read all its input, a final checkpoint is taken at once; after it
- * completes the sources may end, so everything the job produced is committed before it ends.
+ * When every source has read all its input, a final checkpoint is taken at once (after the one
+ * in flight, if any; no periodic checkpoint follows it). Its barrier tells the sources to send
+ * end-of-data ahead of it, so every task finishes its operators before its snapshot: the output
+ * they emit while finishing is committed by this checkpoint, and their keyed state, garbage by
+ * then, is left out of it. After it completes the sources may end, so everything the job
+ * produced is committed before it ends.
  */
 import type { ExecutionAttempt, AttemptCheckpointListener } from '../runtime/attempt.js';
 import type { CheckpointStats, CheckpointSummary } from '../runtime/job-client.js';
@@ -251,6 +255,7 @@ export class CheckpointCoordinator {
         checkpointId: id,
         timestamp,
         savepoint,
+        ...(final ? { final: true } : {}),
       });
     } catch (error) {
       this.abort(pending, `triggering failed: ${message(error)}`, true);

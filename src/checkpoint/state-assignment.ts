@@ -9,11 +9,15 @@
  *   subtasks; at unchanged parallelism each subtask keeps its own entries instead. Every subtask
  *   also gets all entries under {@link allEntriesName}(name);
  * - 'union' operator state goes whole to every subtask, at any parallelism (as in Flink);
- * - state whose uid the new job lacks is an error unless the user allows dropping it.
+ * - state whose uid the new job lacks is an error unless the user allows dropping it;
+ * - a checkpoint taken after the input ended (its subtasks carry {@link FINISHED_STATE}) restores
+ *   every task of the new job as finished, at any parallelism: the input is done for all of them.
  */
 import type { JobGraph, JobVertex } from '../runtime/job-graph.js';
 import {
   allEntriesName,
+  FINISHED_STATE,
+  isFinishedState,
   type KeyGroupState,
   type OperatorStateEntries,
   type OperatorStateMode,
@@ -73,6 +77,7 @@ export function assignState(
   }
   const coordinatorStates = new Map<string, Uint8Array>();
   const nonRestoredUids: string[] = [];
+  const finished = isFinalCheckpoint(checkpoint);
   for (const op of checkpoint.operators) {
     const vertex = vertexByUid.get(op.uid);
     if (vertex === undefined) {
@@ -95,10 +100,38 @@ export function assignState(
   for (const [vertexId, subtasks] of tasks) {
     restore.set(
       vertexId,
-      subtasks.map((operators) => ({ checkpointId: checkpoint.checkpointId, operators })),
+      subtasks.map((operators) => ({
+        checkpointId: checkpoint.checkpointId,
+        operators,
+        ...(finished ? { finished: true } : {}),
+      })),
     );
   }
   return { checkpointId: checkpoint.checkpointId, tasks: restore, coordinatorStates, nonRestoredUids };
+}
+
+/**
+ * True if `checkpoint` was taken after every task finished. Tasks finish before the barrier of
+ * the final checkpoint reaches them and no other checkpoint follows it, so its subtasks are
+ * either all marked or (older checkpoints, every other checkpoint) none; a mix is a damaged
+ * or hand-assembled checkpoint, which restoring could not make exact.
+ */
+function isFinalCheckpoint(checkpoint: CheckpointData): boolean {
+  let marked = 0;
+  let unmarked = 0;
+  for (const op of checkpoint.operators) {
+    for (const subtask of op.subtasks) {
+      if (isFinishedState(subtask)) marked++;
+      else if (subtask.keyGroups.length > 0 || Object.keys(subtask.operatorState).length > 0) unmarked++;
+    }
+  }
+  if (marked > 0 && unmarked > 0) {
+    throw userError(
+      ErrorCodes.CHECKPOINT_UNUSABLE,
+      `checkpoint ${checkpoint.checkpointId} mixes finished and running subtasks, so it cannot be restored exactly; restore from another checkpoint or savepoint`,
+    );
+  }
+  return marked > 0;
 }
 
 function hasState(op: OperatorCheckpointState): boolean {
@@ -106,7 +139,8 @@ function hasState(op: OperatorCheckpointState): boolean {
   for (const subtask of op.subtasks) {
     if (subtask.keyGroups.length > 0) return true;
     for (const name in subtask.operatorState) {
-      if (subtask.operatorState[name]!.entries.length > 0) return true;
+      // The finished marker alone is no state the job could lose.
+      if (name !== FINISHED_STATE && subtask.operatorState[name]!.entries.length > 0) return true;
     }
   }
   return false;

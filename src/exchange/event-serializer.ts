@@ -10,7 +10,7 @@
  *   array in MessagePack.
  * - watermark: float64 timestamp at byte 8. status: byte 1 is 1 when idle.
  * - barrier: byte 1 is 1 for a savepoint, float64 checkpoint id at 8, float64 timestamp at 16.
- * - end: the kind byte only.
+ * - end, end-of-data: the kind byte only.
  *
  * Values use msgpackr with the options of the state codec (src/types/codec.ts): plain objects
  * as records, Maps, Sets, Dates, typed arrays and bigints keep their type, and classes
@@ -37,6 +37,7 @@ const WATERMARK = 2;
 const STATUS = 3;
 const BARRIER = 4;
 const END = 5;
+const END_OF_DATA = 6;
 
 const UNIFORM_TIMESTAMPS = 0;
 const TIMESTAMP_PER_RECORD = 1;
@@ -101,9 +102,10 @@ export class EventEncoder {
         view.setFloat64(16, event.timestamp, true);
         return buffer;
       }
-      case 'end': {
+      case 'end':
+      case 'end-of-data': {
         const buffer = new ArrayBuffer(1);
-        new Uint8Array(buffer)[0] = END;
+        new Uint8Array(buffer)[0] = event.kind === 'end' ? END : END_OF_DATA;
         return buffer;
       }
     }
@@ -164,6 +166,8 @@ export class EventDecoder {
         };
       case END:
         return { kind: 'end' };
+      case END_OF_DATA:
+        return { kind: 'end-of-data' };
       default:
         throw new WeirError(
           ErrorCodes.INTERNAL,

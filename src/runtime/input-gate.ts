@@ -1,7 +1,8 @@
 /**
  * An input gate merges the channels of one logical input (input 1 or 2 of the head operator)
  * into a single sequence of events, taking channels round-robin so none starves. It owns the
- * input's watermark valve and knows when every channel has ended. A channel can be blocked
+ * input's watermark valve and knows when every channel has sent its last record (end-of-data or
+ * end-of-partition) and when every channel has ended. A channel can be blocked
  * (while exactly-once barrier alignment waits for the other channels); its events then stay
  * queued in the channel, which in turn backpressures its sender.
  */
@@ -13,6 +14,8 @@ import { StatusWatermarkValve, type ValveOutput } from './watermark-valve.js';
 export class InputGate {
   readonly valve: StatusWatermarkValve;
   private readonly ended: boolean[];
+  private readonly dataEnded: boolean[];
+  private dataEndedCount = 0;
   private readonly blocked: boolean[];
   private blockedCount = 0;
   private endedCount = 0;
@@ -28,6 +31,7 @@ export class InputGate {
   ) {
     this.valve = new StatusWatermarkValve(channels.length, valveOutput);
     this.ended = new Array(channels.length).fill(false);
+    this.dataEnded = new Array(channels.length).fill(false);
     this.blocked = new Array(channels.length).fill(false);
   }
 
@@ -47,7 +51,23 @@ export class InputGate {
     return undefined;
   }
 
-  /** Records that channel `channel` sent its end-of-partition event. */
+  /**
+   * Records that channel `channel` will send no more records (end-of-data, or end-of-partition
+   * without it). Returns true if that made it the gate's last such channel.
+   */
+  channelDataEnded(channel: number): boolean {
+    if (this.dataEnded[channel]) return false;
+    this.dataEnded[channel] = true;
+    this.dataEndedCount++;
+    return this.dataEndedCount === this.channels.length;
+  }
+
+  /** True once every channel has sent its last record. */
+  isDataFinished(): boolean {
+    return this.dataEndedCount === this.channels.length;
+  }
+
+  /** Records that channel `channel` sent its end-of-partition event (which also ends its data). */
   channelEnded(channel: number): void {
     if (this.ended[channel]) return;
     this.ended[channel] = true;

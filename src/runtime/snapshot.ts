@@ -73,6 +73,25 @@ export interface TaskCheckpointAck {
 export interface TaskRestoreState {
   readonly checkpointId: number;
   readonly operators: ReadonlyMap<string, OperatorSubtaskState>;
+  /**
+   * The checkpoint was taken after the job's input ended (its final checkpoint): the task's
+   * operators finished before it and must not finish again, nor read or emit anything.
+   */
+  readonly finished?: boolean;
+}
+
+/**
+ * The operator state that marks an operator subtask as finished in a checkpoint: a finished
+ * task (see {@link TaskRestoreState.finished}) adds one entry to every operator of its chain
+ * and leaves out keyed state and timers, which nothing reads any more. It is ordinary 'union'
+ * operator state so that every checkpoint format carries it, rescaling hands it to every new
+ * subtask, and checkpoints without it (older ones) restore as unfinished.
+ */
+export const FINISHED_STATE = 'weir.finished';
+
+/** True if `state` carries the {@link FINISHED_STATE} marker. */
+export function isFinishedState(state: OperatorSubtaskState): boolean {
+  return (state.operatorState[FINISHED_STATE]?.entries.length ?? 0) > 0;
 }
 
 /** The bytes of a key group's state; throws if a shared blob was never filled back in. */

@@ -13,6 +13,17 @@
  * read everything does not end at once: it waits, still taking part in checkpoints, until the
  * coordinator has completed a final checkpoint and calls {@link Task.finishSource}, so that the
  * sinks commit everything before the job ends.
+ *
+ * End of input with checkpointing (Flink's FLIP-147 model): the final checkpoint's barrier makes
+ * a drained source task finish its chain and send end-of-data ahead of the barrier. A task that
+ * received end-of-data on every channel of an input ends that input (`endInput`); once all its
+ * inputs ended it finishes its chain (`finish`, which flushes what operators hold) and sends
+ * end-of-data on, after the records its operators emitted while finishing. It keeps running to
+ * take its part of the final checkpoint, as a finished task: keyed state and timers, garbage by
+ * now, are left out, and every operator's state carries {@link FINISHED_STATE}. Sinks commit
+ * what they wrote while finishing through that checkpoint. When the sources end afterwards, a
+ * finished task only closes. A task restored from such a checkpoint starts finished: it reads
+ * nothing, ignores watermarks, and never finishes its operators again.
  */
 import type { ChannelReader, ChannelWriter } from '../exchange/channel.js';
 import { createChannelSelector } from '../exchange/partitioner.js';
@@ -44,6 +55,7 @@ import {
 import { ChainingOutput, combineOutputs, NetworkOutput } from './outputs.js';
 import { SinkOperator } from './operators/sink-operator.js';
 import {
+  FINISHED_STATE,
   keyGroupBytes,
   type OperatorStateEntries,
   type OperatorSubtaskState,
@@ -66,6 +78,9 @@ const RATIO_WINDOW_MS = 1000;
 
 /** How long the loop may run before yielding to the event loop, ms. */
 const YIELD_AFTER_MS = 4;
+
+/** The one entry of {@link FINISHED_STATE} a finished operator subtask snapshots. */
+const FINISHED_ENTRY = encode(true);
 
 /** Everything a task needs from the executor. */
 export interface TaskDeployment {
@@ -165,6 +180,15 @@ export class Task {
   private readonly inFlight = new Set<Promise<void>>();
   /** A source that read everything and waits for the final checkpoint. */
   private drained = false;
+  /**
+   * Every operator of the chain has finished (or the task was restored finished): snapshots
+   * leave keyed state out, and end of input does not finish the chain again.
+   */
+  private finished: boolean;
+  /** Restored from a checkpoint taken after the input ended: nothing is read or processed. */
+  private readonly restoredFinished: boolean;
+  /** End-of-data went downstream. */
+  private endOfDataSent = false;
   private finishRequested = false;
   /** Set once the loop has stopped: mailbox actions no longer run. */
   private stopped = false;
@@ -176,6 +200,8 @@ export class Task {
 
   constructor(private readonly deployment: TaskDeployment) {
     const { vertex, subtaskIndex } = deployment;
+    this.restoredFinished = deployment.restore?.finished === true;
+    this.finished = this.restoredFinished;
     this.name = `${vertex.name} (${subtaskIndex + 1}/${vertex.parallelism})`;
     this.processingTime = {
       now: () => deployment.clock.now(),
@@ -341,7 +367,11 @@ export class Task {
         this.operators.push(this.sourceOperator as unknown as AnyStreamOperator);
       } else {
         const op = spec.createOperator!();
-        if (op instanceof SinkOperator) this.sinks.push(op);
+        if (op instanceof SinkOperator) {
+          // The final checkpoint commits what the sink wrote while finishing.
+          if (this.deployment.checkpointing !== undefined) op.commitThroughCheckpoints();
+          this.sinks.push(op);
+        }
         this.operators.push(op);
       }
     }
@@ -419,6 +449,7 @@ export class Task {
       const restored = new Map<string, unknown[]>();
       if (state !== undefined) {
         for (const name in state.operatorState) {
+          if (name === FINISHED_STATE) continue;
           restored.set(
             name,
             state.operatorState[name]!.entries.map((bytes) => decode(bytes)),
@@ -454,6 +485,8 @@ export class Task {
       for (const channel of channels) channel.setDataListener(wake);
       const gate = new InputGate(inputIndex, channels, {
         emitWatermark: (watermark) => {
+          // Restored finished: the end of input's watermark already passed before the checkpoint.
+          if (this.restoredFinished) return;
           head.processWatermark(watermark, inputIndex);
           this.metrics.watermark = this.headWatermark();
         },
@@ -518,7 +551,9 @@ export class Task {
       this.mailbox.clearWake();
       this.mailbox.drain();
       if (this.triggers.length > 0) {
-        await this.checkpoint(this.triggers.shift()!, 0);
+        const barrier = this.triggers.shift()!;
+        if (barrier.final === true && this.drained) await this.endOfData();
+        await this.checkpoint(barrier, 0);
         for (const event of this.afterTriggers.shift()!) event();
         continue;
       }
@@ -559,6 +594,16 @@ export class Task {
   private step(): StepResult | Promise<StepResult> {
     if (this.sourceOperator !== undefined) {
       if (this.drained) return this.finishRequested ? 'end' : 'nothing';
+      if (this.restoredFinished) {
+        // Its input was read to the end before the checkpoint: read nothing, wait for the final one.
+        this.sourceOperator.endOfSource(false);
+        this.metrics.watermark = Number.POSITIVE_INFINITY;
+        const checkpointing = this.deployment.checkpointing;
+        if (checkpointing === undefined) return 'end';
+        this.drained = true;
+        checkpointing.sourceDrained(this);
+        return 'nothing';
+      }
       const before = this.sourceOperator.recordsOut;
       const status = this.sourceOperator.emitNext();
       const emitted = this.sourceOperator.recordsOut - before;
@@ -606,9 +651,14 @@ export class Task {
           if (aligned !== undefined) return this.checkpointAligned(aligned);
           break;
         }
+        case 'end-of-data':
+          if (gate.channelDataEnded(gate.lastChannel)) return this.inputEnded(gate);
+          break;
         case 'end': {
+          if (gate.channelDataEnded(gate.lastChannel) && !this.finished) {
+            this.operators[0]!.endInput(gate.inputIndex);
+          }
           gate.channelEnded(gate.lastChannel);
-          if (gate.isFinished()) this.operators[0]!.endInput(gate.inputIndex);
           const aligned = this.aligner?.onChannelEnded(g, gate.lastChannel);
           if (aligned !== undefined) return this.checkpointAligned(aligned);
           break;
@@ -619,6 +669,28 @@ export class Task {
     return gates.every((gate) => gate.isFinished()) ? 'end' : 'nothing';
   }
 
+  /**
+   * Every channel of `gate` sent end-of-data: the head's input ends, and once every input has,
+   * the chain finishes and end-of-data goes on.
+   */
+  private async inputEnded(gate: InputGate): Promise<StepResult> {
+    if (!this.finished) this.operators[0]!.endInput(gate.inputIndex);
+    if (this.gates.every((g) => g.isDataFinished())) await this.endOfData();
+    return 'more';
+  }
+
+  /**
+   * Finishes the chain (unless it already finished) and sends end-of-data downstream, after
+   * everything the operators emitted.
+   */
+  private async endOfData(): Promise<void> {
+    if (this.endOfDataSent) return;
+    await this.finishChain();
+    this.flushWriters();
+    for (const writer of this.writers) writer.broadcastEvent({ kind: 'end-of-data' });
+    this.endOfDataSent = true;
+  }
+
   private async checkpointAligned(aligned: AlignedBarrier): Promise<StepResult> {
     await this.checkpoint(aligned.barrier, aligned.alignmentDurationMs);
     return 'more';
@@ -627,7 +699,8 @@ export class Task {
   /**
    * Takes this task's part of a checkpoint: keyed state and timers of the head, then every
    * operator's own state, all encoded at once so later records cannot change them; then the
-   * barrier goes downstream and the coordinator is told.
+   * barrier goes downstream and the coordinator is told. A finished task leaves keyed state and
+   * timers out and marks every operator's state finished.
    */
   private async checkpoint(barrier: BarrierEvent, alignmentDurationMs: number): Promise<void> {
     const checkpointing = this.deployment.checkpointing!;
@@ -635,13 +708,14 @@ export class Task {
     const { checkpointId } = barrier;
     const specs = this.deployment.vertex.operators;
     const states = new Map<string, OperatorSubtaskState>();
+    const finished = this.finished;
     // Buffers are emitted first, head first, so each operator's output reaches the next one
-    // (and the writers) before any state is taken.
-    for (const op of this.operators) op.prepareSnapshotPreBarrier?.(checkpointId);
+    // (and the writers) before any state is taken. Finished operators emptied theirs.
+    if (!finished) for (const op of this.operators) op.prepareSnapshotPreBarrier?.(checkpointId);
     for (let i = 0; i < this.operators.length; i++) {
       // Savepoints stay full and self-contained.
       const keyGroups =
-        i !== 0 || this.backend === undefined
+        i !== 0 || this.backend === undefined || finished
           ? []
           : this.incremental === undefined || barrier.savepoint
             ? snapshotKeyedState(this.backend, this.timeServiceManager)
@@ -656,7 +730,9 @@ export class Task {
           entries += values.length;
         }
       }
-      if (keyGroups.length > 0 || entries > 0) states.set(specs[i]!.uid, { keyGroups, operatorState });
+      if (finished) operatorState[FINISHED_STATE] = { mode: 'union', entries: [FINISHED_ENTRY] };
+      if (keyGroups.length > 0 || entries > 0 || finished)
+        states.set(specs[i]!.uid, { keyGroups, operatorState });
     }
     const syncDurationMs = performance.now() - started;
     this.flushWriters();
@@ -686,11 +762,24 @@ export class Task {
   }
 
   /**
-   * Finishes the chain in order (each operator's input ends after its producer finished). In
-   * batch mode processing time then jumps to the end, so processing-time timers (and windows)
-   * fire once with everything the input held, as in Flink's batch execution.
+   * Ends the task after its channels ended: finishes the chain unless it already finished
+   * (end-of-data came first), waits for commits in flight, and ends the outputs.
    */
   private async endOfInput(): Promise<void> {
+    await this.finishChain();
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+    if (this.cancelled !== undefined) throw this.cancelled;
+    this.flushWriters();
+    for (const writer of this.writers) writer.broadcastEvent({ kind: 'end' });
+  }
+
+  /**
+   * Finishes the chain in order (each operator's input ends after its producer finished), once.
+   * In batch mode processing time then jumps to the end, so processing-time timers (and windows)
+   * fire once with everything the input held, as in Flink's batch execution.
+   */
+  private async finishChain(): Promise<void> {
+    if (this.finished) return;
     if (this.deployment.job.config.runtimeMode === 'batch' && this.timeServiceManager !== undefined) {
       this.endOfTime = true;
       this.timeServiceManager.onProcessingTime(END_OF_TIME);
@@ -701,10 +790,7 @@ export class Task {
       this.mailbox.drain();
       await op.finish();
     }
-    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
-    if (this.cancelled !== undefined) throw this.cancelled;
-    this.flushWriters();
-    for (const writer of this.writers) writer.broadcastEvent({ kind: 'end' });
+    this.finished = true;
   }
 
   private async shutdown(): Promise<void> {
@@ -746,7 +832,9 @@ export class Task {
             return;
           }
           this.mailbox.post(() => {
-            if (active) callback(time);
+            // Finished operators emit nothing more: what a timer would add after end-of-data
+            // would miss the final checkpoint.
+            if (active && !this.finished) callback(time);
           });
         },
         Math.min(MAX_TIMEOUT_MS, Math.max(0, time - this.deployment.clock.now())),

@@ -38,6 +38,20 @@ export interface BarrierEvent {
   readonly checkpointId: number;
   readonly timestamp: number;
   readonly savepoint: boolean;
+  /**
+   * Set on the barrier of a job's final checkpoint as the coordinator injects it at the sources
+   * (it does not travel on channels): a source task sends {@link EndOfDataEvent} before it, so
+   * every task has finished its operators when the barrier reaches it.
+   */
+  readonly final?: boolean;
+}
+
+/**
+ * The sender has no more records: every task upstream finished its operators. Unlike
+ * {@link EndOfPartitionEvent} the channel stays open for the final checkpoint's barrier.
+ */
+export interface EndOfDataEvent {
+  readonly kind: 'end-of-data';
 }
 
 /** No more events will follow on this channel. */
@@ -51,4 +65,5 @@ export type StreamEvent =
   | WatermarkEvent
   | WatermarkStatusEvent
   | BarrierEvent
+  | EndOfDataEvent
   | EndOfPartitionEvent;

@@ -3,9 +3,10 @@
  * on each checkpoint barrier the writer flushes and turns what it wrote into committables
  * (pre-commit), which go into the checkpoint; when the checkpoint completes they are
  * committed. A restored operator commits the committables of its checkpoint again (commits are
- * idempotent), because the crash may have come between completion and commit. Without
- * checkpoints, end of input flushes, prepares and commits at once, so a bounded job's output is
- * complete when it finishes.
+ * idempotent), because the crash may have come between completion and commit. With
+ * checkpoints, end of input only flushes: the job's final checkpoint follows it and commits
+ * the rest like any other. Without checkpoints, end of input flushes, prepares and commits at
+ * once, so a bounded job's output is complete when it finishes.
  */
 import { NO_TIMESTAMP } from '../../types/elements.js';
 import {
@@ -44,6 +45,10 @@ export class SinkOperator<T>
   private pending: PendingCommittable[] = [];
   private restored: RestoredOperatorState = new Map();
   private recordTimestamp = NO_TIMESTAMP;
+  /** False once checkpoints commit everything, including what comes while finishing. */
+  private commitInFinish = true;
+  /** The writer's last flush (`flush(true)`) happened. */
+  private inputEnded = false;
   /** Records handed to the writer so far. */
   recordsWritten = 0;
   private readonly context: SinkWriterContext = {
@@ -122,9 +127,17 @@ export class SinkOperator<T>
     this.writer.writeWatermark?.(watermark);
   }
 
+  /**
+   * The job takes checkpoints, and a final one after end of input: `finish` leaves the
+   * committing to it, so the tail of the output is committed exactly once, with the checkpoint.
+   */
+  commitThroughCheckpoints(): void {
+    this.commitInFinish = false;
+  }
+
   /** Pre-commits: what the writer wrote up to the barrier becomes committables of this checkpoint. */
   async snapshotState(checkpointId: number): Promise<OperatorStateSnapshot | undefined> {
-    await this.writer.flush(false);
+    if (!this.inputEnded) await this.writer.flush(false);
     if (this.commit === undefined) return undefined;
     const committables = await this.commit.writer.prepareCommit();
     for (const committable of committables) this.pending.push({ checkpointId, committable });
@@ -145,13 +158,13 @@ export class SinkOperator<T>
   }
 
   /**
-   * Commits what is left. With checkpoints, the final checkpoint has committed everything the
-   * sources produced before the job gets here; only what operators emitted while finishing
-   * remains. Without checkpoints, this is the one commit of the job.
+   * Flushes the writer for the last time. Without checkpoints it also commits everything: this
+   * is the one commit of the job. With them, the final checkpoint prepares and commits it.
    */
   override async finish(): Promise<void> {
     await this.writer.flush(true);
-    if (this.commit !== undefined) {
+    this.inputEnded = true;
+    if (this.commit !== undefined && this.commitInFinish) {
       const committables = [
         ...this.pending.map((p) => p.committable),
         ...(await this.commit.writer.prepareCommit()),

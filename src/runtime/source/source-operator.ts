@@ -104,11 +104,14 @@ export class SourceOperator<T> extends AbstractStreamOperator<T> {
     return this.readerOutput?.recordsOut ?? 0;
   }
 
-  /** Called by the task when the reader reported end of input. */
-  endOfSource(): void {
+  /**
+   * Called by the task when the reader reported end of input, or instead of reading when the
+   * task was restored finished (`emitMaxWatermark` false: that watermark went out before).
+   */
+  endOfSource(emitMaxWatermark = true): void {
     this.cancelPeriodic?.();
     this.cancelPeriodic = undefined;
-    this.output.emitWatermark(MAX_WATERMARK);
+    if (emitMaxWatermark) this.output.emitWatermark(MAX_WATERMARK);
   }
 
   processElement(): void {

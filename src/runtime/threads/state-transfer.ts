@@ -38,7 +38,11 @@ export function compactStates(
 export function compactRestore(restore: TaskRestoreState | undefined): TaskRestoreState | undefined {
   return restore === undefined
     ? undefined
-    : { checkpointId: restore.checkpointId, operators: compactStates(restore.operators) };
+    : {
+        checkpointId: restore.checkpointId,
+        operators: compactStates(restore.operators),
+        ...(restore.finished === true ? { finished: true } : {}),
+      };
 }
 
 function ownBuffer(bytes: Uint8Array): Uint8Array {
