@@ -27,6 +27,11 @@ type Step =
   | { kind: 'watermark2'; dt: number };
 
 const key = fc.integer({ min: 0, max: 2 });
+/**
+ * Milliseconds per step of time: the join filters a key's rows at most once a second, so times
+ * spread over several seconds make cleanups happen mid-run, not only at the end.
+ */
+const U = 300;
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({
     kind: fc.constant('left' as const),
@@ -47,19 +52,19 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 
 /**
  * Left rows {k, t, v} whose `t` is complete, right rows {k0, c, w} whose `c` is: k = k0 AND
- * t >= c - 10 AND t <= c. The first conjunct bounds the right rows by `t`, the second the left
+ * t >= c - 10U AND t <= c (U ms a step). The first conjunct bounds the right rows by `t`, the second the left
  * rows by `c`, so each side leaves state by the other's completeness.
  */
 const remaining = (row: Row) =>
   row.t != null &&
   row.c != null &&
-  (row.t as number) >= (row.c as number) - 10 &&
+  (row.t as number) >= (row.c as number) - 10 * U &&
   (row.t as number) <= (row.c as number);
 
-/** c <= t + 10 with t complete: a right row leaves once the watermark reaches c - 10... */
+/** c <= t with t complete: a right row leaves once the watermark reaches c... */
 const RIGHT_CLEANUP: StateCleanup = { column: 'c', offsetMs: 0, completeColumn: 't' };
-/** ...and c - 10 <= t with c complete: a left row once it reaches t + 10. */
-const LEFT_CLEANUP: StateCleanup = { column: 't', offsetMs: 10, completeColumn: 'c' };
+/** ...and c - 10U <= t with c complete: a left row once it reaches t + 10U. */
+const LEFT_CLEANUP: StateCleanup = { column: 't', offsetMs: 10 * U, completeColumn: 'c' };
 
 function spec(cleaned: boolean, ttl = false): JoinSpec {
   const layout = cleaned && !ttl ? ({ kind: 'expiring' } as const) : ({ kind: 'appendOnly' } as const);
@@ -94,16 +99,16 @@ function feed(h: Harness, steps: readonly Step[], w: { w1: number; w2: number })
   for (const s of steps) {
     if (s.kind === 'left') {
       // Left rows keep within the right watermark too, so neither side's bound is broken.
-      const t = s.isNull ? null : Math.max(w.w2 + 1, w.w1 + s.dt);
+      const t = s.isNull ? null : Math.max(w.w2 + 1, w.w1 + s.dt * U);
       h.processElement1({ k: s.k, t, v: s.v }, t ?? w.w1);
     } else if (s.kind === 'right') {
-      const c = Math.max(w.w1 + 1, w.w2 + s.dt);
+      const c = Math.max(w.w1 + 1, w.w2 + s.dt * U);
       h.processElement2({ k0: s.k, c, w: s.v }, c);
     } else if (s.kind === 'watermark1') {
-      w.w1 += s.dt;
+      w.w1 += s.dt * U;
       h.processWatermark1(w.w1);
     } else {
-      w.w2 += s.dt;
+      w.w2 += s.dt * U;
       h.processWatermark2(w.w2);
     }
   }
@@ -176,6 +181,24 @@ describe('the regular join keeps a cleaned side in one value per key', () => {
       }),
       { numRuns: 400 },
     );
+  });
+
+  test('a cleanup keeps the rows of a key whose bound it has not reached, and they join later rows', () => {
+    // Left t=300 sets the key's timer for 300 + 10U = 3300; left t=2000 must survive it and
+    // join a right row at c=3600 (t >= c - 10U), then leave once the watermark reaches 5000.
+    const h = harness(spec(true));
+    h.open();
+    h.processElement1({ k: 1, t: 300, v: 0 }, 300);
+    h.processElement1({ k: 1, t: 2000, v: 1 }, 2000);
+    h.processWatermark1(3300);
+    h.processWatermark2(3300);
+    expect(h.numKeyedStateEntries()).toBe(1);
+    h.processElement2({ k0: 1, c: 3600, w: 0 }, 3600);
+    expect(rowsOf(h)).toEqual([JSON.stringify([1, 2000, 1, 1, 3600, 0])]);
+    h.processWatermark1(5000);
+    h.processWatermark2(5000);
+    expect(h.numKeyedStateEntries()).toBe(0);
+    expect(h.numEventTimeTimers()).toBe(0);
   });
 
   test('a checkpoint of the list-and-timer layout fails to open with one line naming the fix', () => {
