@@ -189,6 +189,55 @@ function dateField(name: string, field: (d: Date) => number): ScalarFunctionDef 
   };
 }
 
+const UNIT_MS: Record<string, number> = {
+  MILLISECOND: 1,
+  SECOND: 1000,
+  MINUTE: 60_000,
+  HOUR: 3_600_000,
+  DAY: DAY_MS,
+  WEEK: 7 * DAY_MS,
+};
+const UNIT_MONTHS: Record<string, number> = { MONTH: 1, QUARTER: 3, YEAR: 12 };
+
+/** The unit of TIMESTAMPDIFF/TIMESTAMPADD: the parser turns the bare word into a string literal. */
+function unitArg(name: string, args: readonly Rex[], pos: SourcePos | undefined): string {
+  const unit = args[0];
+  const word = unit?.kind === 'literal' && typeof unit.value === 'string' ? unit.value : undefined;
+  if (word === undefined || !(word in UNIT_MS || word in UNIT_MONTHS))
+    throw validationError(
+      pos,
+      `${name} needs a time unit first (SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, QUARTER or YEAR), as in ${name}(MINUTE, …)`,
+    );
+  return word;
+}
+
+const timeOrDate = (a: Rex) => isTimestamp(a.type) || a.type.root === 'DATE' || a.type.root === 'NULL';
+const asMillis = (js: string, a: Rex) => (a.type.root === 'DATE' ? `(${js} * ${DAY_MS})` : js);
+
+/** Whole months from `a` to `b`, counting a month only once its day and time of day are reached. */
+function monthsBetween(a: number, b: number): number {
+  const x = new Date(a);
+  const y = new Date(b);
+  let months = (y.getUTCFullYear() - x.getUTCFullYear()) * 12 + (y.getUTCMonth() - x.getUTCMonth());
+  const rest = (d: Date) => d.getTime() - Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  if (months > 0 && rest(y) < rest(x)) months--;
+  else if (months < 0 && rest(y) > rest(x)) months++;
+  return months;
+}
+
+function addMonths(ms: number, months: number): number {
+  const d = new Date(ms);
+  const target = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1);
+  const t = new Date(target);
+  // The day is clamped to the target month's length (Jan 31 + 1 month is Feb 28 or 29).
+  const days = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + 1, 0)).getUTCDate();
+  return (
+    target +
+    (Math.min(d.getUTCDate(), days) - 1) * DAY_MS +
+    (ms - Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()))
+  );
+}
+
 /** A function of no arguments reading the clock. */
 function clockFn(name: string, type: SqlType, js: string): ScalarFunctionDef {
   return {
@@ -314,6 +363,46 @@ export const MATH_TIME_FUNCTIONS: Record<string, ScalarFunctionDef> = {
   CURRENT_TIME: clockFn('CURRENT_TIME', Types.TIME, `(Date.now() % ${DAY_MS})`),
   LOCALTIME: clockFn('LOCALTIME', Types.TIME, `(Date.now() % ${DAY_MS})`),
   CURRENT_ROW_TIMESTAMP: clockFn('CURRENT_ROW_TIMESTAMP', Types.timestampLtz(3), 'Date.now()'),
+  // TIMESTAMPDIFF(unit, t1, t2): whole units from t1 to t2, truncated toward zero.
+  TIMESTAMPDIFF: {
+    type(args, pos) {
+      arity('TIMESTAMPDIFF', args, pos, 3);
+      unitArg('TIMESTAMPDIFF', args, pos);
+      if (!timeOrDate(args[1]!) || !timeOrDate(args[2]!))
+        throw mismatch('TIMESTAMPDIFF', args, pos, '(unit, TIMESTAMP or DATE, TIMESTAMP or DATE)');
+      return nullableIf(Types.INT, args);
+    },
+    emit([, a, b], c, constant) {
+      const unit = (c.args[0] as { value: string }).value;
+      const x = asMillis(a!, c.args[1]!);
+      const y = asMillis(b!, c.args[2]!);
+      const months = UNIT_MONTHS[unit];
+      if (months !== undefined) return `Math.trunc(${constant(monthsBetween)}(${x}, ${y}) / ${months})`;
+      return `(Math.trunc((${y} - ${x}) / ${UNIT_MS[unit]}) + 0)`;
+    },
+  },
+  // TIMESTAMPADD(unit, n, t): t moved by n units; months clamp the day to the month's length.
+  TIMESTAMPADD: {
+    type(args, pos) {
+      arity('TIMESTAMPADD', args, pos, 3);
+      unitArg('TIMESTAMPADD', args, pos);
+      if (!isInteger(args[1]!.type) || !timeOrDate(args[2]!))
+        throw mismatch('TIMESTAMPADD', args, pos, '(unit, INT, TIMESTAMP or DATE)');
+      const t = args[2]!.type;
+      return nullableIf(t.root === 'DATE' ? Types.DATE : Types.timestamp(t.precision ?? 3), args);
+    },
+    emit([, n, v], c, constant) {
+      const unit = (c.args[0] as { value: string }).value;
+      const date = c.args[2]!.type.root === 'DATE';
+      const ms = asMillis(v!, c.args[2]!);
+      const months = UNIT_MONTHS[unit];
+      const moved =
+        months !== undefined
+          ? `${constant(addMonths)}(${ms}, ${n} * ${months})`
+          : `(${ms} + ${n} * ${UNIT_MS[unit]})`;
+      return date ? `Math.floor(${moved} / ${DAY_MS})` : moved;
+    },
+  },
   DAYOFMONTH: dateField('DAYOFMONTH', (d) => d.getUTCDate()),
   DAYOFYEAR: dateField(
     'DAYOFYEAR',

@@ -14,6 +14,7 @@ import {
   node,
   type OrderItem,
   type Query,
+  type TimeUnit,
   type WindowSpec,
 } from './ast.js';
 import {
@@ -37,6 +38,30 @@ const NILADIC_FUNCTIONS: ReadonlySet<string> = new Set([
   'CURRENT_TIME',
   'LOCALTIME',
 ]);
+
+/** Calls whose first argument is a time unit keyword: `TIMESTAMPDIFF(MINUTE, t1, t2)`. */
+const TIME_UNIT_FIRST: ReadonlySet<string> = new Set(['TIMESTAMPDIFF', 'TIMESTAMPADD']);
+
+const UNIT_NAMES: ReadonlySet<string> = new Set([
+  'MILLISECOND',
+  'SECOND',
+  'MINUTE',
+  'HOUR',
+  'DAY',
+  'WEEK',
+  'MONTH',
+  'QUARTER',
+  'YEAR',
+]);
+
+/** The first argument as a unit symbol when it is a bare unit name (parsed as a column). */
+function unitFirst(args: readonly Expr[]): readonly Expr[] {
+  const [first, ...rest] = args;
+  if (first?.kind !== 'column' || first.path.length !== 1) return args;
+  const word = first.path[0]!.toUpperCase();
+  if (!UNIT_NAMES.has(word)) return args;
+  return [node({ kind: 'symbol', pos: first.pos, name: word as TimeUnit }), ...rest];
+}
 
 /** The expression rules. */
 export class ExpressionGrammar extends GrammarBase {
@@ -653,11 +678,12 @@ export class ExpressionGrammar extends GrammarBase {
           return node({ kind: 'call', pos, name: upper, args: [], distinct: false });
         return node({ kind: 'column', pos, path });
       }
+      const name = path.join('.').toUpperCase();
       return node({
         kind: 'call',
         pos,
-        name: path.join('.').toUpperCase(),
-        args: call.args,
+        name,
+        args: TIME_UNIT_FIRST.has(name) ? unitFirst(call.args) : call.args,
         distinct: call.distinct,
         filter,
         over,
