@@ -308,12 +308,12 @@ export class ExpressionGrammar extends GrammarBase {
       const open = this.CONSUME(T.LBracket);
       this.ACTION(() => {
         // `ARRAY[1, 2]` and `MAP['k', v]` would otherwise fail on the comma as an element access.
-        const constructor =
+        const valueConstructor =
           value.kind === 'column' && value.path.length === 1 ? value.path[0]!.toUpperCase() : '';
-        if (constructor === 'ARRAY' || constructor === 'MAP')
+        if (valueConstructor === 'ARRAY' || valueConstructor === 'MAP')
           throw unsupported(
             value.pos,
-            `${constructor}[…] value constructor`,
+            `${valueConstructor}[…] value valueConstructor`,
             `read ${constructor} values from a table column`,
           );
       });
