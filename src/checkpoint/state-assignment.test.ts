@@ -1,9 +1,9 @@
 /**
  * Restoring a checkpoint into a job graph: matching by uid, rescaling keyed and operator state,
- * and the errors for state that no longer fits.
+ * finished subtasks of a final checkpoint, and the errors for state that no longer fits.
  */
 import { describe, expect, it } from 'vitest';
-import { allEntriesName, type OperatorSubtaskState } from '../runtime/snapshot.js';
+import { allEntriesName, FINISHED_STATE, type OperatorSubtaskState } from '../runtime/snapshot.js';
 import { keyGroupRangeForSubtask } from '../state/key-groups.js';
 import type { CheckpointData, OperatorCheckpointState } from './checkpoint-data.js';
 import { bytes, jobGraph } from './checkpoint-test-fixtures.js';
@@ -220,6 +220,72 @@ describe('matching by uid', () => {
     ]);
     expect(() => assignState(checkpoint([]), job, { allowNonRestoredState: false })).toThrow(
       /two operators have uid 'a'/,
+    );
+  });
+});
+
+describe('a checkpoint taken after every task finished', () => {
+  /** `op` as a finished task snapshots it: its list state plus the finished marker, no keyed state. */
+  function finished(op: OperatorCheckpointState): OperatorCheckpointState {
+    return {
+      ...op,
+      subtasks: op.subtasks.map((s) => ({
+        keyGroups: [],
+        operatorState: { ...s.operatorState, [FINISHED_STATE]: { mode: 'union', entries: [bytes(1)] } },
+      })),
+    };
+  }
+
+  for (const [p, q] of [
+    [1, 1],
+    [2, 3],
+    [3, 1],
+  ] as const) {
+    it(`restores every task finished at ${p} → ${q}, with its operator state dealt out as usual`, () => {
+      const data = checkpoint([
+        finished(
+          listOperator(
+            'sink',
+            'split',
+            Array.from({ length: p }, (_, i) => [i]),
+          ),
+        ),
+      ]);
+      const job = jobGraph([
+        { id: 1, parallelism: q, uids: ['sink'] },
+        { id: 2, parallelism: 2, uids: ['added later'] },
+      ]);
+      const assignment = assignState(data, job, { allowNonRestoredState: false });
+      for (const tasks of assignment.tasks.values())
+        for (const task of tasks) expect(task.finished).toBe(true);
+      const own = assignment.tasks
+        .get(1)!
+        .flatMap((t) => t.operators.get('sink')!.operatorState.list!.entries);
+      expect(own.map((e) => e[0]).sort()).toEqual(Array.from({ length: p }, (_, i) => i));
+    });
+  }
+
+  it('restores tasks of an older checkpoint, which has no marker, unfinished', () => {
+    const data = checkpoint([keyedOperator('win', 2), listOperator('sink', 'split', [[1], [2]])]);
+    const job = jobGraph([{ id: 1, parallelism: 2, uids: ['win', 'sink'] }]);
+    const assignment = assignState(data, job, { allowNonRestoredState: false });
+    for (const task of assignment.tasks.get(1)!) expect(task.finished).toBeUndefined();
+  });
+
+  it('does not count the marker of an operator the job lacks as state it would lose', () => {
+    const data = checkpoint([
+      finished(listOperator('gone', 'split', [[]])),
+      finished(listOperator('sink', 'split', [[1]])),
+    ]);
+    const job = jobGraph([{ id: 1, parallelism: 1, uids: ['sink'] }]);
+    expect(assignState(data, job, { allowNonRestoredState: false }).nonRestoredUids).toEqual([]);
+  });
+
+  it('refuses a checkpoint that mixes finished and running subtasks', () => {
+    const data = checkpoint([finished(listOperator('sink', 'split', [[1]])), keyedOperator('win', 1)]);
+    const job = jobGraph([{ id: 1, parallelism: 1, uids: ['win', 'sink'] }]);
+    expect(() => assignState(data, job, { allowNonRestoredState: false })).toThrow(
+      /mixes finished and running subtasks.*restore from another checkpoint/,
     );
   });
 });
