@@ -313,8 +313,8 @@ export class ExpressionGrammar extends GrammarBase {
         if (valueConstructor === 'ARRAY' || valueConstructor === 'MAP')
           throw unsupported(
             value.pos,
-            `${valueConstructor}[…] value valueConstructor`,
-            `read ${constructor} values from a table column`,
+            `${valueConstructor}[…] value constructor`,
+            `read ${valueConstructor} values from a table column`,
           );
       });
       const index = this.SUBRULE(this.expression);
