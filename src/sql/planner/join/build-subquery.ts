@@ -295,7 +295,17 @@ function correlatedRight(
     body.having !== undefined ||
     body.items.some((i) => builderIsAggregate(i.expr, builder));
   if (aggregating)
-    return aggregatedRight(query, body, local, correlated, left, innerOnly, outerVisible, builder, wantValue);
+    return aggregatedRight(
+      query,
+      body,
+      local,
+      correlated,
+      left,
+      inner.scope,
+      outerVisible,
+      builder,
+      wantValue,
+    );
   const { plan: renamedPlan, renames } = renamedRight(left, inner.plan);
   const innerScope = inner.scope.map((c) => ({ ...c, internal: renames.get(c.internal) ?? c.internal }));
   const both = new ColumnScope([...innerScope, ...outerVisible]);
@@ -312,6 +322,7 @@ function correlatedRight(
   const value = typeInner(
     items[0]!.expr,
     renamedInner,
+    both,
     'an outer column in the select list of a correlated IN subquery',
   );
   const used = new Set([...left.columns, ...plan.columns].map((c) => c.name));
@@ -331,11 +342,12 @@ function aggregatedRight(
   local: readonly Expr[],
   correlated: readonly Expr[],
   left: LogicalNode,
-  innerOnly: ColumnScope,
+  innerScope: readonly ScopeColumn[],
   outerVisible: readonly ScopeColumn[],
   builder: PlanBuilder,
   wantValue: boolean,
 ): Decorrelated {
+  const innerOnly = new ColumnScope(innerScope);
   if (
     body.groupBy.length === 0 &&
     (body.having !== undefined || body.items.some((i) => builderIsAggregate(i.expr, builder)))
@@ -357,6 +369,8 @@ function aggregatedRight(
           : types(eq.right, innerOnly) && !types(eq.left, innerOnly) && types(eq.left, outerScope)
             ? { inner: eq.right, outer: eq.left }
             : undefined;
+    // A name neither scope knows fails here with its own message.
+    if (sides === undefined) typeCondition(c, new ColumnScope([...innerScope, ...outerVisible]), 'WHERE');
     if (sides === undefined)
       throw unsupported(
         c.pos,
@@ -428,10 +442,14 @@ function types(e: Expr, scope: ColumnScope): boolean {
   }
 }
 
-/** An expression over the inner columns only; an outer column in it is refused as `construct`. */
-function typeInner(e: Expr, scope: ColumnScope, construct: string): Rex {
-  if (!types(e, scope)) throw unsupported(e.pos, construct, 'refer to outer columns only in WHERE');
-  return typeExpression(e, scope);
+/**
+ * An expression over the inner columns only: one that needs an outer column is refused as
+ * `construct`; one with a name neither scope knows fails with the typer's own message.
+ */
+function typeInner(e: Expr, inner: ColumnScope, both: ColumnScope, construct: string): Rex {
+  if (!types(e, inner) && types(e, both))
+    throw unsupported(e.pos, construct, 'refer to outer columns only in WHERE');
+  return typeExpression(e, inner);
 }
 
 function builderIsAggregate(e: unknown, builder: PlanBuilder): boolean {
