@@ -1,8 +1,8 @@
 /**
  * The chaos suite: `weir run` is killed with SIGKILL, whole process group at once, at seeded
  * random moments — while it restores, while it processes, right as a checkpoint directory
- * appears, right as the sink commits, and near the end, where the final checkpoint commits —
- * and resumed with `--restore latest` each time. What the FileSink finally committed must be
+ * appears, right as the sink commits, and near the end, where operators finish and the final
+ * checkpoint commits what they emitted — and resumed with `--restore latest` each time. What the FileSink finally committed must be
  * exactly what a failure-free run commits, and no committed file may ever change.
  *
  * Every kill before the last ones lands at most KILL_CAP_MS after the run started, and the
@@ -294,6 +294,20 @@ describe.concurrent('kill -9 of the whole weir run process group, resumed with -
     expect(stderr).toContain(`from checkpoint ${newest.id} at ${newest.path}`);
     expectExactOutput(s, expected, context);
   }, 30_000);
+
+  it('restoring the final checkpoint of a finished run (a kill after it completed, before the run recorded the end) commits nothing twice', async (t) => {
+    const seed = chaosSeed();
+    const s = scenario(t, 'window', 2, seed);
+    const context = `CHAOS_SEED=${seed}`;
+    const expected = await reference('window', 2);
+    await runToTheEnd(s);
+    // The newest checkpoint of a finished run is its final one: taken after every operator
+    // finished, so it holds what they emitted at the end, committed and marked finished.
+    const final = jobCheckpoints(s).find((c) => c.complete)!;
+    const stderr = await runToTheEnd(s, final.path);
+    expect(stderr, context).toContain(`from checkpoint ${final.id} at ${final.path}`);
+    expectExactOutput(s, expected, context);
+  }, 90_000);
 
   it('a truncated or corrupt state file in the newest checkpoint is skipped with a warning, and the restore falls back to the one before', async (t) => {
     const seed = chaosSeed();
