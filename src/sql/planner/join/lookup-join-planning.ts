@@ -63,7 +63,7 @@ export function translateProjectedLookupJoin(
 /**
  * The join with its probe-side Calc computing only the columns the keys and the output read.
  * The proctime column of `FOR SYSTEM_TIME AS OF` is never read by a lookup (the table is loaded
- * at open), and reading the clock for it costs more per row than the rest of q13's Calc.
+ * at open), so its clock read per row (about 40 ns of CPU) is skipped.
  */
 function probeNarrowed(
   join: PhysicalTemporalJoin,
