@@ -26,6 +26,7 @@ const RULE_CONTEXT: Record<string, string> = {
   resetStatement: "RESET 'key'",
   statementSet: 'EXECUTE STATEMENT SET BEGIN … END',
   statementSetBody: 'EXECUTE STATEMENT SET BEGIN … END',
+  statementSetInserts: 'EXECUTE STATEMENT SET BEGIN … END',
   insertStatement: 'INSERT INTO',
   select: 'SELECT',
   caseExpression: 'CASE',

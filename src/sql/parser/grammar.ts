@@ -541,23 +541,51 @@ export class SqlGrammar extends QueryGrammar {
     return this.ACTION(() => node({ kind: 'explain', pos: posOf(start), statement: statement as Query }));
   });
 
-  private statementSet = this.RULE('statementSet', (): Statement => {
-    const start = this.CONSUME(K.EXECUTE);
-    return this.SUBRULE(this.statementSetBody, { ARGS: [posOf(start)] });
-  });
+  /**
+   * `EXECUTE STATEMENT SET BEGIN … END`, or the SQL client's `BEGIN STATEMENT SET; … END` (the
+   * script splitter keeps that block together, so it arrives here as one statement).
+   */
+  private statementSet = this.RULE(
+    'statementSet',
+    (): Statement =>
+      this.OR([
+        {
+          ALT: () => {
+            const start = this.CONSUME(K.EXECUTE);
+            return this.SUBRULE(this.statementSetBody, { ARGS: [posOf(start)] });
+          },
+        },
+        {
+          ALT: () => {
+            const start = this.CONSUME(K.BEGIN);
+            this.CONSUME(K.STATEMENT);
+            this.CONSUME(K.SET);
+            this.CONSUME(T.Semicolon);
+            const inserts = this.SUBRULE(this.statementSetInserts);
+            return this.ACTION(() => node({ kind: 'statementSet', pos: posOf(start), inserts }));
+          },
+        },
+      ]),
+  );
 
   /** `STATEMENT SET BEGIN INSERT …; … END`, after EXECUTE or EXPLAIN. */
   private statementSetBody = this.RULE('statementSetBody', (pos: SourcePos): Statement => {
     this.CONSUME(K.STATEMENT);
     this.CONSUME(K.SET);
     this.CONSUME(K.BEGIN);
+    const inserts = this.SUBRULE(this.statementSetInserts);
+    return this.ACTION(() => node({ kind: 'statementSet', pos, inserts }));
+  });
+
+  /** `INSERT …; INSERT …; END`: the inside of a statement set. */
+  private statementSetInserts = this.RULE('statementSetInserts', (): Insert[] => {
     const inserts: Insert[] = [];
     this.AT_LEAST_ONE(() => {
       inserts.push(this.SUBRULE(this.insertStatement) as Insert);
       this.CONSUME(T.Semicolon);
     });
     this.CONSUME(K.END);
-    return this.ACTION(() => node({ kind: 'statementSet', pos, inserts }));
+    return inserts;
   });
 
   private insertStatement = this.RULE('insertStatement', (): Statement => {
