@@ -10,6 +10,7 @@ import { ListStateDescriptor, MapStateDescriptor, ValueStateDescriptor } from '.
 import { TimeWindow } from '../windowing/windows.js';
 import type { Namespace } from './backend.js';
 import type { HeapKeyedStateBackend } from './heap/heap-backend.js';
+import { type StateGroupSnapshot, snapshotRows } from './heap/snapshot.js';
 import { FakeClock, newBackend } from './heap/test-helpers.js';
 import {
   assignToKeyGroup,
@@ -85,9 +86,9 @@ function readKey(t: Subtask, key: unknown, window: TimeWindow): unknown {
 function keysIn(t: Subtask): string[] {
   const keys: string[] = [];
   for (const [, bytes] of snapshotKeyedState(t.backend, t.manager)) {
-    const blob = decode<{ state: { rows: unknown[][] }[] | null }>(bytes);
+    const blob = decode<{ state: StateGroupSnapshot[] | null }>(bytes);
     for (const state of blob.state ?? [])
-      for (const row of state.rows) keys.push(String(canonicalKey(row[0])));
+      for (const row of snapshotRows(state, 0)) keys.push(String(canonicalKey(row[0])));
   }
   return [...new Set(keys)];
 }

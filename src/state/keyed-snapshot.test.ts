@@ -14,6 +14,7 @@ import { EventTimeSessionWindows } from '../windowing/sessions.js';
 import { GlobalWindow, TimeWindow } from '../windowing/windows.js';
 import { type Namespace, VOID_NAMESPACE } from './backend.js';
 import type { HeapKeyedStateBackend } from './heap/heap-backend.js';
+import { type StateGroupSnapshot, snapshotRows } from './heap/snapshot.js';
 import { FakeClock, newBackend } from './heap/test-helpers.js';
 import { assignToKeyGroup } from './key-groups.js';
 import { restoreKeyedState, snapshotKeyedState } from './keyed-snapshot.js';
@@ -165,7 +166,9 @@ describe('keyed state snapshot: state', () => {
     expect(second.map(([g]) => g)).toEqual(first.map(([g]) => g));
     expect(second.map(([, bytes]) => decode(bytes))).toEqual(first.map(([, bytes]) => decode(bytes)));
     const keys = first.flatMap(([, bytes]) =>
-      decode<{ state: { rows: unknown[][] }[] }>(bytes).state.flatMap((s) => s.rows.map((r) => r[0])),
+      decode<{ state: StateGroupSnapshot[] }>(bytes).state.flatMap((s) =>
+        snapshotRows(s, 0).map((r) => r[0]),
+      ),
     );
     expect(keys).toContainEqual({ user: 'ann', region: 3 });
     expect(keys).toContainEqual(['b', 2]);

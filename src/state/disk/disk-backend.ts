@@ -39,6 +39,7 @@ import {
   corruptSnapshot,
   type HeapKeyGroupSnapshot,
   readKeyGroupSnapshot,
+  snapshotRows,
   ttlConversion,
 } from '../heap/snapshot.js';
 import { TtlPolicy } from '../heap/ttl.js';
@@ -329,7 +330,7 @@ export class DiskKeyedStateBackend implements KeyedStateBackend {
         this.restored.set(name, target);
       }
       const convert = ttlConversion(kind, snapshot.ttl, target.ttl, now);
-      this.restoreRows(name, kind, snapshot.rows, keyGroup, convert);
+      this.restoreRows(name, kind, snapshotRows(snapshot, keyGroup), keyGroup, convert);
     }
   }
 

@@ -183,7 +183,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
       if (registered !== undefined) {
         requireRestoredKind(name, kind, registered.kind);
         const convert = ttlConversion(kind, snapshot.ttl, registered.ttl, now);
-        restoreRows(registered.state.table, snapshot.rows, keyGroup, this.maxParallelism, convert);
+        restoreRows(registered.state.table, snapshot, keyGroup, this.maxParallelism, convert);
         continue;
       }
       let restored = this.restored.get(name);
@@ -194,7 +194,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
         throw corruptSnapshot(`state "${name}" was restored both as ${restored.kind} and as ${kind} state`);
       }
       const convert = ttlConversion(kind, snapshot.ttl, restored.ttl, now);
-      restoreRows(restored.table, snapshot.rows, keyGroup, this.maxParallelism, convert);
+      restoreRows(restored.table, snapshot, keyGroup, this.maxParallelism, convert);
     }
   }
 
