@@ -200,8 +200,8 @@ export class ExpressionGrammar extends GrammarBase {
               },
               {
                 ALT: () => {
-                  this.CONSUME(K.BETWEEN);
-                  this.OPTION4(() =>
+                  const between = this.CONSUME(K.BETWEEN);
+                  const symmetric = this.OPTION4(() =>
                     this.OR7([
                       { ALT: () => this.CONSUME(K.ASYMMETRIC) },
                       { ALT: () => this.CONSUME(K.SYMMETRIC) },
@@ -210,9 +210,13 @@ export class ExpressionGrammar extends GrammarBase {
                   const low = this.SUBRULE4(this.additive);
                   this.CONSUME2(K.AND);
                   const high = this.SUBRULE5(this.additive);
-                  result = this.ACTION(() =>
-                    node({ kind: 'between', pos: left.pos, negated, operand: left, low, high }),
-                  );
+                  result = this.ACTION(() => {
+                    const range = (lo: Expr, hi: Expr): Expr =>
+                      node({ kind: 'between', pos: left.pos, negated, operand: left, low: lo, high: hi });
+                    if (symmetric?.tokenType !== K.SYMMETRIC) return range(low, high);
+                    // SYMMETRIC accepts the bounds in either order: x BETWEEN 10 AND 1 holds for 5.
+                    return binary(negated ? 'AND' : 'OR', range(low, high), range(high, low), between);
+                  });
                 },
               },
               {

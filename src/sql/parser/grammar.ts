@@ -308,7 +308,7 @@ export class SqlGrammar extends QueryGrammar {
             this.OPTION2(() => {
               const token = this.CONSUME(K.METADATA);
               this.ACTION(() => {
-                throw unsupported(posOf(token), 'METADATA columns');
+                throw unsupported(posOf(token), 'a METADATA column', 'declare it as a physical column');
               });
             });
             primaryKey = this.OPTION3(() => this.SUBRULE(this.primaryKeyConstraint, { ARGS: [[name]] }));

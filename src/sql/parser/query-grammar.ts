@@ -45,7 +45,7 @@ export class QueryGrammar extends ExpressionGrammar {
     });
     const body = this.SUBRULE(this.queryExpression);
     const orderBy = this.OPTION3(() => this.SUBRULE(this.orderByClause)) ?? [];
-    const limit = this.OPTION4(() => {
+    let limit = this.OPTION4(() => {
       this.CONSUME(K.LIMIT);
       return this.SUBRULE(this.expression);
     });
@@ -54,6 +54,21 @@ export class QueryGrammar extends ExpressionGrammar {
       const value = this.SUBRULE2(this.expression);
       this.OPTION6(() => this.OR([{ ALT: () => this.CONSUME(K.ROW) }, { ALT: () => this.CONSUME(K.ROWS) }]));
       return value;
+    });
+    // FETCH FIRST|NEXT n ROW|ROWS ONLY: standard SQL's LIMIT, after OFFSET.
+    this.OPTION7(() => {
+      this.CONSUME(K.FETCH);
+      // NEXT and ONLY are not keywords (they stay usable as names), so they are checked by text.
+      const first = this.OR2([
+        { ALT: () => this.CONSUME(K.FIRST) },
+        { ALT: () => this.CONSUME(T.Identifier) },
+      ]);
+      this.ACTION(() => expectWord(first, 'FIRST', 'NEXT'));
+      const count = this.SUBRULE3(this.expression);
+      this.OR3([{ ALT: () => this.CONSUME2(K.ROW) }, { ALT: () => this.CONSUME2(K.ROWS) }]);
+      const only = this.CONSUME2(T.Identifier);
+      this.ACTION(() => expectWord(only, 'ONLY'));
+      limit = count;
     });
     return this.ACTION(() => {
       if (
@@ -428,4 +443,13 @@ function rejectGroupingSets(key: Expr, next: IToken): void {
     next.image.toUpperCase() === 'SETS'
   )
     throw unsupported(key.pos, 'GROUP BY GROUPING SETS', hint);
+}
+
+/** A parse error unless the token is one of these words (FETCH's NEXT and ONLY). */
+function expectWord(token: IToken, ...words: string[]): void {
+  if (!words.includes(token.image.toUpperCase()))
+    throw parseError(
+      posOf(token),
+      `expected ${words.join(' or ')} in FETCH FIRST n ROWS ONLY, found '${token.image}'`,
+    );
 }
