@@ -111,6 +111,9 @@ function arithmetic(op: '+' | '-' | '*' | '/' | '%'): ScalarFunctionDef {
         if (a.type.root === 'DATE' && isInterval(b.type)) return nullableIfAny(a.type, args);
         if (op === '+' && isInterval(a.type) && b.type.root === 'DATE') return nullableIfAny(b.type, args);
       }
+      // An interval times a whole number is an interval of the same kind, as in Flink.
+      if (op === '*' && isInterval(a.type) && isInteger(b.type)) return nullableIfAny(a.type, args);
+      if (op === '*' && isInteger(a.type) && isInterval(b.type)) return nullableIfAny(b.type, args);
       const result = arithmeticType(op, a.type, b.type);
       if (result === undefined)
         throw mismatch(`'${op}'`, args, pos, 'numbers, or a timestamp and an interval');
@@ -136,7 +139,7 @@ function arithmetic(op: '+' | '-' | '*' | '/' | '%'): ScalarFunctionDef {
       if (op === '/' && isInteger(c.type)) return `rt.idiv(${a}, ${b})`;
       if (op === '%') return `rt.mod(${a}, ${b})`;
       // `+ 0` turns JavaScript's -0 (from 0 * -5) into the 0 SQL integers have.
-      if (op === '*' && isInteger(c.type)) return `(${a} * ${b} + 0)`;
+      if (op === '*' && (isInteger(c.type) || isInterval(c.type))) return `(${a} * ${b} + 0)`;
       const raw = `(${a} ${op} ${b})`;
       return c.type.root === 'DECIMAL' ? `rt.round(${raw}, ${c.type.scale})` : raw;
     },
