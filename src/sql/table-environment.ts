@@ -600,7 +600,7 @@ export class TableEnvironment implements TableOwner {
  */
 const BUILT_IN_FUNCTIONS: readonly string[] = [
   ...new Set([
-    ...Object.keys(FUNCTIONS).filter((n) => /^[A-Z_]+$/.test(n)),
+    ...Object.keys(FUNCTIONS).filter((n) => /^[A-Z][A-Z0-9_]*$/.test(n)),
     'CAST',
     'TRY_CAST',
     'COALESCE',

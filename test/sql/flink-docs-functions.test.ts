@@ -1,0 +1,25 @@
+/**
+ * SHOW FUNCTIONS lists every built-in scalar function a query can call, including those with
+ * digits in their names (LOG10, SHA256, TO_BASE64), and a user function may not take a
+ * built-in's name.
+ */
+import { describe, expect, test } from 'vitest';
+import { StreamExecutionEnvironment, TableEnvironment } from '../../src/index.js';
+import { FUNCTIONS } from '../../src/sql/expressions/functions.js';
+
+describe('SHOW FUNCTIONS', () => {
+  test('lists every named built-in scalar function', async () => {
+    const tEnv = TableEnvironment.create(StreamExecutionEnvironment.createLocalEnvironment(1));
+    const rows = await tEnv.executeSql('SHOW FUNCTIONS').collect();
+    const listed = new Set(rows.map((r) => Object.values(r)[0]));
+    const named = Object.keys(FUNCTIONS).filter((n) => /^[A-Z]/.test(n));
+    expect(named.filter((n) => !listed.has(n))).toEqual([]);
+    for (const n of ['LOG10', 'SHA256', 'TO_BASE64', 'LPAD', 'TIMESTAMPDIFF', 'JSON_VALUE'])
+      expect(listed).toContain(n);
+  });
+
+  test('a user function cannot shadow a new built-in', () => {
+    const tEnv = TableEnvironment.create(StreamExecutionEnvironment.createLocalEnvironment(1));
+    expect(() => tEnv.createTemporarySystemFunction('sha256', () => 'x')).toThrow(/built-in/);
+  });
+});
