@@ -19,7 +19,17 @@
  * a separate experiment, but a version inside the snapshot path (a codec extension writing
  * typed-array columns) was slower there, likely from allocating ~70k small typed arrays on a
  * large heap, and one with plain-array columns was not clearly faster under the load, so
- * neither is in.
+ * neither is in. A codec extension writing a list of same-shaped rows row-major (keys once,
+ * then each value through msgpackr's own `pack`, nothing allocated) was no faster either
+ * (2026-11-21: 0.33 to 0.42 s against 0.26 to 0.42 s for 300k bids) and decoded slower, so
+ * msgpackr's per-value cost is what the list case is made of.
+ *
+ * What was avoidable was per key: the snapshot built a `[key, ns, value]` list per key before
+ * encoding it. Layout 2 (`src/state/heap/snapshot.ts`) writes one flat list per state and key
+ * group; with one entry per key (`--kind value`, 300k keys; load average ~20 on 2 cores),
+ * snapshot CPU went from a median of 1.19 to 1.30 s to 0.75 to 0.79 s (two interleaved
+ * pairs of 5 runs), restore unchanged (0.37 to 0.45 s). Lists and maps with few keys are
+ * unchanged (1.17 against 1.15 µs/row for `--kind list`).
  */
 import { parseArgs } from 'node:util';
 import { NexmarkGenerator } from '../src/connectors/nexmark/index.js';
