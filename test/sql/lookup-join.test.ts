@@ -83,6 +83,26 @@ describe('lookup join', () => {
     expect(text(picked)).toContain('{"val":null,"pid":30,"key":null}');
   });
 
+  test('probe and table columns of the same names both reach the projected rows', async () => {
+    const tEnv = tableEnv();
+    // The side file again, its columns named as the probe's (k, id).
+    tEnv.executeSql(
+      `CREATE TABLE same (k INT, id STRING, tag STRING) WITH ('connector' = 'filesystem', 'path' = '${SIDE}', 'format' = 'csv')`,
+    );
+    const sql = `SELECT S.id AS sid, P.id, S.k AS sk, P.k FROM (SELECT *, PROCTIME() AS pt FROM probe) P LEFT JOIN same FOR SYSTEM_TIME AS OF P.pt AS S ON P.k = S.k`;
+    const result = (await tEnv.executeSql(sql).collect()) as Row[];
+    expect(result.map((r) => JSON.stringify(r)).sort()).toEqual(
+      [
+        '{"sid":"one","id":10,"sk":1,"k":1}',
+        '{"sid":"two","id":20,"sk":2,"k":2}',
+        '{"sid":"deux","id":20,"sk":2,"k":2}',
+        '{"sid":null,"id":30,"sk":null,"k":3}',
+        '{"sid":null,"id":40,"sk":null,"k":null}',
+        '{"sid":null,"id":50,"sk":null,"k":5}',
+      ].sort(),
+    );
+  });
+
   test("EXPLAIN shows Flink's LookupJoin with the probe expression as a $f field", () => {
     const plan = tableEnv().explainSql(joined('JOIN', 'mod(P.k, 3) = S.sk'));
     expect(plan).toContain(
