@@ -131,11 +131,12 @@ function start(
   checkpointDir: string,
   parallelism: number,
   restorePath?: string,
+  mode: 'exactly-once' | 'at-least-once' = 'exactly-once',
 ): JobClient {
   setEnvironmentDefaults({ checkpointDir, restorePath, parallelism });
   try {
     const env = StreamExecutionEnvironment.getExecutionEnvironment();
-    env.enableCheckpointing(30);
+    env.enableCheckpointing(30, mode);
     const numbers = env
       .fromSource(
         new ScriptedSource(script, 'bounded'),
@@ -182,36 +183,40 @@ async function runToEnd(client: JobClient, script: SourceScript<number>): Promis
 }
 
 describe('the final checkpoint', () => {
-  it('holds no keyed state and commits what operators emitted while finishing', async () => {
-    const checkpointDir = tempDir();
-    const script = new SourceScript<number>(['a']);
-    const sink = new CommitLog();
-    const client = start(script, sink, checkpointDir, 1);
-    await runToEnd(client, script);
-    expect(client.status()).toBe('finished');
-    expect(sink.values()).toEqual(EXPECTED);
+  it.each(['exactly-once', 'at-least-once'] as const)(
+    '%s: holds no keyed state and commits what operators emitted while finishing',
+    async (mode) => {
+      const checkpointDir = tempDir();
+      const script = new SourceScript<number>(['a']);
+      const sink = new CommitLog();
+      const client = start(script, sink, checkpointDir, 1, undefined, mode);
+      await runToEnd(client, script);
+      expect(client.status()).toBe('finished');
+      expect(sink.values()).toEqual(EXPECTED);
 
-    const history = client.checkpoints().history.filter((c) => c.status === 'completed');
-    const final = history[0]!;
-    const periodicMax = Math.max(...history.slice(1).map((c) => c.sizeBytes));
-    expect(periodicMax).toBeGreaterThan(RECORDS * NOTE_BYTES);
-    expect(final.sizeBytes).toBeLessThan(RECORDS * 2);
+      const history = client.checkpoints().history.filter((c) => c.status === 'completed');
+      const final = history[0]!;
+      const periodicMax = Math.max(...history.slice(1).map((c) => c.sizeBytes));
+      expect(periodicMax).toBeGreaterThan(RECORDS * NOTE_BYTES);
+      expect(final.sizeBytes).toBeLessThan(RECORDS * 2);
 
-    // The tail is in a committable of the final checkpoint: committed by it, not by `finish`.
-    const data = await new FileCheckpointStorage(checkpointDir).read(final.path!);
-    const sinkState = data.operators.find((op) => op.uid === 'sink')!;
-    const pending = sinkState.subtasks.flatMap((s) =>
-      (s.operatorState.committables?.entries ?? []).map(
-        (bytes) => decode(bytes) as { checkpointId: number; committable: Committable },
-      ),
-    );
-    expect(
-      pending
-        .filter((p) => p.checkpointId === final.id)
-        .flatMap((p) => p.committable.values)
-        .sort(),
-    ).toEqual(EXPECTED);
-  }, 60_000);
+      // The tail is in a committable of the final checkpoint: committed by it, not by `finish`.
+      const data = await new FileCheckpointStorage(checkpointDir).read(final.path!);
+      const sinkState = data.operators.find((op) => op.uid === 'sink')!;
+      const pending = sinkState.subtasks.flatMap((s) =>
+        (s.operatorState.committables?.entries ?? []).map(
+          (bytes) => decode(bytes) as { checkpointId: number; committable: Committable },
+        ),
+      );
+      expect(
+        pending
+          .filter((p) => p.checkpointId === final.id)
+          .flatMap((p) => p.committable.values)
+          .sort(),
+      ).toEqual(EXPECTED);
+    },
+    60_000,
+  );
 
   it.each([1, 2])(
     'restored at parallelism %i after a crash past it, commits exactly the failure-free output',
