@@ -78,8 +78,9 @@ export function runJob(job: JobGraph, options: RunOptions): JobClient {
     const restore = options.restore;
     if (restore === undefined) return undefined;
     if (restore.from === 'latest') {
-      // As in Flink, a job that finished is not resumed: its input is done, and its newest
-      // checkpoint predates the end, so resuming from it would emit the tail of the output again.
+      // As in Flink, a job that finished is not resumed: its input is done. Its newest
+      // checkpoint is the final one, taken after every operator finished, so resuming it would
+      // only commit again what is committed (which a crash before this record needs, and gets).
       if (await restore.storage.isFinished(job.jobName)) {
         throw userError(
           ErrorCodes.CHECKPOINT_UNUSABLE,
