@@ -31,6 +31,7 @@ describe('event serializer', () => {
       { kind: 'status', idle: false },
       { kind: 'barrier', checkpointId: 2 ** 40, timestamp: 1_700_000_000_000, savepoint: true },
       { kind: 'barrier', checkpointId: 1, timestamp: 0, savepoint: false },
+      { kind: 'end-of-data' },
       { kind: 'end' },
     ];
     expect(roundTrip(events)).toStrictEqual(events);
@@ -120,6 +121,8 @@ describe('event serializer', () => {
   it('tells an end message by its first byte', () => {
     const encoder = new EventEncoder();
     expect(isEndMessage(encoder.encode({ kind: 'end' }))).toBe(true);
+    // End-of-data leaves the channel open for the final checkpoint's barrier.
+    expect(isEndMessage(encoder.encode({ kind: 'end-of-data' }))).toBe(false);
     expect(isEndMessage(encoder.encode({ kind: 'watermark', timestamp: 1 }))).toBe(false);
     expect(isEndMessage(encoder.encode({ kind: 'records', values: [5], timestamps: [5] }))).toBe(false);
   });
