@@ -23,6 +23,7 @@ import {
   watermarkAssigner,
 } from './logical.js';
 import { ColumnScope, type ScopeColumn, scopeOf, starColumns } from './scope.js';
+import { aggregate } from './aggregate/aggregate-nodes.js';
 import { buildAggregateSelect } from './aggregate/build-aggregate.js';
 import { buildJoin } from './join/build-join.js';
 import { settleCrossJoins } from './join/join-time-attributes.js';
@@ -72,10 +73,18 @@ export class PlanBuilder {
         return this.select(body);
       case 'values':
         return this.values(body.rows, body.pos);
-      case 'setOp':
-        if (body.op !== 'UNION' || !body.all)
-          throw unsupported(body.pos, `${body.op}${body.all ? ' ALL' : ''}`, LATER);
-        return this.unionAll(this.body(body.left), this.body(body.right), body.pos);
+      case 'setOp': {
+        if (body.op !== 'UNION') throw unsupported(body.pos, `${body.op}${body.all ? ' ALL' : ''}`, LATER);
+        const all = this.unionAll(this.body(body.left), this.body(body.right), body.pos);
+        // UNION without ALL: a GROUP BY of every column over UNION ALL, as SELECT DISTINCT is.
+        return body.all
+          ? all
+          : aggregate(
+              all,
+              all.columns.map((c) => c.name),
+              [],
+            );
+      }
     }
   }
 
