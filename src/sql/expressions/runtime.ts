@@ -74,9 +74,30 @@ export function formatValue(value: unknown, type: SqlType): string {
       return `[${(value as unknown[]).map((v) => formatValue(v, type.element!)).join(', ')}]`;
     case 'ROW':
       return `(${type.fields!.map((f) => formatValue((value as Record<string, unknown>)[f.name], f.type)).join(', ')})`;
+    case 'INTERVAL_DAY_TIME':
+      return formatDayTimeInterval(value as number);
+    case 'INTERVAL_YEAR_MONTH':
+      return formatYearMonthInterval(value as number);
     default:
       return typeof value === 'object' ? JSON.stringify(value) : String(value);
   }
+}
+
+/** Milliseconds as Flink prints INTERVAL DAY TO SECOND(3): `+0 03:00:00.000`, days unpadded. */
+function formatDayTimeInterval(ms: number): string {
+  const abs = Math.abs(ms);
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  const days = Math.floor(abs / 86_400_000);
+  const hours = Math.floor(abs / 3_600_000) % 24;
+  const minutes = Math.floor(abs / 60_000) % 60;
+  const seconds = Math.floor(abs / 1000) % 60;
+  return `${ms < 0 ? '-' : '+'}${days} ${pad(hours)}:${pad(minutes)}:${pad(seconds)}.${pad(abs % 1000, 3)}`;
+}
+
+/** Months as Flink prints INTERVAL YEAR TO MONTH: `+1-02`. */
+function formatYearMonthInterval(months: number): string {
+  const abs = Math.abs(months);
+  return `${months < 0 ? '-' : '+'}${Math.floor(abs / 12)}-${String(abs % 12).padStart(2, '0')}`;
 }
 
 function castFailed(value: unknown, type: string): never {
