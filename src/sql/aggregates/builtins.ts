@@ -1,7 +1,8 @@
 /**
  * The built-in aggregate functions, with Flink's result types and SQL's null rules: null
  * arguments are skipped, and SUM, MIN, MAX, AVG, FIRST_VALUE, LAST_VALUE and LISTAGG of no
- * (non-null) rows are NULL while COUNT is 0.
+ * (non-null) rows are NULL while COUNT is 0. The variance and standard deviation functions are
+ * in `statistical.ts`.
  *
  * Each function comes in two shapes, chosen when an operator creates it: without retraction it
  * keeps the least state (MIN keeps one value); with retraction it keeps what it needs to undo a
@@ -30,6 +31,7 @@ import type {
   SqlAggregateFunction,
 } from './aggregate-function.js';
 import { type ExtremeAcc, ExtremeHeap } from './extreme-heap.js';
+import { STATISTICAL_AGGREGATES } from './statistical.js';
 
 const BIGINT_NOT_NULL = withNullability(Types.BIGINT, false);
 
@@ -366,8 +368,29 @@ export const BUILTIN_AGGREGATES: ReadonlyMap<string, AggregateFunctionDefinition
     endValueDefinition('FIRST_VALUE'),
     endValueDefinition('LAST_VALUE'),
     LISTAGG,
+    ...STATISTICAL_AGGREGATES,
   ].map((d) => [d.name, d]),
 );
+
+/**
+ * Flink's aggregate functions Weir does not have, each with what to use instead, so a pasted
+ * query is refused by name rather than as an unknown function.
+ */
+export const UNSUPPORTED_AGGREGATES: ReadonlyMap<string, string> = new Map([
+  ['COLLECT', 'MULTISET values are not supported; use LISTAGG(CAST(x AS STRING)) or COUNT(*) grouped by x'],
+  ['ARRAY_AGG', 'use LISTAGG(CAST(x AS STRING)) for a string of the values'],
+  ['JSON_OBJECTAGG', 'JSON aggregates are not supported; join the values with LISTAGG'],
+  ['JSON_ARRAYAGG', 'JSON aggregates are not supported; join the values with LISTAGG'],
+  ['APPROX_COUNT_DISTINCT', 'use COUNT(DISTINCT x), which is exact'],
+]);
+
+/** What a refusal of aggregate `name` suggests: a replacement, or the supported functions. */
+export function unsupportedAggregateHint(name: string): string {
+  return (
+    UNSUPPORTED_AGGREGATES.get(name.toUpperCase()) ??
+    `use one of ${[...BUILTIN_AGGREGATES.keys()].join(', ')}`
+  );
+}
 
 /**
  * The aggregate function of this name: a built-in (any case), else a user-defined one from the

@@ -38,7 +38,18 @@ export const AGGREGATES = new Set([
   'FIRST_VALUE',
   'LAST_VALUE',
   'LISTAGG',
+  'VAR_POP',
+  'VAR_SAMP',
+  'VARIANCE',
+  'STDDEV_POP',
+  'STDDEV_SAMP',
+  'STDDEV',
+  // Refused by the planner with a hint (`UNSUPPORTED_AGGREGATES`), not as unknown functions.
   'COLLECT',
+  'ARRAY_AGG',
+  'JSON_OBJECTAGG',
+  'JSON_ARRAYAGG',
+  'APPROX_COUNT_DISTINCT',
 ]);
 
 /** Types an expression in a scope. */

@@ -14,7 +14,7 @@
 import type { Call, Expr, Select, SelectItem, SourcePos } from '../../parser/ast.js';
 import { unsupported, validationError } from '../../errors.js';
 import type { BoundAggregateCall } from '../../aggregates/aggregate-function.js';
-import { lookupAggregate } from '../../aggregates/builtins.js';
+import { lookupAggregate, unsupportedAggregateHint } from '../../aggregates/builtins.js';
 import { withoutTimeAttribute } from '../../catalog/types.js';
 import { field, type Rex } from '../../expressions/rex.js';
 import { AGGREGATES, type Scope, typeCondition, typeExpression } from '../../expressions/typer.js';
@@ -173,11 +173,7 @@ class AggregateBuilder {
   private addCall(expr: Call, item: SelectItem | undefined): string {
     const definition = lookupAggregate(expr.name, this.builder.catalog.functions);
     if (definition === undefined)
-      throw unsupported(
-        expr.pos,
-        `aggregate function ${expr.name}`,
-        'use one of COUNT, SUM, SUM0, AVG, MIN, MAX, FIRST_VALUE, LAST_VALUE, LISTAGG',
-      );
+      throw unsupported(expr.pos, `aggregate function ${expr.name}`, unsupportedAggregateHint(expr.name));
     for (const arg of expr.args)
       if (containsAggregate(arg, this.isAggregate))
         throw validationError(
