@@ -62,6 +62,8 @@ export const CONFIG_OPTIONS: Readonly<Record<string, Parser>> = {
   'parallelism.default': positiveInt,
   'pipeline.max-parallelism': positiveInt,
   'pipeline.name': anyText,
+  // For SQL tables 0 emits a watermark after every row that advances it, as in Flink.
+  'pipeline.auto-watermark-interval': duration,
   'execution.runtime-mode': oneOf('streaming', 'batch'),
   'execution.checkpointing.interval': duration,
   'execution.checkpointing.mode': oneOf('exactly_once', 'at_least_once'),

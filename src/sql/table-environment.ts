@@ -569,7 +569,12 @@ export class TableEnvironment implements TableOwner {
   }
 
   private translateContext() {
-    return { env: this.env, registry: this.registry, printTarget: this.options.printTarget };
+    return {
+      env: this.env,
+      registry: this.registry,
+      printTarget: this.options.printTarget,
+      config: this.config,
+    };
   }
 
   /** Session options that configure the job, applied to the environment before each job. */
@@ -588,6 +593,8 @@ export class TableEnvironment implements TableOwner {
           : 'exactly-once';
       this.env.enableCheckpointing(interval, ckMode);
     }
+    const watermarkInterval = this.config.get<number>('pipeline.auto-watermark-interval');
+    if (watermarkInterval !== undefined) this.env.getConfig().setAutoWatermarkInterval(watermarkInterval);
     const backend = this.config.get<string>('state.backend.type');
     if (backend !== undefined)
       this.env.setStateBackend(backend === 'disk' || backend === 'rocksdb' ? 'disk' : 'heap');

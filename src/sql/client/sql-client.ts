@@ -109,6 +109,8 @@ export class SqlClient {
     if (parallelism !== undefined) env.setParallelism(parallelism);
     const mode = config.get<'streaming' | 'batch'>('execution.runtime-mode');
     if (mode !== undefined) env.setRuntimeMode(mode);
+    const watermarkInterval = config.get<number>('pipeline.auto-watermark-interval');
+    if (watermarkInterval !== undefined) env.getConfig().setAutoWatermarkInterval(watermarkInterval);
     const stream = this.tEnv.toChangelogStream(table);
     const bounded = sourcesOf(stream.transformation).every(
       (t) => t.details.source?.getBoundedness() === 'bounded',

@@ -1,14 +1,12 @@
 /**
  * Runs a physical plan: each node becomes DataStream calls on the environment, so SQL jobs use
  * the same operators, checkpoints and workers as DataStream jobs. Expressions are compiled here,
- * once per operator. The watermark expression of a table is evaluated on every row and the
- * largest value so far is emitted as the watermark, as Flink's SQL watermark assigner does.
+ * once per operator. A table's watermark becomes the SQL watermark assigner
+ * (`runtime/watermark-assigner.ts`).
  */
 import type { DataStream, DataStreamSink } from '../../api/data-stream.js';
 import type { StreamExecutionEnvironment } from '../../api/environment.js';
-import { MIN_WATERMARK } from '../../types/elements.js';
 import type { FlatMapFunction } from '../../types/functions.js';
-import { WatermarkStrategy, type WatermarkGenerator } from '../../time/watermarks.js';
 import {
   callsUserFunction,
   compileCalc,
@@ -17,7 +15,9 @@ import {
   type Row,
 } from '../expressions/compiler.js';
 import { UserFunctionCalc } from '../functions/calc-function.js';
+import type { TableConfig } from '../config.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
+import { SqlWatermarkAssigner } from '../runtime/watermark-assigner.js';
 import type { ChangelogMode, ChangelogRow } from './changelog.js';
 import { explainPhysical } from './explain.js';
 import { type PhysicalNode, physicalInputs } from './physical.js';
@@ -39,6 +39,8 @@ export interface TranslateContext {
   readonly env: StreamExecutionEnvironment;
   readonly registry: ConnectorRegistry;
   readonly printTarget?: { write(text: string): unknown };
+  /** The session's options, for what translation reads (the source idle timeout). */
+  readonly config?: TableConfig;
 }
 
 /** A table over a DataStream, as `fromDataStream` registers it. */
@@ -160,11 +162,12 @@ function translateNode(node: PhysicalNode, ctx: TranslateContext): DataStream<Ro
         node.changelogMode === 'insert-only'
           ? (row) => row
           : (element) => (element as unknown as ChangelogRow).row;
-      const watermarkOf = (element: Row) => expression(rowOf(element));
-      const strategy = WatermarkStrategy.forGenerator<Row>(
-        () => new ExpressionWatermarks(watermarkOf),
-      ).withTimestampAssigner((row) => row[rowtime] as number);
-      return input.assignTimestampsAndWatermarks(strategy).name('WatermarkAssigner');
+      const spec = {
+        rowtimeOf: (element: Row) => rowOf(element)[rowtime] as number,
+        watermarkOf: (element: Row) => expression(rowOf(element)),
+        idleTimeoutMs: ctx.config?.get<number>('table.exec.source.idle-timeout') ?? 0,
+      };
+      return input.transform('WatermarkAssigner', () => new SqlWatermarkAssigner(spec));
     }
     case 'union': {
       // When any input carries changes, all elements travel as envelopes: inserts become +I.
@@ -213,20 +216,4 @@ export function translateSink(
   return factory.createSink({ table: node.table, columns: sinkColumns, printTarget: ctx.printTarget })(
     input as DataStream<unknown>,
   );
-}
-
-/** Emits the largest watermark expression value seen so far. */
-class ExpressionWatermarks implements WatermarkGenerator<Row> {
-  private current = MIN_WATERMARK;
-
-  constructor(private readonly watermarkOf: (row: Row) => unknown) {}
-
-  onEvent(row: Row): void {
-    const value = this.watermarkOf(row);
-    if (typeof value === 'number' && value > this.current) this.current = value;
-  }
-
-  onPeriodicEmit(output: { emitWatermark(timestamp: number): void }): void {
-    if (this.current !== MIN_WATERMARK) output.emitWatermark(this.current);
-  }
 }

@@ -1,0 +1,126 @@
+/**
+ * The SQL watermark assigner, what a table's `WATERMARK FOR` becomes: stamps each row with its
+ * rowtime and emits the largest watermark expression value seen so far, as Flink's SQL
+ * `WatermarkAssignerOperator` does. The interval is the job's `pipeline.auto-watermark-interval`:
+ * above 0 the watermark goes out on that processing-time period; at 0 it goes out right after
+ * each row that advanced it. That is the SQL meaning of 0 (the DataStream assigner emits no
+ * periodic watermarks at 0) and it makes a bounded query's late rows independent of timing.
+ * `table.exec.source.idle-timeout` marks the output idle after that long without rows. Upstream
+ * watermarks are swallowed, except the final maximum one, which bounded jobs need to fire
+ * every window.
+ */
+import { MAX_WATERMARK, MIN_WATERMARK } from '../../types/elements.js';
+import { AbstractStreamOperator, type OneInputStreamOperator } from '../../runtime/operator.js';
+import type { Row } from '../expressions/compiler.js';
+
+/** How the assigner reads a stream element. */
+export interface WatermarkAssignerSpec {
+  /** The element's event time: its rowtime column. */
+  readonly rowtimeOf: (element: Row) => number;
+  /** The watermark expression's value for the element; not a number leaves it unchanged. */
+  readonly watermarkOf: (element: Row) => unknown;
+  /** `table.exec.source.idle-timeout` in ms; 0 never marks the output idle. */
+  readonly idleTimeoutMs: number;
+}
+
+/** Assigns rowtimes and emits the watermark of a SQL table, per subtask. */
+export class SqlWatermarkAssigner
+  extends AbstractStreamOperator<Row>
+  implements OneInputStreamOperator<Row, Row>
+{
+  private current = MIN_WATERMARK;
+  private emitted = MIN_WATERMARK;
+  private interval = 0;
+  private enabled = true;
+  private idle = false;
+  private processed = 0;
+  private processedAtLastCheck = -1;
+  private activeSince = 0;
+  private lastPeriodicEmit = 0;
+  private cancelTimer: (() => void) | undefined;
+
+  constructor(private readonly spec: WatermarkAssignerSpec) {
+    super();
+  }
+
+  override open(): void {
+    // Batch mode has one watermark, at the end of input.
+    this.enabled = this.setupInfo.runtimeMode === 'streaming';
+    this.interval = this.setupInfo.autoWatermarkInterval;
+    const service = this.setupInfo.processingTime;
+    const now = service.now();
+    this.activeSince = now;
+    this.lastPeriodicEmit = now;
+    const timerInterval = this.timerInterval();
+    if (!this.enabled || timerInterval === undefined) return;
+    const tick = (): void => {
+      this.onTimer(service.now());
+      this.cancelTimer = service.schedule(service.now() + timerInterval, tick);
+    };
+    this.cancelTimer = service.schedule(now + timerInterval, tick);
+  }
+
+  /**
+   * One timer serves both the period and the idleness check: the smaller of the two when one
+   * is far smaller, else a fifth of the smaller, so each is checked often enough.
+   */
+  private timerInterval(): number | undefined {
+    const { interval } = this;
+    const idle = this.spec.idleTimeoutMs;
+    if (interval <= 0 && idle <= 0) return undefined;
+    if (interval <= 0) return idle;
+    if (idle <= 0) return interval;
+    const small = Math.min(interval, idle);
+    const large = Math.max(interval, idle);
+    return small * 5 < large ? small : Math.max(1, Math.floor(small / 5));
+  }
+
+  processElement(row: Row): void {
+    this.processed++;
+    if (this.idle) this.setIdle(false);
+    const value = this.spec.watermarkOf(row);
+    if (typeof value === 'number' && value > this.current) this.current = value;
+    // The row goes first: the watermark it raised must not make it late.
+    this.output.collect(row, this.spec.rowtimeOf(row));
+    if (this.interval === 0) this.advance();
+  }
+
+  private onTimer(now: number): void {
+    if (this.interval > 0 && this.lastPeriodicEmit + this.interval <= now) {
+      this.lastPeriodicEmit = now;
+      this.advance();
+    }
+    if (this.processed !== this.processedAtLastCheck) {
+      this.processedAtLastCheck = this.processed;
+      this.activeSince = now;
+    }
+    const idleTimeout = this.spec.idleTimeoutMs;
+    if (idleTimeout > 0 && !this.idle && this.activeSince + idleTimeout <= now) this.setIdle(true);
+  }
+
+  private advance(): void {
+    if (!this.enabled || this.current <= this.emitted) return;
+    this.emitted = this.current;
+    this.output.emitWatermark(this.current);
+  }
+
+  private setIdle(idle: boolean): void {
+    this.idle = idle;
+    this.output.emitWatermarkStatus(idle);
+  }
+
+  override processWatermark(watermark: number): void {
+    if (watermark !== MAX_WATERMARK || this.emitted === MAX_WATERMARK) return;
+    if (this.idle) this.setIdle(false);
+    this.current = MAX_WATERMARK;
+    this.emitted = MAX_WATERMARK;
+    this.output.emitWatermark(MAX_WATERMARK);
+  }
+
+  override processWatermarkStatus(): void {}
+
+  override close(): void {
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+  }
+}
