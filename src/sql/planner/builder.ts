@@ -25,6 +25,7 @@ import {
 import { ColumnScope, type ScopeColumn, scopeOf, starColumns } from './scope.js';
 import { aggregate } from './aggregate/aggregate-nodes.js';
 import { buildAggregateSelect } from './aggregate/build-aggregate.js';
+import { buildSetOperation } from './set-operations.js';
 import { buildJoin } from './join/build-join.js';
 import { settleCrossJoins } from './join/join-time-attributes.js';
 import { buildSubqueryFilter } from './join/build-subquery.js';
@@ -33,8 +34,6 @@ import { buildOverSelect } from './over/build-over.js';
 import { containsAggregate, containsOver, containsSubquery } from './syntax-search.js';
 import { groupWindowSelect } from './window/build-group-window.js';
 import { buildWindowTvf } from './window/build-window-tvf.js';
-
-const LATER = 'Weir plans streaming queries without it';
 
 /** A plan and the columns it exposes to the enclosing query, with their qualifiers. */
 export interface Relation {
@@ -74,7 +73,15 @@ export class PlanBuilder {
       case 'values':
         return this.values(body.rows, body.pos);
       case 'setOp': {
-        if (body.op !== 'UNION') throw unsupported(body.pos, `${body.op}${body.all ? ' ALL' : ''}`, LATER);
+        if (body.op !== 'UNION')
+          return buildSetOperation(
+            body.op,
+            body.all,
+            this.body(body.left),
+            this.body(body.right),
+            body.pos,
+            (l, r) => this.unionAll(l, r, body.pos),
+          );
         const all = this.unionAll(this.body(body.left), this.body(body.right), body.pos);
         // UNION without ALL: a GROUP BY of every column over UNION ALL, as SELECT DISTINCT is.
         return body.all
