@@ -3,6 +3,11 @@
  * keys, which include the window's bounds: each window's rows collect in keyed state, pruned to
  * the ranked range as they arrive, and the range is emitted once, insert-only, when the
  * watermark passes the window's end. Rows of a window that already closed are late and dropped.
+ *
+ * State layout ({@link WINDOW_TOP_N_LAYOUT}): layout 2 keys the rows by the compact partition
+ * key (`runtime/compact-keys.ts`, string parts length-prefixed); layout 1, named without a
+ * version, keyed them by strings of JSON-quoted parts, so its rows would sit under keys no new
+ * row reaches and each restored window would be emitted twice, as two partial rankings.
  */
 import type { Row } from '../../expressions/compiler.js';
 import {
@@ -13,8 +18,15 @@ import {
   type RuntimeContext,
 } from '../../../types/functions.js';
 import { type ValueState, ValueStateDescriptor } from '../../../types/state.js';
+import { StateLayout } from '../state-layout.js';
 import { forEachRanked, insertionIndex, type RankKind } from './ranking.js';
 import { rowComparator, type SortKeySpec } from './sort-order.js';
+
+/** The layout of the window Top-N state, part of its name; see the module comment. */
+export const WINDOW_TOP_N_LAYOUT = new StateLayout('window Top-N', 2);
+
+/** The window Top-N state's name without its layout version. */
+const WINDOW_TOP_N_ROWS = 'window-top-n-rows';
 
 /** What a window Top-N computes. */
 export interface WindowTopNSpec {
@@ -40,7 +52,10 @@ export class WindowTopNFunction extends KeyedProcessFunction<unknown, Row, Row> 
   }
 
   override open(ctx: RuntimeContext): void {
-    this.rows = ctx.getState(new ValueStateDescriptor<Row[]>('window-top-n-rows'));
+    WINDOW_TOP_N_LAYOUT.refuseOthers(ctx, [WINDOW_TOP_N_ROWS]);
+    this.rows = ctx.getState(
+      new ValueStateDescriptor<Row[]>(WINDOW_TOP_N_LAYOUT.stateName(WINDOW_TOP_N_ROWS)),
+    );
   }
 
   processElement(row: Row, ctx: KeyedProcessContext<unknown, Row>): void {
