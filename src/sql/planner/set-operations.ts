@@ -9,7 +9,7 @@
  */
 import type { SourcePos } from '../parser/ast.js';
 import { validationError } from '../errors.js';
-import { Types } from '../catalog/types.js';
+import { commonType, formatType, Types } from '../catalog/types.js';
 import { call, field, literal, type Rex } from '../expressions/rex.js';
 import type { TableUdf } from '../functions/definitions.js';
 import { lookupAggregate } from '../aggregates/builtins.js';
@@ -68,6 +68,14 @@ export function buildSetOperation(
       pos,
       `${name} inputs have ${left.columns.length} and ${right.columns.length} columns; they need the same number`,
     );
+  left.columns.forEach((l, i) => {
+    const r = right.columns[i]!;
+    if (commonType(l.type, r.type) === undefined)
+      throw validationError(
+        pos,
+        `${name} column ${i + 1} ('${l.name}') is ${formatType(l.type)} on the left and ${formatType(r.type)} on the right; cast one side`,
+      );
+  });
   for (const c of [...left.columns, ...right.columns])
     if (c.type.root === 'RAW' || c.type.root === 'MAP')
       throw validationError(
