@@ -372,24 +372,9 @@ export const BUILTIN_AGGREGATES: ReadonlyMap<string, AggregateFunctionDefinition
   ].map((d) => [d.name, d]),
 );
 
-/**
- * Flink's aggregate functions Weir does not have, each with what to use instead, so a pasted
- * query is refused by name rather than as an unknown function.
- */
-export const UNSUPPORTED_AGGREGATES: ReadonlyMap<string, string> = new Map([
-  ['COLLECT', 'MULTISET values are not supported; use LISTAGG(CAST(x AS STRING)) or COUNT(*) grouped by x'],
-  ['ARRAY_AGG', 'use LISTAGG(CAST(x AS STRING)) for a string of the values'],
-  ['JSON_OBJECTAGG', 'JSON aggregates are not supported; join the values with LISTAGG'],
-  ['JSON_ARRAYAGG', 'JSON aggregates are not supported; join the values with LISTAGG'],
-  ['APPROX_COUNT_DISTINCT', 'use COUNT(DISTINCT x), which is exact'],
-]);
-
-/** What a refusal of aggregate `name` suggests: a replacement, or the supported functions. */
-export function unsupportedAggregateHint(name: string): string {
-  return (
-    UNSUPPORTED_AGGREGATES.get(name.toUpperCase()) ??
-    `use one of ${[...BUILTIN_AGGREGATES.keys()].join(', ')}`
-  );
+/** What a refusal of an aggregate without a definition suggests: the built-in ones. */
+export function unsupportedAggregateHint(): string {
+  return `use one of ${[...BUILTIN_AGGREGATES.keys()].join(', ')}`;
 }
 
 /**

@@ -44,12 +44,19 @@ export const AGGREGATES = new Set([
   'STDDEV_POP',
   'STDDEV_SAMP',
   'STDDEV',
-  // Refused by the planner with a hint (`UNSUPPORTED_AGGREGATES`), not as unknown functions.
-  'COLLECT',
-  'ARRAY_AGG',
-  'JSON_OBJECTAGG',
-  'JSON_ARRAYAGG',
-  'APPROX_COUNT_DISTINCT',
+]);
+
+/**
+ * Flink's aggregate functions Weir does not have, each with what to use instead, so a pasted
+ * query is refused by name rather than as an unknown function (or as a column that is neither
+ * grouped nor aggregated, which is what its argument would look like).
+ */
+export const REFUSED_AGGREGATES: ReadonlyMap<string, string> = new Map([
+  ['COLLECT', 'MULTISET values are not supported; use LISTAGG(CAST(x AS STRING)) or COUNT(*) grouped by x'],
+  ['ARRAY_AGG', 'use LISTAGG(CAST(x AS STRING)) for a string of the values'],
+  ['JSON_OBJECTAGG', 'JSON aggregates are not supported; join the values with LISTAGG'],
+  ['JSON_ARRAYAGG', 'JSON aggregates are not supported; join the values with LISTAGG'],
+  ['APPROX_COUNT_DISTINCT', 'use COUNT(DISTINCT x), which is exact'],
 ]);
 
 /** Types an expression in a scope. */
@@ -283,6 +290,8 @@ class Typer {
         `aggregate function ${name} here`,
         'GROUP BY aggregation is planned in a later version',
       );
+    const refused = REFUSED_AGGREGATES.get(name);
+    if (refused !== undefined) throw unsupported(e.pos, `aggregate function ${name}`, refused);
     if (e.distinct || e.filter !== undefined)
       throw validationError(e.pos, `DISTINCT and FILTER apply only to aggregate functions, not ${name}`);
     if (

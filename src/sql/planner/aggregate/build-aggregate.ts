@@ -173,7 +173,7 @@ class AggregateBuilder {
   private addCall(expr: Call, item: SelectItem | undefined): string {
     const definition = lookupAggregate(expr.name, this.builder.catalog.functions);
     if (definition === undefined)
-      throw unsupported(expr.pos, `aggregate function ${expr.name}`, unsupportedAggregateHint(expr.name));
+      throw unsupported(expr.pos, `aggregate function ${expr.name}`, unsupportedAggregateHint());
     for (const arg of expr.args)
       if (containsAggregate(arg, this.isAggregate))
         throw validationError(
