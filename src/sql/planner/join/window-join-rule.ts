@@ -48,8 +48,10 @@ export function windowedColumns(node: LogicalNode): Windowed | undefined {
   }
 }
 
+/** Whether both sides use one window: the time column and where each was written may differ. */
 const sameWindow = (a: WindowSpec, b: WindowSpec) =>
-  JSON.stringify({ ...a, timeColumn: '' }) === JSON.stringify({ ...b, timeColumn: '' });
+  JSON.stringify({ ...a, timeColumn: '', pos: undefined }) ===
+  JSON.stringify({ ...b, timeColumn: '', pos: undefined });
 
 /** Recognises window joins; see the module comment. */
 export const WindowJoinRule: RewriteRule = {

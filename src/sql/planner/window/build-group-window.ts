@@ -92,7 +92,7 @@ export function groupWindowSelect(
 
   const plan = windowTableFunction(
     input.plan,
-    Object.freeze(window),
+    Object.freeze({ ...window, pos: call.pos }),
     windowedColumns(input.plan.columns, timeColumn),
   );
   const added = scopeOf(plan.columns.slice(input.plan.columns.length));

@@ -113,7 +113,11 @@ export function buildWindowTvf(item: TvfRef, builder: PlanBuilder): Relation {
       break;
   }
 
-  const plan = windowTableFunction(input, Object.freeze(window), windowedColumns(input.columns, timeColumn));
+  const plan = windowTableFunction(
+    input,
+    Object.freeze({ ...window, pos: item.pos }),
+    windowedColumns(input.columns, timeColumn),
+  );
   return { plan, scope: aliased(scopeOf(plan.columns, item.alias), item.columnAliases, item.pos) };
 }
 

@@ -8,6 +8,7 @@
  * here are shared by those operators.
  */
 import type { BoundAggregateCall } from '../../aggregates/aggregate-function.js';
+import type { SourcePos } from '../../parser/ast.js';
 import type { LogicalNode, PlanColumn } from '../logical.js';
 import type { PhysicalBase, PhysicalNode } from '../physical.js';
 
@@ -15,9 +16,10 @@ import type { PhysicalBase, PhysicalNode } from '../physical.js';
  * The window of a windowing table function; sizes are milliseconds. `proctime` marks windows
  * over a `PROCTIME()` column: rows go to the window of the operator's clock when they arrive
  * (the column's value is never read), and windows fire when that clock passes their end. Only
- * the aligned windows have it; SESSION on processing time is refused, as in Flink.
+ * the aligned windows have it; SESSION on processing time is refused, as in Flink. `pos` is
+ * where the window function was called, for errors; comparisons of windows ignore it.
  */
-export type WindowSpec =
+export type WindowSpec = (
   | {
       readonly kind: 'TUMBLE';
       readonly timeColumn: string;
@@ -47,7 +49,8 @@ export type WindowSpec =
       readonly gap: number;
       /** `TABLE t PARTITION BY k`: sessions are per partition key. */
       readonly partitionKeys: readonly string[];
-    };
+    }
+) & { readonly pos?: SourcePos };
 
 /** The names of the three window columns a windowing table function adds. */
 export const WINDOW_START = 'window_start';

@@ -41,7 +41,7 @@ export function refuseProcessingTimeWindows(input: LogicalNode, operator: string
   const window = processingTimeWindowOf(input);
   if (window === undefined) return;
   throw unsupported(
-    undefined,
+    window.pos,
     `${operator} over processing-time ${window.kind} windows (DESCRIPTOR(${window.timeColumn}) is a PROCTIME() column)`,
     `Flink runs ${operator} on event time only; declare a WATERMARK and window on the event-time column`,
   );
@@ -51,7 +51,7 @@ export function refuseProcessingTimeWindows(input: LogicalNode, operator: string
 export function toPhysicalWindow(node: WindowLogicalNode, recurse: PhysicalPlanner): PhysicalNode {
   if (node.kind === 'windowTableFunction' && isProcessingTimeWindow(node.window))
     throw unsupported(
-      undefined,
+      node.window.pos,
       `a processing-time ${node.window.kind} window table function whose rows are not aggregated (DESCRIPTOR(${node.window.timeColumn}) is a PROCTIME() column)`,
       'GROUP BY window_start, window_end over it, or declare a WATERMARK and use event time',
     );
@@ -61,14 +61,14 @@ export function toPhysicalWindow(node: WindowLogicalNode, recurse: PhysicalPlann
     isProcessingTimeWindow(node.window)
   )
     throw unsupported(
-      undefined,
+      node.window.pos,
       `a window aggregate over the rows of a processing-time ${node.window.kind} window aggregate`,
       'aggregate the processing-time windows once, or declare a WATERMARK and use event time',
     );
   const input = recurse(node.input);
   if (input.changelogMode !== 'insert-only')
     throw unsupported(
-      undefined,
+      node.window.pos,
       `a ${node.window.kind} window over an updating input (${input.changelogMode} changes)`,
       'window the insert-only rows before they are aggregated or joined',
     );
