@@ -10,6 +10,7 @@ import { inputsOf, type LogicalNode, type LogicalVisitor, visitLogical } from '.
 import { type PhysicalNode, physicalInputs } from './physical.js';
 import { explainAggregateLogical, explainAggregatePhysical } from './aggregate/aggregate-planning.js';
 import { explainCorrelateLogical, explainCorrelatePhysical } from './correlate/correlate-planning.js';
+import { explainExpandLogical, explainExpandPhysical } from './aggregate/expand-planning.js';
 import { explainIntervalJoinLogical, explainIntervalJoinPhysical } from './join/interval-join-planning.js';
 import { explainJoinLogical, explainJoinPhysical } from './join/join-planning.js';
 import { explainTemporalJoinLogical, explainTemporalJoinPhysical } from './join/temporal-join-planning.js';
@@ -73,6 +74,7 @@ const LOGICAL_LINE: LogicalVisitor<string> = {
   deduplicate: explainOverLogical,
   windowRank: explainOverLogical,
   correlate: explainCorrelateLogical,
+  expand: explainExpandLogical,
   sink: (n) =>
     `LogicalSink(table=[${DEFAULT_CATALOG}.${DEFAULT_DATABASE}.${n.table.name}], fields=[${n.columns.map((c) => c.name).join(', ')}])`,
 };
@@ -126,6 +128,8 @@ function physicalLine(n: PhysicalNode): string {
       return explainOverPhysical(n, mode);
     case 'correlate':
       return explainCorrelatePhysical(n, mode);
+    case 'expand':
+      return explainExpandPhysical(n, mode);
     case 'sourceScan':
       return `TableSourceScan(table=${tableName(n.table.name, n.projection, n)}, fields=[${n.columns.map((c) => c.name).join(', ')}], ${mode})`;
     case 'values':

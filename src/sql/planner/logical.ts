@@ -12,6 +12,7 @@ import type { SourcePos } from '../parser/ast.js';
 import type { SqlType } from '../catalog/types.js';
 import type { Rex } from '../expressions/rex.js';
 import type { AggregateLogicalNode } from './aggregate/aggregate-nodes.js';
+import type { LogicalExpand } from './aggregate/expand-nodes.js';
 import type { LogicalCorrelate } from './correlate/correlate-nodes.js';
 import type { LogicalIntervalJoin } from './join/interval-join-nodes.js';
 import type { LogicalJoin } from './join/join-nodes.js';
@@ -110,7 +111,8 @@ export type LogicalNode =
   | LogicalTemporalJoin
   | LogicalWindowJoin
   | OverLogicalNode
-  | LogicalCorrelate;
+  | LogicalCorrelate
+  | LogicalExpand;
 
 /** A function per node kind; a missing kind is a compile error. */
 export type LogicalVisitor<R> = {

@@ -10,10 +10,13 @@ import { field, type Rex } from '../expressions/rex.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import { canConsume, type ChangelogMode } from './changelog.js';
 import type { LogicalNode, PlanColumn } from './logical.js';
+import type { SourcePos } from '../parser/ast.js';
 import type { AggregatePhysicalNode } from './aggregate/aggregate-nodes.js';
 import { aggregatePlanOptions, toPhysicalAggregate } from './aggregate/aggregate-planning.js';
 import type { TableConfig } from '../config.js';
 import type { PhysicalCorrelate } from './correlate/correlate-nodes.js';
+import type { PhysicalExpand } from './aggregate/expand-nodes.js';
+import { toPhysicalExpand } from './aggregate/expand-planning.js';
 import { toPhysicalCorrelate } from './correlate/correlate-planning.js';
 import type { PhysicalIntervalJoin } from './join/interval-join-nodes.js';
 import { toPhysicalIntervalJoin } from './join/interval-join-planning.js';
@@ -47,6 +50,8 @@ export interface PhysicalSourceScan extends Base {
   readonly filters?: readonly Rex[];
   /** The fields read of ROW columns read only in part (nested projection push-down). */
   readonly nestedProjection?: Readonly<Record<string, readonly string[]>>;
+  /** Where the query names the table, for errors the source finds (e.g. a missing path). */
+  readonly pos?: SourcePos;
 }
 /** Emits constant rows. */
 export interface PhysicalValues extends Base {
@@ -95,7 +100,8 @@ export type PhysicalNode =
   | PhysicalTemporalJoin
   | PhysicalWindowJoin
   | OverPhysicalNode
-  | PhysicalCorrelate;
+  | PhysicalCorrelate
+  | PhysicalExpand;
 
 /** The inputs of a physical node; a two-input node's are `[left, right]`. */
 export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
@@ -139,6 +145,8 @@ export function toPhysical(
       return toPhysicalOver(node, recurse, config);
     case 'correlate':
       return toPhysicalCorrelate(node, recurse);
+    case 'expand':
+      return toPhysicalExpand(node, recurse);
     case 'scan':
       if (node.table.dataStream === undefined) {
         const factory = registry.factoryFor(node.table, node.pos);
@@ -154,6 +162,7 @@ export function toPhysical(
         ...(node.projection === undefined ? {} : { projection: node.projection }),
         ...(node.filters === undefined ? {} : { filters: node.filters }),
         ...(node.nestedProjection === undefined ? {} : { nestedProjection: node.nestedProjection }),
+        ...(node.pos === undefined ? {} : { pos: node.pos }),
         columns: node.columns,
         changelogMode:
           (node.table.dataStream as { changelogMode?: ChangelogMode } | undefined)?.changelogMode ??

@@ -19,6 +19,7 @@ import type { CatalogTable } from '../catalog/catalog.js';
 import { field, fieldsOf, type Rex } from '../expressions/rex.js';
 import { filter, type LogicalNode, type PlanColumn, project, union } from './logical.js';
 import { pushDownNestedProjections } from './nested-projection.js';
+import { expand } from './aggregate/expand-nodes.js';
 import type { BoundAggregateCall } from '../aggregates/aggregate-function.js';
 
 /** The name the step has among the fired rules. */
@@ -215,6 +216,20 @@ class Pruner {
       case 'deduplicate': {
         const need = within(required, node.input.columns, ...node.keys, node.timeColumn);
         return this.withInput(node, this.exact(node.input, need));
+      }
+      case 'expand': {
+        // Keeps the outputs asked for, and the input columns their expressions read.
+        let keep = node.columns.map((c, i) => (required.has(c.name) ? i : -1)).filter((i) => i >= 0);
+        if (keep.length === 0) keep = [0];
+        const need = new Set<string>();
+        for (const list of node.projects) for (const i of keep) addFields(need, list[i]);
+        const input = this.prune(node.input, need);
+        if (input === node.input && keep.length === node.columns.length) return node;
+        return expand(
+          input,
+          keep.map((i) => node.columns[i]!),
+          node.projects.map((list) => keep.map((i) => list[i]!)),
+        );
       }
       case 'correlate': {
         const need = within(required, node.input.columns);

@@ -23,6 +23,7 @@ import { explainPhysical } from './explain.js';
 import { type PhysicalNode, physicalInputs } from './physical.js';
 import { translateAggregate } from './aggregate/aggregate-planning.js';
 import { translateCorrelate } from './correlate/correlate-planning.js';
+import { translateExpand } from './aggregate/expand-planning.js';
 import { translateIntervalJoin } from './join/interval-join-planning.js';
 import { translateJoin } from './join/join-planning.js';
 import { translateProjectedLookupJoin } from './join/lookup-join-planning.js';
@@ -98,6 +99,8 @@ function translateNode(node: PhysicalNode, ctx: TranslateContext): DataStream<Ro
       return translateOver(node, ctx, recurse);
     case 'correlate':
       return translateCorrelate(node, ctx, recurse);
+    case 'expand':
+      return translateExpand(node, ctx, recurse);
     case 'sourceScan': {
       const source = node.table.dataStream as DataStreamTableSource | undefined;
       if (source !== undefined)
@@ -113,6 +116,7 @@ function translateNode(node: PhysicalNode, ctx: TranslateContext): DataStream<Ro
         columns: node.table.columns.filter((c) => c.computed === undefined),
         ...(node.projection === undefined ? {} : { projection: node.projection }),
         ...(node.filters === undefined ? {} : { filters: node.filters }),
+        ...(node.pos === undefined ? {} : { pos: node.pos }),
       });
     }
     case 'values': {

@@ -51,6 +51,8 @@ const ROLES: Readonly<Record<PhysicalNode['kind'], UpdateRole>> = {
   windowRank: 'consumer',
   // A table function may emit no row for an update's new values: the old rows need their -U.
   correlate: 'consumer',
+  // Each set's row of an update has other keys than the old row's: the aggregate needs the -U.
+  expand: 'consumer',
 };
 
 /** Which changes a sink's connector takes; `upsert` lets its input leave out -U rows. */
