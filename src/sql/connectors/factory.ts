@@ -40,6 +40,8 @@ export interface SourceContext {
    * planner removed it from the plan, so a row that fails one must never be emitted.
    */
   readonly filters?: readonly Rex[];
+  /** Where the query names the table, for errors the source finds when it is built. */
+  readonly pos?: SourcePos;
 }
 
 /** What a factory gets to build a sink. */
@@ -55,11 +57,15 @@ export interface DynamicTableFactory {
   /** The value of the `connector` option. */
   readonly identifier: string;
   readonly options: readonly ConnectorOption[];
-  /** Checks across options and the schema, after each option passed its own check. */
+  /**
+   * Checks across options and the schema, after each option passed its own check; `tablePos`
+   * is where the table is defined, for errors that concern no one option.
+   */
   validate?(
     table: CatalogTable,
     columns: readonly CatalogColumn[],
     optionPos: (key: string) => SourcePos | undefined,
+    tablePos?: SourcePos,
   ): void;
   /** Reads the table as a stream of rows (plain objects keyed by column name). */
   createSource?(context: SourceContext): DataStream<Row>;

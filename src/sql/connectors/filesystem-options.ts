@@ -160,11 +160,15 @@ export function readFilesystemOptions(options: Readonly<Record<string, string>>)
   };
 }
 
-/** Checks across options and the schema; each problem is one line at the option it concerns. */
+/**
+ * Checks across options and the schema; each problem is one line at the option it concerns, or
+ * at the table's definition (`tablePos`) for a partition column's type.
+ */
 export function validateFilesystemTable(
   table: CatalogTable,
   columns: readonly CatalogColumn[],
   optionPos: (key: string) => SourcePos | undefined,
+  tablePos?: SourcePos,
 ): void {
   const options = table.options;
   const format = options.format as 'json' | 'csv';
@@ -205,7 +209,7 @@ export function validateFilesystemTable(
     const type = columns.find((c) => c.name === key)!.type;
     if (type.root === 'ARRAY' || type.root === 'MAP' || type.root === 'ROW' || !csvSupports(type))
       throw validationError(
-        undefined,
+        tablePos,
         `partition column '${key}' of '${table.name}' is ${formatType(type)}; partition by a column of a scalar type such as STRING, INT or DATE`,
       );
   }

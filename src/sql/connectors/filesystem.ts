@@ -51,13 +51,13 @@ export const filesystemFactory: DynamicTableFactory = {
   supportsPartitioning: true,
   validate: validateFilesystemTable,
   supportsProjectionPushDown: true,
-  createSource({ env, table, columns, projection }) {
+  createSource({ env, table, columns, projection, pos }) {
     const options = readFilesystemOptions(table.options);
     const path = resolve(options.path);
     // Checked here so the message names the table's option rather than the DataStream builder.
     if (!existsSync(path))
       throw validationError(
-        undefined,
+        pos,
         `the 'path' of table '${table.name}' (${path}) does not exist; create it or point 'path' at an existing file or directory`,
       );
     const { data, keys } = splitColumns(table.partitionKeys, columns);

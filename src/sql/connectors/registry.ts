@@ -90,7 +90,7 @@ export class ConnectorRegistry {
           tablePos,
           `missing required option '${option.key}' for connector '${factory.identifier}'`,
         );
-    factory.validate?.(table, physical, optionPos);
+    factory.validate?.(table, physical, optionPos, tablePos);
   }
 }
 
