@@ -22,6 +22,7 @@ import type { PlanBuilder, Relation } from '../builder.js';
 import { filter, type LogicalNode, project } from '../logical.js';
 import { ColumnScope, type ScopeColumn, starColumns } from '../scope.js';
 import { containsAggregate, containsOver } from '../syntax-search.js';
+import { withWindowTimeAttribute } from '../window/window-time-attribute.js';
 import { aggregate } from './aggregate-nodes.js';
 
 /** A typed expression's identity, without source positions: `t.a` and `a` may share one. */
@@ -86,11 +87,18 @@ class AggregateBuilder {
     }));
     const having = select.having === undefined ? undefined : this.rewrite(select.having, 'HAVING');
     const columns = [...this.below].map(([name, rex]) => ({ name, rex }));
-    const aggregated = aggregate(
-      project(this.input.plan, columns),
-      this.keys.map((k) => k.name),
-      this.calls,
+    const aggregated = withWindowTimeAttribute(
+      aggregate(
+        project(this.input.plan, columns),
+        this.keys.map((k) => k.name),
+        this.calls,
+      ),
     );
+    // A window aggregate's window_time stays a rowtime attribute (see window-time-attribute.ts).
+    for (const [i, c] of this.after.entries()) {
+      const type = aggregated.columns.find((a) => a.name === c.internal)?.type;
+      if (type?.rowtime && !c.type.rowtime) this.after[i] = { ...c, type };
+    }
     const scope = new GroupedScope(this.after, this.inputScope);
     let plan: LogicalNode = aggregated;
     if (having !== undefined) plan = filter(plan, typeCondition(having, scope, 'HAVING'));
