@@ -492,9 +492,9 @@ export class TableEnvironment implements TableOwner {
 
   /** The plan of INSERT INTO: the query, its columns matched to the sink's by position. */
   private insertPlan(insert: Insert): LogicalNode {
-    const object = this.catalog.lookup(insert.table, insert.pos);
+    const object = this.catalog.lookup(insert.table, insert.namePos);
     if (object.kind !== 'table')
-      throw validationError(insert.pos, `cannot INSERT INTO view '${object.name}'; insert into a table`);
+      throw validationError(insert.namePos, `cannot INSERT INTO view '${object.name}'; insert into a table`);
     if (insert.overwrite) throw unsupported(insert.pos, 'INSERT OVERWRITE', 'use INSERT INTO');
     const query = new PlanBuilder(this.catalog).query(insert.query);
     const sinkColumns = object.columns.filter((c) => c.computed === undefined);

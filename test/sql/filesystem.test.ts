@@ -265,7 +265,7 @@ describe('bounded jobs', () => {
       `CREATE TABLE t (a INT) WITH ('connector' = 'filesystem', 'path' = '${missing}', 'format' = 'json')`,
     );
     await expect(tEnv.executeSql('SELECT * FROM t').collect()).rejects.toThrow(
-      `SQL error: the 'path' of table 't' (${missing}) does not exist; create it or point 'path' at an existing file or directory`,
+      `SQL error at line 1, column 15: the 'path' of table 't' (${missing}) does not exist; create it or point 'path' at an existing file or directory`,
     );
   });
 });

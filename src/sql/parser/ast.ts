@@ -417,6 +417,8 @@ export interface Use extends Node<'use'> {
 /** `INSERT INTO table [(columns)] query`. */
 export interface Insert extends Node<'insert'> {
   readonly table: readonly string[];
+  /** Where the table name starts, for "does not exist" errors. */
+  readonly namePos: SourcePos;
   readonly overwrite: boolean;
   readonly columns: readonly string[];
   readonly query: Query;

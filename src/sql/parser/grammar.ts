@@ -600,10 +600,21 @@ export class SqlGrammar extends QueryGrammar {
           },
         },
       ]) === undefined;
+    const nameStart = this.LA(1);
     const table = this.SUBRULE(this.compoundName);
     const columns = this.OPTION(() => this.SUBRULE(this.nameList)) ?? [];
     const query = this.SUBRULE(this.query);
-    return this.ACTION(() => node({ kind: 'insert', pos: posOf(start), table, overwrite, columns, query }));
+    return this.ACTION(() =>
+      node({
+        kind: 'insert',
+        pos: posOf(start),
+        table,
+        namePos: posOf(nameStart),
+        overwrite,
+        columns,
+        query,
+      }),
+    );
   });
 }
 
