@@ -126,6 +126,49 @@ export class QueryGrammar extends ExpressionGrammar {
       ]),
   );
 
+  /**
+   * `GROUPING SETS (…)` in GROUP BY, as a call named `GROUPING SETS` whose arguments are the
+   * sets: an expression, a row `(a, b)`, or the empty row `()`. ROLLUP(…) and CUBE(…) parse as
+   * ordinary calls; the planner expands all three.
+   */
+  protected groupingSets = this.RULE('groupingSets', (): Expr => {
+    const start = this.CONSUME(T.Identifier);
+    this.CONSUME2(T.Identifier);
+    this.CONSUME(T.LParen);
+    const sets: Expr[] = [];
+    this.AT_LEAST_ONE_SEP({
+      SEP: T.Comma,
+      DEF: () =>
+        sets.push(
+          this.OR([
+            {
+              GATE: () => this.LA(1).tokenType === T.LParen && this.LA(2).tokenType === T.RParen,
+              ALT: () => {
+                const open = this.CONSUME2(T.LParen);
+                this.CONSUME2(T.RParen);
+                return this.ACTION(() => node({ kind: 'row', pos: posOf(open), items: [] }) as Expr);
+              },
+            },
+            { ALT: () => this.SUBRULE(this.expression) },
+          ]),
+        ),
+    });
+    this.CONSUME(T.RParen);
+    return this.ACTION(
+      () =>
+        node({ kind: 'call', pos: posOf(start), name: 'GROUPING SETS', args: sets, distinct: false }) as Expr,
+    );
+  });
+
+  /** Whether the next words are GROUPING SETS (both plain identifiers in Flink's dialect). */
+  private groupingSetsAhead(): boolean {
+    return (
+      this.LA(1).image.toUpperCase() === 'GROUPING' &&
+      this.LA(2).image.toUpperCase() === 'SETS' &&
+      this.LA(3).tokenType === T.LParen
+    );
+  }
+
   protected values = this.RULE('values', (): QueryBody => {
     const start = this.CONSUME(K.VALUES);
     const rows: Expr[][] = [];
@@ -166,8 +209,10 @@ export class QueryGrammar extends ExpressionGrammar {
       this.AT_LEAST_ONE_SEP2({
         SEP: T.Comma,
         DEF: () => {
-          const key = this.SUBRULE2(this.expression);
-          this.ACTION(() => rejectGroupingSets(key, this.LA(1)));
+          const key = this.OR2([
+            { GATE: () => this.groupingSetsAhead(), ALT: () => this.SUBRULE(this.groupingSets) },
+            { ALT: () => this.SUBRULE2(this.expression) },
+          ]);
           groupBy.push(key);
         },
       });
@@ -426,23 +471,6 @@ export class QueryGrammar extends ExpressionGrammar {
 function describeFrom(item: FromItem): string {
   if (item.kind === 'lateral') return `LATERAL TABLE(${item.call.name}(…))`;
   return item.kind === 'tableRef' ? item.name.join('.') : item.kind === 'tvf' ? item.name : 'subquery';
-}
-
-/**
- * GROUPING SETS, ROLLUP and CUBE are not planned: named here rather than failing as an unknown
- * function ROLLUP or on the word SETS. `next` is the token after the GROUP BY key.
- */
-function rejectGroupingSets(key: Expr, next: IToken): void {
-  const hint = 'write one GROUP BY query per grouping set and combine them with UNION ALL';
-  if (key.kind === 'call' && (key.name === 'ROLLUP' || key.name === 'CUBE'))
-    throw unsupported(key.pos, `GROUP BY ${key.name}(…)`, hint);
-  if (
-    key.kind === 'column' &&
-    key.path.length === 1 &&
-    key.path[0]!.toUpperCase() === 'GROUPING' &&
-    next.image.toUpperCase() === 'SETS'
-  )
-    throw unsupported(key.pos, 'GROUP BY GROUPING SETS', hint);
 }
 
 /** A parse error unless the token is one of these words (FETCH's NEXT and ONLY). */

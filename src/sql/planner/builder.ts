@@ -26,6 +26,7 @@ import { ColumnScope, type ScopeColumn, scopeOf, starColumns } from './scope.js'
 import { aggregate } from './aggregate/aggregate-nodes.js';
 import { buildAggregateSelect } from './aggregate/build-aggregate.js';
 import { buildSetOperation } from './set-operations.js';
+import { buildGroupingSetsSelect, isGroupingConstruct } from './aggregate/grouping-sets.js';
 import { buildJoin } from './join/build-join.js';
 import { settleCrossJoins } from './join/join-time-attributes.js';
 import { buildSubqueryFilter } from './join/build-subquery.js';
@@ -206,6 +207,7 @@ export class PlanBuilder {
       s.items.some((item) => containsAggregate(item.expr, (name) => this.isAggregate(name)));
     if (aggregating) {
       // GROUP BY SESSION(ts, gap) and its siblings group a windowing table function's rows.
+      if (s.groupBy.some(isGroupingConstruct)) return buildGroupingSetsSelect(s, input, this);
       const windowed = groupWindowSelect(s, input);
       return buildAggregateSelect(windowed?.select ?? s, windowed?.input ?? input, this);
     }
