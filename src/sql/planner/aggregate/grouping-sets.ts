@@ -82,7 +82,7 @@ export function buildGroupingSetsSelect(select: Select, input: Relation, builder
     if (rex?.kind !== 'field')
       throw unsupported(
         e.pos,
-        'expressions in GROUPING SETS, ROLLUP and CUBE',
+        'an expression in GROUPING SETS, ROLLUP or CUBE',
         'compute them in a subquery and group by its columns',
       );
     return rex.name;
