@@ -17,7 +17,7 @@ import {
   rowKeySelector,
   windowAggregateKeySelector,
 } from '../../runtime/window/window-aggregate.js';
-import { alignedWindowAssignment, sessionRows } from '../../runtime/window/window-assign.js';
+import { AlignedWindowAssignment, sessionRows } from '../../runtime/window/window-assign.js';
 import type { LogicalNode } from '../logical.js';
 import type { PhysicalNode, PhysicalPlanner } from '../physical.js';
 import type { QueryTranslator, TranslateContext } from '../translate.js';
@@ -114,7 +114,7 @@ export function translateWindow(
   if (node.kind === 'windowAggregate') return translateWindowAggregate(node, input);
   const window = node.window;
   const name = `WindowTableFunction(${formatWindow(window)})`;
-  if (window.kind !== 'SESSION') return input.flatMap(alignedWindowAssignment(window)).name(name);
+  if (window.kind !== 'SESSION') return input.transform<Row>(name, () => new AlignedWindowAssignment(window));
   const timeColumn = window.timeColumn;
   // A row without a time belongs to no session.
   const timed = input.filter((row: Row) => typeof row[timeColumn] === 'number');
