@@ -83,30 +83,35 @@ export class QueryGrammar extends ExpressionGrammar {
     });
   });
 
+  /** UNION and EXCEPT, left to right, over INTERSECT terms: INTERSECT binds tighter, as in SQL. */
   protected queryExpression = this.RULE('queryExpression', (): QueryBody => {
-    let left = this.SUBRULE(this.queryTerm);
+    let left = this.SUBRULE(this.intersectTerm);
     this.MANY(() => {
-      const op = this.OR([
-        { ALT: () => this.CONSUME(K.UNION) },
-        { ALT: () => this.CONSUME(K.INTERSECT) },
-        { ALT: () => this.CONSUME(K.EXCEPT) },
-      ]);
-      const quantifier = this.OPTION(() =>
-        this.OR2([{ ALT: () => this.CONSUME(K.ALL) }, { ALT: () => this.CONSUME(K.DISTINCT) }]),
-      );
-      const right = this.SUBRULE2(this.queryTerm);
-      left = this.ACTION(() =>
-        node({
-          kind: 'setOp',
-          pos: posOf(op),
-          op: op.image.toUpperCase() as 'UNION',
-          all: quantifier?.tokenType === K.ALL,
-          left,
-          right,
-        }),
-      );
+      const op = this.OR([{ ALT: () => this.CONSUME(K.UNION) }, { ALT: () => this.CONSUME(K.EXCEPT) }]);
+      const all = this.SUBRULE(this.setQuantifier);
+      const right = this.SUBRULE2(this.intersectTerm);
+      left = this.ACTION(() => setOperation(op, all, left, right));
     });
     return left;
+  });
+
+  protected intersectTerm = this.RULE('intersectTerm', (): QueryBody => {
+    let left = this.SUBRULE(this.queryTerm);
+    this.MANY(() => {
+      const op = this.CONSUME(K.INTERSECT);
+      const all = this.SUBRULE(this.setQuantifier);
+      const right = this.SUBRULE2(this.queryTerm);
+      left = this.ACTION(() => setOperation(op, all, left, right));
+    });
+    return left;
+  });
+
+  /** `ALL` or `DISTINCT` (the default) after a set operator: whether it was ALL. */
+  protected setQuantifier = this.RULE('setQuantifier', (): boolean => {
+    const quantifier = this.OPTION(() =>
+      this.OR([{ ALT: () => this.CONSUME(K.ALL) }, { ALT: () => this.CONSUME(K.DISTINCT) }]),
+    );
+    return quantifier?.tokenType === K.ALL;
   });
 
   protected queryTerm = this.RULE(
@@ -471,6 +476,17 @@ export class QueryGrammar extends ExpressionGrammar {
 function describeFrom(item: FromItem): string {
   if (item.kind === 'lateral') return `LATERAL TABLE(${item.call.name}(…))`;
   return item.kind === 'tableRef' ? item.name.join('.') : item.kind === 'tvf' ? item.name : 'subquery';
+}
+
+function setOperation(op: IToken, all: boolean, left: QueryBody, right: QueryBody): QueryBody {
+  return node({
+    kind: 'setOp',
+    pos: posOf(op),
+    op: op.image.toUpperCase() as 'UNION' | 'INTERSECT' | 'EXCEPT',
+    all,
+    left,
+    right,
+  });
 }
 
 /** A parse error unless the token is one of these words (FETCH's NEXT and ONLY). */
