@@ -10,6 +10,8 @@
  * aggregate, whether the WindowAggregateRule will make a window aggregate of it.
  */
 import type { LogicalAggregate } from '../aggregate/aggregate-nodes.js';
+import type { LogicalNode } from '../logical.js';
+import { optimize } from '../rules.js';
 import { WindowAggregateRule } from './window-aggregate-rule.js';
 
 /**
@@ -19,19 +21,29 @@ import { WindowAggregateRule } from './window-aggregate-rule.js';
  * the operator's clock, and Weir refuses to window them again.
  */
 export function windowTimeKey(node: LogicalAggregate): string | undefined {
-  let rewritten: ReturnType<typeof WindowAggregateRule.apply>;
-  try {
-    rewritten = WindowAggregateRule.apply(node);
-  } catch {
-    // The rule's own error (a SESSION aggregate without its partition key) is raised when the
-    // rules run, with the rest of the plan's errors.
-    return undefined;
-  }
+  const rowtimeKeys = node.groupKeys.filter(
+    (k) => node.input.columns.find((c) => c.name === k)?.type.rowtime === true,
+  );
+  if (rowtimeKeys.length === 0) return undefined;
+  let rewritten = windowAggregateOf(node);
+  // Grouped again by a window aggregate's bounds (and window_time): the input is a window
+  // aggregate only once the rules have rewritten it, so they run on a copy of it here.
+  if (rewritten === undefined) rewritten = windowAggregateOf({ ...node, input: optimize(node.input).plan });
   if (rewritten?.kind !== 'project' || rewritten.input.kind !== 'windowAggregate') return undefined;
   const time = rewritten.input.windowColumns.time;
   if (time === undefined) return undefined;
   const type = node.input.columns.find((c) => c.name === time)?.type;
   return type?.rowtime === true ? time : undefined;
+}
+
+function windowAggregateOf(node: LogicalAggregate): LogicalNode | undefined {
+  try {
+    return WindowAggregateRule.apply(node);
+  } catch {
+    // The rule's own error (a SESSION aggregate without its partition key) is raised when the
+    // rules run, with the rest of the plan's errors.
+    return undefined;
+  }
 }
 
 /**
