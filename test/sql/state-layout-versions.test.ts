@@ -15,6 +15,8 @@ import {
 import { Types } from '../../src/sql/catalog/types.js';
 import type { Row } from '../../src/sql/expressions/compiler.js';
 import { GROUP_AGGREGATE_LAYOUT } from '../../src/sql/runtime/aggregate/group-state.js';
+import { KeptRows } from '../../src/sql/runtime/over/deduplicate-function.js';
+import { UpdateFastTopNFunction } from '../../src/sql/runtime/over/update-fast-rank.js';
 import { WINDOW_TOP_N_LAYOUT, WindowTopNFunction } from '../../src/sql/runtime/over/window-rank-function.js';
 import {
   LATER_LAYOUTS_PROBED,
@@ -276,5 +278,48 @@ describe('window Top-N state layout', () => {
       { ...WINDOW_ROWS[1], rn: 1 },
       { ...WINDOW_ROWS[2], rn: 2 },
     ]);
+  });
+});
+
+describe('every versioned state is probed', () => {
+  test('update-fast Top-N: its state unversioned or of a later layout fails on open', () => {
+    const spec = {
+      rankType: 'ROW_NUMBER' as const,
+      rankStart: 1,
+      rankEnd: 3,
+      orderBy: [{ column: 'x', descending: true, nullsFirst: false }],
+      changelogInput: true,
+      inputColumns: ['k', 'x'],
+    };
+    const updateFast = () => new ProcessOperator(new UpdateFastTopNFunction(spec, ['x']) as never, true);
+    const old = openOn(updateFast(), written('top-n-update-fast')).error;
+    expect(expectOneLine(old, 'Top-N state "top-n-update-fast"')).toContain('older Weir version');
+    expectNewer(
+      openOn(updateFast(), written('top-n-update-fast@3')).error,
+      'Top-N state "top-n-update-fast@3"',
+      3,
+      2,
+    );
+    expect(openOn(updateFast(), written('top-n-update-fast@2')).error).toBeUndefined();
+  });
+
+  test('keep-last deduplication by several keys: a later layout of its map state fails', () => {
+    const keptRowsOn = (snapshot: Snapshot) => {
+      const h = harness(new ProcessOperator(new Writer('unused'), true));
+      restoreKeyedState(h.keyedBackend!, h.timeServiceManager, snapshot);
+      try {
+        new KeptRows(stateGettersOf(h.keyedBackend!), (row) => row.x as number, undefined);
+        return undefined;
+      } catch (error) {
+        return error;
+      }
+    };
+    expectNewer(
+      keptRowsOn(written('dedup-last-by-rest@3', 'map')),
+      'deduplication state "dedup-last-by-rest@3"',
+      3,
+      2,
+    );
+    expect(keptRowsOn(written('dedup-last-by-rest@2', 'map'))).toBeUndefined();
   });
 });

@@ -53,8 +53,8 @@ export type RestKey = ((row: Row) => CompactKey) | undefined;
 /** The layout of the keep-last states, part of their names. */
 export const DEDUP_LAYOUT = new StateLayout('deduplication', 2);
 
-/** The keep-last states of earlier layouts, for {@link StateLayout.refuseOthers}. */
-const OLD_KEEP_LAST = ['dedup-last'];
+/** The keep-last states by their names without a version, for {@link StateLayout.refuseOthers}. */
+const OLD_KEEP_LAST = ['dedup-last', 'dedup-last-by-rest'];
 
 /**
  * The kept rows of keep last, per key (and per {@link RestKey} under it). Shared by the per-row

@@ -32,6 +32,7 @@ export class UpdateFastTopNFunction extends TopNFunction {
   }
 
   override open(ctx: RuntimeContext): void {
+    TOP_N_LAYOUT.refuseOthers(ctx, ['top-n-update-fast']);
     this.rows = ctx.getState(
       retainedFor(
         new ValueStateDescriptor<Row[]>(TOP_N_LAYOUT.stateName('top-n-update-fast')),
