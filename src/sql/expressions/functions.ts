@@ -23,6 +23,7 @@ import type { CallRex, Rex } from './rex.js';
 import { MATH_TIME_FUNCTIONS, NON_DETERMINISTIC_FUNCTIONS } from './math-time-functions.js';
 import { compileDateFormat } from './runtime.js';
 import { STRING_FUNCTIONS } from './string-functions.js';
+import { COLLECTION_FUNCTIONS } from './collection-functions.js';
 
 /** One built-in function. */
 export interface ScalarFunctionDef {
@@ -369,7 +370,7 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
   },
 };
 
-Object.assign(FUNCTIONS, STRING_FUNCTIONS, MATH_TIME_FUNCTIONS);
+Object.assign(FUNCTIONS, STRING_FUNCTIONS, MATH_TIME_FUNCTIONS, COLLECTION_FUNCTIONS);
 
 for (const unit of ['YEAR', 'QUARTER', 'MONTH', 'WEEK', 'HOUR', 'MINUTE', 'SECOND']) {
   FUNCTIONS[unit] = {

@@ -72,6 +72,13 @@ export function formatValue(value: unknown, type: SqlType): string {
     }
     case 'ARRAY':
       return `[${(value as unknown[]).map((v) => formatValue(v, type.element!)).join(', ')}]`;
+    case 'MAP': {
+      // Flink's SQL client prints a map as `{a=1, b=2}`.
+      const entries = [...(value as Map<unknown, unknown>)].map(
+        ([k, v]) => `${formatValue(k, type.key!)}=${formatValue(v, type.value!)}`,
+      );
+      return `{${entries.join(', ')}}`;
+    }
     case 'ROW':
       return `(${type.fields!.map((f) => formatValue((value as Record<string, unknown>)[f.name], f.type)).join(', ')})`;
     case 'INTERVAL_DAY_TIME':

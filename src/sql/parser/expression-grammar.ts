@@ -5,7 +5,7 @@
  * which the subclass defines.
  */
 import type { IToken } from 'chevrotain';
-import { unsupported } from '../errors.js';
+import { parseError, unsupported } from '../errors.js';
 import {
   type Binary,
   type BinaryOp,
@@ -305,27 +305,37 @@ export class ExpressionGrammar extends GrammarBase {
       ]),
   );
 
-  /** A primary with `[index]` element access. */
+  /**
+   * A primary with `[index]` element access, or the value constructors `ARRAY[a, …]` and
+   * `MAP[k, v, …]` (the keyword parses as a column, so the brackets decide).
+   */
   protected postfix = this.RULE('postfix', (): Expr => {
+    const start = this.LA(1);
     let value = this.SUBRULE(this.primary);
     this.MANY(() => {
       const open = this.CONSUME(T.LBracket);
-      this.ACTION(() => {
-        // `ARRAY[1, 2]` and `MAP['k', v]` would otherwise fail on the comma as an element access.
-        const valueConstructor =
-          value.kind === 'column' && value.path.length === 1 ? value.path[0]!.toUpperCase() : '';
-        if (valueConstructor === 'ARRAY' || valueConstructor === 'MAP')
-          throw unsupported(
-            value.pos,
-            `${valueConstructor}[…] value constructor`,
-            `read ${valueConstructor} values from a table column`,
-          );
-      });
-      const index = this.SUBRULE(this.expression);
+      const items: Expr[] = [];
+      this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => items.push(this.SUBRULE(this.expression)) });
       this.CONSUME(T.RBracket);
-      value = this.ACTION(() =>
-        node({ kind: 'call', pos: posOf(open), name: 'ITEM', args: [value, index], distinct: false }),
-      );
+      value = this.ACTION(() => {
+        const valueConstructor =
+          (start.tokenType === K.ARRAY || start.tokenType === K.MAP) &&
+          value.kind === 'column' &&
+          value.path.length === 1
+            ? value.path[0]!.toUpperCase()
+            : undefined;
+        if (valueConstructor !== undefined)
+          return node({ kind: 'call', pos: value.pos, name: valueConstructor, args: items, distinct: false });
+        if (items.length !== 1)
+          throw parseError(items[1]!.pos, 'an element access takes one index: arr[1] or map[key]');
+        return node({
+          kind: 'call',
+          pos: posOf(open),
+          name: 'ITEM',
+          args: [value, items[0]!],
+          distinct: false,
+        });
+      });
     });
     return value;
   });
