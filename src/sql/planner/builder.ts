@@ -31,6 +31,7 @@ import { buildJoin } from './join/build-join.js';
 import { settleCrossJoins } from './join/join-time-attributes.js';
 import { buildSubqueryFilter } from './join/build-subquery.js';
 import { buildOrderByLimit } from './over/build-order-limit.js';
+import { buildTemporalSort } from './sort/build-temporal-sort.js';
 import { buildOverSelect } from './over/build-over.js';
 import { containsAggregate, containsOver, containsSubquery } from './syntax-search.js';
 import { groupWindowSelect } from './window/build-group-window.js';
@@ -62,7 +63,8 @@ export class PlanBuilder {
       }
       builder = new PlanBuilder(this.catalog, ctes);
     }
-    return buildOrderByLimit(q, builder.body(q.body));
+    const body = builder.body(q.body);
+    return buildTemporalSort(q, body) ?? buildOrderByLimit(q, body);
   }
 
   private body(body: QueryBody): LogicalNode {

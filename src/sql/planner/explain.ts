@@ -11,6 +11,7 @@ import { type PhysicalNode, physicalInputs } from './physical.js';
 import { explainAggregateLogical, explainAggregatePhysical } from './aggregate/aggregate-planning.js';
 import { explainCorrelateLogical, explainCorrelatePhysical } from './correlate/correlate-planning.js';
 import { explainExpandLogical, explainExpandPhysical } from './aggregate/expand-planning.js';
+import { explainTemporalSortLogical, explainTemporalSortPhysical } from './sort/temporal-sort-planning.js';
 import { explainIntervalJoinLogical, explainIntervalJoinPhysical } from './join/interval-join-planning.js';
 import { explainJoinLogical, explainJoinPhysical } from './join/join-planning.js';
 import { explainTemporalJoinLogical, explainTemporalJoinPhysical } from './join/temporal-join-planning.js';
@@ -75,6 +76,7 @@ const LOGICAL_LINE: LogicalVisitor<string> = {
   windowRank: explainOverLogical,
   correlate: explainCorrelateLogical,
   expand: explainExpandLogical,
+  temporalSort: explainTemporalSortLogical,
   sink: (n) =>
     `LogicalSink(table=[${DEFAULT_CATALOG}.${DEFAULT_DATABASE}.${n.table.name}], fields=[${n.columns.map((c) => c.name).join(', ')}])`,
 };
@@ -130,6 +132,8 @@ function physicalLine(n: PhysicalNode): string {
       return explainCorrelatePhysical(n, mode);
     case 'expand':
       return explainExpandPhysical(n, mode);
+    case 'temporalSort':
+      return explainTemporalSortPhysical(n, mode);
     case 'sourceScan':
       return `TableSourceScan(table=${tableName(n.table.name, n.projection, n)}, fields=[${n.columns.map((c) => c.name).join(', ')}], ${mode})`;
     case 'values':

@@ -19,6 +19,7 @@ import type { LogicalJoin } from './join/join-nodes.js';
 import type { LogicalTemporalJoin } from './join/temporal-join-nodes.js';
 import type { LogicalWindowJoin } from './join/window-join-nodes.js';
 import type { OverLogicalNode } from './over/over-nodes.js';
+import type { LogicalTemporalSort } from './sort/sort-nodes.js';
 import type { WindowLogicalNode } from './window/window-nodes.js';
 
 /** A column of a plan node's output. */
@@ -112,7 +113,8 @@ export type LogicalNode =
   | LogicalWindowJoin
   | OverLogicalNode
   | LogicalCorrelate
-  | LogicalExpand;
+  | LogicalExpand
+  | LogicalTemporalSort;
 
 /** A function per node kind; a missing kind is a compile error. */
 export type LogicalVisitor<R> = {

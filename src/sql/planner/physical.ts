@@ -27,6 +27,8 @@ import { toPhysicalTemporalJoin } from './join/temporal-join-planning.js';
 import type { PhysicalWindowJoin } from './join/window-join-nodes.js';
 import { toPhysicalWindowJoin } from './join/window-join-planning.js';
 import type { OverPhysicalNode } from './over/over-nodes.js';
+import type { PhysicalTemporalSort } from './sort/sort-nodes.js';
+import { toPhysicalTemporalSort } from './sort/temporal-sort-planning.js';
 import { toPhysicalOver } from './over/over-planning.js';
 import type { WindowPhysicalNode } from './window/window-nodes.js';
 import { toPhysicalWindow } from './window/window-planning.js';
@@ -101,7 +103,8 @@ export type PhysicalNode =
   | PhysicalWindowJoin
   | OverPhysicalNode
   | PhysicalCorrelate
-  | PhysicalExpand;
+  | PhysicalExpand
+  | PhysicalTemporalSort;
 
 /** The inputs of a physical node; a two-input node's are `[left, right]`. */
 export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
@@ -147,6 +150,8 @@ export function toPhysical(
       return toPhysicalCorrelate(node, recurse);
     case 'expand':
       return toPhysicalExpand(node, recurse);
+    case 'temporalSort':
+      return toPhysicalTemporalSort(node, recurse);
     case 'scan':
       if (node.table.dataStream === undefined) {
         const factory = registry.factoryFor(node.table, node.pos);

@@ -217,6 +217,11 @@ class Pruner {
         const need = within(required, node.input.columns, ...node.keys, node.timeColumn);
         return this.withInput(node, this.exact(node.input, need));
       }
+      case 'temporalSort': {
+        const need = within(required, node.input.columns);
+        for (const k of node.orderBy) need.add(k.column);
+        return this.withInput(node, this.exact(node.input, need));
+      }
       case 'expand': {
         // Keeps the outputs asked for, and the input columns their expressions read.
         let keep = node.columns.map((c, i) => (required.has(c.name) ? i : -1)).filter((i) => i >= 0);

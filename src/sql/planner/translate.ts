@@ -24,6 +24,7 @@ import { type PhysicalNode, physicalInputs } from './physical.js';
 import { translateAggregate } from './aggregate/aggregate-planning.js';
 import { translateCorrelate } from './correlate/correlate-planning.js';
 import { translateExpand } from './aggregate/expand-planning.js';
+import { translateTemporalSort } from './sort/temporal-sort-planning.js';
 import { translateIntervalJoin } from './join/interval-join-planning.js';
 import { translateJoin } from './join/join-planning.js';
 import { translateProjectedLookupJoin } from './join/lookup-join-planning.js';
@@ -101,6 +102,8 @@ function translateNode(node: PhysicalNode, ctx: TranslateContext): DataStream<Ro
       return translateCorrelate(node, ctx, recurse);
     case 'expand':
       return translateExpand(node, ctx, recurse);
+    case 'temporalSort':
+      return translateTemporalSort(node, ctx, recurse);
     case 'sourceScan': {
       const source = node.table.dataStream as DataStreamTableSource | undefined;
       if (source !== undefined)

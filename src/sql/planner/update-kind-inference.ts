@@ -53,6 +53,8 @@ const ROLES: Readonly<Record<PhysicalNode['kind'], UpdateRole>> = {
   correlate: 'consumer',
   // Each set's row of an update has other keys than the old row's: the aggregate needs the -U.
   expand: 'consumer',
+  // Insert-only in and out: no updates to pass or drop.
+  temporalSort: 'consumer',
 };
 
 /** Which changes a sink's connector takes; `upsert` lets its input leave out -U rows. */
