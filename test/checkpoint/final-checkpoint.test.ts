@@ -34,6 +34,10 @@ const RECORDS = 3000;
 const NOTE_BYTES = 60;
 /** What a failure-free run commits: the window fired by end of input's watermark, and the count emitted by `finish`. */
 const EXPECTED = [`count:${RECORDS}`, `window:${(RECORDS * (RECORDS + 1)) / 2}`];
+/** How long a wait may take before the job counts as stuck: a bound for a broken run, not a speed expectation. */
+const WAIT_CAP_MS = 60_000;
+/** Two waits and a run per test, on a machine that may be heavily loaded. */
+const TEST_TIMEOUT_MS = 150_000;
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -174,10 +178,10 @@ async function runToEnd(client: JobClient, script: SourceScript<number>): Promis
       .tasks()
       .filter((t) => t.vertexName.includes('remember') || t.vertexName.includes('Process'))
       .reduce((sum, t) => sum + t.recordsIn, 0);
-  await waitFor(() => remembered() >= RECORDS, 'the records to reach the keyed state', 20_000);
+  await waitFor(() => remembered() >= RECORDS, 'the records to reach the keyed state', WAIT_CAP_MS);
   const stats = client.checkpoints();
   const after = stats.completed + stats.inProgress;
-  await waitFor(() => client.checkpoints().completed > after, 'a periodic checkpoint', 20_000);
+  await waitFor(() => client.checkpoints().completed > after, 'a periodic checkpoint', WAIT_CAP_MS);
   script.finish();
   await client.result;
 }
@@ -215,7 +219,7 @@ describe('the final checkpoint', () => {
           .sort(),
       ).toEqual(EXPECTED);
     },
-    60_000,
+    TEST_TIMEOUT_MS,
   );
 
   it.each([1, 2])(
@@ -233,6 +237,6 @@ describe('the final checkpoint', () => {
       expect(second.status()).toBe('finished');
       expect(sink.values()).toEqual(EXPECTED);
     },
-    60_000,
+    TEST_TIMEOUT_MS,
   );
 });
