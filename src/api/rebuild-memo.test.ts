@@ -4,7 +4,13 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { setEnvironmentDefaults } from './context.js';
-import { installRebuildMemo, rebuildMemo, recallFromSubmitter, rememberForRebuild } from './rebuild-memo.js';
+import {
+  installRebuildMemo,
+  rebuildingFromCompleteMemo,
+  rebuildMemo,
+  recallFromSubmitter,
+  rememberForRebuild,
+} from './rebuild-memo.js';
 
 afterEach(() => {
   setEnvironmentDefaults(undefined);
@@ -41,5 +47,19 @@ describe('rebuild memo', () => {
     expect(Object.keys(kept)).toHaveLength(1000);
     expect(kept.k0).toBe('again');
     expect(kept.k1099).toBeUndefined();
+  });
+
+  it('tells a rebuilding thread which namespaces came complete, so it may skip computing them', () => {
+    setEnvironmentDefaults({ jobModule: { path: '/job.ts', args: [] } });
+    // Not rebuilding: this thread computes what it needs.
+    expect(rebuildingFromCompleteMemo('test.whole')).toBe(false);
+    rememberForRebuild('test.whole', 'k', 1);
+    for (let i = 0; i < 1001; i++) rememberForRebuild('test.dropped', `k${i}`, i);
+    installRebuildMemo(structuredClone(rebuildMemo()));
+    expect(rebuildingFromCompleteMemo('test.whole')).toBe(true);
+    // A namespace the submitter never used is complete too: it had nothing to remember.
+    expect(rebuildingFromCompleteMemo('test.unused')).toBe(true);
+    expect(rebuildingFromCompleteMemo('test.dropped')).toBe(false);
+    expect(recallFromSubmitter('test.dropped', 'k0')).toBe(0);
   });
 });

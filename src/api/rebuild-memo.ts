@@ -23,8 +23,13 @@ export type RebuildMemo = Readonly<Record<string, Readonly<Record<string, unknow
  */
 const MAX_KEYS = 1000;
 
+/** The namespace under which the memo lists the namespaces that dropped keys (`MAX_KEYS`). */
+const DROPPED = 'rebuild-memo.dropped';
+
 const remembered = new Map<string, Map<string, unknown>>();
-let handed: RebuildMemo = {};
+const dropped = new Set<string>();
+/** What the submitting thread sent; undefined unless this thread rebuilds a job. */
+let handed: RebuildMemo | undefined;
 
 /**
  * Remembers a copy of `value` for workers rebuilding jobs submitted from now on. Does nothing unless
@@ -40,11 +45,12 @@ export function rememberForRebuild(namespace: string, key: string, value: unknow
   }
   // A copy, so what the caller does with its value later does not reach the workers.
   if (entries.size < MAX_KEYS || entries.has(key)) entries.set(key, structuredClone(value));
+  else dropped.add(namespace);
 }
 
 /** The value the submitting thread remembered for `key`, on a worker rebuilding its job. */
 export function recallFromSubmitter(namespace: string, key: string): unknown {
-  const entries = handed[namespace];
+  const entries = handed?.[namespace];
   return entries !== undefined && Object.hasOwn(entries, key) ? entries[key] : undefined;
 }
 
@@ -52,10 +58,22 @@ export function recallFromSubmitter(namespace: string, key: string): unknown {
 export function rebuildMemo(): RebuildMemo {
   const memo: Record<string, Record<string, unknown>> = {};
   for (const [namespace, entries] of remembered) memo[namespace] = Object.fromEntries(entries);
+  if (dropped.size > 0)
+    memo[DROPPED] = Object.fromEntries([...dropped].map((namespace) => [namespace, true]));
   return memo;
+}
+
+/**
+ * Whether this thread is rebuilding a job whose submitting thread remembered every value of
+ * `namespace` it computed (none dropped for the key limit). Then whatever the job file's code
+ * asks of that namespace the memo answers, as long as the code computes the same inputs on
+ * every thread, and a module may skip loading what computing would take (the SQL parser does).
+ */
+export function rebuildingFromCompleteMemo(namespace: string): boolean {
+  return handed !== undefined && handed[DROPPED]?.[namespace] !== true;
 }
 
 /** @internal Installs what the submitting thread sent, before a worker loads the job file. */
 export function installRebuildMemo(memo: RebuildMemo | undefined): void {
-  handed = memo ?? {};
+  handed = memo;
 }

@@ -1,6 +1,7 @@
 /**
  * Worker threads rebuilding a SQL job from its job file take the statements the submitting
- * thread parsed instead of parsing them again (so they never build the SQL lexer or parser),
+ * thread parsed instead of parsing them again (so they never load the SQL lexer, grammar or
+ * chevrotain),
  * and the job's rows are those of a loop over the same input.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, expect, test } from 'vitest';
 import { liveWorkerThreads } from '../../src/runtime/threads/worker-pool.js';
-import { sqlTextLexed } from '../../src/sql/parser/parse.js';
+import { sqlParserLoaded, sqlTextLexed } from '../../src/sql/parser/parse.js';
 import { readCommitted } from '../support/exactly-once.js';
 import { runJobFileOnWorkers } from './job-file-on-workers.js';
 
@@ -30,10 +31,15 @@ test('worker threads rebuild a SQL job from the submitting thread’s parsed sta
   const args = [String(rows), join(dir, 'out'), markers];
   await runJobFileOnWorkers(JOB, args, 'worker-parse');
 
-  // This thread parsed the statements; each of the two workers rebuilt the job without lexing.
+  // This thread parsed the statements; each of the two workers rebuilt the job without lexing
+  // and without loading the parser's modules.
   expect(sqlTextLexed()).toBe(true);
+  expect(sqlParserLoaded()).toBe(true);
   const reports = readdirSync(markers).map((file) => JSON.parse(readFileSync(join(markers, file), 'utf8')));
-  expect(reports).toEqual([{ lexed: false }, { lexed: false }]);
+  expect(reports).toEqual([
+    { lexed: false, parserLoaded: false },
+    { lexed: false, parserLoaded: false },
+  ]);
 
   const out = readCommitted(join(dir, 'out')).map(
     (line) => JSON.parse(line) as { id: number; twice: number },

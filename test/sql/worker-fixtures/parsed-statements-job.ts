@@ -1,7 +1,8 @@
 /**
  * A SQL job file for the test that worker threads rebuild a SQL job without parsing: it runs
  * a SET, a CREATE TABLE and a query at parallelism 2 into a file sink. On a worker thread it
- * also writes whether that thread lexed any SQL text while the file built the job, into
+ * also writes whether that thread lexed any SQL text while the file built the job, and whether
+ * it loaded the lexer and grammar at all, into
  * `<markerDir>/worker-<threadId>.json`.
  *
  *     parsed-statements-job.ts -- <rows> <outDir> <markerDir>
@@ -10,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMainThread, threadId } from 'node:worker_threads';
 import { FileSink, type StreamExecutionEnvironment, TableEnvironment } from '../../../src/index.js';
-import { sqlTextLexed } from '../../../src/sql/parser/parse.js';
+import { sqlParserLoaded, sqlTextLexed } from '../../../src/sql/parser/parse.js';
 
 export default async function build(env: StreamExecutionEnvironment, args: string[]): Promise<void> {
   const [rows, outDir, markerDir] = args;
@@ -30,5 +31,8 @@ export default async function build(env: StreamExecutionEnvironment, args: strin
     .uid('out')
     .setParallelism(2);
   if (!isMainThread)
-    writeFileSync(join(markerDir!, `worker-${threadId}.json`), JSON.stringify({ lexed: sqlTextLexed() }));
+    writeFileSync(
+      join(markerDir!, `worker-${threadId}.json`),
+      JSON.stringify({ lexed: sqlTextLexed(), parserLoaded: sqlParserLoaded() }),
+    );
 }
