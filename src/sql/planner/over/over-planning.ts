@@ -90,7 +90,7 @@ export function toPhysicalOver(
         ...spec,
         kind: 'rank',
         input,
-        strategy: rankStrategy(input, node.partitionKeys, node.orderBy),
+        strategy: rankStrategy(input, node.rankType, node.partitionKeys, node.orderBy),
         columns,
         stateTtlMs,
         changelogMode: appendOnly ? 'insert-only' : 'retract',

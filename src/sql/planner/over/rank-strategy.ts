@@ -9,7 +9,8 @@
  * - `RetractStrategy` otherwise: every row of a partition is kept, because a row leaving the top
  *   lets the next one in.
  *
- * UpdateFast is chosen here only where monotonicity is certain: the input is a group aggregate
+ * UpdateFast is chosen here only for ROW_NUMBER and RANK (see `rankStrategy` on DENSE_RANK), and
+ * only where monotonicity is certain: the input is a group aggregate
  * over insert-only rows without state retention (so it never deletes a group or restarts one),
  * seen through projections that keep its group keys (a filter could turn an update into a
  * deletion); the partition keys are group keys (a row never changes partition); and every sort
@@ -17,7 +18,7 @@
  * ascending, the aggregates that only grow (or shrink) as rows arrive, with NULLs sorted last.
  */
 import type { PhysicalNode } from '../physical.js';
-import type { SortKey } from './over-nodes.js';
+import type { RankType, SortKey } from './over-nodes.js';
 
 /** A rank's algorithm; see the module comment. */
 export type RankStrategy =
@@ -29,13 +30,17 @@ export type RankStrategy =
 /** How an aggregate's output column moves as rows arrive. */
 type Monotonicity = 'constant' | 'increasing' | 'decreasing';
 
-/** The strategy for a rank over `input` partitioned by `partitionKeys` and sorted by `orderBy`. */
+/** The strategy for a `rankType` rank over `input` partitioned by `partitionKeys`, sorted by `orderBy`. */
 export function rankStrategy(
   input: PhysicalNode,
+  rankType: RankType,
   partitionKeys: readonly string[],
   orderBy: readonly SortKey[],
 ): RankStrategy {
   if (input.changelogMode === 'insert-only') return { kind: 'appendFast' };
+  // A row moving up to tie another removes a distinct value above the rows below it, so their
+  // DENSE_RANK moves up and a row outside the kept top can come back in.
+  if (rankType === 'DENSE_RANK') return { kind: 'retract' };
   const columns = monotonicColumns(input);
   if (columns === undefined) return { kind: 'retract' };
   const { uniqueKey, moves } = columns;
