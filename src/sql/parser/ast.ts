@@ -317,6 +317,11 @@ export interface LateralTableRef extends Node<'lateral'> {
   readonly call: Call;
   readonly alias?: string;
   readonly columnAliases: readonly string[];
+  /**
+   * Set for `UNNEST(expr) [WITH ORDINALITY]`, a built-in table function over the elements of
+   * an ARRAY or MAP (`call` is then `UNNEST(expr)`).
+   */
+  readonly unnest?: { readonly ordinality: boolean };
 }
 /** Anything in a FROM clause. */
 export type FromItem = TableRef | SubqueryRef | TvfRef | Join | LateralTableRef;

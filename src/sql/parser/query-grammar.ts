@@ -356,14 +356,7 @@ export class QueryGrammar extends ExpressionGrammar {
         },
       },
       { ALT: () => this.SUBRULE(this.lateralTable) },
-      {
-        ALT: () => {
-          const token = this.CONSUME(K.UNNEST);
-          return this.ACTION(() => {
-            throw unsupported(posOf(token), 'UNNEST in FROM');
-          });
-        },
-      },
+      { ALT: () => this.SUBRULE(this.unnestTable) },
     ]);
     this.OPTION(() => {
       const token = this.CONSUME(K.MATCH_RECOGNIZE);
@@ -402,6 +395,31 @@ export class QueryGrammar extends ExpressionGrammar {
       if (call.kind !== 'call' || call.over !== undefined)
         throw parseError(call.pos, 'LATERAL TABLE takes a table function call: LATERAL TABLE(f(t.x))');
       return node({ kind: 'lateral', pos: posOf(start), call, columnAliases: [] }) as FromItem;
+    });
+  });
+
+  /** `UNNEST(t.arr) [WITH ORDINALITY]`: one row per element of an ARRAY or entry of a MAP. */
+  protected unnestTable = this.RULE('unnestTable', (): FromItem => {
+    const start = this.CONSUME(K.UNNEST);
+    this.CONSUME(T.LParen);
+    const args: Expr[] = [];
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => args.push(this.SUBRULE(this.expression)) });
+    this.CONSUME(T.RParen);
+    const ordinality = this.OPTION(() => {
+      this.CONSUME(K.WITH);
+      const word = this.SUBRULE(this.identifier);
+      this.ACTION(() => {
+        if (word.image.toUpperCase() !== 'ORDINALITY')
+          throw parseError(posOf(word), `expected ORDINALITY after UNNEST(…) WITH, got '${word.image}'`);
+      });
+      return true;
+    });
+    return this.ACTION(() => {
+      if (args.length !== 1)
+        throw unsupported(args[1]!.pos, 'UNNEST of several collections', 'UNNEST one ARRAY or MAP per join');
+      const call = node({ kind: 'call', pos: posOf(start), name: 'UNNEST', args, distinct: false });
+      const unnest = { ordinality: ordinality === true };
+      return node({ kind: 'lateral', pos: posOf(start), call, columnAliases: [], unnest }) as FromItem;
     });
   });
 
@@ -474,7 +492,8 @@ export class QueryGrammar extends ExpressionGrammar {
 }
 
 function describeFrom(item: FromItem): string {
-  if (item.kind === 'lateral') return `LATERAL TABLE(${item.call.name}(…))`;
+  if (item.kind === 'lateral')
+    return item.unnest !== undefined ? 'UNNEST(…)' : `LATERAL TABLE(${item.call.name}(…))`;
   return item.kind === 'tableRef' ? item.name.join('.') : item.kind === 'tvf' ? item.name : 'subquery';
 }
 
