@@ -1,5 +1,5 @@
 /**
- * The outer interval join function driven by hand (elements and watermarks through the operator
+ * The interval join function driven by hand (elements and watermarks through the operator
  * harness): padding when the watermark passes a row's bound, late rows, and state cleanup; and
  * outer interval joins in SQL agreeing with DuckDB on generated out-of-order rows at
  * parallelism 1 and 2.
@@ -13,13 +13,13 @@ import { StreamExecutionEnvironment } from '../../src/api/environment.js';
 import { CoProcessOperator } from '../../src/runtime/operators/process-operators.js';
 import { TwoInputOperatorTestHarness } from '../../src/runtime/testing/harness.js';
 import type { Row } from '../../src/sql/expressions/compiler.js';
-import { OuterIntervalJoinFunction } from '../../src/sql/planner/join/interval-join-function.js';
+import { IntervalJoinFunction } from '../../src/sql/planner/join/interval-join-function.js';
 import type { JoinType } from '../../src/sql/planner/join/join-nodes.js';
 import { TableEnvironment } from '../../src/sql/table-environment.js';
 
 /** Left rows {k, lt}, right rows {k0, rt}; rt − lt in [−1000, 2000]. */
 function harness(joinType: JoinType) {
-  const fn = new OuterIntervalJoinFunction({
+  const fn = new IntervalJoinFunction({
     joinType,
     leftColumns: ['k', 'lt'],
     rightColumns: ['k0', 'rt'],
@@ -48,19 +48,20 @@ function harness(joinType: JoinType) {
   return { h, watermark, take };
 }
 
-describe('OuterIntervalJoinFunction', () => {
+describe('IntervalJoinFunction', () => {
   test('LEFT: a match is emitted at once, an unmatched row padded when the watermark passes lt + upper', () => {
     const { h, watermark, take } = harness('left');
     h.processElement1({ k: 1, lt: 10_000 }, 10_000);
     h.processElement1({ k: 2, lt: 10_000 }, 10_000);
     h.processElement2({ k0: 1, rt: 11_500 }, 11_500);
     expect(take()).toEqual(['1|10000|1|11500']);
-    watermark(11_999);
-    expect(take()).toEqual([]);
+    // At lt + upper a right row may still match (it would not be late), so the row waits.
     watermark(12_000);
+    expect(take()).toEqual([]);
+    watermark(12_001);
     expect(take()).toEqual(['2|10000|null|null']);
-    // Both rows are gone from state once no row can match them: the right one at rt − lower.
-    watermark(12_500);
+    // Both rows are gone from state once no row can match them: the right one past rt − lower.
+    watermark(12_501);
     expect(h.numKeyedStateEntries()).toBe(0);
   });
 
@@ -86,9 +87,9 @@ describe('OuterIntervalJoinFunction', () => {
     expect(take()).toEqual(['null|null|null|1000']);
     h.processElement2({ k0: 7, rt: 4_000 }, 4_000);
     h.processElement1({ k: 7, lt: 1_000 }, 1_000); // rt − lt = 3000 > upper: no match
-    watermark(3_000);
+    watermark(3_001);
     expect(take()).toEqual(['7|1000|null|null']);
-    watermark(5_000);
+    watermark(5_001);
     expect(take()).toEqual(['null|null|7|4000']);
   });
 });

@@ -1,13 +1,18 @@
 /**
- * The outer interval join (LEFT, RIGHT and FULL; the inner one runs on the DataStream interval
- * join). A left row at time tl joins the right rows at rt with rt − tl in [lower, upper], both
- * times read from the rows' rowtime columns. Each side's rows wait in keyed map state, by time,
- * for as long as a row of the other side could still match them: a left row until the watermark
- * reaches tl + upper, a right row until it reaches rt − lower. An event-time timer at that time
- * drops them, and a row of an outer side that never matched is emitted then, padded with NULLs,
- * so the output stays insert-only. A row that arrives when no future match is possible (late)
- * still joins what is buffered and, if it found nothing, is padded at once, as Flink's SQL
- * interval join does.
+ * The SQL interval join, inner and outer (LEFT, RIGHT, FULL), with the late-row rule of Flink's
+ * SQL time-interval join (not the DataStream interval join's, which drops late rows). A left row
+ * at time tl joins the right rows at rt with rt − tl in [lower, upper], both times read from the
+ * rows' rowtime columns. Let W be the watermark when a row arrives:
+ * - the row first joins every buffered row of the other side within its range, late or not;
+ * - it is buffered only while a row of the other side may still come within its range, that is
+ *   when W < its bound (tl + upper for a left row, rt − lower for a right row);
+ * - a buffered row stays until the watermark passes its bound (W > bound): an event-time timer at
+ *   bound + 1 removes it, and pads it with NULLs then if its side is outer and it never matched;
+ * - a row that is not buffered and matched nothing is padded at once (outer side) or dropped.
+ * So a pair joins when, on the later row's arrival, the earlier one was buffered and its bound is
+ * not behind the watermark. Flink cleans its buffers lazily and may join a few pairs past that
+ * point; this join removes a row exactly when the watermark passes its bound. The output stays
+ * insert-only.
  */
 import {
   type Collector,
@@ -18,10 +23,26 @@ import {
 } from '../../../types/functions.js';
 import { type MapState, MapStateDescriptor } from '../../../types/state.js';
 import type { Row, RowFunction } from '../../expressions/compiler.js';
+import { StateLayout } from '../../runtime/state-layout.js';
 import type { JoinType } from './join-nodes.js';
 
+/**
+ * The interval join's state layout. Layout 2: inner joins run on this function too (they ran on
+ * the DataStream interval join, whose buffers are `_join_left`/`_join_right`), and a buffered row
+ * expires at bound + 1, not at its bound.
+ */
+export const INTERVAL_JOIN_LAYOUT = new StateLayout('interval join', 2);
+
+/** The states of earlier layouts, by their names without a version, for {@link StateLayout.refuseOthers}. */
+const EARLIER_STATES: readonly string[] = [
+  'interval-join-left',
+  'interval-join-right',
+  '_join_left',
+  '_join_right',
+];
+
 /** A buffered row and whether it has joined any row of the other side yet. */
-type Buffered = readonly [row: Row, matched: boolean];
+type Buffered = [row: Row, matched: boolean];
 
 /** What the function needs, compiled once when the job is built. */
 export interface IntervalJoinSpec {
@@ -39,8 +60,8 @@ export interface IntervalJoinSpec {
   readonly remaining?: RowFunction;
 }
 
-/** The outer interval join of two keyed, insert-only inputs. */
-export class OuterIntervalJoinFunction extends KeyedCoProcessFunction<unknown, Row, Row, Row> {
+/** The interval join of two keyed, insert-only inputs, for every join type. */
+export class IntervalJoinFunction extends KeyedCoProcessFunction<unknown, Row, Row, Row> {
   private leftBuffer!: MapState<number, Buffered[]>;
   private rightBuffer!: MapState<number, Buffered[]>;
   private readonly leftOuter: boolean;
@@ -57,8 +78,13 @@ export class OuterIntervalJoinFunction extends KeyedCoProcessFunction<unknown, R
   }
 
   override open(ctx: RuntimeContext): void {
-    this.leftBuffer = ctx.getMapState(new MapStateDescriptor<number, Buffered[]>('interval-join-left'));
-    this.rightBuffer = ctx.getMapState(new MapStateDescriptor<number, Buffered[]>('interval-join-right'));
+    INTERVAL_JOIN_LAYOUT.refuseOthers(ctx, EARLIER_STATES);
+    this.leftBuffer = ctx.getMapState(
+      new MapStateDescriptor<number, Buffered[]>(INTERVAL_JOIN_LAYOUT.stateName('interval-join-left')),
+    );
+    this.rightBuffer = ctx.getMapState(
+      new MapStateDescriptor<number, Buffered[]>(INTERVAL_JOIN_LAYOUT.stateName('interval-join-right')),
+    );
   }
 
   processElement1(row: Row, ctx: KeyedProcessContext<unknown, Row>, out: Collector<Row>): void {
@@ -89,49 +115,56 @@ export class OuterIntervalJoinFunction extends KeyedCoProcessFunction<unknown, R
     const to = isLeft ? time + spec.upper : time - spec.lower;
     const other = isLeft ? this.rightBuffer : this.leftBuffer;
     const otherOuter = isLeft ? this.rightOuter : this.leftOuter;
+    const remaining = spec.remaining;
     let matched = false;
+    // The timers keep every buffered row within its bound, so whatever is in range still joins.
     for (const [otherTime, rows] of other.entries()) {
       if (otherTime < from || otherTime > to) continue;
       let changed = false;
-      const next = rows.map((entry): Buffered => {
+      for (const entry of rows) {
         const merged = isLeft ? { ...row, ...entry[0] } : { ...entry[0], ...row };
-        if (spec.remaining !== undefined && spec.remaining(merged) !== true) return entry;
+        if (remaining !== undefined && remaining(merged) !== true) continue;
         out.collect(merged);
         matched = true;
-        if (entry[1]) return entry;
-        changed = true;
-        return [entry[0], true];
-      });
-      if (changed && otherOuter) other.put(otherTime, next);
+        if (otherOuter && !entry[1]) {
+          entry[1] = true;
+          changed = true;
+        }
+      }
+      // The flag must reach the state, which may hold a copy (a serializing backend).
+      if (changed) other.put(otherTime, rows);
     }
-    const watermark = ctx.timerService().currentWatermark();
-    if (to > watermark) {
+    if (to > ctx.timerService().currentWatermark()) {
       // Rows of the other side up to `to` may still come: keep this row until the watermark passes it.
       const own = isLeft ? this.leftBuffer : this.rightBuffer;
-      own.put(time, [...(own.get(time) ?? []), [row, matched]]);
-      ctx.timerService().registerEventTimeTimer(to);
+      const list = own.get(time);
+      if (list === undefined) own.put(time, [[row, matched]]);
+      else {
+        list.push([row, matched]);
+        own.put(time, list);
+      }
+      ctx.timerService().registerEventTimeTimer(to + 1);
     } else if (!matched && outer) out.collect(this.pad(row, isLeft));
   }
 
   override onTimer(timestamp: number, _ctx: OnTimerContext<unknown, Row>, out: Collector<Row>): void {
-    this.expire(this.leftBuffer, (t) => t + this.spec.upper <= timestamp, this.leftOuter, true, out);
-    this.expire(this.rightBuffer, (t) => t - this.spec.lower <= timestamp, this.rightOuter, false, out);
+    // Every buffered row has a timer at its own bound + 1, so the rows this timer expires are
+    // exactly those at these two times; rows at other times have timers of their own.
+    this.expire(this.leftBuffer, timestamp - 1 - this.spec.upper, this.leftOuter, true, out);
+    this.expire(this.rightBuffer, timestamp - 1 + this.spec.lower, this.rightOuter, false, out);
   }
 
   private expire(
     buffer: MapState<number, Buffered[]>,
-    expired: (time: number) => boolean,
+    time: number,
     outer: boolean,
     isLeft: boolean,
     out: Collector<Row>,
   ): void {
-    const done: number[] = [];
-    for (const [time, rows] of buffer.entries()) {
-      if (!expired(time)) continue;
-      done.push(time);
-      if (outer) for (const [row, matched] of rows) if (!matched) out.collect(this.pad(row, isLeft));
-    }
-    for (const time of done) buffer.remove(time);
+    const rows = buffer.get(time);
+    if (rows === undefined) return;
+    if (outer) for (const [row, matched] of rows) if (!matched) out.collect(this.pad(row, isLeft));
+    buffer.remove(time);
   }
 
   private pad(row: Row, isLeft: boolean): Row {

@@ -1,11 +1,11 @@
 /**
- * Interval joins: physical planning, DataStream translation and EXPLAIN lines. An inner join runs
- * on the DataStream interval join (both inputs keyed by the equi-join keys, each side's rows kept
- * until the watermark passes the other side's bound), so its output is insert-only and each
- * result carries the larger of the two rows' event times. Outer joins run on
- * {@link OuterIntervalJoinFunction}, which pads a row once the watermark shows it can no longer
- * match. Inputs that carry updates cannot be buffered by time alone: such a join is planned as
- * a regular join instead.
+ * Interval joins: physical planning, DataStream translation and EXPLAIN lines. Every join type
+ * runs on {@link IntervalJoinFunction} over both inputs keyed by the equi-join keys, each side's
+ * rows kept until the watermark passes their bound, so the output is insert-only. It follows
+ * Flink's SQL interval join, not the DataStream `intervalJoin`: a late row still joins the rows
+ * buffered on the other side instead of being dropped, and an outer join pads a row once the
+ * watermark shows it can no longer match. Inputs that carry updates cannot be buffered by time
+ * alone: such a join is planned as a regular join instead.
  */
 import type { DataStream } from '../../../api/data-stream.js';
 import { compileExpression, type Row } from '../../expressions/compiler.js';
@@ -13,7 +13,7 @@ import { formatRex, type Rex } from '../../expressions/rex.js';
 import type { PhysicalNode, PhysicalPlanner } from '../physical.js';
 import type { QueryTranslator, TranslateContext } from '../translate.js';
 import { joinKeys } from './join-conditions.js';
-import { OuterIntervalJoinFunction } from './interval-join-function.js';
+import { IntervalJoinFunction } from './interval-join-function.js';
 import { intervalBounds } from './interval-join-rule.js';
 import type { LogicalIntervalJoin, PhysicalIntervalJoin } from './interval-join-nodes.js';
 import { checkJoinInput, joinOutputMode, joinTypeName } from './join-planning.js';
@@ -74,37 +74,23 @@ export function translateIntervalJoin(
   const remaining = remainingRex === undefined ? undefined : compileExpression(remainingRex);
   const left = keyOf(keys.leftKeys);
   const right = keyOf(keys.rightKeys);
-  if (node.joinType !== 'inner') {
-    const fn = new OuterIntervalJoinFunction({
-      joinType: node.joinType,
-      leftColumns: node.left.columns.map((c) => c.name),
-      rightColumns: node.right.columns.map((c) => c.name),
-      leftTime: bounds.leftTime,
-      rightTime: bounds.rightTime,
-      lower: bounds.lower,
-      upper: bounds.upper,
-      leftHasNullKey: left.hasNull,
-      rightHasNullKey: right.hasNull,
-      remaining,
-    });
-    return recurse(node.left)
-      .connect(recurse(node.right))
-      .keyBy(left.key, right.key)
-      .process(fn)
-      .name(`IntervalJoin(${joinTypeName(node.joinType)})`);
-  }
-  // A NULL key matches nothing, so such rows never enter the join's state.
-  const leftStream = recurse(node.left).filter((row: Row) => !left.hasNull(row));
-  const rightStream = recurse(node.right).filter((row: Row) => !right.hasNull(row));
-  return leftStream
-    .keyBy(left.key)
-    .intervalJoin(rightStream.keyBy(right.key))
-    .between(bounds.lower, bounds.upper)
-    .process<Row>((l: Row, r: Row, _ctx, out) => {
-      const merged = { ...l, ...r };
-      if (remaining === undefined || remaining(merged) === true) out.collect(merged);
-    })
-    .name('IntervalJoin');
+  const fn = new IntervalJoinFunction({
+    joinType: node.joinType,
+    leftColumns: node.left.columns.map((c) => c.name),
+    rightColumns: node.right.columns.map((c) => c.name),
+    leftTime: bounds.leftTime,
+    rightTime: bounds.rightTime,
+    lower: bounds.lower,
+    upper: bounds.upper,
+    leftHasNullKey: left.hasNull,
+    rightHasNullKey: right.hasNull,
+    remaining,
+  });
+  return recurse(node.left)
+    .connect(recurse(node.right))
+    .keyBy(left.key, right.key)
+    .process(fn)
+    .name(node.joinType === 'inner' ? 'IntervalJoin' : `IntervalJoin(${joinTypeName(node.joinType)})`);
 }
 
 /** The node's line in EXPLAIN's logical plans. */
