@@ -41,7 +41,10 @@ describe('backpressure', () => {
     let maxLag = 0;
     const heapBefore = process.memoryUsage().heapUsed;
     let maxHeap = heapBefore;
-    for (let i = 0; i < 40; i++) {
+    // At least 40 samples, and on until the sink has taken enough records to have filled the
+    // queue many times over, however slowly a loaded machine starts the job.
+    const deadline = Date.now() + 60_000;
+    for (let i = 0; i < 40 || (seen.count <= 1000 && Date.now() < deadline); i++) {
       await new Promise((r) => setTimeout(r, 25));
       const tasks = client.tasks();
       const source = tasks.find((t) => t.vertexName.startsWith('Source'))!;
