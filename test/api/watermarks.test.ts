@@ -166,7 +166,7 @@ describe('watermark propagation', () => {
     // A goes quiet. Until its idle timeout it still holds the watermark; after it, B's passes.
     b.push('b', at(2000), at(2000, 'x'));
     await seen('B:2000x@99');
-    await waitFor(() => sink.lastWatermark() === 1999, 'watermark 1999 while A is idle', 3_000);
+    await waitFor(() => sink.lastWatermark() === 1999, 'watermark 1999 while A is idle');
     // A is active again, behind the current watermark: the watermark does not go back, and A
     // holds it from now on (B moving to 4999 does not move it).
     a.push('a', at(1500));

@@ -58,8 +58,12 @@ export class RecordingSink<T> implements Sink<T> {
   }
 }
 
-/** Polls `condition` every few ms until it holds; fails after `timeoutMs` with `what`. */
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+/**
+ * Polls `condition` every few ms until it holds; fails after `timeoutMs` with `what`. The
+ * default bounds a stuck job, not a speed expectation: on a loaded machine a job can take many
+ * seconds to get somewhere.
+ */
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
