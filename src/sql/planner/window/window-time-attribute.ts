@@ -28,7 +28,7 @@ export function windowTimeKey(node: LogicalAggregate): string | undefined {
   let rewritten = windowAggregateOf(node);
   // Grouped again by a window aggregate's bounds (and window_time): the input is a window
   // aggregate only once the rules have rewritten it, so they run on a copy of it here.
-  if (rewritten === undefined) rewritten = windowAggregateOf({ ...node, input: optimize(node.input).plan });
+  if (rewritten === undefined) rewritten = windowAggregateOf(node, true);
   if (rewritten?.kind !== 'project' || rewritten.input.kind !== 'windowAggregate') return undefined;
   const time = rewritten.input.windowColumns.time;
   if (time === undefined) return undefined;
@@ -36,12 +36,13 @@ export function windowTimeKey(node: LogicalAggregate): string | undefined {
   return type?.rowtime === true ? time : undefined;
 }
 
-function windowAggregateOf(node: LogicalAggregate): LogicalNode | undefined {
+/** The WindowAggregateRule's rewrite of `node`, over its optimized input when `optimizeInput`. */
+function windowAggregateOf(node: LogicalAggregate, optimizeInput = false): LogicalNode | undefined {
   try {
-    return WindowAggregateRule.apply(node);
+    return WindowAggregateRule.apply(optimizeInput ? { ...node, input: optimize(node.input).plan } : node);
   } catch {
-    // The rule's own error (a SESSION aggregate without its partition key) is raised when the
-    // rules run, with the rest of the plan's errors.
+    // The rules' own errors (a SESSION aggregate without its partition key) are raised when the
+    // rules run on the whole plan, with the rest of its errors.
     return undefined;
   }
 }
