@@ -292,6 +292,10 @@ class CodeBuilder {
       case 'CURRENT_TIMESTAMP':
         this.emit(`${out} = Date.now();`);
         return out;
+      case 'CURRENT_WATERMARK':
+        // `wm` is the operator's watermark where a watermark Calc passes it (current-watermark.ts).
+        this.emit(`${out} = wm === undefined || wm === -Infinity ? null : wm;`);
+        return out;
       default: {
         const fn = FUNCTIONS[rex.op];
         if (fn === undefined) throw new Error(`no code generator for ${rex.op}`);
@@ -335,7 +339,7 @@ export interface CompiledProgram<F> {
 }
 
 function program<F>(code: CodeBuilder, body: string): CompiledProgram<F> {
-  const source = `"use strict"; return function compiled(row) { ${code.declarations()} ${code.lines.join('\n')} ${body} };`;
+  const source = `"use strict"; return function compiled(row, wm) { ${code.declarations()} ${code.lines.join('\n')} ${body} };`;
   // Built once per operator when the job is built; `rt` and `c` are the only free variables.
   const factory = new Function('rt', 'c', source) as (rt: Runtime, c: unknown[]) => F;
   const slots = code.userFunctions;

@@ -391,7 +391,8 @@ for (const unit of ['YEAR', 'QUARTER', 'MONTH', 'WEEK', 'HOUR', 'MINUTE', 'SECON
  */
 export function isDeterministic(rex: Rex): boolean {
   if (rex.kind !== 'call') return true;
-  if (rex.op === 'CURRENT_TIMESTAMP' || rex.udf?.deterministic === false) return false;
+  if (rex.op === 'CURRENT_TIMESTAMP' || rex.op === 'CURRENT_WATERMARK' || rex.udf?.deterministic === false)
+    return false;
   if (NON_DETERMINISTIC_FUNCTIONS.has(rex.op) || (rex.op === 'UNIX_TIMESTAMP' && rex.args.length === 0))
     return false;
   return rex.args.every(isDeterministic);

@@ -21,6 +21,7 @@ import { checkArguments } from '../functions/definitions.js';
 import { plannedFunctions } from '../functions/planning-context.js';
 import { FUNCTIONS } from './functions.js';
 import { call, literal, type Rex } from './rex.js';
+import { currentWatermark } from './current-watermark.js';
 
 /** What names mean where an expression is typed. */
 export interface Scope {
@@ -338,9 +339,18 @@ class Typer {
         );
       }
       case 'CURRENT_TIMESTAMP':
-      case 'LOCALTIMESTAMP':
       case 'NOW':
         return call('CURRENT_TIMESTAMP', [], withNullability(Types.timestampLtz(3), false), e.pos);
+      case 'LOCALTIMESTAMP':
+        // Flink types it TIMESTAMP(3): the clock's wall time in the session time zone.
+        return call(
+          'CAST',
+          [call('CURRENT_TIMESTAMP', [], withNullability(Types.timestampLtz(3), false), e.pos)],
+          withNullability(Types.timestamp(3), false),
+          e.pos,
+        );
+      case 'CURRENT_WATERMARK':
+        return currentWatermark(args, e.pos);
       case 'PROCTIME':
         return call(
           'CURRENT_TIMESTAMP',

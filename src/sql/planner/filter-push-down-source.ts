@@ -16,6 +16,7 @@
  * `bid.dateTime`), so projection push-down, which runs next, drops the columns only the dead
  * branches read.
  */
+import { callsCurrentWatermark } from '../expressions/current-watermark.js';
 import type { CatalogTable } from '../catalog/catalog.js';
 import { call, field, fieldsOf, literal, type Rex, substitute } from '../expressions/rex.js';
 import { filter, inputsOf, type LogicalNode, type LogicalScan, project, withInputs } from './logical.js';
@@ -57,7 +58,8 @@ function pushFilter(condition: Rex, input: LogicalNode, accepts: ScanFilterable)
   const pushed: Rex[] = [];
   const kept: Rex[] = [];
   for (const conjunct of conjuncts(condition)) {
-    const atScan = throughSteps(conjunct, steps);
+    // CURRENT_WATERMARK reads the watermark of the Calc: below the watermark assigner it has none.
+    const atScan = callsCurrentWatermark([conjunct]) ? undefined : throughSteps(conjunct, steps);
     const ok =
       atScan !== undefined &&
       [...fieldsOf(atScan)].every((n) => scanColumns.has(n)) &&

@@ -25,6 +25,8 @@ import { translateAggregate } from './aggregate/aggregate-planning.js';
 import { translateCorrelate } from './correlate/correlate-planning.js';
 import { translateExpand } from './aggregate/expand-planning.js';
 import { translateTemporalSort } from './sort/temporal-sort-planning.js';
+import { callsCurrentWatermark } from '../expressions/current-watermark.js';
+import { WatermarkCalc } from '../functions/watermark-calc.js';
 import { translateIntervalJoin } from './join/interval-join-planning.js';
 import { translateJoin } from './join/join-planning.js';
 import { translateProjectedLookupJoin } from './join/lookup-join-planning.js';
@@ -131,6 +133,15 @@ function translateNode(node: PhysicalNode, ctx: TranslateContext): DataStream<Ro
       const projectedJoin = translateProjectedLookupJoin(node, recurse);
       if (projectedJoin !== undefined) return projectedJoin;
       const input = translateQuery(node.input, ctx);
+      if (callsCurrentWatermark([...node.projections.map((p) => p.rex), node.condition]))
+        return input
+          .process(
+            new WatermarkCalc(
+              compileCalcProgram(node.projections, node.condition),
+              node.changelogMode !== 'insert-only',
+            ),
+          )
+          .name('Calc');
       if (callsUserFunction([...node.projections.map((p) => p.rex), node.condition])) {
         const program = compileCalcProgram(node.projections, node.condition);
         return input
