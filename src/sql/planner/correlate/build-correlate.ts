@@ -6,12 +6,14 @@
  */
 import type { Expr, LateralTableRef } from '../../parser/ast.js';
 import { unsupported, validationError } from '../../errors.js';
-import { checkArguments } from '../../functions/definitions.js';
+import { checkArguments, type TableUdf } from '../../functions/definitions.js';
+import type { Rex } from '../../expressions/rex.js';
 import { typeCondition, typeExpression } from '../../expressions/typer.js';
 import type { PlanBuilder, Relation } from '../builder.js';
 import { filter, type PlanColumn } from '../logical.js';
 import { ColumnScope, type ScopeColumn } from '../scope.js';
 import { correlate } from './correlate-nodes.js';
+import { unnestFunction } from './unnest.js';
 
 /** The relation of a table function joined to the rows on its left. */
 export function buildCorrelate(
@@ -28,6 +30,12 @@ export function buildCorrelate(
       'use JOIN or LEFT JOIN LATERAL TABLE(…) ON TRUE',
     );
   const call = right.call;
+  const leftScope = new ColumnScope(left.scope);
+  if (right.unnest !== undefined) {
+    const args = call.args.map((a) => typeExpression(a, leftScope));
+    const fn = unnestFunction(args[0]!.type, right.unnest.ordinality, call.args[0]!.pos);
+    return joinFunction(left, right, joinType, on, fn, args, 'UNNEST');
+  }
   const functions = builder.catalog.functions;
   const fn = functions.table(call.name);
   if (fn === undefined) {
@@ -45,7 +53,6 @@ export function buildCorrelate(
   }
   if (call.distinct || call.filter !== undefined)
     throw validationError(call.pos, `DISTINCT and FILTER apply only to aggregate functions, not ${fn.name}`);
-  const leftScope = new ColumnScope(left.scope);
   const args = call.args.map((a) => typeExpression(a, leftScope));
   checkArguments(
     fn,
@@ -53,7 +60,20 @@ export function buildCorrelate(
     call.pos,
     call.args.map((a) => a.pos),
   );
+  return joinFunction(left, right, joinType, on, fn, args, 'LATERAL TABLE');
+}
 
+/** The correlate of a resolved table function with typed arguments, its columns named by the aliases. */
+function joinFunction(
+  left: Relation,
+  right: LateralTableRef,
+  joinType: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL' | 'CROSS' | 'comma',
+  on: Expr | undefined,
+  fn: TableUdf,
+  args: readonly Rex[],
+  what: string,
+): Relation {
+  const call = right.call;
   const aliases = right.columnAliases;
   if (aliases.length > 0 && aliases.length !== fn.fields.length)
     throw validationError(
@@ -70,16 +90,17 @@ export function buildCorrelate(
     for (let n = 0; used.has(internal); n++) internal = `${name}${n}`;
     used.add(internal);
     outputs.push({ name: internal, type: field.type });
-    scope.push({ qualifier: right.alias ?? fn.name, name, internal, type: field.type });
+    scope.push({
+      qualifier: right.alias ?? (right.unnest ? 'UNNEST' : fn.name),
+      name,
+      internal,
+      type: field.type,
+    });
   });
 
   const isTrue = on === undefined || (on.kind === 'literal' && on.value === true);
   if (joinType === 'LEFT' && !isTrue)
-    throw unsupported(
-      on!.pos,
-      'LEFT JOIN LATERAL TABLE with a condition other than ON TRUE',
-      'filter in WHERE',
-    );
+    throw unsupported(on!.pos, `LEFT JOIN ${what} with a condition other than ON TRUE`, 'filter in WHERE');
   const plan = correlate(
     left.plan,
     { fn, args, pos: call.pos },
