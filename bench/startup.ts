@@ -1,8 +1,10 @@
 /**
  * Start-up time of the `weir` command: wall time of short runs where starting dominates (a
- * tiny `weir sql -f` script, the fraud detection example with few and with its default
- * 200,000 transactions, the same small job on two worker threads, and `weir --version` as the
- * floor of Node plus the TypeScript loader). The commands run interleaved, `--runs` rounds
+ * tiny `weir sql -f` script, the same SQL as a job file on two worker threads, the fraud
+ * detection example with few and with its default 200,000 transactions, the same small job on
+ * two worker threads, and `weir --version` as the floor of Node plus the TypeScript loader).
+ * The SQL job file shows what a worker thread pays to rebuild a SQL job (loading the SQL layer,
+ * planning from the parsed statements the submitting thread sends). The commands run interleaved, `--runs` rounds
  * (default 5), and the median of each is reported, so a burst of load from other processes
  * on the machine touches every command alike.
  *
@@ -30,26 +32,48 @@ const TINY_SQL = `CREATE TABLE src (id INT, name STRING) WITH ('connector' = 'da
 SELECT id * 10 AS ten FROM src;
 `;
 
-/** One measured command: the words after `node bin/weir.js`. */
-interface Command {
-  readonly name: string;
-  readonly args: readonly string[];
+/**
+ * A job file running {@link TINY_SQL} into a blackhole table, importing Weir from the tree at
+ * `root` (so a baseline tree runs its own code).
+ */
+function tinySqlJob(root: string): string {
+  const statements = TINY_SQL.split(';')
+    .map((statement) => statement.trim())
+    .filter((statement) => statement !== '');
+  return `import { TableEnvironment } from ${JSON.stringify(join(root, 'src/index.ts'))};
+export default async function build(env) {
+  const tEnv = TableEnvironment.create(env);
+  await tEnv.executeSql(${JSON.stringify(statements[0])}).await();
+  await tEnv.executeSql("CREATE TABLE out (ten INT) WITH ('connector' = 'blackhole')").await();
+  await tEnv.executeSql(${JSON.stringify(`INSERT INTO out ${statements[1]}`)}).await();
+}
+`;
 }
 
-function commands(sqlFile: string): Command[] {
+/** One measured command: the words after `node bin/weir.js` in the tree at `root`. */
+interface Command {
+  readonly name: string;
+  readonly args: (root: string) => readonly string[];
+}
+
+function commands(sqlFile: string, sqlJob: (root: string) => string): Command[] {
   const fraud = ['run', '--port', '0', '-q', 'examples/fraud-detection.ts'];
   return [
-    { name: 'weir --version', args: ['--version'] },
-    { name: 'weir sql -f tiny.sql', args: ['sql', '-f', sqlFile] },
+    { name: 'weir --version', args: () => ['--version'] },
+    { name: 'weir sql -f tiny.sql', args: () => ['sql', '-f', sqlFile] },
+    {
+      name: 'weir run tiny-sql-job.mjs -p 2 (worker threads)',
+      args: (root) => ['run', '--port', '0', '-q', '-p', '2', sqlJob(root)],
+    },
     {
       name: 'weir run fraud-detection --count 1000 -p 1',
-      args: [...fraud, '-p', '1', '--', '--count', '1000'],
+      args: () => [...fraud, '-p', '1', '--', '--count', '1000'],
     },
     {
       name: 'weir run fraud-detection --count 1000 -p 2 (worker threads)',
-      args: [...fraud, '-p', '2', '--', '--count', '1000'],
+      args: () => [...fraud, '-p', '2', '--', '--count', '1000'],
     },
-    { name: 'weir run fraud-detection (200,000)', args: fraud },
+    { name: 'weir run fraud-detection (200,000)', args: () => fraud },
   ];
 }
 
@@ -68,7 +92,10 @@ function childrenCpuMs(): number {
 function timeOnce(command: Command, root: string): { wallMs: number; cpuMs: number } {
   const cpu = childrenCpuMs();
   const start = process.hrtime.bigint();
-  const run = spawnSync(process.execPath, ['bin/weir.js', ...command.args], { cwd: root, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, ['bin/weir.js', ...command.args(root)], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   if (run.status !== 0) throw new Error(`${command.name} exited ${run.status}: ${run.stderr.slice(0, 500)}`);
   return { wallMs, cpuMs: childrenCpuMs() - cpu };
@@ -89,9 +116,21 @@ const { values: options } = parseArgs({
   },
 });
 const runs = Number(options.runs ?? 5);
-const sqlFile = join(mkdtempSync(join(tmpdir(), 'weir-startup-')), 'tiny.sql');
+const scratch = mkdtempSync(join(tmpdir(), 'weir-startup-'));
+const sqlFile = join(scratch, 'tiny.sql');
 writeFileSync(sqlFile, TINY_SQL);
-const list = commands(sqlFile);
+const sqlJobs = new Map<string, string>();
+/** The SQL job file for the tree at `root`, written on first use. */
+function sqlJob(root: string): string {
+  let file = sqlJobs.get(root);
+  if (file === undefined) {
+    file = join(scratch, `tiny-sql-job-${sqlJobs.size}.mjs`);
+    writeFileSync(file, tinySqlJob(root));
+    sqlJobs.set(root, file);
+  }
+  return file;
+}
+const list = commands(sqlFile, sqlJob);
 const trees: { name: string; root: string }[] = [
   ...(options.baseline === undefined ? [] : [{ name: 'baseline', root: options.baseline }]),
   { name: 'current', root: ROOT },
