@@ -116,6 +116,13 @@ function arithmetic(op: '+' | '-' | '*' | '/' | '%'): ScalarFunctionDef {
       if (op === '*' && isInterval(a.type) && isInteger(b.type)) return nullableIfAny(a.type, args);
       if (op === '*' && isInteger(a.type) && isInterval(b.type)) return nullableIfAny(b.type, args);
       const result = arithmeticType(op, a.type, b.type);
+      // Flink refuses a datetime minus a datetime too; TIMESTAMPDIFF gives the difference.
+      const datetime = (t: Rex) => t.type.root === 'DATE' || isTimestamp(t.type);
+      if (result === undefined && op === '-' && datetime(a) && datetime(b))
+        throw validationError(
+          pos,
+          `cannot subtract ${formatType(b.type)} from ${formatType(a.type)}; write TIMESTAMPDIFF(DAY, b, a) (or SECOND, MONTH…) for the number of units between them`,
+        );
       if (result === undefined)
         throw mismatch(`'${op}'`, args, pos, 'numbers, or a timestamp and an interval');
       return result;

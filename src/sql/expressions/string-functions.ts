@@ -147,6 +147,18 @@ export const STRING_FUNCTIONS: Record<string, ScalarFunctionDef> = {
   REPLACE: helperFn('REPLACE', ['s', 's', 's'], Types.STRING, (s: string, a: string, b: string) =>
     s.replaceAll(a, b),
   ),
+  // OVERLAY(s PLACING r FROM n [FOR l]): l characters of s from position n replaced by r (l
+  // defaults to r's length), as Flink's.
+  OVERLAY: helperFn(
+    'OVERLAY',
+    ['s', 's', 'i', 'i'],
+    Types.STRING,
+    (s: string, r: string, from: number, length: number = r.length) => {
+      const start = Math.max(from - 1, 0);
+      return s.slice(0, start) + r + s.slice(start + Math.max(length, 0));
+    },
+    3,
+  ),
   LPAD: helperFn('LPAD', ['s', 'i', 's'], NULLABLE_STRING, (s: string, n: number, f: string) =>
     pad(s, n, f, true),
   ),

@@ -466,7 +466,10 @@ export class ExpressionGrammar extends GrammarBase {
     });
   });
 
-  /** The calls with keywords inside their parentheses: EXTRACT, SUBSTRING, TRIM, POSITION, FLOOR, CEIL. */
+  /**
+   * The calls with keywords inside their parentheses: EXTRACT, SUBSTRING, TRIM, POSITION, OVERLAY,
+   * FLOOR, CEIL.
+   */
   protected specialCall = this.RULE('specialCall', (): Expr => {
     let start!: IToken;
     const args: Expr[] = [];
@@ -550,6 +553,24 @@ export class ExpressionGrammar extends GrammarBase {
           this.CONSUME(K.IN);
           args.push(this.SUBRULE9(this.expression));
           this.CONSUME4(T.RParen);
+        },
+      },
+      {
+        ALT: () => {
+          // OVERLAY(s PLACING r FROM n [FOR l]): args are s, r, n[, l]. The numbered forms run out
+          // of indexes in this rule: the indexed calls take one explicitly.
+          start = this.consume(10, K.OVERLAY);
+          this.consume(10, T.LParen);
+          args.push(this.subrule(10, this.expression));
+          this.consume(10, K.PLACING);
+          args.push(this.subrule(11, this.expression));
+          this.consume(10, K.FROM);
+          args.push(this.subrule(12, this.expression));
+          this.option(10, () => {
+            this.consume(10, K.FOR);
+            args.push(this.subrule(13, this.expression));
+          });
+          this.consume(10, T.RParen);
         },
       },
       {

@@ -105,6 +105,8 @@ const RESERVED = [
   'SUBSTRING',
   'TRIM',
   'POSITION',
+  'OVERLAY',
+  'PLACING',
   'FLOOR',
   'CEIL',
   'CEILING',
