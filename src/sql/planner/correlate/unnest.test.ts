@@ -70,9 +70,9 @@ describe('UNNEST', () => {
           const expected: ChangelogRow[] = [];
           for (const { kind: k, row } of changes) {
             const values = row.c ?? [];
-            values.forEach((v, i) =>
-              expected.push({ kind: k, row: { ...row, o0: v, ...(ordinality ? { o1: i + 1 } : {}) } }),
-            );
+            values.forEach((v, i) => {
+              expected.push({ kind: k, row: { ...row, o0: v, ...(ordinality ? { o1: i + 1 } : {}) } });
+            });
             if (values.length === 0 && left)
               expected.push({ kind: k, row: { ...row, o0: null, ...(ordinality ? { o1: null } : {}) } });
           }
