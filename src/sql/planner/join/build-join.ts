@@ -32,9 +32,10 @@ const JOIN_TYPES: Record<Join['joinType'], JoinType> = {
 export function buildJoin(item: Join, builder: PlanBuilder): Relation {
   const left = builder.from(item.left);
   if (item.right.kind === 'lateral') {
+    const what = item.right.unnest === undefined ? 'LATERAL TABLE' : 'UNNEST';
     if (item.joinType === 'RIGHT' || item.joinType === 'FULL')
-      throw unsupported(item.pos, `${item.joinType} JOIN LATERAL TABLE`, 'use JOIN or LEFT JOIN … ON TRUE');
-    if (item.using.length > 0) throw unsupported(item.pos, 'USING with LATERAL TABLE', 'use ON TRUE');
+      throw unsupported(item.pos, `${item.joinType} JOIN ${what}`, 'use JOIN or LEFT JOIN … ON TRUE');
+    if (item.using.length > 0) throw unsupported(item.pos, `USING with ${what}`, 'use ON TRUE');
     return buildCorrelate(left, item.right, item.joinType, item.on, builder);
   }
   const { relation: rightRelation, asOf } = rightSide(item.right, builder);
