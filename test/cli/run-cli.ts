@@ -12,10 +12,14 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs the CLI with `args` from the repository root, with `env` added to the environment. */
+/**
+ * Runs the CLI with `args` from the repository root, with `env` added to the environment. The
+ * kill after `timeoutMs` only stops a hung run: on a loaded machine a run that needs a few
+ * seconds of CPU can take a minute of wall time.
+ */
 export function runWeir(
   args: readonly string[],
-  timeoutMs = 30_000,
+  timeoutMs = 120_000,
   env: Readonly<Record<string, string>> = {},
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
