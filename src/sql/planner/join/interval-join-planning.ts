@@ -17,6 +17,7 @@ import { IntervalJoinFunction } from './interval-join-function.js';
 import { intervalBounds } from './interval-join-rule.js';
 import type { LogicalIntervalJoin, PhysicalIntervalJoin } from './interval-join-nodes.js';
 import { checkJoinInput, joinOutputMode, joinTypeName } from './join-planning.js';
+import { WatermarkDelayingCoProcessOperator } from '../../runtime/watermark-delay.js';
 
 /** The physical plan of a interval join node. */
 export function toPhysicalIntervalJoin(node: LogicalIntervalJoin, recurse: PhysicalPlanner): PhysicalNode {
@@ -86,10 +87,13 @@ export function translateIntervalJoin(
     rightHasNullKey: right.hasNull,
     remaining,
   });
+  // A pair is emitted when its second row comes, so its times may lie up to the interval's
+  // width behind the input watermark; Flink holds the output watermark back by that much.
+  const delayMs = Math.max(bounds.upper, -bounds.lower);
   return recurse(node.left)
     .connect(recurse(node.right))
     .keyBy(left.key, right.key)
-    .process(fn)
+    .transform('KeyedCoProcess', () => new WatermarkDelayingCoProcessOperator<Row, Row, Row>(fn, delayMs))
     .name(node.joinType === 'inner' ? 'IntervalJoin' : `IntervalJoin(${joinTypeName(node.joinType)})`);
 }
 
