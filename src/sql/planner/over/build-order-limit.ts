@@ -12,11 +12,11 @@
 import type { Expr, Query } from '../../parser/ast.js';
 import { isInteger } from '../../catalog/types.js';
 import { unsupported, validationError } from '../../errors.js';
-import { field, type Rex } from '../../expressions/rex.js';
 import { typeExpression } from '../../expressions/typer.js';
-import { type LogicalNode, project } from '../logical.js';
+import type { LogicalNode } from '../logical.js';
 import { ColumnScope, scopeOf } from '../scope.js';
-import type { LogicalRank, SortKey } from './over-nodes.js';
+import { orderKeysOver, withoutOrderColumns } from './order-keys.js';
+import type { LogicalRank } from './over-nodes.js';
 
 /** The plan of a query's ORDER BY, LIMIT and OFFSET over its body's plan `body`. */
 export function buildOrderByLimit(q: Query, body: LogicalNode): LogicalNode {
@@ -33,29 +33,7 @@ export function buildOrderByLimit(q: Query, body: LogicalNode): LogicalNode {
   // over the result's columns, or over the select's input for columns it does not select.
   const outer = new ColumnScope(scopeOf(body.columns));
   const inner = body.kind === 'project' ? new ColumnScope(scopeOf(body.input.columns)) : undefined;
-  const above: { name: string; rex: Rex }[] = [];
-  const below: { name: string; rex: Rex }[] = [];
-  const orderBy: SortKey[] = q.orderBy.map((item, i) => {
-    const name = `$order${i}`;
-    let column = name;
-    try {
-      const rex = typeExpression(item.expr, outer);
-      if (rex.kind === 'field') column = rex.name;
-      else above.push({ name, rex });
-    } catch (error) {
-      if (inner === undefined) throw error;
-      below.push({ name, rex: typeExpression(item.expr, inner) });
-    }
-    return { column, descending: item.descending, nullsFirst: item.nullsFirst ?? !item.descending };
-  });
-  let input = body;
-  if (below.length > 0 && body.kind === 'project')
-    input = project(body.input, [...body.projections, ...below]);
-  if (above.length > 0)
-    input = project(input, [
-      ...input.columns.map((c) => ({ name: c.name, rex: field(c.name, c.type) })),
-      ...above,
-    ]);
+  const { input, orderBy } = orderKeysOver(q, body, outer, inner);
   const rank: LogicalRank = Object.freeze({
     kind: 'rank',
     input,
@@ -66,11 +44,7 @@ export function buildOrderByLimit(q: Query, body: LogicalNode): LogicalNode {
     rankEnd: offset + limit,
     columns: input.columns,
   });
-  if (input === body) return rank;
-  return project(
-    rank,
-    body.columns.map((c) => ({ name: c.name, rex: field(c.name, c.type) })),
-  );
+  return withoutOrderColumns(rank, input, body);
 }
 
 /** The value of a LIMIT or OFFSET: a non-negative integer literal. */

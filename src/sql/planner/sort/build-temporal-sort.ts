@@ -9,11 +9,11 @@
  */
 import type { Query } from '../../parser/ast.js';
 import { validationError } from '../../errors.js';
-import { field, type Rex } from '../../expressions/rex.js';
+import type { Rex } from '../../expressions/rex.js';
 import { typeExpression } from '../../expressions/typer.js';
-import { type LogicalNode, project } from '../logical.js';
+import type { LogicalNode } from '../logical.js';
 import { ColumnScope, scopeOf } from '../scope.js';
-import type { SortKey } from '../over/over-nodes.js';
+import { orderKeysOver, withoutOrderColumns } from '../over/order-keys.js';
 import type { LogicalTemporalSort } from './sort-nodes.js';
 
 /**
@@ -40,38 +40,12 @@ export function buildTemporalSort(q: Query, body: LogicalNode): LogicalNode | un
       first.pos,
       `a streaming ORDER BY without LIMIT must sort its time attribute ${time.name} ascending; drop DESC or add LIMIT n`,
     );
-  const above: { name: string; rex: Rex }[] = [];
-  const below: { name: string; rex: Rex }[] = [];
-  const orderBy: SortKey[] = q.orderBy.map((item, i) => {
-    const name = `$order${i}`;
-    let column = name;
-    try {
-      const rex = typeExpression(item.expr, outer);
-      if (rex.kind === 'field') column = rex.name;
-      else above.push({ name, rex });
-    } catch (error) {
-      if (inner === undefined) throw error;
-      below.push({ name, rex: typeExpression(item.expr, inner) });
-    }
-    return { column, descending: item.descending, nullsFirst: item.nullsFirst ?? !item.descending };
-  });
-  let input = body;
-  if (below.length > 0 && body.kind === 'project')
-    input = project(body.input, [...body.projections, ...below]);
-  if (above.length > 0)
-    input = project(input, [
-      ...input.columns.map((c) => ({ name: c.name, rex: field(c.name, c.type) })),
-      ...above,
-    ]);
+  const { input, orderBy } = orderKeysOver(q, body, outer, inner);
   const sort: LogicalTemporalSort = Object.freeze({
     kind: 'temporalSort',
     input,
     orderBy: Object.freeze(orderBy),
     columns: input.columns,
   });
-  if (input === body) return sort;
-  return project(
-    sort,
-    body.columns.map((c) => ({ name: c.name, rex: field(c.name, c.type) })),
-  );
+  return withoutOrderColumns(sort, input, body);
 }
