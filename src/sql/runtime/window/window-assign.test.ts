@@ -38,17 +38,15 @@ const spec = fc.oneof(
         offset,
       }),
     ),
-  fc
-    .record({ step: fc.integer({ min: 1, max: 20 }), times: fc.integer({ min: 1, max: 4 }) })
-    .map(
-      ({ step, times }): Aligned => ({
-        kind: 'CUMULATE',
-        timeColumn: 'ts',
-        step,
-        size: step * times,
-        offset: 0,
-      }),
-    ),
+  fc.record({ step: fc.integer({ min: 1, max: 20 }), times: fc.integer({ min: 1, max: 4 }) }).map(
+    ({ step, times }): Aligned => ({
+      kind: 'CUMULATE',
+      timeColumn: 'ts',
+      step,
+      size: step * times,
+      offset: 0,
+    }),
+  ),
 );
 
 describe('AlignedWindowAssignment', () => {
