@@ -6,8 +6,8 @@
 import type { ChangelogRow } from '../../src/index.js';
 import type { Row } from '../../src/sql/expressions/compiler.js';
 
-/** A deterministic generator of numbers in [0, 1). */
-function seededRandom(seed: number): () => number {
+/** A deterministic generator of numbers in [0, 1), so a failing test reproduces. */
+export function seededRandom(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (s * 1664525 + 1013904223) >>> 0;

@@ -8,15 +8,7 @@
 import { describe, expect, test } from 'vitest';
 import { canonical, createDuckdbTable, duckdbConnection } from './duckdb-tables.js';
 import { StreamExecutionEnvironment, TableEnvironment, TableFunction } from '../../src/index.js';
-
-/** A deterministic generator, so a failure reproduces. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+import { seededRandom as random } from './generated-rows.js';
 
 interface Row {
   id: number;
