@@ -44,7 +44,7 @@ function secondaryOrder(keys: readonly SortKeySpec[]): ((a: Row, b: Row) => numb
  * once the watermark reaches it.
  */
 export class RowTimeSortFunction extends KeyedProcessFunction<unknown, Row, Row> {
-  private buffer!: MapState<number, readonly Row[]>;
+  private buffer!: MapState<number, Row[]>;
   private readonly compare: ((a: Row, b: Row) => number) | undefined;
 
   constructor(
@@ -56,7 +56,7 @@ export class RowTimeSortFunction extends KeyedProcessFunction<unknown, Row, Row>
   }
 
   override open(ctx: RuntimeContext): void {
-    this.buffer = ctx.getMapState(new MapStateDescriptor<number, readonly Row[]>('temporal-sort-rows'));
+    this.buffer = ctx.getMapState(new MapStateDescriptor<number, Row[]>('temporal-sort-rows'));
   }
 
   processElement(row: Row, ctx: KeyedProcessContext<unknown, Row>): void {
@@ -68,8 +68,10 @@ export class RowTimeSortFunction extends KeyedProcessFunction<unknown, Row, Row>
       this.buffer.put(ts, [row]);
       timers.registerEventTimeTimer(ts);
     } else {
-      // A new array, not a push: a checkpoint may still hold the old one.
-      this.buffer.put(ts, [...waiting, row]);
+      // A checkpoint encodes state before the next row, so the array may grow in place; it is
+      // written back so that a backend that copies values (on disk) sees the row.
+      waiting.push(row);
+      this.buffer.put(ts, waiting);
     }
   }
 
