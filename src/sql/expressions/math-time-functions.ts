@@ -21,7 +21,7 @@ import {
 } from '../catalog/types.js';
 import type { ScalarFunctionDef } from './functions.js';
 import type { Rex } from './rex.js';
-import { compileDateFormat, parseTimestamp } from './runtime.js';
+import { compileDateFormat, parseTimestamp, runtime } from './runtime.js';
 
 const DAY_MS = 86_400_000;
 
@@ -225,19 +225,6 @@ function monthsBetween(a: number, b: number): number {
   return months;
 }
 
-function addMonths(ms: number, months: number): number {
-  const d = new Date(ms);
-  const target = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1);
-  const t = new Date(target);
-  // The day is clamped to the target month's length (Jan 31 + 1 month is Feb 28 or 29).
-  const days = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + 1, 0)).getUTCDate();
-  return (
-    target +
-    (Math.min(d.getUTCDate(), days) - 1) * DAY_MS +
-    (ms - Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()))
-  );
-}
-
 /** A function of no arguments reading the clock. */
 function clockFn(name: string, type: SqlType, js: string): ScalarFunctionDef {
   return {
@@ -398,7 +385,7 @@ export const MATH_TIME_FUNCTIONS: Record<string, ScalarFunctionDef> = {
       const months = UNIT_MONTHS[unit];
       const moved =
         months !== undefined
-          ? `${constant(addMonths)}(${ms}, ${n} * ${months})`
+          ? `${constant(runtime.addMonths)}(${ms}, ${n} * ${months})`
           : `(${ms} + ${n} * ${UNIT_MS[unit]})`;
       return date ? `Math.floor(${moved} / ${DAY_MS})` : moved;
     },
