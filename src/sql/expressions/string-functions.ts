@@ -64,13 +64,21 @@ function pad(s: string, len: number, fill: string, left: boolean): string | null
   return left ? padding + s : s + padding;
 }
 
+/** Compiled patterns by flags and source: a pattern usually is a literal, the same for every row. */
+const regexes = new Map<string, RegExp | null>();
+
 /** Java's regex dialect is close enough to JavaScript's for the patterns users write; a bad one gives NULL. */
 function regex(pattern: string, flags = ''): RegExp | null {
+  const key = `${flags}/${pattern}`;
+  let re = regexes.get(key);
+  if (re !== undefined) return re;
   try {
-    return new RegExp(pattern, flags);
+    re = new RegExp(pattern, flags);
   } catch {
-    return null;
+    re = null;
   }
+  if (regexes.size < 100) regexes.set(key, re);
+  return re;
 }
 
 function hash(algorithm: string): (s: string) => string {
