@@ -157,6 +157,9 @@ const NON_RESERVED = [
   'COMMENT',
   'METADATA',
   'VIRTUAL',
+  // DROP DATABASE … RESTRICT | CASCADE.
+  'RESTRICT',
+  'CASCADE',
   'DESC',
   'ASC',
   'PLAN',
