@@ -333,6 +333,12 @@ export interface ColumnDef extends Node<'physicalColumn'> {
   readonly name: string;
   readonly type: TypeSyntax;
   readonly comment?: string;
+  /**
+   * `METADATA [FROM 'key'] [VIRTUAL]`: the column holds a value the connector knows about a row
+   * (the file it came from) rather than one of its fields; the key defaults to the column's
+   * name. A VIRTUAL column is read but never written.
+   */
+  readonly metadata?: { readonly key?: string; readonly virtual: boolean };
 }
 /** `name AS expression` in CREATE TABLE. */
 export interface ComputedColumnDef extends Node<'computedColumn'> {
@@ -395,9 +401,53 @@ export interface Drop extends Node<'drop'> {
   readonly temporary: boolean;
   readonly ifExists: boolean;
 }
-/** `SHOW TABLES | VIEWS | FUNCTIONS | CATALOGS | DATABASES`. */
+/**
+ * `SHOW TABLES [FROM | IN [catalog.]database] [[NOT] LIKE 'pattern'] | VIEWS | FUNCTIONS |
+ * CATALOGS | DATABASES | CURRENT CATALOG | CURRENT DATABASE`.
+ */
 export interface Show extends Node<'show'> {
-  readonly object: 'TABLES' | 'VIEWS' | 'FUNCTIONS' | 'CATALOGS' | 'DATABASES';
+  readonly object:
+    | 'TABLES'
+    | 'VIEWS'
+    | 'FUNCTIONS'
+    | 'CATALOGS'
+    | 'DATABASES'
+    | 'CURRENT CATALOG'
+    | 'CURRENT DATABASE';
+  /** SHOW TABLES FROM / IN: the database, as written. */
+  readonly from?: readonly string[];
+  /** Where the FROM database's name starts, for "does not exist" errors. */
+  readonly fromPos?: SourcePos;
+  /** SHOW TABLES … [NOT] LIKE: a SQL LIKE pattern the names must (not) match. */
+  readonly like?: { readonly pattern: string; readonly negated: boolean };
+}
+/** `CREATE CATALOG [IF NOT EXISTS] name [COMMENT '…'] WITH ('type' = '…', …)`. */
+export interface CreateCatalog extends Node<'createCatalog'> {
+  readonly name: string;
+  readonly ifNotExists: boolean;
+  readonly comment?: string;
+  readonly options: readonly { readonly key: string; readonly value: string; readonly pos: SourcePos }[];
+}
+/** `DROP CATALOG [IF EXISTS] name`. */
+export interface DropCatalog extends Node<'dropCatalog'> {
+  readonly name: string;
+  readonly namePos: SourcePos;
+  readonly ifExists: boolean;
+}
+/** `CREATE DATABASE [IF NOT EXISTS] [catalog.]name [COMMENT '…'] [WITH (…)]`. */
+export interface CreateDatabase extends Node<'createDatabase'> {
+  readonly name: readonly string[];
+  readonly namePos: SourcePos;
+  readonly ifNotExists: boolean;
+  readonly comment?: string;
+  readonly options: readonly { readonly key: string; readonly value: string; readonly pos: SourcePos }[];
+}
+/** `DROP DATABASE [IF EXISTS] [catalog.]name [RESTRICT | CASCADE]` (RESTRICT when neither is written). */
+export interface DropDatabase extends Node<'dropDatabase'> {
+  readonly name: readonly string[];
+  readonly namePos: SourcePos;
+  readonly ifExists: boolean;
+  readonly cascade: boolean;
 }
 /** `DESCRIBE name` or `DESC name`. */
 export interface Describe extends Node<'describe'> {
@@ -447,6 +497,10 @@ export type Statement =
   | CreateView
   | CreateFunction
   | Drop
+  | CreateCatalog
+  | DropCatalog
+  | CreateDatabase
+  | DropDatabase
   | Show
   | Describe
   | SetOption
