@@ -15,6 +15,8 @@ import type { LogicalNode, PlanColumn } from '../logical.js';
 import type { PlanBuilder, Relation } from '../builder.js';
 import { ColumnScope, type ScopeColumn } from '../scope.js';
 import { buildAggregateSelect } from './build-aggregate.js';
+import { windowBoundsOf } from '../window/window-bounds.js';
+import { isProcessingTimeWindow } from '../window/window-nodes.js';
 import { expand } from './expand-nodes.js';
 
 const SET_ID = '$e';
@@ -61,11 +63,13 @@ export function buildGroupingSetsSelect(select: Select, input: Relation, builder
       return undefined; // not a column of the input: the aggregate's typing reports it
     }
   };
-  if (readsWindowTvf(input.plan))
+  const construct = select.groupBy.find(isGroupingConstruct)!;
+  const bounds = windowBoundsOf(input.plan);
+  if (bounds !== undefined && isProcessingTimeWindow(bounds.window))
     throw unsupported(
-      select.groupBy.find(isGroupingConstruct)!.pos,
-      'GROUPING SETS, ROLLUP and CUBE over a windowing table function',
-      'group each set in its own window query and combine them with UNION ALL',
+      construct.pos,
+      'GROUPING SETS, ROLLUP and CUBE over processing-time windows',
+      'declare a WATERMARK and window on the event-time column, or group each set in its own window query',
     );
   // The cross product of every element's sets: GROUP BY a, ROLLUP(b) is (a, b), (a).
   let sets: Expr[][] = [[]];
@@ -88,7 +92,18 @@ export function buildGroupingSetsSelect(select: Select, input: Relation, builder
     return rex.name;
   };
   const columnSets = sets.map((s) => [...new Set(s.map(keyColumn))]);
+  // Over windows, as in Flink, every set groups by the window: its rows are aggregated per window.
+  if (
+    bounds !== undefined &&
+    columnSets.some((s) => !s.some((c) => bounds.start.includes(c)) || !s.some((c) => bounds.end.includes(c)))
+  )
+    throw validationError(
+      construct.pos,
+      'every grouping set over a windowing table function must hold window_start and window_end; add them to GROUP BY outside GROUPING SETS, ROLLUP and CUBE',
+    );
   const keys = [...new Set(columnSets.flat())];
+  // Keys in every set are never nulled: the window bounds stay as they are (non-null).
+  const inEverySet = (k: string) => bounds !== undefined && columnSets.every((s) => s.includes(k));
   const n = keys.length;
   // $e: a bit per key left out (the first key is the highest bit), as Flink's; a repeated set
   // gets its own id above those bits so its rows stay apart.
@@ -169,7 +184,9 @@ export function buildGroupingSetsSelect(select: Select, input: Relation, builder
   // the copies and the GROUPING values.
   const columns: PlanColumn[] = [
     ...plan.columns.map((c) =>
-      keys.includes(c.name) ? { name: c.name, type: withNullability(withoutTimeAttribute(c.type), true) } : c,
+      keys.includes(c.name) && !inEverySet(c.name)
+        ? { name: c.name, type: withNullability(withoutTimeAttribute(c.type), true) }
+        : c,
     ),
     ...extra,
   ];
@@ -206,12 +223,6 @@ export function buildGroupingSetsSelect(select: Select, input: Relation, builder
     { plan: expanded, scope: expandedScope },
     builder,
   );
-}
-
-/** Whether rows come from a windowing table function through stateless nodes only. */
-function readsWindowTvf(plan: LogicalNode): boolean {
-  if (plan.kind === 'windowTableFunction') return true;
-  return (plan.kind === 'project' || plan.kind === 'filter') && readsWindowTvf(plan.input);
 }
 
 /** A copy of a syntax node with each child expression (in fields and arrays) mapped. */

@@ -13,6 +13,7 @@ import { Types, withNullability } from '../../catalog/types.js';
 import { validationError } from '../../errors.js';
 import { call, field, fieldsOf, type Rex } from '../../expressions/rex.js';
 import type { LogicalAggregate } from '../aggregate/aggregate-nodes.js';
+import type { LogicalExpand } from '../aggregate/expand-nodes.js';
 import { filter, type LogicalNode, type LogicalProject, type PlanColumn, project } from '../logical.js';
 import type { RewriteRule } from '../rules.js';
 import {
@@ -22,12 +23,17 @@ import {
   WINDOW_END,
   WINDOW_START,
   WINDOW_TIME,
+  type WindowSpec,
   windowAggregate,
 } from './window-nodes.js';
+import { windowBoundsOf } from './window-bounds.js';
 
 type Slot = 'start' | 'end' | 'time';
 
-/** Aggregate [→ Project] [→ Filter] → WindowTableFunction | WindowAggregate  ⇒  Project → WindowAggregate. */
+/**
+ * Aggregate [→ Project] [→ Filter] → WindowTableFunction | WindowAggregate, or Aggregate
+ * [→ Project] → Expand (grouping sets over a window TVF)  ⇒  Project → WindowAggregate.
+ */
 export const WindowAggregateRule: RewriteRule = {
   name: 'WindowAggregateRule',
   apply(node) {
@@ -45,25 +51,58 @@ export const WindowAggregateRule: RewriteRule = {
     }
     if (below.kind === 'windowTableFunction') return overWindows(node, projection, condition, below);
     if (below.kind === 'windowAggregate') return overWindows(node, projection, condition, below);
+    if (below.kind === 'expand') return overWindows(node, projection, condition, below);
     return undefined;
   },
 };
+
+/**
+ * The bound columns of a grouping sets' Expand over a windowing table function: those that every
+ * projection list copies from a column carrying `window_start` or `window_end` (the sets must
+ * all keep them, so the rows keep their windows through the Expand).
+ */
+function expandBounds(node: LogicalExpand): { window: WindowSpec; start: string; end: string } | undefined {
+  const bounds = windowBoundsOf(node.input);
+  if (bounds === undefined) return undefined;
+  const carried = (names: readonly string[]) =>
+    node.columns.find((_, j) =>
+      node.projects.every((list) => {
+        const rex = list[j]!;
+        return rex.kind === 'field' && names.includes(rex.name);
+      }),
+    )?.name;
+  const start = carried(bounds.start);
+  const end = carried(bounds.end);
+  return start === undefined || end === undefined ? undefined : { window: bounds.window, start, end };
+}
 
 function overWindows(
   node: LogicalAggregate,
   projection: LogicalProject | undefined,
   condition: Rex | undefined,
-  windowed: LogicalWindowTableFunction | LogicalWindowAggregate,
+  windowed: LogicalWindowTableFunction | LogicalWindowAggregate | LogicalExpand,
 ): LogicalNode | undefined {
-  // The columns of `windowed` that hold window bounds, by slot.
+  // The columns of `windowed` that hold window bounds, by slot; over rows that carry their window
+  // already (a window aggregate's, or grouping sets' Expand over a TVF), also those bounds.
   const slotOf = new Map<string, Slot>();
+  let window: WindowSpec;
+  let carriedWindow: InputWindow | undefined;
   if (windowed.kind === 'windowTableFunction') {
     slotOf.set(WINDOW_START, 'start').set(WINDOW_END, 'end').set(WINDOW_TIME, 'time');
-  } else {
+    window = windowed.window;
+  } else if (windowed.kind === 'windowAggregate') {
     const { start, end, time } = windowed.windowColumns;
     if (start === undefined || end === undefined) return undefined;
     slotOf.set(start, 'start').set(end, 'end');
     if (time !== undefined) slotOf.set(time, 'time');
+    window = windowed.window;
+    carriedWindow = { start, end };
+  } else {
+    const bounds = expandBounds(windowed);
+    if (bounds === undefined) return undefined;
+    slotOf.set(bounds.start, 'start').set(bounds.end, 'end');
+    window = bounds.window;
+    carriedWindow = { start: bounds.start, end: bounds.end };
   }
   const readsWindow = (rex: Rex) => [...fieldsOf(rex)].some((f) => slotOf.has(f));
   if (condition !== undefined && readsWindow(condition)) return undefined;
@@ -99,7 +138,6 @@ function overWindows(
   }
   if ([...read].some((name) => windowSlotOf.has(name))) return undefined;
 
-  const window = windowed.window;
   if (window.kind === 'SESSION' && windowed.kind === 'windowTableFunction')
     for (const key of window.partitionKeys) {
       const grouped = groupKeys.some((g) => {
@@ -142,7 +180,7 @@ function overWindows(
       ...kept,
       ...bounds.map((b) => ({ name: b.name, rex: field(b.name, b.type) as Rex })),
     ]);
-    inputWindow = { start: windowed.windowColumns.start!, end: windowed.windowColumns.end! };
+    inputWindow = carriedWindow;
   }
 
   const typeOf = (name: string) => node.columns.find((c) => c.name === name)!.type;
