@@ -5,6 +5,7 @@
  */
 import type { SourcePos } from './parser/ast.js';
 import { validationError } from './errors.js';
+import { checkTimeZoneId } from './expressions/time-zone.js';
 
 type Parser = (text: string) => unknown;
 
@@ -51,6 +52,11 @@ const oneOf =
   (text) =>
     values.includes(text.toLowerCase()) ? text.toLowerCase() : fail(values.map((v) => `'${v}'`).join(' or '));
 const anyText: Parser = (text) => text;
+/** A time zone id as Flink takes it; the value is the id, normalised (`GMT+8` is `GMT+08:00`). */
+const timeZoneId: Parser = (text) => {
+  const checked = checkTimeZoneId(text);
+  return 'id' in checked ? checked.id : fail(checked.expected);
+};
 
 class BadValue extends Error {}
 function fail(expected: string): never {
@@ -76,7 +82,9 @@ export const CONFIG_OPTIONS: Readonly<Record<string, Parser>> = {
   'table.optimizer.agg-phase-strategy': oneOf('auto', 'one_phase', 'two_phase'),
   'table.optimizer.distinct-agg.split.enabled': boolean,
   'table.optimizer.distinct-agg.split.bucket-num': positiveInt,
-  'table.local-time-zone': oneOf('utc'),
+  // Weir's default is UTC, not the machine's zone as Flink's 'default' is, so results do not
+  // depend on where a job runs.
+  'table.local-time-zone': timeZoneId,
   'table.dml-sync': boolean,
   'sql-client.execution.result-mode': oneOf('table', 'changelog', 'tableau'),
 };

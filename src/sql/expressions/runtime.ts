@@ -6,6 +6,7 @@
  */
 import { ErrorCodes, userError } from '../../types/errors.js';
 import { MAX_LENGTH, type SqlType } from '../catalog/types.js';
+import { type TimeZone, UTC_ZONE } from './time-zone.js';
 
 const DAY_MS = 86_400_000;
 
@@ -50,15 +51,19 @@ export function parseTimestamp(text: string): number | null {
   );
 }
 
-/** A value as Flink prints it in results and `CAST(… AS STRING)`. */
-export function formatValue(value: unknown, type: SqlType): string {
+/**
+ * A value as Flink prints it in results and `CAST(… AS STRING)`; TIMESTAMP_LTZ values in
+ * `zone`, the session's time zone (see `time-zone.ts`).
+ */
+export function formatValue(value: unknown, type: SqlType, zone: TimeZone = UTC_ZONE): string {
   if (value === null || value === undefined) return 'NULL';
   switch (type.root) {
     case 'BOOLEAN':
       return value ? 'TRUE' : 'FALSE';
     case 'TIMESTAMP':
-    case 'TIMESTAMP_LTZ':
       return formatTimestamp(value as number, type.precision ?? 3);
+    case 'TIMESTAMP_LTZ':
+      return formatTimestamp(zone.toLocal(value as number), type.precision ?? 3);
     case 'DATE':
       return formatDate(value as number);
     case 'TIME':
@@ -71,16 +76,16 @@ export function formatValue(value: unknown, type: SqlType): string {
       return Number.isInteger(n) && Math.abs(n) < 1e15 ? n.toFixed(1) : String(n);
     }
     case 'ARRAY':
-      return `[${(value as unknown[]).map((v) => formatValue(v, type.element!)).join(', ')}]`;
+      return `[${(value as unknown[]).map((v) => formatValue(v, type.element!, zone)).join(', ')}]`;
     case 'MAP': {
       // Flink's SQL client prints a map as `{a=1, b=2}`.
       const entries = [...(value as Map<unknown, unknown>)].map(
-        ([k, v]) => `${formatValue(k, type.key!)}=${formatValue(v, type.value!)}`,
+        ([k, v]) => `${formatValue(k, type.key!, zone)}=${formatValue(v, type.value!, zone)}`,
       );
       return `{${entries.join(', ')}}`;
     }
     case 'ROW':
-      return `(${type.fields!.map((f) => formatValue((value as Record<string, unknown>)[f.name], f.type)).join(', ')})`;
+      return `(${type.fields!.map((f) => formatValue((value as Record<string, unknown>)[f.name], f.type, zone)).join(', ')})`;
     case 'INTERVAL_DAY_TIME':
       return formatDayTimeInterval(value as number);
     case 'INTERVAL_YEAR_MONTH':
