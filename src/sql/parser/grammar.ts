@@ -171,6 +171,8 @@ export class SqlGrammar extends QueryGrammar {
       { ALT: () => this.SUBRULE(this.createTable, { ARGS: [posOf(start), temporary] }) },
       { ALT: () => this.SUBRULE(this.createView, { ARGS: [posOf(start), temporary] }) },
       { ALT: () => this.SUBRULE(this.createFunction, { ARGS: [posOf(start), temporary] }) },
+      { ALT: () => this.SUBRULE(this.createCatalog, { ARGS: [posOf(start), temporary] }) },
+      { ALT: () => this.SUBRULE(this.createDatabase, { ARGS: [posOf(start), temporary] }) },
     ]);
   });
 
@@ -305,11 +307,14 @@ export class SqlGrammar extends QueryGrammar {
         {
           ALT: () => {
             const type = this.SUBRULE(this.dataType);
-            this.OPTION2(() => {
-              const token = this.CONSUME(K.METADATA);
-              this.ACTION(() => {
-                throw unsupported(posOf(token), 'a METADATA column', 'declare it as a physical column');
+            const metadata = this.OPTION2(() => {
+              this.CONSUME(K.METADATA);
+              const key = this.OPTION5(() => {
+                this.CONSUME(K.FROM);
+                return this.SUBRULE3(this.string);
               });
+              const virtual = this.OPTION6(() => this.CONSUME(K.VIRTUAL)) !== undefined;
+              return { key, virtual };
             });
             primaryKey = this.OPTION3(() => this.SUBRULE(this.primaryKeyConstraint, { ARGS: [[name]] }));
             const comment = this.OPTION4(() => {
@@ -323,7 +328,7 @@ export class SqlGrammar extends QueryGrammar {
                   `expected FOR after WATERMARK (WATERMARK FOR column AS expression), found '${type.name}'`,
                 );
               checkType(type);
-              return node({ kind: 'physicalColumn', pos: posOf(start), name, type, comment });
+              return node({ kind: 'physicalColumn', pos: posOf(start), name, type, comment, metadata });
             });
           },
         },
@@ -396,6 +401,47 @@ export class SqlGrammar extends QueryGrammar {
     return options;
   });
 
+  /** `CATALOG [IF NOT EXISTS] name [COMMENT '…'] WITH (…)` after CREATE. */
+  private createCatalog = this.RULE('createCatalog', (pos: SourcePos, temporary: boolean): Statement => {
+    const token = this.CONSUME(K.CATALOG);
+    const ifNotExists = this.SUBRULE(this.ifNotExists);
+    const name = this.SUBRULE(this.name);
+    const comment = this.OPTION(() => {
+      this.CONSUME(K.COMMENT);
+      return this.SUBRULE(this.string);
+    });
+    const options = this.SUBRULE(this.withOptions);
+    return this.ACTION(() => {
+      if (temporary) throw parseError(posOf(token), 'a catalog cannot be TEMPORARY; write CREATE CATALOG');
+      return node({ kind: 'createCatalog', pos, name, ifNotExists, comment, options });
+    });
+  });
+
+  /** `DATABASE [IF NOT EXISTS] [catalog.]name [COMMENT '…'] [WITH (…)]` after CREATE. */
+  private createDatabase = this.RULE('createDatabase', (pos: SourcePos, temporary: boolean): Statement => {
+    const token = this.CONSUME(K.DATABASE);
+    const ifNotExists = this.SUBRULE(this.ifNotExists);
+    const nameStart = this.LA(1);
+    const name = this.SUBRULE(this.compoundName);
+    const comment = this.OPTION(() => {
+      this.CONSUME(K.COMMENT);
+      return this.SUBRULE(this.string);
+    });
+    const options = this.OPTION2(() => this.SUBRULE(this.withOptions)) ?? [];
+    return this.ACTION(() => {
+      if (temporary) throw parseError(posOf(token), 'a database cannot be TEMPORARY; write CREATE DATABASE');
+      return node({
+        kind: 'createDatabase',
+        pos,
+        name,
+        namePos: posOf(nameStart),
+        ifNotExists,
+        comment,
+        options,
+      });
+    });
+  });
+
   private createView = this.RULE('createView', (pos: SourcePos, temporary: boolean): Statement => {
     this.CONSUME(K.VIEW);
     const ifNotExists = this.SUBRULE(this.ifNotExists);
@@ -441,6 +487,8 @@ export class SqlGrammar extends QueryGrammar {
       { ALT: () => this.CONSUME(K.TABLE) },
       { ALT: () => this.CONSUME(K.VIEW) },
       { ALT: () => this.CONSUME(K.FUNCTION) },
+      { ALT: () => this.CONSUME(K.CATALOG) },
+      { ALT: () => this.CONSUME(K.DATABASE) },
     ]);
     const ifExists =
       this.OPTION3(() => {
@@ -450,31 +498,98 @@ export class SqlGrammar extends QueryGrammar {
       }) ?? false;
     const nameStart = this.LA(1);
     const name = this.SUBRULE(this.compoundName);
-    return this.ACTION(() =>
-      node({
+    const mode = this.OPTION4(() =>
+      this.OR2([{ ALT: () => this.CONSUME(K.RESTRICT) }, { ALT: () => this.CONSUME(K.CASCADE) }]),
+    );
+    return this.ACTION((): Statement => {
+      const what = object.image.toUpperCase();
+      const namePos = posOf(nameStart);
+      if (mode !== undefined && what !== 'DATABASE')
+        throw parseError(posOf(mode), `${mode.image.toUpperCase()} applies to DROP DATABASE only; remove it`);
+      if (temporary && (what === 'CATALOG' || what === 'DATABASE'))
+        throw parseError(posOf(object), `a ${what.toLowerCase()} cannot be TEMPORARY; write DROP ${what}`);
+      if (what === 'CATALOG') {
+        if (name.length > 1)
+          throw parseError(namePos, `a catalog name has one part, not ${name.join('.')}; quote it if it holds dots`);
+        return node({ kind: 'dropCatalog', pos: posOf(start), name: name[0]!, namePos, ifExists });
+      }
+      if (what === 'DATABASE')
+        return node({
+          kind: 'dropDatabase',
+          pos: posOf(start),
+          name,
+          namePos,
+          ifExists,
+          cascade: mode?.tokenType === K.CASCADE,
+        });
+      return node({
         kind: 'drop',
         pos: posOf(start),
-        object: object.image.toUpperCase() as 'TABLE',
+        object: what as 'TABLE',
         name,
-        namePos: posOf(nameStart),
+        namePos,
         temporary,
         ifExists,
-      }),
-    );
+      });
+    });
   });
 
   private showStatement = this.RULE('showStatement', (): Statement => {
     const start = this.CONSUME(K.SHOW);
-    const object = this.OR([
-      { ALT: () => this.CONSUME(K.TABLES) },
-      { ALT: () => this.CONSUME(K.VIEWS) },
-      { ALT: () => this.CONSUME(K.FUNCTIONS) },
-      { ALT: () => this.CONSUME(K.CATALOGS) },
-      { ALT: () => this.CONSUME(K.DATABASES) },
+    return this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(K.TABLES);
+          const from = this.OPTION(() => {
+            this.OR2([{ ALT: () => this.CONSUME(K.FROM) }, { ALT: () => this.CONSUME(K.IN) }]);
+            const nameStart = this.LA(1);
+            const name = this.SUBRULE(this.compoundName);
+            return { name, pos: posOf(nameStart) };
+          });
+          const like = this.OPTION2(() => {
+            const negated = this.OPTION3(() => this.CONSUME(K.NOT)) !== undefined;
+            this.CONSUME(K.LIKE);
+            return { pattern: this.SUBRULE(this.string), negated };
+          });
+          return this.ACTION(() =>
+            node({
+              kind: 'show',
+              pos: posOf(start),
+              object: 'TABLES',
+              from: from?.name,
+              fromPos: from?.pos,
+              like,
+            }),
+          );
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.CURRENT);
+          const object = this.OR3([{ ALT: () => this.CONSUME2(K.CATALOG) }, { ALT: () => this.CONSUME2(K.DATABASE) }]);
+          return this.ACTION(() =>
+            node({
+              kind: 'show',
+              pos: posOf(start),
+              object: `CURRENT ${object.image.toUpperCase()}` as 'CURRENT CATALOG',
+            }),
+          );
+        },
+      },
+      {
+        ALT: () => {
+          const object = this.OR4([
+            { ALT: () => this.CONSUME(K.VIEWS) },
+            { ALT: () => this.CONSUME(K.FUNCTIONS) },
+            { ALT: () => this.CONSUME(K.CATALOGS) },
+            { ALT: () => this.CONSUME(K.DATABASES) },
+          ]);
+          return this.ACTION(() =>
+            node({ kind: 'show', pos: posOf(start), object: object.image.toUpperCase() as 'TABLES' }),
+          );
+        },
+      },
     ]);
-    return this.ACTION(() =>
-      node({ kind: 'show', pos: posOf(start), object: object.image.toUpperCase() as 'TABLES' }),
-    );
   });
 
   private describeStatement = this.RULE('describeStatement', (): Statement => {
