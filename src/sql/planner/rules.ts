@@ -14,7 +14,7 @@ import { FilterIntoJoinRule } from './join/join-rules.js';
 import { RANK_RULES } from './over/rank-rules.js';
 import { TemporalJoinRule } from './join/temporal-join-rule.js';
 import { WindowJoinRule } from './join/window-join-rule.js';
-import { WindowAggregateRule } from './window/window-aggregate-rule.js';
+import { TimeKeepingWindowAggregateRule } from './window/window-time-column.js';
 import { DEFAULT_BUCKET_NUM, splitDistinctAggregateRule } from './aggregate/split-distinct.js';
 import type { TableConfig } from '../config.js';
 
@@ -104,7 +104,7 @@ export const DEFAULT_RULES: readonly RewriteRule[] = [
   ProjectRemoveRule,
   TemporalJoinRule,
   WindowJoinRule,
-  WindowAggregateRule,
+  TimeKeepingWindowAggregateRule,
   FilterIntoJoinRule,
   IntervalJoinRule,
   ...RANK_RULES,

@@ -19,6 +19,7 @@ import {
 } from '../../runtime/window/window-aggregate.js';
 import { AlignedWindowAssignment, sessionRows } from '../../runtime/window/window-assign.js';
 import type { LogicalNode } from '../logical.js';
+import { RestampByColumn, stampedByColumn } from './record-time.js';
 import type { PhysicalNode, PhysicalPlanner } from '../physical.js';
 import type { QueryTranslator, TranslateContext } from '../translate.js';
 import {
@@ -117,7 +118,11 @@ export function translateWindow(
   if (window.kind !== 'SESSION') return input.transform<Row>(name, () => new AlignedWindowAssignment(window));
   const timeColumn = window.timeColumn;
   // A row without a time belongs to no session.
-  const timed = input.filter((row: Row) => typeof row[timeColumn] === 'number');
+  const timed = restamped(
+    node.input,
+    window,
+    input.filter((row: Row) => typeof row[timeColumn] === 'number'),
+  );
   return timed
     .keyBy(rowKeySelector(window.partitionKeys))
     .window(EventTimeSessionWindows.withGap<Row>(window.gap))
@@ -127,11 +132,24 @@ export function translateWindow(
 
 function translateWindowAggregate(node: PhysicalWindowAggregate, input: DataStream<Row>): DataStream<Row> {
   const { window, groupKeys, calls, windowColumns, inputWindow } = node;
-  return input
+  const stamped = inputWindow === undefined ? restamped(node.input, window, input) : input;
+  return stamped
     .keyBy(windowAggregateKeySelector(groupKeys))
     .transform<Row>(`WindowAggregate(${formatWindow(window, inputWindow)})`, () =>
       createWindowAggregateOperator(window, calls, { groupKeys, windowColumns }, inputWindow),
     );
+}
+
+/**
+ * `stream` (the rows of `input`) stamped by the window's time column: itself when they are
+ * stamped by it already or the column is not there (the rules drop it only when they are), else
+ * behind an operator that restamps them. Window operators read the record's timestamp.
+ */
+function restamped(input: PhysicalNode, window: WindowSpec, stream: DataStream<Row>): DataStream<Row> {
+  const column = window.timeColumn;
+  if (isProcessingTimeWindow(window) || !input.columns.some((c) => c.name === column)) return stream;
+  if (stampedByColumn(input, column)) return stream;
+  return stream.transform<Row>(`Restamp(${column})`, () => new RestampByColumn(column));
 }
 
 /**
