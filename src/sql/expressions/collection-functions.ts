@@ -2,7 +2,8 @@
  * ARRAY and MAP values in expressions, as Flink has them: the value constructors
  * `ARRAY[a, b, …]` and `MAP[k1, v1, k2, v2, …]` (the parser makes them calls of `ARRAY` and
  * `MAP`), element access `arr[i]` and `map[key]` (`ITEM`), `CARDINALITY`, `ELEMENT` and
- * `ARRAY_CONTAINS`. Arrays are JavaScript arrays and maps are `Map`s (see `catalog/types.ts`).
+ * `ARRAY_CONTAINS`; the other functions of Flink's collection list are in `array-map-functions.ts`.
+ * Arrays are JavaScript arrays and maps are `Map`s (see `catalog/types.ts`).
  * Array indexes start at 1; an index out of range gives NULL, as in Flink, never an error.
  */
 import type { SourcePos } from '../parser/ast.js';
@@ -11,6 +12,7 @@ import { userError, ErrorCodes } from '../../types/errors.js';
 import { commonType, formatType, isInteger, type SqlType, Types, withNullability } from '../catalog/types.js';
 import type { ScalarFunctionDef } from './functions.js';
 import type { Rex } from './rex.js';
+import { ARRAY_MAP_FUNCTIONS } from './array-map-functions.js';
 
 function argumentList(args: readonly Rex[]): string {
   return args.map((a) => formatType(a.type)).join(', ');
@@ -171,4 +173,5 @@ export const COLLECTION_FUNCTIONS: Record<string, ScalarFunctionDef> = {
     emit: ([v, x], _c, constant) => `(${v} === null ? null : ${constant(contains)}(${v}, ${x}))`,
     strict: false,
   },
+  ...ARRAY_MAP_FUNCTIONS,
 };

@@ -22,6 +22,7 @@ import { formatType, isString, type SqlType } from '../catalog/types.js';
 import { instantiate, type ScalarUdf } from '../functions/definitions.js';
 import type { FunctionContext, ScalarFunctionSpec } from '../functions/user-functions.js';
 import { commonSubexpressions, ExpressionKeys } from './common-subexpressions.js';
+import { collectionCast } from './array-map-functions.js';
 import { FUNCTIONS } from './functions.js';
 import type { CallRex, Rex } from './rex.js';
 import { type Runtime, runtime } from './runtime.js';
@@ -315,6 +316,8 @@ class CodeBuilder {
 
 /** Inline code for the cheap casts; the rest go through `rt.cast`. */
 function castExpression(value: string, from: SqlType, to: SqlType, safe: boolean, code: CodeBuilder): string {
+  const elementWise = collectionCast(from, to, (v, f, t) => runtime.cast(v, f, t, safe));
+  if (elementWise !== undefined) return `${code.constant(elementWise)}(${value})`;
   if (from.root === to.root && to.root !== 'DECIMAL' && to.root !== 'CHAR' && to.root !== 'VARCHAR')
     return value;
   if (isString(from) && isString(to) && (to.length === undefined || to.length >= (from.length ?? 0)))

@@ -24,6 +24,7 @@ import { MATH_TIME_FUNCTIONS, NON_DETERMINISTIC_FUNCTIONS } from './math-time-fu
 import { compileDateFormat } from './runtime.js';
 import { STRING_FUNCTIONS } from './string-functions.js';
 import { COLLECTION_FUNCTIONS } from './collection-functions.js';
+import { isCompositeType, valuesEqual } from './array-map-functions.js';
 
 /** One built-in function. */
 export interface ScalarFunctionDef {
@@ -159,17 +160,33 @@ function comparable(a: SqlType, b: SqlType): boolean {
   if (isNumeric(a) && isNumeric(b)) return true;
   if (isString(a) && isString(b)) return true;
   if (isTimestamp(a) && isTimestamp(b)) return true;
+  // ARRAY<INT> = ARRAY<BIGINT> compares, ARRAY<INT> = ARRAY<STRING> does not.
+  if (a.root === 'ARRAY' && b.root === 'ARRAY') return comparable(a.element!, b.element!);
+  if (a.root === 'MAP' && b.root === 'MAP')
+    return comparable(a.key!, b.key!) && comparable(a.value!, b.value!);
   return a.root === b.root;
 }
 
 function comparison(op: string, js: string): ScalarFunctionDef {
+  const equality = op === '=' || op === '<>';
   return {
     type(args, pos) {
       const [a, b] = args as [Rex, Rex];
       if (!comparable(a.type, b.type)) throw mismatch(`'${op}'`, args, pos, 'two values of comparable types');
+      if (!equality && (isCompositeType(a.type) || isCompositeType(b.type)))
+        throw mismatch(
+          `'${op}'`,
+          args,
+          pos,
+          'values with an order; ARRAY, MAP and ROW values compare with = and <> only',
+        );
       return nullableIfAny(Types.BOOLEAN, args);
     },
-    emit: ([a, b]) => `(${a} ${js} ${b})`,
+    // Collections compare by value, element by element.
+    emit: ([a, b], c, constant) =>
+      isCompositeType(c.args[0]!.type) || isCompositeType(c.args[1]!.type)
+        ? `(${op === '<>' ? '!' : ''}${constant(valuesEqual)}(${a}, ${b}))`
+        : `(${a} ${js} ${b})`,
   };
 }
 

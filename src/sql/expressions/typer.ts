@@ -398,6 +398,10 @@ class Typer {
 }
 
 function castable(from: SqlType, to: SqlType): boolean {
+  // Collections cast element by element, as in Flink.
+  if (from.root === 'ARRAY' && to.root === 'ARRAY') return castable(from.element!, to.element!);
+  if (from.root === 'MAP' && to.root === 'MAP')
+    return castable(from.key!, to.key!) && castable(from.value!, to.value!);
   if (from.root === 'NULL' || from.root === to.root) return true;
   const scalar = (t: SqlType) => isNumeric(t) || isString(t) || t.root === 'BOOLEAN';
   const temporal = (t: SqlType) =>
