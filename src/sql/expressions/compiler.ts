@@ -26,6 +26,8 @@ import { collectionCast } from './array-map-functions.js';
 import { FUNCTIONS } from './functions.js';
 import type { CallRex, Rex } from './rex.js';
 import { type Runtime, runtime } from './runtime.js';
+import { sessionTimeZone } from './time-zone.js';
+import { zonedCast } from './zoned-casts.js';
 
 /** A row: a plain object keyed by column name. */
 export type Row = Record<string, unknown>;
@@ -316,6 +318,9 @@ class CodeBuilder {
 
 /** Inline code for the cheap casts; the rest go through `rt.cast`. */
 function castExpression(value: string, from: SqlType, to: SqlType, safe: boolean, code: CodeBuilder): string {
+  // Casts to and from TIMESTAMP_LTZ read the session time zone (UTC needs none of this).
+  const zoned = zonedCast(from, to, safe, sessionTimeZone());
+  if (zoned !== undefined) return `${code.constant(zoned)}(${value})`;
   const elementWise = collectionCast(from, to, (v, f, t) => runtime.cast(v, f, t, safe));
   if (elementWise !== undefined) return `${code.constant(elementWise)}(${value})`;
   if (from.root === to.root && to.root !== 'DECIMAL' && to.root !== 'CHAR' && to.root !== 'VARCHAR')

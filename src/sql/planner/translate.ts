@@ -34,6 +34,7 @@ import { translateTemporalJoin } from './join/temporal-join-planning.js';
 import { translateWindowJoin } from './join/window-join-planning.js';
 import { translateOver } from './over/over-planning.js';
 import { translateWindow } from './window/window-planning.js';
+import { localTimeZone, withSessionTimeZone } from '../expressions/time-zone.js';
 
 /** Translates a physical subtree: what an operator family's translation calls for its inputs. */
 export type QueryTranslator = (node: PhysicalNode) => DataStream<Row>;
@@ -68,7 +69,8 @@ export function translateQuery(node: PhysicalNode, ctx: TranslateContext): DataS
   const digest = explainPhysical(node);
   const known = streams.get(digest);
   if (known !== undefined) return known;
-  const stream = translateNode(node, ctx);
+  // Expressions compiled and operators built here read the session time zone.
+  const stream = withSessionTimeZone(localTimeZone(ctx.config), () => translateNode(node, ctx));
   streams.set(digest, stream);
   return stream;
 }
@@ -231,7 +233,10 @@ export function translateSink(
   if (factory.createSink === undefined)
     throw new Error(`connector '${factory.identifier}' of table '${node.table.name}' cannot be written`);
   const sinkColumns = node.table.columns.filter((c) => c.computed === undefined);
-  return factory.createSink({ table: node.table, columns: sinkColumns, printTarget: ctx.printTarget })(
-    input as DataStream<unknown>,
+  const createSink = factory.createSink.bind(factory);
+  return withSessionTimeZone(localTimeZone(ctx.config), () =>
+    createSink({ table: node.table, columns: sinkColumns, printTarget: ctx.printTarget })(
+      input as DataStream<unknown>,
+    ),
   );
 }
