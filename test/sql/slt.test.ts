@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { StreamExecutionEnvironment } from '../../src/api/environment.js';
 import { formatValue } from '../../src/sql/expressions/runtime.js';
+import { localTimeZone } from '../../src/sql/expressions/time-zone.js';
 import { formatChangelogRow } from '../../src/sql/planner/changelog.js';
 import { TableEnvironment } from '../../src/sql/table-environment.js';
 import { parseSlt, type SltRecord } from './slt-format.js';
@@ -53,7 +54,7 @@ async function run(tEnv: TableEnvironment, printed: string[], record: SltRecord)
         let lines = changes.map((c) =>
           formatChangelogRow(
             c.kind,
-            columns.map((col) => formatValue(c.row[col.name], col.type)),
+            columns.map((col) => formatValue(c.row[col.name], col.type, localTimeZone(tEnv.getConfig()))),
           ),
         );
         let expected = [...(record.expected ?? [])];
@@ -68,7 +69,7 @@ async function run(tEnv: TableEnvironment, printed: string[], record: SltRecord)
       // A multi-line value (EXPLAIN text) spans several expected lines.
       let lines = rows.flatMap((row) =>
         columns
-          .map((c) => formatValue(row[c.name], c.type))
+          .map((c) => formatValue(row[c.name], c.type, localTimeZone(tEnv.getConfig())))
           .join(' | ')
           .split('\n'),
       );

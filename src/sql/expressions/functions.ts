@@ -20,7 +20,7 @@ import {
   withoutTimeAttribute,
 } from '../catalog/types.js';
 import type { CallRex, Rex } from './rex.js';
-import { MATH_TIME_FUNCTIONS, NON_DETERMINISTIC_FUNCTIONS } from './math-time-functions.js';
+import { localMillis, MATH_TIME_FUNCTIONS, NON_DETERMINISTIC_FUNCTIONS } from './math-time-functions.js';
 import { compileDateFormat } from './runtime.js';
 import { STRING_FUNCTIONS } from './string-functions.js';
 import { COLLECTION_FUNCTIONS } from './collection-functions.js';
@@ -375,6 +375,8 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
     emit([a, f], c, constant) {
       const fromString = isString(c.args[0]!.type);
       const pattern = c.args[1]!;
+      // A TIMESTAMP_LTZ is formatted as its wall clock in the session zone.
+      if (!fromString) a = localMillis(a!, c.args[0]!, constant);
       // A literal pattern is compiled once per operator, with its day/minute cache.
       if (pattern.kind === 'literal' && typeof pattern.value === 'string') {
         const formatter = constant(compileDateFormat(pattern.value));
@@ -390,7 +392,8 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
         throw mismatch('EXTRACT', args, pos, '(unit FROM a timestamp)');
       return nullableIfAny(Types.BIGINT, args);
     },
-    emit: ([u, v], c) => `rt.extract(${u}, ${c.args[1]!.type.root === 'DATE' ? `${v} * 86400000` : v})`,
+    emit: ([u, v], c, constant) =>
+      `rt.extract(${u}, ${c.args[1]!.type.root === 'DATE' ? `${v} * 86400000` : localMillis(v!, c.args[1]!, constant)})`,
   },
 };
 
@@ -404,7 +407,8 @@ for (const unit of ['YEAR', 'QUARTER', 'MONTH', 'WEEK', 'HOUR', 'MINUTE', 'SECON
         throw mismatch(unit, args, pos, 'a timestamp');
       return nullableIfAny(Types.BIGINT, args);
     },
-    emit: ([v], c) => `rt.extract('${unit}', ${c.args[0]!.type.root === 'DATE' ? `${v} * 86400000` : v})`,
+    emit: ([v], c, constant) =>
+      `rt.extract('${unit}', ${c.args[0]!.type.root === 'DATE' ? `${v} * 86400000` : localMillis(v!, c.args[0]!, constant)})`,
   };
 }
 

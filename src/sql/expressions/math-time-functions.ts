@@ -4,7 +4,9 @@
  * (POWER, SQRT, LN, trigonometry…), GREATEST/LEAST/IFNULL, and the string/epoch conversions
  * (TO_TIMESTAMP, TO_DATE, UNIX_TIMESTAMP, FROM_UNIXTIME, DAYOFWEEK…). TIMESTAMP values are
  * epoch milliseconds read as UTC wall-clock time and DATE values epoch days, as everywhere in
- * the SQL layer.
+ * the SQL layer. What Flink defines in the session time zone reads it when compiled
+ * ({@link sessionTimeZone}): the clock's date and time of day, epoch seconds to and from text,
+ * and the calendar fields of a TIMESTAMP_LTZ.
  */
 import type { SourcePos } from '../parser/ast.js';
 import { validationError } from '../errors.js';
@@ -22,6 +24,7 @@ import {
 import type { ScalarFunctionDef } from './functions.js';
 import type { Rex } from './rex.js';
 import { compileDateFormat, parseTimestamp, runtime } from './runtime.js';
+import { sessionTimeZone, type TimeZone } from './time-zone.js';
 
 const DAY_MS = 86_400_000;
 
@@ -183,7 +186,7 @@ function dateField(name: string, field: (d: Date) => number): ScalarFunctionDef 
       return nullableIf(Types.BIGINT, args);
     },
     emit: ([v], c, constant) => {
-      const ms = c.args[0]!.type.root === 'DATE' ? `${v} * ${DAY_MS}` : v;
+      const ms = c.args[0]!.type.root === 'DATE' ? `${v} * ${DAY_MS}` : localMillis(v!, c.args[0]!, constant);
       return `${constant((x: number) => field(new Date(x)))}(${ms})`;
     },
   };
@@ -225,14 +228,37 @@ function monthsBetween(a: number, b: number): number {
   return months;
 }
 
-/** A function of no arguments reading the clock. */
-function clockFn(name: string, type: SqlType, js: string): ScalarFunctionDef {
+/**
+ * Code for the local wall clock of `js`, milliseconds of a TIMESTAMP_LTZ `arg` in the session
+ * zone; other timestamps (and any in UTC) are wall clocks already.
+ */
+export function localMillis(js: string, arg: Rex, constant: (value: unknown) => string): string {
+  const zone = sessionTimeZone();
+  return arg.type.root !== 'TIMESTAMP_LTZ' || zone.isUtc ? js : `${constant(zone)}.toLocal(${js})`;
+}
+
+/**
+ * A function of no arguments reading the clock; `js` gets the code of the local wall clock
+ * now (the session zone's, as Flink's CURRENT_DATE and LOCALTIME are).
+ */
+function clockFn(name: string, type: SqlType, js: (now: string) => string): ScalarFunctionDef {
   return {
     type(args, pos) {
       arity(name, args, pos, 0);
       return withNullability(type, false);
     },
-    emit: () => js,
+    emit: (_args, _c, constant) => {
+      const zone = sessionTimeZone();
+      return js(zone.isUtc ? 'Date.now()' : `${constant(zone)}.toLocal(Date.now())`);
+    },
+  };
+}
+
+/** Epoch seconds of a wall-clock text in `zone`, by a pattern or Flink's default format. */
+function unixSeconds(zone: TimeZone) {
+  return (text: string, pattern?: string) => {
+    const local = parseWith(text, pattern);
+    return local === null ? null : Math.floor(zone.fromLocal(local) / 1000);
   };
 }
 
@@ -321,11 +347,8 @@ export const MATH_TIME_FUNCTIONS: Record<string, ScalarFunctionDef> = {
     },
     emit(args, _c, constant) {
       if (args.length === 0) return 'Math.floor(Date.now() / 1000)';
-      const parse = constant((text: string, pattern?: string) => {
-        const ms = parseWith(text, pattern);
-        return ms === null ? null : Math.floor(ms / 1000);
-      });
-      return `${parse}(${args.join(', ')})`;
+      // The text is a wall clock in the session zone, as in Flink.
+      return `${constant(unixSeconds(sessionTimeZone()))}(${args.join(', ')})`;
     },
   },
   FROM_UNIXTIME: {
@@ -338,18 +361,28 @@ export const MATH_TIME_FUNCTIONS: Record<string, ScalarFunctionDef> = {
     emit(args, c, constant) {
       const pattern = c.args[1];
       const format = (p: string) => compileDateFormat(p);
+      // The instant's wall clock in the session zone, as in Flink.
+      const zone = sessionTimeZone();
+      const ms = zone.isUtc ? `${args[0]} * 1000` : `${constant(zone)}.toLocal(${args[0]} * 1000)`;
       if (pattern === undefined || (pattern.kind === 'literal' && typeof pattern.value === 'string')) {
         const f = constant(format((pattern?.value as string | undefined) ?? 'yyyy-MM-dd HH:mm:ss'));
-        return `${f}.format(${args[0]} * 1000)`;
+        return `${f}.format(${ms})`;
       }
-      return `${constant(format)}(${args[1]}).format(${args[0]} * 1000)`;
+      return `${constant(format)}(${args[1]}).format(${ms})`;
     },
   },
   // The clock read per row, as Flink's streaming mode does (not once per query).
-  CURRENT_DATE: clockFn('CURRENT_DATE', Types.DATE, `Math.floor(Date.now() / ${DAY_MS})`),
-  CURRENT_TIME: clockFn('CURRENT_TIME', Types.TIME, `(Date.now() % ${DAY_MS})`),
-  LOCALTIME: clockFn('LOCALTIME', Types.TIME, `(Date.now() % ${DAY_MS})`),
-  CURRENT_ROW_TIMESTAMP: clockFn('CURRENT_ROW_TIMESTAMP', Types.timestampLtz(3), 'Date.now()'),
+  CURRENT_DATE: clockFn('CURRENT_DATE', Types.DATE, (now) => `Math.floor(${now} / ${DAY_MS})`),
+  CURRENT_TIME: clockFn('CURRENT_TIME', Types.TIME, (now) => `(${now} % ${DAY_MS})`),
+  LOCALTIME: clockFn('LOCALTIME', Types.TIME, (now) => `(${now} % ${DAY_MS})`),
+  // An instant: the same in every zone.
+  CURRENT_ROW_TIMESTAMP: {
+    type(args, pos) {
+      arity('CURRENT_ROW_TIMESTAMP', args, pos, 0);
+      return withNullability(Types.timestampLtz(3), false);
+    },
+    emit: () => 'Date.now()',
+  },
   // TIMESTAMPDIFF(unit, t1, t2): whole units from t1 to t2, truncated toward zero.
   TIMESTAMPDIFF: {
     type(args, pos) {
