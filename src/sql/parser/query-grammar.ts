@@ -398,7 +398,10 @@ export class QueryGrammar extends ExpressionGrammar {
     });
   });
 
-  /** `UNNEST(t.arr) [WITH ORDINALITY]`: one row per element of an ARRAY or entry of a MAP. */
+  /**
+   * `UNNEST(t.arr [, t.other…]) [WITH ORDINALITY]`: one row per element of an ARRAY or entry of a
+   * MAP; several collections are zipped by position.
+   */
   protected unnestTable = this.RULE('unnestTable', (): FromItem => {
     const start = this.CONSUME(K.UNNEST);
     this.CONSUME(T.LParen);
@@ -415,8 +418,6 @@ export class QueryGrammar extends ExpressionGrammar {
       return true;
     });
     return this.ACTION(() => {
-      if (args.length !== 1)
-        throw unsupported(args[1]!.pos, 'UNNEST of several collections', 'UNNEST one ARRAY or MAP per join');
       const call = node({ kind: 'call', pos: posOf(start), name: 'UNNEST', args, distinct: false });
       const unnest = { ordinality: ordinality === true };
       return node({ kind: 'lateral', pos: posOf(start), call, columnAliases: [], unnest }) as FromItem;

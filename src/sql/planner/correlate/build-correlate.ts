@@ -33,7 +33,11 @@ export function buildCorrelate(
   const leftScope = new ColumnScope(left.scope);
   if (right.unnest !== undefined) {
     const args = call.args.map((a) => typeExpression(a, leftScope));
-    const fn = unnestFunction(args[0]!.type, right.unnest.ordinality, call.args[0]!.pos);
+    const fn = unnestFunction(
+      args.map((a) => a.type),
+      right.unnest.ordinality,
+      call.args.map((a) => a.pos),
+    );
     return joinFunction(left, right, joinType, on, fn, args, 'UNNEST');
   }
   const functions = builder.catalog.functions;

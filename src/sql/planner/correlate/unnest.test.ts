@@ -2,7 +2,8 @@
  * UNNEST through the correlate operator: over any sequence of changes of rows holding an array
  * or a map (NULL, empty, with NULL elements), each change expands to one change of the same kind
  * per element, in order, numbered from 1 with ORDINALITY; a LEFT correlate gives one row of NULLs
- * for a NULL or empty collection and an inner one gives none.
+ * for a NULL or empty collection and an inner one gives none. Several collections zip by
+ * position, the shorter (or NULL) ones padded with NULLs.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -31,7 +32,7 @@ function run(
   ordinality: boolean,
   changes: readonly ChangelogRow[],
 ): ChangelogRow[] {
-  const fn = unnestFunction(type, ordinality, { line: 1, column: 1 });
+  const fn = unnestFunction([type], ordinality, [{ line: 1, column: 1 }]);
   const outputs = fn.fields.map((f, i) => ({ name: `o${i}`, type: f.type }));
   const inputColumns = [
     { name: 'id', type: Types.INT },
@@ -100,8 +101,66 @@ describe('UNNEST', () => {
     );
   });
 
+  it('zips several collections by position, padding the shorter ones with NULL', () => {
+    const ARRAY_ROW: SqlType = Object.freeze({
+      root: 'ARRAY',
+      nullable: true,
+      element: Object.freeze({
+        root: 'ROW',
+        nullable: true,
+        fields: [
+          { name: 'a', type: Types.INT },
+          { name: 'b', type: Types.STRING },
+        ],
+      }),
+    });
+    const types = [ARRAY_INT, MAP_STRING_INT, ARRAY_ROW];
+    const positions = types.map(() => ({ line: 1, column: 1 }));
+    const row = fc.option(
+      fc.record({ a: element, b: fc.option(fc.string({ maxLength: 2 }), { nil: null }) }),
+      {
+        nil: null,
+      },
+    );
+    fc.assert(
+      fc.property(
+        fc.option(fc.array(element, { maxLength: 4 }), { nil: null }),
+        fc.option(fc.dictionary(fc.string({ maxLength: 2 }), element, { maxKeys: 4 }), { nil: null }),
+        fc.option(fc.array(row, { maxLength: 4 }), { nil: null }),
+        fc.boolean(),
+        (array, dict, rows, ordinality) => {
+          const map = dict === null ? null : new Map(Object.entries(dict));
+          const fn = unnestFunction(types, ordinality, positions);
+          expect(fn.fields.map((f) => f.name)).toEqual([
+            'EXPR$0',
+            'KEY',
+            'VALUE',
+            'a',
+            'b',
+            ...(ordinality ? ['ORDINALITY'] : []),
+          ]);
+          const out = [...((fn.fn.eval as (...c: unknown[]) => Iterable<unknown>)(array, map, rows) ?? [])];
+          const entries = map === null ? [] : [...map];
+          const n = Math.max(array?.length ?? 0, entries.length, rows?.length ?? 0);
+          expect(out).toHaveLength(n);
+          out.forEach((values, i) => {
+            const r = rows?.[i];
+            expect(values).toEqual([
+              array?.[i] ?? null,
+              entries[i]?.[0] ?? null,
+              entries[i]?.[1] ?? null,
+              r?.a ?? null,
+              r?.b ?? null,
+              ...(ordinality ? [i + 1] : []),
+            ]);
+          });
+        },
+      ),
+    );
+  });
+
   it('refuses a collection-less argument at its position', () => {
-    expect(() => unnestFunction(Types.INT, false, { line: 2, column: 7 })).toThrow(
+    expect(() => unnestFunction([Types.INT], false, [{ line: 2, column: 7 }])).toThrow(
       /line 2, column 7: UNNEST takes an ARRAY or a MAP, got INT/,
     );
   });

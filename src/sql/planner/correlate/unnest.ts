@@ -10,7 +10,8 @@
  * | MAP<K, V>         | KEY, VALUE                      |
  *
  * WITH ORDINALITY adds ORDINALITY, the element's position from 1. A NULL or empty collection
- * gives no rows (a LEFT JOIN keeps the input row with NULLs). The function is deterministic:
+ * gives no rows (a LEFT JOIN keeps the input row with NULLs). Several collections,
+ * `UNNEST(a, b)`, are zipped by position, the shorter ones padded with NULLs. The function is deterministic:
  * a retraction of the input row expands to exactly the rows its insertion did.
  */
 import type { SourcePos } from '../../parser/ast.js';
@@ -61,28 +62,104 @@ function rowsOf(type: SqlType, ordinality: boolean): (collection: unknown) => It
   };
 }
 
+/** Each element's field values (one for a plain element), for the zip of several collections. */
+function tuplesOf(type: SqlType, width: number): (collection: unknown) => unknown[][] {
+  if (type.root === 'MAP')
+    return (map) => Array.from(map as Map<unknown, unknown>, ([k, v]) => [k ?? null, v ?? null]);
+  if (type.element!.root === 'ROW') {
+    const names = type.element!.fields!.map((f) => f.name);
+    return (array) =>
+      (array as (Record<string, unknown> | null)[]).map((row) =>
+        names.map((n) => (row === null || row === undefined ? null : (row[n] ?? null))),
+      );
+  }
+  return width === 1 ? (array) => (array as unknown[]).map((v) => [v ?? null]) : () => [];
+}
+
 /**
- * The `$UNNEST_ROWS$` table function for an argument of this type; a validation error at
- * `pos` when the argument is not an ARRAY or a MAP.
+ * `UNNEST(a, b, …)`: the collections zipped by position, as in Calcite and standard SQL: row i
+ * holds the i-th element of each, a collection shorter than the longest (or NULL) gives NULLs
+ * there, and ORDINALITY counts every row.
  */
-export function unnestFunction(argType: SqlType, ordinality: boolean, pos: SourcePos): TableUdf {
-  const fields = unnestFields(argType);
-  if (fields === undefined)
-    throw validationError(
-      pos,
-      `UNNEST takes an ARRAY or a MAP, got ${formatType(argType)}; for a single value use it directly, or build one with ARRAY[…]`,
-    );
+function zippedRows(
+  types: readonly SqlType[],
+  widths: readonly number[],
+  ordinality: boolean,
+): (collections: readonly unknown[]) => unknown[][] {
+  const tuples = types.map((t, i) => tuplesOf(t, widths[i]!));
+  const padding = widths.map((w) => new Array<null>(w).fill(null));
+  return (collections) => {
+    const parts = collections.map((c, i) => (c === null || c === undefined ? [] : tuples[i]!(c)));
+    const n = Math.max(0, ...parts.map((p) => p.length));
+    const rows: unknown[][] = [];
+    for (let r = 0; r < n; r++) {
+      const row: unknown[] = [];
+      parts.forEach((p, i) => {
+        row.push(...(p[r] ?? padding[i]!));
+      });
+      if (ordinality) row.push(r + 1);
+      rows.push(row);
+    }
+    return rows;
+  };
+}
+
+/**
+ * The `$UNNEST_ROWS$` table function for arguments of these types (several are zipped, see
+ * {@link zippedRows}); a validation error at the argument's position when one is not an ARRAY
+ * or a MAP.
+ */
+export function unnestFunction(
+  argTypes: readonly SqlType[],
+  ordinality: boolean,
+  positions: readonly SourcePos[],
+): TableUdf {
+  const perArgument = argTypes.map((type, i) => {
+    const fields = unnestFields(type);
+    if (fields === undefined)
+      throw validationError(
+        positions[i]!,
+        `UNNEST takes an ARRAY or a MAP, got ${formatType(type)}; for a single value use it directly, or build one with ARRAY[…]`,
+      );
+    return fields;
+  });
+  // Zipped collections of plain elements name their columns by position, EXPR$0, EXPR$1, …
+  const fields = perArgument.flatMap((list, i) =>
+    list.map((f) => (f.name === 'EXPR$0' ? { ...f, name: `EXPR$${i}` } : f)),
+  );
+  const seen = new Set<string>();
+  for (const f of fields) {
+    let name = f.name;
+    for (let n = 0; seen.has(name); n++) name = `${f.name}${n}`;
+    seen.add(name);
+    f.name = name;
+  }
   if (ordinality) fields.push({ name: 'ORDINALITY', type: withNullability(Types.INT, false) });
-  const rowResult = fields.length > 1 || (argType.root === 'ARRAY' && argType.element!.root === 'ROW');
-  const rows = rowsOf(argType, ordinality);
+  const single = argTypes.length === 1;
+  const argType = argTypes[0]!;
+  const rowResult =
+    !single || fields.length > 1 || (argType.root === 'ARRAY' && argType.element!.root === 'ROW');
   const resultType = rowResult
     ? (Object.freeze({ root: 'ROW', nullable: true, fields }) as SqlType)
     : fields[0]!.type;
+  let evaluate: (...collections: unknown[]) => Iterable<unknown> | undefined;
+  if (single) {
+    const rows = rowsOf(argType, ordinality);
+    evaluate = (collection) =>
+      collection === null || collection === undefined ? undefined : rows(collection);
+  } else {
+    const zip = zippedRows(
+      argTypes,
+      perArgument.map((list) => list.length),
+      ordinality,
+    );
+    evaluate = (...collections) => zip(collections);
+  }
   return Object.freeze({
     kind: 'table',
     name: '$UNNEST_ROWS$',
-    argumentTypes: [argType],
-    minArguments: 1,
+    argumentTypes: [...argTypes],
+    minArguments: argTypes.length,
     resultType,
     deterministic: true,
     rowResult,
@@ -91,8 +168,7 @@ export function unnestFunction(argType: SqlType, ordinality: boolean, pos: Sourc
       kind: 'table' as const,
       resultType: formatType(resultType),
       deterministic: true,
-      eval: (collection: unknown) =>
-        collection === null || collection === undefined ? undefined : rows(collection),
+      eval: evaluate,
     },
   });
 }
