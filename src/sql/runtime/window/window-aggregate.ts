@@ -3,7 +3,9 @@
  * their group keys, the window assigner of the TVF puts them in windows by their event time,
  * and {@link SqlWindowAggregateFunction} folds them into one accumulator list per window
  * (through the shared {@link RowAggregates} runner). HOP windows whose functions can merge get
- * the slice-sharing operator, so a row updates one slice, not size/slide windows. When the
+ * the slice-sharing operator, so a row updates one slice, not size/slide windows; TUMBLE windows
+ * and rows windowed already get {@link SingleWindowAggregateOperator}, one accumulator list per
+ * key and window end and one timer per window instead of one per row. When the
  * watermark passes a window's end, {@link windowResultFunction} writes one row: the group keys,
  * the aggregate values and the window's bounds; the operator stamps it with the window's last
  * millisecond, which is `window_time`. Rows behind the watermark when they arrive are dropped,
@@ -35,6 +37,11 @@ import {
 import { CumulativeEventTimeWindows, CumulativeProcessingTimeWindows } from './cumulative-windows.js';
 import { ProcessingTimeWindowAggregateOperator } from './processing-time-window-operator.js';
 import { RowWindows } from './row-windows.js';
+import {
+  SINGLE_WINDOW_AGGREGATE_LAYOUT,
+  SingleWindowAggregateOperator,
+  type SingleWindowOf,
+} from './single-window-aggregate-operator.js';
 
 /**
  * The layout of the window aggregates' state. Layout 2 keys rows of two or more group columns by
@@ -206,12 +213,30 @@ export function createWindowAggregateOperator(
       ),
       WINDOW_AGGREGATE_LAYOUT,
     );
+  const result = windowResultFunction(fn.aggregates, layout, fn.keySlot);
+  const single = singleWindowOf(window, inputWindow);
+  if (single !== undefined)
+    return markLayout(new SingleWindowAggregateOperator(single, fn, result), SINGLE_WINDOW_AGGREGATE_LAYOUT);
   const assigner =
     inputWindow === undefined
       ? (windowAssigner(window) as WindowAssigner<Row, TimeWindow>)
       : new RowWindows(inputWindow.start, inputWindow.end);
-  return markLayout(
-    createAggregateWindowOperator({ assigner }, fn, windowResultFunction(fn.aggregates, layout, fn.keySlot)),
-    WINDOW_AGGREGATE_LAYOUT,
-  );
+  return markLayout(createAggregateWindowOperator({ assigner }, fn, result), WINDOW_AGGREGATE_LAYOUT);
+}
+
+/**
+ * Where each row's one window lies, for the event-time aggregates whose rows each belong to one
+ * window that its end names: TUMBLE, and rows windowed already by anything but SESSION (whose
+ * windows of one end may differ in start). Undefined for the others.
+ */
+function singleWindowOf(
+  window: WindowSpec,
+  inputWindow: InputWindow | undefined,
+): SingleWindowOf | undefined {
+  if (isProcessingTimeWindow(window)) return undefined;
+  if (inputWindow !== undefined)
+    return window.kind === 'SESSION' ? undefined : { kind: 'columns', ...inputWindow };
+  return window.kind === 'TUMBLE'
+    ? { kind: 'tumble', size: window.size, offset: window.offset % window.size }
+    : undefined;
 }
