@@ -14,8 +14,20 @@
  */
 import type { DataStream } from '../api/data-stream.js';
 import { StreamExecutionEnvironment } from '../api/environment.js';
-import { Catalog, type CatalogTable, type CatalogView } from './catalog/catalog.js';
+import {
+  Catalog,
+  type CatalogTable,
+  type CatalogView,
+  DEFAULT_CATALOG,
+  DEFAULT_DATABASE,
+} from './catalog/catalog.js';
+import { catalogFromDdl, databaseOptions, likePattern } from './catalog/catalog-ddl.js';
 import { tableFromDdl, viewFromDdl } from './catalog/ddl.js';
+import { checkMetadataWrite } from './catalog/metadata-columns.js';
+import { alterTable, alterView } from './catalog/ddl-alter.js';
+import { tableFromQuery } from './catalog/ddl-ctas.js';
+import { mergeLike } from './catalog/ddl-like.js';
+import { showCreate } from './catalog/ddl-text.js';
 import {
   formatType,
   isAssignable,
@@ -36,7 +48,17 @@ import { defineUserFunction } from './functions/definitions.js';
 import { withFunctionCatalog } from './functions/planning-context.js';
 import type { ScalarFunction, TableFunction, UserDefinedFunction } from './functions/user-functions.js';
 import { call, field } from './expressions/rex.js';
-import type { CreateFunction, Describe, Insert, Query, Statement } from './parser/ast.js';
+import { runtime } from './expressions/runtime.js';
+import type {
+  CreateFunction,
+  CreateTable,
+  Describe,
+  Insert,
+  Query,
+  ShowColumns,
+  Statement,
+  StatementSet,
+} from './parser/ast.js';
 import { parseDataType, parseStatement } from './parser/parse.js';
 import { PlanBuilder, tablePlan } from './planner/builder.js';
 import type { ChangelogRow } from './planner/changelog.js';
@@ -99,7 +121,7 @@ export class TableEnvironment implements TableOwner {
     this.registry.register(factory);
   }
 
-  /** Names of the tables and views, sorted. */
+  /** Names of the tables and views of the current database, sorted. */
   listTables(): string[] {
     return this.catalog.names();
   }
@@ -335,11 +357,13 @@ export class TableEnvironment implements TableOwner {
   private execute(statement: Statement): TableResult {
     switch (statement.kind) {
       case 'createTable':
+        if (statement.asQuery !== undefined) return this.runStatementSet(statement);
         this.catalog.create(
-          tableFromDdl(statement, this.registry),
+          tableFromDdl(mergeLike(statement, this.catalog), this.registry),
           statement.temporary,
           statement.ifNotExists,
           statement.pos,
+          statement.name,
         );
         return TableResult.ok();
       case 'createView':
@@ -348,7 +372,29 @@ export class TableEnvironment implements TableOwner {
           statement.temporary,
           statement.ifNotExists,
           statement.pos,
+          statement.name,
         );
+        return TableResult.ok();
+      case 'createCatalog': {
+        const { type, defaultDatabase, options } = catalogFromDdl(statement);
+        const { name, comment, ifNotExists, pos } = statement;
+        this.catalog.createCatalog(name, type, defaultDatabase, options, comment, ifNotExists, pos);
+        return TableResult.ok();
+      }
+      case 'dropCatalog':
+        this.catalog.dropCatalog(statement.name, statement.ifExists, statement.namePos);
+        return TableResult.ok();
+      case 'createDatabase':
+        this.catalog.createDatabase(
+          statement.name,
+          statement.comment,
+          databaseOptions(statement),
+          statement.ifNotExists,
+          statement.namePos,
+        );
+        return TableResult.ok();
+      case 'dropDatabase':
+        this.catalog.dropDatabase(statement.name, statement.ifExists, statement.cascade, statement.namePos);
         return TableResult.ok();
       case 'createFunction':
         return this.createFunction(statement);
@@ -366,10 +412,9 @@ export class TableEnvironment implements TableOwner {
             `function '${statement.name.join('.')}' does not exist; user-defined functions: ${this.catalog.functions.names().join(', ') || 'none'}`,
           );
         }
-        const name = Catalog.objectName(statement.name, statement.namePos);
         this.catalog.drop(
           statement.object === 'TABLE' ? 'table' : 'view',
-          name,
+          statement.name,
           statement.temporary,
           statement.ifExists,
           statement.namePos,
@@ -377,9 +422,18 @@ export class TableEnvironment implements TableOwner {
         return TableResult.ok();
       }
       case 'show':
-        return this.show(statement.object);
+        return this.show(statement);
       case 'describe':
+      case 'showColumns':
         return this.describe(statement);
+      case 'showCreate':
+        return rowsResult(stringColumns('result'), [{ result: showCreate(statement, this.catalog) }]);
+      case 'alterTable':
+        alterTable(statement, this.catalog, this.registry);
+        return TableResult.ok();
+      case 'alterView':
+        alterView(statement, this.catalog);
+        return TableResult.ok();
       case 'set':
         if (statement.key === undefined) {
           const rows = this.config.entries().map(([key, value]) => ({ key, value }));
@@ -390,18 +444,15 @@ export class TableEnvironment implements TableOwner {
       case 'reset':
         this.config.reset(statement.key, statement.pos);
         return TableResult.ok();
-      case 'use': {
-        const name = statement.name.join('.');
-        const known = statement.catalog
-          ? ['default_catalog']
-          : ['default_database', 'default_catalog.default_database'];
-        if (!known.includes(name))
+      case 'use':
+        if (!statement.catalog) this.catalog.useDatabase(statement.name, statement.pos);
+        else if (statement.name.length === 1) this.catalog.useCatalog(statement.name[0]!, statement.pos);
+        else
           throw validationError(
             statement.pos,
-            `${statement.catalog ? 'catalog' : 'database'} '${name}' does not exist; Weir has only default_catalog.default_database`,
+            `a catalog name has one part, not ${statement.name.join('.')}; write USE CATALOG name or USE catalog.database`,
           );
         return TableResult.ok();
-      }
       case 'explain': {
         const text = this.explainStatement(statement.statement);
         return rowsResult(stringColumns('result'), [{ result: text }]);
@@ -409,7 +460,7 @@ export class TableEnvironment implements TableOwner {
       case 'insert':
         return this.runInserts([statement]);
       case 'statementSet':
-        return this.runInserts(statement.inserts);
+        return this.runStatementSet(statement);
       case 'queryStatement':
         return this.executeTable(new PlanBuilder(this.catalog).query(statement.query));
     }
@@ -437,13 +488,22 @@ export class TableEnvironment implements TableOwner {
     throw unsupported(statement.pos, `EXPLAIN of ${statement.kind}`);
   }
 
-  private show(object: Extract<Statement, { kind: 'show' }>['object']): TableResult {
-    switch (object) {
-      case 'TABLES':
+  private show(statement: Extract<Statement, { kind: 'show' }>): TableResult {
+    switch (statement.object) {
+      case 'TABLES': {
+        const { catalog, database } =
+          statement.from === undefined
+            ? { catalog: undefined, database: undefined }
+            : this.catalog.existingDatabase(statement.from, statement.fromPos);
+        const like = statement.like === undefined ? undefined : likePattern(statement.like.pattern);
+        const names = this.catalog
+          .names(undefined, catalog, database)
+          .filter((n) => like === undefined || like.test(n) !== statement.like!.negated);
         return rowsResult(
           stringColumns('table name'),
-          this.catalog.names().map((n) => ({ 'table name': n })),
+          names.map((n) => ({ 'table name': n })),
         );
+      }
       case 'VIEWS':
         return rowsResult(
           stringColumns('view name'),
@@ -457,14 +517,40 @@ export class TableEnvironment implements TableOwner {
         );
       }
       case 'CATALOGS':
-        return rowsResult(stringColumns('catalog name'), [{ 'catalog name': 'default_catalog' }]);
+        return rowsResult(
+          stringColumns('catalog name'),
+          this.catalog.catalogNames().map((n) => ({ 'catalog name': n })),
+        );
       case 'DATABASES':
-        return rowsResult(stringColumns('database name'), [{ 'database name': 'default_database' }]);
+        return rowsResult(
+          stringColumns('database name'),
+          this.catalog.databaseNames().map((n) => ({ 'database name': n })),
+        );
+      case 'CURRENT CATALOG':
+        return rowsResult(stringColumns('current catalog name'), [
+          { 'current catalog name': this.catalog.currentCatalog() },
+        ]);
+      case 'CURRENT DATABASE':
+        return rowsResult(stringColumns('current database name'), [
+          { 'current database name': this.catalog.currentDatabase() },
+        ]);
     }
   }
 
-  /** Rows like Flink's DESCRIBE: name, type, null, key, extras, watermark. */
-  private describe(statement: Describe): TableResult {
+  /** Rows like Flink's DESCRIBE: name, type, null, key, extras, watermark; SHOW COLUMNS filters them by name. */
+  private describe(statement: Describe | ShowColumns): TableResult {
+    const result = this.describeAll(statement);
+    const like = statement.kind === 'showColumns' ? statement.like : undefined;
+    if (like === undefined) return result;
+    return new TableResult('SUCCESS_WITH_CONTENT', result.columnTypes(), async (limit) => {
+      const rows = (await result.collect()).filter(
+        (r) => runtime.like(r.name as string, like.pattern) !== like.not,
+      );
+      return limit === undefined ? rows : rows.slice(0, limit);
+    });
+  }
+
+  private describeAll(statement: Describe | ShowColumns): TableResult {
     const object = this.catalog.lookup(statement.name, statement.namePos);
     const columns = stringColumns('name', 'type', 'null', 'key', 'extras', 'watermark');
     if (object.kind === 'view') {
@@ -484,7 +570,7 @@ export class TableEnvironment implements TableOwner {
       type: formatType(withNullability(c.type, true)),
       null: c.type.nullable ? 'TRUE' : 'FALSE',
       key: key?.columns.includes(c.name) ? `PRI(${key.columns.join(', ')})` : '',
-      extras: c.computed === undefined ? '' : `AS ${c.computed.text}`,
+      extras: c.computed !== undefined ? `AS ${c.computed.text}` : metadataExtras(c.metadata),
       watermark: object.watermark?.column === c.name ? object.watermark.text : '',
     }));
     return rowsResult(columns, rows);
@@ -497,7 +583,9 @@ export class TableEnvironment implements TableOwner {
       throw validationError(insert.namePos, `cannot INSERT INTO view '${object.name}'; insert into a table`);
     if (insert.overwrite) throw unsupported(insert.pos, 'INSERT OVERWRITE', 'use INSERT INTO');
     const query = new PlanBuilder(this.catalog).query(insert.query);
-    const sinkColumns = object.columns.filter((c) => c.computed === undefined);
+    checkMetadataWrite(object, this.registry, insert.namePos);
+    // VIRTUAL metadata columns are read only: a sink has no place for them.
+    const sinkColumns = object.columns.filter((c) => c.computed === undefined && c.metadata?.virtual !== true);
     const targets =
       insert.columns.length === 0
         ? sinkColumns
@@ -538,6 +626,45 @@ export class TableEnvironment implements TableOwner {
     return sink(project(query, projections), object, insert.pos);
   }
 
+  /**
+   * A statement set, or one CTAS (as a set of itself): creates the CTAS tables, each with its
+   * query's columns (an existing one is kept under IF NOT EXISTS, replaced by CREATE OR REPLACE),
+   * then runs every INSERT as one job. The tables are dropped again if the job cannot be planned.
+   */
+  private runStatementSet(set: StatementSet | CreateTable): TableResult {
+    const ctas = set.kind === 'createTable' ? [set] : (set.creates ?? []);
+    const inserts = set.kind === 'createTable' ? [ctasInsert(set)] : set.inserts;
+    const created: string[] = [];
+    const restored: CatalogTable[] = [];
+    try {
+      for (const ddl of ctas) {
+        const name = Catalog.objectName(ddl.name, ddl.pos);
+        const existing = this.catalog.get(name);
+        if (existing !== undefined && ddl.ifNotExists) continue;
+        if (ddl.replace === 'replace' && existing === undefined)
+          throw validationError(
+            ddl.pos,
+            `table '${name}' to replace does not exist; use CREATE TABLE … AS or CREATE OR REPLACE TABLE … AS`,
+          );
+        const columns = new PlanBuilder(this.catalog).query(ddl.asQuery!).columns;
+        const table = tableFromQuery(ddl, columns, this.registry);
+        if (ddl.replace !== undefined && existing !== undefined) {
+          if (existing.kind !== 'table')
+            throw validationError(ddl.pos, `'${name}' is a view; REPLACE TABLE replaces tables`);
+          this.catalog.drop('table', name, this.catalog.isTemporary(name), false, ddl.pos);
+          restored.push(existing);
+        }
+        this.catalog.create(table, false, false, ddl.pos);
+        created.push(name);
+      }
+      return this.runInserts(inserts);
+    } catch (error) {
+      for (const name of created) this.catalog.drop('table', name, false, true, undefined);
+      for (const table of restored) this.catalog.create(table, false, true, undefined);
+      throw error;
+    }
+  }
+
   private runInserts(inserts: readonly Insert[]): TableResult {
     // Planned and translated together, so a table the INSERTs read is read once (scan sharing).
     const planned = planLogicalSet(
@@ -545,7 +672,11 @@ export class TableEnvironment implements TableOwner {
       this.registry,
       this.config,
     );
-    const sinks = inserts.map((insert, i) => ({ insert, planned: planned[i]! }));
+    const sinks = inserts.map((insert, i) => ({
+      insert,
+      planned: planned[i]!,
+      identifier: this.catalog.lookup(insert.table, insert.namePos).identifier,
+    }));
     this.applyConfig();
     const context = this.translateContext();
     for (const { planned } of sinks)
@@ -555,7 +686,7 @@ export class TableEnvironment implements TableOwner {
       `insert-into_${sinks.map((s) => s.insert.table.join('.')).join(',')}`;
     const client = this.env.executeAsync(name);
     const columns = sinks.map((s) => ({
-      name: `default_catalog.default_database.${s.insert.table[s.insert.table.length - 1]}`,
+      name: `${s.identifier?.catalog ?? DEFAULT_CATALOG}.${s.identifier?.database ?? DEFAULT_DATABASE}.${s.insert.table[s.insert.table.length - 1]}`,
       type: Types.BIGINT,
     }));
     const row = Object.fromEntries(columns.map((c) => [c.name, -1]));
@@ -620,6 +751,26 @@ const BUILT_IN_FUNCTIONS: readonly string[] = [
     ...AGGREGATES,
   ]),
 ];
+
+/** The INSERT of a CTAS statement's query into the table it creates. */
+function ctasInsert(ddl: CreateTable): Insert {
+  return {
+    kind: 'insert',
+    pos: ddl.pos,
+    table: ddl.name,
+    namePos: ddl.pos,
+    overwrite: false,
+    columns: [],
+    query: ddl.asQuery!,
+  };
+}
+
+/** DESCRIBE's extras of a metadata column, as Flink writes them: `METADATA [FROM 'key'] [VIRTUAL]`. */
+function metadataExtras(metadata: CatalogTable['columns'][number]['metadata']): string {
+  if (metadata === undefined) return '';
+  const from = metadata.keyWritten ? ` FROM '${metadata.key}'` : '';
+  return `METADATA${from}${metadata.virtual ? ' VIRTUAL' : ''}`;
+}
 
 function rowsResult(columns: PlanColumn[], rows: Row[]): TableResult {
   return new TableResult('SUCCESS_WITH_CONTENT', columns, async (limit) =>

@@ -13,6 +13,7 @@ import { fromLegacyFilesystemOptions } from '../connectors/filesystem-options.js
 import { PlanBuilder } from '../planner/builder.js';
 import { ColumnScope, scopeOf } from '../planner/scope.js';
 import { Catalog, type CatalogColumn, type CatalogTable, type CatalogView } from './catalog.js';
+import { checkMetadataColumns } from './metadata-columns.js';
 import { formatType, isTimestamp, resolveType, withNullability } from './types.js';
 
 /** The catalog table a CREATE TABLE statement defines; throws on the first problem. */
@@ -32,7 +33,7 @@ export function tableFromDdl(ddl: CreateTable, registry: ConnectorRegistry): Cat
         'PRIMARY KEY must be declared NOT ENFORCED: Weir, like Flink, does not check keys, it relies on them',
       );
     for (const column of key.columns)
-      if (!ddl.columns.some((c) => c.name === column && c.kind === 'physicalColumn'))
+      if (!ddl.columns.some((c) => c.name === column && c.kind === 'physicalColumn' && c.metadata === undefined))
         throw validationError(
           key.pos,
           `PRIMARY KEY column '${column}' is not a physical column of '${name}'`,
@@ -43,12 +44,19 @@ export function tableFromDdl(ddl: CreateTable, registry: ConnectorRegistry): Cat
   for (const c of ddl.columns) {
     if (c.kind !== 'physicalColumn') continue;
     const type = resolveType(c.type);
+    const metadata =
+      c.metadata === undefined
+        ? undefined
+        : { key: c.metadata.key ?? c.name, keyWritten: c.metadata.key !== undefined, virtual: c.metadata.virtual };
     physical.push({
       name: c.name,
       type: keyColumns.has(c.name) ? withNullability(type, false) : type,
       comment: c.comment,
+      ...(metadata === undefined ? {} : { metadata }),
     });
   }
+  // Computed columns may read metadata columns, but options and partitions name stored ones.
+  const stored = physical.filter((c) => c.metadata === undefined);
   const physicalScope = new ColumnScope(scopeOf(physical));
   const columns: CatalogColumn[] = ddl.columns.map((c) => {
     if (c.kind === 'physicalColumn') return physical.find((p) => p.name === c.name)!;
@@ -105,8 +113,9 @@ export function tableFromDdl(ddl: CreateTable, registry: ConnectorRegistry): Cat
     comment: ddl.comment,
     partitionKeys: ddl.partitionedBy.length > 0 ? Object.freeze([...ddl.partitionedBy]) : undefined,
   });
-  if (ddl.partitionedBy.length > 0) checkPartitionKeys(ddl, table, physical, registry);
-  registry.validate(table, physical, (k) => positions.get(k), ddl.pos);
+  if (ddl.partitionedBy.length > 0) checkPartitionKeys(ddl, table, stored, registry);
+  registry.validate(table, stored, (k) => positions.get(k), ddl.pos);
+  checkMetadataColumns(table, registry, (c) => ddl.columns.find((d) => d.name === c)?.pos, ddl.pos);
   return table;
 }
 
@@ -150,5 +159,12 @@ export function viewFromDdl(ddl: CreateView, catalog: Catalog): CatalogView {
       `view '${name}' lists ${ddl.columns.length} column names but its query has ${plan.columns.length} columns`,
     );
   const columns = plan.columns.map((c, i) => ({ name: ddl.columns[i] ?? c.name, type: c.type }));
-  return Object.freeze({ kind: 'view', name, query: ddl.query, columnNames: ddl.columns, columns });
+  return Object.freeze({
+    kind: 'view',
+    name,
+    query: ddl.query,
+    columnNames: ddl.columns,
+    columns,
+    queryText: ddl.queryText,
+  });
 }

@@ -361,7 +361,31 @@ export interface PrimaryKeyDef extends Node<'primaryKey'> {
   readonly columns: readonly string[];
   readonly enforced: boolean;
 }
-/** `CREATE [TEMPORARY] TABLE [IF NOT EXISTS] name (…) [COMMENT …] WITH (…)`. */
+/** A feature of a LIKE clause's source table that a {@link LikeOption} includes, excludes or overwrites. */
+export type LikeFeature =
+  | 'ALL'
+  | 'CONSTRAINTS'
+  | 'GENERATED'
+  | 'METADATA'
+  | 'OPTIONS'
+  | 'PARTITIONS'
+  | 'WATERMARKS';
+/** `INCLUDING | EXCLUDING | OVERWRITING feature` in `LIKE source (…)`. */
+export interface LikeOption {
+  readonly strategy: 'INCLUDING' | 'EXCLUDING' | 'OVERWRITING';
+  readonly feature: LikeFeature;
+  readonly pos: SourcePos;
+}
+/** `LIKE source [(options)]` of CREATE TABLE: the table's schema and options start from the source's. */
+export interface LikeClause extends Node<'like'> {
+  readonly source: readonly string[];
+  readonly sourcePos: SourcePos;
+  readonly options: readonly LikeOption[];
+}
+/**
+ * `CREATE [TEMPORARY] TABLE [IF NOT EXISTS] name (…) [COMMENT …] WITH (…) [LIKE source (…)]`, or
+ * with `AS query` (CTAS; also `[CREATE OR] REPLACE TABLE name WITH (…) AS query`).
+ */
 export interface CreateTable extends Node<'createTable'> {
   readonly name: readonly string[];
   readonly temporary: boolean;
@@ -373,6 +397,13 @@ export interface CreateTable extends Node<'createTable'> {
   readonly partitionedBy: readonly string[];
   /** `WITH ('k' = 'v', …)`, keys in the order written. */
   readonly options: readonly { readonly key: string; readonly value: string; readonly pos: SourcePos }[];
+  readonly like?: LikeClause;
+  /** CTAS: the query whose schema the table takes and whose rows are inserted into it. */
+  readonly asQuery?: Query;
+  /** `CREATE OR REPLACE TABLE … AS` ('createOrReplace') or `REPLACE TABLE … AS` ('replace'). */
+  readonly replace?: 'createOrReplace' | 'replace';
+  /** Where the column list would be, for "expected a column list" errors of plain CREATE TABLE. */
+  readonly columnListPos?: SourcePos;
 }
 /** `CREATE [TEMPORARY] VIEW [IF NOT EXISTS] name [(columns)] AS query`. */
 export interface CreateView extends Node<'createView'> {
@@ -381,6 +412,8 @@ export interface CreateView extends Node<'createView'> {
   readonly ifNotExists: boolean;
   readonly columns: readonly string[];
   readonly query: Query;
+  /** The query as written, for SHOW CREATE VIEW. */
+  readonly queryText?: string;
 }
 /** `CREATE [TEMPORARY [SYSTEM]] FUNCTION [IF NOT EXISTS] name AS 'identifier' [LANGUAGE l]`. */
 export interface CreateFunction extends Node<'createFunction'> {
@@ -449,6 +482,62 @@ export interface DropDatabase extends Node<'dropDatabase'> {
   readonly ifExists: boolean;
   readonly cascade: boolean;
 }
+/** `SHOW CREATE TABLE name` or `SHOW CREATE VIEW name`: the DDL that recreates the object. */
+export interface ShowCreate extends Node<'showCreate'> {
+  readonly object: 'TABLE' | 'VIEW';
+  readonly name: readonly string[];
+  readonly namePos: SourcePos;
+}
+/** `SHOW COLUMNS FROM | IN name [[NOT] LIKE 'pattern']`. */
+export interface ShowColumns extends Node<'showColumns'> {
+  readonly name: readonly string[];
+  readonly namePos: SourcePos;
+  readonly like?: { readonly pattern: string; readonly not: boolean };
+}
+/** A column of ALTER TABLE ADD / MODIFY, with where it goes. */
+export interface AlterColumn {
+  readonly column: ColumnDef | ComputedColumnDef;
+  /** `FIRST`, or `AFTER column`; absent: last (ADD) or where it was (MODIFY). */
+  readonly position?: { readonly first: true } | { readonly after: string };
+}
+/** What an ALTER TABLE statement changes. */
+export type AlterTableAction =
+  | { readonly kind: 'renameTable'; readonly to: readonly string[] }
+  | { readonly kind: 'setOptions'; readonly options: CreateTable['options'] }
+  | {
+      readonly kind: 'resetOptions';
+      readonly keys: readonly { readonly key: string; readonly pos: SourcePos }[];
+    }
+  | {
+      readonly kind: 'addSchema' | 'modifySchema';
+      readonly columns: readonly AlterColumn[];
+      readonly watermark?: WatermarkDef;
+      readonly primaryKey?: PrimaryKeyDef;
+    }
+  | {
+      readonly kind: 'dropColumns';
+      readonly columns: readonly { readonly name: string; readonly pos: SourcePos }[];
+    }
+  | { readonly kind: 'dropWatermark' }
+  | { readonly kind: 'dropPrimaryKey'; readonly constraint?: string }
+  | { readonly kind: 'renameColumn'; readonly from: string; readonly to: string };
+/** `ALTER TABLE [IF EXISTS] name action`. */
+export interface AlterTable extends Node<'alterTable'> {
+  readonly name: readonly string[];
+  readonly namePos: SourcePos;
+  readonly ifExists: boolean;
+  /** Where the action starts, for errors about it. */
+  readonly actionPos: SourcePos;
+  readonly action: AlterTableAction;
+}
+/** `ALTER VIEW name RENAME TO new` or `ALTER VIEW name AS query`. */
+export interface AlterView extends Node<'alterView'> {
+  readonly name: readonly string[];
+  readonly namePos: SourcePos;
+  readonly rename?: readonly string[];
+  readonly query?: Query;
+  readonly queryText?: string;
+}
 /** `DESCRIBE name` or `DESC name`. */
 export interface Describe extends Node<'describe'> {
   readonly name: readonly string[];
@@ -481,6 +570,11 @@ export interface Insert extends Node<'insert'> {
 /** `EXECUTE STATEMENT SET BEGIN insert; … END`: inserts that run as one job. */
 export interface StatementSet extends Node<'statementSet'> {
   readonly inserts: readonly Insert[];
+  /**
+   * The CTAS statements of the set, created before the inserts are planned; each one's INSERT
+   * is among `inserts`.
+   */
+  readonly creates?: readonly CreateTable[];
 }
 /** `EXPLAIN [PLAN FOR] query | insert | statement set`. */
 export interface Explain extends Node<'explain'> {
@@ -502,6 +596,10 @@ export type Statement =
   | CreateDatabase
   | DropDatabase
   | Show
+  | ShowCreate
+  | ShowColumns
+  | AlterTable
+  | AlterView
   | Describe
   | SetOption
   | ResetOption

@@ -17,6 +17,14 @@ const RULE_CONTEXT: Record<string, string> = {
   primaryKeyDefinition: 'PRIMARY KEY (columns) NOT ENFORCED',
   primaryKeyConstraint: 'PRIMARY KEY (columns) NOT ENFORCED',
   withOptions: "WITH ('key' = 'value', …)",
+  optionList: "WITH ('key' = 'value', …)",
+  likeClause: 'LIKE source (INCLUDING | EXCLUDING | OVERWRITING feature …)',
+  alterTable: 'ALTER TABLE',
+  alterTableDrop: 'ALTER TABLE … DROP',
+  schemaChange: 'ALTER TABLE … ADD / MODIFY',
+  schemaElement: 'ALTER TABLE … ADD / MODIFY',
+  alterView: 'ALTER VIEW',
+  showCreateOrColumns: 'SHOW',
   createView: 'CREATE VIEW',
   createFunction: 'CREATE FUNCTION',
   dropStatement: 'DROP',
@@ -52,7 +60,7 @@ const RULE_CONTEXT: Record<string, string> = {
 /** What a rule's alternatives start, for "expected …" when none of them matched. */
 const RULE_EXPECTS: Record<string, string> = {
   statementBody:
-    'a statement (SELECT, INSERT, CREATE, DROP, SHOW, DESCRIBE, SET, EXPLAIN, EXECUTE STATEMENT SET)',
+    'a statement (SELECT, INSERT, CREATE, ALTER, DROP, SHOW, DESCRIBE, SET, EXPLAIN, EXECUTE STATEMENT SET)',
   statement: 'a statement',
   script: 'a statement',
   primary: 'an expression',
@@ -67,7 +75,7 @@ const RULE_EXPECTS: Record<string, string> = {
   compoundName: 'a name',
   createStatement: 'TABLE, VIEW or FUNCTION after CREATE',
   dropStatement: 'TABLE, VIEW or FUNCTION after DROP',
-  showStatement: 'TABLES, VIEWS, FUNCTIONS, CATALOGS or DATABASES after SHOW',
+  showStatement: 'TABLES, VIEWS, FUNCTIONS, CATALOGS, DATABASES, CURRENT, CREATE or COLUMNS after SHOW',
   queryTerm: 'SELECT, VALUES or a parenthesised query',
   frameBound: 'UNBOUNDED PRECEDING, CURRENT ROW or an offset PRECEDING/FOLLOWING',
   literal: 'a literal',

@@ -8,8 +8,13 @@ import type { ILookaheadStrategy, IToken, OptionalProductionType, Rule } from 'c
 import { parseError, unsupported } from '../errors.js';
 import {
   type ColumnDef,
+  type AlterColumn,
+  type AlterTableAction,
   type ComputedColumnDef,
+  type CreateTable,
   type Insert,
+  type LikeClause,
+  type LikeOption,
   node,
   type PrimaryKeyDef,
   type Query,
@@ -133,10 +138,11 @@ export class SqlGrammar extends QueryGrammar {
             return this.ACTION(() => node({ kind: 'queryStatement', pos: query.pos, query }) as Statement);
           },
         },
+        { ALT: () => this.SUBRULE(this.alterStatement) },
+        { ALT: () => this.SUBRULE(this.replaceTable) },
         {
           ALT: () => {
             const token = this.OR2([
-              { ALT: () => this.CONSUME(K.ALTER) },
               { ALT: () => this.CONSUME(K.DELETE) },
               { ALT: () => this.CONSUME(K.UPDATE) },
               { ALT: () => this.CONSUME(K.MERGE) },
@@ -161,109 +167,198 @@ export class SqlGrammar extends QueryGrammar {
 
   private createStatement = this.RULE('createStatement', (): Statement => {
     const start = this.CONSUME(K.CREATE);
-    const temporary =
-      this.OPTION(() => {
-        this.CONSUME(K.TEMPORARY);
-        this.OPTION2(() => this.CONSUME(K.SYSTEM));
-        return true;
-      }) ?? false;
-    return this.OR([
-      { ALT: () => this.SUBRULE(this.createTable, { ARGS: [posOf(start), temporary] }) },
-      { ALT: () => this.SUBRULE(this.createView, { ARGS: [posOf(start), temporary] }) },
-      { ALT: () => this.SUBRULE(this.createFunction, { ARGS: [posOf(start), temporary] }) },
-      { ALT: () => this.SUBRULE(this.createCatalog, { ARGS: [posOf(start), temporary] }) },
-      { ALT: () => this.SUBRULE(this.createDatabase, { ARGS: [posOf(start), temporary] }) },
+    return this.OR2([
+      {
+        ALT: () => {
+          this.CONSUME(K.OR);
+          this.CONSUME(K.REPLACE);
+          return this.SUBRULE2(this.createTable, { ARGS: [posOf(start), false, 'createOrReplace'] });
+        },
+      },
+      {
+        ALT: () => {
+          const temporary =
+            this.OPTION(() => {
+              this.CONSUME(K.TEMPORARY);
+              this.OPTION2(() => this.CONSUME(K.SYSTEM));
+              return true;
+            }) ?? false;
+          return this.OR([
+            { ALT: () => this.SUBRULE(this.createTable, { ARGS: [posOf(start), temporary] }) },
+            { ALT: () => this.SUBRULE(this.createView, { ARGS: [posOf(start), temporary] }) },
+            { ALT: () => this.SUBRULE(this.createFunction, { ARGS: [posOf(start), temporary] }) },
+            { ALT: () => this.SUBRULE(this.createCatalog, { ARGS: [posOf(start), temporary] }) },
+            { ALT: () => this.SUBRULE(this.createDatabase, { ARGS: [posOf(start), temporary] }) },
+          ]);
+        },
+      },
     ]);
   });
 
-  private createTable = this.RULE('createTable', (pos: SourcePos, temporary: boolean): Statement => {
-    this.CONSUME(K.TABLE);
-    const ifNotExists = this.SUBRULE(this.ifNotExists);
-    const name = this.SUBRULE(this.compoundName);
-    const columns: (ColumnDef | ComputedColumnDef)[] = [];
-    let watermark: WatermarkDef | undefined;
-    let primaryKey: PrimaryKeyDef | undefined;
-    // Optional only so that `CREATE TABLE t WITH (…) LIKE s` and `… AS SELECT` reach their errors.
-    const afterName = this.LA(1);
-    const columnList = this.OPTION6(() => {
-      this.CONSUME(T.LParen);
-      this.AT_LEAST_ONE_SEP({
-        SEP: T.Comma,
-        DEF: () =>
-          // One token of lookahead, and gates that read the next two: at the grammar's three,
-          // chevrotain keys the `name type …` paths by every pair of non-reserved keywords (tens of
-          // thousands of keys each), which made the first CREATE TABLE cost over 100 ms. The gates
-          // pick the same way the three-token paths did.
-          this.OR({
-            MAX_LOOKAHEAD: 1,
-            IGNORE_AMBIGUITIES: true,
-            DEF: [
-              {
-                GATE: () => this.LA(2).tokenType === K.FOR,
-                ALT: () => (watermark = this.SUBRULE(this.watermarkDefinition)),
-              },
-              // A column named PRIMARY or CONSTRAINT must be quoted, as in Flink.
-              {
-                GATE: () => this.primaryKeyAhead(),
-                ALT: () => (primaryKey = this.SUBRULE(this.primaryKeyDefinition)),
-              },
-              {
-                ALT: () => {
-                  const column = this.SUBRULE(this.columnDefinition);
-                  columns.push(column.column);
-                  if (column.primaryKey !== undefined) primaryKey = column.primaryKey;
+  /** `REPLACE TABLE name WITH (…) AS query`: CTAS over a table that must exist. */
+  private replaceTable = this.RULE('replaceTable', (): Statement => {
+    const start = this.CONSUME(K.REPLACE);
+    return this.SUBRULE(this.createTable, { ARGS: [posOf(start), false, 'replace'] });
+  });
+
+  private createTable = this.RULE(
+    'createTable',
+    (pos: SourcePos, temporary: boolean, replace?: 'createOrReplace' | 'replace'): Statement => {
+      this.CONSUME(K.TABLE);
+      const ifNotExists = this.SUBRULE(this.ifNotExists);
+      const name = this.SUBRULE(this.compoundName);
+      const columns: (ColumnDef | ComputedColumnDef)[] = [];
+      let watermark: WatermarkDef | undefined;
+      let primaryKey: PrimaryKeyDef | undefined;
+      // Optional only so that `CREATE TABLE t WITH (…) LIKE s` and `… AS SELECT` reach their errors.
+      const afterName = this.LA(1);
+      const columnList = this.OPTION6(() => {
+        this.CONSUME(T.LParen);
+        this.AT_LEAST_ONE_SEP({
+          SEP: T.Comma,
+          DEF: () =>
+            // One token of lookahead, and gates that read the next two: at the grammar's three,
+            // chevrotain keys the `name type …` paths by every pair of non-reserved keywords (tens of
+            // thousands of keys each), which made the first CREATE TABLE cost over 100 ms. The gates
+            // pick the same way the three-token paths did.
+            this.OR({
+              MAX_LOOKAHEAD: 1,
+              IGNORE_AMBIGUITIES: true,
+              DEF: [
+                {
+                  GATE: () => this.LA(2).tokenType === K.FOR,
+                  ALT: () => (watermark = this.SUBRULE(this.watermarkDefinition)),
                 },
-              },
-            ],
-          }),
+                // A column named PRIMARY or CONSTRAINT must be quoted, as in Flink.
+                {
+                  GATE: () => this.primaryKeyAhead(),
+                  ALT: () => (primaryKey = this.SUBRULE(this.primaryKeyDefinition)),
+                },
+                {
+                  ALT: () => {
+                    const column = this.SUBRULE(this.columnDefinition);
+                    columns.push(column.column);
+                    if (column.primaryKey !== undefined) primaryKey = column.primaryKey;
+                  },
+                },
+              ],
+            }),
+        });
+        this.CONSUME(T.RParen);
+        return true;
+      });
+      const comment = this.OPTION(() => {
+        this.CONSUME(K.COMMENT);
+        return this.SUBRULE(this.string);
+      });
+      const partitionedBy =
+        this.OPTION2(() => {
+          this.CONSUME(K.PARTITIONED);
+          this.CONSUME(K.BY);
+          return this.SUBRULE(this.nameList);
+        }) ?? [];
+      const options = this.OPTION3(() => this.SUBRULE(this.withOptions)) ?? [];
+      const like = this.OPTION4(() => this.SUBRULE(this.likeClause));
+      const asToken = this.LA(1);
+      const asQuery = this.OPTION5(() => {
+        this.CONSUME(K.AS);
+        return this.SUBRULE(this.query);
+      });
+      this.ACTION(() => {
+        if (asQuery !== undefined) {
+          const where = posOf(asToken);
+          if (columnList !== undefined)
+            throw unsupported(
+              posOf(afterName),
+              'a column list in CREATE TABLE … AS SELECT',
+              'the table takes its columns from the query; CAST in the query to change a type',
+            );
+          if (partitionedBy.length > 0)
+            throw unsupported(
+              where,
+              'PARTITIONED BY in CREATE TABLE … AS SELECT',
+              'create the table, then INSERT INTO it',
+            );
+          if (like !== undefined) throw parseError(where, 'CREATE TABLE … LIKE cannot also have AS query');
+          if (temporary)
+            throw unsupported(
+              pos,
+              'CREATE TEMPORARY TABLE … AS SELECT',
+              'create a permanent table (drop TEMPORARY)',
+            );
+          if (replace !== undefined && ifNotExists)
+            throw parseError(pos, 'REPLACE TABLE … AS cannot have IF NOT EXISTS');
+          return;
+        }
+        if (replace !== undefined)
+          throw parseError(
+            posOf(asToken),
+            `expected AS and a query after REPLACE TABLE ${name.join('.')} … WITH (…)`,
+          );
+        if (columnList === undefined && like === undefined)
+          throw parseError(
+            posOf(afterName),
+            `expected '(' and the column list after CREATE TABLE ${name.join('.')}, found '${afterName.image}'`,
+          );
+      });
+      return this.ACTION(() =>
+        node({
+          kind: 'createTable',
+          pos,
+          name,
+          temporary,
+          ifNotExists,
+          columns,
+          watermark,
+          primaryKey,
+          comment,
+          partitionedBy,
+          options,
+          ...(like === undefined ? {} : { like }),
+          ...(asQuery === undefined ? {} : { asQuery }),
+          ...(replace === undefined ? {} : { replace }),
+        }),
+      );
+    },
+  );
+
+  /** `LIKE source [(INCLUDING | EXCLUDING | OVERWRITING feature …)]`, options separated by blanks. */
+  private likeClause = this.RULE('likeClause', (): LikeClause => {
+    const start = this.CONSUME(K.LIKE);
+    const sourceStart = this.LA(1);
+    const source = this.SUBRULE(this.compoundName);
+    const options: LikeOption[] = [];
+    this.OPTION(() => {
+      this.CONSUME(T.LParen);
+      this.AT_LEAST_ONE(() => {
+        const strategy = this.OR([
+          { ALT: () => this.CONSUME(K.INCLUDING) },
+          { ALT: () => this.CONSUME(K.EXCLUDING) },
+          { ALT: () => this.CONSUME(K.OVERWRITING) },
+        ]);
+        const feature = this.OR2([
+          { ALT: () => this.CONSUME(K.ALL) },
+          { ALT: () => this.CONSUME(K.CONSTRAINTS) },
+          { ALT: () => this.CONSUME(K.GENERATED) },
+          { ALT: () => this.CONSUME(K.METADATA) },
+          { ALT: () => this.CONSUME(K.OPTIONS) },
+          { ALT: () => this.CONSUME(K.PARTITIONS) },
+          { ALT: () => this.CONSUME(K.WATERMARKS) },
+        ]);
+        this.ACTION(() =>
+          options.push(
+            Object.freeze({
+              strategy: strategy.image.toUpperCase() as LikeOption['strategy'],
+              feature: feature.image.toUpperCase() as LikeOption['feature'],
+              pos: posOf(strategy),
+            }),
+          ),
+        );
       });
       this.CONSUME(T.RParen);
-      return true;
-    });
-    const comment = this.OPTION(() => {
-      this.CONSUME(K.COMMENT);
-      return this.SUBRULE(this.string);
-    });
-    const partitionedBy =
-      this.OPTION2(() => {
-        this.CONSUME(K.PARTITIONED);
-        this.CONSUME(K.BY);
-        return this.SUBRULE(this.nameList);
-      }) ?? [];
-    const options = this.OPTION3(() => this.SUBRULE(this.withOptions)) ?? [];
-    this.OPTION4(() => {
-      const token = this.CONSUME(K.LIKE);
-      this.ACTION(() => {
-        throw unsupported(posOf(token), 'CREATE TABLE … LIKE', 'list the columns and options in full');
-      });
-    });
-    this.OPTION5(() => {
-      const token = this.CONSUME(K.AS);
-      this.ACTION(() => {
-        throw unsupported(posOf(token), 'CREATE TABLE … AS SELECT', 'create the table, then INSERT INTO it');
-      });
-    });
-    this.ACTION(() => {
-      if (columnList === undefined)
-        throw parseError(
-          posOf(afterName),
-          `expected '(' and the column list after CREATE TABLE ${name.join('.')}, found '${afterName.image}'`,
-        );
     });
     return this.ACTION(() =>
-      node({
-        kind: 'createTable',
-        pos,
-        name,
-        temporary,
-        ifNotExists,
-        columns,
-        watermark,
-        primaryKey,
-        comment,
-        partitionedBy,
-        options,
-      }),
+      node({ kind: 'like', pos: posOf(start), source, sourcePos: posOf(sourceStart), options }),
     );
   });
 
@@ -383,8 +478,13 @@ export class SqlGrammar extends QueryGrammar {
   );
 
   private withOptions = this.RULE('withOptions', (): { key: string; value: string; pos: SourcePos }[] => {
-    const options: { key: string; value: string; pos: SourcePos }[] = [];
     this.CONSUME(K.WITH);
+    return this.SUBRULE(this.optionList);
+  });
+
+  /** `('k' = 'v', …)`, of WITH and ALTER TABLE … SET. */
+  private optionList = this.RULE('optionList', (): { key: string; value: string; pos: SourcePos }[] => {
+    const options: { key: string; value: string; pos: SourcePos }[] = [];
     this.CONSUME(T.LParen);
     this.AT_LEAST_ONE_SEP({
       SEP: T.Comma,
@@ -448,8 +548,12 @@ export class SqlGrammar extends QueryGrammar {
     const name = this.SUBRULE(this.compoundName);
     const columns = this.OPTION(() => this.SUBRULE(this.nameList)) ?? [];
     this.CONSUME(K.AS);
+    const first = this.LA(1);
     const query = this.SUBRULE(this.query);
-    return this.ACTION(() => node({ kind: 'createView', pos, name, temporary, ifNotExists, columns, query }));
+    const queryText = this.ACTION(() => this.textFrom(first));
+    return this.ACTION(() =>
+      node({ kind: 'createView', pos, name, temporary, ifNotExists, columns, query, queryText }),
+    );
   });
 
   private createFunction = this.RULE('createFunction', (pos: SourcePos, temporary: boolean): Statement => {
@@ -510,7 +614,10 @@ export class SqlGrammar extends QueryGrammar {
         throw parseError(posOf(object), `a ${what.toLowerCase()} cannot be TEMPORARY; write DROP ${what}`);
       if (what === 'CATALOG') {
         if (name.length > 1)
-          throw parseError(namePos, `a catalog name has one part, not ${name.join('.')}; quote it if it holds dots`);
+          throw parseError(
+            namePos,
+            `a catalog name has one part, not ${name.join('.')}; quote it if it holds dots`,
+          );
         return node({ kind: 'dropCatalog', pos: posOf(start), name: name[0]!, namePos, ifExists });
       }
       if (what === 'DATABASE')
@@ -566,7 +673,10 @@ export class SqlGrammar extends QueryGrammar {
       {
         ALT: () => {
           this.CONSUME(K.CURRENT);
-          const object = this.OR3([{ ALT: () => this.CONSUME2(K.CATALOG) }, { ALT: () => this.CONSUME2(K.DATABASE) }]);
+          const object = this.OR3([
+            { ALT: () => this.CONSUME2(K.CATALOG) },
+            { ALT: () => this.CONSUME2(K.DATABASE) },
+          ]);
           return this.ACTION(() =>
             node({
               kind: 'show',
@@ -589,7 +699,301 @@ export class SqlGrammar extends QueryGrammar {
           );
         },
       },
+      { ALT: () => this.SUBRULE(this.showCreateOrColumns, { ARGS: [posOf(start)] }) },
     ]);
+  });
+
+  /** `SHOW CREATE TABLE | VIEW name`, `SHOW COLUMNS FROM | IN name [[NOT] LIKE 'pattern']`. */
+  private showCreateOrColumns = this.RULE(
+    'showCreateOrColumns',
+    (pos: SourcePos): Statement =>
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(K.CREATE);
+            const object = this.OR2([
+              { ALT: () => this.CONSUME(K.TABLE) },
+              { ALT: () => this.CONSUME(K.VIEW) },
+            ]);
+            const nameStart = this.LA(1);
+            const name = this.SUBRULE(this.compoundName);
+            return this.ACTION(() =>
+              node({
+                kind: 'showCreate',
+                pos,
+                object: object.image.toUpperCase() as 'TABLE' | 'VIEW',
+                name,
+                namePos: posOf(nameStart),
+              }),
+            );
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(K.COLUMNS);
+            this.OR3([{ ALT: () => this.CONSUME(K.FROM) }, { ALT: () => this.CONSUME(K.IN) }]);
+            const nameStart = this.LA(1);
+            const name = this.SUBRULE2(this.compoundName);
+            const like = this.OPTION(() => {
+              const not = this.OPTION2(() => this.CONSUME(K.NOT)) !== undefined;
+              this.CONSUME(K.LIKE);
+              const pattern = this.SUBRULE(this.string);
+              return { pattern, not };
+            });
+            return this.ACTION(() =>
+              node({
+                kind: 'showColumns',
+                pos,
+                name,
+                namePos: posOf(nameStart),
+                ...(like === undefined ? {} : { like }),
+              }),
+            );
+          },
+        },
+      ]),
+  );
+
+  private alterStatement = this.RULE('alterStatement', (): Statement => {
+    const start = this.CONSUME(K.ALTER);
+    return this.OR([
+      { ALT: () => this.SUBRULE(this.alterTable, { ARGS: [posOf(start)] }) },
+      { ALT: () => this.SUBRULE(this.alterView, { ARGS: [posOf(start)] }) },
+    ]);
+  });
+
+  private alterTable = this.RULE('alterTable', (pos: SourcePos): Statement => {
+    this.CONSUME(K.TABLE);
+    const ifExists =
+      this.OPTION(() => {
+        this.CONSUME(K.IF);
+        this.CONSUME(K.EXISTS);
+        return true;
+      }) ?? false;
+    const nameStart = this.LA(1);
+    const name = this.SUBRULE(this.compoundName);
+    const actionStart = this.LA(1);
+    const action = this.OR<AlterTableAction>([
+      {
+        ALT: () => {
+          this.CONSUME(K.RENAME);
+          return this.OR2<AlterTableAction>([
+            {
+              ALT: () => {
+                this.CONSUME(K.TO);
+                const to = this.SUBRULE2(this.compoundName);
+                return { kind: 'renameTable', to };
+              },
+            },
+            {
+              ALT: () => {
+                const from = this.SUBRULE(this.name);
+                this.CONSUME2(K.TO);
+                const to = this.SUBRULE2(this.name);
+                return { kind: 'renameColumn', from, to };
+              },
+            },
+          ]);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.SET);
+          const options = this.SUBRULE(this.optionList);
+          return { kind: 'setOptions', options };
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.RESET);
+          this.CONSUME(T.LParen);
+          const keys: { key: string; pos: SourcePos }[] = [];
+          this.AT_LEAST_ONE_SEP({
+            SEP: T.Comma,
+            DEF: () => {
+              const token = this.CONSUME(T.StringLiteral);
+              this.ACTION(() => keys.push({ key: stringValue(token), pos: posOf(token) }));
+            },
+          });
+          this.CONSUME(T.RParen);
+          return { kind: 'resetOptions', keys };
+        },
+      },
+      {
+        ALT: () => {
+          const verb = this.OR3([{ ALT: () => this.CONSUME(K.ADD) }, { ALT: () => this.CONSUME(K.MODIFY) }]);
+          const change = this.SUBRULE(this.schemaChange);
+          return this.ACTION(() => ({
+            kind: verb.tokenType === K.ADD ? 'addSchema' : 'modifySchema',
+            ...change,
+          })) as AlterTableAction;
+        },
+      },
+      { ALT: () => this.SUBRULE(this.alterTableDrop) },
+    ]);
+    return this.ACTION(() =>
+      node({
+        kind: 'alterTable',
+        pos,
+        name,
+        namePos: posOf(nameStart),
+        ifExists,
+        actionPos: posOf(actionStart),
+        action: Object.freeze(action),
+      }),
+    );
+  });
+
+  /** `DROP PRIMARY KEY | CONSTRAINT name | WATERMARK | (columns) | column` of ALTER TABLE. */
+  private alterTableDrop = this.RULE('alterTableDrop', (): AlterTableAction => {
+    this.CONSUME(K.DROP);
+    return this.OR({
+      // WATERMARK and PRIMARY are non-reserved: here they are the keywords, as in Flink.
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        {
+          ALT: () => {
+            this.CONSUME(K.PRIMARY);
+            this.CONSUME(K.KEY);
+            return { kind: 'dropPrimaryKey' } as AlterTableAction;
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(K.CONSTRAINT);
+            const constraint = this.SUBRULE(this.name);
+            return { kind: 'dropPrimaryKey', constraint } as AlterTableAction;
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(K.WATERMARK);
+            return { kind: 'dropWatermark' } as AlterTableAction;
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.LParen);
+            const columns: { name: string; pos: SourcePos }[] = [];
+            this.AT_LEAST_ONE_SEP({
+              SEP: T.Comma,
+              DEF: () => {
+                const first = this.LA(1);
+                const column = this.SUBRULE2(this.name);
+                this.ACTION(() => columns.push({ name: column, pos: posOf(first) }));
+              },
+            });
+            this.CONSUME(T.RParen);
+            return { kind: 'dropColumns', columns } as AlterTableAction;
+          },
+        },
+        {
+          ALT: () => {
+            const first = this.LA(1);
+            const column = this.SUBRULE3(this.name);
+            return this.ACTION(
+              () =>
+                ({ kind: 'dropColumns', columns: [{ name: column, pos: posOf(first) }] }) as AlterTableAction,
+            );
+          },
+        },
+      ],
+    });
+  });
+
+  /** The columns, watermark and primary key of ALTER TABLE ADD / MODIFY: one, or a list in parentheses. */
+  private schemaChange = this.RULE('schemaChange', (): SchemaChange => {
+    const change: SchemaChange = { columns: [] };
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          this.AT_LEAST_ONE_SEP({
+            SEP: T.Comma,
+            DEF: () => this.SUBRULE(this.schemaElement, { ARGS: [change] }),
+          });
+          this.CONSUME(T.RParen);
+        },
+      },
+      { ALT: () => this.SUBRULE2(this.schemaElement, { ARGS: [change] }) },
+    ]);
+    return change;
+  });
+
+  /** A column `[FIRST | AFTER column]`, a watermark or a primary key, added to `change`. */
+  private schemaElement = this.RULE('schemaElement', (change: SchemaChange): void => {
+    // Chosen as in CREATE TABLE's column list, with one token of lookahead and gates.
+    this.OR({
+      MAX_LOOKAHEAD: 1,
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        {
+          GATE: () => this.LA(2).tokenType === K.FOR,
+          ALT: () => {
+            const watermark = this.SUBRULE(this.watermarkDefinition);
+            this.ACTION(() => (change.watermark = watermark));
+          },
+        },
+        {
+          GATE: () => this.primaryKeyAhead(),
+          ALT: () => {
+            const primaryKey = this.SUBRULE(this.primaryKeyDefinition);
+            this.ACTION(() => (change.primaryKey = primaryKey));
+          },
+        },
+        {
+          ALT: () => {
+            const column = this.SUBRULE(this.columnDefinition);
+            const position = this.OPTION(() =>
+              this.OR2<AlterColumn['position']>([
+                {
+                  ALT: () => {
+                    this.CONSUME(K.FIRST);
+                    return { first: true };
+                  },
+                },
+                {
+                  ALT: () => {
+                    this.CONSUME(K.AFTER);
+                    return { after: this.SUBRULE(this.name) };
+                  },
+                },
+              ]),
+            );
+            this.ACTION(() => {
+              if (column.primaryKey !== undefined) change.primaryKey = column.primaryKey;
+              change.columns.push(
+                Object.freeze({ column: column.column, ...(position === undefined ? {} : { position }) }),
+              );
+            });
+          },
+        },
+      ],
+    });
+  });
+
+  private alterView = this.RULE('alterView', (pos: SourcePos): Statement => {
+    this.CONSUME(K.VIEW);
+    const nameStart = this.LA(1);
+    const name = this.SUBRULE(this.compoundName);
+    const change = this.OR<{ rename?: string[]; query?: Query; queryText?: string }>([
+      {
+        ALT: () => {
+          this.CONSUME(K.RENAME);
+          this.CONSUME(K.TO);
+          return { rename: this.SUBRULE2(this.compoundName) };
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.AS);
+          const first = this.LA(1);
+          const query = this.SUBRULE(this.query);
+          return { query, queryText: this.ACTION(() => this.textFrom(first)) };
+        },
+      },
+    ]);
+    return this.ACTION(() => node({ kind: 'alterView', pos, name, namePos: posOf(nameStart), ...change }));
   });
 
   private describeStatement = this.RULE('describeStatement', (): Statement => {
@@ -676,8 +1080,8 @@ export class SqlGrammar extends QueryGrammar {
             this.CONSUME(K.STATEMENT);
             this.CONSUME(K.SET);
             this.CONSUME(T.Semicolon);
-            const inserts = this.SUBRULE(this.statementSetInserts);
-            return this.ACTION(() => node({ kind: 'statementSet', pos: posOf(start), inserts }));
+            const body = this.SUBRULE(this.statementSetInserts);
+            return this.ACTION(() => node({ kind: 'statementSet', pos: posOf(start), ...body }));
           },
         },
       ]),
@@ -688,20 +1092,54 @@ export class SqlGrammar extends QueryGrammar {
     this.CONSUME(K.STATEMENT);
     this.CONSUME(K.SET);
     this.CONSUME(K.BEGIN);
-    const inserts = this.SUBRULE(this.statementSetInserts);
-    return this.ACTION(() => node({ kind: 'statementSet', pos, inserts }));
+    const body = this.SUBRULE(this.statementSetInserts);
+    return this.ACTION(() => node({ kind: 'statementSet', pos, ...body }));
   });
 
-  /** `INSERT …; INSERT …; END`: the inside of a statement set. */
-  private statementSetInserts = this.RULE('statementSetInserts', (): Insert[] => {
-    const inserts: Insert[] = [];
-    this.AT_LEAST_ONE(() => {
-      inserts.push(this.SUBRULE(this.insertStatement) as Insert);
-      this.CONSUME(T.Semicolon);
-    });
-    this.CONSUME(K.END);
-    return inserts;
-  });
+  /**
+   * `INSERT …; CREATE TABLE … AS …; END`: the inside of a statement set. Each CTAS also gives
+   * the INSERT of its query into the table it creates, in its place among the inserts.
+   */
+  private statementSetInserts = this.RULE(
+    'statementSetInserts',
+    (): { inserts: Insert[]; creates?: CreateTable[] } => {
+      const inserts: Insert[] = [];
+      const creates: CreateTable[] = [];
+      this.AT_LEAST_ONE(() => {
+        this.OR([
+          { ALT: () => inserts.push(this.SUBRULE(this.insertStatement) as Insert) },
+          {
+            ALT: () => {
+              const first = this.LA(1);
+              const created = this.SUBRULE(this.createStatement);
+              this.ACTION(() => {
+                if (created.kind !== 'createTable' || created.asQuery === undefined)
+                  throw parseError(
+                    posOf(first),
+                    'a statement set holds only INSERT and CREATE TABLE … AS statements; run the others before it',
+                  );
+                creates.push(created);
+                inserts.push(
+                  node({
+                    kind: 'insert',
+                    pos: created.pos,
+                    table: created.name,
+                    namePos: created.pos,
+                    overwrite: false,
+                    columns: [],
+                    query: created.asQuery,
+                  }),
+                );
+              });
+            },
+          },
+        ]);
+        this.CONSUME(T.Semicolon);
+      });
+      this.CONSUME(K.END);
+      return creates.length === 0 ? { inserts } : { inserts, creates };
+    },
+  );
 
   private insertStatement = this.RULE('insertStatement', (): Statement => {
     const start = this.CONSUME(K.INSERT);
@@ -747,4 +1185,11 @@ function checkExplainDetail(detail: IToken): void {
     posOf(detail),
     `unknown EXPLAIN detail '${detail.image}'; expected ESTIMATED_COST, CHANGELOG_MODE, JSON_EXECUTION_PLAN or PLAN_ADVICE`,
   );
+}
+
+/** What ALTER TABLE ADD / MODIFY lists, gathered while parsing. */
+interface SchemaChange {
+  columns: AlterColumn[];
+  watermark?: WatermarkDef;
+  primaryKey?: PrimaryKeyDef;
 }

@@ -197,6 +197,22 @@ const NON_RESERVED = [
   'MILLISECONDS',
   'WEEK',
   'QUARTER',
+  // DDL: CREATE TABLE … LIKE options, ALTER TABLE / VIEW, SHOW CREATE / COLUMNS.
+  'INCLUDING',
+  'EXCLUDING',
+  'OVERWRITING',
+  'CONSTRAINTS',
+  'GENERATED',
+  'OPTIONS',
+  'WATERMARKS',
+  'PARTITIONS',
+  'RENAME',
+  'ADD',
+  'MODIFY',
+  'AFTER',
+  'COLUMN',
+  'COLUMNS',
+  'REPLACE',
 ];
 
 for (const word of RESERVED) keyword(word, true);

@@ -1,0 +1,123 @@
+/**
+ * SHOW CREATE TABLE / VIEW: the DDL text that recreates a catalog object, in Flink's layout
+ * (backquoted identifiers, one column per line, `WITH (…)` options one per line). The text is
+ * also how CREATE TABLE … LIKE and ALTER TABLE read an existing table back as a statement: they
+ * parse it, change the statement and define the table again, so every check of CREATE TABLE
+ * applies to the result.
+ */
+import type { CreateTable, ShowCreate, SourcePos } from '../parser/ast.js';
+import { parseStatement } from '../parser/parse.js';
+import { unsupported, validationError } from '../errors.js';
+import {
+  type Catalog,
+  type CatalogTable,
+  type CatalogView,
+  DEFAULT_CATALOG,
+  DEFAULT_DATABASE,
+} from './catalog.js';
+import { formatType, withoutTimeAttribute } from './types.js';
+
+/** An identifier in backquotes, with a backquote doubled: `` `a``b` ``. */
+export function quoteIdentifier(name: string): string {
+  return `\`${name.replaceAll('`', '``')}\``;
+}
+
+/** A string literal in single quotes, with a quote doubled. */
+export function quoteString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** The fully qualified, quoted name of an object of the one database. */
+export function qualifiedName(name: string): string {
+  return [DEFAULT_CATALOG, DEFAULT_DATABASE, name].map(quoteIdentifier).join('.');
+}
+
+/**
+ * `CREATE [TEMPORARY] TABLE … WITH (…)` for a table defined by DDL. A table over a DataStream
+ * has no DDL and is refused.
+ */
+export function showCreateTable(table: CatalogTable, temporary: boolean, pos: SourcePos | undefined): string {
+  if (table.dataStream !== undefined)
+    throw unsupported(
+      pos,
+      `SHOW CREATE TABLE of '${table.name}', a table over a DataStream`,
+      'only tables created with CREATE TABLE have DDL',
+    );
+  const elements = table.columns.map((c) => {
+    const comment = c.comment === undefined ? '' : ` COMMENT ${quoteString(c.comment)}`;
+    if (c.computed !== undefined) return `${quoteIdentifier(c.name)} AS ${c.computed.text}${comment}`;
+    return `${quoteIdentifier(c.name)} ${formatType(withoutTimeAttribute(c.type))}${comment}`;
+  });
+  if (table.watermark !== undefined)
+    elements.push(`WATERMARK FOR ${quoteIdentifier(table.watermark.column)} AS ${table.watermark.text}`);
+  const key = table.primaryKey;
+  if (key !== undefined)
+    elements.push(
+      `CONSTRAINT ${quoteIdentifier(key.name)} PRIMARY KEY (${key.columns.map(quoteIdentifier).join(', ')}) NOT ENFORCED`,
+    );
+  let text = `CREATE ${temporary ? 'TEMPORARY ' : ''}TABLE ${qualifiedName(table.name)} (\n`;
+  text += elements.map((e) => `  ${e}`).join(',\n');
+  text += '\n)';
+  const clauses: string[] = [];
+  if (table.comment !== undefined) clauses.push(`COMMENT ${quoteString(table.comment)}`);
+  if (table.partitionKeys !== undefined && table.partitionKeys.length > 0)
+    clauses.push(`PARTITIONED BY (${table.partitionKeys.map(quoteIdentifier).join(', ')})`);
+  for (const clause of clauses) text += `\n${clause}`;
+  const options = Object.entries(table.options);
+  if (options.length > 0) {
+    text += clauses.length > 0 ? '\nWITH (\n' : ' WITH (\n';
+    text += options.map(([k, v]) => `  ${quoteString(k)} = ${quoteString(v)}`).join(',\n');
+    text += '\n)';
+  }
+  return `${text}\n`;
+}
+
+/**
+ * `CREATE [TEMPORARY] VIEW name (columns) AS query`, with the query as it was written. A view
+ * registered from the Table API has no query text and is refused.
+ */
+export function showCreateView(view: CatalogView, temporary: boolean, pos: SourcePos | undefined): string {
+  if (view.queryText === undefined)
+    throw unsupported(
+      pos,
+      `SHOW CREATE VIEW of '${view.name}', a view registered from the Table API`,
+      'only views created with CREATE VIEW have DDL',
+    );
+  const columns = view.columns.map((c) => `  ${quoteIdentifier(c.name)}`).join(',\n');
+  return `CREATE ${temporary ? 'TEMPORARY ' : ''}VIEW ${qualifiedName(view.name)} (\n${columns}\n)\nAS ${view.queryText}\n`;
+}
+
+/**
+ * The table as the CREATE TABLE statement that defines it, every node placed at `pos` (where
+ * the statement that reads it back is), so that an error about a part of it points there and
+ * not into text the user never wrote.
+ */
+export function tableStatement(table: CatalogTable, pos: SourcePos): CreateTable {
+  const statement = parseStatement(showCreateTable(table, false, pos));
+  return relocate(statement, pos) as CreateTable;
+}
+
+/** A copy of a syntax tree with every position (`pos`, `…Pos`) replaced by `pos`. */
+function relocate(value: unknown, pos: SourcePos): unknown {
+  if (Array.isArray(value)) return Object.freeze(value.map((v) => relocate(v, pos)));
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value))
+    copy[key] = key === 'pos' || key.endsWith('Pos') ? pos : relocate(v, pos);
+  return Object.freeze(copy);
+}
+
+/** The text of SHOW CREATE TABLE / VIEW; naming a view as a table (or the reverse) is an error. */
+export function showCreate(statement: ShowCreate, catalog: Catalog): string {
+  const object = catalog.lookup(statement.name, statement.namePos);
+  const temporary = catalog.isTemporary(object.name);
+  const asked = statement.object === 'TABLE' ? 'table' : 'view';
+  if (object.kind !== asked)
+    throw validationError(
+      statement.namePos,
+      `'${object.name}' is a ${object.kind}, not a ${asked}; use SHOW CREATE ${object.kind.toUpperCase()}`,
+    );
+  return object.kind === 'table'
+    ? showCreateTable(object, temporary, statement.namePos)
+    : showCreateView(object, temporary, statement.namePos);
+}
