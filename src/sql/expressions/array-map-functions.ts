@@ -23,7 +23,7 @@ import {
   withNullability,
 } from '../catalog/types.js';
 import type { ScalarFunctionDef } from './functions.js';
-import type { Rex } from './rex.js';
+import type { CallRex, Rex } from './rex.js';
 
 /**
  * SQL value equality for collections as Flink compares them (by value, element by element):
@@ -53,7 +53,54 @@ export function valuesEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
-/** Whether `=` on values of this type needs {@link valuesEqual} rather than `===`. */
+/**
+ * Equality of a value of type `a` with one of type `b` as {@link valuesEqual}, except that rows
+ * compare by position, as in Flink: `ROW('pad', 5)` (fields EXPR$0, EXPR$1) equals an element
+ * of `ARRAY<ROW<name STRING, qty INT>>`.
+ */
+export function valueEquality(a: SqlType, b: SqlType): (x: unknown, y: unknown) => boolean {
+  if (a.root === 'ROW' && b.root === 'ROW') {
+    const left = a.fields!;
+    const right = b.fields!;
+    if (left.length !== right.length) return () => false;
+    const fields = left.map((f, i) => ({
+      x: f.name,
+      y: right[i]!.name,
+      equal: valueEquality(f.type, right[i]!.type),
+    }));
+    return (x, y) => {
+      if (x === null || x === undefined || y === null || y === undefined) return (x ?? null) === (y ?? null);
+      const rx = x as Record<string, unknown>;
+      const ry = y as Record<string, unknown>;
+      return fields.every((f) => f.equal(rx[f.x] ?? null, ry[f.y] ?? null));
+    };
+  }
+  if (a.root === 'ARRAY' && b.root === 'ARRAY') {
+    const equal = valueEquality(a.element!, b.element!);
+    return (x, y) => {
+      if (x === null || x === undefined || y === null || y === undefined) return (x ?? null) === (y ?? null);
+      const ax = x as unknown[];
+      const ay = y as unknown[];
+      if (ax.length !== ay.length) return false;
+      for (let i = 0; i < ax.length; i++) if (!equal(ax[i] ?? null, ay[i] ?? null)) return false;
+      return true;
+    };
+  }
+  if (a.root === 'MAP' && b.root === 'MAP') {
+    const equal = valueEquality(a.value!, b.value!);
+    return (x, y) => {
+      if (x === null || x === undefined || y === null || y === undefined) return (x ?? null) === (y ?? null);
+      const mx = x as Map<unknown, unknown>;
+      const my = y as Map<unknown, unknown>;
+      if (mx.size !== my.size) return false;
+      for (const [k, v] of mx) if (!my.has(k) || !equal(v ?? null, my.get(k) ?? null)) return false;
+      return true;
+    };
+  }
+  return valuesEqual;
+}
+
+/** Whether `=` on values of this type needs {@link valueEquality} rather than `===`. */
 export function isCompositeType(type: SqlType): boolean {
   return type.root === 'ARRAY' || type.root === 'MAP' || type.root === 'ROW';
 }
@@ -74,14 +121,17 @@ function distinct(values: readonly unknown[]): unknown[] {
   return out;
 }
 
-function position(values: readonly unknown[], needle: unknown): number {
-  for (let i = 0; i < values.length; i++) if (valuesEqual(values[i], needle)) return i + 1;
+function position(values: readonly unknown[], needle: unknown, equal: typeof valuesEqual): number {
+  for (let i = 0; i < values.length; i++) if (equal(values[i] ?? null, needle)) return i + 1;
   return 0;
 }
 
-function remove(values: readonly unknown[], needle: unknown): unknown[] {
-  return values.filter((v) => !valuesEqual(v ?? null, needle ?? null));
+function remove(values: readonly unknown[], needle: unknown, equal: typeof valuesEqual): unknown[] {
+  return values.filter((v) => !equal(v ?? null, needle ?? null));
 }
+
+/** The equality of an array call's elements with its second argument. */
+const elementEquality = (c: CallRex) => valueEquality(c.args[0]!.type.element!, c.args[1]!.type);
 
 /** 1-based inclusive offsets; 0 is the start, negative ones count from the end. */
 function slice(values: readonly unknown[], start: number, end: number | undefined): unknown[] {
@@ -147,7 +197,7 @@ function expectElement(name: string, element: SqlType, arg: Rex, pos: SourcePos 
   if (arg.type.root !== 'NULL' && commonType(element, arg.type) === undefined)
     throw validationError(
       pos,
-      `${name} looks for a ${formatType(element)}, got ${formatType(arg.type)}; CAST it to the element type`,
+      `${name} looks for an element of type ${formatType(element)}, got ${formatType(arg.type)}; CAST it to the element type`,
     );
 }
 
@@ -194,7 +244,7 @@ export const ARRAY_MAP_FUNCTIONS: Record<string, ScalarFunctionDef> = {
       expectElement('ARRAY_POSITION', expectArray('ARRAY_POSITION', args[0]!, pos), args[1]!, pos);
       return nullableIfAny(withNullability(Types.INT, false), args);
     },
-    emit: ([a, x], _c, constant) => `${constant(position)}(${a}, ${x})`,
+    emit: ([a, x], c, constant) => `${constant(position)}(${a}, ${x}, ${constant(elementEquality(c))})`,
   },
   ARRAY_REMOVE: {
     type(args, pos) {
@@ -203,7 +253,8 @@ export const ARRAY_MAP_FUNCTIONS: Record<string, ScalarFunctionDef> = {
       return args[0]!.type;
     },
     // Not strict: a NULL needle removes the NULL elements.
-    emit: ([a, x], _c, constant) => `(${a} === null ? null : ${constant(remove)}(${a}, ${x}))`,
+    emit: ([a, x], c, constant) =>
+      `(${a} === null ? null : ${constant(remove)}(${a}, ${x}, ${constant(elementEquality(c))}))`,
     strict: false,
   },
   ARRAY_SLICE: {

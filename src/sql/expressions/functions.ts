@@ -24,7 +24,7 @@ import { localMillis, MATH_TIME_FUNCTIONS, NON_DETERMINISTIC_FUNCTIONS } from '.
 import { compileDateFormat } from './runtime.js';
 import { STRING_FUNCTIONS } from './string-functions.js';
 import { COLLECTION_FUNCTIONS } from './collection-functions.js';
-import { isCompositeType, valuesEqual } from './array-map-functions.js';
+import { isCompositeType, valueEquality } from './array-map-functions.js';
 
 /** One built-in function. */
 export interface ScalarFunctionDef {
@@ -185,7 +185,7 @@ function comparison(op: string, js: string): ScalarFunctionDef {
     // Collections compare by value, element by element.
     emit: ([a, b], c, constant) =>
       isCompositeType(c.args[0]!.type) || isCompositeType(c.args[1]!.type)
-        ? `(${op === '<>' ? '!' : ''}${constant(valuesEqual)}(${a}, ${b}))`
+        ? `(${op === '<>' ? '!' : ''}${constant(valueEquality(c.args[0]!.type, c.args[1]!.type))}(${a}, ${b}))`
         : `(${a} ${js} ${b})`,
   };
 }
