@@ -24,7 +24,8 @@ import { WINDOW_TIME } from './window-nodes.js';
 /**
  * True when every record `node` emits is stamped with the value of its column `column`; false
  * when it may be stamped otherwise (or when that cannot be told: false only costs a restamp).
- * Follows the column through projections that pass it on as a plain field, filters and unions.
+ * Follows the column through projections that pass it on as a plain field, filters, unions and
+ * lateral table functions.
  */
 export function stampedByColumn(node: LogicalNode | PhysicalNode, column: string): boolean {
   switch (node.kind) {
@@ -42,6 +43,9 @@ export function stampedByColumn(node: LogicalNode | PhysicalNode, column: string
     case 'windowAggregate':
       // Processing-time windows stamp their rows by the operator's clock.
       return node.windowColumns.time === column && (node.window as { proctime?: true }).proctime !== true;
+    case 'correlate':
+      // The table function's rows leave with their input row's stamp.
+      return !node.outputs.some((c) => c.name === column) && stampedByColumn(node.input, column);
     case 'windowTableFunction':
       // Each copy leaves stamped with its window's last millisecond, `window_time`.
       return column === WINDOW_TIME;
