@@ -69,7 +69,7 @@ export function showCreateTable(table: CatalogTable, temporary: boolean, pos: So
     text += options.map(([k, v]) => `  ${quoteString(k)} = ${quoteString(v)}`).join(',\n');
     text += '\n)';
   }
-  return `${text}\n`;
+  return text;
 }
 
 /**
@@ -84,7 +84,7 @@ export function showCreateView(view: CatalogView, temporary: boolean, pos: Sourc
       'only views created with CREATE VIEW have DDL',
     );
   const columns = view.columns.map((c) => `  ${quoteIdentifier(c.name)}`).join(',\n');
-  return `CREATE ${temporary ? 'TEMPORARY ' : ''}VIEW ${qualifiedName(view.name)} (\n${columns}\n)\nAS ${view.queryText}\n`;
+  return `CREATE ${temporary ? 'TEMPORARY ' : ''}VIEW ${qualifiedName(view.name)} (\n${columns}\n)\nAS ${view.queryText}`;
 }
 
 /**
