@@ -8,6 +8,7 @@ import type { DataStream, DataStreamSink } from '../../api/data-stream.js';
 import type { StreamExecutionEnvironment } from '../../api/environment.js';
 import type { SourcePos } from '../parser/ast.js';
 import type { CatalogColumn, CatalogTable } from '../catalog/catalog.js';
+import type { SqlType } from '../catalog/types.js';
 import type { Row } from '../expressions/compiler.js';
 import type { Rex } from '../expressions/rex.js';
 import type { ChangelogMode } from '../planner/changelog.js';
@@ -25,7 +26,10 @@ export interface ConnectorOption {
 export interface SourceContext {
   readonly env: StreamExecutionEnvironment;
   readonly table: CatalogTable;
-  /** The table's physical columns, in order. */
+  /**
+   * The table's physical columns, in order, with its metadata columns among them (those carry
+   * `metadata`): the source fills those from {@link DynamicTableFactory.readableMetadata}.
+   */
   readonly columns: readonly CatalogColumn[];
   /**
    * The names of the columns to emit, a subset of `columns` in their order, when the query
@@ -71,6 +75,13 @@ export interface DynamicTableFactory {
   createSource?(context: SourceContext): DataStream<Row>;
   /** Writes a stream of rows; rows of changelog streams arrive as {@link ChangelogRow}s. */
   createSink?(context: SinkContext): (stream: DataStream<unknown>) => DataStreamSink<unknown>;
+  /**
+   * The metadata a source offers per row, by key, with the type of its values (Flink's
+   * `SupportsReadingMetadata`): what `col TYPE METADATA [FROM 'key']` columns may read. All of
+   * it is read-only, so such a column must be VIRTUAL in a table that is written. Absent: the
+   * connector has none, and CREATE TABLE refuses METADATA columns.
+   */
+  readonly readableMetadata?: Readonly<Record<string, SqlType>>;
   /** Whether tables of this connector may be `PARTITIONED BY` columns; others refuse it. */
   readonly supportsPartitioning?: boolean;
   /**

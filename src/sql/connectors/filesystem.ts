@@ -15,6 +15,8 @@
  * The sink takes insert-only input; updating queries are refused when planned. A table
  * `PARTITIONED BY` columns keeps them in `col=value/` directories (filesystem-partitions.ts).
  * Files are not cut into byte ranges: each is one split, so parse errors name exact lines.
+ * A source row can carry the metadata of its file (`file.path`, `file.name`, `file.size`,
+ * `file.modification-time`: filesystem-metadata.ts) in `METADATA` columns, which are read-only.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -24,6 +26,8 @@ import { validationError } from '../errors.js';
 import type { CatalogColumn } from '../catalog/catalog.js';
 import type { Row } from '../expressions/compiler.js';
 import type { DynamicTableFactory } from './factory.js';
+import { splitMetadataColumns } from '../catalog/metadata-columns.js';
+import { FILESYSTEM_METADATA, MetadataFormat } from './filesystem-metadata.js';
 import { FILESYSTEM_OPTIONS, readFilesystemOptions, validateFilesystemTable } from './filesystem-options.js';
 import { partitionTimeExtractor } from './filesystem-partition-time.js';
 import { listPartitionDirs, PartitionedFormat, partitionPathOf } from './filesystem-partitions.js';
@@ -51,7 +55,8 @@ export const filesystemFactory: DynamicTableFactory = {
   supportsPartitioning: true,
   validate: validateFilesystemTable,
   supportsProjectionPushDown: true,
-  createSource({ env, table, columns, projection, pos }) {
+  readableMetadata: FILESYSTEM_METADATA,
+  createSource({ env, table, columns: all, projection, pos }) {
     const options = readFilesystemOptions(table.options);
     const path = resolve(options.path);
     // Checked here so the message names the table's option rather than the DataStream builder.
@@ -60,6 +65,7 @@ export const filesystemFactory: DynamicTableFactory = {
         pos,
         `the 'path' of table '${table.name}' (${path}) does not exist; create it or point 'path' at an existing file or directory`,
       );
+    const { physical: columns, metadata } = splitMetadataColumns(all);
     const { data, keys } = splitColumns(table.partitionKeys, columns);
     const rows =
       options.format === 'json' ? new JsonRowFormat(data, options.json) : new CsvRowFormat(data, options.csv);
@@ -70,13 +76,17 @@ export const filesystemFactory: DynamicTableFactory = {
       const partitions = listPartitionDirs(path, table.partitionKeys!);
       if (partitions.length > 0) paths = partitions;
     }
+    const read = metadata.filter((c) => projection === undefined || projection.includes(c.name));
+    if (read.length > 0) format = new MetadataFormat(format, read);
     if (projection !== undefined) format = new ProjectedFormat(format, projection);
     const builder = FileSource.forRecordFormat<Row>(format, ...paths);
     if (options.monitorIntervalMs !== undefined) builder.monitorContinuously(options.monitorIntervalMs);
     return env.fromSource(builder.build(), WatermarkStrategy.noWatermarks<Row>(), table.name);
   },
-  createSink({ table, columns }) {
+  createSink({ table, columns: all }) {
     const options = readFilesystemOptions(table.options);
+    // Only VIRTUAL metadata columns reach a sink (others are refused), and the files hold none.
+    const columns = splitMetadataColumns(all).physical;
     const { data, keys } = splitColumns(table.partitionKeys, columns);
     const encode =
       options.format === 'json'

@@ -254,7 +254,8 @@ export class PlanBuilder {
     const object = this.catalog.lookup(path, pos);
     if (object.kind === 'view') {
       if (object.plan !== undefined) return object.plan as LogicalNode;
-      const plan = new PlanBuilder(this.catalog).query(object.query);
+      // Names in the view's query resolve where the view was created, not where it is used.
+      const plan = this.catalog.within(object.context, () => new PlanBuilder(this.catalog).query(object.query));
       if (object.columnNames.length === 0) return plan;
       return project(
         plan,

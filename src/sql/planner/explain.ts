@@ -3,7 +3,7 @@
  * after the rewrite rules, and the physical plan with each node's changelog mode, as indented
  * trees (`+- ` before each child). Expressions print as `op(args)` with column names.
  */
-import { DEFAULT_CATALOG, DEFAULT_DATABASE } from '../catalog/catalog.js';
+import { type CatalogTable, DEFAULT_CATALOG, DEFAULT_DATABASE } from '../catalog/catalog.js';
 import { formatRex } from '../expressions/rex.js';
 import { formatChangelogMode } from './changelog.js';
 import { inputsOf, type LogicalNode, type LogicalVisitor, visitLogical } from './logical.js';
@@ -25,7 +25,7 @@ import { explainWindowLogical, explainWindowPhysical } from './window/window-pla
  * in part is listed as its fields.
  */
 const tableName = (
-  name: string,
+  table: CatalogTable,
   projection?: readonly string[],
   scan: {
     readonly filters?: readonly Parameters<typeof formatRex>[0][];
@@ -45,8 +45,13 @@ const tableName = (
     const items = projected.flatMap((c) => nestedProjection?.[c]?.map((f) => `${c}.${f}`) ?? [c]);
     suffix += `, project=[${items.join(', ')}]`;
   }
-  return `[[${DEFAULT_CATALOG}, ${DEFAULT_DATABASE}, ${name}${suffix}]]`;
+  const id = table.identifier;
+  return `[[${id?.catalog ?? DEFAULT_CATALOG}, ${id?.database ?? DEFAULT_DATABASE}, ${table.name}${suffix}]]`;
 };
+
+/** `catalog.database.name` of a sink or lookup table, as Flink prints it. */
+export const qualifiedTableName = (table: CatalogTable): string =>
+  `${table.identifier?.catalog ?? DEFAULT_CATALOG}.${table.identifier?.database ?? DEFAULT_DATABASE}.${table.name}`;
 
 const projection = (p: { name: string; rex: Parameters<typeof formatRex>[0] }) => {
   const text = formatRex(p.rex);
@@ -55,7 +60,7 @@ const projection = (p: { name: string; rex: Parameters<typeof formatRex>[0] }) =
 
 const LOGICAL_LINE: LogicalVisitor<string> = {
   scan: (n) =>
-    `LogicalTableScan(table=${tableName(n.table.name, n.projection, n)}, fields=[${n.columns.map((c) => c.name).join(', ')}])`,
+    `LogicalTableScan(table=${tableName(n.table, n.projection, n)}, fields=[${n.columns.map((c) => c.name).join(', ')}])`,
   values: (n) =>
     `LogicalValues(tuples=[${n.rows.map((r) => `{ ${r.map((v) => JSON.stringify(v)).join(', ')} }`).join(', ')}])`,
   project: (n) => `LogicalProject(${n.projections.map((p) => `${p.name}=[${formatRex(p.rex)}]`).join(', ')})`,
@@ -78,7 +83,7 @@ const LOGICAL_LINE: LogicalVisitor<string> = {
   expand: explainExpandLogical,
   temporalSort: explainTemporalSortLogical,
   sink: (n) =>
-    `LogicalSink(table=[${DEFAULT_CATALOG}.${DEFAULT_DATABASE}.${n.table.name}], fields=[${n.columns.map((c) => c.name).join(', ')}])`,
+    `LogicalSink(table=[${qualifiedTableName(n.table)}], fields=[${n.columns.map((c) => c.name).join(', ')}])`,
 };
 
 /** Flink's tree layout: `:- ` before a child with siblings after it, `+- ` before the last. */
@@ -135,7 +140,7 @@ function physicalLine(n: PhysicalNode): string {
     case 'temporalSort':
       return explainTemporalSortPhysical(n, mode);
     case 'sourceScan':
-      return `TableSourceScan(table=${tableName(n.table.name, n.projection, n)}, fields=[${n.columns.map((c) => c.name).join(', ')}], ${mode})`;
+      return `TableSourceScan(table=${tableName(n.table, n.projection, n)}, fields=[${n.columns.map((c) => c.name).join(', ')}], ${mode})`;
     case 'values':
       return `Values(tuples=[${n.rows.map((r) => `{ ${r.map((v) => JSON.stringify(v)).join(', ')} }`).join(', ')}], ${mode})`;
     case 'calc':
@@ -145,7 +150,7 @@ function physicalLine(n: PhysicalNode): string {
     case 'union':
       return `Union(all=[true], union=[${n.columns.map((c) => c.name).join(', ')}], ${mode})`;
     case 'sink':
-      return `Sink(table=[${DEFAULT_CATALOG}.${DEFAULT_DATABASE}.${n.table.name}], fields=[${n.columns.map((c) => c.name).join(', ')}], ${mode})`;
+      return `Sink(table=[${qualifiedTableName(n.table)}], fields=[${n.columns.map((c) => c.name).join(', ')}], ${mode})`;
   }
 }
 

@@ -94,7 +94,8 @@ export function explainLookupJoinPhysical(
   lookup: LookupSpec,
   mode: string,
 ): string {
-  const table = `default_catalog.default_database.${lookup.table.name}`;
+  const id = lookup.table.identifier;
+  const table = `${id?.catalog ?? 'default_catalog'}.${id?.database ?? 'default_database'}.${lookup.table.name}`;
   const joinType = node.joinType === 'left' ? 'LeftOuterJoin' : 'InnerJoin';
   let next = node.left.columns.length;
   const computed: string[] = [];
