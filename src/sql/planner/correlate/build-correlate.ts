@@ -7,10 +7,11 @@
 import type { Expr, LateralTableRef } from '../../parser/ast.js';
 import { unsupported, validationError } from '../../errors.js';
 import { checkArguments, type TableUdf } from '../../functions/definitions.js';
-import type { Rex } from '../../expressions/rex.js';
+import { callsCurrentWatermark } from '../../expressions/current-watermark.js';
+import { field, type Rex } from '../../expressions/rex.js';
 import { typeCondition, typeExpression } from '../../expressions/typer.js';
 import type { PlanBuilder, Relation } from '../builder.js';
-import { filter, type PlanColumn } from '../logical.js';
+import { filter, type PlanColumn, project } from '../logical.js';
 import { ColumnScope, type ScopeColumn } from '../scope.js';
 import { correlate } from './correlate-nodes.js';
 import { unnestFunction } from './unnest.js';
@@ -85,7 +86,7 @@ function joinFunction(
       `${aliases.length} column aliases given for the ${fn.fields.length} columns of ${fn.name} (${fn.fields.map((f) => f.name).join(', ')})`,
     );
   // Rows are keyed by column name: outputs whose names the left side uses get a suffix.
-  const used = new Set(left.plan.columns.map((c) => c.name));
+  const used = new Set([...left.plan.columns.map((c) => c.name), ...args.map((_, i) => `$arg${i}$`)]);
   const outputs: PlanColumn[] = [];
   const scope: ScopeColumn[] = [];
   fn.fields.forEach((field, i) => {
@@ -105,9 +106,23 @@ function joinFunction(
   const isTrue = on === undefined || (on.kind === 'literal' && on.value === true);
   if (joinType === 'LEFT' && !isTrue)
     throw unsupported(on!.pos, `LEFT JOIN ${what} with a condition other than ON TRUE`, 'filter in WHERE');
+  // CURRENT_WATERMARK has a value only in a Calc: arguments calling it are computed by one below
+  // the correlate (same watermark, as the two are chained), in columns the scope does not show.
+  let input = left.plan;
+  let invocationArgs = args;
+  if (callsCurrentWatermark(args)) {
+    const computed = args
+      .map((a, i) => ({ name: `$arg${i}$`, rex: a }))
+      .filter((p) => callsCurrentWatermark([p.rex]));
+    input = project(left.plan, [
+      ...left.plan.columns.map((c) => ({ name: c.name, rex: field(c.name, c.type) as Rex })),
+      ...computed,
+    ]);
+    invocationArgs = args.map((a, i) => (callsCurrentWatermark([a]) ? field(`$arg${i}$`, a.type) : a));
+  }
   const plan = correlate(
-    left.plan,
-    { fn, args, pos: call.pos },
+    input,
+    { fn, args: invocationArgs, pos: call.pos },
     joinType === 'LEFT' ? 'LEFT' : 'INNER',
     outputs,
   );

@@ -10,6 +10,7 @@ import type { Expr, FromItem, Join, SourcePos } from '../../parser/ast.js';
 import { unsupported, validationError } from '../../errors.js';
 import { formatType, Types, withNullability, withoutTimeAttribute } from '../../catalog/types.js';
 import { call, field, literal, type Rex } from '../../expressions/rex.js';
+import { refuseCurrentWatermarkInJoin } from '../../expressions/current-watermark.js';
 import { typeCondition, typeExpression } from '../../expressions/typer.js';
 import type { PlanBuilder, Relation } from '../builder.js';
 import { buildCorrelate } from '../correlate/build-correlate.js';
@@ -65,8 +66,10 @@ export function buildJoin(item: Join, builder: PlanBuilder): Relation {
   if (item.using.length > 0) return usingJoin(item, left, right, joinType, temporal);
 
   let condition: Rex = TRUE;
-  if (item.on !== undefined) condition = typeCondition(item.on, new ColumnScope(scope), 'ON');
-  else if (item.joinType !== 'CROSS' && item.joinType !== 'comma')
+  if (item.on !== undefined) {
+    condition = typeCondition(item.on, new ColumnScope(scope), 'ON');
+    refuseCurrentWatermarkInJoin(condition);
+  } else if (item.joinType !== 'CROSS' && item.joinType !== 'comma')
     throw validationError(item.pos, `${item.joinType} JOIN needs ON <condition> or USING (<columns>)`);
   const plan = join(left.plan, right.plan, joinType, condition, temporal);
   return { plan, scope: typesOf(plan, adjustScope(scope, left.scope.length, joinType)) };
