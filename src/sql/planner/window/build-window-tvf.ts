@@ -9,7 +9,13 @@
  */
 import type { Expr, SourcePos, TvfArgValue, TvfRef } from '../../parser/ast.js';
 import { unsupported, validationError } from '../../errors.js';
-import { formatType, type SqlType, withNullability, withoutTimeAttribute } from '../../catalog/types.js';
+import {
+  formatType,
+  type SqlType,
+  Types,
+  withNullability,
+  withoutTimeAttribute,
+} from '../../catalog/types.js';
 import { compileExpression } from '../../expressions/compiler.js';
 import { typeExpression } from '../../expressions/typer.js';
 import type { PlanBuilder, Relation } from '../builder.js';
@@ -123,15 +129,16 @@ export function buildWindowTvf(item: TvfRef, builder: PlanBuilder): Relation {
 
 /**
  * The columns of a windowing table function over `columns`: the time column demoted to a plain
- * timestamp, then `window_start` and `window_end` (TIMESTAMP(3), or TIMESTAMP_LTZ(3) over an LTZ
- * time) and `window_time`, a time attribute of the same kind as the time column (rowtime or
- * proctime).
+ * timestamp, then `window_start` and `window_end` (TIMESTAMP(3), local times over an LTZ time,
+ * as in Flink) and `window_time`, a time attribute of the time column's type and kind (rowtime
+ * or proctime).
  */
 export function windowedColumns(columns: readonly PlanColumn[], timeColumn: PlanColumn): PlanColumn[] {
-  const bound: SqlType = withNullability(
+  const time: SqlType = withNullability(
     Object.freeze({ root: timeColumn.type.root, nullable: false, precision: 3 }) as SqlType,
     false,
   );
+  const bound = withNullability(Types.timestamp(3), false);
   return [
     ...columns.map((c) =>
       c.name === timeColumn.name ? { name: c.name, type: withoutTimeAttribute(c.type) } : c,
@@ -141,7 +148,7 @@ export function windowedColumns(columns: readonly PlanColumn[], timeColumn: Plan
     {
       name: WINDOW_TIME,
       type: Object.freeze(
-        timeColumn.type.proctime ? { ...bound, proctime: true } : { ...bound, rowtime: true },
+        timeColumn.type.proctime ? { ...time, proctime: true } : { ...time, rowtime: true },
       ),
     },
   ];

@@ -18,6 +18,9 @@ import type { PhysicalBase, PhysicalNode } from '../physical.js';
  * (the column's value is never read), and windows fire when that clock passes their end. Only
  * the aligned windows have it; SESSION on processing time is refused, as in Flink. `pos` is
  * where the window function was called, for errors; comparisons of windows ignore it.
+ * `localTime` marks windows over a TIMESTAMP_LTZ column (rowtime or `PROCTIME()`): they are
+ * laid out on the session time zone's wall clock, and their `window_start` / `window_end` hold
+ * local times (see `runtime/window/local-time-windows.ts`).
  */
 export type WindowSpec = (
   | {
@@ -50,7 +53,7 @@ export type WindowSpec = (
       /** `TABLE t PARTITION BY k`: sessions are per partition key. */
       readonly partitionKeys: readonly string[];
     }
-) & { readonly pos?: SourcePos };
+) & { readonly pos?: SourcePos; readonly localTime?: true };
 
 /** The names of the three window columns a windowing table function adds. */
 export const WINDOW_START = 'window_start';
@@ -145,7 +148,17 @@ export function windowTableFunction(
   window: WindowSpec,
   columns: readonly PlanColumn[],
 ): LogicalWindowTableFunction {
-  return Object.freeze({ kind: 'windowTableFunction', input, window, columns: Object.freeze([...columns]) });
+  const time = input.columns.find((c) => c.name === window.timeColumn);
+  const local =
+    time?.type.root === 'TIMESTAMP_LTZ' && window.localTime !== true
+      ? Object.freeze({ ...window, localTime: true as const })
+      : window;
+  return Object.freeze({
+    kind: 'windowTableFunction',
+    input,
+    window: local,
+    columns: Object.freeze([...columns]),
+  });
 }
 
 /** Makes a frozen window aggregate node. */

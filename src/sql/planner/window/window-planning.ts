@@ -18,6 +18,12 @@ import {
   windowAggregateKeySelector,
 } from '../../runtime/window/window-aggregate.js';
 import { AlignedWindowAssignment, sessionRows } from '../../runtime/window/window-assign.js';
+import {
+  createLocalWindowAggregateOperator,
+  LocalAlignedWindowAssignment,
+  localSessionRows,
+} from '../../runtime/window/local-time-windows.js';
+import { sessionTimeZone, type TimeZone, UTC_ZONE } from '../../expressions/time-zone.js';
 import type { LogicalNode } from '../logical.js';
 import { RestampByColumn, stampedByColumn } from './record-time.js';
 import type { PhysicalNode, PhysicalPlanner } from '../physical.js';
@@ -112,10 +118,15 @@ export function translateWindow(
   recurse: QueryTranslator,
 ): DataStream<Row> {
   const input = recurse(node.input);
-  if (node.kind === 'windowAggregate') return translateWindowAggregate(node, input);
+  // Windows over a TIMESTAMP_LTZ time follow the session zone's wall clock (UTC needs nothing).
+  const zone = node.window.localTime === true ? sessionTimeZone() : UTC_ZONE;
+  if (node.kind === 'windowAggregate') return translateWindowAggregate(node, input, zone);
   const window = node.window;
   const name = `WindowTableFunction(${formatWindow(window)})`;
-  if (window.kind !== 'SESSION') return input.transform<Row>(name, () => new AlignedWindowAssignment(window));
+  if (window.kind !== 'SESSION')
+    return input.transform<Row>(name, () =>
+      zone.isUtc ? new AlignedWindowAssignment(window) : new LocalAlignedWindowAssignment(window, zone),
+    );
   const timeColumn = window.timeColumn;
   // A row without a time belongs to no session.
   const timed = restamped(
@@ -126,17 +137,23 @@ export function translateWindow(
   return timed
     .keyBy(rowKeySelector(window.partitionKeys))
     .window(EventTimeSessionWindows.withGap<Row>(window.gap))
-    .process<Row>(sessionRows)
+    .process<Row>(zone.isUtc ? sessionRows : localSessionRows(zone))
     .name(name);
 }
 
-function translateWindowAggregate(node: PhysicalWindowAggregate, input: DataStream<Row>): DataStream<Row> {
+function translateWindowAggregate(
+  node: PhysicalWindowAggregate,
+  input: DataStream<Row>,
+  zone: TimeZone,
+): DataStream<Row> {
   const { window, groupKeys, calls, windowColumns, inputWindow } = node;
   const stamped = inputWindow === undefined ? restamped(node.input, window, input) : input;
   return stamped
     .keyBy(windowAggregateKeySelector(groupKeys))
     .transform<Row>(`WindowAggregate(${formatWindow(window, inputWindow)})`, () =>
-      createWindowAggregateOperator(window, calls, { groupKeys, windowColumns }, inputWindow),
+      zone.isUtc
+        ? createWindowAggregateOperator(window, calls, { groupKeys, windowColumns }, inputWindow)
+        : createLocalWindowAggregateOperator(window, calls, { groupKeys, windowColumns }, zone, inputWindow),
     );
 }
 
