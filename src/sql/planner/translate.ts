@@ -28,7 +28,7 @@ import { translateTemporalSort } from './sort/temporal-sort-planning.js';
 import { callsCurrentWatermark } from '../expressions/current-watermark.js';
 import { WatermarkCalc } from '../functions/watermark-calc.js';
 import { translateIntervalJoin } from './join/interval-join-planning.js';
-import { translateJoin } from './join/join-planning.js';
+import { translateJoin, translateProjectedJoin } from './join/join-planning.js';
 import { translateProjectedLookupJoin } from './join/lookup-join-planning.js';
 import { translateTemporalJoin } from './join/temporal-join-planning.js';
 import { translateWindowJoin } from './join/window-join-planning.js';
@@ -132,7 +132,8 @@ function translateNode(node: PhysicalNode, ctx: TranslateContext): DataStream<Ro
       return ctx.env.fromCollection(rows, 'Values');
     }
     case 'calc': {
-      const projectedJoin = translateProjectedLookupJoin(node, recurse);
+      const projectedJoin =
+        translateProjectedLookupJoin(node, recurse) ?? translateProjectedJoin(node, ctx, recurse);
       if (projectedJoin !== undefined) return projectedJoin;
       const input = translateQuery(node.input, ctx);
       if (callsCurrentWatermark([...node.projections.map((p) => p.rex), node.condition]))

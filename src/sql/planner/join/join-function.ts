@@ -44,7 +44,13 @@ import { idleStateTtl } from '../../runtime/state-retention.js';
 import type { Row, RowFunction } from '../../expressions/compiler.js';
 import type { ChangelogRow, RowKind } from '../changelog.js';
 import type { JoinType } from './join-nodes.js';
-import { type RowMerger, rowMerger } from './join-rows.js';
+import {
+  type JoinOutputColumn,
+  type PairCondition,
+  projectedMerger,
+  type RowMerger,
+  rowMerger,
+} from './join-rows.js';
 import {
   createJoinSideView,
   type Expiry,
@@ -66,6 +72,16 @@ export interface JoinSpec {
   readonly rightHasNullKey: (row: Row) => boolean;
   /** The non-equi part of the condition on the merged row; undefined when there is none. */
   readonly remaining?: RowFunction;
+  /**
+   * The same condition read from the left and the right row unmerged (see `pairCondition`), so
+   * a pair is tested without building its merged row; `remaining` is then not called.
+   */
+  readonly remainingPair?: PairCondition;
+  /**
+   * The columns of the emitted rows, when a Calc above the join only picks and renames columns
+   * (the join builds its rows, padded ones too, with these alone); by default all of both sides'.
+   */
+  readonly output?: readonly JoinOutputColumn[];
   /** Whether each input carries {@link ChangelogRow} envelopes. */
   readonly leftChangelog: boolean;
   readonly rightChangelog: boolean;
@@ -131,8 +147,10 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
   private readonly anti: boolean;
   private readonly leftNulls: Row;
   private readonly rightNulls: Row;
+  /** Builds an emitted row (all columns, or the fused Calc's). */
   private readonly merge: RowMerger;
-  private readonly remaining: RowFunction | undefined;
+  /** Whether a left and a right row meet the non-equi condition; undefined when there is none. */
+  private readonly test: PairCondition | undefined;
   private readonly insertOnlyOutput: boolean;
   private readonly leftExpiry: Expiry | undefined;
   private readonly rightExpiry: Expiry | undefined;
@@ -151,8 +169,16 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
     this.anti = t === 'anti';
     this.leftNulls = Object.fromEntries(spec.leftColumns.map((c) => [c, null]));
     this.rightNulls = Object.fromEntries(spec.rightColumns.map((c) => [c, null]));
-    this.merge = rowMerger(spec.leftColumns, spec.rightColumns);
-    this.remaining = spec.remaining;
+    this.merge =
+      spec.output === undefined
+        ? rowMerger(spec.leftColumns, spec.rightColumns)
+        : projectedMerger(spec.output);
+    const remaining = spec.remaining;
+    if (spec.remainingPair !== undefined) this.test = spec.remainingPair;
+    else if (remaining !== undefined) {
+      const full = rowMerger(spec.leftColumns, spec.rightColumns);
+      this.test = (left, right) => remaining(full(left, right)) === true;
+    }
     this.insertOnlyOutput = spec.insertOnlyOutput;
     this.leftExpiry = expiryOf(spec.leftCleanup);
     this.rightExpiry = expiryOf(spec.rightCleanup);
@@ -206,8 +232,9 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
     for (let i = 0; i < times; i++) out.collect(element);
   }
 
-  private matches(merged: Row): boolean {
-    return this.remaining === undefined || this.remaining(merged) === true;
+  /** Whether a left and a right row join (the equi keys are equal already). */
+  private matches(left: Row, right: Row): boolean {
+    return this.test === undefined || this.test(left, right);
   }
 
   /** The left and right rows joined (either may be the other side's NULL row). */
@@ -236,10 +263,13 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
     if (other.plain) {
       // Every copy counts once and the other side is not outer: no record per row, no matches.
       const merge = this.merge;
-      const remaining = this.remaining;
+      const test = this.test;
       for (const otherRow of other.rows()) {
-        const merged = isLeft ? merge(row, otherRow) : merge(otherRow, row);
-        if (remaining !== undefined && remaining(merged) !== true) continue;
+        const left = isLeft ? row : otherRow;
+        const right = isLeft ? otherRow : row;
+        // Tested before merging: a pair that fails costs no row.
+        if (test !== undefined && !test(left, right)) continue;
+        const merged = merge(left, right);
         matched++;
         out.collect(this.insertOnlyOutput ? merged : ({ kind: change, row: merged } as unknown as Row));
       }
@@ -268,8 +298,8 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
     let matched = 0;
     for (const record of other.records()) {
       const otherRow = record[0];
+      if (!(isLeft ? this.matches(row, otherRow) : this.matches(otherRow, row))) continue;
       const merged = this.joined(row, otherRow, isLeft);
-      if (!this.matches(merged)) continue;
       const count = record[1];
       matched += count;
       if (!otherOuter) {
@@ -372,8 +402,7 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
       return;
     }
     let matched = 0;
-    for (const [rightRow, count] of this.right.records())
-      if (this.matches(this.merge(row, rightRow))) matched += count;
+    for (const [rightRow, count] of this.right.records()) if (this.matches(row, rightRow)) matched += count;
     if (matched > 0 !== this.anti) this.emit(out, change, row, 1);
     if (accumulate) this.left.add(row, matched);
     else this.left.retract(row);
@@ -386,7 +415,7 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
     else if (!this.right.retract(row)) return;
     for (const record of this.left.records()) {
       const [leftRow, count, matches] = record;
-      if (!this.matches(this.merge(leftRow, row))) continue;
+      if (!this.matches(leftRow, row)) continue;
       const next = accumulate ? matches + 1 : Math.max(0, matches - 1);
       this.left.setMatches(record, next);
       if (accumulate && matches === 0) this.emit(out, this.anti ? '-D' : '+I', leftRow, count);
