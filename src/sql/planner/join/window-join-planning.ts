@@ -18,6 +18,7 @@ import type { PhysicalNode, PhysicalPlanner } from '../physical.js';
 import { refuseProcessingTimeWindows } from '../window/window-planning.js';
 import type { QueryTranslator, TranslateContext } from '../translate.js';
 import type { LogicalWindowJoin, PhysicalWindowJoin, WindowBounds } from './window-join-nodes.js';
+import { windowBoundsZone } from '../window/local-time-window.js';
 
 /** The physical plan of a window join node. */
 export function toPhysicalWindowJoin(node: LogicalWindowJoin, recurse: PhysicalPlanner): PhysicalNode {
@@ -59,6 +60,7 @@ export function translateWindowJoin(
     joinType: node.joinType,
     leftWindowEnd: node.leftWindow.end,
     rightWindowEnd: node.rightWindow.end,
+    zone: windowBoundsZone(node.left),
     leftKeys: node.leftKeys,
     rightKeys: node.rightKeys,
     leftColumns: node.left.columns.map((c) => c.name),

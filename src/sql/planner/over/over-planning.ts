@@ -26,6 +26,7 @@ import type { QueryTranslator, TranslateContext } from '../translate.js';
 import { columnsKey } from '../../runtime/compact-keys.js';
 import { rankStrategy, rankStrategyText } from './rank-strategy.js';
 import { refuseProcessingTimeWindows } from '../window/window-planning.js';
+import { windowBoundsZone } from '../window/local-time-window.js';
 import type {
   OverFrame,
   OverLogicalNode,
@@ -242,6 +243,7 @@ export function translateOver(
             rankColumn: node.rankColumn,
             windowEnd: node.windowEnd,
             keepLastOnTies: node.deduplicate && node.orderBy[0]!.descending,
+            zone: windowBoundsZone(node.input),
           }),
         )
         .name(node.deduplicate ? 'WindowDeduplicate' : 'WindowRank');

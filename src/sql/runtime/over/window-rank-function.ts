@@ -19,6 +19,8 @@ import {
 } from '../../../types/functions.js';
 import { type ValueState, ValueStateDescriptor } from '../../../types/state.js';
 import { StateLayout } from '../state-layout.js';
+import type { TimeZone } from '../../expressions/time-zone.js';
+import { windowFireTime } from '../../planner/window/local-time-window.js';
 import { forEachRanked, insertionIndex, type RankKind } from './ranking.js';
 import { rowComparator, type SortKeySpec } from './sort-order.js';
 
@@ -39,6 +41,8 @@ export interface WindowTopNSpec {
   readonly windowEnd: string;
   /** Deduplication keeping the last row: among equal times the latest arrival wins. */
   readonly keepLastOnTies: boolean;
+  /** The zone `windowEnd` is a local time in (windows over a TIMESTAMP_LTZ); absent for instants. */
+  readonly zone?: TimeZone;
 }
 
 /** Top-N of one partition's rows in one window, emitted when the window closes. */
@@ -61,11 +65,13 @@ export class WindowTopNFunction extends KeyedProcessFunction<unknown, Row, Row> 
   processElement(row: Row, ctx: KeyedProcessContext<unknown, Row>): void {
     const end = row[this.spec.windowEnd];
     const timers = ctx.timerService();
-    if (typeof end !== 'number' || end - 1 <= timers.currentWatermark()) return; // window closed
+    if (typeof end !== 'number') return;
+    const fireAt = windowFireTime(end, this.spec.zone);
+    if (fireAt <= timers.currentWatermark()) return; // window closed
     const rows = this.rows.value() ?? [];
     const index = insertionIndex(rows, row, this.compare, this.spec.keepLastOnTies);
     if (this.spec.rankType === 'ROW_NUMBER' && index >= this.spec.rankEnd) return;
-    if (rows.length === 0) timers.registerEventTimeTimer(end - 1);
+    if (rows.length === 0) timers.registerEventTimeTimer(fireAt);
     rows.splice(index, 0, row);
     rows.length = forEachRanked(rows, this.spec.rankType, this.spec.rankEnd, this.compare, () => {});
     this.rows.update(rows);

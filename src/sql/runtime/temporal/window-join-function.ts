@@ -21,6 +21,8 @@ import {
   type RuntimeContext,
 } from '../../../types/functions.js';
 import { type ListState, ListStateDescriptor } from '../../../types/state.js';
+import type { TimeZone } from '../../expressions/time-zone.js';
+import { windowFireTime } from '../../planner/window/local-time-window.js';
 
 /** What a window join function is configured with. */
 export interface WindowJoinSpec {
@@ -28,6 +30,8 @@ export interface WindowJoinSpec {
   /** The column of each side's rows that holds its window's end. */
   readonly leftWindowEnd: string;
   readonly rightWindowEnd: string;
+  /** The zone the window ends are local times in (windows over a TIMESTAMP_LTZ); absent for instants. */
+  readonly zone?: TimeZone;
   /** The equality columns of each side (without the window bounds); a null there matches nothing. */
   readonly leftKeys: readonly string[];
   readonly rightKeys: readonly string[];
@@ -94,7 +98,7 @@ export class WindowJoinFunction extends KeyedCoProcessFunction<unknown, Row, Row
     ctx: KeyedProcessContext<unknown, Row>,
   ): void {
     if (typeof end !== 'number') return;
-    const fireAt = end - 1;
+    const fireAt = windowFireTime(end, this.spec.zone);
     // Late: the window's result has gone out already.
     if (fireAt <= ctx.timerService().currentWatermark()) return;
     state.add(row);
