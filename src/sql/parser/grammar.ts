@@ -259,14 +259,14 @@ export class SqlGrammar extends QueryGrammar {
         }) ?? [];
       const options = this.OPTION3(() => this.SUBRULE(this.withOptions)) ?? [];
       const like = this.OPTION4(() => this.SUBRULE(this.likeClause));
-      const asToken = this.LA(1);
+      const asPos = this.ACTION(() => this.nextPos());
       const asQuery = this.OPTION5(() => {
         this.CONSUME(K.AS);
         return this.SUBRULE(this.query);
       });
       this.ACTION(() => {
         if (asQuery !== undefined) {
-          const where = posOf(asToken);
+          const where = asPos;
           if (columnList !== undefined)
             throw unsupported(
               posOf(afterName),
@@ -292,7 +292,7 @@ export class SqlGrammar extends QueryGrammar {
         }
         if (replace !== undefined)
           throw parseError(
-            posOf(asToken),
+            asPos,
             `expected AS and a query after REPLACE TABLE ${name.join('.')} … WITH (…)`,
           );
         if (columnList === undefined && like === undefined)
