@@ -585,7 +585,9 @@ export class TableEnvironment implements TableOwner {
     const query = new PlanBuilder(this.catalog).query(insert.query);
     checkMetadataWrite(object, this.registry, insert.namePos);
     // VIRTUAL metadata columns are read only: a sink has no place for them.
-    const sinkColumns = object.columns.filter((c) => c.computed === undefined && c.metadata?.virtual !== true);
+    const sinkColumns = object.columns.filter(
+      (c) => c.computed === undefined && c.metadata?.virtual !== true,
+    );
     const targets =
       insert.columns.length === 0
         ? sinkColumns

@@ -346,7 +346,10 @@ export class Catalog {
   dropCatalog(name: string, ifExists: boolean, pos: SourcePos | undefined): boolean {
     if (!this.catalogs.has(name)) {
       if (ifExists) return false;
-      throw validationError(pos, `catalog ${quote(name)} does not exist; catalogs: ${this.catalogNames().join(', ')}`);
+      throw validationError(
+        pos,
+        `catalog ${quote(name)} does not exist; catalogs: ${this.catalogNames().join(', ')}`,
+      );
     }
     if (name === this.currentCatalogName)
       throw validationError(
@@ -362,7 +365,10 @@ export class Catalog {
   useCatalog(name: string, pos: SourcePos | undefined): void {
     const catalog = this.catalogs.get(name);
     if (catalog === undefined)
-      throw validationError(pos, `catalog ${quote(name)} does not exist; catalogs: ${this.catalogNames().join(', ')}`);
+      throw validationError(
+        pos,
+        `catalog ${quote(name)} does not exist; catalogs: ${this.catalogNames().join(', ')}`,
+      );
     this.currentCatalogName = name;
     this.currentDatabaseName = catalog.defaultDatabase;
   }
@@ -375,7 +381,10 @@ export class Catalog {
   }
 
   /** `[catalog.]database` completed with the current catalog; errors on a missing catalog. */
-  qualifyDatabase(path: readonly string[], pos: SourcePos | undefined): { catalog: string; database: string } {
+  qualifyDatabase(
+    path: readonly string[],
+    pos: SourcePos | undefined,
+  ): { catalog: string; database: string } {
     if (path.length > 2)
       throw validationError(
         pos,
@@ -383,7 +392,10 @@ export class Catalog {
       );
     const catalog = path.length === 2 ? path[0]! : this.currentCatalogName;
     if (!this.catalogs.has(catalog))
-      throw validationError(pos, `catalog ${quote(catalog)} does not exist; catalogs: ${this.catalogNames().join(', ')}`);
+      throw validationError(
+        pos,
+        `catalog ${quote(catalog)} does not exist; catalogs: ${this.catalogNames().join(', ')}`,
+      );
     return { catalog, database: path[path.length - 1]! };
   }
 
@@ -412,7 +424,12 @@ export class Catalog {
    * Removes a database that is not the current one: RESTRICT refuses one that holds tables or
    * views, CASCADE drops them with it. Temporary objects in it go too.
    */
-  dropDatabase(path: readonly string[], ifExists: boolean, cascade: boolean, pos: SourcePos | undefined): boolean {
+  dropDatabase(
+    path: readonly string[],
+    ifExists: boolean,
+    cascade: boolean,
+    pos: SourcePos | undefined,
+  ): boolean {
     const { catalog, database } = this.qualifyDatabase(path, pos);
     const id = `${quote(catalog)}.${quote(database)}`;
     const found = this.catalogs.get(catalog)!.databases.get(database);
@@ -424,7 +441,10 @@ export class Catalog {
       );
     }
     if (catalog === this.currentCatalogName && database === this.currentDatabaseName)
-      throw validationError(pos, `database ${id} is the current database and cannot be dropped; USE another one first`);
+      throw validationError(
+        pos,
+        `database ${id} is the current database and cannot be dropped; USE another one first`,
+      );
     if (!cascade && found.objects.size > 0)
       throw validationError(
         pos,
@@ -449,7 +469,10 @@ export class Catalog {
   }
 
   /** Whether `[catalog.]database` exists (an unknown catalog is an error). */
-  existingDatabase(path: readonly string[], pos: SourcePos | undefined): { catalog: string; database: string } {
+  existingDatabase(
+    path: readonly string[],
+    pos: SourcePos | undefined,
+  ): { catalog: string; database: string } {
     const qualified = this.qualifyDatabase(path, pos);
     if (!this.catalogs.get(qualified.catalog)!.databases.has(qualified.database))
       throw validationError(

@@ -33,7 +33,9 @@ export function tableFromDdl(ddl: CreateTable, registry: ConnectorRegistry): Cat
         'PRIMARY KEY must be declared NOT ENFORCED: Weir, like Flink, does not check keys, it relies on them',
       );
     for (const column of key.columns)
-      if (!ddl.columns.some((c) => c.name === column && c.kind === 'physicalColumn' && c.metadata === undefined))
+      if (
+        !ddl.columns.some((c) => c.name === column && c.kind === 'physicalColumn' && c.metadata === undefined)
+      )
         throw validationError(
           key.pos,
           `PRIMARY KEY column '${column}' is not a physical column of '${name}'`,
@@ -47,7 +49,11 @@ export function tableFromDdl(ddl: CreateTable, registry: ConnectorRegistry): Cat
     const metadata =
       c.metadata === undefined
         ? undefined
-        : { key: c.metadata.key ?? c.name, keyWritten: c.metadata.key !== undefined, virtual: c.metadata.virtual };
+        : {
+            key: c.metadata.key ?? c.name,
+            keyWritten: c.metadata.key !== undefined,
+            virtual: c.metadata.virtual,
+          };
     physical.push({
       name: c.name,
       type: keyColumns.has(c.name) ? withNullability(type, false) : type,

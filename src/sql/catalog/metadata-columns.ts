@@ -19,7 +19,9 @@ const keysOf = (factory: DynamicTableFactory) => Object.keys(factory.readableMet
  * any string type takes a string, other types must be the same type (no conversion runs).
  */
 const holds = (declared: SqlType, offered: SqlType) =>
-  isString(offered) ? isString(declared) : declared.root === offered.root && declared.precision === offered.precision;
+  isString(offered)
+    ? isString(declared)
+    : declared.root === offered.root && declared.precision === offered.precision;
 
 /** Checks every metadata column of a new table against its connector; throws on the first problem. */
 export function checkMetadataColumns(
@@ -58,7 +60,11 @@ export function checkMetadataColumns(
  * Refuses to write a table with a metadata column that is not VIRTUAL: the connectors' metadata
  * is read-only, so there is nowhere to put the value.
  */
-export function checkMetadataWrite(table: CatalogTable, registry: ConnectorRegistry, pos: SourcePos | undefined): void {
+export function checkMetadataWrite(
+  table: CatalogTable,
+  registry: ConnectorRegistry,
+  pos: SourcePos | undefined,
+): void {
   const written = table.columns.find((c) => c.metadata !== undefined && !c.metadata.virtual);
   if (written === undefined) return;
   const factory = registry.factoryFor(table, pos);

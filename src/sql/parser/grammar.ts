@@ -291,10 +291,7 @@ export class SqlGrammar extends QueryGrammar {
           return;
         }
         if (replace !== undefined)
-          throw parseError(
-            asPos,
-            `expected AS and a query after REPLACE TABLE ${name.join('.')} … WITH (…)`,
-          );
+          throw parseError(asPos, `expected AS and a query after REPLACE TABLE ${name.join('.')} … WITH (…)`);
         if (columnList === undefined && like === undefined)
           throw parseError(
             posOf(afterName),

@@ -255,7 +255,9 @@ export class PlanBuilder {
     if (object.kind === 'view') {
       if (object.plan !== undefined) return object.plan as LogicalNode;
       // Names in the view's query resolve where the view was created, not where it is used.
-      const plan = this.catalog.within(object.context, () => new PlanBuilder(this.catalog).query(object.query));
+      const plan = this.catalog.within(object.context, () =>
+        new PlanBuilder(this.catalog).query(object.query),
+      );
       if (object.columnNames.length === 0) return plan;
       return project(
         plan,
