@@ -5,7 +5,9 @@
  * runs on the DataStream window operators (see `runtime/window/window-aggregate.ts`); a TVF on
  * its own assigns windows row by row, or, for SESSION, holds rows until their session closes.
  * Processing-time windows feed only a window aggregate, as in Flink, whose window TVF, Top-N,
- * deduplication and join run on event time only; the others are refused by name.
+ * deduplication and join run on event time only; the others are refused by name. Those window
+ * operators read each record's timestamp: rows that may be stamped by another time than the
+ * window's column (an interval join's output) are restamped by it first (`record-time.ts`).
  */
 import type { DataStream } from '../../../api/data-stream.js';
 import { EventTimeSessionWindows } from '../../../windowing/sessions.js';
