@@ -5,7 +5,10 @@
  * Flink's SQL interval join, not the DataStream `intervalJoin`: a late row still joins the rows
  * buffered on the other side instead of being dropped, and an outer join pads a row once the
  * watermark shows it can no longer match. Inputs that carry updates cannot be buffered by time
- * alone: such a join is planned as a regular join instead.
+ * alone: such a join is planned as a regular join instead. Both sides' time columns stay rowtime
+ * attributes (the output watermark is held back by the interval, so neither is behind it), but a
+ * pair leaves stamped with the time of the row that completed it: a window over either column
+ * restamps the rows by it first (`window/record-time.ts`).
  */
 import type { DataStream } from '../../../api/data-stream.js';
 import { compileExpression, type Row } from '../../expressions/compiler.js';
