@@ -197,8 +197,8 @@ export function translateJoin(
 }
 
 /**
- * A Calc that only picks and renames columns of an inner or outer join's insert-only output
- * (Nexmark q4 keeps three of seven columns, q20 renames its time columns), done by the join
+ * A Calc that only picks and renames columns of a join's insert-only output (an inner join of
+ * insert-only inputs: Nexmark q4 keeps three of seven columns, q20 renames), done by the join
  * itself: each output row is built once with the Calc's columns, instead of a joined row that
  * the Calc then copies. Undefined when the Calc filters or computes, or sits on another node.
  * EXPLAIN still shows the Calc: this is how it runs, not another plan.
