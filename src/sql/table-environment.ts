@@ -46,6 +46,7 @@ import { AGGREGATES } from './expressions/typer.js';
 import { type FunctionClassImpl, resolveCreateFunction } from './functions/create-function.js';
 import { defineUserFunction } from './functions/definitions.js';
 import { withFunctionCatalog } from './functions/planning-context.js';
+import { localTimeZone, withSessionTimeZone } from './expressions/time-zone.js';
 import type { ScalarFunction, TableFunction, UserDefinedFunction } from './functions/user-functions.js';
 import { call, field } from './expressions/rex.js';
 import { runtime } from './expressions/runtime.js';
@@ -131,12 +132,18 @@ export class TableEnvironment implements TableOwner {
    * statement set. Errors are one-line user errors with the line and column.
    */
   executeSql(sql: string): TableResult {
-    return withFunctionCatalog(this.catalog.functions, () => this.execute(parseStatement(sql)));
+    // Constants folded while planning (VALUES) read the session zone too.
+    const result = withFunctionCatalog(this.catalog.functions, () =>
+      withSessionTimeZone(localTimeZone(this.config), () => this.execute(parseStatement(sql))),
+    );
+    return result.printedIn(localTimeZone(this.config));
   }
 
   /** Plans a query (SELECT, VALUES, WITH) as a Table. */
   sqlQuery(sql: string): Table {
-    return withFunctionCatalog(this.catalog.functions, () => this.planQuery(sql));
+    return withFunctionCatalog(this.catalog.functions, () =>
+      withSessionTimeZone(localTimeZone(this.config), () => this.planQuery(sql)),
+    );
   }
 
   private planQuery(sql: string): Table {

@@ -11,6 +11,7 @@ import type { JobClient } from '../runtime/job-client.js';
 import { canonicalKey } from '../state/key-groups.js';
 import type { ChangelogMode, ChangelogRow } from './planner/changelog.js';
 import { formatValue } from './expressions/runtime.js';
+import { type TimeZone, UTC_ZONE } from './expressions/time-zone.js';
 import type { Row } from './expressions/compiler.js';
 import type { PlanColumn } from './planner/logical.js';
 import { formatType } from './catalog/types.js';
@@ -37,6 +38,15 @@ export class TableResult {
     /** Work the statement finishes later (a CREATE FUNCTION loading its module). */
     private readonly pending?: Promise<void>,
   ) {}
+
+  /** The session zone TIMESTAMP_LTZ values print in (see `expressions/time-zone.ts`). */
+  private zone: TimeZone = UTC_ZONE;
+
+  /** @internal prints TIMESTAMP_LTZ values in `zone`, the session's; returns this result. */
+  printedIn(zone: TimeZone): this {
+    this.zone = zone;
+    return this;
+  }
 
   /** @internal the `OK` result of DDL and SET. */
   static ok(): TableResult {
@@ -102,7 +112,7 @@ export class TableResult {
 
   /** The rows as a table of text, as the SQL client prints them. */
   async toText(limit?: number): Promise<string> {
-    return formatTable(this.columns, await this.collect(limit));
+    return formatTable(this.columns, await this.collect(limit), this.zone);
   }
 
   /** Prints the rows as a table (to standard output unless a target is given). */
@@ -130,14 +140,21 @@ export function materialize(changes: readonly ChangelogRow[], columns: readonly 
   return [...rows.values()].flatMap(({ row, count }) => Array.from({ length: count }, () => row));
 }
 
-/** Rows as a boxed text table with a row count, values formatted by type. */
-export function formatTable(columns: readonly PlanColumn[], rows: readonly Row[]): string {
+/**
+ * Rows as a boxed text table with a row count, values formatted by type (TIMESTAMP_LTZ in
+ * `zone`).
+ */
+export function formatTable(
+  columns: readonly PlanColumn[],
+  rows: readonly Row[],
+  zone: TimeZone = UTC_ZONE,
+): string {
   if (columns.length === 1 && columns[0]!.name === 'result' && rows.length === 1 && rows[0]!.result === 'OK')
     return 'OK';
   // EXPLAIN: one multi-line text, printed as it is.
   if (columns.length === 1 && rows.length === 1 && String(rows[0]![columns[0]!.name]).includes('\n'))
     return String(rows[0]![columns[0]!.name]);
-  const cells = rows.map((row) => columns.map((c) => formatValue(row[c.name], c.type)));
+  const cells = rows.map((row) => columns.map((c) => formatValue(row[c.name], c.type, zone)));
   const widths = columns.map((c, i) => Math.max(c.name.length, ...cells.map((r) => r[i]!.length)));
   const rule = `+${widths.map((w) => '-'.repeat(w + 2)).join('+')}+`;
   const line = (values: readonly string[]) => `| ${values.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |`;

@@ -17,6 +17,7 @@ import type { JobClient } from '../../runtime/job-client.js';
 import type { Transformation } from '../../graph/transformation.js';
 import type { Sink } from '../../types/sink.js';
 import { formatValue } from '../expressions/runtime.js';
+import { localTimeZone, type TimeZone } from '../expressions/time-zone.js';
 import type { Row } from '../expressions/compiler.js';
 import { parseStatement } from '../parser/parse.js';
 import type { ChangelogRow } from '../planner/changelog.js';
@@ -112,6 +113,7 @@ export class SqlClient {
     const watermarkInterval = config.get<number>('pipeline.auto-watermark-interval');
     if (watermarkInterval !== undefined) env.getConfig().setAutoWatermarkInterval(watermarkInterval);
     const stream = this.tEnv.toChangelogStream(table);
+    const zone = localTimeZone(config);
     const bounded = sourcesOf(stream.transformation).every(
       (t) => t.details.source?.getBoundedness() === 'bounded',
     );
@@ -125,7 +127,7 @@ export class SqlClient {
       ? (change: ChangelogRow) => applyChange(rows, change)
       : (change: ChangelogRow) => {
           count++;
-          this.options.out(line(change.kind, formatRow(change.row, columns)));
+          this.options.out(line(change.kind, formatRow(change.row, columns, zone)));
         };
     const sink: Sink<ChangelogRow> = {
       createWriter: () => ({ write: onChange, flush() {}, close() {} }),
@@ -152,7 +154,7 @@ export class SqlClient {
       this.running = undefined;
     }
     if (bounded && !this.cancelled) {
-      this.options.out(formatTable(columns, rows));
+      this.options.out(formatTable(columns, rows, zone));
       return;
     }
     if (!bounded) this.options.out(rule);
@@ -176,8 +178,8 @@ function sourcesOf(root: Transformation): Transformation[] {
   return found;
 }
 
-function formatRow(row: Row, columns: readonly PlanColumn[]): string[] {
-  return columns.map((c) => formatValue(row[c.name], c.type));
+function formatRow(row: Row, columns: readonly PlanColumn[], zone: TimeZone): string[] {
+  return columns.map((c) => formatValue(row[c.name], c.type, zone));
 }
 
 /** Applies one change to the materialized rows: inserts add, retractions remove an equal row. */

@@ -4,6 +4,7 @@
  */
 import { PrintSink } from '../../connectors/print/index.js';
 import { formatValue } from '../expressions/runtime.js';
+import { sessionTimeZone } from '../expressions/time-zone.js';
 import type { Row } from '../expressions/compiler.js';
 import type { ChangelogRow } from '../planner/changelog.js';
 import { type DynamicTableFactory, isBoolean, isPositiveInteger } from './factory.js';
@@ -21,12 +22,14 @@ export const printFactory: DynamicTableFactory = {
     const identifier = table.options['print-identifier'];
     const stderr = table.options['standard-error'] === 'true';
     const parallelism = table.options['sink.parallelism'];
+    // TIMESTAMP_LTZ values print in the session zone of the statement being translated.
+    const zone = sessionTimeZone();
     return (stream) => {
       const lines = stream.map((element: unknown) => {
         const change = element as Partial<ChangelogRow>;
         const isChange = typeof change.kind === 'string' && typeof change.row === 'object';
         const row = (isChange ? change.row : element) as Row;
-        const values = columns.map((c) => formatValue(row[c.name], c.type));
+        const values = columns.map((c) => formatValue(row[c.name], c.type, zone));
         return `${isChange ? change.kind : '+I'}[${values.join(', ')}]`;
       });
       const sink = lines.sinkTo(
