@@ -179,7 +179,12 @@ class Typer {
       case 'subquery':
         throw unsupported(e.pos, 'a scalar subquery', 'this version plans projections and filters only');
       case 'row':
-        throw unsupported(e.pos, 'a ROW constructor');
+        // `(1, 'a')` where a value is expected is the implicit ROW constructor, ROW(1, 'a').
+        return this.apply(
+          'ROW',
+          e.items.map((item) => this.type(item)),
+          e.pos,
+        );
       case 'case':
         return this.caseExpression(e);
       case 'cast': {

@@ -79,7 +79,9 @@ class AggregateBuilder {
           'OVER in a query with GROUP BY',
           'aggregate in a subquery and apply OVER to its result',
         );
-    for (const expr of select.groupBy) this.addKey(expr);
+    // GROUP BY (a, b) groups by a and b, as in Calcite; () adds no key.
+    for (const expr of select.groupBy)
+      for (const key of expr.kind === 'row' ? expr.items : [expr]) this.addKey(key);
     // Aggregate calls in the order they appear: select list, then HAVING.
     const rewrittenItems = select.items.map((item) => ({
       item,
