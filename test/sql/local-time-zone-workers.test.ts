@@ -1,0 +1,48 @@
+/**
+ * The session time zone travels with a SQL job to the worker threads that rebuild it: the
+ * daily windows and the LTZ-to-text casts the workers run are Shanghai's, not UTC's.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, expect, test } from 'vitest';
+import { liveWorkerThreads } from '../../src/runtime/threads/worker-pool.js';
+import { readCommitted } from '../support/exactly-once.js';
+import { runJobFileOnWorkers } from './job-file-on-workers.js';
+
+const JOB = fileURLToPath(new URL('./worker-fixtures/local-time-zone-job.ts', import.meta.url));
+const dirs: string[] = [];
+
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  expect(liveWorkerThreads()).toBe(0);
+});
+
+test('worker threads window and cast in the session time zone the job file set', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'weir-ltz-workers-'));
+  dirs.push(dir);
+  await runJobFileOnWorkers(JOB, [join(dir, 'out')], 'ltz-workers');
+  const rows = readCommitted(join(dir, 'out')).map((line) => JSON.parse(line) as Record<string, unknown>);
+  // In UTC these would be two days of 24 rows each, the last at 23:00.
+  expect(rows.sort((a, b) => String(a.day_start).localeCompare(String(b.day_start)))).toEqual([
+    {
+      day_start: '2021-04-15 00:00:00.000',
+      day_end: '2021-04-16 00:00:00.000',
+      n: 16,
+      last_ts: '2021-04-15 23:00:00.000',
+    },
+    {
+      day_start: '2021-04-16 00:00:00.000',
+      day_end: '2021-04-17 00:00:00.000',
+      n: 24,
+      last_ts: '2021-04-16 23:00:00.000',
+    },
+    {
+      day_start: '2021-04-17 00:00:00.000',
+      day_end: '2021-04-18 00:00:00.000',
+      n: 8,
+      last_ts: '2021-04-17 07:00:00.000',
+    },
+  ]);
+});
