@@ -643,12 +643,12 @@ export class TableEnvironment implements TableOwner {
   private runStatementSet(set: StatementSet | CreateTable): TableResult {
     const ctas = set.kind === 'createTable' ? [set] : (set.creates ?? []);
     const inserts = set.kind === 'createTable' ? [ctasInsert(set)] : set.inserts;
-    const created: string[] = [];
+    const created: (readonly string[])[] = [];
     const restored: CatalogTable[] = [];
     try {
       for (const ddl of ctas) {
         const name = Catalog.objectName(ddl.name, ddl.pos);
-        const existing = this.catalog.get(name);
+        const existing = this.catalog.get(ddl.name);
         if (existing !== undefined && ddl.ifNotExists) continue;
         if (ddl.replace === 'replace' && existing === undefined)
           throw validationError(
@@ -660,11 +660,11 @@ export class TableEnvironment implements TableOwner {
         if (ddl.replace !== undefined && existing !== undefined) {
           if (existing.kind !== 'table')
             throw validationError(ddl.pos, `'${name}' is a view; REPLACE TABLE replaces tables`);
-          this.catalog.drop('table', name, this.catalog.isTemporary(name), false, ddl.pos);
+          this.catalog.drop('table', ddl.name, this.catalog.isTemporary(ddl.name), false, ddl.pos);
           restored.push(existing);
         }
-        this.catalog.create(table, false, false, ddl.pos);
-        created.push(name);
+        this.catalog.create(table, false, false, ddl.pos, ddl.name);
+        created.push(ddl.name);
       }
       return this.runInserts(inserts);
     } catch (error) {

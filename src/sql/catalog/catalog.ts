@@ -203,7 +203,8 @@ export class Catalog {
   }
 
   /**
-   * Adds an object at `path` (its own name in the current database when absent); `ifNotExists`
+   * Adds an object at `path` (by default its own name in the database it was taken from, or in
+   * the current one if it was never in the catalog); `ifNotExists`
    * makes an existing one a no-op. Returns whether it was added. A permanent object needs its
    * database to exist; so does a temporary one, so that a typo in the path is caught here.
    */
@@ -212,7 +213,9 @@ export class Catalog {
     temporary: boolean,
     ifNotExists: boolean,
     pos: SourcePos | undefined,
-    path: readonly string[] = [object.name],
+    path: readonly string[] = object.identifier === undefined
+      ? [object.name]
+      : [object.identifier.catalog, object.identifier.database, object.name],
   ): boolean {
     const id = this.qualify(path, pos);
     const database = this.requireDatabase(id, pos);

@@ -10,7 +10,7 @@ import type { AlterTable, AlterView, CreateTable, SourcePos } from '../parser/as
 import { validationError } from '../errors.js';
 import { fieldsOf } from '../expressions/rex.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
-import { Catalog, type CatalogTable } from './catalog.js';
+import { Catalog, type CatalogObject, type CatalogTable } from './catalog.js';
 import { tableFromDdl, viewFromDdl } from './ddl.js';
 import { tableStatement } from './ddl-text.js';
 
@@ -19,11 +19,11 @@ type Column = CreateTable['columns'][number];
 /** Runs ALTER TABLE: replaces the table in the catalog with the altered one. */
 export function alterTable(statement: AlterTable, catalog: Catalog, registry: ConnectorRegistry): void {
   const name = Catalog.objectName(statement.name, statement.namePos);
-  if (statement.ifExists && catalog.get(name) === undefined) return;
+  if (statement.ifExists && catalog.get(statement.name) === undefined) return;
   const object = catalog.lookup(statement.name, statement.namePos);
   if (object.kind !== 'table')
     throw validationError(statement.namePos, `'${name}' is a view, not a table; use ALTER VIEW`);
-  if (catalog.isTemporary(name))
+  if (catalog.isTemporary(statement.name))
     throw validationError(
       statement.namePos,
       `temporary table '${name}' cannot be altered; drop it and create it again`,
@@ -32,7 +32,7 @@ export function alterTable(statement: AlterTable, catalog: Catalog, registry: Co
   const pos = statement.actionPos;
   if (action.kind === 'renameTable') {
     const to = Catalog.objectName(action.to, pos);
-    if (catalog.get(to) !== undefined)
+    if (catalog.get(pathIn(object, to)) !== undefined)
       throw validationError(pos, `cannot rename '${name}' to '${to}': a table or view named '${to}' exists`);
     replace(catalog, object, { ...object, name: to }, pos);
     return;
@@ -47,14 +47,14 @@ export function alterView(statement: AlterView, catalog: Catalog): void {
   const object = catalog.lookup(statement.name, statement.namePos);
   if (object.kind !== 'view')
     throw validationError(statement.namePos, `'${name}' is a table, not a view; use ALTER TABLE`);
-  if (catalog.isTemporary(name))
+  if (catalog.isTemporary(statement.name))
     throw validationError(
       statement.namePos,
       `temporary view '${name}' cannot be altered; drop it and create it again`,
     );
   if (statement.rename !== undefined) {
     const to = Catalog.objectName(statement.rename, statement.pos);
-    if (catalog.get(to) !== undefined)
+    if (catalog.get(pathIn(object, to)) !== undefined)
       throw validationError(
         statement.pos,
         `cannot rename '${name}' to '${to}': a table or view named '${to}' exists`,
@@ -79,14 +79,15 @@ export function alterView(statement: AlterView, catalog: Catalog): void {
 }
 
 /** Swaps a permanent object for its altered version. */
-function replace<T extends { kind: 'table' | 'view'; name: string }>(
-  catalog: Catalog,
-  before: T,
-  after: T,
-  pos: SourcePos,
-): void {
-  catalog.drop(before.kind, before.name, false, false, pos);
-  catalog.create(after as never, false, false, pos);
+function replace<T extends CatalogObject>(catalog: Catalog, before: T, after: T, pos: SourcePos): void {
+  catalog.drop(before.kind, pathIn(before, before.name), false, false, pos);
+  catalog.create(after as never, false, false, pos, pathIn(before, after.name));
+}
+
+/** The path of `name` in the database of `object` (renames stay in their database). */
+function pathIn(object: CatalogObject, name: string): readonly string[] {
+  const id = object.identifier;
+  return id === undefined ? [name] : [id.catalog, id.database, name];
 }
 
 /** The CREATE TABLE statement of the table after the ALTER TABLE action. */

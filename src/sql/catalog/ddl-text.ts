@@ -27,9 +27,14 @@ export function quoteString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
 
-/** The fully qualified, quoted name of an object of the one database. */
-export function qualifiedName(name: string): string {
-  return [DEFAULT_CATALOG, DEFAULT_DATABASE, name].map(quoteIdentifier).join('.');
+/** The fully qualified, quoted name of an object, in its own catalog and database. */
+export function qualifiedName(
+  name: string,
+  id?: { readonly catalog: string; readonly database: string },
+): string {
+  return [id?.catalog ?? DEFAULT_CATALOG, id?.database ?? DEFAULT_DATABASE, name]
+    .map(quoteIdentifier)
+    .join('.');
 }
 
 /**
@@ -46,6 +51,11 @@ export function showCreateTable(table: CatalogTable, temporary: boolean, pos: So
   const elements = table.columns.map((c) => {
     const comment = c.comment === undefined ? '' : ` COMMENT ${quoteString(c.comment)}`;
     if (c.computed !== undefined) return `${quoteIdentifier(c.name)} AS ${c.computed.text}${comment}`;
+    if (c.metadata !== undefined) {
+      const from = c.metadata.keyWritten ? ` FROM ${quoteString(c.metadata.key)}` : '';
+      const metadata = ` METADATA${from}${c.metadata.virtual ? ' VIRTUAL' : ''}`;
+      return `${quoteIdentifier(c.name)} ${formatType(withoutTimeAttribute(c.type))}${metadata}${comment}`;
+    }
     return `${quoteIdentifier(c.name)} ${formatType(withoutTimeAttribute(c.type))}${comment}`;
   });
   if (table.watermark !== undefined)
@@ -55,7 +65,7 @@ export function showCreateTable(table: CatalogTable, temporary: boolean, pos: So
     elements.push(
       `CONSTRAINT ${quoteIdentifier(key.name)} PRIMARY KEY (${key.columns.map(quoteIdentifier).join(', ')}) NOT ENFORCED`,
     );
-  let text = `CREATE ${temporary ? 'TEMPORARY ' : ''}TABLE ${qualifiedName(table.name)} (\n`;
+  let text = `CREATE ${temporary ? 'TEMPORARY ' : ''}TABLE ${qualifiedName(table.name, table.identifier)} (\n`;
   text += elements.map((e) => `  ${e}`).join(',\n');
   text += '\n)';
   const clauses: string[] = [];
@@ -84,7 +94,7 @@ export function showCreateView(view: CatalogView, temporary: boolean, pos: Sourc
       'only views created with CREATE VIEW have DDL',
     );
   const columns = view.columns.map((c) => `  ${quoteIdentifier(c.name)}`).join(',\n');
-  return `CREATE ${temporary ? 'TEMPORARY ' : ''}VIEW ${qualifiedName(view.name)} (\n${columns}\n)\nAS ${view.queryText}`;
+  return `CREATE ${temporary ? 'TEMPORARY ' : ''}VIEW ${qualifiedName(view.name, view.identifier)} (\n${columns}\n)\nAS ${view.queryText}`;
 }
 
 /**
@@ -110,7 +120,7 @@ function relocate(value: unknown, pos: SourcePos): unknown {
 /** The text of SHOW CREATE TABLE / VIEW; naming a view as a table (or the reverse) is an error. */
 export function showCreate(statement: ShowCreate, catalog: Catalog): string {
   const object = catalog.lookup(statement.name, statement.namePos);
-  const temporary = catalog.isTemporary(object.name);
+  const temporary = catalog.isTemporary(statement.name);
   const asked = statement.object === 'TABLE' ? 'table' : 'view';
   if (object.kind !== asked)
     throw validationError(
