@@ -21,7 +21,7 @@ import {
   DEFAULT_CATALOG,
   DEFAULT_DATABASE,
 } from './catalog/catalog.js';
-import { catalogFromDdl, databaseOptions, likePattern } from './catalog/catalog-ddl.js';
+import { catalogFromDdl, databaseOptions } from './catalog/catalog-ddl.js';
 import { tableFromDdl, viewFromDdl } from './catalog/ddl.js';
 import { checkMetadataWrite } from './catalog/metadata-columns.js';
 import { alterTable, alterView } from './catalog/ddl-alter.js';
@@ -502,10 +502,11 @@ export class TableEnvironment implements TableOwner {
           statement.from === undefined
             ? { catalog: undefined, database: undefined }
             : this.catalog.existingDatabase(statement.from, statement.fromPos);
-        const like = statement.like === undefined ? undefined : likePattern(statement.like.pattern);
+        const like = statement.like;
+        // `\` escapes a `%` or `_` that is part of a name, as in Flink's SHOW … LIKE.
         const names = this.catalog
           .names(undefined, catalog, database)
-          .filter((n) => like === undefined || like.test(n) !== statement.like!.negated);
+          .filter((n) => like === undefined || runtime.like(n, like.pattern, '\\') !== like.negated);
         return rowsResult(
           stringColumns('table name'),
           names.map((n) => ({ 'table name': n })),

@@ -2,7 +2,6 @@
  * CREATE CATALOG and CREATE DATABASE statements checked the way Flink checks them: a catalog
  * needs a 'type' option, and Weir makes only in-memory catalogs (`generic_in_memory`, whose one
  * other option is 'default-database'); database options are free-form, kept with the database.
- * Also the LIKE patterns of SHOW TABLES.
  */
 import type { CreateCatalog, CreateDatabase } from '../parser/ast.js';
 import { validationError } from '../errors.js';
@@ -57,21 +56,3 @@ function optionsOf(statement: CreateCatalog | CreateDatabase): Record<string, st
   }
   return options;
 }
-
-/**
- * A SQL LIKE pattern (`%` any run, `_` one character, `\` escapes the next) as a regular
- * expression over the whole name; case-sensitive, as names are.
- */
-export function likePattern(pattern: string): RegExp {
-  let source = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i]!;
-    if (ch === '\\' && i + 1 < pattern.length) source += escapeRegExp(pattern[++i]!);
-    else if (ch === '%') source += '[\\s\\S]*';
-    else if (ch === '_') source += '[\\s\\S]';
-    else source += escapeRegExp(ch);
-  }
-  return new RegExp(`^${source}$`, 'u');
-}
-
-const escapeRegExp = (ch: string) => ch.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
