@@ -1,10 +1,15 @@
 /**
- * Timer records and their deduplication index. A timer is identified by (key, namespace,
- * timestamp) within one service and one time domain. Most keys hold one or two live timers at
- * a time (e.g. a window's end), so the index stores per canonical key the timer itself, then a
- * small array, and only past {@link MAX_LIST} timers a map by namespace key.
- * Registering a new window's first timer thus allocates nothing but the timer, and firing it
- * frees nothing but the timer; registering an existing timer allocates nothing at all.
+ * Timer records and the deduplication index of the timers that share one timestamp. A timer is
+ * identified by (service, key, namespace, timestamp); the queue (`timer-queue.ts`) keeps one
+ * bucket per distinct timestamp, and a bucket's index finds a timer by (service, key,
+ * namespace). Timers of many keys commonly share a timestamp (a window's end, a join's cleanup
+ * time), so an index is small next to one map over every live timer, and a bucket that fires is
+ * dropped whole instead of timer by timer.
+ *
+ * Per canonical key the index stores the timer itself, then a short array, and only past
+ * {@link MAX_LIST} timers a map by namespace key (a key rarely has more than one timer at one
+ * timestamp). A timer that fired stays in its bucket's index, marked dead, until the bucket is
+ * dropped: lookups treat a dead timer as absent, so firing needs no removal.
  */
 import type { Namespace } from './backend.js';
 import type { CanonicalKey } from './key-groups.js';
@@ -12,7 +17,10 @@ import type { InternalTimer } from './timers.js';
 
 /** A registered timer. It is also what the triggerable receives, so firing allocates nothing. */
 export class Timer<N extends Namespace = Namespace> implements InternalTimer<N> {
-  /** Set when deleted while still in a heap; the heap skips dead timers (lazy deletion). */
+  /**
+   * Set when deleted or fired. A deleted timer stays in its bucket's queue until skipped (lazy
+   * deletion); a fired one stays in its bucket's index until the bucket is dropped.
+   */
   dead = false;
 
   constructor(
@@ -28,30 +36,30 @@ export class Timer<N extends Namespace = Namespace> implements InternalTimer<N> 
   ) {}
 }
 
-/** Heap order: earlier timestamp first, then earlier registration. */
+/** Firing order: earlier timestamp first, then earlier registration. */
 export function timerLess(a: Timer, b: Timer): boolean {
   return a.timestamp < b.timestamp || (a.timestamp === b.timestamp && a.seq < b.seq);
 }
 
 /**
- * A key's timers once there are more than {@link MAX_LIST}: by namespace key, then one timer or
- * a list of them (a namespace rarely has more than one timer, e.g. a window's end).
+ * A key's timers of one timestamp once there are more than {@link MAX_LIST}: by namespace key,
+ * then one timer or a list of them (one per service).
  */
 type TimerMap = Map<string | number, Timer | Timer[]>;
 
-/** What the index holds per canonical key: one timer, a short unordered list, or a map. */
+/** What an index holds per canonical key: one timer, a short unordered list, or a map. */
 type Slot = Timer | Timer[] | TimerMap;
 
 /** Longest list scanned linearly; one more timer turns the key's slot into a {@link TimerMap}. */
 const MAX_LIST = 8;
 
-function matches(timer: Timer, ns: string | number, timestamp: number): boolean {
-  return timer.timestamp === timestamp && timer.nsKey === ns;
+function matches(timer: Timer, owner: unknown, ns: string | number): boolean {
+  return timer.nsKey === ns && timer.owner === owner;
 }
 
-/** The index in `list` of the timer with `timestamp` (all share a key), or -1. */
-function findIn(list: Timer[], ns: string | number, timestamp: number): number {
-  for (let i = 0; i < list.length; i++) if (matches(list[i]!, ns, timestamp)) return i;
+/** The index in `list` of the timer of `owner` and `ns` (all share key and timestamp), or -1. */
+function findIn(list: Timer[], owner: unknown, ns: string | number): number {
+  for (let i = 0; i < list.length; i++) if (matches(list[i]!, owner, ns)) return i;
   return -1;
 }
 
@@ -61,132 +69,77 @@ function removeAtIndex(list: Timer[], i: number): void {
   if (i < list.length) list[i] = last;
 }
 
-/** Live timers of one service and domain, by (canonical key, namespace key, timestamp). */
+/**
+ * The timers of one timestamp by (canonical key, owner, namespace key). It may hold dead
+ * (fired) timers; {@link get} skips them and {@link set} replaces them.
+ */
 export class TimerIndex {
   private readonly byKey = new Map<CanonicalKey, Slot>();
-  /** Number of live timers. */
-  size = 0;
-  /**
-   * The timer last found or added, while it is live. A window operator registers the same
-   * timer twice per record (the trigger's and the cleanup timer, equal without allowed
-   * lateness), so the second lookup is a few comparisons instead of map probes.
-   */
-  private last: Timer | undefined = undefined;
-  /**
-   * The timer last removed, until the next {@link add}: only an add can make its triple live
-   * again. A window firing removes its timer and then the trigger's `clear` deletes the same
-   * triple, which this answers without probing.
-   */
-  private gone: Timer | undefined = undefined;
 
-  get(key: CanonicalKey, ns: string | number, timestamp: number): Timer | undefined {
-    const last = this.last;
-    if (last !== undefined && last.canonical === key && matches(last, ns, timestamp)) return last;
-    const found = this.find(key, ns, timestamp);
-    if (found !== undefined) this.last = found;
-    return found;
-  }
-
-  private find(key: CanonicalKey, ns: string | number, timestamp: number): Timer | undefined {
+  /** The timer stored for the triple, dead or alive. */
+  get(key: CanonicalKey, owner: unknown, ns: string | number): Timer | undefined {
     const slot = this.byKey.get(key);
     if (slot === undefined) return undefined;
-    if (slot instanceof Timer) return matches(slot, ns, timestamp) ? slot : undefined;
+    if (slot instanceof Timer) return matches(slot, owner, ns) ? slot : undefined;
     if (Array.isArray(slot)) {
-      const i = findIn(slot, ns, timestamp);
+      const i = findIn(slot, owner, ns);
       return i < 0 ? undefined : slot[i];
     }
     const inNs = slot.get(ns);
     if (inNs === undefined) return undefined;
-    if (inNs instanceof Timer) return inNs.timestamp === timestamp ? inNs : undefined;
-    const i = findIn(inNs, ns, timestamp);
+    if (inNs instanceof Timer) return inNs.owner === owner ? inNs : undefined;
+    const i = findIn(inNs, owner, ns);
     return i < 0 ? undefined : inNs[i];
   }
 
-  /** Adds a timer; the caller has checked with {@link get} that its triple is not present. */
-  add(timer: Timer): void {
+  /** Stores a timer; one stored for the same triple (a dead one, see {@link get}) is replaced. */
+  set(timer: Timer): void {
     const key = timer.canonical;
-    this.last = timer;
-    this.gone = undefined;
     const slot = this.byKey.get(key);
     if (slot === undefined) this.byKey.set(key, timer);
-    else if (slot instanceof Timer) this.byKey.set(key, [slot, timer]);
-    else if (!Array.isArray(slot)) addToMap(slot, timer);
-    else if (slot.length < MAX_LIST) slot.push(timer);
+    else if (slot instanceof Timer) {
+      if (matches(slot, timer.owner, timer.nsKey)) this.byKey.set(key, timer);
+      else this.byKey.set(key, [slot, timer]);
+    } else if (!Array.isArray(slot)) addToMap(slot, timer);
     else {
-      const map: TimerMap = new Map();
-      for (let i = 0; i < slot.length; i++) addToMap(map, slot[i]!);
-      addToMap(map, timer);
-      this.byKey.set(key, map);
+      const i = findIn(slot, timer.owner, timer.nsKey);
+      if (i >= 0) slot[i] = timer;
+      else if (slot.length < MAX_LIST) slot.push(timer);
+      else {
+        const map: TimerMap = new Map();
+        for (let j = 0; j < slot.length; j++) addToMap(map, slot[j]!);
+        addToMap(map, timer);
+        this.byKey.set(key, map);
+      }
     }
-    this.size++;
   }
 
-  /** Removes and returns the live timer for the triple, dropping the key when it has no more. */
-  remove(key: CanonicalKey, ns: string | number, timestamp: number): Timer | undefined {
-    const gone = this.gone;
-    if (gone !== undefined && gone.canonical === key && matches(gone, ns, timestamp)) return undefined;
+  /** Removes this very timer, if the index holds it. */
+  delete(timer: Timer): void {
+    const key = timer.canonical;
     const slot = this.byKey.get(key);
-    if (slot === undefined) return undefined;
-    let timer: Timer | undefined;
+    if (slot === undefined) return;
     if (slot instanceof Timer) {
-      if (!matches(slot, ns, timestamp)) return undefined;
-      this.byKey.delete(key);
-      timer = slot;
+      if (slot === timer) this.byKey.delete(key);
     } else if (Array.isArray(slot)) {
-      const i = findIn(slot, ns, timestamp);
-      if (i < 0) return undefined;
-      timer = slot[i]!;
+      const i = slot.indexOf(timer);
+      if (i < 0) return;
       removeAtIndex(slot, i);
       // Back to the inline form, so a key whose timers come and go one by one allocates nothing.
       if (slot.length === 1) this.byKey.set(key, slot[0]!);
     } else {
+      const ns = timer.nsKey;
       const inNs = slot.get(ns);
-      if (inNs === undefined) return undefined;
+      if (inNs === undefined) return;
       if (inNs instanceof Timer) {
-        if (inNs.timestamp !== timestamp) return undefined;
-        timer = inNs;
+        if (inNs !== timer) return;
         slot.delete(ns);
         if (slot.size === 0) this.byKey.delete(key);
       } else {
-        const i = findIn(inNs, ns, timestamp);
-        if (i < 0) return undefined;
-        timer = inNs[i]!;
+        const i = inNs.indexOf(timer);
+        if (i < 0) return;
         removeAtIndex(inNs, i);
         if (inNs.length === 1) slot.set(ns, inNs[0]!);
-      }
-    }
-    if (timer === this.last) this.last = undefined;
-    this.gone = timer;
-    this.size--;
-    return timer;
-  }
-
-  /**
-   * Removes a timer known to be live in this index, as when it fires. Cheaper than
-   * {@link remove} for the common inline form: the timer is found by identity.
-   */
-  removeLive(timer: Timer): void {
-    const key = timer.canonical;
-    if (this.byKey.get(key) === timer) {
-      this.byKey.delete(key);
-      if (timer === this.last) this.last = undefined;
-      this.gone = timer;
-      this.size--;
-    } else {
-      this.remove(key, timer.nsKey, timer.timestamp);
-    }
-  }
-
-  /** Every live timer, in no particular order; for snapshots. */
-  *values(): IterableIterator<Timer> {
-    for (const slot of this.byKey.values()) {
-      if (slot instanceof Timer) yield slot;
-      else if (Array.isArray(slot)) yield* slot;
-      else {
-        for (const inNs of slot.values()) {
-          if (inNs instanceof Timer) yield inNs;
-          else yield* inNs;
-        }
       }
     }
   }
@@ -196,6 +149,13 @@ function addToMap(map: TimerMap, timer: Timer): void {
   const ns = timer.nsKey;
   const inNs = map.get(ns);
   if (inNs === undefined) map.set(ns, timer);
-  else if (inNs instanceof Timer) map.set(ns, [inNs, timer]);
-  else inNs.push(timer);
+  else if (inNs instanceof Timer) {
+    if (inNs.owner === timer.owner) map.set(ns, timer);
+    else map.set(ns, [inNs, timer]);
+  } else {
+    // All share the namespace: one timer per owner.
+    const i = inNs.findIndex((t) => t.owner === timer.owner);
+    if (i >= 0) inNs[i] = timer;
+    else inNs.push(timer);
+  }
 }

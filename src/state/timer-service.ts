@@ -8,6 +8,9 @@
  * at or before the current watermark (or processing time) fire within the same call. A callback
  * that always re-registers its own timestamp therefore loops forever, as it would in Flink.
  *
+ * The queues bucket timers by timestamp and deduplicate within a bucket (`timer-queue.ts`), so
+ * the many keys that share a timestamp (window ends, cleanup times) cost an append each.
+ *
  * Snapshots hold every live timer by key group (format in `timer-snapshot.ts`). A restore puts
  * timers straight into the shared queues with their old registration order, so the global
  * firing order survives; a service restored before any operator asked for it is a placeholder
@@ -17,7 +20,7 @@ import { ErrorCodes, userError } from '../types/errors.js';
 import { type KeyedStateBackend, type Namespace, namespaceKeyOf } from './backend.js';
 import { ChangedKeyGroups } from './changed-key-groups.js';
 import { type CanonicalKey, canonicalKey, keyGroupOfCanonical } from './key-groups.js';
-import { Timer, TimerIndex } from './timer-index.js';
+import { Timer } from './timer-index.js';
 import { TimerQueue } from './timer-queue.js';
 import {
   corruptTimers,
@@ -69,8 +72,10 @@ function unrequested(name: string): Triggerable<any> {
 
 /** One named timer service; see {@link InternalTimerService}. */
 class HeapTimerService<N extends Namespace> implements InternalTimerService<N> {
-  readonly eventIndex = new TimerIndex();
-  readonly processingIndex = new TimerIndex();
+  /** Live event-time timers of this service. */
+  eventCount = 0;
+  /** Live processing-time timers of this service. */
+  processingCount = 0;
   /** False for a placeholder a restore created; `getInternalTimerService` makes it true. */
   requested = true;
 
@@ -88,54 +93,54 @@ class HeapTimerService<N extends Namespace> implements InternalTimerService<N> {
   }
 
   registerEventTimeTimer(namespace: N, time: number): void {
-    this.register(this.eventIndex, this.manager.eventQueue, namespace, time);
+    if (this.register(this.manager.eventQueue, namespace, time)) this.eventCount++;
   }
 
   deleteEventTimeTimer(namespace: N, time: number): void {
-    this.delete(this.eventIndex, this.manager.eventQueue, namespace, time);
+    if (this.delete(this.manager.eventQueue, namespace, time)) this.eventCount--;
   }
 
   registerProcessingTimeTimer(namespace: N, time: number): void {
     const queue = this.manager.processingQueue;
     const head = queue.peek();
-    if (this.register(this.processingIndex, queue, namespace, time)) {
+    if (this.register(queue, namespace, time)) {
+      this.processingCount++;
       if (head === undefined || time < head.timestamp) this.manager.wakeUpAt(time);
     }
   }
 
   /** Does not cancel a requested wake-up: an early wake-up just finds nothing to fire. */
   deleteProcessingTimeTimer(namespace: N, time: number): void {
-    this.delete(this.processingIndex, this.manager.processingQueue, namespace, time);
+    if (this.delete(this.manager.processingQueue, namespace, time)) this.processingCount--;
   }
 
   numEventTimeTimers(): number {
-    return this.eventIndex.size;
+    return this.eventCount;
   }
 
   numProcessingTimeTimers(): number {
-    return this.processingIndex.size;
+    return this.processingCount;
   }
 
   /** Adds the timer unless it exists; returns whether it was added. */
-  private register(index: TimerIndex, queue: TimerQueue, namespace: N, time: number): boolean {
+  private register(queue: TimerQueue, namespace: N, time: number): boolean {
     checkTime(time);
-    const canonical = this.manager.currentCanonicalKey();
+    const manager = this.manager;
+    const canonical = manager.currentCanonicalKey();
     const nsKey = namespaceKeyOf(namespace);
-    if (index.get(canonical, nsKey, time) !== undefined) return false;
-    const key = this.manager.backend.getCurrentKey();
-    const timer = new Timer(key, canonical, namespace, nsKey, time, this.manager.nextSeq++, this);
-    index.add(timer);
-    queue.push(timer);
-    this.manager.changes.mark(this.manager.backend.getCurrentKeyGroup());
+    if (queue.get(this, canonical, nsKey, time) !== undefined) return false;
+    const key = manager.backend.getCurrentKey();
+    queue.push(new Timer(key, canonical, namespace, nsKey, time, manager.nextSeq++, this));
+    manager.changes.mark(manager.backend.getCurrentKeyGroup());
     return true;
   }
 
-  private delete(index: TimerIndex, queue: TimerQueue, namespace: N, time: number): void {
-    const timer = index.remove(this.manager.currentCanonicalKey(), namespaceKeyOf(namespace), time);
-    if (timer === undefined) return;
-    timer.dead = true;
-    queue.markedDead();
+  /** Deletes the timer if it exists; returns whether it did. */
+  private delete(queue: TimerQueue, namespace: N, time: number): boolean {
+    const timer = queue.remove(this, this.manager.currentCanonicalKey(), namespaceKeyOf(namespace), time);
+    if (timer === undefined) return false;
     this.manager.changes.mark(this.manager.backend.getCurrentKeyGroup());
+    return true;
   }
 }
 
@@ -176,7 +181,7 @@ class HeapTimeServiceManager implements TimeServiceManager {
       if (!service.requested) {
         service.requested = true;
         // Nothing asked the scheduler for the restored processing-time timers yet.
-        if (service.processingIndex.size > 0) this.wakeUpAtHead();
+        if (service.processingCount > 0) this.wakeUpAtHead();
       }
     }
     return service;
@@ -190,8 +195,8 @@ class HeapTimeServiceManager implements TimeServiceManager {
     const groups = new Map<number, TimerKeyGroupSnapshot>();
     const maxParallelism = this.backend.maxParallelism;
     for (const [name, service] of this.services) {
-      const event = timersByKeyGroup(service.eventIndex, maxParallelism, keyGroups);
-      const processing = timersByKeyGroup(service.processingIndex, maxParallelism, keyGroups);
+      const event = timersByKeyGroup(this.eventQueue.timersOf(service), maxParallelism, keyGroups);
+      const processing = timersByKeyGroup(this.processingQueue.timersOf(service), maxParallelism, keyGroups);
       for (const keyGroup of new Set([...event.keys(), ...processing.keys()])) {
         let services = groups.get(keyGroup);
         if (services === undefined) {
@@ -219,20 +224,21 @@ class HeapTimeServiceManager implements TimeServiceManager {
         service.requested = false;
         this.services.set(name, service);
       }
-      this.restoreTimers(service, service.eventIndex, this.eventQueue, event, keyGroup);
-      this.restoreTimers(service, service.processingIndex, this.processingQueue, processing, keyGroup);
+      service.eventCount += this.restoreTimers(service, this.eventQueue, event, keyGroup);
+      service.processingCount += this.restoreTimers(service, this.processingQueue, processing, keyGroup);
       if (service.requested && processing.length > 0) this.wakeUpAtHead();
     }
   }
 
+  /** Puts restored timers into a queue; returns how many were added (not already there). */
   private restoreTimers(
     service: HeapTimerService<any>,
-    index: TimerIndex,
     queue: TimerQueue,
     timers: readonly TimerData[],
     keyGroup: number,
-  ): void {
+  ): number {
     const maxParallelism = this.backend.maxParallelism;
+    let added = 0;
     for (const [key, namespace, timestamp, seq] of timers) {
       const canonical = canonicalKey(key);
       const actual = keyGroupOfCanonical(canonical, maxParallelism);
@@ -242,12 +248,12 @@ class HeapTimeServiceManager implements TimeServiceManager {
         );
       }
       const nsKey = namespaceKeyOf(namespace);
-      if (index.get(canonical, nsKey, timestamp) !== undefined) continue;
-      const timer = new Timer(key, canonical, namespace, nsKey, timestamp, seq, service);
-      index.add(timer);
-      queue.push(timer);
+      if (queue.get(service, canonical, nsKey, timestamp) !== undefined) continue;
+      queue.push(new Timer(key, canonical, namespace, nsKey, timestamp, seq, service));
+      added++;
       if (seq >= this.nextSeq) this.nextSeq = seq + 1;
     }
+    return added;
   }
 
   private wakeUpAtHead(): void {
@@ -266,7 +272,7 @@ class HeapTimeServiceManager implements TimeServiceManager {
     ) {
       queue.popPeeked();
       const service = timer.owner as HeapTimerService<any>;
-      service.eventIndex.removeLive(timer);
+      service.eventCount--;
       this.backend.setCurrentKey(timer.key);
       this.changes.mark(this.backend.getCurrentKeyGroup());
       service.triggerable.onEventTime(timer);
@@ -281,7 +287,7 @@ class HeapTimeServiceManager implements TimeServiceManager {
       for (let timer = queue.peek(); timer !== undefined && timer.timestamp <= time; timer = queue.peek()) {
         queue.popPeeked();
         const service = timer.owner as HeapTimerService<any>;
-        service.processingIndex.removeLive(timer);
+        service.processingCount--;
         this.backend.setCurrentKey(timer.key);
         this.changes.mark(this.backend.getCurrentKeyGroup());
         service.triggerable.onProcessingTime(timer);

@@ -8,7 +8,7 @@
  */
 import { ErrorCodes, WeirError } from '../types/errors.js';
 import type { Namespace } from './backend.js';
-import { type Timer, type TimerIndex, timerLess } from './timer-index.js';
+import { type Timer, timerLess } from './timer-index.js';
 import { keyGroupOfCanonical } from './key-groups.js';
 
 /** One timer: key, namespace, timestamp, registration order. */
@@ -26,16 +26,16 @@ export function corruptTimers(message: string): WeirError {
 }
 
 /**
- * The live timers of one index split by key group, each group in firing order; with `only`,
- * just the timers of those key groups.
+ * Live timers (of one service and time domain) split by key group, each group in firing order;
+ * with `only`, just the timers of those key groups.
  */
 export function timersByKeyGroup(
-  index: TimerIndex,
+  live: Iterable<Timer>,
   maxParallelism: number,
   only?: ReadonlySet<number>,
 ): Map<number, TimerData[]> {
   const byGroup = new Map<number, Timer[]>();
-  for (const timer of index.values()) {
+  for (const timer of live) {
     const keyGroup = keyGroupOfCanonical(timer.canonical, maxParallelism);
     if (only !== undefined && !only.has(keyGroup)) continue;
     let timers = byGroup.get(keyGroup);
