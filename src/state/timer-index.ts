@@ -75,11 +75,19 @@ function removeAtIndex(list: Timer[], i: number): void {
  */
 export class TimerIndex {
   private readonly byKey = new Map<CanonicalKey, Slot>();
+  /**
+   * A key {@link get} found no timers of, until {@link set} stores one for it: registering a
+   * timer looks it up first, so the common new key is stored without probing the map again.
+   */
+  private absent: CanonicalKey | undefined = undefined;
 
   /** The timer stored for the triple, dead or alive. */
   get(key: CanonicalKey, owner: unknown, ns: string | number): Timer | undefined {
     const slot = this.byKey.get(key);
-    if (slot === undefined) return undefined;
+    if (slot === undefined) {
+      this.absent = key;
+      return undefined;
+    }
     if (slot instanceof Timer) return matches(slot, owner, ns) ? slot : undefined;
     if (Array.isArray(slot)) {
       const i = findIn(slot, owner, ns);
@@ -95,6 +103,11 @@ export class TimerIndex {
   /** Stores a timer; one stored for the same triple (a dead one, see {@link get}) is replaced. */
   set(timer: Timer): void {
     const key = timer.canonical;
+    if (key === this.absent) {
+      this.absent = undefined;
+      this.byKey.set(key, timer);
+      return;
+    }
     const slot = this.byKey.get(key);
     if (slot === undefined) this.byKey.set(key, timer);
     else if (slot instanceof Timer) {
