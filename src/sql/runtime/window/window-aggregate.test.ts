@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SlicingWindowOperator } from '../../../runtime/operators/slicing-window-operator.js';
+import { HopSlicesOperator } from './hop-slices-operator.js';
 import { OneInputStreamOperatorTestHarness } from '../../../runtime/testing/harness.js';
 import type { BoundAggregateCall } from '../../aggregates/aggregate-function.js';
 import { BUILTIN_AGGREGATES } from '../../aggregates/builtins.js';
@@ -74,7 +74,7 @@ describe('window aggregate operator', () => {
 
   it('HOP: one row per window, from slices shared between the windows', () => {
     const h = harness({ kind: 'HOP', timeColumn: 'ts', size: 10, slide: 5, offset: 0 });
-    expect(h.operator).toBeInstanceOf(SlicingWindowOperator);
+    expect(h.operator).toBeInstanceOf(HopSlicesOperator);
     h.processElement({ k: 'a', v: 1 }, 7);
     h.processElement({ k: 'a', v: 2 }, 3);
     h.processWatermark(20);

@@ -1,19 +1,20 @@
 /**
- * Window aggregation at run time, on the DataStream window operators: the rows are keyed by
- * their group keys, the window assigner of the TVF puts them in windows by their event time,
- * and {@link SqlWindowAggregateFunction} folds them into one accumulator list per window
- * (through the shared {@link RowAggregates} runner). HOP windows whose functions can merge get
- * the slice-sharing operator, so a row updates one slice, not size/slide windows; TUMBLE windows
- * and rows windowed already get {@link SingleWindowAggregateOperator}, one accumulator list per
- * key and window end and one timer per window instead of one per row. When the
- * watermark passes a window's end, {@link windowResultFunction} writes one row: the group keys,
- * the aggregate values and the window's bounds; the operator stamps it with the window's last
- * millisecond, which is `window_time`. Rows behind the watermark when they arrive are dropped,
- * as Flink SQL drops them (no allowed lateness). Windows over a `PROCTIME()` column use the
- * processing-time assigners instead and fire on processing-time timers (see
- * {@link ProcessingTimeWindowAggregateOperator}). The operators' checkpoints carry the layout of
- * their state ({@link WINDOW_AGGREGATE_LAYOUT}, see `runtime/state-layout.ts`), so a checkpoint of
- * an earlier layout fails the job on restore instead of being read as this one.
+ * Window aggregation at run time: the rows are keyed by their group keys and
+ * {@link SqlWindowAggregateFunction} folds them into one accumulator list per window (through
+ * the shared {@link RowAggregates} runner). Event-time HOP windows whose functions can merge get
+ * the slice-sharing {@link HopSlicesOperator}, so a row updates one slice, not size/slide
+ * windows; TUMBLE windows and rows windowed already get {@link SingleWindowAggregateOperator},
+ * one accumulator list per key and window end and one timer per window, not per row; the others
+ * (CUMULATE, SESSION, HOP whose calls cannot merge) run on the DataStream window operator with
+ * the TVF's assigner. When the watermark passes a window's end, {@link windowResultFunction}
+ * writes one row: the group keys, the aggregate values and the window's bounds; the operator
+ * stamps it with the window's last millisecond, which is `window_time`. Rows behind the
+ * watermark when they arrive are dropped, as Flink SQL drops them (no allowed lateness).
+ * Windows over a `PROCTIME()` column use the processing-time assigners instead and fire on
+ * processing-time timers (see {@link ProcessingTimeWindowAggregateOperator}). The operators'
+ * checkpoints carry the layout of their state ({@link WINDOW_AGGREGATE_LAYOUT}, see
+ * `runtime/state-layout.ts`), so a checkpoint of another layout fails the job on restore
+ * instead of being read as this one.
  */
 import type { OneInputStreamOperator } from '../../../runtime/operator.js';
 import { createAggregateWindowOperator } from '../../../runtime/operators/window-operator-builder.js';
@@ -36,6 +37,7 @@ import {
 } from '../../planner/window/window-nodes.js';
 import { CumulativeEventTimeWindows, CumulativeProcessingTimeWindows } from './cumulative-windows.js';
 import { ProcessingTimeWindowAggregateOperator } from './processing-time-window-operator.js';
+import { HopSlicesOperator } from './hop-slices-operator.js';
 import { RowWindows } from './row-windows.js';
 import {
   SINGLE_WINDOW_AGGREGATE_LAYOUT,
@@ -259,6 +261,20 @@ export function createWindowAggregateOperator(
       WINDOW_AGGREGATE_LAYOUT,
     );
   const result = windowResultFunction(fn.aggregates, layout, fn.keySlot);
+  if (
+    inputWindow === undefined &&
+    window.kind === 'HOP' &&
+    window.slide < window.size &&
+    fn.aggregates.mergeable
+  )
+    return markLayout(
+      new HopSlicesOperator(
+        { size: window.size, slide: window.slide, offset: window.offset % window.slide },
+        fn,
+        result,
+      ),
+      WINDOW_AGGREGATE_LAYOUT,
+    );
   const single = singleWindowOf(window, inputWindow);
   if (single !== undefined)
     return markLayout(new SingleWindowAggregateOperator(single, fn, result), SINGLE_WINDOW_AGGREGATE_LAYOUT);
