@@ -221,6 +221,8 @@ export class TableEnvironment implements TableOwner {
 
   private createFunction(statement: CreateFunction): TableResult {
     const name = statement.name[statement.name.length - 1]!;
+    // A qualified name must name an existing database, though all databases share one namespace.
+    if (statement.name.length > 1) this.catalog.existingDatabase(statement.name.slice(0, -1), statement.pos);
     const exists = () => statement.ifNotExists && this.catalog.functions.kindOf(name) !== undefined;
     if (exists()) return TableResult.ok();
     // Weir has one function namespace: a catalog function is registered as createTemporaryFunction's.
@@ -408,6 +410,8 @@ export class TableEnvironment implements TableOwner {
       case 'drop': {
         if (statement.object === 'FUNCTION') {
           const name = statement.name[statement.name.length - 1]!;
+          if (statement.name.length > 1)
+            this.catalog.existingDatabase(statement.name.slice(0, -1), statement.namePos);
           if (this.catalog.functions.drop(name) || statement.ifExists) return TableResult.ok();
           if (BUILT_IN_FUNCTIONS.includes(name.toUpperCase()))
             throw validationError(

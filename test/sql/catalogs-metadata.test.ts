@@ -114,3 +114,24 @@ test('a table with VIRTUAL metadata columns is written with its physical columns
   expect(back.map((r) => r.id).sort()).toEqual([10, 20, 30]);
   expect(back.every((r) => typeof r.name === 'string' && (r.name as string).startsWith('part-'))).toBe(true);
 });
+
+test('function names of one, two and three parts: the qualifier must name a database', async () => {
+  const tEnv = TableEnvironment.create(StreamExecutionEnvironment.createLocalEnvironment(1));
+  tEnv.registerFunctionClass('com.example.Len', { eval: (s: string) => s.length, resultType: 'INT' });
+  tEnv.executeSql("CREATE CATALOG cat WITH ('type' = 'generic_in_memory')");
+  tEnv.executeSql('CREATE DATABASE cat.Sales');
+  tEnv.executeSql("CREATE FUNCTION cat.Sales.len AS 'com.example.Len'");
+  const query = (sql: string) => tEnv.executeSql(sql).collect();
+  expect(await query("SELECT len('abc') AS a, cat.Sales.len('ab') AS b")).toEqual([{ a: 3, b: 2 }]);
+  tEnv.executeSql('USE CATALOG cat');
+  expect(await query("SELECT Sales.len('abcd') AS c, `default`.len('a') AS d")).toEqual([{ c: 4, d: 1 }]);
+  expect(() => tEnv.executeSql("SELECT nowhere.len('a')")).toThrow(/unknown function NOWHERE\.LEN/);
+  expect(() => tEnv.executeSql("CREATE FUNCTION cat.nowhere.f AS 'com.example.Len'")).toThrow(
+    'SQL error at line 1, column 1: database `cat`.`nowhere` does not exist; databases of `cat`: Sales, default',
+  );
+  expect(() => tEnv.executeSql('DROP FUNCTION nope.len')).toThrow(
+    'SQL error at line 1, column 15: database `cat`.`nope` does not exist; databases of `cat`: Sales, default',
+  );
+  tEnv.executeSql('DROP FUNCTION Sales.len');
+  expect(tEnv.listUserDefinedFunctions()).toEqual([]);
+});

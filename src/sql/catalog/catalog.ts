@@ -144,6 +144,19 @@ export class Catalog {
   private currentCatalogName = DEFAULT_CATALOG;
   private currentDatabaseName = DEFAULT_DATABASE;
 
+  constructor() {
+    // Calls upper-case their names, so a call's qualifier matches database names in any case.
+    this.functions.qualifierNamesDatabase = (parts) => {
+      const [catalog, database] =
+        parts.length === 1 ? [this.currentCatalogName.toUpperCase(), parts[0]!] : [parts[0]!, parts[1]!];
+      return [...this.catalogs].some(
+        ([name, entry]) =>
+          name.toUpperCase() === catalog &&
+          [...entry.databases.keys()].some((d) => d.toUpperCase() === database),
+      );
+    };
+  }
+
   /** The object's own name: the last part of a path. */
   static objectName(path: readonly string[], _pos?: SourcePos): string {
     return path[path.length - 1]!;
