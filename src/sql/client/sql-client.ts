@@ -26,8 +26,9 @@ import type { TableEnvironment } from '../table-environment.js';
 import { formatTable } from '../table-result.js';
 
 /** The client's help text, printed by HELP. */
-export const CLIENT_HELP = `Statements end with ';' and may span lines. Besides SQL (CREATE, DROP, SHOW,
-DESCRIBE, EXPLAIN, SELECT, INSERT INTO, EXECUTE STATEMENT SET BEGIN … END) the client knows:
+export const CLIENT_HELP = `Statements end with ';' and may span lines. Besides SQL (CREATE, ALTER, DROP,
+SHOW, DESCRIBE, EXPLAIN, SELECT, INSERT INTO, CREATE TABLE … AS SELECT, EXECUTE STATEMENT SET
+BEGIN … END) the client knows:
   SET 'key' = 'value';   set a session option (SET; lists them)
   RESET ['key'];         reset one option or all
   HELP;                  show this help
