@@ -12,7 +12,7 @@ import { userError, ErrorCodes } from '../../types/errors.js';
 import { commonType, formatType, isInteger, type SqlType, Types, withNullability } from '../catalog/types.js';
 import type { ScalarFunctionDef } from './functions.js';
 import type { Rex } from './rex.js';
-import { ARRAY_MAP_FUNCTIONS } from './array-map-functions.js';
+import { ARRAY_MAP_FUNCTIONS, isCompositeType, valueEquality } from './array-map-functions.js';
 
 function argumentList(args: readonly Rex[]): string {
   return args.map((a) => formatType(a.type)).join(', ');
@@ -170,7 +170,17 @@ export const COLLECTION_FUNCTIONS: Record<string, ScalarFunctionDef> = {
         );
       return withNullability(Types.BOOLEAN, args[0]!.type.nullable);
     },
-    emit: ([v, x], _c, constant) => `(${v} === null ? null : ${constant(contains)}(${v}, ${x}))`,
+    emit: ([v, x], c, constant) => {
+      const [array, needle] = [c.args[0]!.type, c.args[1]!.type];
+      // Collections and rows compare by value, as = does.
+      if (array.root === 'ARRAY' && (isCompositeType(array.element!) || isCompositeType(needle))) {
+        const equal = valueEquality(array.element!, needle);
+        const find = (values: readonly unknown[], n: unknown) =>
+          values.some((e) => equal(e ?? null, n ?? null));
+        return `(${v} === null ? null : ${constant(find)}(${v}, ${x}))`;
+      }
+      return `(${v} === null ? null : ${constant(contains)}(${v}, ${x}))`;
+    },
     strict: false,
   },
   ...ARRAY_MAP_FUNCTIONS,

@@ -22,7 +22,7 @@ import { formatType, isString, type SqlType } from '../catalog/types.js';
 import { instantiate, type ScalarUdf } from '../functions/definitions.js';
 import type { FunctionContext, ScalarFunctionSpec } from '../functions/user-functions.js';
 import { commonSubexpressions, ExpressionKeys } from './common-subexpressions.js';
-import { collectionCast } from './array-map-functions.js';
+import { collectionCast, isCompositeType, valueEquality } from './array-map-functions.js';
 import { FUNCTIONS } from './functions.js';
 import type { CallRex, Rex } from './rex.js';
 import { type Runtime, runtime } from './runtime.js';
@@ -218,7 +218,13 @@ class CodeBuilder {
       case 'IS NOT DISTINCT FROM': {
         const a = this.compile(rex.args[0]!);
         const b = this.compile(rex.args[1]!);
-        this.emit(`${out} = ${rex.op === 'IS DISTINCT FROM' ? '' : '!'}(${a} !== ${b});`);
+        const [ta, tb] = [rex.args[0]!.type, rex.args[1]!.type];
+        // Collections compare by value (array-map-functions.ts), NULL not distinct from NULL.
+        if (isCompositeType(ta) || isCompositeType(tb))
+          this.emit(
+            `${out} = ${rex.op === 'IS DISTINCT FROM' ? '!' : ''}${this.constant(valueEquality(ta, tb))}(${a}, ${b});`,
+          );
+        else this.emit(`${out} = ${rex.op === 'IS DISTINCT FROM' ? '' : '!'}(${a} !== ${b});`);
         return out;
       }
       case 'CASE': {
@@ -254,8 +260,13 @@ class CodeBuilder {
         this.conditional(() => {
           for (const item of rex.args.slice(1)) {
             const v = this.compile(item);
+            const ta = rex.args[0]!.type;
+            const same =
+              isCompositeType(ta) || isCompositeType(item.type)
+                ? `${this.constant(valueEquality(ta, item.type))}(${v}, ${operand})`
+                : `${v} === ${operand}`;
             this.emit(
-              `if (${out} !== true) { if (${v} === null) ${out} = null; else if (${v} === ${operand}) ${out} = true; }`,
+              `if (${out} !== true) { if (${v} === null) ${out} = null; else if (${same}) ${out} = true; }`,
             );
           }
         });
