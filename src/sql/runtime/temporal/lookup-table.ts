@@ -16,6 +16,7 @@ import type { RecordFormat } from '../../../connectors/file/index.js';
 import { canonicalKey } from '../../../state/key-groups.js';
 import { ErrorCodes, userError } from '../../../types/errors.js';
 import type { CatalogTable } from '../../catalog/catalog.js';
+import { MetadataFormat } from '../../connectors/filesystem-metadata.js';
 import { readFilesystemOptions } from '../../connectors/filesystem-options.js';
 import { listPartitionDirs, PartitionedFormat } from '../../connectors/filesystem-partitions.js';
 import { CsvRowFormat } from '../../connectors/formats/csv-row-format.js';
@@ -43,7 +44,9 @@ function filesOf(path: string): string[] {
 export function readTableRows(table: CatalogTable): Row[] {
   const options = readFilesystemOptions(table.options);
   const path = resolve(options.path);
-  const physical = table.columns.filter((c) => c.computed === undefined);
+  // METADATA columns are not in the files: MetadataFormat adds them per file, as a scan does.
+  const physical = table.columns.filter((c) => c.computed === undefined && c.metadata === undefined);
+  const metadata = table.columns.filter((c) => c.metadata !== undefined);
   const partitionKeys = table.partitionKeys ?? [];
   let files: string[];
   try {
@@ -65,7 +68,7 @@ export function readTableRows(table: CatalogTable): Row[] {
   const data = physical.filter((c) => !partitionKeys.includes(c.name));
   const rowFormat: RecordFormat<Row> =
     options.format === 'json' ? new JsonRowFormat(data, options.json) : new CsvRowFormat(data, options.csv);
-  const format =
+  const partitioned =
     partitionKeys.length === 0
       ? rowFormat
       : new PartitionedFormat(
@@ -74,6 +77,7 @@ export function readTableRows(table: CatalogTable): Row[] {
           partitionKeys.map((k) => physical.find((c) => c.name === k)!),
           options.defaultPartitionName,
         );
+  const format = metadata.length === 0 ? partitioned : new MetadataFormat(partitioned, metadata);
   const computed = table.columns
     .filter((c) => c.computed !== undefined)
     .map((c) => ({ name: c.name, fn: compileExpression(c.computed!.rex) }));
