@@ -64,8 +64,7 @@ export class HopSlicesOperator
   private timers!: InternalTimerService<typeof VOID_NAMESPACE>;
   private slices!: ValueState<AccumulatorList> & InternalKvState;
   private collector!: TimestampedCollector<Row>;
-  /** Reused per firing: the window's slices' lists, in time order, then its one result. */
-  private readonly accumulators: AccumulatorList[] = [];
+  /** Handed to the writer: the window's one merged list (the previous one until replaced). */
   private readonly results: AccumulatorList[] = [];
 
   constructor(
@@ -122,21 +121,27 @@ export class HopSlicesOperator
     const firstKept = nextEnd - this.size;
     const q = this.sliceSize;
     const slices = this.slices;
-    const accumulators = this.accumulators;
-    accumulators.length = 0;
+    const aggregate = this.aggregate;
     // A key holds at most the slices of one window and a slide: probing them by start is as
-    // cheap as keeping a list would be.
+    // cheap as keeping a list would be. They merge as they are found, in time order, so
+    // FIRST_VALUE / LAST_VALUE see the rows' order.
+    let merged: AccumulatorList | undefined;
     let nextWindowHasSlices = false;
     for (let s = start; s < end; s += q) {
       slices.setCurrentNamespace(s);
       const acc = slices.value();
       if (acc === undefined) continue;
-      accumulators.push(acc);
+      merged = aggregate.merge(merged ?? aggregate.createAccumulator(), acc);
       // Slices that no later window holds are done.
       if (s < firstKept) slices.clear();
       else nextWindowHasSlices = true;
     }
-    if (accumulators.length > 0) this.fire(timer.key, start, end, accumulators);
+    if (merged !== undefined) {
+      const results = this.results;
+      results[0] = merged;
+      this.collector.timestamp = timer.timestamp;
+      this.write(timer.key, new TimeWindow(start, end), results, this.collector);
+    }
     for (let s = end; s < nextEnd && !nextWindowHasSlices; s += q) {
       slices.setCurrentNamespace(s);
       nextWindowHasSlices = slices.value() !== undefined;
@@ -151,18 +156,5 @@ export class HopSlicesOperator
   private firstEndAtOrAfter(time: number): number {
     const end = TimeWindow.getWindowStartWithOffset(time, this.offset + this.size, this.slide);
     return end < time ? end + this.slide : end;
-  }
-
-  private fire(key: unknown, start: number, end: number, accumulators: AccumulatorList[]): void {
-    // Merged in time order, so FIRST_VALUE / LAST_VALUE see the rows' order.
-    const aggregate = this.aggregate;
-    let merged = aggregate.createAccumulator();
-    for (let i = 0; i < accumulators.length; i++) merged = aggregate.merge(merged, accumulators[i]!);
-    accumulators.length = 0;
-    const results = this.results;
-    results[0] = merged;
-    this.collector.timestamp = end - 1;
-    this.write(key, new TimeWindow(start, end), results, this.collector);
-    results.length = 0;
   }
 }

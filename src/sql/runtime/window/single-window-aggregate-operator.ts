@@ -80,7 +80,10 @@ export class SingleWindowAggregateOperator
   private timers!: InternalTimerService<typeof VOID_NAMESPACE>;
   private windows!: ValueState<AccumulatorList> & InternalKvState;
   private collector!: TimestampedCollector<Row>;
-  /** Handed to the writer: one window's one accumulator list. */
+  /**
+   * Handed to the writer: one window's accumulator list, left there until the next window's
+   * replaces it (shrinking an array is a call into the runtime, per window).
+   */
   private readonly results: AccumulatorList[] = [];
 
   constructor(
@@ -142,7 +145,6 @@ export class SingleWindowAggregateOperator
     results[0] = accs;
     this.collector.timestamp = timer.timestamp;
     this.write(timer.key, new TimeWindow(accs[this.startSlot] as number, end), results, this.collector);
-    results.length = 0;
   }
 
   onProcessingTime(): void {}
