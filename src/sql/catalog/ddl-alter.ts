@@ -62,6 +62,7 @@ export function alterView(statement: AlterView, catalog: Catalog): void {
     replace(catalog, object, { ...object, name: to }, statement.pos);
     return;
   }
+  // The new query names the columns, as in Flink: the old column list belonged to the old query.
   const view = viewFromDdl(
     {
       kind: 'createView',
@@ -69,7 +70,7 @@ export function alterView(statement: AlterView, catalog: Catalog): void {
       name: statement.name,
       temporary: false,
       ifNotExists: false,
-      columns: object.columnNames,
+      columns: [],
       query: statement.query!,
       queryText: statement.queryText,
     },
