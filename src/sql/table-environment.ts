@@ -665,7 +665,12 @@ export class TableEnvironment implements TableOwner {
         if (ddl.replace !== undefined && existing !== undefined) {
           if (existing.kind !== 'table')
             throw validationError(ddl.pos, `'${name}' is a view; REPLACE TABLE replaces tables`);
-          this.catalog.drop('table', ddl.name, this.catalog.isTemporary(ddl.name), false, ddl.pos);
+          if (this.catalog.isTemporary(ddl.name))
+            throw validationError(
+              ddl.pos,
+              `'${name}' is a temporary table, which REPLACE TABLE does not replace (as in Flink); drop it first`,
+            );
+          this.catalog.drop('table', ddl.name, false, false, ddl.pos);
           restored.push(existing);
         }
         this.catalog.create(table, false, false, ddl.pos, ddl.name);
