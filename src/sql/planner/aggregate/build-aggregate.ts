@@ -143,11 +143,7 @@ class AggregateBuilder {
     const rex = typeExpression(expr, this.inputScope);
     // A map's entries have no order to key state by; arrays and rows do.
     if (rex.type.root === 'MAP')
-      throw unsupported(
-        expr.pos,
-        'GROUP BY a MAP value',
-        "group by the map's values you need, e.g. m['k']",
-      );
+      throw unsupported(expr.pos, 'GROUP BY a MAP value', "group by the map's values you need, e.g. m['k']");
     const key = rexKey(rex);
     if (this.keys.some((k) => k.key === key)) return;
     const name = this.column(rex, '$f');
