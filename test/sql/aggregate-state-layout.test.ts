@@ -272,7 +272,10 @@ describe('window aggregate state layout', () => {
       mode: 'union',
       entries: [WINDOW_AGGREGATE_LAYOUT.version],
     });
-    const { h, error } = initializeOn(snapshot, new Map([[LAYOUT_MARKER_STATE, [2, 2]]]));
+    const { h, error } = initializeOn(
+      snapshot,
+      new Map([[LAYOUT_MARKER_STATE, [WINDOW_AGGREGATE_LAYOUT.version, WINDOW_AGGREGATE_LAYOUT.version]]]),
+    );
     expect(error).toBeUndefined();
     h.processElement({ k: 1, g: 'a', x: 10, ts: 3 }, 3);
     h.processWatermark(20);

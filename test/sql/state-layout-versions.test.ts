@@ -210,7 +210,7 @@ describe('a checkpoint written by a newer Weir', () => {
     } catch (e) {
       error = e;
     }
-    expectNewer(error, 'window aggregate state', 7, 2);
+    expectNewer(error, 'window aggregate state', 7, 3);
   });
 });
 

@@ -6,8 +6,8 @@
  * under the end, a number, as namespace, and the key's one timer for it, at its last
  * millisecond, is registered by its first row only. The DataStream window operator, which
  * serves every assigner and trigger, assigns a window object per row, keys state by it, and
- * registers the trigger's timer and the cleanup timer again for every row; over Nexmark q5's
- * second level that was most of its cost.
+ * registers the trigger's timer and the cleanup timer again for every row (about half its
+ * time over Nexmark q5's second level, driven alone).
  *
  * The results are the DataStream window operator's with the event-time trigger and no allowed
  * lateness, as Flink SQL's: a window fires once, when the watermark passes its last millisecond,
@@ -28,19 +28,6 @@ import { requireTimestamp } from '../../../windowing/assigner.js';
 import { TimeWindow } from '../../../windowing/windows.js';
 import type { AccumulatorList } from '../../aggregates/row-aggregates.js';
 import type { Row } from '../../expressions/compiler.js';
-import { StateLayout } from '../state-layout.js';
-
-/**
- * The layout of this operator's state: one accumulator list (the calls', the group values' slot
- * of the window aggregate function, then the window's start) per key under the window's end.
- * The DataStream window operator's state of the same aggregates is layout 2 of
- * `WINDOW_AGGREGATE_LAYOUT`, so a checkpoint written with it fails on restore instead of being
- * read as this one.
- */
-export const SINGLE_WINDOW_AGGREGATE_LAYOUT = new StateLayout('window aggregate', 3);
-
-/** The state holding the accumulator lists, by its name without a layout version. */
-const ACCUMULATORS = 'window-accumulators';
 
 /** Where a row's window lies: computed from its time, or read from its bound columns. */
 export type SingleWindowOf =
@@ -67,7 +54,7 @@ export type WindowResultWriter = (
  * subtask (the aggregate function reuses its argument arrays).
  *
  * @example
- * new SingleWindowAggregateOperator({ kind: 'tumble', size: 10_000, offset: 0 }, fn, writer);
+ * new SingleWindowAggregateOperator({ kind: 'tumble', size: 10_000, offset: 0 }, fn, writer, 'lists');
  */
 export class SingleWindowAggregateOperator
   extends AbstractStreamOperator<Row>
@@ -90,6 +77,8 @@ export class SingleWindowAggregateOperator
     private readonly windowOf: SingleWindowOf,
     private readonly aggregate: WindowAccumulators,
     private readonly write: WindowResultWriter,
+    /** The name of the value state holding the lists (its layout's, see `state-layout.ts`). */
+    private readonly stateName: string,
   ) {
     super();
     this.startSlot = aggregate.createAccumulator().length;
@@ -99,7 +88,7 @@ export class SingleWindowAggregateOperator
     super.open();
     this.timers = this.getTimerService<typeof VOID_NAMESPACE>('window-timers', this);
     this.windows = this.keyedBackend.getOrCreateState(
-      new ValueStateDescriptor<AccumulatorList>(SINGLE_WINDOW_AGGREGATE_LAYOUT.stateName(ACCUMULATORS)),
+      new ValueStateDescriptor<AccumulatorList>(this.stateName),
     ) as ValueState<AccumulatorList> & InternalKvState;
     this.collector = new TimestampedCollector<Row>(this.output);
   }

@@ -39,19 +39,21 @@ import { CumulativeEventTimeWindows, CumulativeProcessingTimeWindows } from './c
 import { ProcessingTimeWindowAggregateOperator } from './processing-time-window-operator.js';
 import { HopSlicesOperator } from './hop-slices-operator.js';
 import { RowWindows } from './row-windows.js';
-import {
-  SINGLE_WINDOW_AGGREGATE_LAYOUT,
-  SingleWindowAggregateOperator,
-  type SingleWindowOf,
-} from './single-window-aggregate-operator.js';
+import { SingleWindowAggregateOperator, type SingleWindowOf } from './single-window-aggregate-operator.js';
 
 /**
- * The layout of the window aggregates' state. Layout 2 keys rows of two or more group columns by
- * a compact string and keeps their group values in the accumulator list, whose accumulators are
- * the group aggregates' (one distinct map shared by the DISTINCT calls); layout 1, written
- * without a marker, keyed them by an array of the values.
+ * The layout of the window aggregates' state. Layout 3 keeps the lists of TUMBLE windows and of
+ * windowed rows as value state `window-accumulators@3` under the window's end, the window's
+ * start in a last slot (see {@link SingleWindowAggregateOperator}), where layout 2 kept them
+ * under the DataStream window operator's window namespace. Since layout 2, rows of two or more
+ * group columns are keyed by a compact string, their group values kept in the accumulator list,
+ * whose accumulators are the group aggregates' (one distinct map shared by the DISTINCT calls);
+ * layout 1, written without a marker, keyed them by an array of the values.
  */
-export const WINDOW_AGGREGATE_LAYOUT = new StateLayout('window aggregate', 2);
+export const WINDOW_AGGREGATE_LAYOUT = new StateLayout('window aggregate', 3);
+
+/** The state of {@link SingleWindowAggregateOperator}'s lists, by its name without a version. */
+const SINGLE_WINDOW_LISTS = 'window-accumulators';
 
 /** The window assigner of a windowing table function: event or processing time, as its column. */
 export function windowAssigner(window: WindowSpec): WindowAssigner<unknown, TimeWindow> {
@@ -277,7 +279,15 @@ export function createWindowAggregateOperator(
     );
   const single = singleWindowOf(window, inputWindow);
   if (single !== undefined)
-    return markLayout(new SingleWindowAggregateOperator(single, fn, result), SINGLE_WINDOW_AGGREGATE_LAYOUT);
+    return markLayout(
+      new SingleWindowAggregateOperator(
+        single,
+        fn,
+        result,
+        WINDOW_AGGREGATE_LAYOUT.stateName(SINGLE_WINDOW_LISTS),
+      ),
+      WINDOW_AGGREGATE_LAYOUT,
+    );
   const assigner =
     inputWindow === undefined
       ? (windowAssigner(window) as WindowAssigner<Row, TimeWindow>)
