@@ -25,7 +25,18 @@ const DAY_MS = 86_400_000;
 const MAX_CACHED_HOURS = 8192;
 
 /** The three-letter ids that are real time zone database zones (others are abbreviations). */
-const DATABASE_ABBREVIATIONS = new Set(['UTC', 'GMT', 'UCT', 'EST', 'MST', 'HST', 'CET', 'EET', 'MET', 'WET']);
+const DATABASE_ABBREVIATIONS = new Set([
+  'UTC',
+  'GMT',
+  'UCT',
+  'EST',
+  'MST',
+  'HST',
+  'CET',
+  'EET',
+  'MET',
+  'WET',
+]);
 
 /** A zone's offsets from UTC over time, and conversions between instants and local wall clocks. */
 export class TimeZone {
@@ -92,6 +103,25 @@ export class TimeZone {
     if (lateFits) return late;
     // In the gap: the wall clock moved forward by (after - before), read with the new offset.
     return early;
+  }
+
+  /**
+   * The first instant whose wall clock is `localMs` or later: {@link fromLocal}'s earlier
+   * instant, or for a time in a gap, the instant the clocks jumped (where a window starting in
+   * the gap begins).
+   */
+  firstInstantFrom(localMs: number): number {
+    const instant = this.fromLocal(localMs);
+    if (this.fixedOffset !== undefined || this.toLocal(instant) === localMs) return instant;
+    // Wall clocks only rise across a gap: search the jump between the two offsets' readings.
+    let lo = localMs - this.offsetAt(localMs + DAY_MS);
+    let hi = instant;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (this.toLocal(mid) >= localMs) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
   }
 
   /** Fills the cache for one hour; returns the hour's transition when it has one. */
@@ -166,7 +196,8 @@ export function checkTimeZoneId(text: string): { id: string } | { expected: stri
     if (hours > 18 || minutes > 59 || (hours === 18 && minutes > 0)) return { expected };
     return { id: `GMT${fixed[1]}${String(hours).padStart(2, '0')}:${String(minutes).padStart(2, '0')}` };
   }
-  if (/^(UTC|GMT)?[+-]\d/.test(text)) return { expected: `'GMT${text.replace(/^(UTC|GMT)/, '')}' (${expected})` };
+  if (/^(UTC|GMT)?[+-]\d/.test(text))
+    return { expected: `'GMT${text.replace(/^(UTC|GMT)/, '')}' (${expected})` };
   let resolved: string;
   try {
     resolved = new Intl.DateTimeFormat('en-US', { timeZone: text }).resolvedOptions().timeZone;
@@ -174,7 +205,8 @@ export function checkTimeZoneId(text: string): { id: string } | { expected: stri
     return { expected };
   }
   // ICU accepts any case and abbreviations such as PST; Flink (Java's ZoneId) takes neither.
-  if (resolved.toLowerCase() === text.toLowerCase() && resolved !== text) return { expected: `'${resolved}'` };
+  if (resolved.toLowerCase() === text.toLowerCase() && resolved !== text)
+    return { expected: `'${resolved}'` };
   if (!text.includes('/') && text.length <= 3 && !DATABASE_ABBREVIATIONS.has(text)) return { expected };
   return { id: text };
 }

@@ -49,6 +49,7 @@ const DAY_MS = 86_400_000;
  */
 export class LocalTimeWindows<T> extends WindowAssigner<T, TimeWindow> {
   private lastLocal: TimeWindow[] = [];
+  private lastInstants: TimeWindow[] = [];
   private lastWindows: TimeWindow[] = [];
   private clock: WindowAssignerContext | undefined;
   private localClock: WindowAssignerContext | undefined;
@@ -75,10 +76,25 @@ export class LocalTimeWindows<T> extends WindowAssigner<T, TimeWindow> {
     }
     if (sameWindows(local, this.lastLocal)) return this.lastWindows;
     this.lastLocal = local.slice();
-    this.lastWindows = local.map(
-      (w) => new TimeWindow(this.zone.fromLocal(w.start), this.zone.fromLocal(w.end, true)),
+    this.lastInstants = local.map(
+      (w) => new TimeWindow(this.zone.firstInstantFrom(w.start), endInstant(this.zone, w.end)),
+    );
+    // CUMULATE windows of one start ending in a skipped hour and right after it are one window
+    // of instants (see cumulateGapEnds): a row goes into it once.
+    this.lastWindows = this.lastInstants.filter(
+      (w, i) => this.lastInstants.findIndex((o) => o.start === w.start && o.end === w.end) === i,
     );
     return this.lastWindows;
+  }
+
+  /** The local windows of the last {@link assignWindows} call. */
+  localWindows(): readonly TimeWindow[] {
+    return this.lastLocal;
+  }
+
+  /** The windows of instants of {@link localWindows}, one each (duplicates kept). */
+  localWindowInstants(): readonly TimeWindow[] {
+    return this.lastInstants;
   }
 
   getDefaultTrigger(): Trigger<T, TimeWindow> {
@@ -122,22 +138,36 @@ class LocalRowWindows extends RowWindows {
       this.lastStart = local!.start;
       this.lastEnd = local!.end;
       this.instants = [
-        new TimeWindow(this.zone.fromLocal(local!.start), this.zone.fromLocal(local!.end, true)),
+        new TimeWindow(this.zone.firstInstantFrom(local!.start), endInstant(this.zone, local!.end)),
       ];
     }
     return this.instants;
   }
 }
 
+/** Whether the clocks jump forward at `instant` (it begins the hour after a skipped one). */
+function jumpsAt(zone: TimeZone, instant: number): boolean {
+  return zone.offsetAt(instant - 1) < zone.offsetAt(instant);
+}
+
+/**
+ * The instant a window ending at local time `end` ends at: the later one of a repeated wall
+ * clock (the window waits for all its rows), and for a time the clocks skipped, the jump.
+ */
+function endInstant(zone: TimeZone, end: number): number {
+  const instant = zone.fromLocal(end, true);
+  return zone.toLocal(instant) === end ? instant : zone.firstInstantFrom(end);
+}
+
 /** The local `[start, end)` of a window the operator holds as instants. */
 export type LocalBounds = (window: TimeWindow) => readonly [number, number];
 
 /**
- * The local bounds of `window`'s windows in `zone`. A bound's instant is read with the offset
- * in force then, or, for a bound that fell in a gap the clocks skipped (mapped with the offset
- * before the gap), with the offset before any nearby transition; of these readings the pair
- * that has the window's shape is taken: a TUMBLE or HOP window spans its size from an aligned
- * start, and a CUMULATE window starts on a multiple of its size and ends on one of its step.
+ * The local bounds of `window`'s windows in `zone`. A bound at an instant the clocks jump
+ * forward stands for any local time of the skipped hour or the first after it; the window's
+ * shape tells which: a TUMBLE or HOP window spans its size from its other bound, and a
+ * CUMULATE window starts on a multiple of its size and ends on one of its step (its windows
+ * ending in the skipped hour share one instant; see {@link cumulateGapEnds}).
  */
 export function localBounds(window: WindowSpec, zone: TimeZone): LocalBounds {
   const readings = (instant: number): number[] => {
@@ -150,14 +180,16 @@ export function localBounds(window: WindowSpec, zone: TimeZone): LocalBounds {
   switch (window.kind) {
     case 'TUMBLE':
     case 'HOP': {
-      const { size, offset } = window;
-      const slide = window.kind === 'HOP' ? window.slide : size;
+      const size = window.size;
+      // A bound not on a jump reads exactly; of a window, at most one bound is on a jump
+      // (unless the whole window lies in the gap and so holds no rows).
       return (w) => {
-        for (const start of readings(w.start))
-          for (const end of readings(w.end))
-            if (end - start === size && aligned(start, slide, offset)) return [start, end];
-        const start = zone.toLocal(w.start);
-        return [start, start + size];
+        if (!jumpsAt(zone, w.start)) {
+          const start = zone.toLocal(w.start);
+          return [start, start + size];
+        }
+        const end = zone.toLocal(w.end);
+        return [end - size, end];
       };
     }
     case 'CUMULATE': {
@@ -178,6 +210,27 @@ export function localBounds(window: WindowSpec, zone: TimeZone): LocalBounds {
     case 'SESSION':
       return (w) => [zone.toLocal(w.start), zone.toLocal(w.end)];
   }
+}
+
+/**
+ * For a CUMULATE window ending at `endInstant`: when the clocks jump forward there, the local
+ * ends of the windows starting at `localStart` that lie in the jump (from the last local time
+ * before it to the first after), which all end at that instant; else none.
+ */
+function cumulateGapEnds(
+  window: Extract<WindowSpec, { kind: 'CUMULATE' }>,
+  zone: TimeZone,
+): (localStart: number, endInstant: number) => number[] {
+  const { step, size } = window;
+  return (localStart, endInstant) => {
+    if (!jumpsAt(zone, endInstant)) return [];
+    const from = zone.toLocal(endInstant - 1) + 1;
+    const to = zone.toLocal(endInstant);
+    const ends: number[] = [];
+    for (let end = localStart + Math.ceil((from - localStart) / step) * step; end <= to; end += step)
+      if (end > localStart && end - localStart <= size) ends.push(end);
+    return ends;
+  };
 }
 
 /** The assigner of `window` laid out on the local wall clock of `zone`. */
@@ -203,6 +256,8 @@ export function createLocalWindowAggregateOperator(
   const bounds = localBounds(window, zone);
   const { start, end } = layout.windowColumns;
   const inner = windowResultFunction(fn.aggregates, layout, fn.keySlot);
+  const gapEnds =
+    window.kind === 'CUMULATE' && inputWindow === undefined ? cumulateGapEnds(window, zone) : undefined;
   const result = (key: unknown, w: TimeWindow, results: Iterable<unknown>, out: Collector<Row>): void => {
     const [localStart, localEnd] = bounds(w);
     inner(
@@ -214,6 +269,11 @@ export function createLocalWindowAggregateOperator(
           if (start !== undefined) row[start] = localStart;
           if (end !== undefined) row[end] = localEnd;
           out.collect(row);
+          // CUMULATE windows of one start ending inside a skipped hour and right after it hold
+          // the same rows and fire at the same instant: the operator holds them as one window.
+          if (gapEnds !== undefined)
+            for (const other of gapEnds(localStart, w.end))
+              if (other !== localEnd) out.collect(end === undefined ? { ...row } : { ...row, [end]: other });
         },
       } as Collector<Row>,
     );
@@ -237,8 +297,7 @@ export class LocalAlignedWindowAssignment
   extends AbstractStreamOperator<Row>
   implements OneInputStreamOperator<Row, Row>
 {
-  private readonly assigner: WindowAssigner<unknown, TimeWindow>;
-  private readonly bounds: LocalBounds;
+  private readonly assigner: LocalTimeWindows<unknown>;
   private static readonly NO_CONTEXT = { getCurrentProcessingTime: () => Date.now() };
 
   constructor(
@@ -247,20 +306,21 @@ export class LocalAlignedWindowAssignment
     private readonly column = window.timeColumn,
   ) {
     super();
-    this.assigner = localWindowAssigner(window, zone);
-    this.bounds = localBounds(window, zone);
+    this.assigner = new LocalTimeWindows(windowAssigner(window), zone);
   }
 
   processElement(row: Row, _timestamp: number): void {
     const time = row[this.column];
     if (typeof time !== 'number') return;
-    const windows = this.assigner.assignWindows(row, time, LocalAlignedWindowAssignment.NO_CONTEXT);
+    this.assigner.assignWindows(row, time, LocalAlignedWindowAssignment.NO_CONTEXT);
+    // The local windows themselves: two of them may end at one instant (see cumulateGapEnds).
+    const local = this.assigner.localWindows();
+    const windows = this.assigner.localWindowInstants();
     for (let i = 0; i < windows.length; i++) {
       const window = windows[i]!;
-      const [start, end] = this.bounds(window);
       const out: Row = { ...row };
-      out[WINDOW_START] = start;
-      out[WINDOW_END] = end;
+      out[WINDOW_START] = local[i]!.start;
+      out[WINDOW_END] = local[i]!.end;
       out[WINDOW_TIME] = window.end - 1;
       this.output.collect(out, window.end - 1);
     }
