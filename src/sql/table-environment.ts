@@ -488,12 +488,22 @@ export class TableEnvironment implements TableOwner {
       );
     if (statement.kind === 'insert')
       return explainPlan(planLogical(this.insertPlan(statement), this.registry, this.config));
+    if (statement.kind === 'createTable' && statement.asQuery !== undefined)
+      return this.explainStatement({
+        kind: 'statementSet',
+        pos: statement.pos,
+        inserts: [ctasInsert(statement)],
+        creates: [statement],
+      });
     if (statement.kind === 'statementSet')
-      return explainPlan(
-        planLogicalSet(
-          statement.inserts.map((insert) => this.insertPlan(insert)),
-          this.registry,
-          this.config,
+      // The tables of its CTAS statements exist while it is planned, and only then.
+      return this.withCtasTables(statement.creates ?? [], false, () =>
+        explainPlan(
+          planLogicalSet(
+            statement.inserts.map((insert) => this.insertPlan(insert)),
+            this.registry,
+            this.config,
+          ),
         ),
       );
     throw unsupported(statement.pos, `EXPLAIN of ${statement.kind}`);
@@ -648,8 +658,22 @@ export class TableEnvironment implements TableOwner {
   private runStatementSet(set: StatementSet | CreateTable): TableResult {
     const ctas = set.kind === 'createTable' ? [set] : (set.creates ?? []);
     const inserts = set.kind === 'createTable' ? [ctasInsert(set)] : set.inserts;
+    return this.withCtasTables(ctas, true, () => this.runInserts(inserts));
+  }
+
+  /**
+   * Runs `fn` with the tables of CTAS statements created, each with its query's columns (an
+   * existing one is kept under IF NOT EXISTS, replaced by CREATE OR REPLACE). If `fn` fails, or
+   * `keep` is false (EXPLAIN), the catalog is put back as it was.
+   */
+  private withCtasTables<T>(ctas: readonly CreateTable[], keep: boolean, fn: () => T): T {
     const created: (readonly string[])[] = [];
     const restored: CatalogTable[] = [];
+    const undo = () => {
+      for (const name of created) this.catalog.drop('table', name, false, true, undefined);
+      for (const table of restored) this.catalog.create(table, false, true, undefined);
+    };
+    let result: T;
     try {
       for (const ddl of ctas) {
         const name = Catalog.objectName(ddl.name, ddl.pos);
@@ -676,12 +700,13 @@ export class TableEnvironment implements TableOwner {
         this.catalog.create(table, false, false, ddl.pos, ddl.name);
         created.push(ddl.name);
       }
-      return this.runInserts(inserts);
+      result = fn();
     } catch (error) {
-      for (const name of created) this.catalog.drop('table', name, false, true, undefined);
-      for (const table of restored) this.catalog.create(table, false, true, undefined);
+      undo();
       throw error;
     }
+    if (!keep) undo();
+    return result;
   }
 
   private runInserts(inserts: readonly Insert[]): TableResult {

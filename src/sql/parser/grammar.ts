@@ -1052,6 +1052,26 @@ export class SqlGrammar extends QueryGrammar {
       { ALT: () => this.SUBRULE(this.statementSet) },
       // EXPLAIN STATEMENT SET BEGIN … END, without EXECUTE.
       { ALT: () => this.SUBRULE(this.statementSetBody, { ARGS: [posOf(start)] }) },
+      // EXPLAIN CREATE TABLE … AS: explained as a statement set of its INSERT.
+      {
+        ALT: () => {
+          const first = this.LA(1);
+          const created = this.SUBRULE(this.createStatement);
+          return this.ACTION(() => {
+            if (created.kind !== 'createTable' || created.asQuery === undefined)
+              throw parseError(
+                posOf(first),
+                'EXPLAIN takes a query, INSERT, a statement set or CREATE TABLE … AS; other CREATE statements have no plan',
+              );
+            return node({
+              kind: 'statementSet',
+              pos: created.pos,
+              inserts: [ctasInsert(created)],
+              creates: [created],
+            });
+          });
+        },
+      },
       { ALT: () => this.SUBRULE(this.query) },
     ]);
     return this.ACTION(() => node({ kind: 'explain', pos: posOf(start), statement: statement as Query }));
@@ -1116,17 +1136,7 @@ export class SqlGrammar extends QueryGrammar {
                     'a statement set holds only INSERT and CREATE TABLE … AS statements; run the others before it',
                   );
                 creates.push(created);
-                inserts.push(
-                  node({
-                    kind: 'insert',
-                    pos: created.pos,
-                    table: created.name,
-                    namePos: created.pos,
-                    overwrite: false,
-                    columns: [],
-                    query: created.asQuery,
-                  }),
-                );
+                inserts.push(ctasInsert(created));
               });
             },
           },
@@ -1165,6 +1175,19 @@ export class SqlGrammar extends QueryGrammar {
         query,
       }),
     );
+  });
+}
+
+/** The INSERT of a CTAS statement's query into the table it creates. */
+function ctasInsert(created: CreateTable): Insert {
+  return node({
+    kind: 'insert',
+    pos: created.pos,
+    table: created.name,
+    namePos: created.pos,
+    overwrite: false,
+    columns: [],
+    query: created.asQuery!,
   });
 }
 
