@@ -37,6 +37,12 @@ import { containsAggregate, containsOver, containsSubquery } from './syntax-sear
 import { groupWindowSelect } from './window/build-group-window.js';
 import { buildWindowTvf } from './window/build-window-tvf.js';
 
+/**
+ * The views whose queries are being planned now (planning is synchronous), each with where the
+ * statement being planned names it: an error inside a view's text must point into the statement.
+ */
+const expandingViews = new Map<object, SourcePos>();
+
 /** A plan and the columns it exposes to the enclosing query, with their qualifiers. */
 export interface Relation {
   readonly plan: LogicalNode;
@@ -254,10 +260,21 @@ export class PlanBuilder {
     const object = this.catalog.lookup(path, pos);
     if (object.kind === 'view') {
       if (object.plan !== undefined) return object.plan as LogicalNode;
-      // Names in the view's query resolve where the view was created, not where it is used.
-      const plan = this.catalog.within(object.context, () =>
-        new PlanBuilder(this.catalog).query(object.query),
-      );
+      // A temporary view may shadow the view its own query reads: expanding it again would
+      // never end.
+      if (expandingViews.has(object))
+        throw validationError(
+          expandingViews.values().next().value ?? pos,
+          `view '${object.name}' reads itself (a temporary view shadowing the object its query names); give the view another name`,
+        );
+      expandingViews.set(object, pos);
+      let plan: LogicalNode;
+      try {
+        // Names in the view's query resolve where the view was created, not where it is used.
+        plan = this.catalog.within(object.context, () => new PlanBuilder(this.catalog).query(object.query));
+      } finally {
+        expandingViews.delete(object);
+      }
       if (object.columnNames.length === 0) return plan;
       return project(
         plan,
