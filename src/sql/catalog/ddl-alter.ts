@@ -31,7 +31,7 @@ export function alterTable(statement: AlterTable, catalog: Catalog, registry: Co
   const action = statement.action;
   const pos = statement.actionPos;
   if (action.kind === 'renameTable') {
-    const to = Catalog.objectName(action.to, pos);
+    const to = renameTarget(catalog, object, action.to, pos);
     if (catalog.get(pathIn(object, to)) !== undefined)
       throw validationError(pos, `cannot rename '${name}' to '${to}': a table or view named '${to}' exists`);
     replace(catalog, object, { ...object, name: to }, pos);
@@ -53,7 +53,7 @@ export function alterView(statement: AlterView, catalog: Catalog): void {
       `temporary view '${name}' cannot be altered; drop it and create it again`,
     );
   if (statement.rename !== undefined) {
-    const to = Catalog.objectName(statement.rename, statement.pos);
+    const to = renameTarget(catalog, object, statement.rename, statement.pos);
     if (catalog.get(pathIn(object, to)) !== undefined)
       throw validationError(
         statement.pos,
@@ -83,6 +83,28 @@ export function alterView(statement: AlterView, catalog: Catalog): void {
 function replace<T extends CatalogObject>(catalog: Catalog, before: T, after: T, pos: SourcePos): void {
   catalog.drop(before.kind, pathIn(before, before.name), false, false, pos);
   catalog.create(after as never, false, false, pos, pathIn(before, after.name));
+}
+
+/**
+ * The new name of a RENAME TO. A qualified name must point into the object's own database: a
+ * rename never moves an object, and taking only the last part would quietly ignore the rest.
+ */
+function renameTarget(
+  catalog: Catalog,
+  object: CatalogObject,
+  to: readonly string[],
+  pos: SourcePos,
+): string {
+  const name = Catalog.objectName(to, pos);
+  if (to.length === 1 || object.identifier === undefined) return name;
+  const target = catalog.qualify(to, pos);
+  const own = object.identifier;
+  if (target.catalog !== own.catalog || target.database !== own.database)
+    throw validationError(
+      pos,
+      `cannot rename '${object.name}' into ${target.catalog}.${target.database}: a rename stays in ${own.catalog}.${own.database}; create the object there and drop this one`,
+    );
+  return name;
 }
 
 /** The path of `name` in the database of `object` (renames stay in their database). */
