@@ -360,7 +360,7 @@ export class TableEnvironment implements TableOwner {
       (limit) => this.collect(planned.physical, limit),
       undefined,
       planned.physical.changelogMode,
-    );
+    ).printedIn(localTimeZone(this.config));
   }
 
   private execute(statement: Statement): TableResult {

@@ -108,6 +108,15 @@ describe('Table and TableResult', () => {
     expect(text).toContain('Calc(select=[b], where=[>(a, 1)], changelogMode=[I])');
   });
 
+  test("Table.execute() prints TIMESTAMP_LTZ values in the session's local time zone", async () => {
+    const tEnv = TableEnvironment.create(env());
+    tEnv.executeSql("SET 'table.local-time-zone' = 'Asia/Shanghai'");
+    const table = tEnv.sqlQuery('SELECT TO_TIMESTAMP_LTZ(0, 3) AS t');
+    let out = '';
+    await table.execute().print({ write: (text: string) => (out += text) });
+    expect(out).toContain('| 1970-01-01 08:00:00.000 |');
+  });
+
   test('print writes a table of the rows with a count, and DDL prints OK', async () => {
     const tEnv = TableEnvironment.create(env());
     let out = '';
