@@ -409,7 +409,14 @@ export const MATH_TIME_FUNCTIONS: Record<string, ScalarFunctionDef> = {
       if (!isInteger(args[1]!.type) || !timeOrDate(args[2]!))
         throw mismatch('TIMESTAMPADD', args, pos, '(unit, INT, TIMESTAMP or DATE)');
       const t = args[2]!.type;
-      return nullableIf(t.root === 'DATE' ? Types.DATE : Types.timestamp(t.precision ?? 3), args);
+      // The result keeps the argument's kind, as interval arithmetic does: an instant stays one.
+      const moved =
+        t.root === 'DATE'
+          ? Types.DATE
+          : t.root === 'TIMESTAMP_LTZ'
+            ? Types.timestampLtz(t.precision ?? 3)
+            : Types.timestamp(t.precision ?? 3);
+      return nullableIf(moved, args);
     },
     emit([, n, v], c, constant) {
       const unit = (c.args[0] as { value: string }).value;
