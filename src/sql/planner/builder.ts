@@ -8,7 +8,7 @@
 import type { Expr, FromItem, Query, QueryBody, Select, SelectItem, SourcePos } from '../parser/ast.js';
 import { unsupported, validationError } from '../errors.js';
 import type { Catalog, CatalogTable } from '../catalog/catalog.js';
-import { commonType, formatType, withoutTimeAttribute } from '../catalog/types.js';
+import { commonType, formatType, type SqlType, withoutTimeAttribute } from '../catalog/types.js';
 import { compileExpression } from '../expressions/compiler.js';
 import { call, field, fieldsOf, type Rex } from '../expressions/rex.js';
 import { AGGREGATES, typeCondition, typeExpression } from '../expressions/typer.js';
@@ -124,7 +124,10 @@ export class PlanBuilder {
         );
       return {
         name: l.name,
-        type: type.root === 'CHAR' ? Object.freeze({ ...type, root: 'VARCHAR' as const }) : type,
+        type:
+          type.root === 'CHAR'
+            ? Object.freeze({ ...type, root: 'VARCHAR' as const })
+            : unionTimeAttribute(l.type, r.type, type),
       };
     });
     const conform = (input: LogicalNode): LogicalNode => {
@@ -380,4 +383,17 @@ function checkNoAggregate(expr: Expr, clause: string): void {
 /** The output columns of a query, for CREATE VIEW and DESCRIBE. */
 export function columnsOf(plan: LogicalNode): readonly PlanColumn[] {
   return plan.columns;
+}
+
+/**
+ * The type of a UNION ALL column: `common`, a rowtime (or proctime) attribute when the column is
+ * one in both inputs, as in Flink; mixed with a plain timestamp, or with the other kind, it is a
+ * plain timestamp. Rows of the inputs may be stamped by different times: a window over the
+ * column restamps them when needed (`window/record-time.ts`).
+ */
+function unionTimeAttribute(left: SqlType, right: SqlType, common: SqlType): SqlType {
+  if (left.root !== right.root) return common;
+  if (left.rowtime && right.rowtime) return Object.freeze({ ...common, rowtime: true });
+  if (left.proctime && right.proctime) return Object.freeze({ ...common, proctime: true });
+  return common;
 }
