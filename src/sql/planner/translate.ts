@@ -2,7 +2,8 @@
  * Runs a physical plan: each node becomes DataStream calls on the environment, so SQL jobs use
  * the same operators, checkpoints and workers as DataStream jobs. Expressions are compiled here,
  * once per operator. A table's watermark becomes the SQL watermark assigner
- * (`runtime/watermark-assigner.ts`).
+ * (`runtime/watermark-assigner.ts`), fused with the Calcs around it where it can be
+ * (`fused-source-chain.ts`).
  */
 import type { DataStream, DataStreamSink } from '../../api/data-stream.js';
 import type { StreamExecutionEnvironment } from '../../api/environment.js';
@@ -20,6 +21,7 @@ import type { ConnectorRegistry } from '../connectors/registry.js';
 import { SqlWatermarkAssigner } from '../runtime/watermark-assigner.js';
 import type { ChangelogMode, ChangelogRow } from './changelog.js';
 import { explainPhysical } from './explain.js';
+import { translateFusedSourceChain } from './fused-source-chain.js';
 import { type PhysicalNode, physicalInputs } from './physical.js';
 import { translateAggregate } from './aggregate/aggregate-planning.js';
 import { translateCorrelate } from './correlate/correlate-planning.js';
@@ -132,6 +134,8 @@ function translateNode(node: PhysicalNode, ctx: TranslateContext): DataStream<Ro
       return ctx.env.fromCollection(rows, 'Values');
     }
     case 'calc': {
+      const fused = translateFusedSourceChain(node, ctx, recurse);
+      if (fused !== undefined) return fused;
       const projectedJoin =
         translateProjectedLookupJoin(node, recurse) ?? translateProjectedJoin(node, ctx, recurse);
       if (projectedJoin !== undefined) return projectedJoin;
@@ -175,6 +179,8 @@ function translateNode(node: PhysicalNode, ctx: TranslateContext): DataStream<Ro
       return input.flatMap(calcFunction).name('Calc');
     }
     case 'watermarkAssigner': {
+      const fused = translateFusedSourceChain(node, ctx, recurse);
+      if (fused !== undefined) return fused;
       const input = translateQuery(node.input, ctx);
       const expression = compileExpression(node.rex);
       const rowtime = node.rowtime;

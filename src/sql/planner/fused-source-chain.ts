@@ -1,0 +1,154 @@
+/**
+ * Runs a table's read chain, Calc (computed columns, pushed residual filter) → WatermarkAssigner
+ * → Calc (the view's or query's filter and projection), as one operator instead of three. Each
+ * operator in the chain costs a call, a collect and (for a Calc) a row object per event; on
+ * Nexmark that chain sits under every query.
+ *
+ * Only the runtime chain changes: the physical plan and EXPLAIN stay as they are. When the lower
+ * Calc only computes columns from its input (no user functions, nothing non-deterministic), the
+ * upper Calc's expressions are rewritten over the lower Calc's input, so the operator builds one
+ * row object per emitted event and none for events the upper Calc drops. The rowtime and the
+ * watermark expression are rewritten likewise; the watermark still sees every row that passes
+ * the lower Calc, including those the upper Calc filters out, as the unfused assigner does.
+ *
+ * Chains the rewrite cannot cover (user functions, CURRENT_WATERMARK, changelog edges,
+ * non-deterministic lower Calcs) keep the unfused operators. Because the lower part is
+ * deterministic, a chain read by two consumers computes the same rows and watermarks for each.
+ */
+import type { DataStream } from '../../api/data-stream.js';
+import { callsUserFunction, compileCalc, compileExpression, type Row } from '../expressions/compiler.js';
+import { callsCurrentWatermark } from '../expressions/current-watermark.js';
+import { isDeterministic } from '../expressions/functions.js';
+import { fieldsOf, type Rex, substitute } from '../expressions/rex.js';
+import { FusedSourceChain, type FusedSourceChainSpec } from '../runtime/watermark-assigner.js';
+import type { PhysicalNode } from './physical.js';
+import type { QueryTranslator, TranslateContext } from './translate.js';
+
+type CalcNode = Extract<PhysicalNode, { kind: 'calc' }>;
+type WatermarkNode = Extract<PhysicalNode, { kind: 'watermarkAssigner' }>;
+
+/** The parts of a fusable chain; `upper` absent when the assigner's consumer is not a Calc. */
+interface Chain {
+  readonly lower?: CalcNode;
+  readonly assigner: WatermarkNode;
+  readonly upper?: CalcNode;
+}
+
+/**
+ * The fused operator for `node` when it tops a fusable chain (a Calc over a watermark assigner,
+ * or an assigner over a Calc), else undefined and the caller translates `node` as usual.
+ */
+export function translateFusedSourceChain(
+  node: PhysicalNode,
+  ctx: TranslateContext,
+  recurse: QueryTranslator,
+): DataStream<Row> | undefined {
+  const fused = fusedSourceChain(node, ctx.config?.get<number>('table.exec.source.idle-timeout') ?? 0);
+  if (fused === undefined) return undefined;
+  const { spec } = fused;
+  return recurse(fused.input).transform('WatermarkAssigner', () => new FusedSourceChain(spec));
+}
+
+/**
+ * @internal The fused operator's spec for the chain `node` tops and the node below the chain,
+ * or undefined when `node` tops none (exported for the equivalence tests).
+ */
+export function fusedSourceChain(
+  node: PhysicalNode,
+  idleTimeoutMs: number,
+): { readonly input: PhysicalNode; readonly spec: FusedSourceChainSpec } | undefined {
+  const chain = fusableChain(node);
+  if (chain === undefined) return undefined;
+  return { input: chain.lower?.input ?? chain.assigner.input, spec: fusedSpec(chain, idleTimeoutMs) };
+}
+
+function fusableChain(node: PhysicalNode): Chain | undefined {
+  if (node.kind === 'calc') {
+    const assigner = node.input;
+    if (assigner.kind !== 'watermarkAssigner' || !plainCalc(node)) return undefined;
+    const lower = assigner.input.kind === 'calc' ? assigner.input : undefined;
+    if (lower !== undefined)
+      return composable(lower, assigner) ? { lower, assigner, upper: node } : undefined;
+    return plainAssigner(assigner) ? { assigner, upper: node } : undefined;
+  }
+  if (node.kind === 'watermarkAssigner' && node.input.kind === 'calc' && composable(node.input, node))
+    return { lower: node.input, assigner: node };
+  return undefined;
+}
+
+/** A Calc on an insert-only edge that the plain compiled path runs (see `translate.ts`). */
+function plainCalc(calc: CalcNode): boolean {
+  const rexes = [...calc.projections.map((p) => p.rex), calc.condition];
+  return calc.changelogMode === 'insert-only' && !callsUserFunction(rexes) && !callsCurrentWatermark(rexes);
+}
+
+function plainAssigner(assigner: WatermarkNode): boolean {
+  return assigner.changelogMode === 'insert-only' && !callsUserFunction([assigner.rex]);
+}
+
+/** Whether the lower Calc's expressions may be inlined (evaluated again) above it. */
+function composable(lower: CalcNode, assigner: WatermarkNode): boolean {
+  if (!plainCalc(lower) || !plainAssigner(assigner)) return false;
+  const rexes = [
+    ...lower.projections.map((p) => p.rex),
+    ...(lower.condition === undefined ? [] : [lower.condition]),
+  ];
+  return rexes.every(isDeterministic) && isDeterministic(assigner.rex);
+}
+
+function fusedSpec(chain: Chain, idleTimeoutMs: number): FusedSourceChainSpec {
+  const { lower, assigner, upper } = chain;
+  // Over the lower Calc's input: its columns replaced by the expressions computing them.
+  const defining = new Map<string, Rex>((lower?.projections ?? []).map((p) => [p.name, p.rex]));
+  const inline = (rex: Rex): Rex =>
+    lower === undefined ? rex : substitute(rex, (f) => defining.get(f.name) ?? f);
+  const rowtime = assigner.rowtime;
+  const rowtimeRex = defining.get(rowtime);
+  const rowtimeOf: (row: Row) => number =
+    rowtimeRex === undefined || (rowtimeRex.kind === 'field' && rowtimeRex.name === rowtime)
+      ? (row) => row[rowtime] as number
+      : (compileExpression(rowtimeRex) as (row: Row) => number);
+  const watermark = compileExpression(assigner.rex);
+  const readsOnlyRowtime = [...fieldsOf(assigner.rex)].every((name) => name === rowtime);
+  // The watermark expression over a one-column row holding the rowtime, reused for every row.
+  const scratch: Row = { [rowtime]: undefined };
+  const watermarkOfRowtime = (value: unknown): unknown => {
+    scratch[rowtime] = value;
+    return watermark(scratch);
+  };
+  const watermarkOf = compileExpression(inline(assigner.rex));
+  const condition = lower?.condition === undefined ? undefined : compileExpression(lower.condition);
+  const prepare =
+    condition === undefined ? undefined : (row: Row) => (condition(row) === true ? row : undefined);
+  return {
+    rowtimeOf,
+    watermarkOf,
+    idleTimeoutMs,
+    ...(prepare === undefined ? {} : { prepare }),
+    ...(readsOnlyRowtime ? { watermarkOfRowtime } : {}),
+    ...finishOf(lower, upper, inline),
+  };
+}
+
+/** The output row from the lower Calc's input: the upper Calc over the inlined lower one. */
+function finishOf(
+  lower: CalcNode | undefined,
+  upper: CalcNode | undefined,
+  inline: (rex: Rex) => Rex,
+): Pick<FusedSourceChainSpec, 'finish'> {
+  if (upper === undefined) return lower === undefined ? {} : { finish: compileCalc(lower.projections) };
+  const projections = upper.projections.map((p) => ({ name: p.name, rex: inline(p.rex) }));
+  const condition = upper.condition === undefined ? undefined : inline(upper.condition);
+  const inputNames = (lower ?? upper.input).columns.map((c) => c.name);
+  const identity =
+    lower === undefined &&
+    projections.length === inputNames.length &&
+    projections.every((p, i) => p.rex.kind === 'field' && p.rex.name === p.name && p.name === inputNames[i]);
+  if (identity) {
+    // A pure filter over the assigner's input keeps the row object, as the unfused Calc does.
+    if (condition === undefined) return {};
+    const keep = compileExpression(condition);
+    return { finish: (row) => (keep(row) === true ? row : undefined) };
+  }
+  return { finish: compileCalc(projections, condition) };
+}
