@@ -1,10 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { StreamExecutionEnvironment } from '../../../api/environment.js';
+import type { Transformation } from '../../../graph/transformation.js';
 import { OneInputStreamOperatorTestHarness } from '../../../runtime/testing/harness.js';
 import { ConnectorRegistry } from '../../connectors/registry.js';
 import type { Row } from '../../expressions/compiler.js';
 import { TableEnvironment } from '../../table-environment.js';
 import { planLogical } from '../planner.js';
+import { translateQuery } from '../translate.js';
 import { RestampByColumn, stampedByColumn } from './record-time.js';
 
 function tableEnvironment(): TableEnvironment {
@@ -56,6 +58,43 @@ describe('stampedByColumn', () => {
     const physical = planLogical(tEnv.sqlQuery(sql).plan, new ConnectorRegistry()).physical;
     expect(stampedByColumn(physical, 'wt')).toBe(true);
     expect(stampedByColumn(physical, 'c')).toBe(false);
+  });
+});
+
+/** The names of the transformations `sql` translates to, from its sources up. */
+function operatorNames(tEnv: TableEnvironment, sql: string): string[] {
+  const registry = new ConnectorRegistry();
+  const physical = planLogical(tEnv.sqlQuery(sql).plan, registry).physical;
+  const env = StreamExecutionEnvironment.createLocalEnvironment(1);
+  const names: string[] = [];
+  const visit = (t: Transformation): void => {
+    for (const input of t.inputs) visit(input);
+    names.push(t.name);
+  };
+  visit(translateQuery(physical, { env, registry }).transformation);
+  return names;
+}
+
+describe('a window over a union', () => {
+  const tEnv = tableEnvironment();
+  const window = (view: string) =>
+    `SELECT window_start, COUNT(*) AS c FROM TABLE(TUMBLE(TABLE ${view}, DESCRIPTOR(t), INTERVAL '5' SECOND))
+      GROUP BY window_start, window_end`;
+
+  test('reads the stamps when every input is stamped by the column', () => {
+    tEnv.executeSql('CREATE VIEW sources AS SELECT id, a_ts AS t FROM a UNION ALL SELECT id, b_ts FROM b');
+    const names = operatorNames(tEnv, window('sources'));
+    expect(names.some((n) => n.startsWith('WindowAggregate'))).toBe(true);
+    expect(names.filter((n) => n.startsWith('Restamp'))).toEqual([]);
+  });
+
+  test("restamps the rows by the column when an input is an interval join's output", () => {
+    tEnv.executeSql(
+      'CREATE VIEW with_join AS SELECT id, a_ts AS t FROM joined UNION ALL SELECT id, b_ts FROM b',
+    );
+    expect(operatorNames(tEnv, window('with_join')).filter((n) => n.startsWith('Restamp'))).toEqual([
+      'Restamp(t)',
+    ]);
   });
 });
 

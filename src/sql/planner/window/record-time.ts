@@ -6,7 +6,8 @@
  * stamps its rows with `window_time`, and filters and projections keep the stamps. Some rowtime
  * columns are not: an interval join's output keeps both sides' rowtimes as rowtime attributes
  * (as in Flink), yet each row is stamped with the time of the row that completed the pair, and a
- * union may merge rows stamped by different columns. A window over such a column restamps its
+ * union, whose column is a rowtime attribute when it is one in every input (as in Flink), may
+ * merge rows stamped by different columns. A window over such a column restamps its
  * rows by the column first ({@link RestampByColumn}); elsewhere nothing is added, so the common
  * plans (a window right over a source's rowtime) pay nothing.
  *
