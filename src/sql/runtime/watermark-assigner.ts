@@ -7,7 +7,8 @@
  * periodic watermarks at 0) and it makes a bounded query's late rows independent of timing.
  * `table.exec.source.idle-timeout` marks the output idle after that long without rows. Upstream
  * watermarks are swallowed, except the final maximum one, which bounded jobs need to fire
- * every window.
+ * every window. {@link FusedSourceChain} is the same assigner with the Calcs below and above it
+ * run inside it (see `planner/fused-source-chain.ts`).
  */
 import { MAX_WATERMARK, MIN_WATERMARK } from '../../types/elements.js';
 import { AbstractStreamOperator, type OneInputStreamOperator } from '../../runtime/operator.js';
