@@ -10,6 +10,7 @@ import type { LineDecoder, RecordFormat } from '../../connectors/file/index.js';
 import type { CatalogColumn } from '../catalog/catalog.js';
 import { Types, withNullability } from '../catalog/types.js';
 import type { Row } from '../expressions/compiler.js';
+import { WrappedFormat } from './wrapped-format.js';
 
 /** The filesystem source's metadata keys and the types of their values. */
 export const FILESYSTEM_METADATA = Object.freeze({
@@ -36,30 +37,12 @@ function metadataValue(key: MetadataKey, path: string, stat: { size: number; mti
 }
 
 /** Wraps `inner`, adding the `columns` (metadata columns of the table) to each decoded row. */
-export class MetadataFormat implements RecordFormat<Row> {
-  readonly name: string;
-  readonly onMalformed: RecordFormat<Row>['onMalformed'];
-  readonly splittable: boolean | undefined;
-
+export class MetadataFormat extends WrappedFormat {
   constructor(
-    private readonly inner: RecordFormat<Row>,
+    inner: RecordFormat<Row>,
     private readonly columns: readonly CatalogColumn[],
   ) {
-    this.name = inner.name;
-    this.onMalformed = inner.onMalformed;
-    this.splittable = inner.splittable;
-  }
-
-  get skippedCount(): number {
-    return this.inner.skippedCount;
-  }
-
-  set skippedCount(count: number) {
-    this.inner.skippedCount = count;
-  }
-
-  warn(message: string): void {
-    this.inner.warn(message);
+    super(inner);
   }
 
   createDecoder(path: string, restored: unknown): LineDecoder<Row> {

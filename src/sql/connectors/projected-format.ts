@@ -6,32 +6,15 @@
  */
 import type { LineDecoder, RecordFormat } from '../../connectors/file/index.js';
 import type { Row } from '../expressions/compiler.js';
+import { WrappedFormat } from './wrapped-format.js';
 
 /** Wraps `inner`, keeping only the `columns` of each decoded row (in that order). */
-export class ProjectedFormat implements RecordFormat<Row> {
-  readonly name: string;
-  readonly onMalformed: RecordFormat<Row>['onMalformed'];
-  readonly splittable: boolean | undefined;
-
+export class ProjectedFormat extends WrappedFormat {
   constructor(
-    private readonly inner: RecordFormat<Row>,
+    inner: RecordFormat<Row>,
     private readonly columns: readonly string[],
   ) {
-    this.name = inner.name;
-    this.onMalformed = inner.onMalformed;
-    this.splittable = inner.splittable;
-  }
-
-  get skippedCount(): number {
-    return this.inner.skippedCount;
-  }
-
-  set skippedCount(count: number) {
-    this.inner.skippedCount = count;
-  }
-
-  warn(message: string): void {
-    this.inner.warn(message);
+    super(inner);
   }
 
   createDecoder(path: string, restored: unknown): LineDecoder<Row> {
