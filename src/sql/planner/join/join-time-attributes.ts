@@ -113,3 +113,30 @@ export function droppedByRegularJoin(node: LogicalNode, column: string): boolean
     } else return false;
   }
 }
+
+/**
+ * Whether `column` of `node` lost its time attribute in a UNION ALL whose inputs disagree (a
+ * time attribute in one input, a plain timestamp or the other kind in another): the union keeps
+ * a time attribute only when every input has one of the same kind.
+ */
+export function droppedByUnion(node: LogicalNode, column: string): boolean {
+  let current = node;
+  let name = column;
+  for (;;) {
+    const index = current.columns.findIndex((c) => c.name === name);
+    const own = current.columns[index];
+    if (own === undefined || own.type.rowtime || own.type.proctime) return false;
+    if (current.kind === 'filter') current = current.input;
+    else if (current.kind === 'project') {
+      const rex = current.projections.find((p) => p.name === name)?.rex;
+      if (rex?.kind !== 'field') return false;
+      name = rex.name;
+      current = current.input;
+    } else if (current.kind === 'union')
+      return current.inputs.some((input) => {
+        const type = input.columns[index]?.type;
+        return type?.rowtime === true || type?.proctime === true;
+      });
+    else return false;
+  }
+}

@@ -19,7 +19,7 @@ import {
 import { compileExpression } from '../../expressions/compiler.js';
 import { typeExpression } from '../../expressions/typer.js';
 import type { PlanBuilder, Relation } from '../builder.js';
-import { droppedByRegularJoin } from '../join/join-time-attributes.js';
+import { droppedByRegularJoin, droppedByUnion } from '../join/join-time-attributes.js';
 import type { LogicalNode, PlanColumn } from '../logical.js';
 import { ColumnScope, type ScopeColumn, scopeOf } from '../scope.js';
 import {
@@ -216,6 +216,11 @@ function timeAttribute(arg: TvfArgValue, input: LogicalNode, table: string, kind
     throw validationError(
       arg.pos,
       `DESCRIPTOR(${name}) names no time attribute: ${table} is a regular join's output, whose rows leave in no time order and so have no time attributes; join with an interval join (a BETWEEN bound on both sides' time attributes) or a window join, or take the time attribute from a source table before the join`,
+    );
+  if (!column.type.rowtime && !column.type.proctime && droppedByUnion(input, name))
+    throw validationError(
+      arg.pos,
+      `DESCRIPTOR(${name}) names no time attribute: ${table} is a UNION ALL whose inputs are not all the same kind of time attribute in this column; make ${name} a rowtime (or a PROCTIME()) column in every input of the union`,
     );
   if (!column.type.rowtime && !column.type.proctime)
     throw validationError(
