@@ -15,6 +15,7 @@ import type { CatalogTable } from '../../catalog/catalog.js';
 import type { Row, RowFunction } from '../../expressions/compiler.js';
 import type { LookupStep } from '../../planner/join/lookup-join-nodes.js';
 import { applySteps, indexRows, lookupKeyOf, readTableRows } from './lookup-table.js';
+import { sessionTimeZone, type TimeZone, withSessionTimeZone } from '../../expressions/time-zone.js';
 
 /** What a lookup join function is configured with. */
 export interface LookupJoinSpec {
@@ -67,6 +68,11 @@ export class LookupJoinFunction implements FlatMapFunction<Row, Row> {
   private readonly join: (l: Row, r: Row | null) => Row;
   /** The probe row's lookup key; null matches nothing. */
   private readonly keyOf: (left: Row) => unknown;
+  /**
+   * The session zone at planning: the table's computed columns and steps compile when the
+   * table loads, in `open`, after translation has put its zone away.
+   */
+  private readonly zone: TimeZone = sessionTimeZone();
 
   constructor(private readonly spec: LookupJoinSpec) {
     const { leftKeys } = spec;
@@ -85,7 +91,9 @@ export class LookupJoinFunction implements FlatMapFunction<Row, Row> {
 
   open(): void {
     const { table, steps, rightKeys } = this.spec;
-    this.index = indexRows(applySteps(readTableRows(table), steps), rightKeys);
+    this.index = withSessionTimeZone(this.zone, () =>
+      indexRows(applySteps(readTableRows(table), steps), rightKeys),
+    );
   }
 
   flatMap(left: Row, out: Collector<Row>): void {
