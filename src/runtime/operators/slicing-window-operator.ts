@@ -137,7 +137,13 @@ export class SlicingWindowOperator<IN, ACC, R, OUT, K>
     const slices = this.slices;
     slices.setCurrentNamespace(sliceStart);
     const acc = slices.value();
-    slices.update(this.aggregate.add(value, acc === undefined ? this.aggregate.createAccumulator() : acc));
+    if (acc !== undefined) {
+      // The slice's timer is pending already: its first row registered it, and each firing of
+      // a window holding the slice registers the next window's.
+      slices.update(this.aggregate.add(value, acc));
+      return;
+    }
+    slices.update(this.aggregate.add(value, this.aggregate.createAccumulator()));
     // The first window holding the slice that has not fired yet (end - 1 > watermark) fires
     // next for this key.
     const firstEnd = this.firstEndAtOrAfter(Math.max(sliceStart + this.sliceSize, watermark + 2));
