@@ -8,12 +8,11 @@
  * window ends), so checkpoints of either read in the other, and gives the same rows in the same
  * order; the DataStream one stays the reference its tests compare against.
  *
- * What differs is the per-row cost. A row whose slice exists already registers no timer: the
- * slice's first row registered the first unfired window holding it, and each firing registers
- * the next window while any of the key's slices are left in it, so a timer is pending for every
- * slice. The DataStream operator registers again on every row (found as a duplicate in the
- * timer bucket, which costs a lookup: half of its per-row time in Nexmark q5). Firing hands the
- * result to the SQL row writer directly, without the DataStream window-function layers.
+ * What differs is the result path: SQL accumulator lists merge into the first list as they
+ * are found, and firing hands the result to the SQL row writer directly, without the
+ * DataStream window-function layers. As there, a row whose slice exists already registers no
+ * timer: the slice's first row registered the first unfired window holding it, and each firing
+ * registers the next window while any of the key's slices are left in it.
  */
 import { type InternalKvState, VOID_NAMESPACE } from '../../../state/backend.js';
 import type { InternalTimer, InternalTimerService, Triggerable } from '../../../state/timers.js';
