@@ -60,9 +60,39 @@ function gcd(a: number, b: number): number {
   return a;
 }
 
-/** `value` rounded down to `offset + k * unit`. */
-function alignDown(value: number, offset: number, unit: number): number {
-  return TimeWindow.getWindowStartWithOffset(value, offset, unit);
+/**
+ * The time arithmetic of sliding windows cut into slices, shared by the slicing operators (this
+ * one and SQL's HOP operator), whose state and timers must agree to the millisecond.
+ */
+export class SliceGeometry {
+  /** `gcd(size, slide)`: every window boundary is a slice boundary. */
+  readonly sliceSize: number;
+
+  constructor(
+    readonly size: number,
+    readonly slide: number,
+    readonly offset: number,
+  ) {
+    this.sliceSize = gcd(size, slide);
+  }
+
+  /** The start of the slice holding `timestamp`. */
+  sliceStart(timestamp: number): number {
+    return TimeWindow.getWindowStartWithOffset(timestamp, this.offset, this.sliceSize);
+  }
+
+  /** The end of the last window holding `timestamp`: it starts at the last slide boundary at or before it. */
+  lastEnd(timestamp: number): number {
+    return TimeWindow.getWindowStartWithOffset(timestamp, this.offset, this.slide) + this.size;
+  }
+
+  /** The timer of the first window holding the slice that has not fired yet (end - 1 > watermark). */
+  firstTimer(sliceStart: number, watermark: number): number {
+    const time = Math.max(sliceStart + this.sliceSize, watermark + 2);
+    // Window ends lie at `offset + size` modulo the slide.
+    const end = TimeWindow.getWindowStartWithOffset(time, this.offset + this.size, this.slide);
+    return (end < time ? end + this.slide : end) - 1;
+  }
 }
 
 /**
@@ -76,10 +106,7 @@ export class SlicingWindowOperator<IN, ACC, R, OUT, K>
   /** Elements dropped as late because no late side output was set. */
   numLateRecordsDropped = 0;
 
-  private readonly size: number;
-  private readonly slide: number;
-  private readonly offset: number;
-  private readonly sliceSize: number;
+  private readonly geometry: SliceGeometry;
   private readonly aggregate: AggregateFunction<IN, ACC, R>;
   private readonly windowFunction: InternalWindowFunction<R, OUT, K, TimeWindow>;
   private timers!: InternalTimerService<typeof VOID_NAMESPACE>;
@@ -93,10 +120,7 @@ export class SlicingWindowOperator<IN, ACC, R, OUT, K>
 
   constructor(private readonly config: SlicingWindowConfig<IN, ACC, R, OUT, K>) {
     super();
-    this.size = config.size;
-    this.slide = config.slide;
-    this.offset = config.offset;
-    this.sliceSize = gcd(config.size, config.slide);
+    this.geometry = new SliceGeometry(config.size, config.slide, config.offset);
     this.aggregate = config.aggregate;
     this.windowFunction = config.windowFunction;
   }
@@ -126,11 +150,9 @@ export class SlicingWindowOperator<IN, ACC, R, OUT, K>
   processElement(value: IN, timestamp: number): void {
     requireTimestamp(timestamp, 'SlidingEventTimeWindows');
     const watermark = this.timers.currentWatermark();
-    const sliceStart = alignDown(timestamp, this.offset, this.sliceSize);
-    // Windows start on slide boundaries; the last window holding the element starts at the
-    // last one at or before it.
-    const lastEnd = alignDown(timestamp, this.offset, this.slide) + this.size;
-    if (lastEnd - 1 <= watermark) {
+    const geometry = this.geometry;
+    const sliceStart = geometry.sliceStart(timestamp);
+    if (geometry.lastEnd(timestamp) - 1 <= watermark) {
       this.dropLate(value, timestamp);
       return;
     }
@@ -144,18 +166,16 @@ export class SlicingWindowOperator<IN, ACC, R, OUT, K>
       return;
     }
     slices.update(this.aggregate.add(value, this.aggregate.createAccumulator()));
-    // The first window holding the slice that has not fired yet (end - 1 > watermark) fires
-    // next for this key.
-    const firstEnd = this.firstEndAtOrAfter(Math.max(sliceStart + this.sliceSize, watermark + 2));
-    this.timers.registerEventTimeTimer(VOID_NAMESPACE, firstEnd - 1);
+    // The first window holding the slice that has not fired yet fires next for this key.
+    this.timers.registerEventTimeTimer(VOID_NAMESPACE, geometry.firstTimer(sliceStart, watermark));
   }
 
   onEventTime(timer: InternalTimer<typeof VOID_NAMESPACE>): void {
     const end = timer.timestamp + 1;
-    const start = end - this.size;
-    const nextEnd = end + this.slide;
-    const firstKept = nextEnd - this.size;
-    const q = this.sliceSize;
+    const { size, slide, sliceSize: q } = this.geometry;
+    const start = end - size;
+    const nextEnd = end + slide;
+    const firstKept = nextEnd - size;
     const slices = this.slices;
     const accumulators = this.accumulators;
     accumulators.length = 0;
@@ -181,12 +201,6 @@ export class SlicingWindowOperator<IN, ACC, R, OUT, K>
   }
 
   onProcessingTime(): void {}
-
-  /** The first window end at or after `time`: ends lie at `offset + size` modulo the slide. */
-  private firstEndAtOrAfter(time: number): number {
-    const end = alignDown(time, this.offset + this.size, this.slide);
-    return end < time ? end + this.slide : end;
-  }
 
   private fire(key: K, window: TimeWindow, accumulators: ACC[]): void {
     // Merged in time order, so a merge that is not commutative still sees the elements' order.

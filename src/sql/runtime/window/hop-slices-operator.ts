@@ -19,6 +19,7 @@ import type { InternalTimer, InternalTimerService, Triggerable } from '../../../
 import { AbstractStreamOperator, type OneInputStreamOperator } from '../../../runtime/operator.js';
 import { TimestampedCollector } from '../../../runtime/operators/window-contexts.js';
 import { type ValueState, ValueStateDescriptor } from '../../../types/state.js';
+import { SliceGeometry } from '../../../runtime/operators/slicing-window-operator.js';
 import { requireTimestamp } from '../../../windowing/assigner.js';
 import { TimeWindow } from '../../../windowing/windows.js';
 import type { AccumulatorList } from '../../aggregates/row-aggregates.js';
@@ -38,11 +39,6 @@ export interface HopWindows {
   readonly offset: number;
 }
 
-function gcd(a: number, b: number): number {
-  while (b !== 0) [a, b] = [b, a % b];
-  return a;
-}
-
 /**
  * A keyed operator that aggregates HOP windows by slices. Create one per subtask; the
  * aggregate function's `merge` must merge into its first argument (`mergeable` calls).
@@ -56,10 +52,7 @@ export class HopSlicesOperator
 {
   /** Rows dropped because every window holding them had fired already. */
   numLateRecordsDropped = 0;
-  private readonly size: number;
-  private readonly slide: number;
-  private readonly offset: number;
-  private readonly sliceSize: number;
+  private readonly geometry: SliceGeometry;
   private timers!: InternalTimerService<typeof VOID_NAMESPACE>;
   private slices!: ValueState<AccumulatorList> & InternalKvState;
   private collector!: TimestampedCollector<Row>;
@@ -74,10 +67,7 @@ export class HopSlicesOperator
     super();
     if (!(windows.slide < windows.size))
       throw new Error(`HopSlicesOperator needs slide < size, got ${windows.slide} and ${windows.size}`);
-    this.size = windows.size;
-    this.slide = windows.slide;
-    this.offset = windows.offset;
-    this.sliceSize = gcd(windows.size, windows.slide);
+    this.geometry = new SliceGeometry(windows.size, windows.slide, windows.offset);
   }
 
   override open(): void {
@@ -93,10 +83,9 @@ export class HopSlicesOperator
   processElement(row: Row, timestamp: number): void {
     requireTimestamp(timestamp, 'SlidingEventTimeWindows');
     const watermark = this.timers.currentWatermark();
-    const sliceStart = TimeWindow.getWindowStartWithOffset(timestamp, this.offset, this.sliceSize);
-    // The last window holding the row starts at the last slide boundary at or before it.
-    const lastEnd = TimeWindow.getWindowStartWithOffset(timestamp, this.offset, this.slide) + this.size;
-    if (lastEnd - 1 <= watermark) {
+    const geometry = this.geometry;
+    const sliceStart = geometry.sliceStart(timestamp);
+    if (geometry.lastEnd(timestamp) - 1 <= watermark) {
       this.numLateRecordsDropped++;
       return;
     }
@@ -108,17 +97,15 @@ export class HopSlicesOperator
       return;
     }
     slices.update(this.aggregate.add(row, this.aggregate.createAccumulator()));
-    // The first window holding the slice that has not fired yet (end - 1 > watermark).
-    const firstEnd = this.firstEndAtOrAfter(Math.max(sliceStart + this.sliceSize, watermark + 2));
-    this.timers.registerEventTimeTimer(VOID_NAMESPACE, firstEnd - 1);
+    this.timers.registerEventTimeTimer(VOID_NAMESPACE, geometry.firstTimer(sliceStart, watermark));
   }
 
   onEventTime(timer: InternalTimer<typeof VOID_NAMESPACE>): void {
     const end = timer.timestamp + 1;
-    const start = end - this.size;
-    const nextEnd = end + this.slide;
-    const firstKept = nextEnd - this.size;
-    const q = this.sliceSize;
+    const { size, slide, sliceSize: q } = this.geometry;
+    const start = end - size;
+    const nextEnd = end + slide;
+    const firstKept = nextEnd - size;
     const slices = this.slices;
     const aggregate = this.aggregate;
     // A key holds at most the slices of one window and a slide: probing them by start is as
@@ -150,10 +137,4 @@ export class HopSlicesOperator
   }
 
   onProcessingTime(): void {}
-
-  /** The first window end at or after `time`: ends lie at `offset + size` modulo the slide. */
-  private firstEndAtOrAfter(time: number): number {
-    const end = TimeWindow.getWindowStartWithOffset(time, this.offset + this.size, this.slide);
-    return end < time ? end + this.slide : end;
-  }
 }
