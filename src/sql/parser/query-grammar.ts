@@ -216,6 +216,15 @@ export class QueryGrammar extends ExpressionGrammar {
         DEF: () => {
           const key = this.OR2([
             { GATE: () => this.groupingSetsAhead(), ALT: () => this.SUBRULE(this.groupingSets) },
+            // `()`: the empty grouping set, one group of every row (`GROUP BY ()`, `GROUP BY a, ()`).
+            {
+              GATE: () => this.LA(1).tokenType === T.LParen && this.LA(2).tokenType === T.RParen,
+              ALT: () => {
+                const open = this.CONSUME3(T.LParen);
+                this.CONSUME3(T.RParen);
+                return this.ACTION(() => node({ kind: 'row', pos: posOf(open), items: [] }) as Expr);
+              },
+            },
             { ALT: () => this.SUBRULE2(this.expression) },
           ]);
           groupBy.push(key);
