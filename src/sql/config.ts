@@ -5,7 +5,7 @@
  */
 import type { SourcePos } from './parser/ast.js';
 import { validationError } from './errors.js';
-import { checkTimeZoneId } from './expressions/time-zone.js';
+import { checkTimeZoneId, processTimeZoneId } from './expressions/time-zone.js';
 
 type Parser = (text: string) => unknown;
 
@@ -52,10 +52,20 @@ const oneOf =
   (text) =>
     values.includes(text.toLowerCase()) ? text.toLowerCase() : fail(values.map((v) => `'${v}'`).join(' or '));
 const anyText: Parser = (text) => text;
-/** A time zone id as Flink takes it; the value is the id, normalised (`GMT+8` is `GMT+08:00`). */
+/**
+ * A time zone id as Flink takes it; the value is the id, normalised (`GMT+8` is `GMT+08:00`).
+ * `'default'` is the process's zone, resolved here, once: the value is that zone's id, so the
+ * operators a job builds later all use the zone the session had when it said SET.
+ */
 const timeZoneId: Parser = (text) => {
-  const checked = checkTimeZoneId(text);
-  return 'id' in checked ? checked.id : fail(checked.expected);
+  const id = text === 'default' ? processTimeZoneId() : text;
+  const checked = checkTimeZoneId(id);
+  if ('id' in checked) return checked.id;
+  return fail(
+    text === 'default'
+      ? `a zone id, since the process's zone '${id}' is not one Weir can use (${checked.expected})`
+      : checked.expected,
+  );
 };
 
 class BadValue extends Error {}
@@ -82,8 +92,8 @@ export const CONFIG_OPTIONS: Readonly<Record<string, Parser>> = {
   'table.optimizer.agg-phase-strategy': oneOf('auto', 'one_phase', 'two_phase'),
   'table.optimizer.distinct-agg.split.enabled': boolean,
   'table.optimizer.distinct-agg.split.bucket-num': positiveInt,
-  // Weir's default is UTC, not the machine's zone as Flink's 'default' is, so results do not
-  // depend on where a job runs.
+  // Weir's default is UTC, not the machine's zone as Flink's is, so results do not depend on
+  // where a job runs; 'default' asks for the process's zone explicitly.
   'table.local-time-zone': timeZoneId,
   'table.dml-sync': boolean,
   'sql-client.execution.result-mode': oneOf('table', 'changelog', 'tableau'),

@@ -211,6 +211,17 @@ export function checkTimeZoneId(text: string): { id: string } | { expected: stri
   return { id: text };
 }
 
+/**
+ * The id of the process's own zone, which `'table.local-time-zone' = 'default'` names (Flink's
+ * 'default' is the JVM's zone): `process.env.TZ` as ICU resolved it, or UTC when ICU knows none.
+ * Callers resolve it once, when the option is set, and keep the id: a zone read again later
+ * (after the process changed TZ) would make one job's operators disagree.
+ */
+export function processTimeZoneId(): string {
+  const id = new Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return id === undefined || id === '' ? 'UTC' : id;
+}
+
 /** The zone of an id {@link checkTimeZoneId} accepted, created once per thread. */
 export function timeZone(id: string): TimeZone {
   let zone = zones.get(id);
