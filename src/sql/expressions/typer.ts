@@ -385,6 +385,12 @@ class Typer {
         );
       if (kind === 'aggregate')
         throw validationError(e.pos, `aggregate function ${e.name} is not allowed here`);
+      const upper = e.name.toUpperCase();
+      if (upper === 'LAG' || upper === 'LEAD')
+        throw validationError(
+          e.pos,
+          `${upper} is a window function; call it with OVER: ${upper}(x) OVER (PARTITION BY k ORDER BY rowtime)`,
+        );
       const registered = functions?.names() ?? [];
       const user = registered.length === 0 ? '' : `; user-defined functions: ${registered.join(', ')}`;
       throw validationError(

@@ -12,6 +12,7 @@
  */
 import type { Call, Expr, SelectItem, SourcePos, WindowSpec } from '../../parser/ast.js';
 import { lookupAggregate } from '../../aggregates/builtins.js';
+import { LAG, OVER_ONLY_AGGREGATES } from '../../aggregates/lag.js';
 import type { BoundAggregateCall } from '../../aggregates/aggregate-function.js';
 import {
   formatType,
@@ -104,7 +105,16 @@ export function buildOverSelect(select: Select, input: Relation, builder: PlanBu
   } else {
     frame = checkAggregateWindow(first, orderBy, typeOf);
     calls.forEach((call, i) => {
-      const definition = lookupAggregate(call.name, builder.catalog.functions);
+      const upper = call.name.toUpperCase();
+      if (upper === 'LEAD')
+        throw unsupported(
+          call.pos,
+          'LEAD in a streaming OVER window (as in Flink: a row is emitted before the rows after it arrive)',
+          'use LAG, which reads the rows before the current one',
+        );
+      const definition =
+        lookupAggregate(call.name, builder.catalog.functions) ?? OVER_ONLY_AGGREGATES.get(upper);
+      if (definition === LAG) checkLag(call, scope);
       if (definition === undefined)
         throw validationError(
           call.pos,
@@ -297,4 +307,15 @@ function checkAggregateWindow(
       return { unit: 'RANGE', preceding: value };
     }
   }
+}
+
+/** LAG's offset is a non-negative integer literal, and LAG takes no DISTINCT or FILTER. */
+function checkLag(call: Call, scope: ColumnScope): void {
+  if (call.distinct || call.filter !== undefined)
+    throw validationError(call.pos, 'LAG takes no DISTINCT or FILTER; filter the rows in a subquery');
+  const offset = call.args[1];
+  if (offset === undefined) return;
+  const rex = typeExpression(offset, scope);
+  if (rex.kind !== 'literal' || !isInteger(rex.type) || typeof rex.value !== 'number' || rex.value < 0)
+    throw validationError(offset.pos, "LAG's offset must be a non-negative integer literal: LAG(x, 2)");
 }
