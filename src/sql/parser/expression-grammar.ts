@@ -63,6 +63,32 @@ function unitFirst(args: readonly Expr[]): readonly Expr[] {
   return [node({ kind: 'symbol', pos: first.pos, name: word as TimeUnit }), ...rest];
 }
 
+/** Calls parsed by the SQL/JSON rule, whose parentheses hold clauses. */
+const JSON_CALLS = [
+  'JSON_VALUE',
+  'JSON_QUERY',
+  'JSON_EXISTS',
+  'JSON_OBJECT',
+  'JSON_ARRAY',
+  'JSON_OBJECTAGG',
+  'JSON_ARRAYAGG',
+] as const;
+
+/** The kinds of `IS JSON` spelled as plain words (ARRAY is a keyword). */
+const JSON_KINDS = ['VALUE', 'SCALAR', 'OBJECT'] as const;
+
+const KEYWORD_TOKENS: ReadonlySet<unknown> = new Set(Object.values(K));
+
+/** Whether a token is a plain identifier spelled as one of `words` (upper case). */
+function softWord(token: IToken, ...words: readonly string[]): boolean {
+  return token.tokenType === T.Identifier && words.includes(token.image.toUpperCase());
+}
+
+/** A word of a SQL/JSON clause, as a symbol argument. */
+function jsonWord(token: IToken): Expr {
+  return node({ kind: 'symbol', pos: posOf(token), name: token.image.toUpperCase() });
+}
+
 /** The expression rules. */
 export class ExpressionGrammar extends GrammarBase {
   /** A full query, for subqueries; defined by the query grammar. */
@@ -149,6 +175,32 @@ export class ExpressionGrammar extends GrammarBase {
                       operand: left,
                     }),
                   );
+                },
+              },
+              {
+                // `s IS [NOT] JSON [VALUE | SCALAR | ARRAY | OBJECT]`: JSON and its kinds are
+                // plain words, so a column may still be called `json`.
+                GATE: () => softWord(this.LA(1), 'JSON'),
+                ALT: () => {
+                  this.CONSUME(T.Identifier);
+                  const kind = this.option(20, {
+                    GATE: () => this.LA(1).tokenType === K.ARRAY || softWord(this.LA(1), ...JSON_KINDS),
+                    DEF: () =>
+                      this.or(20, [
+                        { ALT: () => this.CONSUME2(T.Identifier) },
+                        { ALT: () => this.CONSUME(K.ARRAY) },
+                      ]),
+                  });
+                  result = this.ACTION(() => {
+                    const test: Expr = node({
+                      kind: 'call',
+                      pos: left.pos,
+                      name: `IS JSON ${kind?.image.toUpperCase() ?? 'VALUE'}`,
+                      args: [left],
+                      distinct: false,
+                    });
+                    return negated ? node({ kind: 'unary', pos: left.pos, op: 'NOT', operand: test }) : test;
+                  });
                 },
               },
               {
@@ -352,6 +404,12 @@ export class ExpressionGrammar extends GrammarBase {
         { ALT: () => this.SUBRULE(this.specialCall) },
         { ALT: () => this.SUBRULE(this.existsExpression) },
         { ALT: () => this.SUBRULE(this.parenthesized) },
+        {
+          // The SQL/JSON functions look like calls up to their clauses.
+          GATE: () => softWord(this.LA(1), ...JSON_CALLS) && this.LA(2).tokenType === T.LParen,
+          IGNORE_AMBIGUITIES: true,
+          ALT: () => this.SUBRULE(this.jsonCall),
+        },
         { ALT: () => this.SUBRULE(this.callOrColumn) },
         { ALT: () => this.SUBRULE(this.starExpression) },
         {
@@ -602,6 +660,115 @@ export class ExpressionGrammar extends GrammarBase {
       });
     });
   });
+
+  /**
+   * A SQL/JSON function, whose parentheses hold clauses after the arguments:
+   * `JSON_VALUE(j, '$.a' RETURNING INT DEFAULT 0 ON EMPTY)`, `JSON_OBJECT(KEY 'k' VALUE v ABSENT
+   * ON NULL)`. A `[KEY] k VALUE v` pair becomes two arguments. The clauses follow the arguments
+   * as symbols, one per word (`NULL`, `ON`, `EMPTY`…), except that `DEFAULT` is followed by its
+   * expression and `RETURNING` by a CAST of NULL to the type; `json-syntax.ts` reads them back.
+   */
+  protected jsonCall = this.RULE('jsonCall', (): Expr => {
+    const start = this.CONSUME(T.Identifier);
+    const args: Expr[] = [];
+    const pairs: boolean[] = [];
+    const clauses: Expr[] = [];
+    this.CONSUME(T.LParen);
+    this.OPTION({
+      // `JSON_ARRAY(NULL ON NULL)` has clauses only.
+      GATE: () => this.LA(2).tokenType !== K.ON,
+      DEF: () =>
+        this.AT_LEAST_ONE_SEP({
+          SEP: T.Comma,
+          DEF: () => {
+            this.OPTION2({ GATE: () => this.keyWordAhead(), DEF: () => this.CONSUME(K.KEY) });
+            const first = this.SUBRULE(this.expression);
+            const value = this.OPTION3({
+              GATE: () => softWord(this.LA(1), 'VALUE'),
+              DEF: () => {
+                this.CONSUME2(T.Identifier);
+                return this.SUBRULE2(this.expression);
+              },
+            });
+            this.ACTION(() => {
+              args.push(first);
+              if (value !== undefined) args.push(value);
+              pairs.push(value !== undefined);
+            });
+          },
+        }),
+    });
+    this.MANY(() =>
+      this.OR({
+        IGNORE_AMBIGUITIES: true,
+        DEF: [
+          {
+            GATE: () => softWord(this.LA(1), 'DEFAULT'),
+            ALT: () => {
+              const word = this.CONSUME3(T.Identifier);
+              const value = this.SUBRULE3(this.expression);
+              this.ACTION(() => clauses.push(jsonWord(word), value));
+            },
+          },
+          {
+            GATE: () => softWord(this.LA(1), 'RETURNING'),
+            ALT: () => {
+              const word = this.CONSUME4(T.Identifier);
+              const type = this.SUBRULE(this.dataType);
+              this.ACTION(() => {
+                checkType(type);
+                const pos = posOf(word);
+                const operand: Expr = node({ kind: 'literal', pos, type: 'null', value: null, text: 'NULL' });
+                clauses.push(jsonWord(word), node({ kind: 'cast', pos, operand, type, safe: false }));
+              });
+            },
+          },
+          {
+            ALT: () => {
+              const word = this.OR2([
+                { ALT: () => this.CONSUME5(T.Identifier) },
+                { ALT: () => this.CONSUME(K.NULL) },
+                { ALT: () => this.CONSUME(K.TRUE) },
+                { ALT: () => this.CONSUME(K.FALSE) },
+                { ALT: () => this.CONSUME(K.UNKNOWN) },
+                { ALT: () => this.CONSUME(K.ON) },
+                { ALT: () => this.CONSUME(K.WITH) },
+                { ALT: () => this.CONSUME(K.ARRAY) },
+              ]);
+              this.ACTION(() => clauses.push(jsonWord(word)));
+            },
+          },
+        ],
+      }),
+    );
+    this.CONSUME(T.RParen);
+    return this.ACTION(() => {
+      const name = start.image.toUpperCase();
+      const object = name === 'JSON_OBJECT' || name === 'JSON_OBJECTAGG';
+      const wrong = pairs.findIndex((pair) => pair !== object);
+      if (wrong >= 0)
+        throw parseError(
+          posOf(start),
+          object
+            ? `${name} takes KEY k VALUE v pairs: ${name}(KEY 'a' VALUE x)`
+            : `${name} takes plain arguments, not KEY k VALUE v pairs`,
+        );
+      return node({ kind: 'call', pos: posOf(start), name, args: [...args, ...clauses], distinct: false });
+    });
+  });
+
+  /** Whether `KEY` starts a `KEY k VALUE v` pair rather than naming a column `key`. */
+  protected keyWordAhead(): boolean {
+    if (this.LA(1).tokenType !== K.KEY) return false;
+    const next = this.LA(2).tokenType;
+    return (
+      next === T.StringLiteral ||
+      next === T.QuotedIdentifier ||
+      next === T.LParen ||
+      (next === T.Identifier && !softWord(this.LA(2), 'VALUE')) ||
+      KEYWORD_TOKENS.has(next)
+    );
+  }
 
   protected existsExpression = this.RULE('existsExpression', (): Expr => {
     const start = this.CONSUME(K.EXISTS);
