@@ -26,7 +26,11 @@ import { ColumnScope, type ScopeColumn, scopeOf, starColumns } from './scope.js'
 import { aggregate } from './aggregate/aggregate-nodes.js';
 import { buildAggregateSelect } from './aggregate/build-aggregate.js';
 import { buildSetOperation } from './set-operations.js';
-import { buildGroupingSetsSelect, isGroupingConstruct } from './aggregate/grouping-sets.js';
+import {
+  buildGroupingSetsSelect,
+  isGroupingConstruct,
+  withConstantGrouping,
+} from './aggregate/grouping-sets.js';
 import { buildJoin } from './join/build-join.js';
 import { settleCrossJoins } from './join/join-time-attributes.js';
 import { buildSubqueryFilter } from './join/build-subquery.js';
@@ -219,8 +223,10 @@ export class PlanBuilder {
     if (aggregating) {
       // GROUP BY SESSION(ts, gap) and its siblings group a windowing table function's rows.
       if (s.groupBy.some(isGroupingConstruct)) return buildGroupingSetsSelect(s, input, this);
-      const windowed = groupWindowSelect(s, input);
-      return buildAggregateSelect(windowed?.select ?? s, windowed?.input ?? input, this);
+      // GROUPING(a) under a plain GROUP BY is 0.
+      const plain = withConstantGrouping(s, input);
+      const windowed = groupWindowSelect(plain, input);
+      return buildAggregateSelect(windowed?.select ?? plain, windowed?.input ?? input, this);
     }
     if (s.windows.length > 0 || s.items.some((item) => containsOver(item.expr)))
       return buildOverSelect(s, input, this);

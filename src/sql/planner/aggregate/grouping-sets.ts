@@ -225,6 +225,62 @@ export function buildGroupingSetsSelect(select: Select, input: Relation, builder
   );
 }
 
+/**
+ * A SELECT with a plain GROUP BY (no GROUPING SETS, ROLLUP or CUBE) whose `GROUPING(…)` and
+ * `GROUPING_ID(…)` calls are replaced by 0, as in Flink: every key is grouped in the only set.
+ * Their arguments must still be grouping columns; `GROUP BY ()` has none. Returns `select`
+ * itself when it has no such call.
+ */
+export function withConstantGrouping(select: Select, input: Relation): Select {
+  const scope = new ColumnScope(input.scope);
+  const resolveKey = (e: Expr): string | undefined => {
+    if (e.kind !== 'column') return undefined;
+    try {
+      const rex = scope.resolve(e.path, e.pos);
+      return rex.kind === 'field' ? rex.name : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const keys = new Set(
+    select.groupBy.flatMap((k) => (k.kind === 'row' ? [...k.items] : [k])).map(resolveKey),
+  );
+  const rewrite = (e: Expr): Expr => {
+    if (e.kind === 'call' && (e.name === 'GROUPING' || e.name === 'GROUPING_ID') && e.over === undefined) {
+      if (e.args.length === 0) throw validationError(e.pos, `${e.name} needs at least one grouping column`);
+      for (const a of e.args) {
+        const key = resolveKey(a);
+        if (key === undefined || !keys.has(key))
+          throw validationError(a.pos, `${e.name} arguments must be grouping columns of the GROUP BY`);
+      }
+      return node<Expr>({
+        kind: 'cast',
+        pos: e.pos,
+        operand: node<Expr>({ kind: 'literal', pos: e.pos, type: 'number', value: 0, text: '0' }),
+        type: node({
+          kind: 'type',
+          pos: e.pos,
+          name: 'BIGINT',
+          params: [],
+          args: [],
+          nullable: false,
+          withLocalTimeZone: false,
+        }),
+        safe: false,
+      });
+    }
+    if ((e as { kind: string }).kind === 'query') return e;
+    return mapChildren(e, rewrite);
+  };
+  const items = select.items.map((item) => {
+    const expr = item.expr.kind === 'star' ? item.expr : rewrite(item.expr);
+    return expr === item.expr ? item : node({ ...item, expr });
+  });
+  const having = select.having === undefined ? undefined : rewrite(select.having);
+  const changed = items.some((item, i) => item !== select.items[i]) || having !== select.having;
+  return changed ? node<Select>({ ...select, items, having }) : select;
+}
+
 /** A copy of a syntax node with each child expression (in fields and arrays) mapped. */
 function mapChildren(e: Expr, map: (child: Expr) => Expr): Expr {
   let changed = false;
