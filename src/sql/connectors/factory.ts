@@ -97,6 +97,17 @@ export interface DynamicTableFactory {
   acceptsFilter?(condition: Rex, columns: readonly CatalogColumn[]): boolean;
   /** The changes the sink can take: insert-only sinks reject updating queries at planning time. */
   readonly sinkChangelogMode?: ChangelogMode;
+  /**
+   * The changes a sink of this table can take, for connectors where it depends on the table
+   * (jdbc upserts into a table with a primary key and only appends to one without); it wins
+   * over {@link sinkChangelogMode}.
+   */
+  sinkChangelogModeFor?(table: CatalogTable): ChangelogMode;
+}
+
+/** The changes a sink of `table` takes through `factory`; insert-only unless it says otherwise. */
+export function sinkModeOf(factory: DynamicTableFactory, table: CatalogTable): ChangelogMode {
+  return factory.sinkChangelogModeFor?.(table) ?? factory.sinkChangelogMode ?? 'insert-only';
 }
 
 /** Option value checks for factories: each returns what was expected, or undefined when the value is fine. */

@@ -10,6 +10,7 @@ import { blackholeFactory } from './blackhole.js';
 import { datagenFactory } from './datagen.js';
 import type { ConnectorOption, DynamicTableFactory } from './factory.js';
 import { filesystemFactory } from './filesystem.js';
+import { jdbcFactory } from './jdbc/jdbc.js';
 import { nexmarkFactory } from './nexmark.js';
 import { printFactory } from './print.js';
 
@@ -24,6 +25,7 @@ export class ConnectorRegistry {
       blackholeFactory,
       nexmarkFactory,
       filesystemFactory,
+      jdbcFactory,
     ],
   ) {
     for (const f of factories) this.register(f);

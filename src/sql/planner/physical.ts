@@ -8,6 +8,7 @@ import { validationError } from '../errors.js';
 import type { CatalogTable } from '../catalog/catalog.js';
 import { field, type Rex } from '../expressions/rex.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
+import { sinkModeOf } from '../connectors/factory.js';
 import { canConsume, type ChangelogMode } from './changelog.js';
 import type { LogicalNode, PlanColumn } from './logical.js';
 import type { SourcePos } from '../parser/ast.js';
@@ -236,7 +237,7 @@ export function toPhysical(
           node.pos,
           `table '${node.table.name}' uses connector '${factory.identifier}', which can only be read, not written`,
         );
-      const accepted = factory.sinkChangelogMode ?? 'insert-only';
+      const accepted = sinkModeOf(factory, node.table);
       if (!canConsume(accepted, input.changelogMode))
         throw validationError(
           node.pos,

@@ -5,6 +5,7 @@
 import type { TableConfig } from '../config.js';
 import type { CatalogTable } from '../catalog/catalog.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
+import { sinkModeOf } from '../connectors/factory.js';
 import type { Rex } from '../expressions/rex.js';
 import { explainAll } from './explain.js';
 import { FILTER_PUSH_DOWN_SOURCE, pushDownSourceFilters } from './filter-push-down-source.js';
@@ -68,7 +69,7 @@ export function planLogicalSet(
   // translated once, so it serves the needs of all its consumers.
   const physicals = inferUpdateKindsOfSet(
     shared.map((optimized) => toPhysical(optimized, registry, config)),
-    (table) => registry.factoryFor(table).sinkChangelogMode ?? 'insert-only',
+    (table) => sinkModeOf(registry.factoryFor(table), table),
   );
   return narrowed.map(({ logical, projected, rulesFired }, i) => {
     const optimized = shared[i]!;

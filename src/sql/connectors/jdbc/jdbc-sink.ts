@@ -1,0 +1,350 @@
+/**
+ * The `jdbc` table sink for PostgreSQL, exactly-once by two-phase commit.
+ *
+ * Modes: a table without a primary key is written append-only (`INSERT`); with one, rows are
+ * upserted (`INSERT … ON CONFLICT (key) DO UPDATE`) and -D rows deleted by key, so an updating
+ * query (GROUP BY) can be written. Rows are buffered and sent in batches of
+ * `sink.buffer-flush.max-rows` (or when `sink.buffer-flush.interval` has passed at a row); in
+ * upsert mode the buffer keeps the last change per key, as Flink's does, so a batch names each
+ * key once.
+ *
+ * Exactly-once (the default): all batches a writer sends between two checkpoint barriers go
+ * into one transaction on the writer's connection. At the barrier it is
+ * `PREPARE TRANSACTION`d (it survives a crash of Weir and of the server), and the prepared id is
+ * the checkpoint's committable; `COMMIT PREPARED` runs when the checkpoint completes, and again
+ * after a restore from it (a missing prepared transaction then means it was committed already).
+ * Transaction ids are `weir-<table hash>-<attempt id>-<subtask>-<n>`: the attempt id holds the
+ * job id and the attempt, and `n` counts the writer's prepares (the writer does not know the
+ * checkpoint id when it prepares). Recovery lists the server's prepared transactions of the
+ * table's prefix and rolls back those of earlier attempts that the restored checkpoint does not
+ * name: they belong to checkpoints that never completed. A fresh start of a job rolls back all of
+ * the prefix's leftovers too, since nothing restored can name them: so two exactly-once jobs
+ * must not write one table at once. The server needs `max_prepared_transactions` > 0;
+ * `'sink.semantic' = 'at-least-once'` commits each batch at once instead (with
+ * `sink.max-retries` retries), which an upsert table makes idempotent anyway.
+ *
+ * Locks: a prepared upsert transaction holds its rows' locks until it commits, so the next
+ * checkpoint's writes to the same keys wait for that commit. They do not wait on a barrier:
+ * writes are sent without the task awaiting them, and the checkpoint coordinator delivers a
+ * checkpoint's completion (its commit) before it starts the next checkpoint.
+ */
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import type {
+  Committer,
+  CommittingSinkWriter,
+  SinkInitContext,
+  TwoPhaseCommittingSink,
+} from '../../../types/sink.js';
+import type { CatalogColumn } from '../../catalog/catalog.js';
+import type { Row } from '../../expressions/compiler.js';
+import type { ChangelogRow } from '../../planner/changelog.js';
+import { checkPreparedTransactions, checkTable, connect } from './jdbc-connection.js';
+import type { JdbcOptions } from './jdbc-options.js';
+import { quoteIdent, quoteTableName, toParameter } from './jdbc-types.js';
+
+/** A prepared transaction to commit. */
+export interface JdbcCommittable {
+  readonly gid: string;
+}
+
+/** What a jdbc sink writes where. */
+export interface JdbcSinkSpec {
+  readonly options: JdbcOptions;
+  /** The Weir table's name, for messages. */
+  readonly table: string;
+  readonly columns: readonly CatalogColumn[];
+  /** The primary key's columns: upsert mode; undefined: append mode. */
+  readonly primaryKey: readonly string[] | undefined;
+}
+
+/** PostgreSQL takes at most 65535 parameters per statement. */
+const MAX_PARAMETERS = 60_000;
+/** The SQLSTATE of "prepared transaction … does not exist". */
+const UNDEFINED_OBJECT = '42704';
+
+/** The prefix of every transaction id of writers of `tableName`. */
+function gidPrefix(tableName: string): string {
+  return `weir-${createHash('sha256').update(tableName).digest('hex').slice(0, 12)}-`;
+}
+
+const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+/**
+ * Rolls back the prepared transactions of `tableName` except those in `keep` and those of the
+ * running attempt; see the module comment.
+ */
+async function rollBackLeftovers(
+  client: pg.Client,
+  tableName: string,
+  keep: ReadonlySet<string>,
+  currentAttemptId: string,
+): Promise<void> {
+  const prefix = gidPrefix(tableName);
+  const found = await client.query<{ gid: string }>(
+    'SELECT gid FROM pg_prepared_xacts WHERE database = current_database() AND starts_with(gid, $1)',
+    [prefix],
+  );
+  for (const { gid } of found.rows) {
+    if (keep.has(gid) || gid.startsWith(`${prefix}${currentAttemptId}-`)) continue;
+    try {
+      await client.query(`ROLLBACK PREPARED ${literal(gid)}`);
+    } catch (e) {
+      if ((e as { code?: string }).code !== UNDEFINED_OBJECT) throw e;
+    }
+  }
+}
+
+/** A buffered change in upsert mode: the row to upsert, or to delete by key. */
+interface Change {
+  readonly row: Row;
+  readonly remove: boolean;
+}
+
+/** Buffers rows and sends them in batches; see the module comment. */
+export class JdbcSinkWriter implements CommittingSinkWriter<unknown, JdbcCommittable> {
+  private readonly client: Promise<pg.Client>;
+  /** The writer's statements, in order; the task awaits it only at flush and prepare. */
+  private chain: Promise<void>;
+  private failure: unknown;
+  private readonly rows: Row[] = [];
+  private readonly changes = new Map<string, Change>();
+  private inTransaction = false;
+  private prepares = 0;
+  private lastSend: number;
+  private readonly params: ((value: unknown) => unknown)[];
+  private readonly exactlyOnce: boolean;
+
+  constructor(
+    private readonly spec: JdbcSinkSpec,
+    private readonly context: SinkInitContext,
+  ) {
+    const { options } = spec;
+    const exactlyOnce = options.semantic === 'exactly-once';
+    this.exactlyOnce = exactlyOnce;
+    this.params = spec.columns.map((c) => toParameter(c.type));
+    this.lastSend = context.currentProcessingTime();
+    this.client = (async () => {
+      const client = await connect(options.connection);
+      await checkTable(client, options.connection, spec.table, options.tableName, spec.columns);
+      if (exactlyOnce) {
+        await checkPreparedTransactions(client, options.connection);
+        // A fresh start restores nothing that could name a leftover prepared transaction.
+        if (
+          context.subtaskIndex === 0 &&
+          context.restoredCheckpointId === undefined &&
+          context.attemptNumber === 0
+        )
+          await rollBackLeftovers(client, options.tableName, new Set(), context.attemptId);
+      }
+      return client;
+    })();
+    this.chain = this.client.then(
+      () => {},
+      (e) => {
+        this.failure = e;
+      },
+    );
+  }
+
+  write(value: unknown): void {
+    if (this.failure !== undefined) throw this.failure;
+    const change = value as Partial<ChangelogRow>;
+    const isChange = typeof change.kind === 'string' && typeof change.row === 'object';
+    const row = (isChange ? change.row : value) as Row;
+    const key = this.spec.primaryKey;
+    let buffered: number;
+    if (key === undefined) {
+      this.rows.push(row);
+      buffered = this.rows.length;
+    } else {
+      const kind = isChange ? change.kind : '+I';
+      // An upsert table keys on +U; the -U before it changes nothing the +U does not.
+      if (kind === '-U') return;
+      this.changes.set(JSON.stringify(key.map((k) => row[k] ?? null)), { row, remove: kind === '-D' });
+      buffered = this.changes.size;
+    }
+    const { maxRows, flushIntervalMs } = this.spec.options;
+    if (
+      (maxRows > 0 && buffered >= maxRows) ||
+      (flushIntervalMs > 0 && this.context.currentProcessingTime() - this.lastSend >= flushIntervalMs)
+    )
+      this.send();
+  }
+
+  async flush(): Promise<void> {
+    this.send();
+    await this.settle();
+  }
+
+  async prepareCommit(): Promise<JdbcCommittable[]> {
+    this.send();
+    await this.settle();
+    if (!this.exactlyOnce || !this.inTransaction) return [];
+    const gid = `${gidPrefix(this.spec.options.tableName)}${this.context.attemptId}-${this.context.subtaskIndex}-${++this.prepares}`;
+    const client = await this.client;
+    await client.query(`PREPARE TRANSACTION ${literal(gid)}`);
+    this.inTransaction = false;
+    return [{ gid }];
+  }
+
+  snapshotState(): unknown[] {
+    return [];
+  }
+
+  async close(): Promise<void> {
+    await this.chain;
+    const client = await this.client.catch(() => undefined);
+    // Ending the session rolls back a transaction that was not prepared.
+    await client?.end().catch(() => {});
+  }
+
+  /** Waits for the statements sent so far; throws the first failure. */
+  private async settle(): Promise<void> {
+    await this.chain;
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** Hands the buffer to the connection without waiting. */
+  private send(): void {
+    this.lastSend = this.context.currentProcessingTime();
+    if (this.rows.length === 0 && this.changes.size === 0) return;
+    const rows = this.rows.splice(0);
+    const changes = [...this.changes.values()];
+    this.changes.clear();
+    this.chain = this.chain.then(async () => {
+      if (this.failure !== undefined) return;
+      try {
+        await this.execute(rows, changes);
+      } catch (e) {
+        this.failure = e;
+      }
+    });
+  }
+
+  private async execute(rows: Row[], changes: Change[]): Promise<void> {
+    const client = await this.client;
+    if (this.exactlyOnce) {
+      if (!this.inTransaction) await client.query('BEGIN');
+      this.inTransaction = true;
+      await this.statements(client, rows, changes);
+      return;
+    }
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await client.query('BEGIN');
+        await this.statements(client, rows, changes);
+        await client.query('COMMIT');
+        return;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => {});
+        if (attempt >= this.spec.options.maxRetries) throw e;
+        await new Promise((resolve) => setTimeout(resolve, 100 * (attempt + 1)));
+      }
+    }
+  }
+
+  private async statements(client: pg.Client, rows: Row[], changes: Change[]): Promise<void> {
+    const { columns, primaryKey } = this.spec;
+    const table = quoteTableName(this.spec.options.tableName);
+    const names = columns.map((c) => quoteIdent(c.name)).join(', ');
+    let upsert = '';
+    if (primaryKey !== undefined) {
+      const others = columns.filter((c) => !primaryKey.includes(c.name));
+      upsert = ` ON CONFLICT (${primaryKey.map(quoteIdent).join(', ')}) ${
+        others.length === 0
+          ? 'DO NOTHING'
+          : `DO UPDATE SET ${others.map((c) => `${quoteIdent(c.name)} = EXCLUDED.${quoteIdent(c.name)}`).join(', ')}`
+      }`;
+      for (const c of changes) if (!c.remove) rows.push(c.row);
+    }
+    const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / Math.max(1, columns.length)));
+    for (let from = 0; from < rows.length; from += perStatement) {
+      const batch = rows.slice(from, from + perStatement);
+      const values: unknown[] = [];
+      const tuples = batch.map((row) => {
+        const slots = columns.map((c, i) => {
+          values.push(this.params[i]!(row[c.name]));
+          return `$${values.length}`;
+        });
+        return `(${slots.join(', ')})`;
+      });
+      await client.query(`INSERT INTO ${table} (${names}) VALUES ${tuples.join(', ')}${upsert}`, values);
+    }
+    if (primaryKey === undefined) return;
+    const removed = changes.filter((c) => c.remove);
+    const keyColumns = primaryKey.map((k) => columns.findIndex((c) => c.name === k));
+    const perDelete = Math.max(1, Math.floor(MAX_PARAMETERS / primaryKey.length));
+    for (let from = 0; from < removed.length; from += perDelete) {
+      const values: unknown[] = [];
+      const tuples = removed.slice(from, from + perDelete).map(({ row }) => {
+        const slots = keyColumns.map((i) => {
+          values.push(this.params[i]!(row[columns[i]!.name]));
+          return `$${values.length}`;
+        });
+        return `(${slots.join(', ')})`;
+      });
+      await client.query(
+        `DELETE FROM ${table} WHERE (${primaryKey.map(quoteIdent).join(', ')}) IN (${tuples.join(', ')})`,
+        values,
+      );
+    }
+  }
+}
+
+/** Commits prepared transactions; one missing means it was committed already. */
+export class JdbcCommitter implements Committer<JdbcCommittable> {
+  private client: Promise<pg.Client> | undefined;
+
+  constructor(private readonly options: JdbcOptions) {}
+
+  async commit(committables: JdbcCommittable[]): Promise<void> {
+    if (committables.length === 0) return;
+    this.client ??= connect(this.options.connection);
+    const client = await this.client;
+    for (const { gid } of committables) {
+      try {
+        await client.query(`COMMIT PREPARED ${literal(gid)}`);
+      } catch (e) {
+        if ((e as { code?: string }).code !== UNDEFINED_OBJECT) throw e;
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    const client = await this.client?.catch(() => undefined);
+    await client?.end().catch(() => {});
+  }
+}
+
+/** The jdbc table sink: {@link JdbcSinkWriter}s and a {@link JdbcCommitter}. */
+export class JdbcTableSink implements TwoPhaseCommittingSink<unknown, JdbcCommittable> {
+  constructor(private readonly spec: JdbcSinkSpec) {}
+
+  createWriter(context: SinkInitContext): JdbcSinkWriter {
+    return new JdbcSinkWriter(this.spec, context);
+  }
+
+  createCommitter(): JdbcCommitter {
+    return new JdbcCommitter(this.spec.options);
+  }
+
+  async cleanupAfterRestore(
+    _writerState: readonly unknown[],
+    committables: readonly JdbcCommittable[],
+    currentAttemptId: string,
+  ): Promise<void> {
+    if (this.spec.options.semantic !== 'exactly-once') return;
+    const client = await connect(this.spec.options.connection);
+    try {
+      await rollBackLeftovers(
+        client,
+        this.spec.options.tableName,
+        new Set(committables.map((c) => c.gid)),
+        currentAttemptId,
+      );
+    } finally {
+      await client.end().catch(() => {});
+    }
+  }
+}

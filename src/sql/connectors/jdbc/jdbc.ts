@@ -1,0 +1,68 @@
+/**
+ * The `jdbc` table connector for PostgreSQL, with Flink's options (jdbc-options.ts):
+ *
+ * ```sql
+ * CREATE TABLE totals (id BIGINT, n BIGINT, PRIMARY KEY (id) NOT ENFORCED) WITH (
+ *   'connector' = 'jdbc', 'url' = 'jdbc:postgresql://localhost:5432/db', 'table-name' = 'totals',
+ *   'username' = 'weir', 'password' = '…');
+ * ```
+ *
+ * Written, a table with a primary key takes updating queries as upserts and deletes by key; one
+ * without takes insert-only queries (jdbc-sink.ts, exactly-once by `PREPARE TRANSACTION`).
+ * Read, it is a bounded scan, cut into parallel ranges by `scan.partition.*`, selecting only
+ * the columns the query needs (jdbc-source.ts). The table must exist in PostgreSQL with the
+ * Weir table's column names; types map as jdbc-types.ts says. Lookup joins
+ * (`FOR SYSTEM_TIME AS OF`) are not offered: Weir's lookup join reads its table whole and
+ * synchronously when it opens, which a network database does not allow.
+ */
+import { WatermarkStrategy } from '../../../time/watermarks.js';
+import type { Row } from '../../expressions/compiler.js';
+import type { ChangelogRow } from '../../planner/changelog.js';
+import type { DynamicTableFactory } from '../factory.js';
+import { JDBC_OPTIONS, readJdbcOptions, validateJdbcTable } from './jdbc-options.js';
+import { JdbcTableSink } from './jdbc-sink.js';
+import { JdbcSource } from './jdbc-source.js';
+
+/** The jdbc factory. */
+export const jdbcFactory: DynamicTableFactory = {
+  identifier: 'jdbc',
+  options: JDBC_OPTIONS,
+  validate: validateJdbcTable,
+  supportsProjectionPushDown: true,
+  sinkChangelogModeFor: (table) => (table.primaryKey === undefined ? 'insert-only' : 'upsert'),
+  createSource({ env, table, columns, projection }) {
+    const selected = projection === undefined ? columns : columns.filter((c) => projection.includes(c.name));
+    const source = new JdbcSource({
+      options: readJdbcOptions(table.options),
+      table: table.name,
+      columns: selected,
+      physical: columns,
+      primaryKey: table.primaryKey?.columns,
+    });
+    return env.fromSource(source, WatermarkStrategy.noWatermarks<Row>(), table.name);
+  },
+  createSink({ table, columns }) {
+    const options = readJdbcOptions(table.options);
+    const primaryKey = table.primaryKey?.columns;
+    const sink = new JdbcTableSink({ options, table: table.name, columns, primaryKey });
+    return (stream) => {
+      const parallelism = options.sinkParallelism ?? stream.getParallelism();
+      // One key's changes must reach one writer, in order, or writers would race on its row.
+      const input =
+        primaryKey !== undefined && parallelism > 1
+          ? stream.keyBy((element) => {
+              const change = element as Partial<ChangelogRow>;
+              const row = (
+                typeof change.kind === 'string' && typeof change.row === 'object' ? change.row : element
+              ) as Row;
+              return primaryKey.length === 1
+                ? row[primaryKey[0]!]
+                : JSON.stringify(primaryKey.map((k) => row[k]));
+            })
+          : stream;
+      const written = input.sinkTo(sink as never, `Sink: ${table.name}`);
+      if (options.sinkParallelism !== undefined) written.setParallelism(options.sinkParallelism);
+      return written as never;
+    };
+  },
+};
