@@ -21,13 +21,13 @@ import {
   DEFAULT_CATALOG,
   DEFAULT_DATABASE,
 } from './catalog/catalog.js';
-import { catalogFromDdl, databaseOptions } from './catalog/catalog-ddl.js';
+import { alteredCatalogOptions, catalogFromDdl, databaseOptions } from './catalog/catalog-ddl.js';
 import { tableFromDdl, viewFromDdl } from './catalog/ddl.js';
 import { checkMetadataWrite } from './catalog/metadata-columns.js';
 import { alterTable, alterView } from './catalog/ddl-alter.js';
 import { tableFromQuery } from './catalog/ddl-ctas.js';
 import { mergeLike } from './catalog/ddl-like.js';
-import { showCreate } from './catalog/ddl-text.js';
+import { describeCatalogRows, showCreate } from './catalog/ddl-text.js';
 import {
   formatType,
   isAssignable,
@@ -222,7 +222,9 @@ export class TableEnvironment implements TableOwner {
   private createFunction(statement: CreateFunction): TableResult {
     const name = statement.name[statement.name.length - 1]!;
     // A qualified name must name an existing database, though all databases share one namespace.
-    if (statement.name.length > 1) this.catalog.existingDatabase(statement.name.slice(0, -1), statement.pos);
+    // A temporary one lives outside the catalogs, as in Flink: its database need not exist.
+    if (statement.name.length > 1 && !statement.temporary)
+      this.catalog.existingDatabase(statement.name.slice(0, -1), statement.pos);
     const exists = () => statement.ifNotExists && this.catalog.functions.kindOf(name) !== undefined;
     if (exists()) return TableResult.ok();
     // Weir has one function namespace: a catalog function is registered as createTemporaryFunction's.
@@ -410,7 +412,8 @@ export class TableEnvironment implements TableOwner {
       case 'drop': {
         if (statement.object === 'FUNCTION') {
           const name = statement.name[statement.name.length - 1]!;
-          if (statement.name.length > 1)
+          // A temporary function lives outside the catalogs, as in Flink: its database need not exist.
+          if (statement.name.length > 1 && !statement.temporary)
             this.catalog.existingDatabase(statement.name.slice(0, -1), statement.namePos);
           if (this.catalog.functions.drop(name) || statement.ifExists) return TableResult.ok();
           if (BUILT_IN_FUNCTIONS.includes(name.toUpperCase()))
@@ -445,6 +448,25 @@ export class TableEnvironment implements TableOwner {
       case 'alterView':
         alterView(statement, this.catalog);
         return TableResult.ok();
+      case 'alterCatalog': {
+        const action = statement.action;
+        const current = this.catalog.describeCatalog(statement.name, statement.namePos);
+        const change =
+          action.kind === 'comment' ? { comment: action.comment } : alteredCatalogOptions(statement, current);
+        this.catalog.alterCatalog(statement.name, change, statement.namePos);
+        return TableResult.ok();
+      }
+      case 'alterDatabase':
+        this.catalog.alterDatabase(statement.name, databaseOptions(statement), statement.namePos);
+        return TableResult.ok();
+      case 'describeCatalog':
+        return rowsResult(
+          stringColumns('info name', 'info value'),
+          describeCatalogRows(
+            this.catalog.describeCatalog(statement.name, statement.namePos),
+            statement.extended,
+          ),
+        );
       case 'set':
         if (statement.key === undefined) {
           const rows = this.config.entries().map(([key, value]) => ({ key, value }));
@@ -531,8 +553,19 @@ export class TableEnvironment implements TableOwner {
           stringColumns('view name'),
           this.catalog.names('view').map((n) => ({ 'view name': n })),
         );
-      case 'FUNCTIONS': {
-        const names = this.listFunctions();
+      case 'FUNCTIONS':
+      case 'USER FUNCTIONS': {
+        // Weir's functions share one namespace: FROM only checks that the database exists.
+        if (statement.from !== undefined) this.catalog.existingDatabase(statement.from, statement.fromPos);
+        const like = statement.like;
+        const matches = (n: string) =>
+          like === undefined ||
+          (like.ignoreCase
+            ? runtime.like(n.toLowerCase(), like.pattern.toLowerCase(), '\\')
+            : runtime.like(n, like.pattern, '\\')) !== like.negated;
+        const names = (
+          statement.object === 'FUNCTIONS' ? this.listFunctions() : this.listUserDefinedFunctions()
+        ).filter(matches);
         return rowsResult(
           stringColumns('function name'),
           names.map((n) => ({ 'function name': n })),

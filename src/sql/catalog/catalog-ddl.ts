@@ -1,11 +1,18 @@
 /**
- * CREATE CATALOG and CREATE DATABASE statements checked the way Flink checks them: a catalog
- * needs a 'type' option, and Weir makes only in-memory catalogs (`generic_in_memory`, whose one
- * other option is 'default-database'); database options are free-form, kept with the database.
+ * CREATE / ALTER CATALOG and CREATE / ALTER DATABASE statements checked the way Flink checks
+ * them: a catalog needs a 'type' option, and Weir makes only in-memory catalogs
+ * (`generic_in_memory`, whose one other option is 'default-database'); ALTER CATALOG may change
+ * any option but 'type'. Database options are free-form, kept with the database.
  */
-import type { CreateCatalog, CreateDatabase } from '../parser/ast.js';
+import type { AlterCatalog, AlterDatabase, CreateCatalog, CreateDatabase } from '../parser/ast.js';
 import { validationError } from '../errors.js';
-import { IN_MEMORY_CATALOG_TYPE, IN_MEMORY_DEFAULT_DATABASE } from './catalog.js';
+import {
+  type CatalogDescription,
+  DEFAULT_CATALOG,
+  DEFAULT_DATABASE,
+  IN_MEMORY_CATALOG_TYPE,
+  IN_MEMORY_DEFAULT_DATABASE,
+} from './catalog.js';
 
 /** The options an in-memory catalog takes. */
 const IN_MEMORY_OPTIONS = ['type', 'default-database'];
@@ -43,12 +50,59 @@ export function catalogFromDdl(statement: CreateCatalog): {
   return { type, defaultDatabase, options };
 }
 
-/** The `WITH (…)` of CREATE DATABASE, each key once. */
-export function databaseOptions(statement: CreateDatabase): Record<string, string> {
+/**
+ * The new options (and with them the default database) of ALTER CATALOG … SET / RESET, from
+ * the catalog's current ones: 'type' cannot change, other keys are those CREATE CATALOG takes,
+ * and a reset 'default-database' is the catalog's first default again.
+ */
+export function alteredCatalogOptions(
+  statement: AlterCatalog,
+  current: CatalogDescription,
+): { options: Record<string, string>; defaultDatabase: string } {
+  const action = statement.action;
+  const options: Record<string, string> = { ...current.options };
+  if (action.kind === 'setOptions') {
+    const set: Record<string, string> = {};
+    for (const option of action.options) {
+      if (option.key in set) throw validationError(option.pos, `option '${option.key}' is given twice`);
+      if (option.key === 'type')
+        throw validationError(
+          option.pos,
+          `ALTER CATALOG cannot change 'type'; drop the catalog and create it again to change its type`,
+        );
+      checkKey(option.key, option.pos);
+      if (option.key === 'default-database' && option.value.trim() === '')
+        throw validationError(option.pos, "'default-database' must name a database, not be empty");
+      set[option.key] = option.value;
+    }
+    Object.assign(options, set);
+  } else if (action.kind === 'resetOptions') {
+    for (const { key, pos } of action.keys) {
+      if (key === 'type')
+        throw validationError(pos, `ALTER CATALOG RESET cannot reset 'type'; every catalog needs one`);
+      checkKey(key, pos);
+      delete options[key];
+    }
+  }
+  // The session's first catalog starts in default_database, not in an in-memory catalog's 'default'.
+  const initial = current.name === DEFAULT_CATALOG ? DEFAULT_DATABASE : IN_MEMORY_DEFAULT_DATABASE;
+  return { options, defaultDatabase: options['default-database'] ?? initial };
+}
+
+function checkKey(key: string, pos: CreateCatalog['pos']): void {
+  if (!IN_MEMORY_OPTIONS.includes(key))
+    throw validationError(
+      pos,
+      `unknown option '${key}' for catalog type '${IN_MEMORY_CATALOG_TYPE}'; supported options: ${IN_MEMORY_OPTIONS.join(', ')}`,
+    );
+}
+
+/** The `WITH (…)` of CREATE DATABASE, or the `SET (…)` of ALTER DATABASE, each key once. */
+export function databaseOptions(statement: CreateDatabase | AlterDatabase): Record<string, string> {
   return optionsOf(statement);
 }
 
-function optionsOf(statement: CreateCatalog | CreateDatabase): Record<string, string> {
+function optionsOf(statement: CreateCatalog | CreateDatabase | AlterDatabase): Record<string, string> {
   const options: Record<string, string> = {};
   for (const option of statement.options) {
     if (option.key in options) throw validationError(option.pos, `option '${option.key}' is given twice`);

@@ -102,20 +102,31 @@ export interface CatalogView {
 /** A table or a view. */
 export type CatalogObject = CatalogTable | CatalogView;
 
-/** A database: its objects, and what CREATE DATABASE said of it. */
+/** A database: its objects, and what CREATE DATABASE (and ALTER DATABASE since) said of it. */
 interface Database {
   readonly comment?: string;
-  readonly options: Readonly<Record<string, string>>;
+  /** Replaced, never changed in place, by ALTER DATABASE. */
+  options: Readonly<Record<string, string>>;
   readonly objects: Map<string, CatalogObject>;
 }
 
 /** A catalog: its databases and the one USE CATALOG moves to. */
 interface CatalogEntry {
   readonly type: string;
-  readonly defaultDatabase: string;
-  readonly comment?: string;
-  readonly options: Readonly<Record<string, string>>;
+  /** These three change with ALTER CATALOG; `options` holds 'type' and 'default-database' too. */
+  defaultDatabase: string;
+  comment?: string;
+  options: Readonly<Record<string, string>>;
   readonly databases: Map<string, Database>;
+}
+
+/** What DESCRIBE CATALOG and SHOW CREATE CATALOG show of a catalog. */
+export interface CatalogDescription {
+  readonly name: string;
+  readonly type: string;
+  readonly comment?: string;
+  /** All its options, 'type' included, as CREATE CATALOG would write them. */
+  readonly options: Readonly<Record<string, string>>;
 }
 
 const newDatabase = (comment?: string, options: Readonly<Record<string, string>> = {}): Database => ({
@@ -134,7 +145,8 @@ export class Catalog {
       {
         type: IN_MEMORY_CATALOG_TYPE,
         defaultDatabase: DEFAULT_DATABASE,
-        options: {},
+        // As if made by CREATE CATALOG, so that SHOW CREATE CATALOG has a statement to print.
+        options: Object.freeze({ type: IN_MEMORY_CATALOG_TYPE, 'default-database': DEFAULT_DATABASE }),
         databases: new Map([[DEFAULT_DATABASE, newDatabase()]]),
       },
     ],
@@ -219,7 +231,9 @@ export class Catalog {
    * Adds an object at `path` (by default its own name in the database it was taken from, or in
    * the current one if it was never in the catalog); `ifNotExists`
    * makes an existing one a no-op. Returns whether it was added. A permanent object needs its
-   * database to exist; so does a temporary one, so that a typo in the path is caught here.
+   * database to exist; a temporary one does not, as in Flink: temporary objects live beside
+   * the catalogs, so `CREATE TEMPORARY TABLE no_such_db.t` is a table that only this session
+   * resolves (and drops).
    */
   create(
     object: CatalogObject,
@@ -231,8 +245,8 @@ export class Catalog {
       : [object.identifier.catalog, object.identifier.database, object.name],
   ): boolean {
     const id = this.qualify(path, pos);
-    const database = this.requireDatabase(id, pos);
-    const existing = temporary ? this.temporary.get(key(id)) : database.objects.get(id.name);
+    const database = temporary ? undefined : this.requireDatabase(id, pos);
+    const existing = temporary ? this.temporary.get(key(id)) : database!.objects.get(id.name);
     if (existing !== undefined) {
       if (ifNotExists) return false;
       throw validationError(
@@ -251,7 +265,7 @@ export class Catalog {
       ...(context === undefined ? {} : { context: Object.freeze({ ...context }) }),
     });
     if (temporary) this.temporary.set(key(id), stored);
-    else database.objects.set(id.name, stored);
+    else database!.objects.set(id.name, stored);
     return true;
   }
 
@@ -291,6 +305,17 @@ export class Catalog {
     if (temporary) this.temporary.delete(key(id));
     else database!.objects.delete(id.name);
     return true;
+  }
+
+  /**
+   * Names of the temporary tables and views (or of one kind), of every catalog and database,
+   * sorted: their own names, not their paths, as Flink lists them.
+   */
+  temporaryNames(kind?: 'table' | 'view'): string[] {
+    return [...this.temporary.values()]
+      .filter((o) => kind === undefined || o.kind === kind)
+      .map((o) => o.name)
+      .sort();
   }
 
   /**
@@ -377,6 +402,40 @@ export class Catalog {
     return true;
   }
 
+  /** A catalog's name, type, comment and options, or an error naming the catalogs there are. */
+  describeCatalog(name: string, pos: SourcePos | undefined): CatalogDescription {
+    const entry = this.requireCatalog(name, pos);
+    return Object.freeze({
+      name,
+      type: entry.type,
+      ...(entry.comment === undefined ? {} : { comment: entry.comment }),
+      options: entry.options,
+    });
+  }
+
+  /**
+   * Changes a catalog's comment, or its options and with them its default database (`options`
+   * is the catalog's whole new option set, checked by the caller). A default database that does
+   * not exist yet is created empty, as a catalog made with that option would have it.
+   */
+  alterCatalog(
+    name: string,
+    change:
+      | { readonly comment: string }
+      | { readonly options: Readonly<Record<string, string>>; readonly defaultDatabase: string },
+    pos: SourcePos | undefined,
+  ): void {
+    const entry = this.requireCatalog(name, pos);
+    if ('comment' in change) {
+      entry.comment = change.comment;
+      return;
+    }
+    entry.options = Object.freeze({ ...change.options });
+    entry.defaultDatabase = change.defaultDatabase;
+    if (!entry.databases.has(change.defaultDatabase))
+      entry.databases.set(change.defaultDatabase, newDatabase());
+  }
+
   /** Makes a catalog current, and its default database. */
   useCatalog(name: string, pos: SourcePos | undefined): void {
     const catalog = this.catalogs.get(name);
@@ -434,6 +493,27 @@ export class Catalog {
     }
     databases.set(database, newDatabase(comment, options));
     return true;
+  }
+
+  /** A database's comment and options (Flink shows them through its Java API, not in SQL). */
+  describeDatabase(
+    path: readonly string[],
+    pos: SourcePos | undefined,
+  ): { readonly comment?: string; readonly options: Readonly<Record<string, string>> } {
+    const { catalog, database } = this.existingDatabase(path, pos);
+    const found = this.catalogs.get(catalog)!.databases.get(database)!;
+    return { ...(found.comment === undefined ? {} : { comment: found.comment }), options: found.options };
+  }
+
+  /** ALTER DATABASE … SET: adds the options, replacing those of the same keys. */
+  alterDatabase(
+    path: readonly string[],
+    options: Readonly<Record<string, string>>,
+    pos: SourcePos | undefined,
+  ): void {
+    const { catalog, database } = this.existingDatabase(path, pos);
+    const found = this.catalogs.get(catalog)!.databases.get(database)!;
+    found.options = Object.freeze({ ...found.options, ...options });
   }
 
   /**
@@ -496,6 +576,16 @@ export class Catalog {
         `database ${quote(qualified.catalog)}.${quote(qualified.database)} does not exist; databases of ${quote(qualified.catalog)}: ${this.databaseNames(qualified.catalog).join(', ') || 'none'}`,
       );
     return qualified;
+  }
+
+  private requireCatalog(name: string, pos: SourcePos | undefined): CatalogEntry {
+    const entry = this.catalogs.get(name);
+    if (entry === undefined)
+      throw validationError(
+        pos,
+        `catalog ${quote(name)} does not exist; catalogs: ${this.catalogNames().join(', ')}`,
+      );
+    return entry;
   }
 
   private databaseOf(id: ObjectIdentifier): Database | undefined {

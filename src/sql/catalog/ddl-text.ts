@@ -1,5 +1,5 @@
 /**
- * SHOW CREATE TABLE / VIEW: the DDL text that recreates a catalog object, in Flink's layout
+ * SHOW CREATE TABLE / VIEW / CATALOG: the DDL text that recreates a catalog object, in Flink's layout
  * (backquoted identifiers, one column per line, `WITH (…)` options one per line). The text is
  * also how CREATE TABLE … LIKE and ALTER TABLE read an existing table back as a statement: they
  * parse it, change the statement and define the table again, so every check of CREATE TABLE
@@ -10,6 +10,7 @@ import { parseStatement } from '../parser/parse.js';
 import { unsupported, validationError } from '../errors.js';
 import {
   type Catalog,
+  type CatalogDescription,
   type CatalogTable,
   type CatalogView,
   DEFAULT_CATALOG,
@@ -117,8 +118,41 @@ function relocate(value: unknown, pos: SourcePos): unknown {
   return Object.freeze(copy);
 }
 
-/** The text of SHOW CREATE TABLE / VIEW; naming a view as a table (or the reverse) is an error. */
+/**
+ * `CREATE CATALOG name [COMMENT '…'] WITH (…)` with every option (sorted), 'type' included,
+ * as Flink prints a catalog; running it recreates the catalog (empty).
+ */
+export function showCreateCatalog(catalog: CatalogDescription): string {
+  const comment = catalog.comment === undefined ? '' : ` COMMENT ${quoteString(catalog.comment)}`;
+  const options = Object.entries(catalog.options)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => `  ${quoteString(k)} = ${quoteString(v)}`);
+  return `CREATE CATALOG ${quoteIdentifier(catalog.name)}${comment}\nWITH (\n${options.join(',\n')}\n)`;
+}
+
+/**
+ * DESCRIBE CATALOG's rows, as Flink's: name, type and comment (empty when there is none), then
+ * with EXTENDED each option but 'type' as `option:key`, sorted by key.
+ */
+export function describeCatalogRows(
+  catalog: CatalogDescription,
+  extended: boolean,
+): { 'info name': string; 'info value': string }[] {
+  const rows = [
+    { 'info name': 'name', 'info value': catalog.name },
+    { 'info name': 'type', 'info value': catalog.type },
+    { 'info name': 'comment', 'info value': catalog.comment ?? '' },
+  ];
+  if (extended)
+    for (const [k, v] of Object.entries(catalog.options).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      if (k !== 'type') rows.push({ 'info name': `option:${k}`, 'info value': v });
+  return rows;
+}
+
+/** The text of SHOW CREATE TABLE / VIEW / CATALOG; naming a view as a table (or the reverse) is an error. */
 export function showCreate(statement: ShowCreate, catalog: Catalog): string {
+  if (statement.object === 'CATALOG')
+    return showCreateCatalog(catalog.describeCatalog(statement.name[0]!, statement.namePos));
   const object = catalog.lookup(statement.name, statement.namePos);
   const temporary = catalog.isTemporary(statement.name);
   const asked = statement.object === 'TABLE' ? 'table' : 'view';

@@ -443,16 +443,46 @@ export interface Show extends Node<'show'> {
     | 'TABLES'
     | 'VIEWS'
     | 'FUNCTIONS'
+    | 'USER FUNCTIONS'
     | 'CATALOGS'
     | 'DATABASES'
     | 'CURRENT CATALOG'
     | 'CURRENT DATABASE';
-  /** SHOW TABLES FROM / IN: the database, as written. */
+  /** SHOW TABLES / [USER] FUNCTIONS FROM / IN: the database, as written. */
   readonly from?: readonly string[];
   /** Where the FROM database's name starts, for "does not exist" errors. */
   readonly fromPos?: SourcePos;
-  /** SHOW TABLES … [NOT] LIKE: a SQL LIKE pattern the names must (not) match. */
-  readonly like?: { readonly pattern: string; readonly negated: boolean };
+  /**
+   * SHOW TABLES / [USER] FUNCTIONS … [NOT] LIKE | ILIKE: a SQL LIKE pattern the names must (not)
+   * match; ILIKE (functions only) ignores case.
+   */
+  readonly like?: { readonly pattern: string; readonly negated: boolean; readonly ignoreCase?: boolean };
+}
+/** `DESCRIBE | DESC CATALOG [EXTENDED] name`: the catalog's name, type and comment (EXTENDED: and options). */
+export interface DescribeCatalog extends Node<'describeCatalog'> {
+  readonly name: string;
+  readonly namePos: SourcePos;
+  readonly extended: boolean;
+}
+/** What ALTER CATALOG changes: options set or reset, or the comment. */
+export type AlterCatalogAction =
+  | { readonly kind: 'setOptions'; readonly options: CreateCatalog['options'] }
+  | {
+      readonly kind: 'resetOptions';
+      readonly keys: readonly { readonly key: string; readonly pos: SourcePos }[];
+    }
+  | { readonly kind: 'comment'; readonly comment: string };
+/** `ALTER CATALOG name SET ('k' = 'v', …) | RESET ('k', …) | COMMENT '…'`. */
+export interface AlterCatalog extends Node<'alterCatalog'> {
+  readonly name: string;
+  readonly namePos: SourcePos;
+  readonly action: AlterCatalogAction;
+}
+/** `ALTER DATABASE [catalog.]name SET ('k' = 'v', …)`: options added or overwritten. */
+export interface AlterDatabase extends Node<'alterDatabase'> {
+  readonly name: readonly string[];
+  readonly namePos: SourcePos;
+  readonly options: CreateDatabase['options'];
 }
 /** `CREATE CATALOG [IF NOT EXISTS] name [COMMENT '…'] WITH ('type' = '…', …)`. */
 export interface CreateCatalog extends Node<'createCatalog'> {
@@ -482,9 +512,9 @@ export interface DropDatabase extends Node<'dropDatabase'> {
   readonly ifExists: boolean;
   readonly cascade: boolean;
 }
-/** `SHOW CREATE TABLE name` or `SHOW CREATE VIEW name`: the DDL that recreates the object. */
+/** `SHOW CREATE TABLE | VIEW | CATALOG name`: the DDL that recreates the object. */
 export interface ShowCreate extends Node<'showCreate'> {
-  readonly object: 'TABLE' | 'VIEW';
+  readonly object: 'TABLE' | 'VIEW' | 'CATALOG';
   readonly name: readonly string[];
   readonly namePos: SourcePos;
 }
@@ -600,7 +630,10 @@ export type Statement =
   | ShowColumns
   | AlterTable
   | AlterView
+  | AlterCatalog
+  | AlterDatabase
   | Describe
+  | DescribeCatalog
   | SetOption
   | ResetOption
   | Use

@@ -8,6 +8,7 @@ import type { ILookaheadStrategy, IToken, OptionalProductionType, Rule } from 'c
 import { parseError, unsupported } from '../errors.js';
 import {
   type ColumnDef,
+  type AlterCatalogAction,
   type AlterColumn,
   type AlterTableAction,
   type ComputedColumnDef,
@@ -22,7 +23,7 @@ import {
   type Statement,
   type WatermarkDef,
 } from './ast.js';
-import { LLkLookaheadStrategy } from './chevrotain.js';
+import { EOF, LLkLookaheadStrategy } from './chevrotain.js';
 import { sqlErrorMessages } from './error-messages.js';
 import { checkType, posOf, stringValue } from './grammar-base.js';
 import { QueryGrammar } from './query-grammar.js';
@@ -687,7 +688,6 @@ export class SqlGrammar extends QueryGrammar {
         ALT: () => {
           const object = this.OR4([
             { ALT: () => this.CONSUME(K.VIEWS) },
-            { ALT: () => this.CONSUME(K.FUNCTIONS) },
             { ALT: () => this.CONSUME(K.CATALOGS) },
             { ALT: () => this.CONSUME(K.DATABASES) },
           ]);
@@ -696,8 +696,64 @@ export class SqlGrammar extends QueryGrammar {
           );
         },
       },
+      { ALT: () => this.SUBRULE(this.showFunctions, { ARGS: [posOf(start)] }) },
       { ALT: () => this.SUBRULE(this.showCreateOrColumns, { ARGS: [posOf(start)] }) },
     ]);
+  });
+
+  /**
+   * `SHOW [USER] FUNCTIONS [FROM | IN [catalog.]database] [[NOT] LIKE | ILIKE 'pattern']`. USER
+   * and ILIKE are plain identifiers here, not keywords, so that columns may keep those names.
+   */
+  private showFunctions = this.RULE('showFunctions', (pos: SourcePos): Statement => {
+    const user = this.OPTION(() => this.CONSUME(T.Identifier));
+    this.CONSUME(K.FUNCTIONS);
+    const from = this.OPTION2(() => {
+      this.OR([{ ALT: () => this.CONSUME(K.FROM) }, { ALT: () => this.CONSUME(K.IN) }]);
+      const nameStart = this.LA(1);
+      const name = this.SUBRULE(this.compoundName);
+      return { name, pos: posOf(nameStart) };
+    });
+    const like = this.OPTION3(() => {
+      const negated = this.OPTION4(() => this.CONSUME(K.NOT)) !== undefined;
+      const operator = this.OR2([
+        { ALT: () => this.CONSUME(K.LIKE) },
+        { ALT: () => this.CONSUME2(T.Identifier) },
+      ]);
+      const pattern = this.SUBRULE(this.string);
+      return { pattern, negated, operator };
+    });
+    return this.ACTION(() => {
+      if (user !== undefined && user.image.toUpperCase() !== 'USER')
+        throw parseError(
+          posOf(user),
+          `unexpected '${user.image}'; write SHOW FUNCTIONS or SHOW USER FUNCTIONS`,
+        );
+      if (
+        like !== undefined &&
+        like.operator.tokenType !== K.LIKE &&
+        like.operator.image.toUpperCase() !== 'ILIKE'
+      )
+        throw parseError(
+          posOf(like.operator),
+          `unexpected '${like.operator.image}'; write LIKE or ILIKE 'pattern'`,
+        );
+      return node({
+        kind: 'show',
+        pos,
+        object: user === undefined ? 'FUNCTIONS' : 'USER FUNCTIONS',
+        from: from?.name,
+        fromPos: from?.pos,
+        like:
+          like === undefined
+            ? undefined
+            : {
+                pattern: like.pattern,
+                negated: like.negated,
+                ignoreCase: like.operator.tokenType !== K.LIKE,
+              },
+      });
+    });
   });
 
   /** `SHOW CREATE TABLE | VIEW name`, `SHOW COLUMNS FROM | IN name [[NOT] LIKE 'pattern']`. */
@@ -711,18 +767,24 @@ export class SqlGrammar extends QueryGrammar {
             const object = this.OR2([
               { ALT: () => this.CONSUME(K.TABLE) },
               { ALT: () => this.CONSUME(K.VIEW) },
+              { ALT: () => this.CONSUME(K.CATALOG) },
             ]);
             const nameStart = this.LA(1);
             const name = this.SUBRULE(this.compoundName);
-            return this.ACTION(() =>
-              node({
+            return this.ACTION(() => {
+              if (object.tokenType === K.CATALOG && name.length > 1)
+                throw parseError(
+                  posOf(nameStart),
+                  `a catalog name has one part, not ${name.join('.')}; quote it if it holds dots`,
+                );
+              return node({
                 kind: 'showCreate',
                 pos,
-                object: object.image.toUpperCase() as 'TABLE' | 'VIEW',
+                object: object.image.toUpperCase() as 'TABLE' | 'VIEW' | 'CATALOG',
                 name,
                 namePos: posOf(nameStart),
-              }),
-            );
+              });
+            });
           },
         },
         {
@@ -756,7 +818,59 @@ export class SqlGrammar extends QueryGrammar {
     return this.OR([
       { ALT: () => this.SUBRULE(this.alterTable, { ARGS: [posOf(start)] }) },
       { ALT: () => this.SUBRULE(this.alterView, { ARGS: [posOf(start)] }) },
+      { ALT: () => this.SUBRULE(this.alterCatalog, { ARGS: [posOf(start)] }) },
+      { ALT: () => this.SUBRULE(this.alterDatabase, { ARGS: [posOf(start)] }) },
     ]);
+  });
+
+  /** `CATALOG name SET (…) | RESET ('k', …) | COMMENT '…'` after ALTER. */
+  private alterCatalog = this.RULE('alterCatalog', (pos: SourcePos): Statement => {
+    this.CONSUME(K.CATALOG);
+    const nameStart = this.LA(1);
+    const name = this.SUBRULE(this.name);
+    const action = this.OR<AlterCatalogAction>([
+      {
+        ALT: () => {
+          this.CONSUME(K.SET);
+          return { kind: 'setOptions', options: this.SUBRULE(this.optionList) };
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.RESET);
+          this.CONSUME(T.LParen);
+          const keys: { key: string; pos: SourcePos }[] = [];
+          this.AT_LEAST_ONE_SEP({
+            SEP: T.Comma,
+            DEF: () => {
+              const token = this.CONSUME(T.StringLiteral);
+              this.ACTION(() => keys.push({ key: stringValue(token), pos: posOf(token) }));
+            },
+          });
+          this.CONSUME(T.RParen);
+          return { kind: 'resetOptions', keys };
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.COMMENT);
+          return { kind: 'comment', comment: this.SUBRULE(this.string) };
+        },
+      },
+    ]);
+    return this.ACTION(() =>
+      node({ kind: 'alterCatalog', pos, name, namePos: posOf(nameStart), action: Object.freeze(action) }),
+    );
+  });
+
+  /** `DATABASE [catalog.]name SET (…)` after ALTER. */
+  private alterDatabase = this.RULE('alterDatabase', (pos: SourcePos): Statement => {
+    this.CONSUME(K.DATABASE);
+    const nameStart = this.LA(1);
+    const name = this.SUBRULE(this.compoundName);
+    this.CONSUME(K.SET);
+    const options = this.SUBRULE(this.optionList);
+    return this.ACTION(() => node({ kind: 'alterDatabase', pos, name, namePos: posOf(nameStart), options }));
   });
 
   private alterTable = this.RULE('alterTable', (pos: SourcePos): Statement => {
@@ -995,9 +1109,50 @@ export class SqlGrammar extends QueryGrammar {
 
   private describeStatement = this.RULE('describeStatement', (): Statement => {
     const start = this.OR([{ ALT: () => this.CONSUME(K.DESCRIBE) }, { ALT: () => this.CONSUME(K.DESC) }]);
-    const nameStart = this.LA(1);
-    const name = this.SUBRULE(this.compoundName);
-    return this.ACTION(() => node({ kind: 'describe', pos: posOf(start), name, namePos: posOf(nameStart) }));
+    // `DESCRIBE catalog` alone, or `DESCRIBE catalog.db.t`, names a table called catalog.
+    return this.OR2({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        {
+          GATE: () =>
+            this.LA(1).tokenType === K.CATALOG &&
+            this.LA(2).tokenType !== T.Dot &&
+            this.LA(2).tokenType !== T.Semicolon &&
+            this.LA(2).tokenType !== EOF,
+          ALT: () => {
+            this.CONSUME(K.CATALOG);
+            // `DESCRIBE CATALOG extended` describes a catalog called extended.
+            const extended = this.OPTION({
+              GATE: () =>
+                this.LA(1).image.toUpperCase() === 'EXTENDED' &&
+                this.LA(2).tokenType !== T.Semicolon &&
+                this.LA(2).tokenType !== EOF,
+              DEF: () => this.CONSUME(T.Identifier),
+            });
+            const nameStart = this.LA(1);
+            const name = this.SUBRULE(this.name);
+            return this.ACTION(() =>
+              node({
+                kind: 'describeCatalog',
+                pos: posOf(start),
+                name,
+                namePos: posOf(nameStart),
+                extended: extended !== undefined,
+              }),
+            );
+          },
+        },
+        {
+          ALT: () => {
+            const nameStart = this.LA(1);
+            const name = this.SUBRULE(this.compoundName);
+            return this.ACTION(() =>
+              node({ kind: 'describe', pos: posOf(start), name, namePos: posOf(nameStart) }),
+            );
+          },
+        },
+      ],
+    });
   });
 
   private setStatement = this.RULE('setStatement', (): Statement => {
