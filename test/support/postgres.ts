@@ -59,7 +59,9 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts a fresh server; call `stop()` when done (in `afterAll`). */
-export async function startPostgres(): Promise<TestPostgres> {
+export async function startPostgres(
+  settings: { maxPreparedTransactions?: number } = {},
+): Promise<TestPostgres> {
   const bin = postgresBinDir();
   const asRoot = process.getuid?.() === 0;
   const dir = mkdtempSync(join(tmpdir(), 'weir-pg-'));
@@ -89,7 +91,7 @@ export async function startPostgres(): Promise<TestPostgres> {
       `-c listen_addresses=127.0.0.1`,
       `-c port=${port}`,
       `-c unix_socket_directories=${dir}`,
-      '-c max_prepared_transactions=10',
+      `-c max_prepared_transactions=${settings.maxPreparedTransactions ?? 10}`,
       '-c fsync=off',
       '-c full_page_writes=off',
       '-c synchronous_commit=off',
