@@ -14,6 +14,7 @@
  * | INTERVAL DAY TO SECOND           | number: milliseconds                               |
  * | INTERVAL YEAR TO MONTH           | number: months                                     |
  * | ARRAY, MAP, ROW                  | array, Map, plain object keyed by field name       |
+ * | MULTISET<T>                      | Map of element → count (a MAP<T, INT NOT NULL>)     |
  *
  * NULL is `null` for every type. Types are immutable plain objects.
  */
@@ -61,6 +62,12 @@ export interface SqlType {
   readonly rowtime?: boolean;
   /** Marks a processing-time attribute from `PROCTIME()` (Flink's `*PROCTIME*`). */
   readonly proctime?: boolean;
+  /**
+   * On a MAP whose values are INT NOT NULL counts: the type is `MULTISET<key>`. A multiset is
+   * held and encoded as that map (element → count), as Flink's connectors encode it, so every
+   * MAP path reads it; only its name, CARDINALITY and COLLECT tell it apart.
+   */
+  readonly multiset?: boolean;
 }
 
 /** VARCHAR(2147483647), which Flink prints as STRING. */
@@ -86,6 +93,9 @@ export const Types = {
   timestampLtz: (precision = 3) => t('TIMESTAMP_LTZ', { precision }),
   decimal: (precision: number, scale: number) => t('DECIMAL', { precision, scale }),
   varchar: (length: number) => t('VARCHAR', { length }),
+  /** `MULTISET<element>`: a map of element → count, nullable like the other types here. */
+  multiset: (element: SqlType) =>
+    t('MAP', { key: element, value: Object.freeze({ root: 'INT', nullable: false }), multiset: true }),
 } as const;
 
 /** The same type, nullable or NOT NULL. */
@@ -144,6 +154,7 @@ function formatBare(type: SqlType): string {
     case 'ARRAY':
       return `ARRAY<${formatType(type.element!)}>`;
     case 'MAP':
+      if (type.multiset) return `MULTISET<${formatType(type.key!)}>`;
       return `MAP<${formatType(type.key!)}, ${formatType(type.value!)}>`;
     case 'ROW':
       return `ROW<${type.fields!.map((f) => `\`${f.name}\` ${formatType(f.type)}`).join(', ')}>`;
@@ -221,9 +232,11 @@ function resolveBare(s: TypeSyntax): SqlType {
         ? Types.INTERVAL_YEAR_MONTH
         : Types.INTERVAL_DAY_TIME;
     case 'ARRAY':
-    case 'MULTISET':
       if (s.args.length !== 1) throw bad('expected one element type, e.g. ARRAY<STRING>,');
       return t('ARRAY', { element: resolveType(s.args[0]!.type) });
+    case 'MULTISET':
+      if (s.args.length !== 1) throw bad('expected one element type, e.g. MULTISET<STRING>,');
+      return Types.multiset(resolveType(s.args[0]!.type));
     case 'MAP':
       if (s.args.length !== 2) throw bad('expected a key and a value type, e.g. MAP<STRING, INT>,');
       return t('MAP', { key: resolveType(s.args[0]!.type), value: resolveType(s.args[1]!.type) });
