@@ -13,18 +13,19 @@
  * value state under the slice's start as namespace, and per key a single timer chain walks the
  * window ends.
  */
-import { VOID_NAMESPACE } from '../../state/backend.js';
+import type { VOID_NAMESPACE } from '../../state/backend.js';
 import { ErrorCodes, userError } from '../../types/errors.js';
 import type { InternalKvState, KeyedStateBackend } from '../../state/backend.js';
 import type { InternalTimer, InternalTimerService, Triggerable } from '../../state/timers.js';
 import type { AggregateFunction, OutputTag } from '../../types/functions.js';
 import { type ValueState, ValueStateDescriptor } from '../../types/state.js';
 import { requireTimestamp } from '../../windowing/assigner.js';
-import { TimeWindow } from '../../windowing/windows.js';
+import type { TimeWindow } from '../../windowing/windows.js';
 import { AbstractStreamOperator, type OneInputStreamOperator } from '../operator.js';
 import { createRuntimeContext } from './runtime-context.js';
 import { TimestampedCollector, WindowProcessContext } from './window-contexts.js';
 import type { InternalWindowFunction } from './window-functions.js';
+import { SliceGeometry, WindowSlices } from './window-slices.js';
 
 /** What a slicing window operator is built from. */
 export interface SlicingWindowConfig<IN, ACC, R, OUT, K> {
@@ -55,46 +56,6 @@ function mergeReusedSlice(): Error {
   );
 }
 
-function gcd(a: number, b: number): number {
-  while (b !== 0) [a, b] = [b, a % b];
-  return a;
-}
-
-/**
- * The time arithmetic of sliding windows cut into slices, shared by the slicing operators (this
- * one and SQL's HOP operator), whose state and timers must agree to the millisecond.
- */
-export class SliceGeometry {
-  /** `gcd(size, slide)`: every window boundary is a slice boundary. */
-  readonly sliceSize: number;
-
-  constructor(
-    readonly size: number,
-    readonly slide: number,
-    readonly offset: number,
-  ) {
-    this.sliceSize = gcd(size, slide);
-  }
-
-  /** The start of the slice holding `timestamp`. */
-  sliceStart(timestamp: number): number {
-    return TimeWindow.getWindowStartWithOffset(timestamp, this.offset, this.sliceSize);
-  }
-
-  /** The end of the last window holding `timestamp`: it starts at the last slide boundary at or before it. */
-  lastEnd(timestamp: number): number {
-    return TimeWindow.getWindowStartWithOffset(timestamp, this.offset, this.slide) + this.size;
-  }
-
-  /** The timer of the first window holding the slice that has not fired yet (end - 1 > watermark). */
-  firstTimer(sliceStart: number, watermark: number): number {
-    const time = Math.max(sliceStart + this.sliceSize, watermark + 2);
-    // Window ends lie at `offset + size` modulo the slide.
-    const end = TimeWindow.getWindowStartWithOffset(time, this.offset + this.size, this.slide);
-    return (end < time ? end + this.slide : end) - 1;
-  }
-}
-
 /**
  * A keyed operator for `window(SlidingEventTimeWindows…).aggregate(…)` with the default
  * trigger, no evictor and no allowed lateness; `window-operator-builder.ts` picks it.
@@ -106,12 +67,9 @@ export class SlicingWindowOperator<IN, ACC, R, OUT, K>
   /** Elements dropped as late because no late side output was set. */
   numLateRecordsDropped = 0;
 
-  private readonly geometry: SliceGeometry;
+  private slices!: WindowSlices<ACC>;
   private readonly aggregate: AggregateFunction<IN, ACC, R>;
   private readonly windowFunction: InternalWindowFunction<R, OUT, K, TimeWindow>;
-  private timers!: InternalTimerService<typeof VOID_NAMESPACE>;
-  /** A slice's accumulator, under the slice's start as namespace. */
-  private slices!: ValueState<ACC> & InternalKvState;
   private backend!: KeyedStateBackend;
   private processContext!: WindowProcessContext<TimeWindow>;
   private collector!: TimestampedCollector<OUT>;
@@ -120,7 +78,6 @@ export class SlicingWindowOperator<IN, ACC, R, OUT, K>
 
   constructor(private readonly config: SlicingWindowConfig<IN, ACC, R, OUT, K>) {
     super();
-    this.geometry = new SliceGeometry(config.size, config.slide, config.offset);
     this.aggregate = config.aggregate;
     this.windowFunction = config.windowFunction;
   }
@@ -128,13 +85,18 @@ export class SlicingWindowOperator<IN, ACC, R, OUT, K>
   override open(): void {
     super.open();
     this.backend = this.keyedBackend;
-    this.timers = this.getTimerService<typeof VOID_NAMESPACE>('window-timers', this);
-    this.slices = this.backend.getOrCreateState(
-      new ValueStateDescriptor<ACC>('window-slice'),
-    ) as ValueState<ACC> & InternalKvState;
+    const timers = this.getTimerService<typeof VOID_NAMESPACE>('window-timers', this);
+    // A slice's accumulator, under the slice's start as namespace.
+    const slices = this.backend.getOrCreateState(new ValueStateDescriptor<ACC>('window-slice'));
+    const { size, slide, offset } = this.config;
+    this.slices = new WindowSlices(
+      new SliceGeometry(size, slide, offset),
+      slices as ValueState<ACC> & InternalKvState,
+      timers,
+    );
     this.processContext = new WindowProcessContext<TimeWindow>(
       this.backend,
-      this.timers as unknown as InternalTimerService<TimeWindow>,
+      timers as unknown as InternalTimerService<TimeWindow>,
       this.output,
       false,
     );
@@ -149,55 +111,13 @@ export class SlicingWindowOperator<IN, ACC, R, OUT, K>
 
   processElement(value: IN, timestamp: number): void {
     requireTimestamp(timestamp, 'SlidingEventTimeWindows');
-    const watermark = this.timers.currentWatermark();
-    const geometry = this.geometry;
-    const sliceStart = geometry.sliceStart(timestamp);
-    if (geometry.lastEnd(timestamp) - 1 <= watermark) {
-      this.dropLate(value, timestamp);
-      return;
-    }
-    const slices = this.slices;
-    slices.setCurrentNamespace(sliceStart);
-    const acc = slices.value();
-    if (acc !== undefined) {
-      // The slice's timer is pending already: its first row registered it, and each firing of
-      // a window holding the slice registers the next window's.
-      slices.update(this.aggregate.add(value, acc));
-      return;
-    }
-    slices.update(this.aggregate.add(value, this.aggregate.createAccumulator()));
-    // The first window holding the slice that has not fired yet fires next for this key.
-    this.timers.registerEventTimeTimer(VOID_NAMESPACE, geometry.firstTimer(sliceStart, watermark));
+    if (!this.slices.add(value, timestamp, this.aggregate)) this.dropLate(value, timestamp);
   }
 
   onEventTime(timer: InternalTimer<typeof VOID_NAMESPACE>): void {
-    const end = timer.timestamp + 1;
-    const { size, slide, sliceSize: q } = this.geometry;
-    const start = end - size;
-    const nextEnd = end + slide;
-    const firstKept = nextEnd - size;
-    const slices = this.slices;
     const accumulators = this.accumulators;
-    accumulators.length = 0;
-    // Slices are found by their starts, a slice's length apart: a key holds at most the slices
-    // of one window and a slide, so probing them costs no more than keeping a list would.
-    let nextWindowHasSlices = false;
-    for (let s = start; s < end; s += q) {
-      slices.setCurrentNamespace(s);
-      const acc = slices.value();
-      if (acc === undefined) continue;
-      accumulators.push(acc);
-      // Slices that no later window holds are done.
-      if (s < firstKept) slices.clear();
-      else nextWindowHasSlices = true;
-    }
-    if (accumulators.length > 0) this.fire(timer.key as K, new TimeWindow(start, end), accumulators);
-    for (let s = end; s < nextEnd && !nextWindowHasSlices; s += q) {
-      slices.setCurrentNamespace(s);
-      nextWindowHasSlices = slices.value() !== undefined;
-    }
-    // Slices further ahead registered their own first window's timer when they were created.
-    if (nextWindowHasSlices) this.timers.registerEventTimeTimer(VOID_NAMESPACE, nextEnd - 1);
+    const window = this.slices.takeWindow(timer.timestamp, accumulators);
+    if (accumulators.length > 0) this.fire(timer.key as K, window, accumulators);
   }
 
   onProcessingTime(): void {}

@@ -2,26 +2,22 @@
  * The window operator of an event-time HOP window aggregate whose calls can merge, sharing
  * slices between the overlapping windows as Flink SQL's slicing window operator does: time is
  * cut into slices of gcd(size, slide), a row updates the accumulator list of its one slice, and
- * a window's row is the merge of its slices' lists when the watermark passes its end. It keeps
- * the DataStream slicing operator's state and timers exactly (value state `window-slice` under
- * the slice's start, one chain of timers per key on the `window-timers` service walking the
- * window ends), so checkpoints of either read in the other, and gives the same rows in the same
+ * a window's row is the merge of its slices' lists when the watermark passes its end. Its state
+ * and timers are the DataStream slicing operator's (`WindowSlices`: value state `window-slice`
+ * under the slice's start, one chain of timers per key on the `window-timers` service walking the
+ * window ends), so checkpoints of either read in the other, and it gives the same rows in the same
  * order; the DataStream one stays the reference its tests compare against.
  *
- * What differs is the result path: SQL accumulator lists merge into the first list as they
- * are found, and firing hands the result to the SQL row writer directly, without the
- * DataStream window-function layers. As there, a row whose slice exists already registers no
- * timer: the slice's first row registered the first unfired window holding it, and each firing
- * registers the next window while any of the key's slices are left in it.
+ * What differs is the result path: SQL accumulator lists merge in time order into one list, and
+ * firing hands it to the SQL row writer directly, without the DataStream window-function layers.
  */
-import { type InternalKvState, VOID_NAMESPACE } from '../../../state/backend.js';
-import type { InternalTimer, InternalTimerService, Triggerable } from '../../../state/timers.js';
+import type { InternalKvState, VOID_NAMESPACE } from '../../../state/backend.js';
+import type { InternalTimer, Triggerable } from '../../../state/timers.js';
 import { AbstractStreamOperator, type OneInputStreamOperator } from '../../../runtime/operator.js';
 import { TimestampedCollector } from '../../../runtime/operators/window-contexts.js';
 import { type ValueState, ValueStateDescriptor } from '../../../types/state.js';
-import { SliceGeometry } from '../../../runtime/operators/slicing-window-operator.js';
+import { SliceGeometry, WindowSlices } from '../../../runtime/operators/window-slices.js';
 import { requireTimestamp } from '../../../windowing/assigner.js';
-import { TimeWindow } from '../../../windowing/windows.js';
 import type { AccumulatorList } from '../../aggregates/row-aggregates.js';
 import type { Row } from '../../expressions/compiler.js';
 import type { WindowAccumulators, WindowResultWriter } from './single-window-aggregate-operator.js';
@@ -53,11 +49,12 @@ export class HopSlicesOperator
   /** Rows dropped because every window holding them had fired already. */
   numLateRecordsDropped = 0;
   private readonly geometry: SliceGeometry;
-  private timers!: InternalTimerService<typeof VOID_NAMESPACE>;
-  private slices!: ValueState<AccumulatorList> & InternalKvState;
+  private slices!: WindowSlices<AccumulatorList>;
   private collector!: TimestampedCollector<Row>;
   /** Handed to the writer: the window's one merged list (the previous one until replaced). */
   private readonly results: AccumulatorList[] = [];
+  /** Reused per firing: the accumulator lists of the window's slices, in time order. */
+  private readonly found: AccumulatorList[] = [];
 
   constructor(
     windows: HopWindows,
@@ -73,67 +70,35 @@ export class HopSlicesOperator
   override open(): void {
     super.open();
     // The names of the DataStream slicing operator's timers and state (see the module comment).
-    this.timers = this.getTimerService<typeof VOID_NAMESPACE>('window-timers', this);
-    this.slices = this.keyedBackend.getOrCreateState(
+    const timers = this.getTimerService<typeof VOID_NAMESPACE>('window-timers', this);
+    const slices = this.keyedBackend.getOrCreateState(
       new ValueStateDescriptor<AccumulatorList>('window-slice'),
-    ) as ValueState<AccumulatorList> & InternalKvState;
+    );
+    this.slices = new WindowSlices(
+      this.geometry,
+      slices as ValueState<AccumulatorList> & InternalKvState,
+      timers,
+    );
     this.collector = new TimestampedCollector<Row>(this.output);
   }
 
   processElement(row: Row, timestamp: number): void {
     requireTimestamp(timestamp, 'SlidingEventTimeWindows');
-    const watermark = this.timers.currentWatermark();
-    const geometry = this.geometry;
-    const sliceStart = geometry.sliceStart(timestamp);
-    if (geometry.lastEnd(timestamp) - 1 <= watermark) {
-      this.numLateRecordsDropped++;
-      return;
-    }
-    const slices = this.slices;
-    slices.setCurrentNamespace(sliceStart);
-    const acc = slices.value();
-    if (acc !== undefined) {
-      slices.update(this.aggregate.add(row, acc));
-      return;
-    }
-    slices.update(this.aggregate.add(row, this.aggregate.createAccumulator()));
-    this.timers.registerEventTimeTimer(VOID_NAMESPACE, geometry.firstTimer(sliceStart, watermark));
+    if (!this.slices.add(row, timestamp, this.aggregate)) this.numLateRecordsDropped++;
   }
 
   onEventTime(timer: InternalTimer<typeof VOID_NAMESPACE>): void {
-    const end = timer.timestamp + 1;
-    const { size, slide, sliceSize: q } = this.geometry;
-    const start = end - size;
-    const nextEnd = end + slide;
-    const firstKept = nextEnd - size;
-    const slices = this.slices;
+    const found = this.found;
+    const window = this.slices.takeWindow(timer.timestamp, found);
+    if (found.length === 0) return;
+    // Merged in time order, so FIRST_VALUE / LAST_VALUE see the rows' order.
     const aggregate = this.aggregate;
-    // A key holds at most the slices of one window and a slide: probing them by start is as
-    // cheap as keeping a list would be. They merge as they are found, in time order, so
-    // FIRST_VALUE / LAST_VALUE see the rows' order.
-    let merged: AccumulatorList | undefined;
-    let nextWindowHasSlices = false;
-    for (let s = start; s < end; s += q) {
-      slices.setCurrentNamespace(s);
-      const acc = slices.value();
-      if (acc === undefined) continue;
-      merged = aggregate.merge(merged ?? aggregate.createAccumulator(), acc);
-      // Slices that no later window holds are done.
-      if (s < firstKept) slices.clear();
-      else nextWindowHasSlices = true;
-    }
-    if (merged !== undefined) {
-      const results = this.results;
-      results[0] = merged;
-      this.collector.timestamp = timer.timestamp;
-      this.write(timer.key, new TimeWindow(start, end), results, this.collector);
-    }
-    for (let s = end; s < nextEnd && !nextWindowHasSlices; s += q) {
-      slices.setCurrentNamespace(s);
-      nextWindowHasSlices = slices.value() !== undefined;
-    }
-    // Slices further ahead registered their own first window's timer when they were created.
-    if (nextWindowHasSlices) this.timers.registerEventTimeTimer(VOID_NAMESPACE, nextEnd - 1);
+    let merged = aggregate.createAccumulator();
+    for (let i = 0; i < found.length; i++) merged = aggregate.merge(merged, found[i]!);
+    const results = this.results;
+    results[0] = merged;
+    this.collector.timestamp = timer.timestamp;
+    this.write(timer.key, window, results, this.collector);
   }
 
   onProcessingTime(): void {}
