@@ -1,14 +1,15 @@
 /**
- * The regular join's `expiring` layout (a side cleaned by the watermark keeps its rows and its
- * pending cleanup timer in one value per join key), as properties over random interleavings of
- * out-of-order and late rows on both sides and watermarks on both inputs (q7's condition, both
- * sides complete, so both sides are cleaned):
+ * The regular join's `expiring` layout (a side cleaned by the watermark keeps its rows in one
+ * value per join key, and the key has one pending cleanup timer while its cleaned sides hold
+ * rows), as properties over random interleavings of out-of-order and late rows on both sides and
+ * watermarks on both inputs (q7's condition with both sides complete, so both sides are cleaned,
+ * or either side alone, as in q7 itself):
  * - it emits exactly what the join that keeps everything emits;
  * - snapshotting its keyed state and timers at any point and going on from a restore gives the
  *   output of the run that was never interrupted;
  * - once the watermark has passed everything it holds no rows and no timers.
- * And a checkpoint of the earlier layout (rows in a list, the timer in `join-cleanup-timer`)
- * fails to open with one line that names the fix.
+ * And checkpoints of the earlier layouts (rows in a list and the timer in `join-cleanup-timer`;
+ * `{rows, timer}` per key) fail to open with one line that names the fix.
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
@@ -19,6 +20,8 @@ import { type JoinSpec, RegularJoinFunction } from '../../src/sql/planner/join/j
 import type { StateCleanup } from '../../src/sql/planner/join/watermark-complete.js';
 import { restoreKeyedState, snapshotKeyedState } from '../../src/state/keyed-snapshot.js';
 import { ErrorCodes, WeirError } from '../../src/types/errors.js';
+import { KeyedCoProcessFunction, type RuntimeContext } from '../../src/types/functions.js';
+import { type ValueState, ValueStateDescriptor } from '../../src/types/state.js';
 
 type Step =
   | { kind: 'left'; k: number; dt: number; isNull: boolean; v: number }
@@ -66,8 +69,15 @@ const RIGHT_CLEANUP: StateCleanup = { column: 'c', offsetMs: 0, completeColumn: 
 /** ...and c - 10U <= t with c complete: a left row once it reaches t + 10U. */
 const LEFT_CLEANUP: StateCleanup = { column: 't', offsetMs: 10 * U, completeColumn: 'c' };
 
-function spec(cleaned: boolean, ttl = false): JoinSpec {
-  const layout = cleaned && !ttl ? ({ kind: 'expiring' } as const) : ({ kind: 'appendOnly' } as const);
+/** Which sides are cleaned. */
+type Sides = 'both' | 'left' | 'right';
+
+function spec(cleaned: boolean, ttl = false, sides: Sides = 'both'): JoinSpec {
+  // As the planner does: an expiring value for a cleaned side without TTL, else a list.
+  const layout = (side: Sides) =>
+    cleaned && !ttl && sides !== (side === 'left' ? 'right' : 'left')
+      ? ({ kind: 'expiring' } as const)
+      : ({ kind: 'appendOnly' } as const);
   return {
     joinType: 'inner',
     leftColumns: ['k', 't', 'v'],
@@ -78,9 +88,10 @@ function spec(cleaned: boolean, ttl = false): JoinSpec {
     leftChangelog: false,
     rightChangelog: false,
     insertOnlyOutput: true,
-    leftLayout: layout,
-    rightLayout: layout,
-    ...(cleaned ? { leftCleanup: LEFT_CLEANUP, rightCleanup: RIGHT_CLEANUP } : {}),
+    leftLayout: layout('left'),
+    rightLayout: layout('right'),
+    ...(cleaned && sides !== 'right' ? { leftCleanup: LEFT_CLEANUP } : {}),
+    ...(cleaned && sides !== 'left' ? { rightCleanup: RIGHT_CLEANUP } : {}),
     ...(ttl ? { stateTtlMs: 1_000_000 } : {}),
   };
 }
@@ -115,6 +126,7 @@ function feed(h: Harness, steps: readonly Step[], w: { w1: number; w2: number })
 }
 
 const END = 1_000_000;
+const sidesArb = fc.constantFrom<Sides>('both', 'left', 'right');
 const rowsOf = (h: Harness) =>
   h.extractOutputValues().map((r) => JSON.stringify([r.k, r.t, r.v, r.k0, r.c, r.w]));
 
@@ -130,13 +142,13 @@ function run(steps: readonly Step[], s: JoinSpec, end: boolean) {
 }
 
 /** The run cut at `cut`: the state and timers snapshotted, restored into a new operator, then the rest. */
-function runRestored(steps: readonly Step[], cut: number, end: boolean) {
+function runRestored(steps: readonly Step[], cut: number, end: boolean, sides: Sides = 'both') {
   const w = { w1: 0, w2: 0 };
-  const first = harness(spec(true));
+  const first = harness(spec(true, false, sides));
   first.open();
   feed(first, steps.slice(0, cut), w);
   const snapshot = snapshotKeyedState(first.keyedBackend!, first.timeServiceManager);
-  const second = harness(spec(true));
+  const second = harness(spec(true, false, sides));
   restoreKeyedState(second.keyedBackend!, second.timeServiceManager, snapshot);
   second.open();
   // The restored operator learns the watermarks again, as after a restart.
@@ -147,24 +159,31 @@ function runRestored(steps: readonly Step[], cut: number, end: boolean) {
     second.processWatermark1(END);
     second.processWatermark2(END);
   }
-  return { out: [...rowsOf(first), ...rowsOf(second)].sort(), entries: second.numKeyedStateEntries() };
+  return {
+    out: [...rowsOf(first), ...rowsOf(second)].sort(),
+    entries: second.numKeyedStateEntries(),
+    timers: second.numEventTimeTimers(),
+  };
 }
 
 describe('the regular join keeps a cleaned side in one value per key', () => {
   test('it emits what the join that keeps everything emits, and ends with nothing stored', () => {
     fc.assert(
-      fc.property(fc.array(step, { maxLength: 80 }), fc.boolean(), (steps, end) => {
+      fc.property(fc.array(step, { maxLength: 80 }), fc.boolean(), sidesArb, (steps, end, sides) => {
         const kept = run(steps, spec(false), end);
-        const cleaned = run(steps, spec(true), end);
-        const listed = run(steps, spec(true, true), end);
+        const cleaned = run(steps, spec(true, false, sides), end);
+        const listed = run(steps, spec(true, true, sides), end);
         expect(cleaned.out).toEqual(kept.out);
         expect(listed.out).toEqual(kept.out);
+        // A key has one pending timer at most (a cleaned side holds rows for every key timed).
+        expect(cleaned.timers).toBeLessThanOrEqual(cleaned.entries);
         // One value per key and side, where keeping everything needs at least one list.
         expect(cleaned.entries).toBeLessThanOrEqual(kept.entries);
-        if (end) {
+        if (end && sides === 'both') {
           expect(cleaned.entries).toBe(0);
           expect(cleaned.timers).toBe(0);
         }
+        if (end) expect(cleaned.timers).toBe(0);
       }),
       { numRuns: 800 },
     );
@@ -172,13 +191,20 @@ describe('the regular join keeps a cleaned side in one value per key', () => {
 
   test('a snapshot at any point restores to the same output', () => {
     fc.assert(
-      fc.property(fc.array(step, { maxLength: 60 }), fc.nat(60), fc.boolean(), (steps, at, end) => {
-        const cut = Math.min(at, steps.length);
-        const whole = run(steps, spec(true), end);
-        const restored = runRestored(steps, cut, end);
-        expect(restored.out).toEqual(whole.out);
-        if (end) expect(restored.entries).toBe(0);
-      }),
+      fc.property(
+        fc.array(step, { maxLength: 60 }),
+        fc.nat(60),
+        fc.boolean(),
+        sidesArb,
+        (steps, at, end, sides) => {
+          const cut = Math.min(at, steps.length);
+          const whole = run(steps, spec(true, false, sides), end);
+          const restored = runRestored(steps, cut, end, sides);
+          expect(restored.out).toEqual(whole.out);
+          expect(restored.entries).toBe(whole.entries);
+          expect(restored.timers).toBe(whole.timers);
+        },
+      ),
       { numRuns: 400 },
     );
   });
@@ -222,4 +248,45 @@ describe('the regular join keeps a cleaned side in one value per key', () => {
     expect(message).toContain('without --restore');
     expect(message).not.toContain('\n');
   });
+
+  test('a checkpoint of the {rows, timer} layout fails to open with one line naming the fix', () => {
+    // The layout-2 shape: a cleaned side's rows and pending timer in one value, `…@2`.
+    const old = new TwoInputOperatorTestHarness<Row, Row, Row>(
+      new CoProcessOperator(new LayoutTwoWriter(), true),
+      (l) => l.k,
+      (r) => r.k0,
+    );
+    old.open();
+    old.processElement1({ k: 1, t: 5, v: 0 }, 5);
+    const snapshot = snapshotKeyedState(old.keyedBackend!, old.timeServiceManager);
+    const current = harness(spec(true, false, 'left'));
+    restoreKeyedState(current.keyedBackend!, current.timeServiceManager, snapshot);
+    let error: unknown;
+    try {
+      current.open();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(WeirError);
+    expect((error as WeirError).code).toBe(ErrorCodes.STATE_MISMATCH);
+    expect((error as WeirError).message).toContain('layout 2');
+    expect((error as WeirError).message).not.toContain('\n');
+  });
 });
+
+/** Writes a left row as layout 2 of the regular join did: `{rows, timer}` under `join-left-expiring@2`. */
+class LayoutTwoWriter extends KeyedCoProcessFunction<unknown, Row, Row, Row> {
+  private state!: ValueState<{ rows: Row[]; timer: number }>;
+
+  override open(ctx: RuntimeContext): void {
+    this.state = ctx.getState(
+      new ValueStateDescriptor<{ rows: Row[]; timer: number }>('join-left-expiring@2'),
+    );
+  }
+
+  processElement1(row: Row): void {
+    this.state.update({ rows: [row], timer: 3005 });
+  }
+
+  processElement2(): void {}
+}

@@ -24,12 +24,15 @@
  * event-time timer per join key and side at a time does the cleanup: it is set when the key
  * stores a row while it has none, and when it fires it removes what expired and is set again for
  * the earliest bound left (a second later at least), so a key costs one timer, not one per row,
- * and its rows are filtered at most once a second of event time. The bound on state this gives:
+ * and its rows are filtered at most once a second of event time. When both sides are cleaned the
+ * key still has one timer, set when either side stores the key's first row, and a firing filters
+ * both sides. The bound on state this gives:
  * a row leaves by the time the watermark passes its own bound, the bound of the row that set the
  * key's pending timer, and one second, whichever is latest. Cleanup timing changes only how long
  * rows stay, never the output: a row leaves only once no later row can match it. Such a side
- * keeps its rows and its pending timer in one value (`ExpiringView`); with `stateTtlMs` too, it
- * is a list (TTL per row) and the pending timer a value state of its own.
+ * keeps its rows in one value per key (`ExpiringView`) and the pending timer's time nowhere (a key
+ * has a pending timer exactly while its cleaned sides hold rows); with `stateTtlMs` too, it is a
+ * list (TTL per row) and the pending timer a value state of its own.
  */
 import {
   type Collector,
@@ -39,6 +42,7 @@ import {
   type RuntimeContext,
 } from '../../../types/functions.js';
 import { MAX_WATERMARK } from '../../../types/elements.js';
+import { ErrorCodes, WeirError } from '../../../types/errors.js';
 import { type ValueState, ValueStateDescriptor } from '../../../types/state.js';
 import { idleStateTtl } from '../../runtime/state-retention.js';
 import type { Row, RowFunction } from '../../expressions/compiler.js';
@@ -197,9 +201,19 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
     const listCleaned =
       (this.leftExpiry !== undefined && this.leftExpiring === undefined) ||
       (this.rightExpiry !== undefined && this.rightExpiring === undefined);
-    // A checkpoint of layout 1 kept a cleaned side's timer apart; its rows cannot be read as this one's.
-    if (!listCleaned && (this.leftExpiring !== undefined || this.rightExpiring !== undefined))
-      JOIN_LAYOUT.refuseOthers(ctx, REPLACED_JOIN_STATES);
+    const expiring = this.leftExpiring !== undefined || this.rightExpiring !== undefined;
+    // The pending timer of a key is derived from the rows of its expiring sides only, which a
+    // side cleaned as a list (with its own timer state) would break; the planner never mixes them.
+    if (listCleaned && expiring)
+      throw new WeirError(
+        ErrorCodes.INTERNAL,
+        'a join cannot clean one side as a list and the other as an expiring value',
+        {
+          domain: 'internal',
+        },
+      );
+    // A checkpoint of an earlier layout kept a cleaned side's timer time (apart, or with its rows).
+    if (expiring) JOIN_LAYOUT.refuseOthers(ctx, REPLACED_JOIN_STATES);
     if (listCleaned) this.cleanupTimer = ctx.getState(new ValueStateDescriptor<number>('join-cleanup-timer'));
   }
 
@@ -344,8 +358,12 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
     if (at === null || at <= timers.currentWatermark()) return;
     const expiring = isLeft ? this.leftExpiring : this.rightExpiring;
     if (expiring !== undefined) {
-      const timer = expiring.store(row, at);
-      if (timer !== undefined) timers.registerEventTimeTimer(timer);
+      // The key has one pending timer while any of its cleaned sides holds rows: a new one only
+      // when this row is the first of both (the other side's rows were just read, so asking
+      // costs no lookup of another key).
+      const otherExpiring = isLeft ? this.rightExpiring : this.leftExpiring;
+      if (expiring.store(row) && (otherExpiring === undefined || otherExpiring.isEmpty()))
+        timers.registerEventTimeTimer(at);
       return;
     }
     own.add(row, 0);
@@ -364,13 +382,17 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
       this.cleanupTimer?.clear();
       return;
     }
-    let leftNext: number | undefined;
-    if (this.leftExpiring !== undefined)
-      leftNext = this.leftExpiring.expire(timestamp, this.leftExpiry!, CLEANUP_STEP_MS);
-    if (leftNext !== undefined) timers.registerEventTimeTimer(leftNext);
-    if (this.rightExpiring !== undefined) {
-      const next = this.rightExpiring.expire(timestamp, this.rightExpiry!, CLEANUP_STEP_MS);
-      if (next !== undefined && next !== leftNext) timers.registerEventTimeTimer(next);
+    if (this.leftExpiring !== undefined || this.rightExpiring !== undefined) {
+      // The key's one pending timer (see `store`): every cleaned side drops what expired, and
+      // the timer is set again for the earliest bound left on either.
+      let next = Number.POSITIVE_INFINITY;
+      if (this.leftExpiring !== undefined) next = this.leftExpiring.expire(timestamp, this.leftExpiry!);
+      if (this.rightExpiring !== undefined)
+        next = Math.min(next, this.rightExpiring.expire(timestamp, this.rightExpiry!));
+      // A second later at least: a key whose rows expire one by one is filtered once per
+      // second, not once per row (rows leave later than they might, which is as exact).
+      if (next !== Number.POSITIVE_INFINITY)
+        timers.registerEventTimeTimer(Math.max(next, timestamp + CLEANUP_STEP_MS));
     }
     if (this.cleanupTimer === undefined) return;
     let next = Number.POSITIVE_INFINITY;

@@ -9,8 +9,9 @@
  * - an append-only side that is neither outer nor a semi join's left side: list state, with no
  *   counts and no match tracking (Nexmark's bids), which spares a key per row;
  * - such a side whose rows leave state by the watermark (see `watermark-complete.ts`): one value
- *   per join key holding the rows and the time of the key's pending cleanup timer, so storing a
- *   row reads and writes one state, not a list and a timer state.
+ *   per join key holding the row itself, or an array once there are several, and no timer time
+ *   (the join derives the key's pending timer from the rows), so storing a row reads and writes
+ *   one state and allocates nothing besides the row for a key of one row.
  *
  * A *plain* view (the last two) has no counts and no matches: the join walks its rows with
  * {@link JoinSideView.rows} and builds no record per row.
@@ -68,14 +69,21 @@ export type JoinViewLayout =
   | { readonly kind: 'expiring' };
 
 /**
- * The layout of the join's keyed states. Version 2 keeps a side cleaned by the watermark as one
- * {@link ExpiringRows} value per key, where version 1 kept a list plus a `join-cleanup-timer`
- * value state.
+ * The layout of the join's keyed states. Version 3 keeps a side cleaned by the watermark as one
+ * {@link ExpiringRows} value per key (the row, or an array of rows) and no timer time; version 2
+ * kept `{rows, timer}` per key, version 1 a list plus a `join-cleanup-timer` value state.
  */
-export const JOIN_LAYOUT = new StateLayout('regular join', 2);
+export const JOIN_LAYOUT = new StateLayout('regular join', 3);
 
-/** The states of version 1 that version 2 replaced, for {@link StateLayout.refuseOthers}. */
-export const REPLACED_JOIN_STATES: readonly string[] = ['join-cleanup-timer'];
+/**
+ * The states, by their names without a version, that another layout's checkpoint of a cleaned
+ * join holds, for {@link StateLayout.refuseOthers}.
+ */
+export const REPLACED_JOIN_STATES: readonly string[] = [
+  'join-cleanup-timer',
+  'join-left-expiring',
+  'join-right-expiring',
+];
 
 const EMPTY: readonly StoredRecord[] = Object.freeze([]);
 const NO_ROWS: readonly Row[] = Object.freeze([]);
@@ -240,83 +248,95 @@ class AppendOnlyView implements JoinSideView {
   }
 }
 
-/** What a side cleaned by the watermark keeps per join key (plain data, as checkpoints need). */
-export interface ExpiringRows {
-  /** The rows, in arrival order. */
-  readonly rows: Row[];
-  /** The time of the key's pending cleanup timer for this side. */
-  readonly timer: number;
-}
+/**
+ * What a side cleaned by the watermark keeps per join key (plain data, as checkpoints need): the
+ * row itself while the key holds one, an array of its rows in arrival order once it holds more.
+ * A row is a plain object, never an array, so the two read apart; the common key of one row
+ * costs no array and no wrapper.
+ */
+export type ExpiringRows = Row | Row[];
 
 /** A row's cleanup bound (its time plus an offset); null when it can never match. */
 export type Expiry = (row: Row) => number | null;
 
 /**
- * The rows of an append-only side that leave state by the watermark, with the key's pending
- * cleanup timer in the same value: a row is stored with one read and one write, and a key
- * registers a timer only when it had no rows. Rows are appended in place and the value written
- * back, which the heap backend takes as it is and an on-disk backend re-encodes (a key's rows
- * are bounded by the cleanup, so that stays small).
+ * The rows of an append-only side that leave state by the watermark. The key's pending cleanup
+ * timer is not stored: the join keeps exactly one pending timer per key while any cleaned side
+ * of the key holds rows (see `RegularJoinFunction.store`), so the timer is known to exist from
+ * the rows alone, and a firing filters every cleaned side of its key. A row is stored with one
+ * read and one write; the array is appended in place and written back, which the heap backend
+ * takes as it is and an on-disk backend re-encodes (a key's rows are bounded by the cleanup).
  */
 export class ExpiringView implements JoinSideView {
   readonly plain = true;
 
   constructor(private readonly state: ValueState<ExpiringRows>) {}
 
+  /** Whether the key holds no rows on this side. */
+  isEmpty(): boolean {
+    return this.state.value() === undefined;
+  }
+
   rows(): Iterable<Row> {
-    return this.state.value()?.rows ?? NO_ROWS;
+    const stored = this.state.value();
+    return stored === undefined ? NO_ROWS : Array.isArray(stored) ? stored : [stored];
   }
 
   records(): readonly StoredRecord[] {
-    return (this.state.value()?.rows ?? NO_ROWS).map((row): StoredRecord => [row, 1, 0]);
+    return [...this.rows()].map((row): StoredRecord => [row, 1, 0]);
   }
 
-  /**
-   * Stores a row whose cleanup bound is `at`. Returns the time of the timer the caller must
-   * register (the key had no rows), or undefined when the key's pending timer will see the row:
-   * a row may then stay past its bound until that timer, which drops nothing too early.
-   */
-  store(row: Row, at: number): number | undefined {
+  /** Stores a row; returns whether the key held none on this side before. */
+  store(row: Row): boolean {
     const stored = this.state.value();
     if (stored === undefined) {
-      this.state.update({ rows: [row], timer: at });
-      return at;
+      this.state.update(row);
+      return true;
     }
-    stored.rows.push(row);
-    // Written back so that a backend that copies values (on disk) sees the row.
-    this.state.update(stored);
-    return undefined;
+    if (Array.isArray(stored)) {
+      stored.push(row);
+      // Written back so that a backend that copies values (on disk) sees the row.
+      this.state.update(stored);
+    } else this.state.update([stored, row]);
+    return false;
   }
 
   /**
-   * The cleanup timer at `timestamp`: drops the rows whose bound it reached, when this side's
-   * timer is due. Returns when the next timer must fire (the earliest bound left, `minStepMs`
-   * later at least), or undefined when none is needed (no rows left, or not this side's timer).
+   * Drops the rows whose bound `timestamp` reached. Returns the earliest bound left, or
+   * infinity when no row is left.
    */
-  expire(timestamp: number, expiry: Expiry, minStepMs: number): number | undefined {
+  expire(timestamp: number, expiry: Expiry): number {
     const stored = this.state.value();
-    if (stored === undefined || stored.timer > timestamp) return undefined;
+    if (stored === undefined) return Number.POSITIVE_INFINITY;
+    if (!Array.isArray(stored)) {
+      const at = expiry(stored);
+      if (at !== null && at > timestamp) return at;
+      this.state.clear();
+      return Number.POSITIVE_INFINITY;
+    }
     const kept: Row[] = [];
     let next = Number.POSITIVE_INFINITY;
-    for (const row of stored.rows) {
+    for (const row of stored) {
       const at = expiry(row);
       if (at === null || at <= timestamp) continue;
       kept.push(row);
       if (at < next) next = at;
     }
-    if (kept.length === 0) {
-      this.state.clear();
-      return undefined;
-    }
-    const timer = Math.max(next, timestamp + minStepMs);
-    this.state.update({ rows: kept, timer });
-    return timer;
+    if (kept.length === stored.length) return next;
+    this.keep(kept);
+    return next;
+  }
+
+  /** Replaces the rows by `kept` (in arrival order), in the form the module comment gives. */
+  private keep(kept: Row[]): void {
+    if (kept.length === 0) this.state.clear();
+    else this.state.update(kept.length === 1 ? kept[0]! : kept);
   }
 
   add(): void {
     throw new WeirError(
       ErrorCodes.INTERNAL,
-      'a join side cleaned by the watermark stores rows with store(row, bound)',
+      'a join side cleaned by the watermark stores rows with store(row)',
       {
         domain: 'internal',
       },
@@ -333,11 +353,8 @@ export class ExpiringView implements JoinSideView {
   }
 
   removeIf(test: (row: Row) => boolean): void {
-    const stored = this.state.value();
-    if (stored === undefined) return;
-    const kept = stored.rows.filter((row) => !test(row));
-    if (kept.length === stored.rows.length) return;
-    if (kept.length === 0) this.state.clear();
-    else this.state.update({ rows: kept, timer: stored.timer });
+    const rows = [...this.rows()];
+    const kept = rows.filter((row) => !test(row));
+    if (kept.length !== rows.length) this.keep(kept);
   }
 }
