@@ -24,6 +24,7 @@ import { localMillis, MATH_TIME_FUNCTIONS, NON_DETERMINISTIC_FUNCTIONS } from '.
 import { compileDateFormat } from './runtime.js';
 import { STRING_FUNCTIONS } from './string-functions.js';
 import { COLLECTION_FUNCTIONS } from './collection-functions.js';
+import { JSON_FUNCTIONS } from './json-functions.js';
 import { isCompositeType, valueEquality } from './array-map-functions.js';
 
 /** One built-in function. */
@@ -397,7 +398,7 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
   },
 };
 
-Object.assign(FUNCTIONS, STRING_FUNCTIONS, MATH_TIME_FUNCTIONS, COLLECTION_FUNCTIONS);
+Object.assign(FUNCTIONS, STRING_FUNCTIONS, MATH_TIME_FUNCTIONS, COLLECTION_FUNCTIONS, JSON_FUNCTIONS);
 
 for (const unit of ['YEAR', 'QUARTER', 'MONTH', 'WEEK', 'HOUR', 'MINUTE', 'SECOND']) {
   FUNCTIONS[unit] = {

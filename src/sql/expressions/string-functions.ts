@@ -1,6 +1,6 @@
 /**
  * Flink's built-in string functions beyond the core set in `functions.ts`: padding, trimming
- * one side, replacing, regular expressions, hashing, base64 and JSON_VALUE. Each helper runs
+ * one side, replacing, regular expressions, hashing and base64. Each helper runs
  * per row through a constant bound once per compiled function (`constant(helper)`), so the
  * generated code stays a direct call. Semantics follow Flink's documentation: out-of-range
  * lengths give NULL or the empty string as Flink does, never an exception.
@@ -83,50 +83,6 @@ function regex(pattern: string, flags = ''): RegExp | null {
 
 function hash(algorithm: string): (s: string) => string {
   return (s) => createHash(algorithm).update(s, 'utf8').digest('hex');
-}
-
-/**
- * The scalar value at a JSON path (`$`, `.key`, `['key']`, `[n]`), as a string; NULL when the
- * path is missing, the value is not a scalar or the text is not JSON (Flink's default
- * `NULL ON EMPTY` and `NULL ON ERROR`).
- */
-function jsonValue(text: string, path: string): string | null {
-  const steps = parseJsonPath(path);
-  if (steps === null) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  for (const step of steps) {
-    if (value === null || typeof value !== 'object') return null;
-    value = (value as Record<string | number, unknown>)[step];
-    if (value === undefined) return null;
-  }
-  if (value === null || typeof value === 'object') return null;
-  return String(value);
-}
-
-const pathCache = new Map<string, (string | number)[] | null>();
-
-/** A JSON path's steps, or null when it is outside the supported subset. */
-function parseJsonPath(path: string): (string | number)[] | null {
-  const cached = pathCache.get(path);
-  if (cached !== undefined || pathCache.has(path)) return cached ?? null;
-  const steps: (string | number)[] = [];
-  const re = /\.([A-Za-z_$][\w$]*)|\[(\d+)\]|\['([^']*)'\]|\["([^"]*)"\]/y;
-  let ok = path.trimStart().startsWith('$');
-  re.lastIndex = path.indexOf('$') + 1;
-  const body = path.trimEnd();
-  while (ok && re.lastIndex < body.length) {
-    const m = re.exec(body);
-    if (m === null) ok = false;
-    else steps.push(m[2] !== undefined ? Number(m[2]) : (m[1] ?? m[3] ?? m[4])!);
-  }
-  const result = ok ? steps : null;
-  if (pathCache.size < 1000) pathCache.set(path, result);
-  return result;
 }
 
 /** String functions by upper-case name, merged into `FUNCTIONS`. */
@@ -222,5 +178,4 @@ export const STRING_FUNCTIONS: Record<string, ScalarFunctionDef> = {
     Buffer.from(s, 'base64').toString('utf8'),
   ),
   UUID: helperFn('UUID', [], Types.STRING, () => randomUUID()),
-  JSON_VALUE: helperFn('JSON_VALUE', ['s', 's'], NULLABLE_STRING, jsonValue),
 };

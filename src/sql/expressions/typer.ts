@@ -22,6 +22,7 @@ import { plannedFunctions } from '../functions/planning-context.js';
 import { FUNCTIONS } from './functions.js';
 import { call, literal, type Rex } from './rex.js';
 import { currentWatermark } from './current-watermark.js';
+import { JSON_SYNTAX, jsonCallArguments } from './json-syntax.js';
 
 /** What names mean where an expression is typed. */
 export interface Scope {
@@ -39,6 +40,7 @@ export const AGGREGATES = new Set([
   'FIRST_VALUE',
   'LAST_VALUE',
   'LISTAGG',
+  'COLLECT',
   'VAR_POP',
   'VAR_SAMP',
   'VARIANCE',
@@ -53,7 +55,6 @@ export const AGGREGATES = new Set([
  * grouped nor aggregated, which is what its argument would look like).
  */
 export const REFUSED_AGGREGATES: ReadonlyMap<string, string> = new Map([
-  ['COLLECT', 'MULTISET values are not supported; use LISTAGG(CAST(x AS STRING)) or COUNT(*) grouped by x'],
   ['ARRAY_AGG', 'use LISTAGG(CAST(x AS STRING)) for a string of the values'],
   ['JSON_OBJECTAGG', 'JSON aggregates are not supported; join the values with LISTAGG'],
   ['JSON_ARRAYAGG', 'JSON aggregates are not supported; join the values with LISTAGG'],
@@ -312,6 +313,10 @@ class Typer {
         `group window function ${name}`,
         "use windowing table functions: FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '10' SECOND))",
       );
+    if (JSON_SYNTAX.has(name)) {
+      const jsonArgs = jsonCallArguments(e, (a) => this.type(a));
+      return call(name, jsonArgs, FUNCTIONS[name]!.type(jsonArgs, e.pos), e.pos);
+    }
     const args = e.args.map((a) => this.type(a));
     switch (name) {
       case 'COALESCE': {

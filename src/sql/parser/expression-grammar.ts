@@ -192,11 +192,12 @@ export class ExpressionGrammar extends GrammarBase {
                       ]),
                   });
                   result = this.ACTION(() => {
+                    const kindName = kind?.image.toUpperCase() ?? 'VALUE';
                     const test: Expr = node({
                       kind: 'call',
                       pos: left.pos,
-                      name: `IS JSON ${kind?.image.toUpperCase() ?? 'VALUE'}`,
-                      args: [left],
+                      name: 'IS_JSON',
+                      args: [left, node({ kind: 'symbol', pos: left.pos, name: kindName })],
                       distinct: false,
                     });
                     return negated ? node({ kind: 'unary', pos: left.pos, op: 'NOT', operand: test }) : test;

@@ -1,0 +1,436 @@
+/**
+ * Flink's JSON functions: the `IS JSON` tests, JSON_EXISTS, JSON_VALUE, JSON_QUERY (reading a
+ * JSON string with a path, see `json-path.ts`) and JSON_STRING, JSON_OBJECT, JSON_ARRAY
+ * (writing one). The clauses of the SQL syntax arrive as trailing literal arguments
+ * (`json-syntax.ts` makes them), so each call compiles to one helper call with its behaviours
+ * fixed when the query is compiled; a literal path is parsed then too.
+ *
+ * Reading follows Flink: a path is strict unless it starts with `lax`; in strict mode text that
+ * is not JSON and a path that finds nothing are errors (`ON ERROR`, NULL by default), in lax
+ * mode they find nothing (`ON EMPTY`). A JSON `null` found is nothing. A document is parsed
+ * once per call, and calls on the same text in a row share the parse (one remembered text).
+ *
+ * Writing follows Flink's serializer: compact text, object members sorted by key, DECIMAL with
+ * its scale, DOUBLE with a fraction (`1.0`), a JSON_OBJECT or JSON_ARRAY argument nested as
+ * JSON rather than as a string.
+ */
+import { ErrorCodes, userError } from '../../types/errors.js';
+import { isString, type SqlType, Types, withNullability } from '../catalog/types.js';
+import { validationError } from '../errors.js';
+import type { SourcePos } from '../parser/ast.js';
+import type { ScalarFunctionDef } from './functions.js';
+import { evaluateJsonPath, type JsonPath, NOT_FOUND, parseJsonPath } from './json-path.js';
+import type { Rex } from './rex.js';
+import { formatValue, runtime } from './runtime.js';
+
+/** Why a read failed: the `ON ERROR` behaviour decides what the call gives. */
+class JsonFailure {
+  constructor(readonly message: string) {}
+}
+
+const NOT_JSON = Symbol('not JSON');
+let lastText: string | undefined;
+let lastDocument: unknown;
+
+/** The parsed text, or NOT_JSON; the last text is remembered, as rows often repeat it. */
+function parseDocument(text: string): unknown {
+  if (text === lastText) return lastDocument;
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch {
+    document = NOT_JSON;
+  }
+  lastText = text;
+  lastDocument = document;
+  return document;
+}
+
+const pathCache = new Map<string, JsonPath | string>();
+
+/** A path given at run time (a column, say): parsed once per distinct text. */
+function pathOf(spec: string): JsonPath | string {
+  let path = pathCache.get(spec);
+  if (path === undefined) {
+    path = parseJsonPath(spec);
+    if (pathCache.size < 1000) pathCache.set(spec, path);
+  }
+  return path;
+}
+
+/** What a path finds in a text: a value (null for nothing in lax mode) or a failure. */
+function locate(text: string, path: JsonPath | string): unknown {
+  if (typeof path === 'string') return new JsonFailure(path);
+  const document = parseDocument(text);
+  if (document === NOT_JSON)
+    return path.strict ? new JsonFailure(`the text is not JSON: ${clip(text)}`) : null;
+  const found = evaluateJsonPath(path, document);
+  if (found !== NOT_FOUND) return found;
+  if (path.strict) return new JsonFailure(`the strict path finds nothing in ${clip(text)}`);
+  // As the path library in lax mode: nothing for a definite path, an empty list otherwise.
+  return path.definite ? null : [];
+}
+
+const clip = (text: string) => (text.length > 60 ? `${text.slice(0, 57)}...` : text);
+
+const isScalar = (v: unknown) => v === null || typeof v !== 'object';
+
+function failed(name: string, message: string, clause = 'ON ERROR'): never {
+  throw userError(
+    ErrorCodes.USER_FUNCTION,
+    `${name}: ${message}; use NULL ${clause} or DEFAULT … ${clause} to give a value instead`,
+  );
+}
+
+/** The `IS JSON` kinds: which parsed values each accepts. */
+const JSON_KINDS: Record<string, (v: unknown) => boolean> = {
+  VALUE: () => true,
+  SCALAR: isScalar,
+  ARRAY: (v) => Array.isArray(v),
+  OBJECT: (v) => v !== null && typeof v === 'object' && !Array.isArray(v),
+};
+
+function isJson(kind: (v: unknown) => boolean): (text: string | null) => boolean {
+  return (text) => {
+    if (text === null) return false;
+    const document = parseDocument(text);
+    return document !== NOT_JSON && kind(document);
+  };
+}
+
+/** JSON_EXISTS: whether the path finds a value that is not JSON null. */
+function jsonExists(text: string, path: JsonPath | string, onError: string): boolean | null {
+  const found = locate(text, path);
+  if (!(found instanceof JsonFailure)) return found !== null;
+  if (onError === 'ERROR') failed('JSON_EXISTS', found.message);
+  return onError === 'TRUE' ? true : onError === 'FALSE' ? false : null;
+}
+
+/** Converts a scalar JSON value to the RETURNING type, or undefined when it does not convert. */
+function converter(type: SqlType): (v: unknown) => unknown {
+  if (isString(type)) return (v) => String(v);
+  return (v) => {
+    const converted = runtime.cast(String(v), Types.STRING, type, true);
+    return converted === null ? undefined : converted;
+  };
+}
+
+/** JSON_VALUE with its behaviours: the scalar found, converted to the RETURNING type. */
+function jsonValue(
+  text: string,
+  path: JsonPath | string,
+  convert: (v: unknown) => unknown,
+  onEmpty: string,
+  emptyDefault: unknown,
+  onError: string,
+  errorDefault: unknown,
+): unknown {
+  let found = locate(text, path);
+  if (!(found instanceof JsonFailure)) {
+    const strict = (path as JsonPath).strict;
+    if (found === null || (!strict && !isScalar(found))) {
+      if (onEmpty === 'ERROR') failed('JSON_VALUE', `the path finds no scalar in ${clip(text)}`, 'ON EMPTY');
+      if (onEmpty !== 'DEFAULT' || emptyDefault === null) return null;
+      // A DEFAULT converts as a found value does; one that does not falls through to ON ERROR.
+      const value = convert(emptyDefault);
+      if (value !== undefined) return value;
+      found = new JsonFailure(
+        `the DEFAULT ${String(emptyDefault)} ON EMPTY does not convert to the RETURNING type`,
+      );
+    } else if (!isScalar(found))
+      found = new JsonFailure(`the strict path needs a scalar, found ${clip(JSON.stringify(found))}`);
+    else {
+      const value = convert(found);
+      if (value !== undefined) return value;
+      found = new JsonFailure(`${JSON.stringify(found)} does not convert to the RETURNING type`);
+    }
+  }
+  if (onError === 'ERROR') failed('JSON_VALUE', (found as JsonFailure).message);
+  if (onError !== 'DEFAULT' || errorDefault === null) return null;
+  const value = convert(errorDefault);
+  if (value === undefined)
+    throw userError(
+      ErrorCodes.USER_FUNCTION,
+      `JSON_VALUE: the DEFAULT ${String(errorDefault)} ON ERROR does not convert to the RETURNING type; give a DEFAULT of that type`,
+    );
+  return value;
+}
+
+/** JSON_QUERY with its behaviours: the array or object found, as JSON text (or an ARRAY). */
+function jsonQuery(
+  text: string,
+  path: JsonPath | string,
+  asArray: boolean,
+  wrapper: string,
+  onEmpty: string,
+  onError: string,
+): unknown {
+  const empty = (mode: string) => {
+    if (mode === 'EMPTY ARRAY') return asArray ? [] : '[]';
+    if (mode === 'EMPTY OBJECT') return '{}';
+    return null;
+  };
+  let found = locate(text, path);
+  if (!(found instanceof JsonFailure)) {
+    const strict = (path as JsonPath).strict;
+    let value = found;
+    if (value !== null && wrapper !== 'WITHOUT' && (wrapper === 'UNCONDITIONAL' || !Array.isArray(value)))
+      value = [value];
+    if (value === null || (!strict && isScalar(value))) {
+      if (onEmpty === 'ERROR') failed('JSON_QUERY', `the path finds nothing in ${clip(text)}`, 'ON EMPTY');
+      return empty(onEmpty);
+    }
+    if (isScalar(value))
+      found = new JsonFailure(`the strict path needs an array or an object, found ${JSON.stringify(value)}`);
+    else if (!asArray) return writeParsed(value);
+    else if (!Array.isArray(value))
+      found = new JsonFailure('RETURNING ARRAY<STRING> needs an array, found an object');
+    else
+      return value.map((v) =>
+        v === null ? null : typeof v === 'string' ? v : isScalar(v) ? String(v) : writeParsed(v),
+      );
+  }
+  if (onError === 'ERROR') failed('JSON_QUERY', (found as JsonFailure).message);
+  return empty(onError);
+}
+
+/** Parsed JSON as compact text with object members sorted by key, as Flink writes it. */
+function writeParsed(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(writeParsed).join(',')}]`;
+  const keys = Object.keys(value).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${writeParsed((value as Record<string, unknown>)[k])}`).join(',')}}`;
+}
+
+/** A writer of a SQL value (never null) as JSON text, chosen once per type. */
+type Writer = (v: unknown) => string;
+
+/** The JSON text of a value of `type`, as Flink's JSON_STRING writes it. */
+export function jsonWriter(type: SqlType): Writer {
+  switch (type.root) {
+    case 'BOOLEAN':
+    case 'TINYINT':
+    case 'SMALLINT':
+    case 'INT':
+    case 'BIGINT':
+      return (v) => String(v);
+    case 'FLOAT':
+    case 'DOUBLE':
+      return (v) => {
+        const n = v as number;
+        // JSON has no NaN or infinity: they are written as strings, as Jackson does.
+        if (!Number.isFinite(n)) return JSON.stringify(String(n));
+        return Number.isInteger(n) && Math.abs(n) < 1e7 ? n.toFixed(1) : String(n);
+      };
+    case 'DECIMAL':
+      return (v) => (v as number).toFixed(type.scale ?? 0);
+    case 'CHAR':
+    case 'VARCHAR':
+      return (v) => JSON.stringify(v);
+    case 'BINARY':
+    case 'VARBINARY':
+      return (v) => JSON.stringify(Buffer.from(v as Uint8Array).toString('base64'));
+    case 'ARRAY': {
+      const element = nullable(jsonWriter(type.element!));
+      return (v) => `[${(v as unknown[]).map(element).join(',')}]`;
+    }
+    case 'MAP': {
+      const value = nullable(jsonWriter(type.value!));
+      return (v) => {
+        const entries = [...(v as Map<unknown, unknown>)].map(([k, x]) => [String(k), value(x)] as const);
+        return object(entries);
+      };
+    }
+    case 'ROW': {
+      const fields = type.fields!.map((f) => ({ name: f.name, write: nullable(jsonWriter(f.type)) }));
+      return (v) =>
+        object(fields.map((f) => [f.name, f.write((v as Record<string, unknown>)[f.name] ?? null)]));
+    }
+    case 'TIMESTAMP':
+    case 'TIMESTAMP_LTZ':
+      // ISO-8601 local date-time text, as Java's time types serialize.
+      return (v) => JSON.stringify(formatValue(v, type).replace(' ', 'T'));
+    default:
+      return (v) => JSON.stringify(formatValue(v, type));
+  }
+}
+
+const nullable =
+  (write: Writer): Writer =>
+  (v) =>
+    v === null || v === undefined ? 'null' : write(v);
+
+/** An object's text from member texts, sorted by key; a repeated key keeps its last value. */
+function object(entries: readonly (readonly [string, string])[]): string {
+  const members = new Map<string, string>();
+  for (const [k, v] of entries) members.set(k, v);
+  const keys = [...members.keys()].sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${members.get(k)}`).join(',')}}`;
+}
+
+/** Whether an argument is itself built by a JSON constructor, so it nests as JSON, not as a string. */
+const nestsAsJson = (arg: Rex) =>
+  arg.kind === 'call' && (arg.op === 'JSON_OBJECT' || arg.op === 'JSON_ARRAY');
+
+/** The writer of one JSON_OBJECT or JSON_ARRAY value argument. */
+function valueWriter(arg: Rex): Writer {
+  return nullable(nestsAsJson(arg) ? (v) => v as string : jsonWriter(arg.type));
+}
+
+function jsonObject(writers: readonly Writer[], absentOnNull: boolean): (...kv: unknown[]) => string {
+  return (...kv) => {
+    const entries: [string, string][] = [];
+    for (let i = 0; i < writers.length; i++) {
+      const key = kv[2 * i];
+      const value = kv[2 * i + 1];
+      if (key === null) failed('JSON_OBJECT', 'a key is NULL; keys must be strings');
+      if (value === null && absentOnNull) continue;
+      entries.push([key as string, writers[i]!(value)]);
+    }
+    return object(entries);
+  };
+}
+
+function jsonArray(writers: readonly Writer[], absentOnNull: boolean): (...values: unknown[]) => string {
+  return (...values) => {
+    const items: string[] = [];
+    for (let i = 0; i < writers.length; i++) {
+      if (values[i] === null && absentOnNull) continue;
+      items.push(writers[i]!(values[i]));
+    }
+    return `[${items.join(',')}]`;
+  };
+}
+
+// ---------------------------------------------------------------------------------- typing
+
+/** A trailing behaviour argument's text. */
+const flag = (rex: Rex | undefined): string => (rex?.kind === 'literal' ? String(rex.value) : '');
+
+function expectString(name: string, what: string, arg: Rex | undefined, pos: SourcePos | undefined): void {
+  if (arg === undefined) throw validationError(pos, `${name} needs ${what}`);
+  if (!isString(arg.type) && arg.type.root !== 'NULL')
+    throw validationError(pos, `${name} needs ${what} as a STRING, got ${arg.type.root}`);
+}
+
+/** A literal path is parsed when the query is planned: a refused one fails there, with its position. */
+function checkPath(name: string, path: Rex, pos: SourcePos | undefined): void {
+  if (path.kind !== 'literal' || typeof path.value !== 'string') return;
+  const parsed = parseJsonPath(path.value);
+  if (typeof parsed === 'string') throw validationError(pos, `${name}: ${parsed}`);
+}
+
+/** Code for the path argument: the parsed path as a constant when literal. */
+function pathCode(path: Rex, code: string, constant: (value: unknown) => string): string {
+  if (path.kind === 'literal' && typeof path.value === 'string') return constant(parseJsonPath(path.value));
+  return `${constant(pathOf)}(${code})`;
+}
+
+/** Null when the JSON text or the path is null, else `body`. */
+const unlessNull = (text: string, path: string, body: string) =>
+  `(${text} === null || ${path} === null ? null : ${body})`;
+
+/** The JSON functions by upper-case name, merged into `FUNCTIONS`. */
+export const JSON_FUNCTIONS: Record<string, ScalarFunctionDef> = {
+  // `s IS JSON [kind]`, as Flink's IS_JSON(s, kind): FALSE for NULL.
+  IS_JSON: {
+    type(args, pos) {
+      expectString('IS JSON', 'its operand', args[0], pos);
+      const kind = args[1] === undefined ? 'VALUE' : flag(args[1]);
+      if (args.length > 2 || JSON_KINDS[kind] === undefined)
+        throw validationError(pos, 'IS_JSON takes a string and one of VALUE, SCALAR, ARRAY, OBJECT');
+      return withNullability(Types.BOOLEAN, false);
+    },
+    emit: ([a], c, constant) =>
+      `${constant(isJson(JSON_KINDS[c.args[1] === undefined ? 'VALUE' : flag(c.args[1])]!))}(${a})`,
+    strict: false,
+  },
+  // args: json, path, on-error behaviour
+  JSON_EXISTS: {
+    type(args, pos) {
+      expectString('JSON_EXISTS', 'a JSON text', args[0], pos);
+      expectString('JSON_EXISTS', 'a path', args[1], pos);
+      checkPath('JSON_EXISTS', args[1]!, pos);
+      const nullable = args[0]!.type.nullable || args[1]!.type.nullable || flag(args[2]) === 'UNKNOWN';
+      return withNullability(Types.BOOLEAN, nullable);
+    },
+    emit: ([j, p], c, constant) =>
+      unlessNull(
+        j!,
+        p!,
+        `${constant(jsonExists)}(${j}, ${pathCode(c.args[1]!, p!, constant)}, ${JSON.stringify(flag(c.args[2]))})`,
+      ),
+    strict: false,
+  },
+  // args: json, path, NULL of the RETURNING type, on-empty, its default, on-error, its default
+  JSON_VALUE: {
+    type(args, pos) {
+      expectString('JSON_VALUE', 'a JSON text', args[0], pos);
+      expectString('JSON_VALUE', 'a path', args[1], pos);
+      checkPath('JSON_VALUE', args[1]!, pos);
+      return withNullability(args[2]?.type ?? Types.STRING, true);
+    },
+    emit: ([j, p, , onEmpty, emptyDefault, onError, errorDefault], c, constant) =>
+      unlessNull(
+        j!,
+        p!,
+        `${constant(jsonValue)}(${j}, ${pathCode(c.args[1]!, p!, constant)}, ${constant(converter(c.type))}, ${onEmpty}, ${emptyDefault}, ${onError}, ${errorDefault})`,
+      ),
+    strict: false,
+  },
+  // args: json, path, NULL of the RETURNING type, wrapper, on-empty, on-error
+  JSON_QUERY: {
+    type(args, pos) {
+      expectString('JSON_QUERY', 'a JSON text', args[0], pos);
+      expectString('JSON_QUERY', 'a path', args[1], pos);
+      checkPath('JSON_QUERY', args[1]!, pos);
+      return withNullability(args[2]?.type ?? Types.STRING, true);
+    },
+    emit: ([j, p, , wrapper, onEmpty, onError], c, constant) =>
+      unlessNull(
+        j!,
+        p!,
+        `${constant(jsonQuery)}(${j}, ${pathCode(c.args[1]!, p!, constant)}, ${c.type.root === 'ARRAY'}, ${wrapper}, ${onEmpty}, ${onError})`,
+      ),
+    strict: false,
+  },
+  JSON_STRING: {
+    type(args, pos) {
+      if (args.length !== 1) throw validationError(pos, `JSON_STRING takes 1 argument, got ${args.length}`);
+      return withNullability(Types.STRING, args[0]!.type.nullable);
+    },
+    emit: ([v], c, constant) => `${constant(jsonWriter(c.args[0]!.type))}(${v})`,
+  },
+  // args: key, value, key, value…, NULL or ABSENT (on null)
+  JSON_OBJECT: {
+    type(args, pos) {
+      for (let i = 0; i + 1 < args.length; i += 2) {
+        const key = args[i]!;
+        if (!isString(key.type) || key.type.nullable)
+          throw validationError(
+            pos,
+            `JSON_OBJECT keys must be non-NULL strings, got ${key.type.root}${key.type.nullable ? ' (nullable)' : ''}`,
+          );
+      }
+      return withNullability(Types.STRING, false);
+    },
+    emit: (args, c, constant) => {
+      const values = c.args.slice(0, -1).filter((_a, i) => i % 2 === 1);
+      const fn = jsonObject(values.map(valueWriter), flag(c.args[c.args.length - 1]) === 'ABSENT');
+      return `${constant(fn)}(${args.slice(0, -1).join(', ')})`;
+    },
+    strict: false,
+  },
+  // args: values…, NULL or ABSENT (on null)
+  JSON_ARRAY: {
+    type: () => withNullability(Types.STRING, false),
+    emit: (args, c, constant) => {
+      const fn = jsonArray(
+        c.args.slice(0, -1).map(valueWriter),
+        flag(c.args[c.args.length - 1]) === 'ABSENT',
+      );
+      return `${constant(fn)}(${args.slice(0, -1).join(', ')})`;
+    },
+    strict: false,
+  },
+};
