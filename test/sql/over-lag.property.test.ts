@@ -53,7 +53,7 @@ const steps = fc.array(
 
 function harness(unit: 'ROWS' | 'RANGE') {
   const fn = new RowTimeOverAggregate({ timeColumn: 'ts', unit, calls: [LAG_CALL] });
-  return new KeyedOneInputStreamOperatorTestHarness<Row, unknown, Row>(
+  return new KeyedOneInputStreamOperatorTestHarness<Row, Row, unknown>(
     new ProcessOperator(fn, true),
     (r) => r.k,
   );
