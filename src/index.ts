@@ -185,6 +185,7 @@ export { registerTypeSerializer, type TypeSerializer } from './exchange/event-se
 
 // SQL and Table API
 export {
+  type CatalogDescriptor,
   type DataStreamSchema,
   TableEnvironment,
   type TableEnvironmentOptions,
