@@ -163,6 +163,7 @@ function readClauses(name: string, items: readonly Expr[], pos: SourcePos): Clau
     // A behaviour: one or two words (or DEFAULT and its expression), ON, and its target.
     let behaviour: string;
     let value: Expr | undefined;
+    const behaviourPos = items[i]!.pos;
     if (w === 'DEFAULT') {
       value = items[i + 1];
       if (value === undefined || value.kind === 'symbol') expect('an expression after DEFAULT');
@@ -187,7 +188,7 @@ function readClauses(name: string, items: readonly Expr[], pos: SourcePos): Clau
     }
     if (!allowed!.includes(behaviour))
       throw validationError(
-        where(),
+        behaviourPos,
         `${name}: ${behaviour} ON ${target} is not allowed; use ${allowed!.map((b) => `${b} ON ${target}`).join(', ')}`,
       );
     if (result.on.has(target!)) throw validationError(where(), `${name}: ON ${target} is given twice`);
