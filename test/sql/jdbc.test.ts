@@ -5,7 +5,8 @@
  * the two-phase commit (rows invisible while prepared, commit repeatable, leftovers of a failed
  * attempt rolled back on restore), crashes at random points of a sink driven by hand giving the
  * failure-free result, and the one-line errors for a bad url, a missing table or column, a
- * server without prepared transactions and an updating query into a table without a key.
+ * server without prepared transactions, an updating query into a table without a key and a
+ * lookup join (refused: Weir's lookup join reads its table whole when it opens).
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -358,6 +359,23 @@ describe('errors', () => {
     tEnv.executeSql(`CREATE TABLE t (id INT, n BIGINT) WITH (${withOptions('t')})`);
     expect(() => tEnv.executeSql('INSERT INTO t SELECT id, COUNT(*) FROM src GROUP BY id')).toThrow(
       "table sink 't' takes insert-only rows, but the query produces",
+    );
+  });
+
+  test('a lookup join against a jdbc table is refused in one line', () => {
+    const tEnv = tableEnv();
+    tEnv.executeSql(
+      `CREATE TABLE orders (id INT, cid INT, pt AS PROCTIME()) WITH ('connector' = 'datagen', 'number-of-rows' = '5')`,
+    );
+    tEnv.executeSql(
+      `CREATE TABLE customers (cid INT, name STRING, PRIMARY KEY (cid) NOT ENFORCED) WITH (${withOptions('c')})`,
+    );
+    expect(() =>
+      tEnv.executeSql(
+        'SELECT o.id, c.name FROM orders AS o JOIN customers FOR SYSTEM_TIME AS OF o.pt AS c ON o.cid = c.cid',
+      ),
+    ).toThrow(
+      "lookup join (FOR SYSTEM_TIME AS OF) against jdbc table 'customers' is not supported; join it with a regular JOIN, or export it to a bounded filesystem table and look that up",
     );
   });
 

@@ -10,7 +10,7 @@
  * left columns only (`mod(B.auction, 10000) = S.key`); every other conjunct is checked on each
  * joined row.
  */
-import { validationError } from '../../errors.js';
+import { unsupported, validationError } from '../../errors.js';
 import { fieldsOf, type Rex } from '../../expressions/rex.js';
 import type { CatalogTable } from '../../catalog/catalog.js';
 import type { SourcePos } from '../../parser/ast.js';
@@ -51,6 +51,15 @@ export function lookupJoinOf(
   pos: SourcePos | undefined,
 ): { lookup: LookupSpec; residual: Rex | undefined } | undefined {
   const source = tableOf(node.right);
+  // Flink looks a jdbc table up per row; Weir's lookup reads its table whole and synchronously
+  // when the join opens, which a database does not allow, and a temporal join of its scan would
+  // depend on timing: refused rather than joined differently.
+  if (source?.table.options.connector === 'jdbc')
+    throw unsupported(
+      pos,
+      `lookup join (FOR SYSTEM_TIME AS OF) against jdbc table '${source.table.name}'`,
+      'join it with a regular JOIN, or export it to a bounded filesystem table and look that up',
+    );
   if (source === undefined || source.table.options.connector !== 'filesystem') return undefined;
   const { table } = source;
   if (table.options['source.monitor-interval'] !== undefined) {
