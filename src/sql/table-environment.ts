@@ -20,6 +20,7 @@ import {
   type CatalogView,
   DEFAULT_CATALOG,
   DEFAULT_DATABASE,
+  parsePath,
 } from './catalog/catalog.js';
 import { alteredCatalogOptions, catalogFromDdl, databaseOptions } from './catalog/catalog-ddl.js';
 import { tableFromDdl, viewFromDdl } from './catalog/ddl.js';
@@ -77,6 +78,13 @@ const stringColumns = (...names: string[]): PlanColumn[] =>
 /** A schema for `fromDataStream`: column name to SQL type, e.g. `{ id: 'BIGINT', name: 'STRING' }`. */
 export type DataStreamSchema = Readonly<Record<string, string>>;
 
+/** A catalog for {@link TableEnvironment.createCatalog}: its options, and a comment. */
+export interface CatalogDescriptor {
+  /** As CREATE CATALOG's `WITH (…)`: 'type' (`generic_in_memory`) and 'default-database'. */
+  readonly options: Readonly<Record<string, string>>;
+  readonly comment?: string;
+}
+
 /** Options of {@link TableEnvironment.create}. */
 export interface TableEnvironmentOptions {
   /** Where the `print` connector writes; standard output by default. */
@@ -122,9 +130,83 @@ export class TableEnvironment implements TableOwner {
     this.registry.register(factory);
   }
 
-  /** Names of the tables and views of the current database, sorted. */
-  listTables(): string[] {
-    return this.catalog.names();
+  /**
+   * Names of the tables and views of the current database, or of `catalog`.`database`, both
+   * temporary and permanent, sorted, as Flink's `listTables`.
+   */
+  listTables(catalog?: string, database?: string): string[] {
+    if (catalog === undefined || database === undefined) return this.catalog.names();
+    this.catalog.existingDatabase([catalog, database], undefined);
+    return this.catalog.names(undefined, catalog, database);
+  }
+
+  /** Names of the views of the current database, temporary and permanent, sorted. */
+  listViews(): string[] {
+    return this.catalog.names('view');
+  }
+
+  /** Names of the temporary tables and views of the current database, sorted. */
+  listTemporaryTables(): string[] {
+    return this.catalog.temporaryNames();
+  }
+
+  /** Names of the temporary views of the current database, sorted. */
+  listTemporaryViews(): string[] {
+    return this.catalog.temporaryNames('view');
+  }
+
+  /** Names of the catalogs, sorted (`SHOW CATALOGS`). */
+  listCatalogs(): string[] {
+    return this.catalog.catalogNames();
+  }
+
+  /** Names of the databases of the current catalog, sorted (`SHOW DATABASES`). */
+  listDatabases(): string[] {
+    return this.catalog.databaseNames();
+  }
+
+  /** The catalog names resolve in (`SHOW CURRENT CATALOG`). */
+  getCurrentCatalog(): string {
+    return this.catalog.currentCatalog();
+  }
+
+  /** The database names resolve in (`SHOW CURRENT DATABASE`). */
+  getCurrentDatabase(): string {
+    return this.catalog.currentDatabase();
+  }
+
+  /** Makes a catalog current, and its default database (`USE CATALOG name`). */
+  useCatalog(name: string): void {
+    this.catalog.useCatalog(name, undefined);
+  }
+
+  /** Makes a database of the current catalog current (`USE name`). */
+  useDatabase(name: string): void {
+    this.catalog.useDatabase([name], undefined);
+  }
+
+  /**
+   * Adds a catalog, as `CREATE CATALOG name [COMMENT …] WITH (…)`: `descriptor` is its options
+   * (`{ type: 'generic_in_memory', 'default-database': 'db' }`), or those and a comment. Weir
+   * makes in-memory catalogs only; an existing name is an error.
+   */
+  createCatalog(name: string, descriptor: CatalogDescriptor | Readonly<Record<string, string>>): void {
+    const isDescriptor = typeof (descriptor as CatalogDescriptor).options === 'object';
+    const options = isDescriptor ? (descriptor as CatalogDescriptor).options : descriptor;
+    const comment = isDescriptor ? (descriptor as CatalogDescriptor).comment : undefined;
+    const { type, defaultDatabase } = catalogFromDdl({
+      name,
+      options: Object.entries(options).map(([key, value]) => ({ key, value: String(value) })),
+    });
+    this.catalog.createCatalog(
+      name,
+      type,
+      defaultDatabase,
+      options as Record<string, string>,
+      comment,
+      false,
+      undefined,
+    );
   }
 
   /**
@@ -334,18 +416,45 @@ export class TableEnvironment implements TableOwner {
     return stream.map((row: Row): ChangelogRow => ({ kind: '+I', row })).name('ToChangelog');
   }
 
-  /** Registers a Table or DataStream under a name for SQL, for this session. */
-  createTemporaryView<T>(name: string, source: Table | DataStream<T>, schema?: DataStreamSchema): void {
+  /**
+   * Registers a Table or DataStream as a temporary view for SQL, for this session. `path` is
+   * `v`, `db.v` or `catalog.db.v` (backquote a part holding dots: `` `my.view` ``); as in
+   * Flink, its database need not exist, and a view there already is an error.
+   */
+  createTemporaryView<T>(path: string, source: Table | DataStream<T>, schema?: DataStreamSchema): void {
     const table = source instanceof Table ? source : this.fromDataStream(source, schema);
+    const parts = parsePath(path);
     const view: CatalogView = Object.freeze({
       kind: 'view',
-      name,
+      name: parts[parts.length - 1]!,
       query: undefined as unknown as Query,
       columnNames: [],
       columns: table.plan.columns,
       plan: table.plan,
     });
-    this.catalog.create(view, true, false, undefined);
+    this.catalog.create(view, true, false, undefined, parts);
+  }
+
+  /**
+   * Drops the temporary view at `path` (a permanent view there is seen again); returns false
+   * when there is no temporary view there, as Flink's.
+   */
+  dropTemporaryView(path: string): boolean {
+    return this.dropTemporary('view', path);
+  }
+
+  /**
+   * Drops the temporary table at `path` (a permanent table there is seen again); returns false
+   * when there is no temporary table there, as Flink's.
+   */
+  dropTemporaryTable(path: string): boolean {
+    return this.dropTemporary('table', path);
+  }
+
+  private dropTemporary(kind: 'table' | 'view', path: string): boolean {
+    const parts = parsePath(path);
+    if (!this.catalog.isTemporary(parts) || this.catalog.get(parts)?.kind !== kind) return false;
+    return this.catalog.drop(kind, parts, true, false, undefined);
   }
 
   /** @internal */

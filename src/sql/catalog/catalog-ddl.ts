@@ -4,7 +4,7 @@
  * (`generic_in_memory`, whose one other option is 'default-database'); ALTER CATALOG may change
  * any option but 'type'. Database options are free-form, kept with the database.
  */
-import type { AlterCatalog, AlterDatabase, CreateCatalog, CreateDatabase } from '../parser/ast.js';
+import type { AlterCatalog, AlterDatabase, CreateCatalog, CreateDatabase, SourcePos } from '../parser/ast.js';
 import { validationError } from '../errors.js';
 import {
   type CatalogDescription,
@@ -17,8 +17,11 @@ import {
 /** The options an in-memory catalog takes. */
 const IN_MEMORY_OPTIONS = ['type', 'default-database'];
 
-/** What a CREATE CATALOG statement makes: its type, default database and options. */
-export function catalogFromDdl(statement: CreateCatalog): {
+/**
+ * What a CREATE CATALOG statement makes: its type, default database and options. The Table
+ * API's createCatalog passes the same shape without positions.
+ */
+export function catalogFromDdl(statement: CatalogDefinition): {
   type: string;
   defaultDatabase: string;
   options: Record<string, string>;
@@ -102,7 +105,14 @@ export function databaseOptions(statement: CreateDatabase | AlterDatabase): Reco
   return optionsOf(statement);
 }
 
-function optionsOf(statement: CreateCatalog | CreateDatabase | AlterDatabase): Record<string, string> {
+/** CREATE CATALOG's name and options; positions are absent when the Table API defines one. */
+type CatalogDefinition = {
+  readonly name: string;
+  readonly pos?: SourcePos;
+  readonly options: readonly { readonly key: string; readonly value: string; readonly pos?: SourcePos }[];
+};
+
+function optionsOf(statement: CatalogDefinition | CreateDatabase | AlterDatabase): Record<string, string> {
   const options: Record<string, string> = {};
   for (const option of statement.options) {
     if (option.key in options) throw validationError(option.pos, `option '${option.key}' is given twice`);

@@ -307,13 +307,15 @@ export class Catalog {
     return true;
   }
 
-  /**
-   * Names of the temporary tables and views (or of one kind), of every catalog and database,
-   * sorted: their own names, not their paths, as Flink lists them.
-   */
+  /** Names of the temporary tables and views (or of one kind) of the current database, sorted. */
   temporaryNames(kind?: 'table' | 'view'): string[] {
     return [...this.temporary.values()]
-      .filter((o) => kind === undefined || o.kind === kind)
+      .filter(
+        (o) =>
+          (kind === undefined || o.kind === kind) &&
+          o.identifier?.catalog === this.currentCatalogName &&
+          o.identifier.database === this.currentDatabaseName,
+      )
       .map((o) => o.name)
       .sort();
   }
@@ -607,6 +609,54 @@ export class Catalog {
       throw validationError(pos, `cannot create ${formatIdentifier(id)}: ${missing}; create it first`);
     return this.databaseOf(id)!;
   }
+}
+
+/**
+ * The parts of a path the Table API takes as text, as Flink reads it: `v`, `db.v` or `c.db.v`,
+ * a part in backquotes holding any character (a backquote doubled).
+ */
+export function parsePath(text: string): string[] {
+  const parts: string[] = [];
+  let i = 0;
+  for (;;) {
+    while (text[i] === ' ') i++;
+    let part = '';
+    if (text[i] === '`') {
+      for (i++; ; i++) {
+        if (i >= text.length) throw validationError(undefined, `path '${text}' has an unclosed backquote`);
+        if (text[i] === '`') {
+          if (text[i + 1] !== '`') break;
+          i++;
+        }
+        part += text[i];
+      }
+      i++;
+      while (text[i] === ' ') i++;
+    } else {
+      const end = text.indexOf('.', i);
+      part = text.slice(i, end === -1 ? text.length : end).trim();
+      i = end === -1 ? text.length : end;
+      if (part === '' || part.includes('`'))
+        throw validationError(
+          undefined,
+          `path '${text}' is not name, database.name or catalog.database.name; quote a part that holds dots or spaces in backquotes`,
+        );
+    }
+    parts.push(part);
+    if (i >= text.length) break;
+    if (text[i] !== '.')
+      throw validationError(
+        undefined,
+        `path '${text}' has '${text[i]}' after a quoted part; separate parts with '.'`,
+      );
+    i++;
+  }
+  if (parts.length > 3)
+    throw validationError(
+      undefined,
+      `path '${text}' has ${parts.length} parts; name an object as name, database.name or catalog.database.name`,
+    );
+  return parts;
 }
 
 /** The temporary map's key of a path: its parts joined by a character names cannot hold. */
