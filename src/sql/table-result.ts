@@ -121,6 +121,18 @@ export class TableResult {
   }
 }
 
+/** A value canonicalKey takes: MAP and MULTISET values (Maps) as their entries in a fixed order. */
+function hashable(value: unknown): unknown {
+  if (!(value instanceof Map)) return value;
+  return [...value]
+    .map(([k, v]) => [hashable(k), hashable(v)])
+    .sort((a, b) => {
+      const x = String(canonicalKey(a[0]));
+      const y = String(canonicalKey(b[0]));
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+}
+
 /**
  * The table a list of changes leaves: +I and +U add a row, -U and -D remove one row equal to
  * theirs in every column. Rows keep the order in which they were first added; a removal of a
@@ -128,7 +140,7 @@ export class TableResult {
  */
 export function materialize(changes: readonly ChangelogRow[], columns: readonly PlanColumn[]): Row[] {
   const rows = new Map<unknown, { row: Row; count: number }>();
-  const keyOf = (row: Row) => canonicalKey(columns.map((c) => row[c.name] ?? null));
+  const keyOf = (row: Row) => canonicalKey(columns.map((c) => hashable(row[c.name] ?? null)));
   for (const change of changes) {
     const key = keyOf(change.row);
     const entry = rows.get(key);

@@ -356,6 +356,70 @@ const LISTAGG = define(
     }) as SqlAggregateFunction,
 );
 
+/**
+ * COLLECT(x): the multiset of the non-null values, a Map of value → count (`MULTISET<T> NOT
+ * NULL`, empty over no values, as Flink's). Retracting a value not yet counted leaves a negative
+ * count, as Flink's accumulator does, so a retraction that overtakes its insertion still cancels
+ * out; the result holds the positive counts only. Values are Map keys, so the element type must
+ * have primitive values (not ARRAY, MAP, ROW or binary).
+ */
+const COLLECT = define(
+  'COLLECT',
+  (argTypes, pos) => {
+    expectArgs('COLLECT', argTypes, 1, 1, pos);
+    const element = withoutTimeAttribute(argTypes[0]!);
+    const root = element.root;
+    if (
+      root === 'ARRAY' ||
+      root === 'MAP' ||
+      root === 'ROW' ||
+      root === 'BINARY' ||
+      root === 'VARBINARY' ||
+      root === 'RAW'
+    )
+      throw validationError(
+        pos,
+        `COLLECT of ${formatType(element)} values is not supported; collect a scalar such as CAST(x AS STRING)`,
+      );
+    return withNullability(Types.multiset(element), false);
+  },
+  () =>
+    ({
+      name: 'COLLECT',
+      createAccumulator: () => new Map<unknown, number>(),
+      accumulate(acc: Map<unknown, number>, args) {
+        const v = args[0];
+        if (v === null || v === undefined) return acc;
+        const n = (acc.get(v) ?? 0) + 1;
+        if (n === 0) acc.delete(v);
+        else acc.set(v, n);
+        return acc;
+      },
+      retract(acc: Map<unknown, number>, args) {
+        const v = args[0];
+        if (v === null || v === undefined) return acc;
+        const n = (acc.get(v) ?? 0) - 1;
+        if (n === 0) acc.delete(v);
+        else acc.set(v, n);
+        return acc;
+      },
+      merge(acc: Map<unknown, number>, other: Map<unknown, number>) {
+        for (const [v, count] of other) {
+          const n = (acc.get(v) ?? 0) + count;
+          if (n === 0) acc.delete(v);
+          else acc.set(v, n);
+        }
+        return acc;
+      },
+      // A fresh Map: the accumulator changes in place, and an emitted value must not.
+      getValue(acc: Map<unknown, number>) {
+        const out = new Map<unknown, number>();
+        for (const [v, n] of acc) if (n > 0) out.set(v, n);
+        return out;
+      },
+    }) as SqlAggregateFunction,
+);
+
 /** The built-in aggregate functions by upper-case name. */
 export const BUILTIN_AGGREGATES: ReadonlyMap<string, AggregateFunctionDefinition> = new Map(
   [
@@ -368,6 +432,7 @@ export const BUILTIN_AGGREGATES: ReadonlyMap<string, AggregateFunctionDefinition
     endValueDefinition('FIRST_VALUE'),
     endValueDefinition('LAST_VALUE'),
     LISTAGG,
+    COLLECT,
     ...STATISTICAL_AGGREGATES,
   ].map((d) => [d.name, d]),
 );

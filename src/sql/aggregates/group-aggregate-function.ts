@@ -104,7 +104,20 @@ export function sameValues(a: readonly unknown[], b: readonly unknown[]): boolea
     const y = b[i];
     if (x === y) continue;
     if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
-    if (canonicalKey(x) !== canonicalKey(y)) return false;
+    if (x instanceof Map || y instanceof Map) {
+      if (!sameMaps(x, y)) return false;
+    } else if (canonicalKey(x) !== canonicalKey(y)) return false;
+  }
+  return true;
+}
+
+/** Whether two MAP or MULTISET values (COLLECT's) hold the same entries; canonicalKey refuses Maps. */
+function sameMaps(x: object, y: object): boolean {
+  if (!(x instanceof Map) || !(y instanceof Map) || x.size !== y.size) return false;
+  for (const [k, v] of x) {
+    const w = y.get(k);
+    if (w === v) continue;
+    if (w === undefined || !sameValues([v], [w])) return false;
   }
   return true;
 }

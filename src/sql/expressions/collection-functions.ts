@@ -81,6 +81,13 @@ function mapItem(map: ReadonlyMap<unknown, unknown>, key: unknown): unknown {
   return map.get(key) ?? null;
 }
 
+/** The number of elements of a multiset (element → count), duplicates included. */
+function multisetCardinality(multiset: Map<unknown, number>): number {
+  let n = 0;
+  for (const count of multiset.values()) n += count;
+  return n;
+}
+
 /** The collection functions by upper-case name, merged into `FUNCTIONS`. */
 export const COLLECTION_FUNCTIONS: Record<string, ScalarFunctionDef> = {
   ARRAY: {
@@ -148,11 +155,17 @@ export const COLLECTION_FUNCTIONS: Record<string, ScalarFunctionDef> = {
       if (args.length !== 1 || (args[0]!.type.root !== 'ARRAY' && args[0]!.type.root !== 'MAP'))
         throw validationError(
           pos,
-          `cannot apply CARDINALITY to (${argumentList(args)}); expected an ARRAY or a MAP`,
+          `cannot apply CARDINALITY to (${argumentList(args)}); expected an ARRAY, a MAP or a MULTISET`,
         );
       return withNullability(Types.INT, args[0]!.type.nullable);
     },
-    emit: ([v], c) => (c.args[0]!.type.root === 'ARRAY' ? `${v}.length` : `${v}.size`),
+    // A multiset's cardinality counts every element with its multiplicity, as SQL defines it.
+    emit: ([v], c, constant) =>
+      c.args[0]!.type.root === 'ARRAY'
+        ? `${v}.length`
+        : c.args[0]!.type.multiset
+          ? `${constant(multisetCardinality)}(${v})`
+          : `${v}.size`,
   },
   ELEMENT: {
     type(args, pos) {
