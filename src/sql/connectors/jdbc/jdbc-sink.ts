@@ -13,6 +13,7 @@
  * `PREPARE TRANSACTION`d (it survives a crash of Weir and of the server), and the prepared id is
  * the checkpoint's committable; `COMMIT PREPARED` runs when the checkpoint completes, and again
  * after a restore from it (a missing prepared transaction then means it was committed already).
+ * Without checkpoints only the end of a bounded job commits, as with the filesystem sink.
  * Transaction ids are `weir-<table hash>-<attempt id>-<subtask>-<n>`: the attempt id holds the
  * job id and the attempt, and `n` counts the writer's prepares (the writer does not know the
  * checkpoint id when it prepares). Recovery lists the server's prepared transactions of the
