@@ -98,7 +98,7 @@ describe('SHOW CREATE round trips', () => {
     );
   });
 
-  test('a view keeps its query text and column names; a temporary view stays temporary', async () => {
+  test('a view keeps its query text, its tables fully qualified, and column names; a temporary view stays temporary', async () => {
     const tEnv = TableEnvironment.create(StreamExecutionEnvironment.createLocalEnvironment(1));
     tEnv.executeSql(
       "CREATE TABLE src (id INT, name STRING) WITH ('connector' = 'datagen', 'number-of-rows' = '2')",
@@ -106,7 +106,7 @@ describe('SHOW CREATE round trips', () => {
     tEnv.executeSql('CREATE VIEW v (a, `b c`) AS SELECT id, UPPER(name) FROM src WHERE id > 0');
     tEnv.executeSql('CREATE TEMPORARY VIEW tv AS SELECT id FROM src');
     expect(await roundTrip(tEnv, 'VIEW', 'v')).toBe(
-      'CREATE VIEW `default_catalog`.`default_database`.`v` (\n  `a`,\n  `b c`\n)\nAS SELECT id, UPPER(name) FROM src WHERE id > 0',
+      'CREATE VIEW `default_catalog`.`default_database`.`v`(`a`, `b c`) as\nSELECT id, UPPER(name) FROM `default_catalog`.`default_database`.`src` WHERE id > 0',
     );
     expect(await roundTrip(tEnv, 'VIEW', 'tv')).toMatch(/^CREATE TEMPORARY VIEW /);
   });

@@ -84,8 +84,9 @@ export function showCreateTable(table: CatalogTable, temporary: boolean, pos: So
 }
 
 /**
- * `CREATE [TEMPORARY] VIEW name (columns) AS query`, with the query as it was written. A view
- * registered from the Table API has no query text and is refused.
+ * `CREATE [TEMPORARY] VIEW name(columns) as` and the query on the next line, as Flink prints a
+ * view: with its tables' names fully qualified ({@link expandedViewQuery}). A view registered
+ * from the Table API has no query text and is refused.
  */
 export function showCreateView(view: CatalogView, temporary: boolean, pos: SourcePos | undefined): string {
   if (view.queryText === undefined)
@@ -94,8 +95,96 @@ export function showCreateView(view: CatalogView, temporary: boolean, pos: Sourc
       `SHOW CREATE VIEW of '${view.name}', a view registered from the Table API`,
       'only views created with CREATE VIEW have DDL',
     );
-  const columns = view.columns.map((c) => `  ${quoteIdentifier(c.name)}`).join(',\n');
-  return `CREATE ${temporary ? 'TEMPORARY ' : ''}VIEW ${qualifiedName(view.name, view.identifier)} (\n${columns}\n)\nAS ${view.queryText}`;
+  const columns = view.columns.map((c) => quoteIdentifier(c.name)).join(', ');
+  return `CREATE ${temporary ? 'TEMPORARY ' : ''}VIEW ${qualifiedName(view.name, view.identifier)}(${columns}) as\n${expandedViewQuery(view.queryText, view.context)}`;
+}
+
+/**
+ * A view's query with every table name in it fully qualified and backquoted, as Flink expands
+ * a view's query: a name resolves in the catalog and database that were current when the view
+ * was created (`context`), so the text means the same wherever it runs again. The rest of the
+ * text stays as written (Flink also expands `*` and the columns, which Weir does not: the
+ * view's query is planned from its syntax tree, not from this text). A single-part name that
+ * one of the query's WITH items has stays as written. Should the text at a table reference's
+ * position not spell its name, the query is returned unchanged rather than mangled.
+ */
+export function expandedViewQuery(
+  queryText: string,
+  context: { readonly catalog: string; readonly database: string } | undefined,
+): string {
+  const refs: { name: readonly string[]; pos: SourcePos }[] = [];
+  const withNames = new Set<string>();
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      for (const v of value) walk(v);
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    const n = value as { kind?: string; name?: readonly string[]; pos?: SourcePos; with?: unknown };
+    if ((n.kind === 'tableRef' || n.kind === 'tableArg') && n.pos !== undefined && Array.isArray(n.name))
+      refs.push({ name: n.name, pos: n.pos });
+    if (n.kind === 'query' && Array.isArray(n.with))
+      for (const item of n.with as { name: string }[]) withNames.add(item.name);
+    for (const v of Object.values(value)) walk(v);
+  };
+  walk(parseStatement(queryText));
+  const lineStarts = [0];
+  for (let i = 0; i < queryText.length; i++) if (queryText[i] === '\n') lineStarts.push(i + 1);
+  const catalog = context?.catalog ?? DEFAULT_CATALOG;
+  const database = context?.database ?? DEFAULT_DATABASE;
+  const edits: { start: number; end: number; text: string }[] = [];
+  for (const ref of refs) {
+    if (ref.name.length === 1 && withNames.has(ref.name[0]!)) continue;
+    let start = lineStarts[ref.pos.line - 1]! + ref.pos.column - 1;
+    // A TABLE argument of a table function may be placed at its keyword.
+    const keyword = /^TABLE\s+/i.exec(queryText.slice(start));
+    if (keyword !== null && ref.name[0]!.toUpperCase() !== 'TABLE') start += keyword[0].length;
+    const end = nameEnd(queryText, start, ref.name);
+    if (end === undefined) return queryText;
+    const full =
+      ref.name.length >= 3
+        ? ref.name
+        : ref.name.length === 2
+          ? [catalog, ...ref.name]
+          : [catalog, database, ref.name[0]!];
+    edits.push({ start, end, text: full.map(quoteIdentifier).join('.') });
+  }
+  let text = queryText;
+  for (const edit of edits.sort((a, b) => b.start - a.start))
+    text = text.slice(0, edit.start) + edit.text + text.slice(edit.end);
+  return text;
+}
+
+/** Where the dotted name `parts` written at `start` ends, or undefined if the text there is not it. */
+function nameEnd(text: string, start: number, parts: readonly string[]): number | undefined {
+  let i = start;
+  for (let p = 0; p < parts.length; p++) {
+    if (p > 0) {
+      while (/\s/.test(text[i] ?? '')) i++;
+      if (text[i] !== '.') return undefined;
+      i++;
+      while (/\s/.test(text[i] ?? '')) i++;
+    }
+    let part = '';
+    if (text[i] === '`') {
+      for (i++; ; i++) {
+        if (i >= text.length) return undefined;
+        if (text[i] === '`') {
+          if (text[i + 1] !== '`') break;
+          i++;
+        }
+        part += text[i];
+      }
+      i++;
+    } else {
+      const word = /^[A-Za-z_][A-Za-z0-9_$]*/.exec(text.slice(i));
+      if (word === null) return undefined;
+      part = word[0];
+      i += part.length;
+    }
+    if (part !== parts[p]) return undefined;
+  }
+  return i;
 }
 
 /**
