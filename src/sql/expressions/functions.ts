@@ -25,6 +25,7 @@ import { compileDateFormat } from './runtime.js';
 import { STRING_FUNCTIONS } from './string-functions.js';
 import { COLLECTION_FUNCTIONS } from './collection-functions.js';
 import { JSON_FUNCTIONS } from './json-functions.js';
+import { MORE_STRING_FUNCTIONS } from './more-string-functions.js';
 import { isCompositeType, valueEquality } from './array-map-functions.js';
 
 /** One built-in function. */
@@ -398,7 +399,14 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
   },
 };
 
-Object.assign(FUNCTIONS, STRING_FUNCTIONS, MATH_TIME_FUNCTIONS, COLLECTION_FUNCTIONS, JSON_FUNCTIONS);
+Object.assign(
+  FUNCTIONS,
+  STRING_FUNCTIONS,
+  MATH_TIME_FUNCTIONS,
+  COLLECTION_FUNCTIONS,
+  JSON_FUNCTIONS,
+  MORE_STRING_FUNCTIONS,
+);
 
 for (const unit of ['YEAR', 'QUARTER', 'MONTH', 'WEEK', 'HOUR', 'MINUTE', 'SECOND']) {
   FUNCTIONS[unit] = {

@@ -1,0 +1,377 @@
+/**
+ * More of Flink's string functions: URLs (PARSE_URL, URL_ENCODE, URL_DECODE), key-value text
+ * (STR_TO_MAP), splitting and picking (SPLIT, ELT), regular expressions (REGEXP_COUNT,
+ * REGEXP_INSTR, REGEXP_SUBSTR, REGEXP_EXTRACT_ALL), the SHA-2 hashes, formatting (PRINTF,
+ * TRANSLATE, BTRIM, CHR, BIN, HEX), tests (STARTSWITH, ENDSWITH, IS_ALPHA, IS_DIGIT, IS_DECIMAL),
+ * the hyperbolic functions and TYPEOF. As in `string-functions.ts`, each compiles to one direct
+ * call of a helper bound as a constant; strict ones are NULL for a NULL argument, and what Flink
+ * answers with NULL (a bad pattern, an unknown URL part, an index out of range) is NULL here too.
+ */
+import { createHash } from 'node:crypto';
+import {
+  commonType,
+  formatType,
+  isInteger,
+  isNumeric,
+  isString,
+  type SqlType,
+  Types,
+  withNullability,
+} from '../catalog/types.js';
+import { validationError } from '../errors.js';
+import type { SourcePos } from '../parser/ast.js';
+import type { ScalarFunctionDef } from './functions.js';
+import type { Rex } from './rex.js';
+
+/** An argument check: a string, an integer, any number, or anything. */
+type Kind = 's' | 'i' | 'n' | 'a';
+
+const KIND_NAMES: Record<Kind, string> = { s: 'STRING', i: 'INT', n: 'a number', a: 'any value' };
+
+const fits = (kind: Kind, t: SqlType) =>
+  t.root === 'NULL' ||
+  kind === 'a' ||
+  (kind === 's' ? isString(t) : kind === 'i' ? isInteger(t) : isNumeric(t));
+
+function check(
+  name: string,
+  args: readonly Rex[],
+  pos: SourcePos | undefined,
+  kinds: readonly Kind[],
+  min: number,
+) {
+  if (args.length < min || args.length > kinds.length) {
+    const expected = min === kinds.length ? `${min}` : `${min} to ${kinds.length}`;
+    throw validationError(pos, `${name} takes ${expected} arguments, got ${args.length}`);
+  }
+  if (args.some((a, i) => !fits(kinds[i]!, a.type)))
+    throw validationError(
+      pos,
+      `cannot apply ${name} to (${args.map((x) => formatType(x.type)).join(', ')}); expected (${kinds.map((k) => KIND_NAMES[k]).join(', ')})`,
+    );
+}
+
+/** A strict function of fixed argument kinds whose result `helper` computes. */
+function fn(
+  name: string,
+  kinds: readonly Kind[],
+  result: SqlType,
+  helper: (...args: never[]) => unknown,
+  min = kinds.length,
+): ScalarFunctionDef {
+  return {
+    type(args, pos) {
+      check(name, args, pos, kinds, min);
+      return withNullability(result, result.nullable || args.some((a) => a.type.nullable));
+    },
+    emit: (args, _call, constant) => `${constant(helper)}(${args.join(', ')})`,
+  };
+}
+
+const NULLABLE = <T extends SqlType>(t: T) => withNullability(t, true);
+const STRING_ARRAY = Object.freeze({ root: 'ARRAY', nullable: false, element: Types.STRING }) as SqlType;
+const STRING_MAP = Object.freeze({
+  root: 'MAP',
+  nullable: false,
+  key: Types.STRING,
+  value: Types.STRING,
+}) as SqlType;
+
+const regexes = new Map<string, RegExp | null>();
+
+/** A pattern compiled once per distinct text (a literal, nearly always); null when it is not valid. */
+function regex(pattern: string, flags = 'g'): RegExp | null {
+  const key = `${flags}/${pattern}`;
+  let re = regexes.get(key);
+  if (re === undefined) {
+    try {
+      re = new RegExp(pattern, flags);
+    } catch {
+      re = null;
+    }
+    if (regexes.size < 200) regexes.set(key, re);
+  }
+  if (re !== null) re.lastIndex = 0;
+  return re;
+}
+
+/** Java's String.split with a pattern: trailing empty strings dropped. */
+function javaSplit(s: string, pattern: string): string[] | null {
+  const re = regex(pattern);
+  if (re === null) return null;
+  const parts = s.split(re);
+  while (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
+  return parts;
+}
+
+function strToMap(s: string, pairs = ',', keyValue = '='): Map<string, string | null> | null {
+  const map = new Map<string, string | null>();
+  if (s === '') return map;
+  const items = javaSplit(s, pairs);
+  if (items === null) return null;
+  const kv = regex(keyValue, '');
+  if (kv === null) return null;
+  for (const item of items) {
+    const m = kv.exec(item);
+    if (m === null) map.set(item, null);
+    else map.set(item.slice(0, m.index), item.slice(m.index + m[0].length));
+  }
+  return map;
+}
+
+const URL_PATTERN = /^([A-Za-z][A-Za-z0-9+.-]*):(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/;
+
+/** PARSE_URL: the part of a URL java.net.URL gives; a QUERY key gives that parameter's value. */
+function parseUrl(url: string, part: string, key?: string): string | null {
+  const m = URL_PATTERN.exec(url.trim());
+  if (m === null) return null;
+  const [, protocol, authority, path = '', query, ref] = m;
+  const at = authority?.lastIndexOf('@') ?? -1;
+  const userInfo = at >= 0 ? authority!.slice(0, at) : undefined;
+  const hostPort = at >= 0 ? authority!.slice(at + 1) : authority;
+  const host = hostPort?.startsWith('[')
+    ? hostPort.slice(0, hostPort.indexOf(']') + 1)
+    : hostPort?.split(':')[0];
+  if (key !== undefined) {
+    if (part !== 'QUERY' || query === undefined) return null;
+    const value = new RegExp(`(?:&|^)${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}=([^&]*)`).exec(query);
+    return value === null ? null : value[1]!;
+  }
+  switch (part) {
+    case 'HOST':
+      return host ?? null;
+    case 'PATH':
+      return path;
+    case 'QUERY':
+      return query ?? null;
+    case 'REF':
+      return ref ?? null;
+    case 'PROTOCOL':
+      return protocol!;
+    case 'AUTHORITY':
+      return authority ?? null;
+    case 'FILE':
+      return query === undefined ? path : `${path}?${query}`;
+    case 'USERINFO':
+      return userInfo ?? null;
+    default:
+      return null;
+  }
+}
+
+/** Java's URLEncoder (UTF-8): letters, digits and `.-*_` stay, a blank is `+`, the rest %XX. */
+function urlEncode(s: string): string {
+  return encodeURIComponent(s)
+    .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+');
+}
+
+/** Java's URLDecoder (UTF-8): `+` is a blank; NULL for a bad escape, as Flink. */
+function urlDecode(s: string): string | null {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return null;
+  }
+}
+
+const SHA2: Record<number, string> = { 224: 'sha224', 256: 'sha256', 384: 'sha384', 512: 'sha512' };
+const sha = (algorithm: string) => (s: string) => createHash(algorithm).update(s, 'utf8').digest('hex');
+
+/** TRANSLATE: each character of `from` becomes the one at its place in `to`, or goes if `to` is shorter. */
+function translate(s: string, from: string, to: string): string {
+  const map = new Map<string, string>();
+  const source = [...from];
+  const target = [...to];
+  source.forEach((c, i) => {
+    if (!map.has(c)) map.set(c, target[i] ?? '');
+  });
+  let out = '';
+  for (const c of s) out += map.get(c) ?? c;
+  return out;
+}
+
+function regexpCount(s: string, p: string): number | null {
+  const re = regex(p);
+  if (re === null) return null;
+  let n = 0;
+  for (const _m of s.matchAll(re)) n++;
+  return n;
+}
+
+function regexpInstr(s: string, p: string): number | null {
+  const re = regex(p, '');
+  if (re === null) return null;
+  const m = re.exec(s);
+  return m === null ? 0 : m.index + 1;
+}
+
+function regexpSubstr(s: string, p: string): string | null {
+  const re = regex(p, '');
+  return re === null ? null : (re.exec(s)?.[0] ?? null);
+}
+
+function regexpExtractAll(s: string, p: string, group = 1): (string | null)[] | null {
+  const re = regex(p);
+  if (re === null || group < 0) return null;
+  const out: (string | null)[] = [];
+  for (const m of s.matchAll(re)) {
+    if (group >= m.length) return null;
+    out.push(m[group] ?? null);
+  }
+  return out;
+}
+
+function btrim(s: string, chars = ' '): string {
+  const set = new Set(chars);
+  const cs = [...s];
+  let a = 0;
+  let b = cs.length;
+  while (a < b && set.has(cs[a]!)) a++;
+  while (b > a && set.has(cs[b - 1]!)) b--;
+  return cs.slice(a, b).join('');
+}
+
+/** PRINTF with Java's conversions %s %S %d %f %e %x %X %o %c %b %% %n, flags `-0+ ,` and width.precision. */
+function printf(format: string, ...args: unknown[]): string {
+  let next = 0;
+  return format.replace(
+    /%([-0+ ,#]*)(\d+)?(?:\.(\d+))?([sSdfeExXocbBn%])/g,
+    (_m, flags: string, width, precision, conv: string) => {
+      if (conv === '%') return '%';
+      if (conv === 'n') return '\n';
+      const arg = args[next++];
+      let text: string;
+      if (arg === null || arg === undefined) text = conv === 'b' || conv === 'B' ? 'false' : 'null';
+      else if (conv === 'd') {
+        text = String(Math.trunc(Number(arg)));
+        if (flags.includes(',')) text = text.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+      } else if (conv === 'f') text = Number(arg).toFixed(precision === undefined ? 6 : Number(precision));
+      else if (conv === 'e' || conv === 'E') {
+        const [m, e] = Number(arg)
+          .toExponential(precision === undefined ? 6 : Number(precision))
+          .split('e');
+        text = `${m}e${e![0] === '-' ? '-' : '+'}${e!.replace(/^[+-]/, '').padStart(2, '0')}`;
+      } else if (conv === 'x' || conv === 'X' || conv === 'o')
+        text = BigInt.asUintN(64, BigInt(Math.trunc(Number(arg)))).toString(conv === 'o' ? 8 : 16);
+      else if (conv === 'c')
+        text = typeof arg === 'number' ? String.fromCodePoint(arg) : (String(arg)[0] ?? '');
+      else if (conv === 'b' || conv === 'B') text = String(arg !== false);
+      else text = precision === undefined ? String(arg) : String(arg).slice(0, Number(precision));
+      if ((conv === 'd' || conv === 'f' || conv === 'e') && flags.includes('+') && !text.startsWith('-'))
+        text = `+${text}`;
+      if (conv === 'X' || conv === 'S' || conv === 'E' || conv === 'B') text = text.toUpperCase();
+      const w = width === undefined ? 0 : Number(width);
+      if (text.length >= w) return text;
+      if (flags.includes('-')) return text.padEnd(w);
+      if (flags.includes('0') && /[dfeExXo]/.test(conv)) {
+        const sign = /^[+-]/.test(text) ? text[0]! : '';
+        return sign + text.slice(sign.length).padStart(w - sign.length, '0');
+      }
+      return text.padStart(w);
+    },
+  );
+}
+
+/** Java's Long.toHexString / toBinaryString: 64-bit two's complement for negative numbers. */
+const radix = (base: number) => (n: number) => BigInt.asUintN(64, BigInt(Math.trunc(n))).toString(base);
+
+/** A string test that is FALSE, not NULL, for NULL. */
+function isTest(name: string, pattern: RegExp): ScalarFunctionDef {
+  return {
+    type(args, pos) {
+      check(name, args, pos, ['s'], 1);
+      return withNullability(Types.BOOLEAN, false);
+    },
+    emit: ([a], _c, constant) => `(${a} !== null && ${constant(pattern)}.test(${a}))`,
+    strict: false,
+  };
+}
+
+/** Another batch of built-in functions by upper-case name, merged into `FUNCTIONS`. */
+export const MORE_STRING_FUNCTIONS: Record<string, ScalarFunctionDef> = {
+  STR_TO_MAP: fn('STR_TO_MAP', ['s', 's', 's'], NULLABLE(STRING_MAP), strToMap, 1),
+  PARSE_URL: fn('PARSE_URL', ['s', 's', 's'], NULLABLE(Types.STRING), parseUrl, 2),
+  URL_ENCODE: fn('URL_ENCODE', ['s'], Types.STRING, urlEncode),
+  URL_DECODE: fn('URL_DECODE', ['s'], NULLABLE(Types.STRING), urlDecode),
+  SHA224: fn('SHA224', ['s'], Types.STRING, sha('sha224')),
+  SHA384: fn('SHA384', ['s'], Types.STRING, sha('sha384')),
+  SHA2: fn('SHA2', ['s', 'i'], NULLABLE(Types.STRING), (s: string, bits: number) =>
+    SHA2[bits] === undefined ? null : sha(SHA2[bits])(s),
+  ),
+  TRANSLATE: fn('TRANSLATE', ['s', 's', 's'], Types.STRING, translate),
+  SPLIT: fn('SPLIT', ['s', 's'], STRING_ARRAY, (s: string, d: string) => s.split(d)),
+  REGEXP_COUNT: fn('REGEXP_COUNT', ['s', 's'], NULLABLE(Types.INT), regexpCount),
+  REGEXP_INSTR: fn('REGEXP_INSTR', ['s', 's'], NULLABLE(Types.INT), regexpInstr),
+  REGEXP_SUBSTR: fn('REGEXP_SUBSTR', ['s', 's'], NULLABLE(Types.STRING), regexpSubstr),
+  REGEXP_EXTRACT_ALL: fn('REGEXP_EXTRACT_ALL', ['s', 's', 'i'], NULLABLE(STRING_ARRAY), regexpExtractAll, 2),
+  BTRIM: fn('BTRIM', ['s', 's'], Types.STRING, btrim, 1),
+  STARTSWITH: fn('STARTSWITH', ['s', 's'], Types.BOOLEAN, (s: string, p: string) => s.startsWith(p)),
+  ENDSWITH: fn('ENDSWITH', ['s', 's'], Types.BOOLEAN, (s: string, p: string) => s.endsWith(p)),
+  // CHR(n): the character of n modulo 256 (CHR(353) is 'a'), as Flink's.
+  CHR: fn('CHR', ['i'], Types.STRING, (n: number) => (n < 0 ? '' : String.fromCharCode(n % 256))),
+  BIN: fn('BIN', ['i'], Types.STRING, radix(2)),
+  // HEX of a number is its two's complement digits; of a string, its UTF-8 bytes; upper case.
+  HEX: {
+    type(args, pos) {
+      check('HEX', args, pos, ['a'], 1);
+      const t = args[0]!.type;
+      if (!(isInteger(t) || isString(t) || t.root === 'NULL'))
+        throw validationError(pos, `cannot apply HEX to (${formatType(t)}); expected an integer or a STRING`);
+      return withNullability(Types.STRING, t.nullable);
+    },
+    emit: ([a], c, constant) =>
+      isString(c.args[0]!.type)
+        ? `${constant((s: string) => Buffer.from(s, 'utf8').toString('hex').toUpperCase())}(${a})`
+        : `${constant((n: number) => radix(16)(n).toUpperCase())}(${a})`,
+  },
+  // The IS_ tests are FALSE for NULL and for the empty string.
+  IS_ALPHA: isTest('IS_ALPHA', /^\p{L}+$/u),
+  IS_DIGIT: isTest('IS_DIGIT', /^\p{Nd}+$/u),
+  IS_DECIMAL: isTest('IS_DECIMAL', /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/),
+  SINH: fn('SINH', ['n'], Types.DOUBLE, Math.sinh),
+  COSH: fn('COSH', ['n'], Types.DOUBLE, Math.cosh),
+  TANH: fn('TANH', ['n'], Types.DOUBLE, Math.tanh),
+  PRINTF: {
+    type(args, pos) {
+      if (args.length < 1) throw validationError(pos, 'PRINTF takes a format and its arguments');
+      check('PRINTF', args, pos, ['s', ...args.slice(1).map(() => 'a' as const)], 1);
+      return withNullability(Types.STRING, args[0]!.type.nullable);
+    },
+    // Only a NULL format makes the result NULL; a NULL argument prints as "null", as Java's.
+    emit: ([f, ...rest], _c, constant) =>
+      `(${f} === null ? null : ${constant(printf)}(${[f, ...rest].join(', ')}))`,
+    strict: false,
+  },
+  // ELT(n, a, b, …): the n-th value (1-based); NULL when n is NULL or out of range.
+  ELT: {
+    type(args, pos) {
+      if (args.length < 2)
+        throw validationError(pos, `ELT takes an index and at least one value, got ${args.length} arguments`);
+      if (!fits('i', args[0]!.type))
+        throw validationError(pos, `ELT's index must be an integer, got ${formatType(args[0]!.type)}`);
+      let type: SqlType | undefined = args[1]!.type;
+      for (const a of args.slice(2)) type = type === undefined ? undefined : commonType(type, a.type);
+      if (
+        type === undefined ||
+        !(isString(type) || type.root === 'NULL' || type.root === 'VARBINARY' || type.root === 'BINARY')
+      )
+        throw validationError(pos, 'ELT picks among strings (or among binary strings)');
+      return withNullability(type.root === 'CHAR' ? Types.STRING : type, true);
+    },
+    emit: ([n, ...values]) => `(${n} === null ? null : ([${values.join(', ')}][${n} - 1] ?? null))`,
+    strict: false,
+  },
+  // TYPEOF(x[, force_serializable]): the type's summary text, which the query's plan fixes.
+  TYPEOF: {
+    type(args, pos) {
+      if (args.length < 1 || args.length > 2)
+        throw validationError(pos, `TYPEOF takes 1 or 2 arguments, got ${args.length}`);
+      if (args[1] !== undefined && args[1].type.root !== 'BOOLEAN')
+        throw validationError(pos, 'TYPEOF takes a value and a BOOLEAN force_serializable');
+      return withNullability(Types.STRING, false);
+    },
+    emit: (_args, c) => JSON.stringify(formatType(c.args[0]!.type)),
+    strict: false,
+  },
+};
