@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
 import { chaosSeed, RunTracker, refusedAsFinished, SeededRandom, sleep } from './chaos-run.js';
 
-const EVENTS = 6000;
+const EVENTS = 8000;
 /** Rows per second while killed: a run needs at least 3 s, so early kills land mid-stream. */
 const RATE = 2000;
 const KILLS = 3;
@@ -40,6 +40,11 @@ function rowsOf(table: string): string[] {
     .split('\n')
     .filter((l) => l !== '')
     .sort();
+}
+
+/** How many rows the table holds. */
+function count(table: string): number {
+  return Number(pg.psql(`SELECT count(*) FROM ${table}`).trim());
 }
 
 async function expectExactUnderKills(mode: 'append' | 'upsert'): Promise<void> {
@@ -80,7 +85,13 @@ async function expectExactUnderKills(mode: 'append' | 'upsert'): Promise<void> {
   for (let k = 0; k < KILLS; k++) {
     const run = start(args);
     await run.started;
-    await sleep(random.int(150, 1500));
+    // Kill only once this run has committed rows of its own, so the kill lands mid-output: a
+    // run takes seconds to start and its windows fire seconds of event time later. A bound for
+    // a stuck run, not a speed expectation; a run that ends first counts as not landed.
+    const before = count(killed);
+    const deadline = Date.now() + 60_000;
+    while (!run.exited && Date.now() < deadline && count(killed) === before) await sleep(50);
+    await sleep(random.int(0, 1000));
     if (run.kill()) landed++;
     const end = await run.ended;
     expect(
