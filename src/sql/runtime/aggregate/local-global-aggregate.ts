@@ -48,55 +48,113 @@ function levelKey(v: unknown): unknown {
 }
 
 /**
- * A bundle's groups in nested Maps, one level per key column, so finding a row's group hashes
+ * The row of a group's key columns, `row[c] ?? null` each, built by a generated function so that
+ * every key row of an operator has one shape (a loop of keyed stores gives dictionary-like
+ * transitions and slower reads downstream).
+ */
+function keyRowBuilder(columns: readonly string[]): (row: Row) => Row {
+  const fields = columns.map((c) => `${JSON.stringify(c)}: row[${JSON.stringify(c)}] ?? null`);
+  return new Function('row', `return { ${fields.join(', ')} };`) as (row: Row) => Row;
+}
+
+/**
+ * Whether a group's key row holds the row's key values, compared as the Maps compare them
+ * (SameValueZero); an object value (ROW, ARRAY…) never matches here, so it takes the Map path,
+ * which compares it canonically.
+ */
+function keyMatcher(columns: readonly string[]): (keys: Row, row: Row) => boolean {
+  if (columns.length === 0) return () => true;
+  const tests = columns.map((c) => {
+    const name = JSON.stringify(c);
+    return `((a = row[${name}] ?? null), (b = keys[${name}]), a === b || (a !== a && b !== b))`;
+  });
+  return new Function('keys', 'row', `let a, b; return ${tests.join(' && ')};`) as (
+    keys: Row,
+    row: Row,
+  ) => boolean;
+}
+
+/**
+ * A bundle's groups in a trie of Maps, one level per key column, so finding a row's group hashes
  * its column values as they are instead of building a compound key string per row (Maps take
- * -0 as 0 and NaN as NaN, as keyBy does). Groups are listed in order of their first row.
+ * -0 as 0 and NaN as NaN, as keyBy does). A level holds a group itself, not a Map below it, while
+ * one group has that key prefix (GROUP BY id, category: one category per id, so one Map per
+ * bundle, not one per id). The group of the previous row is tried first: rows of a group often
+ * come in runs (a join emits an auction's bids together). Groups are listed in order of their
+ * first row.
  */
 class LocalGroups {
-  private readonly root = new Map<unknown, unknown>();
-  private single: LocalGroup | undefined;
+  private readonly root = new Map<unknown, LocalGroup | Map<unknown, unknown>>();
+  private last: LocalGroup | undefined;
   /** The groups, in order of their first row. */
   readonly list: LocalGroup[] = [];
+  private readonly keyRow: (row: Row) => Row;
+  private readonly matches: (keys: Row, row: Row) => boolean;
 
   constructor(
     private readonly columns: readonly string[],
-    private readonly create: (row: Row) => LocalGroup,
-  ) {}
+    private readonly createAccumulators: () => AccumulatorList,
+  ) {
+    this.keyRow = keyRowBuilder(columns);
+    this.matches = keyMatcher(columns);
+  }
 
   /** The row's group, created at its first row. */
   groupOf(row: Row): LocalGroup {
+    const last = this.last;
+    if (last !== undefined && this.matches(last.keys, row)) return last;
+    const group = this.find(row);
+    this.last = group;
+    return group;
+  }
+
+  private find(row: Row): LocalGroup {
     const { columns } = this;
-    const last = columns.length - 1;
-    if (last < 0) {
-      if (this.single === undefined) {
-        this.single = this.create(row);
-        this.list.push(this.single);
-      }
-      return this.single;
-    }
-    let level = this.root;
-    for (let i = 0; i < last; i++) {
+    if (columns.length === 0) return this.list[0] ?? this.create(row);
+    let level = this.root as Map<unknown, unknown>;
+    for (let i = 0; i < columns.length; i++) {
       const k = levelKey(row[columns[i]!]);
-      let next = level.get(k) as Map<unknown, unknown> | undefined;
-      if (next === undefined) {
-        next = new Map();
-        level.set(k, next);
+      const held = level.get(k) as LocalGroup | Map<unknown, unknown> | undefined;
+      if (held === undefined) {
+        const group = this.create(row);
+        level.set(k, group);
+        return group;
       }
-      level = next;
+      if (held instanceof Map) {
+        level = held;
+        continue;
+      }
+      if (this.sameFrom(i + 1, held.keys, row)) return held;
+      // Another group shares this prefix: the level below takes the one held here.
+      const below = new Map<unknown, unknown>();
+      below.set(levelKey(held.keys[columns[i + 1]!]), held);
+      level.set(k, below);
+      level = below;
     }
-    const k = levelKey(row[columns[last]!]);
-    let group = level.get(k) as LocalGroup | undefined;
-    if (group === undefined) {
-      group = this.create(row);
-      level.set(k, group);
-      this.list.push(group);
+    throw new Error('LocalGroups: a group key that no column told apart'); // unreachable
+  }
+
+  /** Whether the key columns from index `from` on hold the same Map keys in both rows. */
+  private sameFrom(from: number, keys: Row, row: Row): boolean {
+    const { columns } = this;
+    for (let i = from; i < columns.length; i++) {
+      const c = columns[i]!;
+      const a = levelKey(keys[c]);
+      const b = levelKey(row[c]);
+      if (!Object.is(a, b) && a !== b) return false;
     }
+    return true;
+  }
+
+  private create(row: Row): LocalGroup {
+    const group: LocalGroup = { keys: this.keyRow(row), count: 0, accs: this.createAccumulators() };
+    this.list.push(group);
     return group;
   }
 
   clear(): void {
     this.root.clear();
-    this.single = undefined;
+    this.last = undefined;
     this.list.length = 0;
   }
 }
@@ -111,11 +169,7 @@ export class LocalGroupAggregateOperator extends MiniBatchOperator<Row, PartialA
     miniBatch: MiniBatchOptions,
   ) {
     super(miniBatch);
-    this.bundle = new LocalGroups(spec.groupKeys, (row) => {
-      const keys: Row = {};
-      for (const k of spec.groupKeys) keys[k] = row[k] ?? null;
-      return { keys, count: 0, accs: this.aggs.createAccumulators() };
-    });
+    this.bundle = new LocalGroups(spec.groupKeys, () => this.aggs.createAccumulators());
   }
 
   override open(): void {
