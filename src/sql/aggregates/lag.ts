@@ -17,9 +17,8 @@ import type { SourcePos } from '../parser/ast.js';
 import { validationError } from '../errors.js';
 import {
   formatType,
+  isAssignable,
   isInteger,
-  isNumeric,
-  isString,
   type SqlType,
   withNullability,
   withoutTimeAttribute,
@@ -31,12 +30,6 @@ import type { AggregateFunctionDefinition, SqlAggregateFunction } from './aggreg
  * offset and the default of the latest row, as Flink's LAG accumulator holds them.
  */
 type LagAcc = [unknown[], number, unknown];
-
-/** Whether a default of type `b` can stand for values of type `a`. */
-function compatible(a: SqlType, b: SqlType): boolean {
-  if (b.root === 'NULL' || a.root === b.root) return true;
-  return (isNumeric(a) && isNumeric(b)) || (isString(a) && isString(b));
-}
 
 function lagFunction(): SqlAggregateFunction {
   return {
@@ -68,7 +61,8 @@ export const LAG: AggregateFunctionDefinition = Object.freeze({
     const type = withoutTimeAttribute(argTypes[0]!);
     if (argTypes.length > 1 && !isInteger(argTypes[1]!))
       throw validationError(pos, `LAG's offset must be an integer literal, got ${formatType(argTypes[1]!)}`);
-    if (argTypes.length > 2 && !compatible(type, argTypes[2]!))
+    // The default is emitted as a value of LAG's type, so it must fit without a CAST.
+    if (argTypes.length > 2 && !isAssignable(argTypes[2]!, type))
       throw validationError(
         pos,
         `LAG's default must have the type of its value (${formatType(type)}), got ${formatType(argTypes[2]!)}; CAST it`,
