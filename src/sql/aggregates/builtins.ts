@@ -31,6 +31,7 @@ import type {
   SqlAggregateFunction,
 } from './aggregate-function.js';
 import { type ExtremeAcc, ExtremeHeap } from './extreme-heap.js';
+import { JSON_AGGREGATES } from './json-aggregates.js';
 import { STATISTICAL_AGGREGATES } from './statistical.js';
 
 const BIGINT_NOT_NULL = withNullability(Types.BIGINT, false);
@@ -434,6 +435,7 @@ export const BUILTIN_AGGREGATES: ReadonlyMap<string, AggregateFunctionDefinition
     LISTAGG,
     COLLECT,
     ...STATISTICAL_AGGREGATES,
+    ...JSON_AGGREGATES,
   ].map((d) => [d.name, d]),
 );
 

@@ -41,6 +41,8 @@ export const AGGREGATES = new Set([
   'LAST_VALUE',
   'LISTAGG',
   'COLLECT',
+  'JSON_OBJECTAGG',
+  'JSON_ARRAYAGG',
   'VAR_POP',
   'VAR_SAMP',
   'VARIANCE',
@@ -56,8 +58,6 @@ export const AGGREGATES = new Set([
  */
 export const REFUSED_AGGREGATES: ReadonlyMap<string, string> = new Map([
   ['ARRAY_AGG', 'use LISTAGG(CAST(x AS STRING)) for a string of the values'],
-  ['JSON_OBJECTAGG', 'JSON aggregates are not supported; join the values with LISTAGG'],
-  ['JSON_ARRAYAGG', 'JSON aggregates are not supported; join the values with LISTAGG'],
   ['APPROX_COUNT_DISTINCT', 'use COUNT(DISTINCT x), which is exact'],
 ]);
 
