@@ -1,6 +1,6 @@
 /**
  * LAG over event-time OVER windows and GROUP BY () / GROUPING SETS with () / ROLLUP and CUBE
- * over parenthesized sets agree with DuckDB on generated rows, at parallelism 1 and 2. Rowtimes
+ * over parenthesized sets (also in a TUMBLE window aggregate) agree with DuckDB on generated rows, at parallelism 1 and 2. Rowtimes
  * are unique (so LAG does not depend on how ties are broken) and arrival is shuffled within a
  * few rows under a watermark an hour behind, so no row is late; grouped queries' changelogs
  * are applied and the final table compared.
@@ -66,6 +66,11 @@ const CASES: Record<string, { sql: string; duckdb: string }> = {
   cubeOfParenthesizedSetAndEmpty: {
     sql: 'SELECT k, g, h, SUM(v) AS s, GROUPING(h) AS gh FROM t GROUP BY CUBE((k, g), h), ()',
     duckdb: 'SELECT k, g, h, SUM(v) AS s, GROUPING(h) AS gh FROM t GROUP BY CUBE((k, g), h), ()',
+  },
+  windowRollupOfParenthesizedSet: {
+    sql: "SELECT window_start, window_end, g, h, COUNT(*) AS c, SUM(v) AS s, GROUPING_ID(g, h) AS gid FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '5' SECOND)) GROUP BY window_start, window_end, ROLLUP((g, h)), ()",
+    duckdb:
+      'SELECT (ms // 5000) * 5000 AS ws, (ms // 5000) * 5000 + 5000 AS we, g, h, COUNT(*) AS c, SUM(v) AS s, GROUPING(g, h) AS gid FROM t GROUP BY ms // 5000, ROLLUP((g, h)), ()',
   },
 };
 
