@@ -5,8 +5,9 @@
  * the two-phase commit (rows invisible while prepared, commit repeatable, leftovers of a failed
  * attempt rolled back on restore), crashes at random points of a sink driven by hand giving the
  * failure-free result, and the one-line errors for a bad url, a missing table or column, a
- * server without prepared transactions, an updating query into a table without a key and a
- * lookup join (refused: Weir's lookup join reads its table whole when it opens).
+ * value the server refuses, a server without prepared transactions, an updating query into a
+ * table without a key and a lookup join (refused: Weir's lookup join reads its table whole when
+ * it opens).
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -350,6 +351,15 @@ describe('errors', () => {
     tEnv.executeSql(`CREATE TABLE h (id INT, name STRING) WITH (${withOptions('half')})`);
     await expect(tEnv.executeSql('SELECT * FROM h').collect()).rejects.toThrow(
       `PostgreSQL table 'half' at '${pg.url}' has no column 'name' of Weir table 'h' (it has id); make the column names match`,
+    );
+  });
+
+  test('a value PostgreSQL refuses fails the job naming the table and the server', async () => {
+    pg.psql('CREATE TABLE typed (id INTEGER)');
+    const tEnv = tableEnv();
+    tEnv.executeSql(`CREATE TABLE t (id STRING) WITH (${withOptions('typed')})`);
+    await expect(tEnv.executeSql("INSERT INTO t VALUES ('abc')").await()).rejects.toThrow(
+      `writing to PostgreSQL table 'typed' at '${pg.url}' failed: invalid input syntax for type integer: "abc"`,
     );
   });
 

@@ -6,7 +6,7 @@
  * transactions. Every session runs in UTC (see jdbc-types.ts).
  */
 import pg from 'pg';
-import { ErrorCodes, userError } from '../../../types/errors.js';
+import { ErrorCodes, userError, WeirError } from '../../../types/errors.js';
 import type { CatalogColumn } from '../../catalog/catalog.js';
 import type { ConnectionSettings } from './jdbc-options.js';
 import { pgTypeOf, quoteIdent, quoteTableName } from './jdbc-types.js';
@@ -35,6 +35,19 @@ export async function connect(settings: ConnectionSettings): Promise<pg.Client> 
     );
   }
   return client;
+}
+
+/**
+ * `e` as one line naming what failed on which table and server, unless it is one of the
+ * connector's own errors already.
+ */
+export function failure(e: unknown, doing: string, tableName: string, settings: ConnectionSettings): Error {
+  if (e instanceof WeirError) return e;
+  return userError(
+    ErrorCodes.IO,
+    `${doing} PostgreSQL table '${tableName}' at '${settings.url}' failed: ${describe(e)}`,
+    e,
+  );
 }
 
 /** The message of a driver error, on one line. */

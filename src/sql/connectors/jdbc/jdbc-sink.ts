@@ -40,7 +40,7 @@ import type {
 import type { CatalogColumn } from '../../catalog/catalog.js';
 import type { Row } from '../../expressions/compiler.js';
 import type { ChangelogRow } from '../../planner/changelog.js';
-import { checkPreparedTransactions, checkTable, connect } from './jdbc-connection.js';
+import { checkPreparedTransactions, checkTable, connect, failure } from './jdbc-connection.js';
 import type { JdbcOptions } from './jdbc-options.js';
 import { quoteIdent, quoteTableName, toParameter } from './jdbc-types.js';
 
@@ -184,7 +184,16 @@ export class JdbcSinkWriter implements CommittingSinkWriter<unknown, JdbcCommitt
     if (!this.exactlyOnce || !this.inTransaction) return [];
     const gid = `${gidPrefix(this.spec.options.tableName)}${this.context.attemptId}-${this.context.subtaskIndex}-${++this.prepares}`;
     const client = await this.client;
-    await client.query(`PREPARE TRANSACTION ${literal(gid)}`);
+    try {
+      await client.query(`PREPARE TRANSACTION ${literal(gid)}`);
+    } catch (e) {
+      throw failure(
+        e,
+        'preparing the transaction of',
+        this.spec.options.tableName,
+        this.spec.options.connection,
+      );
+    }
     this.inTransaction = false;
     return [{ gid }];
   }
@@ -218,7 +227,7 @@ export class JdbcSinkWriter implements CommittingSinkWriter<unknown, JdbcCommitt
       try {
         await this.execute(rows, changes);
       } catch (e) {
-        this.failure = e;
+        this.failure = failure(e, 'writing to', this.spec.options.tableName, this.spec.options.connection);
       }
     });
   }
@@ -307,7 +316,8 @@ export class JdbcCommitter implements Committer<JdbcCommittable> {
       try {
         await client.query(`COMMIT PREPARED ${literal(gid)}`);
       } catch (e) {
-        if ((e as { code?: string }).code !== UNDEFINED_OBJECT) throw e;
+        if ((e as { code?: string }).code !== UNDEFINED_OBJECT)
+          throw failure(e, `committing ${gid} to`, this.options.tableName, this.options.connection);
       }
     }
   }

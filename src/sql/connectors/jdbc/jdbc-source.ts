@@ -28,7 +28,7 @@ import type {
 } from '../../../types/source.js';
 import type { CatalogColumn } from '../../catalog/catalog.js';
 import type { Row } from '../../expressions/compiler.js';
-import { checkTable, connect } from './jdbc-connection.js';
+import { checkTable, connect, failure } from './jdbc-connection.js';
 import type { JdbcOptions, ScanPartitioning } from './jdbc-options.js';
 import { fromBytea, quoteIdent, quoteTableName, scanExpression } from './jdbc-types.js';
 
@@ -120,7 +120,7 @@ class JdbcSplitReader extends SplitQueueReader<Row, JdbcSplit> {
         this.pending = undefined;
       },
       (e) => {
-        this.failure = e;
+        this.failure = failure(e, 'reading', this.spec.options.tableName, this.spec.options.connection);
         this.pending = undefined;
       },
     );
