@@ -5,6 +5,10 @@
  * `$e`. Aggregate arguments that read a grouping column read an untouched copy of it, so
  * `SUM(a) … GROUP BY ROLLUP(a)` sums the real values in the grand total row. `GROUPING(a)` and
  * `GROUPING_ID(a, b)` become per-set constants that Expand emits beside `$e`.
+ *
+ * As in Calcite, `()` is the empty set (`GROUP BY ()` is one group of every row and needs no
+ * Expand), a parenthesized list inside ROLLUP or CUBE is one unit (`ROLLUP((a, b), c)` is
+ * `(a, b, c), (a, b), ()`), and under a plain GROUP BY `GROUPING(…)` is the constant 0.
  */
 import type { Call, ColumnRef, Expr, Select } from '../../parser/ast.js';
 import { node } from '../../parser/ast.js';

@@ -1,6 +1,7 @@
 /**
  * Plans a SELECT whose list uses `… OVER (…)`: OVER aggregates (`RANGE`/`ROWS` frames ending
- * at the current row) and ranking functions (`ROW_NUMBER()`, `RANK()`, `DENSE_RANK()`, which
+ * at the current row, and `LAG`, which exists only here; `LEAD` is refused as Flink refuses it
+ * on streams) and ranking functions (`ROW_NUMBER()`, `RANK()`, `DENSE_RANK()`, which
  * the rules in `rank-rules.ts` turn into Top-N or deduplication).
  *
  * As Calcite does, argument, partition and order expressions that are not plain columns are
