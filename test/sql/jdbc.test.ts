@@ -1,10 +1,11 @@
 /**
  * The `jdbc` SQL connector against a real PostgreSQL (test/support/postgres.ts starts one):
  * every mapped type and NULL written and read back, upserts and deletes by primary key from an
- * updating query, a partitioned parallel scan that selects only the columns a query needs,
- * the two-phase commit (rows invisible while prepared, commit repeatable, leftovers of a failed
- * attempt rolled back on restore), crashes at random points of a sink driven by hand giving the
- * failure-free result, and the one-line errors for a bad url, a missing table or column, a
+ * updating query, a partitioned parallel scan that selects only the columns a query needs, a
+ * reader resuming its split at a checkpointed position, the two-phase commit (rows invisible
+ * while prepared, commit repeatable, leftovers of a failed attempt rolled back on restore),
+ * crashes at random points of a sink driven by hand giving the failure-free result, and the
+ * one-line errors for a bad url, a missing table or column, a
  * value the server refuses, a server without prepared transactions, an updating query into a
  * table without a key and a lookup join (refused: Weir's lookup join reads its table whole when
  * it opens).
@@ -20,7 +21,7 @@ import {
 } from '../../src/index.js';
 import { readJdbcOptions } from '../../src/sql/connectors/jdbc/jdbc-options.js';
 import { type JdbcCommittable, JdbcTableSink } from '../../src/sql/connectors/jdbc/jdbc-sink.js';
-import { partitionRanges } from '../../src/sql/connectors/jdbc/jdbc-source.js';
+import { JdbcSource, partitionRanges } from '../../src/sql/connectors/jdbc/jdbc-source.js';
 import { Types } from '../../src/sql/catalog/types.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
 
@@ -183,6 +184,56 @@ describe('writing and reading', () => {
       `CREATE TABLE wide (id BIGINT, name STRING, payload STRING) WITH (${withOptions('wide', '', 'reader')})`,
     );
     await expect(one.executeSql('SELECT payload FROM wide').collect()).rejects.toThrow('permission denied');
+  });
+
+  test('a reader restored at a position in its split emits exactly the rows after it', async () => {
+    pg.psql(
+      "CREATE TABLE resume (id INTEGER PRIMARY KEY, s TEXT); INSERT INTO resume SELECT g, 's' || g FROM generate_series(1, 700) g",
+    );
+    const columns = [
+      { name: 'id', type: Types.INT },
+      { name: 's', type: Types.STRING },
+    ];
+    const source = new JdbcSource({
+      options: readJdbcOptions({
+        url: pg.url,
+        'table-name': 'resume',
+        username: pg.user,
+        'scan.fetch-size': '100',
+      }),
+      table: 'resume',
+      columns,
+      physical: columns,
+      primaryKey: ['id'],
+    });
+    const reader = source.createReader({
+      subtaskIndex: 0,
+      parallelism: 1,
+      sendSplitRequest: () => {},
+      currentProcessingTime: () => 0,
+    });
+    const rows: Row[] = [];
+    const output = {
+      collect: (row: Row) => rows.push(row),
+      createOutputForSplit: () => output,
+      releaseOutputForSplit() {},
+    };
+    reader.start();
+    // As a checkpoint would have stored it: 250 rows of the split already emitted.
+    reader.addSplits([{ id: 'all', position: 250 }]);
+    reader.notifyNoMoreSplits();
+    let snapshot: unknown;
+    for (;;) {
+      const status = reader.pollNext(output);
+      if (status === 'end-of-input') break;
+      if (status === 'nothing-available') await reader.isAvailable();
+      if (rows.length === 100 && snapshot === undefined) snapshot = reader.snapshotState(1);
+    }
+    await reader.close();
+    expect(rows.map((r) => r.id)).toEqual(Array.from({ length: 450 }, (_, i) => i + 251));
+    expect(rows[0]).toEqual({ id: 251, s: 's251' });
+    // The position moves with what was emitted, for the next checkpoint.
+    expect(snapshot).toEqual([{ id: 'all', position: 350 }]);
   });
 
   test('partition ranges cover the bounds contiguously, as even as whole numbers allow', () => {
