@@ -5,7 +5,7 @@
  */
 import type { SourcePos } from './parser/ast.js';
 import { validationError } from './errors.js';
-import { checkTimeZoneId, processTimeZoneId } from './expressions/time-zone.js';
+import { checkTimeZoneId, resolveDefaultTimeZone } from './expressions/time-zone.js';
 
 type Parser = (text: string) => unknown;
 
@@ -58,7 +58,7 @@ const anyText: Parser = (text) => text;
  * operators a job builds later all use the zone the session had when it said SET.
  */
 const timeZoneId: Parser = (text) => {
-  const id = text === 'default' ? processTimeZoneId() : text;
+  const id = text === 'default' ? resolveDefaultTimeZone() : text;
   const checked = checkTimeZoneId(id);
   if ('id' in checked) return checked.id;
   return fail(

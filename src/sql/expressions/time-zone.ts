@@ -17,6 +17,7 @@
  * around building a plan's operators ({@link withSessionTimeZone}); planning is synchronous,
  * so the installed zone is always that of the statement being translated.
  */
+import { recallFromSubmitter, rememberForRebuild } from '../../api/rebuild-memo.js';
 import { ErrorCodes, userError } from '../../types/errors.js';
 
 const HOUR_MS = 3_600_000;
@@ -212,14 +213,32 @@ export function checkTimeZoneId(text: string): { id: string } | { expected: stri
 }
 
 /**
- * The id of the process's own zone, which `'table.local-time-zone' = 'default'` names (Flink's
- * 'default' is the JVM's zone): `process.env.TZ` as ICU resolved it, or UTC when ICU knows none.
- * Callers resolve it once, when the option is set, and keep the id: a zone read again later
- * (after the process changed TZ) would make one job's operators disagree.
+ * The id of the process's own zone: `process.env.TZ` as ICU resolved it, or UTC when ICU knows
+ * none.
  */
 export function processTimeZoneId(): string {
   const id = new Intl.DateTimeFormat().resolvedOptions().timeZone;
   return id === undefined || id === '' ? 'UTC' : id;
+}
+
+/** The rebuild-memo namespace of the zones `'default'` resolved to, keyed by their order. */
+const DEFAULT_ZONE_MEMO = 'sql.default-time-zone';
+let defaultZonesResolved = 0;
+
+/**
+ * The zone `SET 'table.local-time-zone' = 'default'` names (Flink's 'default' is the JVM's
+ * zone): the process's, read once, when the option is set, and kept as an id. A worker thread
+ * rebuilding the job runs the same SETs in the same order and takes the submitting thread's
+ * answer for each (by its place in that order) rather than reading its own zone, which may
+ * have changed since: all of a job's operators then use one zone.
+ */
+export function resolveDefaultTimeZone(): string {
+  const key = String(defaultZonesResolved++);
+  const recalled = recallFromSubmitter(DEFAULT_ZONE_MEMO, key);
+  if (typeof recalled === 'string') return recalled;
+  const id = processTimeZoneId();
+  rememberForRebuild(DEFAULT_ZONE_MEMO, key, id);
+  return id;
 }
 
 /** The zone of an id {@link checkTimeZoneId} accepted, created once per thread. */
