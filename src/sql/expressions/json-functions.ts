@@ -1,7 +1,7 @@
 /**
- * Flink's JSON functions: the `IS JSON` tests, JSON_EXISTS, JSON_VALUE, JSON_QUERY (reading a
- * JSON string with a path, see `json-path.ts`) and JSON_STRING, JSON_OBJECT, JSON_ARRAY
- * (writing one). The clauses of the SQL syntax arrive as trailing literal arguments
+ * Flink's JSON functions: the `IS JSON` tests, JSON_EXISTS, JSON_VALUE, JSON_QUERY, JSON_TYPE,
+ * JSON_LENGTH (reading a JSON string with a path, see `json-path.ts`), JSON_STRING, JSON_OBJECT,
+ * JSON_ARRAY, JSON_QUOTE (writing one) and JSON_UNQUOTE. The clauses of the SQL syntax arrive as trailing literal arguments
  * (`json-syntax.ts` makes them), so each call compiles to one helper call with its behaviours
  * fixed when the query is compiled; a literal path is parsed then too.
  *
@@ -302,6 +302,89 @@ function jsonArray(writers: readonly Writer[], absentOnNull: boolean): (...value
   };
 }
 
+/** JSON_QUOTE: the string as a JSON string literal, escaping `"`, `\\`, `/` and control characters. */
+function jsonQuote(s: string): string {
+  let out = '"';
+  for (const c of s) {
+    const code = c.charCodeAt(0);
+    if (c === '"' || c === '\\' || c === '/') out += `\\${c}`;
+    else if (c === '\b') out += '\\b';
+    else if (c === '\f') out += '\\f';
+    else if (c === '\n') out += '\\n';
+    else if (c === '\r') out += '\\r';
+    else if (c === '\t') out += '\\t';
+    else if (code < 0x20) out += `\\u${code.toString(16).padStart(4, '0')}`;
+    else out += c;
+  }
+  return `${out}"`;
+}
+
+/** JSON_UNQUOTE: the text of a JSON string literal; anything else passes through unchanged. */
+function jsonUnquote(s: string): string {
+  if (s.length < 2 || s[0] !== '"' || s[s.length - 1] !== '"') return s;
+  try {
+    const value: unknown = JSON.parse(s);
+    return typeof value === 'string' ? value : s;
+  } catch {
+    return s;
+  }
+}
+
+/**
+ * The one value a plain path (no lax or strict) finds, for JSON_TYPE and JSON_LENGTH: NOT_FOUND
+ * when the text is not JSON, the path does not apply or a wildcard finds other than one value.
+ */
+function single(text: string, path: JsonPath | string | undefined): unknown {
+  const document = parseDocument(text);
+  if (document === NOT_JSON || typeof path === 'string') return NOT_FOUND;
+  if (path === undefined) return document;
+  const found = evaluateJsonPath(path, document);
+  if (path.definite || found === NOT_FOUND) return found;
+  return (found as unknown[]).length === 1 ? (found as unknown[])[0] : NOT_FOUND;
+}
+
+function jsonType(text: string, path?: JsonPath | string): string | null {
+  const v = single(text, path);
+  if (v === NOT_FOUND) return null;
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  return typeof v === 'object' ? 'object' : typeof v;
+}
+
+function jsonLength(text: string, path?: JsonPath | string): number | null {
+  const v = single(text, path);
+  if (v === NOT_FOUND) return null;
+  if (Array.isArray(v)) return v.length;
+  return v !== null && typeof v === 'object' ? Object.keys(v).length : 1;
+}
+
+/** JSON_TYPE and JSON_LENGTH: a JSON text and an optional path; NULL for text that is not JSON. */
+function pathInspector(
+  name: string,
+  result: SqlType,
+  helper: (text: string, path?: JsonPath | string) => unknown,
+): ScalarFunctionDef {
+  return {
+    type(args, pos) {
+      if (args.length < 1 || args.length > 2)
+        throw validationError(
+          pos,
+          `${name} takes a JSON text and an optional path, got ${args.length} arguments`,
+        );
+      expectString(name, 'a JSON text', args[0], pos);
+      if (args[1] !== undefined) {
+        expectString(name, 'a path', args[1], pos);
+        checkPath(name, args[1], pos);
+      }
+      return withNullability(result, true);
+    },
+    emit: ([j, p], c, constant) =>
+      p === undefined
+        ? `${constant(helper)}(${j})`
+        : `${constant(helper)}(${j}, ${pathCode(c.args[1]!, p, constant)})`,
+  };
+}
+
 // ---------------------------------------------------------------------------------- typing
 
 /** A trailing behaviour argument's text. */
@@ -394,6 +477,24 @@ export const JSON_FUNCTIONS: Record<string, ScalarFunctionDef> = {
       ),
     strict: false,
   },
+  JSON_QUOTE: {
+    type(args, pos) {
+      if (args.length !== 1) throw validationError(pos, `JSON_QUOTE takes 1 argument, got ${args.length}`);
+      expectString('JSON_QUOTE', 'a string', args[0], pos);
+      return withNullability(Types.STRING, args[0]!.type.nullable);
+    },
+    emit: ([s], _c, constant) => `${constant(jsonQuote)}(${s})`,
+  },
+  JSON_UNQUOTE: {
+    type(args, pos) {
+      if (args.length !== 1) throw validationError(pos, `JSON_UNQUOTE takes 1 argument, got ${args.length}`);
+      expectString('JSON_UNQUOTE', 'a string', args[0], pos);
+      return withNullability(Types.STRING, args[0]!.type.nullable);
+    },
+    emit: ([s], _c, constant) => `${constant(jsonUnquote)}(${s})`,
+  },
+  JSON_TYPE: pathInspector('JSON_TYPE', Types.STRING, jsonType),
+  JSON_LENGTH: pathInspector('JSON_LENGTH', Types.INT, jsonLength),
   JSON_STRING: {
     type(args, pos) {
       if (args.length !== 1) throw validationError(pos, `JSON_STRING takes 1 argument, got ${args.length}`);
