@@ -1,6 +1,7 @@
 /**
  * LAG over event-time OVER windows and GROUP BY () / GROUPING SETS with () / ROLLUP and CUBE
- * over parenthesized sets (also in a TUMBLE window aggregate) agree with DuckDB on generated rows, at parallelism 1 and 2. Rowtimes
+ * over parenthesized sets (also in a TUMBLE window aggregate), and FIRST_VALUE/LAST_VALUE over
+ * sliding OVER frames, agree with DuckDB on generated rows, at parallelism 1 and 2. Rowtimes
  * are unique (so LAG does not depend on how ties are broken) and arrival is shuffled within a
  * few rows under a watermark an hour behind, so no row is late; grouped queries' changelogs
  * are applied and the final table compared.
@@ -48,6 +49,18 @@ const CASES: Record<string, { sql: string; duckdb: string }> = {
     sql: 'SELECT id, LAG(v * 2 + g, 2) OVER w AS l, SUM(v) OVER w AS s FROM t WINDOW w AS (PARTITION BY k, h ORDER BY ts ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)',
     duckdb:
       'SELECT id, LAG(v * 2 + g, 2) OVER (PARTITION BY k, h ORDER BY ms) AS l, SUM(v) OVER (PARTITION BY k, h ORDER BY ms ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS s FROM t',
+  },
+  // FIRST_VALUE and LAST_VALUE skip NULLs in Flink: DuckDB's IGNORE NULLS. Repeated values in a
+  // frame check that the copy leaving is the earliest.
+  firstLastValueRows: {
+    sql: 'SELECT id, FIRST_VALUE(v) OVER w AS f, LAST_VALUE(v) OVER w AS l FROM t WINDOW w AS (PARTITION BY g ORDER BY ts ROWS BETWEEN 3 PRECEDING AND CURRENT ROW)',
+    duckdb:
+      'SELECT id, FIRST_VALUE(v IGNORE NULLS) OVER w AS f, LAST_VALUE(v IGNORE NULLS) OVER w AS l FROM t WINDOW w AS (PARTITION BY g ORDER BY ms ROWS BETWEEN 3 PRECEDING AND CURRENT ROW)',
+  },
+  firstLastValueRange: {
+    sql: "SELECT id, FIRST_VALUE(v) OVER w AS f, LAST_VALUE(v) OVER w AS l FROM t WINDOW w AS (PARTITION BY h ORDER BY ts RANGE BETWEEN INTERVAL '2' SECOND PRECEDING AND CURRENT ROW)",
+    duckdb:
+      'SELECT id, FIRST_VALUE(v IGNORE NULLS) OVER w AS f, LAST_VALUE(v IGNORE NULLS) OVER w AS l FROM t WINDOW w AS (PARTITION BY h ORDER BY ms RANGE BETWEEN 2000 PRECEDING AND CURRENT ROW)',
   },
   emptyGroupBy: {
     sql: 'SELECT COUNT(*) AS c, COUNT(v) AS cv, SUM(v) AS s, MAX(v) AS m FROM t GROUP BY ()',
