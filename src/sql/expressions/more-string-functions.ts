@@ -3,7 +3,7 @@
  * (STR_TO_MAP), splitting and picking (SPLIT, ELT), regular expressions (REGEXP_COUNT,
  * REGEXP_INSTR, REGEXP_SUBSTR, REGEXP_EXTRACT_ALL), the SHA-2 hashes, formatting (PRINTF,
  * TRANSLATE, BTRIM, CHR, BIN, HEX), tests (STARTSWITH, ENDSWITH, IS_ALPHA, IS_DIGIT, IS_DECIMAL),
- * the hyperbolic functions and TYPEOF. As in `string-functions.ts`, each compiles to one direct
+ * the hyperbolic functions, CONVERT_TZ, ENCODE and DECODE (character sets) and TYPEOF. As in `string-functions.ts`, each compiles to one direct
  * call of a helper bound as a constant; strict ones are NULL for a NULL argument, and what Flink
  * answers with NULL (a bad pattern, an unknown URL part, an index out of range) is NULL here too.
  */
@@ -22,6 +22,9 @@ import { validationError } from '../errors.js';
 import type { SourcePos } from '../parser/ast.js';
 import type { ScalarFunctionDef } from './functions.js';
 import type { Rex } from './rex.js';
+import { formatTimestamp, parseTimestamp } from './runtime.js';
+import { type TimeZone, timeZone } from './time-zone.js';
+import { ErrorCodes, userError } from '../../types/errors.js';
 
 /** An argument check: a string, an integer, any number, or anything. */
 type Kind = 's' | 'i' | 'n' | 'a';
@@ -288,6 +291,81 @@ function isTest(name: string, pattern: RegExp): ScalarFunctionDef {
   };
 }
 
+/** CONVERT_TZ: a 'yyyy-MM-dd HH:mm:ss' wall-clock time in one zone as the same instant's in another. */
+function convertTz(text: string, from: string, to: string): string | null {
+  const local = parseTimestamp(text);
+  if (local === null) return null;
+  let source: TimeZone;
+  let target: TimeZone;
+  try {
+    source = timeZone(from);
+    target = timeZone(to);
+  } catch {
+    return null;
+  }
+  return formatTimestamp(target.toLocal(source.fromLocal(local)), 0);
+}
+
+/** The character sets ENCODE and DECODE know, as Java names them. */
+const CHARSETS = new Set(['US-ASCII', 'ISO-8859-1', 'UTF-8', 'UTF-16BE', 'UTF-16LE', 'UTF-16']);
+
+function charset(name: string): string {
+  const upper = name.toUpperCase();
+  if (!CHARSETS.has(upper))
+    throw userError(
+      ErrorCodes.USER_FUNCTION,
+      `unknown character set '${name}'; use one of ${[...CHARSETS].join(', ')}`,
+    );
+  return upper;
+}
+
+/** Swaps the bytes of each UTF-16 code unit: big-endian to little-endian and back. */
+function swap16(bytes: Uint8Array): Buffer {
+  const out = Buffer.from(bytes.subarray(0, bytes.length - (bytes.length % 2)));
+  return out.swap16();
+}
+
+function encode(s: string, name: string): Uint8Array {
+  switch (charset(name)) {
+    case 'US-ASCII':
+      // Java writes '?' for what ASCII cannot hold.
+      return Buffer.from(s.replace(/[^\x00-\x7f]/g, '?'), 'latin1');
+    case 'ISO-8859-1':
+      return Buffer.from(s.replace(/[^\x00-\xff]/g, '?'), 'latin1');
+    case 'UTF-16LE':
+      return Buffer.from(s, 'utf16le');
+    case 'UTF-16BE':
+      return swap16(Buffer.from(s, 'utf16le'));
+    case 'UTF-16':
+      // Java's UTF-16 encoder writes a big-endian byte order mark first.
+      return Buffer.concat([Buffer.from([0xfe, 0xff]), swap16(Buffer.from(s, 'utf16le'))]);
+    default:
+      return Buffer.from(s, 'utf8');
+  }
+}
+
+function decode(bytes: Uint8Array, name: string): string {
+  const b = Buffer.from(bytes);
+  switch (charset(name)) {
+    case 'US-ASCII':
+      return b.toString('latin1').replace(/[^\x00-\x7f]/g, '\ufffd');
+    case 'ISO-8859-1':
+      return b.toString('latin1');
+    case 'UTF-16LE':
+      return b.toString('utf16le');
+    case 'UTF-16BE':
+      return swap16(b).toString('utf16le');
+    case 'UTF-16':
+      // A byte order mark decides; big-endian without one, as Java's.
+      if (b[0] === 0xff && b[1] === 0xfe) return b.subarray(2).toString('utf16le');
+      return swap16(b[0] === 0xfe && b[1] === 0xff ? b.subarray(2) : b).toString('utf16le');
+    default:
+      return b.toString('utf8');
+  }
+}
+
+const BYTES = Object.freeze({ root: 'VARBINARY', nullable: true, length: 2147483647 }) as SqlType;
+
 /** Another batch of built-in functions by upper-case name, merged into `FUNCTIONS`. */
 export const MORE_STRING_FUNCTIONS: Record<string, ScalarFunctionDef> = {
   STR_TO_MAP: fn('STR_TO_MAP', ['s', 's', 's'], NULLABLE(STRING_MAP), strToMap, 1),
@@ -361,6 +439,21 @@ export const MORE_STRING_FUNCTIONS: Record<string, ScalarFunctionDef> = {
     },
     emit: ([n, ...values]) => `(${n} === null ? null : ([${values.join(', ')}][${n} - 1] ?? null))`,
     strict: false,
+  },
+  CONVERT_TZ: fn('CONVERT_TZ', ['s', 's', 's'], NULLABLE(Types.STRING), convertTz),
+  ENCODE: fn('ENCODE', ['s', 's'], BYTES, encode),
+  DECODE: {
+    type(args, pos) {
+      check('DECODE', args, pos, ['a', 's'], 2);
+      const t = args[0]!.type;
+      if (!(t.root === 'BINARY' || t.root === 'VARBINARY' || t.root === 'NULL'))
+        throw validationError(pos, `cannot apply DECODE to (${formatType(t)}, …); expected (BYTES, STRING)`);
+      return withNullability(
+        Types.STRING,
+        args.some((a) => a.type.nullable),
+      );
+    },
+    emit: (args, _c, constant) => `${constant(decode)}(${args.join(', ')})`,
   },
   // TYPEOF(x[, force_serializable]): the type's summary text, which the query's plan fixes.
   TYPEOF: {
