@@ -81,6 +81,8 @@ export class TopNFunction extends KeyedProcessFunction<unknown, Row, ChangelogRo
    * (RANK and DENSE_RANK may rank several tied rows first).
    */
   private readonly top1Upsert: boolean;
+  /** ROW_NUMBER Top-1 over insert-only input without the rank column: {@link insertTop1}. */
+  private readonly top1: boolean;
 
   constructor(protected readonly spec: TopNSpec) {
     super();
@@ -95,6 +97,8 @@ export class TopNFunction extends KeyedProcessFunction<unknown, Row, ChangelogRo
       spec.rankColumn === undefined &&
       spec.rankStart === 1 &&
       spec.rankEnd === 1;
+    this.top1 =
+      this.appendRowNumber && this.withRank === undefined && spec.rankStart === 1 && spec.rankEnd === 1;
   }
 
   override open(ctx: RuntimeContext): void {
@@ -119,6 +123,10 @@ export class TopNFunction extends KeyedProcessFunction<unknown, Row, ChangelogRo
    */
   private insertNumbered(row: Row, out: Collector<ChangelogRow>): void {
     const { rankStart, rankEnd } = this.spec;
+    if (this.top1) {
+      this.insertTop1(row, out);
+      return;
+    }
     const rows = this.rows.value() ?? [];
     const n = rows.length;
     const index = insertionIndex(rows, row, this.compare);
@@ -167,6 +175,31 @@ export class TopNFunction extends KeyedProcessFunction<unknown, Row, ChangelogRo
       carry = old;
     }
     this.rows.update(rows);
+  }
+
+  /**
+   * {@link insertNumbered} for Top-1 without the rank column (`WHERE rownum = 1`, Nexmark q9's
+   * winning bid): one comparison with the kept row, which a row tying with it does not displace
+   * (ROW_NUMBER numbers ties in arrival order), and the kept array of one row updated in place.
+   * The changes are the general path's: the new first row as +U on upsert output, else -D of
+   * the old one and +I of the new.
+   */
+  private insertTop1(row: Row, out: Collector<ChangelogRow>): void {
+    const rows = this.rows.value();
+    const old = rows === undefined ? undefined : rows[0];
+    if (old === undefined) {
+      this.rows.update([row]);
+      out.collect({ kind: '+I', row });
+      return;
+    }
+    if (this.compare(old, row) <= 0) return;
+    (rows as Row[])[0] = row;
+    this.rows.update(rows as Row[]);
+    if (this.top1Upsert) out.collect({ kind: '+U', row });
+    else {
+      out.collect({ kind: '-D', row: old });
+      out.collect({ kind: '+I', row });
+    }
   }
 
   /** Any other Top-N: the ranked range before and after the change, and their difference. */
