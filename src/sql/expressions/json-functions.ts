@@ -270,7 +270,7 @@ function object(entries: readonly (readonly [string, string])[]): string {
 
 /** Whether an argument is itself built by a JSON constructor, so it nests as JSON, not as a string. */
 const nestsAsJson = (arg: Rex) =>
-  arg.kind === 'call' && (arg.op === 'JSON_OBJECT' || arg.op === 'JSON_ARRAY');
+  arg.kind === 'call' && (arg.op === 'JSON_OBJECT' || arg.op === 'JSON_ARRAY' || arg.op === 'JSON');
 
 /** The writer of one JSON_OBJECT or JSON_ARRAY value argument. */
 function valueWriter(arg: Rex): Writer {
@@ -300,6 +300,17 @@ function jsonArray(writers: readonly Writer[], absentOnNull: boolean): (...value
     }
     return `[${items.join(',')}]`;
   };
+}
+
+function json(text: string): string | null {
+  if (text.trim() === '') return null;
+  const document = parseDocument(text);
+  if (document === NOT_JSON)
+    throw userError(
+      ErrorCodes.USER_FUNCTION,
+      `JSON: the text is not JSON: ${clip(text)}; check it with IS JSON first`,
+    );
+  return writeParsed(document);
 }
 
 /** JSON_QUOTE: the string as a JSON string literal, escaping `"`, `\\`, `/` and control characters. */
@@ -476,6 +487,16 @@ export const JSON_FUNCTIONS: Record<string, ScalarFunctionDef> = {
         `${constant(jsonQuery)}(${j}, ${pathCode(c.args[1]!, p!, constant)}, ${c.type.root === 'ARRAY'}, ${wrapper}, ${onEmpty}, ${onError})`,
       ),
     strict: false,
+  },
+  // JSON(text): the text checked and written compactly, members sorted; as a JSON_OBJECT or
+  // JSON_ARRAY value it nests as JSON. Blank text is NULL; text that is not JSON is an error.
+  JSON: {
+    type(args, pos) {
+      if (args.length !== 1) throw validationError(pos, `JSON takes 1 argument, got ${args.length}`);
+      expectString('JSON', 'a JSON text', args[0], pos);
+      return withNullability(Types.STRING, true);
+    },
+    emit: ([s], _c, constant) => `${constant(json)}(${s})`,
   },
   JSON_QUOTE: {
     type(args, pos) {
