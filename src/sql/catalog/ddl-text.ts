@@ -6,7 +6,7 @@
  * applies to the result.
  */
 import type { CreateTable, ShowCreate, SourcePos } from '../parser/ast.js';
-import { parseStatement } from '../parser/parse.js';
+import { parseExpression, parseStatement } from '../parser/parse.js';
 import { unsupported, validationError } from '../errors.js';
 import {
   type Catalog,
@@ -153,6 +153,40 @@ export function expandedViewQuery(
   for (const edit of edits.sort((a, b) => b.start - a.start))
     text = text.slice(0, edit.start) + edit.text + text.slice(edit.end);
   return text;
+}
+
+/**
+ * A computed column's or watermark's expression with its column references backquoted
+ * (`` `price` * 0.2 ``, `` `r`.`f` ``), as Flink keeps and prints them; the rest stays as
+ * written. Text whose references cannot be found where the parser put them is returned as is.
+ */
+export function expandedExpression(text: string): string {
+  const refs: { path: readonly string[]; pos: SourcePos }[] = [];
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      for (const v of value) walk(v);
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    const n = value as { kind?: string; path?: readonly string[]; pos?: SourcePos };
+    if (n.kind === 'column' && n.pos !== undefined && Array.isArray(n.path))
+      refs.push({ path: n.path, pos: n.pos });
+    for (const v of Object.values(value)) walk(v);
+  };
+  walk(parseExpression(text));
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
+  const edits: { start: number; end: number; text: string }[] = [];
+  for (const ref of refs) {
+    const start = lineStarts[ref.pos.line - 1]! + ref.pos.column - 1;
+    const end = nameEnd(text, start, ref.path);
+    if (end === undefined) return text;
+    edits.push({ start, end, text: ref.path.map(quoteIdentifier).join('.') });
+  }
+  let result = text;
+  for (const edit of edits.sort((a, b) => b.start - a.start))
+    result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
+  return result;
 }
 
 /** Where the dotted name `parts` written at `start` ends, or undefined if the text there is not it. */

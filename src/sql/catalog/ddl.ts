@@ -13,6 +13,7 @@ import { fromLegacyFilesystemOptions } from '../connectors/filesystem-options.js
 import { PlanBuilder } from '../planner/builder.js';
 import { ColumnScope, scopeOf } from '../planner/scope.js';
 import { Catalog, type CatalogColumn, type CatalogTable, type CatalogView } from './catalog.js';
+import { expandedExpression } from './ddl-text.js';
 import { checkMetadataColumns } from './metadata-columns.js';
 import { formatType, isTimestamp, resolveType, withNullability } from './types.js';
 
@@ -67,7 +68,12 @@ export function tableFromDdl(ddl: CreateTable, registry: ConnectorRegistry): Cat
   const columns: CatalogColumn[] = ddl.columns.map((c) => {
     if (c.kind === 'physicalColumn') return physical.find((p) => p.name === c.name)!;
     const rex = typeExpression(c.expr, physicalScope);
-    return { name: c.name, type: rex.type, computed: { rex, text: c.text }, comment: c.comment };
+    return {
+      name: c.name,
+      type: rex.type,
+      computed: { rex, text: expandedExpression(c.text) },
+      comment: c.comment,
+    };
   });
   let watermark: CatalogTable['watermark'];
   if (ddl.watermark !== undefined) {
@@ -90,7 +96,7 @@ export function tableFromDdl(ddl: CreateTable, registry: ConnectorRegistry): Cat
         w.expr.pos,
         `the watermark expression must be ${rowtime.type.root} like '${w.column}', not ${formatType(rex.type)}`,
       );
-    watermark = { column: w.column, rex, text: w.text };
+    watermark = { column: w.column, rex, text: expandedExpression(w.text) };
     columns[index] = { ...rowtime, type: Object.freeze({ ...rowtime.type, rowtime: true }) };
   }
   const options: Record<string, string> = {};
