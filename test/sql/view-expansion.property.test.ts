@@ -3,12 +3,13 @@
  * qualified, backquoted path in the view's catalog and database, a WITH item's name stays, and
  * nothing else changes, for generated queries whose names need quoting (spaces, dots,
  * backquotes) or not, of one to three parts, with spaces around the dots. Expanding twice is
- * expanding once, which is what makes the printed DDL recreate the same view.
+ * expanding once, which is what makes the printed DDL recreate the same view. Computed
+ * columns' expressions get their column references backquoted with the tree unchanged.
  */
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { expandedViewQuery } from '../../src/sql/catalog/ddl-text.js';
-import { parseStatement } from '../../src/sql/parser/parse.js';
+import { expandedExpression, expandedViewQuery } from '../../src/sql/catalog/ddl-text.js';
+import { parseExpression, parseStatement } from '../../src/sql/parser/parse.js';
 
 const quote = (part: string) => `\`${part.replaceAll('`', '``')}\``;
 
@@ -86,4 +87,44 @@ test('a TABLE argument of a window function is qualified too', () => {
       database: 'd',
     }),
   ).toBe("SELECT * FROM TABLE(TUMBLE(TABLE  `c`.`d`.`bids`, DESCRIPTOR(ts), INTERVAL '1' MINUTE))");
+});
+
+/** The expression's syntax tree without positions, to compare trees parsed from different text. */
+function shape(sql: string): unknown {
+  return JSON.parse(
+    JSON.stringify(parseExpression(sql), (key, value) => (key === 'pos' ? undefined : value)),
+  );
+}
+
+test('computed column expressions: column references backquoted, the tree unchanged, stable', () => {
+  const arbColumn = fc.oneof(
+    fc.stringMatching(/^c_[a-z0-9]{0,4}$/),
+    fc.stringMatching(/^[a-z `.]{1,6}$/).map((name) => quote(name)),
+  );
+  const arbOperand = fc.oneof(
+    arbColumn,
+    fc.tuple(arbColumn, fc.stringMatching(/^f_[a-z]{0,3}$/)).map(([c, f]) => `${c} . ${f}`),
+    fc.constantFrom('1', "'a''b'", "INTERVAL '5' SECOND", 'CURRENT_TIMESTAMP'),
+  );
+  const arbExpr = fc
+    .array(arbOperand, { minLength: 1, maxLength: 4 })
+    .chain((operands) =>
+      fc
+        .array(fc.constantFrom(' + ', ' * ', ' - ', ' || '), {
+          minLength: operands.length - 1,
+          maxLength: operands.length - 1,
+        })
+        .map((ops) => operands.map((o, i) => (i === 0 ? o : `${ops[i - 1]}${o}`)).join('')),
+    )
+    .chain((body) => fc.constantFrom(body, `COALESCE(${body}, NULL)`, `CAST(${body} AS STRING)`));
+  fc.assert(
+    fc.property(arbExpr, (text) => {
+      const expanded = expandedExpression(text);
+      expect(shape(expanded)).toEqual(shape(text));
+      // Every column reference is backquoted: no bare column name is left.
+      expect(expanded).not.toMatch(/(^|[^`\w])c_[a-z0-9]*(?!`)\b/);
+      expect(expandedExpression(expanded)).toBe(expanded);
+    }),
+    { numRuns: 300 },
+  );
 });
