@@ -24,7 +24,7 @@ import type { FunctionContext, ScalarFunctionSpec } from '../functions/user-func
 import { commonSubexpressions, ExpressionKeys } from './common-subexpressions.js';
 import { collectionCast, isCompositeType, valueEquality } from './array-map-functions.js';
 import { FUNCTIONS } from './functions.js';
-import type { CallRex, Rex } from './rex.js';
+import { type CallRex, formatRex, type Rex } from './rex.js';
 import { type Runtime, runtime } from './runtime.js';
 import { sessionTimeZone } from './time-zone.js';
 import { zonedCast } from './zoned-casts.js';
@@ -357,8 +357,19 @@ export interface CompiledProgram<F> {
   instantiate(): { readonly fn: F; readonly instances: readonly ScalarFunctionSpec[] };
 }
 
-function program<F>(code: CodeBuilder, body: string): CompiledProgram<F> {
-  const source = `"use strict"; return function compiled(row, wm) { ${code.declarations()} ${code.lines.join('\n')} ${body} };`;
+/**
+ * A `sourceURL` naming a generated function after what it computes, so CPU profiles and stack
+ * traces tell the Calcs and expressions apart (every one is `compiled`, line 3, otherwise):
+ * `weir-sql/calc[auction,price,dateTime0]`. V8 ignores a sourceURL with whitespace in it, so
+ * there is none; cut short.
+ */
+function sourceName(what: string): string {
+  const text = what.replace(/\s+/g, '');
+  return `weir-sql/${text.length > 80 ? `${text.slice(0, 77)}...` : text}`;
+}
+
+function program<F>(code: CodeBuilder, body: string, name: string): CompiledProgram<F> {
+  const source = `"use strict"; return function compiled(row, wm) { ${code.declarations()} ${code.lines.join('\n')} ${body} };\n//# sourceURL=${sourceName(name)}`;
   // Built once per operator when the job is built; `rt` and `c` are the only free variables.
   const factory = new Function('rt', 'c', source) as (rt: Runtime, c: unknown[]) => F;
   const slots = code.userFunctions;
@@ -414,7 +425,7 @@ export function compileExpressionProgram(rex: Rex, options?: CompileOptions): Co
   const code = new CodeBuilder();
   code.share([rex], options);
   const result = code.compile(rex);
-  return program<RowFunction>(code, `return ${result};`);
+  return program<RowFunction>(code, `return ${result};`, `expr:${formatRex(rex)}`);
 }
 
 /** {@link compileCalc} with the user functions' instances left to the caller (`open`, `close`). */
@@ -431,7 +442,8 @@ export function compileCalcProgram(
     code.emit(`if (${cond} !== true) return undefined;`);
   }
   const fields = projection.map(({ name, rex }) => `${JSON.stringify(name)}: ${code.compile(rex)}`);
-  return program<CalcFunction>(code, `return { ${fields.join(', ')} };`);
+  const name = `calc[${projection.map((p) => p.name).join(',')}]${condition === undefined ? '' : '+where'}`;
+  return program<CalcFunction>(code, `return { ${fields.join(', ')} };`, name);
 }
 
 /** Compiles expressions into one function giving their values as an array (a call's arguments). */
@@ -442,7 +454,11 @@ export function compileTupleProgram(
   const code = new CodeBuilder();
   code.share(rexes, options);
   const values = rexes.map((rex) => code.compile(rex));
-  return program<(row: Row) => unknown[]>(code, `return [${values.join(', ')}];`);
+  return program<(row: Row) => unknown[]>(
+    code,
+    `return [${values.join(', ')}];`,
+    `tuple:${rexes.map(formatRex).join(',')}`,
+  );
 }
 
 /** Whether any of the expressions calls a user-defined function. */
