@@ -156,6 +156,13 @@ function jsonValue(
   return value;
 }
 
+/** What JSON_QUERY gives for NULL, EMPTY ARRAY or EMPTY OBJECT ON EMPTY (or ON ERROR). */
+function emptyQueryResult(mode: string, asArray: boolean): unknown {
+  if (mode === 'EMPTY ARRAY') return asArray ? [] : '[]';
+  if (mode === 'EMPTY OBJECT') return '{}';
+  return null;
+}
+
 /** JSON_QUERY with its behaviours: the array or object found, as JSON text (or an ARRAY). */
 function jsonQuery(
   text: string,
@@ -165,11 +172,6 @@ function jsonQuery(
   onEmpty: string,
   onError: string,
 ): unknown {
-  const empty = (mode: string) => {
-    if (mode === 'EMPTY ARRAY') return asArray ? [] : '[]';
-    if (mode === 'EMPTY OBJECT') return '{}';
-    return null;
-  };
   let found = locate(text, path);
   if (!(found instanceof JsonFailure)) {
     const strict = (path as JsonPath).strict;
@@ -178,7 +180,7 @@ function jsonQuery(
       value = [value];
     if (value === null || (!strict && isScalar(value))) {
       if (onEmpty === 'ERROR') failed('JSON_QUERY', `the path finds nothing in ${clip(text)}`, 'ON EMPTY');
-      return empty(onEmpty);
+      return emptyQueryResult(onEmpty, asArray);
     }
     if (isScalar(value))
       found = new JsonFailure(`the strict path needs an array or an object, found ${JSON.stringify(value)}`);
@@ -191,7 +193,7 @@ function jsonQuery(
       );
   }
   if (onError === 'ERROR') failed('JSON_QUERY', (found as JsonFailure).message);
-  return empty(onError);
+  return emptyQueryResult(onError, asArray);
 }
 
 /** Parsed JSON as compact text with object members sorted by key, as Flink writes it. */
@@ -289,6 +291,26 @@ function jsonObject(writers: readonly Writer[], absentOnNull: boolean): (...kv: 
     }
     return object(entries);
   };
+}
+
+/**
+ * JSON_OBJECT with literal keys and NULL ON NULL, the usual form: the members' order is fixed
+ * when the query is compiled, so each row is one string concatenation.
+ */
+function literalKeyObject(
+  keys: readonly string[],
+  values: readonly Rex[],
+  args: readonly string[],
+  constant: (value: unknown) => string,
+): string {
+  const last = new Map<string, number>();
+  keys.forEach((k, i) => last.set(k, i));
+  const parts = [...last.keys()].sort().map((k) => {
+    const i = last.get(k)!;
+    return `${JSON.stringify(`${JSON.stringify(k)}:`)} + ${constant(valueWriter(values[i]!))}(${args[2 * i + 1]})`;
+  });
+  if (parts.length === 0) return '"{}"';
+  return `("{" + ${parts.join(' + "," + ')} + "}")`;
 }
 
 function jsonArray(writers: readonly Writer[], absentOnNull: boolean): (...values: unknown[]) => string {
@@ -538,7 +560,16 @@ export const JSON_FUNCTIONS: Record<string, ScalarFunctionDef> = {
     },
     emit: (args, c, constant) => {
       const values = c.args.slice(0, -1).filter((_a, i) => i % 2 === 1);
-      const fn = jsonObject(values.map(valueWriter), flag(c.args[c.args.length - 1]) === 'ABSENT');
+      const absentOnNull = flag(c.args[c.args.length - 1]) === 'ABSENT';
+      const keys = c.args.slice(0, -1).filter((_a, i) => i % 2 === 0);
+      if (!absentOnNull && keys.every((k) => k.kind === 'literal' && typeof k.value === 'string'))
+        return literalKeyObject(
+          keys.map((k) => (k as { value: string }).value),
+          values,
+          args,
+          constant,
+        );
+      const fn = jsonObject(values.map(valueWriter), absentOnNull);
       return `${constant(fn)}(${args.slice(0, -1).join(', ')})`;
     },
     strict: false,
