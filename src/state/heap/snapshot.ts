@@ -14,8 +14,9 @@
  */
 import { ErrorCodes, WeirError } from '../../types/errors.js';
 import type { StateKind } from '../../types/state.js';
+import { VOID_NAMESPACE } from '../backend.js';
 import { type CanonicalKey, canonicalKey, keyGroupOfCanonical } from '../key-groups.js';
-import type { NamespaceKey, StateTable } from './state-table.js';
+import { type NamespaceKey, Row, type StateTable, slotEntries } from './state-table.js';
 import type { TtlValue } from './ttl.js';
 
 /** One state's entries in one key group. */
@@ -64,11 +65,11 @@ export function snapshotTable(
       byGroup.set(keyGroup, entries);
     }
     const key = table.originalKey(canonical);
-    const map = row.map;
-    if (map === undefined) entries.push(key, 1, row.ns, row.value);
+    if (!(row instanceof Row)) entries.push(key, 1, VOID_NAMESPACE, row);
+    else if (row.map === undefined) entries.push(key, 1, row.ns, row.value);
     else {
-      entries.push(key, map.size);
-      for (const [ns, value] of map) entries.push(ns, value);
+      entries.push(key, row.map.size);
+      for (const [ns, value] of row.map) entries.push(ns, value);
     }
   }
   for (const [keyGroup, entries] of byGroup) {
@@ -181,12 +182,10 @@ export function moveRows(
 ): void {
   for (const [canonical, row] of from.rows) {
     const key = from.originalKey(canonical);
-    if (row.map === undefined) {
-      to.restore(canonical, key, row.ns, convert === undefined ? row.value : convert(row.value));
-    } else {
-      for (const [ns, value] of row.map) {
-        to.restore(canonical, key, ns, convert === undefined ? value : convert(value));
-      }
+    const entries = slotEntries(row);
+    for (let entry = entries.next(); !entry.done; entry = entries.next()) {
+      const [ns, value] = entry.value;
+      to.restore(canonical, key, ns, convert === undefined ? value : convert(value));
     }
   }
   from.clearAll();

@@ -1,12 +1,18 @@
 /**
  * A state table holds one state's entries by canonical key, then namespace key. Most keys hold
- * one namespace at a time (the void namespace of plain keyed state, or the one open window of
- * a key), so a {@link Row} stores its first namespace inline and only a key with several
- * namespaces at once gets a map. The row of the current key is cached between accesses (see
- * {@link KeyContext}).
- * Gotcha: an entry whose value becomes empty must be removed with {@link StateTable.remove}, and
- * a row with no namespaces left is dropped, so `size` is exact and nothing leaks.
+ * one namespace at a time: plain keyed state holds the void namespace only, so the table keeps
+ * such a key's value itself, with no object around it (a table of a million keys is a million
+ * objects fewer for the garbage collector to copy), until the value is replaced by another (a
+ * counter); a key whose value is replaced, or that is in another namespace (the one open window
+ * of a key), gets a {@link Row} that stores its first namespace inline, and only a key with
+ * several namespaces at once gets a map. What the current key holds is cached between accesses
+ * (see {@link KeyContext}).
+ * Gotchas: an entry whose value becomes empty must be removed with {@link StateTable.remove}, and
+ * a key with no namespaces left is dropped, so `size` is exact and nothing leaks. A value that is
+ * itself a {@link Row} cannot be told from a key's row; no state stores one (the class is this
+ * module's own).
  */
+import { VOID_NAMESPACE } from '../backend.js';
 import { type CanonicalKey, isCanonicalKeyExact, keyFromCanonical } from '../key-groups.js';
 import type { KeyContext } from './key-context.js';
 
@@ -81,7 +87,20 @@ export class Row<V> {
 }
 
 /**
- * Entries of one state, with the current key's row cached.
+ * What a table keeps per key: the value itself when the key's one entry is in the void
+ * namespace, else the key's {@link Row}.
+ */
+export type Slot<V> = Row<V> | V;
+
+/** The entries of a key's slot, in insertion order (a map row's iterator is live). */
+export function slotEntries<V>(slot: Slot<V>): Iterator<[NamespaceKey, V]> {
+  if (slot instanceof Row) return slot.entries();
+  const entries: [NamespaceKey, V][] = [[VOID_NAMESPACE, slot]];
+  return entries.values();
+}
+
+/**
+ * Entries of one state, with the current key's slot cached.
  *
  * Rows are stored by canonical key, but a snapshot needs the key the selector returned, so that
  * restored timers and `getCurrentKey()` see it, not a canonical string. Most keys can be parsed
@@ -89,96 +108,155 @@ export class Row<V> {
  * `originals`, so plain keys cost no memory beyond their row.
  */
 export class StateTable<V> {
-  readonly rows = new Map<CanonicalKey, Row<V>>();
+  readonly rows = new Map<CanonicalKey, Slot<V>>();
   /** Number of (key, namespace) entries. */
   size = 0;
-  private row: Row<V> | undefined = undefined;
-  private rowEpoch = -1;
+  private slot: Slot<V> | undefined = undefined;
+  private slotEpoch = -1;
   /** Keys that `keyFromCanonical` would not give back exactly, by canonical key. */
   private originals: Map<CanonicalKey, unknown> | undefined = undefined;
 
   constructor(private readonly ctx: KeyContext) {}
 
-  /** The current key's row, or undefined when it has no entries. */
-  currentRow(): Row<V> | undefined {
+  /** What the current key holds, or undefined when it has no entries. */
+  private currentSlot(): Slot<V> | undefined {
     const ctx = this.ctx;
-    if (this.rowEpoch !== ctx.epoch) {
+    if (this.slotEpoch !== ctx.epoch) {
       ctx.requireKey();
-      this.row = this.rows.get(ctx.canonical);
-      this.rowEpoch = ctx.epoch;
+      this.slot = this.rows.get(ctx.canonical);
+      this.slotEpoch = ctx.epoch;
       // States change values in place (list appends, TTL timestamps) out of the table's sight,
-      // so any access of a key's row counts as a change of its key group.
+      // so any access of a key's entries counts as a change of its key group.
       ctx.changes?.mark(ctx.keyGroup);
     }
-    return this.row;
+    return this.slot;
   }
 
   /** The current key's value in `ns`. */
   get(ns: NamespaceKey): V | undefined {
-    const row = this.currentRow();
-    return row === undefined ? undefined : row.get(ns);
+    const slot = this.currentSlot();
+    if (slot === undefined) return undefined;
+    if (slot instanceof Row) return slot.get(ns);
+    return ns === VOID_NAMESPACE ? slot : undefined;
   }
 
   /** Stores a value for the current key in `ns`; the value must not be undefined. */
   put(ns: NamespaceKey, value: V): void {
-    const row = this.currentRow();
-    if (row === undefined) {
+    const slot = this.currentSlot();
+    if (slot === undefined) {
       const ctx = this.ctx;
-      const created = new Row(ns, value);
+      const created = ns === VOID_NAMESPACE ? value : new Row(ns, value);
       this.rows.set(ctx.canonical, created);
       if (!isCanonicalKeyExact(ctx.key, ctx.canonical)) this.keepOriginal(ctx.canonical, ctx.key);
-      this.row = created;
+      this.slot = created;
       this.size++;
-    } else if (row.set(ns, value)) {
+    } else if (slot instanceof Row) {
+      if (slot.set(ns, value)) this.size++;
+    } else if (ns === VOID_NAMESPACE) {
+      // The write of a value changed in place (a list, a map) stores nothing. A key whose value
+      // is replaced (a counter) gets a row, whose value is then replaced with no map write: one
+      // map write now, where keeping the value itself would cost one per write.
+      if (slot !== value) {
+        const row = new Row<V>(VOID_NAMESPACE, value);
+        this.rows.set(this.ctx.canonical, row);
+        this.slot = row;
+      }
+    } else {
+      // A second namespace: the key gets a row holding both.
+      const row = new Row<V>(VOID_NAMESPACE, slot);
+      row.set(ns, value);
+      this.rows.set(this.ctx.canonical, row);
+      this.slot = row;
       this.size++;
     }
   }
 
   /** Removes the current key's entry in `ns`; returns the removed value. */
   remove(ns: NamespaceKey): V | undefined {
-    const row = this.currentRow();
-    if (row === undefined) return undefined;
-    const old = row.get(ns);
-    if (row.delete(ns)) {
-      this.size--;
-      if (row.size === 0) {
-        this.rows.delete(this.ctx.canonical);
-        this.originals?.delete(this.ctx.canonical);
-        this.row = undefined;
+    const slot = this.currentSlot();
+    if (slot === undefined) return undefined;
+    if (slot instanceof Row) {
+      const old = slot.get(ns);
+      if (slot.delete(ns)) {
+        this.size--;
+        if (slot.size === 0) this.dropCurrent();
       }
+      return old;
     }
-    return old;
+    if (ns !== VOID_NAMESPACE) return undefined;
+    this.size--;
+    this.dropCurrent();
+    return slot;
+  }
+
+  /** Forgets the current key, which has no entries left. */
+  private dropCurrent(): void {
+    const canonical = this.ctx.canonical;
+    this.rows.delete(canonical);
+    this.originals?.delete(canonical);
+    this.slot = undefined;
   }
 
   /**
-   * Removes an entry of any key, for incremental cleanup. Drops the row when it empties and
-   * forgets the cached row, because it may have been that one.
+   * Removes an entry of any key, for incremental cleanup. Drops the key when it has no entries
+   * left and forgets the cached slot, because it may have been that key's.
    */
-  removeAt(key: CanonicalKey, row: Row<V>, ns: NamespaceKey): void {
-    if (!row.delete(ns)) return;
+  removeAt(key: CanonicalKey, ns: NamespaceKey): void {
+    const slot = this.rows.get(key);
+    if (slot === undefined) return;
+    if (slot instanceof Row) {
+      if (!slot.delete(ns)) return;
+      if (slot.size === 0) this.dropAt(key);
+    } else {
+      if (ns !== VOID_NAMESPACE) return;
+      this.dropAt(key);
+    }
     this.changedAt(key);
     this.size--;
-    if (row.size === 0 && this.rows.get(key) === row) {
-      this.rows.delete(key);
-      this.originals?.delete(key);
-      this.rowEpoch = -1;
-    }
+    this.slotEpoch = -1;
+  }
+
+  private dropAt(key: CanonicalKey): void {
+    this.rows.delete(key);
+    this.originals?.delete(key);
+  }
+
+  /**
+   * Replaces an existing entry of any key, for incremental cleanup. Forgets the cached slot,
+   * because it may have been that key's value itself.
+   */
+  replaceAt(key: CanonicalKey, ns: NamespaceKey, value: V): void {
+    const slot = this.rows.get(key);
+    if (slot === undefined) return;
+    if (slot instanceof Row) {
+      if (slot.get(ns) === undefined) return;
+      slot.set(ns, value);
+    } else if (ns === VOID_NAMESPACE) this.rows.set(key, value);
+    else return;
+    this.changedAt(key);
+    this.slotEpoch = -1;
   }
 
   /**
    * Stores an entry of any key, as a restore does; an entry already there is replaced. Forgets
-   * the cached row, because the current key's row may have just been created.
+   * the cached slot, because the current key's entries may have just been created.
    */
   restore(canonical: CanonicalKey, key: unknown, ns: NamespaceKey, value: V): void {
-    const row = this.rows.get(canonical);
-    if (row === undefined) {
-      this.rows.set(canonical, new Row(ns, value));
+    const slot = this.rows.get(canonical);
+    if (slot === undefined) {
+      this.rows.set(canonical, ns === VOID_NAMESPACE ? value : new Row(ns, value));
       if (!isCanonicalKeyExact(key, canonical)) this.keepOriginal(canonical, key);
       this.size++;
-    } else if (row.set(ns, value)) {
+    } else if (slot instanceof Row) {
+      if (slot.set(ns, value)) this.size++;
+    } else if (ns === VOID_NAMESPACE) this.rows.set(canonical, value);
+    else {
+      const row = new Row<V>(VOID_NAMESPACE, slot);
+      row.set(ns, value);
+      this.rows.set(canonical, row);
       this.size++;
     }
-    this.rowEpoch = -1;
+    this.slotEpoch = -1;
   }
 
   /** Records a change to an entry of any key (incremental cleanup) for incremental snapshots. */
@@ -202,7 +280,7 @@ export class StateTable<V> {
     this.rows.clear();
     this.originals = undefined;
     this.size = 0;
-    this.row = undefined;
-    this.rowEpoch = -1;
+    this.slot = undefined;
+    this.slotEpoch = -1;
   }
 }

@@ -11,7 +11,7 @@
  */
 import type { StateTtlConfig } from '../../types/state.js';
 import type { CanonicalKey } from '../key-groups.js';
-import type { NamespaceKey, Row, StateTable } from './state-table.js';
+import { type NamespaceKey, type Slot, type StateTable, slotEntries } from './state-table.js';
 
 /**
  * A user value with its last-access time. Internal only: it never escapes to user code, so the
@@ -68,9 +68,8 @@ export function singleValueCleaner<T>(policy: TtlPolicy): TtlCleaner<TtlValue<T>
  * dropped and recreated meanwhile is simply seen again on the next pass.
  */
 export class IncrementalCleanup<V> {
-  private rowIter: Iterator<[CanonicalKey, Row<V>]> | undefined = undefined;
+  private rowIter: Iterator<[CanonicalKey, Slot<V>]> | undefined = undefined;
   private rowKey: CanonicalKey = '';
-  private row: Row<V> | undefined = undefined;
   private nsIter: Iterator<[NamespaceKey, V]> | undefined = undefined;
 
   constructor(
@@ -95,8 +94,7 @@ export class IncrementalCleanup<V> {
           return;
         }
         this.rowKey = next.value[0];
-        this.row = next.value[1];
-        this.nsIter = this.row.entries();
+        this.nsIter = slotEntries(next.value[1]);
       }
       const entry = this.nsIter.next();
       if (entry.done) {
@@ -108,11 +106,9 @@ export class IncrementalCleanup<V> {
       // Cleaners of lists and maps compact in place: a changed size is a change too.
       const size = sizeOf(value);
       const cleaned = this.clean(value, now);
-      if (cleaned === undefined) table.removeAt(this.rowKey, this.row!, entry.value[0]);
-      else if (cleaned !== value) {
-        this.row!.set(entry.value[0], cleaned);
-        table.changedAt(this.rowKey);
-      } else if (sizeOf(cleaned) !== size) table.changedAt(this.rowKey);
+      if (cleaned === undefined) table.removeAt(this.rowKey, entry.value[0]);
+      else if (cleaned !== value) table.replaceAt(this.rowKey, entry.value[0], cleaned);
+      else if (sizeOf(cleaned) !== size) table.changedAt(this.rowKey);
     }
   }
 }

@@ -19,12 +19,8 @@ export class HeapValueState<T> extends HeapState<T> implements InternalValueStat
   }
 
   value(): T | undefined {
-    const row = this.table.currentRow();
-    if (row !== undefined) {
-      const value = row.get(this.ns);
-      if (value !== undefined) return value;
-    }
-    return this.defaultValue;
+    const value = this.table.get(this.ns);
+    return value === undefined ? this.defaultValue : value;
   }
 
   update(value: T | undefined): void {
