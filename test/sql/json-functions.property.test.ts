@@ -138,6 +138,23 @@ describe('JSON functions through SQL', () => {
     );
   });
 
+  test('JSON_QUERY of the whole document gives the same JSON back, numbers with their text', () => {
+    const whole = compile("JSON_QUERY(s, '$' WITH UNCONDITIONAL ARRAY WRAPPER)");
+    // A decimal with trailing zeros keeps them; its value is unchanged.
+    const decimal = fc
+      .tuple(fc.integer({ min: -9999, max: 9999 }), fc.integer({ min: 0, max: 99 }), fc.nat(3))
+      .map(([whole, fraction, zeros]) => `${whole}.${fraction}${'0'.repeat(zeros)}`);
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.array(decimal, { maxLength: 3 }), (document, decimals) => {
+        const text = JSON.stringify({ d: document, n: 0 }).replace(/"n":0/, `"n":[${decimals.join(',')}]`);
+        const result = whole({ k: 'k', s: text, n: null, d: null, b: null }) as string;
+        expect(JSON.parse(result)).toEqual([JSON.parse(text)]);
+        expect(result).toContain(`"n":[${decimals.join(',')}]`);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   test('JSON_ARRAY then JSON_QUERY gives the same JSON back', () => {
     fc.assert(
       fc.property(row, (r) => {

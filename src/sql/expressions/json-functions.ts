@@ -19,7 +19,14 @@ import { isString, type SqlType, Types, withNullability } from '../catalog/types
 import { validationError } from '../errors.js';
 import type { SourcePos } from '../parser/ast.js';
 import type { ScalarFunctionDef } from './functions.js';
-import { evaluateJsonPath, type JsonPath, NOT_FOUND, parseJsonPath } from './json-path.js';
+import {
+  evaluateJsonPath,
+  isContainer,
+  JsonNumber,
+  type JsonPath,
+  NOT_FOUND,
+  parseJsonPath,
+} from './json-path.js';
 import type { Rex } from './rex.js';
 import { formatValue, runtime } from './runtime.js';
 
@@ -32,18 +39,109 @@ const NOT_JSON = Symbol('not JSON');
 let lastText: string | undefined;
 let lastDocument: unknown;
 
-/** The parsed text, or NOT_JSON; the last text is remembered, as rows often repeat it. */
+/** A number literal a JavaScript number may not keep exactly: read with `parseExact`. */
+const INEXACT_NUMBER = /\d\.\d*0(?!\d)|\d{16}/;
+
+/**
+ * The parsed text, or NOT_JSON; the last text is remembered, as rows often repeat it. Text
+ * with a number JavaScript would change (`12.50`) is read by `parseExact`, the rest by
+ * JSON.parse.
+ */
 function parseDocument(text: string): unknown {
   if (text === lastText) return lastDocument;
   let document: unknown;
   try {
     document = JSON.parse(text);
+    if (INEXACT_NUMBER.test(text)) document = parseExact(text);
   } catch {
     document = NOT_JSON;
   }
   lastText = text;
   lastDocument = document;
   return document;
+}
+
+const WORDS: readonly (readonly [string, unknown])[] = [
+  ['true', true],
+  ['false', false],
+  ['null', null],
+];
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+// The text passed JSON.parse, so a string is a quote, escapes and other characters, a quote.
+const STRING = /"(?:[^"\\]|\\.)*"/y;
+
+/**
+ * A JSON parser that keeps numbers JavaScript would change as {@link JsonNumber}s; only called
+ * on text JSON.parse accepted, so it need not report errors well.
+ */
+function parseExact(text: string): unknown {
+  let i = 0;
+  const blank = () => {
+    while (i < text.length && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t'))
+      i++;
+  };
+  const token = (re: RegExp): string => {
+    re.lastIndex = i;
+    const m = re.exec(text);
+    if (m === null) throw new SyntaxError(`JSON at ${i}`);
+    i = re.lastIndex;
+    return m[0];
+  };
+  const value = (): unknown => {
+    blank();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      const object: Record<string, unknown> = {};
+      blank();
+      if (text[i] === '}') {
+        i++;
+        return object;
+      }
+      for (;;) {
+        blank();
+        const key = JSON.parse(token(STRING)) as string;
+        blank();
+        i++; // ':'
+        Object.defineProperty(object, key, {
+          value: value(),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+        blank();
+        if (text[i++] === '}') return object;
+      }
+    }
+    if (c === '[') {
+      i++;
+      const array: unknown[] = [];
+      blank();
+      if (text[i] === ']') {
+        i++;
+        return array;
+      }
+      for (;;) {
+        array.push(value());
+        blank();
+        if (text[i++] === ']') return array;
+      }
+    }
+    if (c === '"') return JSON.parse(token(STRING));
+    for (const [word, v] of WORDS)
+      if (text.startsWith(word, i)) {
+        i += word.length;
+        return v;
+      }
+    const literal = token(NUMBER);
+    const n = Number(literal);
+    const exponent = /[eE]/.test(literal);
+    const changed =
+      (!exponent && literal.includes('.') && String(n) !== literal) ||
+      (!exponent && !literal.includes('.') && !Number.isSafeInteger(n));
+    return changed ? new JsonNumber(literal) : n;
+  };
+  return value();
 }
 
 const pathCache = new Map<string, JsonPath | string>();
@@ -73,7 +171,7 @@ function locate(text: string, path: JsonPath | string): unknown {
 
 const clip = (text: string) => (text.length > 60 ? `${text.slice(0, 57)}...` : text);
 
-const isScalar = (v: unknown) => v === null || typeof v !== 'object';
+const isScalar = (v: unknown) => !isContainer(v);
 
 function failed(name: string, message: string, clause = 'ON ERROR'): never {
   throw userError(
@@ -87,7 +185,7 @@ const JSON_KINDS: Record<string, (v: unknown) => boolean> = {
   VALUE: () => true,
   SCALAR: isScalar,
   ARRAY: (v) => Array.isArray(v),
-  OBJECT: (v) => v !== null && typeof v === 'object' && !Array.isArray(v),
+  OBJECT: (v) => isContainer(v) && !Array.isArray(v),
 };
 
 function isJson(kind: (v: unknown) => boolean): (text: string | null) => boolean {
@@ -198,7 +296,8 @@ function jsonQuery(
 
 /** Parsed JSON as compact text with object members sorted by key, as Flink writes it. */
 function writeParsed(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (value instanceof JsonNumber) return value.text;
+  if (!isContainer(value)) return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(writeParsed).join(',')}]`;
   const keys = Object.keys(value).sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${writeParsed((value as Record<string, unknown>)[k])}`).join(',')}}`;
@@ -304,7 +403,7 @@ function literalKeyObject(
   constant: (value: unknown) => string,
 ): string {
   const last = new Map<string, number>();
-  keys.forEach((k, i) => last.set(k, i));
+  for (let i = 0; i < keys.length; i++) last.set(keys[i]!, i);
   const parts = [...last.keys()].sort().map((k) => {
     const i = last.get(k)!;
     return `${JSON.stringify(`${JSON.stringify(k)}:`)} + ${constant(valueWriter(values[i]!))}(${args[2 * i + 1]})`;
@@ -381,6 +480,7 @@ function jsonType(text: string, path?: JsonPath | string): string | null {
   if (v === NOT_FOUND) return null;
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'array';
+  if (v instanceof JsonNumber) return 'number';
   return typeof v === 'object' ? 'object' : typeof v;
 }
 
@@ -388,7 +488,7 @@ function jsonLength(text: string, path?: JsonPath | string): number | null {
   const v = single(text, path);
   if (v === NOT_FOUND) return null;
   if (Array.isArray(v)) return v.length;
-  return v !== null && typeof v === 'object' ? Object.keys(v).length : 1;
+  return isContainer(v) ? Object.keys(v).length : 1;
 }
 
 /** JSON_TYPE and JSON_LENGTH: a JSON text and an optional path; NULL for text that is not JSON. */

@@ -27,6 +27,28 @@ export interface JsonPath {
   readonly definite: boolean;
 }
 
+/**
+ * A JSON number whose text a JavaScript number would change: a fraction with trailing zeros
+ * (`12.50`) or an integer beyond 2^53. Flink reads such numbers exactly (BigDecimal,
+ * BigInteger) and gives their text back, so they are kept as text; a scalar, not an object.
+ */
+export class JsonNumber {
+  constructor(readonly text: string) {}
+  toString(): string {
+    return this.text;
+  }
+  valueOf(): number {
+    return Number(this.text);
+  }
+  toJSON(): number {
+    return Number(this.text);
+  }
+}
+
+/** Whether a parsed JSON value is an object or an array (not a scalar, not null). */
+export const isContainer = (v: unknown): v is object =>
+  v !== null && typeof v === 'object' && !(v instanceof JsonNumber);
+
 /** What a path that does not apply to a document finds. */
 export const NOT_FOUND: unique symbol = Symbol('JSON path not found');
 
@@ -112,7 +134,7 @@ type Json = unknown;
 /** One step from one value: the value found, or NOT_FOUND. */
 function step(value: Json, s: JsonPathStep): Json | typeof NOT_FOUND {
   if (s.kind === 'member') {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return NOT_FOUND;
+    if (!isContainer(value) || Array.isArray(value)) return NOT_FOUND;
     return Object.hasOwn(value, s.name) ? (value as Record<string, Json>)[s.name] : NOT_FOUND;
   }
   if (s.kind === 'index') {
@@ -126,7 +148,7 @@ function step(value: Json, s: JsonPathStep): Json | typeof NOT_FOUND {
 /** The values a wildcard finds in one value: an array's elements or an object's member values. */
 function children(value: Json): readonly Json[] {
   if (Array.isArray(value)) return value;
-  if (value !== null && typeof value === 'object') return Object.values(value);
+  if (isContainer(value)) return Object.values(value);
   return [];
 }
 
