@@ -4,7 +4,8 @@
  * (in-memory catalogs only) and `CREATE DATABASE` add more, `USE` moves the current ones. A
  * name of one part (`t`) is in the current database, of two (`d.t`) in the current catalog, of
  * three (`c.d.t`) fully qualified. Temporary objects live beside the catalogs, keyed by their
- * full path, and shadow a permanent object of the same path, as in Flink. Names are
+ * full path (whose catalog and database need not exist), and shadow a permanent object of the
+ * same path, as in Flink. ALTER CATALOG / DATABASE change options and comments. Names are
  * case-sensitive. Errors name objects by their full path, `` `c`.`d`.`t` ``, as Flink's do.
  *
  * A worker thread rebuilding a job runs the job file's statements again, USE included, so it
