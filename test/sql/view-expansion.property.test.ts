@@ -33,7 +33,10 @@ const arbContext = fc.record({
 function tableNames(sql: string): string[][] {
   const names: string[][] = [];
   const walk = (value: unknown): void => {
-    if (Array.isArray(value)) return value.forEach(walk);
+    if (Array.isArray(value)) {
+      for (const v of value) walk(v);
+      return;
+    }
     if (value === null || typeof value !== 'object') return;
     const n = value as { kind?: string; name?: string[] };
     if (n.kind === 'tableRef' || n.kind === 'tableArg') names.push([...n.name!]);
