@@ -317,12 +317,7 @@ export function jsonWriter(type: SqlType): Writer {
       return (v) => String(v);
     case 'FLOAT':
     case 'DOUBLE':
-      return (v) => {
-        const n = v as number;
-        // JSON has no NaN or infinity: they are written as strings, as Jackson does.
-        if (!Number.isFinite(n)) return JSON.stringify(String(n));
-        return Number.isInteger(n) && Math.abs(n) < 1e7 ? n.toFixed(1) : String(n);
-      };
+      return javaDouble;
     case 'DECIMAL':
       return (v) => (v as number).toFixed(type.scale ?? 0);
     case 'CHAR':
@@ -354,6 +349,20 @@ export function jsonWriter(type: SqlType): Writer {
     default:
       return (v) => JSON.stringify(formatValue(v, type));
   }
+}
+
+/**
+ * A double as Java's Double.toString writes it, which Flink's serializer uses: a fraction
+ * always (`2.0`), scientific notation from 10^7 and below 10^-3 (`1.0E7`), and NaN and the
+ * infinities as strings, JSON having no such numbers.
+ */
+function javaDouble(v: unknown): string {
+  const n = v as number;
+  if (!Number.isFinite(n)) return JSON.stringify(String(n));
+  const abs = Math.abs(n);
+  if (abs === 0 || (abs >= 1e-3 && abs < 1e7)) return Number.isInteger(n) ? n.toFixed(1) : String(n);
+  const [mantissa, exponent] = n.toExponential().split('e') as [string, string];
+  return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}E${Number(exponent)}`;
 }
 
 const nullable =
