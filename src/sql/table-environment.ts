@@ -75,6 +75,18 @@ const STRING_NOT_NULL = withNullability(Types.STRING, false);
 const stringColumns = (...names: string[]): PlanColumn[] =>
   names.map((name) => ({ name, type: STRING_NOT_NULL }));
 
+/** Whether a name passes SHOW's `[NOT] LIKE | ILIKE` (`\\` escapes `%` and `_`, as in Flink). */
+function showLike(
+  name: string,
+  like: { readonly pattern: string; readonly negated: boolean; readonly ignoreCase?: boolean } | undefined,
+): boolean {
+  if (like === undefined) return true;
+  const matched = like.ignoreCase
+    ? runtime.like(name.toLowerCase(), like.pattern.toLowerCase(), '\\')
+    : runtime.like(name, like.pattern, '\\');
+  return matched !== like.negated;
+}
+
 /** A schema for `fromDataStream`: column name to SQL type, e.g. `{ id: 'BIGINT', name: 'STRING' }`. */
 export type DataStreamSchema = Readonly<Record<string, string>>;
 
@@ -666,15 +678,9 @@ export class TableEnvironment implements TableOwner {
       case 'USER FUNCTIONS': {
         // Weir's functions share one namespace: FROM only checks that the database exists.
         if (statement.from !== undefined) this.catalog.existingDatabase(statement.from, statement.fromPos);
-        const like = statement.like;
-        const matches = (n: string) =>
-          like === undefined ||
-          (like.ignoreCase
-            ? runtime.like(n.toLowerCase(), like.pattern.toLowerCase(), '\\')
-            : runtime.like(n, like.pattern, '\\')) !== like.negated;
         const names = (
           statement.object === 'FUNCTIONS' ? this.listFunctions() : this.listUserDefinedFunctions()
-        ).filter(matches);
+        ).filter((n) => showLike(n, statement.like));
         return rowsResult(
           stringColumns('function name'),
           names.map((n) => ({ 'function name': n })),
@@ -683,13 +689,22 @@ export class TableEnvironment implements TableOwner {
       case 'CATALOGS':
         return rowsResult(
           stringColumns('catalog name'),
-          this.catalog.catalogNames().map((n) => ({ 'catalog name': n })),
+          this.catalog
+            .catalogNames()
+            .filter((n) => showLike(n, statement.like))
+            .map((n) => ({ 'catalog name': n })),
         );
-      case 'DATABASES':
+      case 'DATABASES': {
+        const catalog = statement.from?.[0];
+        if (catalog !== undefined) this.catalog.describeCatalog(catalog, statement.fromPos);
         return rowsResult(
           stringColumns('database name'),
-          this.catalog.databaseNames().map((n) => ({ 'database name': n })),
+          this.catalog
+            .databaseNames(catalog)
+            .filter((n) => showLike(n, statement.like))
+            .map((n) => ({ 'database name': n })),
         );
+      }
       case 'CURRENT CATALOG':
         return rowsResult(stringColumns('current catalog name'), [
           { 'current catalog name': this.catalog.currentCatalog() },

@@ -246,11 +246,12 @@ function relocate(value: unknown, pos: SourcePos): unknown {
  * as Flink prints a catalog; running it recreates the catalog (empty).
  */
 export function showCreateCatalog(catalog: CatalogDescription): string {
-  const comment = catalog.comment === undefined ? '' : ` COMMENT ${quoteString(catalog.comment)}`;
+  // Flink's layout: a comment ends its line, WITH follows the name otherwise.
+  const comment = catalog.comment === undefined ? ' ' : ` COMMENT ${quoteString(catalog.comment)}\n`;
   const options = Object.entries(catalog.options)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([k, v]) => `  ${quoteString(k)} = ${quoteString(v)}`);
-  return `CREATE CATALOG ${quoteIdentifier(catalog.name)}${comment}\nWITH (\n${options.join(',\n')}\n)`;
+  return `CREATE CATALOG ${quoteIdentifier(catalog.name)}${comment}WITH (\n${options.join(',\n')}\n)`;
 }
 
 /**

@@ -448,13 +448,13 @@ export interface Show extends Node<'show'> {
     | 'DATABASES'
     | 'CURRENT CATALOG'
     | 'CURRENT DATABASE';
-  /** SHOW TABLES / [USER] FUNCTIONS FROM / IN: the database, as written. */
+  /** SHOW TABLES / [USER] FUNCTIONS FROM / IN: the database, as written; SHOW DATABASES: the catalog. */
   readonly from?: readonly string[];
   /** Where the FROM database's name starts, for "does not exist" errors. */
   readonly fromPos?: SourcePos;
   /**
-   * SHOW TABLES / [USER] FUNCTIONS … [NOT] LIKE | ILIKE: a SQL LIKE pattern the names must (not)
-   * match; ILIKE (functions only) ignores case.
+   * SHOW TABLES / CATALOGS / DATABASES / [USER] FUNCTIONS … [NOT] LIKE | ILIKE: a SQL LIKE
+   * pattern the names must (not) match; ILIKE (not of TABLES) ignores case.
    */
   readonly like?: { readonly pattern: string; readonly negated: boolean; readonly ignoreCase?: boolean };
 }

@@ -686,14 +686,34 @@ export class SqlGrammar extends QueryGrammar {
       },
       {
         ALT: () => {
+          this.CONSUME(K.VIEWS);
+          return this.ACTION(() => node({ kind: 'show', pos: posOf(start), object: 'VIEWS' }));
+        },
+      },
+      {
+        ALT: () => {
           const object = this.OR4([
-            { ALT: () => this.CONSUME(K.VIEWS) },
             { ALT: () => this.CONSUME(K.CATALOGS) },
             { ALT: () => this.CONSUME(K.DATABASES) },
           ]);
-          return this.ACTION(() =>
-            node({ kind: 'show', pos: posOf(start), object: object.image.toUpperCase() as 'TABLES' }),
-          );
+          const filter = this.SUBRULE(this.showFilter);
+          return this.ACTION(() => {
+            if (filter.from !== undefined && object.tokenType === K.CATALOGS)
+              throw parseError(filter.from.pos, 'SHOW CATALOGS lists every catalog; remove FROM / IN');
+            if (filter.from !== undefined && filter.from.name.length > 1)
+              throw parseError(
+                filter.from.pos,
+                `a catalog name has one part, not ${filter.from.name.join('.')}; quote it if it holds dots`,
+              );
+            return node({
+              kind: 'show',
+              pos: posOf(start),
+              object: object.tokenType === K.CATALOGS ? 'CATALOGS' : 'DATABASES',
+              from: filter.from?.name,
+              fromPos: filter.from?.pos,
+              like: filter.like,
+            });
+          });
         },
       },
       { ALT: () => this.SUBRULE(this.showFunctions, { ARGS: [posOf(start)] }) },
@@ -708,53 +728,72 @@ export class SqlGrammar extends QueryGrammar {
   private showFunctions = this.RULE('showFunctions', (pos: SourcePos): Statement => {
     const user = this.OPTION(() => this.CONSUME(T.Identifier));
     this.CONSUME(K.FUNCTIONS);
-    const from = this.OPTION2(() => {
-      this.OR([{ ALT: () => this.CONSUME(K.FROM) }, { ALT: () => this.CONSUME(K.IN) }]);
-      const nameStart = this.LA(1);
-      const name = this.SUBRULE(this.compoundName);
-      return { name, pos: posOf(nameStart) };
-    });
-    const like = this.OPTION3(() => {
-      const negated = this.OPTION4(() => this.CONSUME(K.NOT)) !== undefined;
-      const operator = this.OR2([
-        { ALT: () => this.CONSUME(K.LIKE) },
-        { ALT: () => this.CONSUME2(T.Identifier) },
-      ]);
-      const pattern = this.SUBRULE(this.string);
-      return { pattern, negated, operator };
-    });
+    const filter = this.SUBRULE(this.showFilter);
     return this.ACTION(() => {
       if (user !== undefined && user.image.toUpperCase() !== 'USER')
         throw parseError(
           posOf(user),
           `unexpected '${user.image}'; write SHOW FUNCTIONS or SHOW USER FUNCTIONS`,
         );
-      if (
-        like !== undefined &&
-        like.operator.tokenType !== K.LIKE &&
-        like.operator.image.toUpperCase() !== 'ILIKE'
-      )
-        throw parseError(
-          posOf(like.operator),
-          `unexpected '${like.operator.image}'; write LIKE or ILIKE 'pattern'`,
-        );
       return node({
         kind: 'show',
         pos,
         object: user === undefined ? 'FUNCTIONS' : 'USER FUNCTIONS',
-        from: from?.name,
-        fromPos: from?.pos,
-        like:
-          like === undefined
-            ? undefined
-            : {
-                pattern: like.pattern,
-                negated: like.negated,
-                ignoreCase: like.operator.tokenType !== K.LIKE,
-              },
+        from: filter.from?.name,
+        fromPos: filter.from?.pos,
+        like: filter.like,
       });
     });
   });
+
+  /** `[FROM | IN name] [[NOT] LIKE | ILIKE 'pattern']` of SHOW CATALOGS / DATABASES / FUNCTIONS. */
+  private showFilter = this.RULE(
+    'showFilter',
+    (): {
+      from?: { name: string[]; pos: SourcePos };
+      like?: { pattern: string; negated: boolean; ignoreCase: boolean };
+    } => {
+      const from = this.OPTION(() => {
+        this.OR([{ ALT: () => this.CONSUME(K.FROM) }, { ALT: () => this.CONSUME(K.IN) }]);
+        const nameStart = this.LA(1);
+        const name = this.SUBRULE(this.compoundName);
+        return { name, pos: posOf(nameStart) };
+      });
+      const like = this.OPTION2(() => {
+        const negated = this.OPTION3(() => this.CONSUME(K.NOT)) !== undefined;
+        // ILIKE is a plain identifier here, not a keyword.
+        const operator = this.OR2([
+          { ALT: () => this.CONSUME(K.LIKE) },
+          { ALT: () => this.CONSUME(T.Identifier) },
+        ]);
+        const pattern = this.SUBRULE(this.string);
+        return { pattern, negated, operator };
+      });
+      return this.ACTION(() => {
+        if (
+          like !== undefined &&
+          like.operator.tokenType !== K.LIKE &&
+          like.operator.image.toUpperCase() !== 'ILIKE'
+        )
+          throw parseError(
+            posOf(like.operator),
+            `unexpected '${like.operator.image}'; write LIKE or ILIKE 'pattern'`,
+          );
+        return {
+          ...(from === undefined ? {} : { from }),
+          ...(like === undefined
+            ? {}
+            : {
+                like: {
+                  pattern: like.pattern,
+                  negated: like.negated,
+                  ignoreCase: like.operator.tokenType !== K.LIKE,
+                },
+              }),
+        };
+      });
+    },
+  );
 
   /** `SHOW CREATE TABLE | VIEW name`, `SHOW COLUMNS FROM | IN name [[NOT] LIKE 'pattern']`. */
   private showCreateOrColumns = this.RULE(
