@@ -552,8 +552,12 @@ function pathCode(path: Rex, code: string, constant: (value: unknown) => string)
 }
 
 /** Null when the JSON text or the path is null, else `body`. */
-const unlessNull = (text: string, path: string, body: string) =>
-  `(${text} === null || ${path} === null ? null : ${body})`;
+function unlessNull(text: string, path: string, body: string): string {
+  if (text === 'null' || path === 'null') return 'null';
+  // Only variables can be null at run time; a literal path is a quoted string.
+  const checks = [text, path].filter((a) => /^[vs]\d+$/.test(a)).map((a) => `${a} === null`);
+  return checks.length === 0 ? body : `(${checks.join(' || ')} ? null : ${body})`;
+}
 
 /** The JSON functions by upper-case name, merged into `FUNCTIONS`. */
 export const JSON_FUNCTIONS: Record<string, ScalarFunctionDef> = {
