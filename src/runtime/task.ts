@@ -154,6 +154,8 @@ export class Task {
   /** Start of the window the backpressure ratio is measured over: time and blocked ms then. */
   private ratioWindow = { at: performance.now(), blockedMs: 0 };
   private readonly sinks: SinkOperator<unknown>[] = [];
+  /** The sinks whose writers may hold input back (see `SinkWriter.isAvailable`); mostly none. */
+  private throttlingSinks: SinkOperator<unknown>[] = [];
   private readonly operators: AnyStreamOperator[] = [];
   private readonly writers: RecordWriter[] = [];
   private readonly gates: InputGate[] = [];
@@ -215,6 +217,7 @@ export class Task {
       this.build();
       await this.restoreState();
       for (let i = this.operators.length - 1; i >= 0; i--) this.operators[i]!.open();
+      this.throttlingSinks = this.sinks.filter((sink) => sink.throttles);
       await this.loop();
     } finally {
       await this.shutdown();
@@ -558,12 +561,15 @@ export class Task {
         continue;
       }
       if (!this.outputsHaveCredit()) {
-        this.flushWriters();
-        this.blockedSince = performance.now();
-        await this.mailbox.sleep();
-        this.metrics.backpressuredMs += performance.now() - this.blockedSince;
-        this.blockedSince = -1;
+        await this.waitBackpressured(undefined);
         continue;
+      }
+      if (this.throttlingSinks.length > 0) {
+        const sinkBusy = this.sinksBusy();
+        if (sinkBusy !== undefined) {
+          await this.waitBackpressured(sinkBusy);
+          continue;
+        }
       }
       let step = this.step();
       if (step instanceof Promise) step = await step;
@@ -745,6 +751,34 @@ export class Task {
       syncDurationMs,
       alignmentDurationMs,
     });
+  }
+
+  /**
+   * Sleeps until woken by credit, a mailbox action or `until`, counting the time as
+   * backpressure. A sink's availability that arrives after the check still wakes the task:
+   * `clearWake` ran before it.
+   */
+  private async waitBackpressured(until: Promise<void> | undefined): Promise<void> {
+    this.flushWriters();
+    until?.then(
+      () => this.mailbox.wake(),
+      (error: unknown) => this.cancel(error instanceof Error ? error : new Error(String(error))),
+    );
+    this.blockedSince = performance.now();
+    await this.mailbox.sleep();
+    this.metrics.backpressuredMs += performance.now() - this.blockedSince;
+    this.blockedSince = -1;
+  }
+
+  /** The first sink writer that takes no records now: what to wait for; undefined if none. */
+  private sinksBusy(): Promise<void> | undefined {
+    // A finished chain reads no more records: nothing to hold back, and barriers must pass.
+    if (this.finished) return undefined;
+    for (const sink of this.throttlingSinks) {
+      const busy = sink.isAvailable();
+      if (busy !== undefined) return busy;
+    }
+    return undefined;
   }
 
   private outputsHaveCredit(): boolean {

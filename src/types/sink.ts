@@ -36,6 +36,17 @@ export interface SinkInitContext {
 /** Writes records. Called from the task loop, never concurrently. */
 export interface SinkWriter<T> {
   write(value: T, context: SinkWriterContext): void;
+  /**
+   * For writers that send asynchronously (`write` cannot wait): undefined while the writer takes
+   * more records, or a promise that resolves once it does again (e.g. while too many batches
+   * are in flight). The task checks it before each input step (a batch of records, so a step
+   * may overshoot by one batch) and meanwhile feeds nothing, counting the wait as backpressure,
+   * which then reaches the sources like a lack of credit does. Checkpoint barriers queue behind
+   * records, so the promise must resolve by the writer's own progress, never wait for a
+   * barrier, and also resolve when the writer fails (the next `write` then throws). Leave it
+   * out when `write` does its work at once: a writer without it costs the task nothing.
+   */
+  isAvailable?(): Promise<void> | undefined;
   /** Pushes buffered data out; `endOfInput` is true for the last call. */
   flush(endOfInput: boolean): void | Promise<void>;
   writeWatermark?(watermark: number): void;

@@ -7,6 +7,9 @@
  * checkpoints, end of input only flushes: the job's final checkpoint follows it and commits
  * the rest like any other. Without checkpoints, end of input flushes, prepares and commits at
  * once, so a bounded job's output is complete when it finishes.
+ *
+ * A writer that sends asynchronously may report through `isAvailable` that it takes no more
+ * records for now; the task asks {@link SinkOperator.isAvailable} before each input step.
  */
 import { NO_TIMESTAMP } from '../../types/elements.js';
 import {
@@ -113,6 +116,16 @@ export class SinkOperator<T>
         committer: this.sink.createCommitter(),
       };
     }
+  }
+
+  /** Whether the writer may hold the task back: false for writers that do not say. */
+  get throttles(): boolean {
+    return this.writer.isAvailable !== undefined;
+  }
+
+  /** Undefined while the writer takes records; else resolves once it does again. */
+  isAvailable(): Promise<void> | undefined {
+    return this.writer.isAvailable?.();
   }
 
   processElement(value: T, timestamp: number): void {

@@ -5,8 +5,11 @@
  * upserted (`INSERT … ON CONFLICT (key) DO UPDATE`) and -D rows deleted by key, so an updating
  * query (GROUP BY) can be written. Rows are buffered and sent in batches of
  * `sink.buffer-flush.max-rows` (or when `sink.buffer-flush.interval` has passed at a row); in
- * upsert mode the buffer keeps the last change per key, as Flink's does, so a batch names each
- * key once.
+ * upsert mode the buffer keeps the last change per key, as Flink's does, so a batch names
+ * each key once. Batches go out without the task waiting, but at most
+ * {@link MAX_BATCHES_IN_FLIGHT} at a time: with those in flight and the buffer full, the writer
+ * reports itself unavailable and the task feeds it nothing until a batch is done, so a slow
+ * server backpressures the sources.
  *
  * Exactly-once (the default): all batches a writer sends between two checkpoint barriers go
  * into one transaction on the writer's connection. At the barrier it is
@@ -31,6 +34,7 @@
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { AvailabilitySignal } from '../../../connectors/common/availability.js';
 import type {
   Committer,
   CommittingSinkWriter,
@@ -63,6 +67,13 @@ export interface JdbcSinkSpec {
 const MAX_PARAMETERS = 60_000;
 /** The SQLSTATE of "prepared transaction … does not exist". */
 const UNDEFINED_OBJECT = '42704';
+/**
+ * Batches a writer may have sent and not yet seen done. Beyond that it buffers up to
+ * `sink.buffer-flush.max-rows` more and then holds the task back (`isAvailable`), so a slow
+ * server slows the sources instead of filling memory. Two keep one batch on the wire while
+ * the next is built.
+ */
+export const MAX_BATCHES_IN_FLIGHT = 2;
 
 /** The prefix of every transaction id of writers of `tableName`. */
 function gidPrefix(tableName: string): string {
@@ -115,6 +126,12 @@ export class JdbcSinkWriter implements CommittingSinkWriter<unknown, JdbcCommitt
   private lastSend: number;
   private readonly params: ((value: unknown) => unknown)[];
   private readonly exactlyOnce: boolean;
+  /** Batches sent and not yet done; see {@link MAX_BATCHES_IN_FLIGHT}. */
+  private inFlight = 0;
+  /** Signalled whenever a batch is done. */
+  private readonly room = new AvailabilitySignal();
+  /** The flush interval passed while no batch could be sent: send once one is done. */
+  private overdue = false;
 
   constructor(
     private readonly spec: JdbcSinkSpec,
@@ -166,21 +183,36 @@ export class JdbcSinkWriter implements CommittingSinkWriter<unknown, JdbcCommitt
       buffered = this.changes.size;
     }
     const { maxRows, flushIntervalMs } = this.spec.options;
-    if (
-      (maxRows > 0 && buffered >= maxRows) ||
-      (flushIntervalMs > 0 && this.context.currentProcessingTime() - this.lastSend >= flushIntervalMs)
-    )
-      this.send();
+    if (maxRows > 0 && buffered >= maxRows) {
+      if (this.inFlight < MAX_BATCHES_IN_FLIGHT) this.send();
+    } else if (
+      flushIntervalMs > 0 &&
+      this.context.currentProcessingTime() - this.lastSend >= flushIntervalMs
+    ) {
+      this.sendIfRoom();
+    }
   }
 
+  /**
+   * Undefined while the writer takes rows; else (too many batches in flight and the buffer
+   * full) a promise resolved when a batch is done. A failure makes it available: `write` throws.
+   */
+  isAvailable(): Promise<void> | undefined {
+    if (this.inFlight < MAX_BATCHES_IN_FLIGHT || this.failure !== undefined) return undefined;
+    const { maxRows } = this.spec.options;
+    if (maxRows > 0 && this.buffered() < maxRows) return undefined;
+    return this.room.wait();
+  }
+
+  /** Sends what is buffered (waiting for room first) and waits for every batch to be done. */
   async flush(): Promise<void> {
+    while (this.inFlight >= MAX_BATCHES_IN_FLIGHT && this.failure === undefined) await this.room.wait();
     this.send();
     await this.settle();
   }
 
   async prepareCommit(): Promise<JdbcCommittable[]> {
-    this.send();
-    await this.settle();
+    await this.flush();
     if (!this.exactlyOnce || !this.inTransaction) return [];
     const gid = `${gidPrefix(this.spec.options.tableName)}${this.context.attemptId}-${this.context.subtaskIndex}-${++this.prepares}`;
     const client = await this.client;
@@ -209,26 +241,51 @@ export class JdbcSinkWriter implements CommittingSinkWriter<unknown, JdbcCommitt
     await client?.end().catch(() => {});
   }
 
-  /** Waits for the statements sent so far; throws the first failure. */
+  /** Waits for the statements sent so far, and any a finishing batch sent; throws the first failure. */
   private async settle(): Promise<void> {
-    await this.chain;
+    for (let chain = this.chain; ; chain = this.chain) {
+      await chain;
+      if (chain === this.chain) break;
+    }
     if (this.failure !== undefined) throw this.failure;
   }
 
-  /** Hands the buffer to the connection without waiting. */
+  private buffered(): number {
+    return this.spec.primaryKey === undefined ? this.rows.length : this.changes.size;
+  }
+
+  /** Sends the buffer if a batch may go now; else a batch that is done sends it. */
+  private sendIfRoom(): void {
+    if (this.inFlight < MAX_BATCHES_IN_FLIGHT) this.send();
+    else this.overdue = true;
+  }
+
+  /**
+   * Hands the buffer to the connection without waiting, as one batch. Callers check the room:
+   * only `flush`, after waiting for it, and {@link sendIfRoom} send.
+   */
   private send(): void {
     this.lastSend = this.context.currentProcessingTime();
+    this.overdue = false;
     if (this.rows.length === 0 && this.changes.size === 0) return;
     const rows = this.rows.splice(0);
     const changes = [...this.changes.values()];
     this.changes.clear();
+    this.inFlight++;
     this.chain = this.chain.then(async () => {
-      if (this.failure !== undefined) return;
-      try {
-        await this.execute(rows, changes);
-      } catch (e) {
-        this.failure = failure(e, 'writing to', this.spec.options.tableName, this.spec.options.connection);
+      if (this.failure === undefined) {
+        try {
+          await this.execute(rows, changes);
+        } catch (e) {
+          this.failure = failure(e, 'writing to', this.spec.options.tableName, this.spec.options.connection);
+        }
       }
+      this.inFlight--;
+      // A full buffer, or one whose interval passed at a row, waited for this batch to be done. No
+      // barrier is under way: one flushes first and waits for the room itself.
+      const { maxRows } = this.spec.options;
+      if (this.overdue || (maxRows > 0 && this.buffered() >= maxRows)) this.send();
+      this.room.signal();
     });
   }
 
