@@ -214,14 +214,20 @@ function regexpSubstr(s: string, p: string): string | null {
   return re === null ? null : (re.exec(s)?.[0] ?? null);
 }
 
-function regexpExtractAll(s: string, p: string, group = 1): (string | null)[] | null {
+/** REGEXP_EXTRACT_ALL: group `group` of every match; a bad pattern or group is an error, as in Flink. */
+function regexpExtractAll(s: string, p: string, group = 1): (string | null)[] {
   const re = regex(p);
-  if (re === null || group < 0) return null;
+  if (re === null)
+    throw userError(ErrorCodes.USER_FUNCTION, `REGEXP_EXTRACT_ALL: '${p}' is not a valid regular expression`);
+  // The pattern's number of groups, whether or not it matches: an alternative that always does.
+  const groups = new RegExp(`${p}|`).exec('')!.length - 1;
+  if (group < 0 || group > groups)
+    throw userError(
+      ErrorCodes.USER_FUNCTION,
+      `REGEXP_EXTRACT_ALL: group ${group} is out of range [0, ${groups}] for '${p}'`,
+    );
   const out: (string | null)[] = [];
-  for (const m of s.matchAll(re)) {
-    if (group >= m.length) return null;
-    out.push(m[group] ?? null);
-  }
+  for (const m of s.matchAll(re)) out.push(m[group] ?? null);
   return out;
 }
 
@@ -329,9 +335,9 @@ function encode(s: string, name: string): Uint8Array {
   switch (charset(name)) {
     case 'US-ASCII':
       // Java writes '?' for what ASCII cannot hold.
-      return Buffer.from(s.replace(/[^\x00-\x7f]/g, '?'), 'latin1');
+      return Buffer.from(s.replace(/[\u0080-\u{10ffff}]/gu, '?'), 'latin1');
     case 'ISO-8859-1':
-      return Buffer.from(s.replace(/[^\x00-\xff]/g, '?'), 'latin1');
+      return Buffer.from(s.replace(/[\u0100-\u{10ffff}]/gu, '?'), 'latin1');
     case 'UTF-16LE':
       return Buffer.from(s, 'utf16le');
     case 'UTF-16BE':
@@ -348,7 +354,7 @@ function decode(bytes: Uint8Array, name: string): string {
   const b = Buffer.from(bytes);
   switch (charset(name)) {
     case 'US-ASCII':
-      return b.toString('latin1').replace(/[^\x00-\x7f]/g, '\ufffd');
+      return b.toString('latin1').replace(/[\u0080-\u00ff]/g, '\ufffd');
     case 'ISO-8859-1':
       return b.toString('latin1');
     case 'UTF-16LE':
@@ -378,11 +384,14 @@ export const MORE_STRING_FUNCTIONS: Record<string, ScalarFunctionDef> = {
     SHA2[bits] === undefined ? null : sha(SHA2[bits])(s),
   ),
   TRANSLATE: fn('TRANSLATE', ['s', 's', 's'], Types.STRING, translate),
-  SPLIT: fn('SPLIT', ['s', 's'], STRING_ARRAY, (s: string, d: string) => s.split(d)),
+  // SPLIT keeps empty pieces, trailing ones too; an empty delimiter splits into characters.
+  SPLIT: fn('SPLIT', ['s', 's'], STRING_ARRAY, (s: string, d: string) =>
+    s === '' ? [] : d === '' ? [...s] : s.split(d),
+  ),
   REGEXP_COUNT: fn('REGEXP_COUNT', ['s', 's'], NULLABLE(Types.INT), regexpCount),
   REGEXP_INSTR: fn('REGEXP_INSTR', ['s', 's'], NULLABLE(Types.INT), regexpInstr),
   REGEXP_SUBSTR: fn('REGEXP_SUBSTR', ['s', 's'], NULLABLE(Types.STRING), regexpSubstr),
-  REGEXP_EXTRACT_ALL: fn('REGEXP_EXTRACT_ALL', ['s', 's', 'i'], NULLABLE(STRING_ARRAY), regexpExtractAll, 2),
+  REGEXP_EXTRACT_ALL: fn('REGEXP_EXTRACT_ALL', ['s', 's', 'i'], STRING_ARRAY, regexpExtractAll, 2),
   BTRIM: fn('BTRIM', ['s', 's'], Types.STRING, btrim, 1),
   STARTSWITH: fn('STARTSWITH', ['s', 's'], Types.BOOLEAN, (s: string, p: string) => s.startsWith(p)),
   ENDSWITH: fn('ENDSWITH', ['s', 's'], Types.BOOLEAN, (s: string, p: string) => s.endsWith(p)),
