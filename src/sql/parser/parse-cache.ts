@@ -1,8 +1,7 @@
 /**
  * Parsed SQL trees kept on disk between processes. Building the lexer and the grammar
- * (chevrotain's grammar analysis, then each lookahead function on its first use) and parsing
- * Nexmark's q4 costs 100-150 ms of the main thread's CPU, and about twice that of the
- * process's (V8 compiles and collects on its own threads), while the statements a
+ * (chevrotain's grammar analysis, then each lookahead function on its first use) costs a
+ * process 150-250 ms of CPU before its first statement is parsed, while the statements a
  * `weir` command parses are mostly those it parsed the last time: a job file or a script run
  * again, every run of a benchmark, a job restarted after a failure. With the cache on, a
  * process whose statements are all in it never builds the lexer or the grammar.
