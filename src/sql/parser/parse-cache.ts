@@ -20,8 +20,6 @@
  * program using Weir as a library, and the tests, parse as before. Entries live in
  * `$XDG_CACHE_HOME/weir/sql-parse` (`~/.cache/weir/sql-parse`), not in the temporary directory,
  * which a benchmark gives each run afresh. A cache that cannot be read or written is skipped.
- * Statements may hold secrets (a connector's password option), so entries are readable by their
- * owner only.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -99,7 +97,7 @@ export function writeParsed(rule: string, sql: string, tree: unknown): void {
     const entry: Entry = { rule, sql, tree, frozen };
     // Written aside and renamed, so a process reading at the same time sees all or nothing.
     const part = `${file}.${process.pid}.part`;
-    writeFileSync(part, serialize(entry), { mode: 0o600 });
+    writeFileSync(part, serialize(entry));
     renameSync(part, file);
   } catch {
     // A read-only or full disk only costs the next process a parse.
@@ -131,7 +129,7 @@ function entryFile(rule: string, sql: string): string | undefined {
 /** Makes the entries' folder; a new one clears out folders of parser versions long unused. */
 function makeFolder(dir: string): void {
   folderMade = true;
-  if (mkdirSync(dir, { recursive: true, mode: 0o700 }) === undefined) return;
+  if (mkdirSync(dir, { recursive: true }) === undefined) return;
   const parent = dirname(dir);
   for (const name of readdirSync(parent)) {
     const other = join(parent, name);
