@@ -4,18 +4,13 @@
  *
  * Node's warnings are reprinted as one `weir: warning:` line each, so that, for instance, the
  * note that checkpoints are not taken yet reads like the CLI's other messages.
- *
- * SQL text parsed here is kept on disk for the next `weir` process (`parse-cache.ts`), which
- * then starts without building the SQL parser.
  */
-import { enableSqlParseCache } from '../sql/parser/parse-cache.js';
 import { runCli } from './cli.js';
 import { processTerminal } from './terminal.js';
 
 /** Grace period for open handles a finished job left behind (e.g. a user's timer), ms. */
 const EXIT_GRACE_MS = 1000;
 
-enableSqlParseCache();
 process.removeAllListeners('warning');
 process.on('warning', (warning) => {
   process.stderr.write(`weir: warning: ${warning.message.split('\n', 1)[0]}\n`);

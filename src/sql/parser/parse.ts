@@ -8,10 +8,6 @@
  * them instead of lexing and parsing. Such a worker does not even load the lexer, the grammar
  * and chevrotain (`parse-text.ts`): loading them costs it tens of milliseconds of CPU at every
  * start, and every SQL text it can meet is in the memo.
- *
- * Where the `weir` command turned on the cache on disk (`parse-cache.ts`), a text parsed by an
- * earlier process is read from there, so a process whose texts are all cached never builds the
- * lexer and the grammar either; a miss parses and fills the cache.
  */
 import {
   recallFromSubmitter,
@@ -20,7 +16,6 @@ import {
 } from '../../api/rebuild-memo.js';
 import { ErrorCodes, userError } from '../../types/errors.js';
 import type { Expr, Statement, TypeSyntax } from './ast.js';
-import { readParsed, writeParsed } from './parse-cache.js';
 import type { EntryRule } from './parse-text.js';
 
 /** The rebuild-memo namespace of parsed trees, keyed by rule and text. */
@@ -58,11 +53,6 @@ function run<T>(ruleName: EntryRule, sql: string): T {
   const key = `${ruleName}:${sql}`;
   const recalled = recallFromSubmitter(MEMO, key);
   if (recalled !== undefined) return recalled as T;
-  const cached = readParsed(ruleName, sql);
-  if (cached !== undefined) {
-    rememberForRebuild(MEMO, key, cached);
-    return cached as T;
-  }
   if (text === undefined) {
     throw userError(
       ErrorCodes.JOB_FILE,
@@ -72,7 +62,6 @@ function run<T>(ruleName: EntryRule, sql: string): T {
   lexed = true;
   const result = text.parseText(ruleName, sql) as T;
   rememberForRebuild(MEMO, key, result);
-  writeParsed(ruleName, sql, result);
   return result;
 }
 
