@@ -31,6 +31,13 @@ export interface SinkInitContext {
   readonly attemptId: string;
   /** The checkpoint this attempt was restored from, or undefined on a fresh start. */
   readonly restoredCheckpointId: number | undefined;
+  /**
+   * Runs `callback` in the task loop once processing time has reached `time`, never
+   * concurrently with `write`, `flush` or a barrier, and not after end of input has been
+   * flushed; returns a function that cancels it. For flushing a buffer on a quiet stream.
+   * Undefined outside the runtime (test harnesses).
+   */
+  scheduleProcessingTime?(time: number, callback: (time: number) => void): () => void;
 }
 
 /** Writes records. Called from the task loop, never concurrently. */

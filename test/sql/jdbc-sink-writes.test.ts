@@ -1,15 +1,22 @@
 /**
  * How the `jdbc` sink sends its writes, against a real PostgreSQL (test/support/postgres.ts):
  * at most {@link MAX_BATCHES_IN_FLIGHT} batches at a time, holding the task back beyond that
- * while a slow server still gets every row.
+ * while a slow server still gets every row; `sink.buffer-flush.interval` flushing on a timer, so
+ * a stream that stops sending still has its rows written.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { StreamExecutionEnvironment, TableEnvironment } from '../../src/index.js';
+import {
+  type Row,
+  StreamExecutionEnvironment,
+  TableEnvironment,
+  WatermarkStrategy,
+} from '../../src/index.js';
 import { readJdbcOptions } from '../../src/sql/connectors/jdbc/jdbc-options.js';
 import { JdbcTableSink, MAX_BATCHES_IN_FLIGHT } from '../../src/sql/connectors/jdbc/jdbc-sink.js';
 import { Types } from '../../src/sql/catalog/types.js';
 import type { SinkInitContext } from '../../src/types/sink.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
+import { ScriptedSource, SourceScript } from '../support/scripted-source.js';
 
 let pg: TestPostgres;
 beforeAll(async () => {
@@ -31,8 +38,8 @@ function sinkOf(table: string, options: Record<string, string> = {}): JdbcTableS
   });
 }
 
-/** A writer's context outside the runtime. */
-function handContext(): SinkInitContext {
+/** A writer's context with a hand-driven processing-time timer. */
+function handContext(timers: { time: number; fire: () => void }[]): SinkInitContext {
   return {
     subtaskIndex: 0,
     parallelism: 1,
@@ -41,6 +48,13 @@ function handContext(): SinkInitContext {
     restoredCheckpointId: undefined,
     jobId: 'hand',
     currentProcessingTime: () => 0,
+    scheduleProcessingTime: (time, callback) => {
+      const timer = { time, fire: () => callback(time) };
+      timers.push(timer);
+      return () => {
+        timers.splice(timers.indexOf(timer), 1);
+      };
+    },
   };
 }
 
@@ -54,7 +68,7 @@ describe('batches in flight', () => {
     const writer = sinkOf('bounded', {
       'sink.buffer-flush.max-rows': '10',
       'sink.semantic': 'at-least-once',
-    }).createWriter(handContext());
+    }).createWriter(handContext([]));
     // Sending does not wait, so nothing of these can be done before the checks below.
     for (const row of rows(0, 20)) writer.write(row);
     expect(writer.isAvailable()).toBeUndefined();
@@ -90,5 +104,44 @@ describe('batches in flight', () => {
       `3000|3000|${(2999 * 3000) / 2}\n`,
     );
     expect(pg.psql('SELECT count(*) FROM pg_prepared_xacts')).toBe('0\n');
+  });
+});
+
+describe('sink.buffer-flush.interval', () => {
+  test('the timer armed by the first buffered row sends the buffer without another row coming', async () => {
+    pg.psql('CREATE TABLE quiet (k INTEGER, v BIGINT)');
+    const timers: { time: number; fire: () => void }[] = [];
+    const writer = sinkOf('quiet', {
+      'sink.buffer-flush.interval': '2s',
+      'sink.semantic': 'at-least-once',
+    }).createWriter(handContext(timers));
+    for (const row of rows(0, 3)) writer.write(row);
+    // One timer for the buffer, due one interval after its first row.
+    expect(timers.map((t) => t.time)).toEqual([2000]);
+    timers[0]!.fire();
+    // Closing waits for what was sent and drops what was not: the timer sent the three rows.
+    await writer.close();
+    expect(count('quiet')).toBe(3);
+  });
+
+  test('a job whose input stops sending still gets its rows written (at-least-once)', async () => {
+    pg.psql('CREATE TABLE stopped (k INTEGER, v BIGINT)');
+    const script = new SourceScript<Row>(['only']);
+    const env = StreamExecutionEnvironment.createLocalEnvironment(1);
+    env.fromSource(new ScriptedSource(script), WatermarkStrategy.noWatermarks(), 'script').sinkTo(
+      sinkOf('stopped', {
+        'sink.buffer-flush.interval': '100ms',
+        'sink.semantic': 'at-least-once',
+      }) as never,
+    );
+    const client = env.executeAsync('quiet stream');
+    script.push('only', ...rows(0, 5));
+    // The source sends nothing more and does not end: only the timer can send the rows.
+    const deadline = Date.now() + 20_000;
+    while (count('stopped') < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(count('stopped')).toBe(5);
+    script.finish();
+    await client.result;
+    expect(count('stopped')).toBe(5);
   });
 });

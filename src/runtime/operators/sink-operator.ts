@@ -17,6 +17,7 @@ import {
   type CommittingSinkWriter,
   isTwoPhaseCommittingSink,
   type Sink,
+  type SinkInitContext,
   type SinkWriter,
   type SinkWriterContext,
 } from '../../types/sink.js';
@@ -94,22 +95,9 @@ export class SinkOperator<T>
   }
 
   override open(): void {
-    const { subtaskIndex, parallelism, attemptNumber, processingTime, attemptId, restoredCheckpointId } =
-      this.setupInfo;
     const restoredWriterState = [...(this.restored.get(WRITER_STATE) ?? [])];
     this.restored = new Map();
-    this.writer = this.sink.createWriter(
-      {
-        subtaskIndex,
-        parallelism,
-        attemptNumber,
-        attemptId,
-        restoredCheckpointId,
-        jobId: this.jobId,
-        currentProcessingTime: () => processingTime.now(),
-      },
-      restoredWriterState,
-    );
+    this.writer = this.sink.createWriter(this.initContext(), restoredWriterState);
     if (isTwoPhaseCommittingSink(this.sink)) {
       this.commit = {
         writer: this.writer as CommittingSinkWriter<T, unknown>,
@@ -126,6 +114,25 @@ export class SinkOperator<T>
   /** Undefined while the writer takes records; else resolves once it does again. */
   isAvailable(): Promise<void> | undefined {
     return this.writer.isAvailable?.();
+  }
+
+  private initContext(): SinkInitContext {
+    const { subtaskIndex, parallelism, attemptNumber, processingTime, attemptId, restoredCheckpointId } =
+      this.setupInfo;
+    return {
+      subtaskIndex,
+      parallelism,
+      attemptNumber,
+      attemptId,
+      restoredCheckpointId,
+      jobId: this.jobId,
+      currentProcessingTime: () => processingTime.now(),
+      // Once the last flush happened nothing may be sent any more.
+      scheduleProcessingTime: (time, callback) =>
+        processingTime.schedule(time, (t) => {
+          if (!this.inputEnded) callback(t);
+        }),
+    };
   }
 
   processElement(value: T, timestamp: number): void {

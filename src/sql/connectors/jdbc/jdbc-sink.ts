@@ -4,8 +4,9 @@
  * Modes: a table without a primary key is written append-only (`INSERT`); with one, rows are
  * upserted (`INSERT … ON CONFLICT (key) DO UPDATE`) and -D rows deleted by key, so an updating
  * query (GROUP BY) can be written. Rows are buffered and sent in batches of
- * `sink.buffer-flush.max-rows` (or when `sink.buffer-flush.interval` has passed at a row); in
- * upsert mode the buffer keeps the last change per key, as Flink's does, so a batch names
+ * `sink.buffer-flush.max-rows`, or when `sink.buffer-flush.interval` has passed since the oldest
+ * buffered row (a processing-time timer, so a stream that goes quiet still gets its rows sent);
+ * in upsert mode the buffer keeps the last change per key, as Flink's does, so a batch names
  * each key once. Batches go out without the task waiting, but at most
  * {@link MAX_BATCHES_IN_FLIGHT} at a time: with those in flight and the buffer full, the writer
  * reports itself unavailable and the task feeds it nothing until a batch is done, so a slow
@@ -130,6 +131,8 @@ export class JdbcSinkWriter implements CommittingSinkWriter<unknown, JdbcCommitt
   private inFlight = 0;
   /** Signalled whenever a batch is done. */
   private readonly room = new AvailabilitySignal();
+  /** Cancels the flush timer armed by the oldest buffered row, if any. */
+  private cancelTimer: (() => void) | undefined;
   /** The flush interval passed while no batch could be sent: send once one is done. */
   private overdue = false;
 
@@ -185,11 +188,20 @@ export class JdbcSinkWriter implements CommittingSinkWriter<unknown, JdbcCommitt
     const { maxRows, flushIntervalMs } = this.spec.options;
     if (maxRows > 0 && buffered >= maxRows) {
       if (this.inFlight < MAX_BATCHES_IN_FLIGHT) this.send();
-    } else if (
-      flushIntervalMs > 0 &&
-      this.context.currentProcessingTime() - this.lastSend >= flushIntervalMs
-    ) {
-      this.sendIfRoom();
+    } else if (flushIntervalMs > 0 && this.cancelTimer === undefined) {
+      const schedule = this.context.scheduleProcessingTime;
+      if (schedule === undefined) {
+        // No timers outside the runtime: the interval is checked as rows come.
+        if (this.context.currentProcessingTime() - this.lastSend >= flushIntervalMs) this.sendIfRoom();
+      } else {
+        // The first row of a buffer arms the timer, so that no row waits longer than the
+        // interval, however quiet the stream gets.
+        this.cancelTimer = schedule(this.context.currentProcessingTime() + flushIntervalMs, () => {
+          this.cancelTimer = undefined;
+          this.overdue = true;
+          this.sendIfRoom();
+        });
+      }
     }
   }
 
@@ -235,6 +247,8 @@ export class JdbcSinkWriter implements CommittingSinkWriter<unknown, JdbcCommitt
   }
 
   async close(): Promise<void> {
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
     await this.chain;
     const client = await this.client.catch(() => undefined);
     // Ending the session rolls back a transaction that was not prepared.
@@ -267,6 +281,8 @@ export class JdbcSinkWriter implements CommittingSinkWriter<unknown, JdbcCommitt
   private send(): void {
     this.lastSend = this.context.currentProcessingTime();
     this.overdue = false;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
     if (this.rows.length === 0 && this.changes.size === 0) return;
     const rows = this.rows.splice(0);
     const changes = [...this.changes.values()];
@@ -281,7 +297,7 @@ export class JdbcSinkWriter implements CommittingSinkWriter<unknown, JdbcCommitt
         }
       }
       this.inFlight--;
-      // A full buffer, or one whose interval passed at a row, waited for this batch to be done. No
+      // A full buffer, or one whose interval passed, waited for this batch to be done. No
       // barrier is under way: one flushes first and waits for the room itself.
       const { maxRows } = this.spec.options;
       if (this.overdue || (maxRows > 0 && this.buffered() >= maxRows)) this.send();
