@@ -373,6 +373,7 @@ export class Task {
         if (op instanceof SinkOperator) {
           // The final checkpoint commits what the sink wrote while finishing.
           if (this.deployment.checkpointing !== undefined) op.commitThroughCheckpoints();
+          op.jobName = job.jobName;
           this.sinks.push(op);
         }
         this.operators.push(op);

@@ -32,6 +32,14 @@ export interface SinkInitContext {
   /** The checkpoint this attempt was restored from, or undefined on a fresh start. */
   readonly restoredCheckpointId: number | undefined;
   /**
+   * The job's name and the sink operator's uid: unlike `jobId`, both stay the same across
+   * restarts and resubmissions of one job, so together they tell this sink's leftovers (e.g.
+   * prepared transactions of a crashed run) from another job's. Undefined outside the runtime
+   * (test harnesses).
+   */
+  readonly jobName?: string;
+  readonly operatorUid?: string;
+  /**
    * Runs `callback` in the task loop once processing time has reached `time`, never
    * concurrently with `write`, `flush` or a barrier, and not after end of input has been
    * flushed; returns a function that cancels it. For flushing a buffer on a quiet stream.
@@ -99,12 +107,14 @@ export interface TwoPhaseCommittingSink<T, C> extends Sink<T> {
    * with the writer state and committables of every subtask of the checkpoint, before subtask 0
    * writes. Anything named with `currentAttemptId` belongs to the running attempt and must stay.
    * After a failure before any checkpoint completed, call it with empty lists, so that what the
-   * failed attempt wrote goes too.
+   * failed attempt wrote goes too. `context` is subtask 0's, as its writer will get it (the
+   * runtime passes it; test harnesses may not).
    */
   cleanupAfterRestore?(
     writerState: readonly unknown[],
     committables: readonly C[],
     currentAttemptId: string,
+    context?: SinkInitContext,
   ): void | Promise<void>;
 }
 

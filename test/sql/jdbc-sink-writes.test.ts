@@ -2,7 +2,9 @@
  * How the `jdbc` sink sends its writes, against a real PostgreSQL (test/support/postgres.ts):
  * at most {@link MAX_BATCHES_IN_FLIGHT} batches at a time, holding the task back beyond that
  * while a slow server still gets every row; `sink.buffer-flush.interval` flushing on a timer, so
- * a stream that stops sending still has its rows written.
+ * a stream that stops sending still has its rows written; and transaction ids per job and sink,
+ * so that a fresh start of one exactly-once job leaves another job's prepared transactions on
+ * the same table alone.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
@@ -12,7 +14,11 @@ import {
   WatermarkStrategy,
 } from '../../src/index.js';
 import { readJdbcOptions } from '../../src/sql/connectors/jdbc/jdbc-options.js';
-import { JdbcTableSink, MAX_BATCHES_IN_FLIGHT } from '../../src/sql/connectors/jdbc/jdbc-sink.js';
+import {
+  JdbcTableSink,
+  MAX_BATCHES_IN_FLIGHT,
+  transactionIdPrefix,
+} from '../../src/sql/connectors/jdbc/jdbc-sink.js';
 import { Types } from '../../src/sql/catalog/types.js';
 import type { SinkInitContext } from '../../src/types/sink.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
@@ -47,6 +53,8 @@ function handContext(timers: { time: number; fire: () => void }[]): SinkInitCont
     attemptId: 'hand-0',
     restoredCheckpointId: undefined,
     jobId: 'hand',
+    jobName: 'hand',
+    operatorUid: 'sink-1',
     currentProcessingTime: () => 0,
     scheduleProcessingTime: (time, callback) => {
       const timer = { time, fire: () => callback(time) };
@@ -143,5 +151,68 @@ describe('sink.buffer-flush.interval', () => {
     script.finish();
     await client.result;
     expect(count('stopped')).toBe(5);
+  });
+});
+
+describe('transaction ids', () => {
+  const prepared = (prefix: string) =>
+    Number(pg.psql(`SELECT count(*) FROM pg_prepared_xacts WHERE starts_with(gid, '${prefix}')`).trim());
+
+  test('differ by table, by job name and sink uid, and by sink.transaction-id-prefix', () => {
+    const options = (table: string, extra: Record<string, string> = {}) =>
+      readJdbcOptions({ url: pg.url, 'table-name': table, ...extra });
+    const a = transactionIdPrefix(options('t'), { jobName: 'a', operatorUid: 'sink-1' });
+    expect(transactionIdPrefix(options('t'), { jobName: 'a', operatorUid: 'sink-1' })).toBe(a);
+    expect(transactionIdPrefix(options('t'), { jobName: 'b', operatorUid: 'sink-1' })).not.toBe(a);
+    expect(transactionIdPrefix(options('t'), { jobName: 'a', operatorUid: 'sink-2' })).not.toBe(a);
+    expect(transactionIdPrefix(options('u'), { jobName: 'a', operatorUid: 'sink-1' })).not.toBe(a);
+    // The option replaces job name and uid.
+    const given = transactionIdPrefix(options('t', { 'sink.transaction-id-prefix': 'p' }), {
+      jobName: 'a',
+      operatorUid: 'sink-1',
+    });
+    expect(transactionIdPrefix(options('t', { 'sink.transaction-id-prefix': 'p' }), undefined)).toBe(given);
+    expect(given).not.toBe(a);
+  });
+
+  test("a fresh start of one job rolls back its own leftovers, not another job's on the same table", async () => {
+    pg.psql('CREATE TABLE shared (k INTEGER, v BIGINT)');
+    const prefixOf = (job: string) =>
+      transactionIdPrefix(
+        readJdbcOptions({ url: pg.url, 'table-name': 'shared', 'sink.transaction-id-prefix': job }),
+        undefined,
+      );
+    // Both jobs crashed while holding a prepared transaction (what a kill between a barrier
+    // and the checkpoint's completion leaves).
+    for (const job of ['one', 'two'])
+      pg.psql(
+        `BEGIN; INSERT INTO shared VALUES (-1, -1); PREPARE TRANSACTION '${prefixOf(job)}${job}-old-0-1'`,
+      );
+    expect(prepared(prefixOf('one'))).toBe(1);
+    expect(prepared(prefixOf('two'))).toBe(1);
+    /** Runs a fresh exactly-once job writing three rows to the table. */
+    const runJob = async (job: string, from: number) => {
+      const env = StreamExecutionEnvironment.createLocalEnvironment(1).enableCheckpointing(1000);
+      const tEnv = TableEnvironment.create(env);
+      tEnv.createTemporaryView('numbers', env.fromCollection(rows(from, 3)), { k: 'INT', v: 'BIGINT' });
+      tEnv.executeSql(
+        `CREATE TABLE t (k INT, v BIGINT) WITH ('connector' = 'jdbc', 'url' = '${pg.url}', 'table-name' = 'shared', 'username' = '${pg.user}', 'sink.transaction-id-prefix' = '${job}')`,
+      );
+      await tEnv.executeSql('INSERT INTO t SELECT k, v FROM numbers').await();
+    };
+    await runJob('one', 0);
+    // Job one's leftover is gone; job two's is still prepared, its row not rolled back.
+    expect(prepared(prefixOf('one'))).toBe(0);
+    expect(prepared(prefixOf('two'))).toBe(1);
+    await runJob('two', 10);
+    expect(prepared(prefixOf('two'))).toBe(0);
+    expect(pg.psql('SELECT k FROM shared ORDER BY k').trim().split('\n')).toEqual([
+      '0',
+      '1',
+      '2',
+      '10',
+      '11',
+      '12',
+    ]);
   });
 });

@@ -55,6 +55,8 @@ export class SinkOperator<T>
   private inputEnded = false;
   /** Records handed to the writer so far. */
   recordsWritten = 0;
+  /** The job's name, for the writer's {@link SinkInitContext}; set by the task before `open`. */
+  jobName: string | undefined;
   private readonly context: SinkWriterContext = {
     timestamp: () => (this.recordTimestamp === NO_TIMESTAMP ? undefined : this.recordTimestamp),
     currentWatermark: () => this.currentWatermark,
@@ -77,6 +79,7 @@ export class SinkOperator<T>
     if (!isTwoPhaseCommittingSink(this.sink)) return;
     const { restoredCheckpointId, subtaskIndex, attemptId, attemptNumber } = this.setupInfo;
     if (restoredCheckpointId === undefined && attemptNumber === 0) return;
+    const context = this.initContext();
     const mine = (restored.get(COMMITTABLES_STATE) ?? []) as PendingCommittable[];
     const committer = this.sink.createCommitter();
     try {
@@ -87,6 +90,7 @@ export class SinkOperator<T>
           restored.get(allEntriesName(WRITER_STATE)) ?? [],
           all.map((p) => p.committable),
           attemptId,
+          context,
         );
       }
     } finally {
@@ -117,7 +121,7 @@ export class SinkOperator<T>
   }
 
   private initContext(): SinkInitContext {
-    const { subtaskIndex, parallelism, attemptNumber, processingTime, attemptId, restoredCheckpointId } =
+    const { subtaskIndex, parallelism, attemptNumber, processingTime, attemptId, restoredCheckpointId, uid } =
       this.setupInfo;
     return {
       subtaskIndex,
@@ -126,6 +130,8 @@ export class SinkOperator<T>
       attemptId,
       restoredCheckpointId,
       jobId: this.jobId,
+      jobName: this.jobName,
+      operatorUid: uid,
       currentProcessingTime: () => processingTime.now(),
       // Once the last flush happened nothing may be sent any more.
       scheduleProcessingTime: (time, callback) =>

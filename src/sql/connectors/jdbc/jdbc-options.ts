@@ -2,7 +2,7 @@
  * The options of the `jdbc` table connector, with Flink's names, and how a table's `WITH (…)`
  * turns into settings: where the server is (`url`, `username`, `password`), which table
  * (`table-name`, optionally `schema.table`), how the sink batches (`sink.buffer-flush.*`,
- * `sink.max-retries`) and commits (`sink.semantic`), and how a scan is cut into parallel ranges
+ * `sink.max-retries`) and commits (`sink.semantic`, `sink.transaction-id-prefix`), and how a scan is cut into parallel ranges
  * (`scan.partition.*`) and fetched (`scan.fetch-size`). Only PostgreSQL URLs are accepted.
  */
 import { validationError } from '../../errors.js';
@@ -34,6 +34,7 @@ export const JDBC_OPTIONS: readonly ConnectorOption[] = [
   { key: 'sink.max-retries', check: isCount },
   { key: 'sink.parallelism', check: isPositiveInteger },
   { key: 'sink.semantic', check: isOneOf('exactly-once', 'at-least-once') },
+  { key: 'sink.transaction-id-prefix' },
   { key: 'scan.partition.column' },
   { key: 'scan.partition.num', check: isPositiveInteger },
   { key: 'scan.partition.lower-bound', check: isInteger },
@@ -71,6 +72,11 @@ export interface JdbcOptions {
   readonly maxRetries: number;
   readonly sinkParallelism: number | undefined;
   readonly semantic: 'exactly-once' | 'at-least-once';
+  /**
+   * Names this sink's prepared transactions apart from other jobs' on the same table; by
+   * default the job's name and the sink's uid stand for it (see `transactionIdPrefix`).
+   */
+  readonly transactionIdPrefix: string | undefined;
   readonly partitioning: ScanPartitioning | undefined;
   readonly fetchSize: number;
 }
@@ -102,6 +108,7 @@ export function readJdbcOptions(options: Readonly<Record<string, string>>): Jdbc
     sinkParallelism:
       options['sink.parallelism'] === undefined ? undefined : Number(options['sink.parallelism']),
     semantic: (options['sink.semantic'] as JdbcOptions['semantic'] | undefined) ?? 'exactly-once',
+    transactionIdPrefix: options['sink.transaction-id-prefix'],
     partitioning:
       column === undefined
         ? undefined

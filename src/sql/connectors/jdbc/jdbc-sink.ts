@@ -18,13 +18,16 @@
  * the checkpoint's committable; `COMMIT PREPARED` runs when the checkpoint completes, and again
  * after a restore from it (a missing prepared transaction then means it was committed already).
  * Without checkpoints only the end of a bounded job commits, as with the filesystem sink.
- * Transaction ids are `weir-<table hash>-<attempt id>-<subtask>-<n>`: the attempt id holds the
- * job id and the attempt, and `n` counts the writer's prepares (the writer does not know the
- * checkpoint id when it prepares). Recovery lists the server's prepared transactions of the
- * table's prefix and rolls back those of earlier attempts that the restored checkpoint does not
- * name: they belong to checkpoints that never completed. A fresh start of a job rolls back all of
- * the prefix's leftovers too, since nothing restored can name them: so two exactly-once jobs
- * must not write one table at once. The server needs `max_prepared_transactions` > 0;
+ * Transaction ids are `weir-<sink hash>-<attempt id>-<subtask>-<n>`: the sink hash covers the
+ * table and `sink.transaction-id-prefix` (by default the job's name and the sink's uid, which
+ * stay the same across restarts), the attempt id holds the job id and the attempt, and `n`
+ * counts the writer's prepares (the writer does not know the checkpoint id when it prepares).
+ * Recovery lists the server's prepared transactions of the sink's prefix and rolls back those
+ * of earlier attempts that the restored checkpoint does not name: they belong to checkpoints
+ * that never completed. A fresh start of a job rolls back all of its prefix's leftovers too,
+ * since nothing restored can name them; other jobs' transactions on the table are left alone,
+ * as long as the jobs differ in name (`pipeline.name` for SQL, whose default names only the
+ * table) or in `sink.transaction-id-prefix`. The server needs `max_prepared_transactions` > 0;
  * `'sink.semantic' = 'at-least-once'` commits each batch at once instead (with
  * `sink.max-retries` retries), which an upsert table makes idempotent anyway.
  *
@@ -76,24 +79,32 @@ const UNDEFINED_OBJECT = '42704';
  */
 export const MAX_BATCHES_IN_FLIGHT = 2;
 
-/** The prefix of every transaction id of writers of `tableName`. */
-function gidPrefix(tableName: string): string {
-  return `weir-${createHash('sha256').update(tableName).digest('hex').slice(0, 12)}-`;
+/**
+ * The prefix of the transaction ids of one sink: `weir-` and a hash of the table and of
+ * `sink.transaction-id-prefix`, or by default of the job's name and the sink's uid (stable
+ * across restarts). Hashed so that no sink's prefix starts another's.
+ */
+export function transactionIdPrefix(
+  options: JdbcOptions,
+  context: Pick<SinkInitContext, 'jobName' | 'operatorUid'> | undefined,
+): string {
+  const sinkPrefix = options.transactionIdPrefix ?? `${context?.jobName ?? ''}/${context?.operatorUid ?? ''}`;
+  const hash = createHash('sha256').update(JSON.stringify([options.tableName, sinkPrefix]));
+  return `weir-${hash.digest('hex').slice(0, 16)}-`;
 }
 
 const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 /**
- * Rolls back the prepared transactions of `tableName` except those in `keep` and those of the
- * running attempt; see the module comment.
+ * Rolls back the prepared transactions of one sink (ids starting with `prefix`) except those in
+ * `keep` and those of the running attempt; see the module comment.
  */
 async function rollBackLeftovers(
   client: pg.Client,
-  tableName: string,
+  prefix: string,
   keep: ReadonlySet<string>,
   currentAttemptId: string,
 ): Promise<void> {
-  const prefix = gidPrefix(tableName);
   const found = await client.query<{ gid: string }>(
     'SELECT gid FROM pg_prepared_xacts WHERE database = current_database() AND starts_with(gid, $1)',
     [prefix],
@@ -127,6 +138,7 @@ export class JdbcSinkWriter implements CommittingSinkWriter<unknown, JdbcCommitt
   private lastSend: number;
   private readonly params: ((value: unknown) => unknown)[];
   private readonly exactlyOnce: boolean;
+  private readonly gidPrefix: string;
   /** Batches sent and not yet done; see {@link MAX_BATCHES_IN_FLIGHT}. */
   private inFlight = 0;
   /** Signalled whenever a batch is done. */
@@ -144,6 +156,8 @@ export class JdbcSinkWriter implements CommittingSinkWriter<unknown, JdbcCommitt
     const exactlyOnce = options.semantic === 'exactly-once';
     this.exactlyOnce = exactlyOnce;
     this.params = spec.columns.map((c) => toParameter(c.type));
+    this.gidPrefix = transactionIdPrefix(options, context);
+    const gidPrefix = this.gidPrefix;
     this.lastSend = context.currentProcessingTime();
     this.client = (async () => {
       const client = await connect(options.connection);
@@ -156,7 +170,7 @@ export class JdbcSinkWriter implements CommittingSinkWriter<unknown, JdbcCommitt
           context.restoredCheckpointId === undefined &&
           context.attemptNumber === 0
         )
-          await rollBackLeftovers(client, options.tableName, new Set(), context.attemptId);
+          await rollBackLeftovers(client, gidPrefix, new Set(), context.attemptId);
       }
       return client;
     })();
@@ -226,7 +240,7 @@ export class JdbcSinkWriter implements CommittingSinkWriter<unknown, JdbcCommitt
   async prepareCommit(): Promise<JdbcCommittable[]> {
     await this.flush();
     if (!this.exactlyOnce || !this.inTransaction) return [];
-    const gid = `${gidPrefix(this.spec.options.tableName)}${this.context.attemptId}-${this.context.subtaskIndex}-${++this.prepares}`;
+    const gid = `${this.gidPrefix}${this.context.attemptId}-${this.context.subtaskIndex}-${++this.prepares}`;
     const client = await this.client;
     try {
       await client.query(`PREPARE TRANSACTION ${literal(gid)}`);
@@ -417,13 +431,14 @@ export class JdbcTableSink implements TwoPhaseCommittingSink<unknown, JdbcCommit
     _writerState: readonly unknown[],
     committables: readonly JdbcCommittable[],
     currentAttemptId: string,
+    context?: SinkInitContext,
   ): Promise<void> {
     if (this.spec.options.semantic !== 'exactly-once') return;
     const client = await connect(this.spec.options.connection);
     try {
       await rollBackLeftovers(
         client,
-        this.spec.options.tableName,
+        transactionIdPrefix(this.spec.options, context),
         new Set(committables.map((c) => c.gid)),
         currentAttemptId,
       );
