@@ -175,6 +175,28 @@ describe('transaction ids', () => {
     expect(given).not.toBe(a);
   });
 
+  test("by default a job's name and its sink's uid tell its transactions from another job's", async () => {
+    pg.psql('CREATE TABLE named (k INTEGER, v BIGINT)');
+    const options = readJdbcOptions({ url: pg.url, 'table-name': 'named' });
+    const prefixOf = (job: string) => transactionIdPrefix(options, { jobName: job, operatorUid: 'to-named' });
+    for (const job of ['alpha', 'beta'])
+      pg.psql(
+        `BEGIN; INSERT INTO named VALUES (-1, -1); PREPARE TRANSACTION '${prefixOf(job)}${job}-old-0-1'`,
+      );
+    const env = StreamExecutionEnvironment.createLocalEnvironment(1).enableCheckpointing(1000);
+    env
+      .fromCollection(rows(0, 3))
+      .sinkTo(sinkOf('named') as never)
+      .uid('to-named');
+    await env.executeAsync('alpha').result;
+    // The runtime gave the writer the job's name and the sink's uid: alpha's leftover went,
+    // beta's (same table, same uid, another job) stays prepared.
+    expect(prepared(prefixOf('alpha'))).toBe(0);
+    expect(prepared(prefixOf('beta'))).toBe(1);
+    expect(count('named')).toBe(3);
+    pg.psql(`ROLLBACK PREPARED '${prefixOf('beta')}beta-old-0-1'`);
+  });
+
   test("a fresh start of one job rolls back its own leftovers, not another job's on the same table", async () => {
     pg.psql('CREATE TABLE shared (k INTEGER, v BIGINT)');
     const prefixOf = (job: string) =>
