@@ -150,12 +150,38 @@ export function translateJoin(
   recurse: QueryTranslator,
   output?: readonly JoinOutputColumn[],
 ): DataStream<Row> {
+  const [leftKey, rightKey] = joinKeySelectors(node);
+  return recurse(node.left)
+    .connect(recurse(node.right))
+    .keyBy(leftKey, rightKey)
+    .process(regularJoinFunction(node, output))
+    .name(`Join(${JOIN_TYPE_NAMES[node.joinType]})`);
+}
+
+/**
+ * The key selectors of a join's two inputs, by their equi-join keys: what the join's keyBy
+ * hashes, and so what decides a joined row's subtask (a consumer keyed by the same values may
+ * run in the join's operator, see `over/rank-over-join.ts`).
+ */
+export function joinKeySelectors(node: PhysicalJoin): [(element: Row) => unknown, (element: Row) => unknown] {
+  const keys = joinKeys(node.condition, node.left.columns, node.right.columns);
+  return [
+    keySelector(keys.leftKeys, node.left.changelogMode !== 'insert-only'),
+    keySelector(keys.rightKeys, node.right.changelogMode !== 'insert-only'),
+  ];
+}
+
+/** The keyed function of a physical JOIN node; `output` picks and names its columns. */
+export function regularJoinFunction(
+  node: PhysicalJoin,
+  output?: readonly JoinOutputColumn[],
+): RegularJoinFunction {
   const keys = joinKeys(node.condition, node.left.columns, node.right.columns);
   const leftChangelog = node.left.changelogMode !== 'insert-only';
   const rightChangelog = node.right.changelogMode !== 'insert-only';
   const remaining: RowFunction | undefined =
     keys.remaining === undefined ? undefined : compileExpression(keys.remaining);
-  const fn = new RegularJoinFunction({
+  return new RegularJoinFunction({
     joinType: node.joinType,
     leftColumns: node.left.columns.map((c) => c.name),
     rightColumns: node.right.columns.map((c) => c.name),
@@ -189,11 +215,6 @@ export function translateJoin(
     ...(node.leftCleanup === undefined ? {} : { leftCleanup: node.leftCleanup }),
     ...(node.rightCleanup === undefined ? {} : { rightCleanup: node.rightCleanup }),
   });
-  return recurse(node.left)
-    .connect(recurse(node.right))
-    .keyBy(keySelector(keys.leftKeys, leftChangelog), keySelector(keys.rightKeys, rightChangelog))
-    .process(fn)
-    .name(`Join(${JOIN_TYPE_NAMES[node.joinType]})`);
 }
 
 /**
@@ -208,6 +229,15 @@ export function translateProjectedJoin(
   ctx: TranslateContext,
   recurse: QueryTranslator,
 ): DataStream<Row> | undefined {
+  const output = projectedJoinOutput(calc);
+  return output === undefined ? undefined : translateJoin(calc.input as PhysicalJoin, ctx, recurse, output);
+}
+
+/**
+ * The output columns a join builds in place of a Calc over it that only picks and renames its
+ * columns (see {@link translateProjectedJoin}); undefined for any other Calc.
+ */
+export function projectedJoinOutput(calc: PhysicalCalc): JoinOutputColumn[] | undefined {
   const join = calc.input;
   if (join.kind !== 'join' || join.joinType === 'semi' || join.joinType === 'anti') return undefined;
   if (calc.condition !== undefined || calc.changelogMode !== 'insert-only') return undefined;
@@ -218,7 +248,7 @@ export function translateProjectedJoin(
     if (rex.kind !== 'field' || !joined.has(rex.name)) return undefined;
     output.push({ name, column: rex.name, right: rightNames.has(rex.name) });
   }
-  return translateJoin(join, ctx, recurse, output);
+  return output;
 }
 
 const JOIN_TYPE_NAMES: Record<JoinType, string> = {

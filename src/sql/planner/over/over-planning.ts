@@ -25,6 +25,7 @@ import type { PhysicalNode, PhysicalPlanner } from '../physical.js';
 import type { QueryTranslator, TranslateContext } from '../translate.js';
 import { columnsKey } from '../../runtime/compact-keys.js';
 import { rankStrategy, rankStrategyText } from './rank-strategy.js';
+import { translateRankOverJoin } from './rank-over-join.js';
 import { refuseProcessingTimeWindows } from '../window/window-planning.js';
 import { windowBoundsZone } from '../window/local-time-window.js';
 import type {
@@ -150,6 +151,7 @@ export function translateOver(
   _ctx: TranslateContext,
   recurse: QueryTranslator,
 ): DataStream<Row> {
+  if (node.kind === 'rank') return translateRank(node, recurse);
   const input = recurse(node.input);
   switch (node.kind) {
     case 'overAggregate': {
@@ -164,34 +166,6 @@ export function translateOver(
         .keyBy(columnsKey(node.partitionKeys))
         .process(node.proctime ? new ProcTimeOverAggregate(spec) : new RowTimeOverAggregate(spec))
         .name('OverAggregate');
-    }
-    case 'rank': {
-      const changelogInput = node.input.changelogMode !== 'insert-only';
-      const key = columnsKey(node.partitionKeys);
-      const keyed = changelogInput
-        ? input.keyBy((element: Row) => key((element as unknown as ChangelogRow).row))
-        : input.keyBy(key);
-      const spec: TopNSpec = {
-        rankType: node.rankType,
-        rankStart: node.rankStart,
-        rankEnd: node.rankEnd,
-        orderBy: node.orderBy,
-        rankColumn: node.rankColumn,
-        changelogInput,
-        inputColumns: node.input.columns.map((c) => c.name),
-        ttlMs: node.stateTtlMs,
-        upsertOutput: node.changelogMode === 'upsert',
-      };
-      const strategy = node.strategy;
-      const changes = keyed
-        .process(
-          strategy.kind === 'updateFast'
-            ? new UpdateFastTopNFunction(spec, strategy.uniqueKey)
-            : new TopNFunction(spec),
-        )
-        .name('Rank');
-      if (node.changelogMode === 'insert-only') return changes.map((c: ChangelogRow) => c.row).name('Rows');
-      return changes as unknown as DataStream<Row>;
     }
     case 'deduplicate': {
       // Keep last is keyed by its first key column, with a row per value of the others under it.
@@ -248,6 +222,41 @@ export function translateOver(
         )
         .name(node.deduplicate ? 'WindowDeduplicate' : 'WindowRank');
   }
+}
+
+/** The DataStream operators of a Top-N. */
+function translateRank(node: PhysicalRank, recurse: QueryTranslator): DataStream<Row> {
+  const changelogInput = node.input.changelogMode !== 'insert-only';
+  const spec: TopNSpec = {
+    rankType: node.rankType,
+    rankStart: node.rankStart,
+    rankEnd: node.rankEnd,
+    orderBy: node.orderBy,
+    rankColumn: node.rankColumn,
+    changelogInput,
+    inputColumns: node.input.columns.map((c) => c.name),
+    ttlMs: node.stateTtlMs,
+    upsertOutput: node.changelogMode === 'upsert',
+  };
+  const strategy = node.strategy;
+  const fn =
+    strategy.kind === 'updateFast'
+      ? new UpdateFastTopNFunction(spec, strategy.uniqueKey)
+      : new TopNFunction(spec);
+  // Over a join keyed by the same values, the rank runs in the join's operator: no shuffle.
+  const changes = translateRankOverJoin(node, recurse, fn) ?? keyedRank(recurse(node.input), node, fn);
+  if (node.changelogMode === 'insert-only') return changes.map((c: ChangelogRow) => c.row).name('Rows');
+  return changes as unknown as DataStream<Row>;
+}
+
+/** A Top-N after its own keyBy on the partition keys. */
+function keyedRank(input: DataStream<Row>, node: PhysicalRank, fn: TopNFunction): DataStream<ChangelogRow> {
+  const key = columnsKey(node.partitionKeys);
+  const keyed =
+    node.input.changelogMode !== 'insert-only'
+      ? input.keyBy((element: Row) => key((element as unknown as ChangelogRow).row))
+      : input.keyBy(key);
+  return keyed.process(fn).name('Rank');
 }
 
 const orderText = (keys: readonly SortKey[]) =>

@@ -1,0 +1,214 @@
+/**
+ * Top-N over a regular join keyed by the same values, without a shuffle between them, as
+ * Flink's planner adds no exchange when its input's hash distribution already satisfies the
+ * consumer's. In `ROW_NUMBER() OVER (PARTITION BY A.id …)` over `A JOIN B ON A.id = B.auction`
+ * (Nexmark q9) every joined row is already on the subtask that owns its partition key: the
+ * join's keyBy hashed `A.id` or `B.auction`, equal in every row of an inner join. A second
+ * keyBy would only serialize each joined row onto a network edge into another task.
+ *
+ * So the rank function runs inside the join's keyed operator ({@link JoinThenRankFunction}):
+ * each joined row goes straight from the join's collector into the rank function, with the
+ * join's key current. That key is the rank's own partition key (the same value of the same
+ * type, hence the same canonical key and key group, see {@link rankKeyOfJoin}), so the rank's
+ * keyed state sits under its own key and a restore at another parallelism redistributes it
+ * with the join's state of the same key group.
+ *
+ * Taken only when that holds exactly: an inner join on one equi-key of a type whose values are
+ * primitives (so both keyBys see the identical JS value), the rank partitioned by that key (from
+ * either side, through a Calc that keeps it as a plain column), and a rank function without
+ * timers (only the join's timers reach `onTimer`). EXPLAIN is unchanged: Weir's plans print no
+ * exchanges.
+ */
+import type { DataStream } from '../../../api/data-stream.js';
+import type {
+  Collector,
+  KeyedProcessContext,
+  OnTimerContext,
+  RuntimeContext,
+} from '../../../types/functions.js';
+import { KeyedCoProcessFunction } from '../../../types/functions.js';
+import type { TypeRoot } from '../../catalog/types.js';
+import { compileCalc, type Row } from '../../expressions/compiler.js';
+import type { ChangelogRow } from '../changelog.js';
+import { joinKeys } from '../join/join-conditions.js';
+import type { RegularJoinFunction } from '../join/join-function.js';
+import type { PhysicalJoin } from '../join/join-nodes.js';
+import { joinKeySelectors, projectedJoinOutput, regularJoinFunction } from '../join/join-planning.js';
+import type { JoinOutputColumn } from '../join/join-rows.js';
+import type { PhysicalCalc } from '../physical.js';
+import type { QueryTranslator } from '../translate.js';
+import type { PhysicalRank } from './over-nodes.js';
+
+/** Key types whose values are JS primitives: a join key and a rank key of them are identical. */
+const PRIMITIVE_KEY_ROOTS: ReadonlySet<TypeRoot> = new Set<TypeRoot>([
+  'BOOLEAN',
+  'TINYINT',
+  'SMALLINT',
+  'INT',
+  'BIGINT',
+  'CHAR',
+  'VARCHAR',
+  'DATE',
+]);
+
+/** A Top-N whose input is a join keyed by its partition key, and what lies between them. */
+export interface RankOverJoin {
+  readonly join: PhysicalJoin;
+  /** The Calc between them, when there is one. */
+  readonly calc?: PhysicalCalc;
+}
+
+/**
+ * The join a Top-N may run in, or undefined: see the module comment for when. Exported for the
+ * tests, which check that the rank's key and the join's key agree row by row.
+ */
+export function rankKeyOfJoin(rank: PhysicalRank): RankOverJoin | undefined {
+  if (rank.partitionKeys.length !== 1 || rank.stateTtlMs !== undefined) return undefined;
+  let column = rank.partitionKeys[0]!;
+  let calc: PhysicalCalc | undefined;
+  let join = rank.input;
+  if (join.kind === 'calc') {
+    calc = join;
+    const projection = calc.projections.find((p) => p.name === column);
+    if (projection === undefined || projection.rex.kind !== 'field') return undefined;
+    column = projection.rex.name;
+    join = calc.input;
+  }
+  if (join.kind !== 'join' || join.joinType !== 'inner') return undefined;
+  const keys = joinKeys(join.condition, join.left.columns, join.right.columns);
+  if (keys.leftKeys.length !== 1) return undefined;
+  const left = keys.leftKeys[0]!;
+  const right = keys.rightKeys[0]!;
+  if (left.kind !== 'field' || right.kind !== 'field') return undefined;
+  // The same type on both sides: `A.id = B.auction` keys both inputs by one kind of value.
+  if (left.type.root !== right.type.root || !PRIMITIVE_KEY_ROOTS.has(left.type.root)) return undefined;
+  if (column !== left.name && column !== right.name) return undefined;
+  return calc === undefined ? { join } : { join, calc };
+}
+
+/**
+ * The Top-N run in its join's operator, or undefined when {@link rankKeyOfJoin} refuses;
+ * `rank` is the rank function the Top-N would run after its own keyBy.
+ */
+export function translateRankOverJoin(
+  node: PhysicalRank,
+  recurse: QueryTranslator,
+  rank: KeyedRankFunction,
+): DataStream<ChangelogRow> | undefined {
+  const found = rankKeyOfJoin(node);
+  if (found === undefined) return undefined;
+  const { join, calc } = found;
+  // A Calc that only picks columns is done by the join (see translateProjectedJoin).
+  const output: readonly JoinOutputColumn[] | undefined =
+    calc === undefined ? undefined : projectedJoinOutput(calc);
+  const between = calc === undefined || output !== undefined ? undefined : betweenCalc(calc);
+  const [leftKey, rightKey] = joinKeySelectors(join);
+  return recurse(join.left)
+    .connect(recurse(join.right))
+    .keyBy(leftKey, rightKey)
+    .process(new JoinThenRankFunction(regularJoinFunction(join, output), between, rank))
+    .name('Join(InnerJoin) -> Rank');
+}
+
+/** The rank functions of `over-planning.ts`: keyed, one input, changelog output. */
+export interface KeyedRankFunction {
+  open(ctx: RuntimeContext): void;
+  close(): void;
+  setRuntimeContext?(ctx: RuntimeContext): void;
+  processElement(
+    element: Row,
+    ctx: KeyedProcessContext<unknown, ChangelogRow>,
+    out: Collector<ChangelogRow>,
+  ): void;
+}
+
+/** A Calc between join and rank as a function of a row or an envelope; undefined drops it. */
+function betweenCalc(calc: PhysicalCalc): (element: Row) => Row | undefined {
+  const fn = compileCalc(calc.projections, calc.condition);
+  if (calc.changelogMode === 'insert-only') return (row) => fn(row);
+  return (element) => {
+    const change = element as unknown as ChangelogRow;
+    const row = fn(change.row);
+    return row === undefined ? undefined : ({ kind: change.kind, row } as unknown as Row);
+  };
+}
+
+/**
+ * A regular join whose output feeds a Top-N in the same keyed operator, under the same current
+ * key (the Top-N's partition key: see the module comment). The join's timers are the only
+ * timers; the rank keeps no timers of its own.
+ */
+export class JoinThenRankFunction extends KeyedCoProcessFunction<unknown, Row, Row, ChangelogRow> {
+  private out!: Collector<ChangelogRow>;
+  private ctx!: KeyedProcessContext<unknown, ChangelogRow>;
+  private joined!: Collector<Row>;
+
+  constructor(
+    private join: RegularJoinFunction,
+    private readonly between: ((element: Row) => Row | undefined) | undefined,
+    private rank: KeyedRankFunction,
+  ) {
+    super();
+  }
+
+  override open(ctx: RuntimeContext): void {
+    // The runtime copies this function per subtask, field by field: the inner functions too,
+    // so their state handles stay per subtask, and the collector binds to this copy.
+    this.join = copyOf(this.join);
+    this.rank = copyOf(this.rank);
+    for (const fn of [this.join, this.rank] as const) {
+      fn.setRuntimeContext?.(ctx);
+      fn.open(ctx);
+    }
+    const rank = this.rank;
+    const between = this.between;
+    this.joined =
+      between === undefined
+        ? { collect: (row) => rank.processElement(row, this.ctx, this.out) }
+        : {
+            collect: (row) => {
+              const next = between(row);
+              if (next !== undefined) rank.processElement(next, this.ctx, this.out);
+            },
+          };
+  }
+
+  override close(): void {
+    this.join.close();
+    this.rank.close();
+  }
+
+  processElement1(
+    value: Row,
+    ctx: KeyedProcessContext<unknown, ChangelogRow>,
+    out: Collector<ChangelogRow>,
+  ): void {
+    this.ctx = ctx;
+    this.out = out;
+    this.join.processElement1(value, ctx as never, this.joined);
+  }
+
+  processElement2(
+    value: Row,
+    ctx: KeyedProcessContext<unknown, ChangelogRow>,
+    out: Collector<ChangelogRow>,
+  ): void {
+    this.ctx = ctx;
+    this.out = out;
+    this.join.processElement2(value, ctx as never, this.joined);
+  }
+
+  override onTimer(
+    timestamp: number,
+    ctx: OnTimerContext<unknown, ChangelogRow>,
+    out: Collector<ChangelogRow>,
+  ): void {
+    this.ctx = ctx;
+    this.out = out;
+    this.join.onTimer(timestamp, ctx as never, this.joined);
+  }
+}
+
+function copyOf<F extends object>(fn: F): F {
+  return Object.assign(Object.create(Object.getPrototypeOf(fn)), fn) as F;
+}
