@@ -50,7 +50,7 @@ function tableEnv(parallelism: number, data: readonly Row[]): TableEnvironment {
     x: 'INT',
     s: 'STRING',
   });
-  tEnv.createTemporarySystemFunction('split', new Split());
+  tEnv.createTemporarySystemFunction('split_words', new Split());
   tEnv.createTemporarySystemFunction('bucket', {
     eval: (x: number | null) => (x === null ? null : x < -10 ? 'low' : x <= 10 ? 'mid' : 'high'),
     resultType: 'STRING',
@@ -77,12 +77,12 @@ function tableEnv(parallelism: number, data: readonly Row[]): TableEnvironment {
 
 const QUERIES: Record<string, { weir: string; duckdb: string; columns: string[] }> = {
   lateral: {
-    weir: 'SELECT id, word FROM t, LATERAL TABLE(split(s)) AS w(word)',
+    weir: 'SELECT id, word FROM t, LATERAL TABLE(split_words(s)) AS w(word)',
     duckdb: "SELECT id, unnest(string_split(s, ' ')) AS word FROM t WHERE s IS NOT NULL",
     columns: ['id', 'word'],
   },
   leftLateral: {
-    weir: 'SELECT id, word FROM t LEFT JOIN LATERAL TABLE(split(s)) AS w(word) ON TRUE',
+    weir: 'SELECT id, word FROM t LEFT JOIN LATERAL TABLE(split_words(s)) AS w(word) ON TRUE',
     duckdb:
       "SELECT id, word FROM t LEFT JOIN LATERAL (SELECT unnest(string_split(t.s, ' ')) AS word) w ON TRUE",
     columns: ['id', 'word'],
@@ -94,7 +94,7 @@ const QUERIES: Record<string, { weir: string; duckdb: string; columns: string[] 
     columns: ['b', 'c', 'm'],
   },
   udafOverLateral: {
-    weir: 'SELECT word, mean(x) AS m, COUNT(*) AS c FROM t, LATERAL TABLE(split(s)) AS w(word) WHERE x IS NOT NULL GROUP BY word',
+    weir: 'SELECT word, mean(x) AS m, COUNT(*) AS c FROM t, LATERAL TABLE(split_words(s)) AS w(word) WHERE x IS NOT NULL GROUP BY word',
     duckdb:
       "SELECT word, AVG(x) AS m, COUNT(*) AS c FROM (SELECT x, unnest(string_split(s, ' ')) AS word FROM t WHERE s IS NOT NULL AND x IS NOT NULL) GROUP BY word",
     columns: ['word', 'm', 'c'],

@@ -42,7 +42,7 @@ function withSentences(parallelism = 1) {
     { id: 4, s: 'one' },
   );
   tEnv.createTemporaryView('t', rows, { id: 'BIGINT', s: 'STRING' });
-  tEnv.createTemporarySystemFunction('split', new Split());
+  tEnv.createTemporarySystemFunction('split_words', new Split());
   return tEnv;
 }
 
@@ -52,7 +52,7 @@ describe('LATERAL TABLE joins', () => {
   test('comma form: several rows per input row, none for an empty or NULL input', async () => {
     const tEnv = withSentences();
     const rows = await tEnv
-      .executeSql('SELECT t.id, w.word, w.len FROM t, LATERAL TABLE(split(t.s)) AS w(word, len)')
+      .executeSql('SELECT t.id, w.word, w.len FROM t, LATERAL TABLE(split_words(t.s)) AS w(word, len)')
       .collect();
     expect(sorted(rows)).toEqual(
       sorted([
@@ -67,7 +67,7 @@ describe('LATERAL TABLE joins', () => {
   test('JOIN LATERAL TABLE … ON TRUE, with aliases renaming the columns', async () => {
     const tEnv = withSentences();
     const rows = await tEnv
-      .executeSql('SELECT id, w, n FROM t JOIN LATERAL TABLE(split(s)) AS x(w, n) ON TRUE WHERE n > 3')
+      .executeSql('SELECT id, w, n FROM t JOIN LATERAL TABLE(split_words(s)) AS x(w, n) ON TRUE WHERE n > 3')
       .collect();
     expect(sorted(rows)).toEqual(
       sorted([
@@ -80,7 +80,7 @@ describe('LATERAL TABLE joins', () => {
   test('LEFT JOIN LATERAL TABLE … ON TRUE pads input rows the function gives nothing for', async () => {
     const tEnv = withSentences();
     const rows = await tEnv
-      .executeSql('SELECT id, word, len FROM t LEFT JOIN LATERAL TABLE(split(s)) AS w(word, len) ON TRUE')
+      .executeSql('SELECT id, word, len FROM t LEFT JOIN LATERAL TABLE(split_words(s)) AS w(word, len) ON TRUE')
       .collect();
     expect(sorted(rows)).toEqual(
       sorted([
@@ -174,14 +174,14 @@ describe('LATERAL TABLE joins', () => {
   test('over a changelog input each change keeps its kind', async () => {
     const e = StreamExecutionEnvironment.createLocalEnvironment(1);
     const tEnv = TableEnvironment.create(e);
-    tEnv.createTemporarySystemFunction('split', new Split());
+    tEnv.createTemporarySystemFunction('split_words', new Split());
     const changes = e.fromElements<ChangelogRow>(
       { kind: '+I', row: { id: 1, s: 'a b' } },
       { kind: '-U', row: { id: 1, s: 'a b' } },
       { kind: '+U', row: { id: 1, s: 'c' } },
     );
     tEnv.createTemporaryView('c', tEnv.fromChangelogStream(changes, { id: 'BIGINT', s: 'STRING' }));
-    const table = tEnv.sqlQuery('SELECT id, word FROM c, LATERAL TABLE(split(s))');
+    const table = tEnv.sqlQuery('SELECT id, word FROM c, LATERAL TABLE(split_words(s))');
     const out = await tEnv.toChangelogStream(table).executeAndCollect();
     expect(out).toEqual([
       { kind: '+I', row: { id: 1, word: 'a' } },
@@ -204,11 +204,11 @@ describe('LATERAL TABLE joins', () => {
   test('EXPLAIN shows the correlate in all three plans', () => {
     const tEnv = withSentences();
     const plan = tEnv.explainSql(
-      'SELECT id, word FROM t LEFT JOIN LATERAL TABLE(split(s)) AS w(word, len) ON TRUE',
+      'SELECT id, word FROM t LEFT JOIN LATERAL TABLE(split_words(s)) AS w(word, len) ON TRUE',
     );
-    expect(plan).toContain('LogicalCorrelate(invocation=[split(s)], joinType=[left], fields=[word, len])');
+    expect(plan).toContain('LogicalCorrelate(invocation=[split_words(s)], joinType=[left], fields=[word, len])');
     expect(plan).toContain(
-      'Correlate(invocation=[split(s)], select=[id, s, word, len], joinType=[LEFT], changelogMode=[I])',
+      'Correlate(invocation=[split_words(s)], select=[id, s, word, len], joinType=[LEFT], changelogMode=[I])',
     );
   });
 });
@@ -219,27 +219,27 @@ describe('LATERAL TABLE errors', () => {
   test.each([
     [
       'SELECT * FROM t, LATERAL TABLE(splat(s))',
-      'SQL error at line 1, column 32: unknown table function SPLAT; registered table functions: split',
+      'SQL error at line 1, column 32: unknown table function SPLAT; registered table functions: split_words',
     ],
     [
       'SELECT * FROM t, LATERAL TABLE(twice(id))',
       'SQL error at line 1, column 32: TWICE is a scalar function; LATERAL TABLE needs a table function',
     ],
     [
-      'SELECT * FROM t, LATERAL TABLE(split(id))',
-      "SQL error at line 1, column 38: argument 1 of split must be STRING, got BIGINT; add a CAST or change the function's argumentTypes",
+      'SELECT * FROM t, LATERAL TABLE(split_words(id))',
+      "SQL error at line 1, column 44: argument 1 of split_words must be STRING, got BIGINT; add a CAST or change the function's argumentTypes",
     ],
     [
-      'SELECT * FROM t, LATERAL TABLE(split(s)) AS w(a)',
-      'SQL error at line 1, column 18: 1 column aliases given for the 2 columns of split (word, len)',
+      'SELECT * FROM t, LATERAL TABLE(split_words(s)) AS w(a)',
+      'SQL error at line 1, column 18: 1 column aliases given for the 2 columns of split_words (word, len)',
     ],
     [
-      'SELECT * FROM t LEFT JOIN LATERAL TABLE(split(s)) AS w ON w.len > 2',
-      'SQL error at line 1, column 59: LEFT JOIN LATERAL TABLE with a condition other than ON TRUE is not supported; filter in WHERE',
+      'SELECT * FROM t LEFT JOIN LATERAL TABLE(split_words(s)) AS w ON w.len > 2',
+      'SQL error at line 1, column 65: LEFT JOIN LATERAL TABLE with a condition other than ON TRUE is not supported; filter in WHERE',
     ],
     [
-      'SELECT split(s) FROM t',
-      'SQL error at line 1, column 8: SPLIT is a table function; call it in FROM: FROM t, LATERAL TABLE(SPLIT(…)) AS r(…)',
+      'SELECT split_words(s) FROM t',
+      'SQL error at line 1, column 8: SPLIT_WORDS is a table function; call it in FROM: FROM t, LATERAL TABLE(SPLIT_WORDS(…)) AS r(…)',
     ],
   ])('%s', (sql, message) => {
     expect(() => tEnv.explainSql(sql)).toThrow(message);
@@ -249,7 +249,7 @@ describe('LATERAL TABLE errors', () => {
 describe('buildCorrelate', () => {
   test('types the arguments over the left scope and appends the function columns', () => {
     const catalog = new Catalog();
-    catalog.functions.register(defineUserFunction('split', new Split()));
+    catalog.functions.register(defineUserFunction('split_words', new Split()));
     const left = {
       plan: values(
         [],
@@ -266,7 +266,7 @@ describe('buildCorrelate', () => {
         'l',
       ),
     };
-    const statement = parseStatement('SELECT * FROM l, LATERAL TABLE(split(l.s)) AS r') as unknown as {
+    const statement = parseStatement('SELECT * FROM l, LATERAL TABLE(split_words(l.s)) AS r') as unknown as {
       query: { body: { from: { right: LateralTableRef } } };
     };
     const relation = buildCorrelate(

@@ -4,7 +4,7 @@
  * whose scalar function computed them.
  *
  *     udf-job.ts -- <rows> <parallelism> <wordsDir> <totalsDir>
- *         words: `SELECT id, word, thread_of(id) FROM t, LATERAL TABLE(split(s))` into wordsDir;
+ *         words: `SELECT id, word, thread_of(id) FROM t, LATERAL TABLE(split_words(s))` into wordsDir;
  *         totals: `SELECT word, total(id) FROM … GROUP BY word` as changes into totalsDir
  */
 import { threadId } from 'node:worker_threads';
@@ -39,7 +39,7 @@ export default function build(env: StreamExecutionEnvironment, args: string[]): 
   const p = Number(parallelism);
   env.setParallelism(p);
   const tEnv = TableEnvironment.create(env);
-  tEnv.createTemporarySystemFunction('split', new Split());
+  tEnv.createTemporarySystemFunction('split_words', new Split());
   tEnv.createTemporarySystemFunction('thread_of', { eval: () => threadId, resultType: 'INT' });
   tEnv.createTemporarySystemFunction('total', {
     createAccumulator: () => ({ sum: 0 }),
@@ -63,13 +63,13 @@ export default function build(env: StreamExecutionEnvironment, args: string[]): 
     .setParallelism(p);
   tEnv.createTemporaryView('t', source, { id: 'BIGINT', s: 'STRING' });
   tEnv
-    .toDataStream(tEnv.sqlQuery('SELECT id, word, thread_of(id) AS thread FROM t, LATERAL TABLE(split(s))'))
+    .toDataStream(tEnv.sqlQuery('SELECT id, word, thread_of(id) AS thread FROM t, LATERAL TABLE(split_words(s))'))
     .sinkTo(FileSink.forRowFormat(wordsDir!).build())
     .uid('words')
     .setParallelism(p);
   tEnv
     .toChangelogStream(
-      tEnv.sqlQuery('SELECT word, total(id) AS total FROM t, LATERAL TABLE(split(s)) GROUP BY word'),
+      tEnv.sqlQuery('SELECT word, total(id) AS total FROM t, LATERAL TABLE(split_words(s)) GROUP BY word'),
     )
     .sinkTo(FileSink.forRowFormat(totalsDir!).build())
     .uid('totals')
