@@ -80,7 +80,9 @@ describe('LATERAL TABLE joins', () => {
   test('LEFT JOIN LATERAL TABLE … ON TRUE pads input rows the function gives nothing for', async () => {
     const tEnv = withSentences();
     const rows = await tEnv
-      .executeSql('SELECT id, word, len FROM t LEFT JOIN LATERAL TABLE(split_words(s)) AS w(word, len) ON TRUE')
+      .executeSql(
+        'SELECT id, word, len FROM t LEFT JOIN LATERAL TABLE(split_words(s)) AS w(word, len) ON TRUE',
+      )
       .collect();
     expect(sorted(rows)).toEqual(
       sorted([
@@ -206,7 +208,9 @@ describe('LATERAL TABLE joins', () => {
     const plan = tEnv.explainSql(
       'SELECT id, word FROM t LEFT JOIN LATERAL TABLE(split_words(s)) AS w(word, len) ON TRUE',
     );
-    expect(plan).toContain('LogicalCorrelate(invocation=[split_words(s)], joinType=[left], fields=[word, len])');
+    expect(plan).toContain(
+      'LogicalCorrelate(invocation=[split_words(s)], joinType=[left], fields=[word, len])',
+    );
     expect(plan).toContain(
       'Correlate(invocation=[split_words(s)], select=[id, s, word, len], joinType=[LEFT], changelogMode=[I])',
     );

@@ -63,7 +63,9 @@ export default function build(env: StreamExecutionEnvironment, args: string[]): 
     .setParallelism(p);
   tEnv.createTemporaryView('t', source, { id: 'BIGINT', s: 'STRING' });
   tEnv
-    .toDataStream(tEnv.sqlQuery('SELECT id, word, thread_of(id) AS thread FROM t, LATERAL TABLE(split_words(s))'))
+    .toDataStream(
+      tEnv.sqlQuery('SELECT id, word, thread_of(id) AS thread FROM t, LATERAL TABLE(split_words(s))'),
+    )
     .sinkTo(FileSink.forRowFormat(wordsDir!).build())
     .uid('words')
     .setParallelism(p);
