@@ -13,9 +13,10 @@
  * keyed state sits under its own key and a restore at another parallelism redistributes it
  * with the join's state of the same key group.
  *
- * Taken only when that holds exactly: an inner join on one equi-key of a type whose values are
+ * Taken only when that holds exactly: a join on one equi-key of a type whose values are
  * primitives (so both keyBys see the identical JS value), the rank partitioned by that key (from
- * either side, through a Calc that keeps it as a plain column), and a rank function without
+ * either side of an inner join, from the preserved side of an outer one, through a Calc that
+ * keeps it as a plain column), and a rank function without
  * timers (only the join's timers reach `onTimer`). EXPLAIN is unchanged: Weir's plans print no
  * exchanges.
  */
@@ -33,7 +34,12 @@ import type { ChangelogRow } from '../changelog.js';
 import { joinKeys } from '../join/join-conditions.js';
 import type { RegularJoinFunction } from '../join/join-function.js';
 import type { PhysicalJoin } from '../join/join-nodes.js';
-import { joinKeySelectors, projectedJoinOutput, regularJoinFunction } from '../join/join-planning.js';
+import {
+  joinKeySelectors,
+  joinTypeName,
+  projectedJoinOutput,
+  regularJoinFunction,
+} from '../join/join-planning.js';
 import type { JoinOutputColumn } from '../join/join-rows.js';
 import type { PhysicalCalc } from '../physical.js';
 import type { QueryTranslator } from '../translate.js';
@@ -50,6 +56,17 @@ const PRIMITIVE_KEY_ROOTS: ReadonlySet<TypeRoot> = new Set<TypeRoot>([
   'VARCHAR',
   'DATE',
 ]);
+
+/** Which sides' key columns hold the join key in every output row, by join type. */
+const PRESERVED_SIDES: Record<PhysicalJoin['joinType'], { left: boolean; right: boolean }> = {
+  inner: { left: true, right: true },
+  left: { left: true, right: false },
+  right: { left: false, right: true },
+  full: { left: false, right: false },
+  // Semi and anti joins emit left rows only, keyed by the left key.
+  semi: { left: true, right: false },
+  anti: { left: true, right: false },
+};
 
 /** A Top-N whose input is a join keyed by its partition key, and what lies between them. */
 export interface RankOverJoin {
@@ -74,7 +91,7 @@ export function rankKeyOfJoin(rank: PhysicalRank): RankOverJoin | undefined {
     column = projection.rex.name;
     join = calc.input;
   }
-  if (join.kind !== 'join' || join.joinType !== 'inner') return undefined;
+  if (join.kind !== 'join') return undefined;
   const keys = joinKeys(join.condition, join.left.columns, join.right.columns);
   if (keys.leftKeys.length !== 1) return undefined;
   const left = keys.leftKeys[0]!;
@@ -82,7 +99,10 @@ export function rankKeyOfJoin(rank: PhysicalRank): RankOverJoin | undefined {
   if (left.kind !== 'field' || right.kind !== 'field') return undefined;
   // The same type on both sides: `A.id = B.auction` keys both inputs by one kind of value.
   if (left.type.root !== right.type.root || !PRIMITIVE_KEY_ROOTS.has(left.type.root)) return undefined;
-  if (column !== left.name && column !== right.name) return undefined;
+  // An outer join pads its outer side with NULLs: only the preserved side's key is the join
+  // key in every row (a left join's left key); a full join preserves neither.
+  const sides = PRESERVED_SIDES[join.joinType];
+  if (!((sides.left && column === left.name) || (sides.right && column === right.name))) return undefined;
   return calc === undefined ? { join } : { join, calc };
 }
 
@@ -107,7 +127,7 @@ export function translateRankOverJoin(
     .connect(recurse(join.right))
     .keyBy(leftKey, rightKey)
     .process(new JoinThenRankFunction(regularJoinFunction(join, output), between, rank))
-    .name('Join(InnerJoin) -> Rank');
+    .name(`Join(${joinTypeName(join.joinType)}) -> Rank`);
 }
 
 /** The rank functions of `over-planning.ts`: keyed, one input, changelog output. */
