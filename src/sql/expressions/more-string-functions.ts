@@ -12,64 +12,17 @@ import {
   commonType,
   formatType,
   isInteger,
-  isNumeric,
   isString,
   type SqlType,
   Types,
   withNullability,
 } from '../catalog/types.js';
 import { validationError } from '../errors.js';
-import type { SourcePos } from '../parser/ast.js';
 import type { ScalarFunctionDef } from './functions.js';
-import type { Rex } from './rex.js';
+import { checkArguments as check, fits, helperFn as fn } from './function-signature.js';
 import { formatTimestamp, parseTimestamp } from './runtime.js';
 import { type TimeZone, timeZone } from './time-zone.js';
 import { ErrorCodes, userError } from '../../types/errors.js';
-
-/** An argument check: a string, an integer, any number, or anything. */
-type Kind = 's' | 'i' | 'n' | 'a';
-
-const KIND_NAMES: Record<Kind, string> = { s: 'STRING', i: 'INT', n: 'a number', a: 'any value' };
-
-const fits = (kind: Kind, t: SqlType) =>
-  t.root === 'NULL' ||
-  kind === 'a' ||
-  (kind === 's' ? isString(t) : kind === 'i' ? isInteger(t) : isNumeric(t));
-
-function check(
-  name: string,
-  args: readonly Rex[],
-  pos: SourcePos | undefined,
-  kinds: readonly Kind[],
-  min: number,
-) {
-  if (args.length < min || args.length > kinds.length) {
-    const expected = min === kinds.length ? `${min}` : `${min} to ${kinds.length}`;
-    throw validationError(pos, `${name} takes ${expected} arguments, got ${args.length}`);
-  }
-  if (args.some((a, i) => !fits(kinds[i]!, a.type)))
-    throw validationError(
-      pos,
-      `cannot apply ${name} to (${args.map((x) => formatType(x.type)).join(', ')}); expected (${kinds.map((k) => KIND_NAMES[k]).join(', ')})`,
-    );
-}
-
-/** A strict function of fixed argument kinds whose result `helper` computes. */
-function fn(
-  name: string,
-  kinds: readonly Kind[],
-  result: SqlType,
-  helper: (...args: never[]) => unknown,
-  min = kinds.length,
-): ScalarFunctionDef {
-  return {
-    type(args, pos) {
-      check(name, args, pos, kinds, min);
-      return withNullability(result, result.nullable || args.some((a) => a.type.nullable));
-    },
-    emit: (args, _call, constant) => `${constant(helper)}(${args.join(', ')})`,
-  };
-}
 
 const NULLABLE = <T extends SqlType>(t: T) => withNullability(t, true);
 const STRING_ARRAY = Object.freeze({ root: 'ARRAY', nullable: false, element: Types.STRING }) as SqlType;

@@ -6,54 +6,10 @@
  * lengths give NULL or the empty string as Flink does, never an exception.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { SourcePos } from '../parser/ast.js';
 import { validationError } from '../errors.js';
-import { formatType, isInteger, isString, type SqlType, Types, withNullability } from '../catalog/types.js';
+import { Types, withNullability } from '../catalog/types.js';
+import { checkArguments as check, helperFn } from './function-signature.js';
 import type { ScalarFunctionDef } from './functions.js';
-import type { Rex } from './rex.js';
-
-/** An argument check: a string, or an integer. */
-type Kind = 's' | 'i';
-
-function check(
-  name: string,
-  args: readonly Rex[],
-  pos: SourcePos | undefined,
-  kinds: readonly Kind[],
-  min: number,
-): void {
-  if (args.length < min || args.length > kinds.length) {
-    const expected = min === kinds.length ? `${min}` : `${min} to ${kinds.length}`;
-    throw validationError(pos, `${name} takes ${expected} arguments, got ${args.length}`);
-  }
-  args.forEach((a, i) => {
-    const ok = a.type.root === 'NULL' || (kinds[i] === 's' ? isString(a.type) : isInteger(a.type));
-    if (!ok) {
-      const expected = kinds.map((k) => (k === 's' ? 'STRING' : 'INT')).join(', ');
-      throw validationError(
-        pos,
-        `cannot apply ${name} to (${args.map((x) => formatType(x.type)).join(', ')}); expected (${expected})`,
-      );
-    }
-  });
-}
-
-/** A strict function of fixed argument kinds whose result is computed by `helper`. */
-function helperFn(
-  name: string,
-  kinds: readonly Kind[],
-  result: SqlType,
-  helper: (...args: never[]) => unknown,
-  min = kinds.length,
-): ScalarFunctionDef {
-  return {
-    type(args, pos) {
-      check(name, args, pos, kinds, min);
-      return withNullability(result, result.nullable || args.some((a) => a.type.nullable));
-    },
-    emit: (args, _call, constant) => `${constant(helper)}(${args.join(', ')})`,
-  };
-}
 
 const NULLABLE_STRING = withNullability(Types.STRING, true);
 
