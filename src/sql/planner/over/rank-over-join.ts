@@ -27,6 +27,7 @@ import type {
   OnTimerContext,
   RuntimeContext,
 } from '../../../types/functions.js';
+import { cloneUserFunction, openUserFunction } from '../../../runtime/operators/user-function.js';
 import { KeyedCoProcessFunction } from '../../../types/functions.js';
 import type { TypeRoot } from '../../catalog/types.js';
 import { compileCalc, type Row } from '../../expressions/compiler.js';
@@ -174,12 +175,10 @@ export class JoinThenRankFunction extends KeyedCoProcessFunction<unknown, Row, R
   override open(ctx: RuntimeContext): void {
     // The runtime copies this function per subtask, field by field: the inner functions too,
     // so their state handles stay per subtask, and the collector binds to this copy.
-    this.join = copyOf(this.join);
-    this.rank = copyOf(this.rank);
-    for (const fn of [this.join, this.rank] as const) {
-      fn.setRuntimeContext?.(ctx);
-      fn.open(ctx);
-    }
+    this.join = cloneUserFunction(this.join);
+    this.rank = cloneUserFunction(this.rank);
+    openUserFunction(this.join, ctx);
+    openUserFunction(this.rank, ctx);
     const rank = this.rank;
     const between = this.between;
     this.joined =
@@ -227,8 +226,4 @@ export class JoinThenRankFunction extends KeyedCoProcessFunction<unknown, Row, R
     this.out = out;
     this.join.onTimer(timestamp, ctx as never, this.joined);
   }
-}
-
-function copyOf<F extends object>(fn: F): F {
-  return Object.assign(Object.create(Object.getPrototypeOf(fn)), fn) as F;
 }
