@@ -48,6 +48,7 @@ import type {
 import type { CatalogColumn } from '../../catalog/catalog.js';
 import type { Row } from '../../expressions/compiler.js';
 import type { ChangelogRow } from '../../planner/changelog.js';
+import { type CompactKey, columnsKey } from '../../runtime/compact-keys.js';
 import { checkPreparedTransactions, checkTable, connect, failure } from './jdbc-connection.js';
 import type { JdbcOptions } from './jdbc-options.js';
 import { quoteIdent, quoteTableName, toParameter } from './jdbc-types.js';
@@ -78,6 +79,15 @@ const UNDEFINED_OBJECT = '42704';
  * the next is built.
  */
 export const MAX_BATCHES_IN_FLIGHT = 2;
+
+/**
+ * The row a sink element carries: the element itself on an insert-only input, the `row` of a
+ * changelog envelope on an updating one.
+ */
+export function changedRow(element: unknown): Row {
+  const change = element as Partial<ChangelogRow>;
+  return (typeof change.kind === 'string' && typeof change.row === 'object' ? change.row : element) as Row;
+}
 
 /**
  * The prefix of the transaction ids of one sink: `weir-` and a hash of the table and of
@@ -132,7 +142,9 @@ export class JdbcSinkWriter implements CommittingSinkWriter<unknown, JdbcCommitt
   private chain: Promise<void>;
   private failure: unknown;
   private readonly rows: Row[] = [];
-  private readonly changes = new Map<string, Change>();
+  private readonly changes = new Map<CompactKey, Change>();
+  /** The primary key of a row, for an upsert table. */
+  private readonly keyOf: ((row: Row) => CompactKey) | undefined;
   private inTransaction = false;
   private prepares = 0;
   private lastSend: number;
@@ -156,6 +168,7 @@ export class JdbcSinkWriter implements CommittingSinkWriter<unknown, JdbcCommitt
     const exactlyOnce = options.semantic === 'exactly-once';
     this.exactlyOnce = exactlyOnce;
     this.params = spec.columns.map((c) => toParameter(c.type));
+    this.keyOf = spec.primaryKey === undefined ? undefined : columnsKey(spec.primaryKey);
     this.gidPrefix = transactionIdPrefix(options, context);
     const gidPrefix = this.gidPrefix;
     this.lastSend = context.currentProcessingTime();
@@ -184,19 +197,16 @@ export class JdbcSinkWriter implements CommittingSinkWriter<unknown, JdbcCommitt
 
   write(value: unknown): void {
     if (this.failure !== undefined) throw this.failure;
-    const change = value as Partial<ChangelogRow>;
-    const isChange = typeof change.kind === 'string' && typeof change.row === 'object';
-    const row = (isChange ? change.row : value) as Row;
-    const key = this.spec.primaryKey;
+    const row = changedRow(value);
     let buffered: number;
-    if (key === undefined) {
+    if (this.keyOf === undefined) {
       this.rows.push(row);
       buffered = this.rows.length;
     } else {
-      const kind = isChange ? change.kind : '+I';
+      const kind = row === value ? '+I' : (value as ChangelogRow).kind;
       // An upsert table keys on +U; the -U before it changes nothing the +U does not.
       if (kind === '-U') return;
-      this.changes.set(JSON.stringify(key.map((k) => row[k] ?? null)), { row, remove: kind === '-D' });
+      this.changes.set(this.keyOf(row), { row, remove: kind === '-D' });
       buffered = this.changes.size;
     }
     const { maxRows, flushIntervalMs } = this.spec.options;

@@ -17,10 +17,10 @@
  */
 import { WatermarkStrategy } from '../../../time/watermarks.js';
 import type { Row } from '../../expressions/compiler.js';
-import type { ChangelogRow } from '../../planner/changelog.js';
+import { columnsKey } from '../../runtime/compact-keys.js';
 import type { DynamicTableFactory } from '../factory.js';
 import { JDBC_OPTIONS, readJdbcOptions, validateJdbcTable } from './jdbc-options.js';
-import { JdbcTableSink } from './jdbc-sink.js';
+import { changedRow, JdbcTableSink } from './jdbc-sink.js';
 import { JdbcSource } from './jdbc-source.js';
 
 /** The jdbc factory. */
@@ -48,17 +48,10 @@ export const jdbcFactory: DynamicTableFactory = {
     return (stream) => {
       const parallelism = options.sinkParallelism ?? stream.getParallelism();
       // One key's changes must reach one writer, in order, or writers would race on its row.
+      const keyOf = primaryKey === undefined ? undefined : columnsKey(primaryKey);
       const input =
-        primaryKey !== undefined && parallelism > 1
-          ? stream.keyBy((element) => {
-              const change = element as Partial<ChangelogRow>;
-              const row = (
-                typeof change.kind === 'string' && typeof change.row === 'object' ? change.row : element
-              ) as Row;
-              return primaryKey.length === 1
-                ? row[primaryKey[0]!]
-                : JSON.stringify(primaryKey.map((k) => row[k]));
-            })
+        keyOf !== undefined && parallelism > 1
+          ? stream.keyBy((element) => keyOf(changedRow(element)))
           : stream;
       const written = input.sinkTo(sink as never, `Sink: ${table.name}`);
       if (options.sinkParallelism !== undefined) written.setParallelism(options.sinkParallelism);
