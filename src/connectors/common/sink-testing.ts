@@ -95,7 +95,8 @@ export class SinkAttempt<T, C> {
     const p = options.parallelism;
     const states = deal(checkpoint?.writerState ?? [], p);
     const committables = deal(checkpoint?.committables ?? [], p);
-    for (let i = 0; i < p; i++) attempt.open(i, states[i]!, checkpoint?.id);
+    // A restore is a restart of the job, never its first attempt, as in the runtime.
+    for (let i = 0; i < p; i++) attempt.open(i, states[i]!, checkpoint?.id, 1);
     for (let i = 0; i < p; i++) {
       await attempt.subtasks[i]!.committer.commit([...committables[i]!]);
       await attempt.subtasks[i]!.committer.commit([...committables[i]!]);
@@ -193,18 +194,27 @@ export class SinkAttempt<T, C> {
   }
 
   /**
-   * Releases what a crashed attempt still holds open (file descriptors) once a test is done
-   * with it; `close` of a writer must not write, or this would change what the crash left.
+   * Releases what a crashed attempt still holds open (file descriptors, connections) once a test
+   * is done with it, as the end of a killed process does; `close` of a writer or committer must
+   * not write, or this would change what the crash left.
    */
   async release(): Promise<void> {
-    for (const { writer } of this.subtasks) await writer.close();
+    for (const { writer, committer } of this.subtasks) {
+      await writer.close();
+      await committer.close();
+    }
   }
 
-  private open(index: number, state: readonly unknown[], restoredCheckpointId?: number): void {
+  private open(
+    index: number,
+    state: readonly unknown[],
+    restoredCheckpointId?: number,
+    attemptNumber = 0,
+  ): void {
     const context: SinkInitContext = {
       subtaskIndex: index,
       parallelism: this.options.parallelism,
-      attemptNumber: 0,
+      attemptNumber,
       jobId: this.options.jobId ?? 'job',
       attemptId: this.options.attemptId,
       restoredCheckpointId,
