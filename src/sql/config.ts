@@ -86,6 +86,10 @@ export const CONFIG_OPTIONS: Readonly<Record<string, Parser>> = {
   'state.backend.type': oneOf('heap', 'disk', 'hashmap', 'rocksdb'),
   'table.exec.state.ttl': duration,
   'table.exec.source.idle-timeout': duration,
+  // Lookup joins against an external table (jdbc): how many probe rows may wait on lookups at
+  // once, and how long one may wait; Flink's defaults are 100 and 3 min.
+  'table.exec.async-lookup.buffer-capacity': positiveInt,
+  'table.exec.async-lookup.timeout': duration,
   'table.exec.mini-batch.enabled': boolean,
   'table.exec.mini-batch.allow-latency': duration,
   'table.exec.mini-batch.size': positiveInt,
