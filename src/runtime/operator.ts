@@ -51,6 +51,17 @@ export interface OperatorSetup<OUT> {
   readonly runtimeMode: RuntimeMode;
   /** Periodic watermark interval in ms; 0 disables periodic watermarks. */
   readonly autoWatermarkInterval: number;
+  /**
+   * Runs actions on the task's loop between input steps, for work that completes outside it
+   * (an asynchronous request's result). Absent where there is no task loop (test harnesses).
+   */
+  readonly mailbox?: OperatorMailbox;
+}
+
+/** The task loop's queue of actions, as operators see it. */
+export interface OperatorMailbox {
+  /** Queues `action` to run on the task loop, and wakes the task if it sleeps. */
+  post(action: () => void): void;
 }
 
 /** Lifecycle and control events common to all operators. */
@@ -89,6 +100,13 @@ export interface StreamOperator<OUT> {
   ): OperatorStateSnapshot | undefined | Promise<OperatorStateSnapshot | undefined>;
   /** Checkpoint `checkpointId` is complete (durable everywhere): commit what it covers. */
   notifyCheckpointComplete?(checkpointId: number): void | Promise<void>;
+  /**
+   * Undefined while the operator takes input; else a promise that resolves once it does again
+   * (an asynchronous operator with every request slot taken). The task asks before each input
+   * step and holds input back meanwhile, as for a busy sink writer, so the operator never needs
+   * an unbounded queue; operators without it cost the task nothing.
+   */
+  isAvailable?(): Promise<void> | undefined;
 }
 
 /** An operator with one input. */

@@ -154,8 +154,11 @@ export class Task {
   /** Start of the window the backpressure ratio is measured over: time and blocked ms then. */
   private ratioWindow = { at: performance.now(), blockedMs: 0 };
   private readonly sinks: SinkOperator<unknown>[] = [];
-  /** The sinks whose writers may hold input back (see `SinkWriter.isAvailable`); mostly none. */
-  private throttlingSinks: SinkOperator<unknown>[] = [];
+  /**
+   * The operators that may hold input back: sinks whose writers say so (see
+   * `SinkWriter.isAvailable`) and operators with `isAvailable` (async I/O); mostly none.
+   */
+  private throttling: AnyStreamOperator[] = [];
   private readonly operators: AnyStreamOperator[] = [];
   private readonly writers: RecordWriter[] = [];
   private readonly gates: InputGate[] = [];
@@ -217,7 +220,11 @@ export class Task {
       this.build();
       await this.restoreState();
       for (let i = this.operators.length - 1; i >= 0; i--) this.operators[i]!.open();
-      this.throttlingSinks = this.sinks.filter((sink) => sink.throttles);
+      this.throttling = this.operators.filter((op) =>
+        op instanceof SinkOperator
+          ? op.throttles
+          : op !== (this.sourceOperator as unknown) && op.isAvailable !== undefined,
+      );
       await this.loop();
     } finally {
       await this.shutdown();
@@ -411,6 +418,7 @@ export class Task {
         processingTime: this.processingTime,
         runtimeMode: job.config.runtimeMode,
         autoWatermarkInterval: job.config.autoWatermarkInterval,
+        mailbox: this.mailbox,
       });
     }
     if (this.sourceOperator === undefined) this.buildInputs(this.operators[0]!, keySelectors);
@@ -565,10 +573,10 @@ export class Task {
         await this.waitBackpressured(undefined);
         continue;
       }
-      if (this.throttlingSinks.length > 0) {
-        const sinkBusy = this.sinksBusy();
-        if (sinkBusy !== undefined) {
-          await this.waitBackpressured(sinkBusy);
+      if (this.throttling.length > 0) {
+        const busy = this.operatorsBusy();
+        if (busy !== undefined) {
+          await this.waitBackpressured(busy);
           continue;
         }
       }
@@ -771,12 +779,12 @@ export class Task {
     this.blockedSince = -1;
   }
 
-  /** The first sink writer that takes no records now: what to wait for; undefined if none. */
-  private sinksBusy(): Promise<void> | undefined {
+  /** The first operator (or sink writer) that takes no records now: what to wait for; undefined if none. */
+  private operatorsBusy(): Promise<void> | undefined {
     // A finished chain reads no more records: nothing to hold back, and barriers must pass.
     if (this.finished) return undefined;
-    for (const sink of this.throttlingSinks) {
-      const busy = sink.isAvailable();
+    for (const op of this.throttling) {
+      const busy = op.isAvailable!();
       if (busy !== undefined) return busy;
     }
     return undefined;
