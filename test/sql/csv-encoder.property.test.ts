@@ -8,6 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { formatCsvRecord } from '../../src/connectors/file/index.js';
+import { javaDoubleText } from '../../src/sql/functions/java-number-text.js';
 import { type SqlType, Types } from '../../src/sql/catalog/types.js';
 import { type CsvRowOptions, csvRowEncoder } from '../../src/sql/connectors/formats/csv-row-format.js';
 import { dateText, timestampText } from '../../src/sql/connectors/formats/text-values.js';
@@ -36,7 +37,7 @@ const KINDS: readonly ColumnKind[] = [
     value: fc.constantFrom('a,b', 'say "hi"', 'x\ny', 'r\r', "it's", 'a;b', 'a|b', '1-2', ''),
     text: (v) => v as string,
   },
-  { type: Types.DOUBLE, value: fc.double({ noNaN: true }), text: String },
+  { type: Types.DOUBLE, value: fc.double({ noNaN: true }), text: javaDoubleText },
   { type: Types.timestamp(3), value: nearbyMs, text: (v) => timestampText(v as number, 'SQL', false) },
   { type: Types.timestampLtz(3), value: nearbyMs, text: (v) => timestampText(v as number, 'SQL', true) },
   {

@@ -29,6 +29,7 @@ import {
 } from './json-path.js';
 import type { Rex } from './rex.js';
 import { formatValue, runtime } from './runtime.js';
+import { javaDoubleText, javaFloatText } from '../functions/java-number-text.js';
 
 /** Why a read failed: the `ON ERROR` behaviour decides what the call gives. */
 class JsonFailure {
@@ -316,8 +317,9 @@ export function jsonWriter(type: SqlType): Writer {
     case 'BIGINT':
       return (v) => String(v);
     case 'FLOAT':
+      return javaNumber(javaFloatText);
     case 'DOUBLE':
-      return javaDouble;
+      return javaNumber(javaDoubleText);
     case 'DECIMAL':
       return (v) => (v as number).toFixed(type.scale ?? 0);
     case 'CHAR':
@@ -351,19 +353,11 @@ export function jsonWriter(type: SqlType): Writer {
   }
 }
 
-/**
- * A double as Java's Double.toString writes it, which Flink's serializer uses: a fraction
- * always (`2.0`), scientific notation from 10^7 and below 10^-3 (`1.0E7`), and NaN and the
- * infinities as strings, JSON having no such numbers.
- */
-function javaDouble(v: unknown): string {
-  const n = v as number;
-  if (!Number.isFinite(n)) return JSON.stringify(String(n));
-  const abs = Math.abs(n);
-  if (abs === 0 || (abs >= 1e-3 && abs < 1e7)) return Number.isInteger(n) ? n.toFixed(1) : String(n);
-  const [mantissa, exponent] = n.toExponential().split('e') as [string, string];
-  return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}E${Number(exponent)}`;
-}
+/** A DOUBLE or FLOAT as Java writes it (`2.0`, `1.0E7`); NaN and the infinities as strings, JSON having no such numbers. */
+const javaNumber =
+  (text: (n: number) => string): Writer =>
+  (v) =>
+    Number.isFinite(v as number) ? text(v as number) : JSON.stringify(text(v as number));
 
 const nullable =
   (write: Writer): Writer =>

@@ -7,6 +7,7 @@
 import { ErrorCodes, userError } from '../../types/errors.js';
 import { MAX_LENGTH, type SqlType } from '../catalog/types.js';
 import { type TimeZone, UTC_ZONE } from './time-zone.js';
+import { javaDoubleText, javaFloatText } from '../functions/java-number-text.js';
 
 const DAY_MS = 86_400_000;
 
@@ -71,10 +72,9 @@ export function formatValue(value: unknown, type: SqlType, zone: TimeZone = UTC_
     case 'DECIMAL':
       return (value as number).toFixed(type.scale ?? 0);
     case 'FLOAT':
-    case 'DOUBLE': {
-      const n = value as number;
-      return Number.isInteger(n) && Math.abs(n) < 1e15 ? n.toFixed(1) : String(n);
-    }
+      return javaFloatText(value as number);
+    case 'DOUBLE':
+      return javaDoubleText(value as number);
     case 'ARRAY':
       return `[${(value as unknown[]).map((v) => formatValue(v, type.element!, zone)).join(', ')}]`;
     case 'MAP': {

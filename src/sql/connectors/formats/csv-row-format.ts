@@ -20,6 +20,7 @@ import {
 import type { CatalogColumn } from '../../catalog/catalog.js';
 import { formatType, isInteger, isString, type SqlType } from '../../catalog/types.js';
 import type { Row } from '../../expressions/compiler.js';
+import { javaDoubleText, javaFloatText } from '../../functions/java-number-text.js';
 import { badRow } from './bad-row.js';
 import {
   binaryText,
@@ -308,6 +309,11 @@ function toText(type: SqlType, options: CsvRowOptions): ToText {
 function nonNullToText(type: SqlType, options: CsvRowOptions): ToText {
   if (isInteger(type)) return String;
   switch (type.root) {
+    // Java's number text (`100.0`, `1.0E10`), as Flink's Jackson csv writer.
+    case 'FLOAT':
+      return (v) => javaFloatText(v as number);
+    case 'DOUBLE':
+      return (v) => javaDoubleText(v as number);
     case 'DECIMAL':
       return (v) => decimalText(v as number, type.scale);
     case 'BOOLEAN':

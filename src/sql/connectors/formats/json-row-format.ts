@@ -12,6 +12,7 @@ import { BaseFormat, type LineDecoder, SKIP } from '../../../connectors/file/ind
 import type { CatalogColumn } from '../../catalog/catalog.js';
 import { formatType, isInteger, type SqlType } from '../../catalog/types.js';
 import type { Row } from '../../expressions/compiler.js';
+import { javaDoubleText, javaFloatText } from '../../functions/java-number-text.js';
 import { badRow } from './bad-row.js';
 import {
   binaryText,
@@ -252,10 +253,12 @@ function toJson(type: SqlType, standard: TimestampStandard): ToJson {
 function nonNullToJson(type: SqlType, standard: TimestampStandard): ToJson {
   if (isInteger(type)) return (v) => String(v);
   switch (type.root) {
+    // Java's number text (`100.0`, `1.0E10`), as Flink's Jackson writer; JSON has no NaN or
+    // infinities, so they are written as text, which reads back.
     case 'FLOAT':
+      return (v) => (Number.isFinite(v as number) ? javaFloatText(v as number) : `"${String(v)}"`);
     case 'DOUBLE':
-      // JSON has no NaN or infinities; they are written as text, which reads back.
-      return (v) => (Number.isFinite(v as number) ? String(v) : `"${String(v)}"`);
+      return (v) => (Number.isFinite(v as number) ? javaDoubleText(v as number) : `"${String(v)}"`);
     case 'DECIMAL':
       return (v) => (Number.isFinite(v as number) ? decimalText(v as number, type.scale) : `"${String(v)}"`);
     case 'BOOLEAN':
