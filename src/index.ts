@@ -10,6 +10,7 @@ export { KeyedStream, type KeyedProcessLike } from './api/keyed-stream.js';
 export { ConnectedStreams, type CoMapFunction, type CoFlatMapFunction } from './api/connected-streams.js';
 export { WindowedStream } from './api/windowed-stream.js';
 export { IntervalJoin, IntervalJoined } from './api/interval-join.js';
+export { type AsyncFunction, AsyncDataStream } from './api/async-data-stream.js';
 export {
   CheckpointConfig,
   type CheckpointingMode,
