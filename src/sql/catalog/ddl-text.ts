@@ -16,6 +16,7 @@ import {
   DEFAULT_CATALOG,
   DEFAULT_DATABASE,
 } from './catalog.js';
+import type { StarExpansion } from './star-expansions.js';
 import { formatType, withoutTimeAttribute } from './types.js';
 
 /** An identifier in backquotes, with a backquote doubled: `` `a``b` ``. */
@@ -102,15 +103,17 @@ export function showCreateView(view: CatalogView, temporary: boolean, pos: Sourc
 /**
  * A view's query with every table name in it fully qualified and backquoted, as Flink expands
  * a view's query: a name resolves in the catalog and database that were current when the view
- * was created (`context`), so the text means the same wherever it runs again. The rest of the
- * text stays as written (Flink also expands `*` and the columns, which Weir does not: the
- * view's query is planned from its syntax tree, not from this text). A single-part name that
- * one of the query's WITH items has stays as written. Should the text at a table reference's
- * position not spell its name, the query is returned unchanged rather than mangled.
+ * was created (`context`), so the text means the same wherever it runs again. Each of `stars`
+ * (what CREATE VIEW's planning found each `*` and `t.*` to stand for) becomes its column list,
+ * `` `t`.`a`, `u`.`a` AS `a0` ``, so the view keeps the columns it had when it was created. The
+ * rest of the text stays as written. A single-part name that one of the query's WITH items
+ * has stays as written. Should the text at a table reference's or star's position not spell
+ * it, the query is returned unchanged rather than mangled.
  */
 export function expandedViewQuery(
   queryText: string,
   context: { readonly catalog: string; readonly database: string } | undefined,
+  stars: readonly StarExpansion[] = [],
 ): string {
   const refs: { name: readonly string[]; pos: SourcePos }[] = [];
   const withNames = new Set<string>();
@@ -148,6 +151,16 @@ export function expandedViewQuery(
           ? [catalog, ...ref.name]
           : [catalog, database, ref.name[0]!];
     edits.push({ start, end, text: full.map(quoteIdentifier).join('.') });
+  }
+  for (const star of stars) {
+    const start = lineStarts[star.pos.line - 1]! + star.pos.column - 1;
+    const end = starEnd(queryText, start, star.qualifier);
+    if (end === undefined) return queryText;
+    const columns = star.columns.map((c) => {
+      const name = `${c.qualifier === undefined ? '' : `${quoteIdentifier(c.qualifier)}.`}${quoteIdentifier(c.name)}`;
+      return c.output === c.name ? name : `${name} AS ${quoteIdentifier(c.output)}`;
+    });
+    edits.push({ start, end, text: columns.join(', ') });
   }
   let text = queryText;
   for (const edit of edits.sort((a, b) => b.start - a.start))
@@ -187,6 +200,21 @@ export function expandedExpression(text: string): string {
   for (const edit of edits.sort((a, b) => b.start - a.start))
     result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
   return result;
+}
+
+/** Where `*` or `qualifier.*` written at `start` ends, or undefined if the text there is not it. */
+function starEnd(text: string, start: number, qualifier: readonly string[]): number | undefined {
+  let i = start;
+  if (qualifier.length > 0) {
+    const after = nameEnd(text, start, qualifier);
+    if (after === undefined) return undefined;
+    i = after;
+    while (/\s/.test(text[i] ?? '')) i++;
+    if (text[i] !== '.') return undefined;
+    i++;
+    while (/\s/.test(text[i] ?? '')) i++;
+  }
+  return text[i] === '*' ? i + 1 : undefined;
 }
 
 /** Where the dotted name `parts` written at `start` ends, or undefined if the text there is not it. */

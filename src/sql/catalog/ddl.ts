@@ -5,7 +5,8 @@
  * a NOT ENFORCED primary key over existing columns (which become NOT NULL), and the `WITH`
  * options accepted by the connector.
  */
-import type { CreateTable, CreateView, SourcePos } from '../parser/ast.js';
+import type { CreateTable, CreateView, Query, SourcePos } from '../parser/ast.js';
+import { parseStatement } from '../parser/parse.js';
 import { unsupported, validationError } from '../errors.js';
 import { typeExpression } from '../expressions/typer.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
@@ -13,9 +14,10 @@ import { fromLegacyFilesystemOptions } from '../connectors/filesystem-options.js
 import { PlanBuilder } from '../planner/builder.js';
 import { ColumnScope, scopeOf } from '../planner/scope.js';
 import { Catalog, type CatalogColumn, type CatalogTable, type CatalogView } from './catalog.js';
-import { expandedExpression } from './ddl-text.js';
+import { expandedExpression, expandedViewQuery } from './ddl-text.js';
+import { recordStarExpansions, type StarExpansion } from './star-expansions.js';
 import { checkMetadataColumns } from './metadata-columns.js';
-import { formatType, isTimestamp, resolveType, withNullability } from './types.js';
+import { formatType, isTimestamp, resolveType, type SqlType, withNullability } from './types.js';
 
 /** The catalog table a CREATE TABLE statement defines; throws on the first problem. */
 export function tableFromDdl(ddl: CreateTable, registry: ConnectorRegistry): CatalogTable {
@@ -161,10 +163,16 @@ function checkPartitionKeys(
     );
 }
 
-/** The catalog view a CREATE VIEW statement defines, with its columns typed now. */
+/**
+ * The catalog view a CREATE VIEW statement defines, with its columns typed now. As in Flink,
+ * the view keeps its query expanded ({@link expandedView}): `*` stands for the columns it meant
+ * when the view was created, so a table created again with more columns leaves the view as it was.
+ */
 export function viewFromDdl(ddl: CreateView, catalog: Catalog): CatalogView {
   const name = Catalog.objectName(ddl.name, ddl.pos);
-  const plan = new PlanBuilder(catalog).query(ddl.query);
+  const { result: plan, stars } = recordStarExpansions(() =>
+    new PlanBuilder(catalog).query(reparsedQuery(ddl) ?? ddl.query),
+  );
   if (ddl.columns.length > 0 && ddl.columns.length !== plan.columns.length)
     throw validationError(
       ddl.pos,
@@ -174,9 +182,53 @@ export function viewFromDdl(ddl: CreateView, catalog: Catalog): CatalogView {
   return Object.freeze({
     kind: 'view',
     name,
-    query: ddl.query,
     columnNames: ddl.columns,
     columns,
-    queryText: ddl.queryText,
+    ...expandedView(ddl, catalog, stars, plan.columns),
   });
+}
+
+/**
+ * The view's query read again from its text, so that the positions of its stars are positions
+ * in that text; undefined if the text is not the query alone (it always should be).
+ */
+function reparsedQuery(ddl: CreateView): Query | undefined {
+  if (ddl.queryText === undefined) return undefined;
+  try {
+    const statement = parseStatement(ddl.queryText);
+    return statement.kind === 'queryStatement' ? statement.query : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The query and text the view keeps: its text with the stars expanded and the tables' names
+ * qualified, and that text's query. Should the expanded text not plan to the very columns the
+ * query has (it always should), the view keeps the query as written.
+ */
+function expandedView(
+  ddl: CreateView,
+  catalog: Catalog,
+  stars: readonly StarExpansion[],
+  planned: readonly { readonly name: string; readonly type: SqlType }[],
+): { query: Query; queryText?: string } {
+  const asWritten = { query: ddl.query, queryText: ddl.queryText };
+  if (ddl.queryText === undefined || stars.length === 0) return asWritten;
+  const context = { catalog: catalog.currentCatalog(), database: catalog.currentDatabase() };
+  const text = expandedViewQuery(ddl.queryText, context, stars);
+  if (text === ddl.queryText) return asWritten;
+  try {
+    const statement = parseStatement(text);
+    if (statement.kind !== 'queryStatement') return asWritten;
+    const again = new PlanBuilder(catalog).query(statement.query).columns;
+    const same =
+      again.length === planned.length &&
+      again.every(
+        (c, i) => c.name === planned[i]!.name && formatType(c.type) === formatType(planned[i]!.type),
+      );
+    return same ? { query: statement.query, queryText: text } : asWritten;
+  } catch {
+    return asWritten;
+  }
 }

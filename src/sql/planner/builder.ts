@@ -9,6 +9,7 @@ import type { Expr, FromItem, Query, QueryBody, Select, SelectItem, SourcePos } 
 import { unsupported, validationError } from '../errors.js';
 import type { Catalog, CatalogTable } from '../catalog/catalog.js';
 import { commonType, formatType, type SqlType, withoutTimeAttribute } from '../catalog/types.js';
+import { noteStarExpansion, withoutStarRecording } from '../catalog/star-expansions.js';
 import { compileExpression } from '../expressions/compiler.js';
 import { call, field, fieldsOf, type Rex } from '../expressions/rex.js';
 import { AGGREGATES, typeCondition, typeExpression } from '../expressions/typer.js';
@@ -280,7 +281,10 @@ export class PlanBuilder {
       let plan: LogicalNode;
       try {
         // Names in the view's query resolve where the view was created, not where it is used.
-        plan = this.catalog.within(object.context, () => new PlanBuilder(this.catalog).query(object.query));
+        // Its stars are the view's own, not part of a view being created over it.
+        plan = withoutStarRecording(() =>
+          this.catalog.within(object.context, () => new PlanBuilder(this.catalog).query(object.query)),
+        );
       } finally {
         expandingViews.delete(object);
       }
@@ -303,11 +307,12 @@ export function projectItems(items: readonly SelectItem[], input: Relation): Log
   const plan = input.plan;
   const projections: { name: string; rex: Rex }[] = [];
   const used = new Set<string>();
-  const add = (name: string, rex: Rex) => {
+  const add = (name: string, rex: Rex): string => {
     let unique = name;
     for (let i = 0; used.has(unique); i++) unique = `${name}${i}`;
     used.add(unique);
     projections.push({ name: unique, rex });
+    return unique;
   };
   items.forEach((item, index) => {
     if (item.expr.kind === 'star') {
@@ -315,7 +320,12 @@ export function projectItems(items: readonly SelectItem[], input: Relation): Log
       const columns = starColumns(input.scope, qualifier);
       if (columns.length === 0)
         throw validationError(item.pos, `'${qualifier.join('.')}.*' matches no table in FROM`);
-      for (const c of columns) add(c.name, field(c.internal, c.type));
+      const expanded = columns.map((c) => ({
+        qualifier: c.qualifier,
+        name: c.name,
+        output: add(c.name, field(c.internal, c.type)),
+      }));
+      noteStarExpansion(item.expr, expanded, input.scope);
       return;
     }
     checkNoAggregate(item.expr, 'the select list');

@@ -16,6 +16,7 @@ import { unsupported, validationError } from '../../errors.js';
 import type { BoundAggregateCall } from '../../aggregates/aggregate-function.js';
 import { lookupAggregate, unsupportedAggregateHint } from '../../aggregates/builtins.js';
 import { withoutTimeAttribute } from '../../catalog/types.js';
+import { noteStarExpansion } from '../../catalog/star-expansions.js';
 import { field, type Rex } from '../../expressions/rex.js';
 import { AGGREGATES, type Scope, typeCondition, typeExpression } from '../../expressions/typer.js';
 import type { PlanBuilder, Relation } from '../builder.js';
@@ -291,11 +292,12 @@ function projectSelect(
 ): LogicalNode {
   const projections: { name: string; rex: Rex }[] = [];
   const used = new Set<string>();
-  const add = (name: string, rex: Rex) => {
+  const add = (name: string, rex: Rex): string => {
     let unique = name;
     for (let i = 0; used.has(unique); i++) unique = `${name}${i}`;
     used.add(unique);
     projections.push({ name: unique, rex });
+    return unique;
   };
   items.forEach((item, index) => {
     if (item.expr.kind === 'star') {
@@ -303,7 +305,12 @@ function projectSelect(
       const columns = starColumns(fromScope, qualifier);
       if (columns.length === 0)
         throw validationError(item.pos, `'${qualifier.join('.')}.*' matches no table in FROM`);
-      for (const c of columns) add(c.name, starColumn(c, item.pos));
+      const expanded = columns.map((c) => ({
+        qualifier: c.qualifier,
+        name: c.name,
+        output: add(c.name, starColumn(c, item.pos)),
+      }));
+      noteStarExpansion(item.expr, expanded, fromScope);
       return;
     }
     const original = item.original ?? item.expr;
