@@ -2,17 +2,12 @@
  * CREATE / ALTER CATALOG and CREATE / ALTER DATABASE statements checked the way Flink checks
  * them: a catalog needs a 'type' option, and Weir makes only in-memory catalogs
  * (`generic_in_memory`, whose one other option is 'default-database'); ALTER CATALOG may change
- * any option but 'type'. Database options are free-form, kept with the database.
+ * any option but 'type', and the catalog is then created again from its new options, as in
+ * Flink. Database options are free-form, kept with the database.
  */
 import type { AlterCatalog, AlterDatabase, CreateCatalog, CreateDatabase, SourcePos } from '../parser/ast.js';
 import { validationError } from '../errors.js';
-import {
-  type CatalogDescription,
-  DEFAULT_CATALOG,
-  DEFAULT_DATABASE,
-  IN_MEMORY_CATALOG_TYPE,
-  IN_MEMORY_DEFAULT_DATABASE,
-} from './catalog.js';
+import { type CatalogDescription, IN_MEMORY_CATALOG_TYPE, IN_MEMORY_DEFAULT_DATABASE } from './catalog.js';
 
 /** The options an in-memory catalog takes. */
 const IN_MEMORY_OPTIONS = ['type', 'default-database'];
@@ -56,7 +51,7 @@ export function catalogFromDdl(statement: CatalogDefinition): {
 /**
  * The new options (and with them the default database) of ALTER CATALOG … SET / RESET, from
  * the catalog's current ones: 'type' cannot change, other keys are those CREATE CATALOG takes,
- * and a reset 'default-database' is the catalog's first default again.
+ * and a reset 'default-database' is an in-memory catalog's 'default' again.
  */
 export function alteredCatalogOptions(
   statement: AlterCatalog,
@@ -87,9 +82,7 @@ export function alteredCatalogOptions(
       delete options[key];
     }
   }
-  // The session's first catalog starts in default_database, not in an in-memory catalog's 'default'.
-  const initial = current.name === DEFAULT_CATALOG ? DEFAULT_DATABASE : IN_MEMORY_DEFAULT_DATABASE;
-  return { options, defaultDatabase: options['default-database'] ?? initial };
+  return { options, defaultDatabase: options['default-database'] ?? IN_MEMORY_DEFAULT_DATABASE };
 }
 
 function checkKey(key: string, pos: CreateCatalog['pos']): void {

@@ -5,7 +5,8 @@
  * name of one part (`t`) is in the current database, of two (`d.t`) in the current catalog, of
  * three (`c.d.t`) fully qualified. Temporary objects live beside the catalogs, keyed by their
  * full path (whose catalog and database need not exist), and shadow a permanent object of the
- * same path, as in Flink. ALTER CATALOG / DATABASE change options and comments. Names are
+ * same path, as in Flink. ALTER CATALOG creates a catalog again from its new options or
+ * comment (empty, as Flink's catalog manager does); ALTER DATABASE changes options. Names are
  * case-sensitive. Errors name objects by their full path, `` `c`.`d`.`t` ``, as Flink's do.
  *
  * A worker thread rebuilding a job runs the job file's statements again, USE included, so it
@@ -91,7 +92,10 @@ export interface CatalogView {
   readonly columns: readonly CatalogColumn[];
   /** A Table API view over an already planned table, instead of a query. */
   readonly plan?: unknown;
-  /** The query as written in CREATE VIEW, for SHOW CREATE VIEW. */
+  /**
+   * The query of CREATE VIEW, for SHOW CREATE VIEW, expanded as Flink keeps it: each `*` replaced
+   * by the columns it stood for then, tables' names fully qualified. `query` is this text's tree.
+   */
   readonly queryText?: string;
   /**
    * The current catalog and database when the view was created: its query's names resolve
@@ -114,10 +118,10 @@ interface Database {
 /** A catalog: its databases and the one USE CATALOG moves to. */
 interface CatalogEntry {
   readonly type: string;
-  /** These three change with ALTER CATALOG; `options` holds 'type' and 'default-database' too. */
-  defaultDatabase: string;
-  comment?: string;
-  options: Readonly<Record<string, string>>;
+  /** ALTER CATALOG replaces the whole entry; `options` holds 'type' and 'default-database' too. */
+  readonly defaultDatabase: string;
+  readonly comment?: string;
+  readonly options: Readonly<Record<string, string>>;
   readonly databases: Map<string, Database>;
 }
 
@@ -417,9 +421,14 @@ export class Catalog {
   }
 
   /**
-   * Changes a catalog's comment, or its options and with them its default database (`options`
-   * is the catalog's whole new option set, checked by the caller). A default database that does
-   * not exist yet is created empty, as a catalog made with that option would have it.
+   * ALTER CATALOG: creates the catalog again from its new description, as Flink's
+   * CatalogManager does (it closes the catalog and opens a new one from the altered
+   * descriptor). For an in-memory catalog that means a new, empty catalog holding only its
+   * default database, whether options or only the comment changed. `options` is the catalog's
+   * whole new option set, checked by the caller. Temporary objects live outside the catalogs
+   * and stay; the current database stays current by name, as in Flink. The session's built-in
+   * catalog was never created from a description and cannot be altered (Flink: "does not exist
+   * in the catalog store").
    */
   alterCatalog(
     name: string,
@@ -429,14 +438,21 @@ export class Catalog {
     pos: SourcePos | undefined,
   ): void {
     const entry = this.requireCatalog(name, pos);
-    if ('comment' in change) {
-      entry.comment = change.comment;
-      return;
-    }
-    entry.options = Object.freeze({ ...change.options });
-    entry.defaultDatabase = change.defaultDatabase;
-    if (!entry.databases.has(change.defaultDatabase))
-      entry.databases.set(change.defaultDatabase, newDatabase());
+    if (name === DEFAULT_CATALOG)
+      throw validationError(
+        pos,
+        `catalog ${quote(name)} is the session's built-in catalog and cannot be altered; CREATE CATALOG another one with the options it needs`,
+      );
+    const comment = 'comment' in change ? change.comment : entry.comment;
+    const options = 'options' in change ? change.options : entry.options;
+    const defaultDatabase = 'options' in change ? change.defaultDatabase : entry.defaultDatabase;
+    this.catalogs.set(name, {
+      type: entry.type,
+      defaultDatabase,
+      comment,
+      options: Object.freeze({ ...options }),
+      databases: new Map([[defaultDatabase, newDatabase()]]),
+    });
   }
 
   /** Makes a catalog current, and its default database. */
