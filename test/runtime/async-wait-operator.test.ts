@@ -15,7 +15,11 @@ import {
   AsyncWaitOperator,
 } from '../../src/runtime/operators/async-wait-operator.js';
 import { OneInputStreamOperatorTestHarness } from '../../src/runtime/testing/harness.js';
-import { isRecordOutput, isWatermarkOutput } from '../../src/runtime/testing/output-collector.js';
+import {
+  isRecordOutput,
+  isWatermarkOutput,
+  type OutputElement,
+} from '../../src/runtime/testing/output-collector.js';
 
 /**
  * An async function whose requests the test settles by hand; counts what is in flight. The
@@ -125,7 +129,7 @@ describe('AsyncWaitOperator', () => {
         const { op, h } = harness(fn, 'ordered', capacity);
         const items = inputOf(n, watermarkAfter);
         await drive(h, op, fn, items, batches, picks);
-        const expected = items.flatMap((item) =>
+        const expected = items.flatMap<OutputElement<string>>((item) =>
           'record' in item
             ? rows(item.record).map((value) => ({ value, timestamp: item.record }))
             : [{ watermark: item.watermark }],
