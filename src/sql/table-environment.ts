@@ -227,16 +227,20 @@ export class TableEnvironment implements TableOwner {
    */
   executeSql(sql: string): TableResult {
     // Constants folded while planning (VALUES) read the session zone too.
-    const result = withFunctionCatalog(this.catalog.functions, () =>
-      withSessionTimeZone(localTimeZone(this.config), () => this.execute(parseStatement(sql))),
+    const result = withFunctionCatalog(
+      this.catalog.functions,
+      () => withSessionTimeZone(localTimeZone(this.config), () => this.execute(parseStatement(sql))),
+      this.catalog,
     );
     return result.printedIn(localTimeZone(this.config));
   }
 
   /** Plans a query (SELECT, VALUES, WITH) as a Table. */
   sqlQuery(sql: string): Table {
-    return withFunctionCatalog(this.catalog.functions, () =>
-      withSessionTimeZone(localTimeZone(this.config), () => this.planQuery(sql)),
+    return withFunctionCatalog(
+      this.catalog.functions,
+      () => withSessionTimeZone(localTimeZone(this.config), () => this.planQuery(sql)),
+      this.catalog,
     );
   }
 
@@ -254,8 +258,10 @@ export class TableEnvironment implements TableOwner {
   explainSql(sql: string): string {
     const statement = parseStatement(sql);
     const target = statement.kind === 'explain' ? statement.statement : statement;
-    return withFunctionCatalog(this.catalog.functions, () =>
-      this.explainStatement(target as Query | Insert | Statement),
+    return withFunctionCatalog(
+      this.catalog.functions,
+      () => this.explainStatement(target as Query | Insert | Statement),
+      this.catalog,
     );
   }
 

@@ -37,7 +37,7 @@ const KINDS: readonly ColumnKind[] = [
     value: fc.constantFrom('a,b', 'say "hi"', 'x\ny', 'r\r', "it's", 'a;b', 'a|b', '1-2', ''),
     text: (v) => v as string,
   },
-  { type: Types.DOUBLE, value: fc.double({ noNaN: true }), text: javaDoubleText },
+  { type: Types.DOUBLE, value: fc.double({ noNaN: true }), text: (v) => javaDoubleText(v as number) },
   { type: Types.timestamp(3), value: nearbyMs, text: (v) => timestampText(v as number, 'SQL', false) },
   { type: Types.timestampLtz(3), value: nearbyMs, text: (v) => timestampText(v as number, 'SQL', true) },
   {

@@ -5,7 +5,7 @@
  * Logic, CASE, COALESCE and the IS tests are not strict and live in the compiler.
  */
 import type { SourcePos } from '../parser/ast.js';
-import { unsupported, validationError } from '../errors.js';
+import { validationError } from '../errors.js';
 import {
   commonType,
   formatType,
@@ -27,6 +27,13 @@ import { COLLECTION_FUNCTIONS } from './collection-functions.js';
 import { JSON_FUNCTIONS } from './json-functions.js';
 import { MORE_STRING_FUNCTIONS } from './more-string-functions.js';
 import { isCompositeType, valueEquality } from './array-map-functions.js';
+import { ARRAY_SET_FUNCTIONS } from '../functions/array-set-functions.js';
+import {
+  ceilToUnit,
+  floorToUnit,
+  MORE_SCALAR_FUNCTIONS,
+  timeRoundingType,
+} from '../functions/more-scalar-functions.js';
 
 /** One built-in function. */
 export interface ScalarFunctionDef {
@@ -330,23 +337,24 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
     type(args, pos) {
       arity('FLOOR', args, pos, 1, 2);
       const t = args[0]!.type;
-      if (args.length === 2 ? !isTimestamp(t) : !isNumeric(t))
-        throw mismatch('FLOOR', args, pos, 'a number, or a timestamp TO a unit');
-      return args.length === 2 || !(t.root === 'DECIMAL') ? t : Types.decimal(t.precision!, 0);
+      if (args.length === 2) return timeRoundingType('FLOOR', args, pos);
+      if (!isNumeric(t)) throw mismatch('FLOOR', args, pos, 'a number, or a timestamp TO a unit');
+      return t.root === 'DECIMAL' ? Types.decimal(t.precision!, 0) : t;
     },
-    emit: (args) => (args.length === 2 ? `rt.floorTime(${args[0]}, ${args[1]})` : `Math.floor(${args[0]})`),
+    emit: (args, _c, constant) =>
+      args.length === 2 ? `${constant(floorToUnit)}(${args[0]}, ${args[1]})` : `Math.floor(${args[0]})`,
   },
   CEIL: {
     type(args, pos) {
-      if (args.length === 2)
-        throw unsupported(pos, 'CEIL(timestamp TO unit)', 'use FLOOR(timestamp TO unit) + INTERVAL');
-      arity('CEIL', args, pos, 1);
+      arity('CEIL', args, pos, 1, 2);
+      if (args.length === 2) return timeRoundingType('CEIL', args, pos);
       const t = args[0]!.type;
       if (!isNumeric(t)) throw mismatch('CEIL', args, pos, 'a number');
       // As FLOOR: a DECIMAL loses its fraction digits (CEIL(2.1) is 3, not 3.0).
       return t.root === 'DECIMAL' ? withNullability(Types.decimal(t.precision!, 0), t.nullable) : t;
     },
-    emit: ([a]) => `Math.ceil(${a})`,
+    emit: (args, _c, constant) =>
+      args.length === 2 ? `${constant(ceilToUnit)}(${args[0]}, ${args[1]})` : `Math.ceil(${args[0]})`,
   },
   TO_TIMESTAMP_LTZ: {
     type(args, pos) {
@@ -406,6 +414,8 @@ Object.assign(
   COLLECTION_FUNCTIONS,
   JSON_FUNCTIONS,
   MORE_STRING_FUNCTIONS,
+  ARRAY_SET_FUNCTIONS,
+  MORE_SCALAR_FUNCTIONS,
 );
 
 for (const unit of ['YEAR', 'QUARTER', 'MONTH', 'WEEK', 'HOUR', 'MINUTE', 'SECOND']) {

@@ -308,21 +308,7 @@ export const MATH_TIME_FUNCTIONS: Record<string, ScalarFunctionDef> = {
   RADIANS: doubleFn('RADIANS', 1, ([a]) => `(${a} * Math.PI / 180)`),
   PI: doubleFn('PI', 0, () => 'Math.PI'),
   E: doubleFn('E', 0, () => 'Math.E'),
-  RAND: {
-    type(args, pos) {
-      arity('RAND', args, pos, 0);
-      return withNullability(Types.DOUBLE, false);
-    },
-    emit: () => 'Math.random()',
-  },
-  RAND_INTEGER: {
-    type(args, pos) {
-      arity('RAND_INTEGER', args, pos, 1);
-      if (!isInteger(args[0]!.type)) throw mismatch('RAND_INTEGER', args, pos, 'an integer bound');
-      return nullableIf(Types.INT, args);
-    },
-    emit: ([n]) => `Math.floor(Math.random() * ${n})`,
-  },
+  // RAND and RAND_INTEGER (with and without a seed) are in functions/more-scalar-functions.ts.
   GREATEST: extreme('GREATEST', 'max'),
   LEAST: extreme('LEAST', 'min'),
   IFNULL: {

@@ -90,6 +90,10 @@ export function formatValue(value: unknown, type: SqlType, zone: TimeZone = UTC_
       return formatDayTimeInterval(value as number);
     case 'INTERVAL_YEAR_MONTH':
       return formatYearMonthInterval(value as number);
+    // Flink prints bytes as a binary literal; CAST to STRING decodes them as UTF-8 instead.
+    case 'BINARY':
+    case 'VARBINARY':
+      return `x'${Buffer.from(value as Uint8Array).toString('hex')}'`;
     default:
       return typeof value === 'object' ? JSON.stringify(value) : String(value);
   }
@@ -288,7 +292,12 @@ export const runtime = {
     switch (to.root) {
       case 'VARCHAR':
       case 'CHAR': {
-        const text = typeof value === 'string' ? value : formatValue(value, from);
+        const text =
+          typeof value === 'string'
+            ? value
+            : value instanceof Uint8Array
+              ? Buffer.from(value).toString('utf8')
+              : formatValue(value, from);
         return to.length !== undefined && to.length !== MAX_LENGTH ? text.slice(0, to.length) : text;
       }
       case 'BOOLEAN':

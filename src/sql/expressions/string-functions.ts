@@ -21,6 +21,17 @@ function pad(s: string, len: number, fill: string, left: boolean): string | null
 }
 
 /** Compiled patterns by flags and source: a pattern usually is a literal, the same for every row. */
+/** `s` without the leading (or trailing) characters that are in `chars`. */
+function trimSide(s: string, chars: string, leading: boolean): string {
+  const set = new Set(chars);
+  const cs = [...s];
+  let a = 0;
+  let b = cs.length;
+  if (leading) while (a < b && set.has(cs[a]!)) a++;
+  else while (b > a && set.has(cs[b - 1]!)) b--;
+  return cs.slice(a, b).join('');
+}
+
 const regexes = new Map<string, RegExp | null>();
 
 /** Java's regex dialect is close enough to JavaScript's for the patterns users write; a bad one gives NULL. */
@@ -85,8 +96,15 @@ export const STRING_FUNCTIONS: Record<string, ScalarFunctionDef> = {
   RPAD: helperFn('RPAD', ['s', 'i', 's'], NULLABLE_STRING, (s: string, n: number, f: string) =>
     pad(s, n, f, false),
   ),
-  LTRIM: helperFn('LTRIM', ['s'], Types.STRING, (s: string) => s.replace(/^ +/, '')),
-  RTRIM: helperFn('RTRIM', ['s'], Types.STRING, (s: string) => s.replace(/ +$/, '')),
+  // With a second argument, any of its characters are trimmed, as BTRIM does.
+  LTRIM: helperFn('LTRIM', ['s', 's'], Types.STRING, (s: string, chars = ' ') => trimSide(s, chars, true), 1),
+  RTRIM: helperFn(
+    'RTRIM',
+    ['s', 's'],
+    Types.STRING,
+    (s: string, chars = ' ') => trimSide(s, chars, false),
+    1,
+  ),
   REPEAT: helperFn('REPEAT', ['s', 'i'], Types.STRING, (s: string, n: number) => (n > 0 ? s.repeat(n) : '')),
   REVERSE: helperFn('REVERSE', ['s'], Types.STRING, (s: string) => [...s].reverse().join('')),
   LEFT: helperFn('LEFT', ['s', 'i'], Types.STRING, (s: string, n: number) => (n > 0 ? s.slice(0, n) : '')),

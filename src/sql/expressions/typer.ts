@@ -19,6 +19,7 @@ import {
 import { parseTimestamp } from './runtime.js';
 import { checkArguments } from '../functions/definitions.js';
 import { plannedFunctions } from '../functions/planning-context.js';
+import { currentDatabase } from '../functions/more-scalar-functions.js';
 import { FUNCTIONS } from './functions.js';
 import { call, literal, type Rex } from './rex.js';
 import { currentWatermark } from './current-watermark.js';
@@ -361,6 +362,10 @@ class Typer {
         );
       case 'CURRENT_WATERMARK':
         return currentWatermark(args, e.pos);
+      case 'CURRENT_DATABASE':
+        // The session's database when the statement is planned, as Flink folds it.
+        FUNCTIONS.CURRENT_DATABASE!.type(args, e.pos);
+        return literal(currentDatabase(), withNullability(Types.STRING, false));
       case 'PROCTIME':
         return call(
           'CURRENT_TIMESTAMP',

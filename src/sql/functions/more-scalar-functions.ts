@@ -1,0 +1,188 @@
+/**
+ * Built-in scalar functions of Flink's list that the other modules lack: UNHEX, RAND and
+ * RAND_INTEGER with a seed (Java's `java.util.Random` sequence, so a seeded query gives Flink's
+ * numbers), CURRENT_DATABASE, and the time units of FLOOR/CEIL(timestamp TO unit).
+ */
+import {
+  formatType,
+  isInteger,
+  isString,
+  isTimestamp,
+  type SqlType,
+  Types,
+  withNullability,
+} from '../catalog/types.js';
+import { validationError } from '../errors.js';
+import type { ScalarFunctionDef } from '../expressions/functions.js';
+import type { Rex } from '../expressions/rex.js';
+import { runtime } from '../expressions/runtime.js';
+import type { SourcePos } from '../parser/ast.js';
+import { plannedSession } from './planning-context.js';
+
+/** The session's current database while a statement is planned (Flink's default outside). */
+export const currentDatabase = (): string => plannedSession()?.currentDatabase() ?? 'default_database';
+
+const DAY_MS = 86_400_000;
+const TWO_24 = 0x1000000;
+const MULTIPLIER_HI = 0x5de;
+const MULTIPLIER_LO = 0xece66d;
+
+/**
+ * Java's `java.util.Random`: the 48-bit linear congruential generator, kept as two 24-bit halves
+ * so every product stays exact in a double. Flink's RAND(seed) and RAND_INTEGER(seed, bound)
+ * draw from one such generator per operator instance, seeded once.
+ */
+export class JavaRandom {
+  private hi = 0;
+  private lo = 0;
+
+  /** A generator as `new java.util.Random(seed)`. */
+  constructor(seed: number) {
+    // (seed ^ 0x5DEECE66D) & (2^48 - 1), for a seed that is a Java long.
+    const s = BigInt.asUintN(48, BigInt(Math.trunc(seed)) ^ 0x5deece66dn);
+    this.hi = Number(s >> 24n);
+    this.lo = Number(s & 0xffffffn);
+  }
+
+  /** The next `bits` (at most 32) random bits, as Java's `next(bits)` (a signed int for 32). */
+  next(bits: number): number {
+    const { hi, lo } = this;
+    // seed * 0x5DEECE66D + 0xB mod 2^48, half by half: every product is below 2^49.
+    const low = lo * MULTIPLIER_LO + 0xb;
+    this.lo = low % TWO_24;
+    this.hi = (hi * MULTIPLIER_LO + lo * MULTIPLIER_HI + Math.floor(low / TWO_24)) % TWO_24;
+    const value = Math.floor((this.hi * TWO_24 + this.lo) / 2 ** (48 - bits));
+    return bits === 32 ? value | 0 : value;
+  }
+
+  /** Java's `nextDouble()`: 53 random bits in [0, 1). */
+  nextDouble(): number {
+    return (this.next(26) * 2 ** 27 + this.next(27)) * 2 ** -53;
+  }
+
+  /** Java's `nextInt(bound)` for a positive bound: uniform in [0, bound). */
+  nextInt(bound: number): number {
+    if ((bound & -bound) === bound) return Number((BigInt(bound) * BigInt(this.next(31))) >> 31n);
+    for (;;) {
+      const bits = this.next(31);
+      const value = bits % bound;
+      if (bits - value + (bound - 1) < 2 ** 31) return value;
+    }
+  }
+}
+
+/** UNHEX: the bytes of a hexadecimal string; an odd length reads as if a `0` led it; NULL if not hex. */
+export function unhex(text: string): Uint8Array | null {
+  if (!/^[0-9a-fA-F]*$/.test(text)) return null;
+  return new Uint8Array(Buffer.from(text.length % 2 === 1 ? `0${text}` : text, 'hex'));
+}
+
+/** A literal integer argument's value, or a positioned error naming what it is for. */
+function literalInteger(name: string, arg: Rex, what: string, pos: SourcePos | undefined): number {
+  if (!isInteger(arg.type) || arg.kind !== 'literal' || arg.value === null)
+    throw validationError(pos, `${name}'s ${what} must be an integer literal, got ${formatType(arg.type)}`);
+  return Number(arg.value);
+}
+
+const UNITS_MONTHS: Record<string, number> = { YEAR: 12, QUARTER: 3, MONTH: 1 };
+const UNITS_MS: Record<string, number> = {
+  WEEK: 7 * DAY_MS,
+  DAY: DAY_MS,
+  HOUR: 3_600_000,
+  MINUTE: 60_000,
+  SECOND: 1000,
+  MILLISECOND: 1,
+};
+
+/** The time units FLOOR and CEIL round a timestamp to. */
+export const ROUNDING_UNITS: readonly string[] = [...Object.keys(UNITS_MONTHS), ...Object.keys(UNITS_MS)];
+
+/**
+ * A timestamp (epoch milliseconds of its wall clock) rounded down to `unit`: months, quarters
+ * and years to their first day, weeks to their Sunday (as Flink's Calcite-derived date utils do),
+ * the rest to a multiple of their length.
+ */
+export function floorToUnit(ms: number, unit: string): number {
+  const months = UNITS_MONTHS[unit];
+  if (months !== undefined) {
+    const d = new Date(ms);
+    const month = d.getUTCMonth();
+    return Date.UTC(d.getUTCFullYear(), month - (month % months), 1);
+  }
+  // Epoch day 0 was a Thursday: weeks start 4 days before a multiple of 7 days.
+  if (unit === 'WEEK') return Math.floor((ms + 4 * DAY_MS) / UNITS_MS.WEEK!) * UNITS_MS.WEEK! - 4 * DAY_MS;
+  const size = UNITS_MS[unit] ?? 1;
+  return Math.floor(ms / size) * size;
+}
+
+/** A timestamp rounded up to `unit`: unchanged when already on a boundary. */
+export function ceilToUnit(ms: number, unit: string): number {
+  const floor = floorToUnit(ms, unit);
+  if (floor === ms) return ms;
+  const months = UNITS_MONTHS[unit];
+  return months !== undefined ? runtime.addMonths(floor, months) : floor + (UNITS_MS[unit] ?? 1);
+}
+
+/** Checks a `FLOOR/CEIL(timestamp TO unit)` call and gives its type. */
+export function timeRoundingType(name: string, args: readonly Rex[], pos: SourcePos | undefined): SqlType {
+  const [value, unit] = args as [Rex, Rex];
+  if (!isTimestamp(value.type))
+    throw validationError(
+      pos,
+      `cannot apply ${name} to ${formatType(value.type)} TO a unit; expected a timestamp`,
+    );
+  if (unit.kind === 'literal' && !ROUNDING_UNITS.includes(String(unit.value)))
+    throw validationError(pos, `${name} rounds to ${ROUNDING_UNITS.join(', ')}, not ${String(unit.value)}`);
+  return value.type;
+}
+
+/** The functions of this module by upper-case name. */
+export const MORE_SCALAR_FUNCTIONS: Record<string, ScalarFunctionDef> = {
+  UNHEX: {
+    type(args, pos) {
+      if (args.length !== 1) throw validationError(pos, `UNHEX takes 1 argument, got ${args.length}`);
+      const t = args[0]!.type;
+      if (t.root !== 'NULL' && !isString(t))
+        throw validationError(pos, `cannot apply UNHEX to (${formatType(t)}); expected (STRING)`);
+      return withNullability({ root: 'VARBINARY', nullable: true, length: 2147483647 } as SqlType, true);
+    },
+    emit: ([s], _c, constant) => `${constant(unhex)}(${s})`,
+  },
+  RAND: {
+    type(args, pos) {
+      if (args.length > 1) throw validationError(pos, `RAND takes 0 to 1 arguments, got ${args.length}`);
+      if (args.length === 1) literalInteger('RAND', args[0]!, 'seed', pos);
+      return withNullability(Types.DOUBLE, false);
+    },
+    // A seeded generator is built once per compiled operator, as Flink's generated member is.
+    emit: (_args, c, constant) =>
+      c.args.length === 0
+        ? 'Math.random()'
+        : `${constant(new JavaRandom(Number((c.args[0] as { value: unknown }).value)))}.nextDouble()`,
+  },
+  RAND_INTEGER: {
+    type(args, pos) {
+      if (args.length < 1 || args.length > 2)
+        throw validationError(pos, `RAND_INTEGER takes 1 to 2 arguments, got ${args.length}`);
+      if (args.length === 2) literalInteger('RAND_INTEGER', args[0]!, 'seed', pos);
+      const bound = args[args.length - 1]!;
+      if (!isInteger(bound.type) && bound.type.root !== 'NULL')
+        throw validationError(pos, `RAND_INTEGER's bound must be an integer, got ${formatType(bound.type)}`);
+      return withNullability(Types.INT, bound.type.nullable);
+    },
+    emit: (args, c, constant) =>
+      args.length === 1
+        ? `Math.floor(Math.random() * ${args[0]})`
+        : `${constant(new JavaRandom(Number((c.args[0] as { value: unknown }).value)))}.nextInt(${args[1]})`,
+  },
+  CURRENT_DATABASE: {
+    type(args, pos) {
+      if (args.length !== 0)
+        throw validationError(pos, `CURRENT_DATABASE takes no arguments, got ${args.length}`);
+      return withNullability(Types.STRING, false);
+    },
+    // The typer folds the call into the session's database when the statement is planned
+    // (see currentDatabase); this is for a call built some other way.
+    emit: (_args, _c, constant) => constant(currentDatabase()),
+  },
+};
