@@ -201,7 +201,7 @@ describe.concurrent('kill -9 of a job with an async I/O stage, resumed with --re
     ['unordered', [1, 2], 'unordered, parallelism changing between 1 and 2'],
   ];
   it.for(cases)(
-    '%s: exactly one row per event and the failure-free windows (%s)',
+    '%s, parallelism per run from %j: exactly one row per event and the failure-free windows',
     { timeout: 300_000 },
     async ([mode, parallelisms, label], t) => {
       const seed = chaosSeed();
