@@ -31,6 +31,7 @@ import type {
   SqlAggregateFunction,
 } from './aggregate-function.js';
 import { type ExtremeAcc, ExtremeHeap } from './extreme-heap.js';
+import { valuesEqual } from '../expressions/array-map-functions.js';
 import { JSON_AGGREGATES } from './json-aggregates.js';
 import { STATISTICAL_AGGREGATES } from './statistical.js';
 
@@ -260,16 +261,38 @@ function extremeDefinition(name: 'MIN' | 'MAX'): AggregateFunctionDefinition {
   );
 }
 
-/** Removes the earliest copy of `value` from `list`: a retracted row is taken to be the oldest such one. */
+/**
+ * Whether a retracted value is a value kept in an accumulator. Kept values and retracted ones
+ * are different objects whenever either went through a checkpoint or came from another
+ * operator, so arrays, maps, rows and binary strings compare by content; NaN is the same value
+ * as NaN, as Flink's binary comparison has it.
+ */
+function sameValue(kept: unknown, retracted: unknown): boolean {
+  if (kept === retracted) return true;
+  if (typeof kept === 'number') return Number.isNaN(kept) && Number.isNaN(retracted);
+  if (typeof kept !== 'object' || typeof retracted !== 'object' || kept === null || retracted === null)
+    return false;
+  return valuesEqual(kept, retracted);
+}
+
+/**
+ * Removes the earliest copy of `value` from `list`, as Flink's FirstValueWithRetract,
+ * LastValueWithRetract and ListAggWithRetract functions do: of equal values the one that
+ * arrived first goes, so the order of the others is kept. A value not in the list (its
+ * insertion was before state expired) is ignored, as there.
+ */
 function removeFirst(list: unknown[], value: unknown): void {
-  const i = list.indexOf(value);
+  let i = list.indexOf(value);
+  if (i < 0 && (typeof value === 'object' || Number.isNaN(value)))
+    i = list.findIndex((kept) => sameValue(kept, value));
   if (i >= 0) list.splice(i, 1);
 }
 
 /**
  * FIRST_VALUE or LAST_VALUE of the non-null values in arrival order. Without retraction the
- * accumulator is one value; with retraction it is the list of values still in, since any of
- * them may become the first or last.
+ * accumulator is one value; with retraction it is the list of values still in, in arrival
+ * order, since any of them may become the first or last: retracting the first (or last) falls
+ * back to the one that arrived next (or before), as Flink's *WithRetract functions do.
  */
 function endValueFunction(name: 'FIRST_VALUE' | 'LAST_VALUE', retraction: boolean): SqlAggregateFunction {
   const first = name === 'FIRST_VALUE';
