@@ -24,6 +24,8 @@ import type { DataStream } from './data-stream.js';
  * whose requests were in flight at the checkpoint are re-invoked), so it should be idempotent
  * for exactly-once results. It has no keyed state. `open` may return a promise (to connect,
  * say): the operator starts no request before it resolves, and a rejection fails the job.
+ * Each parallel subtask works on its own copy of a function object (its fields copied), so a
+ * counter kept in a field counts one subtask; share an object held by reference to count all.
  */
 export interface AsyncFunction<IN, OUT> extends RichFunction {
   /** Called once per subtask before the first request; may return a promise, awaited first. */

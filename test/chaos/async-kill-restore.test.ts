@@ -40,7 +40,7 @@ type Mode = 'ordered' | 'unordered';
 
 interface Scenario {
   readonly mode: Mode;
-  /** The parallelisms runs pick from. */
+  /** The parallelisms runs take in turn. */
   readonly parallelisms: readonly number[];
   readonly checkpointDir: string;
   readonly sinkDir: string;
@@ -73,7 +73,8 @@ function scenario(t: TestContext, mode: Mode, parallelisms: readonly number[], s
 }
 
 function start(s: Scenario): WeirProcess {
-  const parallelism = s.random.pick(s.parallelisms);
+  // Runs take the parallelisms in turn, so consecutive runs of a changing scenario differ.
+  const parallelism = s.parallelisms[s.runs.length % s.parallelisms.length]!;
   s.used.push(parallelism);
   const run = new WeirProcess([
     JOB,

@@ -14,6 +14,11 @@
  * operator is never entered concurrently. While the operator finishes (end of input), the task
  * is parked awaiting {@link AsyncWaitOperator.finish}, so the results are emitted directly.
  *
+ * Gotcha: the task looks at no input while the operator is unavailable, so a barrier that
+ * arrives then waits until the records already taken have started (a slot per record); it never
+ * waits for the requests to complete. (Flink's operator blocks the same way on the one record
+ * that found its queue full.)
+ *
  * Checkpoints: the barrier does not wait for requests. The records not yet emitted (waiting,
  * running, or done but held back) go into operator list state, dealt out round-robin on a
  * restore at another parallelism, and are invoked again after a restore, ahead of new input;
