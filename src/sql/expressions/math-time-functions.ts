@@ -217,15 +217,35 @@ function unitArg(name: string, args: readonly Rex[], pos: SourcePos | undefined)
 const timeOrDate = (a: Rex) => isTimestamp(a.type) || a.type.root === 'DATE' || a.type.root === 'NULL';
 const asMillis = (js: string, a: Rex) => (a.type.root === 'DATE' ? `(${js} * ${DAY_MS})` : js);
 
-/** Whole months from `a` to `b`, counting a month only once its day and time of day are reached. */
+/**
+ * Whole months from `a` to `b` (epoch milliseconds) as Flink counts them (its Calcite-derived
+ * `subtractMonths`): the most months that, added to the earlier day with the day clamped to the
+ * month's length, do not pass the later one, so 2020-01-31 to 2020-02-29 is one month; on the
+ * reached day itself the time of day decides.
+ */
 function monthsBetween(a: number, b: number): number {
-  const x = new Date(a);
-  const y = new Date(b);
-  let months = (y.getUTCFullYear() - x.getUTCFullYear()) * 12 + (y.getUTCMonth() - x.getUTCMonth());
-  const rest = (d: Date) => d.getTime() - Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
-  if (months > 0 && rest(y) < rest(x)) months--;
-  else if (months < 0 && rest(y) > rest(x)) months++;
+  const millisB = ((b % DAY_MS) + DAY_MS) % DAY_MS;
+  const millisA = ((a % DAY_MS) + DAY_MS) % DAY_MS;
+  const dayB = (b - millisB) / DAY_MS;
+  const dayA = (a - millisA) / DAY_MS;
+  let months = dayMonths(dayB, dayA);
+  if (addDayMonths(dayA, months) === dayB && millisB < millisA) months--;
   return months;
+}
+
+const addDayMonths = (day: number, months: number): number =>
+  runtime.addMonths(day * DAY_MS, months) / DAY_MS;
+
+/** Whole months from epoch day `day1` to `day0`, as Calcite's `subtractMonths(date0, date1)`. */
+function dayMonths(day0: number, day1: number): number {
+  if (day0 < day1) return -dayMonths(day1, day0);
+  // No month is longer than 31 days, so this estimate is never above the answer.
+  let m = Math.trunc((day0 - day1) / 31);
+  for (;;) {
+    if (addDayMonths(day1, m) >= day0) return m;
+    if (addDayMonths(day1, m + 1) > day0) return m;
+    m++;
+  }
 }
 
 /**

@@ -134,6 +134,14 @@ function twoArrays(name: string, args: readonly Rex[], pos: SourcePos | undefine
   );
 }
 
+/** Two MAP types' common MAP type: the common key type and the common value type. */
+function commonMapType(a: SqlType, b: SqlType): SqlType | undefined {
+  const key = commonType(a.key!, b.key!);
+  const value = commonType(a.value!, b.value!);
+  if (key === undefined || value === undefined) return undefined;
+  return Object.freeze({ root: 'MAP', nullable: a.nullable || b.nullable, key, value }) as SqlType;
+}
+
 /** The collection functions of this module by upper-case name. */
 export const ARRAY_SET_FUNCTIONS: Record<string, ScalarFunctionDef> = {
   ARRAY_APPEND: {
@@ -188,7 +196,7 @@ export const ARRAY_SET_FUNCTIONS: Record<string, ScalarFunctionDef> = {
             pos,
             `MAP_UNION's argument ${i + 1} must be a MAP, got ${formatType(a.type)}`,
           );
-        const next = type === undefined ? a.type : commonType(type, a.type);
+        const next = type === undefined ? a.type : commonMapType(type, a.type);
         if (next === undefined)
           throw validationError(
             pos,

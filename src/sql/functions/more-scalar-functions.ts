@@ -115,12 +115,22 @@ export function floorToUnit(ms: number, unit: string): number {
   return Math.floor(ms / size) * size;
 }
 
-/** A timestamp rounded up to `unit`: unchanged when already on a boundary. */
+/**
+ * A timestamp rounded up to `unit`: unchanged when already on a boundary. For years, quarters,
+ * months and weeks Flink rounds the timestamp's date (its `unixTimestampCeil`), so a time on the
+ * first day of the unit gives that day's midnight: CEIL(TIMESTAMP '2020-03-01 10:00:00' TO
+ * MONTH) is 2020-03-01 00:00:00, as there.
+ */
 export function ceilToUnit(ms: number, unit: string): number {
-  const floor = floorToUnit(ms, unit);
-  if (floor === ms) return ms;
   const months = UNITS_MONTHS[unit];
-  return months !== undefined ? runtime.addMonths(floor, months) : floor + (UNITS_MS[unit] ?? 1);
+  if (months !== undefined || unit === 'WEEK') {
+    const day = Math.floor(ms / DAY_MS) * DAY_MS;
+    const floor = floorToUnit(day, unit);
+    if (floor === day) return day;
+    return months !== undefined ? runtime.addMonths(floor, months) : floor + UNITS_MS.WEEK!;
+  }
+  const floor = floorToUnit(ms, unit);
+  return floor === ms ? ms : floor + (UNITS_MS[unit] ?? 1);
 }
 
 /** Checks a `FLOOR/CEIL(timestamp TO unit)` call and gives its type. */
