@@ -170,9 +170,7 @@ function checkPartitionKeys(
  */
 export function viewFromDdl(ddl: CreateView, catalog: Catalog): CatalogView {
   const name = Catalog.objectName(ddl.name, ddl.pos);
-  const { result: plan, stars } = recordStarExpansions(() =>
-    new PlanBuilder(catalog).query(reparsedQuery(ddl) ?? ddl.query),
-  );
+  const plan = new PlanBuilder(catalog).query(ddl.query);
   if (ddl.columns.length > 0 && ddl.columns.length !== plan.columns.length)
     throw validationError(
       ddl.pos,
@@ -184,37 +182,33 @@ export function viewFromDdl(ddl: CreateView, catalog: Catalog): CatalogView {
     name,
     columnNames: ddl.columns,
     columns,
-    ...expandedView(ddl, catalog, stars, plan.columns),
+    ...expandedView(ddl, catalog, plan.columns),
   });
 }
 
 /**
- * The view's query read again from its text, so that the positions of its stars are positions
- * in that text; undefined if the text is not the query alone (it always should be).
- */
-function reparsedQuery(ddl: CreateView): Query | undefined {
-  if (ddl.queryText === undefined) return undefined;
-  try {
-    const statement = parseStatement(ddl.queryText);
-    return statement.kind === 'queryStatement' ? statement.query : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
  * The query and text the view keeps: its text with the stars expanded and the tables' names
- * qualified, and that text's query. Should the expanded text not plan to the very columns the
+ * qualified, and that text's query. The stars are found by planning the query read again from
+ * its text, so that their positions are positions in that text (errors were reported already,
+ * at the statement's positions). Should the expanded text not plan to the very columns the
  * query has (it always should), the view keeps the query as written.
  */
 function expandedView(
   ddl: CreateView,
   catalog: Catalog,
-  stars: readonly StarExpansion[],
   planned: readonly { readonly name: string; readonly type: SqlType }[],
 ): { query: Query; queryText?: string } {
   const asWritten = { query: ddl.query, queryText: ddl.queryText };
-  if (ddl.queryText === undefined || stars.length === 0) return asWritten;
+  if (ddl.queryText?.includes('*') !== true) return asWritten;
+  let stars: StarExpansion[];
+  try {
+    const statement = parseStatement(ddl.queryText);
+    if (statement.kind !== 'queryStatement') return asWritten;
+    stars = recordStarExpansions(() => new PlanBuilder(catalog).query(statement.query)).stars;
+  } catch {
+    return asWritten;
+  }
+  if (stars.length === 0) return asWritten;
   const context = { catalog: catalog.currentCatalog(), database: catalog.currentDatabase() };
   const text = expandedViewQuery(ddl.queryText, context, stars);
   if (text === ddl.queryText) return asWritten;
