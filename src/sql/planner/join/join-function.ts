@@ -1,8 +1,8 @@
 /**
  * The regular streaming join, as a keyed co-process function over both inputs keyed by the
  * equi-join keys. Each side keeps its rows in a {@link JoinSideView} (one row per join key, one
- * per unique key, a multiset with counts, or a plain list for an append-only side; see
- * `join-state-views.ts`). A stored record's `count` makes duplicate rows and retractions exact,
+ * per unique key, a multiset with counts, or for an append-only side its plain rows in one value
+ * per key, a list with TTL; see `join-state-views.ts`). A stored record's `count` makes duplicate rows and retractions exact,
  * its `matches` is how many rows of the other side it joins with (counted with multiplicity),
  * which tells an outer join when a row's null-padded result must be retracted (first match
  * arrives) or emitted again (last match leaves). Semi and anti joins use the same counts to
@@ -63,6 +63,7 @@ import {
   type JoinSideView,
   type JoinViewLayout,
   REPLACED_JOIN_STATES,
+  RowsView,
 } from './join-state-views.js';
 import type { StateCleanup } from './watermark-complete.js';
 
@@ -194,8 +195,10 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
     const ttl = idleStateTtl(s.stateTtlMs);
     const leftLayout = s.leftLayout ?? defaultLayout(s.joinType, true, s.leftChangelog, s.leftColumns);
     const rightLayout = s.rightLayout ?? defaultLayout(s.joinType, false, s.rightChangelog, s.rightColumns);
-    this.left = createJoinSideView(ctx, `join-left-${leftLayout.kind}`, leftLayout, ttl);
-    this.right = createJoinSideView(ctx, `join-right-${rightLayout.kind}`, rightLayout, ttl);
+    const leftName = `join-left-${leftLayout.kind}`;
+    const rightName = `join-right-${rightLayout.kind}`;
+    this.left = createJoinSideView(ctx, leftName, leftLayout, ttl);
+    this.right = createJoinSideView(ctx, rightName, rightLayout, ttl);
     if (this.left instanceof ExpiringView && this.leftExpiry !== undefined) this.leftExpiring = this.left;
     if (this.right instanceof ExpiringView && this.rightExpiry !== undefined) this.rightExpiring = this.right;
     const listCleaned =
@@ -212,8 +215,22 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
           domain: 'internal',
         },
       );
-    // A checkpoint of an earlier layout kept a cleaned side's timer time (apart, or with its rows).
-    if (expiring) JOIN_LAYOUT.refuseOthers(ctx, REPLACED_JOIN_STATES);
+    // A checkpoint of an earlier layout kept a side's rows as a list, or a cleaned side's timer
+    // time (apart, or with its rows). The states this join keeps under names without a version
+    // (a list, a multiset) are its own, not another layout's.
+    const leftValue = this.left instanceof RowsView;
+    const rightValue = this.right instanceof RowsView;
+    if (leftValue || rightValue) {
+      const own = new Set([
+        ...(leftValue ? [] : [leftName]),
+        ...(rightValue ? [] : [rightName]),
+        ...(listCleaned ? ['join-cleanup-timer'] : []),
+      ]);
+      JOIN_LAYOUT.refuseOthers(
+        ctx,
+        REPLACED_JOIN_STATES.filter((name) => !own.has(name)),
+      );
+    }
     if (listCleaned) this.cleanupTimer = ctx.getState(new ValueStateDescriptor<number>('join-cleanup-timer'));
   }
 
@@ -276,21 +293,30 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
     let matched = 0;
     if (other.plain) {
       // Every copy counts once and the other side is not outer: no record per row, no matches.
-      const merge = this.merge;
-      const test = this.test;
-      for (const otherRow of other.rows()) {
-        const left = isLeft ? row : otherRow;
-        const right = isLeft ? otherRow : row;
-        // Tested before merging: a pair that fails costs no row.
-        if (test !== undefined && !test(left, right)) continue;
-        const merged = merge(left, right);
-        matched++;
-        out.collect(this.insertOnlyOutput ? merged : ({ kind: change, row: merged } as unknown as Row));
+      // The stored rows are walked as they are: a key of one row is no array, and nothing is copied.
+      const stored = other.stored();
+      if (stored !== undefined) {
+        if (Array.isArray(stored))
+          for (let i = 0; i < stored.length; i++)
+            matched += this.joinPlain(row, stored[i]!, isLeft, change, out);
+        else matched = this.joinPlain(row, stored, isLeft, change, out);
       }
       if (matched === 0 && thisOuter)
         this.emit(out, change, this.joined(row, isLeft ? this.rightNulls : this.leftNulls, isLeft), 1);
     } else matched = this.processRecords(row, accumulate, isLeft, other, out);
     this.store(row, accumulate, isLeft, own, matched, ctx);
+  }
+
+  /** Emits the pair of `row` and a plain side's `otherRow` if it joins; returns 1 if so, else 0. */
+  private joinPlain(row: Row, otherRow: Row, isLeft: boolean, change: RowKind, out: Collector<Row>): number {
+    const left = isLeft ? row : otherRow;
+    const right = isLeft ? otherRow : row;
+    // Tested before merging: a pair that fails costs no row.
+    const test = this.test;
+    if (test !== undefined && !test(left, right)) return 0;
+    const merged = this.merge(left, right);
+    out.collect(this.insertOnlyOutput ? merged : ({ kind: change, row: merged } as unknown as Row));
+    return 1;
   }
 
   /**

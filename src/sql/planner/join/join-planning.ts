@@ -96,8 +96,8 @@ export function toPhysicalJoin(
 const NO_UNIQUE_KEY: JoinInputSpec = { kind: 'NoUniqueKey' };
 
 /**
- * How a side stores its rows: by the unique key it has, else as a list when it may, else a
- * multiset. A side cleaned by the watermark (insert-only and inner) keeps its rows with its
+ * How a side stores its rows: by the unique key it has, else as a value of rows per key (a list
+ * with TTL) when it may, else a multiset. A side cleaned by the watermark (insert-only and inner) keeps its rows with its
  * cleanup timer in one value, or as a list when rows expire by TTL too (each on its own).
  */
 function layoutOf(
@@ -111,7 +111,8 @@ function layoutOf(
   if (cleaned) return ttl ? { kind: 'appendOnly' } : { kind: 'expiring' };
   if (spec.kind === 'JoinKeyContainsUniqueKey') return { kind: 'joinKeyUnique' };
   const changelog = input.changelogMode !== 'insert-only';
-  if (mayAppendOnly(joinType, isLeft, changelog)) return { kind: 'appendOnly' };
+  // A value of rows per key reads without a copy; with TTL, a list expires each row on its own.
+  if (mayAppendOnly(joinType, isLeft, changelog)) return ttl ? { kind: 'appendOnly' } : { kind: 'rows' };
   if (spec.kind === 'HasUniqueKey') return { kind: 'uniqueKey', columns: spec.uniqueKey };
   return { kind: 'multiset', columns: input.columns.map((c) => c.name) };
 }

@@ -6,15 +6,17 @@
  * - `HasUniqueKey`: map state from the unique key's value to the row;
  * - `NoUniqueKey`: map state from the row's values (one compact string) to the row and its
  *   count, so duplicates and retractions are exact;
- * - an append-only side that is neither outer nor a semi join's left side: list state, with no
- *   counts and no match tracking (Nexmark's bids), which spares a key per row;
- * - such a side whose rows leave state by the watermark (see `watermark-complete.ts`): one value
- *   per join key holding the row itself, or an array once there are several, and no timer time
- *   (the join derives the key's pending timer from the rows), so storing a row reads and writes
- *   one state and allocates nothing besides the row for a key of one row.
+ * - an append-only side that is neither outer nor a semi join's left side, with no counts and
+ *   no match tracking (Nexmark's bids), which spares a key per row: one value per join key
+ *   holding the row itself, or an array once there are several ({@link RowsView}), so storing
+ *   a row allocates nothing besides the row for a key of one row, and a probe reads the stored
+ *   rows without a copy (list state copies a key's list on every read); with state TTL, list
+ *   state, which expires each row on its own;
+ * - such a side whose rows leave state by the watermark (see `watermark-complete.ts`): the same
+ *   value, and no timer time (the join derives the key's pending timer from the rows).
  *
  * A *plain* view (the last two) has no counts and no matches: the join walks its rows with
- * {@link JoinSideView.rows} and builds no record per row.
+ * {@link JoinSideView.stored} and builds no record per row.
  *
  * Every stored record carries `matches`, how many rows of the other side it joins with, which
  * an outer or semi/anti side needs to know when its padded row (or itself) must be emitted or
@@ -34,7 +36,6 @@ import {
 import type { Row } from '../../expressions/compiler.js';
 import { type CompactKey, columnsKey } from '../../runtime/compact-keys.js';
 import { StateLayout } from '../../runtime/state-layout.js';
-import { ErrorCodes, WeirError } from '../../../types/errors.js';
 
 /** A stored row: the row, how many copies, how many other-side rows it matches. */
 export type StoredRecord = readonly [row: Row, count: number, matches: number];
@@ -48,6 +49,12 @@ export interface JoinSideView {
    * ignored). Walk them before changing this view: the result may be the stored array.
    */
   rows(): Iterable<Row>;
+  /**
+   * A plain view's rows as stored: undefined for none, the row itself for one, or an array
+   * (which may be the stored one: walk it before changing this view). The join walks this,
+   * so a probe allocates nothing.
+   */
+  stored(): StoredRows | undefined;
   /** The stored records (a fresh array: the caller may change the view while walking it). */
   records(): readonly StoredRecord[];
   /** Stores one more copy of `row`, which matches `matches` rows of the other side. */
@@ -66,23 +73,31 @@ export type JoinViewLayout =
   | { readonly kind: 'uniqueKey'; readonly columns: readonly string[] }
   | { readonly kind: 'multiset'; readonly columns: readonly string[] }
   | { readonly kind: 'appendOnly' }
+  | { readonly kind: 'rows' }
   | { readonly kind: 'expiring' };
 
 /**
- * The layout of the join's keyed states. Version 3 keeps a side cleaned by the watermark as one
- * {@link ExpiringRows} value per key (the row, or an array of rows) and no timer time; version 2
- * kept `{rows, timer}` per key, version 1 a list plus a `join-cleanup-timer` value state.
+ * The layout of the join's keyed states. Version 4 keeps an append-only side without TTL as one
+ * {@link StoredRows} value per key (`rows`), where version 3 kept a list (`appendOnly`, still
+ * the layout with TTL). Version 3 keeps a side cleaned by the watermark as such a value per key
+ * and no timer time; version 2 kept `{rows, timer}` per key, version 1 a list plus a
+ * `join-cleanup-timer` value state.
  */
-export const JOIN_LAYOUT = new StateLayout('regular join', 3);
+export const JOIN_LAYOUT = new StateLayout('regular join', 4);
 
 /**
- * The states, by their names without a version, that another layout's checkpoint of a cleaned
- * join holds, for {@link StateLayout.refuseOthers}.
+ * The states, by their names without a version, that another layout's checkpoint of a join
+ * with a value of rows per key holds, for {@link StateLayout.refuseOthers} (a join probes those
+ * it does not keep itself under a name without a version).
  */
 export const REPLACED_JOIN_STATES: readonly string[] = [
   'join-cleanup-timer',
   'join-left-expiring',
   'join-right-expiring',
+  'join-left-appendOnly',
+  'join-right-appendOnly',
+  'join-left-rows',
+  'join-right-rows',
 ];
 
 const EMPTY: readonly StoredRecord[] = Object.freeze([]);
@@ -114,11 +129,13 @@ export function createJoinSideView(
       );
     case 'appendOnly':
       return new AppendOnlyView(ctx.getListState(withTtl(new ListStateDescriptor<Row>(name))));
+    // Never with TTL: one value for all of a key's rows would expire them together, where
+    // Flink expires each row on its own (the planner keeps a list then).
+    case 'rows':
+      return new RowsView(ctx.getState(new ValueStateDescriptor<StoredRows>(JOIN_LAYOUT.stateName(name))));
     case 'expiring':
-      // Never with TTL: one value for all of a key's rows would expire them together, where
-      // Flink expires each row on its own (the planner keeps a list then).
       return new ExpiringView(
-        ctx.getState(new ValueStateDescriptor<ExpiringRows>(JOIN_LAYOUT.stateName(name))),
+        ctx.getState(new ValueStateDescriptor<StoredRows>(JOIN_LAYOUT.stateName(name))),
       );
   }
 }
@@ -132,6 +149,10 @@ class JoinKeyUniqueView implements JoinSideView {
   rows(): Iterable<Row> {
     const record = this.state.value();
     return record === undefined ? NO_ROWS : [record[0]];
+  }
+
+  stored(): StoredRows | undefined {
+    return this.state.value()?.[0];
   }
 
   records(): readonly StoredRecord[] {
@@ -180,6 +201,11 @@ class MapView implements JoinSideView {
     return this.records().map((record) => record[0]);
   }
 
+  stored(): StoredRows | undefined {
+    const rows = this.records().map((record) => record[0]);
+    return rows.length === 0 ? undefined : rows;
+  }
+
   add(row: Row, matches: number): void {
     const key = this.keyOf(row);
     if (this.unique) {
@@ -220,6 +246,11 @@ class AppendOnlyView implements JoinSideView {
     return this.state.get();
   }
 
+  stored(): StoredRows | undefined {
+    const rows = [...this.state.get()];
+    return rows.length === 0 ? undefined : rows;
+  }
+
   records(): readonly StoredRecord[] {
     const out: StoredRecord[] = [];
     for (const row of this.state.get()) out.push([row, 1, 0]);
@@ -249,32 +280,34 @@ class AppendOnlyView implements JoinSideView {
 }
 
 /**
- * What a side cleaned by the watermark keeps per join key (plain data, as checkpoints need): the
- * row itself while the key holds one, an array of its rows in arrival order once it holds more.
- * A row is a plain object, never an array, so the two read apart; the common key of one row
- * costs no array and no wrapper.
+ * What a {@link RowsView} keeps per join key (plain data, as checkpoints need): the row itself
+ * while the key holds one, an array of its rows in arrival order once it holds more. A row is a
+ * plain object, never an array, so the two read apart; the common key of one row costs no array
+ * and no wrapper.
  */
-export type ExpiringRows = Row | Row[];
+export type StoredRows = Row | Row[];
 
 /** A row's cleanup bound (its time plus an offset); null when it can never match. */
 export type Expiry = (row: Row) => number | null;
 
 /**
- * The rows of an append-only side that leave state by the watermark. The key's pending cleanup
- * timer is not stored: the join keeps exactly one pending timer per key while any cleaned side
- * of the key holds rows (see `RegularJoinFunction.store`), so the timer is known to exist from
- * the rows alone, and a firing filters every cleaned side of its key. A row is stored with one
- * read and one write; the array is appended in place and written back, which the heap backend
- * takes as it is and an on-disk backend re-encodes (a key's rows are bounded by the cleanup).
+ * The rows of an append-only side whose matches nobody needs, as one value per join key. A row
+ * is stored with one read and one write; the array is appended in place and written back, which
+ * the heap backend takes as it is and an on-disk backend re-encodes. A probe reads the stored
+ * value as it is, with no copy.
  */
-export class ExpiringView implements JoinSideView {
+export class RowsView implements JoinSideView {
   readonly plain = true;
 
-  constructor(private readonly state: ValueState<ExpiringRows>) {}
+  constructor(protected readonly state: ValueState<StoredRows>) {}
 
   /** Whether the key holds no rows on this side. */
   isEmpty(): boolean {
     return this.state.value() === undefined;
+  }
+
+  stored(): StoredRows | undefined {
+    return this.state.value();
   }
 
   rows(): Iterable<Row> {
@@ -301,6 +334,40 @@ export class ExpiringView implements JoinSideView {
     return false;
   }
 
+  add(row: Row): void {
+    this.store(row);
+  }
+
+  retract(): boolean {
+    // Append-only input has no retractions.
+    return false;
+  }
+
+  setMatches(): void {
+    // Nobody reads an append-only side's matches.
+  }
+
+  removeIf(test: (row: Row) => boolean): void {
+    const rows = [...this.rows()];
+    const kept = rows.filter((row) => !test(row));
+    if (kept.length !== rows.length) this.keep(kept);
+  }
+
+  /** Replaces the rows by `kept` (in arrival order), in the form {@link StoredRows} gives. */
+  protected keep(kept: Row[]): void {
+    if (kept.length === 0) this.state.clear();
+    else this.state.update(kept.length === 1 ? kept[0]! : kept);
+  }
+}
+
+/**
+ * The rows of an append-only side that leave state by the watermark, kept as a {@link RowsView}
+ * keeps them. The key's pending cleanup timer is not stored: the join keeps exactly one pending
+ * timer per key while any cleaned side of the key holds rows (see `RegularJoinFunction.store`),
+ * so the timer is known to exist from the rows alone, and a firing filters every cleaned side of
+ * its key (a key's rows are bounded by the cleanup).
+ */
+export class ExpiringView extends RowsView {
   /**
    * Drops the rows whose bound `timestamp` reached. Returns the earliest bound left, or
    * infinity when no row is left.
@@ -325,36 +392,5 @@ export class ExpiringView implements JoinSideView {
     if (kept.length === stored.length) return next;
     this.keep(kept);
     return next;
-  }
-
-  /** Replaces the rows by `kept` (in arrival order), in the form the module comment gives. */
-  private keep(kept: Row[]): void {
-    if (kept.length === 0) this.state.clear();
-    else this.state.update(kept.length === 1 ? kept[0]! : kept);
-  }
-
-  add(): void {
-    throw new WeirError(
-      ErrorCodes.INTERNAL,
-      'a join side cleaned by the watermark stores rows with store(row)',
-      {
-        domain: 'internal',
-      },
-    );
-  }
-
-  retract(): boolean {
-    // Only insert-only sides are cleaned.
-    return false;
-  }
-
-  setMatches(): void {
-    // Nobody reads a cleaned (inner, insert-only) side's matches.
-  }
-
-  removeIf(test: (row: Row) => boolean): void {
-    const rows = [...this.rows()];
-    const kept = rows.filter((row) => !test(row));
-    if (kept.length !== rows.length) this.keep(kept);
   }
 }
