@@ -137,7 +137,7 @@ function translateNode(node: PhysicalNode, ctx: TranslateContext): DataStream<Ro
       const fused = translateFusedSourceChain(node, ctx, recurse);
       if (fused !== undefined) return fused;
       const projectedJoin =
-        translateProjectedLookupJoin(node, recurse) ?? translateProjectedJoin(node, ctx, recurse);
+        translateProjectedLookupJoin(node, recurse, ctx.config) ?? translateProjectedJoin(node, ctx, recurse);
       if (projectedJoin !== undefined) return projectedJoin;
       const input = translateQuery(node.input, ctx);
       if (callsCurrentWatermark([...node.projections.map((p) => p.rex), node.condition]))

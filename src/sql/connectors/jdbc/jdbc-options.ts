@@ -3,13 +3,15 @@
  * turns into settings: where the server is (`url`, `username`, `password`), which table
  * (`table-name`, optionally `schema.table`), how the sink batches (`sink.buffer-flush.*`,
  * `sink.max-retries`) and commits (`sink.semantic`, `sink.transaction-id-prefix`), and how a scan is cut into parallel ranges
- * (`scan.partition.*`) and fetched (`scan.fetch-size`). Only PostgreSQL URLs are accepted.
+ * (`scan.partition.*`) and fetched (`scan.fetch-size`), and how a lookup join caches and retries
+ * (`lookup.*`, jdbc-lookup-options.ts). Only PostgreSQL URLs are accepted.
  */
 import { validationError } from '../../errors.js';
 import type { SourcePos } from '../../parser/ast.js';
 import type { CatalogColumn, CatalogTable } from '../../catalog/catalog.js';
 import { parseDuration } from '../../config.js';
 import { type ConnectorOption, isOneOf, isPositiveInteger } from '../factory.js';
+import { JDBC_LOOKUP_OPTIONS, validateJdbcLookupOptions } from './jdbc-lookup-options.js';
 import { pgTypeOf } from './jdbc-types.js';
 
 const isCount = (v: string) => (/^\d+$/.test(v.trim()) ? undefined : 'a whole number >= 0');
@@ -41,6 +43,7 @@ export const JDBC_OPTIONS: readonly ConnectorOption[] = [
   { key: 'scan.partition.upper-bound', check: isInteger },
   { key: 'scan.fetch-size', check: isCount },
   { key: 'scan.auto-commit', check: isOneOf('true', 'false') },
+  ...JDBC_LOOKUP_OPTIONS,
 ];
 
 /** Where the server is, as node-postgres takes it. */
@@ -129,13 +132,17 @@ const PARTITION_KEYS = [
   'scan.partition.upper-bound',
 ];
 
-/** Checks across options and the schema: partitioning is all or nothing, every column has a PostgreSQL type. */
+/**
+ * Checks across options and the schema: the lookup options agree, partitioning is all or
+ * nothing, every column has a PostgreSQL type.
+ */
 export function validateJdbcTable(
   table: CatalogTable,
   columns: readonly CatalogColumn[],
   optionPos: (key: string) => SourcePos | undefined,
   tablePos?: SourcePos,
 ): void {
+  validateJdbcLookupOptions(table, optionPos, tablePos);
   const given = PARTITION_KEYS.filter((k) => table.options[k] !== undefined);
   if (given.length > 0 && given.length < PARTITION_KEYS.length)
     throw validationError(

@@ -11,9 +11,9 @@
  * without takes insert-only queries (jdbc-sink.ts, exactly-once by `PREPARE TRANSACTION`).
  * Read, it is a bounded scan, cut into parallel ranges by `scan.partition.*`, selecting only
  * the columns the query needs (jdbc-source.ts). The table must exist in PostgreSQL with the
- * Weir table's column names; types map as jdbc-types.ts says. Lookup joins
- * (`FOR SYSTEM_TIME AS OF`) are not offered: Weir's lookup join reads its table whole and
- * synchronously when it opens, which a network database does not allow.
+ * Weir table's column names; types map as jdbc-types.ts says. Looked up by a lookup join
+ * (`JOIN t FOR SYSTEM_TIME AS OF l.proctime`), it is queried per probe key, asynchronously,
+ * with an optional partial cache and retries (jdbc-lookup.ts, options in jdbc-lookup-options.ts).
  */
 import { WatermarkStrategy } from '../../../time/watermarks.js';
 import type { Row } from '../../expressions/compiler.js';

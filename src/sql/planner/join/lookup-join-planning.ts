@@ -1,17 +1,29 @@
 /**
- * Lookup joins: DataStream translation and EXPLAIN line. The probe side flat-maps through a
- * {@link LookupJoinFunction}, chained to it with no shuffle, since every subtask holds the whole
- * table; the right side's plan is never translated into a source (the function reads the table).
- * A Calc above the join that only picks columns is done by the same function.
+ * Lookup joins: DataStream translation and EXPLAIN line. A bounded filesystem table's probe side
+ * flat-maps through a {@link LookupJoinFunction}, chained to it with no shuffle, since every
+ * subtask holds the whole table. A jdbc table's goes through an {@link AsyncLookupJoinFunction}
+ * in the async I/O operator (`AsyncDataStream.orderedWait`, so output keeps the probe order as
+ * Flink's default does), with `table.exec.async-lookup.buffer-capacity` lookups in flight per
+ * subtask and `table.exec.async-lookup.timeout` for each. The right side's plan is never
+ * translated into a source (the function reads the table). A Calc above the join that only
+ * picks columns is done by the same function.
  */
+import { AsyncDataStream } from '../../../api/async-data-stream.js';
 import type { DataStream } from '../../../api/data-stream.js';
+import type { TableConfig } from '../../config.js';
+import { createJdbcLookupSource } from '../../connectors/jdbc/jdbc-lookup.js';
 import { compileExpression, type Row } from '../../expressions/compiler.js';
 import { fieldsOf, formatRex } from '../../expressions/rex.js';
+import { AsyncLookupJoinFunction } from '../../runtime/temporal/lookup-join-async-function.js';
 import { type LookupOutputColumn, LookupJoinFunction } from '../../runtime/temporal/lookup-join-function.js';
-import type { PhysicalCalc } from '../physical.js';
+import type { PhysicalCalc, PhysicalNode } from '../physical.js';
 import type { QueryTranslator } from '../translate.js';
 import type { LookupSpec } from './lookup-join-nodes.js';
 import type { PhysicalTemporalJoin } from './temporal-join-nodes.js';
+
+/** Flink's defaults for `table.exec.async-lookup.buffer-capacity` and `.timeout`. */
+const DEFAULT_ASYNC_CAPACITY = 100;
+const DEFAULT_ASYNC_TIMEOUT_MS = 180_000;
 
 /** The DataStream operator of a lookup join (a temporal join node with `lookup` set). */
 export function translateLookupJoin(
@@ -19,7 +31,9 @@ export function translateLookupJoin(
   lookup: LookupSpec,
   recurse: QueryTranslator,
   output?: readonly LookupOutputColumn[],
+  config?: TableConfig,
 ): DataStream<Row> {
+  if (lookup.tableKeys !== undefined) return translateAsyncLookupJoin(node, lookup, recurse, output, config);
   const rightNames = new Set(node.right.columns.map((c) => c.name));
   const fn = new LookupJoinFunction({
     ...(output === undefined ? {} : { output }),
@@ -35,6 +49,54 @@ export function translateLookupJoin(
   return recurse(node.left).flatMap(fn).name('LookupJoin');
 }
 
+/** A jdbc lookup join: the async function over the table's lookup source, in the async I/O operator. */
+function translateAsyncLookupJoin(
+  node: PhysicalTemporalJoin,
+  lookup: LookupSpec,
+  recurse: QueryTranslator,
+  output: readonly LookupOutputColumn[] | undefined,
+  config: TableConfig | undefined,
+): DataStream<Row> {
+  const rightNames = new Set(node.right.columns.map((c) => c.name));
+  const timeoutMs = config?.get<number>('table.exec.async-lookup.timeout') ?? DEFAULT_ASYNC_TIMEOUT_MS;
+  const capacity = config?.get<number>('table.exec.async-lookup.buffer-capacity') ?? DEFAULT_ASYNC_CAPACITY;
+  const fn = new AsyncLookupJoinFunction({
+    ...(output === undefined ? {} : { output }),
+    joinType: node.joinType === 'left' ? 'left' : 'inner',
+    tableName: lookup.table.name,
+    source: createJdbcLookupSource(lookup.table, neededColumns(node.right, lookup), lookup.tableKeys!),
+    steps: lookup.steps,
+    leftKeys: lookup.keys.map((k) => compileExpression(k.left)),
+    leftColumns: node.columns.map((c) => c.name).filter((c) => !rightNames.has(c)),
+    rightColumns: node.columns.map((c) => c.name).filter((c) => rightNames.has(c)),
+    residual: node.residual === undefined ? undefined : compileExpression(node.residual),
+    timeoutMs,
+  });
+  // A timeout of 0 in Flink's option means none; the operator takes Infinity for that.
+  return AsyncDataStream.orderedWait(
+    recurse(node.left),
+    fn,
+    timeoutMs > 0 ? timeoutMs : Infinity,
+    capacity,
+  ).name('LookupJoin');
+}
+
+/**
+ * The table columns a lookup must read: those the right side's scan produces after projection
+ * push-down, and any the filters and projections over the table read (they were captured
+ * before push-down narrowed the plan).
+ */
+function neededColumns(right: PhysicalNode, lookup: LookupSpec): Set<string> {
+  let node: PhysicalNode = right;
+  while (node.kind !== 'sourceScan' && 'input' in node) node = node.input as PhysicalNode;
+  const needed = new Set((node.kind === 'sourceScan' ? node.columns : right.columns).map((c) => c.name));
+  for (const step of lookup.steps) {
+    const rexes = step.kind === 'filter' ? [step.condition] : step.projections.map((p) => p.rex);
+    for (const rex of rexes) for (const f of fieldsOf(rex)) needed.add(f);
+  }
+  return needed;
+}
+
 /**
  * A Calc that only picks and renames columns of a lookup join (Nexmark q13 drops the proctime
  * and the key), done by the join itself: each output row is built once with the Calc's columns,
@@ -45,6 +107,7 @@ export function translateLookupJoin(
 export function translateProjectedLookupJoin(
   calc: PhysicalCalc,
   recurse: QueryTranslator,
+  config?: TableConfig,
 ): DataStream<Row> | undefined {
   const join = calc.input;
   if (join.kind !== 'temporalJoin' || join.lookup === undefined || join.residual !== undefined)
@@ -57,7 +120,7 @@ export function translateProjectedLookupJoin(
     if (rex.kind !== 'field' || !joined.has(rex.name)) return undefined;
     output.push({ name, column: rex.name, right: rightNames.has(rex.name) });
   }
-  return translateLookupJoin(probeNarrowed(join, output), join.lookup, recurse, output);
+  return translateLookupJoin(probeNarrowed(join, output), join.lookup, recurse, output, config);
 }
 
 /**
@@ -84,8 +147,8 @@ function probeNarrowed(
 }
 
 /**
- * The node's line in EXPLAIN's physical plan, after Flink's: `lookup=[key=…]` names each right
- * column with the probe column it is looked up by; an expression on the probe side is a `$fN`
+ * The node's line in EXPLAIN's physical plan, after Flink's: `async=[true]` for a jdbc table,
+ * `lookup=[key=…]` names each right column with the probe column or constant it is looked up by; an expression on the probe side is a `$fN`
  * field (numbered after the left columns, as Flink's Calc below the join would number it),
  * defined in `probe=[…]`.
  */
@@ -101,11 +164,14 @@ export function explainLookupJoinPhysical(
   const computed: string[] = [];
   const keys = lookup.keys.map((k) => {
     if (k.left.kind === 'field') return `${k.right}=${k.left.name}`;
+    if (fieldsOf(k.left).size === 0) return `${k.right}=${formatRex(k.left)}`;
     const name = `$f${next++}`;
     computed.push(`${name}=${formatRex(k.left)}`);
     return `${k.right}=${name}`;
   });
   const probe = computed.length === 0 ? '' : `, probe=[${computed.join(', ')}]`;
   const where = node.residual === undefined ? '' : `, where=[${formatRex(node.residual)}]`;
-  return `LookupJoin(table=[${table}], joinType=[${joinType}], lookup=[${keys.join(', ')}]${probe}${where}, select=[${node.columns.map((c) => c.name).join(', ')}], ${mode})`;
+  // Flink prints async=[…] for a lookup that may be async; the bounded filesystem one is not.
+  const async = lookup.tableKeys === undefined ? '' : ', async=[true]';
+  return `LookupJoin(table=[${table}], joinType=[${joinType}]${async}, lookup=[${keys.join(', ')}]${probe}${where}, select=[${node.columns.map((c) => c.name).join(', ')}], ${mode})`;
 }

@@ -1,16 +1,19 @@
 /**
  * When a processing-time temporal join is a lookup join, as in Flink, where a lookupable table
- * source turns `FOR SYSTEM_TIME AS OF l.proctime` into a lookup: the right side is a bounded
- * `filesystem` table (no `source.monitor-interval`), possibly under filters and projections.
- * Such a table is loaded whole into each join subtask, so it must be small and finite; a
- * continuously read one is refused unless it has a primary key, which makes it a versioned
- * table for the streaming temporal join instead.
+ * source turns `FOR SYSTEM_TIME AS OF l.proctime` into a lookup: the right side is a `jdbc`
+ * table, queried per probe key, or a bounded `filesystem` table (no `source.monitor-interval`),
+ * possibly under filters and projections. A filesystem table is loaded whole into each join
+ * subtask, so it must be small and finite; a continuously read one is refused unless it has a
+ * primary key, which makes it a versioned table for the streaming temporal join instead.
  *
  * The lookup keys are the condition's equalities between a right column and an expression over
- * left columns only (`mod(B.auction, 10000) = S.key`); every other conjunct is checked on each
- * joined row.
+ * left columns only (`mod(B.auction, 10000) = S.key`); for a jdbc table also those between a
+ * right column and a constant (`c.region = 'EU'`), which Flink pushes into the lookup key too.
+ * At least one key must read the left side. Every other conjunct is checked on each joined row.
+ * A jdbc table's keys must be its own physical columns (through the right side's projections),
+ * since they become the query's `WHERE`.
  */
-import { unsupported, validationError } from '../../errors.js';
+import { validationError } from '../../errors.js';
 import { fieldsOf, type Rex } from '../../expressions/rex.js';
 import type { CatalogTable } from '../../catalog/catalog.js';
 import type { SourcePos } from '../../parser/ast.js';
@@ -43,7 +46,8 @@ function tableOf(
  * The lookup spec and residual condition of a processing-time temporal join, or undefined when
  * its right side is not a lookup table (the streaming temporal join applies). Throws for a
  * lookup table that cannot be looked up: read continuously without a primary key, or with no
- * equality to look up by. A partitioned table is looked up in all its partitions (Flink's own
+ * equality to look up by, or a jdbc table by a column it computes. A partitioned filesystem
+ * table is looked up in all its partitions (Flink's own
  * filesystem connector has no lookup source at all; Weir's reads the table whole, as a scan).
  */
 export function lookupJoinOf(
@@ -51,18 +55,10 @@ export function lookupJoinOf(
   pos: SourcePos | undefined,
 ): { lookup: LookupSpec; residual: Rex | undefined } | undefined {
   const source = tableOf(node.right);
-  // Flink looks a jdbc table up per row; Weir's lookup reads its table whole and synchronously
-  // when the join opens, which a database does not allow, and a temporal join of its scan would
-  // depend on timing: refused rather than joined differently.
-  if (source?.table.options.connector === 'jdbc')
-    throw unsupported(
-      pos,
-      `lookup join (FOR SYSTEM_TIME AS OF) against jdbc table '${source.table.name}'`,
-      'join it with a regular JOIN, or export it to a bounded filesystem table and look that up',
-    );
-  if (source === undefined || source.table.options.connector !== 'filesystem') return undefined;
+  const connector = source?.table.options.connector;
+  if (source === undefined || (connector !== 'filesystem' && connector !== 'jdbc')) return undefined;
   const { table } = source;
-  if (table.options['source.monitor-interval'] !== undefined) {
+  if (connector === 'filesystem' && table.options['source.monitor-interval'] !== undefined) {
     if (table.primaryKey !== undefined) return undefined;
     throw validationError(
       pos,
@@ -73,37 +69,91 @@ export function lookupJoinOf(
   const rightNames = new Set(node.right.columns.map((c) => c.name));
   const keys: LookupKey[] = [];
   const rest: Rex[] = [];
+  const keyConditions: Rex[] = [];
   for (const c of conjunctsOf(node.condition)) {
     const key =
       c.kind === 'call' && c.op === '='
-        ? lookupKeyOf(c.args[0]!, c.args[1]!, leftNames, rightNames)
+        ? lookupKeyOf(c.args[0]!, c.args[1]!, leftNames, rightNames, connector === 'jdbc')
         : undefined;
     if (key === undefined) rest.push(c);
-    else keys.push(key);
+    else {
+      keys.push(key);
+      keyConditions.push(c);
+    }
   }
-  if (keys.length === 0)
+  if (!keys.some((k) => fieldsOf(k.left).size > 0))
     throw validationError(
       pos,
       `lookup join on '${table.name}' needs an equality between one of its columns and the left side; add ON <left expression> = ${table.name}.<column>`,
     );
+  let tableKeys: string[] | undefined;
+  if (connector === 'jdbc') {
+    tableKeys = [];
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const key = keys[i]!;
+      const column = tableColumnOf(key.right, source.steps, table);
+      if (column !== undefined) tableKeys.unshift(column);
+      else if (fieldsOf(key.left).size === 0) {
+        // A constant the database cannot be asked by is tested on the joined rows instead.
+        keys.splice(i, 1);
+        rest.push(keyConditions[i]!);
+      } else
+        throw validationError(
+          pos,
+          `lookup join on jdbc table '${table.name}' looks up by '${key.right}', which is not a column of the PostgreSQL table; look it up by a plain column of '${table.name}' and test '${key.right}' in the WHERE clause`,
+        );
+    }
+  }
   return {
-    lookup: Object.freeze({ table, steps: source.steps, keys }),
+    lookup: Object.freeze({
+      table,
+      steps: source.steps,
+      keys,
+      ...(tableKeys === undefined ? {} : { tableKeys: Object.freeze(tableKeys) }),
+    }),
     residual: rest.length === 0 ? undefined : andOf(rest),
   };
 }
 
-/** `left expression = right column` in either order, or undefined. */
+/**
+ * `left expression = right column` in either order, or undefined; with `constants`, also
+ * `constant = right column` (a literal, possibly cast).
+ */
 function lookupKeyOf(
   a: Rex,
   b: Rex,
   leftNames: ReadonlySet<string>,
   rightNames: ReadonlySet<string>,
+  constants: boolean,
 ): LookupKey | undefined {
-  const onlyLeft = (rex: Rex) => {
+  const probe = (rex: Rex) => {
     const fields = fieldsOf(rex);
-    return fields.size > 0 && [...fields].every((f) => leftNames.has(f));
+    if (fields.size === 0) return constants && isConstant(rex);
+    return [...fields].every((f) => leftNames.has(f));
   };
-  if (b.kind === 'field' && rightNames.has(b.name) && onlyLeft(a)) return { left: a, right: b.name };
-  if (a.kind === 'field' && rightNames.has(a.name) && onlyLeft(b)) return { left: b, right: a.name };
+  if (b.kind === 'field' && rightNames.has(b.name) && probe(a)) return { left: a, right: b.name };
+  if (a.kind === 'field' && rightNames.has(a.name) && probe(b)) return { left: b, right: a.name };
   return undefined;
+}
+
+/** A literal, or a cast of one: the same value for every probe row. */
+function isConstant(rex: Rex): boolean {
+  if (rex.kind === 'literal') return true;
+  return rex.kind === 'call' && rex.op === 'CAST' && rex.args.length === 1 && isConstant(rex.args[0]!);
+}
+
+/**
+ * The physical column of `table` a right-side column is, through the projections of `steps`
+ * (outermost first); undefined when it is computed, since the database cannot be asked by it.
+ */
+function tableColumnOf(name: string, steps: readonly LookupStep[], table: CatalogTable): string | undefined {
+  let column: string | undefined = name;
+  for (let i = steps.length - 1; i >= 0 && column !== undefined; i--) {
+    const step = steps[i]!;
+    if (step.kind !== 'project') continue;
+    const rex = step.projections.find((p) => p.name === column)?.rex;
+    column = rex?.kind === 'field' ? rex.name : undefined;
+  }
+  return table.columns.find((c) => c.name === column && c.computed === undefined && c.metadata === undefined)
+    ?.name;
 }

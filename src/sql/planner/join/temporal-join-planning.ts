@@ -63,10 +63,11 @@ export function columnsKey(columns: readonly string[], enveloped = false): KeySe
 /** The DataStream operators of a physical FOR SYSTEM_TIME AS OF (temporal join) node. */
 export function translateTemporalJoin(
   node: PhysicalTemporalJoin,
-  _ctx: TranslateContext,
+  ctx: TranslateContext,
   recurse: QueryTranslator,
 ): DataStream<Row> {
-  if (node.lookup !== undefined) return translateLookupJoin(node, node.lookup, recurse);
+  if (node.lookup !== undefined)
+    return translateLookupJoin(node, node.lookup, recurse, undefined, ctx.config);
   const left = recurse(node.left);
   const right = recurse(node.right);
   const rightIsChangelog = node.right.changelogMode !== 'insert-only';

@@ -53,7 +53,7 @@ export interface LookupOutputColumn {
  * output row then has the same shape, which `Object.assign` onto `{}` does not give V8. A null
  * `right` pads with NULLs.
  */
-function rowJoiner(output: readonly LookupOutputColumn[]): (l: Row, r: Row | null) => Row {
+export function rowJoiner(output: readonly LookupOutputColumn[]): (l: Row, r: Row | null) => Row {
   const fields = output.map(({ name, column, right }) => {
     const read = `[${JSON.stringify(column)}]`;
     return `${JSON.stringify(name)}: ${right ? `r === null ? null : r${read}` : `l${read}`}`;

@@ -111,6 +111,36 @@ export function readTableRows(table: CatalogTable): Row[] {
   return rows;
 }
 
+/**
+ * The query's filters and projections over a table's rows as one function, compiled once: an
+ * external table's rows arrive per lookup, so the steps run for every probe. Identity for none.
+ */
+export function compileSteps(steps: readonly LookupStep[]): (rows: readonly Row[]) => readonly Row[] {
+  const compiled = steps.map((step) =>
+    step.kind === 'filter'
+      ? { keep: compileExpression(step.condition) }
+      : { fns: step.projections.map((p) => ({ name: p.name, fn: compileExpression(p.rex) })) },
+  );
+  if (compiled.length === 0) return (rows) => rows;
+  return (rows) => {
+    let out = rows;
+    for (const step of compiled) {
+      if (step.keep !== undefined) {
+        const keep = step.keep;
+        out = out.filter((row) => keep(row) === true);
+      } else {
+        const fns = step.fns!;
+        out = out.map((row) => {
+          const projected: Row = {};
+          for (const p of fns) projected[p.name] = p.fn(row);
+          return projected;
+        });
+      }
+    }
+    return out;
+  };
+}
+
 /** Applies the query's filters and projections over the table's rows, innermost first. */
 export function applySteps(rows: Row[], steps: readonly LookupStep[]): Row[] {
   let out = rows;
