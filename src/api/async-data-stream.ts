@@ -30,6 +30,8 @@ import type { DataStream } from './data-stream.js';
 export interface AsyncFunction<IN, OUT> extends RichFunction {
   /** Called once per subtask before the first request; may return a promise, awaited first. */
   open?(ctx: RuntimeContext): void | Promise<void>;
+  /** Called once per subtask at the end or on failure; a returned promise (closing connections) is awaited. */
+  close?(): void | Promise<void>;
   /** Starts the request for `input`; a rejection fails the job (the restart strategy applies). */
   asyncInvoke(input: IN): Promise<Iterable<OUT>>;
   /**

@@ -263,8 +263,9 @@ describe('AsyncDataStream', () => {
     expect(lines.sort((a, b) => a - b)).toEqual(Array.from({ length: 2000 }, (_, i) => i));
   });
 
-  it('awaits an asynchronous open before the first request', async () => {
+  it('awaits an asynchronous open before the first request, and an asynchronous close before the job ends', async () => {
     const env = environment();
+    const closed = { done: false };
     const out = await AsyncDataStream.orderedWait(
       env.fromCollection([1, 2, 3]),
       {
@@ -276,10 +277,15 @@ describe('AsyncDataStream', () => {
         async asyncInvoke(x: number) {
           return [`${x} ${this.connection}`];
         },
+        async close() {
+          await delay(5);
+          closed.done = true;
+        },
       } as AsyncFunction<number, string> & { connection: string | undefined },
       1_000,
     ).executeAndCollect();
     expect(out).toEqual(['1 connected', '2 connected', '3 connected']);
+    expect(closed.done).toBe(true);
   });
 
   it('refuses a timeout or capacity that is not positive, naming the argument', () => {

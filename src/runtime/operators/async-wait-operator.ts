@@ -40,7 +40,7 @@ import {
   UnorderedQueue,
 } from './async-wait-queues.js';
 import { createRuntimeContext } from './runtime-context.js';
-import { closeUserFunction, cloneUserFunction } from './user-function.js';
+import { cloneUserFunction } from './user-function.js';
 
 /** The operator list state that holds the records not yet emitted, as `[input, timestamp]`. */
 const IN_FLIGHT_STATE = 'async-in-flight';
@@ -48,6 +48,7 @@ const IN_FLIGHT_STATE = 'async-in-flight';
 /** The function the operator calls; `AsyncFunction` in the public API has this shape. */
 export interface AsyncRequestFunction<IN, OUT> extends RichFunction {
   open?(ctx: RuntimeContext): void | Promise<void>;
+  close?(): void | Promise<void>;
   asyncInvoke(input: IN): Promise<Iterable<OUT>>;
   timeout?(input: IN): Iterable<OUT>;
 }
@@ -209,12 +210,13 @@ export class AsyncWaitOperator<IN, OUT>
     if (this.failure !== undefined) throw this.failure;
   }
 
-  override close(): void {
+  /** Releases the function; a promise from its `close` (closing connections) is awaited. */
+  override close(): void | Promise<void> {
     this.closed = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     this.availability?.resolve();
-    closeUserFunction(this.fn);
+    return this.fn.close?.();
   }
 
   private start(entry: AsyncEntry<IN, OUT>): void {
