@@ -3,12 +3,13 @@
  * one): inner and LEFT joins with duplicate, missing and NULL keys, a composite key, a constant
  * key condition and a residual one, in probe order (the async operator is ordered); only the
  * columns the query reads are selected; random tables agree with a join computed here; the
- * EXPLAIN line. The lookup source driven by hand with a manual clock: a changed row is seen at
+ * EXPLAIN line; a lookup outlasting `table.exec.async-lookup.timeout` fails the job. The lookup source driven by hand with a manual clock: a changed row is seen at
  * once without a cache and only after expiry with one, missing keys cached or not, LRU bound;
  * a killed connection retried and reconnected, or failing in one line when retries run out;
  * a dropped table failing at once. Option errors and Flink's deprecated cache options. Expected
  * rows are computed by hand from the small tables below.
  */
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Row, StreamExecutionEnvironment, TableEnvironment } from '../../src/index.js';
 import { readJdbcLookupOptions } from '../../src/sql/connectors/jdbc/jdbc-lookup-options.js';
@@ -153,6 +154,32 @@ describe('SQL lookup joins', () => {
       // Ordered: the probes' order; a probe's own rows in the order PostgreSQL returns them.
       expect(got.map((l) => Number(l.split(':')[0]))).toEqual(expected.map((l) => Number(l.split(':')[0])));
       expect([...got].sort()).toEqual([...expected].sort());
+    }
+  });
+
+  test('a lookup that outlasts table.exec.async-lookup.timeout fails the job naming the option', async () => {
+    pg.psql('CREATE TABLE locked AS SELECT * FROM customers');
+    // A transaction holding the table's lock: the lookup's SELECT waits until it ends.
+    const holder = new pg.Client({ host: pg.host, port: pg.port, user: pg.user, database: pg.database });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE locked IN ACCESS EXCLUSIVE MODE');
+      const tEnv = tableEnv();
+      tEnv.executeSql(`CREATE TABLE locked (id INT, name STRING) WITH (${withOptions('locked')})`);
+      tEnv.executeSql("SET 'table.exec.async-lookup.timeout' = '300 ms'");
+      await expect(
+        tEnv
+          .executeSql(
+            'SELECT o.oid, l.name FROM orders AS o JOIN locked FOR SYSTEM_TIME AS OF o.pt AS l ON o.cid = l.id',
+          )
+          .collect(),
+      ).rejects.toThrow(
+        "lookup of key (1) in table 'locked' took longer than 300 ms; raise it with SET 'table.exec.async-lookup.timeout'",
+      );
+    } finally {
+      await holder.query('ROLLBACK').catch(() => {});
+      await holder.end();
     }
   });
 
