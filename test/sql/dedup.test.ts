@@ -111,22 +111,29 @@ describe('the deduplication functions with explicit watermarks', () => {
     return h;
   };
 
-  test('keep first: emitted when the watermark passes it, once; late rows and later rows are dropped', () => {
+  test('keep first: emitted when the watermark reaches it, once; rows below the watermark and later rows are dropped', () => {
     const h = harness<Row>(new KeepFirstRowFunction('ts'));
     h.processElement({ k: 'a', n: 1, ts: 3000 }, 3000);
     h.processElement({ k: 'a', n: 2, ts: 2000 }, 2000); // earlier: replaces the candidate
     h.processWatermark(1500);
     expect(h.extractOutputValues()).toEqual([]);
-    h.processElement({ k: 'a', n: 3, ts: 1200 }, 1200); // late: at or below the watermark
-    h.processElement({ k: 'b', n: 4, ts: 1500 }, 1500); // late for b too
+    h.processElement({ k: 'a', n: 3, ts: 1200 }, 1200); // late: below the watermark
+    h.processElement({ k: 'b', n: 4, ts: 1500 }, 1500); // at the watermark: not late, as in Flink
+    h.processElement({ k: 'b', n: 5, ts: 1500 }, 1500); // as early as b's candidate: does not replace it
     h.processWatermark(2500);
-    expect(h.extractOutputValues()).toEqual([{ k: 'a', n: 2, ts: 2000 }]);
-    h.processElement({ k: 'a', n: 5, ts: 2600 }, 2600); // a's row is out: nothing more for a
-    h.processElement({ k: 'b', n: 6, ts: 2700 }, 2700);
+    // Timers fire in time order: b's at 1500, then a's at 2000.
+    expect(h.extractOutputValues()).toEqual([
+      { k: 'b', n: 4, ts: 1500 },
+      { k: 'a', n: 2, ts: 2000 },
+    ]);
+    h.processElement({ k: 'a', n: 6, ts: 2600 }, 2600); // a's row is out: nothing more for a
+    h.processElement({ k: 'b', n: 7, ts: 2700 }, 2700);
+    h.processElement({ k: 'c', n: 8, ts: 2700 }, 2700);
     h.processWatermark(10_000);
     expect(h.extractOutputValues()).toEqual([
+      { k: 'b', n: 4, ts: 1500 },
       { k: 'a', n: 2, ts: 2000 },
-      { k: 'b', n: 6, ts: 2700 },
+      { k: 'c', n: 8, ts: 2700 },
     ]);
   });
 

@@ -108,19 +108,21 @@ export function toPhysicalOver(
           'deduplicate an insert-only table',
         );
       const type = node.input.columns.find((c) => c.name === node.timeColumn)?.type;
+      const proctime = type?.proctime === true;
+      const miniBatch = aggregatePlanOptions(config).miniBatch;
       const plan: PhysicalDeduplicate = {
         kind: 'deduplicate',
         input,
         keys: node.keys,
         keepLast: node.keepLast,
         timeColumn: node.timeColumn,
-        proctime: type?.proctime === true,
+        proctime,
         stateTtlMs,
-        // Event-time keep first waits for the watermark per row: it has no bundled form.
-        miniBatch:
-          node.keepLast || type?.proctime === true ? aggregatePlanOptions(config).miniBatch : undefined,
+        miniBatch,
         columns: node.columns,
-        changelogMode: node.keepLast ? 'retract' : 'insert-only',
+        // Event-time keep first is insert-only, waiting for the watermark, unless in mini-batches,
+        // where it emits at once and updates, as Flink's two functions for it do.
+        changelogMode: node.keepLast || (miniBatch !== undefined && !proctime) ? 'retract' : 'insert-only',
       };
       return Object.freeze(plan);
     }

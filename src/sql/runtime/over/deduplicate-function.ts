@@ -8,10 +8,13 @@
  * it is replaced; a row that loses emits nothing. With several key columns the stream is keyed
  * by the first and a map state holds a row per combination of the others ({@link RestKey}).
  *
- * Keep first ({@link KeepFirstRowFunction}, `ORDER BY ts ASC`): the earliest row so far waits
- * in state until the watermark passes its time, so an earlier row arriving out of order still
- * wins; then it is emitted once and the key is closed. Rows at or below the watermark are late
- * and dropped. Output is insert-only.
+ * Keep first ({@link KeepFirstRowFunction}, `ORDER BY ts ASC`), Flink's insert-only
+ * RowTimeDeduplicateKeepFirstRowFunction (since Flink 2.1): the earliest row so far waits in
+ * state until the watermark reaches its time, so an earlier row arriving out of order still
+ * wins (a row of equal time does not replace it); then it is emitted once and the key is closed.
+ * Rows below the watermark are late and dropped; a row at the watermark is not late. Output is
+ * insert-only. With mini-batch on, keep first emits at once and updates instead (see
+ * `mini-batch-deduplicate.ts`), as Flink does.
  *
  * On processing time (ORDER BY a `PROCTIME()` attribute) rows are taken in arrival order, as
  * Flink's ProcTimeDeduplicate functions do: keep last replaces the kept row with every new one
@@ -144,7 +147,7 @@ interface FirstRowState {
   readonly emitted: boolean;
 }
 
-/** Keeps the earliest row per key, emitted once the watermark passes it; insert-only. */
+/** Keeps the earliest row per key, emitted once the watermark reaches it; insert-only. */
 export class KeepFirstRowFunction extends KeyedProcessFunction<unknown, Row, Row> {
   private first!: ValueState<FirstRowState>;
 
@@ -166,7 +169,7 @@ export class KeepFirstRowFunction extends KeyedProcessFunction<unknown, Row, Row
     if (state?.emitted === true) return;
     const ts = row[this.timeColumn];
     const timers = ctx.timerService();
-    if (typeof ts !== 'number' || ts <= timers.currentWatermark()) return; // late
+    if (typeof ts !== 'number' || ts < timers.currentWatermark()) return; // late
     if (state?.row !== undefined && (state.row[this.timeColumn] as number) <= ts) return;
     this.first.update({ row, emitted: false });
     timers.registerEventTimeTimer(ts);
