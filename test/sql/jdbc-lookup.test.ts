@@ -9,7 +9,7 @@
  * a dropped table failing at once. Option errors and Flink's deprecated cache options. Expected
  * rows are computed by hand from the small tables below.
  */
-import pg from 'pg';
+import { Client as PgClient } from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Row, StreamExecutionEnvironment, TableEnvironment } from '../../src/index.js';
 import { readJdbcLookupOptions } from '../../src/sql/connectors/jdbc/jdbc-lookup-options.js';
@@ -160,7 +160,7 @@ describe('SQL lookup joins', () => {
   test('a lookup that outlasts table.exec.async-lookup.timeout fails the job naming the option', async () => {
     pg.psql('CREATE TABLE locked AS SELECT * FROM customers');
     // A transaction holding the table's lock: the lookup's SELECT waits until it ends.
-    const holder = new pg.Client({ host: pg.host, port: pg.port, user: pg.user, database: pg.database });
+    const holder = new PgClient({ host: pg.host, port: pg.port, user: pg.user, database: pg.database });
     await holder.connect();
     try {
       await holder.query('BEGIN');
