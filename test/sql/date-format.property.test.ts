@@ -1,7 +1,8 @@
 /**
- * Property tests of the compiled DATE_FORMAT (`compileDateFormat`) against the per-row
- * implementation it replaced (a regular-expression replace over a fresh Date, kept here as the
- * oracle): random patterns of pattern letters and literal text, over random timestamps and
+ * Property tests of the compiled DATE_FORMAT (`compileDateFormat`) against a per-row oracle (a
+ * regular-expression replace over a fresh Date following Java's DateTimeFormatter pattern rules,
+ * with month and day names from the platform's Intl formatter): random patterns of pattern
+ * letters, quoted and literal text, over random timestamps and
  * over runs of nearby timestamps in random order, which is what exercises the formatter's
  * day/minute/second cache. Also through the SQL front end, with a literal pattern.
  */
@@ -18,22 +19,76 @@ function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0');
 }
 
-/** Each pattern letter run's text for a date, as DATE_FORMAT computed it per row before. */
-const FIELD_TEXT: Record<string, (d: Date) => string> = {
-  yyyy: (d) => pad(d.getUTCFullYear(), 4),
-  yy: (d) => pad(d.getUTCFullYear() % 100),
-  MM: (d) => pad(d.getUTCMonth() + 1),
-  dd: (d) => pad(d.getUTCDate()),
-  HH: (d) => pad(d.getUTCHours()),
-  mm: (d) => pad(d.getUTCMinutes()),
-  ss: (d) => pad(d.getUTCSeconds()),
-  SSS: (d) => pad(d.getUTCMilliseconds(), 3),
-};
+/** US English month and day names from the platform's own formatter, independent of Weir's tables. */
+const name = (d: Date, part: 'month' | 'weekday', style: 'long' | 'short') =>
+  new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', [part]: style }).format(d);
 
-/** DATE_FORMAT as it was computed per row before patterns were compiled. */
+/** A letter run's text for a date, as Java's DateTimeFormatter writes it in the US locale. */
+function fieldText(letter: string, n: number, d: Date): string {
+  const hours = d.getUTCHours();
+  switch (letter) {
+    case 'y':
+    case 'u': {
+      const proleptic = d.getUTCFullYear();
+      const year = letter === 'y' && proleptic < 1 ? 1 - proleptic : proleptic;
+      const sign = year < 0 ? '-' : '';
+      return n === 2 ? pad(Math.abs(year) % 100) : sign + pad(Math.abs(year), n);
+    }
+    case 'M':
+    case 'L':
+      return n >= 4
+        ? name(d, 'month', 'long')
+        : n === 3
+          ? name(d, 'month', 'short')
+          : pad(d.getUTCMonth() + 1, n);
+    case 'd':
+      return pad(d.getUTCDate(), n);
+    case 'D':
+      return pad(
+        (Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - Date.UTC(d.getUTCFullYear(), 0, 1)) /
+          86_400_000 +
+          1,
+        n,
+      );
+    case 'Q':
+    case 'q': {
+      const q = Math.floor(d.getUTCMonth() / 3) + 1;
+      return n >= 4 ? `${['1st', '2nd', '3rd', '4th'][q - 1]} quarter` : n === 3 ? `Q${q}` : pad(q, n);
+    }
+    case 'E':
+      return name(d, 'weekday', n >= 4 ? 'long' : 'short');
+    case 'a':
+      return hours < 12 ? 'AM' : 'PM';
+    case 'H':
+      return pad(hours, n);
+    case 'k':
+      return pad(hours === 0 ? 24 : hours, n);
+    case 'K':
+      return pad(hours % 12, n);
+    case 'h':
+      return pad(hours % 12 === 0 ? 12 : hours % 12, n);
+    case 'm':
+      return pad(d.getUTCMinutes(), n);
+    case 's':
+      return pad(d.getUTCSeconds(), n);
+    default: {
+      const fraction = pad(d.getUTCMilliseconds(), 3);
+      return n <= 3 ? fraction.slice(0, n) : fraction + '0'.repeat(n - 3);
+    }
+  }
+}
+
+/**
+ * DATE_FORMAT per row with a regular expression, as Java's DateTimeFormatter reads a pattern:
+ * `''` is a quote, text in quotes is literal, a run of one pattern letter is a field.
+ */
 function previousDateFormat(ms: number, pattern: string): string {
   const d = new Date(ms);
-  return pattern.replace(/yyyy|yy|MM|dd|HH|mm|ss|SSS/g, (token) => FIELD_TEXT[token]!(d));
+  return pattern.replace(/''|'((?:[^']|'')*)'?|([yuMLdDQqEaHkKhmsS])\2*/g, (match, quoted, letter) => {
+    if (match === "''") return "'";
+    if (quoted !== undefined) return (quoted as string).replaceAll("''", "'");
+    return Number.isNaN(d.getTime()) ? 'NaN' : fieldText(letter as string, match.length, d);
+  });
 }
 
 /** Patterns from pattern letters (whole, partial and repeated) and literal text. */
@@ -41,7 +96,24 @@ const pattern = fc
   .array(
     fc.oneof(
       fc.constantFrom('yyyy', 'yy', 'MM', 'dd', 'HH', 'mm', 'ss', 'SSS', 'y', 'yyy', 'S', 'SS', 'M', 'H'),
-      fc.constantFrom('-', ':', ' ', 'T', '.', '/', "'", '$&', 'x'),
+      fc.constantFrom(
+        'MMM',
+        'MMMM',
+        'EEE',
+        'EEEE',
+        'a',
+        'hh',
+        'k',
+        'K',
+        'D',
+        'DDD',
+        'Q',
+        'QQQ',
+        'QQQQ',
+        'SSSSSS',
+        'u',
+      ),
+      fc.constantFrom('-', ':', ' ', 'T', '.', '/', "'", "''", "'at'", '$&', 'x'),
       fc.string({ maxLength: 3 }),
     ),
     { maxLength: 8 },

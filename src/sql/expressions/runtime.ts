@@ -7,6 +7,7 @@
 import { ErrorCodes, userError } from '../../types/errors.js';
 import { MAX_LENGTH, type SqlType } from '../catalog/types.js';
 import { type TimeZone, UTC_ZONE } from './time-zone.js';
+import { fieldText, fieldUnit, parseDatePattern } from '../functions/date-pattern.js';
 import { javaDoubleText, javaFloatText } from '../functions/java-number-text.js';
 
 const DAY_MS = 86_400_000;
@@ -357,90 +358,29 @@ export interface DateFormatter {
   formatString(text: string): string | null;
 }
 
-/** The pattern letters DATE_FORMAT knows, longest first where one is the prefix of another. */
-const DATE_TOKENS = ['yyyy', 'yy', 'MM', 'dd', 'HH', 'mm', 'ss', 'SSS'] as const;
-type DateToken = (typeof DATE_TOKENS)[number];
-
-/** The span of time over which a token's text cannot change, in ms. */
-const TOKEN_UNIT: Record<DateToken, number> = {
-  yyyy: DAY_MS,
-  yy: DAY_MS,
-  MM: DAY_MS,
-  dd: DAY_MS,
-  HH: 60_000,
-  mm: 60_000,
-  ss: 1000,
-  SSS: 1,
-};
-
-function tokenText(token: DateToken, d: Date): string {
-  switch (token) {
-    case 'yyyy':
-      return pad(d.getUTCFullYear(), 4);
-    case 'yy':
-      return pad(d.getUTCFullYear() % 100);
-    case 'MM':
-      return pad(d.getUTCMonth() + 1);
-    case 'dd':
-      return pad(d.getUTCDate());
-    case 'HH':
-      return pad(d.getUTCHours());
-    case 'mm':
-      return pad(d.getUTCMinutes());
-    case 'ss':
-      return pad(d.getUTCSeconds());
-    default:
-      return pad(d.getUTCMilliseconds(), 3);
-  }
-}
-
 /** The largest |ms| a Date holds; beyond it every field is NaN. */
 const MAX_DATE_MS = 8.64e15;
 
 /**
- * Compiles a DATE_FORMAT pattern (Java letters yyyy yy MM dd HH mm ss SSS; anything else is
- * literal text) into a formatter, in UTC like every timestamp here. The pattern is split into
- * tokens once, scanning left to right and taking the first letter group that matches at each
- * position, so `yyy` is `yy` then a literal `y`. The formatter keeps its last text with the
- * day, minute or second it holds for (the finest unit its tokens use): consecutive rows mostly
- * fall in the same minute, so formatting is then one division and one comparison. The cache
- * is a pure function's, so sharing a formatter between operator instances of a thread is safe.
+ * Compiles a DATE_FORMAT pattern (Java's DateTimeFormatter letters, see
+ * `functions/date-pattern.ts`) into a formatter, in UTC like every timestamp here. The pattern
+ * is split into fields once. The formatter keeps its last text with the day, hour, minute or
+ * second it holds for (the finest unit its fields use): consecutive rows mostly fall in the same
+ * minute, so formatting is then one division and one comparison. The cache is a pure
+ * function's, so sharing a formatter between operator instances of a thread is safe.
  */
 export function compileDateFormat(pattern: string): DateFormatter {
-  const parts: (string | DateToken)[] = [];
-  const isToken: boolean[] = [];
-  let literal = '';
+  const parts = parseDatePattern(pattern);
   let unit = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < pattern.length; ) {
-    const token = DATE_TOKENS.find((t) => pattern.startsWith(t, i));
-    if (token === undefined) {
-      literal += pattern[i];
-      i++;
-      continue;
-    }
-    if (literal !== '') {
-      parts.push(literal);
-      isToken.push(false);
-      literal = '';
-    }
-    parts.push(token);
-    isToken.push(true);
-    unit = Math.min(unit, TOKEN_UNIT[token]);
-    i += token.length;
-  }
-  if (literal !== '') {
-    parts.push(literal);
-    isToken.push(false);
-  }
+  for (const part of parts) if (typeof part !== 'string') unit = Math.min(unit, fieldUnit(part));
   const render = (ms: number): string => {
     const d = new Date(ms);
     let out = '';
-    for (let i = 0; i < parts.length; i++)
-      out += isToken[i] ? tokenText(parts[i] as DateToken, d) : (parts[i] as string);
+    for (const part of parts) out += typeof part === 'string' ? part : fieldText(part, d);
     return out;
   };
   if (unit === Number.POSITIVE_INFINITY) {
-    const constant = pattern;
+    const constant = parts.join('');
     return { format: () => constant, formatString: (s) => (parseTimestamp(s) === null ? null : constant) };
   }
   let lastKey = Number.NaN;
