@@ -60,11 +60,15 @@ function translateAsyncLookupJoin(
   const rightNames = new Set(node.right.columns.map((c) => c.name));
   const timeoutMs = config?.get<number>('table.exec.async-lookup.timeout') ?? DEFAULT_ASYNC_TIMEOUT_MS;
   const capacity = config?.get<number>('table.exec.async-lookup.buffer-capacity') ?? DEFAULT_ASYNC_CAPACITY;
+  const needed = neededColumns(node.right, lookup);
+  const tableKeys = lookup.tableKeys!;
+  // Read (and so checked) now, at planning, not first when a subtask opens.
+  createJdbcLookupSource(lookup.table, needed, tableKeys);
   const fn = new AsyncLookupJoinFunction({
     ...(output === undefined ? {} : { output }),
     joinType: node.joinType === 'left' ? 'left' : 'inner',
     tableName: lookup.table.name,
-    source: createJdbcLookupSource(lookup.table, neededColumns(node.right, lookup), lookup.tableKeys!),
+    createSource: () => createJdbcLookupSource(lookup.table, needed, tableKeys),
     steps: lookup.steps,
     leftKeys: lookup.keys.map((k) => compileExpression(k.left)),
     leftColumns: node.columns.map((c) => c.name).filter((c) => !rightNames.has(c)),

@@ -40,7 +40,12 @@ export interface AsyncLookupJoinSpec {
   readonly joinType: 'inner' | 'left';
   /** The table's name, for errors. */
   readonly tableName: string;
-  readonly source: LookupSource;
+  /**
+   * Makes each subtask's source when it opens: the runtime copies the function shallowly per
+   * subtask, so a source made at planning would be shared by all of them (one connection, one
+   * cache, closed by the first to finish).
+   */
+  readonly createSource: () => LookupSource;
   /** Filters and projections over the source's rows, innermost first. */
   readonly steps: readonly LookupStep[];
   /** The key values of a probe row, one function per key (a constant key's returns its value). */
@@ -65,6 +70,7 @@ const NONE: readonly Row[] = Object.freeze([]);
 export class AsyncLookupJoinFunction implements AsyncFunction<Row, Row> {
   private readonly join: (l: Row, r: Row | null) => Row;
   private steps: (rows: readonly Row[]) => readonly Row[] = (rows) => rows;
+  private source: LookupSource | undefined;
   /** The session zone at planning, for compiling the steps in `open` (see LookupJoinFunction). */
   private readonly zone: TimeZone = sessionTimeZone();
 
@@ -79,11 +85,12 @@ export class AsyncLookupJoinFunction implements AsyncFunction<Row, Row> {
 
   open(_ctx?: RuntimeContext): void | Promise<void> {
     this.steps = withSessionTimeZone(this.zone, () => compileSteps(this.spec.steps));
-    return this.spec.source.open?.();
+    this.source = this.spec.createSource();
+    return this.source.open?.();
   }
 
   async close(): Promise<void> {
-    await this.spec.source.close?.();
+    await this.source?.close?.();
   }
 
   /** The joined rows of one probe row, once its lookup answers. */
@@ -95,7 +102,7 @@ export class AsyncLookupJoinFunction implements AsyncFunction<Row, Row> {
       if (value === null || value === undefined) return Promise.resolve(this.joinRows(left, NONE));
       key[i] = value;
     }
-    return this.spec.source.lookup(key).then((rows) => this.joinRows(left, this.steps(rows)));
+    return this.source!.lookup(key).then((rows) => this.joinRows(left, this.steps(rows)));
   }
 
   /** A lookup that outlasted `table.exec.async-lookup.timeout` fails the job, as in Flink. */
