@@ -53,6 +53,28 @@ describe('NexmarkGenerator', () => {
     ]);
   });
 
+  it("tells an event's kind without building it, shuffled ids included", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 0, max: 50 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.array(fc.integer({ min: 0, max: 1_000_000 }), { minLength: 1, maxLength: 30 }),
+        (person, auction, bid, outOfOrderGroupSize, indexes) => {
+          const gen = new NexmarkGenerator({
+            personProportion: person,
+            auctionProportion: auction,
+            bidProportion: bid,
+            outOfOrderGroupSize,
+          });
+          for (const index of indexes) expect(gen.eventType(index)).toBe(gen.event(index).type);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
   it('keeps the proportions exactly in every block, people first, then auctions, then bids', () => {
     fc.assert(
       fc.property(

@@ -26,7 +26,7 @@
  * As in the reference, `extra` is a slice of one pre-built random string of 1 MiB at a random
  * offset, with a length uniform within ±20% of what pads the event to its average size.
  */
-import type { Auction, Bid, NexmarkEvent, Person } from './model.js';
+import type { Auction, Bid, NexmarkEvent, NexmarkEventTypeCode, Person } from './model.js';
 import { NexmarkEventType } from './model.js';
 import { JavaRandom } from './java-random.js';
 import {
@@ -114,6 +114,20 @@ export class NexmarkGenerator {
   /** Event time, epoch ms, of event `index`, without building the event. */
   timestamp(index: number): number {
     return this.time.timestampForEvent(this.eventNumber(index));
+  }
+
+  /**
+   * The kind of event `index` ({@link NexmarkEventType}) without building it: a reader that
+   * wants some kinds only skips the others, and since each event is a function of its index
+   * alone, the events it does build are the same.
+   */
+  eventType(index: number): NexmarkEventTypeCode {
+    const rem = this.eventNumber(index) % this.total;
+    return rem < this.person
+      ? NexmarkEventType.PERSON
+      : rem < this.personAuction
+        ? NexmarkEventType.AUCTION
+        : NexmarkEventType.BID;
   }
 
   /** Event `index` of the stream (0-based); the same for the same index and config. */

@@ -24,6 +24,12 @@ export class NexmarkReader extends SplitQueueReader<NexmarkEvent, NexmarkSplit> 
   /** One generator per base time; a reader normally sees just one. */
   private readonly generators = new Map<number, NexmarkGenerator>();
   private readonly wakeUp = new WakeUpTimer();
+  /**
+   * The event kinds to emit, as a bit mask (bit N for kind N); undefined emits every event.
+   * Events of the other kinds are skipped without being built (a SQL scan with a pushed
+   * `event_type` filter sets it); they still count as read for the split's position.
+   */
+  protected eventTypes: number | undefined = undefined;
 
   constructor(
     context: SourceReaderContext,
@@ -57,9 +63,12 @@ export class NexmarkReader extends SplitQueueReader<NexmarkEvent, NexmarkSplit> 
       if (due === 0) return 'waiting';
       budget = due;
     }
+    const kinds = this.eventTypes;
     for (let n = 0; n < budget; n++) {
-      const event = gen.event(index);
-      output.collect(event, nexmarkEventTime(event));
+      if (kinds === undefined || ((kinds >> gen.eventType(index)) & 1) === 1) {
+        const event = gen.event(index);
+        output.collect(event, nexmarkEventTime(event));
+      }
       index += stride;
       // Advanced per event so that a throwing downstream leaves an exact position behind.
       split.next = index;
