@@ -148,9 +148,12 @@ class Typer {
         );
       }
       case 'like': {
-        if (e.similar) throw unsupported(e.pos, 'SIMILAR TO', 'use LIKE or REGEXP');
         const args = [this.type(e.operand), this.type(e.pattern)];
         if (e.escape !== undefined) args.push(this.type(e.escape));
+        if (e.similar) {
+          const similar = call('SIMILAR TO', args, FUNCTIONS['SIMILAR TO']!.type(args, e.pos), e.pos);
+          return e.negated ? call('NOT', [similar], similar.type, e.pos) : similar;
+        }
         for (const a of args)
           if (!isString(a.type) && a.type.root !== 'NULL')
             throw validationError(e.pos, `LIKE needs strings, got ${formatType(a.type)}`);

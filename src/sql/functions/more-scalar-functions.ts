@@ -1,7 +1,8 @@
 /**
  * Built-in scalar functions of Flink's list that the other modules lack: UNHEX, RAND and
  * RAND_INTEGER with a seed (Java's `java.util.Random` sequence, so a seeded query gives Flink's
- * numbers), CURRENT_DATABASE, and the time units of FLOOR/CEIL(timestamp TO unit).
+ * numbers), CURRENT_DATABASE, the time units of FLOOR/CEIL(timestamp TO unit), and the
+ * `SIMILAR TO` operator (SQL's regular expressions).
  */
 import {
   formatType,
@@ -13,6 +14,7 @@ import {
   withNullability,
 } from '../catalog/types.js';
 import { validationError } from '../errors.js';
+import { ErrorCodes, userError } from '../../types/errors.js';
 import type { ScalarFunctionDef } from '../expressions/functions.js';
 import type { Rex } from '../expressions/rex.js';
 import { runtime } from '../expressions/runtime.js';
@@ -146,6 +148,55 @@ export function timeRoundingType(name: string, args: readonly Rex[], pos: Source
   return value.type;
 }
 
+/**
+ * A `SIMILAR TO` pattern as a JavaScript regular expression matching the whole text, as
+ * Calcite translates it for Flink: `%` is any text, `_` any character, `| * + ? {m,n} ( ) [ ]`
+ * keep their regular-expression meaning, every other character (`.`, `^`, `$`, `\`…) is
+ * itself, and the escape character makes the next one literal. Null for a malformed pattern.
+ */
+export function similarPattern(pattern: string, escapeChar?: string): RegExp | null {
+  let source = '';
+  let inClass = false;
+  const literal = (c: string) => (/[\\^$.*+?()[\]{}|/]/.test(c) ? `\\${c}` : c);
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (escapeChar !== undefined && c === escapeChar) {
+      const next = pattern[++i];
+      if (next === undefined) return null;
+      source += literal(next);
+    } else if (inClass) {
+      if (c === ']') inClass = false;
+      source += c === '\\' ? '\\\\' : c;
+    } else if (c === '[') {
+      inClass = true;
+      source += c;
+    } else if (c === '%') source += '.*';
+    else if (c === '_') source += '.';
+    else if ('|*+?{}()'.includes(c)) source += c;
+    else source += literal(c);
+  }
+  try {
+    return inClass ? null : new RegExp(`^(?:${source})$`, 'u');
+  } catch {
+    return null;
+  }
+}
+
+const similarPatterns = new Map<string, RegExp | null>();
+
+/** `text SIMILAR TO pattern [ESCAPE e]` for a pattern known only per row. */
+function similar(text: string, pattern: string, escapeChar?: string): boolean {
+  const key = `${escapeChar ?? ''}\u0000${pattern}`;
+  let regex = similarPatterns.get(key);
+  if (regex === undefined) {
+    regex = similarPattern(pattern, escapeChar);
+    if (similarPatterns.size >= 256) similarPatterns.clear();
+    similarPatterns.set(key, regex);
+  }
+  if (regex === null) throw userError(ErrorCodes.MALFORMED_RECORD, `invalid SIMILAR TO pattern '${pattern}'`);
+  return regex.test(text);
+}
+
 /** The functions of this module by upper-case name. */
 export const MORE_SCALAR_FUNCTIONS: Record<string, ScalarFunctionDef> = {
   UNHEX: {
@@ -184,6 +235,43 @@ export const MORE_SCALAR_FUNCTIONS: Record<string, ScalarFunctionDef> = {
       args.length === 1
         ? `Math.floor(Math.random() * ${args[0]})`
         : `${constant(new JavaRandom(Number((c.args[0] as { value: unknown }).value)))}.nextInt(${args[1]})`,
+  },
+  // The operator's name has a space, so SHOW FUNCTIONS does not list it as a function.
+  'SIMILAR TO': {
+    type(args, pos) {
+      for (const a of args)
+        if (!isString(a.type) && a.type.root !== 'NULL')
+          throw validationError(pos, `SIMILAR TO needs strings, got ${formatType(a.type)}`);
+      const escapeChar = args[2];
+      if (
+        escapeChar?.kind === 'literal' &&
+        typeof escapeChar.value === 'string' &&
+        escapeChar.value.length !== 1
+      )
+        throw validationError(pos, `SIMILAR TO's ESCAPE must be one character, got '${escapeChar.value}'`);
+      const pattern = args[1]!;
+      if (pattern.kind === 'literal' && typeof pattern.value === 'string') {
+        const e = escapeChar?.kind === 'literal' ? (escapeChar.value as string) : undefined;
+        if (similarPattern(pattern.value, e) === null)
+          throw validationError(pos, `invalid SIMILAR TO pattern '${pattern.value}'`);
+      }
+      return withNullability(
+        Types.BOOLEAN,
+        args.some((a) => a.type.nullable),
+      );
+    },
+    emit(args, c, constant) {
+      // A literal pattern (and escape character) compiles once per operator.
+      const [pattern, escapeChar] = [c.args[1]!, c.args[2]];
+      if (pattern.kind === 'literal' && (escapeChar === undefined || escapeChar.kind === 'literal')) {
+        const regex = similarPattern(
+          pattern.value as string,
+          escapeChar?.kind === 'literal' ? (escapeChar.value as string) : undefined,
+        );
+        return `${constant(regex)}.test(${args[0]})`;
+      }
+      return `${constant(similar)}(${args.join(', ')})`;
+    },
   },
   CURRENT_DATABASE: {
     type(args, pos) {
