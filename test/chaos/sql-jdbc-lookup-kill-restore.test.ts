@@ -13,8 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
 import { chaosSeed, RunTracker, refusedAsFinished, SeededRandom, sleep } from './chaos-run.js';
 
-const EVENTS = 4000;
-/** Rows per second while killed: a run needs at least 4 s, so early kills land mid-stream. */
+const EVENTS = 3000;
+/** Rows per second while killed: a run needs at least 3 s, so early kills land mid-stream. */
 const RATE = 1000;
 const KILLS = 3;
 
