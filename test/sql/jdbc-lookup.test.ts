@@ -1,7 +1,8 @@
 /**
  * Lookup joins against a `jdbc` table in a real PostgreSQL (test/support/postgres.ts starts
  * one): inner and LEFT joins with duplicate, missing and NULL keys, a composite key, a constant
- * key condition and a residual one, in probe order (the async operator is ordered); only the
+ * key condition and a residual one, in probe order (the async operator is ordered), through a
+ * view that filters and renames; only the
  * columns the query reads are selected; random tables agree with a join computed here; the
  * EXPLAIN line; a lookup outlasting `table.exec.async-lookup.timeout` fails the job. The lookup source driven by hand with a manual clock: a changed row is seen at
  * once without a cache and only after expiry with one, missing keys cached or not, LRU bound;
@@ -109,6 +110,17 @@ describe('SQL lookup joins', () => {
       '13:4:null:null',
       '14:null:null:null',
     ]);
+  });
+
+  test('a view over the table: its filter and projection apply to the rows looked up by the column it renames', async () => {
+    const tEnv = tableEnv();
+    tEnv.executeSql(
+      "CREATE VIEW eu AS SELECT id AS cust, UPPER(name) AS uname FROM customers WHERE region = 'EU'",
+    );
+    const sql =
+      'SELECT o.oid, e.uname FROM orders AS o LEFT JOIN eu FOR SYSTEM_TIME AS OF o.pt AS e ON o.cid = e.cust';
+    expect(await lines(tEnv, sql)).toEqual(['10:ANN', '11:null', '12:CAT', '13:null', '14:null']);
+    expect(tEnv.explainSql(sql)).toContain('async=[true], lookup=[cust=cid]');
   });
 
   test('only the columns the query reads are selected', async () => {
