@@ -164,6 +164,8 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
   /** Each side's view when it is cleaned and keeps its timer itself (no TTL). */
   private leftExpiring: ExpiringView | undefined;
   private rightExpiring: ExpiringView | undefined;
+  /** Pairs whose row the consumer would drop unseen (see {@link skipPairs}); undefined: none. */
+  private skip: PairCondition | undefined;
 
   constructor(private readonly spec: JoinSpec) {
     super();
@@ -187,6 +189,20 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
     this.insertOnlyOutput = spec.insertOnlyOutput;
     this.leftExpiry = expiryOf(spec.leftCleanup);
     this.rightExpiry = expiryOf(spec.rightCleanup);
+  }
+
+  /**
+   * Has pairs for which `skip` is true (asked after the join condition, with the current key of
+   * the consumer) counted as matches but not built or emitted, for a consumer in this operator
+   * that would drop their rows unseen (a Top-N, see `rank-over-join.ts`). Only on insert-only
+   * output, where a pair's row is emitted once and nothing else depends on it.
+   */
+  skipPairs(skip: PairCondition): void {
+    if (!this.insertOnlyOutput)
+      throw new WeirError(ErrorCodes.INTERNAL, 'a join skips pairs only on insert-only output', {
+        domain: 'internal',
+      });
+    this.skip = skip;
   }
 
   override open(ctx: RuntimeContext): void {
@@ -314,6 +330,7 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
     // Tested before merging: a pair that fails costs no row.
     const test = this.test;
     if (test !== undefined && !test(left, right)) return 0;
+    if (this.skip?.(left, right)) return 1;
     const merged = this.merge(left, right);
     out.collect(this.insertOnlyOutput ? merged : ({ kind: change, row: merged } as unknown as Row));
     return 1;
@@ -339,9 +356,10 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
     for (const record of other.records()) {
       const otherRow = record[0];
       if (!(isLeft ? this.matches(row, otherRow) : this.matches(otherRow, row))) continue;
-      const merged = this.joined(row, otherRow, isLeft);
       const count = record[1];
       matched += count;
+      if (this.skip !== undefined && (isLeft ? this.skip(row, otherRow) : this.skip(otherRow, row))) continue;
+      const merged = this.joined(row, otherRow, isLeft);
       if (!otherOuter) {
         this.emit(out, change, merged, count);
         continue;

@@ -45,6 +45,7 @@ import type { JoinOutputColumn } from '../join/join-rows.js';
 import type { PhysicalCalc } from '../physical.js';
 import type { QueryTranslator } from '../translate.js';
 import type { PhysicalRank } from './over-nodes.js';
+import { TopNFunction } from '../../runtime/over/rank-function.js';
 
 /** Key types whose values are JS primitives: a join key and a rank key of them are identical. */
 const PRIMITIVE_KEY_ROOTS: ReadonlySet<TypeRoot> = new Set<TypeRoot>([
@@ -124,11 +125,46 @@ export function translateRankOverJoin(
     calc === undefined ? undefined : projectedJoinOutput(calc);
   const between = calc === undefined || output !== undefined ? undefined : betweenCalc(calc);
   const [leftKey, rightKey] = joinKeySelectors(join);
+  const side = between === undefined ? orderBySide(node, join, output) : undefined;
   return recurse(join.left)
     .connect(recurse(join.right))
     .keyBy(leftKey, rightKey)
-    .process(new JoinThenRankFunction(regularJoinFunction(join, output), between, rank))
+    .process(new JoinThenRankFunction(regularJoinFunction(join, output), between, rank, side))
     .name(`Join(${joinTypeName(join.joinType)}) -> Rank`);
+}
+
+/**
+ * The join input whose rows hold every order-by column of the Top-N under the column's own name
+ * (`'left'` or `'right'`), when the join's output is insert-only: the Top-N's comparator can
+ * then rank a pair from that side's row alone, before the joined row is built (Nexmark q9 orders
+ * by the bid's price and time). Undefined otherwise.
+ */
+function orderBySide(
+  rank: PhysicalRank,
+  join: PhysicalJoin,
+  output: readonly JoinOutputColumn[] | undefined,
+): 'left' | 'right' | undefined {
+  // The update-fast strategy ranks by its own path, which `admits` does not describe.
+  if (
+    join.changelogMode !== 'insert-only' ||
+    rank.strategy.kind === 'updateFast' ||
+    rank.orderBy.length === 0
+  )
+    return undefined;
+  const rightNames = new Set(join.right.columns.map((c) => c.name));
+  let side: 'left' | 'right' | undefined;
+  for (const { column } of rank.orderBy) {
+    // Without a projection the joined row's columns are both sides' columns, names unchanged.
+    const source =
+      output === undefined
+        ? { column, right: rightNames.has(column) }
+        : output.find((o) => o.name === column);
+    if (source === undefined || source.column !== column) return undefined;
+    const from = source.right ? 'right' : 'left';
+    if (side !== undefined && side !== from) return undefined;
+    side = from;
+  }
+  return side;
 }
 
 /** The rank functions of `over-planning.ts`: keyed, one input, changelog output. */
@@ -164,10 +200,15 @@ export class JoinThenRankFunction extends KeyedCoProcessFunction<unknown, Row, R
   private ctx!: KeyedProcessContext<unknown, ChangelogRow>;
   private joined!: Collector<Row>;
 
+  /**
+   * @param orderBySide the join input whose rows hold the Top-N's order-by columns (see
+   *   `orderBySide`): a pair the Top-N would drop is then skipped before its row is built
+   */
   constructor(
     private join: RegularJoinFunction,
     private readonly between: ((element: Row) => Row | undefined) | undefined,
     private rank: KeyedRankFunction,
+    private readonly orderBySide?: 'left' | 'right',
   ) {
     super();
   }
@@ -180,6 +221,14 @@ export class JoinThenRankFunction extends KeyedCoProcessFunction<unknown, Row, R
     openUserFunction(this.join, ctx);
     openUserFunction(this.rank, ctx);
     const rank = this.rank;
+    // Most pairs of a Top-1 (a bid below the auction's best) are dropped by the rank unseen:
+    // asked first, they cost no joined row. The rank's state is under the join's current key.
+    if (this.orderBySide !== undefined && rank instanceof TopNFunction) {
+      const top = rank;
+      this.join.skipPairs(
+        this.orderBySide === 'left' ? (left) => !top.admits(left) : (_left, right) => !top.admits(right),
+      );
+    }
     const between = this.between;
     this.joined =
       between === undefined

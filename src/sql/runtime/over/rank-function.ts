@@ -118,6 +118,20 @@ export class TopNFunction extends KeyedProcessFunction<unknown, Row, ChangelogRo
   }
 
   /**
+   * Whether a row of ROW_NUMBER over insert-only input could change the Top-N of the current
+   * key: false when it would rank beyond the range (the kept array is full and its last row
+   * sorts before the row or ties with it), which {@link processElement} drops unseen. Reads only
+   * the order-by columns of `row`, so a caller may ask before building the row (a join in the
+   * same operator, see `rank-over-join.ts`). True for any other Top-N.
+   */
+  admits(row: Row): boolean {
+    if (!this.appendRowNumber) return true;
+    const rows = this.rows.value();
+    const rankEnd = this.spec.rankEnd;
+    return rows === undefined || rows.length < rankEnd || this.compare(rows[rankEnd - 1]!, row) > 0;
+  }
+
+  /**
    * ROW_NUMBER over insert-only input. The kept array holds the first rankEnd rows; at positions
    * inside the range it holds each row as last emitted, with its rank.
    */
