@@ -117,18 +117,36 @@ function extreme(name: string, pick: 'max' | 'min'): ScalarFunctionDef {
   };
 }
 
+/** A parsed date-time: epoch millis, and whether the text gave its own UTC offset. */
+interface Parsed {
+  readonly ms: number;
+  /** `ms` is an instant (the text had an offset, read by an `X`, `x` or `Z` field). */
+  readonly zoned: boolean;
+}
+
+/** An offset's text (`Z`, `+08`, `+0800`, `+08:00`) as milliseconds east of UTC. */
+function offsetMillis(text: string): number {
+  if (text === 'Z') return 0;
+  const digits = text.slice(1).replace(':', '');
+  const ms = (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0')) * 60_000;
+  return text[0] === '-' ? -ms : ms;
+}
+
 /**
- * A Java date pattern (`yyyy-MM-dd HH:mm:ss.SSS` and the like) as a parser to UTC epoch
- * millis, or null when the text does not match.
+ * A Java date pattern (`yyyy-MM-dd HH:mm:ss.SSS`, with `X`/`x`/`Z` for a UTC offset, and the
+ * like) as a parser to epoch millis, or null when the text does not match.
  */
-function compileDateParser(pattern: string): (text: string) => number | null {
+function compileDateParser(pattern: string): (text: string) => Parsed | null {
   const fields: string[] = [];
   let source = '';
-  const re = /(y+|M+|d+|H+|m+|s+|S+)|'([^']*)'|(.)/g;
+  const re = /(y+|M+|d+|H+|m+|s+|S+|X+|x+|Z+)|'([^']*)'|(.)/g;
   for (let m = re.exec(pattern); m !== null; m = re.exec(pattern)) {
     if (m[1] !== undefined) {
-      fields.push(m[1][0]!);
-      source += m[1][0] === 'S' ? '(\\d{1,9})' : `(\\d{1,${Math.max(m[1].length, m[1][0] === 'y' ? 4 : 2)}})`;
+      const letter = m[1][0]!;
+      fields.push(letter);
+      if ('XxZ'.includes(letter)) source += '(Z|[+-]\\d{2}(?::?\\d{2})?)';
+      else
+        source += letter === 'S' ? '(\\d{1,9})' : `(\\d{1,${Math.max(m[1].length, letter === 'y' ? 4 : 2)}})`;
     } else source += (m[2] ?? m[3]!).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   }
   const matcher = new RegExp(`^${source}$`);
@@ -136,25 +154,36 @@ function compileDateParser(pattern: string): (text: string) => number | null {
     const m = matcher.exec(text.trim());
     if (m === null) return null;
     const v: Record<string, number> = { y: 1970, M: 1, d: 1, H: 0, m: 0, s: 0, S: 0 };
+    let offset: number | undefined;
     fields.forEach((f, i) => {
       const digits = m[i + 1]!;
-      v[f] = f === 'S' ? Number(digits.padEnd(3, '0').slice(0, 3)) : Number(digits);
+      if ('XxZ'.includes(f)) offset = offsetMillis(digits);
+      else v[f] = f === 'S' ? Number(digits.padEnd(3, '0').slice(0, 3)) : Number(digits);
     });
-    return Date.UTC(v.y!, v.M! - 1, v.d!, v.H!, v.m!, v.s!, v.S!);
+    const local = Date.UTC(v.y!, v.M! - 1, v.d!, v.H!, v.m!, v.s!, v.S!);
+    return offset === undefined ? { ms: local, zoned: false } : { ms: local - offset, zoned: true };
   };
 }
 
-const parsers = new Map<string, (text: string) => number | null>();
+const parsers = new Map<string, (text: string) => Parsed | null>();
 
-/** Text to epoch millis by a Java pattern, or by Flink's default `yyyy-MM-dd HH:mm:ss[.SSS]`. */
-function parseWith(text: string, pattern?: string): number | null {
-  if (pattern === undefined) return parseTimestamp(text);
+/** Text by a Java pattern, or by Flink's default `yyyy-MM-dd HH:mm:ss[.SSS]`. */
+function parseZoned(text: string, pattern?: string): Parsed | null {
+  if (pattern === undefined) {
+    const ms = parseTimestamp(text);
+    return ms === null ? null : { ms, zoned: false };
+  }
   let parser = parsers.get(pattern);
   if (parser === undefined) {
     parser = compileDateParser(pattern);
     if (parsers.size < 100) parsers.set(pattern, parser);
   }
   return parser(text);
+}
+
+/** Text to epoch millis (a wall clock, or the instant an offset in the text gives). */
+function parseWith(text: string, pattern?: string): number | null {
+  return parseZoned(text, pattern)?.ms ?? null;
 }
 
 /** A function of (STRING[, format STRING]) parsing a date-time. */
@@ -274,11 +303,16 @@ function clockFn(name: string, type: SqlType, js: (now: string) => string): Scal
   };
 }
 
+/** Java's Long.MIN_VALUE, which Flink's UNIX_TIMESTAMP gives for text it cannot parse. */
+const LONG_MIN_VALUE = -(2 ** 63);
+
 /** Epoch seconds of a wall-clock text in `zone`, by a pattern or Flink's default format. */
 function unixSeconds(zone: TimeZone) {
   return (text: string, pattern?: string) => {
-    const local = parseWith(text, pattern);
-    return local === null ? null : Math.floor(zone.fromLocal(local) / 1000);
+    const parsed = parseZoned(text, pattern);
+    if (parsed === null) return LONG_MIN_VALUE;
+    // An offset in the text wins over the session zone; seconds truncate as Java's division.
+    return Math.trunc((parsed.zoned ? parsed.ms : zone.fromLocal(parsed.ms)) / 1000) + 0;
   };
 }
 

@@ -72,6 +72,11 @@ export function formatValue(value: unknown, type: SqlType, zone: TimeZone = UTC_
       return formatTime(value as number);
     case 'DECIMAL':
       return (value as number).toFixed(type.scale ?? 0);
+    // A BIGINT past 2^53 (Long.MIN_VALUE, say) prints its exact value, as a Java long would.
+    case 'BIGINT':
+      return typeof value === 'number' && !Number.isSafeInteger(value) && Number.isInteger(value)
+        ? BigInt(value).toString()
+        : String(value);
     case 'FLOAT':
       return javaFloatText(value as number);
     case 'DOUBLE':
