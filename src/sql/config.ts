@@ -87,9 +87,11 @@ export const CONFIG_OPTIONS: Readonly<Record<string, Parser>> = {
   'table.exec.state.ttl': duration,
   'table.exec.source.idle-timeout': duration,
   // Lookup joins against an external table (jdbc): how many probe rows may wait on lookups at
-  // once, and how long one may wait; Flink's defaults are 100 and 3 min.
+  // once, how long one may wait, and whether results may overtake each other; Flink's defaults
+  // are 100, 3 min and ORDERED.
   'table.exec.async-lookup.buffer-capacity': positiveInt,
   'table.exec.async-lookup.timeout': duration,
+  'table.exec.async-lookup.output-mode': oneOf('ordered', 'allow_unordered'),
   'table.exec.mini-batch.enabled': boolean,
   'table.exec.mini-batch.allow-latency': duration,
   'table.exec.mini-batch.size': positiveInt,

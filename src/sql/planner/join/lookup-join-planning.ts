@@ -3,7 +3,8 @@
  * flat-maps through a {@link LookupJoinFunction}, chained to it with no shuffle, since every
  * subtask holds the whole table. A jdbc table's goes through an {@link AsyncLookupJoinFunction}
  * in the async I/O operator (`AsyncDataStream.orderedWait`, so output keeps the probe order as
- * Flink's default does), with `table.exec.async-lookup.buffer-capacity` lookups in flight per
+ * Flink's default does; `unorderedWait` with `table.exec.async-lookup.output-mode` =
+ * `ALLOW_UNORDERED` on an insert-only probe stream), with `table.exec.async-lookup.buffer-capacity` lookups in flight per
  * subtask and `table.exec.async-lookup.timeout` for each. The right side's plan is never
  * translated into a source (the function reads the table). A Calc above the join that only
  * picks columns is done by the same function.
@@ -76,13 +77,14 @@ function translateAsyncLookupJoin(
     residual: node.residual === undefined ? undefined : compileExpression(node.residual),
     timeoutMs,
   });
+  // As in Flink, ALLOW_UNORDERED lets results overtake each other on an insert-only probe
+  // stream (a changelog's order would matter), and the default keeps the probe order.
+  const unordered =
+    config?.get<string>('table.exec.async-lookup.output-mode') === 'allow_unordered' &&
+    node.left.changelogMode === 'insert-only';
+  const wait = unordered ? AsyncDataStream.unorderedWait : AsyncDataStream.orderedWait;
   // A timeout of 0 in Flink's option means none; the operator takes Infinity for that.
-  return AsyncDataStream.orderedWait(
-    recurse(node.left),
-    fn,
-    timeoutMs > 0 ? timeoutMs : Infinity,
-    capacity,
-  ).name('LookupJoin');
+  return wait(recurse(node.left), fn, timeoutMs > 0 ? timeoutMs : Infinity, capacity).name('LookupJoin');
 }
 
 /**
