@@ -32,6 +32,7 @@ import {
   ceilToUnit,
   floorToUnit,
   MORE_SCALAR_FUNCTIONS,
+  timeRoundingCode,
   timeRoundingType,
 } from '../functions/more-scalar-functions.js';
 
@@ -341,8 +342,10 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
       if (!isNumeric(t)) throw mismatch('FLOOR', args, pos, 'a number, or a timestamp TO a unit');
       return t.root === 'DECIMAL' ? Types.decimal(t.precision!, 0) : t;
     },
-    emit: (args, _c, constant) =>
-      args.length === 2 ? `${constant(floorToUnit)}(${args[0]}, ${args[1]})` : `Math.floor(${args[0]})`,
+    emit: (args, c, constant) =>
+      args.length === 2
+        ? timeRoundingCode(args[0]!, args[1]!, c.args[0]!.type, constant(floorToUnit))
+        : `Math.floor(${args[0]})`,
   },
   CEIL: {
     type(args, pos) {
@@ -353,8 +356,10 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
       // As FLOOR: a DECIMAL loses its fraction digits (CEIL(2.1) is 3, not 3.0).
       return t.root === 'DECIMAL' ? withNullability(Types.decimal(t.precision!, 0), t.nullable) : t;
     },
-    emit: (args, _c, constant) =>
-      args.length === 2 ? `${constant(ceilToUnit)}(${args[0]}, ${args[1]})` : `Math.ceil(${args[0]})`,
+    emit: (args, c, constant) =>
+      args.length === 2
+        ? timeRoundingCode(args[0]!, args[1]!, c.args[0]!.type, constant(ceilToUnit))
+        : `Math.ceil(${args[0]})`,
   },
   TO_TIMESTAMP_LTZ: {
     type(args, pos) {

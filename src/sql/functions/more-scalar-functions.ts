@@ -135,17 +135,28 @@ export function ceilToUnit(ms: number, unit: string): number {
   return floor === ms ? ms : floor + (UNITS_MS[unit] ?? 1);
 }
 
-/** Checks a `FLOOR/CEIL(timestamp TO unit)` call and gives its type. */
+/** Checks a `FLOOR/CEIL(timestamp, date or time TO unit)` call and gives its type. */
 export function timeRoundingType(name: string, args: readonly Rex[], pos: SourcePos | undefined): SqlType {
   const [value, unit] = args as [Rex, Rex];
-  if (!isTimestamp(value.type))
+  const t = value.type;
+  if (!isTimestamp(t) && t.root !== 'DATE' && t.root !== 'TIME')
     throw validationError(
       pos,
-      `cannot apply ${name} to ${formatType(value.type)} TO a unit; expected a timestamp`,
+      `cannot apply ${name} to ${formatType(t)} TO a unit; expected a timestamp, date or time`,
     );
   if (unit.kind === 'literal' && !ROUNDING_UNITS.includes(String(unit.value)))
     throw validationError(pos, `${name} rounds to ${ROUNDING_UNITS.join(', ')}, not ${String(unit.value)}`);
-  return value.type;
+  return t;
+}
+
+/**
+ * Code for `FLOOR/CEIL(value TO unit)` given `round` (floorToUnit or ceilToUnit) as code: a DATE
+ * (epoch days) rounds as its midnight, a TIME (milliseconds of the day) as a time on day 0.
+ */
+export function timeRoundingCode(value: string, unit: string, type: SqlType, round: string): string {
+  return type.root === 'DATE'
+    ? `(${round}(${value} * ${DAY_MS}, ${unit}) / ${DAY_MS})`
+    : `${round}(${value}, ${unit})`;
 }
 
 /**
