@@ -211,6 +211,14 @@ describe('FIRST_VALUE, LAST_VALUE and LISTAGG with retraction', () => {
     ]);
   });
 
+  test('a result that stays NaN is no change: nothing is emitted', () => {
+    const { h } = open(perRow);
+    h.processElement({ kind: '+I', row: { k: 0, d: Number.NaN, a: null, s: 'x', sep: '|' } }, 0);
+    h.clearOutput();
+    h.processElement({ kind: '+I', row: { k: 0, d: Number.NaN, a: null, s: null, sep: '|' } }, 0);
+    expect(h.extractOutputValues()).toEqual([]);
+  });
+
   test('a retraction of NaN or of an array equal to one kept removes it, whatever object it is', () => {
     const { h } = open(perRow);
     h.processElement({ kind: '+I', row: { k: 0, d: Number.NaN, a: [3], s: null, sep: '|' } }, 0);

@@ -102,7 +102,8 @@ export function sameValues(a: readonly unknown[], b: readonly unknown[]): boolea
   for (let i = 0; i < a.length; i++) {
     const x = a[i];
     const y = b[i];
-    if (x === y) continue;
+    // NaN is the same value as NaN, as in Flink's binary comparison of the old and new results.
+    if (x === y || (Number.isNaN(x) && Number.isNaN(y))) continue;
     if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
     if (x instanceof Map || y instanceof Map) {
       if (!sameMaps(x, y)) return false;
