@@ -276,6 +276,7 @@ export class StreamExecutionEnvironment {
         bufferTimeout: this.bufferTimeout,
         stateBackend: this.stateBackend,
         incrementalCheckpoints: this.checkpointConfig.incremental ?? this.stateBackend === 'disk',
+        taskYoungGenerationMb: this.executionConfig.getTaskYoungGenerationSize(),
       },
     });
     this.validate(graph.vertices.flatMap((v) => v.operators.map((op) => op.source?.source)));

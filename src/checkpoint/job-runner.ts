@@ -184,7 +184,11 @@ export function runJob(job: JobGraph, options: RunOptions): JobClient {
         status = 'restarting';
         // The next attempt's threads load the engine during the restart delay.
         if (options.threads !== undefined)
-          prewarmWorkers(threadCount(job, options.threads.slots), options.threads.provider.module);
+          prewarmWorkers(
+            threadCount(job, options.threads.slots),
+            options.threads.provider.module,
+            job.config.taskYoungGenerationMb,
+          );
         const latest = coordinator?.latestCompleted;
         log(
           `job '${job.jobName}' failed: ${error instanceof Error ? error.message : String(error)}; restarting in ${decision.delayMs} ms from ${latest === undefined ? (restoreFrom === undefined ? 'the beginning' : `checkpoint ${restoreFrom.data.checkpointId}`) : `checkpoint ${latest.checkpointId}`} (restart ${restarts})`,

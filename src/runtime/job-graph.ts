@@ -70,6 +70,11 @@ export interface JobConfig {
   readonly stateBackend: StateBackendName;
   /** Checkpoints carry only the key groups that changed since the last completed one. */
   readonly incrementalCheckpoints: boolean;
+  /**
+   * Young generation of each task worker thread, MB (`worker-pool.ts`); undefined takes the
+   * engine's default. Tasks run on the submitting thread keep that thread's heap.
+   */
+  readonly taskYoungGenerationMb?: number;
 }
 
 /** A job ready to run. */

@@ -7,6 +7,15 @@
  *
  * Idle workers do not keep the process alive, and each worker serves one attempt only: a new
  * attempt never inherits a thread that an earlier one may have left in a bad state.
+ *
+ * A worker's young generation (V8's new space, where objects start) is fixed when it starts
+ * (`resourceLimits.maxYoungGenerationSizeMb`), so an idle worker is handed only to an attempt
+ * that asks for its size (`ExecutionConfig.setTaskYoungGenerationSize`; undefined is V8's own
+ * default, 48 MB for a worker on 64-bit). Tasks that keep state keep most of what they
+ * allocate, and every scavenge copies what arrived since the last one: a larger young generation
+ * runs fewer scavenges and promotes less. Measured on the Nexmark jobs (bench/README.md), 96 MB
+ * cut the stateful jobs' scavenges by a quarter to a half, but their CPU time moved within the
+ * noise of a busy machine, so the default stays V8's.
  */
 import { Worker } from 'node:worker_threads';
 
@@ -18,12 +27,15 @@ export interface WorkerWarmUp {
   readonly warmModule: string;
 }
 
-const idle: { worker: Worker; warmModule: string; onExit: () => void }[] = [];
+const idle: { worker: Worker; warmModule: string; youngMb: number | undefined; onExit: () => void }[] = [];
 /** Every worker started here whose thread has not exited yet. */
 const live = new Set<Worker>();
 
-function spawn(warmModule: string): Worker {
-  const worker = new Worker(WORKER_BOOTSTRAP, { workerData: { warmModule } satisfies WorkerWarmUp });
+function spawn(warmModule: string, youngMb: number | undefined): Worker {
+  const worker = new Worker(WORKER_BOOTSTRAP, {
+    workerData: { warmModule } satisfies WorkerWarmUp,
+    ...(youngMb === undefined ? {} : { resourceLimits: { maxYoungGenerationSizeMb: youngMb } }),
+  });
   live.add(worker);
   worker.once('exit', () => live.delete(worker));
   return worker;
@@ -34,15 +46,19 @@ export function liveWorkerThreads(): number {
   return live.size;
 }
 
-/** Makes sure `count` idle workers that load `warmModule` are starting or ready. */
-export function prewarmWorkers(count: number, warmModule: string): void {
-  let have = idle.filter((entry) => entry.warmModule === warmModule).length;
+/**
+ * Makes sure `count` idle workers that load `warmModule`, with a young generation of `youngMb`
+ * MB (undefined: V8's default), are starting or ready.
+ */
+export function prewarmWorkers(count: number, warmModule: string, youngMb?: number): void {
+  let have = idle.filter((entry) => entry.warmModule === warmModule && entry.youngMb === youngMb).length;
   for (; have < count; have++) {
-    const worker = spawn(warmModule);
+    const worker = spawn(warmModule, youngMb);
     // A worker that dies while idle (it cannot load its module, say) is simply not handed out.
     const entry = {
       worker,
       warmModule,
+      youngMb,
       onExit: (): void => {
         const index = idle.indexOf(entry);
         if (index >= 0) idle.splice(index, 1);
@@ -55,10 +71,13 @@ export function prewarmWorkers(count: number, warmModule: string): void {
   }
 }
 
-/** An idle worker for `warmModule`, or a new one; the caller owns it from now on. */
-export function takeWorker(warmModule: string): Worker {
-  const index = idle.findIndex((entry) => entry.warmModule === warmModule);
-  if (index < 0) return spawn(warmModule);
+/**
+ * An idle worker for `warmModule` with a young generation of `youngMb` MB (undefined: V8's
+ * default), or a new one; the caller owns it from now on.
+ */
+export function takeWorker(warmModule: string, youngMb?: number): Worker {
+  const index = idle.findIndex((entry) => entry.warmModule === warmModule && entry.youngMb === youngMb);
+  if (index < 0) return spawn(warmModule, youngMb);
   const entry = idle.splice(index, 1)[0]!;
   const { worker } = entry;
   worker.removeListener('exit', entry.onExit);
