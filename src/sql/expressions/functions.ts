@@ -344,7 +344,7 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
     },
     emit: (args, c, constant) =>
       args.length === 2
-        ? timeRoundingCode(args[0]!, args[1]!, c.args[0]!.type, constant(floorToUnit))
+        ? timeRoundingCode(args[0]!, args[1]!, c.args[0]!.type, constant(floorToUnit), constant)
         : `Math.floor(${args[0]})`,
   },
   CEIL: {
@@ -358,7 +358,7 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
     },
     emit: (args, c, constant) =>
       args.length === 2
-        ? timeRoundingCode(args[0]!, args[1]!, c.args[0]!.type, constant(ceilToUnit))
+        ? timeRoundingCode(args[0]!, args[1]!, c.args[0]!.type, constant(ceilToUnit), constant)
         : `Math.ceil(${args[0]})`,
   },
   TO_TIMESTAMP_LTZ: {

@@ -18,6 +18,7 @@ import { ErrorCodes, userError } from '../../types/errors.js';
 import type { ScalarFunctionDef } from '../expressions/functions.js';
 import type { Rex } from '../expressions/rex.js';
 import { runtime } from '../expressions/runtime.js';
+import { sessionTimeZone } from '../expressions/time-zone.js';
 import type { SourcePos } from '../parser/ast.js';
 import { plannedSession } from './planning-context.js';
 
@@ -151,12 +152,22 @@ export function timeRoundingType(name: string, args: readonly Rex[], pos: Source
 
 /**
  * Code for `FLOOR/CEIL(value TO unit)` given `round` (floorToUnit or ceilToUnit) as code: a DATE
- * (epoch days) rounds as its midnight, a TIME (milliseconds of the day) as a time on day 0.
+ * (epoch days) rounds as its midnight, a TIME (milliseconds of the day) as a time on day 0, and
+ * a TIMESTAMP_LTZ as its wall clock in the session zone (`constant` makes the zone available),
+ * as Flink rounds one, giving back the instant of the rounded wall clock.
  */
-export function timeRoundingCode(value: string, unit: string, type: SqlType, round: string): string {
-  return type.root === 'DATE'
-    ? `(${round}(${value} * ${DAY_MS}, ${unit}) / ${DAY_MS})`
-    : `${round}(${value}, ${unit})`;
+export function timeRoundingCode(
+  value: string,
+  unit: string,
+  type: SqlType,
+  round: string,
+  constant: (value: unknown) => string,
+): string {
+  if (type.root === 'DATE') return `(${round}(${value} * ${DAY_MS}, ${unit}) / ${DAY_MS})`;
+  const zone = sessionTimeZone();
+  if (type.root !== 'TIMESTAMP_LTZ' || zone.isUtc) return `${round}(${value}, ${unit})`;
+  const z = constant(zone);
+  return `${z}.fromLocal(${round}(${z}.toLocal(${value}), ${unit}))`;
 }
 
 /**
