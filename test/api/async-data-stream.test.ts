@@ -77,7 +77,7 @@ function timedEvents(env: StreamExecutionEnvironment, count: number) {
 }
 
 /** Passes `e` on after `ms` milliseconds. */
-async function after<T>(ms: number, e: T): Promise<T[]> {
+async function answerAfter<T>(ms: number, e: T): Promise<T[]> {
   await delay(ms);
   return [e];
 }
@@ -138,7 +138,7 @@ describe('AsyncDataStream', () => {
     const events = 3000;
     const looked = AsyncDataStream.unorderedWait(
       timedEvents(env, events),
-      { asyncInvoke: (e: Ev) => after(e.i % 4, e) },
+      { asyncInvoke: (e: Ev) => answerAfter(e.i % 4, e) },
       10_000,
       16,
     );
@@ -180,7 +180,7 @@ describe('AsyncDataStream', () => {
     const input = env.fromCollection(Array.from({ length: 600 }, (_, i) => ({ i, key: i % 5 })));
     const out = await AsyncDataStream.orderedWait(
       input.keyBy((e) => e.key),
-      { asyncInvoke: (e: Ev) => after((e.i * 13) % 3, e) },
+      { asyncInvoke: (e: Ev) => answerAfter((e.i * 13) % 3, e) },
       10_000,
       4,
     ).executeAndCollect();
