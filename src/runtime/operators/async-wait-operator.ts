@@ -15,9 +15,9 @@
  * is parked awaiting {@link AsyncWaitOperator.finish}, so the results are emitted directly.
  *
  * Gotcha: the task looks at no input while the operator is unavailable, so a barrier that
- * arrives then waits until the records already taken have started (a slot per record); it never
- * waits for the requests to complete. (Flink's operator blocks the same way on the one record
- * that found its queue full.)
+ * arrives then waits until slots free up for the records already taken ahead of it (records
+ * before a barrier are always taken first; Flink's operator blocks the same way on a record
+ * that finds its queue full). It never waits for the requests in flight when it is taken.
  *
  * Checkpoints: the barrier does not wait for requests. The records not yet emitted (waiting,
  * running, or done but held back) go into operator list state, dealt out round-robin on a
@@ -25,8 +25,8 @@
  * with an idempotent function nothing is lost or duplicated. Watermarks held in the queue are
  * not kept: the sources generate them again after a restore.
  *
- * Timeouts are measured in wall-clock time from the request's start. The function is not
- * given keyed state: the key in force when a request completes is not the record's.
+ * Timeouts are measured in wall-clock time from the request's start. The function must not use
+ * keyed state, even after keyBy: the key in force when a request completes is not the record's.
  */
 import { ErrorCodes, userError } from '../../types/errors.js';
 import type { RichFunction, RuntimeContext } from '../../types/functions.js';
