@@ -32,6 +32,8 @@ import {
   ceilToUnit,
   floorToUnit,
   MORE_SCALAR_FUNCTIONS,
+  parsesText,
+  TO_TIMESTAMP_LTZ_TEXT,
   timeRoundingCode,
   timeRoundingType,
 } from '../functions/more-scalar-functions.js';
@@ -363,6 +365,7 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
   },
   TO_TIMESTAMP_LTZ: {
     type(args, pos) {
+      if (parsesText(args)) return TO_TIMESTAMP_LTZ_TEXT.type(args, pos);
       arity('TO_TIMESTAMP_LTZ', args, pos, 1, 2);
       if (!isNumeric(args[0]!.type) || (args[1] !== undefined && !isInteger(args[1].type)))
         throw mismatch('TO_TIMESTAMP_LTZ', args, pos, '(epoch number, precision 0 or 3)');
@@ -374,7 +377,8 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
         );
       return nullableIfAny(Types.timestampLtz(3), args);
     },
-    emit: (args, c) => {
+    emit: (args, c, constant) => {
+      if (parsesText(c.args)) return TO_TIMESTAMP_LTZ_TEXT.emit(args, c, constant);
       const precision = c.args[1]?.kind === 'literal' ? Number(c.args[1].value) : 3;
       return precision === 0 ? `(${args[0]} * 1000)` : `${args[0]}`;
     },

@@ -118,7 +118,7 @@ function extreme(name: string, pick: 'max' | 'min'): ScalarFunctionDef {
 }
 
 /** A parsed date-time: epoch millis, and whether the text gave its own UTC offset. */
-interface Parsed {
+export interface Parsed {
   readonly ms: number;
   /** `ms` is an instant (the text had an offset, read by an `X`, `x` or `Z` field). */
   readonly zoned: boolean;
@@ -167,8 +167,12 @@ function compileDateParser(pattern: string): (text: string) => Parsed | null {
 
 const parsers = new Map<string, (text: string) => Parsed | null>();
 
-/** Text by a Java pattern, or by Flink's default `yyyy-MM-dd HH:mm:ss[.SSS]`. */
-function parseZoned(text: string, pattern?: string): Parsed | null {
+/**
+ * Text by a Java pattern, or by Flink's default `yyyy-MM-dd HH:mm:ss[.SSS]`: epoch millis of the
+ * wall clock, or of the instant when the pattern reads an offset (`zoned`); null if it does not
+ * match.
+ */
+export function parseZoned(text: string, pattern?: string): Parsed | null {
   if (pattern === undefined) {
     const ms = parseTimestamp(text);
     return ms === null ? null : { ms, zoned: false };

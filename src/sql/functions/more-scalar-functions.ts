@@ -18,7 +18,8 @@ import { ErrorCodes, userError } from '../../types/errors.js';
 import type { ScalarFunctionDef } from '../expressions/functions.js';
 import type { Rex } from '../expressions/rex.js';
 import { runtime } from '../expressions/runtime.js';
-import { sessionTimeZone } from '../expressions/time-zone.js';
+import { parseZoned } from '../expressions/math-time-functions.js';
+import { checkTimeZoneId, sessionTimeZone, type TimeZone, timeZone } from '../expressions/time-zone.js';
 import type { SourcePos } from '../parser/ast.js';
 import { plannedSession } from './planning-context.js';
 
@@ -218,6 +219,45 @@ function similar(text: string, pattern: string, escapeChar?: string): boolean {
   if (regex === null) throw userError(ErrorCodes.MALFORMED_RECORD, `invalid SIMILAR TO pattern '${pattern}'`);
   return regex.test(text);
 }
+
+/**
+ * TO_TIMESTAMP_LTZ(string[, format[, zone]]) (Flink 2.0): the instant whose wall clock in
+ * `zone` (the session's by default) the text gives, read by a Java pattern (by default
+ * `yyyy-MM-dd HH:mm:ss.SSS`, the fraction optional); an offset in the text wins; NULL for text
+ * or a zone that does not parse.
+ */
+function timestampLtzFromText(session: TimeZone) {
+  return (text: string, pattern?: string, zone?: string): number | null => {
+    const parsed = parseZoned(text, pattern);
+    if (parsed === null) return null;
+    if (parsed.zoned) return parsed.ms;
+    if (zone === undefined) return session.fromLocal(parsed.ms);
+    if ('expected' in checkTimeZoneId(zone)) return null;
+    return timeZone(zone).fromLocal(parsed.ms);
+  };
+}
+
+/** Whether a TO_TIMESTAMP_LTZ call parses text (its first argument is a string). */
+export const parsesText = (args: readonly Rex[]): boolean => args.length > 0 && isString(args[0]!.type);
+
+/** TO_TIMESTAMP_LTZ of text: its type check, result type and code. */
+export const TO_TIMESTAMP_LTZ_TEXT: ScalarFunctionDef = {
+  type(args, pos) {
+    if (args.length > 3)
+      throw validationError(pos, `TO_TIMESTAMP_LTZ takes 1 to 3 arguments, got ${args.length}`);
+    args.forEach((a, i) => {
+      if (!isString(a.type) && a.type.root !== 'NULL')
+        throw validationError(
+          pos,
+          `TO_TIMESTAMP_LTZ of text takes strings (text[, format[, time zone]]); argument ${i + 1} is ${formatType(a.type)}`,
+        );
+    });
+    return withNullability(Types.timestampLtz(3), true);
+  },
+  // The default pattern is read as Weir's timestamp text (the fraction optional).
+  emit: (args, _c, constant) =>
+    `${constant(timestampLtzFromText(sessionTimeZone()))}(${args[0]}, ${args[1] ?? 'undefined'}${args[2] === undefined ? '' : `, ${args[2]}`})`,
+};
 
 /** The functions of this module by upper-case name. */
 export const MORE_SCALAR_FUNCTIONS: Record<string, ScalarFunctionDef> = {
