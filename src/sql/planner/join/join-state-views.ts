@@ -247,7 +247,9 @@ class AppendOnlyView implements JoinSideView {
   }
 
   stored(): StoredRows | undefined {
-    const rows = [...this.state.get()];
+    // The list state's read is a copy already (an array on the heap): no second one.
+    const read = this.state.get();
+    const rows = Array.isArray(read) ? (read as Row[]) : [...read];
     return rows.length === 0 ? undefined : rows;
   }
 
