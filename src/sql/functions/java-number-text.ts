@@ -58,6 +58,13 @@ function special(value: number): string | undefined {
  * `javaDoubleText(0.001)` is `'0.001'`, `javaDoubleText(1e-5)` is `'1.0E-5'`.
  */
 export function javaDoubleText(value: number): string {
+  // The common case, one call: in [10^-3, 10^7) JavaScript writes the same digits in plain
+  // notation (a one-digit decimal there is always the closest, so Java keeps it too).
+  const abs = Math.abs(value);
+  if (abs >= 1e-3 && abs < 1e7) {
+    const text = String(value);
+    return Number.isInteger(value) ? `${text}.0` : text;
+  }
   const s = special(value);
   if (s !== undefined) return s;
   // JavaScript's own text is already the shortest round trip: take its digits.
