@@ -252,9 +252,9 @@ async function baselines(options: Options, query: string, log: (line: string) =>
   const all: Baselines[] = [];
   for (let r = 0; r < options.runs; r++) {
     all.push({
-      generation: runGeneration(options.events),
+      generation: runGeneration(definition, options.events),
       loop: runLoop(definition, options.events),
-      rxjs: await runRxjs(query, options.events),
+      rxjs: await runRxjs(definition, options.events),
     });
   }
   const base = all.sort((a, b) => a.loop.seconds - b.loop.seconds)[Math.floor((all.length - 1) / 2)]!;

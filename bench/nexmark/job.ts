@@ -94,8 +94,11 @@ export default async function nexmarkJob(env: StreamExecutionEnvironment, args: 
   const rate = values.rate === undefined ? undefined : Number(values.rate);
   if (values['buffer-timeout'] !== undefined) env.setBufferTimeout(Number(values['buffer-timeout']));
 
+  const eventTypes = query.eventTypes;
   const source = new NexmarkSource(
-    rate === undefined ? { events } : { events, ratePerSecond: rate, wallClockBaseTime: true },
+    rate === undefined
+      ? { events, eventTypes }
+      : { events, eventTypes, ratePerSecond: rate, wallClockBaseTime: true },
   );
   const stream = env
     .fromSource(

@@ -14,6 +14,7 @@ const bidOf = (e: NexmarkEvent): Bid => e.bid as Bid;
 /** q0: all bids. */
 export const query: NexmarkQuery<Q0Row> = {
   name: 'q0',
+  eventTypes: [NexmarkEventType.BID],
   description: 'Pass-through: every bid',
   build: (events) => events.filter(isBid).map(bidOf),
   loop(emit) {

@@ -33,6 +33,7 @@ function toEuros(e: NexmarkEvent): Q1Row {
 /** q1: bids priced in euros. */
 export const query: NexmarkQuery<Q1Row> = {
   name: 'q1',
+  eventTypes: [NexmarkEventType.BID],
   description: 'Currency conversion: every bid with its price in euros (× 0.908)',
   build: (events) => events.filter(isBid).map(toEuros),
   loop(emit) {

@@ -155,6 +155,7 @@ function toRow(bid: Bid): Q10Row {
 /** Nexmark q10. */
 export const query: NexmarkQuery<Q10Row> = {
   name: 'q10',
+  eventTypes: [NexmarkEventType.BID],
   description: 'Log to file system: every bid with its date and hour:minute partition columns',
 
   build(events: DataStream<NexmarkEvent>, _env: StreamExecutionEnvironment): DataStream<Q10Row> {

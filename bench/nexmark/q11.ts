@@ -112,6 +112,7 @@ class SessionQueue {
 /** q11: bids per bidder per event-time session with a 10 s gap. */
 export const query: NexmarkQuery<Q11Row> = {
   name: 'q11',
+  eventTypes: [NexmarkEventType.BID],
   description: 'User sessions: bids per bidder in each event-time session with a 10 s gap',
 
   build(events: DataStream<NexmarkEvent>): DataStream<Q11Row> {

@@ -81,6 +81,7 @@ export class ProcessingTimeOrEndOfInputTrigger extends Trigger<unknown, TimeWind
 /** q12: bids per bidder per 10 s tumbling window of processing time. */
 export const query: NexmarkQuery<Q12Row> = {
   name: 'q12',
+  eventTypes: [NexmarkEventType.BID],
   description: 'Processing-time windows: bids per bidder in 10 s tumbling windows of processing time',
 
   build(events: DataStream<NexmarkEvent>): DataStream<Q12Row> {

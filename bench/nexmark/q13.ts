@@ -52,6 +52,7 @@ class SideInputJoin implements FlatMapFunction<NexmarkEvent, Q13Row> {
 /** q13: bids joined with a bounded side table on `auction mod 10000`. */
 export const query: NexmarkQuery<Q13Row> = {
   name: 'q13',
+  eventTypes: [NexmarkEventType.BID],
   description: 'Bounded side input join: each bid with the side table value for auction mod 10000',
 
   build(events: DataStream<NexmarkEvent>): DataStream<Q13Row> {

@@ -71,6 +71,7 @@ function toRow(bid: Bid): Q14Row {
 /** Nexmark q14. */
 export const query: NexmarkQuery<Q14Row> = {
   name: 'q14',
+  eventTypes: [NexmarkEventType.BID],
   description:
     'Calculation: bids with 0.908 × price in (1M, 50M), their time-of-day type and count of c in extra',
 

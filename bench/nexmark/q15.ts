@@ -191,6 +191,7 @@ class DailyStats extends KeyedProcessFunction<number, NexmarkEvent, Q15Row> {
 /** Nexmark q15. */
 export const query: NexmarkQuery<Q15Row> = {
   name: 'q15',
+  eventTypes: [NexmarkEventType.BID],
   description:
     'Bidding statistics report: per day, bids, distinct bidders and distinct auctions, total and per price rank',
 

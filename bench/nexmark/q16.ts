@@ -77,6 +77,7 @@ class ChannelDailyStats extends KeyedProcessFunction<string, NexmarkEvent, Q16Ro
 /** Nexmark q16. */
 export const query: NexmarkQuery<Q16Row> = {
   name: 'q16',
+  eventTypes: [NexmarkEventType.BID],
   description:
     'Channel statistics report: per channel and day, bids, distinct bidders and auctions per price rank, latest minute',
 

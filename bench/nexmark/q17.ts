@@ -113,6 +113,7 @@ class AuctionDailyStats extends KeyedProcessFunction<number, NexmarkEvent, Q17Ro
 /** Nexmark q17. */
 export const query: NexmarkQuery<Q17Row> = {
   name: 'q17',
+  eventTypes: [NexmarkEventType.BID],
   description:
     'Auction statistics report: per auction and day, bids per price rank and min, max, average and total price',
 

@@ -59,6 +59,7 @@ const upsertKey = (bid: Bid): string => `${bid.bidder}/${bid.auction}`;
 /** q18: the last bid of each bidder on each auction, as upserts. */
 export const query: NexmarkQuery<Q18Row> = {
   name: 'q18',
+  eventTypes: [NexmarkEventType.BID],
   description: 'Find last bid: per bidder and auction, the bid with the latest dateTime',
 
   build(events: DataStream<NexmarkEvent>): DataStream<Q18Row> {

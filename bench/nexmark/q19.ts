@@ -85,6 +85,7 @@ class TopBids extends KeyedProcessFunction<number, Bid, Q19Row> {
 /** q19: the ten highest bids of each auction, as upserts keyed by auction and rank. */
 export const query: NexmarkQuery<Q19Row> = {
   name: 'q19',
+  eventTypes: [NexmarkEventType.BID],
   description: 'Auction top-10 price: per auction, the 10 highest bids with their rank',
 
   build(events: DataStream<NexmarkEvent>): DataStream<Q19Row> {

@@ -22,6 +22,7 @@ function toRow(e: NexmarkEvent): Q2Row {
 /** q2: bids on auctions whose id is a multiple of 123. */
 export const query: NexmarkQuery<Q2Row> = {
   name: 'q2',
+  eventTypes: [NexmarkEventType.BID],
   description: 'Selection: auction and price of the bids whose auction id mod 123 = 0',
   build: (events) => events.filter(selected).map(toRow),
   loop(emit) {

@@ -102,6 +102,7 @@ class ExpandBid extends KeyedCoProcessFunction<number, Auction, Bid, Q20Row> {
 /** q20: bids with their auction's columns, for auctions of category 10. */
 export const query: NexmarkQuery<Q20Row> = {
   name: 'q20',
+  eventTypes: [NexmarkEventType.AUCTION, NexmarkEventType.BID],
   description: 'Expand bid with auction: each bid joined with its auction, where the category is 10',
 
   build(events: DataStream<NexmarkEvent>): DataStream<Q20Row> {

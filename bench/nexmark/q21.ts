@@ -78,6 +78,7 @@ function withChannelId(e: NexmarkEvent, out: Collector<Q21Row>): void {
 /** Nexmark q21. */
 export const query: NexmarkQuery<Q21Row> = {
   name: 'q21',
+  eventTypes: [NexmarkEventType.BID],
   description: 'Add channel id: bids with a channel id from the channel name or the channel_id URL parameter',
 
   build(events: DataStream<NexmarkEvent>, _env: StreamExecutionEnvironment): DataStream<Q21Row> {

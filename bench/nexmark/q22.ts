@@ -66,6 +66,7 @@ function toRow(bid: Bid): Q22Row {
 /** Nexmark q22. */
 export const query: NexmarkQuery<Q22Row> = {
   name: 'q22',
+  eventTypes: [NexmarkEventType.BID],
   description: "Get URL directories: each bid with the URL's first three directories",
 
   build(events: DataStream<NexmarkEvent>, _env: StreamExecutionEnvironment): DataStream<Q22Row> {

@@ -82,6 +82,7 @@ class LocalSellerJoin extends KeyedCoProcessFunction<number, Seller, Auction, Q3
 /** q3: local sellers of category-10 auctions. */
 export const query: NexmarkQuery<Q3Row> = {
   name: 'q3',
+  eventTypes: [NexmarkEventType.PERSON, NexmarkEventType.AUCTION],
   description:
     'Local item suggestion: people in OR, ID or CA joined with the auctions they sell in category 10',
   build(events) {

@@ -4,7 +4,7 @@
  * category, the average final price of its auctions. The average changes as auctions close,
  * so rows are upserts keyed by category.
  */
-import type { NexmarkEvent } from '../../src/index.js';
+import { type NexmarkEvent, NexmarkEventType } from '../../src/index.js';
 import type { NexmarkQuery } from './query.js';
 import { type WinningBid, WINNING_BIDS_SQL, winningBids, winningBidsLoop } from './winning-bids.js';
 
@@ -32,6 +32,7 @@ const average = (t: CategoryTotal): Q4Row => ({ category: t.category, avgPrice: 
 /** q4: average closing price per category, updated as auctions close. */
 export const query: NexmarkQuery<Q4Row> = {
   name: 'q4',
+  eventTypes: [NexmarkEventType.AUCTION, NexmarkEventType.BID],
   description: 'Average closing price per category: the mean of the highest bids of its closed auctions',
   build: (events) =>
     winningBids(events)

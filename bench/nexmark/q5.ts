@@ -92,6 +92,7 @@ class HottestPerWindow extends KeyedProcessFunction<number, Q5Row, Q5Row> {
 /** q5: the most-bid auctions of each 10 s window, sliding by 2 s. */
 export const query: NexmarkQuery<Q5Row> = {
   name: 'q5',
+  eventTypes: [NexmarkEventType.BID],
   description: 'Hot items: the auctions with the most bids in each 10 s window sliding by 2 s',
   build: (events) =>
     events

@@ -12,6 +12,7 @@ import {
   type RuntimeContext,
   ValueStateDescriptor,
   type ValueState,
+  NexmarkEventType,
 } from '../../src/index.js';
 import type { NexmarkQuery } from './query.js';
 import { type WinningBid, WINNING_BIDS_SQL, winningBids, winningBidsLoop } from './winning-bids.js';
@@ -74,6 +75,7 @@ class RecentSalesAverage extends KeyedProcessFunction<number, WinningBid, Q6Row>
 /** q6: average selling price of each seller's last ten sales. */
 export const query: NexmarkQuery<Q6Row> = {
   name: 'q6',
+  eventTypes: [NexmarkEventType.AUCTION, NexmarkEventType.BID],
   description:
     "Average selling price by seller: the mean winning price of each seller's last 10 closed auctions",
   build: (events) =>

@@ -62,6 +62,7 @@ const oneGroup = (): number => 0;
 /** q7: the highest bids of each 10 s window. */
 export const query: NexmarkQuery<Q7Row> = {
   name: 'q7',
+  eventTypes: [NexmarkEventType.BID],
   description: 'Highest bid: the bids with the highest price of each tumbling 10 s window',
   build: (events) =>
     events

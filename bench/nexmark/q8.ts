@@ -51,6 +51,7 @@ const personId = (e: NexmarkEvent): number => (e.person !== null ? e.person.id :
 /** q8: people who registered and opened an auction in the same 10 s window. */
 export const query: NexmarkQuery<Q8Row> = {
   name: 'q8',
+  eventTypes: [NexmarkEventType.PERSON, NexmarkEventType.AUCTION],
   description:
     'Monitor new users: people who opened an auction in the tumbling 10 s window they registered in',
   build: (events) =>

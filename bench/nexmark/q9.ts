@@ -129,6 +129,7 @@ interface AuctionEntry {
 /** q9: the winning bid of each auction, as upserts keyed by auction id. */
 export const query: NexmarkQuery<Q9Row> = {
   name: 'q9',
+  eventTypes: [NexmarkEventType.AUCTION, NexmarkEventType.BID],
   description: 'Winning bids: per auction, the highest bid placed while it was open, the earliest on ties',
 
   build(events: DataStream<NexmarkEvent>): DataStream<Q9Row> {

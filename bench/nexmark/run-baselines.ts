@@ -2,8 +2,8 @@
  * The baselines of `weir bench nexmark`, run in this process on the same events as the engine
  * (the same generator config, hence the same events in the same order):
  *
- * - generation alone: `NexmarkGenerator.event(i)` for every index, results dropped, which tells
- *   how much of the loop's (and the engine's) time is the generator's;
+ * - generation alone: `NexmarkGenerator.event(i)` for every index of the kinds the query reads,
+ *   results dropped, which tells how much of the loop's (and the engine's) time is the generator's;
  * - the query's hand-written `loop`, fed by the same generator: the practical limit of one core;
  * - RxJS, for the queries `rxjs-baselines.ts` has (q0–q2): what a TypeScript programmer would
  *   write without an engine, one synchronous Observable of the generated events.
@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Observable } from 'rxjs';
 import { Observable as RxObservable } from 'rxjs';
-import { type NexmarkEvent, NexmarkGenerator } from '../../src/index.js';
+import { type NexmarkEvent, type NexmarkEventTypeCode, NexmarkGenerator } from '../../src/index.js';
 import type { NexmarkQuery } from './query.js';
 
 const RXJS_FILE = fileURLToPath(new URL('./rxjs-baselines.ts', import.meta.url));
@@ -38,12 +38,37 @@ function stopwatch(): () => { seconds: number; cpuSeconds: number } {
 /** Where generated events go when only generation is timed; read so that no call is dropped. */
 export let generatedTypeSum = 0;
 
-/** Times generating `events` events and dropping them (`rows` is 0). */
-export function runGeneration(events: number): BaselineRun {
+/**
+ * Calls `each` with the events `0 … events - 1` of the kinds in `kinds` (all when undefined),
+ * skipping the others without generating them, as the engine's source does for a query that
+ * declares its `eventTypes`.
+ */
+function forEachEvent(
+  generator: NexmarkGenerator,
+  events: number,
+  kinds: readonly NexmarkEventTypeCode[] | undefined,
+  each: (event: NexmarkEvent) => void,
+  stop: () => boolean = () => false,
+): void {
+  if (kinds === undefined || kinds.length === 3) {
+    for (let i = 0; i < events && !stop(); i++) each(generator.event(i));
+    return;
+  }
+  let mask = 0;
+  for (const kind of kinds) mask |= 1 << kind;
+  for (let i = 0; i < events && !stop(); i++) {
+    if (((mask >> generator.eventType(i)) & 1) === 1) each(generator.event(i));
+  }
+}
+
+/** Times generating the events of the kinds `query` reads and dropping them (`rows` is 0). */
+export function runGeneration(query: NexmarkQuery, events: number): BaselineRun {
   const generator = new NexmarkGenerator({ events });
   let types = 0;
   const elapsed = stopwatch();
-  for (let i = 0; i < events; i++) types += generator.event(i).type;
+  forEachEvent(generator, events, query.eventTypes, (event) => {
+    types += event.type;
+  });
   const time = elapsed();
   generatedTypeSum = types;
   return { ...time, rows: 0 };
@@ -57,7 +82,7 @@ export function runLoop(query: NexmarkQuery, events: number): BaselineRun {
   const loop = query.loop(() => {
     rows++;
   });
-  for (let i = 0; i < events; i++) loop.onEvent(generator.event(i));
+  forEachEvent(generator, events, query.eventTypes, (event) => loop.onEvent(event));
   loop.finish();
   return { ...elapsed(), rows };
 }
@@ -66,16 +91,22 @@ export function runLoop(query: NexmarkQuery, events: number): BaselineRun {
  * Times the RxJS baseline of `query` over `events` generated events, generation included;
  * undefined when there is none for this query (or the baselines file is not there).
  */
-export async function runRxjs(query: string, events: number): Promise<BaselineRun | undefined> {
+export async function runRxjs(query: NexmarkQuery, events: number): Promise<BaselineRun | undefined> {
   if (!existsSync(RXJS_FILE)) return undefined;
   const module = (await import(pathToFileURL(RXJS_FILE).href)) as {
     rxjsBaselines?: Record<string, (events: Observable<NexmarkEvent>) => Observable<unknown>>;
   };
-  const baseline = module.rxjsBaselines?.[query];
+  const baseline = module.rxjsBaselines?.[query.name];
   if (baseline === undefined) return undefined;
   const generator = new NexmarkGenerator({ events });
   const source = new RxObservable<NexmarkEvent>((subscriber) => {
-    for (let i = 0; i < events && !subscriber.closed; i++) subscriber.next(generator.event(i));
+    forEachEvent(
+      generator,
+      events,
+      query.eventTypes,
+      (event) => subscriber.next(event),
+      () => subscriber.closed,
+    );
     subscriber.complete();
   });
   let rows = 0;

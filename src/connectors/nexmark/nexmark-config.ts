@@ -6,6 +6,7 @@
  * ten steps) over `ratePeriodSec`.
  */
 import { ErrorCodes, userError } from '../../types/errors.js';
+import { NexmarkEventType, type NexmarkEventTypeCode } from './model.js';
 
 /** All knobs of the Nexmark generator and source; every field is optional. */
 export interface NexmarkConfig {
@@ -57,6 +58,14 @@ export interface NexmarkConfig {
    * at which it is scheduled to be emitted: latency is the time at the sink minus `dateTime`.
    */
   wallClockBaseTime?: boolean;
+  /**
+   * The kinds of events a source emits ({@link NexmarkEventType} codes); default all three. The
+   * others are skipped without being generated, and since each event is a function of its index
+   * alone, the events emitted are exactly those of the full stream of these kinds. A job that
+   * reads bids only saves generating people and auctions, as a SQL scan whose `event_type`
+   * filter is pushed into the source does.
+   */
+  eventTypes?: readonly NexmarkEventTypeCode[];
 }
 
 /** A config with every field filled in; `ratePerSecond` is `Infinity` when not throttled. */
@@ -86,6 +95,7 @@ const DEFAULTS: ResolvedNexmarkConfig = {
   baseTime: DEFAULT_BASE_TIME,
   ratePerSecond: Number.POSITIVE_INFINITY,
   wallClockBaseTime: false,
+  eventTypes: [NexmarkEventType.PERSON, NexmarkEventType.AUCTION, NexmarkEventType.BID],
 };
 
 /** Largest bound for the populations: they feed `nextInt`, which takes a 31-bit bound. */
@@ -187,6 +197,19 @@ export function resolveNexmarkConfig(config: NexmarkConfig | undefined, who: str
       `wallClockBaseTime must be true or false, got ${String(wallClockBaseTime)}; pass true or leave it out`,
     );
   }
+  const eventTypes = pick('eventTypes');
+  if (
+    !Array.isArray(eventTypes) ||
+    eventTypes.length === 0 ||
+    !eventTypes.every(
+      (t) => t === NexmarkEventType.PERSON || t === NexmarkEventType.AUCTION || t === NexmarkEventType.BID,
+    )
+  ) {
+    throw invalid(
+      who,
+      `eventTypes must be a non-empty list of NexmarkEventType codes, got ${String(eventTypes)}; pass e.g. [NexmarkEventType.BID]`,
+    );
+  }
   let firstEventRate = pick('firstEventRate');
   let nextEventRate = given.nextEventRate === undefined ? firstEventRate : pick('nextEventRate');
   if (wallClockBaseTime) {
@@ -220,6 +243,7 @@ export function resolveNexmarkConfig(config: NexmarkConfig | undefined, who: str
     baseTime,
     ratePerSecond,
     wallClockBaseTime,
+    eventTypes: Object.freeze([...new Set(eventTypes)].sort()),
   });
 }
 

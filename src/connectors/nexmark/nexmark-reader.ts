@@ -9,7 +9,7 @@ import type { SourceOutput, SourceReaderContext } from '../../types/source.js';
 import { WakeUpTimer } from '../common/availability.js';
 import { SplitQueueReader, type SplitStatus } from '../common/split-queue-reader.js';
 import { RateLimiter } from '../datagen/rate-limiter.js';
-import { type NexmarkEvent, nexmarkEventTime } from './model.js';
+import { type NexmarkEvent, type NexmarkEventTypeCode, nexmarkEventTime } from './model.js';
 import type { NexmarkConfig, ResolvedNexmarkConfig } from './nexmark-config.js';
 import { NexmarkGenerator } from './nexmark-generator.js';
 import type { NexmarkSplit } from './nexmark-split.js';
@@ -26,10 +26,10 @@ export class NexmarkReader extends SplitQueueReader<NexmarkEvent, NexmarkSplit> 
   private readonly wakeUp = new WakeUpTimer();
   /**
    * The event kinds to emit, as a bit mask (bit N for kind N); undefined emits every event.
-   * Events of the other kinds are skipped without being built (a SQL scan with a pushed
-   * `event_type` filter sets it); they still count as read for the split's position.
+   * Events of the other kinds are skipped without being built (the config's `eventTypes`, or a
+   * SQL scan with a pushed `event_type` filter); they still count as read for the split's position.
    */
-  protected eventTypes: number | undefined = undefined;
+  protected eventTypes: number | undefined;
 
   constructor(
     context: SourceReaderContext,
@@ -37,6 +37,7 @@ export class NexmarkReader extends SplitQueueReader<NexmarkEvent, NexmarkSplit> 
     config: ResolvedNexmarkConfig,
   ) {
     super(context);
+    this.eventTypes = config.eventTypes.length === 3 ? undefined : eventTypeMask(config.eventTypes);
     this.scheduled = config.wallClockBaseTime;
     if (!this.scheduled && config.ratePerSecond !== Number.POSITIVE_INFINITY) {
       const share = config.ratePerSecond / Math.max(1, context.parallelism);
@@ -102,4 +103,11 @@ export class NexmarkReader extends SplitQueueReader<NexmarkEvent, NexmarkSplit> 
     }
     return gen;
   }
+}
+
+/** The bit mask of `kinds` (bit N for kind N), as {@link NexmarkReader} tests events against. */
+export function eventTypeMask(kinds: Iterable<NexmarkEventTypeCode>): number {
+  let mask = 0;
+  for (const kind of kinds) mask |= 1 << kind;
+  return mask;
 }

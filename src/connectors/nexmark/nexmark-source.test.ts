@@ -7,7 +7,7 @@ import {
   readAll,
   replayAcrossSnapshot,
 } from '../common/testing.js';
-import { type NexmarkEvent, nexmarkEventTime } from './model.js';
+import { type NexmarkEvent, NexmarkEventType, nexmarkEventTime } from './model.js';
 import { NexmarkGenerator } from './nexmark-generator.js';
 import { NexmarkSource } from './nexmark-source.js';
 import { createNexmarkSplits, type NexmarkSplit } from './nexmark-split.js';
@@ -45,6 +45,36 @@ describe('NexmarkSource', () => {
     expect(output.records.length).toBe(300);
     expect(output.timestamps).toEqual(output.records.map(nexmarkEventTime));
     expect(output.timestamps[299]).toBe(source.config.baseTime + 299);
+  });
+
+  it('emits only the kinds in eventTypes: the full stream filtered, at any parallelism and shuffle', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.subarray([NexmarkEventType.PERSON, NexmarkEventType.AUCTION, NexmarkEventType.BID], {
+          minLength: 1,
+        }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.constantFrom(1, 7),
+        async (eventTypes, p, outOfOrderGroupSize) => {
+          const n = 700;
+          const gen = new NexmarkGenerator({ outOfOrderGroupSize });
+          const expected = Array.from({ length: n }, (_, i) => gen.event(i))
+            .filter((e) => eventTypes.includes(e.type))
+            .map(key)
+            .sort();
+          const { records } = await readAll(
+            new NexmarkSource({ events: n, eventTypes, outOfOrderGroupSize }),
+            p,
+          );
+          expect(records.map(key).sort()).toEqual(expected);
+        },
+      ),
+      { numRuns: 25 },
+    );
+    expect(() => new NexmarkSource({ eventTypes: [] })).toThrow(/eventTypes must be a non-empty list/);
+    expect(() => new NexmarkSource({ eventTypes: [3 as never] })).toThrow(
+      /pass e\.g\. \[NexmarkEventType\.BID\]/,
+    );
   });
 
   it('strides the index space so that readers stay close in event time', () => {
