@@ -27,6 +27,7 @@ describe('number text in the table formats', () => {
       quote: '"',
       allowComments: false,
       ignoreParseErrors: false,
+      nullLiteral: undefined,
       arrayElementDelimiter: ';',
     });
     expect(rows.map(encode).join('')).toBe(
