@@ -108,8 +108,11 @@ export async function runEngine(options: EngineOptions): Promise<EngineRun> {
     const started = performance.now();
     const child = spawn(process.execPath, [...node, join(ROOT, 'bin/weir.js'), ...run, '--', ...jobArgs], {
       cwd: ROOT,
-      // The disk backend's stores go to TMPDIR; they go with the scratch directory.
-      env: { ...process.env, TMPDIR: scratch },
+      // The disk backend's stores go to TMPDIR; they go with the scratch directory. A heap run
+      // keeps the machine's TMPDIR, where tsx caches the compiled sources: a fresh one per run
+      // would compile every module again each time, as no deployed job does, and that costs the
+      // SQL job (which loads more modules) more than the DataStream one.
+      env: options.stateBackend === 'disk' ? { ...process.env, TMPDIR: scratch } : process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let report: FinishedReport | undefined;
