@@ -11,7 +11,6 @@ import { describe, expect, test } from 'vitest';
 import { Types } from '../../src/sql/catalog/types.js';
 import { compileExpression } from '../../src/sql/expressions/compiler.js';
 import { typeExpression } from '../../src/sql/expressions/typer.js';
-import { JavaRandom } from '../../src/sql/functions/more-scalar-functions.js';
 import { parseExpression } from '../../src/sql/parser/parse.js';
 import { ColumnScope } from '../../src/sql/planner/scope.js';
 
@@ -133,33 +132,5 @@ describe('MAP_UNION', () => {
       { numRuns: 200 },
     );
     expect(union({ m1: new Map(), m2: null })).toBeNull();
-  });
-});
-
-describe('JavaRandom', () => {
-  test('gives java.util.Random’s documented sequence', () => {
-    // new Random(42).nextDouble() and new Random(42).nextInt(10) in Java.
-    expect(new JavaRandom(42).nextDouble()).toBe(0.7275636800328681);
-    expect(new JavaRandom(42).nextInt(10)).toBe(0);
-    // new Random(0).nextInt() is -1155484576; next(32) is what nextInt() returns.
-    expect(new JavaRandom(0).next(32)).toBe(-1155484576);
-    expect(new JavaRandom(-1).nextDouble()).toBeLessThan(1);
-  });
-  test('stays in range with the same sequence for the same seed', () => {
-    fc.assert(
-      fc.property(fc.integer(), fc.integer({ min: 1, max: 1000 }), (seed, bound) => {
-        const a = new JavaRandom(seed);
-        const b = new JavaRandom(seed);
-        for (let i = 0; i < 5; i++) {
-          const v = a.nextInt(bound);
-          expect(v).toBe(b.nextInt(bound));
-          expect(v >= 0 && v < bound).toBe(true);
-          const d = a.nextDouble();
-          expect(d).toBe(b.nextDouble());
-          expect(d >= 0 && d < 1).toBe(true);
-        }
-      }),
-      { numRuns: 200 },
-    );
   });
 });

@@ -14,6 +14,7 @@ import {
   withNullability,
 } from '../catalog/types.js';
 import { validationError } from '../errors.js';
+import { JavaRandom } from '../../connectors/nexmark/java-random.js';
 import { ErrorCodes, userError } from '../../types/errors.js';
 import type { ScalarFunctionDef } from '../expressions/functions.js';
 import type { Rex } from '../expressions/rex.js';
@@ -27,53 +28,6 @@ import { plannedSession } from './planning-context.js';
 export const currentDatabase = (): string => plannedSession()?.currentDatabase() ?? 'default_database';
 
 const DAY_MS = 86_400_000;
-const TWO_24 = 0x1000000;
-const MULTIPLIER_HI = 0x5de;
-const MULTIPLIER_LO = 0xece66d;
-
-/**
- * Java's `java.util.Random`: the 48-bit linear congruential generator, kept as two 24-bit halves
- * so every product stays exact in a double. Flink's RAND(seed) and RAND_INTEGER(seed, bound)
- * draw from one such generator per operator instance, seeded once.
- */
-export class JavaRandom {
-  private hi = 0;
-  private lo = 0;
-
-  /** A generator as `new java.util.Random(seed)`. */
-  constructor(seed: number) {
-    // (seed ^ 0x5DEECE66D) & (2^48 - 1), for a seed that is a Java long.
-    const s = BigInt.asUintN(48, BigInt(Math.trunc(seed)) ^ 0x5deece66dn);
-    this.hi = Number(s >> 24n);
-    this.lo = Number(s & 0xffffffn);
-  }
-
-  /** The next `bits` (at most 32) random bits, as Java's `next(bits)` (a signed int for 32). */
-  next(bits: number): number {
-    const { hi, lo } = this;
-    // seed * 0x5DEECE66D + 0xB mod 2^48, half by half: every product is below 2^49.
-    const low = lo * MULTIPLIER_LO + 0xb;
-    this.lo = low % TWO_24;
-    this.hi = (hi * MULTIPLIER_LO + lo * MULTIPLIER_HI + Math.floor(low / TWO_24)) % TWO_24;
-    const value = Math.floor((this.hi * TWO_24 + this.lo) / 2 ** (48 - bits));
-    return bits === 32 ? value | 0 : value;
-  }
-
-  /** Java's `nextDouble()`: 53 random bits in [0, 1). */
-  nextDouble(): number {
-    return (this.next(26) * 2 ** 27 + this.next(27)) * 2 ** -53;
-  }
-
-  /** Java's `nextInt(bound)` for a positive bound: uniform in [0, bound). */
-  nextInt(bound: number): number {
-    if ((bound & -bound) === bound) return Number((BigInt(bound) * BigInt(this.next(31))) >> 31n);
-    for (;;) {
-      const bits = this.next(31);
-      const value = bits % bound;
-      if (bits - value + (bound - 1) < 2 ** 31) return value;
-    }
-  }
-}
 
 /** UNHEX: the bytes of a hexadecimal string; an odd length reads as if a `0` led it; NULL if not hex. */
 export function unhex(text: string): Uint8Array | null {
