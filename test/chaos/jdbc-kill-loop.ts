@@ -1,0 +1,114 @@
+/**
+ * The kill -9 test of a SQL job writing a PostgreSQL table through the `jdbc` connector's
+ * two-phase commit: the job runs under kill -9 into one table while a failure-free run writes
+ * another, and the two tables must end equal, with no prepared transaction left behind.
+ */
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import type { TestPostgres } from '../support/postgres.js';
+import { chaosSeed, type RunTracker, SeededRandom, sleep } from './chaos-run.js';
+import { killThenFinish, referenceOutput, weirRunArgs } from './kill-loop.js';
+
+/** A table's rows as sorted psql lines (`a|b|c`). */
+export function tableRows(pg: TestPostgres, table: string): string[] {
+  return pg
+    .psql(`SELECT * FROM ${table}`)
+    .split('\n')
+    .filter((l) => l !== '')
+    .sort();
+}
+
+/** How many rows a table holds. */
+export function tableCount(pg: TestPostgres, table: string): number {
+  return Number(pg.psql(`SELECT count(*) FROM ${table}`).trim());
+}
+
+/** A SQL chaos job that writes a jdbc table; see {@link expectJdbcExactUnderKills}. */
+export interface JdbcChaosJob {
+  readonly file: string;
+  readonly events: number;
+  /** Rows per second while killed: slow enough that kills land mid-output. */
+  readonly rate: number;
+  readonly kills: number;
+  readonly parallelism?: number;
+  /** The job's arguments after `<events> <rate> <jdbc url>`, for the table it writes. */
+  readonly tableArgs: (table: string) => string[];
+  /** The tables the failure-free and the killed runs write; the caller creates both. */
+  readonly referenceTable: string;
+  readonly killedTable: string;
+  /** The failure-free table must hold more rows than this. */
+  readonly minRows: number;
+  /** Whether no row the killed table held after a kill may be gone at the end (no key, no updates). */
+  readonly appendOnly: boolean;
+}
+
+/**
+ * Runs `job` under kill -9 with checkpoints every 100 ms, each run killed a seeded 0–1000 ms
+ * after it committed rows of its own, alongside a failure-free run; checks that at least one
+ * kill landed, that the killed table ends equal to the failure-free one (and, append-only,
+ * never lost a row it held), and that no prepared transaction is left. Returns the
+ * failure-free rows, for checks of the job's own.
+ */
+export async function expectJdbcExactUnderKills(
+  pg: TestPostgres,
+  tracker: RunTracker,
+  job: JdbcChaosJob,
+): Promise<string[]> {
+  const seed = chaosSeed();
+  const why = `CHAOS_SEED=${seed}`;
+  const jobArgs = (rate: number, table: string) => [
+    String(job.events),
+    String(rate),
+    pg.url,
+    ...job.tableArgs(table),
+  ];
+
+  // The failure-free run goes alongside the killed ones: they share nothing but the server.
+  const reference = tracker.start(
+    weirRunArgs({
+      job: job.file,
+      parallelism: job.parallelism,
+      jobArgs: jobArgs(Infinity, job.referenceTable),
+    }),
+  );
+  const args = weirRunArgs({
+    job: job.file,
+    parallelism: job.parallelism,
+    checkpointDir: join(tracker.scratch(), 'checkpoints'),
+    jobArgs: jobArgs(job.rate, job.killedTable),
+  });
+  const snapshots: string[][] = [];
+  const landed = await killThenFinish({
+    kills: job.kills,
+    launch: () => tracker.start(args),
+    random: new SeededRandom(seed),
+    // Kill only once this run has committed rows of its own, so the kill lands mid-output: a
+    // run takes seconds to start and its windows fire seconds of event time later. A bound for
+    // a stuck run, not a speed expectation; a run that ends first counts as not landed.
+    ready: async (run) => {
+      const before = tableCount(pg, job.killedTable);
+      const deadline = Date.now() + 60_000;
+      while (!run.exited && Date.now() < deadline && tableCount(pg, job.killedTable) === before)
+        await sleep(50);
+    },
+    killWithinMs: [0, 1000],
+    snapshot: () => snapshots.push(tableRows(pg, job.killedTable)),
+    why,
+  });
+
+  const expected = await referenceOutput(reference, () => tableRows(pg, job.referenceTable));
+  expect(expected.length).toBeGreaterThan(job.minRows);
+  expect(landed, why).toBeGreaterThan(0);
+  const final = tableRows(pg, job.killedTable);
+  expect(final, why).toEqual(expected);
+  if (job.appendOnly) {
+    const all = new Set(final);
+    for (const snapshot of snapshots)
+      expect(
+        snapshot.filter((row) => !all.has(row)),
+        why,
+      ).toEqual([]);
+  }
+  expect(pg.psql('SELECT count(*) FROM pg_prepared_xacts'), why).toBe('0\n');
+  return expected;
+}
