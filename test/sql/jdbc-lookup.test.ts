@@ -238,10 +238,10 @@ describe('the lookup source, by hand', () => {
       new Set(['id', 'name']),
       ['id'],
     );
-    expect(source.sql).toBe(
-      'SELECT "id"::float8 AS "id", "name"::text AS "name" FROM "changing" WHERE "id" = $1',
-    );
     await source.open();
+    expect(source.sql).toBe(
+      'SELECT "?keys"."?i"::int4, "id"::float8, "name"::text FROM unnest($1::integer[]) WITH ORDINALITY AS "?keys"("?k0", "?i") JOIN "changing" ON "id" = "?keys"."?k0"',
+    );
     expect(names(await source.lookup([1]))).toEqual(['ann']);
     pg.psql("UPDATE changing SET name = 'anna' WHERE id = 1");
     expect(names(await source.lookup([1]))).toEqual(['anna']);

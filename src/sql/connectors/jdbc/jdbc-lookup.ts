@@ -1,14 +1,21 @@
 /**
  * The lookup side of the `jdbc` connector: a {@link LookupSource} that answers a lookup join's
- * key with `SELECT <the columns the query reads> FROM t WHERE k1 = $1 AND k2 = $2 …`, on one
- * connection per join subtask, opened (and the table checked) when the subtask opens.
+ * keys on one connection per join subtask, opened (and the table checked) when the subtask opens.
  *
+ * - Batches: one query runs at a time; the keys asked for while it runs queue, and when it
+ *   returns ONE query asks for all of them (up to {@link LOOKUP_BATCH_KEYS} distinct keys):
+ *   `SELECT <key number>, <the columns the query reads> FROM unnest($1::<k1 type>[], …) WITH
+ *   ORDINALITY JOIN t ON k1 = … AND …`, then the rows are split by key number. Each key matches
+ *   the rows `WHERE k1 = $1 AND …` would (a NULL matches none). The order of one key's rows is
+ *   the database's, as it was for a query per key: no ORDER BY, so a plan may return them in
+ *   another order than a single-key query would. With the async operator's 100 lookups in
+ *   flight, this turns up to 100 round trips into one.
  * - Cache (`lookup.cache` = `PARTIAL`, jdbc-lookup-options.ts): a key's rows are served from
  *   lookup-cache.ts until evicted or expired; a key the table has no rows for is cached as such
  *   unless `lookup.partial-cache.cache-missing-key` is false. Without a cache every lookup
  *   queries, so a change in the table is seen by the next probe.
- * - Lookups of one key already on the way share its query, since the answer would be the same.
- * - Retries: a lookup whose connection fails (the server restarted, the connection was killed)
+ * - Lookups of one key already queued or on the way share its query, since the answer would be the same.
+ * - Retries: a batch whose connection fails (the server restarted, the connection was killed)
  *   drops the connection, connects again and retries, up to `lookup.max-retries` times, the
  *   n-th retry after n-1 seconds. Any other error (a type the server refuses, a missing column)
  *   fails at once, in one line naming the table and server.
@@ -17,7 +24,7 @@
  * connection is the only thing held besides the cache: nothing is checkpointed.
  */
 import type pg from 'pg';
-import { WeirError } from '../../../types/errors.js';
+import { ErrorCodes, userError, WeirError } from '../../../types/errors.js';
 import type { CatalogColumn, CatalogTable } from '../../catalog/catalog.js';
 import { compileExpression, type Row } from '../../expressions/compiler.js';
 import { sessionTimeZone, type TimeZone, withSessionTimeZone } from '../../expressions/time-zone.js';
@@ -63,37 +70,54 @@ export function isConnectionError(e: unknown): boolean {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** The most distinct keys one query asks for; the rest wait for the next query. */
+export const LOOKUP_BATCH_KEYS = 1000;
+
+/** The answer for a key the table has no rows for; shared, as callers never change rows. */
+const NONE: readonly Row[] = Object.freeze([]);
+
+/** A lookup waiting for its key's batch to answer. */
+interface Waiting {
+  readonly key: readonly unknown[];
+  readonly cacheKey: unknown;
+  resolve(rows: readonly Row[]): void;
+  reject(e: unknown): void;
+}
+
 /** Looks keys up in a PostgreSQL table; see the module comment. */
 export class JdbcLookupSource implements LookupSource {
   private client: Promise<pg.Client> | undefined;
   private cache: LookupCache<unknown, readonly Row[]> | undefined;
+  /** Every key queued or being queried, so lookups of one key share one answer. */
   private readonly inFlight = new Map<unknown, Promise<readonly Row[]>>();
-  private readonly query: string;
+  /** Keys not yet sent, distinct, in the order first asked for. */
+  private queue: Waiting[] = [];
+  /** Whether a batch is being sent or is scheduled to be; at most one runs at a time. */
+  private pumping = false;
+  /** The batch query, once the connection has told the key columns' PostgreSQL types. */
+  private query: string | undefined;
   private readonly parameters: ((value: unknown) => unknown)[];
+  private readonly names: string[];
   private readonly binary: string[];
   private computed: { name: string; fn: (row: Row) => unknown }[] = [];
   /** The session zone at planning, for the computed columns compiled in `open`. */
   private readonly zone: TimeZone = sessionTimeZone();
   private closed = false;
-  /** Settles when the last query started has; see `serially`. */
-  private tail: Promise<void> = Promise.resolve();
 
   constructor(private readonly spec: JdbcLookupSpec) {
-    const { columns, keys, options, physical } = spec;
-    const select =
-      columns.length === 0
-        ? '1 AS "?present"'
-        : columns.map((c) => `${scanExpression(c.name, c.type)} AS ${quoteIdent(c.name)}`).join(', ');
-    const where = keys.map((k, i) => `${quoteIdent(k)} = $${i + 1}`).join(' AND ');
-    this.query = `SELECT ${select} FROM ${quoteTableName(options.tableName)} WHERE ${where}`;
+    const { columns, keys, physical } = spec;
     this.parameters = keys.map((k) => toParameter(physical.find((c) => c.name === k)!.type));
+    this.names = columns.map((c) => c.name);
     this.binary = columns
       .filter((c) => c.type.root === 'BINARY' || c.type.root === 'VARBINARY')
       .map((c) => c.name);
   }
 
-  /** The query each uncached lookup runs, for tests and EXPLAIN-like checks. */
-  get sql(): string {
+  /**
+   * The query each batch of uncached keys runs (known once `open` has connected), for tests:
+   * `$1`… are arrays of the key columns' PostgreSQL types, one element per key.
+   */
+  get sql(): string | undefined {
     return this.query;
   }
 
@@ -120,20 +144,53 @@ export class JdbcLookupSource implements LookupSource {
     if (cached !== undefined) return Promise.resolve(cached);
     const pending = this.inFlight.get(cacheKey);
     if (pending !== undefined) return pending;
-    const fetched = this.fetch(key).then(
-      (rows) => {
-        this.inFlight.delete(cacheKey);
-        if (this.cache !== undefined && (rows.length > 0 || this.spec.lookup.cache!.cacheMissingKey))
-          this.cache.put(cacheKey, rows);
-        return rows;
-      },
-      (e) => {
-        this.inFlight.delete(cacheKey);
-        throw e;
-      },
-    );
-    this.inFlight.set(cacheKey, fetched);
-    return fetched;
+    const answer = new Promise<readonly Row[]>((resolve, reject) => {
+      this.queue.push({ key, cacheKey, resolve, reject });
+    });
+    this.inFlight.set(cacheKey, answer);
+    if (!this.pumping) {
+      this.pumping = true;
+      // After the caller's synchronous run: the async operator hands over a burst of probes at
+      // once, and they should make one batch rather than a first query of one key.
+      queueMicrotask(() => void this.pump());
+    }
+    return answer;
+  }
+
+  /** Sends the queued keys, a batch at a time, until none are left. */
+  private async pump(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch =
+          this.queue.length <= LOOKUP_BATCH_KEYS ? this.queue : this.queue.slice(0, LOOKUP_BATCH_KEYS);
+        this.queue = batch === this.queue ? [] : this.queue.slice(LOOKUP_BATCH_KEYS);
+        let found: (Row[] | undefined)[];
+        try {
+          if (this.closed)
+            throw userError(
+              ErrorCodes.IO,
+              `lookup in table '${this.spec.table}' after its join closed; this is a bug in Weir`,
+            );
+          found = await this.fetch(batch);
+        } catch (e) {
+          for (const w of batch) {
+            this.inFlight.delete(w.cacheKey);
+            w.reject(e);
+          }
+          continue;
+        }
+        const cacheMissing = this.spec.lookup.cache?.cacheMissingKey ?? false;
+        for (let i = 0; i < batch.length; i++) {
+          const w = batch[i]!;
+          const rows = found[i] ?? NONE;
+          this.inFlight.delete(w.cacheKey);
+          if (this.cache !== undefined && (rows.length > 0 || cacheMissing)) this.cache.put(w.cacheKey, rows);
+          w.resolve(rows);
+        }
+      }
+    } finally {
+      this.pumping = false;
+    }
   }
 
   /** The connection, opened and the table checked on first use or after a failure dropped it. */
@@ -143,6 +200,7 @@ export class JdbcLookupSource implements LookupSource {
       const client = await connect(options.connection);
       try {
         await checkTable(client, options.connection, table, options.tableName, physical);
+        this.query ??= await this.batchQuery(client);
       } catch (e) {
         await client.end().catch(() => {});
         throw e;
@@ -152,6 +210,28 @@ export class JdbcLookupSource implements LookupSource {
     return this.client;
   }
 
+  /**
+   * The batch query: the keys arrive as one array per key column, typed as that column is in
+   * PostgreSQL (without a length or precision, which a cast would cut values to), so each key
+   * compares with the column exactly as `column = $1` would; `WITH ORDINALITY` numbers the keys
+   * and each row comes back with the number of the key it matched, which splits the rows by key
+   * without comparing values in JavaScript (a `char` or `citext` column's equality is not
+   * JavaScript's).
+   */
+  private async batchQuery(client: pg.Client): Promise<string> {
+    const { columns, keys, options } = this.spec;
+    const found = await client.query<{ name: string; type: string }>(
+      'SELECT attname AS name, format_type(atttypid, NULL) AS type FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped',
+      [quoteTableName(options.tableName)],
+    );
+    const types = new Map(found.rows.map((r) => [r.name, r.type]));
+    const arrays = keys.map((k, i) => `$${i + 1}::${types.get(k)}[]`).join(', ');
+    const aliases = keys.map((_, i) => quoteIdent(`?k${i}`)).join(', ');
+    const on = keys.map((k, i) => `${quoteIdent(k)} = "?keys".${quoteIdent(`?k${i}`)}`).join(' AND ');
+    const select = ['"?keys"."?i"::int4', ...columns.map((c) => scanExpression(c.name, c.type))].join(', ');
+    return `SELECT ${select} FROM unnest(${arrays}) WITH ORDINALITY AS "?keys"(${aliases}, "?i") JOIN ${quoteTableName(options.tableName)} ON ${on}`;
+  }
+
   /** Drops `failed` if it is still the connection, so the next use connects again. */
   private drop(failed: Promise<pg.Client>): void {
     if (this.client !== failed) return;
@@ -159,14 +239,19 @@ export class JdbcLookupSource implements LookupSource {
     failed.then((c) => c.end()).catch(() => {});
   }
 
-  private async fetch(key: readonly unknown[]): Promise<Row[]> {
+  /** The rows of each key of `batch`, by position; undefined where the table has none. */
+  private async fetch(batch: readonly Waiting[]): Promise<(Row[] | undefined)[]> {
     const { options, table, lookup } = this.spec;
-    const values = key.map((v, i) => this.parameters[i]!(v));
+    const values = this.parameters.map((toValue, k) => batch.map((w) => toValue(w.key[k])));
     for (let attempt = 0; ; attempt++) {
       const client = this.connection();
       try {
-        const result = await this.serially(async () => (await client).query<Row>(this.query, values));
-        return this.rowsOf(result.rows);
+        const result = await (await client).query<unknown[]>({
+          text: this.query!,
+          values,
+          rowMode: 'array',
+        });
+        return this.split(result.rows, batch.length);
       } catch (e) {
         const retry = !this.closed && attempt < lookup.maxRetries && isConnectionError(e);
         if (!retry)
@@ -184,27 +269,19 @@ export class JdbcLookupSource implements LookupSource {
     }
   }
 
-  /**
-   * Runs `query` after the queries started before it have settled: one connection runs one
-   * query at a time, and node-postgres is to stop queueing them itself.
-   */
-  private serially<T>(query: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(query);
-    this.tail = result.then(
-      () => {},
-      () => {},
-    );
-    return result;
-  }
-
-  private rowsOf(rows: Row[]): Row[] {
-    if (this.spec.columns.length === 0) return rows.map(() => ({}));
-    if (this.binary.length === 0 && this.computed.length === 0) return rows;
-    for (const row of rows) {
-      for (const name of this.binary) row[name] = fromBytea(row[name]);
-      for (const c of this.computed) row[c.name] = c.fn(row);
+  /** Rows `[key number, …columns]` as Weir rows grouped by key, in the order they came. */
+  private split(rows: readonly unknown[][], keys: number): (Row[] | undefined)[] {
+    const byKey = new Array<Row[] | undefined>(keys);
+    const { names, binary, computed } = this;
+    for (const values of rows) {
+      const row: Row = {};
+      for (let j = 0; j < names.length; j++) row[names[j]!] = values[j + 1];
+      for (const name of binary) row[name] = fromBytea(row[name]);
+      for (const c of computed) row[c.name] = c.fn(row);
+      const i = (values[0] as number) - 1;
+      (byKey[i] ??= []).push(row);
     }
-    return rows;
+    return byKey;
   }
 }
 
