@@ -32,6 +32,7 @@ import type {
 } from './aggregate-function.js';
 import { type ExtremeAcc, ExtremeHeap } from './extreme-heap.js';
 import { valuesEqual } from '../expressions/array-map-functions.js';
+import { ARRAY_AGGREGATES } from './array-aggregates.js';
 import { JSON_AGGREGATES } from './json-aggregates.js';
 import { STATISTICAL_AGGREGATES } from './statistical.js';
 
@@ -459,6 +460,7 @@ export const BUILTIN_AGGREGATES: ReadonlyMap<string, AggregateFunctionDefinition
     COLLECT,
     ...STATISTICAL_AGGREGATES,
     ...JSON_AGGREGATES,
+    ...ARRAY_AGGREGATES,
   ].map((d) => [d.name, d]),
 );
 

@@ -44,6 +44,8 @@ export const AGGREGATES = new Set([
   'COLLECT',
   'JSON_OBJECTAGG',
   'JSON_ARRAYAGG',
+  'ARRAY_AGG',
+  'PERCENTILE',
   'VAR_POP',
   'VAR_SAMP',
   'VARIANCE',
@@ -58,7 +60,6 @@ export const AGGREGATES = new Set([
  * grouped nor aggregated, which is what its argument would look like).
  */
 export const REFUSED_AGGREGATES: ReadonlyMap<string, string> = new Map([
-  ['ARRAY_AGG', 'use LISTAGG(CAST(x AS STRING)) for a string of the values'],
   ['APPROX_COUNT_DISTINCT', 'use COUNT(DISTINCT x), which is exact'],
 ]);
 

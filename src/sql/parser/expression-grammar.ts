@@ -911,6 +911,23 @@ export class ExpressionGrammar extends GrammarBase {
         ]),
       );
       this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => args.push(this.SUBRULE(this.expression)) });
+      // ARRAY_AGG(x RESPECT NULLS | IGNORE NULLS): the word becomes a trailing argument.
+      this.OPTION3({
+        GATE: () => softWord(this.LA(1), 'RESPECT', 'IGNORE'),
+        DEF: () => {
+          const word = this.CONSUME(T.Identifier);
+          this.CONSUME(K.NULLS);
+          this.ACTION(() => args.push(jsonWord(word)));
+        },
+      });
+      // Flink has no ORDER BY inside an aggregate call (ARRAY_AGG(x ORDER BY y)).
+      this.OPTION4(() => {
+        const order = this.LA(1);
+        this.SUBRULE(this.orderByClause);
+        this.ACTION(() => {
+          throw unsupported(posOf(order), 'ORDER BY inside a function call', 'sort in a subquery first');
+        });
+      });
     });
     this.CONSUME(T.RParen);
     return { args, distinct };

@@ -4,7 +4,8 @@
  * set NULL and the set's id in `$e`, and the ordinary group aggregate groups by every key plus
  * `$e`. Aggregate arguments that read a grouping column read an untouched copy of it, so
  * `SUM(a) … GROUP BY ROLLUP(a)` sums the real values in the grand total row. `GROUPING(a)` and
- * `GROUPING_ID(a, b)` become per-set constants that Expand emits beside `$e`.
+ * `GROUPING_ID(a, b)` become per-set constants that Expand emits beside `$e`, and so does
+ * `GROUP_ID()`: 0 for a set's first occurrence in the list, 1, 2… for its repeats.
  *
  * As in Calcite, `()` is the empty set (`GROUP BY ()` is one group of every row and needs no
  * Expand), a parenthesized list inside ROLLUP or CUBE is one unit (`ROLLUP((a, b), c)` is
@@ -112,6 +113,8 @@ export function buildGroupingSetsSelect(select: Select, input: Relation, builder
   // $e: a bit per key left out (the first key is the highest bit), as Flink's; a repeated set
   // gets its own id above those bits so its rows stay apart.
   const seen = new Map<number, number>();
+  // GROUP_ID(): 0 for a set's first occurrence, 1, 2… for its repeats.
+  const repeats: number[] = [];
   const ids = columnSets.map((s) => {
     let mask = 0;
     keys.forEach((k, i) => {
@@ -119,6 +122,7 @@ export function buildGroupingSetsSelect(select: Select, input: Relation, builder
     });
     const repeat = seen.get(mask) ?? 0;
     seen.set(mask, repeat + 1);
+    repeats.push(repeat);
     return mask + repeat * 2 ** n;
   });
 
@@ -138,7 +142,17 @@ export function buildGroupingSetsSelect(select: Select, input: Relation, builder
   const originals = new Map<string, string>();
   const groupingCalls = new Map<string, string>();
   const isAggregate = (name: string) => builder.isAggregate(name);
+  let groupIdColumn: string | undefined;
   const rewrite = (e: Expr, inAggregate: boolean): Expr => {
+    if (e.kind === 'call' && e.name === 'GROUP_ID' && e.over === undefined) {
+      if (e.args.length !== 0) throw validationError(e.pos, 'GROUP_ID takes no arguments');
+      if (groupIdColumn === undefined) {
+        groupIdColumn = `${GROUPING_VALUE}${groupingCalls.size}`;
+        groupingCalls.set('\u0001GROUP_ID', groupIdColumn);
+        addColumn(groupIdColumn, idType, (set) => literal(repeats[set]!, idType));
+      }
+      return node<ColumnRef>({ kind: 'column', pos: e.pos, path: [groupIdColumn] });
+    }
     if (e.kind === 'call' && (e.name === 'GROUPING' || e.name === 'GROUPING_ID') && e.over === undefined) {
       if (e.args.length === 0) throw validationError(e.pos, `${e.name} needs at least one grouping column`);
       const cols = e.args.map((a) => {
@@ -231,7 +245,8 @@ export function buildGroupingSetsSelect(select: Select, input: Relation, builder
 
 /**
  * A SELECT with a plain GROUP BY (no GROUPING SETS, ROLLUP or CUBE) whose `GROUPING(…)` and
- * `GROUPING_ID(…)` calls are replaced by 0, as in Flink: every key is grouped in the only set.
+ * `GROUPING_ID(…)` calls (and `GROUP_ID()`) are replaced by 0, as in Flink: every key is grouped
+ * in the only set.
  * Their arguments must still be grouping columns; `GROUP BY ()` has none. Returns `select`
  * itself when it has no such call.
  */
@@ -250,8 +265,14 @@ export function withConstantGrouping(select: Select, input: Relation): Select {
     select.groupBy.flatMap((k) => (k.kind === 'row' ? [...k.items] : [k])).map(resolveKey),
   );
   const rewrite = (e: Expr): Expr => {
-    if (e.kind === 'call' && (e.name === 'GROUPING' || e.name === 'GROUPING_ID') && e.over === undefined) {
-      if (e.args.length === 0) throw validationError(e.pos, `${e.name} needs at least one grouping column`);
+    const groupId = e.kind === 'call' && e.name === 'GROUP_ID' && e.over === undefined;
+    if (groupId && e.args.length !== 0) throw validationError(e.pos, 'GROUP_ID takes no arguments');
+    if (
+      groupId ||
+      (e.kind === 'call' && (e.name === 'GROUPING' || e.name === 'GROUPING_ID') && e.over === undefined)
+    ) {
+      if (!groupId && e.args.length === 0)
+        throw validationError(e.pos, `${e.name} needs at least one grouping column`);
       for (const a of e.args) {
         const key = resolveKey(a);
         if (key === undefined || !keys.has(key))
