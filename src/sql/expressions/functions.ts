@@ -21,6 +21,7 @@ import {
 } from '../catalog/types.js';
 import type { CallRex, Rex } from './rex.js';
 import { localMillis, MATH_TIME_FUNCTIONS, NON_DETERMINISTIC_FUNCTIONS } from './math-time-functions.js';
+import { DATETIME_FIELD_FUNCTIONS, fieldFunction } from './datetime-fields.js';
 import { compileDateFormat } from './runtime.js';
 import { STRING_FUNCTIONS } from './string-functions.js';
 import { COLLECTION_FUNCTIONS } from './collection-functions.js';
@@ -404,16 +405,6 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
       return fromString ? `rt.dateFormatString(${a}, ${f})` : `rt.dateFormat(${a}, ${f})`;
     },
   },
-  EXTRACT: {
-    type(args, pos) {
-      const t = args[1]?.type;
-      if (t === undefined || !(isTimestamp(t) || t.root === 'DATE'))
-        throw mismatch('EXTRACT', args, pos, '(unit FROM a timestamp)');
-      return nullableIfAny(Types.BIGINT, args);
-    },
-    emit: ([u, v], c, constant) =>
-      `rt.extract(${u}, ${c.args[1]!.type.root === 'DATE' ? `${v} * 86400000` : localMillis(v!, c.args[1]!, constant)})`,
-  },
 };
 
 Object.assign(
@@ -425,20 +416,12 @@ Object.assign(
   MORE_STRING_FUNCTIONS,
   ARRAY_SET_FUNCTIONS,
   MORE_SCALAR_FUNCTIONS,
+  DATETIME_FIELD_FUNCTIONS,
 );
 
-for (const unit of ['YEAR', 'QUARTER', 'MONTH', 'WEEK', 'HOUR', 'MINUTE', 'SECOND']) {
-  FUNCTIONS[unit] = {
-    type(args, pos) {
-      arity(unit, args, pos, 1);
-      if (!isTimestamp(args[0]!.type) && args[0]!.type.root !== 'DATE')
-        throw mismatch(unit, args, pos, 'a timestamp');
-      return nullableIfAny(Types.BIGINT, args);
-    },
-    emit: ([v], c, constant) =>
-      `rt.extract('${unit}', ${c.args[0]!.type.root === 'DATE' ? `${v} * 86400000` : localMillis(v!, c.args[0]!, constant)})`,
-  };
-}
+// YEAR(t), QUARTER(t)… are EXTRACT of their unit.
+for (const unit of ['YEAR', 'QUARTER', 'MONTH', 'WEEK', 'HOUR', 'MINUTE', 'SECOND'])
+  FUNCTIONS[unit] = fieldFunction(unit);
 
 /**
  * Whether an expression gives the same value for the same row: not when it reads the clock or

@@ -234,15 +234,21 @@ const UNIT_MS: Record<string, number> = {
   WEEK: 7 * DAY_MS,
 };
 const UNIT_MONTHS: Record<string, number> = { MONTH: 1, QUARTER: 3, YEAR: 12 };
+/**
+ * Units finer than the millisecond values carry, by how many make a millisecond: TIMESTAMPADD
+ * adds their count divided by that, truncated toward zero (Calcite's rule for a TIMESTAMP(3)),
+ * and TIMESTAMPDIFF counts them exactly.
+ */
+const UNITS_PER_MS: Record<string, number> = { MICROSECOND: 1000, NANOSECOND: 1_000_000 };
 
 /** The unit of TIMESTAMPDIFF/TIMESTAMPADD: the parser turns the bare word into a string literal. */
 function unitArg(name: string, args: readonly Rex[], pos: SourcePos | undefined): string {
   const unit = args[0];
   const word = unit?.kind === 'literal' && typeof unit.value === 'string' ? unit.value : undefined;
-  if (word === undefined || !(word in UNIT_MS || word in UNIT_MONTHS))
+  if (word === undefined || !(word in UNIT_MS || word in UNIT_MONTHS || word in UNITS_PER_MS))
     throw validationError(
       pos,
-      `${name} needs a time unit first (SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, QUARTER or YEAR), as in ${name}(MINUTE, …)`,
+      `${name} needs a time unit first (NANOSECOND, MICROSECOND, MILLISECOND, SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, QUARTER or YEAR), as in ${name}(MINUTE, …)`,
     );
   return word;
 }
@@ -442,6 +448,8 @@ export const MATH_TIME_FUNCTIONS: Record<string, ScalarFunctionDef> = {
       const y = asMillis(b!, c.args[2]!);
       const months = UNIT_MONTHS[unit];
       if (months !== undefined) return `Math.trunc(${constant(monthsBetween)}(${x}, ${y}) / ${months})`;
+      const fine = UNITS_PER_MS[unit];
+      if (fine !== undefined) return `((${y} - ${x}) * ${fine} + 0)`;
       return `(Math.trunc((${y} - ${x}) / ${UNIT_MS[unit]}) + 0)`;
     },
   },
@@ -467,10 +475,13 @@ export const MATH_TIME_FUNCTIONS: Record<string, ScalarFunctionDef> = {
       const date = c.args[2]!.type.root === 'DATE';
       const ms = asMillis(v!, c.args[2]!);
       const months = UNIT_MONTHS[unit];
+      const fine = UNITS_PER_MS[unit];
       const moved =
         months !== undefined
           ? `${constant(runtime.addMonths)}(${ms}, ${n} * ${months})`
-          : `(${ms} + ${n} * ${UNIT_MS[unit]})`;
+          : fine !== undefined
+            ? `(${ms} + Math.trunc(${n} / ${fine}))`
+            : `(${ms} + ${n} * ${UNIT_MS[unit]})`;
       return date ? `Math.floor(${moved} / ${DAY_MS})` : moved;
     },
   },

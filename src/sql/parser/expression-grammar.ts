@@ -43,6 +43,8 @@ const NILADIC_FUNCTIONS: ReadonlySet<string> = new Set([
 const TIME_UNIT_FIRST: ReadonlySet<string> = new Set(['TIMESTAMPDIFF', 'TIMESTAMPADD']);
 
 const UNIT_NAMES: ReadonlySet<string> = new Set([
+  'NANOSECOND',
+  'MICROSECOND',
   'MILLISECOND',
   'SECOND',
   'MINUTE',
@@ -61,6 +63,41 @@ function unitFirst(args: readonly Expr[]): readonly Expr[] {
   const word = first.path[0]!.toUpperCase();
   if (!UNIT_NAMES.has(word)) return args;
   return [node({ kind: 'symbol', pos: first.pos, name: word as TimeUnit }), ...rest];
+}
+
+/**
+ * The units of `EXTRACT` that are plain words rather than keywords (so a column may still be
+ * called `dow` or `epoch`), singular; a trailing `S` is accepted as for the keyword units.
+ */
+const EXTRACT_WORD_UNITS: ReadonlySet<string> = new Set([
+  'DOW',
+  'ISODOW',
+  'DOY',
+  'ISOYEAR',
+  'DECADE',
+  'CENTURY',
+  'MILLENNIUM',
+  'EPOCH',
+  'MICROSECOND',
+  'NANOSECOND',
+]);
+
+/** The unit names `EXTRACT` accepts, for its error message. */
+const EXTRACT_UNIT_LIST =
+  'YEAR, QUARTER, MONTH, WEEK, DAY, HOUR, MINUTE, SECOND, MILLISECOND, MICROSECOND, NANOSECOND, DOW, ISODOW, DOY, ISOYEAR, DECADE, CENTURY, MILLENNIUM or EPOCH';
+
+/**
+ * One side of `OVERLAPS` as its start and end: a `(start, end)` pair, or a single point that
+ * starts and ends the period, as Calcite reads it.
+ */
+function overlapsPeriod(side: Expr): [Expr, Expr] {
+  if (side.kind !== 'row') return [side, side];
+  if (side.items.length !== 2)
+    throw parseError(
+      side.pos,
+      `OVERLAPS compares two periods of two values each, as in (start, end) OVERLAPS (start, end); this one has ${side.items.length}`,
+    );
+  return [side.items[0]!, side.items[1]!];
 }
 
 /** Calls parsed by the SQL/JSON rule, whose parentheses hold clauses. */
@@ -135,6 +172,24 @@ export class ExpressionGrammar extends GrammarBase {
   protected predicate = this.RULE('predicate', (): Expr => {
     const left = this.SUBRULE(this.additive);
     let result: Expr = left;
+    // `(s1, e1) OVERLAPS (s2, e2)`: OVERLAPS is a plain word, so columns may carry the name;
+    // the gate keeps an alias or a clause word after an expression from entering here.
+    this.option(21, {
+      GATE: () => softWord(this.LA(1), 'OVERLAPS'),
+      DEF: () => {
+        const word = this.consume(21, T.Identifier);
+        const right = this.subrule(21, this.additive);
+        result = this.ACTION(() =>
+          node({
+            kind: 'call',
+            pos: posOf(word),
+            name: 'OVERLAPS',
+            args: [...overlapsPeriod(left), ...overlapsPeriod(right)],
+            distinct: false,
+          }),
+        );
+      },
+    });
     this.OPTION(() => {
       this.OR([
         {
@@ -539,11 +594,22 @@ export class ExpressionGrammar extends GrammarBase {
         ALT: () => {
           start = this.CONSUME(K.EXTRACT);
           this.CONSUME(T.LParen);
-          const unit = this.OR2(TIME_UNITS.map((u) => ({ ALT: () => this.CONSUME(u) })));
+          const unit = this.OR2([
+            ...TIME_UNITS.map((u) => ({ ALT: () => this.CONSUME(u) })),
+            // DOW, EPOCH… are plain words; an unknown word fails here, at its own position.
+            { ALT: () => this.consume(22, T.Identifier) },
+          ]);
           this.CONSUME(K.FROM);
           const value = this.SUBRULE(this.expression);
           this.CONSUME(T.RParen);
-          this.ACTION(() => args.push(symbol(unit), value));
+          this.ACTION(() => {
+            if (unit.tokenType === T.Identifier && !EXTRACT_WORD_UNITS.has(unitOf(unit)))
+              throw parseError(
+                posOf(unit),
+                `EXTRACT has no unit '${unit.image}'; use one of ${EXTRACT_UNIT_LIST}`,
+              );
+            args.push(symbol(unit), value);
+          });
         },
       },
       {
