@@ -240,7 +240,7 @@ describe('the lookup source, by hand', () => {
     );
     await source.open();
     expect(source.sql).toBe(
-      'SELECT "?keys"."?i"::int4, "id"::float8, "name"::text FROM unnest($1::integer[]) WITH ORDINALITY AS "?keys"("?k0", "?i") JOIN "changing" ON "id" = "?keys"."?k0"',
+      'SELECT "?keys"."?i"::int4, "id"::float8, "name"::text FROM unnest($1::"pg_catalog"."int4"[]) WITH ORDINALITY AS "?keys"("?k0", "?i") JOIN "changing" ON "id" = "?keys"."?k0"',
     );
     expect(names(await source.lookup([1]))).toEqual(['ann']);
     pg.psql("UPDATE changing SET name = 'anna' WHERE id = 1");

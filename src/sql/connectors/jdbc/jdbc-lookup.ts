@@ -212,19 +212,25 @@ export class JdbcLookupSource implements LookupSource {
 
   /**
    * The batch query: the keys arrive as one array per key column, typed as that column is in
-   * PostgreSQL (without a length or precision, which a cast would cut values to), so each key
-   * compares with the column exactly as `column = $1` would; `WITH ORDINALITY` numbers the keys
+   * PostgreSQL, so each key compares with the column exactly as `column = $1` would. The type
+   * is named `schema.name` (`"pg_catalog"."bpchar"`), a domain by its base type: that form has
+   * no length or precision, which a cast would cut values to (`character` alone is char(1),
+   * `bit` is bit(1)); `WITH ORDINALITY` numbers the keys
    * and each row comes back with the number of the key it matched, which splits the rows by key
    * without comparing values in JavaScript (a `char` or `citext` column's equality is not
    * JavaScript's).
    */
   private async batchQuery(client: pg.Client): Promise<string> {
     const { columns, keys, options } = this.spec;
-    const found = await client.query<{ name: string; type: string }>(
-      'SELECT attname AS name, format_type(atttypid, NULL) AS type FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped',
+    const found = await client.query<{ name: string; schema: string; type: string }>(
+      `SELECT a.attname AS name, n.nspname AS schema, t.typname AS type
+       FROM pg_attribute a JOIN pg_type d ON d.oid = a.atttypid
+       JOIN pg_type t ON t.oid = CASE WHEN d.typtype = 'd' THEN d.typbasetype ELSE d.oid END
+       JOIN pg_namespace n ON n.oid = t.typnamespace
+       WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped`,
       [quoteTableName(options.tableName)],
     );
-    const types = new Map(found.rows.map((r) => [r.name, r.type]));
+    const types = new Map(found.rows.map((r) => [r.name, `${quoteIdent(r.schema)}.${quoteIdent(r.type)}`]));
     const arrays = keys.map((k, i) => `$${i + 1}::${types.get(k)}[]`).join(', ');
     const aliases = keys.map((_, i) => quoteIdent(`?k${i}`)).join(', ');
     const on = keys.map((k, i) => `${quoteIdent(k)} = "?keys".${quoteIdent(`?k${i}`)}`).join(' AND ');
