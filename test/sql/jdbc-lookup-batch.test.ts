@@ -3,7 +3,8 @@
  * asked for together go in one query, and each key gets exactly the rows a query of its own
  * (`WHERE k1 = $1 AND k2 = $2`) returns — for random tables with a composite key, NULL keys on
  * either side, a key asked for several times in one batch and keys with many rows; a `char`
- * key compares as PostgreSQL compares it; a connection killed while a batch waits on a lock is
+ * key compares as PostgreSQL compares it; keys of each type (timestamps, dates, bytes, decimals,
+ * strings with quotes and commas) find their rows; a connection killed while a batch waits on a lock is
  * reconnected and the batch, and the keys queued behind it, answered. Rows of one key are
  * compared as multisets: their order is the database's (see jdbc-lookup.ts).
  */
@@ -155,6 +156,46 @@ describe('batched jdbc lookups', () => {
     for (let i = 0; i < keys.length; i++) expect(vs(got[i]!)).toEqual(await perKey('padded', keys[i]!));
     expect(vs(got[1]!)).toEqual([1, 3]);
     await source.close();
+  });
+
+  test('keys of each type travel in their arrays as a query of their own sends them', async () => {
+    server.psql(
+      "CREATE TABLE typed (ts TIMESTAMP(3), d DATE, b BYTEA, f BOOLEAN, n NUMERIC(6, 2), big BIGINT, s VARCHAR(4), v INTEGER); INSERT INTO typed VALUES ('2024-01-02 03:04:05.678', '2024-01-02', '\\x00ff', true, 12.5, 9007199254740991, 'a\"b', 1), ('1969-12-31 23:59:59.999', '1970-01-01', '\\x', false, -0.25, -1, 'x,y}', 2)",
+    );
+    const columns = {
+      ts: Types.timestamp(3),
+      d: Types.DATE,
+      b: { root: 'VARBINARY', nullable: true },
+      f: Types.BOOLEAN,
+      n: Types.decimal(6, 2),
+      big: Types.BIGINT,
+      s: Types.STRING,
+      v: Types.INT,
+    };
+    const typed = {
+      name: 'typed',
+      columns: Object.entries(columns).map(([name, type]) => ({ name, type })),
+      options: { connector: 'jdbc', url: server.url, 'table-name': 'typed', username: server.user },
+    } as unknown as CatalogTable;
+    const cases: [string, unknown[], number[][]][] = [
+      ['ts', [Date.UTC(2024, 0, 2, 3, 4, 5, 678), -1, 0], [[1], [2], []]],
+      ['d', [19_724, 0, 1], [[1], [2], []]],
+      ['b', [new Uint8Array([0, 255]), new Uint8Array(0), new Uint8Array([0])], [[1], [2], []]],
+      ['f', [true, false], [[1], [2]]],
+      ['n', [12.5, -0.25, 12.51], [[1], [2], []]],
+      ['big', [9_007_199_254_740_991, -1, 0], [[1], [2], []]],
+      ['s', ['a"b', 'x,y}', 'a', 'toolong'], [[1], [2], [], []]],
+    ];
+    for (const [key, values, expected] of cases) {
+      const source = createJdbcLookupSource(typed, new Set(['v']), [key]);
+      await source.open();
+      const batches = countBatches();
+      const got = await Promise.all(values.map((value) => source.lookup([value])));
+      expect({ key, found: got.map(vs) }).toEqual({ key, found: expected });
+      expect(batches).toEqual([values.length]);
+      vi.restoreAllMocks();
+      await source.close();
+    }
   });
 
   test('a connection killed while a batch waits is reconnected; the batch and the keys queued behind it are answered', async () => {
