@@ -61,7 +61,9 @@ describe('ARRAY_AGG and PERCENTILE agree with DuckDB', async () => {
     test.each([1, 2])(`${name} at parallelism %i`, async (parallelism) => {
       const e = environment(parallelism);
       register(e, 'CREATE TABLE ev (id INT, g INT, x INT)', rows);
-      const got = (await e.tEnv.executeSql(q.sql).collect()).sort((a, b) => (a.g as number) - (b.g as number));
+      const got = (await e.tEnv.executeSql(q.sql).collect()).sort(
+        (a, b) => (a.g as number) - (b.g as number),
+      );
       const want = ((await duck.runAndReadAll(`${q.duckdb} ORDER BY g`)).getRowObjectsJS() as Row[]).map(
         (r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)])),
       );
