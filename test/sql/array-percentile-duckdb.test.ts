@@ -45,7 +45,7 @@ function expectClose(got: unknown, want: unknown, where: string): void {
     expect(Math.abs(got - want), where).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(want)));
   } else if (Array.isArray(want) && Array.isArray(got)) {
     expect(got.length, where).toBe(want.length);
-    want.forEach((w, i) => expectClose(got[i], w, where));
+    for (let i = 0; i < want.length; i++) expectClose(got[i], want[i], where);
   } else expect(got, where).toEqual(want);
 }
 
