@@ -47,7 +47,6 @@ export interface RunEnd {
   readonly stderr: string;
 }
 
-/** A `weir run` process group that is still running, or has just ended. */
 /**
  * Whether `--restore latest` was refused because the job's previous run reached the end of
  * its input (a kill that lands after the job finished): nothing is replayed, so the committed
@@ -57,6 +56,7 @@ export function refusedAsFinished(end: RunEnd): boolean {
   return end.code === 2 && end.stderr.includes('ran to the end of its input');
 }
 
+/** A `weir run` process group that is still running, or has just ended. */
 export class WeirProcess {
   readonly child: ChildProcess;
   /** Resolves when the job has started: the run printed that it restores or starts fresh. */

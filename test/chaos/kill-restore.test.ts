@@ -10,23 +10,15 @@
  * so those kills land mid-stream whatever the machine's speed. Set CHAOS_SEED to replay a
  * failing sequence of kills; the seed is in every assertion message.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, type TestContext } from 'vitest';
 import { type Counted, checkSequences, readCommitted } from '../support/exactly-once.js';
-import {
-  changedCommittedFiles,
-  chaosSeed,
-  checkpoints,
-  committedHashes,
-  SeededRandom,
-  sleep,
-  waitFor,
-  WeirProcess,
-  refusedAsFinished,
-} from './chaos-run.js';
+import { chaosSeed, sleep, WeirProcess, waitFor } from './chaos-run.js';
+import { ChaosScenario } from './chaos-scenario.js';
 import { CHAOS_JOB_NAME } from './fixtures/chaos-job.js';
+import { weirRunArgs } from './kill-loop.js';
 
 const JOB = 'test/chaos/fixtures/chaos-job.ts';
 const KEYS = 7;
@@ -46,27 +38,20 @@ const COMPLETION_CAP_MS = 60_000;
 const NO_CHECKPOINT_INTERVAL_MS = 3_600_000;
 
 type JobKind = 'sequence' | 'window';
+/** The disk backend takes incremental checkpoints, so restores go through shared blobs. */
+type Backend = 'heap' | 'disk';
 
 const referenceDirs: string[] = [];
 afterAll(() => {
   for (const dir of referenceDirs) rmSync(dir, { recursive: true, force: true });
 });
 
-/** One chaos scenario's directories and settings. */
-type Backend = 'heap' | 'disk';
-
+/** One chaos scenario: the job it runs, and its directories, seeded kills and snapshots. */
 interface Scenario {
   readonly kind: JobKind;
   readonly parallelism: number;
-  /** The disk backend takes incremental checkpoints, so restores go through shared blobs. */
   readonly backend: Backend;
-  readonly checkpointDir: string;
-  readonly sinkDir: string;
-  readonly random: SeededRandom;
-  /** Committed files after each kill and at the end. */
-  readonly snapshots: Map<string, string>[];
-  /** Its runs; those still running are killed when the test ends. */
-  readonly runs: WeirProcess[];
+  readonly chaos: ChaosScenario;
 }
 
 /** A scenario in a fresh directory, removed with its runs when the test `t` finishes. */
@@ -77,56 +62,28 @@ function scenario(
   seed: number,
   backend: Backend = 'heap',
 ): Scenario {
-  const dir = mkdtempSync(join(tmpdir(), 'weir-chaos-'));
-  const s: Scenario = {
-    kind,
-    parallelism,
-    backend,
-    checkpointDir: join(dir, 'checkpoints'),
-    sinkDir: join(dir, 'out'),
-    random: new SeededRandom(seed),
-    snapshots: [],
-    runs: [],
-  };
-  t.onTestFinished(async () => {
-    for (const run of s.runs) {
-      run.kill();
-      await run.ended;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return s;
+  return { kind, parallelism, backend, chaos: ChaosScenario.create(t, 'weir-chaos-', CHAOS_JOB_NAME, seed) };
 }
 
 function jobArgs(kind: JobKind, rate: number, sinkDir: string, parallelism: number): string[] {
-  return ['--', kind, String(EVENTS), String(KEYS), String(rate), sinkDir, String(parallelism)];
+  return [kind, String(EVENTS), String(KEYS), String(rate), sinkDir, String(parallelism)];
 }
 
 function start(s: Scenario, restore = 'latest', interval = INTERVAL_MS): WeirProcess {
-  const run = new WeirProcess([
-    JOB,
-    '--checkpoint-dir',
-    s.checkpointDir,
-    '--checkpoint-interval',
-    String(interval),
-    '--restore',
-    restore,
-    // One worker thread per subtask, whatever the machine's cores: at parallelism 2 the keyed
-    // exchange, barriers and commits cross threads.
-    '--slots',
-    String(s.parallelism),
-    '--state-backend',
-    s.backend,
-    '--port',
-    '0',
-    '-q',
-    ...jobArgs(s.kind, RATE, s.sinkDir, s.parallelism),
-  ]);
-  s.runs.push(run);
-  return run;
+  return s.chaos.start(
+    weirRunArgs({
+      job: JOB,
+      checkpointDir: s.chaos.checkpointDir,
+      checkpointInterval: interval,
+      restore,
+      // One worker thread per subtask, whatever the machine's cores: at parallelism 2 the keyed
+      // exchange, barriers and commits cross threads.
+      slots: s.parallelism,
+      stateBackend: s.backend,
+      jobArgs: jobArgs(s.kind, RATE, s.chaos.sinkDir, s.parallelism),
+    }),
+  );
 }
-
-const jobCheckpoints = (s: Scenario) => checkpoints(join(s.checkpointDir, CHAOS_JOB_NAME));
 
 /** The committed output of a failure-free run without checkpoints, as fast as it goes. */
 const references = new Map<string, Promise<string[]>>();
@@ -137,7 +94,9 @@ function reference(kind: JobKind, parallelism: number): Promise<string[]> {
     const dir = mkdtempSync(join(tmpdir(), 'weir-chaos-reference-'));
     referenceDirs.push(dir);
     const sinkDir = join(dir, 'out');
-    const run = new WeirProcess([JOB, '--port', '0', '-q', ...jobArgs(kind, Infinity, sinkDir, parallelism)]);
+    const run = new WeirProcess(
+      weirRunArgs({ job: JOB, jobArgs: jobArgs(kind, Infinity, sinkDir, parallelism) }),
+    );
     lines = run.ended.then((end) => {
       if (end.code !== 0) throw new Error(`the reference run failed (${end.code}): ${end.stderr}`);
       return readCommitted(sinkDir);
@@ -147,89 +106,9 @@ function reference(kind: JobKind, parallelism: number): Promise<string[]> {
   return lines;
 }
 
-type Moment = 'restoring' | 'processing' | 'checkpoint' | 'commit';
-const MOMENTS: readonly Moment[] = ['restoring', 'processing', 'checkpoint', 'commit'];
-
-/**
- * Starts a run and kills it at `moment`: right after it starts (restoring), at a random time
- * (processing), as soon as a checkpoint directory appears that was not there (checkpoint), or as
- * soon as the committed files change (commit) — never later than KILL_CAP_MS after the start.
- * Returns whether the kill landed before the run ended on its own.
- */
-async function killAt(s: Scenario, moment: Moment): Promise<boolean> {
-  const checkpointsBefore = new Set(jobCheckpoints(s).map((c) => `${c.id}/${c.complete}`));
-  const committedBefore = committedHashes(s.sinkDir).size;
-  const run = start(s);
-  await run.started;
-  const jitter = s.random.int(0, 2);
-  switch (moment) {
-    case 'restoring':
-      await sleep(s.random.int(0, 30));
-      break;
-    case 'processing':
-      await sleep(s.random.int(30, KILL_CAP_MS));
-      break;
-    case 'checkpoint':
-      await waitFor(
-        () => jobCheckpoints(s).some((c) => !checkpointsBefore.has(`${c.id}/${c.complete}`)),
-        run,
-        KILL_CAP_MS,
-      );
-      await sleep(jitter);
-      break;
-    case 'commit':
-      await waitFor(() => committedHashes(s.sinkDir).size !== committedBefore, run, KILL_CAP_MS);
-      await sleep(jitter);
-      break;
-  }
-  return finishKill(s, run);
-}
-
-/**
- * Starts a run and kills it near the end: once `expectedLines` are nearly all committed, at the
- * next change of the checkpoint directory or the committed files, which is where the last
- * checkpoints and the final commit happen. The run may finish first; that is fine too.
- */
-async function killNearTheEnd(s: Scenario, expectedLines: number): Promise<boolean> {
-  const run = start(s);
-  await run.started;
-  await waitFor(
-    () => existsSync(s.sinkDir) && readCommitted(s.sinkDir).length >= expectedLines * 0.85,
-    run,
-    10_000,
-  );
-  const seen = JSON.stringify(jobCheckpoints(s));
-  const committed = committedHashes(s.sinkDir).size;
-  await waitFor(
-    () => JSON.stringify(jobCheckpoints(s)) !== seen || committedHashes(s.sinkDir).size !== committed,
-    run,
-    2_000,
-  );
-  return finishKill(s, run);
-}
-
-async function finishKill(s: Scenario, run: WeirProcess): Promise<boolean> {
-  const killed = run.kill();
-  const end = await run.ended;
-  if (!killed && end.code !== 0)
-    throw new Error(`a run failed on its own (${end.code} ${end.signal}): ${end.stderr}`);
-  s.snapshots.push(committedHashes(s.sinkDir));
-  return killed && end.signal === 'SIGKILL';
-}
-
-/** Lets a run finish and returns its stderr; it must exit with 0. */
-async function runToTheEnd(s: Scenario, restore = 'latest'): Promise<string> {
-  const end = await start(s, restore).ended;
-  // The run killed near the end may have finished first: then --restore latest is refused, as
-  // for any finished job, and the output checks that follow prove it is complete.
-  expect(end.code === 0 || refusedAsFinished(end), `the last run failed: ${end.stderr}`).toBe(true);
-  s.snapshots.push(committedHashes(s.sinkDir));
-  return end.stderr;
-}
-
 /** Checks the committed output against the failure-free run's. */
 function expectExactOutput(s: Scenario, referenceLines: readonly string[], context: string): void {
-  const lines = readCommitted(s.sinkDir);
+  const lines = readCommitted(s.chaos.sinkDir);
   if (s.kind === 'sequence') {
     const records = lines.map((line) => JSON.parse(line) as Counted);
     expect(checkSequences(records, KEYS, EVENTS / KEYS), context).toEqual({
@@ -240,7 +119,7 @@ function expectExactOutput(s: Scenario, referenceLines: readonly string[], conte
     });
   }
   expect([...lines].sort(), context).toEqual([...referenceLines].sort());
-  expect(changedCommittedFiles(s.snapshots), `${context}: committed files changed`).toEqual([]);
+  expect(s.chaos.changedFiles(), `${context}: committed files changed`).toEqual([]);
 }
 
 // Test timeouts only catch a hung run: each `weir run` costs seconds of CPU to start, and on a
@@ -262,19 +141,13 @@ describe.concurrent('kill -9 of the whole weir run process group, resumed with -
       const context = `${kind} p=${parallelism} ${backend} CHAOS_SEED=${seed}`;
       const s = scenario(t, kind, parallelism, seed, backend);
       const expected = await reference(kind, parallelism);
-      const moments: string[] = [];
-      let midStream = 0;
-      for (let k = 0; k < EARLY_KILLS; k++) {
-        const moment = k === 0 ? 'restoring' : s.random.pick(MOMENTS);
-        moments.push(moment);
-        if (await killAt(s, moment)) midStream++;
-      }
-      moments.push('near the end');
-      await killNearTheEnd(s, expected.length);
-      await runToTheEnd(s);
-      const at = `${context}, kills at ${moments.join(', ')}`;
+      const launch = () => start(s);
+      const { moments, landed } = await s.chaos.killEarly(EARLY_KILLS, launch, KILL_CAP_MS);
+      await s.chaos.killNearTheEnd(launch, s.chaos.sinkDir, expected.length);
+      await s.chaos.runToTheEnd(launch);
+      const at = `${context}, kills at ${[...moments, 'near the end'].join(', ')}`;
       // The early kills cannot all come after the end: the rate leaves too many events.
-      expect(midStream, at).toBe(EARLY_KILLS);
+      expect(landed, at).toBe(EARLY_KILLS);
       expectExactOutput(s, expected, at);
     },
   );
@@ -282,6 +155,7 @@ describe.concurrent('kill -9 of the whole weir run process group, resumed with -
   it('restoring twice from the same checkpoint does not duplicate output', async (t) => {
     const seed = chaosSeed();
     const s = scenario(t, 'sequence', 2, seed);
+    const { chaos } = s;
     const context = `CHAOS_SEED=${seed}`;
     const expected = await reference('sequence', 2);
     // Run until a checkpoint completed, then kill. The run lasts at least EVENTS / RATE, so the
@@ -289,24 +163,24 @@ describe.concurrent('kill -9 of the whole weir run process group, resumed with -
     const first = start(s);
     await first.started;
     const checkpointed = await waitFor(
-      () => jobCheckpoints(s).some((c) => c.complete),
+      () => chaos.jobCheckpoints().some((c) => c.complete),
       first,
       COMPLETION_CAP_MS,
     );
     expect(checkpointed, `${context}: no checkpoint completed before the run ended`).toBe(true);
-    await sleep(s.random.int(0, 50));
-    expect(await finishKill(s, first), context).toBe(true);
-    const newest = jobCheckpoints(s).find((c) => c.complete)!;
+    await sleep(chaos.random.int(0, 50));
+    expect(await chaos.finishKill(first), context).toBe(true);
+    const newest = chaos.jobCheckpoints().find((c) => c.complete)!;
 
     // Restore from it and kill again before the run takes a checkpoint of its own: its interval
     // is longer than the test may run, so none can complete whatever the machine's load.
     const second = start(s, newest.path, NO_CHECKPOINT_INTERVAL_MS);
     await second.started;
-    await sleep(s.random.int(100, 300));
-    expect(await finishKill(s, second), context).toBe(true);
-    expect(jobCheckpoints(s).find((c) => c.complete)?.id, context).toBe(newest.id);
+    await sleep(chaos.random.int(100, 300));
+    expect(await chaos.finishKill(second), context).toBe(true);
+    expect(chaos.jobCheckpoints().find((c) => c.complete)?.id, context).toBe(newest.id);
 
-    const stderr = await runToTheEnd(s, newest.path);
+    const stderr = await chaos.runToTheEnd(() => start(s, newest.path));
     expect(stderr).toContain(`from checkpoint ${newest.id} at ${newest.path}`);
     expectExactOutput(s, expected, context);
   }, 300_000);
@@ -316,11 +190,11 @@ describe.concurrent('kill -9 of the whole weir run process group, resumed with -
     const s = scenario(t, 'window', 2, seed);
     const context = `CHAOS_SEED=${seed}`;
     const expected = await reference('window', 2);
-    await runToTheEnd(s);
+    await s.chaos.runToTheEnd(() => start(s));
     // The newest checkpoint of a finished run is its final one: taken after every operator
     // finished, so it holds what they emitted at the end, committed and marked finished.
-    const final = jobCheckpoints(s).find((c) => c.complete)!;
-    const stderr = await runToTheEnd(s, final.path);
+    const final = s.chaos.jobCheckpoints().find((c) => c.complete)!;
+    const stderr = await s.chaos.runToTheEnd(() => start(s, final.path));
     expect(stderr, context).toContain(`from checkpoint ${final.id} at ${final.path}`);
     expectExactOutput(s, expected, context);
   }, 300_000);
@@ -328,21 +202,22 @@ describe.concurrent('kill -9 of the whole weir run process group, resumed with -
   it('a truncated or corrupt state file in the newest checkpoint is skipped with a warning, and the restore falls back to the one before', async (t) => {
     const seed = chaosSeed();
     const s = scenario(t, 'sequence', 1, seed);
+    const { chaos } = s;
     const expected = await reference('sequence', 1);
     const run = start(s);
     await run.started;
     const checkpointed = await waitFor(
-      () => jobCheckpoints(s).filter((c) => c.complete).length >= 2,
+      () => chaos.jobCheckpoints().filter((c) => c.complete).length >= 2,
       run,
       COMPLETION_CAP_MS,
     );
     expect(checkpointed, `CHAOS_SEED=${seed}: two checkpoints did not complete before the run ended`).toBe(
       true,
     );
-    await sleep(s.random.int(0, 50));
-    expect(await finishKill(s, run), `CHAOS_SEED=${seed}`).toBe(true);
+    await sleep(chaos.random.int(0, 50));
+    expect(await chaos.finishKill(run), `CHAOS_SEED=${seed}`).toBe(true);
 
-    const [newest, previous] = jobCheckpoints(s).filter((c) => c.complete);
+    const [newest, previous] = chaos.jobCheckpoints().filter((c) => c.complete);
     const metadata = readFileSync(join(newest!.path, '_metadata'), 'utf8');
     type FileRef = { file: string; length: number } | null;
     const body = JSON.parse(metadata.slice(metadata.indexOf('\n') + 1)) as {
@@ -351,9 +226,9 @@ describe.concurrent('kill -9 of the whole weir run process group, resumed with -
     const stateFiles = body.operators
       .flatMap((op) => [...op.subtasks, op.coordinator])
       .filter((ref) => ref !== null);
-    const victim = s.random.pick(stateFiles);
+    const victim = chaos.random.pick(stateFiles);
     const victimPath = join(newest!.path, victim.file);
-    const fault = s.random.next() < 0.5 ? 'truncated' : 'flipped';
+    const fault = chaos.random.next() < 0.5 ? 'truncated' : 'flipped';
     if (fault === 'truncated') truncateSync(victimPath, Math.floor(victim.length / 2));
     else {
       const bytes = readFileSync(victimPath);
@@ -361,9 +236,9 @@ describe.concurrent('kill -9 of the whole weir run process group, resumed with -
       writeFileSync(victimPath, bytes);
     }
     const context = `CHAOS_SEED=${seed}, ${victim.file} ${fault}`;
-    const committedAtFault = new Set(readCommitted(s.sinkDir));
+    const committedAtFault = new Set(readCommitted(chaos.sinkDir));
 
-    const stderr = await runToTheEnd(s);
+    const stderr = await chaos.runToTheEnd(() => start(s));
     expect(stderr, context).toContain(`skipping checkpoint ${newest!.path}`);
     expect(stderr, context).toContain(`restoring job '${CHAOS_JOB_NAME}' from checkpoint ${previous!.id}`);
 
@@ -372,7 +247,7 @@ describe.concurrent('kill -9 of the whole weir run process group, resumed with -
     // commit back, so the output cannot equal the failure-free one exactly. What must hold:
     // nothing is lost, and a line repeats at most once, and only if it was committed before the
     // fault.
-    const lines = readCommitted(s.sinkDir);
+    const lines = readCommitted(chaos.sinkDir);
     expect(new Set(lines), context).toEqual(new Set(expected));
     const counts = new Map<string, number>();
     for (const line of lines) counts.set(line, (counts.get(line) ?? 0) + 1);
@@ -381,6 +256,6 @@ describe.concurrent('kill -9 of the whole weir run process group, resumed with -
       repeated.filter(([line, n]) => n > 2 || !committedAtFault.has(line)),
       context,
     ).toEqual([]);
-    expect(changedCommittedFiles(s.snapshots), context).toEqual([]);
+    expect(chaos.changedFiles(), context).toEqual([]);
   }, 300_000);
 });

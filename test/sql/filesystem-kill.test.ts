@@ -9,103 +9,47 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, type TestContext } from 'vitest';
-import {
-  changedCommittedFiles,
-  chaosSeed,
-  checkpoints,
-  committedHashes,
-  SeededRandom,
-  sleep,
-  WeirProcess,
-  waitFor,
-  refusedAsFinished,
-} from '../chaos/chaos-run.js';
+import { describe, expect, it } from 'vitest';
+import { chaosSeed, sleep, waitFor } from '../chaos/chaos-run.js';
+import { ChaosScenario } from '../chaos/chaos-scenario.js';
+import { weirRunArgs } from '../chaos/kill-loop.js';
 import { readCommitted } from '../support/exactly-once.js';
 import { FILESYSTEM_KILL_JOB } from './filesystem-kill-job.js';
 
 const JOB = 'test/sql/filesystem-kill-job.ts';
 const KILLS = 2;
 
-interface Scenario {
-  readonly checkpointDir: string;
-  readonly sinkDir: string;
-  readonly random: SeededRandom;
-  readonly runs: WeirProcess[];
-  readonly snapshots: Map<string, string>[];
-}
-
-function scenario(t: TestContext, seed: number): Scenario {
-  const dir = mkdtempSync(join(tmpdir(), 'weir-sql-fs-kill-'));
-  const s: Scenario = {
-    checkpointDir: join(dir, 'checkpoints'),
-    sinkDir: join(dir, 'out'),
-    random: new SeededRandom(seed),
-    runs: [],
-    snapshots: [],
-  };
-  t.onTestFinished(async () => {
-    for (const run of s.runs) {
-      run.kill();
-      await run.ended;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return s;
-}
-
-function start(s: Scenario, parallelism: number, jobArgs: string[]): WeirProcess {
-  const run = new WeirProcess([
-    JOB,
-    '--checkpoint-dir',
-    s.checkpointDir,
-    '--checkpoint-interval',
-    '50',
-    '--restore',
-    'latest',
-    '--parallelism',
-    String(parallelism),
-    '--slots',
-    String(parallelism),
-    '--port',
-    '0',
-    '-q',
-    '--',
-    s.sinkDir,
-    ...jobArgs,
-  ]);
-  s.runs.push(run);
-  return run;
-}
-
 /**
  * Kills runs, each once it completed a checkpoint of its own plus a random 0-80 ms (so the kill
  * lands while it works, however slow the machine), then lets one finish; returns how many
  * kills landed before their run ended. A run that ends before its kill ends the scenario.
  */
-async function killAndFinish(s: Scenario, parallelism: number, jobArgs: string[]): Promise<number> {
-  const jobCheckpoints = () => checkpoints(join(s.checkpointDir, FILESYSTEM_KILL_JOB));
+async function killAndFinish(s: ChaosScenario, parallelism: number, jobArgs: string[]): Promise<number> {
+  const launch = () =>
+    s.start(
+      weirRunArgs({
+        job: JOB,
+        checkpointDir: s.checkpointDir,
+        checkpointInterval: 50,
+        parallelism,
+        slots: parallelism,
+        jobArgs: [s.sinkDir, ...jobArgs],
+      }),
+    );
   let landed = 0;
   for (let k = 0; k < KILLS; k++) {
-    const newestBefore = jobCheckpoints().find((c) => c.complete)?.id ?? 0;
-    const run = start(s, parallelism, jobArgs);
+    const newestBefore = s.jobCheckpoints().find((c) => c.complete)?.id ?? 0;
+    const run = launch();
     await run.started;
     // A bound for a stuck run, not a speed expectation: the run ends on its own long before it.
-    await waitFor(() => jobCheckpoints().some((c) => c.complete && c.id > newestBefore), run, 60_000);
+    await waitFor(() => s.jobCheckpoints().some((c) => c.complete && c.id > newestBefore), run, 60_000);
     await sleep(s.random.int(0, 80));
-    const killed = run.kill();
-    const end = await run.ended;
-    s.snapshots.push(committedHashes(s.sinkDir));
-    if (!killed || end.signal !== 'SIGKILL') {
-      // The run got to the end first: the job is done, and a restore would run it again.
-      expect(end.code, `a run failed on its own: ${end.stderr}`).toBe(0);
-      return landed;
-    }
+    // A run that got to the end first must have ended well: the job is done, and a restore
+    // would run it again.
+    if (!(await s.finishKill(run))) return landed;
     landed++;
   }
-  const end = await start(s, parallelism, jobArgs).ended;
-  expect(end.code === 0 || refusedAsFinished(end), `the last run failed: ${end.stderr}`).toBe(true);
-  s.snapshots.push(committedHashes(s.sinkDir));
+  await s.runToTheEnd(launch);
   return landed;
 }
 
@@ -114,7 +58,7 @@ describe.concurrent('SQL INSERT INTO a filesystem table, killed with SIGKILL and
     timeout: 240_000,
   }, async (t) => {
     const seed = chaosSeed();
-    const s = scenario(t, seed);
+    const s = ChaosScenario.create(t, 'weir-sql-fs-kill-', FILESYSTEM_KILL_JOB, seed);
     const events = 2000;
     // 1,000 rows a second: a failure-free run takes 2 s; each run lives at most a few
     // checkpoints of 50 ms, so both kills land mid-stream.
@@ -132,15 +76,15 @@ describe.concurrent('SQL INSERT INTO a filesystem table, killed with SIGKILL and
       [...ids].sort((a, b) => a - b),
       context,
     ).toEqual(Array.from({ length: events }, (_, i) => i + 1));
-    expect(changedCommittedFiles(s.snapshots), context).toEqual([]);
-    expect(checkpoints(join(s.checkpointDir, FILESYSTEM_KILL_JOB)).length, context).toBeGreaterThan(0);
+    expect(s.changedFiles(), context).toEqual([]);
+    expect(s.jobCheckpoints().length, context).toBeGreaterThan(0);
   });
 
   it('json files copied into csv at parallelism 2: every input row committed exactly once', {
     timeout: 240_000,
   }, async (t) => {
     const seed = chaosSeed();
-    const s = scenario(t, seed);
+    const s = ChaosScenario.create(t, 'weir-sql-fs-kill-', FILESYSTEM_KILL_JOB, seed);
     const files = 4;
     const perFile = 10_000;
     const expected: string[] = [];
@@ -160,6 +104,6 @@ describe.concurrent('SQL INSERT INTO a filesystem table, killed with SIGKILL and
     const lines = readCommitted(s.sinkDir);
     expect(lines.length, context).toBe(expected.length);
     expect([...lines].sort(), context).toEqual(expected.sort());
-    expect(changedCommittedFiles(s.snapshots), context).toEqual([]);
+    expect(s.changedFiles(), context).toEqual([]);
   });
 });
