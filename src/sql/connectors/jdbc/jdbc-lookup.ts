@@ -169,7 +169,7 @@ export class JdbcLookupSource implements LookupSource {
           if (this.closed)
             throw userError(
               ErrorCodes.IO,
-              `lookup in table '${this.spec.table}' after its join closed; this is a bug in Weir`,
+              `lookup in table '${this.spec.table}' dropped: the join closed (the job is stopping) before its query was sent`,
             );
           found = await this.fetch(batch);
         } catch (e) {
