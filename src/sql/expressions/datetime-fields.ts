@@ -34,7 +34,7 @@ import { localMillis } from './math-time-functions.js';
 const DAY_MS = 86_400_000;
 
 /** Year, month (1-12) and day (1-31) of an epoch day, in the proleptic Gregorian calendar. */
-export function civilOfDay(epochDay: number): [number, number, number] {
+function civilOfDay(epochDay: number): [number, number, number] {
   // Count from 0000-03-01 so that the leap day ends each 400-year era's years.
   const z = epochDay + 719_468;
   const era = Math.floor(z / 146_097);
@@ -53,12 +53,29 @@ export function civilOfDay(epochDay: number): [number, number, number] {
   return [yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day];
 }
 
-/** The epoch day of January 1 of `year`. */
-export function januaryFirst(year: number): number {
-  // Days from 1970 to the year: 365 a year plus the leap days of the years between.
-  const y = year - 1;
-  const leapDays = (n: number) => Math.floor(n / 4) - Math.floor(n / 100) + Math.floor(n / 400);
-  return 365 * (year - 1970) + leapDays(y) - leapDays(1969);
+/** The year of an epoch day: {@link civilOfDay}'s first field without building the triple. */
+function yearOfDay(epochDay: number): number {
+  const z = epochDay + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra -
+      Math.floor(dayOfEra / 1460) +
+      Math.floor(dayOfEra / 36_524) -
+      Math.floor(dayOfEra / 146_096)) /
+      365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  // Days from March 1: January and February (306 days on) belong to the next year.
+  return yearOfEra + era * 400 + (dayOfYear >= 306 ? 1 : 0);
+}
+
+/** Leap days in years 1 to `year` (0 or negative counts backwards, as floor division does). */
+const leapDaysTo = (year: number) => Math.floor(year / 4) - Math.floor(year / 100) + Math.floor(year / 400);
+
+/** The epoch day of January 1 of `year`: 365 days a year plus the leap days between. */
+function januaryFirst(year: number): number {
+  return 365 * (year - 1970) + leapDaysTo(year - 1) - leapDaysTo(1969);
 }
 
 const floorMod = (a: number, b: number) => ((a % b) + b) % b;
@@ -68,36 +85,36 @@ const isoDayOfWeek = (epochDay: number) => floorMod(epochDay + 3, 7) + 1;
 
 /** The ISO-8601 week-year of a day: the year of the Thursday of its week. */
 function isoYear(epochDay: number): number {
-  return civilOfDay(epochDay - isoDayOfWeek(epochDay) + 4)[0];
+  return yearOfDay(epochDay - isoDayOfWeek(epochDay) + 4);
 }
 
 /** The ISO-8601 week (1-53): weeks start on Monday, week 1 holds the year's first Thursday. */
 function isoWeek(epochDay: number): number {
   const thursday = epochDay - isoDayOfWeek(epochDay) + 4;
-  return Math.floor((thursday - januaryFirst(civilOfDay(thursday)[0])) / 7) + 1;
+  return Math.floor((thursday - januaryFirst(yearOfDay(thursday))) / 7) + 1;
 }
 
 /** Java's `int` division, which truncates toward zero, giving 0 rather than -0. */
 const quotient = (a: number, b: number) => Math.trunc(a / b) + 0;
 
 /** The units computed from the day alone, by their function of the epoch day. */
-export const DAY_FIELDS: Readonly<Record<string, (epochDay: number) => number>> = {
-  YEAR: (d) => civilOfDay(d)[0],
+const DAY_FIELDS: Readonly<Record<string, (epochDay: number) => number>> = {
+  YEAR: yearOfDay,
   QUARTER: (d) => Math.floor((civilOfDay(d)[1] - 1) / 3) + 1,
   MONTH: (d) => civilOfDay(d)[1],
   DAY: (d) => civilOfDay(d)[2],
   DOW: (d) => floorMod(d + 4, 7) + 1,
   ISODOW: isoDayOfWeek,
-  DOY: (d) => d - januaryFirst(civilOfDay(d)[0]) + 1,
+  DOY: (d) => d - januaryFirst(yearOfDay(d)) + 1,
   WEEK: isoWeek,
   ISOYEAR: isoYear,
-  DECADE: (d) => quotient(civilOfDay(d)[0], 10),
+  DECADE: (d) => quotient(yearOfDay(d), 10),
   CENTURY: (d) => {
-    const year = civilOfDay(d)[0];
+    const year = yearOfDay(d);
     return year > 0 ? quotient(year + 99, 100) : quotient(year - 99, 100);
   },
   MILLENNIUM: (d) => {
-    const year = civilOfDay(d)[0];
+    const year = yearOfDay(d);
     return year > 0 ? quotient(year + 999, 1000) : quotient(year - 999, 1000);
   },
 };
@@ -117,19 +134,6 @@ const TIME_UNITS_OF_TIME = new Set(['HOUR', 'MINUTE', 'SECOND', 'MILLISECOND']);
 
 /** Every unit EXTRACT knows, for messages. */
 const ALL_UNITS = [...Object.keys(DAY_FIELDS), ...Object.keys(TIME_FIELDS), 'EPOCH'];
-
-/**
- * The value of `unit` of a wall clock in epoch milliseconds: what `EXTRACT(unit FROM
- * TIMESTAMP …)` gives. For tests and tools; compiled queries call the field functions directly.
- */
-export function extractFromMillis(unit: string, ms: number): number {
-  if (unit === 'EPOCH') return quotient(ms, 1000);
-  const dayField = DAY_FIELDS[unit];
-  if (dayField !== undefined) return dayField(Math.floor(ms / DAY_MS));
-  const timeField = TIME_FIELDS[unit];
-  if (timeField === undefined) throw new Error(`unknown EXTRACT unit ${unit}`);
-  return timeField(floorMod(ms, DAY_MS));
-}
 
 function unitOf(args: readonly Rex[]): string | undefined {
   const unit = args[0];
@@ -230,7 +234,7 @@ function endAfter(
  * cannot be compared, because one is null, the second is taken as the start), then the periods
  * overlap when each ends at or after the other starts.
  */
-export function overlaps(
+function overlaps(
   a0: number | null,
   a1: number | null,
   b0: number | null,
