@@ -11,7 +11,9 @@
  * 10:11:12.345; Calcite would say 12345), MICROSECOND and NANOSECOND the same in finer units
  * and only of a TIMESTAMP. EPOCH is Calcite's whole seconds since 1970 (truncated toward zero)
  * of the wall clock. Days before 1970 use the proleptic Gregorian calendar throughout: a
- * timestamp's day is its floor, not Java's truncating division.
+ * timestamp's day is its floor, not Java's truncating division. An interval gives the fields it
+ * has (DAY to MILLISECOND and EPOCH of a day-time one, YEAR, QUARTER and MONTH of a year-month
+ * one), truncated as Flink's generated code does, so a negative interval has negative fields.
  *
  * The unit is a literal, so each call compiles to one field function chosen when the query is
  * compiled; fields are computed from the epoch day with integer arithmetic, no `Date` per row.
@@ -140,13 +142,43 @@ function unitOf(args: readonly Rex[]): string | undefined {
   return unit?.kind === 'literal' && typeof unit.value === 'string' ? unit.value : undefined;
 }
 
+/**
+ * The fields of an interval, as Flink's generated code takes them (Java's truncating division
+ * and remainder, so a negative interval has negative fields): a day-time interval in
+ * milliseconds, a year-month interval in months.
+ */
+const INTERVAL_FIELDS: Readonly<Record<string, Readonly<Record<string, (v: number) => number>>>> = {
+  INTERVAL_DAY_TIME: {
+    DAY: (ms) => quotient(ms, DAY_MS),
+    HOUR: (ms) => quotient(ms % DAY_MS, 3_600_000),
+    MINUTE: (ms) => quotient(ms % 3_600_000, 60_000),
+    SECOND: (ms) => quotient(ms % 60_000, 1000),
+    MILLISECOND: (ms) => (ms % 1000) + 0,
+    EPOCH: (ms) => quotient(ms, 1000),
+  },
+  INTERVAL_YEAR_MONTH: {
+    YEAR: (months) => quotient(months, 12),
+    QUARTER: (months) => quotient((months % 12) - 1, 3) + 1,
+    MONTH: (months) => (months % 12) + 0,
+  },
+};
+
 function extractType(name: string, unit: string, value: Rex, pos: SourcePos | undefined): SqlType {
   const t = value.type;
+  const intervalFields = INTERVAL_FIELDS[t.root];
+  if (intervalFields !== undefined) {
+    if (!(unit in intervalFields))
+      throw validationError(
+        pos,
+        `${name} cannot take ${unit} from an ${t.root === 'INTERVAL_YEAR_MONTH' ? 'INTERVAL YEAR TO MONTH' : 'INTERVAL DAY TO SECOND'}; it has ${Object.keys(intervalFields).join(', ')}`,
+      );
+    return withNullability(Types.BIGINT, t.nullable);
+  }
   const kind = isTimestamp(t) ? 'TIMESTAMP' : t.root === 'DATE' || t.root === 'TIME' ? t.root : undefined;
   if (kind === undefined && t.root !== 'NULL')
     throw validationError(
       pos,
-      `cannot apply ${name} to ${formatType(t)}; expected a DATE, TIME, TIMESTAMP or TIMESTAMP_LTZ`,
+      `cannot apply ${name} to ${formatType(t)}; expected a DATE, TIME, TIMESTAMP, TIMESTAMP_LTZ or an interval`,
     );
   const ok =
     kind === 'TIME'
@@ -169,6 +201,8 @@ function extractType(name: string, unit: string, value: Rex, pos: SourcePos | un
 /** Code for field `unit` of `js`, a value of `arg`'s type. */
 function emitField(unit: string, js: string, arg: Rex, constant: (value: unknown) => string): string {
   const root = arg.type.root;
+  const intervalField = INTERVAL_FIELDS[root]?.[unit];
+  if (intervalField !== undefined) return `${constant(intervalField)}(${js})`;
   if (root === 'TIME') return `${constant(TIME_FIELDS[unit])}(${js})`;
   if (root === 'DATE') {
     if (unit === 'EPOCH') return `(${js} * 86400)`;
