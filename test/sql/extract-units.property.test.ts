@@ -147,3 +147,19 @@ test('EXTRACT agrees with DuckDB on the units both define alike', async () => {
   }
   duck.closeSync();
 });
+
+test('OVERLAPS holds when the later start is at or before the earlier end, each period in either order', () => {
+  const periods = new ColumnScope(
+    ['a', 'b', 'c', 'd'].map((name) => ({ name, internal: name, type: Types.timestamp(3) })),
+  );
+  const fn = compileExpression(typeExpression(parseExpression('(a, b) OVERLAPS (c, d)'), periods));
+  // Few distinct values, so that touching and equal ends are common.
+  const point = fc.integer({ min: 0, max: 6 }).map((n) => n * 3_600_000);
+  fc.assert(
+    fc.property(point, point, point, point, (a, b, c, d) => {
+      const expected = Math.max(Math.min(a, b), Math.min(c, d)) <= Math.min(Math.max(a, b), Math.max(c, d));
+      expect(fn({ a, b, c, d })).toBe(expected);
+    }),
+    { numRuns: 1000 },
+  );
+});

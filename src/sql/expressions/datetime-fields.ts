@@ -274,19 +274,20 @@ function overlaps(
   b0: number | null,
   b1: number | null,
 ): boolean | null {
-  const le = (x: number | null, y: number | null) => (x === null || y === null ? null : x <= y);
-  const ge = (x: number | null, y: number | null) => (x === null || y === null ? null : x >= y);
-  const aOrdered = le(a0, a1) === true;
-  const bOrdered = le(b0, b1) === true;
-  const [s0, e0] = aOrdered ? [a0, a1] : [a1, a0];
-  const [s1, e1] = bOrdered ? [b0, b1] : [b1, b0];
-  const first = ge(e0, s1);
-  const second = ge(e1, s0);
+  // Per row: no arrays or closures, as this runs in every row's filter or projection.
+  const aSwapped = a0 === null || a1 === null || a0 > a1;
+  const s0 = aSwapped ? a1 : a0;
+  const e0 = aSwapped ? a0 : a1;
+  const bSwapped = b0 === null || b1 === null || b0 > b1;
+  const s1 = bSwapped ? b1 : b0;
+  const e1 = bSwapped ? b0 : b1;
+  const first = e0 === null || s1 === null ? null : e0 >= s1;
+  const second = e1 === null || s0 === null ? null : e1 >= s0;
   if (first === false || second === false) return false;
   return first === null || second === null ? null : true;
 }
 
-/** EXTRACT and OVERLAPS, merged into the function table by `math-time-functions.ts`. */
+/** EXTRACT and OVERLAPS, merged into the function table by `functions.ts`. */
 export const DATETIME_FIELD_FUNCTIONS: Record<string, ScalarFunctionDef> = {
   EXTRACT: {
     type(args, pos) {
