@@ -5,6 +5,8 @@
  * day, over timestamps from year 1 to 9999 (most before 1970), over DATE values, and over runs
  * of consecutive days around New Year, where the ISO week changes year. Then agreement with
  * DuckDB for the units whose meaning DuckDB shares (its DOW counts from 0, so it is shifted).
+ * Last, OVERLAPS of non-null periods against the plain rule: the later start is at or before
+ * the earlier end.
  */
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
