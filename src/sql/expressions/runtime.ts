@@ -253,31 +253,6 @@ export const runtime = {
     target.setUTCDate(Math.min(d.getUTCDate(), lastDay));
     return target.getTime();
   },
-  extract(unit: string, ms: number): number {
-    const d = new Date(ms);
-    switch (unit) {
-      case 'YEAR':
-        return d.getUTCFullYear();
-      case 'QUARTER':
-        return Math.floor(d.getUTCMonth() / 3) + 1;
-      case 'MONTH':
-        return d.getUTCMonth() + 1;
-      case 'DAY':
-        return d.getUTCDate();
-      case 'HOUR':
-        return d.getUTCHours();
-      case 'MINUTE':
-        return d.getUTCMinutes();
-      case 'SECOND':
-        return d.getUTCSeconds();
-      case 'MILLISECOND':
-        return d.getUTCMilliseconds();
-      default: {
-        const start = Date.UTC(d.getUTCFullYear(), 0, 1);
-        return Math.floor((ms - start) / (7 * DAY_MS)) + 1;
-      }
-    }
-  },
   floorTime(ms: number, unit: string): number {
     const d = new Date(ms);
     switch (unit) {
