@@ -5,7 +5,8 @@
  * is then compared with a failure-free run's that went alongside. What a test supplies is its
  * job, when a run is ready to be killed, and how to read its output.
  */
-import { join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { expect } from 'vitest';
 import { readCommitted } from '../support/exactly-once.js';
 import {
@@ -71,8 +72,11 @@ export interface KillLoop {
   readonly ready?: (run: WeirProcess) => Promise<void>;
   /** The range of the seeded wait, in ms, from `ready` to the kill. */
   readonly killWithinMs: readonly [number, number];
-  /** Records the output after each run ended, the last one included. */
-  readonly snapshot: () => void;
+  /**
+   * Records the output after each run ended, the last one included; `killed` tells whether the
+   * kill landed while that run still ran.
+   */
+  readonly snapshot: (killed: boolean) => void;
   /** Names the seed in every assertion message. */
   readonly why: string;
 }
@@ -90,17 +94,18 @@ export async function killThenFinish(loop: KillLoop): Promise<number> {
     await run.started;
     await loop.ready?.(run);
     await sleep(loop.random.int(...loop.killWithinMs));
-    if (run.kill()) landed++;
+    const killed = run.kill();
+    if (killed) landed++;
     const end = await run.ended;
     expect(
       end.code === 0 || end.signal === 'SIGKILL' || refusedAsFinished(end),
       `${loop.why}: ${end.stderr}`,
     ).toBe(true);
-    loop.snapshot();
+    loop.snapshot(killed);
   }
   const end = await loop.launch().ended;
   expect(end.code === 0 || refusedAsFinished(end), `${loop.why}: ${end.stderr}`).toBe(true);
-  loop.snapshot();
+  loop.snapshot(false);
   return landed;
 }
 
@@ -109,6 +114,18 @@ export async function referenceOutput<T>(run: WeirProcess, read: () => T): Promi
   const end = await run.ended;
   expect(end.code, end.stderr).toBe(0);
   return read();
+}
+
+/** How many committed (not hidden) files `dir` holds, without reading them: cheap to poll. */
+function committedFileCount(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter(
+    (entry) =>
+      entry.isFile() &&
+      !relative(dir, join(entry.parentPath ?? entry.path, entry.name))
+        .split(sep)
+        .some((part) => part.startsWith('.')),
+  ).length;
 }
 
 /** A SQL chaos job that writes a `filesystem` table; see {@link expectFileSinkExactUnderKills}. */
@@ -122,6 +139,12 @@ export interface SqlFileSinkJob {
   readonly extraArgs?: readonly string[];
   /** Set to kill only once a checkpoint of this job name completed in the run. */
   readonly killAfterCheckpointOf?: string;
+  /**
+   * Set to kill only once the run committed a file: a job whose first output comes late would
+   * otherwise be killed before it committed anything, and a run that then started afresh
+   * instead of restoring would pass.
+   */
+  readonly killAfterCommit?: boolean;
   /** The range of the seeded wait, in ms, from the run's start (or that checkpoint) to the kill. */
   readonly killWithinMs: readonly [number, number];
 }
@@ -129,8 +152,10 @@ export interface SqlFileSinkJob {
 /**
  * Runs `job` (arguments `<events> <rate> <sink dir> …extraArgs`) under kill -9 with checkpoints
  * every 100 ms, alongside a failure-free run, and checks that it committed exactly the
- * failure-free run's rows (more than 100), that at least one kill landed, and that no
- * committed file changed after a kill. Set CHAOS_SEED to replay a failing sequence of kills.
+ * failure-free run's rows (more than 100), that at least one kill landed after rows had been
+ * committed (so a run that started afresh instead of restoring would commit them twice), and
+ * that no committed file changed after a kill. Set CHAOS_SEED to replay a failing sequence of
+ * kills.
  */
 export async function expectFileSinkExactUnderKills(tracker: RunTracker, job: SqlFileSinkJob): Promise<void> {
   const seed = chaosSeed();
@@ -159,26 +184,35 @@ export async function expectFileSinkExactUnderKills(tracker: RunTracker, job: Sq
     );
   const name = job.killAfterCheckpointOf;
   const snapshots: Map<string, string>[] = [];
+  let killsAfterCommits = 0;
   const landed = await killThenFinish({
     kills: job.kills,
     launch: () => tracker.start(args),
     random: new SeededRandom(seed),
-    ready:
-      name === undefined
-        ? undefined
-        : async (run) => {
-            const before = latestComplete(name);
-            // A kill after the run ended counts as not landed, and at least one must land.
-            await waitFor(() => latestComplete(name) > before, run, 60_000);
-          },
+    ready: async (run) => {
+      // A kill after the run ended counts as not landed, and at least one must land.
+      if (name !== undefined) {
+        const before = latestComplete(name);
+        await waitFor(() => latestComplete(name) > before, run, 60_000);
+      }
+      if (job.killAfterCommit === true) {
+        const before = committedFileCount(sinkDir);
+        await waitFor(() => committedFileCount(sinkDir) > before, run, 60_000);
+      }
+    },
     killWithinMs: job.killWithinMs,
-    snapshot: () => snapshots.push(committedHashes(sinkDir)),
+    snapshot: (killed) => {
+      const committed = committedHashes(sinkDir);
+      if (killed && committed.size > 0) killsAfterCommits++;
+      snapshots.push(committed);
+    },
     why,
   });
 
   const expected = await referenceOutput(reference, () => readCommitted(referenceDir).sort());
   expect(expected.length).toBeGreaterThan(100);
   expect(landed, why).toBeGreaterThan(0);
+  expect(killsAfterCommits, `${why}: no kill landed after rows were committed`).toBeGreaterThan(0);
   expect(changedCommittedFiles(snapshots), why).toEqual([]);
   expect(readCommitted(sinkDir).sort(), why).toEqual(expected);
 }
