@@ -146,7 +146,8 @@ describe('JSON functions through SQL', () => {
       .map(([whole, fraction, zeros]) => `${whole}.${fraction}${'0'.repeat(zeros)}`);
     fc.assert(
       fc.property(fc.jsonValue(), fc.array(decimal, { maxLength: 3 }), (document, decimals) => {
-        const text = JSON.stringify({ d: document, n: 0 }).replace(/"n":0/, `"n":[${decimals.join(',')}]`);
+        // Built as text: a replace of a placeholder could hit the same text inside the document.
+        const text = `{"d":${JSON.stringify(document)},"n":[${decimals.join(',')}]}`;
         const result = whole({ k: 'k', s: text, n: null, d: null, b: null }) as string;
         expect(JSON.parse(result)).toEqual([JSON.parse(text)]);
         expect(result).toContain(`"n":[${decimals.join(',')}]`);
