@@ -35,9 +35,14 @@ import { localMillis } from './math-time-functions.js';
 
 const DAY_MS = 86_400_000;
 
-/** Year, month (1-12) and day (1-31) of an epoch day, in the proleptic Gregorian calendar. */
-function civilOfDay(epochDay: number): [number, number, number] {
-  // Count from 0000-03-01 so that the leap day ends each 400-year era's years.
+/**
+ * The day of a 400-year era (from 0000-03-01, so that the leap day ends each era's years) and
+ * the year within the era, written into `MARCH_DATE`: shared by {@link civilOfDay} and
+ * {@link yearOfDay} without building an object per call.
+ */
+const MARCH_DATE = { era: 0, yearOfEra: 0, dayOfYear: 0 };
+
+function marchDate(epochDay: number): void {
   const z = epochDay + 719_468;
   const era = Math.floor(z / 146_097);
   const dayOfEra = z - era * 146_097;
@@ -48,7 +53,16 @@ function civilOfDay(epochDay: number): [number, number, number] {
       Math.floor(dayOfEra / 146_096)) /
       365,
   );
-  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  MARCH_DATE.era = era;
+  MARCH_DATE.yearOfEra = yearOfEra;
+  MARCH_DATE.dayOfYear =
+    dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+}
+
+/** Year, month (1-12) and day (1-31) of an epoch day, in the proleptic Gregorian calendar. */
+function civilOfDay(epochDay: number): [number, number, number] {
+  marchDate(epochDay);
+  const { era, yearOfEra, dayOfYear } = MARCH_DATE;
   const shiftedMonth = Math.floor((5 * dayOfYear + 2) / 153);
   const day = dayOfYear - Math.floor((153 * shiftedMonth + 2) / 5) + 1;
   const month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
@@ -57,19 +71,9 @@ function civilOfDay(epochDay: number): [number, number, number] {
 
 /** The year of an epoch day: {@link civilOfDay}'s first field without building the triple. */
 function yearOfDay(epochDay: number): number {
-  const z = epochDay + 719_468;
-  const era = Math.floor(z / 146_097);
-  const dayOfEra = z - era * 146_097;
-  const yearOfEra = Math.floor(
-    (dayOfEra -
-      Math.floor(dayOfEra / 1460) +
-      Math.floor(dayOfEra / 36_524) -
-      Math.floor(dayOfEra / 146_096)) /
-      365,
-  );
-  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  marchDate(epochDay);
   // Days from March 1: January and February (306 days on) belong to the next year.
-  return yearOfEra + era * 400 + (dayOfYear >= 306 ? 1 : 0);
+  return MARCH_DATE.yearOfEra + MARCH_DATE.era * 400 + (MARCH_DATE.dayOfYear >= 306 ? 1 : 0);
 }
 
 /** Leap days in years 1 to `year` (0 or negative counts backwards, as floor division does). */
