@@ -236,6 +236,8 @@ export interface OrderItem extends Node<'orderItem'> {
 }
 /** `SELECT … FROM … WHERE … GROUP BY … HAVING … WINDOW …`. */
 export interface Select extends Node<'select'> {
+  /** Query hints, `SELECT /*+ STATE_TTL('t'='1d') *\/ …`; absent without a hint block. */
+  readonly hints?: readonly SqlHint[];
   readonly distinct: boolean;
   readonly items: readonly SelectItem[];
   readonly from?: FromItem;
@@ -270,9 +272,24 @@ export interface Query extends Node<'query'> {
   readonly offset?: Expr;
 }
 
+/**
+ * One hint of a `/*+ … *\/` block, in Calcite's forms: a bare name, `name(k = 'v', …)` (key-value
+ * options, the key a name or a string) or `name(a, 1, 'x')` (plain options). The grammar only
+ * reads them; what each name means is the planner's (`planner/hints/`).
+ */
+export interface SqlHint {
+  readonly pos: SourcePos;
+  /** Upper-cased, as Flink matches hint names. */
+  readonly name: string;
+  readonly kvOptions: readonly { readonly key: string; readonly value: string; readonly pos: SourcePos }[];
+  readonly listOptions: readonly string[];
+}
+
 /** A table, view or CTE by name; `FOR SYSTEM_TIME AS OF` makes it the build side of a temporal join. */
 export interface TableRef extends Node<'tableRef'> {
   readonly name: readonly string[];
+  /** Table hints after the name, `t /*+ OPTIONS('k'='v') *\/`; absent without a hint block. */
+  readonly hints?: readonly SqlHint[];
   readonly alias?: string;
   readonly columnAliases: readonly string[];
   readonly systemTimeAsOf?: Expr;
@@ -594,6 +611,8 @@ export interface Insert extends Node<'insert'> {
   /** Where the table name starts, for "does not exist" errors. */
   readonly namePos: SourcePos;
   readonly overwrite: boolean;
+  /** Table hints on the target, `INSERT INTO t /*+ OPTIONS('k'='v') *\/ …`. */
+  readonly tableHints?: readonly SqlHint[];
   readonly columns: readonly string[];
   readonly query: Query;
 }

@@ -1356,6 +1356,7 @@ export class SqlGrammar extends QueryGrammar {
       ]) === undefined;
     const nameStart = this.LA(1);
     const table = this.SUBRULE(this.compoundName);
+    const tableHints = this.OPTION2(() => this.SUBRULE(this.hintBlock));
     const columns = this.OPTION(() => this.SUBRULE(this.nameList)) ?? [];
     const query = this.SUBRULE(this.query);
     return this.ACTION(() =>
@@ -1365,6 +1366,7 @@ export class SqlGrammar extends QueryGrammar {
         table,
         namePos: posOf(nameStart),
         overwrite,
+        ...(tableHints === undefined ? {} : { tableHints }),
         columns,
         query,
       }),

@@ -12,11 +12,13 @@ import {
   type Query,
   type QueryBody,
   type SelectItem,
+  type SourcePos,
+  type SqlHint,
   type TvfArgValue,
   type WindowSpec,
 } from './ast.js';
 import { ExpressionGrammar } from './expression-grammar.js';
-import { posOf } from './grammar-base.js';
+import { identifierValue, posOf, stringValue } from './grammar-base.js';
 import * as T from './tokens.js';
 
 const { K } = T;
@@ -194,6 +196,7 @@ export class QueryGrammar extends ExpressionGrammar {
 
   protected select = this.RULE('select', (): QueryBody => {
     const start = this.CONSUME(K.SELECT);
+    const hints = this.OPTION7(() => this.SUBRULE(this.hintBlock));
     const quantifier = this.OPTION(() =>
       this.OR([{ ALT: () => this.CONSUME(K.ALL) }, { ALT: () => this.CONSUME(K.DISTINCT) }]),
     );
@@ -251,6 +254,7 @@ export class QueryGrammar extends ExpressionGrammar {
       node({
         kind: 'select',
         pos: posOf(start),
+        ...(hints === undefined ? {} : { hints }),
         distinct: quantifier?.tokenType === K.DISTINCT,
         items,
         from,
@@ -260,6 +264,68 @@ export class QueryGrammar extends ExpressionGrammar {
         windows,
       }),
     );
+  });
+
+  /**
+   * `/*+ hint [, hint]* *\/`, after SELECT, after a table's name, or after INSERT's target. A
+   * hint mixing `k = 'v'` options with plain ones is refused here, as Calcite's parser does.
+   */
+  protected hintBlock = this.RULE('hintBlock', (): SqlHint[] => {
+    const hints: SqlHint[] = [];
+    this.CONSUME(T.HintStart);
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => hints.push(this.SUBRULE(this.hint)) });
+    this.CONSUME(T.HintEnd);
+    return hints;
+  });
+
+  private hint = this.RULE('hint', (): SqlHint => {
+    const nameToken = this.SUBRULE(this.identifier);
+    const kvOptions: { key: string; value: string; pos: SourcePos }[] = [];
+    const listOptions: string[] = [];
+    this.OPTION(() => {
+      this.CONSUME(T.LParen);
+      this.MANY_SEP({
+        SEP: T.Comma,
+        DEF: () => {
+          const first = this.OR([
+            { ALT: () => this.CONSUME(T.StringLiteral) },
+            { ALT: () => this.CONSUME(T.NumberLiteral) },
+            { ALT: () => this.SUBRULE2(this.identifier) },
+          ]);
+          const value = this.OPTION2(() => {
+            this.CONSUME(T.Equals);
+            return this.CONSUME2(T.StringLiteral);
+          });
+          this.ACTION(() => {
+            const text =
+              first.tokenType === T.StringLiteral
+                ? stringValue(first)
+                : first.tokenType === T.NumberLiteral
+                  ? first.image
+                  : identifierValue(first);
+            if (value === undefined) listOptions.push(text);
+            else if (first.tokenType === T.NumberLiteral)
+              throw parseError(
+                posOf(first),
+                `a hint option's key is a name or a string, found ${first.image}`,
+              );
+            else kvOptions.push({ key: text, value: stringValue(value), pos: posOf(first) });
+            if (kvOptions.length > 0 && listOptions.length > 0)
+              throw parseError(
+                posOf(first),
+                `hint ${nameToken.image.toUpperCase()} mixes 'key' = 'value' options with plain ones; use one form`,
+              );
+          });
+        },
+      });
+      this.CONSUME(T.RParen);
+    });
+    return this.ACTION(() => ({
+      pos: posOf(nameToken),
+      name: identifierValue(nameToken).toUpperCase(),
+      kvOptions,
+      listOptions,
+    }));
   });
 
   protected selectItem = this.RULE('selectItem', (): SelectItem => {
@@ -381,6 +447,7 @@ export class QueryGrammar extends ExpressionGrammar {
   protected namedTable = this.RULE('namedTable', (): FromItem => {
     const start = this.LA(1);
     const name = this.SUBRULE(this.compoundName);
+    const hints = this.OPTION2(() => this.SUBRULE(this.hintBlock));
     const asOf = this.OPTION(() => {
       this.CONSUME(K.FOR);
       this.CONSUME(K.SYSTEM_TIME);
@@ -389,7 +456,14 @@ export class QueryGrammar extends ExpressionGrammar {
       return this.SUBRULE(this.additive);
     });
     return this.ACTION(() =>
-      node({ kind: 'tableRef', pos: posOf(start), name, columnAliases: [], systemTimeAsOf: asOf }),
+      node({
+        kind: 'tableRef',
+        pos: posOf(start),
+        name,
+        ...(hints === undefined ? {} : { hints }),
+        columnAliases: [],
+        systemTimeAsOf: asOf,
+      }),
     );
   });
 

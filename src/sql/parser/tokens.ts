@@ -4,7 +4,7 @@
  * non-reserved ones (units, `KEY`, `TABLES`, type names…) also work as plain identifiers,
  * which the grammar allows through the `NonReserved` token category.
  */
-import type { TokenType } from 'chevrotain';
+import type { IToken, TokenType } from 'chevrotain';
 import { createToken, Lexer } from './chevrotain.js';
 
 /** Any plain identifier: letters, digits, `_` and `$`, not starting with a digit. */
@@ -228,6 +228,35 @@ const punct = (name: string, pattern: RegExp, label: string): TokenType =>
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /\s+/, group: Lexer.SKIPPED });
 /** Skipped: `-- …` to the end of the line. */
 export const LineComment = createToken({ name: 'LineComment', pattern: /--[^\n\r]*/, group: Lexer.SKIPPED });
+/**
+ * `/*+`: opens a hint (Flink's Oracle-style `/*+ OPTIONS('k'='v') *\/`, `SELECT /*+ STATE_TTL(…) *\/`).
+ * It is tried before {@link BlockComment}, so a hint is never skipped as a comment; where the
+ * grammar takes no hint it is a parse error, as in Flink.
+ */
+export const HintStart = createToken({ name: 'HintStart', pattern: /\/\*\+/, label: "'/*+'" });
+/**
+ * `*\/` closing a hint. It only exists inside one: elsewhere `*` and `/` stay the operators they
+ * always were (a multiplication followed by a comment), so the pattern looks back for an
+ * unclosed {@link HintStart}.
+ */
+export const HintEnd = createToken({
+  name: 'HintEnd',
+  pattern: { exec: matchHintEnd },
+  line_breaks: false,
+  start_chars_hint: ['*'],
+  label: "'*/'",
+});
+
+function matchHintEnd(text: string, offset: number, tokens: IToken[]): RegExpExecArray | null {
+  if (text.charCodeAt(offset + 1) !== 47 /* / */) return null;
+  for (let i = tokens.length - 1; i >= 0; i--) {
+    const type = tokens[i]!.tokenType;
+    if (type === HintEnd) return null;
+    if (type === HintStart) return Object.assign(['*/'], { index: offset, input: text }) as RegExpExecArray;
+  }
+  return null;
+}
+
 /** Skipped: block comments, from slash-star to star-slash. */
 export const BlockComment = createToken({
   name: 'BlockComment',
@@ -298,12 +327,26 @@ export const Star = punct('Star', /\*/, "'*'");
 export const Slash = punct('Slash', /\//, "'/'");
 /** The `%` token. */
 export const Percent = punct('Percent', /%/, "'%'");
+/** The `{` token: a `MATCH_RECOGNIZE` quantifier `{n,m}`. */
+export const LBrace = punct('LBrace', /\{/, "'{'");
+/** The `}` token. */
+export const RBrace = punct('RBrace', /\}/, "'}'");
+/** The `?` token: an optional pattern variable, or a reluctant quantifier. */
+export const Question = punct('Question', /\?/, "'?'");
+/** The `|` token: pattern alternation, which is refused by name. */
+export const Pipe = punct('Pipe', /\|/, "'|'");
+/** The `^` token: a pattern anchor, which is refused by name. */
+export const Caret = punct('Caret', /\^/, "'^'");
+/** The `$` token: a pattern anchor, which is refused by name. */
+export const Dollar = punct('Dollar', /\$/, "'$'");
 
 /** All tokens in matching order: comments before operators, keywords before identifiers. */
 export const allTokens: TokenType[] = [
   WhiteSpace,
   LineComment,
+  HintStart,
   BlockComment,
+  HintEnd,
   BinaryLiteral,
   StringLiteral,
   NumberLiteral,
@@ -316,6 +359,12 @@ export const allTokens: TokenType[] = [
   Greater,
   Equals,
   Concat,
+  Pipe,
+  Caret,
+  Dollar,
+  LBrace,
+  RBrace,
+  Question,
   Plus,
   Minus,
   Star,
