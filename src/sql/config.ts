@@ -95,6 +95,9 @@ export const CONFIG_OPTIONS: Readonly<Record<string, Parser>> = {
   'table.exec.mini-batch.enabled': boolean,
   'table.exec.mini-batch.allow-latency': duration,
   'table.exec.mini-batch.size': positiveInt,
+  // Event-time deduplication in mini-batches emits every replacement unless this is on (Flink's
+  // default is false: a versioned table needs every version).
+  'table.exec.deduplicate.mini-batch.compact-changes-enabled': boolean,
   'table.optimizer.agg-phase-strategy': oneOf('auto', 'one_phase', 'two_phase'),
   'table.optimizer.distinct-agg.split.enabled': boolean,
   'table.optimizer.distinct-agg.split.bucket-num': positiveInt,

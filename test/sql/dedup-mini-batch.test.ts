@@ -74,12 +74,13 @@ describe('the mini-batch deduplication operator', () => {
       return change.kind === undefined ? `${(c as Row).v}` : `${change.kind}${change.row.v}`;
     });
 
-  test('keep last on event time: a bundle keeps its newest row, ties to the later arrival, older than held is dropped', () => {
+  test('keep last on event time: every replacement of a bundle, ties to the later arrival, older rows dropped', () => {
+    // Flink's RowTimeMiniBatchDeduplicateFunction emits what the per-row function would.
     const h = harness(true, 'ts', 3);
     h.processElement({ k: 'a', v: 1, ts: 10 });
     h.processElement({ k: 'a', v: 2, ts: 30 });
-    h.processElement({ k: 'a', v: 3, ts: 20 }); // bundle full: keeps v=2
-    expect(text(h.extractOutputValues())).toEqual(['+I2']);
+    h.processElement({ k: 'a', v: 3, ts: 20 }); // bundle full; v=3 loses to v=2
+    expect(text(h.extractOutputValues())).toEqual(['+I1', '-U1', '+U2']);
     h.clearOutput();
     h.processElement({ k: 'a', v: 4, ts: 25 }); // older than the held row
     h.processWatermark(100);
@@ -87,7 +88,42 @@ describe('the mini-batch deduplication operator', () => {
     h.processElement({ k: 'a', v: 5, ts: 30 });
     h.processElement({ k: 'a', v: 6, ts: 30 });
     h.setProcessingTime(100); // allow-latency passed
+    expect(text(h.extractOutputValues())).toEqual(['-U2', '+U5', '-U5', '+U6']);
+  });
+
+  test('keep last on event time with compact-changes: one change per key and bundle', () => {
+    const h = new KeyedOneInputStreamOperatorTestHarness<Row, unknown, unknown>(
+      new MiniBatchDeduplicateOperator(
+        { keepLast: true, timeColumn: 'ts', compactChanges: true },
+        { latencyMs: 100, size: 3 },
+      ) as never,
+      (row) => row.k,
+    );
+    h.open();
+    h.processElement({ k: 'a', v: 1, ts: 10 });
+    h.processElement({ k: 'a', v: 2, ts: 30 });
+    h.processElement({ k: 'a', v: 3, ts: 20 });
+    expect(text(h.extractOutputValues())).toEqual(['+I2']);
+    h.clearOutput();
+    h.processElement({ k: 'a', v: 4, ts: 25 });
+    h.processElement({ k: 'a', v: 5, ts: 30 });
+    h.processElement({ k: 'a', v: 6, ts: 30 });
     expect(text(h.extractOutputValues())).toEqual(['-U2', '+U6']);
+  });
+
+  test('keep last on event time, upsert output: each replacement is a bare +U', () => {
+    const h = new KeyedOneInputStreamOperatorTestHarness<Row, unknown, unknown>(
+      new MiniBatchDeduplicateOperator(
+        { keepLast: true, timeColumn: 'ts', upsertOutput: true },
+        { latencyMs: 100, size: 3 },
+      ) as never,
+      (row) => row.k,
+    );
+    h.open();
+    h.processElement({ k: 'a', v: 1, ts: 10 });
+    h.processElement({ k: 'b', v: 2, ts: 5 });
+    h.processElement({ k: 'a', v: 3, ts: 10 });
+    expect(text(h.extractOutputValues())).toEqual(['+I1', '+U3', '+I2']);
   });
 
   test('keep first on processing time: a key’s first row once, across bundles', () => {

@@ -127,6 +127,11 @@ export interface PhysicalDeduplicate extends PhysicalBase {
   readonly proctime: boolean;
   /** `table.exec.mini-batch.*` when on and the variant has a bundled form. */
   readonly miniBatch?: { readonly latencyMs: number; readonly size: number };
+  /**
+   * `table.exec.deduplicate.mini-batch.compact-changes-enabled`: an event-time flush emits one
+   * change per key and bundle instead of every replacement.
+   */
+  readonly compactChanges?: boolean;
   /** `table.exec.state.ttl` in milliseconds, when set. */
   readonly stateTtlMs?: number;
 }

@@ -119,6 +119,11 @@ export function toPhysicalOver(
         proctime,
         stateTtlMs,
         miniBatch,
+        ...(miniBatch !== undefined &&
+        !proctime &&
+        config?.get<boolean>('table.exec.deduplicate.mini-batch.compact-changes-enabled') === true
+          ? { compactChanges: true }
+          : {}),
         columns: node.columns,
         // Event-time keep first is insert-only, waiting for the watermark, unless in mini-batches,
         // where it emits at once and updates, as Flink's two functions for it do.
@@ -183,6 +188,7 @@ export function translateOver(
           ttlMs: ttl,
           upsertOutput: node.changelogMode === 'upsert',
           restKey,
+          compactChanges: node.compactChanges,
         };
         return keyed
           .transform('Deduplicate', () => new MiniBatchDeduplicateOperator(spec, miniBatch))

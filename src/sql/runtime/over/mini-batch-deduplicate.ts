@@ -2,21 +2,27 @@
  * Deduplication with `table.exec.mini-batch.enabled` (Flink's MiniBatchDeduplicate functions):
  * rows are buffered per key for a bundle (see {@link MiniBatchOperator}: closed by size,
  * latency, a watermark, the end of input, and always before a checkpoint barrier, so the bundle
- * is never part of a snapshot), and each key's bundle is folded to the one row it would keep
- * before the key's state is read and written once. Keep last emits at most one change per key
- * and bundle (`+I`, or `-U`/`+U` of the row it replaces); processing-time keep first emits each
- * key's first row once. Final results equal the per-row functions'; the replacements within a
- * bundle are folded away, which shortens the changelog downstream.
+ * is never part of a snapshot), and the key's state is read and written once per bundle.
+ *
+ * On processing time each key's bundle folds to the one row it would keep: keep last emits at
+ * most one change per key and bundle (`+I`, or `-U`/`+U` of the row it replaces), keep first
+ * emits each key's first row once.
+ *
+ * On event time (Flink's RowTimeMiniBatchDeduplicateFunction) the flush emits every change the
+ * per-row function would have emitted for the bundle's rows, in arrival order: keep last a
+ * `-U`/`+U` for each row at least as new as the newest before it, keep first for each row
+ * strictly earlier than the earliest before it. Flink keeps them all because a versioned table
+ * (the build side of a temporal join) needs every version. So the bundle holds each key's chain
+ * of rows that replaced the one before, not one row; a row that loses to an earlier row of its
+ * bundle is dropped at once, since it loses to the key's state as well. With
+ * `table.exec.deduplicate.mini-batch.compact-changes-enabled` (Flink's
+ * RowTimeMiniBatchLatestChangeDeduplicateFunction) the chain folds to its last row, and each key
+ * emits at most one change per bundle. Event-time keep first here emits at once and updates,
+ * unlike the watermark-waiting per-row function ({@link KeepFirstRowFunction}, insert-only); the
+ * watermark plays no part and no row is late.
  *
  * With several key columns keep last is keyed by the first, and the bundle and the state hold a
- * row per combination of the others (see {@link RestKey}).
- *
- * Event-time keep first in mini-batches is Flink's RowTimeMiniBatchDeduplicateFunction, not the
- * watermark-waiting per-row function ({@link KeepFirstRowFunction}, insert-only): a key's first
- * row is emitted when its bundle closes (`+I`), and a later row with a strictly earlier rowtime
- * replaces it (`-U` old, `+U` new). As in Flink (without its compact-changes option), every
- * replacement within a bundle is emitted in arrival order, so the bundle keeps each key's chain
- * of ever earlier rows; the watermark plays no part and no row is late.
+ * row (or chain) per combination of the others (see {@link RestKey}).
  */
 import type { CanonicalKey } from '../../../state/key-groups.js';
 import { canonicalKey } from '../../../state/key-groups.js';
@@ -39,14 +45,20 @@ export interface MiniBatchDeduplicateSpec {
   readonly upsertOutput?: boolean;
   /** Keep last only: the key of the key columns after the first, as {@link KeepLastRowFunction}'s. */
   readonly restKey?: RestKey;
+  /**
+   * Event time only: `table.exec.deduplicate.mini-batch.compact-changes-enabled` (default false),
+   * one change per key and bundle instead of every replacement.
+   */
+  readonly compactChanges?: boolean;
 }
 
 /**
- * One key's bundle: its key as the key selector gave it, and the rows the bundle keeps. For
- * event-time keep first, `chain` holds the rows that were the earliest so far when they came, in
- * arrival order (each strictly earlier than the one before it): the rows that may replace.
+ * One key's bundle: its key as the key selector gave it, and its chain of rows, or with
+ * {@link RestKey} a chain per value of the other key columns. A chain holds, in arrival order,
+ * the rows that replaced the one before them; it folds to the last when the flush emits one
+ * change (processing time, compact-changes). Keep first on processing time holds the first row.
  */
-type Kept = { key: unknown; row: Row; rows: Map<CompactKey, Row> | undefined; chain?: Row[] };
+type Kept = { key: unknown; chain: Row[] | undefined; byRest: Map<CompactKey, Row[]> | undefined };
 
 /** The keyed mini-batch deduplication operator; see the module comment. */
 export class MiniBatchDeduplicateOperator extends MiniBatchOperator<Row, unknown> {
@@ -54,6 +66,8 @@ export class MiniBatchDeduplicateOperator extends MiniBatchOperator<Row, unknown
   private seen!: ValueState<boolean>;
   private first!: ValueState<Row>;
   private readonly bundle = new Map<CanonicalKey, Kept>();
+  /** Whether a chain keeps only its last row. */
+  private readonly folds: boolean;
 
   constructor(
     private readonly spec: MiniBatchDeduplicateSpec,
@@ -62,6 +76,7 @@ export class MiniBatchDeduplicateOperator extends MiniBatchOperator<Row, unknown
     super(miniBatch);
     if (!spec.keepLast && spec.restKey !== undefined)
       throw new Error('mini-batch keep-first deduplication is keyed by all its key columns');
+    this.folds = spec.timeColumn === undefined || spec.compactChanges === true;
   }
 
   override open(): void {
@@ -85,38 +100,47 @@ export class MiniBatchDeduplicateOperator extends MiniBatchOperator<Row, unknown
     const id = canonicalKey(key);
     const held = this.bundle.get(id);
     const restKey = this.spec.restKey;
-    const time = this.spec.timeColumn;
-    if (held === undefined) {
-      const rows = restKey === undefined ? undefined : new Map([[restKey(row), row]]);
-      const chain = this.spec.keepLast || time === undefined ? undefined : [row];
-      this.bundle.set(id, { key, row, rows, chain });
-    } else if (held.chain !== undefined) {
-      // Only a strictly earlier row can replace; equal times keep the earlier arrival.
-      if ((row[time!] as number) < (held.row[time!] as number)) {
-        held.chain.push(row);
-        held.row = row;
-      }
-    } else if (!this.spec.keepLast) return;
-    else if (restKey === undefined) {
-      if (!losesToKept(row, held.row, this.spec.timeColumn)) held.row = row;
-    } else {
-      const rest = restKey(row);
-      const other = held.rows!.get(rest);
-      if (other === undefined || !losesToKept(row, other, this.spec.timeColumn)) held.rows!.set(rest, row);
+    if (restKey === undefined) {
+      if (held === undefined) this.bundle.set(id, { key, chain: [row], byRest: undefined });
+      else this.extend(held.chain!, row);
+      return;
     }
+    let byRest = held?.byRest;
+    if (byRest === undefined) {
+      byRest = new Map();
+      this.bundle.set(id, { key, chain: undefined, byRest });
+    }
+    const rest = restKey(row);
+    const chain = byRest.get(rest);
+    if (chain === undefined) byRest.set(rest, [row]);
+    else this.extend(chain, row);
+  }
+
+  /**
+   * Adds `row` to a chain when it would replace the chain's last row: keep last unless it is
+   * older, keep first on event time when strictly earlier (equal times keep the earlier arrival).
+   */
+  private extend(chain: Row[], row: Row): void {
+    const last = chain[chain.length - 1]!;
+    const time = this.spec.timeColumn;
+    if (this.spec.keepLast) {
+      if (losesToKept(row, last, time)) return;
+    } else if (time === undefined || (row[time] as number) >= (last[time] as number)) return;
+    if (this.folds) chain[chain.length - 1] = row;
+    else chain.push(row);
   }
 
   protected finishBundle(): void {
     const backend = this.keyedBackend;
-    for (const { key, row, rows, chain } of this.bundle.values()) {
+    for (const { key, chain, byRest } of this.bundle.values()) {
       backend.setCurrentKey(key);
-      if (chain !== undefined) this.replaceFirst(chain);
-      else if (!this.spec.keepLast) {
-        if (this.seen.value() === true) continue;
+      if (byRest !== undefined) for (const [rest, rows] of byRest) this.replaceLast(rest, rows);
+      else if (this.spec.keepLast) this.replaceLast(null, chain!);
+      else if (this.spec.timeColumn !== undefined) this.replaceFirst(chain!);
+      else if (this.seen.value() !== true) {
         this.seen.update(true);
-        this.output.collect(row, NO_TIMESTAMP);
-      } else if (rows === undefined) this.replace(null, row);
-      else for (const [rest, kept] of rows) this.replace(rest, kept);
+        this.output.collect(chain![0]!, NO_TIMESTAMP);
+      }
     }
     this.bundle.clear();
   }
@@ -141,16 +165,24 @@ export class MiniBatchDeduplicateOperator extends MiniBatchOperator<Row, unknown
     this.first.update(previous!);
   }
 
-  /** Keep last: `row` replaces the current key's row under `rest` unless it loses to it. */
-  private replace(rest: CompactKey, row: Row): void {
+  /**
+   * Keep last: each row of the chain replaces the current key's row under `rest` unless it
+   * loses to it, with `+I` for the first row and `-U`/`+U` after; the state is written once.
+   */
+  private replaceLast(rest: CompactKey, chain: readonly Row[]): void {
     const out = this.output;
-    const previous = this.kept.get(rest);
-    if (previous === undefined) out.collect({ kind: '+I', row }, NO_TIMESTAMP);
-    else {
-      if (losesToKept(row, previous, this.spec.timeColumn)) return;
-      if (this.spec.upsertOutput !== true) out.collect({ kind: '-U', row: previous }, NO_TIMESTAMP);
-      out.collect({ kind: '+U', row }, NO_TIMESTAMP);
+    const time = this.spec.timeColumn;
+    const kept = this.kept.get(rest);
+    let previous = kept;
+    for (const row of chain) {
+      if (previous === undefined) out.collect({ kind: '+I', row }, NO_TIMESTAMP);
+      else {
+        if (losesToKept(row, previous, time)) continue;
+        if (this.spec.upsertOutput !== true) out.collect({ kind: '-U', row: previous }, NO_TIMESTAMP);
+        out.collect({ kind: '+U', row }, NO_TIMESTAMP);
+      }
+      previous = row;
     }
-    this.kept.put(rest, row);
+    if (previous !== kept) this.kept.put(rest, previous!);
   }
 }

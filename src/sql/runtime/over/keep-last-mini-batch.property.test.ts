@@ -1,0 +1,149 @@
+/**
+ * Event-time keep-last deduplication in mini-batches against Flink's per-row rule, which its
+ * RowTimeMiniBatchDeduplicateFunction applies to every buffered row in order: a key's first row
+ * is `+I`, each later row at least as new as the kept one is `-U` of the kept row then `+U` of
+ * itself, and an older row emits nothing. By default the changelog is the per-row one for any
+ * bundle size, with a snapshot and restore between any two rows, with one key column or several;
+ * with compact-changes each key emits at most one change per bundle and ends on the same rows.
+ */
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { KeyedOneInputStreamOperatorTestHarness } from '../../../runtime/testing/harness.js';
+import { restoreKeyedState, snapshotKeyedState } from '../../../state/keyed-snapshot.js';
+import type { Row } from '../../expressions/compiler.js';
+import type { ChangelogRow } from '../../planner/changelog.js';
+import { MiniBatchDeduplicateOperator } from './mini-batch-deduplicate.js';
+
+/** The deduplication key of a row: k alone, or k and j with two key columns. */
+const keyOf = (row: Row, twoKeys: boolean) => (twoKeys ? `${row.k}/${row.j}` : `${row.k}`);
+
+/** The changelog of the per-row rule over `rows`, in arrival order. */
+function oracle(rows: readonly Row[], upsert: boolean, twoKeys: boolean): ChangelogRow[] {
+  const kept = new Map<string, Row>();
+  const out: ChangelogRow[] = [];
+  for (const row of rows) {
+    const previous = kept.get(keyOf(row, twoKeys));
+    if (previous === undefined) out.push({ kind: '+I', row });
+    else if ((row.ts as number) >= (previous.ts as number)) {
+      if (!upsert) out.push({ kind: '-U', row: previous });
+      out.push({ kind: '+U', row });
+    } else continue;
+    kept.set(keyOf(row, twoKeys), row);
+  }
+  return out;
+}
+
+/** The changes per key in order: the bundles may reorder keys, never one key's changes. */
+const byKey = (changes: readonly ChangelogRow[], twoKeys: boolean) => {
+  const keys = new Map<string, ChangelogRow[]>();
+  for (const c of changes) keys.set(keyOf(c.row, twoKeys), [...(keys.get(keyOf(c.row, twoKeys)) ?? []), c]);
+  return keys;
+};
+
+/** The rows a changelog ends on, per key. */
+const finalRows = (changes: readonly ChangelogRow[], twoKeys: boolean) => {
+  const rows = new Map<string, Row>();
+  for (const c of changes) if (c.kind !== '-U') rows.set(keyOf(c.row, twoKeys), c.row);
+  return rows;
+};
+
+const rowsArb = fc
+  .array(
+    fc.record({
+      k: fc.integer({ min: 0, max: 3 }),
+      j: fc.integer({ min: 0, max: 2 }),
+      ts: fc.integer({ min: 0, max: 20 }),
+    }),
+    { maxLength: 60 },
+  )
+  .map((rows) => rows.map((r, n) => ({ ...r, n })));
+
+/** Runs the operator over `rows`, restoring from a snapshot before each index in `restores`. */
+function run(
+  rows: readonly Row[],
+  size: number,
+  restores: readonly number[],
+  spec: { upsert: boolean; twoKeys: boolean; compact: boolean },
+): { out: ChangelogRow[]; bundles: ChangelogRow[][] } {
+  const open = (snapshot?: ReturnType<typeof snapshotKeyedState>) => {
+    const operator = new MiniBatchDeduplicateOperator(
+      {
+        keepLast: true,
+        timeColumn: 'ts',
+        upsertOutput: spec.upsert,
+        compactChanges: spec.compact,
+        restKey: spec.twoKeys ? (r: Row) => r.j as number : undefined,
+      },
+      { latencyMs: 1_000_000, size },
+    );
+    const h = new KeyedOneInputStreamOperatorTestHarness<Row, unknown, unknown>(
+      operator as never,
+      (r: Row) => r.k,
+    );
+    if (snapshot !== undefined) restoreKeyedState(h.keyedBackend!, h.timeServiceManager, snapshot);
+    h.open();
+    return { operator, h };
+  };
+  const at = new Set(restores.map((r) => r % (rows.length + 1)));
+  let { operator, h } = open();
+  const bundles: ChangelogRow[][] = [];
+  const take = () => {
+    const changes = h.extractOutputValues() as ChangelogRow[];
+    h.clearOutput();
+    if (changes.length > 0) bundles.push(changes);
+  };
+  rows.forEach((row, i) => {
+    if (at.has(i)) {
+      operator.prepareSnapshotPreBarrier(1);
+      take();
+      const snapshot = snapshotKeyedState(h.keyedBackend!, h.timeServiceManager);
+      ({ operator, h } = open(snapshot));
+    }
+    h.processElement(row, row.ts as number);
+    // A bundle closes at its size, so each output taken after a row is one bundle's flush.
+    take();
+  });
+  operator.prepareSnapshotPreBarrier(1);
+  take();
+  return { out: bundles.flat(), bundles };
+}
+
+describe('event-time keep last in mini-batches', () => {
+  test('property: every bundle size and restore point gives the per-row changelog', () => {
+    fc.assert(
+      fc.property(
+        rowsArb,
+        fc.integer({ min: 1, max: 8 }),
+        fc.array(fc.nat(), { maxLength: 3 }),
+        fc.boolean(),
+        fc.boolean(),
+        (rows, size, restores, upsert, twoKeys) => {
+          const { out } = run(rows, size, restores, { upsert, twoKeys, compact: false });
+          expect(byKey(out, twoKeys)).toEqual(byKey(oracle(rows, upsert, twoKeys), twoKeys));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  test('property: compact-changes emits at most one change per key and bundle and ends on the same rows', () => {
+    fc.assert(
+      fc.property(
+        rowsArb,
+        fc.integer({ min: 1, max: 8 }),
+        fc.array(fc.nat(), { maxLength: 3 }),
+        fc.boolean(),
+        (rows, size, restores, twoKeys) => {
+          const { out, bundles } = run(rows, size, restores, { upsert: true, twoKeys, compact: true });
+          for (const bundle of bundles) {
+            const keys = bundle.map((c) => keyOf(c.row, twoKeys));
+            expect(new Set(keys).size).toBe(keys.length);
+          }
+          expect(finalRows(out, twoKeys)).toEqual(finalRows(oracle(rows, true, twoKeys), twoKeys));
+          if (size === 1) expect(out).toEqual(oracle(rows, true, twoKeys));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
