@@ -1,9 +1,10 @@
 /**
- * Deduplication with `table.exec.mini-batch.enabled`: each key's rows of a bundle fold to the
- * row the bundle keeps before the key's state is touched, so keep last emits at most one change
- * per key and bundle; final results equal the per-row functions'. A bundle closes at its size,
- * after allow-latency, on a watermark, and before a checkpoint barrier (nothing buffered is ever
- * left out of a snapshot).
+ * Deduplication with `table.exec.mini-batch.enabled`: the key's state is touched once per bundle.
+ * On processing time each key's rows of a bundle fold to the row the bundle keeps, so keep last
+ * emits at most one change per key and bundle; on event time every replacement is emitted, as
+ * Flink does, unless compact-changes is on. Final results equal the per-row functions'. A
+ * bundle closes at its size, after allow-latency, on a watermark, and before a checkpoint
+ * barrier (nothing buffered is ever left out of a snapshot).
  */
 import { describe, expect, test } from 'vitest';
 import type { Row } from '../../src/sql/expressions/compiler.js';
