@@ -1,0 +1,264 @@
+/**
+ * The streaming matcher against a brute-force model of SQL's pattern matching: for each start,
+ * every way of giving each step of the pattern a number of rows (within its quantifier) whose
+ * rows all satisfy their variable's condition over the running match is enumerated, the
+ * preferred one is taken (counts compared step by step: greedy steps prefer more rows, reluctant
+ * ones fewer), and the skip strategy picks the next start. Conditions read the running match
+ * (sums over a variable, the previous row), so the order rows are tried in matters.
+ *
+ * The input ends in a row no condition accepts, which decides every start, so the model can
+ * treat the input as finite. Feeding rows one at a time must emit, after each row, a prefix of
+ * the final matches: the matcher never emits a match a later row could still beat.
+ */
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import type { Row } from '../../expressions/compiler.js';
+import {
+  type MatcherState,
+  PatternMatcher,
+  type PatternStep,
+  type RowCondition,
+  type SkipStrategy,
+} from './pattern-matcher.js';
+
+/** A variable's condition: on the row's `x`, on the running sum of the variable, or on the previous row. */
+type ConditionKind =
+  | { kind: 'any' }
+  | { kind: 'mod'; m: number; r: number }
+  | { kind: 'sumBelow'; limit: number }
+  | { kind: 'rising' };
+
+const VARIABLES = 3;
+
+function conditionOf(kinds: readonly ConditionKind[]): RowCondition {
+  return (rows, vars, row, variable) => {
+    if (row.end === true) return false;
+    const c = kinds[variable]!;
+    const x = row.x as number;
+    switch (c.kind) {
+      case 'any':
+        return true;
+      case 'mod':
+        return x % c.m !== c.r;
+      case 'sumBelow': {
+        let sum = x;
+        for (let k = 0; k < vars.length; k++) if (vars[k] === variable) sum += rows[k]!.x as number;
+        return sum < c.limit;
+      }
+      case 'rising':
+        return vars.length === 0 || x > (rows[vars.length - 1]!.x as number);
+    }
+  };
+}
+
+interface Mapping {
+  readonly counts: readonly number[];
+  readonly vars: readonly number[];
+}
+
+/** Every complete mapping of the rows from `start` onto the pattern. */
+function mappings(
+  rows: readonly Row[],
+  start: number,
+  steps: readonly PatternStep[],
+  condition: RowCondition,
+  within: number | undefined,
+): Mapping[] {
+  const out: Mapping[] = [];
+  const walk = (step: number, counts: number[], vars: number[]) => {
+    if (step === steps.length) {
+      if (vars.length > 0) out.push({ counts: [...counts], vars: [...vars] });
+      return;
+    }
+    const { min, max, variable } = steps[step]!;
+    const taken: number[] = [];
+    for (let c = 0; c <= Math.min(max, rows.length - start); c++) {
+      if (c > 0) {
+        const at = start + vars.length + taken.length;
+        const row = rows[at];
+        if (row === undefined) break;
+        if (within !== undefined && (row.t as number) - (rows[start]!.t as number) > within) break;
+        const matchRows = rows.slice(start, at);
+        if (!condition(matchRows, [...vars, ...taken], row, variable)) break;
+        taken.push(variable);
+      }
+      if (c >= min) walk(step + 1, [...counts, c], [...vars, ...taken]);
+    }
+  };
+  walk(0, [], []);
+  return out;
+}
+
+/** Whether mapping `a` is preferred over `b`. */
+function preferred(a: Mapping, b: Mapping, steps: readonly PatternStep[]): boolean {
+  for (let i = 0; i < steps.length; i++) {
+    if (a.counts[i] === b.counts[i]) continue;
+    return steps[i]!.greedy ? a.counts[i]! > b.counts[i]! : a.counts[i]! < b.counts[i]!;
+  }
+  return false;
+}
+
+function nextStart(skip: SkipStrategy, vars: readonly number[]): number {
+  if (skip.kind === 'pastLastRow') return vars.length;
+  if (skip.kind === 'toNextRow') return 1;
+  const at = skip.kind === 'toFirst' ? vars.indexOf(skip.variable) : vars.lastIndexOf(skip.variable);
+  return at > 0 ? at : 1;
+}
+
+/** The model's matches: [start, vars] of each. */
+function model(
+  rows: readonly Row[],
+  steps: readonly PatternStep[],
+  condition: RowCondition,
+  skip: SkipStrategy,
+  within: number | undefined,
+): [number, number[]][] {
+  const out: [number, number[]][] = [];
+  let start = 0;
+  while (start < rows.length) {
+    let best: Mapping | undefined;
+    for (const m of mappings(rows, start, steps, condition, within))
+      if (best === undefined || preferred(m, best, steps)) best = m;
+    if (best === undefined) {
+      start++;
+      continue;
+    }
+    out.push([start, [...best.vars]]);
+    start += nextStart(skip, best.vars);
+  }
+  return out;
+}
+
+const stepArb: fc.Arbitrary<PatternStep> = fc
+  .record({
+    variable: fc.integer({ min: 0, max: VARIABLES - 1 }),
+    quantifier: fc.constantFrom<[number, number]>(
+      [1, 1],
+      [0, Number.POSITIVE_INFINITY],
+      [1, Number.POSITIVE_INFINITY],
+      [0, 1],
+      [2, 2],
+      [1, 3],
+      [0, 2],
+      [2, Number.POSITIVE_INFINITY],
+    ),
+    greedy: fc.boolean(),
+  })
+  .map(({ variable, quantifier, greedy }) => ({
+    variable,
+    min: quantifier[0],
+    max: quantifier[1],
+    greedy: quantifier[0] === 0 && quantifier[1] === 1 ? true : greedy,
+  }));
+
+const conditionArb: fc.Arbitrary<ConditionKind> = fc.oneof(
+  fc.constant<ConditionKind>({ kind: 'any' }),
+  fc.record({
+    kind: fc.constant('mod' as const),
+    m: fc.integer({ min: 2, max: 3 }),
+    r: fc.integer({ min: 0, max: 1 }),
+  }),
+  fc.record({ kind: fc.constant('sumBelow' as const), limit: fc.integer({ min: 3, max: 20 }) }),
+  fc.constant<ConditionKind>({ kind: 'rising' }),
+);
+
+const skipArb: fc.Arbitrary<SkipStrategy> = fc.oneof(
+  fc.constantFrom<SkipStrategy>({ kind: 'pastLastRow' }, { kind: 'toNextRow' }),
+  fc.record({
+    kind: fc.constantFrom('toFirst' as const, 'toLast' as const),
+    variable: fc.integer({ min: 0, max: VARIABLES - 1 }),
+  }),
+);
+
+const caseArb = fc
+  .record({
+    steps: fc.array(stepArb, { minLength: 1, maxLength: 4 }),
+    conditions: fc.array(conditionArb, { minLength: VARIABLES, maxLength: VARIABLES }),
+    skip: skipArb,
+    xs: fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 12 }),
+    gaps: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 13, maxLength: 13 }),
+    within: fc.option(fc.integer({ min: 0, max: 8 }), { nil: undefined }),
+  })
+  // A pattern that can match no rows is refused by the planner (as Flink refuses it).
+  .filter((c) => c.steps.some((s) => s.min > 0));
+
+function rowsOf(xs: readonly number[], gaps: readonly number[]): Row[] {
+  let t = 0;
+  const rows: Row[] = xs.map((x, i) => {
+    t += gaps[i]!;
+    return { x, t };
+  });
+  rows.push({ x: 0, t: t + gaps[xs.length]!, end: true });
+  return rows;
+}
+
+describe('PatternMatcher', () => {
+  test('finds the preferred match at each start, as the brute-force model', () => {
+    fc.assert(
+      fc.property(caseArb, ({ steps, conditions, skip, xs, gaps, within }) => {
+        const rows = rowsOf(xs, gaps);
+        const condition = conditionOf(conditions);
+        const expected = model(rows, steps, condition, skip, within);
+        const matcher = new PatternMatcher(steps, {
+          condition,
+          skip,
+          withinMs: within,
+          timeOf: (row) => row.t as number,
+        });
+        const state: MatcherState = matcher.empty();
+        const got: [number, number[]][] = [];
+        const emittedAfter: number[] = [];
+        for (const row of rows) {
+          matcher.push(state, row, (match, vars) => got.push([rows.indexOf(match[0]!), [...vars]]));
+          emittedAfter.push(got.length);
+        }
+        expect(got).toEqual(expected);
+        // The matches are emitted in the order of their starts, each once.
+        const starts = got.map(([s]) => s);
+        expect([...starts].sort((a, b) => a - b)).toEqual(starts);
+        // All is decided by the end row: nothing of the partition is kept.
+        expect(state.rows).toEqual([]);
+        expect(emittedAfter.every((n, i) => i === 0 || n >= emittedAfter[i - 1]!)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test('WITHIN: a watermark past the start row plus the interval decides the start without more rows', () => {
+    fc.assert(
+      fc.property(caseArb, ({ steps, conditions, skip, xs, gaps }) => {
+        const within = 4;
+        const rows = rowsOf(xs, gaps).slice(0, -1);
+        const condition = conditionOf(conditions);
+        const matcher = new PatternMatcher(steps, {
+          condition,
+          skip,
+          withinMs: within,
+          timeOf: (r) => r.t as number,
+        });
+        const state = matcher.empty();
+        const got: [number, number[]][] = [];
+        const sink = (match: readonly Row[], vars: readonly number[]) =>
+          got.push([rows.indexOf(match[0]!), [...vars]]);
+        for (const row of rows) matcher.push(state, row, sink);
+        const last = rows.length === 0 ? 0 : (rows[rows.length - 1]!.t as number);
+        matcher.expire(state, last + within + 1, sink);
+        // Past every row's deadline the input is as good as ended: the model over it with an end row.
+        const ended = [...rows, { x: 0, t: last + within + 1, end: true }];
+        expect(got).toEqual(model(ended, steps, condition, skip, within));
+        expect(state.rows).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('a pattern that can match no rows is refused', () => {
+    expect(
+      () =>
+        new PatternMatcher([{ variable: 0, min: 0, max: 1, greedy: true }], {
+          condition: () => true,
+          skip: { kind: 'pastLastRow' },
+        }),
+    ).toThrow(/no rows/);
+  });
+});

@@ -1,0 +1,216 @@
+/**
+ * The matcher of `MATCH_RECOGNIZE`: finds, for one partition's rows in order, the matches of a
+ * pattern of quantified variables, as SQL defines them. Matching starts at a row; of all the
+ * ways to map the rows from there onto the pattern (every row of a match belongs to one
+ * variable, in pattern order, and satisfies that variable's condition), the preferred one wins:
+ * greedy quantifiers prefer more rows, reluctant ones fewer, earlier choices outranking later
+ * ones. Then `AFTER MATCH SKIP …` says where the next attempt starts; a start without a match is
+ * followed by the next row.
+ *
+ * On a stream the preferred mapping is known only once every better alternative has failed, so
+ * the matcher keeps the rows from the current start and its alternatives ({@link Branch}) in
+ * preference order, as a backtracking regex engine would try them but breadth-first: each row
+ * extends every live branch in order, so the list stays sorted. A completed branch at the front
+ * is the match; an empty list means no match at this start. A completed branch behind a live
+ * one waits, because the live one may still complete and is preferred. After a start is
+ * decided, the rows after the next start are fed again from there.
+ *
+ * Everything is plain data ({@link MatcherState}), kept in keyed state by the operator; what it
+ * holds is bounded by the pattern: the rows since the current start and one branch per way the
+ * pattern can still map them. `WITHIN` bounds it by time: a branch cannot take a row later than
+ * the start row plus the interval, and {@link PatternMatcher.expire} drops live branches once the
+ * watermark has passed that point, which may decide the start.
+ */
+import type { Row } from '../../expressions/compiler.js';
+
+/** One pattern variable with its quantifier; `variable` indexes the pattern's variable names. */
+export interface PatternStep {
+  readonly variable: number;
+  readonly min: number;
+  /** `Infinity` for `*`, `+` and `{n,}`. */
+  readonly max: number;
+  readonly greedy: boolean;
+}
+
+/** Where matching resumes after a match; `variable` indexes the variable names. */
+export type SkipStrategy =
+  | { readonly kind: 'pastLastRow' | 'toNextRow' }
+  | { readonly kind: 'toFirst' | 'toLast'; readonly variable: number };
+
+/**
+ * One way of mapping the rows since the start: `vars[k]` is the variable of row k. A live branch
+ * puts the next row into step `at`, which holds `count` rows so far; a completed one has `at`
+ * -1 and is a match of `vars.length` rows.
+ */
+export interface Branch {
+  readonly vars: readonly number[];
+  readonly at: number;
+  readonly count: number;
+}
+
+/** A partition's matching state: the rows since the current start, of which `fed` went through `branches`. */
+export interface MatcherState {
+  rows: Row[];
+  fed: number;
+  branches: Branch[];
+}
+
+/**
+ * Whether `row` may be mapped to `variable` after the rows `rows[0..vars.length)`, mapped to
+ * `vars`: the variable's DEFINE condition over the running match.
+ */
+export type RowCondition = (
+  rows: readonly Row[],
+  vars: readonly number[],
+  row: Row,
+  variable: number,
+) => boolean;
+
+/** A completed match: its rows and the variable of each. */
+export type MatchSink = (rows: readonly Row[], vars: readonly number[]) => void;
+
+/** What the matcher needs besides the pattern. */
+export interface MatcherOptions {
+  readonly condition: RowCondition;
+  readonly skip: SkipStrategy;
+  /** `WITHIN`: the longest a match may span, in the time `timeOf` reads from rows. */
+  readonly withinMs?: number;
+  readonly timeOf?: (row: Row) => number;
+}
+
+const DONE = -1;
+
+/** The matching algorithm over {@link MatcherState}s; holds nothing of its own between calls. */
+export class PatternMatcher {
+  private readonly start: readonly Branch[];
+
+  constructor(
+    private readonly steps: readonly PatternStep[],
+    private readonly options: MatcherOptions,
+  ) {
+    this.start = this.closure([], 0, 0, []);
+    if (this.start.some((b) => b.at === DONE))
+      throw new Error('a pattern that can match no rows has no matches on a stream');
+  }
+
+  /** A state with no rows. */
+  empty(): MatcherState {
+    return { rows: [], fed: 0, branches: [...this.start] };
+  }
+
+  /** Adds a row after the partition's others and reports the matches it decides. */
+  push(state: MatcherState, row: Row, emit: MatchSink): void {
+    state.rows.push(row);
+    this.advance(state, emit);
+  }
+
+  /**
+   * Drops the branches that can no longer take a row because the time `now` (the watermark) is
+   * past the start row plus `WITHIN`, and reports the matches that decides.
+   */
+  expire(state: MatcherState, now: number, emit: MatchSink): void {
+    const { withinMs, timeOf } = this.options;
+    if (withinMs === undefined || timeOf === undefined) return;
+    while (state.rows.length > 0 && now - timeOf(state.rows[0]!) > withinMs) {
+      const live = state.branches.some((b) => b.at !== DONE);
+      if (!live) break;
+      state.branches = state.branches.filter((b) => b.at === DONE);
+      this.settle(state, emit);
+      this.advance(state, emit);
+    }
+  }
+
+  /** When the live branches of `state` time out (start row plus `WITHIN`), if they can. */
+  deadline(state: MatcherState): number | undefined {
+    const { withinMs, timeOf } = this.options;
+    if (withinMs === undefined || timeOf === undefined || state.rows.length === 0) return undefined;
+    return timeOf(state.rows[0]!) + withinMs + 1;
+  }
+
+  /** Feeds the rows not fed yet, deciding starts as they can be decided. */
+  private advance(state: MatcherState, emit: MatchSink): void {
+    while (state.fed < state.rows.length) {
+      const row = state.rows[state.fed]!;
+      state.branches = this.feed(state, row);
+      state.fed++;
+      this.settle(state, emit);
+    }
+  }
+
+  /** Every branch extended by `row`, in preference order; completed branches stay as they are. */
+  private feed(state: MatcherState, row: Row): Branch[] {
+    const { condition, withinMs, timeOf } = this.options;
+    const inTime =
+      withinMs === undefined || timeOf === undefined || timeOf(row) - timeOf(state.rows[0]!) <= withinMs;
+    const next: Branch[] = [];
+    for (const branch of state.branches) {
+      if (branch.at === DONE) {
+        next.push(branch);
+        continue;
+      }
+      if (!inTime) continue;
+      const variable = this.steps[branch.at]!.variable;
+      if (!condition(state.rows, branch.vars, row, variable)) continue;
+      const vars = [...branch.vars, variable];
+      this.closure(vars, branch.at, branch.count + 1, next);
+    }
+    return next;
+  }
+
+  /**
+   * The branches after a row went into step `at` (now holding `count` rows), in preference
+   * order: take the next row here, or move on to the following steps (past optional ones), or
+   * complete at the pattern's end.
+   */
+  private closure(vars: readonly number[], at: number, count: number, into: Branch[]): Branch[] {
+    if (at === this.steps.length) {
+      into.push({ vars, at: DONE, count: 0 });
+      return into;
+    }
+    const step = this.steps[at]!;
+    const stay = count < step.max;
+    const move = count >= step.min;
+    if (step.greedy && stay) into.push({ vars, at, count });
+    if (move) this.closure(vars, at + 1, 0, into);
+    if (!step.greedy && stay) into.push({ vars, at, count });
+    return into;
+  }
+
+  /** Decides the start while its result is known: a match in front, or no branch left. */
+  private settle(state: MatcherState, emit: MatchSink): void {
+    for (;;) {
+      const first = state.branches[0];
+      if (first !== undefined && first.at !== DONE) return;
+      if (first === undefined) {
+        this.restart(state, 1);
+      } else {
+        emit(state.rows.slice(0, first.vars.length), first.vars);
+        this.restart(state, this.nextStart(first.vars));
+      }
+    }
+  }
+
+  /** Where the next attempt starts after a match mapped to `vars` (as SQL, never the same start). */
+  private nextStart(vars: readonly number[]): number {
+    const skip = this.options.skip;
+    switch (skip.kind) {
+      case 'pastLastRow':
+        return vars.length;
+      case 'toNextRow':
+        return 1;
+      case 'toFirst':
+      case 'toLast': {
+        // No row of the variable (or only the start row) would restart where this match
+        // started, for ever; Flink fails the job there, this resumes at the next row instead.
+        const at = skip.kind === 'toFirst' ? vars.indexOf(skip.variable) : vars.lastIndexOf(skip.variable);
+        return at > 0 ? at : 1;
+      }
+    }
+  }
+
+  private restart(state: MatcherState, from: number): void {
+    state.rows = state.rows.slice(from);
+    state.fed = 0;
+    state.branches = [...this.start];
+  }
+}
