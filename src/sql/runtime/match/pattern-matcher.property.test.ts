@@ -100,7 +100,7 @@ function preferred(a: Mapping, b: Mapping, steps: readonly PatternStep[]): boole
 
 function nextStart(skip: SkipStrategy, vars: readonly number[]): number {
   if (skip.kind === 'pastLastRow') return vars.length;
-  if (skip.kind === 'toNextRow') return 1;
+  if (!('variable' in skip)) return 1;
   const at = skip.kind === 'toFirst' ? vars.indexOf(skip.variable) : vars.lastIndexOf(skip.variable);
   return at > 0 ? at : 1;
 }
