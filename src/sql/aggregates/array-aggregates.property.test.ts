@@ -123,16 +123,21 @@ describe('ARRAY_AGG with retraction and merge', () => {
   });
 });
 
+/** Java's Double order, which Flink sorts by: NaN last, -0.0 before 0.0. */
+const rank = (x: number) => (Number.isNaN(x) ? 2 : Object.is(x, -0) ? -0.5 : 0);
+const javaOrder = (a: number, b: number) =>
+  a === b || Number.isNaN(a) || Number.isNaN(b) ? rank(a) - rank(b) : a - b;
+
 /** The continuous percentile of `values` (each row's value repeated by its frequency). */
 function percentileOf(values: readonly number[], p: number): number | null {
   if (values.length === 0) return null;
-  const s = [...values].sort((a, b) => a - b);
+  const s = [...values].sort(javaOrder);
   const position = p * (s.length - 1) + 1;
   const lower = Math.floor(position);
   const higher = Math.ceil(position);
   const low = s[lower - 1]!;
   const high = s[higher - 1]!;
-  return low === high ? low : (higher - position) * low + (position - lower) * high;
+  return Object.is(low, high) ? low : (higher - position) * low + (position - lower) * high;
 }
 
 describe('PERCENTILE with retraction and merge', () => {
@@ -195,6 +200,37 @@ describe('PERCENTILE with retraction and merge', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('NaN, infinities and -0.0: counted and sorted as Java Doubles, through retraction, merge and the codec', () => {
+    const special = fc.constantFrom(Number.NaN, Infinity, -Infinity, -0, 0, 1, -1, 2.5, null);
+    fc.assert(
+      fc.property(fraction, (p) =>
+        fc.assert(
+          fc.property(ops(special.map((x) => [x, p])), (sequence) => {
+            const fn = create('PERCENTILE', [Types.DOUBLE, Types.DOUBLE]);
+            const { value: got, rows } = run(fn, sequence);
+            const values = rows.flatMap((r) => (r[0] === null ? [] : [r[0] as number]));
+            expect(got).toBe(percentileOf(values, p));
+          }),
+          { numRuns: 30 },
+        ),
+      ),
+      { numRuns: 20 },
+    );
+  });
+
+  it('a NaN fraction takes the value where the fractions before it left off, as in Flink', () => {
+    const fn = create('PERCENTILE', [
+      Types.DOUBLE,
+      { root: 'ARRAY', nullable: false, element: Types.DOUBLE },
+    ]);
+    let acc = fn.createAccumulator();
+    for (const v of [4, 1, 3, 2]) acc = fn.accumulate(acc, [v, [Number.NaN, 0.5, 0.1]]);
+    // 0.1 and 0.5 leave the walk at 2 (the lower neighbour of 2.5), where NaN's position 0 stays.
+    expect(fn.getValue(acc)).toEqual([2, 2.5, 1.3]);
+    const single = create('PERCENTILE', [Types.DOUBLE, Types.DOUBLE]);
+    expect(single.getValue(single.accumulate(single.createAccumulator(), [7, Number.NaN]))).toBe(7);
   });
 
   it('a fraction outside [0, 1] fails with a one-line message', () => {

@@ -16,6 +16,13 @@
  * must lie in [0, 1]. As in Flink, the fractions of the first row a group sees are the ones
  * used, so `p` is meant to be a constant. The accumulator counts each distinct value, so
  * retraction and merging are exact.
+ *
+ * Special DOUBLE values follow Flink's PercentileAggFunction, which counts values in a map keyed
+ * by Java Doubles and sorts them with Double.compareTo: NaN is one value, greater than +Infinity,
+ * and -0.0 is a value of its own, below 0.0. Interpolating next to an infinity gives that
+ * infinity, between -Infinity and +Infinity or next to NaN gives NaN. A NaN fraction passes the
+ * [0, 1] check (its comparisons are false) and, sorted after the others, takes the value where
+ * the largest other fraction's lower neighbour is (the least value when it is alone), as there.
  */
 import {
   formatType,
@@ -97,16 +104,23 @@ const ARRAY_AGG: AggregateFunctionDefinition = Object.freeze({
 });
 
 /**
+ * A counted value as a map key: the number, or {@link NEGATIVE_ZERO} for -0.0, which a Map
+ * would otherwise merge into 0.0 (NaN is one key already).
+ */
+type CountKey = number | typeof NEGATIVE_ZERO;
+const NEGATIVE_ZERO = '-0';
+
+/**
  * `[fractions of the first row (null before any row), value → count]`. The map's keys are
  * DOUBLE values; a count may go negative while a retraction is ahead of its insertion.
  */
-type PercentileAcc = [number[] | null, Map<number, number>];
+type PercentileAcc = [number[] | null, Map<CountKey, number>];
 
-/** Checks each fraction once, when a group first sees it. */
+/** Checks each fraction once, when a group first sees it; NaN passes, as in Flink. */
 function checkedFractions(p: unknown): number[] {
   const list = Array.isArray(p) ? (p as unknown[]) : [p];
   return list.map((f) => {
-    if (f === null || f === undefined || typeof f !== 'number' || Number.isNaN(f) || f < 0 || f > 1)
+    if (f === null || f === undefined || typeof f !== 'number' || f < 0 || f > 1)
       throw userError(
         ErrorCodes.USER_FUNCTION,
         `PERCENTILE: the percentage must be between 0.0 and 1.0, got ${String(f)}; pass a fraction such as 0.5`,
@@ -116,10 +130,22 @@ function checkedFractions(p: unknown): number[] {
 }
 
 /** Adds `count` copies of `value` (negative to remove), dropping values whose count is 0. */
-function addCount(counts: Map<number, number>, value: number, count: number): void {
+function addCount(counts: Map<CountKey, number>, value: CountKey, count: number): void {
   const n = (counts.get(value) ?? 0) + count;
   if (n === 0) counts.delete(value);
   else counts.set(value, n);
+}
+
+const countKey = (value: number): CountKey => (Object.is(value, -0) ? NEGATIVE_ZERO : value);
+const keyValue = (key: CountKey): number => (key === NEGATIVE_ZERO ? -0 : key);
+
+/** Java's Double.compareTo: -0.0 below 0.0, NaN above everything and equal to itself. */
+export function compareDoubles(a: number, b: number): number {
+  if (a < b) return -1;
+  if (a > b) return 1;
+  const aNaN = Number.isNaN(a);
+  if (aNaN || Number.isNaN(b)) return aNaN === Number.isNaN(b) ? 0 : aNaN ? 1 : -1;
+  return Object.is(a, -0) === Object.is(b, -0) ? 0 : Object.is(a, -0) ? -1 : 1;
 }
 
 /**
@@ -127,24 +153,27 @@ function addCount(counts: Map<number, number>, value: number, count: number): vo
  * One pass over the sorted values serves every fraction, taken in increasing order.
  */
 export function continuousPercentiles(
-  counts: ReadonlyMap<number, number>,
+  counts: ReadonlyMap<CountKey, number>,
   fractions: readonly number[],
 ): number[] | null {
   const sorted: [number, number][] = [];
   let total = 0;
-  for (const entry of counts) {
-    sorted.push(entry);
-    total += entry[1];
+  for (const [key, n] of counts) {
+    sorted.push([keyValue(key), n]);
+    total += n;
   }
   if (total <= 0 || sorted.length === 0) return null;
-  sorted.sort((a, b) => a[0] - b[0]);
-  const order = fractions.map((f, i) => [f * (total - 1) + 1, i] as const).sort((a, b) => a[0] - b[0]);
+  sorted.sort((a, b) => compareDoubles(a[0], b[0]));
+  const order = fractions
+    .map((f, i) => [f * (total - 1) + 1, i] as const)
+    .sort((a, b) => compareDoubles(a[0], b[0]));
   const out = new Array<number>(fractions.length);
   let j = 0;
   let seen = sorted[0]![1];
   for (const [position, index] of order) {
-    const lower = Math.floor(position);
-    const higher = Math.ceil(position);
+    // A NaN position is 0 on both sides, as Java's (long) cast makes it: the current value.
+    const lower = Number.isNaN(position) ? 0 : Math.floor(position);
+    const higher = Number.isNaN(position) ? 0 : Math.ceil(position);
     while (seen < lower && j + 1 < sorted.length) seen += sorted[++j]![1];
     const here = sorted[j]![0];
     out[index] =
@@ -196,7 +225,7 @@ const PERCENTILE: AggregateFunctionDefinition = Object.freeze({
       const n = weight(args);
       const v = args[0];
       if (n === 0 || v === null || v === undefined) return acc;
-      addCount(acc[1], Number(v), sign * n);
+      addCount(acc[1], countKey(Number(v)), sign * n);
       return acc;
     };
     return {
