@@ -192,6 +192,21 @@ export {
   type TableEnvironmentOptions,
 } from './sql/table-environment.js';
 export { Table } from './sql/table.js';
+/** A table's columns for the Table API, as Flink's `Schema.newBuilder()…build()`. */
+export {
+  Schema,
+  type SchemaBuilder,
+  type SchemaType,
+  type UnresolvedColumn,
+  type UnresolvedPrimaryKey,
+  type UnresolvedWatermark,
+} from './sql/table-api/schema.js';
+/** A table defined in code for `TableEnvironment.createTable`, as Flink's `TableDescriptor`. */
+export { TableDescriptor, type TableDescriptorBuilder } from './sql/table-api/table-descriptor.js';
+/** A format and its options for `TableDescriptorBuilder.format`, as Flink's `FormatDescriptor`. */
+export { FormatDescriptor, type FormatDescriptorBuilder } from './sql/table-api/format-descriptor.js';
+/** INSERTs run as one job, from `TableEnvironment.createStatementSet()`. */
+export { StatementSet } from './sql/table-api/statement-set.js';
 export { type ResultColumn, type ResultKind, TableResult } from './sql/table-result.js';
 export { TableConfig } from './sql/config.js';
 export {

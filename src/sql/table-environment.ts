@@ -36,6 +36,7 @@ import {
   type SqlType,
   Types,
   withNullability,
+  withoutTimeAttribute,
 } from './catalog/types.js';
 import { TableConfig } from './config.js';
 import type { DynamicTableFactory } from './connectors/factory.js';
@@ -58,8 +59,9 @@ import type {
   Insert,
   Query,
   ShowColumns,
+  SourcePos,
   Statement,
-  StatementSet,
+  StatementSet as StatementSetStatement,
 } from './parser/ast.js';
 import { parseDataType, parseStatement } from './parser/parse.js';
 import { PlanBuilder, tablePlan } from './planner/builder.js';
@@ -69,6 +71,10 @@ import { explainPlan, planLogical, planLogicalSet } from './planner/planner.js';
 import type { PhysicalNode } from './planner/physical.js';
 import { translateQuery, translateSink } from './planner/translate.js';
 import { Table, type TableOwner } from './table.js';
+import { descriptorStatement } from './table-api/descriptor-ddl.js';
+import { Schema } from './table-api/schema.js';
+import { type PlannedInsert, StatementSet, type StatementSetOwner } from './table-api/statement-set.js';
+import type { TableDescriptor } from './table-api/table-descriptor.js';
 import { TableResult } from './table-result.js';
 
 const STRING_NOT_NULL = withNullability(Types.STRING, false);
@@ -110,12 +116,13 @@ export interface TableEnvironmentOptions {
 }
 
 /** The SQL and Table API entry point. */
-export class TableEnvironment implements TableOwner {
+export class TableEnvironment implements TableOwner, StatementSetOwner {
   private readonly catalog = new Catalog();
   private readonly config = new TableConfig();
   private readonly registry = new ConnectorRegistry();
   private readonly functionClasses = new Map<string, FunctionClassImpl>();
   private anonymous = 0;
+  private anonymousSinks = 0;
 
   private constructor(
     private readonly env: StreamExecutionEnvironment,
@@ -475,6 +482,120 @@ export class TableEnvironment implements TableOwner {
     return this.catalog.drop(kind, parts, true, false, undefined);
   }
 
+  // Tables from descriptors, and statement sets: the Table API's CREATE TABLE and EXECUTE
+  // STATEMENT SET, run by the same code as the SQL statements.
+
+  /**
+   * Creates a permanent table at `path` from a {@link TableDescriptor}, as `CREATE TABLE path …`
+   * with its text would: the same checks and errors, and the same SHOW CREATE TABLE and
+   * DESCRIBE afterwards. A table or view there already is an error, unless `ignoreIfExists`;
+   * returns whether the table was created.
+   */
+  createTable(path: string, descriptor: TableDescriptor, ignoreIfExists = false): boolean {
+    return this.createDescribedTable(path, descriptor, false, ignoreIfExists);
+  }
+
+  /**
+   * Creates a temporary table at `path` from a {@link TableDescriptor}, as
+   * `CREATE TEMPORARY TABLE path …` would. It hides a permanent table of that name for this
+   * session; a temporary table there already is an error, unless `ignoreIfExists`.
+   */
+  createTemporaryTable(path: string, descriptor: TableDescriptor, ignoreIfExists = false): boolean {
+    return this.createDescribedTable(path, descriptor, true, ignoreIfExists);
+  }
+
+  private createDescribedTable(
+    path: string,
+    descriptor: TableDescriptor,
+    temporary: boolean,
+    ignoreIfExists: boolean,
+  ): boolean {
+    const parts = parsePath(path);
+    return this.inSession(() => {
+      const statement = descriptorStatement(parts, descriptor, temporary);
+      const table = tableFromDdl(statement, this.registry);
+      return this.catalog.create(table, temporary, ignoreIfExists, statement.pos, parts);
+    });
+  }
+
+  /** An empty {@link StatementSet}: INSERTs added to it run as one job. */
+  createStatementSet(): StatementSet {
+    return new StatementSet(this);
+  }
+
+  /** @internal */
+  planInsertSql(sql: string): PlannedInsert {
+    return this.inSession(() => {
+      const statement = parseStatement(sql);
+      if (statement.kind !== 'insert')
+        throw validationError(
+          statement.pos,
+          `a statement set takes INSERT statements only, not ${sql.trim().split(/\s+/)[0]!.toUpperCase()}; run other statements with executeSql`,
+        );
+      return this.plannedInsert(statement);
+    });
+  }
+
+  /** @internal */
+  planInsertInto(target: string | TableDescriptor, table: Table): PlannedInsert {
+    return this.inSession(() => {
+      if (typeof target !== 'string') return this.plannedAnonymousInsert(target, table);
+      const parts = parsePath(target);
+      const object = this.catalog.lookup(parts, undefined);
+      if (object.kind !== 'table')
+        throw validationError(undefined, `cannot insert into view '${object.name}'; insert into a table`);
+      const id = object.identifier;
+      return {
+        plan: this.sinkPlan(object, table.plan, [], undefined, undefined),
+        path: target,
+        target: `${id?.catalog ?? DEFAULT_CATALOG}.${id?.database ?? DEFAULT_DATABASE}.${object.name}`,
+      };
+    });
+  }
+
+  /**
+   * An insert into a table that exists for this insert only, as Flink's anonymous tables:
+   * named `*anonymous_<connector>$<n>*`, its schema the descriptor's or else the query's.
+   */
+  private plannedAnonymousInsert(descriptor: TableDescriptor, table: Table): PlannedInsert {
+    const name = `*anonymous_${descriptor.options.get('connector')}$${++this.anonymousSinks}*`;
+    let described = descriptor;
+    if (descriptor.schema === undefined) {
+      const schema = Schema.newBuilder();
+      for (const c of table.plan.columns) schema.column(c.name, formatType(withoutTimeAttribute(c.type)));
+      described = descriptor.toBuilder().schema(schema.build()).build();
+    }
+    const object = tableFromDdl(descriptorStatement([name], described, true), this.registry);
+    return { plan: this.sinkPlan(object, table.plan, [], undefined, undefined), path: name, target: name };
+  }
+
+  /** @internal */
+  explainInserts(inserts: readonly PlannedInsert[]): string {
+    return this.inSession(() =>
+      explainPlan(
+        planLogicalSet(
+          inserts.map((insert) => insert.plan),
+          this.registry,
+          this.config,
+        ),
+      ),
+    );
+  }
+
+  /** @internal */
+  executeInserts(inserts: readonly PlannedInsert[]): TableResult {
+    return this.inSession(() => this.runPlannedInserts(inserts));
+  }
+
+  /** Runs `fn` with this session's functions and time zone, as `executeSql` runs a statement. */
+  private inSession<T>(fn: () => T): T {
+    return withFunctionCatalog(
+      this.catalog.functions,
+      () => withSessionTimeZone(localTimeZone(this.config), fn),
+      this.catalog,
+    );
+  }
+
   /** @internal */
   explainTable(plan: LogicalNode): string {
     return explainPlan(planLogical(plan, this.registry, this.config));
@@ -590,7 +711,7 @@ export class TableEnvironment implements TableOwner {
         return rowsResult(
           stringColumns('info name', 'info value'),
           describeCatalogRows(
-            this.catalog.describeCatalog(statement.name, statement.namePos),
+            this.catalog.catalogDescriptor(statement.name, statement.namePos),
             statement.extended,
           ),
         );
@@ -768,26 +889,40 @@ export class TableEnvironment implements TableOwner {
       throw validationError(insert.namePos, `cannot INSERT INTO view '${object.name}'; insert into a table`);
     if (insert.overwrite) throw unsupported(insert.pos, 'INSERT OVERWRITE', 'use INSERT INTO');
     const query = new PlanBuilder(this.catalog).query(insert.query);
-    checkMetadataWrite(object, this.registry, insert.namePos);
+    return this.sinkPlan(object, query, insert.columns, insert, insert.query.pos);
+  }
+
+  /**
+   * The plan writing `query` into `object`: its columns matched to the sink's by position, or to
+   * `columns` when named. Positions are undefined for a Table API insert.
+   */
+  private sinkPlan(
+    object: CatalogTable,
+    query: LogicalNode,
+    columns: readonly string[],
+    insert: { readonly pos: SourcePos; readonly namePos: SourcePos } | undefined,
+    queryPos: SourcePos | undefined,
+  ): LogicalNode {
+    checkMetadataWrite(object, this.registry, insert?.namePos);
     // VIRTUAL metadata columns are read only: a sink has no place for them.
     const sinkColumns = object.columns.filter(
       (c) => c.computed === undefined && c.metadata?.virtual !== true,
     );
     const targets =
-      insert.columns.length === 0
+      columns.length === 0
         ? sinkColumns
-        : insert.columns.map((n) => {
+        : columns.map((n) => {
             const column = sinkColumns.find((c) => c.name === n);
             if (column === undefined)
               throw validationError(
-                insert.pos,
+                insert?.pos,
                 `column '${n}' is not a physical column of '${object.name}'; its columns are ${sinkColumns.map((c) => c.name).join(', ')}`,
               );
             return column;
           });
     if (query.columns.length !== targets.length)
       throw validationError(
-        insert.query.pos,
+        queryPos,
         `the query has ${query.columns.length} columns but '${object.name}' expects ${targets.length} (${targets.map((c) => c.name).join(', ')})`,
       );
     const projections = sinkColumns.map((target) => {
@@ -800,7 +935,7 @@ export class TableEnvironment implements TableOwner {
       const source = query.columns[index]!;
       if (!isAssignable(source.type, target.type))
         throw validationError(
-          insert.query.pos,
+          queryPos,
           `column '${target.name}' of '${object.name}' is ${formatType(target.type)}, but the query gives ${formatType(source.type)}; add a CAST`,
         );
       const rex = field(source.name, source.type);
@@ -810,7 +945,7 @@ export class TableEnvironment implements TableOwner {
         rex: same ? rex : call('CAST', [rex], withNullability(target.type, source.type.nullable)),
       };
     });
-    return sink(project(query, projections), object, insert.pos);
+    return sink(project(query, projections), object, insert?.pos);
   }
 
   /**
@@ -818,7 +953,7 @@ export class TableEnvironment implements TableOwner {
    * query's columns (an existing one is kept under IF NOT EXISTS, replaced by CREATE OR REPLACE),
    * then runs every INSERT as one job. The tables are dropped again if the job cannot be planned.
    */
-  private runStatementSet(set: StatementSet | CreateTable): TableResult {
+  private runStatementSet(set: StatementSetStatement | CreateTable): TableResult {
     const ctas = set.kind === 'createTable' ? [set] : (set.creates ?? []);
     const inserts = set.kind === 'createTable' ? [ctasInsert(set)] : set.inserts;
     return this.withCtasTables(ctas, true, () => this.runInserts(inserts));
@@ -873,29 +1008,35 @@ export class TableEnvironment implements TableOwner {
   }
 
   private runInserts(inserts: readonly Insert[]): TableResult {
+    return this.runPlannedInserts(inserts.map((insert) => this.plannedInsert(insert)));
+  }
+
+  /** An INSERT statement's sink plan, with the names the job and its result give the table. */
+  private plannedInsert(insert: Insert): PlannedInsert {
+    const plan = this.insertPlan(insert);
+    const id = this.catalog.lookup(insert.table, insert.namePos).identifier;
+    return {
+      plan,
+      path: insert.table.join('.'),
+      target: `${id?.catalog ?? DEFAULT_CATALOG}.${id?.database ?? DEFAULT_DATABASE}.${insert.table[insert.table.length - 1]}`,
+    };
+  }
+
+  /** Runs sink plans as one job; the result has a column per sink, named by its table. */
+  private runPlannedInserts(inserts: readonly PlannedInsert[]): TableResult {
     // Planned and translated together, so a table the INSERTs read is read once (scan sharing).
     const planned = planLogicalSet(
-      inserts.map((insert) => this.insertPlan(insert)),
+      inserts.map((insert) => insert.plan),
       this.registry,
       this.config,
     );
-    const sinks = inserts.map((insert, i) => ({
-      insert,
-      planned: planned[i]!,
-      identifier: this.catalog.lookup(insert.table, insert.namePos).identifier,
-    }));
     this.applyConfig();
     const context = this.translateContext();
-    for (const { planned } of sinks)
-      translateSink(planned.physical as Extract<PhysicalNode, { kind: 'sink' }>, context);
+    for (const p of planned) translateSink(p.physical as Extract<PhysicalNode, { kind: 'sink' }>, context);
     const name =
-      this.config.get<string>('pipeline.name') ??
-      `insert-into_${sinks.map((s) => s.insert.table.join('.')).join(',')}`;
+      this.config.get<string>('pipeline.name') ?? `insert-into_${inserts.map((s) => s.path).join(',')}`;
     const client = this.env.executeAsync(name);
-    const columns = sinks.map((s) => ({
-      name: `${s.identifier?.catalog ?? DEFAULT_CATALOG}.${s.identifier?.database ?? DEFAULT_DATABASE}.${s.insert.table[s.insert.table.length - 1]}`,
-      type: Types.BIGINT,
-    }));
+    const columns = inserts.map((s) => ({ name: s.target, type: Types.BIGINT }));
     const row = Object.fromEntries(columns.map((c) => [c.name, -1]));
     return new TableResult('SUCCESS_WITH_CONTENT', columns, async () => [row], client);
   }
