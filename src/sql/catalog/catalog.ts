@@ -123,6 +123,11 @@ interface CatalogEntry {
   readonly comment?: string;
   readonly options: Readonly<Record<string, string>>;
   readonly databases: Map<string, Database>;
+  /**
+   * The session's built-in catalog, which no CREATE CATALOG made: as in Flink, where only the
+   * catalog store's entries have a descriptor, it cannot be described or altered.
+   */
+  readonly builtIn?: true;
 }
 
 /** What DESCRIBE CATALOG and SHOW CREATE CATALOG show of a catalog. */
@@ -150,9 +155,9 @@ export class Catalog {
       {
         type: IN_MEMORY_CATALOG_TYPE,
         defaultDatabase: DEFAULT_DATABASE,
-        // As if made by CREATE CATALOG, so that SHOW CREATE CATALOG has a statement to print.
         options: Object.freeze({ type: IN_MEMORY_CATALOG_TYPE, 'default-database': DEFAULT_DATABASE }),
         databases: new Map([[DEFAULT_DATABASE, newDatabase()]]),
+        builtIn: true,
       },
     ],
   ]);
@@ -409,6 +414,20 @@ export class Catalog {
     return true;
   }
 
+  /**
+   * A catalog's name, type, comment and options, as DESCRIBE CATALOG and SHOW CREATE CATALOG show
+   * them, or an error naming the catalogs there are. The session's built-in catalog has none:
+   * Flink describes only catalogs from its catalog store, where CREATE CATALOG puts them.
+   */
+  catalogDescriptor(name: string, pos: SourcePos | undefined): CatalogDescription {
+    if (this.requireCatalog(name, pos).builtIn === true)
+      throw validationError(
+        pos,
+        `cannot obtain metadata information from catalog ${quote(name)}: it is the session's built-in catalog, which no CREATE CATALOG made; only catalogs made by CREATE CATALOG can be described`,
+      );
+    return this.describeCatalog(name, pos);
+  }
+
   /** A catalog's name, type, comment and options, or an error naming the catalogs there are. */
   describeCatalog(name: string, pos: SourcePos | undefined): CatalogDescription {
     const entry = this.requireCatalog(name, pos);
@@ -438,7 +457,7 @@ export class Catalog {
     pos: SourcePos | undefined,
   ): void {
     const entry = this.requireCatalog(name, pos);
-    if (name === DEFAULT_CATALOG)
+    if (entry.builtIn === true)
       throw validationError(
         pos,
         `catalog ${quote(name)} is the session's built-in catalog and cannot be altered; CREATE CATALOG another one with the options it needs`,

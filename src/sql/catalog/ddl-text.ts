@@ -304,7 +304,7 @@ export function describeCatalogRows(
 /** The text of SHOW CREATE TABLE / VIEW / CATALOG; naming a view as a table (or the reverse) is an error. */
 export function showCreate(statement: ShowCreate, catalog: Catalog): string {
   if (statement.object === 'CATALOG')
-    return showCreateCatalog(catalog.describeCatalog(statement.name[0]!, statement.namePos));
+    return showCreateCatalog(catalog.catalogDescriptor(statement.name[0]!, statement.namePos));
   const object = catalog.lookup(statement.name, statement.namePos);
   const temporary = catalog.isTemporary(statement.name);
   const asked = statement.object === 'TABLE' ? 'table' : 'view';
