@@ -192,6 +192,49 @@ export {
   type TableEnvironmentOptions,
 } from './sql/table-environment.js';
 export { Table } from './sql/table.js';
+/** The Table API's relational operations, as Flink's: tables between `groupBy`/`window` and `select`. */
+export type { TableExpression } from './sql/table.js';
+export {
+  GroupedTable,
+  GroupWindowedTable,
+  OverWindowedTable,
+  TablePipeline,
+  WindowGroupedTable,
+} from './sql/table-api/grouped-tables.js';
+/** The Table API's expressions, as Flink's `Expressions`: `$('price').times(2).as('doubled')`. */
+export { Expression, type ExpressionArg } from './sql/table-api/expression.js';
+export {
+  $,
+  and,
+  array,
+  CURRENT_RANGE,
+  CURRENT_ROW,
+  call,
+  callSql,
+  coalesce,
+  col,
+  ifThenElse,
+  lit,
+  not,
+  nullOf,
+  or,
+  row,
+  rowInterval,
+  UNBOUNDED_RANGE,
+  UNBOUNDED_ROW,
+} from './sql/table-api/expressions.js';
+export { DataType, type DataTypeField, type DataTypeLike, DataTypes } from './sql/table-api/data-types.js';
+/** Group windows (`Tumble`, `Slide`, `Session`) and over windows (`Over`) for `Table.window`. */
+export {
+  GroupWindow,
+  Over,
+  OverWindow,
+  type OverWindowBounded,
+  type OverWindowOrdered,
+  Session,
+  Slide,
+  Tumble,
+} from './sql/table-api/windows.js';
 /** A table's columns for the Table API, as Flink's `Schema.newBuilder()…build()`. */
 export {
   Schema,

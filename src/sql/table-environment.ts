@@ -261,6 +261,19 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
     return new Table(this, new PlanBuilder(this.catalog).query(statement.query));
   }
 
+  /**
+   * The table or view at `path` (`t`, `db.t` or `catalog.db.t`) as a Table, to continue with
+   * the Table API's operations: `tEnv.from('orders').where($('price').isGreater(10))`.
+   */
+  from(path: string): Table {
+    return Table.fromPath(this, path);
+  }
+
+  /** @internal */
+  planTableApi<T>(fn: (catalog: Catalog) => T): T {
+    return this.inSession(() => fn(this.catalog));
+  }
+
   /** The EXPLAIN text of a query or INSERT. */
   explainSql(sql: string): string {
     const statement = parseStatement(sql);

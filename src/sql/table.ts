@@ -1,9 +1,62 @@
 /**
- * `Table`: a query not yet run, as `sqlQuery` and `fromDataStream` return it. It can be
- * explained, executed, turned into a DataStream, or registered as a view for later SQL.
+ * `Table`: a query not yet run, as `sqlQuery`, `fromDataStream` and `from` return it. It can be
+ * explained, executed, turned into a DataStream or registered as a view, and continued with
+ * Flink's relational operations (`select`, `where`, `groupBy`, `window`, `join`, `union`,
+ * `orderBy`…), whose arguments are expressions of `table-api/expressions.ts`.
+ *
+ * Each operation writes the SQL a user would write for the chain so far and plans it with the
+ * SQL layer (`table-api/query-shape.ts`), so a Table and its SQL have the same plan, changelog
+ * mode and EXPLAIN, and a mistake fails at the operation that made it, with the SQL layer's
+ * message (`Table API select(): column 'x' not found; available columns: a, b`).
+ *
+ * @example
+ * const revenue = tEnv
+ *   .from('orders')
+ *   .where($('status').isEqual('paid'))
+ *   .groupBy($('customer'))
+ *   .select($('customer'), $('amount').sum().as('total'));
  */
+import { ErrorCodes, type WeirError } from '../types/errors.js';
+import { parsePath } from './catalog/catalog.js';
+import type { Catalog } from './catalog/catalog.js';
 import { formatType } from './catalog/types.js';
 import type { LogicalNode } from './planner/logical.js';
+import { tableApiError, withTableApiErrors } from './table-api/errors.js';
+import { Expression } from './table-api/expression.js';
+import { callSql } from './table-api/expressions.js';
+import {
+  GroupedTable,
+  GroupWindowedTable,
+  OverWindowedTable,
+  TablePipeline,
+} from './table-api/grouped-tables.js';
+import { parseQuery, TableApiPlanBuilder, type UnnamedTables } from './table-api/plan-builder.js';
+import {
+  type JoinType,
+  type QueryShape,
+  joined,
+  selectFrom,
+  setOperation,
+  shapeSql,
+  withDistinct,
+  withFetch,
+  withItems,
+  withNames,
+  withOffset,
+  withOrder,
+  withWhere,
+} from './table-api/query-shape.js';
+import {
+  itemName,
+  type RenderContext,
+  type RenderedItem,
+  renderExpression,
+  renderItem,
+  renderOrderKey,
+} from './table-api/render.js';
+import { quoteIdentifier, quotePath } from './table-api/sql-text.js';
+import type { PlannedInsert } from './table-api/statement-set.js';
+import { GroupWindow, OverWindow } from './table-api/windows.js';
 import type { ResultColumn, TableResult } from './table-result.js';
 
 /** What a Table needs from its environment. */
@@ -12,16 +65,75 @@ export interface TableOwner {
   explainTable(plan: LogicalNode): string;
   /** @internal */
   executeTable(plan: LogicalNode): TableResult;
+  /** @internal Runs `fn` with the catalog, as the session plans SQL (its functions, its time zone). */
+  planTableApi<T>(fn: (catalog: Catalog) => T): T;
+  /** @internal The INSERT of `table`'s rows into the table at `path`, checked and planned. */
+  planInsertInto(path: string, table: Table): PlannedInsert;
+  /** @internal */
+  explainInserts(inserts: readonly PlannedInsert[]): string;
+  /** @internal */
+  executeInserts(inserts: readonly PlannedInsert[]): TableResult;
 }
+
+/**
+ * An argument of a Table operation: an {@link Expression}, or text: a column name (`'price'`),
+ * or a SQL expression (`'price * 2'`), as Flink's string expressions.
+ */
+export type TableExpression = Expression | string;
+
+/** @internal The SQL a Table stands for, and the tables without a catalog name it reads. */
+interface TableQuery {
+  readonly shape: QueryShape;
+  readonly unnamed: UnnamedTables;
+}
+
+/**
+ * The next internal name of a table without one, per environment: a job file run again on a
+ * worker thread names its tables the same, so it meets the SQL text it parsed before.
+ */
+const unnamedCounts = new WeakMap<TableOwner, number>();
 
 /** A relational query over tables, views or DataStreams. */
 export class Table {
   /** @internal */
   constructor(
     private readonly owner: TableOwner,
-    /** @internal the logical plan as built */
-    readonly plan: LogicalNode,
+    /** The logical plan, or how to build it when it fails only once the query is used. */
+    private planOrBuild: LogicalNode | (() => LogicalNode),
+    /** Set on first use for a table made from a plan alone (see `source`). */
+    private query?: TableQuery,
   ) {}
+
+  /** @internal the logical plan as built */
+  get plan(): LogicalNode {
+    if (typeof this.planOrBuild === 'function') this.planOrBuild = this.planOrBuild();
+    return this.planOrBuild;
+  }
+
+  /** @internal The table or view at a catalog path, as `TableEnvironment.from` gives it. */
+  static fromPath(owner: TableOwner, path: string): Table {
+    const parts = withTableApiErrors('from', () => parsePath(path));
+    return Table.planned(owner, 'from', selectFrom(quotePath(parts), 'table'), new Map());
+  }
+
+  /**
+   * The table `shape` stands for, planned now so that a mistake fails here. An ORDER BY that a
+   * stream cannot run alone is kept unplanned: a `fetch` after it may make it a Top-N.
+   */
+  private static planned(owner: TableOwner, op: string, shape: QueryShape, unnamed: UnnamedTables): Table {
+    const sql = shapeSql(shape);
+    const build = () =>
+      withTableApiErrors(op, () =>
+        owner.planTableApi((catalog) => new TableApiPlanBuilder(catalog, unnamed).query(parseQuery(sql))),
+      );
+    try {
+      return new Table(owner, build(), { shape, unnamed });
+    } catch (error) {
+      if (op !== 'orderBy' && op !== 'offset') throw error;
+      if ((error as WeirError).code !== ErrorCodes.SQL_UNSUPPORTED) throw error;
+      return new Table(owner, build, { shape, unnamed });
+    }
+  }
 
   /** The output columns with their SQL types. */
   getResolvedSchema(): ResultColumn[] {
@@ -37,4 +149,333 @@ export class Table {
   execute(): TableResult {
     return this.owner.executeTable(this.plan);
   }
+
+  /** The SQL query this table stands for; a table without a catalog name appears as `` `$table$n` ``. */
+  toString(): string {
+    return shapeSql(this.source().shape);
+  }
+
+  /** The columns `fields` compute from this table's: `select($('a'), $('b').plus(1).as('c'))`. */
+  select(...fields: TableExpression[]): Table {
+    const ctx: RenderContext = { op: 'select' };
+    return this.next('select', (q) => withItems(q.shape, this.items(fields, ctx)));
+  }
+
+  /** The rows for which `predicate` is TRUE. */
+  where(predicate: TableExpression): Table {
+    return this.filtered('where', predicate);
+  }
+
+  /** The same as {@link where}. */
+  filter(predicate: TableExpression): Table {
+    return this.filtered('filter', predicate);
+  }
+
+  /** Renames the columns, the first one first; columns past the names given keep theirs. */
+  as(field: string, ...fields: string[]): Table {
+    const names = [field, ...fields];
+    const columns = this.columnNames();
+    if (names.length > columns.length)
+      throw tableApiError(
+        'as',
+        `${names.length} names given for ${columns.length} columns (${columns.join(', ')})`,
+      );
+    const renamed = columns.map((c, i) => names[i] ?? c);
+    checkUnique('as', renamed);
+    return this.next('as', (q) => withNames(q.shape, columns, renamed));
+  }
+
+  /** Adds computed columns at the end; a name that exists already is an error. */
+  addColumns(...fields: TableExpression[]): Table {
+    const columns = this.columnNames();
+    const added = fields.map(expression);
+    for (const e of added) {
+      const name = itemName(e);
+      if (name !== undefined && columns.includes(name))
+        throw tableApiError(
+          'addColumns',
+          `column '${name}' exists already; use addOrReplaceColumns to replace it, or as('…') for another name`,
+        );
+    }
+    const ctx: RenderContext = { op: 'addColumns' };
+    return this.next('addColumns', (q) =>
+      withItems(q.shape, [...columnItems(columns), ...added.map((e) => renderItem(e, ctx))]),
+    );
+  }
+
+  /** Adds computed columns; one with the name of an existing column takes its place. */
+  addOrReplaceColumns(...fields: TableExpression[]): Table {
+    const columns = this.columnNames();
+    const ctx: RenderContext = { op: 'addOrReplaceColumns' };
+    const replacements = new Map<string, RenderedItem>();
+    const appended: RenderedItem[] = [];
+    for (const e of fields.map(expression)) {
+      const name = itemName(e);
+      const item = renderItem(e, ctx);
+      if (name !== undefined && columns.includes(name))
+        replacements.set(name, { sql: item.sql, alias: name });
+      else appended.push(item);
+    }
+    const items = columns.map((c) => replacements.get(c) ?? { sql: quoteIdentifier(c) });
+    return this.next('addOrReplaceColumns', (q) => withItems(q.shape, [...items, ...appended]));
+  }
+
+  /** The table without these columns (`$('a')` or `'a'`). */
+  dropColumns(...fields: TableExpression[]): Table {
+    const columns = this.columnNames();
+    const dropped = new Set(fields.map((f) => this.columnOf('dropColumns', f, columns)));
+    const kept = columns.filter((c) => !dropped.has(c));
+    if (kept.length === 0) throw tableApiError('dropColumns', 'a table keeps at least one column');
+    return this.next('dropColumns', (q) => withItems(q.shape, columnItems(kept)));
+  }
+
+  /** Renames columns: `renameColumns($('a').as('x'), $('b').as('y'))`. */
+  renameColumns(...fields: Expression[]): Table {
+    const columns = this.columnNames();
+    const renames = new Map<string, string>();
+    for (const f of fields) {
+      if (f.node.kind !== 'alias')
+        throw tableApiError(
+          'renameColumns',
+          `give each column its new name: $('a').as('x'), not ${String(f)}`,
+        );
+      renames.set(this.columnOf('renameColumns', f.node.inner, columns), f.node.name);
+    }
+    const renamed = columns.map((c) => renames.get(c) ?? c);
+    checkUnique('renameColumns', renamed);
+    return this.next('renameColumns', (q) => withNames(q.shape, columns, renamed));
+  }
+
+  /** The distinct rows; on an unbounded input, an updating table. */
+  distinct(): Table {
+    return this.next('distinct', (q) => withDistinct(q.shape));
+  }
+
+  /** Groups rows by these keys, for a `select` of keys and aggregates. */
+  groupBy(...fields: TableExpression[]): GroupedTable {
+    if (fields.length === 0)
+      throw tableApiError('groupBy', 'name at least one key; select aggregates directly for one group');
+    return new GroupedTable(this, fields.map(expression));
+  }
+
+  /** A group window (`Tumble`, `Slide`, `Session`) for `groupBy($('w'), …)`. */
+  window(window: GroupWindow): GroupWindowedTable;
+  /** Over windows (`Over`) for aggregates in `select`: `$('x').sum().over($('o'))`. */
+  window(...windows: OverWindow[]): OverWindowedTable;
+  window(...windows: (GroupWindow | OverWindow)[]): GroupWindowedTable | OverWindowedTable {
+    if (windows.length === 1 && windows[0] instanceof GroupWindow)
+      return new GroupWindowedTable(this, windows[0]);
+    if (windows.length === 0 || !windows.every((w) => w instanceof OverWindow))
+      throw tableApiError('window', 'takes one group window (Tumble, Slide, Session) or over windows (Over)');
+    return new OverWindowedTable(this, windows as OverWindow[]);
+  }
+
+  /** An inner join; without a condition, every pair, usually narrowed by a `where` after it. */
+  join(right: Table, condition?: TableExpression): Table {
+    return this.joinWith('join', 'INNER', right, condition);
+  }
+
+  /** A left outer join: every row of this table, with NULLs where the right has no match. */
+  leftOuterJoin(right: Table, condition: TableExpression): Table {
+    return this.joinWith('leftOuterJoin', 'LEFT', right, condition);
+  }
+
+  /** A right outer join. */
+  rightOuterJoin(right: Table, condition: TableExpression): Table {
+    return this.joinWith('rightOuterJoin', 'RIGHT', right, condition);
+  }
+
+  /** A full outer join. */
+  fullOuterJoin(right: Table, condition: TableExpression): Table {
+    return this.joinWith('fullOuterJoin', 'FULL', right, condition);
+  }
+
+  /** The distinct rows of both tables (SQL's UNION). */
+  union(right: Table): Table {
+    return this.setWith('union', 'UNION', right);
+  }
+
+  /** All rows of both tables (UNION ALL). */
+  unionAll(right: Table): Table {
+    return this.setWith('unionAll', 'UNION ALL', right);
+  }
+
+  /** The distinct rows in both tables (INTERSECT). */
+  intersect(right: Table): Table {
+    return this.setWith('intersect', 'INTERSECT', right);
+  }
+
+  /** Rows in both tables, as often as in both (INTERSECT ALL). */
+  intersectAll(right: Table): Table {
+    return this.setWith('intersectAll', 'INTERSECT ALL', right);
+  }
+
+  /** The distinct rows of this table that the other lacks (EXCEPT). */
+  minus(right: Table): Table {
+    return this.setWith('minus', 'EXCEPT', right);
+  }
+
+  /** Rows of this table not matched by one of the other's (EXCEPT ALL). */
+  minusAll(right: Table): Table {
+    return this.setWith('minusAll', 'EXCEPT ALL', right);
+  }
+
+  /**
+   * Orders rows by these keys (`$('a').desc()`); on a stream the first key is an ascending
+   * time attribute, or the order comes with a `fetch`/`limit` (a Top-N).
+   */
+  orderBy(...fields: TableExpression[]): Table {
+    const ctx: RenderContext = { op: 'orderBy' };
+    return this.next('orderBy', (q) =>
+      withOrder(
+        q.shape,
+        fields.map((f) => renderOrderKey(expression(f), ctx)),
+      ),
+    );
+  }
+
+  /** Skips the first `n` rows. */
+  offset(n: number): Table {
+    checkCount('offset', n);
+    return this.next('offset', (q) => withOffset(q.shape, n));
+  }
+
+  /** The first `n` rows. */
+  fetch(n: number): Table {
+    checkCount('fetch', n);
+    return this.next('fetch', (q) => withFetch(q.shape, n));
+  }
+
+  /** The first `fetch` rows, or `fetch` rows after the first `offset` ones: `limit(offset, fetch)`. */
+  limit(fetchOrOffset: number, fetch?: number): Table {
+    return fetch === undefined ? this.fetch(fetchOrOffset) : this.offset(fetchOrOffset).fetch(fetch);
+  }
+
+  /** Writes the rows into the table at `path`, as `INSERT INTO path SELECT …`, and starts the job. */
+  executeInsert(path: string): TableResult {
+    return this.insertInto(path).execute();
+  }
+
+  /** The INSERT of the rows into the table at `path`, checked now, to run or explain. */
+  insertInto(path: string): TablePipeline {
+    const insert = withTableApiErrors('insertInto', () => this.owner.planInsertInto(path, this));
+    return new TablePipeline(
+      () => this.owner.executeInserts([insert]),
+      () => this.owner.explainInserts([insert]),
+    );
+  }
+
+  /** @internal `groupBy(keys).select(fields)`, in a window's context for a windowed table. */
+  selectGrouped(
+    op: string,
+    keys: readonly Expression[],
+    fields: readonly TableExpression[],
+    ctx: RenderContext,
+  ): Table {
+    const groupBy = keys.map((k) => renderExpression(k, { ...ctx, windowKey: true }));
+    return this.next(op, (q) => withItems(q.shape, this.items(fields, ctx), groupBy));
+  }
+
+  /** @internal `select(fields)` in the context of over windows. */
+  selectOver(fields: readonly TableExpression[], ctx: RenderContext): Table {
+    return this.next('select', (q) => withItems(q.shape, this.items(fields, ctx)));
+  }
+
+  private filtered(op: string, predicate: TableExpression): Table {
+    const condition = renderExpression(expression(predicate), { op });
+    return this.next(op, (q) => withWhere(q.shape, condition));
+  }
+
+  private next(op: string, step: (q: TableQuery) => QueryShape): Table {
+    const q = this.source();
+    return Table.planned(this.owner, op, step(q), q.unnamed);
+  }
+
+  /** The query to continue: this table's own, or a read of its plan under an internal name. */
+  private source(): TableQuery {
+    if (this.query !== undefined) return this.query;
+    const n = unnamedCounts.get(this.owner) ?? 0;
+    unnamedCounts.set(this.owner, n + 1);
+    const name = `$table$${n}`;
+    const query = {
+      shape: selectFrom(quoteIdentifier(name), 'table'),
+      unnamed: new Map([[name, this.plan]]),
+    };
+    this.query = query;
+    return query;
+  }
+
+  private items(fields: readonly TableExpression[], ctx: RenderContext): RenderedItem[] {
+    if (fields.length === 0) throw tableApiError(ctx.op, 'select at least one column');
+    return fields.map((f) => renderItem(expression(f), ctx));
+  }
+
+  private columnNames(): string[] {
+    return this.plan.columns.map((c) => c.name);
+  }
+
+  private columnOf(op: string, field: TableExpression, columns: readonly string[]): string {
+    const e = expression(field);
+    if (e.node.kind !== 'column' || e.node.path.length !== 1)
+      throw tableApiError(op, `name a column: $('a') or 'a', not ${String(e)}`);
+    const name = e.node.path[0]!;
+    if (!columns.includes(name))
+      throw tableApiError(op, `column '${name}' not found; available columns: ${columns.join(', ')}`);
+    return name;
+  }
+
+  private joinWith(op: string, type: JoinType, right: Table, condition?: TableExpression): Table {
+    if (right.owner !== this.owner)
+      throw tableApiError(op, 'both tables must come from the same TableEnvironment');
+    const rightColumns = new Set(right.columnNames());
+    const shared = this.columnNames().filter((c) => rightColumns.has(c));
+    if (shared.length > 0)
+      throw tableApiError(
+        op,
+        `both tables have columns named ${shared.join(', ')}; rename one side's with as(…) or renameColumns(…)`,
+      );
+    const cond = condition === undefined ? undefined : renderExpression(expression(condition), { op });
+    const l = this.source();
+    const r = right.source();
+    return Table.planned(
+      this.owner,
+      op,
+      joined(l.shape, r.shape, type, cond),
+      new Map([...l.unnamed, ...r.unnamed]),
+    );
+  }
+
+  private setWith(op: string, sqlOp: string, right: Table): Table {
+    if (right.owner !== this.owner)
+      throw tableApiError(op, 'both tables must come from the same TableEnvironment');
+    const l = this.source();
+    const r = right.source();
+    return Table.planned(
+      this.owner,
+      op,
+      setOperation(l.shape, r.shape, sqlOp),
+      new Map([...l.unnamed, ...r.unnamed]),
+    );
+  }
+}
+
+/** An argument as an expression: a plain name is a column, other text a SQL expression. */
+function expression(field: TableExpression): Expression {
+  if (field instanceof Expression) return field;
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(field)) return new Expression({ kind: 'column', path: [field] });
+  return callSql(field);
+}
+
+function columnItems(columns: readonly string[]): RenderedItem[] {
+  return columns.map((c) => ({ sql: quoteIdentifier(c) }));
+}
+
+function checkUnique(op: string, names: readonly string[]): void {
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined)
+    throw tableApiError(op, `two columns would be named '${twice}'; names must be unique`);
+}
+
+function checkCount(op: string, n: number): void {
+  if (!Number.isInteger(n) || n < 0) throw tableApiError(op, `takes a whole number of rows, not ${n}`);
 }

@@ -5,7 +5,16 @@
  * operator family plans its own constructs from its folder (`buildAggregateSelect`,
  * `buildOverSelect`, `buildWindowTvf`, `buildJoin`, `buildSubqueryFilter`).
  */
-import type { Expr, FromItem, Query, QueryBody, Select, SelectItem, SourcePos } from '../parser/ast.js';
+import type {
+  Expr,
+  FromItem,
+  Query,
+  QueryBody,
+  Select,
+  SelectItem,
+  SourcePos,
+  SqlHint,
+} from '../parser/ast.js';
 import { unsupported, validationError } from '../errors.js';
 import type { Catalog, CatalogTable } from '../catalog/catalog.js';
 import { commonType, formatType, type SqlType, withoutTimeAttribute } from '../catalog/types.js';
@@ -40,6 +49,9 @@ import { buildTemporalSort } from './sort/build-temporal-sort.js';
 import { buildOverSelect } from './over/build-over.js';
 import { containsAggregate, containsOver, containsSubquery } from './syntax-search.js';
 import { groupWindowSelect } from './window/build-group-window.js';
+import { refuseOptionsOnView, tableWithHints } from './hints/dynamic-options.js';
+import { hintedAggregate } from './hints/operator-hints.js';
+import { withQueryBlock } from './hints/query-block.js';
 import { buildWindowTvf } from './window/build-window-tvf.js';
 
 /**
@@ -202,6 +214,10 @@ export class PlanBuilder {
   }
 
   private select(s: Select): LogicalNode {
+    return withQueryBlock(s, () => this.selectBlock(s));
+  }
+
+  private selectBlock(s: Select): LogicalNode {
     const unsettled: Relation =
       s.from === undefined ? { plan: values([[]], []), scope: [] } : this.from(s.from);
     let input = unsettled;
@@ -227,7 +243,8 @@ export class PlanBuilder {
       // GROUPING(a) under a plain GROUP BY is 0.
       const plain = withConstantGrouping(s, input);
       const windowed = groupWindowSelect(plain, input);
-      return buildAggregateSelect(windowed?.select ?? plain, windowed?.input ?? input, this);
+      const planned = buildAggregateSelect(windowed?.select ?? plain, windowed?.input ?? input, this);
+      return hintedAggregate(planned, s.from, input.plan);
     }
     if (s.windows.length > 0 || s.items.some((item) => containsOver(item.expr)))
       return buildOverSelect(s, input, this);
@@ -244,7 +261,7 @@ export class PlanBuilder {
             'FOR SYSTEM_TIME AS OF applies to the right side of a join: … JOIN r FOR SYSTEM_TIME AS OF l.ts ON …',
           );
         const qualifier = item.alias ?? item.name[item.name.length - 1]!;
-        const plan = this.named(item.name, item.pos);
+        const plan = this.named(item.name, item.pos, item.hints);
         return { plan, scope: renamed(scopeOf(plan.columns, qualifier), item.columnAliases, item.pos) };
       }
       case 'subqueryRef': {
@@ -263,12 +280,15 @@ export class PlanBuilder {
     }
   }
 
-  /** A table, view or CTE by name. */
-  named(path: readonly string[], pos: SourcePos): LogicalNode {
-    if (path.length === 1 && this.ctes.has(path[0]!))
+  /** A table, view or CTE by name, with the table hints after its name (OPTIONS). */
+  named(path: readonly string[], pos: SourcePos, hints?: readonly SqlHint[]): LogicalNode {
+    if (path.length === 1 && this.ctes.has(path[0]!)) {
+      refuseOptionsOnView(path[0]!, hints);
       return new PlanBuilder(this.catalog, new Map()).query(this.ctes.get(path[0]!)!);
+    }
     const object = this.catalog.lookup(path, pos);
     if (object.kind === 'view') {
+      refuseOptionsOnView(object.name, hints);
       if (object.plan !== undefined) return object.plan as LogicalNode;
       // A temporary view may shadow the view its own query reads: expanding it again would
       // never end.
@@ -294,7 +314,7 @@ export class PlanBuilder {
         plan.columns.map((c, i) => ({ name: object.columnNames[i]!, rex: field(c.name, c.type) })),
       );
     }
-    return tablePlan(object, pos);
+    return tablePlan(tableWithHints(object, hints), pos);
   }
 }
 

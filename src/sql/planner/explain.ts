@@ -18,6 +18,7 @@ import { explainTemporalJoinLogical, explainTemporalJoinPhysical } from './join/
 import { explainWindowJoinLogical, explainWindowJoinPhysical } from './join/window-join-planning.js';
 import { explainOverLogical, explainOverPhysical } from './over/over-planning.js';
 import { explainWindowLogical, explainWindowPhysical } from './window/window-planning.js';
+import { explainTableHints } from './hints/dynamic-options.js';
 
 /**
  * `[[catalog, database, name]]`, with `, filter=[…]` and `, project=[a, b.c]` inside when
@@ -60,7 +61,7 @@ const projection = (p: { name: string; rex: Parameters<typeof formatRex>[0] }) =
 
 const LOGICAL_LINE: LogicalVisitor<string> = {
   scan: (n) =>
-    `LogicalTableScan(table=${tableName(n.table, n.projection, n)}, fields=[${n.columns.map((c) => c.name).join(', ')}])`,
+    `LogicalTableScan(table=${tableName(n.table, n.projection, n)}, fields=[${n.columns.map((c) => c.name).join(', ')}]${explainTableHints(n.table)})`,
   values: (n) =>
     `LogicalValues(tuples=[${n.rows.map((r) => `{ ${r.map((v) => JSON.stringify(v)).join(', ')} }`).join(', ')}])`,
   project: (n) => `LogicalProject(${n.projections.map((p) => `${p.name}=[${formatRex(p.rex)}]`).join(', ')})`,
@@ -83,7 +84,7 @@ const LOGICAL_LINE: LogicalVisitor<string> = {
   expand: explainExpandLogical,
   temporalSort: explainTemporalSortLogical,
   sink: (n) =>
-    `LogicalSink(table=[${qualifiedTableName(n.table)}], fields=[${n.columns.map((c) => c.name).join(', ')}])`,
+    `LogicalSink(table=[${qualifiedTableName(n.table)}], fields=[${n.columns.map((c) => c.name).join(', ')}]${explainTableHints(n.table)})`,
 };
 
 /** Flink's tree layout: `:- ` before a child with siblings after it, `+- ` before the last. */
@@ -140,7 +141,7 @@ function physicalLine(n: PhysicalNode): string {
     case 'temporalSort':
       return explainTemporalSortPhysical(n, mode);
     case 'sourceScan':
-      return `TableSourceScan(table=${tableName(n.table, n.projection, n)}, fields=[${n.columns.map((c) => c.name).join(', ')}], ${mode})`;
+      return `TableSourceScan(table=${tableName(n.table, n.projection, n)}, fields=[${n.columns.map((c) => c.name).join(', ')}]${explainTableHints(n.table)}, ${mode})`;
     case 'values':
       return `Values(tuples=[${n.rows.map((r) => `{ ${r.map((v) => JSON.stringify(v)).join(', ')} }`).join(', ')}], ${mode})`;
     case 'calc':
@@ -150,7 +151,7 @@ function physicalLine(n: PhysicalNode): string {
     case 'union':
       return `Union(all=[true], union=[${n.columns.map((c) => c.name).join(', ')}], ${mode})`;
     case 'sink':
-      return `Sink(table=[${qualifiedTableName(n.table)}], fields=[${n.columns.map((c) => c.name).join(', ')}], ${mode})`;
+      return `Sink(table=[${qualifiedTableName(n.table)}], fields=[${n.columns.map((c) => c.name).join(', ')}]${explainTableHints(n.table)}, ${mode})`;
   }
 }
 

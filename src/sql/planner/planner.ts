@@ -9,6 +9,7 @@ import { sinkModeOf } from '../connectors/factory.js';
 import type { Rex } from '../expressions/rex.js';
 import { explainAll } from './explain.js';
 import { FILTER_PUSH_DOWN_SOURCE, pushDownSourceFilters } from './filter-push-down-source.js';
+import { validateDynamicOptions } from './hints/dynamic-options.js';
 import type { LogicalNode } from './logical.js';
 import { type PhysicalNode, toPhysical } from './physical.js';
 import { PROJECTION_PUSH_DOWN, pushDownProjections } from './projection-push-down.js';
@@ -46,6 +47,7 @@ export function planLogicalSet(
   registry: ConnectorRegistry,
   config?: TableConfig,
 ): PlannedQuery[] {
+  validateDynamicOptions(logicals, registry, config);
   const accepts = (table: CatalogTable, condition: Rex) => filterable(table, condition, registry);
   const narrowed = logicals.map((logical) => {
     const { plan: rewritten, fired } = optimize(logical, rulesFor(config));

@@ -5,6 +5,7 @@
  */
 import type { BoundAggregateCall } from '../../aggregates/aggregate-function.js';
 import { withoutTimeAttribute } from '../../catalog/types.js';
+import type { TtlHint } from '../hints/state-ttl.js';
 import type { LogicalNode, PlanColumn } from '../logical.js';
 import type { PhysicalBase, PhysicalNode } from '../physical.js';
 
@@ -18,6 +19,8 @@ export interface LogicalAggregate {
   readonly columns: readonly PlanColumn[];
   /** Which level of a split-distinct aggregate this is (`split-distinct.ts`); absent when unsplit. */
   readonly partialFinal?: PartialFinalType;
+  /** A STATE_TTL query hint for this aggregate's input, over `table.exec.state.ttl`. */
+  readonly stateTtlHint?: TtlHint;
 }
 
 /**
@@ -67,8 +70,10 @@ export interface PhysicalGroupAggregate extends PhysicalBase {
   readonly partialFinal?: PartialFinalType;
   /** Present with mini-batch on: rows are buffered per group and applied once per bundle. */
   readonly miniBatch?: MiniBatchSpec;
-  /** `table.exec.state.ttl` in milliseconds; absent keeps group state forever. */
+  /** `table.exec.state.ttl` in milliseconds, or the STATE_TTL hint's; absent keeps group state forever. */
   readonly stateTtlMs?: number;
+  /** The STATE_TTL hint that set `stateTtlMs`, for EXPLAIN. */
+  readonly stateTtlHint?: TtlHint;
 }
 
 /**
@@ -103,6 +108,8 @@ export interface PhysicalGlobalGroupAggregate extends PhysicalBase {
   readonly partialFinal?: PartialFinalType;
   readonly miniBatch: MiniBatchSpec;
   readonly stateTtlMs?: number;
+  /** The STATE_TTL hint that set `stateTtlMs`, for EXPLAIN. */
+  readonly stateTtlHint?: TtlHint;
 }
 
 /** Physical nodes of this feature. */

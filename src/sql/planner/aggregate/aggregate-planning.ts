@@ -25,6 +25,8 @@ import {
   type GroupAggregateSpec,
 } from '../../aggregates/group-aggregate-function.js';
 import { idleStateRetentionMs, type TableConfig } from '../../config.js';
+import { explainAggregateTtl } from '../hints/operator-hints.js';
+import { effectiveTtlMs } from '../hints/state-ttl.js';
 import { unsupported, validationError } from '../../errors.js';
 import type { Row } from '../../expressions/compiler.js';
 import type { SourcePos } from '../../parser/ast.js';
@@ -116,7 +118,9 @@ export function toPhysicalAggregate(
         );
   const changelogMode =
     node.calls.length === 0 && input.changelogMode === 'insert-only' ? 'insert-only' : 'retract';
-  const { miniBatch, stateTtlMs } = options;
+  const { miniBatch } = options;
+  const stateTtlMs = effectiveTtlMs(node.stateTtlHint, options.stateTtlMs);
+  const ttlHint = node.stateTtlHint === undefined ? {} : { stateTtlHint: node.stateTtlHint };
   const split = node.partialFinal === undefined ? {} : { partialFinal: node.partialFinal };
   if (miniBatch === undefined)
     return Object.freeze({
@@ -128,6 +132,7 @@ export function toPhysicalAggregate(
       columns: node.columns,
       changelogMode,
       ...(stateTtlMs === undefined ? {} : { stateTtlMs }),
+      ...ttlHint,
     });
   const assigner: PhysicalNode = Object.freeze({
     kind: 'miniBatchAssigner',
@@ -147,6 +152,7 @@ export function toPhysicalAggregate(
       changelogMode,
       miniBatch,
       ...(stateTtlMs === undefined ? {} : { stateTtlMs }),
+      ...ttlHint,
     });
   const local: PhysicalLocalGroupAggregate = Object.freeze({
     kind: 'localGroupAggregate',
@@ -168,6 +174,7 @@ export function toPhysicalAggregate(
     changelogMode,
     miniBatch,
     ...(stateTtlMs === undefined ? {} : { stateTtlMs }),
+    ...ttlHint,
   });
 }
 
@@ -266,8 +273,8 @@ export function explainAggregatePhysical(node: AggregatePhysicalNode, mode: stri
     case 'localGroupAggregate':
       return `LocalGroupAggregate(${groupText(node)}select=[${selectText(node)}], ${mode})`;
     case 'globalGroupAggregate':
-      return `GlobalGroupAggregate(${groupText(node)}select=[${selectText(node)}], ${mode})`;
+      return `GlobalGroupAggregate(${groupText(node)}select=[${selectText(node)}], ${explainAggregateTtl(node.stateTtlHint)}${mode})`;
     case 'groupAggregate':
-      return `GroupAggregate(${groupText(node)}select=[${selectText(node)}], ${mode})`;
+      return `GroupAggregate(${groupText(node)}select=[${selectText(node)}], ${explainAggregateTtl(node.stateTtlHint)}${mode})`;
   }
 }

@@ -16,6 +16,7 @@ import type { PlanBuilder, Relation } from '../builder.js';
 import { buildCorrelate } from '../correlate/build-correlate.js';
 import { project } from '../logical.js';
 import { ColumnScope, type ScopeColumn, scopeOf } from '../scope.js';
+import { hintedJoin } from '../hints/operator-hints.js';
 import { type JoinType, join, type LogicalJoin } from './join-nodes.js';
 
 const TRUE = literal(true, withNullability(Types.BOOLEAN, false));
@@ -71,7 +72,7 @@ export function buildJoin(item: Join, builder: PlanBuilder): Relation {
     refuseCurrentWatermarkInJoin(condition);
   } else if (item.joinType !== 'CROSS' && item.joinType !== 'comma')
     throw validationError(item.pos, `${item.joinType} JOIN needs ON <condition> or USING (<columns>)`);
-  const plan = join(left.plan, right.plan, joinType, condition, temporal);
+  const plan = hintedJoin(join(left.plan, right.plan, joinType, condition, temporal), item);
   return { plan, scope: typesOf(plan, adjustScope(scope, left.scope.length, joinType)) };
 }
 
@@ -94,7 +95,7 @@ interface RightSide {
 function rightSide(item: FromItem, builder: PlanBuilder): RightSide {
   if (item.kind !== 'tableRef' || item.systemTimeAsOf === undefined) return { relation: builder.from(item) };
   const qualifier = item.alias ?? item.name[item.name.length - 1]!;
-  const plan = builder.named(item.name, item.pos);
+  const plan = builder.named(item.name, item.pos, item.hints);
   let scope = scopeOf(plan.columns, qualifier);
   if (item.columnAliases.length > 0) {
     if (item.columnAliases.length !== scope.length)
@@ -199,7 +200,7 @@ function usingJoin(
   const condition = conjuncts.reduce((a, b) =>
     call('AND', [a, b], withNullability(Types.BOOLEAN, a.type.nullable || b.type.nullable)),
   );
-  const joined = join(left.plan, right.plan, joinType, condition, temporal);
+  const joined = hintedJoin(join(left.plan, right.plan, joinType, condition, temporal), item);
   const types = new Map(joined.columns.map((c) => [c.name, c.type]));
   const usingInternals = new Set(pairs.flatMap((p) => [p.l.internal, p.r.internal]));
   const projections: { name: string; rex: Rex }[] = [];

@@ -100,6 +100,9 @@ export interface JoinSpec {
   readonly rightLayout?: JoinViewLayout;
   /** Idle state retention in milliseconds; undefined keeps rows forever. */
   readonly stateTtlMs?: number;
+  /** A side's own retention (a STATE_TTL hint), over `stateTtlMs`; 0 keeps its rows forever. */
+  readonly leftStateTtlMs?: number;
+  readonly rightStateTtlMs?: number;
   /**
    * When each side's rows may leave state by the watermark (its layout must then be
    * `appendOnly`); undefined keeps them.
@@ -208,13 +211,14 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
   override open(ctx: RuntimeContext): void {
     const s = this.spec;
     // Flink's idle state retention: written rows expire, reads do not extend them.
-    const ttl = idleStateTtl(s.stateTtlMs);
+    const leftTtl = idleStateTtl(s.leftStateTtlMs ?? s.stateTtlMs);
+    const rightTtl = idleStateTtl(s.rightStateTtlMs ?? s.stateTtlMs);
     const leftLayout = s.leftLayout ?? defaultLayout(s.joinType, true, s.leftChangelog, s.leftColumns);
     const rightLayout = s.rightLayout ?? defaultLayout(s.joinType, false, s.rightChangelog, s.rightColumns);
     const leftName = `join-left-${leftLayout.kind}`;
     const rightName = `join-right-${rightLayout.kind}`;
-    this.left = createJoinSideView(ctx, leftName, leftLayout, ttl);
-    this.right = createJoinSideView(ctx, rightName, rightLayout, ttl);
+    this.left = createJoinSideView(ctx, leftName, leftLayout, leftTtl);
+    this.right = createJoinSideView(ctx, rightName, rightLayout, rightTtl);
     if (this.left instanceof ExpiringView && this.leftExpiry !== undefined) this.leftExpiring = this.left;
     if (this.right instanceof ExpiringView && this.rightExpiry !== undefined) this.rightExpiring = this.right;
     const listCleaned =

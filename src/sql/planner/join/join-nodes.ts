@@ -12,6 +12,7 @@
  */
 import { withNullability, withoutTimeAttribute } from '../../catalog/types.js';
 import type { Rex } from '../../expressions/rex.js';
+import type { JoinHints } from '../hints/operator-hints.js';
 import type { LogicalNode, PlanColumn } from '../logical.js';
 import type { PhysicalBase, PhysicalNode } from '../physical.js';
 import { intervalBounds } from './interval-join-rule.js';
@@ -35,6 +36,8 @@ export interface LogicalJoin {
    */
   readonly temporal?: { readonly leftTime: string };
   readonly columns: readonly PlanColumn[];
+  /** Query hints for this join (STATE_TTL per input, LOOKUP): `hints/operator-hints.ts`. */
+  readonly hints?: JoinHints;
 }
 
 /**
@@ -105,6 +108,8 @@ export interface PhysicalJoin extends PhysicalBase {
   readonly rightInputSpec?: JoinInputSpec;
   /** `table.exec.state.ttl` in milliseconds when set above 0: how long stored rows live. */
   readonly stateTtlMs?: number;
+  /** The logical join's query hints; a side's STATE_TTL wins over `stateTtlMs`. */
+  readonly hints?: JoinHints;
   /**
    * When a side's rows may leave state because the other side's rows are watermark-complete
    * (see `watermark-complete.ts`); absent for a side that keeps its rows.

@@ -21,6 +21,7 @@ import { compoundKey } from '../../runtime/compact-keys.js';
 import type { JoinViewLayout } from './join-state-views.js';
 import { type JoinInputSpec, joinInputSpec } from './unique-keys.js';
 import { formatStateCleanup, stateCleanups, watermarkCompleteColumns } from './watermark-complete.js';
+import { explainJoinTtl } from '../hints/operator-hints.js';
 
 /**
  * The changelog mode of a join's output: insert-only only when both inputs are and no result
@@ -85,6 +86,7 @@ export function toPhysicalJoin(
     leftInputSpec: joinInputSpec(node.left, keyColumns(keys.leftKeys)),
     rightInputSpec: joinInputSpec(node.right, keyColumns(keys.rightKeys)),
     ...(stateTtlMs === undefined ? {} : { stateTtlMs }),
+    ...(node.hints === undefined ? {} : { hints: node.hints }),
     ...(cleanups.left === undefined ? {} : { leftCleanup: cleanups.left }),
     ...(cleanups.right === undefined ? {} : { rightCleanup: cleanups.right }),
     // A regular join's output is in no event-time order: its time attributes are plain TIMESTAMPs.
@@ -182,6 +184,9 @@ export function regularJoinFunction(
   const rightChangelog = node.right.changelogMode !== 'insert-only';
   const remaining: RowFunction | undefined =
     keys.remaining === undefined ? undefined : compileExpression(keys.remaining);
+  // Either side's TTL makes both sides store rows in a layout that can expire: a join never
+  // mixes a list-cleaned side with an expiring-value one (see RegularJoinFunction.open).
+  const ttls = [node.hints?.leftTtl?.ms ?? node.stateTtlMs, node.hints?.rightTtl?.ms ?? node.stateTtlMs];
   return new RegularJoinFunction({
     joinType: node.joinType,
     leftColumns: node.left.columns.map((c) => c.name),
@@ -202,7 +207,7 @@ export function regularJoinFunction(
       true,
       node.left,
       node.leftCleanup !== undefined,
-      node.stateTtlMs !== undefined,
+      ttls.some((t) => t !== undefined && t > 0),
     ),
     rightLayout: layoutOf(
       node.rightInputSpec,
@@ -210,9 +215,11 @@ export function regularJoinFunction(
       false,
       node.right,
       node.rightCleanup !== undefined,
-      node.stateTtlMs !== undefined,
+      ttls.some((t) => t !== undefined && t > 0),
     ),
     ...(node.stateTtlMs === undefined ? {} : { stateTtlMs: node.stateTtlMs }),
+    ...(node.hints?.leftTtl === undefined ? {} : { leftStateTtlMs: node.hints.leftTtl.ms }),
+    ...(node.hints?.rightTtl === undefined ? {} : { rightStateTtlMs: node.hints.rightTtl.ms }),
     ...(node.leftCleanup === undefined ? {} : { leftCleanup: node.leftCleanup }),
     ...(node.rightCleanup === undefined ? {} : { rightCleanup: node.rightCleanup }),
   });
@@ -278,6 +285,7 @@ export function explainJoinPhysical(node: PhysicalJoin, mode: string): string {
     `Join(joinType=[${joinTypeName(node.joinType)}], where=[${formatRex(node.condition)}], ` +
     `select=[${node.columns.map((c) => c.name).join(', ')}], leftInputSpec=[${(node.leftInputSpec ?? NO_UNIQUE_KEY).kind}], ` +
     `rightInputSpec=[${(node.rightInputSpec ?? NO_UNIQUE_KEY).kind}], ` +
+    explainJoinTtl(node.hints) +
     (node.leftCleanup === undefined ? '' : `leftStateCleanup=[${formatStateCleanup(node.leftCleanup)}], `) +
     (node.rightCleanup === undefined
       ? ''

@@ -9,6 +9,7 @@ import { filter, type LogicalNode } from '../logical.js';
 import type { RewriteRule } from '../rules.js';
 import { andOf, conjunctsOf, sidesOf } from './join-conditions.js';
 import { withoutTimeAttributes } from './join-time-attributes.js';
+import { keepJoinHints } from '../hints/operator-hints.js';
 import { join } from './join-nodes.js';
 
 const deterministic = (rex: Rex): boolean =>
@@ -38,12 +39,15 @@ export const FilterIntoJoinRule: RewriteRule = {
     if (leftOnly.length + rightOnly.length + both.length === 0) return undefined;
     const pushed = (input: LogicalNode, conjuncts: Rex[]) =>
       conjuncts.length === 0 ? input : filter(input, andOf(conjuncts));
-    const joined = join(
-      pushed(j.left, leftOnly),
-      pushed(j.right, rightOnly),
-      j.joinType,
-      andOf([...conjunctsOf(j.condition), ...both]),
-      j.temporal,
+    const joined = keepJoinHints(
+      j,
+      join(
+        pushed(j.left, leftOnly),
+        pushed(j.right, rightOnly),
+        j.joinType,
+        andOf([...conjunctsOf(j.condition), ...both]),
+        j.temporal,
+      ),
     );
     // With no condition over both sides it stays a cross join: regular, without time attributes.
     const settled =

@@ -10,6 +10,7 @@
 import { withoutTimeAttribute } from '../../catalog/types.js';
 import { fieldsOf, type Rex } from '../../expressions/rex.js';
 import type { Relation } from '../builder.js';
+import { keepJoinHints } from '../hints/operator-hints.js';
 import type { LogicalNode } from '../logical.js';
 import type { ScopeColumn } from '../scope.js';
 import { intervalBounds } from './interval-join-rule.js';
@@ -52,7 +53,9 @@ function settle(node: LogicalNode, conjuncts: readonly Rex[]): LogicalNode {
   const left = settle(node.left, leftOnly);
   const right = settle(node.right, rightOnly);
   const joined =
-    left === node.left && right === node.right ? node : join(left, right, 'inner', node.condition);
+    left === node.left && right === node.right
+      ? node
+      : keepJoinHints(node, join(left, right, 'inner', node.condition));
   return regular(left, right, both) ? withoutTimeAttributes(joined) : joined;
 }
 

@@ -1,0 +1,101 @@
+/**
+ * The Table API's intermediate tables, as Flink's: a `GroupedTable` (after `groupBy`), a
+ * `GroupWindowedTable` and `WindowGroupedTable` (after `window(Tumble…)` and its `groupBy`),
+ * an `OverWindowedTable` (after `window(Over…)`), each finished by a `select`; and the
+ * `TablePipeline` of `insertInto`.
+ */
+import type { Table, TableExpression } from '../table.js';
+import type { TableResult } from '../table-result.js';
+import { tableApiError } from './errors.js';
+import type { Expression } from './expression.js';
+import type { GroupWindow, OverWindow } from './windows.js';
+
+/** A table grouped by keys; `select` its keys and aggregates. */
+export class GroupedTable {
+  /** @internal */
+  constructor(
+    private readonly table: Table,
+    private readonly keys: readonly Expression[],
+  ) {}
+
+  /** One row per group: `select($('k'), $('v').sum().as('total'))`; updated as rows arrive. */
+  select(...fields: TableExpression[]): Table {
+    return this.table.selectGrouped('select', this.keys, fields, { op: 'select' });
+  }
+}
+
+/** A table with a group window, to be grouped by it: `groupBy($('w'), …)`. */
+export class GroupWindowedTable {
+  /** @internal */
+  constructor(
+    private readonly table: Table,
+    private readonly window: GroupWindow,
+  ) {}
+
+  /** Groups by the window (named by its alias) and, optionally, other keys. */
+  groupBy(...fields: Expression[]): WindowGroupedTable {
+    const alias = this.window.alias;
+    const named = fields.filter(
+      (f) => f.node.kind === 'column' && f.node.path.length === 1 && f.node.path[0] === alias,
+    );
+    if (named.length !== 1)
+      throw tableApiError(
+        'groupBy',
+        `a windowed table is grouped by its window once: groupBy($('${alias}'), …)`,
+      );
+    return new WindowGroupedTable(this.table, this.window, fields);
+  }
+}
+
+/** A table grouped by a group window and keys; `select` the keys, window bounds and aggregates. */
+export class WindowGroupedTable {
+  /** @internal */
+  constructor(
+    private readonly table: Table,
+    private readonly window: GroupWindow,
+    private readonly keys: readonly Expression[],
+  ) {}
+
+  /**
+   * One row per window and key, when the watermark passes the window's end:
+   * `select($('k'), $('w').start(), $('w').end(), $('v').count())`.
+   */
+  select(...fields: TableExpression[]): Table {
+    const ctx = { op: 'select', groupWindow: this.window.toSql('select') };
+    return this.table.selectGrouped('select', this.keys, fields, ctx);
+  }
+}
+
+/** A table with over windows; `select` its columns and aggregates over them. */
+export class OverWindowedTable {
+  /** @internal */
+  constructor(
+    private readonly table: Table,
+    private readonly windows: readonly OverWindow[],
+  ) {}
+
+  /** One row per input row: `select($('k'), $('v').sum().over($('o')))`. */
+  select(...fields: TableExpression[]): Table {
+    const overWindows = new Map(this.windows.map((w) => [w.alias, w.toSql('select')]));
+    return this.table.selectOver(fields, { op: 'select', overWindows });
+  }
+}
+
+/** An INSERT of a table's rows, from `insertInto(path)`. */
+export class TablePipeline {
+  /** @internal */
+  constructor(
+    private readonly run: () => TableResult,
+    private readonly plans: () => string,
+  ) {}
+
+  /** Starts the job; the result's `await()` waits for it to finish. */
+  execute(): TableResult {
+    return this.run();
+  }
+
+  /** The EXPLAIN of the INSERT. */
+  explain(): string {
+    return this.plans();
+  }
+}
