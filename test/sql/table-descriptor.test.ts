@@ -478,6 +478,18 @@ describe('mistakes', () => {
     expect(errorOf(() => Schema.newBuilder().columnByExpression('x', 'a +'))).toMatch(
       /^SQL parse error at line 1, column \d+: .*\(in the expression of column 'x'\)$/,
     );
+    expect(errorOf(() => Schema.newBuilder().watermark('ts', 'ts -- late'))).toBe(
+      "SQL error: the expression of the watermark of 'ts' ends in a -- comment, which would hide the rest of the table's definition; remove the comment",
+    );
+    expect(errorOf(() => Schema.newBuilder().column('a', 'INT -- x'))).toBe(
+      "SQL error: the type 'INT -- x' of column 'a' ends in a -- comment, which would hide the rest of the table's definition; remove the comment",
+    );
+    // A -- inside a string is no comment.
+    expect(Schema.newBuilder().columnByExpression('s', "'--'").build().columns[0]).toEqual({
+      kind: 'computed',
+      name: 's',
+      expression: "'--'",
+    });
     expect(errorOf(() => Schema.newBuilder().column('', 'INT'))).toBe(
       'SQL error: a column name is empty; give every column a name',
     );

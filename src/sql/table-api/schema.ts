@@ -229,14 +229,30 @@ function checkedName(name: string): string {
 /** The type's text, once it parses as one SQL type (and so holds nothing else). */
 function checkedType(column: string, type: SchemaType): string {
   const text = typeof type === 'string' ? type : String(type);
-  inPiece(`the type '${text}' of column '${column}'`, () => parseDataType(text));
+  const what = `the type '${text}' of column '${column}'`;
+  inPiece(what, () => parseDataType(text));
+  // Nested in a type, the text must still end where it seems to: a trailing `-- comment`
+  // would hide the comma and the rest of the table's text after it.
+  endsInLineComment(what, () => parseDataType(`ROW<x ${text}>`));
   return text.trim();
 }
 
 /** The expression's text, once it parses as one SQL expression (and so holds nothing else). */
 function checkedExpression(what: string, text: string): string {
   inPiece(`the expression of ${what}`, () => parseExpression(text));
+  endsInLineComment(`the expression of ${what}`, () => parseExpression(`(${text})`));
   return text.trim();
+}
+
+function endsInLineComment(what: string, parse: () => unknown): void {
+  try {
+    parse();
+  } catch {
+    throw validationError(
+      undefined,
+      `${what} ends in a -- comment, which would hide the rest of the table's definition; remove the comment`,
+    );
+  }
 }
 
 /** Runs a parse of a piece of SQL text, naming the piece in its error. */
