@@ -65,6 +65,7 @@ import type {
 } from './parser/ast.js';
 import { parseDataType, parseStatement } from './parser/parse.js';
 import { PlanBuilder, tablePlan } from './planner/builder.js';
+import { tableWithHints } from './planner/hints/dynamic-options.js';
 import type { ChangelogRow } from './planner/changelog.js';
 import { type LogicalNode, type PlanColumn, project, sink } from './planner/logical.js';
 import { explainPlan, planLogical, planLogicalSet } from './planner/planner.js';
@@ -902,7 +903,8 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
       throw validationError(insert.namePos, `cannot INSERT INTO view '${object.name}'; insert into a table`);
     if (insert.overwrite) throw unsupported(insert.pos, 'INSERT OVERWRITE', 'use INSERT INTO');
     const query = new PlanBuilder(this.catalog).query(insert.query);
-    return this.sinkPlan(object, query, insert.columns, insert, insert.query.pos);
+    const target = tableWithHints(object, insert.tableHints);
+    return this.sinkPlan(target, query, insert.columns, insert, insert.query.pos);
   }
 
   /**
