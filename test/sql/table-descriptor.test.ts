@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
 import {
+  DataTypes,
   FormatDescriptor,
   Schema,
   StreamExecutionEnvironment,
@@ -128,6 +129,35 @@ describe('TableDescriptor text', () => {
 });
 
 describe('tables from descriptors', () => {
+  test('types given as DataTypes are the types their SQL text names', async () => {
+    const tEnv = tableEnv();
+    const schema = Schema.newBuilder()
+      .column('id', DataTypes.BIGINT().notNull())
+      .column('price', DataTypes.DECIMAL(10, 2))
+      .column('ts', DataTypes.TIMESTAMP(3))
+      .column('tags', DataTypes.ARRAY(DataTypes.STRING()))
+      .column(
+        'pos',
+        DataTypes.ROW(DataTypes.FIELD('x', DataTypes.INT()), DataTypes.FIELD('y', DataTypes.INT())),
+      )
+      .columnByMetadata('file', DataTypes.STRING(), 'file.path', true)
+      .watermark('ts', 'ts')
+      .build();
+    tEnv.createTable(
+      'typed',
+      TableDescriptor.forConnector('filesystem')
+        .schema(schema)
+        .option('path', '/tmp/none')
+        .format('json')
+        .build(),
+    );
+    tEnv.executeSql(`CREATE TABLE by_ddl (id BIGINT NOT NULL, price DECIMAL(10, 2), ts TIMESTAMP(3),
+      tags ARRAY<STRING>, pos ROW<x INT, y INT>, file STRING METADATA FROM 'file.path' VIRTUAL, WATERMARK FOR ts AS ts)
+      WITH ('connector' = 'filesystem', 'path' = '/tmp/none', 'format' = 'json')`);
+    expect(await rows(tEnv, 'DESCRIBE typed')).toEqual(await rows(tEnv, 'DESCRIBE by_ddl'));
+    expect(schema.toString()).toContain('`pos` ROW<`x` INT, `y` INT>,');
+  });
+
   test('a datagen table reads its rows, with a computed column', async () => {
     const tEnv = tableEnv();
     tEnv.createTemporaryTable(

@@ -18,12 +18,13 @@ import { quoteIdentifier, quoteString } from '../catalog/ddl-text.js';
 import { validationError } from '../errors.js';
 import { parseDataType, parseExpression } from '../parser/parse.js';
 import { ErrorCodes, userError, WeirError } from '../../types/errors.js';
+import { DataType, type DataTypeLike } from './data-types.js';
 
 /**
  * A column type: SQL type text (`'BIGINT'`, `'TIMESTAMP(3) NOT NULL'`, `'ROW<a INT>'`) or a
- * value whose `toString()` is such text.
+ * {@link DataType} (`DataTypes.TIMESTAMP(3).notNull()`).
  */
-export type SchemaType = string | { toString(): string };
+export type SchemaType = DataTypeLike;
 
 /** One column of a {@link Schema}, as declared. */
 export type UnresolvedColumn =
@@ -228,7 +229,7 @@ function checkedName(name: string): string {
 
 /** The type's text, once it parses as one SQL type (and so holds nothing else). */
 function checkedType(column: string, type: SchemaType): string {
-  const text = typeof type === 'string' ? type : String(type);
+  const text = type instanceof DataType ? type.toString() : type;
   const what = `the type '${text}' of column '${column}'`;
   inPiece(what, () => parseDataType(text));
   // Nested in a type, the text must still end where it seems to: a trailing `-- comment`
