@@ -105,7 +105,22 @@ export function lookupHintOf(hint: SqlHint): LookupHint {
   return Object.freeze(result);
 }
 
-/** EXPLAIN's text of a retry, after Flink's `retry=[lookup_miss, FIXED_DELAY, 10000ms, 3]`. */
-export function formatLookupRetry(retry: LookupRetry): string {
-  return `lookup_miss, FIXED_DELAY, ${retry.delayMs}ms, ${retry.maxAttempts}`;
+/**
+ * What EXPLAIN adds to an async lookup join for its hint: the async options it set, then the
+ * retry as Flink prints it (`retry=[lookup_miss, FIXED_DELAY, 10000ms, 3]`); '' without a hint.
+ */
+export function explainLookupHint(hint: LookupHint | undefined): string {
+  if (hint === undefined) return '';
+  const options = [
+    ...(hint.outputMode === undefined ? [] : [`output-mode=${hint.outputMode.toUpperCase()}`]),
+    ...(hint.capacity === undefined ? [] : [`capacity=${hint.capacity}`]),
+    ...(hint.timeoutMs === undefined ? [] : [`timeout=${hint.timeoutMs}ms`]),
+  ];
+  const retry = hint.retry;
+  return (
+    (options.length === 0 ? '' : `, asyncOptions=[${options.join(', ')}]`) +
+    (retry === undefined
+      ? ''
+      : `, retry=[lookup_miss, FIXED_DELAY, ${retry.delayMs}ms, ${retry.maxAttempts}]`)
+  );
 }

@@ -7,6 +7,7 @@
  */
 import type { CatalogTable } from '../../catalog/catalog.js';
 import type { Rex } from '../../expressions/rex.js';
+import type { LookupHint } from '../hints/lookup-hint.js';
 
 /** One step from the table's rows to the right side's rows, as the right plan had them. */
 export type LookupStep =
@@ -38,4 +39,6 @@ export interface LookupSpec {
    * order, for the query's `WHERE`. Absent for a table loaded whole.
    */
   readonly tableKeys?: readonly string[];
+  /** The query's LOOKUP hint for this table: async options and retry over the session's. */
+  readonly hint?: LookupHint;
 }

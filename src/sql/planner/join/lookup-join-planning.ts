@@ -16,6 +16,7 @@ import { createJdbcLookupSource } from '../../connectors/jdbc/jdbc-lookup.js';
 import { compileExpression, type Row } from '../../expressions/compiler.js';
 import { fieldsOf, formatRex } from '../../expressions/rex.js';
 import { AsyncLookupJoinFunction } from '../../runtime/temporal/lookup-join-async-function.js';
+import { explainLookupHint } from '../hints/lookup-hint.js';
 import { type LookupOutputColumn, LookupJoinFunction } from '../../runtime/temporal/lookup-join-function.js';
 import type { PhysicalCalc, PhysicalNode } from '../physical.js';
 import type { QueryTranslator } from '../translate.js';
@@ -59,8 +60,14 @@ function translateAsyncLookupJoin(
   config: TableConfig | undefined,
 ): DataStream<Row> {
   const rightNames = new Set(node.right.columns.map((c) => c.name));
-  const timeoutMs = config?.get<number>('table.exec.async-lookup.timeout') ?? DEFAULT_ASYNC_TIMEOUT_MS;
-  const capacity = config?.get<number>('table.exec.async-lookup.buffer-capacity') ?? DEFAULT_ASYNC_CAPACITY;
+  // A LOOKUP hint's options win over the session's for this join only, as in Flink.
+  const { hint } = lookup;
+  const timeoutMs =
+    hint?.timeoutMs ?? config?.get<number>('table.exec.async-lookup.timeout') ?? DEFAULT_ASYNC_TIMEOUT_MS;
+  const capacity =
+    hint?.capacity ??
+    config?.get<number>('table.exec.async-lookup.buffer-capacity') ??
+    DEFAULT_ASYNC_CAPACITY;
   const needed = neededColumns(node.right, lookup);
   const tableKeys = lookup.tableKeys!;
   // Read (and so checked) now, at planning, not first when a subtask opens.
@@ -76,11 +83,12 @@ function translateAsyncLookupJoin(
     rightColumns: node.columns.map((c) => c.name).filter((c) => rightNames.has(c)),
     residual: node.residual === undefined ? undefined : compileExpression(node.residual),
     timeoutMs,
+    ...(hint?.retry === undefined ? {} : { retry: hint.retry }),
   });
   // As in Flink, ALLOW_UNORDERED lets results overtake each other on an insert-only probe
   // stream (a changelog's order would matter), and the default keeps the probe order.
   const unordered =
-    config?.get<string>('table.exec.async-lookup.output-mode') === 'allow_unordered' &&
+    (hint?.outputMode ?? config?.get<string>('table.exec.async-lookup.output-mode')) === 'allow_unordered' &&
     node.left.changelogMode === 'insert-only';
   const wait = unordered ? AsyncDataStream.unorderedWait : AsyncDataStream.orderedWait;
   // A timeout of 0 in Flink's option means none; the operator takes Infinity for that.
@@ -178,6 +186,6 @@ export function explainLookupJoinPhysical(
   const probe = computed.length === 0 ? '' : `, probe=[${computed.join(', ')}]`;
   const where = node.residual === undefined ? '' : `, where=[${formatRex(node.residual)}]`;
   // Flink prints async=[…] for a lookup that may be async; the bounded filesystem one is not.
-  const async = lookup.tableKeys === undefined ? '' : ', async=[true]';
+  const async = lookup.tableKeys === undefined ? '' : `, async=[true]${explainLookupHint(lookup.hint)}`;
   return `LookupJoin(table=[${table}], joinType=[${joinType}]${async}, lookup=[${keys.join(', ')}]${probe}${where}, select=[${node.columns.map((c) => c.name).join(', ')}], ${mode})`;
 }

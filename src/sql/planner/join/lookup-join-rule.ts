@@ -110,6 +110,7 @@ export function lookupJoinOf(
       steps: source.steps,
       keys,
       ...(tableKeys === undefined ? {} : { tableKeys: Object.freeze(tableKeys) }),
+      ...(node.hints?.lookup === undefined ? {} : { hint: node.hints.lookup }),
     }),
     residual: rest.length === 0 ? undefined : andOf(rest),
   };

@@ -17,6 +17,7 @@ import { ErrorCodes, userError } from '../../../types/errors.js';
 import type { RuntimeContext } from '../../../types/functions.js';
 import type { Row, RowFunction } from '../../expressions/compiler.js';
 import { sessionTimeZone, type TimeZone, withSessionTimeZone } from '../../expressions/time-zone.js';
+import type { LookupRetry } from '../../planner/hints/lookup-hint.js';
 import type { LookupStep } from '../../planner/join/lookup-join-nodes.js';
 import { type LookupOutputColumn, rowJoiner } from './lookup-join-function.js';
 import { compileSteps } from './lookup-table.js';
@@ -58,6 +59,11 @@ export interface AsyncLookupJoinSpec {
   readonly output?: readonly LookupOutputColumn[];
   /** `table.exec.async-lookup.timeout` in milliseconds, for the timeout's message. */
   readonly timeoutMs: number;
+  /**
+   * A LOOKUP hint's retry: a key whose lookup finds no rows is looked up again after the delay,
+   * up to `maxAttempts` more times. The timeout covers all attempts, as Flink's does.
+   */
+  readonly retry?: LookupRetry;
 }
 
 const NONE: readonly Row[] = Object.freeze([]);
@@ -71,6 +77,8 @@ export class AsyncLookupJoinFunction implements AsyncFunction<Row, Row> {
   private readonly join: (l: Row, r: Row | null) => Row;
   private steps: (rows: readonly Row[]) => readonly Row[] = (rows) => rows;
   private source: LookupSource | undefined;
+  /** Set on close, so a retry waiting out its delay never queries a closed source. */
+  private closed = false;
   /** The session zone at planning, for compiling the steps in `open` (see LookupJoinFunction). */
   private readonly zone: TimeZone = sessionTimeZone();
 
@@ -90,6 +98,7 @@ export class AsyncLookupJoinFunction implements AsyncFunction<Row, Row> {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.source?.close?.();
   }
 
@@ -102,7 +111,20 @@ export class AsyncLookupJoinFunction implements AsyncFunction<Row, Row> {
       if (value === null || value === undefined) return Promise.resolve(this.joinRows(left, NONE));
       key[i] = value;
     }
-    return this.source!.lookup(key).then((rows) => this.joinRows(left, this.steps(rows)));
+    const found =
+      this.spec.retry === undefined ? this.source!.lookup(key) : this.lookupRetrying(key, this.spec.retry);
+    return found.then((rows) => this.joinRows(left, this.steps(rows)));
+  }
+
+  /** The key's rows, looked up again after each delay while there are none (`lookup_miss`). */
+  private async lookupRetrying(key: readonly unknown[], retry: LookupRetry): Promise<readonly Row[]> {
+    let rows = await this.source!.lookup(key);
+    for (let attempt = 0; rows.length === 0 && attempt < retry.maxAttempts; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, retry.delayMs));
+      if (this.closed) break;
+      rows = await this.source!.lookup(key);
+    }
+    return rows;
   }
 
   /** A lookup that outlasted `table.exec.async-lookup.timeout` fails the job, as in Flink. */
