@@ -291,9 +291,7 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
    * function (`{ eval, resultType }` or a {@link ScalarFunction}), a table function (a
    * {@link TableFunction}, or `{ kind: 'table', eval, resultType }`) or an aggregate function
    * (`{ createAccumulator, accumulate, getValue, resultType }`). See `functions/user-functions.ts`
-   * for types, nulls and instances. Names are case-insensitive. As in Flink, the function
-   * shadows a built-in function of its name for the session (`UPPER` calls it) until
-   * {@link dropTemporarySystemFunction} brings the built-in back.
+   * for types, nulls and instances. Names are case-insensitive and may not be a built-in's.
    */
   createTemporarySystemFunction(name: string, fn: UserDefinedFunction): void {
     this.registerFunction(name, fn, true);
@@ -301,10 +299,8 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
 
   /**
    * Registers a user-defined function in the current database, as Flink's method of this
-   * name. Weir has one namespace for catalog functions, whatever the database. A built-in
-   * function of the same name is resolved first, as in Flink: only a qualified call
-   * (`default_database.upper(x)`) reaches this one; a temporary system function of the same
-   * name shadows it too.
+   * name. Weir has one namespace for functions, so this is {@link createTemporarySystemFunction}
+   * except for what SHOW FUNCTIONS and the drop methods say of it.
    */
   createTemporaryFunction(name: string, fn: UserDefinedFunction): void {
     this.registerFunction(name, fn, false);
@@ -312,12 +308,13 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
 
   /** Removes a function registered with createTemporarySystemFunction; returns whether it existed. */
   dropTemporarySystemFunction(name: string): boolean {
-    return this.catalog.functions.dropSystem(name);
+    return this.catalog.functions.isSystem(name) && this.catalog.functions.drop(name);
   }
 
   /** Removes a function registered with createTemporaryFunction; returns whether it existed. */
   dropTemporaryFunction(name: string): boolean {
-    return this.catalog.functions.dropCatalogFunction(name);
+    const functions = this.catalog.functions;
+    return functions.kindOf(name) !== undefined && !functions.isSystem(name) && functions.drop(name);
   }
 
   /** Names of the user-defined functions, as registered, sorted. */
@@ -327,10 +324,7 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
 
   /** Names of all functions: built-in ones (upper case) and user-defined ones, sorted. */
   listFunctions(): string[] {
-    const functions = this.catalog.functions;
-    // A user function of a built-in's name is listed once, under the name it was registered by.
-    const builtIns = BUILT_IN_FUNCTIONS.filter((n) => functions.kindOf(n) === undefined);
-    return [...builtIns, ...functions.names()].sort();
+    return [...BUILT_IN_FUNCTIONS, ...this.catalog.functions.names()].sort();
   }
 
   /**
@@ -352,15 +346,11 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
     // A temporary one lives outside the catalogs, as in Flink: its database need not exist.
     if (statement.name.length > 1 && !statement.temporary)
       this.catalog.existingDatabase(statement.name.slice(0, -1), statement.pos);
-    const system = statement.system === true;
-    const functions = this.catalog.functions;
-    const exists = () =>
-      statement.ifNotExists && (system ? functions.isSystem(name) : functions.isCatalogFunction(name));
+    const exists = () => statement.ifNotExists && this.catalog.functions.kindOf(name) !== undefined;
     if (exists()) return TableResult.ok();
-    // Weir has one namespace for catalog functions: CREATE [TEMPORARY] FUNCTION registers as
-    // createTemporaryFunction does, CREATE TEMPORARY SYSTEM FUNCTION as createTemporarySystemFunction.
+    // Weir has one function namespace: a catalog function is registered as createTemporaryFunction's.
     const register = (fn: UserDefinedFunction) => {
-      if (!exists()) this.registerFunction(name, fn, system);
+      if (!exists()) this.registerFunction(name, fn, false);
     };
     const fn = resolveCreateFunction(statement, this.functionClasses, this.options.moduleDirectory);
     if (!(fn instanceof Promise)) {
@@ -380,11 +370,16 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
   }
 
   private registerFunction(name: string, fn: UserDefinedFunction, system: boolean): void {
-    const functions = this.catalog.functions;
-    if (system ? functions.isSystem(name) : functions.isCatalogFunction(name))
+    const upper = name.toUpperCase();
+    if (BUILT_IN_FUNCTIONS.includes(upper))
       throw validationError(
         undefined,
-        `a ${system ? 'temporary system function' : 'function'} named '${name}' is already registered; drop it first with ${system ? 'dropTemporarySystemFunction' : 'dropTemporaryFunction'}('${name}')`,
+        `function name '${name}' is a built-in function's; choose another name`,
+      );
+    if (this.catalog.functions.kindOf(name) !== undefined)
+      throw validationError(
+        undefined,
+        `a function named '${name}' is already registered; drop it first with ${system ? 'dropTemporarySystemFunction' : 'dropTemporaryFunction'}('${name}')`,
       );
     this.catalog.functions.register(defineUserFunction(name, fn), system);
   }
@@ -682,26 +677,7 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
           // A temporary function lives outside the catalogs, as in Flink: its database need not exist.
           if (statement.name.length > 1 && !statement.temporary)
             this.catalog.existingDatabase(statement.name.slice(0, -1), statement.namePos);
-          const functions = this.catalog.functions;
-          const system = statement.system === true;
-          if (system ? functions.dropSystem(name) : functions.dropCatalogFunction(name))
-            return TableResult.ok();
-          if (statement.ifExists) return TableResult.ok();
-          if (system)
-            throw validationError(
-              statement.namePos,
-              `temporary system function '${name}' does not exist; temporary system functions: ${
-                functions
-                  .names()
-                  .filter((n) => functions.isSystem(n))
-                  .join(', ') || 'none'
-              }`,
-            );
-          if (functions.isSystem(name))
-            throw validationError(
-              statement.namePos,
-              `function '${statement.name.join('.')}' is a temporary system function; drop it with DROP TEMPORARY SYSTEM FUNCTION ${name}`,
-            );
+          if (this.catalog.functions.drop(name) || statement.ifExists) return TableResult.ok();
           if (BUILT_IN_FUNCTIONS.includes(name.toUpperCase()))
             throw validationError(
               statement.namePos,
@@ -709,7 +685,7 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
             );
           throw validationError(
             statement.namePos,
-            `function '${statement.name.join('.')}' does not exist; user-defined functions: ${functions.names().join(', ') || 'none'}`,
+            `function '${statement.name.join('.')}' does not exist; user-defined functions: ${this.catalog.functions.names().join(', ') || 'none'}`,
           );
         }
         this.catalog.drop(

@@ -21,7 +21,6 @@ import { parsePath } from './catalog/catalog.js';
 import type { Catalog } from './catalog/catalog.js';
 import { formatType } from './catalog/types.js';
 import type { LogicalNode } from './planner/logical.js';
-import { expandColumnSets } from './table-api/column-sets.js';
 import { tableApiError, withTableApiErrors } from './table-api/errors.js';
 import { Expression } from './table-api/expression.js';
 import { callSql } from './table-api/expressions.js';
@@ -189,8 +188,7 @@ export class Table {
   /** Adds computed columns at the end; a name that exists already is an error. */
   addColumns(...fields: TableExpression[]): Table {
     const columns = this.columnNames();
-    const ctx = this.reading({ op: 'addColumns' });
-    const added = this.expanded(fields, ctx);
+    const added = fields.map(expression);
     for (const e of added) {
       const name = itemName(e);
       if (name !== undefined && columns.includes(name))
@@ -199,6 +197,7 @@ export class Table {
           `column '${name}' exists already; use addOrReplaceColumns to replace it, or as('…') for another name`,
         );
     }
+    const ctx: RenderContext = { op: 'addColumns' };
     return this.next('addColumns', (q) =>
       withItems(q.shape, [...columnItems(columns), ...added.map((e) => renderItem(e, ctx))]),
     );
@@ -207,10 +206,10 @@ export class Table {
   /** Adds computed columns; one with the name of an existing column takes its place. */
   addOrReplaceColumns(...fields: TableExpression[]): Table {
     const columns = this.columnNames();
-    const ctx = this.reading({ op: 'addOrReplaceColumns' });
+    const ctx: RenderContext = { op: 'addOrReplaceColumns' };
     const replacements = new Map<string, RenderedItem>();
     const appended: RenderedItem[] = [];
-    for (const e of this.expanded(fields, ctx)) {
+    for (const e of fields.map(expression)) {
       const name = itemName(e);
       const item = renderItem(e, ctx);
       if (name !== undefined && columns.includes(name))
@@ -224,8 +223,7 @@ export class Table {
   /** The table without these columns (`$('a')` or `'a'`). */
   dropColumns(...fields: TableExpression[]): Table {
     const columns = this.columnNames();
-    const picked = this.expanded(fields, { op: 'dropColumns' });
-    const dropped = new Set(picked.map((f) => this.columnOf('dropColumns', f, columns)));
+    const dropped = new Set(fields.map((f) => this.columnOf('dropColumns', f, columns)));
     const kept = columns.filter((c) => !dropped.has(c));
     if (kept.length === 0) throw tableApiError('dropColumns', 'a table keeps at least one column');
     return this.next('dropColumns', (q) => withItems(q.shape, columnItems(kept)));
@@ -327,7 +325,7 @@ export class Table {
    * time attribute, or the order comes with a `fetch`/`limit` (a Top-N).
    */
   orderBy(...fields: TableExpression[]): Table {
-    const ctx = this.reading({ op: 'orderBy' });
+    const ctx: RenderContext = { op: 'orderBy' };
     return this.next('orderBy', (q) =>
       withOrder(
         q.shape,
@@ -370,12 +368,11 @@ export class Table {
   /** @internal `groupBy(keys).select(fields)`, in a window's context for a windowed table. */
   selectGrouped(
     op: string,
-    keys: readonly TableExpression[],
+    keys: readonly Expression[],
     fields: readonly TableExpression[],
     ctx: RenderContext,
   ): Table {
-    const keyCtx = this.reading({ ...ctx, windowKey: true });
-    const groupBy = this.expanded(keys, keyCtx).map((k) => renderExpression(k, keyCtx));
+    const groupBy = keys.map((k) => renderExpression(k, { ...ctx, windowKey: true }));
     return this.next(op, (q) => withItems(q.shape, this.items(fields, ctx), groupBy));
   }
 
@@ -385,7 +382,7 @@ export class Table {
   }
 
   private filtered(op: string, predicate: TableExpression): Table {
-    const condition = renderExpression(expression(predicate), this.reading({ op }));
+    const condition = renderExpression(expression(predicate), { op });
     return this.next(op, (q) => withWhere(q.shape, condition));
   }
 
@@ -410,18 +407,7 @@ export class Table {
 
   private items(fields: readonly TableExpression[], ctx: RenderContext): RenderedItem[] {
     if (fields.length === 0) throw tableApiError(ctx.op, 'select at least one column');
-    const read = this.reading(ctx);
-    return this.expanded(fields, read).map((e) => renderItem(e, read));
-  }
-
-  /** `ctx` with this table's columns, for the column sets of call arguments. */
-  private reading(ctx: RenderContext): RenderContext {
-    return { ...ctx, columns: this.columnNames() };
-  }
-
-  /** The fields as expressions, each `withColumns(…)` replaced by the columns it picks. */
-  private expanded(fields: readonly TableExpression[], ctx: RenderContext): Expression[] {
-    return expandColumnSets(fields.map(expression), this.columnNames(), ctx.op);
+    return fields.map((f) => renderItem(expression(f), ctx));
   }
 
   private columnNames(): string[] {

@@ -22,10 +22,7 @@ import {
   type Table,
   TableEnvironment,
   Tumble,
-  range,
   UNBOUNDED_RANGE,
-  withColumns,
-  withoutColumns,
 } from '../../src/index.js';
 
 /**
@@ -149,33 +146,6 @@ describe('Table API operations plan as their SQL', () => {
     );
     const renamed = tEnv.from('dim').renameColumns($('label').as('text'));
     await expectSameAsSql(tEnv, renamed, 'SELECT dk, label AS text FROM dim');
-  });
-
-  test('withColumns and withoutColumns pick columns by name, position and range', async () => {
-    const tEnv = environment();
-    const ev = tEnv.from('ev');
-    await expectSameAsSql(tEnv, ev.select(withColumns(range(1, 3))), 'SELECT id, k, name FROM ev');
-    await expectSameAsSql(
-      tEnv,
-      ev.select(withColumns($('name'), 1), $('k').plus(1).as('k1')),
-      'SELECT id, name, k + 1 AS k1 FROM ev',
-    );
-    await expectSameAsSql(tEnv, ev.select(withoutColumns(range('k', 'name'))), 'SELECT id, ts FROM ev');
-    await expectSameAsSql(
-      tEnv,
-      ev.groupBy(withColumns('k')).select(
-        $('k'),
-        call('CONCAT', withColumns(range('k', 'name')))
-          .max()
-          .as('m'),
-      ),
-      'SELECT k, MAX(CONCAT(k, name)) AS m FROM ev GROUP BY k',
-    );
-    await expectSameAsSql(tEnv, ev.dropColumns(withColumns(range(2, 4))), 'SELECT id FROM ev');
-    expect(() => ev.select(withColumns(range(3, 9)))).toThrow(
-      'Table API select(): column position 9 is out of range; the table has columns 1 to 4',
-    );
-    expect(() => ev.select(withColumns(range('name', 'id')))).toThrow('runs backwards');
   });
 
   test('distinct, and a group by with plain, distinct and global aggregates', async () => {

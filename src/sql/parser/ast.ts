@@ -436,8 +436,6 @@ export interface CreateView extends Node<'createView'> {
 export interface CreateFunction extends Node<'createFunction'> {
   readonly name: readonly string[];
   readonly temporary: boolean;
-  /** `CREATE TEMPORARY SYSTEM FUNCTION`: one that shadows a built-in of its name. */
-  readonly system?: boolean;
   readonly ifNotExists: boolean;
   /** A class name (JAVA, SCALA, PYTHON), or `'module#export'` (TYPESCRIPT, JAVASCRIPT). */
   readonly className: string;
@@ -451,8 +449,6 @@ export interface Drop extends Node<'drop'> {
   /** Where the name starts, for "does not exist" errors. */
   readonly namePos: SourcePos;
   readonly temporary: boolean;
-  /** `DROP TEMPORARY SYSTEM FUNCTION`. */
-  readonly system?: boolean;
   readonly ifExists: boolean;
 }
 /**

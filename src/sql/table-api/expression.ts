@@ -41,14 +41,7 @@ export type ExpressionNode =
       readonly nulls?: 'FIRST' | 'LAST';
     }
   /** An end of an over window's frame: `UNBOUNDED_RANGE`, `rowInterval(10)`, `CURRENT_ROW`. */
-  | { readonly kind: 'bound'; readonly sql: string; readonly rows: boolean; readonly unbounded: boolean }
-  /** `withColumns(…)` or `withoutColumns(…)`: the table's columns picked by name, position or range. */
-  | { readonly kind: 'columns'; readonly specs: readonly ColumnSpec[]; readonly without: boolean }
-  /** `range(from, to)`: columns by 1-based position or by name, both ends included. */
-  | { readonly kind: 'range'; readonly from: string | number; readonly to: string | number };
-
-/** A pick of `withColumns`: a column (`$('a')` or `'a'`), a 1-based position, or a `range(…)`. */
-export type ColumnSpec = Expression | string | number;
+  | { readonly kind: 'bound'; readonly sql: string; readonly rows: boolean; readonly unbounded: boolean };
 
 /** An expression of the Table API; see the module comment. */
 export class Expression {
@@ -457,10 +450,6 @@ function nodeText(e: Expression): string {
     case 'literal':
     case 'bound':
       return node.sql;
-    case 'columns':
-      return `${node.without ? 'withoutColumns' : 'withColumns'}(${node.specs.map((c) => (c instanceof Expression ? nodeText(c) : String(c))).join(', ')})`;
-    case 'range':
-      return `range(${node.from}, ${node.to})`;
     case 'sql':
       return node.parts.map((p) => (typeof p === 'string' ? p : nodeText(p))).join('');
     case 'call':

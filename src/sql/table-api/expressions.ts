@@ -10,7 +10,6 @@ import { parseExpression } from '../parser/parse.js';
 import { type DataTypeLike, dataTypeSql } from './data-types.js';
 import { tableApiError } from './errors.js';
 import {
-  type ColumnSpec,
   commaSeparated,
   Expression,
   type ExpressionArg,
@@ -128,22 +127,4 @@ export function rowInterval(n: number): Expression {
 
 function bound(text: string, rows: boolean, unbounded: boolean): Expression {
   return new Expression({ kind: 'bound', sql: text, rows, unbounded });
-}
-
-/**
- * The table's columns picked by name (`$('a')`, `'a'`), 1-based position or `range(…)`, in the
- * table's order: `select(withColumns(range(1, 3)), $('d').plus(1))`.
- */
-export function withColumns(head: ColumnSpec, ...tail: ColumnSpec[]): Expression {
-  return new Expression({ kind: 'columns', specs: [head, ...tail], without: false });
-}
-
-/** The table's columns except those picked, as {@link withColumns} picks them. */
-export function withoutColumns(head: ColumnSpec, ...tail: ColumnSpec[]): Expression {
-  return new Expression({ kind: 'columns', specs: [head, ...tail], without: true });
-}
-
-/** Columns from `from` to `to`, both included, by 1-based position or by name, for {@link withColumns}. */
-export function range(from: string | number, to: string | number): Expression {
-  return new Expression({ kind: 'range', from, to });
 }

@@ -4,7 +4,6 @@
  * (`TUMBLE(ts, INTERVAL '10' MINUTE)`), in its `select` `$('w').start()` is that window's
  * `TUMBLE_START(…)`, and `.over($('o'))` takes the over window `o` of `window(Over…)`.
  */
-import { pickColumns } from './column-sets.js';
 import { tableApiError } from './errors.js';
 import type { Expression } from './expression.js';
 import { quoteIdentifier, quotePath } from './sql-text.js';
@@ -25,8 +24,6 @@ export interface RenderContext {
   readonly windowKey?: boolean;
   /** The over windows of `window(Over…)` by alias, each as its `(PARTITION BY … )` text. */
   readonly overWindows?: ReadonlyMap<string, string>;
-  /** The columns of the table the operation reads, for `withColumns(…)` in call arguments. */
-  readonly columns?: readonly string[];
 }
 
 /** A select list item: its SQL and the name `as` gave it. */
@@ -88,12 +85,6 @@ export function renderExpression(e: Expression, ctx: RenderContext): string {
       throw tableApiError(ctx.op, `asc() and desc() belong in orderBy(…), not in ${ctx.op}`);
     case 'bound':
       throw tableApiError(ctx.op, `${node.sql} bounds an over window: Over…preceding(${String(e)})`);
-    case 'columns':
-      if (ctx.columns === undefined)
-        throw tableApiError(ctx.op, `${String(e)} picks columns of a select list, groupBy or call arguments`);
-      return pickColumns(e, ctx.columns, ctx.op).map(quoteIdentifier).join(', ');
-    case 'range':
-      throw tableApiError(ctx.op, `${String(e)} belongs inside withColumns(…) or withoutColumns(…)`);
   }
 }
 
