@@ -22,7 +22,10 @@ import {
   type Table,
   TableEnvironment,
   Tumble,
+  range,
   UNBOUNDED_RANGE,
+  withColumns,
+  withoutColumns,
 } from '../../src/index.js';
 
 /**
@@ -148,6 +151,33 @@ describe('Table API operations plan as their SQL', () => {
     await expectSameAsSql(tEnv, renamed, 'SELECT dk, label AS text FROM dim');
   });
 
+  test('withColumns and withoutColumns pick columns by name, position and range', async () => {
+    const tEnv = environment();
+    const ev = tEnv.from('ev');
+    await expectSameAsSql(tEnv, ev.select(withColumns(range(1, 3))), 'SELECT id, k, name FROM ev');
+    await expectSameAsSql(
+      tEnv,
+      ev.select(withColumns($('name'), 1), $('k').plus(1).as('k1')),
+      'SELECT id, name, k + 1 AS k1 FROM ev',
+    );
+    await expectSameAsSql(tEnv, ev.select(withoutColumns(range('k', 'name'))), 'SELECT id, ts FROM ev');
+    await expectSameAsSql(
+      tEnv,
+      ev.groupBy(withColumns('k')).select(
+        $('k'),
+        call('CONCAT', withColumns(range('k', 'name')))
+          .max()
+          .as('m'),
+      ),
+      'SELECT k, MAX(CONCAT(k, name)) AS m FROM ev GROUP BY k',
+    );
+    await expectSameAsSql(tEnv, ev.dropColumns(withColumns(range(2, 4))), 'SELECT id FROM ev');
+    expect(() => ev.select(withColumns(range(3, 9)))).toThrow(
+      'Table API select(): column position 9 is out of range; the table has columns 1 to 4',
+    );
+    expect(() => ev.select(withColumns(range('name', 'id')))).toThrow('runs backwards');
+  });
+
   test('distinct, and a group by with plain, distinct and global aggregates', async () => {
     const tEnv = environment();
     const ev = tEnv.from('ev');
@@ -205,6 +235,31 @@ describe('Table API operations plan as their SQL', () => {
     const page = tEnv.from('ev').select($('id')).orderBy($('id').asc()).limit(2, 3);
     const paged = await expectSameAsSql(tEnv, page, 'SELECT id FROM ev ORDER BY id ASC LIMIT 3 OFFSET 2');
     expect(sorted(paged)).toEqual(sorted([{ id: 3 }, { id: 4 }, { id: 5 }]));
+  });
+
+  test('an orderBy a stream cannot run alone fails when the table is used, not before its fetch', () => {
+    const tEnv = environment();
+    const ordered = tEnv.from('ev').orderBy($('id'));
+    expect(() => ordered.explain()).toThrow(
+      'Table API orderBy(): ORDER BY without LIMIT on a streaming query is not supported; add LIMIT n',
+    );
+    expect(ordered.fetch(2).explain()).toBe(tEnv.explainSql('SELECT * FROM ev ORDER BY id LIMIT 2'));
+    // Ordered by its time attribute, a stream is sorted as the watermark passes.
+    expect(tEnv.from('ev').orderBy($('ts')).explain()).toBe(tEnv.explainSql('SELECT * FROM ev ORDER BY ts'));
+  });
+
+  test('toString is the SQL the chain stands for', () => {
+    const tEnv = environment();
+    const table = tEnv
+      .from('ev')
+      .where($('k').isEqual(1))
+      .groupBy($('name'))
+      .select($('name'), $('id').sum().as('total'))
+      .where($('total').isGreater(3));
+    expect(String(table)).toBe(
+      'SELECT * FROM (SELECT `name`, SUM(`id`) AS `total` FROM `ev` WHERE (`k` = 1) GROUP BY `name`) WHERE (`total` > 3)',
+    );
+    expect(table.explain()).toBe(tEnv.explainSql(String(table)));
   });
 
   test('union, unionAll, intersect and minus', async () => {
