@@ -9,6 +9,7 @@ import {
   $,
   and,
   call,
+  CURRENT_RANGE,
   callSql,
   DataTypes,
   ifThenElse,
@@ -417,6 +418,36 @@ describe('windows', () => {
       tEnv,
       table,
       'SELECT id, SUM(id) OVER (PARTITION BY k ORDER BY ts RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running FROM ev',
+    );
+    // Without preceding(…), an over window starts at the partition's first row.
+    const unbounded = tEnv
+      .from('ev')
+      .window(Over.partitionBy($('k')).orderBy($('ts')).as('o'))
+      .select($('id'), $('id').sum().over($('o')).as('running'));
+    expect(unbounded.explain()).toBe(table.explain());
+    const bounded = tEnv
+      .from('ev')
+      .window(
+        Over.partitionBy($('k'))
+          .orderBy($('ts'))
+          .preceding(lit(3).seconds())
+          .following(CURRENT_RANGE)
+          .as('o'),
+      )
+      .select($('id'), $('id').max().over($('o')).as('recent'), $('id').count().over($('o')).as('seen'));
+    await expectSameAsSql(
+      tEnv,
+      bounded,
+      `SELECT id, MAX(id) OVER (PARTITION BY k ORDER BY ts RANGE BETWEEN INTERVAL '3' SECOND PRECEDING AND CURRENT ROW) AS recent,
+         COUNT(id) OVER (PARTITION BY k ORDER BY ts RANGE BETWEEN INTERVAL '3' SECOND PRECEDING AND CURRENT ROW) AS seen FROM ev`,
+    );
+    expect(() =>
+      tEnv
+        .from('ev')
+        .window(Over.orderBy($('ts')).preceding(rowInterval(1)).following(CURRENT_RANGE).as('o'))
+        .select($('id').count().over($('o'))),
+    ).toThrow(
+      "Table API select(): over window 'o' counts rows before the current row, so it ends at CURRENT_ROW",
     );
     const rows = tEnv
       .from('ev')
