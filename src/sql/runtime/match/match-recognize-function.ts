@@ -1,0 +1,131 @@
+/**
+ * The `MATCH_RECOGNIZE` operator, keyed by the partition columns (by nothing without PARTITION
+ * BY, so parallelism 1 in effect, as in Flink). It emits one row per match: the partition
+ * columns, then the measures. Output is insert-only.
+ *
+ * On event time rows wait by timestamp until the watermark passes them, with one event-time
+ * timer per timestamp, and go to the matcher in time order (then by the further order keys,
+ * ties in arrival order), so out-of-order input matches as sorted input would; a row at or
+ * below the watermark when it arrives is late and dropped, as Flink drops it. On processing
+ * time rows go to the matcher as they arrive.
+ *
+ * The waiting rows and the matcher's state (the rows since the current start and the live
+ * alternatives, see `pattern-matcher.ts`) are keyed state, so checkpoints hold them and a
+ * restore, also at another parallelism through key groups, continues every partial match. A
+ * partition's matcher state is cleared when no row is left in it. With `WITHIN` a timer at the
+ * start row's time plus the interval drops the partial matches that can no longer complete.
+ */
+import type { Row } from '../../expressions/compiler.js';
+import {
+  type Collector,
+  type KeyedProcessContext,
+  KeyedProcessFunction,
+  type OnTimerContext,
+  type RuntimeContext,
+  type TimerService,
+} from '../../../types/functions.js';
+import {
+  type MapState,
+  MapStateDescriptor,
+  type ValueState,
+  ValueStateDescriptor,
+} from '../../../types/state.js';
+import { rowComparator } from '../over/sort-order.js';
+import { CompiledMatchExpression, RunningMatch } from './match-expressions.js';
+import type { MatchSpec } from './match-spec.js';
+import { type MatcherState, PatternMatcher } from './pattern-matcher.js';
+
+/** Runs a {@link MatchSpec} over each partition's rows. */
+export class MatchRecognizeFunction extends KeyedProcessFunction<unknown, Row, Row> {
+  private pending!: MapState<number, Row[]>;
+  private matching!: ValueState<MatcherState>;
+  private matcher!: PatternMatcher;
+  private measures!: readonly CompiledMatchExpression[];
+  private compare: ((a: Row, b: Row) => number) | undefined;
+
+  constructor(private readonly spec: MatchSpec) {
+    super();
+  }
+
+  override open(ctx: RuntimeContext): void {
+    const spec = this.spec;
+    this.pending = ctx.getMapState(new MapStateDescriptor<number, Row[]>('match-pending'));
+    this.matching = ctx.getState(new ValueStateDescriptor<MatcherState>('match-state'));
+    this.compare = spec.otherOrder.length === 0 ? undefined : rowComparator(spec.otherOrder);
+    this.measures = spec.measures.map((m) => new CompiledMatchExpression(m.expr));
+    const defines = spec.defines.map((d) => (d === undefined ? undefined : new CompiledMatchExpression(d)));
+    const running = new RunningMatch();
+    const time = spec.timeColumn;
+    this.matcher = new PatternMatcher(spec.steps, {
+      skip: spec.skip,
+      withinMs: spec.withinMs,
+      timeOf: (row) => row[time] as number,
+      condition: (rows, vars, row, variable) => {
+        const define = defines[variable];
+        if (define === undefined) return true;
+        running.rows = rows;
+        running.vars = vars;
+        running.candidate = row;
+        running.candidateVariable = variable;
+        return define.evaluate(running) === true;
+      },
+    });
+  }
+
+  processElement(row: Row, ctx: KeyedProcessContext<unknown, Row>, out: Collector<Row>): void {
+    const timers = ctx.timerService();
+    const ts = row[this.spec.timeColumn];
+    if (this.spec.proctime) {
+      this.match([row], timers, out);
+      return;
+    }
+    if (typeof ts !== 'number' || ts <= timers.currentWatermark()) return; // late, or no time
+    const waiting = this.pending.get(ts);
+    if (waiting === undefined) {
+      this.pending.put(ts, [row]);
+      timers.registerEventTimeTimer(ts);
+    } else {
+      // Written back so that a backend that copies values (on disk) sees the row.
+      waiting.push(row);
+      this.pending.put(ts, waiting);
+    }
+  }
+
+  override onTimer(timestamp: number, ctx: OnTimerContext<unknown, Row>, out: Collector<Row>): void {
+    const rows = this.spec.proctime ? undefined : this.pending.get(timestamp);
+    if (rows !== undefined) this.pending.remove(timestamp);
+    // Array sort is stable: rows equal on every key keep their arrival order.
+    const ordered = rows === undefined || this.compare === undefined ? rows : [...rows].sort(this.compare);
+    this.match(ordered ?? [], ctx.timerService(), out, timestamp);
+  }
+
+  /** Feeds `rows` to the partition's matcher, then times out what `now` has passed. */
+  private match(rows: readonly Row[], timers: TimerService, out: Collector<Row>, now?: number): void {
+    const state = this.matching.value() ?? this.matcher.empty();
+    const emit = (match: readonly Row[], vars: readonly number[]) => this.emit(match, vars, out);
+    for (const row of rows) this.matcher.push(state, row, emit);
+    if (now !== undefined) this.matcher.expire(state, now, emit);
+    if (state.rows.length === 0) {
+      this.matching.clear();
+      return;
+    }
+    this.matching.update(state);
+    const deadline = this.matcher.deadline(state);
+    if (deadline === undefined) return;
+    if (this.spec.proctime) timers.registerProcessingTimeTimer(deadline);
+    else timers.registerEventTimeTimer(deadline);
+  }
+
+  private emit(rows: readonly Row[], vars: readonly number[], out: Collector<Row>): void {
+    const result: Row = {};
+    const first = rows[0]!;
+    for (const key of this.spec.partitionKeys) result[key] = first[key];
+    const view = new RunningMatch();
+    view.rows = rows;
+    view.vars = vars;
+    this.spec.measures.forEach((m, i) => {
+      result[m.name] = this.measures[i]!.evaluate(view);
+    });
+    out.collect(result);
+  }
+}
