@@ -340,8 +340,44 @@ export interface LateralTableRef extends Node<'lateral'> {
    */
   readonly unnest?: { readonly ordinality: boolean };
 }
+/**
+ * One variable of a `MATCH_RECOGNIZE` pattern with its quantifier: `B+` is `{ min: 1, max:
+ * Infinity }`, `C{2,3}?` is `{ min: 2, max: 3, greedy: false }`.
+ */
+export interface PatternElement {
+  readonly pos: SourcePos;
+  readonly variable: string;
+  readonly min: number;
+  readonly max: number;
+  readonly greedy: boolean;
+}
+/** Where `AFTER MATCH SKIP …` resumes matching; `variable` for `TO FIRST v` / `TO LAST v`. */
+export type AfterMatchSkip =
+  | { readonly kind: 'pastLastRow' | 'toNextRow' }
+  | { readonly kind: 'toFirst' | 'toLast'; readonly variable: string; readonly pos: SourcePos };
+/** `input MATCH_RECOGNIZE (…) [AS alias]`: pattern recognition over `input`'s rows. */
+export interface MatchRecognizeRef extends Node<'matchRecognize'> {
+  readonly input: FromItem;
+  readonly partitionBy: readonly Expr[];
+  readonly orderBy: readonly OrderItem[];
+  /** Each measure with its source text (`text`), which EXPLAIN prints. */
+  readonly measures: readonly { readonly expr: Expr; readonly alias: string; readonly text: string }[];
+  readonly afterMatch: AfterMatchSkip;
+  /** Concatenated pattern variables, in order. */
+  readonly pattern: readonly PatternElement[];
+  /** `WITHIN INTERVAL '…'`: the longest a match may span. */
+  readonly within?: Expr;
+  readonly define: readonly {
+    readonly variable: string;
+    readonly pos: SourcePos;
+    readonly condition: Expr;
+    readonly text: string;
+  }[];
+  readonly alias?: string;
+  readonly columnAliases: readonly string[];
+}
 /** Anything in a FROM clause. */
-export type FromItem = TableRef | SubqueryRef | TvfRef | Join | LateralTableRef;
+export type FromItem = TableRef | SubqueryRef | TvfRef | Join | LateralTableRef | MatchRecognizeRef;
 
 // ---------------------------------------------------------------------------------------------
 // Statements
@@ -436,6 +472,8 @@ export interface CreateView extends Node<'createView'> {
 export interface CreateFunction extends Node<'createFunction'> {
   readonly name: readonly string[];
   readonly temporary: boolean;
+  /** `CREATE TEMPORARY SYSTEM FUNCTION`: one that shadows a built-in of its name. */
+  readonly system?: boolean;
   readonly ifNotExists: boolean;
   /** A class name (JAVA, SCALA, PYTHON), or `'module#export'` (TYPESCRIPT, JAVASCRIPT). */
   readonly className: string;
@@ -449,6 +487,8 @@ export interface Drop extends Node<'drop'> {
   /** Where the name starts, for "does not exist" errors. */
   readonly namePos: SourcePos;
   readonly temporary: boolean;
+  /** `DROP TEMPORARY SYSTEM FUNCTION`. */
+  readonly system?: boolean;
   readonly ifExists: boolean;
 }
 /**

@@ -108,9 +108,9 @@ export const sqlErrorMessages: IParserErrorMessageProvider = {
     return `expected ${tokenLabel(expected)}${context(ruleName)}, found ${describeToken(actual)}`;
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {
-    // Flink syntax Weir does not parse at all: named, rather than reported as a stray word.
+    // After an alias or a column list: named, rather than reported as a stray word.
     if (firstRedundant.image.toUpperCase() === 'MATCH_RECOGNIZE')
-      return 'MATCH_RECOGNIZE (pattern recognition) is not supported; express the pattern with OVER aggregations or joins';
+      return 'MATCH_RECOGNIZE goes right after the table or subquery, before any alias: FROM t MATCH_RECOGNIZE (…) AS mr';
     return `unexpected ${describeToken(firstRedundant)} after a complete statement (is a keyword misspelt or a comma missing before it?)`;
   },
   buildNoViableAltMessage({ expectedPathsPerAlt, actual, ruleName, customUserDescription }) {

@@ -17,14 +17,14 @@ import {
   type TvfArgValue,
   type WindowSpec,
 } from './ast.js';
-import { ExpressionGrammar } from './expression-grammar.js';
+import { MatchRecognizeGrammar } from './match-grammar.js';
 import { identifierValue, posOf, stringValue } from './grammar-base.js';
 import * as T from './tokens.js';
 
 const { K } = T;
 
 /** The query rules. */
-export class QueryGrammar extends ExpressionGrammar {
+export class QueryGrammar extends MatchRecognizeGrammar {
   // --------------------------------------------------------------------------------- queries
 
   override query = this.RULE('query', (): Query => {
@@ -433,15 +433,13 @@ export class QueryGrammar extends ExpressionGrammar {
       { ALT: () => this.SUBRULE(this.lateralTable) },
       { ALT: () => this.SUBRULE(this.unnestTable) },
     ]);
-    this.OPTION(() => {
-      const token = this.CONSUME(K.MATCH_RECOGNIZE);
-      this.ACTION(() => {
-        throw unsupported(posOf(token), 'MATCH_RECOGNIZE');
-      });
-    });
+    const matched = this.OPTION(() => this.SUBRULE(this.matchRecognize, { ARGS: [item] }));
     const alias = this.OPTION2(() => this.SUBRULE(this.alias));
     const columnAliases = this.OPTION3(() => this.SUBRULE(this.nameList)) ?? [];
-    return this.ACTION(() => (alias === undefined ? item : node({ ...item, alias, columnAliases })));
+    return this.ACTION(() => {
+      const result = matched ?? item;
+      return alias === undefined ? result : node({ ...result, alias, columnAliases });
+    });
   });
 
   protected namedTable = this.RULE('namedTable', (): FromItem => {

@@ -46,6 +46,7 @@ import { settleCrossJoins } from './join/join-time-attributes.js';
 import { buildSubqueryFilter } from './join/build-subquery.js';
 import { buildOrderByLimit } from './over/build-order-limit.js';
 import { buildTemporalSort } from './sort/build-temporal-sort.js';
+import { buildMatch } from './match/build-match.js';
 import { buildOverSelect } from './over/build-over.js';
 import { containsAggregate, containsOver, containsSubquery } from './syntax-search.js';
 import { groupWindowSelect } from './window/build-group-window.js';
@@ -270,6 +271,8 @@ export class PlanBuilder {
       }
       case 'tvf':
         return buildWindowTvf(item, this);
+      case 'matchRecognize':
+        return buildMatch(item, this);
       case 'join':
         return buildJoin(item, this);
       case 'lateral':

@@ -12,6 +12,7 @@ import { explainAggregateLogical, explainAggregatePhysical } from './aggregate/a
 import { explainCorrelateLogical, explainCorrelatePhysical } from './correlate/correlate-planning.js';
 import { explainExpandLogical, explainExpandPhysical } from './aggregate/expand-planning.js';
 import { explainTemporalSortLogical, explainTemporalSortPhysical } from './sort/temporal-sort-planning.js';
+import { explainMatchLogical, explainMatchPhysical } from './match/match-planning.js';
 import { explainIntervalJoinLogical, explainIntervalJoinPhysical } from './join/interval-join-planning.js';
 import { explainJoinLogical, explainJoinPhysical } from './join/join-planning.js';
 import { explainTemporalJoinLogical, explainTemporalJoinPhysical } from './join/temporal-join-planning.js';
@@ -83,6 +84,7 @@ const LOGICAL_LINE: LogicalVisitor<string> = {
   correlate: explainCorrelateLogical,
   expand: explainExpandLogical,
   temporalSort: explainTemporalSortLogical,
+  match: explainMatchLogical,
   sink: (n) =>
     `LogicalSink(table=[${qualifiedTableName(n.table)}], fields=[${n.columns.map((c) => c.name).join(', ')}]${explainTableHints(n.table)})`,
 };
@@ -140,6 +142,8 @@ function physicalLine(n: PhysicalNode): string {
       return explainExpandPhysical(n, mode);
     case 'temporalSort':
       return explainTemporalSortPhysical(n, mode);
+    case 'match':
+      return explainMatchPhysical(n, mode);
     case 'sourceScan':
       return `TableSourceScan(table=${tableName(n.table, n.projection, n)}, fields=[${n.columns.map((c) => c.name).join(', ')}]${explainTableHints(n.table)}, ${mode})`;
     case 'values':

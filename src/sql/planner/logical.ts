@@ -20,6 +20,7 @@ import type { LogicalTemporalJoin } from './join/temporal-join-nodes.js';
 import type { LogicalWindowJoin } from './join/window-join-nodes.js';
 import type { OverLogicalNode } from './over/over-nodes.js';
 import type { LogicalTemporalSort } from './sort/sort-nodes.js';
+import type { LogicalMatch } from './match/match-nodes.js';
 import type { WindowLogicalNode } from './window/window-nodes.js';
 
 /** A column of a plan node's output. */
@@ -114,7 +115,8 @@ export type LogicalNode =
   | OverLogicalNode
   | LogicalCorrelate
   | LogicalExpand
-  | LogicalTemporalSort;
+  | LogicalTemporalSort
+  | LogicalMatch;
 
 /** A function per node kind; a missing kind is a compile error. */
 export type LogicalVisitor<R> = {

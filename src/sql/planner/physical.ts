@@ -30,6 +30,8 @@ import { toPhysicalWindowJoin } from './join/window-join-planning.js';
 import type { OverPhysicalNode } from './over/over-nodes.js';
 import type { PhysicalTemporalSort } from './sort/sort-nodes.js';
 import { toPhysicalTemporalSort } from './sort/temporal-sort-planning.js';
+import type { PhysicalMatch } from './match/match-nodes.js';
+import { toPhysicalMatch } from './match/match-planning.js';
 import { toPhysicalOver } from './over/over-planning.js';
 import type { WindowPhysicalNode } from './window/window-nodes.js';
 import { toPhysicalWindow } from './window/window-planning.js';
@@ -105,7 +107,8 @@ export type PhysicalNode =
   | OverPhysicalNode
   | PhysicalCorrelate
   | PhysicalExpand
-  | PhysicalTemporalSort;
+  | PhysicalTemporalSort
+  | PhysicalMatch;
 
 /** The inputs of a physical node; a two-input node's are `[left, right]`. */
 export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
@@ -153,6 +156,8 @@ export function toPhysical(
       return toPhysicalExpand(node, recurse);
     case 'temporalSort':
       return toPhysicalTemporalSort(node, recurse);
+    case 'match':
+      return toPhysicalMatch(node, recurse);
     case 'scan':
       if (node.table.dataStream === undefined) {
         const factory = registry.factoryFor(node.table, node.pos);

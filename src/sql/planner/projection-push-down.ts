@@ -15,6 +15,7 @@
  * only removes columns and adds projections that no later rule sees, so it cannot ping-pong
  * with the filter and projection rules.
  */
+import { matchInputColumns } from './match/match-planning.js';
 import type { CatalogTable } from '../catalog/catalog.js';
 import { field, fieldsOf, type Rex } from '../expressions/rex.js';
 import { filter, type LogicalNode, type PlanColumn, project, union } from './logical.js';
@@ -216,6 +217,10 @@ class Pruner {
       case 'deduplicate': {
         const need = within(required, node.input.columns, ...node.keys, node.timeColumn);
         return this.withInput(node, this.exact(node.input, need));
+      }
+      case 'match': {
+        const input = this.exact(node.input, matchInputColumns(node));
+        return input === node.input ? node : Object.freeze({ ...node, input });
       }
       case 'temporalSort': {
         const need = within(required, node.input.columns);

@@ -27,6 +27,7 @@ import { translateAggregate } from './aggregate/aggregate-planning.js';
 import { translateCorrelate } from './correlate/correlate-planning.js';
 import { translateExpand } from './aggregate/expand-planning.js';
 import { translateTemporalSort } from './sort/temporal-sort-planning.js';
+import { translateMatch } from './match/match-planning.js';
 import { callsCurrentWatermark } from '../expressions/current-watermark.js';
 import { WatermarkCalc } from '../functions/watermark-calc.js';
 import { translateIntervalJoin } from './join/interval-join-planning.js';
@@ -110,6 +111,8 @@ function translateNode(node: PhysicalNode, ctx: TranslateContext): DataStream<Ro
       return translateExpand(node, ctx, recurse);
     case 'temporalSort':
       return translateTemporalSort(node, ctx, recurse);
+    case 'match':
+      return translateMatch(node, ctx, recurse);
     case 'sourceScan': {
       const source = node.table.dataStream as DataStreamTableSource | undefined;
       if (source !== undefined)

@@ -55,6 +55,7 @@ const ROLES: Readonly<Record<PhysicalNode['kind'], UpdateRole>> = {
   expand: 'consumer',
   // Insert-only in and out: no updates to pass or drop.
   temporalSort: 'consumer',
+  match: 'consumer',
 };
 
 /** Which changes a sink's connector takes; `upsert` lets its input leave out -U rows. */
