@@ -21,6 +21,7 @@ import { parsePath } from './catalog/catalog.js';
 import type { Catalog } from './catalog/catalog.js';
 import { formatType } from './catalog/types.js';
 import type { LogicalNode } from './planner/logical.js';
+import { expandColumnSets } from './table-api/column-sets.js';
 import { tableApiError, withTableApiErrors } from './table-api/errors.js';
 import { Expression } from './table-api/expression.js';
 import { callSql } from './table-api/expressions.js';
@@ -35,6 +36,7 @@ import {
   type JoinType,
   type QueryShape,
   joined,
+  lateralJoined,
   selectFrom,
   setOperation,
   shapeSql,
@@ -188,7 +190,8 @@ export class Table {
   /** Adds computed columns at the end; a name that exists already is an error. */
   addColumns(...fields: TableExpression[]): Table {
     const columns = this.columnNames();
-    const added = fields.map(expression);
+    const ctx = this.reading({ op: 'addColumns' });
+    const added = this.expanded(fields, ctx);
     for (const e of added) {
       const name = itemName(e);
       if (name !== undefined && columns.includes(name))
@@ -197,7 +200,6 @@ export class Table {
           `column '${name}' exists already; use addOrReplaceColumns to replace it, or as('…') for another name`,
         );
     }
-    const ctx: RenderContext = { op: 'addColumns' };
     return this.next('addColumns', (q) =>
       withItems(q.shape, [...columnItems(columns), ...added.map((e) => renderItem(e, ctx))]),
     );
@@ -206,10 +208,10 @@ export class Table {
   /** Adds computed columns; one with the name of an existing column takes its place. */
   addOrReplaceColumns(...fields: TableExpression[]): Table {
     const columns = this.columnNames();
-    const ctx: RenderContext = { op: 'addOrReplaceColumns' };
+    const ctx = this.reading({ op: 'addOrReplaceColumns' });
     const replacements = new Map<string, RenderedItem>();
     const appended: RenderedItem[] = [];
-    for (const e of fields.map(expression)) {
+    for (const e of this.expanded(fields, ctx)) {
       const name = itemName(e);
       const item = renderItem(e, ctx);
       if (name !== undefined && columns.includes(name))
@@ -223,7 +225,8 @@ export class Table {
   /** The table without these columns (`$('a')` or `'a'`). */
   dropColumns(...fields: TableExpression[]): Table {
     const columns = this.columnNames();
-    const dropped = new Set(fields.map((f) => this.columnOf('dropColumns', f, columns)));
+    const picked = this.expanded(fields, { op: 'dropColumns' });
+    const dropped = new Set(picked.map((f) => this.columnOf('dropColumns', f, columns)));
     const kept = columns.filter((c) => !dropped.has(c));
     if (kept.length === 0) throw tableApiError('dropColumns', 'a table keeps at least one column');
     return this.next('dropColumns', (q) => withItems(q.shape, columnItems(kept)));
@@ -290,6 +293,19 @@ export class Table {
     return this.joinWith('fullOuterJoin', 'FULL', right, condition);
   }
 
+  /**
+   * Each row with every row a table function gives for it (rows it gives none for are dropped):
+   * `joinLateral(call('split', $('text')).as('word', 'length'))`, as `FROM t, LATERAL TABLE(…)`.
+   */
+  joinLateral(tableFunctionCall: Expression, condition?: TableExpression): Table {
+    return this.lateralWith('joinLateral', 'INNER', tableFunctionCall, condition);
+  }
+
+  /** As {@link joinLateral}, but a row the function gives nothing for is kept, NULLs padding it. */
+  leftOuterJoinLateral(tableFunctionCall: Expression, condition?: TableExpression): Table {
+    return this.lateralWith('leftOuterJoinLateral', 'LEFT', tableFunctionCall, condition);
+  }
+
   /** The distinct rows of both tables (SQL's UNION). */
   union(right: Table): Table {
     return this.setWith('union', 'UNION', right);
@@ -325,7 +341,7 @@ export class Table {
    * time attribute, or the order comes with a `fetch`/`limit` (a Top-N).
    */
   orderBy(...fields: TableExpression[]): Table {
-    const ctx: RenderContext = { op: 'orderBy' };
+    const ctx = this.reading({ op: 'orderBy' });
     return this.next('orderBy', (q) =>
       withOrder(
         q.shape,
@@ -368,11 +384,12 @@ export class Table {
   /** @internal `groupBy(keys).select(fields)`, in a window's context for a windowed table. */
   selectGrouped(
     op: string,
-    keys: readonly Expression[],
+    keys: readonly TableExpression[],
     fields: readonly TableExpression[],
     ctx: RenderContext,
   ): Table {
-    const groupBy = keys.map((k) => renderExpression(k, { ...ctx, windowKey: true }));
+    const keyCtx = this.reading({ ...ctx, windowKey: true });
+    const groupBy = this.expanded(keys, keyCtx).map((k) => renderExpression(k, keyCtx));
     return this.next(op, (q) => withItems(q.shape, this.items(fields, ctx), groupBy));
   }
 
@@ -382,7 +399,7 @@ export class Table {
   }
 
   private filtered(op: string, predicate: TableExpression): Table {
-    const condition = renderExpression(expression(predicate), { op });
+    const condition = renderExpression(expression(predicate), this.reading({ op }));
     return this.next(op, (q) => withWhere(q.shape, condition));
   }
 
@@ -407,7 +424,18 @@ export class Table {
 
   private items(fields: readonly TableExpression[], ctx: RenderContext): RenderedItem[] {
     if (fields.length === 0) throw tableApiError(ctx.op, 'select at least one column');
-    return fields.map((f) => renderItem(expression(f), ctx));
+    const read = this.reading(ctx);
+    return this.expanded(fields, read).map((e) => renderItem(e, read));
+  }
+
+  /** `ctx` with this table's columns, for the column sets of call arguments. */
+  private reading(ctx: RenderContext): RenderContext {
+    return { ...ctx, columns: this.columnNames() };
+  }
+
+  /** The fields as expressions, each `withColumns(…)` replaced by the columns it picks. */
+  private expanded(fields: readonly TableExpression[], ctx: RenderContext): Expression[] {
+    return expandColumnSets(fields.map(expression), this.columnNames(), ctx.op);
   }
 
   private columnNames(): string[] {
@@ -443,6 +471,29 @@ export class Table {
       joined(l.shape, r.shape, type, cond),
       new Map([...l.unnamed, ...r.unnamed]),
     );
+  }
+
+  private lateralWith(
+    op: string,
+    type: 'INNER' | 'LEFT',
+    tableFunctionCall: Expression,
+    condition?: TableExpression,
+  ): Table {
+    const ctx = this.reading({ op });
+    const node = tableFunctionCall.node;
+    const fn = node.kind === 'alias' ? node.inner : tableFunctionCall;
+    if (fn.node.kind !== 'call')
+      throw tableApiError(
+        op,
+        `takes a table function's call: call('split', $('text')).as('word'), not ${String(fn)}`,
+      );
+    const names = node.kind === 'alias' ? [node.name, ...node.more] : [];
+    // The alias only names the function's columns: the Table API has no qualifiers.
+    const lateral = `LATERAL TABLE(${renderExpression(fn, ctx)})${
+      names.length === 0 ? '' : ` AS \`T\`(${names.map(quoteIdentifier).join(', ')})`
+    }`;
+    const cond = condition === undefined ? undefined : renderExpression(expression(condition), { op });
+    return this.next(op, (q) => lateralJoined(q.shape, lateral, type, cond));
   }
 
   private setWith(op: string, sqlOp: string, right: Table): Table {

@@ -22,6 +22,7 @@ import {
   StreamExecutionEnvironment,
   type Table,
   TableEnvironment,
+  TableFunction,
   Tumble,
   range,
   UNBOUNDED_RANGE,
@@ -50,6 +51,16 @@ function environment(): TableEnvironment {
     label AS 'L' || CAST(dk AS STRING)
   ) WITH ('connector' = 'datagen', 'fields.dk.kind' = 'sequence', 'fields.dk.start' = '0', 'fields.dk.end' = '3')`);
   return tEnv;
+}
+
+/** Splits a sentence into its words and their lengths. */
+class SplitWords extends TableFunction {
+  readonly resultType = 'ROW<word STRING, len INT>';
+  readonly argumentTypes = ['STRING'];
+  eval(s: string | null): void {
+    if (s === null) return;
+    for (const word of s.split(' ').filter((w) => w.length > 0)) this.collect({ word, len: word.length });
+  }
 }
 
 const sorted = (rows: readonly unknown[]) => rows.map((r) => JSON.stringify(r)).sort();
@@ -313,6 +324,39 @@ describe('Table API operations plan as their SQL', () => {
       dim.fullOuterJoin(ev.where($('id').isLess(3)), $('dk').isEqual($('k'))),
       'SELECT * FROM dim FULL JOIN (SELECT * FROM (SELECT id, k FROM ev) WHERE id < 3) ON dk = k',
     );
+  });
+
+  test('joinLateral and leftOuterJoinLateral with a table function', async () => {
+    const tEnv = environment();
+    const env = tEnv.getExecutionEnvironment();
+    const sentences = env.fromElements(
+      { id: 1, s: 'hello big world' },
+      { id: 2, s: '' },
+      { id: 3, s: 'one' },
+    );
+    tEnv.createTemporaryView('t', sentences, { id: 'BIGINT', s: 'STRING' });
+    tEnv.createTemporarySystemFunction('split_words', new SplitWords());
+    const t = tEnv.from('t');
+    const words = await expectSameAsSql(
+      tEnv,
+      t.joinLateral(call('split_words', $('s')).as('word', 'len')).select($('id'), $('word'), $('len')),
+      'SELECT id, word, len FROM t, LATERAL TABLE(split_words(s)) AS T(word, len)',
+    );
+    expect(words).toHaveLength(4);
+    expect(words).toContainEqual({ id: 3, word: 'one', len: 3 });
+    const padded = await expectSameAsSql(
+      tEnv,
+      t.leftOuterJoinLateral(call('split_words', $('s'))),
+      'SELECT * FROM t LEFT JOIN LATERAL TABLE(split_words(s)) ON TRUE',
+    );
+    expect(padded).toContainEqual({ id: 2, s: '', word: null, len: null });
+    await expectSameAsSql(
+      tEnv,
+      t.where($('id').isLess(3)).joinLateral(call('split_words', $('s')).as('w', 'n'), $('n').isGreater(3)),
+      'SELECT * FROM (SELECT * FROM t WHERE id < 3) JOIN LATERAL TABLE(split_words(s)) AS T(w, n) ON n > 3',
+    );
+    expect(() => t.joinLateral($('s'))).toThrow("Table API joinLateral(): takes a table function's call");
+    expect(() => t.select($('s').as('a', 'b'))).toThrow("names a table function's columns in joinLateral");
   });
 
   test('a table from sqlQuery or fromDataStream continues with the fluent operations', async () => {

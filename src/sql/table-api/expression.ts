@@ -33,7 +33,13 @@ export type ExpressionNode =
     }
   | { readonly kind: 'over'; readonly call: Expression; readonly window: Expression }
   | { readonly kind: 'windowProperty'; readonly window: string; readonly property: WindowProperty }
-  | { readonly kind: 'alias'; readonly inner: Expression; readonly name: string }
+  /** A name; a table function's call in `joinLateral` names each of its columns. */
+  | {
+      readonly kind: 'alias';
+      readonly inner: Expression;
+      readonly name: string;
+      readonly more: readonly string[];
+    }
   | {
       readonly kind: 'order';
       readonly inner: Expression;
@@ -41,7 +47,14 @@ export type ExpressionNode =
       readonly nulls?: 'FIRST' | 'LAST';
     }
   /** An end of an over window's frame: `UNBOUNDED_RANGE`, `rowInterval(10)`, `CURRENT_ROW`. */
-  | { readonly kind: 'bound'; readonly sql: string; readonly rows: boolean; readonly unbounded: boolean };
+  | { readonly kind: 'bound'; readonly sql: string; readonly rows: boolean; readonly unbounded: boolean }
+  /** `withColumns(…)` or `withoutColumns(…)`: the table's columns picked by name, position or range. */
+  | { readonly kind: 'columns'; readonly specs: readonly ColumnSpec[]; readonly without: boolean }
+  /** `range(from, to)`: columns by 1-based position or by name, both ends included. */
+  | { readonly kind: 'range'; readonly from: string | number; readonly to: string | number };
+
+/** A pick of `withColumns`: a column (`$('a')` or `'a'`), a 1-based position, or a `range(…)`. */
+export type ColumnSpec = Expression | string | number;
 
 /** An expression of the Table API; see the module comment. */
 export class Expression {
@@ -162,9 +175,12 @@ export class Expression {
   tryCast(type: DataTypeLike): Expression {
     return sql('TRY_CAST(', this, ` AS ${dataTypeSql(type)})`);
   }
-  /** Names the column this expression makes, in `select` and the column operations. */
-  as(name: string): Expression {
-    return new Expression({ kind: 'alias', inner: this, name });
+  /**
+   * Names the column this expression makes, in `select` and the column operations; a table
+   * function's call in `joinLateral` takes a name for each of its columns.
+   */
+  as(name: string, ...more: string[]): Expression {
+    return new Expression({ kind: 'alias', inner: this, name, more });
   }
   /** Ascending order, for `orderBy`. */
   asc(): Expression {
@@ -450,6 +466,10 @@ function nodeText(e: Expression): string {
     case 'literal':
     case 'bound':
       return node.sql;
+    case 'columns':
+      return `${node.without ? 'withoutColumns' : 'withColumns'}(${node.specs.map((c) => (c instanceof Expression ? nodeText(c) : String(c))).join(', ')})`;
+    case 'range':
+      return `range(${node.from}, ${node.to})`;
     case 'sql':
       return node.parts.map((p) => (typeof p === 'string' ? p : nodeText(p))).join('');
     case 'call':
@@ -459,7 +479,7 @@ function nodeText(e: Expression): string {
     case 'windowProperty':
       return `${node.window}.${node.property.toLowerCase()}`;
     case 'alias':
-      return `${nodeText(node.inner)} AS ${node.name}`;
+      return `${nodeText(node.inner)} AS ${[node.name, ...node.more].join(', ')}`;
     case 'order':
       return `${nodeText(node.inner)} ${node.descending ? 'DESC' : 'ASC'}${node.nulls ? ` NULLS ${node.nulls}` : ''}`;
   }

@@ -150,19 +150,42 @@ export function withFetch(shape: QueryShape, n: number): QueryShape {
 /** How a query joins another: INNER with a condition, CROSS (a comma) or an outer join. */
 export type JoinType = 'INNER' | 'LEFT' | 'RIGHT' | 'FULL';
 
+/** The FROM text of `left` where a join extends it: its own FROM when that can take one, else a subquery. */
+function joinLeft(left: QueryShape, comma: boolean): string {
+  // A comma binds looser than JOIN: `a, b JOIN c` would join b and c alone.
+  const fits =
+    selectsInput(left) &&
+    left.where === undefined &&
+    (left.operand === 'table' || left.operand === 'join' || (left.operand === 'comma' && comma));
+  return fits ? left.from : `(${shapeSql(left)})`;
+}
+
 /** `SELECT * FROM left JOIN right ON condition`, or `FROM left, right` without a condition. */
 export function joined(left: QueryShape, right: QueryShape, type: JoinType, condition?: string): SelectShape {
   const comma = condition === undefined;
-  const leftFits =
-    selectsInput(left) &&
-    left.where === undefined &&
-    (left.operand === 'table' || (left.operand === 'join' && !comma) || (left.operand === 'comma' && comma));
-  const leftText = leftFits ? left.from : `(${shapeSql(left)})`;
+  const leftText = joinLeft(left, comma);
   const rightFits = selectsInput(right) && right.where === undefined && right.operand === 'table';
   const rightText = rightFits ? right.from : `(${shapeSql(right)})`;
   if (comma) return selectFrom(`${leftText}, ${rightText}`, 'comma');
   const keyword = type === 'INNER' ? 'JOIN' : `${type} JOIN`;
   return selectFrom(`${leftText} ${keyword} ${rightText} ON ${condition}`, 'join');
+}
+
+/**
+ * `SELECT * FROM left, LATERAL TABLE(…) [AS T(names)]` (the `lateral` text): each row with the
+ * rows a table function gives for it; with a condition, or for a LEFT join,
+ * `[LEFT] JOIN LATERAL TABLE(…) ON condition`.
+ */
+export function lateralJoined(
+  left: QueryShape,
+  lateral: string,
+  type: 'INNER' | 'LEFT',
+  condition?: string,
+): SelectShape {
+  if (type === 'INNER' && condition === undefined)
+    return selectFrom(`${joinLeft(left, true)}, ${lateral}`, 'comma');
+  const keyword = type === 'INNER' ? 'JOIN' : 'LEFT JOIN';
+  return selectFrom(`${joinLeft(left, false)} ${keyword} ${lateral} ON ${condition ?? 'TRUE'}`, 'join');
 }
 
 /** `left op right`; a side with ORDER BY or LIMIT, or a set operation on the right, is parenthesized. */

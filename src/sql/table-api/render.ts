@@ -4,6 +4,7 @@
  * (`TUMBLE(ts, INTERVAL '10' MINUTE)`), in its `select` `$('w').start()` is that window's
  * `TUMBLE_START(…)`, and `.over($('o'))` takes the over window `o` of `window(Over…)`.
  */
+import { pickColumns } from './column-sets.js';
 import { tableApiError } from './errors.js';
 import type { Expression } from './expression.js';
 import { quoteIdentifier, quotePath } from './sql-text.js';
@@ -24,6 +25,8 @@ export interface RenderContext {
   readonly windowKey?: boolean;
   /** The over windows of `window(Over…)` by alias, each as its `(PARTITION BY … )` text. */
   readonly overWindows?: ReadonlyMap<string, string>;
+  /** The columns of the table the operation reads, for `withColumns(…)` in call arguments. */
+  readonly columns?: readonly string[];
 }
 
 /** A select list item: its SQL and the name `as` gave it. */
@@ -85,12 +88,25 @@ export function renderExpression(e: Expression, ctx: RenderContext): string {
       throw tableApiError(ctx.op, `asc() and desc() belong in orderBy(…), not in ${ctx.op}`);
     case 'bound':
       throw tableApiError(ctx.op, `${node.sql} bounds an over window: Over…preceding(${String(e)})`);
+    case 'columns':
+      if (ctx.columns === undefined)
+        throw tableApiError(ctx.op, `${String(e)} picks columns of a select list, groupBy or call arguments`);
+      return pickColumns(e, ctx.columns, ctx.op).map(quoteIdentifier).join(', ');
+    case 'range':
+      throw tableApiError(ctx.op, `${String(e)} belongs inside withColumns(…) or withoutColumns(…)`);
   }
 }
 
 /** A select list item: an expression, named when it ends in `as(name)`. */
 export function renderItem(e: Expression, ctx: RenderContext): RenderedItem {
-  if (e.node.kind === 'alias') return { sql: renderExpression(e.node.inner, ctx), alias: e.node.name };
+  if (e.node.kind === 'alias') {
+    if (e.node.more.length > 0)
+      throw tableApiError(
+        ctx.op,
+        `as('${[e.node.name, ...e.node.more].join("', '")}') names a table function's columns in joinLateral; a column takes one name`,
+      );
+    return { sql: renderExpression(e.node.inner, ctx), alias: e.node.name };
+  }
   return { sql: renderExpression(e, ctx) };
 }
 
