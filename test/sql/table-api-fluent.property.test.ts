@@ -1,12 +1,12 @@
 /**
  * Random chains of Table API operations (where, select with computed columns, groupBy with
- * aggregates, distinct) over generated rows with NULLs give the rows and schema of SQL text the
+ * aggregates, distinct, as, addColumns, dropColumns) over generated rows with NULLs give the rows and schema of SQL text the
  * test builds from the same chain, one subquery per step: whatever clauses the Table API merges
  * into one SELECT, the result is the nested query's.
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { $, StreamExecutionEnvironment, type Table, TableEnvironment } from '../../src/index.js';
+import { $, lit, StreamExecutionEnvironment, type Table, TableEnvironment } from '../../src/index.js';
 
 interface Column {
   readonly name: string;
@@ -15,7 +15,7 @@ interface Column {
 
 /** One step as random choices, read against the columns the chain has when it is reached. */
 interface Step {
-  readonly kind: 'compare' | 'nullTest' | 'select' | 'groupBy' | 'distinct';
+  readonly kind: 'compare' | 'nullTest' | 'select' | 'groupBy' | 'distinct' | 'rename' | 'addColumn' | 'drop';
   readonly a: number;
   readonly b: number;
   readonly v: number;
@@ -107,6 +107,41 @@ function apply(
     }
     case 'distinct':
       return { table: table.distinct(), sql: `SELECT DISTINCT * FROM (${sql})`, columns };
+    case 'rename': {
+      const count = 1 + (step.a % columns.length);
+      const names = columns.map((c, i) => (i < count ? `r${index}_${i}` : c.name));
+      const [first, ...rest] = names.slice(0, count);
+      return {
+        table: table.as(first!, ...rest),
+        sql: `SELECT ${columns.map((c, i) => `${c.name} AS ${names[i]}`).join(', ')} FROM (${sql})`,
+        columns: columns.map((c, i) => ({ ...c, name: names[i]! })),
+      };
+    }
+    case 'addColumn': {
+      const name = `a${index}`;
+      if (ints.length === 0)
+        return {
+          table: table.addColumns(lit(step.v).as(name)),
+          sql: `SELECT *, ${step.v} AS ${name} FROM (${sql})`,
+          columns: [...columns, { name, int: true }],
+        };
+      const c = pick(ints, step.a).name;
+      return {
+        table: table.addColumns($(c).minus(step.v).as(name)),
+        sql: `SELECT *, ${c} - ${step.v} AS ${name} FROM (${sql})`,
+        columns: [...columns, { name, int: true }],
+      };
+    }
+    case 'drop': {
+      if (columns.length < 2) return apply({ ...step, kind: 'distinct' }, index, table, sql, columns);
+      const dropped = pick(columns, step.a).name;
+      const kept = columns.filter((c) => c.name !== dropped);
+      return {
+        table: table.dropColumns($(dropped)),
+        sql: `SELECT ${kept.map((c) => c.name).join(', ')} FROM (${sql})`,
+        columns: kept,
+      };
+    }
   }
 }
 
@@ -117,7 +152,16 @@ const rowArbitrary = fc.record({
 });
 
 const stepArbitrary: fc.Arbitrary<Step> = fc.record({
-  kind: fc.constantFrom('compare', 'nullTest', 'select', 'groupBy', 'distinct'),
+  kind: fc.constantFrom(
+    'compare',
+    'nullTest',
+    'select',
+    'groupBy',
+    'distinct',
+    'rename',
+    'addColumn',
+    'drop',
+  ),
   a: fc.nat({ max: 63 }),
   b: fc.nat({ max: 7 }),
   v: fc.integer({ min: -5, max: 5 }),
@@ -126,11 +170,11 @@ const stepArbitrary: fc.Arbitrary<Step> = fc.record({
 const sorted = (rows: readonly unknown[]) => rows.map((r) => JSON.stringify(r)).sort();
 
 describe('Table API chains against their SQL', () => {
-  test('random select/where/groupBy/distinct chains give the rows of the nested SQL', async () => {
+  test('random chains of where, select, groupBy, distinct, as, addColumns and dropColumns give the rows of the nested SQL', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(rowArbitrary, { minLength: 0, maxLength: 25 }),
-        fc.array(stepArbitrary, { minLength: 1, maxLength: 4 }),
+        fc.array(stepArbitrary, { minLength: 1, maxLength: 5 }),
         async (rows, steps) => {
           const env = StreamExecutionEnvironment.createLocalEnvironment(1);
           const tEnv = TableEnvironment.create(env);
@@ -156,7 +200,7 @@ describe('Table API chains against their SQL', () => {
           expect(sorted(fluent)).toEqual(sorted(nested));
         },
       ),
-      { numRuns: 40 },
+      { numRuns: 60 },
     );
   });
 });
