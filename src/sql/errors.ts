@@ -19,7 +19,7 @@ export function validationError(pos: SourcePos | undefined, message: string): We
   return sqlError(ErrorCodes.SQL_VALIDATION, pos, message);
 }
 
-/** Syntax or a feature not supported (yet): `MATCH_RECOGNIZE is not supported`. */
+/** Syntax or a feature not supported (yet): `ALL ROWS PER MATCH is not supported`. */
 export function unsupported(pos: SourcePos | undefined, construct: string, hint?: string): WeirError {
   return sqlError(ErrorCodes.SQL_UNSUPPORTED, pos, `${construct} is not supported${hint ? `; ${hint}` : ''}`);
 }
