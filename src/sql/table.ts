@@ -23,8 +23,8 @@ import { formatType } from './catalog/types.js';
 import type { LogicalNode } from './planner/logical.js';
 import { expandColumnSets } from './table-api/column-sets.js';
 import { tableApiError, withTableApiErrors } from './table-api/errors.js';
-import { Expression } from './table-api/expression.js';
-import { callSql } from './table-api/expressions.js';
+import type { Expression } from './table-api/expression.js';
+import { type TableExpression, tableExpression as expression } from './table-api/expressions.js';
 import {
   GroupedTable,
   GroupWindowedTable,
@@ -77,11 +77,7 @@ export interface TableOwner {
   executeInserts(inserts: readonly PlannedInsert[]): TableResult;
 }
 
-/**
- * An argument of a Table operation: an {@link Expression}, or text: a column name (`'price'`),
- * or a SQL expression (`'price * 2'`), as Flink's string expressions.
- */
-export type TableExpression = Expression | string;
+export type { TableExpression };
 
 /** @internal The SQL a Table stands for, and the tables without a catalog name it reads. */
 interface TableQuery {
@@ -508,13 +504,6 @@ export class Table {
       new Map([...l.unnamed, ...r.unnamed]),
     );
   }
-}
-
-/** An argument as an expression: a plain name is a column, other text a SQL expression. */
-function expression(field: TableExpression): Expression {
-  if (field instanceof Expression) return field;
-  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(field)) return new Expression({ kind: 'column', path: [field] });
-  return callSql(field);
 }
 
 function columnItems(columns: readonly string[]): RenderedItem[] {

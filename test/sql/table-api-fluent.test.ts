@@ -433,6 +433,13 @@ describe('windows', () => {
       `SELECT k, HOP_END(ts, INTERVAL '2' SECOND, INTERVAL '4' SECOND) AS we, COUNT(id) AS c
        FROM ev GROUP BY HOP(ts, INTERVAL '2' SECOND, INTERVAL '4' SECOND), k`,
     );
+    // Names as text are columns here too.
+    const byName = tEnv
+      .from('ev')
+      .window(Slide.over(lit(4).seconds()).every(lit(2).seconds()).on('ts').as('w'))
+      .groupBy('w', 'k')
+      .select('k', $('w').end().as('we'), $('id').count().as('c'));
+    expect(byName.explain()).toBe(slide.explain());
     const session = tEnv
       .from('ev')
       .window(Session.withGap(lit(1500).millis()).on($('ts')).as('s'))

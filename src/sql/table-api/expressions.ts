@@ -10,6 +10,7 @@ import { parseExpression } from '../parser/parse.js';
 import { type DataTypeLike, dataTypeSql } from './data-types.js';
 import { tableApiError } from './errors.js';
 import {
+  type ColumnSpec,
   commaSeparated,
   Expression,
   type ExpressionArg,
@@ -54,6 +55,19 @@ export function call(name: string, ...args: ExpressionArg[]): Expression {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
     throw tableApiError('call', `'${name}' is not a function name; names are letters, digits and _`);
   return new Expression({ kind: 'call', fn: name, args: args.map(toExpression), distinct: false });
+}
+
+/**
+ * An argument of a Table operation or window: an {@link Expression}, or text: a column name
+ * (`'price'`), or a SQL expression (`'price * 2'`), as Flink's string expressions.
+ */
+export type TableExpression = Expression | string;
+
+/** @internal A Table operation's argument as an expression: a plain name is a column, other text SQL. */
+export function tableExpression(field: TableExpression): Expression {
+  if (field instanceof Expression) return field;
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(field)) return new Expression({ kind: 'column', path: [field] });
+  return callSql(field);
 }
 
 /** A SQL expression as text (`callSql('UPPER(name) || \'!\'')`), checked by the SQL parser now. */
@@ -127,4 +141,22 @@ export function rowInterval(n: number): Expression {
 
 function bound(text: string, rows: boolean, unbounded: boolean): Expression {
   return new Expression({ kind: 'bound', sql: text, rows, unbounded });
+}
+
+/**
+ * The table's columns picked by name (`$('a')`, `'a'`), 1-based position or `range(…)`, in the
+ * table's order: `select(withColumns(range(1, 3)), $('d').plus(1))`.
+ */
+export function withColumns(head: ColumnSpec, ...tail: ColumnSpec[]): Expression {
+  return new Expression({ kind: 'columns', specs: [head, ...tail], without: false });
+}
+
+/** The table's columns except those picked, as {@link withColumns} picks them. */
+export function withoutColumns(head: ColumnSpec, ...tail: ColumnSpec[]): Expression {
+  return new Expression({ kind: 'columns', specs: [head, ...tail], without: true });
+}
+
+/** Columns from `from` to `to`, both included, by 1-based position or by name, for {@link withColumns}. */
+export function range(from: string | number, to: string | number): Expression {
+  return new Expression({ kind: 'range', from, to });
 }

@@ -4,10 +4,11 @@
  * an `OverWindowedTable` (after `window(Over…)`), each finished by a `select`; and the
  * `TablePipeline` of `insertInto`.
  */
-import type { Table, TableExpression } from '../table.js';
+import type { Table } from '../table.js';
 import type { TableResult } from '../table-result.js';
 import { tableApiError } from './errors.js';
 import type { Expression } from './expression.js';
+import { type TableExpression, tableExpression } from './expressions.js';
 import type { GroupWindow, OverWindow } from './windows.js';
 
 /** A table grouped by keys; `select` its keys and aggregates. */
@@ -33,9 +34,10 @@ export class GroupWindowedTable {
   ) {}
 
   /** Groups by the window (named by its alias) and, optionally, other keys. */
-  groupBy(...fields: Expression[]): WindowGroupedTable {
+  groupBy(...fields: TableExpression[]): WindowGroupedTable {
     const alias = this.window.alias;
-    const named = fields.filter(
+    const keys = fields.map(tableExpression);
+    const named = keys.filter(
       (f) => f.node.kind === 'column' && f.node.path.length === 1 && f.node.path[0] === alias,
     );
     if (named.length !== 1)
@@ -43,7 +45,7 @@ export class GroupWindowedTable {
         'groupBy',
         `a windowed table is grouped by its window once: groupBy($('${alias}'), …)`,
       );
-    return new WindowGroupedTable(this.table, this.window, fields);
+    return new WindowGroupedTable(this.table, this.window, keys);
   }
 }
 

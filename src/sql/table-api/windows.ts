@@ -13,7 +13,13 @@
  */
 import { tableApiError } from './errors.js';
 import { type Expression, type ExpressionArg, toExpression } from './expression.js';
-import { CURRENT_RANGE, CURRENT_ROW, UNBOUNDED_RANGE } from './expressions.js';
+import {
+  CURRENT_RANGE,
+  CURRENT_ROW,
+  type TableExpression,
+  tableExpression,
+  UNBOUNDED_RANGE,
+} from './expressions.js';
 import { type GroupWindowSql, type RenderContext, renderExpression, renderOrderKey } from './render.js';
 
 /** A group window with its alias, for `Table.window`. */
@@ -46,9 +52,9 @@ export const Tumble = Object.freeze({
   /** Windows of this size: `Tumble.over(lit(10).minutes())`. */
   over: (size: ExpressionArg) => ({
     /** The time attribute (rowtime or proctime) that places rows in windows. */
-    on: (time: ExpressionArg) => ({
+    on: (time: TableExpression) => ({
       /** Names the window for groupBy and select. */
-      as: (alias: string) => new GroupWindow('TUMBLE', toExpression(time), [toExpression(size)], alias),
+      as: (alias: string) => new GroupWindow('TUMBLE', tableExpression(time), [toExpression(size)], alias),
     }),
   }),
 });
@@ -60,10 +66,10 @@ export const Slide = Object.freeze({
     /** How often a window starts. */
     every: (slide: ExpressionArg) => ({
       /** The time attribute that places rows in windows. */
-      on: (time: ExpressionArg) => ({
+      on: (time: TableExpression) => ({
         /** Names the window for groupBy and select. */
         as: (alias: string) =>
-          new GroupWindow('HOP', toExpression(time), [toExpression(slide), toExpression(size)], alias),
+          new GroupWindow('HOP', tableExpression(time), [toExpression(slide), toExpression(size)], alias),
       }),
     }),
   }),
@@ -74,9 +80,9 @@ export const Session = Object.freeze({
   /** The inactivity that ends a session. */
   withGap: (gap: ExpressionArg) => ({
     /** The time attribute that places rows in windows. */
-    on: (time: ExpressionArg) => ({
+    on: (time: TableExpression) => ({
       /** Names the window for groupBy and select. */
-      as: (alias: string) => new GroupWindow('SESSION', toExpression(time), [toExpression(gap)], alias),
+      as: (alias: string) => new GroupWindow('SESSION', tableExpression(time), [toExpression(gap)], alias),
     }),
   }),
 });
@@ -150,10 +156,10 @@ function ordered(partitionBy: readonly Expression[], orderBy: Expression): OverW
 /** Over windows: an aggregate over rows related to each row, one result per row. */
 export const Over = Object.freeze({
   /** Rows of the same key only. */
-  partitionBy: (...keys: ExpressionArg[]) => ({
+  partitionBy: (...keys: TableExpression[]) => ({
     /** The time attribute that orders the rows. */
-    orderBy: (time: ExpressionArg) => ordered(keys.map(toExpression), toExpression(time)),
+    orderBy: (time: TableExpression) => ordered(keys.map(tableExpression), tableExpression(time)),
   }),
   /** All rows, ordered by a time attribute. */
-  orderBy: (time: ExpressionArg) => ordered([], toExpression(time)),
+  orderBy: (time: TableExpression) => ordered([], tableExpression(time)),
 });
