@@ -326,6 +326,30 @@ describe('Table API operations plan as their SQL', () => {
     );
   });
 
+  test('a join whose where bounds the time attributes is an interval join, as in SQL', async () => {
+    const tEnv = environment();
+    const left = tEnv.from('ev').select($('id'), $('k'), $('ts'));
+    const right = tEnv.from('ev').select($('id').as('rid'), $('k').as('rk'), $('ts').as('rts'));
+    const joined = left
+      .join(right)
+      .where(
+        and(
+          $('k').isEqual($('rk')),
+          $('rts').isGreaterOrEqual($('ts').minus(lit(2).seconds())),
+          $('rts').isLessOrEqual($('ts')),
+        ),
+      )
+      .select($('id'), $('rid'));
+    const rows = await expectSameAsSql(
+      tEnv,
+      joined,
+      `SELECT id, rid FROM (SELECT id, k, ts FROM ev), (SELECT id AS rid, k AS rk, ts AS rts FROM ev)
+       WHERE k = rk AND rts >= ts - INTERVAL '2' SECOND AND rts <= ts`,
+    );
+    expect(joined.explain()).toContain('IntervalJoin');
+    expect(rows).toContainEqual({ id: 1, rid: 1 });
+  });
+
   test('joinLateral and leftOuterJoinLateral with a table function', async () => {
     const tEnv = environment();
     const env = tEnv.getExecutionEnvironment();
@@ -575,6 +599,11 @@ describe('mistakes fail at the operation with one line naming the fix', () => {
     ['distinct of a non-aggregate', () => $('id').distinct(), 'use Table.distinct() for distinct rows'],
     ['a negative fetch', () => ev.fetch(-1), 'Table API fetch(): takes a whole number of rows, not -1'],
     ['a bad function name', () => call('no such'), "'no such' is not a function name"],
+    [
+      'tables of two environments',
+      () => ev.unionAll(environment().from('ev')),
+      'Table API unionAll(): both tables must come from the same TableEnvironment',
+    ],
   ];
   test.each(cases)('%s', (_, run, message) => {
     expect(run).toThrow(message);
