@@ -291,7 +291,9 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
    * function (`{ eval, resultType }` or a {@link ScalarFunction}), a table function (a
    * {@link TableFunction}, or `{ kind: 'table', eval, resultType }`) or an aggregate function
    * (`{ createAccumulator, accumulate, getValue, resultType }`). See `functions/user-functions.ts`
-   * for types, nulls and instances. Names are case-insensitive and may not be a built-in's.
+   * for types, nulls and instances. Names are case-insensitive. As in Flink, the function
+   * shadows a built-in function of its name for the session (`UPPER` calls it) until
+   * {@link dropTemporarySystemFunction} brings the built-in back.
    */
   createTemporarySystemFunction(name: string, fn: UserDefinedFunction): void {
     this.registerFunction(name, fn, true);
@@ -299,8 +301,10 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
 
   /**
    * Registers a user-defined function in the current database, as Flink's method of this
-   * name. Weir has one namespace for functions, so this is {@link createTemporarySystemFunction}
-   * except for what SHOW FUNCTIONS and the drop methods say of it.
+   * name. Weir has one namespace for catalog functions, whatever the database. A built-in
+   * function of the same name is resolved first, as in Flink: only a qualified call
+   * (`default_database.upper(x)`) reaches this one; a temporary system function of the same
+   * name shadows it too.
    */
   createTemporaryFunction(name: string, fn: UserDefinedFunction): void {
     this.registerFunction(name, fn, false);
@@ -308,13 +312,12 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
 
   /** Removes a function registered with createTemporarySystemFunction; returns whether it existed. */
   dropTemporarySystemFunction(name: string): boolean {
-    return this.catalog.functions.isSystem(name) && this.catalog.functions.drop(name);
+    return this.catalog.functions.dropSystem(name);
   }
 
   /** Removes a function registered with createTemporaryFunction; returns whether it existed. */
   dropTemporaryFunction(name: string): boolean {
-    const functions = this.catalog.functions;
-    return functions.kindOf(name) !== undefined && !functions.isSystem(name) && functions.drop(name);
+    return this.catalog.functions.dropCatalogFunction(name);
   }
 
   /** Names of the user-defined functions, as registered, sorted. */
@@ -324,7 +327,10 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
 
   /** Names of all functions: built-in ones (upper case) and user-defined ones, sorted. */
   listFunctions(): string[] {
-    return [...BUILT_IN_FUNCTIONS, ...this.catalog.functions.names()].sort();
+    const functions = this.catalog.functions;
+    // A user function of a built-in's name is listed once, under the name it was registered by.
+    const builtIns = BUILT_IN_FUNCTIONS.filter((n) => functions.kindOf(n) === undefined);
+    return [...builtIns, ...functions.names()].sort();
   }
 
   /**
@@ -346,11 +352,15 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
     // A temporary one lives outside the catalogs, as in Flink: its database need not exist.
     if (statement.name.length > 1 && !statement.temporary)
       this.catalog.existingDatabase(statement.name.slice(0, -1), statement.pos);
-    const exists = () => statement.ifNotExists && this.catalog.functions.kindOf(name) !== undefined;
+    const system = statement.system === true;
+    const functions = this.catalog.functions;
+    const exists = () =>
+      statement.ifNotExists && (system ? functions.isSystem(name) : functions.isCatalogFunction(name));
     if (exists()) return TableResult.ok();
-    // Weir has one function namespace: a catalog function is registered as createTemporaryFunction's.
+    // Weir has one namespace for catalog functions: CREATE [TEMPORARY] FUNCTION registers as
+    // createTemporaryFunction does, CREATE TEMPORARY SYSTEM FUNCTION as createTemporarySystemFunction.
     const register = (fn: UserDefinedFunction) => {
-      if (!exists()) this.registerFunction(name, fn, false);
+      if (!exists()) this.registerFunction(name, fn, system);
     };
     const fn = resolveCreateFunction(statement, this.functionClasses, this.options.moduleDirectory);
     if (!(fn instanceof Promise)) {
@@ -370,18 +380,21 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
   }
 
   private registerFunction(name: string, fn: UserDefinedFunction, system: boolean): void {
-    const upper = name.toUpperCase();
-    if (BUILT_IN_FUNCTIONS.includes(upper))
+    const functions = this.catalog.functions;
+    if (system ? functions.isSystem(name) : functions.isCatalogFunction(name))
       throw validationError(
         undefined,
-        `function name '${name}' is a built-in function's; choose another name`,
+        `a ${system ? 'temporary system function' : 'function'} named '${name}' is already registered; drop it first with ${system ? 'dropTemporarySystemFunction' : 'dropTemporaryFunction'}('${name}')`,
       );
-    if (this.catalog.functions.kindOf(name) !== undefined)
+    const definition = defineUserFunction(name, fn);
+    // The planner tells aggregates from other calls by the built-in names before it types a
+    // call, so a built-in aggregate is shadowed only by an aggregate (Flink allows any kind).
+    if (system && AGGREGATES.has(name.toUpperCase()) && !('retractable' in definition))
       throw validationError(
         undefined,
-        `a function named '${name}' is already registered; drop it first with ${system ? 'dropTemporarySystemFunction' : 'dropTemporaryFunction'}('${name}')`,
+        `temporary system function '${name}' would shadow the built-in aggregate function ${name.toUpperCase()}, which only an aggregate function can; choose another name`,
       );
-    this.catalog.functions.register(defineUserFunction(name, fn), system);
+    this.catalog.functions.register(definition, system);
   }
 
   /**
@@ -677,7 +690,26 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
           // A temporary function lives outside the catalogs, as in Flink: its database need not exist.
           if (statement.name.length > 1 && !statement.temporary)
             this.catalog.existingDatabase(statement.name.slice(0, -1), statement.namePos);
-          if (this.catalog.functions.drop(name) || statement.ifExists) return TableResult.ok();
+          const functions = this.catalog.functions;
+          const system = statement.system === true;
+          if (system ? functions.dropSystem(name) : functions.dropCatalogFunction(name))
+            return TableResult.ok();
+          if (statement.ifExists) return TableResult.ok();
+          if (system)
+            throw validationError(
+              statement.namePos,
+              `temporary system function '${name}' does not exist; temporary system functions: ${
+                functions
+                  .names()
+                  .filter((n) => functions.isSystem(n))
+                  .join(', ') || 'none'
+              }`,
+            );
+          if (functions.isSystem(name))
+            throw validationError(
+              statement.namePos,
+              `function '${statement.name.join('.')}' is a temporary system function; drop it with DROP TEMPORARY SYSTEM FUNCTION ${name}`,
+            );
           if (BUILT_IN_FUNCTIONS.includes(name.toUpperCase()))
             throw validationError(
               statement.namePos,
@@ -685,7 +717,7 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
             );
           throw validationError(
             statement.namePos,
-            `function '${statement.name.join('.')}' does not exist; user-defined functions: ${this.catalog.functions.names().join(', ') || 'none'}`,
+            `function '${statement.name.join('.')}' does not exist; user-defined functions: ${functions.names().join(', ') || 'none'}`,
           );
         }
         this.catalog.drop(
