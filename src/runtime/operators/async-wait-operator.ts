@@ -20,10 +20,16 @@
  * that finds its queue full). It never waits for the requests in flight when it is taken.
  *
  * Checkpoints: the barrier does not wait for requests. The records not yet emitted (waiting,
- * running, or done but held back) go into operator list state, dealt out round-robin on a
- * restore at another parallelism, and are invoked again after a restore, ahead of new input;
- * with an idempotent function nothing is lost or duplicated. Watermarks held in the queue are
- * not kept: the sources generate them again after a restore.
+ * running, or done but held back) go into operator list state with the watermarks held among
+ * them, in input order, as Flink's operator keeps its queue's elements. On open after a restore
+ * they are fed in again ahead of new input (records invoked again, watermarks queued behind
+ * them), so the restored queue emits what the old one would have: in unordered mode each record
+ * stays between the same two watermarks, and a held watermark still waits for its records. The
+ * older watermarks the sources send again after a restore are dropped. With an idempotent
+ * function nothing is lost or duplicated. At another parallelism the list is dealt out
+ * round-robin and each subtask keeps its share's order, so none emits a record behind a
+ * watermark it passed; downstream, the minimum over the channels waits for the subtasks that
+ * hold older records.
  *
  * Timeouts are measured in wall-clock time from the request's start. The function must not use
  * keyed state, even after keyBy: the key in force when a request completes is not the record's.
@@ -35,6 +41,7 @@ import type { OperatorStateSnapshot, RestoredOperatorState } from '../snapshot.j
 import {
   AsyncEntry,
   type AsyncResultQueue,
+  HeldWatermark,
   OrderedQueue,
   type QueueEmitter,
   UnorderedQueue,
@@ -42,8 +49,14 @@ import {
 import { createRuntimeContext } from './runtime-context.js';
 import { cloneUserFunction } from './user-function.js';
 
-/** The operator list state that holds the records not yet emitted, as `[input, timestamp]`. */
+/**
+ * The operator list state that holds the queue's elements in input order: records not yet
+ * emitted as `[input, timestamp]`, and watermarks held among them as `{ watermark }`.
+ */
 const IN_FLIGHT_STATE = 'async-in-flight';
+
+/** A restored queue element: a record as `[input, timestamp]` or a held watermark. */
+type StoredElement<IN> = readonly [IN, number] | { readonly watermark: number };
 
 /** The function the operator calls; `AsyncFunction` in the public API has this shape. */
 export interface AsyncRequestFunction<IN, OUT> extends RichFunction {
@@ -63,6 +76,13 @@ export class AsyncWaitOperator<IN, OUT>
 {
   private readonly fn: AsyncRequestFunction<IN, OUT>;
   private queue!: AsyncResultQueue<IN, OUT>;
+  /** The queue's elements from the checkpoint restored, until `open` feeds them in. */
+  private restored: readonly StoredElement<IN>[] = [];
+  /**
+   * The highest watermark taken in, queued or emitted: a restored one may be ahead of what the
+   * sources regenerate, and a queued watermark must never be superseded by a lower one.
+   */
+  private latestWatermark = Number.NEGATIVE_INFINITY;
   /** Records in the queue not started yet, oldest first from `waitingHead`. */
   private waiting: AsyncEntry<IN, OUT>[] = [];
   private waitingHead = 0;
@@ -106,17 +126,23 @@ export class AsyncWaitOperator<IN, OUT>
     this.queue = this.mode === 'ordered' ? new OrderedQueue(this) : new UnorderedQueue(this);
   }
 
-  /** The restored records join the queue ahead of new input; they start once the function is open. */
+  /** Keeps the restored elements for `open`, which feeds them in ahead of new input. */
   initializeState(restored: RestoredOperatorState): void {
-    for (const item of restored.get(IN_FLIGHT_STATE) ?? []) {
-      const [input, timestamp] = item as [IN, number];
-      const entry = new AsyncEntry<IN, OUT>(input, timestamp);
-      this.queue.add(entry);
-      this.waiting.push(entry);
-    }
+    this.restored = (restored.get(IN_FLIGHT_STATE) ?? []) as StoredElement<IN>[];
   }
 
   override open(): void {
+    // As in Flink, the restored elements go in on open: a watermark whose records went to other
+    // subtasks (a rescale) leaves at once, and the operators after this one are already open.
+    for (const element of this.restored) {
+      if (Array.isArray(element)) {
+        const [input, timestamp] = element as readonly [IN, number];
+        const entry = new AsyncEntry<IN, OUT>(input, timestamp);
+        this.queue.add(entry);
+        this.waiting.push(entry);
+      } else this.advanceWatermark((element as { watermark: number }).watermark);
+    }
+    this.restored = [];
     const ctx = createRuntimeContext(this.setupInfo);
     const fn = this.fn as AsyncRequestFunction<IN, OUT> & { setRuntimeContext?(ctx: RuntimeContext): void };
     fn.setRuntimeContext?.(ctx);
@@ -157,7 +183,8 @@ export class AsyncWaitOperator<IN, OUT>
 
   /** Watermarks wait behind the records before them (see the queues). */
   protected override advanceWatermark(watermark: number): void {
-    if (watermark <= this.currentWatermark) return;
+    if (watermark <= this.latestWatermark) return;
+    this.latestWatermark = watermark;
     this.queue.addWatermark(watermark);
   }
 
@@ -190,7 +217,9 @@ export class AsyncWaitOperator<IN, OUT>
 
   snapshotState(_checkpointId: number): OperatorStateSnapshot | undefined {
     if (this.queue.size === 0) return undefined;
-    const entries = this.queue.entries().map((e) => [e.input, e.timestamp]);
+    const entries = this.queue
+      .elements()
+      .map((e) => (e instanceof HeldWatermark ? { watermark: e.watermark } : [e.input, e.timestamp]));
     return { [IN_FLIGHT_STATE]: { mode: 'split', entries } };
   }
 

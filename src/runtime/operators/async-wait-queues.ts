@@ -7,7 +7,9 @@
  * - unordered: results leave as they complete, but the watermarks split the input into
  *   segments and a segment's results may only leave once every earlier segment has left with
  *   its watermark, so no record ever moves across a watermark.
- * A watermark that arrives while the queue holds no record goes straight out.
+ * A watermark that arrives while the queue holds no record goes straight out. A checkpoint keeps
+ * the records not yet emitted together with the watermarks held among them, in input order
+ * ({@link AsyncResultQueue.elements}), so a restore rebuilds the same queue.
  */
 
 /**
@@ -51,18 +53,22 @@ export interface AsyncResultQueue<IN, OUT> {
   addWatermark(watermark: number): void;
   /** `entry` just became done: emits everything whose turn has come. */
   completed(entry: AsyncEntry<IN, OUT>): void;
-  /** The records not yet emitted, in input order (what a checkpoint keeps). */
-  entries(): AsyncEntry<IN, OUT>[];
+  /**
+   * What a checkpoint keeps: the records not yet emitted and the watermarks held among them, in
+   * input order. Fed back in this order (records with `add`, watermarks with `addWatermark`),
+   * it rebuilds a queue that emits what this one would.
+   */
+  elements(): (AsyncEntry<IN, OUT> | HeldWatermark)[];
 }
 
-/** A watermark waiting behind records in the ordered queue. */
-class WatermarkMark {
+/** A watermark waiting behind records in a queue. */
+export class HeldWatermark {
   constructor(readonly watermark: number) {}
 }
 
 /** Results in input order; watermarks keep their place among them. */
 export class OrderedQueue<IN, OUT> implements AsyncResultQueue<IN, OUT> {
-  private items: (AsyncEntry<IN, OUT> | WatermarkMark)[] = [];
+  private items: (AsyncEntry<IN, OUT> | HeldWatermark)[] = [];
   private head = 0;
   size = 0;
 
@@ -75,14 +81,14 @@ export class OrderedQueue<IN, OUT> implements AsyncResultQueue<IN, OUT> {
 
   addWatermark(watermark: number): void {
     if (this.head === this.items.length) this.emitter.emitWatermark(watermark);
-    else this.items.push(new WatermarkMark(watermark));
+    else this.items.push(new HeldWatermark(watermark));
   }
 
   completed(_entry: AsyncEntry<IN, OUT>): void {
     const items = this.items;
     while (this.head < items.length) {
       const item = items[this.head]!;
-      if (item instanceof WatermarkMark) this.emitter.emitWatermark(item.watermark);
+      if (item instanceof HeldWatermark) this.emitter.emitWatermark(item.watermark);
       else if (item.state === 'done') {
         this.size--;
         this.emitter.emitResults(item);
@@ -99,13 +105,8 @@ export class OrderedQueue<IN, OUT> implements AsyncResultQueue<IN, OUT> {
     }
   }
 
-  entries(): AsyncEntry<IN, OUT>[] {
-    const out: AsyncEntry<IN, OUT>[] = [];
-    for (let i = this.head; i < this.items.length; i++) {
-      const item = this.items[i]!;
-      if (!(item instanceof WatermarkMark)) out.push(item);
-    }
-    return out;
+  elements(): (AsyncEntry<IN, OUT> | HeldWatermark)[] {
+    return this.items.slice(this.head);
   }
 }
 
@@ -171,9 +172,16 @@ export class UnorderedQueue<IN, OUT> implements AsyncResultQueue<IN, OUT> {
     }
   }
 
-  entries(): AsyncEntry<IN, OUT>[] {
-    const out: AsyncEntry<IN, OUT>[] = [];
-    for (const segment of this.segments) for (const entry of segment.entries) out.push(entry);
+  /**
+   * Each segment's records, then the watermark that closes it. Restored, a segment's records
+   * again leave only after every earlier segment's watermark, whatever order they complete in.
+   */
+  elements(): (AsyncEntry<IN, OUT> | HeldWatermark)[] {
+    const out: (AsyncEntry<IN, OUT> | HeldWatermark)[] = [];
+    for (const segment of this.segments) {
+      for (const entry of segment.entries) out.push(entry);
+      if (segment.watermark !== undefined) out.push(new HeldWatermark(segment.watermark));
+    }
     return out;
   }
 }
