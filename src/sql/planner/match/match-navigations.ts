@@ -128,6 +128,15 @@ export class MatchExpressionBuilder {
             node.pos,
             `MATCH_ROWTIME() needs a MATCH_RECOGNIZE ordered by a rowtime attribute, not ${this.timeColumn}; use MATCH_PROCTIME()`,
           );
+        // MATCH_ROWTIME(rowtime) names the time attribute; the order's is the only one there is.
+        if (
+          node.args.length > 1 ||
+          (node.args.length === 1 && this.inner(node.args[0]!).rex.type.rowtime !== true)
+        )
+          throw validationError(
+            node.pos,
+            'MATCH_ROWTIME takes no argument or the rowtime attribute: MATCH_ROWTIME()',
+          );
         return add(
           { kind: 'matchRowtime', column: this.timeColumn },
           withNullability(this.timeType, false),
