@@ -154,4 +154,27 @@ describe('the mini-batch deduplication operator', () => {
     h.processElement({ k: 'a', v: 3 });
     expect(text(h.extractOutputValues())).toEqual(['1', '3']);
   });
+
+  test('table.exec.state.ttl, event-time keep last: a bundle of older rows restarts the TTL, except with compact-changes', () => {
+    // Flink's RowTimeMiniBatchDeduplicateFunction writes the kept row back after every bundle;
+    // its compact-changes function writes only a replacement.
+    const run = (compactChanges: boolean) => {
+      const h = new KeyedOneInputStreamOperatorTestHarness<Row, unknown, unknown>(
+        new MiniBatchDeduplicateOperator(
+          { keepLast: true, timeColumn: 'ts', ttlMs: 1000, compactChanges },
+          { latencyMs: 100, size: 1 },
+        ) as never,
+        (row) => row.k,
+      );
+      h.open();
+      h.processElement({ k: 'a', v: 1, ts: 50 });
+      h.setProcessingTime(800);
+      h.processElement({ k: 'a', v: 2, ts: 10 }); // older: loses
+      h.setProcessingTime(1500);
+      h.processElement({ k: 'a', v: 3, ts: 20 }); // older than v=1, if v=1 is still held
+      return text(h.extractOutputValues());
+    };
+    expect(run(false)).toEqual(['+I1']);
+    expect(run(true)).toEqual(['+I1', '+I3']);
+  });
 });

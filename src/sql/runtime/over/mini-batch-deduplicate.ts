@@ -167,7 +167,7 @@ export class MiniBatchDeduplicateOperator extends MiniBatchOperator<Row, unknown
 
   /**
    * Keep last: each row of the chain replaces the current key's row under `rest` unless it
-   * loses to it, with `+I` for the first row and `-U`/`+U` after; the state is written once.
+   * loses to it, with `+I` for the first row and `-U`/`+U` after; the state is read once.
    */
   private replaceLast(rest: CompactKey, chain: readonly Row[]): void {
     const out = this.output;
@@ -183,6 +183,8 @@ export class MiniBatchDeduplicateOperator extends MiniBatchOperator<Row, unknown
       }
       previous = row;
     }
-    if (previous !== kept) this.kept.put(rest, previous!);
+    // Flink's full-changelog function writes the kept row back even when no row replaced it,
+    // which restarts its idle-state TTL; the compacting one writes only a replacement.
+    if (previous !== kept || !this.folds) this.kept.put(rest, previous!);
   }
 }
