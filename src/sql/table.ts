@@ -49,6 +49,7 @@ import {
   withWhere,
 } from './table-api/query-shape.js';
 import {
+  collectingSubqueries,
   itemName,
   type RenderContext,
   type RenderedItem,
@@ -205,17 +206,19 @@ export class Table {
   addOrReplaceColumns(...fields: TableExpression[]): Table {
     const columns = this.columnNames();
     const ctx = this.reading({ op: 'addOrReplaceColumns' });
-    const replacements = new Map<string, RenderedItem>();
-    const appended: RenderedItem[] = [];
-    for (const e of this.expanded(fields, ctx)) {
-      const name = itemName(e);
-      const item = renderItem(e, ctx);
-      if (name !== undefined && columns.includes(name))
-        replacements.set(name, { sql: item.sql, alias: name });
-      else appended.push(item);
-    }
-    const items = columns.map((c) => replacements.get(c) ?? { sql: quoteIdentifier(c) });
-    return this.next('addOrReplaceColumns', (q) => withItems(q.shape, [...items, ...appended]));
+    return this.next('addOrReplaceColumns', (q) => {
+      const replacements = new Map<string, RenderedItem>();
+      const appended: RenderedItem[] = [];
+      for (const e of this.expanded(fields, ctx)) {
+        const name = itemName(e);
+        const item = renderItem(e, ctx);
+        if (name !== undefined && columns.includes(name))
+          replacements.set(name, { sql: item.sql, alias: name });
+        else appended.push(item);
+      }
+      const items = columns.map((c) => replacements.get(c) ?? { sql: quoteIdentifier(c) });
+      return withItems(q.shape, [...items, ...appended]);
+    });
   }
 
   /** The table without these columns (`$('a')` or `'a'`). */
@@ -385,8 +388,10 @@ export class Table {
     ctx: RenderContext,
   ): Table {
     const keyCtx = this.reading({ ...ctx, windowKey: true });
-    const groupBy = this.expanded(keys, keyCtx).map((k) => renderExpression(k, keyCtx));
-    return this.next(op, (q) => withItems(q.shape, this.items(fields, ctx), groupBy));
+    return this.next(op, (q) => {
+      const groupBy = this.expanded(keys, keyCtx).map((k) => renderExpression(k, keyCtx));
+      return withItems(q.shape, this.items(fields, ctx), groupBy);
+    });
   }
 
   /** @internal `select(fields)` in the context of over windows. */
@@ -395,13 +400,22 @@ export class Table {
   }
 
   private filtered(op: string, predicate: TableExpression): Table {
-    const condition = renderExpression(expression(predicate), this.reading({ op }));
-    return this.next(op, (q) => withWhere(q.shape, condition));
+    return this.next(op, (q) =>
+      withWhere(q.shape, renderExpression(expression(predicate), this.reading({ op }))),
+    );
   }
 
+  /** The table of `step`'s query; expressions are written in `step`, so their subqueries are seen. */
   private next(op: string, step: (q: TableQuery) => QueryShape): Table {
     const q = this.source();
-    return Table.planned(this.owner, op, step(q), q.unnamed);
+    const [shape, read] = collectingSubqueries(() => step(q));
+    return Table.planned(this.owner, op, shape, withUnnamed(q.unnamed, read as UnnamedTables));
+  }
+
+  /** @internal The table as a subquery, for `$('x').in(table)`. */
+  subquery(): { sql: string; unnamed: UnnamedTables } {
+    const q = this.source();
+    return { sql: shapeSql(q.shape), unnamed: q.unnamed };
   }
 
   /** The query to continue: this table's own, or a read of its plan under an internal name. */
@@ -458,15 +472,13 @@ export class Table {
         op,
         `both tables have columns named ${shared.join(', ')}; rename one side's with as(…) or renameColumns(…)`,
       );
-    const cond = condition === undefined ? undefined : renderExpression(expression(condition), { op });
     const l = this.source();
     const r = right.source();
-    return Table.planned(
-      this.owner,
-      op,
-      joined(l.shape, r.shape, type, cond),
-      new Map([...l.unnamed, ...r.unnamed]),
-    );
+    const [shape, read] = collectingSubqueries(() => {
+      const cond = condition === undefined ? undefined : renderExpression(expression(condition), { op });
+      return joined(l.shape, r.shape, type, cond);
+    });
+    return Table.planned(this.owner, op, shape, withUnnamed(l.unnamed, r.unnamed, read as UnnamedTables));
   }
 
   private lateralWith(
@@ -485,11 +497,11 @@ export class Table {
       );
     const names = node.kind === 'alias' ? [node.name, ...node.more] : [];
     // The alias only names the function's columns: the Table API has no qualifiers.
-    const lateral = `LATERAL TABLE(${renderExpression(fn, ctx)})${
-      names.length === 0 ? '' : ` AS \`T\`(${names.map(quoteIdentifier).join(', ')})`
-    }`;
-    const cond = condition === undefined ? undefined : renderExpression(expression(condition), { op });
-    return this.next(op, (q) => lateralJoined(q.shape, lateral, type, cond));
+    const alias = names.length === 0 ? '' : ` AS \`T\`(${names.map(quoteIdentifier).join(', ')})`;
+    return this.next(op, (q) => {
+      const cond = condition === undefined ? undefined : renderExpression(expression(condition), { op });
+      return lateralJoined(q.shape, `LATERAL TABLE(${renderExpression(fn, ctx)})${alias}`, type, cond);
+    });
   }
 
   private setWith(op: string, sqlOp: string, right: Table): Table {
@@ -501,9 +513,16 @@ export class Table {
       this.owner,
       op,
       setOperation(l.shape, r.shape, sqlOp),
-      new Map([...l.unnamed, ...r.unnamed]),
+      withUnnamed(l.unnamed, r.unnamed),
     );
   }
+}
+
+/** The unnamed tables of several queries together; their names are unique per environment. */
+function withUnnamed(...maps: UnnamedTables[]): UnnamedTables {
+  return maps.length === 1 || maps.slice(1).every((m) => m.size === 0)
+    ? maps[0]!
+    : new Map(maps.flatMap((m) => [...m]));
 }
 
 function columnItems(columns: readonly string[]): RenderedItem[] {

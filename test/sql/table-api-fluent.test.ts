@@ -326,6 +326,28 @@ describe('Table API operations plan as their SQL', () => {
     );
   });
 
+  test('in(table) is an IN subquery, also over a table without a catalog name', async () => {
+    const tEnv = environment();
+    const low = tEnv.from('dim').where($('dk').isLess(2)).select($('dk'));
+    const rows = await expectSameAsSql(
+      tEnv,
+      tEnv.from('ev').where($('k').in(low)).select($('id')),
+      'SELECT id FROM ev WHERE k IN (SELECT dk FROM dim WHERE dk < 2)',
+    );
+    expect(sorted(rows)).toEqual(sorted([1, 3, 4, 6, 7, 9].map((id) => ({ id }))));
+    const positive = tEnv.sqlQuery('SELECT dk FROM dim WHERE dk > 0');
+    tEnv.createTemporaryView('positive', positive);
+    const inView = await expectSameAsSql(
+      tEnv,
+      tEnv
+        .from('ev')
+        .where($('k').in(positive).and($('id').isGreater(1)))
+        .select($('id')),
+      'SELECT id FROM ev WHERE k IN (SELECT * FROM positive) AND id > 1',
+    );
+    expect(inView).toHaveLength(5);
+  });
+
   test('a join whose where bounds the time attributes is an interval join, as in SQL', async () => {
     const tEnv = environment();
     const left = tEnv.from('ev').select($('id'), $('k'), $('ts'));

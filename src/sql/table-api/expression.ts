@@ -9,6 +9,7 @@
 import { dataTypeSql, type DataTypeLike } from './data-types.js';
 import { tableApiError } from './errors.js';
 import { quoteString } from './sql-text.js';
+import type { Table } from '../table.js';
 
 /** A value where the Table API takes an expression: an {@link Expression} or a literal. */
 export type ExpressionArg = Expression | number | bigint | string | boolean;
@@ -50,8 +51,16 @@ export type ExpressionNode =
   | { readonly kind: 'bound'; readonly sql: string; readonly rows: boolean; readonly unbounded: boolean }
   /** `withColumns(…)` or `withoutColumns(…)`: the table's columns picked by name, position or range. */
   | { readonly kind: 'columns'; readonly specs: readonly ColumnSpec[]; readonly without: boolean }
+  /** `operand IN (SELECT …)` over a table's query. */
+  | { readonly kind: 'inQuery'; readonly operand: Expression; readonly table: SubqueryTable }
   /** `range(from, to)`: columns by 1-based position or by name, both ends included. */
   | { readonly kind: 'range'; readonly from: string | number; readonly to: string | number };
+
+/** @internal A table as a subquery: its SQL and the tables without a catalog name it reads. */
+export interface SubqueryTable {
+  /** @internal */
+  subquery(): { readonly sql: string; readonly unnamed: ReadonlyMap<string, unknown> };
+}
 
 /** A pick of `withColumns`: a column (`$('a')` or `'a'`), a 1-based position, or a `range(…)`. */
 export type ColumnSpec = Expression | string | number;
@@ -148,10 +157,13 @@ export class Expression {
   similar(pattern: ExpressionArg): Expression {
     return binary(this, 'SIMILAR TO', pattern);
   }
-  /** `this IN (values…)`. */
-  in(...values: ExpressionArg[]): Expression {
+  /** `this IN (values…)`, or `this IN (SELECT …)` of a one-column Table: `$('id').in(vips)`. */
+  in(...values: ExpressionArg[] | [table: Table]): Expression {
     if (values.length === 0) throw tableApiError('in', "give at least one value: $('x').in(1, 2)");
-    return sql('(', this, ' IN (', ...commaSeparated(values), '))');
+    const [first] = values;
+    if (values.length === 1 && isSubqueryTable(first))
+      return new Expression({ kind: 'inQuery', operand: this, table: first });
+    return sql('(', this, ' IN (', ...commaSeparated(values as ExpressionArg[]), '))');
   }
   /** `this BETWEEN low AND high` (both ends included). */
   between(low: ExpressionArg, high: ExpressionArg): Expression {
@@ -398,6 +410,12 @@ export class Expression {
   }
 }
 
+function isSubqueryTable(value: unknown): value is SubqueryTable {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as SubqueryTable).subquery === 'function'
+  );
+}
+
 /** The argument as an expression: a value other than an {@link Expression} is a literal. */
 export function toExpression(value: ExpressionArg): Expression {
   return value instanceof Expression ? value : new Expression(literalNode(value));
@@ -470,6 +488,8 @@ function nodeText(e: Expression): string {
       return `${node.without ? 'withoutColumns' : 'withColumns'}(${node.specs.map((c) => (c instanceof Expression ? nodeText(c) : String(c))).join(', ')})`;
     case 'range':
       return `range(${node.from}, ${node.to})`;
+    case 'inQuery':
+      return `${nodeText(node.operand)} IN (${node.table.subquery().sql})`;
     case 'sql':
       return node.parts.map((p) => (typeof p === 'string' ? p : nodeText(p))).join('');
     case 'call':

@@ -29,6 +29,23 @@ export interface RenderContext {
   readonly columns?: readonly string[];
 }
 
+/**
+ * The tables without a catalog name that the subqueries written by the innermost
+ * {@link collectingSubqueries} read. Writing SQL is synchronous, so a stack suffices.
+ */
+const readingSubqueries: Map<string, unknown>[] = [];
+
+/** Runs `fn`, which writes SQL; returns its result and the unnamed tables its subqueries read. */
+export function collectingSubqueries<T>(fn: () => T): [T, ReadonlyMap<string, unknown>] {
+  const read = new Map<string, unknown>();
+  readingSubqueries.push(read);
+  try {
+    return [fn(), read];
+  } finally {
+    readingSubqueries.pop();
+  }
+}
+
 /** A select list item: its SQL and the name `as` gave it. */
 export interface RenderedItem {
   readonly sql: string;
@@ -94,6 +111,13 @@ export function renderExpression(e: Expression, ctx: RenderContext): string {
       return pickColumns(e, ctx.columns, ctx.op).map(quoteIdentifier).join(', ');
     case 'range':
       throw tableApiError(ctx.op, `${String(e)} belongs inside withColumns(…) or withoutColumns(…)`);
+    case 'inQuery': {
+      const { sql, unnamed } = node.table.subquery();
+      const reading = readingSubqueries.at(-1);
+      if (reading === undefined) throw tableApiError(ctx.op, 'a subquery is read only by a Table operation');
+      for (const [name, plan] of unnamed) reading.set(name, plan);
+      return `(${renderExpression(node.operand, ctx)} IN (${sql}))`;
+    }
   }
 }
 
