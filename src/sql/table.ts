@@ -17,8 +17,7 @@
  *   .select($('customer'), $('amount').sum().as('total'));
  */
 import { ErrorCodes, type WeirError } from '../types/errors.js';
-import { parsePath } from './catalog/catalog.js';
-import type { Catalog } from './catalog/catalog.js';
+import { type Catalog, parsePath } from './catalog/catalog.js';
 import { formatType } from './catalog/types.js';
 import type { LogicalNode } from './planner/logical.js';
 import { expandColumnSets } from './table-api/column-sets.js';

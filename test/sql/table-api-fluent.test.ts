@@ -114,6 +114,36 @@ describe('Table API operations plan as their SQL', () => {
     });
   });
 
+  test('call() reaches built-in and user-defined scalar and aggregate functions by name', async () => {
+    const tEnv = environment();
+    tEnv.createTemporarySystemFunction('twice', {
+      eval: (n: number | null) => (n === null ? null : 2 * n),
+      resultType: 'INT',
+    });
+    tEnv.createTemporarySystemFunction('longest', {
+      createAccumulator: () => null,
+      accumulate: (acc: string | null, s: string | null) =>
+        s !== null && (acc === null || s.length > acc.length) ? s : acc,
+      getValue: (acc: string | null) => acc,
+      resultType: 'STRING',
+    });
+    const table = tEnv
+      .from('ev')
+      .where(call('twice', $('id')).isGreater(6))
+      .groupBy($('k'))
+      .select(
+        $('k'),
+        call('longest', call('REPEAT', $('name'), $('id'))).as('l'),
+        call('COUNT', $('id')).distinct().as('n'),
+      );
+    const rows = await expectSameAsSql(
+      tEnv,
+      table,
+      'SELECT k, longest(REPEAT(name, id)) AS l, COUNT(DISTINCT id) AS n FROM ev WHERE twice(id) > 6 GROUP BY k',
+    );
+    expect(rows).toContainEqual({ k: 0, l: 'n9'.repeat(9), n: 2 });
+  });
+
   test('a where after a select reads the select’s columns, as a subquery', async () => {
     const tEnv = environment();
     const table = tEnv
