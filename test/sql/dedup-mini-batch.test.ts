@@ -177,4 +177,25 @@ describe('the mini-batch deduplication operator', () => {
     expect(run(false)).toEqual(['+I1']);
     expect(run(true)).toEqual(['+I1', '+I3']);
   });
+
+  test('table.exec.state.ttl, event-time keep first: likewise, a bundle of later rows restarts the TTL', () => {
+    const run = (compactChanges: boolean) => {
+      const h = new KeyedOneInputStreamOperatorTestHarness<Row, unknown, unknown>(
+        new MiniBatchDeduplicateOperator(
+          { keepLast: false, timeColumn: 'ts', ttlMs: 1000, compactChanges },
+          { latencyMs: 100, size: 1 },
+        ) as never,
+        (row) => row.k,
+      );
+      h.open();
+      h.processElement({ k: 'a', v: 1, ts: 50 });
+      h.setProcessingTime(800);
+      h.processElement({ k: 'a', v: 2, ts: 90 }); // later: loses
+      h.setProcessingTime(1500);
+      h.processElement({ k: 'a', v: 3, ts: 60 }); // later than v=1, if v=1 is still held
+      return text(h.extractOutputValues());
+    };
+    expect(run(false)).toEqual(['+I1']);
+    expect(run(true)).toEqual(['+I1', '+I3']);
+  });
 });

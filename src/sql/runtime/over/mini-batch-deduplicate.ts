@@ -152,7 +152,8 @@ export class MiniBatchDeduplicateOperator extends MiniBatchOperator<Row, unknown
   private replaceFirst(chain: readonly Row[]): void {
     const out = this.output;
     const time = this.spec.timeColumn!;
-    let previous = this.first.value();
+    const kept = this.first.value();
+    let previous = kept;
     for (const row of chain) {
       if (previous !== undefined && (row[time] as number) >= (previous[time] as number)) continue;
       if (previous === undefined) out.collect({ kind: '+I', row }, NO_TIMESTAMP);
@@ -162,7 +163,8 @@ export class MiniBatchDeduplicateOperator extends MiniBatchOperator<Row, unknown
       }
       previous = row;
     }
-    this.first.update(previous!);
+    // As in replaceLast: the compacting function writes only a replacement.
+    if (previous !== kept || !this.folds) this.first.update(previous!);
   }
 
   /**
