@@ -36,6 +36,8 @@ interface Inner {
 /** Builds the expressions of one MATCH_RECOGNIZE clause. */
 export class MatchExpressionBuilder {
   private readonly inputScope: ColumnScope;
+  /** The type of the order's time attribute, which MATCH_ROWTIME() returns. */
+  private readonly timeType: SqlType;
 
   constructor(
     inputColumns: readonly PlanColumn[],
@@ -46,8 +48,6 @@ export class MatchExpressionBuilder {
     this.inputScope = new ColumnScope(scopeOf(inputColumns));
     this.timeType = inputColumns.find((c) => c.name === timeColumn)!.type;
   }
-
-  private readonly timeType: SqlType;
 
   /** A DEFINE condition: a BOOLEAN over the running match. */
   condition(expr: Expr): MatchExpression {

@@ -208,6 +208,7 @@ export class PatternMatcher {
     }
   }
 
+  /** Starts the next attempt at row `from`; the rows after it are fed again by `advance`. */
   private restart(state: MatcherState, from: number): void {
     state.rows = state.rows.slice(from);
     state.fed = 0;
