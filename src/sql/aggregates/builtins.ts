@@ -470,12 +470,14 @@ export function unsupportedAggregateHint(): string {
 }
 
 /**
- * The aggregate function of this name: a built-in (any case), else a user-defined one from the
- * session's function catalog; undefined when there is neither.
+ * The aggregate function of this name, in Flink's order: a temporary system function, a built-in
+ * (any case), then a catalog function from the session's function catalog; undefined when there
+ * is none. A temporary system function of another kind hides the built-in aggregate too.
  */
 export function lookupAggregate(
   name: string,
   functions: FunctionCatalog | undefined,
 ): AggregateFunctionDefinition | undefined {
+  if (functions?.shadowing(name) !== undefined) return functions.aggregate(name);
   return BUILTIN_AGGREGATES.get(name.toUpperCase()) ?? functions?.aggregate(name);
 }

@@ -296,6 +296,12 @@ class Typer {
         `${name}(…) OVER`,
         'OVER aggregations and ROW_NUMBER are planned in a later version',
       );
+    // A temporary system function shadows the built-in of its name, as in Flink.
+    if (plannedFunctions()?.shadowing(name) !== undefined)
+      return this.userFunction(
+        e,
+        e.args.map((a) => this.type(a)),
+      );
     if (AGGREGATES.has(name))
       throw unsupported(
         e.pos,

@@ -178,16 +178,20 @@ export class SqlGrammar extends QueryGrammar {
       },
       {
         ALT: () => {
+          let system = false;
           const temporary =
             this.OPTION(() => {
               this.CONSUME(K.TEMPORARY);
-              this.OPTION2(() => this.CONSUME(K.SYSTEM));
+              this.OPTION2(() => {
+                this.CONSUME(K.SYSTEM);
+                system = true;
+              });
               return true;
             }) ?? false;
           return this.OR([
             { ALT: () => this.SUBRULE(this.createTable, { ARGS: [posOf(start), temporary] }) },
             { ALT: () => this.SUBRULE(this.createView, { ARGS: [posOf(start), temporary] }) },
-            { ALT: () => this.SUBRULE(this.createFunction, { ARGS: [posOf(start), temporary] }) },
+            { ALT: () => this.SUBRULE(this.createFunction, { ARGS: [posOf(start), temporary, system] }) },
             { ALT: () => this.SUBRULE(this.createCatalog, { ARGS: [posOf(start), temporary] }) },
             { ALT: () => this.SUBRULE(this.createDatabase, { ARGS: [posOf(start), temporary] }) },
           ]);
@@ -554,35 +558,49 @@ export class SqlGrammar extends QueryGrammar {
     );
   });
 
-  private createFunction = this.RULE('createFunction', (pos: SourcePos, temporary: boolean): Statement => {
-    this.CONSUME(K.FUNCTION);
-    const ifNotExists = this.SUBRULE(this.ifNotExists);
-    const name = this.SUBRULE(this.compoundName);
-    this.CONSUME(K.AS);
-    const className = this.SUBRULE(this.string);
-    const language = this.OPTION(() => {
-      this.CONSUME(K.LANGUAGE);
-      return this.SUBRULE(this.identifier);
-    });
-    return this.ACTION(() =>
-      node({
-        kind: 'createFunction',
-        pos,
-        name,
-        temporary,
-        ifNotExists,
-        className,
-        language: language === undefined ? undefined : language.image.toUpperCase(),
-      }),
-    );
-  });
+  private createFunction = this.RULE(
+    'createFunction',
+    (pos: SourcePos, temporary: boolean, system: boolean): Statement => {
+      this.CONSUME(K.FUNCTION);
+      const ifNotExists = this.SUBRULE(this.ifNotExists);
+      const nameStart = this.LA(1);
+      const name = this.SUBRULE(this.compoundName);
+      this.CONSUME(K.AS);
+      const className = this.SUBRULE(this.string);
+      const language = this.OPTION(() => {
+        this.CONSUME(K.LANGUAGE);
+        return this.SUBRULE(this.identifier);
+      });
+      return this.ACTION(() => {
+        if (system && name.length > 1)
+          throw parseError(
+            posOf(nameStart),
+            `a temporary system function has no catalog or database, so its name has one part, not ${name.join('.')}`,
+          );
+        return node({
+          kind: 'createFunction',
+          pos,
+          name,
+          temporary,
+          ...(system ? { system } : {}),
+          ifNotExists,
+          className,
+          language: language === undefined ? undefined : language.image.toUpperCase(),
+        });
+      });
+    },
+  );
 
   private dropStatement = this.RULE('dropStatement', (): Statement => {
     const start = this.CONSUME(K.DROP);
+    let system = false;
     const temporary =
       this.OPTION(() => {
         this.CONSUME(K.TEMPORARY);
-        this.OPTION2(() => this.CONSUME(K.SYSTEM));
+        this.OPTION2(() => {
+          this.CONSUME(K.SYSTEM);
+          system = true;
+        });
         return true;
       }) ?? false;
     const object = this.OR([
@@ -634,6 +652,7 @@ export class SqlGrammar extends QueryGrammar {
         name,
         namePos,
         temporary,
+        ...(system && what === 'FUNCTION' ? { system } : {}),
         ifExists,
       });
     });
