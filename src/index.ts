@@ -202,7 +202,7 @@ export {
   WindowGroupedTable,
 } from './sql/table-api/grouped-tables.js';
 /** The Table API's expressions, as Flink's `Expressions`: `$('price').times(2).as('doubled')`. */
-export { Expression, type ExpressionArg } from './sql/table-api/expression.js';
+export { type ColumnSpec, Expression, type ExpressionArg } from './sql/table-api/expression.js';
 export {
   $,
   and,
@@ -219,9 +219,12 @@ export {
   nullOf,
   or,
   row,
+  range,
   rowInterval,
   UNBOUNDED_RANGE,
   UNBOUNDED_ROW,
+  withColumns,
+  withoutColumns,
 } from './sql/table-api/expressions.js';
 export { DataType, type DataTypeField, type DataTypeLike, DataTypes } from './sql/table-api/data-types.js';
 /** Group windows (`Tumble`, `Slide`, `Session`) and over windows (`Over`) for `Table.window`. */
