@@ -151,6 +151,20 @@ export function committedHashes(dir: string): Map<string, string> {
   return hashes;
 }
 
+/** How many committed (not hidden) files `dir` holds, without reading them: cheap to poll. */
+export function committedFileCount(dir: string): number {
+  let count = 0;
+  const walk = (d: string): void => {
+    for (const entry of existsSync(d) ? readdirSync(d, { withFileTypes: true }) : []) {
+      if (entry.name.startsWith('.')) continue;
+      if (entry.isDirectory()) walk(join(d, entry.name));
+      else count++;
+    }
+  };
+  walk(dir);
+  return count;
+}
+
 /**
  * The committed files that an earlier snapshot saw and a later one does not see unchanged:
  * `path: was <hash> then <hash or 'gone'>`. Empty when no committed file ever changed.
