@@ -60,15 +60,15 @@ function compileNavigation(nav: Navigation): NavigationFunction {
     case 'aggregate': {
       const fn = nav.call.definition.create(nav.call.argTypes);
       const args: RowFunction[] = nav.args.map((a) => compileExpression(a));
+      // One argument array for every row: accumulate reads it before the next row fills it.
+      const values: unknown[] = new Array(args.length);
       return (view) => {
         let acc = fn.createAccumulator();
         for (let k = 0; k < view.length; k++) {
           if (nav.variable !== undefined && view.variable(k) !== nav.variable) continue;
           const row = view.row(k);
-          acc = fn.accumulate(
-            acc,
-            args.map((a) => a(row)),
-          );
+          for (let i = 0; i < args.length; i++) values[i] = args[i]!(row);
+          acc = fn.accumulate(acc, values);
         }
         return fn.getValue(acc);
       };

@@ -42,6 +42,10 @@ export class MatchRecognizeFunction extends KeyedProcessFunction<unknown, Row, R
   private matcher!: PatternMatcher;
   private measures!: readonly CompiledMatchExpression[];
   private compare: ((a: Row, b: Row) => number) | undefined;
+  /** Where the matches found by the current call go. */
+  private out: Collector<Row> | undefined;
+  /** Made in `open`, once per operator instance (the function object is copied per subtask). */
+  private emitMatch!: (rows: readonly Row[], vars: readonly number[]) => void;
 
   constructor(private readonly spec: MatchSpec) {
     super();
@@ -53,6 +57,7 @@ export class MatchRecognizeFunction extends KeyedProcessFunction<unknown, Row, R
     this.matching = ctx.getState(new ValueStateDescriptor<MatcherState>('match-state'));
     this.compare = spec.otherOrder.length === 0 ? undefined : rowComparator(spec.otherOrder);
     this.measures = spec.measures.map((m) => new CompiledMatchExpression(m.expr));
+    this.emitMatch = (rows, vars) => this.emit(rows, vars);
     const defines = spec.defines.map((d) => (d === undefined ? undefined : new CompiledMatchExpression(d)));
     const running = new RunningMatch();
     const time = spec.timeColumn;
@@ -102,9 +107,9 @@ export class MatchRecognizeFunction extends KeyedProcessFunction<unknown, Row, R
   /** Feeds `rows` to the partition's matcher, then times out what `now` has passed. */
   private match(rows: readonly Row[], timers: TimerService, out: Collector<Row>, now?: number): void {
     const state = this.matching.value() ?? this.matcher.empty();
-    const emit = (match: readonly Row[], vars: readonly number[]) => this.emit(match, vars, out);
-    for (const row of rows) this.matcher.push(state, row, emit);
-    if (now !== undefined) this.matcher.expire(state, now, emit);
+    this.out = out;
+    for (const row of rows) this.matcher.push(state, row, this.emitMatch);
+    if (now !== undefined) this.matcher.expire(state, now, this.emitMatch);
     if (state.rows.length === 0) {
       this.matching.clear();
       return;
@@ -116,7 +121,7 @@ export class MatchRecognizeFunction extends KeyedProcessFunction<unknown, Row, R
     else timers.registerEventTimeTimer(deadline);
   }
 
-  private emit(rows: readonly Row[], vars: readonly number[], out: Collector<Row>): void {
+  private emit(rows: readonly Row[], vars: readonly number[]): void {
     const result: Row = {};
     const first = rows[0]!;
     for (const key of this.spec.partitionKeys) result[key] = first[key];
@@ -126,6 +131,6 @@ export class MatchRecognizeFunction extends KeyedProcessFunction<unknown, Row, R
     this.spec.measures.forEach((m, i) => {
       result[m.name] = this.measures[i]!.evaluate(view);
     });
-    out.collect(result);
+    this.out!.collect(result);
   }
 }
