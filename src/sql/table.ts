@@ -148,9 +148,18 @@ export class Table {
     return this.owner.executeTable(this.plan);
   }
 
-  /** The SQL query this table stands for; a table without a catalog name appears as `` `$table$n` ``. */
+  /**
+   * The SQL query this table stands for (a table without a catalog name that it reads appears
+   * as `` `$table$n` ``); for a table of `sqlQuery` or `fromDataStream` not yet continued, its
+   * columns: `Table(id BIGINT, name STRING)`. Naming such a table here would shift the names
+   * later tables get, which a job file rebuilt on a worker thread must reproduce.
+   */
   toString(): string {
-    return shapeSql(this.source().shape);
+    if (this.query === undefined)
+      return `Table(${this.getResolvedSchema()
+        .map((c) => `${c.name} ${c.type}`)
+        .join(', ')})`;
+    return shapeSql(this.query.shape);
   }
 
   /** The columns `fields` compute from this table's: `select($('a'), $('b').plus(1).as('c'))`. */

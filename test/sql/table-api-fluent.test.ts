@@ -302,6 +302,9 @@ describe('Table API operations plan as their SQL', () => {
       'SELECT * FROM (SELECT `name`, SUM(`id`) AS `total` FROM `ev` WHERE (`k` = 1) GROUP BY `name`) WHERE (`total` > 3)',
     );
     expect(table.explain()).toBe(tEnv.explainSql(String(table)));
+    const query = tEnv.sqlQuery('SELECT id, name FROM ev');
+    expect(String(query)).toBe('Table(id INT, name STRING)');
+    expect(String(query.where($('id').isEqual(1)))).toBe('SELECT * FROM `$table$0` WHERE (`id` = 1)');
   });
 
   test('union, unionAll, intersect and minus', async () => {
