@@ -15,8 +15,9 @@ import { planLogical } from '../../src/sql/planner/planner.js';
 import { regularJoinFunction } from '../../src/sql/planner/join/join-planning.js';
 import type { PhysicalJoin } from '../../src/sql/planner/join/join-nodes.js';
 
-function physicalPlan(sql: string, sessionTtl?: string): PhysicalNode {
+function physicalPlan(sql: string, sessionTtl?: string, ...settings: string[]): PhysicalNode {
   const tEnv = TableEnvironment.create(StreamExecutionEnvironment.createLocalEnvironment(1));
+  for (const setting of settings) tEnv.executeSql(setting);
   tEnv.executeSql("CREATE TABLE l (k INT, a STRING) WITH ('connector' = 'datagen')");
   tEnv.executeSql("CREATE TABLE r (k INT, b STRING) WITH ('connector' = 'datagen')");
   if (sessionTtl !== undefined) tEnv.executeSql(`SET 'table.exec.state.ttl' = '${sessionTtl}'`);
@@ -109,6 +110,18 @@ describe('STATE_TTL on a group aggregate', () => {
       find(physicalPlan(AGG.replace('HINT', "/*+ STATE_TTL('l' = '0') */"), '1 h'), 'groupAggregate')
         .stateTtlMs,
     ).toBeUndefined();
+  });
+
+  test('both levels of a split distinct aggregate keep the hint', () => {
+    const plan = physicalPlan(
+      "SELECT /*+ STATE_TTL('l' = '1d') */ k, COUNT(DISTINCT a) FROM l GROUP BY k",
+      '1 h',
+      "SET 'table.optimizer.distinct-agg.split.enabled' = 'true'",
+    );
+    const final = find(plan, 'groupAggregate');
+    const partial = find(final.input, 'groupAggregate');
+    expect([final.partialFinal, partial.partialFinal]).toEqual(['FINAL', 'PARTIAL']);
+    expect([final.stateTtlMs, partial.stateTtlMs]).toEqual([86_400_000, 86_400_000]);
   });
 
   test('a hint naming another query block does not reach this aggregate', () => {

@@ -34,6 +34,7 @@ import { call, field, literal, type Rex } from '../../expressions/rex.js';
 import { type LogicalNode, project, union } from '../logical.js';
 import type { RewriteRule } from '../rules.js';
 import { aggregate, type LogicalAggregate } from './aggregate-nodes.js';
+import { keepAggregateHint } from '../hints/operator-hints.js';
 
 /** The rule's name in `rulesFired` and EXPLAIN's rule list. */
 export const SPLIT_DISTINCT_RULE = 'SplitDistinctAggregateRule';
@@ -227,13 +228,12 @@ export function splitDistinctAggregate(node: LogicalAggregate, bucketNum: number
     merge(partial(c.fn), c.name, c.type);
   });
 
-  const partialAgg = aggregate(
-    partialInput,
-    [...node.groupKeys, ...sets.map((s) => s.bucket)],
-    partialCalls,
-    'PARTIAL',
+  // Both levels keep the query's state, so both keep its STATE_TTL hint.
+  const partialAgg = keepAggregateHint(
+    node,
+    aggregate(partialInput, [...node.groupKeys, ...sets.map((s) => s.bucket)], partialCalls, 'PARTIAL'),
   );
-  const finalAgg = aggregate(partialAgg, node.groupKeys, finalCalls, 'FINAL');
+  const finalAgg = keepAggregateHint(node, aggregate(partialAgg, node.groupKeys, finalCalls, 'FINAL'));
   if (averages.size === 0) return finalAgg;
   const typeOf = (name: string) => finalAgg.columns.find((c) => c.name === name)!.type;
   return project(

@@ -6,6 +6,7 @@
  * planning of the operators they become.
  */
 import type { FromItem, Join } from '../../parser/ast.js';
+import type { LogicalAggregate } from '../aggregate/aggregate-nodes.js';
 import type { LogicalJoin } from '../join/join-nodes.js';
 import { inputsOf, type LogicalNode, withInputs } from '../logical.js';
 import type { LookupHint } from './lookup-hint.js';
@@ -75,6 +76,13 @@ export function hintedAggregate(
     return below.kind === 'aggregate' ? Object.freeze({ ...below, stateTtlHint: ttl }) : below;
   };
   return rewrite(plan);
+}
+
+/** `rebuilt` (a rule's new aggregate for `original`, as split-distinct makes) with the original's STATE_TTL. */
+export function keepAggregateHint(original: LogicalAggregate, rebuilt: LogicalAggregate): LogicalAggregate {
+  return original.stateTtlHint === undefined || rebuilt.stateTtlHint !== undefined
+    ? rebuilt
+    : Object.freeze({ ...rebuilt, stateTtlHint: original.stateTtlHint });
 }
 
 /** EXPLAIN's `stateTtlHints=[[[STATE_TTL options:[1d]]]]` of a hinted aggregate, as Flink prints it; '' without. */
