@@ -15,6 +15,10 @@ import {
 import { Types } from '../../src/sql/catalog/types.js';
 import type { Row } from '../../src/sql/expressions/compiler.js';
 import { GROUP_AGGREGATE_LAYOUT } from '../../src/sql/runtime/aggregate/group-state.js';
+import {
+  MATCH_RECOGNIZE_LAYOUT,
+  MatchRecognizeFunction,
+} from '../../src/sql/runtime/match/match-recognize-function.js';
 import { KeptRows } from '../../src/sql/runtime/over/deduplicate-function.js';
 import { UpdateFastTopNFunction } from '../../src/sql/runtime/over/update-fast-rank.js';
 import { WINDOW_TOP_N_LAYOUT, WindowTopNFunction } from '../../src/sql/runtime/over/window-rank-function.js';
@@ -163,6 +167,33 @@ describe('a checkpoint written by a newer Weir', () => {
       `group aggregate state "${later}"`,
       GROUP_AGGREGATE_LAYOUT.version + 1,
       GROUP_AGGREGATE_LAYOUT.version,
+    );
+  });
+
+  test('MATCH_RECOGNIZE refuses a later layout of its matcher state on open', () => {
+    const later = `match-state@${MATCH_RECOGNIZE_LAYOUT.version + 1}`;
+    const { error } = openOn(
+      new ProcessOperator(
+        new MatchRecognizeFunction({
+          timeColumn: 'ts',
+          proctime: false,
+          otherOrder: [],
+          partitionKeys: [],
+          variables: ['A'],
+          steps: [{ variable: 0, min: 1, max: 1, greedy: true }],
+          skip: { kind: 'pastLastRow' },
+          defines: [undefined],
+          measures: [],
+        }),
+        true,
+      ),
+      written(later),
+    );
+    expectNewer(
+      error,
+      `MATCH_RECOGNIZE state "${later}"`,
+      MATCH_RECOGNIZE_LAYOUT.version + 1,
+      MATCH_RECOGNIZE_LAYOUT.version,
     );
   });
 

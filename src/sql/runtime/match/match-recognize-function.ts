@@ -31,9 +31,19 @@ import {
   ValueStateDescriptor,
 } from '../../../types/state.js';
 import { rowComparator } from '../over/sort-order.js';
+import { StateLayout } from '../state-layout.js';
 import { CompiledMatchExpression, RunningMatch } from './match-expressions.js';
 import type { MatchSpec } from './match-spec.js';
 import { type MatcherState, PatternMatcher } from './pattern-matcher.js';
+
+/**
+ * The layout of the MATCH_RECOGNIZE states (the waiting rows and the matcher's state, see
+ * `pattern-matcher.ts`): raise it with any change to what they hold.
+ */
+export const MATCH_RECOGNIZE_LAYOUT = new StateLayout('MATCH_RECOGNIZE', 1);
+
+/** The MATCH_RECOGNIZE states' names without their layout version. */
+const MATCH_STATES = ['match-pending', 'match-state'];
 
 /** Runs a {@link MatchSpec} over each partition's rows. */
 export class MatchRecognizeFunction extends KeyedProcessFunction<unknown, Row, Row> {
@@ -53,8 +63,10 @@ export class MatchRecognizeFunction extends KeyedProcessFunction<unknown, Row, R
 
   override open(ctx: RuntimeContext): void {
     const spec = this.spec;
-    this.pending = ctx.getMapState(new MapStateDescriptor<number, Row[]>('match-pending'));
-    this.matching = ctx.getState(new ValueStateDescriptor<MatcherState>('match-state'));
+    MATCH_RECOGNIZE_LAYOUT.refuseOthers(ctx, MATCH_STATES);
+    const named = (name: string) => MATCH_RECOGNIZE_LAYOUT.stateName(name);
+    this.pending = ctx.getMapState(new MapStateDescriptor<number, Row[]>(named('match-pending')));
+    this.matching = ctx.getState(new ValueStateDescriptor<MatcherState>(named('match-state')));
     this.compare = spec.otherOrder.length === 0 ? undefined : rowComparator(spec.otherOrder);
     this.measures = spec.measures.map((m) => new CompiledMatchExpression(m.expr));
     this.emitMatch = (rows, vars) => this.emit(rows, vars);
