@@ -60,7 +60,7 @@ export class MatchRecognizeGrammar extends ExpressionGrammar {
     });
     this.OPTION4(() => this.SUBRULE(this.rowsPerMatch));
     const afterMatch = this.OPTION5(() => this.SUBRULE(this.afterMatchSkip)) ?? { kind: 'pastLastRow' };
-    const patternWord = this.CONSUME2(T.Identifier);
+    const patternWord = this.CONSUME2(T.Identifier, { ERR_MSG: 'expected PATTERN (…) in MATCH_RECOGNIZE' });
     this.ACTION(() => {
       if (!isWord(patternWord, 'PATTERN'))
         throw parseError(
@@ -90,7 +90,9 @@ export class MatchRecognizeGrammar extends ExpressionGrammar {
         return this.SUBRULE3(this.expression);
       },
     });
-    const defineWord = this.CONSUME4(T.Identifier);
+    const defineWord = this.CONSUME4(T.Identifier, {
+      ERR_MSG: "expected DEFINE after MATCH_RECOGNIZE's PATTERN (…)",
+    });
     const define: MatchRecognizeRef['define'][number][] = [];
     this.AT_LEAST_ONE_SEP3({
       SEP: T.Comma,
