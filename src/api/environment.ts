@@ -65,6 +65,7 @@ export class StreamExecutionEnvironment {
   private sinks: Transformation[] = [];
   private nextId = 1;
   private clock: Clock = systemClock;
+  private savepointRestore: { path: string; allowNonRestoredState: boolean } | undefined;
   /** @internal id of the next job; part files and the REST API use it. */
   jobId = newJobId();
 
@@ -87,6 +88,16 @@ export class StreamExecutionEnvironment {
   /** A local environment with the given default parallelism. */
   static createLocalEnvironment(parallelism = 1): StreamExecutionEnvironment {
     return new StreamExecutionEnvironment().setParallelism(parallelism);
+  }
+
+  /**
+   * Restores the jobs submitted from now on from a savepoint or checkpoint `path` (Flink's
+   * `execution.savepoint.path`), in place of `weir run --restore`; undefined goes back to that.
+   * `allowNonRestoredState` skips state of operators the job no longer has.
+   */
+  setSavepointRestore(path: string | undefined, allowNonRestoredState = false): this {
+    this.savepointRestore = path === undefined ? undefined : { path, allowNonRestoredState };
+    return this;
   }
 
   /** Default parallelism of operators that do not set their own. */
@@ -314,7 +325,7 @@ export class StreamExecutionEnvironment {
     const defaults = getEnvironmentDefaults();
     const enabled = config.isCheckpointingEnabled() || dir !== undefined;
     const fileStorage = dir === undefined ? undefined : new FileCheckpointStorage(dir);
-    const restorePath = defaults?.restorePath;
+    const restorePath = this.savepointRestore?.path ?? defaults?.restorePath;
     if (restorePath === 'latest' && fileStorage === undefined) {
       throw userError(
         ErrorCodes.INVALID_ARGUMENT,
@@ -342,7 +353,8 @@ export class StreamExecutionEnvironment {
           ? undefined
           : {
               from: restorePath,
-              allowNonRestoredState: defaults?.allowNonRestoredState ?? false,
+              allowNonRestoredState:
+                this.savepointRestore?.allowNonRestoredState ?? defaults?.allowNonRestoredState ?? false,
               storage: fileStorage ?? new FileCheckpointStorage('/'),
             },
     };

@@ -52,6 +52,9 @@ const oneOf =
   (text) =>
     values.includes(text.toLowerCase()) ? text.toLowerCase() : fail(values.map((v) => `'${v}'`).join(' or '));
 const anyText: Parser = (text) => text;
+/** A local path; Flink's `file:` scheme (`file:/tmp/sp`, `file:///tmp/sp`) is taken off. */
+const localPath: Parser = (text) =>
+  text.trim() === '' ? fail('a directory or file path') : text.replace(/^file:(\/\/(?=\/))?/, '');
 /**
  * A time zone id as Flink takes it; the value is the id, normalised (`GMT+8` is `GMT+08:00`).
  * `'default'` is the process's zone, resolved here, once: the value is that zone's id, so the
@@ -84,6 +87,12 @@ export const CONFIG_OPTIONS: Readonly<Record<string, Parser>> = {
   'execution.checkpointing.interval': duration,
   'execution.checkpointing.mode': oneOf('exactly_once', 'at_least_once'),
   'state.backend.type': oneOf('heap', 'disk', 'hashmap', 'rocksdb'),
+  // Where checkpoints and STOP JOB … WITH SAVEPOINT write, and the savepoint or checkpoint the
+  // next INSERT jobs restore from (until RESET, as in Flink), skipping state of operators gone.
+  'state.checkpoints.dir': localPath,
+  'state.savepoints.dir': localPath,
+  'execution.savepoint.path': localPath,
+  'execution.savepoint.ignore-unclaimed-state': boolean,
   'table.exec.state.ttl': duration,
   'table.exec.source.idle-timeout': duration,
   // Lookup joins against an external table (jdbc): how many probe rows may wait on lookups at

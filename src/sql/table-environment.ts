@@ -77,6 +77,7 @@ import { Schema } from './table-api/schema.js';
 import { type PlannedInsert, StatementSet, type StatementSetOwner } from './table-api/statement-set.js';
 import type { TableDescriptor } from './table-api/table-descriptor.js';
 import { TableResult } from './table-result.js';
+import { SessionJobs } from './job-statements.js';
 
 const STRING_NOT_NULL = withNullability(Types.STRING, false);
 const stringColumns = (...names: string[]): PlanColumn[] =>
@@ -124,6 +125,7 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
   private readonly functionClasses = new Map<string, FunctionClassImpl>();
   private anonymous = 0;
   private anonymousSinks = 0;
+  private readonly jobs = new SessionJobs();
 
   private constructor(
     private readonly env: StreamExecutionEnvironment,
@@ -790,6 +792,10 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
         return this.runStatementSet(statement);
       case 'queryStatement':
         return this.executeTable(new PlanBuilder(this.catalog).query(statement.query));
+      case 'showJobs':
+      case 'describeJob':
+      case 'stopJob':
+        return this.jobs.execute(statement, this.config.get<string>('state.savepoints.dir'));
     }
   }
 
@@ -1083,6 +1089,7 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
     const name =
       this.config.get<string>('pipeline.name') ?? `insert-into_${inserts.map((s) => s.path).join(',')}`;
     const client = this.env.executeAsync(name);
+    this.jobs.add(client);
     const columns = inserts.map((s) => ({ name: s.target, type: Types.BIGINT }));
     const row = Object.fromEntries(columns.map((c) => [c.name, -1]));
     return new TableResult('SUCCESS_WITH_CONTENT', columns, async () => [row], client);
@@ -1121,6 +1128,12 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
     }
     const watermarkInterval = this.config.get<number>('pipeline.auto-watermark-interval');
     if (watermarkInterval !== undefined) this.env.getConfig().setAutoWatermarkInterval(watermarkInterval);
+    const checkpointDir = this.config.get<string>('state.checkpoints.dir');
+    if (checkpointDir !== undefined) this.env.getCheckpointConfig().setCheckpointStorage(checkpointDir);
+    this.env.setSavepointRestore(
+      this.config.get<string>('execution.savepoint.path'),
+      this.config.get<boolean>('execution.savepoint.ignore-unclaimed-state'),
+    );
     const backend = this.config.get<string>('state.backend.type');
     if (backend !== undefined)
       this.env.setStateBackend(backend === 'disk' || backend === 'rocksdb' ? 'disk' : 'heap');

@@ -8,7 +8,8 @@
  *   (`+I`, `-U`, `+U`, `-D`, as Flink's tableau mode), until it is cancelled ({@link cancel},
  *   which Ctrl-C calls) — the client itself goes on;
  * - INSERT and statement sets start their job; `waitForInserts` makes the runner wait for it
- *   (scripts do), otherwise it prints the job id and returns;
+ *   (scripts do), otherwise it prints the job id and returns; `SET 'table.dml-sync'` overrides
+ *   that, so a script can start a job and manage it with SHOW JOBS, DESCRIBE JOB and STOP JOB;
  * - HELP, QUIT and EXIT are the client's own; everything else goes to `executeSql`.
  *
  * Results are written in lines through `out`; the caller decides where errors go.
@@ -30,6 +31,9 @@ export const CLIENT_HELP = `Statements end with ';' and may span lines. Besides 
 SHOW, DESCRIBE, EXPLAIN, SELECT, INSERT INTO, CREATE TABLE … AS SELECT, EXECUTE STATEMENT SET
 BEGIN … END) the client knows:
   SET 'key' = 'value';   set a session option (SET; lists them)
+  SHOW JOBS; DESCRIBE JOB 'id'; STOP JOB 'id' [WITH SAVEPOINT];
+                         the jobs this session started; restore one from its savepoint
+                         with SET 'execution.savepoint.path' = '…' before the next INSERT
   RESET ['key'];         reset one option or all
   HELP;                  show this help
   QUIT; or EXIT;         leave the client
@@ -42,7 +46,10 @@ export type StatementOutcome = 'continue' | 'quit';
 export interface SqlClientOptions {
   /** Writes one line of output. */
   readonly out: (line: string) => void;
-  /** Wait for the jobs of INSERT statements to finish (scripts); otherwise print their id. */
+  /**
+   * Wait for the jobs of INSERT statements to finish (scripts); otherwise print their id. The
+   * session's `table.dml-sync`, when set, decides instead.
+   */
   readonly waitForInserts: boolean;
 }
 
@@ -88,7 +95,7 @@ export class SqlClient {
       this.options.out(await result.toText());
       return 'continue';
     }
-    if (!this.options.waitForInserts) {
+    if (!(this.tEnv.getConfig().get<boolean>('table.dml-sync') ?? this.options.waitForInserts)) {
       this.options.out(`Job submitted: ${job.jobId}`);
       return 'continue';
     }

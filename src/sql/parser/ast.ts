@@ -631,6 +631,19 @@ export interface Describe extends Node<'describe'> {
   /** Where the name starts, for "not found" errors. */
   readonly namePos: SourcePos;
 }
+/**
+ * A job statement of the SQL client over the jobs this session started: `SHOW JOBS`,
+ * `DESCRIBE JOB 'id'`, or `STOP JOB 'id' [WITH SAVEPOINT] [WITH DRAIN]`.
+ */
+export type JobStatement =
+  | Node<'showJobs'>
+  | (Node<'describeJob'> & JobTarget)
+  | (Node<'stopJob'> & JobTarget & { readonly withSavepoint: boolean; readonly withDrain: boolean });
+/** The job a job statement names, and where its id is written, for "no such job" errors. */
+export interface JobTarget {
+  readonly jobId: string;
+  readonly jobIdPos: SourcePos;
+}
 /** `SET 'k' = 'v'`, or `SET` alone to list the session's options. */
 export interface SetOption extends Node<'set'> {
   readonly key?: string;
@@ -699,6 +712,7 @@ export type Statement =
   | Insert
   | StatementSet
   | Explain
+  | JobStatement
   | QueryStatement;
 
 /** Freezes a node and the arrays it holds; the only way nodes are made. */

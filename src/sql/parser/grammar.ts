@@ -1,6 +1,6 @@
 /**
  * The statements of Weir's Flink SQL dialect — CREATE TABLE / VIEW / FUNCTION, DROP, SHOW,
- * DESCRIBE, SET, RESET, USE, EXPLAIN, INSERT, EXECUTE STATEMENT SET and queries — on top of
+ * DESCRIBE, SET, RESET, USE, EXPLAIN, INSERT, EXECUTE STATEMENT SET, the job statements and queries — on top of
  * the query, expression and base grammars. This class is the parser: it runs chevrotain's
  * grammar analysis once, when constructed.
  */
@@ -123,6 +123,12 @@ export class SqlGrammar extends QueryGrammar {
     'statementBody',
     (): Statement =>
       this.OR([
+        // Before SHOW and DESCRIBE, whose other forms these would otherwise be read as.
+        {
+          GATE: () => this.startsJobStatement(),
+          IGNORE_AMBIGUITIES: true,
+          ALT: () => this.SUBRULE(this.jobStatement),
+        },
         { ALT: () => this.SUBRULE(this.createStatement) },
         { ALT: () => this.SUBRULE(this.dropStatement) },
         { ALT: () => this.SUBRULE(this.showStatement) },
@@ -151,6 +157,51 @@ export class SqlGrammar extends QueryGrammar {
             return this.ACTION(() => {
               throw unsupported(posOf(token), token.image.toUpperCase());
             });
+          },
+        },
+      ]),
+  );
+
+  /**
+   * Whether the statement is a job statement. JOBS, JOB, STOP, SAVEPOINT and DRAIN are plain
+   * identifiers, not keywords, so tables and columns may keep those names.
+   */
+  private startsJobStatement(): boolean {
+    const [first, second] = [this.LA(1), this.LA(2)];
+    if (first.tokenType === K.SHOW) return isWord(second, 'JOBS');
+    if (first.tokenType === K.DESCRIBE || first.tokenType === K.DESC)
+      return isWord(second, 'JOB') && this.LA(3).tokenType === T.StringLiteral;
+    return isWord(first, 'STOP');
+  }
+
+  /** `SHOW JOBS`, `DESCRIBE JOB 'id'`, `STOP JOB 'id' [WITH SAVEPOINT] [WITH DRAIN]`. */
+  private jobStatement = this.RULE(
+    'jobStatement',
+    (): Statement =>
+      this.OR([
+        {
+          ALT: () => {
+            const start = this.CONSUME(K.SHOW);
+            this.CONSUME(T.Identifier);
+            return this.ACTION(() => node({ kind: 'showJobs', pos: posOf(start) }));
+          },
+        },
+        {
+          ALT: () => {
+            const verb = this.OR2([
+              { ALT: () => this.CONSUME(K.DESCRIBE) },
+              { ALT: () => this.CONSUME(K.DESC) },
+              { ALT: () => this.CONSUME2(T.Identifier) },
+            ]);
+            const job = this.CONSUME3(T.Identifier);
+            const idToken = this.LA(1);
+            const jobId = this.SUBRULE(this.string);
+            const options: IToken[] = [];
+            this.MANY(() => {
+              this.CONSUME(K.WITH);
+              options.push(this.CONSUME4(T.Identifier));
+            });
+            return this.ACTION(() => jobStatementNode(verb, job, jobId, posOf(idToken), options));
           },
         },
       ]),
@@ -1427,4 +1478,49 @@ interface SchemaChange {
   columns: AlterColumn[];
   watermark?: WatermarkDef;
   primaryKey?: PrimaryKeyDef;
+}
+
+/** Whether a token is an unquoted identifier spelled `word` (upper case). */
+function isWord(token: IToken, word: string): boolean {
+  return token.tokenType === T.Identifier && token.image.toUpperCase() === word;
+}
+
+/** DESCRIBE JOB or STOP JOB from its tokens, with an error at any word out of place. */
+function jobStatementNode(
+  verb: IToken,
+  job: IToken,
+  jobId: string,
+  jobIdPos: SourcePos,
+  options: readonly IToken[],
+): Statement {
+  const pos = posOf(verb);
+  const stop = verb.tokenType === T.Identifier;
+  if (!isWord(job, 'JOB'))
+    throw parseError(
+      posOf(job),
+      `unexpected '${job.image}'; write ${stop ? 'STOP' : 'DESCRIBE'} JOB '<job id>'`,
+    );
+  if (!stop) {
+    if (options.length > 0)
+      throw parseError(
+        posOf(options[0]!),
+        "DESCRIBE JOB takes no WITH options; write DESCRIBE JOB '<job id>'",
+      );
+    return node({ kind: 'describeJob', pos, jobId, jobIdPos });
+  }
+  const words = options.map((o) => o.image.toUpperCase());
+  const bad = words.findIndex((w, i) => (w !== 'SAVEPOINT' && w !== 'DRAIN') || words.indexOf(w) !== i);
+  if (bad !== -1)
+    throw parseError(
+      posOf(options[bad]!),
+      `unexpected WITH ${options[bad]!.image}; STOP JOB takes WITH SAVEPOINT and WITH DRAIN, each at most once`,
+    );
+  return node({
+    kind: 'stopJob',
+    pos,
+    jobId,
+    jobIdPos,
+    withSavepoint: words.includes('SAVEPOINT'),
+    withDrain: words.includes('DRAIN'),
+  });
 }
