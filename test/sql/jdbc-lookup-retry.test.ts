@@ -95,7 +95,11 @@ describe('LOOKUP hint retry (lookup_miss, fixed_delay)', () => {
       "SQL error at line 1, column 12: LOOKUP hint needs 'table', the lookup table's name: LOOKUP('table' = 'Customers')",
     );
     expect(error("/*+ LOOKUP('table' = 'nope') */")).toBe(
-      "SQL error at line 1, column 12: LOOKUP hint names 'nope', which is no table or view of this query's FROM (orders, o, late, c)",
+      "SQL error at line 1, column 12: LOOKUP hint names 'nope', which is no table or view of this query's FROM (orders, late)",
+    );
+    // The table's name, not its alias, as in Flink.
+    expect(error("/*+ LOOKUP('table' = 'c') */")).toBe(
+      "SQL error at line 1, column 12: LOOKUP hint names 'c', which is no table or view of this query's FROM (orders, late)",
     );
     expect(error("/*+ LOOKUP('table' = 'late', 'retry' = 'yes') */")).toBe(
       "SQL error at line 1, column 37: unknown LOOKUP hint option 'retry'; the options are table, async, output-mode, capacity, timeout, retry-predicate, retry-strategy, fixed-delay, max-attempts",

@@ -46,22 +46,27 @@ export function hintNameOf(item: FromItem): string | undefined {
 
 function resolve(hints: readonly SqlHint[], from: FromItem | undefined): QueryBlockHints {
   const names = new Set<string>();
+  // LOOKUP names the table as FROM does, never an alias (as in Flink).
+  const tables = new Set<string>();
   const collect = (item: FromItem): void => {
     if (item.kind === 'join') {
       collect(item.left);
       collect(item.right);
       return;
     }
-    if (item.kind === 'tableRef') names.add(item.name[item.name.length - 1]!);
+    if (item.kind === 'tableRef') {
+      names.add(item.name[item.name.length - 1]!);
+      tables.add(item.name[item.name.length - 1]!);
+    }
     const name = hintNameOf(item);
     if (name !== undefined) names.add(name);
   };
   if (from !== undefined) collect(from);
-  const known = (name: string, hint: SqlHint, pos = hint.pos) => {
-    if (!names.has(name))
+  const known = (name: string, hint: SqlHint, pos = hint.pos, among = names) => {
+    if (!among.has(name))
       throw validationError(
         pos,
-        `${hint.name} hint names '${name}', which is no table or view of this query's FROM (${[...names].join(', ') || 'none'})`,
+        `${hint.name} hint names '${name}', which is no table or view of this query's FROM (${[...among].join(', ') || 'none'})`,
       );
   };
   const stateTtl = new Map<string, TtlHint>();
@@ -76,7 +81,7 @@ function resolve(hints: readonly SqlHint[], from: FromItem | undefined): QueryBl
       }
     else if (hint.name === 'LOOKUP') {
       const parsed = lookupHintOf(hint);
-      known(parsed.table, hint);
+      known(parsed.table, hint, hint.pos, tables);
       if (!lookup.has(parsed.table)) lookup.set(parsed.table, parsed);
     } else if (JOIN_HINTS.includes(hint.name)) for (const table of hint.listOptions) known(table, hint);
   }
