@@ -32,9 +32,13 @@ export default async function (env: StreamExecutionEnvironment, args: string[]):
       `CREATE TABLE src (id BIGINT, label STRING) WITH ('connector' = 'filesystem', 'path' = '${inputDir}', 'format' = 'json')`,
     );
   }
+  // Small parts roll every few dozen rows (datagen) or few hundred (copy) and commit with the
+  // next checkpoint, so a killed run has committed rows that a run starting afresh instead of
+  // restoring would write again.
   tEnv.executeSql(
     `CREATE TABLE out_fs (id BIGINT, label STRING) WITH ('connector' = 'filesystem', 'path' = '${sinkDir}', ` +
-      `'format' = '${inputDir === undefined ? 'json' : 'csv'}')`,
+      `'format' = '${inputDir === undefined ? 'json' : 'csv'}', ` +
+      `'sink.rolling-policy.file-size' = '${inputDir === undefined ? '1kb' : '4kb'}')`,
   );
   await tEnv.executeSql('INSERT INTO out_fs SELECT id, label FROM src').await();
 }

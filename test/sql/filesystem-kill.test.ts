@@ -1,16 +1,18 @@
 /**
  * Exactly-once of SQL jobs writing to the filesystem connector under `weir run`, killed with
- * SIGKILL (whole process group) at seeded random moments and resumed with `--restore latest`:
- * the committed rows must be the input rows, each exactly once, and no committed file may
- * change. One job reads a throttled datagen sequence (the sink's two-phase commit is what is
- * tested); the other copies json files into csv (the file source's checkpointed positions are
- * tested too). Set CHAOS_SEED to replay a failing sequence of kills.
+ * SIGKILL (whole process group) a seeded while after the run committed rows and resumed with
+ * `--restore latest`: the committed rows must be the input rows, each exactly once, and no
+ * committed file may change. The sink rolls small parts, so a run commits rows from its first
+ * checkpoints on and a run that started afresh instead of restoring would commit them twice.
+ * One job reads a throttled datagen sequence (the sink's two-phase commit is what is tested);
+ * the other copies json files into csv (the file source's checkpointed positions are tested
+ * too). Set CHAOS_SEED to replay a failing sequence of kills.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chaosSeed, sleep, waitFor } from '../chaos/chaos-run.js';
+import { chaosSeed, committedFileCount, sleep, waitFor } from '../chaos/chaos-run.js';
 import { ChaosScenario } from '../chaos/chaos-scenario.js';
 import { weirRunArgs } from '../chaos/kill-loop.js';
 import { readCommitted } from '../support/exactly-once.js';
@@ -20,9 +22,10 @@ const JOB = 'test/sql/filesystem-kill-job.ts';
 const KILLS = 2;
 
 /**
- * Kills runs, each once it completed a checkpoint of its own plus a random 0-80 ms (so the kill
- * lands while it works, however slow the machine), then lets one finish; returns how many
- * kills landed before their run ended. A run that ends before its kill ends the scenario.
+ * Kills runs, each once it committed a file of its own (which it does only once a checkpoint of
+ * it completed) plus a random 0-80 ms, so the kill lands while it works however slow the
+ * machine, then lets one finish; returns how many kills landed before their run ended, each
+ * after its run committed rows. A run that ends before its kill ends the scenario.
  */
 async function killAndFinish(s: ChaosScenario, parallelism: number, jobArgs: string[]): Promise<number> {
   const launch = () =>
@@ -38,15 +41,15 @@ async function killAndFinish(s: ChaosScenario, parallelism: number, jobArgs: str
     );
   let landed = 0;
   for (let k = 0; k < KILLS; k++) {
-    const newestBefore = s.jobCheckpoints().find((c) => c.complete)?.id ?? 0;
+    const committedBefore = committedFileCount(s.sinkDir);
     const run = launch();
     await run.started;
     // A bound for a stuck run, not a speed expectation: the run ends on its own long before it.
-    await waitFor(() => s.jobCheckpoints().some((c) => c.complete && c.id > newestBefore), run, 60_000);
+    const committed = await waitFor(() => committedFileCount(s.sinkDir) > committedBefore, run, 60_000);
     await sleep(s.random.int(0, 80));
     // A run that got to the end first must have ended well: the job is done, and a restore
     // would run it again.
-    if (!(await s.finishKill(run))) return landed;
+    if (!(await s.finishKill(run)) || !committed) return landed;
     landed++;
   }
   await s.runToTheEnd(launch);
@@ -60,12 +63,13 @@ describe.concurrent('SQL INSERT INTO a filesystem table, killed with SIGKILL and
     const seed = chaosSeed();
     const s = ChaosScenario.create(t, 'weir-sql-fs-kill-', FILESYSTEM_KILL_JOB, seed);
     const events = 2000;
-    // 1,000 rows a second: a failure-free run takes 2 s; each run lives at most a few
-    // checkpoints of 50 ms, so both kills land mid-stream.
+    // 1,000 rows a second: a failure-free run takes 2 s; each run is killed at most 80 ms after
+    // its first commit (a part of a few dozen rows, committed by a checkpoint of 50 ms), so both
+    // kills land mid-stream.
     const landed = await killAndFinish(s, 2, [String(events), '1000']);
     const context = `CHAOS_SEED=${seed}`;
     expect(landed, context).toBe(KILLS);
-    // Every kill came after a checkpoint of its run, so every later run restored one.
+    // Every kill came after a commit, so after a checkpoint, of its run: every later run restored one.
     expect(
       s.runs.slice(1).every((run) => /restoring job/.test(run.stderr)),
       context,
@@ -101,6 +105,9 @@ describe.concurrent('SQL INSERT INTO a filesystem table, killed with SIGKILL and
     }
     const landed = await killAndFinish(s, 2, ['0', '0', inputDir]);
     const context = `CHAOS_SEED=${seed}, ${landed} of ${KILLS} kills before the end`;
+    // The first run commits parts of a few hundred rows from its first checkpoints on, far from
+    // the end of 40,000 rows, so its kill lands after rows were committed.
+    expect(landed, context).toBeGreaterThan(0);
     const lines = readCommitted(s.sinkDir);
     expect(lines.length, context).toBe(expected.length);
     expect([...lines].sort(), context).toEqual(expected.sort());
