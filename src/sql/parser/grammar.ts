@@ -1,7 +1,7 @@
 /**
  * The statements of Weir's Flink SQL dialect — CREATE TABLE / VIEW / FUNCTION, DROP, SHOW,
- * DESCRIBE, SET, RESET, USE, EXPLAIN, INSERT, EXECUTE STATEMENT SET, the job statements and queries — on top of
- * the query, expression and base grammars. This class is the parser: it runs chevrotain's
+ * DESCRIBE, SET, RESET, USE, EXPLAIN, INSERT, EXECUTE STATEMENT SET, the job statements and
+ * queries — on top of the query, expression and base grammars. This class is the parser: it runs chevrotain's
  * grammar analysis once, when constructed.
  */
 import type { ILookaheadStrategy, IToken, OptionalProductionType, Rule } from 'chevrotain';
