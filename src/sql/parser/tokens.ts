@@ -249,12 +249,36 @@ export const HintEnd = createToken({
 
 function matchHintEnd(text: string, offset: number, tokens: IToken[]): RegExpExecArray | null {
   if (text.charCodeAt(offset + 1) !== 47 /* / */) return null;
+  // The look back stops at the first token no hint holds (an operator, `;`, a reserved word),
+  // so a script full of `a*/*c*/` outside hints is not lexed in quadratic time.
+  const outside = tokensOutsideHints();
   for (let i = tokens.length - 1; i >= 0; i--) {
     const type = tokens[i]!.tokenType;
-    if (type === HintEnd) return null;
     if (type === HintStart) return Object.assign(['*/'], { index: offset, input: text }) as RegExpExecArray;
+    if (type === HintEnd || outside.has(type)) return null;
   }
   return null;
+}
+
+let outsideHints: Set<TokenType> | undefined;
+
+/** Tokens a hint never contains: all but names, literals, `(`, `)`, `,`, `=` and `.`. */
+function tokensOutsideHints(): Set<TokenType> {
+  if (outsideHints !== undefined) return outsideHints;
+  const inside = new Set<TokenType>([
+    Identifier,
+    QuotedIdentifier,
+    StringLiteral,
+    NumberLiteral,
+    LParen,
+    RParen,
+    Comma,
+    Equals,
+    Dot,
+  ]);
+  for (const token of Object.values(keywords)) if (token.CATEGORIES?.includes(NonReserved)) inside.add(token);
+  outsideHints = new Set(allTokens.filter((t) => !inside.has(t) && t !== HintStart && t !== HintEnd));
+  return outsideHints;
 }
 
 /** Skipped: block comments, from slash-star to star-slash. */
