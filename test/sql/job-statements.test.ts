@@ -6,12 +6,13 @@
  * once; stopping a job that is not running, or WITH DRAIN, is an error at the statement. The
  * parse and unknown-id errors are in job-statements.slt; the `weir sql -f` path is at the end.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StreamExecutionEnvironment, TableEnvironment } from '../../src/index.js';
-import { runWeir } from '../cli/run-cli.js';
+import { ROOT, runWeir } from '../cli/run-cli.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -178,5 +179,58 @@ SELECT 1;
     expect(run.stderr.trim()).toBe(
       `weir: SQL error at line 7, column 3: no job 'no-such-job' in this session; its jobs: ${id} (weir list shows the cluster's) (in ${script})`,
     );
+  });
+
+  it('the interactive client stops a job WITH SAVEPOINT and a script restores from the path it printed', {
+    timeout: 120_000,
+  }, async () => {
+    const root = tempDir();
+    const out = join(root, 'out');
+    const rows = 3000;
+    const setup = `SET 'state.checkpoints.dir' = '${join(root, 'checkpoints')}';
+SET 'state.savepoints.dir' = 'file:${join(root, 'savepoints')}';
+SET 'execution.checkpointing.interval' = '100 ms';
+CREATE TABLE src (id BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '1000',
+  'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '${rows}');
+CREATE TABLE snk (id BIGINT) WITH ('connector' = 'filesystem', 'path' = '${out}', 'format' = 'csv',
+  'sink.rolling-policy.file-size' = '1kb');
+`;
+    const client = spawn(process.execPath, ['bin/weir.js', 'sql'], {
+      cwd: ROOT,
+      env: { ...process.env, HOME: root },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    client.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    const closed = new Promise<number | null>((resolve) => client.on('close', resolve));
+    const waitFor = async (pattern: RegExp): Promise<RegExpExecArray> => {
+      for (;;) {
+        const match = pattern.exec(stdout);
+        if (match !== null) return match;
+        if (client.exitCode !== null) throw new Error(`weir sql ended before printing ${pattern}: ${stdout}`);
+        await sleep(20);
+      }
+    };
+    client.stdin.write(`${setup}INSERT INTO snk SELECT id FROM src;\n`);
+    const id = (await waitFor(/Job submitted: ([0-9a-f]+)/))[1]!;
+    await sleep(800);
+    client.stdin.write(`STOP JOB '${id}' WITH SAVEPOINT;\nSHOW JOBS;\nQUIT;\n`);
+    expect(await closed).toBe(0);
+    const path = /\| savepoint path +\|\n\+-+\+\n\| (\S+) +\|/.exec(stdout)?.[1];
+    expect(path?.startsWith(join(root, 'savepoints'))).toBe(true);
+    expect(stdout).toContain(`| ${id} | insert-into_snk | FINISHED |`);
+    expect(committedIds(out).length).toBeLessThan(rows);
+
+    const script = join(root, 'restore.sql');
+    writeFileSync(
+      script,
+      `${setup}SET 'execution.savepoint.path' = '${path}';\nINSERT INTO snk SELECT id FROM src;\n`,
+    );
+    const run = await runWeir(['sql', '-f', script], 60_000);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`restoring job 'insert-into_snk' from savepoint`);
+    expect(committedIds(out)).toEqual(Array.from({ length: rows }, (_, i) => i + 1));
   });
 });
