@@ -1,7 +1,10 @@
 /**
  * The kill -9 test of a SQL job writing a PostgreSQL table through the `jdbc` connector's
  * two-phase commit: the job runs under kill -9 into one table while a failure-free run writes
- * another, and the two tables must end equal, with no prepared transaction left behind.
+ * another, and the two tables must end equal, with no prepared transaction left behind. Every
+ * run is killed after it committed rows of its own, so a run that started afresh instead of
+ * restoring would append those rows twice or, in an upserted table, first commit less than the
+ * run before it had.
  */
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -40,14 +43,32 @@ export interface JdbcChaosJob {
   readonly minRows: number;
   /** Whether no row the killed table held after a kill may be gone at the end (no key, no updates). */
   readonly appendOnly: boolean;
+  /** The range of the seeded wait, in ms, from the run's commit to the kill; 0–1000 unless given. */
+  readonly killWithinMs?: readonly [number, number];
+  /** For an upserted table, which a run started afresh would end the same: see {@link CommittedProgress}. */
+  readonly progress?: CommittedProgress;
 }
 
 /**
- * Runs `job` under kill -9 with checkpoints every 100 ms, each run killed a seeded 0–1000 ms
- * after it committed rows of its own, alongside a failure-free run; checks that at least one
- * kill landed, that the killed table ends equal to the failure-free one (and, append-only,
- * never lost a row it held), and that no prepared transaction is left. Returns the
- * failure-free rows, for checks of the job's own.
+ * A number the committed rows of an upserted table only ever raise (a sum of running counts).
+ * It is sampled while the runs go and must never fall, and run k (from 1) is killed only once
+ * it reached `k * step`, past where the run before it was killed: a run that started afresh
+ * instead of restoring would commit its first, lower, counts over the higher ones, and the
+ * number would fall.
+ */
+export interface CommittedProgress {
+  /** A query of `table` returning that one number. */
+  readonly query: (table: string) => string;
+  readonly step: number;
+}
+
+/**
+ * Runs `job` under kill -9 with checkpoints every 100 ms, each run killed a seeded while (0–1000
+ * ms unless the job says) after it committed rows of its own (and reached its progress step),
+ * alongside a failure-free run; checks that at least one kill landed after its run committed
+ * rows, that the killed table ends equal to the failure-free one (and, append-only, never lost
+ * a row it held; with a progress, that the progress never fell), and that no prepared
+ * transaction is left. Returns the failure-free rows, for checks of the job's own.
  */
 export async function expectJdbcExactUnderKills(
   pg: TestPostgres,
@@ -78,27 +99,57 @@ export async function expectJdbcExactUnderKills(
     jobArgs: jobArgs(job.rate, job.killedTable),
   });
   const snapshots: string[][] = [];
-  const landed = await killThenFinish({
+  const { progress } = job;
+  let highest = 0;
+  const falls: string[] = [];
+  /** The progress now, recording a fall below the highest seen so far. */
+  const sample = (): number => {
+    if (progress === undefined) return 0;
+    const now = Number(pg.psql(progress.query(job.killedTable)).trim());
+    if (now < highest) falls.push(`${highest} then ${now}`);
+    highest = Math.max(highest, now);
+    return now;
+  };
+  let runs = 0;
+  let committedInRun = false;
+  let killsAfterCommits = 0;
+  await killThenFinish({
     kills: job.kills,
     launch: () => tracker.start(args),
     random: new SeededRandom(seed),
-    // Kill only once this run has committed rows of its own, so the kill lands mid-output: a
-    // run takes seconds to start and its windows fire seconds of event time later. A bound for
-    // a stuck run, not a speed expectation; a run that ends first counts as not landed.
+    // Kill only once this run has committed rows of its own, so the kill lands mid-output. A
+    // bound for a stuck run, not a speed expectation; a kill after the run ended does not count.
     ready: async (run) => {
-      const before = tableCount(pg, job.killedTable);
+      runs++;
+      const rowsBefore = tableCount(pg, job.killedTable);
+      const progressBefore = sample();
+      const target = progress === undefined ? 0 : runs * progress.step;
+      const committed = () => {
+        const now = sample();
+        return progress === undefined
+          ? tableCount(pg, job.killedTable) !== rowsBefore
+          : now > progressBefore && now >= target;
+      };
+      committedInRun = false;
       const deadline = Date.now() + 60_000;
-      while (!run.exited && Date.now() < deadline && tableCount(pg, job.killedTable) === before)
-        await sleep(50);
+      while (!run.exited && Date.now() < deadline && !committedInRun) {
+        committedInRun = committed();
+        if (!committedInRun) await sleep(50);
+      }
     },
-    killWithinMs: [0, 1000],
-    snapshot: () => snapshots.push(tableRows(pg, job.killedTable)),
+    killWithinMs: job.killWithinMs ?? [0, 1000],
+    snapshot: (killed) => {
+      if (killed && committedInRun) killsAfterCommits++;
+      sample();
+      snapshots.push(tableRows(pg, job.killedTable));
+    },
     why,
   });
 
   const expected = await referenceOutput(reference, () => tableRows(pg, job.referenceTable));
   expect(expected.length).toBeGreaterThan(job.minRows);
-  expect(landed, why).toBeGreaterThan(0);
+  expect(killsAfterCommits, `${why}: no kill landed after the run committed rows`).toBeGreaterThan(0);
+  expect(falls, `${why}: the committed progress fell`).toEqual([]);
   const final = tableRows(pg, job.killedTable);
   expect(final, why).toEqual(expected);
   if (job.appendOnly) {
