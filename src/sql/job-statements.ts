@@ -10,9 +10,10 @@
  * `SET 'execution.savepoint.path'` restores the next INSERT.
  */
 import type { JobClient, JobStatus } from '../runtime/job-client.js';
+import { ErrorCodes, WeirError } from '../types/errors.js';
 import type { Row } from './expressions/compiler.js';
 import { unsupported, validationError } from './errors.js';
-import type { JobStatement, JobTarget } from './parser/ast.js';
+import type { JobStatement, JobTarget, SourcePos } from './parser/ast.js';
 import type { PlanColumn } from './planner/logical.js';
 import { TableResult } from './table-result.js';
 
@@ -71,7 +72,7 @@ export class SessionJobs {
             statement.pos,
             `job '${job.jobId}' is ${STATUS_NAMES[status]}; only a running job can be stopped (SHOW JOBS shows each job's status)`,
           );
-        return statement.withSavepoint ? stopWithSavepoint(job, savepointDir) : cancel(job);
+        return statement.withSavepoint ? stopWithSavepoint(job, savepointDir, statement.pos) : cancel(job);
       }
     }
   }
@@ -108,11 +109,23 @@ async function ended(job: JobClient): Promise<void> {
   );
 }
 
-function stopWithSavepoint(job: JobClient, dir: string | undefined): TableResult {
-  const stopped = job.stopWithSavepoint(dir).then(async (path) => {
-    await ended(job);
-    return path;
-  });
+function stopWithSavepoint(job: JobClient, dir: string | undefined, pos: SourcePos): TableResult {
+  const stopped = job.stopWithSavepoint(dir).then(
+    async (path) => {
+      await ended(job);
+      return path;
+    },
+    (error: unknown) => {
+      // A job without checkpointing has no coordinator to take one, and one without a
+      // directory nowhere to write it: both are fixed by SET before the INSERT.
+      if (job.status() === 'running' && error instanceof WeirError && error.code !== ErrorCodes.CANCELLED)
+        throw validationError(
+          pos,
+          `job '${job.jobId}' cannot take a savepoint (${error.message}); start it after SET 'state.savepoints.dir' = '<dir>' and SET 'execution.checkpointing.interval' or 'state.checkpoints.dir', or STOP JOB without WITH SAVEPOINT`,
+        );
+      throw error;
+    },
+  );
   const pending = stopped.then(() => undefined);
   // Whoever reads the result sees a failure; an unread one must not crash the process.
   stopped.catch(() => {});

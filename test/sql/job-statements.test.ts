@@ -38,8 +38,8 @@ function committedIds(dir: string): number[] {
     .sort((a, b) => a - b);
 }
 
-function session(): TableEnvironment {
-  return TableEnvironment.create(StreamExecutionEnvironment.createLocalEnvironment(1));
+function session(parallelism = 1): TableEnvironment {
+  return TableEnvironment.create(StreamExecutionEnvironment.createLocalEnvironment(parallelism));
 }
 
 async function errorOf(run: () => Promise<unknown>): Promise<string> {
@@ -78,6 +78,13 @@ describe('SHOW JOBS, DESCRIBE JOB, STOP JOB', () => {
       "SQL error at line 1, column 1: STOP JOB … WITH DRAIN is not supported; Weir's stop does not advance the watermark to the end; stop WITH SAVEPOINT and restore from it, or let bounded input end",
     );
     expect(job.status()).toBe('running');
+    // The job runs without checkpointing, so it cannot take a savepoint; it keeps running.
+    expect(await errorOf(() => tEnv.executeSql(`STOP JOB '${job.jobId}' WITH SAVEPOINT`).collect())).toMatch(
+      new RegExp(
+        `^SQL error at line 1, column 1: job '${job.jobId}' cannot take a savepoint \\(.+\\); start it after SET 'state.savepoints.dir' = '<dir>' and SET 'execution.checkpointing.interval' or 'state.checkpoints.dir', or STOP JOB without WITH SAVEPOINT$`,
+      ),
+    );
+    expect(job.status()).toBe('running');
 
     expect(await tEnv.executeSql(`STOP JOB '${job.jobId}'`).collect()).toEqual([{ result: 'OK' }]);
     expect(job.status()).toBe('cancelled');
@@ -87,52 +94,58 @@ describe('SHOW JOBS, DESCRIBE JOB, STOP JOB', () => {
     );
   });
 
-  it('stop a job WITH SAVEPOINT and restore the next INSERT from it: every row once in the filesystem sink', {
-    timeout: 120_000,
-  }, async () => {
-    const root = tempDir();
-    const out = join(root, 'out');
-    const rows = 3000;
-    const setup = (tEnv: TableEnvironment) => {
-      tEnv.executeSql(`SET 'state.checkpoints.dir' = 'file://${join(root, 'checkpoints')}'`);
-      tEnv.executeSql(`SET 'state.savepoints.dir' = '${join(root, 'savepoints')}'`);
-      tEnv.executeSql(`SET 'execution.checkpointing.interval' = '100 ms'`);
-      tEnv.executeSql(
-        `CREATE TABLE src (id BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '2000',
+  it.each([1, 2])(
+    'stop a job WITH SAVEPOINT and restore the next INSERT from it: every row once in the filesystem sink (parallelism %i)',
+    {
+      timeout: 120_000,
+    },
+    async (parallelism) => {
+      const root = tempDir();
+      const out = join(root, 'out');
+      const rows = 3000;
+      const setup = (tEnv: TableEnvironment) => {
+        tEnv.executeSql(`SET 'state.checkpoints.dir' = 'file://${join(root, 'checkpoints')}'`);
+        tEnv.executeSql(`SET 'state.savepoints.dir' = '${join(root, 'savepoints')}'`);
+        tEnv.executeSql(`SET 'execution.checkpointing.interval' = '100 ms'`);
+        tEnv.executeSql(
+          `CREATE TABLE src (id BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '2000',
           'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '${rows}')`,
-      );
-      // Small parts, so some are committed before the stop and one is in progress across it.
-      tEnv.executeSql(
-        `CREATE TABLE snk (id BIGINT) WITH ('connector' = 'filesystem', 'path' = '${out}', 'format' = 'csv',
+        );
+        // Small parts, so some are committed before the stop and one is in progress across it.
+        tEnv.executeSql(
+          `CREATE TABLE snk (id BIGINT) WITH ('connector' = 'filesystem', 'path' = '${out}', 'format' = 'csv',
           'sink.rolling-policy.file-size' = '1kb')`,
-      );
-    };
-    const first = session();
-    setup(first);
-    const job = first.executeSql('INSERT INTO snk SELECT id FROM src').getJobClient()!;
-    while (job.checkpoints().completed < 2) await sleep(20);
-    const stopped = await first.executeSql(`STOP JOB '${job.jobId}' WITH SAVEPOINT`).collect();
-    const path = stopped[0]!['savepoint path'] as string;
-    expect(Object.keys(stopped[0]!)).toEqual(['savepoint path']);
-    expect(path.startsWith(join(root, 'savepoints'))).toBe(true);
-    expect(existsSync(path)).toBe(true);
-    expect(job.status()).toBe('finished');
-    expect((await first.executeSql(`DESCRIBE JOB '${job.jobId}'`).collect())[0]!.status).toBe('FINISHED');
-    // The sink committed up to the savepoint, and the job stopped before its input ended.
-    const before = committedIds(out);
-    expect(before.length).toBeGreaterThan(0);
-    expect(before.length).toBeLessThan(rows);
-    expect(before).toEqual(before.map((_, i) => i + 1));
+        );
+      };
+      const first = session(parallelism);
+      setup(first);
+      const job = first.executeSql('INSERT INTO snk SELECT id FROM src').getJobClient()!;
+      while (job.checkpoints().completed < 2) await sleep(20);
+      const stopped = await first.executeSql(`STOP JOB '${job.jobId}' WITH SAVEPOINT`).collect();
+      const path = stopped[0]!['savepoint path'] as string;
+      expect(Object.keys(stopped[0]!)).toEqual(['savepoint path']);
+      expect(path.startsWith(join(root, 'savepoints'))).toBe(true);
+      expect(existsSync(path)).toBe(true);
+      expect(job.status()).toBe('finished');
+      expect((await first.executeSql(`DESCRIBE JOB '${job.jobId}'`).collect())[0]!.status).toBe('FINISHED');
+      // The sink committed up to the savepoint, and the job stopped before its input ended.
+      const before = committedIds(out);
+      expect(before.length).toBeGreaterThan(0);
+      expect(before.length).toBeLessThan(rows);
+      expect(new Set(before).size).toBe(before.length);
+      // One subtask writes the sequence in order: what it committed is a prefix.
+      if (parallelism === 1) expect(before).toEqual(before.map((_, i) => i + 1));
 
-    // A new session, as a later `weir sql` would be, restores from the path STOP JOB gave.
-    const second = session();
-    setup(second);
-    second.executeSql(`SET 'execution.savepoint.path' = '${path}'`);
-    const result = second.executeSql('INSERT INTO snk SELECT id FROM src');
-    await result.await();
-    expect(committedIds(out)).toEqual(Array.from({ length: rows }, (_, i) => i + 1));
-    expect(result.getJobClient()!.checkpoints().restored?.path).toBe(path);
-  });
+      // A new session, as a later `weir sql` would be, restores from the path STOP JOB gave.
+      const second = session(parallelism);
+      setup(second);
+      second.executeSql(`SET 'execution.savepoint.path' = '${path}'`);
+      const result = second.executeSql('INSERT INTO snk SELECT id FROM src');
+      await result.await();
+      expect(committedIds(out)).toEqual(Array.from({ length: rows }, (_, i) => i + 1));
+      expect(result.getJobClient()!.checkpoints().restored?.path).toBe(path);
+    },
+  );
 
   it('a savepoint that does not exist fails the restoring INSERT instead of starting afresh', {
     timeout: 60_000,
