@@ -195,6 +195,7 @@ export { Table } from './sql/table.js';
 /** The Table API's relational operations, as Flink's: tables between `groupBy`/`window` and `select`. */
 export type { TableExpression } from './sql/table.js';
 export {
+  AggregatedTable,
   GroupedTable,
   GroupWindowedTable,
   OverWindowedTable,

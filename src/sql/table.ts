@@ -25,6 +25,7 @@ import { tableApiError, withTableApiErrors } from './table-api/errors.js';
 import type { Expression } from './table-api/expression.js';
 import { type TableExpression, tableExpression as expression } from './table-api/expressions.js';
 import {
+  AggregatedTable,
   GroupedTable,
   GroupWindowedTable,
   OverWindowedTable,
@@ -56,6 +57,7 @@ import {
   renderItem,
   renderOrderKey,
 } from './table-api/render.js';
+import { type FunctionKind, functionCallOf, ROW_COLUMN, rowFieldItems } from './table-api/row-based.js';
 import { quoteIdentifier, quotePath } from './table-api/sql-text.js';
 import type { PlannedInsert } from './table-api/statement-set.js';
 import { GroupWindow, OverWindow } from './table-api/windows.js';
@@ -313,6 +315,45 @@ export class Table {
     return this.lateralWith('leftOuterJoinLateral', 'LEFT', tableFunctionCall, condition);
   }
 
+  /**
+   * Each row as the columns of a scalar function's ROW result (one column `f0` for another
+   * type): `map(call('parse', $('line')))`, or `.as('a', 'b')` on the call to name them. As SQL,
+   * the function's value is selected and its fields are read from it.
+   */
+  map(scalarFunctionCall: Expression): Table {
+    const { call, names } = this.functionCall('map', scalarFunctionCall, 'scalar');
+    const ctx = this.reading({ op: 'map' });
+    const mapped = this.next('map', (q) =>
+      withItems(q.shape, [{ sql: renderExpression(call, ctx), alias: ROW_COLUMN }]),
+    );
+    return mapped.expandRow('map', names);
+  }
+
+  /**
+   * The rows a table function gives for each row, with the function's columns only:
+   * `flatMap(call('split', $('s')))`, as `SELECT T.* FROM t, LATERAL TABLE(split(s)) AS T`.
+   */
+  flatMap(tableFunctionCall: Expression): Table {
+    const { call, names } = this.functionCall('flatMap', tableFunctionCall, 'table');
+    const ctx = this.reading({ op: 'flatMap' });
+    const fn = quoteIdentifier(FUNCTION_ALIAS);
+    const columns = names.length === 0 ? '' : `(${names.map(quoteIdentifier).join(', ')})`;
+    return this.next('flatMap', (q) =>
+      withItems(
+        lateralJoined(q.shape, `LATERAL TABLE(${renderExpression(call, ctx)}) AS ${fn}${columns}`, 'INNER'),
+        [{ sql: `${fn}.*` }],
+      ),
+    );
+  }
+
+  /**
+   * One row of all rows' aggregate: an aggregate function's ROW result expanded into columns,
+   * continued by `select`. Grouped: `groupBy($('k')).aggregate(call('agg', $('v')))`.
+   */
+  aggregate(aggregateFunctionCall: Expression): AggregatedTable {
+    return new AggregatedTable(this.aggregateRow('aggregate', [], aggregateFunctionCall));
+  }
+
   /** The distinct rows of both tables (SQL's UNION). */
   union(right: Table): Table {
     return this.setWith('union', 'UNION', right);
@@ -402,9 +443,47 @@ export class Table {
     });
   }
 
+  /**
+   * @internal `groupBy(keys).aggregate(call)`: the keys' columns, then the fields of the
+   * aggregate function's ROW result, as `SELECT k, r.x, r.y FROM (SELECT k, f(v) AS r … GROUP BY k)`.
+   */
+  aggregateRow(op: string, keys: readonly TableExpression[], aggregateFunctionCall: Expression): Table {
+    const { call, names } = this.functionCall(op, aggregateFunctionCall, 'aggregate');
+    const ctx = this.reading({ op });
+    const grouped = this.next(op, (q) => {
+      const keyExpressions = this.expanded(keys, ctx);
+      const items = [
+        ...keyExpressions.map((k) => renderItem(k, ctx)),
+        { sql: renderExpression(call, ctx), alias: ROW_COLUMN },
+      ];
+      return withItems(
+        q.shape,
+        items,
+        keyExpressions.map((k) => renderExpression(k, ctx)),
+      );
+    });
+    return grouped.expandRow(op, names);
+  }
+
   /** @internal `select(fields)` in the context of over windows. */
   selectOver(fields: readonly TableExpression[], ctx: RenderContext): Table {
     return this.next('select', (q) => withItems(q.shape, this.items(fields, ctx)));
+  }
+
+  /** The call a row-based operation takes, checked to be of a function of kind `kind`. */
+  private functionCall(op: string, e: Expression, kind: FunctionKind) {
+    return functionCallOf(op, e, kind, (name) =>
+      this.owner.planTableApi((catalog) => catalog.functions.kindOf(name)),
+    );
+  }
+
+  /** This table with its last column, a function's result, read as the columns of its fields. */
+  private expandRow(op: string, names: readonly string[]): Table {
+    const columns = this.plan.columns;
+    const kept = columns.slice(0, -1).map((c) => c.name);
+    const fields = rowFieldItems(op, columns.at(-1)!.type, names);
+    checkUnique(op, [...kept, ...fields.map((f) => f.alias!)]);
+    return this.next(op, (q) => withItems(q.shape, [...columnItems(kept), ...fields]));
   }
 
   private filtered(op: string, predicate: TableExpression): Table {
@@ -532,6 +611,9 @@ function withUnnamed(...maps: UnnamedTables[]): UnnamedTables {
     ? maps[0]!
     : new Map(maps.flatMap((m) => [...m]));
 }
+
+/** The name a flatMap's table function is known by in its SQL; `$` keeps it from any table's name. */
+const FUNCTION_ALIAS = '$function';
 
 function columnItems(columns: readonly string[]): RenderedItem[] {
   return columns.map((c) => ({ sql: quoteIdentifier(c) }));

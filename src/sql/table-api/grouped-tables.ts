@@ -1,7 +1,8 @@
 /**
  * The Table API's intermediate tables, as Flink's: a `GroupedTable` (after `groupBy`), a
  * `GroupWindowedTable` and `WindowGroupedTable` (after `window(Tumble…)` and its `groupBy`),
- * an `OverWindowedTable` (after `window(Over…)`), each finished by a `select`; and the
+ * an `OverWindowedTable` (after `window(Over…)`) and an `AggregatedTable` (after `aggregate`),
+ * each finished by a `select`; and the
  * `TablePipeline` of `insertInto`.
  */
 import type { Table } from '../table.js';
@@ -22,6 +23,25 @@ export class GroupedTable {
   /** One row per group: `select($('k'), $('v').sum().as('total'))`; updated as rows arrive. */
   select(...fields: TableExpression[]): Table {
     return this.table.selectGrouped('select', this.keys, fields, { op: 'select' });
+  }
+
+  /**
+   * One row per group: its keys, then the columns of an aggregate function's ROW result
+   * (`.as('a', 'b')` on the call names them), continued by `select`.
+   */
+  aggregate(aggregateFunctionCall: Expression): AggregatedTable {
+    return new AggregatedTable(this.table.aggregateRow('aggregate', this.keys, aggregateFunctionCall));
+  }
+}
+
+/** A table after `aggregate(…)`: the group keys and the aggregate's columns, to `select` from. */
+export class AggregatedTable {
+  /** @internal */
+  constructor(private readonly table: Table) {}
+
+  /** The columns of the aggregated rows: `select($('k'), $('a'))`, or `select('*')` for all. */
+  select(...fields: TableExpression[]): Table {
+    return this.table.select(...fields);
   }
 }
 

@@ -41,6 +41,12 @@ export class GroupWindow {
         op,
         `a group window is on a time attribute column: on($('ts')), not on(${this.time})`,
       );
+    // Flink sizes group windows by rows too; Weir's SQL has no count windows to plan them as.
+    if (this.lengths.some((l) => l.node.kind === 'bound'))
+      throw tableApiError(
+        op,
+        `row-count group windows (rowInterval) are not supported, as SQL has no count windows; size the window by time: Tumble.over(lit(10).seconds())`,
+      );
     const ctx: RenderContext = { op };
     const args = [this.time, ...this.lengths].map((e) => renderExpression(e, ctx)).join(', ');
     return { alias: this.alias, fn: this.fn, args };

@@ -1,0 +1,253 @@
+/**
+ * The Table API's row-based operations against their SQL: `map` expands a scalar function's
+ * ROW result into columns, `flatMap` keeps only a table function's columns of its lateral join,
+ * `aggregate` expands an aggregate function's ROW result per group and retracts it as the
+ * GROUP BY does over updating input; a function of the wrong kind, or a row-count group
+ * window, fails at the operation with the fix.
+ */
+import { describe, expect, test } from 'vitest';
+import {
+  $,
+  call,
+  lit,
+  rowInterval,
+  StreamExecutionEnvironment,
+  type Table,
+  TableEnvironment,
+  TableFunction,
+  Tumble,
+} from '../../src/index.js';
+
+/** Splits a sentence into its words and their lengths. */
+class SplitWords extends TableFunction {
+  readonly resultType = 'ROW<word STRING, len INT>';
+  readonly argumentTypes = ['STRING'];
+  eval(s: string | null): void {
+    for (const w of s?.split(' ') ?? []) if (w !== '') this.collect({ word: w, len: w.length });
+  }
+}
+
+/** Count and maximum of its argument, retractable, so it aggregates updating input. */
+interface CountMax {
+  values: number[];
+}
+
+/**
+ * A session with `t(id, s)` of three sentences and the functions: `pair` (scalar, ROW), `twice`
+ * (scalar, BIGINT), `split_words` (table) and `count_max` (aggregate, ROW).
+ */
+function environment(): TableEnvironment {
+  const tEnv = TableEnvironment.create(StreamExecutionEnvironment.createLocalEnvironment(1));
+  const env = tEnv.getExecutionEnvironment();
+  tEnv.createTemporaryView(
+    't',
+    env.fromElements(
+      { id: 1, s: 'hello big world' },
+      { id: 2, s: '' },
+      { id: 3, s: 'one' },
+      { id: 4, s: 'a b' },
+    ),
+    { id: 'BIGINT', s: 'STRING' },
+  );
+  tEnv.createTemporarySystemFunction('pair', {
+    eval: (id: number | null, s: string | null) => (id === null ? null : { x: id * 10, y: `${s}!` }),
+    resultType: 'ROW<x BIGINT, y STRING>',
+  });
+  tEnv.createTemporarySystemFunction('twice', {
+    eval: (id: number | null) => (id === null ? null : id * 2),
+    resultType: 'BIGINT',
+  });
+  tEnv.createTemporarySystemFunction('split_words', new SplitWords());
+  tEnv.createTemporarySystemFunction('count_max', {
+    createAccumulator: (): CountMax => ({ values: [] }),
+    accumulate(acc: CountMax, v: number | null) {
+      if (v !== null) acc.values.push(v);
+    },
+    retract(acc: CountMax, v: number | null) {
+      const i = v === null ? -1 : acc.values.indexOf(v);
+      if (i >= 0) acc.values.splice(i, 1);
+    },
+    getValue: (acc: CountMax) => ({
+      cnt: acc.values.length,
+      mx: acc.values.length === 0 ? null : Math.max(...acc.values),
+    }),
+    resultType: 'ROW<cnt BIGINT, mx BIGINT>',
+  });
+  return tEnv;
+}
+
+const sorted = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).sort();
+
+/** Checks that `table` has the schema, EXPLAIN and rows of `sql`; returns the rows. */
+async function expectSameAsSql(tEnv: TableEnvironment, table: Table, sql: string): Promise<unknown[]> {
+  expect(table.explain()).toBe(tEnv.explainSql(sql));
+  const query = tEnv.sqlQuery(sql);
+  expect(table.getResolvedSchema()).toEqual(query.getResolvedSchema());
+  const rows = await table.execute().collect();
+  expect(sorted(rows)).toEqual(sorted(await query.execute().collect()));
+  return rows;
+}
+
+describe('Table API row-based operations plan as their SQL', () => {
+  test("map expands a scalar function's ROW into columns", async () => {
+    const tEnv = environment();
+    const t = tEnv.from('t');
+    const rows = await expectSameAsSql(
+      tEnv,
+      t.map(call('pair', $('id'), $('s'))),
+      'SELECT `$row`.x AS x, `$row`.y AS y FROM (SELECT pair(id, s) AS `$row` FROM t)',
+    );
+    expect(sorted(rows)).toEqual(
+      sorted([
+        { x: 10, y: 'hello big world!' },
+        { x: 20, y: '!' },
+        { x: 30, y: 'one!' },
+        { x: 40, y: 'a b!' },
+      ]),
+    );
+    const named = await t
+      .where($('id').isGreater(2))
+      .map(call('pair', $('id'), $('s')).as('a', 'b'))
+      .execute()
+      .collect();
+    expect(sorted(named)).toEqual(
+      sorted([
+        { a: 30, b: 'one!' },
+        { a: 40, b: 'a b!' },
+      ]),
+    );
+    expect(
+      t
+        .map(call('pair', $('id'), $('s')))
+        .as('p', 'q')
+        .getResolvedSchema()
+        .map((c) => c.name),
+    ).toEqual(['p', 'q']);
+    const single = await t
+      .map(call('twice', $('id')))
+      .execute()
+      .collect();
+    expect(sorted(single)).toEqual(sorted([{ f0: 2 }, { f0: 4 }, { f0: 6 }, { f0: 8 }]));
+  });
+
+  test("flatMap keeps only a table function's columns", async () => {
+    const tEnv = environment();
+    const t = tEnv.from('t');
+    const words = await expectSameAsSql(
+      tEnv,
+      t.flatMap(call('split_words', $('s'))),
+      'SELECT `$function`.* FROM t, LATERAL TABLE(split_words(s)) AS `$function`',
+    );
+    expect(sorted(words)).toEqual(
+      sorted([
+        { word: 'hello', len: 5 },
+        { word: 'big', len: 3 },
+        { word: 'world', len: 5 },
+        { word: 'one', len: 3 },
+        { word: 'a', len: 1 },
+        { word: 'b', len: 1 },
+      ]),
+    );
+    await expectSameAsSql(
+      tEnv,
+      t
+        .where($('id').isLess(3))
+        .flatMap(call('split_words', $('s')).as('w', 'n'))
+        .where($('n').isGreater(3)),
+      'SELECT * FROM (SELECT `$function`.* FROM (SELECT * FROM t WHERE id < 3), LATERAL TABLE(split_words(s)) AS `$function`(w, n)) WHERE n > 3',
+    );
+  });
+
+  test('aggregate expands the ROW of an aggregate function per group, and over all rows', async () => {
+    const tEnv = environment();
+    const t = tEnv.from('t');
+    const perGroup = await expectSameAsSql(
+      tEnv,
+      t
+        .addColumns($('id').mod(2).as('k'))
+        .groupBy($('k'))
+        .aggregate(call('count_max', $('id')).as('c', 'm'))
+        .select($('k'), $('m'), $('c')),
+      'SELECT k, m, c FROM (SELECT k, `$row`.cnt AS c, `$row`.mx AS m FROM (SELECT k, count_max(id) AS `$row` FROM (SELECT *, MOD(id, 2) AS k FROM t) GROUP BY k))',
+    );
+    expect(sorted(perGroup)).toEqual(
+      sorted([
+        { k: 0, m: 4, c: 2 },
+        { k: 1, m: 3, c: 2 },
+      ]),
+    );
+    const all = await t
+      .aggregate(call('count_max', $('id')))
+      .select('*')
+      .execute()
+      .collect();
+    expect(all).toEqual([{ cnt: 4, mx: 4 }]);
+  });
+
+  test('aggregate over updating input retracts as its GROUP BY does', async () => {
+    const tEnv = environment();
+    // Words per length is an updating table: each new word of a length retracts its old count.
+    const lengths = tEnv
+      .from('t')
+      .flatMap(call('split_words', $('s')))
+      .groupBy($('len'))
+      .select($('len'), $('word').count().as('words'));
+    tEnv.createTemporaryView('lengths', lengths);
+    const table = lengths
+      .groupBy($('words'))
+      .aggregate(call('count_max', $('len')))
+      .select('*');
+    const sql =
+      'SELECT words, `$row`.cnt AS cnt, `$row`.mx AS mx FROM (SELECT words, count_max(len) AS `$row` FROM lengths GROUP BY words)';
+    const rows = await table.execute().collect();
+    expect(sorted(rows)).toEqual(sorted(await tEnv.sqlQuery(sql).execute().collect()));
+    // Lengths 5, 3 and 1 each have two words at the end; a count of 1 retracted them all.
+    expect(rows).toEqual([{ words: 2, cnt: 3, mx: 5 }]);
+    expect(table.explain()).toContain('GroupAggregate');
+  });
+});
+
+describe('Table API row-based operations refuse what they cannot run', () => {
+  test('a function of the wrong kind names the operation that takes it', () => {
+    const t = environment().from('t');
+    expect(() => t.map(call('split_words', $('s')))).toThrow(
+      'Table API map(): split_words is a table function, but map takes a scalar function; call it with flatMap (or joinLateral)',
+    );
+    expect(() => t.map(call('count_max', $('id')))).toThrow(
+      'count_max is an aggregate function, but map takes a scalar function; call it with aggregate',
+    );
+    expect(() => t.flatMap(call('pair', $('id'), $('s')))).toThrow(
+      'Table API flatMap(): pair is a scalar function, but flatMap takes a table function; call it with map',
+    );
+    expect(() => t.groupBy($('s')).aggregate(call('twice', $('id')))).toThrow(
+      'Table API aggregate(): twice is a scalar function, but aggregate takes an aggregate function',
+    );
+    expect(() => t.map($('id'))).toThrow("Table API map(): takes a scalar function's call");
+    expect(() => t.map(call('pair', $('id'), $('s')).as('only'))).toThrow(
+      "Table API map(): 1 names given for the function's 2 columns (x, y)",
+    );
+  });
+
+  test('row-count group windows are refused; time-sized ones on the same table plan', () => {
+    const tEnv = environment();
+    tEnv.executeSql(`CREATE TABLE ev (
+      id INT,
+      ts AS TO_TIMESTAMP_LTZ(id * 1000, 3),
+      WATERMARK FOR ts AS ts - INTERVAL '1' SECOND
+    ) WITH ('connector' = 'datagen', 'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '9')`);
+    const ev = tEnv.from('ev');
+    expect(() =>
+      ev
+        .window(Tumble.over(rowInterval(10)).on($('ts')).as('w'))
+        .groupBy($('w'))
+        .select($('id').count()),
+    ).toThrow('Table API select(): row-count group windows (rowInterval) are not supported');
+    expect(
+      ev
+        .window(Tumble.over(lit(10).seconds()).on($('ts')).as('w'))
+        .groupBy($('w'))
+        .select($('id').count().as('n'))
+        .getResolvedSchema(),
+    ).toEqual([{ name: 'n', type: 'BIGINT NOT NULL' }]);
+  });
+});
