@@ -30,6 +30,7 @@ const RULE_CONTEXT: Record<string, string> = {
   dropStatement: 'DROP',
   showStatement: 'SHOW',
   describeStatement: 'DESCRIBE',
+  jobStatement: "STOP JOB '<job id>' [WITH SAVEPOINT] [WITH DRAIN]",
   setStatement: "SET 'key' = 'value'",
   resetStatement: "RESET 'key'",
   statementSet: 'EXECUTE STATEMENT SET BEGIN … END',
