@@ -57,7 +57,13 @@ import {
   renderItem,
   renderOrderKey,
 } from './table-api/render.js';
-import { type FunctionKind, functionCallOf, ROW_COLUMN, rowFieldItems } from './table-api/row-based.js';
+import {
+  emittedColumns,
+  type FunctionKind,
+  functionCallOf,
+  ROW_COLUMN,
+  rowFieldItems,
+} from './table-api/row-based.js';
 import { quoteIdentifier, quotePath } from './table-api/sql-text.js';
 import type { PlannedInsert } from './table-api/statement-set.js';
 import { GroupWindow, OverWindow } from './table-api/windows.js';
@@ -354,6 +360,15 @@ export class Table {
     return new AggregatedTable(this.aggregateRow('aggregate', [], aggregateFunctionCall));
   }
 
+  /**
+   * The rows a table aggregate function (a `TableAggregateFunction`) emits for all rows,
+   * continued by `select`; each change retracts the rows it emitted before. Grouped:
+   * `groupBy($('k')).flatAggregate(call('top2', $('v')))`.
+   */
+  flatAggregate(tableAggregateCall: Expression): AggregatedTable {
+    return new AggregatedTable(this.flatAggregateRows('flatAggregate', [], tableAggregateCall));
+  }
+
   /** The distinct rows of both tables (SQL's UNION). */
   union(right: Table): Table {
     return this.setWith('union', 'UNION', right);
@@ -449,20 +464,17 @@ export class Table {
    */
   aggregateRow(op: string, keys: readonly TableExpression[], aggregateFunctionCall: Expression): Table {
     const { call, names } = this.functionCall(op, aggregateFunctionCall, 'aggregate');
-    const ctx = this.reading({ op });
-    const grouped = this.next(op, (q) => {
-      const keyExpressions = this.expanded(keys, ctx);
-      const items = [
-        ...keyExpressions.map((k) => renderItem(k, ctx)),
-        { sql: renderExpression(call, ctx), alias: ROW_COLUMN },
-      ];
-      return withItems(
-        q.shape,
-        items,
-        keyExpressions.map((k) => renderExpression(k, ctx)),
-      );
-    });
-    return grouped.expandRow(op, names);
+    return this.groupedCall(op, keys, call).expandRow(op, names);
+  }
+
+  /**
+   * @internal `groupBy(keys).flatAggregate(call)`: the keys' columns with each row of the ARRAY
+   * a table aggregate function gives, as `SELECT k, x, y FROM (SELECT k, f(v) AS r … GROUP BY k),
+   * UNNEST(r) AS T(x, y)`.
+   */
+  flatAggregateRows(op: string, keys: readonly TableExpression[], tableAggregateCall: Expression): Table {
+    const { call, names } = this.functionCall(op, tableAggregateCall, 'aggregate');
+    return this.groupedCall(op, keys, call).expandRows(op, String(call), names);
   }
 
   /** @internal `select(fields)` in the context of over windows. */
@@ -474,6 +486,35 @@ export class Table {
   private functionCall(op: string, e: Expression, kind: FunctionKind) {
     return functionCallOf(op, e, kind, (name) =>
       this.owner.planTableApi((catalog) => catalog.functions.kindOf(name)),
+    );
+  }
+
+  /** `SELECT keys…, call AS $row FROM … GROUP BY keys…`. */
+  private groupedCall(op: string, keys: readonly TableExpression[], call: Expression): Table {
+    const ctx = this.reading({ op });
+    return this.next(op, (q) => {
+      const keyExpressions = this.expanded(keys, ctx);
+      const items = [
+        ...keyExpressions.map((k) => renderItem(k, ctx)),
+        { sql: renderExpression(call, ctx), alias: ROW_COLUMN },
+      ];
+      return withItems(
+        q.shape,
+        items,
+        keyExpressions.map((k) => renderExpression(k, ctx)),
+      );
+    });
+  }
+
+  /** This table with its last column, an ARRAY of a table aggregate's rows, unnested into rows. */
+  private expandRows(op: string, call: string, names: readonly string[]): Table {
+    const columns = this.plan.columns;
+    const kept = columns.slice(0, -1).map((c) => c.name);
+    const emitted = emittedColumns(op, call, columns.at(-1)!.type, names);
+    checkUnique(op, [...kept, ...emitted]);
+    const unnest = `UNNEST(${quoteIdentifier(ROW_COLUMN)}) AS ${quoteIdentifier(FUNCTION_ALIAS)}(${emitted.map(quoteIdentifier).join(', ')})`;
+    return this.next(op, (q) =>
+      withItems(lateralJoined(q.shape, unnest, 'INNER'), columnItems([...kept, ...emitted])),
     );
   }
 

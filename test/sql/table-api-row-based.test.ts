@@ -10,9 +10,11 @@ import {
   $,
   call,
   lit,
+  type RowCollector,
   rowInterval,
   StreamExecutionEnvironment,
   type Table,
+  TableAggregateFunction,
   TableEnvironment,
   TableFunction,
   Tumble,
@@ -32,9 +34,28 @@ interface CountMax {
   values: number[];
 }
 
+/** The two largest values of a group, as Flink's Top2, kept whole so that a value can be retracted. */
+class Top2 extends TableAggregateFunction<{ values: number[] }> {
+  readonly outputType = 'ROW<v BIGINT, `rank` INT>';
+  createAccumulator() {
+    return { values: [] as number[] };
+  }
+  accumulate(acc: { values: number[] }, v: number | null): void {
+    if (v !== null) acc.values.push(v);
+  }
+  retract(acc: { values: number[] }, v: number | null): void {
+    const i = v === null ? -1 : acc.values.indexOf(v);
+    if (i >= 0) acc.values.splice(i, 1);
+  }
+  emitValue(acc: { values: number[] }, out: RowCollector): void {
+    const top = [...acc.values].sort((a, b) => b - a).slice(0, 2);
+    for (const [i, v] of top.entries()) out.collect({ v, rank: i + 1 });
+  }
+}
+
 /**
  * A session with `t(id, s)` of three sentences and the functions: `pair` (scalar, ROW), `twice`
- * (scalar, BIGINT), `split_words` (table) and `count_max` (aggregate, ROW).
+ * (scalar, BIGINT), `split_words` (table), `count_max` (aggregate, ROW) and `top2` (table aggregate).
  */
 function environment(): TableEnvironment {
   const tEnv = TableEnvironment.create(StreamExecutionEnvironment.createLocalEnvironment(1));
@@ -58,6 +79,7 @@ function environment(): TableEnvironment {
     resultType: 'BIGINT',
   });
   tEnv.createTemporarySystemFunction('split_words', new SplitWords());
+  tEnv.createTemporarySystemFunction('top2', new Top2());
   tEnv.createTemporarySystemFunction('count_max', {
     createAccumulator: (): CountMax => ({ values: [] }),
     accumulate(acc: CountMax, v: number | null) {
@@ -204,6 +226,89 @@ describe('Table API row-based operations plan as their SQL', () => {
     // Lengths 5, 3 and 1 each have two words at the end; a count of 1 retracted them all.
     expect(rows).toEqual([{ words: 2, cnt: 3, mx: 5 }]);
     expect(table.explain()).toContain('GroupAggregate');
+  });
+});
+
+describe('Table API flatAggregate with a table aggregate function', () => {
+  /** `sales(cat, item, amount)`, and the updating table of each item's total so far. */
+  function totals(tEnv: TableEnvironment): Table {
+    const env = tEnv.getExecutionEnvironment();
+    const sales = env.fromElements(
+      { cat: 'a', item: 'x', amount: 5 },
+      { cat: 'a', item: 'y', amount: 3 },
+      { cat: 'a', item: 'z', amount: 4 },
+      { cat: 'b', item: 'u', amount: 1 },
+      { cat: 'a', item: 'y', amount: 10 },
+      { cat: 'b', item: 'u', amount: 1 },
+    );
+    tEnv.createTemporaryView('sales', sales, { cat: 'STRING', item: 'STRING', amount: 'BIGINT' });
+    const table = tEnv
+      .from('sales')
+      .groupBy($('cat'), $('item'))
+      .select($('cat'), $('item'), $('amount').sum().as('total'));
+    tEnv.createTemporaryView('totals', table);
+    return table;
+  }
+
+  test('Top-2 per group over updating input, as its SQL, retracting each earlier emission', async () => {
+    const tEnv = environment();
+    const table = totals(tEnv)
+      .groupBy($('cat'))
+      .flatAggregate(call('top2', $('total')).as('total', 'r'))
+      .select($('cat'), $('total'), $('r'));
+    const rows = await expectSameAsSql(
+      tEnv,
+      table,
+      'SELECT cat, total, r FROM (SELECT cat, total, r FROM (SELECT cat, top2(total) AS `$row` FROM totals GROUP BY cat), UNNEST(`$row`) AS `$function`(total, r))',
+    );
+    // y's total went from 3 to 13; u's from 1 to 2.
+    expect(sorted(rows)).toEqual(
+      sorted([
+        { cat: 'a', total: 13, r: 1 },
+        { cat: 'a', total: 5, r: 2 },
+        { cat: 'b', total: 2, r: 1 },
+      ]),
+    );
+    // Replaying the changes gives the final rows only if each emission was retracted in full.
+    const changes = await table.execute().collectChanges();
+    const live = new Map<string, number>();
+    for (const { kind, row } of changes) {
+      const key = JSON.stringify(row);
+      live.set(key, (live.get(key) ?? 0) + (kind === '+I' || kind === '+U' ? 1 : -1));
+    }
+    expect(sorted([...live].filter(([, n]) => n !== 0).map(([k, n]) => ({ row: JSON.parse(k), n })))).toEqual(
+      sorted(rows.map((row) => ({ row, n: 1 }))),
+    );
+    expect(changes.some((c) => c.kind === '-U' || c.kind === '-D')).toBe(true);
+  });
+
+  test('over all rows, with the function naming the columns', async () => {
+    const tEnv = environment();
+    const rows = await totals(tEnv)
+      .flatAggregate(call('top2', $('total')))
+      .select('*')
+      .execute()
+      .collect();
+    expect(sorted(rows)).toEqual(
+      sorted([
+        { v: 13, rank: 1 },
+        { v: 5, rank: 2 },
+      ]),
+    );
+  });
+
+  test('refuses an aggregate function that gives one value, and a table aggregate in aggregate', () => {
+    const tEnv = environment();
+    const t = tEnv.from('t');
+    expect(() => t.groupBy($('s')).flatAggregate(call('count_max', $('id')))).toThrow(
+      'Table API flatAggregate(): count_max(id) gives one ROW<`cnt` BIGINT, `mx` BIGINT> per group, not rows: flatAggregate takes a table aggregate function',
+    );
+    expect(() => t.flatAggregate(call('twice', $('id')))).toThrow(
+      'Table API flatAggregate(): twice is a scalar function, but flatAggregate takes an aggregate function',
+    );
+    expect(() => t.flatAggregate(call('top2', $('id')).as('one'))).toThrow(
+      "Table API flatAggregate(): 1 names given for the function's 2 columns (v, rank)",
+    );
   });
 });
 

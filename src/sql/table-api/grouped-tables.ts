@@ -32,9 +32,20 @@ export class GroupedTable {
   aggregate(aggregateFunctionCall: Expression): AggregatedTable {
     return new AggregatedTable(this.table.aggregateRow('aggregate', this.keys, aggregateFunctionCall));
   }
+
+  /**
+   * Per group, its keys with each row a table aggregate function (a `TableAggregateFunction`)
+   * emits, continued by `select`; a group's change retracts the rows it emitted before.
+   */
+  flatAggregate(tableAggregateCall: Expression): AggregatedTable {
+    return new AggregatedTable(this.table.flatAggregateRows('flatAggregate', this.keys, tableAggregateCall));
+  }
 }
 
-/** A table after `aggregate(…)`: the group keys and the aggregate's columns, to `select` from. */
+/**
+ * A table after `aggregate(…)` or `flatAggregate(…)`: the group keys and the function's
+ * columns, to `select` from.
+ */
 export class AggregatedTable {
   /** @internal */
   constructor(private readonly table: Table) {}

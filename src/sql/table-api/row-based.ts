@@ -5,7 +5,7 @@
  * and read field by field (`` SELECT `$row`.`x` AS `x` FROM (SELECT f(a) AS `$row` FROM t) ``),
  * which is how SQL expands a ROW value, so the operation plans as that SQL does.
  */
-import type { SqlType } from '../catalog/types.js';
+import { formatType, type SqlType } from '../catalog/types.js';
 import { tableApiError } from './errors.js';
 import type { Expression } from './expression.js';
 import type { RenderedItem } from './render.js';
@@ -83,4 +83,25 @@ export function rowFieldItems(op: string, type: SqlType, names: readonly string[
   const row = quoteIdentifier(ROW_COLUMN);
   if (fields === undefined) return [{ sql: row, alias: names[0] ?? 'f0' }];
   return fields.map((f, i) => ({ sql: `${row}.${quoteIdentifier(f)}`, alias: names[i] ?? f }));
+}
+
+/**
+ * The columns of the rows a table aggregate function emits, held as the ARRAY of type `type`:
+ * named by `names` or else by the row's fields. Another aggregate's value is refused: it is
+ * one row, for `aggregate`.
+ */
+export function emittedColumns(op: string, call: string, type: SqlType, names: readonly string[]): string[] {
+  if (type.root !== 'ARRAY')
+    throw tableApiError(
+      op,
+      `${call} gives one ${formatType(type)} per group, not rows: ${op} takes a table aggregate function (a TableAggregateFunction); use aggregate for an aggregate function`,
+    );
+  const element = type.element!;
+  const fields = element.root === 'ROW' ? element.fields!.map((f) => f.name) : ['f0'];
+  if (names.length > 0 && names.length !== fields.length)
+    throw tableApiError(
+      op,
+      `${names.length} names given for the function's ${fields.length} column${fields.length === 1 ? '' : 's'} (${fields.join(', ')})`,
+    );
+  return names.length > 0 ? [...names] : fields;
 }
