@@ -6,7 +6,11 @@
  * partitions by default, out of order by up to 500 ms, a watermark every 100 rows. Prints CPU
  * milliseconds per run, interleaved, and the medians.
  *
- * Usage: npx tsx bench/match-recognize.ts [rows] [runs]
+ * Then long matches: `PATTERN (A+ C) DEFINE A AS AVG(A.price) < 10 AND A.price < 100, C AS
+ * C.price >= 100` over one partition whose matches are [long] rows each, so each A row's
+ * condition reads an average over up to [long] rows; prints its rows/s.
+ *
+ * Usage: npx tsx bench/match-recognize.ts [rows] [runs] [long]
  */
 import { ProcessOperator } from '../src/runtime/operators/process-operators.js';
 import { KeyedOneInputStreamOperatorTestHarness } from '../src/runtime/testing/harness.js';
@@ -22,6 +26,7 @@ import type { KeyedProcessFunction } from '../src/types/functions.js';
 const ROWS = Number(process.argv[2] ?? 300_000);
 const RUNS = Number(process.argv[3] ?? 5);
 const KEYS = 1_000;
+const LONG = Number(process.argv[4] ?? 5_000);
 
 const BIGINT = Types.BIGINT;
 const TS = Types.timestamp(3);
@@ -69,6 +74,53 @@ const SPEC: MatchSpec = {
     },
   ],
 };
+
+const DOUBLE = Types.DOUBLE;
+const avgOfA: Navigation = {
+  kind: 'aggregate',
+  variable: 0,
+  call: {
+    fn: 'AVG',
+    args: ['p'],
+    argTypes: [DOUBLE],
+    distinct: false,
+    name: '$m0',
+    type: DOUBLE,
+    definition: BUILTIN_AGGREGATES.get('AVG')!,
+  },
+  args: [field('price', DOUBLE)],
+};
+const hundred = literal(100, withNullability(DOUBLE, false));
+const LONG_SPEC: MatchSpec = {
+  ...SPEC,
+  defines: [
+    {
+      rex: call(
+        'AND',
+        [
+          call('<', [field('$m0', DOUBLE), literal(10, withNullability(DOUBLE, false))], Types.BOOLEAN),
+          call('<', [field('$m1', DOUBLE), hundred], Types.BOOLEAN),
+        ],
+        Types.BOOLEAN,
+      ),
+      navigations: [avgOfA, { kind: 'last', variable: 0, offset: 0, value: field('price', DOUBLE) }],
+    },
+    {
+      rex: call('>=', [field('$m0', DOUBLE), hundred], Types.BOOLEAN),
+      navigations: [{ kind: 'last', variable: 1, offset: 0, value: field('price', DOUBLE) }],
+    },
+  ],
+  measures: [SPEC.measures[1]!, SPEC.measures[2]!],
+};
+
+/** One partition, in order: runs of `LONG - 1` prices 0..14 (average about 7), each closed by a price of 100. */
+function longRows(): Row[] {
+  return Array.from({ length: ROWS }, (_, i) => ({
+    k: 0,
+    ts: 1_000_000 + i,
+    price: i % LONG === LONG - 1 ? 100 : (i * 7) % 15,
+  }));
+}
 
 /** Rows in arrival order, 1 ms apart, out of order by up to 500 ms, prices 0..14. */
 function rows(): Row[] {
@@ -125,4 +177,16 @@ for (let run = 0; run < RUNS; run++) {
 }
 console.log(
   `${matches} matches per run; median CPU ms over ${ROWS} rows: temporal sort ${median(sort).toFixed(0)}, MATCH_RECOGNIZE ${median(match).toFixed(0)} (${((ROWS / median(match)) * 1000).toFixed(0)} rows/s), ratio ${(median(match) / median(sort)).toFixed(2)}`,
+);
+
+const long = longRows();
+const longMs: number[] = [];
+let longMatches = 0;
+for (let run = 0; run < RUNS; run++) {
+  const [ms, emitted] = drive(new MatchRecognizeFunction(LONG_SPEC), long);
+  longMs.push(ms);
+  longMatches = emitted;
+}
+console.log(
+  `long matches (${LONG} rows, AVG(A.price) < 10): ${longMatches} matches per run; median CPU ms over ${ROWS} rows ${median(longMs).toFixed(0)} (${((ROWS / median(longMs)) * 1000).toFixed(0)} rows/s)`,
 );

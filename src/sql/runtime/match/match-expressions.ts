@@ -8,11 +8,18 @@
  * `A.price` in A's condition is the current row's price and `SUM(A.price)` includes it (Flink's
  * running semantics). In MEASURES the match is complete (FINAL semantics, the only ones Flink
  * has for ONE ROW PER MATCH).
+ *
+ * The aggregates of DEFINE conditions are running state of the matcher's branches
+ * ({@link RunningAggregates}): each branch keeps their accumulators over its rows and a condition
+ * reads them with the tried row added, so `AVG(A.price) < 10` over a match of n rows costs O(1)
+ * per row, not O(n). MEASURES aggregate the complete match once.
  */
+import type { SqlAggregateFunction } from '../../aggregates/aggregate-function.js';
 import type { Row, RowFunction } from '../../expressions/compiler.js';
 import { compileExpression } from '../../expressions/compiler.js';
 import type { MatchExpression, Navigation } from './match-spec.js';
 import { navigationColumn } from './match-spec.js';
+import type { RunningState } from './pattern-matcher.js';
 
 /** The rows of a (running) match and the variable of each; `row(k)` for k < length. */
 export interface MatchView {
@@ -21,8 +28,69 @@ export interface MatchView {
   variable(k: number): number;
 }
 
-/** A compiled navigation. */
-type NavigationFunction = (view: MatchView) => unknown;
+/** A compiled navigation; `running` is the branch's {@link RunningAggregates} state, if any. */
+type NavigationFunction = (view: MatchView, running: unknown) => unknown;
+
+type AggregateNavigation = Extract<Navigation, { kind: 'aggregate' }>;
+
+/** One aggregate kept by {@link RunningAggregates}. */
+interface RunningSlot {
+  readonly variable: number | undefined;
+  readonly fn: SqlAggregateFunction;
+  readonly args: readonly RowFunction[];
+  /** One argument array for every row: accumulate reads it before the next row fills it. */
+  readonly values: unknown[];
+}
+
+/**
+ * The accumulators of the DEFINE conditions' aggregates as a branch's running state: one per
+ * aggregate, in an array. Branches share these arrays, so extending one copies the accumulators
+ * it changes before accumulating (functions may change accumulators in place).
+ */
+export class RunningAggregates implements RunningState {
+  private readonly slots: RunningSlot[] = [];
+
+  /** Whether any aggregate was added, i.e. whether the branches need this state at all. */
+  get isEmpty(): boolean {
+    return this.slots.length === 0;
+  }
+
+  /** Keeps `nav`'s accumulator from now on; returns the reader of its value from a state. */
+  add(nav: AggregateNavigation): (running: unknown) => unknown {
+    const fn = nav.call.definition.create(nav.call.argTypes);
+    const slot = this.slots.length;
+    const args = nav.args.map((a) => compileExpression(a));
+    this.slots.push({ variable: nav.variable, fn, args, values: new Array(args.length) });
+    return (running) => fn.getValue((running as readonly unknown[])[slot]);
+  }
+
+  initial(): unknown[] {
+    return this.slots.map((s) => s.fn.createAccumulator());
+  }
+
+  extend(state: unknown, row: Row, variable: number): unknown[] {
+    const next = [...(state as readonly unknown[])];
+    for (let i = 0; i < this.slots.length; i++) {
+      const slot = this.slots[i]!;
+      if (slot.variable !== undefined && slot.variable !== variable) continue;
+      for (let a = 0; a < slot.args.length; a++) slot.values[a] = slot.args[a]!(row);
+      next[i] = slot.fn.accumulate(copyAccumulator(next[i]), slot.values);
+    }
+    return next;
+  }
+}
+
+/** A copy of a plain-data accumulator that accumulating into leaves the original as it was. */
+function copyAccumulator(acc: unknown): unknown {
+  if (acc === null || typeof acc !== 'object') return acc;
+  if (Array.isArray(acc)) {
+    const copy = acc.slice();
+    for (let i = 0; i < copy.length; i++)
+      if (copy[i] !== null && typeof copy[i] === 'object') copy[i] = copyAccumulator(copy[i]);
+    return copy;
+  }
+  return structuredClone(acc);
+}
 
 /** The index of the `offset`-th row of `variable` from the first (or, `fromEnd`, the last); -1 if none. */
 function nth(view: MatchView, variable: number | undefined, offset: number, fromEnd: boolean): number {
@@ -38,7 +106,7 @@ function nth(view: MatchView, variable: number | undefined, offset: number, from
   return -1;
 }
 
-function compileNavigation(nav: Navigation): NavigationFunction {
+function compileNavigation(nav: Navigation, running: RunningAggregates | undefined): NavigationFunction {
   switch (nav.kind) {
     case 'first':
     case 'last': {
@@ -58,6 +126,10 @@ function compileNavigation(nav: Navigation): NavigationFunction {
       };
     }
     case 'aggregate': {
+      if (running !== undefined) {
+        const value = running.add(nav);
+        return (_view, state) => value(state);
+      }
       const fn = nav.call.definition.create(nav.call.argTypes);
       const args: RowFunction[] = nav.args.map((a) => compileExpression(a));
       // One argument array for every row: accumulate reads it before the next row fills it.
@@ -86,16 +158,21 @@ export class CompiledMatchExpression {
   private readonly columns: readonly string[];
   private readonly body: RowFunction;
 
-  constructor(expr: MatchExpression) {
-    this.navigations = expr.navigations.map(compileNavigation);
+  /**
+   * With `running`, the expression's aggregates are kept there and read from the branch's
+   * running state passed to {@link evaluate} (DEFINE); without, they aggregate the view (MEASURES).
+   */
+  constructor(expr: MatchExpression, running?: RunningAggregates) {
+    this.navigations = expr.navigations.map((nav) => compileNavigation(nav, running));
     this.columns = expr.navigations.map((_, i) => navigationColumn(i));
     this.body = compileExpression(expr.rex);
   }
 
-  /** The expression's value over the match `view`. */
-  evaluate(view: MatchView): unknown {
+  /** The expression's value over the match `view`, whose branch has running state `running`. */
+  evaluate(view: MatchView, running?: unknown): unknown {
     const scratch: Row = {};
-    for (let i = 0; i < this.navigations.length; i++) scratch[this.columns[i]!] = this.navigations[i]!(view);
+    for (let i = 0; i < this.navigations.length; i++)
+      scratch[this.columns[i]!] = this.navigations[i]!(view, running);
     return this.body(scratch);
   }
 }

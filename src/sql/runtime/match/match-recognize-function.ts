@@ -32,15 +32,16 @@ import {
 } from '../../../types/state.js';
 import { rowComparator } from '../over/sort-order.js';
 import { StateLayout } from '../state-layout.js';
-import { CompiledMatchExpression, RunningMatch } from './match-expressions.js';
+import { CompiledMatchExpression, RunningAggregates, RunningMatch } from './match-expressions.js';
 import type { MatchSpec } from './match-spec.js';
 import { type MatcherState, PatternMatcher } from './pattern-matcher.js';
 
 /**
  * The layout of the MATCH_RECOGNIZE states (the waiting rows and the matcher's state, see
- * `pattern-matcher.ts`): raise it with any change to what they hold.
+ * `pattern-matcher.ts`): raise it with any change to what they hold. Layout 2: branches carry
+ * the accumulators of the DEFINE aggregates.
  */
-export const MATCH_RECOGNIZE_LAYOUT = new StateLayout('MATCH_RECOGNIZE', 1);
+export const MATCH_RECOGNIZE_LAYOUT = new StateLayout('MATCH_RECOGNIZE', 2);
 
 /** The MATCH_RECOGNIZE states' names without their layout version. */
 const MATCH_STATES = ['match-pending', 'match-state'];
@@ -70,21 +71,25 @@ export class MatchRecognizeFunction extends KeyedProcessFunction<unknown, Row, R
     this.compare = spec.otherOrder.length === 0 ? undefined : rowComparator(spec.otherOrder);
     this.measures = spec.measures.map((m) => new CompiledMatchExpression(m.expr));
     this.emitMatch = (rows, vars) => this.emit(rows, vars);
-    const defines = spec.defines.map((d) => (d === undefined ? undefined : new CompiledMatchExpression(d)));
+    const aggregates = new RunningAggregates();
+    const defines = spec.defines.map((d) =>
+      d === undefined ? undefined : new CompiledMatchExpression(d, aggregates),
+    );
     const running = new RunningMatch();
     const time = spec.timeColumn;
     this.matcher = new PatternMatcher(spec.steps, {
       skip: spec.skip,
       withinMs: spec.withinMs,
       timeOf: (row) => row[time] as number,
-      condition: (rows, vars, row, variable) => {
+      ...(aggregates.isEmpty ? {} : { running: aggregates }),
+      condition: (rows, vars, row, variable, state) => {
         const define = defines[variable];
         if (define === undefined) return true;
         running.rows = rows;
         running.vars = vars;
         running.candidate = row;
         running.candidateVariable = variable;
-        return define.evaluate(running) === true;
+        return define.evaluate(running, state) === true;
       },
     });
   }

@@ -18,6 +18,7 @@ import {
   PatternMatcher,
   type PatternStep,
   type RowCondition,
+  type RunningState,
   type SkipStrategy,
 } from './pattern-matcher.js';
 
@@ -30,8 +31,12 @@ type ConditionKind =
 
 const VARIABLES = 3;
 
-function conditionOf(kinds: readonly ConditionKind[]): RowCondition {
-  return (rows, vars, row, variable) => {
+/**
+ * The conditions; with `incremental`, `sumBelow` reads the branch's running sums (kept by
+ * {@link runningSums}) instead of summing the rows, as the DEFINE aggregates do.
+ */
+function conditionOf(kinds: readonly ConditionKind[], incremental = false): RowCondition {
+  return (rows, vars, row, variable, running) => {
     if (row.end === true) return false;
     const c = kinds[variable]!;
     const x = row.x as number;
@@ -41,6 +46,7 @@ function conditionOf(kinds: readonly ConditionKind[]): RowCondition {
       case 'mod':
         return x % c.m !== c.r;
       case 'sumBelow': {
+        if (incremental) return (running as readonly number[])[variable]! < c.limit;
         let sum = x;
         for (let k = 0; k < vars.length; k++) if (vars[k] === variable) sum += rows[k]!.x as number;
         return sum < c.limit;
@@ -50,6 +56,16 @@ function conditionOf(kinds: readonly ConditionKind[]): RowCondition {
     }
   };
 }
+
+/** Running state: the sum of `x` per variable, extended without changing the state it extends. */
+const runningSums: RunningState = {
+  initial: () => new Array(VARIABLES).fill(0),
+  extend: (state, row, variable) => {
+    const next = [...(state as readonly number[])];
+    next[variable]! += row.x as number;
+    return next;
+  },
+};
 
 interface Mapping {
   readonly counts: readonly number[];
@@ -79,7 +95,7 @@ function mappings(
         if (row === undefined) break;
         if (within !== undefined && (row.t as number) - (rows[start]!.t as number) > within) break;
         const matchRows = rows.slice(start, at);
-        if (!condition(matchRows, [...vars, ...taken], row, variable)) break;
+        if (!condition(matchRows, [...vars, ...taken], row, variable, undefined)) break;
         taken.push(variable);
       }
       if (c >= min) walk(step + 1, [...counts, c], [...vars, ...taken]);
@@ -219,6 +235,28 @@ describe('PatternMatcher', () => {
         // All is decided by the end row: nothing of the partition is kept.
         expect(state.rows).toEqual([]);
         expect(emittedAfter.every((n, i) => i === 0 || n >= emittedAfter[i - 1]!)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test('conditions over running state kept per branch decide as those over the rows (the model)', () => {
+    fc.assert(
+      fc.property(caseArb, ({ steps, conditions, skip, xs, gaps, within }) => {
+        const rows = rowsOf(xs, gaps);
+        const expected = model(rows, steps, conditionOf(conditions), skip, within);
+        const matcher = new PatternMatcher(steps, {
+          condition: conditionOf(conditions, true),
+          skip,
+          withinMs: within,
+          timeOf: (row) => row.t as number,
+          running: runningSums,
+        });
+        const state = matcher.empty();
+        const got: [number, number[]][] = [];
+        for (const row of rows)
+          matcher.push(state, row, (match, vars) => got.push([rows.indexOf(match[0]!), [...vars]]));
+        expect(got).toEqual(expected);
       }),
       { numRuns: 500 },
     );

@@ -20,6 +20,10 @@
  * pattern can still map them. `WITHIN` bounds it by time: a branch cannot take a row later than
  * the start row plus the interval, and {@link PatternMatcher.expire} drops live branches once the
  * watermark has passed that point, which may decide the start.
+ *
+ * A branch may also carry running state over its rows ({@link RunningState}, e.g. the
+ * accumulators of the aggregates the conditions read), extended row by row as the branch takes
+ * rows, so a condition over a long match costs the same as over a short one.
  */
 import type { Row } from '../../expressions/compiler.js';
 
@@ -40,12 +44,14 @@ export type SkipStrategy =
 /**
  * One way of mapping the rows since the start: `vars[k]` is the variable of row k. A live branch
  * puts the next row into step `at`, which holds `count` rows so far; a completed one has `at`
- * -1 and is a match of `vars.length` rows.
+ * -1 and is a match of `vars.length` rows. `running` is the {@link RunningState} over its rows,
+ * undefined without one.
  */
 export interface Branch {
   readonly vars: readonly number[];
   readonly at: number;
   readonly count: number;
+  readonly running?: unknown;
 }
 
 /** A partition's matching state: the rows since the current start, of which `fed` went through `branches`. */
@@ -57,14 +63,26 @@ export interface MatcherState {
 
 /**
  * Whether `row` may be mapped to `variable` after the rows `rows[0..vars.length)`, mapped to
- * `vars`: the variable's DEFINE condition over the running match.
+ * `vars`: the variable's DEFINE condition over the running match. `running` is the running
+ * state over those rows and `row` (undefined without a {@link RunningState}).
  */
 export type RowCondition = (
   rows: readonly Row[],
   vars: readonly number[],
   row: Row,
   variable: number,
+  running: unknown,
 ) => boolean;
+
+/**
+ * State a branch keeps over its rows, as plain data (it is checkpointed with the branch).
+ * Branches share it, so `extend` returns a new value and leaves `state` as it was.
+ */
+export interface RunningState {
+  initial(): unknown;
+  /** `state` after one more row, mapped to `variable`. */
+  extend(state: unknown, row: Row, variable: number): unknown;
+}
 
 /** A completed match: its rows and the variable of each. */
 export type MatchSink = (rows: readonly Row[], vars: readonly number[]) => void;
@@ -76,6 +94,7 @@ export interface MatcherOptions {
   /** `WITHIN`: the longest a match may span, in the time `timeOf` reads from rows. */
   readonly withinMs?: number;
   readonly timeOf?: (row: Row) => number;
+  readonly running?: RunningState;
 }
 
 const DONE = -1;
@@ -88,7 +107,7 @@ export class PatternMatcher {
     private readonly steps: readonly PatternStep[],
     private readonly options: MatcherOptions,
   ) {
-    this.start = this.closure([], 0, 0, []);
+    this.start = this.closure([], 0, 0, options.running?.initial(), []);
     if (this.start.some((b) => b.at === DONE))
       throw new Error('a pattern that can match no rows has no matches on a stream');
   }
@@ -139,7 +158,7 @@ export class PatternMatcher {
 
   /** Every branch extended by `row`, in preference order; completed branches stay as they are. */
   private feed(state: MatcherState, row: Row): Branch[] {
-    const { condition, withinMs, timeOf } = this.options;
+    const { condition, withinMs, timeOf, running } = this.options;
     const inTime =
       withinMs === undefined || timeOf === undefined || timeOf(row) - timeOf(state.rows[0]!) <= withinMs;
     const next: Branch[] = [];
@@ -150,9 +169,10 @@ export class PatternMatcher {
       }
       if (!inTime) continue;
       const variable = this.steps[branch.at]!.variable;
-      if (!condition(state.rows, branch.vars, row, variable)) continue;
+      const extended = running === undefined ? undefined : running.extend(branch.running, row, variable);
+      if (!condition(state.rows, branch.vars, row, variable, extended)) continue;
       const vars = [...branch.vars, variable];
-      this.closure(vars, branch.at, branch.count + 1, next);
+      this.closure(vars, branch.at, branch.count + 1, extended, next);
     }
     return next;
   }
@@ -162,17 +182,23 @@ export class PatternMatcher {
    * order: take the next row here, or move on to the following steps (past optional ones), or
    * complete at the pattern's end.
    */
-  private closure(vars: readonly number[], at: number, count: number, into: Branch[]): Branch[] {
+  private closure(
+    vars: readonly number[],
+    at: number,
+    count: number,
+    running: unknown,
+    into: Branch[],
+  ): Branch[] {
     if (at === this.steps.length) {
-      into.push({ vars, at: DONE, count: 0 });
+      into.push({ vars, at: DONE, count: 0, running });
       return into;
     }
     const step = this.steps[at]!;
     const stay = count < step.max;
     const move = count >= step.min;
-    if (step.greedy && stay) into.push({ vars, at, count });
-    if (move) this.closure(vars, at + 1, 0, into);
-    if (!step.greedy && stay) into.push({ vars, at, count });
+    if (step.greedy && stay) into.push({ vars, at, count, running });
+    if (move) this.closure(vars, at + 1, 0, running, into);
+    if (!step.greedy && stay) into.push({ vars, at, count, running });
     return into;
   }
 
