@@ -1,11 +1,15 @@
 /**
  * DEFINE conditions and MEASURES as expressions over navigations (see `match-spec.ts`). Each
  * place an expression reads the match is cut out into a navigation and replaced by a reference
- * to its column: `FIRST(A.price, 1)`, `LAST(x)`, `PREV(A.price)`, an aggregate such as
+ * to its column: `FIRST(A.price, 1)`, `LAST(x)`, `PREV(A.price, 0)`, an aggregate such as
  * `SUM(A.price)` or `COUNT(A.*)`, `MATCH_ROWTIME()`, and a bare `A.price` or `price`, which
  * read the last row of A or of the whole match (in DEFINE, the row being tried). What is left
  * is typed and compiled as any expression. A navigation's own argument may read one pattern
  * variable only, as in Flink (`LAST(A.price * A.tax)`, not `LAST(A.price * B.tax)`).
+ *
+ * PREV takes offset 0 only (the row itself, as a bare `A.price`): Flink's conditions see the
+ * partial match's rows only, never the partition's rows before it, so it refuses PREV's
+ * physical offsets; the previous row of a variable is the logical offset `LAST(A.price, 1)`.
  */
 import type { Call, Expr, SourcePos } from '../../parser/ast.js';
 import { unsupported, validationError } from '../../errors.js';
@@ -116,8 +120,14 @@ export class MatchExpressionBuilder {
             `${name} takes a column and an optional offset: ${name}(A.price, 1)`,
           );
         const offset = node.args.length === 2 ? this.offset(node.args[1]!, name) : name === 'PREV' ? 1 : 0;
+        if (name === 'PREV' && offset !== 0)
+          throw unsupported(
+            node.pos,
+            'PREV with an offset (a physical offset within the partition, as in Flink)',
+            'use LAST(A.price, 1) for the row of A before the last',
+          );
         const inner = this.inner(node.args[0]!);
-        const kind = name === 'FIRST' ? 'first' : name === 'LAST' ? 'last' : 'prev';
+        const kind = name === 'FIRST' ? 'first' : 'last';
         return add({ kind, offset, value: inner.rex, ...variableOf(inner) }, nullable(inner.rex), node.pos);
       }
       case 'MATCH_ROWTIME': {

@@ -117,14 +117,6 @@ function compileNavigation(nav: Navigation, running: RunningAggregates | undefin
         return k < 0 ? null : value(view.row(k));
       };
     }
-    case 'prev': {
-      const value = compileExpression(nav.value);
-      return (view) => {
-        const last = nth(view, nav.variable, 0, true);
-        const k = last - nav.offset;
-        return last < 0 || k < 0 ? null : value(view.row(k));
-      };
-    }
     case 'aggregate': {
       if (running !== undefined) {
         const value = running.add(nav);

@@ -1,7 +1,7 @@
 /**
  * What a `MATCH_RECOGNIZE` operator runs, as the planner hands it over: the pattern, the skip
  * strategy, and the DEFINE conditions and MEASURES as expressions over navigations. A
- * navigation (`FIRST(A.price, 1)`, `PREV(B.x)`, `SUM(A.price)`, a bare `A.price`, which is
+ * navigation (`FIRST(A.price, 1)`, `LAST(B.x)`, `SUM(A.price)`, a bare `A.price`, which is
  * `LAST(A.price)`) picks rows of the running match and computes one value from them; the
  * expression around it reads that value from column `$m<i>` of a scratch row, so the expression
  * compiler compiles it like any other.
@@ -23,8 +23,6 @@ export type Navigation =
       readonly offset: number;
       readonly value: Rex;
     }
-  /** The row `offset` rows before the variable's last row, among the match's rows. */
-  | { readonly kind: 'prev'; readonly variable?: number; readonly offset: number; readonly value: Rex }
   /** An aggregate over the variable's rows. */
   | {
       readonly kind: 'aggregate';
