@@ -8,6 +8,7 @@ import { ErrorCodes, userError } from '../../types/errors.js';
 import { MAX_LENGTH, type SqlType } from '../catalog/types.js';
 import { type TimeZone, UTC_ZONE } from './time-zone.js';
 import { fieldText, fieldUnit, parseDatePattern } from '../functions/date-pattern.js';
+import { parseJavaDouble } from '../functions/java-number-parse.js';
 import { javaDoubleText, javaFloatText } from '../functions/java-number-text.js';
 
 const DAY_MS = 86_400_000;
@@ -299,7 +300,12 @@ export const runtime = {
         return Math.trunc(n);
       }
       case 'FLOAT':
-      case 'DOUBLE':
+      case 'DOUBLE': {
+        // Flink reads text as Java's Double.valueOf: NaN and Infinity parse, hex integers do not.
+        if (typeof value === 'string') return parseJavaDouble(value) ?? fail();
+        const n = Number(value);
+        return Number.isNaN(n) && typeof value !== 'number' ? fail() : n;
+      }
       case 'DECIMAL': {
         const n = typeof value === 'string' ? Number(value.trim()) : Number(value);
         if (Number.isNaN(n) || (typeof value === 'string' && value.trim() === '')) return fail();
