@@ -23,7 +23,7 @@ import type { LogicalNode } from './planner/logical.js';
 import { expandColumnSets } from './table-api/column-sets.js';
 import { tableApiError, withTableApiErrors } from './table-api/errors.js';
 import type { Expression } from './table-api/expression.js';
-import { type TableExpression, tableExpression as expression } from './table-api/expressions.js';
+import { $, type TableExpression, tableExpression as expression } from './table-api/expressions.js';
 import {
   AggregatedTable,
   GroupedTable,
@@ -50,12 +50,14 @@ import {
 } from './table-api/query-shape.js';
 import {
   collectingSubqueries,
+  type GroupWindowSql,
   itemName,
   type RenderContext,
   type RenderedItem,
   renderExpression,
   renderItem,
   renderOrderKey,
+  type WindowColumns,
 } from './table-api/render.js';
 import {
   emittedColumns,
@@ -477,6 +479,53 @@ export class Table {
     return this.groupedCall(op, keys, call).expandRows(op, String(call), names);
   }
 
+  /**
+   * @internal `window(w).groupBy($('w'), keys).aggregate(call)` or `.flatAggregate(call)`: as
+   * grouped, with the window's start and end kept in hidden columns for the `select` after it.
+   */
+  windowAggregateRows(
+    op: string,
+    window: GroupWindowSql,
+    keys: readonly TableExpression[],
+    fnCall: Expression,
+  ): { table: Table; window: WindowColumns } {
+    const { call, names } = this.functionCall(op, fnCall, 'aggregate');
+    const held: WindowColumns = { alias: window.alias, start: WINDOW_START, end: WINDOW_END };
+    const ctx = this.reading({ op, groupWindow: window });
+    const keyCtx = { ...ctx, windowKey: true };
+    const grouped = this.next(op, (q) => {
+      const keyExpressions = this.expanded(keys, keyCtx);
+      const isWindow = (k: Expression) =>
+        k.node.kind === 'column' && k.node.path.length === 1 && k.node.path[0] === window.alias;
+      const items = [
+        ...keyExpressions.filter((k) => !isWindow(k)).map((k) => renderItem(k, ctx)),
+        { sql: `${window.fn}_START(${window.args})`, alias: WINDOW_START },
+        { sql: `${window.fn}_END(${window.args})`, alias: WINDOW_END },
+        { sql: renderExpression(call, ctx), alias: ROW_COLUMN },
+      ];
+      return withItems(
+        q.shape,
+        items,
+        keyExpressions.map((k) => renderExpression(k, keyCtx)),
+      );
+    });
+    const table =
+      op === 'flatAggregate' ? grouped.expandRows(op, String(call), names) : grouped.expandRow(op, names);
+    return { table, window: held };
+  }
+
+  /** @internal `select(fields)` after a windowed aggregate: its window's bounds read, `*` without them. */
+  selectWindowAggregated(fields: readonly TableExpression[], window: WindowColumns): Table {
+    const visible = this.columnNames().filter((c) => c !== window.start && c !== window.end);
+    const expanded = fields.flatMap((f) => {
+      const star = typeof f === 'string' ? f.trim() === '*' : f.node.kind === 'star';
+      return star ? visible.map((c) => $(c)) : [f];
+    });
+    return this.next('select', (q) =>
+      withItems(q.shape, this.items(expanded, { op: 'select', windowColumns: window })),
+    );
+  }
+
   /** @internal `select(fields)` in the context of over windows. */
   selectOver(fields: readonly TableExpression[], ctx: RenderContext): Table {
     return this.next('select', (q) => withItems(q.shape, this.items(fields, ctx)));
@@ -655,6 +704,10 @@ function withUnnamed(...maps: UnnamedTables[]): UnnamedTables {
 
 /** The name a flatMap's table function is known by in its SQL; `$` keeps it from any table's name. */
 const FUNCTION_ALIAS = '$function';
+
+/** The hidden columns a windowed aggregate keeps its window's start and end in. */
+const WINDOW_START = '$window_start';
+const WINDOW_END = '$window_end';
 
 function columnItems(columns: readonly string[]): RenderedItem[] {
   return columns.map((c) => ({ sql: quoteIdentifier(c) }));

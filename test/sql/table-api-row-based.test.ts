@@ -312,6 +312,72 @@ describe('Table API flatAggregate with a table aggregate function', () => {
   });
 });
 
+describe('Table API aggregate and flatAggregate on a group window', () => {
+  /** `ev(id, k, ts)`: ids 1..9 at id seconds, k = id mod 2; 5-second windows hold 1..4 and 5..9. */
+  function windowed(tEnv: TableEnvironment) {
+    tEnv.executeSql("SET 'pipeline.auto-watermark-interval' = '0'");
+    tEnv.executeSql(`CREATE TABLE ev (
+      id INT,
+      k AS MOD(id, 2),
+      ts AS TO_TIMESTAMP_LTZ(id * 1000, 3),
+      WATERMARK FOR ts AS ts - INTERVAL '1' SECOND
+    ) WITH ('connector' = 'datagen', 'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '9')`);
+    return tEnv.from('ev').window(Tumble.over(lit(5).seconds()).on($('ts')).as('w'));
+  }
+
+  test("aggregate per window and key reads the window's bounds in select, as its SQL", async () => {
+    const tEnv = environment();
+    const table = windowed(tEnv)
+      .groupBy($('w'), $('k'))
+      .aggregate(call('count_max', $('id')).as('c', 'm'))
+      .select($('k'), $('w').start().as('ws'), $('w').end().as('we'), $('c'), $('m'));
+    const sql =
+      "SELECT k, ws, we, `$row`.cnt AS c, `$row`.mx AS m FROM (SELECT k, TUMBLE_START(ts, INTERVAL '5' SECOND) AS ws, TUMBLE_END(ts, INTERVAL '5' SECOND) AS we, count_max(id) AS `$row` FROM ev GROUP BY TUMBLE(ts, INTERVAL '5' SECOND), k)";
+    const query = tEnv.sqlQuery(sql);
+    expect(table.getResolvedSchema()).toEqual(query.getResolvedSchema());
+    const rows = (await table.execute().collect()) as { k: number; c: number; m: number }[];
+    expect(sorted(rows)).toEqual(sorted(await query.execute().collect()));
+    expect(sorted(rows.map(({ k, c, m }) => ({ k, c, m })))).toEqual(
+      sorted([
+        { k: 1, c: 2, m: 3 },
+        { k: 0, c: 2, m: 4 },
+        { k: 1, c: 3, m: 9 },
+        { k: 0, c: 2, m: 8 },
+      ]),
+    );
+  });
+
+  test('flatAggregate per window emits its rows; * leaves out the window bounds it keeps', async () => {
+    const tEnv = environment();
+    const perWindow = windowed(tEnv)
+      .groupBy($('w'))
+      .flatAggregate(call('top2', $('id')));
+    const all = perWindow.select('*');
+    expect(all.getResolvedSchema().map((c) => c.name)).toEqual(['v', 'rank']);
+    expect(sorted(await all.execute().collect())).toEqual(
+      sorted([
+        { v: 4, rank: 1 },
+        { v: 3, rank: 2 },
+        { v: 9, rank: 1 },
+        { v: 8, rank: 2 },
+      ]),
+    );
+    const ends = (await perWindow.select($('w').end().as('we'), $('v')).execute().collect()) as {
+      we: unknown;
+      v: number;
+    }[];
+    const byEnd = new Map<string, number[]>();
+    for (const { we, v } of ends) byEnd.set(String(we), [...(byEnd.get(String(we)) ?? []), v].sort());
+    expect([...byEnd.values()].sort()).toEqual([
+      [3, 4],
+      [8, 9],
+    ]);
+    expect(() => perWindow.select($('w').rowtime())).toThrow(
+      "Table API select(): after aggregate or flatAggregate, window 'w' gives start() and end(), not rowtime()",
+    );
+  });
+});
+
 describe('Table API row-based operations refuse what they cannot run', () => {
   test('a function of the wrong kind names the operation that takes it', () => {
     const t = environment().from('t');

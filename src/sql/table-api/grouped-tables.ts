@@ -10,6 +10,7 @@ import type { TableResult } from '../table-result.js';
 import { tableApiError } from './errors.js';
 import type { Expression } from './expression.js';
 import { type TableExpression, tableExpression } from './expressions.js';
+import type { WindowColumns } from './render.js';
 import type { GroupWindow, OverWindow } from './windows.js';
 
 /** A table grouped by keys; `select` its keys and aggregates. */
@@ -48,10 +49,15 @@ export class GroupedTable {
  */
 export class AggregatedTable {
   /** @internal */
-  constructor(private readonly table: Table) {}
+  constructor(
+    private readonly table: Table,
+    /** After a windowed aggregate, the columns holding its window's bounds. */
+    private readonly window?: WindowColumns,
+  ) {}
 
   /** The columns of the aggregated rows: `select($('k'), $('a'))`, or `select('*')` for all. */
   select(...fields: TableExpression[]): Table {
+    if (this.window !== undefined) return this.table.selectWindowAggregated(fields, this.window);
     return this.table.select(...fields);
   }
 }
@@ -96,6 +102,24 @@ export class WindowGroupedTable {
   select(...fields: TableExpression[]): Table {
     const ctx = { op: 'select', groupWindow: this.window.toSql('select') };
     return this.table.selectGrouped('select', this.keys, fields, ctx);
+  }
+
+  /**
+   * One row per window and key: the keys, then the columns of an aggregate function's ROW
+   * result, continued by `select`, where `$('w').start()` and `.end()` read the window.
+   */
+  aggregate(aggregateFunctionCall: Expression): AggregatedTable {
+    return this.aggregated('aggregate', aggregateFunctionCall);
+  }
+
+  /** Per window and key, its keys with each row a table aggregate function emits, continued by `select`. */
+  flatAggregate(tableAggregateCall: Expression): AggregatedTable {
+    return this.aggregated('flatAggregate', tableAggregateCall);
+  }
+
+  private aggregated(op: string, call: Expression): AggregatedTable {
+    const { table, window } = this.table.windowAggregateRows(op, this.window.toSql(op), this.keys, call);
+    return new AggregatedTable(table, window);
   }
 }
 

@@ -16,6 +16,13 @@ export interface GroupWindowSql {
   readonly args: string;
 }
 
+/** The columns a windowed aggregate keeps its window's bounds in, by the window's alias. */
+export interface WindowColumns {
+  readonly alias: string;
+  readonly start: string;
+  readonly end: string;
+}
+
 /** What the names of one operation mean. */
 export interface RenderContext {
   /** The operation, for errors (`select`, `where`…). */
@@ -25,6 +32,11 @@ export interface RenderContext {
   readonly windowKey?: boolean;
   /** The over windows of `window(Over…)` by alias, each as its `(PARTITION BY … )` text. */
   readonly overWindows?: ReadonlyMap<string, string>;
+  /**
+   * After a windowed `aggregate`/`flatAggregate`: the group window's alias and the columns that
+   * hold its bounds, which `$('w').start()` and `.end()` then read.
+   */
+  readonly windowColumns?: WindowColumns;
   /** The columns of the table the operation reads, for `withColumns(…)` in call arguments. */
   readonly columns?: readonly string[];
 }
@@ -88,6 +100,15 @@ export function renderExpression(e: Expression, ctx: RenderContext): string {
       return `${renderExpression(node.call, ctx)} OVER ${spec}`;
     }
     case 'windowProperty': {
+      const held = ctx.windowColumns;
+      if (held !== undefined && held.alias === node.window) {
+        if (node.property === 'START') return quoteIdentifier(held.start);
+        if (node.property === 'END') return quoteIdentifier(held.end);
+        throw tableApiError(
+          ctx.op,
+          `after aggregate or flatAggregate, window '${node.window}' gives start() and end(), not rowtime()`,
+        );
+      }
       const window = ctx.groupWindow;
       if (window === undefined || window.alias !== node.window)
         throw tableApiError(
