@@ -304,7 +304,7 @@ describe('Table API flatAggregate with a table aggregate function', () => {
       'Table API flatAggregate(): count_max(id) gives one ROW<`cnt` BIGINT, `mx` BIGINT> per group, not rows: flatAggregate takes a table aggregate function',
     );
     expect(() => t.flatAggregate(call('twice', $('id')))).toThrow(
-      'Table API flatAggregate(): twice is a scalar function, but flatAggregate takes an aggregate function',
+      'Table API flatAggregate(): twice is a scalar function, but flatAggregate takes a table aggregate function; call it with map',
     );
     expect(() => t.flatAggregate(call('top2', $('id')).as('one'))).toThrow(
       "Table API flatAggregate(): 1 names given for the function's 2 columns (v, rank)",

@@ -54,16 +54,16 @@ export function functionCallOf(
 ): FunctionCall {
   const node = e.node;
   const call = node.kind === 'alias' ? node.inner : e;
+  // A table aggregate function is an aggregate function to the catalog (see TableAggregateFunction).
+  const wanted = op === 'flatAggregate' ? 'a table aggregate function' : KIND_NAMES[expected];
+  const example = op === 'flatAggregate' ? "flatAggregate(call('top2', $('v')))" : EXAMPLES[expected];
   if (call.node.kind !== 'call')
-    throw tableApiError(
-      op,
-      `takes ${KIND_NAMES[expected]}'s call: ${EXAMPLES[expected]}, not ${String(call)}`,
-    );
+    throw tableApiError(op, `takes ${wanted}'s call: ${example}, not ${String(call)}`);
   const kind = kindOf(call.node.fn);
   if (kind !== undefined && kind !== expected)
     throw tableApiError(
       op,
-      `${call.node.fn} is ${KIND_NAMES[kind]}, but ${op} takes ${KIND_NAMES[expected]}; call it with ${OPERATION_OF[kind]}`,
+      `${call.node.fn} is ${KIND_NAMES[kind]}, but ${op} takes ${wanted}; call it with ${OPERATION_OF[kind]}`,
     );
   return { call, names: node.kind === 'alias' ? [node.name, ...node.more] : [] };
 }
