@@ -211,11 +211,33 @@ describe('FIRST_VALUE, LAST_VALUE and LISTAGG with retraction', () => {
     ]);
   });
 
-  test('a result that stays NaN is no change: nothing is emitted', () => {
+  test('a result that stays NaN is a change, as Flink compares results with Java ==: a -U/+U pair', () => {
     const { h } = open(perRow);
     h.processElement({ kind: '+I', row: { k: 0, d: Number.NaN, a: null, s: 'x', sep: '|' } }, 0);
     h.clearOutput();
     h.processElement({ kind: '+I', row: { k: 0, d: Number.NaN, a: null, s: null, sep: '|' } }, 0);
+    const row = {
+      k: 0,
+      first_d: Number.NaN,
+      last_d: Number.NaN,
+      first_a: null,
+      last_a: null,
+      list_s: 'x',
+      list_sep: 'x',
+    };
+    expect(h.extractOutputValues()).toEqual([
+      { kind: '-U', row },
+      { kind: '+U', row },
+    ]);
+  });
+
+  test('a result going from -0.0 to 0.0 is no change, as Java == has it: nothing is emitted', () => {
+    const { h } = open(perRow);
+    h.processElement({ kind: '+I', row: { k: 0, d: -0, a: null, s: 'x', sep: '|' } }, 0);
+    const first = h.extractOutputValues() as { row: { last_d: number } }[];
+    expect(Object.is(first[0]!.row.last_d, -0)).toBe(true);
+    h.clearOutput();
+    h.processElement({ kind: '+I', row: { k: 0, d: 0, a: null, s: null, sep: '|' } }, 0);
     expect(h.extractOutputValues()).toEqual([]);
   });
 

@@ -97,13 +97,17 @@ export function applyRow(aggs: RowAggregates, state: GroupState, row: Row, add: 
   }
 }
 
-/** Whether two results are the same SQL value, so an update that changes nothing is skipped. */
+/**
+ * Whether two results are the same SQL value, so an update that changes nothing is skipped.
+ * Flink compares the old and new result rows (fresh generic rows, not binary ones) field by
+ * field, numbers with Java's `==`: -0.0 equals 0.0, so that change emits nothing, and NaN equals
+ * nothing, so a result that stays NaN emits a -U/+U pair; JavaScript's `===` is the same.
+ */
 export function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
   for (let i = 0; i < a.length; i++) {
     const x = a[i];
     const y = b[i];
-    // NaN is the same value as NaN, as in Flink's binary comparison of the old and new results.
-    if (x === y || (Number.isNaN(x) && Number.isNaN(y))) continue;
+    if (x === y) continue;
     if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
     if (x instanceof Map || y instanceof Map) {
       if (!sameMaps(x, y)) return false;
