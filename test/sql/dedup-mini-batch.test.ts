@@ -9,7 +9,10 @@
 import { describe, expect, test } from 'vitest';
 import type { Row } from '../../src/sql/expressions/compiler.js';
 import type { ChangelogRow } from '../../src/sql/planner/changelog.js';
-import { MiniBatchDeduplicateOperator } from '../../src/sql/runtime/over/mini-batch-deduplicate.js';
+import {
+  MiniBatchDeduplicateOperator,
+  type MiniBatchDeduplicateSpec,
+} from '../../src/sql/runtime/over/mini-batch-deduplicate.js';
 import { KeyedOneInputStreamOperatorTestHarness } from '../../src/runtime/testing/harness.js';
 import { changelog, environment, materialize, register } from './over-helpers.js';
 
@@ -61,14 +64,17 @@ describe('mini-batch deduplication in SQL', () => {
 });
 
 describe('the mini-batch deduplication operator', () => {
-  const harness = (keepLast: boolean, timeColumn: string | undefined, size: number, ttlMs?: number) => {
+  /** An opened operator keyed by `k`, with a 100 ms allow-latency and bundles of `size` rows. */
+  const operator = (spec: MiniBatchDeduplicateSpec, size: number) => {
     const h = new KeyedOneInputStreamOperatorTestHarness<Row, unknown, unknown>(
-      new MiniBatchDeduplicateOperator({ keepLast, timeColumn, ttlMs }, { latencyMs: 100, size }) as never,
+      new MiniBatchDeduplicateOperator(spec, { latencyMs: 100, size }) as never,
       (row) => row.k,
     );
     h.open();
     return h;
   };
+  const harness = (keepLast: boolean, timeColumn: string | undefined, size: number, ttlMs?: number) =>
+    operator({ keepLast, timeColumn, ttlMs }, size);
   const text = (out: unknown[]) =>
     out.map((c) => {
       const change = c as ChangelogRow;
@@ -93,14 +99,7 @@ describe('the mini-batch deduplication operator', () => {
   });
 
   test('keep last on event time with compact-changes: one change per key and bundle', () => {
-    const h = new KeyedOneInputStreamOperatorTestHarness<Row, unknown, unknown>(
-      new MiniBatchDeduplicateOperator(
-        { keepLast: true, timeColumn: 'ts', compactChanges: true },
-        { latencyMs: 100, size: 3 },
-      ) as never,
-      (row) => row.k,
-    );
-    h.open();
+    const h = operator({ keepLast: true, timeColumn: 'ts', compactChanges: true }, 3);
     h.processElement({ k: 'a', v: 1, ts: 10 });
     h.processElement({ k: 'a', v: 2, ts: 30 });
     h.processElement({ k: 'a', v: 3, ts: 20 });
@@ -113,14 +112,7 @@ describe('the mini-batch deduplication operator', () => {
   });
 
   test('keep last on event time, upsert output: each replacement is a bare +U', () => {
-    const h = new KeyedOneInputStreamOperatorTestHarness<Row, unknown, unknown>(
-      new MiniBatchDeduplicateOperator(
-        { keepLast: true, timeColumn: 'ts', upsertOutput: true },
-        { latencyMs: 100, size: 3 },
-      ) as never,
-      (row) => row.k,
-    );
-    h.open();
+    const h = operator({ keepLast: true, timeColumn: 'ts', upsertOutput: true }, 3);
     h.processElement({ k: 'a', v: 1, ts: 10 });
     h.processElement({ k: 'b', v: 2, ts: 5 });
     h.processElement({ k: 'a', v: 3, ts: 10 });
@@ -155,47 +147,35 @@ describe('the mini-batch deduplication operator', () => {
     expect(text(h.extractOutputValues())).toEqual(['1', '3']);
   });
 
+  /**
+   * Holds a row at ts 50, then at 800 ms sends a row that loses to it (`losingTs`) and at 1500 ms
+   * one that loses to it too (`secondTs`) but wins once the held row has expired: with a 1000 ms
+   * TTL that row is dropped only if the losing bundle at 800 ms wrote the key back.
+   */
+  const afterLosingBundle = (
+    keepLast: boolean,
+    losingTs: number,
+    secondTs: number,
+    compactChanges: boolean,
+  ) => {
+    const h = operator({ keepLast, timeColumn: 'ts', ttlMs: 1000, compactChanges }, 1);
+    h.processElement({ k: 'a', v: 1, ts: 50 });
+    h.setProcessingTime(800);
+    h.processElement({ k: 'a', v: 2, ts: losingTs });
+    h.setProcessingTime(1500);
+    h.processElement({ k: 'a', v: 3, ts: secondTs });
+    return text(h.extractOutputValues());
+  };
+
   test('table.exec.state.ttl, event-time keep last: a bundle of older rows restarts the TTL, except with compact-changes', () => {
     // Flink's RowTimeMiniBatchDeduplicateFunction writes the kept row back after every bundle;
     // its compact-changes function writes only a replacement.
-    const run = (compactChanges: boolean) => {
-      const h = new KeyedOneInputStreamOperatorTestHarness<Row, unknown, unknown>(
-        new MiniBatchDeduplicateOperator(
-          { keepLast: true, timeColumn: 'ts', ttlMs: 1000, compactChanges },
-          { latencyMs: 100, size: 1 },
-        ) as never,
-        (row) => row.k,
-      );
-      h.open();
-      h.processElement({ k: 'a', v: 1, ts: 50 });
-      h.setProcessingTime(800);
-      h.processElement({ k: 'a', v: 2, ts: 10 }); // older: loses
-      h.setProcessingTime(1500);
-      h.processElement({ k: 'a', v: 3, ts: 20 }); // older than v=1, if v=1 is still held
-      return text(h.extractOutputValues());
-    };
-    expect(run(false)).toEqual(['+I1']);
-    expect(run(true)).toEqual(['+I1', '+I3']);
+    expect(afterLosingBundle(true, 10, 20, false)).toEqual(['+I1']);
+    expect(afterLosingBundle(true, 10, 20, true)).toEqual(['+I1', '+I3']);
   });
 
   test('table.exec.state.ttl, event-time keep first: likewise, a bundle of later rows restarts the TTL', () => {
-    const run = (compactChanges: boolean) => {
-      const h = new KeyedOneInputStreamOperatorTestHarness<Row, unknown, unknown>(
-        new MiniBatchDeduplicateOperator(
-          { keepLast: false, timeColumn: 'ts', ttlMs: 1000, compactChanges },
-          { latencyMs: 100, size: 1 },
-        ) as never,
-        (row) => row.k,
-      );
-      h.open();
-      h.processElement({ k: 'a', v: 1, ts: 50 });
-      h.setProcessingTime(800);
-      h.processElement({ k: 'a', v: 2, ts: 90 }); // later: loses
-      h.setProcessingTime(1500);
-      h.processElement({ k: 'a', v: 3, ts: 60 }); // later than v=1, if v=1 is still held
-      return text(h.extractOutputValues());
-    };
-    expect(run(false)).toEqual(['+I1']);
-    expect(run(true)).toEqual(['+I1', '+I3']);
+    expect(afterLosingBundle(false, 90, 60, false)).toEqual(['+I1']);
+    expect(afterLosingBundle(false, 90, 60, true)).toEqual(['+I1', '+I3']);
   });
 });
