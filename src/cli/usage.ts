@@ -76,7 +76,10 @@ and QUIT; leaves. Queries over bounded tables print a table; over unbounded ones
 as it arrives (op column +I/-U/+U/-D) until Ctrl-C.
 With -f, runs the script's statements in order (EXECUTE STATEMENT SET BEGIN … END; included),
 waits for each INSERT job, and stops at the first error, printed with its line and column in
-the script. Exit codes: 0 success, 1 a statement failed, 2 bad usage.`;
+the script. Exit codes: 0 success, 1 a statement failed, 2 bad usage.
+SHOW JOBS; lists the jobs the session started, DESCRIBE JOB 'id'; shows one, and
+STOP JOB 'id' [WITH SAVEPOINT]; stops one (SET 'table.dml-sync' = 'false' lets a script go on
+while its INSERT jobs run).`;
 
 /** Help of `weir list`. */
 export const LIST_HELP = `Usage: weir list [--port N]

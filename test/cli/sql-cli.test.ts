@@ -23,6 +23,16 @@ const script = (name: string, text: string) => {
 const SOURCE = `CREATE TABLE src (id INT, name STRING) WITH ('connector' = 'datagen', 'number-of-rows' = '3',
   'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '3');`;
 
+describe('weir sql --help', () => {
+  it('names the job statements along with the script options', async () => {
+    const help = await runWeir(['sql', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: weir sql \[-f file\.sql\]/);
+    for (const statement of ['SHOW JOBS;', "DESCRIBE JOB 'id';", "STOP JOB 'id' [WITH SAVEPOINT];"])
+      expect(help.stdout).toContain(statement);
+  });
+});
+
 describe('weir sql -f', () => {
   it('runs DDL, a bounded INSERT, a statement set and a SELECT, then exits 0', {
     timeout: 120_000,

@@ -61,7 +61,7 @@ const RULE_CONTEXT: Record<string, string> = {
 /** What a rule's alternatives start, for "expected …" when none of them matched. */
 const RULE_EXPECTS: Record<string, string> = {
   statementBody:
-    'a statement (SELECT, INSERT, CREATE, ALTER, DROP, SHOW, DESCRIBE, SET, EXPLAIN, EXECUTE STATEMENT SET)',
+    'a statement (SELECT, INSERT, CREATE, ALTER, DROP, SHOW, DESCRIBE, SET, RESET, USE, EXPLAIN, EXECUTE STATEMENT SET, SHOW JOBS, DESCRIBE JOB, STOP JOB)',
   statement: 'a statement',
   script: 'a statement',
   primary: 'an expression',
@@ -76,7 +76,7 @@ const RULE_EXPECTS: Record<string, string> = {
   compoundName: 'a name',
   createStatement: 'TABLE, VIEW or FUNCTION after CREATE',
   dropStatement: 'TABLE, VIEW or FUNCTION after DROP',
-  showStatement: 'TABLES, VIEWS, FUNCTIONS, CATALOGS, DATABASES, CURRENT, CREATE or COLUMNS after SHOW',
+  showStatement: 'TABLES, VIEWS, FUNCTIONS, CATALOGS, DATABASES, CURRENT, CREATE, COLUMNS or JOBS after SHOW',
   queryTerm: 'SELECT, VALUES or a parenthesised query',
   frameBound: 'UNBOUNDED PRECEDING, CURRENT ROW or an offset PRECEDING/FOLLOWING',
   literal: 'a literal',
