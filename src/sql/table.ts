@@ -475,7 +475,7 @@ export class Table {
    * UNNEST(r) AS T(x, y)`.
    */
   flatAggregateRows(op: string, keys: readonly TableExpression[], tableAggregateCall: Expression): Table {
-    const { call, names } = this.functionCall(op, tableAggregateCall, 'aggregate');
+    const { call, names } = this.functionCall(op, tableAggregateCall, 'tableAggregate');
     return this.groupedCall(op, keys, call).expandRows(op, String(call), names);
   }
 
@@ -489,7 +489,11 @@ export class Table {
     keys: readonly TableExpression[],
     fnCall: Expression,
   ): { table: Table; window: WindowColumns } {
-    const { call, names } = this.functionCall(op, fnCall, 'aggregate');
+    const { call, names } = this.functionCall(
+      op,
+      fnCall,
+      op === 'flatAggregate' ? 'tableAggregate' : 'aggregate',
+    );
     const held: WindowColumns = { alias: window.alias, start: WINDOW_START, end: WINDOW_END };
     const ctx = this.reading({ op, groupWindow: window });
     const keyCtx = { ...ctx, windowKey: true };
@@ -534,7 +538,13 @@ export class Table {
   /** The call a row-based operation takes, checked to be of a function of kind `kind`. */
   private functionCall(op: string, e: Expression, kind: FunctionKind) {
     return functionCallOf(op, e, kind, (name) =>
-      this.owner.planTableApi((catalog) => catalog.functions.kindOf(name)),
+      this.owner.planTableApi(({ functions }): FunctionKind | undefined => {
+        const catalogKind = functions.kindOf(name);
+        // The catalog holds a table aggregate function as an aggregate function (SQL runs it so).
+        return catalogKind === 'aggregate' && functions.isTableAggregate(name)
+          ? 'tableAggregate'
+          : catalogKind;
+      }),
     );
   }
 

@@ -309,21 +309,36 @@ describe('Table API flatAggregate with a table aggregate function', () => {
     expect(() => t.flatAggregate(call('top2', $('id')).as('one'))).toThrow(
       "Table API flatAggregate(): 1 names given for the function's 2 columns (v, rank)",
     );
+    // Over all rows, per group and per window: aggregate names flatAggregate rather than giving
+    // the emitted rows as one ARRAY column.
+    const refusal =
+      'Table API aggregate(): top2 is a table aggregate function, but aggregate takes an aggregate function; call it with flatAggregate';
+    expect(() => t.aggregate(call('top2', $('id')))).toThrow(refusal);
+    expect(() => t.groupBy($('s')).aggregate(call('TOP2', $('id')).as('v', 'r'))).toThrow(
+      refusal.replace('top2 is', 'TOP2 is'),
+    );
+    expect(() =>
+      windowedEvents(tEnv)
+        .groupBy($('w'))
+        .aggregate(call('top2', $('id'))),
+    ).toThrow(refusal);
   });
 });
 
-describe('Table API aggregate and flatAggregate on a group window', () => {
-  /** `ev(id, k, ts)`: ids 1..9 at id seconds, k = id mod 2; 5-second windows hold 1..4 and 5..9. */
-  function windowed(tEnv: TableEnvironment) {
-    tEnv.executeSql("SET 'pipeline.auto-watermark-interval' = '0'");
-    tEnv.executeSql(`CREATE TABLE ev (
+/** `ev(id, k, ts)`: ids 1..9 at id seconds, k = id mod 2; 5-second windows hold 1..4 and 5..9. */
+function windowedEvents(tEnv: TableEnvironment) {
+  tEnv.executeSql("SET 'pipeline.auto-watermark-interval' = '0'");
+  tEnv.executeSql(`CREATE TABLE ev (
       id INT,
       k AS MOD(id, 2),
       ts AS TO_TIMESTAMP_LTZ(id * 1000, 3),
       WATERMARK FOR ts AS ts - INTERVAL '1' SECOND
     ) WITH ('connector' = 'datagen', 'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '9')`);
-    return tEnv.from('ev').window(Tumble.over(lit(5).seconds()).on($('ts')).as('w'));
-  }
+  return tEnv.from('ev').window(Tumble.over(lit(5).seconds()).on($('ts')).as('w'));
+}
+
+describe('Table API aggregate and flatAggregate on a group window', () => {
+  const windowed = windowedEvents;
 
   test("aggregate per window and key reads the window's bounds in select, as its SQL", async () => {
     const tEnv = environment();

@@ -91,6 +91,11 @@ export class FunctionCatalog {
     return isAggregate(definition) ? 'aggregate' : (definition as ScalarUdf | TableUdf).kind;
   }
 
+  /** Whether the function of this name is a table aggregate function (its value is the rows it emits). */
+  isTableAggregate(name: string): boolean {
+    return (this.entry(name) as { tableAggregate?: boolean } | undefined)?.tableAggregate === true;
+  }
+
   /** Whether a temporary system function of this name is registered. */
   isSystem(name: string): boolean {
     return this.system.has(name.toUpperCase());

@@ -50,7 +50,7 @@ export interface TableUdf extends UdfBase {
 export type UserFunctionDefinition =
   | ScalarUdf
   | TableUdf
-  | (AggregateFunctionDefinition & { readonly kind: 'aggregate' });
+  | (AggregateFunctionDefinition & { readonly kind: 'aggregate'; readonly tableAggregate?: boolean });
 
 /** Parses a declared SQL type, naming the function and the declaration when it is wrong. */
 function declaredType(name: string, what: string, text: string): SqlType {
@@ -142,7 +142,7 @@ export function instantiate<F extends object>(fn: F): F {
 function aggregateDefinition(
   name: string,
   fn: UserDefinedAggregateFunction,
-): AggregateFunctionDefinition & { readonly kind: 'aggregate' } {
+): AggregateFunctionDefinition & { readonly kind: 'aggregate'; readonly tableAggregate: boolean } {
   for (const method of ['createAccumulator', 'accumulate', 'getValue'] as const)
     if (typeof fn[method] !== 'function')
       throw validationError(undefined, `aggregate function '${name}' needs a ${method} method`);
@@ -153,6 +153,7 @@ function aggregateDefinition(
   const signature = { name, argumentTypes: common.argumentTypes, minArguments };
   return Object.freeze({
     kind: 'aggregate' as const,
+    tableAggregate: fn.tableAggregate === true,
     name,
     retractable: typeof fn.retract === 'function',
     resultType(argTypes: readonly SqlType[], pos?: SourcePos): SqlType {

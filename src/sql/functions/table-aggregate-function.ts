@@ -1,7 +1,8 @@
 /**
  * Table aggregate functions, as Flink's `TableAggregateFunction`: per group, an accumulator fed
  * by `accumulate` (and `retract`, for updating input), from which `emitValue` emits any number
- * of rows (a group's top 2, say). The Table API's `flatAggregate` runs them.
+ * of rows (a group's top 2, say). The Table API's `flatAggregate` runs them; `aggregate`
+ * refuses them, as Flink's does.
  *
  * Weir plans one as an aggregate function whose value is the ARRAY of the rows `emitValue`
  * emits, expanded by UNNEST: when a group's accumulator changes, the aggregate retracts its old
@@ -31,6 +32,8 @@ export interface RowCollector {
 /** Base class for table aggregate functions; see the module's documentation. */
 export abstract class TableAggregateFunction<Acc = unknown> implements UserDefinedAggregateFunction<Acc> {
   readonly kind = 'aggregate' as const;
+  /** Marks the rows-emitting kind, for the Table API's `aggregate` to refuse it. */
+  readonly tableAggregate = true;
   /** The SQL type of one emitted row, e.g. `'ROW<v INT, rank INT>'`. */
   abstract readonly outputType: string;
   /** A new, empty accumulator: plain data, since it is held in checkpointed state. */

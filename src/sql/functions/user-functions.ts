@@ -157,6 +157,11 @@ export interface UserDefinedAggregateFunction<Acc = unknown> extends UserFunctio
   readonly argumentTypes?: readonly string[];
   /** The accumulator's SQL type, for documentation and validation; the state keeps the value as is. */
   readonly accumulatorType?: string;
+  /**
+   * Set by `TableAggregateFunction`: the value is the ARRAY of the rows the function
+   * emits, so the Table API's `flatAggregate` runs it and `aggregate` refuses it, as Flink does.
+   */
+  readonly tableAggregate?: boolean;
 }
 
 /** Anything `createTemporarySystemFunction` accepts. */

@@ -14,8 +14,8 @@ import { quoteIdentifier } from './sql-text.js';
 /** The column a function's ROW result is held in before its fields are expanded. */
 export const ROW_COLUMN = '$row';
 
-/** The kinds of user-defined function, as the function catalog tells them. */
-export type FunctionKind = 'scalar' | 'table' | 'aggregate';
+/** The kinds of user-defined function: the function catalog's, with table aggregate functions told apart from aggregate ones. */
+export type FunctionKind = 'scalar' | 'table' | 'aggregate' | 'tableAggregate';
 
 /** A function call given to a row-based operation, and the column names its `as(…)` gave. */
 export interface FunctionCall {
@@ -27,12 +27,14 @@ const EXAMPLES: Record<FunctionKind, string> = {
   scalar: "map(call('f', $('a')))",
   table: "flatMap(call('split', $('s')))",
   aggregate: "groupBy($('k')).aggregate(call('agg', $('a'))).select('*')",
+  tableAggregate: "groupBy($('k')).flatAggregate(call('top2', $('a'))).select('*')",
 };
 
 const KIND_NAMES: Record<FunctionKind, string> = {
   scalar: 'a scalar function',
   table: 'a table function',
   aggregate: 'an aggregate function',
+  tableAggregate: 'a table aggregate function',
 };
 
 /** Which operation takes a function of each kind, for errors that name the fix. */
@@ -40,6 +42,7 @@ const OPERATION_OF: Record<FunctionKind, string> = {
   scalar: 'map',
   table: 'flatMap (or joinLateral)',
   aggregate: 'aggregate',
+  tableAggregate: 'flatAggregate',
 };
 
 /**
@@ -54,13 +57,14 @@ export function functionCallOf(
 ): FunctionCall {
   const node = e.node;
   const call = node.kind === 'alias' ? node.inner : e;
-  // A table aggregate function is an aggregate function to the catalog (see TableAggregateFunction).
-  const wanted = op === 'flatAggregate' ? 'a table aggregate function' : KIND_NAMES[expected];
-  const example = op === 'flatAggregate' ? "flatAggregate(call('top2', $('v')))" : EXAMPLES[expected];
+  const wanted = KIND_NAMES[expected];
   if (call.node.kind !== 'call')
-    throw tableApiError(op, `takes ${wanted}'s call: ${example}, not ${String(call)}`);
+    throw tableApiError(op, `takes ${wanted}'s call: ${EXAMPLES[expected]}, not ${String(call)}`);
   const kind = kindOf(call.node.fn);
-  if (kind !== undefined && kind !== expected)
+  // flatAggregate also runs a plain aggregate function whose value is an ARRAY of rows; its
+  // result type is checked where the rows are expanded.
+  const accepted = kind === expected || (expected === 'tableAggregate' && kind === 'aggregate');
+  if (kind !== undefined && !accepted)
     throw tableApiError(
       op,
       `${call.node.fn} is ${KIND_NAMES[kind]}, but ${op} takes ${wanted}; call it with ${OPERATION_OF[kind]}`,
