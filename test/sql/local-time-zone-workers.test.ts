@@ -2,26 +2,17 @@
  * The session time zone travels with a SQL job to the worker threads that rebuild it: the
  * daily windows and the LTZ-to-text casts the workers run are Shanghai's, not UTC's.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, expect, test } from 'vitest';
-import { liveWorkerThreads } from '../../src/runtime/threads/worker-pool.js';
+import { expect, test } from 'vitest';
 import { readCommitted } from '../support/exactly-once.js';
-import { runJobFileOnWorkers } from './job-file-on-workers.js';
+import { runJobFileOnWorkers, workerJobDirs } from './job-file-on-workers.js';
 
 const JOB = fileURLToPath(new URL('./worker-fixtures/local-time-zone-job.ts', import.meta.url));
-const dirs: string[] = [];
-
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  expect(liveWorkerThreads()).toBe(0);
-});
+const tempDir = workerJobDirs('weir-ltz-workers-');
 
 test('worker threads window and cast in the session time zone the job file set', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'weir-ltz-workers-'));
-  dirs.push(dir);
+  const dir = tempDir();
   await runJobFileOnWorkers(JOB, [join(dir, 'out')], 'ltz-workers');
   const rows = readCommitted(join(dir, 'out')).map((line) => JSON.parse(line) as Record<string, unknown>);
   // In UTC these would be two days of 24 rows each, the last at 23:00.

@@ -4,26 +4,18 @@
  * 2; the workers load the file again, so each has the function and loads the table when its
  * join subtask opens. The rows match a loop over the same input.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, expect, test } from 'vitest';
-import { liveWorkerThreads } from '../../src/runtime/threads/worker-pool.js';
+import { expect, test } from 'vitest';
 import { readCommitted } from '../support/exactly-once.js';
-import { runJobFileOnWorkers } from './job-file-on-workers.js';
+import { runJobFileOnWorkers, workerJobDirs } from './job-file-on-workers.js';
 
 const JOB = fileURLToPath(new URL('./udf-fixtures/lookup-udf-job.ts', import.meta.url));
-const dirs: string[] = [];
-
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  expect(liveWorkerThreads()).toBe(0);
-});
+const tempDir = workerJobDirs('weir-lookup-udf-');
 
 test('a TypeScript CREATE FUNCTION and a lookup join run on two worker threads', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'weir-lookup-udf-'));
-  dirs.push(dir);
+  const dir = tempDir();
   const side = join(dir, 'side.csv');
   // Key 2 is missing: rows with id mod 3 = 2 find nothing and are dropped.
   writeFileSync(side, '0,zero\n1,one\n');

@@ -4,44 +4,23 @@
  * internal names), so it rebuilds the job from the statements the submitting thread parsed
  * without lexing, and the sink gets every row exactly once.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, expect, test } from 'vitest';
-import { setEnvironmentDefaults } from '../../src/api/context.js';
-import { StreamExecutionEnvironment, type TableResult } from '../../src/index.js';
-import { liveWorkerThreads } from '../../src/runtime/threads/worker-pool.js';
+import { expect, test } from 'vitest';
 import { readCommitted } from '../support/exactly-once.js';
+import { markersDir, runTableJobFileOnWorkers, workerJobDirs, workerReports } from './job-file-on-workers.js';
 
 const JOB = fileURLToPath(new URL('./worker-fixtures/fluent-table-job.ts', import.meta.url));
-const dirs: string[] = [];
-
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  expect(liveWorkerThreads()).toBe(0);
-});
+const tempDir = workerJobDirs('weir-fluent-workers-');
 
 test('a fluent Table API job runs on worker threads, rebuilt without parsing', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'weir-fluent-workers-'));
-  dirs.push(dir);
-  const markers = join(dir, 'markers');
-  mkdirSync(markers);
+  const dir = tempDir();
+  const markers = markersDir(dir);
   const rows = 300;
   const args = [String(rows), join(dir, 'out'), markers];
-  setEnvironmentDefaults({ jobModule: { path: JOB, args }, slots: 2 });
-  let result: TableResult;
-  try {
-    const module = (await import(JOB)) as {
-      default: (env: StreamExecutionEnvironment, args: string[]) => TableResult;
-    };
-    result = module.default(StreamExecutionEnvironment.getExecutionEnvironment(), args);
-  } finally {
-    setEnvironmentDefaults(undefined);
-  }
-  await result.await();
+  await runTableJobFileOnWorkers(JOB, args);
 
-  const reports = readdirSync(markers).map((file) => JSON.parse(readFileSync(join(markers, file), 'utf8')));
+  const reports = workerReports(markers);
   expect(reports).toEqual([{ lexed: false }, { lexed: false }]);
   const out = readCommitted(join(dir, 'out'))
     .map((line) => JSON.parse(line) as { id: number; thrice: number; label: string })

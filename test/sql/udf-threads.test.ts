@@ -3,28 +3,20 @@
  * aggregate function, and at parallelism 2 its tasks run on two worker threads, which load the
  * file again and so have the same functions. The results match a loop over the same rows.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { ChangelogRow } from '../../src/index.js';
-import { liveWorkerThreads } from '../../src/runtime/threads/worker-pool.js';
 import { readCommitted } from '../support/exactly-once.js';
 import { startJobModule } from '../threads/support.js';
+import { workerJobDirs } from './job-file-on-workers.js';
 import { sentence, type WordRow } from './udf-fixtures/udf-job.js';
 
 const JOB = fileURLToPath(new URL('./udf-fixtures/udf-job.ts', import.meta.url));
-const dirs: string[] = [];
-
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  expect(liveWorkerThreads()).toBe(0);
-});
+const tempDir = workerJobDirs('weir-udf-');
 
 test('scalar, table and aggregate UDFs registered in a job file run on two worker threads', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'weir-udf-'));
-  dirs.push(dir);
+  const dir = tempDir();
   const rows = 3000;
   const client = await startJobModule(JOB, [String(rows), '2', join(dir, 'words'), join(dir, 'totals')], {
     slots: 2,

@@ -4,29 +4,19 @@
  * chevrotain),
  * and the job's rows are those of a loop over the same input.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, expect, test } from 'vitest';
-import { liveWorkerThreads } from '../../src/runtime/threads/worker-pool.js';
+import { expect, test } from 'vitest';
 import { sqlParserLoaded, sqlTextLexed } from '../../src/sql/parser/parse.js';
 import { readCommitted } from '../support/exactly-once.js';
-import { runJobFileOnWorkers } from './job-file-on-workers.js';
+import { markersDir, runJobFileOnWorkers, workerJobDirs, workerReports } from './job-file-on-workers.js';
 
 const JOB = fileURLToPath(new URL('./worker-fixtures/parsed-statements-job.ts', import.meta.url));
-const dirs: string[] = [];
-
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  expect(liveWorkerThreads()).toBe(0);
-});
+const tempDir = workerJobDirs('weir-worker-parse-');
 
 test('worker threads rebuild a SQL job from the submitting thread’s parsed statements', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'weir-worker-parse-'));
-  dirs.push(dir);
-  const markers = join(dir, 'markers');
-  mkdirSync(markers);
+  const dir = tempDir();
+  const markers = markersDir(dir);
   const rows = 300;
   const args = [String(rows), join(dir, 'out'), markers];
   await runJobFileOnWorkers(JOB, args, 'worker-parse');
@@ -35,7 +25,7 @@ test('worker threads rebuild a SQL job from the submitting thread’s parsed sta
   // and without loading the parser's modules.
   expect(sqlTextLexed()).toBe(true);
   expect(sqlParserLoaded()).toBe(true);
-  const reports = readdirSync(markers).map((file) => JSON.parse(readFileSync(join(markers, file), 'utf8')));
+  const reports = workerReports(markers);
   expect(reports).toEqual([
     { lexed: false, parserLoaded: false },
     { lexed: false, parserLoaded: false },
