@@ -53,12 +53,17 @@ export interface MiniBatchDeduplicateSpec {
 }
 
 /**
- * One key's bundle: its key as the key selector gave it, and its chain of rows, or with
- * {@link RestKey} a chain per value of the other key columns. A chain holds, in arrival order,
- * the rows that replaced the one before them; it folds to the last when the flush emits one
- * change (processing time, compact-changes). Keep first on processing time holds the first row.
+ * A chain: in arrival order, the rows that replaced the one before them; it folds to the last
+ * when the flush emits one change (processing time, compact-changes). Most chains hold one row
+ * per bundle, so that is held as the row itself, and only a second row makes an array.
  */
-type Kept = { key: unknown; chain: Row[] | undefined; byRest: Map<CompactKey, Row[]> | undefined };
+type Chain = Row | Row[];
+
+/**
+ * One key's bundle: its key as the key selector gave it, and its chain, or with {@link RestKey}
+ * a chain per value of the other key columns. Keep first on processing time holds the first row.
+ */
+type Kept = { key: unknown; chain: Chain | undefined; byRest: Map<CompactKey, Chain> | undefined };
 
 /** The keyed mini-batch deduplication operator; see the module comment. */
 export class MiniBatchDeduplicateOperator extends MiniBatchOperator<Row, unknown> {
@@ -68,6 +73,11 @@ export class MiniBatchDeduplicateOperator extends MiniBatchOperator<Row, unknown
   private readonly bundle = new Map<CanonicalKey, Kept>();
   /** Whether a chain keeps only its last row. */
   private readonly folds: boolean;
+  private readonly time: string | undefined;
+  /** Whether a replaced row is retracted (`-U`) before its successor's `+U`. */
+  private readonly updateBefore: boolean;
+  /** {@link replaceLast} as a Map.forEach callback, made once: no entry pair per key. */
+  private readonly replaceLastOf = (chain: Chain, rest: CompactKey): void => this.replaceLast(rest, chain);
 
   constructor(
     private readonly spec: MiniBatchDeduplicateSpec,
@@ -77,6 +87,8 @@ export class MiniBatchDeduplicateOperator extends MiniBatchOperator<Row, unknown
     if (!spec.keepLast && spec.restKey !== undefined)
       throw new Error('mini-batch keep-first deduplication is keyed by all its key columns');
     this.folds = spec.timeColumn === undefined || spec.compactChanges === true;
+    this.time = spec.timeColumn;
+    this.updateBefore = spec.upsertOutput !== true;
   }
 
   override open(): void {
@@ -101,8 +113,8 @@ export class MiniBatchDeduplicateOperator extends MiniBatchOperator<Row, unknown
     const held = this.bundle.get(id);
     const restKey = this.spec.restKey;
     if (restKey === undefined) {
-      if (held === undefined) this.bundle.set(id, { key, chain: [row], byRest: undefined });
-      else this.extend(held.chain!, row);
+      if (held === undefined) this.bundle.set(id, { key, chain: row, byRest: undefined });
+      else held.chain = this.extend(held.chain!, row);
       return;
     }
     let byRest = held?.byRest;
@@ -112,34 +124,41 @@ export class MiniBatchDeduplicateOperator extends MiniBatchOperator<Row, unknown
     }
     const rest = restKey(row);
     const chain = byRest.get(rest);
-    if (chain === undefined) byRest.set(rest, [row]);
-    else this.extend(chain, row);
+    if (chain === undefined) byRest.set(rest, row);
+    else {
+      const extended = this.extend(chain, row);
+      if (extended !== chain) byRest.set(rest, extended);
+    }
   }
 
   /**
-   * Adds `row` to a chain when it would replace the chain's last row: keep last unless it is
-   * older, keep first on event time when strictly earlier (equal times keep the earlier arrival).
+   * The chain with `row` added when it would replace the chain's last row: keep last unless it
+   * is older, keep first on event time when strictly earlier (equal times keep the earlier
+   * arrival). An array chain grows in place and is returned itself.
    */
-  private extend(chain: Row[], row: Row): void {
-    const last = chain[chain.length - 1]!;
-    const time = this.spec.timeColumn;
+  private extend(chain: Chain, row: Row): Chain {
+    const last = Array.isArray(chain) ? chain[chain.length - 1]! : chain;
+    const time = this.time;
     if (this.spec.keepLast) {
-      if (losesToKept(row, last, time)) return;
-    } else if (time === undefined || (row[time] as number) >= (last[time] as number)) return;
-    if (this.folds) chain[chain.length - 1] = row;
-    else chain.push(row);
+      if (losesToKept(row, last, time)) return chain;
+    } else if (time === undefined || (row[time] as number) >= (last[time] as number)) return chain;
+    if (this.folds) return row;
+    if (!Array.isArray(chain)) return [chain, row];
+    chain.push(row);
+    return chain;
   }
 
   protected finishBundle(): void {
     const backend = this.keyedBackend;
     for (const { key, chain, byRest } of this.bundle.values()) {
       backend.setCurrentKey(key);
-      if (byRest !== undefined) for (const [rest, rows] of byRest) this.replaceLast(rest, rows);
+      if (byRest !== undefined) byRest.forEach(this.replaceLastOf);
       else if (this.spec.keepLast) this.replaceLast(null, chain!);
-      else if (this.spec.timeColumn !== undefined) this.replaceFirst(chain!);
+      else if (this.time !== undefined) this.replaceFirst(chain!);
       else if (this.seen.value() !== true) {
         this.seen.update(true);
-        this.output.collect(chain![0]!, NO_TIMESTAMP);
+        // Processing-time keep first folds: the chain is the first row.
+        this.output.collect(chain as Row, NO_TIMESTAMP);
       }
     }
     this.bundle.clear();
@@ -149,44 +168,54 @@ export class MiniBatchDeduplicateOperator extends MiniBatchOperator<Row, unknown
    * Event-time keep first: each row of the bundle's chain that is strictly earlier than the
    * key's kept row replaces it, with `+I` for a key's first row and `-U`/`+U` after.
    */
-  private replaceFirst(chain: readonly Row[]): void {
-    const out = this.output;
-    const time = this.spec.timeColumn!;
+  private replaceFirst(chain: Chain): void {
     const kept = this.first.value();
     let previous = kept;
-    for (const row of chain) {
-      if (previous !== undefined && (row[time] as number) >= (previous[time] as number)) continue;
-      if (previous === undefined) out.collect({ kind: '+I', row }, NO_TIMESTAMP);
-      else {
-        if (this.spec.upsertOutput !== true) out.collect({ kind: '-U', row: previous }, NO_TIMESTAMP);
-        out.collect({ kind: '+U', row }, NO_TIMESTAMP);
-      }
-      previous = row;
-    }
+    if (!Array.isArray(chain)) previous = this.replaceFirstBy(previous, chain);
+    else for (let i = 0; i < chain.length; i++) previous = this.replaceFirstBy(previous, chain[i]!);
     // As in replaceLast: the compacting function writes only a replacement.
     if (previous !== kept || !this.folds) this.first.update(previous!);
+  }
+
+  /** Emits `row`'s change if it replaces `previous` under event-time keep first; the row kept after. */
+  private replaceFirstBy(previous: Row | undefined, row: Row): Row {
+    if (previous === undefined) this.output.collect({ kind: '+I', row }, NO_TIMESTAMP);
+    else {
+      const time = this.time!;
+      if ((row[time] as number) >= (previous[time] as number)) return previous;
+      this.emitUpdate(previous, row);
+    }
+    return row;
   }
 
   /**
    * Keep last: each row of the chain replaces the current key's row under `rest` unless it
    * loses to it, with `+I` for the first row and `-U`/`+U` after; the state is read once.
    */
-  private replaceLast(rest: CompactKey, chain: readonly Row[]): void {
-    const out = this.output;
-    const time = this.spec.timeColumn;
+  private replaceLast(rest: CompactKey, chain: Chain): void {
     const kept = this.kept.get(rest);
     let previous = kept;
-    for (const row of chain) {
-      if (previous === undefined) out.collect({ kind: '+I', row }, NO_TIMESTAMP);
-      else {
-        if (losesToKept(row, previous, time)) continue;
-        if (this.spec.upsertOutput !== true) out.collect({ kind: '-U', row: previous }, NO_TIMESTAMP);
-        out.collect({ kind: '+U', row }, NO_TIMESTAMP);
-      }
-      previous = row;
-    }
+    if (!Array.isArray(chain)) previous = this.replaceLastBy(previous, chain);
+    else for (let i = 0; i < chain.length; i++) previous = this.replaceLastBy(previous, chain[i]!);
     // Flink's full-changelog function writes the kept row back even when no row replaced it,
     // which restarts its idle-state TTL; the compacting one writes only a replacement.
     if (previous !== kept || !this.folds) this.kept.put(rest, previous!);
+  }
+
+  /** Emits `row`'s change if it replaces `previous` under keep last; the row kept after. */
+  private replaceLastBy(previous: Row | undefined, row: Row): Row {
+    if (previous === undefined) this.output.collect({ kind: '+I', row }, NO_TIMESTAMP);
+    else {
+      if (losesToKept(row, previous, this.time)) return previous;
+      this.emitUpdate(previous, row);
+    }
+    return row;
+  }
+
+  /** `-U` of the replaced row (unless the output is upsert) and `+U` of its successor. */
+  private emitUpdate(previous: Row, row: Row): void {
+    const out = this.output;
+    if (this.updateBefore) out.collect({ kind: '-U', row: previous }, NO_TIMESTAMP);
+    out.collect({ kind: '+U', row }, NO_TIMESTAMP);
   }
 }
