@@ -7,11 +7,10 @@
  * INSERT commits every partition. The writer is driven directly with a clock the test sets,
  * as the sink operator drives it: flush, prepareCommit, snapshotState, then commit.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { StreamExecutionEnvironment, TableEnvironment } from '../../src/index.js';
 import {
   compileTimestampFormatter,
@@ -25,17 +24,9 @@ import {
   FilesystemTableSink,
 } from '../../src/sql/connectors/filesystem-sink.js';
 import type { SinkInitContext, SinkWriterContext } from '../../src/types/sink.js';
+import { tempDirs } from '../support/temp-dirs.js';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'weir-fs-commit-'));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirs('weir-fs-commit-');
 
 type Row = { v: number; dt: string; hm: string };
 

@@ -5,35 +5,18 @@
  * job with file, line and column or skipped with ignore-parse-errors, updating queries refused
  * at planning, and part files visible only once a checkpoint completes.
  */
-import {
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import {
   type ChangelogRow,
   type Row,
   StreamExecutionEnvironment,
   TableEnvironment,
 } from '../../src/index.js';
+import { tempDirs } from '../support/temp-dirs.js';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'weir-sql-fs-'));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirs('weir-sql-fs-');
 
 function tableEnv(parallelism = 1): TableEnvironment {
   return TableEnvironment.create(StreamExecutionEnvironment.createLocalEnvironment(parallelism));

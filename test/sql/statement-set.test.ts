@@ -4,10 +4,9 @@
  * with checkpoints each filesystem sink commits every row exactly once; the set empties when
  * executed, as Flink's; and wrong INSERTs are refused when added, as one-line errors.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import {
   Schema,
   type StatementSet,
@@ -16,17 +15,9 @@ import {
   TableEnvironment,
 } from '../../src/index.js';
 import { readCommitted } from '../support/exactly-once.js';
+import { tempDirs } from '../support/temp-dirs.js';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'weir-sql-statement-set-'));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirs('weir-sql-statement-set-');
 
 const ID = Schema.newBuilder().column('id', 'BIGINT').build();
 

@@ -5,11 +5,10 @@
  * the CREATE TABLE statement with the same parts; and every mistake reported as the DDL
  * reports it, as one line.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import {
   DataTypes,
   FormatDescriptor,
@@ -19,17 +18,9 @@ import {
   TableEnvironment,
 } from '../../src/index.js';
 import { readCommitted } from '../support/exactly-once.js';
+import { tempDirs } from '../support/temp-dirs.js';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'weir-sql-descriptor-'));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirs('weir-sql-descriptor-');
 
 function tableEnv(printed?: string[]): TableEnvironment {
   const env = StreamExecutionEnvironment.createLocalEnvironment(1);
