@@ -39,18 +39,21 @@ function find<K extends PhysicalNode['kind']>(
 
 const JOIN = 'SELECT HINT l.k, l.a, r.b FROM l JOIN r ON l.k = r.k';
 
+/** An opened harness of the regular join planned from JOIN with `hint`, under `sessionTtl`. */
+function joinHarness(hint: string, sessionTtl: string) {
+  const node = find(physicalPlan(JOIN.replace('HINT', hint), sessionTtl), 'join') as PhysicalJoin;
+  const h = new TwoInputOperatorTestHarness<Row, Row, Row>(
+    new CoProcessOperator(regularJoinFunction(node), true),
+    (e) => e.k,
+    (e) => e.k0,
+  );
+  h.open();
+  return h;
+}
+
 describe('STATE_TTL on a regular join', () => {
   test("each side's rows expire after its own TTL in processing time", () => {
-    const node = find(
-      physicalPlan(JOIN.replace('HINT', "/*+ STATE_TTL('l' = '100ms', 'r' = '1s') */"), '1 h'),
-      'join',
-    ) as PhysicalJoin;
-    const h = new TwoInputOperatorTestHarness<Row, Row, Row>(
-      new CoProcessOperator(regularJoinFunction(node), true),
-      (e) => e.k,
-      (e) => e.k0,
-    );
-    h.open();
+    const h = joinHarness("/*+ STATE_TTL('l' = '100ms', 'r' = '1s') */", '1 h');
     const names = () => h.extractOutputValues().map((row) => `${row.a}${row.b}`);
     h.setProcessingTime(0);
     h.processElement1({ k: 1, a: 'L1' });
@@ -70,16 +73,7 @@ describe('STATE_TTL on a regular join', () => {
   });
 
   test('the hint wins over table.exec.state.ttl for the side it names; the other keeps the session TTL', () => {
-    const node = find(
-      physicalPlan(JOIN.replace('HINT', "/*+ STATE_TTL('r' = '0') */"), '100 ms'),
-      'join',
-    ) as PhysicalJoin;
-    const h = new TwoInputOperatorTestHarness<Row, Row, Row>(
-      new CoProcessOperator(regularJoinFunction(node), true),
-      (e) => e.k,
-      (e) => e.k0,
-    );
-    h.open();
+    const h = joinHarness("/*+ STATE_TTL('r' = '0') */", '100 ms');
     h.setProcessingTime(0);
     h.processElement1({ k: 1, a: 'L1' });
     h.processElement2({ k0: 1, b: 'R1' });
