@@ -14,6 +14,9 @@
  *   lookup-cache.ts until evicted or expired; a key the table has no rows for is cached as such
  *   unless `lookup.partial-cache.cache-missing-key` is false. Without a cache every lookup
  *   queries, so a change in the table is seen by the next probe.
+ * - A LOOKUP hint's retry (retrying-lookup.ts) sits between the cache and the query, as Flink
+ *   layers them: a missed key is queried again after the delay, and only the last answer is
+ *   cached, so a row the table gains while the retries run is found.
  * - Lookups of one key already queued or on the way share its query, since the answer would be the same.
  * - Retries: a batch whose connection fails (the server restarted, the connection was killed)
  *   drops the connection, connects again and retries, up to `lookup.max-retries` times, the
@@ -28,8 +31,10 @@ import { ErrorCodes, userError, WeirError } from '../../../types/errors.js';
 import type { CatalogColumn, CatalogTable } from '../../catalog/catalog.js';
 import { compileExpression, type Row } from '../../expressions/compiler.js';
 import { sessionTimeZone, type TimeZone, withSessionTimeZone } from '../../expressions/time-zone.js';
+import type { LookupRetry } from '../../planner/hints/lookup-hint.js';
 import type { LookupSource } from '../../runtime/temporal/lookup-join-async-function.js';
 import { lookupKeyOf } from '../../runtime/temporal/lookup-table.js';
+import { retryingLookup } from '../../runtime/temporal/retrying-lookup.js';
 import { checkTable, connect, failure } from './jdbc-connection.js';
 import { type JdbcLookupOptions, readJdbcLookupOptions } from './jdbc-lookup-options.js';
 import { type JdbcOptions, readJdbcOptions } from './jdbc-options.js';
@@ -52,6 +57,8 @@ export interface JdbcLookupSpec {
   readonly keys: readonly string[];
   /** Milliseconds, for the cache's expiry; `Date.now` unless a test moves time by hand. */
   readonly clock?: () => number;
+  /** A LOOKUP hint's retry of keys that find no rows, run under the cache. */
+  readonly retry?: LookupRetry;
 }
 
 /** SQLSTATE classes of a lost connection (08) and of a server going down (57: shutdown, crash). */
@@ -79,7 +86,6 @@ const NONE: readonly Row[] = Object.freeze([]);
 /** A lookup waiting for its key's batch to answer. */
 interface Waiting {
   readonly key: readonly unknown[];
-  readonly cacheKey: unknown;
   resolve(rows: readonly Row[]): void;
   reject(e: unknown): void;
 }
@@ -88,7 +94,7 @@ interface Waiting {
 export class JdbcLookupSource implements LookupSource {
   private client: Promise<pg.Client> | undefined;
   private cache: LookupCache<unknown, readonly Row[]> | undefined;
-  /** Every key queued or being queried, so lookups of one key share one answer. */
+  /** Every key queued, being queried or being retried, so lookups of one key share one answer. */
   private readonly inFlight = new Map<unknown, Promise<readonly Row[]>>();
   /** Keys not yet sent, distinct, in the order first asked for. */
   private queue: Waiting[] = [];
@@ -103,9 +109,13 @@ export class JdbcLookupSource implements LookupSource {
   /** The session zone at planning, for the computed columns compiled in `open`. */
   private readonly zone: TimeZone = sessionTimeZone();
   private closed = false;
+  /** A cache miss's answer: the query, with the hint's retry around it when there is one. */
+  private readonly uncached: (key: readonly unknown[]) => Promise<readonly Row[]>;
 
   constructor(private readonly spec: JdbcLookupSpec) {
     const { columns, keys, physical } = spec;
+    const query = (key: readonly unknown[]) => this.enqueue(key);
+    this.uncached = spec.retry === undefined ? query : retryingLookup(query, spec.retry, () => this.closed);
     this.parameters = keys.map((k) => toParameter(physical.find((c) => c.name === k)!.type));
     this.names = columns.map((c) => c.name);
     this.binary = columns
@@ -144,10 +154,27 @@ export class JdbcLookupSource implements LookupSource {
     if (cached !== undefined) return Promise.resolve(cached);
     const pending = this.inFlight.get(cacheKey);
     if (pending !== undefined) return pending;
-    const answer = new Promise<readonly Row[]>((resolve, reject) => {
-      this.queue.push({ key, cacheKey, resolve, reject });
-    });
+    const cacheMissing = this.spec.lookup.cache?.cacheMissingKey ?? false;
+    const answer = this.uncached(key).then(
+      (rows) => {
+        this.inFlight.delete(cacheKey);
+        if (this.cache !== undefined && (rows.length > 0 || cacheMissing)) this.cache.put(cacheKey, rows);
+        return rows;
+      },
+      (e: unknown) => {
+        this.inFlight.delete(cacheKey);
+        throw e;
+      },
+    );
     this.inFlight.set(cacheKey, answer);
+    return answer;
+  }
+
+  /** Queues `key` for the next batch query; its rows, or none. */
+  private enqueue(key: readonly unknown[]): Promise<readonly Row[]> {
+    const answer = new Promise<readonly Row[]>((resolve, reject) => {
+      this.queue.push({ key, resolve, reject });
+    });
     if (!this.pumping) {
       this.pumping = true;
       // After the caller's synchronous run: the async operator hands over a burst of probes at
@@ -173,20 +200,10 @@ export class JdbcLookupSource implements LookupSource {
             );
           found = await this.fetch(batch);
         } catch (e) {
-          for (const w of batch) {
-            this.inFlight.delete(w.cacheKey);
-            w.reject(e);
-          }
+          for (const w of batch) w.reject(e);
           continue;
         }
-        const cacheMissing = this.spec.lookup.cache?.cacheMissingKey ?? false;
-        for (let i = 0; i < batch.length; i++) {
-          const w = batch[i]!;
-          const rows = found[i] ?? NONE;
-          this.inFlight.delete(w.cacheKey);
-          if (this.cache !== undefined && (rows.length > 0 || cacheMissing)) this.cache.put(w.cacheKey, rows);
-          w.resolve(rows);
-        }
+        for (let i = 0; i < batch.length; i++) batch[i]!.resolve(found[i] ?? NONE);
       }
     } finally {
       this.pumping = false;
@@ -294,13 +311,15 @@ export class JdbcLookupSource implements LookupSource {
 /**
  * The lookup source of jdbc table `table`, selecting the physical columns named in `needed`
  * (those the query reads, as projection push-down narrowed the scan) and computing its computed
- * columns named there; `keys` are the table's columns looked up, in key order.
+ * columns named there; `keys` are the table's columns looked up, in key order. `clock` times
+ * the cache (tests move it by hand); `retry` is a LOOKUP hint's, run under the cache.
  */
 export function createJdbcLookupSource(
   table: CatalogTable,
   needed: ReadonlySet<string>,
   keys: readonly string[],
   clock?: () => number,
+  retry?: LookupRetry,
 ): JdbcLookupSource {
   const physical = table.columns.filter((c) => c.computed === undefined && c.metadata === undefined);
   return new JdbcLookupSource({
@@ -312,5 +331,6 @@ export function createJdbcLookupSource(
     computed: table.columns.filter((c) => c.computed !== undefined && needed.has(c.name)),
     keys,
     ...(clock === undefined ? {} : { clock }),
+    ...(retry === undefined ? {} : { retry }),
   });
 }

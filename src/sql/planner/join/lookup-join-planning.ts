@@ -71,19 +71,18 @@ function translateAsyncLookupJoin(
   const needed = neededColumns(node.right, lookup);
   const tableKeys = lookup.tableKeys!;
   // Read (and so checked) now, at planning, not first when a subtask opens.
-  createJdbcLookupSource(lookup.table, needed, tableKeys);
+  createJdbcLookupSource(lookup.table, needed, tableKeys, undefined, hint?.retry);
   const fn = new AsyncLookupJoinFunction({
     ...(output === undefined ? {} : { output }),
     joinType: node.joinType === 'left' ? 'left' : 'inner',
     tableName: lookup.table.name,
-    createSource: () => createJdbcLookupSource(lookup.table, needed, tableKeys),
+    createSource: () => createJdbcLookupSource(lookup.table, needed, tableKeys, undefined, hint?.retry),
     steps: lookup.steps,
     leftKeys: lookup.keys.map((k) => compileExpression(k.left)),
     leftColumns: node.columns.map((c) => c.name).filter((c) => !rightNames.has(c)),
     rightColumns: node.columns.map((c) => c.name).filter((c) => rightNames.has(c)),
     residual: node.residual === undefined ? undefined : compileExpression(node.residual),
     timeoutMs,
-    ...(hint?.retry === undefined ? {} : { retry: hint.retry }),
   });
   // As in Flink, ALLOW_UNORDERED lets results overtake each other on an insert-only probe
   // stream (a changelog's order would matter), and the default keeps the probe order.

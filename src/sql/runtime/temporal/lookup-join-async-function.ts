@@ -17,7 +17,6 @@ import { ErrorCodes, userError } from '../../../types/errors.js';
 import type { RuntimeContext } from '../../../types/functions.js';
 import type { Row, RowFunction } from '../../expressions/compiler.js';
 import { sessionTimeZone, type TimeZone, withSessionTimeZone } from '../../expressions/time-zone.js';
-import type { LookupRetry } from '../../planner/hints/lookup-hint.js';
 import type { LookupStep } from '../../planner/join/lookup-join-nodes.js';
 import { type LookupOutputColumn, rowJoiner } from './lookup-join-function.js';
 import { compileSteps } from './lookup-table.js';
@@ -57,13 +56,11 @@ export interface AsyncLookupJoinSpec {
   readonly residual?: RowFunction;
   /** The output columns when a projection above the join is done here (see LookupJoinSpec). */
   readonly output?: readonly LookupOutputColumn[];
-  /** `table.exec.async-lookup.timeout` in milliseconds, for the timeout's message. */
-  readonly timeoutMs: number;
   /**
-   * A LOOKUP hint's retry: a key whose lookup finds no rows is looked up again after the delay,
-   * up to `maxAttempts` more times. The timeout covers all attempts, as Flink's does.
+   * `table.exec.async-lookup.timeout` in milliseconds, for the timeout's message. It covers a
+   * lookup's retries (a LOOKUP hint's, which the source runs under its cache), as Flink's does.
    */
-  readonly retry?: LookupRetry;
+  readonly timeoutMs: number;
 }
 
 const NONE: readonly Row[] = Object.freeze([]);
@@ -77,8 +74,6 @@ export class AsyncLookupJoinFunction implements AsyncFunction<Row, Row> {
   private readonly join: (l: Row, r: Row | null) => Row;
   private steps: (rows: readonly Row[]) => readonly Row[] = (rows) => rows;
   private source: LookupSource | undefined;
-  /** Set on close, so a retry waiting out its delay never queries a closed source. */
-  private closed = false;
   /** The session zone at planning, for compiling the steps in `open` (see LookupJoinFunction). */
   private readonly zone: TimeZone = sessionTimeZone();
 
@@ -98,7 +93,6 @@ export class AsyncLookupJoinFunction implements AsyncFunction<Row, Row> {
   }
 
   async close(): Promise<void> {
-    this.closed = true;
     await this.source?.close?.();
   }
 
@@ -111,20 +105,7 @@ export class AsyncLookupJoinFunction implements AsyncFunction<Row, Row> {
       if (value === null || value === undefined) return Promise.resolve(this.joinRows(left, NONE));
       key[i] = value;
     }
-    const found =
-      this.spec.retry === undefined ? this.source!.lookup(key) : this.lookupRetrying(key, this.spec.retry);
-    return found.then((rows) => this.joinRows(left, this.steps(rows)));
-  }
-
-  /** The key's rows, looked up again after each delay while there are none (`lookup_miss`). */
-  private async lookupRetrying(key: readonly unknown[], retry: LookupRetry): Promise<readonly Row[]> {
-    let rows = await this.source!.lookup(key);
-    for (let attempt = 0; rows.length === 0 && attempt < retry.maxAttempts; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, retry.delayMs));
-      if (this.closed) break;
-      rows = await this.source!.lookup(key);
-    }
-    return rows;
+    return this.source!.lookup(key).then((rows) => this.joinRows(left, this.steps(rows)));
   }
 
   /** A lookup that outlasted `table.exec.async-lookup.timeout` fails the job, as in Flink. */
