@@ -8,8 +8,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { runMiniBatchDedup } from '../../../../test/support/mini-batch-dedup.js';
 import { KeyedOneInputStreamOperatorTestHarness } from '../../../runtime/testing/harness.js';
-import { restoreKeyedState, snapshotKeyedState } from '../../../state/keyed-snapshot.js';
 import type { Row } from '../../expressions/compiler.js';
 import type { ChangelogRow } from '../../planner/changelog.js';
 import { MiniBatchDeduplicateOperator } from './mini-batch-deduplicate.js';
@@ -52,36 +52,11 @@ describe('event-time keep first in mini-batches', () => {
         fc.array(fc.nat(), { maxLength: 3 }),
         fc.boolean(),
         (rows, size, restores, upsert) => {
-          const make = () =>
-            new MiniBatchDeduplicateOperator(
-              { keepLast: false, timeColumn: 'ts', upsertOutput: upsert },
-              { latencyMs: 1_000_000, size },
-            );
-          const open = (snapshot?: ReturnType<typeof snapshotKeyedState>) => {
-            const operator = make();
-            const h = new KeyedOneInputStreamOperatorTestHarness<Row, unknown, unknown>(
-              operator as never,
-              (r: Row) => r.k,
-            );
-            if (snapshot !== undefined) restoreKeyedState(h.keyedBackend!, h.timeServiceManager, snapshot);
-            h.open();
-            return { operator, h };
-          };
-          const at = new Set(restores.map((r) => r % (rows.length + 1)));
-          let { operator, h } = open();
-          const out: ChangelogRow[] = [];
-          rows.forEach((row, i) => {
-            if (at.has(i)) {
-              // A checkpoint closes the bundle first, so nothing buffered is left out of it.
-              operator.prepareSnapshotPreBarrier(1);
-              out.push(...(h.extractOutputValues() as ChangelogRow[]));
-              const snapshot = snapshotKeyedState(h.keyedBackend!, h.timeServiceManager);
-              ({ operator, h } = open(snapshot));
-            }
-            h.processElement(row, row.ts);
+          const { out } = runMiniBatchDedup(rows, size, restores, {
+            keepLast: false,
+            timeColumn: 'ts',
+            upsertOutput: upsert,
           });
-          operator.prepareSnapshotPreBarrier(1);
-          out.push(...(h.extractOutputValues() as ChangelogRow[]));
           expect(byKey(out)).toEqual(byKey(oracle(rows, upsert)));
         },
       ),

@@ -8,11 +8,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { KeyedOneInputStreamOperatorTestHarness } from '../../../runtime/testing/harness.js';
-import { restoreKeyedState, snapshotKeyedState } from '../../../state/keyed-snapshot.js';
 import type { Row } from '../../expressions/compiler.js';
 import type { ChangelogRow } from '../../planner/changelog.js';
-import { MiniBatchDeduplicateOperator } from './mini-batch-deduplicate.js';
+import { runMiniBatchDedup } from '../../../../test/support/mini-batch-dedup.js';
 
 /** The deduplication key of a row: k alone, or k and j with two key columns. */
 const keyOf = (row: Row, twoKeys: boolean) => (twoKeys ? `${row.k}/${row.j}` : `${row.k}`);
@@ -47,6 +45,21 @@ const finalRows = (changes: readonly ChangelogRow[], twoKeys: boolean) => {
   return rows;
 };
 
+/** The operator's changelog over `rows` with one key column (k) or two (k, j). */
+const run = (
+  rows: readonly Row[],
+  size: number,
+  restores: readonly number[],
+  spec: { upsert: boolean; twoKeys: boolean; compact: boolean },
+) =>
+  runMiniBatchDedup(rows, size, restores, {
+    keepLast: true,
+    timeColumn: 'ts',
+    upsertOutput: spec.upsert,
+    compactChanges: spec.compact,
+    restKey: spec.twoKeys ? (r: Row) => r.j as number : undefined,
+  });
+
 const rowsArb = fc
   .array(
     fc.record({
@@ -57,56 +70,6 @@ const rowsArb = fc
     { maxLength: 60 },
   )
   .map((rows) => rows.map((r, n) => ({ ...r, n })));
-
-/** Runs the operator over `rows`, restoring from a snapshot before each index in `restores`. */
-function run(
-  rows: readonly Row[],
-  size: number,
-  restores: readonly number[],
-  spec: { upsert: boolean; twoKeys: boolean; compact: boolean },
-): { out: ChangelogRow[]; bundles: ChangelogRow[][] } {
-  const open = (snapshot?: ReturnType<typeof snapshotKeyedState>) => {
-    const operator = new MiniBatchDeduplicateOperator(
-      {
-        keepLast: true,
-        timeColumn: 'ts',
-        upsertOutput: spec.upsert,
-        compactChanges: spec.compact,
-        restKey: spec.twoKeys ? (r: Row) => r.j as number : undefined,
-      },
-      { latencyMs: 1_000_000, size },
-    );
-    const h = new KeyedOneInputStreamOperatorTestHarness<Row, unknown, unknown>(
-      operator as never,
-      (r: Row) => r.k,
-    );
-    if (snapshot !== undefined) restoreKeyedState(h.keyedBackend!, h.timeServiceManager, snapshot);
-    h.open();
-    return { operator, h };
-  };
-  const at = new Set(restores.map((r) => r % (rows.length + 1)));
-  let { operator, h } = open();
-  const bundles: ChangelogRow[][] = [];
-  const take = () => {
-    const changes = h.extractOutputValues() as ChangelogRow[];
-    h.clearOutput();
-    if (changes.length > 0) bundles.push(changes);
-  };
-  rows.forEach((row, i) => {
-    if (at.has(i)) {
-      operator.prepareSnapshotPreBarrier(1);
-      take();
-      const snapshot = snapshotKeyedState(h.keyedBackend!, h.timeServiceManager);
-      ({ operator, h } = open(snapshot));
-    }
-    h.processElement(row, row.ts as number);
-    // A bundle closes at its size, so each output taken after a row is one bundle's flush.
-    take();
-  });
-  operator.prepareSnapshotPreBarrier(1);
-  take();
-  return { out: bundles.flat(), bundles };
-}
 
 describe('event-time keep last in mini-batches', () => {
   test('property: every bundle size and restore point gives the per-row changelog', () => {
