@@ -22,58 +22,14 @@ import { MatchRecognizeFunction } from '../src/sql/runtime/match/match-recognize
 import type { MatchSpec, Navigation } from '../src/sql/runtime/match/match-spec.js';
 import { RowTimeSortFunction } from '../src/sql/runtime/sort/temporal-sort-function.js';
 import type { KeyedProcessFunction } from '../src/types/functions.js';
+import { afterMatchExampleSpec } from '../test/support/match-recognize-spec.js';
 
 const ROWS = Number(process.argv[2] ?? 300_000);
 const RUNS = Number(process.argv[3] ?? 5);
 const KEYS = 1_000;
 const LONG = Number(process.argv[4] ?? 5_000);
 
-const BIGINT = Types.BIGINT;
-const TS = Types.timestamp(3);
-const sumOfA: Navigation = {
-  kind: 'aggregate',
-  variable: 0,
-  call: {
-    fn: 'SUM',
-    args: ['p'],
-    argTypes: [BIGINT],
-    distinct: false,
-    name: '$m0',
-    type: BIGINT,
-    definition: BUILTIN_AGGREGATES.get('SUM')!,
-  },
-  args: [field('price', BIGINT)],
-};
-const SPEC: MatchSpec = {
-  timeColumn: 'ts',
-  proctime: false,
-  otherOrder: [],
-  partitionKeys: ['k'],
-  variables: ['A', 'C'],
-  steps: [
-    { variable: 0, min: 1, max: Number.POSITIVE_INFINITY, greedy: true },
-    { variable: 1, min: 1, max: 1, greedy: true },
-  ],
-  skip: { kind: 'pastLastRow' },
-  defines: [
-    {
-      rex: call('<', [field('$m0', BIGINT), literal(30, withNullability(Types.INT, false))], Types.BOOLEAN),
-      navigations: [sumOfA],
-    },
-    undefined,
-  ],
-  measures: [
-    { name: 'sumPrice', expr: { rex: field('$m0', BIGINT), navigations: [sumOfA] } },
-    {
-      name: 'startTime',
-      expr: { rex: field('$m0', TS), navigations: [{ kind: 'first', offset: 0, value: field('ts', TS) }] },
-    },
-    {
-      name: 'endTime',
-      expr: { rex: field('$m0', TS), navigations: [{ kind: 'last', offset: 0, value: field('ts', TS) }] },
-    },
-  ],
-};
+const SPEC = afterMatchExampleSpec();
 
 const DOUBLE = Types.DOUBLE;
 const avgOfA: Navigation = {

@@ -9,75 +9,20 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { BUILTIN_AGGREGATES } from '../../aggregates/builtins.js';
-import { Types, withNullability } from '../../catalog/types.js';
+import { afterMatchExampleSpec } from '../../../../test/support/match-recognize-spec.js';
 import type { Row } from '../../expressions/compiler.js';
-import { call, field, literal } from '../../expressions/rex.js';
 import { KeyedOneInputStreamOperatorTestHarness } from '../../../runtime/testing/harness.js';
 import { ProcessOperator } from '../../../runtime/operators/process-operators.js';
 import { restoreKeyedState, snapshotKeyedState } from '../../../state/keyed-snapshot.js';
 import { assignToKeyGroup } from '../../../state/key-groups.js';
 import { MatchRecognizeFunction } from './match-recognize-function.js';
-import type { MatchSpec, Navigation } from './match-spec.js';
-
-const BIGINT = Types.BIGINT;
-const TS = Types.timestamp(3);
-const SUM = BUILTIN_AGGREGATES.get('SUM')!;
-const sumOfA: Navigation = {
-  kind: 'aggregate',
-  variable: 0,
-  call: {
-    fn: 'SUM',
-    args: ['p'],
-    argTypes: [BIGINT],
-    distinct: false,
-    name: '$m0',
-    type: BIGINT,
-    definition: SUM,
-  },
-  args: [field('price', BIGINT)],
-};
-
-function spec(withinMs?: number): MatchSpec {
-  return {
-    timeColumn: 'ts',
-    proctime: false,
-    otherOrder: [],
-    partitionKeys: ['k'],
-    variables: ['A', 'C'],
-    steps: [
-      { variable: 0, min: 1, max: Number.POSITIVE_INFINITY, greedy: true },
-      { variable: 1, min: 1, max: 1, greedy: true },
-    ],
-    skip: { kind: 'pastLastRow' },
-    ...(withinMs === undefined ? {} : { withinMs }),
-    defines: [
-      {
-        rex: call('<', [field('$m0', BIGINT), literal(30, withNullability(Types.INT, false))], Types.BOOLEAN),
-        navigations: [sumOfA],
-      },
-      undefined,
-    ],
-    measures: [
-      { name: 'sumPrice', expr: { rex: field('$m0', BIGINT), navigations: [sumOfA] } },
-      {
-        name: 'startTime',
-        expr: { rex: field('$m0', TS), navigations: [{ kind: 'first', offset: 0, value: field('ts', TS) }] },
-      },
-      {
-        name: 'endTime',
-        expr: { rex: field('$m0', TS), navigations: [{ kind: 'last', offset: 0, value: field('ts', TS) }] },
-      },
-    ],
-  };
-}
 
 type Harness = KeyedOneInputStreamOperatorTestHarness<Row, Row, unknown>;
 type Snapshot = ReturnType<typeof snapshotKeyedState>;
 
 function harness(withinMs?: number, snapshot?: Snapshot, parallelism = 1, subtaskIndex = 0): Harness {
   const h = new KeyedOneInputStreamOperatorTestHarness<Row, Row, unknown>(
-    new ProcessOperator(new MatchRecognizeFunction(spec(withinMs)), true) as never,
+    new ProcessOperator(new MatchRecognizeFunction(afterMatchExampleSpec(withinMs)), true) as never,
     (r: Row) => r.k,
     { parallelism, subtaskIndex },
   );
