@@ -7,8 +7,9 @@
  * the retries run under it, as in Flink, so a cached miss never hides the row a retry would find.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { type Row, StreamExecutionEnvironment, TableEnvironment } from '../../src/index.js';
+import { StreamExecutionEnvironment, TableEnvironment } from '../../src/index.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
+import { jdbcOptions, lines } from './jdbc-tables.js';
 
 let pg: TestPostgres;
 beforeAll(async () => {
@@ -31,9 +32,7 @@ const queries = () => {
 /** `late` as a jdbc table with `options` added to its WITH, and probe rows `orders(oid, cid)`. */
 function tableEnv(options = '', orders = '(20, 4)'): TableEnvironment {
   const tEnv = TableEnvironment.create(StreamExecutionEnvironment.createLocalEnvironment(1));
-  tEnv.executeSql(
-    `CREATE TABLE late (id INT, name STRING) WITH ('connector' = 'jdbc', 'url' = '${pg.url}', 'table-name' = 'late', 'username' = '${pg.user}'${options})`,
-  );
+  tEnv.executeSql(`CREATE TABLE late (id INT, name STRING) WITH (${jdbcOptions(pg, 'late', options)})`);
   tEnv.executeSql(
     `CREATE VIEW orders AS SELECT oid, cid, PROCTIME() AS pt FROM (VALUES ${orders}) AS t(oid, cid)`,
   );
@@ -49,11 +48,6 @@ const join = (hint: string, kind = 'LEFT JOIN') =>
 
 const retry = (attempts: number) =>
   `/*+ LOOKUP('table' = 'late', 'retry-predicate' = 'lookup_miss', 'retry-strategy' = 'fixed_delay', 'fixed-delay' = '10ms', 'max-attempts' = '${attempts}') */`;
-
-async function lines(tEnv: TableEnvironment, sql: string): Promise<string[]> {
-  const rows = (await tEnv.executeSql(sql).collect()) as Row[];
-  return rows.map((r) => Object.values(r).map(String).join(':'));
-}
 
 describe('LOOKUP hint retry (lookup_miss, fixed_delay)', () => {
   test('without the hint a missed key is looked up once and padded with NULL', async () => {

@@ -18,6 +18,7 @@ import { createJdbcLookupSource, isConnectionError } from '../../src/sql/connect
 import type { CatalogTable } from '../../src/sql/catalog/catalog.js';
 import { Types } from '../../src/sql/catalog/types.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
+import { jdbcOptions, lines } from './jdbc-tables.js';
 
 let pg: TestPostgres;
 beforeAll(async () => {
@@ -32,8 +33,7 @@ beforeAll(async () => {
 });
 afterAll(() => pg?.stop());
 
-const withOptions = (table: string, extra = '', user = pg.user) =>
-  `'connector' = 'jdbc', 'url' = '${pg.url}', 'table-name' = '${table}', 'username' = '${user}'${extra}`;
+const withOptions = (table: string, extra = '', user = pg.user) => jdbcOptions(pg, table, extra, user);
 
 function tableEnv(extra = '', user?: string): TableEnvironment {
   const tEnv = TableEnvironment.create(StreamExecutionEnvironment.createLocalEnvironment(1));
@@ -47,11 +47,6 @@ function tableEnv(extra = '', user?: string): TableEnvironment {
     "CREATE VIEW orders AS SELECT oid, cid, shop, PROCTIME() AS pt FROM (VALUES (10, 1, 'a'), (11, 2, 'b'), (12, 3, 'a'), (13, 4, 'a'), (14, CAST(NULL AS INT), 'a')) AS t(oid, cid, shop)",
   );
   return tEnv;
-}
-
-async function lines(tEnv: TableEnvironment, sql: string): Promise<string[]> {
-  const rows = (await tEnv.executeSql(sql).collect()) as Row[];
-  return rows.map((r) => Object.values(r).map(String).join(':'));
 }
 
 const lookup = (kind: string, on: string, select = 'o.oid, c.name') =>
