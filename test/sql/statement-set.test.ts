@@ -15,6 +15,7 @@ import {
   TableEnvironment,
 } from '../../src/index.js';
 import { readCommitted } from '../support/exactly-once.js';
+import { oneLineError } from '../support/one-line-error.js';
 import { tempDirs } from '../support/temp-dirs.js';
 
 const tempDir = tempDirs('weir-sql-statement-set-');
@@ -64,17 +65,6 @@ const ids = (dir: string): number[] =>
     .sort((a, b) => a - b);
 const range = (from: number, to: number, step = 1): number[] =>
   Array.from({ length: Math.floor((to - from) / step) + 1 }, (_, i) => from + i * step);
-
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    const message = (error as Error).message;
-    expect(message).not.toContain('\n');
-    return message;
-  }
-  throw new Error('expected an error');
-}
 
 describe('a statement set', () => {
   test('writes two filesystem sinks from one source in one job', async () => {
@@ -166,7 +156,7 @@ describe('a statement set', () => {
     const set = tEnv.createStatementSet();
     set.addInsertSql('INSERT INTO first SELECT id FROM src');
     await set.execute().await();
-    expect(errorOf(() => set.execute())).toBe(
+    expect(oneLineError(() => set.execute())).toBe(
       'SQL error: the statement set is empty (no operators defined in the topology); add an INSERT with addInsertSql or addInsert before execute()',
     );
     set.addInsertSql('INSERT INTO second SELECT id FROM src');
@@ -183,10 +173,10 @@ describe('a statement set', () => {
 describe('statement set mistakes', () => {
   test('an empty set has nothing to explain or execute', () => {
     const set = session(1).createStatementSet();
-    expect(errorOf(() => set.explain())).toBe(
+    expect(oneLineError(() => set.explain())).toBe(
       'SQL error: the statement set is empty, so there is nothing to explain; add an INSERT first',
     );
-    expect(errorOf(() => set.execute())).toMatch(/^SQL error: the statement set is empty/);
+    expect(oneLineError(() => set.execute())).toMatch(/^SQL error: the statement set is empty/);
   });
 
   test('only INSERT statements, each checked when added', () => {
@@ -194,32 +184,32 @@ describe('statement set mistakes', () => {
     const dir = fileSink(tEnv, 'out');
     tEnv.executeSql('CREATE VIEW v AS SELECT id FROM src');
     const set = tEnv.createStatementSet();
-    expect(errorOf(() => set.addInsertSql('SELECT id FROM src'))).toBe(
+    expect(oneLineError(() => set.addInsertSql('SELECT id FROM src'))).toBe(
       'SQL error at line 1, column 1: a statement set takes INSERT statements only, not SELECT; run other statements with executeSql',
     );
-    expect(errorOf(() => set.addInsertSql("CREATE TABLE x (a INT) WITH ('connector' = 'print')"))).toMatch(
-      /not CREATE; run other statements with executeSql$/,
-    );
-    expect(errorOf(() => set.addInsertSql('INSERT INTO out SELEC id FROM src'))).toMatch(
+    expect(
+      oneLineError(() => set.addInsertSql("CREATE TABLE x (a INT) WITH ('connector' = 'print')")),
+    ).toMatch(/not CREATE; run other statements with executeSql$/);
+    expect(oneLineError(() => set.addInsertSql('INSERT INTO out SELEC id FROM src'))).toMatch(
       /^SQL parse error at line 1, column \d+: /,
     );
-    expect(errorOf(() => set.addInsertSql('INSERT INTO nope SELECT id FROM src'))).toMatch(
+    expect(oneLineError(() => set.addInsertSql('INSERT INTO nope SELECT id FROM src'))).toMatch(
       /^SQL error at line 1, column 13: .*nope/,
     );
-    expect(errorOf(() => set.addInsertSql("INSERT INTO out SELECT 'a', id FROM src"))).toBe(
+    expect(oneLineError(() => set.addInsertSql("INSERT INTO out SELECT 'a', id FROM src"))).toBe(
       "SQL error at line 1, column 17: the query has 2 columns but 'out' expects 1 (id)",
     );
-    expect(errorOf(() => set.addInsert('out', tEnv.sqlQuery("SELECT 'a' AS s FROM src")))).toBe(
+    expect(oneLineError(() => set.addInsert('out', tEnv.sqlQuery("SELECT 'a' AS s FROM src")))).toBe(
       "SQL error: column 'id' of 'out' is BIGINT, but the query gives CHAR(1) NOT NULL; add a CAST",
     );
-    expect(errorOf(() => set.addInsert('v', tEnv.sqlQuery('SELECT id FROM src')))).toBe(
+    expect(oneLineError(() => set.addInsert('v', tEnv.sqlQuery('SELECT id FROM src')))).toBe(
       "SQL error: cannot insert into view 'v'; insert into a table",
     );
-    expect(errorOf(() => set.addInsert('missing', tEnv.sqlQuery('SELECT id FROM src')))).toMatch(
+    expect(oneLineError(() => set.addInsert('missing', tEnv.sqlQuery('SELECT id FROM src')))).toMatch(
       /^SQL error: .*missing/,
     );
     // Nothing wrong was added: the set is still empty, and no job wrote the sink.
-    expect(errorOf(() => set.explain())).toMatch(/^SQL error: the statement set is empty/);
+    expect(oneLineError(() => set.explain())).toMatch(/^SQL error: the statement set is empty/);
     expect(existsSync(dir)).toBe(false);
   });
 });

@@ -18,6 +18,7 @@ import {
   TableEnvironment,
 } from '../../src/index.js';
 import { readCommitted } from '../support/exactly-once.js';
+import { oneLineError } from '../support/one-line-error.js';
 import { tempDirs } from '../support/temp-dirs.js';
 
 const tempDir = tempDirs('weir-sql-descriptor-');
@@ -32,18 +33,6 @@ function tableEnv(printed?: string[]): TableEnvironment {
 
 async function rows(tEnv: TableEnvironment, sql: string): Promise<Record<string, unknown>[]> {
   return tEnv.executeSql(sql).collect();
-}
-
-/** The message of the error `fn` throws, which must be one line. */
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    const message = (error as Error).message;
-    expect(message).not.toContain('\n');
-    return message;
-  }
-  throw new Error('expected an error');
 }
 
 const ID = Schema.newBuilder().column('id', 'BIGINT').build();
@@ -372,8 +361,8 @@ describe('mistakes', () => {
    * statement with the same text (the descriptor's lines from the second on).
    */
   function asDdl(descriptor: TableDescriptor): string {
-    const api = errorOf(() => tableEnv().createTable('t', descriptor));
-    const ddl = errorOf(() =>
+    const api = oneLineError(() => tableEnv().createTable('t', descriptor));
+    const ddl = oneLineError(() =>
       tableEnv().executeSql(`CREATE TABLE \`t\` ${descriptor.toString().replace("COMMENT ''", '')}`),
     );
     expect(api).toBe(ddl);
@@ -456,17 +445,17 @@ describe('mistakes', () => {
 
   test('no schema, no columns, two watermarks', () => {
     const tEnv = tableEnv();
-    expect(errorOf(() => tEnv.createTable('t', TableDescriptor.forConnector('datagen').build()))).toBe(
+    expect(oneLineError(() => tEnv.createTable('t', TableDescriptor.forConnector('datagen').build()))).toBe(
       'SQL error: the table descriptor for t has no schema; add .schema(Schema.newBuilder().column(name, type)…build())',
     );
-    expect(errorOf(() => tEnv.createTable('t', gen(Schema.newBuilder().build()).build()))).toBe(
+    expect(oneLineError(() => tEnv.createTable('t', gen(Schema.newBuilder().build()).build()))).toBe(
       'SQL error: the table descriptor for t has no columns; add .schema(Schema.newBuilder().column(name, type)…build())',
     );
     const twice = Schema.newBuilder()
       .column('ts', 'TIMESTAMP(3)')
       .watermark('ts', 'ts')
       .watermark('ts', 'ts');
-    expect(errorOf(() => tEnv.createTemporaryTable('t', gen(twice.build()).build()))).toBe(
+    expect(oneLineError(() => tEnv.createTemporaryTable('t', gen(twice.build()).build()))).toBe(
       'SQL error: the schema for t declares 2 watermarks, and a table has one; keep a single watermark(…)',
     );
     expect(tEnv.listTables()).toEqual([]);
@@ -476,33 +465,37 @@ describe('mistakes', () => {
     const tEnv = tableEnv();
     const d = gen(ID).build();
     expect(tEnv.createTable('t', d)).toBe(true);
-    expect(errorOf(() => tEnv.createTable('t', d))).toBe(
+    expect(oneLineError(() => tEnv.createTable('t', d))).toBe(
       'SQL error at line 1, column 1: table `default_catalog`.`default_database`.`t` already exists; drop it first or use IF NOT EXISTS',
     );
     expect(tEnv.createTable('t', d, true)).toBe(false);
     expect(tEnv.createTemporaryTable('t', d)).toBe(true);
-    expect(errorOf(() => tEnv.createTemporaryTable('t', d))).toBe(
+    expect(oneLineError(() => tEnv.createTemporaryTable('t', d))).toBe(
       'SQL error at line 1, column 1: temporary table `default_catalog`.`default_database`.`t` already exists; drop it first or use IF NOT EXISTS',
     );
-    expect(errorOf(() => tEnv.createTable('nodb.t', d))).toMatch(/^SQL error at line 1, column 1: .*nodb/);
-    expect(errorOf(() => tEnv.createTable('`t', d))).toBe("SQL error: path '`t' has an unclosed backquote");
+    expect(oneLineError(() => tEnv.createTable('nodb.t', d))).toMatch(
+      /^SQL error at line 1, column 1: .*nodb/,
+    );
+    expect(oneLineError(() => tEnv.createTable('`t', d))).toBe(
+      "SQL error: path '`t' has an unclosed backquote",
+    );
   });
 
   test('builder mistakes are reported at the call that made them', () => {
-    expect(errorOf(() => Schema.newBuilder().column('id', 'DECIMAL(10'))).toMatch(
+    expect(oneLineError(() => Schema.newBuilder().column('id', 'DECIMAL(10'))).toMatch(
       /^SQL parse error at line 1, column \d+: .* \(in the type 'DECIMAL\(10' of column 'id'\)$/,
     );
     // Text cannot reach past its own element of the statement.
-    expect(errorOf(() => Schema.newBuilder().column('id', "INT) WITH ('connector' = 'print')"))).toMatch(
+    expect(oneLineError(() => Schema.newBuilder().column('id', "INT) WITH ('connector' = 'print')"))).toMatch(
       /^SQL parse error at line 1, column 4: .*\(in the type .* of column 'id'\)$/,
     );
-    expect(errorOf(() => Schema.newBuilder().columnByExpression('x', 'a +'))).toMatch(
+    expect(oneLineError(() => Schema.newBuilder().columnByExpression('x', 'a +'))).toMatch(
       /^SQL parse error at line 1, column \d+: .*\(in the expression of column 'x'\)$/,
     );
-    expect(errorOf(() => Schema.newBuilder().watermark('ts', 'ts -- late'))).toBe(
+    expect(oneLineError(() => Schema.newBuilder().watermark('ts', 'ts -- late'))).toBe(
       "SQL error: the expression of the watermark of 'ts' ends in a -- comment, which would hide the rest of the table's definition; remove the comment",
     );
-    expect(errorOf(() => Schema.newBuilder().column('a', 'INT -- x'))).toBe(
+    expect(oneLineError(() => Schema.newBuilder().column('a', 'INT -- x'))).toBe(
       "SQL error: the type 'INT -- x' of column 'a' ends in a -- comment, which would hide the rest of the table's definition; remove the comment",
     );
     // A -- inside a string is no comment.
@@ -511,29 +504,29 @@ describe('mistakes', () => {
       name: 's',
       expression: "'--'",
     });
-    expect(errorOf(() => Schema.newBuilder().column('', 'INT'))).toBe(
+    expect(oneLineError(() => Schema.newBuilder().column('', 'INT'))).toBe(
       'SQL error: a column name is empty; give every column a name',
     );
-    expect(errorOf(() => Schema.newBuilder().withComment('c'))).toBe(
+    expect(oneLineError(() => Schema.newBuilder().withComment('c'))).toBe(
       'SQL error: withComment comments the column declared before it; declare a column first',
     );
-    expect(errorOf(() => Schema.newBuilder().primaryKey('a').primaryKey('b'))).toBe(
+    expect(oneLineError(() => Schema.newBuilder().primaryKey('a').primaryKey('b'))).toBe(
       "SQL error: a schema has one primary key, and 'PK_a' is declared already; declare all key columns in one call",
     );
-    expect(errorOf(() => Schema.newBuilder().primaryKey())).toBe(
+    expect(oneLineError(() => Schema.newBuilder().primaryKey())).toBe(
       "SQL error: primary key 'PK_' has no columns; name at least one column",
     );
-    expect(errorOf(() => Schema.newBuilder().primaryKeyNamed(' ', 'a'))).toBe(
+    expect(oneLineError(() => Schema.newBuilder().primaryKeyNamed(' ', 'a'))).toBe(
       'SQL error: the primary key constraint name is empty; name it, or call primaryKey(...columns)',
     );
-    expect(errorOf(() => TableDescriptor.forConnector(''))).toBe(
+    expect(oneLineError(() => TableDescriptor.forConnector(''))).toBe(
       "SQL error: a table descriptor needs a connector identifier, e.g. forConnector('datagen')",
     );
-    expect(errorOf(() => TableDescriptor.forConnector('datagen').option('', 'x'))).toBe(
+    expect(oneLineError(() => TableDescriptor.forConnector('datagen').option('', 'x'))).toBe(
       'SQL error: an option key is empty; name the option',
     );
     expect(
-      errorOf(() =>
+      oneLineError(() =>
         TableDescriptor.forConnector('filesystem').format(
           FormatDescriptor.forFormat('json').option('json.ignore-parse-errors', true).build(),
         ),
@@ -542,13 +535,13 @@ describe('mistakes', () => {
       "SQL error: format option 'json.ignore-parse-errors' already holds the prefix 'json.', which format(FormatDescriptor) adds; write 'ignore-parse-errors'",
     );
     expect(
-      errorOf(() =>
+      oneLineError(() =>
         TableDescriptor.forConnector('kafka').format('value', FormatDescriptor.forFormat('json').build()),
       ),
     ).toBe(
       "SQL error: the format option key 'value' is neither 'format' nor ends with '.format'; pass e.g. 'key.format'",
     );
-    expect(errorOf(() => FormatDescriptor.forFormat(''))).toBe(
+    expect(oneLineError(() => FormatDescriptor.forFormat(''))).toBe(
       "SQL error: a format descriptor needs a format identifier, e.g. forFormat('json')",
     );
   });
