@@ -3,6 +3,7 @@
  * with a checkpoint (flush, snapshot, restore into a new operator) before chosen rows, so each
  * test compares the changelog against its per-row rule whatever the bundles and restores.
  */
+import fc from 'fast-check';
 import { KeyedOneInputStreamOperatorTestHarness } from '../../src/runtime/testing/harness.js';
 import type { Row } from '../../src/sql/expressions/compiler.js';
 import type { ChangelogRow } from '../../src/sql/planner/changelog.js';
@@ -11,6 +12,12 @@ import {
   type MiniBatchDeduplicateSpec,
 } from '../../src/sql/runtime/over/mini-batch-deduplicate.js';
 import { restoreKeyedState, snapshotKeyedState } from '../../src/state/keyed-snapshot.js';
+
+/** Bundle sizes to run at: 1 (a flush per row) up to more than most keys' rows. */
+export const bundleSizes = fc.integer({ min: 1, max: 8 });
+
+/** Up to three restore points, as {@link runMiniBatchDedup} takes them. */
+export const restorePoints = fc.array(fc.nat(), { maxLength: 3 });
 
 /**
  * Runs the operator of `spec`, keyed by `k`, over `rows` (their `ts` as timestamps) in bundles

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { Row } from '../../expressions/compiler.js';
 import type { ChangelogRow } from '../../planner/changelog.js';
-import { runMiniBatchDedup } from '../../../../test/support/mini-batch-dedup.js';
+import { bundleSizes, restorePoints, runMiniBatchDedup } from '../../../../test/support/mini-batch-dedup.js';
 
 /** The deduplication key of a row: k alone, or k and j with two key columns. */
 const keyOf = (row: Row, twoKeys: boolean) => (twoKeys ? `${row.k}/${row.j}` : `${row.k}`);
@@ -76,8 +76,8 @@ describe('event-time keep last in mini-batches', () => {
     fc.assert(
       fc.property(
         rowsArb,
-        fc.integer({ min: 1, max: 8 }),
-        fc.array(fc.nat(), { maxLength: 3 }),
+        bundleSizes,
+        restorePoints,
         fc.boolean(),
         fc.boolean(),
         (rows, size, restores, upsert, twoKeys) => {
@@ -91,21 +91,15 @@ describe('event-time keep last in mini-batches', () => {
 
   test('property: compact-changes emits at most one change per key and bundle and ends on the same rows', () => {
     fc.assert(
-      fc.property(
-        rowsArb,
-        fc.integer({ min: 1, max: 8 }),
-        fc.array(fc.nat(), { maxLength: 3 }),
-        fc.boolean(),
-        (rows, size, restores, twoKeys) => {
-          const { out, bundles } = run(rows, size, restores, { upsert: true, twoKeys, compact: true });
-          for (const bundle of bundles) {
-            const keys = bundle.map((c) => keyOf(c.row, twoKeys));
-            expect(new Set(keys).size).toBe(keys.length);
-          }
-          expect(finalRows(out, twoKeys)).toEqual(finalRows(oracle(rows, true, twoKeys), twoKeys));
-          if (size === 1) expect(out).toEqual(oracle(rows, true, twoKeys));
-        },
-      ),
+      fc.property(rowsArb, bundleSizes, restorePoints, fc.boolean(), (rows, size, restores, twoKeys) => {
+        const { out, bundles } = run(rows, size, restores, { upsert: true, twoKeys, compact: true });
+        for (const bundle of bundles) {
+          const keys = bundle.map((c) => keyOf(c.row, twoKeys));
+          expect(new Set(keys).size).toBe(keys.length);
+        }
+        expect(finalRows(out, twoKeys)).toEqual(finalRows(oracle(rows, true, twoKeys), twoKeys));
+        if (size === 1) expect(out).toEqual(oracle(rows, true, twoKeys));
+      }),
       { numRuns: 300 },
     );
   });
