@@ -24,13 +24,9 @@ import {
   type RuntimeContext,
   type TimerService,
 } from '../../../types/functions.js';
-import {
-  type MapState,
-  MapStateDescriptor,
-  type ValueState,
-  ValueStateDescriptor,
-} from '../../../types/state.js';
+import { MapStateDescriptor, type ValueState, ValueStateDescriptor } from '../../../types/state.js';
 import { rowComparator } from '../over/sort-order.js';
+import { RowsUntilWatermark } from '../rows-until-watermark.js';
 import { StateLayout } from '../state-layout.js';
 import { CompiledMatchExpression, RunningAggregates, RunningMatch } from './match-expressions.js';
 import type { MatchSpec } from './match-spec.js';
@@ -48,7 +44,7 @@ const MATCH_STATES = ['match-pending', 'match-state'];
 
 /** Runs a {@link MatchSpec} over each partition's rows. */
 export class MatchRecognizeFunction extends KeyedProcessFunction<unknown, Row, Row> {
-  private pending!: MapState<number, Row[]>;
+  private pending!: RowsUntilWatermark;
   private matching!: ValueState<MatcherState>;
   private matcher!: PatternMatcher;
   private measures!: readonly CompiledMatchExpression[];
@@ -66,7 +62,9 @@ export class MatchRecognizeFunction extends KeyedProcessFunction<unknown, Row, R
     const spec = this.spec;
     MATCH_RECOGNIZE_LAYOUT.refuseOthers(ctx, MATCH_STATES);
     const named = (name: string) => MATCH_RECOGNIZE_LAYOUT.stateName(name);
-    this.pending = ctx.getMapState(new MapStateDescriptor<number, Row[]>(named('match-pending')));
+    this.pending = new RowsUntilWatermark(
+      ctx.getMapState(new MapStateDescriptor<number, Row[]>(named('match-pending'))),
+    );
     this.matching = ctx.getState(new ValueStateDescriptor<MatcherState>(named('match-state')));
     this.compare = spec.otherOrder.length === 0 ? undefined : rowComparator(spec.otherOrder);
     this.measures = spec.measures.map((m) => new CompiledMatchExpression(m.expr));
@@ -101,21 +99,11 @@ export class MatchRecognizeFunction extends KeyedProcessFunction<unknown, Row, R
       this.match([row], timers, out);
       return;
     }
-    if (typeof ts !== 'number' || ts <= timers.currentWatermark()) return; // late, or no time
-    const waiting = this.pending.get(ts);
-    if (waiting === undefined) {
-      this.pending.put(ts, [row]);
-      timers.registerEventTimeTimer(ts);
-    } else {
-      // Written back so that a backend that copies values (on disk) sees the row.
-      waiting.push(row);
-      this.pending.put(ts, waiting);
-    }
+    this.pending.hold(row, ts, timers); // dropped when late, or without a time
   }
 
   override onTimer(timestamp: number, ctx: OnTimerContext<unknown, Row>, out: Collector<Row>): void {
-    const rows = this.spec.proctime ? undefined : this.pending.get(timestamp);
-    if (rows !== undefined) this.pending.remove(timestamp);
+    const rows = this.spec.proctime ? undefined : this.pending.take(timestamp);
     // Array sort is stable: rows equal on every key keep their arrival order.
     const ordered = rows === undefined || this.compare === undefined ? rows : [...rows].sort(this.compare);
     this.match(ordered ?? [], ctx.timerService(), out, timestamp);

@@ -35,12 +35,8 @@ import {
   type OnTimerContext,
   type RuntimeContext,
 } from '../../../types/functions.js';
-import {
-  type MapState,
-  MapStateDescriptor,
-  type ValueState,
-  ValueStateDescriptor,
-} from '../../../types/state.js';
+import { MapStateDescriptor, type ValueState, ValueStateDescriptor } from '../../../types/state.js';
+import { RowsUntilWatermark } from '../rows-until-watermark.js';
 import { StateLayout } from '../state-layout.js';
 import { retainedFor } from '../state-retention.js';
 
@@ -68,7 +64,7 @@ export interface OverAggregateSpec {
 /** Event-time OVER aggregation over one partition key's rows. */
 export class RowTimeOverAggregate extends KeyedProcessFunction<unknown, Row, Row> {
   private aggs!: RowAggregates;
-  private pending!: MapState<number, Row[]>;
+  private pending!: RowsUntilWatermark;
   private accumulators!: ValueState<AccumulatorList>;
   private frame!: ValueState<Row[]>;
 
@@ -80,8 +76,8 @@ export class RowTimeOverAggregate extends KeyedProcessFunction<unknown, Row, Row
     this.aggs = new RowAggregates(this.spec.calls, { retraction: this.spec.preceding !== undefined });
     const ttl = this.spec.ttlMs;
     OVER_AGGREGATE_LAYOUT.refuseOthers(ctx, OVER_STATES);
-    this.pending = ctx.getMapState(
-      retainedFor(new MapStateDescriptor<number, Row[]>(named('over-pending')), ttl),
+    this.pending = new RowsUntilWatermark(
+      ctx.getMapState(retainedFor(new MapStateDescriptor<number, Row[]>(named('over-pending')), ttl)),
     );
     this.accumulators = ctx.getState(
       retainedFor(new ValueStateDescriptor<AccumulatorList>(named('over-accumulators')), ttl),
@@ -90,24 +86,13 @@ export class RowTimeOverAggregate extends KeyedProcessFunction<unknown, Row, Row
   }
 
   processElement(row: Row, ctx: KeyedProcessContext<unknown, Row>): void {
-    const ts = row[this.spec.timeColumn];
-    if (typeof ts !== 'number') return; // a NULL rowtime has no place in the order
-    const timers = ctx.timerService();
-    if (ts <= timers.currentWatermark()) return; // late
-    const waiting = this.pending.get(ts);
-    if (waiting === undefined) {
-      this.pending.put(ts, [row]);
-      timers.registerEventTimeTimer(ts);
-    } else {
-      waiting.push(row);
-      this.pending.put(ts, waiting);
-    }
+    // Late rows, and rows whose NULL rowtime has no place in the order, are dropped.
+    this.pending.hold(row, row[this.spec.timeColumn], ctx.timerService());
   }
 
   override onTimer(timestamp: number, _ctx: OnTimerContext<unknown, Row>, out: Collector<Row>): void {
-    const rows = this.pending.get(timestamp);
+    const rows = this.pending.take(timestamp);
     if (rows === undefined) return;
-    this.pending.remove(timestamp);
     const { unit, preceding, timeColumn } = this.spec;
     const aggs = this.aggs;
     const accs = this.accumulators.value() ?? aggs.createAccumulators();

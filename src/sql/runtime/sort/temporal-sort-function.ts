@@ -26,13 +26,9 @@ import {
   type OnTimerContext,
   type RuntimeContext,
 } from '../../../types/functions.js';
-import {
-  type ListState,
-  ListStateDescriptor,
-  type MapState,
-  MapStateDescriptor,
-} from '../../../types/state.js';
+import { type ListState, ListStateDescriptor, MapStateDescriptor } from '../../../types/state.js';
 import { rowComparator, type SortKeySpec } from '../over/sort-order.js';
+import { RowsUntilWatermark } from '../rows-until-watermark.js';
 
 /** A comparator of the keys after the time attribute, or undefined when there are none. */
 function secondaryOrder(keys: readonly SortKeySpec[]): ((a: Row, b: Row) => number) | undefined {
@@ -44,7 +40,7 @@ function secondaryOrder(keys: readonly SortKeySpec[]): ((a: Row, b: Row) => numb
  * once the watermark reaches it.
  */
 export class RowTimeSortFunction extends KeyedProcessFunction<unknown, Row, Row> {
-  private buffer!: MapState<number, Row[]>;
+  private buffer!: RowsUntilWatermark;
   private readonly compare: ((a: Row, b: Row) => number) | undefined;
 
   constructor(
@@ -56,29 +52,18 @@ export class RowTimeSortFunction extends KeyedProcessFunction<unknown, Row, Row>
   }
 
   override open(ctx: RuntimeContext): void {
-    this.buffer = ctx.getMapState(new MapStateDescriptor<number, Row[]>('temporal-sort-rows'));
+    this.buffer = new RowsUntilWatermark(
+      ctx.getMapState(new MapStateDescriptor<number, Row[]>('temporal-sort-rows')),
+    );
   }
 
   processElement(row: Row, ctx: KeyedProcessContext<unknown, Row>): void {
-    const ts = row[this.timeColumn];
-    const timers = ctx.timerService();
-    if (typeof ts !== 'number' || ts <= timers.currentWatermark()) return; // late (or no time)
-    const waiting = this.buffer.get(ts);
-    if (waiting === undefined) {
-      this.buffer.put(ts, [row]);
-      timers.registerEventTimeTimer(ts);
-    } else {
-      // A checkpoint encodes state before the next row, so the array may grow in place; it is
-      // written back so that a backend that copies values (on disk) sees the row.
-      waiting.push(row);
-      this.buffer.put(ts, waiting);
-    }
+    this.buffer.hold(row, row[this.timeColumn], ctx.timerService()); // dropped when late
   }
 
   override onTimer(timestamp: number, _ctx: OnTimerContext<unknown, Row>, out: Collector<Row>): void {
-    const rows = this.buffer.get(timestamp);
+    const rows = this.buffer.take(timestamp);
     if (rows === undefined) return;
-    this.buffer.remove(timestamp);
     // Array sort is stable: rows equal on every key keep their arrival order.
     const sorted = this.compare === undefined ? rows : [...rows].sort(this.compare);
     for (let i = 0; i < sorted.length; i++) out.collect(sorted[i]!);
