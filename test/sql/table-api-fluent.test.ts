@@ -20,7 +20,6 @@ import {
   Session,
   Slide,
   StreamExecutionEnvironment,
-  type Table,
   TableEnvironment,
   TableFunction,
   Tumble,
@@ -29,6 +28,7 @@ import {
   withColumns,
   withoutColumns,
 } from '../../src/index.js';
+import { expectSameAsSql, sorted } from './table-api-checks.js';
 
 /**
  * `ev` rows in arrival order (id: rowtime in seconds; the watermark is rowtime - 1 s), as in
@@ -61,18 +61,6 @@ class SplitWords extends TableFunction {
     if (s === null) return;
     for (const word of s.split(' ').filter((w) => w.length > 0)) this.collect({ word, len: word.length });
   }
-}
-
-const sorted = (rows: readonly unknown[]) => rows.map((r) => JSON.stringify(r)).sort();
-
-/** The table has the SQL's EXPLAIN, schema and rows. */
-async function expectSameAsSql(tEnv: TableEnvironment, table: Table, sql: string): Promise<unknown[]> {
-  expect(table.explain()).toBe(tEnv.explainSql(sql));
-  const query = tEnv.sqlQuery(sql);
-  expect(table.getResolvedSchema()).toEqual(query.getResolvedSchema());
-  const rows = await table.execute().collect();
-  expect(sorted(rows)).toEqual(sorted(await query.execute().collect()));
-  return rows;
 }
 
 describe('Table API operations plan as their SQL', () => {

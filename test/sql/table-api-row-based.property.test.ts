@@ -8,30 +8,10 @@ import { describe, expect, test } from 'vitest';
 import {
   $,
   call,
-  type RowCollector,
   StreamExecutionEnvironment,
-  TableAggregateFunction,
   TableEnvironment,
 } from '../../src/index.js';
-
-/** The two largest values of a group, with their rank; retractable. */
-class Top2 extends TableAggregateFunction<{ values: number[] }> {
-  readonly outputType = 'ROW<v BIGINT, `rank` INT>';
-  createAccumulator() {
-    return { values: [] as number[] };
-  }
-  accumulate(acc: { values: number[] }, v: number | null): void {
-    if (v !== null) acc.values.push(v);
-  }
-  retract(acc: { values: number[] }, v: number | null): void {
-    const i = v === null ? -1 : acc.values.indexOf(v);
-    if (i >= 0) acc.values.splice(i, 1);
-  }
-  emitValue(acc: { values: number[] }, out: RowCollector): void {
-    const top = [...acc.values].sort((a, b) => b - a).slice(0, 2);
-    for (const [i, v] of top.entries()) out.collect({ v, rank: i + 1 });
-  }
-}
+import { Top2 } from './table-api-checks.js';
 
 const saleArbitrary = fc.record({
   cat: fc.constantFrom('a', 'b', 'c'),

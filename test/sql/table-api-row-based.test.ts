@@ -10,15 +10,14 @@ import {
   $,
   call,
   lit,
-  type RowCollector,
   rowInterval,
   StreamExecutionEnvironment,
   type Table,
-  TableAggregateFunction,
   TableEnvironment,
   TableFunction,
   Tumble,
 } from '../../src/index.js';
+import { expectSameAsSql, sorted, Top2 } from './table-api-checks.js';
 
 /** Splits a sentence into its words and their lengths. */
 class SplitWords extends TableFunction {
@@ -32,25 +31,6 @@ class SplitWords extends TableFunction {
 /** Count and maximum of its argument, retractable, so it aggregates updating input. */
 interface CountMax {
   values: number[];
-}
-
-/** The two largest values of a group, as Flink's Top2, kept whole so that a value can be retracted. */
-class Top2 extends TableAggregateFunction<{ values: number[] }> {
-  readonly outputType = 'ROW<v BIGINT, `rank` INT>';
-  createAccumulator() {
-    return { values: [] as number[] };
-  }
-  accumulate(acc: { values: number[] }, v: number | null): void {
-    if (v !== null) acc.values.push(v);
-  }
-  retract(acc: { values: number[] }, v: number | null): void {
-    const i = v === null ? -1 : acc.values.indexOf(v);
-    if (i >= 0) acc.values.splice(i, 1);
-  }
-  emitValue(acc: { values: number[] }, out: RowCollector): void {
-    const top = [...acc.values].sort((a, b) => b - a).slice(0, 2);
-    for (const [i, v] of top.entries()) out.collect({ v, rank: i + 1 });
-  }
 }
 
 /**
@@ -96,18 +76,6 @@ function environment(): TableEnvironment {
     resultType: 'ROW<cnt BIGINT, mx BIGINT>',
   });
   return tEnv;
-}
-
-const sorted = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).sort();
-
-/** Checks that `table` has the schema, EXPLAIN and rows of `sql`; returns the rows. */
-async function expectSameAsSql(tEnv: TableEnvironment, table: Table, sql: string): Promise<unknown[]> {
-  expect(table.explain()).toBe(tEnv.explainSql(sql));
-  const query = tEnv.sqlQuery(sql);
-  expect(table.getResolvedSchema()).toEqual(query.getResolvedSchema());
-  const rows = await table.execute().collect();
-  expect(sorted(rows)).toEqual(sorted(await query.execute().collect()));
-  return rows;
 }
 
 describe('Table API row-based operations plan as their SQL', () => {
