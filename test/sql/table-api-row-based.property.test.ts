@@ -5,12 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import {
-  $,
-  call,
-  StreamExecutionEnvironment,
-  TableEnvironment,
-} from '../../src/index.js';
+import { $, call, StreamExecutionEnvironment, TableEnvironment } from '../../src/index.js';
 import { Top2 } from './table-api-checks.js';
 
 const saleArbitrary = fc.record({
