@@ -77,6 +77,7 @@ export class MatchRecognizeFunction extends KeyedProcessFunction<unknown, Row, R
     const time = spec.timeColumn;
     this.matcher = new PatternMatcher(spec.steps, {
       skip: spec.skip,
+      variables: spec.variables,
       withinMs: spec.withinMs,
       timeOf: (row) => row[time] as number,
       ...(aggregates.isEmpty ? {} : { running: aggregates }),

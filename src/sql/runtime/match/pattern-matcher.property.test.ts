@@ -114,22 +114,26 @@ function preferred(a: Mapping, b: Mapping, steps: readonly PatternStep[]): boole
   return false;
 }
 
-function nextStart(skip: SkipStrategy, vars: readonly number[]): number {
+/** The next start after a match, undefined when the skip target has no row in it or only its first. */
+function nextStart(skip: SkipStrategy, vars: readonly number[]): number | undefined {
   if (skip.kind === 'pastLastRow') return vars.length;
   if (!('variable' in skip)) return 1;
   const at = skip.kind === 'toFirst' ? vars.indexOf(skip.variable) : vars.lastIndexOf(skip.variable);
-  return at > 0 ? at : 1;
+  return at > 0 ? at : undefined;
 }
 
-/** The model's matches: [start, vars] of each. */
+/** A match as [start, vars], or the job failing on a match it cannot skip within. */
+type Outcome = [number, number[]] | 'fails';
+
+/** The model's outcomes: the matches in order, then 'fails' if a skip fails the job. */
 function model(
   rows: readonly Row[],
   steps: readonly PatternStep[],
   condition: RowCondition,
   skip: SkipStrategy,
   within: number | undefined,
-): [number, number[]][] {
-  const out: [number, number[]][] = [];
+): Outcome[] {
+  const out: Outcome[] = [];
   let start = 0;
   while (start < rows.length) {
     let best: Mapping | undefined;
@@ -139,8 +143,13 @@ function model(
       start++;
       continue;
     }
+    const next = nextStart(skip, best.vars);
+    if (next === undefined) {
+      out.push('fails');
+      break;
+    }
     out.push([start, [...best.vars]]);
-    start += nextStart(skip, best.vars);
+    start += next;
   }
   return out;
 }
@@ -208,6 +217,39 @@ function rowsOf(xs: readonly number[], gaps: readonly number[]): Row[] {
   return rows;
 }
 
+/**
+ * Feeds `rows` one at a time, then runs `finish`, recording the matches and, where the matcher
+ * throws the skip failure, 'fails' (nothing is fed after it: the job has failed). `emittedAfter`
+ * counts the outcomes after each row.
+ */
+function drive(
+  matcher: PatternMatcher,
+  state: MatcherState,
+  rows: readonly Row[],
+  finish?: (sink: (match: readonly Row[], vars: readonly number[]) => void) => void,
+): { got: Outcome[]; emittedAfter: number[] } {
+  const got: Outcome[] = [];
+  const emittedAfter: number[] = [];
+  const sink = (match: readonly Row[], vars: readonly number[]) =>
+    got.push([rows.indexOf(match[0]!), [...vars]]);
+  const failing = (step: () => void): boolean => {
+    try {
+      step();
+      return false;
+    } catch (error) {
+      expect((error as Error).message).toMatch(/^AFTER MATCH SKIP TO (FIRST|LAST) #\d found a match /);
+      got.push('fails');
+      return true;
+    }
+  };
+  for (const row of rows) {
+    if (failing(() => matcher.push(state, row, sink))) return { got, emittedAfter };
+    emittedAfter.push(got.length);
+  }
+  if (finish !== undefined) failing(() => finish(sink));
+  return { got, emittedAfter };
+}
+
 describe('PatternMatcher', () => {
   test('finds the preferred match at each start, as the brute-force model', () => {
     fc.assert(
@@ -222,18 +264,13 @@ describe('PatternMatcher', () => {
           timeOf: (row) => row.t as number,
         });
         const state: MatcherState = matcher.empty();
-        const got: [number, number[]][] = [];
-        const emittedAfter: number[] = [];
-        for (const row of rows) {
-          matcher.push(state, row, (match, vars) => got.push([rows.indexOf(match[0]!), [...vars]]));
-          emittedAfter.push(got.length);
-        }
+        const { got, emittedAfter } = drive(matcher, state, rows);
         expect(got).toEqual(expected);
         // The matches are emitted in the order of their starts, each once.
-        const starts = got.map(([s]) => s);
+        const starts = got.flatMap((o) => (o === 'fails' ? [] : [o[0]]));
         expect([...starts].sort((a, b) => a - b)).toEqual(starts);
-        // All is decided by the end row: nothing of the partition is kept.
-        expect(state.rows).toEqual([]);
+        // All is decided by the end row: nothing of the partition is kept (unless the job failed).
+        if (!got.includes('fails')) expect(state.rows).toEqual([]);
         expect(emittedAfter.every((n, i) => i === 0 || n >= emittedAfter[i - 1]!)).toBe(true);
       }),
       { numRuns: 500 },
@@ -252,11 +289,7 @@ describe('PatternMatcher', () => {
           timeOf: (row) => row.t as number,
           running: runningSums,
         });
-        const state = matcher.empty();
-        const got: [number, number[]][] = [];
-        for (const row of rows)
-          matcher.push(state, row, (match, vars) => got.push([rows.indexOf(match[0]!), [...vars]]));
-        expect(got).toEqual(expected);
+        expect(drive(matcher, matcher.empty(), rows).got).toEqual(expected);
       }),
       { numRuns: 500 },
     );
@@ -275,19 +308,45 @@ describe('PatternMatcher', () => {
           timeOf: (r) => r.t as number,
         });
         const state = matcher.empty();
-        const got: [number, number[]][] = [];
-        const sink = (match: readonly Row[], vars: readonly number[]) =>
-          got.push([rows.indexOf(match[0]!), [...vars]]);
-        for (const row of rows) matcher.push(state, row, sink);
         const last = rows.length === 0 ? 0 : (rows[rows.length - 1]!.t as number);
-        matcher.expire(state, last + within + 1, sink);
+        const { got } = drive(matcher, state, rows, (sink) => matcher.expire(state, last + within + 1, sink));
         // Past every row's deadline the input is as good as ended: the model over it with an end row.
         const ended = [...rows, { x: 0, t: last + within + 1, end: true }];
         expect(got).toEqual(model(ended, steps, condition, skip, within));
-        expect(state.rows).toEqual([]);
+        if (!got.includes('fails')) expect(state.rows).toEqual([]);
       }),
       { numRuns: 300 },
     );
+  });
+
+  test('SKIP TO FIRST/LAST fails the job naming the variable and the fix, without emitting that match', () => {
+    const emitted: number[][] = [];
+    const skipTo = (kind: 'toFirst' | 'toLast', variable: number) =>
+      new PatternMatcher(
+        [
+          { variable: 0, min: 1, max: 1, greedy: true },
+          { variable: 1, min: 0, max: 1, greedy: true },
+          { variable: 2, min: 1, max: 1, greedy: true },
+        ],
+        {
+          condition: (_rows, _vars, row, variable) => row.v === variable,
+          skip: { kind, variable },
+          variables: ['A', 'B', 'C'],
+        },
+      );
+    const feed = (matcher: PatternMatcher, vs: readonly number[]) => {
+      const state = matcher.empty();
+      for (const v of vs) matcher.push(state, { v }, (_rows, vars) => emitted.push([...vars]));
+    };
+    // A B C then A C: the first match skips to its B row, the second has none.
+    expect(() => feed(skipTo('toLast', 1), [0, 1, 2, 0, 2])).toThrow(
+      'AFTER MATCH SKIP TO LAST B found a match with no B row, so it has nowhere to skip to; make B mandatory in the pattern or use AFTER MATCH SKIP TO NEXT ROW',
+    );
+    expect(emitted).toEqual([[0, 1, 2]]);
+    expect(() => feed(skipTo('toFirst', 0), [0, 2])).toThrow(
+      'AFTER MATCH SKIP TO FIRST A found a match whose A row is its first, so the next match would start where this one did; skip to a later variable or use AFTER MATCH SKIP TO NEXT ROW',
+    );
+    expect(emitted).toEqual([[0, 1, 2]]);
   });
 
   test('a pattern that can match no rows is refused', () => {

@@ -5,7 +5,9 @@
  * variable, in pattern order, and satisfies that variable's condition), the preferred one wins:
  * greedy quantifiers prefer more rows, reluctant ones fewer, earlier choices outranking later
  * ones. Then `AFTER MATCH SKIP …` says where the next attempt starts; a start without a match is
- * followed by the next row.
+ * followed by the next row. `SKIP TO FIRST/LAST v` after a match with no row of `v`, or whose
+ * `v` row is its first, fails the job, as in Flink's SQL (which asks its skip strategy to throw
+ * on a miss rather than fall back to no skipping).
  *
  * On a stream the preferred mapping is known only once every better alternative has failed, so
  * the matcher keeps the rows from the current start and its alternatives ({@link Branch}) in
@@ -25,6 +27,7 @@
  * accumulators of the aggregates the conditions read), extended row by row as the branch takes
  * rows, so a condition over a long match costs the same as over a short one.
  */
+import { ErrorCodes, userError, type WeirError } from '../../../types/errors.js';
 import type { Row } from '../../expressions/compiler.js';
 
 /** One pattern variable with its quantifier; `variable` indexes the pattern's variable names. */
@@ -95,6 +98,8 @@ export interface MatcherOptions {
   readonly withinMs?: number;
   readonly timeOf?: (row: Row) => number;
   readonly running?: RunningState;
+  /** The variables' names, for error messages (`#0`, `#1`, … without). */
+  readonly variables?: readonly string[];
 }
 
 const DONE = -1;
@@ -210,13 +215,18 @@ export class PatternMatcher {
       if (first === undefined) {
         this.restart(state, 1);
       } else {
+        const next = this.nextStart(first.vars);
         emit(state.rows.slice(0, first.vars.length), first.vars);
-        this.restart(state, this.nextStart(first.vars));
+        this.restart(state, next);
       }
     }
   }
 
-  /** Where the next attempt starts after a match mapped to `vars` (as SQL, never the same start). */
+  /**
+   * Where the next attempt starts after a match mapped to `vars`. Skipping to a variable the
+   * match has no row of, or whose row is the match's first (the next attempt would start where
+   * this one did, for ever), fails the job, as Flink's SQL fails it.
+   */
   private nextStart(vars: readonly number[]): number {
     const skip = this.options.skip;
     switch (skip.kind) {
@@ -226,10 +236,9 @@ export class PatternMatcher {
         return 1;
       case 'toFirst':
       case 'toLast': {
-        // No row of the variable (or only the start row) would restart where this match
-        // started, for ever; Flink fails the job there, this resumes at the next row instead.
         const at = skip.kind === 'toFirst' ? vars.indexOf(skip.variable) : vars.lastIndexOf(skip.variable);
-        return at > 0 ? at : 1;
+        if (at > 0) return at;
+        throw skipTargetError(skip, this.options.variables, at < 0);
       }
     }
   }
@@ -240,4 +249,20 @@ export class PatternMatcher {
     state.fed = 0;
     state.branches = [...this.start];
   }
+}
+
+/** The job failure of `AFTER MATCH SKIP TO FIRST/LAST v` after a match it cannot skip within. */
+function skipTargetError(
+  skip: { readonly kind: 'toFirst' | 'toLast'; readonly variable: number },
+  names: readonly string[] | undefined,
+  missing: boolean,
+): WeirError {
+  const name = names?.[skip.variable] ?? `#${skip.variable}`;
+  const clause = `AFTER MATCH SKIP TO ${skip.kind === 'toFirst' ? 'FIRST' : 'LAST'} ${name}`;
+  return userError(
+    ErrorCodes.USER_FUNCTION,
+    missing
+      ? `${clause} found a match with no ${name} row, so it has nowhere to skip to; make ${name} mandatory in the pattern or use AFTER MATCH SKIP TO NEXT ROW`
+      : `${clause} found a match whose ${name} row is its first, so the next match would start where this one did; skip to a later variable or use AFTER MATCH SKIP TO NEXT ROW`,
+  );
 }
