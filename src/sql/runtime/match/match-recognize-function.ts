@@ -14,6 +14,12 @@
  * restore, also at another parallelism through key groups, continues every partial match. A
  * partition's matcher state is cleared when no row is left in it. With `WITHIN` a timer at the
  * start row's time plus the interval drops the partial matches that can no longer complete.
+ *
+ * A bounded input ends with the largest watermark, which fires every timer: the waiting rows are
+ * matched and, with `WITHIN`, every partial match times out, releasing the completed matches
+ * that waited behind them. Without `WITHIN` nothing decides the partial matches left, so they
+ * and the completed matches behind them are not emitted: Flink's CEP operator has no
+ * end-of-input step either, and its final watermark only times out partial matches.
  */
 import type { Row } from '../../expressions/compiler.js';
 import {
