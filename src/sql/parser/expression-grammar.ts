@@ -554,10 +554,23 @@ export class ExpressionGrammar extends GrammarBase {
     const whens: { when: Expr; then: Expr }[] = [];
     this.AT_LEAST_ONE(() => {
       this.CONSUME(K.WHEN);
-      const when = this.SUBRULE2(this.expression);
+      const values = [this.SUBRULE2(this.expression)];
+      // `CASE x WHEN 1, 2 THEN …`: a value list matches when x equals any of them.
+      this.MANY(() => {
+        const comma = this.CONSUME(T.Comma);
+        const value = this.SUBRULE5(this.expression);
+        this.ACTION(() => {
+          if (operand === undefined)
+            throw parseError(
+              posOf(comma),
+              'a WHEN list (WHEN a, b THEN) needs CASE with an operand (CASE x WHEN a, b THEN); write WHEN c1 OR c2 THEN',
+            );
+        });
+        values.push(value);
+      });
       this.CONSUME(K.THEN);
       const then = this.SUBRULE3(this.expression);
-      whens.push({ when, then });
+      for (const when of values) whens.push({ when, then });
     });
     const otherwise = this.OPTION2(() => {
       this.CONSUME(K.ELSE);
