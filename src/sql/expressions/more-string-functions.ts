@@ -51,6 +51,44 @@ function regex(pattern: string, flags = 'g'): RegExp | null {
   return re;
 }
 
+const isBinary = (t: SqlType) => t.root === 'BINARY' || t.root === 'VARBINARY';
+
+function bytesStartWith(b: Uint8Array, p: Uint8Array): boolean {
+  return p.length <= b.length && Buffer.compare(b.subarray(0, p.length), p) === 0;
+}
+
+function bytesEndWith(b: Uint8Array, p: Uint8Array): boolean {
+  return p.length <= b.length && Buffer.compare(b.subarray(b.length - p.length), p) === 0;
+}
+
+/**
+ * STARTSWITH / ENDSWITH: Flink takes two strings or two binary strings (not one of each); an
+ * empty affix is a prefix and suffix of everything.
+ */
+function affixTest(
+  name: string,
+  strings: (s: string, p: string) => boolean,
+  bytes: (b: Uint8Array, p: Uint8Array) => boolean,
+): ScalarFunctionDef {
+  return {
+    type(args, pos) {
+      const types = args.map((a) => a.type);
+      const known = types.filter((t) => t.root !== 'NULL');
+      if (args.length !== 2 || !(known.every((t) => isString(t)) || known.every(isBinary)))
+        throw validationError(
+          pos,
+          `cannot apply ${name} to (${types.map(formatType).join(', ')}); expected (STRING, STRING) or (BYTES, BYTES)`,
+        );
+      return withNullability(
+        Types.BOOLEAN,
+        types.some((t) => t.nullable),
+      );
+    },
+    emit: (args, call, constant) =>
+      `${constant(call.args.some((a) => isBinary(a.type)) ? bytes : strings)}(${args.join(', ')})`,
+  };
+}
+
 /** Java's String.split with a pattern: trailing empty strings dropped. */
 function javaSplit(s: string, pattern: string): string[] | null {
   const re = regex(pattern);
@@ -346,8 +384,8 @@ export const MORE_STRING_FUNCTIONS: Record<string, ScalarFunctionDef> = {
   REGEXP_SUBSTR: fn('REGEXP_SUBSTR', ['s', 's'], NULLABLE(Types.STRING), regexpSubstr),
   REGEXP_EXTRACT_ALL: fn('REGEXP_EXTRACT_ALL', ['s', 's', 'i'], STRING_ARRAY, regexpExtractAll, 2),
   BTRIM: fn('BTRIM', ['s', 's'], Types.STRING, btrim, 1),
-  STARTSWITH: fn('STARTSWITH', ['s', 's'], Types.BOOLEAN, (s: string, p: string) => s.startsWith(p)),
-  ENDSWITH: fn('ENDSWITH', ['s', 's'], Types.BOOLEAN, (s: string, p: string) => s.endsWith(p)),
+  STARTSWITH: affixTest('STARTSWITH', (s: string, p: string) => s.startsWith(p), bytesStartWith),
+  ENDSWITH: affixTest('ENDSWITH', (s: string, p: string) => s.endsWith(p), bytesEndWith),
   // CHR(n): the character of n modulo 256 (CHR(353) is 'a'), as Flink's.
   CHR: fn('CHR', ['i'], Types.STRING, (n: number) => (n < 0 ? '' : String.fromCharCode(n % 256))),
   BIN: fn('BIN', ['i'], Types.STRING, radix(2)),
