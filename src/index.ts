@@ -256,6 +256,7 @@ export { TableDescriptor, type TableDescriptorBuilder } from './sql/table-api/ta
 export { FormatDescriptor, type FormatDescriptorBuilder } from './sql/table-api/format-descriptor.js';
 /** INSERTs run as one job, from `TableEnvironment.createStatementSet()`. */
 export { StatementSet } from './sql/table-api/statement-set.js';
+export { CompiledPlan, PlanReference } from './sql/compiled-plan/compiled-plan.js';
 export { type ResultColumn, type ResultKind, TableResult } from './sql/table-result.js';
 export { TableConfig } from './sql/config.js';
 export {

@@ -114,6 +114,8 @@ export const CONFIG_OPTIONS: Readonly<Record<string, Parser>> = {
   // where a job runs; 'default' asks for the process's zone explicitly.
   'table.local-time-zone': timeZoneId,
   'table.dml-sync': boolean,
+  // COMPILE PLAN and CompiledPlan.writeToFile overwrite an existing plan file (false: refuse).
+  'table.plan.force-recompile': boolean,
   // OPTIONS hints (`t /*+ OPTIONS('k' = 'v') */`); true by default, as since Flink 1.15.
   'table.dynamic-table-options.enabled': boolean,
   'sql-client.execution.result-mode': oneOf('table', 'changelog', 'tableau'),

@@ -57,6 +57,7 @@ import type {
   CreateTable,
   Describe,
   Insert,
+  PlanStatement,
   Query,
   ShowColumns,
   SourcePos,
@@ -78,6 +79,17 @@ import { type PlannedInsert, StatementSet, type StatementSetOwner } from './tabl
 import type { TableDescriptor } from './table-api/table-descriptor.js';
 import { TableResult } from './table-result.js';
 import { SessionJobs } from './job-statements.js';
+import { CompiledPlan, PlanReference } from './compiled-plan/compiled-plan.js';
+import { planFileExists, planPath } from './compiled-plan/plan-file.js';
+import {
+  type PlanTarget,
+  planFromJson,
+  planOptions,
+  planRunConfig,
+  planToJson,
+  type SinkPlan,
+} from './compiled-plan/plan-format.js';
+import { planFunctions } from './compiled-plan/plan-functions.js';
 
 const STRING_NOT_NULL = withNullability(Types.STRING, false);
 const stringColumns = (...names: string[]): PlanColumn[] =>
@@ -547,6 +559,102 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
     });
   }
 
+  /**
+   * Compiles an INSERT or a statement set (`EXECUTE STATEMENT SET BEGIN … END`) into a
+   * {@link CompiledPlan} without running it, as Flink's method of this name: its physical plan,
+   * fixed, to write to a file and run later with {@link loadPlan}, in this or another session.
+   */
+  compilePlanSql(sql: string): CompiledPlan {
+    return this.inSession(() => {
+      const statement = parseStatement(sql);
+      if (statement.kind !== 'insert' && statement.kind !== 'statementSet')
+        throw validationError(
+          statement.pos,
+          'compilePlanSql takes an INSERT or EXECUTE STATEMENT SET BEGIN … END; run other statements with executeSql',
+        );
+      return this.compileInserts(statement);
+    });
+  }
+
+  /**
+   * Loads a compiled plan, as Flink's method of this name. Its tables come from the plan itself
+   * (their connector options are in it), so the session needs no DDL for them; the user-defined
+   * functions it calls must be registered under the names they had. A plan of another format
+   * version than this Weir's is refused.
+   */
+  loadPlan(reference: PlanReference): CompiledPlan {
+    return this.loadPlanAt(reference, undefined);
+  }
+
+  /** @internal */
+  executeCompiledPlan(plan: CompiledPlan): TableResult {
+    const { sinks, targets, options } = plan.content;
+    return this.inSession(() => this.startSinkJob(sinks, targets, planRunConfig(this.config, options)));
+  }
+
+  private loadPlanAt(reference: PlanReference, pos: SourcePos | undefined): CompiledPlan {
+    const { text, source } = reference.read(pos);
+    try {
+      return new CompiledPlan(this, planFromJson(text, source, planFunctions(this.catalog.functions)), text);
+    } catch (error) {
+      // The plan's errors name no SQL position; a statement's gets the file's.
+      if (pos === undefined) throw error;
+      throw validationError(pos, (error as Error).message.replace(/^SQL error: /, ''));
+    }
+  }
+
+  /** The compiled plan of INSERTs run as one job; a set's CTAS statements are refused. */
+  private compileInserts(statement: Insert | StatementSetStatement): CompiledPlan {
+    const ctas = statement.kind === 'statementSet' ? statement.creates?.[0] : undefined;
+    if (ctas !== undefined)
+      throw unsupported(
+        ctas.pos,
+        'CREATE TABLE … AS in a compiled plan',
+        'create the table first and INSERT INTO it',
+      );
+    const inserts = (statement.kind === 'insert' ? [statement] : statement.inserts).map((insert) =>
+      this.plannedInsert(insert),
+    );
+    const planned = planLogicalSet(
+      inserts.map((insert) => insert.plan),
+      this.registry,
+      this.config,
+    );
+    const functions = planFunctions(this.catalog.functions);
+    const json = planToJson(
+      {
+        sinks: planned.map((p) => p.physical as SinkPlan),
+        targets: inserts.map(({ path, target }) => ({ path, target })),
+        options: planOptions(this.config),
+      },
+      functions,
+    );
+    // Read back from its JSON, so what runs now is what the file will run later.
+    return new CompiledPlan(this, planFromJson(json, 'the compiled plan', functions), json);
+  }
+
+  /**
+   * COMPILE [AND EXECUTE] PLAN, EXECUTE PLAN and EXPLAIN PLAN 'file'. Under IF NOT EXISTS an
+   * existing file is kept (and COMPILE AND EXECUTE runs it), as in Flink.
+   */
+  private planStatement(statement: PlanStatement): TableResult {
+    const path = planPath(statement.file);
+    const load = () => this.loadPlanAt(PlanReference.fromFile(path), statement.filePos);
+    switch (statement.kind) {
+      case 'executePlan':
+        return load().execute();
+      case 'explainPlanFile':
+        return rowsResult(stringColumns('result'), [{ result: load().explain() }]);
+      case 'compilePlan': {
+        if (statement.ifNotExists && planFileExists(path))
+          return statement.execute ? load().execute() : TableResult.ok();
+        const plan = this.compileInserts(statement.statement);
+        plan.writeTo(path, false, statement.filePos);
+        return statement.execute ? plan.execute() : TableResult.ok();
+      }
+    }
+  }
+
   /** An empty {@link StatementSet}: INSERTs added to it run as one job. */
   createStatementSet(): StatementSet {
     return new StatementSet(this);
@@ -796,6 +904,10 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
       case 'describeJob':
       case 'stopJob':
         return this.jobs.execute(statement, this.config.get<string>('state.savepoints.dir'));
+      case 'compilePlan':
+      case 'executePlan':
+      case 'explainPlanFile':
+        return this.planStatement(statement);
     }
   }
 
@@ -1083,9 +1195,25 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
       this.registry,
       this.config,
     );
+    return this.startSinkJob(
+      planned.map((p) => p.physical as SinkPlan),
+      inserts,
+      this.config,
+    );
+  }
+
+  /**
+   * Starts the job of physical sink plans, translated under `config` (the session's, or a
+   * compiled plan's options over the session's job options).
+   */
+  private startSinkJob(
+    sinks: readonly SinkPlan[],
+    inserts: readonly PlanTarget[],
+    config: TableConfig,
+  ): TableResult {
     this.applyConfig();
-    const context = this.translateContext();
-    for (const p of planned) translateSink(p.physical as Extract<PhysicalNode, { kind: 'sink' }>, context);
+    const context = { ...this.translateContext(), config };
+    for (const sink of sinks) translateSink(sink, context);
     const name =
       this.config.get<string>('pipeline.name') ?? `insert-into_${inserts.map((s) => s.path).join(',')}`;
     const client = this.env.executeAsync(name);

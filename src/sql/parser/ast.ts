@@ -682,6 +682,25 @@ export interface StatementSet extends Node<'statementSet'> {
 export interface Explain extends Node<'explain'> {
   readonly statement: Query | Insert | StatementSet;
 }
+/**
+ * A statement over a compiled plan file (`compiled-plan.ts`): `COMPILE [AND EXECUTE] PLAN 'file'
+ * [IF NOT EXISTS] FOR insert | statement set`, `EXECUTE PLAN 'file'`, or `EXPLAIN PLAN 'file'`.
+ */
+export type PlanStatement =
+  | (Node<'compilePlan'> &
+      PlanFile & {
+        readonly ifNotExists: boolean;
+        /** COMPILE AND EXECUTE PLAN: run the plan (the existing one under IF NOT EXISTS) too. */
+        readonly execute: boolean;
+        readonly statement: Insert | StatementSet;
+      })
+  | (Node<'executePlan'> & PlanFile)
+  | (Node<'explainPlanFile'> & PlanFile);
+/** The plan file a plan statement names, and where its path is written, for errors about the file. */
+export interface PlanFile {
+  readonly file: string;
+  readonly filePos: SourcePos;
+}
 /** A query run as a statement. */
 export interface QueryStatement extends Node<'queryStatement'> {
   readonly query: Query;
@@ -713,6 +732,7 @@ export type Statement =
   | StatementSet
   | Explain
   | JobStatement
+  | PlanStatement
   | QueryStatement;
 
 /** Freezes a node and the arrays it holds; the only way nodes are made. */

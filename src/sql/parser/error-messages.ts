@@ -37,6 +37,8 @@ const RULE_CONTEXT: Record<string, string> = {
   statementSetBody: 'EXECUTE STATEMENT SET BEGIN … END',
   statementSetInserts: 'EXECUTE STATEMENT SET BEGIN … END',
   insertStatement: 'INSERT INTO',
+  compilePlan: "COMPILE PLAN 'file' [IF NOT EXISTS] FOR INSERT … | STATEMENT SET BEGIN … END",
+  planFile: "the plan file path ('file.json')",
   select: 'SELECT',
   caseExpression: 'CASE',
   castExpression: 'CAST',
@@ -61,7 +63,7 @@ const RULE_CONTEXT: Record<string, string> = {
 /** What a rule's alternatives start, for "expected …" when none of them matched. */
 const RULE_EXPECTS: Record<string, string> = {
   statementBody:
-    'a statement (SELECT, INSERT, CREATE, ALTER, DROP, SHOW, DESCRIBE, SET, RESET, USE, EXPLAIN, EXECUTE STATEMENT SET, SHOW JOBS, DESCRIBE JOB, STOP JOB)',
+    'a statement (SELECT, INSERT, CREATE, ALTER, DROP, SHOW, DESCRIBE, SET, RESET, USE, EXPLAIN, EXECUTE STATEMENT SET, COMPILE PLAN, EXECUTE PLAN, SHOW JOBS, DESCRIBE JOB, STOP JOB)',
   statement: 'a statement',
   script: 'a statement',
   primary: 'an expression',

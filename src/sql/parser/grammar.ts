@@ -129,6 +129,12 @@ export class SqlGrammar extends QueryGrammar {
           IGNORE_AMBIGUITIES: true,
           ALT: () => this.SUBRULE(this.jobStatement),
         },
+        // COMPILE is a plain identifier, not a keyword, so tables and columns may keep the name.
+        {
+          GATE: () => isWord(this.LA(1), 'COMPILE'),
+          IGNORE_AMBIGUITIES: true,
+          ALT: () => this.SUBRULE(this.compilePlan),
+        },
         { ALT: () => this.SUBRULE(this.createStatement) },
         { ALT: () => this.SUBRULE(this.dropStatement) },
         { ALT: () => this.SUBRULE(this.showStatement) },
@@ -1288,8 +1294,60 @@ export class SqlGrammar extends QueryGrammar {
     return this.ACTION(() => node({ kind: 'use', pos: posOf(start), catalog, name }));
   });
 
+  /**
+   * `COMPILE [AND EXECUTE] PLAN 'file' [IF NOT EXISTS] FOR insert | statement set`; the set is
+   * written as Flink writes it (`STATEMENT SET BEGIN … END`) or with EXECUTE before it.
+   */
+  private compilePlan = this.RULE('compilePlan', (): Statement => {
+    const start = this.CONSUME(T.Identifier);
+    const execute =
+      this.OPTION(() => {
+        this.CONSUME(K.AND);
+        this.CONSUME(K.EXECUTE);
+        return true;
+      }) === true;
+    this.CONSUME(K.PLAN);
+    const file = this.SUBRULE(this.planFile);
+    const ifNotExists = this.SUBRULE(this.ifNotExists);
+    this.CONSUME(K.FOR);
+    const first = this.LA(1);
+    const statement = this.OR([
+      { ALT: () => this.SUBRULE(this.insertStatement) },
+      { ALT: () => this.SUBRULE(this.statementSet) },
+      { ALT: () => this.SUBRULE(this.statementSetBody, { ARGS: [posOf(first)] }) },
+    ]);
+    return this.ACTION(() => {
+      if (statement.kind !== 'insert' && statement.kind !== 'statementSet')
+        throw parseError(posOf(first), 'COMPILE PLAN takes an INSERT or a statement set after FOR');
+      return node({ kind: 'compilePlan', pos: posOf(start), ...file, ifNotExists, execute, statement });
+    });
+  });
+
+  /** The quoted path of a plan file, and where it is written. */
+  private planFile = this.RULE('planFile', (): { file: string; filePos: SourcePos } => {
+    const token = this.LA(1);
+    const file = this.SUBRULE(this.string);
+    return { file, filePos: posOf(token) };
+  });
+
+  /** `EXPLAIN PLAN 'file'` (a compiled plan), or EXPLAIN of a query, INSERT or statement set. */
   private explainStatement = this.RULE('explainStatement', (): Statement => {
     const start = this.CONSUME(K.EXPLAIN);
+    return this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(K.PLAN);
+          const file = this.SUBRULE(this.planFile);
+          return this.ACTION(
+            () => node({ kind: 'explainPlanFile', pos: posOf(start), ...file }) as Statement,
+          );
+        },
+      },
+      { ALT: () => this.SUBRULE(this.explainBody, { ARGS: [posOf(start)] }) },
+    ]);
+  });
+
+  private explainBody = this.RULE('explainBody', (pos: SourcePos): Statement => {
     this.OPTION(() =>
       this.OR2([
         {
@@ -1315,7 +1373,7 @@ export class SqlGrammar extends QueryGrammar {
       { ALT: () => this.SUBRULE(this.insertStatement) },
       { ALT: () => this.SUBRULE(this.statementSet) },
       // EXPLAIN STATEMENT SET BEGIN … END, without EXECUTE.
-      { ALT: () => this.SUBRULE(this.statementSetBody, { ARGS: [posOf(start)] }) },
+      { ALT: () => this.SUBRULE(this.statementSetBody, { ARGS: [pos] }) },
       // EXPLAIN CREATE TABLE … AS: explained as a statement set of its INSERT.
       {
         ALT: () => {
@@ -1338,12 +1396,18 @@ export class SqlGrammar extends QueryGrammar {
       },
       { ALT: () => this.SUBRULE(this.query) },
     ]);
-    return this.ACTION(() => node({ kind: 'explain', pos: posOf(start), statement: statement as Query }));
+    return this.ACTION(() =>
+      // EXPLAIN EXECUTE PLAN 'file' explains the plan it would run.
+      statement.kind === 'executePlan'
+        ? node({ kind: 'explainPlanFile', pos, file: statement.file, filePos: statement.filePos })
+        : node({ kind: 'explain', pos, statement: statement as Query }),
+    );
   });
 
   /**
    * `EXECUTE STATEMENT SET BEGIN … END`, or the SQL client's `BEGIN STATEMENT SET; … END` (the
-   * script splitter keeps that block together, so it arrives here as one statement).
+   * script splitter keeps that block together, so it arrives here as one statement); and
+   * `EXECUTE PLAN 'file'`, which runs a compiled plan.
    */
   private statementSet = this.RULE(
     'statementSet',
@@ -1352,7 +1416,18 @@ export class SqlGrammar extends QueryGrammar {
         {
           ALT: () => {
             const start = this.CONSUME(K.EXECUTE);
-            return this.SUBRULE(this.statementSetBody, { ARGS: [posOf(start)] });
+            return this.OR3([
+              { ALT: () => this.SUBRULE(this.statementSetBody, { ARGS: [posOf(start)] }) },
+              {
+                ALT: () => {
+                  this.CONSUME(K.PLAN);
+                  const file = this.SUBRULE(this.planFile);
+                  return this.ACTION(
+                    () => node({ kind: 'executePlan', pos: posOf(start), ...file }) as Statement,
+                  );
+                },
+              },
+            ]);
           },
         },
         {
