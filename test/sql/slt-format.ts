@@ -11,6 +11,9 @@
  *                           connector writes them: `+I[a, 1]`, `-U[a, 1]`, `+U[a, 2]`, `-D[a, 2]`
  *   explain                 the EXPLAIN text of the SQL after `----`
  *
+ * `__TMP__` in the SQL and the expected lines stands for a temporary directory of the file's own
+ * (plan files, sink directories), removed after its records have run.
+ *
  * Expected output ends at a blank line that is followed by a header, a comment, another blank
  * line or the end of the file, so multi-line values (EXPLAIN text) may hold single blank lines.
  * The SQL follows the header, up to `----` or the end of the record.

@@ -12,6 +12,7 @@ import { formatValue } from '../../src/sql/expressions/runtime.js';
 import { localTimeZone } from '../../src/sql/expressions/time-zone.js';
 import { formatChangelogRow } from '../../src/sql/planner/changelog.js';
 import { TableEnvironment } from '../../src/sql/table-environment.js';
+import { tempDirs } from '../support/temp-dirs.js';
 import { parseSlt, type SltRecord } from './slt-format.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -87,14 +88,31 @@ async function run(tEnv: TableEnvironment, printed: string[], record: SltRecord)
   }
 }
 
+const tempDir = tempDirs('weir-slt-');
+const TMP = '__TMP__';
+
+/** The record with `__TMP__` replaced by `dir` in its SQL and expected lines. */
+function inDir(record: SltRecord, dir: () => string): SltRecord {
+  const text = record.sql + (record.expected ?? []).join('\n');
+  if (!text.includes(TMP)) return record;
+  const replace = (s: string) => s.replaceAll(TMP, dir());
+  return {
+    ...record,
+    sql: replace(record.sql),
+    ...(record.expected === undefined ? {} : { expected: record.expected.map(replace) }),
+  };
+}
+
 for (const file of files) {
   describe(file, () => {
     const printed: string[] = [];
     const tEnv = TableEnvironment.create(StreamExecutionEnvironment.createLocalEnvironment(1), {
       printTarget: { write: (text: string) => printed.push(text) },
     });
+    let dir: string | undefined;
+    const fileDir = () => (dir ??= tempDir());
     for (const record of parseSlt(readFileSync(join(here, file), 'utf8'))) {
-      test(`${file}:${record.line} ${record.kind}`, () => run(tEnv, printed, record));
+      test(`${file}:${record.line} ${record.kind}`, () => run(tEnv, printed, inDir(record, fileDir)));
     }
   });
 }
