@@ -20,9 +20,9 @@ import { type JoinType, join } from '../../src/sql/planner/join/join-nodes.js';
 import { type LogicalNode, type PlanColumn, project } from '../../src/sql/planner/logical.js';
 import { optimize } from '../../src/sql/planner/rules.js';
 import type { LogicalWindowTableFunction } from '../../src/sql/planner/window/window-nodes.js';
-import { WindowJoinFunction } from '../../src/sql/runtime/temporal/window-join-function.js';
-import { CoProcessOperator } from '../../src/runtime/operators/process-operators.js';
+import { WindowJoinOperator } from '../../src/sql/runtime/temporal/window-join-operator.js';
 import { TwoInputOperatorTestHarness } from '../../src/runtime/testing/harness.js';
+import { restoreKeyedState, snapshotKeyedState } from '../../src/state/keyed-snapshot.js';
 
 function table(env: StreamExecutionEnvironment, ddl: string, rows: Row[]): CatalogTable {
   const parsed = parseStatement(`${ddl} WITH ('connector' = 'datagen')`);
@@ -142,23 +142,20 @@ describe('window join', () => {
     });
 });
 
-describe('WindowJoinFunction driven by hand', () => {
+describe('WindowJoinOperator driven by hand', () => {
   const harness = (joinType: 'inner' | 'full') => {
     const h = new TwoInputOperatorTestHarness<Row, Row, Row>(
-      new CoProcessOperator(
-        new WindowJoinFunction({
-          joinType,
-          leftWindowEnd: 'we',
-          rightWindowEnd: 'we2',
-          leftKeys: ['k'],
-          rightKeys: ['k2'],
-          leftColumns: ['k', 'v', 'ws', 'we'],
-          rightColumns: ['k2', 'v2', 'ws2', 'we2'],
-        }),
-        true,
-      ),
-      (l) => [l.k, l.ws, l.we],
-      (r) => [r.k2, r.ws2, r.we2],
+      new WindowJoinOperator({
+        joinType,
+        leftWindowEnd: 'we',
+        rightWindowEnd: 'we2',
+        leftKeys: ['k'],
+        rightKeys: ['k2'],
+        leftColumns: ['k', 'v', 'ws', 'we'],
+        rightColumns: ['k2', 'v2', 'ws2', 'we2'],
+      }),
+      (l) => l.k,
+      (r) => r.k2,
     );
     h.open();
     return h;
@@ -187,59 +184,84 @@ describe('WindowJoinFunction driven by hand', () => {
     expect(h.numKeyedStateEntries()).toBe(0);
   });
 
-  test('with compact keys, rows of a key after its first share its one timer; every window still joins', () => {
+  test('rows kept under their window end join as the plain join of each window, whatever the order, lateness and restores', () => {
     // Each op: a left or right row (key, window start) or a watermark step on both inputs.
     const op = fc.oneof(
-      fc.tuple(fc.constantFrom('L', 'R'), fc.constantFrom('a', 'b'), fc.constantFrom(0, 10, 20)),
+      fc.tuple(fc.constantFrom('L', 'R'), fc.constantFrom('a', 'b', null), fc.constantFrom(0, 10, 20)),
       fc.tuple(fc.constant('W'), fc.constant(''), fc.integer({ min: 0, max: 12 })),
     );
+    const joinTypes = fc.constantFrom<JoinType | 'semi' | 'anti'>(
+      'inner',
+      'left',
+      'right',
+      'full',
+      'semi',
+      'anti',
+    );
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
-        const h = new TwoInputOperatorTestHarness<Row, Row, Row>(
-          new CoProcessOperator(
-            new WindowJoinFunction({
-              joinType: 'inner',
-              leftWindowEnd: 'we',
-              rightWindowEnd: 'we2',
-              leftKeys: ['k'],
-              rightKeys: ['k2'],
-              leftColumns: ['k', 'v', 'ws', 'we'],
-              rightColumns: ['k2', 'v2', 'ws2', 'we2'],
-            }),
-            true,
-          ),
-          (x) => `${x.k}|${x.we}`,
-          (x) => `${x.k2}|${x.we2}`,
-        );
-        h.open();
-        let watermark = Number.NEGATIVE_INFINITY;
-        const kept: { side: string; k: string; ws: number; v: number }[] = [];
-        ops.forEach(([kind, k, n], v) => {
-          if (kind === 'W') {
-            watermark = Math.max(watermark, 0) + n;
-            h.processWatermark1(watermark);
-            h.processWatermark2(watermark);
-            return;
-          }
-          if (n + 9 > watermark) kept.push({ side: kind, k, ws: n, v });
-          if (kind === 'L') h.processElement1(l(k, v, n), n);
-          else h.processElement2(r(k, v, n), n);
-        });
-        // One timer per key and window still open.
-        const open = new Set(kept.filter((x) => x.ws + 9 > watermark).map((x) => `${x.k}|${x.ws}`));
-        expect(h.numEventTimeTimers()).toBe(open.size);
-        h.processWatermark1(100);
-        h.processWatermark2(100);
-        const expected = kept
-          .filter((x) => x.side === 'L')
-          .flatMap((x) =>
-            kept.filter((y) => y.side === 'R' && y.k === x.k && y.ws === x.ws).map((y) => `${x.v}/${y.v}`),
-          );
-        const got = h.extractOutputValues().map((x) => `${x.v}/${x.v2}`);
-        expect(got.sort()).toEqual(expected.sort());
-        expect(h.numKeyedStateEntries()).toBe(0);
-        expect(h.numEventTimeTimers()).toBe(0);
-      }),
+      fc.property(
+        fc.array(op, { maxLength: 40 }),
+        joinTypes,
+        fc.array(fc.nat(), { maxLength: 2 }),
+        (ops, joinType, restores) => {
+          const spec = {
+            joinType,
+            leftWindowEnd: 'we',
+            rightWindowEnd: 'we2',
+            leftKeys: ['k'],
+            rightKeys: ['k2'],
+            leftColumns: ['k', 'v', 'ws', 'we'],
+            rightColumns: ['k2', 'v2', 'ws2', 'we2'],
+          };
+          const open = (snapshot?: ReturnType<typeof snapshotKeyedState>) => {
+            const h = new TwoInputOperatorTestHarness<Row, Row, Row>(
+              new WindowJoinOperator(spec),
+              (x) => x.k,
+              (x) => x.k2,
+            );
+            if (snapshot !== undefined) restoreKeyedState(h.keyedBackend!, h.timeServiceManager, snapshot);
+            h.open();
+            return h;
+          };
+          let h = open();
+          const out: Row[] = [];
+          const at = new Set(restores.map((r) => r % (ops.length + 1)));
+          let watermark = Number.NEGATIVE_INFINITY;
+          const kept: { side: string; k: string | null; ws: number; v: number }[] = [];
+          ops.forEach(([kind, k, n], v) => {
+            if (at.has(v)) {
+              out.push(...h.extractOutputValues());
+              const snapshot = snapshotKeyedState(h.keyedBackend!, h.timeServiceManager);
+              h = open(snapshot);
+              // A restored operator has seen no watermark yet; both inputs give it back.
+              if (watermark > Number.NEGATIVE_INFINITY) {
+                h.processWatermark1(watermark);
+                h.processWatermark2(watermark);
+              }
+            }
+            if (kind === 'W') {
+              watermark = Math.max(watermark, 0) + n;
+              h.processWatermark1(watermark);
+              h.processWatermark2(watermark);
+              return;
+            }
+            if (n + 9 > watermark) kept.push({ side: kind, k, ws: n, v });
+            if (kind === 'L') h.processElement1(l(k, v, n), n);
+            else h.processElement2(r(k, v, n), n);
+          });
+          // One timer per key and window still open.
+          const openWindows = new Set(kept.filter((x) => x.ws + 9 > watermark).map((x) => `${x.k}|${x.ws}`));
+          expect(h.numEventTimeTimers()).toBe(openWindows.size);
+          h.processWatermark1(100);
+          h.processWatermark2(100);
+          out.push(...h.extractOutputValues());
+          const text = (x: Row) =>
+            joinType === 'semi' || joinType === 'anti' ? `${x.v}/-` : `${x.v ?? '-'}/${x.v2 ?? '-'}`;
+          expect(out.map(text).sort()).toEqual(plainWindowJoin(kept, joinType).sort());
+          expect(h.numKeyedStateEntries()).toBe(0);
+          expect(h.numEventTimeTimers()).toBe(0);
+        },
+      ),
     );
   });
 
@@ -296,3 +318,30 @@ describe('window join from SQL', () => {
     expect(pairs(await tEnv.executeSql(sql('NOT')).collect())).toEqual(['10000:4/-', '10000:5/-']);
   });
 });
+
+/**
+ * The join of each (key, window start)'s kept rows by nested loops, as `left/right` values with
+ * `-` for padding: what the window join operator must emit whatever its state layout.
+ */
+function plainWindowJoin(
+  kept: readonly { side: string; k: string | null; ws: number; v: number }[],
+  joinType: JoinType | 'semi' | 'anti',
+): string[] {
+  const lefts = kept.filter((x) => x.side === 'L');
+  const rights = kept.filter((x) => x.side === 'R');
+  const partners = (x: (typeof kept)[number], others: typeof kept) =>
+    x.k === null ? [] : others.filter((y) => y.k === x.k && y.ws === x.ws);
+  const out: string[] = [];
+  for (const x of lefts) {
+    const found = partners(x, rights);
+    if (joinType === 'semi' || joinType === 'anti') {
+      if (found.length > 0 === (joinType === 'semi')) out.push(`${x.v}/-`);
+      continue;
+    }
+    for (const y of found) out.push(`${x.v}/${y.v}`);
+    if (found.length === 0 && (joinType === 'left' || joinType === 'full')) out.push(`${x.v}/-`);
+  }
+  if (joinType === 'right' || joinType === 'full')
+    for (const y of rights) if (partners(y, lefts).length === 0) out.push(`-/${y.v}`);
+  return out;
+}

@@ -1,19 +1,20 @@
 /**
  * Window joins: physical planning, DataStream translation and EXPLAIN lines. Both sides are
- * keyed by their equality columns plus the window bounds and connected into the window join
- * function of `runtime/temporal/`, which joins each window once when the watermark passes its
- * end. The key is compact (`runtime/compact-keys.ts`), not an array of values: an array key is
- * serialised canonically twice per row (to pick the channel and to set the operator's current
- * key), which was a tenth of Nexmark q5's CPU time. Outside SESSION windows a window's end fixes
- * its start, so the key holds the end alone: a join without equality columns (q5) is keyed by
- * the end itself, a number, and one with them turns one timestamp into text per row, not two.
+ * keyed by their equality columns and connected into the window join operator of
+ * `runtime/temporal/`, which keeps each side's rows under their window's end and joins each
+ * window once when the watermark passes its end. The key is compact (`runtime/compact-keys.ts`),
+ * not an array of values: an array key is serialised canonically twice per row (to pick the
+ * channel and to set the operator's current key), which was a tenth of Nexmark q5's CPU time.
+ * A join on one column is keyed by its value itself. SESSION windows, whose end does not fix
+ * their start, add the start to the key; a join without equality columns (q5) is keyed by the
+ * window's end, so its windows still spread over the subtasks.
  */
 import type { DataStream } from '../../../api/data-stream.js';
 import { compileExpression, type Row } from '../../expressions/compiler.js';
 import { formatRex } from '../../expressions/rex.js';
 import { validationError } from '../../errors.js';
 import { columnsKey } from '../../runtime/compact-keys.js';
-import { WindowJoinFunction } from '../../runtime/temporal/window-join-function.js';
+import { WindowJoinOperator } from '../../runtime/temporal/window-join-operator.js';
 import type { PhysicalNode, PhysicalPlanner } from '../physical.js';
 import { refuseProcessingTimeWindows } from '../window/window-planning.js';
 import type { QueryTranslator, TranslateContext } from '../translate.js';
@@ -56,7 +57,7 @@ export function translateWindowJoin(
 ): DataStream<Row> {
   const left = recurse(node.left);
   const right = recurse(node.right);
-  const fn = new WindowJoinFunction({
+  const spec = {
     joinType: node.joinType,
     leftWindowEnd: node.leftWindow.end,
     rightWindowEnd: node.rightWindow.end,
@@ -66,15 +67,21 @@ export function translateWindowJoin(
     leftColumns: node.left.columns.map((c) => c.name),
     rightColumns: node.right.columns.map((c) => c.name),
     residual: node.residual === undefined ? undefined : compileExpression(node.residual),
-  });
-  const bounds = (w: WindowBounds) => (node.windowKind === 'SESSION' ? [w.start, w.end] : [w.end]);
+  };
+  // The operator keeps rows under their window's end; the key needs it only without equality
+  // columns (to spread the windows), and the start only for SESSION windows.
+  const keyColumns = (keys: readonly string[], w: WindowBounds) => [
+    ...keys,
+    ...(node.windowKind === 'SESSION' ? [w.start] : []),
+    ...(keys.length === 0 ? [w.end] : []),
+  ];
   return left
     .connect(right)
     .keyBy(
-      columnsKey([...node.leftKeys, ...bounds(node.leftWindow)]),
-      columnsKey([...node.rightKeys, ...bounds(node.rightWindow)]),
+      columnsKey(keyColumns(node.leftKeys, node.leftWindow)),
+      columnsKey(keyColumns(node.rightKeys, node.rightWindow)),
     )
-    .process(fn)
+    .transform('WindowJoin', () => new WindowJoinOperator(spec))
     .name('WindowJoin');
 }
 
