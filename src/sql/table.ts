@@ -4,10 +4,12 @@
  * Flink's relational operations (`select`, `where`, `groupBy`, `window`, `join`, `union`,
  * `orderBy`…), whose arguments are expressions of `table-api/expressions.ts`.
  *
- * Each operation writes the SQL a user would write for the chain so far and plans it with the
- * SQL layer (`table-api/query-shape.ts`), so a Table and its SQL have the same plan, changelog
- * mode and EXPLAIN, and a mistake fails at the operation that made it, with the SQL layer's
- * message (`Table API select(): column 'x' not found; available columns: a, b`).
+ * Each operation writes the SQL a user would write for the chain so far
+ * (`table-api/query-shape.ts`), and the SQL layer plans that text when the table is used, so a
+ * Table and its SQL have the same plan, changelog mode and EXPLAIN. So that a mistake still
+ * fails at the operation that made it, with the SQL layer's message (`Table API select():
+ * column 'x' not found; available columns: a, b`), each operation plans its own step over its
+ * input's plan at once: a chain costs about what its SQL costs, not a whole plan per step.
  *
  * @example
  * const revenue = tEnv
@@ -96,51 +98,91 @@ interface TableQuery {
 }
 
 /**
+ * How an operation's table was checked. Planning the whole chain's SQL at each operation would
+ * cost the chain's length over again at every step, so each operation plans only its own step,
+ * over its input's plan under an internal name, and the chain's SQL is planned once, when the
+ * table is used. A step the SQL layer cannot run alone (an ORDER BY a `fetch` may make a Top-N)
+ * is deferred: its query over the same input is kept for the next step to extend.
+ */
+type StepCheck =
+  | { readonly kind: 'planned'; readonly plan: LogicalNode }
+  | { readonly kind: 'deferred'; readonly query: TableQuery };
+
+/** The internal name a step reads its input's plan by; a join's two inputs get their own. */
+const INPUT = '$input';
+const LEFT = '$left';
+const RIGHT = '$right';
+
+/**
  * The next internal name of a table without one, per environment: a job file run again on a
  * worker thread names its tables the same, so it meets the SQL text it parsed before.
  */
 const unnamedCounts = new WeakMap<TableOwner, number>();
 
+/** Plans the query `q` as the Table API operation `op`, its errors named after `op`. */
+function planQuery(owner: TableOwner, op: string, q: TableQuery): LogicalNode {
+  const sql = shapeSql(q.shape);
+  return withTableApiErrors(op, () =>
+    owner.planTableApi((catalog) => new TableApiPlanBuilder(catalog, q.unnamed).query(parseQuery(sql))),
+  );
+}
+
 /** A relational query over tables, views or DataStreams. */
 export class Table {
-  /** @internal */
+  /** @internal A table of its plan alone, as `sqlQuery` and `fromDataStream` make it. */
   constructor(
     private readonly owner: TableOwner,
-    /** The logical plan, or how to build it when it fails only once the query is used. */
-    private planOrBuild: LogicalNode | (() => LogicalNode),
+    /** The plan of the whole query; for an operation's table, planned on first use. */
+    private wholePlan?: LogicalNode,
     /** Set on first use for a table made from a plan alone (see `source`). */
     private query?: TableQuery,
+    /** The operation that made the table, and how its step was checked. */
+    private readonly made?: { readonly op: string; readonly check: StepCheck },
   ) {}
 
-  /** @internal the logical plan as built */
+  /** @internal the logical plan of the table's whole query, as its SQL plans */
   get plan(): LogicalNode {
-    if (typeof this.planOrBuild === 'function') this.planOrBuild = this.planOrBuild();
-    return this.planOrBuild;
+    if (this.wholePlan === undefined) this.wholePlan = planQuery(this.owner, this.made!.op, this.query!);
+    return this.wholePlan;
   }
 
   /** @internal The table or view at a catalog path, as `TableEnvironment.from` gives it. */
   static fromPath(owner: TableOwner, path: string): Table {
     const parts = withTableApiErrors('from', () => parsePath(path));
-    return Table.planned(owner, 'from', selectFrom(quotePath(parts), 'table'), new Map());
+    const query = { shape: selectFrom(quotePath(parts), 'table'), unnamed: new Map() };
+    return Table.checked(owner, 'from', query, query);
   }
 
   /**
-   * The table `shape` stands for, planned now so that a mistake fails here. An ORDER BY that a
-   * stream cannot run alone is kept unplanned: a `fetch` after it may make it a Top-N.
+   * The table of the whole query `query`, whose step, `step` over its inputs' plans, is planned
+   * now so that a mistake fails here. An ORDER BY or OFFSET that a stream cannot run alone is
+   * deferred: a `fetch` after it may make it a Top-N.
    */
-  private static planned(owner: TableOwner, op: string, shape: QueryShape, unnamed: UnnamedTables): Table {
-    const sql = shapeSql(shape);
-    const build = () =>
-      withTableApiErrors(op, () =>
-        owner.planTableApi((catalog) => new TableApiPlanBuilder(catalog, unnamed).query(parseQuery(sql))),
-      );
+  private static checked(owner: TableOwner, op: string, query: TableQuery, step: TableQuery): Table {
     try {
-      return new Table(owner, build(), { shape, unnamed });
+      const plan = planQuery(owner, op, step);
+      // A table's first step (`from`) is its whole query.
+      return new Table(owner, step === query ? plan : undefined, query, {
+        op,
+        check: { kind: 'planned', plan },
+      });
     } catch (error) {
       if (op !== 'orderBy' && op !== 'offset') throw error;
       if ((error as WeirError).code !== ErrorCodes.SQL_UNSUPPORTED) throw error;
-      return new Table(owner, build, { shape, unnamed });
+      return new Table(owner, undefined, query, { op, check: { kind: 'deferred', query: step } });
     }
+  }
+
+  /**
+   * The query a step over this table extends to be checked: a read of this table's checked plan
+   * under the internal name `name`, or a deferred step's own query (which reads `INPUT`; read as
+   * another input, such a table is read through its whole query).
+   */
+  private checkInput(name: string): TableQuery {
+    const check = this.made?.check;
+    if (check?.kind === 'deferred') return name === INPUT ? check.query : this.source();
+    const plan = check === undefined ? this.plan : check.plan;
+    return { shape: selectFrom(quoteIdentifier(name), 'table'), unnamed: new Map([[name, plan]]) };
   }
 
   /** The output columns with their SQL types. */
@@ -567,7 +609,7 @@ export class Table {
 
   /** This table with its last column, an ARRAY of a table aggregate's rows, unnested into rows. */
   private expandRows(op: string, call: string, names: readonly string[]): Table {
-    const columns = this.plan.columns;
+    const columns = this.columns();
     const kept = columns.slice(0, -1).map((c) => c.name);
     const emitted = emittedColumns(op, call, columns.at(-1)!.type, names);
     checkUnique(op, [...kept, ...emitted]);
@@ -579,7 +621,7 @@ export class Table {
 
   /** This table with its last column, a function's result, read as the columns of its fields. */
   private expandRow(op: string, names: readonly string[]): Table {
-    const columns = this.plan.columns;
+    const columns = this.columns();
     const kept = columns.slice(0, -1).map((c) => c.name);
     const fields = rowFieldItems(op, columns.at(-1)!.type, names);
     checkUnique(op, [...kept, ...fields.map((f) => f.alias!)]);
@@ -594,9 +636,11 @@ export class Table {
 
   /** The table of `step`'s query; expressions are written in `step`, so their subqueries are seen. */
   private next(op: string, step: (q: TableQuery) => QueryShape): Table {
-    const q = this.source();
-    const [shape, read] = collectingSubqueries(() => step(q));
-    return Table.planned(this.owner, op, shape, withUnnamed(q.unnamed, read as UnnamedTables));
+    const extend = (q: TableQuery): TableQuery => {
+      const [shape, read] = collectingSubqueries(() => step(q));
+      return { shape, unnamed: withUnnamed(q.unnamed, read as UnnamedTables) };
+    };
+    return Table.checked(this.owner, op, extend(this.source()), extend(this.checkInput(INPUT)));
   }
 
   /** @internal The table as a subquery, for `$('x').in(table)`. */
@@ -636,7 +680,13 @@ export class Table {
   }
 
   private columnNames(): string[] {
-    return this.plan.columns.map((c) => c.name);
+    return this.columns().map((c) => c.name);
+  }
+
+  /** The output columns, as the step's check planned them (a deferred step's need the whole plan). */
+  private columns(): LogicalNode['columns'] {
+    const check = this.made?.check;
+    return check?.kind === 'planned' ? check.plan.columns : this.plan.columns;
   }
 
   private columnOf(op: string, field: TableExpression, columns: readonly string[]): string {
@@ -659,13 +709,19 @@ export class Table {
         op,
         `both tables have columns named ${shared.join(', ')}; rename one side's with as(…) or renameColumns(…)`,
       );
-    const l = this.source();
-    const r = right.source();
-    const [shape, read] = collectingSubqueries(() => {
-      const cond = condition === undefined ? undefined : renderExpression(expression(condition), { op });
-      return joined(l.shape, r.shape, type, cond);
-    });
-    return Table.planned(this.owner, op, shape, withUnnamed(l.unnamed, r.unnamed, read as UnnamedTables));
+    const join = (l: TableQuery, r: TableQuery): TableQuery => {
+      const [shape, read] = collectingSubqueries(() => {
+        const cond = condition === undefined ? undefined : renderExpression(expression(condition), { op });
+        return joined(l.shape, r.shape, type, cond);
+      });
+      return { shape, unnamed: withUnnamed(l.unnamed, r.unnamed, read as UnnamedTables) };
+    };
+    return Table.checked(
+      this.owner,
+      op,
+      join(this.source(), right.source()),
+      join(this.checkInput(LEFT), right.checkInput(RIGHT)),
+    );
   }
 
   private lateralWith(
@@ -694,13 +750,15 @@ export class Table {
   private setWith(op: string, sqlOp: string, right: Table): Table {
     if (right.owner !== this.owner)
       throw tableApiError(op, 'both tables must come from the same TableEnvironment');
-    const l = this.source();
-    const r = right.source();
-    return Table.planned(
+    const set = (l: TableQuery, r: TableQuery): TableQuery => ({
+      shape: setOperation(l.shape, r.shape, sqlOp),
+      unnamed: withUnnamed(l.unnamed, r.unnamed),
+    });
+    return Table.checked(
       this.owner,
       op,
-      setOperation(l.shape, r.shape, sqlOp),
-      withUnnamed(l.unnamed, r.unnamed),
+      set(this.source(), right.source()),
+      set(this.checkInput(LEFT), right.checkInput(RIGHT)),
     );
   }
 }

@@ -658,6 +658,38 @@ describe('mistakes fail at the operation with one line naming the fix', () => {
     }
   });
 
+  test('a mistake deep in a chain fails at its own step, the steps before it being fine', () => {
+    const step1 = ev.where($('id').isGreater(1));
+    const step2 = step1.select($('id'), $('k'), $('id').times(2).as('twice'));
+    expect(() => step2.select($('k'), $('name'))).toThrow(
+      "Table API select(): column 'name' not found; available columns: id, k, twice",
+    );
+    expect(() => step2.where($('name').isEqual('n1'))).toThrow(
+      "Table API where(): column 'name' not found; available columns: id, k, twice",
+    );
+    // After a join, a set operation and a Top-N (whose orderBy alone is not planned), too.
+    const joined = step2.join(tEnv.from('dim'), $('k').isEqual($('dk')));
+    expect(() => joined.select($('ts'))).toThrow(
+      "Table API select(): column 'ts' not found; available columns: id, k, twice, dk, label",
+    );
+    const unioned = step2.unionAll(step2.where($('k').isEqual(0)));
+    expect(() => unioned.groupBy($('kk'))).not.toThrow();
+    expect(() => unioned.groupBy($('kk')).select($('id').count())).toThrow(
+      "Table API select(): column 'kk' not found; available columns: id, k, twice",
+    );
+    const top = step2.orderBy($('twice').desc()).fetch(2);
+    expect(() => top.select($('ts'))).toThrow(
+      "Table API select(): column 'ts' not found; available columns: id, k, twice",
+    );
+    // Each message is one line, without a position in SQL text the user never wrote.
+    try {
+      top.select($('ts'));
+    } catch (error) {
+      expect((error as Error).message).not.toContain('\n');
+      expect((error as Error).message).not.toMatch(/line \d+, column \d+/);
+    }
+  });
+
   test('nullOf and casts name types with DataTypes or SQL text', () => {
     expect(() => ev.select(lit(1).cast(DataTypes.ARRAY(DataTypes.INT())).as('never'))).toThrow(
       'Table API select(): cannot CAST INT NOT NULL to ARRAY<INT>',
