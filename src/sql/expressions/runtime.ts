@@ -8,7 +8,7 @@ import { ErrorCodes, userError } from '../../types/errors.js';
 import { MAX_LENGTH, type SqlType } from '../catalog/types.js';
 import { type TimeZone, UTC_ZONE } from './time-zone.js';
 import { fieldText, fieldUnit, parseDatePattern } from '../functions/date-pattern.js';
-import { parseJavaDouble } from '../functions/java-number-parse.js';
+import { parseDecimalText, parseJavaDouble } from '../functions/java-number-parse.js';
 import { javaDoubleText, javaFloatText } from '../functions/java-number-text.js';
 
 const DAY_MS = 86_400_000;
@@ -307,9 +307,17 @@ export const runtime = {
         return Number.isNaN(n) && typeof value !== 'number' ? fail() : n;
       }
       case 'DECIMAL': {
-        const n = typeof value === 'string' ? Number(value.trim()) : Number(value);
-        if (Number.isNaN(n) || (typeof value === 'string' && value.trim() === '')) return fail();
-        return to.root === 'DECIMAL' ? runtime.round(n, to.scale ?? 0) : n;
+        if (typeof value === 'string') {
+          const parsed = parseDecimalText(value);
+          if (parsed === null) return fail();
+          // Flink's parser gives no value where the digits left of the point overflow the type.
+          const rounded = runtime.round(parsed, to.scale ?? 0);
+          const precision = to.precision ?? 38; // DECIMAL's widest
+          return Math.abs(rounded) >= 10 ** (precision - (to.scale ?? 0)) ? fail() : rounded;
+        }
+        const n = Number(value);
+        if (Number.isNaN(n)) return fail();
+        return runtime.round(n, to.scale ?? 0);
       }
       case 'TIMESTAMP':
       case 'TIMESTAMP_LTZ':

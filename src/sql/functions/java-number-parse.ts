@@ -41,3 +41,17 @@ export function parseJavaDouble(text: string): number | null {
   const value = mantissa === 0 ? 0 : mantissa * 2 ** half * 2 ** (scale - half);
   return sign === '-' ? -value : value;
 }
+
+/** What Flink reads as a DECIMAL: a sign, digits with at most one point, an optional exponent. */
+const DECIMAL_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * The number `text` spells as Flink casts text to DECIMAL (its string-to-decimal parser, in the
+ * way of Java's BigDecimal): spaces, tabs and newlines trimmed at both ends, then a plain
+ * decimal with an optional exponent. NaN, Infinity, hexadecimal and type suffixes, which
+ * Double.valueOf reads, are not decimals; null where the text is none.
+ */
+export function parseDecimalText(text: string): number | null {
+  const t = text.replace(/^[ \t\n]+|[ \t\n]+$/g, '');
+  return DECIMAL_TEXT.test(t) ? Number(t) : null;
+}
