@@ -80,7 +80,7 @@ import type { TableDescriptor } from './table-api/table-descriptor.js';
 import { TableResult } from './table-result.js';
 import { SessionJobs } from './job-statements.js';
 import { CompiledPlan, PlanReference } from './compiled-plan/compiled-plan.js';
-import { planFileExists, planPath } from './compiled-plan/plan-file.js';
+import { planFileExists, planFromSubmitter, planPath } from './compiled-plan/plan-file.js';
 import {
   type PlanTarget,
   planFromJson,
@@ -646,7 +646,8 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
       case 'explainPlanFile':
         return rowsResult(stringColumns('result'), [{ result: load().explain() }]);
       case 'compilePlan': {
-        if (statement.ifNotExists && planFileExists(path))
+        // A worker rebuilding the job takes the plan its submitting thread compiled or kept.
+        if ((statement.ifNotExists && planFileExists(path)) || planFromSubmitter(path))
           return statement.execute ? load().execute() : TableResult.ok();
         const plan = this.compileInserts(statement.statement);
         plan.writeTo(path, false, statement.filePos);

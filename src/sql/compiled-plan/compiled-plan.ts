@@ -17,7 +17,7 @@ import type { SourcePos } from '../parser/ast.js';
 import { explainPhysicalReused } from '../planner/explain.js';
 import type { TableResult } from '../table-result.js';
 import type { PlanContent } from './plan-format.js';
-import { planFileExists, planPath, readPlanFile, writePlanFile } from './plan-file.js';
+import { planFileExists, planFromSubmitter, planPath, readPlanFile, writePlanFile } from './plan-file.js';
 
 /** What a compiled plan needs of the TableEnvironment that made or loaded it. */
 export interface CompiledPlanOwner {
@@ -53,6 +53,7 @@ export class CompiledPlan {
 
   /** @internal As {@link writeToFile}, with errors at `pos`; returns whether it wrote. */
   writeTo(path: string, ignoreIfExists: boolean, pos: SourcePos | undefined): boolean {
+    if (planFromSubmitter(path)) return false;
     if (planFileExists(path)) {
       if (ignoreIfExists) return false;
       if (this.owner.getConfig().get<boolean>('table.plan.force-recompile') !== true)

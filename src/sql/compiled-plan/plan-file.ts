@@ -19,6 +19,14 @@ export function planPath(file: string): string {
   return resolve(file.replace(/^file:(\/\/(?=\/))?/, ''));
 }
 
+/**
+ * Whether this thread rebuilds a job whose submitting thread wrote or read the plan file at
+ * `path`: then it has done so already, and the worker takes its text.
+ */
+export function planFromSubmitter(path: string): boolean {
+  return recallFromSubmitter(MEMO, path) !== undefined;
+}
+
 /** Whether the plan file exists (for a rebuilding worker: whether the submitter had it). */
 export function planFileExists(path: string): boolean {
   return recallFromSubmitter(MEMO, path) !== undefined || existsSync(path);
@@ -49,7 +57,6 @@ export function readPlanFile(path: string, pos?: SourcePos): string {
  * file is replaced: the caller decides whether it may be.
  */
 export function writePlanFile(path: string, text: string, pos?: SourcePos): void {
-  if (recallFromSubmitter(MEMO, path) !== undefined) return;
   try {
     mkdirSync(dirname(path), { recursive: true });
     const temporary = `${path}.${process.pid}.inprogress`;
