@@ -79,7 +79,8 @@ waits for each INSERT job, and stops at the first error, printed with its line a
 the script. Exit codes: 0 success, 1 a statement failed, 2 bad usage.
 SHOW JOBS; lists the jobs the session started, DESCRIBE JOB 'id'; shows one, and
 STOP JOB 'id' [WITH SAVEPOINT]; stops one (SET 'table.dml-sync' = 'false' lets a script go on
-while its INSERT jobs run).`;
+while its INSERT jobs run). COMPILE PLAN 'file.json' FOR INSERT …; writes a job's plan, and
+EXECUTE PLAN 'file.json'; runs it without its DDL, e.g. from a savepoint of the SQL job.`;
 
 /** Help of `weir list`. */
 export const LIST_HELP = `Usage: weir list [--port N]

@@ -28,7 +28,13 @@ describe('weir sql --help', () => {
     const help = await runWeir(['sql', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Usage: weir sql \[-f file\.sql\]/);
-    for (const statement of ['SHOW JOBS;', "DESCRIBE JOB 'id';", "STOP JOB 'id' [WITH SAVEPOINT];"])
+    for (const statement of [
+      'SHOW JOBS;',
+      "DESCRIBE JOB 'id';",
+      "STOP JOB 'id' [WITH SAVEPOINT];",
+      "COMPILE PLAN 'file.json' FOR INSERT …;",
+      "EXECUTE PLAN 'file.json';",
+    ])
       expect(help.stdout).toContain(statement);
   });
 });

@@ -34,6 +34,8 @@ BEGIN … END) the client knows:
   SHOW JOBS; DESCRIBE JOB 'id'; STOP JOB 'id' [WITH SAVEPOINT];
                          the jobs this session started; restore one from its savepoint
                          with SET 'execution.savepoint.path' = '…' before the next INSERT
+  COMPILE PLAN 'f.json' [IF NOT EXISTS] FOR INSERT …; EXECUTE PLAN 'f.json';
+                         write a job's physical plan, and run it later without its DDL
   RESET ['key'];         reset one option or all
   HELP;                  show this help
   QUIT; or EXIT;         leave the client
