@@ -518,7 +518,7 @@ export class Table {
    */
   flatAggregateRows(op: string, keys: readonly TableExpression[], tableAggregateCall: Expression): Table {
     const { call, names } = this.functionCall(op, tableAggregateCall, 'tableAggregate');
-    return this.groupedCall(op, keys, call).expandRows(op, String(call), names);
+    return this.groupedCall(op, keys, call).expandRows(op, names);
   }
 
   /**
@@ -555,8 +555,7 @@ export class Table {
         keyExpressions.map((k) => renderExpression(k, keyCtx)),
       );
     });
-    const table =
-      op === 'flatAggregate' ? grouped.expandRows(op, String(call), names) : grouped.expandRow(op, names);
+    const table = op === 'flatAggregate' ? grouped.expandRows(op, names) : grouped.expandRow(op, names);
     return { table, window: held };
   }
 
@@ -608,10 +607,10 @@ export class Table {
   }
 
   /** This table with its last column, an ARRAY of a table aggregate's rows, unnested into rows. */
-  private expandRows(op: string, call: string, names: readonly string[]): Table {
+  private expandRows(op: string, names: readonly string[]): Table {
     const columns = this.columns();
     const kept = columns.slice(0, -1).map((c) => c.name);
-    const emitted = emittedColumns(op, call, columns.at(-1)!.type, names);
+    const emitted = emittedColumns(op, columns.at(-1)!.type, names);
     checkUnique(op, [...kept, ...emitted]);
     const unnest = `UNNEST(${quoteIdentifier(ROW_COLUMN)}) AS ${quoteIdentifier(FUNCTION_ALIAS)}(${emitted.map(quoteIdentifier).join(', ')})`;
     return this.next(op, (q) =>

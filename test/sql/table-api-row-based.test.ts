@@ -265,14 +265,34 @@ describe('Table API flatAggregate with a table aggregate function', () => {
     );
   });
 
-  test('refuses an aggregate function that gives one value, and a table aggregate in aggregate', () => {
+  test('flatAggregate takes only a table aggregate function, and aggregate refuses one', () => {
     const tEnv = environment();
     const t = tEnv.from('t');
+    const windowed = windowedEvents(tEnv);
     expect(() => t.groupBy($('s')).flatAggregate(call('count_max', $('id')))).toThrow(
-      'Table API flatAggregate(): count_max(id) gives one ROW<`cnt` BIGINT, `mx` BIGINT> per group, not rows: flatAggregate takes a table aggregate function',
+      'Table API flatAggregate(): count_max is an aggregate function, but flatAggregate takes a table aggregate function; extend TableAggregateFunction (its emitValue emits the rows), or call it with aggregate',
+    );
+    // Not even an aggregate function whose value is an ARRAY of rows, nor a built-in one, as in Flink.
+    tEnv.createTemporarySystemFunction('all_rows', {
+      createAccumulator: (): { v: number }[] => [],
+      accumulate(acc: { v: number }[], v: number | null) {
+        if (v !== null) acc.push({ v });
+      },
+      getValue: (acc: { v: number }[]) => acc,
+      resultType: 'ARRAY<ROW<v BIGINT>>',
+    });
+    const arrayOfRows = () => t.groupBy($('s')).flatAggregate(call('all_rows', $('id')));
+    expect(arrayOfRows).toThrow(
+      'Table API flatAggregate(): all_rows is an aggregate function, but flatAggregate takes a table aggregate function; extend TableAggregateFunction',
+    );
+    expect(() => windowed.groupBy($('w')).flatAggregate(call('all_rows', $('id')))).toThrow(
+      'Table API flatAggregate(): all_rows is an aggregate function',
+    );
+    expect(() => t.flatAggregate(call('ARRAY_AGG', $('id')))).toThrow(
+      'Table API flatAggregate(): ARRAY_AGG is not a table aggregate function; flatAggregate takes one: extend TableAggregateFunction and register it with createTemporarySystemFunction',
     );
     expect(() => t.flatAggregate(call('twice', $('id')))).toThrow(
-      'Table API flatAggregate(): twice is a scalar function, but flatAggregate takes a table aggregate function; call it with map',
+      'Table API flatAggregate(): twice is a scalar function, but flatAggregate takes a table aggregate function; extend TableAggregateFunction (its emitValue emits the rows), or call it with map',
     );
     expect(() => t.flatAggregate(call('top2', $('id')).as('one'))).toThrow(
       "Table API flatAggregate(): 1 names given for the function's 2 columns (v, rank)",
@@ -285,11 +305,7 @@ describe('Table API flatAggregate with a table aggregate function', () => {
     expect(() => t.groupBy($('s')).aggregate(call('TOP2', $('id')).as('v', 'r'))).toThrow(
       refusal.replace('top2 is', 'TOP2 is'),
     );
-    expect(() =>
-      windowedEvents(tEnv)
-        .groupBy($('w'))
-        .aggregate(call('top2', $('id'))),
-    ).toThrow(refusal);
+    expect(() => windowed.groupBy($('w')).aggregate(call('top2', $('id')))).toThrow(refusal);
   });
 });
 

@@ -5,7 +5,7 @@
  * and read field by field (`` SELECT `$row`.`x` AS `x` FROM (SELECT f(a) AS `$row` FROM t) ``),
  * which is how SQL expands a ROW value, so the operation plans as that SQL does.
  */
-import { formatType, type SqlType } from '../catalog/types.js';
+import type { SqlType } from '../catalog/types.js';
 import { tableApiError } from './errors.js';
 import type { Expression } from './expression.js';
 import type { RenderedItem } from './render.js';
@@ -60,14 +60,21 @@ export function functionCallOf(
   const wanted = KIND_NAMES[expected];
   if (call.node.kind !== 'call')
     throw tableApiError(op, `takes ${wanted}'s call: ${EXAMPLES[expected]}, not ${String(call)}`);
-  const kind = kindOf(call.node.fn);
-  // flatAggregate also runs a plain aggregate function whose value is an ARRAY of rows; its
-  // result type is checked where the rows are expanded.
-  const accepted = kind === expected || (expected === 'tableAggregate' && kind === 'aggregate');
-  if (kind !== undefined && !accepted)
+  const fn = call.node.fn;
+  const kind = kindOf(fn);
+  // As Flink's, flatAggregate runs only a TableAggregateFunction: neither a built-in nor an
+  // aggregate function whose value happens to be an ARRAY of rows.
+  if (expected === 'tableAggregate' && kind !== expected)
     throw tableApiError(
       op,
-      `${call.node.fn} is ${KIND_NAMES[kind]}, but ${op} takes ${wanted}; call it with ${OPERATION_OF[kind]}`,
+      kind === undefined
+        ? `${fn} is not a table aggregate function; ${op} takes one: extend TableAggregateFunction and register it with createTemporarySystemFunction`
+        : `${fn} is ${KIND_NAMES[kind]}, but ${op} takes a table aggregate function; extend TableAggregateFunction (its emitValue emits the rows), or call it with ${OPERATION_OF[kind]}`,
+    );
+  if (kind !== undefined && kind !== expected)
+    throw tableApiError(
+      op,
+      `${fn} is ${KIND_NAMES[kind]}, but ${op} takes ${wanted}; call it with ${OPERATION_OF[kind]}`,
     );
   return { call, names: node.kind === 'alias' ? [node.name, ...node.more] : [] };
 }
@@ -90,16 +97,10 @@ export function rowFieldItems(op: string, type: SqlType, names: readonly string[
 }
 
 /**
- * The columns of the rows a table aggregate function emits, held as the ARRAY of type `type`:
- * named by `names` or else by the row's fields. Another aggregate's value is refused: it is
- * one row, for `aggregate`.
+ * The columns of the rows a table aggregate function emits, held as the ARRAY of type `type`
+ * (its SQL value): named by `names` or else by the row's fields.
  */
-export function emittedColumns(op: string, call: string, type: SqlType, names: readonly string[]): string[] {
-  if (type.root !== 'ARRAY')
-    throw tableApiError(
-      op,
-      `${call} gives one ${formatType(type)} per group, not rows: ${op} takes a table aggregate function (a TableAggregateFunction); use aggregate for an aggregate function`,
-    );
+export function emittedColumns(op: string, type: SqlType, names: readonly string[]): string[] {
   const element = type.element!;
   const fields = element.root === 'ROW' ? element.fields!.map((f) => f.name) : ['f0'];
   if (names.length > 0 && names.length !== fields.length)
