@@ -84,6 +84,7 @@ const RULE_EXPECTS: Record<string, string> = {
   literal: 'a literal',
   specialCall: 'a function argument',
   tvfArgument: 'TABLE t, DESCRIPTOR(column) or a value',
+  compilePlan: 'INSERT INTO … or STATEMENT SET BEGIN … END after COMPILE PLAN … FOR',
 };
 
 /** `FROM`, `'abc'`, or "the end of the statement". */
