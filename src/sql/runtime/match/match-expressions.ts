@@ -19,13 +19,20 @@ import type { Row, RowFunction } from '../../expressions/compiler.js';
 import { compileExpression } from '../../expressions/compiler.js';
 import type { MatchExpression, Navigation } from './match-spec.js';
 import { navigationColumn } from './match-spec.js';
-import type { RunningState } from './pattern-matcher.js';
+import { countOf, positionOf, variablesOf } from './match-paths.js';
+import type { Branch, MatcherState, RunningState } from './pattern-matcher.js';
 
 /** The rows of a (running) match and the variable of each; `row(k)` for k < length. */
 export interface MatchView {
   readonly length: number;
   row(k: number): Row;
-  variable(k: number): number;
+  /**
+   * The position of the `offset`-th row of `variable` (of any variable when undefined) counted
+   * from the match's first row, or (`fromEnd`) from its last; -1 if there is none.
+   */
+  position(variable: number | undefined, offset: number, fromEnd: boolean): number;
+  /** The variable of every row, in order. */
+  variables(): readonly number[];
 }
 
 /** A compiled navigation; `running` is the branch's {@link RunningAggregates} state, if any. */
@@ -92,18 +99,10 @@ function copyAccumulator(acc: unknown): unknown {
   return structuredClone(acc);
 }
 
-/** The index of the `offset`-th row of `variable` from the first (or, `fromEnd`, the last); -1 if none. */
-function nth(view: MatchView, variable: number | undefined, offset: number, fromEnd: boolean): number {
-  if (variable === undefined) {
-    const k = fromEnd ? view.length - 1 - offset : offset;
-    return k >= 0 && k < view.length ? k : -1;
-  }
-  let seen = 0;
-  for (let i = 0; i < view.length; i++) {
-    const k = fromEnd ? view.length - 1 - i : i;
-    if (view.variable(k) === variable && seen++ === offset) return k;
-  }
-  return -1;
+/** The position of the `offset`-th of `length` rows from the first (or, `fromEnd`, the last); -1 if none. */
+function nthRow(length: number, offset: number, fromEnd: boolean): number {
+  const k = fromEnd ? length - 1 - offset : offset;
+  return k >= 0 && k < length ? k : -1;
 }
 
 function compileNavigation(nav: Navigation, running: RunningAggregates | undefined): NavigationFunction {
@@ -113,7 +112,7 @@ function compileNavigation(nav: Navigation, running: RunningAggregates | undefin
       const value = compileExpression(nav.value);
       const fromEnd = nav.kind === 'last';
       return (view) => {
-        const k = nth(view, nav.variable, nav.offset, fromEnd);
+        const k = view.position(nav.variable, nav.offset, fromEnd);
         return k < 0 ? null : value(view.row(k));
       };
     }
@@ -128,8 +127,9 @@ function compileNavigation(nav: Navigation, running: RunningAggregates | undefin
       const values: unknown[] = new Array(args.length);
       return (view) => {
         let acc = fn.createAccumulator();
+        const vars = view.variables();
         for (let k = 0; k < view.length; k++) {
-          if (nav.variable !== undefined && view.variable(k) !== nav.variable) continue;
+          if (nav.variable !== undefined && vars[k] !== nav.variable) continue;
           const row = view.row(k);
           for (let i = 0; i < args.length; i++) values[i] = args[i]!(row);
           acc = fn.accumulate(acc, values);
@@ -169,22 +169,71 @@ export class CompiledMatchExpression {
   }
 }
 
-/** A view of `rows[0..vars.length)` mapped to `vars`, plus `row` mapped to `variable` when given. */
-export class RunningMatch implements MatchView {
-  rows: readonly Row[] = [];
-  vars: readonly number[] = [];
-  candidate: Row | undefined;
-  candidateVariable = 0;
+/** A complete match: `rows` mapped to `vars` (MEASURES read it once per match). */
+export class CompleteMatch implements MatchView {
+  constructor(
+    private readonly rows: readonly Row[],
+    private readonly vars: readonly number[],
+  ) {}
 
   get length(): number {
-    return this.vars.length + (this.candidate === undefined ? 0 : 1);
+    return this.vars.length;
   }
 
   row(k: number): Row {
-    return k < this.vars.length ? this.rows[k]! : this.candidate!;
+    return this.rows[k]!;
   }
 
-  variable(k: number): number {
-    return k < this.vars.length ? this.vars[k]! : this.candidateVariable;
+  position(variable: number | undefined, offset: number, fromEnd: boolean): number {
+    const length = this.vars.length;
+    if (variable === undefined) return nthRow(length, offset, fromEnd);
+    let seen = 0;
+    for (let i = 0; i < length; i++) {
+      const k = fromEnd ? length - 1 - i : i;
+      if (this.vars[k] === variable && seen++ === offset) return k;
+    }
+    return -1;
+  }
+
+  variables(): readonly number[] {
+    return this.vars;
+  }
+}
+
+/**
+ * A branch's rows (the first `branch.length` of the state's rows, their variables in its
+ * shared buffer), plus `candidate` mapped to `candidateVariable`: the running match a DEFINE
+ * condition reads. Its navigations follow the buffer's pointers instead of scanning the rows.
+ */
+export class RunningMatch implements MatchView {
+  state!: MatcherState;
+  branch!: Branch;
+  candidate!: Row;
+  candidateVariable = 0;
+
+  get length(): number {
+    return this.branch.length + 1;
+  }
+
+  row(k: number): Row {
+    return k < this.branch.length ? this.state.rows[k]! : this.candidate;
+  }
+
+  position(variable: number | undefined, offset: number, fromEnd: boolean): number {
+    const { paths } = this.state;
+    const { path, length } = this.branch;
+    if (variable === undefined) return nthRow(length + 1, offset, fromEnd);
+    if (variable !== this.candidateVariable) return positionOf(paths, path, variable, offset, fromEnd);
+    // The candidate is the variable's last row.
+    if (fromEnd) return offset === 0 ? length : positionOf(paths, path, variable, offset - 1, true);
+    const before = countOf(paths, path, variable);
+    if (offset < before) return positionOf(paths, path, variable, offset, false);
+    return offset === before ? length : -1;
+  }
+
+  variables(): readonly number[] {
+    const vars = variablesOf(this.state.paths, this.branch.path, this.branch.length);
+    vars.push(this.candidateVariable);
+    return vars;
   }
 }

@@ -34,16 +34,22 @@ import { MapStateDescriptor, type ValueState, ValueStateDescriptor } from '../..
 import { rowComparator } from '../over/sort-order.js';
 import { RowsUntilWatermark } from '../rows-until-watermark.js';
 import { StateLayout } from '../state-layout.js';
-import { CompiledMatchExpression, RunningAggregates, RunningMatch } from './match-expressions.js';
+import {
+  CompiledMatchExpression,
+  CompleteMatch,
+  RunningAggregates,
+  RunningMatch,
+} from './match-expressions.js';
 import type { MatchSpec } from './match-spec.js';
 import { type MatcherState, PatternMatcher } from './pattern-matcher.js';
 
 /**
  * The layout of the MATCH_RECOGNIZE states (the waiting rows and the matcher's state, see
  * `pattern-matcher.ts`): raise it with any change to what they hold. Layout 2: branches carry
- * the accumulators of the DEFINE aggregates.
+ * the accumulators of the DEFINE aggregates. Layout 3: branches point into a shared buffer of
+ * their rows' variables (`match-paths.ts`) instead of holding a list of them each.
  */
-export const MATCH_RECOGNIZE_LAYOUT = new StateLayout('MATCH_RECOGNIZE', 2);
+export const MATCH_RECOGNIZE_LAYOUT = new StateLayout('MATCH_RECOGNIZE', 3);
 
 /** The MATCH_RECOGNIZE states' names without their layout version. */
 const MATCH_STATES = ['match-pending', 'match-state'];
@@ -87,14 +93,14 @@ export class MatchRecognizeFunction extends KeyedProcessFunction<unknown, Row, R
       withinMs: spec.withinMs,
       timeOf: (row) => row[time] as number,
       ...(aggregates.isEmpty ? {} : { running: aggregates }),
-      condition: (rows, vars, row, variable, state) => {
+      condition: (state, branch, row, variable, accumulators) => {
         const define = defines[variable];
         if (define === undefined) return true;
-        running.rows = rows;
-        running.vars = vars;
+        running.state = state;
+        running.branch = branch;
         running.candidate = row;
         running.candidateVariable = variable;
-        return define.evaluate(running, state) === true;
+        return define.evaluate(running, accumulators) === true;
       },
     });
   }
@@ -137,9 +143,7 @@ export class MatchRecognizeFunction extends KeyedProcessFunction<unknown, Row, R
     const result: Row = {};
     const first = rows[0]!;
     for (const key of this.spec.partitionKeys) result[key] = first[key];
-    const view = new RunningMatch();
-    view.rows = rows;
-    view.vars = vars;
+    const view = new CompleteMatch(rows, vars);
     this.spec.measures.forEach((m, i) => {
       result[m.name] = this.measures[i]!.evaluate(view);
     });

@@ -4,7 +4,8 @@
  * rows all satisfy their variable's condition over the running match is enumerated, the
  * preferred one is taken (counts compared step by step: greedy steps prefer more rows, reluctant
  * ones fewer), and the skip strategy picks the next start. Conditions read the running match
- * (sums over a variable, the previous row), so the order rows are tried in matters.
+ * (sums over a variable, the previous row, FIRST/LAST navigations), so the order rows are tried
+ * in matters: the model reads it from arrays, the matcher from its shared buffer of branches.
  *
  * The input ends in a row no condition accepts, which decides every start, so the model can
  * treat the input as finite. Feeding rows one at a time must emit, after each row, a prefix of
@@ -13,6 +14,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { Row } from '../../expressions/compiler.js';
+import { CompleteMatch, type MatchView, RunningMatch } from './match-expressions.js';
 import {
   type MatcherState,
   PatternMatcher,
@@ -22,38 +24,76 @@ import {
   type SkipStrategy,
 } from './pattern-matcher.js';
 
-/** A variable's condition: on the row's `x`, on the running sum of the variable, or on the previous row. */
+/**
+ * A variable's condition: on the row's `x`, on the running sum of the variable, on the previous
+ * row, or above the row a navigation picks (`FIRST(v.x, offset)` or `LAST(v.x, offset)`, of any
+ * variable without `of`), as a DEFINE condition would read it.
+ */
 type ConditionKind =
   | { kind: 'any' }
   | { kind: 'mod'; m: number; r: number }
   | { kind: 'sumBelow'; limit: number }
-  | { kind: 'rising' };
+  | { kind: 'rising' }
+  | { kind: 'atLeast'; of: number | undefined; offset: number; fromEnd: boolean };
 
 const VARIABLES = 3;
 
 /**
- * The conditions; with `incremental`, `sumBelow` reads the branch's running sums (kept by
+ * Whether the last row of the running match `view` (the row tried, mapped to `variable`)
+ * satisfies the condition; with `running`, `sumBelow` reads the branch's running sums (kept by
  * {@link runningSums}) instead of summing the rows, as the DEFINE aggregates do.
  */
-function conditionOf(kinds: readonly ConditionKind[], incremental = false): RowCondition {
-  return (rows, vars, row, variable, running) => {
-    if (row.end === true) return false;
-    const c = kinds[variable]!;
-    const x = row.x as number;
-    switch (c.kind) {
-      case 'any':
-        return true;
-      case 'mod':
-        return x % c.m !== c.r;
-      case 'sumBelow': {
-        if (incremental) return (running as readonly number[])[variable]! < c.limit;
-        let sum = x;
-        for (let k = 0; k < vars.length; k++) if (vars[k] === variable) sum += rows[k]!.x as number;
-        return sum < c.limit;
-      }
-      case 'rising':
-        return vars.length === 0 || x > (rows[vars.length - 1]!.x as number);
+function accepts(
+  kinds: readonly ConditionKind[],
+  view: MatchView,
+  variable: number,
+  running?: unknown,
+): boolean {
+  const row = view.row(view.length - 1);
+  if (row.end === true) return false;
+  const c = kinds[variable]!;
+  const x = row.x as number;
+  switch (c.kind) {
+    case 'any':
+      return true;
+    case 'mod':
+      return x % c.m !== c.r;
+    case 'sumBelow': {
+      if (running !== undefined) return (running as readonly number[])[variable]! < c.limit;
+      const vars = view.variables();
+      let sum = 0;
+      for (let k = 0; k < view.length; k++) if (vars[k] === variable) sum += view.row(k).x as number;
+      return sum < c.limit;
     }
+    case 'rising':
+      return view.length === 1 || x > (view.row(view.length - 2).x as number);
+    case 'atLeast': {
+      const k = view.position(c.of, c.offset, c.fromEnd);
+      return k < 0 || x >= (view.row(k).x as number);
+    }
+  }
+}
+
+/** The model's conditions: over the rows and variables as arrays, the tried row appended. */
+type ModelCondition = (rows: readonly Row[], vars: readonly number[], row: Row, variable: number) => boolean;
+
+function modelCondition(kinds: readonly ConditionKind[]): ModelCondition {
+  return (rows, vars, row, variable) =>
+    accepts(kinds, new CompleteMatch([...rows, row], [...vars, variable]), variable);
+}
+
+/**
+ * The matcher's conditions: over the branch as a DEFINE condition reads it (the shared buffer's
+ * navigations); with `incremental`, sums from the branch's running state.
+ */
+function conditionOf(kinds: readonly ConditionKind[], incremental = false): RowCondition {
+  const view = new RunningMatch();
+  return (state, branch, row, variable, running) => {
+    view.state = state;
+    view.branch = branch;
+    view.candidate = row;
+    view.candidateVariable = variable;
+    return accepts(kinds, view, variable, incremental ? running : undefined);
   };
 }
 
@@ -77,7 +117,7 @@ function mappings(
   rows: readonly Row[],
   start: number,
   steps: readonly PatternStep[],
-  condition: RowCondition,
+  condition: ModelCondition,
   within: number | undefined,
 ): Mapping[] {
   const out: Mapping[] = [];
@@ -95,7 +135,7 @@ function mappings(
         if (row === undefined) break;
         if (within !== undefined && (row.t as number) - (rows[start]!.t as number) > within) break;
         const matchRows = rows.slice(start, at);
-        if (!condition(matchRows, [...vars, ...taken], row, variable, undefined)) break;
+        if (!condition(matchRows, [...vars, ...taken], row, variable)) break;
         taken.push(variable);
       }
       if (c >= min) walk(step + 1, [...counts, c], [...vars, ...taken]);
@@ -129,7 +169,7 @@ type Outcome = [number, number[]] | 'fails';
 function model(
   rows: readonly Row[],
   steps: readonly PatternStep[],
-  condition: RowCondition,
+  condition: ModelCondition,
   skip: SkipStrategy,
   within: number | undefined,
 ): Outcome[] {
@@ -185,6 +225,12 @@ const conditionArb: fc.Arbitrary<ConditionKind> = fc.oneof(
   }),
   fc.record({ kind: fc.constant('sumBelow' as const), limit: fc.integer({ min: 3, max: 20 }) }),
   fc.constant<ConditionKind>({ kind: 'rising' }),
+  fc.record({
+    kind: fc.constant('atLeast' as const),
+    of: fc.option(fc.integer({ min: 0, max: VARIABLES - 1 }), { nil: undefined }),
+    offset: fc.integer({ min: 0, max: 2 }),
+    fromEnd: fc.boolean(),
+  }),
 );
 
 const skipArb: fc.Arbitrary<SkipStrategy> = fc.oneof(
@@ -255,10 +301,9 @@ describe('PatternMatcher', () => {
     fc.assert(
       fc.property(caseArb, ({ steps, conditions, skip, xs, gaps, within }) => {
         const rows = rowsOf(xs, gaps);
-        const condition = conditionOf(conditions);
-        const expected = model(rows, steps, condition, skip, within);
+        const expected = model(rows, steps, modelCondition(conditions), skip, within);
         const matcher = new PatternMatcher(steps, {
-          condition,
+          condition: conditionOf(conditions),
           skip,
           withinMs: within,
           timeOf: (row) => row.t as number,
@@ -281,7 +326,7 @@ describe('PatternMatcher', () => {
     fc.assert(
       fc.property(caseArb, ({ steps, conditions, skip, xs, gaps, within }) => {
         const rows = rowsOf(xs, gaps);
-        const expected = model(rows, steps, conditionOf(conditions), skip, within);
+        const expected = model(rows, steps, modelCondition(conditions), skip, within);
         const matcher = new PatternMatcher(steps, {
           condition: conditionOf(conditions, true),
           skip,
@@ -300,9 +345,8 @@ describe('PatternMatcher', () => {
       fc.property(caseArb, ({ steps, conditions, skip, xs, gaps }) => {
         const within = 4;
         const rows = rowsOf(xs, gaps).slice(0, -1);
-        const condition = conditionOf(conditions);
         const matcher = new PatternMatcher(steps, {
-          condition,
+          condition: conditionOf(conditions),
           skip,
           withinMs: within,
           timeOf: (r) => r.t as number,
@@ -312,7 +356,7 @@ describe('PatternMatcher', () => {
         const { got } = drive(matcher, state, rows, (sink) => matcher.expire(state, last + within + 1, sink));
         // Past every row's deadline the input is as good as ended: the model over it with an end row.
         const ended = [...rows, { x: 0, t: last + within + 1, end: true }];
-        expect(got).toEqual(model(ended, steps, condition, skip, within));
+        expect(got).toEqual(model(ended, steps, modelCondition(conditions), skip, within));
         if (!got.includes('fails')) expect(state.rows).toEqual([]);
       }),
       { numRuns: 300 },
@@ -329,7 +373,7 @@ describe('PatternMatcher', () => {
           { variable: 2, min: 1, max: 1, greedy: true },
         ],
         {
-          condition: (_rows, _vars, row, variable) => row.v === variable,
+          condition: (_state, _branch, row, variable) => row.v === variable,
           skip: { kind, variable },
           variables: ['A', 'B', 'C'],
         },

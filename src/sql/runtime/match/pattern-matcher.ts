@@ -19,7 +19,9 @@
  *
  * Everything is plain data ({@link MatcherState}), kept in keyed state by the operator; what it
  * holds is bounded by the pattern: the rows since the current start and one branch per way the
- * pattern can still map them. `WITHIN` bounds it by time: a branch cannot take a row later than
+ * pattern can still map them, whose rows' variables a shared buffer holds (`match-paths.ts`: a
+ * branch that takes a row adds one entry pointing to its previous one, so a row costs the same
+ * however long the match). `WITHIN` bounds it by time: a branch cannot take a row later than
  * the start row plus the interval, and {@link PatternMatcher.expire} drops live branches once the
  * watermark has passed that point, which may decide the start.
  *
@@ -29,6 +31,15 @@
  */
 import { ErrorCodes, userError, type WeirError } from '../../../types/errors.js';
 import type { Row } from '../../expressions/compiler.js';
+import {
+  appendEntry,
+  clearPaths,
+  emptyPaths,
+  type MatchPaths,
+  NO_ENTRY,
+  positionOf,
+  variablesOf,
+} from './match-paths.js';
 
 /** One pattern variable with its quantifier; `variable` indexes the pattern's variable names. */
 export interface PatternStep {
@@ -45,33 +56,40 @@ export type SkipStrategy =
   | { readonly kind: 'toFirst' | 'toLast'; readonly variable: number };
 
 /**
- * One way of mapping the rows since the start: `vars[k]` is the variable of row k. A live branch
- * puts the next row into step `at`, which holds `count` rows so far; a completed one has `at`
- * -1 and is a match of `vars.length` rows. `running` is the {@link RunningState} over its rows,
- * undefined without one.
+ * One way of mapping the first `length` rows since the start: `path` is the entry of its last
+ * row in the state's {@link MatchPaths}, which knows the variable of each. A live branch puts
+ * the next row into step `at`, which holds `count` rows so far; a completed one has `at` -1 and
+ * is a match of `length` rows. `running` is the {@link RunningState} over its rows, undefined
+ * without one.
  */
 export interface Branch {
-  readonly vars: readonly number[];
+  readonly path: number;
+  readonly length: number;
   readonly at: number;
   readonly count: number;
   readonly running?: unknown;
 }
 
-/** A partition's matching state: the rows since the current start, of which `fed` went through `branches`. */
+/**
+ * A partition's matching state: the rows since the current start, of which `fed` went through
+ * `branches`, whose rows' variables `paths` holds.
+ */
 export interface MatcherState {
   rows: Row[];
   fed: number;
   branches: Branch[];
+  paths: MatchPaths;
 }
 
 /**
- * Whether `row` may be mapped to `variable` after the rows `rows[0..vars.length)`, mapped to
- * `vars`: the variable's DEFINE condition over the running match. `running` is the running
- * state over those rows and `row` (undefined without a {@link RunningState}).
+ * Whether `row` may be mapped to `variable` after the rows of `branch` (the first
+ * `branch.length` of `state.rows`, mapped as `state.paths` says): the variable's DEFINE
+ * condition over the running match. `running` is the running state over those rows and `row`
+ * (undefined without a {@link RunningState}).
  */
 export type RowCondition = (
-  rows: readonly Row[],
-  vars: readonly number[],
+  state: MatcherState,
+  branch: Branch,
   row: Row,
   variable: number,
   running: unknown,
@@ -107,19 +125,22 @@ const DONE = -1;
 /** The matching algorithm over {@link MatcherState}s; holds nothing of its own between calls. */
 export class PatternMatcher {
   private readonly start: readonly Branch[];
+  /** How many variables the steps index: the width of the {@link MatchPaths} tables. */
+  private readonly variableCount: number;
 
   constructor(
     private readonly steps: readonly PatternStep[],
     private readonly options: MatcherOptions,
   ) {
-    this.start = this.closure([], 0, 0, options.running?.initial(), []);
+    this.variableCount = steps.reduce((n, step) => Math.max(n, step.variable + 1), 0);
+    this.start = this.closure(NO_ENTRY, 0, 0, 0, options.running?.initial(), []);
     if (this.start.some((b) => b.at === DONE))
       throw new Error('a pattern that can match no rows has no matches on a stream');
   }
 
   /** A state with no rows. */
   empty(): MatcherState {
-    return { rows: [], fed: 0, branches: [...this.start] };
+    return { rows: [], fed: 0, branches: [...this.start], paths: emptyPaths(this.variableCount) };
   }
 
   /** Adds a row after the partition's others and reports the matches it decides. */
@@ -175,9 +196,9 @@ export class PatternMatcher {
       if (!inTime) continue;
       const variable = this.steps[branch.at]!.variable;
       const extended = running === undefined ? undefined : running.extend(branch.running, row, variable);
-      if (!condition(state.rows, branch.vars, row, variable, extended)) continue;
-      const vars = [...branch.vars, variable];
-      this.closure(vars, branch.at, branch.count + 1, extended, next);
+      if (!condition(state, branch, row, variable, extended)) continue;
+      const path = appendEntry(state.paths, branch.path, branch.length, variable);
+      this.closure(path, branch.length + 1, branch.at, branch.count + 1, extended, next);
     }
     return next;
   }
@@ -188,22 +209,23 @@ export class PatternMatcher {
    * complete at the pattern's end.
    */
   private closure(
-    vars: readonly number[],
+    path: number,
+    length: number,
     at: number,
     count: number,
     running: unknown,
     into: Branch[],
   ): Branch[] {
     if (at === this.steps.length) {
-      into.push({ vars, at: DONE, count: 0, running });
+      into.push({ path, length, at: DONE, count: 0, running });
       return into;
     }
     const step = this.steps[at]!;
     const stay = count < step.max;
     const move = count >= step.min;
-    if (step.greedy && stay) into.push({ vars, at, count, running });
-    if (move) this.closure(vars, at + 1, 0, running, into);
-    if (!step.greedy && stay) into.push({ vars, at, count, running });
+    if (step.greedy && stay) into.push({ path, length, at, count, running });
+    if (move) this.closure(path, length, at + 1, 0, running, into);
+    if (!step.greedy && stay) into.push({ path, length, at, count, running });
     return into;
   }
 
@@ -215,28 +237,28 @@ export class PatternMatcher {
       if (first === undefined) {
         this.restart(state, 1);
       } else {
-        const next = this.nextStart(first.vars);
-        emit(state.rows.slice(0, first.vars.length), first.vars);
+        const next = this.nextStart(state.paths, first);
+        emit(state.rows.slice(0, first.length), variablesOf(state.paths, first.path, first.length));
         this.restart(state, next);
       }
     }
   }
 
   /**
-   * Where the next attempt starts after a match mapped to `vars`. Skipping to a variable the
+   * Where the next attempt starts after `match`. Skipping to a variable the
    * match has no row of, or whose row is the match's first (the next attempt would start where
    * this one did, for ever), fails the job, as Flink's SQL fails it.
    */
-  private nextStart(vars: readonly number[]): number {
+  private nextStart(paths: MatchPaths, match: Branch): number {
     const skip = this.options.skip;
     switch (skip.kind) {
       case 'pastLastRow':
-        return vars.length;
+        return match.length;
       case 'toNextRow':
         return 1;
       case 'toFirst':
       case 'toLast': {
-        const at = skip.kind === 'toFirst' ? vars.indexOf(skip.variable) : vars.lastIndexOf(skip.variable);
+        const at = positionOf(paths, match.path, skip.variable, 0, skip.kind === 'toLast');
         if (at > 0) return at;
         throw skipTargetError(skip, this.options.variables, at < 0);
       }
@@ -248,6 +270,8 @@ export class PatternMatcher {
     state.rows = state.rows.slice(from);
     state.fed = 0;
     state.branches = [...this.start];
+    // The entries of the previous start's branches are all unreachable now.
+    clearPaths(state.paths);
   }
 }
 
