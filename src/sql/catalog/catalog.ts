@@ -90,6 +90,8 @@ export interface CatalogView {
   readonly columnNames: readonly string[];
   /** The view's output columns, as typed when it was created. */
   readonly columns: readonly CatalogColumn[];
+  /** CREATE VIEW's COMMENT. */
+  readonly comment?: string;
   /** A Table API view over an already planned table, instead of a query. */
   readonly plan?: unknown;
   /**

@@ -71,6 +71,8 @@ export function alterView(statement: AlterView, catalog: Catalog): void {
       temporary: false,
       ifNotExists: false,
       columns: [],
+      // ALTER VIEW … AS replaces the query; the view's comment stays, as in Flink.
+      comment: object.comment,
       query: statement.query!,
       queryText: statement.queryText,
     },

@@ -97,7 +97,8 @@ export function showCreateView(view: CatalogView, temporary: boolean, pos: Sourc
       'only views created with CREATE VIEW have DDL',
     );
   const columns = view.columns.map((c) => quoteIdentifier(c.name)).join(', ');
-  return `CREATE ${temporary ? 'TEMPORARY ' : ''}VIEW ${qualifiedName(view.name, view.identifier)}(${columns}) as\n${expandedViewQuery(view.queryText, view.context)}`;
+  const comment = view.comment === undefined ? '' : ` COMMENT ${quoteString(view.comment)}`;
+  return `CREATE ${temporary ? 'TEMPORARY ' : ''}VIEW ${qualifiedName(view.name, view.identifier)}(${columns})${comment} as\n${expandedViewQuery(view.queryText, view.context)}`;
 }
 
 /**

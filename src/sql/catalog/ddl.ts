@@ -182,6 +182,7 @@ export function viewFromDdl(ddl: CreateView, catalog: Catalog): CatalogView {
     name,
     columnNames: ddl.columns,
     columns,
+    ...(ddl.comment === undefined ? {} : { comment: ddl.comment }),
     ...expandedView(ddl, catalog, plan.columns),
   });
 }

@@ -464,6 +464,8 @@ export interface CreateView extends Node<'createView'> {
   readonly temporary: boolean;
   readonly ifNotExists: boolean;
   readonly columns: readonly string[];
+  /** `COMMENT '…'` before AS. */
+  readonly comment?: string;
   readonly query: Query;
   /** The query as written, for SHOW CREATE VIEW. */
   readonly queryText?: string;

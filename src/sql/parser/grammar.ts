@@ -606,12 +606,16 @@ export class SqlGrammar extends QueryGrammar {
     const ifNotExists = this.SUBRULE(this.ifNotExists);
     const name = this.SUBRULE(this.compoundName);
     const columns = this.OPTION(() => this.SUBRULE(this.nameList)) ?? [];
+    const comment = this.OPTION2(() => {
+      this.CONSUME(K.COMMENT);
+      return this.SUBRULE(this.string);
+    });
     this.CONSUME(K.AS);
     const first = this.LA(1);
     const query = this.SUBRULE(this.query);
     const queryText = this.ACTION(() => this.textFrom(first));
     return this.ACTION(() =>
-      node({ kind: 'createView', pos, name, temporary, ifNotExists, columns, query, queryText }),
+      node({ kind: 'createView', pos, name, temporary, ifNotExists, columns, comment, query, queryText }),
     );
   });
 
