@@ -586,6 +586,11 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
     return this.loadPlanAt(reference, undefined);
   }
 
+  /** Loads a compiled plan and runs it, as Flink's method of this name: `loadPlan(reference).execute()`. */
+  executePlan(reference: PlanReference): TableResult {
+    return this.loadPlan(reference).execute();
+  }
+
   /** @internal */
   executeCompiledPlan(plan: CompiledPlan): TableResult {
     const { sinks, targets, options } = plan.content;
@@ -615,6 +620,15 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
     const inserts = (statement.kind === 'insert' ? [statement] : statement.inserts).map((insert) =>
       this.plannedInsert(insert),
     );
+    return this.compilePlanned(inserts);
+  }
+
+  /** @internal */
+  compileInsertsPlan(inserts: readonly PlannedInsert[]): CompiledPlan {
+    return this.inSession(() => this.compilePlanned(inserts));
+  }
+
+  private compilePlanned(inserts: readonly PlannedInsert[]): CompiledPlan {
     const planned = planLogicalSet(
       inserts.map((insert) => insert.plan),
       this.registry,

@@ -10,9 +10,12 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  $,
   type CompiledPlan,
   PlanReference,
+  type StatementSet,
   StreamExecutionEnvironment,
+  TableDescriptor,
   TableEnvironment,
 } from '../../src/index.js';
 import { runWeir } from '../cli/run-cli.js';
@@ -110,6 +113,34 @@ describe('a compiled plan run in a fresh session', () => {
     const text = plan.asJsonString();
     expect(text).toContain('"fields.id.kind": "sequence"');
     expect(text).toContain('"connector": "print"');
+  });
+});
+
+describe('StatementSet.compilePlan and executePlan', () => {
+  it('compile a Table API set, an anonymous sink included, that runs in a fresh session as the set does', async () => {
+    const printed: string[] = [];
+    const tEnv = session(printed);
+    for (const ddl of DDL) tEnv.executeSql(ddl);
+    const fill = (set: StatementSet) =>
+      set
+        .addInsertSql('INSERT INTO out2 SELECT item, id FROM bids WHERE price > 7')
+        .addInsert(
+          TableDescriptor.forConnector('print').build(),
+          tEnv.from('bids').where($('price').isLess(2)).select($('id')),
+        );
+    const set = fill(tEnv.createStatementSet());
+    const plan = set.compilePlan();
+    // The set keeps its INSERTs, as Flink's.
+    expect(set.explain()).toContain('*anonymous_print$1*');
+    await set.execute().await();
+    const bySet = [...printed].sort();
+    expect(bySet.length).toBeGreaterThan(0);
+    printed.length = 0;
+    await session(printed).executePlan(PlanReference.fromJsonString(plan.asJsonString())).await();
+    expect([...printed].sort()).toEqual(bySet);
+    expect(oneLineError(() => tEnv.createStatementSet().compilePlan())).toBe(
+      'SQL error: the statement set is empty, so there is nothing to compile; add an INSERT first',
+    );
   });
 });
 

@@ -16,6 +16,7 @@
 import { validationError } from '../errors.js';
 import type { LogicalNode } from '../planner/logical.js';
 import type { Table } from '../table.js';
+import type { CompiledPlan } from '../compiled-plan/compiled-plan.js';
 import type { TableResult } from '../table-result.js';
 import type { TableDescriptor } from './table-descriptor.js';
 
@@ -39,6 +40,8 @@ export interface StatementSetOwner {
   explainInserts(inserts: readonly PlannedInsert[]): string;
   /** @internal */
   executeInserts(inserts: readonly PlannedInsert[]): TableResult;
+  /** @internal */
+  compileInsertsPlan(inserts: readonly PlannedInsert[]): CompiledPlan;
 }
 
 /** INSERTs to run together as one job; make one with `TableEnvironment.createStatementSet()`. */
@@ -72,6 +75,19 @@ export class StatementSet {
         'the statement set is empty, so there is nothing to explain; add an INSERT first',
       );
     return this.owner.explainInserts(this.inserts);
+  }
+
+  /**
+   * The set's job as a {@link CompiledPlan}, as Flink's method of this name: to write to a file
+   * and run later with `TableEnvironment.loadPlan`. The set keeps its INSERTs.
+   */
+  compilePlan(): CompiledPlan {
+    if (this.inserts.length === 0)
+      throw validationError(
+        undefined,
+        'the statement set is empty, so there is nothing to compile; add an INSERT first',
+      );
+    return this.owner.compileInsertsPlan(this.inserts);
   }
 
   /**
