@@ -100,6 +100,7 @@ describe('a compiled plan run in a fresh session', () => {
     const tEnv = session([]);
     for (const ddl of DDL) tEnv.executeSql(ddl);
     tEnv.executeSql(`SET 'table.exec.state.ttl' = '1 h'`);
+    tEnv.executeSql(`SET 'table.local-time-zone' = 'GMT+8'`);
     tEnv.executeSql(`SET 'parallelism.default' = '2'`);
     const plan = tEnv.compilePlanSql(JOBS[0]!);
     const json = JSON.parse(plan.asJsonString());
@@ -108,11 +109,29 @@ describe('a compiled plan run in a fresh session', () => {
     expect(plan.getWeirVersion()).toBe(VERSION);
     expect(plan.getFormatVersion()).toBe(1);
     // Planner options travel with the plan; job options are the running session's.
-    expect(json.options).toEqual({ 'table.exec.state.ttl': '1 h' });
+    expect(json.options).toEqual({ 'table.exec.state.ttl': '1 h', 'table.local-time-zone': 'GMT+08:00' });
     expect(json.targets).toEqual([{ path: 'out3', target: 'default_catalog.default_database.out3' }]);
     const text = plan.asJsonString();
     expect(text).toContain('"fields.id.kind": "sequence"');
     expect(text).toContain('"connector": "print"');
+  });
+});
+
+describe('the options a plan keeps', () => {
+  it('run the plan under the time zone it was compiled in, whatever the loading session has', async () => {
+    const printed: string[] = [];
+    const tEnv = session(printed);
+    for (const ddl of DDL) tEnv.executeSql(ddl);
+    tEnv.executeSql(`SET 'table.local-time-zone' = 'Asia/Shanghai'`);
+    const job =
+      'INSERT INTO out2 SELECT CAST(TO_TIMESTAMP_LTZ(id * 3600000, 3) AS STRING), id FROM bids WHERE id < 3';
+    await tEnv.executeSql(job).await();
+    const bySql = [...printed].sort();
+    expect(bySql).toEqual(['+I[1970-01-01 09:00:00.000, 1]', '+I[1970-01-01 10:00:00.000, 2]']);
+    const json = tEnv.compilePlanSql(job).asJsonString();
+    printed.length = 0;
+    await session(printed).executePlan(PlanReference.fromJsonString(json)).await();
+    expect([...printed].sort()).toEqual(bySql);
   });
 });
 

@@ -45,12 +45,18 @@ export interface PlanContent {
  * The planner options a plan keeps: `table.*`, which shape operators (state TTL, mini-batch, time
  * zone); the job options (parallelism, checkpointing, savepoint to restore) are the running
  * session's, as in Flink. The plan options themselves are left out: they are about the file.
+ * The time zone is kept resolved, so `'default'` means the zone of the session that compiled.
  */
 export function planOptions(config: TableConfig): Record<string, string> {
   return Object.fromEntries(
-    config.entries().filter(([key]) => key.startsWith('table.') && !key.startsWith('table.plan.')),
+    config
+      .entries()
+      .filter(([key]) => key.startsWith('table.') && !key.startsWith('table.plan.'))
+      .map(([key, text]) => [key, key === ZONE ? (config.get<string>(ZONE) ?? text) : text]),
   );
 }
+
+const ZONE = 'table.local-time-zone';
 
 /** The JSON text of a plan, indented as Flink writes its plans. */
 export function planToJson(
