@@ -4,7 +4,11 @@
  * (`JoinThenRankFunction`'s `orderBySide`, `TopNFunction.admits`). As a property over random
  * interleavings of both sides' rows with ties, NULLs in the order-by columns, Top-1 and Top-3,
  * with and without the rank column and a non-equi condition: the changelog is exactly the one
- * of the same operator that builds every pair, and the skip does happen.
+ * of the same operator that builds every pair, and the skip does happen. A row of the order-by
+ * side that the Top-N still refuses after its own pairs is refused for good (the Top-N's bar only
+ * rises) and is not stored: the changelog stays the one of the operator that keeps every row,
+ * also across a restore at any point, while fewer rows are stored; a Top-N with state TTL,
+ * whose bar may fall, keeps them.
  */
 import fc from 'fast-check';
 import { describe, expect, test, vi } from 'vitest';
@@ -13,8 +17,10 @@ import { TwoInputOperatorTestHarness } from '../../src/runtime/testing/harness.j
 import type { Row } from '../../src/sql/expressions/compiler.js';
 import type { ChangelogRow } from '../../src/sql/planner/changelog.js';
 import { RegularJoinFunction } from '../../src/sql/planner/join/join-function.js';
+import { RowsView } from '../../src/sql/planner/join/join-state-views.js';
 import { JoinThenRankFunction } from '../../src/sql/planner/over/rank-over-join.js';
 import { TopNFunction } from '../../src/sql/runtime/over/rank-function.js';
+import { restoreKeyedState, snapshotKeyedState } from '../../src/state/keyed-snapshot.js';
 
 type Step = { readonly left: boolean; readonly k: number; readonly v: number | null; readonly t: number };
 
@@ -30,6 +36,8 @@ interface Shape {
   readonly rankColumn: boolean;
   readonly condition: boolean;
   readonly upsert: boolean;
+  /** State TTL of the Top-N (processing time, which the harness never advances). */
+  readonly ttl?: boolean;
 }
 
 const shape: fc.Arbitrary<Shape> = fc.record({
@@ -69,6 +77,7 @@ function operator(s: Shape, skip: boolean) {
     changelogInput: false,
     inputColumns: ['k', 'a', 'k0', 'price', 't'],
     upsertOutput: s.upsert,
+    ...(s.ttl === true ? { ttlMs: 3_600_000 } : {}),
   });
   const fn = new JoinThenRankFunction(join, undefined, rank, skip ? 'right' : undefined);
   return new TwoInputOperatorTestHarness<Row, Row, ChangelogRow>(
@@ -78,14 +87,34 @@ function operator(s: Shape, skip: boolean) {
   );
 }
 
-function run(s: Shape, steps: readonly Step[], skip: boolean): string[] {
-  const h = operator(s, skip);
-  h.open();
-  steps.forEach((st, i) => {
+type Harness = ReturnType<typeof operator>;
+
+function feed(h: Harness, steps: readonly Step[], from = 0): void {
+  steps.forEach((st, j) => {
+    const i = from + j;
     if (st.left) h.processElement1({ k: st.k, a: st.t }, 0);
     else h.processElement2({ k0: st.k, price: st.v, t: st.t * 10 + (i % 10) }, 0);
   });
-  return h.extractOutputValues().map((c) => JSON.stringify(c));
+}
+
+const changes = (h: Harness) => h.extractOutputValues().map((c) => JSON.stringify(c));
+
+function run(s: Shape, steps: readonly Step[], skip: boolean): string[] {
+  const h = operator(s, skip);
+  h.open();
+  feed(h, steps);
+  return changes(h);
+}
+
+/** The right (order-by side) rows the join stores in a run, counted as they are added. */
+function storedRightRows(s: Shape, steps: readonly Step[], skip: boolean): number {
+  const add = vi.spyOn(RowsView.prototype, 'add');
+  try {
+    run(s, steps, skip);
+    return add.mock.calls.filter(([row]) => 'price' in row).length;
+  } finally {
+    add.mockRestore();
+  }
 }
 
 describe('a Top-N in its join operator skips the pairs it would drop', () => {
@@ -108,9 +137,63 @@ describe('a Top-N in its join operator skips the pairs it would drop', () => {
       { left: false, k: 1, v: 7, t: 2 },
     ];
     const out = run(s, steps, true);
-    expect(admits.mock.results.map((r) => r.value)).toEqual([true, false, true]);
+    // Each bid is asked for its pair, then once more before it is stored: the best bid ties
+    // with itself by then, so no bid here is stored.
+    expect(admits.mock.results.map((r) => r.value)).toEqual([true, false, false, false, true, false]);
     admits.mockRestore();
     expect(out).toEqual(run(s, steps, false));
     expect(out.map((c) => JSON.parse(c).kind)).toEqual(['+I', '+U']);
+  });
+
+  test('property: rows refused for good are not stored, and a restore at any point changes nothing', () => {
+    fc.assert(
+      fc.property(shape, fc.array(step, { maxLength: 80 }), fc.nat(80), (s, steps, at) => {
+        const whole = run(s, steps, false);
+        const cut = Math.min(at, steps.length);
+        const first = operator(s, true);
+        first.open();
+        feed(first, steps.slice(0, cut));
+        const before = changes(first);
+        const snapshot = snapshotKeyedState(first.keyedBackend!, first.timeServiceManager);
+        const second = operator(s, true);
+        restoreKeyedState(second.keyedBackend!, second.timeServiceManager, snapshot);
+        second.open();
+        feed(second, steps.slice(cut), cut);
+        expect([...before, ...changes(second)]).toEqual(whole);
+        expect(storedRightRows(s, steps, true)).toBeLessThanOrEqual(storedRightRows(s, steps, false));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test('bids that can no longer win are not stored, and a later auction row of their key gets the same changelog', () => {
+    const s: Shape = { rankEnd: 1, rankColumn: false, condition: true, upsert: false };
+    const steps: Step[] = [
+      // Before any left row: nothing to beat yet, so stored.
+      { left: false, k: 1, v: 4, t: 0 },
+      { left: true, k: 1, v: null, t: 0 },
+      // The new best (stored neither: it ties with itself once ranked), then one below it.
+      { left: false, k: 1, v: 5, t: 0 },
+      { left: false, k: 1, v: 3, t: 1 },
+      // A second left row of the key, which the first bid (t = 0) is too early for.
+      { left: true, k: 1, v: null, t: 3 },
+      { left: false, k: 1, v: 7, t: 2 },
+    ];
+    const out = run(s, steps, true);
+    expect(out).toEqual(run(s, steps, false));
+    expect(out.map((c) => JSON.parse(c).kind)).toEqual(['+I', '-D', '+I', '-D', '+I']);
+    expect(storedRightRows(s, steps, true)).toBe(1);
+    expect(storedRightRows(s, steps, false)).toBe(4);
+  });
+
+  test('a Top-N with state TTL, whose bar may fall, has every row stored', () => {
+    const s: Shape = { rankEnd: 1, rankColumn: false, condition: false, upsert: true, ttl: true };
+    const steps: Step[] = [
+      { left: true, k: 1, v: null, t: 0 },
+      { left: false, k: 1, v: 5, t: 0 },
+      { left: false, k: 1, v: 3, t: 1 },
+    ];
+    expect(run(s, steps, true)).toEqual(run(s, steps, false));
+    expect(storedRightRows(s, steps, true)).toBe(2);
   });
 });

@@ -167,8 +167,11 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
   /** Each side's view when it is cleaned and keeps its timer itself (no TTL). */
   private leftExpiring: ExpiringView | undefined;
   private rightExpiring: ExpiringView | undefined;
-  /** Pairs whose row the consumer would drop unseen (see {@link skipPairs}); undefined: none. */
+  /** Pairs whose row the consumer would drop unseen (see {@link skipRefused}); undefined: none. */
   private skip: PairCondition | undefined;
+  /** Rows of a side the consumer refuses for good, which are not stored (see {@link skipRefused}). */
+  private dropLeft: ((row: Row) => boolean) | undefined;
+  private dropRight: ((row: Row) => boolean) | undefined;
 
   constructor(private readonly spec: JoinSpec) {
     super();
@@ -195,17 +198,27 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
   }
 
   /**
-   * Has pairs for which `skip` is true (asked after the join condition, with the current key of
-   * the consumer) counted as matches but not built or emitted, for a consumer in this operator
-   * that would drop their rows unseen (a Top-N, see `rank-over-join.ts`). Only on insert-only
-   * output, where a pair's row is emitted once and nothing else depends on it.
+   * Has pairs whose `side` row `refuses` (asked after the join condition, with the current key
+   * of the consumer) counted as matches but not built or emitted, for a consumer in this
+   * operator that would drop their rows unseen, judging them by that side's columns alone (a
+   * Top-N ordered by them, see `rank-over-join.ts`). Only on insert-only output, where a pair's
+   * row is emitted once and nothing else depends on it.
+   *
+   * With `forGood` (the consumer's bar only rises under a key: a row it refuses now it refuses
+   * for ever), a row of `side` that it still refuses once its own pairs are done is not stored
+   * either: every pair it could make with a later row of the other side would be skipped, so
+   * keeping it changes no output. Nexmark q9 then keeps an auction's bids only while they could
+   * still win, instead of every bid.
    */
-  skipPairs(skip: PairCondition): void {
+  skipRefused(side: 'left' | 'right', refuses: (row: Row) => boolean, forGood: boolean): void {
     if (!this.insertOnlyOutput)
       throw new WeirError(ErrorCodes.INTERNAL, 'a join skips pairs only on insert-only output', {
         domain: 'internal',
       });
-    this.skip = skip;
+    this.skip = side === 'left' ? (left) => refuses(left) : (_left, right) => refuses(right);
+    if (!forGood) return;
+    if (side === 'left') this.dropLeft = refuses;
+    else this.dropRight = refuses;
   }
 
   override open(ctx: RuntimeContext): void {
@@ -324,6 +337,9 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
       if (matched === 0 && thisOuter)
         this.emit(out, change, this.joined(row, isLeft ? this.rightNulls : this.leftNulls, isLeft), 1);
     } else matched = this.processRecords(row, accumulate, isLeft, other, out);
+    // Asked after the row's own pairs, which may have raised the bar past the row itself.
+    const drop = isLeft ? this.dropLeft : this.dropRight;
+    if (drop?.(row)) return;
     this.store(row, accumulate, isLeft, own, matched, ctx);
   }
 

@@ -202,7 +202,9 @@ export class JoinThenRankFunction extends KeyedCoProcessFunction<unknown, Row, R
 
   /**
    * @param orderBySide the join input whose rows hold the Top-N's order-by columns (see
-   *   `orderBySide`): a pair the Top-N would drop is then skipped before its row is built
+   *   `orderBySide`): a pair the Top-N would drop is then skipped before its row is built, and
+   *   a row of that input the Top-N refuses for good is not stored (see
+   *   `RegularJoinFunction.skipRefused`)
    */
   constructor(
     private join: RegularJoinFunction,
@@ -222,12 +224,11 @@ export class JoinThenRankFunction extends KeyedCoProcessFunction<unknown, Row, R
     openUserFunction(this.rank, ctx);
     const rank = this.rank;
     // Most pairs of a Top-1 (a bid below the auction's best) are dropped by the rank unseen:
-    // asked first, they cost no joined row. The rank's state is under the join's current key.
+    // asked first, they cost no joined row, and a row refused for good is not stored. The
+    // rank's state is under the join's current key.
     if (this.orderBySide !== undefined && rank instanceof TopNFunction) {
       const top = rank;
-      this.join.skipPairs(
-        this.orderBySide === 'left' ? (left) => !top.admits(left) : (_left, right) => !top.admits(right),
-      );
+      this.join.skipRefused(this.orderBySide, (row) => !top.admits(row), top.refusesForGood());
     }
     const between = this.between;
     this.joined =

@@ -132,6 +132,15 @@ export class TopNFunction extends KeyedProcessFunction<unknown, Row, ChangelogRo
   }
 
   /**
+   * Whether a row {@link admits} refuses is refused for good under the same key: ROW_NUMBER over
+   * insert-only input whose kept rows never expire, where a row enters only by pushing the last
+   * kept one out, so the row a newcomer must beat only gets better.
+   */
+  refusesForGood(): boolean {
+    return this.appendRowNumber && this.spec.ttlMs === undefined;
+  }
+
+  /**
    * ROW_NUMBER over insert-only input. The kept array holds the first rankEnd rows; at positions
    * inside the range it holds each row as last emitted, with its rank.
    */
