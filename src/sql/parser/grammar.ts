@@ -161,7 +161,12 @@ export class SqlGrammar extends QueryGrammar {
               { ALT: () => this.CONSUME(K.MERGE) },
             ]);
             return this.ACTION(() => {
-              throw unsupported(posOf(token), token.image.toUpperCase());
+              // Flink runs these on batch tables only.
+              throw unsupported(
+                posOf(token),
+                token.image.toUpperCase(),
+                "streaming queries change a sink's rows through their changelog instead: INSERT INTO a table with a primary key",
+              );
             });
           },
         },

@@ -6,10 +6,11 @@
  */
 import type { ILexingError, IRecognitionException, IToken } from 'chevrotain';
 import type { WeirError } from '../../types/errors.js';
-import { parseError } from '../errors.js';
+import { parseError, unsupported } from '../errors.js';
 import type { SourcePos } from './ast.js';
 import { EOF } from './chevrotain.js';
 import { SqlGrammar } from './grammar.js';
+import { outOfScope } from './out-of-scope.js';
 import { Semicolon, sqlLexer } from './tokens.js';
 
 /** The grammar rules the entry points of `parse.ts` start from. */
@@ -63,6 +64,13 @@ function recognitionError(error: IRecognitionException, tokens: IToken[]): WeirE
     return parseError(
       pos,
       'only one statement can run here and another one starts; run them one by one or as a script',
+    );
+  const refused = outOfScope(tokens, token);
+  if (refused !== undefined)
+    return unsupported(
+      { line: refused.token.startLine!, column: refused.token.startColumn! },
+      refused.construct,
+      refused.hint,
     );
   return parseError(pos, error.message);
 }
