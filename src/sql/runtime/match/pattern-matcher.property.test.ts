@@ -393,6 +393,29 @@ describe('PatternMatcher', () => {
     expect(emitted).toEqual([[0, 1, 2]]);
   });
 
+  test('a long greedy run that completes a fallback match at every row keeps only the first completed branch', () => {
+    // A+ C where C takes any row: after each A row, "A so far, then C" is complete, behind the live A+.
+    const matcher = new PatternMatcher(
+      [
+        { variable: 0, min: 1, max: Number.POSITIVE_INFINITY, greedy: true },
+        { variable: 1, min: 1, max: 1, greedy: true },
+      ],
+      {
+        condition: (_state, _branch, row, variable) => variable === 1 || row.x !== 100,
+        skip: { kind: 'pastLastRow' },
+      },
+    );
+    const state = matcher.empty();
+    const matches: number[][] = [];
+    for (let i = 0; i < 1000; i++) matcher.push(state, { x: 1 }, (_rows, vars) => matches.push([...vars]));
+    // The live A+, its move to C, and the one completed branch behind them.
+    expect(state.branches.map((b) => b.at)).toEqual([0, 1, -1]);
+    // One entry per row for the A+ run and one for the completed branch's C row.
+    expect(state.paths.variable.length).toBe(2 * 1000 - 1);
+    matcher.push(state, { x: 100 }, (_rows, vars) => matches.push([...vars]));
+    expect(matches).toEqual([[...new Array(1000).fill(0), 1]]);
+  });
+
   test('a pattern that can match no rows is refused', () => {
     expect(
       () =>

@@ -182,7 +182,12 @@ export class PatternMatcher {
     }
   }
 
-  /** Every branch extended by `row`, in preference order; completed branches stay as they are. */
+  /**
+   * Every branch extended by `row`, in preference order; completed branches stay as they are.
+   * Nothing behind the first completed branch can ever be the match (that branch comes first
+   * once those before it fail), so the list ends there: the branches stay bounded by the pattern
+   * even while a long greedy run completes a fallback match at every row.
+   */
   private feed(state: MatcherState, row: Row): Branch[] {
     const { condition, withinMs, timeOf, running } = this.options;
     const inTime =
@@ -191,14 +196,16 @@ export class PatternMatcher {
     for (const branch of state.branches) {
       if (branch.at === DONE) {
         next.push(branch);
-        continue;
+        break;
       }
       if (!inTime) continue;
       const variable = this.steps[branch.at]!.variable;
       const extended = running === undefined ? undefined : running.extend(branch.running, row, variable);
       if (!condition(state, branch, row, variable, extended)) continue;
       const path = appendEntry(state.paths, branch.path, branch.length, variable);
+      const from = next.length;
       this.closure(path, branch.length + 1, branch.at, branch.count + 1, extended, next);
+      if (cutAfterCompleted(next, from)) break;
     }
     return next;
   }
@@ -273,6 +280,19 @@ export class PatternMatcher {
     // The entries of the previous start's branches are all unreachable now.
     clearPaths(state.paths);
   }
+}
+
+/**
+ * Drops what follows the first completed branch among `branches[from..]`, if there is one, and
+ * says whether there was.
+ */
+function cutAfterCompleted(branches: Branch[], from: number): boolean {
+  for (let i = from; i < branches.length; i++) {
+    if (branches[i]!.at !== DONE) continue;
+    branches.length = i + 1;
+    return true;
+  }
+  return false;
 }
 
 /** The job failure of `AFTER MATCH SKIP TO FIRST/LAST v` after a match it cannot skip within. */
