@@ -378,8 +378,9 @@ function extremeFunction(name: string, max: boolean): ScalarFunctionDef {
 }
 
 /**
- * An element-wise CAST between ARRAY types or between MAP types (`CAST(arr AS ARRAY<STRING>)`),
- * each element cast with `castValue`; undefined when the types are not both arrays or both maps.
+ * An element-wise CAST between ARRAY types, between MAP types (`CAST(arr AS ARRAY<STRING>)`) or
+ * between ROW types (field by field, by position), each element cast with `castValue`;
+ * undefined when the types are not both arrays, both maps or both rows.
  */
 export function collectionCast(
   from: SqlType,
@@ -403,6 +404,20 @@ export function collectionCast(
     return (value) => {
       const out = new Map<unknown, unknown>();
       for (const [k, v] of value as Map<unknown, unknown>) out.set(key(k), val(v));
+      return out;
+    };
+  }
+  if (from.root === 'ROW' && to.root === 'ROW') {
+    // Fields map by position, as in Flink: the target's names replace the source's.
+    const fields = to.fields!.map((t, i) => ({
+      from: from.fields![i]!.name,
+      to: t.name,
+      cast: element(from.fields![i]!.type, t.type),
+    }));
+    return (value) => {
+      const row = value as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      for (const f of fields) out[f.to] = f.cast(row[f.from]);
       return out;
     };
   }

@@ -433,6 +433,12 @@ function castable(from: SqlType, to: SqlType): boolean {
   if (from.root === 'ARRAY' && to.root === 'ARRAY') return castable(from.element!, to.element!);
   if (from.root === 'MAP' && to.root === 'MAP')
     return castable(from.key!, to.key!) && castable(from.value!, to.value!);
+  // Rows field by field, by position.
+  if (from.root === 'ROW' && to.root === 'ROW')
+    return (
+      from.fields!.length === to.fields!.length &&
+      from.fields!.every((f, i) => castable(f.type, to.fields![i]!.type))
+    );
   if (from.root === 'NULL' || from.root === to.root) return true;
   const scalar = (t: SqlType) => isNumeric(t) || isString(t) || t.root === 'BOOLEAN';
   const temporal = (t: SqlType) =>
