@@ -599,13 +599,11 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
 
   private loadPlanAt(reference: PlanReference, pos: SourcePos | undefined): CompiledPlan {
     const { text, source } = reference.read(pos);
-    try {
-      return new CompiledPlan(this, planFromJson(text, source, planFunctions(this.catalog.functions)), text);
-    } catch (error) {
-      // The plan's errors name no SQL position; a statement's gets the file's.
-      if (pos === undefined) throw error;
-      throw validationError(pos, (error as Error).message.replace(/^SQL error: /, ''));
-    }
+    return new CompiledPlan(
+      this,
+      planFromJson(text, source, planFunctions(this.catalog.functions), pos),
+      text,
+    );
   }
 
   /** The compiled plan of INSERTs run as one job; a set's CTAS statements are refused. */

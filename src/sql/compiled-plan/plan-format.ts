@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { TableConfig } from '../config.js';
 import { validationError } from '../errors.js';
+import type { SourcePos } from '../parser/ast.js';
 import { decodePlanValue, encodePlanValue, type PlanFunctions } from '../planner/plan-json.js';
 import type { PhysicalNode } from '../planner/physical.js';
 
@@ -74,42 +75,46 @@ export function planToJson(
 }
 
 /**
- * The plan of a JSON text; `source` names where it came from in errors. A text that is not a
- * plan, or one of another format version, is a one-line error saying what to do.
+ * The plan of a JSON text; `source` names where it came from in errors, which are at `pos`, the
+ * statement that loads the plan, if any. A text that is not a plan, or one of another format
+ * version, is a one-line error saying what to do.
  */
-export function planFromJson(text: string, source: string, functions: PlanFunctions): PlanContent {
+export function planFromJson(
+  text: string,
+  source: string,
+  functions: PlanFunctions,
+  pos?: SourcePos,
+): PlanContent {
+  const notAPlan = (why: string) =>
+    validationError(
+      pos,
+      `${source} is not a compiled plan: ${why}; give a file written by COMPILE PLAN or CompiledPlan.writeToFile`,
+    );
   let document: unknown;
   try {
     document = JSON.parse(text);
   } catch (error) {
-    throw notAPlan(source, `it is not JSON (${(error as Error).message})`);
+    throw notAPlan(`it is not JSON (${(error as Error).message})`);
   }
   const d = document as Partial<Record<keyof PlanContent, unknown>> | null;
   if (d === null || typeof d !== 'object' || typeof d.formatVersion !== 'number')
-    throw notAPlan(source, 'it has no formatVersion');
+    throw notAPlan('it has no formatVersion');
   const writer = typeof d.weirVersion === 'string' ? `Weir ${d.weirVersion}` : 'an unknown Weir';
   if (d.formatVersion !== PLAN_FORMAT_VERSION)
     throw validationError(
-      undefined,
+      pos,
       `${source} is a plan of format version ${d.formatVersion} (written by ${writer}), which Weir ${WEIR_VERSION} cannot run (it runs format ${PLAN_FORMAT_VERSION}); compile the plan again with this Weir (COMPILE PLAN … FOR …)`,
     );
   if (!Array.isArray(d.sinks) || !Array.isArray(d.targets) || d.sinks.length !== d.targets.length)
-    throw notAPlan(source, 'its sinks and targets do not match');
-  if (d.options === null || typeof d.options !== 'object') throw notAPlan(source, 'it has no options');
+    throw notAPlan('its sinks and targets do not match');
+  if (d.options === null || typeof d.options !== 'object') throw notAPlan('it has no options');
   return {
     formatVersion: d.formatVersion,
     weirVersion: String(d.weirVersion),
-    sinks: d.sinks.map((sink) => decodePlanValue(sink, functions) as SinkPlan),
+    sinks: d.sinks.map((sink) => decodePlanValue(sink, functions, pos) as SinkPlan),
     targets: d.targets as PlanTarget[],
     options: d.options as Record<string, string>,
   };
-}
-
-function notAPlan(source: string, why: string): Error {
-  return validationError(
-    undefined,
-    `${source} is not a compiled plan: ${why}; give a file written by COMPILE PLAN or CompiledPlan.writeToFile`,
-  );
 }
 
 /**

@@ -11,6 +11,7 @@
  * keeps a catalog function's identifier in its plan.
  */
 import { validationError } from '../errors.js';
+import type { SourcePos } from '../parser/ast.js';
 
 /** A value of a decoded plan that refers to code, named as registered. */
 export interface PlanFunctions {
@@ -63,8 +64,11 @@ export function encodePlanValue(value: unknown, functions: PlanFunctions): Json 
   return encode(value, 'plan');
 }
 
-/** The plan value of its JSON form, deeply frozen as the planner makes its nodes. */
-export function decodePlanValue(json: unknown, functions: PlanFunctions): unknown {
+/**
+ * The plan value of its JSON form, deeply frozen as the planner makes its nodes; errors are at
+ * `pos`, the statement that loads the plan, if any.
+ */
+export function decodePlanValue(json: unknown, functions: PlanFunctions, pos?: SourcePos): unknown {
   const decode = (j: unknown): unknown => {
     if (j === null || typeof j !== 'object') return j;
     if (Array.isArray(j)) return Object.freeze(j.map(decode));
@@ -89,14 +93,14 @@ export function decodePlanValue(json: unknown, functions: PlanFunctions): unknow
         const found = functions.lookup(tagged.v as string);
         if (found === undefined)
           throw validationError(
-            undefined,
+            pos,
             `the plan calls function '${String(tagged.v)}', which this session does not have; register it (createTemporarySystemFunction or CREATE FUNCTION) before loading the plan`,
           );
         return found;
       }
       default:
         throw validationError(
-          undefined,
+          pos,
           `the plan file holds an unknown value tag '${tagged.$}'; compile the plan again with this version of Weir`,
         );
     }
