@@ -11,6 +11,14 @@ import { tableApiError } from './errors.js';
 import type { Expression } from './expression.js';
 import { type TableExpression, tableExpression } from './expressions.js';
 import type { WindowColumns } from './render.js';
+import {
+  expandRowStep,
+  expandRowsStep,
+  groupedCallStep,
+  windowAggregatedSelectStep,
+  windowAggregateStep,
+} from './row-steps.js';
+import { groupedSelectStep, selectStep } from './column-steps.js';
 import type { GroupWindow, OverWindow } from './windows.js';
 
 /** A table grouped by keys; `select` its keys and aggregates. */
@@ -23,7 +31,10 @@ export class GroupedTable {
 
   /** One row per group: `select($('k'), $('v').sum().as('total'))`; updated as rows arrive. */
   select(...fields: TableExpression[]): Table {
-    return this.table.selectGrouped('select', this.keys, fields, { op: 'select' });
+    return this.table.step(
+      'select',
+      groupedSelectStep(this.keys, fields, this.table.columnNames(), { op: 'select' }),
+    );
   }
 
   /**
@@ -31,7 +42,7 @@ export class GroupedTable {
    * (`.as('a', 'b')` on the call names them), continued by `select`.
    */
   aggregate(aggregateFunctionCall: Expression): AggregatedTable {
-    return new AggregatedTable(this.table.aggregateRow('aggregate', this.keys, aggregateFunctionCall));
+    return new AggregatedTable(aggregateRow(this.table, 'aggregate', this.keys, aggregateFunctionCall));
   }
 
   /**
@@ -39,7 +50,7 @@ export class GroupedTable {
    * emits, continued by `select`; a group's change retracts the rows it emitted before.
    */
   flatAggregate(tableAggregateCall: Expression): AggregatedTable {
-    return new AggregatedTable(this.table.flatAggregateRows('flatAggregate', this.keys, tableAggregateCall));
+    return new AggregatedTable(flatAggregateRows(this.table, 'flatAggregate', this.keys, tableAggregateCall));
   }
 }
 
@@ -57,7 +68,11 @@ export class AggregatedTable {
 
   /** The columns of the aggregated rows: `select($('k'), $('a'))`, or `select('*')` for all. */
   select(...fields: TableExpression[]): Table {
-    if (this.window !== undefined) return this.table.selectWindowAggregated(fields, this.window);
+    if (this.window !== undefined)
+      return this.table.step(
+        'select',
+        windowAggregatedSelectStep(fields, this.window, this.table.columnNames()),
+      );
     return this.table.select(...fields);
   }
 }
@@ -101,7 +116,7 @@ export class WindowGroupedTable {
    */
   select(...fields: TableExpression[]): Table {
     const ctx = { op: 'select', groupWindow: this.window.toSql('select') };
-    return this.table.selectGrouped('select', this.keys, fields, ctx);
+    return this.table.step('select', groupedSelectStep(this.keys, fields, this.table.columnNames(), ctx));
   }
 
   /**
@@ -118,8 +133,13 @@ export class WindowGroupedTable {
   }
 
   private aggregated(op: string, call: Expression): AggregatedTable {
-    const { table, window } = this.table.windowAggregateRows(op, this.window.toSql(op), this.keys, call);
-    return new AggregatedTable(table, window);
+    const flat = op === 'flatAggregate';
+    const fn = this.table.functionCall(op, call, flat ? 'tableAggregate' : 'aggregate');
+    const columns = this.table.columnNames();
+    const aggregated = windowAggregateStep(op, this.window.toSql(op), this.keys, fn.call, columns);
+    const grouped = this.table.step(op, aggregated.step);
+    const expand = flat ? expandRowsStep : expandRowStep;
+    return new AggregatedTable(grouped.step(op, expand(op, fn.names, grouped.columns())), aggregated.window);
   }
 }
 
@@ -134,8 +154,42 @@ export class OverWindowedTable {
   /** One row per input row: `select($('k'), $('v').sum().over($('o')))`. */
   select(...fields: TableExpression[]): Table {
     const overWindows = new Map(this.windows.map((w) => [w.alias, w.toSql('select')]));
-    return this.table.selectOver(fields, { op: 'select', overWindows });
+    return this.table.step(
+      'select',
+      selectStep(fields, this.table.columnNames(), { op: 'select', overWindows }),
+    );
   }
+}
+
+/**
+ * @internal `groupBy(keys).aggregate(call)`: the keys' columns, then the fields of the
+ * aggregate function's ROW result, as `SELECT k, r.x, r.y FROM (SELECT k, f(v) AS r … GROUP BY k)`.
+ */
+export function aggregateRow(
+  table: Table,
+  op: string,
+  keys: readonly TableExpression[],
+  fnCall: Expression,
+): Table {
+  const { call, names } = table.functionCall(op, fnCall, 'aggregate');
+  const grouped = table.step(op, groupedCallStep(op, keys, call, table.columnNames()));
+  return grouped.step(op, expandRowStep(op, names, grouped.columns()));
+}
+
+/**
+ * @internal `groupBy(keys).flatAggregate(call)`: the keys' columns with each row of the ARRAY a
+ * table aggregate function gives, as `SELECT k, x, y FROM (SELECT k, f(v) AS r … GROUP BY k),
+ * UNNEST(r) AS T(x, y)`.
+ */
+export function flatAggregateRows(
+  table: Table,
+  op: string,
+  keys: readonly TableExpression[],
+  fnCall: Expression,
+): Table {
+  const { call, names } = table.functionCall(op, fnCall, 'tableAggregate');
+  const grouped = table.step(op, groupedCallStep(op, keys, call, table.columnNames()));
+  return grouped.step(op, expandRowsStep(op, names, grouped.columns()));
 }
 
 /** An INSERT of a table's rows, from `insertInto(path)`. */
