@@ -54,6 +54,23 @@ export function parseTimestamp(text: string): number | null {
   );
 }
 
+/** Parses `HH:mm[:ss[.fff]]` as milliseconds of the day (digits past milliseconds cut), or null. */
+export function parseTime(text: string): number | null {
+  const m = /^\s*(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,9}))?)?\s*$/.exec(text);
+  if (m === null) return null;
+  const [hour, minute, second] = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
+  if (hour > 23 || minute > 59 || second > 59) return null;
+  const millis = m[4] === undefined ? 0 : Number(m[4].padEnd(3, '0').slice(0, 3));
+  return ((hour * 60 + minute) * 60 + second) * 1000 + millis;
+}
+
+/** Milliseconds of the day `ms` (epoch or of the day) keeps at TIME `precision` (0 to 3). */
+function timeOfDay(ms: number, precision: number): number {
+  const unit = 10 ** (3 - Math.min(3, precision));
+  const inDay = ((ms % DAY_MS) + DAY_MS) % DAY_MS;
+  return inDay - (inDay % unit);
+}
+
 /**
  * A value as Flink prints it in results and `CAST(… AS STRING)`; TIMESTAMP_LTZ values in
  * `zone`, the session's time zone (see `time-zone.ts`).
@@ -324,6 +341,11 @@ export const runtime = {
         if (typeof value === 'number') return from.root === 'DATE' ? value * DAY_MS : value;
         if (typeof value === 'string') return parseTimestamp(value) ?? fail();
         return fail();
+      case 'TIME': {
+        // A timestamp keeps its time of day; text reads as HH:mm[:ss[.fff]].
+        const ms = typeof value === 'string' ? parseTime(value) : typeof value === 'number' ? value : null;
+        return ms === null ? fail() : timeOfDay(ms, to.precision ?? 0);
+      }
       case 'DATE':
         if (typeof value === 'number') return from.root === 'DATE' ? value : Math.floor(value / DAY_MS);
         if (typeof value === 'string') {
