@@ -189,6 +189,16 @@ describe('plans that cannot be run', () => {
     expect(oneLineError(() => fresh.loadPlan(PlanReference.fromJsonString('{"nodes": []}')))).toBe(
       'SQL error: the JSON text is not a compiled plan: it has no formatVersion; give a file written by COMPILE PLAN or CompiledPlan.writeToFile',
     );
+    const wrong = JSON.stringify({
+      formatVersion: 1,
+      weirVersion: VERSION,
+      targets: [{}],
+      options: {},
+      sinks: [{ kind: 'calc' }],
+    });
+    expect(oneLineError(() => fresh.loadPlan(PlanReference.fromJsonString(wrong)))).toBe(
+      'SQL error: the JSON text is not a compiled plan: a sink in it is not the plan of an INSERT; give a file written by COMPILE PLAN or CompiledPlan.writeToFile',
+    );
     expect(oneLineError(() => fresh.loadPlan(PlanReference.fromJsonString('not json')))).toMatch(
       /^SQL error: the JSON text is not a compiled plan: it is not JSON \(.+\); give a file written by COMPILE PLAN or CompiledPlan\.writeToFile$/,
     );

@@ -108,10 +108,13 @@ export function planFromJson(
   if (!Array.isArray(d.sinks) || !Array.isArray(d.targets) || d.sinks.length !== d.targets.length)
     throw notAPlan('its sinks and targets do not match');
   if (d.options === null || typeof d.options !== 'object') throw notAPlan('it has no options');
+  const sinks = d.sinks.map((sink) => decodePlanValue(sink, functions, pos) as SinkPlan);
+  if (sinks.some((sink) => sink?.kind !== 'sink' || typeof sink.table?.options !== 'object'))
+    throw notAPlan('a sink in it is not the plan of an INSERT');
   return {
     formatVersion: d.formatVersion,
     weirVersion: String(d.weirVersion),
-    sinks: d.sinks.map((sink) => decodePlanValue(sink, functions, pos) as SinkPlan),
+    sinks,
     targets: d.targets as PlanTarget[],
     options: d.options as Record<string, string>,
   };
