@@ -11,7 +11,7 @@
  * `FIRST(v, 0)` at once, `LAST(v, n)` in n steps, `FIRST(v, n)` in as many steps as `v` has rows
  * after its n-th.
  *
- * It is plain data, arrays of numbers indexed by entry (entries are never removed one by one:
+ * It is plain data, one array of numbers holding a record per entry (never removed one by one:
  * the buffer is cleared for each start, see `PatternMatcher`), so it is checkpointed with the
  * matcher's state in keyed state.
  */
@@ -19,79 +19,88 @@
 /** No entry: the branch has no rows yet, or the variable none up to the entry. */
 export const NO_ENTRY = -1;
 
-/** The entries, by id; `variables` is the pattern's number of variables. */
+/**
+ * The entries, one record of `4 + 2 * variables` numbers each in `data` (one array: an entry
+ * is one append, and clearing is one truncation). Entry e's record starts at `e * stride`:
+ * - `VARIABLE`: the variable of its row;
+ * - `PREV`: the entry before it in its branch, or {@link NO_ENTRY};
+ * - `DEPTH`: its row's position in the match (0 for the start row);
+ * - `RANK`: how many rows of its variable come before it in its branch;
+ * - `FIRST + v`, `FIRST + variables + v`: the first and the last entry of variable v up to it,
+ *   or {@link NO_ENTRY}.
+ */
 export interface MatchPaths {
   readonly variables: number;
-  /** The variable of each entry's row. */
-  readonly variable: number[];
-  /** The entry before each one in its branch, or {@link NO_ENTRY}. */
-  readonly prev: number[];
-  /** The position of each entry's row in the match (0 for the start row). */
-  readonly depth: number[];
-  /** How many rows of the entry's variable come before it in its branch. */
-  readonly rank: number[];
-  /** `first[e * variables + v]`: the first entry of variable v up to entry e, or {@link NO_ENTRY}. */
-  readonly first: number[];
-  /** `last[e * variables + v]`: the last entry of variable v up to entry e, or {@link NO_ENTRY}. */
-  readonly last: number[];
+  readonly data: number[];
 }
+
+const VARIABLE = 0;
+const PREV = 1;
+const DEPTH = 2;
+const RANK = 3;
+const FIRST = 4;
 
 /** A buffer with no entries, for a pattern of `variables` variables. */
 export function emptyPaths(variables: number): MatchPaths {
-  return { variables, variable: [], prev: [], depth: [], rank: [], first: [], last: [] };
+  return { variables, data: [] };
 }
 
-/** Removes every entry, keeping the arrays (a start is decided far more often than a partition begins). */
+/** How many entries `paths` holds. */
+export function entryCount(paths: MatchPaths): number {
+  return paths.data.length / (FIRST + 2 * paths.variables);
+}
+
+/** Removes every entry (a start is decided far more often than a partition begins). */
 export function clearPaths(paths: MatchPaths): void {
-  paths.variable.length = 0;
-  paths.prev.length = 0;
-  paths.depth.length = 0;
-  paths.rank.length = 0;
-  paths.first.length = 0;
-  paths.last.length = 0;
+  paths.data.length = 0;
 }
 
 /**
  * Adds the entry of a row mapped to `variable` after entry `prev` (whose branch has `depth`
- * rows) and returns its id. Costs one entry and two rows of the variable tables.
+ * rows) and returns its id. Costs one record, whatever the branch's length.
  */
 export function appendEntry(paths: MatchPaths, prev: number, depth: number, variable: number): number {
-  const e = paths.variable.length;
-  const n = paths.variables;
-  paths.variable.push(variable);
-  paths.prev.push(prev);
-  paths.depth.push(depth);
-  const { first, last } = paths;
+  const { data, variables: n } = paths;
+  const stride = FIRST + 2 * n;
+  const e = data.length / stride;
   if (prev === NO_ENTRY) {
-    for (let v = 0; v < n; v++) {
-      first.push(v === variable ? e : NO_ENTRY);
-      last.push(v === variable ? e : NO_ENTRY);
-    }
-    paths.rank.push(0);
+    data.push(variable, NO_ENTRY, depth, 0);
+    for (let v = 0; v < n; v++) data.push(v === variable ? e : NO_ENTRY);
+    for (let v = 0; v < n; v++) data.push(v === variable ? e : NO_ENTRY);
     return e;
   }
-  const before = last[prev * n + variable]!;
-  paths.rank.push(before === NO_ENTRY ? 0 : paths.rank[before]! + 1);
+  const p = prev * stride;
+  const before = data[p + FIRST + n + variable]!;
+  data.push(variable, prev, depth, before === NO_ENTRY ? 0 : data[before * stride + RANK]! + 1);
   for (let v = 0; v < n; v++) {
-    const f = first[prev * n + v]!;
-    first.push(v === variable && f === NO_ENTRY ? e : f);
-    last.push(v === variable ? e : last[prev * n + v]!);
+    const first = data[p + FIRST + v]!;
+    data.push(v === variable && first === NO_ENTRY ? e : first);
   }
+  for (let v = 0; v < n; v++) data.push(v === variable ? e : data[p + FIRST + n + v]!);
   return e;
 }
 
 /** The variable of every row of the branch ending at `entry`, `length` rows, in order. */
 export function variablesOf(paths: MatchPaths, entry: number, length: number): number[] {
+  const { data } = paths;
+  const stride = FIRST + 2 * paths.variables;
   const vars = new Array<number>(length);
-  for (let e = entry; e !== NO_ENTRY; e = paths.prev[e]!) vars[paths.depth[e]!] = paths.variable[e]!;
+  for (let e = entry; e !== NO_ENTRY; e = data[e * stride + PREV]!)
+    vars[data[e * stride + DEPTH]!] = data[e * stride + VARIABLE]!;
   return vars;
 }
 
-/** How many rows of `variable` the branch ending at `entry` has (none of a variable past the tables). */
+/** The last entry of `variable` up to `entry`, or {@link NO_ENTRY} (also for a variable past the tables). */
+function lastOf(paths: MatchPaths, entry: number, variable: number): number {
+  if (entry === NO_ENTRY || variable >= paths.variables) return NO_ENTRY;
+  const n = paths.variables;
+  return paths.data[entry * (FIRST + 2 * n) + FIRST + n + variable]!;
+}
+
+/** How many rows of `variable` the branch ending at `entry` has. */
 export function countOf(paths: MatchPaths, entry: number, variable: number): number {
-  if (entry === NO_ENTRY || variable >= paths.variables) return 0;
-  const last = paths.last[entry * paths.variables + variable]!;
-  return last === NO_ENTRY ? 0 : paths.rank[last]! + 1;
+  const last = lastOf(paths, entry, variable);
+  return last === NO_ENTRY ? 0 : paths.data[last * (FIRST + 2 * paths.variables) + RANK]! + 1;
 }
 
 /**
@@ -106,21 +115,19 @@ export function positionOf(
   offset: number,
   fromEnd: boolean,
 ): number {
-  if (entry === NO_ENTRY || variable >= paths.variables) return -1;
-  const n = paths.variables;
-  if (!fromEnd && offset === 0) {
-    const first = paths.first[entry * n + variable]!;
-    return first === NO_ENTRY ? -1 : paths.depth[first]!;
-  }
-  let e = paths.last[entry * n + variable]!;
+  const { data, variables: n } = paths;
+  const stride = FIRST + 2 * n;
+  let e = lastOf(paths, entry, variable);
   if (e === NO_ENTRY) return -1;
+  if (!fromEnd && offset === 0) return data[data[entry * stride + FIRST + variable]! * stride + DEPTH]!;
   // Steps back from the variable's last row: `offset` from the end, or to rank `offset`.
-  let steps = fromEnd ? offset : paths.rank[e]! - offset;
+  let steps = fromEnd ? offset : data[e * stride + RANK]! - offset;
   if (steps < 0) return -1;
   for (; steps > 0; steps--) {
-    const prev = paths.prev[e]!;
-    e = prev === NO_ENTRY ? NO_ENTRY : paths.last[prev * n + variable]!;
+    const prev = data[e * stride + PREV]!;
+    if (prev === NO_ENTRY) return -1;
+    e = data[prev * stride + FIRST + n + variable]!;
     if (e === NO_ENTRY) return -1;
   }
-  return paths.depth[e]!;
+  return data[e * stride + DEPTH]!;
 }
