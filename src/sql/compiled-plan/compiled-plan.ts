@@ -51,11 +51,12 @@ export class CompiledPlan {
     this.writeTo(planPath(path), ignoreIfExists, undefined);
   }
 
-  /** @internal As {@link writeToFile}, with errors at `pos`; returns whether it wrote. */
-  writeTo(path: string, ignoreIfExists: boolean, pos: SourcePos | undefined): boolean {
-    if (planFromSubmitter(path)) return false;
+  /** @internal As {@link writeToFile}, with errors at `pos`. */
+  writeTo(path: string, ignoreIfExists: boolean, pos: SourcePos | undefined): void {
+    // A worker rebuilding the job: its submitting thread wrote the file, or kept it.
+    if (planFromSubmitter(path)) return;
     if (planFileExists(path)) {
-      if (ignoreIfExists) return false;
+      if (ignoreIfExists) return;
       if (this.owner.getConfig().get<boolean>('table.plan.force-recompile') !== true)
         throw validationError(
           pos,
@@ -63,7 +64,6 @@ export class CompiledPlan {
         );
     }
     writePlanFile(path, this.json, pos);
-    return true;
   }
 
   /** The Weir version that compiled the plan (Flink's `getFlinkVersion`). */
