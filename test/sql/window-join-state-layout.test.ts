@@ -1,7 +1,7 @@
 /**
  * A checkpoint of the window join's layout 1 (rows in list states named without a version, under
- * a key that held the window's end) does not restore into the window join operator: opening
- * fails with one user error line naming the fix. A checkpoint of the current layout restores
+ * a key that held the window's end), or of a later layout, does not restore into the window join
+ * operator: opening fails with one user error line naming the fix. A checkpoint of the current layout restores
  * with its waiting rows and their window's timer.
  */
 import { describe, expect, test } from 'vitest';
@@ -58,8 +58,8 @@ function openOn(snapshot: ReturnType<typeof snapshotKeyedState>) {
 }
 
 describe('window join state layout', () => {
-  test.each(['window-join-left', 'window-join-right'])(
-    'a checkpoint holding layout 1 state %s fails on open with the fix',
+  test.each(['window-join-left', 'window-join-right', 'window-join-left@3'])(
+    'a checkpoint holding state %s of another layout fails on open with the fix',
     (name) => {
       const old = harness(new CoProcessOperator(new OldLayout(name), true));
       old.open();
