@@ -327,6 +327,8 @@ class CodeBuilder {
   }
 }
 
+const INTEGER_WIDTH: Record<string, number> = { TINYINT: 8, SMALLINT: 16, INT: 32, BIGINT: 64 };
+
 /** Inline code for the cheap casts; the rest go through `rt.cast`. */
 function castExpression(value: string, from: SqlType, to: SqlType, safe: boolean, code: CodeBuilder): string {
   // Casts to and from TIMESTAMP_LTZ read the session time zone (UTC needs none of this).
@@ -338,11 +340,10 @@ function castExpression(value: string, from: SqlType, to: SqlType, safe: boolean
     return value;
   if (isString(from) && isString(to) && (to.length === undefined || to.length >= (from.length ?? 0)))
     return value;
-  if (
-    (from.root === 'INT' || from.root === 'BIGINT' || from.root === 'SMALLINT' || from.root === 'TINYINT') &&
-    (to.root === 'BIGINT' || to.root === 'INT' || to.root === 'DOUBLE' || to.root === 'FLOAT')
-  )
-    return value;
+  // Widening integer casts (and integers to DOUBLE or FLOAT) keep the value; narrowing ones wrap.
+  const fromWidth = INTEGER_WIDTH[from.root];
+  const toWidth = to.root === 'DOUBLE' || to.root === 'FLOAT' ? 64 : INTEGER_WIDTH[to.root];
+  if (fromWidth !== undefined && toWidth !== undefined && toWidth >= fromWidth) return value;
   return `rt.cast(${value}, ${code.constant(from)}, ${code.constant(to)}, ${safe})`;
 }
 

@@ -64,6 +64,41 @@ export function parseTime(text: string): number | null {
   return ((hour * 60 + minute) * 60 + second) * 1000 + millis;
 }
 
+const INTEGER_BITS: Record<string, number> = { TINYINT: 8, SMALLINT: 16, INT: 32, BIGINT: 64 };
+
+/** What Flink reads as an integer: digits, with a fraction it drops. */
+const INTEGER_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)$/;
+
+/**
+ * Text to an integer type as Flink casts it: trimmed, digits with an optional fraction that is
+ * cut off; null for anything else (an exponent, hexadecimal) or a value out of the type's range.
+ */
+function parseIntegerText(text: string, root: string): number | null {
+  const t = text.trim();
+  if (!INTEGER_TEXT.test(t)) return null;
+  const n = Math.trunc(Number(t));
+  const half = 2 ** (INTEGER_BITS[root]! - 1);
+  return n < -half || n >= half ? null : n === 0 ? 0 : n;
+}
+
+/**
+ * A number to a narrower integer type as Java's casts do, which Flink's are: from a floating
+ * point type saturating at the int (or long) range and NaN to 0; from an integer or decimal,
+ * keeping the low bits (so 300 is 44 as TINYINT).
+ */
+function narrowInteger(n: number, from: string, to: string): number {
+  const bits = INTEGER_BITS[to]!;
+  let v = Math.trunc(n);
+  if (from === 'DOUBLE' || from === 'FLOAT') {
+    if (Number.isNaN(n)) return 0;
+    const half = 2 ** (bits === 64 ? 63 : 31);
+    v = Math.min(Math.max(v, -half), half - 1);
+  }
+  if (bits === 64) return v === 0 ? 0 : v;
+  const shift = 32 - bits;
+  return ((v | 0) << shift) >> shift;
+}
+
 /** Milliseconds of the day `ms` (epoch or of the day) keeps at TIME `precision` (0 to 3). */
 function timeOfDay(ms: number, precision: number): number {
   const unit = 10 ** (3 - Math.min(3, precision));
@@ -312,9 +347,12 @@ export const runtime = {
       case 'SMALLINT':
       case 'INT':
       case 'BIGINT': {
-        const n = typeof value === 'string' ? Number(value.trim()) : Number(value);
-        if (!Number.isFinite(n) || (typeof value === 'string' && value.trim() === '')) return fail();
-        return Math.trunc(n);
+        if (typeof value === 'string') {
+          const n = parseIntegerText(value, to.root);
+          return n === null ? fail() : n;
+        }
+        if (typeof value === 'boolean') return value ? 1 : 0;
+        return narrowInteger(Number(value), from.root, to.root);
       }
       case 'FLOAT':
       case 'DOUBLE': {
