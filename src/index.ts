@@ -205,7 +205,8 @@ export {
   WindowGroupedTable,
 } from './sql/table-api/grouped-tables.js';
 /** The Table API's expressions, as Flink's `Expressions`: `$('price').times(2).as('doubled')`. */
-export { type ColumnSpec, Expression, type ExpressionArg } from './sql/table-api/expression.js';
+export { Expression, type ExpressionArg } from './sql/table-api/expression.js';
+export type { ColumnSpec } from './sql/table-api/expression-node.js';
 export {
   $,
   and,

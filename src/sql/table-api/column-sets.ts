@@ -5,7 +5,8 @@
  * taken (`select`, `groupBy`, `addColumns`, call arguments).
  */
 import { tableApiError } from './errors.js';
-import { type ColumnSpec, Expression } from './expression.js';
+import { Expression } from './expression.js';
+import type { ColumnSpec } from './expression-node.js';
 
 /** The columns a `withColumns(…)` or `withoutColumns(…)` expression picks from `columns`, in their order. */
 export function pickColumns(set: Expression, columns: readonly string[], op: string): string[] {

@@ -8,62 +8,18 @@
  */
 import { dataTypeSql, type DataTypeLike } from './data-types.js';
 import { tableApiError } from './errors.js';
-import { quoteString } from './sql-text.js';
+import {
+  type ExpressionNode,
+  intervalNode,
+  literalNode,
+  type SubqueryTable,
+  windowPropertyNode,
+} from './expression-node.js';
+import { nodeText } from './expression-text.js';
 import type { Table } from '../table.js';
 
 /** A value where the Table API takes an expression: an {@link Expression} or a literal. */
 export type ExpressionArg = Expression | number | bigint | string | boolean;
-
-/** A property of a group window, read in `select` as `$('w').start()` and its siblings. */
-export type WindowProperty = 'START' | 'END' | 'ROWTIME';
-
-/** @internal How an expression is held until it is written as SQL. */
-export type ExpressionNode =
-  | { readonly kind: 'column'; readonly path: readonly string[] }
-  | { readonly kind: 'star' }
-  /** A literal; `number` is kept for interval units (`lit(10).minutes()`). */
-  | { readonly kind: 'literal'; readonly sql: string; readonly number?: number }
-  /** SQL text around sub-expressions, joined as written. */
-  | { readonly kind: 'sql'; readonly parts: readonly (string | Expression)[] }
-  /** A call by name, kept whole so that `.distinct()` and `.over(…)` can apply to it. */
-  | {
-      readonly kind: 'call';
-      readonly fn: string;
-      readonly args: readonly Expression[];
-      readonly distinct: boolean;
-    }
-  | { readonly kind: 'over'; readonly call: Expression; readonly window: Expression }
-  | { readonly kind: 'windowProperty'; readonly window: string; readonly property: WindowProperty }
-  /** A name; a table function's call in `joinLateral` names each of its columns. */
-  | {
-      readonly kind: 'alias';
-      readonly inner: Expression;
-      readonly name: string;
-      readonly more: readonly string[];
-    }
-  | {
-      readonly kind: 'order';
-      readonly inner: Expression;
-      readonly descending: boolean;
-      readonly nulls?: 'FIRST' | 'LAST';
-    }
-  /** An end of an over window's frame: `UNBOUNDED_RANGE`, `rowInterval(10)`, `CURRENT_ROW`. */
-  | { readonly kind: 'bound'; readonly sql: string; readonly rows: boolean; readonly unbounded: boolean }
-  /** `withColumns(…)` or `withoutColumns(…)`: the table's columns picked by name, position or range. */
-  | { readonly kind: 'columns'; readonly specs: readonly ColumnSpec[]; readonly without: boolean }
-  /** `operand IN (SELECT …)` over a table's query. */
-  | { readonly kind: 'inQuery'; readonly operand: Expression; readonly table: SubqueryTable }
-  /** `range(from, to)`: columns by 1-based position or by name, both ends included. */
-  | { readonly kind: 'range'; readonly from: string | number; readonly to: string | number };
-
-/** @internal A table as a subquery: its SQL and the tables without a catalog name it reads. */
-export interface SubqueryTable {
-  /** @internal */
-  subquery(): { readonly sql: string; readonly unnamed: ReadonlyMap<string, unknown> };
-}
-
-/** A pick of `withColumns`: a column (`$('a')` or `'a'`), a 1-based position, or a `range(…)`. */
-export type ColumnSpec = Expression | string | number;
 
 /** An expression of the Table API; see the module comment. */
 export class Expression {
@@ -334,45 +290,45 @@ export class Expression {
   // Group window properties.
   /** The start of the group window this names (`$('w').start()`), inclusive. */
   start(): Expression {
-    return this.windowProperty('START');
+    return new Expression(windowPropertyNode(this, 'START'));
   }
   /** The end of the group window this names, exclusive. */
   end(): Expression {
-    return this.windowProperty('END');
+    return new Expression(windowPropertyNode(this, 'END'));
   }
   /** The group window's time attribute (its end less 1 ms), for windows over its result. */
   rowtime(): Expression {
-    return this.windowProperty('ROWTIME');
+    return new Expression(windowPropertyNode(this, 'ROWTIME'));
   }
 
   // Intervals, from a number: `lit(10).minutes()`.
   /** An interval of this many milliseconds. */
   millis(): Expression {
-    return this.interval('MILLISECOND');
+    return new Expression(intervalNode(this, 'MILLISECOND'));
   }
   /** An interval of this many seconds. */
   seconds(): Expression {
-    return this.interval('SECOND');
+    return new Expression(intervalNode(this, 'SECOND'));
   }
   /** An interval of this many minutes. */
   minutes(): Expression {
-    return this.interval('MINUTE');
+    return new Expression(intervalNode(this, 'MINUTE'));
   }
   /** An interval of this many hours. */
   hours(): Expression {
-    return this.interval('HOUR');
+    return new Expression(intervalNode(this, 'HOUR'));
   }
   /** An interval of this many days. */
   days(): Expression {
-    return this.interval('DAY');
+    return new Expression(intervalNode(this, 'DAY'));
   }
   /** An interval of this many months. */
   months(): Expression {
-    return this.interval('MONTH');
+    return new Expression(intervalNode(this, 'MONTH'));
   }
   /** An interval of this many years. */
   years(): Expression {
-    return this.interval('YEAR');
+    return new Expression(intervalNode(this, 'YEAR'));
   }
 
   /** The expression as SQL text, where it means the same on its own. */
@@ -385,29 +341,6 @@ export class Expression {
       this.node.kind === 'order' ? this.node : { kind: 'order' as const, inner: this, descending: false };
     return new Expression({ ...order, nulls });
   }
-
-  private windowProperty(property: WindowProperty): Expression {
-    if (this.node.kind !== 'column' || this.node.path.length !== 1)
-      throw tableApiError(
-        property.toLowerCase(),
-        `${property.toLowerCase()}() reads a group window by its alias: $('w').${property.toLowerCase()}()`,
-      );
-    return new Expression({ kind: 'windowProperty', window: this.node.path[0]!, property });
-  }
-
-  private interval(
-    unit: 'MILLISECOND' | 'SECOND' | 'MINUTE' | 'HOUR' | 'DAY' | 'MONTH' | 'YEAR',
-  ): Expression {
-    const n = this.node.kind === 'literal' ? this.node.number : undefined;
-    if (n !== undefined) {
-      // SQL has no millisecond intervals: a fraction of a second says the same.
-      const text = unit === 'MILLISECOND' ? String(n / 1000) : String(n);
-      const sqlUnit = unit === 'MILLISECOND' ? 'SECOND' : unit;
-      return new Expression({ kind: 'literal', sql: `INTERVAL ${quoteString(text)} ${sqlUnit}` });
-    }
-    const one = unit === 'MILLISECOND' ? "INTERVAL '0.001' SECOND" : `INTERVAL '1' ${unit}`;
-    return sql('(', this, ` * ${one})`);
-  }
 }
 
 function isSubqueryTable(value: unknown): value is SubqueryTable {
@@ -419,31 +352,6 @@ function isSubqueryTable(value: unknown): value is SubqueryTable {
 /** The argument as an expression: a value other than an {@link Expression} is a literal. */
 export function toExpression(value: ExpressionArg): Expression {
   return value instanceof Expression ? value : new Expression(literalNode(value));
-}
-
-/** The node of a literal: INT or BIGINT for integers, DOUBLE for other numbers, as Flink types them. */
-export function literalNode(value: unknown): ExpressionNode {
-  switch (typeof value) {
-    case 'number': {
-      if (!Number.isFinite(value))
-        return { kind: 'literal', sql: `CAST(${quoteString(String(value))} AS DOUBLE)` };
-      if (Number.isInteger(value))
-        return { kind: 'literal', sql: parenthesized(String(value)), number: value };
-      const text = String(value).toUpperCase();
-      return { kind: 'literal', sql: parenthesized(text.includes('E') ? text : `${text}E0`), number: value };
-    }
-    case 'bigint':
-      return { kind: 'literal', sql: `CAST(${parenthesized(String(value))} AS BIGINT)` };
-    case 'string':
-      return { kind: 'literal', sql: quoteString(value) };
-    case 'boolean':
-      return { kind: 'literal', sql: value ? 'TRUE' : 'FALSE' };
-    default:
-      throw tableApiError(
-        'lit',
-        `lit takes a number, bigint, string or boolean, not ${value === null ? 'null' : typeof value}; write nullOf(type) for NULL, and lit('2024-01-01 10:00:00').cast(DataTypes.TIMESTAMP(3)) for times`,
-      );
-  }
 }
 
 /** An expression of SQL text around sub-expressions. */
@@ -467,40 +375,4 @@ function binary(left: ExpressionArg, op: string, right: ExpressionArg): Expressi
 /** The arguments, with `, ` between them. */
 export function commaSeparated(args: readonly ExpressionArg[]): (string | Expression)[] {
   return args.flatMap((a, i) => (i === 0 ? [toExpression(a)] : [', ', toExpression(a)]));
-}
-
-function parenthesized(text: string): string {
-  return text.startsWith('-') ? `(${text})` : text;
-}
-
-/** SQL text of an expression outside any operation, for `toString`. */
-function nodeText(e: Expression): string {
-  const node = e.node;
-  switch (node.kind) {
-    case 'column':
-      return node.path.join('.');
-    case 'star':
-      return '*';
-    case 'literal':
-    case 'bound':
-      return node.sql;
-    case 'columns':
-      return `${node.without ? 'withoutColumns' : 'withColumns'}(${node.specs.map((c) => (c instanceof Expression ? nodeText(c) : String(c))).join(', ')})`;
-    case 'range':
-      return `range(${node.from}, ${node.to})`;
-    case 'inQuery':
-      return `${nodeText(node.operand)} IN (${node.table.subquery().sql})`;
-    case 'sql':
-      return node.parts.map((p) => (typeof p === 'string' ? p : nodeText(p))).join('');
-    case 'call':
-      return `${node.fn}(${node.distinct ? 'DISTINCT ' : ''}${node.args.map(nodeText).join(', ')})`;
-    case 'over':
-      return `${nodeText(node.call)} OVER ${nodeText(node.window)}`;
-    case 'windowProperty':
-      return `${node.window}.${node.property.toLowerCase()}`;
-    case 'alias':
-      return `${nodeText(node.inner)} AS ${[node.name, ...node.more].join(', ')}`;
-    case 'order':
-      return `${nodeText(node.inner)} ${node.descending ? 'DESC' : 'ASC'}${node.nulls ? ` NULLS ${node.nulls}` : ''}`;
-  }
 }

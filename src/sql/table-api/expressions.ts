@@ -9,16 +9,8 @@
 import { parseExpression } from '../parser/parse.js';
 import { type DataTypeLike, dataTypeSql } from './data-types.js';
 import { tableApiError } from './errors.js';
-import {
-  type ColumnSpec,
-  commaSeparated,
-  Expression,
-  type ExpressionArg,
-  fn,
-  literalNode,
-  sql,
-  toExpression,
-} from './expression.js';
+import { commaSeparated, Expression, type ExpressionArg, fn, sql, toExpression } from './expression.js';
+import { type ColumnSpec, literalNode } from './expression-node.js';
 
 /**
  * A column by name; `$('person.name')` is not a path but a name with a dot in it: read a ROW
