@@ -3,7 +3,8 @@
  * pairs the Top-N would drop unseen, before their joined row is built
  * (`JoinThenRankFunction`'s `orderBySide`, `TopNFunction.admits`). As a property over random
  * interleavings of both sides' rows with ties, NULLs in the order-by columns, Top-1 and Top-3,
- * with and without the rank column and a non-equi condition: the changelog is exactly the one
+ * with and without the rank column and a non-equi condition, the bids as the join's right or
+ * left input: the changelog is exactly the one
  * of the same operator that builds every pair, and the skip does happen. A row of the order-by
  * side that the Top-N still refuses after its own pairs is refused for good (the Top-N's bar only
  * rises) and is not stored: the changelog stays the one of the operator that keeps every row,
@@ -38,6 +39,8 @@ interface Shape {
   readonly upsert: boolean;
   /** State TTL of the Top-N (processing time, which the harness never advances). */
   readonly ttl?: boolean;
+  /** The bids are the join's left input (the Top-N ordered by the left side's columns). */
+  readonly mirrored?: boolean;
 }
 
 const shape: fc.Arbitrary<Shape> = fc.record({
@@ -45,6 +48,7 @@ const shape: fc.Arbitrary<Shape> = fc.record({
   rankColumn: fc.boolean(),
   condition: fc.boolean(),
   upsert: fc.boolean(),
+  mirrored: fc.boolean(),
 });
 
 /**
@@ -52,13 +56,17 @@ const shape: fc.Arbitrary<Shape> = fc.record({
  * side's price DESC, t ASC; with `condition`, only pairs with a <= t + 2 join.
  */
 function operator(s: Shape, skip: boolean) {
+  const m = s.mirrored === true;
+  const auctions = ['k', 'a'];
+  const bids = ['k0', 'price', 't'];
+  const condition = (auction: Row, bid: Row) => (auction.a as number) <= (bid.t as number) + 2;
   const join = new RegularJoinFunction({
     joinType: 'inner',
-    leftColumns: ['k', 'a'],
-    rightColumns: ['k0', 'price', 't'],
+    leftColumns: m ? bids : auctions,
+    rightColumns: m ? auctions : bids,
     leftHasNullKey: () => false,
     rightHasNullKey: () => false,
-    ...(s.condition ? { remainingPair: (l: Row, r: Row) => (l.a as number) <= (r.t as number) + 2 } : {}),
+    ...(s.condition ? { remainingPair: m ? (l: Row, r: Row) => condition(r, l) : condition } : {}),
     leftChangelog: false,
     rightChangelog: false,
     insertOnlyOutput: true,
@@ -75,16 +83,20 @@ function operator(s: Shape, skip: boolean) {
     ],
     ...(s.rankColumn ? { rankColumn: 'rn' } : {}),
     changelogInput: false,
-    inputColumns: ['k', 'a', 'k0', 'price', 't'],
+    inputColumns: m ? [...bids, ...auctions] : [...auctions, ...bids],
     upsertOutput: s.upsert,
     ...(s.ttl === true ? { ttlMs: 3_600_000 } : {}),
   });
-  const fn = new JoinThenRankFunction(join, undefined, rank, skip ? 'right' : undefined);
-  return new TwoInputOperatorTestHarness<Row, Row, ChangelogRow>(
+  const fn = new JoinThenRankFunction(join, undefined, rank, skip ? (m ? 'left' : 'right') : undefined);
+  const h = new TwoInputOperatorTestHarness<Row, Row, ChangelogRow>(
     new CoProcessOperator(fn as never, true),
-    (l) => l.k,
-    (r) => r.k0,
+    (l) => (m ? l.k0 : l.k),
+    (r) => (m ? r.k : r.k0),
   );
+  // Auctions and bids, whichever input each is.
+  const auction = (row: Row) => (m ? h.processElement2(row, 0) : h.processElement1(row, 0));
+  const bid = (row: Row) => (m ? h.processElement1(row, 0) : h.processElement2(row, 0));
+  return Object.assign(h, { auction, bid });
 }
 
 type Harness = ReturnType<typeof operator>;
@@ -92,8 +104,8 @@ type Harness = ReturnType<typeof operator>;
 function feed(h: Harness, steps: readonly Step[], from = 0): void {
   steps.forEach((st, j) => {
     const i = from + j;
-    if (st.left) h.processElement1({ k: st.k, a: st.t }, 0);
-    else h.processElement2({ k0: st.k, price: st.v, t: st.t * 10 + (i % 10) }, 0);
+    if (st.left) h.auction({ k: st.k, a: st.t });
+    else h.bid({ k0: st.k, price: st.v, t: st.t * 10 + (i % 10) });
   });
 }
 
@@ -106,8 +118,8 @@ function run(s: Shape, steps: readonly Step[], skip: boolean): string[] {
   return changes(h);
 }
 
-/** The right (order-by side) rows the join stores in a run, counted as they are added. */
-function storedRightRows(s: Shape, steps: readonly Step[], skip: boolean): number {
+/** The bids (the order-by side's rows) the join stores in a run, counted as they are added. */
+function storedBids(s: Shape, steps: readonly Step[], skip: boolean): number {
   const add = vi.spyOn(RowsView.prototype, 'add');
   try {
     run(s, steps, skip);
@@ -160,7 +172,7 @@ describe('a Top-N in its join operator skips the pairs it would drop', () => {
         second.open();
         feed(second, steps.slice(cut), cut);
         expect([...before, ...changes(second)]).toEqual(whole);
-        expect(storedRightRows(s, steps, true)).toBeLessThanOrEqual(storedRightRows(s, steps, false));
+        expect(storedBids(s, steps, true)).toBeLessThanOrEqual(storedBids(s, steps, false));
       }),
       { numRuns: 200 },
     );
@@ -182,8 +194,8 @@ describe('a Top-N in its join operator skips the pairs it would drop', () => {
     const out = run(s, steps, true);
     expect(out).toEqual(run(s, steps, false));
     expect(out.map((c) => JSON.parse(c).kind)).toEqual(['+I', '-D', '+I', '-D', '+I']);
-    expect(storedRightRows(s, steps, true)).toBe(1);
-    expect(storedRightRows(s, steps, false)).toBe(4);
+    expect(storedBids(s, steps, true)).toBe(1);
+    expect(storedBids(s, steps, false)).toBe(4);
   });
 
   test('a Top-N with state TTL, whose bar may fall, has every row stored', () => {
@@ -194,6 +206,6 @@ describe('a Top-N in its join operator skips the pairs it would drop', () => {
       { left: false, k: 1, v: 3, t: 1 },
     ];
     expect(run(s, steps, true)).toEqual(run(s, steps, false));
-    expect(storedRightRows(s, steps, true)).toBe(2);
+    expect(storedBids(s, steps, true)).toBe(2);
   });
 });
