@@ -143,9 +143,12 @@ export class GrammarBase extends EmbeddedActionsParser {
         ALT: () => {
           nameToken = this.CONSUME(K.INTERVAL);
           intervalUnit = this.SUBRULE(this.timeUnit);
+          // INTERVAL DAY(2) TO SECOND(3): the precisions do not change the values kept.
+          this.OPTION7(() => this.SUBRULE(this.intervalPrecision));
           this.OPTION(() => {
             this.CONSUME(K.TO);
             this.SUBRULE2(this.timeUnit);
+            this.OPTION8(() => this.SUBRULE2(this.intervalPrecision));
           });
         },
       },
@@ -190,9 +193,26 @@ export class GrammarBase extends EmbeddedActionsParser {
               withLocalTimeZone = true;
             },
           });
+          // TIMESTAMP(3) WITHOUT TIME ZONE is TIMESTAMP(3). WITHOUT is a plain word (so the
+          // gate), and JSON_QUERY's `RETURNING type WITHOUT ARRAY WRAPPER` has it after a type too.
+          this.OPTION9({
+            GATE: () => this.LA(1).image.toUpperCase() === 'WITHOUT' && this.LA(2).tokenType === K.TIME,
+            DEF: () => {
+              this.CONSUME3(T.Identifier);
+              this.CONSUME3(K.TIME);
+              this.CONSUME2(K.ZONE);
+            },
+          });
         },
       },
     ]);
+    // `INT ARRAY`, `STRING MULTISET`: the postfix spellings of ARRAY<INT> and MULTISET<STRING>.
+    const collections: IToken[] = [];
+    this.MANY(() =>
+      collections.push(
+        this.OR6([{ ALT: () => this.CONSUME2(K.ARRAY) }, { ALT: () => this.CONSUME2(K.MULTISET) }]),
+      ),
+    );
     this.OPTION6(() => {
       this.OR5([
         {
@@ -205,24 +225,47 @@ export class GrammarBase extends EmbeddedActionsParser {
         { ALT: () => this.CONSUME2(K.NULL) },
       ]);
     });
-    return this.ACTION(() =>
-      node({
+    return this.ACTION(() => {
+      let type: TypeSyntax = node({
         kind: 'type',
         pos: posOf(nameToken),
         name: nameToken.image.toUpperCase(),
         params,
         args,
-        nullable,
+        nullable: collections.length > 0 || nullable,
         withLocalTimeZone,
         intervalUnit,
-      }),
-    );
+      });
+      collections.forEach((token, i) => {
+        type = node({
+          kind: 'type',
+          pos: posOf(token),
+          name: token.image.toUpperCase(),
+          params: [],
+          args: [{ type }],
+          nullable: i < collections.length - 1 || nullable,
+          withLocalTimeZone: false,
+          intervalUnit: undefined,
+        });
+      });
+      return type;
+    });
+  });
+
+  /** `(p)` after an interval unit. */
+  private intervalPrecision = this.RULE('intervalPrecision', (): void => {
+    this.CONSUME(T.LParen);
+    this.SUBRULE(this.integer);
+    this.CONSUME(T.RParen);
   });
 
   /** An element type (`STRING` in `ARRAY<STRING>`) or a named field (`zip INT` in `ROW<…>`). */
   protected typeArg = this.RULE('typeArg', (): { name?: string; type: TypeSyntax } =>
     this.OR([
       {
+        // `ARRAY<INT ARRAY>` is an element type, not a field INT of a bare ARRAY type.
+        GATE: () => !(isCollectionWord(this.LA(2)) && this.LA(3).tokenType !== T.Less),
+        IGNORE_AMBIGUITIES: true,
         ALT: () => {
           const name = this.SUBRULE(this.name);
           const type = this.SUBRULE(this.dataType);
@@ -233,6 +276,10 @@ export class GrammarBase extends EmbeddedActionsParser {
       { ALT: () => ({ type: this.SUBRULE2(this.dataType) }) },
     ]),
   );
+}
+
+function isCollectionWord(token: IToken): boolean {
+  return token.tokenType === K.ARRAY || token.tokenType === K.MULTISET;
 }
 
 /** Type names of Flink SQL, with their synonyms. */
