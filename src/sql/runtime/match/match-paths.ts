@@ -6,10 +6,11 @@
  * of the row before it in that branch, and a branch holds only its last entry. Branches that
  * share a beginning share its entries. Taking a row costs one entry, whatever the match's length.
  *
- * Each entry also points to the first and the last entry of every variable up to it, so a
- * navigation (`FIRST(A.x)`, `LAST(A.x, n)`) finds its row without walking the branch:
- * `FIRST(v, 0)` at once, `LAST(v, n)` in n steps, `FIRST(v, n)` in as many steps as `v` has rows
- * after its n-th.
+ * When navigations need them, each entry also points to the first and the last entry of every
+ * variable up to it, so a navigation (`FIRST(A.x)`, `LAST(A.x, n)`) finds its row without
+ * walking the branch: `FIRST(v, 0)` at once, `LAST(v, n)` in n steps, `FIRST(v, n)` in as many
+ * steps as `v` has rows after its n-th. Without them an entry is a third of the size or less,
+ * which matters for short matches, where filling the tables was most of an entry's cost.
  *
  * It is plain data, one array of numbers holding a record per entry (never removed one by one:
  * the buffer is cleared for each start, see `PatternMatcher`), so it is checkpointed with the
@@ -20,17 +21,20 @@
 export const NO_ENTRY = -1;
 
 /**
- * The entries, one record of `4 + 2 * variables` numbers each in `data` (one array: an entry
- * is one append, and clearing is one truncation). Entry e's record starts at `e * stride`:
+ * The entries, one record of `4 + 2 * width` numbers each in `data` (one array: an entry is
+ * one append, and clearing is one truncation). Entry e's record starts at `e * stride`:
  * - `VARIABLE`: the variable of its row;
  * - `PREV`: the entry before it in its branch, or {@link NO_ENTRY};
  * - `DEPTH`: its row's position in the match (0 for the start row);
- * - `RANK`: how many rows of its variable come before it in its branch;
- * - `FIRST + v`, `FIRST + variables + v`: the first and the last entry of variable v up to it,
- *   or {@link NO_ENTRY}.
+ * - `RANK`: how many rows of its variable come before it in its branch (0 without tables);
+ * - `FIRST + v`, `FIRST + width + v`: the first and the last entry of variable v up to it, or
+ *   {@link NO_ENTRY}.
+ *
+ * `width` is the number of variables the tables cover: all of the pattern's, or 0 when nothing
+ * navigates by variable (then {@link positionOf} and {@link countOf} cannot be asked).
  */
 export interface MatchPaths {
-  readonly variables: number;
+  readonly width: number;
   readonly data: number[];
 }
 
@@ -40,14 +44,17 @@ const DEPTH = 2;
 const RANK = 3;
 const FIRST = 4;
 
-/** A buffer with no entries, for a pattern of `variables` variables. */
-export function emptyPaths(variables: number): MatchPaths {
-  return { variables, data: [] };
+/**
+ * A buffer with no entries, for a pattern of `variables` variables, with the navigation tables
+ * when `navigable`.
+ */
+export function emptyPaths(variables: number, navigable: boolean): MatchPaths {
+  return { width: navigable ? variables : 0, data: [] };
 }
 
 /** How many entries `paths` holds. */
 export function entryCount(paths: MatchPaths): number {
-  return paths.data.length / (FIRST + 2 * paths.variables);
+  return paths.data.length / (FIRST + 2 * paths.width);
 }
 
 /** Removes every entry (a start is decided far more often than a partition begins). */
@@ -60,9 +67,13 @@ export function clearPaths(paths: MatchPaths): void {
  * rows) and returns its id. Costs one record, whatever the branch's length.
  */
 export function appendEntry(paths: MatchPaths, prev: number, depth: number, variable: number): number {
-  const { data, variables: n } = paths;
+  const { data, width: n } = paths;
   const stride = FIRST + 2 * n;
   const e = data.length / stride;
+  if (n === 0) {
+    data.push(variable, prev, depth, 0);
+    return e;
+  }
   if (prev === NO_ENTRY) {
     data.push(variable, NO_ENTRY, depth, 0);
     for (let v = 0; v < n; v++) data.push(v === variable ? e : NO_ENTRY);
@@ -83,7 +94,7 @@ export function appendEntry(paths: MatchPaths, prev: number, depth: number, vari
 /** The variable of every row of the branch ending at `entry`, `length` rows, in order. */
 export function variablesOf(paths: MatchPaths, entry: number, length: number): number[] {
   const { data } = paths;
-  const stride = FIRST + 2 * paths.variables;
+  const stride = FIRST + 2 * paths.width;
   const vars = new Array<number>(length);
   for (let e = entry; e !== NO_ENTRY; e = data[e * stride + PREV]!)
     vars[data[e * stride + DEPTH]!] = data[e * stride + VARIABLE]!;
@@ -92,15 +103,16 @@ export function variablesOf(paths: MatchPaths, entry: number, length: number): n
 
 /** The last entry of `variable` up to `entry`, or {@link NO_ENTRY} (also for a variable past the tables). */
 function lastOf(paths: MatchPaths, entry: number, variable: number): number {
-  if (entry === NO_ENTRY || variable >= paths.variables) return NO_ENTRY;
-  const n = paths.variables;
+  const n = paths.width;
+  if (n === 0) throw new Error('MATCH_RECOGNIZE navigated a shared buffer kept without its tables');
+  if (entry === NO_ENTRY || variable >= n) return NO_ENTRY;
   return paths.data[entry * (FIRST + 2 * n) + FIRST + n + variable]!;
 }
 
 /** How many rows of `variable` the branch ending at `entry` has. */
 export function countOf(paths: MatchPaths, entry: number, variable: number): number {
   const last = lastOf(paths, entry, variable);
-  return last === NO_ENTRY ? 0 : paths.data[last * (FIRST + 2 * paths.variables) + RANK]! + 1;
+  return last === NO_ENTRY ? 0 : paths.data[last * (FIRST + 2 * paths.width) + RANK]! + 1;
 }
 
 /**
@@ -115,7 +127,7 @@ export function positionOf(
   offset: number,
   fromEnd: boolean,
 ): number {
-  const { data, variables: n } = paths;
+  const { data, width: n } = paths;
   const stride = FIRST + 2 * n;
   let e = lastOf(paths, entry, variable);
   if (e === NO_ENTRY) return -1;

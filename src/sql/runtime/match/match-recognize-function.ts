@@ -90,6 +90,9 @@ export class MatchRecognizeFunction extends KeyedProcessFunction<unknown, Row, R
     this.matcher = new PatternMatcher(spec.steps, {
       skip: spec.skip,
       variables: spec.variables,
+      navigates: spec.defines.some((d) =>
+        d?.navigations.some((n) => (n.kind === 'first' || n.kind === 'last') && n.variable !== undefined),
+      ),
       withinMs: spec.withinMs,
       timeOf: (row) => row[time] as number,
       ...(aggregates.isEmpty ? {} : { running: aggregates }),

@@ -75,6 +75,10 @@ function accepts(
   }
 }
 
+/** Whether any condition navigates by variable (the matcher then keeps its navigation tables). */
+const navigates = (kinds: readonly ConditionKind[]): boolean =>
+  kinds.some((c) => c.kind === 'atLeast' && c.of !== undefined);
+
 /** The model's conditions: over the rows and variables as arrays, the tried row appended. */
 type ModelCondition = (rows: readonly Row[], vars: readonly number[], row: Row, variable: number) => boolean;
 
@@ -306,6 +310,7 @@ describe('PatternMatcher', () => {
         const matcher = new PatternMatcher(steps, {
           condition: conditionOf(conditions),
           skip,
+          navigates: navigates(conditions),
           withinMs: within,
           timeOf: (row) => row.t as number,
         });
@@ -331,6 +336,7 @@ describe('PatternMatcher', () => {
         const matcher = new PatternMatcher(steps, {
           condition: conditionOf(conditions, true),
           skip,
+          navigates: navigates(conditions),
           withinMs: within,
           timeOf: (row) => row.t as number,
           running: runningSums,
@@ -349,6 +355,7 @@ describe('PatternMatcher', () => {
         const matcher = new PatternMatcher(steps, {
           condition: conditionOf(conditions),
           skip,
+          navigates: navigates(conditions),
           withinMs: within,
           timeOf: (r) => r.t as number,
         });

@@ -116,6 +116,11 @@ export interface MatcherOptions {
   readonly withinMs?: number;
   readonly timeOf?: (row: Row) => number;
   readonly running?: RunningState;
+  /**
+   * Whether conditions navigate by variable (`FIRST`/`LAST` of a variable's rows): the shared
+   * buffer then keeps the tables that find those rows (it does for `SKIP TO FIRST/LAST` too).
+   */
+  readonly navigates?: boolean;
   /** The variables' names, for error messages (`#0`, `#1`, … without). */
   readonly variables?: readonly string[];
 }
@@ -125,14 +130,17 @@ const DONE = -1;
 /** The matching algorithm over {@link MatcherState}s; holds nothing of its own between calls. */
 export class PatternMatcher {
   private readonly start: readonly Branch[];
-  /** How many variables the steps index: the width of the {@link MatchPaths} tables. */
+  /** How many variables the steps index. */
   private readonly variableCount: number;
+  /** Whether the {@link MatchPaths} keep their navigation tables. */
+  private readonly navigable: boolean;
 
   constructor(
     private readonly steps: readonly PatternStep[],
     private readonly options: MatcherOptions,
   ) {
     this.variableCount = steps.reduce((n, step) => Math.max(n, step.variable + 1), 0);
+    this.navigable = options.navigates === true || 'variable' in options.skip;
     this.start = this.closure(NO_ENTRY, 0, 0, 0, options.running?.initial(), []);
     if (this.start.some((b) => b.at === DONE))
       throw new Error('a pattern that can match no rows has no matches on a stream');
@@ -140,7 +148,12 @@ export class PatternMatcher {
 
   /** A state with no rows. */
   empty(): MatcherState {
-    return { rows: [], fed: 0, branches: [...this.start], paths: emptyPaths(this.variableCount) };
+    return {
+      rows: [],
+      fed: 0,
+      branches: [...this.start],
+      paths: emptyPaths(this.variableCount, this.navigable),
+    };
   }
 
   /** Adds a row after the partition's others and reports the matches it decides. */
