@@ -336,7 +336,10 @@ function castExpression(value: string, from: SqlType, to: SqlType, safe: boolean
   if (zoned !== undefined) return `${code.constant(zoned)}(${value})`;
   const elementWise = collectionCast(from, to, (v, f, t) => runtime.cast(v, f, t, safe));
   if (elementWise !== undefined) return `${code.constant(elementWise)}(${value})`;
-  if (from.root === to.root && to.root !== 'DECIMAL' && to.root !== 'CHAR' && to.root !== 'VARCHAR')
+  // Same type but for a length or scale to fit: the value stays.
+  if (from.root === to.root && !['DECIMAL', 'CHAR', 'VARCHAR', 'BINARY', 'VARBINARY'].includes(to.root))
+    return value;
+  if (from.root === 'VARBINARY' && to.root === 'VARBINARY' && (to.length ?? 0) >= (from.length ?? 0))
     return value;
   if (isString(from) && isString(to) && (to.length === undefined || to.length >= (from.length ?? 0)))
     return value;

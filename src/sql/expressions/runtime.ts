@@ -379,6 +379,20 @@ export const runtime = {
         if (typeof value === 'number') return from.root === 'DATE' ? value * DAY_MS : value;
         if (typeof value === 'string') return parseTimestamp(value) ?? fail();
         return fail();
+      case 'BINARY':
+      case 'VARBINARY': {
+        // Text casts to its UTF-8 bytes, as in Flink; BINARY(n) pads with zero bytes, and both cut to n.
+        const bytes =
+          typeof value === 'string' ? Buffer.from(value, 'utf8') : value instanceof Uint8Array ? value : null;
+        if (bytes === null) return fail();
+        const length = to.length ?? MAX_LENGTH;
+        if (length === MAX_LENGTH || bytes.length === length) return bytes;
+        if (bytes.length > length) return bytes.subarray(0, length);
+        if (to.root === 'VARBINARY') return bytes;
+        const padded = new Uint8Array(length);
+        padded.set(bytes);
+        return padded;
+      }
       case 'TIME': {
         // A timestamp keeps its time of day; text reads as HH:mm[:ss[.fff]].
         const ms = typeof value === 'string' ? parseTime(value) : typeof value === 'number' ? value : null;

@@ -444,6 +444,8 @@ function castable(from: SqlType, to: SqlType): boolean {
   const temporal = (t: SqlType) =>
     t.root === 'TIMESTAMP' || t.root === 'TIMESTAMP_LTZ' || t.root === 'DATE' || t.root === 'TIME';
   if (isString(to)) return from.root !== 'RAW';
+  const binary = (t: SqlType) => t.root === 'BINARY' || t.root === 'VARBINARY';
+  if (binary(to)) return isString(from) || binary(from);
   if (scalar(from) && scalar(to)) return true;
   if (temporal(to)) return temporal(from) || isString(from) || (isNumeric(from) && to.root !== 'DATE');
   if (isNumeric(to) && temporal(from)) return true;
