@@ -411,6 +411,14 @@ class Typer {
           e.pos,
           `${upper} is a window function; call it with OVER: ${upper}(x) OVER (PARTITION BY k ORDER BY rowtime)`,
         );
+      // Flink's WATERMARK FOR ts AS SOURCE_WATERMARK() asks the connector (Kafka, say) for its
+      // watermarks; none of the connectors here emits any.
+      if (upper === 'SOURCE_WATERMARK')
+        throw unsupported(
+          e.pos,
+          'SOURCE_WATERMARK()',
+          "no connector here emits its own watermarks; bound the lateness: WATERMARK FOR ts AS ts - INTERVAL '5' SECOND",
+        );
       const registered = functions?.names() ?? [];
       const user = registered.length === 0 ? '' : `; user-defined functions: ${registered.join(', ')}`;
       throw validationError(
