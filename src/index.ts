@@ -193,7 +193,11 @@ export {
 } from './sql/table-environment.js';
 export { Table } from './sql/table.js';
 /** Table aggregate functions for `flatAggregate`, as Flink's `TableAggregateFunction`. */
-export { type RowCollector, TableAggregateFunction } from './sql/functions/table-aggregate-function.js';
+export {
+  type RetractableCollector,
+  type RowCollector,
+  TableAggregateFunction,
+} from './sql/functions/table-aggregate-function.js';
 /** The Table API's relational operations, as Flink's: tables between `groupBy`/`window` and `select`. */
 export type { TableExpression } from './sql/table.js';
 export {

@@ -277,7 +277,8 @@ export class Table {
 
   /**
    * The rows a table aggregate function (a `TableAggregateFunction`) emits for all rows,
-   * continued by `select`; each change retracts the rows it emitted before. Grouped:
+   * continued by `select`; each change retracts the rows it emitted before, or, when the
+   * function defines `emitUpdateWithRetract`, only the rows that changed. Grouped:
    * `groupBy($('k')).flatAggregate(call('top2', $('v')))`.
    */
   flatAggregate(tableAggregateCall: Expression): AggregatedTable {

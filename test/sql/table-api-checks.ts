@@ -1,9 +1,10 @@
 /**
  * What the Table API tests share: the check that a Table plans and runs as the SQL it stands
- * for, and Flink's Top-2 table aggregate function.
+ * for, and Flink's Top-2 table aggregate function, emitting all its rows or only changed ones.
  */
 import { expect } from 'vitest';
 import {
+  type RetractableCollector,
   type RowCollector,
   type Table,
   TableAggregateFunction,
@@ -41,3 +42,36 @@ export class Top2 extends TableAggregateFunction<{ values: number[] }> {
     for (const [i, v] of top.entries()) out.collect({ v, rank: i + 1 });
   }
 }
+
+/**
+ * {@link Top2} emitting incrementally, as Flink's IncrementalTop2 example: `accumulate` and
+ * `retract` note the top two before they change them, and `emitUpdateWithRetract` retracts and
+ * emits only the ranks whose value changed.
+ */
+export class IncrementalTop2 extends Top2 {
+  override createAccumulator() {
+    return { values: [] as number[], previous: [] as number[] };
+  }
+  override accumulate(acc: { values: number[]; previous?: number[] }, v: number | null): void {
+    acc.previous = top2(acc.values);
+    super.accumulate(acc, v);
+  }
+  override retract(acc: { values: number[]; previous?: number[] }, v: number | null): void {
+    acc.previous = top2(acc.values);
+    super.retract(acc, v);
+  }
+  override emitUpdateWithRetract(
+    acc: { values: number[]; previous?: number[] },
+    out: RetractableCollector,
+  ): void {
+    const before = acc.previous ?? [];
+    const now = top2(acc.values);
+    for (let i = 0; i < 2; i++) {
+      if (before[i] === now[i]) continue;
+      if (before[i] !== undefined) out.retract({ v: before[i], rank: i + 1 });
+      if (now[i] !== undefined) out.collect({ v: now[i], rank: i + 1 });
+    }
+  }
+}
+
+const top2 = (values: readonly number[]) => [...values].sort((a, b) => b - a).slice(0, 2);

@@ -26,6 +26,17 @@ export interface SqlAggregateFunction<Acc = unknown> {
   readonly merge?: (acc: Acc, other: Acc) => Acc;
   /** The SQL value of the accumulator (null where SQL says so, e.g. SUM of no rows). */
   getValue(acc: Acc): unknown;
+  /**
+   * A table aggregate's `emitUpdateWithRetract`: the rows that changed since its last emission,
+   * the earlier ones retracted, where `getValue` gives all rows (see `table-aggregate-function.ts`).
+   */
+  readonly emitUpdateWithRetract?: (acc: Acc, out: ChangedRowCollector) => void;
+}
+
+/** Where a table aggregate's `emitUpdateWithRetract` puts its rows: new ones, and earlier ones taken back. */
+export interface ChangedRowCollector {
+  collect(row: unknown): void;
+  retract(row: unknown): void;
 }
 
 /**
@@ -73,6 +84,8 @@ export interface AggregateFunctionDefinition {
    * every value with its count); without, it may keep less (MIN keeps one value).
    */
   create(argTypes: readonly SqlType[], options?: AggregateCreateOptions): SqlAggregateFunction;
+  /** Whether its functions have {@link SqlAggregateFunction.emitUpdateWithRetract}. */
+  readonly emitsChangedRows?: boolean;
 }
 
 /** How an operator will drive a function: whether it retracts rows. */

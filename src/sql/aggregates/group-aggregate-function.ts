@@ -46,6 +46,12 @@ export interface GroupAggregateSpec {
    * after it was last written, as Flink's idle state retention; absent or 0 keeps it forever.
    */
   readonly stateTtlMs?: number;
+  /**
+   * The one call is a table aggregate whose rows are unnested right after: a change emits only
+   * the rows its `emitUpdateWithRetract` gives, each as a one-row array (-U to retract, +U to
+   * add; +I for a new group's, -D for an emptied one's).
+   */
+  readonly emitsChangedRows?: boolean;
 }
 
 /** A group's state: `[rows in the group, accumulators]`. */
@@ -161,6 +167,10 @@ export class GroupAggregateFunction extends KeyedProcessFunction<unknown, unknow
     }
     const aggs = this.aggs;
     const hadRows = state[0] > 0;
+    if (this.spec.emitsChangedRows === true) {
+      this.emitChangedRows(state, row, add, hadRows, out);
+      return;
+    }
     const before = hadRows ? aggs.values(state[1]) : undefined;
     applyRow(aggs, state, row, add);
 
@@ -182,6 +192,28 @@ export class GroupAggregateFunction extends KeyedProcessFunction<unknown, unknow
     if (sameValues(before, after)) return;
     if (this.spec.upsertOutput !== true) out.collect({ kind: '-U', row: this.output(row, before) });
     out.collect({ kind: '+U', row: this.output(row, after) });
+  }
+
+  /**
+   * Applies the row, then emits what the table aggregate's `emitUpdateWithRetract` gives, each
+   * row as its own one-row array for the UNNEST after: retractions always, since they take back
+   * single rows the group's key does not identify.
+   */
+  private emitChangedRows(
+    state: GroupState,
+    row: Row,
+    add: boolean,
+    hadRows: boolean,
+    out: Collector<unknown>,
+  ): void {
+    applyRow(this.aggs, state, row, add);
+    const emptied = state[0] <= 0;
+    if (emptied) this.state.clear();
+    else this.state.update(state);
+    this.aggs.functions[0]!.emitUpdateWithRetract!(state[1][0], {
+      collect: (r) => out.collect({ kind: hadRows ? '+U' : '+I', row: this.output(row, [[r]]) }),
+      retract: (r) => out.collect({ kind: emptied ? '-D' : '-U', row: this.output(row, [[r]]) }),
+    });
   }
 
   private output(input: Row, values: readonly unknown[]): Row {

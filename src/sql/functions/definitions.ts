@@ -154,6 +154,7 @@ function aggregateDefinition(
   return Object.freeze({
     kind: 'aggregate' as const,
     tableAggregate: fn.tableAggregate === true,
+    emitsChangedRows: fn.tableAggregate === true && typeof fn.emitUpdateWithRetract === 'function',
     name,
     retractable: typeof fn.retract === 'function',
     resultType(argTypes: readonly SqlType[], pos?: SourcePos): SqlType {
@@ -166,6 +167,7 @@ function aggregateDefinition(
       own.open?.(UNKNOWN_CONTEXT);
       const retract = own.retract;
       const merge = own.merge;
+      const emitChanges = own.tableAggregate === true ? own.emitUpdateWithRetract : undefined;
       return {
         name: name.toUpperCase(),
         createAccumulator: () => own.createAccumulator(),
@@ -177,6 +179,9 @@ function aggregateDefinition(
         merge:
           merge === undefined ? undefined : (acc, other) => (merge.call(own, acc, other) ?? acc) as unknown,
         getValue: (acc) => own.getValue(acc) ?? null,
+        ...(emitChanges === undefined
+          ? {}
+          : { emitUpdateWithRetract: (acc, out) => emitChanges.call(own, acc, out) }),
       };
     },
   });

@@ -11,6 +11,15 @@
  * So a TableAggregateFunction registers with `createTemporarySystemFunction` as any aggregate
  * function does, and in SQL it is an aggregate whose value is that ARRAY.
  *
+ * A function may also define `emitUpdateWithRetract(acc, out)`, as Flink's may: called instead of
+ * `emitValue` after each row, it emits only the rows that changed, `out.retract(row)` taking back
+ * an earlier one and `out.collect(row)` adding one, so a Top-2 whose second value changed retracts
+ * and emits that row alone, not both. The function must know what it emitted before; as in
+ * Flink's example, `accumulate` and `retract` note the result before they change it, and
+ * `emitUpdateWithRetract` compares (a change it makes to the accumulator may not be kept). It
+ * is used where `flatAggregate` unnests the rows right after a group aggregate without
+ * mini-batch; elsewhere (a SQL query reading the ARRAY, mini-batch) `emitValue` gives all rows.
+ *
  * @example
  * class Top2 extends TableAggregateFunction<{ first: number | null; second: number | null }> {
  *   readonly outputType = 'ROW<v INT, `rank` INT>';
@@ -29,6 +38,12 @@ export interface RowCollector {
   collect(row: unknown): void;
 }
 
+/** Where `emitUpdateWithRetract` puts its rows, as Flink's `RetractableCollector`. */
+export interface RetractableCollector extends RowCollector {
+  /** Takes back a row emitted earlier, equal to it field by field. */
+  retract(row: unknown): void;
+}
+
 /** Base class for table aggregate functions; see the module's documentation. */
 export abstract class TableAggregateFunction<Acc = unknown> implements UserDefinedAggregateFunction<Acc> {
   readonly kind = 'aggregate' as const;
@@ -42,6 +57,8 @@ export abstract class TableAggregateFunction<Acc = unknown> implements UserDefin
   abstract accumulate(acc: Acc, ...args: never[]): Acc | undefined | void;
   /** Emits the group's rows for the accumulator as it is now. */
   abstract emitValue(acc: Acc, out: RowCollector): void;
+  /** Optional: emits only the rows changed since the last emission, retracting earlier ones (see the module). */
+  emitUpdateWithRetract?(acc: Acc, out: RetractableCollector): void;
 
   /** The aggregate's SQL type: the ARRAY of the rows emitted. */
   get resultType(): string {

@@ -162,6 +162,11 @@ export interface UserDefinedAggregateFunction<Acc = unknown> extends UserFunctio
    * emits, so the Table API's `flatAggregate` runs it and `aggregate` refuses it, as Flink does.
    */
   readonly tableAggregate?: boolean;
+  /**
+   * A `TableAggregateFunction`'s incremental emission: the rows that changed since the last
+   * one, earlier rows retracted (see `table-aggregate-function.ts`).
+   */
+  emitUpdateWithRetract?(acc: Acc, out: { collect(row: unknown): void; retract(row: unknown): void }): void;
 }
 
 /** Anything `createTemporarySystemFunction` accepts. */

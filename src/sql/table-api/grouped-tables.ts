@@ -47,7 +47,8 @@ export class GroupedTable {
 
   /**
    * Per group, its keys with each row a table aggregate function (a `TableAggregateFunction`)
-   * emits, continued by `select`; a group's change retracts the rows it emitted before.
+   * emits, continued by `select`; a group's change retracts the rows it emitted before (only
+   * the changed ones with `emitUpdateWithRetract`).
    */
   flatAggregate(tableAggregateCall: Expression): AggregatedTable {
     return new AggregatedTable(flatAggregateRows(this.table, 'flatAggregate', this.keys, tableAggregateCall));

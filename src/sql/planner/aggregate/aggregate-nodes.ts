@@ -74,6 +74,11 @@ export interface PhysicalGroupAggregate extends PhysicalBase {
   readonly stateTtlMs?: number;
   /** The STATE_TTL hint that set `stateTtlMs`, for EXPLAIN. */
   readonly stateTtlHint?: TtlHint;
+  /**
+   * Set when the one call is a table aggregate with `emitUpdateWithRetract` whose rows an UNNEST
+   * right above expands: each change is one row's array, only the rows that changed.
+   */
+  readonly emitsChangedRows?: boolean;
 }
 
 /**

@@ -199,6 +199,7 @@ function specOf(
     insertOnlyOutput: node.changelogMode === 'insert-only',
     upsertOutput: node.changelogMode === 'upsert',
     ...(node.stateTtlMs === undefined ? {} : { stateTtlMs: node.stateTtlMs }),
+    ...(node.kind === 'groupAggregate' && node.emitsChangedRows === true ? { emitsChangedRows: true } : {}),
   };
 }
 
@@ -275,6 +276,6 @@ export function explainAggregatePhysical(node: AggregatePhysicalNode, mode: stri
     case 'globalGroupAggregate':
       return `GlobalGroupAggregate(${groupText(node)}select=[${selectText(node)}], ${explainAggregateTtl(node.stateTtlHint)}${mode})`;
     case 'groupAggregate':
-      return `GroupAggregate(${groupText(node)}select=[${selectText(node)}], ${explainAggregateTtl(node.stateTtlHint)}${mode})`;
+      return `GroupAggregate(${groupText(node)}select=[${selectText(node)}], ${explainAggregateTtl(node.stateTtlHint)}${node.emitsChangedRows === true ? 'emit=[updateWithRetract], ' : ''}${mode})`;
   }
 }

@@ -16,7 +16,7 @@ import type { CorrelateInvocation, LogicalCorrelate, PhysicalCorrelate } from '.
 
 /** The physical plan of a LATERAL TABLE node. */
 export function toPhysicalCorrelate(node: LogicalCorrelate, recurse: PhysicalPlanner): PhysicalNode {
-  const input = recurse(node.input);
+  const input = emittingChangedRows(recurse(node.input), node);
   const { fn, args, pos } = node.invocation;
   if (input.changelogMode !== 'insert-only' && (!fn.deterministic || !args.every(isDeterministic)))
     throw validationError(
@@ -33,6 +33,31 @@ export function toPhysicalCorrelate(node: LogicalCorrelate, recurse: PhysicalPla
     changelogMode: input.changelogMode,
   };
   return Object.freeze(physical);
+}
+
+/**
+ * `input` set to emit only changed rows when it is a group aggregate of one table aggregate
+ * call with `emitUpdateWithRetract` and `node` unnests that call's rows, as the Table
+ * API's `flatAggregate` plans: then only the unnested rows read the call's value, so a change
+ * can carry the rows that changed alone. Mini-batch applies a bundle at once, so it keeps
+ * `emitValue`.
+ */
+function emittingChangedRows(input: PhysicalNode, node: LogicalCorrelate): PhysicalNode {
+  if (input.kind !== 'groupAggregate' || input.miniBatch !== undefined || input.calls.length !== 1)
+    return input;
+  const call = input.calls[0]!;
+  const { fn, args } = node.invocation;
+  const element = call.type.element;
+  // WITH ORDINALITY numbers a group's rows, which a one-row array would not.
+  const fields = element?.root === 'ROW' ? element.fields!.length : 1;
+  const unnestsCall =
+    fn.name === '$UNNEST_ROWS$' &&
+    args.length === 1 &&
+    args[0]!.kind === 'field' &&
+    args[0]!.name === call.name &&
+    node.outputs.length === fields;
+  if (!unnestsCall || call.distinct || call.definition.emitsChangedRows !== true) return input;
+  return Object.freeze({ ...input, emitsChangedRows: true });
 }
 
 /** The DataStream operators of a physical LATERAL TABLE node. */
