@@ -15,7 +15,7 @@
  * JSON rather than as a string.
  */
 import { ErrorCodes, userError } from '../../types/errors.js';
-import { isString, type SqlType, Types, withNullability } from '../catalog/types.js';
+import { isNumeric, isString, type SqlType, Types, withNullability } from '../catalog/types.js';
 import { validationError } from '../errors.js';
 import type { SourcePos } from '../parser/ast.js';
 import type { ScalarFunctionDef } from './functions.js';
@@ -532,6 +532,20 @@ function expectString(name: string, what: string, arg: Rex | undefined, pos: Sou
     throw validationError(pos, `${name} needs ${what} as a STRING, got ${arg.type.root}`);
 }
 
+/**
+ * The JSON input of JSON_EXISTS, JSON_VALUE and JSON_QUERY: a string, or (as Flink's operators
+ * take any value there) a number or boolean, which is its own JSON text.
+ */
+function expectJsonInput(name: string, arg: Rex | undefined, pos: SourcePos | undefined): void {
+  if (arg !== undefined && (isNumeric(arg.type) || arg.type.root === 'BOOLEAN')) return;
+  expectString(name, 'a JSON text', arg, pos);
+}
+
+/** Code for the JSON input (never null where it runs, see {@link unlessNull}): a number or boolean as its JSON text. */
+function jsonInputCode(arg: Rex, code: string): string {
+  return isString(arg.type) || arg.type.root === 'NULL' ? code : `String(${code})`;
+}
+
 /** A literal path is parsed when the query is planned: a refused one fails there, with its position. */
 function checkPath(name: string, path: Rex, pos: SourcePos | undefined): void {
   if (path.kind !== 'literal' || typeof path.value !== 'string') return;
@@ -571,7 +585,7 @@ export const JSON_FUNCTIONS: Record<string, ScalarFunctionDef> = {
   // args: json, path, on-error behaviour
   JSON_EXISTS: {
     type(args, pos) {
-      expectString('JSON_EXISTS', 'a JSON text', args[0], pos);
+      expectJsonInput('JSON_EXISTS', args[0], pos);
       expectString('JSON_EXISTS', 'a path', args[1], pos);
       checkPath('JSON_EXISTS', args[1]!, pos);
       const nullable = args[0]!.type.nullable || args[1]!.type.nullable || flag(args[2]) === 'UNKNOWN';
@@ -581,14 +595,14 @@ export const JSON_FUNCTIONS: Record<string, ScalarFunctionDef> = {
       unlessNull(
         j!,
         p!,
-        `${constant(jsonExists)}(${j}, ${pathCode(c.args[1]!, p!, constant)}, ${JSON.stringify(flag(c.args[2]))})`,
+        `${constant(jsonExists)}(${jsonInputCode(c.args[0]!, j!)}, ${pathCode(c.args[1]!, p!, constant)}, ${JSON.stringify(flag(c.args[2]))})`,
       ),
     strict: false,
   },
   // args: json, path, NULL of the RETURNING type, on-empty, its default, on-error, its default
   JSON_VALUE: {
     type(args, pos) {
-      expectString('JSON_VALUE', 'a JSON text', args[0], pos);
+      expectJsonInput('JSON_VALUE', args[0], pos);
       expectString('JSON_VALUE', 'a path', args[1], pos);
       checkPath('JSON_VALUE', args[1]!, pos);
       return withNullability(args[2]?.type ?? Types.STRING, true);
@@ -597,14 +611,14 @@ export const JSON_FUNCTIONS: Record<string, ScalarFunctionDef> = {
       unlessNull(
         j!,
         p!,
-        `${constant(jsonValue)}(${j}, ${pathCode(c.args[1]!, p!, constant)}, ${constant(converter(c.type))}, ${onEmpty}, ${emptyDefault}, ${onError}, ${errorDefault})`,
+        `${constant(jsonValue)}(${jsonInputCode(c.args[0]!, j!)}, ${pathCode(c.args[1]!, p!, constant)}, ${constant(converter(c.type))}, ${onEmpty}, ${emptyDefault}, ${onError}, ${errorDefault})`,
       ),
     strict: false,
   },
   // args: json, path, NULL of the RETURNING type, wrapper, on-empty, on-error
   JSON_QUERY: {
     type(args, pos) {
-      expectString('JSON_QUERY', 'a JSON text', args[0], pos);
+      expectJsonInput('JSON_QUERY', args[0], pos);
       expectString('JSON_QUERY', 'a path', args[1], pos);
       checkPath('JSON_QUERY', args[1]!, pos);
       return withNullability(args[2]?.type ?? Types.STRING, true);
@@ -613,7 +627,7 @@ export const JSON_FUNCTIONS: Record<string, ScalarFunctionDef> = {
       unlessNull(
         j!,
         p!,
-        `${constant(jsonQuery)}(${j}, ${pathCode(c.args[1]!, p!, constant)}, ${c.type.root === 'ARRAY'}, ${wrapper}, ${onEmpty}, ${onError})`,
+        `${constant(jsonQuery)}(${jsonInputCode(c.args[0]!, j!)}, ${pathCode(c.args[1]!, p!, constant)}, ${c.type.root === 'ARRAY'}, ${wrapper}, ${onEmpty}, ${onError})`,
       ),
     strict: false,
   },
