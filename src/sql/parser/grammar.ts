@@ -296,6 +296,20 @@ export class SqlGrammar extends QueryGrammar {
                   GATE: () => this.LA(2).tokenType === K.FOR,
                   ALT: () => (watermark = this.SUBRULE(this.watermarkDefinition)),
                 },
+                // Flink takes no UNIQUE constraint; refused before `c UNIQUE` reads as a column.
+                {
+                  GATE: () => this.LA(1).tokenType === K.CONSTRAINT && isWord(this.LA(3), 'UNIQUE'),
+                  ALT: () => {
+                    const start = this.CONSUME(K.CONSTRAINT);
+                    this.ACTION(() => {
+                      throw unsupported(
+                        posOf(start),
+                        'a UNIQUE constraint',
+                        'declare the key as PRIMARY KEY (…) NOT ENFORCED, the one constraint Flink takes',
+                      );
+                    });
+                  },
+                },
                 // A column named PRIMARY or CONSTRAINT must be quoted, as in Flink.
                 {
                   GATE: () => this.primaryKeyAhead(),
