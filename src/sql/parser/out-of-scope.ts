@@ -106,6 +106,12 @@ const AT_ERROR: readonly {
     hint: PARTITION_DIRECTORIES,
   },
   {
+    first: 'SELECT',
+    words: ['WITHIN', 'GROUP'],
+    construct: 'WITHIN GROUP (ORDER BY …)',
+    hint: 'leave it out: LISTAGG and ARRAY_AGG take the rows in the order they arrive',
+  },
+  {
     first: 'INSERT',
     words: ['PARTITION'],
     construct: 'INSERT … PARTITION (…)',
@@ -130,8 +136,9 @@ export function outOfScope(tokens: readonly IToken[], errorToken: IToken): OutOf
     if (rule.words.every((w, i) => word(tokens[start + i]) === w))
       return { token: first, construct: rule.construct, hint: rule.hint };
   // The error may stand on the word before the clause's (ADD PARTITION) or after it (ADD
-  // DISTRIBUTION BY, read as a column named DISTRIBUTION).
-  const errorWords = [at, at + 1, at - 1].filter((i) => i > start && i < tokens.length);
+  // DISTRIBUTION BY, read as a column named DISTRIBUTION; WITHIN GROUP (, read as an alias and
+  // a GROUP BY).
+  const errorWords = [at, at + 1, at - 1, at - 2].filter((i) => i > start && i < tokens.length);
   for (const rule of AT_ERROR) {
     if (word(first) !== rule.first) continue;
     for (const i of errorWords)
