@@ -105,6 +105,12 @@ const AT_ERROR: readonly {
     construct: 'ALTER TABLE … ADD or DROP PARTITION',
     hint: PARTITION_DIRECTORIES,
   },
+  ...['ALL', 'ANY', 'SOME'].map((quantifier) => ({
+    first: 'SELECT',
+    words: [quantifier, '('],
+    construct: `a comparison with ${quantifier} (subquery)`,
+    hint: 'write x IN (SELECT …) for = ANY, or [NOT] EXISTS (SELECT … WHERE …) for the others',
+  })),
   {
     first: 'SELECT',
     words: ['WITHIN', 'GROUP'],
