@@ -47,9 +47,11 @@ import { type MatcherState, PatternMatcher } from './pattern-matcher.js';
  * The layout of the MATCH_RECOGNIZE states (the waiting rows and the matcher's state, see
  * `pattern-matcher.ts`): raise it with any change to what they hold. Layout 2: branches carry
  * the accumulators of the DEFINE aggregates. Layout 3: branches point into a shared buffer of
- * their rows' variables (`match-paths.ts`) instead of holding a list of them each.
+ * their rows' variables (`match-paths.ts`) instead of holding a list of them each. Layout 4:
+ * branches are Flink's NFA states, followed on each row (a layout 3 state lists SQL's
+ * alternatives already expanded, which would keep the fallbacks Flink drops).
  */
-export const MATCH_RECOGNIZE_LAYOUT = new StateLayout('MATCH_RECOGNIZE', 3);
+export const MATCH_RECOGNIZE_LAYOUT = new StateLayout('MATCH_RECOGNIZE', 4);
 
 /** The MATCH_RECOGNIZE states' names without their layout version. */
 const MATCH_STATES = ['match-pending', 'match-state'];

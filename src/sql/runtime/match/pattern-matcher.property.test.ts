@@ -1,9 +1,9 @@
 /**
- * The streaming matcher against a brute-force model of SQL's pattern matching: for each start,
- * every way of giving each step of the pattern a number of rows (within its quantifier) whose
- * rows all satisfy their variable's condition over the running match is enumerated, the
- * preferred one is taken (counts compared step by step: greedy steps prefer more rows, reluctant
- * ones fewer), and the skip strategy picks the next start. Conditions read the running match
+ * The streaming matcher against a brute-force model of Flink's NFA: for each start, every way of
+ * giving each step of the pattern a number of rows (within its quantifier) whose rows all
+ * satisfy their variable's condition over the running match is enumerated; of those Flink's NFA
+ * forms (its rules in {@link formedByFlink}), the first to complete is taken (ties: SQL's
+ * preference), and the skip strategy picks the next start. Conditions read the running match
  * (sums over a variable, the previous row, FIRST/LAST navigations), so the order rows are tried
  * in matters: the model reads it from arrays, the matcher from its shared buffer of branches.
  *
@@ -15,7 +15,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { Row } from '../../expressions/compiler.js';
 import { CompleteMatch, type MatchView, RunningMatch } from './match-expressions.js';
-import { entryCount } from './match-paths.js';
+import { entryCount, variablesOf } from './match-paths.js';
 import {
   type MatcherState,
   PatternMatcher,
@@ -150,8 +150,49 @@ function mappings(
   return out;
 }
 
-/** Whether mapping `a` is preferred over `b`. */
+/**
+ * Whether Flink's NFA forms mapping `m` of the rows from `start`. Its branch leaves a step
+ * (moves on to the steps after it) only by a PROCEED edge, taken on the row that follows; a
+ * full step (holding its maximum) has none, as its state is the next step's. A greedy step's
+ * edge holds only when the step cannot take that row (`NOT` its condition, over the match so
+ * far), so a branch where the next step took a row the greedy step could have taken is never
+ * formed. A match completes when a row is taken, if the PROCEED edges from there reach the end
+ * on that same row, over the match before it.
+ */
+function formedByFlink(
+  rows: readonly Row[],
+  start: number,
+  steps: readonly PatternStep[],
+  condition: ModelCondition,
+  m: Mapping,
+): boolean {
+  const stepOfRow = m.counts.flatMap((c, i) => new Array<number>(c).fill(i));
+  /** Whether the edge leaving step `i`, which holds `count` rows, holds on `row` after the first `taken` rows. */
+  const mayLeave = (i: number, count: number, taken: number, row: Row): boolean => {
+    const step = steps[i]!;
+    if (count === step.max || !step.greedy) return true;
+    return !condition(rows.slice(start, start + taken), m.vars.slice(0, taken), row, step.variable);
+  };
+  let at = 0;
+  let count = 0;
+  for (let k = 0; k < m.vars.length; k++) {
+    for (; at < stepOfRow[k]!; at++, count = 0) if (!mayLeave(at, count, k, rows[start + k]!)) return false;
+    count++;
+  }
+  const last = m.vars.length - 1;
+  for (; at < steps.length; at++, count = 0)
+    if (!mayLeave(at, count, last, rows[start + last]!)) return false;
+  return true;
+}
+
+/**
+ * Whether mapping `a` is preferred over `b` among those Flink forms: the first to complete (the
+ * NFA emits a match as soon as no earlier start is pending); of two completing on one row,
+ * Flink's choice depends on its priority queue, and Weir takes SQL's preferred one (counts
+ * compared step by step: greedy steps prefer more rows, reluctant ones fewer).
+ */
 function preferred(a: Mapping, b: Mapping, steps: readonly PatternStep[]): boolean {
+  if (a.vars.length !== b.vars.length) return a.vars.length < b.vars.length;
   for (let i = 0; i < steps.length; i++) {
     if (a.counts[i] === b.counts[i]) continue;
     return steps[i]!.greedy ? a.counts[i]! > b.counts[i]! : a.counts[i]! < b.counts[i]!;
@@ -183,7 +224,11 @@ function model(
   while (start < rows.length) {
     let best: Mapping | undefined;
     for (const m of mappings(rows, start, steps, condition, within))
-      if (best === undefined || preferred(m, best, steps)) best = m;
+      if (
+        formedByFlink(rows, start, steps, condition, m) &&
+        (best === undefined || preferred(m, best, steps))
+      )
+        best = m;
     if (best === undefined) {
       start++;
       continue;
@@ -302,7 +347,7 @@ function drive(
 }
 
 describe('PatternMatcher', () => {
-  test('finds the preferred match at each start, as the brute-force model', () => {
+  test("finds the match Flink's NFA completes first at each start, as the brute-force model", () => {
     fc.assert(
       fc.property(caseArb, ({ steps, conditions, skip, xs, gaps, within }) => {
         const rows = rowsOf(xs, gaps);
@@ -401,8 +446,9 @@ describe('PatternMatcher', () => {
     expect(emitted).toEqual([[0, 1, 2]]);
   });
 
-  test('a long greedy run that completes a fallback match at every row keeps only the first completed branch', () => {
-    // A+ C where C takes any row: after each A row, "A so far, then C" is complete, behind the live A+.
+  test('a long greedy run keeps one branch: the next step is tried only on the row the run cannot take', () => {
+    // A+ C where C takes any row: SQL would keep "A so far, then C" behind the live A+ at every
+    // row; Flink's NFA forms it only on a row A cannot take.
     const matcher = new PatternMatcher(
       [
         { variable: 0, min: 1, max: Number.POSITIVE_INFINITY, greedy: true },
@@ -416,12 +462,38 @@ describe('PatternMatcher', () => {
     const state = matcher.empty();
     const matches: number[][] = [];
     for (let i = 0; i < 1000; i++) matcher.push(state, { x: 1 }, (_rows, vars) => matches.push([...vars]));
-    // The live A+, its move to C, and the one completed branch behind them.
-    expect(state.branches.map((b) => b.at)).toEqual([0, 1, -1]);
-    // One entry per row for the A+ run and one for the completed branch's C row.
-    expect(entryCount(state.paths)).toBe(2 * 1000 - 1);
+    expect(state.branches.map((b) => [b.at, b.count])).toEqual([[0, 1000]]);
+    expect(entryCount(state.paths)).toBe(1000);
     matcher.push(state, { x: 100 }, (_rows, vars) => matches.push([...vars]));
     expect(matches).toEqual([[...new Array(1000).fill(0), 1]]);
+  });
+
+  test('a reluctant step keeps both ways on, a greedy one only its own', () => {
+    // A+? B+ C; A and C take any row but the end row 0, B a row at least its first row.
+    // Over 1 1 2 1: SQL prefers one A row, then B 1 2, then C 1. In Flink's NFA that branch's B
+    // can take the last 1, so it forms no C there; the branch where A took both 1s (A+? also
+    // stays) starts B at 2, whose B cannot take 1, so its C does: A A B C.
+    const b = 1;
+    const matcher = new PatternMatcher(
+      [
+        { variable: 0, min: 1, max: Number.POSITIVE_INFINITY, greedy: false },
+        { variable: b, min: 1, max: Number.POSITIVE_INFINITY, greedy: true },
+        { variable: 2, min: 1, max: 1, greedy: true },
+      ],
+      {
+        condition: (state, branch, row, variable) => {
+          if (row.x === 0) return false;
+          if (variable !== b) return true;
+          const first = variablesOf(state.paths, branch.path, branch.length).indexOf(b);
+          return first < 0 || (row.x as number) >= (state.rows[first]!.x as number);
+        },
+        skip: { kind: 'pastLastRow' },
+      },
+    );
+    const state = matcher.empty();
+    const matches: number[][] = [];
+    for (const x of [1, 1, 2, 1, 0]) matcher.push(state, { x }, (_rows, vars) => matches.push([...vars]));
+    expect(matches).toEqual([[0, 0, 1, 2]]);
   });
 
   test('a pattern that can match no rows is refused', () => {

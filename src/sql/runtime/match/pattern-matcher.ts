@@ -1,29 +1,35 @@
 /**
  * The matcher of `MATCH_RECOGNIZE`: finds, for one partition's rows in order, the matches of a
- * pattern of quantified variables, as SQL defines them. Matching starts at a row; of all the
- * ways to map the rows from there onto the pattern (every row of a match belongs to one
- * variable, in pattern order, and satisfies that variable's condition), the preferred one wins:
- * greedy quantifiers prefer more rows, reluctant ones fewer, earlier choices outranking later
- * ones. Then `AFTER MATCH SKIP …` says where the next attempt starts; a start without a match is
- * followed by the next row. `SKIP TO FIRST/LAST v` after a match with no row of `v`, or whose
- * `v` row is its first, fails the job, as in Flink's SQL (which asks its skip strategy to throw
- * on a miss rather than fall back to no skipping).
+ * pattern of quantified variables as Flink's CEP NFA finds them (every row of a match belongs
+ * to one variable, in pattern order, and satisfies that variable's condition). Matching starts
+ * at a row and follows every branch Flink's NFA keeps from there; the first to complete is the
+ * match. Then `AFTER MATCH SKIP …` says where the next attempt starts; a start without a match
+ * is followed by the next row. `SKIP TO FIRST/LAST v` after a match with no row of `v`, or
+ * whose `v` row is its first, fails the job, as in Flink's SQL (which asks its skip strategy to
+ * throw on a miss rather than fall back to no skipping).
  *
- * On a stream the preferred mapping is known only once every better alternative has failed, so
- * the matcher keeps the rows from the current start and its alternatives ({@link Branch}) in
- * preference order, as a backtracking regex engine would try them but breadth-first: each row
- * extends every live branch in order, so the list stays sorted. A completed branch at the front
- * is the match; an empty list means no match at this start. A completed branch behind a live
- * one waits, because the live one may still complete and is preferred. After a start is
- * decided, the rows after the next start are fed again from there.
+ * Flink's rules differ from SQL's backtracking. A branch holds `count` rows in step `at`; on a
+ * row it may take the row into that step, or leave the step (a PROCEED edge, once the step
+ * holds its minimum) and try the row at the next step. A greedy step's PROCEED edge holds only
+ * when the step cannot take the row, so the branch where the next step takes a row the greedy
+ * step could have taken is never formed, and a greedy run that fails later has no fallback. A
+ * reluctant step keeps both. A match completes only when a row is taken and the PROCEED edges
+ * from there reach the pattern's end on that same row, judged over the match before it; the
+ * NFA emits it at once (no start before it is pending), so the first branch to complete wins,
+ * not the one SQL prefers. Of two completing on one row Flink's choice follows its priority
+ * queue; this matcher takes the one its branch order puts first (SQL's preference).
+ *
+ * The matcher keeps the rows from the current start and its branches ({@link Branch}) in that
+ * order; each row extends every branch in order. After a start is decided, the rows after the
+ * next start are fed again from there.
  *
  * Everything is plain data ({@link MatcherState}), kept in keyed state by the operator; what it
  * holds is bounded by the pattern: the rows since the current start and one branch per way the
  * pattern can still map them, whose rows' variables a shared buffer holds (`match-paths.ts`: a
  * branch that takes a row adds one entry pointing to its previous one, so a row costs the same
  * however long the match). `WITHIN` bounds it by time: a branch cannot take a row later than
- * the start row plus the interval, and {@link PatternMatcher.expire} drops live branches once the
- * watermark has passed that point, which may decide the start.
+ * the start row plus the interval, and {@link PatternMatcher.expire} drops the branches once the
+ * watermark has passed that point, which decides the start.
  *
  * A branch may also carry running state over its rows ({@link RunningState}, e.g. the
  * accumulators of the aggregates the conditions read), extended row by row as the branch takes
@@ -57,10 +63,10 @@ export type SkipStrategy =
 
 /**
  * One way of mapping the first `length` rows since the start: `path` is the entry of its last
- * row in the state's {@link MatchPaths}, which knows the variable of each. A live branch puts
- * the next row into step `at`, which holds `count` rows so far; a completed one has `at` -1 and
- * is a match of `length` rows. `running` is the {@link RunningState} over its rows, undefined
- * without one.
+ * row in the state's {@link MatchPaths}, which knows the variable of each. A live branch is in
+ * step `at`, which holds `count` rows so far, fewer than its maximum (a full step's branch is in
+ * the next one); a completed one has `at` -1 and is a match of `length` rows. `running` is the
+ * {@link RunningState} over its rows, undefined without one.
  */
 export interface Branch {
   readonly path: number;
@@ -141,9 +147,9 @@ export class PatternMatcher {
   ) {
     this.variableCount = steps.reduce((n, step) => Math.max(n, step.variable + 1), 0);
     this.navigable = options.navigates === true || 'variable' in options.skip;
-    this.start = this.closure(NO_ENTRY, 0, 0, 0, options.running?.initial(), []);
-    if (this.start.some((b) => b.at === DONE))
+    if (steps.every((step) => step.min === 0))
       throw new Error('a pattern that can match no rows has no matches on a stream');
+    this.start = [{ path: NO_ENTRY, length: 0, at: 0, count: 0, running: options.running?.initial() }];
   }
 
   /** A state with no rows. */
@@ -169,10 +175,10 @@ export class PatternMatcher {
   expire(state: MatcherState, now: number, emit: MatchSink): void {
     const { withinMs, timeOf } = this.options;
     if (withinMs === undefined || timeOf === undefined) return;
+    // A completed branch decides its start at once, so every branch kept is live.
     while (state.rows.length > 0 && now - timeOf(state.rows[0]!) > withinMs) {
-      const live = state.branches.some((b) => b.at !== DONE);
-      if (!live) break;
-      state.branches = state.branches.filter((b) => b.at === DONE);
+      if (state.branches.length === 0) break;
+      state.branches = [];
       this.settle(state, emit);
       this.advance(state, emit);
     }
@@ -196,57 +202,87 @@ export class PatternMatcher {
   }
 
   /**
-   * Every branch extended by `row`, in preference order; completed branches stay as they are.
-   * Nothing behind the first completed branch can ever be the match (that branch comes first
-   * once those before it fail), so the list ends there: the branches stay bounded by the pattern
-   * even while a long greedy run completes a fallback match at every row.
+   * Every branch after `row`, in preference order, as Flink's NFA forms them (see the module
+   * doc). The first branch to complete decides the start, so the list is then that branch alone.
    */
   private feed(state: MatcherState, row: Row): Branch[] {
-    const { condition, withinMs, timeOf, running } = this.options;
+    const { withinMs, timeOf } = this.options;
     const inTime =
       withinMs === undefined || timeOf === undefined || timeOf(row) - timeOf(state.rows[0]!) <= withinMs;
     const next: Branch[] = [];
+    if (!inTime) return next;
     for (const branch of state.branches) {
-      if (branch.at === DONE) {
-        next.push(branch);
-        break;
-      }
-      if (!inTime) continue;
-      const variable = this.steps[branch.at]!.variable;
-      const extended = running === undefined ? undefined : running.extend(branch.running, row, variable);
-      if (!condition(state, branch, row, variable, extended)) continue;
-      const path = appendEntry(state.paths, branch.path, branch.length, variable);
-      const from = next.length;
-      this.closure(path, branch.length + 1, branch.at, branch.count + 1, extended, next);
-      if (cutAfterCompleted(next, from)) break;
+      if (this.step(state, branch, row, branch.at, branch.count, next)) return [next[next.length - 1]!];
     }
     return next;
   }
 
   /**
-   * The branches after a row went into step `at` (now holding `count` rows), in preference
-   * order: take the next row here, or move on to the following steps (past optional ones), or
-   * complete at the pattern's end.
+   * Adds to `into` what `branch` becomes on `row` from step `at` holding `count` rows (fewer than
+   * its maximum): the step takes the row, or the branch leaves the step (only once it holds its
+   * minimum, and for a greedy step only when it cannot take the row) and goes on from the next
+   * step without taking it. Says whether a branch completed, which is then last in `into`.
    */
-  private closure(
-    path: number,
-    length: number,
+  private step(
+    state: MatcherState,
+    branch: Branch,
+    row: Row,
+    at: number,
+    count: number,
+    into: Branch[],
+  ): boolean {
+    if (at === this.steps.length) return false;
+    const step = this.steps[at]!;
+    const extended = this.extend(branch, row, step.variable);
+    const takes = this.options.condition(state, branch, row, step.variable, extended);
+    const leaves = count >= step.min && (!step.greedy || !takes);
+    if (!step.greedy && leaves && this.step(state, branch, row, at + 1, 0, into)) return true;
+    if (takes && this.take(state, branch, row, at, count + 1, extended, into)) return true;
+    return step.greedy && leaves && this.step(state, branch, row, at + 1, 0, into);
+  }
+
+  /**
+   * Adds to `into` the branch after `row` went into step `at`, now holding `count` rows: live
+   * unless that filled the last step, and completed as well when the edges leaving the steps
+   * from there hold on `row` itself, judged over the match before it, as Flink judges them
+   * when it looks for the end after a row is taken. Says whether a branch completed.
+   */
+  private take(
+    state: MatcherState,
+    branch: Branch,
+    row: Row,
     at: number,
     count: number,
     running: unknown,
     into: Branch[],
-  ): Branch[] {
-    if (at === this.steps.length) {
-      into.push({ path, length, at: DONE, count: 0, running });
-      return into;
+  ): boolean {
+    const path = appendEntry(state.paths, branch.path, branch.length, this.steps[at]!.variable);
+    const length = branch.length + 1;
+    let next = at;
+    let held = count;
+    if (held === this.steps[next]!.max) {
+      next++;
+      held = 0;
     }
-    const step = this.steps[at]!;
-    const stay = count < step.max;
-    const move = count >= step.min;
-    if (step.greedy && stay) into.push({ path, length, at, count, running });
-    if (move) this.closure(path, length, at + 1, 0, running, into);
-    if (!step.greedy && stay) into.push({ path, length, at, count, running });
-    return into;
+    if (next < this.steps.length) into.push({ path, length, at: next, count: held, running });
+    for (; next < this.steps.length; next++, held = 0) {
+      const step = this.steps[next]!;
+      if (held < step.min) return false;
+      if (!step.greedy) continue;
+      // A greedy step that just took the row can take it, so its edge does not hold.
+      if (next === at) return false;
+      const variable = step.variable;
+      if (this.options.condition(state, branch, row, variable, this.extend(branch, row, variable)))
+        return false;
+    }
+    into.push({ path, length, at: DONE, count: 0, running });
+    return true;
+  }
+
+  /** The running state of `branch` after `row` went into `variable`, undefined without one. */
+  private extend(branch: Branch, row: Row, variable: number): unknown {
+    const running = this.options.running;
+    return running === undefined ? undefined : running.extend(branch.running, row, variable);
   }
 
   /** Decides the start while its result is known: a match in front, or no branch left. */
@@ -293,19 +329,6 @@ export class PatternMatcher {
     // The entries of the previous start's branches are all unreachable now.
     clearPaths(state.paths);
   }
-}
-
-/**
- * Drops what follows the first completed branch among `branches[from..]`, if there is one, and
- * says whether there was.
- */
-function cutAfterCompleted(branches: Branch[], from: number): boolean {
-  for (let i = from; i < branches.length; i++) {
-    if (branches[i]!.at !== DONE) continue;
-    branches.length = i + 1;
-    return true;
-  }
-  return false;
 }
 
 /** The job failure of `AFTER MATCH SKIP TO FIRST/LAST v` after a match it cannot skip within. */
