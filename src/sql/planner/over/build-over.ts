@@ -33,6 +33,8 @@ import { ColumnScope, type ScopeColumn } from '../scope.js';
 import type { LogicalOver, OverFrame, RankType, SortKey } from './over-nodes.js';
 
 const RANKING = new Set<string>(['ROW_NUMBER', 'RANK', 'DENSE_RANK']);
+/** Flink's window functions that its streaming planner refuses. */
+const BATCH_ONLY_RANKING = new Set<string>(['CUME_DIST', 'PERCENT_RANK', 'NTILE']);
 
 /** The plan of a SELECT with OVER windows whose FROM and WHERE are already planned as `input`. */
 export function buildOverSelect(select: Select, input: Relation, builder: PlanBuilder): LogicalNode {
@@ -104,6 +106,15 @@ export function buildOverSelect(select: Select, input: Relation, builder: PlanBu
     rank = { type: call.name as RankType, name: 'w0$o0', pos: call.pos };
     outputOf.set(call, { name: rank.name, type: withNullability(Types.BIGINT, false) });
   } else {
+    for (const call of calls) {
+      const upper = call.name.toUpperCase();
+      if (BATCH_ONLY_RANKING.has(upper))
+        throw unsupported(
+          call.pos,
+          `${upper} in a streaming OVER window (Flink computes it in batch mode only)`,
+          'rank rows with ROW_NUMBER, RANK or DENSE_RANK and a Top-N filter on the result',
+        );
+    }
     frame = checkAggregateWindow(first, orderBy, typeOf);
     calls.forEach((call, i) => {
       const upper = call.name.toUpperCase();
