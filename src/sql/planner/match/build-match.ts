@@ -1,7 +1,8 @@
 /**
  * The plan of `input MATCH_RECOGNIZE (…)`: checks the clause against what Flink supports
  * (an ascending time attribute first in ORDER BY, a pattern that cannot match nothing and does
- * not end in a greedy quantifier, DEFINE and skip targets naming pattern variables) and turns
+ * not end in a greedy quantifier, DEFINE and skip targets naming pattern variables), builds the
+ * pattern's steps as Flink builds its CEP pattern (see {@link cepGreedy}) and turns
  * DEFINE and MEASURES into expressions over navigations (`match-navigations.ts`).
  */
 import type { MatchRecognizeRef, PatternElement, SourcePos } from '../../parser/ast.js';
@@ -69,7 +70,7 @@ export function buildMatch(item: MatchRecognizeRef, builder: PlanBuilder): Relat
     variable: variables.indexOf(e.variable),
     min: e.min,
     max: e.max,
-    greedy: e.greedy,
+    greedy: cepGreedy(e),
   }));
   const skip = skipOf(item, indexOf);
 
@@ -136,7 +137,19 @@ export function buildMatch(item: MatchRecognizeRef, builder: PlanBuilder): Relat
   };
 }
 
-/** Refuses what Flink refuses: patterns that can match no rows, and a greedy last variable. */
+/**
+ * Whether Flink's SQL makes the variable's CEP pattern greedy: a greedy quantifier that can
+ * stop at more than one count, except `?`, which it builds as a plain optional pattern, so that
+ * both ways on stay open (the matcher's steps follow the CEP pattern).
+ */
+function cepGreedy(e: PatternElement): boolean {
+  return e.greedy && e.min !== e.max && !(e.min === 0 && e.max === 1);
+}
+
+/**
+ * Refuses what Flink refuses: patterns that can match no rows, and a last variable whose CEP
+ * pattern is greedy (so `A B?` is accepted, `A B*` is not).
+ */
 function checkPattern(pattern: readonly PatternElement[]): void {
   if (pattern.every((e) => e.min === 0))
     throw unsupported(
@@ -145,7 +158,7 @@ function checkPattern(pattern: readonly PatternElement[]): void {
       'make at least one variable mandatory, e.g. A+ instead of A*',
     );
   const last = pattern[pattern.length - 1]!;
-  if (last.greedy && last.max !== last.min)
+  if (cepGreedy(last))
     throw unsupported(
       last.pos,
       `a greedy quantifier on the pattern's last variable ${last.variable} (as in Flink)`,

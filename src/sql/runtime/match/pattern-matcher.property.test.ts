@@ -263,7 +263,7 @@ const stepArb: fc.Arbitrary<PatternStep> = fc
     variable,
     min: quantifier[0],
     max: quantifier[1],
-    greedy: quantifier[0] === 0 && quantifier[1] === 1 ? true : greedy,
+    greedy,
   }));
 
 const conditionArb: fc.Arbitrary<ConditionKind> = fc.oneof(

@@ -53,6 +53,10 @@ export interface PatternStep {
   readonly min: number;
   /** `Infinity` for `*`, `+` and `{n,}`. */
   readonly max: number;
+  /**
+   * Greedy as a CEP pattern with `greedy()`: the step leaves for the next one only on a row it
+   * cannot take. Otherwise both ways stay open.
+   */
   readonly greedy: boolean;
 }
 
