@@ -121,8 +121,13 @@ export function formatValue(value: unknown, type: SqlType, zone: TimeZone = UTC_
       return formatTimestamp(zone.toLocal(value as number), type.precision ?? 3);
     case 'DATE':
       return formatDate(value as number);
-    case 'TIME':
-      return formatTime(value as number);
+    case 'TIME': {
+      // TIME(p) shows p fraction digits, as Flink prints it (only milliseconds are kept).
+      const precision = Math.min(type.precision ?? 0, 9);
+      if (precision === 0) return formatTime(value as number);
+      const millis = String(Math.floor(value as number) % 1000).padStart(3, '0');
+      return `${formatTime(value as number)}.${millis.padEnd(precision, '0').slice(0, precision)}`;
+    }
     case 'DECIMAL':
       return (value as number).toFixed(type.scale ?? 0);
     // A BIGINT past 2^53 (Long.MIN_VALUE, say) prints its exact value, as a Java long would.
