@@ -512,7 +512,8 @@ function typedLiteral(e: TypedLiteral): Rex {
     const ms =
       ((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3] ?? 0)) * 1000 +
       Number((m[4] ?? '0').padEnd(3, '0'));
-    return literal(ms, withNullability(Types.TIME, false));
+    // As in Flink, the literal's precision is its number of fraction digits.
+    return literal(ms, { root: 'TIME', nullable: false, precision: m[4]?.length ?? 0 });
   }
   const ms = parseTimestamp(e.text);
   if (ms === null || (e.type === 'DATE' && !/^\s*\d{4}-\d{1,2}-\d{1,2}\s*$/.test(e.text))) throw bad();
