@@ -64,6 +64,14 @@ export function nextSubmissionIndex(): number {
   return submissions++;
 }
 
+/**
+ * The index the next submission will get, without counting it: code that prepares a job for
+ * submission names it by this, the same on the submitting thread and on a worker rebuilding it.
+ */
+export function pendingSubmissionIndex(): number {
+  return submissions;
+}
+
 /** The installed defaults, if any. */
 export function getEnvironmentDefaults(): EnvironmentDefaults | undefined {
   return contextDefaults;

@@ -37,7 +37,7 @@ let handed: RebuildMemo | undefined;
  * the only place they are recalled.
  */
 export function rememberForRebuild(namespace: string, key: string, value: unknown): void {
-  if (getEnvironmentDefaults()?.jobModule === undefined) return;
+  if (!remembersForRebuild()) return;
   let entries = remembered.get(namespace);
   if (entries === undefined) {
     entries = new Map();
@@ -46,6 +46,14 @@ export function rememberForRebuild(namespace: string, key: string, value: unknow
   // A copy, so what the caller does with its value later does not reach the workers.
   if (entries.size < MAX_KEYS || entries.has(key)) entries.set(key, structuredClone(value));
   else dropped.add(namespace);
+}
+
+/**
+ * Whether {@link rememberForRebuild} keeps values on this thread, so a caller can skip
+ * computing what would only be remembered.
+ */
+export function remembersForRebuild(): boolean {
+  return getEnvironmentDefaults()?.jobModule !== undefined;
 }
 
 /** The value the submitting thread remembered for `key`, on a worker rebuilding its job. */

@@ -90,6 +90,7 @@ import {
   type SinkPlan,
 } from './compiled-plan/plan-format.js';
 import { planFunctions } from './compiled-plan/plan-functions.js';
+import { recallSinkJobPlan, rememberSinkJobPlan } from './compiled-plan/submitted-plan.js';
 
 const STRING_NOT_NULL = withNullability(Types.STRING, false);
 const stringColumns = (...names: string[]): PlanColumn[] =>
@@ -734,7 +735,9 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
 
   /** @internal */
   executeInserts(inserts: readonly PlannedInsert[]): TableResult {
-    return this.inSession(() => this.runPlannedInserts(inserts));
+    return this.inSession(
+      () => this.recalledSinkJob(inserts.map((insert) => insert.path)) ?? this.runPlannedInserts(inserts),
+    );
   }
 
   /** Runs `fn` with this session's functions and time zone, as `executeSql` runs a statement. */
@@ -1186,7 +1189,19 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
   }
 
   private runInserts(inserts: readonly Insert[]): TableResult {
-    return this.runPlannedInserts(inserts.map((insert) => this.plannedInsert(insert)));
+    return (
+      this.recalledSinkJob(inserts.map((insert) => insert.table.join('.'))) ??
+      this.runPlannedInserts(inserts.map((insert) => this.plannedInsert(insert)))
+    );
+  }
+
+  /**
+   * On a worker rebuilding a job file: the INSERT job about to be submitted, started from the
+   * physical plan its submitting thread made (`submitted-plan.ts`), so this thread does not plan.
+   */
+  private recalledSinkJob(paths: readonly string[]): TableResult | undefined {
+    const plan = recallSinkJobPlan(paths, planFunctions(this.catalog.functions));
+    return plan === undefined ? undefined : this.startSinkJob(plan.sinks, plan.targets, this.config);
   }
 
   /** An INSERT statement's sink plan, with the names the job and its result give the table. */
@@ -1208,11 +1223,12 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
       this.registry,
       this.config,
     );
-    return this.startSinkJob(
-      planned.map((p) => p.physical as SinkPlan),
-      inserts,
-      this.config,
+    const sinks = planned.map((p) => p.physical as SinkPlan);
+    rememberSinkJobPlan(
+      { sinks, targets: inserts.map(({ path, target }) => ({ path, target })) },
+      planFunctions(this.catalog.functions),
     );
+    return this.startSinkJob(sinks, inserts, this.config);
   }
 
   /**
