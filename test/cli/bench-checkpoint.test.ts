@@ -3,7 +3,7 @@
  * ends with one JSON object holding every figure. Timings are checked for sanity only.
  */
 import { describe, expect, it } from 'vitest';
-import { lines, runWeir } from './run-cli.js';
+import { lines, runWeir, expectExit } from './run-cli.js';
 
 describe('weir bench checkpoint', () => {
   it('measures throughput, checkpoints and recovery and prints them as JSON', async () => {
@@ -12,7 +12,7 @@ describe('weir bench checkpoint', () => {
       120_000,
     );
     expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+    expectExit(run, 0);
     const result = JSON.parse(lines(run.stdout).at(-1)!);
     expect(result).toMatchObject({
       query: 'checkpoint',

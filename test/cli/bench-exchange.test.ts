@@ -3,7 +3,7 @@
  * every record arrives. Speed is not checked, only shape and sanity.
  */
 import { describe, expect, it } from 'vitest';
-import { lines, runWeir } from './run-cli.js';
+import { lines, runWeir, expectExit } from './run-cli.js';
 
 describe('weir bench exchange', () => {
   it('measures throughput and latency between two threads and prints them as JSON', async () => {
@@ -12,7 +12,7 @@ describe('weir bench exchange', () => {
       60_000,
     );
     expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+    expectExit(run, 0);
     const result = JSON.parse(lines(run.stdout).at(-1)!);
     expect(result).toMatchObject({
       query: 'exchange',
@@ -42,7 +42,7 @@ describe('weir bench exchange', () => {
 
   it('rejects a bad option with exit code 2', async () => {
     const run = await runWeir(['bench', 'exchange', '--rate', 'fast', '--no-save']);
-    expect(run.code).toBe(2);
+    expectExit(run, 2);
     expect(lines(run.stderr)).toEqual([
       expect.stringContaining("--rate must be a whole number >= 1, got 'fast'"),
     ]);

@@ -4,7 +4,7 @@
  * committed the same windows as the hand-written loop, on one thread and on two. Timings are checked for sanity only.
  */
 import { describe, expect, it } from 'vitest';
-import { lines, runWeir } from './run-cli.js';
+import { lines, runWeir, expectExit } from './run-cli.js';
 
 describe('weir bench file-window', () => {
   it('runs the job at parallelism 1 and 2, compares their outputs and prints the result as JSON', async () => {
@@ -24,7 +24,7 @@ describe('weir bench file-window', () => {
       120_000,
     );
     expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+    expectExit(run, 0);
     const result = JSON.parse(lines(run.stdout).at(-1)!);
     expect(result).toMatchObject({
       query: 'file-window',
@@ -71,7 +71,7 @@ describe('weir bench file-window', () => {
 
   it('rejects a bad option with exit code 2', async () => {
     const run = await runWeir(['bench', 'file-window', '--lines', 'lots', '--no-save']);
-    expect(run.code).toBe(2);
+    expectExit(run, 2);
     expect(lines(run.stderr)).toEqual([
       expect.stringContaining("--lines must be a whole number >= 1, got 'lots'"),
     ]);

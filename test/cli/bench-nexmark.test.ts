@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LatencySink, mergeHistograms, type SinkReport } from '../../bench/nexmark/latency-sink.js';
 import type { SinkInitContext } from '../../src/index.js';
-import { lines, runWeir } from './run-cli.js';
+import { lines, runWeir, expectExit } from './run-cli.js';
 
 const EVENTS = 20_000;
 
@@ -35,7 +35,7 @@ describe('weir bench nexmark', () => {
         60_000,
       );
       expect(run.stderr).toBe('');
-      expect(run.code).toBe(0);
+      expectExit(run, 0);
       const result = JSON.parse(lines(run.stdout).at(-1)!);
       expect(result).toMatchObject({
         query: 'q1',
@@ -106,7 +106,7 @@ describe('weir bench nexmark', () => {
       60_000,
     );
     expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+    expectExit(run, 0);
     const result = JSON.parse(lines(run.stdout).at(-1)!);
     expect(result).toMatchObject({
       query: 'q1',
@@ -139,7 +139,7 @@ describe('weir bench nexmark', () => {
       cases.map(([args]) => runWeir(['bench', 'nexmark', ...args, '--no-save'])),
     );
     runs.forEach((run, i) => {
-      expect(run.code).toBe(2);
+      expectExit(run, 2);
       expect(lines(run.stderr)).toEqual([expect.stringMatching(cases[i]![1])]);
       expect(run.stdout).toBe('');
     });

@@ -3,7 +3,7 @@
  * JSON object. Only its shape and the agreement of heap and disk are checked, never speed.
  */
 import { describe, expect, it } from 'vitest';
-import { lines, runWeir } from './run-cli.js';
+import { lines, runWeir, expectExit } from './run-cli.js';
 
 describe('weir bench state-backend', () => {
   it('measures heap and disk side by side, with equal outputs, and prints them as JSON', async () => {
@@ -23,7 +23,7 @@ describe('weir bench state-backend', () => {
       170_000,
     );
     expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+    expectExit(run, 0);
     const result = JSON.parse(lines(run.stdout).at(-1)!);
     expect(result.query).toBe('state-backend');
 

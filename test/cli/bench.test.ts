@@ -1,6 +1,6 @@
 /** `weir bench`: a short run must agree with the loop and end with one JSON object. */
 import { describe, expect, it } from 'vitest';
-import { lines, runWeir } from './run-cli.js';
+import { lines, runWeir, expectExit } from './run-cli.js';
 
 describe('weir bench', () => {
   it('runs window-count and prints its result as JSON on the last line', async () => {
@@ -14,7 +14,7 @@ describe('weir bench', () => {
       '--json',
       '--no-save',
     ]);
-    expect(run.code).toBe(0);
+    expectExit(run, 0);
     const result = JSON.parse(lines(run.stdout).at(-1)!);
     expect(result).toMatchObject({
       query: 'window-count',
@@ -31,7 +31,7 @@ describe('weir bench', () => {
 
   it('rejects a bad option with exit code 2', async () => {
     const run = await runWeir(['bench', 'window-count', '--events', 'many', '--no-save']);
-    expect(run.code).toBe(2);
+    expectExit(run, 2);
     expect(lines(run.stderr)).toEqual([
       expect.stringContaining("--events must be a whole number >= 1, got 'many'"),
     ]);

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JobRegistry, type RestServer, startRestServer } from '../../src/web/index.js';
 import { FakeJobClient } from '../../src/web/testing/fake-job-client.js';
-import { lines, ROOT, runWeir } from './run-cli.js';
+import { lines, ROOT, runWeir, expectExit } from './run-cli.js';
 
 let registry: JobRegistry;
 let server: RestServer;
@@ -49,7 +49,7 @@ describe('weir list', () => {
     registry.add(new FakeJobClient({ jobId: 'z9', jobName: 'sessions', status: 'restarting' }));
     const run = await weir('list');
     expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+    expectExit(run, 0);
     expect(lines(run.stdout)).toEqual([
       'a1b2c3  running     fraud detection',
       'z9      restarting  sessions',
@@ -59,14 +59,14 @@ describe('weir list', () => {
   it('says so when there are no jobs', async () => {
     registry.remove('a1b2c3');
     const run = await weir('list');
-    expect(run.code).toBe(0);
+    expectExit(run, 0);
     expect(lines(run.stdout)).toEqual(['no running jobs']);
   });
 
   it('explains a refused connection in one line and exits 1', async () => {
     const port = await closedPort();
     const run = await runWeir(['list', '--port', String(port)]);
-    expect(run.code).toBe(1);
+    expectExit(run, 1);
     expect(run.stdout).toBe('');
     expect(lines(run.stderr)).toEqual([
       `weir: no Weir job is serving on port ${port}; is weir run running? pass --port`,
@@ -81,7 +81,7 @@ describe('weir list', () => {
     const { port } = other.address() as AddressInfo;
     try {
       const run = await runWeir(['list', '--port', String(port)]);
-      expect(run.code).toBe(1);
+      expectExit(run, 1);
       expect(lines(run.stderr)).toEqual([
         `weir: port ${port} answered HTTP 404 but not as Weir's REST API; pass --port of a weir run`,
       ]);
@@ -95,11 +95,11 @@ describe('weir list', () => {
       runWeir(['list', '--port', 'eighty']),
       runWeir(['list', 'everything']),
     ]);
-    expect(badPort.code).toBe(2);
+    expectExit(badPort, 2);
     expect(lines(badPort.stderr)).toEqual([
       "weir: --port must be a whole number from 1 to 65535, got 'eighty'",
     ]);
-    expect(extra.code).toBe(2);
+    expectExit(extra, 2);
     expect(lines(extra.stderr)).toEqual(["weir: unexpected argument 'everything'; see weir list --help"]);
   });
 });
@@ -108,7 +108,7 @@ describe('weir savepoint', () => {
   it('prints the path of the savepoint, resolving a relative DIR against the current directory', async () => {
     const run = await weir('savepoint', 'a1b2c3', 'savepoints');
     expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+    expectExit(run, 0);
     const dir = resolve(ROOT, 'savepoints');
     expect(lines(run.stdout)).toEqual([`${dir}/savepoint-a1b2c3-1`]);
     expect(job.calls).toEqual([`savepoint ${dir}`]);
@@ -116,28 +116,28 @@ describe('weir savepoint', () => {
 
   it("leaves the directory to the job's configuration when none is given", async () => {
     const run = await weir('savepoint', 'a1b2c3');
-    expect(run.code).toBe(0);
+    expectExit(run, 0);
     expect(lines(run.stdout)).toEqual(['/configured/savepoint-a1b2c3-1']);
     expect(job.calls).toEqual(['savepoint (default)']);
   });
 
   it("prints the server's reason for an unknown job and exits 1", async () => {
     const run = await weir('savepoint', 'nope', '/sp');
-    expect(run.code).toBe(1);
+    expectExit(run, 1);
     expect(lines(run.stderr)).toEqual(['weir: job nope not found; run weir list to see running jobs']);
   });
 
   it('reports a failed savepoint in one line and exits 1', async () => {
     job.savepointFailure = new Error('disk full');
     const run = await weir('savepoint', 'a1b2c3', '/sp');
-    expect(run.code).toBe(1);
+    expectExit(run, 1);
     expect(run.stdout).toBe('');
     expect(lines(run.stderr)).toEqual(['weir: disk full']);
   });
 
   it('needs a job id (exit 2)', async () => {
     const run = await weir('savepoint');
-    expect(run.code).toBe(2);
+    expectExit(run, 2);
     expect(lines(run.stderr)).toEqual([
       'weir: weir savepoint needs a job id, e.g. weir savepoint <job-id> [DIR]; weir list shows them',
     ]);
@@ -148,7 +148,7 @@ describe('weir savepoint', () => {
 describe('weir stop', () => {
   it('stops the job with a savepoint and prints its path', async () => {
     const run = await weir('stop', 'a1b2c3', '--savepoint', '/sp');
-    expect(run.code).toBe(0);
+    expectExit(run, 0);
     expect(lines(run.stdout)).toEqual(['/sp/savepoint-a1b2c3-1']);
     expect(job.calls).toEqual(['stop /sp']);
     expect(job.status()).toBe('finished');
@@ -168,13 +168,13 @@ describe('weir stop', () => {
 
   it('uses the configured directory for a bare --savepoint', async () => {
     const run = await weir('stop', 'a1b2c3', '--savepoint');
-    expect(run.code).toBe(0);
+    expectExit(run, 0);
     expect(job.calls).toEqual(['stop (default)']);
   });
 
   it('refuses to stop without --savepoint and points to cancel (exit 2)', async () => {
     const run = await weir('stop', 'a1b2c3');
-    expect(run.code).toBe(2);
+    expectExit(run, 2);
     expect(lines(run.stderr)).toEqual([
       'weir: weir stop needs --savepoint [DIR]: weir stop a1b2c3 --savepoint [DIR], or weir cancel a1b2c3 to end it without one',
     ]);
@@ -184,7 +184,7 @@ describe('weir stop', () => {
   it('refuses to stop a job that already ended (exit 1)', async () => {
     job.finish();
     const run = await weir('stop', 'a1b2c3', '--savepoint', '/sp');
-    expect(run.code).toBe(1);
+    expectExit(run, 1);
     expect(lines(run.stderr)).toEqual([
       'weir: job a1b2c3 is finished; only a running job can stop it with a savepoint',
     ]);
@@ -194,7 +194,7 @@ describe('weir stop', () => {
 describe('weir cancel', () => {
   it('cancels the job and confirms', async () => {
     const run = await weir('cancel', 'a1b2c3');
-    expect(run.code).toBe(0);
+    expectExit(run, 0);
     expect(lines(run.stdout)).toEqual(['cancelled job a1b2c3']);
     expect(job.calls).toEqual(['cancel']);
     expect(job.status()).toBe('cancelled');
@@ -202,16 +202,16 @@ describe('weir cancel', () => {
 
   it('reports an unknown job (exit 1) and a missing id (exit 2)', async () => {
     const [unknown, missing] = await Promise.all([weir('cancel', 'nope'), weir('cancel')]);
-    expect(unknown.code).toBe(1);
+    expectExit(unknown, 1);
     expect(lines(unknown.stderr)).toEqual(['weir: job nope not found; run weir list to see running jobs']);
-    expect(missing.code).toBe(2);
+    expectExit(missing, 2);
     expect(job.calls).toEqual([]);
   });
 
   it('explains a refused connection in one line and exits 1', async () => {
     const port = await closedPort();
     const run = await runWeir(['cancel', 'a1b2c3', '--port', String(port)]);
-    expect(run.code).toBe(1);
+    expectExit(run, 1);
     expect(lines(run.stderr)).toEqual([
       `weir: no Weir job is serving on port ${port}; is weir run running? pass --port`,
     ]);

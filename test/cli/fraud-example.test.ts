@@ -4,12 +4,12 @@
  * on acct-8<round> that must not raise an alert.
  */
 import { describe, expect, it } from 'vitest';
-import { lines, runWeir } from './run-cli.js';
+import { lines, runWeir, expectExit } from './run-cli.js';
 
 describe('examples/fraud-detection.ts', () => {
   it('raises exactly the planted alerts', async () => {
     const run = await runWeir(['run', 'examples/fraud-detection.ts', '--', '--count', '16000']);
-    expect(run.code).toBe(0);
+    expectExit(run, 0);
     const alerts = lines(run.stdout).filter((l) => l.startsWith('alert> '));
     expect(alerts.map((l) => JSON.parse(l.slice('alert> '.length)))).toEqual([
       {
@@ -42,7 +42,7 @@ describe('examples/fraud-detection.ts', () => {
       '--count',
       '6000',
     ]);
-    expect(run.code).toBe(0);
+    expectExit(run, 0);
     const alerts = lines(run.stdout).filter((l) => /^alert:\d> /.test(l));
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toContain('"account":"acct-9000"');

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FILESYSTEM_KILL_JOB } from '../sql/filesystem-kill-job.js';
 import { readCommitted } from '../support/exactly-once.js';
-import { ROOT, runWeir } from './run-cli.js';
+import { ROOT, runWeir, expectExit } from './run-cli.js';
 
 const JOB = 'test/sql/filesystem-kill-job.ts';
 const EVENTS = 300;
@@ -69,7 +69,7 @@ describe('weir run --restore latest after the job finished', () => {
     expect(completeCheckpoints(checkpoints).length).toBeGreaterThan(0);
 
     const again = await runWeir(args(checkpoints, sink, 2000, ['--restore', 'latest']), 60_000);
-    expect(again.code).toBe(2);
+    expectExit(again, 2);
     const lines = again.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toBe(

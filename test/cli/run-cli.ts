@@ -1,6 +1,7 @@
 /** Runs `node bin/weir.js …` as a real child process and captures what it prints. */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 /** The repository root, where bin/weir.js lives. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -10,6 +11,8 @@ export interface CliRun {
   readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
+  /** The run was killed after its time limit: it hung, or the machine starved it. */
+  readonly timedOut: boolean;
 }
 
 /**
@@ -39,13 +42,39 @@ export function runWeir(
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ code, stdout, stderr, timedOut });
     });
   });
+}
+
+/** How much of stdout a failure message shows: its end, where a run that went wrong stopped. */
+const STDOUT_TAIL = 2000;
+
+/**
+ * What a failure message says about a run: whether it was killed, its whole stderr and the end
+ * of its stdout, so a child that failed on CI can be diagnosed from the log alone.
+ */
+export function describeRun(run: CliRun): string {
+  const stdout = run.stdout.length > STDOUT_TAIL ? `…${run.stdout.slice(-STDOUT_TAIL)}` : run.stdout;
+  return [
+    run.timedOut ? 'the child was killed after its time limit' : `the child exited with code ${run.code}`,
+    `--- stderr ---\n${run.stderr}`,
+    `--- stdout ---\n${stdout}`,
+    "--- end of the child's output ---\n",
+  ].join('\n');
+}
+
+/** Asserts the run's exit code; a wrong one fails with the child's output in the message. */
+export function expectExit(run: CliRun, code: number): void {
+  expect(run.code, describeRun(run)).toBe(code);
 }
 
 /** Non-empty lines of `text`. */

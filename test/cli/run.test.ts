@@ -7,7 +7,7 @@ import { readCommitted } from '../support/exactly-once.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixture, lines, ROOT, runWeir } from './run-cli.js';
+import { fixture, lines, ROOT, runWeir, expectExit } from './run-cli.js';
 
 const PROGRESS = /^weir: \[[^\]]+\] /;
 const SUBMITTED = /^weir: \[[^\]]+\] submitted as job [0-9a-f]+; REST API at http:\/\/127\.0\.0\.1:\d+$/;
@@ -20,7 +20,7 @@ function messages(stderr: string): string[] {
 describe('weir run', () => {
   it('runs a job file that exports a default function, and exits 0', async () => {
     const run = await runWeir(['run', fixture('default-job.ts')]);
-    expect(run.code).toBe(0);
+    expectExit(run, 0);
     expect(
       lines(run.stdout)
         .filter((l) => l.startsWith('x> '))
@@ -32,26 +32,26 @@ describe('weir run', () => {
 
   it('runs a job file that calls env.execute() itself, once', async () => {
     const run = await runWeir(['run', fixture('self-executing-job.ts')]);
-    expect(run.code).toBe(0);
+    expectExit(run, 0);
     expect(lines(run.stdout)).toEqual(['self> a', 'self> b']);
     expect(run.stderr).toMatch(/^weir: \[self-run\] finished {2}in 2 {2}out 2 {2}watermark end/m);
   });
 
   it('runs a plain JavaScript job file', async () => {
     const run = await runWeir(['run', fixture('plain-job.js'), '--', 'ok']);
-    expect(run.code).toBe(0);
+    expectExit(run, 0);
     expect(lines(run.stdout)).toEqual(['plain> js', 'plain> ok']);
   });
 
   it('waits for a job the default function started without awaiting it', async () => {
     const run = await runWeir(['run', fixture('async-job.ts')]);
-    expect(run.code).toBe(0);
+    expectExit(run, 0);
     expect(lines(run.stdout)).toEqual(['async> late', 'async> but', 'async> complete']);
   });
 
   it('passes the words after -- to the job, as args and as process.argv', async () => {
     const byArgs = await runWeir(['run', fixture('default-job.ts'), '--', '--count', '5', '--parallelism']);
-    expect(byArgs.code).toBe(0);
+    expectExit(byArgs, 0);
     expect(lines(byArgs.stdout).filter((l) => l.startsWith('info> arg='))).toEqual([
       'info> arg=--count',
       'info> arg=5',
@@ -63,7 +63,7 @@ describe('weir run', () => {
 
   it('hands --parallelism to the environment', async () => {
     const run = await runWeir(['run', fixture('default-job.ts'), '--parallelism', '3']);
-    expect(run.code).toBe(0);
+    expectExit(run, 0);
     expect(run.stdout).toMatch(/^info(:\d)?> parallelism=3$/m);
     // The map runs with 3 subtasks, so print shows subtask prefixes.
     const prefixes = new Set(
@@ -78,14 +78,14 @@ describe('weir run', () => {
 
   it('reports a missing job file in one line naming it, with exit code 2', async () => {
     const run = await runWeir(['run', 'no/such/job.ts']);
-    expect(run.code).toBe(2);
+    expectExit(run, 2);
     expect(lines(run.stderr)).toEqual([expect.stringContaining('no/such/job.ts')]);
     expect(run.stderr).toMatch(/^weir: job file not found/);
   });
 
   it('refuses a file that exports nothing runnable, with exit code 2', async () => {
     const run = await runWeir(['run', fixture('nothing-job.ts')]);
-    expect(run.code).toBe(2);
+    expectExit(run, 2);
     expect(lines(run.stderr)).toEqual([
       `weir: ${fixture('nothing-job.ts')} defines no job: export a default function (env, args) => … or call env.execute()`,
     ]);
@@ -93,13 +93,13 @@ describe('weir run', () => {
 
   it('reports a failing job in one line without a stack trace, with exit code 1', async () => {
     const run = await runWeir(['run', '--quiet', fixture('failing-job.ts')]);
-    expect(run.code).toBe(1);
+    expectExit(run, 1);
     expect(lines(run.stderr)).toEqual(['weir: job failed: boom at element 2']);
   });
 
   it('prints the stack trace of a failing job with --verbose', async () => {
     const run = await runWeir(['run', '--verbose', '--quiet', fixture('failing-job.ts')]);
-    expect(run.code).toBe(1);
+    expectExit(run, 1);
     expect(run.stderr).toMatch(/^weir: job failed: boom at element 2$/m);
     expect(run.stderr).toMatch(/^\s+at .*failing-job\.ts/m);
   });
@@ -128,7 +128,7 @@ describe('weir run', () => {
     [['sql', '--frobnicate'], /unknown option '--frobnicate' of weir sql/],
   ])('rejects %j in one line with exit code 2', async (args, message) => {
     const run = await runWeir(args);
-    expect(run.code).toBe(2);
+    expectExit(run, 2);
     expect(lines(run.stderr)).toHaveLength(1);
     expect(run.stderr).toMatch(message);
     expect(run.stdout).toBe('');
@@ -164,7 +164,7 @@ describe('weir run', () => {
           { TMPDIR: scratch },
         );
         expect(run.stderr).toBe('');
-        expect(run.code).toBe(0);
+        expectExit(run, 0);
         outputs.push(readCommitted(out).sort());
       }
       expect(outputs[0]).toHaveLength(4000);
@@ -187,7 +187,7 @@ describe('weir run', () => {
         '--checkpoint-interval',
         '1000',
       ]);
-      expect(run.code).toBe(0);
+      expectExit(run, 0);
       expect(messages(run.stderr)).toEqual([]);
       // The end of the job is a checkpoint, so even a short job leaves one behind.
       expect(readdirSync(join(dir, 'default-job')).filter((name) => name.startsWith('chk-'))).not.toEqual([]);
@@ -205,13 +205,13 @@ describe('weir run', () => {
       ),
     ]);
     const quiet = await runWeir(['run', '--quiet', fixture('default-job.ts')]);
-    expect(quiet.code).toBe(0);
+    expectExit(quiet, 0);
     expect(quiet.stderr).toBe('');
   });
 
   it('prints a progress line every 2 s while a job runs, with the watermark as ISO time', async () => {
     const run = await runWeir(['run', fixture('slow-job.ts')]);
-    expect(run.code).toBe(0);
+    expectExit(run, 0);
     const progress = lines(run.stderr).filter((l) => PROGRESS.test(l) && !SUBMITTED.test(l));
     expect(progress.length).toBeGreaterThanOrEqual(2);
     expect(progress[0]).toMatch(
@@ -222,7 +222,7 @@ describe('weir run', () => {
 
   it('prints help and the version', async () => {
     const help = await runWeir(['--help']);
-    expect(help.code).toBe(0);
+    expectExit(help, 0);
     expect(help.stdout).toMatch(/^Usage: weir <command>/);
     expect((await runWeir(['help'])).stdout).toBe(help.stdout);
     const version = await runWeir(['--version']);

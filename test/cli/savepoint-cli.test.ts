@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Counted, checkSequences, readCommitted } from '../support/exactly-once.js';
-import { fixture, lines, ROOT, runWeir } from './run-cli.js';
+import { type CliRun, expectExit, fixture, lines, ROOT, runWeir } from './run-cli.js';
 
 const KEYS = 5; // as in the fixture
 const EVENTS = 5000;
@@ -49,7 +49,8 @@ interface Background {
   readonly child: ChildProcess;
   readonly jobId: string;
   readonly port: number;
-  readonly exit: Promise<{ code: number | null; stderr: string }>;
+  /** Its end; stdout is not kept (the job writes its output to files). */
+  readonly exit: Promise<CliRun>;
 }
 
 const running: ChildProcess[] = [];
@@ -65,8 +66,8 @@ function startRun(args: readonly string[]): Promise<Background> {
   });
   running.push(child);
   let stderr = '';
-  const exit = new Promise<{ code: number | null; stderr: string }>((resolve) => {
-    child.on('close', (code) => resolve({ code, stderr }));
+  const exit = new Promise<CliRun>((resolve) => {
+    child.on('close', (code) => resolve({ code, stdout: '', stderr, timedOut: false }));
   });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`weir run did not submit a job: ${stderr}`)), 90_000);
@@ -137,8 +138,8 @@ beforeAll(async () => {
   const run = await startRun(['-p', '2', '--checkpoint-dir', tempDir(), ...jobArgs(out)]);
   await sleep(700);
   const stop = await runWeir(['stop', run.jobId, '--savepoint', tempDir(), '--port', String(run.port)]);
-  expect(stop.code).toBe(0);
-  expect((await run.exit).code).toBe(0);
+  expectExit(stop, 0);
+  expectExit(await run.exit, 0);
   stopped = { out, savepoint: lines(stop.stdout)[0]! };
 }, 180_000);
 
@@ -158,14 +159,14 @@ describe('weir list, savepoint, stop and run --restore', () => {
     const port = String(run.port);
 
     const list = await runWeir(['list', '--port', port]);
-    expect(list.code).toBe(0);
+    expectExit(list, 0);
     expect(lines(list.stdout)).toEqual([
       expect.stringMatching(new RegExp(`^${run.jobId} +running +savepoint-job$`)),
     ]);
 
     await sleep(300);
     const savepoint = await runWeir(['savepoint', run.jobId, '--port', port]);
-    expect(savepoint.code).toBe(0);
+    expectExit(savepoint, 0);
     const savepointPath = lines(savepoint.stdout)[0]!;
     expect(savepointPath.startsWith(join(checkpointDir, 'savepoints'))).toBe(true);
     expect(readdirSync(savepointPath)).toContain('_metadata');
@@ -173,12 +174,12 @@ describe('weir list, savepoint, stop and run --restore', () => {
 
     await sleep(300);
     const stop = await runWeir(['stop', run.jobId, '--savepoint', '--port', port]);
-    expect(stop.code).toBe(0);
+    expectExit(stop, 0);
     const stopPath = lines(stop.stdout)[0]!;
     expect(stopPath).not.toBe(savepointPath);
     expect(readdirSync(stopPath)).toContain('_metadata');
     const exit = await run.exit;
-    expect(exit.code).toBe(0);
+    expectExit(exit, 0);
     expect(messages(exit.stderr)).toEqual([]);
 
     // Output up to the savepoint is committed, and it is a consistent cut mid-stream.
@@ -195,16 +196,16 @@ describe('weir list, savepoint, stop and run --restore', () => {
       ...jobArgs(out, 'base', RESTORE_RATE),
     ]);
     expect(messages(resumed.stderr)).toEqual([]);
-    expect(resumed.code).toBe(0);
+    expectExit(resumed, 0);
     expectExact(out);
   }, 180_000);
 
   it('weir cancel ends the run with exit code 1 and a one-line message', async () => {
     const run = await startRun(['--checkpoint-dir', tempDir(), ...jobArgs(tempDir())]);
     const cancel = await runWeir(['cancel', run.jobId, '--port', String(run.port)]);
-    expect(cancel.code).toBe(0);
+    expectExit(cancel, 0);
     const exit = await run.exit;
-    expect(exit.code).toBe(1);
+    expectExit(exit, 1);
     expect(messages(exit.stderr)).toEqual([`weir: job savepoint-job (${run.jobId}) was cancelled`]);
   }, 180_000);
 });
@@ -221,7 +222,7 @@ describe('weir run --restore PATH', () => {
     async (p) => {
       const { out, run } = await restore(['-p', String(p)]);
       expect(messages(run.stderr)).toEqual([]);
-      expect(run.code).toBe(0);
+      expectExit(run, 0);
       expectExact(out);
     },
     180_000,
@@ -230,13 +231,13 @@ describe('weir run --restore PATH', () => {
   it('restores after a stateless operator with a new uid was added', async () => {
     const { out, run } = await restore(['-p', '2'], 'extra-map');
     expect(messages(run.stderr)).toEqual([]);
-    expect(run.code).toBe(0);
+    expectExit(run, 0);
     expectExact(out);
   }, 180_000);
 
   it('refuses, exit 2 and one line naming the uid, when a stateful uid is missing; --allow-non-restored-state drops it', async () => {
     const refused = await restore(['-p', '2'], 'renamed-counts');
-    expect(refused.run.code).toBe(2);
+    expectExit(refused.run, 2);
     const refusal = messages(refused.run.stderr);
     expect(refusal).toHaveLength(1);
     expect(refusal[0]).toMatch(/^weir: .*uid 'sequence-numbers'.*--allow-non-restored-state/);
@@ -244,7 +245,7 @@ describe('weir run --restore PATH', () => {
     expect(committedSeq(refused.out)).toEqual(committedSeq(stopped.out));
 
     const allowed = await restore(['-p', '2', '--allow-non-restored-state'], 'renamed-counts');
-    expect(allowed.run.code).toBe(0);
+    expectExit(allowed.run, 0);
     expect(messages(allowed.run.stderr)).toEqual([
       'weir: skipping checkpointed state of operators no longer in the job: sequence-numbers',
     ]);
@@ -263,7 +264,7 @@ describe('weir run --restore PATH', () => {
     try {
       const { out, run } = await restore(['-p', '3'], 'base', elsewhere);
       expect(messages(run.stderr)).toEqual([]);
-      expect(run.code).toBe(0);
+      expectExit(run, 0);
       expectExact(out);
     } finally {
       cpSync(hidden, stopped.savepoint, { recursive: true });
@@ -273,7 +274,7 @@ describe('weir run --restore PATH', () => {
   it('names a missing restore path in one line and exits 2', async () => {
     const missing = join(tempDir(), 'no-such-savepoint');
     const run = await runWeir(['run', '--restore', missing, ...jobArgs(tempDir())]);
-    expect(run.code).toBe(2);
+    expectExit(run, 2);
     expect(lines(run.stderr)).toHaveLength(1);
     expect(run.stderr).toContain(missing);
   });

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runWeir } from './run-cli.js';
+import { runWeir, expectExit } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'weir-sql-ctas-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -31,7 +31,7 @@ SELECT id, seven FROM copy ORDER BY id LIMIT 10`,
     );
     const run = await runWeir(['sql', '-f', path], 60_000);
     expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+    expectExit(run, 0);
     // The CTAS job ran to the end before the next statement.
     expect(run.stdout).toMatch(/Job \S+ finished\./);
     expect(run.stdout).toContain('CREATE TABLE `default_catalog`.`default_database`.`copy_text` (');

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { positionInScript, splitStatements } from '../../src/sql/client/statement-splitter.js';
-import { ROOT, runWeir } from './run-cli.js';
+import { type CliRun, expectExit, ROOT, runWeir } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'weir-sql-cli-'));
 const script = (name: string, text: string) => {
@@ -26,7 +26,7 @@ const SOURCE = `CREATE TABLE src (id INT, name STRING) WITH ('connector' = 'data
 describe('weir sql --help', () => {
   it('names the job statements along with the script options', async () => {
     const help = await runWeir(['sql', '--help']);
-    expect(help.code).toBe(0);
+    expectExit(help, 0);
     expect(help.stdout).toMatch(/^Usage: weir sql \[-f file\.sql\]/);
     for (const statement of [
       'SHOW JOBS;',
@@ -57,7 +57,7 @@ SELECT id * 10 AS ten FROM src`,
     );
     const run = await runWeir(['sql', '-f', path], 60_000);
     expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+    expectExit(run, 0);
     const out = run.stdout;
     for (const id of [1, 2, 3]) expect(out).toContain(`+I[${id}, a;b]`);
     expect(out).toContain('+I[1, small]');
@@ -73,7 +73,7 @@ SELECT id * 10 AS ten FROM src`,
   }, async () => {
     const path = script('bad.sql', `${SOURCE}\nSELECT id FROM src;\nSELECT id,\n  nope FROM src;\nSELECT 1;`);
     const run = await runWeir(['sql', '-f', path], 60_000);
-    expect(run.code).toBe(1);
+    expectExit(run, 1);
     // 'nope' is on line 5 of the script, column 3; line 2 of its statement.
     expect(run.stderr.trim()).toBe(
       `weir: SQL error at line 5, column 3: column 'nope' not found; available columns: id, name (in ${path})`,
@@ -87,7 +87,7 @@ SELECT id * 10 AS ten FROM src`,
     const path = script('parse.sql', `${SOURCE} SELECT FROM src;`);
     const select = SOURCE.split('\n')[1]!.length + 2;
     const run = await runWeir(['sql', '-f', path], 60_000);
-    expect(run.code).toBe(1);
+    expectExit(run, 1);
     // FROM is 7 characters after the start of the SELECT, on the script's line 2.
     expect(run.stderr).toContain(`weir: SQL parse error at line 2, column ${select + 7}: `);
   });
@@ -110,16 +110,16 @@ SELECT id * 10 AS ten FROM src`,
     );
     const run = await runWeir(['sql', '-f', path], 60_000);
     expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+    expectExit(run, 0);
     expect(run.stdout).toMatch(/\| p +\|\n\+-+\+\n\| 11 +\|\n\| 12 +\|\n\| 13 +\|/);
   });
 
   it('usage errors exit 2', { timeout: 120_000 }, async () => {
     const missing = await runWeir(['sql', '-f', join(dir, 'missing.sql')]);
-    expect(missing.code).toBe(2);
+    expectExit(missing, 2);
     expect(missing.stderr).toMatch(/SQL script '.*missing\.sql' not found/);
     const bad = await runWeir(['sql', '--bogus']);
-    expect(bad.code).toBe(2);
+    expectExit(bad, 2);
     expect(bad.stderr).toContain("unknown option '--bogus' of weir sql");
   });
 });
@@ -132,7 +132,7 @@ function interactive(
     waitFor(text: string): Promise<void>;
     interrupt(): void;
   }) => Promise<void>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['bin/weir.js', 'sql'], {
       cwd: ROOT,
@@ -153,11 +153,15 @@ function interactive(
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 110_000);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, 110_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ code, stdout, stderr, timedOut });
     });
     drive({
       write: (text) => child.stdin.write(text),
@@ -178,7 +182,7 @@ describe('weir sql, interactive', () => {
       io.write('SELECT id,\n  id + 1 AS nxt FROM src;\n');
       io.write('QUIT;\n');
     });
-    expect(run.code).toBe(0);
+    expectExit(run, 0);
     expect(run.stdout).toContain('OK');
     expect(run.stdout).toMatch(/\| id \| nxt \|\n\+-+\+-+\+\n\| 1 +\| 2 +\|\n\| 2 +\| 3 +\|\n\| 3 +\| 4 +\|/);
     const history = readFileSync(join(home, '.weir_sql_history'), 'utf8').trim().split('\n');
@@ -204,7 +208,7 @@ describe('weir sql, interactive', () => {
       await io.waitFor('Query cancelled');
       io.write('SELECT bad FROM gen;\nHELP;\nEXIT;\n');
     });
-    expect(run.code).toBe(0);
+    expectExit(run, 0);
     expect(run.stdout).toMatch(/\| op \| id +\|/);
     expect(run.stdout).toMatch(/\| op \| id +\|\n\+-+\+-+\+\n(\| \+I \| 7 +\|\n){3}/);
     expect(run.stdout).toMatch(/Query cancelled after \d+ rows\./);

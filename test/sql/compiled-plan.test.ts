@@ -18,7 +18,7 @@ import {
   TableDescriptor,
   TableEnvironment,
 } from '../../src/index.js';
-import { runWeir } from '../cli/run-cli.js';
+import { runWeir, expectExit } from '../cli/run-cli.js';
 import { oneLineError } from '../support/one-line-error.js';
 import { tempDirs } from '../support/temp-dirs.js';
 
@@ -300,7 +300,7 @@ EXPLAIN PLAN '${plan}';
     );
     const compiled = await runWeir(['sql', '-f', compile], 60_000);
     expect(compiled.stderr).toBe('');
-    expect(compiled.code).toBe(0);
+    expectExit(compiled, 0);
     expect(compiled.stdout).toContain('Calc(select=[id, *(id, 2) AS doubled]');
     expect(existsSync(out)).toBe(false);
 
@@ -308,7 +308,7 @@ EXPLAIN PLAN '${plan}';
     writeFileSync(execute, `EXECUTE PLAN '${plan}';\n`);
     const executed = await runWeir(['sql', '-f', execute], 60_000);
     expect(executed.stderr).toBe('');
-    expect(executed.code).toBe(0);
+    expectExit(executed, 0);
     const rows = readdirSync(out)
       .filter((name) => !name.startsWith('.'))
       .flatMap((name) => readFileSync(join(out, name), 'utf8').split('\n'))

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StreamExecutionEnvironment, TableEnvironment } from '../../src/index.js';
-import { ROOT, runWeir } from '../cli/run-cli.js';
+import { ROOT, runWeir, expectExit } from '../cli/run-cli.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -181,7 +181,7 @@ SELECT 1;
 `,
     );
     const run = await runWeir(['sql', '-f', script], 60_000);
-    expect(run.code).toBe(1);
+    expectExit(run, 1);
     const id = /Job submitted: ([0-9a-f]+)/.exec(run.stdout)?.[1];
     expect(id).toBeDefined();
     expect(run.stdout).toMatch(
@@ -242,7 +242,7 @@ CREATE TABLE snk (id BIGINT) WITH ('connector' = 'filesystem', 'path' = '${out}'
       `${setup}SET 'execution.savepoint.path' = '${path}';\nINSERT INTO snk SELECT id FROM src;\n`,
     );
     const run = await runWeir(['sql', '-f', script], 60_000);
-    expect(run.code).toBe(0);
+    expectExit(run, 0);
     expect(run.stderr).toContain(`restoring job 'insert-into_snk' from savepoint`);
     expect(committedIds(out)).toEqual(Array.from({ length: rows }, (_, i) => i + 1));
   });

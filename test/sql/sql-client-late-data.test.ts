@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { runWeir } from '../cli/run-cli.js';
+import { runWeir, expectExit } from '../cli/run-cli.js';
 
 it('drops a late row in a SELECT run by weir sql and prints INTERVAL columns as Flink does', {
   timeout: 120_000,
@@ -27,7 +27,7 @@ FROM TABLE(TUMBLE(TABLE ev, DESCRIPTOR(ts), INTERVAL '5' SECOND)) GROUP BY windo
   );
   const run = await runWeir(['sql', '-f', path], 60_000);
   expect(run.stderr).toBe('');
-  expect(run.code).toBe(0);
+  expectExit(run, 0);
   const rows = run.stdout
     .split('\n')
     .filter((line) => /^\| +\d/.test(line))

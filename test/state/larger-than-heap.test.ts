@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runWeir } from '../cli/run-cli.js';
+import { runWeir, expectExit } from '../cli/run-cli.js';
 import { readCommitted } from '../support/exactly-once.js';
 
 const KEYS = 1_200_000;
@@ -32,7 +32,7 @@ describe('keyed state larger than the heap', () => {
     mkdirSync(scratch);
     const onDisk = await run('disk', join(dir, 'disk'), scratch);
     expect(onDisk.stderr).toBe('');
-    expect(onDisk.code).toBe(0);
+    expectExit(onDisk, 0);
     const keys = readCommitted(join(dir, 'disk')).map(Number);
     expect(keys).toHaveLength(KEYS);
     expect(new Set(keys).size).toBe(KEYS);
@@ -40,7 +40,7 @@ describe('keyed state larger than the heap', () => {
     expect(readdirSync(scratch).filter((name) => name.startsWith('weir-state-'))).toEqual([]);
 
     const onHeap = await run('heap', join(dir, 'heap'), scratch);
-    expect(onHeap.code).toBe(1);
+    expectExit(onHeap, 1);
     expect(onHeap.stderr).toMatch(/out of memory/);
   });
 });
