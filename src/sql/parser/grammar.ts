@@ -25,6 +25,7 @@ import {
 } from './ast.js';
 import { EOF, LLkLookaheadStrategy } from './chevrotain.js';
 import { sqlErrorMessages } from './error-messages.js';
+import { ALTER_DISTRIBUTION } from './out-of-scope.js';
 import { checkType, posOf, stringValue } from './grammar-base.js';
 import { QueryGrammar } from './query-grammar.js';
 import * as T from './tokens.js';
@@ -1140,10 +1141,16 @@ export class SqlGrammar extends QueryGrammar {
           ALT: () => {
             const first = this.LA(1);
             const column = this.SUBRULE3(this.name);
-            return this.ACTION(
-              () =>
-                ({ kind: 'dropColumns', columns: [{ name: column, pos: posOf(first) }] }) as AlterTableAction,
-            );
+            return this.ACTION(() => {
+              // Flink reads an unquoted DROP DISTRIBUTION as the table's distribution; a column
+              // of that name is dropped as `distribution`, quoted.
+              if (isWord(first, 'DISTRIBUTION'))
+                throw unsupported(posOf(first), ALTER_DISTRIBUTION.construct, ALTER_DISTRIBUTION.hint);
+              return {
+                kind: 'dropColumns',
+                columns: [{ name: column, pos: posOf(first) }],
+              } as AlterTableAction;
+            });
           },
         },
       ],

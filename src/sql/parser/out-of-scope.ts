@@ -26,6 +26,12 @@ const PARTITION_DIRECTORIES =
 const NO_BUCKETS = 'the connectors here have no buckets; leave the clause out';
 
 /**
+ * The refusal of ALTER TABLE's distribution clauses, for the grammar to give where one parses
+ * as something else (DROP DISTRIBUTION reads as dropping a column named DISTRIBUTION).
+ */
+export const ALTER_DISTRIBUTION = { construct: 'ALTER TABLE … DISTRIBUTION', hint: NO_BUCKETS } as const;
+
+/**
  * A statement's leading words and what refusing them says. A word list matches the first
  * words of the statement (upper-cased, whether keywords or names).
  */
@@ -98,7 +104,7 @@ const AT_ERROR: readonly {
   },
   { first: 'CREATE', words: ['DISTRIBUTED', 'BY'], construct: 'DISTRIBUTED BY', hint: NO_BUCKETS },
   { first: 'CREATE', words: ['DISTRIBUTED', 'INTO'], construct: 'DISTRIBUTED INTO', hint: NO_BUCKETS },
-  { first: 'ALTER', words: ['DISTRIBUTION'], construct: 'ALTER TABLE … DISTRIBUTION', hint: NO_BUCKETS },
+  { first: 'ALTER', words: ['DISTRIBUTION'], ...ALTER_DISTRIBUTION },
   {
     first: 'ALTER',
     words: ['PARTITION'],
