@@ -151,13 +151,15 @@ function mappings(
 }
 
 /**
- * Whether Flink's NFA forms mapping `m` of the rows from `start`. Its branch leaves a step
- * (moves on to the steps after it) only by a PROCEED edge, taken on the row that follows; a
- * full step (holding its maximum) has none, as its state is the next step's. A greedy step's
- * edge holds only when the step cannot take that row (`NOT` its condition, over the match so
- * far), so a branch where the next step took a row the greedy step could have taken is never
- * formed. A match completes when a row is taken, if the PROCEED edges from there reach the end
- * on that same row, over the match before it.
+ * Whether Flink's NFA forms mapping `m` of the rows from `start`. Its branch is in a state: a
+ * step and the rows it holds (a full step's branch is in the next step holding none). On a row,
+ * from its state it may take the row into the step, or, once the step holds its minimum, leave
+ * it by a PROCEED edge (no row taken) and act from the next step's first state on the same row.
+ * A greedy step's NFA puts `NOT` its condition on every edge out of the next step's first
+ * state, so from there nothing happens on a row the greedy step could take, over the match so
+ * far (even when the greedy step is full). A match completes when a row is taken, if the
+ * PROCEED edges from the state after it reach the end on that same row, judged over the match
+ * before that row.
  */
 function formedByFlink(
   rows: readonly Row[],
@@ -167,21 +169,28 @@ function formedByFlink(
   m: Mapping,
 ): boolean {
   const stepOfRow = m.counts.flatMap((c, i) => new Array<number>(c).fill(i));
-  /** Whether the edge leaving step `i`, which holds `count` rows, holds on `row` after the first `taken` rows. */
-  const mayLeave = (i: number, count: number, taken: number, row: Row): boolean => {
-    const step = steps[i]!;
-    if (count === step.max || !step.greedy) return true;
-    return !condition(rows.slice(start, start + taken), m.vars.slice(0, taken), row, step.variable);
+  /** Whether edges out of step `i` holding `count` rows hold on `row` after the first `taken` rows. */
+  const edgesHold = (i: number, count: number, taken: number, row: Row): boolean => {
+    const before = steps[i - 1];
+    if (count > 0 || before === undefined || !before.greedy) return true;
+    return !condition(rows.slice(start, start + taken), m.vars.slice(0, taken), row, before.variable);
   };
   let at = 0;
   let count = 0;
   for (let k = 0; k < m.vars.length; k++) {
-    for (; at < stepOfRow[k]!; at++, count = 0) if (!mayLeave(at, count, k, rows[start + k]!)) return false;
+    const row = rows[start + k]!;
+    for (; at < stepOfRow[k]!; at++, count = 0) if (!edgesHold(at, count, k, row)) return false;
+    if (!edgesHold(at, count, k, row)) return false;
     count++;
+    if (count === steps[at]!.max) {
+      at++;
+      count = 0;
+    }
   }
   const last = m.vars.length - 1;
-  for (; at < steps.length; at++, count = 0)
-    if (!mayLeave(at, count, last, rows[start + last]!)) return false;
+  for (; at < steps.length; at++, count = 0) {
+    if (count < steps[at]!.min || !edgesHold(at, count, last, rows[start + last]!)) return false;
+  }
   return true;
 }
 
@@ -259,11 +268,12 @@ const stepArb: fc.Arbitrary<PatternStep> = fc
     ),
     greedy: fc.boolean(),
   })
-  .map(({ variable, quantifier, greedy }) => ({
+  // Greedy as Flink's SQL builds the CEP pattern: never for ? or a fixed count (the planner's steps).
+  .map(({ variable, quantifier: [min, max], greedy }) => ({
     variable,
-    min: quantifier[0],
-    max: quantifier[1],
-    greedy,
+    min,
+    max,
+    greedy: greedy && min !== max && !(min === 0 && max === 1),
   }));
 
 const conditionArb: fc.Arbitrary<ConditionKind> = fc.oneof(

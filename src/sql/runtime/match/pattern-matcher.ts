@@ -10,14 +10,15 @@
  *
  * Flink's rules differ from SQL's backtracking. A branch holds `count` rows in step `at`; on a
  * row it may take the row into that step, or leave the step (a PROCEED edge, once the step
- * holds its minimum) and try the row at the next step. A greedy step's PROCEED edge holds only
- * when the step cannot take the row, so the branch where the next step takes a row the greedy
- * step could have taken is never formed, and a greedy run that fails later has no fallback. A
- * reluctant step keeps both. A match completes only when a row is taken and the PROCEED edges
- * from there reach the pattern's end on that same row, judged over the match before it; the
- * NFA emits it at once (no start before it is pending), so the first branch to complete wins,
- * not the one SQL prefers. Of two completing on one row Flink's choice follows its priority
- * queue; this matcher takes the one its branch order puts first (SQL's preference).
+ * holds its minimum) and try the row at the next step. A greedy step puts `NOT` its condition
+ * on every edge out of the next step's first state, so nothing happens there on a row the
+ * greedy step could take, even once it is full: the branch where the next step takes such a
+ * row is never formed, and a greedy run that fails later has no fallback. Other steps keep both
+ * ways. A match completes only when a row is taken and the PROCEED edges from there reach the
+ * pattern's end on that same row, judged over the match before it; the NFA emits it at once
+ * (no start before it is pending), so the first branch to complete wins, not the one SQL
+ * prefers. Of two completing on one row Flink's choice follows its priority queue; this matcher
+ * takes the one its branch order puts first (SQL's preference).
  *
  * The matcher keeps the rows from the current start and its branches ({@link Branch}) in that
  * order; each row extends every branch in order. After a start is decided, the rows after the
@@ -54,8 +55,8 @@ export interface PatternStep {
   /** `Infinity` for `*`, `+` and `{n,}`. */
   readonly max: number;
   /**
-   * Greedy as a CEP pattern with `greedy()`: the step leaves for the next one only on a row it
-   * cannot take. Otherwise both ways stay open.
+   * Greedy as a CEP pattern with `greedy()`: the next step's first state does nothing on a row
+   * this step could take. Otherwise both ways stay open.
    */
   readonly greedy: boolean;
 }
@@ -223,9 +224,10 @@ export class PatternMatcher {
 
   /**
    * Adds to `into` what `branch` becomes on `row` from step `at` holding `count` rows (fewer than
-   * its maximum): the step takes the row, or the branch leaves the step (only once it holds its
-   * minimum, and for a greedy step only when it cannot take the row) and goes on from the next
-   * step without taking it. Says whether a branch completed, which is then last in `into`.
+   * its maximum): nothing if the row is barred from the step's first state (see
+   * {@link PatternMatcher.barred}); else the step takes the row, or the branch leaves the step
+   * (once it holds its minimum) and goes on from the next step's first state without taking it.
+   * Says whether a branch completed, which is then last in `into`.
    */
   private step(
     state: MatcherState,
@@ -236,20 +238,33 @@ export class PatternMatcher {
     into: Branch[],
   ): boolean {
     if (at === this.steps.length) return false;
+    if (count === 0 && this.barred(state, branch, row, at)) return false;
     const step = this.steps[at]!;
     const extended = this.extend(branch, row, step.variable);
     const takes = this.options.condition(state, branch, row, step.variable, extended);
-    const leaves = count >= step.min && (!step.greedy || !takes);
+    const leaves = count >= step.min;
     if (!step.greedy && leaves && this.step(state, branch, row, at + 1, 0, into)) return true;
     if (takes && this.take(state, branch, row, at, count + 1, extended, into)) return true;
     return step.greedy && leaves && this.step(state, branch, row, at + 1, 0, into);
   }
 
   /**
+   * Whether no edge leaves step `at`'s first state on `row` after the rows of `branch`: Flink's
+   * NFA puts `NOT` the condition of a greedy step on every edge out of the next step's first
+   * state, so nothing happens there on a row the greedy step could take (even when it is full).
+   */
+  private barred(state: MatcherState, branch: Branch, row: Row, at: number): boolean {
+    const before = this.steps[at - 1];
+    if (before === undefined || !before.greedy) return false;
+    const variable = before.variable;
+    return this.options.condition(state, branch, row, variable, this.extend(branch, row, variable));
+  }
+
+  /**
    * Adds to `into` the branch after `row` went into step `at`, now holding `count` rows: live
-   * unless that filled the last step, and completed as well when the edges leaving the steps
-   * from there hold on `row` itself, judged over the match before it, as Flink judges them
-   * when it looks for the end after a row is taken. Says whether a branch completed.
+   * unless that filled the last step, and completed as well when the PROCEED edges from there
+   * reach the end on `row` itself, judged over the match before it, as Flink judges them when
+   * it looks for the end after a row is taken. Says whether a branch completed.
    */
   private take(
     state: MatcherState,
@@ -270,14 +285,10 @@ export class PatternMatcher {
     }
     if (next < this.steps.length) into.push({ path, length, at: next, count: held, running });
     for (; next < this.steps.length; next++, held = 0) {
-      const step = this.steps[next]!;
-      if (held < step.min) return false;
-      if (!step.greedy) continue;
-      // A greedy step that just took the row can take it, so its edge does not hold.
-      if (next === at) return false;
-      const variable = step.variable;
-      if (this.options.condition(state, branch, row, variable, this.extend(branch, row, variable)))
-        return false;
+      if (held < this.steps[next]!.min) return false;
+      // The step that just took the row can take it: a greedy one bars its next step.
+      if (held === 0 && next - 1 === at && this.steps[at]!.greedy) return false;
+      if (held === 0 && this.barred(state, branch, row, next)) return false;
     }
     into.push({ path, length, at: DONE, count: 0, running });
     return true;
