@@ -33,7 +33,7 @@ const RULE_CONTEXT: Record<string, string> = {
   jobStatement: "STOP JOB '<job id>' [WITH SAVEPOINT] [WITH DRAIN]",
   setStatement: "SET 'key' = 'value'",
   resetStatement: "RESET 'key'",
-  statementSet: 'EXECUTE STATEMENT SET BEGIN … END',
+  statementSet: 'EXECUTE STATEMENT SET | INSERT … | query | PLAN',
   statementSetBody: 'EXECUTE STATEMENT SET BEGIN … END',
   statementSetInserts: 'EXECUTE STATEMENT SET BEGIN … END',
   insertStatement: 'INSERT INTO',

@@ -1436,8 +1436,9 @@ export class SqlGrammar extends QueryGrammar {
 
   /**
    * `EXECUTE STATEMENT SET BEGIN … END`, or the SQL client's `BEGIN STATEMENT SET; … END` (the
-   * script splitter keeps that block together, so it arrives here as one statement); and
-   * `EXECUTE PLAN 'file'`, which runs a compiled plan.
+   * script splitter keeps that block together, so it arrives here as one statement);
+   * `EXECUTE PLAN 'file'`, which runs a compiled plan; and Flink's `EXECUTE INSERT …` and
+   * `EXECUTE query`, the same as the statement without EXECUTE.
    */
   private statementSet = this.RULE(
     'statementSet',
@@ -1448,6 +1449,16 @@ export class SqlGrammar extends QueryGrammar {
             const start = this.CONSUME(K.EXECUTE);
             return this.OR3([
               { ALT: () => this.SUBRULE(this.statementSetBody, { ARGS: [posOf(start)] }) },
+              // Flink's EXECUTE INSERT … and EXECUTE SELECT … run the statement as it stands.
+              { ALT: () => this.SUBRULE2(this.insertStatement) },
+              {
+                ALT: () => {
+                  const query = this.SUBRULE(this.query);
+                  return this.ACTION(
+                    () => node({ kind: 'queryStatement', pos: query.pos, query }) as Statement,
+                  );
+                },
+              },
               {
                 ALT: () => {
                   this.CONSUME(K.PLAN);
