@@ -9,7 +9,7 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
-import { runWeir } from '../cli/run-cli.js';
+import { expectExit, runWeir } from '../cli/run-cli.js';
 import { readCommitted } from '../support/exactly-once.js';
 import { markersDir, workerJobDirs, workerReports } from './job-file-on-workers.js';
 
@@ -31,7 +31,7 @@ test('worker threads start a SQL job from the submitting thread’s plan, withou
     NODE_OPTIONS: `--import ${HOOK}`,
     WEIR_MODULE_LOG_DIR: logs,
   });
-  expect(run.code, run.stderr).toBe(0);
+  expectExit(run, 0);
 
   // Each worker started its one job from the recalled plan.
   expect(workerReports(markers)).toEqual([

@@ -57,10 +57,10 @@ export function recallSinkJobPlan(
 ): SinkJobPlan | undefined {
   const json = recallFromSubmitter(MEMO, String(pendingSubmissionIndex()));
   if (typeof json !== 'string') return undefined;
-  const plan = planFromJson(json, "the submitting thread's plan", functions);
-  if (plan.targets.map((t) => t.path).join('\n') !== paths.join('\n')) return undefined;
+  const { sinks, targets } = planFromJson(json, "the submitting thread's plan", functions);
+  if (targets.map((t) => t.path).join('\n') !== paths.join('\n')) return undefined;
   recalled++;
-  return plan;
+  return { sinks, targets };
 }
 
 /** @internal How many jobs this thread started from the submitting thread's plan. */
