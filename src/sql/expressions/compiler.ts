@@ -273,20 +273,24 @@ class CodeBuilder {
         this.emit('}');
         return out;
       }
-      case 'LIKE': {
+      case 'LIKE':
+      case 'ILIKE': {
         const [value, pattern, escapeChar] = rex.args;
+        const ignoreCase = rex.op === 'ILIKE';
         const v = this.compile(value!);
         if (pattern!.kind === 'literal' && (escapeChar === undefined || escapeChar.kind === 'literal')) {
           if (pattern!.value === null) return 'null';
           const regex = this.constant(
-            runtime.likeRegex(pattern!.value as string, escapeChar?.value as string | undefined),
+            runtime.likeRegex(pattern!.value as string, escapeChar?.value as string | undefined, ignoreCase),
           );
           this.emit(`${out} = ${v} === null ? null : ${regex}.test(${v});`);
           return out;
         }
         const p = this.compile(pattern!);
         const e = escapeChar === undefined ? 'undefined' : this.compile(escapeChar);
-        this.emit(`${out} = ${v} === null || ${p} === null ? null : rt.like(${v}, ${p}, ${e});`);
+        this.emit(
+          `${out} = ${v} === null || ${p} === null ? null : rt.like(${v}, ${p}, ${e}, ${ignoreCase});`,
+        );
         return out;
       }
       case 'CAST':

@@ -225,8 +225,11 @@ export const runtime = {
     if (b === 0) throw userError(ErrorCodes.USER_FUNCTION, 'MOD by zero; guard it with CASE or NULLIF');
     return a % b;
   },
-  /** SQL LIKE with `%` and `_`; the compiled code caches the regex for a constant pattern. */
-  likeRegex(pattern: string, escapeChar?: string): RegExp {
+  /**
+   * SQL LIKE with `%` and `_` (ILIKE with `ignoreCase`); the compiled code caches the regex for
+   * a constant pattern.
+   */
+  likeRegex(pattern: string, escapeChar?: string, ignoreCase = false): RegExp {
     let source = '';
     for (let i = 0; i < pattern.length; i++) {
       const c = pattern[i]!;
@@ -236,10 +239,10 @@ export const runtime = {
       else if (c === '_') source += '[\\s\\S]';
       else source += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     }
-    return new RegExp(`^${source}$`);
+    return new RegExp(`^${source}$`, ignoreCase ? 'i' : '');
   },
-  like(value: string, pattern: string, escapeChar?: string): boolean {
-    return runtime.likeRegex(pattern, escapeChar).test(value);
+  like(value: string, pattern: string, escapeChar?: string, ignoreCase = false): boolean {
+    return runtime.likeRegex(pattern, escapeChar, ignoreCase).test(value);
   },
   /** SUBSTRING(s FROM start [FOR length]) with 1-based start, as in SQL. */
   substring(s: string, start: number, length?: number): string {

@@ -155,11 +155,12 @@ class Typer {
           const similar = call('SIMILAR TO', args, FUNCTIONS['SIMILAR TO']!.type(args, e.pos), e.pos);
           return e.negated ? call('NOT', [similar], similar.type, e.pos) : similar;
         }
+        const op = e.ignoreCase ? 'ILIKE' : 'LIKE';
         for (const a of args)
           if (!isString(a.type) && a.type.root !== 'NULL')
-            throw validationError(e.pos, `LIKE needs strings, got ${formatType(a.type)}`);
+            throw validationError(e.pos, `${op} needs strings, got ${formatType(a.type)}`);
         const like = call(
-          'LIKE',
+          op,
           args,
           withNullability(
             Types.BOOLEAN,
@@ -183,7 +184,11 @@ class Typer {
       case 'exists':
         throw unsupported(e.pos, 'EXISTS', 'this version plans projections and filters only');
       case 'subquery':
-        throw unsupported(e.pos, 'a scalar subquery', 'this version plans projections and filters only');
+        throw unsupported(
+          e.pos,
+          'a scalar subquery here',
+          'scalar subqueries are planned in WHERE and in the select list of a query without GROUP BY or OVER; join it in FROM instead',
+        );
       case 'row':
         // `(1, 'a')` where a value is expected is the implicit ROW constructor, ROW(1, 'a').
         return this.apply(

@@ -124,10 +124,12 @@ export interface Between extends Node<'between'> {
   readonly low: Expr;
   readonly high: Expr;
 }
-/** `x [NOT] LIKE pattern [ESCAPE c]`, and `SIMILAR TO`. */
+/** `x [NOT] LIKE pattern [ESCAPE c]`, `ILIKE` and `SIMILAR TO`. */
 export interface Like extends Node<'like'> {
   readonly negated: boolean;
   readonly similar: boolean;
+  /** ILIKE: the pattern matches regardless of case. */
+  readonly ignoreCase?: boolean;
   readonly operand: Expr;
   readonly pattern: Expr;
   readonly escape?: Expr;

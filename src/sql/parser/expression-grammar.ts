@@ -190,147 +190,151 @@ export class ExpressionGrammar extends GrammarBase {
         );
       },
     });
-    this.OPTION(() => {
-      this.OR([
-        {
-          ALT: () => {
-            const op = this.OR2([
-              { ALT: () => this.CONSUME(T.Equals) },
-              { ALT: () => this.CONSUME(T.NotEquals) },
-              { ALT: () => this.CONSUME(T.Less) },
-              { ALT: () => this.CONSUME(T.LessEquals) },
-              { ALT: () => this.CONSUME(T.Greater) },
-              { ALT: () => this.CONSUME(T.GreaterEquals) },
-            ]);
-            const right = this.SUBRULE2(this.additive);
-            result = this.ACTION(() =>
-              binary(op.image === '!=' ? '<>' : (op.image as BinaryOp), left, right, op),
-            );
+    // A plain word after the operand is an alias or a clause word, except ILIKE.
+    this.OPTION({
+      GATE: () => this.LA(1).tokenType !== T.Identifier || softWord(this.LA(1), 'ILIKE'),
+      DEF: () => {
+        this.OR([
+          {
+            ALT: () => {
+              const op = this.OR2([
+                { ALT: () => this.CONSUME(T.Equals) },
+                { ALT: () => this.CONSUME(T.NotEquals) },
+                { ALT: () => this.CONSUME(T.Less) },
+                { ALT: () => this.CONSUME(T.LessEquals) },
+                { ALT: () => this.CONSUME(T.Greater) },
+                { ALT: () => this.CONSUME(T.GreaterEquals) },
+              ]);
+              const right = this.SUBRULE2(this.additive);
+              result = this.ACTION(() =>
+                binary(op.image === '!=' ? '<>' : (op.image as BinaryOp), left, right, op),
+              );
+            },
           },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(K.IS);
-            const negated = this.OPTION2(() => this.CONSUME(K.NOT)) !== undefined;
-            this.OR3([
-              {
-                ALT: () => {
-                  const test = this.OR4([
-                    { ALT: () => this.CONSUME(K.NULL) },
-                    { ALT: () => this.CONSUME(K.TRUE) },
-                    { ALT: () => this.CONSUME(K.FALSE) },
-                    { ALT: () => this.CONSUME(K.UNKNOWN) },
-                  ]);
-                  result = this.ACTION(() =>
-                    node({
-                      kind: 'is',
-                      pos: left.pos,
-                      test: test.image.toUpperCase() as 'NULL',
-                      negated,
-                      operand: left,
-                    }),
-                  );
+          {
+            ALT: () => {
+              this.CONSUME(K.IS);
+              const negated = this.OPTION2(() => this.CONSUME(K.NOT)) !== undefined;
+              this.OR3([
+                {
+                  ALT: () => {
+                    const test = this.OR4([
+                      { ALT: () => this.CONSUME(K.NULL) },
+                      { ALT: () => this.CONSUME(K.TRUE) },
+                      { ALT: () => this.CONSUME(K.FALSE) },
+                      { ALT: () => this.CONSUME(K.UNKNOWN) },
+                    ]);
+                    result = this.ACTION(() =>
+                      node({
+                        kind: 'is',
+                        pos: left.pos,
+                        test: test.image.toUpperCase() as 'NULL',
+                        negated,
+                        operand: left,
+                      }),
+                    );
+                  },
                 },
-              },
-              {
-                // `s IS [NOT] JSON [VALUE | SCALAR | ARRAY | OBJECT]`: JSON and its kinds are
-                // plain words, so a column may still be called `json`.
-                GATE: () => softWord(this.LA(1), 'JSON'),
-                ALT: () => {
-                  this.CONSUME(T.Identifier);
-                  const kind = this.option(20, {
-                    GATE: () => this.LA(1).tokenType === K.ARRAY || softWord(this.LA(1), ...JSON_KINDS),
-                    DEF: () =>
-                      this.or(20, [
-                        { ALT: () => this.CONSUME2(T.Identifier) },
-                        { ALT: () => this.CONSUME(K.ARRAY) },
-                      ]),
-                  });
-                  result = this.ACTION(() => {
-                    const kindName = kind?.image.toUpperCase() ?? 'VALUE';
-                    const test: Expr = node({
-                      kind: 'call',
-                      pos: left.pos,
-                      name: 'IS_JSON',
-                      args: [left, node({ kind: 'symbol', pos: left.pos, name: kindName })],
-                      distinct: false,
+                {
+                  // `s IS [NOT] JSON [VALUE | SCALAR | ARRAY | OBJECT]`: JSON and its kinds are
+                  // plain words, so a column may still be called `json`.
+                  GATE: () => softWord(this.LA(1), 'JSON'),
+                  ALT: () => {
+                    this.CONSUME(T.Identifier);
+                    const kind = this.option(20, {
+                      GATE: () => this.LA(1).tokenType === K.ARRAY || softWord(this.LA(1), ...JSON_KINDS),
+                      DEF: () =>
+                        this.or(20, [
+                          { ALT: () => this.CONSUME2(T.Identifier) },
+                          { ALT: () => this.CONSUME(K.ARRAY) },
+                        ]),
                     });
-                    return negated ? node({ kind: 'unary', pos: left.pos, op: 'NOT', operand: test }) : test;
-                  });
+                    result = this.ACTION(() => {
+                      const kindName = kind?.image.toUpperCase() ?? 'VALUE';
+                      const test: Expr = node({
+                        kind: 'call',
+                        pos: left.pos,
+                        name: 'IS_JSON',
+                        args: [left, node({ kind: 'symbol', pos: left.pos, name: kindName })],
+                        distinct: false,
+                      });
+                      return negated
+                        ? node({ kind: 'unary', pos: left.pos, op: 'NOT', operand: test })
+                        : test;
+                    });
+                  },
                 },
-              },
-              {
-                ALT: () => {
-                  this.CONSUME(K.DISTINCT);
-                  this.CONSUME(K.FROM);
-                  const right = this.SUBRULE3(this.additive);
-                  result = this.ACTION(() =>
-                    node({ kind: 'isDistinctFrom', pos: left.pos, negated, left, right }),
-                  );
+                {
+                  ALT: () => {
+                    this.CONSUME(K.DISTINCT);
+                    this.CONSUME(K.FROM);
+                    const right = this.SUBRULE3(this.additive);
+                    result = this.ACTION(() =>
+                      node({ kind: 'isDistinctFrom', pos: left.pos, negated, left, right }),
+                    );
+                  },
                 },
-              },
-            ]);
+              ]);
+            },
           },
-        },
-        {
-          ALT: () => {
-            const negated = this.OPTION3(() => this.CONSUME2(K.NOT)) !== undefined;
-            this.OR5([
-              {
-                ALT: () => {
-                  this.CONSUME(K.IN);
-                  this.CONSUME(T.LParen);
-                  this.OR6([
-                    {
-                      GATE: () => this.queryAhead(),
-                      ALT: () => {
-                        const query = this.SUBRULE(this.query);
-                        result = this.ACTION(() =>
-                          node({ kind: 'inQuery', pos: left.pos, negated, operand: left, query }),
-                        );
+          {
+            ALT: () => {
+              const negated = this.OPTION3(() => this.CONSUME2(K.NOT)) !== undefined;
+              this.OR5([
+                {
+                  ALT: () => {
+                    this.CONSUME(K.IN);
+                    this.CONSUME(T.LParen);
+                    this.OR6([
+                      {
+                        GATE: () => this.queryAhead(),
+                        ALT: () => {
+                          const query = this.SUBRULE(this.query);
+                          result = this.ACTION(() =>
+                            node({ kind: 'inQuery', pos: left.pos, negated, operand: left, query }),
+                          );
+                        },
                       },
-                    },
-                    {
-                      ALT: () => {
-                        const list: Expr[] = [];
-                        this.AT_LEAST_ONE_SEP({
-                          SEP: T.Comma,
-                          DEF: () => list.push(this.SUBRULE(this.expression)),
-                        });
-                        result = this.ACTION(() =>
-                          node({ kind: 'inList', pos: left.pos, negated, operand: left, list }),
-                        );
+                      {
+                        ALT: () => {
+                          const list: Expr[] = [];
+                          this.AT_LEAST_ONE_SEP({
+                            SEP: T.Comma,
+                            DEF: () => list.push(this.SUBRULE(this.expression)),
+                          });
+                          result = this.ACTION(() =>
+                            node({ kind: 'inList', pos: left.pos, negated, operand: left, list }),
+                          );
+                        },
                       },
-                    },
-                  ]);
-                  this.CONSUME(T.RParen);
+                    ]);
+                    this.CONSUME(T.RParen);
+                  },
                 },
-              },
-              {
-                ALT: () => {
-                  const between = this.CONSUME(K.BETWEEN);
-                  const symmetric = this.OPTION4(() =>
-                    this.OR7([
-                      { ALT: () => this.CONSUME(K.ASYMMETRIC) },
-                      { ALT: () => this.CONSUME(K.SYMMETRIC) },
-                    ]),
-                  );
-                  const low = this.SUBRULE4(this.additive);
-                  this.CONSUME2(K.AND);
-                  const high = this.SUBRULE5(this.additive);
-                  result = this.ACTION(() => {
-                    const range = (lo: Expr, hi: Expr): Expr =>
-                      node({ kind: 'between', pos: left.pos, negated, operand: left, low: lo, high: hi });
-                    if (symmetric?.tokenType !== K.SYMMETRIC) return range(low, high);
-                    // SYMMETRIC accepts the bounds in either order: x BETWEEN 10 AND 1 holds for 5.
-                    return binary(negated ? 'AND' : 'OR', range(low, high), range(high, low), between);
-                  });
+                {
+                  ALT: () => {
+                    const between = this.CONSUME(K.BETWEEN);
+                    const symmetric = this.OPTION4(() =>
+                      this.OR7([
+                        { ALT: () => this.CONSUME(K.ASYMMETRIC) },
+                        { ALT: () => this.CONSUME(K.SYMMETRIC) },
+                      ]),
+                    );
+                    const low = this.SUBRULE4(this.additive);
+                    this.CONSUME2(K.AND);
+                    const high = this.SUBRULE5(this.additive);
+                    result = this.ACTION(() => {
+                      const range = (lo: Expr, hi: Expr): Expr =>
+                        node({ kind: 'between', pos: left.pos, negated, operand: left, low: lo, high: hi });
+                      if (symmetric?.tokenType !== K.SYMMETRIC) return range(low, high);
+                      // SYMMETRIC accepts the bounds in either order: x BETWEEN 10 AND 1 holds for 5.
+                      return binary(negated ? 'AND' : 'OR', range(low, high), range(high, low), between);
+                    });
+                  },
                 },
-              },
-              {
-                ALT: () => {
-                  const similar =
-                    this.OR8([
+                {
+                  ALT: () => {
+                    const operator = this.OR8([
                       { ALT: () => this.CONSUME(K.LIKE) },
                       {
                         ALT: () => {
@@ -338,29 +342,35 @@ export class ExpressionGrammar extends GrammarBase {
                           return this.CONSUME(K.TO);
                         },
                       },
-                    ]).tokenType === K.TO;
-                  const pattern = this.SUBRULE6(this.additive);
-                  const escapeChar = this.OPTION5(() => {
-                    this.CONSUME(K.ESCAPE);
-                    return this.SUBRULE7(this.additive);
-                  });
-                  result = this.ACTION(() =>
-                    node({
-                      kind: 'like',
-                      pos: left.pos,
-                      negated,
-                      similar,
-                      operand: left,
-                      pattern,
-                      escape: escapeChar,
-                    }),
-                  );
+                      // ILIKE is a plain word, so columns and SHOW … ILIKE keep it.
+                      { GATE: () => softWord(this.LA(1), 'ILIKE'), ALT: () => this.CONSUME3(T.Identifier) },
+                    ]);
+                    const similar = operator.tokenType === K.TO;
+                    const ignoreCase = operator.tokenType === T.Identifier;
+                    const pattern = this.SUBRULE6(this.additive);
+                    const escapeChar = this.OPTION5(() => {
+                      this.CONSUME(K.ESCAPE);
+                      return this.SUBRULE7(this.additive);
+                    });
+                    result = this.ACTION(() =>
+                      node({
+                        kind: 'like',
+                        pos: left.pos,
+                        negated,
+                        similar,
+                        ...(ignoreCase ? { ignoreCase } : {}),
+                        operand: left,
+                        pattern,
+                        escape: escapeChar,
+                      }),
+                    );
+                  },
                 },
-              },
-            ]);
+              ]);
+            },
           },
-        },
-      ]);
+        ]);
+      },
     });
     return result;
   });
