@@ -35,6 +35,7 @@ import { valuesEqual } from '../expressions/array-map-functions.js';
 import { ARRAY_AGGREGATES } from './array-aggregates.js';
 import { JSON_AGGREGATES } from './json-aggregates.js';
 import { STATISTICAL_AGGREGATES } from './statistical.js';
+import { ErrorCodes, userError } from '../../types/errors.js';
 
 const BIGINT_NOT_NULL = withNullability(Types.BIGINT, false);
 
@@ -159,6 +160,37 @@ const SUM = define(
     return sumType(argTypes[0]!);
   },
   (argTypes) => sumFunction('SUM', sumType(argTypes[0]!), false),
+);
+
+/** `[value, rows]`: the row count says when a second row arrives, or the last one leaves. */
+type SingleAcc = [unknown, number];
+
+/**
+ * SINGLE_VALUE, as Calcite's: the value of the one row it sees, NULL over none, a run-time error
+ * at a second row. The planner wraps a scalar subquery that may return several rows in it, so
+ * such a subquery fails when it does, as in Flink, rather than when it is planned.
+ */
+const SINGLE_VALUE = define(
+  'SINGLE_VALUE',
+  (argTypes, pos) => {
+    expectArgs('SINGLE_VALUE', argTypes, 1, 1, pos);
+    return withNullability(argTypes[0]!, true);
+  },
+  () =>
+    ({
+      name: 'SINGLE_VALUE',
+      createAccumulator: (): SingleAcc => [null, 0],
+      accumulate(acc: SingleAcc, args) {
+        if (acc[1] >= 1)
+          throw userError(
+            ErrorCodes.USER_FUNCTION,
+            'a scalar subquery returned more than one row; make it return one, e.g. with an aggregate such as MAX(…) or a WHERE that matches one row',
+          );
+        return [args[0] ?? null, acc[1] + 1];
+      },
+      retract: (acc: SingleAcc) => (acc[1] <= 1 ? [null, acc[1] - 1] : [acc[0], acc[1] - 1]),
+      getValue: (acc: SingleAcc) => (acc[1] === 1 ? acc[0] : null),
+    }) as SqlAggregateFunction,
 );
 
 // $SUM0 in Calcite: SUM that is 0, not NULL, over no rows.
@@ -458,6 +490,7 @@ export const BUILTIN_AGGREGATES: ReadonlyMap<string, AggregateFunctionDefinition
     endValueDefinition('LAST_VALUE'),
     LISTAGG,
     COLLECT,
+    SINGLE_VALUE,
     ...STATISTICAL_AGGREGATES,
     ...JSON_AGGREGATES,
     ...ARRAY_AGGREGATES,

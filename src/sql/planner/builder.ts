@@ -44,6 +44,7 @@ import {
 import { buildJoin } from './join/build-join.js';
 import { settleCrossJoins } from './join/join-time-attributes.js';
 import { buildSubqueryFilter } from './join/build-subquery.js';
+import { joinScalarSubqueries } from './join/scalar-subquery.js';
 import { buildOrderByLimit } from './over/build-order-limit.js';
 import { buildTemporalSort } from './sort/build-temporal-sort.js';
 import { buildMatch } from './match/build-match.js';
@@ -249,6 +250,16 @@ export class PlanBuilder {
     }
     if (s.windows.length > 0 || s.items.some((item) => containsOver(item.expr)))
       return buildOverSelect(s, input, this);
+    if (s.items.some((item) => containsSubquery(item.expr))) {
+      // The joined subquery's column would name the item; it keeps the name of its expression.
+      const named = s.items.map((item, i) =>
+        item.alias !== undefined || item.expr.kind === 'star' || !containsSubquery(item.expr)
+          ? item
+          : { ...item, alias: defaultName(item.expr, i) },
+      );
+      const joined = joinScalarSubqueries(named, input, this);
+      return projectItems(joined.node, joined.input);
+    }
     return projectItems(s.items, input);
   }
 

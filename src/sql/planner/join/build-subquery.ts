@@ -13,11 +13,7 @@
  * join matches on them (Calcite's decorrelation). An aggregate without GROUP BY is refused: it
  * would return a row (COUNT 0) for outer rows that match nothing, which the join cannot give.
  *
- * An uncorrelated scalar subquery (`price > (SELECT AVG(price) FROM bids)`) is planned when it
- * returns at most one row by construction, a global aggregate: each row is joined with that
- * row on TRUE (a LEFT join, so no row reads as NULL), the condition is checked on the joined
- * row and the subquery's column dropped. The aggregate's updates retract and redo the rows they
- * decide. Other scalar subqueries are refused by name.
+ * Conditions with scalar subqueries are planned by `scalar-subquery.ts`.
  */
 import type { Expr, Query } from '../../parser/ast.js';
 import { unsupported, validationError } from '../../errors.js';
@@ -28,16 +24,12 @@ import type { PlanBuilder, Relation } from '../builder.js';
 import { filter, type LogicalNode, project } from '../logical.js';
 import { ColumnScope, type ScopeColumn } from '../scope.js';
 import { containsSubquery } from '../syntax-search.js';
+import { scalarFilter } from './scalar-subquery.js';
+import { builderIsAggregate, conjuncts, correlationPairs, equality, types } from './subquery-terms.js';
 import { andOf } from './join-conditions.js';
 import { join } from './join-nodes.js';
 
 const BOOL = (nullable: boolean) => withNullability(Types.BOOLEAN, nullable);
-
-function conjuncts(e: Expr): Expr[] {
-  if (e.kind === 'binary' && e.op === 'AND') return [...conjuncts(e.left), ...conjuncts(e.right)];
-  if (e.kind === 'row' && e.items.length === 1) return conjuncts(e.items[0]!);
-  return [e];
-}
 
 /** The input filtered by a condition that holds subqueries. */
 export function buildSubqueryFilter(where: Expr, input: Relation, builder: PlanBuilder): LogicalNode {
@@ -59,64 +51,6 @@ function isInOrExists(e: Expr): boolean {
   while ((core.kind === 'unary' && core.op === 'NOT') || (core.kind === 'row' && core.items.length === 1))
     core = core.kind === 'unary' ? core.operand : core.items[0]!;
   return core.kind === 'inQuery' || core.kind === 'exists' || !containsScalar(core);
-}
-
-/** Whether a plan returns at most one row: a global aggregate under projections and filters. */
-function singleRow(plan: LogicalNode): boolean {
-  if (plan.kind === 'project' || plan.kind === 'filter') return singleRow(plan.input);
-  return plan.kind === 'aggregate' && plan.groupKeys.length === 0;
-}
-
-/** A condition with uncorrelated single-row scalar subqueries, each LEFT joined on TRUE. */
-function scalarFilter(
-  e: Expr,
-  left: LogicalNode,
-  leftScope: readonly ScopeColumn[],
-  builder: PlanBuilder,
-): LogicalNode {
-  let plan = left;
-  const scope: ScopeColumn[] = [...leftScope];
-  const used = new Set(left.columns.map((c) => c.name));
-  const replace = (node: unknown): unknown => {
-    if (node === null || typeof node !== 'object') return node;
-    if (Array.isArray(node)) return node.map(replace);
-    const n = node as { kind?: string; query?: Query; pos?: Expr['pos'] };
-    if (n.kind === 'inQuery' || n.kind === 'exists')
-      throw unsupported(
-        n.pos,
-        'IN or EXISTS next to a scalar subquery in one condition',
-        'write them as separate conditions',
-      );
-    if (n.kind === 'subquery') {
-      const sub = builder.query(n.query!);
-      if (sub.columns.length !== 1)
-        throw validationError(
-          n.pos,
-          `the scalar subquery returns ${sub.columns.length} columns; it must return one`,
-        );
-      if (!singleRow(sub))
-        throw unsupported(
-          n.pos,
-          'a scalar subquery that may return several rows',
-          'Weir plans uncorrelated scalar subqueries that are a global aggregate, e.g. (SELECT MAX(x) FROM t)',
-        );
-      let name = '$scalar';
-      for (let i = 0; used.has(name); i++) name = `$scalar${i}`;
-      used.add(name);
-      const column = sub.columns[0]!;
-      const renamed = project(sub, [{ name, rex: field(column.name, column.type) }]);
-      plan = join(plan, renamed, 'left', andOf([]));
-      scope.push({ name, internal: name, type: withNullability(column.type, true) });
-      return { kind: 'column', path: [name], pos: n.pos };
-    }
-    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, replace(v)]));
-  };
-  const rewritten = replace(e) as Expr;
-  const condition = typeCondition(rewritten, new ColumnScope(scope), 'WHERE');
-  return project(
-    filter(plan, condition),
-    left.columns.map((c) => ({ name: c.name, rex: field(c.name, c.type) })),
-  );
 }
 
 function semiJoin(
@@ -178,20 +112,6 @@ function renamedRight(
     ),
     renames,
   };
-}
-
-/** `l = r` typed as SQL types it, with the implicit casts of a comparison. */
-function equality(l: Rex, r: Rex, pos: Expr['pos']): Rex {
-  return typeExpression(
-    {
-      kind: 'binary',
-      op: '=',
-      pos,
-      left: { kind: 'column', path: ['$l'], pos },
-      right: { kind: 'column', path: ['$r'], pos },
-    } as never,
-    { resolve: (path) => (path[0] === '$l' ? l : r) },
-  );
 }
 
 function inJoin(
@@ -347,7 +267,6 @@ function aggregatedRight(
   builder: PlanBuilder,
   wantValue: boolean,
 ): Decorrelated {
-  const innerOnly = new ColumnScope(innerScope);
   if (
     body.groupBy.length === 0 &&
     (body.having !== undefined || body.items.some((i) => builderIsAggregate(i.expr, builder)))
@@ -357,28 +276,7 @@ function aggregatedRight(
       'a correlated subquery that aggregates without GROUP BY',
       'add a GROUP BY: without one the aggregate returns a row even where nothing matches',
     );
-  const outerScope = new ColumnScope(outerVisible);
-  const pairs: { inner: Expr; outer: Rex; pos: Expr['pos'] }[] = [];
-  for (const c of correlated) {
-    const eq = c.kind === 'binary' && c.op === '=' ? c : undefined;
-    const sides =
-      eq === undefined
-        ? undefined
-        : types(eq.left, innerOnly) && !types(eq.right, innerOnly) && types(eq.right, outerScope)
-          ? { inner: eq.left, outer: eq.right }
-          : types(eq.right, innerOnly) && !types(eq.left, innerOnly) && types(eq.left, outerScope)
-            ? { inner: eq.right, outer: eq.left }
-            : undefined;
-    // A name neither scope knows fails here with its own message.
-    if (sides === undefined) typeCondition(c, new ColumnScope([...innerScope, ...outerVisible]), 'WHERE');
-    if (sides === undefined)
-      throw unsupported(
-        c.pos,
-        'a correlated condition other than inner = outer in a subquery with GROUP BY or HAVING',
-        'correlate with equalities such as b.k = a.k',
-      );
-    pairs.push({ inner: sides.inner, outer: typeExpression(sides.outer, outerScope), pos: c.pos });
-  }
+  const pairs = correlationPairs(correlated, innerScope, outerVisible, 'a subquery with GROUP BY or HAVING');
   const used = new Set(left.columns.map((c) => c.name));
   const fresh = (base: string): string => {
     let name = base;
@@ -432,16 +330,6 @@ function aggregatedRight(
   return { plan, conditions, value: valueName === undefined ? undefined : column(valueName) };
 }
 
-/** Whether an expression's names all resolve in a scope. */
-function types(e: Expr, scope: ColumnScope): boolean {
-  try {
-    typeExpression(e, scope);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * An expression over the inner columns only: one that needs an outer column is refused as
  * `construct`; one with a name neither scope knows fails with the typer's own message.
@@ -450,12 +338,4 @@ function typeInner(e: Expr, inner: ColumnScope, both: ColumnScope, construct: st
   if (!types(e, inner) && types(e, both))
     throw unsupported(e.pos, construct, 'refer to outer columns only in WHERE');
   return typeExpression(e, inner);
-}
-
-function builderIsAggregate(e: unknown, builder: PlanBuilder): boolean {
-  if (e === null || typeof e !== 'object') return false;
-  const node = e as { kind?: string; name?: string; over?: unknown };
-  if (node.kind === 'call' && node.over === undefined && builder.isAggregate(node.name!)) return true;
-  if (node.kind === 'subquery' || node.kind === 'exists' || node.kind === 'inQuery') return false;
-  return Object.values(node).some((v) => typeof v === 'object' && builderIsAggregate(v, builder));
 }

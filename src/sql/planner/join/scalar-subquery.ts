@@ -1,0 +1,312 @@
+/**
+ * Plans scalar subqueries (`(SELECT MAX(p.price) FROM prices p WHERE p.item = o.item)`) wherever
+ * an expression of the select list or WHERE holds one, as Calcite's SubQueryRemoveRule and
+ * decorrelator do: each becomes a LEFT join of the outer rows with the subquery's rows, and the
+ * expression reads the joined column. On a stream the join retracts and redoes an outer row's
+ * result as either side changes, with the changelog kinds of that join.
+ *
+ * - Uncorrelated: a global aggregate returns one row and joins on TRUE; any other subquery is
+ *   wrapped in SINGLE_VALUE, which fails at run time at a second row, as in Flink.
+ * - Correlated in its WHERE by `inner = outer` equalities: the inner sides become GROUP BY keys
+ *   and the join matches on them, so the subquery runs once per correlation value. A global
+ *   aggregate (`SELECT COUNT(*) … WHERE p.k = o.k`) then has no row for an outer row that matches
+ *   nothing, where it should give its value over no rows: an outer row without a match reads
+ *   that value (COUNT 0), computed once from the aggregate functions (the "COUNT bug"). Any other
+ *   subquery (no aggregate, GROUP BY, DISTINCT) is wrapped in SINGLE_VALUE per correlation value.
+ */
+import type { Expr, Query } from '../../parser/ast.js';
+import { unsupported, validationError } from '../../errors.js';
+import { Types, withNullability } from '../../catalog/types.js';
+import { lookupAggregate } from '../../aggregates/builtins.js';
+import { compileExpression } from '../../expressions/compiler.js';
+import { call, field, literal, type Rex, substitute } from '../../expressions/rex.js';
+import { typeCondition } from '../../expressions/typer.js';
+import { aggregate } from '../aggregate/aggregate-nodes.js';
+import type { PlanBuilder, Relation } from '../builder.js';
+import { filter, type LogicalNode, project } from '../logical.js';
+import { ColumnScope, type ScopeColumn } from '../scope.js';
+import { andOf } from './join-conditions.js';
+import { join } from './join-nodes.js';
+import { builderIsAggregate, conjuncts, correlationPairs, equality, types } from './subquery-terms.js';
+
+/** The qualifier of the hidden columns that stand for joined scalar subqueries. */
+const QUALIFIER = '$subquery';
+
+/**
+ * A syntax tree (an expression or select items) with each scalar subquery outside IN and EXISTS
+ * LEFT joined to the input and replaced by a reference to its column, and the joined input,
+ * whose scope has those columns hidden (not part of `*`).
+ */
+export function joinScalarSubqueries<T>(
+  node: T,
+  input: Relation,
+  builder: PlanBuilder,
+): { node: T; input: Relation } {
+  let plan = input.plan;
+  const scope: ScopeColumn[] = [...input.scope];
+  const used = new Set(plan.columns.map((c) => c.name));
+  const fresh = (base: string): string => {
+    let name = base;
+    for (let i = 0; used.has(name); i++) name = `${base}${i}`;
+    used.add(name);
+    return name;
+  };
+  const replace = (n: unknown): unknown => {
+    if (n === null || typeof n !== 'object') return n;
+    if (Array.isArray(n)) return n.map(replace);
+    const e = n as { kind?: string; query?: Query; pos?: Expr['pos'] };
+    if (e.kind === 'inQuery' || e.kind === 'exists') return n;
+    if (e.kind === 'subquery') {
+      const right = scalarRight(e.query!, e.pos!, input.scope, builder, fresh);
+      plan = join(plan, right.plan, 'left', andOf(right.conditions));
+      const name = fresh('$scalar');
+      const value = field(right.value, withNullability(right.type, true));
+      // No row for an outer row: the subquery's value over no rows, where it is not NULL.
+      const rex =
+        right.empty === undefined
+          ? value
+          : call(
+              'CASE',
+              [
+                call(
+                  'IS NULL',
+                  [field(right.empty.present, Types.BOOLEAN)],
+                  withNullability(Types.BOOLEAN, false),
+                ),
+                right.empty.value,
+                value,
+              ],
+              withNullability(right.type, right.type.nullable || right.empty.value.type.nullable),
+            );
+      plan = project(plan, [
+        ...input.plan.columns.map((c) => ({ name: c.name, rex: field(c.name, c.type) })),
+        ...plan.columns
+          .filter((c) => scope.some((s) => s.qualifier === QUALIFIER && s.internal === c.name))
+          .map((c) => ({ name: c.name, rex: field(c.name, c.type) })),
+        { name, rex },
+      ]);
+      scope.push({ qualifier: QUALIFIER, name, internal: name, type: rex.type, hidden: true });
+      return { kind: 'column', path: [QUALIFIER, name], pos: e.pos };
+    }
+    return Object.fromEntries(Object.entries(n).map(([k, v]) => [k, replace(v)]));
+  };
+  const rewritten = replace(node) as T;
+  return { node: rewritten, input: { plan, scope } };
+}
+
+/** A WHERE condition with scalar subqueries: the input joined, filtered, and its columns kept. */
+export function scalarFilter(
+  e: Expr,
+  left: LogicalNode,
+  leftScope: readonly ScopeColumn[],
+  builder: PlanBuilder,
+): LogicalNode {
+  const assertNoInOrExists = (n: unknown): void => {
+    if (n === null || typeof n !== 'object') return;
+    const node = n as { kind?: string; pos?: Expr['pos'] };
+    if (node.kind === 'inQuery' || node.kind === 'exists')
+      throw unsupported(
+        node.pos,
+        'IN or EXISTS next to a scalar subquery in one condition',
+        'write them as separate conditions',
+      );
+    if (node.kind === 'query') return;
+    for (const v of Object.values(node)) assertNoInOrExists(v);
+  };
+  assertNoInOrExists(e);
+  const joined = joinScalarSubqueries(e, { plan: left, scope: [...leftScope] }, builder);
+  const condition = typeCondition(joined.node, new ColumnScope(joined.input.scope), 'WHERE');
+  return project(
+    filter(joined.input.plan, condition),
+    left.columns.map((c) => ({ name: c.name, rex: field(c.name, c.type) })),
+  );
+}
+
+/** A scalar subquery as the right side of a LEFT join. */
+interface ScalarRight {
+  readonly plan: LogicalNode;
+  /** Conditions over the outer and `plan`'s columns; empty for an uncorrelated subquery. */
+  readonly conditions: readonly Rex[];
+  /** The column of `plan` holding the subquery's value, and its type there. */
+  readonly value: string;
+  readonly type: Rex['type'];
+  /** For an outer row without a match: a column that is TRUE in every `plan` row, and the value. */
+  readonly empty?: { readonly present: string; readonly value: Rex };
+}
+
+function scalarRight(
+  query: Query,
+  pos: Expr['pos'],
+  leftScope: readonly ScopeColumn[],
+  builder: PlanBuilder,
+  fresh: (base: string) => string,
+): ScalarRight {
+  const body = query.body;
+  const oneColumn = (count: number) => {
+    if (count !== 1)
+      throw validationError(pos, `the scalar subquery returns ${count} columns; it must return one`);
+  };
+  const correlated: Expr[] = [];
+  const local: Expr[] = [];
+  let innerScope: readonly ScopeColumn[] = [];
+  if (
+    query.with.length === 0 &&
+    body.kind === 'select' &&
+    body.from !== undefined &&
+    body.where !== undefined
+  ) {
+    innerScope = builder.from(body.from).scope;
+    const innerOnly = new ColumnScope(innerScope);
+    for (const c of conjuncts(body.where)) (types(c, innerOnly) ? local : correlated).push(c);
+  }
+  if (correlated.length === 0 || body.kind !== 'select') {
+    const sub = builder.query(query);
+    oneColumn(sub.columns.length);
+    const column = sub.columns[0]!;
+    const value = fresh('$value');
+    const plan = singleRow(sub)
+      ? project(sub, [{ name: value, rex: field(column.name, column.type) }])
+      : singleValue(project(sub, [{ name: value, rex: field(column.name, column.type) }]), [], value, pos);
+    return { plan, conditions: [], value, type: plan.columns.find((c) => c.name === value)!.type };
+  }
+  if (query.limit !== undefined || query.offset !== undefined)
+    throw unsupported(
+      query.pos,
+      'LIMIT or OFFSET in a correlated scalar subquery',
+      'drop it and return one row with an aggregate such as MAX(…)',
+    );
+  if (body.items.length !== 1 || body.items[0]!.expr.kind === 'star')
+    throw validationError(
+      pos,
+      `the scalar subquery returns ${body.items.length} columns; it must return one`,
+    );
+  const shadowed = new Set(innerScope.map((c) => `${c.qualifier ?? ''}.${c.name}`));
+  const outerVisible = leftScope.filter((c) => !shadowed.has(`${c.qualifier ?? ''}.${c.name}`));
+  const pairs = correlationPairs(correlated, innerScope, outerVisible, 'a scalar subquery');
+  const hasAggregate = body.items.some((i) => builderIsAggregate(i.expr, builder));
+  const globalAggregate = hasAggregate && !body.distinct && body.groupBy.length === 0;
+  if (globalAggregate && body.having !== undefined)
+    throw unsupported(
+      body.having.pos,
+      'HAVING without GROUP BY in a correlated scalar subquery',
+      'move the condition into a CASE over the aggregate',
+    );
+  const keyNames = pairs.map(() => fresh('$corr'));
+  const valueName = fresh('$value');
+  const rewritten: Query = {
+    ...query,
+    orderBy: [],
+    body: {
+      ...body,
+      where:
+        local.length === 0
+          ? undefined
+          : local.reduce((a, b) => ({ kind: 'binary', op: 'AND', left: a, right: b, pos: a.pos }) as Expr),
+      groupBy:
+        globalAggregate || body.groupBy.length > 0 ? [...body.groupBy, ...pairs.map((p) => p.inner)] : [],
+      items: [
+        { ...body.items[0]!, alias: valueName },
+        ...pairs.map((p, i) => ({
+          kind: 'selectItem' as const,
+          expr: p.inner,
+          alias: keyNames[i],
+          pos: body.pos,
+        })),
+      ],
+    },
+  };
+  let plan: LogicalNode;
+  try {
+    plan = builder.query(rewritten);
+  } catch (error) {
+    // The only names the rewrite leaves unresolved are outer columns outside the WHERE.
+    if (/column '[^']*' not found/.test((error as Error).message))
+      throw unsupported(
+        query.pos,
+        'an outer column outside the WHERE of a correlated scalar subquery',
+        'refer to outer columns only in WHERE equalities such as b.k = a.k',
+      );
+    throw error;
+  }
+  const right = globalAggregate ? plan : singleValue(plan, keyNames, valueName, pos);
+  const column = (name: string) => {
+    const c = right.columns.find((col) => col.name === name)!;
+    return field(c.name, c.type);
+  };
+  const conditions = pairs.map((p, i) => equality(column(keyNames[i]!), p.outer, p.pos));
+  const type = column(valueName).type;
+  if (!globalAggregate) return { plan: right, conditions, value: valueName, type };
+  const emptyValue = overNoRows(plan, valueName);
+  if (emptyValue === undefined)
+    throw unsupported(
+      pos,
+      'this correlated scalar subquery',
+      'return a single aggregate or an expression over aggregates, e.g. COUNT(*) + 1',
+    );
+  if (emptyValue.kind === 'literal' && emptyValue.value === null)
+    return { plan, conditions, value: valueName, type };
+  const present = fresh('$present');
+  const withPresent = project(plan, [
+    ...plan.columns.map((c) => ({ name: c.name, rex: field(c.name, c.type) })),
+    { name: present, rex: literal(true, withNullability(Types.BOOLEAN, false)) },
+  ]);
+  return {
+    plan: withPresent,
+    conditions,
+    value: valueName,
+    type,
+    empty: { present, value: emptyValue },
+  };
+}
+
+/** Whether a plan returns at most one row: a global aggregate under projections and filters. */
+function singleRow(plan: LogicalNode): boolean {
+  if (plan.kind === 'project' || plan.kind === 'filter') return singleRow(plan.input);
+  return plan.kind === 'aggregate' && plan.groupKeys.length === 0;
+}
+
+/** `SELECT keys…, SINGLE_VALUE(value) AS value FROM plan GROUP BY keys…`. */
+function singleValue(
+  plan: LogicalNode,
+  keys: readonly string[],
+  value: string,
+  pos: Expr['pos'],
+): LogicalNode {
+  const definition = lookupAggregate('SINGLE_VALUE', undefined)!;
+  const argType = plan.columns.find((c) => c.name === value)!.type;
+  const type = definition.resultType([argType], pos);
+  return aggregate(plan, keys, [
+    {
+      fn: 'SINGLE_VALUE',
+      args: [value],
+      argTypes: [argType],
+      distinct: false,
+      name: value,
+      type,
+      pos,
+      definition,
+    },
+  ]);
+}
+
+/**
+ * The value of a global aggregate's select item over no rows (COUNT 0, SUM NULL), folded to a
+ * literal; undefined when the plan is not a projection right over the aggregate.
+ */
+function overNoRows(plan: LogicalNode, name: string): Rex | undefined {
+  if (plan.kind !== 'project' || plan.input.kind !== 'aggregate') return undefined;
+  const calls = plan.input.calls;
+  const item = plan.projections.find((p) => p.name === name)!.rex;
+  let known = true;
+  const replaced = substitute(item, (f) => {
+    const c = calls.find((call) => call.name === f.name);
+    if (c === undefined) {
+      known = false;
+      return f;
+    }
+    const fn = c.definition.create(c.argTypes);
+    return literal(fn.getValue(fn.createAccumulator()), c.type);
+  });
+  if (!known) return undefined;
+  return literal(compileExpression(replaced)({}), item.type);
+}

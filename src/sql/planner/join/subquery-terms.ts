@@ -1,0 +1,92 @@
+/**
+ * What the subquery planners (`build-subquery.ts` for IN and EXISTS, `scalar-subquery.ts` for
+ * scalar subqueries) share: splitting a condition, telling inner from outer names, and reading a
+ * correlated WHERE's `inner = outer` equalities.
+ */
+import type { Expr } from '../../parser/ast.js';
+import { unsupported } from '../../errors.js';
+import type { Rex } from '../../expressions/rex.js';
+import { typeCondition, typeExpression } from '../../expressions/typer.js';
+import type { PlanBuilder } from '../builder.js';
+import { ColumnScope, type ScopeColumn } from '../scope.js';
+
+/** A condition's AND-ed parts. */
+export function conjuncts(e: Expr): Expr[] {
+  if (e.kind === 'binary' && e.op === 'AND') return [...conjuncts(e.left), ...conjuncts(e.right)];
+  if (e.kind === 'row' && e.items.length === 1) return conjuncts(e.items[0]!);
+  return [e];
+}
+
+/** Whether an expression's names all resolve in a scope. */
+export function types(e: Expr, scope: ColumnScope): boolean {
+  try {
+    typeExpression(e, scope);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether an expression calls an aggregate outside any nested subquery. */
+export function builderIsAggregate(e: unknown, builder: PlanBuilder): boolean {
+  if (e === null || typeof e !== 'object') return false;
+  const node = e as { kind?: string; name?: string; over?: unknown };
+  if (node.kind === 'call' && node.over === undefined && builder.isAggregate(node.name!)) return true;
+  if (node.kind === 'subquery' || node.kind === 'exists' || node.kind === 'inQuery') return false;
+  return Object.values(node).some((v) => typeof v === 'object' && builderIsAggregate(v, builder));
+}
+
+/** `l = r` typed as SQL types it, with the implicit casts of a comparison. */
+export function equality(l: Rex, r: Rex, pos: Expr['pos']): Rex {
+  return typeExpression(
+    {
+      kind: 'binary',
+      op: '=',
+      pos,
+      left: { kind: 'column', path: ['$l'], pos },
+      right: { kind: 'column', path: ['$r'], pos },
+    } as never,
+    { resolve: (path) => (path[0] === '$l' ? l : r) },
+  );
+}
+
+/** One `inner = outer` conjunct of a correlated WHERE: the inner side and the typed outer one. */
+export interface CorrelationPair {
+  readonly inner: Expr;
+  readonly outer: Rex;
+  readonly pos: Expr['pos'];
+}
+
+/**
+ * Each correlated conjunct as an `inner = outer` pair; any other correlated condition is
+ * refused, `where` naming the kind of subquery that needs equalities.
+ */
+export function correlationPairs(
+  correlated: readonly Expr[],
+  innerScope: readonly ScopeColumn[],
+  outerVisible: readonly ScopeColumn[],
+  where: string,
+): CorrelationPair[] {
+  const innerOnly = new ColumnScope(innerScope);
+  const outerScope = new ColumnScope(outerVisible);
+  return correlated.map((c) => {
+    const eq = c.kind === 'binary' && c.op === '=' ? c : undefined;
+    const sides =
+      eq === undefined
+        ? undefined
+        : types(eq.left, innerOnly) && !types(eq.right, innerOnly) && types(eq.right, outerScope)
+          ? { inner: eq.left, outer: eq.right }
+          : types(eq.right, innerOnly) && !types(eq.left, innerOnly) && types(eq.left, outerScope)
+            ? { inner: eq.right, outer: eq.left }
+            : undefined;
+    // A name neither scope knows fails here with its own message.
+    if (sides === undefined) typeCondition(c, new ColumnScope([...innerScope, ...outerVisible]), 'WHERE');
+    if (sides === undefined)
+      throw unsupported(
+        c.pos,
+        `a correlated condition other than inner = outer in ${where}`,
+        'correlate with equalities such as b.k = a.k',
+      );
+    return { inner: sides.inner, outer: typeExpression(sides.outer, outerScope), pos: c.pos };
+  });
+}
