@@ -180,9 +180,8 @@ export class PatternMatcher {
   expire(state: MatcherState, now: number, emit: MatchSink): void {
     const { withinMs, timeOf } = this.options;
     if (withinMs === undefined || timeOf === undefined) return;
-    // A completed branch decides its start at once, so every branch kept is live.
+    // A completed branch decides its start at once, so every branch kept is live and times out.
     while (state.rows.length > 0 && now - timeOf(state.rows[0]!) > withinMs) {
-      if (state.branches.length === 0) break;
       state.branches = [];
       this.settle(state, emit);
       this.advance(state, emit);
