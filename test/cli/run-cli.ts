@@ -1,7 +1,8 @@
 /** Runs `node bin/weir.js …` as a real child process and captures what it prints. */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
+import { expect, onTestFailed } from 'vitest';
+import { getCurrentTest } from 'vitest/suite';
 
 /** The repository root, where bin/weir.js lives. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -52,6 +53,16 @@ export function runWeir(
       clearTimeout(timer);
       resolve({ code, stdout, stderr, timedOut });
     });
+    // A test that times out before `timeoutMs` would leave the child running (loading the machine
+    // further) and say nothing of it: kill it and print what it printed so far.
+    if (getCurrentTest() !== undefined)
+      onTestFailed(() => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        child.kill('SIGKILL');
+        process.stderr.write(
+          `weir ${args.join(' ')} still ran when its test failed; killed it\n${printed(stdout, stderr)}`,
+        );
+      });
   });
 }
 
@@ -63,13 +74,16 @@ const STDOUT_TAIL = 2000;
  * of its stdout, so a child that failed on CI can be diagnosed from the log alone.
  */
 export function describeRun(run: CliRun): string {
-  const stdout = run.stdout.length > STDOUT_TAIL ? `…${run.stdout.slice(-STDOUT_TAIL)}` : run.stdout;
-  return [
-    run.timedOut ? 'the child was killed after its time limit' : `the child exited with code ${run.code}`,
-    `--- stderr ---\n${run.stderr}`,
-    `--- stdout ---\n${stdout}`,
-    "--- end of the child's output ---\n",
-  ].join('\n');
+  const end = run.timedOut
+    ? 'the child was killed at its time limit'
+    : `the child exited with code ${run.code}`;
+  return `${end}\n${printed(run.stdout, run.stderr)}`;
+}
+
+/** A child's whole stderr and the end of its stdout, for a failure message. */
+function printed(stdout: string, stderr: string): string {
+  const tail = stdout.length > STDOUT_TAIL ? `…${stdout.slice(-STDOUT_TAIL)}` : stdout;
+  return `--- stderr ---\n${stderr}\n--- stdout ---\n${tail}\n--- end of the child's output ---\n`;
 }
 
 /** Asserts the run's exit code; a wrong one fails with the child's output in the message. */
