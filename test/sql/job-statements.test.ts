@@ -214,23 +214,34 @@ CREATE TABLE snk (id BIGINT) WITH ('connector' = 'filesystem', 'path' = '${out}'
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
+    let stderr = '';
     client.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
+    });
+    client.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
     });
     const closed = new Promise<number | null>((resolve) => client.on('close', resolve));
     const waitFor = async (pattern: RegExp): Promise<RegExpExecArray> => {
       for (;;) {
         const match = pattern.exec(stdout);
         if (match !== null) return match;
-        if (client.exitCode !== null) throw new Error(`weir sql ended before printing ${pattern}: ${stdout}`);
+        if (client.exitCode !== null)
+          throw new Error(`weir sql ended before printing ${pattern}: ${stdout}\nstderr: ${stderr}`);
         await sleep(20);
       }
     };
     client.stdin.write(`${setup}INSERT INTO snk SELECT id FROM src;\n`);
     const id = (await waitFor(/Job submitted: ([0-9a-f]+)/))[1]!;
-    await sleep(800);
+    // Stop once the job has committed rows, not after a fixed time: on a loaded machine the
+    // start-up eats any fixed time, and the 3 s the rows take leave little room after it.
+    while (committedIds(out).length === 0) {
+      if (client.exitCode !== null)
+        throw new Error(`weir sql ended before the job committed a row: ${stdout}\nstderr: ${stderr}`);
+      await sleep(20);
+    }
     client.stdin.write(`STOP JOB '${id}' WITH SAVEPOINT;\nSHOW JOBS;\nQUIT;\n`);
-    expect(await closed).toBe(0);
+    expect(await closed, `weir sql failed: ${stdout}\nstderr: ${stderr}`).toBe(0);
     const path = /\| savepoint path +\|\n\+-+\+\n\| (\S+) +\|/.exec(stdout)?.[1];
     expect(path?.startsWith(join(root, 'savepoints'))).toBe(true);
     expect(stdout).toContain(`| ${id} | insert-into_snk | FINISHED |`);
