@@ -57,7 +57,7 @@ export function joinScalarSubqueries<T>(
     const e = n as { kind?: string; query?: Query; pos?: Expr['pos'] };
     if (e.kind === 'inQuery' || e.kind === 'exists') return n;
     if (e.kind === 'subquery') {
-      const right = scalarRight(e.query!, e.pos!, input.scope, builder, fresh);
+      const right = scalarRight(e.query!, e.pos!, input.plan, input.scope, builder, fresh);
       plan = join(plan, right.plan, 'left', andOf(right.conditions));
       const name = fresh('$scalar');
       const value = field(right.value, withNullability(right.type, true));
@@ -137,6 +137,7 @@ interface ScalarRight {
 function scalarRight(
   query: Query,
   pos: Expr['pos'],
+  outer: LogicalNode,
   leftScope: readonly ScopeColumn[],
   builder: PlanBuilder,
   fresh: (base: string) => string,
@@ -228,12 +229,21 @@ function scalarRight(
       );
     throw error;
   }
-  const right = globalAggregate ? plan : singleValue(plan, keyNames, valueName, pos);
+  const on = (over: LogicalNode) =>
+    pairs.map((p, i) => {
+      const c = over.columns.find((col) => col.name === keyNames[i])!;
+      return equality(field(c.name, c.type), p.outer, p.pos);
+    });
+  // SINGLE_VALUE sees only the rows of correlation values some outer row has (Calcite's value
+  // generator), so rows no outer row would read, NULL keys among them, cannot fail the query.
+  const right = globalAggregate
+    ? plan
+    : singleValue(join(plan, outer, 'semi', andOf(on(plan))), keyNames, valueName, pos);
+  const conditions = on(right);
   const column = (name: string) => {
     const c = right.columns.find((col) => col.name === name)!;
     return field(c.name, c.type);
   };
-  const conditions = pairs.map((p, i) => equality(column(keyNames[i]!), p.outer, p.pos));
   const type = column(valueName).type;
   if (!globalAggregate) return { plan: right, conditions, value: valueName, type };
   const emptyValue = overNoRows(plan, valueName);
