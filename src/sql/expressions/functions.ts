@@ -14,6 +14,7 @@ import {
   isNumeric,
   isString,
   isTimestamp,
+  MAX_LENGTH,
   type SqlType,
   Types,
   withNullability,
@@ -224,6 +225,9 @@ function stringFn(
   };
 }
 
+const isBinaryString = (t: SqlType) => t.root === 'BINARY' || t.root === 'VARBINARY';
+const BYTES: SqlType = Object.freeze({ root: 'VARBINARY', nullable: false, length: MAX_LENGTH });
+
 const stringThenInts = (i: number, t: SqlType) => (i === 0 ? isString(t) : isInteger(t));
 
 /** Built-in functions by upper-case name. */
@@ -269,7 +273,17 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
   '<=': comparison('<=', '<='),
   '>': comparison('>', '>'),
   '>=': comparison('>=', '>='),
-  '||': stringFn('||', 2, 2, Types.STRING, ([a, b]) => `(${a} + ${b})`),
+  // As in Flink (Calcite's ||): two strings, or two byte strings joined into BYTES.
+  '||': {
+    type(args, pos) {
+      arity('||', args, pos, 2, 2);
+      const known = args.filter((a) => a.type.root !== 'NULL');
+      if (known.length > 0 && known.every((a) => isBinaryString(a.type))) return nullableIfAny(BYTES, args);
+      if (known.every((a) => isString(a.type))) return nullableIfAny(Types.STRING, args);
+      throw mismatch('||', args, pos, 'two strings or two byte strings');
+    },
+    emit: ([a, b], call) => (call.type.root === 'VARBINARY' ? `rt.concatBytes(${a}, ${b})` : `(${a} + ${b})`),
+  },
   CONCAT: stringFn(
     'CONCAT',
     1,

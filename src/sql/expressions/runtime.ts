@@ -244,6 +244,13 @@ export const runtime = {
   like(value: string, pattern: string, escapeChar?: string, ignoreCase = false): boolean {
     return runtime.likeRegex(pattern, escapeChar, ignoreCase).test(value);
   },
+  /** `a || b` of two byte strings, in a new array of its own. */
+  concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+    const out = new Uint8Array(a.length + b.length);
+    out.set(a, 0);
+    out.set(b, a.length);
+    return out;
+  },
   /** SUBSTRING(s FROM start [FOR length]) with 1-based start, as in SQL. */
   substring(s: string, start: number, length?: number): string {
     const from = start > 0 ? start - 1 : 0;
