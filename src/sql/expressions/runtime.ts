@@ -377,17 +377,15 @@ export const runtime = {
         return Number.isNaN(n) && typeof value !== 'number' ? fail() : n;
       }
       case 'DECIMAL': {
-        if (typeof value === 'string') {
-          const parsed = parseDecimalText(value);
-          if (parsed === null) return fail();
-          // Flink's parser gives no value where the digits left of the point overflow the type.
-          const rounded = runtime.round(parsed, to.scale ?? 0);
-          const precision = to.precision ?? 38; // DECIMAL's widest
-          return Math.abs(rounded) >= 10 ** (precision - (to.scale ?? 0)) ? fail() : rounded;
-        }
-        const n = Number(value);
-        if (Number.isNaN(n)) return fail();
-        return runtime.round(n, to.scale ?? 0);
+        const n = typeof value === 'string' ? parseDecimalText(value) : Number(value);
+        // Text that is no number, NaN and the infinities fail (TRY_CAST gives NULL).
+        if (n === null || !Number.isFinite(n)) return fail();
+        // As Flink's DecimalData.fromBigDecimal: rounded HALF_UP to the scale, and NULL (from
+        // CAST too, not an error) where the digits left of the point overflow the precision.
+        const scale = to.scale ?? 0;
+        const rounded = runtime.round(n, scale);
+        const precision = to.precision ?? 38; // DECIMAL's widest
+        return Math.abs(rounded) >= 10 ** (precision - scale) ? null : rounded;
       }
       case 'TIMESTAMP':
       case 'TIMESTAMP_LTZ':
