@@ -13,6 +13,9 @@
  *   nothing, where it should give its value over no rows: an outer row without a match reads
  *   that value (COUNT 0), computed once from the aggregate functions (the "COUNT bug"). Any other
  *   subquery (no aggregate, GROUP BY, DISTINCT) is wrapped in SINGLE_VALUE per correlation value.
+ *
+ * Like Flink's, SINGLE_VALUE counts rows as they arrive: where updates from parallel instances
+ * reach it out of order, a row's replacement may arrive before the row leaves, which fails too.
  */
 import type { Expr, Query } from '../../parser/ast.js';
 import { unsupported, validationError } from '../../errors.js';
@@ -25,6 +28,7 @@ import { aggregate } from '../aggregate/aggregate-nodes.js';
 import type { PlanBuilder, Relation } from '../builder.js';
 import { filter, type LogicalNode, project } from '../logical.js';
 import { ColumnScope, type ScopeColumn } from '../scope.js';
+import { containsSubquery } from '../syntax-search.js';
 import { andOf } from './join-conditions.js';
 import { join } from './join-nodes.js';
 import { builderIsAggregate, conjuncts, correlationPairs, equality, types } from './subquery-terms.js';
@@ -158,7 +162,9 @@ function scalarRight(
   ) {
     innerScope = builder.from(body.from).scope;
     const innerOnly = new ColumnScope(innerScope);
-    for (const c of conjuncts(body.where)) (types(c, innerOnly) ? local : correlated).push(c);
+    // A nested subquery is planned with the subquery's own WHERE, which resolves its names.
+    for (const c of conjuncts(body.where))
+      (containsSubquery(c) || types(c, innerOnly) ? local : correlated).push(c);
   }
   if (correlated.length === 0 || body.kind !== 'select') {
     const sub = builder.query(query);
