@@ -25,7 +25,7 @@ import { commonSubexpressions, ExpressionKeys } from './common-subexpressions.js
 import { collectionCast, isCompositeType, valueEquality } from './array-map-functions.js';
 import { FUNCTIONS } from './functions.js';
 import { type CallRex, formatRex, type Rex } from './rex.js';
-import { type Runtime, runtime } from './runtime.js';
+import { nullOnCastFailure, type Runtime, runtime } from './runtime.js';
 import { sessionTimeZone } from './time-zone.js';
 import { zonedCast } from './zoned-casts.js';
 
@@ -338,8 +338,10 @@ function castExpression(value: string, from: SqlType, to: SqlType, safe: boolean
   // Casts to and from TIMESTAMP_LTZ read the session time zone (UTC needs none of this).
   const zoned = zonedCast(from, to, safe, sessionTimeZone());
   if (zoned !== undefined) return `${code.constant(zoned)}(${value})`;
-  const elementWise = collectionCast(from, to, (v, f, t) => runtime.cast(v, f, t, safe));
-  if (elementWise !== undefined) return `${code.constant(elementWise)}(${value})`;
+  // Elements cast as under CAST; TRY_CAST makes the whole value NULL where one fails.
+  const elementWise = collectionCast(from, to, (v, f, t) => runtime.cast(v, f, t, false));
+  if (elementWise !== undefined)
+    return `${code.constant(safe ? nullOnCastFailure(elementWise) : elementWise)}(${value})`;
   // Same type but for a length or scale to fit: the value stays.
   if (from.root === to.root && !['DECIMAL', 'CHAR', 'VARCHAR', 'BINARY', 'VARBINARY'].includes(to.root))
     return value;

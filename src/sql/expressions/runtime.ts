@@ -4,7 +4,7 @@
  * object once, when the function is built; each helper takes non-null arguments (the
  * compiled code checks for null first), except where it says otherwise.
  */
-import { ErrorCodes, userError } from '../../types/errors.js';
+import { ErrorCodes, userError, WeirError } from '../../types/errors.js';
 import { MAX_LENGTH, type SqlType } from '../catalog/types.js';
 import { type TimeZone, UTC_ZONE } from './time-zone.js';
 import { fieldText, fieldUnit, parseDatePattern } from '../functions/date-pattern.js';
@@ -185,6 +185,22 @@ function castFailed(value: unknown, type: string): never {
     ErrorCodes.MALFORMED_RECORD,
     `CAST of '${String(value)}' to ${type} failed; use TRY_CAST to get NULL for values that do not convert`,
   );
+}
+
+/**
+ * A cast of a whole ARRAY, MAP or ROW under TRY_CAST: NULL where any element or field fails to
+ * convert, as Flink's TRY_CAST catches the failure of the value's cast (an element's own NULL,
+ * from a DECIMAL overflow say, stays an element).
+ */
+export function nullOnCastFailure(cast: (value: unknown) => unknown): (value: unknown) => unknown {
+  return (value) => {
+    try {
+      return cast(value);
+    } catch (error) {
+      if (error instanceof WeirError && error.code === ErrorCodes.MALFORMED_RECORD) return null;
+      throw error;
+    }
+  };
 }
 
 /** The helper object compiled expressions receive as `rt`. */
