@@ -69,12 +69,6 @@ function semiJoin(
   if (core.kind === 'inQuery')
     return inJoin(core.operand, core.query, negated !== core.negated, left, leftScope, builder);
   if (core.kind === 'exists') return existsJoin(core.query, negated, left, leftScope, builder);
-  if (core.kind === 'subquery' || containsScalar(core))
-    throw unsupported(
-      e.pos,
-      'a scalar subquery in WHERE',
-      'join the subquery in FROM (e.g. FROM t, (SELECT MAX(x) AS m FROM u) AS s WHERE t.x = s.m)',
-    );
   throw unsupported(
     e.pos,
     'IN or EXISTS inside OR, CASE or another expression',
