@@ -92,6 +92,8 @@ export interface AggregateFunctionDefinition {
 export interface AggregateCreateOptions {
   /** The operator calls `retract` (retract input, sliding OVER frames). */
   readonly retraction?: boolean;
+  /** Where the call is written, for the function's run-time errors. */
+  readonly pos?: SourcePos;
 }
 
 /** An aggregate call together with its definition, as operators receive it. */

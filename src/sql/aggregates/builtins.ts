@@ -170,28 +170,31 @@ type SingleAcc = [unknown, number];
  * at a second row. The planner wraps a scalar subquery that may return several rows in it, so
  * such a subquery fails when it does, as in Flink, rather than when it is planned.
  */
-const SINGLE_VALUE = define(
-  'SINGLE_VALUE',
-  (argTypes, pos) => {
+const SINGLE_VALUE: AggregateFunctionDefinition = Object.freeze({
+  name: 'SINGLE_VALUE',
+  resultType(argTypes: readonly SqlType[], pos?: SourcePos) {
     expectArgs('SINGLE_VALUE', argTypes, 1, 1, pos);
     return withNullability(argTypes[0]!, true);
   },
-  () =>
-    ({
+  retractable: true,
+  create(_argTypes: readonly SqlType[], options?: AggregateCreateOptions): SqlAggregateFunction {
+    const at = options?.pos === undefined ? '' : ` at line ${options.pos.line}, column ${options.pos.column}`;
+    return {
       name: 'SINGLE_VALUE',
       createAccumulator: (): SingleAcc => [null, 0],
       accumulate(acc: SingleAcc, args) {
         if (acc[1] >= 1)
           throw userError(
             ErrorCodes.USER_FUNCTION,
-            'a scalar subquery returned more than one row; make it return one, e.g. with an aggregate such as MAX(…) or a WHERE that matches one row',
+            `the scalar subquery${at} returned more than one row; make it return one, e.g. with an aggregate such as MAX(…) or a WHERE that matches one row`,
           );
         return [args[0] ?? null, acc[1] + 1];
       },
       retract: (acc: SingleAcc) => (acc[1] <= 1 ? [null, acc[1] - 1] : [acc[0], acc[1] - 1]),
       getValue: (acc: SingleAcc) => (acc[1] === 1 ? acc[0] : null),
-    }) as SqlAggregateFunction,
-);
+    } as SqlAggregateFunction;
+  },
+});
 
 // $SUM0 in Calcite: SUM that is 0, not NULL, over no rows.
 const SUM0 = define(

@@ -127,7 +127,7 @@ export class RowAggregates {
     const retraction = options.retraction === true;
     this.retraction = retraction;
     this.functions = calls.map((c) => {
-      const fn = c.definition.create(c.argTypes, { retraction });
+      const fn = c.definition.create(c.argTypes, { retraction, pos: c.pos });
       if (retraction && fn.retract === undefined)
         throw new Error(
           `aggregate function ${c.fn} cannot retract; the planner should have refused this input`,
