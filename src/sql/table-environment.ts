@@ -50,7 +50,7 @@ import { defineUserFunction } from './functions/definitions.js';
 import { withFunctionCatalog } from './functions/planning-context.js';
 import { localTimeZone, withSessionTimeZone } from './expressions/time-zone.js';
 import type { ScalarFunction, TableFunction, UserDefinedFunction } from './functions/user-functions.js';
-import { call, field } from './expressions/rex.js';
+import { call, field, type Rex } from './expressions/rex.js';
 import { runtime } from './expressions/runtime.js';
 import type {
   CreateFunction,
@@ -72,6 +72,7 @@ import { type LogicalNode, type PlanColumn, project, sink } from './planner/logi
 import { explainPlan, planLogical, planLogicalSet } from './planner/planner.js';
 import type { PhysicalNode } from './planner/physical.js';
 import { translateQuery, translateSink } from './planner/translate.js';
+import { staticPartitionValues } from './planner/static-partition.js';
 import { Table, type TableOwner } from './table.js';
 import { descriptorStatement } from './table-api/descriptor-ddl.js';
 import { Schema } from './table-api/schema.js';
@@ -1068,14 +1069,16 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
     if (object.kind !== 'table')
       throw validationError(insert.namePos, `cannot INSERT INTO view '${object.name}'; insert into a table`);
     if (insert.overwrite) throw unsupported(insert.pos, 'INSERT OVERWRITE', 'use INSERT INTO');
+    const statics = staticPartitionValues(object, insert.partition ?? []);
     const query = new PlanBuilder(this.catalog).query(insert.query);
     const target = tableWithHints(object, insert.tableHints);
-    return this.sinkPlan(target, query, insert.columns, insert, insert.query.pos);
+    return this.sinkPlan(target, query, insert.columns, insert, insert.query.pos, statics);
   }
 
   /**
    * The plan writing `query` into `object`: its columns matched to the sink's by position, or to
-   * `columns` when named. Positions are undefined for a Table API insert.
+   * `columns` when named; the static partition columns (`statics`) take their values and the
+   * query supplies the others. Positions are undefined for a Table API insert.
    */
   private sinkPlan(
     object: CatalogTable,
@@ -1083,6 +1086,7 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
     columns: readonly string[],
     insert: { readonly pos: SourcePos; readonly namePos: SourcePos } | undefined,
     queryPos: SourcePos | undefined,
+    statics: ReadonlyMap<string, Rex> = new Map(),
   ): LogicalNode {
     checkMetadataWrite(object, this.registry, insert?.namePos);
     // VIRTUAL metadata columns are read only: a sink has no place for them.
@@ -1091,13 +1095,18 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
     );
     const targets =
       columns.length === 0
-        ? sinkColumns
+        ? sinkColumns.filter((c) => !statics.has(c.name))
         : columns.map((n) => {
             const column = sinkColumns.find((c) => c.name === n);
             if (column === undefined)
               throw validationError(
                 insert?.pos,
                 `column '${n}' is not a physical column of '${object.name}'; its columns are ${sinkColumns.map((c) => c.name).join(', ')}`,
+              );
+            if (statics.has(n))
+              throw validationError(
+                insert?.pos,
+                `column '${n}' has its value in PARTITION (…); leave it out of the column list`,
               );
             return column;
           });
@@ -1107,6 +1116,8 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
         `the query has ${query.columns.length} columns but '${object.name}' expects ${targets.length} (${targets.map((c) => c.name).join(', ')})`,
       );
     const projections = sinkColumns.map((target) => {
+      const fixed = statics.get(target.name);
+      if (fixed !== undefined) return { name: target.name, rex: fixed };
       const index = targets.indexOf(target);
       if (index < 0)
         return {

@@ -670,8 +670,16 @@ export interface Insert extends Node<'insert'> {
   readonly overwrite: boolean;
   /** Table hints on the target, `INSERT INTO t /*+ OPTIONS('k'='v') *\/ …`. */
   readonly tableHints?: readonly SqlHint[];
+  /** `PARTITION (dt = '2024-01-01', …)`: partition columns with static values. */
+  readonly partition?: readonly StaticPartitionValue[];
   readonly columns: readonly string[];
   readonly query: Query;
+}
+/** A partition column's value in INSERT's `PARTITION (…)`, as its text (a literal's). */
+export interface StaticPartitionValue {
+  readonly column: string;
+  readonly pos: SourcePos;
+  readonly value: string;
 }
 /** `EXECUTE STATEMENT SET BEGIN insert; … END`: inserts that run as one job. */
 export interface StatementSet extends Node<'statementSet'> {

@@ -37,6 +37,7 @@ const RULE_CONTEXT: Record<string, string> = {
   statementSetBody: 'EXECUTE STATEMENT SET BEGIN … END',
   statementSetInserts: 'EXECUTE STATEMENT SET BEGIN … END',
   insertStatement: 'INSERT INTO',
+  partitionSpec: "PARTITION (column = 'value', …)",
   compilePlan: "COMPILE PLAN 'file' [IF NOT EXISTS] FOR INSERT … | STATEMENT SET BEGIN … END",
   planFile: "the plan file path ('file.json')",
   select: 'SELECT',

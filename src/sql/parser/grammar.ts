@@ -14,6 +14,7 @@ import {
   type ComputedColumnDef,
   type CreateTable,
   type Insert,
+  type StaticPartitionValue,
   type LikeClause,
   type LikeOption,
   node,
@@ -1543,6 +1544,7 @@ export class SqlGrammar extends QueryGrammar {
     const nameStart = this.LA(1);
     const table = this.SUBRULE(this.compoundName);
     const tableHints = this.OPTION2(() => this.SUBRULE(this.hintBlock));
+    const partition = this.OPTION3(() => this.SUBRULE(this.partitionSpec));
     const columns = this.OPTION(() => this.SUBRULE(this.nameList)) ?? [];
     const query = this.SUBRULE(this.query);
     return this.ACTION(() =>
@@ -1553,10 +1555,41 @@ export class SqlGrammar extends QueryGrammar {
         namePos: posOf(nameStart),
         overwrite,
         ...(tableHints === undefined ? {} : { tableHints }),
+        ...(partition === undefined ? {} : { partition }),
         columns,
         query,
       }),
     );
+  });
+
+  /** `PARTITION (column = 'value' | number, …)` of INSERT: the static partition columns' values. */
+  private partitionSpec = this.RULE('partitionSpec', (): StaticPartitionValue[] => {
+    this.CONSUME(K.PARTITION);
+    this.CONSUME(T.LParen);
+    const values: StaticPartitionValue[] = [];
+    this.AT_LEAST_ONE_SEP({
+      SEP: T.Comma,
+      DEF: () => {
+        const first = this.LA(1);
+        const column = this.SUBRULE(this.name);
+        this.CONSUME(T.Equals);
+        const minus = this.OPTION(() => this.CONSUME(T.Minus));
+        const value = this.OR([
+          { GATE: () => minus === undefined, ALT: () => this.CONSUME(T.StringLiteral) },
+          { ALT: () => this.CONSUME(T.NumberLiteral) },
+        ]);
+        this.ACTION(() =>
+          values.push({
+            column,
+            pos: posOf(first),
+            value:
+              value.tokenType === T.StringLiteral ? stringValue(value) : `${minus ? '-' : ''}${value.image}`,
+          }),
+        );
+      },
+    });
+    this.CONSUME(T.RParen);
+    return values;
   });
 }
 

@@ -123,12 +123,6 @@ const AT_ERROR: readonly {
     construct: 'WITHIN GROUP (ORDER BY …)',
     hint: 'leave it out: LISTAGG and ARRAY_AGG take the rows in the order they arrive',
   },
-  {
-    first: 'INSERT',
-    words: ['PARTITION'],
-    construct: 'INSERT … PARTITION (…)',
-    hint: 'select the partition columns with the other columns: INSERT INTO t SELECT …, value AS part',
-  },
 ];
 
 const word = (token: IToken | undefined) => token?.image.toUpperCase();
