@@ -86,7 +86,7 @@ describe('scalar subqueries agree with DuckDB', async () => {
   test.each([1, 2])('a second row for an outer row fails in both, at parallelism %i', async (parallelism) => {
     const sql = 'SELECT k, (SELECT r.v FROM r WHERE r.k = l.k) AS c FROM l';
     await expect(environment(parallelism).executeSql(sql).collect()).rejects.toThrow(
-      'the scalar subquery at line 1, column 11 returned more than one row; make it return one',
+      'SINGLE_VALUE at line 1, column 11 got a second row, where a scalar subquery must return at most one',
     );
     await expect(duck.runAndReadAll(sql)).rejects.toThrow(/more than one row/i);
   });

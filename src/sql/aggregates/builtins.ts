@@ -186,7 +186,7 @@ const SINGLE_VALUE: AggregateFunctionDefinition = Object.freeze({
         if (acc[1] >= 1)
           throw userError(
             ErrorCodes.USER_FUNCTION,
-            `the scalar subquery${at} returned more than one row; make it return one, e.g. with an aggregate such as MAX(…) or a WHERE that matches one row`,
+            `SINGLE_VALUE${at} got a second row, where a scalar subquery must return at most one; make it return one, e.g. with an aggregate such as MAX(…) or a WHERE that matches one row`,
           );
         return [args[0] ?? null, acc[1] + 1];
       },

@@ -31,7 +31,7 @@ describe('SINGLE_VALUE', () => {
             if (held.length === 0) continue;
             acc = fn.retract!(acc, [held.pop()!]);
           } else if (held.length === 1) {
-            expect(() => fn.accumulate(acc, [o.v])).toThrow('the scalar subquery returned more than one row');
+            expect(() => fn.accumulate(acc, [o.v])).toThrow('SINGLE_VALUE got a second row');
             return;
           } else {
             acc = fn.accumulate(acc, [o.v]);

@@ -52,6 +52,8 @@ export const AGGREGATES = new Set([
   'STDDEV_POP',
   'STDDEV_SAMP',
   'STDDEV',
+  // Calcite's, which Flink's operator table lists too; scalar subqueries are planned with it.
+  'SINGLE_VALUE',
 ]);
 
 /**
