@@ -27,6 +27,7 @@ import {
   unitOf,
 } from './grammar-base.js';
 import * as T from './tokens.js';
+import { EOF } from './chevrotain.js';
 
 const { K } = T;
 
@@ -121,6 +122,16 @@ function softWord(token: IToken, ...words: readonly string[]): boolean {
   return token.tokenType === T.Identifier && words.includes(token.image.toUpperCase());
 }
 
+const ALIAS_FOLLOWERS: ReadonlySet<unknown> = new Set([K.FROM, T.Comma, T.RParen, T.Semicolon, EOF]);
+
+/**
+ * Whether `word` is the ILIKE operator: the word ILIKE with a pattern after it, not an alias
+ * named ilike that a FROM, a comma or the end follows.
+ */
+function ilikeOperator(word: IToken, next: IToken): boolean {
+  return softWord(word, 'ILIKE') && !ALIAS_FOLLOWERS.has(next.tokenType);
+}
+
 /** A word of a SQL/JSON clause, as a symbol argument. */
 function jsonWord(token: IToken): Expr {
   return node({ kind: 'symbol', pos: posOf(token), name: token.image.toUpperCase() });
@@ -192,7 +203,7 @@ export class ExpressionGrammar extends GrammarBase {
     });
     // A plain word after the operand is an alias or a clause word, except ILIKE.
     this.OPTION({
-      GATE: () => this.LA(1).tokenType !== T.Identifier || softWord(this.LA(1), 'ILIKE'),
+      GATE: () => this.LA(1).tokenType !== T.Identifier || ilikeOperator(this.LA(1), this.LA(2)),
       DEF: () => {
         this.OR([
           {
@@ -343,7 +354,10 @@ export class ExpressionGrammar extends GrammarBase {
                         },
                       },
                       // ILIKE is a plain word, so columns and SHOW … ILIKE keep it.
-                      { GATE: () => softWord(this.LA(1), 'ILIKE'), ALT: () => this.CONSUME3(T.Identifier) },
+                      {
+                        GATE: () => ilikeOperator(this.LA(1), this.LA(2)),
+                        ALT: () => this.CONSUME3(T.Identifier),
+                      },
                     ]);
                     const similar = operator.tokenType === K.TO;
                     const ignoreCase = operator.tokenType === T.Identifier;
