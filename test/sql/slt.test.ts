@@ -38,7 +38,10 @@ async function run(tEnv: TableEnvironment, printed: string[], record: SltRecord)
     case 'statement error': {
       let message: string | undefined;
       try {
-        await tEnv.executeSql(record.sql).collect();
+        const result = tEnv.executeSql(record.sql);
+        // An INSERT's rows are there at submission; its job can still fail at run time.
+        await result.await();
+        await result.collect();
       } catch (error) {
         message = (error as Error).message;
       }
