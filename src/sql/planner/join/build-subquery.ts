@@ -25,7 +25,14 @@ import { filter, type LogicalNode, project } from '../logical.js';
 import { ColumnScope, type ScopeColumn } from '../scope.js';
 import { containsSubquery } from '../syntax-search.js';
 import { scalarFilter } from './scalar-subquery.js';
-import { builderIsAggregate, conjuncts, correlationPairs, equality, types } from './subquery-terms.js';
+import {
+  builderIsAggregate,
+  conjuncts,
+  correlationPairs,
+  equality,
+  planDecorrelated,
+  types,
+} from './subquery-terms.js';
 import { andOf } from './join-conditions.js';
 import { join } from './join-nodes.js';
 
@@ -303,19 +310,12 @@ function aggregatedRight(
       ],
     },
   };
-  let plan: LogicalNode;
-  try {
-    plan = builder.query(rewritten);
-  } catch (error) {
-    // The only names the rewrite leaves unresolved are outer columns outside the WHERE.
-    if (/column '[^']*' not found/.test((error as Error).message))
-      throw unsupported(
-        query.pos,
-        'an outer column outside the WHERE of a correlated subquery with GROUP BY or HAVING',
-        'refer to outer columns only in WHERE equalities such as b.k = a.k',
-      );
-    throw error;
-  }
+  const plan = planDecorrelated(
+    builder,
+    rewritten,
+    query.pos,
+    'an outer column outside the WHERE of a correlated subquery with GROUP BY or HAVING',
+  );
   const column = (name: string) => {
     const c = plan.columns.find((col) => col.name === name)!;
     return field(c.name, c.type);

@@ -31,7 +31,14 @@ import { ColumnScope, type ScopeColumn } from '../scope.js';
 import { containsSubquery } from '../syntax-search.js';
 import { andOf } from './join-conditions.js';
 import { join } from './join-nodes.js';
-import { builderIsAggregate, conjuncts, correlationPairs, equality, types } from './subquery-terms.js';
+import {
+  builderIsAggregate,
+  conjuncts,
+  correlationPairs,
+  equality,
+  planDecorrelated,
+  types,
+} from './subquery-terms.js';
 
 /** The qualifier of the hidden columns that stand for joined scalar subqueries. */
 const QUALIFIER = '$subquery';
@@ -222,19 +229,12 @@ function scalarRight(
       ],
     },
   };
-  let plan: LogicalNode;
-  try {
-    plan = builder.query(rewritten);
-  } catch (error) {
-    // The only names the rewrite leaves unresolved are outer columns outside the WHERE.
-    if (/column '[^']*' not found/.test((error as Error).message))
-      throw unsupported(
-        query.pos,
-        'an outer column outside the WHERE of a correlated scalar subquery',
-        'refer to outer columns only in WHERE equalities such as b.k = a.k',
-      );
-    throw error;
-  }
+  const plan = planDecorrelated(
+    builder,
+    rewritten,
+    query.pos,
+    'an outer column outside the WHERE of a correlated scalar subquery',
+  );
   const on = (over: LogicalNode) =>
     pairs.map((p, i) => {
       const c = over.columns.find((col) => col.name === keyNames[i])!;

@@ -3,11 +3,12 @@
  * scalar subqueries) share: splitting a condition, telling inner from outer names, and reading a
  * correlated WHERE's `inner = outer` equalities.
  */
-import type { Expr } from '../../parser/ast.js';
+import type { Expr, Query } from '../../parser/ast.js';
 import { unsupported } from '../../errors.js';
 import type { Rex } from '../../expressions/rex.js';
 import { typeCondition, typeExpression } from '../../expressions/typer.js';
 import type { PlanBuilder } from '../builder.js';
+import type { LogicalNode } from '../logical.js';
 import { ColumnScope, type ScopeColumn } from '../scope.js';
 
 /** A condition's AND-ed parts. */
@@ -89,4 +90,24 @@ export function correlationPairs(
       );
     return { inner: sides.inner, outer: typeExpression(sides.outer, outerScope), pos: c.pos };
   });
+}
+
+/**
+ * Plans a correlated subquery rewritten to group by its correlation columns. The only names such
+ * a rewrite leaves unresolved are outer columns outside its WHERE, so a missing column is
+ * refused as `what` at the subquery's position.
+ */
+export function planDecorrelated(
+  builder: PlanBuilder,
+  rewritten: Query,
+  pos: Expr['pos'],
+  what: string,
+): LogicalNode {
+  try {
+    return builder.query(rewritten);
+  } catch (error) {
+    if (/column '[^']*' not found/.test((error as Error).message))
+      throw unsupported(pos, what, 'refer to outer columns only in WHERE equalities such as b.k = a.k');
+    throw error;
+  }
 }
