@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setEnvironmentDefaults } from '../../src/api/context.js';
 import { type JobClient, StreamExecutionEnvironment, WeirError } from '../../src/index.js';
-import { buildSavepointJob, type Variant } from '../cli/fixtures/savepoint-job.js';
+import { buildSavepointJob, SEQ_SINK, type Variant, WINDOWS_SINK } from '../cli/fixtures/savepoint-job.js';
 import { type Counted, checkSequences, readCommitted } from '../support/exactly-once.js';
+import { waitFor } from '../support/recording-sink.js';
 
 const KEYS = 5;
 const EVENTS = 6000;
@@ -92,6 +93,17 @@ async function waitForProgress(client: JobClient, out: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error(`job made no progress into ${out}`);
+}
+
+/**
+ * Records the job's sink `name` has written so far, over its subtasks. A sink ends its vertex's
+ * chain, so it is the last name in the vertex's name (`KeyedProcess -> seq sink` at parallelism 1).
+ */
+function written(client: JobClient, name: string): number {
+  return client
+    .tasks()
+    .filter((t) => t.vertexName.split(' -> ').at(-1) === name)
+    .reduce((sum, t) => sum + t.sinkRecordsIn, 0);
 }
 
 /** Runs to a mid-stream stop-with-savepoint and returns the savepoint path. */
@@ -355,14 +367,11 @@ describe('rescaling an unbounded job', () => {
         restorePath: savepoint,
         events: Number.POSITIVE_INFINITY,
       });
-      // Let it run past the watermark of a few windows, then stop. The deadline is a bound for a
-      // stuck job, not a speed expectation.
-      const deadline = Date.now() + 60_000;
-      while (output(out).seq.length === committed && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 300));
-        if (output(out).seq.length === committed) await client.triggerSavepoint(tempDir());
-      }
-      await new Promise((r) => setTimeout(r, 300));
+      // Stop once this run has written counts and fired windows, which the stop then commits.
+      await waitFor(
+        () => written(client, SEQ_SINK) > 0 && written(client, WINDOWS_SINK) > 0,
+        `records in both sinks at parallelism ${parallelism}`,
+      );
       savepoint = await client.stopWithSavepoint(tempDir());
       await client.result;
       const { seq, windows } = output(out);
