@@ -54,8 +54,12 @@ export interface ScalarFunctionDef {
   strict?: boolean;
 }
 
+/** The result type, NULL exactly when an argument is (Flink's nullableIfArgs). */
 const nullableIfAny = (type: SqlType, args: readonly Rex[]) =>
-  withNullability(type, type.nullable || args.some((a) => a.type.nullable));
+  withNullability(
+    type,
+    args.some((a) => a.type.nullable),
+  );
 
 function mismatch(name: string, args: readonly Rex[], pos: SourcePos | undefined, expected: string): Error {
   return validationError(
@@ -204,13 +208,19 @@ function comparison(op: string, js: string): ScalarFunctionDef {
   };
 }
 
+/**
+ * A strict string function. `result` gives its type for the arguments; the call is NULL exactly
+ * when an argument is (Flink's nullableIfArgs) unless the result is marked nullable, for a
+ * function that can give NULL for non-NULL arguments.
+ */
 function stringFn(
   name: string,
   min: number,
   max: number,
-  result: SqlType,
+  result: SqlType | ((args: readonly Rex[]) => SqlType),
   emit: ScalarFunctionDef['emit'],
   argCheck: (i: number, t: SqlType) => boolean = (_i, t) => isString(t),
+  alwaysNullable = false,
 ): ScalarFunctionDef {
   return {
     type(args, pos) {
@@ -219,7 +229,8 @@ function stringFn(
         if (a.type.root !== 'NULL' && !argCheck(i, a.type))
           throw mismatch(name, args, pos, 'string arguments');
       });
-      return nullableIfAny(result, args);
+      const type = typeof result === 'function' ? result(args) : result;
+      return withNullability(type, alwaysNullable || args.some((a) => a.type.nullable));
     },
     emit,
   };
@@ -227,6 +238,23 @@ function stringFn(
 
 const isBinaryString = (t: SqlType) => t.root === 'BINARY' || t.root === 'VARBINARY';
 const BYTES: SqlType = Object.freeze({ root: 'VARBINARY', nullable: false, length: MAX_LENGTH });
+
+/** A string argument's type, STRING for an untyped NULL: UPPER and LOWER keep CHAR(n) and VARCHAR(n). */
+const stringArgType = (a: Rex): SqlType => (isString(a.type) ? a.type : Types.STRING);
+
+/**
+ * Strings joined: the lengths add up (to at most STRING's), CHAR only when every part is CHAR,
+ * as Calcite types `||`; CONCAT is always VARCHAR, as Flink types it.
+ */
+function joinedType(args: readonly Rex[], keepChar: boolean): SqlType {
+  const types = args.map(stringArgType);
+  const length = Math.min(
+    MAX_LENGTH,
+    types.reduce((n, t) => n + (t.length ?? MAX_LENGTH), 0),
+  );
+  const root = keepChar && types.every((t) => t.root === 'CHAR') ? 'CHAR' : 'VARCHAR';
+  return Object.freeze({ root, nullable: true, length }) as SqlType;
+}
 
 const stringThenInts = (i: number, t: SqlType) => (i === 0 ? isString(t) : isInteger(t));
 
@@ -279,7 +307,7 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
       arity('||', args, pos, 2, 2);
       const known = args.filter((a) => a.type.root !== 'NULL');
       if (known.length > 0 && known.every((a) => isBinaryString(a.type))) return nullableIfAny(BYTES, args);
-      if (known.every((a) => isString(a.type))) return nullableIfAny(Types.STRING, args);
+      if (known.every((a) => isString(a.type))) return nullableIfAny(joinedType(args, true), args);
       throw mismatch('||', args, pos, 'two strings or two byte strings');
     },
     emit: ([a, b], call) => (call.type.root === 'VARBINARY' ? `rt.concatBytes(${a}, ${b})` : `(${a} + ${b})`),
@@ -288,12 +316,24 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
     'CONCAT',
     1,
     254,
-    Types.STRING,
+    (args) => joinedType(args, false),
     (args) => `(${args.join(' + ')})`,
     () => true,
   ),
-  UPPER: stringFn('UPPER', 1, 1, Types.STRING, ([a]) => `${a}.toUpperCase()`),
-  LOWER: stringFn('LOWER', 1, 1, Types.STRING, ([a]) => `${a}.toLowerCase()`),
+  UPPER: stringFn(
+    'UPPER',
+    1,
+    1,
+    ([a]) => stringArgType(a!),
+    ([a]) => `${a}.toUpperCase()`,
+  ),
+  LOWER: stringFn(
+    'LOWER',
+    1,
+    1,
+    ([a]) => stringArgType(a!),
+    ([a]) => `${a}.toLowerCase()`,
+  ),
   CHAR_LENGTH: stringFn('CHAR_LENGTH', 1, 1, Types.INT, ([a]) => `${a}.length`),
   CHARACTER_LENGTH: stringFn('CHARACTER_LENGTH', 1, 1, Types.INT, ([a]) => `${a}.length`),
   SUBSTRING: stringFn(
@@ -321,6 +361,7 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
     withNullability(Types.STRING, true),
     (args) => `rt.splitIndex(${args.join(', ')})`,
     (i, t) => (i < 2 ? isString(t) : isInteger(t)),
+    true,
   ),
   REGEXP_EXTRACT: stringFn(
     'REGEXP_EXTRACT',
@@ -342,6 +383,7 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
       return `rt.regexpExtractWith(${args[0]}, ${constant(compiled)}${rest})`;
     },
     (i, t) => (i < 2 ? isString(t) : isInteger(t)),
+    true,
   ),
   ABS: {
     type(args, pos) {
@@ -357,7 +399,7 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
       const t = args[0]!.type;
       if (args.length === 2) return timeRoundingType('FLOOR', args, pos);
       if (!isNumeric(t)) throw mismatch('FLOOR', args, pos, 'a number, or a timestamp TO a unit');
-      return t.root === 'DECIMAL' ? Types.decimal(t.precision!, 0) : t;
+      return t.root === 'DECIMAL' ? withNullability(Types.decimal(t.precision!, 0), t.nullable) : t;
     },
     emit: (args, c, constant) =>
       args.length === 2
@@ -390,7 +432,8 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
           pos,
           `TO_TIMESTAMP_LTZ precision must be 0 (seconds) or 3 (milliseconds), got ${precision}`,
         );
-      return nullableIfAny(Types.timestampLtz(3), args);
+      // Nullable whatever the arguments, as Flink's TO_TIMESTAMP_LTZ strategy gives it.
+      return withNullability(Types.timestampLtz(3), true);
     },
     emit: (args, c, constant) => {
       if (parsesText(c.args)) return TO_TIMESTAMP_LTZ_TEXT.emit(args, c, constant);
@@ -404,7 +447,8 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
       const t = args[0]!.type;
       if (!(isTimestamp(t) || isString(t)) || !isString(args[1]!.type))
         throw mismatch('DATE_FORMAT', args, pos, '(TIMESTAMP or STRING, format STRING)');
-      return nullableIfAny(isString(t) ? withNullability(Types.STRING, true) : Types.STRING, args);
+      // Nullable whatever the arguments, as Flink types it: text may not parse.
+      return withNullability(Types.STRING, true);
     },
     emit([a, f], c, constant) {
       const fromString = isString(c.args[0]!.type);

@@ -42,8 +42,12 @@ function mismatch(name: string, args: readonly Rex[], pos: SourcePos | undefined
   );
 }
 
+/** The result type, NULL exactly when an argument is (Flink's nullableIfArgs). */
 const nullableIf = (type: SqlType, args: readonly Rex[]) =>
-  withNullability(type, type.nullable || args.some((a) => a.type.nullable));
+  withNullability(
+    type,
+    args.some((a) => a.type.nullable),
+  );
 
 const numericOrNull = (a: Rex) => isNumeric(a.type) || a.type.root === 'NULL';
 
@@ -406,7 +410,8 @@ export const MATH_TIME_FUNCTIONS: Record<string, ScalarFunctionDef> = {
       arity('FROM_UNIXTIME', args, pos, 1, 2);
       if (!isNumeric(args[0]!.type) || (args[1] !== undefined && !isString(args[1].type)))
         throw mismatch('FROM_UNIXTIME', args, pos, '(epoch seconds[, format STRING])');
-      return nullableIf(Types.STRING, args);
+      // Nullable whatever the arguments, as in Flink: a format may not apply.
+      return withNullability(Types.STRING, true);
     },
     emit(args, c, constant) {
       const pattern = c.args[1];
