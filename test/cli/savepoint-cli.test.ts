@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Counted, checkSequences, readCommitted } from '../support/exactly-once.js';
+import { SEQ_SINK, WINDOWS_SINK } from './fixtures/savepoint-job.js';
 import { type CliRun, expectExit, fixture, lines, ROOT, runWeir } from './run-cli.js';
 
 const KEYS = 5; // as in the fixture
@@ -128,7 +129,36 @@ function expectConsistentPrefix(out: string): number {
   return seq.length;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Records written so far by each sink of a job, by the sink's name: a sink ends its vertex's
+ * chain, so it is the last name in the vertex's name (`KeyedProcess -> seq sink` at -p 1).
+ */
+type SinkCounts = Readonly<Record<string, number>>;
+
+/** The sink counts of a running job, from its REST API (`GET /jobs/:id`). */
+async function sinkCounts(run: Background): Promise<SinkCounts> {
+  const response = await fetch(`http://127.0.0.1:${run.port}/jobs/${run.jobId}`);
+  const job = (await response.json()) as { vertices: { name: string; totals: { sinkRecordsIn: number } }[] };
+  return Object.fromEntries(job.vertices.map((v) => [v.name.split(' -> ').at(-1), v.totals.sinkRecordsIn]));
+}
+
+/**
+ * Polls the job's REST API until its sink counts satisfy `done`. A job that has just been
+ * submitted may not read anything for seconds on a loaded machine, so the tests wait for what a
+ * step needs instead of a fixed time; the deadline only bounds a stuck job.
+ */
+async function waitForSinks(run: Background, done: (counts: SinkCounts) => boolean, what: string) {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (run.child.exitCode !== null) throw new Error(`weir run exited ${run.child.exitCode} before ${what}`);
+    const counts = await sinkCounts(run);
+    if (done(counts)) return;
+    if (Date.now() > deadline) {
+      throw new Error(`no ${what} within 90 s; records written by vertex: ${JSON.stringify(counts)}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 /** A run at parallelism 2 stopped with a savepoint mid-stream, shared by the restore tests. */
 let stopped: { out: string; savepoint: string };
@@ -136,7 +166,12 @@ let stopped: { out: string; savepoint: string };
 beforeAll(async () => {
   const out = tempDir();
   const run = await startRun(['-p', '2', '--checkpoint-dir', tempDir(), ...jobArgs(out)]);
-  await sleep(700);
+  // Both outputs have records to commit, so the stop lands mid-stream with something before it.
+  await waitForSinks(
+    run,
+    (counts) => (counts[SEQ_SINK] ?? 0) > 0 && (counts[WINDOWS_SINK] ?? 0) > 0,
+    'records in both sinks',
+  );
   const stop = await runWeir(['stop', run.jobId, '--savepoint', tempDir(), '--port', String(run.port)]);
   expectExit(stop, 0);
   expectExit(await run.exit, 0);
@@ -164,7 +199,7 @@ describe('weir list, savepoint, stop and run --restore', () => {
       expect.stringMatching(new RegExp(`^${run.jobId} +running +savepoint-job$`)),
     ]);
 
-    await sleep(300);
+    await waitForSinks(run, (counts) => (counts[SEQ_SINK] ?? 0) > 0, 'records in the seq sink');
     const savepoint = await runWeir(['savepoint', run.jobId, '--port', port]);
     expectExit(savepoint, 0);
     const savepointPath = lines(savepoint.stdout)[0]!;
@@ -172,7 +207,13 @@ describe('weir list, savepoint, stop and run --restore', () => {
     expect(readdirSync(savepointPath)).toContain('_metadata');
     expect(run.child.exitCode).toBeNull(); // a savepoint does not stop the job
 
-    await sleep(300);
+    // The stop's savepoint covers records the first one did not.
+    const atSavepoint = (await sinkCounts(run))[SEQ_SINK]!;
+    await waitForSinks(
+      run,
+      (counts) => counts[SEQ_SINK]! > atSavepoint,
+      'records in the seq sink after the savepoint',
+    );
     const stop = await runWeir(['stop', run.jobId, '--savepoint', '--port', port]);
     expectExit(stop, 0);
     const stopPath = lines(stop.stdout)[0]!;
