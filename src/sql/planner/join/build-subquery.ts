@@ -27,6 +27,7 @@ import { containsSubquery } from '../syntax-search.js';
 import { scalarFilter } from './scalar-subquery.js';
 import {
   builderIsAggregate,
+  conjunction,
   conjuncts,
   correlationPairs,
   equality,
@@ -298,10 +299,7 @@ function aggregatedRight(
     orderBy: [],
     body: {
       ...body,
-      where:
-        local.length === 0
-          ? undefined
-          : local.reduce((a, b) => ({ kind: 'binary', op: 'AND', left: a, right: b, pos: a.pos }) as Expr),
+      where: conjunction(local),
       // SELECT DISTINCT without GROUP BY: the correlation values join the distinct columns.
       groupBy: body.groupBy.length === 0 ? [] : [...body.groupBy, ...pairs.map((p) => p.inner)],
       items: [

@@ -33,6 +33,7 @@ import { andOf } from './join-conditions.js';
 import { join } from './join-nodes.js';
 import {
   builderIsAggregate,
+  conjunction,
   conjuncts,
   correlationPairs,
   equality,
@@ -212,10 +213,7 @@ function scalarRight(
     orderBy: [],
     body: {
       ...body,
-      where:
-        local.length === 0
-          ? undefined
-          : local.reduce((a, b) => ({ kind: 'binary', op: 'AND', left: a, right: b, pos: a.pos }) as Expr),
+      where: conjunction(local),
       groupBy:
         globalAggregate || body.groupBy.length > 0 ? [...body.groupBy, ...pairs.map((p) => p.inner)] : [],
       items: [

@@ -18,6 +18,12 @@ export function conjuncts(e: Expr): Expr[] {
   return [e];
 }
 
+/** The AND of some parts (the inverse of {@link conjuncts}); undefined for none. */
+export function conjunction(parts: readonly Expr[]): Expr | undefined {
+  if (parts.length === 0) return undefined;
+  return parts.reduce((a, b) => ({ kind: 'binary', op: 'AND', left: a, right: b, pos: a.pos }) as Expr);
+}
+
 /** Whether an expression's names all resolve in a scope. */
 export function types(e: Expr, scope: ColumnScope): boolean {
   try {
