@@ -118,6 +118,11 @@ export const CONFIG_OPTIONS: Readonly<Record<string, Parser>> = {
   'table.plan.force-recompile': boolean,
   // OPTIONS hints (`t /*+ OPTIONS('k' = 'v') */`); true by default, as since Flink 1.15.
   'table.dynamic-table-options.enabled': boolean,
+  // What a sink does with a NULL in a NOT NULL column (fail the job or drop the row) and with a
+  // value longer (or, for CHAR/BINARY, shorter) than its column's length; Flink's defaults are
+  // ERROR and IGNORE. Both are fixed in a plan when it is compiled.
+  'table.exec.sink.not-null-enforcer': oneOf('error', 'drop'),
+  'table.exec.sink.type-length-enforcer': oneOf('ignore', 'trim_pad', 'error'),
   'sql-client.execution.result-mode': oneOf('table', 'changelog', 'tableau'),
 };
 

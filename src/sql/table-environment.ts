@@ -71,7 +71,7 @@ import type { ChangelogRow } from './planner/changelog.js';
 import { type LogicalNode, type PlanColumn, project, sink } from './planner/logical.js';
 import { explainPlan, planLogical, planLogicalSet } from './planner/planner.js';
 import type { PhysicalNode } from './planner/physical.js';
-import { translateQuery, translateSink } from './planner/translate.js';
+import { translateResult, translateSink } from './planner/translate.js';
 import { staticPartitionValues } from './planner/static-partition.js';
 import { Table, type TableOwner } from './table.js';
 import { descriptorStatement } from './table-api/descriptor-ddl.js';
@@ -469,7 +469,7 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
         undefined,
         `toDataStream needs an insert-only table, but this one produces ${planned.physical.changelogMode} changes; use toChangelogStream`,
       );
-    return translateQuery(planned.physical, this.translateContext());
+    return translateResult(planned.physical, this.translateContext());
   }
 
   /**
@@ -478,7 +478,7 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
    */
   toChangelogStream(table: Table): DataStream<ChangelogRow> {
     const planned = planLogical(table.plan, this.registry, this.config);
-    const stream = translateQuery(planned.physical, this.translateContext());
+    const stream = translateResult(planned.physical, this.translateContext());
     if (planned.physical.changelogMode !== 'insert-only')
       return stream as unknown as DataStream<ChangelogRow>;
     return stream.map((row: Row): ChangelogRow => ({ kind: '+I', row })).name('ToChangelog');
@@ -1265,7 +1265,7 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
 
   private async collect(physical: PhysicalNode, limit?: number): Promise<Row[]> {
     this.applyConfig();
-    const stream = translateQuery(physical, this.translateContext());
+    const stream = translateResult(physical, this.translateContext());
     return stream.executeAndCollect(limit);
   }
 

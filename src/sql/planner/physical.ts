@@ -15,6 +15,7 @@ import type { SourcePos } from '../parser/ast.js';
 import type { AggregatePhysicalNode } from './aggregate/aggregate-nodes.js';
 import { aggregatePlanOptions, toPhysicalAggregate } from './aggregate/aggregate-planning.js';
 import type { TableConfig } from '../config.js';
+import { type SinkConstraints, sinkConstraints } from './sink-constraints.js';
 import type { PhysicalCorrelate } from './correlate/correlate-nodes.js';
 import type { PhysicalExpand } from './aggregate/expand-nodes.js';
 import { toPhysicalExpand } from './aggregate/expand-planning.js';
@@ -82,6 +83,8 @@ export interface PhysicalSink extends Base {
   readonly kind: 'sink';
   readonly input: PhysicalNode;
   readonly table: CatalogTable;
+  /** The NOT NULL and length checks of each row before it is written; absent when none. */
+  readonly constraints?: SinkConstraints;
 }
 
 /** The rows of all inputs, interleaved as they arrive. */
@@ -248,12 +251,17 @@ export function toPhysical(
           node.pos,
           `table sink '${node.table.name}' takes ${accepted} rows, but the query produces ${input.changelogMode} changes; use a connector that accepts updates`,
         );
+      const written = node.table.columns.filter(
+        (c) => c.computed === undefined && c.metadata?.virtual !== true,
+      );
+      const constraints = sinkConstraints(written, node.columns, config);
       return frozen({
         kind: 'sink',
         input,
         table: node.table,
         columns: node.columns,
         changelogMode: input.changelogMode,
+        ...(constraints === undefined ? {} : { constraints }),
       });
     }
   }

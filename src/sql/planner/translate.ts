@@ -19,6 +19,8 @@ import { UserFunctionCalc } from '../functions/calc-function.js';
 import type { TableConfig } from '../config.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import { SqlWatermarkAssigner } from '../runtime/watermark-assigner.js';
+import { constraintEnforcerFunction, rowEnforcer } from '../runtime/constraint-enforcer.js';
+import { constraintEnforcerName, type SinkConstraints, sinkConstraints } from './sink-constraints.js';
 import type { ChangelogMode, ChangelogRow } from './changelog.js';
 import { explainPhysical } from './explain.js';
 import { translateFusedSourceChain } from './fused-source-chain.js';
@@ -244,9 +246,41 @@ export function translateSink(
     throw new Error(`connector '${factory.identifier}' of table '${node.table.name}' cannot be written`);
   const sinkColumns = node.table.columns.filter((c) => c.computed === undefined);
   const createSink = factory.createSink.bind(factory);
+  const checked =
+    node.constraints === undefined
+      ? input
+      : enforceConstraints(input, node.input, node.constraints, `table '${node.table.name}'`);
   return withSessionTimeZone(localTimeZone(ctx.config), () =>
     createSink({ table: node.table, columns: sinkColumns, printTarget: ctx.printTarget })(
-      input as DataStream<unknown>,
+      checked as DataStream<unknown>,
     ),
   );
+}
+
+/**
+ * The stream a query gives its caller (`collect()`, `toDataStream`): as {@link translateQuery},
+ * with the length checks of `table.exec.sink.type-length-enforcer` applied, as Flink's collect
+ * and DataStream sinks do.
+ */
+export function translateResult(node: PhysicalNode, ctx: TranslateContext): DataStream<Row> {
+  const stream = translateQuery(node, ctx);
+  const constraints = sinkConstraints(node.columns, node.columns, ctx.config);
+  return constraints === undefined
+    ? stream
+    : enforceConstraints(stream, node, constraints, "the query's result");
+}
+
+/** `input` (the stream of `node`) with NOT NULL and length checks, as Flink's ConstraintEnforcer. */
+function enforceConstraints(
+  input: DataStream<Row>,
+  node: PhysicalNode,
+  constraints: SinkConstraints,
+  target: string,
+): DataStream<Row> {
+  const enforce = rowEnforcer(constraints, target);
+  // At its input's parallelism, so the edge is forward and a key's changes keep their order.
+  return input
+    .flatMap(constraintEnforcerFunction(enforce, node.changelogMode !== 'insert-only'))
+    .name(constraintEnforcerName(constraints))
+    .setParallelism(input.getParallelism()) as DataStream<Row>;
 }
