@@ -189,7 +189,7 @@ class Typer {
         throw unsupported(
           e.pos,
           'a scalar subquery here',
-          'scalar subqueries are planned in WHERE and in the select list of a query without GROUP BY or OVER; join it in FROM instead',
+          'scalar subqueries are planned in WHERE, HAVING, the select list and the arguments of GROUP BY aggregates; compute it in the select list of a subquery in FROM instead',
         );
       case 'row':
         // `(1, 'a')` where a value is expected is the implicit ROW constructor, ROW(1, 'a').

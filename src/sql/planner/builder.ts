@@ -248,15 +248,15 @@ export class PlanBuilder {
       const planned = buildAggregateSelect(windowed?.select ?? plain, windowed?.input ?? input, this);
       return hintedAggregate(planned, s.from, input.plan);
     }
+    // The joined subquery's column would name the item; it keeps the name of its expression.
+    const named = s.items.map((item, i) =>
+      item.alias !== undefined || item.expr.kind === 'star' || !containsSubquery(item.expr)
+        ? item
+        : { ...item, alias: defaultName(item.expr, i) },
+    );
     if (s.windows.length > 0 || s.items.some((item) => containsOver(item.expr)))
-      return buildOverSelect(s, input, this);
+      return buildOverSelect({ ...s, items: named }, input, this);
     if (s.items.some((item) => containsSubquery(item.expr))) {
-      // The joined subquery's column would name the item; it keeps the name of its expression.
-      const named = s.items.map((item, i) =>
-        item.alias !== undefined || item.expr.kind === 'star' || !containsSubquery(item.expr)
-          ? item
-          : { ...item, alias: defaultName(item.expr, i) },
-      );
       const joined = joinScalarSubqueries(named, input, this);
       return projectItems(joined.node, joined.input);
     }

@@ -22,7 +22,13 @@ import { AGGREGATES, type Scope, typeCondition, typeExpression } from '../../exp
 import type { PlanBuilder, Relation } from '../builder.js';
 import { filter, type LogicalNode, project } from '../logical.js';
 import { ColumnScope, type ScopeColumn, starColumns } from '../scope.js';
-import { containsAggregate, containsOver } from '../syntax-search.js';
+import { containsAggregate, containsOver, containsSubquery } from '../syntax-search.js';
+import {
+  checkGroupedOuterColumns,
+  groupedOuterScope,
+  joinArgumentSubqueries,
+} from '../join/grouped-subquery.js';
+import { joinScalarSubqueries } from '../join/scalar-subquery.js';
 import { withWindowTimeAttribute } from '../window/window-time-attribute.js';
 import { aggregate } from './aggregate-nodes.js';
 
@@ -30,24 +36,59 @@ import { aggregate } from './aggregate-nodes.js';
 const rexKey = (rex: Rex) => JSON.stringify(rex, (k, v) => (k === 'pos' ? undefined : v));
 
 /** The plan of an aggregating SELECT whose FROM and WHERE are already planned as `input`. */
-export function buildAggregateSelect(select: Select, input: Relation, builder: PlanBuilder): LogicalNode {
+export function buildAggregateSelect(
+  original: Select,
+  unjoined: Relation,
+  builder: PlanBuilder,
+): LogicalNode {
   const isAggregate = (name: string) =>
     AGGREGATES.has(name) || lookupAggregate(name, builder.catalog.functions) !== undefined;
+  let select = original;
+  let input = unjoined;
+  if (hasSubquery(select)) {
+    // A subquery in an aggregate's argument reads input rows: it is joined below the aggregate.
+    const joined = joinArgumentSubqueries(
+      { items: select.items, having: select.having },
+      input,
+      builder,
+      isAggregate,
+    );
+    select = { ...select, items: joined.node.items, having: joined.node.having };
+    input = joined.input;
+  }
   const grouping =
     select.groupBy.length > 0 ||
     select.having !== undefined ||
     select.items.some((item) => containsAggregate(item.expr, isAggregate));
-  const plan = grouping
-    ? new AggregateBuilder(select, input, builder, isAggregate).build()
-    : projectSelect(select.items, input.plan, input.scope, new ColumnScope(input.scope), (c) =>
-        field(c.internal, c.type),
-      );
+  const distinctOnly = (): LogicalNode => {
+    // SELECT DISTINCT without aggregates: a subquery reads each input row, as without DISTINCT.
+    const joined = joinScalarSubqueries(select.items, input, builder);
+    return projectSelect(
+      joined.node,
+      joined.input.plan,
+      input.scope,
+      new ColumnScope(joined.input.scope),
+      (c) => field(c.internal, c.type),
+    );
+  };
+  const plan = grouping ? new AggregateBuilder(select, input, builder, isAggregate).build() : distinctOnly();
   if (!select.distinct) return plan;
   // SELECT DISTINCT: a GROUP BY of every selected column, without calls.
   return aggregate(
     plan,
     plan.columns.map((c) => c.name),
     [],
+  );
+}
+
+/** Whether a select list or HAVING holds a subquery. */
+function hasSubquery(s: {
+  readonly items: readonly { readonly expr: Expr }[];
+  readonly having?: Expr;
+}): boolean {
+  return (
+    s.items.some((i) => i.expr.kind !== 'star' && containsSubquery(i.expr)) ||
+    (s.having !== undefined && containsSubquery(s.having))
   );
 }
 
@@ -102,9 +143,26 @@ class AggregateBuilder {
       const type = aggregated.columns.find((a) => a.name === c.internal)?.type;
       if (type?.rowtime && !c.type.rowtime) this.after[i] = { ...c, type };
     }
-    const scope = new GroupedScope(this.after, this.inputScope);
     let plan: LogicalNode = aggregated;
-    if (having !== undefined) plan = filter(plan, typeCondition(having, scope, 'HAVING'));
+    let items = rewrittenItems;
+    let condition = having;
+    let subqueryColumns: ScopeColumn[] = [];
+    if (hasSubquery({ items: rewrittenItems.map((i) => ({ expr: i.expr })), having })) {
+      // A subquery in the select list or HAVING reads a group's row: it is joined above.
+      const outer = groupedOuterScope(
+        this.input.scope,
+        (rex) => this.keys.find((k) => k.key === rexKey(rex))?.name,
+      );
+      const exprs = { items: rewrittenItems.map((i) => i.expr), having };
+      checkGroupedOuterColumns(exprs, this.input.scope, outer, this.builder);
+      const joined = joinScalarSubqueries(exprs, { plan, scope: outer }, this.builder);
+      plan = joined.input.plan;
+      subqueryColumns = joined.input.scope.slice(outer.length);
+      items = rewrittenItems.map((i, n) => ({ ...i, expr: joined.node.items[n]! }));
+      condition = joined.node.having;
+    }
+    const scope = new GroupedScope([...this.after, ...subqueryColumns], this.inputScope);
+    if (condition !== undefined) plan = filter(plan, typeCondition(condition, scope, 'HAVING'));
     // A star's columns are the FROM clause's: each must be a grouped column.
     const starColumn = (c: ScopeColumn, pos: SourcePos) => {
       const key = this.keys.find((k) => k.key === rexKey(field(c.internal, c.type)));
@@ -116,7 +174,7 @@ class AggregateBuilder {
       return field(key.name, c.type);
     };
     return projectSelect(
-      rewrittenItems.map(({ item, expr }) => ({ ...item, expr, original: item.expr })),
+      items.map(({ item, expr }) => ({ ...item, expr, original: item.expr })),
       plan,
       this.input.scope,
       scope,

@@ -30,6 +30,7 @@ import type { Select } from '../../parser/ast.js';
 import type { PlanBuilder, Relation } from '../builder.js';
 import { type LogicalNode, type PlanColumn, project } from '../logical.js';
 import { ColumnScope, type ScopeColumn } from '../scope.js';
+import { joinScalarSubqueries } from '../join/scalar-subquery.js';
 import type { LogicalOver, OverFrame, RankType, SortKey } from './over-nodes.js';
 
 const RANKING = new Set<string>(['ROW_NUMBER', 'RANK', 'DENSE_RANK']);
@@ -189,12 +190,15 @@ export function buildOverSelect(select: Select, input: Relation, builder: PlanBu
       item.alias ?? (item.expr.kind === 'call' && item.expr.over !== undefined ? `EXPR$${index}` : undefined),
     expr: replaceOverCalls(item.expr, (c) => outputOf.get(c)!.name),
   }));
-  const projected = builder.projectItems(items, { plan: over, scope: overScope });
+  // A scalar subquery reads the OVER node's rows, so it is joined above it: the node keeps its
+  // append-only input ordered by a time attribute, which the LEFT join would not give it.
+  const joined = joinScalarSubqueries(items, { plan: over, scope: overScope }, builder);
+  const projected = builder.projectItems(joined.node, joined.input);
   if (projected.kind !== 'project') return projected;
   // `*` means the input's columns, not the OVER results as well.
   const internal = new Set(outputs.map((o) => o.name));
   const kept = projected.projections.filter((p) => !internal.has(p.name));
-  return kept.length === projected.projections.length ? projected : project(over, kept);
+  return kept.length === projected.projections.length ? projected : project(joined.input.plan, kept);
 }
 
 /** Every `f(…) OVER …` in an expression, outermost first. */
