@@ -1,7 +1,8 @@
 /**
  * The `jdbc` SQL connector against a real PostgreSQL (test/support/postgres.ts starts one):
  * every mapped type and NULL written and read back, upserts and deletes by primary key from an
- * updating query, a partitioned parallel scan that selects only the columns a query needs, a
+ * updating query, the sink's NOT NULL and length enforcers acting before the server sees a row, a
+ * partitioned parallel scan that selects only the columns a query needs, a
  * reader resuming its split at a checkpointed position, the two-phase commit (rows invisible
  * while prepared, commit repeatable, leftovers of a failed attempt rolled back on restore),
  * crashes at random points of a sink driven by hand giving the failure-free result, and the
@@ -153,6 +154,25 @@ describe('writing and reading', () => {
       expected[0],
       `1|30|${payments.filter((p) => p.id === 1).length}`,
     ]);
+  });
+
+  test('NOT NULL and length enforcers run before the rows reach PostgreSQL', async () => {
+    pg.psql('CREATE TABLE named_rows (id INTEGER, name VARCHAR(3) NOT NULL)');
+    const tEnv = tableEnv();
+    tEnv.executeSql(
+      `CREATE TABLE named_rows (id INT, name VARCHAR(3) NOT NULL) WITH (${withOptions('named_rows')})`,
+    );
+    const insert =
+      "INSERT INTO named_rows SELECT * FROM (VALUES (1, 'ann'), (2, CAST(NULL AS STRING)), (3, 'bobby')) AS v(id, name)";
+    // The enforcer fails the job with its own message, not the server's refusal of the NULL.
+    await expect(tEnv.executeSql(insert).await()).rejects.toThrow(
+      "column 'name' of table 'named_rows' is NOT NULL, but a row has NULL in it; SET 'table.exec.sink.not-null-enforcer' = 'DROP'",
+    );
+    pg.psql('DELETE FROM named_rows');
+    tEnv.executeSql("SET 'table.exec.sink.not-null-enforcer' = 'DROP'");
+    tEnv.executeSql("SET 'table.exec.sink.type-length-enforcer' = 'TRIM_PAD'");
+    await tEnv.executeSql(insert).await();
+    expect(pg.psql('SELECT * FROM named_rows ORDER BY id').trim().split('\n')).toEqual(['1|ann', '3|bob']);
   });
 
   test('a partitioned scan reads its ranges in parallel and selects only the needed columns', async () => {
