@@ -10,6 +10,7 @@
  * the last one gives NULL again). Accumulators are plain arrays, numbers, strings and Maps, so
  * the state backends' serializer keeps them as they are.
  */
+import { type Long, longAdd, longDivide, longSubtract } from '../expressions/long.js';
 import type { SourcePos } from '../parser/ast.js';
 import { validationError } from '../errors.js';
 import {
@@ -119,10 +120,14 @@ const COUNT = define(
   },
 );
 
-/** `[sum, count of non-null values]`: the count says when the sum is NULL again. */
+/**
+ * `[sum, count of non-null values]`: the count says when the sum is NULL again. A BIGINT sum is
+ * a canonical long (`long.ts`), which wraps on overflow as Flink's Java long sum does.
+ */
 type SumAcc = [number, number];
 
 function sumFunction(name: string, type: SqlType, zeroWhenEmpty: boolean): SqlAggregateFunction {
+  if (type.root === 'BIGINT') return longSumFunction(name, zeroWhenEmpty);
   const round = rounder(type);
   return {
     name,
@@ -149,6 +154,40 @@ function sumFunction(name: string, type: SqlType, zeroWhenEmpty: boolean): SqlAg
       return acc;
     },
     getValue: (acc: SumAcc) => (acc[1] === 0 ? (zeroWhenEmpty ? 0 : null) : round(acc[0])),
+  } as SqlAggregateFunction;
+}
+
+/** `[sum, count]` of BIGINT values, the sum exact and wrapping as a Java long. */
+type LongSumAcc = [Long, number];
+
+function longSumFunction(name: string, zeroWhenEmpty: boolean): SqlAggregateFunction {
+  return {
+    name,
+    createAccumulator: (): LongSumAcc => [0, 0],
+    accumulate(acc: LongSumAcc, args) {
+      const v = args[0] as Long | null | undefined;
+      if (v !== null && v !== undefined) {
+        const s = acc[0];
+        const r = typeof s === 'number' && typeof v === 'number' ? s + v : Number.NaN;
+        acc[0] = Number.isSafeInteger(r) ? r : longAdd(s, v);
+        acc[1]++;
+      }
+      return acc;
+    },
+    retract(acc: LongSumAcc, args) {
+      const v = args[0] as Long | null | undefined;
+      if (v !== null && v !== undefined) {
+        acc[0] = longSubtract(acc[0], v);
+        acc[1]--;
+      }
+      return acc;
+    },
+    merge(acc: LongSumAcc, other: LongSumAcc) {
+      acc[0] = longAdd(acc[0], other[0]);
+      acc[1] += other[1];
+      return acc;
+    },
+    getValue: (acc: LongSumAcc) => (acc[1] === 0 ? (zeroWhenEmpty ? 0 : null) : acc[0]),
   } as SqlAggregateFunction;
 }
 
@@ -228,9 +267,13 @@ const AVG = define(
     const sum = sumFunction('AVG', argTypes[0]!, false);
     const type = avgType(argTypes[0]!);
     const round = rounder(type);
-    const quotient: (s: number, n: number) => number = isInteger(type)
-      ? (s, n) => Math.trunc(s / n)
-      : (s, n) => round(s / n);
+    // A BIGINT average is the (wrapped) long sum divided as Java longs divide.
+    const quotient: (s: number, n: number) => unknown =
+      type.root === 'BIGINT'
+        ? longDivide
+        : isInteger(type)
+          ? (s, n) => Math.trunc(s / n)
+          : (s, n) => round(s / n);
     return {
       ...sum,
       getValue: (acc: SumAcc) => (acc[1] === 0 ? null : quotient(acc[0], acc[1])),

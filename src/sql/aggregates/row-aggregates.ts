@@ -17,6 +17,7 @@
  * retraction one row count per call, so a call retracts the tuple only when its own last row
  * with it leaves. A row reaches a call's function only when the tuple is new to that call.
  */
+import { longAdd, longSubtract } from '../expressions/long.js';
 import { canonicalKey } from '../../state/key-groups.js';
 import { isNumeric, isString, isTimestamp, type SqlType } from '../catalog/types.js';
 import type { Row } from '../expressions/compiler.js';
@@ -258,6 +259,11 @@ export class RowAggregates {
         body.push(`accs[${i}] ${sign}= 1;`);
       } else if (c.definition === BUILTIN_COUNT && c.args.length === 1) {
         body.push(`if (${args[0]} !== null) accs[${i}] ${sign}= 1;`);
+      } else if (BUILTIN_SUMS.has(c.definition) && c.argTypes[0]?.root === 'BIGINT') {
+        // Exact and wrapping as a Java long (long.ts): inline while the sum stays a safe number.
+        body.push(
+          `{ const v = ${args[0]}; if (v !== null) { const s = accs[${i}]; const r = typeof v === 'number' && typeof s[0] === 'number' ? s[0] ${sign} v : NaN; s[0] = Number.isSafeInteger(r) ? r : long${kind === 'accumulate' ? 'Add' : 'Subtract'}(s[0], v); s[1] ${sign}= 1; } }`,
+        );
       } else if (BUILTIN_SUMS.has(c.definition)) {
         body.push(
           `{ const v = ${args[0]}; if (v !== null) { const s = accs[${i}]; s[0] ${sign}= v; s[1] ${sign}= 1; } }`,
@@ -277,9 +283,11 @@ export class RowAggregates {
       'f',
       'a',
       'canonicalKey',
+      'longAdd',
+      'longSubtract',
       `return function ${kind}Row(row, accs) {\n${lines.join('\n')}\n};`,
-    ) as (f: unknown, a: unknown, key: unknown) => Step;
-    return factory(this.functions, argArrays, canonicalKey);
+    ) as (f: unknown, a: unknown, key: unknown, add: unknown, subtract: unknown) => Step;
+    return factory(this.functions, argArrays, canonicalKey, longAdd, longSubtract);
   }
 
   /**

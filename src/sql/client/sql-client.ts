@@ -192,13 +192,18 @@ function formatRow(row: Row, columns: readonly PlanColumn[], zone: TimeZone): st
   return columns.map((c) => formatValue(row[c.name], c.type, zone));
 }
 
+/** A row's text for finding an equal row; a BIGINT past 2^53 is a bigint, which JSON lacks. */
+function rowText(row: Row): string {
+  return JSON.stringify(row, (_key, value) => (typeof value === 'bigint' ? `${value}n` : value));
+}
+
 /** Applies one change to the materialized rows: inserts add, retractions remove an equal row. */
 function applyChange(rows: Row[], change: ChangelogRow): void {
   if (change.kind === '+I' || change.kind === '+U') {
     rows.push(change.row);
     return;
   }
-  const text = JSON.stringify(change.row);
-  const index = rows.findIndex((r) => JSON.stringify(r) === text);
+  const text = rowText(change.row);
+  const index = rows.findIndex((r) => rowText(r) === text);
   if (index >= 0) rows.splice(index, 1);
 }

@@ -23,7 +23,7 @@ import { instantiate, type ScalarUdf } from '../functions/definitions.js';
 import type { FunctionContext, ScalarFunctionSpec } from '../functions/user-functions.js';
 import { commonSubexpressions, ExpressionKeys } from './common-subexpressions.js';
 import { collectionCast, isCompositeType, valueEquality } from './array-map-functions.js';
-import { FUNCTIONS } from './functions.js';
+import { asDouble, FUNCTIONS } from './functions.js';
 import { type CallRex, formatRex, type Rex } from './rex.js';
 import { nullOnCastFailure, type Runtime, runtime } from './runtime.js';
 import { sessionTimeZone } from './time-zone.js';
@@ -155,6 +155,7 @@ class CodeBuilder {
   private literal(value: unknown): string {
     if (value === null || value === undefined) return 'null';
     if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+    if (typeof value === 'bigint') return `${value}n`;
     if (typeof value === 'string') return JSON.stringify(value);
     return this.constant(value);
   }
@@ -319,7 +320,18 @@ class CodeBuilder {
         if (fn === undefined) throw new Error(`no code generator for ${rex.op}`);
         const args = rex.args.map((a) => this.compile(a));
         const strict = fn.strict !== false;
-        const body = fn.emit(args, rex, (value) => this.constant(value));
+        // A function that does not take exact BIGINTs gets doubles (it did before BIGINTs were
+        // exact), unless it gives a BIGINT back: those pass values through (GREATEST, IF…).
+        const exact = fn.exactLongs === true || rex.type.root === 'BIGINT';
+        const given = exact
+          ? args
+          : args.map((a, i) => (/^[vs]\d+$/.test(a) ? asDouble(a, rex.args[i]!.type) : a));
+        const body = fn.emit(
+          given,
+          rex,
+          (value) => this.constant(value),
+          () => this.fresh(),
+        );
         const nullCheck = args.filter((a) => a !== 'null' && /^[vs]\d+$/.test(a)).map((a) => `${a} === null`);
         if (strict && args.includes('null')) this.emit(`${out} = null;`);
         else if (strict && nullCheck.length > 0)
@@ -350,9 +362,12 @@ function castExpression(value: string, from: SqlType, to: SqlType, safe: boolean
   if (isString(from) && isString(to) && (to.length === undefined || to.length >= (from.length ?? 0)))
     return value;
   // Widening integer casts (and integers to DOUBLE or FLOAT) keep the value; narrowing ones wrap.
+  // A BIGINT past 2^53 is a bigint (long.ts), which becomes the nearest double.
   const fromWidth = INTEGER_WIDTH[from.root];
-  const toWidth = to.root === 'DOUBLE' || to.root === 'FLOAT' ? 64 : INTEGER_WIDTH[to.root];
-  if (fromWidth !== undefined && toWidth !== undefined && toWidth >= fromWidth) return value;
+  const floating = to.root === 'DOUBLE' || to.root === 'FLOAT';
+  const toWidth = floating ? 64 : INTEGER_WIDTH[to.root];
+  if (fromWidth !== undefined && toWidth !== undefined && toWidth >= fromWidth)
+    return floating ? asDouble(value, from) : value;
   return `rt.cast(${value}, ${code.constant(from)}, ${code.constant(to)}, ${safe})`;
 }
 

@@ -47,9 +47,21 @@ export interface ScalarFunctionDef {
   /**
    * JavaScript for the result, given the arguments' JavaScript (non-null for strict functions);
    * `constant` makes a value built once per compiled function (a compiled pattern, say)
-   * available to the code, and returns how the code refers to it.
+   * available to the code, and returns how the code refers to it; `temp` gives a fresh local
+   * variable the code may assign (to test a result and then return it).
    */
-  emit(args: readonly string[], call: CallRex, constant: (value: unknown) => string): string;
+  emit(
+    args: readonly string[],
+    call: CallRex,
+    constant: (value: unknown) => string,
+    temp: () => string,
+  ): string;
+  /**
+   * Whether `emit` takes BIGINT arguments in their exact form, a bigint beyond 2^53
+   * (`long.ts`); the compiler gives other functions such arguments as doubles, unless the
+   * result is a BIGINT too (GREATEST, IF…, which pass values through).
+   */
+  exactLongs?: boolean;
   /** Null if any argument is null. Default true. */
   strict?: boolean;
 }
@@ -116,8 +128,27 @@ export function arithmeticType(op: string, a: SqlType, b: SqlType): SqlType | un
   return commonType(a, b);
 }
 
+/** The JavaScript of a BIGINT (or other integer) value as a double, for DOUBLE and DECIMAL math. */
+export function asDouble(code: string, type: SqlType): string {
+  return type.root === 'BIGINT' ? `(typeof ${code} === 'bigint' ? Number(${code}) : ${code})` : code;
+}
+
+const LONG_FUNCTIONS = { '+': 'rt.longAdd', '-': 'rt.longSubtract', '*': 'rt.longMultiply' } as const;
+
+/**
+ * BIGINT + - *: two numbers whose result is a safe integer take the inline path (a true result
+ * past 2^53 rounds to a double past it, so the test cannot pass wrongly); the rest go through
+ * the exact, wrapping functions of `long.ts`.
+ */
+function longArithmetic(op: '+' | '-' | '*', a: string, b: string, temp: () => string): string {
+  const t = temp();
+  const value = op === '*' ? `${t} + 0` : t; // no -0 from 0 * -5
+  return `(typeof ${a} === 'number' && typeof ${b} === 'number' && Number.isSafeInteger(${t} = ${a} ${op} ${b}) ? ${value} : ${LONG_FUNCTIONS[op]}(${a}, ${b}))`;
+}
+
 function arithmetic(op: '+' | '-' | '*' | '/' | '%'): ScalarFunctionDef {
   return {
+    exactLongs: true,
     type(args, pos) {
       const [a, b] = args as [Rex, Rex];
       if (op === '+' || op === '-') {
@@ -146,8 +177,14 @@ function arithmetic(op: '+' | '-' | '*' | '/' | '%'): ScalarFunctionDef {
         throw mismatch(`'${op}'`, args, pos, 'numbers, or a timestamp and an interval');
       return result;
     },
-    emit([a, b], c) {
+    emit([ca, cb], c, _constant, temp) {
       const [x, y] = c.args as [Rex, Rex];
+      if (c.type.root === 'BIGINT') {
+        if (op === '/') return `rt.longDivide(${ca}, ${cb})`;
+        if (op === '%') return `rt.longRemainder(${ca}, ${cb})`;
+        return longArithmetic(op, ca!, cb!, temp);
+      }
+      const [a, b] = [asDouble(ca!, x.type), asDouble(cb!, y.type)];
       if (c.type.root === 'DATE') {
         // DATE values are epoch days; a month step moves through the day's midnight.
         const [date, iv, ivType] = x.type.root === 'DATE' ? [a, b, y.type] : [b, a, x.type];
@@ -200,11 +237,17 @@ function comparison(op: string, js: string): ScalarFunctionDef {
         );
       return nullableIfAny(Types.BOOLEAN, args);
     },
-    // Collections compare by value, element by element.
-    emit: ([a, b], c, constant) =>
-      isCompositeType(c.args[0]!.type) || isCompositeType(c.args[1]!.type)
-        ? `(${op === '<>' ? '!' : ''}${constant(valueEquality(c.args[0]!.type, c.args[1]!.type))}(${a}, ${b}))`
-        : `(${a} ${js} ${b})`,
+    exactLongs: true,
+    // Collections compare by value, element by element. BIGINTs compare exactly with each
+    // other and with the other integers (one form per value: `===` holds); with a DOUBLE or
+    // DECIMAL as doubles, as Flink compares them in their common type.
+    emit: ([a, b], c, constant) => {
+      const [x, y] = [c.args[0]!.type, c.args[1]!.type];
+      if (isCompositeType(x) || isCompositeType(y))
+        return `(${op === '<>' ? '!' : ''}${constant(valueEquality(x, y))}(${a}, ${b}))`;
+      if (isInteger(x) === isInteger(y) || x.root === 'NULL' || y.root === 'NULL') return `(${a} ${js} ${b})`;
+      return `(${asDouble(a!, x)} ${js} ${asDouble(b!, y)})`;
+    },
   };
 }
 
@@ -272,11 +315,16 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
         throw mismatch('MOD', args, pos, 'numbers');
       return arithmeticType('%', args[0]!.type, args[1]!.type) ?? Types.INT;
     },
-    emit: ([a, b]) => `rt.mod(${a}, ${b})`,
+    exactLongs: true,
+    emit: ([a, b], c) =>
+      c.type.root === 'BIGINT'
+        ? `rt.longRemainder(${a}, ${b})`
+        : `rt.mod(${asDouble(a!, c.args[0]!.type)}, ${asDouble(b!, c.args[1]!.type)})`,
   },
   // Internal (Flink's HASH_CODE): the split-distinct rewrite's bucket key. Several arguments
   // combine as Java's Objects.hash does.
   HASH_CODE: {
+    exactLongs: true,
     type(args, pos) {
       arity('HASH_CODE', args, pos, 1, Number.MAX_SAFE_INTEGER);
       return nullableIfAny(Types.INT, args);
@@ -292,8 +340,10 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
       if (!isNumeric(t) && !isInterval(t)) throw mismatch("unary '-'", args, pos, 'a number or an interval');
       return t;
     },
+    exactLongs: true,
     // 0 - x rather than -x: SQL has no negative zero.
-    emit: ([a]) => `(0 - ${a})`,
+    emit: ([a], c) =>
+      c.type.root === 'BIGINT' ? `(typeof ${a} === 'number' ? 0 - ${a} : rt.longNegate(${a}))` : `(0 - ${a})`,
   },
   '=': comparison('=', '==='),
   '<>': comparison('<>', '!=='),
@@ -391,7 +441,11 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
       if (!isNumeric(args[0]!.type)) throw mismatch('ABS', args, pos, 'a number');
       return args[0]!.type;
     },
-    emit: ([a]) => `Math.abs(${a})`,
+    exactLongs: true,
+    emit: ([a], c) =>
+      c.type.root === 'BIGINT'
+        ? `(typeof ${a} === 'number' ? Math.abs(${a}) : rt.longAbs(${a}))`
+        : `Math.abs(${a})`,
   },
   FLOOR: {
     type(args, pos) {
@@ -435,8 +489,8 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
       // Nullable whatever the arguments, as Flink's TO_TIMESTAMP_LTZ strategy gives it.
       return withNullability(Types.timestampLtz(3), true);
     },
-    emit: (args, c, constant) => {
-      if (parsesText(c.args)) return TO_TIMESTAMP_LTZ_TEXT.emit(args, c, constant);
+    emit: (args, c, constant, temp) => {
+      if (parsesText(c.args)) return TO_TIMESTAMP_LTZ_TEXT.emit(args, c, constant, temp);
       const precision = c.args[1]?.kind === 'literal' ? Number(c.args[1].value) : 3;
       return precision === 0 ? `(${args[0]} * 1000)` : `${args[0]}`;
     },

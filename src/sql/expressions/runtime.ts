@@ -5,11 +5,26 @@
  * compiled code checks for null first), except where it says otherwise.
  */
 import { ErrorCodes, userError, WeirError } from '../../types/errors.js';
-import { MAX_LENGTH, type SqlType } from '../catalog/types.js';
+import { isString, MAX_LENGTH, type SqlType } from '../catalog/types.js';
 import { type TimeZone, UTC_ZONE } from './time-zone.js';
 import { fieldText, fieldUnit, parseDatePattern } from '../functions/date-pattern.js';
 import { parseDecimalText, parseJavaDouble } from '../functions/java-number-parse.js';
 import { javaDoubleText, javaFloatText } from '../functions/java-number-text.js';
+import {
+  type Long,
+  longAbs,
+  longAdd,
+  longDivide,
+  longFromDouble,
+  longFromIntegral,
+  longHashCode,
+  longMultiply,
+  longNegate,
+  longRemainder,
+  longSubtract,
+  longToNarrowInteger,
+  parseLong,
+} from './long.js';
 
 const DAY_MS = 86_400_000;
 
@@ -73,7 +88,8 @@ const INTEGER_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)$/;
  * Text to an integer type as Flink casts it: trimmed, digits with an optional fraction that is
  * cut off; null for anything else (an exponent, hexadecimal) or a value out of the type's range.
  */
-function parseIntegerText(text: string, root: string): number | null {
+function parseIntegerText(text: string, root: string): Long | null {
+  if (root === 'BIGINT') return parseLong(text);
   const t = text.trim();
   if (!INTEGER_TEXT.test(t)) return null;
   const n = Math.trunc(Number(t));
@@ -84,17 +100,19 @@ function parseIntegerText(text: string, root: string): number | null {
 /**
  * A number to a narrower integer type as Java's casts do, which Flink's are: from a floating
  * point type saturating at the int (or long) range and NaN to 0; from an integer or decimal,
- * keeping the low bits (so 300 is 44 as TINYINT).
+ * keeping the low bits (so 300 is 44 as TINYINT). A BIGINT result is a canonical long
+ * (`long.ts`).
  */
-function narrowInteger(n: number, from: string, to: string): number {
+function narrowInteger(n: number | bigint, from: string, to: string): Long {
   const bits = INTEGER_BITS[to]!;
+  if (typeof n === 'bigint') return longToNarrowInteger(n, bits);
+  const floating = from === 'DOUBLE' || from === 'FLOAT';
+  if (bits === 64) return floating ? longFromDouble(n) : longFromIntegral(n);
   let v = Math.trunc(n);
-  if (from === 'DOUBLE' || from === 'FLOAT') {
+  if (floating) {
     if (Number.isNaN(n)) return 0;
-    const half = 2 ** (bits === 64 ? 63 : 31);
-    v = Math.min(Math.max(v, -half), half - 1);
+    v = Math.min(Math.max(v, -(2 ** 31)), 2 ** 31 - 1);
   }
-  if (bits === 64) return v === 0 ? 0 : v;
   const shift = 32 - bits;
   return ((v | 0) << shift) >> shift;
 }
@@ -228,15 +246,23 @@ export const runtime = {
    */
   hashCode(value: unknown): number {
     if (typeof value === 'number') {
-      if (Number.isInteger(value)) return (value | 0) ^ (Math.floor(value / 4294967296) | 0);
+      if (Number.isInteger(value)) return longHashCode(value);
       return runtime.hashCode(String(value));
     }
+    if (typeof value === 'bigint') return longHashCode(value);
     if (typeof value === 'boolean') return value ? 1231 : 1237;
     const text = typeof value === 'string' ? value : JSON.stringify(value);
     let h = 0;
     for (let i = 0; i < text.length; i++) h = (Math.imul(31, h) + text.charCodeAt(i)) | 0;
     return h;
   },
+  longAdd,
+  longSubtract,
+  longMultiply,
+  longDivide,
+  longRemainder,
+  longNegate,
+  longAbs,
   mod(a: number, b: number): number {
     if (b === 0) throw userError(ErrorCodes.USER_FUNCTION, 'MOD by zero; guard it with CASE or NULLIF');
     return a % b;
@@ -354,6 +380,9 @@ export const runtime = {
   /** CAST between types; `safe` (TRY_CAST) gives null where CAST fails. */
   cast(value: unknown, from: SqlType, to: SqlType, safe: boolean): unknown {
     const fail = () => (safe ? null : castFailed(value, to.root));
+    // A BIGINT beyond 2^53 is a bigint: text and integers take it exactly, the rest as a double.
+    if (typeof value === 'bigint' && !isString(to) && INTEGER_BITS[to.root] === undefined)
+      return runtime.cast(Number(value), from, to, safe);
     switch (to.root) {
       case 'VARCHAR':
       case 'CHAR': {
@@ -383,7 +412,7 @@ export const runtime = {
           return n === null ? fail() : n;
         }
         if (typeof value === 'boolean') return value ? 1 : 0;
-        return narrowInteger(Number(value), from.root, to.root);
+        return narrowInteger(typeof value === 'bigint' ? value : Number(value), from.root, to.root);
       }
       case 'FLOAT':
       case 'DOUBLE': {

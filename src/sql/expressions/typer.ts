@@ -3,6 +3,7 @@
  * scope, checks operand types, and produces a typed expression ({@link Rex}). Type errors point
  * at the expression: `SQL error at line 1, column 8: cannot apply '+' to (STRING, INT) …`.
  */
+import { MAX_LONG, wrapLong } from './long.js';
 import type { Expr, IntervalLiteral, SourcePos, TypedLiteral } from '../parser/ast.js';
 import { unsupported, validationError } from '../errors.js';
 import {
@@ -222,14 +223,12 @@ class Typer {
           const digits = whole.replace(/^0+/, '').length + fraction.length;
           return literal(value, withNullability(Types.decimal(Math.max(digits, 1), fraction.length), false));
         }
+        // INT, BIGINT when past INT (exact past 2^53: long.ts), DECIMAL past BIGINT, as in Flink.
         const n = value as number;
-        const root =
-          n <= 2147483647
-            ? Types.INT
-            : n <= Number.MAX_SAFE_INTEGER
-              ? Types.BIGINT
-              : Types.decimal(text.length, 0);
-        return literal(value, withNullability(root, false));
+        if (n <= 2147483647) return literal(value, withNullability(Types.INT, false));
+        const exact = BigInt(text);
+        if (exact <= MAX_LONG) return literal(wrapLong(exact), withNullability(Types.BIGINT, false));
+        return literal(value, withNullability(Types.decimal(text.length, 0), false));
       }
       case 'string': {
         const s = value as string;
