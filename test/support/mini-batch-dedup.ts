@@ -23,14 +23,15 @@ export const restorePoints = fc.array(fc.nat(), { maxLength: 3 });
  * Runs the operator of `spec`, keyed by `k`, over `rows` (their `ts` as timestamps) in bundles
  * of `size`, restoring from a snapshot before each index in `restores` (taken modulo one past
  * the last row). `out` is the whole changelog; `bundles` the outputs as taken after each row
- * and at each checkpoint, each one bundle's flush since a bundle closes at its size.
+ * and at each checkpoint, each one bundle's flush since a bundle closes at its size; `afterRow`
+ * what came out while each row was processed.
  */
 export function runMiniBatchDedup(
   rows: readonly Row[],
   size: number,
   restores: readonly number[],
   spec: MiniBatchDeduplicateSpec,
-): { out: ChangelogRow[]; bundles: ChangelogRow[][] } {
+): { out: ChangelogRow[]; bundles: ChangelogRow[][]; afterRow: ChangelogRow[][] } {
   const open = (snapshot?: ReturnType<typeof snapshotKeyedState>) => {
     const operator = new MiniBatchDeduplicateOperator(spec, { latencyMs: 1_000_000, size });
     const h = new KeyedOneInputStreamOperatorTestHarness<Row, unknown, unknown>(
@@ -44,10 +45,12 @@ export function runMiniBatchDedup(
   const at = new Set(restores.map((r) => r % (rows.length + 1)));
   let { operator, h } = open();
   const bundles: ChangelogRow[][] = [];
+  const afterRow: ChangelogRow[][] = [];
   const take = () => {
     const changes = h.extractOutputValues() as ChangelogRow[];
     h.clearOutput();
     if (changes.length > 0) bundles.push(changes);
+    return changes;
   };
   rows.forEach((row, i) => {
     if (at.has(i)) {
@@ -58,9 +61,9 @@ export function runMiniBatchDedup(
       ({ operator, h } = open(snapshot));
     }
     h.processElement(row, row.ts as number);
-    take();
+    afterRow.push(take());
   });
   operator.prepareSnapshotPreBarrier(1);
   take();
-  return { out: bundles.flat(), bundles };
+  return { out: bundles.flat(), bundles, afterRow };
 }

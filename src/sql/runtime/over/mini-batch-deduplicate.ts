@@ -1,6 +1,6 @@
 /**
  * Deduplication with `table.exec.mini-batch.enabled` (Flink's MiniBatchDeduplicate functions):
- * rows are buffered per key for a bundle (see {@link MiniBatchOperator}: closed by size,
+ * rows are gathered per key for a bundle (see {@link MiniBatchOperator}: closed by size,
  * latency, a watermark, the end of input, and always before a checkpoint barrier, so the bundle
  * is never part of a snapshot), and the key's state is read and written once per bundle.
  *
@@ -8,21 +8,23 @@
  * most one change per key and bundle (`+I`, or `-U`/`+U` of the row it replaces), keep first
  * emits each key's first row once.
  *
- * On event time (Flink's RowTimeMiniBatchDeduplicateFunction) the flush emits every change the
- * per-row function would have emitted for the bundle's rows, in arrival order: keep last a
- * `-U`/`+U` for each row at least as new as the newest before it, keep first for each row
- * strictly earlier than the earliest before it. Flink keeps them all because a versioned table
- * (the build side of a temporal join) needs every version. So the bundle holds each key's chain
- * of rows that replaced the one before, not one row; a row that loses to an earlier row of its
- * bundle is dropped at once, since it loses to the key's state as well. With
+ * On event time (Flink's RowTimeMiniBatchDeduplicateFunction) every change the per-row function
+ * would emit comes out, in arrival order: keep last a `-U`/`+U` for each row at least as new as
+ * the kept one, keep first for each row strictly earlier than it. Flink keeps them all because a
+ * versioned table (the build side of a temporal join) needs every version. Each of those changes
+ * depends only on the rows before it, so a row is compared and its change emitted as it arrives,
+ * against the key's kept row held in the bundle: the bundle is a write-back cache of the state,
+ * read on a key's first row and written once when it closes. It holds one row per key rather than
+ * every row until the flush, which would keep each buffered row alive past the young generation
+ * only to emit the same changes later. With
  * `table.exec.deduplicate.mini-batch.compact-changes-enabled` (Flink's
- * RowTimeMiniBatchLatestChangeDeduplicateFunction) the chain folds to its last row, and each key
- * emits at most one change per bundle. Event-time keep first here emits at once and updates,
- * unlike the watermark-waiting per-row function ({@link KeepFirstRowFunction}, insert-only); the
- * watermark plays no part and no row is late.
+ * RowTimeMiniBatchLatestChangeDeduplicateFunction) the rows of a key fold to its last winner at
+ * the flush instead, and each key emits at most one change per bundle. Event-time keep first
+ * here emits at once and updates, unlike the watermark-waiting per-row function
+ * ({@link KeepFirstRowFunction}, insert-only); the watermark plays no part and no row is late.
  *
  * With several key columns keep last is keyed by the first, and the bundle and the state hold a
- * row (or chain) per combination of the others (see {@link RestKey}).
+ * row per combination of the others (see {@link RestKey}).
  */
 import type { CanonicalKey } from '../../../state/key-groups.js';
 import { canonicalKey } from '../../../state/key-groups.js';
@@ -53,31 +55,28 @@ export interface MiniBatchDeduplicateSpec {
 }
 
 /**
- * A chain: in arrival order, the rows that replaced the one before them; it folds to the last
- * when the flush emits one change (processing time, compact-changes). Most chains hold one row
- * per bundle, so that is held as the row itself, and only a second row makes an array.
+ * One key's entry in the bundle: its key as the key selector gave it, and its row, or with
+ * {@link RestKey} a row per value of the other key columns. When the bundle folds (processing
+ * time, compact-changes) that is the row the bundle keeps, compared with the state at the flush;
+ * otherwise it is the key's kept row as of the rows so far, written back at the flush.
  */
-type Chain = Row | Row[];
-
-/**
- * One key's bundle: its key as the key selector gave it, and its chain, or with {@link RestKey}
- * a chain per value of the other key columns. Keep first on processing time holds the first row.
- */
-type Kept = { key: unknown; chain: Chain | undefined; byRest: Map<CompactKey, Chain> | undefined };
+type Held = { key: unknown; row: Row | undefined; byRest: Map<CompactKey, Row> | undefined };
 
 /** The keyed mini-batch deduplication operator; see the module comment. */
 export class MiniBatchDeduplicateOperator extends MiniBatchOperator<Row, unknown> {
   private kept!: KeptRows;
   private seen!: ValueState<boolean>;
   private first!: ValueState<Row>;
-  private readonly bundle = new Map<CanonicalKey, Kept>();
-  /** Whether a chain keeps only its last row. */
+  private readonly bundle = new Map<CanonicalKey, Held>();
+  /** Whether a key's rows fold to one per bundle, compared with the state at the flush. */
   private readonly folds: boolean;
   private readonly time: string | undefined;
   /** Whether a replaced row is retracted (`-U`) before its successor's `+U`. */
   private readonly updateBefore: boolean;
   /** {@link replaceLast} as a Map.forEach callback, made once: no entry pair per key. */
-  private readonly replaceLastOf = (chain: Chain, rest: CompactKey): void => this.replaceLast(rest, chain);
+  private readonly replaceLastOf = (row: Row, rest: CompactKey): void => this.replaceLast(rest, row);
+  /** Writes a kept row back, as a Map.forEach callback. */
+  private readonly putKept = (row: Row, rest: CompactKey): void => this.kept.put(rest, row);
 
   constructor(
     private readonly spec: MiniBatchDeduplicateSpec,
@@ -110,71 +109,87 @@ export class MiniBatchDeduplicateOperator extends MiniBatchOperator<Row, unknown
   protected addToBundle(row: Row): void {
     const key = this.keyedBackend.getCurrentKey();
     const id = canonicalKey(key);
-    const held = this.bundle.get(id);
+    let held = this.bundle.get(id);
     const restKey = this.spec.restKey;
     if (restKey === undefined) {
-      if (held === undefined) this.bundle.set(id, { key, chain: row, byRest: undefined });
-      else held.chain = this.extend(held.chain!, row);
+      if (held === undefined)
+        this.bundle.set(id, {
+          key,
+          row: this.folds ? row : this.replace(this.stored(), row),
+          byRest: undefined,
+        });
+      else held.row = this.folds ? this.fold(held.row!, row) : this.replace(held.row, row);
       return;
     }
-    let byRest = held?.byRest;
-    if (byRest === undefined) {
-      byRest = new Map();
-      this.bundle.set(id, { key, chain: undefined, byRest });
+    if (held === undefined) {
+      held = { key, row: undefined, byRest: new Map() };
+      this.bundle.set(id, held);
     }
+    const byRest = held.byRest!;
     const rest = restKey(row);
-    const chain = byRest.get(rest);
-    if (chain === undefined) byRest.set(rest, row);
-    else {
-      const extended = this.extend(chain, row);
-      if (extended !== chain) byRest.set(rest, extended);
-    }
+    const previous = byRest.get(rest);
+    const next = this.folds
+      ? previous === undefined
+        ? row
+        : this.fold(previous, row)
+      : this.replace(previous ?? this.kept.get(rest), row);
+    if (next !== previous) byRest.set(rest, next);
+  }
+
+  /** The current key's row in the state (one key column). */
+  private stored(): Row | undefined {
+    return this.spec.keepLast ? this.kept.get(null) : this.first.value();
   }
 
   /**
-   * The chain with `row` added when it would replace the chain's last row: keep last unless it
-   * is older, keep first on event time when strictly earlier (equal times keep the earlier
-   * arrival). An array chain grows in place and is returned itself.
+   * The row a bundle keeps of `previous` and a later `row`: keep last the later unless it is
+   * older, keep first on event time the later only when strictly earlier (equal times keep the
+   * earlier arrival), keep first on processing time the earlier.
    */
-  private extend(chain: Chain, row: Row): Chain {
-    const last = Array.isArray(chain) ? chain[chain.length - 1]! : chain;
+  private fold(previous: Row, row: Row): Row {
     const time = this.time;
-    if (this.spec.keepLast) {
-      if (losesToKept(row, last, time)) return chain;
-    } else if (time === undefined || (row[time] as number) >= (last[time] as number)) return chain;
-    if (this.folds) return row;
-    if (!Array.isArray(chain)) return [chain, row];
-    chain.push(row);
-    return chain;
+    if (this.spec.keepLast) return losesToKept(row, previous, time) ? previous : row;
+    return time !== undefined && (row[time] as number) < (previous[time] as number) ? row : previous;
+  }
+
+  /** Emits `row`'s change against the kept `previous` (event time); the row kept after. */
+  private replace(previous: Row | undefined, row: Row): Row {
+    return this.spec.keepLast ? this.replaceLastBy(previous, row) : this.replaceFirstBy(previous, row);
   }
 
   protected finishBundle(): void {
     const backend = this.keyedBackend;
-    for (const { key, chain, byRest } of this.bundle.values()) {
-      backend.setCurrentKey(key);
-      if (byRest !== undefined) byRest.forEach(this.replaceLastOf);
-      else if (this.spec.keepLast) this.replaceLast(null, chain!);
-      else if (this.time !== undefined) this.replaceFirst(chain!);
+    for (const held of this.bundle.values()) {
+      backend.setCurrentKey(held.key);
+      if (!this.folds) this.writeBack(held);
+      else if (held.byRest !== undefined) held.byRest.forEach(this.replaceLastOf);
+      else if (this.spec.keepLast) this.replaceLast(null, held.row!);
+      else if (this.time !== undefined) this.replaceFirst(held.row!);
       else if (this.seen.value() !== true) {
         this.seen.update(true);
-        // Processing-time keep first folds: the chain is the first row.
-        this.output.collect(chain as Row, NO_TIMESTAMP);
+        // Processing-time keep first folds to the key's first row.
+        this.output.collect(held.row!, NO_TIMESTAMP);
       }
     }
     this.bundle.clear();
   }
 
   /**
-   * Event-time keep first: each row of the bundle's chain that is strictly earlier than the
-   * key's kept row replaces it, with `+I` for a key's first row and `-U`/`+U` after.
+   * Writes the key's kept rows back. Flink's full-changelog function writes even a row that no
+   * later row replaced, which restarts its idle-state TTL.
    */
-  private replaceFirst(chain: Chain): void {
+  private writeBack(held: Held): void {
+    if (held.byRest !== undefined) held.byRest.forEach(this.putKept);
+    else if (this.spec.keepLast) this.kept.put(null, held.row!);
+    else this.first.update(held.row!);
+  }
+
+  /** Event-time keep first, compacting: the bundle's earliest row against the key's kept row. */
+  private replaceFirst(row: Row): void {
     const kept = this.first.value();
-    let previous = kept;
-    if (!Array.isArray(chain)) previous = this.replaceFirstBy(previous, chain);
-    else for (let i = 0; i < chain.length; i++) previous = this.replaceFirstBy(previous, chain[i]!);
-    // As in replaceLast: the compacting function writes only a replacement.
-    if (previous !== kept || !this.folds) this.first.update(previous!);
+    const next = this.replaceFirstBy(kept, row);
+    // The compacting function writes only a replacement.
+    if (next !== kept) this.first.update(next);
   }
 
   /** Emits `row`'s change if it replaces `previous` under event-time keep first; the row kept after. */
@@ -189,17 +204,13 @@ export class MiniBatchDeduplicateOperator extends MiniBatchOperator<Row, unknown
   }
 
   /**
-   * Keep last: each row of the chain replaces the current key's row under `rest` unless it
-   * loses to it, with `+I` for the first row and `-U`/`+U` after; the state is read once.
+   * Keep last, folding: the bundle's row for `rest` against the current key's kept row; the
+   * state is written only when it is replaced.
    */
-  private replaceLast(rest: CompactKey, chain: Chain): void {
+  private replaceLast(rest: CompactKey, row: Row): void {
     const kept = this.kept.get(rest);
-    let previous = kept;
-    if (!Array.isArray(chain)) previous = this.replaceLastBy(previous, chain);
-    else for (let i = 0; i < chain.length; i++) previous = this.replaceLastBy(previous, chain[i]!);
-    // Flink's full-changelog function writes the kept row back even when no row replaced it,
-    // which restarts its idle-state TTL; the compacting one writes only a replacement.
-    if (previous !== kept || !this.folds) this.kept.put(rest, previous!);
+    const next = this.replaceLastBy(kept, row);
+    if (next !== kept) this.kept.put(rest, next);
   }
 
   /** Emits `row`'s change if it replaces `previous` under keep last; the row kept after. */
