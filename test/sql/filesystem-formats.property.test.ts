@@ -16,6 +16,7 @@ import {
 } from '../../src/sql/connectors/formats/csv-row-format.js';
 import { JsonRowFormat, jsonRowEncoder } from '../../src/sql/connectors/formats/json-row-format.js';
 import { parseDataType } from '../../src/sql/parser/parse.js';
+import { MAX_LONG, MIN_LONG, wrapLong } from '../../src/sql/expressions/long.js';
 
 const column = (name: string, type: string): CatalogColumn => ({
   name,
@@ -28,6 +29,10 @@ const decimal = fc.integer({ min: -1e9, max: 1e9 }).map((n) => n / 100);
 const date = fc.integer({ min: 0, max: 2_932_896 }); // 1970-01-01 to 9999-12-31
 const time = fc.integer({ min: 0, max: 86_399_999 });
 const timestamp = fc.integer({ min: 0, max: 253_402_300_799_999 });
+/** BIGINT values in their canonical form (expressions/long.ts), past 2^53 too. */
+const long = fc
+  .oneof(fc.maxSafeInteger().map(BigInt), fc.bigInt({ min: MIN_LONG, max: MAX_LONG }))
+  .map(wrapLong);
 
 /** Feeds `text` to a decoder line by line, as FileSourceReader does, and returns its rows. */
 function decodeAll(decoder: LineDecoder<Row>, text: string): Row[] {
@@ -61,7 +66,7 @@ describe('json rows', () => {
   ];
   const row = fc.record({
     i: nullable(fc.integer()),
-    b: nullable(fc.maxSafeInteger()),
+    b: nullable(long),
     d: nullable(double),
     dec: nullable(decimal),
     s: nullable(fc.string({ unit: 'binary' })),
@@ -118,9 +123,7 @@ describe('csv rows', () => {
     ts: nullable(timestamp),
     bin: nullable(fc.uint8Array({ minLength: 1 })),
     // An empty array, and one holding a single NULL, have the text of a NULL array.
-    arr: nullable(
-      fc.array(nullable(fc.maxSafeInteger()), { minLength: 1 }).filter((a) => a.length > 1 || a[0] !== null),
-    ),
+    arr: nullable(fc.array(nullable(long), { minLength: 1 }).filter((a) => a.length > 1 || a[0] !== null)),
     r: nullable(fc.record({ x: nullable(fc.integer()), y: nullable(fc.boolean()) })),
   });
 

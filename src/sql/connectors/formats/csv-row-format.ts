@@ -31,6 +31,7 @@ import {
   parseBooleanText,
   parseDateText,
   parseIntegerText,
+  parseLongText,
   parseNumberText,
   parseTimestampText,
   parseTimeText,
@@ -251,6 +252,7 @@ function fromText(type: SqlType, options: CsvRowOptions): FromText {
 
 function nonNullFromText(type: SqlType, options: CsvRowOptions): FromText {
   const name = formatType(type);
+  if (type.root === 'BIGINT') return (t) => parseLongText(t, name);
   if (isInteger(type)) return (t) => parseIntegerText(t, name);
   switch (type.root) {
     case 'FLOAT':

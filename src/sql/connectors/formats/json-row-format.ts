@@ -14,6 +14,8 @@ import { formatType, isInteger, type SqlType } from '../../catalog/types.js';
 import type { Row } from '../../expressions/compiler.js';
 import { javaDoubleText, javaFloatText } from '../../functions/java-number-text.js';
 import { badRow } from './bad-row.js';
+import { exactJsonText, parseExactJson } from './exact-json.js';
+import { type Long, MAX_LONG, MIN_LONG, parseLong, wrapLong } from '../../expressions/long.js';
 import {
   binaryText,
   dateText,
@@ -23,6 +25,7 @@ import {
   parseBooleanText,
   parseDateText,
   parseIntegerText,
+  parseLongText,
   parseNumberText,
   parseTimestampText,
   parseTimeText,
@@ -93,7 +96,7 @@ export class JsonRowFormat extends BaseFormat<Row> {
         if (line.trim().length === 0) return SKIP;
         let parsed: unknown;
         try {
-          parsed = JSON.parse(line);
+          parsed = parseExactJson(line);
         } catch (e) {
           throw fail(lineNumber, undefined, `invalid JSON (${(e as Error).message})`);
         }
@@ -160,18 +163,36 @@ function orNull(convert: FromJson, lenient: boolean): FromJson {
 
 function text(value: unknown, type: SqlType): string {
   if (typeof value === 'string') return value;
-  throw new FieldError(`${quoted(JSON.stringify(value))} is not ${formatType(type)} text`);
+  throw new FieldError(`${quoted(exactJsonText(value))} is not ${formatType(type)} text`);
+}
+
+/**
+ * A JSON number as a BIGINT (`expressions/long.ts`): an integer within the long range, as
+ * Jackson's canConvertToLong takes it; 1e18 written with an exponent reads too.
+ */
+function jsonLong(v: number | bigint, name: string): Long {
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return v + 0;
+  const exact = typeof v === 'bigint' ? v : Number.isInteger(v) ? BigInt(v) : undefined;
+  if (exact === undefined || exact < MIN_LONG || exact > MAX_LONG)
+    throw new FieldError(`${quoted(String(v))} is not ${name}: outside -2^63 to 2^63-1`);
+  return wrapLong(exact);
 }
 
 /** How a JSON value becomes a column value of `type`; throws {@link FieldError} unless `lenient`. */
 function fromJson(type: SqlType, lenient: boolean): FromJson {
   const name = formatType(type);
   const nullable = (convert: FromJson) => orNull(convert, lenient);
+  if (type.root === 'BIGINT')
+    return nullable((v) => {
+      if (typeof v === 'number' || typeof v === 'bigint') return jsonLong(v, name);
+      if (typeof v === 'string') return parseLongText(v, name);
+      throw new FieldError(`${quoted(exactJsonText(v))} is not ${name}`);
+    });
   if (isInteger(type))
     return nullable((v) => {
       if (typeof v === 'number' && Number.isInteger(v)) return v;
       if (typeof v === 'string') return parseIntegerText(v, name);
-      throw new FieldError(`${quoted(JSON.stringify(v))} is not ${name}`);
+      throw new FieldError(`${quoted(exactJsonText(v))} is not ${name}`);
     });
   switch (type.root) {
     case 'FLOAT':
@@ -180,8 +201,9 @@ function fromJson(type: SqlType, lenient: boolean): FromJson {
       const scale = type.root === 'DECIMAL' ? (type.scale ?? 0) : undefined;
       return nullable((v) => {
         if (typeof v === 'number') return roundToScale(v, scale);
+        if (typeof v === 'bigint') return roundToScale(Number(v), scale);
         if (typeof v === 'string') return roundToScale(parseNumberText(v, name), scale);
-        throw new FieldError(`${quoted(JSON.stringify(v))} is not ${name}`);
+        throw new FieldError(`${quoted(exactJsonText(v))} is not ${name}`);
       });
     }
     case 'BOOLEAN':
@@ -189,7 +211,7 @@ function fromJson(type: SqlType, lenient: boolean): FromJson {
     case 'CHAR':
     case 'VARCHAR':
       // Flink reads a non-text JSON value into a string column as its JSON text.
-      return nullable((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
+      return nullable((v) => (typeof v === 'string' ? v : exactJsonText(v)));
     case 'BINARY':
     case 'VARBINARY':
       return nullable((v) => parseBinaryText(text(v, type)));
@@ -203,7 +225,7 @@ function fromJson(type: SqlType, lenient: boolean): FromJson {
     case 'ARRAY': {
       const element = fromJson(type.element!, lenient);
       return nullable((v) => {
-        if (!Array.isArray(v)) throw new FieldError(`${quoted(JSON.stringify(v))} is not a JSON array`);
+        if (!Array.isArray(v)) throw new FieldError(`${quoted(exactJsonText(v))} is not a JSON array`);
         return v.map(element);
       });
     }
@@ -213,7 +235,7 @@ function fromJson(type: SqlType, lenient: boolean): FromJson {
       const keyFromText = keyReader(type.key!);
       return nullable((v) => {
         if (typeof v !== 'object' || Array.isArray(v))
-          throw new FieldError(`${quoted(JSON.stringify(v))} is not a JSON object`);
+          throw new FieldError(`${quoted(exactJsonText(v))} is not a JSON object`);
         const map = new Map<unknown, unknown>();
         for (const [k, x] of Object.entries(v as Record<string, unknown>))
           map.set(key(keyFromText(k)), value(x));
@@ -224,7 +246,7 @@ function fromJson(type: SqlType, lenient: boolean): FromJson {
       const fields = type.fields!.map((f) => ({ name: f.name, convert: fromJson(f.type, lenient) }));
       return nullable((v) => {
         if (typeof v !== 'object' || Array.isArray(v))
-          throw new FieldError(`${quoted(JSON.stringify(v))} is not a JSON object`);
+          throw new FieldError(`${quoted(exactJsonText(v))} is not a JSON object`);
         const object = v as Record<string, unknown>;
         const row: Record<string, unknown> = {};
         for (const f of fields) row[f.name] = f.convert(object[f.name]);
@@ -238,6 +260,7 @@ function fromJson(type: SqlType, lenient: boolean): FromJson {
 
 /** Map keys are JSON object keys, always text: numbers and booleans are read back from it. */
 function keyReader(type: SqlType): (key: string) => unknown {
+  if (type.root === 'BIGINT') return (k) => parseLong(k) ?? k;
   if (type.root === 'BOOLEAN') return (k) => (k === 'true' ? true : k === 'false' ? false : k);
   if (isInteger(type) || type.root === 'FLOAT' || type.root === 'DOUBLE' || type.root === 'DECIMAL')
     return (k) => (k.trim() !== '' && !Number.isNaN(Number(k)) ? Number(k) : k);

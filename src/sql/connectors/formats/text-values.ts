@@ -5,6 +5,7 @@
  * `Z` after TIMESTAMP_LTZ values. Binary values are base64. Readers accept either separator,
  * so files written under one standard read under the other.
  */
+import { type Long, parseLong } from '../../expressions/long.js';
 import { formatDate, formatTime, formatTimestamp, parseTimestamp } from '../../expressions/runtime.js';
 
 const DAY_MS = 86_400_000;
@@ -75,6 +76,14 @@ export function parseIntegerText(text: string, type: string): number {
   const trimmed = text.trim();
   if (!/^[+-]?\d+$/.test(trimmed)) throw new FieldError(`${quoted(text)} is not ${type}`);
   return Number(trimmed);
+}
+
+/** A BIGINT from text, exact past 2^53 (`expressions/long.ts`); refused outside the long range. */
+export function parseLongText(text: string, type: string): Long {
+  const value = /^\s*[+-]?\d+\s*$/.test(text) ? parseLong(text) : null;
+  if (value === null)
+    throw new FieldError(`${quoted(text)} is not ${type} (whole numbers from -2^63 to 2^63-1)`);
+  return value;
 }
 
 /** A number from text, for FLOAT, DOUBLE and DECIMAL (`NaN` and `Infinity` included). */
