@@ -13,17 +13,23 @@
  *   nothing, where it should give its value over no rows: an outer row without a match reads
  *   that value (COUNT 0), computed once from the aggregate functions (the "COUNT bug"). Any other
  *   subquery (no aggregate, GROUP BY, DISTINCT) is wrapped in SINGLE_VALUE per correlation value.
+ * - Reading outer columns in its select list, or with HAVING and no GROUP BY: the item is split
+ *   into the parts the subquery computes and an expression over them and the outer row, which
+ *   is evaluated after the join (`outer-item.ts`).
+ *
+ * In a query that aggregates or uses OVER, `grouped-subquery.ts` and the OVER planner say which
+ * rows a subquery is joined to.
  *
  * Like Flink's, SINGLE_VALUE counts rows as they arrive: where updates from parallel instances
  * reach it out of order, a row's replacement may arrive before the row leaves, which fails too.
  */
-import type { Expr, Query } from '../../parser/ast.js';
+import type { Expr, Query, Select } from '../../parser/ast.js';
 import { unsupported, validationError } from '../../errors.js';
 import { Types, withNullability } from '../../catalog/types.js';
 import { lookupAggregate } from '../../aggregates/builtins.js';
 import { compileExpression } from '../../expressions/compiler.js';
 import { call, field, literal, type Rex, substitute } from '../../expressions/rex.js';
-import { typeCondition } from '../../expressions/typer.js';
+import { typeCondition, typeExpression } from '../../expressions/typer.js';
 import { aggregate } from '../aggregate/aggregate-nodes.js';
 import type { PlanBuilder, Relation } from '../builder.js';
 import { filter, type LogicalNode, project } from '../logical.js';
@@ -31,9 +37,11 @@ import { ColumnScope, type ScopeColumn } from '../scope.js';
 import { containsSubquery } from '../syntax-search.js';
 import { andOf } from './join-conditions.js';
 import { join } from './join-nodes.js';
+import { PART, type SplitItem, splitOuterItem } from './outer-item.js';
 import {
   builderIsAggregate,
   conjunction,
+  type CorrelationPair,
   conjuncts,
   correlationPairs,
   equality,
@@ -72,24 +80,8 @@ export function joinScalarSubqueries<T>(
       const right = scalarRight(e.query!, e.pos!, input.plan, input.scope, builder, fresh);
       plan = join(plan, right.plan, 'left', andOf(right.conditions));
       const name = fresh('$scalar');
-      const value = field(right.value, withNullability(right.type, true));
-      // No row for an outer row: the subquery's value over no rows, where it is not NULL.
       const rex =
-        right.empty === undefined
-          ? value
-          : call(
-              'CASE',
-              [
-                call(
-                  'IS NULL',
-                  [field(right.empty.present, Types.BOOLEAN)],
-                  withNullability(Types.BOOLEAN, false),
-                ),
-                right.empty.value,
-                value,
-              ],
-              withNullability(right.type, right.type.nullable || right.empty.value.type.nullable),
-            );
+        'composed' in right ? composedValue(right.composed, right.plan, input.scope) : readValue(right);
       plan = project(plan, [
         ...input.plan.columns.map((c) => ({ name: c.name, rex: field(c.name, c.type) })),
         ...plan.columns
@@ -104,6 +96,43 @@ export function joinScalarSubqueries<T>(
   };
   const rewritten = replace(node) as T;
   return { node: rewritten, input: { plan, scope } };
+}
+
+/** The joined value of a subquery that computes its item itself. */
+function readValue(right: Extract<ScalarRight, { value: string }>): Rex {
+  const value = field(right.value, withNullability(right.type, true));
+  // No row for an outer row: the subquery's value over no rows, where it is not NULL.
+  return right.empty === undefined ? value : absentOr(right.empty.present, right.empty.value, value);
+}
+
+/** `CASE WHEN present IS NULL THEN absent ELSE value END`: `absent` where the join found no row. */
+function absentOr(present: string, absent: Rex, value: Rex): Rex {
+  return call(
+    'CASE',
+    [call('IS NULL', [field(present, Types.BOOLEAN)], withNullability(Types.BOOLEAN, false)), absent, value],
+    withNullability(value.type, value.type.nullable || absent.type.nullable),
+  );
+}
+
+/** The joined value of a split item: typed over the outer columns and the subquery's parts. */
+function composedValue(composed: Composed, right: LogicalNode, outerScope: readonly ScopeColumn[]): Rex {
+  const partColumns = composed.parts.map((p) => {
+    const c = right.columns.find((col) => col.name === p.name)!;
+    return {
+      qualifier: PART,
+      name: p.name,
+      internal: p.name,
+      type: withNullability(c.type, true),
+      hidden: true,
+    };
+  });
+  const typed = typeExpression(composed.expr, new ColumnScope([...outerScope, ...partColumns]));
+  if (composed.nullWhenAbsent)
+    return absentOr(composed.present, literal(null, withNullability(typed.type, true)), typed);
+  return substitute(typed, (f) => {
+    const part = composed.parts.find((p) => p.name === f.name);
+    return part === undefined ? f : absentOr(composed.present, part.empty, f);
+  });
 }
 
 /** A WHERE condition with scalar subqueries: the input joined, filtered, and its columns kept. */
@@ -135,15 +164,31 @@ export function scalarFilter(
 }
 
 /** A scalar subquery as the right side of a LEFT join. */
-interface ScalarRight {
+type ScalarRight = {
   readonly plan: LogicalNode;
   /** Conditions over the outer and `plan`'s columns; empty for an uncorrelated subquery. */
   readonly conditions: readonly Rex[];
-  /** The column of `plan` holding the subquery's value, and its type there. */
-  readonly value: string;
-  readonly type: Rex['type'];
-  /** For an outer row without a match: a column that is TRUE in every `plan` row, and the value. */
-  readonly empty?: { readonly present: string; readonly value: Rex };
+} & (
+  | {
+      /** The column of `plan` holding the subquery's value, and its type there. */
+      readonly value: string;
+      readonly type: Rex['type'];
+      /** For an outer row without a match: a column TRUE in every `plan` row, and the value. */
+      readonly empty?: { readonly present: string; readonly value: Rex };
+    }
+  | { readonly composed: Composed }
+);
+
+/** A value computed on the joined row from outer columns and columns of the subquery's plan. */
+interface Composed {
+  /** The select item over outer columns and `$part.name` (see `outer-item.ts`). */
+  readonly expr: Expr;
+  /** Each part's column, and its value for an outer row without a match. */
+  readonly parts: readonly { readonly name: string; readonly empty: Rex }[];
+  /** A column TRUE in every `plan` row. */
+  readonly present: string;
+  /** Whether the value is NULL for an outer row without a match (no aggregate to give one). */
+  readonly nullWhenAbsent: boolean;
 }
 
 function scalarRight(
@@ -198,14 +243,13 @@ function scalarRight(
   const shadowed = new Set(innerScope.map((c) => `${c.qualifier ?? ''}.${c.name}`));
   const outerVisible = leftScope.filter((c) => !shadowed.has(`${c.qualifier ?? ''}.${c.name}`));
   const pairs = correlationPairs(correlated, innerScope, outerVisible, 'a scalar subquery');
-  const hasAggregate = body.items.some((i) => builderIsAggregate(i.expr, builder));
+  const hasAggregate =
+    body.items.some((i) => builderIsAggregate(i.expr, builder)) ||
+    (body.having !== undefined && builderIsAggregate(body.having, builder));
   const globalAggregate = hasAggregate && !body.distinct && body.groupBy.length === 0;
-  if (globalAggregate && body.having !== undefined)
-    throw unsupported(
-      body.having.pos,
-      'HAVING without GROUP BY in a correlated scalar subquery',
-      'move the condition into a CASE over the aggregate',
-    );
+  const split = splitOuterItem(body, innerScope, outerVisible, globalAggregate, builder, fresh);
+  if (split !== undefined)
+    return splitRight(query, body, local, pairs, split, globalAggregate, outer, builder, fresh, pos);
   const keyNames = pairs.map(() => fresh('$corr'));
   const valueName = fresh('$value');
   const rewritten: Query = {
@@ -231,7 +275,8 @@ function scalarRight(
     builder,
     rewritten,
     query.pos,
-    'an outer column outside the WHERE of a correlated scalar subquery',
+    'an outer column in GROUP BY, HAVING or an aggregate call of a correlated scalar subquery',
+    'read it in WHERE equalities such as b.k = a.k, or in the select list outside aggregate calls',
   );
   const on = (over: LogicalNode) =>
     pairs.map((p, i) => {
@@ -273,34 +318,116 @@ function scalarRight(
   };
 }
 
+/**
+ * A correlated subquery whose item is split (see `outer-item.ts`): its parts grouped by the
+ * correlation columns, a global aggregate's directly and a plain SELECT's under SINGLE_VALUE.
+ */
+function splitRight(
+  query: Query,
+  body: Select,
+  local: readonly Expr[],
+  pairs: readonly CorrelationPair[],
+  split: SplitItem,
+  globalAggregate: boolean,
+  outer: LogicalNode,
+  builder: PlanBuilder,
+  fresh: (base: string) => string,
+  pos: Expr['pos'],
+): ScalarRight {
+  const keyNames = pairs.map(() => fresh('$corr'));
+  const present = fresh('$present');
+  const item = (expr: Expr, alias: string) => ({ kind: 'selectItem' as const, expr, alias, pos: body.pos });
+  const TRUE = { kind: 'literal', type: 'boolean', value: true, text: 'TRUE', pos: body.pos } as Expr;
+  const rewritten: Query = {
+    ...query,
+    orderBy: [],
+    body: {
+      ...body,
+      where: conjunction(local),
+      having: globalAggregate ? undefined : body.having,
+      groupBy:
+        globalAggregate || body.groupBy.length > 0 ? [...body.groupBy, ...pairs.map((p) => p.inner)] : [],
+      items: [
+        ...split.parts.map((p) => item(p.expr, p.name)),
+        // Rows are counted by SINGLE_VALUE of TRUE, which also marks an outer row's match.
+        ...(globalAggregate ? [] : [item(TRUE, present)]),
+        ...pairs.map((p, i) => item(p.inner, keyNames[i]!)),
+      ],
+    },
+  };
+  const plan = planDecorrelated(
+    builder,
+    rewritten,
+    query.pos,
+    'an outer column in GROUP BY, HAVING or an aggregate call of a correlated scalar subquery',
+    'read it in WHERE equalities such as b.k = a.k, or in the select list outside aggregate calls',
+  );
+  const on = (over: LogicalNode) =>
+    pairs.map((p, i) => {
+      const c = over.columns.find((col) => col.name === keyNames[i])!;
+      return equality(field(c.name, c.type), p.outer, p.pos);
+    });
+  const partNames = split.parts.map((p) => p.name);
+  if (!globalAggregate) {
+    const right = singleValue(
+      join(plan, outer, 'semi', andOf(on(plan))),
+      keyNames,
+      [...partNames, present],
+      pos,
+    );
+    const parts = partNames.map((name) => {
+      const type = right.columns.find((c) => c.name === name)!.type;
+      return { name, empty: literal(null, withNullability(type, true)) };
+    });
+    return {
+      plan: right,
+      conditions: on(right),
+      composed: { expr: split.expr, parts, present, nullWhenAbsent: true },
+    };
+  }
+  const parts = partNames.map((name) => ({ name, empty: overNoRows(plan, name)! }));
+  const withPresent = project(plan, [
+    ...plan.columns.map((c) => ({ name: c.name, rex: field(c.name, c.type) })),
+    { name: present, rex: literal(true, withNullability(Types.BOOLEAN, false)) },
+  ]);
+  return {
+    plan: withPresent,
+    conditions: on(withPresent),
+    composed: { expr: split.expr, parts, present, nullWhenAbsent: false },
+  };
+}
+
 /** Whether a plan returns at most one row: a global aggregate under projections and filters. */
 function singleRow(plan: LogicalNode): boolean {
   if (plan.kind === 'project' || plan.kind === 'filter') return singleRow(plan.input);
   return plan.kind === 'aggregate' && plan.groupKeys.length === 0;
 }
 
-/** `SELECT keys…, SINGLE_VALUE(value) AS value FROM plan GROUP BY keys…`. */
+/** `SELECT keys…, SINGLE_VALUE(value) AS value… FROM plan GROUP BY keys…`. */
 function singleValue(
   plan: LogicalNode,
   keys: readonly string[],
-  value: string,
+  values: string | readonly string[],
   pos: Expr['pos'],
 ): LogicalNode {
   const definition = lookupAggregate('SINGLE_VALUE', undefined)!;
-  const argType = plan.columns.find((c) => c.name === value)!.type;
-  const type = definition.resultType([argType], pos);
-  return aggregate(plan, keys, [
-    {
-      fn: 'SINGLE_VALUE',
-      args: [value],
-      argTypes: [argType],
-      distinct: false,
-      name: value,
-      type,
-      pos,
-      definition,
-    },
-  ]);
+  return aggregate(
+    plan,
+    keys,
+    (typeof values === 'string' ? [values] : values).map((value) => {
+      const argType = plan.columns.find((c) => c.name === value)!.type;
+      return {
+        fn: 'SINGLE_VALUE',
+        args: [value],
+        argTypes: [argType],
+        distinct: false,
+        name: value,
+        type: definition.resultType([argType], pos),
+        pos,
+        definition,
+      };
+    }),
+  );
 }
 
 /**

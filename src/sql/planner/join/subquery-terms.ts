@@ -100,20 +100,20 @@ export function correlationPairs(
 
 /**
  * Plans a correlated subquery rewritten to group by its correlation columns. The only names such
- * a rewrite leaves unresolved are outer columns outside its WHERE, so a missing column is
- * refused as `what` at the subquery's position.
+ * a rewrite leaves unresolved are outer columns where the planner cannot read them, so a missing
+ * column is refused as `what` at the subquery's position, with `hint`.
  */
 export function planDecorrelated(
   builder: PlanBuilder,
   rewritten: Query,
   pos: Expr['pos'],
   what: string,
+  hint = 'refer to outer columns only in WHERE equalities such as b.k = a.k',
 ): LogicalNode {
   try {
     return builder.query(rewritten);
   } catch (error) {
-    if (/column '[^']*' not found/.test((error as Error).message))
-      throw unsupported(pos, what, 'refer to outer columns only in WHERE equalities such as b.k = a.k');
+    if (/column '[^']*' not found/.test((error as Error).message)) throw unsupported(pos, what, hint);
     throw error;
   }
 }
