@@ -306,6 +306,30 @@ describe('the mini-batch operator', () => {
     expect(text(h.extractOutputValues())).toEqual(['+I[1, 1, 5]', '+I[1, 1, 2]']);
   });
 
+  test('an update that changes no value is skipped, unless table.exec.state.ttl is set (as Flink)', () => {
+    // SUM alone: a row of 0 leaves the result as it was.
+    const sumOnly = (stateTtlMs?: number) => ({ ...spec(stateTtlMs), calls: [call('SUM', ['x'], 'sx')] });
+    const runs = (stateTtlMs?: number) => {
+      const perRow = new KeyedOneInputStreamOperatorTestHarness<Row, ChangelogRow, unknown>(
+        new ProcessOperator(new GroupAggregateFunction(sumOnly(stateTtlMs)) as never, true),
+        (row) => row.k,
+      );
+      const miniBatch = new KeyedOneInputStreamOperatorTestHarness<Row, ChangelogRow, unknown>(
+        new MiniBatchGroupAggregateOperator(sumOnly(stateTtlMs), { latencyMs: 100, size: 1 }) as never,
+        (row) => row.k,
+      );
+      return [perRow, miniBatch].map((h) => {
+        h.open();
+        h.processElement({ k: 1, x: 5 });
+        h.processElement({ k: 1, x: 0 });
+        return h.extractOutputValues().map((c) => `${c.kind}[${c.row.k}, ${c.row.sx}]`);
+      });
+    };
+    expect(runs()).toEqual([['+I[1, 5]'], ['+I[1, 5]']]);
+    const kept = ['+I[1, 5]', '-U[1, 5]', '+U[1, 5]'];
+    expect(runs(60_000)).toEqual([kept, kept]);
+  });
+
   test('property: any bundle size gives the per-row final result of every group', () => {
     fc.assert(
       fc.property(

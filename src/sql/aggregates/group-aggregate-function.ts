@@ -2,7 +2,8 @@
  * The keyed function behind SQL's `GROUP BY` on a stream: one state entry per group holding
  * the group's row count and its accumulators, updated by each input row, and a retract
  * changelog out: `+I` for a group's first row, `-U old` / `+U new` when its result changes
- * (nothing when it does not), `-D` when its last row is retracted. The row count, not the
+ * (nothing when it does not, unless idle state retention is on: see {@link skipsUnchanged}),
+ * `-D` when its last row is retracted. The row count, not the
  * calls, says when a group is empty, so `SELECT a, MAX(b) … GROUP BY a` deletes a group even
  * when all its `b` are NULL.
  *
@@ -122,6 +123,20 @@ export function sameValues(a: readonly unknown[], b: readonly unknown[]): boolea
   return true;
 }
 
+/**
+ * Whether an update from `before` to `after` is left out: one that changes no value, as Flink's
+ * group aggregates skip it, but only without idle state retention (`table.exec.state.ttl`).
+ * With it Flink emits the unchanged row all the same, so that the state downstream operators
+ * hold for it is written again and does not expire while the group is still being updated.
+ */
+export function skipsUnchanged(
+  spec: GroupAggregateSpec,
+  before: readonly unknown[],
+  after: readonly unknown[],
+): boolean {
+  return !(spec.stateTtlMs !== undefined && spec.stateTtlMs > 0) && sameValues(before, after);
+}
+
 /** Whether two MAP or MULTISET values (COLLECT's) hold the same entries; canonicalKey refuses Maps. */
 function sameMaps(x: object, y: object): boolean {
   if (!(x instanceof Map) || !(y instanceof Map) || x.size !== y.size) return false;
@@ -187,9 +202,8 @@ export class GroupAggregateFunction extends KeyedProcessFunction<unknown, unknow
       );
       return;
     }
-    if (this.spec.calls.length === 0) return;
     const after = aggs.values(state[1]);
-    if (sameValues(before, after)) return;
+    if (skipsUnchanged(this.spec, before, after)) return;
     if (this.spec.upsertOutput !== true) out.collect({ kind: '-U', row: this.output(row, before) });
     out.collect({ kind: '+U', row: this.output(row, after) });
   }

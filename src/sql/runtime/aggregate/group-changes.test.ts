@@ -1,7 +1,8 @@
 /**
  * What a mini-batch group aggregate emits per group and bundle: nothing when the group's result
  * did not change (a split-distinct partial group whose bucket saw only known values stays
- * silent), `-U`/`+U` when it did, `+I` and `-D` at a group's first and last row.
+ * silent) unless idle state retention is on, as in Flink, `-U`/`+U` when it did, `+I` and `-D`
+ * at a group's first and last row.
  */
 import { describe, expect, it } from 'vitest';
 import type { Output } from '../../../runtime/operator.js';
@@ -52,6 +53,24 @@ describe('emitGroupChange', () => {
     const { out, seen } = collector();
     emitGroupChange(spec, aggs, out, keyRow, before, [2, accs] as GroupState);
     expect(seen).toEqual([]);
+  });
+
+  it('with table.exec.state.ttl emits an unchanged result too, as Flink does to keep downstream state alive', () => {
+    const accs = aggs.createAccumulators();
+    aggs.accumulate(accs, keyRow);
+    const before = aggs.values(accs);
+    aggs.accumulate(accs, keyRow);
+    const { out, seen } = collector();
+    emitGroupChange({ ...spec, stateTtlMs: 60_000 }, aggs, out, keyRow, before, [2, accs] as GroupState);
+    emitGroupChange({ ...spec, stateTtlMs: 60_000, upsertOutput: true }, aggs, out, keyRow, before, [
+      2,
+      accs,
+    ] as GroupState);
+    expect(seen).toEqual([
+      { kind: '-U', row: { channel: 'a', bidders: 1 } },
+      { kind: '+U', row: { channel: 'a', bidders: 1 } },
+      { kind: '+U', row: { channel: 'a', bidders: 1 } },
+    ]);
   });
 
   it('emits -U old, +U new for a changed result, +I for a new group, -D for an emptied one', () => {

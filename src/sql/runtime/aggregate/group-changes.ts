@@ -2,7 +2,7 @@
  * What a group aggregate emits when a group's state moves from one result to another, shared
  * by the mini-batch operators: `+I` for a new group (a plain row for SELECT DISTINCT over an
  * insert-only input), `-D` for a group whose last row left, `-U`/`+U` when the result changed,
- * nothing when it did not. The same rules as the per-row {@link GroupAggregateFunction}, applied
+ * nothing when it did not (unless idle state retention is on, see {@link skipsUnchanged}). The same rules as the per-row {@link GroupAggregateFunction}, applied
  * once per group and bundle.
  */
 import type { Output } from '../../../runtime/operator.js';
@@ -11,7 +11,7 @@ import {
   type GroupAggregateSpec,
   type GroupState,
   groupOutputRow,
-  sameValues,
+  skipsUnchanged,
 } from '../../aggregates/group-aggregate-function.js';
 import type { RowAggregates } from '../../aggregates/row-aggregates.js';
 import type { Row } from '../../expressions/compiler.js';
@@ -40,7 +40,7 @@ export function emitGroupChange(
     output.collect(spec.insertOnlyOutput ? row : { kind: '+I', row }, NO_TIMESTAMP);
     return;
   }
-  if (spec.calls.length === 0 || sameValues(before, values)) return;
+  if (skipsUnchanged(spec, before, values)) return;
   if (spec.upsertOutput !== true)
     output.collect({ kind: '-U', row: groupOutputRow(spec, keyRow, before) }, NO_TIMESTAMP);
   output.collect({ kind: '+U', row: groupOutputRow(spec, keyRow, values) }, NO_TIMESTAMP);
