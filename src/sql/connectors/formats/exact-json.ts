@@ -17,9 +17,18 @@ function exactNumber(text: string): number | bigint {
   return Number.isSafeInteger(n) || !INTEGER.test(text) ? n : BigInt(text);
 }
 
-/** Parses one JSON text as `JSON.parse` does, but integers past 2^53 are exact bigints. */
+/**
+ * Parses one JSON text as `JSON.parse` does, but integers past 2^53 are exact bigints. Where
+ * lossless-json refuses the text, `JSON.parse` decides: invalid JSON fails with its message, as
+ * on every other line, and a repeated key (which lossless-json refuses) keeps its last value.
+ */
 export function parseExactJson(text: string): unknown {
-  return LONG_DIGITS.test(text) ? parse(text, null, exactNumber) : JSON.parse(text);
+  if (!LONG_DIGITS.test(text)) return JSON.parse(text);
+  try {
+    return parse(text, null, exactNumber);
+  } catch {
+    return JSON.parse(text);
+  }
 }
 
 /** A parsed JSON value as JSON text, bigints written as their digits. */
