@@ -38,23 +38,23 @@ export function compoundKey(values: readonly unknown[]): string {
   return key;
 }
 
-/** The compact key of a row's values in these columns: the value itself for one column. */
+/**
+ * The compact key of a row's values in these columns: the value itself for one column.
+ *
+ * Each call builds its own function, reading its columns by constant names: a closure shared
+ * by every key of a job would read `row[column]` for all their columns and row shapes through
+ * one inline cache, which goes megamorphic and costs a generic lookup per row (about four times
+ * the time of a monomorphic read). Column names enter the source only as JSON string literals.
+ */
 export function columnsKey(columns: readonly string[]): (row: Row) => CompactKey {
-  if (columns.length === 1) {
-    const c = columns[0]!;
-    return (row) => {
-      const v = row[c];
-      return v === undefined
-        ? null
-        : typeof v === 'object' && v !== null
-          ? compoundKey([v])
-          : (v as CompactKey);
-    };
-  }
   if (columns.length === 0) return () => 0;
-  return (row) => {
-    let key = keyPart(row[columns[0]!]);
-    for (let i = 1; i < columns.length; i++) key += `,${keyPart(row[columns[i]!])}`;
-    return key;
-  };
+  const read = (c: string) => `row[${JSON.stringify(c)}]`;
+  const body =
+    columns.length === 1
+      ? `const v = ${read(columns[0]!)};
+         return v === undefined ? null : typeof v === 'object' && v !== null ? compoundKey([v]) : v;`
+      : `return ${columns.map((c) => `keyPart(${read(c)})`).join(" + ',' + ")};`;
+  return new Function('compoundKey', 'keyPart', `return (row) => { ${body} };`)(compoundKey, keyPart) as (
+    row: Row,
+  ) => CompactKey;
 }
