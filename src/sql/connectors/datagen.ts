@@ -6,6 +6,7 @@
  * `null-rate`. Values depend only on the row's index, so a replay after a failure produces the
  * same rows; random timestamps lie up to `max-past` (default 0) before the job's start.
  */
+import { longAdd, longFromDouble, parseLong } from '../expressions/long.js';
 import { DataGeneratorSource } from '../../connectors/datagen/index.js';
 import { WatermarkStrategy } from '../../time/watermarks.js';
 import { validationError } from '../errors.js';
@@ -54,7 +55,13 @@ function columnGenerator(
   let generate: ColumnGenerator;
   if ((opt('kind') ?? 'random') === 'sequence') {
     const start = Number(opt('start'));
-    generate = isString(type) ? (i) => String(start + i) : (i) => start + i;
+    // A BIGINT sequence counts exactly past 2^53 (expressions/long.ts).
+    const longStart = type.root === 'BIGINT' ? parseLong(opt('start') ?? '') : null;
+    generate = isString(type)
+      ? (i) => String(start + i)
+      : longStart !== null
+        ? (i) => longAdd(longStart, i)
+        : (i) => start + i;
   } else {
     generate = randomGenerator(type, position, opt, startTime);
   }
@@ -72,6 +79,8 @@ function randomGenerator(
     const [lo, hi] = INTEGER_RANGE[type.root]!;
     const min = Number(opt('min') ?? lo);
     const max = Number(opt('max') ?? hi);
+    if (type.root === 'BIGINT')
+      return (i) => longFromDouble(min + Math.floor(random(i, position) * (max - min + 1)));
     return (i) => min + Math.floor(random(i, position) * (max - min + 1));
   }
   if (isNumeric(type)) {
@@ -103,6 +112,15 @@ function randomGenerator(
   if (type.root === 'DATE')
     return (i) => Math.floor(startTime / 86_400_000) - Math.floor(random(i, position) * 365);
   return () => null;
+}
+
+/** How many values a sequence has: counted exactly for whole bounds past 2^53. */
+function sequenceLength(options: Record<string, string>, column: string): number {
+  const [start, end] = [options[`fields.${column}.start`] ?? '', options[`fields.${column}.end`] ?? ''];
+  const whole = (text: string) => (/^\s*[+-]?\d+\s*$/.test(text) ? parseLong(text) : null);
+  const [from, to] = [whole(start), whole(end)];
+  if (from !== null && to !== null) return Number(BigInt(to) - BigInt(from)) + 1;
+  return Number(end) - Number(start) + 1;
 }
 
 function isSequence(options: Record<string, string>, column: string): boolean {
@@ -188,9 +206,7 @@ export const datagenFactory: DynamicTableFactory = {
       options['number-of-rows'] === undefined ? Number.POSITIVE_INFINITY : Number(options['number-of-rows']);
     for (const column of columns) {
       if (!isSequence(options, column.name)) continue;
-      const length =
-        Number(options[`fields.${column.name}.end`]) - Number(options[`fields.${column.name}.start`]) + 1;
-      count = Math.min(count, length);
+      count = Math.min(count, sequenceLength(options, column.name));
     }
     const rate = Number(options['rows-per-second'] ?? 10000);
     const generator = (index: number): Row => {
