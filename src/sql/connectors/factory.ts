@@ -95,6 +95,14 @@ export interface DynamicTableFactory {
    * {@link SourceContext.filters}. Absent means no filter push-down.
    */
   acceptsFilter?(condition: Rex, columns: readonly CatalogColumn[]): boolean;
+  /**
+   * For a ROW column of the source: the fields each of its non-null values holds as own
+   * properties, exactly these in this order, none undefined and nothing else, because the
+   * source builds every value so. A Calc that rebuilds such a value field by field under the
+   * same names may then pass the value itself instead of a copy. Undefined (or absent): no
+   * such promise, and every projection copies.
+   */
+  exactRowFields?(column: string): readonly string[] | undefined;
   /** The changes the sink can take: insert-only sinks reject updating queries at planning time. */
   readonly sinkChangelogMode?: ChangelogMode;
   /**

@@ -14,8 +14,15 @@
  * Chains the rewrite cannot cover (user functions, CURRENT_WATERMARK, changelog edges,
  * non-deterministic lower Calcs) keep the unfused operators. Because the lower part is
  * deterministic, a chain read by two consumers computes the same rows and watermarks for each.
+ *
+ * When the output row rebuilds a ROW column's value field by field, under the same names and in
+ * the order the source promises that value has (`DynamicTableFactory.exactRowFields`: Nexmark's
+ * bid view reading all of a bid), the value itself is the output row: an equal object with the
+ * same keys in the same order, without a copy per event. Rows are never changed in place, so
+ * the row and the source's value may be one object.
  */
 import type { DataStream } from '../../api/data-stream.js';
+import type { DynamicTableFactory } from '../connectors/factory.js';
 import { callsUserFunction, compileCalc, compileExpression, type Row } from '../expressions/compiler.js';
 import { callsCurrentWatermark } from '../expressions/current-watermark.js';
 import { isDeterministic } from '../expressions/functions.js';
@@ -43,23 +50,37 @@ export function translateFusedSourceChain(
   ctx: TranslateContext,
   recurse: QueryTranslator,
 ): DataStream<Row> | undefined {
-  const fused = fusedSourceChain(node, ctx.config?.get<number>('table.exec.source.idle-timeout') ?? 0);
+  const fused = fusedSourceChain(
+    node,
+    ctx.config?.get<number>('table.exec.source.idle-timeout') ?? 0,
+    (input) => {
+      if (input.kind !== 'sourceScan' || input.table.dataStream !== undefined) return undefined;
+      const factory: DynamicTableFactory = ctx.registry.factoryFor(input.table);
+      return factory.exactRowFields?.bind(factory);
+    },
+  );
   if (fused === undefined) return undefined;
   const { spec } = fused;
   return recurse(fused.input).transform('WatermarkAssigner', () => new FusedSourceChain(spec));
 }
 
+/** The fields each non-null value of a ROW column of the chain's input holds, when its source promises them. */
+export type ExactRowFields = (column: string) => readonly string[] | undefined;
+
 /**
  * @internal The fused operator's spec for the chain `node` tops and the node below the chain,
- * or undefined when `node` tops none (exported for the equivalence tests).
+ * or undefined when `node` tops none (exported for the equivalence tests). `exactRowFieldsOf`
+ * gives, for the node below the chain, what its source promises of its ROW values.
  */
 export function fusedSourceChain(
   node: PhysicalNode,
   idleTimeoutMs: number,
+  exactRowFieldsOf?: (input: PhysicalNode) => ExactRowFields | undefined,
 ): { readonly input: PhysicalNode; readonly spec: FusedSourceChainSpec } | undefined {
   const chain = fusableChain(node);
   if (chain === undefined) return undefined;
-  return { input: chain.lower?.input ?? chain.assigner.input, spec: fusedSpec(chain, idleTimeoutMs) };
+  const input = chain.lower?.input ?? chain.assigner.input;
+  return { input, spec: fusedSpec(chain, idleTimeoutMs, exactRowFieldsOf?.(input)) };
 }
 
 function fusableChain(node: PhysicalNode): Chain | undefined {
@@ -96,7 +117,11 @@ function composable(lower: CalcNode, assigner: WatermarkNode): boolean {
   return rexes.every(isDeterministic) && isDeterministic(assigner.rex);
 }
 
-function fusedSpec(chain: Chain, idleTimeoutMs: number): FusedSourceChainSpec {
+function fusedSpec(
+  chain: Chain,
+  idleTimeoutMs: number,
+  exactRowFields: ExactRowFields | undefined,
+): FusedSourceChainSpec {
   const { lower, assigner, upper } = chain;
   // Over the lower Calc's input: its columns replaced by the expressions computing them.
   const defining = new Map<string, Rex>((lower?.projections ?? []).map((p) => [p.name, p.rex]));
@@ -126,7 +151,7 @@ function fusedSpec(chain: Chain, idleTimeoutMs: number): FusedSourceChainSpec {
     idleTimeoutMs,
     ...(prepare === undefined ? {} : { prepare }),
     ...(readsOnlyRowtime ? { watermarkOfRowtime } : {}),
-    ...finishOf(lower, upper, inline),
+    ...finishOf(lower, upper, inline, exactRowFields),
   };
 }
 
@@ -135,6 +160,7 @@ function finishOf(
   lower: CalcNode | undefined,
   upper: CalcNode | undefined,
   inline: (rex: Rex) => Rex,
+  exactRowFields: ExactRowFields | undefined,
 ): Pick<FusedSourceChainSpec, 'finish'> {
   if (upper === undefined) return lower === undefined ? {} : { finish: compileCalc(lower.projections) };
   const projections = upper.projections.map((p) => ({ name: p.name, rex: inline(p.rex) }));
@@ -150,5 +176,45 @@ function finishOf(
     const keep = compileExpression(condition);
     return { finish: (row) => (keep(row) === true ? row : undefined) };
   }
-  return { finish: compileCalc(projections, condition) };
+  const calc = compileCalc(projections, condition);
+  const column = rebuiltRowColumn(projections, exactRowFields);
+  if (column === undefined) return { finish: calc };
+  // A NULL value gives the Calc's row of NULLs; the condition is the Calc's to test.
+  const keep = condition === undefined ? undefined : compileExpression(condition);
+  return {
+    finish: (row) => {
+      const value = row[column];
+      if (value === null || value === undefined) return calc(row);
+      return keep === undefined || keep(row) === true ? (value as Row) : undefined;
+    },
+  };
+}
+
+/**
+ * The input column whose value the projections rebuild, `FIELD(col, f) AS f` for each of the
+ * fields its source promises every value of `col` holds, in that order; else undefined. The
+ * projections read the chain's input (the lower Calc inlined), whose columns are the source's.
+ */
+function rebuiltRowColumn(
+  projections: readonly { readonly name: string; readonly rex: Rex }[],
+  exactRowFields: ExactRowFields | undefined,
+): string | undefined {
+  const first = projections[0]?.rex;
+  if (exactRowFields === undefined || first?.kind !== 'call' || first.op !== 'FIELD') return undefined;
+  const source = first.args[0];
+  if (source?.kind !== 'field') return undefined;
+  const fields = exactRowFields(source.name);
+  if (fields === undefined || fields.length !== projections.length) return undefined;
+  const rebuilds = projections.every(({ name, rex }, i) => {
+    if (name !== fields[i] || rex.kind !== 'call' || rex.op !== 'FIELD' || rex.udf !== undefined)
+      return false;
+    const [value, field] = rex.args;
+    return (
+      value?.kind === 'field' &&
+      value.name === source.name &&
+      field?.kind === 'literal' &&
+      field.value === name
+    );
+  });
+  return rebuilds ? source.name : undefined;
 }
