@@ -284,14 +284,29 @@ export function commonType(a: SqlType, b: SqlType): SqlType | undefined {
     if (b.root === 'DECIMAL' && isInteger(a)) return withNullability(b, nullable);
     return withNullability(numericRank(a) >= numericRank(b) ? a : b, nullable);
   }
-  if (isString(a) && isString(b)) {
-    const length = Math.max(a.length ?? MAX_LENGTH, b.length ?? MAX_LENGTH);
-    return t('VARCHAR', { length, nullable });
-  }
+  // Strings (and byte strings) widen to the longer length. As in Flink, whose type system turns
+  // ragged unions varying, the result stays CHAR (BINARY) only where both are of one length, so
+  // CASE WHEN … THEN 'a' ELSE 'abc' END is VARCHAR(3) and 'a' gets no padding.
+  if (isString(a) && isString(b)) return raggedToVarying(a, b, 'CHAR', 'VARCHAR', nullable);
+  const isBytes = (x: SqlType) => x.root === 'BINARY' || x.root === 'VARBINARY';
+  if (isBytes(a) && isBytes(b)) return raggedToVarying(a, b, 'BINARY', 'VARBINARY', nullable);
   if (isTimestamp(a) && isTimestamp(b))
     return t(a.root, { precision: Math.max(a.precision ?? 3, b.precision ?? 3), nullable });
   if (a.root === b.root) return withNullability({ ...a, rowtime: undefined, proctime: undefined }, nullable);
   return undefined;
+}
+
+/** The common type of two strings (or byte strings): `fixed` when both are it at one length. */
+function raggedToVarying(
+  a: SqlType,
+  b: SqlType,
+  fixed: 'CHAR' | 'BINARY',
+  varying: 'VARCHAR' | 'VARBINARY',
+  nullable: boolean,
+): SqlType {
+  const length = Math.max(a.length ?? MAX_LENGTH, b.length ?? MAX_LENGTH);
+  const same = a.root === fixed && b.root === fixed && a.length === b.length;
+  return t(same ? fixed : varying, { length, nullable });
 }
 
 /** Types as strings in error messages. */

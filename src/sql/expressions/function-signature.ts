@@ -10,6 +10,7 @@ import {
   isNumeric,
   isString,
   type SqlType,
+  Types,
   withNullability,
 } from '../catalog/types.js';
 import { validationError } from '../errors.js';
@@ -21,6 +22,20 @@ import type { Rex } from './rex.js';
 export type Kind = 's' | 'i' | 'n' | 'a';
 
 const KIND_NAMES: Record<Kind, string> = { s: 'STRING', i: 'INT', n: 'a number', a: 'any value' };
+
+/**
+ * VARCHAR of a string argument's length, STRING for an untyped NULL: what trimming, cutting and
+ * case changes give (Calcite's TO_VARYING of the argument's type).
+ */
+export function varyingOf(arg: Rex | undefined): SqlType {
+  const t = arg?.type;
+  if (t === undefined || !isString(t)) return Types.STRING;
+  return t.root === 'CHAR' ? Object.freeze({ root: 'VARCHAR', nullable: true, length: t.length }) : t;
+}
+
+/** A string argument's own type (CHAR(n) stays CHAR(n)), STRING for an untyped NULL. */
+export const stringTypeOf = (arg: Rex | undefined): SqlType =>
+  arg !== undefined && isString(arg.type) ? arg.type : Types.STRING;
 
 /** Whether a value of type `t` may be passed where `kind` is expected (NULL always may). */
 export const fits = (kind: Kind, t: SqlType): boolean =>
@@ -47,18 +62,25 @@ export function checkArguments(
     );
 }
 
-/** A strict function of fixed argument kinds whose result `helper` computes. */
+/**
+ * A strict function of fixed argument kinds whose result `helper` computes. `result` is its type,
+ * or a function of the arguments (a type kept from a string argument, say); the call is NULL
+ * exactly when an argument is (Flink's nullableIfArgs), or whatever the arguments with
+ * `nullable` = `'always'`, for a function that gives NULL for some non-NULL arguments.
+ */
 export function helperFn(
   name: string,
   kinds: readonly Kind[],
-  result: SqlType,
+  result: SqlType | ((args: readonly Rex[]) => SqlType),
   helper: (...args: never[]) => unknown,
   min = kinds.length,
+  nullable: 'ifArgs' | 'always' = 'ifArgs',
 ): ScalarFunctionDef {
   return {
     type(args, pos) {
       checkArguments(name, args, pos, kinds, min);
-      return withNullability(result, result.nullable || args.some((a) => a.type.nullable));
+      const type = typeof result === 'function' ? result(args) : result;
+      return withNullability(type, nullable === 'always' || args.some((a) => a.type.nullable));
     },
     emit: (args, _call, constant) => `${constant(helper)}(${args.join(', ')})`,
   };

@@ -25,6 +25,7 @@ import { localMillis, MATH_TIME_FUNCTIONS, NON_DETERMINISTIC_FUNCTIONS } from '.
 import { DATETIME_FIELD_FUNCTIONS, fieldFunction } from './datetime-fields.js';
 import { compileDateFormat } from './runtime.js';
 import { STRING_FUNCTIONS } from './string-functions.js';
+import { varyingOf } from './function-signature.js';
 import { COLLECTION_FUNCTIONS } from './collection-functions.js';
 import { JSON_FUNCTIONS } from './json-functions.js';
 import { MORE_STRING_FUNCTIONS } from './more-string-functions.js';
@@ -386,23 +387,34 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
   ),
   CHAR_LENGTH: stringFn('CHAR_LENGTH', 1, 1, Types.INT, ([a]) => `${a}.length`),
   CHARACTER_LENGTH: stringFn('CHARACTER_LENGTH', 1, 1, Types.INT, ([a]) => `${a}.length`),
+  // VARCHAR of the string's length, nullable whatever the arguments, as Flink's operator table
+  // types SUBSTRING and SUBSTR (ARG0_VARCHAR_FORCE_NULLABLE).
   SUBSTRING: stringFn(
     'SUBSTRING',
     2,
     3,
-    Types.STRING,
+    ([a]) => varyingOf(a),
     (args) => `rt.substring(${args.join(', ')})`,
     stringThenInts,
+    true,
   ),
   SUBSTR: stringFn(
     'SUBSTR',
     2,
     3,
-    Types.STRING,
+    ([a]) => varyingOf(a),
     (args) => `rt.substring(${args.join(', ')})`,
     stringThenInts,
+    true,
   ),
-  TRIM: stringFn('TRIM', 3, 3, Types.STRING, ([m, c, s]) => `rt.trim(${m}, ${c}, ${s})`),
+  // VARCHAR of the trimmed string's length (its third argument), as Calcite types TRIM.
+  TRIM: stringFn(
+    'TRIM',
+    3,
+    3,
+    (args) => varyingOf(args[2]),
+    ([m, c, s]) => `rt.trim(${m}, ${c}, ${s})`,
+  ),
   POSITION: stringFn('POSITION', 2, 2, Types.INT, ([a, b]) => `rt.position(${a}, ${b})`),
   SPLIT_INDEX: stringFn(
     'SPLIT_INDEX',

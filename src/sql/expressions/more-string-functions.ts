@@ -24,7 +24,7 @@ import { formatTimestamp, parseTimestamp } from './runtime.js';
 import { type TimeZone, timeZone } from './time-zone.js';
 import { ErrorCodes, userError } from '../../types/errors.js';
 
-const NULLABLE = <T extends SqlType>(t: T) => withNullability(t, true);
+const HEX_CHARS = (length: number): SqlType => Object.freeze({ root: 'CHAR', nullable: true, length });
 const STRING_ARRAY = Object.freeze({ root: 'ARRAY', nullable: false, element: Types.STRING }) as SqlType;
 const STRING_MAP = Object.freeze({
   root: 'MAP',
@@ -365,29 +365,44 @@ const BYTES = Object.freeze({ root: 'VARBINARY', nullable: true, length: 2147483
 
 /** Another batch of built-in functions by upper-case name, merged into `FUNCTIONS`. */
 export const MORE_STRING_FUNCTIONS: Record<string, ScalarFunctionDef> = {
-  STR_TO_MAP: fn('STR_TO_MAP', ['s', 's', 's'], NULLABLE(STRING_MAP), strToMap, 1),
-  PARSE_URL: fn('PARSE_URL', ['s', 's', 's'], NULLABLE(Types.STRING), parseUrl, 2),
-  URL_ENCODE: fn('URL_ENCODE', ['s'], Types.STRING, urlEncode),
-  URL_DECODE: fn('URL_DECODE', ['s'], NULLABLE(Types.STRING), urlDecode),
-  SHA224: fn('SHA224', ['s'], Types.STRING, sha('sha224')),
-  SHA384: fn('SHA384', ['s'], Types.STRING, sha('sha384')),
-  SHA2: fn('SHA2', ['s', 'i'], NULLABLE(Types.STRING), (s: string, bits: number) =>
-    SHA2[bits] === undefined ? null : sha(SHA2[bits])(s),
+  // A function marked 'always' is nullable whatever its arguments: Flink forces it, or it gives
+  // NULL for some non-NULL arguments; the others are NULL exactly when an argument is.
+  STR_TO_MAP: fn('STR_TO_MAP', ['s', 's', 's'], STRING_MAP, strToMap, 1, 'always'),
+  PARSE_URL: fn('PARSE_URL', ['s', 's', 's'], Types.STRING, parseUrl, 2, 'always'),
+  URL_ENCODE: fn('URL_ENCODE', ['s'], Types.STRING, urlEncode, 1, 'always'),
+  URL_DECODE: fn('URL_DECODE', ['s'], Types.STRING, urlDecode, 1, 'always'),
+  // CHAR of the hex digits, as Flink's operator table types them.
+  SHA224: fn('SHA224', ['s'], HEX_CHARS(56), sha('sha224')),
+  SHA384: fn('SHA384', ['s'], HEX_CHARS(96), sha('sha384')),
+  SHA2: fn(
+    'SHA2',
+    ['s', 'i'],
+    Object.freeze({ root: 'VARCHAR', nullable: true, length: 128 }) as SqlType,
+    (s: string, bits: number) => (SHA2[bits] === undefined ? null : sha(SHA2[bits])(s)),
+    2,
+    'always',
   ),
-  TRANSLATE: fn('TRANSLATE', ['s', 's', 's'], Types.STRING, translate),
+  TRANSLATE: fn('TRANSLATE', ['s', 's', 's'], Types.STRING, translate, 3, 'always'),
   // SPLIT keeps empty pieces, trailing ones too; an empty delimiter splits into characters.
   SPLIT: fn('SPLIT', ['s', 's'], STRING_ARRAY, (s: string, d: string) =>
     s === '' ? [] : d === '' ? [...s] : s.split(d),
   ),
-  REGEXP_COUNT: fn('REGEXP_COUNT', ['s', 's'], NULLABLE(Types.INT), regexpCount),
-  REGEXP_INSTR: fn('REGEXP_INSTR', ['s', 's'], NULLABLE(Types.INT), regexpInstr),
-  REGEXP_SUBSTR: fn('REGEXP_SUBSTR', ['s', 's'], NULLABLE(Types.STRING), regexpSubstr),
+  REGEXP_COUNT: fn('REGEXP_COUNT', ['s', 's'], Types.INT, regexpCount, 2, 'always'),
+  REGEXP_INSTR: fn('REGEXP_INSTR', ['s', 's'], Types.INT, regexpInstr, 2, 'always'),
+  REGEXP_SUBSTR: fn('REGEXP_SUBSTR', ['s', 's'], Types.STRING, regexpSubstr, 2, 'always'),
   REGEXP_EXTRACT_ALL: fn('REGEXP_EXTRACT_ALL', ['s', 's', 'i'], STRING_ARRAY, regexpExtractAll, 2),
-  BTRIM: fn('BTRIM', ['s', 's'], Types.STRING, btrim, 1),
+  BTRIM: fn('BTRIM', ['s', 's'], Types.STRING, btrim, 1, 'always'),
   STARTSWITH: affixTest('STARTSWITH', (s: string, p: string) => s.startsWith(p), bytesStartWith),
   ENDSWITH: affixTest('ENDSWITH', (s: string, p: string) => s.endsWith(p), bytesEndWith),
   // CHR(n): the character of n modulo 256 (CHR(353) is 'a'), as Flink's.
-  CHR: fn('CHR', ['i'], Types.STRING, (n: number) => (n < 0 ? '' : String.fromCharCode(n % 256))),
+  CHR: fn(
+    'CHR',
+    ['i'],
+    Types.STRING,
+    (n: number) => (n < 0 ? '' : String.fromCharCode(n % 256)),
+    1,
+    'always',
+  ),
   BIN: fn('BIN', ['i'], Types.STRING, radix(2)),
   // HEX of a number is its two's complement digits; of a string, its UTF-8 bytes; upper case.
   HEX: {
@@ -440,8 +455,8 @@ export const MORE_STRING_FUNCTIONS: Record<string, ScalarFunctionDef> = {
     emit: ([n, ...values]) => `(${n} === null ? null : ([${values.join(', ')}][${n} - 1] ?? null))`,
     strict: false,
   },
-  CONVERT_TZ: fn('CONVERT_TZ', ['s', 's', 's'], NULLABLE(Types.STRING), convertTz),
-  ENCODE: fn('ENCODE', ['s', 's'], BYTES, encode),
+  CONVERT_TZ: fn('CONVERT_TZ', ['s', 's', 's'], Types.STRING, convertTz, 3, 'always'),
+  ENCODE: fn('ENCODE', ['s', 's'], BYTES, encode, 2, 'always'),
   DECODE: {
     type(args, pos) {
       check('DECODE', args, pos, ['a', 's'], 2);

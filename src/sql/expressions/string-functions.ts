@@ -7,11 +7,22 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { validationError } from '../errors.js';
-import { Types, withNullability } from '../catalog/types.js';
-import { checkArguments as check, helperFn } from './function-signature.js';
+import { MAX_LENGTH, type SqlType, Types, withNullability } from '../catalog/types.js';
+import { checkArguments as check, helperFn, stringTypeOf, varyingOf } from './function-signature.js';
 import type { ScalarFunctionDef } from './functions.js';
+import type { Rex } from './rex.js';
 
-const NULLABLE_STRING = withNullability(Types.STRING, true);
+/** CHAR(n) of a hash's hex digits, as Flink types MD5 (32), SHA1 (40), SHA256 (64) and SHA512 (128). */
+const hexChars = (length: number): SqlType => Object.freeze({ root: 'CHAR', nullable: true, length });
+
+/** OVERLAY: VARCHAR of the two strings' lengths together, as Calcite types it. */
+function overlayType(args: readonly Rex[]): SqlType {
+  const length = Math.min(
+    MAX_LENGTH,
+    (varyingOf(args[0]).length ?? MAX_LENGTH) + (varyingOf(args[1]).length ?? MAX_LENGTH),
+  );
+  return Object.freeze({ root: 'VARCHAR', nullable: true, length });
+}
 
 function pad(s: string, len: number, fill: string, left: boolean): string | null {
   if (len < 0 || fill === '') return null;
@@ -69,12 +80,18 @@ export const STRING_FUNCTIONS: Record<string, ScalarFunctionDef> = {
         args.map(() => 's'),
         args.length,
       );
-      return withNullability(Types.STRING, args[0]!.type.nullable);
+      // Typed as Flink types it, NULL when an argument may be, though only a NULL separator gives NULL.
+      return withNullability(
+        Types.STRING,
+        args.some((a) => a.type.nullable),
+      );
     },
     emit: ([sep, ...rest]) =>
       `(${sep} === null ? null : [${rest.join(', ')}].filter((x) => x !== null).join(${sep}))`,
     strict: false,
   },
+  // Result types as Flink's operator table infers them: NULL exactly when an argument is, unless
+  // marked 'always' (Flink's FORCE_NULLABLE, or a NULL the helper gives for bad arguments).
   REPLACE: helperFn('REPLACE', ['s', 's', 's'], Types.STRING, (s: string, a: string, b: string) =>
     s.replaceAll(a, b),
   ),
@@ -83,37 +100,72 @@ export const STRING_FUNCTIONS: Record<string, ScalarFunctionDef> = {
   OVERLAY: helperFn(
     'OVERLAY',
     ['s', 's', 'i', 'i'],
-    Types.STRING,
+    overlayType,
     (s: string, r: string, from: number, length: number = r.length) => {
       const start = Math.max(from - 1, 0);
       return s.slice(0, start) + r + s.slice(start + Math.max(length, 0));
     },
     3,
   ),
-  LPAD: helperFn('LPAD', ['s', 'i', 's'], NULLABLE_STRING, (s: string, n: number, f: string) =>
-    pad(s, n, f, true),
+  // NULL for a negative length or an empty filler, so nullable whatever the arguments.
+  LPAD: helperFn(
+    'LPAD',
+    ['s', 'i', 's'],
+    Types.STRING,
+    (s: string, n: number, f: string) => pad(s, n, f, true),
+    3,
+    'always',
   ),
-  RPAD: helperFn('RPAD', ['s', 'i', 's'], NULLABLE_STRING, (s: string, n: number, f: string) =>
-    pad(s, n, f, false),
+  RPAD: helperFn(
+    'RPAD',
+    ['s', 'i', 's'],
+    Types.STRING,
+    (s: string, n: number, f: string) => pad(s, n, f, false),
+    3,
+    'always',
   ),
   // With a second argument, any of its characters are trimmed, as BTRIM does.
-  LTRIM: helperFn('LTRIM', ['s', 's'], Types.STRING, (s: string, chars = ' ') => trimSide(s, chars, true), 1),
+  LTRIM: helperFn(
+    'LTRIM',
+    ['s', 's'],
+    ([a]) => varyingOf(a),
+    (s: string, chars = ' ') => trimSide(s, chars, true),
+    1,
+  ),
   RTRIM: helperFn(
     'RTRIM',
     ['s', 's'],
-    Types.STRING,
+    ([a]) => varyingOf(a),
     (s: string, chars = ' ') => trimSide(s, chars, false),
     1,
   ),
   REPEAT: helperFn('REPEAT', ['s', 'i'], Types.STRING, (s: string, n: number) => (n > 0 ? s.repeat(n) : '')),
-  REVERSE: helperFn('REVERSE', ['s'], Types.STRING, (s: string) => [...s].reverse().join('')),
-  LEFT: helperFn('LEFT', ['s', 'i'], Types.STRING, (s: string, n: number) => (n > 0 ? s.slice(0, n) : '')),
-  RIGHT: helperFn('RIGHT', ['s', 'i'], Types.STRING, (s: string, n: number) => (n > 0 ? s.slice(-n) : '')),
+  REVERSE: helperFn('REVERSE', ['s'], Types.STRING, (s: string) => [...s].reverse().join(''), 1, 'always'),
+  LEFT: helperFn(
+    'LEFT',
+    ['s', 'i'],
+    ([a]) => varyingOf(a),
+    (s: string, n: number) => (n > 0 ? s.slice(0, n) : ''),
+    2,
+    'always',
+  ),
+  RIGHT: helperFn(
+    'RIGHT',
+    ['s', 'i'],
+    ([a]) => varyingOf(a),
+    (s: string, n: number) => (n > 0 ? s.slice(-n) : ''),
+    2,
+    'always',
+  ),
   // A word is a run of letters and digits: its first character upper-case, the rest lower.
-  INITCAP: helperFn('INITCAP', ['s'], Types.STRING, (s: string) =>
-    s
-      .toLowerCase()
-      .replace(/(^|[^\p{L}\p{N}])([\p{L}\p{N}])/gu, (_m, b: string, c: string) => b + c.toUpperCase()),
+  INITCAP: helperFn(
+    'INITCAP',
+    ['s'],
+    ([a]) => stringTypeOf(a),
+    (s: string) =>
+      s
+        .toLowerCase()
+        .replace(/(^|[^\p{L}\p{N}])([\p{L}\p{N}])/gu, (_m, b: string, c: string) => b + c.toUpperCase()),
   ),
   // LOCATE(needle, haystack[, from]): 1-based position at or after `from`, 0 when absent.
   LOCATE: helperFn(
@@ -128,28 +180,38 @@ export const STRING_FUNCTIONS: Record<string, ScalarFunctionDef> = {
   ),
   INSTR: helperFn('INSTR', ['s', 's'], Types.INT, (s: string, needle: string) => s.indexOf(needle) + 1),
   ASCII: helperFn('ASCII', ['s'], Types.INT, (s: string) => (s.length === 0 ? 0 : s.charCodeAt(0))),
-  REGEXP: helperFn('REGEXP', ['s', 's'], withNullability(Types.BOOLEAN, true), (s: string, p: string) => {
-    const re = regex(p);
-    return re === null ? null : re.test(s);
-  }),
+  // NULL for a pattern that does not compile.
+  REGEXP: helperFn(
+    'REGEXP',
+    ['s', 's'],
+    Types.BOOLEAN,
+    (s: string, p: string) => {
+      const re = regex(p);
+      return re === null ? null : re.test(s);
+    },
+    2,
+    'always',
+  ),
   REGEXP_REPLACE: helperFn(
     'REGEXP_REPLACE',
     ['s', 's', 's'],
-    NULLABLE_STRING,
+    Types.STRING,
     (s: string, p: string, r: string) => {
       const re = regex(p, 'g');
       return re === null ? null : s.replace(re, r);
     },
+    3,
+    'always',
   ),
-  MD5: helperFn('MD5', ['s'], Types.STRING, hash('md5')),
-  SHA1: helperFn('SHA1', ['s'], Types.STRING, hash('sha1')),
-  SHA256: helperFn('SHA256', ['s'], Types.STRING, hash('sha256')),
-  SHA512: helperFn('SHA512', ['s'], Types.STRING, hash('sha512')),
+  MD5: helperFn('MD5', ['s'], hexChars(32), hash('md5')),
+  SHA1: helperFn('SHA1', ['s'], hexChars(40), hash('sha1')),
+  SHA256: helperFn('SHA256', ['s'], hexChars(64), hash('sha256')),
+  SHA512: helperFn('SHA512', ['s'], hexChars(128), hash('sha512')),
   TO_BASE64: helperFn('TO_BASE64', ['s'], Types.STRING, (s: string) =>
     Buffer.from(s, 'utf8').toString('base64'),
   ),
   FROM_BASE64: helperFn('FROM_BASE64', ['s'], Types.STRING, (s: string) =>
     Buffer.from(s, 'base64').toString('utf8'),
   ),
-  UUID: helperFn('UUID', [], Types.STRING, () => randomUUID()),
+  UUID: helperFn('UUID', [], hexChars(36), () => randomUUID()),
 };

@@ -290,7 +290,7 @@ class Typer {
         );
       type = next;
     }
-    if (type.root === 'CHAR') type = Object.freeze({ ...type, root: 'VARCHAR' }) as SqlType;
+    // CHAR(n) stays when every branch is CHAR(n), as in Flink; ragged lengths are VARCHAR.
     return type;
   }
 
