@@ -1119,6 +1119,12 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
       const fixed = statics.get(target.name);
       if (fixed !== undefined) return { name: target.name, rex: fixed };
       const index = targets.indexOf(target);
+      // As in Flink, a column left out of the list is NULL, which a NOT NULL one cannot take.
+      if (index < 0 && !target.type.nullable)
+        throw validationError(
+          insert?.pos,
+          `column '${target.name}' of '${object.name}' is NOT NULL and has no default value; add it to the column list with a value`,
+        );
       if (index < 0)
         return {
           name: target.name,
