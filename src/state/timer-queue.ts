@@ -1,7 +1,7 @@
 /**
  * One time domain's pending timers across all services of a manager, bucketed by timestamp: a
  * map from each distinct timestamp to its bucket (its timers in registration order, and their
- * deduplication index), and a binary heap of the buckets by timestamp. Timers of many keys
+ * deduplication index once a lookup needs one), and a binary heap of the buckets by timestamp. Timers of many keys
  * commonly share a timestamp (every key's window end, a join's cleanup time), so registering
  * one is a map lookup and an append, and firing one moves a cursor; the heap only orders the
  * distinct timestamps. Firing order is (timestamp, registration order), as a heap of timers
@@ -31,13 +31,17 @@ class TimerBucket {
    */
   timers: Timer[] = [];
   next = 0;
-  /** Built once the bucket outgrows {@link SCAN_MAX}; it holds every timer not deleted. */
+  /**
+   * Built by the first lookup once the bucket holds more than {@link SCAN_MAX} pending timers, and
+   * kept up to date from then on; it holds every timer not deleted.
+   */
   index: TimerIndex | undefined = undefined;
 
   constructor(readonly timestamp: number) {}
 
   /** The live timer of (key, owner, namespace key), if any. */
   find(key: CanonicalKey, owner: unknown, ns: string | number): Timer | undefined {
+    if (this.index === undefined && this.timers.length - this.next > SCAN_MAX) this.buildIndex();
     if (this.index !== undefined) {
       const timer = this.index.get(key, owner, ns);
       return timer === undefined || timer.dead ? undefined : timer;
@@ -66,8 +70,9 @@ class TimerBucket {
       }
       timers.splice(lo, 0, timer);
     }
-    if (this.index !== undefined) this.index.set(timer);
-    else if (timers.length - this.next > SCAN_MAX) this.buildIndex();
+    // Without an index none is built here: the first lookup builds it (see `find`), so a bucket
+    // whose timers are only pushed as known-new (see `TimerQueue.push`) never needs one.
+    this.index?.set(timer);
   }
 
   /** Keeps only the pending live timers. */
@@ -78,7 +83,6 @@ class TimerBucket {
     this.timers = kept;
     this.next = 0;
     this.index = undefined;
-    if (kept.length > SCAN_MAX) this.buildIndex();
   }
 
   private buildIndex(): void {
@@ -113,7 +117,10 @@ export class TimerQueue {
     return this.bucket(timestamp)?.find(key, owner, ns);
   }
 
-  /** Adds a timer; the caller has checked with {@link get} that its identity is not present. */
+  /**
+   * Adds a timer whose identity is not present: the caller checked with {@link get}, or knows it
+   * (see `HeapTimerService.registerNewEventTimeTimer`); then the bucket needs no index for it.
+   */
   push(timer: Timer): void {
     let bucket = this.bucket(timer.timestamp);
     if (bucket === undefined) {

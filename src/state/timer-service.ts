@@ -100,6 +100,18 @@ class HeapTimerService<N extends Namespace> implements InternalTimerService<N> {
     if (this.delete(this.manager.eventQueue, namespace, time)) this.eventCount--;
   }
 
+  registerNewEventTimeTimer(namespace: N, time: number): void {
+    checkTime(time);
+    this.add(
+      this.manager.eventQueue,
+      namespace,
+      time,
+      this.manager.currentCanonicalKey(),
+      namespaceKeyOf(namespace),
+    );
+    this.eventCount++;
+  }
+
   registerProcessingTimeTimer(namespace: N, time: number): void {
     const queue = this.manager.processingQueue;
     const head = queue.peek();
@@ -129,10 +141,22 @@ class HeapTimerService<N extends Namespace> implements InternalTimerService<N> {
     const canonical = manager.currentCanonicalKey();
     const nsKey = namespaceKeyOf(namespace);
     if (queue.get(this, canonical, nsKey, time) !== undefined) return false;
+    this.add(queue, namespace, time, canonical, nsKey);
+    return true;
+  }
+
+  /** Adds a timer whose identity the caller knows is not registered. */
+  private add(
+    queue: TimerQueue,
+    namespace: N,
+    time: number,
+    canonical: CanonicalKey,
+    nsKey: string | number,
+  ): void {
+    const manager = this.manager;
     const key = manager.backend.getCurrentKey();
     queue.push(new Timer(key, canonical, namespace, nsKey, time, manager.nextSeq++, this));
     manager.changes.mark(manager.backend.getCurrentKeyGroup());
-    return true;
   }
 
   /** Deletes the timer if it exists; returns whether it did. */

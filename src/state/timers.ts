@@ -25,6 +25,13 @@ export interface InternalTimerService<N extends Namespace> {
   currentProcessingTime(): number;
   currentWatermark(): number;
   registerEventTimeTimer(namespace: N, time: number): void;
+  /**
+   * Registers an event-time timer the caller knows is not registered (no pending timer of the
+   * current key, this namespace and time), without the lookup that deduplicates: for an operator
+   * that tracks its own timers (the regular join keeps one pending cleanup timer per key), whose
+   * timers then need no index. Registering one that exists makes a second one, which fires too.
+   */
+  registerNewEventTimeTimer(namespace: N, time: number): void;
   deleteEventTimeTimer(namespace: N, time: number): void;
   registerProcessingTimeTimer(namespace: N, time: number): void;
   deleteProcessingTimeTimer(namespace: N, time: number): void;

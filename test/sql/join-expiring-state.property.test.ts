@@ -175,8 +175,10 @@ describe('the regular join keeps a cleaned side in one value per key', () => {
         const listed = run(steps, spec(true, true, sides), end);
         expect(cleaned.out).toEqual(kept.out);
         expect(listed.out).toEqual(kept.out);
-        // A key has one pending timer at most (a cleaned side holds rows for every key timed).
+        // A key has one pending timer at most (a cleaned side holds rows for every key timed),
+        // registered without a lookup: as many as the list layout keeps, which looks its timer up.
         expect(cleaned.timers).toBeLessThanOrEqual(cleaned.entries);
+        expect(cleaned.timers).toBe(listed.timers);
         // One value per key and side, where keeping everything needs at least one list.
         expect(cleaned.entries).toBeLessThanOrEqual(kept.entries);
         if (end && sides === 'both') {

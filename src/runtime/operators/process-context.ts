@@ -58,6 +58,14 @@ export class KeyedTimerService implements TimerService {
   registerEventTimeTimer(time: number): void {
     this.timers.registerEventTimeTimer(VOID_NAMESPACE, time);
   }
+  /**
+   * An event-time timer the function knows the current key does not have, registered without
+   * the deduplicating lookup (see `InternalTimerService.registerNewEventTimeTimer`); for the
+   * engine's own functions that track their timers, not part of {@link TimerService}.
+   */
+  registerNewEventTimeTimer(time: number): void {
+    this.timers.registerNewEventTimeTimer(VOID_NAMESPACE, time);
+  }
   deleteProcessingTimeTimer(time: number): void {
     this.timers.deleteProcessingTimeTimer(VOID_NAMESPACE, time);
   }

@@ -40,7 +40,9 @@ import {
   type KeyedProcessContext,
   type OnTimerContext,
   type RuntimeContext,
+  type TimerService,
 } from '../../../types/functions.js';
+import type { KeyedTimerService } from '../../../runtime/operators/process-context.js';
 import { MAX_WATERMARK } from '../../../types/elements.js';
 import { ErrorCodes, WeirError } from '../../../types/errors.js';
 import { type ValueState, ValueStateDescriptor } from '../../../types/state.js';
@@ -122,6 +124,14 @@ function expiryOf(cleanup: StateCleanup | undefined): Expiry | undefined {
     return time == null ? null : (time as number) + offsetMs;
   };
 }
+
+/**
+ * The keyed timer service of the join's operator, which registers a timer known to be new
+ * without the lookup that deduplicates: the key of an expiring side has one pending cleanup
+ * timer exactly while its cleaned sides hold rows, so a key that stores its first row, or whose
+ * timer just fired, has none.
+ */
+const keyedTimers = (timers: TimerService) => timers as KeyedTimerService;
 
 const isAccumulate = (kind: RowKind) => kind === '+I' || kind === '+U';
 
@@ -427,7 +437,7 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
       // costs no lookup of another key).
       const otherExpiring = isLeft ? this.rightExpiring : this.leftExpiring;
       if (expiring.store(row) && (otherExpiring === undefined || otherExpiring.isEmpty()))
-        timers.registerEventTimeTimer(at);
+        keyedTimers(timers).registerNewEventTimeTimer(at);
       return;
     }
     own.add(row, 0);
@@ -456,7 +466,7 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
       // A second later at least: a key whose rows expire one by one is filtered once per
       // second, not once per row (rows leave later than they might, which is as exact).
       if (next !== Number.POSITIVE_INFINITY)
-        timers.registerEventTimeTimer(Math.max(next, timestamp + CLEANUP_STEP_MS));
+        keyedTimers(timers).registerNewEventTimeTimer(Math.max(next, timestamp + CLEANUP_STEP_MS));
     }
     if (this.cleanupTimer === undefined) return;
     let next = Number.POSITIVE_INFINITY;
