@@ -111,6 +111,29 @@ describe('writing and reading', () => {
     expect(read.sort((a, b) => (a.i === null ? 1 : b.i === null ? -1 : 0))).toEqual(rows);
   });
 
+  test('BIGINT values past 2^53 go to PostgreSQL and come back with every digit', async () => {
+    pg.psql('CREATE TABLE long_ids (b BIGINT)');
+    const rows: Row[] = [{ b: 2n ** 60n + 1n }, { b: -(2n ** 63n) }, { b: 9007199254740991 }];
+    const tEnv = tableEnv();
+    tEnv.executeSql(`CREATE TABLE t (b BIGINT) WITH (${withOptions('long_ids')})`);
+    tEnv.createTemporaryView('src', tEnv.getExecutionEnvironment().fromCollection(rows), { b: 'BIGINT' });
+    await tEnv.executeSql('INSERT INTO t SELECT * FROM src').await();
+    expect(pg.psql('SELECT b FROM long_ids ORDER BY b').trim().split('\n')).toEqual([
+      '-9223372036854775808',
+      '9007199254740991',
+      '1152921504606846977',
+    ]);
+    const tEnv2 = tableEnv();
+    tEnv2.executeSql(`CREATE TABLE t (b BIGINT) WITH (${withOptions('long_ids')})`);
+    // The scan orders by every column: b ascending.
+    const back = await tEnv2.executeSql('SELECT b, b + 1 AS next FROM t').collect();
+    expect(back).toEqual([
+      { b: -(2n ** 63n), next: -(2n ** 63n) + 1n },
+      { b: 9007199254740991, next: 9007199254740992n },
+      { b: 2n ** 60n + 1n, next: 2n ** 60n + 2n },
+    ]);
+  });
+
   test('an updating query upserts by primary key, and -D rows delete their key', async () => {
     pg.psql('CREATE TABLE totals (id INTEGER PRIMARY KEY, amount BIGINT, n BIGINT)');
     // A row already there is overwritten, not duplicated.

@@ -38,7 +38,14 @@ import { retryingLookup } from '../../runtime/temporal/retrying-lookup.js';
 import { checkTable, connect, failure } from './jdbc-connection.js';
 import { type JdbcLookupOptions, readJdbcLookupOptions } from './jdbc-lookup-options.js';
 import { type JdbcOptions, readJdbcOptions } from './jdbc-options.js';
-import { fromBytea, quoteIdent, quoteTableName, scanExpression, toParameter } from './jdbc-types.js';
+import {
+  quoteIdent,
+  quoteTableName,
+  type ScanConversion,
+  scanConversions,
+  scanExpression,
+  toParameter,
+} from './jdbc-types.js';
 import { LookupCache } from './lookup-cache.js';
 
 /** What a jdbc lookup reads. */
@@ -104,7 +111,8 @@ export class JdbcLookupSource implements LookupSource {
   private query: string | undefined;
   private readonly parameters: ((value: unknown) => unknown)[];
   private readonly names: string[];
-  private readonly binary: string[];
+  /** Columns whose scanned value is converted to what Weir holds (bytea, int8 text). */
+  private readonly conversions: ScanConversion[];
   private computed: { name: string; fn: (row: Row) => unknown }[] = [];
   /** The session zone at planning, for the computed columns compiled in `open`. */
   private readonly zone: TimeZone = sessionTimeZone();
@@ -118,9 +126,7 @@ export class JdbcLookupSource implements LookupSource {
     this.uncached = spec.retry === undefined ? query : retryingLookup(query, spec.retry, () => this.closed);
     this.parameters = keys.map((k) => toParameter(physical.find((c) => c.name === k)!.type));
     this.names = columns.map((c) => c.name);
-    this.binary = columns
-      .filter((c) => c.type.root === 'BINARY' || c.type.root === 'VARBINARY')
-      .map((c) => c.name);
+    this.conversions = scanConversions(columns);
   }
 
   /**
@@ -295,11 +301,11 @@ export class JdbcLookupSource implements LookupSource {
   /** Rows `[key number, …columns]` as Weir rows grouped by key, in the order they came. */
   private split(rows: readonly unknown[][], keys: number): (Row[] | undefined)[] {
     const byKey = new Array<Row[] | undefined>(keys);
-    const { names, binary, computed } = this;
+    const { names, conversions, computed } = this;
     for (const values of rows) {
       const row: Row = {};
       for (let j = 0; j < names.length; j++) row[names[j]!] = values[j + 1];
-      for (const name of binary) row[name] = fromBytea(row[name]);
+      for (const c of conversions) row[c.name] = c.convert(row[c.name]);
       for (const c of computed) row[c.name] = c.fn(row);
       const i = (values[0] as number) - 1;
       (byKey[i] ??= []).push(row);

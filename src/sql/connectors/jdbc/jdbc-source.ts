@@ -30,7 +30,13 @@ import type { CatalogColumn } from '../../catalog/catalog.js';
 import type { Row } from '../../expressions/compiler.js';
 import { checkTable, connect, failure } from './jdbc-connection.js';
 import type { JdbcOptions, ScanPartitioning } from './jdbc-options.js';
-import { fromBytea, quoteIdent, quoteTableName, scanExpression } from './jdbc-types.js';
+import {
+  quoteIdent,
+  quoteTableName,
+  type ScanConversion,
+  scanConversions,
+  scanExpression,
+} from './jdbc-types.js';
 
 /** One range of the scan, with the number of its rows already emitted. */
 export interface JdbcSplit extends SourceSplit {
@@ -70,7 +76,8 @@ export function partitionRanges(p: ScanPartitioning): [number, number][] {
 class JdbcSplitReader extends SplitQueueReader<Row, JdbcSplit> {
   private client: Promise<pg.Client> | undefined;
   private readonly query: string;
-  private readonly binary: string[];
+  /** Columns whose scanned value is converted to what Weir holds (bytea, int8 text). */
+  private readonly conversions: ScanConversion[];
   /** Rows fetched and not yet emitted, and whether the cursor has more. */
   private fetched: Row[] = [];
   private next = 0;
@@ -94,11 +101,12 @@ class JdbcSplitReader extends SplitQueueReader<Row, JdbcSplit> {
         ? ''
         : ` WHERE ${quoteIdent(options.partitioning.column)} BETWEEN $1 AND $2`;
     this.query = `SELECT ${select} FROM ${quoteTableName(options.tableName)}${where}${
-      order.length === 0 ? '' : ` ORDER BY ${order.map(quoteIdent).join(', ')}`
+      // Qualified: a bare name would order by the select's column of that name, text for a BIGINT.
+      order.length === 0
+        ? ''
+        : ` ORDER BY ${order.map((c) => `${quoteTableName(options.tableName)}.${quoteIdent(c)}`).join(', ')}`
     }`;
-    this.binary = columns
-      .filter((c) => c.type.root === 'BINARY' || c.type.root === 'VARBINARY')
-      .map((c) => c.name);
+    this.conversions = scanConversions(columns);
   }
 
   protected override pollSplit(split: JdbcSplit, output: SourceOutput<Row>): SplitStatus {
@@ -108,7 +116,7 @@ class JdbcSplitReader extends SplitQueueReader<Row, JdbcSplit> {
       const first = this.next;
       for (; this.next < rows.length; this.next++) {
         const row = rows[this.next]!;
-        for (const name of this.binary) row[name] = fromBytea(row[name]);
+        for (const c of this.conversions) row[c.name] = c.convert(row[c.name]);
         output.collect(row);
       }
       split.position += rows.length - first;

@@ -7,6 +7,7 @@
  * 1970-01-01, any number to float8), so no result needs parsing in JavaScript and no global
  * type parser of node-postgres is changed.
  */
+import { parseLong } from '../../expressions/long.js';
 import type { SqlType } from '../../catalog/types.js';
 
 /** The PostgreSQL type a Weir type maps to (for `CREATE TABLE` hints), or undefined when none does. */
@@ -92,10 +93,12 @@ export function toParameter(type: SqlType): (value: unknown) => unknown {
 export function scanExpression(column: string, type: SqlType): string {
   const c = quoteIdent(column);
   switch (type.root) {
+    // int8 as text: a double would lose the digits past 2^53 (see scanConversions).
+    case 'BIGINT':
+      return `${c}::int8::text`;
     case 'TINYINT':
     case 'SMALLINT':
     case 'INT':
-    case 'BIGINT':
     case 'FLOAT':
     case 'DOUBLE':
     case 'DECIMAL':
@@ -116,6 +119,27 @@ export function scanExpression(column: string, type: SqlType): string {
 }
 
 /** Turns a bytea Buffer that node-postgres returns into the plain Uint8Array Weir holds. */
-export function fromBytea(value: unknown): unknown {
+function fromBytea(value: unknown): unknown {
   return value instanceof Buffer ? new Uint8Array(value) : value;
+}
+
+/** A BIGINT scanned as text into its exact value (expressions/long.ts). */
+function fromInt8Text(value: unknown): unknown {
+  return typeof value === 'string' ? parseLong(value) : value;
+}
+
+/** A scanned column whose value node-postgres gives in another form than Weir holds. */
+export interface ScanConversion {
+  readonly name: string;
+  readonly convert: (value: unknown) => unknown;
+}
+
+/** The conversions the rows of {@link scanExpression}s need: bytea buffers, int8 text. */
+export function scanConversions(columns: readonly { name: string; type: SqlType }[]): ScanConversion[] {
+  const conversions: ScanConversion[] = [];
+  for (const { name, type } of columns) {
+    if (type.root === 'BINARY' || type.root === 'VARBINARY') conversions.push({ name, convert: fromBytea });
+    else if (type.root === 'BIGINT') conversions.push({ name, convert: fromInt8Text });
+  }
+  return conversions;
 }
