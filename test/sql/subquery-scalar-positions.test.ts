@@ -3,7 +3,9 @@
  * generated data holding NULL keys, at parallelism 1 and 2: the select list and HAVING of a
  * grouped query, an aggregate's argument and FILTER, SELECT DISTINCT, next to OVER, and
  * correlated subqueries that read outer columns in their select list or have HAVING without
- * GROUP BY. Updating results are compared as the final table their changes leave.
+ * GROUP BY; and IN and EXISTS as values (select list, CASE, OR, HAVING, a grouped select list,
+ * next to OVER), with SQL's NULL rules. Updating results are compared as the final table their
+ * changes leave.
  */
 import { describe, expect, test } from 'vitest';
 import type { Row } from '../../src/sql/expressions/compiler.js';
@@ -48,17 +50,35 @@ const QUERIES: Record<string, string> = {
   outerInWhere: 'SELECT k, v FROM l WHERE (SELECT l.v + COUNT(*) FROM r WHERE r.k = l.k) > 20',
 };
 
+// IN and EXISTS as values: r's NULL keys and values make NOT IN and IN UNKNOWN for some rows.
+const IN_QUERIES: Record<string, string> = {
+  inSelectList:
+    'SELECT k, v, v IN (SELECT r.v FROM r) AS a, k NOT IN (SELECT r.k FROM r WHERE r.v > 20) AS b FROM l',
+  correlatedIn: 'SELECT k, v, v IN (SELECT r.v FROM r WHERE r.k = l.k) AS a FROM l',
+  exists:
+    'SELECT k, v, EXISTS (SELECT 1 FROM r WHERE r.k = l.k AND r.v > 20) AS a, NOT EXISTS (SELECT 1 FROM r WHERE r.k = l.k) AS b FROM l',
+  orInWhere:
+    'SELECT k, v FROM l WHERE v IN (SELECT r.v FROM r WHERE r.k = l.k) OR k IS NULL OR NOT EXISTS (SELECT 1 FROM r WHERE r.v = l.v)',
+  inCase:
+    'SELECT k, v, CASE WHEN k IN (SELECT r.k FROM r WHERE r.v < 10) THEN 1 WHEN k NOT IN (SELECT r.k FROM r) THEN 2 ELSE 3 END AS c FROM l',
+  grouped:
+    'SELECT k, COUNT(*) AS n, k IN (SELECT r.k FROM r WHERE r.v > 25) AS a FROM l GROUP BY k HAVING k IN (SELECT r.k FROM r) OR COUNT(*) > 5',
+  derivedAggregate: 'SELECT k, v, v IN (SELECT MAX(r.v) FROM r GROUP BY r.k) AS a FROM l',
+  nextToOver:
+    'SELECT k, v, COUNT(*) OVER (PARTITION BY k ORDER BY ts ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS c, k IN (SELECT r.k FROM r WHERE r.v > 20) AS a FROM l',
+};
+
 const line = (values: readonly unknown[]) =>
   `[${values.map((v) => (v === null || v === undefined ? 'null' : String(v))).join(', ')}]`;
 
-describe('scalar subqueries in grouped, DISTINCT and OVER queries agree with DuckDB', async () => {
+describe('scalar, IN and EXISTS subqueries in the new positions agree with DuckDB', async () => {
   const left = rows(7, 60, 8);
   const right = rows(11, 50, 6);
   const duck = await duckdbConnection();
   await createDuckdbTable(duck, 'l', { k: 'INTEGER', v: 'INTEGER', ts: 'INTEGER' }, left);
   await createDuckdbTable(duck, 'r', { k: 'INTEGER', v: 'INTEGER' }, right);
 
-  for (const [name, sql] of Object.entries(QUERIES)) {
+  for (const [name, sql] of Object.entries({ ...QUERIES, ...IN_QUERIES })) {
     test.each([1, 2])(`${name} at parallelism %i`, async (parallelism) => {
       const e = environment(parallelism);
       register(

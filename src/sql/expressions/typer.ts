@@ -183,9 +183,12 @@ class Typer {
         return e.negated ? call('NOT', [test], test.type, e.pos) : test;
       }
       case 'inQuery':
-        throw unsupported(e.pos, 'IN (subquery)', 'this version plans projections and filters only');
       case 'exists':
-        throw unsupported(e.pos, 'EXISTS', 'this version plans projections and filters only');
+        throw unsupported(
+          e.pos,
+          `${e.kind === 'exists' ? 'EXISTS' : 'IN (subquery)'} here`,
+          'IN and EXISTS subqueries are planned in WHERE, HAVING and the select list; compute it in the select list of a subquery in FROM instead',
+        );
       case 'subquery':
         throw unsupported(
           e.pos,

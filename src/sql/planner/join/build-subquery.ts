@@ -13,9 +13,10 @@
  * join matches on them (Calcite's decorrelation). An aggregate without GROUP BY is refused: it
  * would return a row (COUNT 0) for outer rows that match nothing, which the join cannot give.
  *
- * Conditions with scalar subqueries are planned by `scalar-subquery.ts`.
+ * Other conditions with subqueries (scalar ones, or IN and EXISTS inside OR, CASE or a
+ * comparison) are planned by `scalar-subquery.ts`.
  */
-import type { Expr, Query } from '../../parser/ast.js';
+import type { Exists, Expr, InQuery, Query } from '../../parser/ast.js';
 import { unsupported, validationError } from '../../errors.js';
 import { Types, withNullability } from '../../catalog/types.js';
 import { call, field, type Rex } from '../../expressions/rex.js';
@@ -47,49 +48,37 @@ export function buildSubqueryFilter(where: Expr, input: Relation, builder: PlanB
   const scope = new ColumnScope(input.scope);
   let plan: LogicalNode = input.plan;
   if (plain.length > 0) plan = filter(plan, andOf(plain.map((c) => typeCondition(c, scope, 'WHERE'))));
-  for (const c of subqueries)
-    plan = isInOrExists(c)
-      ? semiJoin(c, plan, input.scope, builder)
-      : scalarFilter(c, plan, input.scope, builder);
+  for (const c of subqueries) {
+    // IN or EXISTS inside OR, CASE or a comparison is a value, read from counts of its rows.
+    const inOrExists = inOrExistsCore(c);
+    plan =
+      inOrExists !== undefined
+        ? semiJoin(inOrExists, plan, input.scope, builder)
+        : scalarFilter(c, plan, input.scope, builder);
+  }
   return plan;
 }
 
-function isInOrExists(e: Expr): boolean {
+/** A condition that is an IN or EXISTS under NOTs and parentheses, and whether it is negated. */
+function inOrExistsCore(e: Expr): { core: InQuery | Exists; negated: boolean } | undefined {
+  let negated = false;
   let core = e;
-  while ((core.kind === 'unary' && core.op === 'NOT') || (core.kind === 'row' && core.items.length === 1))
+  while ((core.kind === 'unary' && core.op === 'NOT') || (core.kind === 'row' && core.items.length === 1)) {
+    if (core.kind === 'unary') negated = !negated;
     core = core.kind === 'unary' ? core.operand : core.items[0]!;
-  return core.kind === 'inQuery' || core.kind === 'exists' || !containsScalar(core);
+  }
+  return core.kind === 'inQuery' || core.kind === 'exists' ? { core, negated } : undefined;
 }
 
 function semiJoin(
-  e: Expr,
+  { core, negated }: { core: InQuery | Exists; negated: boolean },
   left: LogicalNode,
   leftScope: readonly ScopeColumn[],
   builder: PlanBuilder,
 ): LogicalNode {
-  let negated = false;
-  let core = e;
-  while (core.kind === 'unary' && core.op === 'NOT') {
-    negated = !negated;
-    core = core.operand;
-  }
-  while (core.kind === 'row' && core.items.length === 1) core = core.items[0]!;
   if (core.kind === 'inQuery')
     return inJoin(core.operand, core.query, negated !== core.negated, left, leftScope, builder);
-  if (core.kind === 'exists') return existsJoin(core.query, negated, left, leftScope, builder);
-  throw unsupported(
-    e.pos,
-    'IN or EXISTS inside OR, CASE or another expression',
-    'use it as a condition of its own, ANDed with the others',
-  );
-}
-
-function containsScalar(e: unknown): boolean {
-  if (e === null || typeof e !== 'object') return false;
-  const node = e as { kind?: string };
-  if (node.kind === 'subquery') return true;
-  if (node.kind === 'inQuery' || node.kind === 'exists') return false;
-  return Object.values(node).some((v) => typeof v === 'object' && containsScalar(v));
+  return existsJoin(core.query, negated, left, leftScope, builder);
 }
 
 /** The right plan with each column whose name the left uses renamed, and the renames. */

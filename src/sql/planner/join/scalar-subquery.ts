@@ -28,7 +28,7 @@ import { unsupported, validationError } from '../../errors.js';
 import { Types, withNullability } from '../../catalog/types.js';
 import { lookupAggregate } from '../../aggregates/builtins.js';
 import { compileExpression } from '../../expressions/compiler.js';
-import { call, field, literal, type Rex, substitute } from '../../expressions/rex.js';
+import { call, type FieldRex, field, literal, type Rex, substitute } from '../../expressions/rex.js';
 import { typeCondition, typeExpression } from '../../expressions/typer.js';
 import { aggregate } from '../aggregate/aggregate-nodes.js';
 import type { PlanBuilder, Relation } from '../builder.js';
@@ -37,6 +37,7 @@ import { ColumnScope, type ScopeColumn } from '../scope.js';
 import { containsSubquery } from '../syntax-search.js';
 import { andOf } from './join-conditions.js';
 import { join } from './join-nodes.js';
+import { inOrExistsValue } from './in-exists-value.js';
 import { PART, type SplitItem, splitOuterItem } from './outer-item.js';
 import {
   builderIsAggregate,
@@ -53,9 +54,10 @@ import {
 const QUALIFIER = '$subquery';
 
 /**
- * A syntax tree (an expression or select items) with each scalar subquery outside IN and EXISTS
- * LEFT joined to the input and replaced by a reference to its column, and the joined input,
- * whose scope has those columns hidden (not part of `*`).
+ * A syntax tree (an expression or select items) with each scalar subquery, and each IN or
+ * EXISTS subquery (as a value, see `in-exists-value.ts`), LEFT joined to the input and replaced
+ * by a reference to its column, and the joined input, whose scope has those columns hidden (not
+ * part of `*`).
  */
 export function joinScalarSubqueries<T>(
   node: T,
@@ -71,26 +73,44 @@ export function joinScalarSubqueries<T>(
     used.add(name);
     return name;
   };
+  /** Projects the input's columns, the hidden ones made so far and a new one; returns its name. */
+  const addColumn = (base: string, rex: Rex): string => {
+    const name = fresh(base);
+    plan = project(plan, [
+      ...input.plan.columns.map((c) => ({ name: c.name, rex: field(c.name, c.type) })),
+      ...plan.columns
+        .filter((c) => scope.some((s) => s.qualifier === QUALIFIER && s.internal === c.name))
+        .map((c) => ({ name: c.name, rex: field(c.name, c.type) })),
+      { name, rex },
+    ]);
+    scope.push({ qualifier: QUALIFIER, name, internal: name, type: rex.type, hidden: true });
+    return name;
+  };
+  const joinSubquery = (query: Query, pos: Expr['pos'], outerScope: readonly ScopeColumn[]): FieldRex => {
+    const right = scalarRight(query, pos, input.plan, outerScope, builder, fresh);
+    plan = join(plan, right.plan, 'left', andOf(right.conditions));
+    const rex =
+      'composed' in right ? composedValue(right.composed, right.plan, outerScope) : readValue(right);
+    return field(addColumn('$scalar', rex), rex.type);
+  };
+  const reference = (name: string, pos: Expr['pos']) => ({ kind: 'column', path: [QUALIFIER, name], pos });
   const replace = (n: unknown): unknown => {
     if (n === null || typeof n !== 'object') return n;
     if (Array.isArray(n)) return n.map(replace);
-    const e = n as { kind?: string; query?: Query; pos?: Expr['pos'] };
-    if (e.kind === 'inQuery' || e.kind === 'exists') return n;
-    if (e.kind === 'subquery') {
-      const right = scalarRight(e.query!, e.pos!, input.plan, input.scope, builder, fresh);
-      plan = join(plan, right.plan, 'left', andOf(right.conditions));
-      const name = fresh('$scalar');
-      const rex =
-        'composed' in right ? composedValue(right.composed, right.plan, input.scope) : readValue(right);
-      plan = project(plan, [
-        ...input.plan.columns.map((c) => ({ name: c.name, rex: field(c.name, c.type) })),
-        ...plan.columns
-          .filter((c) => scope.some((s) => s.qualifier === QUALIFIER && s.internal === c.name))
-          .map((c) => ({ name: c.name, rex: field(c.name, c.type) })),
-        { name, rex },
-      ]);
-      scope.push({ qualifier: QUALIFIER, name, internal: name, type: rex.type, hidden: true });
-      return { kind: 'column', path: [QUALIFIER, name], pos: e.pos };
+    const e = n as Expr;
+    if (e.kind === 'subquery') return reference(joinSubquery(e.query, e.pos, input.scope).name, e.pos);
+    if (e.kind === 'inQuery' || e.kind === 'exists') {
+      // The IN operand is read from a hidden column, which the subquery's names cannot shadow.
+      let x: { rex: Rex; path: readonly string[] } | undefined;
+      const outerScope = [...input.scope];
+      if (e.kind === 'inQuery') {
+        const operand = typeExpression(replace(e.operand) as Expr, new ColumnScope(scope));
+        const name = addColumn('$in', operand);
+        x = { rex: field(name, operand.type), path: [QUALIFIER, name] };
+        outerScope.push(scope[scope.length - 1]!);
+      }
+      const value = inOrExistsValue(e, x, builder, (query, pos) => joinSubquery(query, pos, outerScope));
+      return reference(addColumn('$in', value), e.pos);
     }
     return Object.fromEntries(Object.entries(n).map(([k, v]) => [k, replace(v)]));
   };
@@ -135,26 +155,13 @@ function composedValue(composed: Composed, right: LogicalNode, outerScope: reado
   });
 }
 
-/** A WHERE condition with scalar subqueries: the input joined, filtered, and its columns kept. */
+/** A WHERE condition with subqueries: the input joined, filtered, and its columns kept. */
 export function scalarFilter(
   e: Expr,
   left: LogicalNode,
   leftScope: readonly ScopeColumn[],
   builder: PlanBuilder,
 ): LogicalNode {
-  const assertNoInOrExists = (n: unknown): void => {
-    if (n === null || typeof n !== 'object') return;
-    const node = n as { kind?: string; pos?: Expr['pos'] };
-    if (node.kind === 'inQuery' || node.kind === 'exists')
-      throw unsupported(
-        node.pos,
-        'IN or EXISTS next to a scalar subquery in one condition',
-        'write them as separate conditions',
-      );
-    if (node.kind === 'query') return;
-    for (const v of Object.values(node)) assertNoInOrExists(v);
-  };
-  assertNoInOrExists(e);
   const joined = joinScalarSubqueries(e, { plan: left, scope: [...leftScope] }, builder);
   const condition = typeCondition(joined.node, new ColumnScope(joined.input.scope), 'WHERE');
   return project(
