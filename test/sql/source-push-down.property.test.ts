@@ -92,4 +92,32 @@ describe('source push-down', () => {
       { numRuns: 500 },
     );
   });
+
+  test('SPLIT_INDEX calls in any order over a few strings each give the piece splitting gives', () => {
+    // Consecutive calls on one string go on from the piece found last: pieces asked for in
+    // rising, falling and repeated order, on equal strings and on ones that share a prefix.
+    const text = fc.string({ unit: fc.constantFrom('a', '/', '-'), maxLength: 10 });
+    const call = fc.record({
+      at: fc.nat({ max: 3 }),
+      delimiter: fc.constantFrom('/', '/', '-', 'a/', ''),
+      index: fc.integer({ min: -1, max: 7 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(text, { minLength: 1, maxLength: 4 }),
+        fc.array(call, { maxLength: 40 }),
+        (texts, calls) => {
+          for (const { at, delimiter, index } of calls) {
+            // A copy: an equal string that is another object half the time.
+            const s = texts[at % texts.length]!;
+            const value = index % 2 === 0 ? s : [...s].join('');
+            const parts = value.split(delimiter);
+            const expected = index < 0 ? null : index < parts.length ? parts[index]! : null;
+            expect(runtime.splitIndex(value, delimiter, index)).toBe(expected);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
 });

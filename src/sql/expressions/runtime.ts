@@ -311,20 +311,24 @@ export const runtime = {
   splitIndex(s: string, delimiter: string, index: number): string | null {
     if (index < 0) return null;
     if (delimiter === '') return index < s.length ? s[index]! : null;
-    // Walks to the piece instead of splitting, and remembers where the pieces of the last
-    // string start: a query taking pieces 3, 4 and 5 of one url walks it once.
-    if (s !== split.text || delimiter !== split.delimiter) {
-      split.text = s;
-      split.delimiter = delimiter;
-      split.starts.length = 1;
+    // Walks to the piece instead of splitting, going on from the last piece it found when the
+    // string is the same and the piece further on: a query taking pieces 3, 4 and 5 of one url
+    // walks it once, with no array of piece starts to keep per string.
+    let at = 0;
+    let start = 0;
+    if (index >= split.index && s === split.text && delimiter === split.delimiter) {
+      at = split.index;
+      start = split.start;
     }
-    const starts = split.starts;
-    while (starts.length <= index) {
-      const previous = starts[starts.length - 1]!;
-      const at = previous < 0 ? -1 : s.indexOf(delimiter, previous);
-      starts.push(at < 0 ? -1 : at + delimiter.length);
+    while (at < index && start >= 0) {
+      const found = s.indexOf(delimiter, start);
+      start = found < 0 ? -1 : found + delimiter.length;
+      at++;
     }
-    const start = starts[index]!;
+    split.text = s;
+    split.delimiter = delimiter;
+    split.index = at;
+    split.start = start;
     if (start < 0) return null;
     const end = s.indexOf(delimiter, start);
     return end < 0 ? s.slice(start) : s.slice(start, end);
@@ -470,8 +474,11 @@ export const runtime = {
 };
 
 const regexCache = new Map<string, RegExp>();
-/** SPLIT_INDEX's last string and where its pieces start (-1 past the end); `starts[0]` is 0. */
-const split = { text: '', delimiter: '', starts: [0] };
+/**
+ * SPLIT_INDEX's last string and delimiter, the piece it walked to and where that piece starts
+ * (-1 when the string has fewer pieces: then every later one is missing too).
+ */
+const split = { text: '', delimiter: '', index: 0, start: 0 };
 
 /** The type of {@link runtime}. */
 export type Runtime = typeof runtime;
