@@ -86,8 +86,13 @@ export function joinScalarSubqueries<T>(
     scope.push({ qualifier: QUALIFIER, name, internal: name, type: rex.type, hidden: true });
     return name;
   };
-  const joinSubquery = (query: Query, pos: Expr['pos'], outerScope: readonly ScopeColumn[]): FieldRex => {
-    const right = scalarRight(query, pos, input.plan, outerScope, builder, fresh);
+  const joinSubquery = (
+    query: Query,
+    pos: Expr['pos'],
+    outerScope: readonly ScopeColumn[],
+    what?: string,
+  ): FieldRex => {
+    const right = scalarRight(query, pos, input.plan, outerScope, builder, fresh, what);
     plan = join(plan, right.plan, 'left', andOf(right.conditions));
     const rex =
       'composed' in right ? composedValue(right.composed, right.plan, outerScope) : readValue(right);
@@ -109,7 +114,9 @@ export function joinScalarSubqueries<T>(
         x = { rex: field(name, operand.type), path: [QUALIFIER, name] };
         outerScope.push(scope[scope.length - 1]!);
       }
-      const value = inOrExistsValue(e, x, builder, (query, pos) => joinSubquery(query, pos, outerScope));
+      const value = inOrExistsValue(e, x, builder, (query, pos) =>
+        joinSubquery(query, pos, outerScope, 'an IN or EXISTS subquery used as a value'),
+      );
       return reference(addColumn('$in', value), e.pos);
     }
     return Object.fromEntries(Object.entries(n).map(([k, v]) => [k, replace(v)]));
@@ -205,6 +212,7 @@ function scalarRight(
   leftScope: readonly ScopeColumn[],
   builder: PlanBuilder,
   fresh: (base: string) => string,
+  what = 'a scalar subquery',
 ): ScalarRight {
   const body = query.body;
   const oneColumn = (count: number) => {
@@ -249,7 +257,7 @@ function scalarRight(
     );
   const shadowed = new Set(innerScope.map((c) => `${c.qualifier ?? ''}.${c.name}`));
   const outerVisible = leftScope.filter((c) => !shadowed.has(`${c.qualifier ?? ''}.${c.name}`));
-  const pairs = correlationPairs(correlated, innerScope, outerVisible, 'a scalar subquery');
+  const pairs = correlationPairs(correlated, innerScope, outerVisible, what);
   const hasAggregate =
     body.items.some((i) => builderIsAggregate(i.expr, builder)) ||
     (body.having !== undefined && builderIsAggregate(body.having, builder));
