@@ -139,8 +139,8 @@ function plannedAlone(query: Query, builder: PlanBuilder): number {
     if (/column '[^']*' not found/.test((error as Error).message))
       throw unsupported(
         query.pos,
-        'a correlated IN or EXISTS subquery with GROUP BY, HAVING, an aggregate or LIMIT outside a condition of its own',
-        'use it as a WHERE condition ANDed with the others, or correlate a plain SELECT',
+        'a correlated IN or EXISTS subquery with GROUP BY, HAVING, an aggregate or LIMIT used as a value',
+        'correlate a plain SELECT, or make it a WHERE condition of its own (without LIMIT), where GROUP BY and HAVING are planned',
       );
     throw error;
   }
