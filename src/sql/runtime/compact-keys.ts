@@ -53,7 +53,8 @@ export function columnsKey(columns: readonly string[]): (row: Row) => CompactKey
     columns.length === 1
       ? `const v = ${read(columns[0]!)};
          return v === undefined ? null : typeof v === 'object' && v !== null ? compoundKey([v]) : v;`
-      : `return ${columns.map((c) => `keyPart(${read(c)})`).join(" + ',' + ")};`;
+      : // One template literal: it builds the key as fast as the loop did, a chain of + slower.
+        `return \`${columns.map((c) => `\${keyPart(${read(c)})}`).join(',')}\`;`;
   return new Function('compoundKey', 'keyPart', `return (row) => { ${body} };`)(compoundKey, keyPart) as (
     row: Row,
   ) => CompactKey;
