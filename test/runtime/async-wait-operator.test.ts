@@ -302,7 +302,9 @@ describe('AsyncWaitOperator', () => {
       asyncInvoke: (i: number) => (i % 2 === 0 ? Promise.resolve([`${i}`]) : new Promise<string[]>(() => {})),
       timeout: (i: number) => [`late ${i}`],
     };
-    const op = new AsyncWaitOperator<number, string>(never, 'ordered', 5, 10);
+    // Room for the resolved requests to complete before their timers, which a loaded machine
+    // can delay past a few milliseconds between the calls and the completions.
+    const op = new AsyncWaitOperator<number, string>(never, 'ordered', 250, 10);
     const h = new OneInputStreamOperatorTestHarness(op);
     h.open();
     for (let i = 0; i < 6; i++) h.processElement(i, i);
