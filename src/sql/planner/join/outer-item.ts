@@ -6,13 +6,21 @@
  * column of a GROUP BY or a plain SELECT, under SINGLE_VALUE), and the item is evaluated on the
  * joined row from the outer columns and those parts. A global aggregate's HAVING becomes `CASE WHEN having THEN item END`,
  * so that a group it rejects gives NULL, and an outer row without a group evaluates the item
- * and HAVING over the aggregates' values over no rows.
+ * and HAVING over the aggregates' values over no rows. This module splits the item, plans the
+ * parts as the right side of the LEFT join, and types the item over the joined row.
  */
-import type { Case, Expr, Select } from '../../parser/ast.js';
+import type { Case, Expr, Query, Select } from '../../parser/ast.js';
 import { unsupported, validationError } from '../../errors.js';
+import { Types, withNullability } from '../../catalog/types.js';
+import { field, literal, type Rex, substitute } from '../../expressions/rex.js';
+import { typeExpression } from '../../expressions/typer.js';
 import type { PlanBuilder } from '../builder.js';
+import { type LogicalNode, project } from '../logical.js';
 import { ColumnScope, type ScopeColumn } from '../scope.js';
-import { types } from './subquery-terms.js';
+import { andOf } from './join-conditions.js';
+import { join } from './join-nodes.js';
+import { absentOr, overNoRows, singleValue } from './single-value.js';
+import { type CorrelationPair, conjunction, equality, planDecorrelated, types } from './subquery-terms.js';
 
 /** The qualifier of the part columns the split item reads. */
 export const PART = '$part';
@@ -111,4 +119,127 @@ function findOuterReference(e: unknown, inner: ColumnScope, outer: ColumnScope):
     return !types(c, inner) && types(c, outer) ? c : undefined;
   }
   return findOuterReference(Object.values(node), inner, outer);
+}
+
+/** A value computed on the joined row from outer columns and columns of the subquery's plan. */
+export interface Composed {
+  /** The select item over outer columns and `$part.name`. */
+  readonly expr: Expr;
+  /** Each part's column, and its value for an outer row without a match. */
+  readonly parts: readonly { readonly name: string; readonly empty: Rex }[];
+  /** A column TRUE in every `plan` row. */
+  readonly present: string;
+  /** Whether the value is NULL for an outer row without a match (no aggregate to give one). */
+  readonly nullWhenAbsent: boolean;
+}
+
+/** A split subquery as the right side of a LEFT join, and how to read its value. */
+export interface SplitRight {
+  readonly plan: LogicalNode;
+  readonly conditions: readonly Rex[];
+  readonly composed: Composed;
+}
+
+/**
+ * A correlated subquery whose item is split: its parts grouped by the
+ * correlation columns, a global aggregate's directly and a plain SELECT's under SINGLE_VALUE.
+ */
+export function splitRight(
+  query: Query,
+  body: Select,
+  local: readonly Expr[],
+  pairs: readonly CorrelationPair[],
+  split: SplitItem,
+  globalAggregate: boolean,
+  outer: LogicalNode,
+  builder: PlanBuilder,
+  fresh: (base: string) => string,
+  pos: Expr['pos'],
+): SplitRight {
+  const keyNames = pairs.map(() => fresh('$corr'));
+  const present = fresh('$present');
+  const item = (expr: Expr, alias: string) => ({ kind: 'selectItem' as const, expr, alias, pos: body.pos });
+  const TRUE = { kind: 'literal', type: 'boolean', value: true, text: 'TRUE', pos: body.pos } as Expr;
+  const rewritten: Query = {
+    ...query,
+    orderBy: [],
+    body: {
+      ...body,
+      where: conjunction(local),
+      having: globalAggregate ? undefined : body.having,
+      groupBy:
+        globalAggregate || body.groupBy.length > 0 ? [...body.groupBy, ...pairs.map((p) => p.inner)] : [],
+      items: [
+        ...split.parts.map((p) => item(p.expr, p.name)),
+        // Rows are counted by SINGLE_VALUE of TRUE, which also marks an outer row's match.
+        ...(globalAggregate ? [] : [item(TRUE, present)]),
+        ...pairs.map((p, i) => item(p.inner, keyNames[i]!)),
+      ],
+    },
+  };
+  const plan = planDecorrelated(
+    builder,
+    rewritten,
+    query.pos,
+    'an outer column in GROUP BY, HAVING or an aggregate call of a correlated scalar subquery',
+    'read it in WHERE equalities such as b.k = a.k, or in the select list outside aggregate calls',
+  );
+  const on = (over: LogicalNode) =>
+    pairs.map((p, i) => {
+      const c = over.columns.find((col) => col.name === keyNames[i])!;
+      return equality(field(c.name, c.type), p.outer, p.pos);
+    });
+  const partNames = split.parts.map((p) => p.name);
+  if (!globalAggregate) {
+    const right = singleValue(
+      join(plan, outer, 'semi', andOf(on(plan))),
+      keyNames,
+      [...partNames, present],
+      pos,
+    );
+    const parts = partNames.map((name) => {
+      const type = right.columns.find((c) => c.name === name)!.type;
+      return { name, empty: literal(null, withNullability(type, true)) };
+    });
+    return {
+      plan: right,
+      conditions: on(right),
+      composed: { expr: split.expr, parts, present, nullWhenAbsent: true },
+    };
+  }
+  const parts = partNames.map((name) => ({ name, empty: overNoRows(plan, name)! }));
+  const withPresent = project(plan, [
+    ...plan.columns.map((c) => ({ name: c.name, rex: field(c.name, c.type) })),
+    { name: present, rex: literal(true, withNullability(Types.BOOLEAN, false)) },
+  ]);
+  return {
+    plan: withPresent,
+    conditions: on(withPresent),
+    composed: { expr: split.expr, parts, present, nullWhenAbsent: false },
+  };
+}
+
+/** The joined value of a split item: typed over the outer columns and the subquery's parts. */
+export function composedValue(
+  composed: Composed,
+  right: LogicalNode,
+  outerScope: readonly ScopeColumn[],
+): Rex {
+  const partColumns = composed.parts.map((p) => {
+    const c = right.columns.find((col) => col.name === p.name)!;
+    return {
+      qualifier: PART,
+      name: p.name,
+      internal: p.name,
+      type: withNullability(c.type, true),
+      hidden: true,
+    };
+  });
+  const typed = typeExpression(composed.expr, new ColumnScope([...outerScope, ...partColumns]));
+  if (composed.nullWhenAbsent)
+    return absentOr(composed.present, literal(null, withNullability(typed.type, true)), typed);
+  return substitute(typed, (f) => {
+    const part = composed.parts.find((p) => p.name === f.name);
+    return part === undefined ? f : absentOr(composed.present, part.empty, f);
+  });
 }

@@ -23,14 +23,11 @@
  * Like Flink's, SINGLE_VALUE counts rows as they arrive: where updates from parallel instances
  * reach it out of order, a row's replacement may arrive before the row leaves, which fails too.
  */
-import type { Expr, Query, Select } from '../../parser/ast.js';
+import type { Expr, Query } from '../../parser/ast.js';
 import { unsupported, validationError } from '../../errors.js';
 import { Types, withNullability } from '../../catalog/types.js';
-import { lookupAggregate } from '../../aggregates/builtins.js';
-import { compileExpression } from '../../expressions/compiler.js';
-import { call, type FieldRex, field, literal, type Rex, substitute } from '../../expressions/rex.js';
+import { type FieldRex, field, literal, type Rex } from '../../expressions/rex.js';
 import { typeCondition, typeExpression } from '../../expressions/typer.js';
-import { aggregate } from '../aggregate/aggregate-nodes.js';
 import type { PlanBuilder, Relation } from '../builder.js';
 import { filter, type LogicalNode, project } from '../logical.js';
 import { ColumnScope, type ScopeColumn } from '../scope.js';
@@ -38,11 +35,11 @@ import { containsSubquery } from '../syntax-search.js';
 import { andOf } from './join-conditions.js';
 import { join } from './join-nodes.js';
 import { inOrExistsValue } from './in-exists-value.js';
-import { PART, type SplitItem, splitOuterItem } from './outer-item.js';
+import { type Composed, composedValue, splitOuterItem, splitRight } from './outer-item.js';
+import { absentOr, overNoRows, singleRow, singleValue } from './single-value.js';
 import {
   builderIsAggregate,
   conjunction,
-  type CorrelationPair,
   conjuncts,
   correlationPairs,
   equality,
@@ -132,36 +129,6 @@ function readValue(right: Extract<ScalarRight, { value: string }>): Rex {
   return right.empty === undefined ? value : absentOr(right.empty.present, right.empty.value, value);
 }
 
-/** `CASE WHEN present IS NULL THEN absent ELSE value END`: `absent` where the join found no row. */
-function absentOr(present: string, absent: Rex, value: Rex): Rex {
-  return call(
-    'CASE',
-    [call('IS NULL', [field(present, Types.BOOLEAN)], withNullability(Types.BOOLEAN, false)), absent, value],
-    withNullability(value.type, value.type.nullable || absent.type.nullable),
-  );
-}
-
-/** The joined value of a split item: typed over the outer columns and the subquery's parts. */
-function composedValue(composed: Composed, right: LogicalNode, outerScope: readonly ScopeColumn[]): Rex {
-  const partColumns = composed.parts.map((p) => {
-    const c = right.columns.find((col) => col.name === p.name)!;
-    return {
-      qualifier: PART,
-      name: p.name,
-      internal: p.name,
-      type: withNullability(c.type, true),
-      hidden: true,
-    };
-  });
-  const typed = typeExpression(composed.expr, new ColumnScope([...outerScope, ...partColumns]));
-  if (composed.nullWhenAbsent)
-    return absentOr(composed.present, literal(null, withNullability(typed.type, true)), typed);
-  return substitute(typed, (f) => {
-    const part = composed.parts.find((p) => p.name === f.name);
-    return part === undefined ? f : absentOr(composed.present, part.empty, f);
-  });
-}
-
 /** A WHERE condition with subqueries: the input joined, filtered, and its columns kept. */
 export function scalarFilter(
   e: Expr,
@@ -192,18 +159,6 @@ type ScalarRight = {
     }
   | { readonly composed: Composed }
 );
-
-/** A value computed on the joined row from outer columns and columns of the subquery's plan. */
-interface Composed {
-  /** The select item over outer columns and `$part.name` (see `outer-item.ts`). */
-  readonly expr: Expr;
-  /** Each part's column, and its value for an outer row without a match. */
-  readonly parts: readonly { readonly name: string; readonly empty: Rex }[];
-  /** A column TRUE in every `plan` row. */
-  readonly present: string;
-  /** Whether the value is NULL for an outer row without a match (no aggregate to give one). */
-  readonly nullWhenAbsent: boolean;
-}
 
 function scalarRight(
   query: Query,
@@ -331,138 +286,4 @@ function scalarRight(
     type,
     empty: { present, value: emptyValue },
   };
-}
-
-/**
- * A correlated subquery whose item is split (see `outer-item.ts`): its parts grouped by the
- * correlation columns, a global aggregate's directly and a plain SELECT's under SINGLE_VALUE.
- */
-function splitRight(
-  query: Query,
-  body: Select,
-  local: readonly Expr[],
-  pairs: readonly CorrelationPair[],
-  split: SplitItem,
-  globalAggregate: boolean,
-  outer: LogicalNode,
-  builder: PlanBuilder,
-  fresh: (base: string) => string,
-  pos: Expr['pos'],
-): ScalarRight {
-  const keyNames = pairs.map(() => fresh('$corr'));
-  const present = fresh('$present');
-  const item = (expr: Expr, alias: string) => ({ kind: 'selectItem' as const, expr, alias, pos: body.pos });
-  const TRUE = { kind: 'literal', type: 'boolean', value: true, text: 'TRUE', pos: body.pos } as Expr;
-  const rewritten: Query = {
-    ...query,
-    orderBy: [],
-    body: {
-      ...body,
-      where: conjunction(local),
-      having: globalAggregate ? undefined : body.having,
-      groupBy:
-        globalAggregate || body.groupBy.length > 0 ? [...body.groupBy, ...pairs.map((p) => p.inner)] : [],
-      items: [
-        ...split.parts.map((p) => item(p.expr, p.name)),
-        // Rows are counted by SINGLE_VALUE of TRUE, which also marks an outer row's match.
-        ...(globalAggregate ? [] : [item(TRUE, present)]),
-        ...pairs.map((p, i) => item(p.inner, keyNames[i]!)),
-      ],
-    },
-  };
-  const plan = planDecorrelated(
-    builder,
-    rewritten,
-    query.pos,
-    'an outer column in GROUP BY, HAVING or an aggregate call of a correlated scalar subquery',
-    'read it in WHERE equalities such as b.k = a.k, or in the select list outside aggregate calls',
-  );
-  const on = (over: LogicalNode) =>
-    pairs.map((p, i) => {
-      const c = over.columns.find((col) => col.name === keyNames[i])!;
-      return equality(field(c.name, c.type), p.outer, p.pos);
-    });
-  const partNames = split.parts.map((p) => p.name);
-  if (!globalAggregate) {
-    const right = singleValue(
-      join(plan, outer, 'semi', andOf(on(plan))),
-      keyNames,
-      [...partNames, present],
-      pos,
-    );
-    const parts = partNames.map((name) => {
-      const type = right.columns.find((c) => c.name === name)!.type;
-      return { name, empty: literal(null, withNullability(type, true)) };
-    });
-    return {
-      plan: right,
-      conditions: on(right),
-      composed: { expr: split.expr, parts, present, nullWhenAbsent: true },
-    };
-  }
-  const parts = partNames.map((name) => ({ name, empty: overNoRows(plan, name)! }));
-  const withPresent = project(plan, [
-    ...plan.columns.map((c) => ({ name: c.name, rex: field(c.name, c.type) })),
-    { name: present, rex: literal(true, withNullability(Types.BOOLEAN, false)) },
-  ]);
-  return {
-    plan: withPresent,
-    conditions: on(withPresent),
-    composed: { expr: split.expr, parts, present, nullWhenAbsent: false },
-  };
-}
-
-/** Whether a plan returns at most one row: a global aggregate under projections and filters. */
-function singleRow(plan: LogicalNode): boolean {
-  if (plan.kind === 'project' || plan.kind === 'filter') return singleRow(plan.input);
-  return plan.kind === 'aggregate' && plan.groupKeys.length === 0;
-}
-
-/** `SELECT keys…, SINGLE_VALUE(value) AS value… FROM plan GROUP BY keys…`. */
-function singleValue(
-  plan: LogicalNode,
-  keys: readonly string[],
-  values: string | readonly string[],
-  pos: Expr['pos'],
-): LogicalNode {
-  const definition = lookupAggregate('SINGLE_VALUE', undefined)!;
-  return aggregate(
-    plan,
-    keys,
-    (typeof values === 'string' ? [values] : values).map((value) => {
-      const argType = plan.columns.find((c) => c.name === value)!.type;
-      return {
-        fn: 'SINGLE_VALUE',
-        args: [value],
-        argTypes: [argType],
-        distinct: false,
-        name: value,
-        type: definition.resultType([argType], pos),
-        pos,
-        definition,
-      };
-    }),
-  );
-}
-
-/**
- * The value of a global aggregate's select item over no rows (COUNT 0, SUM NULL), folded to a
- * literal; undefined when the plan is not a projection right over the aggregate.
- */
-function overNoRows(plan: LogicalNode, name: string): Rex | undefined {
-  if (plan.kind !== 'project' || plan.input.kind !== 'aggregate') return undefined;
-  const calls = plan.input.calls;
-  const item = plan.projections.find((p) => p.name === name)!.rex;
-  let known = true;
-  const replaced = substitute(item, (f) => {
-    const c = calls.find((call) => call.name === f.name);
-    if (c === undefined) {
-      known = false;
-      return f;
-    }
-    const fn = c.definition.create(c.argTypes);
-    return literal(fn.getValue(fn.createAccumulator()), c.type);
-  });
-  if (!known) return undefined;
-  return literal(compileExpression(replaced)({}), item.type);
 }
