@@ -205,9 +205,10 @@ export {
   GroupedTable,
   GroupWindowedTable,
   OverWindowedTable,
-  TablePipeline,
   WindowGroupedTable,
 } from './sql/table-api/grouped-tables.js';
+/** `Table.insertInto(path)`'s INSERT, to execute, explain or compile, as Flink's `TablePipeline`. */
+export { TablePipeline } from './sql/table-api/table-pipeline.js';
 /** The Table API's expressions, as Flink's `Expressions`: `$('price').times(2).as('doubled')`. */
 export { Expression, type ExpressionArg } from './sql/table-api/expression.js';
 export type { ColumnSpec } from './sql/table-api/expression-node.js';

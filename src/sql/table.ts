@@ -20,6 +20,7 @@
  */
 import { ErrorCodes, type WeirError } from '../types/errors.js';
 import { type Catalog, parsePath } from './catalog/catalog.js';
+import type { CompiledPlan } from './compiled-plan/compiled-plan.js';
 import { formatType } from './catalog/types.js';
 import type { LogicalNode } from './planner/logical.js';
 import {
@@ -44,7 +45,6 @@ import {
   GroupedTable,
   GroupWindowedTable,
   OverWindowedTable,
-  TablePipeline,
 } from './table-api/grouped-tables.js';
 import {
   type JoinType,
@@ -58,6 +58,7 @@ import { type FunctionCall, type FunctionKind, functionCallOf } from './table-ap
 import { expandRowStep, flatMapStep, mapStep } from './table-api/row-steps.js';
 import { quotePath } from './table-api/sql-text.js';
 import type { PlannedInsert } from './table-api/statement-set.js';
+import { TablePipeline } from './table-api/table-pipeline.js';
 import {
   extended,
   INPUT,
@@ -87,6 +88,8 @@ export interface TableOwner {
   explainInserts(inserts: readonly PlannedInsert[]): string;
   /** @internal */
   executeInserts(inserts: readonly PlannedInsert[]): TableResult;
+  /** @internal */
+  compileInsertsPlan(inserts: readonly PlannedInsert[]): CompiledPlan;
 }
 
 export type { TableExpression };
@@ -345,12 +348,13 @@ export class Table {
     return this.insertInto(path).execute();
   }
 
-  /** The INSERT of the rows into the table at `path`, checked now, to run or explain. */
+  /** The INSERT of the rows into the table at `path`, checked now, to run, explain or compile. */
   insertInto(path: string): TablePipeline {
     const insert = withTableApiErrors('insertInto', () => this.owner.planInsertInto(path, this));
     return new TablePipeline(
       () => this.owner.executeInserts([insert]),
       () => this.owner.explainInserts([insert]),
+      () => this.owner.compileInsertsPlan([insert]),
     );
   }
 

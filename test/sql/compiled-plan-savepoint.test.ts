@@ -3,12 +3,13 @@
  * into the same job started from its compiled plan, in a session without the tables' DDL. The
  * plan gives the operators the ids the SQL gave them, so the restore claims all their state
  * (an operator of another id would leave state unclaimed, which fails the restore), the source
- * goes on where it stopped, and the filesystem sink holds every row exactly once.
+ * goes on where it stopped, and the filesystem sink holds every row exactly once. The plan of
+ * the Table API pipeline that stands for the INSERT takes the savepoint as well.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { StreamExecutionEnvironment, TableEnvironment } from '../../src/index.js';
+import { $, StreamExecutionEnvironment, TableEnvironment } from '../../src/index.js';
 import { tempDirs } from '../support/temp-dirs.js';
 
 const tempDir = tempDirs('weir-compiled-plan-savepoint-');
@@ -25,11 +26,31 @@ function committedIds(dir: string): number[] {
     .sort((a, b) => a - b);
 }
 
+/** How the plan file is compiled in the first session: from the INSERT's SQL, or from the Table API. */
+const compilers = {
+  'COMPILE PLAN': (tEnv: TableEnvironment, insert: string, plan: string) => {
+    tEnv.executeSql(`COMPILE PLAN '${plan}' FOR ${insert}`);
+  },
+  'TablePipeline.compilePlan': (tEnv: TableEnvironment, _insert: string, plan: string) => {
+    tEnv
+      .from('src')
+      .where($('id').isGreater(0))
+      .select($('id'), $('id').times(10))
+      .insertInto('snk')
+      .compilePlan()
+      .writeToFile(plan);
+  },
+};
+
 describe('a savepoint of a SQL job restores into its compiled plan', () => {
-  it.each([1, 2])(
-    'every row once in the filesystem sink (parallelism %i)',
+  it.each([
+    [1, 'COMPILE PLAN'],
+    [2, 'COMPILE PLAN'],
+    [1, 'TablePipeline.compilePlan'],
+  ] as const)(
+    'every row once in the filesystem sink (parallelism %i, plan by %s)',
     { timeout: 120_000 },
-    async (parallelism) => {
+    async (parallelism, compiler) => {
       const root = tempDir();
       const out = join(root, 'out');
       const plan = join(root, 'plan.json');
@@ -52,7 +73,7 @@ describe('a savepoint of a SQL job restores into its compiled plan', () => {
       'format' = 'csv', 'sink.rolling-policy.file-size' = '1kb')`,
       );
       const insert = 'INSERT INTO snk SELECT id, id * 10 FROM src WHERE id > 0';
-      first.executeSql(`COMPILE PLAN '${plan}' FOR ${insert}`);
+      compilers[compiler](first, insert, plan);
       const job = first.executeSql(insert).getJobClient()!;
       while (job.checkpoints().completed < 2) await sleep(20);
       const stopped = await first.executeSql(`STOP JOB '${job.jobId}' WITH SAVEPOINT`).collect();

@@ -4,7 +4,8 @@
  * EXPLAIN is the SQL's physical plan; a plan of another format version, or a file that is no
  * plan, is refused in one line; user functions travel by name; and `weir sql -f` runs the
  * statements. The savepoint case is in compiled-plan-savepoint.test.ts, the statement forms and
- * their errors in compiled-plan.slt.
+ * their errors in compiled-plan.slt. A Table API pipeline's plan (`insertInto(…).compilePlan()`)
+ * runs to the rows of the SQL INSERT it stands for.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -160,6 +161,69 @@ describe('StatementSet.compilePlan and executePlan', () => {
     expect(oneLineError(() => tEnv.createStatementSet().compilePlan())).toBe(
       'SQL error: the statement set is empty, so there is nothing to compile; add an INSERT first',
     );
+  });
+});
+
+describe('TablePipeline.compilePlan', () => {
+  const sql = 'INSERT INTO out3 SELECT item, COUNT(id), SUM(price) FROM bids WHERE price > 2 GROUP BY item';
+  const pipeline = (tEnv: TableEnvironment) =>
+    tEnv
+      .from('bids')
+      .where($('price').isGreater(2))
+      .groupBy($('item'))
+      .select($('item'), $('id').count(), $('price').sum())
+      .insertInto('out3');
+
+  it('compiles the plan the pipeline explains, which runs in a fresh session to the rows of the SQL INSERT', async () => {
+    const printed: string[] = [];
+    const tEnv = session(printed);
+    for (const ddl of DDL) tEnv.executeSql(ddl);
+    await tEnv.executeSql(sql).await();
+    const bySql = [...printed].sort();
+    expect(bySql.length).toBeGreaterThan(1);
+
+    const plan = pipeline(tEnv).compilePlan();
+    const explained = pipeline(tEnv).explain();
+    expect(plan.explain()).toBe(explained.slice(explained.indexOf('== Physical Plan ==')));
+    expect(plan.getWeirVersion()).toBe(VERSION);
+    expect(JSON.parse(plan.asJsonString()).targets).toEqual([
+      { path: 'out3', target: 'default_catalog.default_database.out3' },
+    ]);
+    const file = join(tempDir(), 'pipeline.json');
+    plan.writeToFile(file);
+    printed.length = 0;
+    const fresh = session(printed);
+    const result = fresh.loadPlan(PlanReference.fromFile(file)).execute();
+    expect(result.columnTypes().map((c) => c.name)).toEqual(['default_catalog.default_database.out3']);
+    await result.await();
+    expect([...printed].sort()).toEqual(bySql);
+  });
+
+  it('leaves the pipeline to execute after compiling, to the same rows', async () => {
+    const printed: string[] = [];
+    const tEnv = session(printed);
+    for (const ddl of DDL) tEnv.executeSql(ddl);
+    await tEnv.executeSql(sql).await();
+    const bySql = [...printed].sort();
+    printed.length = 0;
+    const insert = pipeline(tEnv);
+    const json = insert.compilePlan().asJsonString();
+    await insert.execute().await();
+    expect([...printed].sort()).toEqual(bySql);
+    // Compiling again gives the same document: the pipeline's plan is fixed when it is made.
+    expect(insert.compilePlan().asJsonString()).toBe(json);
+  });
+});
+
+describe('CompiledPlan.printJsonString', () => {
+  it('prints the JSON text asJsonString returns, with a line break', () => {
+    const tEnv = session([]);
+    for (const ddl of DDL) tEnv.executeSql(ddl);
+    const plan = tEnv.compilePlanSql(JOBS[0]!);
+    const written: string[] = [];
+    plan.printJsonString({ write: (text: string) => written.push(text) });
+    expect(written).toEqual([`${plan.asJsonString()}\n`]);
+    expect(JSON.parse(written[0]!).formatVersion).toBe(1);
   });
 });
 

@@ -7,6 +7,7 @@
  *
  * @example
  * const plan = tEnv.compilePlanSql('INSERT INTO sink SELECT id, COUNT(*) FROM src GROUP BY id');
+ * // or, in the Table API: tEnv.from('src').groupBy($('id')).select(…).insertInto('sink').compilePlan()
  * plan.writeToFile('/plans/counts.json');
  * // later, in another session or after an upgrade:
  * await tEnv.loadPlan(PlanReference.fromFile('/plans/counts.json')).execute().await();
@@ -27,7 +28,10 @@ export interface CompiledPlanOwner {
   getConfig(): TableConfig;
 }
 
-/** A job's physical plan, compiled by `compilePlanSql` or loaded by `loadPlan`. */
+/**
+ * A job's physical plan, compiled by `compilePlanSql`, `StatementSet.compilePlan` or
+ * `TablePipeline.compilePlan`, or loaded by `loadPlan`.
+ */
 export class CompiledPlan {
   /** @internal */
   constructor(
@@ -40,6 +44,11 @@ export class CompiledPlan {
   /** The plan as JSON text, as {@link writeToFile} writes it. */
   asJsonString(): string {
     return this.json;
+  }
+
+  /** Prints {@link asJsonString}'s text and a line break (to standard output unless a target is given). */
+  printJsonString(target: { write(text: string): unknown } = process.stdout): void {
+    target.write(`${this.json}\n`);
   }
 
   /**

@@ -2,11 +2,9 @@
  * The Table API's intermediate tables, as Flink's: a `GroupedTable` (after `groupBy`), a
  * `GroupWindowedTable` and `WindowGroupedTable` (after `window(Tumble…)` and its `groupBy`),
  * an `OverWindowedTable` (after `window(Over…)`) and an `AggregatedTable` (after `aggregate`),
- * each finished by a `select`; and the
- * `TablePipeline` of `insertInto`.
+ * each finished by a `select`.
  */
 import type { Table } from '../table.js';
-import type { TableResult } from '../table-result.js';
 import { tableApiError } from './errors.js';
 import type { Expression } from './expression.js';
 import { type TableExpression, tableExpression } from './expressions.js';
@@ -191,23 +189,4 @@ export function flatAggregateRows(
   const { call, names } = table.functionCall(op, fnCall, 'tableAggregate');
   const grouped = table.step(op, groupedCallStep(op, keys, call, table.columnNames()));
   return grouped.step(op, expandRowsStep(op, names, grouped.columns()));
-}
-
-/** An INSERT of a table's rows, from `insertInto(path)`. */
-export class TablePipeline {
-  /** @internal */
-  constructor(
-    private readonly run: () => TableResult,
-    private readonly plans: () => string,
-  ) {}
-
-  /** Starts the job; the result's `await()` waits for it to finish. */
-  execute(): TableResult {
-    return this.run();
-  }
-
-  /** The EXPLAIN of the INSERT. */
-  explain(): string {
-    return this.plans();
-  }
 }
