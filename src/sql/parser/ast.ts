@@ -367,7 +367,7 @@ export interface MatchRecognizeRef extends Node<'matchRecognize'> {
   readonly afterMatch: AfterMatchSkip;
   /** Concatenated pattern variables, in order. */
   readonly pattern: readonly PatternElement[];
-  /** `WITHIN INTERVAL '…'`: the longest a match may span. */
+  /** `WITHIN INTERVAL '…'`: a match spans less than it (last row's time - first's < interval). */
   readonly within?: Expr;
   readonly define: readonly {
     readonly variable: string;

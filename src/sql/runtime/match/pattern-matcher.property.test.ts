@@ -138,7 +138,7 @@ function mappings(
         const at = start + vars.length + taken.length;
         const row = rows[at];
         if (row === undefined) break;
-        if (within !== undefined && (row.t as number) - (rows[start]!.t as number) > within) break;
+        if (within !== undefined && (row.t as number) - (rows[start]!.t as number) >= within) break;
         const matchRows = rows.slice(start, at);
         if (!condition(matchRows, [...vars, ...taken], row, variable)) break;
         taken.push(variable);
@@ -308,7 +308,8 @@ const caseArb = fc
     skip: skipArb,
     xs: fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 12 }),
     gaps: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 13, maxLength: 13 }),
-    within: fc.option(fc.integer({ min: 0, max: 8 }), { nil: undefined }),
+    // WITHIN is a positive interval (the planner refuses others).
+    within: fc.option(fc.integer({ min: 1, max: 8 }), { nil: undefined }),
   })
   // A pattern that can match no rows is refused by the planner (as Flink refuses it).
   .filter((c) => c.steps.some((s) => s.min > 0));
@@ -402,7 +403,7 @@ describe('PatternMatcher', () => {
     );
   });
 
-  test('WITHIN: a watermark past the start row plus the interval decides the start without more rows', () => {
+  test('WITHIN: a watermark at the last start row plus the interval decides every start without more rows', () => {
     fc.assert(
       fc.property(caseArb, ({ steps, conditions, skip, xs, gaps }) => {
         const within = 4;
@@ -416,9 +417,10 @@ describe('PatternMatcher', () => {
         });
         const state = matcher.empty();
         const last = rows.length === 0 ? 0 : (rows[rows.length - 1]!.t as number);
-        const { got } = drive(matcher, state, rows, (sink) => matcher.expire(state, last + within + 1, sink));
-        // Past every row's deadline the input is as good as ended: the model over it with an end row.
-        const ended = [...rows, { x: 0, t: last + within + 1, end: true }];
+        const { got } = drive(matcher, state, rows, (sink) => matcher.expire(state, last + within, sink));
+        // At every row's deadline the input is as good as ended: the model over it with an end row
+        // of that time, which no start can take.
+        const ended = [...rows, { x: 0, t: last + within, end: true }];
         expect(got).toEqual(model(ended, steps, modelCondition(conditions), skip, within));
         if (!got.includes('fails')) expect(state.rows).toEqual([]);
       }),

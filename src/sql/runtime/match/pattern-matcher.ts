@@ -28,9 +28,11 @@
  * holds is bounded by the pattern: the rows since the current start and one branch per way the
  * pattern can still map them, whose rows' variables a shared buffer holds (`match-paths.ts`: a
  * branch that takes a row adds one entry pointing to its previous one, so a row costs the same
- * however long the match). `WITHIN` bounds it by time: a branch cannot take a row later than
- * the start row plus the interval, and {@link PatternMatcher.expire} drops the branches once the
- * watermark has passed that point, which decides the start.
+ * however long the match). `WITHIN` bounds it by time: a branch cannot take a row at or after
+ * the start row plus the interval (a match spans less than the interval: Flink's NFA times a
+ * partial match out once `time - start >= within`, before it sees a row of that time), and
+ * {@link PatternMatcher.expire} drops the branches once the watermark reaches that point, which
+ * decides the start.
  *
  * A branch may also carry running state over its rows ({@link RunningState}, e.g. the
  * accumulators of the aggregates the conditions read), extended row by row as the branch takes
@@ -123,7 +125,7 @@ export type MatchSink = (rows: readonly Row[], vars: readonly number[]) => void;
 export interface MatcherOptions {
   readonly condition: RowCondition;
   readonly skip: SkipStrategy;
-  /** `WITHIN`: the longest a match may span, in the time `timeOf` reads from rows. */
+  /** `WITHIN`: a match spans less than this, in the time `timeOf` reads from rows (last - first < within). */
   readonly withinMs?: number;
   readonly timeOf?: (row: Row) => number;
   readonly running?: RunningState;
@@ -174,14 +176,15 @@ export class PatternMatcher {
   }
 
   /**
-   * Drops the branches that can no longer take a row because the time `now` (the watermark) is
-   * past the start row plus `WITHIN`, and reports the matches that decides.
+   * Drops the branches that can no longer take a row because the time `now` (the watermark, the
+   * rows of that time already pushed) has reached the start row plus `WITHIN`, and reports the
+   * matches that decides.
    */
   expire(state: MatcherState, now: number, emit: MatchSink): void {
     const { withinMs, timeOf } = this.options;
     if (withinMs === undefined || timeOf === undefined) return;
     // A completed branch decides its start at once, so every branch kept is live and times out.
-    while (state.rows.length > 0 && now - timeOf(state.rows[0]!) > withinMs) {
+    while (state.rows.length > 0 && now - timeOf(state.rows[0]!) >= withinMs) {
       state.branches = [];
       this.settle(state, emit);
       this.advance(state, emit);
@@ -192,7 +195,7 @@ export class PatternMatcher {
   deadline(state: MatcherState): number | undefined {
     const { withinMs, timeOf } = this.options;
     if (withinMs === undefined || timeOf === undefined || state.rows.length === 0) return undefined;
-    return timeOf(state.rows[0]!) + withinMs + 1;
+    return timeOf(state.rows[0]!) + withinMs;
   }
 
   /** Feeds the rows not fed yet, deciding starts as they can be decided. */
@@ -212,7 +215,7 @@ export class PatternMatcher {
   private feed(state: MatcherState, row: Row): Branch[] {
     const { withinMs, timeOf } = this.options;
     const inTime =
-      withinMs === undefined || timeOf === undefined || timeOf(row) - timeOf(state.rows[0]!) <= withinMs;
+      withinMs === undefined || timeOf === undefined || timeOf(row) - timeOf(state.rows[0]!) < withinMs;
     const next: Branch[] = [];
     if (!inTime) return next;
     for (const branch of state.branches) {
