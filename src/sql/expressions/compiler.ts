@@ -323,9 +323,7 @@ class CodeBuilder {
         // A function that does not take exact BIGINTs gets doubles (it did before BIGINTs were
         // exact), unless it gives a BIGINT back: those pass values through (GREATEST, IF…).
         const exact = fn.exactLongs === true || rex.type.root === 'BIGINT';
-        const given = exact
-          ? args
-          : args.map((a, i) => (/^[vs]\d+$/.test(a) ? asDouble(a, rex.args[i]!.type) : a));
+        const given = exact ? args : args.map((a, i) => asDoubleArgument(a, rex.args[i]!.type));
         const body = fn.emit(
           given,
           rex,
@@ -341,6 +339,12 @@ class CodeBuilder {
       }
     }
   }
+}
+
+/** A compiled argument as a double: a variable checked per row, a bigint literal (`123n`) now. */
+function asDoubleArgument(code: string, type: SqlType): string {
+  if (/^[vs]\d+$/.test(code)) return asDouble(code, type);
+  return /^-?\d+n$/.test(code) ? String(Number(code.slice(0, -1))) : code;
 }
 
 const INTEGER_WIDTH: Record<string, number> = { TINYINT: 8, SMALLINT: 16, INT: 32, BIGINT: 64 };
