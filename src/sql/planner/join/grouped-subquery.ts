@@ -6,7 +6,7 @@
  * reads an input row, so it is joined below the aggregate like one in a plain select list.
  */
 import type { Expr } from '../../parser/ast.js';
-import { validationError } from '../../errors.js';
+import { unsupported, validationError } from '../../errors.js';
 import { field, type Rex } from '../../expressions/rex.js';
 import type { PlanBuilder, Relation } from '../builder.js';
 import { ColumnScope, type ScopeColumn } from '../scope.js';
@@ -65,6 +65,14 @@ export function checkGroupedOuterColumns(
         return;
       }
       if (e.kind === 'subqueryRef' || e.kind === 'tableRef' || e.kind === 'join') return;
+      const call = e as { kind?: string; name?: string; over?: unknown; args?: Expr[] };
+      if (call.kind === 'call' && call.over === undefined && builder.isAggregate(call.name!))
+        if (call.args!.some((a) => !types(a, innerScope) && a.kind !== 'star' && types(a, input)))
+          throw unsupported(
+            e.pos,
+            'an aggregate of the outer query inside a scalar subquery',
+            'compute it in a subquery in FROM and correlate with its column',
+          );
       for (const v of Object.values(e)) visit(v);
     };
     const { from: _from, ...rest } = body as Record<string, unknown>;
