@@ -302,9 +302,7 @@ describe('AsyncWaitOperator', () => {
       asyncInvoke: (i: number) => (i % 2 === 0 ? Promise.resolve([`${i}`]) : new Promise<string[]>(() => {})),
       timeout: (i: number) => [`late ${i}`],
     };
-    // Room for the resolved requests to complete before their timers, which a loaded machine
-    // can delay past a few milliseconds between the calls and the completions.
-    const op = new AsyncWaitOperator<number, string>(never, 'ordered', 250, 10);
+    const op = new AsyncWaitOperator<number, string>(never, 'ordered', 5, 10);
     const h = new OneInputStreamOperatorTestHarness(op);
     h.open();
     for (let i = 0; i < 6; i++) h.processElement(i, i);
@@ -321,6 +319,33 @@ describe('AsyncWaitOperator', () => {
     sh.processElement(1, 1);
     await expect(sh.endInput()).rejects.toThrow(/'lookup' did not complete within 5 ms; raise the timeoutMs/);
     await sh.close();
+  });
+
+  it('a request that resolved before its deadline is not timed out, however late the operator looks at it', async () => {
+    // A loaded machine can stop the thread between a request's start and the turn on which its
+    // promise's callback runs; held here past the 5 ms timeout by a busy wait. Only a timer's
+    // firing, which comes after those callbacks, may judge a request late.
+    const never = {
+      asyncInvoke: (i: number) => (i % 2 === 0 ? Promise.resolve([`${i}`]) : new Promise<string[]>(() => {})),
+      timeout: (i: number) => [`late ${i}`],
+    };
+    for (const mode of ['ordered', 'unordered'] as const) {
+      const op = new AsyncWaitOperator<number, string>(never, mode, 5, 10);
+      const h = new OneInputStreamOperatorTestHarness(op);
+      h.open();
+      for (let i = 0; i < 6; i++) h.processElement(i, i);
+      const until = performance.now() + 20;
+      while (performance.now() < until);
+      await h.endInput();
+      const out = h.extractOutputValues();
+      if (mode === 'unordered') out.sort();
+      expect(out, mode).toEqual(
+        mode === 'ordered'
+          ? ['0', 'late 1', '2', 'late 3', '4', 'late 5']
+          : ['0', '2', '4', 'late 1', 'late 3', 'late 5'],
+      );
+      await h.close();
+    }
   });
 
   it('a rejected request fails the operator with its message', async () => {

@@ -90,6 +90,15 @@ export class AsyncWaitOperator<IN, OUT>
   private timeouts: AsyncEntry<IN, OUT>[] = [];
   private timeoutsHead = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * When the timer last fired: a request whose deadline is this or earlier and that had not
+   * settled by then is late. The timer's firing judges, not the clock when a drain runs: the
+   * timer runs on a later turn of the event loop than every promise callback already due, so a
+   * request that resolved in time has settled by then; a drain can run in the very turn that
+   * started the request (a finish right after the last input), which a loaded machine can
+   * stretch past the deadline before the resolved promise's callback gets to run.
+   */
+  private timedOutBy = Number.NEGATIVE_INFINITY;
   /** Requests settled outside the task loop, not yet taken by it. */
   private settledEntries: AsyncEntry<IN, OUT>[] = [];
   private drainRequested = false;
@@ -347,14 +356,14 @@ export class AsyncWaitOperator<IN, OUT>
     }
   }
 
-  /** Times out the started requests past their deadline: their `timeout` results, or a failure. */
+  /** Times out the started requests whose deadline had passed, unsettled, when the timer fired. */
   private expireTimeouts(): void {
     const timeouts = this.timeouts;
-    const now = performance.now();
+    const firedAt = this.timedOutBy;
     while (this.timeoutsHead < timeouts.length) {
       const entry = timeouts[this.timeoutsHead]!;
       if (entry.state === 'running' && !entry.settled) {
-        if (entry.deadline > now) break;
+        if (entry.deadline > firedAt) break;
         if (this.fn.timeout === undefined) {
           throw (this.failure = userError(
             ErrorCodes.USER_FUNCTION,
@@ -391,6 +400,7 @@ export class AsyncWaitOperator<IN, OUT>
     this.timer = setTimeout(
       () => {
         this.timer = undefined;
+        this.timedOutBy = performance.now();
         this.requestDrain();
       },
       Math.max(0, Math.ceil(entry.deadline - performance.now())),
