@@ -58,6 +58,7 @@ import { type FunctionCall, type FunctionKind, functionCallOf } from './table-ap
 import { expandRowStep, flatMapStep, mapStep } from './table-api/row-steps.js';
 import { quotePath } from './table-api/sql-text.js';
 import type { PlannedInsert } from './table-api/statement-set.js';
+import type { TableDescriptor } from './table-api/table-descriptor.js';
 import { TablePipeline } from './table-api/table-pipeline.js';
 import {
   extended,
@@ -82,8 +83,8 @@ export interface TableOwner {
   executeTable(plan: LogicalNode): TableResult;
   /** @internal Runs `fn` with the catalog, as the session plans SQL (its functions, its time zone). */
   planTableApi<T>(fn: (catalog: Catalog) => T): T;
-  /** @internal The INSERT of `table`'s rows into the table at `path`, checked and planned. */
-  planInsertInto(path: string, table: Table): PlannedInsert;
+  /** @internal The INSERT of `table`'s rows into the table at `target`, checked and planned. */
+  planInsertInto(target: string | TableDescriptor, table: Table): PlannedInsert;
   /** @internal */
   explainInserts(inserts: readonly PlannedInsert[]): string;
   /** @internal */
@@ -343,18 +344,23 @@ export class Table {
     return fetch === undefined ? this.fetch(fetchOrOffset) : this.offset(fetchOrOffset).fetch(fetch);
   }
 
-  /** Writes the rows into the table at `path`, as `INSERT INTO path SELECT …`, and starts the job. */
-  executeInsert(path: string): TableResult {
-    return this.insertInto(path).execute();
+  /** Writes the rows into `target` (as {@link insertInto} takes it) and starts the job. */
+  executeInsert(target: string | TableDescriptor): TableResult {
+    return this.insertInto(target).execute();
   }
 
-  /** The INSERT of the rows into the table at `path`, checked now, to run, explain or compile. */
-  insertInto(path: string): TablePipeline {
-    const insert = withTableApiErrors('insertInto', () => this.owner.planInsertInto(path, this));
+  /**
+   * The INSERT of the rows into the table at `target` (`t`, `db.t` or `catalog.db.t`, as
+   * `INSERT INTO target SELECT …`), or into an anonymous table `target` describes (its schema may
+   * be omitted: it is then this table's), checked now, to run, explain or compile.
+   */
+  insertInto(target: string | TableDescriptor): TablePipeline {
+    const insert = withTableApiErrors('insertInto', () => this.owner.planInsertInto(target, this));
     return new TablePipeline(
       () => this.owner.executeInserts([insert]),
       () => this.owner.explainInserts([insert]),
       () => this.owner.compileInsertsPlan([insert]),
+      typeof target === 'string' ? insert.target : undefined,
     );
   }
 

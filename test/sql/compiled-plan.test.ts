@@ -215,6 +215,27 @@ describe('TablePipeline.compilePlan', () => {
   });
 });
 
+describe('TablePipeline.getSinkIdentifier and anonymous sinks', () => {
+  it('names a catalog table fully and an anonymous one not at all; the anonymous pipeline compiles to a plan that runs as it does', async () => {
+    const printed: string[] = [];
+    const tEnv = session(printed);
+    for (const ddl of DDL) tEnv.executeSql(ddl);
+    const cheap = tEnv.from('bids').where($('price').isLess(3)).select($('item'), $('id'));
+    expect(cheap.insertInto('out2').getSinkIdentifier()).toBe('default_catalog.default_database.out2');
+    const anonymous = cheap.insertInto(TableDescriptor.forConnector('print').build());
+    expect(anonymous.getSinkIdentifier()).toBeUndefined();
+    expect(anonymous.explain()).toContain('*anonymous_print$');
+    const json = anonymous.compilePlan().asJsonString();
+    await anonymous.execute().await();
+    const byPipeline = [...printed].sort();
+    expect(byPipeline.length).toBeGreaterThan(0);
+    expect(byPipeline.every((line) => /^\+I\[., \d+\]$/.test(line))).toBe(true);
+    printed.length = 0;
+    await session(printed).executePlan(PlanReference.fromJsonString(json)).await();
+    expect([...printed].sort()).toEqual(byPipeline);
+  });
+});
+
 describe('CompiledPlan.printJsonString', () => {
   it('prints the JSON text asJsonString returns, with a line break', () => {
     const tEnv = session([]);

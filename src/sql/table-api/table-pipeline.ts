@@ -1,8 +1,8 @@
 /**
  * `TablePipeline`, as Flink's interface of this name: the INSERT of a table's rows that
- * `Table.insertInto(path)` checks and plans at once, then runs, explains or compiles on demand.
- * Nothing runs until `execute()`; the pipeline can be executed, explained and compiled any
- * number of times, each time from the same plan.
+ * `Table.insertInto(target)` checks and plans at once, then runs, explains or compiles on demand.
+ * Nothing runs until `execute()`; explaining and compiling, before or after it, read the plan
+ * made by `insertInto`, so they agree with what runs.
  *
  * @example
  * const pipeline = tEnv.from('bids').where($('price').isGreater(10)).insertInto('big_bids');
@@ -12,14 +12,23 @@
 import type { CompiledPlan } from '../compiled-plan/compiled-plan.js';
 import type { TableResult } from '../table-result.js';
 
-/** An INSERT of a table's rows, from `insertInto(path)`. */
+/** An INSERT of a table's rows, from `insertInto(target)`. */
 export class TablePipeline {
   /** @internal */
   constructor(
     private readonly run: () => TableResult,
     private readonly plans: () => string,
     private readonly compile: () => CompiledPlan,
+    private readonly sink: string | undefined,
   ) {}
+
+  /**
+   * The sink table's `catalog.database.table`, as Flink's `getSinkIdentifier`; `undefined` for
+   * an anonymous table from a `TableDescriptor` (Flink's empty Optional).
+   */
+  getSinkIdentifier(): string | undefined {
+    return this.sink;
+  }
 
   /** Starts the job; the result's `await()` waits for it to finish. */
   execute(): TableResult {
