@@ -164,13 +164,13 @@ describe('executeAndCollect', () => {
   });
 
   it('with a limit stops an unbounded DataGeneratorSource (count Infinity)', async () => {
-    const started = Date.now();
     const source = new DataGeneratorSource((i) => i * 3, Number.POSITIVE_INFINITY);
     const out = await newEnv()
       .fromSource(source, WatermarkStrategy.noWatermarks(), 'forever')
       .executeAndCollect(25);
+    // The source never ends by itself: returning is what the limit does (a hang is bounded by
+    // the test time limit, not by a timed assertion).
     expect(out).toEqual(range(25).map((i) => i * 3));
-    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('with a limit stops a rate-limited unbounded source at parallelism 2', async () => {

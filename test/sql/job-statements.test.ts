@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StreamExecutionEnvironment, TableEnvironment } from '../../src/index.js';
 import { ROOT, runWeir, expectExit } from '../cli/run-cli.js';
+import { waitFor } from '../support/recording-sink.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -120,7 +121,11 @@ describe('SHOW JOBS, DESCRIBE JOB, STOP JOB', () => {
       const first = session(parallelism);
       setup(first);
       const job = first.executeSql('INSERT INTO snk SELECT id FROM src').getJobClient()!;
-      while (job.checkpoints().completed < 2) await sleep(20);
+      await waitFor(
+        () => job.checkpoints().completed >= 2,
+        'two completed checkpoints before the stop',
+        60_000,
+      );
       const stopped = await first.executeSql(`STOP JOB '${job.jobId}' WITH SAVEPOINT`).collect();
       const path = stopped[0]!['savepoint path'] as string;
       expect(Object.keys(stopped[0]!)).toEqual(['savepoint path']);
@@ -222,24 +227,23 @@ CREATE TABLE snk (id BIGINT) WITH ('connector' = 'filesystem', 'path' = '${out}'
       stderr += chunk;
     });
     const closed = new Promise<number | null>((resolve) => client.on('close', resolve));
-    const waitFor = async (pattern: RegExp): Promise<RegExpExecArray> => {
-      for (;;) {
-        const match = pattern.exec(stdout);
-        if (match !== null) return match;
+    // A bound for a stuck client, not a speed expectation; two waits fit the test's time limit.
+    const until = async (condition: () => boolean, what: string): Promise<void> => {
+      const deadline = Date.now() + 50_000;
+      while (!condition()) {
         if (client.exitCode !== null)
-          throw new Error(`weir sql ended before printing ${pattern}: ${stdout}\nstderr: ${stderr}`);
+          throw new Error(`weir sql ended while waiting for ${what}: ${stdout}\nstderr: ${stderr}`);
+        if (Date.now() > deadline)
+          throw new Error(`timed out after 50 s waiting for ${what}: ${stdout}\nstderr: ${stderr}`);
         await sleep(20);
       }
     };
     client.stdin.write(`${setup}INSERT INTO snk SELECT id FROM src;\n`);
-    const id = (await waitFor(/Job submitted: ([0-9a-f]+)/))[1]!;
+    await until(() => /Job submitted: [0-9a-f]+/.test(stdout), "the INSERT's job id");
+    const id = /Job submitted: ([0-9a-f]+)/.exec(stdout)![1]!;
     // Stop once the job has committed rows, not after a fixed time: on a loaded machine the
     // start-up eats any fixed time, and the 3 s the rows take leave little room after it.
-    while (committedIds(out).length === 0) {
-      if (client.exitCode !== null)
-        throw new Error(`weir sql ended before the job committed a row: ${stdout}\nstderr: ${stderr}`);
-      await sleep(20);
-    }
+    await until(() => committedIds(out).length > 0, 'a committed row');
     client.stdin.write(`STOP JOB '${id}' WITH SAVEPOINT;\nSHOW JOBS;\nQUIT;\n`);
     expect(await closed, `weir sql failed: ${stdout}\nstderr: ${stderr}`).toBe(0);
     const path = /\| savepoint path +\|\n\+-+\+\n\| (\S+) +\|/.exec(stdout)?.[1];
