@@ -238,6 +238,8 @@ describe('GROUP BY result types and refused inputs', () => {
     expect(() => toPhysicalAggregate(node, () => physicalInput('retract'))).toThrow(
       /aggregate function ONLY_UP cannot retract rows, but its input is updated/,
     );
-    expect(toPhysicalAggregate(node, () => physicalInput('insert-only')).changelogMode).toBe('retract');
+    expect(toPhysicalAggregate(node, () => physicalInput('insert-only')).changelogMode).toBe(
+      'retract-no-deletes',
+    );
   });
 });

@@ -9,7 +9,7 @@ import type { CatalogTable } from '../catalog/catalog.js';
 import { field, type Rex } from '../expressions/rex.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import { sinkModeOf } from '../connectors/factory.js';
-import { canConsume, type ChangelogMode } from './changelog.js';
+import { canConsume, type ChangelogMode, widestMode } from './changelog.js';
 import type { LogicalNode, PlanColumn } from './logical.js';
 import type { SourcePos } from '../parser/ast.js';
 import type { AggregatePhysicalNode } from './aggregate/aggregate-nodes.js';
@@ -120,12 +120,6 @@ export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
   return 'input' in node ? [node.input] : [];
 }
 
-/** The mode of a node that passes its inputs' changes through: the widest of them. */
-function widest(modes: readonly ChangelogMode[]): ChangelogMode {
-  if (modes.includes('retract')) return 'retract';
-  return modes.includes('upsert') ? 'upsert' : 'insert-only';
-}
-
 /** Builds the physical plan of a rewritten logical plan. */
 export function toPhysical(
   node: LogicalNode,
@@ -234,7 +228,7 @@ export function toPhysical(
         kind: 'union',
         inputs,
         columns: node.columns,
-        changelogMode: widest(inputs.map((i) => i.changelogMode)),
+        changelogMode: widestMode(inputs.map((i) => i.changelogMode)),
       });
     }
     case 'sink': {

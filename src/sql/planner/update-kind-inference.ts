@@ -16,7 +16,13 @@
  * is rewritten: one subtree keeps one form and is still translated once.
  */
 import type { CatalogTable } from '../catalog/catalog.js';
-import type { ChangelogMode } from './changelog.js';
+import {
+  type ChangelogMode,
+  hasUpdateBefore,
+  isUpsert,
+  widestMode,
+  withoutUpdateBefore,
+} from './changelog.js';
 import { explainPhysical } from './explain.js';
 import { type PhysicalNode, physicalInputs } from './physical.js';
 
@@ -128,7 +134,7 @@ function inputRequirement(node: PhysicalNode, needsBefore: boolean, sinkModeOf: 
     case 'filter':
       return needsBefore || (node.kind === 'calc' && node.condition !== undefined);
     case 'sink':
-      return node.kind === 'sink' && sinkModeOf(node.table) !== 'upsert';
+      return node.kind === 'sink' && !isUpsert(sinkModeOf(node.table));
     case 'producer':
     case 'consumer':
       return true;
@@ -145,10 +151,12 @@ function rewriteNode(
   const newInputs = inputs.map(rewrite);
   let mode = node.changelogMode;
   const role = ROLES[node.kind];
-  if (role === 'producer' && !needsBefore && mode === 'retract') mode = 'upsert';
+  if (role === 'producer' && !needsBefore && hasUpdateBefore(mode)) mode = withoutUpdateBefore(mode);
   else if (role === 'passThrough' || role === 'filter' || role === 'sink')
     mode =
-      node.changelogMode === 'insert-only' ? 'insert-only' : widest(newInputs.map((i) => i.changelogMode));
+      node.changelogMode === 'insert-only'
+        ? 'insert-only'
+        : widestMode(newInputs.map((i) => i.changelogMode));
   if (mode === node.changelogMode && newInputs.every((input, i) => input === inputs[i])) return node;
   const replaced: Record<string, unknown> = { ...node, changelogMode: mode };
   if ('inputs' in node) replaced.inputs = Object.freeze(newInputs);
@@ -157,10 +165,4 @@ function rewriteNode(
     replaced.right = newInputs[1];
   } else if ('input' in node) replaced.input = newInputs[0];
   return Object.freeze(replaced) as unknown as PhysicalNode;
-}
-
-/** The mode of a node forwarding its inputs' changes: the widest of them. */
-function widest(modes: readonly ChangelogMode[]): ChangelogMode {
-  if (modes.includes('retract')) return 'retract';
-  return modes.includes('upsert') ? 'upsert' : 'insert-only';
 }

@@ -37,7 +37,7 @@ import {
   type PartialAggregate,
 } from '../../runtime/aggregate/local-global-aggregate.js';
 import { MiniBatchGroupAggregateOperator } from '../../runtime/aggregate/mini-batch-group-aggregate.js';
-import type { ChangelogRow } from '../changelog.js';
+import { type ChangelogRow, isUpsert } from '../changelog.js';
 import type { PhysicalNode, PhysicalPlanner } from '../physical.js';
 import type { QueryTranslator, TranslateContext } from '../translate.js';
 import type {
@@ -103,21 +103,26 @@ export function toPhysicalAggregate(
   options: AggregatePlanOptions = { phase: 'auto' },
 ): PhysicalNode {
   const input = recurse(node.input);
-  if (input.changelogMode === 'upsert')
+  if (isUpsert(input.changelogMode))
     throw unsupported(
       node.calls[0]?.pos,
       'GROUP BY over an upsert changelog (updates without their old rows)',
       'aggregate a retract changelog or an insert-only table',
     );
-  if (input.changelogMode === 'retract')
+  if (input.changelogMode !== 'insert-only')
     for (const call of node.calls)
       if (!call.definition.retractable)
         throw validationError(
           call.pos,
           `aggregate function ${call.fn} cannot retract rows, but its input is updated; aggregate an insert-only table or implement retract`,
         );
+  // Over insert-only input a group's count only grows: its row is updated, never deleted.
   const changelogMode =
-    node.calls.length === 0 && input.changelogMode === 'insert-only' ? 'insert-only' : 'retract';
+    input.changelogMode === 'insert-only'
+      ? node.calls.length === 0
+        ? 'insert-only'
+        : 'retract-no-deletes'
+      : 'retract';
   const { miniBatch } = options;
   const stateTtlMs = effectiveTtlMs(node.stateTtlHint, options.stateTtlMs);
   const ttlHint = node.stateTtlHint === undefined ? {} : { stateTtlHint: node.stateTtlHint };
@@ -197,7 +202,7 @@ function specOf(
     calls: node.calls,
     changelogInput,
     insertOnlyOutput: node.changelogMode === 'insert-only',
-    upsertOutput: node.changelogMode === 'upsert',
+    upsertOutput: isUpsert(node.changelogMode),
     ...(node.stateTtlMs === undefined ? {} : { stateTtlMs: node.stateTtlMs }),
     ...(node.kind === 'groupAggregate' && node.emitsChangedRows === true ? { emitsChangedRows: true } : {}),
   };

@@ -10,7 +10,7 @@ import { formatRex, type Rex } from '../../expressions/rex.js';
 import { withoutTimeAttribute } from '../../catalog/types.js';
 import { idleStateRetentionMs, type TableConfig } from '../../config.js';
 import { unsupported } from '../../errors.js';
-import type { ChangelogMode, ChangelogRow } from '../changelog.js';
+import { type ChangelogMode, type ChangelogRow, isUpsert } from '../changelog.js';
 import type { PhysicalCalc, PhysicalNode, PhysicalPlanner } from '../physical.js';
 import type { QueryTranslator, TranslateContext } from '../translate.js';
 import { joinKeys } from './join-conditions.js';
@@ -35,7 +35,7 @@ export function joinOutputMode(joinType: JoinType, left: ChangelogMode, right: C
 
 /** Refuses an upsert input: the join needs every update's old row to retract its results. */
 export function checkJoinInput(input: PhysicalNode, construct: string): void {
-  if (input.changelogMode === 'upsert')
+  if (isUpsert(input.changelogMode))
     throw unsupported(
       undefined,
       `${construct} over an upsert stream (no -U rows)`,

@@ -20,7 +20,7 @@ import { ProcTimeOverAggregate, RowTimeOverAggregate } from '../../runtime/over/
 import { TopNFunction, type TopNSpec } from '../../runtime/over/rank-function.js';
 import { UpdateFastTopNFunction } from '../../runtime/over/update-fast-rank.js';
 import { WindowTopNFunction } from '../../runtime/over/window-rank-function.js';
-import type { ChangelogRow } from '../changelog.js';
+import { type ChangelogRow, isUpsert } from '../changelog.js';
 import type { PhysicalNode, PhysicalPlanner } from '../physical.js';
 import type { QueryTranslator, TranslateContext } from '../translate.js';
 import { columnsKey } from '../../runtime/compact-keys.js';
@@ -78,7 +78,7 @@ export function toPhysicalOver(
     }
     case 'rank': {
       const input = recurse(node.input);
-      if (input.changelogMode === 'upsert')
+      if (isUpsert(input.changelogMode))
         throw unsupported(
           undefined,
           'Top-N over an upsert input (updates without their old rows)',
@@ -126,8 +126,10 @@ export function toPhysicalOver(
           : {}),
         columns: node.columns,
         // Event-time keep first is insert-only, waiting for the watermark, unless in mini-batches,
-        // where it emits at once and updates, as Flink's two functions for it do.
-        changelogMode: node.keepLast || (miniBatch !== undefined && !proctime) ? 'retract' : 'insert-only',
+        // where it emits at once and updates, as Flink's two functions for it do. A key's row is
+        // only ever replaced, never taken away: no form of it deletes.
+        changelogMode:
+          node.keepLast || (miniBatch !== undefined && !proctime) ? 'retract-no-deletes' : 'insert-only',
       };
       return Object.freeze(plan);
     }
@@ -186,7 +188,7 @@ export function translateOver(
           keepLast: node.keepLast,
           timeColumn: node.proctime ? undefined : node.timeColumn,
           ttlMs: ttl,
-          upsertOutput: node.changelogMode === 'upsert',
+          upsertOutput: isUpsert(node.changelogMode),
           restKey,
           compactChanges: node.compactChanges,
         };
@@ -200,7 +202,7 @@ export function translateOver(
             new KeepLastRowFunction(
               node.proctime ? undefined : node.timeColumn,
               ttl,
-              node.changelogMode !== 'upsert',
+              !isUpsert(node.changelogMode),
               restKey,
             ),
           )
@@ -244,7 +246,7 @@ function translateRank(node: PhysicalRank, recurse: QueryTranslator): DataStream
     changelogInput,
     inputColumns: node.input.columns.map((c) => c.name),
     ttlMs: node.stateTtlMs,
-    upsertOutput: node.changelogMode === 'upsert',
+    upsertOutput: isUpsert(node.changelogMode),
   };
   const strategy = node.strategy;
   const fn =
