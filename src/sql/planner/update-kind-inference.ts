@@ -1,8 +1,9 @@
 /**
  * Update-kind inference: which changelog edges must carry update-before (-U) rows. Physical
- * planning gives every updating operator a retract output; this pass walks the plan from its
- * root and turns an output into `upsert` (+I, +U, -D) when no consumer needs the old rows, so
- * the operator skips building them, as Flink's planner does with its update-kind trait.
+ * planning gives every updating operator an output with -U (`retract`, or `retract-no-deletes`
+ * for one that never deletes); this pass walks the plan from its root and drops the -U from an
+ * output (`upsert`, `upsert-no-deletes`) when no consumer needs the old rows, so the operator
+ * skips building them, as Flink's planner does with its update-kind trait.
  *
  * A consumer needs -U when it must undo an earlier row by its content: aggregates, Top-N,
  * joins, OVER and window operators over a changelog, a sink taking retract rows, and the
