@@ -74,7 +74,7 @@ describe('tasks on worker threads', () => {
       // Worker threads load the job module first, which takes seconds on a loaded machine: the
       // samples start once the source runs and has filled the channels (their credit is
       // 2 × 16 batches of 512), not at a fixed time after the start.
-      await waitUntil(() => sourceOut() > 2 * 16 * 512);
+      await waitUntil(() => sourceOut() > 2 * 16 * 512, 'the source to fill the channels');
       const startOut = sourceOut();
       const startedAt = performance.now();
       for (let i = 0; i < 16; i++) {
@@ -134,7 +134,10 @@ describe('tasks on worker threads', () => {
 
   it('terminates a worker thread that does not stop when the job is cancelled', async () => {
     const client = await startJobModule(JOB, ['hang', '2'], { slots: 2 });
-    await waitUntil(() => client.tasks().some((t) => t.isSource && t.recordsOut > 5000));
+    await waitUntil(
+      () => client.tasks().some((t) => t.isSource && t.recordsOut > 5000),
+      'a source subtask past 5000 records',
+    );
     expect(liveWorkerThreads()).toBe(2);
     client.cancel();
     await expect(client.result).rejects.toThrow(/cancel/i);
@@ -142,11 +145,12 @@ describe('tasks on worker threads', () => {
 });
 
 /**
- * Polls `condition` until it holds or a minute passed (a bound for a broken job, not a speed
- * expectation: worker threads start slowly on a loaded machine), then asserts it.
+ * Polls `condition` until it holds or 40 s passed (a bound for a broken job, not a speed
+ * expectation: worker threads start slowly on a loaded machine), then asserts it. The bound
+ * stays under the test's 60 s limit, so a stuck job fails with `what`, not with a timeout.
  */
-async function waitUntil(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 60_000;
+async function waitUntil(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 40_000;
   while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-  expect(condition()).toBe(true);
+  expect(condition(), `timed out after 40 s waiting for ${what}`).toBe(true);
 }
