@@ -57,7 +57,7 @@ describe('deduplication on processing time', () => {
       '+I[10, 2, 120]',
     ]);
     expect(materialize(lines)).toEqual(['[10, 1, 200]', '[10, 2, 120]', '[11, 1, 50]']);
-    expect(plan).toContain('order=[PROCTIME], changelogMode=[I,UB,UA]');
+    expect(plan).toContain('order=[PROCTIME], changelogMode=[I,UB,UA,D]');
   });
 
   test('SET table.exec.state.ttl plans and runs (the run is shorter than the retention)', async () => {

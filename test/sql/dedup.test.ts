@@ -52,7 +52,7 @@ describe('deduplication in SQL', () => {
       '+I[10, 2, 120, 2500]',
     ]);
     expect(plan).toContain(
-      'Deduplicate(keep=[LastRow], key=[bidder, auction], order=[ROWTIME], changelogMode=[I,UB,UA])',
+      'Deduplicate(keep=[LastRow], key=[bidder, auction], order=[ROWTIME], changelogMode=[I,UB,UA,D])',
     );
   });
 

@@ -126,10 +126,11 @@ export function toPhysicalOver(
           : {}),
         columns: node.columns,
         // Event-time keep first is insert-only, waiting for the watermark, unless in mini-batches,
-        // where it emits at once and updates, as Flink's two functions for it do. A key's row is
-        // only ever replaced, never taken away: no form of it deletes.
-        changelogMode:
-          node.keepLast || (miniBatch !== undefined && !proctime) ? 'retract-no-deletes' : 'insert-only',
+        // where it emits at once and updates, as Flink's two functions for it do. An updating
+        // form never deletes a key's row, but its mode lists deletes as Flink's changelog-mode
+        // inference gives every updating Deduplicate all changes: plans and EXPLAIN then match
+        // Flink's, and a consumer Flink refuses for it is refused here too.
+        changelogMode: node.keepLast || (miniBatch !== undefined && !proctime) ? 'retract' : 'insert-only',
       };
       return Object.freeze(plan);
     }
