@@ -21,8 +21,9 @@ export interface ChangelogRow {
 /**
  * Which changes a stream carries: `insert-only` (+I), `retract` (+I, -U, +U, -D: every update
  * retracts the old row first) or `upsert` (+I, +U, -D keyed by a unique key; no -U). The
- * `-no-deletes` forms carry the same updates but never delete a row, as a keep-last
- * deduplication or an aggregate over insert-only input: a row, once there, only changes.
+ * `-no-deletes` forms carry the same updates but never delete a row, as an aggregate over
+ * insert-only input: a row, once there, only changes (Flink's planner gives a deduplication
+ * all changes although it deletes nothing, so it is `retract`).
  */
 export type ChangelogMode = 'insert-only' | 'retract' | 'upsert' | 'retract-no-deletes' | 'upsert-no-deletes';
 
