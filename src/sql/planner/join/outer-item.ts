@@ -20,7 +20,7 @@ import { ColumnScope, type ScopeColumn } from '../scope.js';
 import { andOf } from './join-conditions.js';
 import { join } from './join-nodes.js';
 import { absentOr, overNoRows, singleValue } from './single-value.js';
-import { type CorrelationPair, conjunction, equality, planDecorrelated, types } from './subquery-terms.js';
+import { type CorrelationPair, conjunction, planScalarDecorrelated, types } from './subquery-terms.js';
 
 /** The qualifier of the part columns the split item reads. */
 export const PART = '$part';
@@ -177,18 +177,7 @@ export function splitRight(
       ],
     },
   };
-  const plan = planDecorrelated(
-    builder,
-    rewritten,
-    query.pos,
-    'an outer column in GROUP BY, HAVING or an aggregate call of a correlated scalar subquery',
-    'read it in WHERE equalities such as b.k = a.k, or in the select list outside aggregate calls',
-  );
-  const on = (over: LogicalNode) =>
-    pairs.map((p, i) => {
-      const c = over.columns.find((col) => col.name === keyNames[i])!;
-      return equality(field(c.name, c.type), p.outer, p.pos);
-    });
+  const { plan, on } = planScalarDecorrelated(builder, rewritten, query.pos, pairs, keyNames);
   const partNames = split.parts.map((p) => p.name);
   if (!globalAggregate) {
     const right = singleValue(

@@ -42,8 +42,7 @@ import {
   conjunction,
   conjuncts,
   correlationPairs,
-  equality,
-  planDecorrelated,
+  planScalarDecorrelated,
   types,
 } from './subquery-terms.js';
 
@@ -241,18 +240,7 @@ function scalarRight(
       ],
     },
   };
-  const plan = planDecorrelated(
-    builder,
-    rewritten,
-    query.pos,
-    'an outer column in GROUP BY, HAVING or an aggregate call of a correlated scalar subquery',
-    'read it in WHERE equalities such as b.k = a.k, or in the select list outside aggregate calls',
-  );
-  const on = (over: LogicalNode) =>
-    pairs.map((p, i) => {
-      const c = over.columns.find((col) => col.name === keyNames[i])!;
-      return equality(field(c.name, c.type), p.outer, p.pos);
-    });
+  const { plan, on } = planScalarDecorrelated(builder, rewritten, query.pos, pairs, keyNames);
   // SINGLE_VALUE sees only the rows of correlation values some outer row has (Calcite's value
   // generator), so rows no outer row would read, NULL keys among them, cannot fail the query.
   const right = globalAggregate

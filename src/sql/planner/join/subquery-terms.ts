@@ -5,7 +5,7 @@
  */
 import type { Expr, Query } from '../../parser/ast.js';
 import { unsupported } from '../../errors.js';
-import type { Rex } from '../../expressions/rex.js';
+import { field, type Rex } from '../../expressions/rex.js';
 import { typeCondition, typeExpression } from '../../expressions/typer.js';
 import type { PlanBuilder } from '../builder.js';
 import type { LogicalNode } from '../logical.js';
@@ -116,4 +116,31 @@ export function planDecorrelated(
     if (/column '[^']*' not found/.test((error as Error).message)) throw unsupported(pos, what, hint);
     throw error;
   }
+}
+
+/**
+ * Plans a correlated scalar subquery rewritten to group by its correlation columns (named
+ * `keyNames`, one per pair), refusing an outer column read where decorrelation cannot carry it,
+ * and gives the equalities that join those columns of a node over the plan to the outer ones.
+ */
+export function planScalarDecorrelated(
+  builder: PlanBuilder,
+  rewritten: Query,
+  pos: Expr['pos'],
+  pairs: readonly CorrelationPair[],
+  keyNames: readonly string[],
+): { readonly plan: LogicalNode; readonly on: (over: LogicalNode) => Rex[] } {
+  const plan = planDecorrelated(
+    builder,
+    rewritten,
+    pos,
+    'an outer column in GROUP BY, HAVING or an aggregate call of a correlated scalar subquery',
+    'read it in WHERE equalities such as b.k = a.k, or in the select list outside aggregate calls',
+  );
+  const on = (over: LogicalNode) =>
+    pairs.map((p, i) => {
+      const c = over.columns.find((col) => col.name === keyNames[i])!;
+      return equality(field(c.name, c.type), p.outer, p.pos);
+    });
+  return { plan, on };
 }
