@@ -32,6 +32,7 @@ import {
   conjuncts,
   correlationPairs,
   equality,
+  freshNames,
   planDecorrelated,
   types,
 } from './subquery-terms.js';
@@ -236,9 +237,7 @@ function correlatedRight(
     both,
     'an outer column in the select list of a correlated IN subquery',
   );
-  const used = new Set([...left.columns, ...plan.columns].map((c) => c.name));
-  let name = '$in';
-  for (let i = 0; used.has(name); i++) name = `$in${i}`;
+  const name = freshNames([...left.columns, ...plan.columns].map((c) => c.name))('$in');
   plan = project(plan, [
     ...plan.columns.map((c) => ({ name: c.name, rex: field(c.name, c.type) })),
     { name, rex: value },
@@ -268,13 +267,7 @@ function aggregatedRight(
       'add a GROUP BY: without one the aggregate returns a row even where nothing matches',
     );
   const pairs = correlationPairs(correlated, innerScope, outerVisible, 'a subquery with GROUP BY or HAVING');
-  const used = new Set(left.columns.map((c) => c.name));
-  const fresh = (base: string): string => {
-    let name = base;
-    for (let i = 0; used.has(name); i++) name = `${base}${i}`;
-    used.add(name);
-    return name;
-  };
+  const fresh = freshNames(left.columns.map((c) => c.name));
   const keyNames = pairs.map(() => fresh('$corr'));
   const valueName = wantValue ? fresh('$in') : undefined;
   if (wantValue && (body.items.length !== 1 || body.items[0]!.expr.kind === 'star'))

@@ -42,6 +42,7 @@ import {
   conjunction,
   conjuncts,
   correlationPairs,
+  freshNames,
   planScalarDecorrelated,
   types,
 } from './subquery-terms.js';
@@ -62,13 +63,7 @@ export function joinScalarSubqueries<T>(
 ): { node: T; input: Relation } {
   let plan = input.plan;
   const scope: ScopeColumn[] = [...input.scope];
-  const used = new Set(plan.columns.map((c) => c.name));
-  const fresh = (base: string): string => {
-    let name = base;
-    for (let i = 0; used.has(name); i++) name = `${base}${i}`;
-    used.add(name);
-    return name;
-  };
+  const fresh = freshNames(plan.columns.map((c) => c.name));
   /** Projects the input's columns, the hidden ones made so far and a new one; returns its name. */
   const addColumn = (base: string, rex: Rex): string => {
     const name = fresh(base);

@@ -144,3 +144,17 @@ export function planScalarDecorrelated(
     });
   return { plan, on };
 }
+
+/**
+ * A namer of hidden columns: each call gives `base`, or `base` with the first number that makes
+ * it unique, among `taken` and every name given before.
+ */
+export function freshNames(taken: Iterable<string>): (base: string) => string {
+  const used = new Set(taken);
+  return (base) => {
+    let name = base;
+    for (let i = 0; used.has(name); i++) name = `${base}${i}`;
+    used.add(name);
+    return name;
+  };
+}
