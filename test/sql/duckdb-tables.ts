@@ -30,3 +30,23 @@ export async function createDuckdbTable(
 /** A row's values in `columns` order as JSON, bigints as numbers, missing values as null. */
 export const canonical = (row: Record<string, unknown>, columns: readonly string[]): string =>
   JSON.stringify(columns.map((c) => (typeof row[c] === 'bigint' ? Number(row[c]) : (row[c] ?? null))));
+
+/**
+ * A row's values in `columns` order as numbers in text, `NULL` for a missing one: the engines
+ * give a numeric result as different JavaScript types (number, bigint, decimal text).
+ */
+export const numericCanonical = (row: Record<string, unknown>, columns: readonly string[]): string =>
+  columns.map((c) => (row[c] === null || row[c] === undefined ? 'NULL' : String(Number(row[c])))).join('|');
+
+/** Seeded rows, so a failure reproduces: key k (15% NULL, else below `keys`) and value v below 30. */
+export function keyValueRows(seed: number, count: number, keys: number): { k: number | null; v: number }[] {
+  let s = seed;
+  const next = () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648;
+  };
+  return Array.from({ length: count }, () => ({
+    k: next() < 0.15 ? null : Math.floor(next() * keys),
+    v: Math.floor(next() * 30),
+  }));
+}

@@ -9,25 +9,9 @@
 import { describe, expect, test } from 'vitest';
 import { StreamExecutionEnvironment } from '../../src/api/environment.js';
 import { TableEnvironment } from '../../src/sql/table-environment.js';
-import { createDuckdbTable, duckdbConnection } from './duckdb-tables.js';
+import { createDuckdbTable, duckdbConnection, keyValueRows, numericCanonical } from './duckdb-tables.js';
 
 type R = Record<string, unknown>;
-
-/** A seeded generator, so a failure reproduces: key k (15% NULL) and value v. */
-function rows(seed: number, count: number, keys: number): { k: number | null; v: number }[] {
-  let s = seed;
-  const next = () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648;
-  };
-  return Array.from({ length: count }, () => ({
-    k: next() < 0.15 ? null : Math.floor(next() * keys),
-    v: Math.floor(next() * 30),
-  }));
-}
-
-const canonical = (row: R, columns: readonly string[]) =>
-  columns.map((c) => (row[c] === null || row[c] === undefined ? 'NULL' : String(Number(row[c])))).join('|');
 
 // l has keys 0..7, r only 0..5: some outer rows match nothing.
 const QUERIES: Record<string, string> = {
@@ -55,8 +39,8 @@ const QUERIES: Record<string, string> = {
 };
 
 describe('scalar subqueries agree with DuckDB', async () => {
-  const left = rows(7, 60, 8);
-  const right = rows(11, 50, 6);
+  const left = keyValueRows(7, 60, 8);
+  const right = keyValueRows(11, 50, 6);
   const duck = await duckdbConnection();
   await createDuckdbTable(duck, 'l', { k: 'INTEGER', v: 'INTEGER' }, left);
   await createDuckdbTable(duck, 'r', { k: 'INTEGER', v: 'INTEGER' }, right);
@@ -72,10 +56,10 @@ describe('scalar subqueries agree with DuckDB', async () => {
     test.each([1, 2])(`${name} at parallelism %i`, async (parallelism) => {
       const columns = ['a', 'b', 'c'];
       const engine = (await environment(parallelism).executeSql(sql).collect())
-        .map((row) => canonical(row, columns))
+        .map((row) => numericCanonical(row, columns))
         .sort();
       const reader = await duck.runAndReadAll(sql);
-      const expected = (reader.getRowObjectsJS() as R[]).map((row) => canonical(row, columns)).sort();
+      const expected = (reader.getRowObjectsJS() as R[]).map((row) => numericCanonical(row, columns)).sort();
       expect(engine).toEqual(expected);
       // Some outer rows match and some do not, so a join that matches all or none fails.
       const values = new Set(engine.map((line) => line.split('|')[name === 'uncorrelated' ? 1 : 2]));
