@@ -57,7 +57,8 @@ export function inOrExistsValue(
       { ...e.query, with: [], orderBy: [], limit: undefined, offset: undefined, body },
       pos,
     );
-    // An uncorrelated global aggregate over no rows emits none on a stream, so its count is NULL.
+    // Never NULL (a count over no rows reads 0), but typed nullable as every scalar subquery's
+    // value is; the CASE gives it the NOT NULL type the comparisons below are typed with.
     return call('CASE', [call('IS NULL', [counted], BOOL(false)), zero, counted], zero.type);
   };
   if (e.kind === 'exists') return compare('>', count(undefined), zero);

@@ -6,7 +6,9 @@
  * result as either side changes, with the changelog kinds of that join.
  *
  * - Uncorrelated: a global aggregate returns one row and joins on TRUE; any other subquery is
- *   wrapped in SINGLE_VALUE, which fails at run time at a second row, as in Flink.
+ *   wrapped in SINGLE_VALUE, which fails at run time at a second row, as in Flink. A streaming
+ *   global aggregate emits no row over no input, where SQL gives its value over no rows (COUNT
+ *   0), so an outer row that finds no row reads that value, as in the correlated case below.
  * - Correlated in its WHERE by `inner = outer` equalities: the inner sides become GROUP BY keys
  *   and the join matches on them, so the subquery runs once per correlation value. A global
  *   aggregate (`SELECT COUNT(*) … WHERE p.k = o.k`) then has no row for an outer row that matches
@@ -188,10 +190,10 @@ function scalarRight(
     oneColumn(sub.columns.length);
     const column = sub.columns[0]!;
     const value = fresh('$value');
-    const plan = singleRow(sub)
-      ? project(sub, [{ name: value, rex: field(column.name, column.type) }])
-      : singleValue(project(sub, [{ name: value, rex: field(column.name, column.type) }]), [], value, pos);
-    return { plan, conditions: [], value, type: plan.columns.find((c) => c.name === value)!.type };
+    const projected = project(sub, [{ name: value, rex: field(column.name, column.type) }]);
+    // A global aggregate over no rows emits no row on a stream: its value over none is read.
+    if (singleRow(sub)) return withEmptyValue(projected, [], value, fresh) ?? readAsIs(projected, value);
+    return readAsIs(singleValue(projected, [], value, pos), value);
   }
   if (query.limit !== undefined || query.offset !== undefined)
     throw unsupported(
@@ -242,31 +244,41 @@ function scalarRight(
     ? plan
     : singleValue(join(plan, outer, 'semi', andOf(on(plan))), keyNames, valueName, pos);
   const conditions = on(right);
-  const column = (name: string) => {
-    const c = right.columns.find((col) => col.name === name)!;
-    return field(c.name, c.type);
-  };
-  const type = column(valueName).type;
-  if (!globalAggregate) return { plan: right, conditions, value: valueName, type };
-  const emptyValue = overNoRows(plan, valueName);
-  if (emptyValue === undefined)
+  if (!globalAggregate) return readAsIs(right, valueName, conditions);
+  const read = withEmptyValue(plan, conditions, valueName, fresh);
+  if (read === undefined)
     throw unsupported(
       pos,
       'this correlated scalar subquery',
       'return a single aggregate or an expression over aggregates, e.g. COUNT(*) + 1',
     );
-  if (emptyValue.kind === 'literal' && emptyValue.value === null)
-    return { plan, conditions, value: valueName, type };
+  return read;
+}
+
+/** A right side whose value column is read as it is, NULL for an outer row without a match. */
+function readAsIs(plan: LogicalNode, value: string, conditions: readonly Rex[] = []): ScalarRight {
+  return { plan, conditions, value, type: plan.columns.find((c) => c.name === value)!.type };
+}
+
+/**
+ * A global aggregate's right side (grouped by its correlation columns, if any), whose value an
+ * outer row without a match reads as the aggregate's value over no rows (COUNT 0), as Calcite
+ * wraps the join's value in a CASE; undefined where that value is unknown.
+ */
+function withEmptyValue(
+  plan: LogicalNode,
+  conditions: readonly Rex[],
+  value: string,
+  fresh: (base: string) => string,
+): ScalarRight | undefined {
+  const emptyValue = overNoRows(plan, value);
+  if (emptyValue === undefined) return undefined;
+  const type = plan.columns.find((c) => c.name === value)!.type;
+  if (emptyValue.kind === 'literal' && emptyValue.value === null) return { plan, conditions, value, type };
   const present = fresh('$present');
   const withPresent = project(plan, [
     ...plan.columns.map((c) => ({ name: c.name, rex: field(c.name, c.type) })),
     { name: present, rex: literal(true, withNullability(Types.BOOLEAN, false)) },
   ]);
-  return {
-    plan: withPresent,
-    conditions,
-    value: valueName,
-    type,
-    empty: { present, value: emptyValue },
-  };
+  return { plan: withPresent, conditions, value, type, empty: { present, value: emptyValue } };
 }

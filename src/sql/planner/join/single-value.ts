@@ -54,23 +54,50 @@ export function singleValue(
 }
 
 /**
- * The value of a global aggregate's select item over no rows (COUNT 0, SUM NULL), folded to a
- * literal; undefined when the plan is not a projection right over the aggregate.
+ * The value of column `name` of a plan's one row over no input rows (COUNT 0, SUM NULL), folded
+ * to a literal: NULL where a HAVING filter rejects that row. The plan is projections and
+ * filters over an aggregate that is global, or grouped only by correlation columns, whose
+ * values over no rows are unknown; undefined for any other plan, or a value that needs one.
  */
 export function overNoRows(plan: LogicalNode, name: string): Rex | undefined {
-  if (plan.kind !== 'project' || plan.input.kind !== 'aggregate') return undefined;
-  const calls = plan.input.calls;
-  const item = plan.projections.find((p) => p.name === name)!.rex;
-  let known = true;
-  const replaced = substitute(item, (f) => {
-    const c = calls.find((call) => call.name === f.name);
-    if (c === undefined) {
-      known = false;
-      return f;
+  const row = rowOverNoRows(plan);
+  if (row === undefined) return undefined;
+  const column = plan.columns.find((c) => c.name === name)!;
+  return row === null ? literal(null, withNullability(column.type, true)) : row.get(name);
+}
+
+/**
+ * The row a plan gives over no input rows, each column folded to a literal or undefined where
+ * it is unknown; null when a filter rejects it; undefined when its filters cannot be decided.
+ */
+function rowOverNoRows(plan: LogicalNode): Map<string, Rex | undefined> | null | undefined {
+  if (plan.kind === 'aggregate')
+    return new Map(
+      plan.calls.map((c) => {
+        const fn = c.definition.create(c.argTypes);
+        return [c.name, literal(fn.getValue(fn.createAccumulator()), c.type)];
+      }),
+    );
+  if (plan.kind !== 'project' && plan.kind !== 'filter') return undefined;
+  const input = rowOverNoRows(plan.input);
+  if (input === undefined || input === null) return input;
+  const fold = (rex: Rex): Rex | undefined => {
+    let known = true;
+    const replaced = substitute(rex, (f) => {
+      const value = input.get(f.name);
+      if (value === undefined) known = false;
+      return value ?? f;
+    });
+    if (!known) return undefined;
+    try {
+      return literal(compileExpression(replaced)({}), rex.type);
+    } catch {
+      // Failing over no rows (1 / COUNT(*)) is left to the rows that reach it at run time.
+      return undefined;
     }
-    const fn = c.definition.create(c.argTypes);
-    return literal(fn.getValue(fn.createAccumulator()), c.type);
-  });
-  if (!known) return undefined;
-  return literal(compileExpression(replaced)({}), item.type);
+  };
+  if (plan.kind === 'project') return new Map(plan.projections.map((p) => [p.name, fold(p.rex)]));
+  const kept = fold(plan.condition);
+  if (kept === undefined) return undefined;
+  return kept.kind === 'literal' && kept.value === true ? input : null;
 }
