@@ -3,13 +3,15 @@
  * (the event-time trigger, no allowed lateness): over random rows and watermarks, TUMBLE windows
  * from the rows' timestamps and windowed rows of HOP and CUMULATE windows read from their bound
  * columns give the same result rows, with the same timestamps, in the same order, and leave no
- * state or timers behind once every window has fired.
+ * state or timers behind once every window has fired; restored from checkpoints in between, it
+ * still gives them, with one timer per open key and window at every step.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createAggregateWindowOperator } from '../../../runtime/operators/window-operator-builder.js';
 import type { OneInputStreamOperator } from '../../../runtime/operator.js';
 import { OneInputStreamOperatorTestHarness } from '../../../runtime/testing/harness.js';
+import { restoreKeyedState, snapshotKeyedState } from '../../../state/keyed-snapshot.js';
 import { TumblingEventTimeWindows } from '../../../windowing/tumbling.js';
 import type { WindowAssigner } from '../../../windowing/assigner.js';
 import type { TimeWindow } from '../../../windowing/windows.js';
@@ -149,6 +151,56 @@ describe('single-window aggregate operator', () => {
           );
         },
       ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('TUMBLE across restores: the same rows as without them, one timer per open key and window at every step', () => {
+    const window: WindowSpec = { kind: 'TUMBLE', timeColumn: 'ts', size: 10, offset: 0 };
+    const open = (snapshot?: ReturnType<typeof snapshotKeyedState>) => {
+      const h = new OneInputStreamOperatorTestHarness<Row, Row>(
+        createWindowAggregateOperator(window, CALLS, LAYOUT),
+        windowAggregateKeySelector(LAYOUT.groupKeys),
+      );
+      if (snapshot !== undefined) restoreKeyedState(h.keyedBackend!, h.timeServiceManager, snapshot);
+      h.open();
+      return h;
+    };
+    fc.assert(
+      fc.property(steps(60), fc.array(fc.nat(), { maxLength: 3 }), (s, restores) => {
+        const at = new Set(restores.map((r) => r % (s.length + 1)));
+        let h = open();
+        let watermark = Number.NEGATIVE_INFINITY;
+        const out: { value: Row; timestamp: number | undefined }[] = [];
+        const take = () => {
+          out.push(...h.getRecordOutput().map(({ value, timestamp }) => ({ value, timestamp })));
+          h.clearOutput();
+        };
+        s.forEach((step, i) => {
+          if (at.has(i)) {
+            take();
+            h = open(snapshotKeyedState(h.keyedBackend!, h.timeServiceManager));
+            // A restored operator has seen no watermark yet; its input gives it back.
+            if (watermark > Number.NEGATIVE_INFINITY) h.processWatermark(watermark);
+          }
+          if ('row' in step) h.processElement({ ...step.row }, step.time);
+          else {
+            watermark = step.watermark;
+            h.processWatermark(watermark);
+          }
+          // The operator's one state holds a list per open key and window, each with its timer.
+          expect(h.numEventTimeTimers()).toBe(h.numKeyedStateEntries());
+        });
+        h.processWatermark(Number.MAX_SAFE_INTEGER);
+        take();
+        const { out: plain } = runBoth(
+          s,
+          createWindowAggregateOperator(window, CALLS, LAYOUT),
+          reference(TumblingEventTimeWindows.of(10) as WindowAssigner<Row, TimeWindow>),
+        );
+        expect(out).toEqual(plain[1]);
+        expect(h.numEventTimeTimers()).toBe(0);
+      }),
       { numRuns: 150 },
     );
   });

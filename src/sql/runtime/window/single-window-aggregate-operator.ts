@@ -120,7 +120,10 @@ export class SingleWindowAggregateOperator
     const fresh = this.aggregate.createAccumulator();
     fresh[this.startSlot] = start;
     windows.update(this.aggregate.add(row, fresh));
-    this.timers.registerEventTimeTimer(VOID_NAMESPACE, end - 1);
+    // The window's timer exists exactly while its list does (it is registered with the list and
+    // fires to clear it), so a new list's timer is new: registered without the lookup that
+    // deduplicates, which for a window of many keys is a map of them all per timestamp.
+    this.timers.registerNewEventTimeTimer(VOID_NAMESPACE, end - 1);
   }
 
   onEventTime(timer: InternalTimer<typeof VOID_NAMESPACE>): void {
