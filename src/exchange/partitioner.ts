@@ -63,6 +63,10 @@ export function createChannelSelector(
     case 'shuffle':
       return { broadcast: false, selectChannel: () => Math.floor(Math.random() * numChannels) };
     case 'hash': {
+      // One channel takes every key: the receiver computes and checks the key anyway (keyed
+      // state needs it, and rejects a bad one with the same error), so computing it here too
+      // (a compact string of several columns, its canonical form and hash) would be waste.
+      if (numChannels === 1) return { broadcast: false, selectChannel: () => 0 };
       const selector = spec.keySelector;
       return {
         broadcast: false,

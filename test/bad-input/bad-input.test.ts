@@ -40,19 +40,22 @@ function expectOneLineError(error: unknown, code: string, problem: RegExp, fix: 
 const env = () => StreamExecutionEnvironment.getExecutionEnvironment();
 
 describe('keys', () => {
-  it('a key selector that returns undefined fails the job with INVALID_KEY', async () => {
-    const e = env().setParallelism(2);
-    e.fromElements<{ user?: string }>({ user: 'a' }, {})
-      .keyBy((r) => r.user)
-      .map((r) => r)
-      .print();
-    expectOneLineError(
-      await rejection(e.execute()),
-      ErrorCodes.INVALID_KEY,
-      /key selector returned undefined/,
-      /make keyBy return a defined value/,
-    );
-  });
+  it.each([1, 2])(
+    'a key selector that returns undefined fails the job with INVALID_KEY (parallelism %i)',
+    async (parallelism) => {
+      const e = env().setParallelism(parallelism);
+      e.fromElements<{ user?: string }>({ user: 'a' }, {})
+        .keyBy((r) => r.user)
+        .map((r) => r)
+        .print();
+      expectOneLineError(
+        await rejection(e.execute()),
+        ErrorCodes.INVALID_KEY,
+        /key selector returned undefined/,
+        /make keyBy return a defined value/,
+      );
+    },
+  );
 
   it('object keys hash by value: structurally equal objects (any field order) share one key state', async () => {
     class Count extends KeyedProcessFunction<object, { k: object; n: number }, string> {
