@@ -11,6 +11,7 @@
  * the state backends' serializer keeps them as they are.
  */
 import { type Long, longAdd, longDivide, longSubtract } from '../expressions/long.js';
+import { NARROW_INTEGER_BITS, wrapInteger } from '../expressions/narrow-integers.js';
 import type { SourcePos } from '../parser/ast.js';
 import { validationError } from '../errors.js';
 import {
@@ -128,6 +129,9 @@ type SumAcc = [number, number];
 
 function sumFunction(name: string, type: SqlType, zeroWhenEmpty: boolean): SqlAggregateFunction {
   if (type.root === 'BIGINT') return longSumFunction(name, zeroWhenEmpty);
+  // SUM of an INT is an INT in Flink, and wraps as Java's int sum does; AVG divides an exact sum.
+  const bits = name === 'AVG' ? undefined : NARROW_INTEGER_BITS[type.root];
+  if (bits !== undefined) return narrowSumFunction(name, bits, zeroWhenEmpty);
   const round = rounder(type);
   return {
     name,
@@ -154,6 +158,39 @@ function sumFunction(name: string, type: SqlType, zeroWhenEmpty: boolean): SqlAg
       return acc;
     },
     getValue: (acc: SumAcc) => (acc[1] === 0 ? (zeroWhenEmpty ? 0 : null) : round(acc[0])),
+  } as SqlAggregateFunction;
+}
+
+/**
+ * SUM of TINYINT, SMALLINT or INT values, kept wrapped to the width at every step (a Java
+ * byte, short or int sum): a sum of more than 2^22 large ints would otherwise pass 2^53.
+ */
+function narrowSumFunction(name: string, bits: number, zeroWhenEmpty: boolean): SqlAggregateFunction {
+  return {
+    name,
+    createAccumulator: (): SumAcc => [0, 0],
+    accumulate(acc: SumAcc, args) {
+      const v = args[0];
+      if (v !== null && v !== undefined) {
+        acc[0] = wrapInteger(acc[0] + (v as number), bits);
+        acc[1]++;
+      }
+      return acc;
+    },
+    retract(acc: SumAcc, args) {
+      const v = args[0];
+      if (v !== null && v !== undefined) {
+        acc[0] = wrapInteger(acc[0] - (v as number), bits);
+        acc[1]--;
+      }
+      return acc;
+    },
+    merge(acc: SumAcc, other: SumAcc) {
+      acc[0] = wrapInteger(acc[0] + other[0], bits);
+      acc[1] += other[1];
+      return acc;
+    },
+    getValue: (acc: SumAcc) => (acc[1] === 0 ? (zeroWhenEmpty ? 0 : null) : acc[0]),
   } as SqlAggregateFunction;
 }
 

@@ -18,6 +18,7 @@
  * with it leaves. A row reaches a call's function only when the tuple is new to that call.
  */
 import { longAdd, longSubtract } from '../expressions/long.js';
+import { isNarrowInteger, wrapCode } from '../expressions/narrow-integers.js';
 import { canonicalKey } from '../../state/key-groups.js';
 import { isNumeric, isString, isTimestamp, type SqlType } from '../catalog/types.js';
 import type { Row } from '../expressions/compiler.js';
@@ -110,6 +111,7 @@ type Step = (row: Row, accs: AccumulatorList) => void;
 
 const BUILTIN_COUNT = BUILTIN_AGGREGATES.get('COUNT');
 const BUILTIN_SUMS = new Set(['SUM', 'SUM0', 'AVG'].map((n) => BUILTIN_AGGREGATES.get(n)));
+const BUILTIN_AVG = BUILTIN_AGGREGATES.get('AVG');
 
 export class RowAggregates {
   /** The functions, one per call, in call order. */
@@ -263,6 +265,16 @@ export class RowAggregates {
         // Exact and wrapping as a Java long (long.ts): inline while the sum stays a safe number.
         body.push(
           `{ const v = ${args[0]}; if (v !== null) { const s = accs[${i}]; const r = typeof v === 'number' && typeof s[0] === 'number' ? s[0] ${sign} v : NaN; s[0] = Number.isSafeInteger(r) ? r : long${kind === 'accumulate' ? 'Add' : 'Subtract'}(s[0], v); s[1] ${sign}= 1; } }`,
+        );
+      } else if (
+        BUILTIN_SUMS.has(c.definition) &&
+        c.definition !== BUILTIN_AVG &&
+        isNarrowInteger(c.argTypes[0]?.root ?? '')
+      ) {
+        // SUM of an INT wraps as Java's int sum (narrow-integers.ts); AVG's sum stays exact.
+        const next = wrapCode(`s[0] ${sign} v`, c.argTypes[0]!.root);
+        body.push(
+          `{ const v = ${args[0]}; if (v !== null) { const s = accs[${i}]; s[0] = ${next}; s[1] ${sign}= 1; } }`,
         );
       } else if (BUILTIN_SUMS.has(c.definition)) {
         body.push(

@@ -26,6 +26,7 @@ import { DATETIME_FIELD_FUNCTIONS, fieldFunction } from './datetime-fields.js';
 import { compileDateFormat } from './runtime.js';
 import { STRING_FUNCTIONS } from './string-functions.js';
 import { varyingOf } from './function-signature.js';
+import { isNarrowInteger, multiplyCode, wrapCode } from './narrow-integers.js';
 import { COLLECTION_FUNCTIONS } from './collection-functions.js';
 import { JSON_FUNCTIONS } from './json-functions.js';
 import { MORE_STRING_FUNCTIONS } from './more-string-functions.js';
@@ -201,6 +202,14 @@ function arithmetic(op: '+' | '-' | '*' | '/' | '%'): ScalarFunctionDef {
           ? `rt.addMonths(${ts}, ${sign}${iv})`
           : `(${ts} ${op} ${iv})`;
       }
+      // TINYINT, SMALLINT and INT wrap at their width, as Java's byte, short and int do (which
+      // also turns the -0 of -4 % 2 into 0).
+      if (isNarrowInteger(c.type.root)) {
+        if (op === '*') return multiplyCode(a, b, c.type.root);
+        if (op === '/') return wrapCode(`rt.idiv(${a}, ${b})`, c.type.root);
+        if (op === '%') return wrapCode(`rt.mod(${a}, ${b})`, c.type.root);
+        return wrapCode(`${a} ${op} ${b}`, c.type.root);
+      }
       if (op === '/' && isInteger(c.type)) return `rt.idiv(${a}, ${b})`;
       if (op === '%') return `rt.mod(${a}, ${b})`;
       // `+ 0` turns JavaScript's -0 (from 0 * -5) into the 0 SQL integers have.
@@ -320,7 +329,7 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
     emit: ([a, b], c) =>
       c.type.root === 'BIGINT'
         ? `rt.longRemainder(${a}, ${b})`
-        : `rt.mod(${asDouble(a!, c.args[0]!.type)}, ${asDouble(b!, c.args[1]!.type)})`,
+        : wrapCode(`rt.mod(${asDouble(a!, c.args[0]!.type)}, ${asDouble(b!, c.args[1]!.type)})`, c.type.root),
   },
   // Internal (Flink's HASH_CODE): the split-distinct rewrite's bucket key. Several arguments
   // combine as Java's Objects.hash does.
@@ -344,7 +353,11 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
     exactLongs: true,
     // 0 - x rather than -x: SQL has no negative zero.
     emit: ([a], c) =>
-      c.type.root === 'BIGINT' ? `(typeof ${a} === 'number' ? 0 - ${a} : rt.longNegate(${a}))` : `(0 - ${a})`,
+      c.type.root === 'BIGINT'
+        ? `(typeof ${a} === 'number' ? 0 - ${a} : rt.longNegate(${a}))`
+        : isNarrowInteger(c.type.root)
+          ? wrapCode(`0 - ${a}`, c.type.root) // -(-2147483648) is itself, as in Java
+          : `(0 - ${a})`,
   },
   '=': comparison('=', '==='),
   '<>': comparison('<>', '!=='),
@@ -457,7 +470,9 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
     emit: ([a], c) =>
       c.type.root === 'BIGINT'
         ? `(typeof ${a} === 'number' ? Math.abs(${a}) : rt.longAbs(${a}))`
-        : `Math.abs(${a})`,
+        : isNarrowInteger(c.type.root)
+          ? wrapCode(`Math.abs(${a})`, c.type.root) // ABS of the smallest value is itself
+          : `Math.abs(${a})`,
   },
   FLOOR: {
     type(args, pos) {
