@@ -17,6 +17,9 @@ import { buildCorrelate } from '../correlate/build-correlate.js';
 import { project } from '../logical.js';
 import { ColumnScope, type ScopeColumn, scopeOf } from '../scope.js';
 import { hintedJoin } from '../hints/operator-hints.js';
+import { containsSubquery } from '../syntax-search.js';
+import { buildSubqueryFilter } from './build-subquery.js';
+import { type PlacedOn, placeOnSubqueries } from './join-on-subquery.js';
 import { type JoinType, join, type LogicalJoin } from './join-nodes.js';
 
 const TRUE = literal(true, withNullability(Types.BOOLEAN, false));
@@ -66,6 +69,19 @@ export function buildJoin(item: Join, builder: PlanBuilder): Relation {
 
   if (item.using.length > 0) return usingJoin(item, left, right, joinType, temporal);
 
+  if (item.on !== undefined && containsSubquery(item.on)) {
+    if (temporal !== undefined)
+      throw unsupported(
+        item.on.pos,
+        'a subquery in the ON condition of a FOR SYSTEM_TIME AS OF join',
+        'filter the joined rows in WHERE instead',
+      );
+    return subqueryJoin(
+      item,
+      placeOnSubqueries(item.on, left, right, joinType === 'inner', builder),
+      builder,
+    );
+  }
   let condition: Rex = TRUE;
   if (item.on !== undefined) {
     condition = typeCondition(item.on, new ColumnScope(scope), 'ON');
@@ -74,6 +90,33 @@ export function buildJoin(item: Join, builder: PlanBuilder): Relation {
     throw validationError(item.pos, `${item.joinType} JOIN needs ON <condition> or USING (<columns>)`);
   const plan = hintedJoin(join(left.plan, right.plan, joinType, condition, temporal), item);
   return { plan, scope: typesOf(plan, adjustScope(scope, left.scope.length, joinType)) };
+}
+
+/**
+ * A join whose ON condition held subqueries, now placed on its sides (`join-on-subquery.ts`):
+ * the join of those sides, filtered by the conditions that read both, without the hidden
+ * columns the subqueries added.
+ */
+function subqueryJoin(item: Join, placed: PlacedOn, builder: PlanBuilder): Relation {
+  const { left, right } = placed;
+  const joinType = JOIN_TYPES[item.joinType];
+  const scope = [...left.scope, ...right.scope];
+  const condition = placed.on === undefined ? TRUE : typeCondition(placed.on, new ColumnScope(scope), 'ON');
+  refuseCurrentWatermarkInJoin(condition);
+  const joined = hintedJoin(join(left.plan, right.plan, joinType, condition), item);
+  const joinedScope = typesOf(joined, adjustScope(scope, left.scope.length, joinType));
+  const plan =
+    placed.after === undefined
+      ? joined
+      : buildSubqueryFilter(placed.after, { plan: joined, scope: joinedScope }, builder);
+  const kept = plan.columns.filter((c) => !placed.hidden.has(c.name));
+  return {
+    plan: project(
+      plan,
+      kept.map((c) => ({ name: c.name, rex: field(c.name, c.type) })),
+    ),
+    scope: joinedScope.filter((c) => !placed.hidden.has(c.internal)),
+  };
 }
 
 /** The scope with each column's type as the join's output has it (a regular join drops time attributes). */

@@ -56,16 +56,17 @@ const QUALIFIER = '$subquery';
  * A syntax tree (an expression or select items) with each scalar subquery, and each IN or
  * EXISTS subquery (as a value, see `in-exists-value.ts`), LEFT joined to the input and replaced
  * by a reference to its column, and the joined input, whose scope has those columns hidden (not
- * part of `*`).
+ * part of `*`). The hidden columns' names avoid the input's and `reserved`.
  */
 export function joinScalarSubqueries<T>(
   node: T,
   input: Relation,
   builder: PlanBuilder,
+  reserved: Iterable<string> = [],
 ): { node: T; input: Relation } {
   let plan = input.plan;
   const scope: ScopeColumn[] = [...input.scope];
-  const fresh = freshNames(plan.columns.map((c) => c.name));
+  const fresh = freshNames([...plan.columns.map((c) => c.name), ...reserved]);
   /** Projects the input's columns, the hidden ones made so far and a new one; returns its name. */
   const addColumn = (base: string, rex: Rex): string => {
     const name = fresh(base);
