@@ -80,19 +80,22 @@ function start(settings: RunSettings): JobClient {
   }
 }
 
-/** Waits until the job has committed some output (so a savepoint lands mid-stream). */
+/** Records the job's sources have read so far, over their subtasks. */
+function sourceRecords(client: JobClient): number {
+  return client
+    .tasks()
+    .filter((t) => t.isSource)
+    .reduce((sum, t) => sum + t.recordsOut, 0);
+}
+
+/** Waits until the sources have read a quarter of the input, so a savepoint lands mid-stream. */
 async function waitForProgress(client: JobClient, out: string): Promise<void> {
-  // A bound for a stuck job, not a speed expectation: a loaded machine starts jobs slowly.
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const sourceOut = client
-      .tasks()
-      .filter((t) => t.isSource)
-      .reduce((sum, t) => sum + t.recordsOut, 0);
-    if (sourceOut >= EVENTS / 4) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`job made no progress into ${out}`);
+  await waitFor(
+    () => sourceRecords(client) >= EVENTS / 4,
+    `the job writing into ${out} to read ${EVENTS / 4} records`,
+    undefined,
+    () => `it read ${sourceRecords(client)} and is ${client.status()}`,
+  );
 }
 
 /**
@@ -299,7 +302,10 @@ describe('savepoints are self-contained', () => {
 });
 
 describe('checkpoint statistics', () => {
-  it('count completed checkpoints with sizes and paths, and name the savepoint restored from', async () => {
+  // Two waits of up to 30 s each: the limit leaves room for both to fail with their message.
+  it('count completed checkpoints with sizes and paths, and name the savepoint restored from', {
+    timeout: 120_000,
+  }, async () => {
     const out = tempDir();
     const savepointDir = tempDir();
     setEnvironmentDefaults({ parallelism: 2 });
@@ -313,10 +319,12 @@ describe('checkpoint statistics', () => {
     expect(client.checkpoints().restored).toBeUndefined();
     await waitForProgress(client, out);
     // A periodic checkpoint completes before the savepoint, however loaded the machine.
-    const periodicDeadline = Date.now() + 60_000;
-    while (client.checkpoints().completed < 1 && Date.now() < periodicDeadline) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitFor(
+      () => client.checkpoints().completed >= 1,
+      'a periodic checkpoint to complete',
+      undefined,
+      () => `${client.checkpoints().failed} failed, job ${client.status()}`,
+    );
     const savepoint = await client.stopWithSavepoint(savepointDir);
     await client.result;
 
@@ -371,6 +379,9 @@ describe('rescaling an unbounded job', () => {
       await waitFor(
         () => written(client, SEQ_SINK) > 0 && written(client, WINDOWS_SINK) > 0,
         `records in both sinks at parallelism ${parallelism}`,
+        undefined,
+        () =>
+          `${SEQ_SINK} wrote ${written(client, SEQ_SINK)}, ${WINDOWS_SINK} ${written(client, WINDOWS_SINK)}; job ${client.status()}`,
       );
       savepoint = await client.stopWithSavepoint(tempDir());
       await client.result;
@@ -388,7 +399,8 @@ describe('rescaling an unbounded job', () => {
       const incomplete = rows.filter((r) => r.count !== 100 / KEYS);
       expect({ parallelism, incomplete }).toEqual({ parallelism, incomplete: [] });
     }
-  }, 60_000);
+    // Three waits of up to 30 s each, one per run, fit the limit with their messages.
+  }, 120_000);
 });
 
 describe('savepoints right after submission', () => {

@@ -19,6 +19,7 @@ import {
   WatermarkStrategy,
 } from '../../src/index.js';
 import { readCommitted } from '../support/exactly-once.js';
+import { waitFor } from '../support/recording-sink.js';
 
 const LINES = 20_000;
 const SPLIT_SIZE = 16 * 1024;
@@ -154,19 +155,21 @@ describe('rescaling a savepoint of half-read splits', () => {
     }
   }
 
-  async function waitForProgress(client: JobClient): Promise<void> {
-    // A bound for a stuck job, not a speed expectation: a loaded machine reads slowly.
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      const read = client
-        .tasks()
-        .filter((t) => t.isSource)
-        .reduce((sum, t) => sum + t.recordsOut, 0);
-      if (read >= EVENTS / 4) return;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error('the job read too little of the file to stop mid-stream');
-  }
+  /** Records the sources have read so far, over their subtasks. */
+  const read = (client: JobClient) =>
+    client
+      .tasks()
+      .filter((t) => t.isSource)
+      .reduce((sum, t) => sum + t.recordsOut, 0);
+
+  /** Waits until the sources have read a quarter of the file, so the stop lands mid-stream. */
+  const waitForProgress = (client: JobClient) =>
+    waitFor(
+      () => read(client) >= EVENTS / 4,
+      `the job to read ${EVENTS / 4} of the file's ${EVENTS} lines`,
+      undefined,
+      () => `it read ${read(client)} and is ${client.status()}`,
+    );
 
   const committed = (out: string) => readCommitted(out).map((line) => (JSON.parse(line) as { i: number }).i);
 

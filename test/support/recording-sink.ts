@@ -59,18 +59,29 @@ export class RecordingSink<T> implements Sink<T> {
 }
 
 /**
- * Polls `condition` every few ms until it holds; fails after `timeoutMs` with `what`. The
- * default bounds a stuck job, not a speed expectation: on a loaded machine a job can take many
- * seconds to get somewhere.
+ * Polls `condition` every few ms until it holds; fails after `timeoutMs` with `what` and, when
+ * given, `state()`: what the test saw instead (counts, the job's status), so a wait that gives up
+ * on a loaded CI machine says how far the job got. The default bounds a stuck job, not a speed
+ * expectation: on a loaded machine a job can take many seconds to get somewhere. It stays well
+ * under the tests' 60 s limit, so the message shows instead of vitest's bare timeout.
  */
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+export async function waitFor(
+  condition: () => boolean,
+  what: string,
+  timeoutMs = 30_000,
+  state?: () => string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) {
+      const seen = state === undefined ? '' : `; ${state()}`;
+      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${seen}`);
+    }
     await sleep(5);
   }
 }
 
+/** Resolves after `ms` of wall time; only for letting an event that must not happen show up. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
