@@ -31,6 +31,7 @@ import { mergeLike } from './catalog/ddl-like.js';
 import { describeCatalogRows, showCreate } from './catalog/ddl-text.js';
 import {
   formatType,
+  castAvoidable,
   isAssignable,
   resolveType,
   type SqlType,
@@ -1137,10 +1138,11 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
           `column '${target.name}' of '${object.name}' is ${formatType(target.type)}, but the query gives ${formatType(source.type)}; add a CAST`,
         );
       const rex = field(source.name, source.type);
-      const same = source.type.root === target.type.root && source.type.scale === target.type.scale;
       return {
         name: target.name,
-        rex: same ? rex : call('CAST', [rex], withNullability(target.type, source.type.nullable)),
+        rex: castAvoidable(source.type, target.type)
+          ? rex
+          : call('CAST', [rex], withNullability(target.type, source.type.nullable)),
       };
     });
     return sink(project(query, projections), object, insert?.pos);

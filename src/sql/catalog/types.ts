@@ -260,8 +260,27 @@ export function isAssignable(from: SqlType, to: SqlType): boolean {
   if (isNumeric(from) && isNumeric(to)) return numericRank(from) <= numericRank(to) || to.root === 'DECIMAL';
   if (isString(from) && isString(to)) return true;
   if (isTimestamp(from) && isTimestamp(to)) return true;
-  if (from.root === 'BINARY' && to.root === 'VARBINARY') return true;
+  if (isByteString(from) && isByteString(to)) return true;
   return false;
+}
+
+const isByteString = (type: SqlType) => type.root === 'BINARY' || type.root === 'VARBINARY';
+
+/**
+ * Whether a value of `from` may be written where `to` is expected without a CAST, as Flink's
+ * `supportsAvoidingCast` decides for a sink's columns: a string (or byte string) type must fit
+ * inside the target, so VARCHAR(2) goes into VARCHAR(3) as it is, but VARCHAR(2) into CHAR(3)
+ * takes a cast, which pads, and STRING into VARCHAR(3) one that cuts. Other types need the same
+ * root (and scale); nullability is the NOT NULL enforcer's business.
+ */
+export function castAvoidable(from: SqlType, to: SqlType): boolean {
+  const strings = isString(from) && isString(to);
+  if (strings || (isByteString(from) && isByteString(to))) {
+    const fixed = strings ? 'CHAR' : 'BINARY';
+    if (to.root === fixed) return from.root === fixed && from.length === to.length;
+    return (from.length ?? MAX_LENGTH) <= (to.length ?? MAX_LENGTH);
+  }
+  return from.root === to.root && from.scale === to.scale;
 }
 
 /** Widening order of numeric types. */

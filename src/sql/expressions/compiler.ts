@@ -363,7 +363,14 @@ function castExpression(value: string, from: SqlType, to: SqlType, safe: boolean
     return value;
   if (from.root === 'VARBINARY' && to.root === 'VARBINARY' && (to.length ?? 0) >= (from.length ?? 0))
     return value;
-  if (isString(from) && isString(to) && (to.length === undefined || to.length >= (from.length ?? 0)))
+  // A CHAR(n) target pads shorter text, unless the value is a CHAR(n) already.
+  const padded = to.root === 'CHAR' && !(from.root === 'CHAR' && from.length === to.length);
+  if (
+    isString(from) &&
+    isString(to) &&
+    !padded &&
+    (to.length === undefined || to.length >= (from.length ?? 0))
+  )
     return value;
   // Widening integer casts (and integers to DOUBLE or FLOAT) keep the value; narrowing ones wrap.
   // A BIGINT past 2^53 is a bigint (long.ts), which becomes the nearest double.

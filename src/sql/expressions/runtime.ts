@@ -4,6 +4,7 @@
  * object once, when the function is built; each helper takes non-null arguments (the
  * compiled code checks for null first), except where it says otherwise.
  */
+import { fitBytes, fitChars } from './fit-length.js';
 import { ErrorCodes, userError, WeirError } from '../../types/errors.js';
 import { isString, MAX_LENGTH, type SqlType } from '../catalog/types.js';
 import { type TimeZone, UTC_ZONE } from './time-zone.js';
@@ -396,7 +397,10 @@ export const runtime = {
             : value instanceof Uint8Array
               ? Buffer.from(value).toString('utf8')
               : formatValue(value, from);
-        return to.length !== undefined && to.length !== MAX_LENGTH ? text.slice(0, to.length) : text;
+        // As Flink since 1.15: cut to the length, and CHAR(n) padded with spaces to it.
+        return to.length !== undefined && to.length !== MAX_LENGTH
+          ? fitChars(text, to.length, to.root === 'CHAR')
+          : text;
       }
       case 'BOOLEAN':
         if (typeof value === 'boolean') return value;
@@ -448,12 +452,7 @@ export const runtime = {
           typeof value === 'string' ? Buffer.from(value, 'utf8') : value instanceof Uint8Array ? value : null;
         if (bytes === null) return fail();
         const length = to.length ?? MAX_LENGTH;
-        if (length === MAX_LENGTH || bytes.length === length) return bytes;
-        if (bytes.length > length) return bytes.subarray(0, length);
-        if (to.root === 'VARBINARY') return bytes;
-        const padded = new Uint8Array(length);
-        padded.set(bytes);
-        return padded;
+        return length === MAX_LENGTH ? bytes : fitBytes(bytes, length, to.root === 'BINARY');
       }
       case 'TIME': {
         // A timestamp keeps its time of day; text reads as HH:mm[:ss[.fff]].

@@ -235,9 +235,12 @@ class Typer {
       }
       case 'string': {
         const s = value as string;
+        // Its length in characters (code points), as Flink counts a CHAR's: '😀' is a CHAR(1).
+        let length = 0;
+        for (const _ of s) length++;
         return literal(
           s,
-          Object.freeze({ root: 'CHAR', nullable: false, length: Math.max(1, s.length) }) as SqlType,
+          Object.freeze({ root: 'CHAR', nullable: false, length: Math.max(1, length) }) as SqlType,
         );
       }
       case 'boolean':

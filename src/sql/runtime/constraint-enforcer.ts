@@ -9,6 +9,7 @@ import type { FlatMapFunction } from '../../types/functions.js';
 import type { Row } from '../expressions/compiler.js';
 import type { ChangelogRow } from '../planner/changelog.js';
 import type { LengthColumn, SinkConstraints } from '../planner/sink-constraints.js';
+import { fitBytes, fitChars } from '../expressions/fit-length.js';
 
 /** The row as the sink must get it, or undefined when it is to be dropped; throws for ERROR. */
 export type RowEnforcer = (row: Row) => Row | undefined;
@@ -39,7 +40,9 @@ export function rowEnforcer(constraints: SinkConstraints, target: string): RowEn
       const value = row[column.name];
       if (value === null || value === undefined) continue;
       const fitted =
-        column.kind === 'chars' ? fitChars(String(value), column) : fitBytes(value as Uint8Array, column);
+        column.kind === 'chars'
+          ? fitChars(String(value), column.length, column.fixed)
+          : fitBytes(value as Uint8Array, column.length, column.fixed);
       if (fitted === value) continue;
       if (!trimPad) throw lengthError(column, target, lengthOf(value, column));
       if (out === row) out = { ...row };
@@ -69,44 +72,6 @@ export function constraintEnforcerFunction(
       else if (checked !== undefined) out.collect({ kind: change.kind, row: checked });
     },
   };
-}
-
-/**
- * Text cut to the column's length in characters (code points, as Flink counts them) and, for
- * CHAR, padded with spaces to it; the same string when it fits. Walks the UTF-16 units once, with
- * no array per value: this runs for every row a bounded column gets.
- */
-export function fitChars(text: string, column: LengthColumn): string {
-  const n = column.length;
-  // A string of at most n UTF-16 units has at most n code points: the common case is one compare.
-  if (text.length <= n && !column.fixed) return text;
-  let i = 0;
-  let points = 0;
-  while (i < text.length && points < n) {
-    i += isSurrogatePair(text, i) ? 2 : 1;
-    points++;
-  }
-  if (i < text.length) return text.slice(0, i);
-  return column.fixed && points < n ? text + ' '.repeat(n - points) : text;
-}
-
-/** Whether units i and i + 1 are one character; a lone surrogate is a character of its own. */
-function isSurrogatePair(text: string, i: number): boolean {
-  const high = text.charCodeAt(i);
-  if (high < 0xd800 || high > 0xdbff) return false;
-  const low = text.charCodeAt(i + 1);
-  return low >= 0xdc00 && low <= 0xdfff;
-}
-
-/** Bytes cut to the column's length and, for BINARY, padded with zero bytes; the same array when they fit. */
-export function fitBytes(bytes: Uint8Array, column: LengthColumn): Uint8Array {
-  if (bytes.length > column.length) return bytes.slice(0, column.length);
-  if (column.fixed && bytes.length < column.length) {
-    const padded = new Uint8Array(column.length);
-    padded.set(bytes);
-    return padded;
-  }
-  return bytes;
 }
 
 /** The value's length as the error reports it: code points of text, bytes of a byte string. */
