@@ -3,7 +3,7 @@
  * DuckDB on generated data holding NULL keys and values, at parallelism 1 and 2, over
  * insert-only input and over updating input (l's rows are its groups' sums, retracted and redone
  * as rows arrive; a (k, v) pair of r is a row until its second arrival deletes it): scalar, IN
- * and EXISTS subqueries in JOIN … ON conditions. Updating results are compared as the final
+ * and EXISTS subqueries in JOIN … ON conditions and in GROUP BY keys. Updating results are compared as the final
  * table their changes leave.
  */
 import { describe, expect, test } from 'vitest';
@@ -32,6 +32,15 @@ const QUERIES: Record<string, string | readonly [weir: string, duckdb: string]> 
     'SELECT l.k AS a, l.v AS b, r.v AS c FROM {l} AS l RIGHT JOIN {r} AS r ON l.k = r.k AND EXISTS (SELECT 1 FROM {r} AS x WHERE x.k = l.k AND x.v > 25)',
   onInValue:
     'SELECT l.k AS a, l.v AS b, r.v AS c FROM {l} AS l LEFT JOIN {r} AS r ON l.k = r.k AND (MOD(r.v, 5) IN (SELECT MOD(x.v, 5) FROM {l} AS x WHERE x.k = r.k) OR r.v > 25)',
+  // GROUP BY keys: the same subquery in the select list or HAVING reads the key.
+  groupByCorrelated:
+    'SELECT (SELECT MAX(x.v) FROM {r} AS x WHERE x.k = l.k) AS a, COUNT(*) AS b, SUM(l.v) AS c FROM {l} AS l GROUP BY (SELECT MAX(x.v) FROM {r} AS x WHERE x.k = l.k)',
+  groupByCountHaving:
+    'SELECT (SELECT COUNT(*) FROM {r} AS x WHERE x.k = l.k) * 2 AS a, COUNT(*) AS b, MAX(l.v) AS c FROM {l} AS l GROUP BY (SELECT COUNT(*) FROM {r} AS x WHERE x.k = l.k) HAVING COUNT(*) > 1 OR (SELECT COUNT(*) FROM {r} AS x WHERE x.k = l.k) = 0',
+  groupByInValue:
+    'SELECT MOD(l.v, 3) AS a, l.v IN (SELECT x.v FROM {r} AS x WHERE x.k = l.k) AS b, COUNT(*) AS c FROM {l} AS l GROUP BY MOD(l.v, 3), l.v IN (SELECT x.v FROM {r} AS x WHERE x.k = l.k)',
+  groupByUncorrelated:
+    'SELECT l.k AS a, (SELECT MAX(x.v) FROM {r} AS x) - l.k AS b, COUNT(*) AS c FROM {l} AS l GROUP BY l.k, (SELECT MAX(x.v) FROM {r} AS x)',
 };
 
 /** Rows with NULL keys (from keyValueRows) and NULL values. */
@@ -43,7 +52,7 @@ const UPDATING_VIEWS = [
   'CREATE VIEW ru AS SELECT k, v FROM (SELECT k, v, COUNT(*) AS n FROM r0 GROUP BY k, v) AS g WHERE n < 2',
 ];
 
-describe('subqueries in ON agree with DuckDB', async () => {
+describe('subqueries in ON and GROUP BY agree with DuckDB', async () => {
   const left = withNullValues(keyValueRows(7, 60, 8));
   const right = withNullValues(keyValueRows(11, 60, 6));
   const duck = await duckdbConnection();
@@ -67,6 +76,8 @@ describe('subqueries in ON agree with DuckDB', async () => {
         const reader = await duck.runAndReadAll(duckSql);
         const expected = (reader.getRowObjectsJS() as R[]).map((row) => numericCanonical(row, columns));
         expect(engine.sort()).toEqual(expected.sort());
+        expect(new Set(expected).size).toBeGreaterThan(2);
+        if (!name.startsWith('on')) return;
         // The condition's subquery decides: some key-matched pairs pass it and some do not.
         const joined = await duck.runAndReadAll(
           `SELECT count(*) AS n FROM (${sql.replace(/ AND .*$/, '').replace('FULL JOIN', 'JOIN')}) AS j WHERE j.a IS NOT NULL AND j.c IS NOT NULL`,

@@ -187,13 +187,13 @@ class Typer {
         throw unsupported(
           e.pos,
           `${e.kind === 'exists' ? 'EXISTS' : 'IN (subquery)'} here`,
-          'IN and EXISTS subqueries are planned in WHERE, HAVING, JOIN … ON and the select list; compute it in the select list of a subquery in FROM instead',
+          'IN and EXISTS subqueries are planned in WHERE, HAVING, JOIN … ON, GROUP BY and the select list; compute it in the select list of a subquery in FROM instead',
         );
       case 'subquery':
         throw unsupported(
           e.pos,
           'a scalar subquery here',
-          'scalar subqueries are planned in WHERE, HAVING, JOIN … ON, the select list and the arguments of GROUP BY aggregates; compute it in the select list of a subquery in FROM instead',
+          'scalar subqueries are planned in WHERE, HAVING, JOIN … ON, GROUP BY, the select list and the arguments of GROUP BY aggregates; compute it in the select list of a subquery in FROM instead',
         );
       case 'row':
         // `(1, 'a')` where a value is expected is the implicit ROW constructor, ROW(1, 'a').

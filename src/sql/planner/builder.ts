@@ -44,6 +44,7 @@ import {
 import { buildJoin } from './join/build-join.js';
 import { settleCrossJoins } from './join/join-time-attributes.js';
 import { buildSubqueryFilter } from './join/build-subquery.js';
+import { joinGroupKeySubqueries } from './join/group-key-subquery.js';
 import { joinScalarSubqueries } from './join/scalar-subquery.js';
 import { buildOrderByLimit } from './over/build-order-limit.js';
 import { buildTemporalSort } from './sort/build-temporal-sort.js';
@@ -240,10 +241,16 @@ export class PlanBuilder {
       s.having !== undefined ||
       s.items.some((item) => containsAggregate(item.expr, (name) => this.isAggregate(name)));
     if (aggregating) {
+      // A GROUP BY key's subquery reads input rows: it is joined below the aggregate.
+      const keyed = s.groupBy.some(containsSubquery)
+        ? joinGroupKeySubqueries(s, input, this)
+        : { select: s, input };
+      const grouped = keyed.select;
+      input = keyed.input;
       // GROUP BY SESSION(ts, gap) and its siblings group a windowing table function's rows.
-      if (s.groupBy.some(isGroupingConstruct)) return buildGroupingSetsSelect(s, input, this);
+      if (grouped.groupBy.some(isGroupingConstruct)) return buildGroupingSetsSelect(grouped, input, this);
       // GROUPING(a) under a plain GROUP BY is 0.
-      const plain = withConstantGrouping(s, input);
+      const plain = withConstantGrouping(grouped, input);
       const windowed = groupWindowSelect(plain, input);
       const planned = buildAggregateSelect(windowed?.select ?? plain, windowed?.input ?? input, this);
       return hintedAggregate(planned, s.from, input.plan);

@@ -48,6 +48,7 @@ export function buildOverSelect(select: Select, input: Relation, builder: PlanBu
       'WINDOW clause defined but no OVER call uses it; remove it or write agg(…) OVER w',
     );
   const specs = calls.map((c) => resolveSpec(c.over!, named));
+  calls.forEach((c, i) => refuseSubquery([c.args, c.filter, specs[i]]));
   const first = specs[0]!;
   specs.forEach((spec, i) => {
     if (!sameWindow(first, spec))
@@ -199,6 +200,28 @@ export function buildOverSelect(select: Select, input: Relation, builder: PlanBu
   const internal = new Set(outputs.map((o) => o.name));
   const kept = projected.projections.filter((p) => !internal.has(p.name));
   return kept.length === projected.projections.length ? projected : project(joined.input.plan, kept);
+}
+
+/**
+ * Refuses a subquery in an OVER call's arguments or window. Calcite joins it to the rows below
+ * the window; on a stream that join's output is updating and no longer ordered by a time
+ * attribute, which an OVER window needs, so Flink cannot run it either.
+ */
+function refuseSubquery(parts: unknown): void {
+  const find = (value: unknown): Expr | undefined => {
+    if (value === null || typeof value !== 'object') return undefined;
+    if (Array.isArray(value)) return value.map(find).find((e) => e !== undefined);
+    const node = value as Expr;
+    if (node.kind === 'subquery' || node.kind === 'inQuery' || node.kind === 'exists') return node;
+    return Object.values(node).map(find).find((e) => e !== undefined);
+  };
+  const subquery = find(parts);
+  if (subquery !== undefined)
+    throw unsupported(
+      subquery.pos,
+      'a subquery in an OVER call or its window',
+      'joining it to each row would make the window’s input updating; read the value with a temporal join (FOR SYSTEM_TIME AS OF) in FROM',
+    );
 }
 
 /** Every `f(…) OVER …` in an expression, outermost first. */
