@@ -2,7 +2,9 @@
  * The type-length enforcer on what a query gives its caller, as Flink's collect and DataStream
  * sinks apply it: values longer than a column's declared length (a file read into VARCHAR(3), say)
  * reach `toDataStream`, `toChangelogStream` and `collect()` as they are under IGNORE, and cut (and
- * for CHAR padded) under TRIM_PAD. The INSERT side is in sink-enforcers.slt.
+ * for CHAR padded) under TRIM_PAD. The NOT NULL enforcer checks every NOT NULL column, also one
+ * typed NOT NULL all the way from a source that breaks it. The INSERT side is in
+ * sink-enforcers.slt.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -59,4 +61,34 @@ test('ERROR fails the job at the first value of the wrong length, naming the col
   await expect(tEnv.executeSql('SELECT w FROM words').collect()).rejects.toThrow(
     "column 'w' of the query's result is VARCHAR(3), but a value of length 6 reached it",
   );
+});
+
+/** A session whose `nums` declares `v INT NOT NULL` but reads a file with a null in it. */
+function withBrokenNotNull(): TableEnvironment {
+  const dir = tempDir();
+  const out = tempDir();
+  writeFileSync(join(dir, 'nums.json'), '{"v":2}\n{"v":null}\n{"v":4}\n');
+  const tEnv = TableEnvironment.create(StreamExecutionEnvironment.createLocalEnvironment(1));
+  tEnv.executeSql(
+    `CREATE TABLE nums (v INT NOT NULL) WITH ('connector' = 'filesystem', 'path' = '${dir}', 'format' = 'json')`,
+  );
+  tEnv.executeSql(
+    `CREATE TABLE kept (v INT NOT NULL) WITH ('connector' = 'filesystem', 'path' = '${out}', 'format' = 'csv')`,
+  );
+  return tEnv;
+}
+
+test('a NOT NULL sink column is checked even where its input is NOT NULL by type, as a source may break its declared type', async () => {
+  const tEnv = withBrokenNotNull();
+  expect(tEnv.executeSql('SELECT v FROM nums').columnTypes()[0]?.type).toMatchObject({
+    root: 'INT',
+    nullable: false,
+  });
+  await expect(tEnv.executeSql('INSERT INTO kept SELECT v FROM nums').await()).rejects.toThrow(
+    "column 'v' of table 'kept' is NOT NULL, but a row has NULL in it",
+  );
+  tEnv.executeSql("SET 'table.exec.sink.not-null-enforcer' = 'DROP'");
+  await tEnv.executeSql('INSERT INTO kept SELECT v + 1 FROM nums').await();
+  const rows = await tEnv.executeSql('SELECT v FROM kept').collect();
+  expect(rows.map((r) => r.v).sort()).toEqual([3, 5]);
 });

@@ -248,7 +248,7 @@ export function toPhysical(
       const written = node.table.columns.filter(
         (c) => c.computed === undefined && c.metadata?.virtual !== true,
       );
-      const constraints = sinkConstraints(written, node.columns, config);
+      const constraints = sinkConstraints(written, config);
       return frozen({
         kind: 'sink',
         input,

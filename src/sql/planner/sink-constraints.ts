@@ -6,10 +6,13 @@
  * (`table.exec.sink.type-length-enforcer`, IGNORE by default).
  *
  * Decided when the sink is planned and kept in its plan, so a compiled plan runs with the
- * options it was compiled under. A NOT NULL column whose input is NOT NULL by its type is not
- * checked: no row can break it, so the check would only cost time. As in Flink, the rows a
- * query gives its caller (`collect()`, `toDataStream`) get the length checks too: their
- * columns are the query's own, so the NOT NULL ones never need checking.
+ * options it was compiled under. As in Flink, every NOT NULL column is checked, also one whose
+ * input is NOT NULL by its type: a user function or a source can still give NULL there (a
+ * function declared to return INT NOT NULL that returns null, a JSON row without the field).
+ * The check is one comparison per column and row. The rows a query gives its caller
+ * (`collect()`, `toDataStream`) get the length checks against the query's own columns, but not
+ * the NOT NULL one: a CAST to a DECIMAL too narrow for its value is NULL though typed NOT NULL
+ * (as Flink types CAST), and a SELECT showing that NULL must not fail.
  */
 import { MAX_LENGTH } from '../catalog/types.js';
 import type { TableConfig } from '../config.js';
@@ -31,7 +34,7 @@ export interface LengthColumn {
 
 /** The checks of one sink; absent when it has none. */
 export interface SinkConstraints {
-  /** NOT NULL columns whose input may be NULL, and what a NULL in them does. */
+  /** The NOT NULL columns, and what a NULL in them does. */
   readonly notNull?: { readonly enforcer: NotNullEnforcer; readonly columns: readonly string[] };
   /** Columns with a length, and what a value of another length does. */
   readonly lengths?: {
@@ -41,19 +44,17 @@ export interface SinkConstraints {
 }
 
 /**
- * The checks a sink of `sinkColumns` (its written columns, in order) makes of rows of `input`
- * (the query's columns, named as the sink's) under the session's options; for a query's result,
- * both are the query's columns.
+ * The checks a sink of `sinkColumns` (its written columns, in order) makes of each row under the
+ * session's options; for a query's result (`result`), the query's columns.
  */
 export function sinkConstraints(
   sinkColumns: readonly PlanColumn[],
-  input: readonly PlanColumn[],
   config: TableConfig | undefined,
+  result = false,
 ): SinkConstraints | undefined {
   const notNullEnforcer = config?.get<NotNullEnforcer>('table.exec.sink.not-null-enforcer') ?? 'error';
   const lengthEnforcer = config?.get<TypeLengthEnforcer>('table.exec.sink.type-length-enforcer') ?? 'ignore';
-  const mayBeNull = (name: string) => input.find((c) => c.name === name)?.type.nullable ?? true;
-  const notNull = sinkColumns.filter((c) => !c.type.nullable && mayBeNull(c.name)).map((c) => c.name);
+  const notNull = result ? [] : sinkColumns.filter((c) => !c.type.nullable).map((c) => c.name);
   const lengths = lengthEnforcer === 'ignore' ? [] : sinkColumns.flatMap(lengthColumn);
   if (notNull.length === 0 && lengths.length === 0) return undefined;
   return Object.freeze({

@@ -264,7 +264,7 @@ export function translateSink(
  */
 export function translateResult(node: PhysicalNode, ctx: TranslateContext): DataStream<Row> {
   const stream = translateQuery(node, ctx);
-  const constraints = sinkConstraints(node.columns, node.columns, ctx.config);
+  const constraints = sinkConstraints(node.columns, ctx.config, true);
   return constraints === undefined
     ? stream
     : enforceConstraints(stream, node, constraints, "the query's result");
