@@ -12,6 +12,7 @@
  * tEnv.executeSql(`CREATE TABLE t (id BIGINT, name STRING) WITH ('connector' = 'datagen', 'number-of-rows' = '10')`);
  * const rows = await tEnv.executeSql('SELECT id, UPPER(name) AS name FROM t WHERE id > 0').collect();
  */
+import { canonicalLongs } from './expressions/canonical-longs.js';
 import type { DataStream } from '../api/data-stream.js';
 import { StreamExecutionEnvironment } from '../api/environment.js';
 import {
@@ -430,7 +431,8 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
         name: column,
         type: resolveType(parseDataType(type)),
       }));
-      toRow = undefined; // the elements are rows already
+      // The elements are rows already, but a BIGINT in them may not be in its canonical form.
+      toRow = canonicalLongs(columns.filter((c) => c.type.root === 'BIGINT').map((c) => c.name));
     }
     const table: CatalogTable = Object.freeze({
       kind: 'table',

@@ -170,7 +170,9 @@ class CodeBuilder {
     }
     const args = rex.args.map((a) => this.compile(a));
     const out = this.fresh();
-    this.emit(`${out} = c[${entry.slot}].eval(${args.join(', ')}) ?? null;`);
+    const result = `c[${entry.slot}].eval(${args.join(', ')}) ?? null`;
+    // A BIGINT from user code may be a bigint within 2^53 or a number past it: made canonical.
+    this.emit(`${out} = ${rex.type.root === 'BIGINT' ? `rt.toLong(${result})` : result};`);
     return out;
   }
 

@@ -164,3 +164,14 @@ export function longToNarrowInteger(a: Long, bits: number): number {
   const shift = 32 - bits;
   return ((a | 0) << shift) >> shift;
 }
+
+/**
+ * A BIGINT value from user code (a row given to `fromDataStream`, a function's result) in its
+ * canonical form: a bigint within ±(2^53 - 1) becomes a number and a bigint past the long range
+ * keeps its low 64 bits; a number past 2^53, or with a fraction, becomes what Java's `(long) d`
+ * gives. Anything else (null, a value of another type) is returned as it is.
+ */
+export function toLong(v: unknown): unknown {
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? v + 0 : longFromDouble(v);
+  return typeof v === 'bigint' ? wrapLong(v) : v;
+}

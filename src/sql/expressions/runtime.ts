@@ -25,6 +25,7 @@ import {
   longSubtract,
   longToNarrowInteger,
   parseLong,
+  toLong,
 } from './long.js';
 
 const DAY_MS = 86_400_000;
@@ -264,6 +265,7 @@ export const runtime = {
   longRemainder,
   longNegate,
   longAbs,
+  toLong,
   mod(a: number, b: number): number {
     if (b === 0) throw userError(ErrorCodes.USER_FUNCTION, 'MOD by zero; guard it with CASE or NULLIF');
     return a % b;
