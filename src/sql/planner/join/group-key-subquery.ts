@@ -48,7 +48,7 @@ export function joinGroupKeySubqueries(
 function pairKeys(original: unknown, rewritten: unknown, keys: Map<string, Expr>): void {
   if (original === null || typeof original !== 'object') return;
   if (Array.isArray(original)) {
-    original.forEach((o, i) => pairKeys(o, (rewritten as unknown[])[i], keys));
+    for (const [i, o] of original.entries()) pairKeys(o, (rewritten as unknown[])[i], keys);
     return;
   }
   const e = original as Expr;

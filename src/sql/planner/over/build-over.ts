@@ -48,7 +48,7 @@ export function buildOverSelect(select: Select, input: Relation, builder: PlanBu
       'WINDOW clause defined but no OVER call uses it; remove it or write agg(…) OVER w',
     );
   const specs = calls.map((c) => resolveSpec(c.over!, named));
-  calls.forEach((c, i) => refuseSubquery([c.args, c.filter, specs[i]]));
+  for (const [i, c] of calls.entries()) refuseSubquery([c.args, c.filter, specs[i]]);
   const first = specs[0]!;
   specs.forEach((spec, i) => {
     if (!sameWindow(first, spec))
@@ -213,7 +213,9 @@ function refuseSubquery(parts: unknown): void {
     if (Array.isArray(value)) return value.map(find).find((e) => e !== undefined);
     const node = value as Expr;
     if (node.kind === 'subquery' || node.kind === 'inQuery' || node.kind === 'exists') return node;
-    return Object.values(node).map(find).find((e) => e !== undefined);
+    return Object.values(node)
+      .map(find)
+      .find((e) => e !== undefined);
   };
   const subquery = find(parts);
   if (subquery !== undefined)
