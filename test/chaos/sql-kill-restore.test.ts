@@ -7,7 +7,8 @@
  * jobs commit rows from their first checkpoints on (small parts), so every kill lands after a
  * commit: a run that started afresh instead of restoring would write those rows twice.
  *
- * Two jobs: a tumbling-window aggregate, and a mini-batch `SELECT DISTINCT` (a local and a
+ * Three jobs: a tumbling-window aggregate; a window join, whose rows wait in memory until a
+ * barrier moves them into keyed state; and a mini-batch `SELECT DISTINCT` (a local and a
  * global phase, each with its own bundles), whose restores start from checkpoints whose
  * barriers met open bundles: each bundle must be emitted and applied to state before the
  * barrier passes. Set CHAOS_SEED to replay a failing sequence of kills; the seed is in every
@@ -31,6 +32,16 @@ describe('SQL INSERT INTO a filesystem table under kill -9', () => {
       // At most 4,000 rows a second while killed: 3 s of input. A kill comes at most 400 ms
       // after its run's first commit (a few checkpoints in), so the first one always lands
       // mid-stream; a later one may find the input done, which the loop allows.
+      events: 12_000,
+      rate: 4000,
+      kills: KILLS,
+      killWithinMs: [0, 400],
+    });
+  }, 300_000);
+
+  it('a window join commits exactly the rows of a failure-free run', async () => {
+    await expectFileSinkExactUnderKills(tracker, {
+      file: 'test/chaos/fixtures/sql-window-join-chaos-job.ts',
       events: 12_000,
       rate: 4000,
       kills: KILLS,

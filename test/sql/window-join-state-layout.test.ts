@@ -79,6 +79,8 @@ describe('window join state layout', () => {
     before.open();
     before.processElement1({ k: 1, v: 1, we: 10 }, 5);
     before.processElement1({ k: 1, v: 3, we: 20 }, 15);
+    // As the task checkpoints: rows waiting in memory go into keyed state before the barrier.
+    (before.operator as unknown as WindowJoinOperator).prepareSnapshotPreBarrier();
     const { h, error } = openOn(snapshotKeyedState(before.keyedBackend!, before.timeServiceManager!));
     expect(error).toBeUndefined();
     expect(h.numEventTimeTimers()).toBe(2);

@@ -20,9 +20,21 @@ import { type JoinType, join } from '../../src/sql/planner/join/join-nodes.js';
 import { type LogicalNode, type PlanColumn, project } from '../../src/sql/planner/logical.js';
 import { optimize } from '../../src/sql/planner/rules.js';
 import type { LogicalWindowTableFunction } from '../../src/sql/planner/window/window-nodes.js';
-import { WindowJoinOperator } from '../../src/sql/runtime/temporal/window-join-operator.js';
+import {
+  WINDOW_JOIN_BUFFER_LIMIT,
+  WindowJoinOperator,
+} from '../../src/sql/runtime/temporal/window-join-operator.js';
 import { TwoInputOperatorTestHarness } from '../../src/runtime/testing/harness.js';
 import { restoreKeyedState, snapshotKeyedState } from '../../src/state/keyed-snapshot.js';
+
+/**
+ * A checkpoint of a window join as the task takes one: the rows waiting in memory go into keyed
+ * state before the barrier, then keyed state and timers are snapshotted.
+ */
+function checkpoint(h: TwoInputOperatorTestHarness<Row, Row, Row>) {
+  (h.operator as unknown as WindowJoinOperator).prepareSnapshotPreBarrier();
+  return snapshotKeyedState(h.keyedBackend!, h.timeServiceManager!);
+}
 
 function table(env: StreamExecutionEnvironment, ddl: string, rows: Row[]): CatalogTable {
   const parsed = parseStatement(`${ddl} WITH ('connector' = 'datagen')`);
@@ -184,7 +196,7 @@ describe('WindowJoinOperator driven by hand', () => {
     expect(h.numKeyedStateEntries()).toBe(0);
   });
 
-  test('rows kept under their window end join as the plain join of each window, whatever the order, lateness and restores', () => {
+  test('rows kept in memory and under their window end join as the plain join of each window, whatever the order, lateness, restores and buffer limit', () => {
     // Each op: a left or right row (key, window start) or a watermark step on both inputs.
     const op = fc.oneof(
       fc.tuple(fc.constantFrom('L', 'R'), fc.constantFrom('a', 'b', null), fc.constantFrom(0, 10, 20)),
@@ -203,7 +215,10 @@ describe('WindowJoinOperator driven by hand', () => {
         fc.array(op, { maxLength: 40 }),
         joinTypes,
         fc.array(fc.nat(), { maxLength: 2 }),
-        (ops, joinType, restores) => {
+        // Small limits move rows into keyed state between checkpoints, so windows are joined
+        // from state, from memory, and from both.
+        fc.constantFrom(0, 1, 3, WINDOW_JOIN_BUFFER_LIMIT),
+        (ops, joinType, restores, bufferLimit) => {
           const spec = {
             joinType,
             leftWindowEnd: 'we',
@@ -215,7 +230,7 @@ describe('WindowJoinOperator driven by hand', () => {
           };
           const open = (snapshot?: ReturnType<typeof snapshotKeyedState>) => {
             const h = new TwoInputOperatorTestHarness<Row, Row, Row>(
-              new WindowJoinOperator(spec),
+              new WindowJoinOperator(spec, bufferLimit),
               (x) => x.k,
               (x) => x.k2,
             );
@@ -231,8 +246,7 @@ describe('WindowJoinOperator driven by hand', () => {
           ops.forEach(([kind, k, n], v) => {
             if (at.has(v)) {
               out.push(...h.extractOutputValues());
-              const snapshot = snapshotKeyedState(h.keyedBackend!, h.timeServiceManager);
-              h = open(snapshot);
+              h = open(checkpoint(h));
               // A restored operator has seen no watermark yet; both inputs give it back.
               if (watermark > Number.NEGATIVE_INFINITY) {
                 h.processWatermark1(watermark);
@@ -249,8 +263,10 @@ describe('WindowJoinOperator driven by hand', () => {
             if (kind === 'L') h.processElement1(l(k, v, n), n);
             else h.processElement2(r(k, v, n), n);
           });
-          // One timer per key and window still open.
+          // Once a checkpoint's barrier has moved the rows waiting in memory into keyed state:
+          // one timer per key and window still open, none twice.
           const openWindows = new Set(kept.filter((x) => x.ws + 9 > watermark).map((x) => `${x.k}|${x.ws}`));
+          (h.operator as unknown as WindowJoinOperator).prepareSnapshotPreBarrier();
           expect(h.numEventTimeTimers()).toBe(openWindows.size);
           h.processWatermark1(100);
           h.processWatermark2(100);
