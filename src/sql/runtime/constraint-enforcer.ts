@@ -25,16 +25,17 @@ export function rowEnforcer(constraints: SinkConstraints, target: string): RowEn
   const dropNulls = notNull?.enforcer === 'drop';
   const lengthColumns = lengths?.columns ?? [];
   const trimPad = lengths?.enforcer === 'trim_pad';
+  const anyNull = nullColumns.length === 0 ? undefined : anyNullTest(nullColumns);
   return (row) => {
-    for (const name of nullColumns) {
-      const value = row[name];
-      if (value !== null && value !== undefined) continue;
+    if (anyNull?.(row) === true) {
       if (dropNulls) return undefined;
+      const name = nullColumns.find((n) => row[n] === null || row[n] === undefined);
       throw userError(
         ErrorCodes.MALFORMED_RECORD,
         `column '${name}' of ${target} is NOT NULL, but a row has NULL in it; SET 'table.exec.sink.not-null-enforcer' = 'DROP' to drop such rows instead of failing the job`,
       );
     }
+    if (lengthColumns.length === 0) return row;
     let out = row;
     for (const column of lengthColumns) {
       const value = row[column.name];
@@ -50,6 +51,16 @@ export function rowEnforcer(constraints: SinkConstraints, target: string): RowEn
     }
     return out;
   };
+}
+
+/**
+ * Whether a row has null (or undefined) in one of `columns`, as code generated once: every NOT
+ * NULL column of a sink is checked on every row, and a row's fixed-name property reads cost next
+ * to nothing where a loop over the names reads them by computed key, several times slower.
+ */
+function anyNullTest(columns: readonly string[]): (row: Row) => boolean {
+  const tests = columns.map((c) => `row[${JSON.stringify(c)}] == null`).join(' || ');
+  return new Function('row', `return ${tests};`) as (row: Row) => boolean;
 }
 
 /** The enforcer as a function over the stream a sink reads: rows, or changes when `changelog`. */
