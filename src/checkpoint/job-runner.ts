@@ -157,9 +157,11 @@ export function runJob(job: JobGraph, options: RunOptions): JobClient {
       try {
         await current.result;
         lastTasks = current.tasks();
+        // Finished from here on, while the mark is written: the coordinator is shut down, so a
+        // savepoint asked for now must hear that the job ended, not that it does not run yet.
+        status = 'finished';
         coordinator?.shutdown();
         await recordFinished(checkpointing?.storage, job.jobName, log);
-        status = 'finished';
         return new JobExecutionResult(job.jobId, job.jobName, Date.now() - startTime);
       } catch (error) {
         lastTasks = current.tasks();
@@ -217,6 +219,7 @@ export function runJob(job: JobGraph, options: RunOptions): JobClient {
   });
 
   const requireCoordinator = async (): Promise<CheckpointCoordinator> => {
+    if (hasEnded()) throw jobEnded();
     if (options.checkpointing === undefined) {
       throw new WeirError(
         ErrorCodes.INVALID_ARGUMENT,
@@ -224,6 +227,7 @@ export function runJob(job: JobGraph, options: RunOptions): JobClient {
       );
     }
     const created = coordinator ?? (await coordinatorReady);
+    if (hasEnded()) throw jobEnded();
     if (created === undefined) {
       throw new WeirError(
         ErrorCodes.CHECKPOINT_FAILED,
@@ -231,6 +235,28 @@ export function runJob(job: JobGraph, options: RunOptions): JobClient {
       );
     }
     return created;
+  };
+
+  const hasEnded = () => status === 'finished' || status === 'failed' || status === 'cancelled';
+
+  /** The error for a savepoint asked of a job that has ended, whichever way. */
+  const jobEnded = (): WeirError =>
+    new WeirError(
+      ErrorCodes.CHECKPOINT_FAILED,
+      `job ${job.jobName} (${job.jobId}) has ${status === 'finished' ? 'finished' : status === 'failed' ? 'failed' : 'been cancelled'}, so no savepoint can be taken; savepoints are of running jobs`,
+    );
+
+  /**
+   * Takes a savepoint; if the job ends while it is being taken (a bounded job reaching the end
+   * of its input), the rejection says so rather than that the job does not run yet.
+   */
+  const takeSavepoint = async (c: CheckpointCoordinator, dir: string | undefined): Promise<string> => {
+    try {
+      return (await c.triggerSavepoint(dir)).path;
+    } catch (error) {
+      if (hasEnded()) throw jobEnded();
+      throw error;
+    }
   };
 
   return {
@@ -247,19 +273,16 @@ export function runJob(job: JobGraph, options: RunOptions): JobClient {
     },
     restarts: () => restarts,
     checkpoints: () => coordinator?.stats() ?? NO_CHECKPOINTS,
-    triggerSavepoint: async (dir) => {
-      const stored = await (await requireCoordinator()).triggerSavepoint(dir);
-      return stored.path;
-    },
+    triggerSavepoint: async (dir) => takeSavepoint(await requireCoordinator(), dir),
     stopWithSavepoint: async (dir) => {
       const c = await requireCoordinator();
       c.stopPeriodic();
-      const stored = await c.triggerSavepoint(dir);
+      const path = await takeSavepoint(c, dir);
       stopping = true;
       attempt?.cancel(
-        new WeirError(ErrorCodes.CANCELLED, `job ${job.jobName} stopped with savepoint ${stored.path}`),
+        new WeirError(ErrorCodes.CANCELLED, `job ${job.jobName} stopped with savepoint ${path}`),
       );
-      return stored.path;
+      return path;
     },
     result,
   };

@@ -116,9 +116,16 @@ function stopWithSavepoint(job: JobClient, dir: string | undefined, pos: SourceP
       return path;
     },
     (error: unknown) => {
+      // A bounded job can reach the end of its input while the stop waits for its savepoint.
+      const status = job.status();
+      if (status === 'finished' || status === 'failed' || status === 'cancelled')
+        throw validationError(
+          pos,
+          `job '${job.jobId}' is ${STATUS_NAMES[status]}; it ended before its savepoint was taken, and only a running job can be stopped`,
+        );
       // A job without checkpointing has no coordinator to take one, and one without a
       // directory nowhere to write it: both are fixed by SET before the INSERT.
-      if (job.status() === 'running' && error instanceof WeirError && error.code !== ErrorCodes.CANCELLED)
+      if (status === 'running' && error instanceof WeirError && error.code !== ErrorCodes.CANCELLED)
         throw validationError(
           pos,
           `job '${job.jobId}' cannot take a savepoint (${error.message}); start it after SET 'state.savepoints.dir' = '<dir>' and SET 'execution.checkpointing.interval' or 'state.checkpoints.dir', or STOP JOB without WITH SAVEPOINT`,
