@@ -10,10 +10,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { $, StreamExecutionEnvironment, TableEnvironment } from '../../src/index.js';
+import { waitFor } from '../support/recording-sink.js';
 import { tempDirs } from '../support/temp-dirs.js';
 
 const tempDir = tempDirs('weir-compiled-plan-savepoint-');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The ids of the rows in the committed (not hidden) files of a csv table directory. */
 function committedIds(dir: string): number[] {
@@ -64,7 +64,7 @@ describe('a savepoint of a SQL job restores into its compiled plan', () => {
       };
       const first = session();
       first.executeSql(
-        `CREATE TABLE src (id BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '2000',
+        `CREATE TABLE src (id BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '500',
       'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '${rows}')`,
       );
       // Small parts, so some are committed before the stop and one is in progress across it.
@@ -75,7 +75,17 @@ describe('a savepoint of a SQL job restores into its compiled plan', () => {
       const insert = 'INSERT INTO snk SELECT id, id * 10 FROM src WHERE id > 0';
       compilers[compiler](first, insert, plan);
       const job = first.executeSql(insert).getJobClient()!;
-      while (job.checkpoints().completed < 2) await sleep(20);
+      // The stop must land mid-stream, after a checkpoint committed a rolled part: the source's
+      // 6 s of rows leave a loaded machine time for that, and a job that ends first fails here
+      // rather than in a later assertion.
+      await waitFor(
+        () =>
+          (job.checkpoints().completed >= 2 && committedIds(out).length > 0) || job.status() !== 'running',
+        'two completed checkpoints and a committed part',
+        undefined,
+        () => `${job.checkpoints().completed} checkpoints, ${committedIds(out).length} rows committed`,
+      );
+      expect(job.status(), 'the job ended before a checkpoint committed a part').toBe('running');
       const stopped = await first.executeSql(`STOP JOB '${job.jobId}' WITH SAVEPOINT`).collect();
       const savepoint = stopped[0]!['savepoint path'] as string;
       const before = committedIds(out);
