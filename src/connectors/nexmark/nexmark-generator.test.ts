@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Auction, Bid, NexmarkEvent, Person } from './model.js';
+import { type Auction, type Bid, type NexmarkEvent, nexmarkEventTime, type Person } from './model.js';
 import { DEFAULT_BASE_TIME } from './nexmark-config.js';
 import {
   FIRST_AUCTION_ID,
@@ -69,6 +69,46 @@ describe('NexmarkGenerator', () => {
             outOfOrderGroupSize,
           });
           for (const index of indexes) expect(gen.eventType(index)).toBe(gen.event(index).type);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('collects from collectAs the parts of event(index), with its event time, in any call order', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 0, max: 50 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.array(fc.integer({ min: 0, max: 1_000_000 }), { minLength: 1, maxLength: 30 }),
+        (person, auction, bid, outOfOrderGroupSize, indexes) => {
+          const config = {
+            personProportion: person,
+            auctionProportion: auction,
+            bidProportion: bid,
+            outOfOrderGroupSize,
+          };
+          const parts = new NexmarkGenerator(config);
+          const events = new NexmarkGenerator(config);
+          const collected: { record: NexmarkEvent; timestamp: number }[] = [];
+          const output = {
+            collect: (record: NexmarkEvent, timestamp: number) => collected.push({ record, timestamp }),
+          };
+          const asEvent = (
+            type: NexmarkEvent['type'],
+            p: Person | null,
+            a: Auction | null,
+            b: Bid | null,
+          ): NexmarkEvent => ({ type, person: p, auction: a, bid: b });
+          for (const index of indexes) parts.collectAs(index, asEvent, output);
+          expect(collected).toEqual(
+            indexes.map((index) => {
+              const event = events.event(index);
+              return { record: event, timestamp: nexmarkEventTime(event) };
+            }),
+          );
         },
       ),
       { numRuns: 100 },

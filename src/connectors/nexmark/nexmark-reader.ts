@@ -66,10 +66,8 @@ export class NexmarkReader extends SplitQueueReader<NexmarkEvent, NexmarkSplit> 
     }
     const kinds = this.eventTypes;
     for (let n = 0; n < budget; n++) {
-      if (kinds === undefined || ((kinds >> gen.eventType(index)) & 1) === 1) {
-        const event = gen.event(index);
-        output.collect(event, nexmarkEventTime(event));
-      }
+      if (kinds === undefined || ((kinds >> gen.eventType(index)) & 1) === 1)
+        this.collectEvent(gen, index, output);
       index += stride;
       // Advanced per event so that a throwing downstream leaves an exact position behind.
       split.next = index;
@@ -79,6 +77,12 @@ export class NexmarkReader extends SplitQueueReader<NexmarkEvent, NexmarkSplit> 
     // parallelism): an endless split would starve them, and a bounded one read to its end
     // first would run far ahead in event time while theirs held the watermark back.
     return 'yield';
+  }
+
+  /** Emits event `index` of `gen`; a reader of other records than `NexmarkEvent`s makes its own. */
+  protected collectEvent(gen: NexmarkGenerator, index: number, output: SourceOutput<NexmarkEvent>): void {
+    const event = gen.event(index);
+    output.collect(event, nexmarkEventTime(event));
   }
 
   protected override splitAvailable(split: NexmarkSplit): Promise<void> {

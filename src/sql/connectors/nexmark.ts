@@ -18,6 +18,7 @@
  */
 import { DEFAULT_BASE_TIME, type NexmarkConfig } from '../../connectors/nexmark/nexmark-config.js';
 import type { NexmarkEvent } from '../../connectors/nexmark/model.js';
+import type { EventShape, NexmarkGenerator } from '../../connectors/nexmark/nexmark-generator.js';
 import { NexmarkReader } from '../../connectors/nexmark/nexmark-reader.js';
 import { NexmarkSource } from '../../connectors/nexmark/nexmark-source.js';
 import type { NexmarkSplit } from '../../connectors/nexmark/nexmark-split.js';
@@ -108,21 +109,22 @@ export function nexmarkConfigOf(options: Readonly<Record<string, string>>): Nexm
   return config;
 }
 
-/** Makes a row of the declared columns from an event. */
-type RowMaker = (event: NexmarkEvent) => Row;
+/** Makes a row of the declared columns from an event's kind and parts. */
+type RowMaker = EventShape<Row>;
 
 /**
  * One object literal over the emitted columns, in their order, generated once per source: a
  * row of projected columns (`{bid}` for most queries) then costs what the full layout's
- * literal costs, with no loop over the names per event, and every row has one shape.
+ * literal costs, with no loop over the names per event, and every row has one shape. It takes
+ * the event's parts from the generator, so no event object is made on the way.
  */
 function rowMaker(columns: readonly CatalogColumn[]): RowMaker {
   const fields = columns.map(({ name }) => {
     // The factory's validation admits only the four reference columns.
-    const value = name === 'event_type' ? 'e.type' : `e[${JSON.stringify(name)}]`;
+    const value = name === 'event_type' ? 'type' : name;
     return `${JSON.stringify(name)}: ${value}`;
   });
-  return new Function('e', `return { ${fields.join(', ')} };`) as RowMaker;
+  return new Function('type', 'person', 'auction', 'bid', `return { ${fields.join(', ')} };`) as RowMaker;
 }
 
 /**
@@ -164,15 +166,11 @@ function wantedEventTypes(filters: readonly Rex[] | undefined): number | undefin
 }
 
 /**
- * A Nexmark reader that emits rows: it hands the generic reader an output that turns each event
- * into its row on the way through, made once per split output rather than per event. With an
- * event kind pushed down, the generic reader skips events of other kinds without generating
+ * A Nexmark reader that emits rows: the generator builds each row from the event's parts. With
+ * an event kind pushed down, the generic reader skips events of other kinds without generating
  * them (q8 reads people and auctions only, and skips the 92% of events that are bids).
  */
 class NexmarkRowReader extends NexmarkReader {
-  private lastOutput: SourceOutput<Row> | undefined;
-  private lastAdapter: SourceOutput<NexmarkEvent> | undefined;
-
   constructor(
     context: SourceReaderContext,
     config: NexmarkConfig,
@@ -184,14 +182,12 @@ class NexmarkRowReader extends NexmarkReader {
     this.eventTypes = wanted;
   }
 
-  protected override pollSplit(split: NexmarkSplit, output: SourceOutput<NexmarkEvent>) {
-    const rows = output as unknown as SourceOutput<Row>;
-    if (rows !== this.lastOutput) {
-      const toRow = this.toRow;
-      this.lastOutput = rows;
-      this.lastAdapter = { collect: (event, timestamp) => rows.collect(toRow(event), timestamp) };
-    }
-    return super.pollSplit(split, this.lastAdapter!);
+  protected override collectEvent(
+    gen: NexmarkGenerator,
+    index: number,
+    output: SourceOutput<NexmarkEvent>,
+  ): void {
+    gen.collectAs(index, this.toRow, output as unknown as SourceOutput<Row>);
   }
 }
 
