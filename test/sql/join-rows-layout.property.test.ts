@@ -7,7 +7,8 @@
  * - snapshotting its keyed state at any point and going on from a restore gives the output of
  *   the run that was never interrupted;
  * and a checkpoint of the list layout (version 3, `join-left-appendOnly`) fails to open with one
- * line that names the fix, where it would otherwise start empty without a word. The planner
+ * line that names the fix, where it would otherwise start empty without a word; and on the heap
+ * backend a key's value is its row or its array of rows itself, with no wrapper object. The planner
  * takes this layout for such a side without TTL (`join-planning.ts`); SQL results through it
  * are covered by the join `.slt` files and the Nexmark agreement tests.
  */
@@ -17,9 +18,12 @@ import { CoProcessOperator } from '../../src/runtime/operators/process-operators
 import { TwoInputOperatorTestHarness } from '../../src/runtime/testing/harness.js';
 import type { Row } from '../../src/sql/expressions/compiler.js';
 import { type JoinSpec, RegularJoinFunction } from '../../src/sql/planner/join/join-function.js';
-import type { JoinViewLayout } from '../../src/sql/planner/join/join-state-views.js';
+import { JOIN_LAYOUT, type JoinViewLayout } from '../../src/sql/planner/join/join-state-views.js';
+import type { HeapValueState } from '../../src/state/heap/value-state.js';
+import { Row as TableRow } from '../../src/state/heap/state-table.js';
 import { restoreKeyedState, snapshotKeyedState } from '../../src/state/keyed-snapshot.js';
 import { ErrorCodes, WeirError } from '../../src/types/errors.js';
+import { ValueStateDescriptor } from '../../src/types/state.js';
 
 type Step = { readonly left: boolean; readonly k: number; readonly v: number };
 
@@ -109,6 +113,31 @@ describe('the regular join keeps an append-only side in one value per key', () =
         expect([...before, ...output(second)]).toEqual(whole);
       }),
       { numRuns: 150 },
+    );
+  });
+
+  test("property: the heap backend holds each key's rows in arrival order, as the row or a bare array", () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 60 }), (steps) => {
+        const h = harness(spec('inner', 'rows'));
+        h.open();
+        feed(h, steps);
+        const state = h.keyedBackend!.getOrCreateState(
+          new ValueStateDescriptor(JOIN_LAYOUT.stateName('join-left-rows')),
+        ) as unknown as HeapValueState<unknown>;
+        const expected = new Map<number, unknown[]>();
+        for (const s of steps.filter((s) => s.left))
+          expected.set(s.k, [...(expected.get(s.k) ?? []), { k: s.k, a: s.v }]);
+        const held = new Map<number, unknown[]>();
+        for (const [key, slot] of state.table.rows) {
+          // A wrapper per key would cost an object per key for the whole life of its rows.
+          expect(slot).not.toBeInstanceOf(TableRow);
+          held.set(key as number, Array.isArray(slot) ? slot : [slot]);
+          if (Array.isArray(slot)) expect(slot.length).toBeGreaterThan(1);
+        }
+        expect(held).toEqual(expected);
+      }),
+      { numRuns: 200 },
     );
   });
 
