@@ -102,6 +102,7 @@ interface OpenWindow {
   readonly keys: Map<CanonicalKey, Waiting>;
 }
 
+/** No rows; not frozen, so the join's loops see one kind of array (it is never written). */
 const NONE: readonly Row[] = [];
 
 /**
@@ -127,6 +128,14 @@ export class WindowJoinOperator
   private readonly openWindows = new Map<number, OpenWindow>();
   /** The window the last row went to: a window's rows arrive together. */
   private lastWindow: OpenWindow | undefined = undefined;
+  /**
+   * The key and window the last row went to: rows of a key often come in runs (without
+   * equality columns, a window's rows share one key). A window leaves memory only when it fires
+   * or moves into state, after which no row reaches this cache for it (the row is late, or the
+   * window is a new object).
+   */
+  private lastWaiting: Waiting | undefined = undefined;
+  private lastWaitingWindow: OpenWindow | undefined = undefined;
   /** Rows waiting in memory, in all windows. */
   private waiting = 0;
   /**
@@ -194,11 +203,16 @@ export class WindowJoinOperator
       this.lastWindow = window;
     }
     const key = this.backend.getCurrentKey();
-    const canonical = canonicalKey(key);
-    let waiting = window.keys.get(canonical);
-    if (waiting === undefined) {
-      waiting = { key, lefts: undefined, rights: undefined };
-      window.keys.set(canonical, waiting);
+    let waiting = this.lastWaiting;
+    if (waiting === undefined || waiting.key !== key || this.lastWaitingWindow !== window) {
+      const canonical = canonicalKey(key);
+      waiting = window.keys.get(canonical);
+      if (waiting === undefined) {
+        waiting = { key, lefts: undefined, rights: undefined };
+        window.keys.set(canonical, waiting);
+      }
+      this.lastWaiting = waiting;
+      this.lastWaitingWindow = window;
     }
     if (isLeft) {
       if (waiting.lefts === undefined) waiting.lefts = [row];
@@ -234,6 +248,7 @@ export class WindowJoinOperator
     }
     this.openWindows.clear();
     this.lastWindow = undefined;
+    this.lastWaiting = undefined;
     this.waiting = 0;
     if (current !== undefined) backend.setCurrentKey(current);
   }
@@ -281,8 +296,8 @@ export class WindowJoinOperator
     this.left.setCurrentNamespace(end);
     this.right.setCurrentNamespace(end);
     // `get()` already hands out a copy of the list, so the lists can be cleared and then read.
-    let lefts = asArray(this.left.get());
-    let rights = asArray(this.right.get());
+    let lefts = rowsOf(this.left.get());
+    let rights = rowsOf(this.right.get());
     this.left.clear();
     this.right.clear();
     const window = this.openWindows.get(end);
@@ -291,11 +306,11 @@ export class WindowJoinOperator
     if (waiting !== undefined) {
       window!.keys.delete(canonical!);
       if (waiting.lefts !== undefined) {
-        lefts = [...lefts, ...waiting.lefts];
+        lefts = lefts.length === 0 ? waiting.lefts : lefts.concat(waiting.lefts);
         this.waiting -= waiting.lefts.length;
       }
       if (waiting.rights !== undefined) {
-        rights = [...rights, ...waiting.rights];
+        rights = rights.length === 0 ? waiting.rights : rights.concat(waiting.rights);
         this.waiting -= waiting.rights.length;
       }
     }
@@ -338,9 +353,15 @@ export class WindowJoinOperator
   onProcessingTime(): void {}
 }
 
-/** The list state's elements as an array, copied only when the backend did not hand one out. */
-const asArray = (elements: Iterable<Row>): readonly Row[] =>
-  Array.isArray(elements) ? (elements as Row[]) : [...elements];
+/**
+ * The list state's elements as an array, copied only when the backend did not hand one out;
+ * {@link NONE} for none, as the heap backend hands out a frozen empty array, whose other kind
+ * of elements would make the join's loops polymorphic.
+ */
+const rowsOf = (elements: Iterable<Row>): readonly Row[] => {
+  if (!Array.isArray(elements)) return [...elements];
+  return elements.length === 0 ? NONE : (elements as Row[]);
+};
 
 const property = (name: string) => `[${JSON.stringify(name)}]`;
 
