@@ -337,8 +337,8 @@ export class RowsView implements JoinSideView {
     // The key's second row turns its value into an array, which later rows are appended to in
     // place. Cleared first, so the heap backend takes the array as a new value, not as a
     // replacement: it keeps a replaced value behind a wrapper object per key (cheap for values
-    // replaced on every write), and here the value is replaced once. One object fewer per key
-    // with several rows (Nexmark q7 keeps bids of about 370k prices).
+    // replaced on every write), and here the value is replaced once: one object fewer per key
+    // with several rows.
     this.state.clear();
     this.state.update([stored, row]);
     return false;
