@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { positionInScript, splitStatements } from '../../src/sql/client/statement-splitter.js';
-import { type CliRun, expectExit, ROOT, runWeir } from './run-cli.js';
+import { type CliRun, describeRun, expectExit, ROOT, runWeir } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'weir-sql-cli-'));
 const script = (name: string, text: string) => {
@@ -124,7 +124,18 @@ SELECT id * 10 AS ten FROM src`,
   });
 });
 
-/** Runs `weir sql` with piped stdin; `drive` writes to it and may wait for output. */
+/**
+ * How long `waitFor` waits for a text: a bound for a stuck client, not a speed expectation. Two
+ * waits and the start stay under the child's 110 s kill and the tests' 120 s limit, so a wait
+ * that gives up fails with its own message.
+ */
+const WAIT_MS = 45_000;
+
+/**
+ * Runs `weir sql` with piped stdin; `drive` writes to it and may wait for output. A wait that
+ * times out, or finds the client ended, kills it and fails with what it waited for and the
+ * client's output.
+ */
 function interactive(
   home: string,
   drive: (io: {
@@ -141,7 +152,7 @@ function interactive(
     });
     let stdout = '';
     let stderr = '';
-    const waiters: { text: string; done: () => void }[] = [];
+    const waiters: { text: string; done: () => void; fail: (why: string) => void }[] = [];
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
       for (const w of [...waiters])
@@ -150,6 +161,31 @@ function interactive(
           w.done();
         }
     });
+    const waitFor = (text: string) =>
+      stdout.includes(text)
+        ? Promise.resolve()
+        : new Promise<void>((done, fail) => {
+            const timer = setTimeout(() => waiter.fail(`not printed within ${WAIT_MS / 1000} s`), WAIT_MS);
+            const waiter = {
+              text,
+              done: () => {
+                clearTimeout(timer);
+                done();
+              },
+              fail: (why: string) => {
+                clearTimeout(timer);
+                waiters.splice(waiters.indexOf(waiter), 1);
+                const running = child.exitCode === null && child.signalCode === null;
+                if (running) child.kill('SIGKILL');
+                fail(
+                  new Error(
+                    `weir sql: waited for ${JSON.stringify(text)}, ${why}\n${describeRun({ code: child.exitCode, stdout, stderr, timedOut: running })}`,
+                  ),
+                );
+              },
+            };
+            waiters.push(waiter);
+          });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
     });
@@ -161,14 +197,13 @@ function interactive(
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
+      for (const w of [...waiters]) w.fail(`but the client ended (code ${code})`);
       resolve({ code, stdout, stderr, timedOut });
     });
-    drive({
-      write: (text) => child.stdin.write(text),
-      waitFor: (text) =>
-        stdout.includes(text) ? Promise.resolve() : new Promise((done) => waiters.push({ text, done })),
-      interrupt: () => child.kill('SIGINT'),
-    }).then(() => child.stdin.end(), reject);
+    drive({ write: (text) => child.stdin.write(text), waitFor, interrupt: () => child.kill('SIGINT') }).then(
+      () => child.stdin.end(),
+      reject,
+    );
   });
 }
 
