@@ -16,6 +16,7 @@ import type { CatalogTable } from '../../src/sql/catalog/catalog.js';
 import { Types } from '../../src/sql/catalog/types.js';
 import { createJdbcLookupSource } from '../../src/sql/connectors/jdbc/jdbc-lookup.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
+import { waitFor } from '../support/recording-sink.js';
 
 let server: TestPostgres;
 let reference: pg.Client;
@@ -217,7 +218,7 @@ describe('batched jdbc lookups', () => {
       const first = Array.from({ length: 5 }, (_, i) => source.lookup([i, 'x']));
       const waiting =
         "SELECT pid FROM pg_stat_activity WHERE query LIKE '%\"?keys\"%' AND wait_event_type = 'Lock'";
-      while (server.psql(waiting) === '') await new Promise((resolve) => setTimeout(resolve, 20));
+      await waitFor(() => server.psql(waiting) !== '', "the batch's query to wait for the table lock");
       const queued = Array.from({ length: 8 }, (_, i) => source.lookup([i + 2, 'x']));
       expect(server.psql(`SELECT count(pg_terminate_backend(pid)) FROM (${waiting}) AS w`)).toBe('1\n');
       await holder.query('ROLLBACK');

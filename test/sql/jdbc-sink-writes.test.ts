@@ -22,6 +22,7 @@ import {
 import { Types } from '../../src/sql/catalog/types.js';
 import type { SinkInitContext } from '../../src/types/sink.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
+import { waitFor } from '../support/recording-sink.js';
 import { ScriptedSource, SourceScript } from '../support/scripted-source.js';
 
 let pg: TestPostgres;
@@ -145,8 +146,12 @@ describe('sink.buffer-flush.interval', () => {
     const client = env.executeAsync('quiet stream');
     script.push('only', ...rows(0, 5));
     // The source sends nothing more and does not end: only the timer can send the rows.
-    const deadline = Date.now() + 20_000;
-    while (count('stopped') < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(
+      () => count('stopped') >= 5,
+      "the flush timer to write the job's 5 rows",
+      undefined,
+      () => `${count('stopped')} written`,
+    );
     expect(count('stopped')).toBe(5);
     script.finish();
     await client.result;
