@@ -2,6 +2,8 @@
  * Plans a WHERE clause holding subqueries: `x IN (SELECT …)` and `EXISTS (…)` become semi joins,
  * their negations anti joins, and the remaining conjuncts a filter below them.
  *
+ * A row operand, `(a, b) IN (SELECT x, y …)`, compares item by item (see `inJoin`).
+ *
  * `x NOT IN (SELECT y …)` is UNKNOWN, so the row is dropped, when any `y` is NULL, or when `x` is
  * NULL and the subquery has rows: the anti join matches on `x = y OR x IS NULL OR y IS NULL`.
  * When both sides are NOT NULL that is a plain key equality; otherwise the condition has no
@@ -28,6 +30,7 @@ import { containsSubquery } from '../syntax-search.js';
 import { scalarFilter } from './scalar-subquery.js';
 import {
   builderIsAggregate,
+  checkWidth,
   conjunction,
   conjuncts,
   correlationPairs,
@@ -106,6 +109,12 @@ function renamedRight(
   };
 }
 
+/**
+ * `x IN (SELECT y …)` as a semi join on `x = y`, NOT IN as an anti join. A row operand
+ * (`(a, b) IN (SELECT x, y …)`) compares each of its items with the subquery's column in that
+ * place: a row matches when every pair is equal, and NOT IN drops the outer row where some
+ * subquery row compares TRUE or UNKNOWN, that is where no pair is known to differ.
+ */
 function inJoin(
   operand: Expr,
   query: Query,
@@ -114,36 +123,43 @@ function inJoin(
   leftScope: readonly ScopeColumn[],
   builder: PlanBuilder,
 ): LogicalNode {
-  const x = typeExpression(operand, new ColumnScope(leftScope));
-  const sub = correlatedRight(query, left, leftScope, builder, true);
+  const operands = operand.kind === 'row' && operand.items.length > 1 ? operand.items : [operand];
+  const xs = operands.map((o) => typeExpression(o, new ColumnScope(leftScope)));
+  const sub = correlatedRight(query, left, leftScope, builder, xs.length);
   let right: LogicalNode;
-  let y: Rex;
+  let ys: readonly Rex[];
   if (sub !== undefined) {
     right = sub.plan;
-    y = sub.value!;
+    ys = sub.values!;
   } else {
     const plain = builder.query(query);
-    if (plain.columns.length !== 1)
-      throw validationError(
-        query.pos,
-        `the IN subquery returns ${plain.columns.length} columns; it must return one`,
-      );
+    checkWidth(query.pos, plain.columns.length, xs.length);
     right = renamedRight(left, plain).plan;
-    const column = right.columns[0]!;
-    y = field(column.name, column.type);
+    ys = right.columns.map((c) => field(c.name, c.type));
   }
   const correlation = sub?.conditions ?? [];
-  const eq = equality(x, y, operand.pos);
-  if (!negated) return join(left, right, 'semi', andOf([...correlation, eq]));
-  const nullable = x.type.nullable || y.type.nullable;
-  const match: Rex = !nullable
-    ? eq
-    : call(
-        'OR',
-        [call('OR', [eq, call('IS NULL', [x], BOOL(false))], BOOL(true)), call('IS NULL', [y], BOOL(false))],
-        BOOL(true),
-      );
-  return join(left, right, 'anti', andOf([...correlation, match]));
+  const eqs = xs.map((x, i) => equality(x, ys[i]!, operands[i]!.pos));
+  if (!negated) return join(left, right, 'semi', andOf([...correlation, ...eqs]));
+  const matches = xs.map((x, i) => {
+    const y = ys[i]!;
+    if (!x.type.nullable && !y.type.nullable) return eqs[i]!;
+    return call(
+      'OR',
+      [
+        call('OR', [eqs[i]!, call('IS NULL', [x], BOOL(false))], BOOL(true)),
+        call('IS NULL', [y], BOOL(false)),
+      ],
+      BOOL(true),
+    );
+  });
+  return join(left, right, 'anti', andOf([...correlation, ...matches]));
+}
+
+/** Refuses a correlated IN subquery's select list: `*`, or a count other than the operand's. */
+function checkItems(pos: Expr['pos'], items: readonly { readonly expr: Expr }[], width: number): void {
+  if (items.some((i) => i.expr.kind === 'star'))
+    throw validationError(pos, 'a correlated IN subquery selects *; list the columns it compares instead');
+  checkWidth(pos, items.length, width);
 }
 
 function existsJoin(
@@ -153,7 +169,7 @@ function existsJoin(
   leftScope: readonly ScopeColumn[],
   builder: PlanBuilder,
 ): LogicalNode {
-  const sub = correlatedRight(query, left, leftScope, builder, false);
+  const sub = correlatedRight(query, left, leftScope, builder, 0);
   if (sub !== undefined) return join(left, sub.plan, negated ? 'anti' : 'semi', andOf(sub.conditions));
   // Uncorrelated: the subquery's rows decide alone.
   const { plan: right } = renamedRight(left, builder.query(query));
@@ -165,8 +181,8 @@ interface Decorrelated {
   readonly plan: LogicalNode;
   /** Conditions over the outer row's columns and `plan`'s, which decide the rows that match. */
   readonly conditions: readonly Rex[];
-  /** The first SELECT item over `plan`'s columns (IN only). */
-  readonly value?: Rex;
+  /** The SELECT items over `plan`'s columns, one per item of the IN operand (IN only). */
+  readonly values?: readonly Rex[];
 }
 
 /**
@@ -182,7 +198,7 @@ function correlatedRight(
   left: LogicalNode,
   leftScope: readonly ScopeColumn[],
   builder: PlanBuilder,
-  wantValue: boolean,
+  width: number,
 ): Decorrelated | undefined {
   const body = query.body;
   if (query.with.length > 0 || body.kind !== 'select' || body.from === undefined || body.where === undefined)
@@ -207,17 +223,7 @@ function correlatedRight(
     body.having !== undefined ||
     body.items.some((i) => builderIsAggregate(i.expr, builder));
   if (aggregating)
-    return aggregatedRight(
-      query,
-      body,
-      local,
-      correlated,
-      left,
-      inner.scope,
-      outerVisible,
-      builder,
-      wantValue,
-    );
+    return aggregatedRight(query, body, local, correlated, left, inner.scope, outerVisible, builder, width);
   const { plan: renamedPlan, renames } = renamedRight(left, inner.plan);
   const innerScope = inner.scope.map((c) => ({ ...c, internal: renames.get(c.internal) ?? c.internal }));
   const both = new ColumnScope([...innerScope, ...outerVisible]);
@@ -227,22 +233,24 @@ function correlatedRight(
       ? renamedPlan
       : filter(renamedPlan, andOf(local.map((c) => typeCondition(c, renamedInner, 'WHERE'))));
   const conditions = correlated.map((c) => typeCondition(c, both, 'WHERE'));
-  if (!wantValue) return { plan, conditions };
+  if (width === 0) return { plan, conditions };
   const items = body.items;
-  if (items.length !== 1 || items[0]!.expr.kind === 'star')
-    throw validationError(query.pos, `the IN subquery returns ${items.length} columns; it must return one`);
-  const value = typeInner(
-    items[0]!.expr,
-    renamedInner,
-    both,
-    'an outer column in the select list of a correlated IN subquery',
+  checkItems(query.pos, items, width);
+  const values = items.map((item) =>
+    typeInner(
+      item.expr,
+      renamedInner,
+      both,
+      'an outer column in the select list of a correlated IN subquery',
+    ),
   );
-  const name = freshNames([...left.columns, ...plan.columns].map((c) => c.name))('$in');
+  const fresh = freshNames([...left.columns, ...plan.columns].map((c) => c.name));
+  const names = values.map(() => fresh('$in'));
   plan = project(plan, [
     ...plan.columns.map((c) => ({ name: c.name, rex: field(c.name, c.type) })),
-    { name, rex: value },
+    ...values.map((rex, i) => ({ name: names[i]!, rex })),
   ]);
-  return { plan, conditions, value: field(name, value.type) };
+  return { plan, conditions, values: values.map((v, i) => field(names[i]!, v.type)) };
 }
 
 /** A correlated aggregating subquery grouped by its correlation values as well. */
@@ -255,7 +263,7 @@ function aggregatedRight(
   innerScope: readonly ScopeColumn[],
   outerVisible: readonly ScopeColumn[],
   builder: PlanBuilder,
-  wantValue: boolean,
+  width: number,
 ): Decorrelated {
   if (
     body.groupBy.length === 0 &&
@@ -269,12 +277,8 @@ function aggregatedRight(
   const pairs = correlationPairs(correlated, innerScope, outerVisible, 'a subquery with GROUP BY or HAVING');
   const fresh = freshNames(left.columns.map((c) => c.name));
   const keyNames = pairs.map(() => fresh('$corr'));
-  const valueName = wantValue ? fresh('$in') : undefined;
-  if (wantValue && (body.items.length !== 1 || body.items[0]!.expr.kind === 'star'))
-    throw validationError(
-      query.pos,
-      `the IN subquery returns ${body.items.length} columns; it must return one`,
-    );
+  if (width > 0) checkItems(query.pos, body.items, width);
+  const valueNames = body.items.slice(0, width).map(() => fresh('$in'));
   const pos = body.pos;
   const rewritten: Query = {
     ...query,
@@ -285,7 +289,7 @@ function aggregatedRight(
       // SELECT DISTINCT without GROUP BY: the correlation values join the distinct columns.
       groupBy: body.groupBy.length === 0 ? [] : [...body.groupBy, ...pairs.map((p) => p.inner)],
       items: [
-        ...(valueName === undefined ? [] : [{ ...body.items[0]!, alias: valueName }]),
+        ...valueNames.map((alias, i) => ({ ...body.items[i]!, alias })),
         ...pairs.map((p, i) => ({ kind: 'selectItem' as const, expr: p.inner, alias: keyNames[i], pos })),
       ],
     },
@@ -301,7 +305,7 @@ function aggregatedRight(
     return field(c.name, c.type);
   };
   const conditions = pairs.map((p, i) => equality(column(keyNames[i]!), p.outer, p.pos));
-  return { plan, conditions, value: valueName === undefined ? undefined : column(valueName) };
+  return { plan, conditions, values: valueNames.map(column) };
 }
 
 /**

@@ -10,16 +10,20 @@
  *   THEN FALSE WHEN x IS NULL OR nonNull < rows THEN NULL ELSE FALSE END`, where `matches`
  *   counts q's rows with `y = x`, x being read from a hidden outer column so that the
  *   subquery's own names cannot shadow it.
+ * - `(a, b) IN (q)` is TRUE where some row of q equals the operand item by item, NULL where some
+ *   row's comparison is UNKNOWN (no item differs, one is NULL), else FALSE: counts of the rows
+ *   where every item's `=` holds and where none is FALSE, the latter correlated by more than
+ *   equalities and so planned over a domain of the operand's values.
  *
  * A subquery that aggregates, has DISTINCT, a set operation or LIMIT is counted as a derived
  * table, which it may be only when uncorrelated; a correlated one is refused.
  */
 import type { Call, Exists, Expr, InQuery, Query, Select, SubqueryRef } from '../../parser/ast.js';
-import { unsupported, validationError } from '../../errors.js';
+import { unsupported } from '../../errors.js';
 import { Types, withNullability } from '../../catalog/types.js';
 import { call, literal, type Rex } from '../../expressions/rex.js';
 import type { PlanBuilder } from '../builder.js';
-import { builderIsAggregate, conjunction, conjuncts } from './subquery-terms.js';
+import { builderIsAggregate, checkWidth, conjunction, conjuncts } from './subquery-terms.js';
 
 /** Joins a scalar subquery to the outer rows and gives its value; `x` names a hidden outer column. */
 export type JoinScalar = (query: Query, pos: Expr['pos']) => Rex;
@@ -27,19 +31,19 @@ export type JoinScalar = (query: Query, pos: Expr['pos']) => Rex;
 const BOOL = (nullable: boolean) => withNullability(Types.BOOLEAN, nullable);
 
 /**
- * The value of an IN or EXISTS subquery. `x` is the IN operand, already typed and projected
- * into the outer rows as the column `xPath` names.
+ * The value of an IN or EXISTS subquery. `x` is the IN operand (each item of a row operand),
+ * already typed and projected into the outer rows as the columns their paths name.
  */
 export function inOrExistsValue(
   e: InQuery | Exists,
-  x: { readonly rex: Rex; readonly path: readonly string[] } | undefined,
+  x: readonly { readonly rex: Rex; readonly path: readonly string[] }[],
   builder: PlanBuilder,
   joinScalar: JoinScalar,
 ): Rex {
   const pos = e.pos;
   const compare = (op: '>' | '=' | '<', l: Rex, r: Rex) => call(op, [l, r], BOOL(false));
   const zero = literal(0, withNullability(Types.BIGINT, false));
-  const source = countable(e.query, builder, e.kind === 'inQuery');
+  const source = countable(e.query, builder, e.kind === 'inQuery' ? x.length : 0);
   const count = (arg: Expr | undefined, extra?: Expr): Rex => {
     const args = arg === undefined ? [{ kind: 'star', qualifier: [], pos } as Expr] : [arg];
     const counting: Call = { kind: 'call', name: 'COUNT', args, distinct: false, pos };
@@ -62,17 +66,34 @@ export function inOrExistsValue(
     return call('CASE', [call('IS NULL', [counted], BOOL(false)), zero, counted], zero.type);
   };
   if (e.kind === 'exists') return compare('>', count(undefined), zero);
-  const y = source.value!;
-  const xRef = { kind: 'column', path: x!.path, pos } as Expr;
-  const matches = count(undefined, { kind: 'binary', op: '=', left: y, right: xRef, pos } as Expr);
+  const ys = source.values!;
+  const equalities = x.map(
+    (xi, i) =>
+      ({
+        kind: 'binary',
+        op: '=',
+        left: ys[i]!,
+        right: { kind: 'column', path: xi.path, pos },
+        pos,
+      }) as Expr,
+  );
+  const matches = count(undefined, conjunction(equalities));
+  const value =
+    x.length === 1 ? oneValue(x[0]!.rex, ys[0]!, matches, count) : rowValue(equalities, matches, count);
+  return e.negated ? call('NOT', [value], BOOL(true)) : value;
+}
+
+/** Counts the subquery's rows: those whose `arg` is not NULL, and where `extra` holds. */
+type Count = (arg: Expr | undefined, extra?: Expr) => Rex;
+
+/** `x IN (q)` for one value x, from the counts of q's rows that equal x, of all and of non-NULL ones. */
+function oneValue(x: Rex, y: Expr, matches: Rex, count: Count): Rex {
+  const compare = (op: '>' | '=' | '<', l: Rex, r: Rex) => call(op, [l, r], BOOL(false));
+  const zero = literal(0, withNullability(Types.BIGINT, false));
   const rows = count(undefined);
   const nonNull = count(y);
-  const unknown = call(
-    'OR',
-    [call('IS NULL', [x!.rex], BOOL(false)), compare('<', nonNull, rows)],
-    BOOL(false),
-  );
-  const value = call(
+  const unknown = call('OR', [call('IS NULL', [x], BOOL(false)), compare('<', nonNull, rows)], BOOL(false));
+  return call(
     'CASE',
     [
       compare('>', matches, zero),
@@ -85,17 +106,41 @@ export function inOrExistsValue(
     ],
     BOOL(true),
   );
-  return e.negated ? call('NOT', [value], BOOL(true)) : value;
 }
 
-/** A subquery as rows to count: a SELECT body whose WHERE may be extended, and its IN value. */
+/**
+ * `(a, b) IN (q)`: TRUE where some row of q equals the operand item by item, else UNKNOWN where
+ * some row's comparison is (no item differs, one is NULL), else FALSE.
+ */
+function rowValue(equalities: readonly Expr[], matches: Rex, count: Count): Rex {
+  const zero = literal(0, withNullability(Types.BIGINT, false));
+  const notFalse = equalities.map(
+    (eq) => ({ kind: 'is', test: 'FALSE', negated: true, operand: eq, pos: eq.pos }) as Expr,
+  );
+  const unknown = count(undefined, conjunction(notFalse));
+  return call(
+    'CASE',
+    [
+      call('>', [matches, zero], BOOL(false)),
+      literal(true, BOOL(false)),
+      call('>', [unknown, zero], BOOL(false)),
+      literal(null, BOOL(true)),
+      literal(false, BOOL(false)),
+    ],
+    BOOL(true),
+  );
+}
+
+/** A subquery as rows to count: a SELECT body whose WHERE may be extended, and its IN values. */
 interface Countable {
   readonly body: Select;
   readonly where?: Expr;
-  readonly value?: Expr;
+  /** The select items an IN operand's items are compared with, `width` of them. */
+  readonly values?: readonly Expr[];
 }
 
-function countable(query: Query, builder: PlanBuilder, wantValue: boolean): Countable {
+function countable(query: Query, builder: PlanBuilder, width: number): Countable {
+  const wantValue = width > 0;
   const body = query.body;
   const plain =
     query.with.length === 0 &&
@@ -105,30 +150,20 @@ function countable(query: Query, builder: PlanBuilder, wantValue: boolean): Coun
     body.groupBy.length === 0 &&
     body.having === undefined &&
     !body.items.some((i) => builderIsAggregate(i.expr, builder));
-  if (plain) {
-    if (wantValue && (body.items.length !== 1 || body.items[0]!.expr.kind === 'star'))
-      throw validationError(
-        query.pos,
-        `the IN subquery returns ${body.items.length} columns; it must return one`,
-      );
-    return { body, where: body.where, value: wantValue ? body.items[0]!.expr : undefined };
+  if (plain && !(wantValue && body.items.some((i) => i.expr.kind === 'star'))) {
+    if (wantValue) checkWidth(query.pos, body.items.length, width);
+    return { body, where: body.where, values: wantValue ? body.items.map((i) => i.expr) : undefined };
   }
   // Counted as a derived table, whose rows no longer see the outer query's names.
   const alias = '$in';
   const planned = plannedAlone(query, builder);
-  if (wantValue && planned !== 1)
-    throw validationError(query.pos, `the IN subquery returns ${planned} columns; it must return one`);
+  if (wantValue) checkWidth(query.pos, planned, width);
   const pos = query.pos;
-  const from: SubqueryRef = {
-    kind: 'subqueryRef',
-    query,
-    alias,
-    columnAliases: wantValue ? ['$y'] : [],
-    pos,
-  };
+  const names = Array.from({ length: width }, (_, i) => `$y${i}`);
+  const from: SubqueryRef = { kind: 'subqueryRef', query, alias, columnAliases: names, pos };
   return {
     body: { kind: 'select', distinct: false, items: [], from, groupBy: [], windows: [], pos },
-    value: wantValue ? ({ kind: 'column', path: [alias, '$y'], pos } as Expr) : undefined,
+    values: names.map((name) => ({ kind: 'column', path: [alias, name], pos }) as Expr),
   };
 }
 

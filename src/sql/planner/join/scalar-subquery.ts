@@ -15,6 +15,8 @@
  *   nothing, where it should give its value over no rows: an outer row without a match reads
  *   that value (COUNT 0), computed once from the aggregate functions (the "COUNT bug"). Any other
  *   subquery (no aggregate, GROUP BY, DISTINCT) is wrapped in SINGLE_VALUE per correlation value.
+ * - Correlated by more than equalities (`b.t < a.t`), with a global aggregate: planned over the
+ *   domain of the outer values it reads (`domain-subquery.ts`), Calcite's value generator.
  * - Reading outer columns in its select list, or with HAVING and no GROUP BY: the item is split
  *   into the parts the subquery computes and an expression over them and the outer row, which
  *   is evaluated after the join (`outer-item.ts`).
@@ -36,11 +38,13 @@ import { ColumnScope, type ScopeColumn } from '../scope.js';
 import { containsSubquery } from '../syntax-search.js';
 import { andOf } from './join-conditions.js';
 import { join } from './join-nodes.js';
+import { domainRight } from './domain-subquery.js';
 import { inOrExistsValue } from './in-exists-value.js';
 import { type Composed, composedValue, splitOuterItem, splitRight } from './outer-item.js';
 import { absentOr, overNoRows, singleRow, singleValue } from './single-value.js';
 import {
   builderIsAggregate,
+  type CorrelationPair,
   conjunction,
   conjuncts,
   correlationPairs,
@@ -86,7 +90,15 @@ export function joinScalarSubqueries<T>(
     outerScope: readonly ScopeColumn[],
     what?: string,
   ): FieldRex => {
-    const right = scalarRight(query, pos, input.plan, outerScope, builder, fresh, what);
+    const right = scalarRight(
+      query,
+      pos,
+      { input: input.plan, rows: plan },
+      outerScope,
+      builder,
+      fresh,
+      what,
+    );
     plan = join(plan, right.plan, 'left', andOf(right.conditions));
     const rex =
       'composed' in right ? composedValue(right.composed, right.plan, outerScope) : readValue(right);
@@ -99,14 +111,18 @@ export function joinScalarSubqueries<T>(
     const e = n as Expr;
     if (e.kind === 'subquery') return reference(joinSubquery(e.query, e.pos, input.scope).name, e.pos);
     if (e.kind === 'inQuery' || e.kind === 'exists') {
-      // The IN operand is read from a hidden column, which the subquery's names cannot shadow.
-      let x: { rex: Rex; path: readonly string[] } | undefined;
+      // The IN operand is read from hidden columns (one per item of a row operand), which the
+      // subquery's names cannot shadow.
+      const x: { rex: Rex; path: readonly string[] }[] = [];
       const outerScope = [...input.scope];
       if (e.kind === 'inQuery') {
-        const operand = typeExpression(replace(e.operand) as Expr, new ColumnScope(scope));
-        const name = addColumn('$in', operand);
-        x = { rex: field(name, operand.type), path: [QUALIFIER, name] };
-        outerScope.push(scope[scope.length - 1]!);
+        const operand = e.operand;
+        for (const item of operand.kind === 'row' && operand.items.length > 1 ? operand.items : [operand]) {
+          const typed = typeExpression(replace(item) as Expr, new ColumnScope(scope));
+          const name = addColumn('$in', typed);
+          x.push({ rex: field(name, typed.type), path: [QUALIFIER, name] });
+          outerScope.push(scope[scope.length - 1]!);
+        }
       }
       const value = inOrExistsValue(e, x, builder, (query, pos) =>
         joinSubquery(query, pos, outerScope, 'an IN or EXISTS subquery used as a value'),
@@ -157,10 +173,14 @@ type ScalarRight = {
   | { readonly composed: Composed }
 );
 
+/**
+ * The right side of a scalar subquery's LEFT join. `outer.input` is the input the subquery is
+ * joined to; `outer.rows` that input with the hidden columns made so far (an IN operand's).
+ */
 function scalarRight(
   query: Query,
   pos: Expr['pos'],
-  outer: LogicalNode,
+  { input: outer, rows }: { readonly input: LogicalNode; readonly rows: LogicalNode },
   leftScope: readonly ScopeColumn[],
   builder: PlanBuilder,
   fresh: (base: string) => string,
@@ -209,11 +229,37 @@ function scalarRight(
     );
   const shadowed = new Set(innerScope.map((c) => `${c.qualifier ?? ''}.${c.name}`));
   const outerVisible = leftScope.filter((c) => !shadowed.has(`${c.qualifier ?? ''}.${c.name}`));
-  const pairs = correlationPairs(correlated, innerScope, outerVisible, what);
   const hasAggregate =
     body.items.some((i) => builderIsAggregate(i.expr, builder)) ||
     (body.having !== undefined && builderIsAggregate(body.having, builder));
   const globalAggregate = hasAggregate && !body.distinct && body.groupBy.length === 0;
+  let pairs: CorrelationPair[];
+  try {
+    const where = globalAggregate && body.having === undefined ? what : `${what} without a global aggregate`;
+    pairs = correlationPairs(correlated, innerScope, outerVisible, where);
+  } catch (error) {
+    // Correlated by more than equalities: a global aggregate is planned over a domain.
+    if (!globalAggregate || body.having !== undefined || body.from === undefined) throw error;
+    const inner = builder.from(body.from);
+    const right = domainRight(
+      query,
+      { ...body, from: body.from },
+      local,
+      correlated,
+      inner,
+      outerVisible,
+      rows,
+      builder,
+    );
+    const read = withEmptyValue(right.plan, right.conditions, right.value, fresh);
+    if (read === undefined)
+      throw unsupported(
+        pos,
+        'an outer column in the select list of a scalar subquery correlated by more than equalities',
+        'read it outside the subquery, e.g. a.v + (SELECT SUM(b.v) …)',
+      );
+    return read;
+  }
   const split = splitOuterItem(body, innerScope, outerVisible, globalAggregate, builder, fresh);
   if (split !== undefined)
     return splitRight(query, body, local, pairs, split, globalAggregate, outer, builder, fresh, pos);

@@ -4,7 +4,7 @@
  * correlated WHERE's `inner = outer` equalities.
  */
 import type { Expr, Query } from '../../parser/ast.js';
-import { unsupported } from '../../errors.js';
+import { unsupported, validationError } from '../../errors.js';
 import { field, type Rex } from '../../expressions/rex.js';
 import { typeCondition, typeExpression } from '../../expressions/typer.js';
 import type { PlanBuilder } from '../builder.js';
@@ -157,4 +157,15 @@ export function freshNames(taken: Iterable<string>): (base: string) => string {
     used.add(name);
     return name;
   };
+}
+
+/** Refuses an IN subquery whose column count is not the operand's (one, or a row's items). */
+export function checkWidth(pos: Expr['pos'], columns: number, width: number): void {
+  if (columns === width) return;
+  throw validationError(
+    pos,
+    width === 1
+      ? `the IN subquery returns ${columns} columns; it must return one`
+      : `the IN subquery returns ${columns} columns; it must return ${width}, one for each item of the row before IN`,
+  );
 }
