@@ -73,7 +73,7 @@ import type { ChangelogRow } from './planner/changelog.js';
 import { type LogicalNode, type PlanColumn, project, sink } from './planner/logical.js';
 import { explainPlan, planLogical, planLogicalSet } from './planner/planner.js';
 import type { PhysicalNode } from './planner/physical.js';
-import { translateResult, translateSink } from './planner/translate.js';
+import { translateResult, translateSinks } from './planner/translate.js';
 import { staticPartitionValues } from './planner/static-partition.js';
 import { Table, type TableOwner } from './table.js';
 import { descriptorStatement } from './table-api/descriptor-ddl.js';
@@ -1263,7 +1263,7 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
   ): TableResult {
     this.applyConfig();
     const context = { ...this.translateContext(), config };
-    for (const sink of sinks) translateSink(sink, context);
+    translateSinks(sinks, context);
     const name =
       this.config.get<string>('pipeline.name') ?? `insert-into_${inserts.map((s) => s.path).join(',')}`;
     const client = this.env.executeAsync(name);

@@ -12,8 +12,12 @@
  * the lower Calc, including those the upper Calc filters out, as the unfused assigner does.
  *
  * Chains the rewrite cannot cover (user functions, CURRENT_WATERMARK, changelog edges,
- * non-deterministic lower Calcs) keep the unfused operators. Because the lower part is
- * deterministic, a chain read by two consumers computes the same rows and watermarks for each.
+ * non-deterministic lower Calcs) keep the unfused operators.
+ *
+ * A chain whose assigner several operators read (a view or scan reused, as in Nexmark q7) runs
+ * as one operator too: the lower Calc, rowtime and watermark once per row, then each
+ * consumer's Calc, its rows on an output of its own (`SharedSourceChain`), where one fused
+ * operator per consumer would compute the shared part once per consumer.
  *
  * When the output row rebuilds a ROW column's value field by field, under the same names and in
  * the order the source promises that value has (`DynamicTableFactory.exactRowFields`: Nexmark's
@@ -27,7 +31,14 @@ import { callsUserFunction, compileCalc, compileExpression, type Row } from '../
 import { callsCurrentWatermark } from '../expressions/current-watermark.js';
 import { isDeterministic } from '../expressions/functions.js';
 import { fieldsOf, type Rex, substitute } from '../expressions/rex.js';
-import { FusedSourceChain, type FusedSourceChainSpec } from '../runtime/watermark-assigner.js';
+import {
+  FusedSourceChain,
+  type FusedSourceChainSpec,
+  type SharedChainOutput,
+  SharedSourceChain,
+} from '../runtime/watermark-assigner.js';
+import { OutputTag } from '../../types/functions.js';
+import { explainPhysical } from './explain.js';
 import type { PhysicalNode } from './physical.js';
 import type { QueryTranslator, TranslateContext } from './translate.js';
 
@@ -49,19 +60,108 @@ export function translateFusedSourceChain(
   node: PhysicalNode,
   ctx: TranslateContext,
   recurse: QueryTranslator,
+  consumers: (node: PhysicalNode) => number = () => 1,
 ): DataStream<Row> | undefined {
-  const fused = fusedSourceChain(
-    node,
-    ctx.config?.get<number>('table.exec.source.idle-timeout') ?? 0,
-    (input) => {
-      if (input.kind !== 'sourceScan' || input.table.dataStream !== undefined) return undefined;
-      const factory: DynamicTableFactory = ctx.registry.factoryFor(input.table);
-      return factory.exactRowFields?.bind(factory);
-    },
-  );
+  const idleTimeoutMs = ctx.config?.get<number>('table.exec.source.idle-timeout') ?? 0;
+  const exactRowFieldsOf = (input: PhysicalNode): ExactRowFields | undefined => {
+    if (input.kind !== 'sourceScan' || input.table.dataStream !== undefined) return undefined;
+    const factory: DynamicTableFactory = ctx.registry.factoryFor(input.table);
+    return factory.exactRowFields?.bind(factory);
+  };
+  if (sharedChain(node, consumers) !== undefined)
+    return fanOut(node, ctx, recurse, idleTimeoutMs, exactRowFieldsOf);
+  const fused = fusedSourceChain(node, idleTimeoutMs, exactRowFieldsOf);
   if (fused === undefined) return undefined;
   const { spec } = fused;
   return recurse(fused.input).transform('WatermarkAssigner', () => new FusedSourceChain(spec));
+}
+
+/** A read chain several consumers share: one operator, and the outputs its consumers asked for. */
+interface SharedOperator {
+  readonly stream: DataStream<Row>;
+  /** Filled while the consumers are translated; the operator reads it when the job starts. */
+  readonly outputs: SharedChainOutput[];
+}
+
+/** The shared chains of one statement's translation, by the EXPLAIN text of their assigner. */
+const sharedOperators = new WeakMap<TranslateContext, Map<string, SharedOperator>>();
+
+/**
+ * The chain `node` belongs to when its watermark assigner has several consumers: `node` is the
+ * assigner (read by a consumer that is not a plain Calc) or a plain Calc over it. Undefined
+ * when the assigner is read once, or cannot run fused.
+ */
+function sharedChain(node: PhysicalNode, consumers: (node: PhysicalNode) => number): Chain | undefined {
+  const assigner = node.kind === 'calc' ? node.input : node;
+  if (assigner.kind !== 'watermarkAssigner' || consumers(assigner) < 2) return undefined;
+  const below = assigner.input;
+  const lower = below.kind === 'calc' && composable(below, assigner) ? below : undefined;
+  if (lower === undefined && !plainAssigner(assigner)) return undefined;
+  if (node.kind !== 'calc') return lower === undefined ? { assigner } : { lower, assigner };
+  if (!plainCalc(node)) return undefined;
+  return lower === undefined ? { assigner, upper: node } : { lower, assigner, upper: node };
+}
+
+/**
+ * @internal For `consumer` of a watermark assigner other operators read too (a plain Calc over
+ * it, or the assigner itself): the node below the shared chain, the shared part's spec, and the
+ * consumer's own Calc over the prepared row (absent: the prepared row is its row). Undefined
+ * when the chain cannot run fused. Exported for the equivalence tests.
+ */
+export function sharedSourceChain(
+  consumer: PhysicalNode,
+  idleTimeoutMs: number,
+  exactRowFieldsOf?: (input: PhysicalNode) => ExactRowFields | undefined,
+):
+  | {
+      readonly input: PhysicalNode;
+      readonly spec: Omit<FusedSourceChainSpec, 'finish'>;
+      readonly output: SharedChainOutput;
+    }
+  | undefined {
+  const chain = sharedChain(consumer, () => 2);
+  if (chain === undefined) return undefined;
+  const { lower, assigner, upper } = chain;
+  const input = lower?.input ?? assigner.input;
+  const { spec, inline } = sharedSpec(chain, idleTimeoutMs);
+  const { finish } = finishOf(lower, upper, inline, exactRowFieldsOf?.(input));
+  return { input, spec, output: finish === undefined ? {} : { finish } };
+}
+
+/**
+ * The stream of `consumer` (a plain Calc over a shared assigner, or the assigner itself): an
+ * output of the one operator that runs the shared part, built when its first consumer is
+ * translated.
+ */
+function fanOut(
+  consumer: PhysicalNode,
+  ctx: TranslateContext,
+  recurse: QueryTranslator,
+  idleTimeoutMs: number,
+  exactRowFieldsOf: (input: PhysicalNode) => ExactRowFields | undefined,
+): DataStream<Row> | undefined {
+  const chain = sharedSourceChain(consumer, idleTimeoutMs, exactRowFieldsOf);
+  if (chain === undefined) return undefined;
+  let operators = sharedOperators.get(ctx);
+  if (operators === undefined) sharedOperators.set(ctx, (operators = new Map()));
+  const digest = explainPhysical(consumer.kind === 'calc' ? consumer.input : consumer);
+  let shared = operators.get(digest);
+  if (shared === undefined) {
+    const { spec } = chain;
+    const outputs: SharedChainOutput[] = [];
+    const stream = recurse(chain.input).transform(
+      'WatermarkAssigner',
+      () => new SharedSourceChain(spec, outputs),
+    );
+    operators.set(digest, (shared = { stream, outputs }));
+  }
+  if (shared.outputs.length === 0) {
+    shared.outputs.push(chain.output);
+    return shared.stream;
+  }
+  const tag = new OutputTag<Row>(`consumer-${shared.outputs.length}`);
+  shared.outputs.push({ ...chain.output, tag });
+  return shared.stream.getSideOutput(tag);
 }
 
 /** The fields each non-null value of a ROW column of the chain's input holds, when its source promises them. */
@@ -122,7 +222,19 @@ function fusedSpec(
   idleTimeoutMs: number,
   exactRowFields: ExactRowFields | undefined,
 ): FusedSourceChainSpec {
-  const { lower, assigner, upper } = chain;
+  const { spec, inline } = sharedSpec(chain, idleTimeoutMs);
+  return { ...spec, ...finishOf(chain.lower, chain.upper, inline, exactRowFields) };
+}
+
+/**
+ * The chain's part up to its assigner (the lower Calc's filter, the rowtime, the watermark),
+ * and the rewrite of an expression over the lower Calc's output to one over its input.
+ */
+function sharedSpec(
+  chain: Chain,
+  idleTimeoutMs: number,
+): { readonly spec: Omit<FusedSourceChainSpec, 'finish'>; readonly inline: (rex: Rex) => Rex } {
+  const { lower, assigner } = chain;
   // Over the lower Calc's input: its columns replaced by the expressions computing them.
   const defining = new Map<string, Rex>((lower?.projections ?? []).map((p) => [p.name, p.rex]));
   const inline = (rex: Rex): Rex =>
@@ -145,14 +257,14 @@ function fusedSpec(
   const condition = lower?.condition === undefined ? undefined : compileExpression(lower.condition);
   const prepare =
     condition === undefined ? undefined : (row: Row) => (condition(row) === true ? row : undefined);
-  return {
+  const spec = {
     rowtimeOf,
     watermarkOf,
     idleTimeoutMs,
     ...(prepare === undefined ? {} : { prepare }),
     ...(readsOnlyRowtime ? { watermarkOfRowtime } : {}),
-    ...finishOf(lower, upper, inline, exactRowFields),
   };
+  return { spec, inline };
 }
 
 /** The output row from the lower Calc's input: the upper Calc over the inlined lower one. */

@@ -22,6 +22,7 @@ import { SqlWatermarkAssigner } from '../runtime/watermark-assigner.js';
 import { constraintEnforcerFunction, rowEnforcer } from '../runtime/constraint-enforcer.js';
 import { constraintEnforcerName, type SinkConstraints, sinkConstraints } from './sink-constraints.js';
 import type { ChangelogMode, ChangelogRow } from './changelog.js';
+import { countConsumers } from './consumers.js';
 import { explainPhysical } from './explain.js';
 import { translateFusedSourceChain } from './fused-source-chain.js';
 import { type PhysicalNode, physicalInputs } from './physical.js';
@@ -83,8 +84,21 @@ export function translateQuery(node: PhysicalNode, ctx: TranslateContext): DataS
 /** The streams translated for one statement, by the EXPLAIN text of their subtree. */
 const translated = new WeakMap<TranslateContext, Map<string, DataStream<Row>>>();
 
+/**
+ * Distinct consumers per subtree of the statement's plans, counted when its translation starts
+ * (absent: every subtree counts as read once). A read chain with several consumers runs once
+ * and fans out to them (`fused-source-chain.ts`).
+ */
+const consumerCounts = new WeakMap<TranslateContext, ReadonlyMap<string, number>>();
+
+/** Counts the consumers of the statement's plans, unless its translation already started. */
+function planned(ctx: TranslateContext, roots: readonly PhysicalNode[]): void {
+  if (!consumerCounts.has(ctx) && !translated.has(ctx)) consumerCounts.set(ctx, countConsumers(roots));
+}
+
 function translateNode(node: PhysicalNode, ctx: TranslateContext): DataStream<Row> {
   const recurse: QueryTranslator = (input) => translateQuery(input, ctx);
+  const consumers = (sub: PhysicalNode): number => consumerCounts.get(ctx)?.get(explainPhysical(sub)) ?? 1;
   switch (node.kind) {
     case 'groupAggregate':
     case 'miniBatchAssigner':
@@ -139,7 +153,7 @@ function translateNode(node: PhysicalNode, ctx: TranslateContext): DataStream<Ro
       return ctx.env.fromCollection(rows, 'Values');
     }
     case 'calc': {
-      const fused = translateFusedSourceChain(node, ctx, recurse);
+      const fused = translateFusedSourceChain(node, ctx, recurse, consumers);
       if (fused !== undefined) return fused;
       const projectedJoin =
         translateProjectedLookupJoin(node, recurse, ctx.config) ?? translateProjectedJoin(node, ctx, recurse);
@@ -184,7 +198,7 @@ function translateNode(node: PhysicalNode, ctx: TranslateContext): DataStream<Ro
       return input.flatMap(calcFunction).name('Calc');
     }
     case 'watermarkAssigner': {
-      const fused = translateFusedSourceChain(node, ctx, recurse);
+      const fused = translateFusedSourceChain(node, ctx, recurse, consumers);
       if (fused !== undefined) return fused;
       const input = translateQuery(node.input, ctx);
       const expression = compileExpression(node.rex);
@@ -235,11 +249,21 @@ function changelogCalc(
     .setParallelism(input.getParallelism()) as unknown as DataStream<Row>;
 }
 
+/** Adds the jobs of a statement set's sink plans, translated together, to the environment. */
+export function translateSinks(
+  nodes: readonly Extract<PhysicalNode, { kind: 'sink' }>[],
+  ctx: TranslateContext,
+): DataStreamSink<unknown>[] {
+  planned(ctx, nodes);
+  return nodes.map((node) => translateSink(node, ctx));
+}
+
 /** Adds a sink plan's job to the environment. */
 export function translateSink(
   node: Extract<PhysicalNode, { kind: 'sink' }>,
   ctx: TranslateContext,
 ): DataStreamSink<unknown> {
+  planned(ctx, [node]);
   const input = translateQuery(node.input, ctx);
   const factory = ctx.registry.factoryFor(node.table);
   if (factory.createSink === undefined)
@@ -263,6 +287,7 @@ export function translateSink(
  * and DataStream sinks do.
  */
 export function translateResult(node: PhysicalNode, ctx: TranslateContext): DataStream<Row> {
+  planned(ctx, [node]);
   const stream = translateQuery(node, ctx);
   const constraints = sinkConstraints(node.columns, ctx.config, true);
   return constraints === undefined

@@ -8,10 +8,12 @@
  * `table.exec.source.idle-timeout` marks the output idle after that long without rows. Upstream
  * watermarks are swallowed, except the final maximum one, which bounded jobs need to fire
  * every window. {@link FusedSourceChain} is the same assigner with the Calcs below and above it
- * run inside it (see `planner/fused-source-chain.ts`).
+ * run inside it (see `planner/fused-source-chain.ts`); {@link SharedSourceChain} is that for a
+ * chain several consumers read.
  */
 import { MAX_WATERMARK, MIN_WATERMARK } from '../../types/elements.js';
 import { AbstractStreamOperator, type OneInputStreamOperator } from '../../runtime/operator.js';
+import type { OutputTag } from '../../types/functions.js';
 import type { Row } from '../expressions/compiler.js';
 
 /** How the assigner reads a stream element. */
@@ -180,6 +182,52 @@ export class FusedSourceChain extends SqlWatermarkAssigner {
     const row = this.toOutput === undefined ? prepared : this.toOutput(prepared);
     // The row goes first: the watermark it raised must not make it late.
     if (row !== undefined) this.output.collect(row, rowtime);
+    this.rowDone();
+  }
+}
+
+/** One consumer of a {@link SharedSourceChain}: its Calc, and the side output its rows go to. */
+export interface SharedChainOutput {
+  /** The consumer's row from the prepared row; undefined filters it out. Absent: the prepared row. */
+  readonly finish?: (prepared: Row) => Row | undefined;
+  /** Absent for the main output (one consumer has it). */
+  readonly tag?: OutputTag<Row>;
+}
+
+/**
+ * A read chain with several consumers (a reused view or scan): the lower Calc, the rowtime and
+ * the watermark run once per row, then each consumer's Calc runs on the prepared row and its
+ * row goes to that consumer's output, as Flink's chained outputs do. The watermark a row raised
+ * goes out after every consumer's row, to every output, so each consumer sees its rows and
+ * watermarks in the order the unshared chain gave them.
+ */
+export class SharedSourceChain extends SqlWatermarkAssigner {
+  private readonly prepare: ((element: Row) => Row | undefined) | undefined;
+  private readonly watermarkOfRowtime: ((rowtime: unknown) => unknown) | undefined;
+
+  constructor(
+    spec: Omit<FusedSourceChainSpec, 'finish'>,
+    private readonly outputs: readonly SharedChainOutput[],
+  ) {
+    super(spec);
+    this.prepare = spec.prepare;
+    this.watermarkOfRowtime = spec.watermarkOfRowtime;
+  }
+
+  override processElement(element: Row): void {
+    const prepared = this.prepare === undefined ? element : this.prepare(element);
+    if (prepared === undefined) return;
+    const rowtime = this.spec.rowtimeOf(prepared);
+    const ofRowtime = this.watermarkOfRowtime;
+    this.observe(ofRowtime === undefined ? this.spec.watermarkOf(prepared) : ofRowtime(rowtime));
+    const outputs = this.outputs;
+    for (let i = 0; i < outputs.length; i++) {
+      const { finish, tag } = outputs[i]!;
+      const row = finish === undefined ? prepared : finish(prepared);
+      if (row === undefined) continue;
+      if (tag === undefined) this.output.collect(row, rowtime);
+      else this.output.collectSide(tag, row, rowtime);
+    }
     this.rowDone();
   }
 }
