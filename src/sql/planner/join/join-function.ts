@@ -68,12 +68,20 @@ import {
   RowsView,
 } from './join-state-views.js';
 import type { StateCleanup } from './watermark-complete.js';
+import { rightColumnReader } from './right-row-names.js';
+
+const NO_RENAMES: ReadonlyMap<string, string> = new Map();
 
 /** What the join function needs, compiled once when the job is built. */
 export interface JoinSpec {
   readonly joinType: JoinType;
   readonly leftColumns: readonly string[];
   readonly rightColumns: readonly string[];
+  /**
+   * The name a right row carries each right column under, where it is not the join's name (see
+   * `right-row-names.ts`); stored rows may carry either.
+   */
+  readonly rightRowNames?: ReadonlyMap<string, string>;
   /** Null when a key value is NULL (the row matches nothing); compiled from the key expressions. */
   readonly leftHasNullKey: (row: Row) => boolean;
   readonly rightHasNullKey: (row: Row) => boolean;
@@ -116,11 +124,15 @@ export interface JoinSpec {
 /** The least time between two cleanups of one key (see `onTimer`). */
 const CLEANUP_STEP_MS = 1000;
 
-function expiryOf(cleanup: StateCleanup | undefined): Expiry | undefined {
+function expiryOf(
+  cleanup: StateCleanup | undefined,
+  rowNames?: ReadonlyMap<string, string>,
+): Expiry | undefined {
   if (cleanup === undefined) return undefined;
   const { column, offsetMs } = cleanup;
+  const read = rightColumnReader(column, rowNames ?? NO_RENAMES);
   return (row) => {
-    const time = row[column];
+    const time = read(row);
     return time == null ? null : (time as number) + offsetMs;
   };
 }
@@ -192,19 +204,20 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
     this.anti = t === 'anti';
     this.leftNulls = Object.fromEntries(spec.leftColumns.map((c) => [c, null]));
     this.rightNulls = Object.fromEntries(spec.rightColumns.map((c) => [c, null]));
+    const rowNames = spec.rightRowNames ?? NO_RENAMES;
     this.merge =
       spec.output === undefined
-        ? rowMerger(spec.leftColumns, spec.rightColumns)
-        : projectedMerger(spec.output);
+        ? rowMerger(spec.leftColumns, spec.rightColumns, rowNames)
+        : projectedMerger(spec.output, rowNames);
     const remaining = spec.remaining;
     if (spec.remainingPair !== undefined) this.test = spec.remainingPair;
     else if (remaining !== undefined) {
-      const full = rowMerger(spec.leftColumns, spec.rightColumns);
+      const full = rowMerger(spec.leftColumns, spec.rightColumns, rowNames);
       this.test = (left, right) => remaining(full(left, right)) === true;
     }
     this.insertOnlyOutput = spec.insertOnlyOutput;
     this.leftExpiry = expiryOf(spec.leftCleanup);
-    this.rightExpiry = expiryOf(spec.rightCleanup);
+    this.rightExpiry = expiryOf(spec.rightCleanup, rowNames);
   }
 
   /**

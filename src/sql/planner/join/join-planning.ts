@@ -6,7 +6,7 @@
  */
 import type { DataStream } from '../../../api/data-stream.js';
 import { compileExpression, type Row, type RowFunction } from '../../expressions/compiler.js';
-import { formatRex, type Rex } from '../../expressions/rex.js';
+import { field, formatRex, type Rex, substitute } from '../../expressions/rex.js';
 import { withoutTimeAttribute } from '../../catalog/types.js';
 import { idleStateRetentionMs, type TableConfig } from '../../config.js';
 import { unsupported } from '../../errors.js';
@@ -19,6 +19,7 @@ import { type JoinOutputColumn, pairCondition } from './join-rows.js';
 import type { JoinType, LogicalJoin, PhysicalJoin } from './join-nodes.js';
 import { compoundKey } from '../../runtime/compact-keys.js';
 import type { JoinViewLayout } from './join-state-views.js';
+import { type RightInput, rightInputAsRead } from './right-row-names.js';
 import { type JoinInputSpec, joinInputSpec } from './unique-keys.js';
 import { formatStateCleanup, stateCleanups, watermarkCompleteColumns } from './watermark-complete.js';
 import { explainJoinTtl } from '../hints/operator-hints.js';
@@ -155,7 +156,7 @@ export function translateJoin(
 ): DataStream<Row> {
   const [leftKey, rightKey] = joinKeySelectors(node);
   return recurse(node.left)
-    .connect(recurse(node.right))
+    .connect(recurse(joinRightInput(node).node))
     .keyBy(leftKey, rightKey)
     .process(regularJoinFunction(node, output))
     .name(`Join(${JOIN_TYPE_NAMES[node.joinType]})`);
@@ -168,9 +169,43 @@ export function translateJoin(
  */
 export function joinKeySelectors(node: PhysicalJoin): [(element: Row) => unknown, (element: Row) => unknown] {
   const keys = joinKeys(node.condition, node.left.columns, node.right.columns);
+  const { rowNames } = joinRightInput(node);
   return [
     keySelector(keys.leftKeys, node.left.changelogMode !== 'insert-only'),
-    keySelector(keys.rightKeys, node.right.changelogMode !== 'insert-only'),
+    keySelector(asRead(keys.rightKeys, rowNames), node.right.changelogMode !== 'insert-only'),
+  ];
+}
+
+const SAME_NAMES: RightInput['rowNames'] = new Map();
+
+/**
+ * The right input a join runs and the names its rows carry (see `right-row-names.ts`), for a
+ * join that reads its right rows only by name: not a semi or anti join, and not a right side
+ * stored in a map keyed by its columns' values (a multiset or a unique key), which keeps the
+ * right rows' names as the join's.
+ */
+export function joinRightInput(node: PhysicalJoin): RightInput {
+  if (node.joinType === 'semi' || node.joinType === 'anti') return { node: node.right, rowNames: SAME_NAMES };
+  const kind = sideLayouts(node)[1].kind;
+  if (kind === 'uniqueKey' || kind === 'multiset') return { node: node.right, rowNames: SAME_NAMES };
+  return rightInputAsRead(node.right);
+}
+
+/** Expressions over the right side's columns, read from arriving right rows (their row names). */
+function asRead(keys: readonly Rex[], rowNames: RightInput['rowNames']): readonly Rex[] {
+  if (rowNames.size === 0) return keys;
+  return keys.map((k) => substitute(k, (f) => field(rowNames.get(f.name) ?? f.name, f.type)));
+}
+
+/** How the left and the right side store their rows. */
+function sideLayouts(node: PhysicalJoin): [JoinViewLayout, JoinViewLayout] {
+  // Either side's TTL makes both sides store rows in a layout that can expire: a join never
+  // mixes a list-cleaned side with an expiring-value one (see RegularJoinFunction.open).
+  const ttls = [node.hints?.leftTtl?.ms ?? node.stateTtlMs, node.hints?.rightTtl?.ms ?? node.stateTtlMs];
+  const ttl = ttls.some((t) => t !== undefined && t > 0);
+  return [
+    layoutOf(node.leftInputSpec, node.joinType, true, node.left, node.leftCleanup !== undefined, ttl),
+    layoutOf(node.rightInputSpec, node.joinType, false, node.right, node.rightCleanup !== undefined, ttl),
   ];
 }
 
@@ -184,39 +219,25 @@ export function regularJoinFunction(
   const rightChangelog = node.right.changelogMode !== 'insert-only';
   const remaining: RowFunction | undefined =
     keys.remaining === undefined ? undefined : compileExpression(keys.remaining);
-  // Either side's TTL makes both sides store rows in a layout that can expire: a join never
-  // mixes a list-cleaned side with an expiring-value one (see RegularJoinFunction.open).
-  const ttls = [node.hints?.leftTtl?.ms ?? node.stateTtlMs, node.hints?.rightTtl?.ms ?? node.stateTtlMs];
+  const [leftLayout, rightLayout] = sideLayouts(node);
+  const { rowNames } = joinRightInput(node);
   return new RegularJoinFunction({
     joinType: node.joinType,
     leftColumns: node.left.columns.map((c) => c.name),
     rightColumns: node.right.columns.map((c) => c.name),
+    ...(rowNames.size === 0 ? {} : { rightRowNames: rowNames }),
     leftHasNullKey: nullKeyTest(keys.leftKeys),
-    rightHasNullKey: nullKeyTest(keys.rightKeys),
+    rightHasNullKey: nullKeyTest(asRead(keys.rightKeys, rowNames)),
     remaining,
     ...(keys.remaining === undefined
       ? {}
-      : { remainingPair: pairCondition(keys.remaining, node.left.columns, node.right.columns) }),
+      : { remainingPair: pairCondition(keys.remaining, node.left.columns, node.right.columns, rowNames) }),
     ...(output === undefined ? {} : { output }),
     leftChangelog,
     rightChangelog,
     insertOnlyOutput: node.changelogMode === 'insert-only',
-    leftLayout: layoutOf(
-      node.leftInputSpec,
-      node.joinType,
-      true,
-      node.left,
-      node.leftCleanup !== undefined,
-      ttls.some((t) => t !== undefined && t > 0),
-    ),
-    rightLayout: layoutOf(
-      node.rightInputSpec,
-      node.joinType,
-      false,
-      node.right,
-      node.rightCleanup !== undefined,
-      ttls.some((t) => t !== undefined && t > 0),
-    ),
+    leftLayout,
+    rightLayout,
     ...(node.stateTtlMs === undefined ? {} : { stateTtlMs: node.stateTtlMs }),
     ...(node.hints?.leftTtl === undefined ? {} : { leftStateTtlMs: node.hints.leftTtl.ms }),
     ...(node.hints?.rightTtl === undefined ? {} : { rightStateTtlMs: node.hints.rightTtl.ms }),

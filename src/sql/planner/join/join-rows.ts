@@ -9,6 +9,7 @@ import { type SqlType, Types, withNullability } from '../../catalog/types.js';
 import { compileExpression, type Row } from '../../expressions/compiler.js';
 import { call, field, literal, type Rex, substitute } from '../../expressions/rex.js';
 import type { PlanColumn } from '../logical.js';
+import { readRight } from './right-row-names.js';
 
 /** Builds the joined row from a left and a right row (or a row of NULLs for a padded side). */
 export type RowMerger = (left: Row, right: Row) => Row;
@@ -25,18 +26,37 @@ export type PairCondition = (left: Row, right: Row) => boolean;
 
 const property = (name: string) => `[${JSON.stringify(name)}]`;
 
-/** The merge of rows with these columns; columns are distinct across both sides. */
-export function rowMerger(leftColumns: readonly string[], rightColumns: readonly string[]): RowMerger {
-  return projectedMerger([
-    ...leftColumns.map((c) => ({ name: c, column: c, right: false })),
-    ...rightColumns.map((c) => ({ name: c, column: c, right: true })),
-  ]);
+const SAME_NAMES: ReadonlyMap<string, string> = new Map();
+
+/**
+ * The merge of rows with these columns; columns are distinct across both sides. `rowNames`: the
+ * right row's name of each right column it does not carry under the join's (`right-row-names.ts`).
+ */
+export function rowMerger(
+  leftColumns: readonly string[],
+  rightColumns: readonly string[],
+  rowNames: ReadonlyMap<string, string> = SAME_NAMES,
+): RowMerger {
+  return projectedMerger(
+    [
+      ...leftColumns.map((c) => ({ name: c, column: c, right: false })),
+      ...rightColumns.map((c) => ({ name: c, column: c, right: true })),
+    ],
+    rowNames,
+  );
 }
 
-/** The output row of exactly these columns, in this order, from a left and a right row. */
-export function projectedMerger(output: readonly JoinOutputColumn[]): RowMerger {
+/**
+ * The output row of exactly these columns, in this order, from a left and a right row; right
+ * columns are read as `rowNames` says (see {@link rowMerger}).
+ */
+export function projectedMerger(
+  output: readonly JoinOutputColumn[],
+  rowNames: ReadonlyMap<string, string> = SAME_NAMES,
+): RowMerger {
   const fields = output.map(
-    ({ name, column, right }) => `${JSON.stringify(name)}: ${right ? 'r' : 'l'}${property(column)}`,
+    ({ name, column, right }) =>
+      `${JSON.stringify(name)}: ${right ? readRight('r', column, rowNames) : `l${property(column)}`}`,
   );
   // Built once per operator from column names (JSON-quoted), never from data.
   return new Function('l', 'r', `"use strict"; return { ${fields.join(', ')} };`) as RowMerger;
@@ -58,14 +78,31 @@ export function pairCondition(
   condition: Rex,
   leftColumns: readonly PlanColumn[],
   rightColumns: readonly PlanColumn[],
+  rowNames: ReadonlyMap<string, string> = SAME_NAMES,
 ): PairCondition {
   const left = new Set(leftColumns.map((c) => c.name));
   const l = field('l', rowType(leftColumns));
-  const r = field('r', rowType(rightColumns));
-  const name = withNullability(Types.STRING, false);
-  const rex = substitute(condition, (f) =>
-    call('FIELD', [left.has(f.name) ? l : r, literal(f.name, name)], f.type),
+  const r = field(
+    'r',
+    rowType([
+      ...rightColumns,
+      ...rightColumns.flatMap((c) => {
+        const rowName = rowNames.get(c.name);
+        return rowName === undefined ? [] : [{ name: rowName, type: c.type }];
+      }),
+    ]),
   );
+  const name = withNullability(Types.STRING, false);
+  const read = (f: { name: string; type: SqlType }): Rex => {
+    if (left.has(f.name)) return call('FIELD', [l, literal(f.name, name)], f.type);
+    const rowName = rowNames.get(f.name);
+    const own = call('FIELD', [r, literal(f.name, name)], f.type);
+    // A row stored by an earlier version carries the join's name (see `right-row-names.ts`).
+    return rowName === undefined
+      ? own
+      : call('COALESCE', [call('FIELD', [r, literal(rowName, name)], f.type), own], f.type);
+  };
+  const rex = substitute(condition, read);
   const test = compileExpression(rex);
   const pair: { l: Row | null; r: Row | null } = { l: null, r: null };
   return (leftRow, rightRow) => {

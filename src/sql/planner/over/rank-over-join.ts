@@ -37,11 +37,13 @@ import type { RegularJoinFunction } from '../join/join-function.js';
 import type { PhysicalJoin } from '../join/join-nodes.js';
 import {
   joinKeySelectors,
+  joinRightInput,
   joinTypeName,
   projectedJoinOutput,
   regularJoinFunction,
 } from '../join/join-planning.js';
 import type { JoinOutputColumn } from '../join/join-rows.js';
+import { rightColumnReader } from '../join/right-row-names.js';
 import type { PhysicalCalc } from '../physical.js';
 import type { QueryTranslator } from '../translate.js';
 import type { PhysicalRank } from './over-nodes.js';
@@ -126,10 +128,18 @@ export function translateRankOverJoin(
   const between = calc === undefined || output !== undefined ? undefined : betweenCalc(calc);
   const [leftKey, rightKey] = joinKeySelectors(join);
   const side = between === undefined ? orderBySide(node, join, output) : undefined;
+  const right = joinRightInput(join);
+  const ranked =
+    side === 'right'
+      ? rankedRightRow(
+          node.orderBy.map((o) => o.column),
+          right.rowNames,
+        )
+      : undefined;
   return recurse(join.left)
-    .connect(recurse(join.right))
+    .connect(recurse(right.node))
     .keyBy(leftKey, rightKey)
-    .process(new JoinThenRankFunction(regularJoinFunction(join, output), between, rank, side))
+    .process(new JoinThenRankFunction(regularJoinFunction(join, output), between, rank, side, ranked))
     .name(`Join(${joinTypeName(join.joinType)}) -> Rank`);
 }
 
@@ -165,6 +175,25 @@ function orderBySide(
     side = from;
   }
   return side;
+}
+
+/**
+ * A right row as the Top-N reads it, when the right rows carry some order-by column under another
+ * name than the join's (see `right-row-names.ts`): its order-by columns under the join's names,
+ * in one object reused for every row (the Top-N only compares it). Undefined when the right row
+ * already reads as it is.
+ */
+function rankedRightRow(
+  orderBy: readonly string[],
+  rowNames: ReadonlyMap<string, string>,
+): ((row: Row) => Row) | undefined {
+  if (!orderBy.some((c) => rowNames.has(c))) return undefined;
+  const readers = orderBy.map((c) => rightColumnReader(c, rowNames));
+  const scratch: Record<string, unknown> = {};
+  return (row) => {
+    for (let i = 0; i < orderBy.length; i++) scratch[orderBy[i]!] = readers[i]!(row);
+    return scratch as Row;
+  };
 }
 
 /** The rank functions of `over-planning.ts`: keyed, one input, changelog output. */
@@ -205,12 +234,15 @@ export class JoinThenRankFunction extends KeyedCoProcessFunction<unknown, Row, R
    *   `orderBySide`): a pair the Top-N would drop is then skipped before its row is built, and
    *   a row of that input the Top-N refuses for good is not stored (see
    *   `RegularJoinFunction.skipRefused`)
+   * @param ranked that side's row as the Top-N reads it, when its rows carry an order-by column
+   *   under another name (see `rankedRightRow`); by default the row itself
    */
   constructor(
     private join: RegularJoinFunction,
     private readonly between: ((element: Row) => Row | undefined) | undefined,
     private rank: KeyedRankFunction,
     private readonly orderBySide?: 'left' | 'right',
+    private readonly ranked?: (row: Row) => Row,
   ) {
     super();
   }
@@ -228,6 +260,9 @@ export class JoinThenRankFunction extends KeyedCoProcessFunction<unknown, Row, R
     // rank's state is under the join's current key.
     if (this.orderBySide !== undefined && rank instanceof TopNFunction) {
       const top = rank;
+      const ranked = this.ranked;
+      const admits =
+        ranked === undefined ? (row: Row) => top.admits(row) : (row: Row) => top.admits(ranked(row));
       const forGood = top.refusesForGood();
       // The join asks about a row again before storing it, after its pairs: a row refused for
       // good is refused then too, so the last one refused is remembered rather than ranked
@@ -236,11 +271,11 @@ export class JoinThenRankFunction extends KeyedCoProcessFunction<unknown, Row, R
       const refuses = forGood
         ? (row: Row) => {
             if (row === refused) return true;
-            if (top.admits(row)) return false;
+            if (admits(row)) return false;
             refused = row;
             return true;
           }
-        : (row: Row) => !top.admits(row);
+        : (row: Row) => !admits(row);
       this.join.skipRefused(this.orderBySide, refuses, forGood);
     }
     const between = this.between;
