@@ -324,3 +324,53 @@ describe('translation of a reused read chain', () => {
     expect(sort(a)).toEqual(sort(b));
   });
 });
+
+describe('a statement set reading one view in two INSERTs', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'shared-chain-set-'));
+  writeFileSync(
+    join(dir, 'rows.json'),
+    `${Array.from({ length: 60 }, (_, i) =>
+      JSON.stringify({
+        kind: i % 3,
+        price: (i * 11) % 7,
+        ts: `2024-01-01 00:00:${String(i).padStart(2, '0')}.000`,
+      }),
+    ).join('\n')}\n`,
+  );
+
+  /** The printed rows of the INSERTs, run as one statement set or one job each. */
+  async function printed(together: boolean): Promise<string[]> {
+    const lines: string[] = [];
+    const tEnv = TableEnvironment.create(StreamExecutionEnvironment.createLocalEnvironment(1), {
+      printTarget: { write: (text: string) => lines.push(...text.split('\n').filter((l) => l !== '')) },
+    });
+    tEnv.executeSql(`CREATE TABLE t (kind INT, price BIGINT, ts TIMESTAMP(3),
+        WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)
+      WITH ('connector' = 'filesystem', 'path' = '${dir}', 'format' = 'json')`);
+    tEnv.executeSql('CREATE VIEW v AS SELECT price, ts FROM t WHERE kind <> 1');
+    tEnv.executeSql(
+      "CREATE TABLE big (price BIGINT, ts TIMESTAMP(3)) WITH ('connector' = 'print', 'print-identifier' = 'big')",
+    );
+    tEnv.executeSql(
+      "CREATE TABLE wins (m BIGINT, wend TIMESTAMP(3)) WITH ('connector' = 'print', 'print-identifier' = 'wins')",
+    );
+    const inserts = [
+      'INSERT INTO big SELECT price, ts FROM v WHERE price > 2',
+      `INSERT INTO wins SELECT MAX(price), window_end FROM TABLE(TUMBLE(TABLE v, DESCRIPTOR(ts), INTERVAL '10' SECOND))
+         GROUP BY window_start, window_end`,
+    ];
+    if (together) {
+      const set = tEnv.createStatementSet();
+      for (const sql of inserts) set.addInsertSql(sql);
+      await set.execute().await();
+    } else for (const sql of inserts) await tEnv.executeSql(sql).await();
+    return lines.sort();
+  }
+
+  test('the INSERTs sharing one read chain print the rows of their separate jobs', async () => {
+    const [together, apart] = await Promise.all([printed(true), printed(false)]);
+    expect(together.some((l) => l.startsWith('wins'))).toBe(true);
+    expect(together.some((l) => l.startsWith('big'))).toBe(true);
+    expect(together).toEqual(apart);
+  });
+});
