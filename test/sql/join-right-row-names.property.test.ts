@@ -17,6 +17,7 @@ import { Types } from '../../src/sql/catalog/types.js';
 import type { Row } from '../../src/sql/expressions/compiler.js';
 import { call, field } from '../../src/sql/expressions/rex.js';
 import { type JoinSpec, RegularJoinFunction } from '../../src/sql/planner/join/join-function.js';
+import { IntervalJoinFunction } from '../../src/sql/planner/join/interval-join-function.js';
 import { pairCondition } from '../../src/sql/planner/join/join-rows.js';
 import { TableEnvironment } from '../../src/sql/table-environment.js';
 import { restoreKeyedState, snapshotKeyedState } from '../../src/state/keyed-snapshot.js';
@@ -193,6 +194,86 @@ describe('the join reading right rows under their own names', () => {
         feed(second, steps.slice(cut), true);
         expect([...before, ...output(second)]).toEqual(whole);
       }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+type TimedStep = { readonly left: boolean; readonly k: number; readonly t: number };
+const timedStep: fc.Arbitrary<TimedStep> = fc.record({
+  left: fc.boolean(),
+  k: fc.integer({ min: 0, max: 2 }),
+  t: fc.integer({ min: 0, max: 20 }),
+});
+
+/** Left rows {k, a (time)}; right rows {k0, t0} as the join names them, or {k, t} when renamed. */
+function intervalHarness(renamed: boolean, joinType: 'inner' | 'full') {
+  const fn = new IntervalJoinFunction({
+    joinType,
+    leftColumns: ['k', 'a'],
+    rightColumns: ['k0', 't0'],
+    ...(renamed
+      ? {
+          rightRowNames: new Map([
+            ['k0', 'k'],
+            ['t0', 't'],
+          ]),
+        }
+      : {}),
+    leftTime: 'a',
+    rightTime: 't0',
+    lower: -3,
+    upper: 2,
+    leftHasNullKey: () => false,
+    rightHasNullKey: () => false,
+  });
+  return new TwoInputOperatorTestHarness<Row, Row, Row>(
+    new CoProcessOperator(fn, true),
+    (l) => l.k,
+    (r) => (renamed ? r.k : r.k0),
+  );
+}
+
+function feedTimed(
+  h: ReturnType<typeof intervalHarness>,
+  steps: readonly TimedStep[],
+  renamed: boolean,
+): void {
+  for (const s of steps) {
+    if (s.left) h.processElement1({ k: s.k, a: s.t }, s.t);
+    else h.processElement2(renamed ? { k: s.k, t: s.t } : { k0: s.k, t0: s.t }, s.t);
+  }
+}
+
+describe('the interval join reading right rows under their own names', () => {
+  test('property: restored from right rows buffered under the join names, goes on as the uninterrupted run', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom<'inner' | 'full'>('inner', 'full'),
+        fc.array(timedStep, { maxLength: 40 }),
+        fc.nat(40),
+        (joinType, steps, at) => {
+          const cut = Math.min(at, steps.length);
+          const whole = intervalHarness(false, joinType);
+          whole.open();
+          feedTimed(whole, steps, false);
+          whole.processWatermark1(100);
+          whole.processWatermark2(100);
+          const first = intervalHarness(false, joinType);
+          first.open();
+          feedTimed(first, steps.slice(0, cut), false);
+          const snapshot = snapshotKeyedState(first.keyedBackend!, first.timeServiceManager);
+          const second = intervalHarness(true, joinType);
+          restoreKeyedState(second.keyedBackend!, second.timeServiceManager, snapshot);
+          second.open();
+          feedTimed(second, steps.slice(cut), true);
+          second.processWatermark1(100);
+          second.processWatermark2(100);
+          const rows = (h: ReturnType<typeof intervalHarness>) =>
+            h.extractOutputValues().map((e) => JSON.stringify(e));
+          expect([...rows(first), ...rows(second)].sort()).toEqual(rows(whole).sort());
+        },
+      ),
       { numRuns: 150 },
     );
   });

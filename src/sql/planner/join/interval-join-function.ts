@@ -25,6 +25,8 @@ import { type MapState, MapStateDescriptor } from '../../../types/state.js';
 import type { Row, RowFunction } from '../../expressions/compiler.js';
 import { StateLayout } from '../../runtime/state-layout.js';
 import type { JoinType } from './join-nodes.js';
+import { type RowMerger, rowMerger } from './join-rows.js';
+import { rightColumnReader } from './right-row-names.js';
 
 /**
  * The interval join's state layout. Layout 2: inner joins run on this function too (they ran on
@@ -49,6 +51,11 @@ export interface IntervalJoinSpec {
   readonly joinType: JoinType;
   readonly leftColumns: readonly string[];
   readonly rightColumns: readonly string[];
+  /**
+   * The name a right row carries each right column under, where it is not the join's name (see
+   * `right-row-names.ts`); buffered rows may carry either.
+   */
+  readonly rightRowNames?: ReadonlyMap<string, string>;
   readonly leftTime: string;
   readonly rightTime: string;
   /** Right time − left time lies in [lower, upper] (milliseconds, inclusive). */
@@ -68,6 +75,9 @@ export class IntervalJoinFunction extends KeyedCoProcessFunction<unknown, Row, R
   private readonly rightOuter: boolean;
   private readonly leftNulls: Row;
   private readonly rightNulls: Row;
+  /** The joined row of a left and a right row whose names differ from the join's; else a spread. */
+  private readonly merge: RowMerger | undefined;
+  private readonly rightTime: (row: Row) => unknown;
 
   constructor(private readonly spec: IntervalJoinSpec) {
     super();
@@ -75,6 +85,16 @@ export class IntervalJoinFunction extends KeyedCoProcessFunction<unknown, Row, R
     this.rightOuter = spec.joinType === 'right' || spec.joinType === 'full';
     this.leftNulls = Object.fromEntries(spec.leftColumns.map((c) => [c, null]));
     this.rightNulls = Object.fromEntries(spec.rightColumns.map((c) => [c, null]));
+    const rowNames = spec.rightRowNames;
+    this.merge =
+      rowNames === undefined || rowNames.size === 0
+        ? undefined
+        : rowMerger(spec.leftColumns, spec.rightColumns, rowNames);
+    this.rightTime = rightColumnReader(spec.rightTime, rowNames ?? new Map());
+  }
+
+  private joined(left: Row, right: Row): Row {
+    return this.merge === undefined ? { ...left, ...right } : this.merge(left, right);
   }
 
   override open(ctx: RuntimeContext): void {
@@ -103,7 +123,7 @@ export class IntervalJoinFunction extends KeyedCoProcessFunction<unknown, Row, R
   ): void {
     const spec = this.spec;
     const outer = isLeft ? this.leftOuter : this.rightOuter;
-    const time = row[isLeft ? spec.leftTime : spec.rightTime];
+    const time = isLeft ? row[spec.leftTime] : this.rightTime(row);
     const nullKey = (isLeft ? spec.leftHasNullKey : spec.rightHasNullKey)(row);
     if (typeof time !== 'number' || nullKey) {
       // No time or a NULL key: the row can match nothing.
@@ -122,7 +142,7 @@ export class IntervalJoinFunction extends KeyedCoProcessFunction<unknown, Row, R
       if (otherTime < from || otherTime > to) continue;
       let changed = false;
       for (const entry of rows) {
-        const merged = isLeft ? { ...row, ...entry[0] } : { ...entry[0], ...row };
+        const merged = isLeft ? this.joined(row, entry[0]) : this.joined(entry[0], row);
         if (remaining !== undefined && remaining(merged) !== true) continue;
         out.collect(merged);
         matched = true;
@@ -168,6 +188,6 @@ export class IntervalJoinFunction extends KeyedCoProcessFunction<unknown, Row, R
   }
 
   private pad(row: Row, isLeft: boolean): Row {
-    return isLeft ? { ...row, ...this.rightNulls } : { ...this.leftNulls, ...row };
+    return isLeft ? this.joined(row, this.rightNulls) : this.joined(this.leftNulls, row);
   }
 }

@@ -21,6 +21,7 @@ import { intervalBounds } from './interval-join-rule.js';
 import type { LogicalIntervalJoin, PhysicalIntervalJoin } from './interval-join-nodes.js';
 import { checkJoinInput, joinOutputMode, joinTypeName } from './join-planning.js';
 import { WatermarkDelayingCoProcessOperator } from '../../runtime/watermark-delay.js';
+import { readFromRightRows, rightInputAsRead } from './right-row-names.js';
 
 /** The physical plan of a interval join node. */
 export function toPhysicalIntervalJoin(node: LogicalIntervalJoin, recurse: PhysicalPlanner): PhysicalNode {
@@ -76,12 +77,15 @@ export function translateIntervalJoin(
       ? undefined
       : joinKeys(bounds.remaining, node.left.columns, node.right.columns).remaining;
   const remaining = remainingRex === undefined ? undefined : compileExpression(remainingRex);
+  const rightInput = rightInputAsRead(node.right);
+  const rowNames = rightInput.rowNames;
   const left = keyOf(keys.leftKeys);
-  const right = keyOf(keys.rightKeys);
+  const right = keyOf(readFromRightRows(keys.rightKeys, rowNames));
   const fn = new IntervalJoinFunction({
     joinType: node.joinType,
     leftColumns: node.left.columns.map((c) => c.name),
     rightColumns: node.right.columns.map((c) => c.name),
+    ...(rowNames.size === 0 ? {} : { rightRowNames: rowNames }),
     leftTime: bounds.leftTime,
     rightTime: bounds.rightTime,
     lower: bounds.lower,
@@ -94,7 +98,7 @@ export function translateIntervalJoin(
   // width behind the input watermark; Flink holds the output watermark back by that much.
   const delayMs = Math.max(bounds.upper, -bounds.lower);
   return recurse(node.left)
-    .connect(recurse(node.right))
+    .connect(recurse(rightInput.node))
     .keyBy(left.key, right.key)
     .transform('KeyedCoProcess', () => new WatermarkDelayingCoProcessOperator<Row, Row, Row>(fn, delayMs))
     .name(node.joinType === 'inner' ? 'IntervalJoin' : `IntervalJoin(${joinTypeName(node.joinType)})`);

@@ -6,7 +6,7 @@
  */
 import type { DataStream } from '../../../api/data-stream.js';
 import { compileExpression, type Row, type RowFunction } from '../../expressions/compiler.js';
-import { field, formatRex, type Rex, substitute } from '../../expressions/rex.js';
+import { formatRex, type Rex } from '../../expressions/rex.js';
 import { withoutTimeAttribute } from '../../catalog/types.js';
 import { idleStateRetentionMs, type TableConfig } from '../../config.js';
 import { unsupported } from '../../errors.js';
@@ -19,7 +19,7 @@ import { type JoinOutputColumn, pairCondition } from './join-rows.js';
 import type { JoinType, LogicalJoin, PhysicalJoin } from './join-nodes.js';
 import { compoundKey } from '../../runtime/compact-keys.js';
 import type { JoinViewLayout } from './join-state-views.js';
-import { type RightInput, rightInputAsRead } from './right-row-names.js';
+import { type RightInput, readFromRightRows, rightInputAsRead } from './right-row-names.js';
 import { type JoinInputSpec, joinInputSpec } from './unique-keys.js';
 import { formatStateCleanup, stateCleanups, watermarkCompleteColumns } from './watermark-complete.js';
 import { explainJoinTtl } from '../hints/operator-hints.js';
@@ -172,7 +172,7 @@ export function joinKeySelectors(node: PhysicalJoin): [(element: Row) => unknown
   const { rowNames } = joinRightInput(node);
   return [
     keySelector(keys.leftKeys, node.left.changelogMode !== 'insert-only'),
-    keySelector(asRead(keys.rightKeys, rowNames), node.right.changelogMode !== 'insert-only'),
+    keySelector(readFromRightRows(keys.rightKeys, rowNames), node.right.changelogMode !== 'insert-only'),
   ];
 }
 
@@ -189,12 +189,6 @@ export function joinRightInput(node: PhysicalJoin): RightInput {
   const kind = sideLayouts(node)[1].kind;
   if (kind === 'uniqueKey' || kind === 'multiset') return { node: node.right, rowNames: SAME_NAMES };
   return rightInputAsRead(node.right);
-}
-
-/** Expressions over the right side's columns, read from arriving right rows (their row names). */
-function asRead(keys: readonly Rex[], rowNames: RightInput['rowNames']): readonly Rex[] {
-  if (rowNames.size === 0) return keys;
-  return keys.map((k) => substitute(k, (f) => field(rowNames.get(f.name) ?? f.name, f.type)));
 }
 
 /** How the left and the right side store their rows. */
@@ -227,7 +221,7 @@ export function regularJoinFunction(
     rightColumns: node.right.columns.map((c) => c.name),
     ...(rowNames.size === 0 ? {} : { rightRowNames: rowNames }),
     leftHasNullKey: nullKeyTest(keys.leftKeys),
-    rightHasNullKey: nullKeyTest(asRead(keys.rightKeys, rowNames)),
+    rightHasNullKey: nullKeyTest(readFromRightRows(keys.rightKeys, rowNames)),
     remaining,
     ...(keys.remaining === undefined
       ? {}

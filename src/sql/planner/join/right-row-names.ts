@@ -1,6 +1,6 @@
 /**
- * The right input of a regular join as it runs: the names its rows carry, which need not be the
- * join's names for its columns. The builder renames right columns whose names the left side
+ * The right input of a regular or interval join as it runs: the names its rows carry, which need
+ * not be the join's names for its columns. The builder renames right columns whose names the left side
  * uses (`dateTime` → `dateTime0`, see `build-join.ts`), and the Calc below the join then copies
  * every right row into a new object under the new names. Rows are read by name, so the join can
  * instead read each such column under the name its source gives it: the Calc keeps its
@@ -13,7 +13,7 @@
  *
  * Rows stored by a join of an earlier version carry the join's names; see {@link readRight}.
  */
-import type { Rex } from '../../expressions/rex.js';
+import { field, type Rex, substitute } from '../../expressions/rex.js';
 import type { PhysicalCalc, PhysicalNode } from '../physical.js';
 
 /** The right input to run, and each renamed column's row name by its join name. */
@@ -87,4 +87,13 @@ export function rightColumnReader(
   const rowName = rowNames.get(name);
   if (rowName === undefined) return (row) => row[name];
   return (row) => row[rowName] ?? row[name] ?? null;
+}
+
+/** Expressions over the right side's columns, read from arriving right rows (their row names). */
+export function readFromRightRows(
+  keys: readonly Rex[],
+  rowNames: ReadonlyMap<string, string>,
+): readonly Rex[] {
+  if (rowNames.size === 0) return keys;
+  return keys.map((k) => substitute(k, (f) => field(rowNames.get(f.name) ?? f.name, f.type)));
 }
