@@ -8,6 +8,7 @@ import {
   type Collector,
   CoProcessFunction,
   MAX_WATERMARK,
+  ManualClock,
   type ProcessContext,
   StreamExecutionEnvironment,
   TumblingEventTimeWindows,
@@ -144,6 +145,17 @@ describe('watermark propagation', () => {
 
   it('an idle input (withIdleness) does not hold back the watermark, and rejoins the minimum when active again', async () => {
     const e = env(10);
+    // Processing time moves only while the test waits for a watermark, 10 ms per poll, so A goes
+    // idle after its 500 ms of quiet time and never while the test looks at what B sends. On
+    // the wall clock a loaded machine let A go idle between two steps (seen: 4999 for 1999).
+    const clock = new ManualClock(1_000_000);
+    e.setClock(clock);
+    const watermarkReaches = (mark: number, what: string) =>
+      waitFor(() => {
+        if (sink.lastWatermark() === mark) return true;
+        clock.advance(10);
+        return false;
+      }, what);
     const a = new SourceScript<Ev>(['a']);
     const b = new SourceScript<Ev>(['b']);
     const sink = new RecordingSink<string>();
@@ -162,11 +174,11 @@ describe('watermark propagation', () => {
     b.push('b', at(1000), at(1000, 'x'));
     await seen('B:1000x@-Infinity'); // A has no watermark yet
     a.push('a', at(100));
-    await waitFor(() => sink.lastWatermark() === 99, 'watermark 99: A holds back B');
+    await watermarkReaches(99, 'watermark 99: A holds back B');
     // A goes quiet. Until its idle timeout it still holds the watermark; after it, B's passes.
     b.push('b', at(2000), at(2000, 'x'));
     await seen('B:2000x@99');
-    await waitFor(() => sink.lastWatermark() === 1999, 'watermark 1999 while A is idle');
+    await watermarkReaches(1999, 'watermark 1999 while A is idle');
     // A is active again, behind the current watermark: the watermark does not go back, and A
     // holds it from now on (B moving to 4999 does not move it).
     a.push('a', at(1500));
@@ -176,7 +188,7 @@ describe('watermark propagation', () => {
     await sleep(30);
     expect(sink.lastWatermark()).toBe(1999);
     a.push('a', at(3000));
-    await waitFor(() => sink.lastWatermark() === 2999, 'watermark 2999 once A caught up');
+    await watermarkReaches(2999, 'watermark 2999 once A caught up');
     a.finish();
     b.finish();
     await job;
