@@ -159,8 +159,10 @@ describe('weir run', () => {
             out,
             '2',
           ],
-          30_000,
-          // Task state stores go under TMPDIR, so this run's are told apart from other tests'.
+          100_000,
+          // Task state stores go under TMPDIR, so this run's are told apart from other tests'. It
+          // also moves tsx's compile cache there, so each run compiles every module on every
+          // thread again: on a loaded machine that alone takes tens of seconds.
           { TMPDIR: scratch },
         );
         expect(run.stderr).toBe('');
@@ -174,7 +176,7 @@ describe('weir run', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 240_000);
 
   it('takes checkpoints into --checkpoint-dir, in a directory named after the job', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'weir-cli-checkpoints-'));
