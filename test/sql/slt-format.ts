@@ -8,7 +8,14 @@
  *   query [rowsort]         the SQL's rows, one per line, values joined by ` | ` (NULL for null);
  *                           for an updating query, the final table its changes leave
  *   query changes [rowsort] the SQL's changes in arrival order, one per line as the print
- *                           connector writes them: `+I[a, 1]`, `-U[a, 1]`, `+U[a, 2]`, `-D[a, 2]`
+ *                           connector writes them: `+I[a, 1]`, `-U[a, 1]`, `+U[a, 2]`, `-D[a, 2]`;
+ *                           only for a changelog whose order is fixed (one input at parallelism 1)
+ *   query changes-consistent
+ *                           for a changelog whose order depends on which of several inputs
+ *                           (join sides, union branches, subqueries) arrives first: its kinds are
+ *                           the plan's changelog mode's, each retraction takes back a row emitted
+ *                           before, and the changes replay to the rows listed, as for `query`, in
+ *                           any order (see changelog-consistency.ts)
  *   explain                 the EXPLAIN text of the SQL after `----`
  *
  * `__TMP__` in the SQL and the expected lines stands for a temporary directory of the file's own
@@ -25,6 +32,8 @@ export interface SltRecord {
   readonly rowsort: boolean;
   /** `query changes`: compare the changelog, not the final rows. */
   readonly changes?: boolean;
+  /** `query changes-consistent`: check the changelog is consistent and replays to the rows. */
+  readonly consistent?: boolean;
   readonly sql: string;
   /** Lines after `----`, or undefined when there is no such section. */
   readonly expected?: readonly string[];
@@ -45,7 +54,8 @@ export function parseSlt(text: string): SltRecord[] {
     }
     const header = line.trim();
     const start = i + 1;
-    const match = /^(statement ok|statement error|query|explain)(\s+changes)?(\s+rowsort)?$/.exec(header);
+    const match =
+      /^(statement ok|statement error|query|explain)(\s+changes(-consistent)?)?(\s+rowsort)?$/.exec(header);
     if (match === null || (match[2] !== undefined && match[1] !== 'query'))
       throw new Error(`line ${start}: unknown record header '${header}'`);
     i++;
@@ -70,8 +80,9 @@ export function parseSlt(text: string): SltRecord[] {
     if (sql.length === 0) throw new Error(`line ${start}: record without SQL`);
     records.push({
       kind: match[1] as SltRecord['kind'],
-      rowsort: match[3] !== undefined,
-      changes: match[2] !== undefined,
+      rowsort: match[4] !== undefined,
+      changes: match[2] !== undefined && match[3] === undefined,
+      consistent: match[3] !== undefined,
       sql: sql.join('\n'),
       expected,
       line: start,

@@ -13,6 +13,7 @@ import { localTimeZone } from '../../src/sql/expressions/time-zone.js';
 import { formatChangelogRow } from '../../src/sql/planner/changelog.js';
 import { TableEnvironment } from '../../src/sql/table-environment.js';
 import { tempDirs } from '../support/temp-dirs.js';
+import { replayChangelog } from './changelog-consistency.js';
 import { parseSlt, type SltRecord } from './slt-format.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -53,14 +54,21 @@ async function run(tEnv: TableEnvironment, printed: string[], record: SltRecord)
     case 'query': {
       const result = tEnv.executeSql(record.sql);
       const columns = result.columnTypes();
+      const format = (row: Record<string, unknown>) =>
+        columns.map((col) => formatValue(row[col.name], col.type, localTimeZone(tEnv.getConfig())));
+      if (record.consistent) {
+        const changes = (await result.collectChanges()).map((c) => ({
+          kind: c.kind,
+          row: format(c.row).join(' | '),
+        }));
+        expect(replayChangelog(result.getChangelogMode(), changes)).toEqual(
+          [...(record.expected ?? [])].sort(),
+        );
+        return;
+      }
       if (record.changes) {
         const changes = await result.collectChanges();
-        let lines = changes.map((c) =>
-          formatChangelogRow(
-            c.kind,
-            columns.map((col) => formatValue(c.row[col.name], col.type, localTimeZone(tEnv.getConfig()))),
-          ),
-        );
+        let lines = changes.map((c) => formatChangelogRow(c.kind, format(c.row)));
         let expected = [...(record.expected ?? [])];
         if (record.rowsort) {
           lines = lines.sort();
