@@ -36,6 +36,7 @@ import {
   LocalGroupAggregateOperator,
   type PartialAggregate,
 } from '../../runtime/aggregate/local-global-aggregate.js';
+import { EmptyInputAggregateOperator } from '../../runtime/aggregate/empty-input-aggregate.js';
 import { MiniBatchGroupAggregateOperator } from '../../runtime/aggregate/mini-batch-group-aggregate.js';
 import { type ChangelogRow, isUpsert } from '../changelog.js';
 import type { PhysicalNode, PhysicalPlanner } from '../physical.js';
@@ -214,7 +215,6 @@ export function translateAggregate(
   ctx: TranslateContext,
   recurse: QueryTranslator,
 ): DataStream<Row> {
-  void ctx;
   switch (node.kind) {
     case 'miniBatchAssigner':
       return recurse(node.input);
@@ -234,10 +234,11 @@ export function translateAggregate(
       const spec = specOf(node, false);
       const keyOf = groupKeyOf(node.groupKeys);
       const input = recurse(node.input) as unknown as DataStream<PartialAggregate>;
-      return input
+      const out = input
         .keyBy((partial) => keyOf(partial.keys))
         .transform('GlobalGroupAggregate', () => new GlobalGroupAggregateOperator(spec, node.miniBatch))
         .name('GlobalGroupAggregate') as unknown as DataStream<Row>;
+      return overNoRowsInBatch(out, node, spec, ctx);
     }
     case 'groupAggregate': {
       const input = recurse(node.input) as unknown as DataStream<unknown>;
@@ -245,15 +246,34 @@ export function translateAggregate(
       const spec = specOf(node, changelogInput);
       const keyed = input.keyBy(keySelector(node.groupKeys, changelogInput));
       const miniBatch = node.miniBatch;
-      if (miniBatch !== undefined)
-        return keyed
-          .transform('GroupAggregate', () => new MiniBatchGroupAggregateOperator(spec, miniBatch))
-          .name('GroupAggregate') as unknown as DataStream<Row>;
-      return keyed
-        .process(new GroupAggregateFunction(spec))
-        .name('GroupAggregate') as unknown as DataStream<Row>;
+      const out =
+        miniBatch !== undefined
+          ? keyed.transform('GroupAggregate', () => new MiniBatchGroupAggregateOperator(spec, miniBatch))
+          : keyed.process(new GroupAggregateFunction(spec));
+      return overNoRowsInBatch(out.name('GroupAggregate') as unknown as DataStream<Row>, node, spec, ctx);
     }
   }
+}
+
+/**
+ * In batch mode, a global aggregate (no GROUP BY keys) followed by the operator that gives its
+ * row over no rows at the end of input, as Flink's batch aggregate; on a stream, and for grouped
+ * or table aggregates (whose rows over none are none), `out` itself. The operator runs at
+ * parallelism 1: the aggregate's one key lives on one subtask, and one row over none is wanted.
+ */
+function overNoRowsInBatch(
+  out: DataStream<Row>,
+  node: PhysicalGroupAggregate | PhysicalGlobalGroupAggregate,
+  spec: GroupAggregateSpec,
+  ctx: TranslateContext,
+): DataStream<Row> {
+  if (ctx.env.getRuntimeMode() !== 'batch' || node.groupKeys.length > 0 || spec.emitsChangedRows === true)
+    return out;
+  const changelog = node.changelogMode !== 'insert-only';
+  return out
+    .transform('GlobalAggregateOverNoRows', () => new EmptyInputAggregateOperator(spec, changelog))
+    .name('GlobalAggregateOverNoRows')
+    .setParallelism(1) as unknown as DataStream<Row>;
 }
 
 const selectText = (node: { groupKeys: readonly string[]; calls: AggregateLogicalNode['calls'] }) =>
