@@ -99,5 +99,8 @@ describe('query changes-consistent records', () => {
       "line 1: unknown record header 'query changes-exact'",
     );
     expect(() => parseSlt('statement changes-consistent\nSELECT 1\n')).toThrow(/unknown record header/);
+    expect(() => parseSlt('\nquery changes-consistent rowsort\nSELECT 1\n')).toThrow(
+      "line 2: 'query changes-consistent' compares rows in any order; drop 'rowsort'",
+    );
   });
 });

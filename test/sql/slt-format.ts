@@ -58,6 +58,8 @@ export function parseSlt(text: string): SltRecord[] {
       /^(statement ok|statement error|query|explain)(\s+changes(-consistent)?)?(\s+rowsort)?$/.exec(header);
     if (match === null || (match[2] !== undefined && match[1] !== 'query'))
       throw new Error(`line ${start}: unknown record header '${header}'`);
+    if (match[3] !== undefined && match[4] !== undefined)
+      throw new Error(`line ${start}: 'query changes-consistent' compares rows in any order; drop 'rowsort'`);
     i++;
     const sql: string[] = [];
     while (i < lines.length && lines[i]!.trim() !== '' && lines[i]!.trim() !== '----') sql.push(lines[i++]!);
