@@ -211,6 +211,16 @@ export class PlanBuilder {
     return projectItems(items, input);
   }
 
+  /** {@link buildAggregateSelect}, for subquery planners, which cannot import it without a cycle. */
+  aggregateSelect(select: Select, input: Relation): LogicalNode {
+    return buildAggregateSelect(select, input, this);
+  }
+
+  /** {@link buildSubqueryFilter}, for subquery planners, which cannot import it without a cycle. */
+  subqueryFilter(where: Expr, input: Relation): LogicalNode {
+    return buildSubqueryFilter(where, input, this);
+  }
+
   /** Whether a function name is an aggregate: built-in or user-defined. */
   isAggregate(name: string): boolean {
     return AGGREGATES.has(name) || this.catalog.functions.aggregate(name) !== undefined;

@@ -13,12 +13,10 @@
 import type { Expr, Query, Select } from '../../parser/ast.js';
 import { field, type Rex } from '../../expressions/rex.js';
 import { typeCondition, typeExpression } from '../../expressions/typer.js';
-import { buildAggregateSelect } from '../aggregate/build-aggregate.js';
 import type { PlanBuilder, Relation } from '../builder.js';
 import { type LogicalNode, project } from '../logical.js';
 import { aggregate } from '../aggregate/aggregate-nodes.js';
 import { ColumnScope, type ScopeColumn } from '../scope.js';
-import { buildSubqueryFilter } from './build-subquery.js';
 import { join } from './join-nodes.js';
 import { conjunction, equality, freshNames, types } from './subquery-terms.js';
 
@@ -61,7 +59,7 @@ export function domainRight(
     internal: c.domain,
     type: c.column.type,
   }));
-  const filtered = local.length === 0 ? inner.plan : buildSubqueryFilter(conjunction(local)!, inner, builder);
+  const filtered = local.length === 0 ? inner.plan : builder.subqueryFilter(conjunction(local)!, inner);
   const both = [...inner.scope, ...domainScope];
   const on = typeCondition(conjunction(rewritten.correlated)!, new ColumnScope(both), 'WHERE');
   const joined = join(filtered, domain, 'inner', on);
@@ -84,7 +82,7 @@ export function domainRight(
       })),
     ],
   };
-  const plan = buildAggregateSelect(grouped, { plan: joined, scope: both }, builder);
+  const plan = builder.aggregateSelect(grouped, { plan: joined, scope: both });
   const comparisons = correlated.every(
     (c) => c.kind === 'binary' && ['=', '<>', '!=', '<', '<=', '>', '>='].includes(c.op),
   );
