@@ -6,10 +6,14 @@
  * row over no rows when none is left standing.
  */
 import { AbstractStreamOperator, type OneInputStreamOperator } from '../../../runtime/operator.js';
+import type { OperatorStateSnapshot, RestoredOperatorState } from '../../../runtime/snapshot.js';
 import { NO_TIMESTAMP } from '../../../types/elements.js';
 import { type GroupAggregateSpec, groupOutputRow } from '../../aggregates/group-aggregate-function.js';
 import { RowAggregates } from '../../aggregates/row-aggregates.js';
 import type { ChangelogRow } from '../../planner/changelog.js';
+
+/** Operator state holding `true` while the aggregate's row stands, so a restore knows it. */
+const STANDING_STATE = 'empty-input-aggregate-standing';
 
 /** Passes a global aggregate's output on and ends it with its row over no rows if it left none. */
 export class EmptyInputAggregateOperator
@@ -37,6 +41,14 @@ export class EmptyInputAggregateOperator
     const kind = this.changelog ? (value as ChangelogRow).kind : '+I';
     this.standing = kind === '+I' || kind === '+U';
     this.output.collect(value, timestamp);
+  }
+
+  initializeState(restored: RestoredOperatorState): void {
+    this.standing = (restored.get(STANDING_STATE) ?? []).includes(true);
+  }
+
+  snapshotState(_checkpointId: number): OperatorStateSnapshot | undefined {
+    return this.standing ? { [STANDING_STATE]: { mode: 'union', entries: [true] } } : undefined;
   }
 
   override finish(): void {
