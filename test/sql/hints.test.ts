@@ -39,13 +39,17 @@ function find<K extends PhysicalNode['kind']>(
 
 const JOIN = 'SELECT HINT l.k, l.a, r.b FROM l JOIN r ON l.k = r.k';
 
-/** An opened harness of the regular join planned from JOIN with `hint`, under `sessionTtl`. */
+/**
+ * An opened harness of the regular join planned from JOIN with `hint`, under `sessionTtl`. Right
+ * rows come under the right table's own names (`k`, not the join's `k0`): the Calc renaming them
+ * below the join runs under those names (see right-row-names.ts).
+ */
 function joinHarness(hint: string, sessionTtl: string) {
   const node = find(physicalPlan(JOIN.replace('HINT', hint), sessionTtl), 'join') as PhysicalJoin;
   const h = new TwoInputOperatorTestHarness<Row, Row, Row>(
     new CoProcessOperator(regularJoinFunction(node), true),
     (e) => e.k,
-    (e) => e.k0,
+    (e) => e.k,
   );
   h.open();
   return h;
@@ -57,12 +61,12 @@ describe('STATE_TTL on a regular join', () => {
     const names = () => h.extractOutputValues().map((row) => `${row.a}${row.b}`);
     h.setProcessingTime(0);
     h.processElement1({ k: 1, a: 'L1' });
-    h.processElement2({ k0: 1, b: 'R1' });
+    h.processElement2({ k: 1, b: 'R1' });
     expect(names()).toEqual(['L1R1']);
     h.clearOutput();
     // At 500 the left row (100 ms) has expired, the right one (1 s) has not.
     h.setProcessingTime(500);
-    h.processElement2({ k0: 1, b: 'R2' });
+    h.processElement2({ k: 1, b: 'R2' });
     h.processElement1({ k: 1, a: 'L2' });
     expect(names().sort()).toEqual(['L2R1', 'L2R2']);
     h.clearOutput();
@@ -76,11 +80,11 @@ describe('STATE_TTL on a regular join', () => {
     const h = joinHarness("/*+ STATE_TTL('r' = '0') */", '100 ms');
     h.setProcessingTime(0);
     h.processElement1({ k: 1, a: 'L1' });
-    h.processElement2({ k0: 1, b: 'R1' });
+    h.processElement2({ k: 1, b: 'R1' });
     h.clearOutput();
     // Long after: L1 (session TTL, 100 ms) is gone, R1 ('0': forever) still joins.
     h.setProcessingTime(1_000_000);
-    h.processElement2({ k0: 1, b: 'R2' });
+    h.processElement2({ k: 1, b: 'R2' });
     h.processElement1({ k: 1, a: 'L2' });
     expect(
       h
