@@ -29,7 +29,9 @@ const spec: GroupAggregateSpec = {
 };
 
 function harness(op: EmptyInputAggregateOperator) {
-  return new OneInputStreamOperatorTestHarness<ChangelogRow, ChangelogRow>(op, undefined, { runtimeMode: 'batch' });
+  return new OneInputStreamOperatorTestHarness<ChangelogRow, ChangelogRow>(op, undefined, {
+    runtimeMode: 'batch',
+  });
 }
 
 /** What a restore hands the operator from `op`'s snapshot. */
