@@ -33,6 +33,12 @@
  * keeps its rows in one value per key (`ExpiringView`) and the pending timer's time nowhere (a key
  * has a pending timer exactly while its cleaned sides hold rows); with `stateTtlMs` too, it is a
  * list (TTL per row) and the pending timer a value state of its own.
+ *
+ * Run by its own operator (`expiring-join-operator.ts`), an expiring side first holds its rows
+ * in memory (see `expiring-buffer.ts`): a row that arrives costs no state write and no timer,
+ * rows the watermark expires there leave by time bucket, and a checkpoint, the end of input or
+ * a row limit moves them into the state above with their keys' timers, so checkpoints are
+ * unchanged. A probe reads the key's rows in state, then those in memory, which arrived later.
  */
 import {
   type Collector,
@@ -68,6 +74,8 @@ import {
   RowsView,
 } from './join-state-views.js';
 import type { StateCleanup } from './watermark-complete.js';
+import { ExpiringBuffer } from './expiring-buffer.js';
+import { canonicalKey } from '../../../state/key-groups.js';
 import { rightColumnReader } from './right-row-names.js';
 
 const NO_RENAMES: ReadonlyMap<string, string> = new Map();
@@ -167,6 +175,14 @@ export function defaultLayout(
   return mayAppendOnly(joinType, left, changelog) ? { kind: 'appendOnly' } : { kind: 'multiset', columns };
 }
 
+/** What the join's operator lends it to move rows in memory into keyed state. */
+export interface JoinBufferHost {
+  /** The operator's keyed timers (those `processElement` gets). */
+  readonly timers: TimerService;
+  currentKey(): unknown;
+  setCurrentKey(key: unknown): void;
+}
+
 /** The regular join of two keyed inputs. */
 export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Row, Row> {
   private left!: JoinSideView;
@@ -194,6 +210,10 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
   /** Rows of a side the consumer refuses for good, which are not stored (see {@link skipRefused}). */
   private dropLeft: ((row: Row) => boolean) | undefined;
   private dropRight: ((row: Row) => boolean) | undefined;
+  /** Each expiring side's rows in memory, once its operator lends the join its keys. */
+  private leftBuffer: ExpiringBuffer | undefined;
+  private rightBuffer: ExpiringBuffer | undefined;
+  private host: JoinBufferHost | undefined;
 
   constructor(private readonly spec: JoinSpec) {
     super();
@@ -242,6 +262,55 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
     if (!forGood) return;
     if (side === 'left') this.dropLeft = refuses;
     else this.dropRight = refuses;
+  }
+
+  /**
+   * Holds each expiring side's rows in memory until a checkpoint, the end of input or `limit`
+   * rows move them into state (see `expiring-buffer.ts`); called by the join's operator after
+   * {@link open}, which then calls {@link sweepBuffered} as the watermark advances and
+   * {@link moveBufferedToState} before each checkpoint's barrier and at the end of input.
+   */
+  bufferExpiring(host: JoinBufferHost, limit?: number): void {
+    this.host = host;
+    if (this.leftExpiring !== undefined) this.leftBuffer = new ExpiringBuffer(limit);
+    if (this.rightExpiring !== undefined) this.rightBuffer = new ExpiringBuffer(limit);
+  }
+
+  /** Drops the rows in memory that the watermark has expired. */
+  sweepBuffered(watermark: number): void {
+    this.leftBuffer?.sweep(watermark);
+    this.rightBuffer?.sweep(watermark);
+  }
+
+  /**
+   * Moves every row in memory into its side's state, with its key's cleanup timer as if it had
+   * been stored when it arrived (rows the watermark has expired meanwhile are dropped); the
+   * current key is kept.
+   */
+  moveBufferedToState(): void {
+    const host = this.host;
+    if (host === undefined || (!this.leftBuffer?.size && !this.rightBuffer?.size)) return;
+    const current = host.currentKey();
+    const timers = host.timers;
+    for (const isLeft of [true, false]) {
+      const buffer = isLeft ? this.leftBuffer : this.rightBuffer;
+      if (buffer === undefined || buffer.size === 0) continue;
+      const expiry = isLeft ? this.leftExpiry! : this.rightExpiry!;
+      const watermark = timers.currentWatermark();
+      for (const { key, rows } of buffer.take()) {
+        host.setCurrentKey(key);
+        if (!Array.isArray(rows)) {
+          const at = expiry(rows);
+          if (at !== null && at > watermark) this.storeExpiring(rows, at, isLeft, timers);
+          continue;
+        }
+        for (const row of rows) {
+          const at = expiry(row);
+          if (at !== null && at > watermark) this.storeExpiring(row, at, isLeft, timers);
+        }
+      }
+    }
+    if (current !== undefined) host.setCurrentKey(current);
   }
 
   override open(ctx: RuntimeContext): void {
@@ -357,6 +426,15 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
             matched += this.joinPlain(row, stored[i]!, isLeft, change, out);
         else matched = this.joinPlain(row, stored, isLeft, change, out);
       }
+      // Rows in memory arrived after every row of the key in state (a move takes them all).
+      const buffer = isLeft ? this.rightBuffer : this.leftBuffer;
+      const buffered = buffer?.rowsOf(canonicalKey(ctx.getCurrentKey()));
+      if (buffered !== undefined) {
+        if (Array.isArray(buffered))
+          for (let i = 0; i < buffered.length; i++)
+            matched += this.joinPlain(row, buffered[i]!, isLeft, change, out);
+        else matched += this.joinPlain(row, buffered, isLeft, change, out);
+      }
       if (matched === 0 && thisOuter)
         this.emit(out, change, this.joined(row, isLeft ? this.rightNulls : this.leftNulls, isLeft), 1);
     } else matched = this.processRecords(row, accumulate, isLeft, other, out);
@@ -443,14 +521,14 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
     const at = expiry(row);
     // A NULL bound makes the bounding conjunct NULL for every pair: the row never matches.
     if (at === null || at <= timers.currentWatermark()) return;
-    const expiring = isLeft ? this.leftExpiring : this.rightExpiring;
-    if (expiring !== undefined) {
-      // The key has one pending timer while any of its cleaned sides holds rows: a new one only
-      // when this row is the first of both (the other side's rows were just read, so asking
-      // costs no lookup of another key).
-      const otherExpiring = isLeft ? this.rightExpiring : this.leftExpiring;
-      if (expiring.store(row) && (otherExpiring === undefined || otherExpiring.isEmpty()))
-        keyedTimers(timers).registerNewEventTimeTimer(at);
+    const buffer = isLeft ? this.leftBuffer : this.rightBuffer;
+    if (buffer !== undefined) {
+      const key = ctx.getCurrentKey();
+      if (buffer.add(canonicalKey(key), key, row, at)) this.moveBufferedToState();
+      return;
+    }
+    if ((isLeft ? this.leftExpiring : this.rightExpiring) !== undefined) {
+      this.storeExpiring(row, at, isLeft, timers);
       return;
     }
     own.add(row, 0);
@@ -458,6 +536,17 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
       timers.registerEventTimeTimer(at);
       this.cleanupTimer!.update(at);
     }
+  }
+
+  /** Stores a row of an expiring side in state, whose bound `at` the watermark has not reached. */
+  private storeExpiring(row: Row, at: number, isLeft: boolean, timers: TimerService): void {
+    const expiring = isLeft ? this.leftExpiring! : this.rightExpiring!;
+    // The key has one pending timer while any of its cleaned sides holds rows in state: a new
+    // one only when this row is the first of both (as a row arrives, the other side's rows were
+    // just read, so asking costs no lookup of another key).
+    const otherExpiring = isLeft ? this.rightExpiring : this.leftExpiring;
+    if (expiring.store(row) && (otherExpiring === undefined || otherExpiring.isEmpty()))
+      keyedTimers(timers).registerNewEventTimeTimer(at);
   }
 
   /** The cleanup timer: removes the current key's expired rows and sets itself for the next bound. */
