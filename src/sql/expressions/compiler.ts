@@ -24,6 +24,7 @@ import type { FunctionContext, ScalarFunctionSpec } from '../functions/user-func
 import { commonSubexpressions, ExpressionKeys } from './common-subexpressions.js';
 import { collectionCast, isCompositeType, valueEquality } from './array-map-functions.js';
 import { asDouble, FUNCTIONS } from './functions.js';
+import { operandOrder } from './operand-order.js';
 import { type CallRex, formatRex, type Rex } from './rex.js';
 import { nullOnCastFailure, type Runtime, runtime } from './runtime.js';
 import { sessionTimeZone } from './time-zone.js';
@@ -54,6 +55,11 @@ export interface CompileOptions {
    * row. Default true; false compiles every occurrence separately, as a reference for tests.
    */
   readonly shareCommonSubexpressions?: boolean;
+  /**
+   * Evaluate the cheaper operand of an AND or OR first when neither can fail (see
+   * operand-order.ts). Default true; false keeps the written order, as a reference for tests.
+   */
+  readonly reorderOperands?: boolean;
 }
 
 /** Code generation state for one function. */
@@ -67,6 +73,8 @@ class CodeBuilder {
    * runs on every path that reaches it (the function's only early exit is the Calc's filter).
    */
   private depth = 0;
+  /** Whether AND and OR evaluate their cheaper operand first ({@link CompileOptions.reorderOperands}). */
+  private reorder = true;
   readonly lines: string[] = [];
   readonly constants: unknown[] = [];
   /** The constants that hold user-defined functions, filled per instance. */
@@ -78,6 +86,7 @@ class CodeBuilder {
 
   /** Gives the calls that `roots` (compiled in this order) repeat a slot each. */
   share(roots: readonly Rex[], options: CompileOptions | undefined): void {
+    this.reorder = options?.reorderOperands !== false;
     if (options?.shareCommonSubexpressions === false) return;
     for (const key of commonSubexpressions(roots, this.keys))
       this.slots.set(key, { name: `s${this.slots.size}`, computed: false, emitted: false });
@@ -183,9 +192,12 @@ class CodeBuilder {
       case 'AND':
       case 'OR': {
         const [shortValue, other] = rex.op === 'AND' ? ['false', 'true'] : ['true', 'false'];
-        const left = this.compile(rex.args[0]!);
+        const [first, second] = this.reorder
+          ? operandOrder(rex.args[0]!, rex.args[1]!)
+          : [rex.args[0]!, rex.args[1]!];
+        const left = this.compile(first);
         this.emit(`if (${left} === ${shortValue}) ${out} = ${shortValue}; else {`);
-        const right = this.conditional(() => this.compile(rex.args[1]!));
+        const right = this.conditional(() => this.compile(second));
         this.emit(
           `${out} = ${right} === ${shortValue} ? ${shortValue} : (${left} === null || ${right} === null ? null : ${other}); }`,
         );
