@@ -249,10 +249,11 @@ function sharedSpec(
   const readsOnlyRowtime = [...fieldsOf(assigner.rex)].every((name) => name === rowtime);
   // The watermark expression over a one-column row holding the rowtime, reused for every row.
   const scratch: Row = { [rowtime]: undefined };
-  const watermarkOfRowtime = (value: unknown): unknown => {
+  const ofRowtime = (value: unknown): unknown => {
     scratch[rowtime] = value;
     return watermark(scratch);
   };
+  const watermarkOfRowtime = isDeterministic(assigner.rex) ? lastValueMemo(ofRowtime) : ofRowtime;
   const watermarkOf = compileExpression(inline(assigner.rex));
   const condition = lower?.condition === undefined ? undefined : compileExpression(lower.condition);
   const prepare =
@@ -265,6 +266,26 @@ function sharedSpec(
     ...(readsOnlyRowtime ? { watermarkOfRowtime } : {}),
   };
   return { spec, inline };
+}
+
+/**
+ * `f` computed again only when its argument differs from the previous call's (`===`, so NaN
+ * always computes). Rows of one event time come in runs (Nexmark's generator gives 10,000 events
+ * the same millisecond at its default rate), and the watermark of a deterministic expression of
+ * the rowtime alone is the same for the whole run: one call and one number object per run, not
+ * per row. The memo holds one pair, replaced within a call, so operators sharing it stay exact.
+ */
+export function lastValueMemo(f: (value: unknown) => unknown): (value: unknown) => unknown {
+  let seen = false;
+  let last: unknown;
+  let result: unknown;
+  return (value) => {
+    if (seen && value === last) return result;
+    result = f(value);
+    last = value;
+    seen = true;
+    return result;
+  };
 }
 
 /** The output row from the lower Calc's input: the upper Calc over the inlined lower one. */
