@@ -17,8 +17,18 @@ import type { CanonicalKey } from '../../../state/key-groups.js';
 import type { Row } from '../../expressions/compiler.js';
 import type { StoredRows } from './join-state-views.js';
 
-/** Most rows that wait in memory, over all keys, before they move into keyed state. */
+/**
+ * Most rows that wait in memory, over all keys, before they move into keyed state, where state
+ * is kept off the heap: there the buffer is memory the join would not use otherwise.
+ */
 export const JOIN_BUFFER_LIMIT = 100_000;
+
+/**
+ * The limit over the heap backend, whose state holds the same row objects on the same heap (and
+ * more per row: its entries and the keys' timers), so the buffer costs no memory of its own;
+ * the limit bounds the work of one move instead, which a barrier waits for.
+ */
+export const HEAP_JOIN_BUFFER_LIMIT = 1_000_000;
 
 /** The width of a time bucket: the watermark frees memory at most once per bucket it passes. */
 const BUCKET_MS = 1000;

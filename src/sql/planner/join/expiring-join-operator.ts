@@ -5,7 +5,9 @@
  * memory first (see `expiring-buffer.ts` and `RegularJoinFunction.bufferExpiring`).
  */
 import { CoProcessOperator } from '../../../runtime/operators/process-operators.js';
+import { HeapKeyedStateBackend } from '../../../state/heap/heap-backend.js';
 import type { Row } from '../../expressions/compiler.js';
+import { HEAP_JOIN_BUFFER_LIMIT, JOIN_BUFFER_LIMIT } from './expiring-buffer.js';
 import type { RegularJoinFunction } from './join-function.js';
 
 /** Runs a {@link RegularJoinFunction} whose expiring sides buffer rows in memory. */
@@ -31,7 +33,8 @@ export class ExpiringJoinOperator extends CoProcessOperator<Row, Row, Row> {
         currentKey: () => backend.getCurrentKey(),
         setCurrentKey: (key) => backend.setCurrentKey(key),
       },
-      this.bufferLimit,
+      this.bufferLimit ??
+        (backend instanceof HeapKeyedStateBackend ? HEAP_JOIN_BUFFER_LIMIT : JOIN_BUFFER_LIMIT),
     );
   }
 

@@ -14,6 +14,7 @@ import { type ChangelogMode, type ChangelogRow, isUpsert } from '../changelog.js
 import type { PhysicalCalc, PhysicalNode, PhysicalPlanner } from '../physical.js';
 import type { QueryTranslator, TranslateContext } from '../translate.js';
 import { joinKeys } from './join-conditions.js';
+import { ExpiringJoinOperator } from './expiring-join-operator.js';
 import { mayAppendOnly, RegularJoinFunction } from './join-function.js';
 import { type JoinOutputColumn, pairCondition } from './join-rows.js';
 import type { JoinType, LogicalJoin, PhysicalJoin } from './join-nodes.js';
@@ -155,11 +156,15 @@ export function translateJoin(
   output?: readonly JoinOutputColumn[],
 ): DataStream<Row> {
   const [leftKey, rightKey] = joinKeySelectors(node);
-  return recurse(node.left)
+  const keyed = recurse(node.left)
     .connect(recurse(joinRightInput(node).node))
-    .keyBy(leftKey, rightKey)
-    .process(regularJoinFunction(node, output))
-    .name(`Join(${JOIN_TYPE_NAMES[node.joinType]})`);
+    .keyBy(leftKey, rightKey);
+  const fn = regularJoinFunction(node, output);
+  // A side cleaned by the watermark holds its rows in memory first, which its operator allows.
+  const joined = sideLayouts(node).some((layout) => layout.kind === 'expiring')
+    ? keyed.transform('KeyedCoProcess', () => new ExpiringJoinOperator(fn))
+    : keyed.process(fn);
+  return joined.name(`Join(${JOIN_TYPE_NAMES[node.joinType]})`);
 }
 
 /**
