@@ -27,6 +27,7 @@ import {
 } from '../../runtime/window/local-time-windows.js';
 import { sessionTimeZone, type TimeZone, UTC_ZONE } from '../../expressions/time-zone.js';
 import type { LogicalNode } from '../logical.js';
+import { columnSubsetInput } from './column-subset-input.js';
 import { RestampByColumn, stampedByColumn } from './record-time.js';
 import type { PhysicalNode, PhysicalPlanner } from '../physical.js';
 import type { QueryTranslator, TranslateContext } from '../translate.js';
@@ -119,10 +120,13 @@ export function translateWindow(
   _ctx: TranslateContext,
   recurse: QueryTranslator,
 ): DataStream<Row> {
-  const input = recurse(node.input);
   // Windows over a TIMESTAMP_LTZ time follow the session zone's wall clock (UTC needs nothing).
   const zone = node.window.localTime === true ? sessionTimeZone() : UTC_ZONE;
-  if (node.kind === 'windowAggregate') return translateWindowAggregate(node, input, zone);
+  // A window aggregate reads its input by column name only: a Calc that merely drops columns
+  // below it need not run.
+  if (node.kind === 'windowAggregate')
+    return translateWindowAggregate(node, recurse(columnSubsetInput(node.input)), zone);
+  const input = recurse(node.input);
   const window = node.window;
   const name = `WindowTableFunction(${formatWindow(window)})`;
   if (window.kind !== 'SESSION')
