@@ -4,7 +4,7 @@
  * in the input row, because rows are plain objects keyed by column name.
  */
 import type { SourcePos } from '../parser/ast.js';
-import type { SqlType } from '../catalog/types.js';
+import { formatType, type SqlType, withNullability, withoutTimeAttribute } from '../catalog/types.js';
 import type { ScalarUdf } from '../functions/definitions.js';
 
 /** A column of the input row. */
@@ -83,7 +83,7 @@ export function formatRex(rex: Rex): string {
     case 'literal':
       return formatLiteral(rex);
     case 'call':
-      if (rex.op === 'CAST') return `CAST(${formatRex(rex.args[0]!)} AS ${formatTypeShort(rex.type)})`;
+      if (rex.op === 'CAST') return `CAST(${formatRex(rex.args[0]!)} AS ${castTarget(rex.type)})`;
       return `${rex.op}(${rex.args.map(formatRex).join(', ')})`;
   }
 }
@@ -96,16 +96,11 @@ function formatLiteral(rex: LiteralRex): string {
   return String(rex.value);
 }
 
-function formatTypeShort(type: SqlType): string {
-  switch (type.root) {
-    case 'VARCHAR':
-      return type.length === 2147483647 ? 'STRING' : `VARCHAR(${type.length})`;
-    case 'DECIMAL':
-      return `DECIMAL(${type.precision}, ${type.scale})`;
-    case 'TIMESTAMP':
-    case 'TIMESTAMP_LTZ':
-      return `${type.root}(${type.precision})`;
-    default:
-      return type.root;
-  }
+/**
+ * A CAST's target as Flink prints it in a plan: the whole type with its length, precision and
+ * element types (`CHAR(4)`, `BINARY(2)`, `ARRAY<INT>`), without the NOT NULL a cast inherits
+ * from its operand or a time attribute's marker.
+ */
+function castTarget(type: SqlType): string {
+  return formatType(withNullability(withoutTimeAttribute(type), true));
 }
