@@ -225,12 +225,17 @@ function comparable(a: SqlType, b: SqlType): boolean {
   if (isNumeric(a) && isNumeric(b)) return true;
   if (isString(a) && isString(b)) return true;
   if (isTimestamp(a) && isTimestamp(b)) return true;
+  // A literal X'01' is a BINARY(1): it compares with a BYTES column.
+  if (isByteString(a) && isByteString(b)) return true;
   // ARRAY<INT> = ARRAY<BIGINT> compares, ARRAY<INT> = ARRAY<STRING> does not.
   if (a.root === 'ARRAY' && b.root === 'ARRAY') return comparable(a.element!, b.element!);
   if (a.root === 'MAP' && b.root === 'MAP')
     return comparable(a.key!, b.key!) && comparable(a.value!, b.value!);
   return a.root === b.root;
 }
+
+const isByteString = (type: SqlType) => type.root === 'BINARY' || type.root === 'VARBINARY';
+const compareBytes = (a: Uint8Array, b: Uint8Array): number => Buffer.compare(a, b);
 
 function comparison(op: string, js: string): ScalarFunctionDef {
   const equality = op === '=' || op === '<>';
@@ -255,6 +260,8 @@ function comparison(op: string, js: string): ScalarFunctionDef {
       const [x, y] = [c.args[0]!.type, c.args[1]!.type];
       if (isCompositeType(x) || isCompositeType(y))
         return `(${op === '<>' ? '!' : ''}${constant(valueEquality(x, y))}(${a}, ${b}))`;
+      // Byte strings are objects: they compare by their bytes, unsigned, as Flink's do.
+      if (isByteString(x) && isByteString(y)) return `(${constant(compareBytes)}(${a}, ${b}) ${js} 0)`;
       if (isInteger(x) === isInteger(y) || x.root === 'NULL' || y.root === 'NULL') return `(${a} ${js} ${b})`;
       return `(${asDouble(a!, x)} ${js} ${asDouble(b!, y)})`;
     },

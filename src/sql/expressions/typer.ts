@@ -11,7 +11,6 @@ import {
   formatType,
   isNumeric,
   isString,
-  MAX_LENGTH,
   resolveType,
   type SqlType,
   Types,
@@ -235,21 +234,22 @@ class Typer {
       }
       case 'string': {
         const s = value as string;
-        // Its length in characters (code points), as Flink counts a CHAR's: '😀' is a CHAR(1).
+        // Its length in characters (code points), as Flink counts a CHAR's: '😀' is a CHAR(1), and
+        // '' a CHAR(0), the one zero length Flink has, which only a literal can take.
         let length = 0;
         for (const _ of s) length++;
-        return literal(
-          s,
-          Object.freeze({ root: 'CHAR', nullable: false, length: Math.max(1, length) }) as SqlType,
-        );
+        return literal(s, Object.freeze({ root: 'CHAR', nullable: false, length }) as SqlType);
       }
       case 'boolean':
         return literal(value, BOOL_NOT_NULL);
-      case 'binary':
+      case 'binary': {
+        // X'0a0b' is a BINARY(2), as in Flink (X'' a BINARY(0)).
+        const bytes = Buffer.from(String(value), 'hex');
         return literal(
-          Buffer.from(String(value), 'hex'),
-          withNullability({ root: 'VARBINARY', nullable: false, length: MAX_LENGTH }, false),
+          bytes,
+          Object.freeze({ root: 'BINARY', nullable: false, length: bytes.length }) as SqlType,
         );
+      }
       default:
         return literal(null, Types.NULL);
     }

@@ -144,10 +144,7 @@ export class PlanBuilder {
         );
       return {
         name: l.name,
-        type:
-          type.root === 'CHAR'
-            ? Object.freeze({ ...type, root: 'VARCHAR' as const })
-            : unionTimeAttribute(l.type, r.type, type),
+        type: unionTimeAttribute(l.type, r.type, type),
       };
     });
     const conform = (input: LogicalNode): LogicalNode => {
@@ -191,7 +188,6 @@ export class PlanBuilder {
           );
         type = next;
       }
-      if (type.root === 'CHAR') type = Object.freeze({ ...type, root: 'VARCHAR' });
       columns.push({ name: `EXPR$${i}`, type });
     }
     // Constant expressions (CAST(NULL AS STRING), -1, 'a' || 'b') are folded now.
