@@ -32,8 +32,6 @@ import { mergeLike } from './catalog/ddl-like.js';
 import { describeCatalogRows, showCreate } from './catalog/ddl-text.js';
 import {
   formatType,
-  castAvoidable,
-  isAssignable,
   resolveType,
   type SqlType,
   Types,
@@ -52,7 +50,7 @@ import { defineUserFunction } from './functions/definitions.js';
 import { withFunctionCatalog } from './functions/planning-context.js';
 import { localTimeZone, withSessionTimeZone } from './expressions/time-zone.js';
 import type { ScalarFunction, TableFunction, UserDefinedFunction } from './functions/user-functions.js';
-import { call, field, type Rex } from './expressions/rex.js';
+import type { Rex } from './expressions/rex.js';
 import { runtime } from './expressions/runtime.js';
 import type {
   CreateFunction,
@@ -68,6 +66,7 @@ import type {
 } from './parser/ast.js';
 import { parseDataType, parseStatement } from './parser/parse.js';
 import { PlanBuilder, tablePlan } from './planner/builder.js';
+import { queryColumnPos, sinkColumnRex } from './planner/sink-casts.js';
 import { tableWithHints } from './planner/hints/dynamic-options.js';
 import type { ChangelogRow } from './planner/changelog.js';
 import { type LogicalNode, type PlanColumn, project, sink } from './planner/logical.js';
@@ -1075,7 +1074,7 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
     const statics = staticPartitionValues(object, insert.partition ?? []);
     const query = new PlanBuilder(this.catalog).query(insert.query);
     const target = tableWithHints(object, insert.tableHints);
-    return this.sinkPlan(target, query, insert.columns, insert, insert.query.pos, statics);
+    return this.sinkPlan(target, query, insert.columns, insert, insert.query, statics);
   }
 
   /**
@@ -1088,9 +1087,10 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
     query: LogicalNode,
     columns: readonly string[],
     insert: { readonly pos: SourcePos; readonly namePos: SourcePos } | undefined,
-    queryPos: SourcePos | undefined,
+    queryAst: Query | undefined,
     statics: ReadonlyMap<string, Rex> = new Map(),
   ): LogicalNode {
+    const queryPos = queryAst?.pos;
     checkMetadataWrite(object, this.registry, insert?.namePos);
     // VIRTUAL metadata columns are read only: a sink has no place for them.
     const sinkColumns = object.columns.filter(
@@ -1133,19 +1133,8 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
           name: target.name,
           rex: { kind: 'literal' as const, value: null, type: withNullability(target.type, true) },
         };
-      const source = query.columns[index]!;
-      if (!isAssignable(source.type, target.type))
-        throw validationError(
-          queryPos,
-          `column '${target.name}' of '${object.name}' is ${formatType(target.type)}, but the query gives ${formatType(source.type)}; add a CAST`,
-        );
-      const rex = field(source.name, source.type);
-      return {
-        name: target.name,
-        rex: castAvoidable(source.type, target.type)
-          ? rex
-          : call('CAST', [rex], withNullability(target.type, source.type.nullable)),
-      };
+      const at = queryAst === undefined ? undefined : queryColumnPos(queryAst, index);
+      return { name: target.name, rex: sinkColumnRex(query.columns[index]!, target, object.name, at) };
     });
     return sink(project(query, projections), object, insert?.pos);
   }

@@ -200,7 +200,7 @@ describe('statement set mistakes', () => {
       "SQL error at line 1, column 17: the query has 2 columns but 'out' expects 1 (id)",
     );
     expect(oneLineError(() => set.addInsert('out', tEnv.sqlQuery("SELECT 'a' AS s FROM src")))).toBe(
-      "SQL error: column 'id' of 'out' is BIGINT, but the query gives CHAR(1) NOT NULL; add a CAST",
+      "SQL error: column 'id' of 'out' is BIGINT, but the query gives CHAR(1) NOT NULL; write CAST(s AS BIGINT) in the query",
     );
     expect(oneLineError(() => set.addInsert('v', tEnv.sqlQuery('SELECT id FROM src')))).toBe(
       "SQL error: cannot insert into view 'v'; insert into a table",

@@ -253,14 +253,19 @@ function resolveBare(s: TypeSyntax): SqlType {
   }
 }
 
-/** Whether a value of `from` can be stored in a column of `to` without a CAST (implicit widening). */
+/**
+ * Whether a value of `from` can be stored in a column of `to` without a CAST (implicit widening),
+ * as Flink's implicit-cast rules allow: numbers widen, any string goes into VARCHAR but only a
+ * CHAR into CHAR (and only a BINARY into BINARY), whatever the lengths; the cast then cuts or pads.
+ * Nullability is not considered.
+ */
 export function isAssignable(from: SqlType, to: SqlType): boolean {
   if (from.root === 'NULL') return true;
   if (from.root === to.root) return true;
   if (isNumeric(from) && isNumeric(to)) return numericRank(from) <= numericRank(to) || to.root === 'DECIMAL';
-  if (isString(from) && isString(to)) return true;
+  if (isString(from) && isString(to)) return to.root === 'VARCHAR';
   if (isTimestamp(from) && isTimestamp(to)) return true;
-  if (isByteString(from) && isByteString(to)) return true;
+  if (isByteString(from) && isByteString(to)) return to.root === 'VARBINARY';
   return false;
 }
 

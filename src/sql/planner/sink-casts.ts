@@ -1,0 +1,56 @@
+/**
+ * How a query's column reaches the sink column it is written to, as Flink's sink validation
+ * decides: the query's type must cast to the sink's implicitly (Flink's implicit-cast rules, see
+ * {@link isAssignable}), and the cast is left out where the value already fits
+ * ({@link castAvoidable}). So STRING goes into VARCHAR(3) with a cast that cuts, and CHAR(2) (the
+ * literal 'ab') into CHAR(5) with one that pads, but VARCHAR into CHAR(n) and VARBINARY into
+ * BINARY(n) are refused: padding a varying string is a change of type the query must ask for.
+ * Nullability is not checked here; the sink's NOT NULL enforcer checks each row.
+ */
+import { castAvoidable, formatType, isAssignable, isString, withNullability } from '../catalog/types.js';
+import { validationError } from '../errors.js';
+import { call, field, type Rex } from '../expressions/rex.js';
+import type { Query, SourcePos } from '../parser/ast.js';
+import type { PlanColumn } from './logical.js';
+
+/**
+ * The expression writing the query's column `source` into the sink column `target` of table
+ * `table`; throws at `pos` when Flink would not cast it implicitly, naming the explicit CAST.
+ */
+export function sinkColumnRex(
+  source: PlanColumn,
+  target: PlanColumn,
+  table: string,
+  pos: SourcePos | undefined,
+): Rex {
+  if (!isAssignable(source.type, target.type)) {
+    const to = formatType(withNullability(target.type, true));
+    const fixed = target.type.root === 'CHAR' || target.type.root === 'BINARY';
+    const why =
+      fixed && (isString(source.type) || isByteString(source.type))
+        ? `; only a ${target.type.root} casts to ${target.type.root}(n) implicitly`
+        : '';
+    // A generated name (EXPR$0) means nothing to the user; the position shows the expression.
+    const operand = /^EXPR\$\d+$/.test(source.name) ? '…' : source.name;
+    throw validationError(
+      pos,
+      `column '${target.name}' of '${table}' is ${formatType(target.type)}, but the query gives ${formatType(source.type)}${why}; write CAST(${operand} AS ${to}) in the query`,
+    );
+  }
+  const rex = field(source.name, source.type);
+  return castAvoidable(source.type, target.type)
+    ? rex
+    : call('CAST', [rex], withNullability(target.type, source.type.nullable));
+}
+
+const isByteString = (type: PlanColumn['type']) => type.root === 'BINARY' || type.root === 'VARBINARY';
+
+/**
+ * Where the query's `index`-th column is written, for errors: its select item when the query is
+ * one SELECT without `*`, else the query.
+ */
+export function queryColumnPos(query: Query, index: number): SourcePos {
+  const body = query.body;
+  if (body.kind !== 'select' || body.items.some((i) => i.expr.kind === 'star')) return query.pos;
+  return body.items[index]?.pos ?? query.pos;
+}
