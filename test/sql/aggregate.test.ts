@@ -182,14 +182,14 @@ describe('GROUP BY result types and refused inputs', () => {
       )
       .getResolvedSchema();
     expect(schema.map((c) => `${c.name} ${c.type}`)).toEqual([
-      'k VARCHAR(1) NOT NULL',
+      'k CHAR(1) NOT NULL',
       'c BIGINT NOT NULL',
       'si INT',
       'ai INT',
       'sd DECIMAL(38, 2)',
       'ad DECIMAL(38, 6)',
       'af DOUBLE',
-      'mk VARCHAR(1)',
+      'mk CHAR(1)',
       'lk STRING',
     ]);
   });
