@@ -148,6 +148,16 @@ describe('AND / OR operand order', () => {
     expect(guarded({ n: 0 })).toBe(true);
   });
 
+  test('operands of similar cost keep the written order', () => {
+    // Nexmark q3's state = 'OR' OR state = 'ID' OR state = 'CA': the nested OR costs more than
+    // the last test, but not a regular expression's worth more.
+    const state = (s: string) => call('=', [field('s', STR), literal(s, STR)], BOOL);
+    const nested = call('OR', [state('OR'), state('ID')], BOOL);
+    expect(operandOrder(nested, state('CA'))).toEqual([nested, state('CA')]);
+    const regex = atomRex('hasParam', 0);
+    expect(operandOrder(regex, nested)).toEqual([nested, regex]);
+  });
+
   test('a pattern that is not a valid regular expression counts as failing', () => {
     const bad = call('REGEXP_EXTRACT', [field('u', STR), literal('(', STR)], STR);
     expect(cannotFail(bad)).toBe(false);

@@ -91,11 +91,18 @@ export function evaluationCost(rex: Rex): number {
 }
 
 /**
- * The two operands of an AND or OR in the order to evaluate them: the cheaper first when
- * neither can fail and swapping saves work, otherwise as written.
+ * How much dearer the first operand must be for the second to go first. Between operands of
+ * similar cost the written order stands: it may put the more selective test first, which no
+ * estimate here knows, so only a regular expression's worth of difference overrides it.
+ */
+const SWAP_MARGIN = REGEX_COST / 2;
+
+/**
+ * The two operands of an AND or OR in the order to evaluate them: the second first when it is
+ * much cheaper ({@link SWAP_MARGIN}) and neither can fail, otherwise as written.
  */
 export function operandOrder(left: Rex, right: Rex): readonly [Rex, Rex] {
-  if (evaluationCost(right) < evaluationCost(left) && cannotFail(left) && cannotFail(right))
+  if (evaluationCost(left) >= evaluationCost(right) + SWAP_MARGIN && cannotFail(left) && cannotFail(right))
     return [right, left];
   return [left, right];
 }
