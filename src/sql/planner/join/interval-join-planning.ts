@@ -50,17 +50,20 @@ export function toPhysicalIntervalJoin(node: LogicalIntervalJoin, recurse: Physi
   });
 }
 
-function keyOf(keys: readonly Rex[]): { key: (row: Row) => unknown; hasNull: (row: Row) => boolean } {
+/** A side's key, and whether a row has a NULL in an `=` key (an IS NOT DISTINCT FROM key's NULL matches NULL). */
+function keyOf(
+  keys: readonly Rex[],
+  nullSafe: readonly boolean[],
+): { key: (row: Row) => unknown; hasNull: (row: Row) => boolean } {
   const fns = keys.map((k) => compileExpression(k));
+  const tested = fns.filter((_, i) => !nullSafe[i]);
+  const hasNull = (row: Row) => tested.some((f) => f(row) == null);
   if (fns.length === 0) return { key: () => 0, hasNull: () => false };
   if (fns.length === 1) {
     const f = fns[0]!;
-    return { key: (row) => f(row) ?? null, hasNull: (row) => f(row) == null };
+    return { key: (row) => f(row) ?? null, hasNull };
   }
-  return {
-    key: (row) => fns.map((f) => f(row) ?? null),
-    hasNull: (row) => fns.some((f) => f(row) == null),
-  };
+  return { key: (row) => fns.map((f) => f(row) ?? null), hasNull };
 }
 
 /** The DataStream operators of a physical interval join node. */
@@ -79,8 +82,8 @@ export function translateIntervalJoin(
   const remaining = remainingRex === undefined ? undefined : compileExpression(remainingRex);
   const rightInput = rightInputAsRead(node.right);
   const rowNames = rightInput.rowNames;
-  const left = keyOf(keys.leftKeys);
-  const right = keyOf(readFromRightRows(keys.rightKeys, rowNames));
+  const left = keyOf(keys.leftKeys, keys.nullSafe);
+  const right = keyOf(readFromRightRows(keys.rightKeys, rowNames), keys.nullSafe);
   const fn = new IntervalJoinFunction({
     joinType: node.joinType,
     leftColumns: node.left.columns.map((c) => c.name),

@@ -30,6 +30,11 @@ export interface JoinKeys {
   /** Expressions over the left row, one per key, paired with `rightKeys`. */
   readonly leftKeys: readonly Rex[];
   readonly rightKeys: readonly Rex[];
+  /**
+   * Per key, whether it came from `IS NOT DISTINCT FROM`: NULL is then a key value of its own,
+   * which matches NULL, where a NULL of an `=` key matches nothing.
+   */
+  readonly nullSafe: readonly boolean[];
   /** The conjuncts that are not key equalities, ANDed; undefined when there are none. */
   readonly remaining?: Rex;
 }
@@ -50,7 +55,12 @@ function sideOf(names: Set<string>, left: Set<string>, right: Set<string>): 'lef
   return undefined;
 }
 
-/** Splits a join condition into equi-join keys and the remaining predicate. */
+/**
+ * Splits a join condition into equi-join keys and the remaining predicate. `l = r` and
+ * `l IS NOT DISTINCT FROM r` between a left and a right expression are keys: rows are keyed by
+ * the value, and for the latter a NULL is one more value, so rows whose keys are both NULL meet
+ * under it (as Flink's join keys with filterNulls off) and a NULL-keyed row's state is one key's.
+ */
 export function joinKeys(
   condition: Rex,
   leftColumns: readonly PlanColumn[],
@@ -60,25 +70,31 @@ export function joinKeys(
   const right = new Set(rightColumns.map((c) => c.name));
   const leftKeys: Rex[] = [];
   const rightKeys: Rex[] = [];
+  const nullSafe: boolean[] = [];
   const remaining: Rex[] = [];
   for (const c of conjunctsOf(condition)) {
-    if (c.kind === 'call' && c.op === '=' && keyCompatible(c.args[0]!.type, c.args[1]!.type)) {
+    if (
+      c.kind === 'call' &&
+      (c.op === '=' || c.op === 'IS NOT DISTINCT FROM') &&
+      keyCompatible(c.args[0]!.type, c.args[1]!.type)
+    ) {
       const a = sideOf(fieldsOf(c.args[0]!), left, right);
       const b = sideOf(fieldsOf(c.args[1]!), left, right);
-      if (a === 'left' && b === 'right') {
-        leftKeys.push(c.args[0]!);
-        rightKeys.push(c.args[1]!);
-        continue;
-      }
-      if (a === 'right' && b === 'left') {
-        leftKeys.push(c.args[1]!);
-        rightKeys.push(c.args[0]!);
+      if ((a === 'left' && b === 'right') || (a === 'right' && b === 'left')) {
+        leftKeys.push(c.args[a === 'left' ? 0 : 1]!);
+        rightKeys.push(c.args[a === 'left' ? 1 : 0]!);
+        nullSafe.push(c.op !== '=');
         continue;
       }
     }
     remaining.push(c);
   }
-  return { leftKeys, rightKeys, remaining: remaining.length === 0 ? undefined : andOf(remaining) };
+  return {
+    leftKeys,
+    rightKeys,
+    nullSafe,
+    remaining: remaining.length === 0 ? undefined : andOf(remaining),
+  };
 }
 
 /** Which side's columns an expression reads: 'left', 'right', 'both' or 'none'. */

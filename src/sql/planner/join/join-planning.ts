@@ -139,8 +139,9 @@ function keySelector(keys: readonly Rex[], changelog: boolean): (element: Row) =
   };
 }
 
-function nullKeyTest(keys: readonly Rex[]): (row: Row) => boolean {
-  const fns = keys.filter((k) => k.type.nullable).map((k) => compileExpression(k));
+/** Whether a row has a NULL in an `=` key, which matches nothing (an IS NOT DISTINCT FROM key's NULL matches NULL). */
+function nullKeyTest(keys: readonly Rex[], nullSafe: readonly boolean[]): (row: Row) => boolean {
+  const fns = keys.filter((k, i) => k.type.nullable && !nullSafe[i]).map((k) => compileExpression(k));
   if (fns.length === 0) return () => false;
   return (row) => {
     for (const f of fns) if (f(row) == null) return true;
@@ -225,8 +226,8 @@ export function regularJoinFunction(
     leftColumns: node.left.columns.map((c) => c.name),
     rightColumns: node.right.columns.map((c) => c.name),
     ...(rowNames.size === 0 ? {} : { rightRowNames: rowNames }),
-    leftHasNullKey: nullKeyTest(keys.leftKeys),
-    rightHasNullKey: nullKeyTest(readFromRightRows(keys.rightKeys, rowNames)),
+    leftHasNullKey: nullKeyTest(keys.leftKeys, keys.nullSafe),
+    rightHasNullKey: nullKeyTest(readFromRightRows(keys.rightKeys, rowNames), keys.nullSafe),
     remaining,
     ...(keys.remaining === undefined
       ? {}
