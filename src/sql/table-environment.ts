@@ -453,12 +453,23 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
       name: column,
       type: resolveType(parseDataType(type)),
     }));
+    // As in fromDataStream, a BIGINT in a change's row may not be in its canonical form; a
+    // retraction must match the row it takes back, so both are made canonical the same way.
+    const canonical = canonicalLongs(columns.filter((c) => c.type.root === 'BIGINT').map((c) => c.name));
+    const toRow =
+      canonical === undefined
+        ? undefined
+        : (element: unknown): Row => {
+            const change = element as ChangelogRow;
+            const row = canonical(change.row);
+            return (row === change.row ? change : { kind: change.kind, row }) as unknown as Row;
+          };
     const table: CatalogTable = Object.freeze({
       kind: 'table',
       name,
       columns,
       options: {},
-      dataStream: { stream: stream as DataStream<unknown>, changelogMode: 'retract' },
+      dataStream: { stream: stream as DataStream<unknown>, changelogMode: 'retract', toRow },
     });
     return new Table(this, tablePlan(table));
   }

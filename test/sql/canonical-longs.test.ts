@@ -1,12 +1,18 @@
 /**
  * BIGINT values from user code are made canonical where they enter (long.ts keeps one form per
- * value: a number exactly when safe, a bigint otherwise): rows given to `fromDataStream` and the
+ * value: a number exactly when safe, a bigint otherwise): rows given to `fromDataStream` (and the
+ * rows of `fromChangelogStream`'s changes) and the
  * results of user functions may hold a bigint within ±2^53 or an integral number past it, and
  * must then compare, group and print as the same value in its canonical form.
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { type Row, StreamExecutionEnvironment, TableEnvironment } from '../../src/index.js';
+import {
+  type ChangelogRow,
+  type Row,
+  StreamExecutionEnvironment,
+  TableEnvironment,
+} from '../../src/index.js';
 import { canonicalLongs } from '../../src/sql/expressions/canonical-longs.js';
 import { isLong, MAX_LONG, MIN_LONG, toLong } from '../../src/sql/expressions/long.js';
 
@@ -94,5 +100,29 @@ describe('in SQL', () => {
     expect(rows.map((r) => r.b)).toEqual([5, 2n ** 60n, 0]);
     expect(Object.is(rows[2]!.b, -0)).toBe(false);
     expect(rows.map((r) => r.five)).toEqual([true, false, false]);
+  });
+});
+
+describe('fromChangelogStream', () => {
+  const env = () => TableEnvironment.create(StreamExecutionEnvironment.createLocalEnvironment(1));
+
+  test('rows with BIGINTs as safe bigints and unsafe numbers are made canonical, so a retraction takes back its row', async () => {
+    const tEnv = env();
+    const changes: ChangelogRow[] = [
+      { kind: '+I', row: { k: 7n, v: 2 ** 60 } },
+      { kind: '-U', row: { k: 7, v: 2n ** 60n } },
+      { kind: '+U', row: { k: 7n, v: 3n } },
+      { kind: '+I', row: { k: 9007199254740993n, v: 1 } },
+    ];
+    const stream = tEnv.getExecutionEnvironment().fromCollection(changes);
+    tEnv.createTemporaryView('t', tEnv.fromChangelogStream(stream, { k: 'BIGINT', v: 'BIGINT' }));
+    const grouped = await tEnv.executeSql('SELECT k, COUNT(*) AS n, SUM(v) AS s FROM t GROUP BY k').collect();
+    expect(grouped.map((r) => ({ ...r }))).toEqual(
+      expect.arrayContaining([
+        { k: 7, n: 1, s: 3 },
+        { k: 9007199254740993n, n: 1, s: 1 },
+      ]),
+    );
+    expect(grouped).toHaveLength(2);
   });
 });
