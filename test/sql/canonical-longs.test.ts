@@ -1,9 +1,9 @@
 /**
  * BIGINT values from user code are made canonical where they enter (long.ts keeps one form per
- * value: a number exactly when safe, a bigint otherwise): rows given to `fromDataStream` (and the
- * rows of `fromChangelogStream`'s changes) and the
- * results of user functions may hold a bigint within ±2^53 or an integral number past it, and
- * must then compare, group and print as the same value in its canonical form.
+ * value: a number exactly when safe, a bigint otherwise): rows given to `fromDataStream`, the rows
+ * of `fromChangelogStream`'s changes and the results of user functions may hold a bigint within
+ * ±2^53 or an integral number past it, and must then compare, group and print as the same value
+ * in its canonical form.
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
