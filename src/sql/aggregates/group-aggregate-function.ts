@@ -53,6 +53,19 @@ export interface GroupAggregateSpec {
    * add; +I for a new group's, -D for an emptied one's).
    */
   readonly emitsChangedRows?: boolean;
+  /**
+   * The columns of each output row, when a Calc above the aggregate only picks and renames its
+   * columns (`SELECT category AS id, EXPR$1 AS final`): the aggregate builds the Calc's row
+   * itself, one row per change instead of two. Absent: its own columns, keys then calls.
+   */
+  readonly outputColumns?: readonly GroupOutputColumn[];
+}
+
+/** One column of a group aggregate's output row: `name`, holding its key or call `from`. */
+export interface GroupOutputColumn {
+  readonly name: string;
+  /** A group key or a call's name. */
+  readonly from: string;
 }
 
 /** A group's state: `[rows in the group, accumulators]`. */
@@ -68,18 +81,31 @@ const outputRowBuilders = new WeakMap<GroupAggregateSpec, OutputRowBuilder>();
  * shape at once instead of growing property by property (two rows per changed group and bundle).
  */
 function compileOutputRow(spec: GroupAggregateSpec): OutputRowBuilder {
+  const columns: readonly GroupOutputColumn[] = spec.outputColumns ?? [
+    ...spec.groupKeys.map((k) => ({ name: k, from: k })),
+    ...spec.calls.map((c) => ({ name: c.name, from: c.name })),
+  ];
+  const callIndex = new Map(spec.calls.map((c, i) => [c.name, i]));
+  // A call's value where a key and a call share a name, as the Calc above reads the row the
+  // aggregate built without it (keys first, then calls, the later property winning).
+  const source = (from: string) => {
+    const i = callIndex.get(from);
+    if (i !== undefined) return { call: i };
+    if (spec.groupKeys.includes(from)) return { key: from };
+    throw new Error(`group aggregate output column ${from} is neither a group key nor a call`);
+  };
+  const sources = columns.map((c) => ({ name: c.name, ...source(c.from) }));
   // A literal `"__proto__": v` would set the prototype; such a column takes the loop.
-  if ([...spec.groupKeys, ...spec.calls.map((c) => c.name)].includes('__proto__'))
+  if (sources.some((c) => c.name === '__proto__' || c.key === '__proto__'))
     return (input, values) => {
       const row: Row = {};
-      for (const key of spec.groupKeys) row[key] = input[key] ?? null;
-      for (let i = 0; i < spec.calls.length; i++) row[spec.calls[i]!.name] = values[i];
+      for (const c of sources) row[c.name] = c.call === undefined ? (input[c.key!] ?? null) : values[c.call];
       return row;
     };
-  const fields = [
-    ...spec.groupKeys.map((k) => `${JSON.stringify(k)}: input[${JSON.stringify(k)}] ?? null`),
-    ...spec.calls.map((c, i) => `${JSON.stringify(c.name)}: values[${i}]`),
-  ];
+  const fields = sources.map(
+    (c) =>
+      `${JSON.stringify(c.name)}: ${c.call === undefined ? `input[${JSON.stringify(c.key)}] ?? null` : `values[${c.call}]`}`,
+  );
   return new Function('input', 'values', `return {${fields.join(', ')}};`) as OutputRowBuilder;
 }
 

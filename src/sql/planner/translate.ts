@@ -27,6 +27,7 @@ import { explainPhysical } from './explain.js';
 import { translateFusedSourceChain } from './fused-source-chain.js';
 import { type PhysicalNode, physicalInputs } from './physical.js';
 import { translateAggregate } from './aggregate/aggregate-planning.js';
+import { translateProjectedAggregate } from './aggregate/projected-aggregate.js';
 import { translateCorrelate } from './correlate/correlate-planning.js';
 import { translateExpand } from './aggregate/expand-planning.js';
 import { translateTemporalSort } from './sort/temporal-sort-planning.js';
@@ -158,6 +159,8 @@ function translateNode(node: PhysicalNode, ctx: TranslateContext): DataStream<Ro
       const projectedJoin =
         translateProjectedLookupJoin(node, recurse, ctx.config) ?? translateProjectedJoin(node, ctx, recurse);
       if (projectedJoin !== undefined) return projectedJoin;
+      const projectedAggregate = translateProjectedAggregate(node, ctx, recurse, consumers);
+      if (projectedAggregate !== undefined) return projectedAggregate;
       const input = translateQuery(node.input, ctx);
       if (callsCurrentWatermark([...node.projections.map((p) => p.rex), node.condition]))
         return input

@@ -23,6 +23,7 @@ import { formatAggregateCall } from '../../aggregates/aggregate-function.js';
 import {
   GroupAggregateFunction,
   type GroupAggregateSpec,
+  type GroupOutputColumn,
 } from '../../aggregates/group-aggregate-function.js';
 import { idleStateRetentionMs, type TableConfig } from '../../config.js';
 import { explainAggregateTtl } from '../hints/operator-hints.js';
@@ -197,6 +198,7 @@ function keySelector(keys: readonly string[], changelog: boolean): (element: unk
 function specOf(
   node: PhysicalGroupAggregate | PhysicalGlobalGroupAggregate,
   changelogInput: boolean,
+  outputColumns: readonly GroupOutputColumn[] | undefined,
 ): GroupAggregateSpec {
   return {
     groupKeys: node.groupKeys,
@@ -206,14 +208,20 @@ function specOf(
     upsertOutput: isUpsert(node.changelogMode),
     ...(node.stateTtlMs === undefined ? {} : { stateTtlMs: node.stateTtlMs }),
     ...(node.kind === 'groupAggregate' && node.emitsChangedRows === true ? { emitsChangedRows: true } : {}),
+    ...(outputColumns === undefined ? {} : { outputColumns }),
   };
 }
 
-/** The DataStream operators of a physical GROUP BY aggregation node. */
+/**
+ * The DataStream operators of a physical GROUP BY aggregation node. With `outputColumns` (a
+ * group or global aggregate only), its rows are built with those columns, for a Calc over it
+ * that only picks and renames them (`projected-aggregate.ts`).
+ */
 export function translateAggregate(
   node: AggregatePhysicalNode,
   ctx: TranslateContext,
   recurse: QueryTranslator,
+  outputColumns?: readonly GroupOutputColumn[],
 ): DataStream<Row> {
   switch (node.kind) {
     case 'miniBatchAssigner':
@@ -231,7 +239,7 @@ export function translateAggregate(
         .name('LocalGroupAggregate') as unknown as DataStream<Row>;
     }
     case 'globalGroupAggregate': {
-      const spec = specOf(node, false);
+      const spec = specOf(node, false, outputColumns);
       const keyOf = groupKeyOf(node.groupKeys);
       const input = recurse(node.input) as unknown as DataStream<PartialAggregate>;
       const out = input
@@ -243,7 +251,7 @@ export function translateAggregate(
     case 'groupAggregate': {
       const input = recurse(node.input) as unknown as DataStream<unknown>;
       const changelogInput = node.input.changelogMode !== 'insert-only';
-      const spec = specOf(node, changelogInput);
+      const spec = specOf(node, changelogInput, outputColumns);
       const keyed = input.keyBy(keySelector(node.groupKeys, changelogInput));
       const miniBatch = node.miniBatch;
       const out =
