@@ -226,9 +226,17 @@ export class PlanBuilder {
     return withQueryBlock(s, () => this.selectBlock(s));
   }
 
-  private selectBlock(s: Select): LogicalNode {
+  /**
+   * A SELECT planned over `input` in place of its FROM clause: a subquery decorrelated over a
+   * domain reads its inner rows joined with the outer values, which no FROM clause names.
+   */
+  selectOver(s: Select, input: Relation): LogicalNode {
+    return withQueryBlock(s, () => this.selectBlock(s, input));
+  }
+
+  private selectBlock(s: Select, from?: Relation): LogicalNode {
     const unsettled: Relation =
-      s.from === undefined ? { plan: values([[]], []), scope: [] } : this.from(s.from);
+      from ?? (s.from === undefined ? { plan: values([[]], []), scope: [] } : this.from(s.from));
     let input = unsettled;
     if (s.where !== undefined) {
       checkNoAggregate(s.where, 'WHERE');

@@ -9,21 +9,26 @@
  * When both sides are NOT NULL that is a plain key equality; otherwise the condition has no
  * keys and the join runs on a single key. A correlated IN or EXISTS is planned when its
  * correlation is in the subquery's WHERE (`WHERE EXISTS (SELECT 1 FROM b WHERE b.k = a.k)`);
- * those conditions become the join condition, with equalities as its keys. When the subquery
- * aggregates (GROUP BY, HAVING, DISTINCT), its correlation must be `inner = outer` equalities:
- * the inner sides join its GROUP BY, so it is planned once, uncorrelated, and the semi or anti
- * join matches on them (Calcite's decorrelation). An aggregate without GROUP BY is refused: it
- * would return a row (COUNT 0) for outer rows that match nothing, which the join cannot give.
+ * those conditions become the join condition, with equalities as its keys, and an IN item that
+ * reads outer columns (`b.v + a.k`) is compared on the joined pair. When the subquery groups
+ * (GROUP BY, DISTINCT), its `inner = outer` correlation sides join its GROUP BY, so it is
+ * planned once, uncorrelated, and the semi or anti join matches on them (Calcite's
+ * decorrelation); other correlations, and outer columns in its select list or HAVING, group it
+ * over a domain of the outer values (`domain-subquery.ts`). A global aggregate has one row for
+ * each outer row (none where HAVING rejects it), so IN and EXISTS over it are read from scalar
+ * subqueries (`scalar-subquery.ts`): IN as `x = (…)`, NOT IN as `x <> (…)` or no row, EXISTS as
+ * whether its row stands.
  *
  * Other conditions with subqueries (scalar ones, or IN and EXISTS inside OR, CASE or a
  * comparison) are planned by `scalar-subquery.ts`.
  */
-import type { Exists, Expr, InQuery, Query } from '../../parser/ast.js';
+import type { Exists, Expr, InQuery, Query, Select } from '../../parser/ast.js';
 import { unsupported, validationError } from '../../errors.js';
 import { Types, withNullability } from '../../catalog/types.js';
 import { call, field, type Rex } from '../../expressions/rex.js';
 import { typeCondition, typeExpression } from '../../expressions/typer.js';
 import type { PlanBuilder, Relation } from '../builder.js';
+import { domainFrom, readsOuterOutsideWhere } from './domain-subquery.js';
 import { filter, type LogicalNode, project } from '../logical.js';
 import { ColumnScope, type ScopeColumn } from '../scope.js';
 import { containsSubquery } from '../syntax-search.js';
@@ -32,10 +37,12 @@ import {
   builderIsAggregate,
   checkWidth,
   conjunction,
+  type CorrelationPair,
   conjuncts,
   correlationPairs,
   equality,
   freshNames,
+  pairCondition,
   planDecorrelated,
   types,
 } from './subquery-terms.js';
@@ -126,6 +133,7 @@ function inJoin(
   const operands = operand.kind === 'row' && operand.items.length > 1 ? operand.items : [operand];
   const xs = operands.map((o) => typeExpression(o, new ColumnScope(leftScope)));
   const sub = correlatedRight(query, left, leftScope, builder, xs.length);
+  if (sub === GLOBAL) return scalarFilter(globalIn(operands, query, negated), left, leftScope, builder);
   let right: LogicalNode;
   let ys: readonly Rex[];
   if (sub !== undefined) {
@@ -170,10 +178,67 @@ function existsJoin(
   builder: PlanBuilder,
 ): LogicalNode {
   const sub = correlatedRight(query, left, leftScope, builder, 0);
+  if (sub === GLOBAL) return scalarFilter(globalExists(query, negated), left, leftScope, builder);
   if (sub !== undefined) return join(left, sub.plan, negated ? 'anti' : 'semi', andOf(sub.conditions));
   // Uncorrelated: the subquery's rows decide alone.
   const { plan: right } = renamedRight(left, builder.query(query));
   return join(left, right, negated ? 'anti' : 'semi', andOf([]));
+}
+
+/**
+ * A correlated subquery that is a global aggregate: it has one row for every outer row (or, with
+ * HAVING, one or none), so it is read as scalar subqueries rather than joined as rows.
+ */
+const GLOBAL = 'global';
+
+/** The one-item subqueries of a global aggregate's items, or of `item` in their place. */
+function scalarOf(query: Query, item?: Expr): Expr[] {
+  const body = query.body as Select;
+  const items =
+    item === undefined ? body.items : [{ kind: 'selectItem' as const, expr: item, pos: body.pos }];
+  return items.map(
+    (i) =>
+      ({
+        kind: 'subquery',
+        query: { ...query, orderBy: [], body: { ...body, distinct: false, items: [i] } },
+        pos: query.pos,
+      }) as Expr,
+  );
+}
+
+/**
+ * EXISTS over a correlated global aggregate: whether its row stands, that is whether
+ * `(SELECT COUNT(*) … HAVING …)`, never NULL where it has a row, is not NULL.
+ */
+function globalExists(query: Query, negated: boolean): Expr {
+  const pos = query.pos;
+  const count = {
+    kind: 'call',
+    name: 'COUNT',
+    args: [{ kind: 'star', qualifier: [], pos }],
+    distinct: false,
+    pos,
+  };
+  const [row] = scalarOf(query, count as Expr);
+  return { kind: 'is', test: 'NULL', negated: !negated, operand: row!, pos } as Expr;
+}
+
+/**
+ * IN over a correlated global aggregate, as a WHERE condition: the operand equals its one row,
+ * item by item; NOT IN holds where there is no row (HAVING rejected it) or some item differs.
+ */
+function globalIn(operands: readonly Expr[], query: Query, negated: boolean): Expr {
+  const body = query.body as Select;
+  checkItems(query.pos, body.items, operands.length);
+  const values = scalarOf(query);
+  const pos = query.pos;
+  const compare = (op: '=' | '<>') =>
+    operands.map((x, i) => ({ kind: 'binary', op, left: x, right: values[i]!, pos }) as Expr);
+  if (!negated) return conjunction(compare('='))!;
+  const absent = body.having === undefined ? [] : [globalExists(query, true)];
+  return [...absent, ...compare('<>')].reduce(
+    (a, b) => ({ kind: 'binary', op: 'OR', left: a, right: b, pos }) as Expr,
+  );
 }
 
 /** A correlated subquery as a relation to join: its rows, the join conditions, the IN value. */
@@ -181,17 +246,20 @@ interface Decorrelated {
   readonly plan: LogicalNode;
   /** Conditions over the outer row's columns and `plan`'s, which decide the rows that match. */
   readonly conditions: readonly Rex[];
-  /** The SELECT items over `plan`'s columns, one per item of the IN operand (IN only). */
+  /**
+   * The SELECT items, one per item of the IN operand (IN only): over `plan`'s columns, or over
+   * those and the outer row's where the item reads outer columns.
+   */
   readonly values?: readonly Rex[];
 }
 
 /**
  * The subquery decorrelated, or undefined when it refers to no outer column in its WHERE (it is
- * then planned on its own). Correlation is supported in the WHERE of a single SELECT … FROM:
- * the correlated conjuncts become join conditions. When the subquery aggregates (GROUP BY,
- * HAVING, DISTINCT), each correlated conjunct must be `inner = outer`: the inner side joins the
- * GROUP BY and the select list, so the aggregate runs once per correlation value rather than
- * once per outer row, and the join matches on that value, as Calcite's decorrelator does.
+ * then planned on its own), or GLOBAL when it is a global aggregate (read as scalar subqueries).
+ * Correlation is supported in the WHERE of a single SELECT … FROM: the correlated conjuncts
+ * become join conditions. When the subquery groups (GROUP BY, DISTINCT), it is grouped by its
+ * correlation values as well, so the aggregate runs once per value rather than once per outer
+ * row, and the join matches on that value, as Calcite's decorrelator does.
  */
 function correlatedRight(
   query: Query,
@@ -199,7 +267,7 @@ function correlatedRight(
   leftScope: readonly ScopeColumn[],
   builder: PlanBuilder,
   width: number,
-): Decorrelated | undefined {
+): Decorrelated | typeof GLOBAL | undefined {
   const body = query.body;
   if (query.with.length > 0 || body.kind !== 'select' || body.from === undefined || body.where === undefined)
     return undefined;
@@ -222,6 +290,11 @@ function correlatedRight(
     body.groupBy.length > 0 ||
     body.having !== undefined ||
     body.items.some((i) => builderIsAggregate(i.expr, builder));
+  if (
+    body.groupBy.length === 0 &&
+    (body.having !== undefined || body.items.some((i) => builderIsAggregate(i.expr, builder)))
+  )
+    return GLOBAL;
   if (aggregating)
     return aggregatedRight(query, body, local, correlated, left, inner.scope, outerVisible, builder, width);
   const { plan: renamedPlan, renames } = renamedRight(left, inner.plan);
@@ -236,21 +309,21 @@ function correlatedRight(
   if (width === 0) return { plan, conditions };
   const items = body.items;
   checkItems(query.pos, items, width);
-  const values = items.map((item) =>
-    typeInner(
-      item.expr,
-      renamedInner,
-      both,
-      'an outer column in the select list of a correlated IN subquery',
-    ),
-  );
+  // An item that reads outer columns too (b.v + a.k) is compared on the joined pair, as the
+  // correlated conditions are; the others are computed once per inner row.
+  const ownItems = items.map((item) => types(item.expr, renamedInner));
+  const values = items.map((item, i) => typeExpression(item.expr, ownItems[i] ? renamedInner : both));
   const fresh = freshNames([...left.columns, ...plan.columns].map((c) => c.name));
   const names = values.map(() => fresh('$in'));
   plan = project(plan, [
     ...plan.columns.map((c) => ({ name: c.name, rex: field(c.name, c.type) })),
-    ...values.map((rex, i) => ({ name: names[i]!, rex })),
+    ...values.flatMap((rex, i) => (ownItems[i] ? [{ name: names[i]!, rex }] : [])),
   ]);
-  return { plan, conditions, values: values.map((v, i) => field(names[i]!, v.type)) };
+  return {
+    plan,
+    conditions,
+    values: values.map((v, i) => (ownItems[i] ? field(names[i]!, v.type) : v)),
+  };
 }
 
 /** A correlated aggregating subquery grouped by its correlation values as well. */
@@ -265,16 +338,33 @@ function aggregatedRight(
   builder: PlanBuilder,
   width: number,
 ): Decorrelated {
-  if (
-    body.groupBy.length === 0 &&
-    (body.having !== undefined || body.items.some((i) => builderIsAggregate(i.expr, builder)))
-  )
-    throw unsupported(
-      query.pos,
-      'a correlated subquery that aggregates without GROUP BY',
-      'add a GROUP BY: without one the aggregate returns a row even where nothing matches',
+  let pairs: readonly CorrelationPair[] | undefined;
+  let select = body;
+  let ownWhere = local;
+  let input: Relation | undefined;
+  const reads = { allItems: true, globalAggregate: false };
+  try {
+    pairs = correlationPairs(correlated, innerScope, outerVisible, 'a subquery with GROUP BY or HAVING');
+  } catch (error) {
+    if (body.from === undefined) throw error;
+  }
+  // Correlated by more than equalities, or reading outer columns outside WHERE: grouped over a
+  // domain of the outer values, whose columns the grouping carries to the select list and HAVING.
+  if (pairs === undefined || readsOuterOutsideWhere(body, innerScope, outerVisible, builder, reads)) {
+    const domain = domainFrom(
+      { ...body, from: body.from! },
+      local,
+      correlated,
+      outerVisible,
+      left,
+      builder,
+      reads,
     );
-  const pairs = correlationPairs(correlated, innerScope, outerVisible, 'a subquery with GROUP BY or HAVING');
+    pairs = domain.pairs;
+    select = domain.body;
+    ownWhere = [];
+    input = domain.input;
+  }
   const fresh = freshNames(left.columns.map((c) => c.name));
   const keyNames = pairs.map(() => fresh('$corr'));
   if (width > 0) checkItems(query.pos, body.items, width);
@@ -284,12 +374,12 @@ function aggregatedRight(
     ...query,
     orderBy: [],
     body: {
-      ...body,
-      where: conjunction(local),
+      ...select,
+      where: conjunction(ownWhere),
       // SELECT DISTINCT without GROUP BY: the correlation values join the distinct columns.
-      groupBy: body.groupBy.length === 0 ? [] : [...body.groupBy, ...pairs.map((p) => p.inner)],
+      groupBy: select.groupBy.length === 0 ? [] : [...select.groupBy, ...pairs.map((p) => p.inner)],
       items: [
-        ...valueNames.map((alias, i) => ({ ...body.items[i]!, alias })),
+        ...valueNames.map((alias, i) => ({ ...select.items[i]!, alias })),
         ...pairs.map((p, i) => ({ kind: 'selectItem' as const, expr: p.inner, alias: keyNames[i], pos })),
       ],
     },
@@ -299,21 +389,13 @@ function aggregatedRight(
     rewritten,
     query.pos,
     'an outer column outside the WHERE of a correlated subquery with GROUP BY or HAVING',
+    undefined,
+    input,
   );
   const column = (name: string) => {
     const c = plan.columns.find((col) => col.name === name)!;
     return field(c.name, c.type);
   };
-  const conditions = pairs.map((p, i) => equality(column(keyNames[i]!), p.outer, p.pos));
+  const conditions = pairs.map((p, i) => pairCondition(p, column(keyNames[i]!)));
   return { plan, conditions, values: valueNames.map(column) };
-}
-
-/**
- * An expression over the inner columns only: one that needs an outer column is refused as
- * `construct`; one with a name neither scope knows fails with the typer's own message.
- */
-function typeInner(e: Expr, inner: ColumnScope, both: ColumnScope, construct: string): Rex {
-  if (!types(e, inner) && types(e, both))
-    throw unsupported(e.pos, construct, 'refer to outer columns only in WHERE');
-  return typeExpression(e, inner);
 }

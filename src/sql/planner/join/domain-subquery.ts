@@ -1,47 +1,99 @@
 /**
- * A correlated scalar subquery with a global aggregate whose WHERE correlates by more than
- * `inner = outer` equalities (`(SELECT COUNT(*) FROM i WHERE i.t < o.t)`), decorrelated as
- * Calcite's RelDecorrelator does with a value generator: the distinct values of the outer
- * columns the subquery reads form a domain; the inner rows are joined with it on the correlated
- * conditions and aggregated per domain value; each outer row is then LEFT joined to its value's
- * result. An outer row whose value has no result reads the aggregate's value over no rows.
+ * A correlated subquery whose WHERE correlates by more than `inner = outer` equalities
+ * (`(SELECT COUNT(*) FROM i WHERE i.t < o.t)`), decorrelated as Calcite's RelDecorrelator does
+ * with a value generator: the distinct values of the outer columns the subquery reads form a
+ * domain; the inner rows are joined with it on the correlated conditions. The subquery then
+ * reads each domain column as an inner column correlated by an equality with its outer column,
+ * so it is planned as the equality-correlated subqueries are (grouped by those columns, a global
+ * aggregate's value over no rows read where an outer value has no group, SINGLE_VALUE per value).
  *
- * The LEFT join matches on `=` when every correlated condition is a comparison, which is never
- * TRUE for a NULL outer value, so such a row's value has no result either; otherwise it
- * matches on IS NOT DISTINCT FROM, which the join cannot key by.
+ * Outer columns read in GROUP BY, in an aggregate's argument, in a grouped subquery's HAVING and
+ * (where asked) in the select list read the domain column instead, which the grouping carries.
+ *
+ * A domain column matches its outer column on `=` where a correlated comparison reads it as a
+ * NULL-propagating operand, which is never TRUE for a NULL value, so a NULL outer value has no
+ * rows either way; otherwise on IS NOT DISTINCT FROM, which the join keys with NULL as a value.
  */
-import type { Expr, Query, Select } from '../../parser/ast.js';
-import { field, type Rex } from '../../expressions/rex.js';
+import type { Expr, Select } from '../../parser/ast.js';
+import { field } from '../../expressions/rex.js';
 import { typeCondition, typeExpression } from '../../expressions/typer.js';
 import type { PlanBuilder, Relation } from '../builder.js';
 import { type LogicalNode, project } from '../logical.js';
 import { aggregate } from '../aggregate/aggregate-nodes.js';
 import { ColumnScope, type ScopeColumn } from '../scope.js';
 import { join } from './join-nodes.js';
-import { conjunction, equality, freshNames, types } from './subquery-terms.js';
+import { type CorrelationPair, conjunction, freshNames, types } from './subquery-terms.js';
 
-/** The subquery's rows per domain value, the LEFT join's conditions, and its value column. */
-export interface DomainRight {
-  readonly plan: LogicalNode;
-  readonly conditions: readonly Rex[];
-  readonly value: string;
+/** A subquery's inner rows joined with its domain, and the body that reads them. */
+export interface Domain {
+  /** The inner rows that pass the subquery's own conditions, joined with the domain. */
+  readonly input: Relation;
+  /** One pair per domain column: the column (inner side) and the outer column it stands for. */
+  readonly pairs: readonly CorrelationPair[];
+  /** The body without WHERE, reading domain columns where it read outer ones (see above). */
+  readonly body: Select;
 }
 
-/** Plans the subquery over the domain of the outer columns it reads (see the module comment). */
-export function domainRight(
-  query: Query,
+/** Which outer references of the select list and a global aggregate's HAVING read the domain. */
+export interface DomainReads {
+  /** Every one (IN and EXISTS, whose grouped items carry no outer row), or only those in aggregate calls. */
+  readonly allItems: boolean;
+  /** Whether the body is a global aggregate, whose HAVING keeps its outer references outside aggregate calls. */
+  readonly globalAggregate: boolean;
+}
+
+/**
+ * Whether the body reads outer columns outside its WHERE where only a domain column can stand
+ * for them (GROUP BY, an aggregate's argument, a grouped HAVING, the select list as `reads` says).
+ */
+export function readsOuterOutsideWhere(
+  body: Select,
+  innerScope: readonly ScopeColumn[],
+  outerVisible: readonly ScopeColumn[],
+  builder: PlanBuilder,
+  reads: DomainReads,
+): boolean {
+  const refs = outerReferences(innerScope, outerVisible, () => '$domain');
+  readOutsideWhere(body, refs, builder, reads);
+  return refs.read().length > 0;
+}
+
+/** The body's GROUP BY, HAVING and select list with their outer references read from the domain. */
+function readOutsideWhere(
+  body: Select,
+  refs: ReturnType<typeof outerReferences>,
+  builder: PlanBuilder,
+  reads: DomainReads,
+): Pick<Select, 'groupBy' | 'having' | 'items'> {
+  const isAggregate = (name: string) => builder.isAggregate(name);
+  return {
+    groupBy: refs.replace(body.groupBy),
+    having:
+      body.having === undefined
+        ? undefined
+        : reads.globalAggregate
+          ? refs.replaceInAggregates(body.having, isAggregate)
+          : refs.replace(body.having),
+    items: reads.allItems ? refs.replace(body.items) : refs.replaceInAggregates(body.items, isAggregate),
+  };
+}
+
+/** Plans the subquery's rows over the domain of the outer columns it reads (see the module comment). */
+export function domainFrom(
   body: Select & { readonly from: NonNullable<Select['from']> },
   local: readonly Expr[],
   correlated: readonly Expr[],
-  inner: Relation,
   outerVisible: readonly ScopeColumn[],
   outer: LogicalNode,
   builder: PlanBuilder,
-): DomainRight {
+  reads: DomainReads,
+): Domain {
+  const inner = builder.from(body.from);
   const fresh = freshNames([...inner.plan.columns, ...outer.columns].map((c) => c.name));
-  const { read, rewritten } = outerColumns({ correlated, items: body.items }, inner.scope, outerVisible, () =>
-    fresh('$domain'),
-  );
+  const refs = outerReferences(inner.scope, outerVisible, () => fresh('$domain'));
+  const on = refs.replace(correlated);
+  const rewritten: Select = { ...body, where: undefined, ...readOutsideWhere(body, refs, builder, reads) };
+  const read = refs.read();
   const names = read.map((c) => c.domain);
   // The outer columns' distinct values.
   const domain = aggregate(
@@ -60,56 +112,54 @@ export function domainRight(
     type: c.column.type,
   }));
   const filtered = local.length === 0 ? inner.plan : builder.subqueryFilter(conjunction(local)!, inner);
-  const both = [...inner.scope, ...domainScope];
-  const on = typeCondition(conjunction(rewritten.correlated)!, new ColumnScope(both), 'WHERE');
-  const joined = join(filtered, domain, 'inner', on);
-  const value = fresh('$value');
-  const keys = names.map(() => fresh('$corr'));
-  const reference = (name: string): Expr => ({ kind: 'column', path: [DOMAIN, name], pos: body.pos }) as Expr;
-  const grouped: Select = {
-    ...body,
-    distinct: false,
-    where: undefined,
-    having: undefined,
-    groupBy: names.map(reference),
-    items: [
-      { ...rewritten.items[0]!, alias: value },
-      ...names.map((name, i) => ({
-        kind: 'selectItem' as const,
-        expr: reference(name),
-        alias: keys[i],
-        pos: body.pos,
-      })),
-    ],
-  };
-  const plan = builder.aggregateSelect(grouped, { plan: joined, scope: both });
-  const comparisons = correlated.every(
-    (c) => c.kind === 'binary' && ['=', '<>', '!=', '<', '<=', '>', '>='].includes(c.op),
-  );
-  const conditions = read.map(({ column }, i) => {
-    const key = plan.columns.find((col) => col.name === keys[i])!;
-    const outerValue = field(column.internal, column.type);
-    const keyValue = field(key.name, key.type);
-    return comparisons
-      ? equality(keyValue, outerValue, query.pos)
-      : notDistinct(keyValue, outerValue, query.pos);
-  });
-  return { plan, conditions, value };
+  const scope = [...inner.scope, ...domainScope];
+  const condition = typeCondition(conjunction(on)!, new ColumnScope(scope), 'WHERE');
+  const pos = body.pos;
+  const pairs = read.map(({ column, domain: name }) => ({
+    inner: reference(name, pos),
+    outer: field(column.internal, column.type),
+    pos,
+    nullSafe: !on.some((c) => nullRejects(c, name)),
+  }));
+  return { input: { plan: join(filtered, domain, 'inner', condition), scope }, pairs, body: rewritten };
 }
 
 /** The qualifier of the domain's columns inside the planned subquery. */
 const DOMAIN = '$domain';
 
+function reference(name: string, pos: Expr['pos']): Expr {
+  return { kind: 'column', path: [DOMAIN, name], pos } as Expr;
+}
+
+const COMPARISONS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=']);
+const ARITHMETIC = new Set(['+', '-', '*', '/', '%', '||']);
+
+/** Whether a condition is never TRUE where domain column `name` is NULL: a comparison reading it through NULL-propagating operators. */
+function nullRejects(c: Expr, name: string): boolean {
+  if (c.kind === 'row' && c.items.length === 1) return nullRejects(c.items[0]!, name);
+  if (c.kind !== 'binary' || !COMPARISONS.has(c.op)) return false;
+  return propagates(c.left, name) || propagates(c.right, name);
+}
+
+/** Whether an expression is NULL where domain column `name` is, reading it through arithmetic only. */
+function propagates(e: Expr, name: string): boolean {
+  if (e.kind === 'column') return e.path.length === 2 && e.path[0] === DOMAIN && e.path[1] === name;
+  if (e.kind === 'row' && e.items.length === 1) return propagates(e.items[0]!, name);
+  if (e.kind === 'unary' && e.op === '-') return propagates(e.operand, name);
+  if (e.kind === 'binary' && ARITHMETIC.has(e.op))
+    return propagates(e.left, name) || propagates(e.right, name);
+  return false;
+}
+
 /**
- * The outer columns a syntax tree reads (names the inner scope lacks and the outer one has),
- * each with the domain column `name()` gives it, and the tree reading those columns instead.
+ * Replaces outer column references (names the inner scope lacks and the outer one has) with
+ * domain columns, one per outer column, named by `name()`; `read()` lists those replaced so far.
  */
-function outerColumns<T>(
-  node: T,
+function outerReferences(
   innerScope: readonly ScopeColumn[],
   outerVisible: readonly ScopeColumn[],
   name: () => string,
-): { read: { column: ScopeColumn; domain: string }[]; rewritten: T } {
+) {
   const inner = new ColumnScope(innerScope);
   const outer = new ColumnScope(outerVisible);
   const found = new Map<string, { column: ScopeColumn; domain: string }>();
@@ -128,24 +178,22 @@ function outerColumns<T>(
         entry = { column, domain: name() };
         found.set(column.internal, entry);
       }
-      return { ...e, path: [DOMAIN, entry.domain] };
+      return reference(entry.domain, e.pos);
     }
     return Object.fromEntries(Object.entries(e).map(([k, v]) => [k, replace(v)]));
   };
-  const rewritten = replace(node) as T;
-  return { read: [...found.values()], rewritten };
-}
-
-/** `l IS NOT DISTINCT FROM r`, typed as SQL types it. */
-function notDistinct(l: Rex, r: Rex, pos: Expr['pos']): Rex {
-  return typeExpression(
-    {
-      kind: 'isDistinctFrom',
-      negated: true,
-      pos,
-      left: { kind: 'column', path: ['$l'], pos },
-      right: { kind: 'column', path: ['$r'], pos },
-    } as never,
-    { resolve: (path) => (path[0] === '$l' ? l : r) },
-  );
+  const inAggregates = (n: unknown, isAggregate: (name: string) => boolean): unknown => {
+    if (n === null || typeof n !== 'object') return n;
+    if (Array.isArray(n)) return n.map((x) => inAggregates(x, isAggregate));
+    const e = n as { kind?: string; name?: string; over?: unknown };
+    if (e.kind === 'query' || e.kind === 'subquery' || e.kind === 'inQuery' || e.kind === 'exists') return n;
+    if (e.kind === 'call' && e.over === undefined && isAggregate(e.name!)) return replace(n);
+    return Object.fromEntries(Object.entries(e).map(([k, v]) => [k, inAggregates(v, isAggregate)]));
+  };
+  return {
+    replace: <T>(node: T): T => replace(node) as T,
+    replaceInAggregates: <T>(node: T, isAggregate: (name: string) => boolean): T =>
+      inAggregates(node, isAggregate) as T,
+    read: () => [...found.values()],
+  };
 }

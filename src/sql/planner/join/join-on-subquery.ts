@@ -7,9 +7,9 @@
  *   rows are unchanged; the condition reads the subquery's hidden column.
  * - One that reads columns of both sides of an inner join is planned as WHERE plans it, over
  *   the joined rows: its conjunct filters them above the join.
- * - One that reads both sides of an outer join is refused: its padded rows must see the
- *   condition decided on each pair of rows, which Calcite plans over a domain of both sides'
- *   distinct values.
+ * - One that reads both sides of an outer join is refused, as Flink refuses it: Calcite's rule
+ *   for a join's subqueries correlates one input, and a condition over both sides of an outer
+ *   join cannot become a filter above it, since the padded rows depend on each pair's result.
  */
 import type { Expr } from '../../parser/ast.js';
 import { unsupported } from '../../errors.js';

@@ -14,7 +14,7 @@ import { unsupported, validationError } from '../../errors.js';
 import { Types, withNullability } from '../../catalog/types.js';
 import { field, literal, type Rex, substitute } from '../../expressions/rex.js';
 import { typeExpression } from '../../expressions/typer.js';
-import type { PlanBuilder } from '../builder.js';
+import type { PlanBuilder, Relation } from '../builder.js';
 import { type LogicalNode, project } from '../logical.js';
 import { ColumnScope, type ScopeColumn } from '../scope.js';
 import { andOf } from './join-conditions.js';
@@ -155,6 +155,7 @@ export function splitRight(
   builder: PlanBuilder,
   fresh: (base: string) => string,
   pos: Expr['pos'],
+  input?: Relation,
 ): SplitRight {
   const keyNames = pairs.map(() => fresh('$corr'));
   const present = fresh('$present');
@@ -177,7 +178,7 @@ export function splitRight(
       ],
     },
   };
-  const { plan, on } = planScalarDecorrelated(builder, rewritten, query.pos, pairs, keyNames);
+  const { plan, on } = planScalarDecorrelated(builder, rewritten, query.pos, pairs, keyNames, input);
   const partNames = split.parts.map((p) => p.name);
   if (!globalAggregate) {
     const right = singleValue(

@@ -15,8 +15,10 @@
  *   nothing, where it should give its value over no rows: an outer row without a match reads
  *   that value (COUNT 0), computed once from the aggregate functions (the "COUNT bug"). Any other
  *   subquery (no aggregate, GROUP BY, DISTINCT) is wrapped in SINGLE_VALUE per correlation value.
- * - Correlated by more than equalities (`b.t < a.t`), with a global aggregate: planned over the
- *   domain of the outer values it reads (`domain-subquery.ts`), Calcite's value generator.
+ * - Correlated by more than equalities (`b.t < a.t`), or reading outer columns in GROUP BY, a
+ *   grouped HAVING or an aggregate's argument: planned over the domain of the outer values it
+ *   reads (`domain-subquery.ts`), Calcite's value generator, whose columns then correlate it by
+ *   equalities as above.
  * - Reading outer columns in its select list, or with HAVING and no GROUP BY: the item is split
  *   into the parts the subquery computes and an expression over them and the outer row, which
  *   is evaluated after the join (`outer-item.ts`).
@@ -38,7 +40,7 @@ import { ColumnScope, type ScopeColumn } from '../scope.js';
 import { containsSubquery } from '../syntax-search.js';
 import { andOf } from './join-conditions.js';
 import { join } from './join-nodes.js';
-import { domainRight } from './domain-subquery.js';
+import { domainFrom, readsOuterOutsideWhere } from './domain-subquery.js';
 import { inOrExistsValue } from './in-exists-value.js';
 import { type Composed, composedValue, splitOuterItem, splitRight } from './outer-item.js';
 import { absentOr, overNoRows, singleRow, singleValue } from './single-value.js';
@@ -233,48 +235,62 @@ function scalarRight(
     body.items.some((i) => builderIsAggregate(i.expr, builder)) ||
     (body.having !== undefined && builderIsAggregate(body.having, builder));
   const globalAggregate = hasAggregate && !body.distinct && body.groupBy.length === 0;
-  let pairs: CorrelationPair[];
+  let pairs: readonly CorrelationPair[] | undefined;
+  let select = body;
+  // The subquery's own conditions, which a domain's join applies below it instead.
+  let ownWhere: readonly Expr[] = local;
+  let domainInput: Relation | undefined;
+  const reads = { allItems: false, globalAggregate };
   try {
-    const where = globalAggregate && body.having === undefined ? what : `${what} without a global aggregate`;
-    pairs = correlationPairs(correlated, innerScope, outerVisible, where);
+    pairs = correlationPairs(correlated, innerScope, outerVisible, what);
   } catch (error) {
-    // Correlated by more than equalities: a global aggregate is planned over a domain.
-    if (!globalAggregate || body.having !== undefined || body.from === undefined) throw error;
-    const inner = builder.from(body.from);
-    const right = domainRight(
-      query,
-      { ...body, from: body.from },
+    if (body.from === undefined) throw error;
+  }
+  // Correlated by more than equalities, or reading outer columns where grouping cannot carry
+  // them: planned over a domain of the outer values.
+  if (pairs === undefined || readsOuterOutsideWhere(body, innerScope, outerVisible, builder, reads)) {
+    const domain = domainFrom(
+      { ...body, from: body.from! },
       local,
       correlated,
-      inner,
       outerVisible,
       rows,
       builder,
+      reads,
     );
-    const read = withEmptyValue(right.plan, right.conditions, right.value, fresh);
-    if (read === undefined)
-      throw unsupported(
-        pos,
-        'an outer column in the select list of a scalar subquery correlated by more than equalities',
-        'read it outside the subquery, e.g. a.v + (SELECT SUM(b.v) …)',
-      );
-    return read;
+    pairs = domain.pairs;
+    select = domain.body;
+    domainInput = domain.input;
+    innerScope = domain.input.scope;
+    ownWhere = [];
   }
-  const split = splitOuterItem(body, innerScope, outerVisible, globalAggregate, builder, fresh);
+  const split = splitOuterItem(select, innerScope, outerVisible, globalAggregate, builder, fresh);
   if (split !== undefined)
-    return splitRight(query, body, local, pairs, split, globalAggregate, outer, builder, fresh, pos);
+    return splitRight(
+      query,
+      select,
+      ownWhere,
+      pairs,
+      split,
+      globalAggregate,
+      outer,
+      builder,
+      fresh,
+      pos,
+      domainInput,
+    );
   const keyNames = pairs.map(() => fresh('$corr'));
   const valueName = fresh('$value');
   const rewritten: Query = {
     ...query,
     orderBy: [],
     body: {
-      ...body,
-      where: conjunction(local),
+      ...select,
+      where: conjunction(ownWhere),
       groupBy:
-        globalAggregate || body.groupBy.length > 0 ? [...body.groupBy, ...pairs.map((p) => p.inner)] : [],
+        globalAggregate || select.groupBy.length > 0 ? [...select.groupBy, ...pairs.map((p) => p.inner)] : [],
       items: [
-        { ...body.items[0]!, alias: valueName },
+        { ...select.items[0]!, alias: valueName },
         ...pairs.map((p, i) => ({
           kind: 'selectItem' as const,
           expr: p.inner,
@@ -284,7 +300,7 @@ function scalarRight(
       ],
     },
   };
-  const { plan, on } = planScalarDecorrelated(builder, rewritten, query.pos, pairs, keyNames);
+  const { plan, on } = planScalarDecorrelated(builder, rewritten, query.pos, pairs, keyNames, domainInput);
   // SINGLE_VALUE sees only the rows of correlation values some outer row has (Calcite's value
   // generator), so rows no outer row would read, NULL keys among them, cannot fail the query.
   const right = globalAggregate

@@ -7,7 +7,7 @@ import type { Expr, Query } from '../../parser/ast.js';
 import { unsupported, validationError } from '../../errors.js';
 import { field, type Rex } from '../../expressions/rex.js';
 import { typeCondition, typeExpression } from '../../expressions/typer.js';
-import type { PlanBuilder } from '../builder.js';
+import type { PlanBuilder, Relation } from '../builder.js';
 import type { LogicalNode } from '../logical.js';
 import { ColumnScope, type ScopeColumn } from '../scope.js';
 
@@ -62,6 +62,32 @@ export interface CorrelationPair {
   readonly inner: Expr;
   readonly outer: Rex;
   readonly pos: Expr['pos'];
+  /**
+   * Whether the sides match as IS NOT DISTINCT FROM (a domain value whose NULL the subquery's
+   * rows can hold, see `domain-subquery.ts`) rather than `=`.
+   */
+  readonly nullSafe?: boolean;
+}
+
+/** The condition a pair's inner column (as `inner`) and its outer side match on. */
+export function pairCondition(pair: CorrelationPair, inner: Rex): Rex {
+  return pair.nullSafe === true
+    ? notDistinct(inner, pair.outer, pair.pos)
+    : equality(inner, pair.outer, pair.pos);
+}
+
+/** `l IS NOT DISTINCT FROM r`, typed as SQL types it. */
+export function notDistinct(l: Rex, r: Rex, pos: Expr['pos']): Rex {
+  return typeExpression(
+    {
+      kind: 'isDistinctFrom',
+      negated: true,
+      pos,
+      left: { kind: 'column', path: ['$l'], pos },
+      right: { kind: 'column', path: ['$r'], pos },
+    } as never,
+    { resolve: (path) => (path[0] === '$l' ? l : r) },
+  );
 }
 
 /**
@@ -99,7 +125,8 @@ export function correlationPairs(
 }
 
 /**
- * Plans a correlated subquery rewritten to group by its correlation columns. The only names such
+ * Plans a correlated subquery rewritten to group by its correlation columns, over `input` in
+ * place of its FROM clause when given (its rows joined with a domain). The only names such
  * a rewrite leaves unresolved are outer columns where the planner cannot read them, so a missing
  * column is refused as `what` at the subquery's position, with `hint`.
  */
@@ -109,8 +136,11 @@ export function planDecorrelated(
   pos: Expr['pos'],
   what: string,
   hint = 'refer to outer columns only in WHERE equalities such as b.k = a.k',
+  input?: Relation,
 ): LogicalNode {
   try {
+    if (input !== undefined && rewritten.body.kind === 'select')
+      return builder.selectOver(rewritten.body, input);
     return builder.query(rewritten);
   } catch (error) {
     if (/column '[^']*' not found/.test((error as Error).message)) throw unsupported(pos, what, hint);
@@ -129,6 +159,7 @@ export function planScalarDecorrelated(
   pos: Expr['pos'],
   pairs: readonly CorrelationPair[],
   keyNames: readonly string[],
+  input?: Relation,
 ): { readonly plan: LogicalNode; readonly on: (over: LogicalNode) => Rex[] } {
   const plan = planDecorrelated(
     builder,
@@ -136,11 +167,12 @@ export function planScalarDecorrelated(
     pos,
     'an outer column in GROUP BY, HAVING or an aggregate call of a correlated scalar subquery',
     'read it in WHERE equalities such as b.k = a.k, or in the select list outside aggregate calls',
+    input,
   );
   const on = (over: LogicalNode) =>
     pairs.map((p, i) => {
       const c = over.columns.find((col) => col.name === keyNames[i])!;
-      return equality(field(c.name, c.type), p.outer, p.pos);
+      return pairCondition(p, field(c.name, c.type));
     });
   return { plan, on };
 }
