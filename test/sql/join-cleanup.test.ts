@@ -10,8 +10,11 @@ import { describe, expect, test } from 'vitest';
 import { StreamExecutionEnvironment } from '../../src/api/environment.js';
 import { TableEnvironment } from '../../src/sql/table-environment.js';
 
-async function tableEnv(parallelism: number): Promise<TableEnvironment> {
+async function tableEnv(parallelism: number, disk = false): Promise<TableEnvironment> {
   const env = StreamExecutionEnvironment.createLocalEnvironment(parallelism);
+  // On disk, with checkpoints every 20 ms: the bids waiting in memory move into state at each
+  // barrier, where the join reads them back, and the rest expire in memory or in state.
+  if (disk) env.setStateBackend('disk').enableCheckpointing(20);
   // Watermarks every millisecond while the source emits 2000 rows a second, so they advance
   // during the run and the join drops rows before the input ends.
   env.getConfig().setAutoWatermarkInterval(1);
@@ -83,10 +86,14 @@ describe('regular join state cleanup by a watermark-complete column', () => {
     expect(tEnv.explainSql(KEPT)).not.toContain('StateCleanup');
   });
 
-  test.each([1, 2])(
-    'late and out-of-order bids: the rows of the model and of the join that keeps them (p=%i)',
-    async (p) => {
-      const cleaned = sorted(await (await tableEnv(p)).executeSql(CLEANED).collect());
+  test.each([
+    [1, false],
+    [2, false],
+    [1, true],
+  ])(
+    'late and out-of-order bids: the rows of the model and of the join that keeps them (p=%i, on disk: %s)',
+    async (p, disk) => {
+      const cleaned = sorted(await (await tableEnv(p, disk)).executeSql(CLEANED).collect());
       const kept = sorted(await (await tableEnv(p)).executeSql(KEPT).collect());
       expect(cleaned.length).toBeGreaterThan(50);
       expect(cleaned).toEqual(model());
