@@ -444,6 +444,61 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
     this.store(row, accumulate, isLeft, own, matched, ctx);
   }
 
+  /**
+   * Joins a run of one key's rows of one insert-only side, as a mini-batch join hands them over
+   * (see `mini-batch-join-operator.ts`): the other side's rows are read once for the run and the
+   * run's rows stored at once (one read and one write for a side kept as a value of rows), which
+   * equals joining them one by one, since rows of one side never join each other. Returns false,
+   * having done nothing, when the run must go row by row instead: a changelog side, a semi or
+   * anti join, a side cleaned by the watermark, or another side that keeps counts or matches.
+   * The current key must be the run's; `beforeRow` is told which row's results come next (the
+   * operator stamps them with its timestamp).
+   */
+  processRun(
+    elements: readonly Row[],
+    isLeft: boolean,
+    ctx: KeyedProcessContext<unknown, Row>,
+    out: Collector<Row>,
+    beforeRow?: (index: number) => void,
+  ): boolean {
+    const s = this.spec;
+    if (this.semiOrAnti || (isLeft ? s.leftChangelog : s.rightChangelog)) return false;
+    if ((isLeft ? this.leftExpiry : this.rightExpiry) !== undefined || this.host !== undefined) return false;
+    const other = isLeft ? this.right : this.left;
+    if (!other.plain) return false;
+    const own = isLeft ? this.left : this.right;
+    const thisOuter = isLeft ? this.leftOuter : this.rightOuter;
+    const hasNullKey = isLeft ? s.leftHasNullKey : s.rightHasNullKey;
+    const otherNulls = isLeft ? this.rightNulls : this.leftNulls;
+    const drop = isLeft ? this.dropLeft : this.dropRight;
+    const stored = other.stored();
+    const kept: Row[] = [];
+    const matches: number[] = [];
+    for (let r = 0; r < elements.length; r++) {
+      const row = elements[r]!;
+      beforeRow?.(r);
+      if (hasNullKey(row)) {
+        if (thisOuter) this.emit(out, '+I', this.joined(row, otherNulls, isLeft), 1);
+        continue;
+      }
+      let matched = 0;
+      if (stored !== undefined) {
+        if (Array.isArray(stored))
+          for (let i = 0; i < stored.length; i++)
+            matched += this.joinPlain(row, stored[i]!, isLeft, '+I', out);
+        else matched = this.joinPlain(row, stored, isLeft, '+I', out);
+      }
+      if (matched === 0 && thisOuter) this.emit(out, '+I', this.joined(row, otherNulls, isLeft), 1);
+      // Asked after the row's own pairs, as one by one.
+      if (drop?.(row)) continue;
+      kept.push(row);
+      matches.push(matched);
+    }
+    if (own instanceof RowsView && !(own instanceof ExpiringView)) own.storeAll(kept);
+    else for (let i = 0; i < kept.length; i++) this.store(kept[i]!, true, isLeft, own, matches[i]!, ctx);
+    return true;
+  }
+
   /** Emits the pair of `row` and a plain side's `otherRow` if it joins; returns 1 if so, else 0. */
   private joinPlain(row: Row, otherRow: Row, isLeft: boolean, change: RowKind, out: Collector<Row>): number {
     const left = isLeft ? row : otherRow;

@@ -18,6 +18,7 @@ import type { PhysicalBase, PhysicalNode } from '../physical.js';
 import { intervalBounds } from './interval-join-rule.js';
 import type { JoinInputSpec } from './unique-keys.js';
 import type { StateCleanup } from './watermark-complete.js';
+import type { MiniBatchSpec } from '../aggregate/aggregate-nodes.js';
 import { windowedColumns } from './window-join-rule.js';
 
 /** SQL join types, plus semi (`IN`, `EXISTS`) and anti (`NOT IN`, `NOT EXISTS`). */
@@ -116,4 +117,9 @@ export interface PhysicalJoin extends PhysicalBase {
    */
   readonly leftCleanup?: StateCleanup;
   readonly rightCleanup?: StateCleanup;
+  /**
+   * `table.exec.mini-batch.*` when the join runs in bundles (`mini-batch-join-operator.ts`);
+   * its inputs are then `MiniBatchAssigner` nodes, as in Flink's plan.
+   */
+  readonly miniBatch?: MiniBatchSpec;
 }

@@ -24,6 +24,10 @@ import { type RightInput, readFromRightRows, rightInputAsRead } from './right-ro
 import { type JoinInputSpec, joinInputSpec } from './unique-keys.js';
 import { formatStateCleanup, stateCleanups, watermarkCompleteColumns } from './watermark-complete.js';
 import { explainJoinTtl } from '../hints/operator-hints.js';
+import type { MiniBatchSpec } from '../aggregate/aggregate-nodes.js';
+import { aggregatePlanOptions } from '../aggregate/aggregate-planning.js';
+import { columnsKey } from '../../runtime/compact-keys.js';
+import { MiniBatchJoinOperator } from './mini-batch-join-operator.js';
 
 /**
  * The changelog mode of a join's output: insert-only only when both inputs are and no result
@@ -79,10 +83,12 @@ export function toPhysicalJoin(
           watermarkCompleteColumns(node.right),
         )
       : {};
+  const miniBatch = miniBatchOf(node.joinType, cleanups, config);
   return Object.freeze({
     kind: 'join',
-    left,
-    right,
+    left: miniBatch === undefined ? left : miniBatchAssigner(left, miniBatch),
+    right: miniBatch === undefined ? right : miniBatchAssigner(right, miniBatch),
+    ...(miniBatch === undefined ? {} : { miniBatch }),
     joinType: node.joinType,
     condition: node.condition,
     leftInputSpec: joinInputSpec(node.left, keyColumns(keys.leftKeys)),
@@ -95,6 +101,38 @@ export function toPhysicalJoin(
     columns: node.columns.map((c) => ({ name: c.name, type: withoutTimeAttribute(c.type) })),
     changelogMode: joinOutputMode(node.joinType, left.changelogMode, right.changelogMode),
   });
+}
+
+/**
+ * The bundles a join runs in with `table.exec.mini-batch.enabled`, as Flink's mini-batch join:
+ * inner and outer joins only (Flink keeps semi and anti joins row by row), and not a join with a
+ * side cleaned by the watermark, whose operator holds that side in memory itself
+ * (`expiring-join-operator.ts`).
+ */
+function miniBatchOf(
+  joinType: JoinType,
+  cleanups: { left?: unknown; right?: unknown },
+  config: TableConfig | undefined,
+): MiniBatchSpec | undefined {
+  if (joinType === 'semi' || joinType === 'anti') return undefined;
+  if (cleanups.left !== undefined || cleanups.right !== undefined) return undefined;
+  return aggregatePlanOptions(config).miniBatch;
+}
+
+/** Flink's MiniBatchAssigner over a join input: where the input's rows start bundles. */
+function miniBatchAssigner(input: PhysicalNode, miniBatch: MiniBatchSpec): PhysicalNode {
+  return Object.freeze({
+    kind: 'miniBatchAssigner',
+    input,
+    intervalMs: miniBatch.latencyMs,
+    columns: input.columns,
+    changelogMode: input.changelogMode,
+  });
+}
+
+/** A join input under its MiniBatchAssigner, which runs as nothing. */
+function belowAssigner(input: PhysicalNode): PhysicalNode {
+  return input.kind === 'miniBatchAssigner' ? input.input : input;
 }
 
 const NO_UNIQUE_KEY: JoinInputSpec = { kind: 'NoUniqueKey' };
@@ -161,11 +199,36 @@ export function translateJoin(
     .connect(recurse(joinRightInput(node).node))
     .keyBy(leftKey, rightKey);
   const fn = regularJoinFunction(node, output);
+  const miniBatch = node.miniBatch;
   // A side cleaned by the watermark holds its rows in memory first, which its operator allows.
-  const joined = sideLayouts(node).some((layout) => layout.kind === 'expiring')
-    ? keyed.transform('KeyedCoProcess', () => new ExpiringJoinOperator(fn))
-    : keyed.process(fn);
+  const joined =
+    miniBatch !== undefined
+      ? keyed.transform('KeyedCoProcess', () => miniBatchJoinOperator(node, fn, miniBatch))
+      : sideLayouts(node).some((layout) => layout.kind === 'expiring')
+        ? keyed.transform('KeyedCoProcess', () => new ExpiringJoinOperator(fn))
+        : keyed.process(fn);
   return joined.name(`Join(${JOIN_TYPE_NAMES[node.joinType]})`);
+}
+
+/**
+ * The mini-batch operator of a join: a changelog side's rows compare by all their columns (as
+ * its rows carry them) to fold a retraction into its accumulation; the non-outer side of a left
+ * or right join goes first, as in Flink.
+ */
+function miniBatchJoinOperator(
+  node: PhysicalJoin,
+  fn: RegularJoinFunction,
+  miniBatch: MiniBatchSpec,
+): MiniBatchJoinOperator {
+  const rowKey = (input: PhysicalNode) =>
+    input.changelogMode === 'insert-only' ? undefined : columnsKey(input.columns.map((c) => c.name));
+  return new MiniBatchJoinOperator(
+    fn,
+    miniBatch,
+    rowKey(node.left),
+    rowKey(joinRightInput(node).node),
+    node.joinType === 'right',
+  );
 }
 
 /**
@@ -194,7 +257,7 @@ export function joinRightInput(node: PhysicalJoin): RightInput {
   if (node.joinType === 'semi' || node.joinType === 'anti') return { node: node.right, rowNames: SAME_NAMES };
   const kind = sideLayouts(node)[1].kind;
   if (kind === 'uniqueKey' || kind === 'multiset') return { node: node.right, rowNames: SAME_NAMES };
-  return rightInputAsRead(node.right);
+  return rightInputAsRead(belowAssigner(node.right));
 }
 
 /** How the left and the right side store their rows. */

@@ -348,6 +348,33 @@ export class RowsView implements JoinSideView {
     this.store(row);
   }
 
+  /**
+   * Stores several rows of the current key with one read and one write (a mini-batch join's
+   * run of a key's rows, see `mini-batch-join-operator.ts`); `rows` becomes the stored array
+   * when the key held none, so the caller hands it over.
+   */
+  storeAll(rows: Row[]): void {
+    if (rows.length === 0) return;
+    if (rows.length === 1) {
+      this.store(rows[0]!);
+      return;
+    }
+    const stored = this.state.value();
+    if (stored === undefined) {
+      this.state.update(rows);
+      return;
+    }
+    if (Array.isArray(stored)) {
+      for (let i = 0; i < rows.length; i++) stored.push(rows[i]!);
+      this.state.update(stored);
+      return;
+    }
+    // As in `store`: cleared first, so the heap backend takes the array as a new value.
+    rows.unshift(stored);
+    this.state.clear();
+    this.state.update(rows);
+  }
+
   retract(): boolean {
     // Append-only input has no retractions.
     return false;
