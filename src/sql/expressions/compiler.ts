@@ -19,7 +19,7 @@
  * instances give each its own copy to `open`, use and `close`.
  */
 import { formatType, isString, type SqlType } from '../catalog/types.js';
-import { instantiate, type ScalarUdf } from '../functions/definitions.js';
+import { instantiate, notNullBroken, type ScalarUdf } from '../functions/definitions.js';
 import type { FunctionContext, ScalarFunctionSpec } from '../functions/user-functions.js';
 import { commonSubexpressions, ExpressionKeys } from './common-subexpressions.js';
 import { collectionCast, isCompositeType, valueEquality } from './array-map-functions.js';
@@ -182,6 +182,9 @@ class CodeBuilder {
     const result = `c[${entry.slot}].eval(${args.join(', ')}) ?? null`;
     // A BIGINT from user code may be a bigint within 2^53 or a number past it: made canonical.
     this.emit(`${out} = ${rex.type.root === 'BIGINT' ? `rt.toLong(${result})` : result};`);
+    // A declared NOT NULL is what the plan relies on (no null checks after it), so a null breaks
+    // it here, at the boundary, as Flink's NOT NULL enforcer would further on.
+    if (!rex.type.nullable) this.emit(`if (${out} === null) ${this.constant(notNullBroken(udf))}();`);
     return out;
   }
 

@@ -7,6 +7,7 @@
 import type { AggregateFunctionDefinition, SqlAggregateFunction } from '../aggregates/aggregate-function.js';
 import { formatType, isAssignable, resolveType, type SqlType, withNullability } from '../catalog/types.js';
 import { validationError } from '../errors.js';
+import { ErrorCodes, userError } from '../../types/errors.js';
 import type { SourcePos } from '../parser/ast.js';
 import { parseDataType } from '../parser/parse.js';
 import {
@@ -26,7 +27,10 @@ interface UdfBase {
   readonly argumentTypes?: readonly SqlType[];
   /** The fewest arguments a call may pass (all of them when types are declared). */
   readonly minArguments: number;
-  /** The result type, nullable: a function may always return null. */
+  /**
+   * The result type, nullable (a function may always return null) except a scalar function's
+   * declared NOT NULL, which the compiled call checks on every result.
+   */
   readonly resultType: SqlType;
   readonly deterministic: boolean;
 }
@@ -64,18 +68,23 @@ function declaredType(name: string, what: string, text: string): SqlType {
   }
 }
 
-function base(name: string, fn: UserDefinedFunction, evalFn: unknown): UdfBase {
+/**
+ * What every kind declares. `keepNotNull` (scalar functions) keeps a declared NOT NULL on the
+ * result, which the compiled call then checks; other kinds' results are always nullable.
+ */
+function base(name: string, fn: UserDefinedFunction, evalFn: unknown, keepNotNull = false): UdfBase {
   if (typeof fn.resultType !== 'string')
     throw validationError(
       undefined,
       `function '${name}' needs a resultType, a SQL type string such as 'BIGINT'`,
     );
   const argumentTypes = fn.argumentTypes?.map((t, i) => declaredType(name, `argument ${i + 1} type`, t));
+  const declared = declaredType(name, 'result type', fn.resultType);
   return {
     name,
     argumentTypes,
     minArguments: argumentTypes?.length ?? (typeof evalFn === 'function' ? evalFn.length : 0),
-    resultType: withNullability(declaredType(name, 'result type', fn.resultType), true),
+    resultType: keepNotNull ? declared : withNullability(declared, true),
     deterministic: (fn as { deterministic?: boolean }).deterministic !== false,
   };
 }
@@ -89,8 +98,9 @@ export function defineUserFunction(name: string, fn: UserDefinedFunction): UserF
   const spec = fn as ScalarFunctionSpec | TableFunctionSpec;
   if (typeof spec.eval !== 'function')
     throw validationError(undefined, `function '${name}' needs an eval method`);
+  if (kind === 'scalar')
+    return Object.freeze({ ...base(name, fn, spec.eval, true), kind, fn: spec as ScalarFunctionSpec });
   const common = base(name, fn, spec.eval);
-  if (kind === 'scalar') return Object.freeze({ ...common, kind, fn: spec as ScalarFunctionSpec });
   const type = common.resultType;
   const rowResult = type.root === 'ROW';
   const fields = rowResult
@@ -127,6 +137,21 @@ export function checkArguments(
         `argument ${i + 1} of ${udf.name} must be ${formatType(declared[i]!)}, got ${formatType(type)}; add a CAST or change the function's argumentTypes`,
       );
   });
+}
+
+/**
+ * What a compiled call runs when a scalar function declared NOT NULL returns null: fails the job
+ * naming the function, its declaration and the two ways out.
+ */
+export function notNullBroken(udf: Pick<ScalarUdf, 'name' | 'resultType'>): () => never {
+  const declared = formatType(udf.resultType);
+  const nullable = formatType(withNullability(udf.resultType, true));
+  return () => {
+    throw userError(
+      ErrorCodes.USER_FUNCTION,
+      `function ${udf.name} declares the result type ${declared} but returned null; return a value, or declare resultType '${nullable}' to allow NULL`,
+    );
+  };
 }
 
 /**

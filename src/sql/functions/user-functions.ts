@@ -14,7 +14,9 @@
  * checked against `eval.length` (the parameters before any default or rest parameter).
  *
  * Null handling is Flink's: `eval` is called with SQL NULL arguments as `null` (functions are
- * not strict), and returns `null` (or `undefined`) for a NULL result; results are nullable.
+ * not strict), and returns `null` (or `undefined`) for a NULL result; results are nullable,
+ * except a scalar function's declared `NOT NULL` (`resultType: 'BIGINT NOT NULL'`), which the
+ * planner relies on and every result is checked against: a null fails the job naming the function.
  *
  * Instances: each parallel operator instance works on its own copy of the function object
  * (own fields copied onto an object with the same prototype, as DataStream functions are), so
@@ -63,7 +65,10 @@ export interface ScalarFunctionSpec extends UserFunctionLifecycle {
   readonly kind?: 'scalar';
   /** Computes the result from the arguments, which may be null. */
   eval(...args: never[]): unknown;
-  /** The SQL type of the result, e.g. `'BIGINT'`, `'STRING'`, `'ROW<a INT, b STRING>'`. */
+  /**
+   * The SQL type of the result, e.g. `'BIGINT'`, `'STRING'`, `'ROW<a INT, b STRING>'`; with
+   * `NOT NULL` (`'BIGINT NOT NULL'`) a null result fails the job.
+   */
   readonly resultType: string;
   /** The SQL types of the arguments; when given, calls are type-checked against them. */
   readonly argumentTypes?: readonly string[];
