@@ -1,0 +1,60 @@
+/**
+ * Properties of the implicit casts between strings (and between byte strings), as Flink's
+ * LogicalTypeCasts rules them: any of them casts to VARCHAR (VARBINARY) implicitly, only a CHAR
+ * to CHAR (a BINARY to BINARY), whatever the lengths; a cast that can be left out is one that is
+ * allowed; and a common type (CASE, UNION, VALUES) is one every operand casts to implicitly.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { castAvoidable, commonType, isAssignable, MAX_LENGTH, type SqlType } from './types.js';
+
+const sized = (roots: readonly ('CHAR' | 'VARCHAR' | 'BINARY' | 'VARBINARY')[]) =>
+  fc.record({
+    root: fc.constantFrom(...roots),
+    length: fc.oneof(fc.integer({ min: 0, max: 6 }), fc.constant(MAX_LENGTH)),
+    nullable: fc.boolean(),
+  }) as fc.Arbitrary<SqlType>;
+
+describe('implicit casts of strings and byte strings', () => {
+  for (const [fixed, varying] of [
+    ['CHAR', 'VARCHAR'],
+    ['BINARY', 'VARBINARY'],
+  ] as const) {
+    const family = sized([fixed, varying]);
+
+    it(`any goes into ${varying}, only a ${fixed} into ${fixed}`, () => {
+      fc.assert(
+        fc.property(family, family, (from, to) => {
+          expect(isAssignable(from, to)).toBe(to.root === varying || from.root === fixed);
+        }),
+      );
+    });
+
+    it('a cast left out is a cast allowed', () => {
+      fc.assert(
+        fc.property(family, family, (from, to) => {
+          if (castAvoidable(from, to)) expect(isAssignable(from, to)).toBe(true);
+        }),
+      );
+    });
+
+    it('both operands cast implicitly to their common type', () => {
+      fc.assert(
+        fc.property(family, family, (a, b) => {
+          const common = commonType(a, b)!;
+          expect(isAssignable(a, common)).toBe(true);
+          expect(isAssignable(b, common)).toBe(true);
+        }),
+      );
+    });
+  }
+
+  it('text and bytes do not cast to each other implicitly', () => {
+    fc.assert(
+      fc.property(sized(['CHAR', 'VARCHAR']), sized(['BINARY', 'VARBINARY']), (text, bytes) => {
+        expect(isAssignable(text, bytes)).toBe(false);
+        expect(isAssignable(bytes, text)).toBe(false);
+      }),
+    );
+  });
+});
