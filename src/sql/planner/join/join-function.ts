@@ -473,7 +473,9 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
     const drop = isLeft ? this.dropLeft : this.dropRight;
     const stored = other.stored();
     const kept: Row[] = [];
-    const matches: number[] = [];
+    // Only a side that keeps match counts needs each row's (an outer side's records).
+    const storeAll = own instanceof RowsView && !(own instanceof ExpiringView);
+    const matches: number[] | undefined = storeAll ? undefined : [];
     for (let r = 0; r < elements.length; r++) {
       const row = elements[r]!;
       beforeRow?.(r);
@@ -492,9 +494,9 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
       // Asked after the row's own pairs, as one by one.
       if (drop?.(row)) continue;
       kept.push(row);
-      matches.push(matched);
+      matches?.push(matched);
     }
-    if (own instanceof RowsView && !(own instanceof ExpiringView)) own.storeAll(kept);
+    if (matches === undefined) (own as RowsView).storeAll(kept);
     else for (let i = 0; i < kept.length; i++) this.store(kept[i]!, true, isLeft, own, matches[i]!, ctx);
     return true;
   }

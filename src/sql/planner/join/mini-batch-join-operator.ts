@@ -146,7 +146,9 @@ export class MiniBatchJoinOperator extends CoProcessOperator<Row, Row, Row> {
     for (const { key, elements, timestamps } of side.runs.values()) {
       if (elements.length === 0) continue;
       backend.setCurrentKey(key);
+      // A run of one row gains nothing from being joined as a run.
       if (
+        elements.length > 1 &&
         join.processRun(elements, isLeft, this.ctx as never, this.collector, (i) =>
           this.prepare(timestamps[i]!),
         )
