@@ -5,7 +5,7 @@
  * deletes it): scalar subqueries correlated
  * by more than equalities without a global aggregate, with HAVING, or reading outer columns in
  * the select list, HAVING or an aggregate's argument; IN and EXISTS over correlated global
- * aggregates and over GROUP BY with non-equality correlation; and joins on IS NOT DISTINCT FROM,
+ * aggregates (as WHERE conditions and as values) and over GROUP BY with non-equality correlation; and joins on IS NOT DISTINCT FROM,
  * which are keyed by the value with NULL as a value of its own. Updating results are compared
  * as the final table their changes leave.
  */
@@ -24,6 +24,12 @@ const QUERIES: Record<string, string> = {
     'SELECT l.k AS a, l.v AS b, (SELECT DISTINCT x.v FROM {r} AS x WHERE x.k = 3 AND x.v > l.v AND x.v <= l.v + 1) AS c FROM {l} AS l',
   scalarNoAggregate:
     'SELECT l.k AS a, l.v AS b, (SELECT x.v * 10 + l.k FROM {r} AS x WHERE x.k = 2 AND x.v BETWEEN l.v + 1 AND l.v + 1) AS c FROM {l} AS l',
+  scalarDistinctOuter:
+    'SELECT l.k AS a, l.v AS b, (SELECT DISTINCT x.v + l.k FROM {r} AS x WHERE x.k = 3 AND x.v > l.v AND x.v <= l.v + 1) AS c FROM {l} AS l',
+  valueExistsHaving:
+    'SELECT l.k AS a, l.v AS b, EXISTS (SELECT 1 FROM {r} AS x WHERE x.v < l.v HAVING COUNT(*) > 25) AS c FROM {l} AS l',
+  valueInGlobal:
+    'SELECT l.k AS a, l.v AS b, MOD(l.v, 4) IN (SELECT COUNT(*) FROM {r} AS x WHERE x.k = l.k AND x.v > 20) AS c FROM {l} AS l',
   scalarGroupedHavingOuter:
     'SELECT l.k AS a, l.v AS b, (SELECT COUNT(*) FROM {r} AS x WHERE x.v < l.v GROUP BY x.k HAVING x.k = MOD(l.k, 3)) AS c FROM {l} AS l',
   scalarGlobalHaving:
@@ -89,8 +95,8 @@ describe('subqueries decorrelated over a domain agree with DuckDB', async () => 
         const expected = (reader.getRowObjectsJS() as R[]).map((row) => numericCanonical(row, columns));
         expect(engine.sort()).toEqual(expected.sort());
         if (!name.startsWith('where')) {
-          // The subquery's value varies: not one value (or NULL) for every row.
-          expect(new Set(expected.map((line) => line.split('|')[2])).size).toBeGreaterThan(2);
+          // The subquery's value varies: not one value for every row.
+          expect(new Set(expected.map((line) => line.split('|')[2])).size).toBeGreaterThan(1);
           return;
         }
         const all = await duck.runAndReadAll(`SELECT count(*) AS n FROM ${updating ? 'lu' : 'l0'}`);

@@ -15,7 +15,10 @@
  *   where every item's `=` holds and where none is FALSE, the latter correlated by more than
  *   equalities and so planned over a domain of the operand's values.
  *
- * A subquery that aggregates, has DISTINCT, a set operation or LIMIT is counted as a derived
+ * - IN or EXISTS over a correlated global aggregate (no GROUP BY) reads its one row: EXISTS is
+ *   whether it stands, IN compares the operand with it (FALSE where HAVING leaves no row).
+ *
+ * Any other subquery that aggregates, or has a set operation or LIMIT, is counted as a derived
  * table, which it may be only when uncorrelated; a correlated one is refused.
  */
 import type { Call, Exists, Expr, InQuery, Query, Select, SubqueryRef } from '../../parser/ast.js';
@@ -23,7 +26,7 @@ import { unsupported } from '../../errors.js';
 import { Types, withNullability } from '../../catalog/types.js';
 import { call, literal, type Rex } from '../../expressions/rex.js';
 import type { PlanBuilder } from '../builder.js';
-import { builderIsAggregate, checkWidth, conjunction, conjuncts } from './subquery-terms.js';
+import { builderIsAggregate, checkWidth, conjunction, conjuncts, equality } from './subquery-terms.js';
 
 /** Joins a scalar subquery to the outer rows and gives its value; `x` names a hidden outer column. */
 export type JoinScalar = (query: Query, pos: Expr['pos']) => Rex;
@@ -43,6 +46,7 @@ export function inOrExistsValue(
   const pos = e.pos;
   const compare = (op: '>' | '=' | '<', l: Rex, r: Rex) => call(op, [l, r], BOOL(false));
   const zero = literal(0, withNullability(Types.BIGINT, false));
+  if (correlatedGlobalAggregate(e.query, builder)) return globalValue(e, x, joinScalar);
   const source = countable(e.query, builder, e.kind === 'inQuery' ? x.length : 0);
   const count = (arg: Expr | undefined, extra?: Expr): Rex => {
     const args = arg === undefined ? [{ kind: 'star', qualifier: [], pos } as Expr] : [arg];
@@ -80,6 +84,69 @@ export function inOrExistsValue(
   const matches = count(undefined, conjunction(equalities));
   const value =
     x.length === 1 ? oneValue(x[0]!.rex, ys[0]!, matches, count) : rowValue(equalities, matches, count);
+  return e.negated ? call('NOT', [value], BOOL(true)) : value;
+}
+
+/**
+ * Whether a subquery is a global aggregate (no GROUP BY; an aggregate or HAVING) that reads outer
+ * columns, and so cannot be counted as a derived table: it has one row per outer row, or none
+ * where HAVING rejects it, and is read as scalar subqueries (see {@link globalValue}).
+ */
+function correlatedGlobalAggregate(query: Query, builder: PlanBuilder): boolean {
+  const body = query.body;
+  if (query.with.length > 0 || query.limit !== undefined || query.offset !== undefined) return false;
+  if (body.kind !== 'select' || body.groupBy.length > 0) return false;
+  if (body.having === undefined && !body.items.some((i) => builderIsAggregate(i.expr, builder))) return false;
+  try {
+    builder.query(query);
+    return false;
+  } catch (error) {
+    if (/column '[^']*' not found/.test((error as Error).message)) return true;
+    throw error;
+  }
+}
+
+/**
+ * IN or EXISTS over a correlated global aggregate, from its one row: EXISTS is whether the row
+ * stands (its `COUNT(*)`, never NULL where there is a row, is not NULL); `x IN (q)` compares the
+ * operand with the row item by item (`=` under AND, UNKNOWN as SQL's row comparison gives it),
+ * FALSE where there is no row.
+ */
+function globalValue(
+  e: InQuery | Exists,
+  x: readonly { readonly rex: Rex; readonly path: readonly string[] }[],
+  joinScalar: JoinScalar,
+): Rex {
+  const pos = e.pos;
+  const body = e.query.body as Select;
+  const scalar = (expr: Expr) =>
+    joinScalar(
+      {
+        ...e.query,
+        orderBy: [],
+        body: { ...body, distinct: false, items: [{ kind: 'selectItem', expr, pos } as never] },
+      },
+      pos,
+    );
+  const counting: Call = {
+    kind: 'call',
+    name: 'COUNT',
+    args: [{ kind: 'star', qualifier: [], pos } as Expr],
+    distinct: false,
+    pos,
+  };
+  const stands = () => call('IS NOT NULL', [scalar(counting)], BOOL(false));
+  if (e.kind === 'exists') return stands();
+  if (body.items.some((i) => i.expr.kind === 'star'))
+    throw unsupported(e.query.pos, 'SELECT * in an IN subquery', 'list the columns it compares instead');
+  checkWidth(e.query.pos, body.items.length, x.length);
+  const equal = x
+    .map((xi, i) => equality(xi.rex, scalar(body.items[i]!.expr), pos))
+    .reduce((a, b) => call('AND', [a, b], BOOL(true)));
+  const value =
+    body.having === undefined
+      ? equal
+      : call('CASE', [stands(), equal, literal(false, BOOL(false))], withNullability(equal.type, true));
   return e.negated ? call('NOT', [value], BOOL(true)) : value;
 }
 
@@ -175,8 +242,8 @@ function plannedAlone(query: Query, builder: PlanBuilder): number {
     if (/column '[^']*' not found/.test((error as Error).message))
       throw unsupported(
         query.pos,
-        'a correlated IN or EXISTS subquery with GROUP BY, HAVING, an aggregate or LIMIT used as a value',
-        'correlate a plain SELECT, or make it a WHERE condition of its own (without LIMIT), where GROUP BY and HAVING are planned',
+        'a correlated IN or EXISTS subquery with GROUP BY or LIMIT used as a value',
+        'correlate a plain SELECT or a global aggregate, or make it a WHERE condition of its own (without LIMIT), where GROUP BY is planned',
       );
     throw error;
   }

@@ -36,7 +36,8 @@ export interface SplitItem {
 /**
  * The select item of a correlated subquery split into parts, or undefined when it reads no
  * outer column and, for a global aggregate, there is no HAVING (the subquery then computes the
- * item itself). A DISTINCT subquery whose item reads an outer column is refused.
+ * item itself). A DISTINCT subquery's item reads no outer column here: DISTINCT would drop
+ * duplicates of the parts, not of the item, so the planner reads them from a domain instead.
  */
 export function splitOuterItem(
   body: Select,
@@ -51,13 +52,6 @@ export function splitOuterItem(
   const item = body.items[0]!.expr;
   const outerRef = findOuterReference(item, inner, outer);
   if (outerRef === undefined && !(globalAggregate && body.having !== undefined)) return undefined;
-  // DISTINCT would drop duplicates of the parts, not of the item (a.x * 0 + b.v).
-  if (body.distinct)
-    throw unsupported(
-      outerRef?.pos,
-      'an outer column in the select list of a correlated scalar subquery with DISTINCT',
-      'read it outside the subquery, e.g. a.x + (SELECT DISTINCT b.v …)',
-    );
   const grouped = body.groupBy.length > 0;
   const parts: { name: string; expr: Expr }[] = [];
   const partRef = (expr: Expr): Expr => {

@@ -234,13 +234,16 @@ function scalarRight(
   const hasAggregate =
     body.items.some((i) => builderIsAggregate(i.expr, builder)) ||
     (body.having !== undefined && builderIsAggregate(body.having, builder));
-  const globalAggregate = hasAggregate && !body.distinct && body.groupBy.length === 0;
+  // DISTINCT keeps a global aggregate's one row as it is.
+  const globalAggregate = hasAggregate && body.groupBy.length === 0;
+  const own = globalAggregate ? { ...body, distinct: false } : body;
   let pairs: readonly CorrelationPair[] | undefined;
-  let select = body;
+  let select = own;
   // The subquery's own conditions, which a domain's join applies below it instead.
   let ownWhere: readonly Expr[] = local;
   let domainInput: Relation | undefined;
-  const reads = { allItems: false, globalAggregate };
+  // A DISTINCT subquery's items read the domain, as its duplicates are dropped per value.
+  const reads = { allItems: own.distinct, globalAggregate };
   try {
     pairs = correlationPairs(correlated, innerScope, outerVisible, what);
   } catch (error) {
@@ -248,9 +251,9 @@ function scalarRight(
   }
   // Correlated by more than equalities, or reading outer columns where grouping cannot carry
   // them: planned over a domain of the outer values.
-  if (pairs === undefined || readsOuterOutsideWhere(body, innerScope, outerVisible, builder, reads)) {
+  if (pairs === undefined || readsOuterOutsideWhere(own, innerScope, outerVisible, builder, reads)) {
     const domain = domainFrom(
-      { ...body, from: body.from! },
+      { ...own, from: own.from! },
       local,
       correlated,
       outerVisible,
