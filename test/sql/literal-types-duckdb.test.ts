@@ -45,7 +45,7 @@ describe('literal types agree with DuckDB', async () => {
     const cells = (hex: (h: string) => string) =>
       bytes.map(([a, b], i) => `(${i}, ${hex(a)}, ${hex(b)})`).join(', ');
     const select = (rows: string) =>
-      `SELECT id, a = b AS eq, a <> b AS ne, a < b AS lt, a <= b AS le, a > b AS gt, a >= b AS ge FROM (VALUES ${rows}) AS v(id, a, b)`;
+      `SELECT id, a = b AS eq, a <> b AS ne, a < b AS lt, a <= b AS le, a > b AS gt, a >= b AS ge, a IN (b, a) AS self, a IN (b) AS inb, a IS NOT DISTINCT FROM b AS nd FROM (VALUES ${rows}) AS v(id, a, b)`;
     const { tEnv } = environment(1);
     const got = byId(await tEnv.executeSql(select(cells((h) => `x'${h}'`))).collect());
     const want = byId((await duck.runAndReadAll(select(cells((h) => `from_hex('${h}')`)))).getRowObjectsJS());

@@ -238,7 +238,7 @@ class CodeBuilder {
         const b = this.compile(rex.args[1]!);
         const [ta, tb] = [rex.args[0]!.type, rex.args[1]!.type];
         // Collections compare by value (array-map-functions.ts), NULL not distinct from NULL.
-        if (isCompositeType(ta) || isCompositeType(tb))
+        if (byValue(ta) || byValue(tb))
           this.emit(
             `${out} = ${rex.op === 'IS DISTINCT FROM' ? '!' : ''}${this.constant(valueEquality(ta, tb))}(${a}, ${b});`,
           );
@@ -280,7 +280,7 @@ class CodeBuilder {
             const v = this.compile(item);
             const ta = rex.args[0]!.type;
             const same =
-              isCompositeType(ta) || isCompositeType(item.type)
+              byValue(ta) || byValue(item.type)
                 ? `${this.constant(valueEquality(ta, item.type))}(${v}, ${operand})`
                 : `${v} === ${operand}`;
             this.emit(
@@ -359,6 +359,10 @@ class CodeBuilder {
 }
 
 /** A compiled argument as a double: a variable checked per row, a bigint literal (`123n`) now. */
+/** Whether values of the type are objects that equal by their contents: collections and bytes. */
+const byValue = (type: SqlType) =>
+  isCompositeType(type) || type.root === 'BINARY' || type.root === 'VARBINARY';
+
 function asDoubleArgument(code: string, type: SqlType): string {
   if (/^[vs]\d+$/.test(code)) return asDouble(code, type);
   return /^-?\d+n$/.test(code) ? String(Number(code.slice(0, -1))) : code;
