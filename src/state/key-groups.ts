@@ -71,6 +71,11 @@ function stableStringify(value: unknown): string {
   }
   if (Array.isArray(value)) return '[' + value.map(stableStringify).join(',') + ']';
   if (value instanceof Date) return `"#date:${value.getTime()}"`;
+  // A Buffer and a Uint8Array holding the same bytes are one key (SQL byte strings come as
+  // either), and bytes never read as an object whose properties are named '0', '1'…
+  if (value instanceof Uint8Array) {
+    return `"#bytes:${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}"`;
+  }
   if (value instanceof Map || value instanceof Set) {
     throw userError(
       ErrorCodes.INVALID_KEY,

@@ -10,9 +10,25 @@ import type { Row } from '../expressions/compiler.js';
 export type CompactKey = string | number | boolean | bigint | null;
 
 /**
+ * A byte string (BINARY, VARBINARY, BYTES) as key text: `x` and its bytes in hex. SQL's `=`
+ * compares byte strings by their bytes, and they come both as Buffers (literals, casts) and
+ * as plain Uint8Arrays (concatenation, padding, decoded files), which JSON writes differently.
+ */
+function bytesPart(bytes: Uint8Array): string {
+  return `x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')}`;
+}
+
+/** JSON.stringify's replacer for values nested in a ROW, ARRAY…: byte strings by their bytes. */
+function nestedBytes(this: Record<string, unknown>, name: string, value: unknown): unknown {
+  const raw = this[name];
+  return raw instanceof Uint8Array ? bytesPart(raw) : value;
+}
+
+/**
  * One part of a compound key: a string is `s<length>:` and the string, so `'1'` and `1` and a
  * string holding a separator stay apart (no other part starts with `s`), without the escaping
- * scan JSON quoting costs per row; -0 is 0, as keyBy keys treat it.
+ * scan JSON quoting costs per row; -0 is 0, as keyBy keys treat it. A byte string is `x` and
+ * its hex bytes (no number, null, boolean or object part starts with `x`).
  */
 function keyPart(value: unknown): string {
   switch (typeof value) {
@@ -25,7 +41,8 @@ function keyPart(value: unknown): string {
     case 'undefined':
       return 'null';
     case 'object':
-      return value === null ? 'null' : `#${JSON.stringify(value)}`;
+      if (value === null) return 'null';
+      return value instanceof Uint8Array ? bytesPart(value) : `#${JSON.stringify(value, nestedBytes)}`;
     default:
       return String(value);
   }

@@ -176,8 +176,13 @@ export function indexRows(rows: readonly Row[], keyColumns: readonly string[]): 
   return index;
 }
 
-/** The map key of key values: the value itself for one, a canonical string for several; null if any is NULL. */
+/**
+ * The map key of key values: the value itself for one, a canonical string for several or for
+ * an object (a byte string is equal to another by its bytes, not as the same object); null if
+ * any is NULL.
+ */
 export function lookupKeyOf(values: readonly unknown[]): unknown {
   for (const v of values) if (v === null || v === undefined) return null;
-  return values.length === 1 ? values[0] : canonicalKey(values);
+  const first = values[0];
+  return values.length === 1 && typeof first !== 'object' ? first : canonicalKey(values);
 }
