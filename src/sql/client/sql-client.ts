@@ -192,9 +192,18 @@ function formatRow(row: Row, columns: readonly PlanColumn[], zone: TimeZone): st
   return columns.map((c) => formatValue(row[c.name], c.type, zone));
 }
 
-/** A row's text for finding an equal row; a BIGINT past 2^53 is a bigint, which JSON lacks. */
+/**
+ * A row's text for finding an equal row; a BIGINT past 2^53 is a bigint, which JSON lacks, and a
+ * byte string is its hex bytes, since JSON writes a Buffer and a plain Uint8Array with the same
+ * bytes differently (the replacer sees a Buffer's toJSON result, so it reads the raw value).
+ */
 function rowText(row: Row): string {
-  return JSON.stringify(row, (_key, value) => (typeof value === 'bigint' ? `${value}n` : value));
+  return JSON.stringify(row, function (this: Record<string, unknown>, key: string, value: unknown) {
+    const raw = this[key];
+    if (raw instanceof Uint8Array)
+      return `x'${Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('hex')}'`;
+    return typeof value === 'bigint' ? `${value}n` : value;
+  });
 }
 
 /** Applies one change to the materialized rows: inserts add, retractions remove an equal row. */
