@@ -19,7 +19,7 @@
 import { CoProcessOperator } from '../../../runtime/operators/process-operators.js';
 import type { Row } from '../../expressions/compiler.js';
 import type { ChangelogRow } from '../changelog.js';
-import { bundleKey, type MiniBatchOptions } from '../../runtime/aggregate/mini-batch.js';
+import { BundleTrigger, bundleKey, type MiniBatchOptions } from '../../runtime/aggregate/mini-batch.js';
 import type { RegularJoinFunction } from './join-function.js';
 
 /** One side's buffered rows of one join key, in arrival order, with their timestamps. */
@@ -65,8 +65,7 @@ class SideBundle {
 export class MiniBatchJoinOperator extends CoProcessOperator<Row, Row, Row> {
   private left = new SideBundle();
   private right = new SideBundle();
-  private buffered = 0;
-  private cancelTimer: (() => void) | undefined;
+  private readonly trigger: BundleTrigger;
 
   /**
    * `leftRowKey`/`rightRowKey`: equal strings for equal rows of a changelog side (undefined for
@@ -75,12 +74,17 @@ export class MiniBatchJoinOperator extends CoProcessOperator<Row, Row, Row> {
    */
   constructor(
     fn: RegularJoinFunction,
-    private readonly miniBatch: MiniBatchOptions,
+    miniBatch: MiniBatchOptions,
     private readonly leftRowKey: ((row: Row) => unknown) | undefined,
     private readonly rightRowKey: ((row: Row) => unknown) | undefined,
     private readonly leftFirst: boolean,
   ) {
     super(fn, true);
+    this.trigger = new BundleTrigger(
+      miniBatch,
+      () => this.setupInfo.processingTime,
+      () => this.flush(),
+    );
   }
 
   private get join(): RegularJoinFunction {
@@ -101,26 +105,12 @@ export class MiniBatchJoinOperator extends CoProcessOperator<Row, Row, Row> {
     timestamp: number,
     rowKey: ((row: Row) => unknown) | undefined,
   ): void {
-    this.buffered += side.add(this.keyedBackend.getCurrentKey(), value, timestamp, rowKey);
-    if (this.buffered >= this.miniBatch.size) {
-      this.flush();
-      return;
-    }
-    if (this.cancelTimer === undefined) {
-      const time = this.setupInfo.processingTime;
-      this.cancelTimer = time.schedule(time.now() + this.miniBatch.latencyMs, () => {
-        this.cancelTimer = undefined;
-        this.flush();
-      });
-    }
+    this.trigger.added(side.add(this.keyedBackend.getCurrentKey(), value, timestamp, rowKey));
   }
 
   /** Processes and empties the open bundle. */
   private flush(): void {
-    if (this.cancelTimer !== undefined) {
-      this.cancelTimer();
-      this.cancelTimer = undefined;
-    }
+    this.trigger.reset();
     if (this.left.runs.size === 0 && this.right.runs.size === 0) return;
     const left = this.left;
     const right = this.right;
@@ -128,7 +118,6 @@ export class MiniBatchJoinOperator extends CoProcessOperator<Row, Row, Row> {
     // while a bundle is processed) must not see a half-processed one.
     this.left = new SideBundle();
     this.right = new SideBundle();
-    this.buffered = 0;
     const current = this.keyedBackend.getCurrentKey();
     if (this.leftFirst) {
       this.processSide(left, true);
@@ -180,8 +169,7 @@ export class MiniBatchJoinOperator extends CoProcessOperator<Row, Row, Row> {
   }
 
   override close(): void {
-    this.cancelTimer?.();
-    this.cancelTimer = undefined;
+    this.trigger.dispose();
     super.close();
   }
 }

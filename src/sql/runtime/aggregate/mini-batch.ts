@@ -7,7 +7,11 @@
  * checkpoint (see {@link MiniBatchOperator.prepareSnapshotPreBarrier}), so a restore neither
  * loses nor replays a buffered element.
  */
-import { AbstractStreamOperator, type OneInputStreamOperator } from '../../../runtime/operator.js';
+import {
+  AbstractStreamOperator,
+  type OneInputStreamOperator,
+  type ProcessingTimeService,
+} from '../../../runtime/operator.js';
 import { canonicalKey } from '../../../state/key-groups.js';
 import { compoundKey } from '../compact-keys.js';
 
@@ -30,6 +34,58 @@ export function bundleKey(key: unknown): unknown {
 }
 
 /**
+ * Closes a bundle by its own two rules, `size` buffered elements and `allow-latency` since its
+ * first one; the operator owning it closes it for the other reasons (watermark, end, barrier),
+ * and calls {@link reset} whenever it processes the bundle.
+ */
+export class BundleTrigger {
+  private buffered = 0;
+  private cancelTimer: (() => void) | undefined;
+
+  constructor(
+    private readonly options: MiniBatchOptions,
+    private readonly time: () => ProcessingTimeService,
+    private readonly closeBundle: () => void,
+  ) {}
+
+  /** Whether the bundle holds nothing. */
+  get empty(): boolean {
+    return this.buffered === 0;
+  }
+
+  /**
+   * Counts `count` more elements (negative when a retraction cancelled a buffered element), and
+   * closes the bundle once it is full, or else makes sure its latency timer is running.
+   */
+  added(count: number): void {
+    this.buffered += count;
+    if (this.buffered >= this.options.size) {
+      this.closeBundle();
+      return;
+    }
+    if (this.cancelTimer === undefined) {
+      const time = this.time();
+      this.cancelTimer = time.schedule(time.now() + this.options.latencyMs, () => {
+        this.cancelTimer = undefined;
+        this.closeBundle();
+      });
+    }
+  }
+
+  /** Stops the latency timer and counts the bundle empty, as it is about to be processed. */
+  reset(): void {
+    this.dispose();
+    this.buffered = 0;
+  }
+
+  /** Stops the latency timer for good (the operator closes). */
+  dispose(): void {
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+  }
+}
+
+/**
  * A one-input operator that buffers its input in bundles and processes each bundle at once.
  * Subclasses add an element to the bundle in {@link addToBundle} and process and empty it in
  * {@link finishBundle}; this class decides when.
@@ -38,11 +94,15 @@ export abstract class MiniBatchOperator<IN, OUT>
   extends AbstractStreamOperator<OUT>
   implements OneInputStreamOperator<IN, OUT>
 {
-  private buffered = 0;
-  private cancelTimer: (() => void) | undefined;
+  private readonly trigger: BundleTrigger;
 
   constructor(protected readonly miniBatch: MiniBatchOptions) {
     super();
+    this.trigger = new BundleTrigger(
+      miniBatch,
+      () => this.setupInfo.processingTime,
+      () => this.flush(),
+    );
   }
 
   /** Adds one element to the open bundle. */
@@ -52,28 +112,14 @@ export abstract class MiniBatchOperator<IN, OUT>
 
   processElement(value: IN, _timestamp: number): void {
     this.addToBundle(value);
-    if (++this.buffered >= this.miniBatch.size) {
-      this.flush();
-      return;
-    }
-    if (this.cancelTimer === undefined) {
-      const time = this.setupInfo.processingTime;
-      this.cancelTimer = time.schedule(time.now() + this.miniBatch.latencyMs, () => {
-        this.cancelTimer = undefined;
-        this.flush();
-      });
-    }
+    this.trigger.added(1);
   }
 
   /** Closes the open bundle now, if it holds anything. */
   protected flush(): void {
-    if (this.cancelTimer !== undefined) {
-      this.cancelTimer();
-      this.cancelTimer = undefined;
-    }
-    if (this.buffered === 0) return;
-    this.buffered = 0;
-    this.finishBundle();
+    const empty = this.trigger.empty;
+    this.trigger.reset();
+    if (!empty) this.finishBundle();
   }
 
   // Results of the rows before a watermark go out ahead of it, as without mini-batch.
@@ -96,7 +142,6 @@ export abstract class MiniBatchOperator<IN, OUT>
   }
 
   override close(): void {
-    this.cancelTimer?.();
-    this.cancelTimer = undefined;
+    this.trigger.dispose();
   }
 }
