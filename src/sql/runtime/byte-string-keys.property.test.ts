@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { assignToKeyGroup, canonicalKey } from '../../state/key-groups.js';
 import { columnsKey, compoundKey } from './compact-keys.js';
+import { sameRow } from './over/sort-order.js';
 import { lookupKeyOf } from './temporal/lookup-table.js';
 
 type Form = 'uint8' | 'buffer' | 'view';
@@ -34,7 +35,7 @@ function shaped(bytes: readonly number[], form: Form): Uint8Array {
 
 const bytes = fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 6 });
 const form = fc.constantFrom<Form>('uint8', 'buffer', 'view');
-const sameLength = (a: readonly number[], b: readonly number[]) =>
+const sameBytes = (a: readonly number[], b: readonly number[]) =>
   a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** Each key the SQL layer makes of a value, as a function of the value in a row's column `b`. */
@@ -55,13 +56,24 @@ describe('byte strings as keys', () => {
     test(`property: equal bytes make an equal ${name}, different bytes a different one`, () => {
       fc.assert(
         fc.property(bytes, form, bytes, form, (a, formA, b, formB) => {
-          expect(keyOf(shaped(a, formA)) === keyOf(shaped(b, formB))).toBe(sameLength(a, b));
+          expect(keyOf(shaped(a, formA)) === keyOf(shaped(b, formB))).toBe(sameBytes(a, b));
           expect(keyOf(shaped(a, formA))).toBe(keyOf(shaped(a, formB)));
         }),
         { numRuns: 300 },
       );
     });
   }
+
+  test('property: a Top-N finds a retracted row among its rows by the bytes of its byte strings', () => {
+    fc.assert(
+      fc.property(bytes, form, bytes, form, (a, formA, b, formB) => {
+        const row = (v: Uint8Array) => ({ n: 1, b: v, nested: { f: [v] } });
+        expect(sameRow(row(shaped(a, formA)), row(shaped(b, formB)), ['n', 'b'])).toBe(sameBytes(a, b));
+        expect(sameRow(row(shaped(a, formA)), row(shaped(b, formB)), ['nested'])).toBe(sameBytes(a, b));
+      }),
+      { numRuns: 300 },
+    );
+  });
 
   test('property: equal bytes land in one key group, whatever their shape', () => {
     fc.assert(

@@ -6,6 +6,7 @@
  * FALSE first).
  */
 import type { Row } from '../../expressions/compiler.js';
+import { compoundKey } from '../compact-keys.js';
 
 /** One key of an ordering over row columns. */
 export interface SortKeySpec {
@@ -71,14 +72,18 @@ export function rankedRowBuilder(
   return new Function('r', 'k', `return { ${fields.join(', ')} };`) as (row: Row, rank: number) => Row;
 }
 
-/** Whether two rows hold equal values in every listed column. */
+/**
+ * Whether two rows hold equal values in every listed column: objects (ROW, ARRAY, byte strings)
+ * by their compact keys, which compare byte strings by their bytes whether they come as a Buffer
+ * or a plain Uint8Array (a restored row's may not be the kind the retraction carries).
+ */
 export function sameRow(a: Row, b: Row, columns: readonly string[]): boolean {
   for (const c of columns) {
     const x = a[c];
     const y = b[c];
     if (x === y) continue;
     if (x === null || y === null || typeof x !== 'object' || typeof y !== 'object') return false;
-    if (JSON.stringify(x) !== JSON.stringify(y)) return false;
+    if (compoundKey([x]) !== compoundKey([y])) return false;
   }
   return true;
 }
