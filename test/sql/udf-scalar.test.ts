@@ -87,6 +87,27 @@ describe('scalar UDFs in queries', () => {
     expect(expressionSource(project.projections[0]!.rex)).toMatch(/= c\[0\]\.eval\(v\d+, v\d+\) \?\? null;/);
   });
 
+  test('a TIMESTAMP argument declared DATE or TIME is cast to its date and its time, as Flink casts implicitly', async () => {
+    const tEnv = withRows();
+    tEnv.createTemporarySystemFunction('day_and_time', {
+      eval: (d: unknown, t: unknown) => JSON.stringify([d, t]),
+      resultType: 'STRING',
+      argumentTypes: ['DATE', 'TIME'],
+    });
+    const ts = "TIMESTAMP '2024-03-01 10:11:12.345'";
+    const [row] = await tEnv
+      .executeSql(
+        `SELECT day_and_time(${ts}, ${ts}) AS implicit, day_and_time(CAST(${ts} AS DATE), CAST(${ts} AS TIME)) AS explicit`,
+      )
+      .collect();
+    expect(row!.explicit).not.toBe('[null,null]');
+    expect(row!.implicit).toBe(row!.explicit);
+    // A TIMESTAMP_LTZ has no date of its own (it depends on the zone): no implicit cast.
+    expect(() => tEnv.sqlQuery('SELECT day_and_time(TO_TIMESTAMP_LTZ(0, 3), NULL)')).toThrow(
+      "argument 1 of day_and_time must be DATE, got TIMESTAMP_LTZ(3); add a CAST or change the function's argumentTypes",
+    );
+  });
+
   test('a UDF as a GROUP BY key', async () => {
     const tEnv = withRows();
     tEnv.createTemporarySystemFunction('parity', {

@@ -18,6 +18,7 @@ import { validationError } from '../errors.js';
 import {
   formatType,
   isAssignable,
+  narrowsTimestamp,
   isInteger,
   type SqlType,
   withNullability,
@@ -62,7 +63,7 @@ export const LAG: AggregateFunctionDefinition = Object.freeze({
     if (argTypes.length > 1 && !isInteger(argTypes[1]!))
       throw validationError(pos, `LAG's offset must be an integer literal, got ${formatType(argTypes[1]!)}`);
     // The default is emitted as a value of LAG's type, so it must fit without a CAST.
-    if (argTypes.length > 2 && !isAssignable(argTypes[2]!, type))
+    if (argTypes.length > 2 && (!isAssignable(argTypes[2]!, type) || narrowsTimestamp(argTypes[2]!, type)))
       throw validationError(
         pos,
         `LAG's default must have the type of its value (${formatType(type)}), got ${formatType(argTypes[2]!)}; CAST it`,

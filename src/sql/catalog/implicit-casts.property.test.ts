@@ -3,10 +3,18 @@
  * LogicalTypeCasts rules them: any of them casts to VARCHAR (VARBINARY) implicitly, only a CHAR
  * to CHAR (a BINARY to BINARY), whatever the lengths; a cast that can be left out is one that is
  * allowed; and a common type (CASE, UNION, VALUES) is one every operand casts to implicitly.
+ * Date and time types cast as Flink's implicit table has them, a TIMESTAMP to DATE and TIME too.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { castAvoidable, commonType, isAssignable, MAX_LENGTH, type SqlType } from './types.js';
+import {
+  castAvoidable,
+  commonType,
+  isAssignable,
+  MAX_LENGTH,
+  narrowsTimestamp,
+  type SqlType,
+} from './types.js';
 
 const sized = (roots: readonly ('CHAR' | 'VARCHAR' | 'BINARY' | 'VARBINARY')[]) =>
   fc.record({
@@ -54,6 +62,40 @@ describe('implicit casts of strings and byte strings', () => {
       fc.property(sized(['CHAR', 'VARCHAR']), sized(['BINARY', 'VARBINARY']), (text, bytes) => {
         expect(isAssignable(text, bytes)).toBe(false);
         expect(isAssignable(bytes, text)).toBe(false);
+      }),
+    );
+  });
+});
+
+describe('implicit casts between date and time types', () => {
+  // Flink's implicit table for these roots: each to itself, TIMESTAMP and TIMESTAMP_LTZ to each
+  // other, and a TIMESTAMP (not a TIMESTAMP_LTZ) to DATE and to TIME.
+  const implicit: Record<string, readonly string[]> = {
+    DATE: ['DATE'],
+    TIME: ['TIME'],
+    TIMESTAMP: ['TIMESTAMP', 'TIMESTAMP_LTZ', 'DATE', 'TIME'],
+    TIMESTAMP_LTZ: ['TIMESTAMP_LTZ', 'TIMESTAMP'],
+  };
+  const datetime = fc.record({
+    root: fc.constantFrom('DATE', 'TIME', 'TIMESTAMP', 'TIMESTAMP_LTZ'),
+    precision: fc.integer({ min: 0, max: 9 }),
+    nullable: fc.boolean(),
+  }) as fc.Arbitrary<SqlType>;
+
+  it('cast implicitly as Flink’s table says, whatever the precisions', () => {
+    fc.assert(
+      fc.property(datetime, datetime, (from, to) => {
+        expect(isAssignable(from, to)).toBe(implicit[from.root]!.includes(to.root));
+      }),
+    );
+  });
+
+  it('a TIMESTAMP to DATE or TIME is the one that changes the value, and is never left out', () => {
+    fc.assert(
+      fc.property(datetime, datetime, (from, to) => {
+        const narrows = from.root === 'TIMESTAMP' && (to.root === 'DATE' || to.root === 'TIME');
+        expect(narrowsTimestamp(from, to)).toBe(narrows);
+        if (narrows) expect(castAvoidable(from, to)).toBe(false);
       }),
     );
   });

@@ -257,7 +257,7 @@ function resolveBare(s: TypeSyntax): SqlType {
  * Whether a value of `from` can be stored in a column of `to` without a CAST (implicit widening),
  * as Flink's implicit-cast rules allow: numbers widen, any string goes into VARCHAR but only a
  * CHAR into CHAR (and only a BINARY into BINARY), whatever the lengths; the cast then cuts or pads.
- * Nullability is not considered.
+ * A TIMESTAMP goes into DATE and TIME ({@link narrowsTimestamp}). Nullability is not considered.
  */
 export function isAssignable(from: SqlType, to: SqlType): boolean {
   if (from.root === 'NULL') return true;
@@ -266,7 +266,17 @@ export function isAssignable(from: SqlType, to: SqlType): boolean {
   if (isString(from) && isString(to)) return to.root === 'VARCHAR';
   if (isTimestamp(from) && isTimestamp(to)) return true;
   if (isByteString(from) && isByteString(to)) return to.root === 'VARBINARY';
-  return false;
+  return narrowsTimestamp(from, to);
+}
+
+/**
+ * Whether `from` to `to` is the implicit cast of a TIMESTAMP to its DATE or its TIME, which
+ * Flink's implicit rules allow (not from TIMESTAMP_LTZ, whose date depends on the zone). The
+ * value changes, so a caller that passes a value on where {@link isAssignable} holds must CAST
+ * it in this case.
+ */
+export function narrowsTimestamp(from: SqlType, to: SqlType): boolean {
+  return from.root === 'TIMESTAMP' && (to.root === 'DATE' || to.root === 'TIME');
 }
 
 const isByteString = (type: SqlType) => type.root === 'BINARY' || type.root === 'VARBINARY';

@@ -14,6 +14,7 @@ import {
   resolveType,
   type SqlType,
   Types,
+  narrowsTimestamp,
   withNullability,
 } from '../catalog/types.js';
 import { parseTimestamp } from './runtime.js';
@@ -444,7 +445,17 @@ class Typer {
       e.pos,
       e.args.map((a) => a.pos),
     );
-    return call(udf.name, args, udf.resultType, e.pos, udf);
+    // A TIMESTAMP passed as a declared DATE or TIME is cast, as Flink casts implicitly.
+    const declared = udf.argumentTypes;
+    const passed =
+      declared === undefined
+        ? args
+        : args.map((a, i) =>
+            narrowsTimestamp(a.type, declared[i]!)
+              ? call('CAST', [a], withNullability(declared[i]!, a.type.nullable))
+              : a,
+          );
+    return call(udf.name, passed, udf.resultType, e.pos, udf);
   }
 }
 
