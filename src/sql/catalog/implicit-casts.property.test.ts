@@ -14,6 +14,7 @@ import {
   MAX_LENGTH,
   narrowsTimestamp,
   type SqlType,
+  Types,
 } from './types.js';
 
 const sized = (roots: readonly ('CHAR' | 'VARCHAR' | 'BINARY' | 'VARBINARY')[]) =>
@@ -98,5 +99,64 @@ describe('implicit casts between date and time types', () => {
         if (narrows) expect(castAvoidable(from, to)).toBe(false);
       }),
     );
+  });
+});
+
+describe('implicit casts of constructed types', () => {
+  const scalar = fc.constantFrom<SqlType>(
+    { root: 'INT', nullable: true },
+    { root: 'BIGINT', nullable: true },
+    { root: 'VARCHAR', length: MAX_LENGTH, nullable: true },
+    { root: 'CHAR', length: 2, nullable: false },
+    { root: 'TIMESTAMP', precision: 3, nullable: true },
+    { root: 'DATE', nullable: true },
+  );
+  const wrap = (element: SqlType, kind: number, other: SqlType): SqlType => {
+    switch (kind) {
+      case 0:
+        return { root: 'ARRAY', element, nullable: true };
+      case 1:
+        return Types.multiset(element);
+      case 2:
+        return { root: 'MAP', key: other, value: element, nullable: true };
+      default:
+        return {
+          root: 'ROW',
+          fields: [
+            { name: 'f', type: element },
+            { name: 'g', type: other },
+          ],
+          nullable: true,
+        };
+    }
+  };
+
+  it('one casts implicitly (or as it is) exactly where its children do, as in Flink', () => {
+    fc.assert(
+      fc.property(scalar, scalar, scalar, fc.integer({ min: 0, max: 3 }), (a, b, other, kind) => {
+        expect(isAssignable(wrap(a, kind, other), wrap(b, kind, other))).toBe(isAssignable(a, b));
+        expect(castAvoidable(wrap(a, kind, other), wrap(b, kind, other))).toBe(castAvoidable(a, b));
+      }),
+    );
+  });
+
+  it('rows of different widths, and an ARRAY and a MAP, do not cast implicitly', () => {
+    const int: SqlType = { root: 'INT', nullable: true };
+    const row1: SqlType = { root: 'ROW', fields: [{ name: 'f', type: int }], nullable: true };
+    const row2: SqlType = {
+      root: 'ROW',
+      fields: [
+        { name: 'f', type: int },
+        { name: 'g', type: int },
+      ],
+      nullable: true,
+    };
+    expect(isAssignable(row1, row2)).toBe(false);
+    expect(
+      isAssignable(
+        { root: 'ARRAY', element: int, nullable: true },
+        { root: 'MAP', key: int, value: int, nullable: true },
+      ),
+    ).toBe(false);
   });
 });

@@ -261,7 +261,7 @@ function resolveBare(s: TypeSyntax): SqlType {
  */
 export function isAssignable(from: SqlType, to: SqlType): boolean {
   if (from.root === 'NULL') return true;
-  if (from.root === to.root) return true;
+  if (from.root === to.root) return childrenAll(from, to, isAssignable);
   if (isNumeric(from) && isNumeric(to)) return numericRank(from) <= numericRank(to) || to.root === 'DECIMAL';
   if (isString(from) && isString(to)) return to.root === 'VARCHAR';
   if (isTimestamp(from) && isTimestamp(to)) return true;
@@ -295,7 +295,27 @@ export function castAvoidable(from: SqlType, to: SqlType): boolean {
     if (to.root === fixed) return from.root === fixed && from.length === to.length;
     return (from.length ?? MAX_LENGTH) <= (to.length ?? MAX_LENGTH);
   }
-  return from.root === to.root && from.scale === to.scale;
+  return from.root === to.root && from.scale === to.scale && childrenAll(from, to, castAvoidable);
+}
+
+/**
+ * Whether `test` holds for each pair of child types of two types of one root: ARRAY and MULTISET
+ * elements, MAP keys and values, ROW fields by position (as many on both sides). As in Flink, a
+ * constructed type casts implicitly (or as it is) only where its children do, so ARRAY<STRING>
+ * does not go into ARRAY<INT>. True for types without children.
+ */
+function childrenAll(from: SqlType, to: SqlType, test: (a: SqlType, b: SqlType) => boolean): boolean {
+  if (from.fields !== undefined || to.fields !== undefined) {
+    const a = from.fields ?? [];
+    const b = to.fields ?? [];
+    return a.length === b.length && a.every((f, i) => test(f.type, b[i]!.type));
+  }
+  const pairs: [SqlType | undefined, SqlType | undefined][] = [
+    [from.element, to.element],
+    [from.key, to.key],
+    [from.value, to.value],
+  ];
+  return pairs.every(([a, b]) => a === undefined || b === undefined || test(a, b));
 }
 
 /** Widening order of numeric types. */
