@@ -124,7 +124,8 @@ export class EventTimeTemporalJoin extends KeyedCoProcessFunction<unknown, Row, 
       this.left.remove(timestamp);
     }
     // Only the version valid at this time, and later ones, can still be chosen: rows of earlier
-    // times are joined already (a late row finds the oldest version kept).
+    // times are joined already (a late row finds the latest kept version at or before its time,
+    // or none when every kept version is later).
     const stale: number[] = [];
     for (const t of this.versions.keys()) if (t < valid) stale.push(t);
     for (const t of stale) this.versions.remove(t);
