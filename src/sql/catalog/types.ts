@@ -118,6 +118,8 @@ export const isNumeric = (type: SqlType) =>
   isInteger(type) || type.root === 'FLOAT' || type.root === 'DOUBLE' || type.root === 'DECIMAL';
 /** Whether a type is of this family. */
 export const isString = (type: SqlType) => type.root === 'CHAR' || type.root === 'VARCHAR';
+/** Whether the type is a byte string, fixed or varying (BINARY(n), VARBINARY(n), BYTES). */
+export const isByteString = (type: SqlType) => type.root === 'BINARY' || type.root === 'VARBINARY';
 /** Whether a type is of this family. */
 export const isTimestamp = (type: SqlType) => type.root === 'TIMESTAMP' || type.root === 'TIMESTAMP_LTZ';
 /** Whether a type is of this family. */
@@ -279,8 +281,6 @@ export function narrowsTimestamp(from: SqlType, to: SqlType): boolean {
   return from.root === 'TIMESTAMP' && (to.root === 'DATE' || to.root === 'TIME');
 }
 
-const isByteString = (type: SqlType) => type.root === 'BINARY' || type.root === 'VARBINARY';
-
 /**
  * Whether a value of `from` may be written where `to` is expected without a CAST, as Flink's
  * `supportsAvoidingCast` decides for a sink's columns: a string (or byte string) type must fit
@@ -342,8 +342,7 @@ export function commonType(a: SqlType, b: SqlType): SqlType | undefined {
   // ragged unions varying, the result stays CHAR (BINARY) only where both are of one length, so
   // CASE WHEN … THEN 'a' ELSE 'abc' END is VARCHAR(3) and 'a' gets no padding.
   if (isString(a) && isString(b)) return raggedToVarying(a, b, 'CHAR', 'VARCHAR', nullable);
-  const isBytes = (x: SqlType) => x.root === 'BINARY' || x.root === 'VARBINARY';
-  if (isBytes(a) && isBytes(b)) return raggedToVarying(a, b, 'BINARY', 'VARBINARY', nullable);
+  if (isByteString(a) && isByteString(b)) return raggedToVarying(a, b, 'BINARY', 'VARBINARY', nullable);
   if (isTimestamp(a) && isTimestamp(b))
     return t(a.root, { precision: Math.max(a.precision ?? 3, b.precision ?? 3), nullable });
   if (a.root === b.root) return withNullability({ ...a, rowtime: undefined, proctime: undefined }, nullable);

@@ -18,7 +18,7 @@
  * compiled function ({@link CompiledProgram.instantiate}), so operators that run several
  * instances give each its own copy to `open`, use and `close`.
  */
-import { formatType, isString, type SqlType } from '../catalog/types.js';
+import { formatType, isByteString, isString, type SqlType } from '../catalog/types.js';
 import { instantiate, notNullBroken, type ScalarUdf } from '../functions/definitions.js';
 import type { FunctionContext, ScalarFunctionSpec } from '../functions/user-functions.js';
 import { commonSubexpressions, ExpressionKeys } from './common-subexpressions.js';
@@ -358,11 +358,10 @@ class CodeBuilder {
   }
 }
 
-/** A compiled argument as a double: a variable checked per row, a bigint literal (`123n`) now. */
 /** Whether values of the type are objects that equal by their contents: collections and bytes. */
-const byValue = (type: SqlType) =>
-  isCompositeType(type) || type.root === 'BINARY' || type.root === 'VARBINARY';
+const byValue = (type: SqlType) => isCompositeType(type) || isByteString(type);
 
+/** A compiled argument as a double: a variable checked per row, a bigint literal (`123n`) now. */
 function asDoubleArgument(code: string, type: SqlType): string {
   if (/^[vs]\d+$/.test(code)) return asDouble(code, type);
   return /^-?\d+n$/.test(code) ? String(Number(code.slice(0, -1))) : code;

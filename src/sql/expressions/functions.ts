@@ -12,6 +12,7 @@ import {
   isInteger,
   isInterval,
   isNumeric,
+  isByteString,
   isString,
   isTimestamp,
   MAX_LENGTH,
@@ -234,7 +235,6 @@ function comparable(a: SqlType, b: SqlType): boolean {
   return a.root === b.root;
 }
 
-const isByteString = (type: SqlType) => type.root === 'BINARY' || type.root === 'VARBINARY';
 const compareBytes = (a: Uint8Array, b: Uint8Array): number => Buffer.compare(a, b);
 
 function comparison(op: string, js: string): ScalarFunctionDef {
@@ -296,7 +296,6 @@ function stringFn(
   };
 }
 
-const isBinaryString = (t: SqlType) => t.root === 'BINARY' || t.root === 'VARBINARY';
 const BYTES: SqlType = Object.freeze({ root: 'VARBINARY', nullable: false, length: MAX_LENGTH });
 
 /** A string argument's type, STRING for an untyped NULL: UPPER and LOWER keep CHAR(n) and VARCHAR(n). */
@@ -377,7 +376,7 @@ export const FUNCTIONS: Record<string, ScalarFunctionDef> = {
     type(args, pos) {
       arity('||', args, pos, 2, 2);
       const known = args.filter((a) => a.type.root !== 'NULL');
-      if (known.length > 0 && known.every((a) => isBinaryString(a.type))) return nullableIfAny(BYTES, args);
+      if (known.length > 0 && known.every((a) => isByteString(a.type))) return nullableIfAny(BYTES, args);
       if (known.every((a) => isString(a.type))) return nullableIfAny(joinedType(args, true), args);
       throw mismatch('||', args, pos, 'two strings or two byte strings');
     },

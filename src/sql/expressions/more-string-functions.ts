@@ -12,6 +12,7 @@ import {
   commonType,
   formatType,
   isInteger,
+  isByteString,
   isString,
   type SqlType,
   Types,
@@ -51,8 +52,6 @@ function regex(pattern: string, flags = 'g'): RegExp | null {
   return re;
 }
 
-const isBinary = (t: SqlType) => t.root === 'BINARY' || t.root === 'VARBINARY';
-
 function bytesStartWith(b: Uint8Array, p: Uint8Array): boolean {
   return p.length <= b.length && Buffer.compare(b.subarray(0, p.length), p) === 0;
 }
@@ -74,7 +73,7 @@ function affixTest(
     type(args, pos) {
       const types = args.map((a) => a.type);
       const known = types.filter((t) => t.root !== 'NULL');
-      if (args.length !== 2 || !(known.every((t) => isString(t)) || known.every(isBinary)))
+      if (args.length !== 2 || !(known.every((t) => isString(t)) || known.every(isByteString)))
         throw validationError(
           pos,
           `cannot apply ${name} to (${types.map(formatType).join(', ')}); expected (STRING, STRING) or (BYTES, BYTES)`,
@@ -85,7 +84,7 @@ function affixTest(
       );
     },
     emit: (args, call, constant) =>
-      `${constant(call.args.some((a) => isBinary(a.type)) ? bytes : strings)}(${args.join(', ')})`,
+      `${constant(call.args.some((a) => isByteString(a.type)) ? bytes : strings)}(${args.join(', ')})`,
   };
 }
 

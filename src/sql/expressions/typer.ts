@@ -10,6 +10,7 @@ import {
   commonType,
   formatType,
   isNumeric,
+  isByteString,
   isString,
   resolveType,
   type SqlType,
@@ -475,8 +476,7 @@ function castable(from: SqlType, to: SqlType): boolean {
   const temporal = (t: SqlType) =>
     t.root === 'TIMESTAMP' || t.root === 'TIMESTAMP_LTZ' || t.root === 'DATE' || t.root === 'TIME';
   if (isString(to)) return from.root !== 'RAW';
-  const binary = (t: SqlType) => t.root === 'BINARY' || t.root === 'VARBINARY';
-  if (binary(to)) return isString(from) || binary(from);
+  if (isByteString(to)) return isString(from) || isByteString(from);
   if (scalar(from) && scalar(to)) return true;
   if (temporal(to)) return temporal(from) || isString(from) || (isNumeric(from) && to.root !== 'DATE');
   if (isNumeric(to) && temporal(from)) return true;

@@ -7,7 +7,14 @@
  * BINARY(n) are refused: padding a varying string is a change of type the query must ask for.
  * Nullability is not checked here; the sink's NOT NULL enforcer checks each row.
  */
-import { castAvoidable, formatType, isAssignable, isString, withNullability } from '../catalog/types.js';
+import {
+  castAvoidable,
+  formatType,
+  isAssignable,
+  isByteString,
+  isString,
+  withNullability,
+} from '../catalog/types.js';
 import { validationError } from '../errors.js';
 import { call, field, type Rex } from '../expressions/rex.js';
 import type { Query, SourcePos } from '../parser/ast.js';
@@ -42,8 +49,6 @@ export function sinkColumnRex(
     ? rex
     : call('CAST', [rex], withNullability(target.type, source.type.nullable));
 }
-
-const isByteString = (type: PlanColumn['type']) => type.root === 'BINARY' || type.root === 'VARBINARY';
 
 /**
  * Where the query's `index`-th column is written, for errors: its select item when the query is

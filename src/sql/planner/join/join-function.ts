@@ -76,9 +76,7 @@ import {
 import type { StateCleanup } from './watermark-complete.js';
 import { ExpiringBuffer } from './expiring-buffer.js';
 import { canonicalKey } from '../../../state/key-groups.js';
-import { rightColumnReader } from './right-row-names.js';
-
-const NO_RENAMES: ReadonlyMap<string, string> = new Map();
+import { NO_RENAMES, rightColumnReader } from './right-row-names.js';
 
 /** What the join function needs, compiled once when the job is built. */
 export interface JoinSpec {

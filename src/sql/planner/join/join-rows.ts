@@ -9,7 +9,7 @@ import { type SqlType, Types, withNullability } from '../../catalog/types.js';
 import { compileExpression, type Row } from '../../expressions/compiler.js';
 import { call, field, literal, type Rex, substitute } from '../../expressions/rex.js';
 import type { PlanColumn } from '../logical.js';
-import { readRight } from './right-row-names.js';
+import { NO_RENAMES, readRight } from './right-row-names.js';
 
 /** Builds the joined row from a left and a right row (or a row of NULLs for a padded side). */
 export type RowMerger = (left: Row, right: Row) => Row;
@@ -26,8 +26,6 @@ export type PairCondition = (left: Row, right: Row) => boolean;
 
 const property = (name: string) => `[${JSON.stringify(name)}]`;
 
-const SAME_NAMES: ReadonlyMap<string, string> = new Map();
-
 /**
  * The merge of rows with these columns; columns are distinct across both sides. `rowNames`: the
  * right row's name of each right column it does not carry under the join's (`right-row-names.ts`).
@@ -35,7 +33,7 @@ const SAME_NAMES: ReadonlyMap<string, string> = new Map();
 export function rowMerger(
   leftColumns: readonly string[],
   rightColumns: readonly string[],
-  rowNames: ReadonlyMap<string, string> = SAME_NAMES,
+  rowNames: ReadonlyMap<string, string> = NO_RENAMES,
 ): RowMerger {
   return projectedMerger(
     [
@@ -52,7 +50,7 @@ export function rowMerger(
  */
 export function projectedMerger(
   output: readonly JoinOutputColumn[],
-  rowNames: ReadonlyMap<string, string> = SAME_NAMES,
+  rowNames: ReadonlyMap<string, string> = NO_RENAMES,
 ): RowMerger {
   const fields = output.map(
     ({ name, column, right }) =>
@@ -78,7 +76,7 @@ export function pairCondition(
   condition: Rex,
   leftColumns: readonly PlanColumn[],
   rightColumns: readonly PlanColumn[],
-  rowNames: ReadonlyMap<string, string> = SAME_NAMES,
+  rowNames: ReadonlyMap<string, string> = NO_RENAMES,
 ): PairCondition {
   const left = new Set(leftColumns.map((c) => c.name));
   const l = field('l', rowType(leftColumns));

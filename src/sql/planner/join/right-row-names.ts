@@ -22,7 +22,8 @@ export interface RightInput {
   readonly rowNames: ReadonlyMap<string, string>;
 }
 
-const NONE: ReadonlyMap<string, string> = new Map();
+/** No column renamed: every right column is read under the join's name. */
+export const NO_RENAMES: ReadonlyMap<string, string> = new Map();
 
 /** The name an output column reads from: a column, or a ROW column's field; else undefined. */
 function readName(rex: Rex): string | undefined {
@@ -41,7 +42,7 @@ function readName(rex: Rex): string | undefined {
  * (what {@link readRight} relies on).
  */
 export function rightInputAsRead(right: PhysicalNode): RightInput {
-  if (right.kind !== 'calc') return { node: right, rowNames: NONE };
+  if (right.kind !== 'calc') return { node: right, rowNames: NO_RENAMES };
   const joinNames = new Set(right.projections.map((p) => p.name));
   const rowNames = new Map<string, string>();
   const used = new Set<string>();
@@ -52,7 +53,7 @@ export function rightInputAsRead(right: PhysicalNode): RightInput {
       used.add(read);
     }
   }
-  if (rowNames.size === 0) return { node: right, rowNames: NONE };
+  if (rowNames.size === 0) return { node: right, rowNames: NO_RENAMES };
   const projections = right.projections.map((p) => ({ name: rowNames.get(p.name) ?? p.name, rex: p.rex }));
   const columns = right.columns.map((c) => ({ ...c, name: rowNames.get(c.name) ?? c.name }));
   const input = right.input;
