@@ -160,3 +160,33 @@ describe('implicit casts of constructed types', () => {
     ).toBe(false);
   });
 });
+
+describe('implicit casts between intervals and numbers', () => {
+  const interval = fc.constantFrom(Types.INTERVAL_DAY_TIME, Types.INTERVAL_YEAR_MONTH);
+  const numeric = fc.constantFrom<SqlType>(
+    { root: 'TINYINT', nullable: true },
+    { root: 'SMALLINT', nullable: true },
+    { root: 'INT', nullable: false },
+    { root: 'BIGINT', nullable: true },
+    Types.decimal(10, 0),
+    Types.DOUBLE,
+    { root: 'FLOAT', nullable: true },
+  );
+
+  it('an interval and an integer type cast to each other both ways; DECIMAL and floats do not', () => {
+    fc.assert(
+      fc.property(interval, numeric, (i, n) => {
+        const integer = ['TINYINT', 'SMALLINT', 'INT', 'BIGINT'].includes(n.root);
+        expect(isAssignable(i, n)).toBe(integer);
+        expect(isAssignable(n, i)).toBe(integer);
+        // The value is held as the same number, but the type differs, so the cast stays.
+        expect(castAvoidable(i, n)).toBe(false);
+      }),
+    );
+  });
+
+  it('the two interval kinds do not cast to each other', () => {
+    expect(isAssignable(Types.INTERVAL_DAY_TIME, Types.INTERVAL_YEAR_MONTH)).toBe(false);
+    expect(isAssignable(Types.INTERVAL_YEAR_MONTH, Types.INTERVAL_DAY_TIME)).toBe(false);
+  });
+});

@@ -259,7 +259,8 @@ function resolveBare(s: TypeSyntax): SqlType {
  * Whether a value of `from` can be stored in a column of `to` without a CAST (implicit widening),
  * as Flink's implicit-cast rules allow: numbers widen, any string goes into VARCHAR but only a
  * CHAR into CHAR (and only a BINARY into BINARY), whatever the lengths; the cast then cuts or pads.
- * A TIMESTAMP goes into DATE and TIME ({@link narrowsTimestamp}). Nullability is not considered.
+ * A TIMESTAMP goes into DATE and TIME ({@link narrowsTimestamp}), an interval into an integer type
+ * and back ({@link countsInterval}). Nullability is not considered.
  */
 export function isAssignable(from: SqlType, to: SqlType): boolean {
   if (from.root === 'NULL') return true;
@@ -268,7 +269,20 @@ export function isAssignable(from: SqlType, to: SqlType): boolean {
   if (isString(from) && isString(to)) return to.root === 'VARCHAR';
   if (isTimestamp(from) && isTimestamp(to)) return true;
   if (isByteString(from) && isByteString(to)) return to.root === 'VARBINARY';
+  if (countsInterval(from, to) || countsInterval(to, from)) return true;
   return narrowsTimestamp(from, to);
+}
+
+/**
+ * Whether `interval` and `integer` are an interval and an integer type, which cast to each other
+ * implicitly (and explicitly): the integer is the interval's count of its unit, months or
+ * milliseconds, as it is held. Flink's LogicalTypeCasts allows this between a single-field
+ * interval and any exact numeric, but its planner has run-time casts only between intervals and
+ * integers, so DECIMAL is refused here while planning rather than failing in code generation.
+ * Weir's intervals are all single-field: INTERVAL MONTH and INTERVAL SECOND(3).
+ */
+export function countsInterval(interval: SqlType, integer: SqlType): boolean {
+  return isInterval(interval) && isInteger(integer);
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Expr, IntervalLiteral, SourcePos, TypedLiteral } from '../parser/a
 import { unsupported, validationError } from '../errors.js';
 import {
   commonType,
+  countsInterval,
   formatType,
   isNumeric,
   isByteString,
@@ -480,7 +481,7 @@ function castable(from: SqlType, to: SqlType): boolean {
   if (scalar(from) && scalar(to)) return true;
   if (temporal(to)) return temporal(from) || isString(from) || (isNumeric(from) && to.root !== 'DATE');
   if (isNumeric(to) && temporal(from)) return true;
-  return false;
+  return countsInterval(from, to) || countsInterval(to, from);
 }
 
 const DAY_TIME_MS: Record<string, number> = {
