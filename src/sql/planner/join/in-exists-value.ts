@@ -19,13 +19,16 @@
  *   whether it stands, IN compares the operand with it (FALSE where HAVING leaves no row).
  *
  * Any other subquery that aggregates, or has a set operation or LIMIT, is counted as a derived
- * table, which it may be only when uncorrelated; a correlated one is refused.
+ * table. A correlated one with GROUP BY is first decorrelated by its `inner = outer` equalities
+ * (`grouped-in-exists.ts`), and any other correlated one is refused.
  */
 import type { Call, Exists, Expr, InQuery, Query, Select, SubqueryRef } from '../../parser/ast.js';
 import { unsupported } from '../../errors.js';
 import { Types, withNullability } from '../../catalog/types.js';
 import { call, literal, type Rex } from '../../expressions/rex.js';
 import type { PlanBuilder } from '../builder.js';
+import type { ScopeColumn } from '../scope.js';
+import { groupedRows } from './grouped-in-exists.js';
 import { builderIsAggregate, checkWidth, conjunction, conjuncts, equality } from './subquery-terms.js';
 
 /** Joins a scalar subquery to the outer rows and gives its value; `x` names a hidden outer column. */
@@ -35,19 +38,21 @@ const BOOL = (nullable: boolean) => withNullability(Types.BOOLEAN, nullable);
 
 /**
  * The value of an IN or EXISTS subquery. `x` is the IN operand (each item of a row operand),
- * already typed and projected into the outer rows as the columns their paths name.
+ * already typed and projected into the outer rows as the columns their paths name; `outerScope`
+ * is the names the subquery sees outside its FROM.
  */
 export function inOrExistsValue(
   e: InQuery | Exists,
   x: readonly { readonly rex: Rex; readonly path: readonly string[] }[],
   builder: PlanBuilder,
+  outerScope: readonly ScopeColumn[],
   joinScalar: JoinScalar,
 ): Rex {
   const pos = e.pos;
   const compare = (op: '>' | '=' | '<', l: Rex, r: Rex) => call(op, [l, r], BOOL(false));
   const zero = literal(0, withNullability(Types.BIGINT, false));
   if (correlatedGlobalAggregate(e.query, builder)) return globalValue(e, x, joinScalar);
-  const source = countable(e.query, builder, e.kind === 'inQuery' ? x.length : 0);
+  const source = countable(e.query, builder, e.kind === 'inQuery' ? x.length : 0, outerScope);
   const count = (arg: Expr | undefined, extra?: Expr): Rex => {
     const args = arg === undefined ? [{ kind: 'star', qualifier: [], pos } as Expr] : [arg];
     const counting: Call = { kind: 'call', name: 'COUNT', args, distinct: false, pos };
@@ -206,7 +211,12 @@ interface Countable {
   readonly values?: readonly Expr[];
 }
 
-function countable(query: Query, builder: PlanBuilder, width: number): Countable {
+function countable(
+  query: Query,
+  builder: PlanBuilder,
+  width: number,
+  outerScope: readonly ScopeColumn[],
+): Countable {
   const wantValue = width > 0;
   const body = query.body;
   const plain =
@@ -221,9 +231,14 @@ function countable(query: Query, builder: PlanBuilder, width: number): Countable
     if (wantValue) checkWidth(query.pos, body.items.length, width);
     return { body, where: body.where, values: wantValue ? body.items.map((i) => i.expr) : undefined };
   }
-  // Counted as a derived table, whose rows no longer see the outer query's names.
+  // Counted as a derived table, whose rows no longer see the outer query's names; a correlated
+  // one is first decorrelated into an uncorrelated one (see `grouped-in-exists.ts`).
+  if (correlated(query, builder)) {
+    const grouped = groupedRows(query, builder, outerScope, width);
+    return { body: grouped.body, where: grouped.body.where, values: wantValue ? grouped.values : undefined };
+  }
   const alias = '$in';
-  const planned = plannedAlone(query, builder);
+  const planned = builder.query(query).columns.length;
   if (wantValue) checkWidth(query.pos, planned, width);
   const pos = query.pos;
   const names = Array.from({ length: width }, (_, i) => `$y${i}`);
@@ -234,17 +249,13 @@ function countable(query: Query, builder: PlanBuilder, width: number): Countable
   };
 }
 
-/** The column count of a subquery planned on its own; a correlated one is refused. */
-function plannedAlone(query: Query, builder: PlanBuilder): number {
+/** Whether a subquery reads names it does not define, which are the outer query's. */
+function correlated(query: Query, builder: PlanBuilder): boolean {
   try {
-    return builder.query(query).columns.length;
+    builder.query(query);
+    return false;
   } catch (error) {
-    if (/column '[^']*' not found/.test((error as Error).message))
-      throw unsupported(
-        query.pos,
-        'a correlated IN or EXISTS subquery with GROUP BY or LIMIT used as a value',
-        'correlate a plain SELECT or a global aggregate, or make it a WHERE condition of its own (without LIMIT), where GROUP BY is planned',
-      );
+    if (/column '[^']*' not found/.test((error as Error).message)) return true;
     throw error;
   }
 }

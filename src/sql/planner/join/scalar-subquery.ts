@@ -126,7 +126,7 @@ export function joinScalarSubqueries<T>(
           outerScope.push(scope[scope.length - 1]!);
         }
       }
-      const value = inOrExistsValue(e, x, builder, (query, pos) =>
+      const value = inOrExistsValue(e, x, builder, outerScope, (query, pos) =>
         joinSubquery(query, pos, outerScope, 'an IN or EXISTS subquery used as a value'),
       );
       return reference(addColumn('$in', value), e.pos);
