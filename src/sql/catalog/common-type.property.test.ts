@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { commonType, MAX_LENGTH, type SqlType } from './types.js';
+import { branchNeedsCast, branchType, commonType, MAX_LENGTH, type SqlType } from './types.js';
 
 const sized = (roots: readonly ('CHAR' | 'VARCHAR' | 'BINARY' | 'VARBINARY')[]) =>
   fc.record({
@@ -38,6 +38,51 @@ describe('common type of strings and byte strings', () => {
     fc.assert(
       fc.property(sized(['CHAR', 'VARCHAR']), sized(['BINARY', 'VARBINARY']), (a, b) => {
         expect(commonType(a, b)).toBeUndefined();
+      }),
+    );
+  });
+});
+
+describe('the branches’ type of date and time values', () => {
+  const datetime = fc
+    .record({
+      root: fc.constantFrom('DATE', 'TIME', 'TIMESTAMP', 'TIMESTAMP_LTZ'),
+      precision: fc.integer({ min: 0, max: 9 }),
+      nullable: fc.boolean(),
+    })
+    .map(({ root, precision, nullable }) =>
+      // A DATE has no precision.
+      root === 'DATE' ? { root, nullable } : { root, precision, nullable },
+    ) as fc.Arbitrary<SqlType>;
+  const timestamp = (t: SqlType) => t.root === 'TIMESTAMP' || t.root === 'TIMESTAMP_LTZ';
+
+  it('is Flink’s: DATE with a timestamp the timestamp, TIMESTAMP with TIMESTAMP_LTZ the LTZ, no TIME with others', () => {
+    fc.assert(
+      fc.property(datetime, datetime, (a, b) => {
+        const type = branchType(a, b);
+        expect(branchType(b, a)).toEqual(type);
+        if (a.root === b.root) {
+          expect(type!.root).toBe(a.root);
+          if (a.root !== 'DATE') expect(type!.precision).toBe(Math.max(a.precision!, b.precision!));
+        } else if (timestamp(a) && timestamp(b)) {
+          expect(type!.root).toBe('TIMESTAMP_LTZ');
+          expect(type!.precision).toBe(Math.max(a.precision!, b.precision!));
+        } else if (a.root === 'DATE' && timestamp(b)) {
+          expect(type).toEqual({ root: b.root, precision: b.precision, nullable: a.nullable || b.nullable });
+        } else if (b.root !== 'DATE' || !timestamp(a)) {
+          expect(type).toBeUndefined();
+        }
+        if (type !== undefined) expect(type.nullable).toBe(a.nullable || b.nullable);
+      }),
+    );
+  });
+
+  it('casts a branch exactly where its value is held differently: a DATE, or a TIMESTAMP into TIMESTAMP_LTZ', () => {
+    fc.assert(
+      fc.property(datetime, datetime, (a, b) => {
+        const type = branchType(a, b);
+        if (type === undefined) return;
+        for (const side of [a, b]) expect(branchNeedsCast(side, type)).toBe(side.root !== type.root);
       }),
     );
   });

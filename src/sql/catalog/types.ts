@@ -357,10 +357,44 @@ export function commonType(a: SqlType, b: SqlType): SqlType | undefined {
   // CASE WHEN … THEN 'a' ELSE 'abc' END is VARCHAR(3) and 'a' gets no padding.
   if (isString(a) && isString(b)) return raggedToVarying(a, b, 'CHAR', 'VARCHAR', nullable);
   if (isByteString(a) && isByteString(b)) return raggedToVarying(a, b, 'BINARY', 'VARBINARY', nullable);
-  if (isTimestamp(a) && isTimestamp(b))
-    return t(a.root, { precision: Math.max(a.precision ?? 3, b.precision ?? 3), nullable });
+  // As Flink's LogicalTypeMerging: the wider precision, and a TIMESTAMP with a TIMESTAMP_LTZ is a
+  // TIMESTAMP_LTZ (whose values the TIMESTAMP side is cast to, in the session's zone).
+  if (isTimestamp(a) && isTimestamp(b)) {
+    const root = a.root === 'TIMESTAMP_LTZ' || b.root === 'TIMESTAMP_LTZ' ? 'TIMESTAMP_LTZ' : 'TIMESTAMP';
+    return t(root, { precision: Math.max(a.precision ?? 3, b.precision ?? 3), nullable });
+  }
+  if (a.root === 'TIME' && b.root === 'TIME')
+    return t('TIME', { precision: Math.max(a.precision ?? 0, b.precision ?? 0), nullable });
   if (a.root === b.root) return withNullability({ ...a, rowtime: undefined, proctime: undefined }, nullable);
   return undefined;
+}
+
+/**
+ * The type the branches of UNION ALL, VALUES, CASE, COALESCE and IN lists widen to, or undefined
+ * if none: {@link commonType}, and also a DATE with a TIMESTAMP (or TIMESTAMP_LTZ) is that
+ * timestamp, as Flink's SQL validator widens them (Calcite's type coercion, `getTightestCommonType`:
+ * date and timestamp give the timestamp). A TIME with a TIMESTAMP has none there, as in Flink.
+ * The value changes, so the caller casts each branch whose root differs from the result
+ * ({@link branchNeedsCast}); the numeric consumers of {@link commonType} do not, which is why this
+ * pair is not in it.
+ */
+export function branchType(a: SqlType, b: SqlType): SqlType | undefined {
+  const common = commonType(a, b);
+  if (common !== undefined) return common;
+  const nullable = a.nullable || b.nullable;
+  if (a.root === 'DATE' && isTimestamp(b)) return t(b.root, { precision: b.precision, nullable });
+  if (b.root === 'DATE' && isTimestamp(a)) return t(a.root, { precision: a.precision, nullable });
+  return undefined;
+}
+
+/**
+ * Whether a branch of type `from` must be cast to take the branches' type `to`
+ * ({@link branchType}): where the roots differ and the value is held differently, a DATE (days)
+ * becoming a timestamp (milliseconds) or a TIMESTAMP becoming a TIMESTAMP_LTZ (in the session's
+ * zone). Numbers, strings and the rest widen as they are held.
+ */
+export function branchNeedsCast(from: SqlType, to: SqlType): boolean {
+  return from.root !== to.root && (from.root === 'DATE' || (isTimestamp(from) && isTimestamp(to)));
 }
 
 /** The common type of two strings (or byte strings): `fixed` when both are it at one length. */

@@ -7,7 +7,8 @@ import { MAX_LONG, wrapLong } from './long.js';
 import type { Expr, IntervalLiteral, SourcePos, TypedLiteral } from '../parser/ast.js';
 import { unsupported, validationError } from '../errors.js';
 import {
-  commonType,
+  branchNeedsCast,
+  branchType,
   countsInterval,
   formatType,
   isNumeric,
@@ -176,9 +177,19 @@ class Typer {
         return e.negated ? call('NOT', [like], like.type, e.pos) : like;
       }
       case 'inList': {
-        const operand = this.type(e.operand);
-        const list = e.list.map((item) => this.type(item));
-        // Each item must be comparable with the operand; the comparison's type check says so.
+        let operand = this.type(e.operand);
+        let list = e.list.map((item) => this.type(item));
+        // A DATE among timestamps compares as a timestamp, as Flink's validator widens an IN
+        // list with its operand; the rest keep their types, and each item must be comparable
+        // with the operand (the comparison's type check says so).
+        const widened = [operand, ...list].reduce<SqlType | undefined>(
+          (type, r) => (type === undefined ? undefined : branchType(type, r.type)),
+          operand.type,
+        );
+        if (widened !== undefined) {
+          operand = asBranch(operand, widened);
+          list = list.map((item) => asBranch(item, widened));
+        }
         for (const item of list) this.apply('=', [operand, item], e.pos);
         const nullable = operand.type.nullable || list.some((i) => i.type.nullable);
         const test = call('IN', [operand, ...list], withNullability(Types.BOOLEAN, nullable), e.pos);
@@ -285,13 +296,16 @@ class Typer {
     const otherwise = e.otherwise === undefined ? literal(null, Types.NULL) : this.type(e.otherwise);
     results.push(otherwise);
     args.push(otherwise);
-    return call('CASE', args, this.common(results, e.pos, 'CASE branches'), e.pos);
+    const type = this.common(results, e.pos, 'CASE branches');
+    // Conditions sit at even places before the ELSE, results at odd ones and last.
+    const conformed = args.map((a, i) => (i % 2 === 1 || i === args.length - 1 ? asBranch(a, type) : a));
+    return call('CASE', conformed, type, e.pos);
   }
 
   private common(items: readonly Rex[], pos: SourcePos, what: string): SqlType {
     let type: SqlType = items[0]!.type;
     for (const item of items.slice(1)) {
-      const next = commonType(type, item.type);
+      const next = branchType(type, item.type);
       if (next === undefined)
         throw validationError(
           pos,
@@ -350,7 +364,7 @@ class Typer {
         const type = this.common(args, e.pos, 'COALESCE arguments');
         return call(
           'COALESCE',
-          args,
+          args.map((a) => asBranch(a, type)),
           withNullability(
             type,
             args.every((a) => a.type.nullable),
@@ -362,7 +376,8 @@ class Typer {
         if (args.length !== 3)
           throw validationError(e.pos, `IF takes 3 arguments (condition, then, else), got ${args.length}`);
         this.boolean(args[0]!, e.pos, 'IF');
-        return call('CASE', args, this.common(args.slice(1), e.pos, 'IF branches'), e.pos);
+        const type = this.common(args.slice(1), e.pos, 'IF branches');
+        return call('CASE', [args[0]!, ...args.slice(1).map((a) => asBranch(a, type))], type, e.pos);
       }
       case 'NULLIF': {
         if (args.length !== 2) throw validationError(e.pos, `NULLIF takes 2 arguments, got ${args.length}`);
@@ -459,6 +474,13 @@ class Typer {
           );
     return call(udf.name, passed, udf.resultType, e.pos, udf);
   }
+}
+
+/** A branch cast to the branches' type where its value is held differently ({@link branchNeedsCast}). */
+function asBranch(rex: Rex, type: SqlType): Rex {
+  return branchNeedsCast(rex.type, type)
+    ? call('CAST', [rex], withNullability(type, rex.type.nullable))
+    : rex;
 }
 
 function castable(from: SqlType, to: SqlType): boolean {

@@ -17,7 +17,14 @@ import type {
 } from '../parser/ast.js';
 import { unsupported, validationError } from '../errors.js';
 import type { Catalog, CatalogTable } from '../catalog/catalog.js';
-import { commonType, formatType, type SqlType, withoutTimeAttribute } from '../catalog/types.js';
+import {
+  branchNeedsCast,
+  branchType,
+  formatType,
+  type SqlType,
+  withNullability,
+  withoutTimeAttribute,
+} from '../catalog/types.js';
 import { noteStarExpansion, withoutStarRecording } from '../catalog/star-expansions.js';
 import { compileExpression } from '../expressions/compiler.js';
 import { call, field, fieldsOf, type Rex } from '../expressions/rex.js';
@@ -136,7 +143,7 @@ export class PlanBuilder {
       );
     const columns = left.columns.map((l, i) => {
       const r = right.columns[i]!;
-      const type = commonType(l.type, r.type);
+      const type = branchType(l.type, r.type);
       if (type === undefined)
         throw validationError(
           pos,
@@ -180,7 +187,7 @@ export class PlanBuilder {
       for (const row of typed) {
         if (row.length !== width)
           throw validationError(pos, `VALUES rows have different lengths (${width} and ${row.length})`);
-        const next = commonType(type, row[i]!.type);
+        const next = branchType(type, row[i]!.type);
         if (next === undefined)
           throw validationError(
             pos,
@@ -196,8 +203,11 @@ export class PlanBuilder {
       if (fieldsOf(rex).size > 0) throw unsupported(at, 'column references in VALUES');
       return compileExpression(rex)({});
     };
+    // A DATE in a timestamp column becomes a timestamp; other values are held as their column's.
+    const conformed = (r: Rex, type: SqlType): Rex =>
+      branchNeedsCast(r.type, type) ? call('CAST', [r], withNullability(type, r.type.nullable)) : r;
     return values(
-      typed.map((row) => row.map((r) => constant(r, pos))),
+      typed.map((row) => row.map((r, i) => constant(conformed(r, columns[i]!.type), pos))),
       columns,
     );
   }
