@@ -3,19 +3,29 @@
  * run by `ExpiringJoinOperator`), against the join that stores every row in state as it arrives
  * (the `expiring` layout alone), over random interleavings of rows on both sides (late and
  * out-of-order ones too), watermarks on both inputs, checkpoint barriers and spills at small
- * row limits (q7's condition; both sides cleaned, or either alone):
+ * row limits (q7's condition; both sides cleaned, or either alone), at varying rates of each
+ * side's rows, so that a buffer the other side probes rarely stays unindexed and one it probes
+ * often indexes its rows on the way (both happen, and are counted):
  * - it emits the same joined rows in the same order;
  * - after a barrier its state holds exactly the rows the state-only join holds that can still
  *   match, and one timer per key holding rows;
  * - a snapshot taken at a barrier restores, into either operator, to the uninterrupted output;
- * - the buffer itself drops a key exactly when the watermark passes its latest bucket.
+ * - the buffer itself, unindexed or indexed, finds a key's rows in arrival order, keeps every
+ *   row the watermark has not passed, drops exactly what its form allows, and scans at most a
+ *   fixed multiple of the rows it adds.
  */
 import fc from 'fast-check';
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { CoProcessOperator } from '../../src/runtime/operators/process-operators.js';
 import { TwoInputOperatorTestHarness } from '../../src/runtime/testing/harness.js';
 import type { Row } from '../../src/sql/expressions/compiler.js';
-import { ExpiringBuffer } from '../../src/sql/planner/join/expiring-buffer.js';
+import {
+  ExpiringBuffer,
+  type ExpiringBufferOptions,
+  SCAN_FACTOR,
+} from '../../src/sql/planner/join/expiring-buffer.js';
+import { ExpiringKeyIndex } from '../../src/sql/planner/join/expiring-key-index.js';
+import { ExpiringLog } from '../../src/sql/planner/join/expiring-log.js';
 import { ExpiringJoinOperator } from '../../src/sql/planner/join/expiring-join-operator.js';
 import { type JoinSpec, RegularJoinFunction } from '../../src/sql/planner/join/join-function.js';
 import { JOIN_LAYOUT, type StoredRows } from '../../src/sql/planner/join/join-state-views.js';
@@ -34,36 +44,47 @@ const KEYS = [0, 1, 2, 3, 4, 5];
 const key = fc.constantFrom(...KEYS);
 /** Milliseconds per step of time: times spread over several one-second buckets. */
 const U = 300;
-const step: fc.Arbitrary<Step> = fc.oneof(
-  {
-    arbitrary: fc.record({
-      kind: fc.constant('left' as const),
-      k: key,
-      dt: fc.integer({ min: -12, max: 12 }),
-      isNull: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
-      v: fc.nat(3),
-    }),
-    weight: 4,
-  },
-  {
-    arbitrary: fc.record({
-      kind: fc.constant('right' as const),
-      k: key,
-      dt: fc.integer({ min: 1, max: 14 }),
-      v: fc.nat(3),
-    }),
-    weight: 3,
-  },
-  {
-    arbitrary: fc.record({ kind: fc.constant('watermark1' as const), dt: fc.integer({ min: 0, max: 8 }) }),
-    weight: 1,
-  },
-  {
-    arbitrary: fc.record({ kind: fc.constant('watermark2' as const), dt: fc.integer({ min: 0, max: 8 }) }),
-    weight: 1,
-  },
-  { arbitrary: fc.constant({ kind: 'barrier' as const }), weight: 1 },
-);
+/**
+ * Steps with `left` and `right` the weights of each side's rows (how often each probes the
+ * other) and `barrier` that of barriers (which empty the buffers).
+ */
+const stepOf = (left: number, right: number, barrier: number): fc.Arbitrary<Step> =>
+  fc.oneof(
+    {
+      arbitrary: fc.record({
+        kind: fc.constant('left' as const),
+        k: key,
+        dt: fc.integer({ min: -12, max: 12 }),
+        isNull: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
+        v: fc.nat(3),
+      }),
+      weight: left,
+    },
+    {
+      arbitrary: fc.record({
+        kind: fc.constant('right' as const),
+        k: key,
+        dt: fc.integer({ min: 1, max: 14 }),
+        v: fc.nat(3),
+      }),
+      weight: right,
+    },
+    {
+      arbitrary: fc.record({ kind: fc.constant('watermark1' as const), dt: fc.integer({ min: 0, max: 8 }) }),
+      weight: 1,
+    },
+    {
+      arbitrary: fc.record({ kind: fc.constant('watermark2' as const), dt: fc.integer({ min: 0, max: 8 }) }),
+      weight: 1,
+    },
+    { arbitrary: fc.constant({ kind: 'barrier' as const }), weight: barrier },
+  );
+
+/** Runs of steps where either side's rows may be rare or frequent, and barriers too. */
+const stepsArb = (maxLength: number) =>
+  fc
+    .tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 2 }))
+    .chain(([left, right, barrier]) => fc.array(stepOf(left, right, barrier), { maxLength }));
 
 /** k = k0 AND t >= c - 10U AND t <= c: each side is bounded by the other's complete time. */
 const remaining = (row: Row) =>
@@ -98,11 +119,11 @@ function spec(sides: Sides): JoinSpec {
   };
 }
 
-/** A harness of the buffered join (with a row limit) or, without one, of the state-only join. */
-function harness(sides: Sides, limit?: number) {
+/** A harness of the buffered join (with its buffers' options) or, without them, of the state-only join. */
+function harness(sides: Sides, buffer?: ExpiringBufferOptions) {
   const fn = new RegularJoinFunction(spec(sides));
   const operator =
-    limit === undefined ? new CoProcessOperator(fn, true) : new ExpiringJoinOperator(fn, limit);
+    buffer === undefined ? new CoProcessOperator(fn, true) : new ExpiringJoinOperator(fn, buffer);
   return new TwoInputOperatorTestHarness<Row, Row, Row>(
     operator,
     (l) => l.k,
@@ -180,14 +201,48 @@ function liveRows(h: Harness, sides: Sides, watermark: number): { rows: string[]
 }
 
 const sidesArb = fc.constantFrom<Sides>('both', 'left', 'right');
-const limitArb = fc.oneof(fc.integer({ min: 1, max: 6 }), fc.constant(1000));
+/**
+ * Small row limits (spills) or none to speak of, chunks of a few rows, and scan factors up to the
+ * default one (these runs are short: at lower factors their rates decide whether a buffer indexes).
+ */
+const bufferArb: fc.Arbitrary<ExpiringBufferOptions> = fc.record({
+  limit: fc.oneof(fc.integer({ min: 1, max: 6 }), fc.constant(1000)),
+  chunkRows: fc.integer({ min: 1, max: 8 }),
+  scanFactor: fc.constantFrom(1, 2, SCAN_FACTOR),
+});
+
+/**
+ * Counts the runs whose buffers indexed their rows and those whose probes scanned unindexed
+ * rows only, so that a test can require both: every switch builds the index through its `add`.
+ */
+function modeCounter() {
+  const indexed = vi.spyOn(ExpiringKeyIndex.prototype, 'add');
+  const scanned = vi.spyOn(ExpiringLog.prototype, 'rowsOf');
+  const runs = { switched: 0, unindexed: 0 };
+  return {
+    runs,
+    /** Called at the start of each run: counts the run before it. */
+    next(): void {
+      if (indexed.mock.calls.length > 0) runs.switched++;
+      else if (scanned.mock.calls.length > 0) runs.unindexed++;
+      indexed.mockClear();
+      scanned.mockClear();
+    },
+  };
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe('a cleaned join side held in memory before state', () => {
   test('emits what the state-only join emits and, after a barrier, holds the same live rows', () => {
+    const modes = modeCounter();
     fc.assert(
-      fc.property(fc.array(step, { maxLength: 80 }), sidesArb, limitArb, (steps, sides, limit) => {
+      fc.property(stepsArb(80), sidesArb, bufferArb, (steps, sides, options) => {
+        modes.next();
         const plain = harness(sides);
-        const buffered = harness(sides, limit);
+        const buffered = harness(sides, options);
         plain.open();
         buffered.open();
         const w1 = { w1: 0, w2: 0 };
@@ -204,28 +259,34 @@ describe('a cleaned join side held in memory before state', () => {
       }),
       { numRuns: 600 },
     );
+    modes.next();
+    // Both forms, and the switch between them, are exercised.
+    expect(modes.runs.switched).toBeGreaterThan(30);
+    expect(modes.runs.unindexed).toBeGreaterThan(30);
   });
 
   test('a snapshot at a barrier restores, into either operator, to the uninterrupted output', () => {
+    const modes = modeCounter();
     fc.assert(
       fc.property(
-        fc.array(step, { maxLength: 60 }),
+        stepsArb(60),
         fc.nat(60),
         sidesArb,
-        limitArb,
+        bufferArb,
         fc.boolean(),
-        (steps, at, sides, limit, intoBuffered) => {
+        (steps, at, sides, options, intoBuffered) => {
+          modes.next();
           const whole = harness(sides);
           whole.open();
           feed(whole, steps, { w1: 0, w2: 0 });
           const cut = Math.min(at, steps.length);
           const w = { w1: 0, w2: 0 };
-          const first = harness(sides, limit);
+          const first = harness(sides, options);
           first.open();
           feed(first, steps.slice(0, cut), w);
           first.operator.prepareSnapshotPreBarrier?.(1);
           const snapshot = snapshotKeyedState(first.keyedBackend!, first.timeServiceManager);
-          const second = harness(sides, intoBuffered ? limit : undefined);
+          const second = harness(sides, intoBuffered ? options : undefined);
           restoreKeyedState(second.keyedBackend!, second.timeServiceManager, snapshot);
           second.open();
           if (w.w1 > 0) second.processWatermark1(w.w1);
@@ -236,11 +297,14 @@ describe('a cleaned join side held in memory before state', () => {
       ),
       { numRuns: 400 },
     );
+    modes.next();
+    expect(modes.runs.switched).toBeGreaterThan(20);
+    expect(modes.runs.unindexed).toBeGreaterThan(20);
   });
 
   test('a key whose earlier bucket the watermark passes keeps its later rows in memory', () => {
     // Bounds 3100 (bucket 4000) and 5500 (bucket 6000): at 4500 the second row still joins.
-    const h = harness('left', 1000);
+    const h = harness('left', { limit: 1000 });
     h.open();
     h.processElement1({ k: 1, t: 100, v: 0 }, 100);
     h.processElement1({ k: 1, t: 2500, v: 1 }, 2500);
@@ -252,7 +316,7 @@ describe('a cleaned join side held in memory before state', () => {
   });
 
   test('rows the watermark expires in memory leave without state or timers', () => {
-    const h = harness('left', 1000);
+    const h = harness('left', { limit: 1000 });
     h.open();
     for (let i = 0; i < 50; i++) h.processElement1({ k: i % 3, t: 100 + i, v: i }, 100 + i);
     expect(h.numKeyedStateEntries()).toBe(0);
@@ -269,7 +333,11 @@ describe('a cleaned join side held in memory before state', () => {
 describe('the expiring buffer', () => {
   const BUCKET = 1000;
   const bucketOf = (at: number) => Math.ceil(at / BUCKET) * BUCKET;
-  type Op = { kind: 'add'; k: number; at: number } | { kind: 'sweep'; dw: number };
+  type Op =
+    | { kind: 'add'; k: number; at: number }
+    | { kind: 'sweep'; dw: number }
+    | { kind: 'probe'; k: number }
+    | { kind: 'take' };
   const op: fc.Arbitrary<Op> = fc.oneof(
     {
       arbitrary: fc.record({
@@ -277,18 +345,131 @@ describe('the expiring buffer', () => {
         k: fc.nat(4),
         at: fc.integer({ min: -3000, max: 9000 }),
       }),
-      weight: 4,
+      weight: 6,
     },
     {
       arbitrary: fc.record({ kind: fc.constant('sweep' as const), dw: fc.integer({ min: 0, max: 1500 }) }),
-      weight: 1,
+      weight: 2,
     },
+    { arbitrary: fc.record({ kind: fc.constant('probe' as const), k: fc.nat(4) }), weight: 2 },
+    { arbitrary: fc.constant({ kind: 'take' as const }), weight: 1 },
   );
+  const list = (stored: StoredRows | undefined): Row[] =>
+    stored === undefined ? [] : Array.isArray(stored) ? [...stored] : [stored];
+  /** Whether `part` is `whole` with some rows left out, in the same order. */
+  const isSubsequence = (part: readonly Row[], whole: readonly Row[]) => {
+    let i = 0;
+    for (const row of whole) if (i < part.length && part[i] === row) i++;
+    return i === part.length;
+  };
 
-  test('keeps a key until the watermark passes the bucket of its latest bound, its rows in order', () => {
+  test("finds a key's rows in arrival order, keeps every row not expired, scans at most its factor per row added", () => {
+    fc.assert(
+      fc.property(
+        fc.array(op, { maxLength: 150 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.constantFrom(0, 1, SCAN_FACTOR, Number.POSITIVE_INFINITY),
+        (ops, chunkRows, scanFactor) => {
+          // Every row a probe of the unindexed buffer scans, counted at the scan.
+          let scanned = 0;
+          let addedTotal = 0;
+          const scan = ExpiringLog.prototype.rowsOf;
+          const spy = vi.spyOn(ExpiringLog.prototype, 'rowsOf').mockImplementation(function (
+            this: ExpiringLog,
+            canonical,
+          ) {
+            scanned += this.size;
+            return scan.call(this, canonical);
+          });
+          const buffer = new ExpiringBuffer({ limit: Number.POSITIVE_INFINITY, chunkRows, scanFactor });
+          /** The rows added since the last take, in arrival order. */
+          let added: { k: number; row: Row; at: number }[] = [];
+          let watermark = -4000;
+          let n = 0;
+          const check = (k: number, found: readonly Row[]) => {
+            const all = added.filter((a) => a.k === k);
+            expect(
+              isSubsequence(
+                found,
+                all.map((a) => a.row),
+              ),
+            ).toBe(true);
+            for (const a of all) if (a.at > watermark) expect(found).toContain(a.row);
+          };
+          for (const o of ops) {
+            if (o.kind === 'add') {
+              const row = { n: n++ };
+              buffer.add(o.k, o.k, row, o.at);
+              added.push({ k: o.k, row, at: o.at });
+              addedTotal++;
+            } else if (o.kind === 'sweep') {
+              watermark += o.dw;
+              buffer.sweep(watermark);
+            } else if (o.kind === 'probe') check(o.k, list(buffer.rowsOf(o.k)));
+            else {
+              const size = buffer.size;
+              const taken = buffer.take();
+              expect(taken.reduce((sum, e) => sum + list(e.rows).length, 0)).toBe(size);
+              for (const e of taken) check(e.key as number, list(e.rows));
+              // The keys in the order their first rows arrived.
+              const firsts = taken.map((e) => added.findIndex((a) => a.row === list(e.rows)[0]));
+              expect(firsts).toEqual([...firsts].sort((a, b) => a - b));
+              expect(buffer.size).toBe(0);
+              added = [];
+            }
+            const live = added.filter((a) => a.at > watermark).length;
+            expect(buffer.size).toBeGreaterThanOrEqual(live);
+            expect(buffer.size).toBeLessThanOrEqual(added.length);
+          }
+          if (scanFactor !== Number.POSITIVE_INFINITY)
+            expect(scanned).toBeLessThanOrEqual(scanFactor * addedTotal);
+          spy.mockRestore();
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  test('unindexed, in chunks of one row, it drops a row exactly when the watermark passes its bound', () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 120 }), (ops) => {
-        const buffer = new ExpiringBuffer(Number.POSITIVE_INFINITY);
+        const buffer = new ExpiringBuffer({
+          limit: Number.POSITIVE_INFINITY,
+          chunkRows: 1,
+          scanFactor: Number.POSITIVE_INFINITY,
+        });
+        let model: { k: number; row: Row; at: number }[] = [];
+        let watermark = -4000;
+        let n = 0;
+        for (const o of ops) {
+          if (o.kind === 'add') {
+            const row = { n: n++ };
+            buffer.add(o.k, o.k, row, o.at);
+            model.push({ k: o.k, row, at: o.at });
+          } else if (o.kind === 'sweep') {
+            watermark += o.dw;
+            buffer.sweep(watermark);
+            model = model.filter((m) => m.at > watermark);
+          } else if (o.kind === 'take') {
+            const taken = buffer.take().map((e) => [e.key, list(e.rows)]);
+            const keys = [...new Set(model.map((m) => m.k))];
+            expect(taken).toEqual(keys.map((k) => [k, model.filter((m) => m.k === k).map((m) => m.row)]));
+            model = [];
+          }
+          for (let k = 0; k <= 4; k++)
+            expect(list(buffer.rowsOf(k))).toEqual(model.filter((m) => m.k === k).map((m) => m.row));
+          expect(buffer.size).toBe(model.length);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('indexed, it keeps a key until the watermark passes the bucket of its latest bound, its rows in order', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 120 }), (ops) => {
+        // A scan factor of 0 indexes the rows at the first probe that finds any (after each op here).
+        const buffer = new ExpiringBuffer({ limit: Number.POSITIVE_INFINITY, chunkRows: 1, scanFactor: 0 });
         const model = new Map<number, { rows: Row[]; bucket: number }>();
         let watermark = -4000;
         let n = 0;
@@ -302,32 +483,49 @@ describe('the expiring buffer', () => {
               entry.rows.push(row);
               entry.bucket = Math.max(entry.bucket, bucketOf(o.at));
             }
-          } else {
+          } else if (o.kind === 'sweep') {
             watermark += o.dw;
             buffer.sweep(watermark);
             for (const [k, entry] of model) if (entry.bucket <= watermark) model.delete(k);
+          } else if (o.kind === 'take') {
+            const taken = buffer.take().map((e) => [e.key, list(e.rows)]);
+            expect(taken).toEqual([...model].map(([k, e]) => [k, e.rows]));
+            model.clear();
           }
           let size = 0;
           for (let k = 0; k <= 4; k++) {
-            const stored = buffer.rowsOf(k);
-            const rows = stored === undefined ? [] : Array.isArray(stored) ? stored : [stored];
+            const rows = list(buffer.rowsOf(k));
             expect(rows).toEqual(model.get(k)?.rows ?? []);
             size += rows.length;
           }
           expect(buffer.size).toBe(size);
         }
-        const taken = buffer.take();
-        expect(taken.map((e) => e.key).sort()).toEqual([...model.keys()].sort());
-        expect(buffer.size).toBe(0);
       }),
       { numRuns: 500 },
     );
   });
 
-  test('reports when more rows than its limit wait', () => {
-    const buffer = new ExpiringBuffer(2);
-    expect(buffer.add(1, 1, { a: 1 }, 10)).toBe(false);
-    expect(buffer.add(2, 2, { a: 2 }, 10)).toBe(false);
-    expect(buffer.add(1, 1, { a: 3 }, 10)).toBe(true);
+  test('reports when more rows than its limit wait, unindexed or indexed', () => {
+    for (const scanFactor of [Number.POSITIVE_INFINITY, 0]) {
+      const buffer = new ExpiringBuffer({ limit: 2, scanFactor });
+      expect(buffer.add(1, 1, { a: 1 }, 10)).toBe(false);
+      buffer.rowsOf(1);
+      expect(buffer.add(2, 2, { a: 2 }, 10)).toBe(false);
+      expect(buffer.add(1, 1, { a: 3 }, 10)).toBe(true);
+    }
+  });
+
+  test('composite and NaN keys: a probe finds the rows of the equal key, and a take returns each key as given', () => {
+    const buffer = new ExpiringBuffer({ scanFactor: Number.POSITIVE_INFINITY });
+    const a = { price: 1, day: 'x' };
+    buffer.add('#a', a, { n: 0 }, 10);
+    buffer.add(Number.NaN, Number.NaN, { n: 1 }, 10);
+    buffer.add('#b', [2], { n: 2 }, 10);
+    buffer.add(Number.NaN, Number.NaN, { n: 3 }, 10);
+    expect(list(buffer.rowsOf(Number.NaN))).toEqual([{ n: 1 }, { n: 3 }]);
+    expect(list(buffer.rowsOf('#a'))).toEqual([{ n: 0 }]);
+    const taken = buffer.take();
+    expect(taken.map((e) => e.key)).toEqual([a, Number.NaN, [2]]);
+    expect(taken[0]!.key).toBe(a);
   });
 });

@@ -1,21 +1,30 @@
 /**
  * The rows of a regular join's side that leave by the watermark (see `watermark-complete.ts`),
  * held in memory before they reach keyed state, as Flink's window aggregates buffer rows in
- * memory between checkpoints (`table.exec.window-agg.buffer-size-limit`). A row that arrives
- * is only added to a map from its join key to its rows; a checkpoint (before its barrier), the
- * end of input or more than a limit of rows move every key's rows into the `expiring` view with
- * the key's cleanup timer, so checkpoints hold exactly what they held before. A row whose bound
- * the watermark reaches while it is still here leaves with no state access and no timer: the
- * rows are listed by time bucket, and the watermark sweeps the buckets it passes.
+ * memory between checkpoints (`table.exec.window-agg.buffer-size-limit`). A checkpoint (before
+ * its barrier), the end of input or more than a limit of rows move every key's rows into the
+ * `expiring` view with the key's cleanup timer, so checkpoints hold exactly what they held
+ * before. A row whose bound the watermark reaches while it is still here leaves with no state
+ * access and no timer. Only insert-only sides are cleaned, so nothing here is ever retracted.
  *
- * A key is listed in the bucket of each bound that is later than all its rows' bounds so far,
- * and leaves when the watermark passes the latest: then every row of it has expired. A row may
- * so stay a while after its own bound, which changes no output (no later row of the other side
- * can match it, see `watermark-complete.ts`); the buffer is bounded by the limit regardless.
+ * How the rows are held depends on how often the other side probes them. They start in arrival
+ * order, unindexed (`expiring-log.ts`): adding a row is an append, and a probe (whose key is the
+ * operator's current key) scans every row here for its key. The buffer counts the rows its
+ * probes scan against the rows it adds; once scanning would cost more than {@link SCAN_FACTOR}
+ * times adding, it indexes the rows by key (`expiring-key-index.ts`) and keeps the index until
+ * it is empty again. Scanning so costs at most a fixed multiple of adding, and a side probed
+ * rarely (Nexmark q7's bids, probed once per window) costs no map entry per key. Either way a
+ * probe finds a key's rows in arrival order, and rows the watermark has expired may stay a
+ * while (with later rows of their key, or of their chunk), which changes no output: no later
+ * row of the other side can match them.
  */
 import type { CanonicalKey } from '../../../state/key-groups.js';
 import type { Row } from '../../expressions/compiler.js';
+import { ExpiringKeyIndex, type KeyRows } from './expiring-key-index.js';
+import { ExpiringLog } from './expiring-log.js';
 import type { StoredRows } from './join-state-views.js';
+
+export type { KeyRows } from './expiring-key-index.js';
 
 /**
  * Most rows that wait in memory, over all keys, before they move into keyed state, where state
@@ -30,40 +39,66 @@ export const JOIN_BUFFER_LIMIT = 100_000;
  */
 export const HEAP_JOIN_BUFFER_LIMIT = 1_000_000;
 
-/** The width of a time bucket: the watermark frees memory at most once per bucket it passes. */
-const BUCKET_MS = 1000;
+/**
+ * How many rows the probes of an unindexed buffer may scan per row added before it indexes
+ * them: a scanned row costs a comparison, an indexed one a map entry and more garbage.
+ */
+export const SCAN_FACTOR = 6;
 
-/** One join key's rows in memory. */
-export interface BufferedKey {
-  /** The key as the key selector returned it, to make it current again. */
-  readonly key: unknown;
-  readonly canonical: CanonicalKey;
-  /** The rows in arrival order, as a {@link RowsView} keeps them: the row alone, or an array. */
-  rows: StoredRows;
-  /** The end of the latest bucket the key is listed in; every row's bound is at most this. */
-  bucket: number;
+/** Rows per chunk of an unindexed buffer, which the watermark drops together. */
+export const CHUNK_ROWS = 1024;
+
+/** How a buffer holds its rows; tests pass small values to exercise every path. */
+export interface ExpiringBufferOptions {
+  /** Most rows in memory (see {@link JOIN_BUFFER_LIMIT}). */
+  readonly limit?: number;
+  /** Rows scanned per row added before the rows are indexed (see {@link SCAN_FACTOR}). */
+  readonly scanFactor?: number;
+  /** Rows per chunk while unindexed (see {@link CHUNK_ROWS}). */
+  readonly chunkRows?: number;
 }
 
-/** One side's rows in memory, by join key and by time bucket (see the module comment). */
+/** One side's rows in memory, unindexed or by join key (see the module comment). */
 export class ExpiringBuffer {
-  private readonly keys = new Map<CanonicalKey, BufferedKey>();
-  /** The keys listed in each bucket, by the bucket's end. */
-  private readonly buckets = new Map<number, BufferedKey[]>();
-  /** The earliest and the latest bucket end listed; a watermark below the first sweeps nothing. */
-  private earliest = Number.POSITIVE_INFINITY;
-  private latest = Number.NEGATIVE_INFINITY;
-  private count = 0;
+  private readonly log: ExpiringLog;
+  /** The rows by key, once probes scanned too many; undefined while they are in the log. */
+  private index: ExpiringKeyIndex | undefined;
+  /** Rows added to the log and rows its probes scanned, since the buffer was last empty. */
+  private added = 0;
+  private scanned = 0;
+  private readonly limit: number;
+  private readonly scanFactor: number;
 
-  constructor(private readonly limit = JOIN_BUFFER_LIMIT) {}
+  constructor(options: ExpiringBufferOptions = {}) {
+    this.limit = options.limit ?? JOIN_BUFFER_LIMIT;
+    this.scanFactor = options.scanFactor ?? SCAN_FACTOR;
+    this.log = new ExpiringLog(options.chunkRows ?? CHUNK_ROWS);
+  }
 
   /** How many rows wait in memory. */
   get size(): number {
-    return this.count;
+    return this.index === undefined ? this.log.size : this.index.size;
   }
 
-  /** A key's rows in memory (undefined for none), as stored: walk them before adding more. */
+  /**
+   * A key's rows in memory in arrival order (undefined for none): walk them before adding more.
+   * May index the rows first (see the module comment).
+   */
   rowsOf(canonical: CanonicalKey): StoredRows | undefined {
-    return this.keys.get(canonical)?.rows;
+    if (this.index !== undefined) return this.index.rowsOf(canonical);
+    const n = this.log.size;
+    if (n === 0) return undefined;
+    if (this.scanned + n <= this.scanFactor * this.added) {
+      this.scanned += n;
+      return this.log.rowsOf(canonical);
+    }
+    const index = new ExpiringKeyIndex();
+    this.log.forEach((c, key, row, at) => {
+      index.add(c, key, row, at);
+    });
+    this.log.clear();
+    this.index = index;
+    return index.rowsOf(canonical);
   }
 
   /**
@@ -71,69 +106,34 @@ export class ExpiringBuffer {
    * than the limit now wait, when the caller moves them into state.
    */
   add(canonical: CanonicalKey, key: unknown, row: Row, at: number): boolean {
-    const bucket = Math.ceil(at / BUCKET_MS) * BUCKET_MS;
-    const entry = this.keys.get(canonical);
-    if (entry === undefined) {
-      const added: BufferedKey = { key, canonical, rows: row, bucket };
-      this.keys.set(canonical, added);
-      this.list(added, bucket);
-    } else {
-      const rows = entry.rows;
-      if (Array.isArray(rows)) rows.push(row);
-      else entry.rows = [rows, row];
-      if (bucket > entry.bucket) {
-        entry.bucket = bucket;
-        this.list(entry, bucket);
-      }
+    if (this.index !== undefined) {
+      this.index.add(canonical, key, row, at);
+      return this.index.size > this.limit;
     }
-    return ++this.count > this.limit;
+    this.log.add(canonical, key, row, at);
+    this.added++;
+    return this.log.size > this.limit;
   }
 
-  private list(entry: BufferedKey, bucket: number): void {
-    const listed = this.buckets.get(bucket);
-    if (listed === undefined) this.buckets.set(bucket, [entry]);
-    else listed.push(entry);
-    if (bucket < this.earliest) this.earliest = bucket;
-    if (bucket > this.latest) this.latest = bucket;
-  }
-
-  /** Drops the keys whose every row's bound `watermark` has reached. */
+  /** Drops rows whose bound `watermark` has reached (see the module comment for which). */
   sweep(watermark: number): void {
-    if (watermark < this.earliest) return;
-    if (watermark >= this.latest) {
-      // Every bucket is passed (the final watermark always does this): all rows leave at once.
-      this.clear();
-      return;
-    }
-    let earliest = Number.POSITIVE_INFINITY;
-    for (const [end, listed] of this.buckets) {
-      if (end > watermark) {
-        if (end < earliest) earliest = end;
-        continue;
-      }
-      this.buckets.delete(end);
-      for (const entry of listed) {
-        // A key listed in a later bucket too has rows that may still match.
-        if (entry.bucket !== end) continue;
-        this.keys.delete(entry.canonical);
-        this.count -= Array.isArray(entry.rows) ? entry.rows.length : 1;
-      }
-    }
-    this.earliest = earliest;
+    if (this.index === undefined) this.log.sweep(watermark);
+    else this.index.sweep(watermark);
+    if (this.size === 0) this.clear();
   }
 
-  /** Every key's rows, emptying the buffer (the caller moves them into state). */
-  take(): BufferedKey[] {
-    const taken = [...this.keys.values()];
+  /** Every key's rows, the keys in the order they first arrived, emptying the buffer. */
+  take(): KeyRows[] {
+    const taken = this.index === undefined ? this.log.entries() : this.index.entries();
     this.clear();
     return taken;
   }
 
+  /** Empty again: the next rows start unindexed. */
   private clear(): void {
-    this.keys.clear();
-    this.buckets.clear();
-    this.earliest = Number.POSITIVE_INFINITY;
-    this.latest = Number.NEGATIVE_INFINITY;
-    this.count = 0;
+    this.log.clear();
+    this.index = undefined;
+    this.added = 0;
+    this.scanned = 0;
   }
 }

@@ -7,15 +7,18 @@
 import { CoProcessOperator } from '../../../runtime/operators/process-operators.js';
 import { HeapKeyedStateBackend } from '../../../state/heap/heap-backend.js';
 import type { Row } from '../../expressions/compiler.js';
-import { HEAP_JOIN_BUFFER_LIMIT, JOIN_BUFFER_LIMIT } from './expiring-buffer.js';
+import { type ExpiringBufferOptions, HEAP_JOIN_BUFFER_LIMIT, JOIN_BUFFER_LIMIT } from './expiring-buffer.js';
 import type { RegularJoinFunction } from './join-function.js';
 
 /** Runs a {@link RegularJoinFunction} whose expiring sides buffer rows in memory. */
 export class ExpiringJoinOperator extends CoProcessOperator<Row, Row, Row> {
-  /** `bufferLimit`: most rows in memory per side (see `JOIN_BUFFER_LIMIT`); tests pass small ones. */
+  /**
+   * `buffer`: how each side holds its rows (see `ExpiringBufferOptions`); tests pass small
+   * values. Without a limit, the backend's (see `JOIN_BUFFER_LIMIT`).
+   */
   constructor(
     fn: RegularJoinFunction,
-    private readonly bufferLimit?: number,
+    private readonly buffer: ExpiringBufferOptions = {},
   ) {
     super(fn, true);
   }
@@ -33,8 +36,12 @@ export class ExpiringJoinOperator extends CoProcessOperator<Row, Row, Row> {
         currentKey: () => backend.getCurrentKey(),
         setCurrentKey: (key) => backend.setCurrentKey(key),
       },
-      this.bufferLimit ??
-        (backend instanceof HeapKeyedStateBackend ? HEAP_JOIN_BUFFER_LIMIT : JOIN_BUFFER_LIMIT),
+      {
+        ...this.buffer,
+        limit:
+          this.buffer.limit ??
+          (backend instanceof HeapKeyedStateBackend ? HEAP_JOIN_BUFFER_LIMIT : JOIN_BUFFER_LIMIT),
+      },
     );
   }
 

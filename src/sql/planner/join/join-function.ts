@@ -74,7 +74,7 @@ import {
   RowsView,
 } from './join-state-views.js';
 import type { StateCleanup } from './watermark-complete.js';
-import { ExpiringBuffer } from './expiring-buffer.js';
+import { ExpiringBuffer, type ExpiringBufferOptions } from './expiring-buffer.js';
 import { canonicalKey } from '../../../state/key-groups.js';
 import { NO_RENAMES, rightColumnReader } from './right-row-names.js';
 
@@ -263,15 +263,24 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
   }
 
   /**
-   * Holds each expiring side's rows in memory until a checkpoint, the end of input or `limit`
-   * rows move them into state (see `expiring-buffer.ts`); called by the join's operator after
-   * {@link open}, which then calls {@link sweepBuffered} as the watermark advances and
-   * {@link moveBufferedToState} before each checkpoint's barrier and at the end of input.
+   * Holds each expiring side's rows in memory until a checkpoint, the end of input or the
+   * buffer's limit of rows move them into state (see `expiring-buffer.ts`); called by the
+   * join's operator after {@link open}, which then calls {@link sweepBuffered} as the watermark
+   * advances and {@link moveBufferedToState} before each checkpoint's barrier and at the end of
+   * input. Only an insert-only side is buffered.
    */
-  bufferExpiring(host: JoinBufferHost, limit?: number): void {
+  bufferExpiring(host: JoinBufferHost, options?: ExpiringBufferOptions): void {
+    // A buffered row is never looked up by itself again: a retraction could not find it.
+    if (
+      (this.leftExpiring !== undefined && this.spec.leftChangelog) ||
+      (this.rightExpiring !== undefined && this.spec.rightChangelog)
+    )
+      throw new WeirError(ErrorCodes.INTERNAL, 'a join buffers only the rows of insert-only inputs', {
+        domain: 'internal',
+      });
     this.host = host;
-    if (this.leftExpiring !== undefined) this.leftBuffer = new ExpiringBuffer(limit);
-    if (this.rightExpiring !== undefined) this.rightBuffer = new ExpiringBuffer(limit);
+    if (this.leftExpiring !== undefined) this.leftBuffer = new ExpiringBuffer(options);
+    if (this.rightExpiring !== undefined) this.rightBuffer = new ExpiringBuffer(options);
   }
 
   /** Drops the rows in memory that the watermark has expired. */
@@ -425,8 +434,12 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
         else matched = this.joinPlain(row, stored, isLeft, change, out);
       }
       // Rows in memory arrived after every row of the key in state (a move takes them all).
+      // The probe's key is the operator's current key (an unindexed buffer scans for it).
       const buffer = isLeft ? this.rightBuffer : this.leftBuffer;
-      const buffered = buffer?.rowsOf(canonicalKey(ctx.getCurrentKey()));
+      const buffered =
+        buffer === undefined || buffer.size === 0
+          ? undefined
+          : buffer.rowsOf(canonicalKey(ctx.getCurrentKey()));
       if (buffered !== undefined) {
         if (Array.isArray(buffered))
           for (let i = 0; i < buffered.length; i++)
