@@ -5,7 +5,8 @@
  * deletes it): scalar subqueries correlated
  * by more than equalities without a global aggregate, with HAVING, or reading outer columns in
  * the select list, HAVING or an aggregate's argument; IN and EXISTS over correlated global
- * aggregates (as WHERE conditions and as values) and over GROUP BY with non-equality correlation; and joins on IS NOT DISTINCT FROM,
+ * aggregates (as WHERE conditions and as values) and over GROUP BY with non-equality correlation;
+ * correlations whose OR branches share the equality that keys the join; and joins on IS NOT DISTINCT FROM,
  * which are keyed by the value with NULL as a value of its own. Updating results are compared
  * as the final table their changes leave.
  */
@@ -55,6 +56,13 @@ const QUERIES: Record<string, string> = {
     'SELECT l.k AS a, l.v AS b, 0 AS c FROM {l} AS l WHERE NOT EXISTS (SELECT x.k FROM {r} AS x WHERE x.v > l.v GROUP BY x.k HAVING COUNT(*) > l.k)',
   whereInOuterItem:
     'SELECT l.k AS a, l.v AS b, 0 AS c FROM {l} AS l WHERE l.v IN (SELECT x.v + l.k FROM {r} AS x WHERE x.k < l.k)',
+  // An equality both branches of an OR share is pulled out, and keys the domain's join.
+  scalarOrSharedEquality:
+    'SELECT l.k AS a, l.v AS b, (SELECT COUNT(*) FROM {r} AS x WHERE (x.k = l.k AND x.v < l.v) OR (x.k = l.k AND x.v IS NULL)) AS c FROM {l} AS l',
+  whereExistsOrSharedEquality:
+    'SELECT l.k AS a, l.v AS b, 0 AS c FROM {l} AS l WHERE EXISTS (SELECT 1 FROM {r} AS x WHERE (x.k = l.k AND x.v > l.v + 5) OR (x.k = l.k AND x.v IS NULL))',
+  whereInGroupedOrSharedEquality:
+    'SELECT l.k AS a, l.v AS b, 0 AS c FROM {l} AS l WHERE l.k IN (SELECT x.k FROM {r} AS x WHERE (x.k = l.k AND x.v > l.v) OR (x.k = l.k AND x.v < 3) GROUP BY x.k HAVING COUNT(*) > 1)',
   joinNotDistinct:
     'SELECT l.k AS a, l.v AS b, r.v AS c FROM {l} AS l JOIN {r} AS r ON l.k IS NOT DISTINCT FROM r.k AND l.v < r.v',
   leftJoinNotDistinct:

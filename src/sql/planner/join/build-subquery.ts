@@ -28,6 +28,7 @@ import { Types, withNullability } from '../../catalog/types.js';
 import { call, field, type Rex } from '../../expressions/rex.js';
 import { typeCondition, typeExpression } from '../../expressions/typer.js';
 import type { PlanBuilder, Relation } from '../builder.js';
+import { pullCommonFactors } from './common-factors.js';
 import { domainFrom, readsOuterOutsideWhere } from './domain-subquery.js';
 import { filter, type LogicalNode, project } from '../logical.js';
 import { ColumnScope, type ScopeColumn } from '../scope.js';
@@ -305,7 +306,8 @@ function correlatedRight(
     local.length === 0
       ? renamedPlan
       : filter(renamedPlan, andOf(local.map((c) => typeCondition(c, renamedInner, 'WHERE'))));
-  const conditions = correlated.map((c) => typeCondition(c, both, 'WHERE'));
+  // An equality every branch of an OR shares keys the semi or anti join once pulled out of it.
+  const conditions = correlated.flatMap(pullCommonFactors).map((c) => typeCondition(c, both, 'WHERE'));
   if (width === 0) return { plan, conditions };
   const items = body.items;
   checkItems(query.pos, items, width);

@@ -13,6 +13,11 @@
  * A domain column matches its outer column on `=` where a correlated comparison reads it as a
  * NULL-propagating operand, which is never TRUE for a NULL value, so a NULL outer value has no
  * rows either way; otherwise on IS NOT DISTINCT FROM, which the join keys with NULL as a value.
+ *
+ * The join of the inner rows with the domain is keyed by the correlation's `inner = outer`
+ * equalities beside its comparisons (`b.k = a.k AND b.v < a.v` by k), and by one that every
+ * branch of an OR shares, pulled out of it (`common-factors.ts`). Only a correlation without
+ * such an equality (`b.v < a.v` alone) joins every row under one key, on one subtask.
  */
 import type { Expr, Select } from '../../parser/ast.js';
 import { field } from '../../expressions/rex.js';
@@ -21,6 +26,7 @@ import type { PlanBuilder, Relation } from '../builder.js';
 import { type LogicalNode, project } from '../logical.js';
 import { aggregate } from '../aggregate/aggregate-nodes.js';
 import { ColumnScope, type ScopeColumn } from '../scope.js';
+import { pullCommonFactors } from './common-factors.js';
 import { join } from './join-nodes.js';
 import { type CorrelationPair, conjunction, freshNames, types } from './subquery-terms.js';
 
@@ -91,7 +97,9 @@ export function domainFrom(
   const inner = builder.from(body.from);
   const fresh = freshNames([...inner.plan.columns, ...outer.columns].map((c) => c.name));
   const refs = outerReferences(inner.scope, outerVisible, () => fresh('$domain'));
-  const on = refs.replace(correlated);
+  // An equality every branch of an OR shares keys the join once pulled out of it; equalities
+  // beside the comparisons key it as they are.
+  const on = refs.replace(correlated).flatMap(pullCommonFactors);
   const rewritten: Select = { ...body, where: undefined, ...readOutsideWhere(body, refs, builder, reads) };
   const read = refs.read();
   const names = read.map((c) => c.domain);
