@@ -16,6 +16,7 @@ import type { SourcePos } from '../parser/ast.js';
 import { validationError } from '../errors.js';
 import {
   formatType,
+  isByteString,
   isInteger,
   isInterval,
   isNumeric,
@@ -369,6 +370,13 @@ function extremeDefinition(name: 'MIN' | 'MAX'): AggregateFunctionDefinition {
     name,
     (argTypes, pos) => {
       expectArgs(name, argTypes, 1, 1, pos);
+      // Flink's planner has no MIN or MAX for byte strings (its AggFunctionFactory refuses them),
+      // though they compare with < and =.
+      if (isByteString(argTypes[0]!))
+        throw validationError(
+          pos,
+          `${name} takes no byte strings, as in Flink, got ${formatType(argTypes[0]!)}; CAST it to STRING to compare its text`,
+        );
       if (!comparable(argTypes[0]!))
         throw validationError(pos, `${name} cannot order values of type ${formatType(argTypes[0]!)}`);
       return withNullability(withoutTimeAttribute(argTypes[0]!), true);
