@@ -190,3 +190,35 @@ describe('implicit casts between intervals and numbers', () => {
     expect(isAssignable(Types.INTERVAL_YEAR_MONTH, Types.INTERVAL_DAY_TIME)).toBe(false);
   });
 });
+
+describe('MULTISET<T> and MAP<T, INT NOT NULL>, held alike, are different types', () => {
+  const element = fc.constantFrom<SqlType>(
+    { root: 'INT', nullable: true },
+    { root: 'VARCHAR', length: MAX_LENGTH, nullable: false },
+    { root: 'CHAR', length: 1, nullable: true },
+  );
+  const asMap = (e: SqlType): SqlType => ({
+    root: 'MAP',
+    key: e,
+    value: { root: 'INT', nullable: false },
+    nullable: true,
+  });
+
+  it('neither casts to the other implicitly or as it is, and they have no common type', () => {
+    fc.assert(
+      fc.property(element, element, (a, b) => {
+        const multiset = Types.multiset(a);
+        const map = asMap(b);
+        expect(isAssignable(multiset, map)).toBe(false);
+        expect(isAssignable(map, multiset)).toBe(false);
+        expect(castAvoidable(multiset, map)).toBe(false);
+        expect(castAvoidable(map, multiset)).toBe(false);
+        expect(commonType(multiset, map)).toBeUndefined();
+        expect(commonType(map, multiset)).toBeUndefined();
+        // Each still casts to its own kind as its elements do.
+        expect(isAssignable(multiset, Types.multiset(b))).toBe(isAssignable(a, b));
+        expect(isAssignable(asMap(a), map)).toBe(isAssignable(a, b));
+      }),
+    );
+  });
+});

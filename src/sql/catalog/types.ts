@@ -264,6 +264,7 @@ function resolveBare(s: TypeSyntax): SqlType {
  */
 export function isAssignable(from: SqlType, to: SqlType): boolean {
   if (from.root === 'NULL') return true;
+  if (!sameKind(from, to)) return false;
   if (from.root === to.root) return childrenAll(from, to, isAssignable);
   if (isNumeric(from) && isNumeric(to)) return numericRank(from) <= numericRank(to) || to.root === 'DECIMAL';
   if (isString(from) && isString(to)) return to.root === 'VARCHAR';
@@ -309,7 +310,22 @@ export function castAvoidable(from: SqlType, to: SqlType): boolean {
     if (to.root === fixed) return from.root === fixed && from.length === to.length;
     return (from.length ?? MAX_LENGTH) <= (to.length ?? MAX_LENGTH);
   }
-  return from.root === to.root && from.scale === to.scale && childrenAll(from, to, castAvoidable);
+  return (
+    from.root === to.root &&
+    from.scale === to.scale &&
+    sameKind(from, to) &&
+    childrenAll(from, to, castAvoidable)
+  );
+}
+
+/**
+ * Whether two types are both multisets or both not. A MULTISET<T> is held as a MAP<T, INT NOT NULL>
+ * (see {@link SqlType.multiset}), but it is another type: Flink casts a constructed type only to
+ * one of its own root, so neither casts to the other, implicitly or with CAST, and they have no
+ * common type.
+ */
+export function sameKind(a: SqlType, b: SqlType): boolean {
+  return (a.multiset === true) === (b.multiset === true);
 }
 
 /**
@@ -342,6 +358,7 @@ export function commonType(a: SqlType, b: SqlType): SqlType | undefined {
   const nullable = a.nullable || b.nullable;
   if (a.root === 'NULL') return withNullability(b, true);
   if (b.root === 'NULL') return withNullability(a, true);
+  if (!sameKind(a, b)) return undefined;
   if (isNumeric(a) && isNumeric(b)) {
     if (a.root === 'DECIMAL' && b.root === 'DECIMAL') {
       const scale = Math.max(a.scale!, b.scale!);

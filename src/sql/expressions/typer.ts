@@ -15,6 +15,7 @@ import {
   isByteString,
   isString,
   resolveType,
+  sameKind,
   type SqlType,
   Types,
   narrowsTimestamp,
@@ -487,7 +488,7 @@ function castable(from: SqlType, to: SqlType): boolean {
   // Collections cast element by element, as in Flink.
   if (from.root === 'ARRAY' && to.root === 'ARRAY') return castable(from.element!, to.element!);
   if (from.root === 'MAP' && to.root === 'MAP')
-    return castable(from.key!, to.key!) && castable(from.value!, to.value!);
+    return sameKind(from, to) && castable(from.key!, to.key!) && castable(from.value!, to.value!);
   // Rows field by field, by position.
   if (from.root === 'ROW' && to.root === 'ROW')
     return (

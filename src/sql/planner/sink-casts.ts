@@ -13,6 +13,7 @@ import {
   isAssignable,
   isByteString,
   isString,
+  sameKind,
   withNullability,
 } from '../catalog/types.js';
 import { validationError } from '../errors.js';
@@ -37,12 +38,16 @@ export function sinkColumnRex(
       fixed && (isString(source.type) || isByteString(source.type))
         ? `; only a ${target.type.root} casts to ${target.type.root}(n) implicitly`
         : '';
+    const given = `column '${target.name}' of '${table}' is ${formatType(target.type)}, but the query gives ${formatType(source.type)}`;
+    // No CAST turns a MAP into a MULTISET or back (see sameKind).
+    if (!sameKind(source.type, target.type))
+      throw validationError(
+        pos,
+        `${given}; a MULTISET and a MAP are different types, and neither casts to the other: give the column the type the query has`,
+      );
     // A generated name (EXPR$0) means nothing to the user; the position shows the expression.
     const operand = /^EXPR\$\d+$/.test(source.name) ? '…' : source.name;
-    throw validationError(
-      pos,
-      `column '${target.name}' of '${table}' is ${formatType(target.type)}, but the query gives ${formatType(source.type)}${why}; write CAST(${operand} AS ${to}) in the query`,
-    );
+    throw validationError(pos, `${given}${why}; write CAST(${operand} AS ${to}) in the query`);
   }
   const rex = field(source.name, source.type);
   return castAvoidable(source.type, target.type)
