@@ -88,9 +88,20 @@ export function formatRex(rex: Rex): string {
   }
 }
 
+/**
+ * A constant as a plan prints it (VALUES tuples, literals): bytes as the SQL literal X'0aff', as
+ * Calcite prints a binary literal, rather than a Buffer's JSON; the rest as JSON.
+ */
+export function formatPlanValue(value: unknown): string {
+  if (value instanceof Uint8Array)
+    return `X'${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}'`;
+  return JSON.stringify(value);
+}
+
 function formatLiteral(rex: LiteralRex): string {
   if (rex.value === null) return 'null';
   if (typeof rex.value === 'string') return `'${rex.value.replaceAll("'", "''")}'`;
+  if (rex.value instanceof Uint8Array) return formatPlanValue(rex.value);
   if (rex.type.root === 'INTERVAL_DAY_TIME') return `${rex.value}:INTERVAL SECOND`;
   if (rex.type.root === 'INTERVAL_YEAR_MONTH') return `${rex.value}:INTERVAL MONTH`;
   return String(rex.value);

@@ -4,7 +4,7 @@
  * trees (`+- ` before each child). Expressions print as `op(args)` with column names.
  */
 import { type CatalogTable, DEFAULT_CATALOG, DEFAULT_DATABASE } from '../catalog/catalog.js';
-import { formatRex } from '../expressions/rex.js';
+import { formatPlanValue, formatRex } from '../expressions/rex.js';
 import { formatChangelogMode } from './changelog.js';
 import { inputsOf, type LogicalNode, type LogicalVisitor, visitLogical } from './logical.js';
 import { type PhysicalNode, physicalInputs } from './physical.js';
@@ -64,7 +64,7 @@ const LOGICAL_LINE: LogicalVisitor<string> = {
   scan: (n) =>
     `LogicalTableScan(table=${tableName(n.table, n.projection, n)}, fields=[${n.columns.map((c) => c.name).join(', ')}]${explainTableHints(n.table)})`,
   values: (n) =>
-    `LogicalValues(tuples=[${n.rows.map((r) => `{ ${r.map((v) => JSON.stringify(v)).join(', ')} }`).join(', ')}])`,
+    `LogicalValues(tuples=[${n.rows.map((r) => `{ ${r.map(formatPlanValue).join(', ')} }`).join(', ')}])`,
   project: (n) => `LogicalProject(${n.projections.map((p) => `${p.name}=[${formatRex(p.rex)}]`).join(', ')})`,
   filter: (n) => `LogicalFilter(condition=[${formatRex(n.condition)}])`,
   watermarkAssigner: (n) =>
@@ -147,7 +147,7 @@ function physicalLine(n: PhysicalNode): string {
     case 'sourceScan':
       return `TableSourceScan(table=${tableName(n.table, n.projection, n)}, fields=[${n.columns.map((c) => c.name).join(', ')}]${explainTableHints(n.table)}, ${mode})`;
     case 'values':
-      return `Values(tuples=[${n.rows.map((r) => `{ ${r.map((v) => JSON.stringify(v)).join(', ')} }`).join(', ')}], ${mode})`;
+      return `Values(tuples=[${n.rows.map((r) => `{ ${r.map(formatPlanValue).join(', ')} }`).join(', ')}], ${mode})`;
     case 'calc':
       return `Calc(select=[${n.projections.map(projection).join(', ')}]${n.condition === undefined ? '' : `, where=[${formatRex(n.condition)}]`}, ${mode})`;
     case 'watermarkAssigner':
