@@ -5,6 +5,7 @@
  */
 import type { BoundAggregateCall } from '../../aggregates/aggregate-function.js';
 import { withoutTimeAttribute } from '../../catalog/types.js';
+import type { Rex } from '../../expressions/rex.js';
 import type { TtlHint } from '../hints/state-ttl.js';
 import type { LogicalNode, PlanColumn } from '../logical.js';
 import type { PhysicalBase, PhysicalNode } from '../physical.js';
@@ -20,7 +21,11 @@ export interface LogicalAggregate {
   /** Which level of a split-distinct aggregate this is (`split-distinct.ts`); absent when unsplit. */
   readonly partialFinal?: PartialFinalType;
   /** A STATE_TTL query hint for this aggregate's input, over `table.exec.state.ttl`. */
-  readonly stateTtlHint?: TtlHint;
+  readonly stateTtlHint?: TtlHint /**
+   * The keys (one constant per group key) of the groups an empty grouping set makes
+   * (`empty-grouping-sets.ts`): in batch mode each gets its row over no rows at the end of input.
+   */;
+  readonly emptyGroups?: readonly (readonly Rex[])[];
 }
 
 /**
@@ -78,7 +83,8 @@ export interface PhysicalGroupAggregate extends PhysicalBase {
    * Set when the one call is a table aggregate with `emitUpdateWithRetract` whose rows an UNNEST
    * right above expands: each change is one row's array, only the rows that changed.
    */
-  readonly emitsChangedRows?: boolean;
+  readonly emitsChangedRows?: boolean /** As the logical aggregate's: the groups of empty grouping sets, given a row over no rows in batch mode. */;
+  readonly emptyGroups?: readonly (readonly Rex[])[];
 }
 
 /**
@@ -114,7 +120,8 @@ export interface PhysicalGlobalGroupAggregate extends PhysicalBase {
   readonly miniBatch: MiniBatchSpec;
   readonly stateTtlMs?: number;
   /** The STATE_TTL hint that set `stateTtlMs`, for EXPLAIN. */
-  readonly stateTtlHint?: TtlHint;
+  readonly stateTtlHint?: TtlHint /** As the logical aggregate's: the groups of empty grouping sets, given a row over no rows in batch mode. */;
+  readonly emptyGroups?: readonly (readonly Rex[])[];
 }
 
 /** Physical nodes of this feature. */

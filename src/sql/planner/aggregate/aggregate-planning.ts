@@ -29,7 +29,7 @@ import { idleStateRetentionMs, type TableConfig } from '../../config.js';
 import { explainAggregateTtl } from '../hints/operator-hints.js';
 import { effectiveTtlMs } from '../hints/state-ttl.js';
 import { unsupported, validationError } from '../../errors.js';
-import type { Row } from '../../expressions/compiler.js';
+import { compileExpression, type Row } from '../../expressions/compiler.js';
 import type { SourcePos } from '../../parser/ast.js';
 import {
   GlobalGroupAggregateOperator,
@@ -37,7 +37,7 @@ import {
   LocalGroupAggregateOperator,
   type PartialAggregate,
 } from '../../runtime/aggregate/local-global-aggregate.js';
-import { EmptyInputAggregateOperator } from '../../runtime/aggregate/empty-input-aggregate.js';
+import { EmptyInputAggregateOperator, groupOf } from '../../runtime/aggregate/empty-input-aggregate.js';
 import { MiniBatchGroupAggregateOperator } from '../../runtime/aggregate/mini-batch-group-aggregate.js';
 import { type ChangelogRow, isUpsert } from '../changelog.js';
 import type { PhysicalNode, PhysicalPlanner } from '../physical.js';
@@ -129,6 +129,7 @@ export function toPhysicalAggregate(
   const stateTtlMs = effectiveTtlMs(node.stateTtlHint, options.stateTtlMs);
   const ttlHint = node.stateTtlHint === undefined ? {} : { stateTtlHint: node.stateTtlHint };
   const split = node.partialFinal === undefined ? {} : { partialFinal: node.partialFinal };
+  const empty = node.emptyGroups === undefined ? {} : { emptyGroups: node.emptyGroups };
   if (miniBatch === undefined)
     return Object.freeze({
       kind: 'groupAggregate',
@@ -140,6 +141,7 @@ export function toPhysicalAggregate(
       changelogMode,
       ...(stateTtlMs === undefined ? {} : { stateTtlMs }),
       ...ttlHint,
+      ...empty,
     });
   const assigner: PhysicalNode = Object.freeze({
     kind: 'miniBatchAssigner',
@@ -160,6 +162,7 @@ export function toPhysicalAggregate(
       miniBatch,
       ...(stateTtlMs === undefined ? {} : { stateTtlMs }),
       ...ttlHint,
+      ...empty,
     });
   const local: PhysicalLocalGroupAggregate = Object.freeze({
     kind: 'localGroupAggregate',
@@ -182,6 +185,7 @@ export function toPhysicalAggregate(
     miniBatch,
     ...(stateTtlMs === undefined ? {} : { stateTtlMs }),
     ...ttlHint,
+    ...empty,
   });
 }
 
@@ -268,6 +272,10 @@ export function translateAggregate(
  * row over no rows at the end of input, as Flink's batch aggregate; on a stream, and for grouped
  * or table aggregates (whose rows over none are none), `out` itself. The operator runs at
  * parallelism 1: the aggregate's one key lives on one subtask, and one row over none is wanted.
+ *
+ * A grouped aggregate with empty grouping sets (`empty-grouping-sets.ts`) keeps its output as it
+ * is, and a copy of its rows for those sets' groups goes to the same operator at parallelism 1,
+ * which only watches them and adds the rows over no rows the groups lack.
  */
 function overNoRowsInBatch(
   out: DataStream<Row>,
@@ -275,13 +283,31 @@ function overNoRowsInBatch(
   spec: GroupAggregateSpec,
   ctx: TranslateContext,
 ): DataStream<Row> {
-  if (ctx.env.getRuntimeMode() !== 'batch' || node.groupKeys.length > 0 || spec.emitsChangedRows === true)
-    return out;
+  if (ctx.env.getRuntimeMode() !== 'batch' || spec.emitsChangedRows === true) return out;
   const changelog = node.changelogMode !== 'insert-only';
-  return out
-    .transform('GlobalAggregateOverNoRows', () => new EmptyInputAggregateOperator(spec, changelog))
-    .name('GlobalAggregateOverNoRows')
+  if (node.groupKeys.length === 0)
+    return out
+      .transform('GlobalAggregateOverNoRows', () => new EmptyInputAggregateOperator(spec, changelog))
+      .name('GlobalAggregateOverNoRows')
+      .setParallelism(1) as unknown as DataStream<Row>;
+  const emptyGroups = node.emptyGroups;
+  if (emptyGroups === undefined) return out;
+  const groups = emptyGroups.map((keys) =>
+    Object.fromEntries(node.groupKeys.map((k, i) => [k, compileExpression(keys[i]!)({})])),
+  );
+  // Only the rows of those groups reach the watcher.
+  const ofEmptySet = (element: unknown) =>
+    groupOf(node.groupKeys, groups, changelog ? (element as ChangelogRow).row : (element as Row)) >= 0;
+  const watched = (out as DataStream<unknown>)
+    .filter(ofEmptySet)
+    .name('EmptyGroupingSetRows')
+    .transform(
+      'EmptyGroupingSetOverNoRows',
+      () => new EmptyInputAggregateOperator(spec, changelog, groups, false),
+    )
+    .name('EmptyGroupingSetOverNoRows')
     .setParallelism(1) as unknown as DataStream<Row>;
+  return out.union(watched);
 }
 
 const selectText = (node: { groupKeys: readonly string[]; calls: AggregateLogicalNode['calls'] }) =>

@@ -10,6 +10,9 @@
  * As in Calcite, `()` is the empty set (`GROUP BY ()` is one group of every row and needs no
  * Expand), a parenthesized list inside ROLLUP or CUBE is one unit (`ROLLUP((a, b), c)` is
  * `(a, b, c), (a, b), ()`), and under a plain GROUP BY `GROUPING(…)` is the constant 0.
+ *
+ * Over no rows the empty set's group gives one row in batch mode and none on a stream, as a
+ * global aggregate's does (`empty-grouping-sets.ts`).
  */
 import type { Call, ColumnRef, Expr, Select } from '../../parser/ast.js';
 import { node } from '../../parser/ast.js';
@@ -22,6 +25,7 @@ import { ColumnScope, type ScopeColumn } from '../scope.js';
 import { buildAggregateSelect } from './build-aggregate.js';
 import { windowBoundsOf } from '../window/window-bounds.js';
 import { isProcessingTimeWindow } from '../window/window-nodes.js';
+import { markEmptyGroups } from './empty-grouping-sets.js';
 import { expand } from './expand-nodes.js';
 
 const SET_ID = '$e';
@@ -236,11 +240,14 @@ export function buildGroupingSetsSelect(select: Select, input: Relation, builder
     keyRef(SET_ID),
     ...[...groupingCalls.values()].map(keyRef),
   ];
-  return buildAggregateSelect(
+  const planned = buildAggregateSelect(
     node<Select>({ ...select, items, having, groupBy }),
     { plan: expanded, scope: expandedScope },
     builder,
   );
+  // The empty set's group has a row over no rows in batch mode, as a global aggregate's.
+  const emptySets = columnSets.flatMap((s, i) => (s.length === 0 ? [i] : []));
+  return markEmptyGroups(planned, expanded, emptySets);
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * The batch global aggregate's row over no rows is emitted once: not when the aggregate's row
- * stands, also after a restore from a checkpoint taken while it stood.
+ * stands, also after a restore from a checkpoint taken while it stood. For the groups of empty
+ * grouping sets, each group's row over no rows is emitted where that group has none standing.
  */
 import { describe, expect, it } from 'vitest';
 import type { RestoredOperatorState } from '../../../runtime/snapshot.js';
@@ -74,6 +75,33 @@ describe('EmptyInputAggregateOperator', () => {
     h.processElement({ kind: '-D', row: { n: 1 } });
     expect(await finished(new EmptyInputAggregateOperator(spec, true), restoredFrom(retracted))).toEqual([
       { kind: '+I', row: { n: 0 } },
+    ]);
+  });
+
+  it('watches the groups of empty grouping sets by their keys, without passing rows on', async () => {
+    const grouped: GroupAggregateSpec = { ...spec, groupKeys: ['a', '$e'] };
+    // Two empty sets (a repeat), told apart by $e; a BIGINT key may arrive as a bigint.
+    const groups = [
+      { a: null, $e: 1 },
+      { a: null, $e: 3 },
+    ];
+    const op = new EmptyInputAggregateOperator(grouped, true, groups, false);
+    const h = harness(op);
+    h.processElement({ kind: '+I', row: { a: null, $e: 3n, n: 1 } });
+    h.processElement({ kind: '+I', row: { a: 'x', $e: 1, n: 1 } });
+    await h.endInput();
+    expect(h.extractOutputValues()).toEqual([{ kind: '+I', row: { a: null, $e: 1, n: 0 } }]);
+
+    // A group whose row was taken back gets its row over no rows, also after a restore.
+    const retracted = new EmptyInputAggregateOperator(grouped, true, groups, false);
+    const r = harness(retracted);
+    r.processElement({ kind: '+I', row: { a: null, $e: 1, n: 1 } });
+    r.processElement({ kind: '+I', row: { a: null, $e: 3, n: 1 } });
+    r.processElement({ kind: '-D', row: { a: null, $e: 3, n: 1 } });
+    expect(r.extractOutputValues()).toEqual([]);
+    const restored = new EmptyInputAggregateOperator(grouped, true, groups, false);
+    expect(await finished(restored, restoredFrom(retracted))).toEqual([
+      { kind: '+I', row: { a: null, $e: 3, n: 0 } },
     ]);
   });
 });
