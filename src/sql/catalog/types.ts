@@ -387,31 +387,12 @@ export function commonType(a: SqlType, b: SqlType): SqlType | undefined {
 }
 
 /**
- * The type the branches of UNION ALL, VALUES, CASE, COALESCE and IN lists widen to, or undefined
- * if none: {@link commonType}, and also a DATE with a TIMESTAMP (or TIMESTAMP_LTZ) is that
- * timestamp, as Flink's SQL validator widens them (Calcite's type coercion, `getTightestCommonType`:
- * date and timestamp give the timestamp). A TIME with a TIMESTAMP has none there, as in Flink.
- * The value changes, so the caller casts each branch whose root differs from the result
- * ({@link branchNeedsCast}); the numeric consumers of {@link commonType} do not, which is why this
- * pair is not in it.
- */
-export function branchType(a: SqlType, b: SqlType): SqlType | undefined {
-  const common = commonType(a, b);
-  if (common !== undefined) return common;
-  const nullable = a.nullable || b.nullable;
-  if (a.root === 'DATE' && isTimestamp(b)) return t(b.root, { precision: b.precision, nullable });
-  if (b.root === 'DATE' && isTimestamp(a)) return t(a.root, { precision: a.precision, nullable });
-  return undefined;
-}
-
-/**
- * Whether a branch of type `from` must be cast to take the branches' type `to`
- * ({@link branchType}): where the roots differ and the value is held differently, a DATE (days)
- * becoming a timestamp (milliseconds) or a TIMESTAMP becoming a TIMESTAMP_LTZ (in the session's
- * zone). Numbers, strings and the rest widen as they are held.
+ * Whether a branch (of UNION ALL, VALUES, CASE, COALESCE, an IN list) of type `from` must be cast
+ * to take the branches' {@link commonType} `to`: a TIMESTAMP becoming a TIMESTAMP_LTZ, whose
+ * value is read in the session's zone. Numbers, strings and the rest widen as they are held.
  */
 export function branchNeedsCast(from: SqlType, to: SqlType): boolean {
-  return from.root !== to.root && (from.root === 'DATE' || (isTimestamp(from) && isTimestamp(to)));
+  return from.root === 'TIMESTAMP' && to.root === 'TIMESTAMP_LTZ';
 }
 
 /** The common type of two strings (or byte strings): `fixed` when both are it at one length. */

@@ -8,7 +8,7 @@ import type { Expr, IntervalLiteral, SourcePos, TypedLiteral } from '../parser/a
 import { unsupported, validationError } from '../errors.js';
 import {
   branchNeedsCast,
-  branchType,
+  commonType,
   countsInterval,
   formatType,
   isNumeric,
@@ -180,11 +180,11 @@ class Typer {
       case 'inList': {
         let operand = this.type(e.operand);
         let list = e.list.map((item) => this.type(item));
-        // A DATE among timestamps compares as a timestamp, as Flink's validator widens an IN
-        // list with its operand; the rest keep their types, and each item must be comparable
-        // with the operand (the comparison's type check says so).
+        // A TIMESTAMP among TIMESTAMP_LTZs compares as one (read in the session's zone); the
+        // rest keep their types, and each item must be comparable with the operand (the
+        // comparison's type check says so).
         const widened = [operand, ...list].reduce<SqlType | undefined>(
-          (type, r) => (type === undefined ? undefined : branchType(type, r.type)),
+          (type, r) => (type === undefined ? undefined : commonType(type, r.type)),
           operand.type,
         );
         if (widened !== undefined) {
@@ -306,7 +306,7 @@ class Typer {
   private common(items: readonly Rex[], pos: SourcePos, what: string): SqlType {
     let type: SqlType = items[0]!.type;
     for (const item of items.slice(1)) {
-      const next = branchType(type, item.type);
+      const next = commonType(type, item.type);
       if (next === undefined)
         throw validationError(
           pos,

@@ -19,7 +19,7 @@ import { unsupported, validationError } from '../errors.js';
 import type { Catalog, CatalogTable } from '../catalog/catalog.js';
 import {
   branchNeedsCast,
-  branchType,
+  commonType,
   formatType,
   type SqlType,
   withNullability,
@@ -143,7 +143,7 @@ export class PlanBuilder {
       );
     const columns = left.columns.map((l, i) => {
       const r = right.columns[i]!;
-      const type = branchType(l.type, r.type);
+      const type = commonType(l.type, r.type);
       if (type === undefined)
         throw validationError(
           pos,
@@ -187,7 +187,7 @@ export class PlanBuilder {
       for (const row of typed) {
         if (row.length !== width)
           throw validationError(pos, `VALUES rows have different lengths (${width} and ${row.length})`);
-        const next = branchType(type, row[i]!.type);
+        const next = commonType(type, row[i]!.type);
         if (next === undefined)
           throw validationError(
             pos,
@@ -203,7 +203,7 @@ export class PlanBuilder {
       if (fieldsOf(rex).size > 0) throw unsupported(at, 'column references in VALUES');
       return compileExpression(rex)({});
     };
-    // A DATE in a timestamp column becomes a timestamp; other values are held as their column's.
+    // A TIMESTAMP in a TIMESTAMP_LTZ column becomes one; other values are held as their column's.
     const conformed = (r: Rex, type: SqlType): Rex =>
       branchNeedsCast(r.type, type) ? call('CAST', [r], withNullability(type, r.type.nullable)) : r;
     return values(

@@ -9,7 +9,7 @@
  */
 import type { SourcePos } from '../parser/ast.js';
 import { validationError } from '../errors.js';
-import { branchType, formatType, Types } from '../catalog/types.js';
+import { commonType, formatType, Types } from '../catalog/types.js';
 import { call, field, literal, type Rex } from '../expressions/rex.js';
 import type { TableUdf } from '../functions/definitions.js';
 import { lookupAggregate } from '../aggregates/builtins.js';
@@ -70,7 +70,7 @@ export function buildSetOperation(
     );
   left.columns.forEach((l, i) => {
     const r = right.columns[i]!;
-    if (branchType(l.type, r.type) === undefined)
+    if (commonType(l.type, r.type) === undefined)
       throw validationError(
         pos,
         `${name} column ${i + 1} ('${l.name}') is ${formatType(l.type)} on the left and ${formatType(r.type)} on the right; cast one side`,
