@@ -42,6 +42,11 @@ interface Shape {
   readonly ttl?: boolean;
   /** The bids are the join's left input (the Top-N ordered by the left side's columns). */
   readonly mirrored?: boolean;
+  /**
+   * Whether the operator knows its join is inner, so rows the Top-N refuses for good before their
+   * pairs skip the join (`innerJoin` of `JoinThenRankFunction`).
+   */
+  readonly inner?: boolean;
 }
 
 const shape: fc.Arbitrary<Shape> = fc.record({
@@ -50,6 +55,7 @@ const shape: fc.Arbitrary<Shape> = fc.record({
   condition: fc.boolean(),
   upsert: fc.boolean(),
   mirrored: fc.boolean(),
+  inner: fc.boolean(),
 });
 
 /**
@@ -88,7 +94,14 @@ function operator(s: Shape, skip: boolean) {
     upsertOutput: s.upsert,
     ...(s.ttl === true ? { ttlMs: 3_600_000 } : {}),
   });
-  const fn = new JoinThenRankFunction(join, undefined, rank, skip ? (m ? 'left' : 'right') : undefined);
+  const fn = new JoinThenRankFunction(
+    join,
+    undefined,
+    rank,
+    skip ? (m ? 'left' : 'right') : undefined,
+    undefined,
+    s.inner === true,
+  );
   const h = new TwoInputOperatorTestHarness<Row, Row, ChangelogRow>(
     new CoProcessOperator(fn as never, true),
     (l) => (m ? l.k0 : l.k),
@@ -127,6 +140,19 @@ function storedBids(s: Shape, steps: readonly Step[], skip: boolean): number {
     return add.mock.calls.filter(([row]) => 'price' in row).length;
   } finally {
     add.mockRestore();
+  }
+}
+
+/** The bids (the order-by side's rows) that reach the join function in a run. */
+function bidsJoined(s: Shape, steps: readonly Step[]): number {
+  const first = vi.spyOn(RegularJoinFunction.prototype, 'processElement1');
+  const second = vi.spyOn(RegularJoinFunction.prototype, 'processElement2');
+  try {
+    run(s, steps, true);
+    return [...first.mock.calls, ...second.mock.calls].filter(([row]) => 'price' in row).length;
+  } finally {
+    first.mockRestore();
+    second.mockRestore();
   }
 }
 
@@ -209,5 +235,34 @@ describe('a Top-N in its join operator skips the pairs it would drop', () => {
     ];
     expect(run(s, steps, true)).toEqual(run(s, steps, false));
     expect(storedBids(s, steps, true)).toBe(2);
+  });
+
+  test('property: an inner join gets no row the Top-N refuses for good before its pairs, and nothing changes', () => {
+    fc.assert(
+      fc.property(shape, fc.array(step, { maxLength: 80 }), (s, steps) => {
+        const inner = { ...s, inner: true };
+        const outer = { ...s, inner: false };
+        expect(run(inner, steps, true)).toEqual(run(outer, steps, true));
+        expect(storedBids(inner, steps, true)).toBe(storedBids(outer, steps, true));
+        expect(bidsJoined(inner, steps)).toBeLessThanOrEqual(bidsJoined(outer, steps));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('a bid below the best never reaches an inner join; with state TTL every bid does', () => {
+    const steps: Step[] = [
+      { left: true, k: 1, v: null, t: 0 },
+      { left: false, k: 1, v: 5, t: 0 },
+      { left: false, k: 1, v: 3, t: 1 },
+      { left: false, k: 1, v: 4, t: 2 },
+      { left: false, k: 1, v: 7, t: 3 },
+    ];
+    const s: Shape = { rankEnd: 1, rankColumn: false, condition: false, upsert: true, inner: true };
+    // The 3 and the 4 are below the 5 when they arrive.
+    expect(bidsJoined(s, steps)).toBe(2);
+    expect(bidsJoined({ ...s, inner: false }, steps)).toBe(4);
+    expect(bidsJoined({ ...s, ttl: true }, steps)).toBe(4);
+    expect(run(s, steps, true).map((c) => JSON.parse(c).kind)).toEqual(['+I', '+U']);
   });
 });
