@@ -66,7 +66,7 @@ import type {
 } from './parser/ast.js';
 import { parseDataType, parseStatement } from './parser/parse.js';
 import { PlanBuilder, tablePlan } from './planner/builder.js';
-import { queryColumnPos, sinkColumnRex } from './planner/sink-casts.js';
+import { queryColumnPos, sinkColumnRex, valuesForSink } from './planner/sink-casts.js';
 import { tableWithHints } from './planner/hints/dynamic-options.js';
 import type { ChangelogRow } from './planner/changelog.js';
 import { type LogicalNode, type PlanColumn, project, sink } from './planner/logical.js';
@@ -1129,6 +1129,7 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
         queryPos,
         `the query has ${query.columns.length} columns but '${object.name}' expects ${targets.length} (${targets.map((c) => c.name).join(', ')})`,
       );
+    const source = valuesForSink(query, queryAst, targets);
     const projections = sinkColumns.map((target) => {
       const fixed = statics.get(target.name);
       if (fixed !== undefined) return { name: target.name, rex: fixed };
@@ -1145,9 +1146,9 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
           rex: { kind: 'literal' as const, value: null, type: withNullability(target.type, true) },
         };
       const at = queryAst === undefined ? undefined : queryColumnPos(queryAst, index);
-      return { name: target.name, rex: sinkColumnRex(query.columns[index]!, target, object.name, at) };
+      return { name: target.name, rex: sinkColumnRex(source.columns[index]!, target, object.name, at) };
     });
-    return sink(project(query, projections), object, insert?.pos);
+    return sink(project(source, projections), object, insert?.pos);
   }
 
   /**

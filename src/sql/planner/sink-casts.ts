@@ -19,7 +19,7 @@ import {
 import { validationError } from '../errors.js';
 import { call, field, type Rex } from '../expressions/rex.js';
 import type { Query, SourcePos } from '../parser/ast.js';
-import type { PlanColumn } from './logical.js';
+import { type LogicalNode, type PlanColumn, values } from './logical.js';
 
 /**
  * The expression writing the query's column `source` into the sink column `target` of table
@@ -63,4 +63,43 @@ export function queryColumnPos(query: Query, index: number): SourcePos {
   const body = query.body;
   if (body.kind !== 'select' || body.items.some((i) => i.expr.kind === 'star')) return query.pos;
   return body.items[index]?.pos ?? query.pos;
+}
+
+/**
+ * An INSERT's VALUES of literals, typed by the sink's columns where a column of string literals
+ * goes into CHAR(n), as Flink's SqlToRelConverter converts such VALUES: its rows take the target
+ * row type (convertRowValues) and each string literal is padded to the CHAR's length
+ * (convertLiteralInValuesList), not cut. So `VALUES ('a'), ('abc')` goes into CHAR(5) as 'a    '
+ * and 'abc  ', where its own type, VARCHAR(3), would not cast to CHAR(5) implicitly. A VALUES
+ * with any other expression in such a column keeps its type, as in Flink.
+ */
+export function valuesForSink(
+  query: LogicalNode,
+  ast: Query | undefined,
+  targets: readonly PlanColumn[],
+): LogicalNode {
+  const body = ast?.body;
+  if (query.kind !== 'values' || body?.kind !== 'values') return query;
+  const retyped = new Set<number>();
+  query.columns.forEach((column, i) => {
+    const target = targets[i];
+    if (target?.type.root !== 'CHAR' || !isString(column.type)) return;
+    const items = body.rows.map((row) => row[i]);
+    const literal = (e: (typeof items)[number]) =>
+      e?.kind === 'literal' && (e.type === 'string' || e.type === 'null');
+    if (items.every(literal) && items.some((e) => e?.kind === 'literal' && e.type === 'string'))
+      retyped.add(i);
+  });
+  if (retyped.size === 0) return query;
+  const columns = query.columns.map((c, i) =>
+    retyped.has(i) ? { name: c.name, type: withNullability(targets[i]!.type, c.type.nullable) } : c,
+  );
+  const pad = (value: unknown, length: number) =>
+    typeof value === 'string' && [...value].length < length
+      ? value + ' '.repeat(length - [...value].length)
+      : value;
+  const rows = query.rows.map((row) =>
+    row.map((v, i) => (retyped.has(i) ? pad(v, targets[i]!.type.length ?? 1) : v)),
+  );
+  return values(rows, columns);
 }
