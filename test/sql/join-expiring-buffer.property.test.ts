@@ -337,7 +337,7 @@ describe('the expiring buffer', () => {
     | { kind: 'add'; k: number; at: number }
     | { kind: 'sweep'; dw: number }
     | { kind: 'probe'; k: number }
-    | { kind: 'take' };
+    | { kind: 'drain' };
   const op: fc.Arbitrary<Op> = fc.oneof(
     {
       arbitrary: fc.record({
@@ -352,10 +352,18 @@ describe('the expiring buffer', () => {
       weight: 2,
     },
     { arbitrary: fc.record({ kind: fc.constant('probe' as const), k: fc.nat(4) }), weight: 2 },
-    { arbitrary: fc.constant({ kind: 'take' as const }), weight: 1 },
+    { arbitrary: fc.constant({ kind: 'drain' as const }), weight: 1 },
   );
   const list = (stored: StoredRows | undefined): Row[] =>
     stored === undefined ? [] : Array.isArray(stored) ? [...stored] : [stored];
+  /** What a drain hands over: each call's key and rows. */
+  const drained = (buffer: ExpiringBuffer) => {
+    const out: [unknown, Row[]][] = [];
+    buffer.drain((k, _canonical, rows) => {
+      out.push([k, list(rows)]);
+    });
+    return out;
+  };
   /** Whether `part` is `whole` with some rows left out, in the same order. */
   const isSubsequence = (part: readonly Row[], whole: readonly Row[]) => {
     let i = 0;
@@ -382,7 +390,7 @@ describe('the expiring buffer', () => {
             return scan.call(this, canonical);
           });
           const buffer = new ExpiringBuffer({ limit: Number.POSITIVE_INFINITY, chunkRows, scanFactor });
-          /** The rows added since the last take, in arrival order. */
+          /** The rows added since the last drain, in arrival order. */
           let added: { k: number; row: Row; at: number }[] = [];
           let watermark = -4000;
           let n = 0;
@@ -408,11 +416,15 @@ describe('the expiring buffer', () => {
             } else if (o.kind === 'probe') check(o.k, list(buffer.rowsOf(o.k)));
             else {
               const size = buffer.size;
-              const taken = buffer.take();
-              expect(taken.reduce((sum, e) => sum + list(e.rows).length, 0)).toBe(size);
-              for (const e of taken) check(e.key as number, list(e.rows));
-              // The keys in the order their first rows arrived.
-              const firsts = taken.map((e) => added.findIndex((a) => a.row === list(e.rows)[0]));
+              const taken = drained(buffer);
+              expect(taken.reduce((sum, [, rows]) => sum + rows.length, 0)).toBe(size);
+              // Each key's rows, over all its hand-overs, in arrival order.
+              const byKey = new Map<number, Row[]>();
+              for (const [k, rows] of taken)
+                byKey.set(k as number, [...(byKey.get(k as number) ?? []), ...rows]);
+              for (const [k, rows] of byKey) check(k, rows);
+              // The keys first come in the order their first rows arrived.
+              const firsts = [...byKey.values()].map((rows) => added.findIndex((a) => a.row === rows[0]));
               expect(firsts).toEqual([...firsts].sort((a, b) => a - b));
               expect(buffer.size).toBe(0);
               added = [];
@@ -450,10 +462,9 @@ describe('the expiring buffer', () => {
             watermark += o.dw;
             buffer.sweep(watermark);
             model = model.filter((m) => m.at > watermark);
-          } else if (o.kind === 'take') {
-            const taken = buffer.take().map((e) => [e.key, list(e.rows)]);
-            const keys = [...new Set(model.map((m) => m.k))];
-            expect(taken).toEqual(keys.map((k) => [k, model.filter((m) => m.k === k).map((m) => m.row)]));
+          } else if (o.kind === 'drain') {
+            // Row by row, in arrival order.
+            expect(drained(buffer)).toEqual(model.map((m) => [m.k, [m.row]]));
             model = [];
           }
           for (let k = 0; k <= 4; k++)
@@ -487,9 +498,9 @@ describe('the expiring buffer', () => {
             watermark += o.dw;
             buffer.sweep(watermark);
             for (const [k, entry] of model) if (entry.bucket <= watermark) model.delete(k);
-          } else if (o.kind === 'take') {
-            const taken = buffer.take().map((e) => [e.key, list(e.rows)]);
-            expect(taken).toEqual([...model].map(([k, e]) => [k, e.rows]));
+          } else if (o.kind === 'drain') {
+            // Each key's rows at once, the keys in the order they first arrived.
+            expect(drained(buffer)).toEqual([...model].map(([k, e]) => [k, e.rows]));
             model.clear();
           }
           let size = 0;
@@ -515,7 +526,7 @@ describe('the expiring buffer', () => {
     }
   });
 
-  test('composite and NaN keys: a probe finds the rows of the equal key, and a take returns each key as given', () => {
+  test('composite and NaN keys: a probe finds the rows of the equal key, and a drain hands each key over as given', () => {
     const buffer = new ExpiringBuffer({ scanFactor: Number.POSITIVE_INFINITY });
     const a = { price: 1, day: 'x' };
     buffer.add('#a', a, { n: 0 }, 10);
@@ -524,8 +535,8 @@ describe('the expiring buffer', () => {
     buffer.add(Number.NaN, Number.NaN, { n: 3 }, 10);
     expect(list(buffer.rowsOf(Number.NaN))).toEqual([{ n: 1 }, { n: 3 }]);
     expect(list(buffer.rowsOf('#a'))).toEqual([{ n: 0 }]);
-    const taken = buffer.take();
-    expect(taken.map((e) => e.key)).toEqual([a, Number.NaN, [2]]);
-    expect(taken[0]!.key).toBe(a);
+    const taken = drained(buffer);
+    expect(taken.map(([k]) => k)).toEqual([a, Number.NaN, [2], Number.NaN]);
+    expect(taken[0]![0]).toBe(a);
   });
 });

@@ -20,11 +20,11 @@
  */
 import type { CanonicalKey } from '../../../state/key-groups.js';
 import type { Row } from '../../expressions/compiler.js';
-import { ExpiringKeyIndex, type KeyRows } from './expiring-key-index.js';
+import { ExpiringKeyIndex, type HandOver } from './expiring-key-index.js';
 import { ExpiringLog } from './expiring-log.js';
 import type { StoredRows } from './join-state-views.js';
 
-export type { KeyRows } from './expiring-key-index.js';
+export type { HandOver } from './expiring-key-index.js';
 
 /**
  * Most rows that wait in memory, over all keys, before they move into keyed state, where state
@@ -122,11 +122,19 @@ export class ExpiringBuffer {
     if (this.size === 0) this.clear();
   }
 
-  /** Every key's rows, the keys in the order they first arrived, emptying the buffer. */
-  take(): KeyRows[] {
-    const taken = this.index === undefined ? this.log.entries() : this.index.entries();
+  /**
+   * Hands every row over, emptying the buffer: indexed, each key's rows at once; unindexed, row
+   * by row in arrival order, so a key may come back after others (grouping them by key would
+   * cost what indexing costs, and storing them one by one leaves the same state behind). Either
+   * way a key's rows come in arrival order and the keys first in the order they first arrived.
+   */
+  drain(each: HandOver): void {
+    if (this.index !== undefined) this.index.forEachKey(each);
+    else
+      this.log.forEach((canonical, key, row) => {
+        each(key, canonical, row);
+      });
     this.clear();
-    return taken;
   }
 
   /** Empty again: the next rows start unindexed. */

@@ -13,17 +13,18 @@ import type { StoredRows } from './join-state-views.js';
 /** The width of a time bucket: the watermark frees memory at most once per bucket it passes. */
 const BUCKET_MS = 1000;
 
-/** One join key's rows in memory, as the buffer hands them over to be moved into state. */
-export interface KeyRows {
-  /** The key as the key selector returned it, to make it current again. */
-  readonly key: unknown;
-  /** The rows in arrival order, as a {@link RowsView} keeps them: the row alone, or an array. */
-  readonly rows: StoredRows;
-}
+/**
+ * Takes rows out of a buffer to move them into state: `rows` (the row alone, or an array, in
+ * arrival order) are of `key`, as the key selector returned it, whose canonical form is given.
+ */
+export type HandOver = (key: unknown, canonical: CanonicalKey, rows: StoredRows) => void;
 
 /** One join key's rows in the index. */
-interface IndexedKey extends KeyRows {
+interface IndexedKey {
+  /** The key as the key selector returned it, to make it current again. */
+  readonly key: unknown;
   readonly canonical: CanonicalKey;
+  /** The rows in arrival order, as a {@link RowsView} keeps them: the row alone, or an array. */
   rows: StoredRows;
   /** The end of the latest bucket the key is listed in; every row's bound is at most this. */
   bucket: number;
@@ -102,9 +103,9 @@ export class ExpiringKeyIndex {
     this.earliest = earliest;
   }
 
-  /** Every key's rows, in the order the keys first arrived. */
-  entries(): KeyRows[] {
-    return [...this.keys.values()];
+  /** Hands every key's rows over at once, the keys in the order they first arrived. */
+  forEachKey(each: HandOver): void {
+    for (const entry of this.keys.values()) each(entry.key, entry.canonical, entry.rows);
   }
 
   /** Drops every row. */

@@ -9,7 +9,6 @@
  */
 import type { CanonicalKey } from '../../../state/key-groups.js';
 import type { Row } from '../../expressions/compiler.js';
-import type { KeyRows } from './expiring-key-index.js';
 import type { StoredRows } from './join-state-views.js';
 
 /** A run of consecutive rows with each row's key. */
@@ -99,24 +98,12 @@ export class ExpiringLog {
 
   /**
    * Calls `each` with every row, its keys and its chunk's bound, in arrival order (to index the
-   * rows, where a row's chunk bound stands for its own: it is never earlier).
+   * rows, where a row's chunk bound stands for its own: it is never earlier; or to move them).
    */
   forEach(each: (canonical: CanonicalKey, key: unknown, row: Row, at: number) => void): void {
     for (const { rows, keys, raws, bound } of this.chunks)
       for (let i = 0; i < rows.length; i++)
         each(keys[i]!, raws === undefined ? keys[i] : raws[i], rows[i]!, bound);
-  }
-
-  /** Every key's rows in arrival order, the keys in the order they first arrived. */
-  entries(): KeyRows[] {
-    const byKey = new Map<CanonicalKey, { key: unknown; rows: StoredRows }>();
-    this.forEach((canonical, key, row) => {
-      const entry = byKey.get(canonical);
-      if (entry === undefined) byKey.set(canonical, { key, rows: row });
-      else if (Array.isArray(entry.rows)) entry.rows.push(row);
-      else entry.rows = [entry.rows, row];
-    });
-    return [...byKey.values()];
   }
 
   /** Drops every row. */

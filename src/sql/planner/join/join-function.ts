@@ -75,7 +75,7 @@ import {
 } from './join-state-views.js';
 import type { StateCleanup } from './watermark-complete.js';
 import { ExpiringBuffer, type ExpiringBufferOptions } from './expiring-buffer.js';
-import { canonicalKey } from '../../../state/key-groups.js';
+import { type CanonicalKey, canonicalKey } from '../../../state/key-groups.js';
 import { NO_RENAMES, rightColumnReader } from './right-row-names.js';
 
 /** What the join function needs, compiled once when the job is built. */
@@ -304,18 +304,23 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
       if (buffer === undefined || buffer.size === 0) continue;
       const expiry = isLeft ? this.leftExpiry! : this.rightExpiry!;
       const watermark = timers.currentWatermark();
-      for (const { key, rows } of buffer.take()) {
-        host.setCurrentKey(key);
+      // The key is made current only when it changes (an unindexed buffer hands rows over one by one).
+      let last: CanonicalKey | undefined;
+      buffer.drain((key, canonical, rows) => {
+        if (canonical !== last) {
+          host.setCurrentKey(key);
+          last = canonical;
+        }
         if (!Array.isArray(rows)) {
           const at = expiry(rows);
           if (at !== null && at > watermark) this.storeExpiring(rows, at, isLeft, timers);
-          continue;
+          return;
         }
         for (const row of rows) {
           const at = expiry(row);
           if (at !== null && at > watermark) this.storeExpiring(row, at, isLeft, timers);
         }
-      }
+      });
     }
     if (current !== undefined) host.setCurrentKey(current);
   }
