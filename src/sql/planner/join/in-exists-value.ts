@@ -20,7 +20,8 @@
  *
  * Any other subquery that aggregates, or has a set operation or LIMIT, is counted as a derived
  * table. A correlated one with GROUP BY is first decorrelated by its `inner = outer` equalities
- * (`grouped-in-exists.ts`), and any other correlated one is refused.
+ * (`grouped-in-exists.ts`), except EXISTS without HAVING, whose groups stand where its rows do,
+ * so its rows are counted as a plain SELECT's under any correlation; any other is refused.
  */
 import type { Call, Exists, Expr, InQuery, Query, Select, SubqueryRef } from '../../parser/ast.js';
 import { unsupported } from '../../errors.js';
@@ -234,6 +235,10 @@ function countable(
   // Counted as a derived table, whose rows no longer see the outer query's names; a correlated
   // one is first decorrelated into an uncorrelated one (see `grouped-in-exists.ts`).
   if (correlated(query, builder)) {
+    // EXISTS over groups without HAVING: a group stands where a row does, whatever the
+    // correlation, so the rows are counted as a plain SELECT's.
+    if (!wantValue && groupsWithoutHaving(query))
+      return { body: { ...(body as Select), groupBy: [] }, where: (body as Select).where };
     const grouped = groupedRows(query, builder, outerScope, width);
     return { body: grouped.body, where: grouped.body.where, values: wantValue ? grouped.values : undefined };
   }
@@ -247,6 +252,20 @@ function countable(
     body: { kind: 'select', distinct: false, items: [], from, groupBy: [], windows: [], pos },
     values: names.map((name) => ({ kind: 'column', path: [alias, name], pos }) as Expr),
   };
+}
+
+/** Whether a subquery is one SELECT … FROM with GROUP BY and without HAVING, LIMIT or WITH. */
+function groupsWithoutHaving(query: Query): boolean {
+  const body = query.body;
+  return (
+    query.with.length === 0 &&
+    query.limit === undefined &&
+    query.offset === undefined &&
+    body.kind === 'select' &&
+    body.from !== undefined &&
+    body.groupBy.length > 0 &&
+    body.having === undefined
+  );
 }
 
 /** Whether a subquery reads names it does not define, which are the outer query's. */
