@@ -35,10 +35,11 @@
  * list (TTL per row) and the pending timer a value state of its own.
  *
  * Run by its own operator (`expiring-join-operator.ts`), an expiring side first holds its rows
- * in memory (see `expiring-buffer.ts`): a row that arrives costs no state write and no timer,
- * rows the watermark expires there leave by time bucket, and a checkpoint, the end of input or
- * a row limit moves them into the state above with their keys' timers, so checkpoints are
- * unchanged. A probe reads the key's rows in state, then those in memory, which arrived later.
+ * in memory (see `expiring-buffer.ts`): a row that arrives costs no state write and no timer
+ * (and, while the other side rarely probes them, no map entry either), rows the watermark
+ * expires there leave in bulk, and a checkpoint, the end of input or a row limit moves them into
+ * the state above with their keys' timers, so checkpoints are unchanged. A probe reads the key's
+ * rows in state, then those in memory, which arrived later.
  */
 import {
   type Collector,
