@@ -43,11 +43,12 @@ import {
   regularJoinFunction,
 } from '../join/join-planning.js';
 import type { JoinOutputColumn } from '../join/join-rows.js';
-import { rightColumnReader } from '../join/right-row-names.js';
+import { readRight } from '../join/right-row-names.js';
 import type { PhysicalCalc } from '../physical.js';
 import type { QueryTranslator } from '../translate.js';
 import type { PhysicalRank } from './over-nodes.js';
 import { TopNFunction } from '../../runtime/over/rank-function.js';
+import { rowComparator } from '../../runtime/over/sort-order.js';
 
 /** Key types whose values are JS primitives: a join key and a rank key of them are identical. */
 const PRIMITIVE_KEY_ROOTS: ReadonlySet<TypeRoot> = new Set<TypeRoot>([
@@ -129,13 +130,7 @@ export function translateRankOverJoin(
   const [leftKey, rightKey] = joinKeySelectors(join);
   const side = between === undefined ? orderBySide(node, join, output) : undefined;
   const right = joinRightInput(join);
-  const ranked =
-    side === 'right'
-      ? rankedRightRow(
-          node.orderBy.map((o) => o.column),
-          right.rowNames,
-        )
-      : undefined;
+  const ranked = side === 'right' ? rightRowComparator(node, right.rowNames) : undefined;
   return recurse(join.left)
     .connect(recurse(right.node))
     .keyBy(leftKey, rightKey)
@@ -187,22 +182,17 @@ function orderBySide(
 }
 
 /**
- * A right row as the Top-N reads it, when the right rows carry some order-by column under another
- * name than the join's (see `right-row-names.ts`): its order-by columns under the join's names,
- * in one object reused for every row (the Top-N only compares it). Undefined when the right row
- * already reads as it is.
+ * The Top-N's ordering of a kept row (under the join's names) against a right row, when the
+ * right rows carry some order-by column under another name than the join's (see
+ * `right-row-names.ts`): read there under either name, as the join reads them. Undefined when
+ * the right row reads as it is.
  */
-function rankedRightRow(
-  orderBy: readonly string[],
+function rightRowComparator(
+  rank: PhysicalRank,
   rowNames: ReadonlyMap<string, string>,
-): ((row: Row) => Row) | undefined {
-  if (!orderBy.some((c) => rowNames.has(c))) return undefined;
-  const readers = orderBy.map((c) => rightColumnReader(c, rowNames));
-  const scratch: Record<string, unknown> = {};
-  return (row) => {
-    for (let i = 0; i < orderBy.length; i++) scratch[orderBy[i]!] = readers[i]!(row);
-    return scratch as Row;
-  };
+): ((kept: Row, row: Row) => number) | undefined {
+  if (!rank.orderBy.some((o) => rowNames.has(o.column))) return undefined;
+  return rowComparator(rank.orderBy, (b, column) => readRight(b, column, rowNames));
 }
 
 /** The rank functions of `over-planning.ts`: keyed, one input, changelog output. */
@@ -252,8 +242,9 @@ export class JoinThenRankFunction extends KeyedCoProcessFunction<unknown, Row, R
    *   `orderBySide`): a pair the Top-N would drop is then skipped before its row is built, and
    *   a row of that input the Top-N refuses for good is not stored (see
    *   `RegularJoinFunction.skipRefused`)
-   * @param ranked that side's row as the Top-N reads it, when its rows carry an order-by column
-   *   under another name (see `rankedRightRow`); by default the row itself
+   * @param ranked the Top-N's ordering of a kept row against a row of that side, when its rows
+   *   carry an order-by column under another name (see `rightRowComparator`); by default the
+   *   Top-N's own
    * @param innerJoin whether the join is an inner join: a row of the order-by side that the
    *   Top-N refuses for good before its pairs then never reaches the join (see `refusedBefore`)
    */
@@ -262,7 +253,7 @@ export class JoinThenRankFunction extends KeyedCoProcessFunction<unknown, Row, R
     private readonly between: ((element: Row) => Row | undefined) | undefined,
     private rank: KeyedRankFunction,
     private readonly orderBySide?: 'left' | 'right',
-    private readonly ranked?: (row: Row) => Row,
+    private readonly ranked?: (kept: Row, row: Row) => number,
     private readonly innerJoin = false,
   ) {
     super();
@@ -283,7 +274,7 @@ export class JoinThenRankFunction extends KeyedCoProcessFunction<unknown, Row, R
       const top = rank;
       const ranked = this.ranked;
       const admits =
-        ranked === undefined ? (row: Row) => top.admits(row) : (row: Row) => top.admits(ranked(row));
+        ranked === undefined ? (row: Row) => top.admits(row) : (row: Row) => top.admits(row, ranked);
       const forGood = top.refusesForGood();
       // The join asks about a row again before storing it, after its pairs: a row refused for
       // good is refused then too, so the last one refused is remembered rather than ranked

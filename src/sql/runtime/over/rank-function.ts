@@ -122,13 +122,15 @@ export class TopNFunction extends KeyedProcessFunction<unknown, Row, ChangelogRo
    * key: false when it would rank beyond the range (the kept array is full and its last row
    * sorts before the row or ties with it), which {@link processElement} drops unseen. Reads only
    * the order-by columns of `row`, so a caller may ask before building the row (a join in the
-   * same operator, see `rank-over-join.ts`). True for any other Top-N.
+   * same operator, see `rank-over-join.ts`). True for any other Top-N. `compare` orders a kept
+   * row against `row`, when `row` carries the order-by columns under other names; by default
+   * the Top-N's own comparator.
    */
-  admits(row: Row): boolean {
+  admits(row: Row, compare: (kept: Row, row: Row) => number = this.compare): boolean {
     if (!this.appendRowNumber) return true;
     const rows = this.rows.value();
     const rankEnd = this.spec.rankEnd;
-    return rows === undefined || rows.length < rankEnd || this.compare(rows[rankEnd - 1]!, row) > 0;
+    return rows === undefined || rows.length < rankEnd || compare(rows[rankEnd - 1]!, row) > 0;
   }
 
   /**

@@ -26,19 +26,29 @@ export function compareValues(a: unknown, b: unknown): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/** JavaScript reading `column` of the row in variable `row`. */
+function readColumn(row: string, column: string): string {
+  return `${row}[${JSON.stringify(column)}]`;
+}
+
 /**
  * A comparator of rows by the keys, in order; 0 when all keys are equal (a tie). Generated once
  * with `new Function`, one straight-line block per key, because Top-N calls it several times
  * per row (binary search) and a loop over key objects costs more than the comparisons.
+ * `readB` gives the JavaScript that reads a column of the second row, when that row carries
+ * columns under other names (a join's right row, see `rank-over-join.ts`); by default the
+ * column under its own name, as for the first row.
  */
-export function rowComparator(keys: readonly SortKeySpec[]): (a: Row, b: Row) => number {
+export function rowComparator(
+  keys: readonly SortKeySpec[],
+  readB: (b: string, column: string) => string = readColumn,
+): (a: Row, b: Row) => number {
   const body = keys
     .map((key, i) => {
-      const column = JSON.stringify(key.column);
       const nullA = key.nullsFirst ? -1 : 1;
       const sign = key.descending ? '-' : '';
       return `
-  const x${i} = a[${column}], y${i} = b[${column}];
+  const x${i} = ${readColumn('a', key.column)}, y${i} = ${readB('b', key.column)};
   if (x${i} === null || x${i} === undefined || y${i} === null || y${i} === undefined) {
     if (!(x${i} === null || x${i} === undefined)) return ${-nullA};
     if (!(y${i} === null || y${i} === undefined)) return ${nullA};
