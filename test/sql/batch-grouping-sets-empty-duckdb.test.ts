@@ -3,7 +3,7 @@
  * batch mode, as DuckDB (and Flink's batch mode) do: COUNT 0, SUM/MAX NULL, GROUPING 1, then
  * HAVING over that row; sets with keys give no rows over no rows, and a repeated empty set one
  * row each. Over insert-only and updating input (whose retractions can take every row back), at
- * parallelism 1 and 2, per-row, mini-batch and local-global. A stream gives no row until one
+ * parallelism 1 and 2, per-row, split-distinct, mini-batch and local-global. A stream gives no row until one
  * arrives, as Flink's streaming aggregate.
  */
 import { describe, expect, test } from 'vitest';
@@ -14,7 +14,7 @@ import { createDuckdbTable, duckdbConnection, keyValueRows, numericCanonical } f
 type R = Record<string, unknown>;
 
 const columns = ['k', 'w', 'g', 'a', 'b', 'd', 'f'];
-const CALLS = 'COUNT(*) AS a, COUNT(v) AS b, SUM(v) AS d, MAX(v) AS f';
+const CALLS = 'COUNT(*) AS a, COUNT(DISTINCT v) AS b, SUM(v) AS d, MAX(v) AS f';
 const QUERIES = [
   `SELECT k, 0 AS w, GROUPING(k) AS g, ${CALLS} FROM {t} WHERE {where} GROUP BY ROLLUP(k)`,
   `SELECT k, w, GROUPING(k, w) AS g, ${CALLS} FROM (SELECT k, MOD(v, 2) AS w, v FROM {t} WHERE {where}) AS s GROUP BY CUBE(k, w)`,
@@ -31,6 +31,7 @@ const UPDATING =
   'CREATE VIEW tu AS SELECT k, v FROM (SELECT k, v, COUNT(*) AS n FROM t0 GROUP BY k, v) AS g WHERE n < 2';
 const MODES: Record<string, Record<string, string>> = {
   'per row': {},
+  'split distinct': { 'table.optimizer.distinct-agg.split.enabled': 'true' },
   'mini-batch': {
     'table.exec.mini-batch.enabled': 'true',
     'table.exec.mini-batch.allow-latency': '1 s',

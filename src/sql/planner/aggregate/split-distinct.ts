@@ -233,7 +233,10 @@ export function splitDistinctAggregate(node: LogicalAggregate, bucketNum: number
     node,
     aggregate(partialInput, [...node.groupKeys, ...sets.map((s) => s.bucket)], partialCalls, 'PARTIAL'),
   );
-  const finalAgg = keepAggregateHint(node, aggregate(partialAgg, node.groupKeys, finalCalls, 'FINAL'));
+  const merged = keepAggregateHint(node, aggregate(partialAgg, node.groupKeys, finalCalls, 'FINAL'));
+  // The final level has the query's groups, so it gives the empty grouping sets' rows over none.
+  const finalAgg: LogicalAggregate =
+    node.emptyGroups === undefined ? merged : Object.freeze({ ...merged, emptyGroups: node.emptyGroups });
   if (averages.size === 0) return finalAgg;
   const typeOf = (name: string) => finalAgg.columns.find((c) => c.name === name)!.type;
   return project(
