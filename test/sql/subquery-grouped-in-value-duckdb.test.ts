@@ -1,7 +1,7 @@
 /**
  * IN and EXISTS used as values over correlated subqueries that group (GROUP BY, HAVING),
  * decorrelated by grouping on their correlation columns (EXISTS without HAVING by dropping
- * its GROUP BY, whatever the correlation), agree with DuckDB on
+ * its GROUP BY; other correlations over a domain of the outer values), agree with DuckDB on
  * generated data holding NULL keys and values, at parallelism 1 and 2, over insert-only input
  * and over updating input (a (k, v) pair of either side is a row until its second arrival
  * deletes it, so groups appear, change and vanish). Updating results are compared as the final
@@ -30,6 +30,14 @@ const QUERIES: Record<string, string> = {
     'SELECT l.k AS a, l.v AS b, EXISTS (SELECT COUNT(*) FROM {r} AS x WHERE x.v < l.v - 12 GROUP BY x.k) AS c FROM {l} AS l',
   existsNotGroupedByOuter:
     'SELECT l.k AS a, l.v AS b, NOT EXISTS (SELECT x.k FROM {r} AS x WHERE x.v > l.v + 15 AND x.k <> l.k GROUP BY x.k, l.k) AS c FROM {l} AS l',
+  // Correlated by a comparison, or reading outer columns in HAVING or the select list: grouped
+  // over the domain of the outer values.
+  inGroupedComparison:
+    'SELECT l.k AS a, l.v AS b, MOD(l.v, 10) IN (SELECT MAX(CASE WHEN x.v > 8 THEN x.v END) - 15 FROM {r} AS x WHERE x.v < l.v GROUP BY x.k) AS c FROM {l} AS l',
+  existsGroupedOuterHaving:
+    'SELECT l.k AS a, l.v AS b, EXISTS (SELECT x.k FROM {r} AS x WHERE x.k = l.k GROUP BY x.k, MOD(x.v, 2) HAVING COUNT(*) > l.v / 10) AS c FROM {l} AS l',
+  inGroupedOuterItem:
+    'SELECT l.k AS a, l.v AS b, l.v IN (SELECT MIN(x.v) + l.k FROM {r} AS x WHERE x.k <> l.k AND x.v > 10 GROUP BY x.k) AS c FROM {l} AS l',
   // Two correlations, in CASE, with a grouped subquery the operand's NULL meets.
   caseTwoCorrelations:
     'SELECT l.k AS a, l.v AS b, CASE WHEN l.v IN (SELECT MAX(x.v) FROM {r} AS x WHERE x.k = l.k AND MOD(x.v, 2) = MOD(l.v, 2) GROUP BY MOD(x.v, 5)) THEN 1 WHEN NOT EXISTS (SELECT 1 FROM {r} AS x WHERE x.k = l.k GROUP BY MOD(x.v, 3) HAVING COUNT(*) > 2) THEN 2 ELSE 3 END AS c FROM {l} AS l',

@@ -21,7 +21,9 @@
  * Any other subquery that aggregates, or has a set operation or LIMIT, is counted as a derived
  * table. A correlated one with GROUP BY is first decorrelated by its `inner = outer` equalities
  * (`grouped-in-exists.ts`), except EXISTS without HAVING, whose groups stand where its rows do,
- * so its rows are counted as a plain SELECT's under any correlation; any other is refused.
+ * so its rows are counted as a plain SELECT's under any correlation. One correlated by more, or
+ * reading outer columns outside its WHERE, is grouped over a domain of the outer values
+ * (`grouped-domain-in-exists.ts`); any other is refused.
  */
 import type { Call, Exists, Expr, InQuery, Query, Select, SubqueryRef } from '../../parser/ast.js';
 import { unsupported } from '../../errors.js';
@@ -29,6 +31,7 @@ import { Types, withNullability } from '../../catalog/types.js';
 import { call, literal, type Rex } from '../../expressions/rex.js';
 import type { PlanBuilder } from '../builder.js';
 import type { ScopeColumn } from '../scope.js';
+import { domainGroupedValue, type JoinRelation, needsDomain } from './grouped-domain-in-exists.js';
 import { groupedRows } from './grouped-in-exists.js';
 import { builderIsAggregate, checkWidth, conjunction, conjuncts, equality } from './subquery-terms.js';
 
@@ -48,11 +51,14 @@ export function inOrExistsValue(
   builder: PlanBuilder,
   outerScope: readonly ScopeColumn[],
   joinScalar: JoinScalar,
+  joinRelation: JoinRelation,
 ): Rex {
   const pos = e.pos;
   const compare = (op: '>' | '=' | '<', l: Rex, r: Rex) => call(op, [l, r], BOOL(false));
   const zero = literal(0, withNullability(Types.BIGINT, false));
   if (correlatedGlobalAggregate(e.query, builder)) return globalValue(e, x, joinScalar);
+  if (!existsOverGroups(e) && correlated(e.query, builder) && needsDomain(e.query, builder, outerScope))
+    return domainGroupedValue(e, x, builder, outerScope, joinRelation);
   const source = countable(e.query, builder, e.kind === 'inQuery' ? x.length : 0, outerScope);
   const count = (arg: Expr | undefined, extra?: Expr): Rex => {
     const args = arg === undefined ? [{ kind: 'star', qualifier: [], pos } as Expr] : [arg];
@@ -252,6 +258,11 @@ function countable(
     body: { kind: 'select', distinct: false, items: [], from, groupBy: [], windows: [], pos },
     values: names.map((name) => ({ kind: 'column', path: [alias, name], pos }) as Expr),
   };
+}
+
+/** Whether it is EXISTS over groups without HAVING, counted as a plain SELECT's rows. */
+function existsOverGroups(e: InQuery | Exists): boolean {
+  return e.kind === 'exists' && groupsWithoutHaving(e.query);
 }
 
 /** Whether a subquery is one SELECT … FROM with GROUP BY and without HAVING, LIMIT or WITH. */

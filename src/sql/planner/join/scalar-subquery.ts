@@ -126,8 +126,19 @@ export function joinScalarSubqueries<T>(
           outerScope.push(scope[scope.length - 1]!);
         }
       }
-      const value = inOrExistsValue(e, x, builder, outerScope, (query, pos) =>
-        joinSubquery(query, pos, outerScope, 'an IN or EXISTS subquery used as a value'),
+      const value = inOrExistsValue(
+        e,
+        x,
+        builder,
+        outerScope,
+        (query, pos) => joinSubquery(query, pos, outerScope, 'an IN or EXISTS subquery used as a value'),
+        (make) => {
+          const right = make(plan, fresh);
+          plan = join(plan, right.plan, 'left', andOf(right.conditions));
+          const column = right.plan.columns.find((c) => c.name === right.value)!;
+          const type = withNullability(column.type, true);
+          return field(addColumn('$scalar', field(column.name, type)), type);
+        },
       );
       return reference(addColumn('$in', value), e.pos);
     }
