@@ -7,9 +7,10 @@
  * original for every outer row with that value, so HAVING keeps the same groups; a NULL outer
  * value matches none, as `inner = NULL` holds for no inner row.
  *
- * Refused, as Flink's planner refuses them (Calcite's decorrelator keeps no correlated LIMIT,
- * which Flink plans only for LATERAL as a Top-N): LIMIT or OFFSET, a set operation or WITH, a
- * correlation other than `inner = outer`, and outer columns outside the WHERE.
+ * A correlation other than `inner = outer`, or outer columns outside the WHERE, are planned over
+ * a domain of the outer values instead (`grouped-domain-in-exists.ts`). Refused, as Flink's
+ * planner refuses them (Calcite's decorrelator keeps no correlated LIMIT, which Flink plans only
+ * for LATERAL as a Top-N): LIMIT or OFFSET, and a set operation or WITH.
  */
 import type { Expr, Query, Select, SubqueryRef } from '../../parser/ast.js';
 import { unsupported } from '../../errors.js';
