@@ -296,11 +296,8 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
   explainSql(sql: string): string {
     const statement = parseStatement(sql);
     const target = statement.kind === 'explain' ? statement.statement : statement;
-    return withFunctionCatalog(
-      this.catalog.functions,
-      () => this.explainStatement(target as Query | Insert | Statement),
-      this.catalog,
-    );
+    // In the session's zone, as EXPLAIN through executeSql: the plan can depend on it.
+    return this.inSession(() => this.explainStatement(target as Query | Insert | Statement));
   }
 
   /**

@@ -13,6 +13,7 @@ import {
   formatType,
   isNumeric,
   isByteString,
+  isTimestamp,
   isString,
   resolveType,
   sameKind,
@@ -120,6 +121,7 @@ class Typer {
             e.pos,
           );
         }
+        if (COMPARISONS.has(e.op)) return this.compare(e.op, left, right, e.pos);
         return this.apply(e.op, [left, right], e.pos);
       }
       case 'is': {
@@ -128,7 +130,7 @@ class Typer {
         return call(`IS ${e.negated ? 'NOT ' : ''}${e.test}`, [operand], BOOL_NOT_NULL, e.pos);
       }
       case 'isDistinctFrom': {
-        const args = [this.type(e.left), this.type(e.right)];
+        const args = comparedOperands(this.type(e.left), this.type(e.right));
         this.apply('=', args, e.pos);
         return call(e.negated ? 'IS NOT DISTINCT FROM' : 'IS DISTINCT FROM', args, BOOL_NOT_NULL, e.pos);
       }
@@ -137,8 +139,8 @@ class Typer {
         const low = this.type(e.low);
         const high = this.type(e.high);
         if (e.negated) {
-          const below = this.apply('<', [operand, low], e.pos);
-          const above = this.apply('>', [operand, high], e.pos);
+          const below = this.compare('<', operand, low, e.pos);
+          const above = this.compare('>', operand, high, e.pos);
           return call(
             'OR',
             [below, above],
@@ -146,8 +148,8 @@ class Typer {
             e.pos,
           );
         }
-        const ge = this.apply('>=', [operand, low], e.pos);
-        const le = this.apply('<=', [operand, high], e.pos);
+        const ge = this.compare('>=', operand, low, e.pos);
+        const le = this.compare('<=', operand, high, e.pos);
         return call(
           'AND',
           [ge, le],
@@ -276,6 +278,11 @@ class Typer {
     return rex;
   }
 
+  /** A comparison, its operands conformed as Flink compares them ({@link comparedOperands}). */
+  private compare(op: string, left: Rex, right: Rex, pos: SourcePos): Rex {
+    return this.apply(op, comparedOperands(left, right), pos);
+  }
+
   private apply(name: string, args: Rex[], pos: SourcePos | undefined): Rex {
     const fn = FUNCTIONS[name]!;
     return call(name, args, fn.type(args, pos), pos);
@@ -288,7 +295,7 @@ class Typer {
     for (const { when, then } of e.whens) {
       const w = this.type(when);
       args.push(
-        operand === undefined ? this.boolean(w, when.pos, 'WHEN') : this.apply('=', [operand, w], when.pos),
+        operand === undefined ? this.boolean(w, when.pos, 'WHEN') : this.compare('=', operand, w, when.pos),
       );
       const t = this.type(then);
       results.push(t);
@@ -475,6 +482,24 @@ class Typer {
           );
     return call(udf.name, passed, udf.resultType, e.pos, udf);
   }
+}
+
+/** The operators that compare two values of one type (BETWEEN and CASE's WHEN are made of them). */
+const COMPARISONS: ReadonlySet<string> = new Set(['=', '<>', '<', '<=', '>', '>=']);
+
+/**
+ * The operands of a comparison as Flink compares them: a TIMESTAMP with a TIMESTAMP_LTZ in their
+ * common type, the TIMESTAMP cast to a TIMESTAMP_LTZ (its wall clock read in the session's zone),
+ * where the two numbers held (a wall clock read as UTC, an instant) would not compare. Flink's
+ * code generation compares timestamps of one root only, and its planner casts first
+ * (ComparisonFunctionITCase: in GMT-08:00, the TIMESTAMP 1969-12-31 16:00:01.123 equals the
+ * TIMESTAMP_LTZ of epoch millisecond 1123). Other operands compare as held.
+ */
+export function comparedOperands(left: Rex, right: Rex): [Rex, Rex] {
+  if (!isTimestamp(left.type) || !isTimestamp(right.type) || left.type.root === right.type.root)
+    return [left, right];
+  const common = commonType(left.type, right.type)!;
+  return [asBranch(left, common), asBranch(right, common)];
 }
 
 /** A branch cast to the branches' type where its value is held differently ({@link branchNeedsCast}). */

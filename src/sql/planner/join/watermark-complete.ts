@@ -20,6 +20,7 @@
  */
 import { isTimestamp } from '../../catalog/types.js';
 import type { Rex } from '../../expressions/rex.js';
+import { sessionTimeZone } from '../../expressions/time-zone.js';
 import type { LogicalNode, PlanColumn } from '../logical.js';
 import { isProcessingTimeWindow } from '../window/window-nodes.js';
 import { conjunctsOf } from './join-conditions.js';
@@ -76,6 +77,14 @@ function intervalMs(rex: Rex): number | undefined {
 
 function shifted(rex: Rex): Shifted | undefined {
   if (rex.kind === 'field') return isTimestamp(rex.type) ? { column: rex.name, offsetMs: 0 } : undefined;
+  // A TIMESTAMP compared with a TIMESTAMP_LTZ is cast to it (the typer's comparedOperands). In a
+  // session at UTC the cast keeps the number, so the bound is the column's. Elsewhere the wall
+  // clock and the watermark's instants differ by the zone's offset, which daylight saving
+  // varies, so no bound is taken and the rows stay.
+  if (rex.kind === 'call' && rex.op === 'CAST' && rex.type.root === 'TIMESTAMP_LTZ')
+    return rex.args[0]!.type.root === 'TIMESTAMP' && sessionTimeZone().fixedOffset === 0
+      ? shifted(rex.args[0]!)
+      : undefined;
   if (rex.kind !== 'call' || rex.args.length !== 2 || (rex.op !== '+' && rex.op !== '-')) return undefined;
   const [a, b] = rex.args as [Rex, Rex];
   const bMs = intervalMs(b);
