@@ -509,7 +509,11 @@ function asBranch(rex: Rex, type: SqlType): Rex {
     : rex;
 }
 
-function castable(from: SqlType, to: SqlType): boolean {
+/**
+ * Whether `CAST(x AS to)` is allowed for an `x` of type `from` (Flink's explicit casts, as
+ * planned here); an error that suggests a CAST asks this first.
+ */
+export function castable(from: SqlType, to: SqlType): boolean {
   // Collections cast element by element, as in Flink.
   if (from.root === 'ARRAY' && to.root === 'ARRAY') return castable(from.element!, to.element!);
   if (from.root === 'MAP' && to.root === 'MAP')

@@ -18,6 +18,7 @@ import {
 } from '../catalog/types.js';
 import { validationError } from '../errors.js';
 import { call, field, type Rex } from '../expressions/rex.js';
+import { castable } from '../expressions/typer.js';
 import type { Query, SourcePos } from '../parser/ast.js';
 import { type LogicalNode, type PlanColumn, values } from './logical.js';
 
@@ -40,10 +41,16 @@ export function sinkColumnRex(
         : '';
     const given = `column '${target.name}' of '${table}' is ${formatType(target.type)}, but the query gives ${formatType(source.type)}`;
     // No CAST turns a MAP into a MULTISET or back (see sameKind).
-    if (!sameKind(source.type, target.type))
+    if (source.type.root === 'MAP' && target.type.root === 'MAP' && !sameKind(source.type, target.type))
       throw validationError(
         pos,
         `${given}; a MULTISET and a MAP are different types, and neither casts to the other: give the column the type the query has`,
+      );
+    // A CAST that would itself be refused is no fix to name.
+    if (!castable(source.type, target.type))
+      throw validationError(
+        pos,
+        `${given}, and no CAST turns one into the other: give the column the type the query has, or compute a value of ${to}`,
       );
     // A generated name (EXPR$0) means nothing to the user; the position shows the expression.
     const operand = /^EXPR\$\d+$/.test(source.name) ? '…' : source.name;
