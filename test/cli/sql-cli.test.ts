@@ -208,12 +208,17 @@ function interactive(
     child.stdin.on('error', () => {});
     child.on('close', (code) => {
       clearTimeout(timer);
-      for (const w of [...waiters]) w.fail(`but the client ended (code ${code})`);
-      resolve({ code, stdout, stderr, timedOut });
+      // A pending wait fails the drive, which rejects with what it waited for.
+      if (waiters.length > 0) for (const w of [...waiters]) w.fail(`but the client ended (code ${code})`);
+      else resolve({ code, stdout, stderr, timedOut });
     });
+    // A drive that fails leaves a client that may run an unbounded query: end it with the test.
     drive({ write: (text) => child.stdin.write(text), waitFor, interrupt: () => child.kill('SIGINT') }).then(
       () => child.stdin.end(),
-      reject,
+      (error: unknown) => {
+        child.kill('SIGKILL');
+        reject(error);
+      },
     );
   });
 }
