@@ -6,7 +6,7 @@
  * note that checkpoints are not taken yet reads like the CLI's other messages.
  */
 import { runCli } from './cli.js';
-import { processTerminal } from './terminal.js';
+import { drained, processTerminal } from './terminal.js';
 
 /** Grace period for open handles a finished job left behind (e.g. a user's timer), ms. */
 const EXIT_GRACE_MS = 1000;
@@ -18,5 +18,9 @@ process.on('warning', (warning) => {
 
 const code = await runCli(process.argv.slice(2), processTerminal);
 process.exitCode = code;
-// Let stdout and stderr drain, then exit even if the job left something scheduled.
+// Writes to a pipe are asynchronous: a reader slower than the grace period (a loaded machine,
+// `| less`) would lose what is still queued when process.exit ends the process. So the grace
+// period starts once stdout and stderr have drained; then exit even if the job left something
+// scheduled.
+await Promise.all([drained(process.stdout), drained(process.stderr)]);
 setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();

@@ -20,6 +20,18 @@ export const processTerminal: Terminal = {
   errRaw: (text) => process.stderr.write(text),
 };
 
+/**
+ * Resolves once everything written to `stream` so far has been handed to the system: an empty
+ * write's callback runs after the writes queued before it. A stream that failed or was closed
+ * (a reader that went away) resolves too, as there is nothing left to wait for.
+ */
+export function drained(stream: NodeJS.WritableStream & { readonly writableLength: number }): Promise<void> {
+  if (stream.writableLength === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    stream.write('', () => resolve());
+  });
+}
+
 /** An error as one line (its message's first line), or with stacks and causes when verbose. */
 export function formatFailure(error: unknown, verbose: boolean): string {
   const message = error instanceof Error ? error.message : String(error);
