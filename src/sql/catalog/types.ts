@@ -68,6 +68,12 @@ export interface SqlType {
    * MAP path reads it; only its name, CARDINALITY and COLLECT tell it apart.
    */
   readonly multiset?: boolean;
+  /**
+   * On an interval of two fields (`YEAR TO MONTH`, `DAY TO SECOND`, as written in a literal, a
+   * column or a CAST): held and printed as the single-field interval of its kind, but, as in
+   * Flink, cast to and from no number ({@link countsInterval}).
+   */
+  readonly multiField?: boolean;
 }
 
 /** VARCHAR(2147483647), which Flink prints as STRING. */
@@ -229,10 +235,13 @@ function resolveBare(s: TypeSyntax): SqlType {
       return t(s.withLocalTimeZone ? 'TIMESTAMP_LTZ' : 'TIMESTAMP', { precision: precision(0, 9, 6) });
     case 'TIMESTAMP_LTZ':
       return t('TIMESTAMP_LTZ', { precision: precision(0, 9, 6) });
-    case 'INTERVAL':
-      return s.intervalUnit === 'YEAR' || s.intervalUnit === 'MONTH'
-        ? Types.INTERVAL_YEAR_MONTH
-        : Types.INTERVAL_DAY_TIME;
+    case 'INTERVAL': {
+      const interval =
+        s.intervalUnit === 'YEAR' || s.intervalUnit === 'MONTH'
+          ? Types.INTERVAL_YEAR_MONTH
+          : Types.INTERVAL_DAY_TIME;
+      return s.intervalToUnit === undefined ? interval : t(interval.root, { multiField: true });
+    }
     case 'ARRAY':
       if (s.args.length !== 1) throw bad('expected one element type, e.g. ARRAY<STRING>,');
       return t('ARRAY', { element: resolveType(s.args[0]!.type) });
@@ -280,10 +289,11 @@ export function isAssignable(from: SqlType, to: SqlType): boolean {
  * milliseconds, as it is held. Flink's LogicalTypeCasts allows this between a single-field
  * interval and any exact numeric, but its planner has run-time casts only between intervals and
  * integers, so DECIMAL is refused here while planning rather than failing in code generation.
- * Weir's intervals are all single-field: INTERVAL MONTH and INTERVAL SECOND(3).
+ * An interval of two fields (YEAR TO MONTH, DAY TO SECOND: {@link SqlType.multiField}) casts to
+ * and from no number, as Calcite's canCastFrom in Flink's planner refuses it.
  */
 export function countsInterval(interval: SqlType, integer: SqlType): boolean {
-  return isInterval(interval) && isInteger(integer);
+  return isInterval(interval) && interval.multiField !== true && isInteger(integer);
 }
 
 /**
@@ -382,6 +392,9 @@ export function commonType(a: SqlType, b: SqlType): SqlType | undefined {
   }
   if (a.root === 'TIME' && b.root === 'TIME')
     return t('TIME', { precision: Math.max(a.precision ?? 0, b.precision ?? 0), nullable });
+  // Two fields when either has them: Calcite's leastRestrictive spans both operands' fields.
+  if (isInterval(a) && a.root === b.root)
+    return t(a.root, { nullable, ...(a.multiField || b.multiField ? { multiField: true } : {}) });
   if (a.root === b.root) return withNullability({ ...a, rowtime: undefined, proctime: undefined }, nullable);
   return undefined;
 }

@@ -223,8 +223,17 @@ class Typer {
       case 'cast': {
         const operand = this.type(e.operand);
         const target = resolveType(e.type);
-        if (!castable(operand.type, target))
-          throw validationError(e.pos, `cannot CAST ${formatType(operand.type)} to ${formatType(target)}`);
+        if (!castable(operand.type, target)) {
+          // Printed as its single-field kind, a two-field interval needs the reason said.
+          const fields =
+            operand.type.multiField || target.multiField
+              ? '; only an interval of one field (INTERVAL MONTH, INTERVAL SECOND) casts to and from a number'
+              : '';
+          throw validationError(
+            e.pos,
+            `cannot CAST ${formatType(operand.type)} to ${formatType(target)}${fields}`,
+          );
+        }
         const nullable = operand.type.nullable || e.safe;
         return call(e.safe ? 'TRY_CAST' : 'CAST', [operand], withNullability(target, nullable), e.pos);
       }
@@ -561,7 +570,7 @@ export function intervalLiteral(e: IntervalLiteral): Rex {
       if (!/^-?\d+$/.test(text)) throw bad();
       months = Number(text) * (e.unit === 'YEAR' ? 12 : e.unit === 'QUARTER' ? 3 : 1);
     }
-    return literal(sign * months, withNullability(Types.INTERVAL_YEAR_MONTH, false));
+    return literal(sign * months, intervalType('INTERVAL_YEAR_MONTH', e.toUnit !== undefined));
   }
   let ms: number;
   if (e.toUnit === undefined) {
@@ -577,7 +586,12 @@ export function intervalLiteral(e: IntervalLiteral): Rex {
       throw bad();
     ms = parts.reduce((sum, p, i) => sum + p * DAY_TIME_MS[units[from + i]!]!, 0);
   }
-  return literal(sign * Math.round(ms), withNullability(Types.INTERVAL_DAY_TIME, false));
+  return literal(sign * Math.round(ms), intervalType('INTERVAL_DAY_TIME', e.toUnit !== undefined));
+}
+
+/** A literal's interval type, NOT NULL; `multiField` for `… TO …` ({@link SqlType.multiField}). */
+function intervalType(root: 'INTERVAL_YEAR_MONTH' | 'INTERVAL_DAY_TIME', multiField: boolean): SqlType {
+  return Object.freeze({ root, nullable: false, ...(multiField ? { multiField: true } : {}) });
 }
 
 function typedLiteral(e: TypedLiteral): Rex {

@@ -42,6 +42,8 @@ export interface TypeSyntax extends Node<'type'> {
   readonly withLocalTimeZone: boolean;
   /** For `INTERVAL DAY TO SECOND` column types. */
   readonly intervalUnit?: TimeUnit;
+  /** The unit after TO (`SECOND` of `INTERVAL DAY TO SECOND`); absent for a single-field interval. */
+  readonly intervalToUnit?: TimeUnit;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -133,6 +133,7 @@ export class GrammarBase extends EmbeddedActionsParser {
   /** Any data type; names are checked where a type is used (columns, CAST). */
   dataType = this.RULE('dataType', (): TypeSyntax => {
     let intervalUnit: TimeUnit | undefined;
+    let intervalToUnit: TimeUnit | undefined;
     let nameToken!: IToken;
     const params: number[] = [];
     const args: { name?: string; type: TypeSyntax }[] = [];
@@ -147,7 +148,7 @@ export class GrammarBase extends EmbeddedActionsParser {
           this.OPTION7(() => this.SUBRULE(this.intervalPrecision));
           this.OPTION(() => {
             this.CONSUME(K.TO);
-            this.SUBRULE2(this.timeUnit);
+            intervalToUnit = this.SUBRULE2(this.timeUnit);
             this.OPTION8(() => this.SUBRULE2(this.intervalPrecision));
           });
         },
@@ -235,6 +236,7 @@ export class GrammarBase extends EmbeddedActionsParser {
         nullable: collections.length > 0 || nullable,
         withLocalTimeZone,
         intervalUnit,
+        ...(intervalToUnit === undefined ? {} : { intervalToUnit }),
       });
       collections.forEach((token, i) => {
         type = node({
