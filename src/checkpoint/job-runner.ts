@@ -184,13 +184,16 @@ export function runJob(job: JobGraph, options: RunOptions): JobClient {
         }
         restarts++;
         status = 'restarting';
-        // The next attempt's threads load the engine during the restart delay.
-        if (options.threads !== undefined)
-          prewarmWorkers(
-            threadCount(job, options.threads.slots),
-            options.threads.provider.module,
-            job.config.taskYoungGenerationMb,
-          );
+        // The next attempt's threads load the engine during the restart delay; a cancel in the
+        // delay terminates them, as no attempt will take them.
+        const releasePrewarmed =
+          options.threads === undefined
+            ? undefined
+            : prewarmWorkers(
+                threadCount(job, options.threads.slots),
+                options.threads.provider.module,
+                job.config.taskYoungGenerationMb,
+              );
         const latest = coordinator?.latestCompleted;
         log(
           `job '${job.jobName}' failed: ${error instanceof Error ? error.message : String(error)}; restarting in ${decision.delayMs} ms from ${latest === undefined ? (restoreFrom === undefined ? 'the beginning' : `checkpoint ${restoreFrom.data.checkpointId}`) : `checkpoint ${latest.checkpointId}`} (restart ${restarts})`,
@@ -205,6 +208,7 @@ export function runJob(job: JobGraph, options: RunOptions): JobClient {
         wakeFromBackoff = undefined;
         if (cancelled !== undefined) {
           coordinator?.shutdown();
+          await releasePrewarmed?.();
           status = 'cancelled';
           throw cancelled;
         }

@@ -132,6 +132,19 @@ describe('tasks on worker threads', () => {
     expect(client.status()).toBe('failed');
   });
 
+  it('leaves no thread behind when cancelled in its restart delay, whose next attempt was warming up', async () => {
+    // The delay is far longer than the test: only the cancel can end it.
+    const client = await startJobModule(JOB, ['fail-restart', '2', '600000'], { slots: 2 });
+    await waitUntil(() => client.status() === 'restarting', 'the first failure');
+    // The failed attempt's threads exit and the next attempt's two are started for the delay.
+    await waitUntil(() => liveWorkerThreads() === 2 && client.restarts() === 1, 'two warm threads');
+    client.cancel();
+    await expect(client.result).rejects.toThrow(/cancel/i);
+    expect(client.status()).toBe('cancelled');
+    expect(client.restarts()).toBe(1);
+    expect(liveWorkerThreads()).toBe(0);
+  });
+
   it('terminates a worker thread that does not stop when the job is cancelled', async () => {
     const client = await startJobModule(JOB, ['hang', '2'], { slots: 2 });
     await waitUntil(

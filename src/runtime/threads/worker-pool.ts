@@ -48,9 +48,12 @@ export function liveWorkerThreads(): number {
 
 /**
  * Makes sure `count` idle workers that load `warmModule`, with a young generation of `youngMb`
- * MB (undefined: V8's default), are starting or ready.
+ * MB (undefined: V8's default), are starting or ready. Returns a function that terminates the
+ * workers this call started which are still idle, for a caller that no longer needs them (a job
+ * cancelled in its restart delay); it resolves once they exited.
  */
-export function prewarmWorkers(count: number, warmModule: string, youngMb?: number): void {
+export function prewarmWorkers(count: number, warmModule: string, youngMb?: number): () => Promise<void> {
+  const started: (typeof idle)[number][] = [];
   let have = idle.filter((entry) => entry.warmModule === warmModule && entry.youngMb === youngMb).length;
   for (; have < count; have++) {
     const worker = spawn(warmModule, youngMb);
@@ -68,7 +71,13 @@ export function prewarmWorkers(count: number, warmModule: string, youngMb?: numb
     worker.once('exit', entry.onExit);
     worker.on('error', () => {});
     idle.push(entry);
+    started.push(entry);
   }
+  return async () => {
+    const unused = started.filter((entry) => idle.includes(entry));
+    for (const entry of unused) idle.splice(idle.indexOf(entry), 1);
+    await Promise.all(unused.map(({ worker }) => worker.terminate()));
+  };
 }
 
 /**
