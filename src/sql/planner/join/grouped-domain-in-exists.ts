@@ -14,18 +14,17 @@ import { Types, withNullability } from '../../catalog/types.js';
 import { call, field, literal, type Rex } from '../../expressions/rex.js';
 import type { PlanBuilder } from '../builder.js';
 import type { LogicalNode } from '../logical.js';
-import { ColumnScope, type ScopeColumn } from '../scope.js';
-import { containsSubquery } from '../syntax-search.js';
+import type { ScopeColumn } from '../scope.js';
 import { domainFrom, readsOuterOutsideWhere } from './domain-subquery.js';
 import {
   type CorrelationPair,
   checkWidth,
-  conjuncts,
   correlationPairs,
   equality,
+  inFromCounts,
   pairCondition,
   planDecorrelated,
-  types,
+  splitCorrelatedWhere,
 } from './subquery-terms.js';
 
 /** Rows to LEFT join to the outer rows: the conditions they match on and the column read. */
@@ -55,15 +54,9 @@ function split(query: Query, builder: PlanBuilder, outerScope: readonly ScopeCol
   const body = query.body;
   if (query.with.length > 0 || query.limit !== undefined || query.offset !== undefined) return undefined;
   if (body.kind !== 'select' || body.from === undefined || body.groupBy.length === 0) return undefined;
-  const innerScope = builder.from(body.from).scope;
-  const innerOnly = new ColumnScope(innerScope);
-  const shadowed = new Set(innerScope.map((c) => `${c.qualifier ?? ''}.${c.name}`));
-  const outerVisible = outerScope.filter((c) => !shadowed.has(`${c.qualifier ?? ''}.${c.name}`));
-  const local: Expr[] = [];
-  const correlated: Expr[] = [];
-  for (const c of body.where === undefined ? [] : conjuncts(body.where))
-    (containsSubquery(c) || types(c, innerOnly) ? local : correlated).push(c);
-  return { body: { ...body, from: body.from }, outerVisible, local, correlated };
+  const from = { ...body, from: body.from };
+  const { outerVisible, local, correlated } = splitCorrelatedWhere(from, builder, outerScope);
+  return { body: from, outerVisible, local, correlated };
 }
 
 /**
@@ -195,26 +188,6 @@ export function domainGroupedValue(
   const compare = (op: '>' | '=' | '<', l: Rex, r: Rex) => call(op, [l, r], BOOL(false));
   if (e.kind === 'exists') return compare('>', count(), zero);
   const operand = x[0]!.rex;
-  const matches = count(undefined, operand);
-  const rows = count();
-  const nonNull = count('y');
-  const unknown = call(
-    'OR',
-    [call('IS NULL', [operand], BOOL(false)), compare('<', nonNull, rows)],
-    BOOL(false),
-  );
-  const value = call(
-    'CASE',
-    [
-      compare('>', matches, zero),
-      literal(true, BOOL(false)),
-      compare('=', rows, zero),
-      literal(false, BOOL(false)),
-      unknown,
-      literal(null, BOOL(true)),
-      literal(false, BOOL(false)),
-    ],
-    BOOL(true),
-  );
+  const value = inFromCounts(operand, count(undefined, operand), count(), count('y'));
   return e.negated ? call('NOT', [value], BOOL(true)) : value;
 }

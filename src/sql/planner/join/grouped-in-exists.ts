@@ -16,13 +16,12 @@ import type { Expr, Query, Select, SubqueryRef } from '../../parser/ast.js';
 import { unsupported } from '../../errors.js';
 import type { PlanBuilder } from '../builder.js';
 import { ColumnScope, type ScopeColumn } from '../scope.js';
-import { containsSubquery } from '../syntax-search.js';
 import {
   checkWidth,
   conjunction,
-  conjuncts,
   correlationPairs,
   planDecorrelated,
+  splitCorrelatedWhere,
   types,
 } from './subquery-terms.js';
 
@@ -65,14 +64,12 @@ export function groupedRows(
   if (width > 0 && body.items.some((i) => i.expr.kind === 'star'))
     throw unsupported(query.pos, 'SELECT * in an IN subquery', 'list the columns it compares instead');
   if (width > 0) checkWidth(query.pos, body.items.length, width);
-  const innerScope = builder.from(body.from).scope;
+  const { innerScope, outerVisible, local, correlated } = splitCorrelatedWhere(
+    { ...body, from: body.from },
+    builder,
+    outerScope,
+  );
   const innerOnly = new ColumnScope(innerScope);
-  const shadowed = new Set(innerScope.map((c) => `${c.qualifier ?? ''}.${c.name}`));
-  const outerVisible = outerScope.filter((c) => !shadowed.has(`${c.qualifier ?? ''}.${c.name}`));
-  const local: Expr[] = [];
-  const correlated: Expr[] = [];
-  for (const c of body.where === undefined ? [] : conjuncts(body.where))
-    (containsSubquery(c) || types(c, innerOnly) ? local : correlated).push(c);
   const pairs = correlationPairs(correlated, innerScope, outerVisible, what);
   const pos = query.pos;
   const values = Array.from({ length: width }, (_, i) => `$y${i}`);

@@ -33,7 +33,14 @@ import type { PlanBuilder } from '../builder.js';
 import type { ScopeColumn } from '../scope.js';
 import { domainGroupedValue, type JoinRelation, needsDomain } from './grouped-domain-in-exists.js';
 import { groupedRows } from './grouped-in-exists.js';
-import { builderIsAggregate, checkWidth, conjunction, conjuncts, equality } from './subquery-terms.js';
+import {
+  builderIsAggregate,
+  checkWidth,
+  conjunction,
+  conjuncts,
+  equality,
+  inFromCounts,
+} from './subquery-terms.js';
 
 /** Joins a scalar subquery to the outer rows and gives its value; `x` names a hidden outer column. */
 export type JoinScalar = (query: Query, pos: Expr['pos']) => Rex;
@@ -95,7 +102,9 @@ export function inOrExistsValue(
   );
   const matches = count(undefined, conjunction(equalities));
   const value =
-    x.length === 1 ? oneValue(x[0]!.rex, ys[0]!, matches, count) : rowValue(equalities, matches, count);
+    x.length === 1
+      ? inFromCounts(x[0]!.rex, matches, count(undefined), count(ys[0]!))
+      : rowValue(equalities, matches, count);
   return e.negated ? call('NOT', [value], BOOL(true)) : value;
 }
 
@@ -164,28 +173,6 @@ function globalValue(
 
 /** Counts the subquery's rows: those whose `arg` is not NULL, and where `extra` holds. */
 type Count = (arg: Expr | undefined, extra?: Expr) => Rex;
-
-/** `x IN (q)` for one value x, from the counts of q's rows that equal x, of all and of non-NULL ones. */
-function oneValue(x: Rex, y: Expr, matches: Rex, count: Count): Rex {
-  const compare = (op: '>' | '=' | '<', l: Rex, r: Rex) => call(op, [l, r], BOOL(false));
-  const zero = literal(0, withNullability(Types.BIGINT, false));
-  const rows = count(undefined);
-  const nonNull = count(y);
-  const unknown = call('OR', [call('IS NULL', [x], BOOL(false)), compare('<', nonNull, rows)], BOOL(false));
-  return call(
-    'CASE',
-    [
-      compare('>', matches, zero),
-      literal(true, BOOL(false)),
-      compare('=', rows, zero),
-      literal(false, BOOL(false)),
-      unknown,
-      literal(null, BOOL(true)),
-      literal(false, BOOL(false)),
-    ],
-    BOOL(true),
-  );
-}
 
 /**
  * `(a, b) IN (q)`: TRUE where some row of q equals the operand item by item, else UNKNOWN where

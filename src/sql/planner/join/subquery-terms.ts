@@ -3,13 +3,15 @@
  * scalar subqueries) share: splitting a condition, telling inner from outer names, and reading a
  * correlated WHERE's `inner = outer` equalities.
  */
-import type { Expr, Query } from '../../parser/ast.js';
+import type { Expr, Query, Select } from '../../parser/ast.js';
 import { unsupported, validationError } from '../../errors.js';
-import { field, type Rex } from '../../expressions/rex.js';
+import { Types, withNullability } from '../../catalog/types.js';
+import { call, field, literal, type Rex } from '../../expressions/rex.js';
 import { typeCondition, typeExpression } from '../../expressions/typer.js';
 import type { PlanBuilder, Relation } from '../builder.js';
 import type { LogicalNode } from '../logical.js';
 import { ColumnScope, type ScopeColumn } from '../scope.js';
+import { containsSubquery } from '../syntax-search.js';
 
 /** A condition's AND-ed parts. */
 export function conjuncts(e: Expr): Expr[] {
@@ -199,5 +201,64 @@ export function checkWidth(pos: Expr['pos'], columns: number, width: number): vo
     width === 1
       ? `the IN subquery returns ${columns} columns; it must return one`
       : `the IN subquery returns ${columns} columns; it must return ${width}, one for each item of the row before IN`,
+  );
+}
+
+/**
+ * A correlated subquery's WHERE read against its FROM: the FROM's names, the outer names it does
+ * not hide, and the conjuncts that read only the FROM (or hold a subquery of their own) apart
+ * from those that read outer names.
+ */
+export interface CorrelatedWhere {
+  readonly innerScope: readonly ScopeColumn[];
+  readonly outerVisible: readonly ScopeColumn[];
+  readonly local: Expr[];
+  readonly correlated: Expr[];
+}
+
+/** Splits `body`'s WHERE into local and correlated conjuncts (see {@link CorrelatedWhere}). */
+export function splitCorrelatedWhere(
+  body: Select & { readonly from: NonNullable<Select['from']> },
+  builder: PlanBuilder,
+  outerScope: readonly ScopeColumn[],
+): CorrelatedWhere {
+  const innerScope = builder.from(body.from).scope;
+  const innerOnly = new ColumnScope(innerScope);
+  const shadowed = new Set(innerScope.map((c) => `${c.qualifier ?? ''}.${c.name}`));
+  const outerVisible = outerScope.filter((c) => !shadowed.has(`${c.qualifier ?? ''}.${c.name}`));
+  const local: Expr[] = [];
+  const correlated: Expr[] = [];
+  for (const c of body.where === undefined ? [] : conjuncts(body.where))
+    (containsSubquery(c) || types(c, innerOnly) ? local : correlated).push(c);
+  return { innerScope, outerVisible, local, correlated };
+}
+
+const BOOLEAN = (nullable: boolean) => withNullability(Types.BOOLEAN, nullable);
+
+/**
+ * `x IN (q)` for one value x, from counts of q's rows: those equal to x (`matches`), all of them
+ * (`rows`) and those whose value is not NULL (`nonNull`). TRUE on a match, FALSE over no rows,
+ * NULL when x or some row's value is NULL, FALSE otherwise, as three-valued IN is.
+ */
+export function inFromCounts(x: Rex, matches: Rex, rows: Rex, nonNull: Rex): Rex {
+  const compare = (op: '>' | '=' | '<', l: Rex, r: Rex) => call(op, [l, r], BOOLEAN(false));
+  const zero = literal(0, withNullability(Types.BIGINT, false));
+  const unknown = call(
+    'OR',
+    [call('IS NULL', [x], BOOLEAN(false)), compare('<', nonNull, rows)],
+    BOOLEAN(false),
+  );
+  return call(
+    'CASE',
+    [
+      compare('>', matches, zero),
+      literal(true, BOOLEAN(false)),
+      compare('=', rows, zero),
+      literal(false, BOOLEAN(false)),
+      unknown,
+      literal(null, BOOLEAN(true)),
+      literal(false, BOOLEAN(false)),
+    ],
+    BOOLEAN(true),
   );
 }
