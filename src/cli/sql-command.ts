@@ -68,7 +68,7 @@ async function runScript(file: string, newClient: NewClient, terminal: Terminal,
   let split = splitStatements(text);
   // The last statement may lack its ';'.
   if (split.pending) split = splitStatements(`${text}\n;`);
-  const client = newClient({ out: terminal.out, waitForInserts: true });
+  const client = newClient({ out: terminal.out, waitForInserts: true, outFull: () => terminal.outFull?.() });
   const onInterrupt = () => {
     if (!client.cancel()) process.exit(130);
   };
@@ -120,7 +120,7 @@ async function runInteractive(newClient: NewClient, terminal: Terminal, verbose:
     historySize: HISTORY_SIZE,
     prompt: PROMPT,
   });
-  const client = newClient({ out: terminal.out, waitForInserts: false });
+  const client = newClient({ out: terminal.out, waitForInserts: false, outFull: () => terminal.outFull?.() });
   // Prompts only make sense to a person at a terminal, not to piped input.
   const prompt = process.stdin.isTTY === true ? () => rl.prompt() : () => {};
   let buffer = '';

@@ -6,7 +6,8 @@
  *   so an updating query shows its final rows);
  * - a query over an unbounded source prints each change as it arrives, with an `op` column
  *   (`+I`, `-U`, `+U`, `-D`, as Flink's tableau mode), until it is cancelled ({@link cancel},
- *   which Ctrl-C calls) — the client itself goes on;
+ *   which Ctrl-C calls) — the client itself goes on; while the output is full
+ *   ({@link SqlClientOptions.outFull}) the query takes no changes from its job;
  * - INSERT and statement sets start their job; `waitForInserts` makes the runner wait for it
  *   (scripts do), otherwise it prints the job id and returns; `SET 'table.dml-sync'` overrides
  *   that, so a script can start a job and manage it with SHOW JOBS, DESCRIBE JOB and STOP JOB;
@@ -53,6 +54,12 @@ export interface SqlClientOptions {
    * session's `table.dml-sync`, when set, decides instead.
    */
   readonly waitForInserts: boolean;
+  /**
+   * Undefined while `out` takes more lines; else a promise that resolves once it does again. An
+   * unbounded query takes no more changes from its job meanwhile, so a slow reader holds the job
+   * back (backpressure) instead of the lines queueing in memory. Left out, `out` never waits.
+   */
+  readonly outFull?: () => Promise<void> | undefined;
 }
 
 /** Runs statements for the SQL client; see the module comment. */
@@ -139,8 +146,15 @@ export class SqlClient {
           count++;
           this.options.out(line(change.kind, formatRow(change.row, columns, zone)));
         };
+    const outFull = this.options.outFull;
     const sink: Sink<ChangelogRow> = {
-      createWriter: () => ({ write: onChange, flush() {}, close() {} }),
+      createWriter: () => ({
+        write: onChange,
+        // A bounded query's rows are printed at its end: only the changes' lines can queue.
+        ...(bounded || outFull === undefined ? {} : { isAvailable: outFull }),
+        flush() {},
+        close() {},
+      }),
     };
     stream.sinkTo(sink, 'SqlClientResult').setParallelism(1);
     if (!bounded) {
