@@ -118,13 +118,7 @@ function correlatedGlobalAggregate(query: Query, builder: PlanBuilder): boolean 
   if (query.with.length > 0 || query.limit !== undefined || query.offset !== undefined) return false;
   if (body.kind !== 'select' || body.groupBy.length > 0) return false;
   if (body.having === undefined && !body.items.some((i) => builderIsAggregate(i.expr, builder))) return false;
-  try {
-    builder.query(query);
-    return false;
-  } catch (error) {
-    if (/column '[^']*' not found/.test((error as Error).message)) return true;
-    throw error;
-  }
+  return correlated(query, builder);
 }
 
 /**
