@@ -18,7 +18,7 @@
  *
  * NULL is `null` for every type. Types are immutable plain objects.
  */
-import type { SourcePos, TypeSyntax } from '../parser/ast.js';
+import type { SourcePos, TimeUnit, TypeSyntax } from '../parser/ast.js';
 import { validationError } from '../errors.js';
 
 /** The type families. */
@@ -74,6 +74,14 @@ export interface SqlType {
    * Flink, cast to and from no number ({@link countsInterval}).
    */
   readonly multiField?: boolean;
+  /**
+   * On an interval of one field: the field it was declared with (`HOUR` of `INTERVAL '3' HOUR`
+   * or `CAST(x AS INTERVAL HOUR)`). Held and printed as the interval of its kind (milliseconds,
+   * months), as Flink's logical types have it, but a cast to or from a number counts this field
+   * ({@link intervalFieldSize}), as Calcite's casts in Flink's planner do. Absent, the field is
+   * the printed one: MONTH, or SECOND.
+   */
+  readonly intervalField?: TimeUnit;
 }
 
 /** VARCHAR(2147483647), which Flink prints as STRING. */
@@ -237,10 +245,12 @@ function resolveBare(s: TypeSyntax): SqlType {
       return t('TIMESTAMP_LTZ', { precision: precision(0, 9, 6) });
     case 'INTERVAL': {
       const interval =
-        s.intervalUnit === 'YEAR' || s.intervalUnit === 'MONTH'
+        s.intervalUnit === 'YEAR' || s.intervalUnit === 'QUARTER' || s.intervalUnit === 'MONTH'
           ? Types.INTERVAL_YEAR_MONTH
           : Types.INTERVAL_DAY_TIME;
-      return s.intervalToUnit === undefined ? interval : t(interval.root, { multiField: true });
+      return s.intervalToUnit === undefined
+        ? t(interval.root, { intervalField: s.intervalUnit })
+        : t(interval.root, { multiField: true });
     }
     case 'ARRAY':
       if (s.args.length !== 1) throw bad('expected one element type, e.g. ARRAY<STRING>,');
@@ -285,8 +295,10 @@ export function isAssignable(from: SqlType, to: SqlType): boolean {
 
 /**
  * Whether `interval` and `integer` are an interval and an integer type, which cast to each other
- * implicitly (and explicitly): the integer is the interval's count of its unit, months or
- * milliseconds, as it is held. Flink's LogicalTypeCasts allows this between a single-field
+ * implicitly (and explicitly): the integer is the interval's count of its field
+ * ({@link intervalFieldSize}), so `CAST(5 AS INTERVAL HOUR)` is five hours and
+ * `CAST(INTERVAL '90' MINUTE AS INT)` is 90, as Calcite's casts (RexBuilder's
+ * makeCastExactToInterval and makeCastIntervalToExact) give them in Flink. Flink's LogicalTypeCasts allows this between a single-field
  * interval and any exact numeric, but its planner has run-time casts only between intervals and
  * integers, so DECIMAL is refused here while planning rather than failing in code generation.
  * An interval of two fields (YEAR TO MONTH, DAY TO SECOND: {@link SqlType.multiField}) casts to
@@ -294,6 +306,29 @@ export function isAssignable(from: SqlType, to: SqlType): boolean {
  */
 export function countsInterval(interval: SqlType, integer: SqlType): boolean {
   return isInterval(interval) && interval.multiField !== true && isInteger(integer);
+}
+
+/** Months or milliseconds in one unit of each interval field. */
+const FIELD_SIZE: Record<TimeUnit, number> = {
+  YEAR: 12,
+  QUARTER: 3,
+  MONTH: 1,
+  WEEK: 7 * 86_400_000,
+  DAY: 86_400_000,
+  HOUR: 3_600_000,
+  MINUTE: 60_000,
+  SECOND: 1000,
+  MILLISECOND: 1,
+};
+
+/**
+ * How many held units (months, or milliseconds) one unit of a single-field interval's field is:
+ * 3 600 000 for INTERVAL HOUR, 12 for INTERVAL YEAR. A number cast to the interval is multiplied
+ * by it, and the interval cast to a number divided by it, the quotient cut toward zero (Calcite's
+ * integer division), so `CAST(INTERVAL '1.5' SECOND AS INT)` is 1.
+ */
+export function intervalFieldSize(interval: SqlType): number {
+  return FIELD_SIZE[interval.intervalField ?? (interval.root === 'INTERVAL_YEAR_MONTH' ? 'MONTH' : 'SECOND')];
 }
 
 /**
@@ -392,9 +427,14 @@ export function commonType(a: SqlType, b: SqlType): SqlType | undefined {
   }
   if (a.root === 'TIME' && b.root === 'TIME')
     return t('TIME', { precision: Math.max(a.precision ?? 0, b.precision ?? 0), nullable });
-  // Two fields when either has them: Calcite's leastRestrictive spans both operands' fields.
-  if (isInterval(a) && a.root === b.root)
-    return t(a.root, { nullable, ...(a.multiField || b.multiField ? { multiField: true } : {}) });
+  // Two fields when either has them, or when their fields differ: Calcite's leastRestrictive
+  // spans both operands' fields (INTERVAL HOUR with INTERVAL MINUTE is HOUR TO MINUTE).
+  if (isInterval(a) && a.root === b.root) {
+    if (a.multiField || b.multiField || intervalFieldSize(a) !== intervalFieldSize(b))
+      return t(a.root, { nullable, multiField: true });
+    const field = a.intervalField ?? b.intervalField;
+    return t(a.root, { nullable, ...(field === undefined ? {} : { intervalField: field }) });
+  }
   if (a.root === b.root) return withNullability({ ...a, rowtime: undefined, proctime: undefined }, nullable);
   return undefined;
 }

@@ -160,7 +160,9 @@ function arithmetic(op: '+' | '-' | '*' | '/' | '%'): ScalarFunctionDef {
           return nullableIfAny(withoutTimeAttribute(a.type), args);
         if (op === '+' && isInterval(a.type) && isTimestamp(b.type))
           return nullableIfAny(withoutTimeAttribute(b.type), args);
-        if (isInterval(a.type) && a.type.root === b.type.root) return nullableIfAny(a.type, args);
+        // Fields that differ span both (Calcite's leastRestrictive): HOUR + MINUTE is HOUR TO MINUTE.
+        if (isInterval(a.type) && a.type.root === b.type.root)
+          return nullableIfAny(commonType(a.type, b.type)!, args);
         // date ± interval is a DATE, as in Flink: whole days of a day-time interval count.
         if (a.type.root === 'DATE' && isInterval(b.type)) return nullableIfAny(a.type, args);
         if (op === '+' && isInterval(a.type) && b.type.root === 'DATE') return nullableIfAny(b.type, args);

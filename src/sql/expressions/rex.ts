@@ -102,8 +102,11 @@ function formatLiteral(rex: LiteralRex): string {
   if (rex.value === null) return 'null';
   if (typeof rex.value === 'string') return `'${rex.value.replaceAll("'", "''")}'`;
   if (rex.value instanceof Uint8Array) return formatPlanValue(rex.value);
-  if (rex.type.root === 'INTERVAL_DAY_TIME') return `${rex.value}:INTERVAL SECOND`;
-  if (rex.type.root === 'INTERVAL_YEAR_MONTH') return `${rex.value}:INTERVAL MONTH`;
+  // As Calcite's digest: the held value and the field it was written with, `3600000:INTERVAL HOUR`.
+  if (rex.type.root === 'INTERVAL_DAY_TIME')
+    return `${rex.value}:INTERVAL ${rex.type.intervalField ?? 'SECOND'}`;
+  if (rex.type.root === 'INTERVAL_YEAR_MONTH')
+    return `${rex.value}:INTERVAL ${rex.type.intervalField ?? 'MONTH'}`;
   return String(rex.value);
 }
 

@@ -6,7 +6,7 @@
  */
 import { fitBytes, fitChars } from './fit-length.js';
 import { ErrorCodes, userError, WeirError } from '../../types/errors.js';
-import { isString, MAX_LENGTH, type SqlType } from '../catalog/types.js';
+import { intervalFieldSize, isInterval, isString, MAX_LENGTH, type SqlType } from '../catalog/types.js';
 import { type TimeZone, UTC_ZONE } from './time-zone.js';
 import { fieldText, fieldUnit, parseDatePattern } from '../functions/date-pattern.js';
 import { parseDecimalText, parseJavaDouble } from '../functions/java-number-parse.js';
@@ -422,6 +422,10 @@ export const runtime = {
           return n === null ? fail() : n;
         }
         if (typeof value === 'boolean') return value ? 1 : 0;
+        // An interval gives the count of its field (cut toward zero), not the months or
+        // milliseconds it holds.
+        if (isInterval(from))
+          return narrowInteger(Math.trunc((value as number) / intervalFieldSize(from)), from.root, to.root);
         return narrowInteger(typeof value === 'bigint' ? value : Number(value), from.root, to.root);
       }
       case 'FLOAT':
@@ -468,6 +472,10 @@ export const runtime = {
           return ms === null ? fail() : Math.floor(ms / DAY_MS);
         }
         return fail();
+      case 'INTERVAL_DAY_TIME':
+      case 'INTERVAL_YEAR_MONTH':
+        // A number counts units of the interval's field: CAST(5 AS INTERVAL HOUR) is five hours.
+        return isInterval(from) ? value : (value as number) * intervalFieldSize(to) + 0;
       default:
         return value;
     }

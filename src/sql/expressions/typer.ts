@@ -4,7 +4,7 @@
  * at the expression: `SQL error at line 1, column 8: cannot apply '+' to (STRING, INT) …`.
  */
 import { MAX_LONG, wrapLong } from './long.js';
-import type { Expr, IntervalLiteral, SourcePos, TypedLiteral } from '../parser/ast.js';
+import type { Expr, IntervalLiteral, SourcePos, TimeUnit, TypedLiteral } from '../parser/ast.js';
 import { unsupported, validationError } from '../errors.js';
 import {
   branchNeedsCast,
@@ -570,7 +570,7 @@ export function intervalLiteral(e: IntervalLiteral): Rex {
       if (!/^-?\d+$/.test(text)) throw bad();
       months = Number(text) * (e.unit === 'YEAR' ? 12 : e.unit === 'QUARTER' ? 3 : 1);
     }
-    return literal(sign * months, intervalType('INTERVAL_YEAR_MONTH', e.toUnit !== undefined));
+    return literal(sign * months, intervalType('INTERVAL_YEAR_MONTH', e.unit, e.toUnit !== undefined));
   }
   let ms: number;
   if (e.toUnit === undefined) {
@@ -586,12 +586,23 @@ export function intervalLiteral(e: IntervalLiteral): Rex {
       throw bad();
     ms = parts.reduce((sum, p, i) => sum + p * DAY_TIME_MS[units[from + i]!]!, 0);
   }
-  return literal(sign * Math.round(ms), intervalType('INTERVAL_DAY_TIME', e.toUnit !== undefined));
+  return literal(sign * Math.round(ms), intervalType('INTERVAL_DAY_TIME', e.unit, e.toUnit !== undefined));
 }
 
-/** A literal's interval type, NOT NULL; `multiField` for `… TO …` ({@link SqlType.multiField}). */
-function intervalType(root: 'INTERVAL_YEAR_MONTH' | 'INTERVAL_DAY_TIME', multiField: boolean): SqlType {
-  return Object.freeze({ root, nullable: false, ...(multiField ? { multiField: true } : {}) });
+/**
+ * A literal's interval type, NOT NULL: `multiField` for `… TO …` ({@link SqlType.multiField}),
+ * else its field ({@link SqlType.intervalField}).
+ */
+function intervalType(
+  root: 'INTERVAL_YEAR_MONTH' | 'INTERVAL_DAY_TIME',
+  field: TimeUnit,
+  multiField: boolean,
+): SqlType {
+  return Object.freeze({
+    root,
+    nullable: false,
+    ...(multiField ? { multiField: true } : { intervalField: field }),
+  });
 }
 
 function typedLiteral(e: TypedLiteral): Rex {
