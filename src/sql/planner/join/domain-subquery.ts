@@ -20,7 +20,7 @@
  * such an equality (`b.v < a.v` alone) joins every row under one key, on one subtask.
  */
 import type { Expr, Select } from '../../parser/ast.js';
-import { field } from '../../expressions/rex.js';
+import { type FieldRex, field } from '../../expressions/rex.js';
 import { typeCondition, typeExpression } from '../../expressions/typer.js';
 import type { PlanBuilder, Relation } from '../builder.js';
 import { type LogicalNode, project } from '../logical.js';
@@ -84,7 +84,11 @@ function readOutsideWhere(
   };
 }
 
-/** Plans the subquery's rows over the domain of the outer columns it reads (see the module comment). */
+/**
+ * Plans the subquery's rows over the domain of the outer columns it reads (see the module
+ * comment), and of `carried`: columns of `outer` the subquery does not read that its planner
+ * needs beside each outer value (an IN operand), each paired as IS NOT DISTINCT FROM after those read.
+ */
 export function domainFrom(
   body: Select & { readonly from: NonNullable<Select['from']> },
   local: readonly Expr[],
@@ -93,6 +97,7 @@ export function domainFrom(
   outer: LogicalNode,
   builder: PlanBuilder,
   reads: DomainReads,
+  carried: readonly FieldRex[] = [],
 ): Domain {
   const inner = builder.from(body.from);
   const fresh = freshNames([...inner.plan.columns, ...outer.columns].map((c) => c.name));
@@ -101,7 +106,13 @@ export function domainFrom(
   // beside the comparisons key it as they are.
   const on = refs.replace(correlated).flatMap(pullCommonFactors);
   const rewritten: Select = { ...body, where: undefined, ...readOutsideWhere(body, refs, builder, reads) };
-  const read = refs.read();
+  const read = [
+    ...refs.read(),
+    ...carried.map((f) => ({
+      column: { name: f.name, internal: f.name, type: f.type },
+      domain: fresh('$domain'),
+    })),
+  ];
   const names = read.map((c) => c.domain);
   // The outer columns' distinct values.
   const domain = aggregate(

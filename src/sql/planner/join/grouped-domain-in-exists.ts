@@ -7,40 +7,44 @@
  * the domain columns as well, so each holds the groups of one outer value, and an outer row
  * LEFT joins the counts of its value's groups (all of them, those whose value is not NULL, and
  * those whose value equals the IN operand), from which the value is read as for any IN or EXISTS.
+ * The three counts come from one aggregate through one join: the domain carries the IN operand
+ * beside the outer values, so a group of the aggregate is one (outer values, operand) pair and
+ * counts its matches with a FILTER. That trades three joins, each holding every outer row, for a
+ * domain (and the inner rows joined with it) as large as the distinct pairs of outer values and
+ * operands.
  */
 import type { Exists, Expr, InQuery, Query, Select } from '../../parser/ast.js';
 import { unsupported } from '../../errors.js';
 import { Types, withNullability } from '../../catalog/types.js';
-import { call, field, literal, type Rex } from '../../expressions/rex.js';
+import { call, type FieldRex, field, literal, type Rex } from '../../expressions/rex.js';
 import type { PlanBuilder } from '../builder.js';
 import type { LogicalNode } from '../logical.js';
 import type { ScopeColumn } from '../scope.js';
 import { domainFrom, readsOuterOutsideWhere } from './domain-subquery.js';
 import {
-  type CorrelationPair,
   checkWidth,
   correlationPairs,
-  equality,
   inFromCounts,
   pairCondition,
   planDecorrelated,
   splitCorrelatedWhere,
 } from './subquery-terms.js';
 
-/** Rows to LEFT join to the outer rows: the conditions they match on and the column read. */
+/** Rows to LEFT join to the outer rows: the conditions they match on and the columns read. */
 export interface CountedRelation {
   readonly plan: LogicalNode;
   readonly conditions: readonly Rex[];
-  readonly value: string;
+  readonly values: readonly string[];
 }
 
 /**
  * Joins the relation `make` builds over the outer rows (`outer`, whose column names `fresh`
- * avoids) to them, and gives the joined column's value (NULL for an outer row without a match).
+ * avoids) to them, and gives the joined columns' values in the order of `values` (NULL for an
+ * outer row without a match).
  */
 export type JoinRelation = (
   make: (outer: LogicalNode, fresh: (base: string) => string) => CountedRelation,
-) => Rex;
+) => readonly Rex[];
 
 /** A subquery's parts split for decorrelation: its body, names and correlated conjuncts. */
 interface Split {
@@ -102,13 +106,15 @@ export function domainGroupedValue(
       throw unsupported(pos, 'SELECT * in an IN subquery', 'list the columns it compares instead');
     checkWidth(pos, parts.body.items.length, 1);
   }
-  // The subquery's groups per domain value, planned once and read by each count.
-  let grouped:
-    | { plan: LogicalNode; pairs: readonly CorrelationPair[]; keys: string[]; y: string }
-    | undefined;
-  const groups = (outer: LogicalNode, fresh: (base: string) => string) => {
-    if (grouped !== undefined) return grouped;
+  // The operand is a hidden column of the outer rows (`inOrExistsValue`).
+  const operand = e.kind === 'inQuery' ? (x[0]!.rex as FieldRex) : undefined;
+  const zero = literal(0, withNullability(Types.BIGINT, false));
+  // One LEFT join reads every count the value needs from one aggregate over the subquery's
+  // groups per domain value. The IN operand is carried in the domain, so that the groups of
+  // each (outer value, operand) pair count those whose value equals the operand.
+  const [rows, nonNull, matches] = joinRelation((outer, fresh) => {
     const reads = { allItems: true, globalAggregate: false };
+    const carried = operand === undefined ? [] : [operand];
     const domain = domainFrom(
       parts.body,
       parts.local,
@@ -117,6 +123,7 @@ export function domainGroupedValue(
       outer,
       builder,
       reads,
+      carried,
     );
     const keys = domain.pairs.map(() => fresh('$corr'));
     const y = fresh('$y');
@@ -128,12 +135,12 @@ export function domainGroupedValue(
         ...domain.body,
         groupBy: [...domain.body.groupBy, ...domain.pairs.map((p) => p.inner)],
         items: [
-          ...(x.length === 1 ? [item(domain.body.items[0]!.expr, y)] : []),
+          ...(operand === undefined ? [] : [item(domain.body.items[0]!.expr, y)]),
           ...domain.pairs.map((p, i) => item(p.inner, keys[i]!)),
         ],
       },
     };
-    const plan = planDecorrelated(
+    const groups = planDecorrelated(
       builder,
       rewritten,
       pos,
@@ -141,53 +148,48 @@ export function domainGroupedValue(
       'correlate it with equalities such as b.k = a.k',
       domain.input,
     );
-    grouped = { plan, pairs: domain.pairs, keys, y };
-    return grouped;
-  };
-  const zero = literal(0, withNullability(Types.BIGINT, false));
-  // Counts the groups of each outer row's value, those where `of` (a column) is not NULL, and,
-  // with `equalTo`, those whose value equals it.
-  const count = (of?: 'y', equalTo?: Rex): Rex => {
-    const counted = joinRelation((outer, fresh) => {
-      const g = groups(outer, fresh);
-      const column = (name: string) => ({ kind: 'column', path: [name], pos }) as Expr;
-      const scope = g.plan.columns.map((c) => ({ name: c.name, internal: c.name, type: c.type }));
-      const value = fresh('$count');
-      const by = [...g.keys, ...(equalTo === undefined ? [] : [g.y])];
-      const counting = {
-        kind: 'call',
-        name: 'COUNT',
-        args: [of === undefined ? { kind: 'star', qualifier: [], pos } : column(g.y)],
-        distinct: false,
-        pos,
-      } as Expr;
-      const select: Select = {
-        kind: 'select',
-        distinct: false,
-        items: [
-          { kind: 'selectItem', expr: counting, alias: value, pos },
-          ...by.map((name) => ({ kind: 'selectItem' as const, expr: column(name), alias: name, pos })),
-        ],
-        groupBy: by.map(column),
-        windows: [],
-        pos,
-      };
-      const plan = builder.selectOver(select, { plan: g.plan, scope });
-      const read = (name: string) => {
-        const c = plan.columns.find((col) => col.name === name)!;
-        return field(c.name, c.type);
-      };
-      const conditions = [
-        ...g.pairs.map((p, i) => pairCondition(p, read(g.keys[i]!))),
-        ...(equalTo === undefined ? [] : [equality(read(g.y), equalTo, pos)]),
-      ];
-      return { plan, conditions, value };
-    });
-    return call('CASE', [call('IS NULL', [counted], BOOL(false)), zero, counted], zero.type);
-  };
+    const column = (name: string) => ({ kind: 'column', path: [name], pos }) as Expr;
+    const star = { kind: 'star', qualifier: [], pos } as Expr;
+    const count = (arg: Expr, filter?: Expr) =>
+      ({ kind: 'call', name: 'COUNT', args: [arg], distinct: false, filter, pos }) as Expr;
+    const values = (operand === undefined ? ['$count'] : ['$count', '$nonNull', '$matches']).map(fresh);
+    // The groups whose value is not NULL, and those whose value equals the carried operand.
+    const counts =
+      operand === undefined
+        ? [count(star)]
+        : [
+            count(star),
+            count(column(y)),
+            count(star, {
+              kind: 'binary',
+              op: '=',
+              left: column(y),
+              right: column(keys.at(-1)!),
+              pos,
+            } as Expr),
+          ];
+    const select: Select = {
+      kind: 'select',
+      distinct: false,
+      items: [
+        ...counts.map((expr, i) => item(expr, values[i]!)),
+        ...keys.map((name) => item(column(name), name)),
+      ],
+      groupBy: keys.map(column),
+      windows: [],
+      pos,
+    };
+    const scope = groups.columns.map((c) => ({ name: c.name, internal: c.name, type: c.type }));
+    const plan = builder.selectOver(select, { plan: groups, scope });
+    const read = (name: string) => {
+      const c = plan.columns.find((col) => col.name === name)!;
+      return field(c.name, c.type);
+    };
+    const conditions = domain.pairs.map((p, i) => pairCondition(p, read(keys[i]!)));
+    return { plan, conditions, values };
+  }).map((counted) => call('CASE', [call('IS NULL', [counted], BOOL(false)), zero, counted], zero.type));
   const compare = (op: '>' | '=' | '<', l: Rex, r: Rex) => call(op, [l, r], BOOL(false));
-  if (e.kind === 'exists') return compare('>', count(), zero);
-  const operand = x[0]!.rex;
-  const value = inFromCounts(operand, count(undefined, operand), count(), count('y'));
+  if (e.kind === 'exists') return compare('>', rows!, zero);
+  const value = inFromCounts(x[0]!.rex, matches!, rows!, nonNull!);
   return e.negated ? call('NOT', [value], BOOL(true)) : value;
 }

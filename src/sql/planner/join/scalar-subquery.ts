@@ -73,19 +73,27 @@ export function joinScalarSubqueries<T>(
   let plan = input.plan;
   const scope: ScopeColumn[] = [...input.scope];
   const fresh = freshNames([...plan.columns.map((c) => c.name), ...reserved]);
-  /** Projects the input's columns, the hidden ones made so far and a new one; returns its name. */
-  const addColumn = (base: string, rex: Rex): string => {
-    const name = fresh(base);
+  /** Projects the input's columns, the hidden ones made so far and new ones; returns their names. */
+  const addColumns = (base: string, rexes: readonly Rex[]): string[] => {
+    const names = rexes.map(() => fresh(base));
     plan = project(plan, [
       ...input.plan.columns.map((c) => ({ name: c.name, rex: field(c.name, c.type) })),
       ...plan.columns
         .filter((c) => scope.some((s) => s.qualifier === QUALIFIER && s.internal === c.name))
         .map((c) => ({ name: c.name, rex: field(c.name, c.type) })),
-      { name, rex },
+      ...rexes.map((rex, i) => ({ name: names[i]!, rex })),
     ]);
-    scope.push({ qualifier: QUALIFIER, name, internal: name, type: rex.type, hidden: true });
-    return name;
+    for (const [i, rex] of rexes.entries())
+      scope.push({
+        qualifier: QUALIFIER,
+        name: names[i]!,
+        internal: names[i]!,
+        type: rex.type,
+        hidden: true,
+      });
+    return names;
   };
+  const addColumn = (base: string, rex: Rex): string => addColumns(base, [rex])[0]!;
   const joinSubquery = (
     query: Query,
     pos: Expr['pos'],
@@ -135,9 +143,12 @@ export function joinScalarSubqueries<T>(
         (make) => {
           const right = make(plan, fresh);
           plan = join(plan, right.plan, 'left', andOf(right.conditions));
-          const column = right.plan.columns.find((c) => c.name === right.value)!;
-          const type = withNullability(column.type, true);
-          return field(addColumn('$scalar', field(column.name, type)), type);
+          // Read together: a projection keeps only the hidden columns made so far, not the join's.
+          const read = right.values.map((value) => {
+            const column = right.plan.columns.find((c) => c.name === value)!;
+            return field(column.name, withNullability(column.type, true));
+          });
+          return addColumns('$scalar', read).map((name, i) => field(name, read[i]!.type));
         },
       );
       return reference(addColumn('$in', value), e.pos);
