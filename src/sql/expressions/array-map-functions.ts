@@ -88,12 +88,23 @@ export function valueEquality(a: SqlType, b: SqlType): (x: unknown, y: unknown) 
   }
   if (a.root === 'MAP' && b.root === 'MAP') {
     const equal = valueEquality(a.value!, b.value!);
+    // Keys that are objects (ROW, ARRAY, MAP, bytes) are found by value: two maps built apart,
+    // or one cast from the other, hold keys equal in value but not the same objects.
+    const keyEqual = valueEquality(a.key!, b.key!);
+    const find = (my: Map<unknown, unknown>, k: unknown): [boolean, unknown] => {
+      if (k === null || typeof k !== 'object') return [my.has(k), my.get(k)];
+      for (const [ky, vy] of my) if (keyEqual(k, ky)) return [true, vy];
+      return [false, undefined];
+    };
     return (x, y) => {
       if (x === null || x === undefined || y === null || y === undefined) return (x ?? null) === (y ?? null);
       const mx = x as Map<unknown, unknown>;
       const my = y as Map<unknown, unknown>;
       if (mx.size !== my.size) return false;
-      for (const [k, v] of mx) if (!my.has(k) || !equal(v ?? null, my.get(k) ?? null)) return false;
+      for (const [k, v] of mx) {
+        const [found, other] = find(my, k);
+        if (!found || !equal(v ?? null, other ?? null)) return false;
+      }
       return true;
     };
   }

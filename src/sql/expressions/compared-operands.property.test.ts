@@ -3,11 +3,12 @@
  * wall clock names in the session's zone with the TIMESTAMP_LTZ's instant, as Flink casts the
  * TIMESTAMP to its common type with the TIMESTAMP_LTZ. In a zone of a fixed offset that instant is
  * the wall clock less the offset, so each operator must agree with comparing those numbers,
- * whichever side the TIMESTAMP is on.
+ * whichever side the TIMESTAMP is on; and a TIMESTAMP nested in a ROW, ARRAY or MAP equals a
+ * nested TIMESTAMP_LTZ exactly when its instant does.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Types, withNullability } from '../catalog/types.js';
+import { type SqlType, Types, withNullability } from '../catalog/types.js';
 import { compileExpression } from './compiler.js';
 import { call, field, type Rex } from './rex.js';
 import { timeZone, withSessionTimeZone } from './time-zone.js';
@@ -72,6 +73,64 @@ describe('a TIMESTAMP compared with a TIMESTAMP_LTZ', () => {
         },
       ),
       { numRuns: 2000 },
+    );
+  });
+
+  it('nested in a ROW, ARRAY or MAP, equals the TIMESTAMP_LTZ of the instant its wall clock names', () => {
+    /** A shape that wraps a value into a nested one, and the type it makes of the value's type. */
+    type Shape = { wrap: (v: unknown) => unknown; type: (t: SqlType) => SqlType };
+    const leaf: Shape = { wrap: (v) => v, type: (t) => t };
+    const nest = (inner: Shape, kind: 'ROW' | 'ARRAY' | 'MAP_KEY' | 'MAP_VALUE'): Shape => ({
+      wrap: (v) =>
+        kind === 'ROW'
+          ? { a: 1, b: inner.wrap(v) }
+          : kind === 'ARRAY'
+            ? [inner.wrap(v)]
+            : kind === 'MAP_KEY'
+              ? new Map([[inner.wrap(v), 1]])
+              : new Map([['k', inner.wrap(v)]]),
+      type: (t) =>
+        Object.freeze(
+          kind === 'ROW'
+            ? {
+                root: 'ROW',
+                nullable: true,
+                fields: [
+                  { name: 'a', type: Types.INT },
+                  { name: 'b', type: inner.type(t) },
+                ],
+              }
+            : kind === 'ARRAY'
+              ? { root: 'ARRAY', nullable: true, element: inner.type(t) }
+              : kind === 'MAP_KEY'
+                ? { root: 'MAP', nullable: true, key: inner.type(t), value: Types.INT }
+                : { root: 'MAP', nullable: true, key: Types.STRING, value: inner.type(t) },
+        ) as SqlType,
+    });
+    const shape = fc
+      .array(fc.constantFrom('ROW', 'ARRAY', 'MAP_KEY', 'MAP_VALUE') as fc.Arbitrary<'ROW'>, {
+        minLength: 1,
+        maxLength: 3,
+      })
+      .map((kinds) => kinds.reduce(nest, leaf));
+    fc.assert(
+      fc.property(
+        offsetMinutes,
+        shape,
+        fc.boolean(),
+        millis,
+        fc.boolean(),
+        (minutes, s, tsFirst, wall, same) => {
+          const named = wall - minutes * 60_000;
+          const instant = same ? named : named + 1;
+          const ts = field('ts', s.type(TIMESTAMP));
+          const ltz = field('ltz', s.type(LTZ));
+          const rex: Rex = call('=', comparedOperands(tsFirst ? ts : ltz, tsFirst ? ltz : ts), BOOLEAN);
+          const fn = withSessionTimeZone(timeZone(zoneId(minutes)), () => compileExpression(rex));
+          expect(fn({ ts: s.wrap(wall), ltz: s.wrap(instant) })).toBe(same);
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });

@@ -27,8 +27,8 @@ import { asDouble, FUNCTIONS } from './functions.js';
 import { operandOrder } from './operand-order.js';
 import { type CallRex, formatRex, type Rex } from './rex.js';
 import { nullOnCastFailure, type Runtime, runtime } from './runtime.js';
-import { sessionTimeZone } from './time-zone.js';
-import { zonedCast } from './zoned-casts.js';
+import { sessionTimeZone, type TimeZone } from './time-zone.js';
+import { type ZonedCast, zonedCast } from './zoned-casts.js';
 
 /** A row: a plain object keyed by column name. */
 export type Row = Record<string, unknown>;
@@ -372,10 +372,12 @@ const INTEGER_WIDTH: Record<string, number> = { TINYINT: 8, SMALLINT: 16, INT: 3
 /** Inline code for the cheap casts; the rest go through `rt.cast`. */
 function castExpression(value: string, from: SqlType, to: SqlType, safe: boolean, code: CodeBuilder): string {
   // Casts to and from TIMESTAMP_LTZ read the session time zone (UTC needs none of this).
-  const zoned = zonedCast(from, to, safe, sessionTimeZone());
+  const zone = sessionTimeZone();
+  const zoned = zonedCast(from, to, safe, zone);
   if (zoned !== undefined) return `${code.constant(zoned)}(${value})`;
-  // Elements cast as under CAST; TRY_CAST makes the whole value NULL where one fails.
-  const elementWise = collectionCast(from, to, (v, f, t) => runtime.cast(v, f, t, false));
+  // Elements cast as under CAST (a nested TIMESTAMP to TIMESTAMP_LTZ in the zone too); TRY_CAST
+  // makes the whole value NULL where one fails.
+  const elementWise = collectionCast(from, to, elementCast(zone));
   if (elementWise !== undefined)
     return `${code.constant(safe ? nullOnCastFailure(elementWise) : elementWise)}(${value})`;
   // Same type but for a length or scale to fit: the value stays.
@@ -400,6 +402,22 @@ function castExpression(value: string, from: SqlType, to: SqlType, safe: boolean
   if (fromWidth !== undefined && toWidth !== undefined && toWidth >= fromWidth)
     return floating ? asDouble(value, from) : value;
   return `rt.cast(${value}, ${code.constant(from)}, ${code.constant(to)}, ${safe})`;
+}
+
+/**
+ * The cast of one non-null element of a collection from `f` to `t`: in `zone` where it reads the
+ * zone ({@link zonedCast}), else the plain cast. The zoned casts are made once per pair of types
+ * (a collection's element types are the same objects for every value).
+ */
+function elementCast(zone: TimeZone): (value: unknown, f: SqlType, t: SqlType) => unknown {
+  const made = new Map<SqlType, Map<SqlType, ZonedCast | undefined>>();
+  return (value, f, t) => {
+    let byTarget = made.get(f);
+    if (byTarget === undefined) made.set(f, (byTarget = new Map()));
+    if (!byTarget.has(t)) byTarget.set(t, zonedCast(f, t, false, zone));
+    const zoned = byTarget.get(t);
+    return zoned === undefined ? runtime.cast(value, f, t, false) : zoned(value);
+  };
 }
 
 /**

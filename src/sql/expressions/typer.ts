@@ -193,6 +193,10 @@ class Typer {
           operand = asBranch(operand, widened);
           list = list.map((item) => asBranch(item, widened));
         }
+        // Nested TIMESTAMPs meeting nested TIMESTAMP_LTZs: the operand takes a TIMESTAMP_LTZ
+        // where any item has one, and each item where the operand then has one.
+        operand = list.reduce((o, item) => zonedLike(o, item.type), operand);
+        list = list.map((item) => zonedLike(item, operand.type));
         for (const item of list) this.apply('=', [operand, item], e.pos);
         const nullable = operand.type.nullable || list.some((i) => i.type.nullable);
         const test = call('IN', [operand, ...list], withNullability(Types.BOOLEAN, nullable), e.pos);
@@ -289,6 +293,8 @@ class Typer {
 
   /** A comparison, its operands conformed as Flink compares them ({@link comparedOperands}). */
   private compare(op: string, left: Rex, right: Rex, pos: SourcePos): Rex {
+    // Checked as written first, so an error names the operands' own types, not the casts'.
+    FUNCTIONS[op]!.type([left, right], pos);
     return this.apply(op, comparedOperands(left, right), pos);
   }
 
@@ -505,10 +511,51 @@ const COMPARISONS: ReadonlySet<string> = new Set(['=', '<>', '<', '<=', '>', '>=
  * TIMESTAMP_LTZ of epoch millisecond 1123). Other operands compare as held.
  */
 export function comparedOperands(left: Rex, right: Rex): [Rex, Rex] {
-  if (!isTimestamp(left.type) || !isTimestamp(right.type) || left.type.root === right.type.root)
-    return [left, right];
-  const common = commonType(left.type, right.type)!;
-  return [asBranch(left, common), asBranch(right, common)];
+  if (isTimestamp(left.type) && isTimestamp(right.type)) {
+    if (left.type.root === right.type.root) return [left, right];
+    const common = commonType(left.type, right.type)!;
+    return [asBranch(left, common), asBranch(right, common)];
+  }
+  return [zonedLike(left, right.type), zonedLike(right, left.type)];
+}
+
+/**
+ * `rex` cast so that each TIMESTAMP inside it (a ROW's field, an ARRAY's element, a MAP's key or
+ * value, at any depth) that meets a TIMESTAMP_LTZ at the same place in `other` is a
+ * TIMESTAMP_LTZ, read in the session's zone as at the top ({@link comparedOperands}); `rex`
+ * itself where no such place is. Flink's planner casts only top-level operands (Calcite coerces
+ * no nested types, and its code generation then compares the nested values' raw numbers, a wall
+ * clock read as UTC against an instant); here nested values compare as their fields would.
+ */
+function zonedLike(rex: Rex, other: SqlType): Rex {
+  const type = ltzWhere(rex.type, other);
+  return type === rex.type ? rex : call('CAST', [rex], type);
+}
+
+/** `type` with TIMESTAMP made TIMESTAMP_LTZ where `other` has one at the same place. */
+function ltzWhere(type: SqlType, other: SqlType): SqlType {
+  if (type.root === 'TIMESTAMP' && other.root === 'TIMESTAMP_LTZ')
+    return Object.freeze({ root: 'TIMESTAMP_LTZ', nullable: type.nullable, precision: type.precision });
+  if (type.root !== other.root) return type;
+  if (type.root === 'ARRAY') {
+    const element = ltzWhere(type.element!, other.element!);
+    return element === type.element ? type : Object.freeze({ ...type, element });
+  }
+  if (type.root === 'MAP') {
+    const key = ltzWhere(type.key!, other.key!);
+    const value = ltzWhere(type.value!, other.value!);
+    return key === type.key && value === type.value ? type : Object.freeze({ ...type, key, value });
+  }
+  if (type.root === 'ROW' && type.fields!.length === other.fields!.length) {
+    const fields = type.fields!.map((f, i) => {
+      const t = ltzWhere(f.type, other.fields![i]!.type);
+      return t === f.type ? f : Object.freeze({ name: f.name, type: t });
+    });
+    return fields.every((f, i) => f === type.fields![i])
+      ? type
+      : Object.freeze({ ...type, fields: Object.freeze(fields) });
+  }
+  return type;
 }
 
 /** A branch cast to the branches' type where its value is held differently ({@link branchNeedsCast}). */
