@@ -307,7 +307,7 @@ function correlatedRight(
       ? renamedPlan
       : filter(renamedPlan, andOf(local.map((c) => typeCondition(c, renamedInner, 'WHERE'))));
   // An equality every branch of an OR shares keys the semi or anti join once pulled out of it.
-  const conditions = correlated.flatMap(pullCommonFactors).map((c) => typeCondition(c, both, 'WHERE'));
+  const conditions = correlated.map((c) => typeCondition(c, both, 'WHERE')).flatMap(pullCommonFactors);
   if (width === 0) return { plan, conditions };
   const items = body.items;
   checkItems(query.pos, items, width);

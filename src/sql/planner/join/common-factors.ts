@@ -4,39 +4,81 @@
  * is `b.k = a.k AND (b.v < a.v OR b.v IS NULL)`. A shared equality between the two sides of a
  * join is then a conjunct of its own, which keys the join, where inside the OR it keyed nothing
  * and every row met under one key.
+ *
+ * Branches are compared as typed expressions, so names are already resolved (`k` and `b.k` are
+ * one column) and the text's spacing, case and parentheses are gone, and in a normal form, as
+ * Calcite compares RexNodes after RexNormalize: the operands of a symmetric operator (`=`, `<>`,
+ * AND, OR, `+`, `*`, IS [NOT] DISTINCT FROM) in a canonical order, and a comparison written the
+ * other way round (`a.v > b.v`) as its mirror (`b.v < a.v`). An expression that may give another
+ * value for the same row (`RAND()`) is never pulled out, as each branch draws its own.
  */
-import type { Expr } from '../../parser/ast.js';
-import { conjunction, conjuncts } from './subquery-terms.js';
+import { formatType, Types, withNullability } from '../../catalog/types.js';
+import { isDeterministic } from '../../expressions/functions.js';
+import { call, formatRex, type Rex } from '../../expressions/rex.js';
+import { andOf, conjunctsOf } from './join-conditions.js';
 
 /** A condition as AND-ed parts, with the parts common to every branch of an OR pulled out of it. */
-export function pullCommonFactors(e: Expr): Expr[] {
-  const branches = disjuncts(e);
-  if (branches.length < 2) return [e];
-  const parts = branches.map((b) => conjuncts(b));
-  const keyed = parts.map((ps) => new Set(ps.map(shape)));
-  const common = parts[0]!.filter(
-    (p, i) =>
-      keyed.every((set) => set.has(shape(p))) && parts[0]!.findIndex((q) => shape(q) === shape(p)) === i,
-  );
-  if (common.length === 0) return [e];
-  const shared = new Set(common.map(shape));
-  const rest = parts.map((ps) => conjunction(ps.filter((p) => !shared.has(shape(p)))));
+export function pullCommonFactors(rex: Rex): Rex[] {
+  const branches = flatten('OR', rex);
+  if (branches.length < 2) return [rex];
+  const parts = branches.map((b) => conjunctsOf(b).map((p) => ({ rex: p, key: normalForm(p) })));
+  const keyed = parts.map((ps) => new Set(ps.map((p) => p.key)));
+  const seen = new Set<string>();
+  const common = parts[0]!.filter((p) => {
+    if (seen.has(p.key) || !keyed.every((set) => set.has(p.key)) || !isDeterministic(p.rex)) return false;
+    seen.add(p.key);
+    return true;
+  });
+  if (common.length === 0) return [rex];
+  const rest = parts.map((ps) => ps.filter((p) => !seen.has(p.key)).map((p) => p.rex));
   // A branch holding only shared parts is TRUE once they hold, and so is the OR.
-  if (rest.some((r) => r === undefined)) return common;
-  const or = (rest as Expr[]).reduce(
-    (a, b) => ({ kind: 'binary', op: 'OR', left: a, right: b, pos: a.pos }) as Expr,
-  );
-  return [...common, or];
+  if (rest.some((r) => r.length === 0)) return common.map((p) => p.rex);
+  const or = rest
+    .map(andOf)
+    .reduce((a, b) => call('OR', [a, b], withNullability(Types.BOOLEAN, a.type.nullable || b.type.nullable)));
+  return [...common.map((p) => p.rex), or];
 }
 
-/** An expression's OR-ed parts, through parentheses. */
-function disjuncts(e: Expr): Expr[] {
-  if (e.kind === 'binary' && e.op === 'OR') return [...disjuncts(e.left), ...disjuncts(e.right)];
-  if (e.kind === 'row' && e.items.length === 1) return disjuncts(e.items[0]!);
-  return [e];
+/** The operands of nested calls of an associative operator (`a OR (b OR c)` → `[a, b, c]`). */
+function flatten(op: 'AND' | 'OR', rex: Rex): Rex[] {
+  return rex.kind === 'call' && rex.op === op ? rex.args.flatMap((a) => flatten(op, a)) : [rex];
 }
 
-/** An expression's text without its positions: equal for the same condition written twice. */
-function shape(e: Expr): string {
-  return JSON.stringify(e, (key, value) => (key === 'pos' ? undefined : value));
+/** Operators whose operands may be given in any order. */
+const SYMMETRIC: ReadonlySet<string> = new Set([
+  '=',
+  '<>',
+  'AND',
+  'OR',
+  '+',
+  '*',
+  'IS DISTINCT FROM',
+  'IS NOT DISTINCT FROM',
+]);
+
+/** Each comparison's mirror: `a < b` is `b > a`. */
+const MIRROR: Readonly<Record<string, string>> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=' };
+
+/**
+ * A text equal for two expressions that give the same value for every row by the identities
+ * above (and for no two others): fields by their resolved names, literals with their types,
+ * AND and OR flattened, a symmetric operator's operands sorted, a comparison turned so its
+ * operands are in order.
+ */
+export function normalForm(rex: Rex): string {
+  if (rex.kind === 'field') return JSON.stringify(['field', rex.name]);
+  if (rex.kind === 'literal') return JSON.stringify(['literal', formatRex(rex), formatType(rex.type)]);
+  const op = rex.udf === undefined ? rex.op : `udf:${rex.op}`;
+  const args = (rex.op === 'AND' || rex.op === 'OR' ? flatten(rex.op, rex) : rex.args).map(normalForm);
+  if (SYMMETRIC.has(rex.op)) return JSON.stringify([op, ...args.sort()]);
+  const mirror = MIRROR[rex.op];
+  // Equal operands (`x > x` is `x < x`) turn to `<` or `<=` as well.
+  if (
+    mirror !== undefined &&
+    args.length === 2 &&
+    (args[0]! > args[1]! || (args[0] === args[1] && mirror < rex.op))
+  )
+    return JSON.stringify([mirror, args[1], args[0]]);
+  // A cast's result depends on its target as well as its operand.
+  return JSON.stringify([op, ...args, ...(rex.op === 'CAST' ? [formatType(rex.type)] : [])]);
 }

@@ -20,13 +20,14 @@
  * such an equality (`b.v < a.v` alone) joins every row under one key, on one subtask.
  */
 import type { Expr, Select } from '../../parser/ast.js';
-import { type FieldRex, field } from '../../expressions/rex.js';
+import { type FieldRex, field, type Rex } from '../../expressions/rex.js';
 import { typeCondition, typeExpression } from '../../expressions/typer.js';
 import type { PlanBuilder, Relation } from '../builder.js';
 import { type LogicalNode, project } from '../logical.js';
 import { aggregate } from '../aggregate/aggregate-nodes.js';
 import { ColumnScope, type ScopeColumn } from '../scope.js';
 import { pullCommonFactors } from './common-factors.js';
+import { andOf } from './join-conditions.js';
 import { join } from './join-nodes.js';
 import { type CorrelationPair, conjunction, freshNames, types } from './subquery-terms.js';
 
@@ -102,9 +103,8 @@ export function domainFrom(
   const inner = builder.from(body.from);
   const fresh = freshNames([...inner.plan.columns, ...outer.columns].map((c) => c.name));
   const refs = outerReferences(inner.scope, outerVisible, () => fresh('$domain'));
-  // An equality every branch of an OR shares keys the join once pulled out of it; equalities
-  // beside the comparisons key it as they are.
-  const on = refs.replace(correlated).flatMap(pullCommonFactors);
+  // Replaced first, so that the domain holds the outer columns the correlation reads.
+  const correlation = refs.replace(correlated);
   const rewritten: Select = { ...body, where: undefined, ...readOutsideWhere(body, refs, builder, reads) };
   const read = [
     ...refs.read(),
@@ -132,7 +132,11 @@ export function domainFrom(
   }));
   const filtered = local.length === 0 ? inner.plan : builder.subqueryFilter(conjunction(local)!, inner);
   const scope = [...inner.scope, ...domainScope];
-  const condition = typeCondition(conjunction(on)!, new ColumnScope(scope), 'WHERE');
+  // An equality every branch of an OR shares keys the join once pulled out of it; equalities
+  // beside the comparisons key it as they are.
+  const on = correlation
+    .map((c) => typeCondition(c, new ColumnScope(scope), 'WHERE'))
+    .flatMap(pullCommonFactors);
   const pos = body.pos;
   const pairs = read.map(({ column, domain: name }) => ({
     inner: reference(name, pos),
@@ -140,7 +144,7 @@ export function domainFrom(
     pos,
     nullSafe: !on.some((c) => nullRejects(c, name)),
   }));
-  return { input: { plan: join(filtered, domain, 'inner', condition), scope }, pairs, body: rewritten };
+  return { input: { plan: join(filtered, domain, 'inner', andOf(on)), scope }, pairs, body: rewritten };
 }
 
 /** The qualifier of the domain's columns inside the planned subquery. */
@@ -150,24 +154,24 @@ function reference(name: string, pos: Expr['pos']): Expr {
   return { kind: 'column', path: [DOMAIN, name], pos } as Expr;
 }
 
-const COMPARISONS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=']);
-const ARITHMETIC = new Set(['+', '-', '*', '/', '%', '||']);
+const COMPARISONS = new Set(['=', '<>', '<', '<=', '>', '>=']);
+const PROPAGATING = new Set(['+', '-', '*', '/', '%', '||', 'NEGATE', 'CAST']);
 
-/** Whether a condition is never TRUE where domain column `name` is NULL: a comparison reading it through NULL-propagating operators. */
-function nullRejects(c: Expr, name: string): boolean {
-  if (c.kind === 'row' && c.items.length === 1) return nullRejects(c.items[0]!, name);
-  if (c.kind !== 'binary' || !COMPARISONS.has(c.op)) return false;
-  return propagates(c.left, name) || propagates(c.right, name);
+/** Whether a condition is never TRUE where column `name` is NULL: a comparison reading it through NULL-propagating operators. */
+function nullRejects(c: Rex, name: string): boolean {
+  if (c.kind !== 'call' || !COMPARISONS.has(c.op)) return false;
+  return c.args.some((a) => propagates(a, name));
 }
 
-/** Whether an expression is NULL where domain column `name` is, reading it through arithmetic only. */
-function propagates(e: Expr, name: string): boolean {
-  if (e.kind === 'column') return e.path.length === 2 && e.path[0] === DOMAIN && e.path[1] === name;
-  if (e.kind === 'row' && e.items.length === 1) return propagates(e.items[0]!, name);
-  if (e.kind === 'unary' && e.op === '-') return propagates(e.operand, name);
-  if (e.kind === 'binary' && ARITHMETIC.has(e.op))
-    return propagates(e.left, name) || propagates(e.right, name);
-  return false;
+/** Whether an expression is NULL where column `name` is, reading it through arithmetic and casts only. */
+function propagates(e: Rex, name: string): boolean {
+  if (e.kind === 'field') return e.name === name;
+  return (
+    e.kind === 'call' &&
+    e.udf === undefined &&
+    PROPAGATING.has(e.op) &&
+    e.args.some((a) => propagates(a, name))
+  );
 }
 
 /**
