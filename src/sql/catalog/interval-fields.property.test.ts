@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { castable } from '../expressions/typer.js';
+import { castable } from '../expressions/castable.js';
 import { runtime } from '../expressions/runtime.js';
 import { commonType, intervalFieldSize, isAssignable, type SqlType } from './types.js';
 

@@ -32,6 +32,7 @@ import { COLLECTION_FUNCTIONS } from './collection-functions.js';
 import { JSON_FUNCTIONS } from './json-functions.js';
 import { MORE_STRING_FUNCTIONS } from './more-string-functions.js';
 import { isCompositeType, valueEquality } from './array-map-functions.js';
+import { comparisonFix } from './castable.js';
 import { ARRAY_SET_FUNCTIONS } from '../functions/array-set-functions.js';
 import {
   ceilToUnit,
@@ -244,7 +245,13 @@ function comparison(op: string, js: string): ScalarFunctionDef {
   return {
     type(args, pos) {
       const [a, b] = args as [Rex, Rex];
-      if (!comparable(a.type, b.type)) throw mismatch(`'${op}'`, args, pos, 'two values of comparable types');
+      if (!comparable(a.type, b.type))
+        throw mismatch(
+          `'${op}'`,
+          args,
+          pos,
+          `two values of comparable types; ${comparisonFix(a.type, b.type)}`,
+        );
       if (!equality && (isCompositeType(a.type) || isCompositeType(b.type)))
         throw mismatch(
           `'${op}'`,

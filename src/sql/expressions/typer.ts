@@ -9,14 +9,10 @@ import { unsupported, validationError } from '../errors.js';
 import {
   branchNeedsCast,
   commonType,
-  countsInterval,
   formatType,
-  isNumeric,
-  isByteString,
   isTimestamp,
   isString,
   resolveType,
-  sameKind,
   type SqlType,
   Types,
   narrowsTimestamp,
@@ -26,6 +22,7 @@ import { parseTimestamp } from './runtime.js';
 import { checkArguments } from '../functions/definitions.js';
 import { plannedFunctions } from '../functions/planning-context.js';
 import { currentDatabase } from '../functions/more-scalar-functions.js';
+import { castable } from './castable.js';
 import { FUNCTIONS } from './functions.js';
 import { call, literal, type Rex } from './rex.js';
 import { currentWatermark } from './current-watermark.js';
@@ -563,33 +560,6 @@ function asBranch(rex: Rex, type: SqlType): Rex {
   return branchNeedsCast(rex.type, type)
     ? call('CAST', [rex], withNullability(type, rex.type.nullable))
     : rex;
-}
-
-/**
- * Whether `CAST(x AS to)` is allowed for an `x` of type `from` (Flink's explicit casts, as
- * planned here); an error that suggests a CAST asks this first.
- */
-export function castable(from: SqlType, to: SqlType): boolean {
-  // Collections cast element by element, as in Flink.
-  if (from.root === 'ARRAY' && to.root === 'ARRAY') return castable(from.element!, to.element!);
-  if (from.root === 'MAP' && to.root === 'MAP')
-    return sameKind(from, to) && castable(from.key!, to.key!) && castable(from.value!, to.value!);
-  // Rows field by field, by position.
-  if (from.root === 'ROW' && to.root === 'ROW')
-    return (
-      from.fields!.length === to.fields!.length &&
-      from.fields!.every((f, i) => castable(f.type, to.fields![i]!.type))
-    );
-  if (from.root === 'NULL' || from.root === to.root) return true;
-  const scalar = (t: SqlType) => isNumeric(t) || isString(t) || t.root === 'BOOLEAN';
-  const temporal = (t: SqlType) =>
-    t.root === 'TIMESTAMP' || t.root === 'TIMESTAMP_LTZ' || t.root === 'DATE' || t.root === 'TIME';
-  if (isString(to)) return from.root !== 'RAW';
-  if (isByteString(to)) return isString(from) || isByteString(from);
-  if (scalar(from) && scalar(to)) return true;
-  if (temporal(to)) return temporal(from) || isString(from) || (isNumeric(from) && to.root !== 'DATE');
-  if (isNumeric(to) && temporal(from)) return true;
-  return countsInterval(from, to) || countsInterval(to, from);
 }
 
 const DAY_TIME_MS: Record<string, number> = {

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_LENGTH, type SqlType, Types } from '../catalog/types.js';
-import { castable } from '../expressions/typer.js';
+import { castable } from '../expressions/castable.js';
 import { sinkColumnRex } from './sink-casts.js';
 
 const type: fc.Arbitrary<SqlType> = fc.constantFrom<SqlType>(

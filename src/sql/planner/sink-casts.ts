@@ -18,7 +18,7 @@ import {
 } from '../catalog/types.js';
 import { validationError } from '../errors.js';
 import { call, field, type Rex } from '../expressions/rex.js';
-import { castable } from '../expressions/typer.js';
+import { castable } from '../expressions/castable.js';
 import type { Query, SourcePos } from '../parser/ast.js';
 import { type LogicalNode, type PlanColumn, values } from './logical.js';
 
