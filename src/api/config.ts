@@ -9,6 +9,7 @@ import { ErrorCodes, userError } from '../types/errors.js';
 export class ExecutionConfig {
   private autoWatermarkInterval = 200;
   private taskYoungGenerationMb: number | undefined = undefined;
+  private taskOldGenerationInitialMb: number | undefined = undefined;
 
   /** How often generators are asked for a watermark, ms; 0 disables periodic watermarks. */
   setAutoWatermarkInterval(ms: number): this {
@@ -45,6 +46,35 @@ export class ExecutionConfig {
   /** The task threads' young generation in MB; undefined: the engine's default. */
   getTaskYoungGenerationSize(): number | undefined {
     return this.taskYoungGenerationMb;
+  }
+
+  /**
+   * The old generation each worker thread that runs the job's tasks starts with, in MB:
+   * `taskmanager.memory.old-generation.initial-size`, after the JVM's -Xms that Flink sets equal
+   * to the TaskManager's heap size. V8 runs no full collection until the old generation reaches
+   * this size (memory is still taken only as it is used), so a job whose tasks keep state that
+   * grows past V8's small starting size does not mark its whole state several times on the way.
+   * The price: garbage that reaches the old generation stays until then too, so a thread's memory
+   * may grow to this size before its first full collection. Unset, V8's own start (measured in
+   * bench/README.md). It applies to tasks on worker threads (`weir run`); tasks on the
+   * submitting thread keep that process's heap (`node --initial-old-space-size`). V8 takes it
+   * from a process-wide flag when a thread starts: task threads started for a job with another
+   * setting while this job's threads start may take either.
+   */
+  setTaskOldGenerationInitialSize(mb: number): this {
+    if (!Number.isInteger(mb) || mb < 1 || mb > 65536) {
+      throw userError(
+        ErrorCodes.INVALID_ARGUMENT,
+        `taskmanager.memory.old-generation.initial-size must be a whole number of MB from 1 to 65536, got ${mb}`,
+      );
+    }
+    this.taskOldGenerationInitialMb = mb;
+    return this;
+  }
+
+  /** The task threads' initial old generation in MB; undefined: V8's default. */
+  getTaskOldGenerationInitialSize(): number | undefined {
+    return this.taskOldGenerationInitialMb;
   }
 }
 

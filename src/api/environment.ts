@@ -288,6 +288,7 @@ export class StreamExecutionEnvironment {
         stateBackend: this.stateBackend,
         incrementalCheckpoints: this.checkpointConfig.incremental ?? this.stateBackend === 'disk',
         taskYoungGenerationMb: this.executionConfig.getTaskYoungGenerationSize(),
+        taskOldGenerationInitialMb: this.executionConfig.getTaskOldGenerationInitialSize(),
       },
     });
     this.validate(graph.vertices.flatMap((v) => v.operators.map((op) => op.source?.source)));

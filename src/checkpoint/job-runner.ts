@@ -193,6 +193,7 @@ export function runJob(job: JobGraph, options: RunOptions): JobClient {
                 threadCount(job, options.threads.slots),
                 options.threads.provider.module,
                 job.config.taskYoungGenerationMb,
+                job.config.taskOldGenerationInitialMb,
               );
         const latest = coordinator?.latestCompleted;
         log(

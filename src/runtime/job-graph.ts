@@ -75,6 +75,8 @@ export interface JobConfig {
    * engine's default. Tasks run on the submitting thread keep that thread's heap.
    */
   readonly taskYoungGenerationMb?: number;
+  /** Initial old generation of each task worker thread, MB (`worker-pool.ts`); undefined: V8's. */
+  readonly taskOldGenerationInitialMb?: number;
 }
 
 /** A job ready to run. */

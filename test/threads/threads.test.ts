@@ -3,12 +3,13 @@
  * tasks spread over threads, a slow operator on one thread throttles a fast source on another
  * with bounded buffers, and a crashed worker thread is recovered from a checkpoint.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { liveWorkerThreads } from '../../src/runtime/threads/worker-pool.js';
 import { checkSequences, type Counted, readCommitted } from '../support/exactly-once.js';
+import type { OldGenerationResult } from './fixtures/old-generation-job.js';
 import type { WindowResult } from './fixtures/threaded-job.js';
 import { startJobModule, threadFixture } from './support.js';
 
@@ -63,6 +64,26 @@ describe('tasks on worker threads', () => {
       expect(tasks.filter((t) => t.isSource).reduce((n, t) => n + t.recordsOut, 0)).toBe(events);
     });
   }
+
+  it("starts the task threads with the job's initial old generation, V8's own when unset", async () => {
+    const run = async (initial: string): Promise<OldGenerationResult> => {
+      const resultFile = join(tempDir(), 'result.json');
+      const client = await startJobModule(threadFixture('old-generation-job.ts'), [initial, resultFile], {
+        slots: 1,
+      });
+      await client.result;
+      return JSON.parse(readFileSync(resultFile, 'utf8')) as OldGenerationResult;
+    };
+    // The task keeps about 200 MB: with 1024 MB to start with, its thread runs no full collection.
+    const large = await run('1024');
+    expect(large.thread).not.toBe(0);
+    expect(large.scavenges).toBeGreaterThan(0);
+    expect(large.markCompacts).toBe(0);
+    // V8's own start is smaller: the same task's thread runs full collections on the way.
+    const plain = await run('default');
+    expect(plain.thread).not.toBe(0);
+    expect(plain.markCompacts).toBeGreaterThan(0);
+  });
 
   it('throttles a fast source behind a slow operator on another thread, with bounded buffers', async () => {
     const client = await startJobModule(JOB, ['slow', '2', '20'], { slots: 2 });

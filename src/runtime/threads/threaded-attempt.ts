@@ -215,7 +215,11 @@ export function startThreadedAttempt(
     checkpointingMode: options.checkpointing?.mode,
   };
   for (let index = 0; index < slotCount; index++) {
-    const worker = takeWorker(threads.provider.module, job.config.taskYoungGenerationMb);
+    const worker = takeWorker(
+      threads.provider.module,
+      job.config.taskYoungGenerationMb,
+      job.config.taskOldGenerationInitialMb,
+    );
     const slot: WorkerSlot = { index, worker, done: false, exited: false, killTimer: undefined };
     slots.push(slot);
     worker.on('message', (message: FromWorker) => onMessage(slot, message));

@@ -1,6 +1,7 @@
 /**
  * The worker pool hands out a warm worker only to an attempt that asks for its young
- * generation, and every worker it starts has the young generation it was asked for.
+ * generation and initial old generation, and every worker it starts has the young generation it
+ * was asked for (test/threads shows a task thread's initial old generation at work).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExecutionConfig } from '../../api/config.js';
@@ -41,6 +42,28 @@ describe('worker pool', () => {
     taken.push(warm);
     expect(liveWorkerThreads()).toBe(before + 2);
     expect(warm.resourceLimits?.maxYoungGenerationSizeMb).toBe(64);
+  });
+
+  it('hands a warm worker only to an attempt that asks for its initial old generation', async () => {
+    const before = liveWorkerThreads();
+    prewarmWorkers(1, JOB_MODULE_PROVIDER, undefined, 512);
+    expect(liveWorkerThreads()).toBe(before + 1);
+    taken.push(takeWorker(JOB_MODULE_PROVIDER));
+    taken.push(takeWorker(JOB_MODULE_PROVIDER, undefined, 256));
+    // Neither asked for 512 MB: both are new workers.
+    expect(liveWorkerThreads()).toBe(before + 3);
+    taken.push(takeWorker(JOB_MODULE_PROVIDER, undefined, 512));
+    expect(liveWorkerThreads()).toBe(before + 3);
+  });
+
+  it('takes an initial old generation from the job config, in whole MB within bounds', () => {
+    const config = new ExecutionConfig();
+    expect(config.getTaskOldGenerationInitialSize()).toBeUndefined();
+    expect(config.setTaskOldGenerationInitialSize(2048).getTaskOldGenerationInitialSize()).toBe(2048);
+    for (const bad of [0, -1, 1.5, 70000, Number.NaN])
+      expect(() => config.setTaskOldGenerationInitialSize(bad)).toThrow(
+        /^taskmanager\.memory\.old-generation\.initial-size must be a whole number of MB from 1 to 65536, got /,
+      );
   });
 
   it('takes a young generation from the job config, in whole MB within bounds', () => {

@@ -16,7 +16,16 @@
  * runs fewer scavenges and promotes less. Measured on the Nexmark jobs (bench/README.md), 96 MB
  * cut the stateful jobs' scavenges by a quarter to a half, but their CPU time moved within the
  * noise of a busy machine, so the default stays V8's.
+ *
+ * A worker's initial old generation (`ExecutionConfig.setTaskOldGenerationInitialSize`) is not
+ * among a worker's `resourceLimits`, and V8 flags are refused in a worker's `execArgv`: V8 reads
+ * it from the process-wide `--initial-old-space-size` flag when the thread's isolate is created,
+ * so the pool sets that flag before it starts a worker that asks for another size than the flag
+ * holds. An isolate is created on its own thread a moment after `new Worker`, so a worker started
+ * just before the flag changes may take the new value; one setting per process (as `weir run`
+ * has) never meets that.
  */
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 
 /** The worker entry point: plain JavaScript that loads the TypeScript worker. */
@@ -27,11 +36,28 @@ export interface WorkerWarmUp {
   readonly warmModule: string;
 }
 
-const idle: { worker: Worker; warmModule: string; youngMb: number | undefined; onExit: () => void }[] = [];
+const idle: {
+  worker: Worker;
+  warmModule: string;
+  youngMb: number | undefined;
+  oldInitialMb: number | undefined;
+  onExit: () => void;
+}[] = [];
 /** Every worker started here whose thread has not exited yet. */
 const live = new Set<Worker>();
 
-function spawn(warmModule: string, youngMb: number | undefined): Worker {
+/** What this process last set V8's `--initial-old-space-size` to; undefined: never set (V8's). */
+let oldInitialFlag: number | undefined;
+
+/** Sets the flag new isolates read their initial old generation from (0 is V8's own). */
+function setOldInitialFlag(mb: number | undefined): void {
+  if (mb === oldInitialFlag) return;
+  setFlagsFromString(`--initial-old-space-size=${mb ?? 0}`);
+  oldInitialFlag = mb;
+}
+
+function spawn(warmModule: string, youngMb: number | undefined, oldInitialMb: number | undefined): Worker {
+  setOldInitialFlag(oldInitialMb);
   const worker = new Worker(WORKER_BOOTSTRAP, {
     workerData: { warmModule } satisfies WorkerWarmUp,
     ...(youngMb === undefined ? {} : { resourceLimits: { maxYoungGenerationSizeMb: youngMb } }),
@@ -48,20 +74,27 @@ export function liveWorkerThreads(): number {
 
 /**
  * Makes sure `count` idle workers that load `warmModule`, with a young generation of `youngMb`
- * MB (undefined: V8's default), are starting or ready. Returns a function that terminates the
- * workers this call started which are still idle, for a caller that no longer needs them (a job
- * cancelled in its restart delay); it resolves once they exited.
+ * MB and an initial old generation of `oldInitialMb` MB (undefined: V8's defaults), are starting
+ * or ready. Returns a function that terminates the workers this call started which are still
+ * idle, for a caller that no longer needs them (a job cancelled in its restart delay); it
+ * resolves once they exited.
  */
-export function prewarmWorkers(count: number, warmModule: string, youngMb?: number): () => Promise<void> {
+export function prewarmWorkers(
+  count: number,
+  warmModule: string,
+  youngMb?: number,
+  oldInitialMb?: number,
+): () => Promise<void> {
   const started: (typeof idle)[number][] = [];
-  let have = idle.filter((entry) => entry.warmModule === warmModule && entry.youngMb === youngMb).length;
+  let have = idle.filter((entry) => fits(entry, warmModule, youngMb, oldInitialMb)).length;
   for (; have < count; have++) {
-    const worker = spawn(warmModule, youngMb);
+    const worker = spawn(warmModule, youngMb, oldInitialMb);
     // A worker that dies while idle (it cannot load its module, say) is simply not handed out.
     const entry = {
       worker,
       warmModule,
       youngMb,
+      oldInitialMb,
       onExit: (): void => {
         const index = idle.indexOf(entry);
         if (index >= 0) idle.splice(index, 1);
@@ -80,13 +113,24 @@ export function prewarmWorkers(count: number, warmModule: string, youngMb?: numb
   };
 }
 
+/** Whether an idle worker was started as asked. */
+function fits(
+  entry: (typeof idle)[number],
+  warmModule: string,
+  youngMb: number | undefined,
+  oldInitialMb: number | undefined,
+): boolean {
+  return entry.warmModule === warmModule && entry.youngMb === youngMb && entry.oldInitialMb === oldInitialMb;
+}
+
 /**
- * An idle worker for `warmModule` with a young generation of `youngMb` MB (undefined: V8's
- * default), or a new one; the caller owns it from now on.
+ * An idle worker for `warmModule` with a young generation of `youngMb` MB and an initial old
+ * generation of `oldInitialMb` MB (undefined: V8's defaults), or a new one; the caller owns it
+ * from now on.
  */
-export function takeWorker(warmModule: string, youngMb?: number): Worker {
-  const index = idle.findIndex((entry) => entry.warmModule === warmModule && entry.youngMb === youngMb);
-  if (index < 0) return spawn(warmModule, youngMb);
+export function takeWorker(warmModule: string, youngMb?: number, oldInitialMb?: number): Worker {
+  const index = idle.findIndex((entry) => fits(entry, warmModule, youngMb, oldInitialMb));
+  if (index < 0) return spawn(warmModule, youngMb, oldInitialMb);
   const entry = idle.splice(index, 1)[0]!;
   const { worker } = entry;
   worker.removeListener('exit', entry.onExit);
