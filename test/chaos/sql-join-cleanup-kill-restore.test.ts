@@ -3,9 +3,9 @@
  * `leftStateCleanup`): the job of `fixtures/sql-join-cleanup-chaos-job.ts`, run by `weir run`
  * with checkpoints every 100 ms, killed with SIGKILL (the whole process group) a seeded while
  * after the run committed rows and resumed with `--restore latest` each time until it finishes.
- * The bids wait in memory between checkpoints (`expiring-buffer.ts`) and each barrier moves
- * them into keyed state with their cleanup timers; those come back from the checkpoint, and the
- * bids that were only in memory when the process died are read again from the source, so what
+ * The bids wait in memory (`expiring-buffer.ts`) and each checkpoint takes them there as union
+ * operator state (`expiring-buffer-state.ts`); they come back from the checkpoint into memory,
+ * and the bids that arrived after it are read again from the source, so what
  * it finally committed must be exactly what a failure-free run commits, and no committed file
  * may change after a kill. Windows close every 100 events and parts are small, so the job commits from its
  * first checkpoints on and every kill lands after a commit: a run that started afresh instead

@@ -2,14 +2,16 @@
  * A regular join's side cleaned by the watermark, held in memory first (`expiring-buffer.ts`,
  * run by `ExpiringJoinOperator`), against the join that stores every row in state as it arrives
  * (the `expiring` layout alone), over random interleavings of rows on both sides (late and
- * out-of-order ones too), watermarks on both inputs, checkpoint barriers and spills at small
- * row limits (q7's condition; both sides cleaned, or either alone), at varying rates of each
- * side's rows, so that a buffer the other side probes rarely stays unindexed and one it probes
- * often indexes its rows on the way (both happen, and are counted):
+ * out-of-order ones too), watermarks on both inputs, checkpoints and spills at small row limits
+ * (q7's condition; both sides cleaned, or either alone), at varying rates of each side's rows, so
+ * that a buffer the other side probes rarely stays unindexed and one it probes often indexes its
+ * rows on the way (both happen, and are counted):
  * - it emits the same joined rows in the same order;
- * - after a barrier its state holds exactly the rows the state-only join holds that can still
- *   match, and one timer per key holding rows;
- * - a snapshot taken at a barrier restores, into either operator, to the uninterrupted output;
+ * - a checkpoint (its keyed state and the rows in memory it takes as union operator state)
+ *   holds exactly the rows the state-only join holds that can still match, each once, and one
+ *   timer per key holding rows in state;
+ * - a checkpoint restores to the uninterrupted output, at the same parallelism or another (each
+ *   subtask keeps the rows in memory of its own key groups);
  * - the buffer itself, unindexed or indexed, finds a key's rows in arrival order, keeps every
  *   row the watermark has not passed, drops exactly what its form allows, and scans at most a
  *   fixed multiple of the rows it adds.
@@ -17,6 +19,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { CoProcessOperator } from '../../src/runtime/operators/process-operators.js';
+import type { OperatorStateSnapshot } from '../../src/runtime/snapshot.js';
 import { TwoInputOperatorTestHarness } from '../../src/runtime/testing/harness.js';
 import type { Row } from '../../src/sql/expressions/compiler.js';
 import {
@@ -24,13 +27,20 @@ import {
   type ExpiringBufferOptions,
   SCAN_FACTOR,
 } from '../../src/sql/planner/join/expiring-buffer.js';
+import {
+  BUFFERED_ROWS_STATE,
+  type BufferedRowsEntry,
+  ROWS_PER_ENTRY,
+} from '../../src/sql/planner/join/expiring-buffer-state.js';
 import { ExpiringKeyIndex } from '../../src/sql/planner/join/expiring-key-index.js';
 import { ExpiringLog } from '../../src/sql/planner/join/expiring-log.js';
 import { ExpiringJoinOperator } from '../../src/sql/planner/join/expiring-join-operator.js';
 import { type JoinSpec, RegularJoinFunction } from '../../src/sql/planner/join/join-function.js';
 import { JOIN_LAYOUT, type StoredRows } from '../../src/sql/planner/join/join-state-views.js';
 import type { StateCleanup } from '../../src/sql/planner/join/watermark-complete.js';
+import { assignToKeyGroup, operatorIndexForKeyGroup } from '../../src/state/key-groups.js';
 import { restoreKeyedState, snapshotKeyedState } from '../../src/state/keyed-snapshot.js';
+import { decode, encode } from '../../src/types/codec.js';
 import { type ValueState, ValueStateDescriptor } from '../../src/types/state.js';
 
 type Step =
@@ -119,8 +129,11 @@ function spec(sides: Sides): JoinSpec {
   };
 }
 
-/** A harness of the buffered join (with its buffers' options) or, without them, of the state-only join. */
-function harness(sides: Sides, buffer?: ExpiringBufferOptions) {
+/**
+ * A harness of the buffered join (with its buffers' options) or, without them, of the state-only
+ * join; subtask `subtask` of `parallelism`.
+ */
+function harness(sides: Sides, buffer?: ExpiringBufferOptions, parallelism = 1, subtask = 0) {
   const fn = new RegularJoinFunction(spec(sides));
   const operator =
     buffer === undefined ? new CoProcessOperator(fn, true) : new ExpiringJoinOperator(fn, buffer);
@@ -128,6 +141,7 @@ function harness(sides: Sides, buffer?: ExpiringBufferOptions) {
     operator,
     (l) => l.k,
     (r) => r.k0,
+    { parallelism, subtaskIndex: subtask },
   );
 }
 
@@ -153,8 +167,85 @@ function feed(h: Harness, steps: readonly Step[], w: Clock): void {
     } else if (s.kind === 'watermark2') {
       w.w2 += s.dt * U;
       h.processWatermark2(w.w2);
-    } else h.operator.prepareSnapshotPreBarrier?.(1);
+    } else {
+      // A checkpoint: the operator's part of it changes nothing.
+      h.operator.prepareSnapshotPreBarrier?.(1);
+      void h.operator.snapshotState?.(1);
+    }
   }
+}
+
+/** The subtask of `parallelism` that owns key `k` (of 128 key groups, the harness's). */
+const subtaskOf = (k: unknown, parallelism: number) =>
+  operatorIndexForKeyGroup(128, parallelism, assignToKeyGroup(k, 128));
+
+/** Feeds steps to the subtasks of `hs`, each row to its key's; watermarks and checkpoints to all. */
+function feedAll(hs: readonly Harness[], steps: readonly Step[], w: Clock): void {
+  for (const s of steps) {
+    if (s.kind === 'left' || s.kind === 'right') feed(hs[subtaskOf(s.k, hs.length)]!, [s], w);
+    else {
+      const before = { ...w };
+      for (const h of hs) {
+        const clock = { ...before };
+        feed(h, [s], clock);
+        Object.assign(w, clock);
+      }
+    }
+  }
+}
+
+/** A checkpoint of a buffered subtask: keyed state and timers, and its rows in memory. */
+interface Checkpoint {
+  readonly keyGroups: Array<[number, Uint8Array]>;
+  /** The union state's entries, each encoded and decoded on its own as the runtime does. */
+  readonly entries: unknown[];
+}
+
+function checkpoint(h: Harness): Checkpoint {
+  const keyGroups = snapshotKeyedState(h.keyedBackend!, h.timeServiceManager);
+  const own = h.operator.snapshotState?.(1) as OperatorStateSnapshot | undefined;
+  const state = own?.[BUFFERED_ROWS_STATE];
+  if (state !== undefined) expect(state.mode).toBe('union');
+  return { keyGroups, entries: (state?.entries ?? []).map((e) => decode(encode(e))) };
+}
+
+/**
+ * Restores checkpoints of every subtask of a run into `h` and opens it: its key groups of their
+ * keyed state, and every subtask's rows in memory (union state).
+ */
+function restore(h: Harness, checkpoints: readonly Checkpoint[], w: Clock): void {
+  const { start, end } = h.keyedBackend!.keyGroupRange;
+  const groups = checkpoints.flatMap((c) => c.keyGroups).filter(([g]) => g >= start && g <= end);
+  restoreKeyedState(h.keyedBackend!, h.timeServiceManager, groups);
+  h.operator.initializeState?.(new Map([[BUFFERED_ROWS_STATE, checkpoints.flatMap((c) => c.entries)]]));
+  h.open();
+  if (w.w1 > 0) h.processWatermark1(w.w1);
+  if (w.w2 > 0) h.processWatermark2(w.w2);
+}
+
+/** The rows of a checkpoint's union state, as {@link liveRows} names them, whose bound is above `watermark`. */
+function rowsInMemory(c: Checkpoint, watermark: number): string[] {
+  const out: string[] = [];
+  for (const e of c.entries as BufferedRowsEntry[]) {
+    expect(e.rows.length).toBeLessThanOrEqual(ROWS_PER_ENTRY);
+    e.rows.forEach((row, i) => {
+      const at = (e.left ? leftBound : rightBound)(row);
+      // Only rows that can still match are taken.
+      expect(at !== null && at > watermark).toBe(true);
+      out.push(`${e.left ? 'L' : 'R'}${e.keys[i]}:${JSON.stringify(row)}`);
+    });
+  }
+  return out;
+}
+
+/** The output rows by join key, each key's in order. */
+function byKey(rows: readonly string[]): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  for (const r of rows) {
+    const k = JSON.parse(r)[0] as number;
+    out.set(k, [...(out.get(k) ?? []), r]);
+  }
+  return out;
 }
 
 const outputOf = (h: Harness) =>
@@ -236,7 +327,7 @@ afterEach(() => {
 });
 
 describe('a cleaned join side held in memory before state', () => {
-  test('emits what the state-only join emits and, after a barrier, holds the same live rows', () => {
+  test('emits what the state-only join emits, and a checkpoint holds its live rows, each once', () => {
     const modes = modeCounter();
     fc.assert(
       fc.property(stepsArb(80), sidesArb, bufferArb, (steps, sides, options) => {
@@ -250,12 +341,19 @@ describe('a cleaned join side held in memory before state', () => {
         feed(plain, steps, w1);
         feed(buffered, steps, w2);
         expect(outputOf(buffered)).toEqual(outputOf(plain));
-        buffered.operator.prepareSnapshotPreBarrier?.(2);
         const watermark = Math.min(w1.w1, w1.w2);
+        const inState = buffered.numKeyedStateEntries();
+        const timers = buffered.numEventTimeTimers();
+        const taken = checkpoint(buffered);
         const kept = liveRows(buffered, sides, watermark);
-        expect(kept.rows).toEqual(liveRows(plain, sides, watermark).rows);
-        // One pending cleanup timer per key whose cleaned sides hold rows in state.
-        expect(buffered.numEventTimeTimers()).toBe(kept.keysHolding);
+        expect([...kept.rows, ...rowsInMemory(taken, watermark)].sort()).toEqual(
+          liveRows(plain, sides, watermark).rows,
+        );
+        // One pending cleanup timer per key whose cleaned sides hold rows in state; the rows in
+        // memory have none, and taking them moved nothing.
+        expect(timers).toBe(kept.keysHolding);
+        expect(buffered.numEventTimeTimers()).toBe(timers);
+        expect(buffered.numKeyedStateEntries()).toBe(inState);
       }),
       { numRuns: 600 },
     );
@@ -265,7 +363,7 @@ describe('a cleaned join side held in memory before state', () => {
     expect(modes.runs.unindexed).toBeGreaterThan(30);
   });
 
-  test('a snapshot at a barrier restores, into either operator, to the uninterrupted output', () => {
+  test('a checkpoint restores to the uninterrupted output', () => {
     const modes = modeCounter();
     fc.assert(
       fc.property(
@@ -273,8 +371,8 @@ describe('a cleaned join side held in memory before state', () => {
         fc.nat(60),
         sidesArb,
         bufferArb,
-        fc.boolean(),
-        (steps, at, sides, options, intoBuffered) => {
+        bufferArb,
+        (steps, at, sides, options, after) => {
           modes.next();
           const whole = harness(sides);
           whole.open();
@@ -284,13 +382,10 @@ describe('a cleaned join side held in memory before state', () => {
           const first = harness(sides, options);
           first.open();
           feed(first, steps.slice(0, cut), w);
-          first.operator.prepareSnapshotPreBarrier?.(1);
-          const snapshot = snapshotKeyedState(first.keyedBackend!, first.timeServiceManager);
-          const second = harness(sides, intoBuffered ? options : undefined);
-          restoreKeyedState(second.keyedBackend!, second.timeServiceManager, snapshot);
-          second.open();
-          if (w.w1 > 0) second.processWatermark1(w.w1);
-          if (w.w2 > 0) second.processWatermark2(w.w2);
+          const taken = checkpoint(first);
+          // Restored with other buffer options too: a smaller limit moves restored rows to state.
+          const second = harness(sides, after);
+          restore(second, [taken], w);
           feed(second, steps.slice(cut), w);
           expect([...outputOf(first), ...outputOf(second)]).toEqual(outputOf(whole));
         },
@@ -300,6 +395,62 @@ describe('a cleaned join side held in memory before state', () => {
     modes.next();
     expect(modes.runs.switched).toBeGreaterThan(20);
     expect(modes.runs.unindexed).toBeGreaterThan(20);
+  });
+
+  test('a checkpoint restores at another parallelism, each key to its uninterrupted output', () => {
+    const parallelism = fc.integer({ min: 1, max: 3 });
+    fc.assert(
+      fc.property(
+        stepsArb(60),
+        fc.nat(60),
+        sidesArb,
+        bufferArb,
+        parallelism,
+        parallelism,
+        (steps, at, sides, options, before, after) => {
+          const whole = harness(sides);
+          whole.open();
+          feed(whole, steps, { w1: 0, w2: 0 });
+          const cut = Math.min(at, steps.length);
+          const w = { w1: 0, w2: 0 };
+          const first = Array.from({ length: before }, (_, i) => harness(sides, options, before, i));
+          for (const h of first) h.open();
+          feedAll(first, steps.slice(0, cut), w);
+          const taken = first.map(checkpoint);
+          const second = Array.from({ length: after }, (_, i) => harness(sides, options, after, i));
+          for (const h of second) restore(h, taken, w);
+          feedAll(second, steps.slice(cut), w);
+          const rows = [...first, ...second].flatMap(outputOf);
+          expect(byKey(rows)).toEqual(byKey(outputOf(whole)));
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  test('a restored row of a key this subtask does not own is dropped, and a side the job does not buffer is refused', () => {
+    const h = harness('left', { limit: 1000 });
+    h.open();
+    h.processElement1({ k: 1, t: 100, v: 0 }, 100);
+    h.processElement1({ k: 5, t: 200, v: 1 }, 200);
+    const taken = checkpoint(h);
+    expect(rowsInMemory(taken, 0).sort()).toEqual(['L1:{"k":1,"t":100,"v":0}', 'L5:{"k":5,"t":200,"v":1}']);
+    // Key 5 is subtask 1's of 2, key 1 subtask 0's.
+    expect([subtaskOf(1, 2), subtaskOf(5, 2)]).toEqual([0, 1]);
+    const owner = harness('left', { limit: 1000 }, 2, 0);
+    restore(owner, [taken], { w1: 0, w2: 0 });
+    owner.processElement2({ k0: 1, c: 300, w: 0 }, 300);
+    expect(outputOf(owner)).toEqual([JSON.stringify([1, 100, 0, 1, 300, 0])]);
+    expect(rowsInMemory(checkpoint(owner), 0)).toEqual(['L1:{"k":1,"t":100,"v":0}']);
+    // A join that cleans only its right side keeps no left rows in memory.
+    const other = harness('right', { limit: 1000 });
+    expect(() => restore(other, [taken], { w1: 0, w2: 0 })).toThrow(
+      /rows in memory of the left side of a regular join that this job does not clean by the watermark/,
+    );
+    const corrupt = harness('left', { limit: 1000 });
+    expect(() =>
+      restore(corrupt, [{ keyGroups: [], entries: [{ left: true, keys: [1] }] }], { w1: 0, w2: 0 }),
+    ).toThrow(/join-buffered-rows state of a regular join is not rows with their keys/);
   });
 
   test('a key whose earlier bucket the watermark passes keeps its later rows in memory', () => {
@@ -324,7 +475,7 @@ describe('a cleaned join side held in memory before state', () => {
     // Every bound is at most 149 + 10U = 3149: the bucket ending at 4000 holds them all.
     h.processWatermark1(4000);
     h.processWatermark2(4000);
-    h.operator.prepareSnapshotPreBarrier?.(1);
+    expect(checkpoint(h).entries).toEqual([]);
     expect(h.numKeyedStateEntries()).toBe(0);
     expect(h.numEventTimeTimers()).toBe(0);
   });

@@ -1,11 +1,11 @@
 /**
  * The rows of a regular join's side that leave by the watermark (see `watermark-complete.ts`),
  * held in memory before they reach keyed state, as Flink's window aggregates buffer rows in
- * memory between checkpoints (`table.exec.window-agg.buffer-size-limit`). A checkpoint (before
- * its barrier), the end of input or more than a limit of rows move every key's rows into the
- * `expiring` view with the key's cleanup timer, so checkpoints hold exactly what they held
- * before. A row whose bound the watermark reaches while it is still here leaves with no state
- * access and no timer. Only insert-only sides are cleaned, so nothing here is ever retracted.
+ * memory (`table.exec.window-agg.buffer-size-limit`). More than a limit of rows move every key's
+ * rows into the `expiring` view with the key's cleanup timer; a checkpoint takes the rows here
+ * as they are (see `expiring-buffer-state.ts`). A row whose bound the watermark reaches while it
+ * is still here leaves with no state access and no timer. Only insert-only sides are cleaned,
+ * so nothing here is ever retracted.
  *
  * How the rows are held depends on how often the other side probes them. They start in arrival
  * order, unindexed (`expiring-log.ts`): adding a row is an append, and a probe (whose key is the
@@ -35,7 +35,8 @@ export const JOIN_BUFFER_LIMIT = 100_000;
 /**
  * The limit over the heap backend, whose state holds the same row objects on the same heap (and
  * more per row: its entries and the keys' timers), so the buffer costs no memory of its own;
- * the limit bounds the work of one move instead, which a barrier waits for.
+ * the limit bounds what every checkpoint encodes whole (union state is not incremental) and what
+ * a restore hands every subtask instead.
  */
 export const HEAP_JOIN_BUFFER_LIMIT = 1_000_000;
 
@@ -135,6 +136,22 @@ export class ExpiringBuffer {
         each(key, canonical, row);
       });
     this.clear();
+  }
+
+  /**
+   * Calls `each` with every row and its key as the key selector returned it, keeping them (for
+   * a checkpoint, see `expiring-buffer-state.ts`): a key's rows in arrival order.
+   */
+  forEachRow(each: (key: unknown, row: Row) => void): void {
+    if (this.index !== undefined)
+      this.index.forEachKey((key, _canonical, rows) => {
+        if (!Array.isArray(rows)) each(key, rows);
+        else for (let i = 0; i < rows.length; i++) each(key, rows[i]!);
+      });
+    else
+      this.log.forEach((_canonical, key, row) => {
+        each(key, row);
+      });
   }
 
   /** Empty again: the next rows start unindexed. */

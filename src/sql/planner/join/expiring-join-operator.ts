@@ -1,17 +1,25 @@
 /**
  * The operator of a regular join with a side cleaned by the watermark (the `expiring` layout):
  * the keyed co-process operator, which also lends the join its keys and timers and tells it of
- * the watermark, the checkpoints and the end of input, so that such a side holds its rows in
- * memory first (see `expiring-buffer.ts` and `RegularJoinFunction.bufferExpiring`).
+ * the watermark, so that such a side holds its rows in memory first (see `expiring-buffer.ts` and
+ * `RegularJoinFunction.bufferExpiring`). A checkpoint takes the rows in memory as union operator
+ * state and leaves them there (see `expiring-buffer-state.ts`); a restore puts back those of
+ * this subtask's key groups.
  */
 import { CoProcessOperator } from '../../../runtime/operators/process-operators.js';
+import type { OperatorStateSnapshot, RestoredOperatorState } from '../../../runtime/snapshot.js';
 import { HeapKeyedStateBackend } from '../../../state/heap/heap-backend.js';
+import { assignToKeyGroup } from '../../../state/key-groups.js';
 import type { Row } from '../../expressions/compiler.js';
 import { type ExpiringBufferOptions, HEAP_JOIN_BUFFER_LIMIT, JOIN_BUFFER_LIMIT } from './expiring-buffer.js';
+import { BUFFERED_ROWS_STATE } from './expiring-buffer-state.js';
 import type { RegularJoinFunction } from './join-function.js';
 
 /** Runs a {@link RegularJoinFunction} whose expiring sides buffer rows in memory. */
 export class ExpiringJoinOperator extends CoProcessOperator<Row, Row, Row> {
+  /** The rows in memory a restored checkpoint took, for `open` to put back. */
+  private restoredRows: readonly unknown[] = [];
+
   /**
    * `buffer`: how each side holds its rows (see `ExpiringBufferOptions`); tests pass small
    * values. Without a limit, the backend's (see `JOIN_BUFFER_LIMIT`).
@@ -43,16 +51,25 @@ export class ExpiringJoinOperator extends CoProcessOperator<Row, Row, Row> {
           (backend instanceof HeapKeyedStateBackend ? HEAP_JOIN_BUFFER_LIMIT : JOIN_BUFFER_LIMIT),
       },
     );
+    if (this.restoredRows.length === 0) return;
+    // Union state hands every subtask every row: each keeps those of its own key groups.
+    const { maxParallelism, keyGroupRange } = backend;
+    this.join.restoreBuffered(this.restoredRows, (key) => {
+      const group = assignToKeyGroup(key, maxParallelism);
+      return group >= keyGroupRange.start && group <= keyGroupRange.end;
+    });
+    this.restoredRows = [];
   }
 
-  /** Before a checkpoint's barrier: the checkpoint takes the rows in memory as keyed state. */
-  prepareSnapshotPreBarrier(): void {
-    this.join.moveBufferedToState();
+  /** Keeps the restored rows in memory for `open`, once the join has its buffers. */
+  initializeState(restored: RestoredOperatorState): void {
+    this.restoredRows = restored.get(BUFFERED_ROWS_STATE) ?? [];
   }
 
-  /** Rows the final watermark did not expire stay in keyed state, as a checkpoint takes them. */
-  override finish(): void {
-    this.join.moveBufferedToState();
+  /** The rows in memory, which stay there (see the module comment). */
+  snapshotState(_checkpointId: number): OperatorStateSnapshot | undefined {
+    const entries = this.join.bufferedEntries(this.currentWatermark);
+    return entries.length === 0 ? undefined : { [BUFFERED_ROWS_STATE]: { mode: 'union', entries } };
   }
 
   protected override advanceWatermark(watermark: number): void {

@@ -37,9 +37,9 @@
  * Run by its own operator (`expiring-join-operator.ts`), an expiring side first holds its rows
  * in memory (see `expiring-buffer.ts`): a row that arrives costs no state write and no timer
  * (and, while the other side rarely probes them, no map entry either), rows the watermark
- * expires there leave in bulk, and a checkpoint, the end of input or a row limit moves them into
- * the state above with their keys' timers, so checkpoints are unchanged. A probe reads the key's
- * rows in state, then those in memory, which arrived later.
+ * expires there leave in bulk, and only a row limit moves them into the state above with their
+ * keys' timers; a checkpoint takes them where they are (see `expiring-buffer-state.ts`). A probe
+ * reads the key's rows in state, then those in memory, which arrived later.
  */
 import {
   type Collector,
@@ -51,7 +51,7 @@ import {
 } from '../../../types/functions.js';
 import type { KeyedTimerService } from '../../../runtime/operators/process-context.js';
 import { MAX_WATERMARK } from '../../../types/elements.js';
-import { ErrorCodes, WeirError } from '../../../types/errors.js';
+import { ErrorCodes, userError, WeirError } from '../../../types/errors.js';
 import { type ValueState, ValueStateDescriptor } from '../../../types/state.js';
 import { idleStateTtl } from '../../runtime/state-retention.js';
 import type { Row, RowFunction } from '../../expressions/compiler.js';
@@ -76,6 +76,7 @@ import {
 } from './join-state-views.js';
 import type { StateCleanup } from './watermark-complete.js';
 import { ExpiringBuffer, type ExpiringBufferOptions } from './expiring-buffer.js';
+import { type BufferedRowsEntry, bufferedEntries, readBufferedEntry } from './expiring-buffer-state.js';
 import { type CanonicalKey, canonicalKey } from '../../../state/key-groups.js';
 import { NO_RENAMES, rightColumnReader } from './right-row-names.js';
 
@@ -264,11 +265,10 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
   }
 
   /**
-   * Holds each expiring side's rows in memory until a checkpoint, the end of input or the
-   * buffer's limit of rows move them into state (see `expiring-buffer.ts`); called by the
-   * join's operator after {@link open}, which then calls {@link sweepBuffered} as the watermark
-   * advances and {@link moveBufferedToState} before each checkpoint's barrier and at the end of
-   * input. Only an insert-only side is buffered.
+   * Holds each expiring side's rows in memory until the buffer's limit of rows moves them into
+   * state (see `expiring-buffer.ts`); called by the join's operator after {@link open}, which
+   * then calls {@link sweepBuffered} as the watermark advances, {@link bufferedEntries} at each
+   * checkpoint and {@link restoreBuffered} after a restore. Only an insert-only side is buffered.
    */
   bufferExpiring(host: JoinBufferHost, options?: ExpiringBufferOptions): void {
     // A buffered row is never looked up by itself again: a retraction could not find it.
@@ -288,6 +288,44 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
   sweepBuffered(watermark: number): void {
     this.leftBuffer?.sweep(watermark);
     this.rightBuffer?.sweep(watermark);
+  }
+
+  /**
+   * The rows in memory that `watermark` has not expired, as a checkpoint's entries (see
+   * `expiring-buffer-state.ts`); they stay in memory.
+   */
+  bufferedEntries(watermark: number): BufferedRowsEntry[] {
+    const out: BufferedRowsEntry[] = [];
+    if (this.leftBuffer !== undefined)
+      bufferedEntries(this.leftBuffer, true, this.leftExpiry!, watermark, out);
+    if (this.rightBuffer !== undefined)
+      bufferedEntries(this.rightBuffer, false, this.rightExpiry!, watermark, out);
+    return out;
+  }
+
+  /**
+   * Puts back in memory the rows of restored checkpoint entries whose keys `owns` (the key
+   * groups of this subtask), each key's after its rows in state, as when they were taken. Called
+   * once, after {@link bufferExpiring} and before any input.
+   */
+  restoreBuffered(entries: readonly unknown[], owns: (key: unknown) => boolean): void {
+    for (const restored of entries) {
+      const { left, keys, rows } = readBufferedEntry(restored);
+      const buffer = left ? this.leftBuffer : this.rightBuffer;
+      if (buffer === undefined)
+        throw userError(
+          ErrorCodes.STATE_MISMATCH,
+          `the checkpoint holds rows in memory of the ${left ? 'left' : 'right'} side of a regular join that this job does not clean by the watermark; restore it into the query that wrote it`,
+        );
+      const expiry = left ? this.leftExpiry! : this.rightExpiry!;
+      for (let i = 0; i < rows.length; i++) {
+        const key = keys[i];
+        if (!owns(key)) continue;
+        const row = rows[i]!;
+        const at = expiry(row);
+        if (at !== null && buffer.add(canonicalKey(key), key, row, at)) this.moveBufferedToState();
+      }
+    }
   }
 
   /**
