@@ -145,7 +145,12 @@ export class TableEnvironment implements TableOwner, StatementSetOwner {
   private constructor(
     private readonly env: StreamExecutionEnvironment,
     private readonly options: TableEnvironmentOptions,
-  ) {}
+  ) {
+    // An environment already in batch mode plans for it, as Flink's table environment takes the
+    // runtime mode from its stream environment's configuration: batch plans differ (EXPLAIN shows
+    // the rows over no rows of empty grouping sets), and `SET` can still change it.
+    if (env.getRuntimeMode() === 'batch') this.config.set('execution.runtime-mode', 'batch');
+  }
 
   /** A table environment on `env`, or on `StreamExecutionEnvironment.getExecutionEnvironment()`. */
   static create(env?: StreamExecutionEnvironment, options: TableEnvironmentOptions = {}): TableEnvironment {

@@ -95,4 +95,21 @@ describe('batch grouping sets with the empty set agree with DuckDB over empty an
     const engine = (await tEnv.executeSql(sql).collect()).map((row) => numericCanonical(row, columns));
     expect(engine.sort()).toEqual(await expected(sql));
   });
+
+  test('an environment in batch mode plans for it without the SQL option, and EXPLAIN shows the operator', async () => {
+    const env = StreamExecutionEnvironment.createLocalEnvironment(2).setRuntimeMode('batch');
+    const tEnv = TableEnvironment.create(env);
+    tEnv.createTemporaryView('t0', env.fromCollection(rows), { k: 'INT', v: 'INT' });
+    const rollup = QUERIES[0]!.replaceAll('{t}', 't0').replaceAll('{where}', 'FALSE');
+    const engine = (await tEnv.executeSql(rollup).collect()).map((row) => numericCanonical(row, columns));
+    expect(engine).toEqual(await expected(rollup));
+    expect(engine).toHaveLength(1);
+    const physical = tEnv.explainSql(rollup).split('== Physical Plan ==')[1]!;
+    expect(physical).toMatch(
+      /EmptyGroupingSetOverNoRows\(groupBy=\[k, \$e, \$grouping\$0\], groups=\[\{null, 1, 1\}\]/,
+    );
+    // A stream's plan has no such operator.
+    tEnv.getConfig().set('execution.runtime-mode', 'streaming');
+    expect(tEnv.explainSql(rollup)).not.toContain('EmptyGroupingSetOverNoRows');
+  });
 });

@@ -119,6 +119,7 @@ function physicalLine(n: PhysicalNode): string {
     case 'miniBatchAssigner':
     case 'localGroupAggregate':
     case 'globalGroupAggregate':
+    case 'emptyGroupingSets':
       return explainAggregatePhysical(n, mode);
     case 'windowTableFunction':
     case 'windowAggregate':

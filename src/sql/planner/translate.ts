@@ -105,6 +105,7 @@ function translateNode(node: PhysicalNode, ctx: TranslateContext): DataStream<Ro
     case 'miniBatchAssigner':
     case 'localGroupAggregate':
     case 'globalGroupAggregate':
+    case 'emptyGroupingSets':
       return translateAggregate(node, ctx, recurse);
     case 'windowTableFunction':
     case 'windowAggregate':

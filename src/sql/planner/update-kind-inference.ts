@@ -44,6 +44,8 @@ const ROLES: Readonly<Record<PhysicalNode['kind'], UpdateRole>> = {
   watermarkAssigner: 'passThrough',
   union: 'passThrough',
   miniBatchAssigner: 'passThrough',
+  // Forwards the aggregate's rows and adds inserts: its watcher reads the changes as they are.
+  emptyGroupingSets: 'passThrough',
   sink: 'sink',
   sourceScan: 'consumer',
   values: 'consumer',

@@ -21,10 +21,11 @@ export interface LogicalAggregate {
   /** Which level of a split-distinct aggregate this is (`split-distinct.ts`); absent when unsplit. */
   readonly partialFinal?: PartialFinalType;
   /** A STATE_TTL query hint for this aggregate's input, over `table.exec.state.ttl`. */
-  readonly stateTtlHint?: TtlHint /**
+  readonly stateTtlHint?: TtlHint;
+  /**
    * The keys (one constant per group key) of the groups an empty grouping set makes
    * (`empty-grouping-sets.ts`): in batch mode each gets its row over no rows at the end of input.
-   */;
+   */
   readonly emptyGroups?: readonly (readonly Rex[])[];
 }
 
@@ -83,8 +84,7 @@ export interface PhysicalGroupAggregate extends PhysicalBase {
    * Set when the one call is a table aggregate with `emitUpdateWithRetract` whose rows an UNNEST
    * right above expands: each change is one row's array, only the rows that changed.
    */
-  readonly emitsChangedRows?: boolean /** As the logical aggregate's: the groups of empty grouping sets, given a row over no rows in batch mode. */;
-  readonly emptyGroups?: readonly (readonly Rex[])[];
+  readonly emitsChangedRows?: boolean;
 }
 
 /**
@@ -120,8 +120,20 @@ export interface PhysicalGlobalGroupAggregate extends PhysicalBase {
   readonly miniBatch: MiniBatchSpec;
   readonly stateTtlMs?: number;
   /** The STATE_TTL hint that set `stateTtlMs`, for EXPLAIN. */
-  readonly stateTtlHint?: TtlHint /** As the logical aggregate's: the groups of empty grouping sets, given a row over no rows in batch mode. */;
-  readonly emptyGroups?: readonly (readonly Rex[])[];
+  readonly stateTtlHint?: TtlHint;
+}
+
+/**
+ * In batch mode, the rows over no rows of an aggregate's empty grouping sets
+ * (`empty-grouping-sets.ts`): the aggregate's rows pass through, and a copy of those of the
+ * sets' groups goes to an operator at parallelism 1 that adds, at the end of input, the row of
+ * each such group that has none (COUNT 0, SUM NULL).
+ */
+export interface PhysicalEmptyGroupingSets extends PhysicalBase {
+  readonly kind: 'emptyGroupingSets';
+  readonly input: PhysicalGroupAggregate | PhysicalGlobalGroupAggregate;
+  /** The groups' keys: one constant per group key of the aggregate, in key order. */
+  readonly groups: readonly (readonly Rex[])[];
 }
 
 /** Physical nodes of this feature. */
@@ -129,4 +141,5 @@ export type AggregatePhysicalNode =
   | PhysicalGroupAggregate
   | PhysicalMiniBatchAssigner
   | PhysicalLocalGroupAggregate
-  | PhysicalGlobalGroupAggregate;
+  | PhysicalGlobalGroupAggregate
+  | PhysicalEmptyGroupingSets;

@@ -30,6 +30,7 @@ import { explainAggregateTtl } from '../hints/operator-hints.js';
 import { effectiveTtlMs } from '../hints/state-ttl.js';
 import { unsupported, validationError } from '../../errors.js';
 import { compileExpression, type Row } from '../../expressions/compiler.js';
+import { formatRex } from '../../expressions/rex.js';
 import type { SourcePos } from '../../parser/ast.js';
 import {
   GlobalGroupAggregateOperator,
@@ -46,6 +47,7 @@ import type {
   AggregateLogicalNode,
   AggregatePhysicalNode,
   MiniBatchSpec,
+  PhysicalEmptyGroupingSets,
   PhysicalGlobalGroupAggregate,
   PhysicalGroupAggregate,
   PhysicalLocalGroupAggregate,
@@ -56,6 +58,8 @@ export interface AggregatePlanOptions {
   readonly miniBatch?: MiniBatchSpec;
   readonly phase: 'auto' | 'one_phase' | 'two_phase';
   readonly stateTtlMs?: number;
+  /** Whether jobs run in batch mode (`execution.runtime-mode`), where empty grouping sets give rows over no rows. */
+  readonly batch?: boolean;
 }
 
 /**
@@ -65,7 +69,8 @@ export interface AggregatePlanOptions {
 export function aggregatePlanOptions(config: TableConfig | undefined, pos?: SourcePos): AggregatePlanOptions {
   const phase = config?.get<AggregatePlanOptions['phase']>('table.optimizer.agg-phase-strategy') ?? 'auto';
   const stateTtlMs = idleStateRetentionMs(config);
-  if (config?.get<boolean>('table.exec.mini-batch.enabled') !== true) return { phase, stateTtlMs };
+  const batch = config?.get<string>('execution.runtime-mode') === 'batch';
+  if (config?.get<boolean>('table.exec.mini-batch.enabled') !== true) return { phase, stateTtlMs, batch };
   const latencyMs = config.get<number>('table.exec.mini-batch.allow-latency') ?? 0;
   const size = config.get<number>('table.exec.mini-batch.size');
   if (!(latencyMs > 0) || size === undefined)
@@ -73,7 +78,7 @@ export function aggregatePlanOptions(config: TableConfig | undefined, pos?: Sour
       pos,
       "'table.exec.mini-batch.enabled' needs 'table.exec.mini-batch.allow-latency' > 0 and 'table.exec.mini-batch.size' set; SET both, e.g. '2 s' and '5000'",
     );
-  return { miniBatch: { latencyMs, size }, phase, stateTtlMs };
+  return { miniBatch: { latencyMs, size }, phase, stateTtlMs, batch };
 }
 
 /** Whether every call's accumulators can merge, so a local phase may pre-aggregate them. */
@@ -98,12 +103,33 @@ function phaseCount(node: AggregateLogicalNode, options: AggregatePlanOptions, i
   return 2;
 }
 
-/** The physical plan of a GROUP BY aggregation node. */
+/**
+ * The physical plan of a GROUP BY aggregation node; in batch mode, with the rows over no rows
+ * of its empty grouping sets after it ({@link PhysicalEmptyGroupingSets}).
+ */
 export function toPhysicalAggregate(
   node: AggregateLogicalNode,
   recurse: PhysicalPlanner,
   options: AggregatePlanOptions = { phase: 'auto' },
 ): PhysicalNode {
+  const aggregate = groupAggregate(node, recurse, options);
+  if (options.batch !== true || node.emptyGroups === undefined || node.groupKeys.length === 0)
+    return aggregate;
+  return Object.freeze({
+    kind: 'emptyGroupingSets',
+    input: aggregate,
+    groups: node.emptyGroups,
+    columns: aggregate.columns,
+    changelogMode: aggregate.changelogMode,
+  });
+}
+
+/** The aggregate's own operators: one group aggregate, or a local and a global phase. */
+function groupAggregate(
+  node: AggregateLogicalNode,
+  recurse: PhysicalPlanner,
+  options: AggregatePlanOptions,
+): PhysicalGroupAggregate | PhysicalGlobalGroupAggregate {
   const input = recurse(node.input);
   if (isUpsert(input.changelogMode))
     throw unsupported(
@@ -129,7 +155,6 @@ export function toPhysicalAggregate(
   const stateTtlMs = effectiveTtlMs(node.stateTtlHint, options.stateTtlMs);
   const ttlHint = node.stateTtlHint === undefined ? {} : { stateTtlHint: node.stateTtlHint };
   const split = node.partialFinal === undefined ? {} : { partialFinal: node.partialFinal };
-  const empty = node.emptyGroups === undefined ? {} : { emptyGroups: node.emptyGroups };
   if (miniBatch === undefined)
     return Object.freeze({
       kind: 'groupAggregate',
@@ -141,7 +166,6 @@ export function toPhysicalAggregate(
       changelogMode,
       ...(stateTtlMs === undefined ? {} : { stateTtlMs }),
       ...ttlHint,
-      ...empty,
     });
   const assigner: PhysicalNode = Object.freeze({
     kind: 'miniBatchAssigner',
@@ -162,7 +186,6 @@ export function toPhysicalAggregate(
       miniBatch,
       ...(stateTtlMs === undefined ? {} : { stateTtlMs }),
       ...ttlHint,
-      ...empty,
     });
   const local: PhysicalLocalGroupAggregate = Object.freeze({
     kind: 'localGroupAggregate',
@@ -185,7 +208,6 @@ export function toPhysicalAggregate(
     miniBatch,
     ...(stateTtlMs === undefined ? {} : { stateTtlMs }),
     ...ttlHint,
-    ...empty,
   });
 }
 
@@ -264,6 +286,8 @@ export function translateAggregate(
           : keyed.process(new GroupAggregateFunction(spec));
       return overNoRowsInBatch(out.name('GroupAggregate') as unknown as DataStream<Row>, node, spec, ctx);
     }
+    case 'emptyGroupingSets':
+      return emptyGroupingSets(node, recurse);
   }
 }
 
@@ -272,10 +296,6 @@ export function translateAggregate(
  * row over no rows at the end of input, as Flink's batch aggregate; on a stream, and for grouped
  * or table aggregates (whose rows over none are none), `out` itself. The operator runs at
  * parallelism 1: the aggregate's one key lives on one subtask, and one row over none is wanted.
- *
- * A grouped aggregate with empty grouping sets (`empty-grouping-sets.ts`) keeps its output as it
- * is, and a copy of its rows for those sets' groups goes to the same operator at parallelism 1,
- * which only watches them and adds the rows over no rows the groups lack.
  */
 function overNoRowsInBatch(
   out: DataStream<Row>,
@@ -283,21 +303,35 @@ function overNoRowsInBatch(
   spec: GroupAggregateSpec,
   ctx: TranslateContext,
 ): DataStream<Row> {
-  if (ctx.env.getRuntimeMode() !== 'batch' || spec.emitsChangedRows === true) return out;
-  const changelog = node.changelogMode !== 'insert-only';
-  if (node.groupKeys.length === 0)
-    return out
-      .transform('GlobalAggregateOverNoRows', () => new EmptyInputAggregateOperator(spec, changelog))
-      .name('GlobalAggregateOverNoRows')
-      .setParallelism(1) as unknown as DataStream<Row>;
-  const emptyGroups = node.emptyGroups;
-  if (emptyGroups === undefined) return out;
-  const groups = emptyGroups.map((keys) =>
-    Object.fromEntries(node.groupKeys.map((k, i) => [k, compileExpression(keys[i]!)({})])),
+  if (ctx.env.getRuntimeMode() !== 'batch' || spec.emitsChangedRows === true || node.groupKeys.length > 0)
+    return out;
+  return out
+    .transform(
+      'GlobalAggregateOverNoRows',
+      () => new EmptyInputAggregateOperator(spec, node.changelogMode !== 'insert-only'),
+    )
+    .name('GlobalAggregateOverNoRows')
+    .setParallelism(1) as unknown as DataStream<Row>;
+}
+
+/**
+ * The aggregate's rows as they are, and a copy of those of the empty grouping sets' groups going
+ * to the over-no-rows operator at parallelism 1, which only watches them and adds the rows the
+ * groups lack at the end of input, so the grouped rows keep their parallelism.
+ */
+function emptyGroupingSets(node: PhysicalEmptyGroupingSets, recurse: QueryTranslator): DataStream<Row> {
+  const aggregate = node.input;
+  const out = recurse(aggregate);
+  const changelogInput =
+    aggregate.kind === 'groupAggregate' && aggregate.input.changelogMode !== 'insert-only';
+  const spec = specOf(aggregate, changelogInput, undefined);
+  const changelog = aggregate.changelogMode !== 'insert-only';
+  const groups = node.groups.map((keys) =>
+    Object.fromEntries(aggregate.groupKeys.map((k, i) => [k, compileExpression(keys[i]!)({})])),
   );
   // Only the rows of those groups reach the watcher.
   const ofEmptySet = (element: unknown) =>
-    groupOf(node.groupKeys, groups, changelog ? (element as ChangelogRow).row : (element as Row)) >= 0;
+    groupOf(aggregate.groupKeys, groups, changelog ? (element as ChangelogRow).row : (element as Row)) >= 0;
   const watched = (out as DataStream<unknown>)
     .filter(ofEmptySet)
     .name('EmptyGroupingSetRows')
@@ -324,7 +358,9 @@ export function explainAggregateLogical(node: AggregateLogicalNode): string {
 /**
  * The node's line in EXPLAIN's physical plan, as Flink's `GroupAggregate(groupBy=[a], select=[…],
  * changelogMode=[…])`, `MiniBatchAssigner(interval=[2000ms], mode=[ProcTime])`,
- * `LocalGroupAggregate(…)` and `GlobalGroupAggregate(…)`.
+ * `LocalGroupAggregate(…)` and `GlobalGroupAggregate(…)`; batch mode's rows over no rows of empty
+ * grouping sets as `EmptyGroupingSetOverNoRows(groupBy=[a, $e], groups=[{null, 1}])`, the keys of
+ * the groups it watches.
  */
 export function explainAggregatePhysical(node: AggregatePhysicalNode, mode: string): string {
   switch (node.kind) {
@@ -336,5 +372,7 @@ export function explainAggregatePhysical(node: AggregatePhysicalNode, mode: stri
       return `GlobalGroupAggregate(${groupText(node)}select=[${selectText(node)}], ${explainAggregateTtl(node.stateTtlHint)}${mode})`;
     case 'groupAggregate':
       return `GroupAggregate(${groupText(node)}select=[${selectText(node)}], ${explainAggregateTtl(node.stateTtlHint)}${node.emitsChangedRows === true ? 'emit=[updateWithRetract], ' : ''}${mode})`;
+    case 'emptyGroupingSets':
+      return `EmptyGroupingSetOverNoRows(groupBy=[${node.input.groupKeys.join(', ')}], groups=[${node.groups.map((g) => `{${g.map(formatRex).join(', ')}}`).join(', ')}], ${mode})`;
   }
 }

@@ -4,8 +4,8 @@
  * (COUNT 0, SUM NULL), as a global aggregate's; a stream gives none until a row arrives, as
  * Flink's streaming aggregate does. The Expand node gives that group constant keys (NULL for each
  * grouping column, its set's `$e` and GROUPING values), which the aggregate over it records here,
- * so that in batch mode it emits the group's row at the end of input where none stands
- * (`overNoRowsInBatch` in `aggregate-planning.ts`).
+ * so that in batch mode the operator after it (`PhysicalEmptyGroupingSets`, which EXPLAIN prints
+ * as EmptyGroupingSetOverNoRows) emits the group's row at the end of input where none stands.
  */
 import type { Rex } from '../../expressions/rex.js';
 import { inputsOf, type LogicalNode, withInputs } from '../logical.js';

@@ -15,9 +15,9 @@ import { translateAggregate } from './aggregate-planning.js';
 
 /**
  * The aggregate under `calc` translated to build the Calc's rows; undefined when the Calc
- * filters or computes, when it is over anything else, or when the aggregate has other
- * consumers (they read its own rows), or, in batch mode, when it has empty grouping sets.
- * `consumers` counts a sub-plan's consumers.
+ * filters or computes, when it is over anything else (batch mode's rows over no rows of empty
+ * grouping sets, which watch the aggregate's own rows by their keys, among them), or when the
+ * aggregate has other consumers (they read its own rows). `consumers` counts a sub-plan's consumers.
  */
 export function translateProjectedAggregate(
   calc: PhysicalCalc,
@@ -27,8 +27,6 @@ export function translateProjectedAggregate(
 ): DataStream<Row> | undefined {
   const output = projectedAggregateOutput(calc);
   if (output === undefined || consumers(calc.input) > 1) return undefined;
-  // In batch mode the rows of empty grouping sets are watched by their keys, which the Calc drops.
-  if ('emptyGroups' in calc.input && ctx.env.getRuntimeMode() === 'batch') return undefined;
   return translateAggregate(calc.input as Parameters<typeof translateAggregate>[0], ctx, recurse, output);
 }
 
