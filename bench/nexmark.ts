@@ -15,7 +15,7 @@
  *
  * Run: `npx weir bench nexmark --query qN --events N [--parallelism P] [--checkpoint-interval MS]
  * [--rate R] [--buffer-timeout MS] [--latency-warmup MS] [--state-backend heap|disk] [--runs R]
- * [--cpu-prof DIR] [--json] [--no-save]`. `--all` instead of `--query` runs every query file present, and
+ * [--cpu-prof DIR] [--task-old-generation MB] [--json] [--no-save]`. `--all` instead of `--query` runs every query file present, and
  * `--query q0,q1,q2` a list of them: each at the given parallelism or at 1 and 2, followed by a
  * latency run at p=1 and half its p=1 rate for `--latency-seconds` (default 10; 0 skips it).
  * A single query's result goes to bench/results/nexmark-<query>-<date>.json; a suite updates
@@ -209,6 +209,7 @@ async function measure(
     bufferTimeoutMs: options.bufferTimeoutMs,
     latencyWarmupMs: options.latencyWarmupMs,
     cpuProfDir: options.cpuProfDir,
+    taskOldGenerationMb: options.taskOldGenerationMb,
   };
   const runs: EngineRun[] = [];
   for (let r = 0; r < options.runs; r++) runs.push(await runEngine(engine));
@@ -293,6 +294,7 @@ function parseOptions(argv: string[]) {
       'latency-seconds': { type: 'string' },
       'latency-warmup': { type: 'string' },
       'cpu-prof': { type: 'string' },
+      'task-old-generation': { type: 'string' },
       json: { type: 'boolean' },
       'no-save': { type: 'boolean' },
       sql: { type: 'boolean' },
@@ -357,6 +359,10 @@ function parseOptions(argv: string[]) {
         : wholeOrZero('--latency-warmup', values['latency-warmup'], 0),
     latencySeconds: wholeOrZero('--latency-seconds', values['latency-seconds'], DEFAULT_LATENCY_SECONDS),
     cpuProfDir: values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']),
+    taskOldGenerationMb:
+      values['task-old-generation'] === undefined
+        ? undefined
+        : wholeNumber('--task-old-generation', values['task-old-generation'], 1),
     json: values.json === true,
     noSave: values['no-save'] === true,
   };

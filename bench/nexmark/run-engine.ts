@@ -33,6 +33,11 @@ export interface EngineOptions {
   readonly latencyWarmupMs: number | undefined;
   /** Runs the child under `node --cpu-prof` with the profiles written here. */
   readonly cpuProfDir: string | undefined;
+  /**
+   * The task threads' initial old generation, MB (`setTaskOldGenerationInitialSize`), given to
+   * the SQL and the DataStream job alike; undefined: V8's own.
+   */
+  readonly taskOldGenerationMb?: number;
   /** `sql` runs the query's reference SQL (sql/sql-job.ts) instead of its DataStream file. */
   readonly api?: 'datastream' | 'sql';
 }
@@ -104,6 +109,8 @@ export async function runEngine(options: EngineOptions): Promise<EngineRun> {
       jobArgs.push('--buffer-timeout', String(options.bufferTimeoutMs));
     if (options.latencyWarmupMs !== undefined)
       jobArgs.push('--latency-warmup', String(options.latencyWarmupMs));
+    if (options.taskOldGenerationMb !== undefined)
+      jobArgs.push('--task-old-generation', String(options.taskOldGenerationMb));
     mkdirSync(reportDir);
     const started = performance.now();
     const child = spawn(process.execPath, [...node, join(ROOT, 'bin/weir.js'), ...run, '--', ...jobArgs], {

@@ -31,7 +31,8 @@ weir bench state-backend [--keys N] [--events N] [--ops-keys N] [--checkpoint-ke
   checkpoint duration and size, restore time
 weir bench nexmark (--query qN | --all) --events N [--parallelism P] [--checkpoint-interval MS]
                    [--rate R] [--buffer-timeout MS] [--latency-warmup MS] [--state-backend heap|disk]
-                   [--runs R] [--latency-seconds S] [--cpu-prof DIR] [--sql] [--json] [--no-save]
+                   [--runs R] [--latency-seconds S] [--cpu-prof DIR] [--task-old-generation MB]
+                   [--sql] [--json] [--no-save]
   a Nexmark query (bench/nexmark/qN.ts) on the engine against its hand-written loop and RxJS:
   events/s per core, latency with --rate, checkpoints, peak RSS; --all runs every query file;
   --sql runs the query's reference SQL (bench/nexmark/sql/) against its DataStream version`;

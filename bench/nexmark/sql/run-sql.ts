@@ -30,6 +30,8 @@ export interface SqlBenchOptions {
   readonly bufferTimeoutMs: number | undefined;
   readonly runs: number;
   readonly cpuProfDir: string | undefined;
+  /** The task threads' initial old generation, MB, for both jobs; undefined: V8's own. */
+  readonly taskOldGenerationMb: number | undefined;
   readonly noSave: boolean;
   readonly json: boolean;
 }
@@ -141,6 +143,7 @@ async function measure(
     bufferTimeoutMs: options.bufferTimeoutMs,
     latencyWarmupMs: undefined,
     cpuProfDir: options.cpuProfDir,
+    taskOldGenerationMb: options.taskOldGenerationMb,
   };
   const sqlRuns: EngineRun[] = [];
   const dataStreamRuns: EngineRun[] = [];
@@ -232,6 +235,9 @@ function suiteOf(
     ...context,
     checkpointIntervalMs: options.checkpointIntervalMs,
     stateBackend: options.stateBackend,
+    ...(options.taskOldGenerationMb === undefined
+      ? {}
+      : { taskOldGenerationMb: options.taskOldGenerationMb }),
     runs: options.runs,
     loadAverage,
     targetSqlOverDataStream: SQL_TARGET_RATIO,
@@ -258,7 +264,7 @@ export function sqlMarkdown(suite: ReturnType<typeof suiteOf>, results: readonly
       `load average ${suite.loadAverage.before} before, ${suite.loadAverage.after} after (the machine is shared: ` +
       'other jobs ran alongside, so the ratios, from runs that alternate SQL and DataStream, say more than the rates).',
     `${suite.events.toLocaleString('en')} events, checkpoints every ${suite.checkpointIntervalMs} ms on the ` +
-      `${suite.stateBackend} backend, median of ${suite.runs} run(s) each; target SQL/DataStream >= ${SQL_TARGET_RATIO}.`,
+      `${suite.stateBackend} backend${'taskOldGenerationMb' in suite ? `, task threads' old generation starting at ${suite.taskOldGenerationMb} MB` : ''}, median of ${suite.runs} run(s) each; target SQL/DataStream >= ${SQL_TARGET_RATIO}.`,
     '',
     '| query | p | SQL events/s | DataStream events/s | SQL/DataStream | SQL/DataStream CPU | SQL rows | DataStream rows |',
     '|---|---|---|---|---|---|---|---|',
