@@ -115,6 +115,11 @@ export class TableResult {
     return formatTable(this.columns, await this.collect(limit), this.zone);
   }
 
+  /** @internal the lines of {@link toText}'s table, made as they are taken (see `tableLines`) */
+  async toLines(limit?: number): Promise<Iterable<string>> {
+    return tableLines(this.columns, await this.collect(limit), this.zone);
+  }
+
   /** Prints the rows as a table (to standard output unless a target is given). */
   async print(target: { write(text: string): unknown } = process.stdout, limit?: number): Promise<void> {
     target.write(`${await this.toText(limit)}\n`);
@@ -161,23 +166,44 @@ export function formatTable(
   rows: readonly Row[],
   zone: TimeZone = UTC_ZONE,
 ): string {
-  if (columns.length === 1 && columns[0]!.name === 'result' && rows.length === 1 && rows[0]!.result === 'OK')
-    return 'OK';
+  return [...tableLines(columns, rows, zone)].join('\n');
+}
+
+/**
+ * The lines of {@link formatTable}'s text, made as they are taken, so that a writer that waits
+ * for a slow reader between lines never holds the whole text. A multi-line EXPLAIN is one item.
+ */
+export function* tableLines(
+  columns: readonly PlanColumn[],
+  rows: readonly Row[],
+  zone: TimeZone = UTC_ZONE,
+): Generator<string, void, undefined> {
+  if (
+    columns.length === 1 &&
+    columns[0]!.name === 'result' &&
+    rows.length === 1 &&
+    rows[0]!.result === 'OK'
+  ) {
+    yield 'OK';
+    return;
+  }
   // EXPLAIN: one multi-line text, printed as it is.
-  if (columns.length === 1 && rows.length === 1 && String(rows[0]![columns[0]!.name]).includes('\n'))
-    return String(rows[0]![columns[0]!.name]);
+  if (columns.length === 1 && rows.length === 1 && String(rows[0]![columns[0]!.name]).includes('\n')) {
+    yield String(rows[0]![columns[0]!.name]);
+    return;
+  }
   const cells = rows.map((row) => columns.map((c) => formatValue(row[c.name], c.type, zone)));
-  const widths = columns.map((c, i) => Math.max(c.name.length, ...cells.map((r) => r[i]!.length)));
+  // A loop, not Math.max over a spread: a spread of some 125,000 cells overflows the stack.
+  const widths = columns.map((c) => c.name.length);
+  for (const values of cells) {
+    for (let i = 0; i < values.length; i++) if (values[i]!.length > widths[i]!) widths[i] = values[i]!.length;
+  }
   const rule = `+${widths.map((w) => '-'.repeat(w + 2)).join('+')}+`;
   const line = (values: readonly string[]) => `| ${values.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |`;
-  const body = cells.map(line);
-  const count = `${rows.length} row${rows.length === 1 ? '' : 's'} in set`;
-  return [
-    rule,
-    line(columns.map((c) => c.name)),
-    rule,
-    ...body,
-    ...(rows.length > 0 ? [rule] : []),
-    count,
-  ].join('\n');
+  yield rule;
+  yield line(columns.map((c) => c.name));
+  yield rule;
+  for (const values of cells) yield line(values);
+  if (rows.length > 0) yield rule;
+  yield `${rows.length} row${rows.length === 1 ? '' : 's'} in set`;
 }

@@ -13,7 +13,10 @@
  *   that, so a script can start a job and manage it with SHOW JOBS, DESCRIBE JOB and STOP JOB;
  * - HELP, QUIT and EXIT are the client's own; everything else goes to `executeSql`.
  *
- * Results are written in lines through `out`; the caller decides where errors go.
+ * Results are written in lines through `out`; the caller decides where errors go. A table
+ * is written in chunks, and while the output is full the client writes no further chunk and
+ * waits, so a table larger than stdout's buffer reaches a slow reader as it reads instead of
+ * queueing in memory, and the next statement runs only once all but its last chunk went out.
  */
 import type { JobClient } from '../../runtime/job-client.js';
 import type { Transformation } from '../../graph/transformation.js';
@@ -25,7 +28,7 @@ import { parseStatement } from '../parser/parse.js';
 import type { ChangelogRow } from '../planner/changelog.js';
 import type { PlanColumn } from '../planner/logical.js';
 import type { TableEnvironment } from '../table-environment.js';
-import { formatTable } from '../table-result.js';
+import { tableLines } from '../table-result.js';
 
 /** The client's help text, printed by HELP. */
 export const CLIENT_HELP = `Statements end with ';' and may span lines. Besides SQL (CREATE, ALTER, DROP,
@@ -42,6 +45,12 @@ BEGIN … END) the client knows:
   QUIT; or EXIT;         leave the client
 A query over unbounded sources prints its changes as they arrive; Ctrl-C cancels it.`;
 
+/**
+ * About how many characters of lines the client hands to `out` at once: few writes for a large
+ * table, and what it writes past a full output stays small next to a pipe's buffer (64 KiB).
+ */
+const CHUNK_CHARS = 16 * 1024;
+
 /** What running a statement asks of the caller. */
 export type StatementOutcome = 'continue' | 'quit';
 
@@ -57,7 +66,8 @@ export interface SqlClientOptions {
   /**
    * Undefined while `out` takes more lines; else a promise that resolves once it does again. An
    * unbounded query takes no more changes from its job meanwhile, so a slow reader holds the job
-   * back (backpressure) instead of the lines queueing in memory. Left out, `out` never waits.
+   * back (backpressure) instead of the lines queueing in memory, and a table's next chunk waits
+   * for it too. Left out, `out` never waits.
    */
   readonly outFull?: () => Promise<void> | undefined;
 }
@@ -90,7 +100,7 @@ export class SqlClient {
     const word = sql.trim().toUpperCase();
     if (word === 'QUIT' || word === 'EXIT') return 'quit';
     if (word === 'HELP') {
-      this.options.out(CLIENT_HELP);
+      await this.print([CLIENT_HELP]);
       return 'continue';
     }
     const statement = parseStatement(sql);
@@ -101,21 +111,44 @@ export class SqlClient {
     const result = this.tEnv.executeSql(sql);
     const job = result.getJobClient();
     if (job === undefined) {
-      this.options.out(await result.toText());
+      await this.print(await result.toLines());
       return 'continue';
     }
     if (!(this.tEnv.getConfig().get<boolean>('table.dml-sync') ?? this.options.waitForInserts)) {
-      this.options.out(`Job submitted: ${job.jobId}`);
+      await this.print([`Job submitted: ${job.jobId}`]);
       return 'continue';
     }
     this.running = job;
     try {
       await result.await();
-      this.options.out(`Job ${job.jobId} finished.`);
     } finally {
       this.running = undefined;
     }
+    await this.print([`Job ${job.jobId} finished.`]);
     return 'continue';
+  }
+
+  /**
+   * Writes `lines` through `out` in chunks of about {@link CHUNK_CHARS}; between chunks it waits
+   * while the output is full (see {@link SqlClientOptions.outFull}). Text of one chunk never
+   * waits, so a line such as `Query cancelled` still goes out while a reader holds off, and the
+   * client goes on. Lines may hold line breaks of their own.
+   */
+  private async print(lines: Iterable<string>): Promise<void> {
+    let chunk: string[] = [];
+    let size = 0;
+    for (const line of lines) {
+      if (size >= CHUNK_CHARS) {
+        this.options.out(chunk.join('\n'));
+        chunk = [];
+        size = 0;
+        const full = this.options.outFull?.();
+        if (full !== undefined) await full;
+      }
+      chunk.push(line);
+      size += line.length + 1;
+    }
+    if (chunk.length > 0) this.options.out(chunk.join('\n'));
   }
 
   private async query(sql: string): Promise<void> {
@@ -157,16 +190,15 @@ export class SqlClient {
       }),
     };
     stream.sinkTo(sink, 'SqlClientResult').setParallelism(1);
-    if (!bounded) {
-      this.options.out(rule);
-      this.options.out(
+    if (!bounded)
+      await this.print([
+        rule,
         line(
           'op',
           columns.map((c) => c.name),
         ),
-      );
-      this.options.out(rule);
-    }
+        rule,
+      ]);
     this.cancelled = false;
     const job = env.executeAsync(`collect: ${sql.replace(/\s+/g, ' ').slice(0, 60)}`);
     this.running = job;
@@ -178,13 +210,13 @@ export class SqlClient {
       this.running = undefined;
     }
     if (bounded && !this.cancelled) {
-      this.options.out(formatTable(columns, rows, zone));
+      await this.print(tableLines(columns, rows, zone));
       return;
     }
-    if (!bounded) this.options.out(rule);
     const received = bounded ? rows.length : count;
     const what = `${received} row${received === 1 ? '' : 's'}`;
-    this.options.out(this.cancelled ? `Query cancelled after ${what}.` : `Received a total of ${what}.`);
+    const end = this.cancelled ? `Query cancelled after ${what}.` : `Received a total of ${what}.`;
+    await this.print(bounded ? [end] : [rule, end]);
   }
 }
 
