@@ -17,6 +17,15 @@
  *
  * Only inner joins of insert-only inputs are cleaned: a retraction would have to find the row
  * it retracts, and an outer side's padded rows depend on match counts.
+ *
+ * In a session zone other than UTC two things move the numbers. A window over a TIMESTAMP_LTZ
+ * time holds its window_end as the zone's wall clock, so it is complete with a lag: every row
+ * emitted after the watermark reached W has X > W + offset (the zone's offset from UTC). And a
+ * TIMESTAMP compared with a TIMESTAMP_LTZ is cast to it (the typer's comparedOperands), which
+ * subtracts the offset. In a zone of one fixed offset (`GMT-08:00`) both are exact, so the
+ * bound is too. A zone with daylight saving has offsets that vary with the instant, so neither
+ * is a constant; its joins keep their rows (bounding them would take the cast per stored row and
+ * the zone's offsets around each cleanup time, which the cleanup's constant offset cannot hold).
  */
 import { isTimestamp } from '../../catalog/types.js';
 import type { Rex } from '../../expressions/rex.js';
@@ -35,17 +44,25 @@ export interface StateCleanup {
   readonly completeColumn: string;
 }
 
-/** The watermark-complete columns of a node's rows (see the module comment); often none. */
-export function watermarkCompleteColumns(node: LogicalNode): ReadonlySet<string> {
+/**
+ * The watermark-complete columns of a node's rows (see the module comment), each with its lag:
+ * every row emitted after the watermark reached W has the column above W + lag. Often none.
+ */
+export function watermarkCompleteColumns(node: LogicalNode): ReadonlyMap<string, number> {
   switch (node.kind) {
     case 'windowAggregate': {
       const w = node.window;
       // Windows regrouped from windowed input and session windows are left out: only the
       // plain event-time assigners are known to fire once per window and drop late rows.
       if (node.inputWindow !== undefined || isProcessingTimeWindow(w) || w.kind === 'SESSION') return EMPTY;
-      const out = new Set<string>();
-      if (node.windowColumns.end !== undefined) out.add(node.windowColumns.end);
-      if (node.windowColumns.time !== undefined) out.add(node.windowColumns.time);
+      // A window over a TIMESTAMP_LTZ time fires when the watermark passes its end's instant;
+      // its window_end is that instant's wall clock in the zone, the offset away. window_time
+      // is the TIMESTAMP_LTZ instant itself.
+      const endLag = w.localTime === true ? fixedOffset() : 0;
+      const out = new Map<string, number>();
+      if (node.windowColumns.end !== undefined && endLag !== undefined)
+        out.set(node.windowColumns.end, endLag);
+      if (node.windowColumns.time !== undefined) out.set(node.windowColumns.time, 0);
       return out;
     }
     case 'filter':
@@ -53,8 +70,11 @@ export function watermarkCompleteColumns(node: LogicalNode): ReadonlySet<string>
     case 'project': {
       const input = watermarkCompleteColumns(node.input);
       if (input.size === 0) return EMPTY;
-      const out = new Set<string>();
-      for (const p of node.projections) if (p.rex.kind === 'field' && input.has(p.rex.name)) out.add(p.name);
+      const out = new Map<string, number>();
+      for (const p of node.projections) {
+        const lag = p.rex.kind === 'field' ? input.get(p.rex.name) : undefined;
+        if (lag !== undefined) out.set(p.name, lag);
+      }
       return out;
     }
     default:
@@ -62,7 +82,12 @@ export function watermarkCompleteColumns(node: LogicalNode): ReadonlySet<string>
   }
 }
 
-const EMPTY: ReadonlySet<string> = new Set();
+const EMPTY: ReadonlyMap<string, number> = new Map();
+
+/** The session zone's offset from UTC in ms when it has one fixed offset; undefined for a zone with transitions. */
+function fixedOffset(): number | undefined {
+  return sessionTimeZone().fixedOffset;
+}
 
 /** A TIMESTAMP column plus a constant (`col`, `col + INTERVAL …`, `col - INTERVAL …`). */
 interface Shifted {
@@ -77,14 +102,16 @@ function intervalMs(rex: Rex): number | undefined {
 
 function shifted(rex: Rex): Shifted | undefined {
   if (rex.kind === 'field') return isTimestamp(rex.type) ? { column: rex.name, offsetMs: 0 } : undefined;
-  // A TIMESTAMP compared with a TIMESTAMP_LTZ is cast to it (the typer's comparedOperands). In a
-  // session at UTC the cast keeps the number, so the bound is the column's. Elsewhere the wall
-  // clock and the watermark's instants differ by the zone's offset, which daylight saving
-  // varies, so no bound is taken and the rows stay.
-  if (rex.kind === 'call' && rex.op === 'CAST' && rex.type.root === 'TIMESTAMP_LTZ')
-    return rex.args[0]!.type.root === 'TIMESTAMP' && sessionTimeZone().fixedOffset === 0
-      ? shifted(rex.args[0]!)
+  // A TIMESTAMP compared with a TIMESTAMP_LTZ is cast to it (the typer's comparedOperands): its
+  // wall clock read in the zone, the instant the offset before it. With daylight saving the
+  // offset varies, so no bound is taken and the rows stay.
+  if (rex.kind === 'call' && rex.op === 'CAST' && rex.type.root === 'TIMESTAMP_LTZ') {
+    const offset = fixedOffset();
+    const inner = rex.args[0]!.type.root === 'TIMESTAMP' ? shifted(rex.args[0]!) : undefined;
+    return inner && offset !== undefined
+      ? { column: inner.column, offsetMs: inner.offsetMs - offset }
       : undefined;
+  }
   if (rex.kind !== 'call' || rex.args.length !== 2 || (rex.op !== '+' && rex.op !== '-')) return undefined;
   const [a, b] = rex.args as [Rex, Rex];
   const bMs = intervalMs(b);
@@ -108,8 +135,8 @@ export function stateCleanups(
   condition: Rex,
   leftColumns: readonly PlanColumn[],
   rightColumns: readonly PlanColumn[],
-  leftComplete: ReadonlySet<string>,
-  rightComplete: ReadonlySet<string>,
+  leftComplete: ReadonlyMap<string, number>,
+  rightComplete: ReadonlyMap<string, number>,
 ): { readonly left?: StateCleanup; readonly right?: StateCleanup } {
   const left = new Set(leftColumns.map((c) => c.name));
   const right = new Set(rightColumns.map((c) => c.name));
@@ -126,10 +153,17 @@ export function stateCleanups(
     const x = shifted(small);
     const t = shifted(large);
     if (x === undefined || t === undefined) continue;
-    // X + a <= T + b: once the watermark reaches T + b - a, every later X is above it.
-    const cleanup = { column: t.column, offsetMs: t.offsetMs - x.offsetMs, completeColumn: x.column };
-    if (rightComplete.has(x.column) && left.has(t.column)) leftCleanup ??= cleanup;
-    else if (leftComplete.has(x.column) && right.has(t.column)) rightCleanup ??= cleanup;
+    // X + a <= T + b, with every later X above W + lag: once the watermark W reaches
+    // T + b - a - lag, no later X + a is at most T + b.
+    const bound = (lag: number) => ({
+      column: t.column,
+      offsetMs: t.offsetMs - x.offsetMs - lag,
+      completeColumn: x.column,
+    });
+    const rightLag = rightComplete.get(x.column);
+    const leftLag = leftComplete.get(x.column);
+    if (rightLag !== undefined && left.has(t.column)) leftCleanup ??= bound(rightLag);
+    else if (leftLag !== undefined && right.has(t.column)) rightCleanup ??= bound(leftLag);
   }
   return {
     ...(leftCleanup === undefined ? {} : { left: leftCleanup }),
