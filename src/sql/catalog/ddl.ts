@@ -17,7 +17,14 @@ import { Catalog, type CatalogColumn, type CatalogTable, type CatalogView } from
 import { expandedExpression, expandedViewQuery } from './ddl-text.js';
 import { recordStarExpansions, type StarExpansion } from './star-expansions.js';
 import { checkMetadataColumns } from './metadata-columns.js';
-import { formatType, isTimestamp, resolveType, type SqlType, withNullability } from './types.js';
+import {
+  formatType,
+  isTimestamp,
+  resolveType,
+  type SqlType,
+  withNullability,
+  withoutIntervalField,
+} from './types.js';
 
 /** The catalog table a CREATE TABLE statement defines; throws on the first problem. */
 export function tableFromDdl(ddl: CreateTable, registry: ConnectorRegistry): CatalogTable {
@@ -48,7 +55,7 @@ export function tableFromDdl(ddl: CreateTable, registry: ConnectorRegistry): Cat
   const physical: CatalogColumn[] = [];
   for (const c of ddl.columns) {
     if (c.kind !== 'physicalColumn') continue;
-    const type = resolveType(c.type);
+    const type = withoutIntervalField(resolveType(c.type));
     const metadata =
       c.metadata === undefined
         ? undefined

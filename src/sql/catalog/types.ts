@@ -117,6 +117,40 @@ export function withNullability(type: SqlType, nullable: boolean): SqlType {
   return type.nullable === nullable ? type : Object.freeze({ ...type, nullable });
 }
 
+/**
+ * The type as a table's column holds it: its intervals (at any depth) without their declared
+ * field, so a column written INTERVAL HOUR is an INTERVAL SECOND(3) that counts seconds, as
+ * Flink's catalog keeps only its logical types (INTERVAL SECOND(3), INTERVAL MONTH) and its
+ * planner reads them back as DAY TO SECOND and YEAR TO MONTH, whose casts from numbers count
+ * seconds and months. An expression's type keeps its field ({@link SqlType.intervalField}).
+ */
+export function withoutIntervalField(type: SqlType): SqlType {
+  if (type.intervalField !== undefined) {
+    const { intervalField: _f, ...rest } = type;
+    return Object.freeze(rest);
+  }
+  const element = type.element && withoutIntervalField(type.element);
+  const key = type.key && withoutIntervalField(type.key);
+  const value = type.value && withoutIntervalField(type.value);
+  const fields = type.fields?.map((f) => {
+    const t = withoutIntervalField(f.type);
+    return t === f.type ? f : Object.freeze({ name: f.name, type: t });
+  });
+  const same =
+    element === type.element &&
+    key === type.key &&
+    value === type.value &&
+    (fields === undefined || fields.every((f, i) => f === type.fields![i]));
+  if (same) return type;
+  return Object.freeze({
+    ...type,
+    ...(element === undefined ? {} : { element }),
+    ...(key === undefined ? {} : { key }),
+    ...(value === undefined ? {} : { value }),
+    ...(fields === undefined ? {} : { fields: Object.freeze(fields) }),
+  });
+}
+
 /** The type without the rowtime or proctime marker: what an expression over a time attribute gives. */
 export function withoutTimeAttribute(type: SqlType): SqlType {
   if (!type.rowtime && !type.proctime) return type;
