@@ -82,6 +82,12 @@ export interface SqlType {
    * the printed one: MONTH, or SECOND.
    */
   readonly intervalField?: TimeUnit;
+  /**
+   * On an interval of two fields written with them (`HOUR TO MINUTE`): the last, beside its
+   * first in {@link intervalField}, which EXPLAIN prints as Calcite's digest does
+   * (`5400000:INTERVAL HOUR TO MINUTE`). Neither counts in a cast: two fields cast to no number.
+   */
+  readonly intervalToField?: TimeUnit;
 }
 
 /** VARCHAR(2147483647), which Flink prints as STRING. */
@@ -126,7 +132,7 @@ export function withNullability(type: SqlType, nullable: boolean): SqlType {
  */
 export function withoutIntervalField(type: SqlType): SqlType {
   if (type.intervalField !== undefined) {
-    const { intervalField: _f, ...rest } = type;
+    const { intervalField: _f, intervalToField: _t, ...rest } = type;
     return Object.freeze(rest);
   }
   const element = type.element && withoutIntervalField(type.element);
@@ -284,7 +290,11 @@ function resolveBare(s: TypeSyntax): SqlType {
           : Types.INTERVAL_DAY_TIME;
       return s.intervalToUnit === undefined
         ? t(interval.root, { intervalField: s.intervalUnit })
-        : t(interval.root, { multiField: true });
+        : t(interval.root, {
+            multiField: true,
+            intervalField: s.intervalUnit,
+            intervalToField: s.intervalToUnit,
+          });
     }
     case 'ARRAY':
       if (s.args.length !== 1) throw bad('expected one element type, e.g. ARRAY<STRING>,');

@@ -4,7 +4,13 @@
  * in the input row, because rows are plain objects keyed by column name.
  */
 import type { SourcePos } from '../parser/ast.js';
-import { formatType, type SqlType, withNullability, withoutTimeAttribute } from '../catalog/types.js';
+import {
+  formatType,
+  isInterval,
+  type SqlType,
+  withNullability,
+  withoutTimeAttribute,
+} from '../catalog/types.js';
 import type { ScalarUdf } from '../functions/definitions.js';
 
 /** A column of the input row. */
@@ -102,11 +108,12 @@ function formatLiteral(rex: LiteralRex): string {
   if (rex.value === null) return 'null';
   if (typeof rex.value === 'string') return `'${rex.value.replaceAll("'", "''")}'`;
   if (rex.value instanceof Uint8Array) return formatPlanValue(rex.value);
-  // As Calcite's digest: the held value and the field it was written with, `3600000:INTERVAL HOUR`.
-  if (rex.type.root === 'INTERVAL_DAY_TIME')
-    return `${rex.value}:INTERVAL ${rex.type.intervalField ?? 'SECOND'}`;
-  if (rex.type.root === 'INTERVAL_YEAR_MONTH')
-    return `${rex.value}:INTERVAL ${rex.type.intervalField ?? 'MONTH'}`;
+  // As Calcite's digest: the held value and the fields it was written with, `3600000:INTERVAL HOUR`.
+  if (isInterval(rex.type)) {
+    const { intervalField: field, intervalToField: to } = rex.type;
+    const first = field ?? (rex.type.root === 'INTERVAL_DAY_TIME' ? 'SECOND' : 'MONTH');
+    return `${rex.value}:INTERVAL ${first}${to === undefined ? '' : ` TO ${to}`}`;
+  }
   return String(rex.value);
 }
 

@@ -587,7 +587,7 @@ export function intervalLiteral(e: IntervalLiteral): Rex {
       if (!/^-?\d+$/.test(text)) throw bad();
       months = Number(text) * (e.unit === 'YEAR' ? 12 : e.unit === 'QUARTER' ? 3 : 1);
     }
-    return literal(sign * months, intervalType('INTERVAL_YEAR_MONTH', e.unit, e.toUnit !== undefined));
+    return literal(sign * months, intervalType('INTERVAL_YEAR_MONTH', e.unit, e.toUnit));
   }
   let ms: number;
   if (e.toUnit === undefined) {
@@ -603,22 +603,23 @@ export function intervalLiteral(e: IntervalLiteral): Rex {
       throw bad();
     ms = parts.reduce((sum, p, i) => sum + p * DAY_TIME_MS[units[from + i]!]!, 0);
   }
-  return literal(sign * Math.round(ms), intervalType('INTERVAL_DAY_TIME', e.unit, e.toUnit !== undefined));
+  return literal(sign * Math.round(ms), intervalType('INTERVAL_DAY_TIME', e.unit, e.toUnit));
 }
 
 /**
- * A literal's interval type, NOT NULL: `multiField` for `… TO …` ({@link SqlType.multiField}),
- * else its field ({@link SqlType.intervalField}).
+ * A literal's interval type, NOT NULL, with its field ({@link SqlType.intervalField}), and for
+ * `… TO …` its last field and `multiField` ({@link SqlType.multiField}).
  */
 function intervalType(
   root: 'INTERVAL_YEAR_MONTH' | 'INTERVAL_DAY_TIME',
   field: TimeUnit,
-  multiField: boolean,
+  toField: TimeUnit | undefined,
 ): SqlType {
   return Object.freeze({
     root,
     nullable: false,
-    ...(multiField ? { multiField: true } : { intervalField: field }),
+    intervalField: field,
+    ...(toField === undefined ? {} : { multiField: true, intervalToField: toField }),
   });
 }
 
