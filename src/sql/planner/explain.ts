@@ -120,6 +120,7 @@ function physicalLine(n: PhysicalNode): string {
     case 'localGroupAggregate':
     case 'globalGroupAggregate':
     case 'emptyGroupingSets':
+    case 'globalOverNoRows':
       return explainAggregatePhysical(n, mode);
     case 'windowTableFunction':
     case 'windowAggregate':

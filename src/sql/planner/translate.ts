@@ -106,7 +106,8 @@ function translateNode(node: PhysicalNode, ctx: TranslateContext): DataStream<Ro
     case 'localGroupAggregate':
     case 'globalGroupAggregate':
     case 'emptyGroupingSets':
-      return translateAggregate(node, ctx, recurse);
+    case 'globalOverNoRows':
+      return translateAggregate(node, recurse);
     case 'windowTableFunction':
     case 'windowAggregate':
       return translateWindow(node, ctx, recurse);
@@ -160,7 +161,7 @@ function translateNode(node: PhysicalNode, ctx: TranslateContext): DataStream<Ro
       const projectedJoin =
         translateProjectedLookupJoin(node, recurse, ctx.config) ?? translateProjectedJoin(node, ctx, recurse);
       if (projectedJoin !== undefined) return projectedJoin;
-      const projectedAggregate = translateProjectedAggregate(node, ctx, recurse, consumers);
+      const projectedAggregate = translateProjectedAggregate(node, recurse, consumers);
       if (projectedAggregate !== undefined) return projectedAggregate;
       const input = translateQuery(node.input, ctx);
       if (callsCurrentWatermark([...node.projections.map((p) => p.rex), node.condition]))

@@ -46,6 +46,7 @@ const ROLES: Readonly<Record<PhysicalNode['kind'], UpdateRole>> = {
   miniBatchAssigner: 'passThrough',
   // Forwards the aggregate's rows and adds inserts: its watcher reads the changes as they are.
   emptyGroupingSets: 'passThrough',
+  globalOverNoRows: 'passThrough',
   sink: 'sink',
   sourceScan: 'consumer',
   values: 'consumer',

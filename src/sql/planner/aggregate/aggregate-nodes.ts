@@ -136,10 +136,21 @@ export interface PhysicalEmptyGroupingSets extends PhysicalBase {
   readonly groups: readonly (readonly Rex[])[];
 }
 
+/**
+ * In batch mode, a global aggregate's (no GROUP BY keys) row over no rows: the aggregate's rows
+ * pass through an operator at parallelism 1 that adds, at the end of input, the row over no
+ * rows (COUNT 0, SUM NULL) where none passed, as Flink's batch aggregate gives it.
+ */
+export interface PhysicalGlobalOverNoRows extends PhysicalBase {
+  readonly kind: 'globalOverNoRows';
+  readonly input: PhysicalGroupAggregate | PhysicalGlobalGroupAggregate;
+}
+
 /** Physical nodes of this feature. */
 export type AggregatePhysicalNode =
   | PhysicalGroupAggregate
   | PhysicalMiniBatchAssigner
   | PhysicalLocalGroupAggregate
   | PhysicalGlobalGroupAggregate
-  | PhysicalEmptyGroupingSets;
+  | PhysicalEmptyGroupingSets
+  | PhysicalGlobalOverNoRows;

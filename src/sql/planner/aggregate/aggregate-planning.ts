@@ -42,7 +42,7 @@ import { EmptyInputAggregateOperator, groupOf } from '../../runtime/aggregate/em
 import { MiniBatchGroupAggregateOperator } from '../../runtime/aggregate/mini-batch-group-aggregate.js';
 import { type ChangelogRow, isUpsert } from '../changelog.js';
 import type { PhysicalNode, PhysicalPlanner } from '../physical.js';
-import type { QueryTranslator, TranslateContext } from '../translate.js';
+import type { QueryTranslator } from '../translate.js';
 import type {
   AggregateLogicalNode,
   AggregatePhysicalNode,
@@ -104,8 +104,9 @@ function phaseCount(node: AggregateLogicalNode, options: AggregatePlanOptions, i
 }
 
 /**
- * The physical plan of a GROUP BY aggregation node; in batch mode, with the rows over no rows
- * of its empty grouping sets after it ({@link PhysicalEmptyGroupingSets}).
+ * The physical plan of a GROUP BY aggregation node; in batch mode, with the operator after it
+ * that gives a global aggregate's row over no rows ({@link PhysicalGlobalOverNoRows}), or its
+ * empty grouping sets' ({@link PhysicalEmptyGroupingSets}).
  */
 export function toPhysicalAggregate(
   node: AggregateLogicalNode,
@@ -113,8 +114,15 @@ export function toPhysicalAggregate(
   options: AggregatePlanOptions = { phase: 'auto' },
 ): PhysicalNode {
   const aggregate = groupAggregate(node, recurse, options);
-  if (options.batch !== true || node.emptyGroups === undefined || node.groupKeys.length === 0)
-    return aggregate;
+  if (options.batch !== true) return aggregate;
+  if (node.groupKeys.length === 0)
+    return Object.freeze({
+      kind: 'globalOverNoRows',
+      input: aggregate,
+      columns: aggregate.columns,
+      changelogMode: aggregate.changelogMode,
+    });
+  if (node.emptyGroups === undefined) return aggregate;
   return Object.freeze({
     kind: 'emptyGroupingSets',
     input: aggregate,
@@ -245,7 +253,6 @@ function specOf(
  */
 export function translateAggregate(
   node: AggregatePhysicalNode,
-  ctx: TranslateContext,
   recurse: QueryTranslator,
   outputColumns?: readonly GroupOutputColumn[],
 ): DataStream<Row> {
@@ -272,7 +279,7 @@ export function translateAggregate(
         .keyBy((partial) => keyOf(partial.keys))
         .transform('GlobalGroupAggregate', () => new GlobalGroupAggregateOperator(spec, node.miniBatch))
         .name('GlobalGroupAggregate') as unknown as DataStream<Row>;
-      return overNoRowsInBatch(out, node, spec, ctx);
+      return out;
     }
     case 'groupAggregate': {
       const input = recurse(node.input) as unknown as DataStream<unknown>;
@@ -284,34 +291,29 @@ export function translateAggregate(
         miniBatch !== undefined
           ? keyed.transform('GroupAggregate', () => new MiniBatchGroupAggregateOperator(spec, miniBatch))
           : keyed.process(new GroupAggregateFunction(spec));
-      return overNoRowsInBatch(out.name('GroupAggregate') as unknown as DataStream<Row>, node, spec, ctx);
+      return out.name('GroupAggregate') as unknown as DataStream<Row>;
     }
     case 'emptyGroupingSets':
       return emptyGroupingSets(node, recurse);
+    case 'globalOverNoRows': {
+      const aggregate = node.input;
+      const changelog = aggregate.changelogMode !== 'insert-only';
+      return recurse(aggregate)
+        .transform(
+          'GlobalAggregateOverNoRows',
+          () => new EmptyInputAggregateOperator(watchedSpec(aggregate), changelog),
+        )
+        .name('GlobalAggregateOverNoRows')
+        .setParallelism(1) as unknown as DataStream<Row>;
+    }
   }
 }
 
-/**
- * In batch mode, a global aggregate (no GROUP BY keys) followed by the operator that gives its
- * row over no rows at the end of input, as Flink's batch aggregate; on a stream, and for grouped
- * or table aggregates (whose rows over none are none), `out` itself. The operator runs at
- * parallelism 1: the aggregate's one key lives on one subtask, and one row over none is wanted.
- */
-function overNoRowsInBatch(
-  out: DataStream<Row>,
-  node: PhysicalGroupAggregate | PhysicalGlobalGroupAggregate,
-  spec: GroupAggregateSpec,
-  ctx: TranslateContext,
-): DataStream<Row> {
-  if (ctx.env.getRuntimeMode() !== 'batch' || spec.emitsChangedRows === true || node.groupKeys.length > 0)
-    return out;
-  return out
-    .transform(
-      'GlobalAggregateOverNoRows',
-      () => new EmptyInputAggregateOperator(spec, node.changelogMode !== 'insert-only'),
-    )
-    .name('GlobalAggregateOverNoRows')
-    .setParallelism(1) as unknown as DataStream<Row>;
+/** What an aggregate computes, as the operator that watches its rows reads it. */
+function watchedSpec(aggregate: PhysicalGroupAggregate | PhysicalGlobalGroupAggregate): GroupAggregateSpec {
+  const changelogInput =
+    aggregate.kind === 'groupAggregate' && aggregate.input.changelogMode !== 'insert-only';
+  return specOf(aggregate, changelogInput, undefined);
 }
 
 /**
@@ -322,9 +324,7 @@ function overNoRowsInBatch(
 function emptyGroupingSets(node: PhysicalEmptyGroupingSets, recurse: QueryTranslator): DataStream<Row> {
   const aggregate = node.input;
   const out = recurse(aggregate);
-  const changelogInput =
-    aggregate.kind === 'groupAggregate' && aggregate.input.changelogMode !== 'insert-only';
-  const spec = specOf(aggregate, changelogInput, undefined);
+  const spec = watchedSpec(aggregate);
   const changelog = aggregate.changelogMode !== 'insert-only';
   const groups = node.groups.map((keys) =>
     Object.fromEntries(aggregate.groupKeys.map((k, i) => [k, compileExpression(keys[i]!)({})])),
@@ -358,9 +358,9 @@ export function explainAggregateLogical(node: AggregateLogicalNode): string {
 /**
  * The node's line in EXPLAIN's physical plan, as Flink's `GroupAggregate(groupBy=[a], select=[…],
  * changelogMode=[…])`, `MiniBatchAssigner(interval=[2000ms], mode=[ProcTime])`,
- * `LocalGroupAggregate(…)` and `GlobalGroupAggregate(…)`; batch mode's rows over no rows of empty
- * grouping sets as `EmptyGroupingSetOverNoRows(groupBy=[a, $e], groups=[{null, 1}])`, the keys of
- * the groups it watches.
+ * `LocalGroupAggregate(…)` and `GlobalGroupAggregate(…)`; batch mode's rows over no rows as
+ * `GlobalAggregateOverNoRows(select=[…])`, and for empty grouping sets as
+ * `EmptyGroupingSetOverNoRows(groupBy=[a, $e], groups=[{null, 1}])`, the keys of the groups it watches.
  */
 export function explainAggregatePhysical(node: AggregatePhysicalNode, mode: string): string {
   switch (node.kind) {
@@ -372,6 +372,8 @@ export function explainAggregatePhysical(node: AggregatePhysicalNode, mode: stri
       return `GlobalGroupAggregate(${groupText(node)}select=[${selectText(node)}], ${explainAggregateTtl(node.stateTtlHint)}${mode})`;
     case 'groupAggregate':
       return `GroupAggregate(${groupText(node)}select=[${selectText(node)}], ${explainAggregateTtl(node.stateTtlHint)}${node.emitsChangedRows === true ? 'emit=[updateWithRetract], ' : ''}${mode})`;
+    case 'globalOverNoRows':
+      return `GlobalAggregateOverNoRows(select=[${selectText(node.input)}], ${mode})`;
     case 'emptyGroupingSets':
       return `EmptyGroupingSetOverNoRows(groupBy=[${node.input.groupKeys.join(', ')}], groups=[${node.groups.map((g) => `{${g.map(formatRex).join(', ')}}`).join(', ')}], ${mode})`;
   }

@@ -10,7 +10,7 @@ import type { DataStream } from '../../../api/data-stream.js';
 import type { GroupOutputColumn } from '../../aggregates/group-aggregate-function.js';
 import type { Row } from '../../expressions/compiler.js';
 import type { PhysicalCalc, PhysicalNode } from '../physical.js';
-import type { QueryTranslator, TranslateContext } from '../translate.js';
+import type { QueryTranslator } from '../translate.js';
 import { translateAggregate } from './aggregate-planning.js';
 
 /**
@@ -21,13 +21,12 @@ import { translateAggregate } from './aggregate-planning.js';
  */
 export function translateProjectedAggregate(
   calc: PhysicalCalc,
-  ctx: TranslateContext,
   recurse: QueryTranslator,
   consumers: (node: PhysicalNode) => number,
 ): DataStream<Row> | undefined {
   const output = projectedAggregateOutput(calc);
   if (output === undefined || consumers(calc.input) > 1) return undefined;
-  return translateAggregate(calc.input as Parameters<typeof translateAggregate>[0], ctx, recurse, output);
+  return translateAggregate(calc.input as Parameters<typeof translateAggregate>[0], recurse, output);
 }
 
 /**

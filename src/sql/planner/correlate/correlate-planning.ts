@@ -43,6 +43,11 @@ export function toPhysicalCorrelate(node: LogicalCorrelate, recurse: PhysicalPla
  * `emitValue`.
  */
 function emittingChangedRows(input: PhysicalNode, node: LogicalCorrelate): PhysicalNode {
+  // In batch mode such a call has no row over no rows to add: the aggregate is read alone.
+  if (input.kind === 'globalOverNoRows') {
+    const changed = emittingChangedRows(input.input, node);
+    return changed === input.input ? input : changed;
+  }
   if (input.kind !== 'groupAggregate' || input.miniBatch !== undefined || input.calls.length !== 1)
     return input;
   const call = input.calls[0]!;
