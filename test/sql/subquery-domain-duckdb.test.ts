@@ -63,6 +63,14 @@ const QUERIES: Record<string, string> = {
     'SELECT l.k AS a, l.v AS b, 0 AS c FROM {l} AS l WHERE EXISTS (SELECT 1 FROM {r} AS x WHERE (x.k = l.k AND x.v > l.v + 5) OR (x.k = l.k AND x.v IS NULL))',
   whereInGroupedOrSharedEquality:
     'SELECT l.k AS a, l.v AS b, 0 AS c FROM {l} AS l WHERE l.k IN (SELECT x.k FROM {r} AS x WHERE (x.k = l.k AND x.v > l.v) OR (x.k = l.k AND x.v < 3) GROUP BY x.k HAVING COUNT(*) > 1)',
+  // The same shared parts written apart in each branch (swapped, mirrored, unqualified, in
+  // parentheses, lower-case keywords) are recognised as one and pulled out as well.
+  scalarOrSharedEqualityWrittenApart:
+    'SELECT l.k AS a, l.v AS b, (SELECT COUNT(*) FROM {r} AS x WHERE (x.k = l.k AND x.v < l.v) OR (l.k = k and v is null)) AS c FROM {l} AS l',
+  whereExistsOrSharedEqualityWrittenApart:
+    'SELECT l.k AS a, l.v AS b, 0 AS c FROM {l} AS l WHERE EXISTS (SELECT 1 FROM {r} AS x WHERE (x.k = l.k AND x.v > l.v + 5) OR ((l.k) = x.k AND x.v IS NULL))',
+  scalarOrSharedComparisonMirrored:
+    'SELECT l.k AS a, l.v AS b, (SELECT COUNT(*) FROM {r} AS x WHERE (x.v < l.v AND x.k = l.k) OR (l.v > x.v AND x.k IS NULL)) AS c FROM {l} AS l',
   joinNotDistinct:
     'SELECT l.k AS a, l.v AS b, r.v AS c FROM {l} AS l JOIN {r} AS r ON l.k IS NOT DISTINCT FROM r.k AND l.v < r.v',
   leftJoinNotDistinct:
