@@ -59,3 +59,41 @@ SELECT id, name FROM src;`,
   expect(printed.at(-1)).toMatch(new RegExp(`^\\| ${rows} +\\|`));
   expect(stdout).toContain(`${rows} rows in set`);
 });
+
+it('weir sql -f ends quietly with 141 when its reader stops early, as SIGPIPE ends other tools', {
+  timeout: 120_000,
+}, async () => {
+  const rows = 20_000;
+  const script = join(dir, 'head.sql');
+  writeFileSync(
+    script,
+    `CREATE TABLE src (id INT) WITH ('connector' = 'datagen', 'number-of-rows' = '${rows}',
+  'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '${rows}');
+SELECT id FROM src;`,
+  );
+  const child = spawn(process.execPath, ['bin/weir.js', 'sql', '-f', script], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  // Like `| head -5`: take the first lines, then close the pipe while the table is still coming.
+  let stdout = '';
+  await new Promise<void>((resolve) => {
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      if (stdout.split('\n').length > 5) {
+        child.stdout.destroy();
+        resolve();
+      }
+    });
+  });
+  const kill = setTimeout(() => child.kill('SIGKILL'), 100_000);
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  clearTimeout(kill);
+  const run = { code, stdout, stderr, timedOut: false };
+  expect(code, describeRun(run)).toBe(141);
+  expect(stderr, describeRun(run)).not.toMatch(/EPIPE|Error|at /);
+});
