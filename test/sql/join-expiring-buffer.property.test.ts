@@ -23,8 +23,10 @@ import type { OperatorStateSnapshot } from '../../src/runtime/snapshot.js';
 import { TwoInputOperatorTestHarness } from '../../src/runtime/testing/harness.js';
 import type { Row } from '../../src/sql/expressions/compiler.js';
 import {
+  bufferLimit,
   ExpiringBuffer,
   type ExpiringBufferOptions,
+  HEAP_JOIN_BUFFER_LIMIT,
   SCAN_FACTOR,
 } from '../../src/sql/planner/join/expiring-buffer.js';
 import {
@@ -464,6 +466,22 @@ describe('a cleaned join side held in memory before state', () => {
     h.processElement2({ k0: 1, c: 4600, w: 0 }, 4600);
     expect(outputOf(h)).toEqual([JSON.stringify([1, 2500, 1, 1, 4600, 0])]);
     expect(h.numKeyedStateEntries()).toBe(1);
+  });
+
+  test("a subtask's buffer holds its share of the limit over all subtasks, then moves its rows to state", () => {
+    expect(bufferLimit(HEAP_JOIN_BUFFER_LIMIT, 1)).toBe(HEAP_JOIN_BUFFER_LIMIT);
+    const share = bufferLimit(HEAP_JOIN_BUFFER_LIMIT, 4);
+    expect(share).toBe(HEAP_JOIN_BUFFER_LIMIT / 4);
+    // Subtask 0 of 4 on the heap backend, with the default limit; keys 0, 2 and 4 are its own.
+    expect([0, 2, 4].map((k) => subtaskOf(k, 4))).toEqual([0, 0, 0]);
+    const h = harness('left', {}, 4, 0);
+    h.open();
+    for (let i = 0; i < share; i++) h.processElement1({ k: (i % 3) * 2, t: 100, v: 0 }, 100);
+    expect(h.numKeyedStateEntries()).toBe(0);
+    h.processElement1({ k: 0, t: 100, v: 1 }, 100);
+    expect(h.numKeyedStateEntries()).toBe(3);
+    expect(h.numEventTimeTimers()).toBe(3);
+    expect(checkpoint(h).entries).toEqual([]);
   });
 
   test('rows the watermark expires in memory leave without state or timers', () => {

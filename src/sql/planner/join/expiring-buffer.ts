@@ -27,8 +27,9 @@ import type { StoredRows } from './join-state-views.js';
 export type { HandOver } from './expiring-key-index.js';
 
 /**
- * Most rows that wait in memory, over all keys, before they move into keyed state, where state
- * is kept off the heap: there the buffer is memory the join would not use otherwise.
+ * Most rows that wait in memory, over all keys and all subtasks of the join (see
+ * {@link bufferLimit}), before they move into keyed state, where state is kept off the heap:
+ * there the buffer is memory the join would not use otherwise.
  */
 export const JOIN_BUFFER_LIMIT = 100_000;
 
@@ -39,6 +40,16 @@ export const JOIN_BUFFER_LIMIT = 100_000;
  * a restore hands every subtask instead.
  */
 export const HEAP_JOIN_BUFFER_LIMIT = 1_000_000;
+
+/**
+ * The limit of one subtask's buffer: its share of a limit over all `parallelism` subtasks. A
+ * checkpoint takes every subtask's rows in memory as union state, which a restore hands whole to
+ * every new subtask, so the share keeps what one subtask decodes there within the limit at any
+ * parallelism (a fixed limit per subtask would hand each one parallelism times as many rows).
+ */
+export function bufferLimit(limit: number, parallelism: number): number {
+  return Math.max(1, Math.floor(limit / parallelism));
+}
 
 /**
  * How many rows the probes of an unindexed buffer may scan per row added before it indexes

@@ -11,7 +11,12 @@ import type { OperatorStateSnapshot, RestoredOperatorState } from '../../../runt
 import { HeapKeyedStateBackend } from '../../../state/heap/heap-backend.js';
 import { assignToKeyGroup } from '../../../state/key-groups.js';
 import type { Row } from '../../expressions/compiler.js';
-import { type ExpiringBufferOptions, HEAP_JOIN_BUFFER_LIMIT, JOIN_BUFFER_LIMIT } from './expiring-buffer.js';
+import {
+  bufferLimit,
+  type ExpiringBufferOptions,
+  HEAP_JOIN_BUFFER_LIMIT,
+  JOIN_BUFFER_LIMIT,
+} from './expiring-buffer.js';
 import { BUFFERED_ROWS_STATE } from './expiring-buffer-state.js';
 import type { RegularJoinFunction } from './join-function.js';
 
@@ -22,7 +27,7 @@ export class ExpiringJoinOperator extends CoProcessOperator<Row, Row, Row> {
 
   /**
    * `buffer`: how each side holds its rows (see `ExpiringBufferOptions`); tests pass small
-   * values. Without a limit, the backend's (see `JOIN_BUFFER_LIMIT`).
+   * values. Without a limit, this subtask's share of the backend's (see `bufferLimit`).
    */
   constructor(
     fn: RegularJoinFunction,
@@ -48,7 +53,10 @@ export class ExpiringJoinOperator extends CoProcessOperator<Row, Row, Row> {
         ...this.buffer,
         limit:
           this.buffer.limit ??
-          (backend instanceof HeapKeyedStateBackend ? HEAP_JOIN_BUFFER_LIMIT : JOIN_BUFFER_LIMIT),
+          bufferLimit(
+            backend instanceof HeapKeyedStateBackend ? HEAP_JOIN_BUFFER_LIMIT : JOIN_BUFFER_LIMIT,
+            this.setupInfo.parallelism,
+          ),
       },
     );
     if (this.restoredRows.length === 0) return;
