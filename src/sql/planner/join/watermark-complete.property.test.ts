@@ -32,7 +32,7 @@ const plus = (column: Rex, ms: number): Rex =>
   ms === 0 ? column : call('+', [column, literal(ms, INTERVAL)], column.type);
 
 /** The number a conformed operand compares as: a cast wall clock less the offset. */
-const valueOf = (rex: Rex, raw: number, offsetMs: number): number =>
+const comparedValue = (rex: Rex, raw: number, offsetMs: number): number =>
   rex.kind === 'call' && rex.op === 'CAST' ? raw - offsetMs : raw;
 
 describe('join state cleanup in a fixed-offset zone', () => {
@@ -70,7 +70,7 @@ describe('join state cleanup in a fixed-offset zone', () => {
           expect(found.left?.column).toBe('t');
           // X + a <= T + b in compared numbers; the shifts sit inside any cast.
           const holds = (xRaw: number) =>
-            valueOf(small, xRaw + a, offsetMs) <= valueOf(large, tRaw + b, offsetMs);
+            comparedValue(small, xRaw + a, offsetMs) <= comparedValue(large, tRaw + b, offsetMs);
           const expiry = tRaw + found.left!.offsetMs;
           // At the bound, every later X is above expiry + lag and matches no more...
           expect(holds(expiry + lag + 1)).toBe(false);
