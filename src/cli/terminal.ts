@@ -2,6 +2,7 @@
  * Where the CLI writes, and how it shows an error: one line unless `--verbose` asks for the
  * stack trace and the chain of causes.
  */
+import { whenWritable } from '../connectors/common/when-writable.js';
 
 /** The CLI's output streams; tests can capture them. */
 export interface Terminal {
@@ -25,35 +26,6 @@ export const processTerminal: Terminal = {
   errRaw: (text) => process.stderr.write(text),
   outFull: () => whenWritable(process.stdout),
 };
-
-/** The wait for each stream whose buffer is full, shared by every caller that asks meanwhile. */
-const draining = new WeakMap<NodeJS.WritableStream, Promise<void>>();
-
-/**
- * Undefined while `stream`'s buffer has room; else a promise that resolves once it drained, or
- * once the stream closed (a reader that went away), as then nothing is left to wait for. Writes
- * to a pipe are asynchronous: a writer that goes on past a full buffer queues without limit.
- */
-function whenWritable(
-  stream: NodeJS.WritableStream & { readonly writableNeedDrain: boolean; readonly destroyed: boolean },
-): Promise<void> | undefined {
-  if (!stream.writableNeedDrain || stream.destroyed) return undefined;
-  let wait = draining.get(stream);
-  if (wait === undefined) {
-    wait = new Promise<void>((resolve) => {
-      const done = () => {
-        stream.off('drain', done);
-        stream.off('close', done);
-        draining.delete(stream);
-        resolve();
-      };
-      stream.on('drain', done);
-      stream.on('close', done);
-    });
-    draining.set(stream, wait);
-  }
-  return wait;
-}
 
 /**
  * Resolves once everything written to `stream` so far has been handed to the system: an empty

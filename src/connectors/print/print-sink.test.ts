@@ -1,4 +1,6 @@
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { DataGeneratorSource, StreamExecutionEnvironment, WatermarkStrategy } from '../../index.js';
 import type { SinkInitContext } from '../../types/sink.js';
 import { formatPrintValue } from './print-format.js';
 import { PrintSink } from './print-sink.js';
@@ -61,5 +63,137 @@ describe('PrintSink', () => {
     expect(writes).toEqual(['1\n2\n']);
     writer.close();
     expect(writes).toHaveLength(1);
+  });
+});
+
+/**
+ * A stream whose reader takes nothing until released: writes past its small buffer make it
+ * full, as stdout is while a pipe's reader is slower than the job.
+ */
+class HeldStream extends Writable {
+  /** Everything written so far, in the order the stream took it. */
+  readonly received: string[] = [];
+  private readonly held: (() => void)[] = [];
+  private holding = true;
+
+  constructor() {
+    super({ highWaterMark: 64, decodeStrings: false });
+  }
+
+  override _write(chunk: unknown, _encoding: BufferEncoding, callback: () => void): void {
+    this.received.push(String(chunk));
+    if (this.holding) this.held.push(callback);
+    else callback();
+  }
+
+  release(): void {
+    this.holding = false;
+    for (const callback of this.held.splice(0)) callback();
+  }
+}
+
+/** Whether `promise` settles within a few turns of the event loop. */
+async function settles(promise: Promise<void>): Promise<boolean> {
+  let settled = false;
+  void promise.then(() => {
+    settled = true;
+  });
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  return settled;
+}
+
+describe('PrintSink on a stream whose buffer is full', () => {
+  const ctx = { timestamp: () => undefined, currentWatermark: () => 0 };
+
+  it('takes no records until the stream drained, and keeps every line in order', async () => {
+    const stream = new HeldStream();
+    const writer = new PrintSink<number>('p', false, stream).createWriter(context(0, 1));
+    expect(writer.isAvailable()).toBeUndefined();
+    for (let i = 0; i < 100; i++) writer.write(i, ctx);
+    writer.flush(false);
+    const wait = writer.isAvailable();
+    expect(wait).toBeDefined();
+    expect(await settles(wait!)).toBe(false);
+    // Asked again meanwhile, it is the same wait.
+    expect(writer.isAvailable()).toBe(wait);
+    stream.release();
+    expect(await settles(wait!)).toBe(true);
+    expect(writer.isAvailable()).toBeUndefined();
+    for (let i = 100; i < 200; i++) writer.write(i, ctx);
+    writer.close();
+    const lines = stream.received.join('').split('\n').slice(0, -1);
+    expect(lines).toEqual(Array.from({ length: 200 }, (_, i) => `p> ${i}`));
+  });
+
+  it('stops waiting when the stream closes (a reader that went away)', async () => {
+    const stream = new HeldStream();
+    const writer = new PrintSink<string>(undefined, false, stream).createWriter(context(0, 1));
+    writer.write('x'.repeat(100), ctx);
+    writer.flush(false);
+    const wait = writer.isAvailable();
+    expect(wait).toBeDefined();
+    expect(await settles(wait!)).toBe(false);
+    stream.destroy(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+    stream.on('error', () => {});
+    expect(await settles(wait!)).toBe(true);
+    expect(writer.isAvailable()).toBeUndefined();
+  });
+
+  it('shares one wait among the subtasks printing to one stream', () => {
+    const stream = new HeldStream();
+    const writers = [0, 1, 2].map((i) =>
+      new PrintSink<string>('p', false, stream).createWriter(context(i, 3)),
+    );
+    writers[0]!.write('x'.repeat(100), ctx);
+    writers[0]!.flush(false);
+    const waits = writers.map((w) => w.isAvailable());
+    expect(waits[0]).toBeDefined();
+    expect(new Set(waits).size).toBe(1);
+    expect(stream.listenerCount('drain')).toBe(1);
+  });
+
+  it('never waits for a target that cannot say it is full', () => {
+    const writes: string[] = [];
+    const writer = new PrintSink<number>(undefined, false, { write: (s) => writes.push(s) }).createWriter(
+      context(0, 1),
+    );
+    for (let i = 0; i < 100_000; i++) writer.write(i, ctx);
+    expect(writes.length).toBeGreaterThan(0);
+    expect(writer.isAvailable()).toBeUndefined();
+  });
+
+  it('backpressures an endless job: it takes a bounded number of records while held, and cancels at once', async () => {
+    const stream = new HeldStream();
+    const env = StreamExecutionEnvironment.createLocalEnvironment(1);
+    let taken = 0;
+    env
+      .fromSource(
+        new DataGeneratorSource((i) => i, Number.POSITIVE_INFINITY),
+        WatermarkStrategy.noWatermarks<number>(),
+        'endless',
+      )
+      .map((i) => {
+        taken++;
+        return i;
+      })
+      .sinkTo(new PrintSink<number>(undefined, false, stream));
+    const client = env.executeAsync('held print');
+    // The datagen reader goes on forever: only the sink's wait stops it, after the print buffer
+    // (64 kB of lines) and one input step past it.
+    let held = -1;
+    for (let i = 0; i < 50 && (taken === 0 || taken !== held); i++) {
+      held = taken;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(taken).toBeGreaterThan(0);
+    expect(taken, 'records taken while the stream is full').toBe(held);
+    expect(taken).toBeLessThan(50_000);
+    client.cancel();
+    await expect(client.result).rejects.toThrow(/cancel/i);
+    stream.release();
+    await new Promise((r) => setImmediate(r));
+    const lines = stream.received.join('').split('\n').slice(0, -1);
+    expect(lines).toEqual(Array.from({ length: lines.length }, (_, i) => `${i}`));
+    expect(lines.length).toBe(taken);
   });
 });

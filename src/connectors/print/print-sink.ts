@@ -3,11 +3,21 @@
  * PrintSink so that output from parallel subtasks can be told apart.
  */
 import type { Sink, SinkInitContext, SinkWriter, SinkWriterContext } from '../../types/sink.js';
+import { type DrainableStream, whenWritable } from '../common/when-writable.js';
 import { formatPrintValue, printPrefix } from './print-format.js';
 
-/** Where printed lines go: `process.stdout`, `process.stderr`, or anything with `write` (tests). */
+/**
+ * Where printed lines go: `process.stdout`, `process.stderr`, or anything with `write` (tests).
+ * A Node writable stream is waited for while its buffer is full; other targets never are.
+ */
 export interface PrintTarget {
   write(text: string): unknown;
+}
+
+/** Whether `target` is a Node writable stream, which says when its buffer is full. */
+function isDrainable(target: PrintTarget): target is PrintTarget & DrainableStream {
+  const stream = target as Partial<DrainableStream>;
+  return typeof stream.writableNeedDrain === 'boolean' && typeof stream.on === 'function';
 }
 
 /** Writes queued past this many characters without waiting for the end of the batch. */
@@ -23,7 +33,9 @@ const MAX_BUFFERED_CHARS = 64 * 1024;
  * stream.sinkTo(new PrintSink(undefined, true)); // to stderr
  *
  * Gotchas: lines are buffered and written once the current batch is done (on a later turn of
- * the event loop) or on flush, so output appears promptly but not inside a batch.
+ * the event loop) or on flush, so output appears promptly but not inside a batch. While the
+ * stream's buffer is full (a reader slower than the job: a pipe, a terminal) the sink takes no
+ * records, so the job is backpressured as by any slow sink, as Flink's blocking System.out does.
  */
 export class PrintSink<T> implements Sink<T> {
   constructor(
@@ -46,17 +58,31 @@ export class PrintSink<T> implements Sink<T> {
 export class PrintSinkWriter<T> implements SinkWriter<T> {
   private buffer = '';
   private scheduled: ReturnType<typeof setImmediate> | undefined;
+  /** The target when it can say its buffer is full. */
+  private readonly stream: DrainableStream | undefined;
 
   constructor(
     private readonly target: PrintTarget,
     private readonly prefix: string,
-  ) {}
+  ) {
+    this.stream = isDrainable(target) ? target : undefined;
+  }
 
   write(value: T, _context?: SinkWriterContext): void {
     this.buffer += this.prefix + formatPrintValue(value) + '\n';
     if (this.buffer.length >= MAX_BUFFERED_CHARS) this.flushNow();
     // One write per batch: the task processes a batch synchronously, then the event loop turns.
     else if (this.scheduled === undefined) this.scheduled = setImmediate(() => this.flushNow());
+  }
+
+  /**
+   * Undefined while the target takes more text; else resolves once it drained or closed. Writes
+   * to a pipe are asynchronous, so without this a slow reader would make the stream queue every
+   * line in memory. In a worker thread `process.stdout` is forwarded to the parent's, whose
+   * full buffer holds back the worker's, so the wait reaches the real reader there too.
+   */
+  isAvailable(): Promise<void> | undefined {
+    return this.stream === undefined ? undefined : whenWritable(this.stream);
   }
 
   flush(_endOfInput?: boolean): void {
