@@ -4,8 +4,9 @@
  * insert-only input and over updating input (l's rows are its groups' sums, retracted and redone
  * as rows arrive; a (k, v) pair of r is a row until its second arrival deletes it): scalar, IN
  * and EXISTS subqueries in JOIN … ON conditions and in GROUP BY keys, scalar subqueries correlated
- * by more than equalities, and row IN (`(a, b) IN (SELECT x, y …)`). Updating results are compared as the final
- * table their changes leave.
+ * by more than equalities, and row IN (`(a, b) IN (SELECT x, y …)`); and subqueries whose
+ * unqualified names the outer query has too, which resolve in the subquery's own FROM first.
+ * Updating results are compared as the final table their changes leave.
  */
 import { describe, expect, test } from 'vitest';
 import { StreamExecutionEnvironment } from '../../src/api/environment.js';
@@ -77,6 +78,25 @@ const QUERIES: Record<string, string | readonly [weir: string, duckdb: string]> 
             ELSE FALSE END AS c
      FROM {l} AS l`,
   ],
+  // Inner names first: l and r both have k and v, so unqualified k and v in a subquery over r
+  // are r's, and the outer row's are read qualified (or by a name only the outer query has).
+  innerNamesExists:
+    'SELECT l.k AS a, l.v AS b, 0 AS c FROM {l} AS l WHERE EXISTS (SELECT 1 FROM {r} WHERE k = l.k AND v > 20)',
+  innerNamesNotIn:
+    'SELECT k AS a, v AS b, 0 AS c FROM {l} AS l WHERE MOD(v, 4) NOT IN (SELECT MOD(v, 4) FROM {r} WHERE k = l.k AND v > 15)',
+  innerNamesGroupedIn:
+    'SELECT k AS a, v AS b, 0 AS c FROM {l} AS l WHERE MOD(v, 3) IN (SELECT MOD(MAX(v), 3) FROM {r} WHERE k = l.k GROUP BY MOD(v, 2))',
+  innerNamesScalar:
+    'SELECT k AS a, v AS b, (SELECT MAX(v) - MIN(v) + l.v FROM {r} WHERE k = l.k) AS c FROM {l} AS l',
+  innerNamesNonEqui: 'SELECT k AS a, v AS b, (SELECT COUNT(*) FROM {r} WHERE v < l.v) AS c FROM {l} AS l',
+  innerNamesValues:
+    'SELECT k AS a, EXISTS (SELECT 1 FROM {r} WHERE k = l.k AND v > l.v) AS b, v IN (SELECT v + 1 FROM {r} WHERE k = l.k) AS c FROM {l} AS l',
+  innerNamesHaving:
+    'SELECT k AS a, COUNT(*) AS b, SUM(v) AS c FROM {l} AS l GROUP BY k HAVING EXISTS (SELECT 1 FROM {r} WHERE k = l.k AND v > 25)',
+  innerNamesOn:
+    'SELECT l.k AS a, l.v AS b, r.v AS c FROM {l} AS l JOIN {r} AS r ON l.k = r.k AND EXISTS (SELECT 1 FROM {r} WHERE k = l.k AND v > r.v)',
+  innerNamesTwoDeep:
+    'SELECT k AS a, v AS b, (SELECT COUNT(*) FROM {r} WHERE k = l.k AND EXISTS (SELECT 1 FROM {l} WHERE k = {r}.k AND v > 30)) AS c FROM {l} AS l',
 };
 
 /** Rows with NULL keys (from keyValueRows) and NULL values. */

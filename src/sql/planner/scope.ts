@@ -1,7 +1,8 @@
 /**
  * Name resolution for expressions: the columns an expression may use, each with the qualifier
  * it can be written with (`B.price`, where B is a table alias). Unqualified names must be
- * unambiguous; a ROW column's fields are reached with dots (`person.id`).
+ * unambiguous within one query's scope; a correlated subquery's names resolve in the innermost
+ * scope that has them. A ROW column's fields are reached with dots (`person.id`).
  */
 import type { SourcePos } from '../parser/ast.js';
 import { validationError } from '../errors.js';
@@ -82,6 +83,17 @@ export class ColumnScope implements Scope {
     throw validationError(pos, `column '${path.join('.')}' not found${hint}`);
   }
 
+  /**
+   * Whether `path` starts with a name of this scope: a visible column (a ROW column's field
+   * path too) or, qualified, one of its qualifiers, so that the path's errors are this scope's.
+   */
+  has(path: readonly string[]): boolean {
+    const [first] = path;
+    return this.columns.some(
+      (c) => (c.name === first && c.hidden !== true) || (path.length >= 2 && c.qualifier === first),
+    );
+  }
+
   private names(qualifier?: string): string[] {
     return this.columns
       .filter((c) => qualifier === undefined || c.qualifier === qualifier)
@@ -108,6 +120,42 @@ export class ColumnScope implements Scope {
     }
     return rex;
   }
+}
+
+/**
+ * A {@link Scope} over nested queries' columns, innermost first: a name resolves in the first
+ * scope that has it, as SQL (and Calcite's scopes) resolve a correlated subquery's names, so
+ * an inner column hides an outer one of the same name and a name is ambiguous only between
+ * columns of one scope (two tables of the subquery's own FROM).
+ */
+export class NestedScope implements Scope {
+  private readonly scopes: readonly ColumnScope[];
+
+  constructor(scopes: readonly (readonly ScopeColumn[])[]) {
+    this.scopes = scopes.map((columns) => new ColumnScope(columns));
+  }
+
+  resolve(path: readonly string[], pos: SourcePos): Rex {
+    const scope = this.scopes.find((s) => s.has(path));
+    // Found nowhere: reported against every column in reach.
+    return (scope ?? new ColumnScope(this.scopes.flatMap((s) => s.columns))).resolve(path, pos);
+  }
+}
+
+/**
+ * A {@link Scope} over the outer columns a subquery can read: `outer`'s names that `inner` (the
+ * subquery's own FROM) does not have, since an inner name hides an outer one; an expression
+ * that types here reads outer columns only.
+ */
+export function outsideScope(inner: readonly ScopeColumn[], outer: readonly ScopeColumn[]): Scope {
+  const own = new ColumnScope(inner);
+  const outside = new ColumnScope(outer);
+  return {
+    resolve: (path, pos) => {
+      if (own.has(path)) throw validationError(pos, `column '${path.join('.')}' is the subquery's own`);
+      return outside.resolve(path, pos);
+    },
+  };
 }
 
 function formatPath(rex: Rex): string {

@@ -31,7 +31,7 @@ import type { PlanBuilder, Relation } from '../builder.js';
 import { pullCommonFactors } from './common-factors.js';
 import { domainFrom, readsOuterOutsideWhere } from './domain-subquery.js';
 import { filter, type LogicalNode, project } from '../logical.js';
-import { ColumnScope, type ScopeColumn } from '../scope.js';
+import { ColumnScope, NestedScope, type ScopeColumn } from '../scope.js';
 import { containsSubquery } from '../syntax-search.js';
 import { scalarFilter } from './scalar-subquery.js';
 import {
@@ -300,7 +300,7 @@ function correlatedRight(
     return aggregatedRight(query, body, local, correlated, left, inner.scope, outerVisible, builder, width);
   const { plan: renamedPlan, renames } = renamedRight(left, inner.plan);
   const innerScope = inner.scope.map((c) => ({ ...c, internal: renames.get(c.internal) ?? c.internal }));
-  const both = new ColumnScope([...innerScope, ...outerVisible]);
+  const both = new NestedScope([innerScope, outerVisible]);
   const renamedInner = new ColumnScope(innerScope);
   let plan =
     local.length === 0

@@ -25,7 +25,7 @@ import { typeCondition, typeExpression } from '../../expressions/typer.js';
 import type { PlanBuilder, Relation } from '../builder.js';
 import { type LogicalNode, project } from '../logical.js';
 import { aggregate } from '../aggregate/aggregate-nodes.js';
-import { ColumnScope, type ScopeColumn } from '../scope.js';
+import { ColumnScope, outsideScope, type ScopeColumn } from '../scope.js';
 import { pullCommonFactors } from './common-factors.js';
 import { andOf } from './join-conditions.js';
 import { join } from './join-nodes.js';
@@ -183,8 +183,7 @@ function outerReferences(
   outerVisible: readonly ScopeColumn[],
   name: () => string,
 ) {
-  const inner = new ColumnScope(innerScope);
-  const outer = new ColumnScope(outerVisible);
+  const outer = outsideScope(innerScope, outerVisible);
   const found = new Map<string, { column: ScopeColumn; domain: string }>();
   const replace = (n: unknown): unknown => {
     if (n === null || typeof n !== 'object') return n;
@@ -192,7 +191,7 @@ function outerReferences(
     const e = n as Expr | { kind: 'query' };
     // A nested subquery's names resolve in its own scopes first.
     if (e.kind === 'query') return n;
-    if (e.kind === 'column' && !types(e, inner) && types(e, outer)) {
+    if (e.kind === 'column' && types(e, outer)) {
       const rex = typeExpression(e, outer);
       const column = rex.kind === 'field' ? outerVisible.find((c) => c.internal === rex.name) : undefined;
       if (column === undefined) return n;

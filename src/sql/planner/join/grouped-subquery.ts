@@ -57,7 +57,7 @@ export function checkGroupedOuterColumns(
       if (e.kind === 'subquery' || e.kind === 'inQuery' || e.kind === 'exists' || e.kind === 'query') return;
       if (e.kind === 'column') {
         const ref = e as Expr;
-        if (!types(ref, innerScope) && !types(ref, outer) && types(ref, input))
+        if (!innerScope.has(e.path!) && !types(ref, outer) && types(ref, input))
           throw validationError(
             e.pos,
             `column '${e.path!.join('.')}' must appear in GROUP BY or be used in an aggregate function`,

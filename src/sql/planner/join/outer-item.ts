@@ -13,10 +13,10 @@ import type { Case, Expr, Query, Select } from '../../parser/ast.js';
 import { unsupported, validationError } from '../../errors.js';
 import { Types, withNullability } from '../../catalog/types.js';
 import { field, literal, type Rex, substitute } from '../../expressions/rex.js';
-import { typeExpression } from '../../expressions/typer.js';
+import { type Scope, typeExpression } from '../../expressions/typer.js';
 import type { PlanBuilder, Relation } from '../builder.js';
 import { type LogicalNode, project } from '../logical.js';
-import { ColumnScope, type ScopeColumn } from '../scope.js';
+import { ColumnScope, outsideScope, type ScopeColumn } from '../scope.js';
 import { andOf } from './join-conditions.js';
 import { join } from './join-nodes.js';
 import { absentOr, overNoRows, singleValue } from './single-value.js';
@@ -48,9 +48,9 @@ export function splitOuterItem(
   fresh: (base: string) => string,
 ): SplitItem | undefined {
   const inner = new ColumnScope(innerScope);
-  const outer = new ColumnScope(outerVisible);
+  const outer = outsideScope(innerScope, outerVisible);
   const item = body.items[0]!.expr;
-  const outerRef = findOuterReference(item, inner, outer);
+  const outerRef = findOuterReference(item, outer);
   if (outerRef === undefined && !(globalAggregate && body.having !== undefined)) return undefined;
   const grouped = body.groupBy.length > 0;
   const parts: { name: string; expr: Expr }[] = [];
@@ -76,7 +76,9 @@ export function splitOuterItem(
       builder.isAggregate(e.name)
     )
       return partRef(e);
-    if (e.kind === 'column' && types(e, inner)) {
+    if (e.kind === 'column' && inner.has(e.path)) {
+      // An inner name hides an outer one even when it is ambiguous or wrong: it fails here.
+      typeExpression(e, inner);
       if (globalAggregate)
         throw validationError(
           e.pos,
@@ -97,11 +99,11 @@ export function splitOuterItem(
 }
 
 /** The first column of an expression that is an outer column, not an inner one. */
-function findOuterReference(e: unknown, inner: ColumnScope, outer: ColumnScope): Expr | undefined {
+function findOuterReference(e: unknown, outer: Scope): Expr | undefined {
   if (e === null || typeof e !== 'object') return undefined;
   if (Array.isArray(e)) {
     for (const x of e) {
-      const found = findOuterReference(x, inner, outer);
+      const found = findOuterReference(x, outer);
       if (found !== undefined) return found;
     }
     return undefined;
@@ -110,9 +112,9 @@ function findOuterReference(e: unknown, inner: ColumnScope, outer: ColumnScope):
   if (node.kind === 'query') return undefined;
   if (node.kind === 'column') {
     const c = node as Expr;
-    return !types(c, inner) && types(c, outer) ? c : undefined;
+    return types(c, outer) ? c : undefined;
   }
-  return findOuterReference(Object.values(node), inner, outer);
+  return findOuterReference(Object.values(node), outer);
 }
 
 /** A value computed on the joined row from outer columns and columns of the subquery's plan. */

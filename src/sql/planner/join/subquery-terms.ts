@@ -7,10 +7,10 @@ import type { Expr, Query, Select } from '../../parser/ast.js';
 import { unsupported, validationError } from '../../errors.js';
 import { Types, withNullability } from '../../catalog/types.js';
 import { call, field, literal, type Rex } from '../../expressions/rex.js';
-import { typeCondition, typeExpression } from '../../expressions/typer.js';
+import { type Scope, typeCondition, typeExpression } from '../../expressions/typer.js';
 import type { PlanBuilder, Relation } from '../builder.js';
 import type { LogicalNode } from '../logical.js';
-import { ColumnScope, type ScopeColumn } from '../scope.js';
+import { ColumnScope, NestedScope, outsideScope, type ScopeColumn } from '../scope.js';
 import { containsSubquery } from '../syntax-search.js';
 
 /** A condition's AND-ed parts. */
@@ -27,7 +27,7 @@ export function conjunction(parts: readonly Expr[]): Expr | undefined {
 }
 
 /** Whether an expression's names all resolve in a scope. */
-export function types(e: Expr, scope: ColumnScope): boolean {
+export function types(e: Expr, scope: Scope): boolean {
   try {
     typeExpression(e, scope);
     return true;
@@ -103,26 +103,26 @@ export function correlationPairs(
   where: string,
 ): CorrelationPair[] {
   const innerOnly = new ColumnScope(innerScope);
-  const outerScope = new ColumnScope(outerVisible);
+  const outerOnly = outsideScope(innerScope, outerVisible);
   return correlated.map((c) => {
     const eq = c.kind === 'binary' && c.op === '=' ? c : undefined;
     const sides =
       eq === undefined
         ? undefined
-        : types(eq.left, innerOnly) && !types(eq.right, innerOnly) && types(eq.right, outerScope)
+        : types(eq.left, innerOnly) && types(eq.right, outerOnly)
           ? { inner: eq.left, outer: eq.right }
-          : types(eq.right, innerOnly) && !types(eq.left, innerOnly) && types(eq.left, outerScope)
+          : types(eq.right, innerOnly) && types(eq.left, outerOnly)
             ? { inner: eq.right, outer: eq.left }
             : undefined;
     // A name neither scope knows fails here with its own message.
-    if (sides === undefined) typeCondition(c, new ColumnScope([...innerScope, ...outerVisible]), 'WHERE');
+    if (sides === undefined) typeCondition(c, new NestedScope([innerScope, outerVisible]), 'WHERE');
     if (sides === undefined)
       throw unsupported(
         c.pos,
         `a correlated condition other than inner = outer in ${where}`,
         'correlate with equalities such as b.k = a.k',
       );
-    return { inner: sides.inner, outer: typeExpression(sides.outer, outerScope), pos: c.pos };
+    return { inner: sides.inner, outer: typeExpression(sides.outer, outerOnly), pos: c.pos };
   });
 }
 
