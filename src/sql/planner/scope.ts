@@ -79,7 +79,7 @@ export class ColumnScope implements Scope {
     const hint =
       nearMiss !== undefined
         ? `; names are case-sensitive, did you mean ${nearMiss.name}?`
-        : `; available columns: ${this.names().join(', ')}`;
+        : `; available columns: ${this.listed().join(', ')}`;
     throw validationError(pos, `column '${path.join('.')}' not found${hint}`);
   }
 
@@ -98,6 +98,25 @@ export class ColumnScope implements Scope {
     return this.columns
       .filter((c) => qualifier === undefined || c.qualifier === qualifier)
       .map((c) => c.name);
+  }
+
+  /**
+   * Every column once, in scope order, by its plain name, or qualified where two tables (or an
+   * enclosing query's) share the name, so a list over nested scopes says which is which.
+   */
+  private listed(): string[] {
+    const seen = new Set<string>();
+    const columns = this.columns.filter((c) => {
+      const key = `${c.qualifier ?? ''}.${c.name}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    const count = new Map<string, number>();
+    for (const c of columns) count.set(c.name, (count.get(c.name) ?? 0) + 1);
+    return columns.map((c) =>
+      c.qualifier !== undefined && count.get(c.name)! > 1 ? `${c.qualifier}.${c.name}` : c.name,
+    );
   }
 
   private fields(base: Rex, rest: readonly string[], pos: SourcePos): Rex {
@@ -120,6 +139,14 @@ export class ColumnScope implements Scope {
     }
     return rex;
   }
+}
+
+/**
+ * The error for a FROM column that a grouped query (GROUP BY, or aggregate calls without it)
+ * reads outside its group keys and aggregate calls, as Calcite's "is not being grouped".
+ */
+export function notGroupedError(name: string, pos: SourcePos) {
+  return validationError(pos, `column '${name}' must appear in GROUP BY or be used in an aggregate function`);
 }
 
 /**

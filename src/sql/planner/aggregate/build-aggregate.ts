@@ -7,11 +7,12 @@
  * The replacement works on the syntax tree: every aggregate call, and every expression that
  * types to the same thing as a GROUP BY key (`t.a` for `GROUP BY a`), becomes a reference to a
  * column of the aggregate, and the rewritten expression is typed in a scope that holds only
- * those columns. A column left over is one that is neither grouped nor aggregated, and the
- * scope says so by name. As in standard SQL (and Flink), GROUP BY sees the FROM clause's
- * columns, not the select list's aliases.
+ * those columns. Any other name resolves in the FROM clause first, as in Calcite: a FROM column
+ * left over is neither grouped nor aggregated and is refused by name, and only a name the FROM
+ * clause lacks reads the aggregate's output. As in standard SQL (and Flink), GROUP BY sees the
+ * FROM clause's columns, not the select list's aliases.
  */
-import type { Call, Expr, Select, SelectItem, SourcePos } from '../../parser/ast.js';
+import type { Call, ColumnRef, Expr, Select, SelectItem, SourcePos } from '../../parser/ast.js';
 import { unsupported, validationError } from '../../errors.js';
 import type { BoundAggregateCall } from '../../aggregates/aggregate-function.js';
 import { lookupAggregate, unsupportedAggregateHint } from '../../aggregates/builtins.js';
@@ -21,7 +22,7 @@ import { field, type Rex } from '../../expressions/rex.js';
 import { AGGREGATES, type Scope, typeCondition, typeExpression } from '../../expressions/typer.js';
 import type { PlanBuilder, Relation } from '../builder.js';
 import { filter, type LogicalNode, project } from '../logical.js';
-import { ColumnScope, type ScopeColumn, starColumns } from '../scope.js';
+import { ColumnScope, notGroupedError, type ScopeColumn, starColumns } from '../scope.js';
 import { containsAggregate, containsOver, containsSubquery } from '../syntax-search.js';
 import {
   checkGroupedOuterColumns,
@@ -166,11 +167,7 @@ class AggregateBuilder {
     // A star's columns are the FROM clause's: each must be a grouped column.
     const starColumn = (c: ScopeColumn, pos: SourcePos) => {
       const key = this.keys.find((k) => k.key === rexKey(field(c.internal, c.type)));
-      if (key === undefined)
-        throw validationError(
-          pos,
-          `column '${c.name}' must appear in GROUP BY or be used in an aggregate function`,
-        );
+      if (key === undefined) throw notGroupedError(c.name, pos);
       return field(key.name, c.type);
     };
     return projectSelect(
@@ -224,9 +221,29 @@ class AggregateBuilder {
         const grouped = this.keys.find((k) => k.key === key);
         if (grouped !== undefined) return this.reference(grouped.name, expr.pos);
       }
-      if (expr.kind === 'column') return expr;
+      if (expr.kind === 'column') return this.ungroupedColumn(expr);
     }
     return mapChildren(expr, (child) => this.rewrite(child, clause));
+  }
+
+  /**
+   * A column that is not itself a group key. As in SQL (and Calcite), a name resolves in the
+   * FROM clause first, so one two tables share is ambiguous even when one of them is grouped,
+   * and a FROM column that no key covers is refused; a field of a grouped ROW column reads the
+   * key. Only a name the FROM clause lacks is left for the aggregate's output (an aggregate
+   * call named after its select item's alias, or a joined subquery's column).
+   */
+  private ungroupedColumn(expr: ColumnRef): Expr {
+    if (!this.inputScope.has(expr.path)) return expr;
+    // The FROM clause's own errors first: a name two tables share, a missing ROW field.
+    typeExpression(expr, this.inputScope);
+    for (let n = expr.path.length - 1; n >= 1; n--) {
+      const prefix = this.tryType({ ...expr, path: expr.path.slice(0, n) });
+      const grouped = prefix === undefined ? undefined : this.keys.find((k) => k.key === rexKey(prefix));
+      if (grouped !== undefined)
+        return Object.freeze({ kind: 'column', path: [grouped.name, ...expr.path.slice(n)], pos: expr.pos });
+    }
+    throw notGroupedError(expr.path.join('.'), expr.pos);
   }
 
   private tryType(expr: Expr): Rex | undefined {
@@ -322,11 +339,7 @@ class GroupedScope implements Scope {
       } catch {
         // not an input column either: the original error says so
       }
-      if (known)
-        throw validationError(
-          pos,
-          `column '${path.join('.')}' must appear in GROUP BY or be used in an aggregate function`,
-        );
+      if (known) throw notGroupedError(path.join('.'), pos);
       throw error;
     }
   }

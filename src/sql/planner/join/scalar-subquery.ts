@@ -29,15 +29,15 @@
  * Like Flink's, SINGLE_VALUE counts rows as they arrive: where updates from parallel instances
  * reach it out of order, a row's replacement may arrive before the row leaves, which fails too.
  */
-import type { Expr, Query } from '../../parser/ast.js';
+import type { Expr, Query, Select } from '../../parser/ast.js';
 import { unsupported, validationError } from '../../errors.js';
 import { Types, withNullability } from '../../catalog/types.js';
 import { type FieldRex, field, literal, type Rex } from '../../expressions/rex.js';
 import { typeCondition, typeExpression } from '../../expressions/typer.js';
 import type { PlanBuilder, Relation } from '../builder.js';
 import { filter, type LogicalNode, project } from '../logical.js';
-import { ColumnScope, type ScopeColumn } from '../scope.js';
-import { containsSubquery } from '../syntax-search.js';
+import { ColumnScope, notGroupedError, type ScopeColumn } from '../scope.js';
+import { columnsOutsideAggregates, containsSubquery } from '../syntax-search.js';
 import { andOf } from './join-conditions.js';
 import { join } from './join-nodes.js';
 import { domainFrom, readsOuterOutsideWhere } from './domain-subquery.js';
@@ -258,6 +258,7 @@ function scalarRight(
     (body.having !== undefined && builderIsAggregate(body.having, builder));
   // DISTINCT keeps a global aggregate's one row as it is.
   const globalAggregate = hasAggregate && body.groupBy.length === 0;
+  if (globalAggregate) checkGrouped(body, innerScope, builder);
   const own = globalAggregate ? { ...body, distinct: false } : body;
   let pairs: readonly CorrelationPair[] | undefined;
   let select = own;
@@ -341,6 +342,20 @@ function scalarRight(
       'return a single aggregate or an expression over aggregates, e.g. COUNT(*) + 1',
     );
   return read;
+}
+
+/**
+ * Refuses a column of the subquery's own FROM read outside aggregate calls when it aggregates
+ * without GROUP BY: decorrelation groups it by its correlation columns, which would otherwise
+ * let such a column pass for a key (`MAX(v) + k … WHERE k = a.k`).
+ */
+function checkGrouped(body: Select, innerScope: readonly ScopeColumn[], builder: PlanBuilder): void {
+  const own = new ColumnScope(innerScope);
+  const isAggregate = (name: string) => builder.isAggregate(name);
+  const exprs = [...body.items.map((i) => i.expr), ...(body.having === undefined ? [] : [body.having])];
+  for (const expr of exprs)
+    for (const column of expr.kind === 'star' ? [] : columnsOutsideAggregates(expr, isAggregate))
+      if (own.has(column.path)) throw notGroupedError(column.path.join('.'), column.pos);
 }
 
 /** A right side whose value column is read as it is, NULL for an outer row without a match. */
