@@ -6,11 +6,11 @@
  * -f` runs an INSERT INTO a print table on the main thread.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { describeRun, ROOT } from './run-cli.js';
+import { childRss, describeRun, ROOT, waitUntil } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'weir-print-backpressure-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -34,19 +34,7 @@ const MAX_LINES = 300_000;
  */
 const MAX_RSS_GROWTH = 40 * 1024 * 1024;
 
-/** The child's resident set size in bytes, from /proc (Linux). */
-function rss(pid: number): number {
-  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return Number(kb) * 1024;
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(condition: () => boolean, what: string, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition() && Date.now() < deadline) await sleep(100);
-  expect(condition(), `timed out waiting for ${what}`).toBe(true);
-}
 
 /** What a held run printed once it was stopped and read to its end. */
 interface HeldRun {
@@ -81,11 +69,11 @@ async function runHeld(
   try {
     child.stdout.pause();
     // Printing began once the first lines reach this side of the pipe.
-    await until(() => started(stderr) && child.stdout.readableLength > 0, `the job to print\n${stderr}`);
+    await waitUntil(() => started(stderr) && child.stdout.readableLength > 0, `the job to print\n${stderr}`);
     await sleep(2_000);
-    const before = rss(child.pid!);
+    const before = childRss(child.pid!);
     await sleep(HOLD_MS);
-    const grown = rss(child.pid!) - before;
+    const grown = childRss(child.pid!) - before;
     await stop(child, stderr);
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;

@@ -1,5 +1,6 @@
 /** Runs `node bin/weir.js …` as a real child process and captures what it prints. */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, onTestFailed } from 'vitest';
 import { getCurrentTest } from 'vitest/suite';
@@ -99,4 +100,17 @@ export function lines(text: string): string[] {
 /** Path of a fixture job, relative to the repository root. */
 export function fixture(name: string): string {
   return `test/cli/fixtures/${name}`;
+}
+
+/** A child's resident set size in bytes, from /proc (Linux). */
+export function childRss(pid: number): number {
+  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kb) * 1024;
+}
+
+/** Polls `condition` every 100 ms for up to `ms`; fails the test naming `what` if it never held. */
+export async function waitUntil(condition: () => boolean, what: string, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(condition(), `timed out waiting for ${what}`).toBe(true);
 }

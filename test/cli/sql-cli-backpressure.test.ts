@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { describeRun, ROOT } from './run-cli.js';
+import { childRss, describeRun, ROOT, waitUntil } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'weir-sql-backpressure-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -28,18 +28,6 @@ const RATE = 50_000;
  * 2,900 were measured).
  */
 const MAX_LINES = 20_000;
-
-/** The child's resident set size in bytes, from /proc (Linux). */
-function rss(pid: number): number {
-  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return Number(kb) * 1024;
-}
-
-async function until(condition: () => boolean, what: string, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-  expect(condition(), `timed out waiting for ${what}`).toBe(true);
-}
 
 it('a held reader holds an unbounded query back; Ctrl-C cancels it meanwhile, and every change arrives in order', {
   timeout: 180_000,
@@ -66,16 +54,19 @@ it('a held reader holds an unbounded query back; Ctrl-C cancels it meanwhile, an
     );
     child.stdin.write('SELECT COUNT(*) AS n FROM gen;\n');
     // The history has the SELECT once the client read it; the query runs from then on.
-    await until(() => existsSync(history) && readFileSync(history, 'utf8').includes('SELECT'), 'the query');
+    await waitUntil(
+      () => existsSync(history) && readFileSync(history, 'utf8').includes('SELECT'),
+      'the query',
+    );
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const before = rss(child.pid!);
+    const before = childRss(child.pid!);
     await new Promise((resolve) => setTimeout(resolve, HOLD_MS));
-    const grown = rss(child.pid!) - before;
+    const grown = childRss(child.pid!) - before;
     child.kill('SIGINT');
     // The client reads the next statement only once the query ended: the cancel went through
     // while stdout was still full.
     child.stdin.write('HELP;\n');
-    await until(() => readFileSync(history, 'utf8').includes('HELP'), 'the cancel while stdout is full');
+    await waitUntil(() => readFileSync(history, 'utf8').includes('HELP'), 'the cancel while stdout is full');
     child.stdin.end('EXIT;\n');
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
