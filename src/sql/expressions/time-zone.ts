@@ -45,6 +45,8 @@ export class TimeZone {
   private readonly hours = new Map<number, number>();
   /** Hours holding a transition: [transition instant, offset before, offset after]. */
   private readonly transitions = new Map<number, readonly [number, number, number]>();
+  /** The largest offset of each day (epoch day number) asked of {@link maxOffsetBetween}. */
+  private readonly dayMaxOffsets = new Map<number, number>();
   private lastHour = Number.NaN;
   private lastOffset = 0;
   private formatter: Intl.DateTimeFormat | undefined;
@@ -123,6 +125,32 @@ export class TimeZone {
       else lo = mid + 1;
     }
     return lo;
+  }
+
+  /**
+   * The largest offset in effect at any instant from `startMs` to `endMs`: how far ahead of
+   * the instants the wall clock may run there. Read from each hour's offset, so an offset
+   * that lasts less than an hour and is neither the first nor the last of its hour goes
+   * unseen (no zone has had one); each day's answer is remembered.
+   */
+  maxOffsetBetween(startMs: number, endMs: number): number {
+    if (this.fixedOffset !== undefined) return this.fixedOffset;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let day = Math.floor(startMs / DAY_MS); day <= Math.floor(endMs / DAY_MS); day++) {
+      let dayMax = this.dayMaxOffsets.get(day);
+      if (dayMax === undefined) {
+        if (this.dayMaxOffsets.size >= MAX_CACHED_HOURS) this.dayMaxOffsets.clear();
+        dayMax = Number.NEGATIVE_INFINITY;
+        // Each hour's first and last millisecond: an hour with a transition has both offsets.
+        for (let h = 0; h < 24; h++) {
+          const start = day * DAY_MS + h * HOUR_MS;
+          dayMax = Math.max(dayMax, this.offsetAt(start), this.offsetAt(start + HOUR_MS - 1));
+        }
+        this.dayMaxOffsets.set(day, dayMax);
+      }
+      max = Math.max(max, dayMax);
+    }
+    return max;
   }
 
   /** Fills the cache for one hour; returns the hour's transition when it has one. */

@@ -75,6 +75,7 @@ import {
   RowsView,
 } from './join-state-views.js';
 import type { StateCleanup } from './watermark-complete.js';
+import { zonedExpiry } from './zoned-cleanup.js';
 import { ExpiringBuffer, type ExpiringBufferOptions } from './expiring-buffer.js';
 import { type BufferedRowsEntry, bufferedEntries, readBufferedEntry } from './expiring-buffer-state.js';
 import { type CanonicalKey, canonicalKey } from '../../../state/key-groups.js';
@@ -137,8 +138,15 @@ function expiryOf(
   rowNames?: ReadonlyMap<string, string>,
 ): Expiry | undefined {
   if (cleanup === undefined) return undefined;
-  const { column, offsetMs } = cleanup;
-  const read = rightColumnReader(column, rowNames ?? NO_RENAMES);
+  const read = rightColumnReader(cleanup.column, rowNames ?? NO_RENAMES);
+  if ('zoned' in cleanup) {
+    const expiry = zonedExpiry(cleanup.zoned);
+    return (row) => {
+      const time = read(row);
+      return time == null ? null : expiry(time as number);
+    };
+  }
+  const { offsetMs } = cleanup;
   return (row) => {
     const time = read(row);
     return time == null ? null : (time as number) + offsetMs;

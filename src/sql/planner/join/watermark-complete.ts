@@ -24,8 +24,8 @@
  * TIMESTAMP compared with a TIMESTAMP_LTZ is cast to it (the typer's comparedOperands), which
  * subtracts the offset. In a zone of one fixed offset (`GMT-08:00`) both are exact, so the
  * bound is too. A zone with daylight saving has offsets that vary with the instant, so neither
- * is a constant; its joins keep their rows (bounding them would take the cast per stored row and
- * the zone's offsets around each cleanup time, which the cleanup's constant offset cannot hold).
+ * is a constant: there each stored row's bound is worked out from the zone (zoned-cleanup.ts),
+ * never earlier than the exact one.
  */
 import { isTimestamp } from '../../catalog/types.js';
 import type { Rex } from '../../expressions/rex.js';
@@ -33,22 +33,30 @@ import { sessionTimeZone } from '../../expressions/time-zone.js';
 import type { LogicalNode, PlanColumn } from '../logical.js';
 import { isProcessingTimeWindow } from '../window/window-nodes.js';
 import { conjunctsOf } from './join-conditions.js';
+import { formatZonedBound, type ZonedBound, type ZoneStep } from './zoned-cleanup.js';
 
 /**
- * When a stored row of one side may leave state: once the join's watermark reaches its
- * `column` plus `offsetMs`, because the other side's `completeColumn` is watermark-complete.
+ * When a stored row of one side may leave state, because the other side's `completeColumn` is
+ * watermark-complete: once the join's watermark reaches its `column` plus `offsetMs`, or, in a
+ * zone with daylight saving, the bound `zoned` works out from the row's `column`.
  */
-export interface StateCleanup {
-  readonly column: string;
-  readonly offsetMs: number;
-  readonly completeColumn: string;
-}
+export type StateCleanup =
+  | { readonly column: string; readonly offsetMs: number; readonly completeColumn: string }
+  | { readonly column: string; readonly zoned: ZonedBound; readonly completeColumn: string };
 
 /**
- * The watermark-complete columns of a node's rows (see the module comment), each with its lag:
- * every row emitted after the watermark reached W has the column above W + lag. Often none.
+ * How a watermark-complete column is complete: a number is its lag (every row emitted after
+ * the watermark reached W has the column above W + lag); `'localEnd'` marks the window_end of
+ * a window over a TIMESTAMP_LTZ time in a zone with daylight saving, which lies past the
+ * watermark through the instant its window fires at.
  */
-export function watermarkCompleteColumns(node: LogicalNode): ReadonlyMap<string, number> {
+export type Completeness = number | 'localEnd';
+
+/**
+ * The watermark-complete columns of a node's rows (see the module comment), each with how it
+ * is complete. Often none.
+ */
+export function watermarkCompleteColumns(node: LogicalNode): ReadonlyMap<string, Completeness> {
   switch (node.kind) {
     case 'windowAggregate': {
       const w = node.window;
@@ -56,12 +64,11 @@ export function watermarkCompleteColumns(node: LogicalNode): ReadonlyMap<string,
       // plain event-time assigners are known to fire once per window and drop late rows.
       if (node.inputWindow !== undefined || isProcessingTimeWindow(w) || w.kind === 'SESSION') return EMPTY;
       // A window over a TIMESTAMP_LTZ time fires when the watermark passes its end's instant;
-      // its window_end is that instant's wall clock in the zone, the offset away. window_time
-      // is the TIMESTAMP_LTZ instant itself.
-      const endLag = w.localTime === true ? fixedOffset() : 0;
-      const out = new Map<string, number>();
-      if (node.windowColumns.end !== undefined && endLag !== undefined)
-        out.set(node.windowColumns.end, endLag);
+      // its window_end is that instant's wall clock in the zone, the offset away (which varies
+      // in a zone with daylight saving). window_time is the TIMESTAMP_LTZ instant itself.
+      const endLag = w.localTime === true ? (fixedOffset() ?? 'localEnd') : 0;
+      const out = new Map<string, Completeness>();
+      if (node.windowColumns.end !== undefined) out.set(node.windowColumns.end, endLag);
       if (node.windowColumns.time !== undefined) out.set(node.windowColumns.time, 0);
       return out;
     }
@@ -70,7 +77,7 @@ export function watermarkCompleteColumns(node: LogicalNode): ReadonlyMap<string,
     case 'project': {
       const input = watermarkCompleteColumns(node.input);
       if (input.size === 0) return EMPTY;
-      const out = new Map<string, number>();
+      const out = new Map<string, Completeness>();
       for (const p of node.projections) {
         const lag = p.rex.kind === 'field' ? input.get(p.rex.name) : undefined;
         if (lag !== undefined) out.set(p.name, lag);
@@ -82,17 +89,21 @@ export function watermarkCompleteColumns(node: LogicalNode): ReadonlyMap<string,
   }
 }
 
-const EMPTY: ReadonlyMap<string, number> = new Map();
+const EMPTY: ReadonlyMap<string, Completeness> = new Map();
 
 /** The session zone's offset from UTC in ms when it has one fixed offset; undefined for a zone with transitions. */
 function fixedOffset(): number | undefined {
   return sessionTimeZone().fixedOffset;
 }
 
-/** A TIMESTAMP column plus a constant (`col`, `col + INTERVAL …`, `col - INTERVAL …`). */
-interface Shifted {
+/**
+ * A TIMESTAMP column through shifts by a constant (`col`, `col + INTERVAL …`,
+ * `col - INTERVAL …`) and casts to TIMESTAMP_LTZ, the steps in the order they apply. In a zone
+ * of one fixed offset a cast is a shift too.
+ */
+interface Term {
   readonly column: string;
-  readonly offsetMs: number;
+  readonly steps: readonly ZoneStep[];
 }
 
 function intervalMs(rex: Rex): number | undefined {
@@ -100,31 +111,69 @@ function intervalMs(rex: Rex): number | undefined {
   return typeof rex.value === 'number' && Number.isFinite(rex.value) ? rex.value : undefined;
 }
 
-function shifted(rex: Rex): Shifted | undefined {
-  if (rex.kind === 'field') return isTimestamp(rex.type) ? { column: rex.name, offsetMs: 0 } : undefined;
+/** `term` shifted by `ms`, merged into its last shift. */
+function shift(term: Term, ms: number): Term {
+  const last = term.steps.at(-1);
+  if (last?.kind === 'shift')
+    return { column: term.column, steps: [...term.steps.slice(0, -1), { kind: 'shift', ms: last.ms + ms }] };
+  return { column: term.column, steps: [...term.steps, { kind: 'shift', ms }] };
+}
+
+function term(rex: Rex): Term | undefined {
+  if (rex.kind === 'field') return isTimestamp(rex.type) ? { column: rex.name, steps: [] } : undefined;
   // A TIMESTAMP compared with a TIMESTAMP_LTZ is cast to it (the typer's comparedOperands): its
-  // wall clock read in the zone, the instant the offset before it. With daylight saving the
-  // offset varies, so no bound is taken and the rows stay.
+  // wall clock read in the zone, the instant the offset before it.
   if (rex.kind === 'call' && rex.op === 'CAST' && rex.type.root === 'TIMESTAMP_LTZ') {
+    const inner = rex.args[0]!.type.root === 'TIMESTAMP' ? term(rex.args[0]!) : undefined;
+    if (inner === undefined) return undefined;
     const offset = fixedOffset();
-    const inner = rex.args[0]!.type.root === 'TIMESTAMP' ? shifted(rex.args[0]!) : undefined;
-    return inner && offset !== undefined
-      ? { column: inner.column, offsetMs: inner.offsetMs - offset }
-      : undefined;
+    return offset !== undefined
+      ? shift(inner, -offset)
+      : { column: inner.column, steps: [...inner.steps, { kind: 'instant' }] };
   }
   if (rex.kind !== 'call' || rex.args.length !== 2 || (rex.op !== '+' && rex.op !== '-')) return undefined;
   const [a, b] = rex.args as [Rex, Rex];
   const bMs = intervalMs(b);
   if (bMs !== undefined) {
-    const inner = shifted(a);
-    return inner && { column: inner.column, offsetMs: inner.offsetMs + (rex.op === '+' ? bMs : -bMs) };
+    const inner = term(a);
+    return inner && shift(inner, rex.op === '+' ? bMs : -bMs);
   }
   const aMs = intervalMs(a);
   if (aMs !== undefined && rex.op === '+') {
-    const inner = shifted(b);
-    return inner && { column: inner.column, offsetMs: inner.offsetMs + aMs };
+    const inner = term(b);
+    return inner && shift(inner, aMs);
   }
   return undefined;
+}
+
+/** A term's constant shift when it is one (no cast in a zone with daylight saving). */
+function constantShift(t: Term): number | undefined {
+  let ms = 0;
+  for (const step of t.steps) {
+    if (step.kind !== 'shift') return undefined;
+    ms += step.ms;
+  }
+  return ms;
+}
+
+/**
+ * The cleanup of stored `t` by complete `x` under `x <= t` (or `<`): with every later X past
+ * the watermark W (above W + lag), once W reaches T + b - a - lag no later X + a is at most
+ * T + b; in a zone with daylight saving that bound is no constant, and zoned-cleanup.ts finds
+ * it per row.
+ */
+function cleanupOf(x: Term, t: Term, completeness: Completeness): StateCleanup {
+  const a = constantShift(x);
+  const b = constantShift(t);
+  if (a !== undefined && b !== undefined && completeness !== 'localEnd')
+    return { column: t.column, offsetMs: b - a - completeness, completeColumn: x.column };
+  const zoned: ZonedBound = {
+    zoneId: sessionTimeZone().id,
+    large: t.steps,
+    small: x.steps,
+    ...(completeness === 'localEnd' ? {} : { lagMs: completeness }),
+  };
+  return { column: t.column, zoned, completeColumn: x.column };
 }
 
 /**
@@ -135,8 +184,8 @@ export function stateCleanups(
   condition: Rex,
   leftColumns: readonly PlanColumn[],
   rightColumns: readonly PlanColumn[],
-  leftComplete: ReadonlyMap<string, number>,
-  rightComplete: ReadonlyMap<string, number>,
+  leftComplete: ReadonlyMap<string, Completeness>,
+  rightComplete: ReadonlyMap<string, Completeness>,
 ): { readonly left?: StateCleanup; readonly right?: StateCleanup } {
   const left = new Set(leftColumns.map((c) => c.name));
   const right = new Set(rightColumns.map((c) => c.name));
@@ -150,20 +199,13 @@ export function stateCleanups(
     if (c.op === '<=' || c.op === '<') [small, large] = c.args as [Rex, Rex];
     else if (c.op === '>=' || c.op === '>') [large, small] = c.args as [Rex, Rex];
     else continue;
-    const x = shifted(small);
-    const t = shifted(large);
+    const x = term(small);
+    const t = term(large);
     if (x === undefined || t === undefined) continue;
-    // X + a <= T + b, with every later X above W + lag: once the watermark W reaches
-    // T + b - a - lag, no later X + a is at most T + b.
-    const bound = (lag: number) => ({
-      column: t.column,
-      offsetMs: t.offsetMs - x.offsetMs - lag,
-      completeColumn: x.column,
-    });
     const rightLag = rightComplete.get(x.column);
     const leftLag = leftComplete.get(x.column);
-    if (rightLag !== undefined && left.has(t.column)) leftCleanup ??= bound(rightLag);
-    else if (leftLag !== undefined && right.has(t.column)) rightCleanup ??= bound(leftLag);
+    if (rightLag !== undefined && left.has(t.column)) leftCleanup ??= cleanupOf(x, t, rightLag);
+    else if (leftLag !== undefined && right.has(t.column)) rightCleanup ??= cleanupOf(x, t, leftLag);
   }
   return {
     ...(leftCleanup === undefined ? {} : { left: leftCleanup }),
@@ -171,9 +213,15 @@ export function stateCleanups(
   };
 }
 
-/** The EXPLAIN text of a cleanup: `watermark >= dateTime + 10000ms, dateTime0 watermark-complete`. */
+/**
+ * The EXPLAIN text of a cleanup: `watermark >= dateTime + 10000ms, dateTime0 watermark-complete`,
+ * or with a zoned bound `watermark >= fire(local(ts) + 10000ms) in America/Los_Angeles, …`.
+ */
 export function formatStateCleanup(cleanup: StateCleanup): string {
-  const { column, offsetMs, completeColumn } = cleanup;
+  const { column, completeColumn } = cleanup;
+  if ('zoned' in cleanup)
+    return `watermark >= ${formatZonedBound(column, cleanup.zoned)}, ${completeColumn} watermark-complete`;
+  const { offsetMs } = cleanup;
   const offset = offsetMs === 0 ? '' : offsetMs > 0 ? ` + ${offsetMs}ms` : ` - ${-offsetMs}ms`;
   return `watermark >= ${column}${offset}, ${completeColumn} watermark-complete`;
 }

@@ -152,9 +152,10 @@ function jumpsAt(zone: TimeZone, instant: number): boolean {
 
 /**
  * The instant a window ending at local time `end` ends at: the later one of a repeated wall
- * clock (the window waits for all its rows), and for a time the clocks skipped, the jump.
+ * clock (the window waits for all its rows), and for a time the clocks skipped, the jump. It
+ * never falls as `end` rises, which the join's cleanup in such zones relies on.
  */
-function endInstant(zone: TimeZone, end: number): number {
+export function endInstant(zone: TimeZone, end: number): number {
   const instant = zone.fromLocal(end, true);
   return zone.toLocal(instant) === end ? instant : zone.firstInstantFrom(end);
 }
