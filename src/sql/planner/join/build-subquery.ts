@@ -19,6 +19,11 @@
  * subqueries (`scalar-subquery.ts`): IN as `x = (…)`, NOT IN as `x <> (…)` or no row, EXISTS as
  * whether its row stands.
  *
+ * A subquery in the subquery's own WHERE is planned first, as a filter of the subquery's rows
+ * (inside out, as Calcite decorrelates); where it reads the outer query's columns, those rows are
+ * joined with a domain of the outer values first (`nested-outer.ts`, `domain-subquery.ts`) and,
+ * since duplicates change no IN or EXISTS, made distinct per domain value.
+ *
  * Other conditions with subqueries (scalar ones, or IN and EXISTS inside OR, CASE or a
  * comparison) are planned by `scalar-subquery.ts`.
  */
@@ -29,8 +34,9 @@ import { call, field, type Rex } from '../../expressions/rex.js';
 import { typeCondition, typeExpression } from '../../expressions/typer.js';
 import type { PlanBuilder, Relation } from '../builder.js';
 import { pullCommonFactors } from './common-factors.js';
-import { domainFrom, readsOuterOutsideWhere } from './domain-subquery.js';
+import { domainFrom, nestedReadsOuter, readsOuterOutsideWhere } from './domain-subquery.js';
 import { filter, type LogicalNode, project } from '../logical.js';
+import { enclosingColumns, refusingOuterColumns } from './nested-outer.js';
 import { ColumnScope, NestedScope, type ScopeColumn } from '../scope.js';
 import { containsSubquery } from '../syntax-search.js';
 import { scalarFilter } from './scalar-subquery.js';
@@ -141,7 +147,7 @@ function inJoin(
     right = sub.plan;
     ys = sub.values!;
   } else {
-    const plain = builder.query(query);
+    const plain = refusingOuterColumns(() => builder.query(query), enclosingColumns(leftScope));
     checkWidth(query.pos, plain.columns.length, xs.length);
     right = renamedRight(left, plain).plan;
     ys = right.columns.map((c) => field(c.name, c.type));
@@ -182,7 +188,8 @@ function existsJoin(
   if (sub === GLOBAL) return scalarFilter(globalExists(query, negated), left, leftScope, builder);
   if (sub !== undefined) return join(left, sub.plan, negated ? 'anti' : 'semi', andOf(sub.conditions));
   // Uncorrelated: the subquery's rows decide alone.
-  const { plan: right } = renamedRight(left, builder.query(query));
+  const plain = refusingOuterColumns(() => builder.query(query), enclosingColumns(leftScope));
+  const { plan: right } = renamedRight(left, plain);
   return join(left, right, negated ? 'anti' : 'semi', andOf([]));
 }
 
@@ -257,8 +264,8 @@ interface Decorrelated {
 /**
  * The subquery decorrelated, or undefined when it refers to no outer column in its WHERE (it is
  * then planned on its own), or GLOBAL when it is a global aggregate (read as scalar subqueries).
- * Correlation is supported in the WHERE of a single SELECT … FROM: the correlated conjuncts
- * become join conditions. When the subquery groups (GROUP BY, DISTINCT), it is grouped by its
+ * Correlation is supported in the WHERE of a single SELECT … FROM, in its select list, and in
+ * subqueries of that WHERE: the correlated conjuncts become join conditions. When the subquery groups (GROUP BY, DISTINCT), it is grouped by its
  * correlation values as well, so the aggregate runs once per value rather than once per outer
  * row, and the join matches on that value, as Calcite's decorrelator does.
  */
@@ -270,8 +277,7 @@ function correlatedRight(
   width: number,
 ): Decorrelated | typeof GLOBAL | undefined {
   const body = query.body;
-  if (query.with.length > 0 || body.kind !== 'select' || body.from === undefined || body.where === undefined)
-    return undefined;
+  if (query.with.length > 0 || body.kind !== 'select' || body.from === undefined) return undefined;
   const inner = builder.from(body.from);
   const innerOnly = new ColumnScope(inner.scope);
   // Inner names shadow outer ones, as SQL resolves names in the innermost scope first.
@@ -279,14 +285,25 @@ function correlatedRight(
   const outerVisible = leftScope.filter((c) => !shadowed.has(`${c.qualifier ?? ''}.${c.name}`));
   const local: Expr[] = [];
   const correlated: Expr[] = [];
-  for (const c of conjuncts(body.where)) {
-    if (containsSubquery(c)) throw unsupported(c.pos, 'a subquery inside a subquery of WHERE');
-    (types(c, innerOnly) ? local : correlated).push(c);
-  }
-  if (correlated.length === 0) return undefined;
+  // A conjunct holding a subquery of its own is planned with the subquery's rows, as their
+  // filter, unless it reads outer columns, which a domain then brings into those rows.
+  for (const c of body.where === undefined ? [] : conjuncts(body.where))
+    (containsSubquery(c) || types(c, innerOnly) ? local : correlated).push(c);
+  const nestedOuter = nestedReadsOuter(local, inner.scope, outerVisible, builder);
+  // Correlated in its select list alone (SELECT c.v + a.k FROM c), it is compared on joined pairs.
+  const itemsOuter =
+    width > 0 &&
+    readsOuterOutsideWhere(body, inner.scope, outerVisible, builder, {
+      allItems: true,
+      globalAggregate: false,
+    });
+  if (correlated.length === 0 && !nestedOuter && !itemsOuter) return undefined;
   if (query.limit !== undefined || query.offset !== undefined)
     throw unsupported(query.pos, 'LIMIT or OFFSET in a correlated subquery', 'drop it or join instead');
+  // Duplicates change no IN or EXISTS, so rows filtered over a domain are made distinct per
+  // domain value, as a grouping subquery is.
   const aggregating =
+    nestedOuter ||
     body.distinct ||
     body.groupBy.length > 0 ||
     body.having !== undefined ||
@@ -297,15 +314,30 @@ function correlatedRight(
   )
     return GLOBAL;
   if (aggregating)
-    return aggregatedRight(query, body, local, correlated, left, inner.scope, outerVisible, builder, width);
-  const { plan: renamedPlan, renames } = renamedRight(left, inner.plan);
+    return aggregatedRight(
+      query,
+      nestedOuter && body.groupBy.length === 0 ? { ...body, distinct: true } : body,
+      local,
+      correlated,
+      left,
+      inner.scope,
+      outerVisible,
+      builder,
+      width,
+      nestedOuter,
+    );
+  const filtered =
+    local.length === 0
+      ? inner.plan
+      : refusingOuterColumns(
+          () => builder.subqueryFilter(conjunction(local)!, inner),
+          enclosingColumns(outerVisible),
+        );
+  const { plan: renamedPlan, renames } = renamedRight(left, filtered);
   const innerScope = inner.scope.map((c) => ({ ...c, internal: renames.get(c.internal) ?? c.internal }));
   const both = new NestedScope([innerScope, outerVisible]);
   const renamedInner = new ColumnScope(innerScope);
-  let plan =
-    local.length === 0
-      ? renamedPlan
-      : filter(renamedPlan, andOf(local.map((c) => typeCondition(c, renamedInner, 'WHERE'))));
+  let plan = renamedPlan;
   // An equality every branch of an OR shares keys the semi or anti join once pulled out of it.
   const conditions = correlated.map((c) => typeCondition(c, both, 'WHERE')).flatMap(pullCommonFactors);
   if (width === 0) return { plan, conditions };
@@ -339,6 +371,7 @@ function aggregatedRight(
   outerVisible: readonly ScopeColumn[],
   builder: PlanBuilder,
   width: number,
+  nestedOuter: boolean,
 ): Decorrelated {
   let pairs: readonly CorrelationPair[] | undefined;
   let select = body;
@@ -352,7 +385,11 @@ function aggregatedRight(
   }
   // Correlated by more than equalities, or reading outer columns outside WHERE: grouped over a
   // domain of the outer values, whose columns the grouping carries to the select list and HAVING.
-  if (pairs === undefined || readsOuterOutsideWhere(body, innerScope, outerVisible, builder, reads)) {
+  if (
+    pairs === undefined ||
+    nestedOuter ||
+    readsOuterOutsideWhere(body, innerScope, outerVisible, builder, reads)
+  ) {
     const domain = domainFrom(
       { ...body, from: body.from! },
       local,

@@ -19,7 +19,7 @@
  * branch of an OR shares, pulled out of it (`common-factors.ts`). Only a correlation without
  * such an equality (`b.v < a.v` alone) joins every row under one key, on one subtask.
  */
-import type { Expr, Select } from '../../parser/ast.js';
+import type { ColumnRef, Expr, Select } from '../../parser/ast.js';
 import { type FieldRex, field, type Rex } from '../../expressions/rex.js';
 import { typeCondition, typeExpression } from '../../expressions/typer.js';
 import type { PlanBuilder, Relation } from '../builder.js';
@@ -27,6 +27,8 @@ import { type LogicalNode, project } from '../logical.js';
 import { aggregate } from '../aggregate/aggregate-nodes.js';
 import { ColumnScope, outsideScope, type ScopeColumn } from '../scope.js';
 import { pullCommonFactors } from './common-factors.js';
+import { enclosingColumns, mapFreeColumns, refusingOuterColumns } from './nested-outer.js';
+import { containsSubquery } from '../syntax-search.js';
 import { andOf } from './join-conditions.js';
 import { join } from './join-nodes.js';
 import { type CorrelationPair, conjunction, freshNames, types } from './subquery-terms.js';
@@ -62,6 +64,32 @@ export function readsOuterOutsideWhere(
 ): boolean {
   const refs = outerReferences(innerScope, outerVisible, () => '$domain');
   readOutsideWhere(body, refs, builder, reads);
+  return refs.read().length > 0;
+}
+
+/**
+ * Whether a conjunct of the subquery's WHERE that holds a subquery reads outer columns, at its
+ * own level or inside that subquery (`nested-outer.ts`): only a domain column can stand for them
+ * where the subquery's rows are filtered, as those rows do not carry the outer row's columns.
+ */
+export function nestedReadsOuter(
+  local: readonly Expr[],
+  innerScope: readonly ScopeColumn[],
+  outerVisible: readonly ScopeColumn[],
+  builder: PlanBuilder,
+): boolean {
+  return local.some((c) => readsNested(c, innerScope, outerVisible, builder));
+}
+
+function readsNested(
+  c: Expr,
+  innerScope: readonly ScopeColumn[],
+  outerVisible: readonly ScopeColumn[],
+  builder: PlanBuilder,
+): boolean {
+  if (!containsSubquery(c)) return false;
+  const refs = outerReferences(innerScope, outerVisible, () => '$domain');
+  refs.replaceNested(c, builder);
   return refs.read().length > 0;
 }
 
@@ -105,6 +133,10 @@ export function domainFrom(
   const refs = outerReferences(inner.scope, outerVisible, () => fresh('$domain'));
   // Replaced first, so that the domain holds the outer columns the correlation reads.
   const correlation = refs.replace(correlated);
+  // Conjuncts whose subqueries read outer columns filter the rows joined with the domain.
+  const nested = local.filter((c) => readsNested(c, inner.scope, outerVisible, builder));
+  const own = local.filter((c) => !nested.includes(c));
+  const nestedOnDomain = refs.replaceNested(nested, builder);
   const rewritten: Select = { ...body, where: undefined, ...readOutsideWhere(body, refs, builder, reads) };
   const read = [
     ...refs.read(),
@@ -130,7 +162,18 @@ export function domainFrom(
     internal: c.domain,
     type: c.column.type,
   }));
-  const filtered = local.length === 0 ? inner.plan : builder.subqueryFilter(conjunction(local)!, inner);
+  // A name the filters cannot find is refused by the outer column it stands for.
+  const enclosing = enclosingColumns(outerVisible);
+  const outerName = (path: readonly string[]) => {
+    const entry = path[0] === DOMAIN ? refs.read().find((c) => c.domain === path[1]) : undefined;
+    if (entry === undefined) return enclosing(path);
+    const column = entry.column;
+    return column.qualifier === undefined ? column.name : `${column.qualifier}.${column.name}`;
+  };
+  const filtered =
+    own.length === 0
+      ? inner.plan
+      : refusingOuterColumns(() => builder.subqueryFilter(conjunction(own)!, inner), outerName);
   const scope = [...inner.scope, ...domainScope];
   // An equality every branch of an OR shares keys the join once pulled out of it; equalities
   // beside the comparisons key it as they are.
@@ -144,7 +187,15 @@ export function domainFrom(
     pos,
     nullSafe: !on.some((c) => nullRejects(c, name)),
   }));
-  return { input: { plan: join(filtered, domain, 'inner', andOf(on)), scope }, pairs, body: rewritten };
+  const joined = join(filtered, domain, 'inner', andOf(on));
+  const plan =
+    nestedOnDomain.length === 0
+      ? joined
+      : refusingOuterColumns(
+          () => builder.subqueryFilter(conjunction(nestedOnDomain)!, { plan: joined, scope }),
+          outerName,
+        );
+  return { input: { plan, scope }, pairs, body: rewritten };
 }
 
 /** The qualifier of the domain's columns inside the planned subquery. */
@@ -191,18 +242,20 @@ function outerReferences(
     const e = n as Expr | { kind: 'query' };
     // A nested subquery's names resolve in its own scopes first.
     if (e.kind === 'query') return n;
-    if (e.kind === 'column' && types(e, outer)) {
-      const rex = typeExpression(e, outer);
-      const column = rex.kind === 'field' ? outerVisible.find((c) => c.internal === rex.name) : undefined;
-      if (column === undefined) return n;
-      let entry = found.get(column.internal);
-      if (entry === undefined) {
-        entry = { column, domain: name() };
-        found.set(column.internal, entry);
-      }
-      return reference(entry.domain, e.pos);
-    }
+    if (e.kind === 'column') return column(e);
     return Object.fromEntries(Object.entries(e).map(([k, v]) => [k, replace(v)]));
+  };
+  const column = (e: ColumnRef): Expr => {
+    if (!types(e, outer)) return e;
+    const rex = typeExpression(e, outer);
+    const read = rex.kind === 'field' ? outerVisible.find((c) => c.internal === rex.name) : undefined;
+    if (read === undefined) return e;
+    let entry = found.get(read.internal);
+    if (entry === undefined) {
+      entry = { column: read, domain: name() };
+      found.set(read.internal, entry);
+    }
+    return reference(entry.domain, e.pos);
   };
   const inAggregates = (n: unknown, isAggregate: (name: string) => boolean): unknown => {
     if (n === null || typeof n !== 'object') return n;
@@ -216,6 +269,8 @@ function outerReferences(
     replace: <T>(node: T): T => replace(node) as T,
     replaceInAggregates: <T>(node: T, isAggregate: (name: string) => boolean): T =>
       inAggregates(node, isAggregate) as T,
+    /** As `replace`, and inside nested subqueries too, where their own FROM clauses lack the name. */
+    replaceNested: <T>(node: T, builder: PlanBuilder): T => mapFreeColumns(node, builder, column),
     read: () => [...found.values()],
   };
 }

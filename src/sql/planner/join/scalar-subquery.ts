@@ -19,6 +19,8 @@
  *   grouped HAVING or an aggregate's argument: planned over the domain of the outer values it
  *   reads (`domain-subquery.ts`), Calcite's value generator, whose columns then correlate it by
  *   equalities as above.
+ * - Holding a subquery in its WHERE: that subquery filters its rows, planned first; where it
+ *   reads outer columns, over the domain as above (`nested-outer.ts`).
  * - Reading outer columns in its select list, or with HAVING and no GROUP BY: the item is split
  *   into the parts the subquery computes and an expression over them and the outer row, which
  *   is evaluated after the join (`outer-item.ts`).
@@ -40,7 +42,8 @@ import { ColumnScope, notGroupedError, type ScopeColumn } from '../scope.js';
 import { columnsOutsideAggregates, containsSubquery } from '../syntax-search.js';
 import { andOf } from './join-conditions.js';
 import { join } from './join-nodes.js';
-import { domainFrom, readsOuterOutsideWhere } from './domain-subquery.js';
+import { domainFrom, nestedReadsOuter, readsOuterOutsideWhere } from './domain-subquery.js';
+import { enclosingColumns, refusingOuterColumns } from './nested-outer.js';
 import { inOrExistsValue } from './in-exists-value.js';
 import { type Composed, composedValue, splitOuterItem, splitRight } from './outer-item.js';
 import { absentOr, overNoRows, singleRow, singleValue } from './single-value.js';
@@ -218,20 +221,25 @@ function scalarRight(
   const correlated: Expr[] = [];
   const local: Expr[] = [];
   let innerScope: readonly ScopeColumn[] = [];
-  if (
-    query.with.length === 0 &&
-    body.kind === 'select' &&
-    body.from !== undefined &&
-    body.where !== undefined
-  ) {
+  let outerElsewhere = false;
+  if (query.with.length === 0 && body.kind === 'select' && body.from !== undefined) {
     innerScope = builder.from(body.from).scope;
     const innerOnly = new ColumnScope(innerScope);
     // A nested subquery is planned with the subquery's own WHERE, which resolves its names.
-    for (const c of conjuncts(body.where))
+    for (const c of body.where === undefined ? [] : conjuncts(body.where))
       (containsSubquery(c) || types(c, innerOnly) ? local : correlated).push(c);
+    // Correlated outside its WHERE alone: by a nested subquery reading outer columns, or by
+    // outer columns in its select list, GROUP BY or HAVING.
+    const outerVisible = outerOf(innerScope, leftScope);
+    outerElsewhere =
+      nestedReadsOuter(local, innerScope, outerVisible, builder) ||
+      readsOuterOutsideWhere(body, innerScope, outerVisible, builder, {
+        allItems: true,
+        globalAggregate: false,
+      });
   }
-  if (correlated.length === 0 || body.kind !== 'select') {
-    const sub = builder.query(query);
+  if ((correlated.length === 0 && !outerElsewhere) || body.kind !== 'select') {
+    const sub = refusingOuterColumns(() => builder.query(query), enclosingColumns(leftScope));
     oneColumn(sub.columns.length);
     const column = sub.columns[0]!;
     const value = fresh('$value');
@@ -251,8 +259,7 @@ function scalarRight(
       pos,
       `the scalar subquery returns ${body.items.length} columns; it must return one`,
     );
-  const shadowed = new Set(innerScope.map((c) => `${c.qualifier ?? ''}.${c.name}`));
-  const outerVisible = leftScope.filter((c) => !shadowed.has(`${c.qualifier ?? ''}.${c.name}`));
+  const outerVisible = outerOf(innerScope, leftScope);
   const hasAggregate =
     body.items.some((i) => builderIsAggregate(i.expr, builder)) ||
     (body.having !== undefined && builderIsAggregate(body.having, builder));
@@ -274,7 +281,11 @@ function scalarRight(
   }
   // Correlated by more than equalities, or reading outer columns where grouping cannot carry
   // them: planned over a domain of the outer values.
-  if (pairs === undefined || readsOuterOutsideWhere(own, innerScope, outerVisible, builder, reads)) {
+  if (
+    pairs === undefined ||
+    nestedReadsOuter(local, innerScope, outerVisible, builder) ||
+    readsOuterOutsideWhere(own, innerScope, outerVisible, builder, reads)
+  ) {
     const domain = domainFrom(
       { ...own, from: own.from! },
       local,
@@ -342,6 +353,12 @@ function scalarRight(
       'return a single aggregate or an expression over aggregates, e.g. COUNT(*) + 1',
     );
   return read;
+}
+
+/** The outer columns a subquery over `innerScope` can read: those its own names do not hide. */
+function outerOf(innerScope: readonly ScopeColumn[], leftScope: readonly ScopeColumn[]): ScopeColumn[] {
+  const shadowed = new Set(innerScope.map((c) => `${c.qualifier ?? ''}.${c.name}`));
+  return leftScope.filter((c) => !shadowed.has(`${c.qualifier ?? ''}.${c.name}`));
 }
 
 /**
