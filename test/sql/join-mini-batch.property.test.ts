@@ -227,6 +227,8 @@ function finalRows(output: readonly Row[], insertOnly: boolean): string[] {
 
 const insertOnly = (s: Shape) => s.joinType === 'inner' && !s.leftChangelog && !s.rightChangelog;
 const sizeArb = fc.integer({ min: 1, max: 6 });
+/** Join keys of the test with bundles of hundreds of rows. */
+const KEYS = 150;
 
 describe('the mini-batch regular join', () => {
   test('ends with the row-by-row join rows, in a consistent changelog, and its state after a barrier', () => {
@@ -279,6 +281,62 @@ describe('the mini-batch regular join', () => {
         },
       ),
       { numRuns: 800 },
+    );
+  });
+
+  test("bundles of hundreds of rows over many keys, one after another, give the row-by-row rows, each stamped with its pair's time", () => {
+    // Past the bundle's first room (64 keys, 256 rows), with the arrays of one bundle reused by
+    // the next: a row's value is its arrival index and its timestamp, so a pair must carry the
+    // timestamp of one of its two rows (the one whose processing made it).
+    const inner: Shape = {
+      joinType: 'inner',
+      leftChangelog: false,
+      rightChangelog: false,
+      rowsLayout: true,
+      nonEqui: false,
+    };
+    const rowArb = fc.record({
+      left: fc.boolean(),
+      k: fc.oneof(fc.integer({ min: 0, max: KEYS - 1 }), fc.constant(null)),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(rowArb, { minLength: 200, maxLength: 1500 }),
+        fc.integer({ min: 100, max: 700 }),
+        fc.constantFrom<Shape>(
+          inner,
+          { ...inner, joinType: 'left', rightChangelog: true },
+          { ...inner, rowsLayout: false },
+        ),
+        (rows, size, shape) => {
+          const plain = harness(shape);
+          const batched = harness(shape, size);
+          plain.open();
+          batched.open();
+          rows.forEach(({ left, k }, i) => {
+            const row: Row = left ? { k, v: i } : { k0: k, w: i };
+            const changelog = left ? shape.leftChangelog : shape.rightChangelog;
+            const element = changelog ? ({ kind: '+I', row } as unknown as Row) : row;
+            for (const h of [plain, batched]) {
+              if (left) h.processElement1(element, i);
+              else h.processElement2(element, i);
+            }
+          });
+          batched.operator.prepareSnapshotPreBarrier?.(1);
+          const io = insertOnly(shape);
+          expect(finalRows(batched.extractOutputValues(), io)).toEqual(
+            finalRows(plain.extractOutputValues(), io),
+          );
+          const allKeys = Array.from({ length: KEYS }, (_, k) => k);
+          expect(heldRows(batched, shape, allKeys)).toEqual(heldRows(plain, shape, allKeys));
+          for (const { value, timestamp } of batched.getRecordOutput()) {
+            const row = io ? value : (value as unknown as ChangelogRow).row;
+            // A padded row's retraction carries the time of the row that matched it.
+            if (row.v != null && row.w != null) expect([row.v, row.w]).toContain(timestamp);
+          }
+        },
+      ),
+      { numRuns: 40 },
     );
   });
 
@@ -346,7 +404,7 @@ function stored(rights: readonly Row[], shape: Shape): Harness {
  * What each side holds per key, as sorted text: its rows with their counts, and their match
  * counts where the join reads them (an outer side's; the other side's are never read).
  */
-function heldRows(h: Harness, shape: Shape): string[] {
+function heldRows(h: Harness, shape: Shape, keys: readonly number[] = [0, 1, 2, 3]): string[] {
   const backend = h.keyedBackend!;
   const spec0 = spec(shape);
   const out: string[] = [];
@@ -355,7 +413,7 @@ function heldRows(h: Harness, shape: Shape): string[] {
     ['right', spec0.rightLayout!, shape.joinType === 'right' || shape.joinType === 'full'],
   ] as const) {
     const name = `join-${side}-${layout.kind}`;
-    for (const k of [0, 1, 2, 3]) {
+    for (const k of keys) {
       backend.setCurrentKey(k);
       if (layout.kind === 'multiset') {
         const map = backend.getOrCreateState(

@@ -22,42 +22,104 @@ import type { ChangelogRow } from '../changelog.js';
 import { BundleTrigger, bundleKey, type MiniBatchOptions } from '../../runtime/aggregate/mini-batch.js';
 import type { RegularJoinFunction } from './join-function.js';
 
-/** One side's buffered rows of one join key, in arrival order, with their timestamps. */
-type KeyRun = { key: unknown; elements: Row[]; timestamps: number[] };
+/** Marks a buffered row that a later retraction cancelled. */
+const CANCELLED: Row = Object.freeze({});
 
-/** One side's part of the open bundle: its rows by join key. */
+/** Room for `needed` entries: the array itself, or a copy twice as long. */
+function grown<A extends Int32Array | Float64Array>(array: A, needed: number): A {
+  if (needed <= array.length) return array;
+  const bigger = new (array.constructor as new (length: number) => A)(Math.max(needed, array.length * 2));
+  bigger.set(array);
+  return bigger;
+}
+
+/**
+ * One side's part of the open bundle: its rows by join key, in arrival order. The rows and
+ * their timestamps sit in flat arrays in arrival order, each row linked to its key's next, and
+ * each key (in order of first arrival) has the slot of its first and last row; the arrays are
+ * kept for the next bundle. A bundle then costs a map entry per key and nothing per row, where
+ * an object and two growing arrays per key, and a rows array grown anew per bundle, cost 46 MB
+ * of allocation per million Nexmark q20 events (1,650 keys and 30,700 rows per bundle).
+ */
 class SideBundle {
-  readonly runs = new Map<unknown, KeyRun>();
+  /** Each key's index among `keys`, by its bundle key. */
+  private readonly index = new Map<unknown, number>();
+  /** Per key: the key, its first and last row's slots, and how many of its rows are live. */
+  readonly keys: unknown[] = [];
+  first = new Int32Array(64);
+  private last = new Int32Array(64);
+  live = new Int32Array(64);
+  /** Per row slot: the row (or {@link CANCELLED}), its timestamp, the next slot of its key (-1: none). */
+  rows: Row[] = [];
+  private size = 0;
+  times = new Float64Array(256);
+  next = new Int32Array(256);
+
+  /** Whether the bundle holds no key. */
+  get isEmpty(): boolean {
+    return this.keys.length === 0;
+  }
 
   /**
-   * Adds an element; a retraction whose equal accumulation is buffered removes that instead.
+   * Adds an element; a retraction whose equal accumulation is buffered cancels that instead.
    * Returns how many elements the bundle holds more (1, or -1 for a cancelled pair).
    */
   add(key: unknown, element: Row, timestamp: number, rowKey: ((row: Row) => unknown) | undefined): number {
     const id = bundleKey(key);
-    let run = this.runs.get(id);
-    if (run === undefined) {
-      run = { key, elements: [], timestamps: [] };
-      this.runs.set(id, run);
-    }
-    if (rowKey !== undefined) {
+    let k = this.index.get(id);
+    if (k !== undefined && rowKey !== undefined) {
       const change = element as unknown as ChangelogRow;
-      if (change.kind === '-D' || change.kind === '-U') {
-        const target = rowKey(change.row);
-        const { elements } = run;
-        for (let i = elements.length - 1; i >= 0; i--) {
-          const earlier = elements[i] as unknown as ChangelogRow;
-          if ((earlier.kind === '+I' || earlier.kind === '+U') && rowKey(earlier.row) === target) {
-            elements.splice(i, 1);
-            run.timestamps.splice(i, 1);
-            return -1;
-          }
-        }
-      }
+      if ((change.kind === '-D' || change.kind === '-U') && this.cancelLatest(k, rowKey, rowKey(change.row)))
+        return -1;
     }
-    run.elements.push(element);
-    run.timestamps.push(timestamp);
+    const slot = this.size++;
+    if (slot === this.times.length) {
+      this.times = grown(this.times, slot + 1);
+      this.next = grown(this.next, slot + 1);
+    }
+    if (slot === this.rows.length) this.rows.push(element);
+    else this.rows[slot] = element;
+    this.times[slot] = timestamp;
+    this.next[slot] = -1;
+    if (k === undefined) {
+      k = this.keys.length;
+      if (k === this.first.length) {
+        this.first = grown(this.first, k + 1);
+        this.last = grown(this.last, k + 1);
+        this.live = grown(this.live, k + 1);
+      }
+      this.index.set(id, k);
+      this.keys.push(key);
+      this.first[k] = slot;
+      this.live[k] = 0;
+    } else this.next[this.last[k]!] = slot;
+    this.last[k] = slot;
+    this.live[k]!++;
     return 1;
+  }
+
+  /** Cancels key `k`'s latest live accumulation whose row is `target` by `rowKey`; false if none. */
+  private cancelLatest(k: number, rowKey: (row: Row) => unknown, target: unknown): boolean {
+    let found = -1;
+    for (let slot = this.first[k]!; slot !== -1; slot = this.next[slot]!) {
+      const earlier = this.rows[slot] as unknown as ChangelogRow | typeof CANCELLED;
+      if (earlier === CANCELLED) continue;
+      const change = earlier as ChangelogRow;
+      if ((change.kind === '+I' || change.kind === '+U') && rowKey(change.row) === target) found = slot;
+    }
+    if (found === -1) return false;
+    this.rows[found] = CANCELLED;
+    this.live[k]!--;
+    return true;
+  }
+
+  /** Empties the bundle, keeping its arrays for the next one; the rows are let go. */
+  clear(): void {
+    this.index.clear();
+    this.keys.length = 0;
+    // The array keeps its length for the next bundle, without holding on to the rows.
+    this.rows.fill(CANCELLED, 0, this.size);
+    this.size = 0;
   }
 }
 
@@ -65,6 +127,12 @@ class SideBundle {
 export class MiniBatchJoinOperator extends CoProcessOperator<Row, Row, Row> {
   private left = new SideBundle();
   private right = new SideBundle();
+  /** The bundles of the flush before, emptied, which the next flush takes up. */
+  private spareLeft: SideBundle | undefined;
+  private spareRight: SideBundle | undefined;
+  /** The timestamps of the run being joined, by its rows' order, and a callback that stamps them. */
+  private runTimes = new Float64Array(64);
+  private readonly prepareRunRow = (r: number) => this.prepare(this.runTimes[r]!);
   private readonly trigger: BundleTrigger;
 
   /**
@@ -111,13 +179,16 @@ export class MiniBatchJoinOperator extends CoProcessOperator<Row, Row, Row> {
   /** Processes and empties the open bundle. */
   private flush(): void {
     this.trigger.reset();
-    if (this.left.runs.size === 0 && this.right.runs.size === 0) return;
+    if (this.left.isEmpty && this.right.isEmpty) return;
     const left = this.left;
     const right = this.right;
-    // Fresh bundles first: an output that ends up back here (it cannot, but a timer could fire
-    // while a bundle is processed) must not see a half-processed one.
-    this.left = new SideBundle();
-    this.right = new SideBundle();
+    // Other bundles first: an output that ends up back here (it cannot, but a timer could fire
+    // while a bundle is processed) must not see a half-processed one. The spares are taken
+    // while in use, so such a nested flush would make new ones.
+    this.left = this.spareLeft ?? new SideBundle();
+    this.right = this.spareRight ?? new SideBundle();
+    this.spareLeft = undefined;
+    this.spareRight = undefined;
     const current = this.keyedBackend.getCurrentKey();
     if (this.leftFirst) {
       this.processSide(left, true);
@@ -127,26 +198,39 @@ export class MiniBatchJoinOperator extends CoProcessOperator<Row, Row, Row> {
       this.processSide(left, true);
     }
     if (current !== undefined) this.keyedBackend.setCurrentKey(current);
+    left.clear();
+    right.clear();
+    this.spareLeft = left;
+    this.spareRight = right;
   }
 
   private processSide(side: SideBundle, isLeft: boolean): void {
     const join = this.join;
     const backend = this.keyedBackend;
-    for (const { key, elements, timestamps } of side.runs.values()) {
-      if (elements.length === 0) continue;
-      backend.setCurrentKey(key);
+    const { keys, first, live, rows, times, next } = side;
+    for (let k = 0; k < keys.length; k++) {
+      const count = live[k]!;
+      if (count === 0) continue;
+      backend.setCurrentKey(keys[k]);
       // A run of one row gains nothing from being joined as a run.
-      if (
-        elements.length > 1 &&
-        join.processRun(elements, isLeft, this.ctx as never, this.collector, (i) =>
-          this.prepare(timestamps[i]!),
-        )
-      )
-        continue;
-      for (let i = 0; i < elements.length; i++) {
-        this.prepare(timestamps[i]!);
-        if (isLeft) join.processElement1(elements[i]!, this.ctx as never, this.collector);
-        else join.processElement2(elements[i]!, this.ctx as never, this.collector);
+      if (count > 1) {
+        const elements: Row[] = new Array(count);
+        this.runTimes = grown(this.runTimes, count);
+        let r = 0;
+        for (let slot = first[k]!; slot !== -1; slot = next[slot]!) {
+          if (rows[slot] === CANCELLED) continue;
+          elements[r] = rows[slot]!;
+          this.runTimes[r++] = times[slot]!;
+        }
+        if (join.processRun(elements, isLeft, this.ctx as never, this.collector, this.prepareRunRow))
+          continue;
+      }
+      for (let slot = first[k]!; slot !== -1; slot = next[slot]!) {
+        const row = rows[slot]!;
+        if (row === CANCELLED) continue;
+        this.prepare(times[slot]!);
+        if (isLeft) join.processElement1(row, this.ctx as never, this.collector);
+        else join.processElement2(row, this.ctx as never, this.collector);
       }
     }
   }
