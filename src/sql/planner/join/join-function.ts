@@ -539,10 +539,14 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
     // Only a side that keeps match counts needs each row's (an outer side's records).
     const storeAll = own instanceof RowsView && !(own instanceof ExpiringView);
     const matches: number[] | undefined = storeAll ? undefined : [];
+    // The run's rows share their key, so they have NULLs in the same key columns: the first row
+    // answers for all, and a row that joins nothing is not read at all (in a bundle of thousands
+    // of rows, reading each row again costs a cache miss).
+    const nullKey = elements.length > 0 && hasNullKey(elements[0]!);
     for (let r = 0; r < elements.length; r++) {
       const row = elements[r]!;
       beforeRow?.(r);
-      if (hasNullKey(row)) {
+      if (nullKey) {
         if (thisOuter) this.emit(out, '+I', this.joined(row, otherNulls, isLeft), 1);
         continue;
       }
