@@ -37,8 +37,13 @@ import {
 import { ExpiringKeyIndex } from '../../src/sql/planner/join/expiring-key-index.js';
 import { ExpiringLog } from '../../src/sql/planner/join/expiring-log.js';
 import { ExpiringJoinOperator } from '../../src/sql/planner/join/expiring-join-operator.js';
+import {
+  type ProbeBounds,
+  STORED_TIMES_STATE,
+  StoredTimes,
+} from '../../src/sql/planner/join/expiring-probe-bound.js';
 import { type JoinSpec, RegularJoinFunction } from '../../src/sql/planner/join/join-function.js';
-import { JOIN_LAYOUT, type StoredRows } from '../../src/sql/planner/join/join-state-views.js';
+import { JOIN_LAYOUT, RowsView, type StoredRows } from '../../src/sql/planner/join/join-state-views.js';
 import type { StateCleanup } from '../../src/sql/planner/join/watermark-complete.js';
 import { assignToKeyGroup, operatorIndexForKeyGroup } from '../../src/state/key-groups.js';
 import { restoreKeyedState, snapshotKeyedState } from '../../src/state/keyed-snapshot.js';
@@ -111,6 +116,12 @@ const rightBound = (row: Row) => row.c as number;
 
 type Sides = 'both' | 'left' | 'right';
 
+/** What the planner derives from the condition: t <= c bounds a left probe, c - 10U <= t a right one. */
+const PROBE_BOUNDS: ProbeBounds = {
+  left: { column: 't', offsetMs: 0, storedColumn: 'c' },
+  right: { column: 'c', offsetMs: -10 * U, storedColumn: 't' },
+};
+
 function spec(sides: Sides): JoinSpec {
   const cleanedLeft = sides !== 'right';
   const cleanedRight = sides !== 'left';
@@ -128,14 +139,21 @@ function spec(sides: Sides): JoinSpec {
     rightLayout: cleanedRight ? { kind: 'expiring' } : { kind: 'rows' },
     ...(cleanedLeft ? { leftCleanup: LEFT_CLEANUP } : {}),
     ...(cleanedRight ? { rightCleanup: RIGHT_CLEANUP } : {}),
+    probeBounds: PROBE_BOUNDS,
   };
 }
 
 /**
  * A harness of the buffered join (with its buffers' options) or, without them, of the state-only
- * join; subtask `subtask` of `parallelism`.
+ * join; subtask `subtask` of `parallelism`, `restored` to be restored from a checkpoint.
  */
-function harness(sides: Sides, buffer?: ExpiringBufferOptions, parallelism = 1, subtask = 0) {
+function harness(
+  sides: Sides,
+  buffer?: ExpiringBufferOptions,
+  parallelism = 1,
+  subtask = 0,
+  restored = false,
+) {
   const fn = new RegularJoinFunction(spec(sides));
   const operator =
     buffer === undefined ? new CoProcessOperator(fn, true) : new ExpiringJoinOperator(fn, buffer);
@@ -143,7 +161,7 @@ function harness(sides: Sides, buffer?: ExpiringBufferOptions, parallelism = 1, 
     operator,
     (l) => l.k,
     (r) => r.k0,
-    { parallelism, subtaskIndex: subtask },
+    { parallelism, subtaskIndex: subtask, ...(restored ? { restoredCheckpointId: 1 } : {}) },
   );
 }
 
@@ -201,6 +219,8 @@ interface Checkpoint {
   readonly keyGroups: Array<[number, Uint8Array]>;
   /** The union state's entries, each encoded and decoded on its own as the runtime does. */
   readonly entries: unknown[];
+  /** The subtask's latest stored times (union state too), as decoded. */
+  readonly times: unknown[];
 }
 
 function checkpoint(h: Harness): Checkpoint {
@@ -208,7 +228,13 @@ function checkpoint(h: Harness): Checkpoint {
   const own = h.operator.snapshotState?.(1) as OperatorStateSnapshot | undefined;
   const state = own?.[BUFFERED_ROWS_STATE];
   if (state !== undefined) expect(state.mode).toBe('union');
-  return { keyGroups, entries: (state?.entries ?? []).map((e) => decode(encode(e))) };
+  const times = own?.[STORED_TIMES_STATE];
+  if (times !== undefined) expect(times.mode).toBe('union');
+  return {
+    keyGroups,
+    entries: (state?.entries ?? []).map((e) => decode(encode(e))),
+    times: (times?.entries ?? []).map((e) => decode(encode(e))),
+  };
 }
 
 /**
@@ -219,7 +245,13 @@ function restore(h: Harness, checkpoints: readonly Checkpoint[], w: Clock): void
   const { start, end } = h.keyedBackend!.keyGroupRange;
   const groups = checkpoints.flatMap((c) => c.keyGroups).filter(([g]) => g >= start && g <= end);
   restoreKeyedState(h.keyedBackend!, h.timeServiceManager, groups);
-  h.operator.initializeState?.(new Map([[BUFFERED_ROWS_STATE, checkpoints.flatMap((c) => c.entries)]]));
+  const times = checkpoints.flatMap((c) => c.times);
+  h.operator.initializeState?.(
+    new Map([
+      [BUFFERED_ROWS_STATE, checkpoints.flatMap((c) => c.entries)],
+      ...(times.length === 0 ? [] : [[STORED_TIMES_STATE, times] as const]),
+    ]),
+  );
   h.open();
   if (w.w1 > 0) h.processWatermark1(w.w1);
   if (w.w2 > 0) h.processWatermark2(w.w2);
@@ -331,6 +363,7 @@ afterEach(() => {
 describe('a cleaned join side held in memory before state', () => {
   test('emits what the state-only join emits, and a checkpoint holds its live rows, each once', () => {
     const modes = modeCounter();
+    const probes = vi.spyOn(StoredTimes.prototype, 'mayMatch');
     fc.assert(
       fc.property(stepsArb(80), sidesArb, bufferArb, (steps, sides, options) => {
         modes.next();
@@ -363,6 +396,10 @@ describe('a cleaned join side held in memory before state', () => {
     // Both forms, and the switch between them, are exercised.
     expect(modes.runs.switched).toBeGreaterThan(30);
     expect(modes.runs.unindexed).toBeGreaterThan(30);
+    // Probes skipped by time and probes made are both common.
+    const skipped = probes.mock.results.filter((r) => r.value === false).length;
+    expect(skipped).toBeGreaterThan(300);
+    expect(probes.mock.results.length - skipped).toBeGreaterThan(300);
   });
 
   test('a checkpoint restores to the uninterrupted output', () => {
@@ -386,7 +423,7 @@ describe('a cleaned join side held in memory before state', () => {
           feed(first, steps.slice(0, cut), w);
           const taken = checkpoint(first);
           // Restored with other buffer options too: a smaller limit moves restored rows to state.
-          const second = harness(sides, after);
+          const second = harness(sides, after, 1, 0, true);
           restore(second, [taken], w);
           feed(second, steps.slice(cut), w);
           expect([...outputOf(first), ...outputOf(second)]).toEqual(outputOf(whole));
@@ -419,7 +456,7 @@ describe('a cleaned join side held in memory before state', () => {
           for (const h of first) h.open();
           feedAll(first, steps.slice(0, cut), w);
           const taken = first.map(checkpoint);
-          const second = Array.from({ length: after }, (_, i) => harness(sides, options, after, i));
+          const second = Array.from({ length: after }, (_, i) => harness(sides, options, after, i, true));
           for (const h of second) restore(h, taken, w);
           feedAll(second, steps.slice(cut), w);
           const rows = [...first, ...second].flatMap(outputOf);
@@ -451,8 +488,44 @@ describe('a cleaned join side held in memory before state', () => {
     );
     const corrupt = harness('left', { limit: 1000 });
     expect(() =>
-      restore(corrupt, [{ keyGroups: [], entries: [{ left: true, keys: [1] }] }], { w1: 0, w2: 0 }),
+      restore(corrupt, [{ keyGroups: [], entries: [{ left: true, keys: [1] }], times: [] }], {
+        w1: 0,
+        w2: 0,
+      }),
     ).toThrow(/join-buffered-rows state of a regular join is not rows with their keys/);
+  });
+
+  test('a probe no stored row can meet by time reads no state, and a restore without latest times skips none', () => {
+    const stored = vi.spyOn(RowsView.prototype, 'stored');
+    const h = harness('left', { limit: 1000 });
+    h.open();
+    h.processElement2({ k0: 1, c: 5000, w: 0 }, 5000);
+    // t <= c: a left row after 5000 can meet no right row stored so far...
+    h.processElement1({ k: 1, t: 5001, v: 0 }, 5001);
+    expect(stored).not.toHaveBeenCalled();
+    // ...one at 5000 can (and t >= c - 10U holds).
+    h.processElement1({ k: 1, t: 5000, v: 1 }, 5000);
+    expect(stored).toHaveBeenCalledTimes(1);
+    expect(outputOf(h)).toEqual([JSON.stringify([1, 5000, 1, 1, 5000, 0])]);
+    const taken = checkpoint(h);
+    expect(taken.times).toEqual([{ left: 5001, right: 5000 }]);
+    // A checkpoint of an earlier version has no latest times: every probe reads state.
+    const earlier = harness('left', { limit: 1000 }, 1, 0, true);
+    restore(earlier, [{ ...taken, times: [] }], { w1: 0, w2: 0 });
+    earlier.processElement1({ k: 1, t: 4000, v: 2 }, 4000);
+    expect(outputOf(earlier)).toEqual([JSON.stringify([1, 4000, 2, 1, 5000, 0])]);
+    // Restored with them, the probe is skipped above the latest right time only.
+    stored.mockClear();
+    const later = harness('left', { limit: 1000 }, 1, 0, true);
+    restore(later, [taken], { w1: 0, w2: 0 });
+    later.processElement1({ k: 1, t: 6000, v: 3 }, 6000);
+    expect(stored).not.toHaveBeenCalled();
+    later.processElement1({ k: 1, t: 4000, v: 2 }, 4000);
+    expect(outputOf(later)).toEqual([JSON.stringify([1, 4000, 2, 1, 5000, 0])]);
+    const corrupt = harness('left', { limit: 1000 }, 1, 0, true);
+    expect(() => restore(corrupt, [{ ...taken, times: [{ left: 'x' }] }], { w1: 0, w2: 0 })).toThrow(
+      /join-stored-times state of a regular join is not a pair of times/,
+    );
   });
 
   test('a key whose earlier bucket the watermark passes keeps its later rows in memory', () => {

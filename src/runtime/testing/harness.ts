@@ -37,6 +37,8 @@ export interface HarnessOptions {
   readonly initialProcessingTime?: number;
   readonly runtimeMode?: RuntimeMode;
   readonly name?: string;
+  /** The checkpoint the operator is restored from, as its setup tells it; none by default. */
+  readonly restoredCheckpointId?: number;
 }
 
 /**
@@ -84,7 +86,7 @@ export abstract class AbstractOperatorTestHarness<OUT> {
       maxParallelism,
       attemptNumber: 0,
       attemptId: 'test-attempt',
-      restoredCheckpointId: undefined,
+      restoredCheckpointId: options.restoredCheckpointId,
       output: this.output,
       keyedBackend: this.keyedBackend,
       timeServiceManager: this.timeServiceManager,

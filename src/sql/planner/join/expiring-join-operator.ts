@@ -4,7 +4,8 @@
  * the watermark, so that such a side holds its rows in memory first (see `expiring-buffer.ts` and
  * `RegularJoinFunction.bufferExpiring`). A checkpoint takes the rows in memory as union operator
  * state and leaves them there (see `expiring-buffer-state.ts`); a restore puts back those of
- * this subtask's key groups.
+ * this subtask's key groups. Each side's latest stored time, by which the join skips probes that
+ * cannot match (see `expiring-probe-bound.ts`), is union state too.
  */
 import { CoProcessOperator } from '../../../runtime/operators/process-operators.js';
 import type { OperatorStateSnapshot, RestoredOperatorState } from '../../../runtime/snapshot.js';
@@ -18,12 +19,15 @@ import {
   JOIN_BUFFER_LIMIT,
 } from './expiring-buffer.js';
 import { BUFFERED_ROWS_STATE } from './expiring-buffer-state.js';
+import { STORED_TIMES_STATE } from './expiring-probe-bound.js';
 import type { RegularJoinFunction } from './join-function.js';
 
 /** Runs a {@link RegularJoinFunction} whose expiring sides buffer rows in memory. */
 export class ExpiringJoinOperator extends CoProcessOperator<Row, Row, Row> {
   /** The rows in memory a restored checkpoint took, for `open` to put back. */
   private restoredRows: readonly unknown[] = [];
+  /** The latest stored times a restored checkpoint took (undefined: none, or no restore). */
+  private restoredTimes: readonly unknown[] | undefined;
 
   /**
    * `buffer`: how each side holds its rows (see `ExpiringBufferOptions`); tests pass small
@@ -59,6 +63,10 @@ export class ExpiringJoinOperator extends CoProcessOperator<Row, Row, Row> {
           ),
       },
     );
+    // A restore without latest times (an earlier version's checkpoint) skips no probe.
+    if (this.setupInfo.restoredCheckpointId !== undefined || this.restoredTimes !== undefined)
+      this.join.storedTimes?.restore(this.restoredTimes);
+    this.restoredTimes = undefined;
     if (this.restoredRows.length === 0) return;
     // Union state hands every subtask every row: each keeps those of its own key groups.
     const { maxParallelism, keyGroupRange } = backend;
@@ -72,12 +80,18 @@ export class ExpiringJoinOperator extends CoProcessOperator<Row, Row, Row> {
   /** Keeps the restored rows in memory for `open`, once the join has its buffers. */
   initializeState(restored: RestoredOperatorState): void {
     this.restoredRows = restored.get(BUFFERED_ROWS_STATE) ?? [];
+    this.restoredTimes = restored.get(STORED_TIMES_STATE);
   }
 
-  /** The rows in memory, which stay there (see the module comment). */
+  /** The rows in memory, which stay there, and the latest stored times (see the module comment). */
   snapshotState(_checkpointId: number): OperatorStateSnapshot | undefined {
     const entries = this.join.bufferedEntries(this.currentWatermark);
-    return entries.length === 0 ? undefined : { [BUFFERED_ROWS_STATE]: { mode: 'union', entries } };
+    const times = this.join.storedTimes;
+    if (entries.length === 0 && times === undefined) return undefined;
+    return {
+      ...(entries.length === 0 ? {} : { [BUFFERED_ROWS_STATE]: { mode: 'union', entries } }),
+      ...(times === undefined ? {} : { [STORED_TIMES_STATE]: { mode: 'union', entries: [times.entry()] } }),
+    };
   }
 
   protected override advanceWatermark(watermark: number): void {

@@ -80,6 +80,7 @@ import { ExpiringBuffer, type ExpiringBufferOptions } from './expiring-buffer.js
 import { type BufferedRowsEntry, bufferedEntries, readBufferedEntry } from './expiring-buffer-state.js';
 import { type CanonicalKey, canonicalKey } from '../../../state/key-groups.js';
 import { NO_RENAMES, rightColumnReader } from './right-row-names.js';
+import { type ProbeBounds, StoredTimes } from './expiring-probe-bound.js';
 
 /** What the join function needs, compiled once when the job is built. */
 export interface JoinSpec {
@@ -128,6 +129,11 @@ export interface JoinSpec {
    */
   readonly leftCleanup?: StateCleanup;
   readonly rightCleanup?: StateCleanup;
+  /**
+   * Conjuncts that bound which stored rows a row can match by time, which a join whose expiring
+   * sides are buffered uses to skip probes (see `expiring-probe-bound.ts`).
+   */
+  readonly probeBounds?: ProbeBounds;
 }
 
 /** The least time between two cleanups of one key (see `onTimer`). */
@@ -222,6 +228,8 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
   private leftBuffer: ExpiringBuffer | undefined;
   private rightBuffer: ExpiringBuffer | undefined;
   private host: JoinBufferHost | undefined;
+  /** Each side's latest stored time, once buffered and when the condition bounds a probe. */
+  private storedTimesOf: StoredTimes | undefined;
 
   constructor(private readonly spec: JoinSpec) {
     super();
@@ -288,8 +296,19 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
         domain: 'internal',
       });
     this.host = host;
+    const bounds = this.spec.probeBounds;
+    if (bounds !== undefined && (bounds.left !== undefined || bounds.right !== undefined))
+      this.storedTimesOf = new StoredTimes(bounds, this.spec.rightRowNames);
     if (this.leftExpiring !== undefined) this.leftBuffer = new ExpiringBuffer(options);
     if (this.rightExpiring !== undefined) this.rightBuffer = new ExpiringBuffer(options);
+  }
+
+  /**
+   * Each side's latest stored time, checkpointed by the join's operator; undefined when no
+   * probe is bounded or the sides are not buffered (see {@link bufferExpiring}).
+   */
+  get storedTimes(): StoredTimes | undefined {
+    return this.storedTimesOf;
   }
 
   /** Drops the rows in memory that the watermark has expired. */
@@ -475,7 +494,12 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
     const own = isLeft ? this.left : this.right;
     const other = isLeft ? this.right : this.left;
     let matched = 0;
-    if (other.plain) {
+    const times = this.storedTimesOf;
+    if (times !== undefined && !times.mayMatch(row, isLeft)) {
+      // No row the other side stored can meet the time bound: its rows are not read.
+      if (thisOuter)
+        this.emit(out, change, this.joined(row, isLeft ? this.rightNulls : this.leftNulls, isLeft), 1);
+    } else if (other.plain) {
       // Every copy counts once and the other side is not outer: no record per row, no matches.
       // The stored rows are walked as they are: a key of one row is no array, and nothing is copied.
       const stored = other.stored();
@@ -504,6 +528,7 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
     // Asked after the row's own pairs, which may have raised the bar past the row itself.
     const drop = isLeft ? this.dropLeft : this.dropRight;
     if (drop?.(row)) return;
+    times?.note(row, isLeft);
     this.store(row, accumulate, isLeft, own, matched, ctx);
   }
 

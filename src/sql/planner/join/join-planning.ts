@@ -15,6 +15,7 @@ import type { PhysicalCalc, PhysicalNode, PhysicalPlanner } from '../physical.js
 import type { QueryTranslator, TranslateContext } from '../translate.js';
 import { joinKeys } from './join-conditions.js';
 import { ExpiringJoinOperator } from './expiring-join-operator.js';
+import { probeBounds } from './expiring-probe-bound.js';
 import { mayAppendOnly, RegularJoinFunction } from './join-function.js';
 import { type JoinOutputColumn, pairCondition } from './join-rows.js';
 import type { JoinType, LogicalJoin, PhysicalJoin } from './join-nodes.js';
@@ -306,6 +307,7 @@ export function regularJoinFunction(
     ...(node.hints?.rightTtl === undefined ? {} : { rightStateTtlMs: node.hints.rightTtl.ms }),
     ...(node.leftCleanup === undefined ? {} : { leftCleanup: node.leftCleanup }),
     ...(node.rightCleanup === undefined ? {} : { rightCleanup: node.rightCleanup }),
+    probeBounds: probeBounds(node.condition, node.left.columns, node.right.columns),
   });
 }
 
