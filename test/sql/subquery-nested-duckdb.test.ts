@@ -43,6 +43,22 @@ const QUERIES: Record<string, string> = {
     'SELECT l.k, l.v FROM {l} AS l WHERE l.k NOT IN (SELECT m.k FROM {m} AS m WHERE m.v > l.v AND m.v NOT IN (SELECT r.v FROM {r} AS r WHERE r.k = l.k))',
   scalarExistsOuter:
     'SELECT l.k, l.v FROM {l} AS l WHERE l.v > (SELECT COUNT(*) FROM {m} AS m WHERE m.k = l.k AND EXISTS (SELECT 1 FROM {r} AS r WHERE r.v = m.v AND r.k <> l.k))',
+  existsOrNestedOuter:
+    'SELECT l.k, l.v FROM {l} AS l WHERE EXISTS (SELECT 1 FROM {m} AS m WHERE m.k = l.k AND (m.v IN (SELECT r.v FROM {r} AS r WHERE r.k = l.k) OR m.v > 25))',
+  notInOrNestedMiddle:
+    'SELECT l.k, l.v FROM {l} AS l WHERE l.v NOT IN (SELECT m.v FROM {m} AS m WHERE m.k = l.k AND (m.v NOT IN (SELECT r.v FROM {r} AS r WHERE r.k = m.k) OR m.v < 5))',
+  valueExistsNestedOuter:
+    'SELECT l.k, l.v FROM {l} AS l WHERE l.v < 20 AND COALESCE(EXISTS (SELECT 1 FROM {m} AS m WHERE m.k = l.k AND m.v IN (SELECT r.v FROM {r} AS r WHERE r.v > l.v)), FALSE) = FALSE',
+  valueNotInNestedOuter:
+    'SELECT l.k, l.v FROM {l} AS l WHERE (l.v NOT IN (SELECT m.v FROM {m} AS m WHERE m.k = l.k AND EXISTS (SELECT 1 FROM {r} AS r WHERE r.k = m.k AND r.v < l.v))) IS NULL OR l.k = 1',
+  scalarInNestedOuterGrouped:
+    'SELECT l.k, l.v FROM {l} AS l WHERE l.v < (SELECT SUM(m.v) FROM {m} AS m WHERE m.k = l.k AND m.v NOT IN (SELECT r.v FROM {r} AS r WHERE r.k = l.k AND r.v IS NOT NULL) GROUP BY m.k)',
+  threeLevelsOuter:
+    'SELECT l.k, l.v FROM {l} AS l WHERE l.k IN (SELECT m.k FROM {m} AS m WHERE EXISTS (SELECT 1 FROM {r} AS r WHERE r.k = m.k AND EXISTS (SELECT 1 FROM {m} AS d WHERE d.k = l.k AND d.v = r.v)))',
+  inHavingNestedOuter:
+    'SELECT l.k, l.v FROM {l} AS l WHERE l.k IN (SELECT m.k FROM {m} AS m GROUP BY m.k HAVING COUNT(*) > (SELECT COUNT(*) FROM {r} AS r WHERE r.k = m.k AND r.v < l.v))',
+  notExistsHavingOuter:
+    'SELECT l.k, l.v FROM {l} AS l WHERE NOT EXISTS (SELECT m.k FROM {m} AS m GROUP BY m.k HAVING COUNT(*) > l.v / 3)',
 };
 
 const UPDATING_VIEWS = ['l', 'm', 'r'].map(

@@ -290,14 +290,13 @@ function correlatedRight(
   for (const c of body.where === undefined ? [] : conjuncts(body.where))
     (containsSubquery(c) || types(c, innerOnly) ? local : correlated).push(c);
   const nestedOuter = nestedReadsOuter(local, inner.scope, outerVisible, builder);
-  // Correlated in its select list alone (SELECT c.v + a.k FROM c), it is compared on joined pairs.
-  const itemsOuter =
-    width > 0 &&
-    readsOuterOutsideWhere(body, inner.scope, outerVisible, builder, {
-      allItems: true,
-      globalAggregate: false,
-    });
-  if (correlated.length === 0 && !nestedOuter && !itemsOuter) return undefined;
+  // Correlated outside its WHERE alone: an IN's select list (SELECT c.v + a.k FROM c) is
+  // compared on joined pairs; GROUP BY and HAVING group over a domain.
+  const elsewhere = readsOuterOutsideWhere(body, inner.scope, outerVisible, builder, {
+    allItems: width > 0,
+    globalAggregate: false,
+  });
+  if (correlated.length === 0 && !nestedOuter && !elsewhere) return undefined;
   if (query.limit !== undefined || query.offset !== undefined)
     throw unsupported(query.pos, 'LIMIT or OFFSET in a correlated subquery', 'drop it or join instead');
   // Duplicates change no IN or EXISTS, so rows filtered over a domain are made distinct per

@@ -7,8 +7,10 @@
  * so it is planned as the equality-correlated subqueries are (grouped by those columns, a global
  * aggregate's value over no rows read where an outer value has no group, SINGLE_VALUE per value).
  *
- * Outer columns read in GROUP BY, in an aggregate's argument, in a grouped subquery's HAVING and
- * (where asked) in the select list read the domain column instead, which the grouping carries.
+ * Outer columns read in GROUP BY, in an aggregate's argument, in a grouped subquery's HAVING
+ * (inside its own subqueries too) and (where asked) in the select list read the domain column
+ * instead, which the grouping carries. So do those a subquery nested in the WHERE reads, whose
+ * conjunct then filters the rows joined with the domain (`nested-outer.ts`).
  *
  * A domain column matches its outer column on `=` where a correlated comparison reads it as a
  * NULL-propagating operand, which is never TRUE for a NULL value, so a NULL outer value has no
@@ -108,7 +110,7 @@ function readOutsideWhere(
         ? undefined
         : reads.globalAggregate
           ? refs.replaceInAggregates(body.having, isAggregate)
-          : refs.replace(body.having),
+          : refs.replaceNested(body.having, builder),
     items: reads.allItems ? refs.replace(body.items) : refs.replaceInAggregates(body.items, isAggregate),
   };
 }

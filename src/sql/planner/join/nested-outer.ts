@@ -113,15 +113,19 @@ export function refusingOuterColumns<T>(
     throw unsupported(
       { line: Number(found[1]), column: Number(found[2]) },
       `reading column ${name} of an enclosing query there`,
-      'read it in the WHERE clause of the subquery that needs it',
+      'a subquery reads them in the WHERE of its own SELECT, not in JOIN … ON, WITH or a set operation',
     );
   }
 }
 
-/** The `outer` of {@link refusingOuterColumns} for the columns an enclosing query lets a subquery read. */
+/**
+ * The `outer` of {@link refusingOuterColumns} for the columns an enclosing query lets a subquery
+ * read. A planner's hidden column (`$domain.…`) is left to the enclosing planner that made it,
+ * which names the column it stands for.
+ */
 export function enclosingColumns(
   outerVisible: readonly ScopeColumn[],
 ): (path: readonly string[]) => string | undefined {
   const scope = new ColumnScope(outerVisible);
-  return (path) => (scope.has(path) ? path.join('.') : undefined);
+  return (path) => (!path[0]!.startsWith('$') && scope.has(path) ? path.join('.') : undefined);
 }
