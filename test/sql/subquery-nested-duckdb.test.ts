@@ -1,10 +1,11 @@
 /**
- * Subqueries nested in the WHERE of an IN, NOT IN, EXISTS, NOT EXISTS or scalar subquery agree
+ * Subqueries nested in the WHERE or HAVING of an IN, NOT IN, EXISTS, NOT EXISTS or scalar subquery agree
  * with DuckDB on generated data holding NULL keys and values, at parallelism 1 and 2, over
  * insert-only input and over updating input (a (k, v) pair of a table is a row until its second
  * arrival deletes it): the nested subquery uncorrelated, correlated with the subquery around it,
- * and correlated with the outermost query (planned over a domain of its values). Updating
- * results are compared as the final table their changes leave.
+ * and correlated with the outermost query (planned over a domain of its values), and IN and
+ * scalar subqueries correlated by their select list alone. Updating results are compared as the
+ * final table their changes leave.
  */
 import { describe, expect, test } from 'vitest';
 import { StreamExecutionEnvironment } from '../../src/api/environment.js';
@@ -59,6 +60,11 @@ const QUERIES: Record<string, string> = {
     'SELECT l.k, l.v FROM {l} AS l WHERE l.k IN (SELECT m.k FROM {m} AS m GROUP BY m.k HAVING COUNT(*) > (SELECT COUNT(*) FROM {r} AS r WHERE r.k = m.k AND r.v < l.v))',
   notExistsHavingOuter:
     'SELECT l.k, l.v FROM {l} AS l WHERE NOT EXISTS (SELECT m.k FROM {m} AS m GROUP BY m.k HAVING COUNT(*) > l.v / 3)',
+  // Correlated by their select list alone, with no outer column in WHERE.
+  inSelectListOnly:
+    'SELECT l.k, l.v FROM {l} AS l WHERE l.v IN (SELECT m.v + l.k - 3 FROM {m} AS m WHERE m.k > 2)',
+  scalarSelectListOnly:
+    'SELECT l.k, l.v FROM {l} AS l WHERE l.v < (SELECT MIN(m.v) + l.k * 3 FROM {m} AS m WHERE m.k = 2)',
 };
 
 const UPDATING_VIEWS = ['l', 'm', 'r'].map(
