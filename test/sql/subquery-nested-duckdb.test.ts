@@ -1,11 +1,11 @@
 /**
- * Subqueries nested in the WHERE or HAVING of an IN, NOT IN, EXISTS, NOT EXISTS or scalar subquery agree
- * with DuckDB on generated data holding NULL keys and values, at parallelism 1 and 2, over
- * insert-only input and over updating input (a (k, v) pair of a table is a row until its second
- * arrival deletes it): the nested subquery uncorrelated, correlated with the subquery around it,
- * and correlated with the outermost query (planned over a domain of its values), and IN and
- * scalar subqueries correlated by their select list alone. Updating results are compared as the
- * final table their changes leave.
+ * Subqueries nested in the WHERE or HAVING of an IN, NOT IN, EXISTS, NOT EXISTS or scalar
+ * subquery agree with DuckDB on generated data holding NULL keys and values, at parallelism 1
+ * and 2, over insert-only input and over updating input (a (k, v) pair of a table is a row until
+ * its second arrival deletes it): the nested subquery uncorrelated, correlated with the subquery
+ * around it, and correlated with the outermost query (planned over a domain of its values), and
+ * IN and scalar subqueries correlated by their select list alone. Updating results are compared
+ * as the final table their changes leave.
  */
 import { describe, expect, test } from 'vitest';
 import { StreamExecutionEnvironment } from '../../src/api/environment.js';

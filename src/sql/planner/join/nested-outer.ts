@@ -127,5 +127,14 @@ export function enclosingColumns(
   outerVisible: readonly ScopeColumn[],
 ): (path: readonly string[]) => string | undefined {
   const scope = new ColumnScope(outerVisible);
-  return (path) => (!path[0]!.startsWith('$') && scope.has(path) ? path.join('.') : undefined);
+  return (path) => {
+    if (path[0]!.startsWith('$')) return undefined;
+    try {
+      scope.resolve(path, { line: 0, column: 0 });
+      return path.join('.');
+    } catch {
+      // No column of the enclosing query either (a.nope): the error stands.
+      return undefined;
+    }
+  };
 }
