@@ -262,12 +262,13 @@ interface Decorrelated {
 }
 
 /**
- * The subquery decorrelated, or undefined when it refers to no outer column in its WHERE (it is
- * then planned on its own), or GLOBAL when it is a global aggregate (read as scalar subqueries).
- * Correlation is supported in the WHERE of a single SELECT … FROM, in its select list, and in
- * subqueries of that WHERE: the correlated conjuncts become join conditions. When the subquery groups (GROUP BY, DISTINCT), it is grouped by its
- * correlation values as well, so the aggregate runs once per value rather than once per outer
- * row, and the join matches on that value, as Calcite's decorrelator does.
+ * The subquery decorrelated, or undefined when it refers to no outer column (it is then planned
+ * on its own), or GLOBAL when it is a global aggregate (read as scalar subqueries). Correlation is
+ * supported in the WHERE of a single SELECT … FROM (in subqueries of that WHERE too), in its
+ * select list, GROUP BY and HAVING: the correlated conjuncts become join conditions. When the
+ * subquery groups (GROUP BY, DISTINCT), it is grouped by its correlation values as well, so the
+ * aggregate runs once per value rather than once per outer row, and the join matches on that
+ * value, as Calcite's decorrelator does.
  */
 function correlatedRight(
   query: Query,
