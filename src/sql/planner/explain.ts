@@ -124,6 +124,7 @@ function physicalLine(n: PhysicalNode): string {
       return explainAggregatePhysical(n, mode);
     case 'windowTableFunction':
     case 'windowAggregate':
+    case 'localWindowAggregate':
       return explainWindowPhysical(n, mode);
     case 'join':
       return explainJoinPhysical(n, mode);

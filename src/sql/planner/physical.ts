@@ -13,7 +13,11 @@ import { canConsume, type ChangelogMode, widestMode } from './changelog.js';
 import type { LogicalNode, PlanColumn } from './logical.js';
 import type { SourcePos } from '../parser/ast.js';
 import type { AggregatePhysicalNode } from './aggregate/aggregate-nodes.js';
-import { aggregatePlanOptions, toPhysicalAggregate } from './aggregate/aggregate-planning.js';
+import {
+  aggregatePhaseStrategy,
+  aggregatePlanOptions,
+  toPhysicalAggregate,
+} from './aggregate/aggregate-planning.js';
 import type { TableConfig } from '../config.js';
 import { type SinkConstraints, sinkConstraints } from './sink-constraints.js';
 import type { PhysicalCorrelate } from './correlate/correlate-nodes.js';
@@ -133,7 +137,7 @@ export function toPhysical(
       return toPhysicalAggregate(node, recurse, aggregatePlanOptions(config, node.calls[0]?.pos));
     case 'windowTableFunction':
     case 'windowAggregate':
-      return toPhysicalWindow(node, recurse);
+      return toPhysicalWindow(node, recurse, aggregatePhaseStrategy(config));
     case 'join':
       return toPhysicalJoin(node, recurse, config);
     case 'intervalJoin':

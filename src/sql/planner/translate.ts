@@ -110,6 +110,7 @@ function translateNode(node: PhysicalNode, ctx: TranslateContext): DataStream<Ro
       return translateAggregate(node, recurse);
     case 'windowTableFunction':
     case 'windowAggregate':
+    case 'localWindowAggregate':
       return translateWindow(node, ctx, recurse);
     case 'join':
       return translateJoin(node, ctx, recurse);

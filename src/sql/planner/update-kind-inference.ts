@@ -53,6 +53,7 @@ const ROLES: Readonly<Record<PhysicalNode['kind'], UpdateRole>> = {
   localGroupAggregate: 'consumer',
   windowTableFunction: 'consumer',
   windowAggregate: 'consumer',
+  localWindowAggregate: 'consumer',
   join: 'consumer',
   intervalJoin: 'consumer',
   temporalJoin: 'consumer',

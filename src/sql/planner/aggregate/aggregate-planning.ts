@@ -63,11 +63,19 @@ export interface AggregatePlanOptions {
 }
 
 /**
+ * `table.optimizer.agg-phase-strategy` of a session, lower case (AUTO by default): whether
+ * aggregates whose calls merge may run in a local and a global phase.
+ */
+export function aggregatePhaseStrategy(config: TableConfig | undefined): AggregatePlanOptions['phase'] {
+  return config?.get<AggregatePlanOptions['phase']>('table.optimizer.agg-phase-strategy') ?? 'auto';
+}
+
+/**
  * The aggregate options of a session; throws when mini-batch is on without a positive
  * allow-latency and size, as Flink validates.
  */
 export function aggregatePlanOptions(config: TableConfig | undefined, pos?: SourcePos): AggregatePlanOptions {
-  const phase = config?.get<AggregatePlanOptions['phase']>('table.optimizer.agg-phase-strategy') ?? 'auto';
+  const phase = aggregatePhaseStrategy(config);
   const stateTtlMs = idleStateRetentionMs(config);
   const batch = config?.get<string>('execution.runtime-mode') === 'batch';
   if (config?.get<boolean>('table.exec.mini-batch.enabled') !== true) return { phase, stateTtlMs, batch };

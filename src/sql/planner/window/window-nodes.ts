@@ -139,8 +139,27 @@ export interface PhysicalWindowAggregate extends PhysicalBase {
   readonly inputWindow?: InputWindow;
 }
 
+/**
+ * The local phase of a two-phase window aggregate, below its global phase (a
+ * {@link PhysicalWindowAggregate} with this node as input): the same aggregate, pre-aggregated
+ * per group and slice before the shuffle (see `runtime/window/local-window-aggregate.ts`). Its
+ * columns are its input's; what it sends are partial accumulators, which only the global phase
+ * reads.
+ */
+export interface PhysicalLocalWindowAggregate extends PhysicalBase {
+  readonly kind: 'localWindowAggregate';
+  readonly input: PhysicalNode;
+  readonly window: WindowSpec;
+  readonly groupKeys: readonly string[];
+  readonly calls: readonly BoundAggregateCall[];
+  readonly windowColumns: WindowColumns;
+}
+
 /** Physical nodes of this feature. */
-export type WindowPhysicalNode = PhysicalWindowTableFunction | PhysicalWindowAggregate;
+export type WindowPhysicalNode =
+  | PhysicalWindowTableFunction
+  | PhysicalWindowAggregate
+  | PhysicalLocalWindowAggregate;
 
 /** Makes a frozen windowing table function node. */
 export function windowTableFunction(

@@ -2,7 +2,8 @@
  * Windowing table functions and window aggregation: physical planning, DataStream translation
  * and EXPLAIN lines. Both take insert-only input only (a window cannot take back a row it has
  * emitted) and produce insert-only output. A window aggregate is keyed by its group keys and
- * runs on the DataStream window operators (see `runtime/window/window-aggregate.ts`); a TVF on
+ * runs on the DataStream window operators (see `runtime/window/window-aggregate.ts`), behind a
+ * local phase before the shuffle when its calls merge (see {@link twoPhase}); a TVF on
  * its own assigns windows row by row, or, for SESSION, holds rows until their session closes.
  * Processing-time windows feed only a window aggregate, as in Flink, whose window TVF, Top-N,
  * deduplication and join run on event time only; the others are refused by name. Those window
@@ -15,10 +16,18 @@ import { formatAggregateCall } from '../../aggregates/aggregate-function.js';
 import type { Row } from '../../expressions/compiler.js';
 import { unsupported } from '../../errors.js';
 import {
+  createGlobalWindowAggregateOperator,
   createWindowAggregateOperator,
   rowKeySelector,
+  SqlWindowAggregateFunction,
   windowAggregateKeySelector,
 } from '../../runtime/window/window-aggregate.js';
+import {
+  LocalWindowAggregateOperator,
+  type PartialWindowAggregate,
+  slicesOf,
+} from '../../runtime/window/local-window-aggregate.js';
+import type { AggregatePlanOptions } from '../aggregate/aggregate-planning.js';
 import { AlignedWindowAssignment, sessionRows } from '../../runtime/window/window-assign.js';
 import {
   createLocalWindowAggregateOperator,
@@ -35,6 +44,8 @@ import {
   formatWindow,
   type InputWindow,
   isProcessingTimeWindow,
+  type LogicalWindowAggregate,
+  type PhysicalLocalWindowAggregate,
   type PhysicalWindowAggregate,
   processingTimeWindowOf,
   type WindowLogicalNode,
@@ -58,7 +69,11 @@ export function refuseProcessingTimeWindows(input: LogicalNode, operator: string
 }
 
 /** The physical plan of a windowing table function node. */
-export function toPhysicalWindow(node: WindowLogicalNode, recurse: PhysicalPlanner): PhysicalNode {
+export function toPhysicalWindow(
+  node: WindowLogicalNode,
+  recurse: PhysicalPlanner,
+  phase: AggregatePlanOptions['phase'] = 'auto',
+): PhysicalNode {
   if (node.kind === 'windowTableFunction' && isProcessingTimeWindow(node.window))
     throw unsupported(
       node.window.pos,
@@ -101,9 +116,21 @@ export function toPhysicalWindow(node: WindowLogicalNode, recurse: PhysicalPlann
           'use TUMBLE or HOP windows, or an aggregate function with merge',
         );
     }
+  const local = twoPhase(node, phase)
+    ? Object.freeze({
+        kind: 'localWindowAggregate' as const,
+        input,
+        window: node.window,
+        groupKeys: node.groupKeys,
+        calls: node.calls,
+        windowColumns: node.windowColumns,
+        columns: input.columns,
+        changelogMode: 'insert-only' as const,
+      })
+    : undefined;
   return Object.freeze({
     kind: 'windowAggregate',
-    input,
+    input: local ?? input,
     window: node.window,
     groupKeys: node.groupKeys,
     calls: node.calls,
@@ -112,6 +139,20 @@ export function toPhysicalWindow(node: WindowLogicalNode, recurse: PhysicalPlann
     columns: node.columns,
     changelogMode: 'insert-only',
   });
+}
+
+/**
+ * Whether a window aggregate runs in a local and a global phase, as Flink's two-stage window
+ * aggregate rule decides: `agg-phase-strategy` not ONE_PHASE, an event-time TUMBLE, HOP or
+ * CUMULATE window over rows of the window TVF (not windowed rows, and in UTC: a local-time
+ * zone's windows keep one phase), and every call mergeable and not DISTINCT. Unlike the regular
+ * aggregate it needs no mini-batch: the watermark closes its bundles.
+ */
+function twoPhase(node: LogicalWindowAggregate, phase: AggregatePlanOptions['phase']): boolean {
+  const { window } = node;
+  if (phase === 'one_phase' || node.inputWindow !== undefined) return false;
+  if (window.kind === 'SESSION' || isProcessingTimeWindow(window) || window.localTime === true) return false;
+  return node.calls.every((c) => !c.distinct && c.definition.create(c.argTypes).merge !== undefined);
 }
 
 /** The DataStream operators of a physical windowing table function node. */
@@ -124,8 +165,12 @@ export function translateWindow(
   const zone = node.window.localTime === true ? sessionTimeZone() : UTC_ZONE;
   // A window aggregate reads its input by column name only: a Calc that merely drops columns
   // below it need not run.
+  if (node.kind === 'windowAggregate' && node.input.kind === 'localWindowAggregate')
+    return translateTwoPhase(node, node.input, recurse(columnSubsetInput(node.input.input)));
   if (node.kind === 'windowAggregate')
     return translateWindowAggregate(node, recurse(columnSubsetInput(node.input)), zone);
+  if (node.kind === 'localWindowAggregate')
+    throw new Error('a local window aggregate is translated with its global phase'); // unreachable
   const input = recurse(node.input);
   const window = node.window;
   const name = `WindowTableFunction(${formatWindow(window)})`;
@@ -160,6 +205,27 @@ function translateWindowAggregate(
       zone.isUtc
         ? createWindowAggregateOperator(window, calls, { groupKeys, windowColumns }, inputWindow)
         : createLocalWindowAggregateOperator(window, calls, { groupKeys, windowColumns }, zone, inputWindow),
+    );
+}
+
+/** A window aggregate's local phase, the shuffle by group keys, and its global phase. */
+function translateTwoPhase(
+  node: PhysicalWindowAggregate,
+  local: PhysicalLocalWindowAggregate,
+  input: DataStream<Row>,
+): DataStream<Row> {
+  const { window, groupKeys, calls, windowColumns } = node;
+  const slices = slicesOf(window)!;
+  const key = windowAggregateKeySelector(groupKeys);
+  return restamped(local.input, window, input)
+    .transform<PartialWindowAggregate>(
+      `LocalWindowAggregate(${formatWindow(window)})`,
+      () =>
+        new LocalWindowAggregateOperator(slices, groupKeys, new SqlWindowAggregateFunction(calls, groupKeys)),
+    )
+    .keyBy((partial) => key(partial.keys))
+    .transform<Row>(`GlobalWindowAggregate(${formatWindow(window)})`, () =>
+      createGlobalWindowAggregateOperator(window, calls, { groupKeys, windowColumns }),
     );
 }
 
@@ -219,5 +285,8 @@ export function explainWindowLogical(node: WindowLogicalNode): string {
 export function explainWindowPhysical(node: WindowPhysicalNode, mode: string): string {
   if (node.kind === 'windowTableFunction')
     return `WindowTableFunction(window=[${formatWindow(node.window)}], ${mode})`;
-  return `WindowAggregate(${windowAggregateFields(node)}, ${mode})`;
+  if (node.kind === 'localWindowAggregate')
+    return `LocalWindowAggregate(${windowAggregateFields(node)}, ${mode})`;
+  const phase = node.input.kind === 'localWindowAggregate' ? 'Global' : '';
+  return `${phase}WindowAggregate(${windowAggregateFields(node)}, ${mode})`;
 }

@@ -11,7 +11,9 @@
  * stamps it with the window's last millisecond, which is `window_time`. Rows behind the
  * watermark when they arrive are dropped, as Flink SQL drops them (no allowed lateness).
  * Windows over a `PROCTIME()` column use the processing-time assigners instead and fire on
- * processing-time timers (see {@link ProcessingTimeWindowAggregateOperator}). The operators'
+ * processing-time timers (see {@link ProcessingTimeWindowAggregateOperator}). A two-phase plan
+ * puts a local phase before the shuffle (`local-window-aggregate.ts`) and drives the same
+ * operators with its partials ({@link createGlobalWindowAggregateOperator}). The operators'
  * checkpoints carry the layout of their state ({@link WINDOW_AGGREGATE_LAYOUT}, see
  * `runtime/state-layout.ts`), so a checkpoint of another layout fails the job on restore
  * instead of being read as this one.
@@ -38,6 +40,7 @@ import {
 import { CumulativeEventTimeWindows, CumulativeProcessingTimeWindows } from './cumulative-windows.js';
 import { ProcessingTimeWindowAggregateOperator } from './processing-time-window-operator.js';
 import { HopSlicesOperator } from './hop-slices-operator.js';
+import { type PartialWindowAggregate, partialMerger } from './local-window-aggregate.js';
 import { RowWindows } from './row-windows.js';
 import { SingleWindowAggregateOperator, type SingleWindowOf } from './single-window-aggregate-operator.js';
 
@@ -252,7 +255,38 @@ export function createWindowAggregateOperator(
   layout: WindowResultLayout,
   inputWindow?: InputWindow,
 ): OneInputStreamOperator<Row, Row> {
+  return windowOperator(window, new SqlWindowAggregateFunction(calls, layout.groupKeys), layout, inputWindow);
+}
+
+/**
+ * The global phase of a two-phase window aggregate, for one subtask: the operator
+ * {@link createWindowAggregateOperator} makes for the same window, merging the local phase's
+ * partials (stamped with their slice's last millisecond) where it would add rows. Its state is
+ * that operator's, so checkpoints of either plan restore in the other. Its input must be keyed
+ * by {@link windowAggregateKeySelector} of the group keys over each partial's `keys`.
+ */
+export function createGlobalWindowAggregateOperator(
+  window: WindowSpec,
+  calls: readonly BoundAggregateCall[],
+  layout: WindowResultLayout,
+): OneInputStreamOperator<PartialWindowAggregate, Row> {
   const fn = new SqlWindowAggregateFunction(calls, layout.groupKeys);
+  // The operators take their input as rows; partialMerger reads each one as a partial.
+  return windowOperator(window, fn, layout, undefined, true) as unknown as OneInputStreamOperator<
+    PartialWindowAggregate,
+    Row
+  >;
+}
+
+/** The window operator over rows, or with `partials`, over the local phase's partials. */
+function windowOperator(
+  window: WindowSpec,
+  fn: SqlWindowAggregateFunction,
+  layout: WindowResultLayout,
+  inputWindow: InputWindow | undefined,
+  partials = false,
+): OneInputStreamOperator<Row, Row> {
+  const adds = partials ? partialMerger(fn) : fn;
   if (inputWindow === undefined && isProcessingTimeWindow(window))
     return markLayout(
       new ProcessingTimeWindowAggregateOperator(
@@ -272,7 +306,7 @@ export function createWindowAggregateOperator(
     return markLayout(
       new HopSlicesOperator(
         { size: window.size, slide: window.slide, offset: window.offset % window.slide },
-        fn,
+        adds,
         result,
       ),
       WINDOW_AGGREGATE_LAYOUT,
@@ -282,7 +316,7 @@ export function createWindowAggregateOperator(
     return markLayout(
       new SingleWindowAggregateOperator(
         single,
-        fn,
+        adds,
         result,
         WINDOW_AGGREGATE_LAYOUT.stateName(SINGLE_WINDOW_LISTS),
       ),
@@ -292,7 +326,7 @@ export function createWindowAggregateOperator(
     inputWindow === undefined
       ? (windowAssigner(window) as WindowAssigner<Row, TimeWindow>)
       : new RowWindows(inputWindow.start, inputWindow.end);
-  return markLayout(createAggregateWindowOperator({ assigner }, fn, result), WINDOW_AGGREGATE_LAYOUT);
+  return markLayout(createAggregateWindowOperator({ assigner }, adds, result), WINDOW_AGGREGATE_LAYOUT);
 }
 
 /**
