@@ -91,6 +91,12 @@ export class LocalWindowAggregateOperator
   private readonly pending = new Map<number, Map<unknown, LocalGroup>>();
   private readonly keyRow: (row: Row) => Row;
   private readonly keyOf: (row: Row) => unknown;
+  /** The slice end, group id and group of the last row buffered; NaN matches no end. */
+  private lastEnd = Number.NaN;
+  private lastId: unknown;
+  private lastGroup: LocalGroup | undefined;
+  /** The earliest end in {@link pending}; infinite while it is empty. */
+  private firstEnd = Number.POSITIVE_INFINITY;
   /** Whether the input is idle (see {@link processWatermarkStatus}). */
   private idle = false;
 
@@ -121,25 +127,43 @@ export class LocalWindowAggregateOperator
       this.output.collect({ keys: this.keyRow(row), accs }, end - 1);
       return;
     }
+    const id = this.keyOf(row);
+    // Rows of one slice and group often come in runs (a global aggregate's are all one group).
+    if (end === this.lastEnd && id === this.lastId) {
+      this.aggregate.add(row, this.lastGroup!.accs);
+      return;
+    }
     let groups = this.pending.get(end);
     if (groups === undefined) {
       groups = new Map();
       this.pending.set(end, groups);
+      if (end < this.firstEnd) this.firstEnd = end;
     }
-    const id = this.keyOf(row);
     let group = groups.get(id);
     if (group === undefined) {
       group = { keys: this.keyRow(row), accs: this.aggregate.createAccumulator() };
       groups.set(id, group);
     }
+    this.lastEnd = end;
+    this.lastId = id;
+    this.lastGroup = group;
     this.aggregate.add(row, group.accs);
   }
 
   /** Emits the partials of the slices ending at or before `watermark` + 1, earliest first. */
   private flush(watermark: number): void {
-    if (this.pending.size === 0) return;
-    const ends = [...this.pending.keys()].filter((end) => end - 1 <= watermark).sort((a, b) => a - b);
+    // Watermarks come far more often than slices end: most find nothing to flush, and must not
+    // allocate to find that out.
+    if (!(this.firstEnd - 1 <= watermark)) return;
+    const ends = [...this.pending.keys()].sort((a, b) => a - b);
+    this.lastEnd = Number.NaN;
+    this.lastGroup = undefined;
+    this.firstEnd = Number.POSITIVE_INFINITY;
     for (const end of ends) {
+      if (end - 1 > watermark) {
+        this.firstEnd = end;
+        break;
+      }
       for (const group of this.pending.get(end)!.values()) this.output.collect(group, end - 1);
       this.pending.delete(end);
     }
