@@ -10,7 +10,8 @@
  * operators read each record's timestamp: rows that may be stamped by another time than the
  * window's column (an interval join's output) are restamped by it first (`record-time.ts`).
  */
-import type { DataStream } from '../../../api/data-stream.js';
+import { DataStream } from '../../../api/data-stream.js';
+import { Transformation } from '../../../graph/transformation.js';
 import { EventTimeSessionWindows } from '../../../windowing/sessions.js';
 import { formatAggregateCall } from '../../aggregates/aggregate-function.js';
 import type { Row } from '../../expressions/compiler.js';
@@ -208,7 +209,14 @@ function translateWindowAggregate(
     );
 }
 
-/** A window aggregate's local phase, the shuffle by group keys, and its global phase. */
+/**
+ * A window aggregate's local phase, the shuffle by group keys, and its global phase. Operators
+ * without a uid get one from their place in the environment's id sequence; the shuffle and the
+ * global phase take the two ids the one-phase plan's shuffle and aggregate would, and the local
+ * phase (which holds no state) takes none, its uid derived from the global phase's. So the
+ * aggregate and every operator after it keep their uids whichever plan runs, and a savepoint of
+ * either plan restores in the other (the global phase's state is the one-phase aggregate's).
+ */
 function translateTwoPhase(
   node: PhysicalWindowAggregate,
   local: PhysicalLocalWindowAggregate,
@@ -217,17 +225,28 @@ function translateTwoPhase(
   const { window, groupKeys, calls, windowColumns } = node;
   const slices = slicesOf(window)!;
   const key = windowAggregateKeySelector(groupKeys);
-  return restamped(local.input, window, input)
-    .transform<PartialWindowAggregate>(
-      `LocalWindowAggregate(${formatWindow(window)})`,
-      () =>
+  const stamped = restamped(local.input, window, input);
+  const localPhase = new Transformation(
+    OUTSIDE_ID_SEQUENCE,
+    'one-input',
+    `LocalWindowAggregate(${formatWindow(window)})`,
+    [stamped.transformation],
+    {
+      createOperator: () =>
         new LocalWindowAggregateOperator(slices, groupKeys, new SqlWindowAggregateFunction(calls, groupKeys)),
-    )
+    },
+  );
+  const global = new DataStream<PartialWindowAggregate>(stamped.environment, localPhase)
     .keyBy((partial) => key(partial.keys))
     .transform<Row>(`GlobalWindowAggregate(${formatWindow(window)})`, () =>
       createGlobalWindowAggregateOperator(window, calls, { groupKeys, windowColumns }),
     );
+  localPhase.uid = `one-input-${global.transformation.id}-local`;
+  return global;
 }
+
+/** The id of a transformation that takes none from the environment's sequence (it has a uid). */
+const OUTSIDE_ID_SEQUENCE = 0;
 
 /**
  * `stream` (the rows of `input`) stamped by the window's time column: itself when they are
