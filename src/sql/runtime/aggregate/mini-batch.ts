@@ -63,13 +63,17 @@ export class BundleTrigger {
       this.closeBundle();
       return;
     }
-    if (this.cancelTimer === undefined) {
-      const time = this.time();
-      this.cancelTimer = time.schedule(time.now() + this.options.latencyMs, () => {
-        this.cancelTimer = undefined;
-        this.closeBundle();
-      });
-    }
+    if (this.cancelTimer === undefined) this.startTimer();
+  }
+
+  // Apart from `added`, which runs per element: a function that makes a closure over `this`
+  // allocates a context for it on every call, whether or not the closure is made.
+  private startTimer(): void {
+    const time = this.time();
+    this.cancelTimer = time.schedule(time.now() + this.options.latencyMs, () => {
+      this.cancelTimer = undefined;
+      this.closeBundle();
+    });
   }
 
   /** Stops the latency timer and counts the bundle empty, as it is about to be processed. */
