@@ -21,6 +21,7 @@ import { MiniBatchJoinOperator } from '../../src/sql/planner/join/mini-batch-joi
 import { columnsKey } from '../../src/sql/runtime/compact-keys.js';
 import {
   JOIN_LAYOUT,
+  RowsView,
   type StoredRecord,
   type StoredRows,
 } from '../../src/sql/planner/join/join-state-views.js';
@@ -281,6 +282,42 @@ describe('the mini-batch regular join', () => {
         },
       ),
       { numRuns: 800 },
+    );
+  });
+
+  test('storing a run from a lent array equals storing its rows one by one, and later use of the array changes nothing stored', () => {
+    // The state keeps the value it is given, as the heap backend does: an array stored by
+    // reference to the operator's reused run array would change under the next run.
+    class HeldValue implements ValueState<StoredRows> {
+      held: StoredRows | undefined;
+      value(): StoredRows | undefined {
+        return this.held;
+      }
+      update(value: StoredRows | undefined): void {
+        this.held = value;
+      }
+      clear(): void {
+        this.held = undefined;
+      }
+    }
+    const runArb = fc.record({ rows: fc.array(fc.nat(99), { maxLength: 6 }), slack: fc.nat(3) });
+    fc.assert(
+      fc.property(fc.array(runArb, { maxLength: 12 }), (runs) => {
+        const batched = new HeldValue();
+        const single = new HeldValue();
+        const lent: Row[] = [];
+        let n = 0;
+        for (const { rows, slack } of runs) {
+          // Slots past the run hold rows of an earlier, longer run, which must not be stored.
+          for (let i = 0; i < rows.length + slack; i++)
+            lent[i] = { v: i < rows.length ? rows[i]! : -1 - n++ };
+          new RowsView(batched).storeAll(lent, rows.length);
+          for (const v of rows) new RowsView(single).store({ v });
+          for (let i = 0; i < lent.length; i++) lent[i] = { v: -1000 };
+          expect(batched.held).toEqual(single.held);
+        }
+      }),
+      { numRuns: 500 },
     );
   });
 

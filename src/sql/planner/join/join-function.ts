@@ -540,10 +540,13 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
    * having done nothing, when the run must go row by row instead: a changelog side, a semi or
    * anti join, a side cleaned by the watermark, or another side that keeps counts or matches.
    * The current key must be the run's; `beforeRow` is told which row's results come next (the
-   * operator stamps them with its timestamp).
+   * operator stamps them with its timestamp). The run is `elements[0, count)`, an array the
+   * caller lends for the call: the rows kept are gathered at its front in place, so the run
+   * costs no array of its own, and state copies them out (see `RowsView.storeAll`).
    */
   processRun(
-    elements: readonly Row[],
+    elements: Row[],
+    count: number,
     isLeft: boolean,
     ctx: KeyedProcessContext<unknown, Row>,
     out: Collector<Row>,
@@ -560,15 +563,15 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
     const otherNulls = isLeft ? this.rightNulls : this.leftNulls;
     const drop = isLeft ? this.dropLeft : this.dropRight;
     const stored = other.stored();
-    const kept: Row[] = [];
+    let kept = 0;
     // Only a side that keeps match counts needs each row's (an outer side's records).
     const storeAll = own instanceof RowsView && !(own instanceof ExpiringView);
     const matches: number[] | undefined = storeAll ? undefined : [];
     // The run's rows share their key, so they have NULLs in the same key columns: the first row
     // answers for all, and a row that joins nothing is not read at all (in a bundle of thousands
     // of rows, reading each row again costs a cache miss).
-    const nullKey = elements.length > 0 && hasNullKey(elements[0]!);
-    for (let r = 0; r < elements.length; r++) {
+    const nullKey = count > 0 && hasNullKey(elements[0]!);
+    for (let r = 0; r < count; r++) {
       const row = elements[r]!;
       beforeRow?.(r);
       if (nullKey) {
@@ -585,11 +588,12 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
       if (matched === 0 && thisOuter) this.emit(out, '+I', this.joined(row, otherNulls, isLeft), 1);
       // Asked after the row's own pairs, as one by one.
       if (drop?.(row)) continue;
-      kept.push(row);
+      // `kept <= r`: the slot is one this loop has read already.
+      elements[kept++] = row;
       matches?.push(matched);
     }
-    if (matches === undefined) (own as RowsView).storeAll(kept);
-    else for (let i = 0; i < kept.length; i++) this.store(kept[i]!, true, isLeft, own, matches[i]!, ctx);
+    if (matches === undefined) (own as RowsView).storeAll(elements, kept);
+    else for (let i = 0; i < kept; i++) this.store(elements[i]!, true, isLeft, own, matches[i]!, ctx);
     return true;
   }
 

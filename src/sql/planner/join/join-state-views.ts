@@ -349,30 +349,34 @@ export class RowsView implements JoinSideView {
   }
 
   /**
-   * Stores several rows of the current key with one read and one write (a mini-batch join's
-   * run of a key's rows, see `mini-batch-join-operator.ts`); `rows` becomes the stored array
-   * when the key held none, so the caller hands it over.
+   * Stores `rows[0, count)`, rows of the current key, with one read and one write (a mini-batch
+   * join's run of a key's rows, see `mini-batch-join-operator.ts`). `rows` stays the caller's,
+   * which reuses it: what state keeps is an array of its own, made at its exact length when the
+   * key held none or one row, and none at all when the key holds an array already.
    */
-  storeAll(rows: Row[]): void {
-    if (rows.length === 0) return;
-    if (rows.length === 1) {
+  storeAll(rows: readonly Row[], count: number): void {
+    if (count === 0) return;
+    if (count === 1) {
       this.store(rows[0]!);
       return;
     }
     const stored = this.state.value();
-    if (stored === undefined) {
-      this.state.update(rows);
-      return;
-    }
     if (Array.isArray(stored)) {
-      for (let i = 0; i < rows.length; i++) stored.push(rows[i]!);
+      for (let i = 0; i < count; i++) stored.push(rows[i]!);
       this.state.update(stored);
       return;
     }
+    const held = stored === undefined ? 0 : 1;
+    const all: Row[] = new Array(count + held);
+    if (stored !== undefined) all[0] = stored;
+    for (let i = 0; i < count; i++) all[held + i] = rows[i]!;
+    if (stored === undefined) {
+      this.state.update(all);
+      return;
+    }
     // As in `store`: cleared first, so the heap backend takes the array as a new value.
-    rows.unshift(stored);
     this.state.clear();
-    this.state.update(rows);
+    this.state.update(all);
   }
 
   retract(): boolean {

@@ -130,8 +130,14 @@ export class MiniBatchJoinOperator extends CoProcessOperator<Row, Row, Row> {
   /** The bundles of the flush before, emptied, which the next flush takes up. */
   private spareLeft: SideBundle | undefined;
   private spareRight: SideBundle | undefined;
-  /** The timestamps of the run being joined, by its rows' order, and a callback that stamps them. */
+  /**
+   * The run being joined: its rows and their timestamps, by the rows' order, kept for the next
+   * run (the join gathers the rows it keeps at the front, and state copies them out); how many
+   * slots of `runRows` a run of this bundle used; and a callback that stamps a row's results.
+   */
+  private readonly runRows: Row[] = [];
   private runTimes = new Float64Array(64);
+  private runRowsUsed = 0;
   private readonly prepareRunRow = (r: number) => this.prepare(this.runTimes[r]!);
   private readonly trigger: BundleTrigger;
 
@@ -198,6 +204,9 @@ export class MiniBatchJoinOperator extends CoProcessOperator<Row, Row, Row> {
       this.processSide(left, true);
     }
     if (current !== undefined) this.keyedBackend.setCurrentKey(current);
+    // The runs' rows are let go (those kept are in state, the others may be garbage).
+    this.runRows.fill(CANCELLED, 0, this.runRowsUsed);
+    this.runRowsUsed = 0;
     left.clear();
     right.clear();
     this.spareLeft = left;
@@ -214,16 +223,17 @@ export class MiniBatchJoinOperator extends CoProcessOperator<Row, Row, Row> {
       backend.setCurrentKey(keys[k]);
       // A run of one row gains nothing from being joined as a run.
       if (count > 1) {
-        const elements: Row[] = new Array(count);
+        const run = this.runRows;
         this.runTimes = grown(this.runTimes, count);
         let r = 0;
         for (let slot = first[k]!; slot !== -1; slot = next[slot]!) {
           if (rows[slot] === CANCELLED) continue;
-          elements[r] = rows[slot]!;
+          if (r === run.length) run.push(rows[slot]!);
+          else run[r] = rows[slot]!;
           this.runTimes[r++] = times[slot]!;
         }
-        if (join.processRun(elements, isLeft, this.ctx as never, this.collector, this.prepareRunRow))
-          continue;
+        if (r > this.runRowsUsed) this.runRowsUsed = r;
+        if (join.processRun(run, r, isLeft, this.ctx as never, this.collector, this.prepareRunRow)) continue;
       }
       for (let slot = first[k]!; slot !== -1; slot = next[slot]!) {
         const row = rows[slot]!;
