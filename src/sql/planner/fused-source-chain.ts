@@ -41,6 +41,7 @@ import { OutputTag } from '../../types/functions.js';
 import { explainPhysical } from './explain.js';
 import type { PhysicalNode } from './physical.js';
 import type { QueryTranslator, TranslateContext } from './translate.js';
+import { rowtimeLag } from './watermark-lag.js';
 
 type CalcNode = Extract<PhysicalNode, { kind: 'calc' }>;
 type WatermarkNode = Extract<PhysicalNode, { kind: 'watermarkAssigner' }>;
@@ -255,6 +256,7 @@ function sharedSpec(
   };
   const watermarkOfRowtime = isDeterministic(assigner.rex) ? lastValueMemo(ofRowtime) : ofRowtime;
   const watermarkOf = compileExpression(inline(assigner.rex));
+  const lag = rowtimeLag(assigner.rex, rowtime);
   const condition = lower?.condition === undefined ? undefined : compileExpression(lower.condition);
   const prepare =
     condition === undefined ? undefined : (row: Row) => (condition(row) === true ? row : undefined);
@@ -264,6 +266,7 @@ function sharedSpec(
     idleTimeoutMs,
     ...(prepare === undefined ? {} : { prepare }),
     ...(readsOnlyRowtime ? { watermarkOfRowtime } : {}),
+    ...(lag === undefined ? {} : { rowtimeLag: lag }),
   };
   return { spec, inline };
 }

@@ -41,6 +41,7 @@ import { translateTemporalJoin } from './join/temporal-join-planning.js';
 import { translateWindowJoin } from './join/window-join-planning.js';
 import { translateOver } from './over/over-planning.js';
 import { translateWindow } from './window/window-planning.js';
+import { rowtimeLag } from './watermark-lag.js';
 import { localTimeZone, withSessionTimeZone } from '../expressions/time-zone.js';
 
 /** Translates a physical subtree: what an operator family's translation calls for its inputs. */
@@ -218,6 +219,7 @@ function translateNode(node: PhysicalNode, ctx: TranslateContext): DataStream<Ro
         rowtimeOf: (element: Row) => rowOf(element)[rowtime] as number,
         watermarkOf: (element: Row) => expression(rowOf(element)),
         idleTimeoutMs: ctx.config?.get<number>('table.exec.source.idle-timeout') ?? 0,
+        rowtimeLag: rowtimeLag(node.rex, rowtime),
       };
       return input.transform('WatermarkAssigner', () => new SqlWatermarkAssigner(spec));
     }

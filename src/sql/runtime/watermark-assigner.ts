@@ -1,7 +1,8 @@
 /**
  * The SQL watermark assigner, what a table's `WATERMARK FOR` becomes: stamps each row with its
  * rowtime and emits the largest watermark expression value seen so far, as Flink's SQL
- * `WatermarkAssignerOperator` does. The interval is the job's `pipeline.auto-watermark-interval`:
+ * `WatermarkAssignerOperator` does (for `rowtime - INTERVAL …` and `rowtime` alone that is the
+ * largest rowtime less the constant, kept without evaluating the expression per row). The interval is the job's `pipeline.auto-watermark-interval`:
  * above 0 the watermark goes out on that processing-time period; at 0 it goes out right after
  * each row that advanced it. That is the SQL meaning of 0 (the DataStream assigner emits no
  * periodic watermarks at 0) and it makes a bounded query's late rows independent of timing.
@@ -24,6 +25,12 @@ export interface WatermarkAssignerSpec {
   readonly watermarkOf: (element: Row) => unknown;
   /** `table.exec.source.idle-timeout` in ms; 0 never marks the output idle. */
   readonly idleTimeoutMs: number;
+  /**
+   * Set when the watermark expression is the rowtime less this constant (see
+   * `planner/watermark-lag.ts`): the assigner then keeps the largest rowtime and subtracts once
+   * when it emits, and calls neither `watermarkOf` nor `watermarkOfRowtime`.
+   */
+  readonly rowtimeLag?: number;
 }
 
 /** Assigns rowtimes and emits the watermark of a SQL table, per subtask. */
@@ -41,9 +48,13 @@ export class SqlWatermarkAssigner
   private activeSince = 0;
   private lastPeriodicEmit = 0;
   private cancelTimer: (() => void) | undefined;
+  /** The largest rowtime seen, when {@link WatermarkAssignerSpec.rowtimeLag} is set. */
+  private maxRowtime = MIN_WATERMARK;
+  protected readonly lag: number | undefined;
 
   constructor(protected readonly spec: WatermarkAssignerSpec) {
     super();
+    this.lag = spec.rowtimeLag;
   }
 
   override open(): void {
@@ -79,9 +90,11 @@ export class SqlWatermarkAssigner
   }
 
   processElement(row: Row): void {
-    this.observe(this.spec.watermarkOf(row));
+    const rowtime = this.spec.rowtimeOf(row);
+    if (this.lag === undefined) this.observe(this.spec.watermarkOf(row));
+    else this.observeRowtime(rowtime);
     // The row goes first: the watermark it raised must not make it late.
-    this.output.collect(row, this.spec.rowtimeOf(row));
+    this.output.collect(row, rowtime);
     this.rowDone();
   }
 
@@ -90,6 +103,16 @@ export class SqlWatermarkAssigner
     this.processed++;
     if (this.idle) this.setIdle(false);
     if (typeof value === 'number' && value > this.current) this.current = value;
+  }
+
+  /**
+   * {@link observe} for a watermark that is the rowtime less {@link lag}: a NULL rowtime gives a
+   * NULL watermark, which leaves it unchanged.
+   */
+  protected observeRowtime(rowtime: unknown): void {
+    this.processed++;
+    if (this.idle) this.setIdle(false);
+    if (typeof rowtime === 'number' && rowtime > this.maxRowtime) this.maxRowtime = rowtime;
   }
 
   /** After a row's output: at interval 0 the watermark it raised goes out now. */
@@ -111,6 +134,11 @@ export class SqlWatermarkAssigner
   }
 
   private advance(): void {
+    if (this.lag !== undefined) {
+      // The subtraction is monotone, so this is the largest of the rows' watermarks.
+      const watermark = this.maxRowtime - this.lag;
+      if (watermark > this.current) this.current = watermark;
+    }
     if (!this.enabled || this.current <= this.emitted) return;
     this.emitted = this.current;
     this.output.emitWatermark(this.current);
@@ -177,8 +205,11 @@ export class FusedSourceChain extends SqlWatermarkAssigner {
     const prepared = this.prepare === undefined ? element : this.prepare(element);
     if (prepared === undefined) return;
     const rowtime = this.spec.rowtimeOf(prepared);
-    const ofRowtime = this.watermarkOfRowtime;
-    this.observe(ofRowtime === undefined ? this.spec.watermarkOf(prepared) : ofRowtime(rowtime));
+    if (this.lag !== undefined) this.observeRowtime(rowtime);
+    else {
+      const ofRowtime = this.watermarkOfRowtime;
+      this.observe(ofRowtime === undefined ? this.spec.watermarkOf(prepared) : ofRowtime(rowtime));
+    }
     const row = this.toOutput === undefined ? prepared : this.toOutput(prepared);
     // The row goes first: the watermark it raised must not make it late.
     if (row !== undefined) this.output.collect(row, rowtime);
@@ -218,8 +249,11 @@ export class SharedSourceChain extends SqlWatermarkAssigner {
     const prepared = this.prepare === undefined ? element : this.prepare(element);
     if (prepared === undefined) return;
     const rowtime = this.spec.rowtimeOf(prepared);
-    const ofRowtime = this.watermarkOfRowtime;
-    this.observe(ofRowtime === undefined ? this.spec.watermarkOf(prepared) : ofRowtime(rowtime));
+    if (this.lag !== undefined) this.observeRowtime(rowtime);
+    else {
+      const ofRowtime = this.watermarkOfRowtime;
+      this.observe(ofRowtime === undefined ? this.spec.watermarkOf(prepared) : ofRowtime(rowtime));
+    }
     const outputs = this.outputs;
     for (let i = 0; i < outputs.length; i++) {
       const { finish, tag } = outputs[i]!;
