@@ -5,27 +5,17 @@
  * bid in memory and keeps those of its key groups: the filesystem sink then holds exactly the
  * rows of a run that was never stopped, none lost and none doubled.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StreamExecutionEnvironment, TableEnvironment } from '../../src/index.js';
 import { declareTables, JOIN_CLEANUP_QUERY } from '../chaos/fixtures/sql-join-cleanup-chaos-job.js';
 import { waitFor } from '../support/recording-sink.js';
+import { committedLines } from '../support/committed-lines.js';
 import { tempDirs } from '../support/temp-dirs.js';
 
 const tempDir = tempDirs('weir-join-expiring-rescale-');
 
 const EVENTS = 6000;
-
-/** The committed (not hidden) lines of the sink's directory, sorted. */
-function committedLines(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((name) => !name.startsWith('.'))
-    .flatMap((name) => readFileSync(join(dir, name), 'utf8').split('\n'))
-    .filter((line) => line !== '')
-    .sort();
-}
 
 function session(parallelism: number, root: string): TableEnvironment {
   const tEnv = TableEnvironment.create(StreamExecutionEnvironment.createLocalEnvironment(parallelism));

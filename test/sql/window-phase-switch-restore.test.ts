@@ -5,27 +5,17 @@
  * global phase's state is the one-phase aggregate's, so the sink ends up with exactly the rows
  * of a run that was never stopped, at the same or another parallelism.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StreamExecutionEnvironment, TableEnvironment } from '../../src/index.js';
 import { createBidsByEventTime, FAST_WINDOWS_PACE } from '../chaos/fixtures/nexmark-source.js';
 import { waitFor } from '../support/recording-sink.js';
+import { committedLines } from '../support/committed-lines.js';
 import { tempDirs } from '../support/temp-dirs.js';
 
 const tempDir = tempDirs('weir-window-phase-switch-restore-');
 
 const EVENTS = 6000;
-
-/** The committed (not hidden) lines of the sink's directory, sorted. */
-function committedLines(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((name) => !name.startsWith('.'))
-    .flatMap((name) => readFileSync(join(dir, name), 'utf8').split('\n'))
-    .filter((line) => line !== '')
-    .sort();
-}
 
 function session(
   parallelism: number,

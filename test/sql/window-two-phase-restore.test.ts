@@ -5,27 +5,17 @@
  * of a one-phase run that was never stopped, none lost and none counted twice. TUMBLE, HOP and
  * CUMULATE windows over Nexmark bids, grouped by auction (MAX, COUNT, SUM).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StreamExecutionEnvironment, TableEnvironment } from '../../src/index.js';
 import { createBidsByEventTime, FAST_WINDOWS_PACE } from '../chaos/fixtures/nexmark-source.js';
 import { waitFor } from '../support/recording-sink.js';
+import { committedLines } from '../support/committed-lines.js';
 import { tempDirs } from '../support/temp-dirs.js';
 
 const tempDir = tempDirs('weir-window-two-phase-restore-');
 
 const EVENTS = 6000;
-
-/** The committed (not hidden) lines of the sink's directory, sorted. */
-function committedLines(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((name) => !name.startsWith('.'))
-    .flatMap((name) => readFileSync(join(dir, name), 'utf8').split('\n'))
-    .filter((line) => line !== '')
-    .sort();
-}
 
 function session(
   parallelism: number,
