@@ -18,7 +18,7 @@ import type { Rex } from '../../expressions/rex.js';
 import type { Row } from '../../expressions/compiler.js';
 import type { PlanColumn } from '../logical.js';
 import { ErrorCodes, userError } from '../../../types/errors.js';
-import { conjunctsOf } from './join-conditions.js';
+import { conjunctsOf, orderedOperands } from './join-conditions.js';
 import { NO_RENAMES, rightColumnReader } from './right-row-names.js';
 
 /** The name of the union operator state holding each subtask's latest stored times. */
@@ -83,15 +83,10 @@ export function probeBounds(
   let leftBound: ProbeBound | undefined;
   let rightBound: ProbeBound | undefined;
   for (const c of conjunctsOf(condition)) {
-    if (c.kind !== 'call' || c.args.length !== 2) continue;
-    // As `small <= large` (or `<`, which `<=` bounds).
-    let small: Rex;
-    let large: Rex;
-    if (c.op === '<=' || c.op === '<') [small, large] = c.args as [Rex, Rex];
-    else if (c.op === '>=' || c.op === '>') [large, small] = c.args as [Rex, Rex];
-    else continue;
-    const x = shifted(small);
-    const t = shifted(large);
+    const ordered = orderedOperands(c);
+    if (ordered === undefined) continue;
+    const x = shifted(ordered[0]);
+    const t = shifted(ordered[1]);
     if (x === undefined || t === undefined) continue;
     const xSide = sideOf(x.column);
     const tSide = sideOf(t.column);

@@ -17,6 +17,18 @@ export function conjunctsOf(rex: Rex): Rex[] {
   return [rex];
 }
 
+/**
+ * The operands of a `<`, `<=`, `>` or `>=` conjunct as `[small, large]`, the way round in which
+ * `small <= large` holds when it is true (`<` included, which `<=` bounds); undefined otherwise.
+ */
+export function orderedOperands(c: Rex): readonly [small: Rex, large: Rex] | undefined {
+  if (c.kind !== 'call' || c.args.length !== 2) return undefined;
+  const [a, b] = c.args as [Rex, Rex];
+  if (c.op === '<=' || c.op === '<') return [a, b];
+  if (c.op === '>=' || c.op === '>') return [b, a];
+  return undefined;
+}
+
 /** The conjunction of conditions; TRUE for none. */
 export function andOf(conjuncts: readonly Rex[]): Rex {
   if (conjuncts.length === 0) return TRUE_REX;

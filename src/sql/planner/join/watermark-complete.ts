@@ -32,7 +32,7 @@ import type { Rex } from '../../expressions/rex.js';
 import { sessionTimeZone } from '../../expressions/time-zone.js';
 import type { LogicalNode, PlanColumn } from '../logical.js';
 import { isProcessingTimeWindow } from '../window/window-nodes.js';
-import { conjunctsOf } from './join-conditions.js';
+import { conjunctsOf, orderedOperands } from './join-conditions.js';
 import { formatZonedBound, type ZonedBound, type ZoneStep } from './zoned-cleanup.js';
 
 /**
@@ -192,15 +192,11 @@ export function stateCleanups(
   let leftCleanup: StateCleanup | undefined;
   let rightCleanup: StateCleanup | undefined;
   for (const c of conjunctsOf(condition)) {
-    if (c.kind !== 'call' || c.args.length !== 2) continue;
-    // As `small <= large` (or `<`): a complete `small` bounds the other side's `large`.
-    let small: Rex;
-    let large: Rex;
-    if (c.op === '<=' || c.op === '<') [small, large] = c.args as [Rex, Rex];
-    else if (c.op === '>=' || c.op === '>') [large, small] = c.args as [Rex, Rex];
-    else continue;
-    const x = term(small);
-    const t = term(large);
+    // A complete `small` bounds the other side's `large`.
+    const ordered = orderedOperands(c);
+    if (ordered === undefined) continue;
+    const x = term(ordered[0]);
+    const t = term(ordered[1]);
     if (x === undefined || t === undefined) continue;
     const rightLag = rightComplete.get(x.column);
     const leftLag = leftComplete.get(x.column);
