@@ -2,8 +2,9 @@
  * The SQL watermark assigner, what a table's `WATERMARK FOR` becomes: stamps each row with its
  * rowtime and emits the largest watermark expression value seen so far, as Flink's SQL
  * `WatermarkAssignerOperator` does (for `rowtime - INTERVAL …` and `rowtime` alone that is the
- * largest rowtime less the constant, kept without evaluating the expression per row). The interval is the job's `pipeline.auto-watermark-interval`:
- * above 0 the watermark goes out on that processing-time period; at 0 it goes out right after
+ * largest rowtime less the constant, kept without evaluating the expression per row). The
+ * interval is the job's `pipeline.auto-watermark-interval`: above 0 the watermark goes out on
+ * that processing-time period; at 0 it goes out right after
  * each row that advanced it. That is the SQL meaning of 0 (the DataStream assigner emits no
  * periodic watermarks at 0) and it makes a bounded query's late rows independent of timing.
  * `table.exec.source.idle-timeout` marks the output idle after that long without rows. Upstream
@@ -50,7 +51,7 @@ export class SqlWatermarkAssigner
   private cancelTimer: (() => void) | undefined;
   /** The largest rowtime seen, when {@link WatermarkAssignerSpec.rowtimeLag} is set. */
   private maxRowtime = MIN_WATERMARK;
-  protected readonly lag: number | undefined;
+  private readonly lag: number | undefined;
 
   constructor(protected readonly spec: WatermarkAssignerSpec) {
     super();
@@ -91,25 +92,38 @@ export class SqlWatermarkAssigner
 
   processElement(row: Row): void {
     const rowtime = this.spec.rowtimeOf(row);
-    if (this.lag === undefined) this.observe(this.spec.watermarkOf(row));
-    else this.observeRowtime(rowtime);
+    this.observeRow(row, rowtime, undefined);
     // The row goes first: the watermark it raised must not make it late.
     this.output.collect(row, rowtime);
     this.rowDone();
   }
 
   /** Counts a row reaching the assigner and raises the watermark to its value. */
-  protected observe(value: unknown): void {
+  private observe(value: unknown): void {
     this.processed++;
     if (this.idle) this.setIdle(false);
     if (typeof value === 'number' && value > this.current) this.current = value;
   }
 
   /**
+   * Observes the watermark of `row`, whose rowtime is `rowtime`: kept as the largest rowtime when
+   * the expression is the rowtime less {@link lag}, else computed from the rowtime alone by
+   * `ofRowtime` when given, else by the expression over the row.
+   */
+  protected observeRow(
+    row: Row,
+    rowtime: unknown,
+    ofRowtime: ((rowtime: unknown) => unknown) | undefined,
+  ): void {
+    if (this.lag !== undefined) this.observeRowtime(rowtime);
+    else this.observe(ofRowtime === undefined ? this.spec.watermarkOf(row) : ofRowtime(rowtime));
+  }
+
+  /**
    * {@link observe} for a watermark that is the rowtime less {@link lag}: a NULL rowtime gives a
    * NULL watermark, which leaves it unchanged.
    */
-  protected observeRowtime(rowtime: unknown): void {
+  private observeRowtime(rowtime: unknown): void {
     this.processed++;
     if (this.idle) this.setIdle(false);
     if (typeof rowtime === 'number' && rowtime > this.maxRowtime) this.maxRowtime = rowtime;
@@ -205,11 +219,7 @@ export class FusedSourceChain extends SqlWatermarkAssigner {
     const prepared = this.prepare === undefined ? element : this.prepare(element);
     if (prepared === undefined) return;
     const rowtime = this.spec.rowtimeOf(prepared);
-    if (this.lag !== undefined) this.observeRowtime(rowtime);
-    else {
-      const ofRowtime = this.watermarkOfRowtime;
-      this.observe(ofRowtime === undefined ? this.spec.watermarkOf(prepared) : ofRowtime(rowtime));
-    }
+    this.observeRow(prepared, rowtime, this.watermarkOfRowtime);
     const row = this.toOutput === undefined ? prepared : this.toOutput(prepared);
     // The row goes first: the watermark it raised must not make it late.
     if (row !== undefined) this.output.collect(row, rowtime);
@@ -249,11 +259,7 @@ export class SharedSourceChain extends SqlWatermarkAssigner {
     const prepared = this.prepare === undefined ? element : this.prepare(element);
     if (prepared === undefined) return;
     const rowtime = this.spec.rowtimeOf(prepared);
-    if (this.lag !== undefined) this.observeRowtime(rowtime);
-    else {
-      const ofRowtime = this.watermarkOfRowtime;
-      this.observe(ofRowtime === undefined ? this.spec.watermarkOf(prepared) : ofRowtime(rowtime));
-    }
+    this.observeRow(prepared, rowtime, this.watermarkOfRowtime);
     const outputs = this.outputs;
     for (let i = 0; i < outputs.length; i++) {
       const { finish, tag } = outputs[i]!;
