@@ -21,7 +21,7 @@ import { TimeWindow } from '../../../windowing/windows.js';
 import type { AccumulatorList } from '../../aggregates/row-aggregates.js';
 import type { Row } from '../../expressions/compiler.js';
 import type { WindowSpec } from '../../planner/window/window-nodes.js';
-import { bundleKey } from '../aggregate/mini-batch.js';
+import { columnsKey } from '../compact-keys.js';
 import type { MergingWindowAccumulators } from './hop-slices-operator.js';
 
 /** One group's pre-aggregated rows of one slice, as the local phase sends it. */
@@ -108,12 +108,7 @@ export class LocalWindowAggregateOperator
     super();
     const fields = groupKeys.map((c) => `${JSON.stringify(c)}: row[${JSON.stringify(c)}] ?? null`);
     this.keyRow = new Function('row', `return { ${fields.join(', ')} };`) as (row: Row) => Row;
-    this.keyOf =
-      groupKeys.length === 0
-        ? () => 0
-        : groupKeys.length === 1
-          ? (row) => bundleKey(row[groupKeys[0]!] ?? null)
-          : (row) => bundleKey(groupKeys.map((c) => row[c] ?? null));
+    this.keyOf = columnsKey(groupKeys);
   }
 
   processElement(row: Row, timestamp: number): void {
