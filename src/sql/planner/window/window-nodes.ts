@@ -128,14 +128,18 @@ export interface PhysicalWindowTableFunction extends PhysicalBase {
   readonly window: WindowSpec;
 }
 
-/** Physical window aggregate. */
-export interface PhysicalWindowAggregate extends PhysicalBase {
-  readonly kind: 'windowAggregate';
+/** What a window aggregate and its local phase both carry. */
+interface WindowAggregateParts {
   readonly input: PhysicalNode;
   readonly window: WindowSpec;
   readonly groupKeys: readonly string[];
   readonly calls: readonly BoundAggregateCall[];
   readonly windowColumns: WindowColumns;
+}
+
+/** Physical window aggregate. */
+export interface PhysicalWindowAggregate extends PhysicalBase, WindowAggregateParts {
+  readonly kind: 'windowAggregate';
   readonly inputWindow?: InputWindow;
 }
 
@@ -146,13 +150,8 @@ export interface PhysicalWindowAggregate extends PhysicalBase {
  * columns are its input's; what it sends are partial accumulators, which only the global phase
  * reads.
  */
-export interface PhysicalLocalWindowAggregate extends PhysicalBase {
+export interface PhysicalLocalWindowAggregate extends PhysicalBase, WindowAggregateParts {
   readonly kind: 'localWindowAggregate';
-  readonly input: PhysicalNode;
-  readonly window: WindowSpec;
-  readonly groupKeys: readonly string[];
-  readonly calls: readonly BoundAggregateCall[];
-  readonly windowColumns: WindowColumns;
 }
 
 /** Physical nodes of this feature. */
