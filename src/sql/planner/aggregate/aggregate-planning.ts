@@ -17,6 +17,10 @@
  * splits such an aggregate. With `table.optimizer.distinct-agg.split.enabled` a DISTINCT
  * aggregate is first rewritten into a partial and a final aggregate (`split-distinct.ts`); each
  * level is planned here like any other and prints its `partialFinalType`.
+ *
+ * The two-phase plan gives the global phase and every operator after it the uids the one-phase
+ * plan gives them (`local-phase.ts`), so a savepoint restores across the phase strategy; the
+ * split-distinct levels take uids no unsplit aggregate has ({@link splitLevelUid}).
  */
 import type { DataStream } from '../../../api/data-stream.js';
 import { formatAggregateCall } from '../../aggregates/aggregate-function.js';
@@ -40,6 +44,7 @@ import {
 } from '../../runtime/aggregate/local-global-aggregate.js';
 import { EmptyInputAggregateOperator, groupOf } from '../../runtime/aggregate/empty-input-aggregate.js';
 import { MiniBatchGroupAggregateOperator } from '../../runtime/aggregate/mini-batch-group-aggregate.js';
+import { withLocalPhase } from '../local-phase.js';
 import { type ChangelogRow, isUpsert } from '../changelog.js';
 import type { PhysicalNode, PhysicalPlanner } from '../physical.js';
 import type { QueryTranslator } from '../translate.js';
@@ -267,27 +272,31 @@ export function translateAggregate(
   switch (node.kind) {
     case 'miniBatchAssigner':
       return recurse(node.input);
-    case 'localGroupAggregate': {
-      const spec: GroupAggregateSpec = {
-        groupKeys: node.groupKeys,
-        calls: node.calls,
+    case 'localGroupAggregate':
+      throw new Error('a local group aggregate is translated with its global phase'); // unreachable
+    case 'globalGroupAggregate': {
+      const local = node.input;
+      const localSpec: GroupAggregateSpec = {
+        groupKeys: local.groupKeys,
+        calls: local.calls,
         changelogInput: false,
         insertOnlyOutput: false,
       };
-      const input = recurse(node.input);
-      return input
-        .transform('LocalGroupAggregate', () => new LocalGroupAggregateOperator(spec, node.miniBatch))
-        .name('LocalGroupAggregate') as unknown as DataStream<Row>;
-    }
-    case 'globalGroupAggregate': {
       const spec = specOf(node, false, outputColumns);
       const keyOf = groupKeyOf(node.groupKeys);
-      const input = recurse(node.input) as unknown as DataStream<PartialAggregate>;
-      const out = input
-        .keyBy((partial) => keyOf(partial.keys))
-        .transform('GlobalGroupAggregate', () => new GlobalGroupAggregateOperator(spec, node.miniBatch))
-        .name('GlobalGroupAggregate') as unknown as DataStream<Row>;
-      return out;
+      return withLocalPhase(
+        recurse(local.input),
+        'LocalGroupAggregate',
+        () => new LocalGroupAggregateOperator(localSpec, local.miniBatch),
+        (partials: DataStream<PartialAggregate>) =>
+          splitLevelUid(
+            node,
+            partials
+              .keyBy((partial) => keyOf(partial.keys))
+              .transform('GlobalGroupAggregate', () => new GlobalGroupAggregateOperator(spec, node.miniBatch))
+              .name('GlobalGroupAggregate') as unknown as DataStream<Row>,
+          ),
+      );
     }
     case 'groupAggregate': {
       const input = recurse(node.input) as unknown as DataStream<unknown>;
@@ -299,7 +308,7 @@ export function translateAggregate(
         miniBatch !== undefined
           ? keyed.transform('GroupAggregate', () => new MiniBatchGroupAggregateOperator(spec, miniBatch))
           : keyed.process(new GroupAggregateFunction(spec));
-      return out.name('GroupAggregate') as unknown as DataStream<Row>;
+      return splitLevelUid(node, out.name('GroupAggregate') as unknown as DataStream<Row>);
     }
     case 'emptyGroupingSets':
       return emptyGroupingSets(node, recurse);
@@ -315,6 +324,23 @@ export function translateAggregate(
         .setParallelism(1) as unknown as DataStream<Row>;
     }
   }
+}
+
+/**
+ * `aggregate` (the stream of a group aggregate or its global phase), with a uid of its own when
+ * it is a level of the split-distinct rewrite: `one-input-<id>-partial` or `-final`. A level's
+ * state is not an unsplit aggregate's (the partial level is keyed by the buckets too, the final
+ * one holds other accumulators), yet it may take the id an unsplit plan gives its aggregate, so
+ * without the suffix a savepoint taken with `table.optimizer.distinct-agg.split.enabled` off
+ * would restore into it with the option on, and the groups would silently start over. With it
+ * the unsplit aggregate's state finds no operator and the restore is refused, and the reverse.
+ */
+function splitLevelUid(
+  node: PhysicalGroupAggregate | PhysicalGlobalGroupAggregate,
+  aggregate: DataStream<Row>,
+): DataStream<Row> {
+  if (node.partialFinal === undefined) return aggregate;
+  return aggregate.uid(`one-input-${aggregate.transformation.id}-${node.partialFinal.toLowerCase()}`);
 }
 
 /** What an aggregate computes, as the operator that watches its rows reads it. */

@@ -10,8 +10,7 @@
  * operators read each record's timestamp: rows that may be stamped by another time than the
  * window's column (an interval join's output) are restamped by it first (`record-time.ts`).
  */
-import { DataStream } from '../../../api/data-stream.js';
-import { Transformation } from '../../../graph/transformation.js';
+import type { DataStream } from '../../../api/data-stream.js';
 import { EventTimeSessionWindows } from '../../../windowing/sessions.js';
 import { formatAggregateCall } from '../../aggregates/aggregate-function.js';
 import type { Row } from '../../expressions/compiler.js';
@@ -38,6 +37,7 @@ import {
 import { sessionTimeZone, type TimeZone, UTC_ZONE } from '../../expressions/time-zone.js';
 import type { LogicalNode } from '../logical.js';
 import { columnSubsetInput } from './column-subset-input.js';
+import { withLocalPhase } from '../local-phase.js';
 import { RestampByColumn, stampedByColumn } from './record-time.js';
 import type { PhysicalNode, PhysicalPlanner } from '../physical.js';
 import type { QueryTranslator, TranslateContext } from '../translate.js';
@@ -210,12 +210,9 @@ function translateWindowAggregate(
 }
 
 /**
- * A window aggregate's local phase, the shuffle by group keys, and its global phase. Operators
- * without a uid get one from their place in the environment's id sequence; the shuffle and the
- * global phase take the two ids the one-phase plan's shuffle and aggregate would, and the local
- * phase (which holds no state) takes none, its uid derived from the global phase's. So the
- * aggregate and every operator after it keep their uids whichever plan runs, and a savepoint of
- * either plan restores in the other (the global phase's state is the one-phase aggregate's).
+ * A window aggregate's local phase, the shuffle by group keys, and its global phase; the local
+ * phase takes no id from the environment's sequence, so the aggregate and every operator after
+ * it keep the one-phase plan's uids (`local-phase.ts`).
  */
 function translateTwoPhase(
   node: PhysicalWindowAggregate,
@@ -225,28 +222,19 @@ function translateTwoPhase(
   const { window, groupKeys, calls, windowColumns } = node;
   const slices = slicesOf(window)!;
   const key = windowAggregateKeySelector(groupKeys);
-  const stamped = restamped(local.input, window, input);
-  const localPhase = new Transformation(
-    OUTSIDE_ID_SEQUENCE,
-    'one-input',
+  return withLocalPhase(
+    restamped(local.input, window, input),
     `LocalWindowAggregate(${formatWindow(window)})`,
-    [stamped.transformation],
-    {
-      createOperator: () =>
-        new LocalWindowAggregateOperator(slices, groupKeys, new SqlWindowAggregateFunction(calls, groupKeys)),
-    },
+    () =>
+      new LocalWindowAggregateOperator(slices, groupKeys, new SqlWindowAggregateFunction(calls, groupKeys)),
+    (partials: DataStream<PartialWindowAggregate>) =>
+      partials
+        .keyBy((partial) => key(partial.keys))
+        .transform<Row>(`GlobalWindowAggregate(${formatWindow(window)})`, () =>
+          createGlobalWindowAggregateOperator(window, calls, { groupKeys, windowColumns }),
+        ),
   );
-  const global = new DataStream<PartialWindowAggregate>(stamped.environment, localPhase)
-    .keyBy((partial) => key(partial.keys))
-    .transform<Row>(`GlobalWindowAggregate(${formatWindow(window)})`, () =>
-      createGlobalWindowAggregateOperator(window, calls, { groupKeys, windowColumns }),
-    );
-  localPhase.uid = `one-input-${global.transformation.id}-local`;
-  return global;
 }
-
-/** The id of a transformation that takes none from the environment's sequence (it has a uid). */
-const OUTSIDE_ID_SEQUENCE = 0;
 
 /**
  * `stream` (the rows of `input`) stamped by the window's time column: itself when they are
