@@ -362,7 +362,7 @@ function parseOptions(argv: string[]) {
     taskOldGenerationMb:
       values['task-old-generation'] === undefined
         ? undefined
-        : wholeNumber('--task-old-generation', values['task-old-generation'], 1),
+        : wholeOrZero('--task-old-generation', values['task-old-generation'], 0),
     json: values.json === true,
     noSave: values['no-save'] === true,
   };

@@ -80,7 +80,6 @@ export default async function nexmarkJob(env: StreamExecutionEnvironment, args: 
       events: { type: 'string' },
       rate: { type: 'string' },
       'buffer-timeout': { type: 'string' },
-      'task-old-generation': { type: 'string' },
       'report-dir': { type: 'string' },
       'latency-warmup': { type: 'string' },
     },
@@ -94,8 +93,6 @@ export default async function nexmarkJob(env: StreamExecutionEnvironment, args: 
   const events = Number(values.events);
   const rate = values.rate === undefined ? undefined : Number(values.rate);
   if (values['buffer-timeout'] !== undefined) env.setBufferTimeout(Number(values['buffer-timeout']));
-  if (values['task-old-generation'] !== undefined)
-    env.getConfig().setTaskOldGenerationInitialSize(Number(values['task-old-generation']));
 
   const eventTypes = query.eventTypes;
   const source = new NexmarkSource(

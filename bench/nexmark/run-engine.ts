@@ -34,8 +34,9 @@ export interface EngineOptions {
   /** Runs the child under `node --cpu-prof` with the profiles written here. */
   readonly cpuProfDir: string | undefined;
   /**
-   * The task threads' initial old generation, MB (`setTaskOldGenerationInitialSize`), given to
-   * the SQL and the DataStream job alike; undefined: V8's own.
+   * The task threads' initial old generation, MB (`weir run --task-old-generation`, so the
+   * worker threads started before the job loads have it too), given to the SQL and the
+   * DataStream job alike; 0 is V8's own start, undefined the engine's default.
    */
   readonly taskOldGenerationMb?: number;
   /** `sql` runs the query's reference SQL (sql/sql-job.ts) instead of its DataStream file. */
@@ -95,6 +96,8 @@ export async function runEngine(options: EngineOptions): Promise<EngineRun> {
       '0',
     ];
     run.push('--state-backend', options.stateBackend);
+    if (options.taskOldGenerationMb !== undefined)
+      run.push('--task-old-generation', String(options.taskOldGenerationMb));
     if (options.checkpointIntervalMs > 0) {
       run.push(
         '--checkpoint-dir',
@@ -109,8 +112,6 @@ export async function runEngine(options: EngineOptions): Promise<EngineRun> {
       jobArgs.push('--buffer-timeout', String(options.bufferTimeoutMs));
     if (options.latencyWarmupMs !== undefined)
       jobArgs.push('--latency-warmup', String(options.latencyWarmupMs));
-    if (options.taskOldGenerationMb !== undefined)
-      jobArgs.push('--task-old-generation', String(options.taskOldGenerationMb));
     mkdirSync(reportDir);
     const started = performance.now();
     const child = spawn(process.execPath, [...node, join(ROOT, 'bin/weir.js'), ...run, '--', ...jobArgs], {

@@ -22,6 +22,8 @@ export interface EnvironmentDefaults {
   readonly restorePath?: string;
   /** Skip checkpointed state of operators that are gone instead of failing the restore. */
   readonly allowNonRestoredState?: boolean;
+  /** The task threads' initial old generation, MB (`ExecutionConfig.setTaskOldGenerationInitialSize`). */
+  readonly taskOldGenerationInitialMb?: number;
   readonly jobListeners?: readonly JobListener[];
   /**
    * The job file being run. Knowing it lets jobs run their tasks on worker threads: operators

@@ -80,6 +80,8 @@ export class StreamExecutionEnvironment {
       if (defaults.checkpointInterval !== undefined) env.enableCheckpointing(defaults.checkpointInterval);
       if (defaults.checkpointDir !== undefined)
         env.getCheckpointConfig().setCheckpointStorage(defaults.checkpointDir);
+      if (defaults.taskOldGenerationInitialMb !== undefined)
+        env.getConfig().setTaskOldGenerationInitialSize(defaults.taskOldGenerationInitialMb);
       for (const listener of defaults.jobListeners ?? []) env.registerJobListener(listener);
     }
     return env;

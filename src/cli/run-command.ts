@@ -44,9 +44,11 @@ export async function runCommand(argv: readonly string[], terminal: Terminal): P
     );
   }
   const path = resolveJobFile(options.jobFile);
-  // Worker threads load the engine while this thread loads it and the job file.
+  // Worker threads load the engine while this thread loads it and the job file. Their initial
+  // old generation is fixed when they start: they take the one the job will get by default.
   prewarmWorkerThreads(
     Math.min(options.slots ?? availableParallelism(), options.parallelism ?? Number.POSITIVE_INFINITY),
+    options.taskOldGenerationMb,
   );
   const web = await import('../web/index.js');
   const registry = new web.JobRegistry();
@@ -60,6 +62,7 @@ export async function runCommand(argv: readonly string[], terminal: Terminal): P
     slots: options.slots,
     parallelism: options.parallelism,
     stateBackend: options.stateBackend,
+    taskOldGenerationInitialMb: options.taskOldGenerationMb,
     checkpointDir: options.checkpointDir,
     checkpointInterval: options.checkpointInterval,
     restorePath: options.restore,

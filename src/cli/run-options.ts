@@ -19,6 +19,12 @@ export interface RunOptions {
   readonly checkpointInterval?: number;
   readonly restore?: string;
   readonly stateBackend?: 'heap' | 'disk';
+  /**
+   * The task threads' initial old generation, MB (`--task-old-generation`; 0 is V8's own
+   * start); undefined leaves it to the job and the engine's default. Known before the job file
+   * loads, so the worker threads started meanwhile have it.
+   */
+  readonly taskOldGenerationMb?: number;
   readonly allowNonRestoredState: boolean;
   /** Port of the REST API; 0 picks a free one. */
   readonly port: number;
@@ -34,6 +40,7 @@ const OPTIONS = {
   'checkpoint-interval': { type: 'string' },
   restore: { type: 'string' },
   'state-backend': { type: 'string' },
+  'task-old-generation': { type: 'string' },
   'allow-non-restored-state': { type: 'boolean' },
   port: { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
@@ -81,6 +88,7 @@ export function parseRunOptions(argv: readonly string[]): RunOptions {
     restore:
       values.restore === undefined || values.restore === 'latest' ? values.restore : resolve(values.restore),
     stateBackend: backend,
+    taskOldGenerationMb: oldGenerationMb(values['task-old-generation']),
     allowNonRestoredState: values['allow-non-restored-state'] === true,
     port: values.port === undefined ? DEFAULT_REST_PORT : parsePort('--port', values.port, true),
     verbose: values.verbose === true,
@@ -95,6 +103,18 @@ export function positiveInteger(name: string, text: string | undefined): number 
   const value = Number(text);
   if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value < 1) {
     throw new UsageError(`${name} must be a whole number >= 1, got '${text}'`);
+  }
+  return value;
+}
+
+/** Reads `--task-old-generation`: whole MB from 0 (V8's own start) to 65536. */
+function oldGenerationMb(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || value > 65536) {
+    throw new UsageError(
+      `--task-old-generation must be a whole number of MB from 0 (V8's own start) to 65536, got '${text}'`,
+    );
   }
   return value;
 }

@@ -61,9 +61,11 @@ stop or cancel request), 2 bad usage or bad job file.`;
 /** Help of `weir run`. */
 export const RUN_HELP = `Usage: weir run <job.ts|job.js> [--parallelism N] [--slots N] [--checkpoint-dir DIR]
                 [--checkpoint-interval MS] [--restore latest|PATH] [--allow-non-restored-state]
-                [--state-backend heap|disk] [--port N] [--quiet] [--verbose] [-- job args…]
+                [--state-backend heap|disk] [--task-old-generation MB] [--port N] [--quiet]
+                [--verbose] [-- job args…]
 Tasks run on --slots worker threads (default: one per core); subtask i of every operator
-shares thread i mod slots. Each thread loads the job file again to rebuild the job.`;
+shares thread i mod slots. Each thread loads the job file again to rebuild the job.
+--task-old-generation sets the old generation the task threads start with (0: V8's own start).`;
 
 /** Help of `weir bench`. */
 export const BENCH_HELP = `Usage: weir bench [window-count|checkpoint] [--events N] [--keys K] [--interval MS] [--json]`;

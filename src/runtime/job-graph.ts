@@ -75,7 +75,10 @@ export interface JobConfig {
    * engine's default. Tasks run on the submitting thread keep that thread's heap.
    */
   readonly taskYoungGenerationMb?: number;
-  /** Initial old generation of each task worker thread, MB (`worker-pool.ts`); undefined: V8's. */
+  /**
+   * Initial old generation of each task worker thread, MB (`worker-pool.ts`); undefined takes
+   * the engine's default (`old-generation.ts`), 0 V8's own start.
+   */
   readonly taskOldGenerationInitialMb?: number;
 }
 

@@ -7,6 +7,7 @@ import { readCommitted } from '../support/exactly-once.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { OldGenerationResult } from '../threads/fixtures/old-generation-job.js';
 import { fixture, lines, ROOT, runWeir, expectExit } from './run-cli.js';
 
 const PROGRESS = /^weir: \[[^\]]+\] /;
@@ -113,6 +114,10 @@ describe('weir run', () => {
     [['run', fixture('default-job.ts'), '--parallelism', 'two'], /--parallelism must be a whole number/],
     [['run', fixture('default-job.ts'), '--slots', '0'], /--slots must be a whole number >= 1, got '0'/],
     [
+      ['run', fixture('default-job.ts'), '--task-old-generation', '1.5'],
+      /--task-old-generation must be a whole number of MB from 0 \(V8's own start\) to 65536, got '1.5'/,
+    ],
+    [
       ['run', fixture('default-job.ts'), '--state-backend', 'rocks'],
       /--state-backend must be 'heap' or 'disk'/,
     ],
@@ -132,6 +137,31 @@ describe('weir run', () => {
     expect(lines(run.stderr)).toHaveLength(1);
     expect(run.stderr).toMatch(message);
     expect(run.stdout).toBe('');
+  });
+
+  it('starts its warm task threads with --task-old-generation, and new ones for a job asking another size', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weir-cli-old-gen-'));
+    const job = 'test/threads/fixtures/old-generation-job.ts';
+    const run = async (flags: string[], initial: string): Promise<OldGenerationResult> => {
+      const file = join(dir, `${flags.join('')}-${initial}.json`);
+      expectExit(await runWeir(['run', '--slots', '1', '-q', ...flags, job, '--', initial, file]), 0);
+      return JSON.parse(readFileSync(file, 'utf8')) as OldGenerationResult;
+    };
+    try {
+      // The task thread of a job that leaves the size alone is the one started before it loaded.
+      const warm = (await run([], 'default')).thread;
+      // The flag's size reaches the job (no full collection while it keeps ~200 MB) and the
+      // warm thread had it: the job ran on that thread, not on a new one.
+      const flagged = await run(['--task-old-generation', '1024'], 'default');
+      expect(flagged.markCompacts).toBe(0);
+      expect(flagged.thread).toBe(warm);
+      // A job that sets another size itself (V8's own start) still runs, on a thread of its size.
+      const own = await run(['--task-old-generation', '1024'], '0');
+      expect(own.markCompacts).toBeGreaterThan(0);
+      expect(own.thread).not.toBe(warm);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('runs keyed state on the disk backend on worker threads with the same output as on heap', async () => {

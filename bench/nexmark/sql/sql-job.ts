@@ -41,7 +41,6 @@ export default async function nexmarkSqlJob(env: StreamExecutionEnvironment, arg
       query: { type: 'string' },
       events: { type: 'string' },
       'buffer-timeout': { type: 'string' },
-      'task-old-generation': { type: 'string' },
       'report-dir': { type: 'string' },
       // Taken for the runner's sake and unused: the SQL source has no wall-clock mode here.
       rate: { type: 'string' },
@@ -53,8 +52,6 @@ export default async function nexmarkSqlJob(env: StreamExecutionEnvironment, arg
     throw new Error('usage: bench/nexmark/sql/sql-job.ts -- --query qN --events N --report-dir DIR');
   }
   if (values['buffer-timeout'] !== undefined) env.setBufferTimeout(Number(values['buffer-timeout']));
-  if (values['task-old-generation'] !== undefined)
-    env.getConfig().setTaskOldGenerationInitialSize(Number(values['task-old-generation']));
   const dataDir = join(reportDir, '..', 'data');
   if (isMainThread) {
     mkdirSync(dataDir, { recursive: true });

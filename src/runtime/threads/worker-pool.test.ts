@@ -1,10 +1,12 @@
 /**
  * The worker pool hands out a warm worker only to an attempt that asks for its young
- * generation and initial old generation, and every worker it starts has the young generation it
- * was asked for (test/threads shows a task thread's initial old generation at work).
+ * generation and initial old generation (the engine's default resolved first), and every worker
+ * it starts has the young generation it was asked for (test/threads shows a task thread's
+ * initial old generation at work).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExecutionConfig } from '../../api/config.js';
+import { taskOldGenerationMb } from './old-generation.js';
 import { liveWorkerThreads, prewarmWorkers, releaseIdleWorkers, takeWorker } from './worker-pool.js';
 
 /** What job-file workers load (`api/worker-threads.ts`), named here without importing the API. */
@@ -45,24 +47,42 @@ describe('worker pool', () => {
   });
 
   it('hands a warm worker only to an attempt that asks for its initial old generation', async () => {
+    // A size that is neither the engine's default nor V8's own start.
+    const size = taskOldGenerationMb(undefined) + 100;
     const before = liveWorkerThreads();
-    prewarmWorkers(1, JOB_MODULE_PROVIDER, undefined, 512);
+    prewarmWorkers(1, JOB_MODULE_PROVIDER, undefined, size);
     expect(liveWorkerThreads()).toBe(before + 1);
     taken.push(takeWorker(JOB_MODULE_PROVIDER));
-    taken.push(takeWorker(JOB_MODULE_PROVIDER, undefined, 256));
-    // Neither asked for 512 MB: both are new workers.
+    taken.push(takeWorker(JOB_MODULE_PROVIDER, undefined, 0));
+    // Neither asked for that size: both are new workers.
     expect(liveWorkerThreads()).toBe(before + 3);
-    taken.push(takeWorker(JOB_MODULE_PROVIDER, undefined, 512));
+    taken.push(takeWorker(JOB_MODULE_PROVIDER, undefined, size));
     expect(liveWorkerThreads()).toBe(before + 3);
   });
 
-  it('takes an initial old generation from the job config, in whole MB within bounds', () => {
+  it("hands a worker warmed with the engine's default to an attempt that sets none or names its size", async () => {
+    const size = taskOldGenerationMb(undefined);
+    const before = liveWorkerThreads();
+    prewarmWorkers(2, JOB_MODULE_PROVIDER);
+    expect(liveWorkerThreads()).toBe(before + 2);
+    taken.push(takeWorker(JOB_MODULE_PROVIDER));
+    taken.push(takeWorker(JOB_MODULE_PROVIDER, undefined, size));
+    expect(liveWorkerThreads()).toBe(before + 2);
+    // Another size (V8's own start, or the default's double) is never handed the warm ones.
+    prewarmWorkers(1, JOB_MODULE_PROVIDER);
+    taken.push(takeWorker(JOB_MODULE_PROVIDER, undefined, size === 0 ? 256 : 0));
+    taken.push(takeWorker(JOB_MODULE_PROVIDER, undefined, size * 2 + 1));
+    expect(liveWorkerThreads()).toBe(before + 5);
+  });
+
+  it("takes an initial old generation from the job config, in whole MB within bounds, 0 for V8's own", () => {
     const config = new ExecutionConfig();
     expect(config.getTaskOldGenerationInitialSize()).toBeUndefined();
     expect(config.setTaskOldGenerationInitialSize(2048).getTaskOldGenerationInitialSize()).toBe(2048);
-    for (const bad of [0, -1, 1.5, 70000, Number.NaN])
+    expect(config.setTaskOldGenerationInitialSize(0).getTaskOldGenerationInitialSize()).toBe(0);
+    for (const bad of [-1, 1.5, 70000, Number.NaN])
       expect(() => config.setTaskOldGenerationInitialSize(bad)).toThrow(
-        /^taskmanager\.memory\.old-generation\.initial-size must be a whole number of MB from 1 to 65536, got /,
+        /^taskmanager\.memory\.old-generation\.initial-size must be a whole number of MB from 0 \(V8's own start\) to 65536, got /,
       );
   });
 
