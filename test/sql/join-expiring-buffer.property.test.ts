@@ -6,7 +6,7 @@
  * (q7's condition; both sides cleaned, or either alone), at varying rates of each side's rows, so
  * that a buffer the other side probes rarely stays unindexed and one it probes often indexes its
  * rows on the way (both happen, and are counted):
- * - it emits the same joined rows in the same order;
+ * - it emits the same joined rows in the same order, with a composite key too;
  * - a checkpoint (its keyed state and the rows in memory it takes as union operator state)
  *   holds exactly the rows the state-only join holds that can still match, each once, and one
  *   timer per key holding rows in state;
@@ -145,7 +145,8 @@ function spec(sides: Sides): JoinSpec {
 
 /**
  * A harness of the buffered join (with its buffers' options) or, without them, of the state-only
- * join; subtask `subtask` of `parallelism`, `restored` to be restored from a checkpoint.
+ * join; subtask `subtask` of `parallelism`, `restored` to be restored from a checkpoint. With
+ * `composite`, the join key is a pair (a string in canonical form), as a join on two columns keys it.
  */
 function harness(
   sides: Sides,
@@ -153,14 +154,15 @@ function harness(
   parallelism = 1,
   subtask = 0,
   restored = false,
+  composite = false,
 ) {
   const fn = new RegularJoinFunction(spec(sides));
   const operator =
     buffer === undefined ? new CoProcessOperator(fn, true) : new ExpiringJoinOperator(fn, buffer);
   return new TwoInputOperatorTestHarness<Row, Row, Row>(
     operator,
-    (l) => l.k,
-    (r) => r.k0,
+    composite ? (l) => [l.k, 'x'] : (l) => l.k,
+    composite ? (r) => [r.k0, 'x'] : (r) => r.k0,
     { parallelism, subtaskIndex: subtask, ...(restored ? { restoredCheckpointId: 1 } : {}) },
   );
 }
@@ -400,6 +402,25 @@ describe('a cleaned join side held in memory before state', () => {
     const skipped = probes.mock.results.filter((r) => r.value === false).length;
     expect(skipped).toBeGreaterThan(300);
     expect(probes.mock.results.length - skipped).toBeGreaterThan(300);
+  });
+
+  test('with a composite key, it emits what the state-only join emits', () => {
+    const found = vi.spyOn(ExpiringBuffer.prototype, 'rowsOf');
+    fc.assert(
+      fc.property(stepsArb(80), sidesArb, bufferArb, (steps, sides, options) => {
+        const plain = harness(sides, undefined, 1, 0, false, true);
+        const buffered = harness(sides, options, 1, 0, false, true);
+        plain.open();
+        buffered.open();
+        feed(plain, steps, { w1: 0, w2: 0 });
+        feed(buffered, steps, { w1: 0, w2: 0 });
+        expect(outputOf(buffered)).toEqual(outputOf(plain));
+      }),
+      { numRuns: 300 },
+    );
+    // Probes find rows in memory by their key, not only store them there.
+    expect(found.mock.results.filter((r) => r.value !== undefined).length).toBeGreaterThan(50);
+    found.mockRestore();
   });
 
   test('a checkpoint restores to the uninterrupted output', () => {

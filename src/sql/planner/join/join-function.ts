@@ -194,6 +194,11 @@ export interface JoinBufferHost {
   /** The operator's keyed timers (those `processElement` gets). */
   readonly timers: TimerService;
   currentKey(): unknown;
+  /**
+   * The current key's canonical form, as the backend computed it when the key was made current
+   * (a composite key's is a string, which costs a stringify to compute again per row).
+   */
+  currentCanonicalKey(): CanonicalKey;
   setCurrentKey(key: unknown): void;
 }
 
@@ -515,7 +520,7 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
       const buffered =
         buffer === undefined || buffer.size === 0
           ? undefined
-          : buffer.rowsOf(canonicalKey(ctx.getCurrentKey()));
+          : buffer.rowsOf(this.host!.currentCanonicalKey());
       if (buffered !== undefined) {
         if (Array.isArray(buffered))
           for (let i = 0; i < buffered.length; i++)
@@ -676,8 +681,9 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
     if (at === null || at <= timers.currentWatermark()) return;
     const buffer = isLeft ? this.leftBuffer : this.rightBuffer;
     if (buffer !== undefined) {
-      const key = ctx.getCurrentKey();
-      if (buffer.add(canonicalKey(key), key, row, at)) this.moveBufferedToState();
+      // A buffer is made with its host (see `bufferExpiring`).
+      if (buffer.add(this.host!.currentCanonicalKey(), ctx.getCurrentKey(), row, at))
+        this.moveBufferedToState();
       return;
     }
     if ((isLeft ? this.leftExpiring : this.rightExpiring) !== undefined) {
