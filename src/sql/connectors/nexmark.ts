@@ -2,9 +2,10 @@
  * The `nexmark` connector: the Nexmark generator as a SQL table, with the layout and options of
  * the reference `nexmark` table factory. A row is `{event_type, person, auction, bid}`: the
  * event's kind (0 person, 1 auction, 2 bid) and one ROW value per kind, `null` for the other two.
- * The ROW values are the generator's own Person, Auction and Bid objects, whose field names are
- * the table's ROW field names, so a row costs one small object on top of the event and nothing
- * is copied field by field. The readers share the index space by stride as `NexmarkSource`'s do
+ * The generator builds each ROW value as one object of the fields the scan reads (the column's
+ * declared fields, or those a nested projection pushed down), in that order, so a row costs one
+ * small object on top of the part and a view that reads those fields in order passes the part
+ * on as its row instead of copying it field by field. The readers share the index space by stride as `NexmarkSource`'s do
  * and keep their positions in checkpoints, so a query's result does not depend on parallelism,
  * timing or restores.
  *
@@ -277,7 +278,7 @@ export const nexmarkFactory: DynamicTableFactory = {
       throw validationError(optionPos('person.proportion'), `invalid nexmark options: ${message}`);
     }
   },
-  // A row holds only the projected columns; the generator's objects are shared, never copied.
+  // A row holds only the projected columns, and a ROW value only the fields the scan reads.
   supportsProjectionPushDown: true,
   // `event_type = N` (the views' WHERE): other kinds of events never become rows.
   acceptsFilter: (condition) => eventTypesOf(condition) !== undefined,
