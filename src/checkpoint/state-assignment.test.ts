@@ -185,7 +185,7 @@ describe('matching by uid', () => {
     const job = jobGraph([{ id: 1, parallelism: 1, uids: ['other'] }]);
     const run = () => assignState(data, job, { allowNonRestoredState: false });
     expect(run).toThrow(
-      "checkpoint 42 has state for operator 'Keyed gone' (uid 'gone') which the job no longer contains; give that operator its uid back, or pass --allow-non-restored-state to drop its state",
+      "checkpoint 42 has state for operator 'Keyed gone' (uid 'gone') which the job no longer contains; give that operator its uid back (a SQL job: plan it with the options the checkpoint's job had), or drop its state with --allow-non-restored-state (SQL: SET 'execution.savepoint.ignore-unclaimed-state' = 'true')",
     );
     expect(run).toThrow(expect.objectContaining({ code: 'STATE_MISMATCH', domain: 'user' }));
   });

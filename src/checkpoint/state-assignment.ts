@@ -85,7 +85,7 @@ export function assignState(
       if (!options.allowNonRestoredState) {
         throw userError(
           ErrorCodes.STATE_MISMATCH,
-          `checkpoint ${checkpoint.checkpointId} has state for operator '${op.name}' (uid '${op.uid}') which the job no longer contains; give that operator its uid back, or pass --allow-non-restored-state to drop its state`,
+          `checkpoint ${checkpoint.checkpointId} has state for operator '${op.name}' (uid '${op.uid}') which the job no longer contains; give that operator its uid back (a SQL job: plan it with the options the checkpoint's job had), or drop its state with --allow-non-restored-state (SQL: SET 'execution.savepoint.ignore-unclaimed-state' = 'true')`,
         );
       }
       nonRestoredUids.push(op.uid);
