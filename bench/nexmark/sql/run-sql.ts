@@ -264,7 +264,7 @@ export function sqlMarkdown(suite: ReturnType<typeof suiteOf>, results: readonly
       `load average ${suite.loadAverage.before} before, ${suite.loadAverage.after} after (the machine is shared: ` +
       'other jobs ran alongside, so the ratios, from runs that alternate SQL and DataStream, say more than the rates).',
     `${suite.events.toLocaleString('en')} events, checkpoints every ${suite.checkpointIntervalMs} ms on the ` +
-      `${suite.stateBackend} backend${'taskOldGenerationMb' in suite ? `, task threads' old generation starting at ${suite.taskOldGenerationMb} MB` : ''}, median of ${suite.runs} run(s) each; target SQL/DataStream >= ${SQL_TARGET_RATIO}.`,
+      `${suite.stateBackend} backend${'taskOldGenerationMb' in suite ? `, task threads' old generation starting ${suite.taskOldGenerationMb === 0 ? "as V8's own" : `at ${suite.taskOldGenerationMb} MB`}` : ''}, median of ${suite.runs} run(s) each; target SQL/DataStream >= ${SQL_TARGET_RATIO}.`,
     '',
     '| query | p | SQL events/s | DataStream events/s | SQL/DataStream | SQL/DataStream CPU | SQL rows | DataStream rows |',
     '|---|---|---|---|---|---|---|---|',
