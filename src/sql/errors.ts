@@ -3,7 +3,7 @@
  * where the problem is (`line L, column C`) and names the construct, so the SQL client and
  * `executeSql` can print it as is.
  */
-import { type ErrorCode, ErrorCodes, userError, type WeirError } from '../types/errors.js';
+import { type ErrorCode, ErrorCodes, userError, WeirError } from '../types/errors.js';
 import type { SourcePos } from './parser/ast.js';
 
 /** A syntax error: `SQL parse error at line 2, column 8: expected ')' after the column list`. */
@@ -25,6 +25,31 @@ export function unsupported(pos: SourcePos | undefined, construct: string, hint?
 }
 
 function sqlError(code: ErrorCode, pos: SourcePos | undefined, message: string): WeirError {
+  return userError(code, sqlMessage(pos, message));
+}
+
+/** `message` after where it is: `SQL error at line L, column C: …`. */
+function sqlMessage(pos: SourcePos | undefined, message: string): string {
   const where = pos === undefined ? '' : ` at line ${pos.line}, column ${pos.column}`;
-  return userError(code, `SQL error${where}: ${message}`);
+  return `SQL error${where}: ${message}`;
+}
+
+/**
+ * A name that no column in scope has, as `validationError` words it (`SQL error at line 3,
+ * column 9: column 'x' not found; available columns: a, b`), carrying the name and its
+ * position, so a planner that reads an enclosing query's columns (`nested-outer.ts`) tells it
+ * from other errors by its class instead of by its text.
+ */
+export class ColumnNotFoundError extends WeirError {
+  /**
+   * `path` is the name the message quotes, in its parts (`['a', 'x']` for `a.x`); `detail` is
+   * the message after the position.
+   */
+  constructor(
+    readonly pos: SourcePos,
+    readonly path: readonly string[],
+    detail: string,
+  ) {
+    super(ErrorCodes.SQL_VALIDATION, sqlMessage(pos, detail), { domain: 'user' });
+  }
 }

@@ -5,7 +5,7 @@
  * scope that has them. A ROW column's fields are reached with dots (`person.id`).
  */
 import type { SourcePos } from '../parser/ast.js';
-import { validationError } from '../errors.js';
+import { ColumnNotFoundError, validationError } from '../errors.js';
 import { formatType, withNullability } from '../catalog/types.js';
 import { call, field, literal, type Rex } from '../expressions/rex.js';
 import type { Scope } from '../expressions/typer.js';
@@ -71,8 +71,9 @@ export class ColumnScope implements Scope {
     if (matches.length === 1)
       return this.fields(field(matches[0]!.internal, matches[0]!.type), path.slice(1), pos);
     if (path.length >= 2 && this.columns.some((c) => c.qualifier === first))
-      throw validationError(
+      throw new ColumnNotFoundError(
         pos,
+        [second!],
         `column '${second}' not found in ${first}; its columns are ${this.names(first).join(', ')}`,
       );
     const nearMiss = this.columns.find((c) => c.name.toLowerCase() === (first ?? '').toLowerCase());
@@ -80,7 +81,7 @@ export class ColumnScope implements Scope {
       nearMiss !== undefined
         ? `; names are case-sensitive, did you mean ${nearMiss.name}?`
         : `; available columns: ${this.listed().join(', ')}`;
-    throw validationError(pos, `column '${path.join('.')}' not found${hint}`);
+    throw new ColumnNotFoundError(pos, path, `column '${path.join('.')}' not found${hint}`);
   }
 
   /**

@@ -12,7 +12,7 @@
  */
 import type { ColumnRef, Expr, FromItem, Query, QueryBody } from '../../parser/ast.js';
 import type { PlanBuilder } from '../builder.js';
-import { unsupported } from '../../errors.js';
+import { ColumnNotFoundError, unsupported } from '../../errors.js';
 import { ColumnScope, type ScopeColumn } from '../scope.js';
 
 /**
@@ -106,12 +106,11 @@ export function refusingOuterColumns<T>(
   try {
     return plan();
   } catch (error) {
-    const message = (error as Error).message;
-    const found = /at line (\d+), column (\d+): column '([^']*)' not found/.exec(message);
-    const name = found === null ? undefined : outer(found[3]!.split('.'));
-    if (found === null || name === undefined) throw error;
+    if (!(error instanceof ColumnNotFoundError)) throw error;
+    const name = outer(error.path);
+    if (name === undefined) throw error;
     throw unsupported(
-      { line: Number(found[1]), column: Number(found[2]) },
+      error.pos,
       `reading column ${name} of an enclosing query there`,
       'a subquery reads them in the WHERE of its own SELECT, not in JOIN … ON, WITH or a set operation',
     );
