@@ -26,7 +26,7 @@
  * (`grouped-domain-in-exists.ts`); any other is refused.
  */
 import type { Call, Exists, Expr, InQuery, Query, Select, SubqueryRef } from '../../parser/ast.js';
-import { unsupported } from '../../errors.js';
+import { ColumnNotFoundError, unsupported } from '../../errors.js';
 import { Types, withNullability } from '../../catalog/types.js';
 import { call, literal, type Rex } from '../../expressions/rex.js';
 import type { PlanBuilder } from '../builder.js';
@@ -266,7 +266,7 @@ function correlated(query: Query, builder: PlanBuilder): boolean {
     builder.query(query);
     return false;
   } catch (error) {
-    if (/column '[^']*' not found/.test((error as Error).message)) return true;
+    if (error instanceof ColumnNotFoundError) return true;
     throw error;
   }
 }

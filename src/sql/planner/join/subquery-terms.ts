@@ -4,7 +4,7 @@
  * correlated WHERE's `inner = outer` equalities.
  */
 import type { Expr, Query, Select } from '../../parser/ast.js';
-import { unsupported, validationError } from '../../errors.js';
+import { ColumnNotFoundError, unsupported, validationError } from '../../errors.js';
 import { Types, withNullability } from '../../catalog/types.js';
 import { call, field, literal, type Rex } from '../../expressions/rex.js';
 import { type Scope, typeCondition, typeExpression } from '../../expressions/typer.js';
@@ -145,7 +145,7 @@ export function planDecorrelated(
       return builder.selectOver(rewritten.body, input);
     return builder.query(rewritten);
   } catch (error) {
-    if (/column '[^']*' not found/.test((error as Error).message)) throw unsupported(pos, what, hint);
+    if (error instanceof ColumnNotFoundError) throw unsupported(pos, what, hint);
     throw error;
   }
 }
