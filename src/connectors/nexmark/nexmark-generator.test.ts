@@ -9,11 +9,6 @@ import {
   ID_LEAD,
   NexmarkGenerator,
 } from './nexmark-generator.js';
-import { PART_FIELDS, partBuilders } from './nexmark-parts.js';
-
-/** A `NexmarkEvent` of the parts `collectAs` gives (whatever fields they hold). */
-const asEvent = (type: NexmarkEvent['type'], p: object | null, a: object | null, b: object | null) =>
-  ({ type, person: p, auction: a, bid: b }) as NexmarkEvent;
 
 function run(gen: NexmarkGenerator, n: number): NexmarkEvent[] {
   return Array.from({ length: n }, (_, i) => gen.event(i));
@@ -101,73 +96,23 @@ describe('NexmarkGenerator', () => {
           const output = {
             collect: (record: NexmarkEvent, timestamp: number) => collected.push({ record, timestamp }),
           };
-          for (const index of indexes) parts.collectAs(index, asEvent, output, partBuilders({}));
+          const asEvent = (
+            type: NexmarkEvent['type'],
+            p: Person | null,
+            a: Auction | null,
+            b: Bid | null,
+          ): NexmarkEvent => ({ type, person: p, auction: a, bid: b });
+          for (const index of indexes) parts.collectAs(index, asEvent, output);
           expect(collected).toEqual(
             indexes.map((index) => {
               const event = events.event(index);
               return { record: event, timestamp: nexmarkEventTime(event) };
             }),
           );
-          // With every field, each part has the model's keys in the model's order.
-          for (const { record } of collected) {
-            const kind = record.type === 0 ? 'person' : record.type === 1 ? 'auction' : 'bid';
-            expect(Object.keys(record[kind]!)).toEqual(PART_FIELDS[kind]);
-          }
         },
       ),
       { numRuns: 100 },
     );
-  });
-
-  it('builds parts of any fields in any order with the values of event(index)', () => {
-    /** Some of a kind's fields in some order, or undefined for all of them. */
-    const someFields = (all: readonly string[]) =>
-      fc.option(fc.shuffledSubarray([...all], { minLength: 1 }), { nil: undefined });
-    fc.assert(
-      fc.property(
-        fc.record({
-          person: someFields(PART_FIELDS.person),
-          auction: someFields(PART_FIELDS.auction),
-          bid: someFields(PART_FIELDS.bid),
-        }),
-        fc.integer({ min: 1, max: 3 }),
-        fc.integer({ min: 1, max: 5 }),
-        fc.integer({ min: 0, max: 50 }),
-        fc.constantFrom(10, 100, 500, 2000),
-        fc.array(fc.integer({ min: 0, max: 10_000_000 }), { minLength: 1, maxLength: 40 }),
-        (fields, person, auction, bid, avgSize, indexes) => {
-          const config = {
-            personProportion: person,
-            auctionProportion: auction,
-            bidProportion: bid,
-            avgPersonByteSize: avgSize,
-            avgAuctionByteSize: avgSize,
-            avgBidByteSize: avgSize,
-          };
-          const projected = new NexmarkGenerator(config);
-          const full = new NexmarkGenerator(config);
-          const builders = partBuilders(fields);
-          const collected: NexmarkEvent[] = [];
-          const output = { collect: (record: NexmarkEvent) => collected.push(record) };
-          for (const index of indexes) projected.collectAs(index, asEvent, output, builders);
-          indexes.forEach((index, i) => {
-            const event = full.event(index);
-            const kind = event.type === 0 ? 'person' : event.type === 1 ? 'auction' : 'bid';
-            const whole = event[kind] as unknown as Record<string, unknown>;
-            const part = collected[i]![kind] as unknown as Record<string, unknown>;
-            const wanted = fields[kind] ?? PART_FIELDS[kind];
-            expect(Object.keys(part)).toEqual(wanted);
-            for (const f of wanted) expect(part[f]).toBe(whole[f]);
-          });
-        },
-      ),
-      { numRuns: 200 },
-    );
-  });
-
-  it('refuses fields a part does not have, and a field twice', () => {
-    expect(() => partBuilders({ bid: ['price', 'seller'] })).toThrow("a Nexmark bid has no field 'seller'");
-    expect(() => partBuilders({ person: ['id', 'id'] })).toThrow("Nexmark person field 'id' is listed twice");
   });
 
   it('keeps the proportions exactly in every block, people first, then auctions, then bids', () => {

@@ -28,7 +28,6 @@
  */
 import type { Auction, Bid, NexmarkEvent, NexmarkEventTypeCode, Person } from './model.js';
 import { NexmarkEventType } from './model.js';
-import type { AuctionBuilder, BidBuilder, PartBuilders, PersonBuilder } from './nexmark-parts.js';
 import { JavaRandom } from './java-random.js';
 import {
   EventTimeModel,
@@ -61,15 +60,12 @@ export const ID_LEAD = 10;
 export const HOT_BATCH = 100;
 const HOT_CHANNELS_RATIO = 2;
 
-/**
- * Builds a record from an event's kind and its one non-null part, as
- * {@link NexmarkGenerator.collectAs} gives them (each part as its `PartBuilders` made it).
- */
+/** Builds a record from an event's kind and its one non-null part, as {@link NexmarkGenerator.collectAs} gives them. */
 export type EventShape<T> = (
   type: NexmarkEventTypeCode,
-  person: object | null,
-  auction: object | null,
-  bid: object | null,
+  person: Person | null,
+  auction: Auction | null,
+  bid: Bid | null,
 ) => T;
 
 /** Where {@link NexmarkGenerator.collectAs} puts a record with its event time (a `SourceOutput`). */
@@ -176,22 +172,18 @@ export class NexmarkGenerator {
   /**
    * Event `index` as `make` shapes it from the parts {@link event} wraps, collected with its
    * event time: a reader whose records are not `NexmarkEvent`s (the SQL table's rows) builds
-   * its record straight from the parts, without an event object per index to throw away. Each
-   * part is the object its builder in `parts` makes of the part's values (`partBuilders`), so
-   * a reader that wants some fields of a part gets an object of just those: the values are the
-   * ones {@link event} has, from the same random draws.
+   * its record straight from the parts, without an event object per index to throw away.
    */
-  collectAs<T>(index: number, make: EventShape<T>, output: TimedCollector<T>, parts: PartBuilders): void {
+  collectAs<T>(index: number, make: EventShape<T>, output: TimedCollector<T>): void {
     const id = this.eventNumber(index);
     const timestamp = this.time.timestampForEvent(id);
     this.random.setSeed(id);
     const rem = id % this.total;
     let record: T;
-    if (rem < this.person)
-      record = make(NexmarkEventType.PERSON, this.buildPerson(id, timestamp, parts.person), null, null);
+    if (rem < this.person) record = make(NexmarkEventType.PERSON, this.nextPerson(id, timestamp), null, null);
     else if (rem < this.personAuction)
-      record = make(NexmarkEventType.AUCTION, null, this.buildAuction(id, timestamp, parts.auction), null);
-    else record = make(NexmarkEventType.BID, null, null, this.buildBid(id, timestamp, parts.bid));
+      record = make(NexmarkEventType.AUCTION, null, this.nextAuction(id, timestamp), null);
+    else record = make(NexmarkEventType.BID, null, null, this.nextBid(id, timestamp));
     // Each kind's `dateTime` is this timestamp, so it is the event's time (`nexmarkEventTime`).
     output.collect(record, timestamp);
   }
@@ -278,84 +270,6 @@ export class NexmarkGenerator {
       dateTime: timestamp,
       extra,
     };
-  }
-
-  // The draws of nextPerson, nextAuction and nextBid again, each part's values handed to a
-  // builder: event() keeps its own literals so that the DataStream path pays no call per
-  // event. The generator's tests check that both give the same values for any builder.
-
-  private buildPerson(id: number, timestamp: number, build: PersonBuilder): object {
-    const random = this.random;
-    const personId = this.lastPersonId(id) + FIRST_PERSON_ID;
-    const first = random.nextInt(11);
-    const name = FULL_NAMES[first * LAST_NAMES.length + random.nextInt(LAST_NAMES.length)];
-    const emailAddress = `${nextString(random, 7)}@${nextString(random, 5)}.com`;
-    const creditCard = `${CARD_GROUPS[random.nextInt(10_000)]} ${CARD_GROUPS[random.nextInt(10_000)]} ${CARD_GROUPS[random.nextInt(10_000)]} ${CARD_GROUPS[random.nextInt(10_000)]}`;
-    const city = US_CITIES[random.nextInt(US_CITIES.length)];
-    const state = US_STATES[random.nextInt(US_STATES.length)];
-    const size = 8 + name.length + emailAddress.length + creditCard.length + city.length + state.length;
-    const extra = nextExtra(random, this.extraSource, size, this.config.avgPersonByteSize);
-    return build(personId, name, emailAddress, creditCard, city, state, timestamp, extra);
-  }
-
-  private buildAuction(id: number, timestamp: number, build: AuctionBuilder): object {
-    const random = this.random;
-    const c = this.config;
-    const auctionId = this.lastAuctionId(id) + FIRST_AUCTION_ID;
-    let seller: number;
-    if (random.nextInt(c.hotSellersRatio) > 0) {
-      seller = Math.floor(this.lastPersonId(id) / HOT_BATCH) * HOT_BATCH;
-    } else {
-      seller = this.coldPersonId(id);
-    }
-    seller += FIRST_PERSON_ID;
-    const category = FIRST_CATEGORY_ID + random.nextInt(NUM_CATEGORIES);
-    const initialBid = nextPrice(random);
-    const horizonMs = this.time.timestampForEvent(id + this.eventsForAuctions) - timestamp;
-    const expires = timestamp + 1 + nextLong(random, Math.max(horizonMs * 2, 1));
-    const itemName = nextString(random, 20);
-    const description = nextString(random, 100);
-    const reserve = initialBid + nextPrice(random);
-    const size = 8 + itemName.length + description.length + 40;
-    const extra = nextExtra(random, this.extraSource, size, c.avgAuctionByteSize);
-    return build(
-      auctionId,
-      itemName,
-      description,
-      initialBid,
-      reserve,
-      timestamp,
-      expires,
-      seller,
-      category,
-      extra,
-    );
-  }
-
-  private buildBid(id: number, timestamp: number, build: BidBuilder): object {
-    const random = this.random;
-    const c = this.config;
-    let auction: number;
-    if (random.nextInt(c.hotAuctionRatio) > 0) {
-      auction = Math.floor(this.lastAuctionId(id) / HOT_BATCH) * HOT_BATCH;
-    } else {
-      auction = this.coldAuctionId(id);
-    }
-    auction += FIRST_AUCTION_ID;
-    let bidder: number;
-    if (random.nextInt(c.hotBiddersRatio) > 0) {
-      bidder = Math.floor(this.lastPersonId(id) / HOT_BATCH) * HOT_BATCH + 1;
-    } else {
-      bidder = this.coldPersonId(id);
-    }
-    bidder += FIRST_PERSON_ID;
-    const price = nextPrice(random);
-    const channel =
-      random.nextInt(HOT_CHANNELS_RATIO) > 0
-        ? this.hotChannels[random.nextInt(this.hotChannels.length)]
-        : this.coldChannels[random.nextInt(this.coldChannels.length)];
-    const extra = nextExtra(random, this.extraSource, 32, c.avgBidByteSize);
-    return build(auction, bidder, price, channel.channel, channel.url, timestamp, extra);
   }
 
   /** The newest person id (0-based) at event `id`: the event's own if it is a person. */

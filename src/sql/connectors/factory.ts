@@ -39,14 +39,6 @@ export interface SourceContext {
    */
   readonly projection?: readonly string[];
   /**
-   * For ROW columns the query reads only some fields of (nested projection push-down): those
-   * fields, in the order of the column's type, by column. Only set for factories that declare
-   * {@link DynamicTableFactory.supportsProjectionPushDown}; a source may build such values with
-   * just these fields (no one reads the others), and must then say so in
-   * {@link DynamicTableFactory.exactRowFields}.
-   */
-  readonly nestedProjection?: Readonly<Record<string, readonly string[]>>;
-  /**
    * Conditions on physical columns the source must apply itself, all of them (filter push-down):
    * each is one the factory accepted through {@link DynamicTableFactory.acceptsFilter}, and the
    * planner removed it from the plan, so a row that fails one must never be emitted.
@@ -104,14 +96,13 @@ export interface DynamicTableFactory {
    */
   acceptsFilter?(condition: Rex, columns: readonly CatalogColumn[]): boolean;
   /**
-   * For a ROW column of the source, as a scan emits it (its type narrowed to the fields the
-   * scan reads when a nested projection was pushed down): the fields each of its non-null
-   * values holds as own properties, exactly these in this order, none undefined and nothing
-   * else, because the source builds every value so. A Calc that rebuilds such a value field by
-   * field under the same names may then pass the value itself instead of a copy. Undefined
-   * (or absent): no such promise, and every projection copies.
+   * For a ROW column of the source: the fields each of its non-null values holds as own
+   * properties, exactly these in this order, none undefined and nothing else, because the
+   * source builds every value so. A Calc that rebuilds such a value field by field under the
+   * same names may then pass the value itself instead of a copy. Undefined (or absent): no
+   * such promise, and every projection copies.
    */
-  exactRowFields?(column: { readonly name: string; readonly type: SqlType }): readonly string[] | undefined;
+  exactRowFields?(column: string): readonly string[] | undefined;
   /** The changes the sink can take: insert-only sinks reject updating queries at planning time. */
   readonly sinkChangelogMode?: ChangelogMode;
   /**

@@ -2,10 +2,9 @@
  * The `nexmark` connector: the Nexmark generator as a SQL table, with the layout and options of
  * the reference `nexmark` table factory. A row is `{event_type, person, auction, bid}`: the
  * event's kind (0 person, 1 auction, 2 bid) and one ROW value per kind, `null` for the other two.
- * The generator builds each ROW value as one object of the fields the scan reads (the column's
- * declared fields, or those a nested projection pushed down), in that order, so a row costs one
- * small object on top of the part and a view that reads those fields in order passes the part
- * on as its row instead of copying it field by field. The readers share the index space by stride as `NexmarkSource`'s do
+ * The ROW values are the generator's own Person, Auction and Bid objects, whose field names are
+ * the table's ROW field names, so a row costs one small object on top of the event and nothing
+ * is copied field by field. The readers share the index space by stride as `NexmarkSource`'s do
  * and keep their positions in checkpoints, so a query's result does not depend on parallelism,
  * timing or restores.
  *
@@ -20,12 +19,6 @@
 import { DEFAULT_BASE_TIME, type NexmarkConfig } from '../../connectors/nexmark/nexmark-config.js';
 import type { NexmarkEvent } from '../../connectors/nexmark/model.js';
 import type { EventShape, NexmarkGenerator } from '../../connectors/nexmark/nexmark-generator.js';
-import {
-  type PartBuilders,
-  type PartFields,
-  PART_FIELDS,
-  partBuilders,
-} from '../../connectors/nexmark/nexmark-parts.js';
 import { NexmarkReader } from '../../connectors/nexmark/nexmark-reader.js';
 import { NexmarkSource } from '../../connectors/nexmark/nexmark-source.js';
 import type { NexmarkSplit } from '../../connectors/nexmark/nexmark-split.js';
@@ -40,7 +33,22 @@ import type { Rex } from '../expressions/rex.js';
 import { type DynamicTableFactory, isBoolean, isOneOf, isPositiveInteger } from './factory.js';
 
 /** The ROW fields each event column may declare: the generator's field names. */
-const ROW_FIELDS: Readonly<Record<string, readonly string[]>> = PART_FIELDS;
+const ROW_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  person: ['id', 'name', 'emailAddress', 'creditCard', 'city', 'state', 'dateTime', 'extra'],
+  auction: [
+    'id',
+    'itemName',
+    'description',
+    'initialBid',
+    'reserve',
+    'dateTime',
+    'expires',
+    'seller',
+    'category',
+    'extra',
+  ],
+  bid: ['auction', 'bidder', 'price', 'channel', 'url', 'dateTime', 'extra'],
+};
 
 /** The physical columns of the reference table, in its order. */
 const COLUMNS = ['event_type', 'person', 'auction', 'bid'] as const;
@@ -168,7 +176,6 @@ class NexmarkRowReader extends NexmarkReader {
     config: NexmarkConfig,
     source: NexmarkSource,
     private readonly toRow: RowMaker,
-    private readonly parts: PartBuilders,
     wanted: number | undefined,
   ) {
     super(context, config, source.config);
@@ -180,7 +187,7 @@ class NexmarkRowReader extends NexmarkReader {
     index: number,
     output: SourceOutput<NexmarkEvent>,
   ): void {
-    gen.collectAs(index, this.toRow, output as unknown as SourceOutput<Row>, this.parts);
+    gen.collectAs(index, this.toRow, output as unknown as SourceOutput<Row>);
   }
 }
 
@@ -189,31 +196,14 @@ class NexmarkRowSource extends NexmarkSource {
   constructor(
     private readonly nexmarkConfig: NexmarkConfig,
     private readonly toRow: RowMaker,
-    private readonly parts: PartFields,
     private readonly wanted: number | undefined,
   ) {
     super(nexmarkConfig);
   }
 
   override createReader(context: SourceReaderContext): NexmarkReader {
-    const parts = partBuilders(this.parts);
-    return new NexmarkRowReader(context, this.nexmarkConfig, this, this.toRow, parts, this.wanted);
+    return new NexmarkRowReader(context, this.nexmarkConfig, this, this.toRow, this.wanted);
   }
-}
-
-/**
- * The fields each ROW column's values hold: those the scan reads of it (nested projection), or
- * else those its type declares, in order; the promise {@link nexmarkFactory}'s `exactRowFields`
- * makes, read from the scan's column types, which the nested projection narrowed alike.
- */
-function partFieldsOf(
-  columns: readonly CatalogColumn[],
-  nested: Readonly<Record<string, readonly string[]>> | undefined,
-): PartFields {
-  const fields: Record<string, readonly string[]> = {};
-  for (const { name, type } of columns)
-    if (Object.hasOwn(ROW_FIELDS, name)) fields[name] = nested?.[name] ?? type.fields!.map((f) => f.name);
-  return fields;
 }
 
 function checkColumn(column: CatalogColumn): string | undefined {
@@ -278,22 +268,19 @@ export const nexmarkFactory: DynamicTableFactory = {
       throw validationError(optionPos('person.proportion'), `invalid nexmark options: ${message}`);
     }
   },
-  // A row holds only the projected columns, and a ROW value only the fields the scan reads.
+  // A row holds only the projected columns; the generator's objects are shared, never copied.
   supportsProjectionPushDown: true,
   // `event_type = N` (the views' WHERE): other kinds of events never become rows.
   acceptsFilter: (condition) => eventTypesOf(condition) !== undefined,
-  // The generator builds each Person, Auction and Bid as one literal of the fields the scan
-  // reads (its type's, narrowed by a nested projection), in that order and all set, so a view
-  // that reads all of them in order (Nexmark's bid view in q0, q7 and q20) passes the event's
-  // object on instead of copying it.
-  exactRowFields: (column) =>
-    Object.hasOwn(ROW_FIELDS, column.name) ? column.type.fields?.map((f) => f.name) : undefined,
-  createSource({ env, table, columns, projection, nestedProjection, filters }) {
+  // The generator builds every Person, Auction and Bid as one literal of these fields, in this
+  // order and all set (nexmark-generator.ts), so a view that reads all of a kind's fields
+  // (Nexmark's bid view in q0 and q20) passes the event's object on instead of copying it.
+  exactRowFields: (column) => (Object.hasOwn(ROW_FIELDS, column) ? ROW_FIELDS[column] : undefined),
+  createSource({ env, table, columns, projection, filters }) {
     const emitted = projection === undefined ? columns : columns.filter((c) => projection.includes(c.name));
     const source = new NexmarkRowSource(
       nexmarkConfigOf(table.options),
       rowMaker(emitted),
-      partFieldsOf(columns, nestedProjection),
       wantedEventTypes(filters),
     );
     return env.fromSource(

@@ -21,8 +21,7 @@
  *
  * When the output row rebuilds a ROW column's value field by field, under the same names and in
  * the order the source promises that value has (`DynamicTableFactory.exactRowFields`: Nexmark's
- * bid view, whose bids the source builds of just the fields the scan reads, read in full or as
- * q7 reads it), the value itself is the output row: an equal object with the
+ * bid view reading all of a bid), the value itself is the output row: an equal object with the
  * same keys in the same order, without a copy per event. Rows are never changed in place, so
  * the row and the source's value may be one object.
  */
@@ -67,7 +66,8 @@ export function translateFusedSourceChain(
   const idleTimeoutMs = ctx.config?.get<number>('table.exec.source.idle-timeout') ?? 0;
   const exactRowFieldsOf = (input: PhysicalNode): ExactRowFields | undefined => {
     if (input.kind !== 'sourceScan' || input.table.dataStream !== undefined) return undefined;
-    return scanRowFields(input, ctx.registry.factoryFor(input.table));
+    const factory: DynamicTableFactory = ctx.registry.factoryFor(input.table);
+    return factory.exactRowFields?.bind(factory);
   };
   if (sharedChain(node, consumers) !== undefined)
     return fanOut(node, ctx, recurse, idleTimeoutMs, exactRowFieldsOf);
@@ -167,21 +167,6 @@ function fanOut(
 
 /** The fields each non-null value of a ROW column of the chain's input holds, when its source promises them. */
 export type ExactRowFields = (column: string) => readonly string[] | undefined;
-
-/**
- * What `factory` promises of the ROW values `scan` emits, asked of the scan's own columns:
- * their types narrowed by its nested projection, as the source builds them.
- */
-export function scanRowFields(
-  scan: Extract<PhysicalNode, { kind: 'sourceScan' }>,
-  factory: DynamicTableFactory,
-): ExactRowFields | undefined {
-  if (factory.exactRowFields === undefined) return undefined;
-  return (name) => {
-    const column = scan.columns.find((c) => c.name === name);
-    return column === undefined ? undefined : factory.exactRowFields!(column);
-  };
-}
 
 /**
  * @internal The fused operator's spec for the chain `node` tops and the node below the chain,

@@ -148,7 +148,6 @@ function translateNode(node: PhysicalNode, ctx: TranslateContext): DataStream<Ro
         table: node.table,
         columns: node.table.columns.filter((c) => c.computed === undefined),
         ...(node.projection === undefined ? {} : { projection: node.projection }),
-        ...(node.nestedProjection === undefined ? {} : { nestedProjection: node.nestedProjection }),
         ...(node.filters === undefined ? {} : { filters: node.filters }),
         ...(node.pos === undefined ? {} : { pos: node.pos }),
       });
