@@ -34,6 +34,11 @@ export interface JdbcChaosJob {
   readonly rate: number;
   readonly kills: number;
   readonly parallelism?: number;
+  /**
+   * The parallelism of the killed job's run `run` (from 0), where it is to change from run to
+   * run (each restores the checkpoint of the run before); `parallelism` otherwise.
+   */
+  readonly parallelismOfRun?: (run: number) => number;
   /** The job's arguments after `<events> <rate> <jdbc url>`, for the table it writes. */
   readonly tableArgs: (table: string) => string[];
   /** The tables the failure-free and the killed runs write; the caller creates both. */
@@ -92,12 +97,15 @@ export async function expectJdbcExactUnderKills(
       jobArgs: jobArgs(Infinity, job.referenceTable),
     }),
   );
-  const args = weirRunArgs({
-    job: job.file,
-    parallelism: job.parallelism,
-    checkpointDir: join(tracker.scratch(), 'checkpoints'),
-    jobArgs: jobArgs(job.rate, job.killedTable),
-  });
+  const checkpointDir = join(tracker.scratch(), 'checkpoints');
+  let launches = 0;
+  const args = () =>
+    weirRunArgs({
+      job: job.file,
+      parallelism: job.parallelismOfRun?.(launches++) ?? job.parallelism,
+      checkpointDir,
+      jobArgs: jobArgs(job.rate, job.killedTable),
+    });
   const snapshots: string[][] = [];
   const { progress } = job;
   let highest = 0;
@@ -115,7 +123,7 @@ export async function expectJdbcExactUnderKills(
   let killsAfterCommits = 0;
   await killThenFinish({
     kills: job.kills,
-    launch: () => tracker.start(args),
+    launch: () => tracker.start(args()),
     random: new SeededRandom(seed),
     // Kill only once this run has committed rows of its own, so the kill lands mid-output. A
     // bound for a stuck run, not a speed expectation; a kill after the run ended does not count.

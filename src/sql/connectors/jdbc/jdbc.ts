@@ -15,6 +15,8 @@
  * (`JOIN t FOR SYSTEM_TIME AS OF l.proctime`), it is queried per probe key, asynchronously,
  * with an optional partial cache and retries (jdbc-lookup.ts, options in jdbc-lookup-options.ts).
  */
+import { DataStream } from '../../../api/data-stream.js';
+import { Transformation } from '../../../graph/transformation.js';
 import { WatermarkStrategy } from '../../../time/watermarks.js';
 import type { Row } from '../../expressions/compiler.js';
 import { columnsKey } from '../../runtime/compact-keys.js';
@@ -51,7 +53,7 @@ export const jdbcFactory: DynamicTableFactory = {
       const keyOf = primaryKey === undefined ? undefined : columnsKey(primaryKey);
       const input =
         keyOf !== undefined && parallelism > 1
-          ? stream.keyBy((element) => keyOf(changedRow(element)))
+          ? keyedOutsideIdSequence(stream, (element) => keyOf(changedRow(element)))
           : stream;
       const written = input.sinkTo(sink as never, `Sink: ${table.name}`);
       if (options.sinkParallelism !== undefined) written.setParallelism(options.sinkParallelism);
@@ -59,3 +61,20 @@ export const jdbcFactory: DynamicTableFactory = {
     };
   },
 };
+
+/** The id of a transformation that takes none from the environment's sequence. */
+const OUTSIDE_ID_SEQUENCE = 0;
+
+/**
+ * `stream` hash-partitioned by `keyOf`, by a shuffle that takes no id from the environment's
+ * sequence. Operators without a uid are named by their place in that sequence, and the shuffle
+ * exists only above parallelism 1: taking an id, it would give the sink (and every operator
+ * planned after it) another uid at p = 1 than at p > 1, and a savepoint could not be restored
+ * at the other parallelism. A shuffle holds no state and needs no uid of its own.
+ */
+function keyedOutsideIdSequence<T>(stream: DataStream<T>, keyOf: (element: T) => unknown): DataStream<T> {
+  const shuffle = new Transformation(OUTSIDE_ID_SEQUENCE, 'partition', 'HASH', [stream.transformation], {
+    partitioner: { kind: 'hash', keySelector: keyOf as (element: unknown) => unknown },
+  });
+  return new DataStream<T>(stream.environment, shuffle);
+}
