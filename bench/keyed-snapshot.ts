@@ -49,12 +49,14 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '5' },
     ttl: { type: 'boolean', default: false },
     kind: { type: 'string', default: 'list' },
+    shape: { type: 'string', default: 'bid' },
   },
 });
 const ROWS = Number(args.rows);
 const KEYS = Number(args.keys);
 const RUNS = Number(args.runs);
 const KIND = args.kind as 'list' | 'map' | 'value';
+const SHAPE = args.shape as 'bid' | 'q7';
 
 function newBackend(): HeapKeyedStateBackend {
   return new HeapKeyedStateBackend({
@@ -71,7 +73,16 @@ let nextEvent = 0;
 function bid(): Record<string, unknown> {
   for (;;) {
     const event = generator.event(nextEvent++);
-    if (event.bid !== null) return { ...event.bid, auction: event.bid.auction % KEYS };
+    const b = event.bid;
+    if (b === null) continue;
+    if (SHAPE === 'bid') return { ...b, auction: b.auction % KEYS };
+    return {
+      auction: b.auction % KEYS,
+      bidder: b.bidder,
+      price: b.price,
+      dateTime: b.dateTime,
+      extra: b.extra,
+    };
   }
 }
 

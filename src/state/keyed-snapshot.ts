@@ -6,11 +6,13 @@
  *
  * The snapshot is taken in the synchronous part of a checkpoint and encoded on the spot: the
  * backend and timer service hand out live objects, and encoding before the next record is what
- * keeps later state changes out of the checkpoint.
+ * keeps later state changes out of the checkpoint. Each blob has a buffer of its own (see
+ * `key-group-encoder.ts`).
  */
-import { decode, encode } from '../types/codec.js';
+import { decode } from '../types/codec.js';
 import { ErrorCodes, userError, WeirError } from '../types/errors.js';
 import type { KeyedStateBackend } from './backend.js';
+import { encodeKeyGroup } from './key-group-encoder.js';
 import type { TimeServiceManager } from './timers.js';
 
 /** What one key group's bytes decode to; null where that part has nothing in the group. */
@@ -50,7 +52,7 @@ export function snapshotKeyedState(
 
 function encodeGroup(keyGroup: number, blob: KeyGroupBlob): Uint8Array {
   try {
-    return encode(blob);
+    return encodeKeyGroup(blob);
   } catch (error) {
     throw userError(
       ErrorCodes.STATE_ACCESS,
