@@ -31,10 +31,20 @@
  * `'sink.semantic' = 'at-least-once'` commits each batch at once instead (with
  * `sink.max-retries` retries), which an upsert table makes idempotent anyway.
  *
- * Locks: a prepared upsert transaction holds its rows' locks until it commits, so the next
- * checkpoint's writes to the same keys wait for that commit. They do not wait on a barrier:
- * writes are sent without the task awaiting them, and the checkpoint coordinator delivers a
- * checkpoint's completion (its commit) before it starts the next checkpoint.
+ * Locks: a prepared upsert transaction holds its rows' locks until it commits, and a checkpoint
+ * whose barrier the writer passed may still be aborted (a timeout, a savepoint subsuming it, a
+ * declined barrier): its transaction then commits only with a later checkpoint, which needs the
+ * writer's next barrier, and a write to one of its keys would wait for that commit forever. So
+ * in upsert mode the writer sends nothing while a transaction it prepared is not yet committed
+ * (its committer, in the same operator, tells it), keeping the changes in its buffer. The
+ * coordinator runs one checkpoint at a time and delivers a completion (its commit) before it
+ * starts the next checkpoint, so a transaction still uncommitted at the next barrier belongs to
+ * an aborted checkpoint: the writer rolls it back and writes its changes again in the new
+ * transaction, under the ones that came since (the later change of a key wins). The committer
+ * finds the rolled-back transaction gone, as if committed, and a restore of an earlier checkpoint
+ * does not name it. The writer keeps the changes of its transaction and of prepared ones until
+ * they commit, one entry per key: what it keeps is bounded by the keys written since the last
+ * completed checkpoint. Append mode writes no row another transaction holds, and sends on.
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
@@ -129,6 +139,37 @@ async function rollBackLeftovers(
   }
 }
 
+/**
+ * Tells a writer when the committer of its operator has committed one of the writer's prepared
+ * transactions. Both are made by one sink object in one operator, so the notice never crosses
+ * a thread.
+ */
+export class CommitNotices {
+  private readonly waiting = new Map<string, () => void>();
+
+  /** Calls `committed` once `gid` is committed (or found gone). */
+  watch(gid: string, committed: () => void): void {
+    this.waiting.set(gid, committed);
+  }
+
+  forget(gid: string): void {
+    this.waiting.delete(gid);
+  }
+
+  /** `gid` is committed, or was not there to commit. */
+  committed(gid: string): void {
+    const notify = this.waiting.get(gid);
+    this.waiting.delete(gid);
+    notify?.();
+  }
+}
+
+/** A prepared transaction of a writer that is not committed yet, and the changes it holds. */
+interface Uncommitted {
+  readonly gid: string;
+  readonly changes: ReadonlyMap<CompactKey, Change>;
+}
+
 /** A buffered change in upsert mode: the row to upsert, or to delete by key. */
 interface Change {
   readonly row: Row;
@@ -159,10 +200,15 @@ export class JdbcSinkWriter implements CommittingSinkWriter<unknown, JdbcCommitt
   private cancelTimer: (() => void) | undefined;
   /** The flush interval passed while no batch could be sent: send once one is done. */
   private overdue = false;
+  /** Upsert mode, exactly-once: the changes sent in the open transaction, the last per key. */
+  private readonly sent = new Map<CompactKey, Change>();
+  /** Prepared transactions not committed yet, oldest first; while there are any nothing is sent. */
+  private uncommitted: Uncommitted[] = [];
 
   constructor(
     private readonly spec: JdbcSinkSpec,
     private readonly context: SinkInitContext,
+    private readonly notices: CommitNotices = new CommitNotices(),
   ) {
     const { options } = spec;
     const exactlyOnce = options.semantic === 'exactly-once';
@@ -210,6 +256,7 @@ export class JdbcSinkWriter implements CommittingSinkWriter<unknown, JdbcCommitt
       buffered = this.changes.size;
     }
     const { maxRows, flushIntervalMs } = this.spec.options;
+    if (this.holding()) return;
     if (maxRows > 0 && buffered >= maxRows) {
       if (this.inFlight < MAX_BATCHES_IN_FLIGHT) this.send();
     } else if (flushIntervalMs > 0 && this.cancelTimer === undefined) {
@@ -234,6 +281,8 @@ export class JdbcSinkWriter implements CommittingSinkWriter<unknown, JdbcCommitt
    * full) a promise resolved when a batch is done. A failure makes it available: `write` throws.
    */
   isAvailable(): Promise<void> | undefined {
+    // Held changes wait for a commit, which may need the next barrier: the task must go on.
+    if (this.holding()) return undefined;
     if (this.inFlight < MAX_BATCHES_IN_FLIGHT || this.failure !== undefined) return undefined;
     const { maxRows } = this.spec.options;
     if (maxRows > 0 && this.buffered() < maxRows) return undefined;
@@ -243,17 +292,24 @@ export class JdbcSinkWriter implements CommittingSinkWriter<unknown, JdbcCommitt
   /** Sends what is buffered (waiting for room first) and waits for every batch to be done. */
   async flush(): Promise<void> {
     while (this.inFlight >= MAX_BATCHES_IN_FLIGHT && this.failure === undefined) await this.room.wait();
-    this.send();
+    if (!this.holding()) this.send();
     await this.settle();
   }
 
   async prepareCommit(): Promise<JdbcCommittable[]> {
+    if (this.uncommitted.length > 0) await this.rollBackAborted();
     await this.flush();
     if (!this.exactlyOnce || !this.inTransaction) return [];
     const gid = `${this.gidPrefix}${this.context.attemptId}-${this.context.subtaskIndex}-${++this.prepares}`;
     const client = await this.client;
     try {
       await client.query(`PREPARE TRANSACTION ${literal(gid)}`);
+      if (this.keyOf !== undefined) {
+        const prepared: Uncommitted = { gid, changes: new Map(this.sent) };
+        this.sent.clear();
+        this.uncommitted.push(prepared);
+        this.notices.watch(gid, () => this.committed(prepared));
+      }
     } catch (e) {
       throw failure(
         e,
@@ -270,7 +326,46 @@ export class JdbcSinkWriter implements CommittingSinkWriter<unknown, JdbcCommitt
     return [];
   }
 
+  /**
+   * Rolls back the prepared transactions still uncommitted at a barrier (their checkpoints were
+   * aborted; see the module comment) and buffers their changes again under the newer ones.
+   */
+  private async rollBackAborted(): Promise<void> {
+    await this.settle();
+    const client = await this.client;
+    const carried = new Map<CompactKey, Change>();
+    for (const { gid, changes } of this.uncommitted) {
+      this.notices.forget(gid);
+      try {
+        await client.query(`ROLLBACK PREPARED ${literal(gid)}`);
+      } catch (e) {
+        if ((e as { code?: string }).code !== UNDEFINED_OBJECT)
+          throw failure(
+            e,
+            `rolling back ${gid} of`,
+            this.spec.options.tableName,
+            this.spec.options.connection,
+          );
+      }
+      for (const [key, change] of changes) carried.set(key, change);
+    }
+    this.uncommitted = [];
+    for (const [key, change] of carried) if (!this.changes.has(key)) this.changes.set(key, change);
+  }
+
+  /** The committer committed `prepared`: once none is left uncommitted, held changes go out. */
+  private committed(prepared: Uncommitted): void {
+    this.uncommitted = this.uncommitted.filter((u) => u !== prepared);
+    if (this.uncommitted.length === 0 && this.failure === undefined && this.buffered() > 0) this.sendIfRoom();
+  }
+
+  /** Whether changes wait in the buffer for a prepared transaction to commit. */
+  private holding(): boolean {
+    return this.uncommitted.length > 0;
+  }
+
   async close(): Promise<void> {
+    for (const { gid } of this.uncommitted) this.notices.forget(gid);
     this.cancelTimer?.();
     this.cancelTimer = undefined;
     await this.chain;
@@ -294,6 +389,7 @@ export class JdbcSinkWriter implements CommittingSinkWriter<unknown, JdbcCommitt
 
   /** Sends the buffer if a batch may go now; else a batch that is done sends it. */
   private sendIfRoom(): void {
+    if (this.holding()) return;
     if (this.inFlight < MAX_BATCHES_IN_FLIGHT) this.send();
     else this.overdue = true;
   }
@@ -310,6 +406,7 @@ export class JdbcSinkWriter implements CommittingSinkWriter<unknown, JdbcCommitt
     if (this.rows.length === 0 && this.changes.size === 0) return;
     const rows = this.rows.splice(0);
     const changes = [...this.changes.values()];
+    if (this.exactlyOnce) for (const [key, change] of this.changes) this.sent.set(key, change);
     this.changes.clear();
     this.inFlight++;
     this.chain = this.chain.then(async () => {
@@ -324,7 +421,7 @@ export class JdbcSinkWriter implements CommittingSinkWriter<unknown, JdbcCommitt
       // A full buffer, or one whose interval passed, waited for this batch to be done. No
       // barrier is under way: one flushes first and waits for the room itself.
       const { maxRows } = this.spec.options;
-      if (this.overdue || (maxRows > 0 && this.buffered() >= maxRows)) this.send();
+      if (!this.holding() && (this.overdue || (maxRows > 0 && this.buffered() >= maxRows))) this.send();
       this.room.signal();
     });
   }
@@ -403,7 +500,10 @@ export class JdbcSinkWriter implements CommittingSinkWriter<unknown, JdbcCommitt
 export class JdbcCommitter implements Committer<JdbcCommittable> {
   private client: Promise<pg.Client> | undefined;
 
-  constructor(private readonly options: JdbcOptions) {}
+  constructor(
+    private readonly options: JdbcOptions,
+    private readonly notices: CommitNotices = new CommitNotices(),
+  ) {}
 
   async commit(committables: JdbcCommittable[]): Promise<void> {
     if (committables.length === 0) return;
@@ -416,6 +516,7 @@ export class JdbcCommitter implements Committer<JdbcCommittable> {
         if ((e as { code?: string }).code !== UNDEFINED_OBJECT)
           throw failure(e, `committing ${gid} to`, this.options.tableName, this.options.connection);
       }
+      this.notices.committed(gid);
     }
   }
 
@@ -427,14 +528,17 @@ export class JdbcCommitter implements Committer<JdbcCommittable> {
 
 /** The jdbc table sink: {@link JdbcSinkWriter}s and a {@link JdbcCommitter}. */
 export class JdbcTableSink implements TwoPhaseCommittingSink<unknown, JdbcCommittable> {
+  /** Shared by the writers and committers this sink makes: transaction ids are unique. */
+  private readonly notices = new CommitNotices();
+
   constructor(private readonly spec: JdbcSinkSpec) {}
 
   createWriter(context: SinkInitContext): JdbcSinkWriter {
-    return new JdbcSinkWriter(this.spec, context);
+    return new JdbcSinkWriter(this.spec, context, this.notices);
   }
 
   createCommitter(): JdbcCommitter {
-    return new JdbcCommitter(this.spec.options);
+    return new JdbcCommitter(this.spec.options, this.notices);
   }
 
   async cleanupAfterRestore(
