@@ -5,6 +5,7 @@
  * Prints the median of several snapshots (ms, µs per row, bytes) and of the restores.
  *
  * Run: npx tsx bench/keyed-snapshot.ts [--rows N] [--keys K] [--runs R] [--ttl] [--kind list|map|value]
+ *   [--shape bid|q7]
  *
  * Judge by CPU time: on a shared machine the wall time is mostly waiting for a core, and a CPU
  * profile's times are wall-clock samples, so a loaded machine inflates them alike. Figures of
@@ -30,6 +31,17 @@
  * snapshot CPU went from a median of 1.19 to 1.30 s to 0.75 to 0.79 s (two interleaved
  * pairs of 5 runs), restore unchanged (0.37 to 0.45 s). Lists and maps with few keys are
  * unchanged (1.17 against 1.15 µs/row for `--kind list`).
+ *
+ * `--shape q7` keeps q7's rows ({auction, bidder, price, dateTime, extra}, extra ~67 chars).
+ * 2026-11-23 (load average 1.4 to 3 on 2 cores), 1M rows on 100k keys, 89.8 MB: snapshot CPU
+ * median 1.2 to 1.45 µs/row, i.e. 60 to 75 MB/s, the same before and after blobs got buffers
+ * of their own (`src/state/key-group-encoder.ts`; two interleaved pairs of 5 runs). Where it
+ * goes: msgpackr packs the same rows at ~0.35 µs/row when they lie in memory in order and
+ * ~1 µs/row when spread over the heap as a state's lists are (cache misses on each row and its
+ * string); msgpackr's record path (`writeRecord`: two `for…in` passes with `hasOwnProperty` and
+ * a transition lookup per key) is the largest self time; and the ~90 MB of output, external
+ * memory, starts a full mark-compact of the heap holding the state (0.5 to 2 s per snapshot
+ * under `--trace-gc`), which process CPU counts.
  */
 import { parseArgs } from 'node:util';
 import { NexmarkGenerator } from '../src/connectors/nexmark/index.js';

@@ -48,6 +48,15 @@ describe('encodeKeyGroup', () => {
     );
   });
 
+  it('encodes correctly after a group too large for the scratch buffer to be kept', () => {
+    const huge = { rows: Array.from({ length: 40 }, (_, i) => ({ i, extra: 'y'.repeat(500_000) })) };
+    const big = encodeKeyGroup(huge);
+    const small = encodeKeyGroup({ after: [1, 2] });
+    expect(same(big, encode(huge))).toBe(true);
+    expect(decode(small)).toEqual({ after: [1, 2] });
+    expect(same(encodeKeyGroup(huge), big)).toBe(true);
+  });
+
   it('encodes correctly after a value that failed to encode', () => {
     const before = encodeKeyGroup({ a: [1, 2, 3] });
     const cyclic: Record<string, unknown> = { a: 1 };

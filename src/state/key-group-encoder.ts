@@ -17,13 +17,18 @@ import { Packr, RESET_BUFFER_MODE } from 'msgpackr';
 // extensions registered through the codec are msgpackr-wide, so this packer writes them too.
 const packr = new Packr({ moreTypes: true, mapsAsObjects: false, useRecords: true });
 
+/** Scratch kept between snapshots at most; a larger one (grown for a huge group) is let go. */
+const MAX_KEPT_SCRATCH_BYTES = 16 << 20;
+
 /**
  * Encodes one key group's value, as the codec's `encode` would, into a new buffer of exactly
  * its size. Not re-entrant (the scratch buffer is shared): values must not encode state
- * snapshots from inside a registered class's `write`. The scratch buffer stays as large as the
- * largest group encoded so far (times four, msgpackr's growth), up to msgpackr's 1 GB limit.
+ * snapshots from inside a registered class's `write`. The scratch buffer grows to fit the
+ * largest group (msgpackr grows it by up to four times) and is kept while at most 16 MB.
  */
 export function encodeKeyGroup(value: unknown): Uint8Array {
   const view = packr.pack(value, RESET_BUFFER_MODE);
-  return Uint8Array.prototype.slice.call(view);
+  const bytes = Uint8Array.prototype.slice.call(view);
+  if (view.buffer.byteLength > MAX_KEPT_SCRATCH_BYTES) packr.useBuffer(Buffer.allocUnsafeSlow(8192));
+  return bytes;
 }
