@@ -65,6 +65,13 @@ interface Pending {
 
 const HISTORY_SIZE = 10;
 
+/** Resolves once `pending` completed or failed, either way. */
+function settledOf(pending: Pending): Promise<void> {
+  return new Promise((resolve) => {
+    pending.waiters.push({ resolve: () => resolve(), reject: () => resolve() });
+  });
+}
+
 /** See the module comment. */
 export class CheckpointCoordinator {
   private attempt: ExecutionAttempt | undefined;
@@ -134,6 +141,34 @@ export class CheckpointCoordinator {
     }
   }
 
+  /**
+   * Triggers the savepoint once no regular checkpoint is in flight. One that every task
+   * acknowledged is being written or committed: abandoning it there would record as failed a
+   * checkpoint whose sinks committed (or are committing) it, and a two-phase sink would take its
+   * transaction for an aborted one at the savepoint's barrier. So the savepoint waits for those,
+   * and abandons the others (again after each wait: the periodic trigger may have started one).
+   */
+  private async savepointAfterCompleting(target: string): Promise<StoredCheckpoint> {
+    for (;;) {
+      const completing: Promise<void>[] = [];
+      for (const pending of [...this.pending.values()]) {
+        if (pending.savepoint) continue;
+        if (pending.writing) completing.push(settledOf(pending));
+        else this.abort(pending, 'subsumed by a savepoint', false);
+      }
+      if (completing.length === 0) break;
+      await Promise.all(completing);
+    }
+    return new Promise((resolve, reject) => {
+      const pending = this.trigger(true, false, target);
+      if (pending === undefined) {
+        reject(new WeirError(ErrorCodes.CHECKPOINT_FAILED, 'the savepoint could not be triggered; retry'));
+        return;
+      }
+      pending.waiters.push({ resolve, reject });
+    });
+  }
+
   /** No more periodic checkpoints (before stop-with-savepoint, and at shutdown). */
   stopPeriodic(): void {
     this.periodicStopped = true;
@@ -142,7 +177,8 @@ export class CheckpointCoordinator {
 
   /**
    * Takes a savepoint into `dir` (or the default) and resolves once it is written and the
-   * sinks have committed up to it. A regular checkpoint still in progress is abandoned.
+   * sinks have committed up to it. A regular checkpoint still in progress is abandoned, unless
+   * every task acknowledged it: the savepoint then follows its completion.
    */
   triggerSavepoint(dir: string | undefined): Promise<StoredCheckpoint> {
     const target = dir ?? this.options.savepointDir;
@@ -162,17 +198,7 @@ export class CheckpointCoordinator {
         ),
       );
     }
-    for (const pending of [...this.pending.values()]) {
-      if (!pending.savepoint) this.abort(pending, 'subsumed by a savepoint', false);
-    }
-    return new Promise((resolve, reject) => {
-      const pending = this.trigger(true, false, target);
-      if (pending === undefined) {
-        reject(new WeirError(ErrorCodes.CHECKPOINT_FAILED, 'the savepoint could not be triggered; retry'));
-        return;
-      }
-      pending.waiters.push({ resolve, reject });
-    });
+    return this.savepointAfterCompleting(target);
   }
 
   /** Statistics for the REST API. */
