@@ -520,3 +520,27 @@ describe('a server without prepared transactions', () => {
     expect(zero.psql('SELECT sum(id) FROM t')).toBe('3\n');
   });
 });
+
+describe('exactly-once upserts and concurrent checkpoints', () => {
+  test('an upsert table is refused in a job running several checkpoints at once, naming both fixes', async () => {
+    pg.psql('CREATE TABLE concurrent_upserts (id INTEGER PRIMARY KEY, n BIGINT)');
+    const env = StreamExecutionEnvironment.createLocalEnvironment(1);
+    env.enableCheckpointing(1000);
+    env.getCheckpointConfig().setMaxConcurrentCheckpoints(2);
+    const tEnv = TableEnvironment.create(env);
+    const ddl = (extra: string) =>
+      `CREATE TABLE concurrent_upserts (id INT, n BIGINT, PRIMARY KEY (id) NOT ENFORCED) WITH (${withOptions('concurrent_upserts', extra)})`;
+    tEnv.executeSql(ddl(''));
+    expect(() =>
+      tEnv.executeSql('INSERT INTO concurrent_upserts SELECT 1, COUNT(*) FROM (VALUES (1), (2)) AS v(x)'),
+    ).toThrow(
+      "the jdbc sink of table 'concurrent_upserts' writes exactly once with one checkpoint at a time, but the job allows 2 concurrent checkpoints; set maxConcurrentCheckpoints to 1 or 'sink.semantic' = 'at-least-once'",
+    );
+    tEnv.executeSql('DROP TABLE concurrent_upserts');
+    tEnv.executeSql(ddl(", 'sink.semantic' = 'at-least-once'"));
+    await tEnv
+      .executeSql('INSERT INTO concurrent_upserts SELECT 1, COUNT(*) FROM (VALUES (1), (2)) AS v(x)')
+      .await();
+    expect(pg.psql('SELECT id, n FROM concurrent_upserts')).toBe('1|2\n');
+  });
+});

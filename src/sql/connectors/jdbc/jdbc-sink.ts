@@ -37,8 +37,9 @@
  * writer's next barrier, and a write to one of its keys would wait for that commit forever. So
  * in upsert mode the writer sends nothing while a transaction it prepared is not yet committed
  * (its committer, in the same operator, tells it), keeping the changes in its buffer. The
- * coordinator runs one checkpoint at a time and delivers a completion (its commit) before it
- * starts the next checkpoint, so a transaction still uncommitted at the next barrier belongs to
+ * coordinator runs one checkpoint at a time (jdbc.ts refuses this sink in a job that allows
+ * more), delivers a completion (its commit) before it starts the next checkpoint, and lets no
+ * savepoint cut in while a checkpoint completes, so a transaction still uncommitted at the next barrier belongs to
  * an aborted checkpoint: the writer rolls it back and writes its changes again in the new
  * transaction, under the ones that came since (the later change of a key wins). The committer
  * finds the rolled-back transaction gone, as if committed, and a restore of an earlier checkpoint

@@ -18,6 +18,7 @@
 import { DataStream } from '../../../api/data-stream.js';
 import { Transformation } from '../../../graph/transformation.js';
 import { WatermarkStrategy } from '../../../time/watermarks.js';
+import { ErrorCodes, userError } from '../../../types/errors.js';
 import type { Row } from '../../expressions/compiler.js';
 import { columnsKey } from '../../runtime/compact-keys.js';
 import type { DynamicTableFactory } from '../factory.js';
@@ -48,6 +49,7 @@ export const jdbcFactory: DynamicTableFactory = {
     const primaryKey = table.primaryKey?.columns;
     const sink = new JdbcTableSink({ options, table: table.name, columns, primaryKey });
     return (stream) => {
+      refuseConcurrentCheckpoints(stream, options.semantic, primaryKey, table.name);
       const parallelism = options.sinkParallelism ?? stream.getParallelism();
       // One key's changes must reach one writer, in order, or writers would race on its row.
       const keyOf = primaryKey === undefined ? undefined : columnsKey(primaryKey);
@@ -61,6 +63,25 @@ export const jdbcFactory: DynamicTableFactory = {
     };
   },
 };
+
+/**
+ * Refuses an exactly-once upsert sink in a job that runs several checkpoints at once: its
+ * writer takes a transaction still uncommitted at a barrier for an aborted checkpoint's and
+ * rolls it back (see jdbc-sink.ts), which is right only while one checkpoint runs at a time.
+ */
+function refuseConcurrentCheckpoints(
+  stream: DataStream<unknown>,
+  semantic: 'exactly-once' | 'at-least-once',
+  primaryKey: readonly string[] | undefined,
+  table: string,
+): void {
+  const concurrent = stream.environment.getCheckpointConfig().maxConcurrentCheckpoints;
+  if (semantic !== 'exactly-once' || primaryKey === undefined || concurrent <= 1) return;
+  throw userError(
+    ErrorCodes.INVALID_ARGUMENT,
+    `the jdbc sink of table '${table}' writes exactly once with one checkpoint at a time, but the job allows ${concurrent} concurrent checkpoints; set maxConcurrentCheckpoints to 1 or 'sink.semantic' = 'at-least-once'`,
+  );
+}
 
 /** The id of a transformation that takes none from the environment's sequence. */
 const OUTSIDE_ID_SEQUENCE = 0;
