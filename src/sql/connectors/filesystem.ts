@@ -33,6 +33,7 @@ import { partitionTimeExtractor } from './filesystem-partition-time.js';
 import { listPartitionDirs, PartitionedFormat, partitionPathOf } from './filesystem-partitions.js';
 import { FilesystemTableSink, type PartitionCommit } from './filesystem-sink.js';
 import { ProjectedFormat } from './projected-format.js';
+import { keyedOutsideIdSequence } from './keyed-outside-id-sequence.js';
 import { CsvRowFormat, csvRowEncoder } from './formats/csv-row-format.js';
 import { JsonRowFormat, jsonRowEncoder } from './formats/json-row-format.js';
 
@@ -124,7 +125,9 @@ export const filesystemFactory: DynamicTableFactory = {
       // A partition's rows must all reach one writer before it commits the partition (see
       // filesystem-sink.ts); with one writer they do already, without a shuffle.
       const input =
-        commit !== undefined && parallelism > 1 ? stream.keyBy((row) => partitionOf!(row as Row)) : stream;
+        commit !== undefined && parallelism > 1
+          ? keyedOutsideIdSequence(stream, (row) => partitionOf!(row as Row))
+          : stream;
       const written = input.sinkTo(sink as never, `Sink: ${table.name}`);
       if (options.sinkParallelism !== undefined) written.setParallelism(options.sinkParallelism);
       return written as never;

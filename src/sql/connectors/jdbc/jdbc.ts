@@ -15,13 +15,13 @@
  * (`JOIN t FOR SYSTEM_TIME AS OF l.proctime`), it is queried per probe key, asynchronously,
  * with an optional partial cache and retries (jdbc-lookup.ts, options in jdbc-lookup-options.ts).
  */
-import { DataStream } from '../../../api/data-stream.js';
-import { Transformation } from '../../../graph/transformation.js';
+import type { DataStream } from '../../../api/data-stream.js';
 import { WatermarkStrategy } from '../../../time/watermarks.js';
 import { ErrorCodes, userError } from '../../../types/errors.js';
 import type { Row } from '../../expressions/compiler.js';
 import { columnsKey } from '../../runtime/compact-keys.js';
 import type { DynamicTableFactory } from '../factory.js';
+import { keyedOutsideIdSequence } from '../keyed-outside-id-sequence.js';
 import { JDBC_OPTIONS, readJdbcOptions, validateJdbcTable } from './jdbc-options.js';
 import { changedRow, JdbcTableSink } from './jdbc-sink.js';
 import { JdbcSource } from './jdbc-source.js';
@@ -81,21 +81,4 @@ function refuseConcurrentCheckpoints(
     ErrorCodes.INVALID_ARGUMENT,
     `the jdbc sink of table '${table}' writes exactly once with one checkpoint at a time, but the job allows ${concurrent} concurrent checkpoints; set maxConcurrentCheckpoints to 1 or 'sink.semantic' = 'at-least-once'`,
   );
-}
-
-/** The id of a transformation that takes none from the environment's sequence. */
-const OUTSIDE_ID_SEQUENCE = 0;
-
-/**
- * `stream` hash-partitioned by `keyOf`, by a shuffle that takes no id from the environment's
- * sequence. Operators without a uid are named by their place in that sequence, and the shuffle
- * exists only above parallelism 1: taking an id, it would give the sink (and every operator
- * planned after it) another uid at p = 1 than at p > 1, and a savepoint could not be restored
- * at the other parallelism. A shuffle holds no state and needs no uid of its own.
- */
-function keyedOutsideIdSequence<T>(stream: DataStream<T>, keyOf: (element: T) => unknown): DataStream<T> {
-  const shuffle = new Transformation(OUTSIDE_ID_SEQUENCE, 'partition', 'HASH', [stream.transformation], {
-    partitioner: { kind: 'hash', keySelector: keyOf as (element: unknown) => unknown },
-  });
-  return new DataStream<T>(stream.environment, shuffle);
 }
