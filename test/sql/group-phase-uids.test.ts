@@ -7,10 +7,9 @@
  * savepoint of either phase plan restore in the other (`group-phase-switch-restore`) and what
  * makes a restore across the split option fail instead of handing state to the wrong level.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { setEnvironmentDefaults } from '../../src/api/context.js';
+import { describe, expect, it } from 'vitest';
 import { StreamExecutionEnvironment, TableEnvironment } from '../../src/index.js';
-import type { JobGraph } from '../../src/runtime/job-graph.js';
+import { capturedJobGraph, operatorsByUid } from '../support/captured-job-graph.js';
 
 /** An aggregate over insert-only rows, one over its retractions, and a stateful sink. */
 const NESTED = `INSERT INTO out1
@@ -26,31 +25,21 @@ const DISTINCT = `INSERT INTO out1
 
 /** The captured job's operators, name by uid. */
 function operators(phase: string, split: boolean, insert: string): Map<string, string> {
-  let graph: JobGraph | undefined;
-  setEnvironmentDefaults({
-    graphCapture: {
-      jobId: 'uids',
-      submit(submitted) {
-        graph = submitted;
-        throw new Error('captured');
-      },
-    },
+  const graph = capturedJobGraph(() => {
+    const tEnv = TableEnvironment.create(StreamExecutionEnvironment.createLocalEnvironment(2));
+    tEnv.executeSql(`SET 'table.exec.mini-batch.enabled' = 'true'`);
+    tEnv.executeSql(`SET 'table.exec.mini-batch.allow-latency' = '100 ms'`);
+    tEnv.executeSql(`SET 'table.exec.mini-batch.size' = '100'`);
+    tEnv.executeSql(`SET 'table.optimizer.agg-phase-strategy' = '${phase}'`);
+    tEnv.executeSql(`SET 'table.optimizer.distinct-agg.split.enabled' = '${split}'`);
+    tEnv.executeSql(
+      `CREATE TABLE src (k BIGINT, v BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '10')`,
+    );
+    tEnv.executeSql(`CREATE TABLE out1 (a BIGINT, b BIGINT, c BIGINT) WITH ('connector' = 'blackhole')`);
+    tEnv.executeSql(insert);
   });
-  const tEnv = TableEnvironment.create(StreamExecutionEnvironment.createLocalEnvironment(2));
-  tEnv.executeSql(`SET 'table.exec.mini-batch.enabled' = 'true'`);
-  tEnv.executeSql(`SET 'table.exec.mini-batch.allow-latency' = '100 ms'`);
-  tEnv.executeSql(`SET 'table.exec.mini-batch.size' = '100'`);
-  tEnv.executeSql(`SET 'table.optimizer.agg-phase-strategy' = '${phase}'`);
-  tEnv.executeSql(`SET 'table.optimizer.distinct-agg.split.enabled' = '${split}'`);
-  tEnv.executeSql(
-    `CREATE TABLE src (k BIGINT, v BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '10')`,
-  );
-  tEnv.executeSql(`CREATE TABLE out1 (a BIGINT, b BIGINT, c BIGINT) WITH ('connector' = 'blackhole')`);
-  expect(() => tEnv.executeSql(insert)).toThrow('captured');
-  return new Map(graph!.vertices.flatMap((v) => v.operators.map((op) => [op.uid, op.name] as const)));
+  return operatorsByUid(graph);
 }
-
-afterEach(() => setEnvironmentDefaults(undefined));
 
 describe('the uids of a GROUP BY aggregate under either phase strategy', () => {
   it.each([

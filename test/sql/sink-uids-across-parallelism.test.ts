@@ -4,33 +4,22 @@
  * parallelism 1; the shuffle must not move the sink's uid (or a later operator's), or a
  * savepoint taken at one parallelism could not be restored at the other.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { setEnvironmentDefaults } from '../../src/api/context.js';
+import { describe, expect, it } from 'vitest';
 import { StreamExecutionEnvironment, TableEnvironment } from '../../src/index.js';
-import type { JobGraph } from '../../src/runtime/job-graph.js';
+import { capturedJobGraph, operatorsByUid } from '../support/captured-job-graph.js';
 
-/** The uids and names of the stateful operators of `insert` planned at `parallelism`. */
+/** The uids and names of the operators of `insert` planned at `parallelism`. */
 function uids(parallelism: number, sinkDdl: string, insert: string): string[] {
-  let graph: JobGraph | undefined;
-  setEnvironmentDefaults({
-    graphCapture: {
-      jobId: 'uids',
-      submit(submitted) {
-        graph = submitted;
-        throw new Error('captured');
-      },
-    },
+  const graph = capturedJobGraph(() => {
+    const tEnv = TableEnvironment.create(StreamExecutionEnvironment.createLocalEnvironment(parallelism));
+    tEnv.executeSql(
+      `CREATE TABLE src (k BIGINT, v BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '10')`,
+    );
+    tEnv.executeSql(sinkDdl);
+    tEnv.executeSql(insert);
   });
-  const tEnv = TableEnvironment.create(StreamExecutionEnvironment.createLocalEnvironment(parallelism));
-  tEnv.executeSql(
-    `CREATE TABLE src (k BIGINT, v BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '10')`,
-  );
-  tEnv.executeSql(sinkDdl);
-  expect(() => tEnv.executeSql(insert)).toThrow('captured');
-  return graph!.vertices.flatMap((v) => v.operators.map((op) => `${op.uid} ${op.name}`)).sort();
+  return [...operatorsByUid(graph)].map(([uid, name]) => `${uid} ${name}`).sort();
 }
-
-afterEach(() => setEnvironmentDefaults(undefined));
 
 describe('a sink table keeps its uids at every parallelism', () => {
   it('a jdbc table with a primary key', () => {

@@ -4,10 +4,9 @@
  * keeps its own, and the local phase's is a uid of its own that no one-phase operator has. That
  * is what lets a savepoint of either plan restore in the other (`window-phase-switch-restore`).
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { setEnvironmentDefaults } from '../../src/api/context.js';
+import { describe, expect, it } from 'vitest';
 import { StreamExecutionEnvironment, TableEnvironment } from '../../src/index.js';
-import type { JobGraph } from '../../src/runtime/job-graph.js';
+import { capturedJobGraph, operatorsByUid } from '../support/captured-job-graph.js';
 import { createBidsByEventTime, FAST_WINDOWS_PACE } from '../chaos/fixtures/nexmark-source.js';
 
 const WINDOWS = {
@@ -29,28 +28,18 @@ const insert = (tvf: string) => `INSERT INTO out1
 
 /** The captured job's operators, name by uid. */
 function operators(phase: string, tvf: string): Map<string, string> {
-  let graph: JobGraph | undefined;
-  setEnvironmentDefaults({
-    graphCapture: {
-      jobId: 'uids',
-      submit(submitted) {
-        graph = submitted;
-        throw new Error('captured');
-      },
-    },
+  const graph = capturedJobGraph(() => {
+    const tEnv = TableEnvironment.create(StreamExecutionEnvironment.createLocalEnvironment(2));
+    tEnv.executeSql(`SET 'table.optimizer.agg-phase-strategy' = '${phase}'`);
+    tEnv.executeSql(createBidsByEventTime('100', 'Infinity', FAST_WINDOWS_PACE));
+    tEnv.executeSql(
+      'CREATE VIEW bid AS SELECT bid.auction, bid.bidder, bid.price, `dateTime` FROM nexmark WHERE event_type = 2',
+    );
+    tEnv.executeSql(`CREATE TABLE out1 (n BIGINT, total BIGINT) WITH ('connector' = 'blackhole')`);
+    tEnv.executeSql(insert(tvf));
   });
-  const tEnv = TableEnvironment.create(StreamExecutionEnvironment.createLocalEnvironment(2));
-  tEnv.executeSql(`SET 'table.optimizer.agg-phase-strategy' = '${phase}'`);
-  tEnv.executeSql(createBidsByEventTime('100', 'Infinity', FAST_WINDOWS_PACE));
-  tEnv.executeSql(
-    'CREATE VIEW bid AS SELECT bid.auction, bid.bidder, bid.price, `dateTime` FROM nexmark WHERE event_type = 2',
-  );
-  tEnv.executeSql(`CREATE TABLE out1 (n BIGINT, total BIGINT) WITH ('connector' = 'blackhole')`);
-  expect(() => tEnv.executeSql(insert(tvf))).toThrow('captured');
-  return new Map(graph!.vertices.flatMap((v) => v.operators.map((op) => [op.uid, op.name] as const)));
+  return operatorsByUid(graph);
 }
-
-afterEach(() => setEnvironmentDefaults(undefined));
 
 describe('the uids of a window aggregate under either phase strategy', () => {
   it.each(Object.keys(WINDOWS) as (keyof typeof WINDOWS)[])(
