@@ -35,6 +35,14 @@ export interface TransformationDetails {
   readonly tag?: string;
 }
 
+/**
+ * The id of a transformation that takes none from the environment's id sequence, which names
+ * operators without a uid: one that only some plans or parallelisms have (a two-phase
+ * aggregate's local phase, a sink's shuffle above parallelism 1) would otherwise move the uid
+ * of every operator after it. It must hold no state, or carry a uid of its own.
+ */
+export const OUTSIDE_ID_SEQUENCE = 0;
+
 /** One node of the logical graph. */
 export class Transformation {
   uid: string | undefined;

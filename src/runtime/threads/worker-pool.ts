@@ -83,9 +83,9 @@ export function liveWorkerThreads(): number {
 /**
  * Makes sure `count` idle workers that load `warmModule`, with a young generation of `youngMb`
  * MB (undefined: V8's default) and an initial old generation of `oldInitialMb` MB (undefined:
- * the engine's default), are starting or ready. Returns a function that terminates the workers this call started which are still
- * idle, for a caller that no longer needs them (a job cancelled in its restart delay); it
- * resolves once they exited.
+ * the engine's default), are starting or ready. Returns a function that terminates the workers
+ * this call started which are still idle, for a caller that no longer needs them (a job
+ * cancelled in its restart delay); it resolves once they exited.
  */
 export function prewarmWorkers(
   count: number,

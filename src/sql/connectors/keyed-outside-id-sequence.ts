@@ -7,10 +7,7 @@
  * this one takes no id.
  */
 import { DataStream } from '../../api/data-stream.js';
-import { Transformation } from '../../graph/transformation.js';
-
-/** The id of a transformation that takes none from the environment's sequence. */
-const OUTSIDE_ID_SEQUENCE = 0;
+import { OUTSIDE_ID_SEQUENCE, Transformation } from '../../graph/transformation.js';
 
 /** `stream` hash-partitioned by `keyOf`, by a shuffle that takes no id from the sequence. */
 export function keyedOutsideIdSequence<T>(

@@ -12,11 +12,8 @@
  * the one-phase aggregate's, so a savepoint of either plan restores in the other.
  */
 import { DataStream } from '../../api/data-stream.js';
-import { Transformation } from '../../graph/transformation.js';
+import { OUTSIDE_ID_SEQUENCE, Transformation } from '../../graph/transformation.js';
 import type { OneInputStreamOperator } from '../../runtime/operator.js';
-
-/** The id of a transformation that takes none from the environment's sequence (it has a uid). */
-const OUTSIDE_ID_SEQUENCE = 0;
 
 /**
  * `global` applied to the local phase `name` (operators from `createOperator`) over `input`,
