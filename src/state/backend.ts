@@ -13,7 +13,7 @@ import type {
   StateDescriptor,
   ValueState,
 } from '../types/state.js';
-import type { KeyGroupRange } from './key-groups.js';
+import { type CanonicalKey, canonicalKey, type KeyGroupRange } from './key-groups.js';
 
 /**
  * A state namespace: a string or number, or an object with a `namespaceKey` (windows). Two
@@ -114,4 +114,26 @@ export interface KeyedStateBackendOptions {
   readonly keyGroupRange: KeyGroupRange;
   /** Processing time, for state TTL. */
   readonly now: () => number;
+}
+
+/** A backend that hands out the canonical current key it computed when the key was made current. */
+interface CanonicalKeySource {
+  getCurrentCanonicalKey(): CanonicalKey | undefined;
+}
+
+/**
+ * Reads `backend`'s current key in canonical form (undefined while no key is current): from a
+ * backend that keeps the form it computed when the key was made current (the heap backend), or
+ * computed again, which for a composite key is a stringify per call.
+ */
+export function currentCanonicalKeyReader(backend: KeyedStateBackend): () => CanonicalKey | undefined {
+  const source = backend as Partial<CanonicalKeySource>;
+  if (typeof source.getCurrentCanonicalKey === 'function') {
+    const keeping = backend as unknown as CanonicalKeySource;
+    return () => keeping.getCurrentCanonicalKey();
+  }
+  return () => {
+    const key = backend.getCurrentKey();
+    return key === undefined ? undefined : canonicalKey(key);
+  };
 }

@@ -17,7 +17,12 @@
  * whose timers wait in the queues until `getInternalTimerService` hands it its triggerable.
  */
 import { ErrorCodes, userError } from '../types/errors.js';
-import { type KeyedStateBackend, type Namespace, namespaceKeyOf } from './backend.js';
+import {
+  currentCanonicalKeyReader,
+  type KeyedStateBackend,
+  type Namespace,
+  namespaceKeyOf,
+} from './backend.js';
 import { ChangedKeyGroups } from './changed-key-groups.js';
 import { type CanonicalKey, canonicalKey, keyGroupOfCanonical } from './key-groups.js';
 import { Timer } from './timer-index.js';
@@ -36,11 +41,6 @@ import type {
   TimeServiceManagerFactory,
   Triggerable,
 } from './timers.js';
-
-/** A backend that can hand out the canonical current key it already computed. */
-interface CanonicalKeySource {
-  getCurrentCanonicalKey(): CanonicalKey | undefined;
-}
 
 function noCurrentKey(): never {
   throw userError(
@@ -178,18 +178,14 @@ class HeapTimeServiceManager implements TimeServiceManager {
   private readonly services = new Map<string, HeapTimerService<any>>();
   private watermark = Number.NEGATIVE_INFINITY;
   private firingProcessing = false;
-  private readonly canonicalSource: CanonicalKeySource | undefined;
+  private readonly readCanonicalKey: () => CanonicalKey | undefined;
 
   constructor(
     readonly backend: KeyedStateBackend,
     readonly scheduler: ProcessingTimeScheduler,
   ) {
     this.changes = new ChangedKeyGroups(backend.keyGroupRange, backend.maxParallelism);
-    const source = backend as Partial<CanonicalKeySource>;
-    this.canonicalSource =
-      typeof source.getCurrentCanonicalKey === 'function'
-        ? (backend as unknown as CanonicalKeySource)
-        : undefined;
+    this.readCanonicalKey = currentCanonicalKeyReader(backend);
   }
 
   getInternalTimerService<N extends Namespace>(
@@ -333,12 +329,7 @@ class HeapTimeServiceManager implements TimeServiceManager {
   }
 
   currentCanonicalKey(): CanonicalKey {
-    if (this.canonicalSource !== undefined) {
-      const canonical = this.canonicalSource.getCurrentCanonicalKey();
-      return canonical === undefined ? noCurrentKey() : canonical;
-    }
-    const key = this.backend.getCurrentKey();
-    return key === undefined ? noCurrentKey() : canonicalKey(key);
+    return this.readCanonicalKey() ?? noCurrentKey();
   }
 }
 

@@ -9,8 +9,9 @@
  */
 import { CoProcessOperator } from '../../../runtime/operators/process-operators.js';
 import type { OperatorStateSnapshot, RestoredOperatorState } from '../../../runtime/snapshot.js';
+import { currentCanonicalKeyReader } from '../../../state/backend.js';
 import { HeapKeyedStateBackend } from '../../../state/heap/heap-backend.js';
-import { assignToKeyGroup, canonicalKey } from '../../../state/key-groups.js';
+import { assignToKeyGroup, type CanonicalKey } from '../../../state/key-groups.js';
 import type { Row } from '../../expressions/compiler.js';
 import {
   bufferLimit,
@@ -51,11 +52,7 @@ export class ExpiringJoinOperator extends CoProcessOperator<Row, Row, Row> {
       {
         timers: this.ctx.timerService(),
         currentKey: () => backend.getCurrentKey(),
-        // The heap backend keeps the canonical key it made current; others compute it again.
-        currentCanonicalKey:
-          backend instanceof HeapKeyedStateBackend
-            ? () => backend.getCurrentCanonicalKey()!
-            : () => canonicalKey(backend.getCurrentKey()),
+        currentCanonicalKey: currentCanonicalKeyReader(backend) as () => CanonicalKey,
         setCurrentKey: (key) => backend.setCurrentKey(key),
       },
       {
