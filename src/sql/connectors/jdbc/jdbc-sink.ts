@@ -202,7 +202,7 @@ export class JdbcSinkWriter implements CommittingSinkWriter<unknown, JdbcCommitt
   /** The flush interval passed while no batch could be sent: send once one is done. */
   private overdue = false;
   /** Upsert mode, exactly-once: the changes sent in the open transaction, the last per key. */
-  private readonly sent = new Map<CompactKey, Change>();
+  private sent = new Map<CompactKey, Change>();
   /** Prepared transactions not committed yet, oldest first; while there are any nothing is sent. */
   private uncommitted: Uncommitted[] = [];
 
@@ -306,8 +306,9 @@ export class JdbcSinkWriter implements CommittingSinkWriter<unknown, JdbcCommitt
     try {
       await client.query(`PREPARE TRANSACTION ${literal(gid)}`);
       if (this.keyOf !== undefined) {
-        const prepared: Uncommitted = { gid, changes: new Map(this.sent) };
-        this.sent.clear();
+        // The transaction's changes are handed over whole; the next one starts a map of its own.
+        const prepared: Uncommitted = { gid, changes: this.sent };
+        this.sent = new Map();
         this.uncommitted.push(prepared);
         this.notices.watch(gid, () => this.committed(prepared));
       }
