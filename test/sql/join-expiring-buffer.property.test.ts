@@ -26,13 +26,14 @@ import {
   bufferLimit,
   ExpiringBuffer,
   type ExpiringBufferOptions,
-  HEAP_JOIN_BUFFER_LIMIT,
+  JOIN_BUFFER_LIMIT,
   SCAN_FACTOR,
 } from '../../src/sql/planner/join/expiring-buffer.js';
 import {
   BUFFERED_ROWS_STATE,
   type BufferedRowsEntry,
   ROWS_PER_ENTRY,
+  readBufferedEntry,
 } from '../../src/sql/planner/join/expiring-buffer-state.js';
 import { ExpiringKeyIndex } from '../../src/sql/planner/join/expiring-key-index.js';
 import { ExpiringLog } from '../../src/sql/planner/join/expiring-log.js';
@@ -262,8 +263,12 @@ function restore(h: Harness, checkpoints: readonly Checkpoint[], w: Clock): void
 /** The rows of a checkpoint's union state, as {@link liveRows} names them, whose bound is above `watermark`. */
 function rowsInMemory(c: Checkpoint, watermark: number): string[] {
   const out: string[] = [];
-  for (const e of c.entries as BufferedRowsEntry[]) {
+  for (const entry of c.entries as BufferedRowsEntry[]) {
+    const e = readBufferedEntry(entry, () => true)!;
+    expect(e.mixedKeyGroups).toBe(false);
     expect(e.rows.length).toBeLessThanOrEqual(ROWS_PER_ENTRY);
+    // An entry holds one key group's rows.
+    for (const k of e.keys) expect(assignToKeyGroup(k, 128)).toBe(entry.keyGroup);
     e.rows.forEach((row, i) => {
       const at = (e.left ? leftBound : rightBound)(row);
       // Only rows that can still match are taken.
@@ -562,20 +567,60 @@ describe('a cleaned join side held in memory before state', () => {
     expect(h.numKeyedStateEntries()).toBe(1);
   });
 
-  test("a subtask's buffer holds its share of the limit over all subtasks, then moves its rows to state", () => {
-    expect(bufferLimit(HEAP_JOIN_BUFFER_LIMIT, 1)).toBe(HEAP_JOIN_BUFFER_LIMIT);
-    const share = bufferLimit(HEAP_JOIN_BUFFER_LIMIT, 4);
-    expect(share).toBe(HEAP_JOIN_BUFFER_LIMIT / 4);
-    // Subtask 0 of 4 on the heap backend, with the default limit; keys 0, 2 and 4 are its own.
-    expect([0, 2, 4].map((k) => subtaskOf(k, 4))).toEqual([0, 0, 0]);
+  test('on the heap backend rows stay in memory however many; elsewhere a subtask holds its share of the limit', () => {
+    expect(bufferLimit(JOIN_BUFFER_LIMIT, 1)).toBe(JOIN_BUFFER_LIMIT);
+    expect(bufferLimit(JOIN_BUFFER_LIMIT, 4)).toBe(JOIN_BUFFER_LIMIT / 4);
+    // The harness runs the heap backend, with the default limit: past the other backends' share.
     const h = harness('left', {}, 4, 0);
     h.open();
-    for (let i = 0; i < share; i++) h.processElement1({ k: (i % 3) * 2, t: 100, v: 0 }, 100);
+    const rows = bufferLimit(JOIN_BUFFER_LIMIT, 4) + 10;
+    for (let i = 0; i < rows; i++) h.processElement1({ k: (i % 3) * 2, t: 100, v: i }, 100);
     expect(h.numKeyedStateEntries()).toBe(0);
-    h.processElement1({ k: 0, t: 100, v: 1 }, 100);
-    expect(h.numKeyedStateEntries()).toBe(3);
-    expect(h.numEventTimeTimers()).toBe(3);
-    expect(checkpoint(h).entries).toEqual([]);
+    expect(h.numEventTimeTimers()).toBe(0);
+    const taken = checkpoint(h);
+    expect(rowsInMemory(taken, 0)).toHaveLength(rows);
+    // A limit still moves them into state, each key with its timer.
+    const limited = harness('left', { limit: 5 }, 4, 0);
+    limited.open();
+    for (let i = 0; i < 6; i++) limited.processElement1({ k: (i % 3) * 2, t: 100, v: i }, 100);
+    expect(limited.numKeyedStateEntries()).toBe(3);
+    expect(limited.numEventTimeTimers()).toBe(3);
+    expect(checkpoint(limited).entries).toEqual([]);
+  });
+
+  test('a restore decodes only the entries of its own key groups, and restores entries of mixed keys', () => {
+    const h = harness('left', { limit: 1000 });
+    h.open();
+    h.processElement1({ k: 1, t: 100, v: 0 }, 100);
+    h.processElement1({ k: 5, t: 200, v: 1 }, 200);
+    const taken = checkpoint(h);
+    // Key 1 is subtask 0's of 2, key 5 subtask 1's.
+    expect([subtaskOf(1, 2), subtaskOf(5, 2)]).toEqual([0, 1]);
+    const groupOf5 = assignToKeyGroup(5, 128);
+    const garbage = { left: true, keyGroup: groupOf5, data: new Uint8Array([0xc1, 0xc1]) };
+    // Subtask 0 never decodes key 5's group: its bytes may be anything.
+    const owner = harness('left', { limit: 1000 }, 2, 0, true);
+    restore(owner, [{ ...taken, entries: [...taken.entries, garbage] }], { w1: 0, w2: 0 });
+    expect(rowsInMemory(checkpoint(owner), 0)).toEqual(['L1:{"k":1,"t":100,"v":0}']);
+    const other = harness('left', { limit: 1000 }, 2, 1, true);
+    expect(() => restore(other, [{ ...taken, entries: [garbage] }], { w1: 0, w2: 0 })).toThrow(
+      /join-buffered-rows state of a regular join is not rows with their keys/,
+    );
+    // An earlier checkpoint's entry mixes the keys of both subtasks: each keeps its own.
+    const earlier = {
+      left: true,
+      keys: [1, 5],
+      rows: [
+        { k: 1, t: 100, v: 0 },
+        { k: 5, t: 200, v: 1 },
+      ],
+    };
+    const kept = [0, 1].map((subtask) => {
+      const s = harness('left', { limit: 1000 }, 2, subtask, true);
+      restore(s, [{ ...taken, entries: [decode(encode(earlier))] }], { w1: 0, w2: 0 });
+      return rowsInMemory(checkpoint(s), 0);
+    });
+    expect(kept).toEqual([['L1:{"k":1,"t":100,"v":0}'], ['L5:{"k":5,"t":200,"v":1}']]);
   });
 
   test('rows the watermark expires in memory leave without state or timers', () => {

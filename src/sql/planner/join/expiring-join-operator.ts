@@ -2,8 +2,9 @@
  * The operator of a regular join with a side cleaned by the watermark (the `expiring` layout):
  * the keyed co-process operator, which also lends the join its keys and timers and tells it of
  * the watermark, so that such a side holds its rows in memory first (see `expiring-buffer.ts` and
- * `RegularJoinFunction.bufferExpiring`). A checkpoint takes the rows in memory as union operator
- * state and leaves them there (see `expiring-buffer-state.ts`); a restore puts back those of
+ * `RegularJoinFunction.bufferExpiring`): on the heap backend until the watermark expires them, on
+ * another up to a limit. A checkpoint takes the rows in memory as union operator state by key
+ * group and leaves them there (see `expiring-buffer-state.ts`); a restore puts back those of
  * this subtask's key groups. Each side's latest stored time, by which the join skips probes that
  * cannot match (see `expiring-probe-bound.ts`), is union state too.
  */
@@ -11,14 +12,9 @@ import { CoProcessOperator } from '../../../runtime/operators/process-operators.
 import type { OperatorStateSnapshot, RestoredOperatorState } from '../../../runtime/snapshot.js';
 import { currentCanonicalKeyReader } from '../../../state/backend.js';
 import { HeapKeyedStateBackend } from '../../../state/heap/heap-backend.js';
-import { assignToKeyGroup, type CanonicalKey } from '../../../state/key-groups.js';
+import type { CanonicalKey } from '../../../state/key-groups.js';
 import type { Row } from '../../expressions/compiler.js';
-import {
-  bufferLimit,
-  type ExpiringBufferOptions,
-  HEAP_JOIN_BUFFER_LIMIT,
-  JOIN_BUFFER_LIMIT,
-} from './expiring-buffer.js';
+import { bufferLimit, type ExpiringBufferOptions, JOIN_BUFFER_LIMIT } from './expiring-buffer.js';
 import { BUFFERED_ROWS_STATE } from './expiring-buffer-state.js';
 import { STORED_TIMES_STATE } from './expiring-probe-bound.js';
 import type { RegularJoinFunction } from './join-function.js';
@@ -32,7 +28,8 @@ export class ExpiringJoinOperator extends CoProcessOperator<Row, Row, Row> {
 
   /**
    * `buffer`: how each side holds its rows (see `ExpiringBufferOptions`); tests pass small
-   * values. Without a limit, this subtask's share of the backend's (see `bufferLimit`).
+   * values. Without a limit: none on the heap backend, else this subtask's share of
+   * {@link JOIN_BUFFER_LIMIT}.
    */
   constructor(
     fn: RegularJoinFunction,
@@ -59,10 +56,9 @@ export class ExpiringJoinOperator extends CoProcessOperator<Row, Row, Row> {
         ...this.buffer,
         limit:
           this.buffer.limit ??
-          bufferLimit(
-            backend instanceof HeapKeyedStateBackend ? HEAP_JOIN_BUFFER_LIMIT : JOIN_BUFFER_LIMIT,
-            this.setupInfo.parallelism,
-          ),
+          (backend instanceof HeapKeyedStateBackend
+            ? Number.POSITIVE_INFINITY
+            : bufferLimit(JOIN_BUFFER_LIMIT, this.setupInfo.parallelism)),
       },
     );
     // A restore without latest times (an earlier version's checkpoint) skips no probe.
@@ -70,12 +66,13 @@ export class ExpiringJoinOperator extends CoProcessOperator<Row, Row, Row> {
       this.join.storedTimes?.restore(this.restoredTimes);
     this.restoredTimes = undefined;
     if (this.restoredRows.length === 0) return;
-    // Union state hands every subtask every row: each keeps those of its own key groups.
+    // Union state hands every subtask every entry: each keeps those of its own key groups.
     const { maxParallelism, keyGroupRange } = backend;
-    this.join.restoreBuffered(this.restoredRows, (key) => {
-      const group = assignToKeyGroup(key, maxParallelism);
-      return group >= keyGroupRange.start && group <= keyGroupRange.end;
-    });
+    this.join.restoreBuffered(
+      this.restoredRows,
+      maxParallelism,
+      (group) => group >= keyGroupRange.start && group <= keyGroupRange.end,
+    );
     this.restoredRows = [];
   }
 
@@ -87,7 +84,7 @@ export class ExpiringJoinOperator extends CoProcessOperator<Row, Row, Row> {
 
   /** The rows in memory, which stay there, and the latest stored times (see the module comment). */
   snapshotState(_checkpointId: number): OperatorStateSnapshot | undefined {
-    const entries = this.join.bufferedEntries(this.currentWatermark);
+    const entries = this.join.bufferedEntries(this.currentWatermark, this.keyedBackend.maxParallelism);
     const times = this.join.storedTimes;
     if (entries.length === 0 && times === undefined) return undefined;
     return {

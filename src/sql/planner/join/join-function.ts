@@ -78,7 +78,7 @@ import type { StateCleanup } from './watermark-complete.js';
 import { zonedExpiry } from './zoned-cleanup.js';
 import { ExpiringBuffer, type ExpiringBufferOptions } from './expiring-buffer.js';
 import { type BufferedRowsEntry, bufferedEntries, readBufferedEntry } from './expiring-buffer-state.js';
-import { type CanonicalKey, canonicalKey } from '../../../state/key-groups.js';
+import { type CanonicalKey, canonicalKey, keyGroupOfCanonical } from '../../../state/key-groups.js';
 import { NO_RENAMES, rightColumnReader } from './right-row-names.js';
 import { type ProbeBounds, StoredTimes } from './expiring-probe-bound.js';
 
@@ -323,26 +323,33 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
   }
 
   /**
-   * The rows in memory that `watermark` has not expired, as a checkpoint's entries (see
-   * `expiring-buffer-state.ts`); they stay in memory.
+   * The rows in memory that `watermark` has not expired, as a checkpoint's entries by key group
+   * of `maxParallelism` (see `expiring-buffer-state.ts`); they stay in memory.
    */
-  bufferedEntries(watermark: number): BufferedRowsEntry[] {
+  bufferedEntries(watermark: number, maxParallelism: number): BufferedRowsEntry[] {
     const out: BufferedRowsEntry[] = [];
     if (this.leftBuffer !== undefined)
-      bufferedEntries(this.leftBuffer, true, this.leftExpiry!, watermark, out);
+      bufferedEntries(this.leftBuffer, true, this.leftExpiry!, watermark, maxParallelism, out);
     if (this.rightBuffer !== undefined)
-      bufferedEntries(this.rightBuffer, false, this.rightExpiry!, watermark, out);
+      bufferedEntries(this.rightBuffer, false, this.rightExpiry!, watermark, maxParallelism, out);
     return out;
   }
 
   /**
-   * Puts back in memory the rows of restored checkpoint entries whose keys `owns` (the key
-   * groups of this subtask), each key's after its rows in state, as when they were taken. Called
-   * once, after {@link bufferExpiring} and before any input.
+   * Puts back in memory the rows of restored checkpoint entries of the key groups (of
+   * `maxParallelism`) `ownsKeyGroup` takes, this subtask's, each key's after its rows in state,
+   * as when they were taken; the entries of other key groups are not decoded. Called once, after
+   * {@link bufferExpiring} and before any input.
    */
-  restoreBuffered(entries: readonly unknown[], owns: (key: unknown) => boolean): void {
+  restoreBuffered(
+    entries: readonly unknown[],
+    maxParallelism: number,
+    ownsKeyGroup: (keyGroup: number) => boolean,
+  ): void {
     for (const restored of entries) {
-      const { left, keys, rows } = readBufferedEntry(restored);
+      const read = readBufferedEntry(restored, ownsKeyGroup);
+      if (read === undefined) continue;
+      const { left, keys, rows, mixedKeyGroups } = read;
       const buffer = left ? this.leftBuffer : this.rightBuffer;
       if (buffer === undefined)
         throw userError(
@@ -352,10 +359,11 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
       const expiry = left ? this.leftExpiry! : this.rightExpiry!;
       for (let i = 0; i < rows.length; i++) {
         const key = keys[i];
-        if (!owns(key)) continue;
+        const canonical = canonicalKey(key);
+        if (mixedKeyGroups && !ownsKeyGroup(keyGroupOfCanonical(canonical, maxParallelism))) continue;
         const row = rows[i]!;
         const at = expiry(row);
-        if (at !== null && buffer.add(canonicalKey(key), key, row, at)) this.moveBufferedToState();
+        if (at !== null && buffer.add(canonical, key, row, at)) this.moveBufferedToState();
       }
     }
   }
