@@ -23,7 +23,9 @@
  *
  * `--sql` runs each query's reference SQL (bench/nexmark/sql/) against its DataStream version
  * instead, at the given parallelism or at 1 and 2 for several queries, and writes
- * bench/results/nexmark-sql-<date>.json and .md (see bench/nexmark/sql/run-sql.ts).
+ * bench/results/nexmark-sql-<date>.json and .md (see bench/nexmark/sql/run-sql.ts). A query with a
+ * same-state DataStream version (`qN-same-state.ts`, keeping the state the SQL plan keeps) runs it
+ * too, and SQL is reported against both.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';

@@ -23,7 +23,8 @@ export interface Q7Row {
   readonly extra: string;
 }
 
-const SIZE = 10_000;
+/** The tumbling window's size, ms. */
+export const SIZE = 10_000;
 
 /** The highest price of a window so far and the bids at that price. */
 interface Highest {
@@ -47,7 +48,8 @@ const highestBids: AggregateFunction<Bid, Highest, Highest> = {
     x.price > y.price ? x : y.price > x.price ? y : { price: x.price, bids: [...x.bids, ...y.bids] },
 };
 
-function toRow(b: Bid): Q7Row {
+/** The result row of a highest bid `b`. */
+export function toRow(b: Bid): Q7Row {
   return { auction: b.auction, price: b.price, bidder: b.bidder, dateTime: b.dateTime, extra: b.extra };
 }
 
@@ -55,9 +57,12 @@ function emitHighest(_key: number, _window: TimeWindow, results: Iterable<Highes
   for (const h of results) for (const b of h.bids) out.collect(toRow(b));
 }
 
-const isBid = (e: NexmarkEvent): boolean => e.type === NexmarkEventType.BID;
-const bidOf = (e: NexmarkEvent): Bid => e.bid as Bid;
-const oneGroup = (): number => 0;
+/** Whether `e` is a bid. */
+export const isBid = (e: NexmarkEvent): boolean => e.type === NexmarkEventType.BID;
+/** The bid of a bid event. */
+export const bidOf = (e: NexmarkEvent): Bid => e.bid as Bid;
+/** The key of the one group every bid is in. */
+export const oneGroup = (): number => 0;
 
 /** q7: the highest bids of each 10 s window. */
 export const query: NexmarkQuery<Q7Row> = {

@@ -12,6 +12,7 @@ import { query as q4 } from '../../bench/nexmark/q4.js';
 import { query as q5 } from '../../bench/nexmark/q5.js';
 import { query as q6 } from '../../bench/nexmark/q6.js';
 import { query as q7 } from '../../bench/nexmark/q7.js';
+import { query as q7SameState } from '../../bench/nexmark/q7-same-state.js';
 import { query as q8 } from '../../bench/nexmark/q8.js';
 import type { NexmarkEvent } from '../../src/index.js';
 import { normalise, runDuckdb, runEngine, runLoop } from './harness.js';
@@ -152,7 +153,12 @@ describe('q5', () => {
   });
 });
 
-describe('q7', () => {
+describe.each([q7, q7SameState])('$name', (query) => {
+  const row = (e: NexmarkEvent) => {
+    const b = e.bid!;
+    return { auction: b.auction, price: b.price, bidder: b.bidder, dateTime: b.dateTime, extra: b.extra };
+  };
+
   it('gives all bids at the highest price of each window, a bid at a window end starting the next', async () => {
     const events = [
       bid(1, 50, 0),
@@ -161,11 +167,25 @@ describe('q7', () => {
       bid(4, 70, 10_000),
       bid(5, 10, 15_000),
     ];
-    const row = (e: NexmarkEvent) => {
-      const b = e.bid!;
-      return { auction: b.auction, price: b.price, bidder: b.bidder, dateTime: b.dateTime, extra: b.extra };
-    };
-    await expectAll(q7, events, [row(events[1]), row(events[2]), row(events[3])]);
+    await expectAll(query, events, [row(events[1]), row(events[2]), row(events[3])]);
+  });
+
+  it('drops the ties of a price a higher bid passes, and keeps three tied at the highest', async () => {
+    const events = [
+      bid(1, 70, 0),
+      bid(2, 70, 1000),
+      bid(3, 90, 2000),
+      bid(4, 90, 3000),
+      bid(5, 50, 4000),
+      bid(6, 20, 10_000),
+      bid(7, 20, 11_000),
+      bid(8, 20, 12_000),
+    ];
+    await expectAll(
+      query,
+      events,
+      [3, 4, 6, 7, 8].map((i) => row(events[i - 1]!)),
+    );
   });
 });
 

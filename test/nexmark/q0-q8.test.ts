@@ -15,6 +15,7 @@ import { query as q4 } from '../../bench/nexmark/q4.js';
 import { query as q5 } from '../../bench/nexmark/q5.js';
 import { query as q6 } from '../../bench/nexmark/q6.js';
 import { query as q7 } from '../../bench/nexmark/q7.js';
+import { query as q7SameState } from '../../bench/nexmark/q7-same-state.js';
 import { query as q8 } from '../../bench/nexmark/q8.js';
 import type { NexmarkEvent } from '../../src/index.js';
 import { generateEvents, runDuckdb, runEngine, runLoop } from './harness.js';
@@ -46,6 +47,7 @@ const cases: [NexmarkQuery<any>, number, boolean][] = [
   [q5, 20, true],
   [q6, 50, true],
   [q7, 4, true],
+  [q7SameState, 4, true],
   [q8, 5, true],
 ];
 

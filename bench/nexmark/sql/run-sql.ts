@@ -5,6 +5,11 @@
  * side's median run is kept. A query whose SQL cannot run yet is reported with the planner's
  * one-line reason (`… is not supported`, an unknown connector) and the others still run.
  *
+ * A query with a same-state version (`qN-same-state.ts`: a DataStream job that keeps the state
+ * the SQL plan keeps, where `qN.ts` uses what it knows of the data to keep almost none) runs it
+ * too, alternating with the other two, and SQL is set against it as well: the gap to `qN.ts`
+ * that remains against it is the SQL layer's, the rest the state's.
+ *
  * Results go to `bench/results/nexmark-sql-<date>.json` and `.md`, merged with what an earlier run
  * of the day left there (a later result for the same query and parallelism replaces it).
  */
@@ -15,7 +20,7 @@ import { round } from '../../window-events.js';
 import type { SuiteInfo } from '../report-markdown.js';
 import { queryResult, rate } from '../report-result.js';
 import { type EngineOptions, type EngineRun, runEngine } from '../run-engine.js';
-import { loadQuery } from '../run-query-files.js';
+import { loadQuery, sameStateVersion } from '../run-query-files.js';
 
 /** SQL's share of the DataStream version's throughput that the SQL layer aims for. */
 export const SQL_TARGET_RATIO = 0.8;
@@ -49,19 +54,33 @@ interface DataStreamFigures {
   readonly outputRows: number;
 }
 
+/** SQL set against the same-state DataStream version, for a query that has one. */
+interface SameStateComparison {
+  readonly dataStreamSameState: DataStreamFigures;
+  /** SQL events/s over the same-state version's events/s. */
+  readonly sqlOverDataStreamSameState: number;
+  /** The same over CPU time. */
+  readonly sqlOverDataStreamSameStateCpu: number;
+  /** Same row count as the same-state version; null for updating queries. */
+  readonly rowsMatchDataStreamSameState: boolean | null;
+}
+
+/** The figures of a query the SQL layer ran. */
+export type SqlRunResult = ReturnType<typeof queryResult> & {
+  readonly api: 'sql';
+  readonly unsupported: null;
+  readonly dataStream: DataStreamFigures;
+  /** SQL events/s over DataStream events/s. */
+  readonly sqlOverDataStream: number;
+  /** The same over CPU time: what a busy machine distorts least. */
+  readonly sqlOverDataStreamCpu: number;
+  /** Same row count as the DataStream job; null for updating queries, whose changelogs may differ. */
+  readonly rowsMatchDataStream: boolean | null;
+} & (SameStateComparison | { readonly [K in keyof SameStateComparison]?: undefined });
+
 /** One query at one parallelism: the SQL run's figures, or why it could not run. */
 export type SqlQueryResult =
-  | (ReturnType<typeof queryResult> & {
-      readonly api: 'sql';
-      readonly unsupported: null;
-      readonly dataStream: DataStreamFigures;
-      /** SQL events/s over DataStream events/s. */
-      readonly sqlOverDataStream: number;
-      /** The same over CPU time: what a busy machine distorts least. */
-      readonly sqlOverDataStreamCpu: number;
-      /** Same row count as the DataStream job; null for updating queries, whose changelogs may differ. */
-      readonly rowsMatchDataStream: boolean | null;
-    })
+  | SqlRunResult
   | {
       readonly api: 'sql';
       readonly query: string;
@@ -145,8 +164,10 @@ async function measure(
     cpuProfDir: options.cpuProfDir,
     taskOldGenerationMb: options.taskOldGenerationMb,
   };
+  const sameState = sameStateVersion(query);
   const sqlRuns: EngineRun[] = [];
   const dataStreamRuns: EngineRun[] = [];
+  const sameStateRuns: EngineRun[] = [];
   for (let r = 0; r < options.runs; r++) {
     try {
       sqlRuns.push(await runEngine({ ...engine, api: 'sql' }));
@@ -164,6 +185,7 @@ async function measure(
       };
     }
     dataStreamRuns.push(await runEngine(engine));
+    if (sameState !== undefined) sameStateRuns.push(await runEngine({ ...engine, query: sameState }));
   }
   const upserts = definition.upsertKey !== undefined || definition.processingTime === true;
   const sql = queryResult(
@@ -183,18 +205,23 @@ async function measure(
     sqlRuns,
     undefined,
   );
-  const ds = [...dataStreamRuns].sort((a, b) => a.seconds - b.seconds)[
-    Math.floor((dataStreamRuns.length - 1) / 2)
-  ]!;
-  const dataStream: DataStreamFigures = {
-    seconds: round(ds.seconds, 3),
-    allSeconds: dataStreamRuns.map((r) => round(r.seconds, 3)),
-    cpuSeconds: round(ds.cpuSeconds, 3),
-    eventsPerSecond: rate(options.events, ds.seconds),
-    eventsPerCpuSecond: rate(options.events, ds.cpuSeconds),
-    outputRows: ds.outputRows,
-  };
-  const result: SqlQueryResult = {
+  const result = sqlAgainstDataStream(sql, upserts, dataStreamRuns, sameStateRuns);
+  log(sqlResultLine(result));
+  return result;
+}
+
+/**
+ * The SQL result set against the DataStream version's median run and, when `sameStateRuns` has
+ * any, the same-state version's; `upserts` when the rows of the two may differ in number.
+ */
+export function sqlAgainstDataStream(
+  sql: ReturnType<typeof queryResult>,
+  upserts: boolean,
+  dataStreamRuns: readonly EngineRun[],
+  sameStateRuns: readonly EngineRun[],
+): SqlRunResult {
+  const dataStream = dataStreamFigures(sql.events, dataStreamRuns);
+  const result: SqlRunResult = {
     ...sql,
     api: 'sql',
     unsupported: null,
@@ -203,16 +230,51 @@ async function measure(
     sqlOverDataStreamCpu: round(sql.eventsPerCpuSecond / dataStream.eventsPerCpuSecond, 2),
     rowsMatchDataStream: upserts ? null : sql.outputRows === dataStream.outputRows,
   };
-  log(
-    `  ${query} p=${parallelism}: SQL ${sql.eventsPerSecond.toLocaleString('en')} events/s ` +
-      `(${sql.eventsPerCpuSecond.toLocaleString('en')}/CPU-s), DataStream ${dataStream.eventsPerSecond.toLocaleString('en')} events/s ` +
-      `(${dataStream.eventsPerCpuSecond.toLocaleString('en')}/CPU-s): SQL/DataStream ${result.sqlOverDataStream} ` +
-      `(CPU ${result.sqlOverDataStreamCpu}, target ${SQL_TARGET_RATIO}), rows ${sql.outputRows.toLocaleString('en')}` +
-      (result.rowsMatchDataStream === false
-        ? ` — ROWS DIFFER from DataStream's ${dataStream.outputRows.toLocaleString('en')}`
-        : ''),
+  if (sameStateRuns.length === 0) return result;
+  const sameState = dataStreamFigures(sql.events, sameStateRuns);
+  return {
+    ...result,
+    dataStreamSameState: sameState,
+    sqlOverDataStreamSameState: round(sql.eventsPerSecond / sameState.eventsPerSecond, 2),
+    sqlOverDataStreamSameStateCpu: round(sql.eventsPerCpuSecond / sameState.eventsPerCpuSecond, 2),
+    rowsMatchDataStreamSameState: upserts ? null : sql.outputRows === sameState.outputRows,
+  };
+}
+
+/** The figures of the median run (by time, the lower of an even count) of a DataStream job. */
+function dataStreamFigures(events: number, runs: readonly EngineRun[]): DataStreamFigures {
+  const median = [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor((runs.length - 1) / 2)]!;
+  return {
+    seconds: round(median.seconds, 3),
+    allSeconds: runs.map((r) => round(r.seconds, 3)),
+    cpuSeconds: round(median.cpuSeconds, 3),
+    eventsPerSecond: rate(events, median.seconds),
+    eventsPerCpuSecond: rate(events, median.cpuSeconds),
+    outputRows: median.outputRows,
+  };
+}
+
+/** The console line of one result: both rates, the ratios, and the same-state version's where run. */
+export function sqlResultLine(result: SqlRunResult): string {
+  const { dataStream, dataStreamSameState: sameState } = result;
+  const n = (value: number) => value.toLocaleString('en');
+  return (
+    `  ${result.query} p=${result.parallelism}: SQL ${n(result.eventsPerSecond)} events/s ` +
+    `(${n(result.eventsPerCpuSecond)}/CPU-s), DataStream ${n(dataStream.eventsPerSecond)} events/s ` +
+    `(${n(dataStream.eventsPerCpuSecond)}/CPU-s): SQL/DataStream ${result.sqlOverDataStream} ` +
+    `(CPU ${result.sqlOverDataStreamCpu}, target ${SQL_TARGET_RATIO}), rows ${n(result.outputRows)}` +
+    (result.rowsMatchDataStream === false
+      ? ` — ROWS DIFFER from DataStream's ${n(dataStream.outputRows)}`
+      : '') +
+    (sameState === undefined
+      ? ''
+      : `; DataStream same-state ${n(sameState.eventsPerSecond)} events/s ` +
+        `(${n(sameState.eventsPerCpuSecond)}/CPU-s): SQL/DataStream same-state ` +
+        `${result.sqlOverDataStreamSameState} (CPU ${result.sqlOverDataStreamSameStateCpu})` +
+        (result.rowsMatchDataStreamSameState === false
+          ? ` — ROWS DIFFER from same-state's ${n(sameState.outputRows)}`
+          : ''))
   );
-  return result;
 }
 
 function suiteOf(
@@ -285,6 +347,30 @@ export function sqlMarkdown(suite: ReturnType<typeof suiteOf>, results: readonly
         `${r.dataStream.eventsPerSecond.toLocaleString('en')} | ${r.sqlOverDataStream} | ${r.sqlOverDataStreamCpu} | ` +
         `${rows} | ${r.dataStream.outputRows.toLocaleString('en')} |`,
     );
+  }
+  const sameState = results.filter(
+    (r): r is SqlRunResult & SameStateComparison =>
+      r.unsupported === null && r.dataStreamSameState !== undefined,
+  );
+  if (sameState.length > 0) {
+    lines.push(
+      '',
+      'Against the same-state DataStream versions (`qN-same-state.ts`: the state the SQL plan keeps, ' +
+        'where `qN.ts` keeps almost none), run alternating with the two above:',
+      '',
+      '| query | p | same-state events/s | SQL/same-state | SQL/same-state CPU | same-state rows |',
+      '|---|---|---|---|---|---|',
+    );
+    for (const r of sameState) {
+      const rows =
+        r.rowsMatchDataStreamSameState === false
+          ? `${r.dataStreamSameState.outputRows.toLocaleString('en')} (differ)`
+          : r.dataStreamSameState.outputRows.toLocaleString('en');
+      lines.push(
+        `| ${r.query} | ${r.parallelism} | ${r.dataStreamSameState.eventsPerSecond.toLocaleString('en')} | ` +
+          `${r.sqlOverDataStreamSameState} | ${r.sqlOverDataStreamSameStateCpu} | ${rows} |`,
+      );
+    }
   }
   return `${lines.join('\n')}\n`;
 }
