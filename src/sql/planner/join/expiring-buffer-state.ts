@@ -5,18 +5,29 @@
  * (a miss in a map of every key on the heap) and a timer per key, at every checkpoint of any job
  * running longer than one interval.
  *
- * Union state gives every subtask of a restore every entry, as Flink does for state that is not
- * split by key, so each entry holds the rows of one key group, encoded on their own: a subtask
- * decodes only the entries of the key groups it owns, and a restore at any parallelism decodes
- * each row once however many subtasks read the checkpoint. Each row is kept with its join key as
- * the key selector returned it and put back in memory, where the watermark expires it as before:
- * a row's bound is computed again from the row. A key's rows keep their arrival order, and were
- * all later than the key's rows in keyed state, which a probe reads first.
+ * An entry holds up to {@link ROWS_PER_ENTRY} rows in arrival order, split into up to
+ * {@link PARTS_PER_ENTRY} parts by ranges of key groups, each part encoded on its own. Union state
+ * gives every subtask of a restore every entry, as Flink does for state that is not split by key,
+ * and a subtask decodes only the parts whose key groups meet its own: at parallelism p up to
+ * PARTS_PER_ENTRY, a row is decoded about twice at most in all, where whole entries would be
+ * decoded by every subtask. (A part per key group would encode a few rows each, and repeat the
+ * rows' field names in every part: checkpoints grew by half.) Each row is kept with
+ * its join key as the key selector returned it and put back in memory, where the watermark
+ * expires it as before: a row's bound is computed again from the row. A key's rows keep their
+ * arrival order, and were all later than the key's rows in keyed state, which a probe reads first.
+ *
+ * Rows held unindexed sit in chunks of arrival order that never change once full, until the
+ * watermark drops them whole (`expiring-log.ts`): a full chunk is encoded at the first checkpoint
+ * that finds it and the bytes kept with it, so each row is encoded once, not at every checkpoint
+ * while it waits (encoding is nearly all of a checkpoint's work: about 1 µs a row). Such an entry
+ * may hold rows the watermark has expired, which the chunk holds too; restored, they change no
+ * output, as in the chunk, and the next watermark drops them. Other rows (the last chunk, or rows
+ * indexed by key) are encoded at each checkpoint, those the watermark has expired left out.
  *
  * Checkpoints written before entries were split by key group hold `{ left, keys, rows }` entries
  * of mixed keys, decoded whole; they still restore, each subtask keeping its own keys' rows.
  */
-import { keyGroupOfCanonical } from '../../../state/key-groups.js';
+import { type CanonicalKey, type KeyGroupRange, keyGroupOfCanonical } from '../../../state/key-groups.js';
 import { decode, encode } from '../../../types/codec.js';
 import { ErrorCodes, userError } from '../../../types/errors.js';
 import type { Row } from '../../expressions/compiler.js';
@@ -28,11 +39,21 @@ export const BUFFERED_ROWS_STATE = 'join-buffered-rows';
 /** Most rows per entry: each entry is encoded on its own, so a row costs no entry. */
 export const ROWS_PER_ENTRY = 1024;
 
-/** Rows of one side and one key group in memory, as a checkpoint takes them. */
+/** Most parts of an entry, each the rows of a range of key groups (see the module comment). */
+export const PARTS_PER_ENTRY = 8;
+
+/** Up to {@link ROWS_PER_ENTRY} rows of one side in memory, as a checkpoint takes them. */
 export interface BufferedRowsEntry {
   readonly left: boolean;
-  readonly keyGroup: number;
-  /** `[keys, rows]`, encoded: decoded only by the subtask that owns the key group. */
+  readonly parts: readonly BufferedRowsPart[];
+}
+
+/** The rows of an entry in a range of key groups. */
+export interface BufferedRowsPart {
+  /** The least and greatest key group of its rows. */
+  readonly first: number;
+  readonly last: number;
+  /** `[keys, rows]` encoded: decoded only by a subtask owning one of its key groups. */
   readonly data: Uint8Array;
 }
 
@@ -46,9 +67,9 @@ export interface BufferedRows {
 }
 
 /**
- * Appends to `out` the rows of `buffer` (a `left` side or not) whose bound `expiry` gives is
- * later than `watermark` (the rest can match nothing any more), an entry per key group of
- * `maxParallelism` and at most {@link ROWS_PER_ENTRY} rows.
+ * Appends to `out` the rows of `buffer` (a `left` side or not) that can still match, as entries
+ * by key group of `maxParallelism` (see the module comment): a full chunk's as encoded when a
+ * checkpoint first found it, other rows whose bound `expiry` gives is later than `watermark`.
  */
 export function bufferedEntries(
   buffer: ExpiringBuffer,
@@ -58,38 +79,94 @@ export function bufferedEntries(
   maxParallelism: number,
   out: BufferedRowsEntry[],
 ): void {
-  const groups = new Map<number, { keys: unknown[]; rows: Row[] }>();
-  buffer.forEachRow((key, canonical, row) => {
+  const batch = new RowBatch(maxParallelism);
+  const take = (key: unknown, canonical: CanonicalKey, row: Row) => {
     const at = expiry(row);
     if (at === null || at <= watermark) return;
-    const keyGroup = keyGroupOfCanonical(canonical, maxParallelism);
-    let group = groups.get(keyGroup);
-    if (group === undefined) groups.set(keyGroup, (group = { keys: [], rows: [] }));
-    group.keys.push(key);
-    group.rows.push(row);
-    if (group.rows.length < ROWS_PER_ENTRY) return;
-    out.push({ left, keyGroup, data: encode([group.keys, group.rows]) });
-    groups.delete(keyGroup);
-  });
-  for (const [keyGroup, { keys, rows }] of groups) out.push({ left, keyGroup, data: encode([keys, rows]) });
+    batch.add(key, canonical, row);
+    if (batch.size >= ROWS_PER_ENTRY) out.push({ left, parts: batch.encode() });
+  };
+  const log = buffer.unindexed;
+  if (log === undefined) buffer.forEachRow(take);
+  else
+    log.forEachChunk((chunk, full) => {
+      const { rows, keys, raws } = chunk;
+      if (!full) {
+        for (let i = 0; i < rows.length; i++)
+          take(raws === undefined ? keys[i] : raws[i], keys[i]!, rows[i]!);
+        return;
+      }
+      if (chunk.snapshot === undefined) {
+        const whole = new RowBatch(maxParallelism);
+        for (let i = 0; i < rows.length; i++)
+          whole.add(raws === undefined ? keys[i] : raws[i], keys[i]!, rows[i]!);
+        chunk.snapshot = whole.encode();
+      }
+      out.push({ left, parts: chunk.snapshot as BufferedRowsPart[] });
+    });
+  if (batch.size > 0) out.push({ left, parts: batch.encode() });
+}
+
+/** Rows gathered by range of key groups, in arrival order within each, until encoded. */
+class RowBatch {
+  private parts: ({ first: number; last: number; keys: unknown[]; rows: Row[] } | undefined)[] = [];
+  size = 0;
+
+  constructor(private readonly maxParallelism: number) {}
+
+  add(key: unknown, canonical: CanonicalKey, row: Row): void {
+    const keyGroup = keyGroupOfCanonical(canonical, this.maxParallelism);
+    const at = Math.floor((keyGroup * PARTS_PER_ENTRY) / this.maxParallelism);
+    const part = this.parts[at];
+    if (part === undefined) this.parts[at] = { first: keyGroup, last: keyGroup, keys: [key], rows: [row] };
+    else {
+      if (keyGroup < part.first) part.first = keyGroup;
+      if (keyGroup > part.last) part.last = keyGroup;
+      part.keys.push(key);
+      part.rows.push(row);
+    }
+    this.size++;
+  }
+
+  /** Each range's rows encoded on their own; the batch is empty again. */
+  encode(): BufferedRowsPart[] {
+    const out: BufferedRowsPart[] = [];
+    for (const part of this.parts) {
+      if (part === undefined) continue;
+      // Copied out of the codec's shared buffer: a full chunk keeps its parts while it lives.
+      const data = Uint8Array.prototype.slice.call(encode([part.keys, part.rows]));
+      out.push({ first: part.first, last: part.last, data });
+    }
+    this.parts = [];
+    this.size = 0;
+    return out;
+  }
 }
 
 /**
- * The rows of a restored entry if `ownsKeyGroup` takes its key group, else undefined, without
- * decoding them; an entry of an earlier checkpoint (mixed keys) comes whole, for the caller to
- * keep its own keys' rows. Throws a one-line error for data that is neither.
+ * The rows of a restored entry in the parts whose key groups meet `owned` (this subtask's range),
+ * decoding no other part; `mixedKeyGroups` when some may be of other key groups (a part that
+ * reaches past the range, or an entry of an earlier checkpoint, which mixes every subtask's keys),
+ * for the caller to keep its own keys' rows. Throws a one-line error for data that is neither.
  */
-export function readBufferedEntry(
-  entry: unknown,
-  ownsKeyGroup: (keyGroup: number) => boolean,
-): BufferedRows | undefined {
+export function readBufferedEntry(entry: unknown, owned: KeyGroupRange): BufferedRows {
   const e = entry as Partial<BufferedRowsEntry & BufferedRows> | null;
   if (typeof e === 'object' && e !== null && typeof e.left === 'boolean') {
-    if (typeof e.keyGroup === 'number' && e.data instanceof Uint8Array) {
-      if (!ownsKeyGroup(e.keyGroup)) return undefined;
-      const decoded = decodeRows(e.data);
-      if (decoded !== undefined)
-        return { left: e.left, keys: decoded[0], rows: decoded[1], mixedKeyGroups: false };
+    if (Array.isArray(e.parts)) {
+      const keys: unknown[] = [];
+      const rows: Row[] = [];
+      let mixedKeyGroups = false;
+      let readable = true;
+      for (let i = 0; i < e.parts.length && readable; i++) {
+        const part = e.parts[i] as Partial<BufferedRowsPart> | null;
+        const { first, last } = part ?? {};
+        if (typeof first !== 'number' || typeof last !== 'number') readable = false;
+        else if (last >= owned.start && first <= owned.end) {
+          if (first < owned.start || last > owned.end) mixedKeyGroups = true;
+          readable = decodeRows(part!.data, keys, rows);
+        }
+      }
+      if (readable) return { left: e.left, keys, rows, mixedKeyGroups };
     } else if (Array.isArray(e.keys) && Array.isArray(e.rows) && e.keys.length === e.rows.length) {
       return { left: e.left, keys: e.keys, rows: e.rows, mixedKeyGroups: true };
     }
@@ -100,16 +177,21 @@ export function readBufferedEntry(
   );
 }
 
-/** `[keys, rows]` of an entry's data, or undefined for bytes that are not that. */
-function decodeRows(data: Uint8Array): [unknown[], Row[]] | undefined {
+/** Appends the `[keys, rows]` of one key group's part to `keys` and `rows`; false for bytes that are not that. */
+function decodeRows(data: unknown, keys: unknown[], rows: Row[]): boolean {
+  if (!(data instanceof Uint8Array)) return false;
   let value: unknown;
   try {
     value = decode(data);
   } catch {
-    return undefined;
+    return false;
   }
-  if (!Array.isArray(value) || value.length !== 2) return undefined;
-  const [keys, rows] = value as [unknown, unknown];
-  if (!Array.isArray(keys) || !Array.isArray(rows) || keys.length !== rows.length) return undefined;
-  return [keys, rows as Row[]];
+  if (!Array.isArray(value) || value.length !== 2) return false;
+  const [k, r] = value as [unknown, unknown];
+  if (!Array.isArray(k) || !Array.isArray(r) || k.length !== r.length) return false;
+  for (let i = 0; i < k.length; i++) {
+    keys.push(k[i]);
+    rows.push(r[i] as Row);
+  }
+  return true;
 }

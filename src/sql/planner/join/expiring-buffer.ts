@@ -159,6 +159,11 @@ export class ExpiringBuffer {
       });
   }
 
+  /** The rows while they are unindexed, in arrival order; undefined once indexed. */
+  get unindexed(): ExpiringLog | undefined {
+    return this.index === undefined ? this.log : undefined;
+  }
+
   /** Empty again: the next rows start unindexed. */
   private clear(): void {
     this.log.clear();

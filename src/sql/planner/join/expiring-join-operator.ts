@@ -67,12 +67,7 @@ export class ExpiringJoinOperator extends CoProcessOperator<Row, Row, Row> {
     this.restoredTimes = undefined;
     if (this.restoredRows.length === 0) return;
     // Union state hands every subtask every entry: each keeps those of its own key groups.
-    const { maxParallelism, keyGroupRange } = backend;
-    this.join.restoreBuffered(
-      this.restoredRows,
-      maxParallelism,
-      (group) => group >= keyGroupRange.start && group <= keyGroupRange.end,
-    );
+    this.join.restoreBuffered(this.restoredRows, backend.maxParallelism, backend.keyGroupRange);
     this.restoredRows = [];
   }
 

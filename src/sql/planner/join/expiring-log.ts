@@ -22,6 +22,21 @@ interface Chunk {
   raws: unknown[] | undefined;
   /** The latest bound of its rows: once the watermark reaches it, every row has expired. */
   bound: number;
+  /** What a checkpoint made of the chunk once it was full (see {@link LogChunk.snapshot}). */
+  snapshot: unknown;
+}
+
+/** A chunk of the log as a checkpoint reads it. */
+export interface LogChunk {
+  readonly rows: readonly Row[];
+  readonly keys: readonly CanonicalKey[];
+  /** The keys as the key selector returned them, where one differs from its canonical form. */
+  readonly raws: readonly unknown[] | undefined;
+  /**
+   * A full chunk never changes until the watermark drops it whole, so a checkpoint may keep here
+   * what it made of the chunk (its encoded rows) for the next checkpoints; undefined until then.
+   */
+  snapshot: unknown;
 }
 
 /** A side's rows in arrival order, in chunks the watermark drops whole (see the module comment). */
@@ -44,7 +59,7 @@ export class ExpiringLog {
   add(canonical: CanonicalKey, key: unknown, row: Row, at: number): void {
     let chunk = this.chunks[this.chunks.length - 1];
     if (chunk === undefined || chunk.rows.length >= this.chunkRows) {
-      chunk = { rows: [], keys: [], raws: undefined, bound: at };
+      chunk = { rows: [], keys: [], raws: undefined, bound: at, snapshot: undefined };
       this.chunks.push(chunk);
     } else if (at > chunk.bound) chunk.bound = at;
     if (chunk.bound < this.earliest) this.earliest = chunk.bound;
@@ -104,6 +119,14 @@ export class ExpiringLog {
     for (const { rows, keys, raws, bound } of this.chunks)
       for (let i = 0; i < rows.length; i++)
         each(keys[i]!, raws === undefined ? keys[i] : raws[i], rows[i]!, bound);
+  }
+
+  /**
+   * Calls `each` with every chunk in arrival order, and whether it is full (it takes no more
+   * rows, so it stays as it is until the watermark drops it).
+   */
+  forEachChunk(each: (chunk: LogChunk, full: boolean) => void): void {
+    for (const chunk of this.chunks) each(chunk, chunk.rows.length >= this.chunkRows);
   }
 
   /** Drops every row. */

@@ -78,7 +78,12 @@ import type { StateCleanup } from './watermark-complete.js';
 import { zonedExpiry } from './zoned-cleanup.js';
 import { ExpiringBuffer, type ExpiringBufferOptions } from './expiring-buffer.js';
 import { type BufferedRowsEntry, bufferedEntries, readBufferedEntry } from './expiring-buffer-state.js';
-import { type CanonicalKey, canonicalKey, keyGroupOfCanonical } from '../../../state/key-groups.js';
+import {
+  type CanonicalKey,
+  canonicalKey,
+  type KeyGroupRange,
+  keyGroupOfCanonical,
+} from '../../../state/key-groups.js';
 import { NO_RENAMES, rightColumnReader } from './right-row-names.js';
 import { type ProbeBounds, StoredTimes } from './expiring-probe-bound.js';
 
@@ -336,20 +341,14 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
   }
 
   /**
-   * Puts back in memory the rows of restored checkpoint entries of the key groups (of
-   * `maxParallelism`) `ownsKeyGroup` takes, this subtask's, each key's after its rows in state,
-   * as when they were taken; the entries of other key groups are not decoded. Called once, after
+   * Puts back in memory the rows of restored checkpoint entries in the key groups (of
+   * `maxParallelism`) of `owned`, this subtask's, each key's after its rows in state, as when
+   * they were taken; parts of entries in other key groups are not decoded. Called once, after
    * {@link bufferExpiring} and before any input.
    */
-  restoreBuffered(
-    entries: readonly unknown[],
-    maxParallelism: number,
-    ownsKeyGroup: (keyGroup: number) => boolean,
-  ): void {
+  restoreBuffered(entries: readonly unknown[], maxParallelism: number, owned: KeyGroupRange): void {
     for (const restored of entries) {
-      const read = readBufferedEntry(restored, ownsKeyGroup);
-      if (read === undefined) continue;
-      const { left, keys, rows, mixedKeyGroups } = read;
+      const { left, keys, rows, mixedKeyGroups } = readBufferedEntry(restored, owned);
       const buffer = left ? this.leftBuffer : this.rightBuffer;
       if (buffer === undefined)
         throw userError(
@@ -360,7 +359,10 @@ export class RegularJoinFunction extends KeyedCoProcessFunction<unknown, Row, Ro
       for (let i = 0; i < rows.length; i++) {
         const key = keys[i];
         const canonical = canonicalKey(key);
-        if (mixedKeyGroups && !ownsKeyGroup(keyGroupOfCanonical(canonical, maxParallelism))) continue;
+        if (mixedKeyGroups) {
+          const keyGroup = keyGroupOfCanonical(canonical, maxParallelism);
+          if (keyGroup < owned.start || keyGroup > owned.end) continue;
+        }
         const row = rows[i]!;
         const at = expiry(row);
         if (at !== null && buffer.add(canonical, key, row, at)) this.moveBufferedToState();
