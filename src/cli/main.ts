@@ -5,22 +5,15 @@
  * Node's warnings are reprinted as one `weir: warning:` line each, so that, for instance, the
  * note that checkpoints are not taken yet reads like the CLI's other messages.
  */
+import { watchStdout } from './broken-pipe.js';
 import { runCli } from './cli.js';
 import { drained, processTerminal } from './terminal.js';
 
 /** Grace period for open handles a finished job left behind (e.g. a user's timer), ms. */
 const EXIT_GRACE_MS = 1000;
 
-/** The exit code of a process that SIGPIPE ends, as the shell reports it: 128 + 13. */
-const BROKEN_PIPE_EXIT = 141;
-
-// A reader that stops early (`weir sql -f big.sql | head`) ends the command as SIGPIPE ends other
-// Unix tools: quietly, with 141. Node ignores SIGPIPE and reports the closed pipe as an error
-// event instead, which unhandled printed a stack trace and exited 1.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(BROKEN_PIPE_EXIT);
-  throw error;
-});
+// A reader that stops early (`weir sql -f big.sql | head`) ends the command quietly, with 141.
+watchStdout();
 
 process.removeAllListeners('warning');
 process.on('warning', (warning) => {

@@ -10,6 +10,9 @@
  * The worker threads are started before this thread loads the engine and the REST server: each
  * side spends most of its start-up loading modules through the TypeScript loader, so the
  * workers should begin as early as possible and overlap with it.
+ *
+ * Ctrl-C, SIGTERM and a closed stdout cancel the jobs and wait for them to end (see
+ * run-interrupts.ts) rather than end the process with output still held in sinks.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -27,6 +30,7 @@ import {
   resolveJobFile,
 } from './job-file.js';
 import { ProgressReporter } from './progress.js';
+import { RunInterrupts } from './run-interrupts.js';
 import { parseRunOptions, type RunOptions } from './run-options.js';
 import { formatFailure, type Terminal } from './terminal.js';
 import { ExitCodes, RUN_HELP, UsageError } from './usage.js';
@@ -54,6 +58,7 @@ export async function runCommand(argv: readonly string[], terminal: Terminal): P
   const registry = new web.JobRegistry();
   const server = await startServer(web.startRestServer, options, registry, terminal);
   const submitted: JobClient[] = [];
+  const interrupts = new RunInterrupts(terminal);
   const progress = options.quiet
     ? undefined
     : new ProgressReporter({ write: (text) => terminal.errRaw(text) });
@@ -78,12 +83,14 @@ export async function runCommand(argv: readonly string[], terminal: Terminal): P
             );
           }
           progress?.add(client);
+          interrupts.add(client);
         },
       },
     ],
   });
   // A job that runs at the top level reads its arguments from process.argv, as any script does.
   process.argv = [process.argv[0]!, path, ...options.jobArgs];
+  interrupts.install();
   try {
     const main = await loadAndStart(path, options, submitted);
     if (main === 'nothing') {
@@ -93,9 +100,14 @@ export async function runCommand(argv: readonly string[], terminal: Terminal): P
     }
     // Jobs started without awaiting them (executeAsync) still count: wait for every one.
     for (const client of submitted) await client.result;
-    return ExitCodes.OK;
+    // Interrupted as the jobs finished: the signal still decides the exit code.
+    return interrupts.interruption?.exitCode ?? ExitCodes.OK;
   } catch (error) {
     if (error instanceof UsageError) throw error;
+    if (interrupts.interruption !== undefined && isCancellation(error)) {
+      progress?.stop();
+      return reportInterrupted(interrupts, terminal);
+    }
     if (submitted.length === 0 && isLoadError(error)) {
       const reason = isCommonJsMixUp(error) ? COMMONJS_HINT : formatFailure(error, options.verbose);
       terminal.err(`weir: cannot load ${options.jobFile}: ${reason}`);
@@ -110,13 +122,14 @@ export async function runCommand(argv: readonly string[], terminal: Terminal): P
       terminal.err(`weir: ${formatFailure(error, options.verbose)}`);
       return ExitCodes.USAGE;
     }
-    if (error instanceof WeirError && error.code === ErrorCodes.CANCELLED) {
+    if (isCancellation(error)) {
       terminal.err(`weir: ${error.message}`);
       return ExitCodes.JOB_FAILED;
     }
     terminal.err(`weir: job failed: ${formatFailure(error, options.verbose)}`);
     return ExitCodes.JOB_FAILED;
   } finally {
+    interrupts.uninstall();
     progress?.stop();
     setEnvironmentDefaults(undefined);
     await releaseIdleWorkerThreads();
@@ -138,6 +151,23 @@ async function loadAndStart(
   await main(env, [...options.jobArgs]);
   if (submitted.length === before) await env.execute(jobNameOf(path));
   return 'started';
+}
+
+/** True for the error a cancelled job's result (and env.execute()) rejects with. */
+function isCancellation(error: unknown): error is WeirError {
+  return error instanceof WeirError && error.code === ErrorCodes.CANCELLED;
+}
+
+/**
+ * Waits for every job the interruption cancelled to end, says so once each after a signal (a
+ * closed stdout ends quietly, as SIGPIPE would), and returns the interruption's exit code.
+ */
+async function reportInterrupted(interrupts: RunInterrupts, terminal: Terminal): Promise<number> {
+  const { cause, exitCode } = interrupts.interruption!;
+  const cancelled = await interrupts.cancelledJobs();
+  if (cause !== 'EPIPE')
+    for (const client of cancelled) terminal.err(`weir: job ${client.jobName} cancelled`);
+  return exitCode;
 }
 
 /** A checkpoint or savepoint that cannot be restored is a problem with the command line. */

@@ -10,6 +10,7 @@ const draining = new WeakMap<NodeJS.WritableStream, Promise<void>>();
 /** A writable stream as far as {@link whenWritable} looks at it. */
 export type DrainableStream = NodeJS.WritableStream & {
   readonly writableNeedDrain: boolean;
+  readonly writableLength: number;
   readonly destroyed: boolean;
 };
 
@@ -18,9 +19,15 @@ export type DrainableStream = NodeJS.WritableStream & {
  * once the stream closed (a reader that went away), as then nothing is left to wait for. A
  * stream that fails is destroyed and then emits 'close', so the wait ends without this taking
  * over the stream's error handling (an 'error' listener would silence an unhandled EPIPE).
+ *
+ * Gotcha: `process.stdout` and `process.stderr` are never really destroyed. After an EPIPE they
+ * emit 'error' and 'close' but stay open, with `writableNeedDrain` still set and no 'drain' ever
+ * to come; what tells them apart from a full stream is the empty buffer (the failed writes were
+ * dropped). So a stream with nothing buffered counts as writable whatever its flag says: waiting
+ * there would be waiting forever.
  */
 export function whenWritable(stream: DrainableStream): Promise<void> | undefined {
-  if (!stream.writableNeedDrain || stream.destroyed) return undefined;
+  if (!stream.writableNeedDrain || stream.destroyed || stream.writableLength === 0) return undefined;
   let wait = draining.get(stream);
   if (wait === undefined) {
     wait = new Promise<void>((resolve) => {

@@ -14,8 +14,11 @@ export interface PrintTarget {
   write(text: string): unknown;
 }
 
+/** A Node writable stream as the sink uses it. */
+type PrintStream = PrintTarget & DrainableStream & { readonly writableEnded: boolean };
+
 /** Whether `target` is a Node writable stream, which says when its buffer is full. */
-function isDrainable(target: PrintTarget): target is PrintTarget & DrainableStream {
+function isDrainable(target: PrintTarget): target is PrintStream {
   const stream = target as Partial<DrainableStream>;
   return typeof stream.writableNeedDrain === 'boolean' && typeof stream.on === 'function';
 }
@@ -36,6 +39,9 @@ const MAX_BUFFERED_CHARS = 64 * 1024;
  * the event loop) or on flush, so output appears promptly but not inside a batch. While the
  * stream's buffer is full (a reader slower than the job: a pipe, a terminal) the sink takes no
  * records, so the job is backpressured as by any slow sink, as Flink's blocking System.out does.
+ * Once the stream failed (EPIPE: the reader went away), was destroyed or ended, the sink drops
+ * its lines: a job printing to a closed stdout neither fails nor waits for a reader that will
+ * never come. The stream's 'error' event is left to the program (`weir` ends quietly on EPIPE).
  */
 export class PrintSink<T> implements Sink<T> {
   constructor(
@@ -59,7 +65,13 @@ export class PrintSinkWriter<T> implements SinkWriter<T> {
   private buffer = '';
   private scheduled: ReturnType<typeof setImmediate> | undefined;
   /** The target when it can say its buffer is full. */
-  private readonly stream: DrainableStream | undefined;
+  private readonly stream: PrintStream | undefined;
+  /** A write to the stream failed: nothing written after it can arrive. */
+  private failed = false;
+  /** Called back by each write: the first error marks the stream failed. */
+  private readonly written = (error?: Error | null): void => {
+    if (error) this.failed = true;
+  };
 
   constructor(
     private readonly target: PrintTarget,
@@ -82,7 +94,7 @@ export class PrintSinkWriter<T> implements SinkWriter<T> {
    * full buffer holds back the worker's, so the wait reaches the real reader there too.
    */
   isAvailable(): Promise<void> | undefined {
-    return this.stream === undefined ? undefined : whenWritable(this.stream);
+    return this.stream === undefined || this.streamGone() ? undefined : whenWritable(this.stream);
   }
 
   flush(_endOfInput?: boolean): void {
@@ -99,6 +111,14 @@ export class PrintSinkWriter<T> implements SinkWriter<T> {
     if (this.buffer.length === 0) return;
     const text = this.buffer;
     this.buffer = '';
-    this.target.write(text);
+    if (this.stream === undefined) this.target.write(text);
+    // Writing to an ended stream would raise an error event of its own: drop the lines instead.
+    else if (!this.streamGone()) this.stream.write(text, this.written);
+  }
+
+  /** The stream takes no more text: it failed, was destroyed or ended. */
+  private streamGone(): boolean {
+    const stream = this.stream!;
+    return this.failed || stream.destroyed || stream.writableEnded;
   }
 }
