@@ -73,14 +73,14 @@ describe('PrintSink', () => {
 class HeldStream extends Writable {
   /** Everything written so far, in the order the stream took it. */
   readonly received: string[] = [];
-  private readonly held: (() => void)[] = [];
+  private readonly held: ((error?: Error) => void)[] = [];
   private holding = true;
 
   constructor() {
     super({ highWaterMark: 64, decodeStrings: false });
   }
 
-  override _write(chunk: unknown, _encoding: BufferEncoding, callback: () => void): void {
+  override _write(chunk: unknown, _encoding: BufferEncoding, callback: (error?: Error) => void): void {
     this.received.push(String(chunk));
     if (this.holding) this.held.push(callback);
     else callback();
@@ -89,6 +89,22 @@ class HeldStream extends Writable {
   release(): void {
     this.holding = false;
     for (const callback of this.held.splice(0)) callback();
+  }
+
+  /** The reader went away: the held writes fail with `error`. */
+  failHeld(error: Error): void {
+    for (const callback of this.held.splice(0)) callback(error);
+  }
+}
+
+/**
+ * A held stream that, as Node's stdout and stderr do, stays open when destroyed: after a failed
+ * write it goes on taking writes, still flagged full.
+ */
+class StdioLikeStream extends HeldStream {
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    callback(error);
+    (this as unknown as { _undestroy(): void })._undestroy();
   }
 }
 
@@ -136,6 +152,40 @@ describe('PrintSink on a stream whose buffer is full', () => {
     stream.destroy(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
     stream.on('error', () => {});
     expect(await settles(wait!)).toBe(true);
+    expect(writer.isAvailable()).toBeUndefined();
+  });
+
+  it('drops its lines once a write failed, and neither waits nor raises an error of its own', async () => {
+    const stream = new StdioLikeStream();
+    const errors: string[] = [];
+    stream.on('error', (error: NodeJS.ErrnoException) => errors.push(error.code ?? error.message));
+    const writer = new PrintSink<string>(undefined, false, stream).createWriter(context(0, 1));
+    writer.write('x'.repeat(100), ctx);
+    writer.flush(false);
+    stream.failHeld(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+    await new Promise((r) => setImmediate(r));
+    const received = stream.received.length;
+    for (let i = 0; i < 1000; i++) writer.write('y', ctx);
+    writer.close();
+    expect(stream.received).toHaveLength(received);
+    expect(writer.isAvailable()).toBeUndefined();
+    expect(errors).toEqual(['EPIPE']);
+  });
+
+  it('writes nothing to a stream that was ended, where a write would be an error', async () => {
+    const stream = new HeldStream();
+    stream.release();
+    const errors: unknown[] = [];
+    stream.on('error', (error) => errors.push(error));
+    const writer = new PrintSink<string>(undefined, false, stream).createWriter(context(0, 1));
+    writer.write('a', ctx);
+    writer.flush(false);
+    stream.end();
+    writer.write('b', ctx);
+    writer.close();
+    await new Promise((r) => setImmediate(r));
+    expect(stream.received).toEqual(['a\n']);
+    expect(errors).toEqual([]);
     expect(writer.isAvailable()).toBeUndefined();
   });
 
