@@ -42,12 +42,37 @@ function start(args: readonly string[]): Running {
   return { child, stdout: () => stdout, stderr: () => stderr, done };
 }
 
-/** Lines of a job run at parallelism 1 with one worker thread. */
-const RUN = ['run', '--port', '0', '-p', '1', '--slots', '1', fixture('interruptible-job.ts')];
+/** `weir run` of the numbered job at `parallelism`, one worker thread per subtask. */
+function runArgs(parallelism: number): string[] {
+  const p = String(parallelism);
+  return ['run', '--port', '0', '-p', p, '--slots', p, fixture('interruptible-job.ts')];
+}
 
 /** Complete lines printed so far. */
 function linesOf(text: string): string[] {
   return text.split('\n').slice(0, -1);
+}
+
+/**
+ * Checks that `printed` holds, per subtask, every number it generates from the first on, in
+ * order: at parallelism p, subtask k prints `k> v` for the numbers v of one residue mod p
+ * (which one depends on the split it got), and at parallelism 1 just `v`, 1, 2, 3, …
+ */
+function expectConsecutive(printed: readonly string[], parallelism: number, described: string): void {
+  const next = new Map<string, number>();
+  for (const line of printed) {
+    const match = /^(?:(\d+)> )?(\d+)$/.exec(line);
+    expect(match, `line ${JSON.stringify(line)}\n${described}`).not.toBeNull();
+    const subtask = match![1] ?? '1';
+    const value = Number(match![2]);
+    const expected = next.get(subtask);
+    if (expected === undefined)
+      expect(value, `first line of subtask ${subtask}`).toBeLessThanOrEqual(parallelism);
+    else if (value !== expected)
+      expect(line, 'a line was lost, or came out of order').toBe(`${subtask}> ${expected}`);
+    next.set(subtask, value + parallelism);
+  }
+  expect(next.size).toBe(parallelism);
 }
 
 /** The records the job's sinks took, from the progress line printed when it ended. */
@@ -58,15 +83,20 @@ function sunkRecords(stderr: string): number {
 }
 
 describe('weir run interrupted', () => {
-  for (const [signal, code] of [
-    ['SIGINT', 130],
-    ['SIGTERM', 143],
+  for (const [signal, code, parallelism] of [
+    ['SIGINT', 130, 1],
+    ['SIGINT', 130, 2],
+    ['SIGTERM', 143, 1],
   ] as const) {
-    it(`cancels the job on ${signal}, prints every line the sink took, and exits with ${code}`, {
+    it(`cancels the job at p=${parallelism} on ${signal}, prints every line the sinks took, and exits with ${code}`, {
       timeout: 120_000,
     }, async () => {
-      const run = start(RUN);
-      await waitUntil(() => linesOf(run.stdout()).length >= 100, 'the job to print', 90_000);
+      const run = start(runArgs(parallelism));
+      // Every subtask prints before the signal (a worker thread may start later than another).
+      const printing = () =>
+        linesOf(run.stdout()).length >= 100 &&
+        (parallelism === 1 || [1, 2].every((k) => run.stdout().includes(`\n${k}> `)));
+      await waitUntil(printing, 'every subtask to print', 90_000);
       const seen = linesOf(run.stdout()).length;
       run.child.kill(signal);
       const result = await run.done;
@@ -75,12 +105,10 @@ describe('weir run interrupted', () => {
       expect(result.stdout.endsWith('\n'), `a partial last line\n${described}`).toBe(true);
       const printed = linesOf(result.stdout);
       // 1..n with none lost or out of order; more than were seen before the signal, and at least
-      // every record the sink reported having taken.
+      // every record the sinks reported having taken.
       expect(printed.length, described).toBeGreaterThanOrEqual(seen);
       expect(printed.length, described).toBeGreaterThanOrEqual(sunkRecords(result.stderr));
-      for (let i = 0; i < printed.length; i++) {
-        if (printed[i] !== String(i + 1)) expect(printed[i], `line ${i + 1}`).toBe(String(i + 1));
-      }
+      expectConsecutive(printed, parallelism, described);
       expect(result.stderr).toContain('weir: job interruptible-job cancelled\n');
       const hint = 'weir: cancelling the job; press Ctrl-C again to exit now';
       expect(result.stderr.includes(hint), described).toBe(signal === 'SIGINT');
@@ -91,7 +119,7 @@ describe('weir run interrupted', () => {
   it('exits at once with 130 on a second Ctrl-C while the job file still runs after the cancel', {
     timeout: 120_000,
   }, async () => {
-    const run = start([...RUN, '--', '--hang-on-cancel']);
+    const run = start([...runArgs(1), '--', '--hang-on-cancel']);
     await waitUntil(() => linesOf(run.stdout()).length >= 100, 'the job to print', 90_000);
     run.child.kill('SIGINT');
     await waitUntil(() => run.stderr().includes('press Ctrl-C again'), 'the hint on stderr');
@@ -107,7 +135,7 @@ describe('weir run interrupted', () => {
     timeout: 120_000,
   }, async () => {
     // Two worker threads, each with its own stdout forwarded through this process's.
-    const run = start(['run', '--port', '0', '-p', '2', '--slots', '2', fixture('interruptible-job.ts')]);
+    const run = start(runArgs(2));
     await waitUntil(() => linesOf(run.stdout()).length >= 5, 'the job to print', 90_000);
     run.child.stdout.destroy();
     const result = await run.done;
