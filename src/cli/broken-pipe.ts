@@ -20,6 +20,13 @@ export function onBrokenPipe(next: (() => void) | undefined): void {
   handler = next;
 }
 
+/** A write to stdout failed with EPIPE: the reader went away. Called once for each failed write. */
+export function stdoutClosed(): void {
+  broken = true;
+  if (handler === undefined) process.exit(BROKEN_PIPE_EXIT);
+  handler();
+}
+
 /**
  * Handles a closed `process.stdout` for the `weir` command: EPIPE goes to the handler set by
  * {@link onBrokenPipe} or exits with {@link BROKEN_PIPE_EXIT}; any other error is rethrown.
@@ -32,9 +39,7 @@ export function onBrokenPipe(next: (() => void) | undefined): void {
 export function watchStdout(): void {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
-    broken = true;
-    if (handler === undefined) process.exit(BROKEN_PIPE_EXIT);
-    handler();
+    stdoutClosed();
   });
   process.stdout.on('unpipe', (source: NodeJS.ReadableStream) => {
     // The pipe unpipes as the error is emitted, before the listener above has seen it.
