@@ -638,9 +638,10 @@ describe('a cleaned join side held in memory before state', () => {
     const h = harness('left', { limit: 1000, chunkRows: 4, scanFactor: 1000 });
     h.open();
     for (let i = 0; i < 10; i++) h.processElement1({ k: i % 3, t: 100 + i, v: i }, 100 + i);
-    const take = () =>
-      (h.operator.snapshotState?.(1) as OperatorStateSnapshot)[BUFFERED_ROWS_STATE]!
-        .entries as BufferedRowsEntry[];
+    const take = () => {
+      const taken = h.operator.snapshotState!(1) as OperatorStateSnapshot;
+      return taken[BUFFERED_ROWS_STATE]!.entries as BufferedRowsEntry[];
+    };
     const first = take();
     const second = take();
     // Two full chunks of four rows, then the last two rows, encoded again each time.
